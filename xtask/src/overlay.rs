@@ -165,7 +165,7 @@ pub(crate) fn run(args: &OverlayArgs) -> Result<(), String> {
         (
             "request bodies",
             format!(
-                "{} of {} JSON-body operations ({} as a one of; {} untyped in the description)",
+                "{} of {} JSON-body operations ({} as a one of); {} give no field (an empty object, or no schema nor example)",
                 c.json_bodies, c.json_body_operations, c.one_of_bodies, c.untyped_bodies
             ),
         ),

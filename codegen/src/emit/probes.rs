@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{emit_type_ref, ident};
-use crate::ir::{Api, Area, Endpoint, Method, Output, Query};
+use crate::ir::{Api, Area, Endpoint, Method, Output, Query, TypeRef};
 
 /// The file, formatted, under its `@generated` header.
 pub fn emit_probes(api: &Api) -> Result<String, syn::Error> {
@@ -69,11 +69,17 @@ fn emit_probe(area: &Area, endpoint: &Endpoint) -> TokenStream {
     } else {
         quote!(args)
     };
+    // `List` reads an envelope when there is one, like `Json`.
+    let envelope = match &endpoint.output {
+        Output::Json { envelope, ty } => *envelope || matches!(ty, TypeRef::Vec(_)),
+        _ => true,
+    };
     quote! {
         Probe {
             area: #module_name,
             method: #method_name,
             path: #path,
+            envelope: #envelope,
             call: |client, #args_name| Box::pin(async move {
                 #query
                 done(client.#module().#method(#(#args),*).send_with_meta().await)

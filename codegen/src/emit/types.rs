@@ -124,6 +124,17 @@ fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
             }
         });
         let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        // Required fields that can each have only one value: `new()` takes
+        // nothing, and is the default.
+        let default = args.is_empty().then(|| {
+            quote! {
+                impl ::std::default::Default for #ident_name {
+                    fn default() -> Self {
+                        Self::new()
+                    }
+                }
+            }
+        });
         quote! {
             impl #ident_name {
                 /// A value with the required fields set and the others empty.
@@ -132,6 +143,7 @@ fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
                     Self { #(#inits,)* extra: ::std::default::Default::default() }
                 }
             }
+            #default
         }
     });
     let wires = fields.iter().map(|f| {
@@ -210,10 +222,7 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
             ::std::cmp::PartialEq,
             ::std::cmp::Eq,
             ::std::hash::Hash,
-            ::serde::Serialize,
-            ::serde::Deserialize,
         )]
-        #[serde(from = "::std::string::String", into = "::std::string::String")]
         pub enum #name {
             #(#decls)*
             /// A value this client does not know yet.
@@ -238,6 +247,8 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
                 }
             }
         }
+
+        crate::runtime::open_enum!(#name);
 
         impl ::std::convert::From<#name> for ::std::string::String {
             fn from(value: #name) -> Self {
@@ -296,8 +307,12 @@ fn emit_union(def: &UnionDef, types: &[TypeDef]) -> TokenStream {
             let (variant, ty) = (ident(rust_name), ident(ty));
             quote!(#variant(#ty),)
         });
+        // A body or result is built once per request: boxing its bigger
+        // variants would cost every caller an allocation and a `Box::new`
+        // to save a few hundred bytes for a moment.
         return quote! {
             #doc
+            #[allow(clippy::large_enum_variant)]
             #[derive(
                 ::std::fmt::Debug,
                 ::std::clone::Clone,
@@ -341,6 +356,7 @@ fn emit_union(def: &UnionDef, types: &[TypeDef]) -> TokenStream {
     let shared = shared_accessors(def, types);
     quote! {
         #doc
+        #[allow(clippy::large_enum_variant)]
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
         pub enum #name_ident {
             #(#decls)*

@@ -74,7 +74,8 @@ pub struct Counts {
     pub json_bodies: usize,
     /// JSON bodies drafted as a one of (a fence per variant).
     pub one_of_bodies: usize,
-    /// JSON bodies whose schema gives no type (none, or only examples).
+    /// JSON bodies whose description gives no field: an empty object, or
+    /// no schema and no example.
     pub untyped_bodies: usize,
     /// Matched endpoints whose operation takes a multipart body, and those drafted.
     pub multipart_operations: usize,

@@ -8,7 +8,7 @@ use super::openapi::{Description, Operation};
 use super::reconcile::{adds_nothing, from_shape, reconcile};
 use super::schema::{Direction, Walker};
 use super::sections::{is_json, is_media_type};
-use super::skel::Skel;
+use super::skel::{Skel, fit_example};
 use crate::diagnostic::SourceFile;
 use crate::ir::{Response, Status};
 use crate::lower::{skeleton, unwrap_envelope};
@@ -79,6 +79,28 @@ fn json_schema(response: &Json) -> Option<&Json> {
     media.get("schema")
 }
 
+/// The first example a success's JSON media type shows (its `example`,
+/// else the first of its `examples`): its `result` when the document reads
+/// an envelope.
+fn media_example<'j>(
+    mut responses: impl Iterator<Item = &'j Json>,
+    envelope: bool,
+) -> Option<&'j Json> {
+    let example = responses.find_map(|response| {
+        let content = response.get("content")?.entries();
+        let (_, media) = content.iter().find(|(m, _)| is_json(m))?;
+        media.get("example").or_else(|| {
+            let (_, first) = media.get("examples")?.entries().first()?;
+            first.get("value")
+        })
+    })?;
+    if envelope {
+        example.get("result")
+    } else {
+        Some(example)
+    }
+}
+
 /// What the draft says under the document's success status.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Drafted {
@@ -142,6 +164,11 @@ pub(crate) fn response(
         walker.sub_skel(result, 0).1
     } else {
         walker.skel(&[schema], 0)
+    };
+    // What the description shows as the response holds too.
+    let described = match media_example(successes.iter().map(|(_, r)| *r), doc.envelope) {
+        Some(example) => fit_example(described, example),
+        None => described,
     };
     let shape = reconcile(&doc.shape, described, &mut drafted.conflicts);
     if shape == Skel::Unknown || adds_nothing(&doc.shape, &shape) {

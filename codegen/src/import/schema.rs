@@ -11,7 +11,7 @@
 
 use super::json::Json;
 use super::openapi::Description;
-use super::skel::{Prop, Skel, both, union, words};
+use super::skel::{Prop, Skel, both, fit_example, union, words};
 
 /// Objects and arrays nested deeper than this become `"*any*"`.
 pub(crate) const MAX_DEPTH: usize = 10;
@@ -48,6 +48,8 @@ pub(crate) struct Flat<'d> {
     /// A `$ref` that is being expanded above this place: following it
     /// again would never end.
     pub recursive: bool,
+    /// The first `example` given for the place: what the API sends there.
+    pub example: Option<&'d Json>,
 }
 
 /// A schema inside another (a property's, the items'), with the `$ref`s
@@ -113,6 +115,7 @@ impl<'d> Walker<'d> {
                     flat.description = Some(text);
                 }
                 ("title", Json::String(text)) if flat.title.is_none() => flat.title = Some(text),
+                ("example", example) if flat.example.is_none() => flat.example = Some(example),
                 ("nullable", Json::Bool(true)) => flat.nullable = true,
                 ("readOnly", Json::Bool(true)) => flat.read_only = true,
                 ("writeOnly", Json::Bool(true)) => flat.write_only = true,
@@ -210,7 +213,11 @@ impl<'d> Walker<'d> {
             self.stack.truncate(before);
             skel = both(skel, joined);
         }
-        skel
+        // Only what comes back must decode; a request's example only shows.
+        match (flat.example, self.direction) {
+            (Some(example), Direction::Response) => fit_example(skel, example),
+            _ => skel,
+        }
     }
 
     /// What a schema says besides its `oneOf`/`anyOf`.
@@ -233,6 +240,19 @@ impl<'d> Walker<'d> {
                 return Skel::Map;
             }
             return Skel::Object(self.fields(flat, depth + 1));
+        }
+        // Names it requires and nothing else (a slice of Cloudflare's
+        // description lost their schemas): required fields of any JSON.
+        if flat.types.is_empty() && flat.items.is_empty() && !flat.required.is_empty() {
+            return Skel::Object(
+                flat.required
+                    .iter()
+                    .map(|name| Prop {
+                        required: true,
+                        ..Prop::new(name, Skel::Any)
+                    })
+                    .collect(),
+            );
         }
         if is("array") || !flat.items.is_empty() {
             if depth >= MAX_DEPTH {

@@ -4,7 +4,7 @@
 use super::json::Json;
 use super::openapi::{Description, Operation};
 use super::schema::{Direction, Walker, is_null_only};
-use super::skel::{Prop, Skel, both, words};
+use super::skel::{Prop, Skel, both, skel_of_example, words};
 use crate::naming;
 
 /// A drafted request body.
@@ -54,7 +54,19 @@ pub(crate) fn request_body(desc: &Description, op: &Operation) -> (BodyKind, Opt
     let content = desc.resolve(body).get("content").map(Json::entries);
     let content = content.unwrap_or_default();
     if let Some((_, media)) = content.iter().find(|(m, _)| is_json(m)) {
-        let body = media.get("schema").and_then(|s| json_body(desc, s));
+        let schema = media.get("schema");
+        let body = schema
+            .and_then(|s| json_body(desc, s))
+            // No shape, but an example of the body: its shape.
+            .or_else(|| {
+                let example = media
+                    .get("example")
+                    .or_else(|| schema.and_then(|s| desc.resolve(s).get("example")))?;
+                match skel_of_example(example) {
+                    skel @ Skel::Object(_) => Some(Body::Json(skel)),
+                    _ => None,
+                }
+            });
         return (BodyKind::Json, body);
     }
     if let Some((_, media)) = content.iter().find(|(m, _)| m == "multipart/form-data") {

@@ -8,6 +8,8 @@
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
+use super::json::Json;
+
 /// One place in a skeleton.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Skel {
@@ -69,6 +71,85 @@ impl Skel {
     /// content.
     pub(crate) fn is_empty(&self) -> bool {
         matches!(self, Skel::Unknown | Skel::Any)
+    }
+}
+
+/// `skel` made to hold `example`, a value the description itself shows
+/// for the place: what the API sends must decode, so a place the example
+/// contradicts becomes any JSON, an element the example shows `null` may be
+/// `null`, a field it shows `null` is optional, and a place the schema
+/// leaves untyped takes the example's kind (`{"example": "023e…"}` is a
+/// string). Keys the example has and the schema lacks are left to the
+/// type's `extra` map.
+pub(crate) fn fit_example(skel: Skel, example: &Json) -> Skel {
+    use Skel::*;
+    match (skel, example) {
+        (skel, Json::Null) => skel,
+        (Unknown, example) => kind_of(example),
+        (Any, _) => Any,
+        (skel @ (String | DateTime | Enum(_)), Json::String(_)) => skel,
+        (Integer, Json::Number(number)) if number.is_i64() || number.is_u64() => Integer,
+        (Integer | Number, Json::Number(_)) => Number,
+        (Boolean, Json::Bool(_)) => Boolean,
+        (Map, Json::Object(_)) => Map,
+        (Object(mut props), Json::Object(entries)) => {
+            let entries: &[(std::string::String, Json)] = entries;
+            for prop in &mut props {
+                let Some((_, value)) = entries.iter().find(|(k, _)| *k == prop.name) else {
+                    continue;
+                };
+                if *value == Json::Null {
+                    prop.required = false;
+                } else {
+                    let skel = std::mem::replace(&mut prop.skel, Unknown);
+                    prop.skel = fit_example(skel, value);
+                }
+            }
+            Object(props)
+        }
+        (Array(mut item, mut nullable), Json::Array(values)) => {
+            for value in values {
+                if *value == Json::Null {
+                    nullable = true;
+                } else {
+                    item = Box::new(fit_example(*item, value));
+                }
+            }
+            Array(item, nullable)
+        }
+        _ => Any,
+    }
+}
+
+/// The shape of an example value, all the way down: a body the
+/// description shows only by example. Nothing is required (an example
+/// shows what may be sent, not what must).
+pub(crate) fn skel_of_example(value: &Json) -> Skel {
+    match value {
+        Json::Object(entries) if !entries.is_empty() => Skel::Object(
+            entries
+                .iter()
+                .map(|(name, value)| Prop::new(name, skel_of_example(value)))
+                .collect(),
+        ),
+        Json::Array(items) => Skel::Array(
+            Box::new(items.first().map_or(Skel::Unknown, skel_of_example)),
+            false,
+        ),
+        Json::Number(number) if number.is_i64() || number.is_u64() => Skel::Integer,
+        other => kind_of(other),
+    }
+}
+
+/// The shape of a value's kind, without looking inside it.
+fn kind_of(value: &Json) -> Skel {
+    match value {
+        Json::Null => Skel::Unknown,
+        Json::Bool(_) => Skel::Boolean,
+        Json::Number(_) => Skel::Number,
+        Json::String(_) => Skel::String,
+        Json::Array(_) => Skel::Array(Box::new(Skel::Unknown), false),
+        Json::Object(_) => Skel::Map,
     }
 }
 
@@ -205,8 +286,8 @@ impl Out {
             ),
             Skel::Array(item, nullable) => {
                 let mut items = vec![Out::of(item, required, words)];
-                // `[null, null]` says no more than `[null]`.
-                if *nullable && **item != Skel::Unknown {
+                // `[null, null]`: whatever the document shows, or `null`.
+                if *nullable {
                     items.push(Out::Null);
                 }
                 Out::Array(items)
@@ -437,6 +518,7 @@ mod tests {
     null
   ],
   "any": [
+    null,
     null
   ],
   "map": {},

@@ -16,8 +16,8 @@ use super::skeleton;
 use super::types::{NamedShape, Types, Variant};
 use crate::diagnostic::SourceFile;
 use crate::ir::{
-    Endpoint, Method, MultipartBody, PartDef, PartKind, PartName, Query, Response, Shape, Status,
-    TypeDef, TypeRef,
+    Endpoint, Field, Method, MultipartBody, PartDef, PartKind, PartName, Query, Response, Shape,
+    Status, TypeDef, TypeRef,
 };
 use crate::naming::{self, Namespace};
 use crate::overlay::{OverlayBody, OverlayEndpoint, OverlayMultipart, OverlayPart, OverlayVariant};
@@ -722,8 +722,10 @@ impl<'a> AreaLowering<'a> {
 /// - The overlay may refine: a string into an enum, `{}` into an object, an
 ///   integer into a number (wider: both decode), and it may say `*any*`
 ///   (any JSON), which replaces whatever the document shows.
-/// - Objects merge key by key: the overlay's keys first, in its order, then
-///   the document's others, in theirs; a key both give merges its shapes.
+/// - Objects merge key by key; a key both give merges its shapes. An
+///   overlay that restates every documented key gives the order; otherwise
+///   the document's keys come first, in its order (so that they keep their
+///   Rust names), then the overlay's others.
 /// - Arrays merge their elements; an overlay element that may be `null`
 ///   stays so.
 /// - A reference to an overlay type stays a reference; the document's shape
@@ -773,19 +775,37 @@ pub(crate) fn merge_shapes<'s>(
             .map(|item| Shape::Array(Box::new(item)))
             .map_err(|c| c.within("[]")),
         (Shape::Object(documented), Shape::Object(given)) => {
-            let mut fields = Vec::with_capacity(given.len().max(documented.len()));
-            for field in given {
+            let merge_field = |field: &Field| -> Result<Field, Contradiction> {
                 let mut merged = field.clone();
                 if let Some(doc_field) = documented.iter().find(|f| f.wire_name == field.wire_name)
                 {
                     merged.shape = merge_shapes(&doc_field.shape, &field.shape, resolve)
                         .map_err(|c| c.within(&field.wire_name))?;
                 }
-                fields.push(merged);
-            }
-            for field in documented {
-                if !given.iter().any(|f| f.wire_name == field.wire_name) {
-                    fields.push(field.clone());
+                Ok(merged)
+            };
+            let restated = documented
+                .iter()
+                .all(|d| given.iter().any(|f| f.wire_name == d.wire_name));
+            let mut fields = Vec::with_capacity(given.len().max(documented.len()));
+            if restated {
+                // The overlay gives every field: its order is the type's.
+                for field in given {
+                    fields.push(merge_field(field)?);
+                }
+            } else {
+                // The document's fields first, in its order, so that they
+                // keep their Rust names whatever the overlay adds.
+                for field in documented {
+                    match given.iter().find(|f| f.wire_name == field.wire_name) {
+                        Some(given) => fields.push(merge_field(given)?),
+                        None => fields.push(field.clone()),
+                    }
+                }
+                for field in given {
+                    if !documented.iter().any(|d| d.wire_name == field.wire_name) {
+                        fields.push(field.clone());
+                    }
                 }
             }
             Ok(Shape::Object(fields))
@@ -870,13 +890,15 @@ pub(super) struct Patch<'a> {
     pub accept: Option<String>,
     /// Type names given to responses.
     pub names: Vec<(Status, String)>,
+    /// Each response's body as the document shows it, before any overlay.
+    pub documented: Vec<Option<Shape>>,
     /// Which overlay gave each part.
-    given: Vec<(Part, &'a SourceFile)>,
+    pub(super) given: Vec<(Part, &'a SourceFile)>,
 }
 
 /// A part of an endpoint an overlay may give, once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
+pub(super) enum Part {
     Body,
     Query,
     Response(Status),

@@ -9,6 +9,7 @@ mod infer;
 mod merge;
 pub(crate) mod skeleton;
 mod types;
+mod unify;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -134,6 +135,30 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         if let Some(endpoint) = lowering.endpoint(raw, &mut methods) {
             lowered.push((raw, endpoint));
         }
+    }
+    // Only overlays tell these apart; see `unify`. The documented bodies
+    // are compared as the document alone would type them: their `null`
+    // fields inferred first, as below.
+    if !lowering.overlays.is_empty() {
+        infer::null_fields(
+            lowered
+                .iter_mut()
+                .flat_map(|(_, (endpoint, patch))| {
+                    endpoint.responses.iter().zip(&mut patch.documented)
+                })
+                .filter(|(r, _)| r.status.is_success() || r.status == Status::Default)
+                .filter_map(|(_, documented)| documented.as_mut()),
+        );
+        unify::alike(
+            lowered
+                .iter_mut()
+                .flat_map(|(_, (endpoint, patch))| {
+                    endpoint.responses.iter_mut().zip(&patch.documented)
+                })
+                .filter(|(r, _)| r.status.is_success() || r.status == Status::Default)
+                .filter_map(|(r, documented)| Some((documented.clone(), r.body.as_mut()?)))
+                .collect(),
+        );
     }
     infer::null_fields(
         lowered
@@ -309,7 +334,10 @@ impl<'a> AreaLowering<'a> {
             Some(pin) => pin.value.clone(),
             None => self.claim_method(&base_name, method, &path.template, methods),
         };
-        let mut patch = Patch::default();
+        let mut patch = Patch {
+            documented: responses.iter().map(|r| r.body.clone()).collect(),
+            ..Patch::default()
+        };
         for (source, overlay) in overlays {
             self.apply_overlay(source, overlay, &mut responses, &mut patch);
         }

@@ -410,11 +410,9 @@ impl Reader<'_> {
                     [item, Json::Null] if self.overlay_types.is_some() => {
                         let item = self.shape(item);
                         self.next_token();
-                        let element = match item.shape {
-                            // `null` holds `null` already.
-                            Shape::Unknown => Shape::Unknown,
-                            shape => Shape::Nullable(Box::new(shape)),
-                        };
+                        // `[null, null]` too: an element of whatever the
+                        // document shows, or `null`.
+                        let element = Shape::Nullable(Box::new(item.shape));
                         Leaf {
                             shape: Shape::Array(Box::new(element)),
                             required: item.required,

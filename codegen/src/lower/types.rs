@@ -195,12 +195,13 @@ impl Types {
                 TypeRef::Named(name)
             }
             Shape::Object(fields) => {
-                if let Some(name) = self.seen.get(shape).cloned() {
+                let key = undocumented(shape);
+                if let Some(name) = self.seen.get(&key).cloned() {
                     self.mark_used(&name, user);
                     return TypeRef::Named(name);
                 }
                 let name = self.claim(hint, exact);
-                self.seen.insert(shape.clone(), name.clone());
+                self.seen.insert(key, name.clone());
                 self.push_struct(&name, fields, None, user, origin);
                 TypeRef::Named(name)
             }
@@ -282,7 +283,7 @@ impl Types {
         match self.named.get(name).cloned() {
             Some(NamedShape::Plain(Shape::Object(fields))) => {
                 self.seen
-                    .entry(Shape::Object(fields.clone()))
+                    .entry(undocumented(&Shape::Object(fields.clone())))
                     .or_insert_with(|| name.to_owned());
                 self.push_struct(name, &fields, None, user, Origin::Given);
                 TypeRef::Named(name.to_owned())
@@ -517,6 +518,28 @@ fn noun(results: &[(String, bool)]) -> Option<String> {
     match (winners.next(), winners.next()) {
         (Some((noun, _)), None) => Some(noun),
         _ => None,
+    }
+}
+
+/// `shape` without what its fields' words say: objects that differ only
+/// there (the same schema described in two places) are one type, with the
+/// words of the first.
+fn undocumented(shape: &Shape) -> Shape {
+    match shape {
+        Shape::Object(fields) => Shape::Object(
+            fields
+                .iter()
+                .map(|field| crate::ir::Field {
+                    wire_name: field.wire_name.clone(),
+                    shape: undocumented(&field.shape),
+                    required: field.required,
+                    doc: String::new(),
+                })
+                .collect(),
+        ),
+        Shape::Array(item) => Shape::Array(Box::new(undocumented(item))),
+        Shape::Nullable(item) => Shape::Nullable(Box::new(undocumented(item))),
+        other => other.clone(),
     }
 }
 

@@ -27,21 +27,23 @@ impl AccessApplicationScopedPoliciesApi {
         &self,
         account_id: &str,
         app_id: &str,
+        body: &CreateAccessApplicationPolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessApplicationPolicy>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/access/apps/{app_id}/policies",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/apps/"),
-                crate::runtime::PathPart::Param("app_id", app_id),
-                crate::runtime::PathPart::Lit("/policies"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/access/apps/{app_id}/policies",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/apps/"),
+                    crate::runtime::PathPart::Param("app_id", app_id),
+                    crate::runtime::PathPart::Lit("/policies"),
+                ],
+            )
+            .body(body)
     }
     /// List Access application policies
     ///
@@ -78,22 +80,24 @@ impl AccessApplicationScopedPoliciesApi {
         account_id: &str,
         app_id: &str,
         policy_id: &str,
+        body: &CreateAccessApplicationPolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessApplicationPolicy>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/apps/"),
-                crate::runtime::PathPart::Param("app_id", app_id),
-                crate::runtime::PathPart::Lit("/policies/"),
-                crate::runtime::PathPart::Param("policy_id", policy_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/apps/"),
+                    crate::runtime::PathPart::Param("app_id", app_id),
+                    crate::runtime::PathPart::Lit("/policies/"),
+                    crate::runtime::PathPart::Param("policy_id", policy_id),
+                ],
+            )
+            .body(body)
     }
     /// Get an Access application policy
     ///
@@ -183,42 +187,577 @@ impl AccessApplicationScopedPoliciesApi {
 /// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`], [`AccessApplicationScopedPoliciesApi::update_access_application_policy`], [`AccessApplicationScopedPoliciesApi::get_access_application_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessApplicationPolicy {
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub decision: ::std::option::Option<::std::string::String>,
-    pub exclude: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    /// The action Access will take if a user matches this policy
+    pub decision: ::std::option::Option<AccessApplicationPolicyDecision>,
+    pub exclude: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
+    /// The UUID of the policy
     pub id: ::std::option::Option<::std::string::String>,
-    pub include: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub include: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
+    /// The name of the Access policy
     pub name: ::std::option::Option<::std::string::String>,
+    /// The order of execution for this policy
     pub precedence: ::std::option::Option<i64>,
-    pub require: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub require: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
+    pub approval_groups: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationPolicyApprovalGroup>,
+    >,
+    /// Requires the user to request access from an administrator at the start of each session
+    pub approval_required: ::std::option::Option<bool>,
+    /// Require this application to be served in an isolated browser for users matching this policy
+    pub isolation_required: ::std::option::Option<bool>,
+    /// A custom message that will appear on the purpose justification screen
+    pub purpose_justification_prompt: ::std::option::Option<::std::string::String>,
+    /// Require users to enter a justification when they log in to the application
+    pub purpose_justification_required: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for the application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationPolicy { created_at : "created_at", decision : "decision", exclude :
     "exclude", id : "id", include : "include", name : "name", precedence : "precedence",
-    require : "require", updated_at : "updated_at" }
+    require : "require", updated_at : "updated_at", approval_groups : "approval_groups",
+    approval_required : "approval_required", isolation_required : "isolation_required",
+    purpose_justification_prompt : "purpose_justification_prompt",
+    purpose_justification_required : "purpose_justification_required", session_duration :
+    "session_duration" }
 );
-/// Used by [`AccessApplicationScopedPoliciesApi::list_access_application_policies`], [`AccessApplicationScopedPoliciesApi::convert_access_application_policy_to_reusable_policy`].
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationPolicyDecision {
+    /// `allow`
+    Allow,
+    /// `deny`
+    Deny,
+    /// `non_identity`
+    NonIdentity,
+    /// `bypass`
+    Bypass,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationPolicyDecision {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allow => "allow",
+            Self::Deny => "deny",
+            Self::NonIdentity => "non_identity",
+            Self::Bypass => "bypass",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessApplicationPolicyDecision {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "allow" => Self::Allow,
+            "deny" => Self::Deny,
+            "non_identity" => Self::NonIdentity,
+            "bypass" => Self::Bypass,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationPolicyDecision);
+impl ::std::convert::From<AccessApplicationPolicyDecision> for ::std::string::String {
+    fn from(value: AccessApplicationPolicyDecision) -> Self {
+        match value {
+            AccessApplicationPolicyDecision::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationPolicyDecision {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`], [`AccessApplicationScopedPoliciesApi::list_access_application_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAccessApplicationPoliciesItem {
-    pub precedence: ::std::option::Option<i64>,
+pub struct AccessApplicationPolicyExclude {
+    pub email: ::std::option::Option<AccessApplicationPolicyExcludeEmail>,
+    pub email_list: ::std::option::Option<AccessApplicationPolicyExcludeEmailList>,
+    pub email_domain: ::std::option::Option<AccessApplicationPolicyExcludeEmailDomain>,
+    pub everyone: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub ip: ::std::option::Option<AccessApplicationPolicyExcludeIp>,
+    pub ip_list: ::std::option::Option<AccessApplicationPolicyExcludeEmailList>,
+    pub certificate: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub group: ::std::option::Option<AccessApplicationPolicyExcludeEmailList>,
+    /// `azureAD`
+    pub azure_ad: ::std::option::Option<AccessApplicationPolicyExcludeAzureAd>,
+    /// `github-organization`
+    pub github_organization: ::std::option::Option<
+        AccessApplicationPolicyExcludeGithubOrganization,
+    >,
+    pub gsuite: ::std::option::Option<AccessApplicationPolicyExcludeGsuite>,
+    pub okta: ::std::option::Option<AccessApplicationPolicyExcludeGsuite>,
+    pub saml: ::std::option::Option<AccessApplicationPolicyExcludeSaml>,
+    pub service_token: ::std::option::Option<AccessApplicationPolicyExcludeServiceToken>,
+    pub any_valid_service_token: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub external_evaluation: ::std::option::Option<
+        AccessApplicationPolicyExcludeExternalEvaluation,
+    >,
+    pub geo: ::std::option::Option<AccessApplicationPolicyExcludeGeo>,
+    pub auth_method: ::std::option::Option<AccessApplicationPolicyExcludeAuthMethod>,
+    pub device_posture: ::std::option::Option<
+        AccessApplicationPolicyExcludeDevicePosture,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListAccessApplicationPoliciesItem { precedence : "precedence" });
+crate::runtime::object!(
+    AccessApplicationPolicyExclude { email : "email", email_list : "email_list",
+    email_domain : "email_domain", everyone : "everyone", ip : "ip", ip_list : "ip_list",
+    certificate : "certificate", group : "group", azure_ad : "azureAD",
+    github_organization : "github-organization", gsuite : "gsuite", okta : "okta", saml :
+    "saml", service_token : "service_token", any_valid_service_token :
+    "any_valid_service_token", external_evaluation : "external_evaluation", geo : "geo",
+    auth_method : "auth_method", device_posture : "device_posture" }
+);
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeEmail {
+    /// The email of the user
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeEmail { email : "email" required }
+);
+impl AccessApplicationPolicyExcludeEmail {
+    /// A value with the required fields set and the others empty.
+    pub fn new(email: ::std::string::String) -> Self {
+        Self {
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeEmailList {
+    /// The ID of a previously created email list
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessApplicationPolicyExcludeEmailList { id : "id" required });
+impl AccessApplicationPolicyExcludeEmailList {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeEmailDomain {
+    /// The email domain to match
+    pub domain: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeEmailDomain { domain : "domain" required }
+);
+impl AccessApplicationPolicyExcludeEmailDomain {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String) -> Self {
+        Self {
+            domain,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeIp {
+    /// An IPv4 or IPv6 CIDR block
+    pub ip: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessApplicationPolicyExcludeIp { ip : "ip" required });
+impl AccessApplicationPolicyExcludeIp {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ip: ::std::string::String) -> Self {
+        Self {
+            ip,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeAzureAd {
+    /// The ID of your Azure identity provider
+    pub connection_id: ::std::string::String,
+    /// The ID of an Azure group
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeAzureAd { connection_id : "connection_id" required, id
+    : "id" required }
+);
+impl AccessApplicationPolicyExcludeAzureAd {
+    /// A value with the required fields set and the others empty.
+    pub fn new(connection_id: ::std::string::String, id: ::std::string::String) -> Self {
+        Self {
+            connection_id,
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeGithubOrganization {
+    /// The ID of your Github identity provider
+    pub connection_id: ::std::string::String,
+    /// The name of the organization
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeGithubOrganization { connection_id : "connection_id"
+    required, name : "name" required }
+);
+impl AccessApplicationPolicyExcludeGithubOrganization {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        connection_id: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            connection_id,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeGsuite {
+    /// The ID of your Google Workspace identity provider
+    pub connection_id: ::std::string::String,
+    /// The email of the Google Workspace group
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeGsuite { connection_id : "connection_id" required,
+    email : "email" required }
+);
+impl AccessApplicationPolicyExcludeGsuite {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        connection_id: ::std::string::String,
+        email: ::std::string::String,
+    ) -> Self {
+        Self {
+            connection_id,
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeSaml {
+    /// The name of the SAML attribute
+    pub attribute_name: ::std::string::String,
+    /// The SAML attribute value to look for
+    pub attribute_value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeSaml { attribute_name : "attribute_name" required,
+    attribute_value : "attribute_value" required }
+);
+impl AccessApplicationPolicyExcludeSaml {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        attribute_name: ::std::string::String,
+        attribute_value: ::std::string::String,
+    ) -> Self {
+        Self {
+            attribute_name,
+            attribute_value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeServiceToken {
+    /// The ID of a Service Token
+    pub token_id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeServiceToken { token_id : "token_id" required }
+);
+impl AccessApplicationPolicyExcludeServiceToken {
+    /// A value with the required fields set and the others empty.
+    pub fn new(token_id: ::std::string::String) -> Self {
+        Self {
+            token_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeExternalEvaluation {
+    /// The API endpoint containing your business logic
+    pub evaluate_url: ::std::string::String,
+    /// The API endpoint containing the key that Access uses to verify that the response came from your API
+    pub keys_url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url"
+    required, keys_url : "keys_url" required }
+);
+impl AccessApplicationPolicyExcludeExternalEvaluation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        evaluate_url: ::std::string::String,
+        keys_url: ::std::string::String,
+    ) -> Self {
+        Self {
+            evaluate_url,
+            keys_url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeGeo {
+    /// The country code that should be matched
+    pub country_code: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeGeo { country_code : "country_code" required }
+);
+impl AccessApplicationPolicyExcludeGeo {
+    /// A value with the required fields set and the others empty.
+    pub fn new(country_code: ::std::string::String) -> Self {
+        Self {
+            country_code,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeAuthMethod {
+    /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>
+    pub auth_method: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeAuthMethod { auth_method : "auth_method" required }
+);
+impl AccessApplicationPolicyExcludeAuthMethod {
+    /// A value with the required fields set and the others empty.
+    pub fn new(auth_method: ::std::string::String) -> Self {
+        Self {
+            auth_method,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeDevicePosture {
+    /// The ID of a device posture integration
+    pub integration_uid: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeDevicePosture { integration_uid : "integration_uid"
+    required }
+);
+impl AccessApplicationPolicyExcludeDevicePosture {
+    /// A value with the required fields set and the others empty.
+    pub fn new(integration_uid: ::std::string::String) -> Self {
+        Self {
+            integration_uid,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`], [`AccessApplicationScopedPoliciesApi::list_access_application_policies`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyApprovalGroup {
+    /// The number of approvals needed to obtain access
+    pub approvals_needed: f64,
+    /// A list of emails that can approve the access request
+    pub email_addresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The UUID of an re-usable email list
+    pub email_list_uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyApprovalGroup { approvals_needed : "approvals_needed"
+    required, email_addresses : "email_addresses", email_list_uuid : "email_list_uuid" }
+);
+impl AccessApplicationPolicyApprovalGroup {
+    /// A value with the required fields set and the others empty.
+    pub fn new(approvals_needed: f64) -> Self {
+        Self {
+            approvals_needed,
+            email_addresses: ::std::option::Option::None,
+            email_list_uuid: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationScopedPoliciesApi::list_access_application_policies`], [`AccessApplicationScopedPoliciesApi::convert_access_application_policy_to_reusable_policy`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAccessApplicationPoliciesItem {
+    /// The order of execution for this policy
+    pub precedence: ::std::option::Option<i64>,
+    pub approval_groups: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationPolicyApprovalGroup>,
+    >,
+    /// Requires the user to request access from an administrator at the start of each session
+    pub approval_required: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// The action Access will take if a user matches this policy
+    pub decision: ::std::option::Option<AccessApplicationPolicyDecision>,
+    pub exclude: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
+    /// The UUID of the policy
+    pub id: ::std::option::Option<::std::string::String>,
+    pub include: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
+    /// Require this application to be served in an isolated browser for users matching this policy
+    pub isolation_required: ::std::option::Option<bool>,
+    /// The name of the Access policy
+    pub name: ::std::option::Option<::std::string::String>,
+    /// A custom message that will appear on the purpose justification screen
+    pub purpose_justification_prompt: ::std::option::Option<::std::string::String>,
+    /// Require users to enter a justification when they log in to the application
+    pub purpose_justification_required: ::std::option::Option<bool>,
+    pub require: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
+    /// The amount of time that tokens issued for the application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListAccessApplicationPoliciesItem { precedence : "precedence", approval_groups :
+    "approval_groups", approval_required : "approval_required", created_at :
+    "created_at", decision : "decision", exclude : "exclude", id : "id", include :
+    "include", isolation_required : "isolation_required", name : "name",
+    purpose_justification_prompt : "purpose_justification_prompt",
+    purpose_justification_required : "purpose_justification_required", require :
+    "require", session_duration : "session_duration", updated_at : "updated_at" }
+);
 /// Used by [`AccessApplicationScopedPoliciesApi::delete_access_application_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAccessApplicationPolicyResponse {
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessApplicationPolicyResponse { id : "id" });
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`], [`AccessApplicationScopedPoliciesApi::update_access_application_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAccessApplicationPolicyBody {
+    /// The order of execution for this policy
+    pub precedence: ::std::option::Option<i64>,
+    pub approval_groups: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationPolicyApprovalGroup>,
+    >,
+    /// Requires the user to request access from an administrator at the start of each session
+    pub approval_required: ::std::option::Option<bool>,
+    /// The action Access will take if a user matches this policy
+    pub decision: AccessApplicationPolicyDecision,
+    pub exclude: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
+    pub include: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
+    /// Require this application to be served in an isolated browser for users matching this policy
+    pub isolation_required: ::std::option::Option<bool>,
+    /// The name of the Access policy
+    pub name: ::std::string::String,
+    /// A custom message that will appear on the purpose justification screen
+    pub purpose_justification_prompt: ::std::option::Option<::std::string::String>,
+    /// Require users to enter a justification when they log in to the application
+    pub purpose_justification_required: ::std::option::Option<bool>,
+    pub require: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
+    /// The amount of time that tokens issued for the application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccessApplicationPolicyBody { precedence : "precedence", approval_groups :
+    "approval_groups", approval_required : "approval_required", decision : "decision"
+    required, exclude : "exclude", include : "include", isolation_required :
+    "isolation_required", name : "name" required, purpose_justification_prompt :
+    "purpose_justification_prompt", purpose_justification_required :
+    "purpose_justification_required", require : "require", session_duration :
+    "session_duration" }
+);
+impl CreateAccessApplicationPolicyBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        decision: AccessApplicationPolicyDecision,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            precedence: ::std::option::Option::None,
+            approval_groups: ::std::option::Option::None,
+            approval_required: ::std::option::Option::None,
+            decision,
+            exclude: ::std::option::Option::None,
+            include: ::std::option::Option::None,
+            isolation_required: ::std::option::Option::None,
+            name,
+            purpose_justification_prompt: ::std::option::Option::None,
+            purpose_justification_required: ::std::option::Option::None,
+            require: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

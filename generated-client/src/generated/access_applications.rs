@@ -24,17 +24,21 @@ impl AccessApplicationsApi {
     pub fn add_access_application(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &AddAccessApplicationBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccessApplication>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/access/apps",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/apps"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/access/apps",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/apps"),
+                ],
+            )
+            .body(body)
     }
     /// List Access applications
     ///
@@ -44,7 +48,7 @@ impl AccessApplicationsApi {
     pub fn list_access_applications(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AccessApplication>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,18 +69,22 @@ impl AccessApplicationsApi {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateAccessApplicationBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccessApplication>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/access/apps/{app_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/apps/"),
-                crate::runtime::PathPart::Param("app_id", app_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/access/apps/{app_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/apps/"),
+                    crate::runtime::PathPart::Param("app_id", app_id),
+                ],
+            )
+            .body(body)
     }
     /// Get an Access application
     ///
@@ -87,7 +95,9 @@ impl AccessApplicationsApi {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccessApplication>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -229,9 +239,1418 @@ impl AccessApplicationsApi {
         )
     }
 }
+/// Used by [`AccessApplicationsApi::add_access_application`], [`AccessApplicationsApi::list_access_applications`], [`AccessApplicationsApi::update_access_application`], [`AccessApplicationsApi::get_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplication {
+    /// Audience tag
+    pub aud: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// When set to true, users can authenticate to this application using their WARP session
+    pub allow_authenticate_via_warp: ::std::option::Option<bool>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<AccessApplicationCorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_non_identity_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The primary hostname and path that Access will secure
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path
+    pub path_cookie_attribute: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// List of domains that Access will secure
+    pub self_hosted_domains: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The tags you want assigned to an application
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The application type
+    pub r#type: ::std::option::Option<::std::string::String>,
+    pub policies: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicy>>,
+    pub saas_app: ::std::option::Option<AccessApplicationSaasApp>,
+    /// The image URL of the logo shown in the App Launcher header
+    pub app_launcher_logo_url: ::std::option::Option<::std::string::String>,
+    /// The background color of the App Launcher page
+    pub bg_color: ::std::option::Option<::std::string::String>,
+    pub footer_links: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationFooterLink>,
+    >,
+    /// The background color of the App Launcher header
+    pub header_bg_color: ::std::option::Option<::std::string::String>,
+    pub landing_page_design: ::std::option::Option<AccessApplicationLandingPageDesign>,
+    /// Determines when to skip the App Launcher landing page
+    pub skip_app_launcher_login_page: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplication { aud : "aud", created_at : "created_at", id : "id", scim_config :
+    "scim_config", updated_at : "updated_at", allow_authenticate_via_warp :
+    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
+    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
+    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
+    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
+    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain",
+    enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute :
+    "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
+    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
+    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
+    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", tags : "tags", r#type : "type", policies : "policies",
+    saas_app : "saas_app", app_launcher_logo_url : "app_launcher_logo_url", bg_color :
+    "bg_color", footer_links : "footer_links", header_bg_color : "header_bg_color",
+    landing_page_design : "landing_page_design", skip_app_launcher_login_page :
+    "skip_app_launcher_login_page" }
+);
+/// Used by [`AccessApplicationsApi::add_access_application`], [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationScimConfig {
+    pub authentication: ::std::option::Option<AccessApplicationScimConfigAuthentication>,
+    /// If false, propagates DELETE requests to the target application for SCIM resources
+    pub deactivate_on_delete: ::std::option::Option<bool>,
+    /// Whether SCIM provisioning is turned on for this application
+    pub enabled: ::std::option::Option<bool>,
+    /// The UID of the IdP to use as the source for SCIM resources to provision to this application
+    pub idp_uid: ::std::string::String,
+    pub mappings: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationScimConfigMapping>,
+    >,
+    /// The base URI for the application's SCIM-compatible API
+    pub remote_uri: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationScimConfig { authentication : "authentication", deactivate_on_delete
+    : "deactivate_on_delete", enabled : "enabled", idp_uid : "idp_uid" required, mappings
+    : "mappings", remote_uri : "remote_uri" required }
+);
+impl AccessApplicationScimConfig {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        idp_uid: ::std::string::String,
+        remote_uri: ::std::string::String,
+    ) -> Self {
+        Self {
+            authentication: ::std::option::Option::None,
+            deactivate_on_delete: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+            idp_uid,
+            mappings: ::std::option::Option::None,
+            remote_uri,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationScimConfigAuthentication {
+    /// Password used to authenticate with the remote SCIM service
+    pub password: ::std::option::Option<::std::string::String>,
+    /// The authentication scheme to use when making SCIM requests to this application
+    pub scheme: AccessApplicationScimConfigAuthenticationScheme,
+    /// User name used to authenticate with the remote SCIM service
+    pub user: ::std::option::Option<::std::string::String>,
+    /// Token used to authenticate with the remote SCIM service
+    pub token: ::std::option::Option<::std::string::String>,
+    /// URL used to generate the auth code used during token generation
+    pub authorization_url: ::std::option::Option<::std::string::String>,
+    /// Client ID used to authenticate when generating a token for authenticating with the remote SCIM…
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Secret used to authenticate when generating a token for authenticating with the remove SCIM service
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// The authorization scopes to request when generating the token used to authenticate with the remove…
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// URL used to generate the token used to authenticate with the remote SCIM service
+    pub token_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationScimConfigAuthentication { password : "password", scheme : "scheme"
+    required, user : "user", token : "token", authorization_url : "authorization_url",
+    client_id : "client_id", client_secret : "client_secret", scopes : "scopes",
+    token_url : "token_url" }
+);
+impl AccessApplicationScimConfigAuthentication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(scheme: AccessApplicationScimConfigAuthenticationScheme) -> Self {
+        Self {
+            password: ::std::option::Option::None,
+            scheme,
+            user: ::std::option::Option::None,
+            token: ::std::option::Option::None,
+            authorization_url: ::std::option::Option::None,
+            client_id: ::std::option::Option::None,
+            client_secret: ::std::option::Option::None,
+            scopes: ::std::option::Option::None,
+            token_url: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationScimConfigAuthenticationScheme {
+    /// `httpbasic`
+    Httpbasic,
+    /// `oauthbearertoken`
+    Oauthbearertoken,
+    /// `oauth2`
+    Oauth2,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationScimConfigAuthenticationScheme {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Httpbasic => "httpbasic",
+            Self::Oauthbearertoken => "oauthbearertoken",
+            Self::Oauth2 => "oauth2",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccessApplicationScimConfigAuthenticationScheme {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "httpbasic" => Self::Httpbasic,
+            "oauthbearertoken" => Self::Oauthbearertoken,
+            "oauth2" => Self::Oauth2,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationScimConfigAuthenticationScheme);
+impl ::std::convert::From<AccessApplicationScimConfigAuthenticationScheme>
+for ::std::string::String {
+    fn from(value: AccessApplicationScimConfigAuthenticationScheme) -> Self {
+        match value {
+            AccessApplicationScimConfigAuthenticationScheme::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationScimConfigAuthenticationScheme {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationScimConfigMapping {
+    /// Whether or not this mapping is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// A [SCIM filter expression](https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2) that…
+    pub filter: ::std::option::Option<::std::string::String>,
+    pub operations: ::std::option::Option<AccessApplicationScimConfigMappingOperations>,
+    /// Which SCIM resource type this mapping applies to
+    pub schema: ::std::string::String,
+    /// A [JSONata](https://jsonata.org/) expression that transforms the resource before provisioning it in…
+    pub transform_jsonata: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationScimConfigMapping { enabled : "enabled", filter : "filter",
+    operations : "operations", schema : "schema" required, transform_jsonata :
+    "transform_jsonata" }
+);
+impl AccessApplicationScimConfigMapping {
+    /// A value with the required fields set and the others empty.
+    pub fn new(schema: ::std::string::String) -> Self {
+        Self {
+            enabled: ::std::option::Option::None,
+            filter: ::std::option::Option::None,
+            operations: ::std::option::Option::None,
+            schema,
+            transform_jsonata: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationScimConfigMappingOperations {
+    /// Whether or not this mapping applies to create (POST) operations
+    pub create: ::std::option::Option<bool>,
+    /// Whether or not this mapping applies to DELETE operations
+    pub delete: ::std::option::Option<bool>,
+    /// Whether or not this mapping applies to update (PATCH/PUT) operations
+    pub update: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationScimConfigMappingOperations { create : "create", delete : "delete",
+    update : "update" }
+);
+/// Used by [`AccessApplicationsApi::add_access_application`], [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationCorsHeaders {
+    /// Allows all HTTP request headers
+    pub allow_all_headers: ::std::option::Option<bool>,
+    /// Allows all HTTP request methods
+    pub allow_all_methods: ::std::option::Option<bool>,
+    /// Allows all origins
+    pub allow_all_origins: ::std::option::Option<bool>,
+    /// When set to `true`, includes credentials (cookies, authorization headers, or TLS client…
+    pub allow_credentials: ::std::option::Option<bool>,
+    /// Allowed HTTP request headers
+    pub allowed_headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Allowed HTTP request methods
+    pub allowed_methods: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationCorsHeadersAllowedMethod>,
+    >,
+    /// Allowed origins
+    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The maximum number of seconds the results of a preflight request can be cached
+    pub max_age: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationCorsHeaders { allow_all_headers : "allow_all_headers",
+    allow_all_methods : "allow_all_methods", allow_all_origins : "allow_all_origins",
+    allow_credentials : "allow_credentials", allowed_headers : "allowed_headers",
+    allowed_methods : "allowed_methods", allowed_origins : "allowed_origins", max_age :
+    "max_age" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationCorsHeadersAllowedMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `HEAD`
+    Head,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// `CONNECT`
+    Connect,
+    /// `OPTIONS`
+    Options,
+    /// `TRACE`
+    Trace,
+    /// `PATCH`
+    Patch,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationCorsHeadersAllowedMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Head => "HEAD",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+            Self::Connect => "CONNECT",
+            Self::Options => "OPTIONS",
+            Self::Trace => "TRACE",
+            Self::Patch => "PATCH",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccessApplicationCorsHeadersAllowedMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "HEAD" => Self::Head,
+            "PUT" => Self::Put,
+            "DELETE" => Self::Delete,
+            "CONNECT" => Self::Connect,
+            "OPTIONS" => Self::Options,
+            "TRACE" => Self::Trace,
+            "PATCH" => Self::Patch,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationCorsHeadersAllowedMethod);
+impl ::std::convert::From<AccessApplicationCorsHeadersAllowedMethod>
+for ::std::string::String {
+    fn from(value: AccessApplicationCorsHeadersAllowedMethod) -> Self {
+        match value {
+            AccessApplicationCorsHeadersAllowedMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationCorsHeadersAllowedMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationPolicy {
+    /// The order of execution for this policy
+    pub precedence: ::std::option::Option<i64>,
+    pub approval_groups: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationPolicyApprovalGroup>,
+    >,
+    /// Requires the user to request access from an administrator at the start of each session
+    pub approval_required: ::std::option::Option<bool>,
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// The action Access will take if a user matches this policy
+    pub decision: ::std::option::Option<AccessApplicationPolicyDecision>,
+    pub exclude: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
+    /// The UUID of the policy
+    pub id: ::std::option::Option<::std::string::String>,
+    pub include: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
+    /// Require this application to be served in an isolated browser for users matching this policy
+    pub isolation_required: ::std::option::Option<bool>,
+    /// The name of the Access policy
+    pub name: ::std::option::Option<::std::string::String>,
+    /// A custom message that will appear on the purpose justification screen
+    pub purpose_justification_prompt: ::std::option::Option<::std::string::String>,
+    /// Require users to enter a justification when they log in to the application
+    pub purpose_justification_required: ::std::option::Option<bool>,
+    pub require: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
+    /// The amount of time that tokens issued for the application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicy { precedence : "precedence", approval_groups :
+    "approval_groups", approval_required : "approval_required", created_at :
+    "created_at", decision : "decision", exclude : "exclude", id : "id", include :
+    "include", isolation_required : "isolation_required", name : "name",
+    purpose_justification_prompt : "purpose_justification_prompt",
+    purpose_justification_required : "purpose_justification_required", require :
+    "require", session_duration : "session_duration", updated_at : "updated_at" }
+);
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyApprovalGroup {
+    /// The number of approvals needed to obtain access
+    pub approvals_needed: f64,
+    /// A list of emails that can approve the access request
+    pub email_addresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The UUID of an re-usable email list
+    pub email_list_uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyApprovalGroup { approvals_needed : "approvals_needed"
+    required, email_addresses : "email_addresses", email_list_uuid : "email_list_uuid" }
+);
+impl AccessApplicationPolicyApprovalGroup {
+    /// A value with the required fields set and the others empty.
+    pub fn new(approvals_needed: f64) -> Self {
+        Self {
+            approvals_needed,
+            email_addresses: ::std::option::Option::None,
+            email_list_uuid: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationPolicyDecision {
+    /// `allow`
+    Allow,
+    /// `deny`
+    Deny,
+    /// `non_identity`
+    NonIdentity,
+    /// `bypass`
+    Bypass,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationPolicyDecision {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allow => "allow",
+            Self::Deny => "deny",
+            Self::NonIdentity => "non_identity",
+            Self::Bypass => "bypass",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessApplicationPolicyDecision {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "allow" => Self::Allow,
+            "deny" => Self::Deny,
+            "non_identity" => Self::NonIdentity,
+            "bypass" => Self::Bypass,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationPolicyDecision);
+impl ::std::convert::From<AccessApplicationPolicyDecision> for ::std::string::String {
+    fn from(value: AccessApplicationPolicyDecision) -> Self {
+        match value {
+            AccessApplicationPolicyDecision::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationPolicyDecision {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationPolicyExclude {
+    pub email: ::std::option::Option<AccessApplicationPolicyExcludeEmail>,
+    pub email_list: ::std::option::Option<AccessApplicationPolicyExcludeEmailList>,
+    pub email_domain: ::std::option::Option<AccessApplicationPolicyExcludeEmailDomain>,
+    pub everyone: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub ip: ::std::option::Option<AccessApplicationPolicyExcludeIp>,
+    pub ip_list: ::std::option::Option<AccessApplicationPolicyExcludeEmailList>,
+    pub certificate: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub group: ::std::option::Option<AccessApplicationPolicyExcludeEmailList>,
+    /// `azureAD`
+    pub azure_ad: ::std::option::Option<AccessApplicationPolicyExcludeAzureAd>,
+    /// `github-organization`
+    pub github_organization: ::std::option::Option<
+        AccessApplicationPolicyExcludeGithubOrganization,
+    >,
+    pub gsuite: ::std::option::Option<AccessApplicationPolicyExcludeGsuite>,
+    pub okta: ::std::option::Option<AccessApplicationPolicyExcludeGsuite>,
+    pub saml: ::std::option::Option<AccessApplicationPolicyExcludeSaml>,
+    pub service_token: ::std::option::Option<AccessApplicationPolicyExcludeServiceToken>,
+    pub any_valid_service_token: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub external_evaluation: ::std::option::Option<
+        AccessApplicationPolicyExcludeExternalEvaluation,
+    >,
+    pub geo: ::std::option::Option<AccessApplicationPolicyExcludeGeo>,
+    pub auth_method: ::std::option::Option<AccessApplicationPolicyExcludeAuthMethod>,
+    pub device_posture: ::std::option::Option<
+        AccessApplicationPolicyExcludeDevicePosture,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExclude { email : "email", email_list : "email_list",
+    email_domain : "email_domain", everyone : "everyone", ip : "ip", ip_list : "ip_list",
+    certificate : "certificate", group : "group", azure_ad : "azureAD",
+    github_organization : "github-organization", gsuite : "gsuite", okta : "okta", saml :
+    "saml", service_token : "service_token", any_valid_service_token :
+    "any_valid_service_token", external_evaluation : "external_evaluation", geo : "geo",
+    auth_method : "auth_method", device_posture : "device_posture" }
+);
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeEmail {
+    /// The email of the user
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeEmail { email : "email" required }
+);
+impl AccessApplicationPolicyExcludeEmail {
+    /// A value with the required fields set and the others empty.
+    pub fn new(email: ::std::string::String) -> Self {
+        Self {
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeEmailList {
+    /// The ID of a previously created email list
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessApplicationPolicyExcludeEmailList { id : "id" required });
+impl AccessApplicationPolicyExcludeEmailList {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeEmailDomain {
+    /// The email domain to match
+    pub domain: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeEmailDomain { domain : "domain" required }
+);
+impl AccessApplicationPolicyExcludeEmailDomain {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String) -> Self {
+        Self {
+            domain,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeIp {
+    /// An IPv4 or IPv6 CIDR block
+    pub ip: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessApplicationPolicyExcludeIp { ip : "ip" required });
+impl AccessApplicationPolicyExcludeIp {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ip: ::std::string::String) -> Self {
+        Self {
+            ip,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeAzureAd {
+    /// The ID of your Azure identity provider
+    pub connection_id: ::std::string::String,
+    /// The ID of an Azure group
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeAzureAd { connection_id : "connection_id" required, id
+    : "id" required }
+);
+impl AccessApplicationPolicyExcludeAzureAd {
+    /// A value with the required fields set and the others empty.
+    pub fn new(connection_id: ::std::string::String, id: ::std::string::String) -> Self {
+        Self {
+            connection_id,
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeGithubOrganization {
+    /// The ID of your Github identity provider
+    pub connection_id: ::std::string::String,
+    /// The name of the organization
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeGithubOrganization { connection_id : "connection_id"
+    required, name : "name" required }
+);
+impl AccessApplicationPolicyExcludeGithubOrganization {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        connection_id: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            connection_id,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeGsuite {
+    /// The ID of your Google Workspace identity provider
+    pub connection_id: ::std::string::String,
+    /// The email of the Google Workspace group
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeGsuite { connection_id : "connection_id" required,
+    email : "email" required }
+);
+impl AccessApplicationPolicyExcludeGsuite {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        connection_id: ::std::string::String,
+        email: ::std::string::String,
+    ) -> Self {
+        Self {
+            connection_id,
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeSaml {
+    /// The name of the SAML attribute
+    pub attribute_name: ::std::string::String,
+    /// The SAML attribute value to look for
+    pub attribute_value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeSaml { attribute_name : "attribute_name" required,
+    attribute_value : "attribute_value" required }
+);
+impl AccessApplicationPolicyExcludeSaml {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        attribute_name: ::std::string::String,
+        attribute_value: ::std::string::String,
+    ) -> Self {
+        Self {
+            attribute_name,
+            attribute_value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeServiceToken {
+    /// The ID of a Service Token
+    pub token_id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeServiceToken { token_id : "token_id" required }
+);
+impl AccessApplicationPolicyExcludeServiceToken {
+    /// A value with the required fields set and the others empty.
+    pub fn new(token_id: ::std::string::String) -> Self {
+        Self {
+            token_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeExternalEvaluation {
+    /// The API endpoint containing your business logic
+    pub evaluate_url: ::std::string::String,
+    /// The API endpoint containing the key that Access uses to verify that the response came from your API
+    pub keys_url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url"
+    required, keys_url : "keys_url" required }
+);
+impl AccessApplicationPolicyExcludeExternalEvaluation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        evaluate_url: ::std::string::String,
+        keys_url: ::std::string::String,
+    ) -> Self {
+        Self {
+            evaluate_url,
+            keys_url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeGeo {
+    /// The country code that should be matched
+    pub country_code: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeGeo { country_code : "country_code" required }
+);
+impl AccessApplicationPolicyExcludeGeo {
+    /// A value with the required fields set and the others empty.
+    pub fn new(country_code: ::std::string::String) -> Self {
+        Self {
+            country_code,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeAuthMethod {
+    /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>
+    pub auth_method: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeAuthMethod { auth_method : "auth_method" required }
+);
+impl AccessApplicationPolicyExcludeAuthMethod {
+    /// A value with the required fields set and the others empty.
+    pub fn new(auth_method: ::std::string::String) -> Self {
+        Self {
+            auth_method,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationPolicyExcludeDevicePosture {
+    /// The ID of a device posture integration
+    pub integration_uid: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeDevicePosture { integration_uid : "integration_uid"
+    required }
+);
+impl AccessApplicationPolicyExcludeDevicePosture {
+    /// A value with the required fields set and the others empty.
+    pub fn new(integration_uid: ::std::string::String) -> Self {
+        Self {
+            integration_uid,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`], [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationSaasApp {
+    /// Optional identifier indicating the authentication protocol used for the saas app
+    pub auth_type: ::std::option::Option<AccessApplicationSaasAppAuthType>,
+    /// The service provider's endpoint that is responsible for receiving and parsing a SAML assertion
+    pub consumer_service_url: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::std::string::String>,
+    pub custom_attributes: ::std::option::Option<
+        AccessApplicationSaasAppCustomAttributes,
+    >,
+    /// The URL that the user will be redirected to after a successful login for IDP initiated logins
+    pub default_relay_state: ::std::option::Option<::std::string::String>,
+    /// The unique identifier for your SaaS application
+    pub idp_entity_id: ::std::option::Option<::std::string::String>,
+    /// The format of the name identifier sent to the SaaS application
+    pub name_id_format: ::std::option::Option<AccessApplicationSaasAppNameIdFormat>,
+    /// A [JSONata](https://jsonata.org/) expression that transforms an application's user identities into…
+    pub name_id_transform_jsonata: ::std::option::Option<::std::string::String>,
+    /// The Access public certificate that will be used to verify your identity
+    pub public_key: ::std::option::Option<::std::string::String>,
+    /// A \[JSONata\] (<https://jsonata.org/>) expression that transforms an application's user identities into…
+    pub saml_attribute_transform_jsonata: ::std::option::Option<::std::string::String>,
+    /// A globally unique name for an identity or service provider
+    pub sp_entity_id: ::std::option::Option<::std::string::String>,
+    /// The endpoint where your SaaS application will send login requests
+    pub sso_endpoint: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The lifetime of the OIDC Access Token after creation
+    pub access_token_lifetime: ::std::option::Option<::std::string::String>,
+    /// If client secret should be required on the token endpoint when authorization_code_with_pkce grant…
+    pub allow_pkce_without_client_secret: ::std::option::Option<bool>,
+    /// The URL where this applications tile redirects users
+    pub app_launcher_url: ::std::option::Option<::std::string::String>,
+    /// The application client id
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// The application client secret, only returned on POST request
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    pub custom_claims: ::std::option::Option<AccessApplicationSaasAppCustomClaims>,
+    /// The OIDC flows supported by this application
+    pub grant_types: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationSaasAppGrantType>,
+    >,
+    /// A regex to filter Cloudflare groups returned in ID token and userinfo endpoint
+    pub group_filter_regex: ::std::option::Option<::std::string::String>,
+    pub hybrid_and_implicit_options: ::std::option::Option<
+        AccessApplicationSaasAppHybridAndImplicitOptions,
+    >,
+    /// The permitted URL's for Cloudflare to return Authorization codes and Access/ID tokens
+    pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub refresh_token_options: ::std::option::Option<
+        AccessApplicationSaasAppRefreshTokenOptions,
+    >,
+    /// Define the user information shared with access, "offline_access" scope will be automatically…
+    pub scopes: ::std::option::Option<::std::vec::Vec<AccessApplicationSaasAppScope>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationSaasApp { auth_type : "auth_type", consumer_service_url :
+    "consumer_service_url", created_at : "created_at", custom_attributes :
+    "custom_attributes", default_relay_state : "default_relay_state", idp_entity_id :
+    "idp_entity_id", name_id_format : "name_id_format", name_id_transform_jsonata :
+    "name_id_transform_jsonata", public_key : "public_key",
+    saml_attribute_transform_jsonata : "saml_attribute_transform_jsonata", sp_entity_id :
+    "sp_entity_id", sso_endpoint : "sso_endpoint", updated_at : "updated_at",
+    access_token_lifetime : "access_token_lifetime", allow_pkce_without_client_secret :
+    "allow_pkce_without_client_secret", app_launcher_url : "app_launcher_url", client_id
+    : "client_id", client_secret : "client_secret", custom_claims : "custom_claims",
+    grant_types : "grant_types", group_filter_regex : "group_filter_regex",
+    hybrid_and_implicit_options : "hybrid_and_implicit_options", redirect_uris :
+    "redirect_uris", refresh_token_options : "refresh_token_options", scopes : "scopes" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationSaasAppAuthType {
+    /// `saml`
+    Saml,
+    /// `oidc`
+    Oidc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationSaasAppAuthType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Saml => "saml",
+            Self::Oidc => "oidc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessApplicationSaasAppAuthType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "saml" => Self::Saml,
+            "oidc" => Self::Oidc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationSaasAppAuthType);
+impl ::std::convert::From<AccessApplicationSaasAppAuthType> for ::std::string::String {
+    fn from(value: AccessApplicationSaasAppAuthType) -> Self {
+        match value {
+            AccessApplicationSaasAppAuthType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationSaasAppAuthType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationSaasAppCustomAttributes {
+    /// The SAML FriendlyName of the attribute
+    pub friendly_name: ::std::option::Option<::std::string::String>,
+    /// The name of the attribute
+    pub name: ::std::option::Option<::std::string::String>,
+    /// A globally unique name for an identity or service provider
+    pub name_format: ::std::option::Option<
+        AccessApplicationSaasAppCustomAttributesNameFormat,
+    >,
+    /// If the attribute is required when building a SAML assertion
+    pub required: ::std::option::Option<bool>,
+    pub source: ::std::option::Option<AccessApplicationSaasAppCustomAttributesSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationSaasAppCustomAttributes { friendly_name : "friendly_name", name :
+    "name", name_format : "name_format", required : "required", source : "source" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationSaasAppCustomAttributesNameFormat {
+    /// `urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified`
+    UrnOasisNamesTcSaml20AttrnameFormatUnspecified,
+    /// `urn:oasis:names:tc:SAML:2.0:attrname-format:basic`
+    UrnOasisNamesTcSaml20AttrnameFormatBasic,
+    /// `urn:oasis:names:tc:SAML:2.0:attrname-format:uri`
+    UrnOasisNamesTcSaml20AttrnameFormatUri,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationSaasAppCustomAttributesNameFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UrnOasisNamesTcSaml20AttrnameFormatUnspecified => {
+                "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"
+            }
+            Self::UrnOasisNamesTcSaml20AttrnameFormatBasic => {
+                "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"
+            }
+            Self::UrnOasisNamesTcSaml20AttrnameFormatUri => {
+                "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
+            }
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccessApplicationSaasAppCustomAttributesNameFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified" => {
+                Self::UrnOasisNamesTcSaml20AttrnameFormatUnspecified
+            }
+            "urn:oasis:names:tc:SAML:2.0:attrname-format:basic" => {
+                Self::UrnOasisNamesTcSaml20AttrnameFormatBasic
+            }
+            "urn:oasis:names:tc:SAML:2.0:attrname-format:uri" => {
+                Self::UrnOasisNamesTcSaml20AttrnameFormatUri
+            }
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationSaasAppCustomAttributesNameFormat);
+impl ::std::convert::From<AccessApplicationSaasAppCustomAttributesNameFormat>
+for ::std::string::String {
+    fn from(value: AccessApplicationSaasAppCustomAttributesNameFormat) -> Self {
+        match value {
+            AccessApplicationSaasAppCustomAttributesNameFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationSaasAppCustomAttributesNameFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationSaasAppCustomAttributesSource {
+    /// The name of the IdP attribute
+    pub name: ::std::option::Option<::std::string::String>,
+    pub name_by_idp: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationSaasAppCustomAttributesSource { name : "name", name_by_idp :
+    "name_by_idp" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationSaasAppNameIdFormat {
+    /// `id`
+    Id,
+    /// `email`
+    Email,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationSaasAppNameIdFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Email => "email",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccessApplicationSaasAppNameIdFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "id" => Self::Id,
+            "email" => Self::Email,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationSaasAppNameIdFormat);
+impl ::std::convert::From<AccessApplicationSaasAppNameIdFormat>
+for ::std::string::String {
+    fn from(value: AccessApplicationSaasAppNameIdFormat) -> Self {
+        match value {
+            AccessApplicationSaasAppNameIdFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationSaasAppNameIdFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationSaasAppCustomClaims {
+    /// The name of the claim
+    pub name: ::std::option::Option<::std::string::String>,
+    /// If the claim is required when building an OIDC token
+    pub required: ::std::option::Option<bool>,
+    /// The scope of the claim
+    pub scope: ::std::option::Option<AccessApplicationSaasAppCustomClaimsScope>,
+    pub source: ::std::option::Option<AccessApplicationSaasAppCustomAttributesSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationSaasAppCustomClaims { name : "name", required : "required", scope :
+    "scope", source : "source" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationSaasAppCustomClaimsScope {
+    /// `groups`
+    Groups,
+    /// `profile`
+    Profile,
+    /// `email`
+    Email,
+    /// `openid`
+    Openid,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationSaasAppCustomClaimsScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Groups => "groups",
+            Self::Profile => "profile",
+            Self::Email => "email",
+            Self::Openid => "openid",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccessApplicationSaasAppCustomClaimsScope {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "groups" => Self::Groups,
+            "profile" => Self::Profile,
+            "email" => Self::Email,
+            "openid" => Self::Openid,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationSaasAppCustomClaimsScope);
+impl ::std::convert::From<AccessApplicationSaasAppCustomClaimsScope>
+for ::std::string::String {
+    fn from(value: AccessApplicationSaasAppCustomClaimsScope) -> Self {
+        match value {
+            AccessApplicationSaasAppCustomClaimsScope::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationSaasAppCustomClaimsScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationSaasAppGrantType {
+    /// `authorization_code`
+    AuthorizationCode,
+    /// `authorization_code_with_pkce`
+    AuthorizationCodeWithPkce,
+    /// `refresh_tokens`
+    RefreshTokens,
+    /// `hybrid`
+    Hybrid,
+    /// `implicit`
+    Implicit,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationSaasAppGrantType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::AuthorizationCodeWithPkce => "authorization_code_with_pkce",
+            Self::RefreshTokens => "refresh_tokens",
+            Self::Hybrid => "hybrid",
+            Self::Implicit => "implicit",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessApplicationSaasAppGrantType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "authorization_code" => Self::AuthorizationCode,
+            "authorization_code_with_pkce" => Self::AuthorizationCodeWithPkce,
+            "refresh_tokens" => Self::RefreshTokens,
+            "hybrid" => Self::Hybrid,
+            "implicit" => Self::Implicit,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationSaasAppGrantType);
+impl ::std::convert::From<AccessApplicationSaasAppGrantType> for ::std::string::String {
+    fn from(value: AccessApplicationSaasAppGrantType) -> Self {
+        match value {
+            AccessApplicationSaasAppGrantType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationSaasAppGrantType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationSaasAppHybridAndImplicitOptions {
+    /// If an Access Token should be returned from the OIDC Authorization endpoint
+    pub return_access_token_from_authorization_endpoint: ::std::option::Option<bool>,
+    /// If an ID Token should be returned from the OIDC Authorization endpoint
+    pub return_id_token_from_authorization_endpoint: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationSaasAppHybridAndImplicitOptions {
+    return_access_token_from_authorization_endpoint :
+    "return_access_token_from_authorization_endpoint",
+    return_id_token_from_authorization_endpoint :
+    "return_id_token_from_authorization_endpoint" }
+);
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationSaasAppRefreshTokenOptions {
+    /// How long a refresh token will be valid for after creation
+    pub lifetime: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationSaasAppRefreshTokenOptions { lifetime : "lifetime" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationSaasAppScope {
+    /// `openid`
+    Openid,
+    /// `groups`
+    Groups,
+    /// `email`
+    Email,
+    /// `profile`
+    Profile,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationSaasAppScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Openid => "openid",
+            Self::Groups => "groups",
+            Self::Email => "email",
+            Self::Profile => "profile",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessApplicationSaasAppScope {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "openid" => Self::Openid,
+            "groups" => Self::Groups,
+            "email" => Self::Email,
+            "profile" => Self::Profile,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationSaasAppScope);
+impl ::std::convert::From<AccessApplicationSaasAppScope> for ::std::string::String {
+    fn from(value: AccessApplicationSaasAppScope) -> Self {
+        match value {
+            AccessApplicationSaasAppScope::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationSaasAppScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`], [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationFooterLink {
+    /// The hypertext in the footer link
+    pub name: ::std::string::String,
+    /// the hyperlink in the footer link
+    pub url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationFooterLink { name : "name" required, url : "url" required }
+);
+impl AccessApplicationFooterLink {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, url: ::std::string::String) -> Self {
+        Self {
+            name,
+            url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessApplicationsApi::add_access_application`], [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationLandingPageDesign {
+    /// The background color of the log in button on the landing page
+    pub button_color: ::std::option::Option<::std::string::String>,
+    /// The color of the text in the log in button on the landing page
+    pub button_text_color: ::std::option::Option<::std::string::String>,
+    /// The URL of the image shown on the landing page
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// The message shown on the landing page
+    pub message: ::std::option::Option<::std::string::String>,
+    /// The title shown on the landing page
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationLandingPageDesign { button_color : "button_color", button_text_color
+    : "button_text_color", image_url : "image_url", message : "message", title : "title"
+    }
+);
 /// Used by [`AccessApplicationsApi::delete_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAccessApplicationResponse {
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -264,6 +1683,7 @@ crate::runtime::object!(
 /// Used by [`AccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseAppState {
+    /// UUID
     pub app_uid: ::std::option::Option<::std::string::String>,
     pub aud: ::std::option::Option<::std::string::String>,
     pub hostname: ::std::option::Option<::std::string::String>,
@@ -293,6 +1713,7 @@ pub struct TestAccessPoliciesResponseUserIdentity {
     pub is_gateway: ::std::option::Option<bool>,
     pub is_warp: ::std::option::Option<bool>,
     pub name: ::std::option::Option<::std::string::String>,
+    /// UUID
     pub user_uuid: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -313,4 +1734,1362 @@ pub struct TestAccessPoliciesResponseUserIdentityGeo {
 }
 crate::runtime::object!(
     TestAccessPoliciesResponseUserIdentityGeo { country : "country" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum AddAccessApplicationBody {
+    SelfHostedApplication(AddAccessApplicationBodySelfHostedApplication),
+    SaaSApplication(AddAccessApplicationBodySaaSApplication),
+    BrowserSshApplication(AddAccessApplicationBodyBrowserSshApplication),
+    BrowserVncApplication(AddAccessApplicationBodyBrowserVncApplication),
+    AppLauncherApplication(AddAccessApplicationBodyAppLauncherApplication),
+    DeviceEnrollmentPermissionsApplication(
+        AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication,
+    ),
+    BrowserIsolationPermissionsApplication(
+        AddAccessApplicationBodyBrowserIsolationPermissionsApplication,
+    ),
+    BookmarkApplication(AddAccessApplicationBodyBookmarkApplication),
+}
+impl ::std::convert::From<AddAccessApplicationBodySelfHostedApplication>
+for AddAccessApplicationBody {
+    fn from(value: AddAccessApplicationBodySelfHostedApplication) -> Self {
+        Self::SelfHostedApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodySaaSApplication>
+for AddAccessApplicationBody {
+    fn from(value: AddAccessApplicationBodySaaSApplication) -> Self {
+        Self::SaaSApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodyBrowserSshApplication>
+for AddAccessApplicationBody {
+    fn from(value: AddAccessApplicationBodyBrowserSshApplication) -> Self {
+        Self::BrowserSshApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodyBrowserVncApplication>
+for AddAccessApplicationBody {
+    fn from(value: AddAccessApplicationBodyBrowserVncApplication) -> Self {
+        Self::BrowserVncApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodyAppLauncherApplication>
+for AddAccessApplicationBody {
+    fn from(value: AddAccessApplicationBodyAppLauncherApplication) -> Self {
+        Self::AppLauncherApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication>
+for AddAccessApplicationBody {
+    fn from(
+        value: AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication,
+    ) -> Self {
+        Self::DeviceEnrollmentPermissionsApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodyBrowserIsolationPermissionsApplication>
+for AddAccessApplicationBody {
+    fn from(
+        value: AddAccessApplicationBodyBrowserIsolationPermissionsApplication,
+    ) -> Self {
+        Self::BrowserIsolationPermissionsApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodyBookmarkApplication>
+for AddAccessApplicationBody {
+    fn from(value: AddAccessApplicationBodyBookmarkApplication) -> Self {
+        Self::BookmarkApplication(value)
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodySelfHostedApplication {
+    /// When set to true, users can authenticate to this application using their WARP session
+    pub allow_authenticate_via_warp: ::std::option::Option<bool>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<AccessApplicationCorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_non_identity_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The primary hostname and path that Access will secure
+    pub domain: ::std::string::String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path
+    pub path_cookie_attribute: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// List of domains that Access will secure
+    pub self_hosted_domains: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The tags you want assigned to an application
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodySelfHostedApplication { allow_authenticate_via_warp :
+    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
+    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
+    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
+    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
+    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain"
+    required, enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute
+    : "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
+    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
+    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
+    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", tags : "tags", r#type : "type" required, policies :
+    "policies", scim_config : "scim_config" }
+);
+impl AddAccessApplicationBodySelfHostedApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, r#type: ::std::string::String) -> Self {
+        Self {
+            allow_authenticate_via_warp: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            cors_headers: ::std::option::Option::None,
+            custom_deny_message: ::std::option::Option::None,
+            custom_deny_url: ::std::option::Option::None,
+            custom_non_identity_deny_url: ::std::option::Option::None,
+            custom_pages: ::std::option::Option::None,
+            domain,
+            enable_binding_cookie: ::std::option::Option::None,
+            http_only_cookie_attribute: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            options_preflight_bypass: ::std::option::Option::None,
+            path_cookie_attribute: ::std::option::Option::None,
+            same_site_cookie_attribute: ::std::option::Option::None,
+            self_hosted_domains: ::std::option::Option::None,
+            service_auth_401_redirect: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_interstitial: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            r#type,
+            policies: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessApplicationBodySaaSApplication {
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    pub saas_app: ::std::option::Option<AccessApplicationSaasApp>,
+    /// The tags you want assigned to an application
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The application type
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodySaaSApplication { allowed_idps : "allowed_idps",
+    app_launcher_visible : "app_launcher_visible", auto_redirect_to_identity :
+    "auto_redirect_to_identity", custom_pages : "custom_pages", logo_url : "logo_url",
+    name : "name", saas_app : "saas_app", tags : "tags", r#type : "type", policies :
+    "policies", scim_config : "scim_config" }
+);
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodyBrowserSshApplication {
+    /// When set to true, users can authenticate to this application using their WARP session
+    pub allow_authenticate_via_warp: ::std::option::Option<bool>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<AccessApplicationCorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_non_identity_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The primary hostname and path that Access will secure
+    pub domain: ::std::string::String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path
+    pub path_cookie_attribute: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// List of domains that Access will secure
+    pub self_hosted_domains: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The tags you want assigned to an application
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodyBrowserSshApplication { allow_authenticate_via_warp :
+    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
+    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
+    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
+    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
+    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain"
+    required, enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute
+    : "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
+    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
+    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
+    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", tags : "tags", r#type : "type" required, policies :
+    "policies", scim_config : "scim_config" }
+);
+impl AddAccessApplicationBodyBrowserSshApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, r#type: ::std::string::String) -> Self {
+        Self {
+            allow_authenticate_via_warp: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            cors_headers: ::std::option::Option::None,
+            custom_deny_message: ::std::option::Option::None,
+            custom_deny_url: ::std::option::Option::None,
+            custom_non_identity_deny_url: ::std::option::Option::None,
+            custom_pages: ::std::option::Option::None,
+            domain,
+            enable_binding_cookie: ::std::option::Option::None,
+            http_only_cookie_attribute: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            options_preflight_bypass: ::std::option::Option::None,
+            path_cookie_attribute: ::std::option::Option::None,
+            same_site_cookie_attribute: ::std::option::Option::None,
+            self_hosted_domains: ::std::option::Option::None,
+            service_auth_401_redirect: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_interstitial: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            r#type,
+            policies: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodyBrowserVncApplication {
+    /// When set to true, users can authenticate to this application using their WARP session
+    pub allow_authenticate_via_warp: ::std::option::Option<bool>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<AccessApplicationCorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_non_identity_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The primary hostname and path that Access will secure
+    pub domain: ::std::string::String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path
+    pub path_cookie_attribute: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// List of domains that Access will secure
+    pub self_hosted_domains: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The tags you want assigned to an application
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodyBrowserVncApplication { allow_authenticate_via_warp :
+    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
+    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
+    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
+    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
+    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain"
+    required, enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute
+    : "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
+    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
+    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
+    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", tags : "tags", r#type : "type" required, policies :
+    "policies", scim_config : "scim_config" }
+);
+impl AddAccessApplicationBodyBrowserVncApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, r#type: ::std::string::String) -> Self {
+        Self {
+            allow_authenticate_via_warp: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            cors_headers: ::std::option::Option::None,
+            custom_deny_message: ::std::option::Option::None,
+            custom_deny_url: ::std::option::Option::None,
+            custom_non_identity_deny_url: ::std::option::Option::None,
+            custom_pages: ::std::option::Option::None,
+            domain,
+            enable_binding_cookie: ::std::option::Option::None,
+            http_only_cookie_attribute: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            options_preflight_bypass: ::std::option::Option::None,
+            path_cookie_attribute: ::std::option::Option::None,
+            same_site_cookie_attribute: ::std::option::Option::None,
+            self_hosted_domains: ::std::option::Option::None,
+            service_auth_401_redirect: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_interstitial: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            r#type,
+            policies: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodyAppLauncherApplication {
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The image URL of the logo shown in the App Launcher header
+    pub app_launcher_logo_url: ::std::option::Option<::std::string::String>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The background color of the App Launcher page
+    pub bg_color: ::std::option::Option<::std::string::String>,
+    pub footer_links: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationFooterLink>,
+    >,
+    /// The background color of the App Launcher header
+    pub header_bg_color: ::std::option::Option<::std::string::String>,
+    pub landing_page_design: ::std::option::Option<AccessApplicationLandingPageDesign>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Determines when to skip the App Launcher landing page
+    pub skip_app_launcher_login_page: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodyAppLauncherApplication { allowed_idps : "allowed_idps",
+    app_launcher_logo_url : "app_launcher_logo_url", auto_redirect_to_identity :
+    "auto_redirect_to_identity", bg_color : "bg_color", footer_links : "footer_links",
+    header_bg_color : "header_bg_color", landing_page_design : "landing_page_design",
+    session_duration : "session_duration", skip_app_launcher_login_page :
+    "skip_app_launcher_login_page", r#type : "type" required, policies : "policies",
+    scim_config : "scim_config" }
+);
+impl AddAccessApplicationBodyAppLauncherApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        Self {
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_logo_url: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            bg_color: ::std::option::Option::None,
+            footer_links: ::std::option::Option::None,
+            header_bg_color: ::std::option::Option::None,
+            landing_page_design: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_app_launcher_login_page: ::std::option::Option::None,
+            r#type,
+            policies: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AddAccessApplicationBodyAppLauncherApplicationType {
+    /// `self_hosted`
+    SelfHosted,
+    /// `saas`
+    Saas,
+    /// `ssh`
+    Ssh,
+    /// `vnc`
+    Vnc,
+    /// `app_launcher`
+    AppLauncher,
+    /// `warp`
+    Warp,
+    /// `biso`
+    Biso,
+    /// `bookmark`
+    Bookmark,
+    /// `dash_sso`
+    DashSso,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AddAccessApplicationBodyAppLauncherApplicationType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SelfHosted => "self_hosted",
+            Self::Saas => "saas",
+            Self::Ssh => "ssh",
+            Self::Vnc => "vnc",
+            Self::AppLauncher => "app_launcher",
+            Self::Warp => "warp",
+            Self::Biso => "biso",
+            Self::Bookmark => "bookmark",
+            Self::DashSso => "dash_sso",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AddAccessApplicationBodyAppLauncherApplicationType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "self_hosted" => Self::SelfHosted,
+            "saas" => Self::Saas,
+            "ssh" => Self::Ssh,
+            "vnc" => Self::Vnc,
+            "app_launcher" => Self::AppLauncher,
+            "warp" => Self::Warp,
+            "biso" => Self::Biso,
+            "bookmark" => Self::Bookmark,
+            "dash_sso" => Self::DashSso,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AddAccessApplicationBodyAppLauncherApplicationType);
+impl ::std::convert::From<AddAccessApplicationBodyAppLauncherApplicationType>
+for ::std::string::String {
+    fn from(value: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        match value {
+            AddAccessApplicationBodyAppLauncherApplicationType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AddAccessApplicationBodyAppLauncherApplicationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The image URL of the logo shown in the App Launcher header
+    pub app_launcher_logo_url: ::std::option::Option<::std::string::String>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The background color of the App Launcher page
+    pub bg_color: ::std::option::Option<::std::string::String>,
+    pub footer_links: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationFooterLink>,
+    >,
+    /// The background color of the App Launcher header
+    pub header_bg_color: ::std::option::Option<::std::string::String>,
+    pub landing_page_design: ::std::option::Option<AccessApplicationLandingPageDesign>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Determines when to skip the App Launcher landing page
+    pub skip_app_launcher_login_page: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication { allowed_idps :
+    "allowed_idps", app_launcher_logo_url : "app_launcher_logo_url",
+    auto_redirect_to_identity : "auto_redirect_to_identity", bg_color : "bg_color",
+    footer_links : "footer_links", header_bg_color : "header_bg_color",
+    landing_page_design : "landing_page_design", session_duration : "session_duration",
+    skip_app_launcher_login_page : "skip_app_launcher_login_page", r#type : "type"
+    required, policies : "policies", scim_config : "scim_config" }
+);
+impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        Self {
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_logo_url: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            bg_color: ::std::option::Option::None,
+            footer_links: ::std::option::Option::None,
+            header_bg_color: ::std::option::Option::None,
+            landing_page_design: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_app_launcher_login_page: ::std::option::Option::None,
+            r#type,
+            policies: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The image URL of the logo shown in the App Launcher header
+    pub app_launcher_logo_url: ::std::option::Option<::std::string::String>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The background color of the App Launcher page
+    pub bg_color: ::std::option::Option<::std::string::String>,
+    pub footer_links: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationFooterLink>,
+    >,
+    /// The background color of the App Launcher header
+    pub header_bg_color: ::std::option::Option<::std::string::String>,
+    pub landing_page_design: ::std::option::Option<AccessApplicationLandingPageDesign>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Determines when to skip the App Launcher landing page
+    pub skip_app_launcher_login_page: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodyBrowserIsolationPermissionsApplication { allowed_idps :
+    "allowed_idps", app_launcher_logo_url : "app_launcher_logo_url",
+    auto_redirect_to_identity : "auto_redirect_to_identity", bg_color : "bg_color",
+    footer_links : "footer_links", header_bg_color : "header_bg_color",
+    landing_page_design : "landing_page_design", session_duration : "session_duration",
+    skip_app_launcher_login_page : "skip_app_launcher_login_page", r#type : "type"
+    required, policies : "policies", scim_config : "scim_config" }
+);
+impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        Self {
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_logo_url: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            bg_color: ::std::option::Option::None,
+            footer_links: ::std::option::Option::None,
+            header_bg_color: ::std::option::Option::None,
+            landing_page_design: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_app_launcher_login_page: ::std::option::Option::None,
+            r#type,
+            policies: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessApplicationBodyBookmarkApplication {
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// The URL or domain of the bookmark
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The tags you want assigned to an application
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The application type
+    pub r#type: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodyBookmarkApplication { app_launcher_visible :
+    "app_launcher_visible", domain : "domain", logo_url : "logo_url", name : "name", tags
+    : "tags", r#type : "type", scim_config : "scim_config" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum UpdateAccessApplicationBody {
+    SelfHostedApplication(UpdateAccessApplicationBodySelfHostedApplication),
+    SaaSApplication(UpdateAccessApplicationBodySaaSApplication),
+    BrowserSshApplication(UpdateAccessApplicationBodyBrowserSshApplication),
+    BrowserVncApplication(UpdateAccessApplicationBodyBrowserVncApplication),
+    AppLauncherApplication(UpdateAccessApplicationBodyAppLauncherApplication),
+    DeviceEnrollmentPermissionsApplication(
+        UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication,
+    ),
+    BrowserIsolationPermissionsApplication(
+        UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication,
+    ),
+    BookmarkApplication(UpdateAccessApplicationBodyBookmarkApplication),
+}
+impl ::std::convert::From<UpdateAccessApplicationBodySelfHostedApplication>
+for UpdateAccessApplicationBody {
+    fn from(value: UpdateAccessApplicationBodySelfHostedApplication) -> Self {
+        Self::SelfHostedApplication(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessApplicationBodySaaSApplication>
+for UpdateAccessApplicationBody {
+    fn from(value: UpdateAccessApplicationBodySaaSApplication) -> Self {
+        Self::SaaSApplication(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessApplicationBodyBrowserSshApplication>
+for UpdateAccessApplicationBody {
+    fn from(value: UpdateAccessApplicationBodyBrowserSshApplication) -> Self {
+        Self::BrowserSshApplication(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessApplicationBodyBrowserVncApplication>
+for UpdateAccessApplicationBody {
+    fn from(value: UpdateAccessApplicationBodyBrowserVncApplication) -> Self {
+        Self::BrowserVncApplication(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessApplicationBodyAppLauncherApplication>
+for UpdateAccessApplicationBody {
+    fn from(value: UpdateAccessApplicationBodyAppLauncherApplication) -> Self {
+        Self::AppLauncherApplication(value)
+    }
+}
+impl ::std::convert::From<
+    UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication,
+> for UpdateAccessApplicationBody {
+    fn from(
+        value: UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication,
+    ) -> Self {
+        Self::DeviceEnrollmentPermissionsApplication(value)
+    }
+}
+impl ::std::convert::From<
+    UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication,
+> for UpdateAccessApplicationBody {
+    fn from(
+        value: UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication,
+    ) -> Self {
+        Self::BrowserIsolationPermissionsApplication(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessApplicationBodyBookmarkApplication>
+for UpdateAccessApplicationBody {
+    fn from(value: UpdateAccessApplicationBodyBookmarkApplication) -> Self {
+        Self::BookmarkApplication(value)
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodySelfHostedApplication {
+    /// When set to true, users can authenticate to this application using their WARP session
+    pub allow_authenticate_via_warp: ::std::option::Option<bool>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<AccessApplicationCorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_non_identity_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The primary hostname and path that Access will secure
+    pub domain: ::std::string::String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path
+    pub path_cookie_attribute: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// List of domains that Access will secure
+    pub self_hosted_domains: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The tags you want assigned to an application
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodySelfHostedApplication { allow_authenticate_via_warp :
+    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
+    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
+    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
+    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
+    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain"
+    required, enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute
+    : "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
+    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
+    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
+    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", tags : "tags", r#type : "type" required, policies :
+    "policies", scim_config : "scim_config" }
+);
+impl UpdateAccessApplicationBodySelfHostedApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, r#type: ::std::string::String) -> Self {
+        Self {
+            allow_authenticate_via_warp: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            cors_headers: ::std::option::Option::None,
+            custom_deny_message: ::std::option::Option::None,
+            custom_deny_url: ::std::option::Option::None,
+            custom_non_identity_deny_url: ::std::option::Option::None,
+            custom_pages: ::std::option::Option::None,
+            domain,
+            enable_binding_cookie: ::std::option::Option::None,
+            http_only_cookie_attribute: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            options_preflight_bypass: ::std::option::Option::None,
+            path_cookie_attribute: ::std::option::Option::None,
+            same_site_cookie_attribute: ::std::option::Option::None,
+            self_hosted_domains: ::std::option::Option::None,
+            service_auth_401_redirect: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_interstitial: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            r#type,
+            policies: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccessApplicationBodySaaSApplication {
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    pub saas_app: ::std::option::Option<AccessApplicationSaasApp>,
+    /// The tags you want assigned to an application
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The application type
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodySaaSApplication { allowed_idps : "allowed_idps",
+    app_launcher_visible : "app_launcher_visible", auto_redirect_to_identity :
+    "auto_redirect_to_identity", custom_pages : "custom_pages", logo_url : "logo_url",
+    name : "name", saas_app : "saas_app", tags : "tags", r#type : "type", policies :
+    "policies", scim_config : "scim_config" }
+);
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodyBrowserSshApplication {
+    /// When set to true, users can authenticate to this application using their WARP session
+    pub allow_authenticate_via_warp: ::std::option::Option<bool>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<AccessApplicationCorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_non_identity_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The primary hostname and path that Access will secure
+    pub domain: ::std::string::String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path
+    pub path_cookie_attribute: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// List of domains that Access will secure
+    pub self_hosted_domains: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The tags you want assigned to an application
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodyBrowserSshApplication { allow_authenticate_via_warp :
+    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
+    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
+    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
+    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
+    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain"
+    required, enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute
+    : "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
+    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
+    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
+    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", tags : "tags", r#type : "type" required, policies :
+    "policies", scim_config : "scim_config" }
+);
+impl UpdateAccessApplicationBodyBrowserSshApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, r#type: ::std::string::String) -> Self {
+        Self {
+            allow_authenticate_via_warp: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            cors_headers: ::std::option::Option::None,
+            custom_deny_message: ::std::option::Option::None,
+            custom_deny_url: ::std::option::Option::None,
+            custom_non_identity_deny_url: ::std::option::Option::None,
+            custom_pages: ::std::option::Option::None,
+            domain,
+            enable_binding_cookie: ::std::option::Option::None,
+            http_only_cookie_attribute: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            options_preflight_bypass: ::std::option::Option::None,
+            path_cookie_attribute: ::std::option::Option::None,
+            same_site_cookie_attribute: ::std::option::Option::None,
+            self_hosted_domains: ::std::option::Option::None,
+            service_auth_401_redirect: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_interstitial: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            r#type,
+            policies: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodyBrowserVncApplication {
+    /// When set to true, users can authenticate to this application using their WARP session
+    pub allow_authenticate_via_warp: ::std::option::Option<bool>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<AccessApplicationCorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing…
+    pub custom_non_identity_deny_url: ::std::option::Option<::std::string::String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The primary hostname and path that Access will secure
+    pub domain: ::std::string::String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path
+    pub path_cookie_attribute: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// List of domains that Access will secure
+    pub self_hosted_domains: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The tags you want assigned to an application
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodyBrowserVncApplication { allow_authenticate_via_warp :
+    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
+    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
+    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
+    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
+    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain"
+    required, enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute
+    : "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
+    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
+    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
+    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", tags : "tags", r#type : "type" required, policies :
+    "policies", scim_config : "scim_config" }
+);
+impl UpdateAccessApplicationBodyBrowserVncApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, r#type: ::std::string::String) -> Self {
+        Self {
+            allow_authenticate_via_warp: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            cors_headers: ::std::option::Option::None,
+            custom_deny_message: ::std::option::Option::None,
+            custom_deny_url: ::std::option::Option::None,
+            custom_non_identity_deny_url: ::std::option::Option::None,
+            custom_pages: ::std::option::Option::None,
+            domain,
+            enable_binding_cookie: ::std::option::Option::None,
+            http_only_cookie_attribute: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            options_preflight_bypass: ::std::option::Option::None,
+            path_cookie_attribute: ::std::option::Option::None,
+            same_site_cookie_attribute: ::std::option::Option::None,
+            self_hosted_domains: ::std::option::Option::None,
+            service_auth_401_redirect: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_interstitial: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            r#type,
+            policies: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodyAppLauncherApplication {
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The image URL of the logo shown in the App Launcher header
+    pub app_launcher_logo_url: ::std::option::Option<::std::string::String>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The background color of the App Launcher page
+    pub bg_color: ::std::option::Option<::std::string::String>,
+    pub footer_links: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationFooterLink>,
+    >,
+    /// The background color of the App Launcher header
+    pub header_bg_color: ::std::option::Option<::std::string::String>,
+    pub landing_page_design: ::std::option::Option<AccessApplicationLandingPageDesign>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Determines when to skip the App Launcher landing page
+    pub skip_app_launcher_login_page: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodyAppLauncherApplication { allowed_idps : "allowed_idps",
+    app_launcher_logo_url : "app_launcher_logo_url", auto_redirect_to_identity :
+    "auto_redirect_to_identity", bg_color : "bg_color", footer_links : "footer_links",
+    header_bg_color : "header_bg_color", landing_page_design : "landing_page_design",
+    session_duration : "session_duration", skip_app_launcher_login_page :
+    "skip_app_launcher_login_page", r#type : "type" required, policies : "policies",
+    scim_config : "scim_config" }
+);
+impl UpdateAccessApplicationBodyAppLauncherApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        Self {
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_logo_url: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            bg_color: ::std::option::Option::None,
+            footer_links: ::std::option::Option::None,
+            header_bg_color: ::std::option::Option::None,
+            landing_page_design: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_app_launcher_login_page: ::std::option::Option::None,
+            r#type,
+            policies: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The image URL of the logo shown in the App Launcher header
+    pub app_launcher_logo_url: ::std::option::Option<::std::string::String>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The background color of the App Launcher page
+    pub bg_color: ::std::option::Option<::std::string::String>,
+    pub footer_links: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationFooterLink>,
+    >,
+    /// The background color of the App Launcher header
+    pub header_bg_color: ::std::option::Option<::std::string::String>,
+    pub landing_page_design: ::std::option::Option<AccessApplicationLandingPageDesign>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Determines when to skip the App Launcher landing page
+    pub skip_app_launcher_login_page: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication { allowed_idps :
+    "allowed_idps", app_launcher_logo_url : "app_launcher_logo_url",
+    auto_redirect_to_identity : "auto_redirect_to_identity", bg_color : "bg_color",
+    footer_links : "footer_links", header_bg_color : "header_bg_color",
+    landing_page_design : "landing_page_design", session_duration : "session_duration",
+    skip_app_launcher_login_page : "skip_app_launcher_login_page", r#type : "type"
+    required, policies : "policies", scim_config : "scim_config" }
+);
+impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        Self {
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_logo_url: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            bg_color: ::std::option::Option::None,
+            footer_links: ::std::option::Option::None,
+            header_bg_color: ::std::option::Option::None,
+            landing_page_design: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_app_launcher_login_page: ::std::option::Option::None,
+            r#type,
+            policies: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The image URL of the logo shown in the App Launcher header
+    pub app_launcher_logo_url: ::std::option::Option<::std::string::String>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The background color of the App Launcher page
+    pub bg_color: ::std::option::Option<::std::string::String>,
+    pub footer_links: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationFooterLink>,
+    >,
+    /// The background color of the App Launcher header
+    pub header_bg_color: ::std::option::Option<::std::string::String>,
+    pub landing_page_design: ::std::option::Option<AccessApplicationLandingPageDesign>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Determines when to skip the App Launcher landing page
+    pub skip_app_launcher_login_page: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
+    /// The policies that will apply to the application, in ascending order of precedence
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication { allowed_idps :
+    "allowed_idps", app_launcher_logo_url : "app_launcher_logo_url",
+    auto_redirect_to_identity : "auto_redirect_to_identity", bg_color : "bg_color",
+    footer_links : "footer_links", header_bg_color : "header_bg_color",
+    landing_page_design : "landing_page_design", session_duration : "session_duration",
+    skip_app_launcher_login_page : "skip_app_launcher_login_page", r#type : "type"
+    required, policies : "policies", scim_config : "scim_config" }
+);
+impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        Self {
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_logo_url: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            bg_color: ::std::option::Option::None,
+            footer_links: ::std::option::Option::None,
+            header_bg_color: ::std::option::Option::None,
+            landing_page_design: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_app_launcher_login_page: ::std::option::Option::None,
+            r#type,
+            policies: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`AccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccessApplicationBodyBookmarkApplication {
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// The URL or domain of the bookmark
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The tags you want assigned to an application
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The application type
+    pub r#type: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodyBookmarkApplication { app_launcher_visible :
+    "app_launcher_visible", domain : "domain", logo_url : "logo_url", name : "name", tags
+    : "tags", r#type : "type", scim_config : "scim_config" }
 );

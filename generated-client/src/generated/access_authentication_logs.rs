@@ -21,10 +21,15 @@ impl AccessAuthenticationLogsApi {
     /// `GET /accounts/{account_id}/access/logs/access_requests`
     ///
     /// Gets a list of Access authentication audit logs for an account.
+    ///
+    /// Query parameters: [`GetAccessAuthenticationLogsQuery`], passed with `.query(&…)`.
     pub fn get_access_authentication_logs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<AccessAuthenticationLogs>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<AccessAuthenticationLogs>,
+        GetAccessAuthenticationLogsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -40,14 +45,23 @@ impl AccessAuthenticationLogsApi {
 /// Used by [`AccessAuthenticationLogsApi::get_access_authentication_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessAuthenticationLogs {
+    /// The event that occurred, such as a login attempt
     pub action: ::std::option::Option<::std::string::String>,
+    /// The result of the authentication event
     pub allowed: ::std::option::Option<bool>,
+    /// The URL of the Access application
     pub app_domain: ::std::option::Option<::std::string::String>,
+    /// The unique identifier for the Access application
     pub app_uid: ::std::option::Option<::std::string::String>,
+    /// The IdP used to authenticate
     pub connection: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// The IP address of the authenticating user
     pub ip_address: ::std::option::Option<::std::string::String>,
+    /// The unique identifier for the request to Cloudflare
     pub ray_id: ::std::option::Option<::std::string::String>,
+    /// The email address of the authenticating user
     pub user_email: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -58,3 +72,74 @@ crate::runtime::object!(
     "created_at", ip_address : "ip_address", ray_id : "ray_id", user_email : "user_email"
     }
 );
+/// Used by [`AccessAuthenticationLogsApi::get_access_authentication_logs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAccessAuthenticationLogsQuery {
+    /// The maximum number of log entries to retrieve
+    pub limit: ::std::option::Option<i64>,
+    /// The chronological sorting order for the logs
+    pub direction: ::std::option::Option<GetAccessAuthenticationLogsQueryDirection>,
+    /// RFC 3339 date-time, The earliest event timestamp to query
+    pub since: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The latest event timestamp to query
+    pub until: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAccessAuthenticationLogsQuery { limit : "limit", direction : "direction", since :
+    "since", until : "until" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetAccessAuthenticationLogsQueryDirection {
+    /// `desc`
+    Desc,
+    /// `asc`
+    Asc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetAccessAuthenticationLogsQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Desc => "desc",
+            Self::Asc => "asc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetAccessAuthenticationLogsQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "desc" => Self::Desc,
+            "asc" => Self::Asc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetAccessAuthenticationLogsQueryDirection);
+impl ::std::convert::From<GetAccessAuthenticationLogsQueryDirection>
+for ::std::string::String {
+    fn from(value: GetAccessAuthenticationLogsQueryDirection) -> Self {
+        match value {
+            GetAccessAuthenticationLogsQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetAccessAuthenticationLogsQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for GetAccessAuthenticationLogsQuery {}

@@ -138,12 +138,19 @@ impl AccessBookmarkApplicationsDeprecatedApi {
 /// Used by [`AccessBookmarkApplicationsDeprecatedApi::list_bookmark_applications`], [`AccessBookmarkApplicationsDeprecatedApi::update_bookmark_application`], [`AccessBookmarkApplicationsDeprecatedApi::create_bookmark_application`], [`AccessBookmarkApplicationsDeprecatedApi::get_bookmark_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookmarkApplication {
+    /// Displays the application in the App Launcher
     pub app_launcher_visible: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// The domain of the Bookmark application
     pub domain: ::std::option::Option<::std::string::String>,
+    /// The unique identifier for the Bookmark application
     pub id: ::std::option::Option<::std::string::String>,
+    /// The image URL for the logo shown in the App Launcher dashboard
     pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the Bookmark application
     pub name: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -156,6 +163,7 @@ crate::runtime::object!(
 /// Used by [`AccessBookmarkApplicationsDeprecatedApi::delete_bookmark_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteBookmarkApplicationResponse {
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,

@@ -24,19 +24,21 @@ impl AccessCustomPagesApi {
     pub fn create_custom_page(
         &self,
         account_id: &str,
+        body: &GetCustomPageResponse,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CustomPage>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/access/custom_pages",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/custom_pages"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/access/custom_pages",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/custom_pages"),
+                ],
+            )
+            .body(body)
     }
     /// List custom pages
     ///
@@ -67,20 +69,22 @@ impl AccessCustomPagesApi {
         &self,
         account_id: &str,
         custom_page_id: &str,
+        body: &GetCustomPageResponse,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CustomPage>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/access/custom_pages/{custom_page_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/custom_pages/"),
-                crate::runtime::PathPart::Param("custom_page_id", custom_page_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/access/custom_pages/{custom_page_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/custom_pages/"),
+                    crate::runtime::PathPart::Param("custom_page_id", custom_page_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a custom page
     ///
@@ -132,42 +136,139 @@ impl AccessCustomPagesApi {
     }
 }
 /// Used by [`AccessCustomPagesApi::create_custom_page`], [`AccessCustomPagesApi::list_custom_pages`], [`AccessCustomPagesApi::update_custom_page`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomPage {
+    /// Number of apps the custom page is assigned to
     pub app_count: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Custom page name
+    pub name: ::std::string::String,
+    /// Custom page type
+    pub r#type: CustomPageType,
+    /// UUID
     pub uid: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomPage { app_count : "app_count", created_at : "created_at", name : "name",
-    r#type : "type", uid : "uid", updated_at : "updated_at" }
+    CustomPage { app_count : "app_count", created_at : "created_at", name : "name"
+    required, r#type : "type" required, uid : "uid", updated_at : "updated_at" }
 );
-/// Used by [`AccessCustomPagesApi::get_custom_page`].
-#[derive(Debug, Clone, PartialEq, Default)]
+impl CustomPage {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: CustomPageType) -> Self {
+        Self {
+            app_count: ::std::option::Option::None,
+            created_at: ::std::option::Option::None,
+            name,
+            r#type,
+            uid: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CustomPageType {
+    /// `identity_denied`
+    IdentityDenied,
+    /// `forbidden`
+    Forbidden,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CustomPageType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IdentityDenied => "identity_denied",
+            Self::Forbidden => "forbidden",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomPageType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "identity_denied" => Self::IdentityDenied,
+            "forbidden" => Self::Forbidden,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CustomPageType);
+impl ::std::convert::From<CustomPageType> for ::std::string::String {
+    fn from(value: CustomPageType) -> Self {
+        match value {
+            CustomPageType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomPageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccessCustomPagesApi::get_custom_page`], [`AccessCustomPagesApi::create_custom_page`], [`AccessCustomPagesApi::update_custom_page`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetCustomPageResponse {
+    /// Number of apps the custom page is assigned to
     pub app_count: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub custom_html: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Custom page HTML
+    pub custom_html: ::std::string::String,
+    /// Custom page name
+    pub name: ::std::string::String,
+    /// Custom page type
+    pub r#type: CustomPageType,
+    /// UUID
     pub uid: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetCustomPageResponse { app_count : "app_count", created_at : "created_at",
-    custom_html : "custom_html", name : "name", r#type : "type", uid : "uid", updated_at
-    : "updated_at" }
+    custom_html : "custom_html" required, name : "name" required, r#type : "type"
+    required, uid : "uid", updated_at : "updated_at" }
 );
+impl GetCustomPageResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        custom_html: ::std::string::String,
+        name: ::std::string::String,
+        r#type: CustomPageType,
+    ) -> Self {
+        Self {
+            app_count: ::std::option::Option::None,
+            created_at: ::std::option::Option::None,
+            custom_html,
+            name,
+            r#type,
+            uid: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`AccessCustomPagesApi::delete_custom_page`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCustomPageResponse {
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,

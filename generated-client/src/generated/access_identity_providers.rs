@@ -24,23 +24,21 @@ impl AccessIdentityProvidersApi {
     pub fn add_access_identity_provider(
         &self,
         account_id: &str,
+        body: &AddAccessIdentityProviderBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessIdentityProvider>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/access/identity_providers",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/identity_providers"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/access/identity_providers",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/identity_providers"),
+                ],
+            )
+            .body(body)
     }
     /// List Access identity providers
     ///
@@ -50,7 +48,7 @@ impl AccessIdentityProvidersApi {
     pub fn list_access_identity_providers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AccessIdentityProvider>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -71,27 +69,25 @@ impl AccessIdentityProvidersApi {
         &self,
         account_id: &str,
         identity_provider_id: &str,
+        body: &UpdateAccessIdentityProviderBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessIdentityProvider>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/access/identity_providers/{identity_provider_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/identity_providers/"),
-                crate::runtime::PathPart::Param(
-                    "identity_provider_id",
-                    identity_provider_id,
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/access/identity_providers/{identity_provider_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/identity_providers/"),
+                    crate::runtime::PathPart::Param(
+                        "identity_provider_id",
+                        identity_provider_id,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Get an Access identity provider
     ///
@@ -103,11 +99,7 @@ impl AccessIdentityProvidersApi {
         account_id: &str,
         identity_provider_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessIdentityProvider>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -204,9 +196,301 @@ impl AccessIdentityProvidersApi {
         )
     }
 }
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::list_access_identity_providers`], [`AccessIdentityProvidersApi::update_access_identity_provider`], [`AccessIdentityProvidersApi::get_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessIdentityProvider {
+    pub config: ::std::option::Option<AccessIdentityProviderConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessIdentityProvider { config : "config", id : "id", name : "name" required,
+    scim_config : "scim_config", r#type : "type" required }
+);
+impl AccessIdentityProvider {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessIdentityProviderConfig {
+    /// Your OAuth Client ID
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Your OAuth Client Secret
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// Custom claims
+    pub claims: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The claim name for email in the id_token response
+    pub email_claim_name: ::std::option::Option<::std::string::String>,
+    /// Should Cloudflare try to load authentication contexts from your account
+    pub conditional_access_enabled: ::std::option::Option<bool>,
+    /// Your Azure directory uuid
+    pub directory_id: ::std::option::Option<::std::string::String>,
+    /// Indicates the type of user interaction that is required
+    pub prompt: ::std::option::Option<AccessIdentityProviderConfigPrompt>,
+    /// Should Cloudflare try to load groups from your account
+    pub support_groups: ::std::option::Option<bool>,
+    /// Your centrify account url
+    pub centrify_account: ::std::option::Option<::std::string::String>,
+    /// Your centrify app id
+    pub centrify_app_id: ::std::option::Option<::std::string::String>,
+    /// Your companies TLD
+    pub apps_domain: ::std::option::Option<::std::string::String>,
+    /// The authorization_endpoint URL of your IdP
+    pub auth_url: ::std::option::Option<::std::string::String>,
+    /// The jwks_uri endpoint of your IdP to allow the IdP keys to sign the tokens
+    pub certs_url: ::std::option::Option<::std::string::String>,
+    /// OAuth scopes
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The token_endpoint URL of your IdP
+    pub token_url: ::std::option::Option<::std::string::String>,
+    /// Your okta authorization server id
+    pub authorization_server_id: ::std::option::Option<::std::string::String>,
+    /// Your okta account url
+    pub okta_account: ::std::option::Option<::std::string::String>,
+    /// Your OneLogin account url
+    pub onelogin_account: ::std::option::Option<::std::string::String>,
+    /// Your PingOne environment identifier
+    pub ping_env_id: ::std::option::Option<::std::string::String>,
+    /// A list of SAML attribute names that will be added to your signed JWT token and can be used in SAML…
+    pub attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The attribute name for email in the SAML response
+    pub email_attribute_name: ::std::option::Option<::std::string::String>,
+    pub header_attributes: ::std::option::Option<
+        ::std::vec::Vec<AccessIdentityProviderConfigHeaderAttribute>,
+    >,
+    /// X509 certificate to verify the signature in the SAML authentication response
+    pub idp_public_certs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// IdP Entity ID or Issuer URL
+    pub issuer_url: ::std::option::Option<::std::string::String>,
+    /// Sign the SAML authentication request with Access credentials
+    pub sign_request: ::std::option::Option<bool>,
+    /// URL to send the SAML authentication requests to
+    pub sso_target_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessIdentityProviderConfig { client_id : "client_id", client_secret :
+    "client_secret", claims : "claims", email_claim_name : "email_claim_name",
+    conditional_access_enabled : "conditional_access_enabled", directory_id :
+    "directory_id", prompt : "prompt", support_groups : "support_groups",
+    centrify_account : "centrify_account", centrify_app_id : "centrify_app_id",
+    apps_domain : "apps_domain", auth_url : "auth_url", certs_url : "certs_url", scopes :
+    "scopes", token_url : "token_url", authorization_server_id :
+    "authorization_server_id", okta_account : "okta_account", onelogin_account :
+    "onelogin_account", ping_env_id : "ping_env_id", attributes : "attributes",
+    email_attribute_name : "email_attribute_name", header_attributes :
+    "header_attributes", idp_public_certs : "idp_public_certs", issuer_url :
+    "issuer_url", sign_request : "sign_request", sso_target_url : "sso_target_url" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessIdentityProviderConfigPrompt {
+    /// `login`
+    Login,
+    /// `select_account`
+    SelectAccount,
+    /// `none`
+    None,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessIdentityProviderConfigPrompt {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Login => "login",
+            Self::SelectAccount => "select_account",
+            Self::None => "none",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessIdentityProviderConfigPrompt {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "login" => Self::Login,
+            "select_account" => Self::SelectAccount,
+            "none" => Self::None,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessIdentityProviderConfigPrompt);
+impl ::std::convert::From<AccessIdentityProviderConfigPrompt> for ::std::string::String {
+    fn from(value: AccessIdentityProviderConfigPrompt) -> Self {
+        match value {
+            AccessIdentityProviderConfigPrompt::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessIdentityProviderConfigPrompt {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessIdentityProviderConfigHeaderAttribute {
+    /// attribute name from the IDP
+    pub attribute_name: ::std::option::Option<::std::string::String>,
+    /// header that will be added on the request to the origin
+    pub header_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessIdentityProviderConfigHeaderAttribute { attribute_name : "attribute_name",
+    header_name : "header_name" }
+);
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessIdentityProviderScimConfig {
+    /// A flag to enable or disable SCIM for the identity provider
+    pub enabled: ::std::option::Option<bool>,
+    /// A flag to revoke a user's session in Access and force a reauthentication on the user's Gateway…
+    pub group_member_deprovision: ::std::option::Option<bool>,
+    /// A flag to remove a user's seat in Zero Trust when they have been deprovisioned in the Identity…
+    pub seat_deprovision: ::std::option::Option<bool>,
+    /// A read-only token generated when the SCIM integration is enabled for the first time
+    pub secret: ::std::option::Option<::std::string::String>,
+    /// A flag to enable revoking a user's session in Access and Gateway when they have been deprovisioned…
+    pub user_deprovision: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessIdentityProviderScimConfig { enabled : "enabled", group_member_deprovision :
+    "group_member_deprovision", seat_deprovision : "seat_deprovision", secret : "secret",
+    user_deprovision : "user_deprovision" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessIdentityProviderType {
+    /// `onetimepin`
+    Onetimepin,
+    /// `azureAD`
+    AzureAd,
+    /// `saml`
+    Saml,
+    /// `centrify`
+    Centrify,
+    /// `facebook`
+    Facebook,
+    /// `github`
+    Github,
+    /// `google-apps`
+    GoogleApps,
+    /// `google`
+    Google,
+    /// `linkedin`
+    Linkedin,
+    /// `oidc`
+    Oidc,
+    /// `okta`
+    Okta,
+    /// `onelogin`
+    Onelogin,
+    /// `pingone`
+    Pingone,
+    /// `yandex`
+    Yandex,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessIdentityProviderType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Onetimepin => "onetimepin",
+            Self::AzureAd => "azureAD",
+            Self::Saml => "saml",
+            Self::Centrify => "centrify",
+            Self::Facebook => "facebook",
+            Self::Github => "github",
+            Self::GoogleApps => "google-apps",
+            Self::Google => "google",
+            Self::Linkedin => "linkedin",
+            Self::Oidc => "oidc",
+            Self::Okta => "okta",
+            Self::Onelogin => "onelogin",
+            Self::Pingone => "pingone",
+            Self::Yandex => "yandex",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessIdentityProviderType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "onetimepin" => Self::Onetimepin,
+            "azureAD" => Self::AzureAd,
+            "saml" => Self::Saml,
+            "centrify" => Self::Centrify,
+            "facebook" => Self::Facebook,
+            "github" => Self::Github,
+            "google-apps" => Self::GoogleApps,
+            "google" => Self::Google,
+            "linkedin" => Self::Linkedin,
+            "oidc" => Self::Oidc,
+            "okta" => Self::Okta,
+            "onelogin" => Self::Onelogin,
+            "pingone" => Self::Pingone,
+            "yandex" => Self::Yandex,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessIdentityProviderType);
+impl ::std::convert::From<AccessIdentityProviderType> for ::std::string::String {
+    fn from(value: AccessIdentityProviderType) -> Self {
+        match value {
+            AccessIdentityProviderType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessIdentityProviderType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`AccessIdentityProvidersApi::delete_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAccessIdentityProviderResponse {
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -272,3 +556,1379 @@ pub struct ScimUserResourceEmail {
 crate::runtime::object!(
     ScimUserResourceEmail { primary : "primary", r#type : "type", value : "value" }
 );
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum AddAccessIdentityProviderBody {
+    AzureAd(AddAccessIdentityProviderBodyAzureAd),
+    Centrify(AddAccessIdentityProviderBodyCentrify),
+    Facebook(AddAccessIdentityProviderBodyFacebook),
+    GitHub(AddAccessIdentityProviderBodyGitHub),
+    Google(AddAccessIdentityProviderBodyGoogle),
+    GoogleWorkspace(AddAccessIdentityProviderBodyGoogleWorkspace),
+    LinkedIn(AddAccessIdentityProviderBodyLinkedIn),
+    GenericOAuth(AddAccessIdentityProviderBodyGenericOAuth),
+    Okta(AddAccessIdentityProviderBodyOkta),
+    OneLogin(AddAccessIdentityProviderBodyOneLogin),
+    PingOne(AddAccessIdentityProviderBodyPingOne),
+    GenericSaml(AddAccessIdentityProviderBodyGenericSaml),
+    Yandex(AddAccessIdentityProviderBodyYandex),
+    OneTimePin(AddAccessIdentityProviderBodyOneTimePin),
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyAzureAd>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyAzureAd) -> Self {
+        Self::AzureAd(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyCentrify>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyCentrify) -> Self {
+        Self::Centrify(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyFacebook>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyFacebook) -> Self {
+        Self::Facebook(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyGitHub>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyGitHub) -> Self {
+        Self::GitHub(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyGoogle>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyGoogle) -> Self {
+        Self::Google(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyGoogleWorkspace>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyGoogleWorkspace) -> Self {
+        Self::GoogleWorkspace(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyLinkedIn>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyLinkedIn) -> Self {
+        Self::LinkedIn(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyGenericOAuth>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyGenericOAuth) -> Self {
+        Self::GenericOAuth(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyOkta>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyOkta) -> Self {
+        Self::Okta(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyOneLogin>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyOneLogin) -> Self {
+        Self::OneLogin(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyPingOne>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyPingOne) -> Self {
+        Self::PingOne(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyGenericSaml>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyGenericSaml) -> Self {
+        Self::GenericSaml(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyYandex>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyYandex) -> Self {
+        Self::Yandex(value)
+    }
+}
+impl ::std::convert::From<AddAccessIdentityProviderBodyOneTimePin>
+for AddAccessIdentityProviderBody {
+    fn from(value: AddAccessIdentityProviderBodyOneTimePin) -> Self {
+        Self::OneTimePin(value)
+    }
+}
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyAzureAd {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyAzureAdConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyAzureAd { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyAzureAd {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessIdentityProviderBodyAzureAdConfig {
+    /// Your OAuth Client ID
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Your OAuth Client Secret
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// Custom claims
+    pub claims: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The claim name for email in the id_token response
+    pub email_claim_name: ::std::option::Option<::std::string::String>,
+    /// Should Cloudflare try to load authentication contexts from your account
+    pub conditional_access_enabled: ::std::option::Option<bool>,
+    /// Your Azure directory uuid
+    pub directory_id: ::std::option::Option<::std::string::String>,
+    /// Indicates the type of user interaction that is required
+    pub prompt: ::std::option::Option<AccessIdentityProviderConfigPrompt>,
+    /// Should Cloudflare try to load groups from your account
+    pub support_groups: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyAzureAdConfig { client_id : "client_id", client_secret :
+    "client_secret", claims : "claims", email_claim_name : "email_claim_name",
+    conditional_access_enabled : "conditional_access_enabled", directory_id :
+    "directory_id", prompt : "prompt", support_groups : "support_groups" }
+);
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyCentrify {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyCentrifyConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyCentrify { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyCentrify {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessIdentityProviderBodyCentrifyConfig {
+    /// Your OAuth Client ID
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Your OAuth Client Secret
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// Custom claims
+    pub claims: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The claim name for email in the id_token response
+    pub email_claim_name: ::std::option::Option<::std::string::String>,
+    /// Your centrify account url
+    pub centrify_account: ::std::option::Option<::std::string::String>,
+    /// Your centrify app id
+    pub centrify_app_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyCentrifyConfig { client_id : "client_id", client_secret
+    : "client_secret", claims : "claims", email_claim_name : "email_claim_name",
+    centrify_account : "centrify_account", centrify_app_id : "centrify_app_id" }
+);
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyFacebook {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyFacebookConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyFacebook { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyFacebook {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessIdentityProviderBodyFacebookConfig {
+    /// Your OAuth Client ID
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Your OAuth Client Secret
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyFacebookConfig { client_id : "client_id", client_secret
+    : "client_secret" }
+);
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyGitHub {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyFacebookConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyGitHub { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyGitHub {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyGoogle {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyGoogleConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyGoogle { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyGoogle {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessIdentityProviderBodyGoogleConfig {
+    /// Your OAuth Client ID
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Your OAuth Client Secret
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// Custom claims
+    pub claims: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The claim name for email in the id_token response
+    pub email_claim_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyGoogleConfig { client_id : "client_id", client_secret :
+    "client_secret", claims : "claims", email_claim_name : "email_claim_name" }
+);
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyGoogleWorkspace {
+    pub config: ::std::option::Option<
+        AddAccessIdentityProviderBodyGoogleWorkspaceConfig,
+    >,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyGoogleWorkspace { config : "config", id : "id", name :
+    "name" required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyGoogleWorkspace {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessIdentityProviderBodyGoogleWorkspaceConfig {
+    /// Your OAuth Client ID
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Your OAuth Client Secret
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// Custom claims
+    pub claims: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The claim name for email in the id_token response
+    pub email_claim_name: ::std::option::Option<::std::string::String>,
+    /// Your companies TLD
+    pub apps_domain: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyGoogleWorkspaceConfig { client_id : "client_id",
+    client_secret : "client_secret", claims : "claims", email_claim_name :
+    "email_claim_name", apps_domain : "apps_domain" }
+);
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyLinkedIn {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyFacebookConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyLinkedIn { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyLinkedIn {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyGenericOAuth {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyGenericOAuthConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyGenericOAuth { config : "config", id : "id", name :
+    "name" required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyGenericOAuth {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessIdentityProviderBodyGenericOAuthConfig {
+    /// Your OAuth Client ID
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Your OAuth Client Secret
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// Custom claims
+    pub claims: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The claim name for email in the id_token response
+    pub email_claim_name: ::std::option::Option<::std::string::String>,
+    /// The authorization_endpoint URL of your IdP
+    pub auth_url: ::std::option::Option<::std::string::String>,
+    /// The jwks_uri endpoint of your IdP to allow the IdP keys to sign the tokens
+    pub certs_url: ::std::option::Option<::std::string::String>,
+    /// OAuth scopes
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The token_endpoint URL of your IdP
+    pub token_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyGenericOAuthConfig { client_id : "client_id",
+    client_secret : "client_secret", claims : "claims", email_claim_name :
+    "email_claim_name", auth_url : "auth_url", certs_url : "certs_url", scopes :
+    "scopes", token_url : "token_url" }
+);
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyOkta {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyOktaConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyOkta { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyOkta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessIdentityProviderBodyOktaConfig {
+    /// Your OAuth Client ID
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Your OAuth Client Secret
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// Custom claims
+    pub claims: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The claim name for email in the id_token response
+    pub email_claim_name: ::std::option::Option<::std::string::String>,
+    /// Your okta authorization server id
+    pub authorization_server_id: ::std::option::Option<::std::string::String>,
+    /// Your okta account url
+    pub okta_account: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyOktaConfig { client_id : "client_id", client_secret :
+    "client_secret", claims : "claims", email_claim_name : "email_claim_name",
+    authorization_server_id : "authorization_server_id", okta_account : "okta_account" }
+);
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyOneLogin {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyOneLoginConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyOneLogin { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyOneLogin {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessIdentityProviderBodyOneLoginConfig {
+    /// Your OAuth Client ID
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Your OAuth Client Secret
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// Custom claims
+    pub claims: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The claim name for email in the id_token response
+    pub email_claim_name: ::std::option::Option<::std::string::String>,
+    /// Your OneLogin account url
+    pub onelogin_account: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyOneLoginConfig { client_id : "client_id", client_secret
+    : "client_secret", claims : "claims", email_claim_name : "email_claim_name",
+    onelogin_account : "onelogin_account" }
+);
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyPingOne {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyPingOneConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyPingOne { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyPingOne {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessIdentityProviderBodyPingOneConfig {
+    /// Your OAuth Client ID
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Your OAuth Client Secret
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// Custom claims
+    pub claims: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The claim name for email in the id_token response
+    pub email_claim_name: ::std::option::Option<::std::string::String>,
+    /// Your PingOne environment identifier
+    pub ping_env_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyPingOneConfig { client_id : "client_id", client_secret :
+    "client_secret", claims : "claims", email_claim_name : "email_claim_name",
+    ping_env_id : "ping_env_id" }
+);
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyGenericSaml {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyGenericSamlConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyGenericSaml { config : "config", id : "id", name :
+    "name" required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyGenericSaml {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessIdentityProviderBodyGenericSamlConfig {
+    /// A list of SAML attribute names that will be added to your signed JWT token and can be used in SAML…
+    pub attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The attribute name for email in the SAML response
+    pub email_attribute_name: ::std::option::Option<::std::string::String>,
+    pub header_attributes: ::std::option::Option<
+        ::std::vec::Vec<AccessIdentityProviderConfigHeaderAttribute>,
+    >,
+    /// X509 certificate to verify the signature in the SAML authentication response
+    pub idp_public_certs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// IdP Entity ID or Issuer URL
+    pub issuer_url: ::std::option::Option<::std::string::String>,
+    /// Sign the SAML authentication request with Access credentials
+    pub sign_request: ::std::option::Option<bool>,
+    /// URL to send the SAML authentication requests to
+    pub sso_target_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyGenericSamlConfig { attributes : "attributes",
+    email_attribute_name : "email_attribute_name", header_attributes :
+    "header_attributes", idp_public_certs : "idp_public_certs", issuer_url :
+    "issuer_url", sign_request : "sign_request", sso_target_url : "sso_target_url" }
+);
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyYandex {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyFacebookConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyYandex { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyYandex {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessIdentityProviderBodyOneTimePin {
+    pub config: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessIdentityProviderBodyOneTimePin { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl AddAccessIdentityProviderBodyOneTimePin {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum UpdateAccessIdentityProviderBody {
+    AzureAd(UpdateAccessIdentityProviderBodyAzureAd),
+    Centrify(UpdateAccessIdentityProviderBodyCentrify),
+    Facebook(UpdateAccessIdentityProviderBodyFacebook),
+    GitHub(UpdateAccessIdentityProviderBodyGitHub),
+    Google(UpdateAccessIdentityProviderBodyGoogle),
+    GoogleWorkspace(UpdateAccessIdentityProviderBodyGoogleWorkspace),
+    LinkedIn(UpdateAccessIdentityProviderBodyLinkedIn),
+    GenericOAuth(UpdateAccessIdentityProviderBodyGenericOAuth),
+    Okta(UpdateAccessIdentityProviderBodyOkta),
+    OneLogin(UpdateAccessIdentityProviderBodyOneLogin),
+    PingOne(UpdateAccessIdentityProviderBodyPingOne),
+    GenericSaml(UpdateAccessIdentityProviderBodyGenericSaml),
+    Yandex(UpdateAccessIdentityProviderBodyYandex),
+    OneTimePin(UpdateAccessIdentityProviderBodyOneTimePin),
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyAzureAd>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyAzureAd) -> Self {
+        Self::AzureAd(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyCentrify>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyCentrify) -> Self {
+        Self::Centrify(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyFacebook>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyFacebook) -> Self {
+        Self::Facebook(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyGitHub>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyGitHub) -> Self {
+        Self::GitHub(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyGoogle>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyGoogle) -> Self {
+        Self::Google(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyGoogleWorkspace>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyGoogleWorkspace) -> Self {
+        Self::GoogleWorkspace(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyLinkedIn>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyLinkedIn) -> Self {
+        Self::LinkedIn(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyGenericOAuth>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyGenericOAuth) -> Self {
+        Self::GenericOAuth(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyOkta>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyOkta) -> Self {
+        Self::Okta(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyOneLogin>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyOneLogin) -> Self {
+        Self::OneLogin(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyPingOne>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyPingOne) -> Self {
+        Self::PingOne(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyGenericSaml>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyGenericSaml) -> Self {
+        Self::GenericSaml(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyYandex>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyYandex) -> Self {
+        Self::Yandex(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessIdentityProviderBodyOneTimePin>
+for UpdateAccessIdentityProviderBody {
+    fn from(value: UpdateAccessIdentityProviderBodyOneTimePin) -> Self {
+        Self::OneTimePin(value)
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyAzureAd {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyAzureAdConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyAzureAd { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyAzureAd {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyCentrify {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyCentrifyConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyCentrify { config : "config", id : "id", name :
+    "name" required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyCentrify {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyFacebook {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyFacebookConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyFacebook { config : "config", id : "id", name :
+    "name" required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyFacebook {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyGitHub {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyFacebookConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyGitHub { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyGitHub {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyGoogle {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyGoogleConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyGoogle { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyGoogle {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyGoogleWorkspace {
+    pub config: ::std::option::Option<
+        AddAccessIdentityProviderBodyGoogleWorkspaceConfig,
+    >,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyGoogleWorkspace { config : "config", id : "id", name
+    : "name" required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyGoogleWorkspace {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyLinkedIn {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyFacebookConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyLinkedIn { config : "config", id : "id", name :
+    "name" required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyLinkedIn {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyGenericOAuth {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyGenericOAuthConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyGenericOAuth { config : "config", id : "id", name :
+    "name" required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyGenericOAuth {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyOkta {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyOktaConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyOkta { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyOkta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyOneLogin {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyOneLoginConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyOneLogin { config : "config", id : "id", name :
+    "name" required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyOneLogin {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyPingOne {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyPingOneConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyPingOne { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyPingOne {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyGenericSaml {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyGenericSamlConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyGenericSaml { config : "config", id : "id", name :
+    "name" required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyGenericSaml {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyYandex {
+    pub config: ::std::option::Option<AddAccessIdentityProviderBodyFacebookConfig>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyYandex { config : "config", id : "id", name : "name"
+    required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyYandex {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessIdentityProviderBody`].
+///
+/// Used by [`AccessIdentityProvidersApi::update_access_identity_provider`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessIdentityProviderBodyOneTimePin {
+    pub config: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the identity provider, shown to users on the login page
+    pub name: ::std::string::String,
+    pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
+    /// The type of identity provider
+    pub r#type: AccessIdentityProviderType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessIdentityProviderBodyOneTimePin { config : "config", id : "id", name :
+    "name" required, scim_config : "scim_config", r#type : "type" required }
+);
+impl UpdateAccessIdentityProviderBodyOneTimePin {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: AccessIdentityProviderType) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name,
+            scim_config: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -24,19 +24,19 @@ impl AccessKeyConfigurationApi {
     pub fn update_access_key_configuration(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AccessKeyConfiguration>>,
-    > {
+        body: &UpdateAccessKeyConfigurationBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/access/keys",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/keys"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/access/keys",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/keys"),
+                ],
+            )
+            .body(body)
     }
     /// Get the Access key configuration
     ///
@@ -46,9 +46,7 @@ impl AccessKeyConfigurationApi {
     pub fn get_access_key_configuration(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AccessKeyConfiguration>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,9 +66,7 @@ impl AccessKeyConfigurationApi {
     pub fn rotate_access_keys(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AccessKeyConfiguration>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -83,17 +79,24 @@ impl AccessKeyConfigurationApi {
         )
     }
 }
-/// Used by [`AccessKeyConfigurationApi::update_access_key_configuration`], [`AccessKeyConfigurationApi::get_access_key_configuration`], [`AccessKeyConfigurationApi::rotate_access_keys`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessKeyConfiguration {
-    pub days_until_next_rotation: ::std::option::Option<f64>,
-    pub key_rotation_interval_days: ::std::option::Option<f64>,
-    pub last_key_rotation_at: ::std::option::Option<::std::string::String>,
+/// Used by [`AccessKeyConfigurationApi::update_access_key_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessKeyConfigurationBody {
+    /// The number of days between key rotations
+    pub key_rotation_interval_days: f64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessKeyConfiguration { days_until_next_rotation : "days_until_next_rotation",
-    key_rotation_interval_days : "key_rotation_interval_days", last_key_rotation_at :
-    "last_key_rotation_at" }
+    UpdateAccessKeyConfigurationBody { key_rotation_interval_days :
+    "key_rotation_interval_days" required }
 );
+impl UpdateAccessKeyConfigurationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(key_rotation_interval_days: f64) -> Self {
+        Self {
+            key_rotation_interval_days,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

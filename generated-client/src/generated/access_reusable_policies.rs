@@ -24,19 +24,21 @@ impl AccessReusablePoliciesApi {
     pub fn create_access_reusable_policy(
         &self,
         account_id: &str,
+        body: &CreateAccessReusablePolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessReusablePolicy>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/access/policies",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/policies"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/access/policies",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/policies"),
+                ],
+            )
+            .body(body)
     }
     /// List Access reusable policies
     ///
@@ -46,7 +48,7 @@ impl AccessReusablePoliciesApi {
     pub fn list_access_reusable_policies(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAccessReusablePoliciesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,20 +69,22 @@ impl AccessReusablePoliciesApi {
         &self,
         account_id: &str,
         policy_id: &str,
+        body: &CreateAccessReusablePolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessReusablePolicy>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/access/policies/{policy_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/policies/"),
-                crate::runtime::PathPart::Param("policy_id", policy_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/access/policies/{policy_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/policies/"),
+                    crate::runtime::PathPart::Param("policy_id", policy_id),
+                ],
+            )
+            .body(body)
     }
     /// Get an Access reusable policy
     ///
@@ -134,35 +138,572 @@ impl AccessReusablePoliciesApi {
 /// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`], [`AccessReusablePoliciesApi::update_access_reusable_policy`], [`AccessReusablePoliciesApi::get_access_reusable_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReusablePolicy {
+    /// Number of access applications currently using this policy
     pub app_count: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub decision: ::std::option::Option<::std::string::String>,
-    pub exclude: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    /// The action Access will take if a user matches this policy
+    pub decision: ::std::option::Option<AccessReusablePolicyDecision>,
+    pub exclude: ::std::option::Option<::std::vec::Vec<AccessReusablePolicyExclude>>,
+    /// The UUID of the policy
     pub id: ::std::option::Option<::std::string::String>,
-    pub include: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub include: ::std::option::Option<::std::vec::Vec<AccessReusablePolicyExclude>>,
+    /// The name of the Access policy
     pub name: ::std::option::Option<::std::string::String>,
-    pub require: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub require: ::std::option::Option<::std::vec::Vec<AccessReusablePolicyExclude>>,
     pub reusable: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
+    pub approval_groups: ::std::option::Option<
+        ::std::vec::Vec<AccessReusablePolicyApprovalGroup>,
+    >,
+    /// Requires the user to request access from an administrator at the start of each session
+    pub approval_required: ::std::option::Option<bool>,
+    /// Require this application to be served in an isolated browser for users matching this policy
+    pub isolation_required: ::std::option::Option<bool>,
+    /// A custom message that will appear on the purpose justification screen
+    pub purpose_justification_prompt: ::std::option::Option<::std::string::String>,
+    /// Require users to enter a justification when they log in to the application
+    pub purpose_justification_required: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for the application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessReusablePolicy { app_count : "app_count", created_at : "created_at", decision :
     "decision", exclude : "exclude", id : "id", include : "include", name : "name",
-    require : "require", reusable : "reusable", updated_at : "updated_at" }
+    require : "require", reusable : "reusable", updated_at : "updated_at",
+    approval_groups : "approval_groups", approval_required : "approval_required",
+    isolation_required : "isolation_required", purpose_justification_prompt :
+    "purpose_justification_prompt", purpose_justification_required :
+    "purpose_justification_required", session_duration : "session_duration" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessReusablePolicyDecision {
+    /// `allow`
+    Allow,
+    /// `deny`
+    Deny,
+    /// `non_identity`
+    NonIdentity,
+    /// `bypass`
+    Bypass,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessReusablePolicyDecision {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allow => "allow",
+            Self::Deny => "deny",
+            Self::NonIdentity => "non_identity",
+            Self::Bypass => "bypass",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessReusablePolicyDecision {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "allow" => Self::Allow,
+            "deny" => Self::Deny,
+            "non_identity" => Self::NonIdentity,
+            "bypass" => Self::Bypass,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessReusablePolicyDecision);
+impl ::std::convert::From<AccessReusablePolicyDecision> for ::std::string::String {
+    fn from(value: AccessReusablePolicyDecision) -> Self {
+        match value {
+            AccessReusablePolicyDecision::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessReusablePolicyDecision {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`], [`AccessReusablePoliciesApi::list_access_reusable_policies`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessReusablePolicyExclude {
+    pub email: ::std::option::Option<AccessReusablePolicyExcludeEmail>,
+    pub email_list: ::std::option::Option<AccessReusablePolicyExcludeEmailList>,
+    pub email_domain: ::std::option::Option<AccessReusablePolicyExcludeEmailDomain>,
+    pub everyone: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub ip: ::std::option::Option<AccessReusablePolicyExcludeIp>,
+    pub ip_list: ::std::option::Option<AccessReusablePolicyExcludeEmailList>,
+    pub certificate: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub group: ::std::option::Option<AccessReusablePolicyExcludeEmailList>,
+    /// `azureAD`
+    pub azure_ad: ::std::option::Option<AccessReusablePolicyExcludeAzureAd>,
+    /// `github-organization`
+    pub github_organization: ::std::option::Option<
+        AccessReusablePolicyExcludeGithubOrganization,
+    >,
+    pub gsuite: ::std::option::Option<AccessReusablePolicyExcludeGsuite>,
+    pub okta: ::std::option::Option<AccessReusablePolicyExcludeGsuite>,
+    pub saml: ::std::option::Option<AccessReusablePolicyExcludeSaml>,
+    pub service_token: ::std::option::Option<AccessReusablePolicyExcludeServiceToken>,
+    pub any_valid_service_token: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub external_evaluation: ::std::option::Option<
+        AccessReusablePolicyExcludeExternalEvaluation,
+    >,
+    pub geo: ::std::option::Option<AccessReusablePolicyExcludeGeo>,
+    pub auth_method: ::std::option::Option<AccessReusablePolicyExcludeAuthMethod>,
+    pub device_posture: ::std::option::Option<AccessReusablePolicyExcludeDevicePosture>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessReusablePolicyExclude { email : "email", email_list : "email_list",
+    email_domain : "email_domain", everyone : "everyone", ip : "ip", ip_list : "ip_list",
+    certificate : "certificate", group : "group", azure_ad : "azureAD",
+    github_organization : "github-organization", gsuite : "gsuite", okta : "okta", saml :
+    "saml", service_token : "service_token", any_valid_service_token :
+    "any_valid_service_token", external_evaluation : "external_evaluation", geo : "geo",
+    auth_method : "auth_method", device_posture : "device_posture" }
+);
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeEmail {
+    /// The email of the user
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessReusablePolicyExcludeEmail { email : "email" required });
+impl AccessReusablePolicyExcludeEmail {
+    /// A value with the required fields set and the others empty.
+    pub fn new(email: ::std::string::String) -> Self {
+        Self {
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeEmailList {
+    /// The ID of a previously created email list
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessReusablePolicyExcludeEmailList { id : "id" required });
+impl AccessReusablePolicyExcludeEmailList {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeEmailDomain {
+    /// The email domain to match
+    pub domain: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessReusablePolicyExcludeEmailDomain { domain : "domain" required }
+);
+impl AccessReusablePolicyExcludeEmailDomain {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String) -> Self {
+        Self {
+            domain,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeIp {
+    /// An IPv4 or IPv6 CIDR block
+    pub ip: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessReusablePolicyExcludeIp { ip : "ip" required });
+impl AccessReusablePolicyExcludeIp {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ip: ::std::string::String) -> Self {
+        Self {
+            ip,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeAzureAd {
+    /// The ID of your Azure identity provider
+    pub connection_id: ::std::string::String,
+    /// The ID of an Azure group
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessReusablePolicyExcludeAzureAd { connection_id : "connection_id" required, id :
+    "id" required }
+);
+impl AccessReusablePolicyExcludeAzureAd {
+    /// A value with the required fields set and the others empty.
+    pub fn new(connection_id: ::std::string::String, id: ::std::string::String) -> Self {
+        Self {
+            connection_id,
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeGithubOrganization {
+    /// The ID of your Github identity provider
+    pub connection_id: ::std::string::String,
+    /// The name of the organization
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessReusablePolicyExcludeGithubOrganization { connection_id : "connection_id"
+    required, name : "name" required }
+);
+impl AccessReusablePolicyExcludeGithubOrganization {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        connection_id: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            connection_id,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeGsuite {
+    /// The ID of your Google Workspace identity provider
+    pub connection_id: ::std::string::String,
+    /// The email of the Google Workspace group
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessReusablePolicyExcludeGsuite { connection_id : "connection_id" required, email :
+    "email" required }
+);
+impl AccessReusablePolicyExcludeGsuite {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        connection_id: ::std::string::String,
+        email: ::std::string::String,
+    ) -> Self {
+        Self {
+            connection_id,
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeSaml {
+    /// The name of the SAML attribute
+    pub attribute_name: ::std::string::String,
+    /// The SAML attribute value to look for
+    pub attribute_value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessReusablePolicyExcludeSaml { attribute_name : "attribute_name" required,
+    attribute_value : "attribute_value" required }
+);
+impl AccessReusablePolicyExcludeSaml {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        attribute_name: ::std::string::String,
+        attribute_value: ::std::string::String,
+    ) -> Self {
+        Self {
+            attribute_name,
+            attribute_value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeServiceToken {
+    /// The ID of a Service Token
+    pub token_id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessReusablePolicyExcludeServiceToken { token_id : "token_id" required }
+);
+impl AccessReusablePolicyExcludeServiceToken {
+    /// A value with the required fields set and the others empty.
+    pub fn new(token_id: ::std::string::String) -> Self {
+        Self {
+            token_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeExternalEvaluation {
+    /// The API endpoint containing your business logic
+    pub evaluate_url: ::std::string::String,
+    /// The API endpoint containing the key that Access uses to verify that the response came from your API
+    pub keys_url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessReusablePolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url"
+    required, keys_url : "keys_url" required }
+);
+impl AccessReusablePolicyExcludeExternalEvaluation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        evaluate_url: ::std::string::String,
+        keys_url: ::std::string::String,
+    ) -> Self {
+        Self {
+            evaluate_url,
+            keys_url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeGeo {
+    /// The country code that should be matched
+    pub country_code: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessReusablePolicyExcludeGeo { country_code : "country_code" required }
+);
+impl AccessReusablePolicyExcludeGeo {
+    /// A value with the required fields set and the others empty.
+    pub fn new(country_code: ::std::string::String) -> Self {
+        Self {
+            country_code,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeAuthMethod {
+    /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>
+    pub auth_method: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessReusablePolicyExcludeAuthMethod { auth_method : "auth_method" required }
+);
+impl AccessReusablePolicyExcludeAuthMethod {
+    /// A value with the required fields set and the others empty.
+    pub fn new(auth_method: ::std::string::String) -> Self {
+        Self {
+            auth_method,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyExcludeDevicePosture {
+    /// The ID of a device posture integration
+    pub integration_uid: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessReusablePolicyExcludeDevicePosture { integration_uid : "integration_uid"
+    required }
+);
+impl AccessReusablePolicyExcludeDevicePosture {
+    /// A value with the required fields set and the others empty.
+    pub fn new(integration_uid: ::std::string::String) -> Self {
+        Self {
+            integration_uid,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`], [`AccessReusablePoliciesApi::list_access_reusable_policies`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessReusablePolicyApprovalGroup {
+    /// The number of approvals needed to obtain access
+    pub approvals_needed: f64,
+    /// A list of emails that can approve the access request
+    pub email_addresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The UUID of an re-usable email list
+    pub email_list_uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessReusablePolicyApprovalGroup { approvals_needed : "approvals_needed" required,
+    email_addresses : "email_addresses", email_list_uuid : "email_list_uuid" }
+);
+impl AccessReusablePolicyApprovalGroup {
+    /// A value with the required fields set and the others empty.
+    pub fn new(approvals_needed: f64) -> Self {
+        Self {
+            approvals_needed,
+            email_addresses: ::std::option::Option::None,
+            email_list_uuid: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessReusablePoliciesApi::list_access_reusable_policies`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAccessReusablePoliciesItem {
+    pub approval_groups: ::std::option::Option<
+        ::std::vec::Vec<AccessReusablePolicyApprovalGroup>,
+    >,
+    /// Requires the user to request access from an administrator at the start of each session
+    pub approval_required: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// The action Access will take if a user matches this policy
+    pub decision: ::std::option::Option<AccessReusablePolicyDecision>,
+    pub exclude: ::std::option::Option<::std::vec::Vec<AccessReusablePolicyExclude>>,
+    /// The UUID of the policy
+    pub id: ::std::option::Option<::std::string::String>,
+    pub include: ::std::option::Option<::std::vec::Vec<AccessReusablePolicyExclude>>,
+    /// Require this application to be served in an isolated browser for users matching this policy
+    pub isolation_required: ::std::option::Option<bool>,
+    /// The name of the Access policy
+    pub name: ::std::option::Option<::std::string::String>,
+    /// A custom message that will appear on the purpose justification screen
+    pub purpose_justification_prompt: ::std::option::Option<::std::string::String>,
+    /// Require users to enter a justification when they log in to the application
+    pub purpose_justification_required: ::std::option::Option<bool>,
+    pub require: ::std::option::Option<::std::vec::Vec<AccessReusablePolicyExclude>>,
+    /// The amount of time that tokens issued for the application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Number of access applications currently using this policy
+    pub app_count: ::std::option::Option<i64>,
+    pub reusable: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListAccessReusablePoliciesItem { approval_groups : "approval_groups",
+    approval_required : "approval_required", created_at : "created_at", decision :
+    "decision", exclude : "exclude", id : "id", include : "include", isolation_required :
+    "isolation_required", name : "name", purpose_justification_prompt :
+    "purpose_justification_prompt", purpose_justification_required :
+    "purpose_justification_required", require : "require", session_duration :
+    "session_duration", updated_at : "updated_at", app_count : "app_count", reusable :
+    "reusable" }
 );
 /// Used by [`AccessReusablePoliciesApi::delete_access_reusable_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAccessReusablePolicyResponse {
+    /// The UUID of the policy
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessReusablePolicyResponse { id : "id" });
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`], [`AccessReusablePoliciesApi::update_access_reusable_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAccessReusablePolicyBody {
+    pub approval_groups: ::std::option::Option<
+        ::std::vec::Vec<AccessReusablePolicyApprovalGroup>,
+    >,
+    /// Requires the user to request access from an administrator at the start of each session
+    pub approval_required: ::std::option::Option<bool>,
+    /// The action Access will take if a user matches this policy
+    pub decision: AccessReusablePolicyDecision,
+    pub exclude: ::std::option::Option<::std::vec::Vec<AccessReusablePolicyExclude>>,
+    pub include: ::std::option::Option<::std::vec::Vec<AccessReusablePolicyExclude>>,
+    /// Require this application to be served in an isolated browser for users matching this policy
+    pub isolation_required: ::std::option::Option<bool>,
+    /// The name of the Access policy
+    pub name: ::std::string::String,
+    /// A custom message that will appear on the purpose justification screen
+    pub purpose_justification_prompt: ::std::option::Option<::std::string::String>,
+    /// Require users to enter a justification when they log in to the application
+    pub purpose_justification_required: ::std::option::Option<bool>,
+    pub require: ::std::option::Option<::std::vec::Vec<AccessReusablePolicyExclude>>,
+    /// The amount of time that tokens issued for the application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccessReusablePolicyBody { approval_groups : "approval_groups",
+    approval_required : "approval_required", decision : "decision" required, exclude :
+    "exclude", include : "include", isolation_required : "isolation_required", name :
+    "name" required, purpose_justification_prompt : "purpose_justification_prompt",
+    purpose_justification_required : "purpose_justification_required", require :
+    "require", session_duration : "session_duration" }
+);
+impl CreateAccessReusablePolicyBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        decision: AccessReusablePolicyDecision,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            approval_groups: ::std::option::Option::None,
+            approval_required: ::std::option::Option::None,
+            decision,
+            exclude: ::std::option::Option::None,
+            include: ::std::option::Option::None,
+            isolation_required: ::std::option::Option::None,
+            name,
+            purpose_justification_prompt: ::std::option::Option::None,
+            purpose_justification_required: ::std::option::Option::None,
+            require: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -24,19 +24,21 @@ impl AccessServiceTokensApi {
     pub fn create_service_token(
         &self,
         account_id: &str,
+        body: &CreateServiceTokenBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CreateServiceTokenResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/access/service_tokens",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/service_tokens"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/access/service_tokens",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/service_tokens"),
+                ],
+            )
+            .body(body)
     }
     /// List service tokens
     ///
@@ -67,20 +69,22 @@ impl AccessServiceTokensApi {
         &self,
         account_id: &str,
         service_token_id: &str,
+        body: &UpdateServiceTokenBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ServiceToken>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/access/service_tokens/{service_token_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/service_tokens/"),
-                crate::runtime::PathPart::Param("service_token_id", service_token_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/access/service_tokens/{service_token_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/service_tokens/"),
+                    crate::runtime::PathPart::Param("service_token_id", service_token_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a service token
     ///
@@ -184,12 +188,19 @@ impl AccessServiceTokensApi {
 /// Used by [`AccessServiceTokensApi::create_service_token`], [`AccessServiceTokensApi::rotate_service_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateServiceTokenResponse {
+    /// The Client ID for the service token
     pub client_id: ::std::option::Option<::std::string::String>,
+    /// The Client Secret for the service token
     pub client_secret: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// The duration for how long the service token will be valid
     pub duration: ::std::option::Option<::std::string::String>,
+    /// The ID of the service token
     pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the service token
     pub name: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -202,13 +213,19 @@ crate::runtime::object!(
 /// Used by [`AccessServiceTokensApi::list_service_tokens`], [`AccessServiceTokensApi::update_service_token`], [`AccessServiceTokensApi::get_service_token`], [`AccessServiceTokensApi::delete_service_token`], [`AccessServiceTokensApi::refresh_service_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceToken {
+    /// The Client ID for the service token
     pub client_id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// The duration for how long the service token will be valid
     pub duration: ::std::option::Option<::std::string::String>,
     pub expires_at: ::std::option::Option<::std::string::String>,
+    /// The ID of the service token
     pub id: ::std::option::Option<::std::string::String>,
     pub last_seen_at: ::std::option::Option<::std::string::String>,
+    /// The name of the service token
     pub name: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -218,3 +235,37 @@ crate::runtime::object!(
     "duration", expires_at : "expires_at", id : "id", last_seen_at : "last_seen_at", name
     : "name", updated_at : "updated_at" }
 );
+/// Used by [`AccessServiceTokensApi::create_service_token`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateServiceTokenBody {
+    /// The duration for how long the service token will be valid
+    pub duration: ::std::option::Option<::std::string::String>,
+    /// The name of the service token
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateServiceTokenBody { duration : "duration", name : "name" required }
+);
+impl CreateServiceTokenBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            duration: ::std::option::Option::None,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccessServiceTokensApi::update_service_token`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateServiceTokenBody {
+    /// The duration for how long the service token will be valid
+    pub duration: ::std::option::Option<::std::string::String>,
+    /// The name of the service token
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateServiceTokenBody { duration : "duration", name : "name" });

@@ -24,17 +24,19 @@ impl AccessTagsApi {
     pub fn create_tag(
         &self,
         account_id: &str,
+        body: &::std::string::String,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tag>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/access/tags",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/tags"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/access/tags",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/tags"),
+                ],
+            )
+            .body(body)
     }
     /// List tags
     ///
@@ -65,18 +67,20 @@ impl AccessTagsApi {
         &self,
         account_id: &str,
         tag_name: &str,
+        body: &UpdateTagBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tag>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/access/tags/{tag_name}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/tags/"),
-                crate::runtime::PathPart::Param("tag_name", tag_name),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/access/tags/{tag_name}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/tags/"),
+                    crate::runtime::PathPart::Param("tag_name", tag_name),
+                ],
+            )
+            .body(body)
     }
     /// Get a tag
     ///
@@ -126,24 +130,68 @@ impl AccessTagsApi {
     }
 }
 /// Used by [`AccessTagsApi::create_tag`], [`AccessTagsApi::list_tags`], [`AccessTagsApi::update_tag`], [`AccessTagsApi::get_tag`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
+    /// The number of applications that have this tag
     pub app_count: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    /// The name of the tag
+    pub name: ::std::string::String,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tag { app_count : "app_count", created_at : "created_at", name : "name", updated_at :
-    "updated_at" }
+    Tag { app_count : "app_count", created_at : "created_at", name : "name" required,
+    updated_at : "updated_at" }
 );
+impl Tag {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            app_count: ::std::option::Option::None,
+            created_at: ::std::option::Option::None,
+            name,
+            updated_at: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`AccessTagsApi::delete_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTagResponse {
+    /// The name of the tag
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteTagResponse { name : "name" });
+/// Used by [`AccessTagsApi::update_tag`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateTagBody {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// The name of the tag
+    pub name: ::std::string::String,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateTagBody { created_at : "created_at", name : "name" required, updated_at :
+    "updated_at" }
+);
+impl UpdateTagBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            name,
+            updated_at: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

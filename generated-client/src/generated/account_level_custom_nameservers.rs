@@ -22,19 +22,21 @@ impl AccountLevelCustomNameserversApi {
     pub fn add_account_custom_nameserver(
         &self,
         account_id: &str,
+        body: &AddAccountCustomNameserverBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccountCustomNameserver>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/custom_ns",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/custom_ns"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/custom_ns",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/custom_ns"),
+                ],
+            )
+            .body(body)
     }
     /// List Account Custom Nameservers
     ///
@@ -78,26 +80,49 @@ impl AccountLevelCustomNameserversApi {
     }
 }
 /// Used by [`AccountLevelCustomNameserversApi::add_account_custom_nameserver`], [`AccountLevelCustomNameserversApi::list_account_custom_nameservers`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountCustomNameserver {
     pub dns_records: ::std::option::Option<
         ::std::vec::Vec<AccountCustomNameserverDnsRecord>,
     >,
-    pub ns_name: ::std::option::Option<::std::string::String>,
+    /// The FQDN of the name server
+    pub ns_name: ::std::string::String,
+    /// The number of the set that this name server belongs to
     pub ns_set: ::std::option::Option<f64>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub zone_tag: ::std::option::Option<::std::string::String>,
+    /// deprecated, Verification status of the nameserver
+    pub status: AccountCustomNameserverStatus,
+    /// Identifier
+    pub zone_tag: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountCustomNameserver { dns_records : "dns_records", ns_name : "ns_name", ns_set :
-    "ns_set", status : "status", zone_tag : "zone_tag" }
+    AccountCustomNameserver { dns_records : "dns_records", ns_name : "ns_name" required,
+    ns_set : "ns_set", status : "status" required, zone_tag : "zone_tag" required }
 );
+impl AccountCustomNameserver {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        ns_name: ::std::string::String,
+        status: AccountCustomNameserverStatus,
+        zone_tag: ::std::string::String,
+    ) -> Self {
+        Self {
+            dns_records: ::std::option::Option::None,
+            ns_name,
+            ns_set: ::std::option::Option::None,
+            status,
+            zone_tag,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`AccountLevelCustomNameserversApi::add_account_custom_nameserver`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountCustomNameserverDnsRecord {
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// DNS record type
+    pub r#type: ::std::option::Option<AccountCustomNameserverDnsRecordType>,
+    /// DNS record contents (an IPv4 or IPv6 address)
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -105,3 +130,132 @@ pub struct AccountCustomNameserverDnsRecord {
 crate::runtime::object!(
     AccountCustomNameserverDnsRecord { r#type : "type", value : "value" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountCustomNameserverDnsRecordType {
+    /// `A`
+    A,
+    /// `AAAA`
+    Aaaa,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountCustomNameserverDnsRecordType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::A => "A",
+            Self::Aaaa => "AAAA",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccountCustomNameserverDnsRecordType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "A" => Self::A,
+            "AAAA" => Self::Aaaa,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccountCustomNameserverDnsRecordType);
+impl ::std::convert::From<AccountCustomNameserverDnsRecordType>
+for ::std::string::String {
+    fn from(value: AccountCustomNameserverDnsRecordType) -> Self {
+        match value {
+            AccountCustomNameserverDnsRecordType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountCustomNameserverDnsRecordType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountCustomNameserverStatus {
+    /// `moved`
+    Moved,
+    /// `pending`
+    Pending,
+    /// `verified`
+    Verified,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountCustomNameserverStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Moved => "moved",
+            Self::Pending => "pending",
+            Self::Verified => "verified",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccountCustomNameserverStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "moved" => Self::Moved,
+            "pending" => Self::Pending,
+            "verified" => Self::Verified,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccountCustomNameserverStatus);
+impl ::std::convert::From<AccountCustomNameserverStatus> for ::std::string::String {
+    fn from(value: AccountCustomNameserverStatus) -> Self {
+        match value {
+            AccountCustomNameserverStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountCustomNameserverStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountLevelCustomNameserversApi::add_account_custom_nameserver`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccountCustomNameserverBody {
+    /// The FQDN of the name server
+    pub ns_name: ::std::string::String,
+    /// The number of the set that this name server belongs to
+    pub ns_set: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccountCustomNameserverBody { ns_name : "ns_name" required, ns_set : "ns_set" }
+);
+impl AddAccountCustomNameserverBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ns_name: ::std::string::String) -> Self {
+        Self {
+            ns_name,
+            ns_set: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -30,17 +30,19 @@ impl AccountLevelCustomNameserversUsageForAZoneApi {
     pub fn set_account_custom_nameserver_related_zone_metadata(
         &self,
         zone_id: &str,
+        body: &SetAccountCustomNameserverRelatedZoneMetadataBody,
     ) -> crate::runtime::Request<crate::runtime::List<::std::string::String>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/custom_ns",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/custom_ns"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/custom_ns",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/custom_ns"),
+                ],
+            )
+            .body(body)
     }
     /// Get Account Custom Nameserver Related Zone Metadata
     ///
@@ -52,11 +54,7 @@ impl AccountLevelCustomNameserversUsageForAZoneApi {
     pub fn get_account_custom_nameserver_related_zone_metadata(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<AccountCustomNameserverRelatedZoneMetadata>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,66 +67,17 @@ impl AccountLevelCustomNameserversUsageForAZoneApi {
         )
     }
 }
-/// Used by [`AccountLevelCustomNameserversUsageForAZoneApi::get_account_custom_nameserver_related_zone_metadata`].
+/// Used by [`AccountLevelCustomNameserversUsageForAZoneApi::set_account_custom_nameserver_related_zone_metadata`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccountCustomNameserverRelatedZoneMetadata {
+pub struct SetAccountCustomNameserverRelatedZoneMetadataBody {
+    /// Whether zone uses account-level custom nameservers
     pub enabled: ::std::option::Option<bool>,
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<AccountCustomNameserverRelatedZoneMetadataError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<AccountCustomNameserverRelatedZoneMetadataError>,
-    >,
+    /// The number of the name server set to assign to the zone
     pub ns_set: ::std::option::Option<f64>,
-    pub result_info: ::std::option::Option<
-        AccountCustomNameserverRelatedZoneMetadataResultInfo,
-    >,
-    pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountCustomNameserverRelatedZoneMetadata { enabled : "enabled", errors : "errors",
-    messages : "messages", ns_set : "ns_set", result_info : "result_info", success :
-    "success" }
-);
-/// Used by [`AccountLevelCustomNameserversUsageForAZoneApi::get_account_custom_nameserver_related_zone_metadata`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccountCustomNameserverRelatedZoneMetadataError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<
-        AccountCustomNameserverRelatedZoneMetadataErrorSource,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    AccountCustomNameserverRelatedZoneMetadataError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
-);
-/// Used by [`AccountLevelCustomNameserversUsageForAZoneApi::get_account_custom_nameserver_related_zone_metadata`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccountCustomNameserverRelatedZoneMetadataErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    AccountCustomNameserverRelatedZoneMetadataErrorSource { pointer : "pointer" }
-);
-/// Used by [`AccountLevelCustomNameserversUsageForAZoneApi::get_account_custom_nameserver_related_zone_metadata`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccountCustomNameserverRelatedZoneMetadataResultInfo {
-    pub count: ::std::option::Option<f64>,
-    pub page: ::std::option::Option<f64>,
-    pub per_page: ::std::option::Option<f64>,
-    pub total_count: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    AccountCustomNameserverRelatedZoneMetadataResultInfo { count : "count", page :
-    "page", per_page : "per_page", total_count : "total_count" }
+    SetAccountCustomNameserverRelatedZoneMetadataBody { enabled : "enabled", ns_set :
+    "ns_set" }
 );

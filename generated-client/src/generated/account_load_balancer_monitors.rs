@@ -24,17 +24,19 @@ impl AccountLoadBalancerMonitorsApi {
     pub fn create_monitor(
         &self,
         account_id: &str,
+        body: &CreateMonitorBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/load_balancers/monitors",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/load_balancers/monitors"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/load_balancers/monitors",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/load_balancers/monitors"),
+                ],
+            )
+            .body(body)
     }
     /// List Monitors
     ///
@@ -65,18 +67,20 @@ impl AccountLoadBalancerMonitorsApi {
         &self,
         account_id: &str,
         monitor_id: &str,
+        body: &CreateMonitorBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/load_balancers/monitors/{monitor_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/load_balancers/monitors/"),
-                crate::runtime::PathPart::Param("monitor_id", monitor_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/load_balancers/monitors/{monitor_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/load_balancers/monitors/"),
+                    crate::runtime::PathPart::Param("monitor_id", monitor_id),
+                ],
+            )
+            .body(body)
     }
     /// Patch Monitor
     ///
@@ -87,18 +91,20 @@ impl AccountLoadBalancerMonitorsApi {
         &self,
         account_id: &str,
         monitor_id: &str,
+        body: &CreateMonitorBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/load_balancers/monitors/{monitor_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/load_balancers/monitors/"),
-                crate::runtime::PathPart::Param("monitor_id", monitor_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/load_balancers/monitors/{monitor_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/load_balancers/monitors/"),
+                    crate::runtime::PathPart::Param("monitor_id", monitor_id),
+                ],
+            )
+            .body(body)
     }
     /// Monitor Details
     ///
@@ -155,21 +161,23 @@ impl AccountLoadBalancerMonitorsApi {
         &self,
         account_id: &str,
         monitor_id: &str,
+        body: &CreateMonitorBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PreviewMonitorResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/load_balancers/monitors/{monitor_id}/preview",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/load_balancers/monitors/"),
-                crate::runtime::PathPart::Param("monitor_id", monitor_id),
-                crate::runtime::PathPart::Lit("/preview"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/load_balancers/monitors/{monitor_id}/preview",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/load_balancers/monitors/"),
+                    crate::runtime::PathPart::Param("monitor_id", monitor_id),
+                    crate::runtime::PathPart::Lit("/preview"),
+                ],
+            )
+            .body(body)
     }
     /// List Monitor References
     ///
@@ -226,27 +234,44 @@ impl AccountLoadBalancerMonitorsApi {
 /// Used by [`AccountLoadBalancerMonitorsApi::create_monitor`], [`AccountLoadBalancerMonitorsApi::list_monitors`], [`AccountLoadBalancerMonitorsApi::update_monitor`], [`AccountLoadBalancerMonitorsApi::patch_monitor`], [`AccountLoadBalancerMonitorsApi::monitor_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Monitor {
+    /// Do not validate the certificate when monitor use HTTPS
     pub allow_insecure: ::std::option::Option<bool>,
+    /// To be marked unhealthy the monitored origin must fail this healthcheck N consecutive times
     pub consecutive_down: ::std::option::Option<i64>,
+    /// To be marked healthy the monitored origin must pass this healthcheck N consecutive times
     pub consecutive_up: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// Object description
     pub description: ::std::option::Option<::std::string::String>,
+    /// A case-insensitive sub-string to look for in the response body
     pub expected_body: ::std::option::Option<::std::string::String>,
+    /// The expected HTTP response code or code range of the health check
     pub expected_codes: ::std::option::Option<::std::string::String>,
+    /// Follow redirects if returned by the origin
     pub follow_redirects: ::std::option::Option<bool>,
     pub header: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub id: ::std::option::Option<::std::string::String>,
+    /// The interval between each health check
     pub interval: ::std::option::Option<i64>,
+    /// The method to use for the health check
     pub method: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The endpoint path you want to conduct a health check against
     pub path: ::std::option::Option<::std::string::String>,
+    /// The port number to connect to for the health check
     pub port: ::std::option::Option<i64>,
+    /// Assign this monitor to emulate the specified zone while probing
     pub probe_zone: ::std::option::Option<::std::string::String>,
+    /// The number of retries to attempt in case of a timeout before marking the origin as unhealthy
     pub retries: ::std::option::Option<i64>,
+    /// The timeout (in seconds) before marking the health check as failed
     pub timeout: ::std::option::Option<i64>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// The protocol to use for the health check
+    pub r#type: ::std::option::Option<MonitorType>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -259,6 +284,72 @@ crate::runtime::object!(
     "port", probe_zone : "probe_zone", retries : "retries", timeout : "timeout", r#type :
     "type" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum MonitorType {
+    /// `http`
+    Http,
+    /// `https`
+    Https,
+    /// `tcp`
+    Tcp,
+    /// `udp_icmp`
+    UdpIcmp,
+    /// `icmp_ping`
+    IcmpPing,
+    /// `smtp`
+    Smtp,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl MonitorType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::Https => "https",
+            Self::Tcp => "tcp",
+            Self::UdpIcmp => "udp_icmp",
+            Self::IcmpPing => "icmp_ping",
+            Self::Smtp => "smtp",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MonitorType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "http" => Self::Http,
+            "https" => Self::Https,
+            "tcp" => Self::Tcp,
+            "udp_icmp" => Self::UdpIcmp,
+            "icmp_ping" => Self::IcmpPing,
+            "smtp" => Self::Smtp,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(MonitorType);
+impl ::std::convert::From<MonitorType> for ::std::string::String {
+    fn from(value: MonitorType) -> Self {
+        match value {
+            MonitorType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for MonitorType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`AccountLoadBalancerMonitorsApi::delete_monitor`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMonitorResponse {
@@ -294,3 +385,74 @@ crate::runtime::object!(
     MonitorReference { reference_type : "reference_type", resource_id : "resource_id",
     resource_name : "resource_name", resource_type : "resource_type" }
 );
+/// Used by [`AccountLoadBalancerMonitorsApi::create_monitor`], [`AccountLoadBalancerMonitorsApi::update_monitor`], [`AccountLoadBalancerMonitorsApi::patch_monitor`], [`AccountLoadBalancerMonitorsApi::preview_monitor`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateMonitorBody {
+    /// Do not validate the certificate when monitor use HTTPS
+    pub allow_insecure: ::std::option::Option<bool>,
+    /// To be marked unhealthy the monitored origin must fail this healthcheck N consecutive times
+    pub consecutive_down: ::std::option::Option<i64>,
+    /// To be marked healthy the monitored origin must pass this healthcheck N consecutive times
+    pub consecutive_up: ::std::option::Option<i64>,
+    /// Object description
+    pub description: ::std::option::Option<::std::string::String>,
+    /// A case-insensitive sub-string to look for in the response body
+    pub expected_body: ::std::option::Option<::std::string::String>,
+    /// The expected HTTP response code or code range of the health check
+    pub expected_codes: ::std::string::String,
+    /// Follow redirects if returned by the origin
+    pub follow_redirects: ::std::option::Option<bool>,
+    pub header: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// The interval between each health check
+    pub interval: ::std::option::Option<i64>,
+    /// The method to use for the health check
+    pub method: ::std::option::Option<::std::string::String>,
+    /// The endpoint path you want to conduct a health check against
+    pub path: ::std::option::Option<::std::string::String>,
+    /// The port number to connect to for the health check
+    pub port: ::std::option::Option<i64>,
+    /// Assign this monitor to emulate the specified zone while probing
+    pub probe_zone: ::std::option::Option<::std::string::String>,
+    /// The number of retries to attempt in case of a timeout before marking the origin as unhealthy
+    pub retries: ::std::option::Option<i64>,
+    /// The timeout (in seconds) before marking the health check as failed
+    pub timeout: ::std::option::Option<i64>,
+    /// The protocol to use for the health check
+    pub r#type: ::std::option::Option<MonitorType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateMonitorBody { allow_insecure : "allow_insecure", consecutive_down :
+    "consecutive_down", consecutive_up : "consecutive_up", description : "description",
+    expected_body : "expected_body", expected_codes : "expected_codes" required,
+    follow_redirects : "follow_redirects", header : "header", interval : "interval",
+    method : "method", path : "path", port : "port", probe_zone : "probe_zone", retries :
+    "retries", timeout : "timeout", r#type : "type" }
+);
+impl CreateMonitorBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(expected_codes: ::std::string::String) -> Self {
+        Self {
+            allow_insecure: ::std::option::Option::None,
+            consecutive_down: ::std::option::Option::None,
+            consecutive_up: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            expected_body: ::std::option::Option::None,
+            expected_codes,
+            follow_redirects: ::std::option::Option::None,
+            header: ::std::option::Option::None,
+            interval: ::std::option::Option::None,
+            method: ::std::option::Option::None,
+            path: ::std::option::Option::None,
+            port: ::std::option::Option::None,
+            probe_zone: ::std::option::Option::None,
+            retries: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -21,11 +21,14 @@ impl AccountLoadBalancerSearchApi {
     /// `GET /accounts/{account_id}/load_balancers/search`
     ///
     /// Search for Load Balancing resources.
+    ///
+    /// Query parameters: [`SearchResourcesQuery`], passed with `.query(&…)`.
     pub fn search_resources(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<SearchResourcesResponse>>,
+        SearchResourcesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -52,13 +55,20 @@ crate::runtime::object!(SearchResourcesResponse { resources : "resources" });
 /// Used by [`AccountLoadBalancerSearchApi::search_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResourcesResponseResource {
-    pub reference_type: ::std::option::Option<::std::string::String>,
+    /// When listed as a reference, the type (direction) of the reference
+    pub reference_type: ::std::option::Option<
+        SearchResourcesResponseResourceReferenceType,
+    >,
     pub references: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     pub resource_id: ::std::option::Option<::std::string::String>,
+    /// The human-identifiable name of the resource
     pub resource_name: ::std::option::Option<::std::string::String>,
-    pub resource_type: ::std::option::Option<::std::string::String>,
+    /// The type of the resource
+    pub resource_type: ::std::option::Option<
+        SearchResourcesResponseResourceResourceType,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -67,3 +77,128 @@ crate::runtime::object!(
     "references", resource_id : "resource_id", resource_name : "resource_name",
     resource_type : "resource_type" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SearchResourcesResponseResourceReferenceType {
+    /// `referral`
+    Referral,
+    /// `referrer`
+    Referrer,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SearchResourcesResponseResourceReferenceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Referral => "referral",
+            Self::Referrer => "referrer",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for SearchResourcesResponseResourceReferenceType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "referral" => Self::Referral,
+            "referrer" => Self::Referrer,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SearchResourcesResponseResourceReferenceType);
+impl ::std::convert::From<SearchResourcesResponseResourceReferenceType>
+for ::std::string::String {
+    fn from(value: SearchResourcesResponseResourceReferenceType) -> Self {
+        match value {
+            SearchResourcesResponseResourceReferenceType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SearchResourcesResponseResourceReferenceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SearchResourcesResponseResourceResourceType {
+    /// `load_balancer`
+    LoadBalancer,
+    /// `monitor`
+    Monitor,
+    /// `pool`
+    Pool,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SearchResourcesResponseResourceResourceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LoadBalancer => "load_balancer",
+            Self::Monitor => "monitor",
+            Self::Pool => "pool",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for SearchResourcesResponseResourceResourceType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "load_balancer" => Self::LoadBalancer,
+            "monitor" => Self::Monitor,
+            "pool" => Self::Pool,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SearchResourcesResponseResourceResourceType);
+impl ::std::convert::From<SearchResourcesResponseResourceResourceType>
+for ::std::string::String {
+    fn from(value: SearchResourcesResponseResourceResourceType) -> Self {
+        match value {
+            SearchResourcesResponseResourceResourceType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SearchResourcesResponseResourceResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountLoadBalancerSearchApi::search_resources`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchResourcesQuery {
+    /// Search query term
+    pub query: ::std::option::Option<::std::string::String>,
+    /// The type of references to include ("*" for all)
+    pub references: ::std::option::Option<::std::string::String>,
+    pub page: ::std::option::Option<::serde_json::Value>,
+    pub per_page: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SearchResourcesQuery { query : "query", references : "references", page : "page",
+    per_page : "per_page" }
+);
+impl crate::runtime::TypedQuery for SearchResourcesQuery {}

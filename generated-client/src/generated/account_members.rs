@@ -24,27 +24,31 @@ impl AccountMembersApi {
     pub fn add_member(
         &self,
         account_id: &str,
+        body: &AddMemberBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Member>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/members",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/members"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/members",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/members"),
+                ],
+            )
+            .body(body)
     }
     /// List Members
     ///
     /// `GET /accounts/{account_id}/members`
     ///
     /// List all members of an account.
+    ///
+    /// Query parameters: [`ListMembersQuery`], passed with `.query(&…)`.
     pub fn list_members(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Member>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Member>, ListMembersQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,18 +69,20 @@ impl AccountMembersApi {
         &self,
         account_id: &str,
         member_id: &str,
+        body: &UpdateMemberBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Member>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/members/{member_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/members/"),
-                crate::runtime::PathPart::Param("member_id", member_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/members/{member_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/members/"),
+                    crate::runtime::PathPart::Param("member_id", member_id),
+                ],
+            )
+            .body(body)
     }
     /// Member Details
     ///
@@ -129,10 +135,12 @@ impl AccountMembersApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Member {
     pub email: ::std::option::Option<::std::string::String>,
+    /// Membership identifier tag
     pub id: ::std::option::Option<::std::string::String>,
-    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub policies: ::std::option::Option<::std::vec::Vec<MemberPolicy>>,
     pub roles: ::std::option::Option<::std::vec::Vec<MemberRole>>,
-    pub status: ::std::option::Option<::serde_json::Value>,
+    /// A member's status in the account
+    pub status: ::std::option::Option<MemberStatus>,
     pub user: ::std::option::Option<MemberUser>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -143,39 +151,651 @@ crate::runtime::object!(
 );
 /// Used by [`AccountMembersApi::add_member`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MemberRole {
-    pub description: ::std::option::Option<::std::string::String>,
+pub struct MemberPolicy {
+    /// Allow or deny operations against the resources
+    pub access: ::std::option::Option<MemberPolicyAccess>,
+    /// Policy identifier
     pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub permissions: ::std::option::Option<::serde_json::Value>,
+    pub permission_groups: ::std::option::Option<
+        ::std::vec::Vec<MemberPolicyPermissionGroup>,
+    >,
+    pub resource_groups: ::std::option::Option<
+        ::std::vec::Vec<MemberPolicyResourceGroup>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberRole { description : "description", id : "id", name : "name", permissions :
-    "permissions" }
+    MemberPolicy { access : "access", id : "id", permission_groups : "permission_groups",
+    resource_groups : "resource_groups" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum MemberPolicyAccess {
+    /// `allow`
+    Allow,
+    /// `deny`
+    Deny,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl MemberPolicyAccess {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allow => "allow",
+            Self::Deny => "deny",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MemberPolicyAccess {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "allow" => Self::Allow,
+            "deny" => Self::Deny,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(MemberPolicyAccess);
+impl ::std::convert::From<MemberPolicyAccess> for ::std::string::String {
+    fn from(value: MemberPolicyAccess) -> Self {
+        match value {
+            MemberPolicyAccess::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for MemberPolicyAccess {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`AccountMembersApi::add_member`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberPolicyPermissionGroup {
+    /// Identifier of the group
+    pub id: ::std::string::String,
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Name of the group
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MemberPolicyPermissionGroup { id : "id" required, meta : "meta", name : "name" }
+);
+impl MemberPolicyPermissionGroup {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            meta: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountMembersApi::add_member`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberPolicyResourceGroup {
+    /// Identifier of the group
+    pub id: ::std::string::String,
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Name of the resource group
+    pub name: ::std::option::Option<::std::string::String>,
+    pub scope: ::std::option::Option<::std::vec::Vec<MemberPolicyResourceGroupScope>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MemberPolicyResourceGroup { id : "id" required, meta : "meta", name : "name", scope :
+    "scope" }
+);
+impl MemberPolicyResourceGroup {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            meta: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountMembersApi::add_member`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberPolicyResourceGroupScope {
+    /// This is a combination of pre-defined resource name and identifier (like Account ID etc.)
+    pub key: ::std::string::String,
+    pub objects: ::std::option::Option<
+        ::std::vec::Vec<MemberPolicyResourceGroupScopeObject>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MemberPolicyResourceGroupScope { key : "key" required, objects : "objects" }
+);
+impl MemberPolicyResourceGroupScope {
+    /// A value with the required fields set and the others empty.
+    pub fn new(key: ::std::string::String) -> Self {
+        Self {
+            key,
+            objects: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountMembersApi::add_member`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberPolicyResourceGroupScopeObject {
+    /// This is a combination of pre-defined resource name and identifier (like Zone ID etc.)
+    pub key: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(MemberPolicyResourceGroupScopeObject { key : "key" required });
+impl MemberPolicyResourceGroupScopeObject {
+    /// A value with the required fields set and the others empty.
+    pub fn new(key: ::std::string::String) -> Self {
+        Self {
+            key,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountMembersApi::add_member`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberRole {
+    /// Description of role's permissions
+    pub description: ::std::string::String,
+    /// Role identifier tag
+    pub id: ::std::string::String,
+    /// Role Name
+    pub name: ::std::string::String,
+    /// Access permissions for this User
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MemberRole { description : "description" required, id : "id" required, name : "name"
+    required, permissions : "permissions" required }
+);
+impl MemberRole {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        description: ::std::string::String,
+        id: ::std::string::String,
+        name: ::std::string::String,
+        permissions: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            description,
+            id,
+            name,
+            permissions,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum MemberStatus {
+    /// `accepted`
+    Accepted,
+    /// `pending`
+    Pending,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl MemberStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accepted => "accepted",
+            Self::Pending => "pending",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MemberStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "accepted" => Self::Accepted,
+            "pending" => Self::Pending,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(MemberStatus);
+impl ::std::convert::From<MemberStatus> for ::std::string::String {
+    fn from(value: MemberStatus) -> Self {
+        match value {
+            MemberStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for MemberStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountMembersApi::add_member`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemberUser {
-    pub email: ::std::option::Option<::std::string::String>,
+    /// The contact email address of the user
+    pub email: ::std::string::String,
+    /// User's first name
     pub first_name: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// User's last name
     pub last_name: ::std::option::Option<::std::string::String>,
+    /// Indicates whether two-factor authentication is enabled for the user account
     pub two_factor_authentication_enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberUser { email : "email", first_name : "first_name", id : "id", last_name :
-    "last_name", two_factor_authentication_enabled : "two_factor_authentication_enabled"
-    }
+    MemberUser { email : "email" required, first_name : "first_name", id : "id",
+    last_name : "last_name", two_factor_authentication_enabled :
+    "two_factor_authentication_enabled" }
 );
-/// Used by [`AccountMembersApi::remove_member`].
-#[derive(Debug, Clone, PartialEq, Default)]
+impl MemberUser {
+    /// A value with the required fields set and the others empty.
+    pub fn new(email: ::std::string::String) -> Self {
+        Self {
+            email,
+            first_name: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            two_factor_authentication_enabled: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountMembersApi::remove_member`], [`AccountMembersApi::add_member`], [`AccountMembersApi::update_member`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemoveMemberResponse {
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Identifier
+    pub id: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RemoveMemberResponse { id : "id" });
+crate::runtime::object!(RemoveMemberResponse { id : "id" required });
+impl RemoveMemberResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum AddMemberBody {
+    AddMemberWithAccountRoles(AddMemberBodyAddMemberWithAccountRoles),
+    AddMemberWithPolicies(AddMemberBodyAddMemberWithPolicies),
+}
+impl ::std::convert::From<AddMemberBodyAddMemberWithAccountRoles> for AddMemberBody {
+    fn from(value: AddMemberBodyAddMemberWithAccountRoles) -> Self {
+        Self::AddMemberWithAccountRoles(value)
+    }
+}
+impl ::std::convert::From<AddMemberBodyAddMemberWithPolicies> for AddMemberBody {
+    fn from(value: AddMemberBodyAddMemberWithPolicies) -> Self {
+        Self::AddMemberWithPolicies(value)
+    }
+}
+/// One shape of [`AddMemberBody`].
+///
+/// Used by [`AccountMembersApi::add_member`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddMemberBodyAddMemberWithAccountRoles {
+    /// The contact email address of the user
+    pub email: ::std::string::String,
+    /// Array of roles associated with this member
+    pub roles: ::std::vec::Vec<::std::string::String>,
+    pub status: ::std::option::Option<MemberStatus>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddMemberBodyAddMemberWithAccountRoles { email : "email" required, roles : "roles"
+    required, status : "status" }
+);
+impl AddMemberBodyAddMemberWithAccountRoles {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        email: ::std::string::String,
+        roles: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            email,
+            roles,
+            status: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddMemberBody`].
+///
+/// Used by [`AccountMembersApi::add_member`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddMemberBodyAddMemberWithPolicies {
+    /// The contact email address of the user
+    pub email: ::std::string::String,
+    pub policies: ::std::option::Option<
+        ::std::vec::Vec<AddMemberBodyAddMemberWithPoliciesPolicy>,
+    >,
+    pub status: ::std::option::Option<MemberStatus>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddMemberBodyAddMemberWithPolicies { email : "email" required, policies : "policies",
+    status : "status" }
+);
+impl AddMemberBodyAddMemberWithPolicies {
+    /// A value with the required fields set and the others empty.
+    pub fn new(email: ::std::string::String) -> Self {
+        Self {
+            email,
+            policies: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountMembersApi::add_member`], [`AccountMembersApi::update_member`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddMemberBodyAddMemberWithPoliciesPolicy {
+    /// Allow or deny operations against the resources
+    pub access: MemberPolicyAccess,
+    pub permission_groups: ::std::option::Option<::std::vec::Vec<RemoveMemberResponse>>,
+    pub resource_groups: ::std::option::Option<::std::vec::Vec<RemoveMemberResponse>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddMemberBodyAddMemberWithPoliciesPolicy { access : "access" required,
+    permission_groups : "permission_groups", resource_groups : "resource_groups" }
+);
+impl AddMemberBodyAddMemberWithPoliciesPolicy {
+    /// A value with the required fields set and the others empty.
+    pub fn new(access: MemberPolicyAccess) -> Self {
+        Self {
+            access,
+            permission_groups: ::std::option::Option::None,
+            resource_groups: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountMembersApi::list_members`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListMembersQuery {
+    /// Field to order results by
+    pub order: ::std::option::Option<ListMembersQueryOrder>,
+    /// A member's status in the account
+    pub status: ::std::option::Option<ListMembersQueryStatus>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Maximum number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Direction to order results
+    pub direction: ::std::option::Option<ListMembersQueryDirection>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListMembersQuery { order : "order", status : "status", page : "page", per_page :
+    "per_page", direction : "direction" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListMembersQueryOrder {
+    /// `user.first_name`
+    UserFirstName,
+    /// `user.last_name`
+    UserLastName,
+    /// `user.email`
+    UserEmail,
+    /// `status`
+    Status,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListMembersQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserFirstName => "user.first_name",
+            Self::UserLastName => "user.last_name",
+            Self::UserEmail => "user.email",
+            Self::Status => "status",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListMembersQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "user.first_name" => Self::UserFirstName,
+            "user.last_name" => Self::UserLastName,
+            "user.email" => Self::UserEmail,
+            "status" => Self::Status,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListMembersQueryOrder);
+impl ::std::convert::From<ListMembersQueryOrder> for ::std::string::String {
+    fn from(value: ListMembersQueryOrder) -> Self {
+        match value {
+            ListMembersQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListMembersQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListMembersQueryStatus {
+    /// `accepted`
+    Accepted,
+    /// `pending`
+    Pending,
+    /// `rejected`
+    Rejected,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListMembersQueryStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accepted => "accepted",
+            Self::Pending => "pending",
+            Self::Rejected => "rejected",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListMembersQueryStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "accepted" => Self::Accepted,
+            "pending" => Self::Pending,
+            "rejected" => Self::Rejected,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListMembersQueryStatus);
+impl ::std::convert::From<ListMembersQueryStatus> for ::std::string::String {
+    fn from(value: ListMembersQueryStatus) -> Self {
+        match value {
+            ListMembersQueryStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListMembersQueryStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListMembersQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListMembersQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListMembersQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListMembersQueryDirection);
+impl ::std::convert::From<ListMembersQueryDirection> for ::std::string::String {
+    fn from(value: ListMembersQueryDirection) -> Self {
+        match value {
+            ListMembersQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListMembersQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum UpdateMemberBody {
+    UpdateMemberWithAccountRoles(UpdateMemberBodyUpdateMemberWithAccountRoles),
+    UpdateMemberWithPolicies(UpdateMemberBodyUpdateMemberWithPolicies),
+}
+impl ::std::convert::From<UpdateMemberBodyUpdateMemberWithAccountRoles>
+for UpdateMemberBody {
+    fn from(value: UpdateMemberBodyUpdateMemberWithAccountRoles) -> Self {
+        Self::UpdateMemberWithAccountRoles(value)
+    }
+}
+impl ::std::convert::From<UpdateMemberBodyUpdateMemberWithPolicies>
+for UpdateMemberBody {
+    fn from(value: UpdateMemberBodyUpdateMemberWithPolicies) -> Self {
+        Self::UpdateMemberWithPolicies(value)
+    }
+}
+/// One shape of [`UpdateMemberBody`].
+///
+/// Used by [`AccountMembersApi::update_member`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMemberBodyUpdateMemberWithAccountRoles {
+    pub roles: ::std::option::Option<::std::vec::Vec<RemoveMemberResponse>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMemberBodyUpdateMemberWithAccountRoles { roles : "roles" }
+);
+/// One shape of [`UpdateMemberBody`].
+///
+/// Used by [`AccountMembersApi::update_member`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMemberBodyUpdateMemberWithPolicies {
+    pub policies: ::std::option::Option<
+        ::std::vec::Vec<AddMemberBodyAddMemberWithPoliciesPolicy>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMemberBodyUpdateMemberWithPolicies { policies : "policies" }
+);
+impl crate::runtime::TypedQuery for ListMembersQuery {}

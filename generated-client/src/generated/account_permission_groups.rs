@@ -21,10 +21,15 @@ impl AccountPermissionGroupsApi {
     /// `GET /accounts/{account_id}/iam/permission_groups`
     ///
     /// List all the permissions groups for an account.
+    ///
+    /// Query parameters: [`ListAccountPermissionGroupsQuery`], passed with `.query(&…)`.
     pub fn list_account_permission_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAccountPermissionGroupsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<ListAccountPermissionGroupsItem>,
+        ListAccountPermissionGroupsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,8 +72,10 @@ impl AccountPermissionGroupsApi {
 /// Used by [`AccountPermissionGroupsApi::list_account_permission_groups`], [`AccountPermissionGroupsApi::permission_group_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccountPermissionGroupsItem {
+    /// Identifier of the group
     pub id: ::std::option::Option<::std::string::String>,
     pub meta: ::std::option::Option<ListAccountPermissionGroupsItemMeta>,
+    /// Name of the group
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -87,3 +94,24 @@ pub struct ListAccountPermissionGroupsItemMeta {
 crate::runtime::object!(
     ListAccountPermissionGroupsItemMeta { key : "key", value : "value" }
 );
+/// Used by [`AccountPermissionGroupsApi::list_account_permission_groups`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAccountPermissionGroupsQuery {
+    /// ID of the permission group to be fetched
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the permission group to be fetched
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Label of the permission group to be fetched
+    pub label: ::std::option::Option<::std::string::String>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Maximum number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListAccountPermissionGroupsQuery { id : "id", name : "name", label : "label", page :
+    "page", per_page : "per_page" }
+);
+impl crate::runtime::TypedQuery for ListAccountPermissionGroupsQuery {}

@@ -22,24 +22,27 @@ impl AccountRequestTracerApi {
     pub fn request_trace(
         &self,
         account_id: &str,
+        body: &RequestTraceBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RequestTraceResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/request-tracer/trace",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/request-tracer/trace"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/request-tracer/trace",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/request-tracer/trace"),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestTraceResponse {
+    /// HTTP Status code of zone response
     pub status_code: ::std::option::Option<i64>,
     pub trace: ::std::option::Option<::std::vec::Vec<RequestTraceResponseTrace>>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -51,17 +54,25 @@ crate::runtime::object!(
 /// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestTraceResponseTrace {
+    /// If step type is rule, then action performed by this rule
     pub action: ::std::option::Option<::std::string::String>,
     pub action_parameters: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// If step type is rule or ruleset, the description of this entity
     pub description: ::std::option::Option<::std::string::String>,
+    /// If step type is rule, then expression used to match for this rule
     pub expression: ::std::option::Option<::std::string::String>,
+    /// If step type is ruleset, then kind of this ruleset
     pub kind: ::std::option::Option<::std::string::String>,
+    /// Whether tracing step affected tracing request/response
     pub matched: ::std::option::Option<bool>,
+    /// If step type is ruleset, then name of this ruleset
     pub name: ::std::option::Option<::std::string::String>,
+    /// Tracing step identifying name
     pub step_name: ::std::option::Option<::std::string::String>,
-    pub trace: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub trace: ::std::option::Option<::serde_json::Value>,
+    /// Tracing step type
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -71,4 +82,102 @@ crate::runtime::object!(
     "action_parameters", description : "description", expression : "expression", kind :
     "kind", matched : "matched", name : "name", step_name : "step_name", trace : "trace",
     r#type : "type" }
+);
+/// Used by [`AccountRequestTracerApi::request_trace`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestTraceBody {
+    pub body: ::std::option::Option<RequestTraceBodyBody>,
+    pub context: ::std::option::Option<RequestTraceBodyContext>,
+    pub cookies: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub headers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// HTTP Method of tracing request
+    pub method: ::std::string::String,
+    /// HTTP Protocol of tracing request
+    pub protocol: ::std::option::Option<::std::string::String>,
+    /// Skip sending the request to the Origin server after all rules evaluation
+    pub skip_response: ::std::option::Option<bool>,
+    /// URL to which perform tracing request
+    pub url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RequestTraceBody { body : "body", context : "context", cookies : "cookies", headers :
+    "headers", method : "method" required, protocol : "protocol", skip_response :
+    "skip_response", url : "url" required }
+);
+impl RequestTraceBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(method: ::std::string::String, url: ::std::string::String) -> Self {
+        Self {
+            body: ::std::option::Option::None,
+            context: ::std::option::Option::None,
+            cookies: ::std::option::Option::None,
+            headers: ::std::option::Option::None,
+            method,
+            protocol: ::std::option::Option::None,
+            skip_response: ::std::option::Option::None,
+            url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRequestTracerApi::request_trace`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestTraceBodyBody {
+    /// Base64 encoded request body
+    pub base64: ::std::option::Option<::std::string::String>,
+    pub json: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Request body as plain text
+    pub plain_text: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RequestTraceBodyBody { base64 : "base64", json : "json", plain_text : "plain_text" }
+);
+/// Used by [`AccountRequestTracerApi::request_trace`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestTraceBodyContext {
+    /// Bot score used for evaluating tracing request processing
+    pub bot_score: ::std::option::Option<i64>,
+    pub geoloc: ::std::option::Option<RequestTraceBodyContextGeoloc>,
+    /// Whether to skip any challenges for tracing request (e.g.: captcha)
+    pub skip_challenge: ::std::option::Option<bool>,
+    /// Threat score used for evaluating tracing request processing
+    pub threat_score: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RequestTraceBodyContext { bot_score : "bot_score", geoloc : "geoloc", skip_challenge
+    : "skip_challenge", threat_score : "threat_score" }
+);
+/// Used by [`AccountRequestTracerApi::request_trace`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestTraceBodyContextGeoloc {
+    pub city: ::std::option::Option<::std::string::String>,
+    pub continent: ::std::option::Option<::std::string::String>,
+    pub is_eu_country: ::std::option::Option<bool>,
+    pub iso_code: ::std::option::Option<::std::string::String>,
+    pub latitude: ::std::option::Option<f64>,
+    pub longitude: ::std::option::Option<f64>,
+    pub postal_code: ::std::option::Option<::std::string::String>,
+    pub region_code: ::std::option::Option<::std::string::String>,
+    pub subdivision_2_iso_code: ::std::option::Option<::std::string::String>,
+    pub timezone: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RequestTraceBodyContextGeoloc { city : "city", continent : "continent", is_eu_country
+    : "is_eu_country", iso_code : "iso_code", latitude : "latitude", longitude :
+    "longitude", postal_code : "postal_code", region_code : "region_code",
+    subdivision_2_iso_code : "subdivision_2_iso_code", timezone : "timezone" }
 );

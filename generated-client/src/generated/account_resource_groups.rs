@@ -24,29 +24,36 @@ impl AccountResourceGroupsApi {
     pub fn create_resource_group(
         &self,
         account_id: &str,
+        body: &CreateResourceGroupBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ResourceGroup>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/iam/resource_groups",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/iam/resource_groups"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/iam/resource_groups",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/iam/resource_groups"),
+                ],
+            )
+            .body(body)
     }
     /// List Resource Groups
     ///
     /// `GET /accounts/{account_id}/iam/resource_groups`
     ///
     /// List all the resource groups for an account.
+    ///
+    /// Query parameters: [`ListResourceGroupsQuery`], passed with `.query(&…)`.
     pub fn list_resource_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ResourceGroup>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<ResourceGroup>,
+        ListResourceGroupsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,20 +74,25 @@ impl AccountResourceGroupsApi {
         &self,
         account_id: &str,
         resource_group_id: &str,
+        body: &CreateResourceGroupBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ResourceGroup>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/iam/resource_groups/{resource_group_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/iam/resource_groups/"),
-                crate::runtime::PathPart::Param("resource_group_id", resource_group_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/iam/resource_groups/{resource_group_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/iam/resource_groups/"),
+                    crate::runtime::PathPart::Param(
+                        "resource_group_id",
+                        resource_group_id,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Resource Group Details
     ///
@@ -134,8 +146,10 @@ impl AccountResourceGroupsApi {
 /// Used by [`AccountResourceGroupsApi::create_resource_group`], [`AccountResourceGroupsApi::list_resource_groups`], [`AccountResourceGroupsApi::update_resource_group`], [`AccountResourceGroupsApi::resource_group_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceGroup {
+    /// Identifier of the group
     pub id: ::std::option::Option<::std::string::String>,
     pub meta: ::std::option::Option<ResourceGroupMeta>,
+    /// Name of the resource group
     pub name: ::std::option::Option<::std::string::String>,
     pub scope: ::std::option::Option<::std::vec::Vec<ResourceGroupScope>>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -156,17 +170,97 @@ crate::runtime::object!(ResourceGroupMeta { key : "key", value : "value" });
 /// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceGroupScope {
+    /// This is a combination of pre-defined resource name and identifier (like Account ID etc.)
     pub key: ::std::option::Option<::std::string::String>,
-    pub objects: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub objects: ::std::option::Option<::std::vec::Vec<ResourceGroupScopeObject>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ResourceGroupScope { key : "key", objects : "objects" });
-/// Used by [`AccountResourceGroupsApi::remove_resource_group`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RemoveResourceGroupResponse {
-    pub id: ::std::option::Option<::std::string::String>,
+/// Used by [`AccountResourceGroupsApi::create_resource_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceGroupScopeObject {
+    /// This is a combination of pre-defined resource name and identifier (like Zone ID etc.)
+    pub key: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RemoveResourceGroupResponse { id : "id" });
+crate::runtime::object!(ResourceGroupScopeObject { key : "key" required });
+impl ResourceGroupScopeObject {
+    /// A value with the required fields set and the others empty.
+    pub fn new(key: ::std::string::String) -> Self {
+        Self {
+            key,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountResourceGroupsApi::remove_resource_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoveResourceGroupResponse {
+    /// Identifier
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(RemoveResourceGroupResponse { id : "id" required });
+impl RemoveResourceGroupResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountResourceGroupsApi::create_resource_group`], [`AccountResourceGroupsApi::update_resource_group`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateResourceGroupBody {
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub scope: ::std::option::Option<CreateResourceGroupBodyScope>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateResourceGroupBody { meta : "meta", scope : "scope" });
+/// Used by [`AccountResourceGroupsApi::create_resource_group`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateResourceGroupBodyScope {
+    pub key: ::std::option::Option<::serde_json::Value>,
+    pub objects: ::std::option::Option<
+        ::std::vec::Vec<CreateResourceGroupBodyScopeObject>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateResourceGroupBodyScope { key : "key", objects : "objects" }
+);
+/// Used by [`AccountResourceGroupsApi::create_resource_group`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateResourceGroupBodyScopeObject {
+    pub key: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateResourceGroupBodyScopeObject { key : "key" });
+/// Used by [`AccountResourceGroupsApi::list_resource_groups`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListResourceGroupsQuery {
+    /// ID of the resource group to be fetched
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the resource group to be fetched
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Maximum number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListResourceGroupsQuery { id : "id", name : "name", page : "page", per_page :
+    "per_page" }
+);
+impl crate::runtime::TypedQuery for ListResourceGroupsQuery {}

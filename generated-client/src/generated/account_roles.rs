@@ -62,10 +62,14 @@ impl AccountRolesApi {
 /// Used by [`AccountRolesApi::list_roles`], [`AccountRolesApi::role_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Role {
+    /// Description of role's permissions
     pub description: ::std::option::Option<::std::string::String>,
+    /// Role identifier tag
     pub id: ::std::option::Option<::std::string::String>,
+    /// Role Name
     pub name: ::std::option::Option<::std::string::String>,
-    pub permissions: ::std::option::Option<RolePermissions>,
+    /// the document shows an object, the description an array; Access permissions for this User
+    pub permissions: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -73,36 +77,3 @@ crate::runtime::object!(
     Role { description : "description", id : "id", name : "name", permissions :
     "permissions" }
 );
-/// Used by [`AccountRolesApi::list_roles`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RolePermissions {
-    pub analytics: ::std::option::Option<RolePermissionsAnalytics>,
-    pub billing: ::std::option::Option<RolePermissionsAnalytics>,
-    pub cache_purge: ::std::option::Option<RolePermissionsAnalytics>,
-    pub dns: ::std::option::Option<RolePermissionsAnalytics>,
-    pub dns_records: ::std::option::Option<RolePermissionsAnalytics>,
-    pub lb: ::std::option::Option<RolePermissionsAnalytics>,
-    pub logs: ::std::option::Option<RolePermissionsAnalytics>,
-    pub organization: ::std::option::Option<RolePermissionsAnalytics>,
-    pub ssl: ::std::option::Option<RolePermissionsAnalytics>,
-    pub waf: ::std::option::Option<RolePermissionsAnalytics>,
-    pub zone_settings: ::std::option::Option<RolePermissionsAnalytics>,
-    pub zones: ::std::option::Option<RolePermissionsAnalytics>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    RolePermissions { analytics : "analytics", billing : "billing", cache_purge :
-    "cache_purge", dns : "dns", dns_records : "dns_records", lb : "lb", logs : "logs",
-    organization : "organization", ssl : "ssl", waf : "waf", zone_settings :
-    "zone_settings", zones : "zones" }
-);
-/// Used by [`AccountRolesApi::list_roles`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RolePermissionsAnalytics {
-    pub read: ::std::option::Option<bool>,
-    pub write: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(RolePermissionsAnalytics { read : "read", write : "write" });

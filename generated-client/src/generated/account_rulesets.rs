@@ -24,17 +24,21 @@ impl AccountRulesetsApi {
     pub fn create_account_ruleset(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateAccountRulesetBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountRuleset>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/rulesets",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rulesets"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/rulesets",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rulesets"),
+                ],
+            )
+            .body(body)
     }
     /// List account rulesets
     ///
@@ -44,7 +48,7 @@ impl AccountRulesetsApi {
     pub fn list_account_rulesets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAccountRulesetsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,19 +69,23 @@ impl AccountRulesetsApi {
         &self,
         account_id: &str,
         ruleset_phase: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateAccountEntryPointRulesetBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountRuleset>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rulesets/phases/"),
-                crate::runtime::PathPart::Param("ruleset_phase", ruleset_phase),
-                crate::runtime::PathPart::Lit("/entrypoint"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rulesets/phases/"),
+                    crate::runtime::PathPart::Param("ruleset_phase", ruleset_phase),
+                    crate::runtime::PathPart::Lit("/entrypoint"),
+                ],
+            )
+            .body(body)
     }
     /// Get an account entry point ruleset
     ///
@@ -88,7 +96,9 @@ impl AccountRulesetsApi {
         &self,
         account_id: &str,
         ruleset_phase: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountRuleset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,7 +121,7 @@ impl AccountRulesetsApi {
         &self,
         account_id: &str,
         ruleset_phase: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAccountRulesetsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -135,7 +145,9 @@ impl AccountRulesetsApi {
         account_id: &str,
         ruleset_phase: &str,
         ruleset_version: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountRuleset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -159,18 +171,22 @@ impl AccountRulesetsApi {
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateAccountRulesetBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountRuleset>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/rulesets/{ruleset_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rulesets/"),
-                crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/rulesets/{ruleset_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rulesets/"),
+                    crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
+                ],
+            )
+            .body(body)
     }
     /// Get an account ruleset
     ///
@@ -181,7 +197,9 @@ impl AccountRulesetsApi {
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountRuleset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -225,19 +243,23 @@ impl AccountRulesetsApi {
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateAccountRulesetRuleBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountRuleset>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/rulesets/{ruleset_id}/rules",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rulesets/"),
-                crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
-                crate::runtime::PathPart::Lit("/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/rulesets/{ruleset_id}/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rulesets/"),
+                    crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
+                    crate::runtime::PathPart::Lit("/rules"),
+                ],
+            )
+            .body(body)
     }
     /// Update an account ruleset rule
     ///
@@ -249,20 +271,24 @@ impl AccountRulesetsApi {
         account_id: &str,
         ruleset_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateAccountRulesetRuleBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountRuleset>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/rulesets/{ruleset_id}/rules/{rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rulesets/"),
-                crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
-                crate::runtime::PathPart::Lit("/rules/"),
-                crate::runtime::PathPart::Param("rule_id", rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/rulesets/{ruleset_id}/rules/{rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rulesets/"),
+                    crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
+                    crate::runtime::PathPart::Lit("/rules/"),
+                    crate::runtime::PathPart::Param("rule_id", rule_id),
+                ],
+            )
+            .body(body)
     }
     /// Delete an account ruleset rule
     ///
@@ -274,7 +300,9 @@ impl AccountRulesetsApi {
         account_id: &str,
         ruleset_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountRuleset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -298,7 +326,7 @@ impl AccountRulesetsApi {
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAccountRulesetsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -322,7 +350,9 @@ impl AccountRulesetsApi {
         account_id: &str,
         ruleset_id: &str,
         ruleset_version: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountRuleset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -373,7 +403,9 @@ impl AccountRulesetsApi {
         ruleset_id: &str,
         ruleset_version: &str,
         rule_tag: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountRuleset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -391,3 +423,4492 @@ impl AccountRulesetsApi {
         )
     }
 }
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::update_account_entry_point_ruleset`], [`AccountRulesetsApi::get_account_entry_point_ruleset`], [`AccountRulesetsApi::get_account_entry_point_ruleset_version`], [`AccountRulesetsApi::update_account_ruleset`], [`AccountRulesetsApi::get_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`], [`AccountRulesetsApi::delete_account_ruleset_rule`], [`AccountRulesetsApi::get_account_ruleset_version`], [`AccountRulesetsApi::list_account_ruleset_version_rules_by_tag`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRuleset {
+    /// An informative description of the ruleset
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the ruleset
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time, The timestamp of when the ruleset was last modified
+    pub last_updated: ::std::string::String,
+    /// The human-readable name of the ruleset
+    pub name: ::std::string::String,
+    /// The version of the ruleset
+    pub version: ::std::string::String,
+    /// The kind of the ruleset
+    pub kind: AccountRulesetKind,
+    /// The phase of the ruleset
+    pub phase: AccountRulesetPhase,
+    pub rules: ::std::option::Option<::std::vec::Vec<AccountRulesetRule>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRuleset { description : "description", id : "id" required, last_updated :
+    "last_updated" required, name : "name" required, version : "version" required, kind :
+    "kind" required, phase : "phase" required, rules : "rules" }
+);
+impl AccountRuleset {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        last_updated: ::std::string::String,
+        name: ::std::string::String,
+        version: ::std::string::String,
+        kind: AccountRulesetKind,
+        phase: AccountRulesetPhase,
+    ) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            id,
+            last_updated,
+            name,
+            version,
+            kind,
+            phase,
+            rules: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountRulesetKind {
+    /// `managed`
+    Managed,
+    /// `custom`
+    Custom,
+    /// `root`
+    Root,
+    /// `zone`
+    Zone,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountRulesetKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Managed => "managed",
+            Self::Custom => "custom",
+            Self::Root => "root",
+            Self::Zone => "zone",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccountRulesetKind {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "managed" => Self::Managed,
+            "custom" => Self::Custom,
+            "root" => Self::Root,
+            "zone" => Self::Zone,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccountRulesetKind);
+impl ::std::convert::From<AccountRulesetKind> for ::std::string::String {
+    fn from(value: AccountRulesetKind) -> Self {
+        match value {
+            AccountRulesetKind::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountRulesetKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountRulesetPhase {
+    /// `ddos_l4`
+    DdosL4,
+    /// `ddos_l7`
+    DdosL7,
+    /// `http_config_settings`
+    HttpConfigSettings,
+    /// `http_custom_errors`
+    HttpCustomErrors,
+    /// `http_log_custom_fields`
+    HttpLogCustomFields,
+    /// `http_ratelimit`
+    HttpRatelimit,
+    /// `http_request_cache_settings`
+    HttpRequestCacheSettings,
+    /// `http_request_dynamic_redirect`
+    HttpRequestDynamicRedirect,
+    /// `http_request_firewall_custom`
+    HttpRequestFirewallCustom,
+    /// `http_request_firewall_managed`
+    HttpRequestFirewallManaged,
+    /// `http_request_late_transform`
+    HttpRequestLateTransform,
+    /// `http_request_origin`
+    HttpRequestOrigin,
+    /// `http_request_redirect`
+    HttpRequestRedirect,
+    /// `http_request_sanitize`
+    HttpRequestSanitize,
+    /// `http_request_sbfm`
+    HttpRequestSbfm,
+    /// `http_request_select_configuration`
+    HttpRequestSelectConfiguration,
+    /// `http_request_transform`
+    HttpRequestTransform,
+    /// `http_response_compression`
+    HttpResponseCompression,
+    /// `http_response_firewall_managed`
+    HttpResponseFirewallManaged,
+    /// `http_response_headers_transform`
+    HttpResponseHeadersTransform,
+    /// `magic_transit`
+    MagicTransit,
+    /// `magic_transit_ids_managed`
+    MagicTransitIdsManaged,
+    /// `magic_transit_managed`
+    MagicTransitManaged,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountRulesetPhase {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DdosL4 => "ddos_l4",
+            Self::DdosL7 => "ddos_l7",
+            Self::HttpConfigSettings => "http_config_settings",
+            Self::HttpCustomErrors => "http_custom_errors",
+            Self::HttpLogCustomFields => "http_log_custom_fields",
+            Self::HttpRatelimit => "http_ratelimit",
+            Self::HttpRequestCacheSettings => "http_request_cache_settings",
+            Self::HttpRequestDynamicRedirect => "http_request_dynamic_redirect",
+            Self::HttpRequestFirewallCustom => "http_request_firewall_custom",
+            Self::HttpRequestFirewallManaged => "http_request_firewall_managed",
+            Self::HttpRequestLateTransform => "http_request_late_transform",
+            Self::HttpRequestOrigin => "http_request_origin",
+            Self::HttpRequestRedirect => "http_request_redirect",
+            Self::HttpRequestSanitize => "http_request_sanitize",
+            Self::HttpRequestSbfm => "http_request_sbfm",
+            Self::HttpRequestSelectConfiguration => "http_request_select_configuration",
+            Self::HttpRequestTransform => "http_request_transform",
+            Self::HttpResponseCompression => "http_response_compression",
+            Self::HttpResponseFirewallManaged => "http_response_firewall_managed",
+            Self::HttpResponseHeadersTransform => "http_response_headers_transform",
+            Self::MagicTransit => "magic_transit",
+            Self::MagicTransitIdsManaged => "magic_transit_ids_managed",
+            Self::MagicTransitManaged => "magic_transit_managed",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccountRulesetPhase {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ddos_l4" => Self::DdosL4,
+            "ddos_l7" => Self::DdosL7,
+            "http_config_settings" => Self::HttpConfigSettings,
+            "http_custom_errors" => Self::HttpCustomErrors,
+            "http_log_custom_fields" => Self::HttpLogCustomFields,
+            "http_ratelimit" => Self::HttpRatelimit,
+            "http_request_cache_settings" => Self::HttpRequestCacheSettings,
+            "http_request_dynamic_redirect" => Self::HttpRequestDynamicRedirect,
+            "http_request_firewall_custom" => Self::HttpRequestFirewallCustom,
+            "http_request_firewall_managed" => Self::HttpRequestFirewallManaged,
+            "http_request_late_transform" => Self::HttpRequestLateTransform,
+            "http_request_origin" => Self::HttpRequestOrigin,
+            "http_request_redirect" => Self::HttpRequestRedirect,
+            "http_request_sanitize" => Self::HttpRequestSanitize,
+            "http_request_sbfm" => Self::HttpRequestSbfm,
+            "http_request_select_configuration" => Self::HttpRequestSelectConfiguration,
+            "http_request_transform" => Self::HttpRequestTransform,
+            "http_response_compression" => Self::HttpResponseCompression,
+            "http_response_firewall_managed" => Self::HttpResponseFirewallManaged,
+            "http_response_headers_transform" => Self::HttpResponseHeadersTransform,
+            "magic_transit" => Self::MagicTransit,
+            "magic_transit_ids_managed" => Self::MagicTransitIdsManaged,
+            "magic_transit_managed" => Self::MagicTransitManaged,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccountRulesetPhase);
+impl ::std::convert::From<AccountRulesetPhase> for ::std::string::String {
+    fn from(value: AccountRulesetPhase) -> Self {
+        match value {
+            AccountRulesetPhase::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountRulesetPhase {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRulesetRule {
+    /// The unique ID of the rule
+    pub id: ::std::string::String,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::string::String,
+    /// The action to perform when the rule matches
+    pub action: AccountRulesetRuleAction,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::string::String,
+    /// Whether the rule should be executed
+    pub enabled: bool,
+    pub action_parameters: ::std::option::Option<AccountRulesetRuleActionParameters>,
+    /// The categories of the rule
+    pub categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The timestamp of when the rule was last modified
+    pub last_updated: ::std::string::String,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The version of the rule
+    pub version: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRule { id : "id" required, expression : "expression" required, action :
+    "action" required, r#ref : "ref" required, enabled : "enabled" required,
+    action_parameters : "action_parameters", categories : "categories", description :
+    "description", last_updated : "last_updated" required, logging : "logging", version :
+    "version" required }
+);
+impl AccountRulesetRule {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        expression: ::std::string::String,
+        action: AccountRulesetRuleAction,
+        r#ref: ::std::string::String,
+        enabled: bool,
+        last_updated: ::std::string::String,
+        version: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            expression,
+            action,
+            r#ref,
+            enabled,
+            action_parameters: ::std::option::Option::None,
+            categories: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            last_updated,
+            logging: ::std::option::Option::None,
+            version,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountRulesetRuleAction {
+    /// `block`
+    Block,
+    /// `challenge`
+    Challenge,
+    /// `compress_response`
+    CompressResponse,
+    /// `execute`
+    Execute,
+    /// `js_challenge`
+    JsChallenge,
+    /// `log`
+    Log,
+    /// `managed_challenge`
+    ManagedChallenge,
+    /// `redirect`
+    Redirect,
+    /// `rewrite`
+    Rewrite,
+    /// `route`
+    Route,
+    /// `score`
+    Score,
+    /// `serve_error`
+    ServeError,
+    /// `set_config`
+    SetConfig,
+    /// `skip`
+    Skip,
+    /// `set_cache_settings`
+    SetCacheSettings,
+    /// `log_custom_field`
+    LogCustomField,
+    /// `ddos_dynamic`
+    DdosDynamic,
+    /// `force_connection_close`
+    ForceConnectionClose,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountRulesetRuleAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Block => "block",
+            Self::Challenge => "challenge",
+            Self::CompressResponse => "compress_response",
+            Self::Execute => "execute",
+            Self::JsChallenge => "js_challenge",
+            Self::Log => "log",
+            Self::ManagedChallenge => "managed_challenge",
+            Self::Redirect => "redirect",
+            Self::Rewrite => "rewrite",
+            Self::Route => "route",
+            Self::Score => "score",
+            Self::ServeError => "serve_error",
+            Self::SetConfig => "set_config",
+            Self::Skip => "skip",
+            Self::SetCacheSettings => "set_cache_settings",
+            Self::LogCustomField => "log_custom_field",
+            Self::DdosDynamic => "ddos_dynamic",
+            Self::ForceConnectionClose => "force_connection_close",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccountRulesetRuleAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "block" => Self::Block,
+            "challenge" => Self::Challenge,
+            "compress_response" => Self::CompressResponse,
+            "execute" => Self::Execute,
+            "js_challenge" => Self::JsChallenge,
+            "log" => Self::Log,
+            "managed_challenge" => Self::ManagedChallenge,
+            "redirect" => Self::Redirect,
+            "rewrite" => Self::Rewrite,
+            "route" => Self::Route,
+            "score" => Self::Score,
+            "serve_error" => Self::ServeError,
+            "set_config" => Self::SetConfig,
+            "skip" => Self::Skip,
+            "set_cache_settings" => Self::SetCacheSettings,
+            "log_custom_field" => Self::LogCustomField,
+            "ddos_dynamic" => Self::DdosDynamic,
+            "force_connection_close" => Self::ForceConnectionClose,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccountRulesetRuleAction);
+impl ::std::convert::From<AccountRulesetRuleAction> for ::std::string::String {
+    fn from(value: AccountRulesetRuleAction) -> Self {
+        match value {
+            AccountRulesetRuleAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountRulesetRuleAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParameters {
+    pub response: ::std::option::Option<AccountRulesetRuleActionParametersResponse>,
+    pub algorithms: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersAlgorithm>,
+    >,
+    /// The unique ID of the ruleset
+    pub id: ::std::option::Option<::std::string::String>,
+    pub matched_data: ::std::option::Option<
+        AccountRulesetRuleActionParametersMatchedData,
+    >,
+    pub overrides: ::std::option::Option<AccountRulesetRuleActionParametersOverrides>,
+    pub from_list: ::std::option::Option<AccountRulesetRuleActionParametersFromList>,
+    pub from_value: ::std::option::Option<AccountRulesetRuleActionParametersFromValue>,
+    pub headers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub uri: ::std::option::Option<AccountRulesetRuleActionParametersUri>,
+    /// Rewrite the HTTP Host header
+    pub host_header: ::std::option::Option<::std::string::String>,
+    pub origin: ::std::option::Option<AccountRulesetRuleActionParametersOrigin>,
+    pub sni: ::std::option::Option<AccountRulesetRuleActionParametersSni>,
+    /// Increment contains the delta to change the score and can be either positive or negative
+    pub increment: ::std::option::Option<i64>,
+    /// Error response content
+    pub content: ::std::option::Option<::std::string::String>,
+    /// Content-type header to set with the response
+    pub content_type: ::std::option::Option<
+        AccountRulesetRuleActionParametersContentType,
+    >,
+    /// The status code to use for the error
+    pub status_code: ::std::option::Option<f64>,
+    /// Turn on or off Automatic HTTPS Rewrites
+    pub automatic_https_rewrites: ::std::option::Option<bool>,
+    pub autominify: ::std::option::Option<AccountRulesetRuleActionParametersAutominify>,
+    /// Turn on or off Browser Integrity Check
+    pub bic: ::std::option::Option<bool>,
+    /// Turn off all active Cloudflare Apps
+    pub disable_apps: ::std::option::Option<bool>,
+    /// Turn off Real User Monitoring (RUM)
+    pub disable_rum: ::std::option::Option<bool>,
+    /// Turn off Zaraz
+    pub disable_zaraz: ::std::option::Option<bool>,
+    /// Turn on or off Email Obfuscation
+    pub email_obfuscation: ::std::option::Option<bool>,
+    /// Turn on or off Cloudflare Fonts
+    pub fonts: ::std::option::Option<bool>,
+    /// Turn on or off the Hotlink Protection
+    pub hotlink_protection: ::std::option::Option<bool>,
+    /// Turn on or off Mirage
+    pub mirage: ::std::option::Option<bool>,
+    /// Turn on or off Opportunistic Encryption
+    pub opportunistic_encryption: ::std::option::Option<bool>,
+    /// Configure the Polish level
+    pub polish: ::std::option::Option<AccountRulesetRuleActionParametersPolish>,
+    /// Turn on or off Rocket Loader
+    pub rocket_loader: ::std::option::Option<bool>,
+    /// Configure the Security Level
+    pub security_level: ::std::option::Option<
+        AccountRulesetRuleActionParametersSecurityLevel,
+    >,
+    /// Turn on or off Server Side Excludes
+    pub server_side_excludes: ::std::option::Option<bool>,
+    /// Configure the SSL level
+    pub ssl: ::std::option::Option<AccountRulesetRuleActionParametersSsl>,
+    /// Turn on or off Signed Exchanges (SXG)
+    pub sxg: ::std::option::Option<bool>,
+    /// A list of phases to skip the execution of
+    pub phases: ::std::option::Option<::std::vec::Vec<AccountRulesetPhase>>,
+    /// A list of legacy security products to skip the execution of
+    pub products: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersProduct>,
+    >,
+    pub rules: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A ruleset to skip the execution of
+    pub ruleset: ::std::option::Option<AccountRulesetRuleActionParametersRuleset>,
+    /// A list of ruleset IDs to skip the execution of
+    pub rulesets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of additional ports that caching can be enabled on
+    pub additional_cacheable_ports: ::std::option::Option<::std::vec::Vec<i64>>,
+    /// Specify how long client browsers should cache the response
+    pub browser_ttl: ::std::option::Option<::serde_json::Value>,
+    /// Mark whether the request’s response from origin is eligible for caching
+    pub cache: ::std::option::Option<bool>,
+    pub cache_key: ::std::option::Option<AccountRulesetRuleActionParametersCacheKey>,
+    pub cache_reserve: ::std::option::Option<
+        AccountRulesetRuleActionParametersCacheReserve,
+    >,
+    /// TTL (Time to Live) specifies the maximum time to cache a resource in the Cloudflare edge network
+    pub edge_ttl: ::std::option::Option<::serde_json::Value>,
+    /// When enabled, Cloudflare will aim to strictly adhere to RFC 7234
+    pub origin_cache_control: ::std::option::Option<bool>,
+    /// Generate Cloudflare error pages from issues sent from the origin server
+    pub origin_error_page_passthru: ::std::option::Option<bool>,
+    /// Define a timeout value between two successive read operations to your origin server
+    pub read_timeout: ::std::option::Option<i64>,
+    /// Specify whether or not Cloudflare should respect strong ETag (entity tag) headers
+    pub respect_strong_etags: ::std::option::Option<bool>,
+    pub serve_stale: ::std::option::Option<AccountRulesetRuleActionParametersServeStale>,
+    pub cookie_fields: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    >,
+    pub request_fields: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    >,
+    pub response_fields: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParameters { response : "response", algorithms :
+    "algorithms", id : "id", matched_data : "matched_data", overrides : "overrides",
+    from_list : "from_list", from_value : "from_value", headers : "headers", uri : "uri",
+    host_header : "host_header", origin : "origin", sni : "sni", increment : "increment",
+    content : "content", content_type : "content_type", status_code : "status_code",
+    automatic_https_rewrites : "automatic_https_rewrites", autominify : "autominify", bic
+    : "bic", disable_apps : "disable_apps", disable_rum : "disable_rum", disable_zaraz :
+    "disable_zaraz", email_obfuscation : "email_obfuscation", fonts : "fonts",
+    hotlink_protection : "hotlink_protection", mirage : "mirage",
+    opportunistic_encryption : "opportunistic_encryption", polish : "polish",
+    rocket_loader : "rocket_loader", security_level : "security_level",
+    server_side_excludes : "server_side_excludes", ssl : "ssl", sxg : "sxg", phases :
+    "phases", products : "products", rules : "rules", ruleset : "ruleset", rulesets :
+    "rulesets", additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
+    "browser_ttl", cache : "cache", cache_key : "cache_key", cache_reserve :
+    "cache_reserve", edge_ttl : "edge_ttl", origin_cache_control :
+    "origin_cache_control", origin_error_page_passthru : "origin_error_page_passthru",
+    read_timeout : "read_timeout", respect_strong_etags : "respect_strong_etags",
+    serve_stale : "serve_stale", cookie_fields : "cookie_fields", request_fields :
+    "request_fields", response_fields : "response_fields" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRulesetRuleActionParametersResponse {
+    /// The content to return
+    pub content: ::std::string::String,
+    /// The type of the content to return
+    pub content_type: ::std::string::String,
+    /// The status code to return
+    pub status_code: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersResponse { content : "content" required,
+    content_type : "content_type" required, status_code : "status_code" required }
+);
+impl AccountRulesetRuleActionParametersResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        content: ::std::string::String,
+        content_type: ::std::string::String,
+        status_code: i64,
+    ) -> Self {
+        Self {
+            content,
+            content_type,
+            status_code,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersAlgorithm {
+    /// Name of compression algorithm to enable
+    pub name: ::std::option::Option<AccountRulesetRuleActionParametersAlgorithmName>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccountRulesetRuleActionParametersAlgorithm { name : "name" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountRulesetRuleActionParametersAlgorithmName {
+    /// `none`
+    None,
+    /// `auto`
+    Auto,
+    /// `default`
+    Default,
+    /// `gzip`
+    Gzip,
+    /// `brotli`
+    Brotli,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountRulesetRuleActionParametersAlgorithmName {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Auto => "auto",
+            Self::Default => "default",
+            Self::Gzip => "gzip",
+            Self::Brotli => "brotli",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccountRulesetRuleActionParametersAlgorithmName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "auto" => Self::Auto,
+            "default" => Self::Default,
+            "gzip" => Self::Gzip,
+            "brotli" => Self::Brotli,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccountRulesetRuleActionParametersAlgorithmName);
+impl ::std::convert::From<AccountRulesetRuleActionParametersAlgorithmName>
+for ::std::string::String {
+    fn from(value: AccountRulesetRuleActionParametersAlgorithmName) -> Self {
+        match value {
+            AccountRulesetRuleActionParametersAlgorithmName::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountRulesetRuleActionParametersAlgorithmName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRulesetRuleActionParametersMatchedData {
+    /// The public key to encrypt matched data logs with
+    pub public_key: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersMatchedData { public_key : "public_key" required }
+);
+impl AccountRulesetRuleActionParametersMatchedData {
+    /// A value with the required fields set and the others empty.
+    pub fn new(public_key: ::std::string::String) -> Self {
+        Self {
+            public_key,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersOverrides {
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<::std::string::String>,
+    pub categories: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersOverridesCategory>,
+    >,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    pub rules: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersOverridesRule>,
+    >,
+    /// A sensitivity level to set for all rules
+    pub sensitivity_level: ::std::option::Option<
+        AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersOverrides { action : "action", categories :
+    "categories", enabled : "enabled", rules : "rules", sensitivity_level :
+    "sensitivity_level" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRulesetRuleActionParametersOverridesCategory {
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<::std::string::String>,
+    /// A category of the rule
+    pub category: ::std::string::String,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The sensitivity level to use for rules in the category
+    pub sensitivity_level: ::std::option::Option<
+        AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersOverridesCategory { action : "action", category :
+    "category" required, enabled : "enabled", sensitivity_level : "sensitivity_level" }
+);
+impl AccountRulesetRuleActionParametersOverridesCategory {
+    /// A value with the required fields set and the others empty.
+    pub fn new(category: ::std::string::String) -> Self {
+        Self {
+            action: ::std::option::Option::None,
+            category,
+            enabled: ::std::option::Option::None,
+            sensitivity_level: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel {
+    /// `default`
+    Default,
+    /// `medium`
+    Medium,
+    /// `low`
+    Low,
+    /// `eoff`
+    Eoff,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Medium => "medium",
+            Self::Low => "low",
+            Self::Eoff => "eoff",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "default" => Self::Default,
+            "medium" => Self::Medium,
+            "low" => Self::Low,
+            "eoff" => Self::Eoff,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel
+);
+impl ::std::convert::From<
+    AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+> for ::std::string::String {
+    fn from(
+        value: AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    ) -> Self {
+        match value {
+            AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRulesetRuleActionParametersOverridesRule {
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The unique ID of the rule
+    pub id: ::std::string::String,
+    /// The score threshold to use for the rule
+    pub score_threshold: ::std::option::Option<i64>,
+    /// The sensitivity level to use for the rule
+    pub sensitivity_level: ::std::option::Option<
+        AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersOverridesRule { action : "action", enabled :
+    "enabled", id : "id" required, score_threshold : "score_threshold", sensitivity_level
+    : "sensitivity_level" }
+);
+impl AccountRulesetRuleActionParametersOverridesRule {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            action: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+            id,
+            score_threshold: ::std::option::Option::None,
+            sensitivity_level: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersFromList {
+    /// Expression that evaluates to the list lookup key
+    pub key: ::std::option::Option<::std::string::String>,
+    /// The name of the list to match against
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersFromList { key : "key", name : "name" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersFromValue {
+    /// Keep the query string of the original request
+    pub preserve_query_string: ::std::option::Option<bool>,
+    /// The status code to be used for the redirect
+    pub status_code: ::std::option::Option<f64>,
+    pub target_url: ::std::option::Option<
+        AccountRulesetRuleActionParametersFromValueTargetUrl,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersFromValue { preserve_query_string :
+    "preserve_query_string", status_code : "status_code", target_url : "target_url" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersFromValueTargetUrl {
+    /// The URL to redirect the request to
+    pub value: ::std::option::Option<::std::string::String>,
+    /// An expression to evaluate to get the URL to redirect the request to
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersFromValueTargetUrl { value : "value", expression :
+    "expression" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersUri {
+    pub path: ::std::option::Option<
+        AccountRulesetRuleActionParametersFromValueTargetUrl,
+    >,
+    pub query: ::std::option::Option<
+        AccountRulesetRuleActionParametersFromValueTargetUrl,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersUri { path : "path", query : "query" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersOrigin {
+    /// Override the resolved hostname
+    pub host: ::std::option::Option<::std::string::String>,
+    /// Override the destination port
+    pub port: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersOrigin { host : "host", port : "port" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRulesetRuleActionParametersSni {
+    /// The SNI override
+    pub value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersSni { value : "value" required }
+);
+impl AccountRulesetRuleActionParametersSni {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ::std::string::String) -> Self {
+        Self {
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountRulesetRuleActionParametersContentType {
+    /// `application/json`
+    ApplicationJson,
+    /// `text/xml`
+    TextXml,
+    /// `text/plain`
+    TextPlain,
+    /// `text/html`
+    TextHtml,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountRulesetRuleActionParametersContentType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApplicationJson => "application/json",
+            Self::TextXml => "text/xml",
+            Self::TextPlain => "text/plain",
+            Self::TextHtml => "text/html",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccountRulesetRuleActionParametersContentType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "application/json" => Self::ApplicationJson,
+            "text/xml" => Self::TextXml,
+            "text/plain" => Self::TextPlain,
+            "text/html" => Self::TextHtml,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccountRulesetRuleActionParametersContentType);
+impl ::std::convert::From<AccountRulesetRuleActionParametersContentType>
+for ::std::string::String {
+    fn from(value: AccountRulesetRuleActionParametersContentType) -> Self {
+        match value {
+            AccountRulesetRuleActionParametersContentType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountRulesetRuleActionParametersContentType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersAutominify {
+    /// Minify CSS files
+    pub css: ::std::option::Option<bool>,
+    /// Minify HTML files
+    pub html: ::std::option::Option<bool>,
+    /// Minify JS files
+    pub js: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersAutominify { css : "css", html : "html", js : "js"
+    }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountRulesetRuleActionParametersPolish {
+    /// `off`
+    Off,
+    /// `lossless`
+    Lossless,
+    /// `lossy`
+    Lossy,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountRulesetRuleActionParametersPolish {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::Lossless => "lossless",
+            Self::Lossy => "lossy",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccountRulesetRuleActionParametersPolish {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "lossless" => Self::Lossless,
+            "lossy" => Self::Lossy,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccountRulesetRuleActionParametersPolish);
+impl ::std::convert::From<AccountRulesetRuleActionParametersPolish>
+for ::std::string::String {
+    fn from(value: AccountRulesetRuleActionParametersPolish) -> Self {
+        match value {
+            AccountRulesetRuleActionParametersPolish::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountRulesetRuleActionParametersPolish {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountRulesetRuleActionParametersSecurityLevel {
+    /// `off`
+    Off,
+    /// `essentially_off`
+    EssentiallyOff,
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+    /// `under_attack`
+    UnderAttack,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountRulesetRuleActionParametersSecurityLevel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::EssentiallyOff => "essentially_off",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::UnderAttack => "under_attack",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccountRulesetRuleActionParametersSecurityLevel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "essentially_off" => Self::EssentiallyOff,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "under_attack" => Self::UnderAttack,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccountRulesetRuleActionParametersSecurityLevel);
+impl ::std::convert::From<AccountRulesetRuleActionParametersSecurityLevel>
+for ::std::string::String {
+    fn from(value: AccountRulesetRuleActionParametersSecurityLevel) -> Self {
+        match value {
+            AccountRulesetRuleActionParametersSecurityLevel::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountRulesetRuleActionParametersSecurityLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountRulesetRuleActionParametersSsl {
+    /// `off`
+    Off,
+    /// `flexible`
+    Flexible,
+    /// `full`
+    Full,
+    /// `strict`
+    Strict,
+    /// `origin_pull`
+    OriginPull,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountRulesetRuleActionParametersSsl {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::Flexible => "flexible",
+            Self::Full => "full",
+            Self::Strict => "strict",
+            Self::OriginPull => "origin_pull",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccountRulesetRuleActionParametersSsl {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "flexible" => Self::Flexible,
+            "full" => Self::Full,
+            "strict" => Self::Strict,
+            "origin_pull" => Self::OriginPull,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccountRulesetRuleActionParametersSsl);
+impl ::std::convert::From<AccountRulesetRuleActionParametersSsl>
+for ::std::string::String {
+    fn from(value: AccountRulesetRuleActionParametersSsl) -> Self {
+        match value {
+            AccountRulesetRuleActionParametersSsl::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountRulesetRuleActionParametersSsl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountRulesetRuleActionParametersProduct {
+    /// `bic`
+    Bic,
+    /// `hot`
+    Hot,
+    /// `rateLimit`
+    RateLimit,
+    /// `securityLevel`
+    SecurityLevel,
+    /// `uaBlock`
+    UaBlock,
+    /// `waf`
+    Waf,
+    /// `zoneLockdown`
+    ZoneLockdown,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountRulesetRuleActionParametersProduct {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bic => "bic",
+            Self::Hot => "hot",
+            Self::RateLimit => "rateLimit",
+            Self::SecurityLevel => "securityLevel",
+            Self::UaBlock => "uaBlock",
+            Self::Waf => "waf",
+            Self::ZoneLockdown => "zoneLockdown",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccountRulesetRuleActionParametersProduct {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "bic" => Self::Bic,
+            "hot" => Self::Hot,
+            "rateLimit" => Self::RateLimit,
+            "securityLevel" => Self::SecurityLevel,
+            "uaBlock" => Self::UaBlock,
+            "waf" => Self::Waf,
+            "zoneLockdown" => Self::ZoneLockdown,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccountRulesetRuleActionParametersProduct);
+impl ::std::convert::From<AccountRulesetRuleActionParametersProduct>
+for ::std::string::String {
+    fn from(value: AccountRulesetRuleActionParametersProduct) -> Self {
+        match value {
+            AccountRulesetRuleActionParametersProduct::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountRulesetRuleActionParametersProduct {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccountRulesetRuleActionParametersRuleset {
+    /// `current`
+    Current,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccountRulesetRuleActionParametersRuleset {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Current => "current",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccountRulesetRuleActionParametersRuleset {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "current" => Self::Current,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccountRulesetRuleActionParametersRuleset);
+impl ::std::convert::From<AccountRulesetRuleActionParametersRuleset>
+for ::std::string::String {
+    fn from(value: AccountRulesetRuleActionParametersRuleset) -> Self {
+        match value {
+            AccountRulesetRuleActionParametersRuleset::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountRulesetRuleActionParametersRuleset {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersCacheKey {
+    /// Separate cached content based on the visitor’s device type
+    pub cache_by_device_type: ::std::option::Option<bool>,
+    /// Protect from web cache deception attacks while allowing static assets to be cached
+    pub cache_deception_armor: ::std::option::Option<bool>,
+    pub custom_key: ::std::option::Option<
+        AccountRulesetRuleActionParametersCacheKeyCustomKey,
+    >,
+    /// Treat requests with the same query parameters the same, regardless of the order those query…
+    pub ignore_query_strings_order: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersCacheKey { cache_by_device_type :
+    "cache_by_device_type", cache_deception_armor : "cache_deception_armor", custom_key :
+    "custom_key", ignore_query_strings_order : "ignore_query_strings_order" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersCacheKeyCustomKey {
+    pub cookie: ::std::option::Option<
+        AccountRulesetRuleActionParametersCacheKeyCustomKeyCookie,
+    >,
+    pub header: ::std::option::Option<
+        AccountRulesetRuleActionParametersCacheKeyCustomKeyHeader,
+    >,
+    pub host: ::std::option::Option<
+        AccountRulesetRuleActionParametersCacheKeyCustomKeyHost,
+    >,
+    pub query_string: ::std::option::Option<
+        AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryString,
+    >,
+    pub user: ::std::option::Option<
+        AccountRulesetRuleActionParametersCacheKeyCustomKeyUser,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersCacheKeyCustomKey { cookie : "cookie", header :
+    "header", host : "host", query_string : "query_string", user : "user" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyCookie {
+    /// Checks for the presence of these cookie names
+    pub check_presence: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Include these cookies' names and their values
+    pub include: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersCacheKeyCustomKeyCookie { check_presence :
+    "check_presence", include : "include" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyHeader {
+    /// Checks for the presence of these header names
+    pub check_presence: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub contains: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Whether or not to include the origin header
+    pub exclude_origin: ::std::option::Option<bool>,
+    /// Include these headers' names and their values
+    pub include: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersCacheKeyCustomKeyHeader { check_presence :
+    "check_presence", contains : "contains", exclude_origin : "exclude_origin", include :
+    "include" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyHost {
+    /// Use the resolved host in the cache key
+    pub resolved: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersCacheKeyCustomKeyHost { resolved : "resolved" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryString {
+    pub exclude: ::std::option::Option<
+        AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude,
+    >,
+    pub include: ::std::option::Option<
+        AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryString { exclude : "exclude",
+    include : "include" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude {
+    /// Exclude all query string parameters from use in building the cache key
+    pub all: ::std::option::Option<bool>,
+    /// A list of query string parameters NOT used to build the cache key
+    pub list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude { all : "all",
+    list : "list" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyUser {
+    /// Use the user agent's device type in the cache key
+    pub device_type: ::std::option::Option<bool>,
+    /// Use the user agents's country in the cache key
+    pub geo: ::std::option::Option<bool>,
+    /// Use the user agent's language in the cache key
+    pub lang: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersCacheKeyCustomKeyUser { device_type :
+    "device_type", geo : "geo", lang : "lang" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRulesetRuleActionParametersCacheReserve {
+    /// Determines whether cache reserve is enabled
+    pub eligible: ::serde_json::Value,
+    /// The minimum file size eligible for store in cache reserve
+    pub min_file_size: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersCacheReserve { eligible : "eligible" required,
+    min_file_size : "min_file_size" required }
+);
+impl AccountRulesetRuleActionParametersCacheReserve {
+    /// A value with the required fields set and the others empty.
+    pub fn new(eligible: ::serde_json::Value, min_file_size: i64) -> Self {
+        Self {
+            eligible,
+            min_file_size,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRulesetRuleActionParametersServeStale {
+    /// Defines whether Cloudflare should serve stale content while updating
+    pub disable_stale_while_updating: bool,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersServeStale { disable_stale_while_updating :
+    "disable_stale_while_updating" required }
+);
+impl AccountRulesetRuleActionParametersServeStale {
+    /// A value with the required fields set and the others empty.
+    pub fn new(disable_stale_while_updating: bool) -> Self {
+        Self {
+            disable_stale_while_updating,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRulesetRuleActionParametersCookieField {
+    /// The name of the field
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersCookieField { name : "name" required }
+);
+impl AccountRulesetRuleActionParametersCookieField {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRulesetRuleLogging {
+    /// Whether to generate a log when the rule matches
+    pub enabled: bool,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccountRulesetRuleLogging { enabled : "enabled" required });
+impl AccountRulesetRuleLogging {
+    /// A value with the required fields set and the others empty.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::list_account_rulesets`], [`AccountRulesetsApi::list_account_entry_point_ruleset_versions`], [`AccountRulesetsApi::list_account_ruleset_versions`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListAccountRulesetsItem {
+    /// An informative description of the ruleset
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the ruleset
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time, The timestamp of when the ruleset was last modified
+    pub last_updated: ::std::string::String,
+    /// The human-readable name of the ruleset
+    pub name: ::std::string::String,
+    /// The version of the ruleset
+    pub version: ::std::string::String,
+    /// The kind of the ruleset
+    pub kind: AccountRulesetKind,
+    /// The phase of the ruleset
+    pub phase: AccountRulesetPhase,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListAccountRulesetsItem { description : "description", id : "id" required,
+    last_updated : "last_updated" required, name : "name" required, version : "version"
+    required, kind : "kind" required, phase : "phase" required }
+);
+impl ListAccountRulesetsItem {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        last_updated: ::std::string::String,
+        name: ::std::string::String,
+        version: ::std::string::String,
+        kind: AccountRulesetKind,
+        phase: AccountRulesetPhase,
+    ) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            id,
+            last_updated,
+            name,
+            version,
+            kind,
+            phase,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAccountRulesetBody {
+    /// An informative description of the ruleset
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The human-readable name of the ruleset
+    pub name: ::std::string::String,
+    /// The kind of the ruleset
+    pub kind: AccountRulesetKind,
+    /// The phase of the ruleset
+    pub phase: AccountRulesetPhase,
+    pub rules: ::std::option::Option<::std::vec::Vec<CreateAccountRulesetBodyRule>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetBody { description : "description", name : "name" required, kind
+    : "kind" required, phase : "phase" required, rules : "rules" }
+);
+impl CreateAccountRulesetBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        name: ::std::string::String,
+        kind: AccountRulesetKind,
+        phase: AccountRulesetPhase,
+    ) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            name,
+            kind,
+            phase,
+            rules: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::update_account_entry_point_ruleset`], [`AccountRulesetsApi::update_account_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetBodyRule {
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<AccountRulesetRuleAction>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetBodyRuleActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetBodyRule { action : "action", action_parameters :
+    "action_parameters", description : "description", enabled : "enabled", expression :
+    "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetBodyRuleActionParameters {
+    pub response: ::std::option::Option<AccountRulesetRuleActionParametersResponse>,
+    pub algorithms: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersAlgorithm>,
+    >,
+    /// The unique ID of the ruleset
+    pub id: ::std::option::Option<::std::string::String>,
+    pub matched_data: ::std::option::Option<
+        AccountRulesetRuleActionParametersMatchedData,
+    >,
+    pub overrides: ::std::option::Option<AccountRulesetRuleActionParametersOverrides>,
+    pub from_list: ::std::option::Option<AccountRulesetRuleActionParametersFromList>,
+    pub from_value: ::std::option::Option<AccountRulesetRuleActionParametersFromValue>,
+    pub headers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub uri: ::std::option::Option<AccountRulesetRuleActionParametersUri>,
+    /// Rewrite the HTTP Host header
+    pub host_header: ::std::option::Option<::std::string::String>,
+    pub origin: ::std::option::Option<AccountRulesetRuleActionParametersOrigin>,
+    pub sni: ::std::option::Option<AccountRulesetRuleActionParametersSni>,
+    /// Increment contains the delta to change the score and can be either positive or negative
+    pub increment: ::std::option::Option<i64>,
+    /// Error response content
+    pub content: ::std::option::Option<::std::string::String>,
+    /// Content-type header to set with the response
+    pub content_type: ::std::option::Option<
+        AccountRulesetRuleActionParametersContentType,
+    >,
+    /// The status code to use for the error
+    pub status_code: ::std::option::Option<f64>,
+    /// Turn on or off Automatic HTTPS Rewrites
+    pub automatic_https_rewrites: ::std::option::Option<bool>,
+    pub autominify: ::std::option::Option<AccountRulesetRuleActionParametersAutominify>,
+    /// Turn on or off Browser Integrity Check
+    pub bic: ::std::option::Option<bool>,
+    /// Turn off all active Cloudflare Apps
+    pub disable_apps: ::std::option::Option<bool>,
+    /// Turn off Real User Monitoring (RUM)
+    pub disable_rum: ::std::option::Option<bool>,
+    /// Turn off Zaraz
+    pub disable_zaraz: ::std::option::Option<bool>,
+    /// Turn on or off Email Obfuscation
+    pub email_obfuscation: ::std::option::Option<bool>,
+    /// Turn on or off Cloudflare Fonts
+    pub fonts: ::std::option::Option<bool>,
+    /// Turn on or off the Hotlink Protection
+    pub hotlink_protection: ::std::option::Option<bool>,
+    /// Turn on or off Mirage
+    pub mirage: ::std::option::Option<bool>,
+    /// Turn on or off Opportunistic Encryption
+    pub opportunistic_encryption: ::std::option::Option<bool>,
+    /// Configure the Polish level
+    pub polish: ::std::option::Option<AccountRulesetRuleActionParametersPolish>,
+    /// Turn on or off Rocket Loader
+    pub rocket_loader: ::std::option::Option<bool>,
+    /// Configure the Security Level
+    pub security_level: ::std::option::Option<
+        AccountRulesetRuleActionParametersSecurityLevel,
+    >,
+    /// Turn on or off Server Side Excludes
+    pub server_side_excludes: ::std::option::Option<bool>,
+    /// Configure the SSL level
+    pub ssl: ::std::option::Option<AccountRulesetRuleActionParametersSsl>,
+    /// Turn on or off Signed Exchanges (SXG)
+    pub sxg: ::std::option::Option<bool>,
+    /// A list of phases to skip the execution of
+    pub phases: ::std::option::Option<::std::vec::Vec<AccountRulesetPhase>>,
+    /// A list of legacy security products to skip the execution of
+    pub products: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersProduct>,
+    >,
+    pub rules: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A ruleset to skip the execution of
+    pub ruleset: ::std::option::Option<AccountRulesetRuleActionParametersRuleset>,
+    /// A list of ruleset IDs to skip the execution of
+    pub rulesets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of additional ports that caching can be enabled on
+    pub additional_cacheable_ports: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub browser_ttl: ::std::option::Option<
+        CreateAccountRulesetBodyRuleActionParametersBrowserTtl,
+    >,
+    /// Mark whether the request’s response from origin is eligible for caching
+    pub cache: ::std::option::Option<bool>,
+    pub cache_key: ::std::option::Option<AccountRulesetRuleActionParametersCacheKey>,
+    pub cache_reserve: ::std::option::Option<
+        CreateAccountRulesetBodyRuleActionParametersCacheReserve,
+    >,
+    pub edge_ttl: ::std::option::Option<
+        CreateAccountRulesetBodyRuleActionParametersEdgeTtl,
+    >,
+    /// When enabled, Cloudflare will aim to strictly adhere to RFC 7234
+    pub origin_cache_control: ::std::option::Option<bool>,
+    /// Generate Cloudflare error pages from issues sent from the origin server
+    pub origin_error_page_passthru: ::std::option::Option<bool>,
+    /// Define a timeout value between two successive read operations to your origin server
+    pub read_timeout: ::std::option::Option<i64>,
+    /// Specify whether or not Cloudflare should respect strong ETag (entity tag) headers
+    pub respect_strong_etags: ::std::option::Option<bool>,
+    pub serve_stale: ::std::option::Option<AccountRulesetRuleActionParametersServeStale>,
+    pub cookie_fields: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    >,
+    pub request_fields: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    >,
+    pub response_fields: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetBodyRuleActionParameters { response : "response", algorithms :
+    "algorithms", id : "id", matched_data : "matched_data", overrides : "overrides",
+    from_list : "from_list", from_value : "from_value", headers : "headers", uri : "uri",
+    host_header : "host_header", origin : "origin", sni : "sni", increment : "increment",
+    content : "content", content_type : "content_type", status_code : "status_code",
+    automatic_https_rewrites : "automatic_https_rewrites", autominify : "autominify", bic
+    : "bic", disable_apps : "disable_apps", disable_rum : "disable_rum", disable_zaraz :
+    "disable_zaraz", email_obfuscation : "email_obfuscation", fonts : "fonts",
+    hotlink_protection : "hotlink_protection", mirage : "mirage",
+    opportunistic_encryption : "opportunistic_encryption", polish : "polish",
+    rocket_loader : "rocket_loader", security_level : "security_level",
+    server_side_excludes : "server_side_excludes", ssl : "ssl", sxg : "sxg", phases :
+    "phases", products : "products", rules : "rules", ruleset : "ruleset", rulesets :
+    "rulesets", additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
+    "browser_ttl", cache : "cache", cache_key : "cache_key", cache_reserve :
+    "cache_reserve", edge_ttl : "edge_ttl", origin_cache_control :
+    "origin_cache_control", origin_error_page_passthru : "origin_error_page_passthru",
+    read_timeout : "read_timeout", respect_strong_etags : "respect_strong_etags",
+    serve_stale : "serve_stale", cookie_fields : "cookie_fields", request_fields :
+    "request_fields", response_fields : "response_fields" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAccountRulesetBodyRuleActionParametersBrowserTtl {
+    /// The TTL (in seconds) if you choose override_origin mode
+    pub default: ::std::option::Option<i64>,
+    /// Determines which browser ttl mode to use
+    pub mode: CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetBodyRuleActionParametersBrowserTtl { default : "default", mode :
+    "mode" required }
+);
+impl CreateAccountRulesetBodyRuleActionParametersBrowserTtl {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        mode: CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode,
+    ) -> Self {
+        Self {
+            default: ::std::option::Option::None,
+            mode,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode {
+    /// `respect_origin`
+    RespectOrigin,
+    /// `bypass_by_default`
+    BypassByDefault,
+    /// `override_origin`
+    OverrideOrigin,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RespectOrigin => "respect_origin",
+            Self::BypassByDefault => "bypass_by_default",
+            Self::OverrideOrigin => "override_origin",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "respect_origin" => Self::RespectOrigin,
+            "bypass_by_default" => Self::BypassByDefault,
+            "override_origin" => Self::OverrideOrigin,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode);
+impl ::std::convert::From<CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode) -> Self {
+        match value {
+            CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode::Other(value) => {
+                value
+            }
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAccountRulesetBodyRuleActionParametersCacheReserve {
+    /// Determines whether cache reserve is enabled
+    pub eligible: bool,
+    /// The minimum file size eligible for store in cache reserve
+    pub min_file_size: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetBodyRuleActionParametersCacheReserve { eligible : "eligible"
+    required, min_file_size : "min_file_size" required }
+);
+impl CreateAccountRulesetBodyRuleActionParametersCacheReserve {
+    /// A value with the required fields set and the others empty.
+    pub fn new(eligible: bool, min_file_size: i64) -> Self {
+        Self {
+            eligible,
+            min_file_size,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAccountRulesetBodyRuleActionParametersEdgeTtl {
+    /// The TTL (in seconds) if you choose override_origin mode
+    pub default: i64,
+    /// edge ttl options
+    pub mode: CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode,
+    pub status_code_ttl: ::std::option::Option<
+        ::std::vec::Vec<CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetBodyRuleActionParametersEdgeTtl { default : "default" required,
+    mode : "mode" required, status_code_ttl : "status_code_ttl" }
+);
+impl CreateAccountRulesetBodyRuleActionParametersEdgeTtl {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        default: i64,
+        mode: CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode,
+    ) -> Self {
+        Self {
+            default,
+            mode,
+            status_code_ttl: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
+    pub status_code_range: ::std::option::Option<
+        CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange,
+    >,
+    /// Set the ttl for responses with this specific status code
+    pub status_code_value: ::std::option::Option<i64>,
+    /// Time to cache a response (in seconds)
+    pub value: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl { status_code_range
+    : "status_code_range", status_code_value : "status_code_value", value : "value"
+    required }
+);
+impl CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: i64) -> Self {
+        Self {
+            status_code_range: ::std::option::Option::None,
+            status_code_value: ::std::option::Option::None,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange {
+    /// response status code lower bound
+    pub from: i64,
+    /// response status code upper bound
+    pub to: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange {
+    from : "from" required, to : "to" required }
+);
+impl CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(from: i64, to: i64) -> Self {
+        Self {
+            from,
+            to,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountRulesetsApi::update_account_entry_point_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountEntryPointRulesetBody {
+    /// An informative description of the ruleset
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The human-readable name of the ruleset
+    pub name: ::std::option::Option<::std::string::String>,
+    pub rules: ::std::option::Option<::std::vec::Vec<CreateAccountRulesetBodyRule>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountEntryPointRulesetBody { description : "description", name : "name",
+    rules : "rules" }
+);
+/// Used by [`AccountRulesetsApi::update_account_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetBody {
+    /// An informative description of the ruleset
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The human-readable name of the ruleset
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The kind of the ruleset
+    pub kind: ::std::option::Option<AccountRulesetKind>,
+    /// The phase of the ruleset
+    pub phase: ::std::option::Option<AccountRulesetPhase>,
+    pub rules: ::std::option::Option<::std::vec::Vec<CreateAccountRulesetBodyRule>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetBody { description : "description", name : "name", kind : "kind",
+    phase : "phase", rules : "rules" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum CreateAccountRulesetRuleBody {
+    Rule(CreateAccountRulesetRuleBodyRule),
+    Rule2(CreateAccountRulesetRuleBodyRule2),
+    Rule3(CreateAccountRulesetRuleBodyRule3),
+    Rule4(CreateAccountRulesetRuleBodyRule4),
+    Rule5(CreateAccountRulesetRuleBodyRule5),
+    Rule6(CreateAccountRulesetRuleBodyRule6),
+    Rule7(CreateAccountRulesetRuleBodyRule7),
+    Rule8(CreateAccountRulesetRuleBodyRule8),
+    Rule9(CreateAccountRulesetRuleBodyRule9),
+    Rule10(CreateAccountRulesetRuleBodyRule10),
+    Rule11(CreateAccountRulesetRuleBodyRule11),
+    Rule12(CreateAccountRulesetRuleBodyRule12),
+    Rule13(CreateAccountRulesetRuleBodyRule13),
+    Rule14(CreateAccountRulesetRuleBodyRule14),
+    Rule15(CreateAccountRulesetRuleBodyRule15),
+    Rule16(CreateAccountRulesetRuleBodyRule16),
+    Rule17(CreateAccountRulesetRuleBodyRule17),
+    Rule18(CreateAccountRulesetRuleBodyRule18),
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule) -> Self {
+        Self::Rule(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule2>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule2) -> Self {
+        Self::Rule2(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule3>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule3) -> Self {
+        Self::Rule3(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule4>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule4) -> Self {
+        Self::Rule4(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule5>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule5) -> Self {
+        Self::Rule5(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule6>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule6) -> Self {
+        Self::Rule6(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule7>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule7) -> Self {
+        Self::Rule7(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule8>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule8) -> Self {
+        Self::Rule8(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule9>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule9) -> Self {
+        Self::Rule9(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule10>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule10) -> Self {
+        Self::Rule10(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule11>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule11) -> Self {
+        Self::Rule11(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule12>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule12) -> Self {
+        Self::Rule12(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule13>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule13) -> Self {
+        Self::Rule13(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule14>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule14) -> Self {
+        Self::Rule14(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule15>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule15) -> Self {
+        Self::Rule15(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule16>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule16) -> Self {
+        Self::Rule16(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule17>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule17) -> Self {
+        Self::Rule17(value)
+    }
+}
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule18>
+for CreateAccountRulesetRuleBody {
+    fn from(value: CreateAccountRulesetRuleBodyRule18) -> Self {
+        Self::Rule18(value)
+    }
+}
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRuleAction>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRuleActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRulePosition {
+    /// The ID of another rule to place the rule before
+    pub before: ::std::option::Option<::std::string::String>,
+    /// The ID of another rule to place the rule after
+    pub after: ::std::option::Option<::std::string::String>,
+    /// An index at which to place the rule, where index 1 is the first rule
+    pub index: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRulePosition { before : "before", after : "after", index
+    : "index" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRuleAction {
+    /// `block`
+    Block,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRuleAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Block => "block",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRuleAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "block" => Self::Block,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRuleAction);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRuleAction>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRuleAction) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRuleAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRuleAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRuleActionParameters {
+    pub response: ::std::option::Option<AccountRulesetRuleActionParametersResponse>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRuleActionParameters { response : "response" }
+);
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule2 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule2Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule2 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule2Action {
+    /// `challenge`
+    Challenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule2Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Challenge => "challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule2Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "challenge" => Self::Challenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule2Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule2Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule2Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule2Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule2Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule3 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule3Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule3ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule3 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule3Action {
+    /// `compress_response`
+    CompressResponse,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule3Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CompressResponse => "compress_response",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule3Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "compress_response" => Self::CompressResponse,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule3Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule3Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule3Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule3Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule3Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule3ActionParameters {
+    pub algorithms: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersAlgorithm>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule3ActionParameters { algorithms : "algorithms" }
+);
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule4 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule4Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule4ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule4 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule4Action {
+    /// `execute`
+    Execute,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule4Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Execute => "execute",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule4Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "execute" => Self::Execute,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule4Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule4Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule4Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule4Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule4Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAccountRulesetRuleBodyRule4ActionParameters {
+    /// The unique ID of the ruleset
+    pub id: ::std::string::String,
+    pub matched_data: ::std::option::Option<
+        AccountRulesetRuleActionParametersMatchedData,
+    >,
+    pub overrides: ::std::option::Option<AccountRulesetRuleActionParametersOverrides>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule4ActionParameters { id : "id" required, matched_data
+    : "matched_data", overrides : "overrides" }
+);
+impl CreateAccountRulesetRuleBodyRule4ActionParameters {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            matched_data: ::std::option::Option::None,
+            overrides: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule5 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule5Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule5 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule5Action {
+    /// `js_challenge`
+    JsChallenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule5Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::JsChallenge => "js_challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule5Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "js_challenge" => Self::JsChallenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule5Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule5Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule5Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule5Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule5Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule6 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule6Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule6 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule6Action {
+    /// `log`
+    Log,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule6Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Log => "log",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule6Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "log" => Self::Log,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule6Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule6Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule6Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule6Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule6Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule7 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule7Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule7 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule7Action {
+    /// `managed_challenge`
+    ManagedChallenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule7Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ManagedChallenge => "managed_challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule7Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "managed_challenge" => Self::ManagedChallenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule7Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule7Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule7Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule7Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule7Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule8 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule8Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule8ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule8 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule8Action {
+    /// `redirect`
+    Redirect,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule8Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Redirect => "redirect",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule8Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "redirect" => Self::Redirect,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule8Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule8Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule8Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule8Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule8Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule8ActionParameters {
+    pub from_list: ::std::option::Option<AccountRulesetRuleActionParametersFromList>,
+    pub from_value: ::std::option::Option<AccountRulesetRuleActionParametersFromValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule8ActionParameters { from_list : "from_list",
+    from_value : "from_value" }
+);
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule9 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule9Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule9ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule9 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule9Action {
+    /// `rewrite`
+    Rewrite,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule9Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rewrite => "rewrite",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule9Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "rewrite" => Self::Rewrite,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule9Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule9Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule9Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule9Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule9Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule9ActionParameters {
+    pub headers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub uri: ::std::option::Option<AccountRulesetRuleActionParametersUri>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule9ActionParameters { headers : "headers", uri : "uri"
+    }
+);
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule10 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule10Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule10ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule10 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule10Action {
+    /// `route`
+    Route,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule10Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Route => "route",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule10Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "route" => Self::Route,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule10Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule10Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule10Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule10Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule10Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule10ActionParameters {
+    /// Rewrite the HTTP Host header
+    pub host_header: ::std::option::Option<::std::string::String>,
+    pub origin: ::std::option::Option<AccountRulesetRuleActionParametersOrigin>,
+    pub sni: ::std::option::Option<AccountRulesetRuleActionParametersSni>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule10ActionParameters { host_header : "host_header",
+    origin : "origin", sni : "sni" }
+);
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule11 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule11Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule11ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule11 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule11Action {
+    /// `score`
+    Score,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule11Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Score => "score",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule11Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "score" => Self::Score,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule11Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule11Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule11Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule11Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule11Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule11ActionParameters {
+    /// Increment contains the delta to change the score and can be either positive or negative
+    pub increment: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule11ActionParameters { increment : "increment" }
+);
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule12 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule12Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule12ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule12 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule12Action {
+    /// `serve_error`
+    ServeError,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule12Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ServeError => "serve_error",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule12Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "serve_error" => Self::ServeError,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule12Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule12Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule12Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule12Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule12Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule12ActionParameters {
+    /// Error response content
+    pub content: ::std::option::Option<::std::string::String>,
+    /// Content-type header to set with the response
+    pub content_type: ::std::option::Option<
+        AccountRulesetRuleActionParametersContentType,
+    >,
+    /// The status code to use for the error
+    pub status_code: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule12ActionParameters { content : "content",
+    content_type : "content_type", status_code : "status_code" }
+);
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule13 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule13Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule13ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule13 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule13Action {
+    /// `set_config`
+    SetConfig,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule13Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SetConfig => "set_config",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule13Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "set_config" => Self::SetConfig,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule13Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule13Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule13Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule13Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule13Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule13ActionParameters {
+    /// Turn on or off Automatic HTTPS Rewrites
+    pub automatic_https_rewrites: ::std::option::Option<bool>,
+    pub autominify: ::std::option::Option<AccountRulesetRuleActionParametersAutominify>,
+    /// Turn on or off Browser Integrity Check
+    pub bic: ::std::option::Option<bool>,
+    /// Turn off all active Cloudflare Apps
+    pub disable_apps: ::std::option::Option<bool>,
+    /// Turn off Real User Monitoring (RUM)
+    pub disable_rum: ::std::option::Option<bool>,
+    /// Turn off Zaraz
+    pub disable_zaraz: ::std::option::Option<bool>,
+    /// Turn on or off Email Obfuscation
+    pub email_obfuscation: ::std::option::Option<bool>,
+    /// Turn on or off Cloudflare Fonts
+    pub fonts: ::std::option::Option<bool>,
+    /// Turn on or off the Hotlink Protection
+    pub hotlink_protection: ::std::option::Option<bool>,
+    /// Turn on or off Mirage
+    pub mirage: ::std::option::Option<bool>,
+    /// Turn on or off Opportunistic Encryption
+    pub opportunistic_encryption: ::std::option::Option<bool>,
+    /// Configure the Polish level
+    pub polish: ::std::option::Option<AccountRulesetRuleActionParametersPolish>,
+    /// Turn on or off Rocket Loader
+    pub rocket_loader: ::std::option::Option<bool>,
+    /// Configure the Security Level
+    pub security_level: ::std::option::Option<
+        AccountRulesetRuleActionParametersSecurityLevel,
+    >,
+    /// Turn on or off Server Side Excludes
+    pub server_side_excludes: ::std::option::Option<bool>,
+    /// Configure the SSL level
+    pub ssl: ::std::option::Option<AccountRulesetRuleActionParametersSsl>,
+    /// Turn on or off Signed Exchanges (SXG)
+    pub sxg: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule13ActionParameters { automatic_https_rewrites :
+    "automatic_https_rewrites", autominify : "autominify", bic : "bic", disable_apps :
+    "disable_apps", disable_rum : "disable_rum", disable_zaraz : "disable_zaraz",
+    email_obfuscation : "email_obfuscation", fonts : "fonts", hotlink_protection :
+    "hotlink_protection", mirage : "mirage", opportunistic_encryption :
+    "opportunistic_encryption", polish : "polish", rocket_loader : "rocket_loader",
+    security_level : "security_level", server_side_excludes : "server_side_excludes", ssl
+    : "ssl", sxg : "sxg" }
+);
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule14 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule14Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule14ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule14 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule14Action {
+    /// `skip`
+    Skip,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule14Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Skip => "skip",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule14Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "skip" => Self::Skip,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule14Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule14Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule14Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule14Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule14Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule14ActionParameters {
+    /// A list of phases to skip the execution of
+    pub phases: ::std::option::Option<::std::vec::Vec<AccountRulesetPhase>>,
+    /// A list of legacy security products to skip the execution of
+    pub products: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersProduct>,
+    >,
+    pub rules: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A ruleset to skip the execution of
+    pub ruleset: ::std::option::Option<AccountRulesetRuleActionParametersRuleset>,
+    /// A list of ruleset IDs to skip the execution of
+    pub rulesets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule14ActionParameters { phases : "phases", products :
+    "products", rules : "rules", ruleset : "ruleset", rulesets : "rulesets" }
+);
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule15 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule15Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule15ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule15 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule15Action {
+    /// `set_cache_settings`
+    SetCacheSettings,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule15Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SetCacheSettings => "set_cache_settings",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule15Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "set_cache_settings" => Self::SetCacheSettings,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule15Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule15Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule15Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule15Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule15Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule15ActionParameters {
+    /// List of additional ports that caching can be enabled on
+    pub additional_cacheable_ports: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub browser_ttl: ::std::option::Option<
+        CreateAccountRulesetBodyRuleActionParametersBrowserTtl,
+    >,
+    /// Mark whether the request’s response from origin is eligible for caching
+    pub cache: ::std::option::Option<bool>,
+    pub cache_key: ::std::option::Option<AccountRulesetRuleActionParametersCacheKey>,
+    pub cache_reserve: ::std::option::Option<
+        CreateAccountRulesetBodyRuleActionParametersCacheReserve,
+    >,
+    pub edge_ttl: ::std::option::Option<
+        CreateAccountRulesetBodyRuleActionParametersEdgeTtl,
+    >,
+    /// When enabled, Cloudflare will aim to strictly adhere to RFC 7234
+    pub origin_cache_control: ::std::option::Option<bool>,
+    /// Generate Cloudflare error pages from issues sent from the origin server
+    pub origin_error_page_passthru: ::std::option::Option<bool>,
+    /// Define a timeout value between two successive read operations to your origin server
+    pub read_timeout: ::std::option::Option<i64>,
+    /// Specify whether or not Cloudflare should respect strong ETag (entity tag) headers
+    pub respect_strong_etags: ::std::option::Option<bool>,
+    pub serve_stale: ::std::option::Option<AccountRulesetRuleActionParametersServeStale>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule15ActionParameters { additional_cacheable_ports :
+    "additional_cacheable_ports", browser_ttl : "browser_ttl", cache : "cache", cache_key
+    : "cache_key", cache_reserve : "cache_reserve", edge_ttl : "edge_ttl",
+    origin_cache_control : "origin_cache_control", origin_error_page_passthru :
+    "origin_error_page_passthru", read_timeout : "read_timeout", respect_strong_etags :
+    "respect_strong_etags", serve_stale : "serve_stale" }
+);
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule16 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule16Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule16ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule16 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule16Action {
+    /// `log_custom_field`
+    LogCustomField,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule16Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LogCustomField => "log_custom_field",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule16Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "log_custom_field" => Self::LogCustomField,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule16Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule16Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule16Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule16Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule16Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule16ActionParameters {
+    pub cookie_fields: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    >,
+    pub request_fields: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    >,
+    pub response_fields: ::std::option::Option<
+        ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule16ActionParameters { cookie_fields : "cookie_fields",
+    request_fields : "request_fields", response_fields : "response_fields" }
+);
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule17 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule17Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule17 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule17Action {
+    /// `ddos_dynamic`
+    DdosDynamic,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule17Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DdosDynamic => "ddos_dynamic",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule17Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ddos_dynamic" => Self::DdosDynamic,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule17Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule17Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule17Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule17Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule17Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`CreateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAccountRulesetRuleBodyRule18 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule18Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccountRulesetRuleBodyRule18 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateAccountRulesetRuleBodyRule18Action {
+    /// `force_connection_close`
+    ForceConnectionClose,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateAccountRulesetRuleBodyRule18Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ForceConnectionClose => "force_connection_close",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateAccountRulesetRuleBodyRule18Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "force_connection_close" => Self::ForceConnectionClose,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateAccountRulesetRuleBodyRule18Action);
+impl ::std::convert::From<CreateAccountRulesetRuleBodyRule18Action>
+for ::std::string::String {
+    fn from(value: CreateAccountRulesetRuleBodyRule18Action) -> Self {
+        match value {
+            CreateAccountRulesetRuleBodyRule18Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule18Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum UpdateAccountRulesetRuleBody {
+    Rule(UpdateAccountRulesetRuleBodyRule),
+    Rule2(UpdateAccountRulesetRuleBodyRule2),
+    Rule3(UpdateAccountRulesetRuleBodyRule3),
+    Rule4(UpdateAccountRulesetRuleBodyRule4),
+    Rule5(UpdateAccountRulesetRuleBodyRule5),
+    Rule6(UpdateAccountRulesetRuleBodyRule6),
+    Rule7(UpdateAccountRulesetRuleBodyRule7),
+    Rule8(UpdateAccountRulesetRuleBodyRule8),
+    Rule9(UpdateAccountRulesetRuleBodyRule9),
+    Rule10(UpdateAccountRulesetRuleBodyRule10),
+    Rule11(UpdateAccountRulesetRuleBodyRule11),
+    Rule12(UpdateAccountRulesetRuleBodyRule12),
+    Rule13(UpdateAccountRulesetRuleBodyRule13),
+    Rule14(UpdateAccountRulesetRuleBodyRule14),
+    Rule15(UpdateAccountRulesetRuleBodyRule15),
+    Rule16(UpdateAccountRulesetRuleBodyRule16),
+    Rule17(UpdateAccountRulesetRuleBodyRule17),
+    Rule18(UpdateAccountRulesetRuleBodyRule18),
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule) -> Self {
+        Self::Rule(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule2>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule2) -> Self {
+        Self::Rule2(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule3>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule3) -> Self {
+        Self::Rule3(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule4>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule4) -> Self {
+        Self::Rule4(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule5>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule5) -> Self {
+        Self::Rule5(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule6>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule6) -> Self {
+        Self::Rule6(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule7>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule7) -> Self {
+        Self::Rule7(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule8>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule8) -> Self {
+        Self::Rule8(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule9>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule9) -> Self {
+        Self::Rule9(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule10>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule10) -> Self {
+        Self::Rule10(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule11>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule11) -> Self {
+        Self::Rule11(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule12>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule12) -> Self {
+        Self::Rule12(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule13>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule13) -> Self {
+        Self::Rule13(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule14>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule14) -> Self {
+        Self::Rule14(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule15>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule15) -> Self {
+        Self::Rule15(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule16>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule16) -> Self {
+        Self::Rule16(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule17>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule17) -> Self {
+        Self::Rule17(value)
+    }
+}
+impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule18>
+for UpdateAccountRulesetRuleBody {
+    fn from(value: UpdateAccountRulesetRuleBodyRule18) -> Self {
+        Self::Rule18(value)
+    }
+}
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRuleAction>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRuleActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule2 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule2Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule2 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule3 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule3Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule3ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule3 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule4 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule4Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule4ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule4 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule5 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule5Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule5 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule6 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule6Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule6 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule7 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule7Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule7 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule8 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule8Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule8ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule8 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule9 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule9Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule9ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule9 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule10 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule10Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule10ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule10 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule11 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule11Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule11ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule11 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule12 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule12Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule12ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule12 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule13 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule13Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule13ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule13 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule14 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule14Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule14ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule14 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule15 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule15Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule15ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule15 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule16 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule16Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateAccountRulesetRuleBodyRule16ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule16 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule17 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule17Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule17 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateAccountRulesetRuleBody`].
+///
+/// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountRulesetRuleBodyRule18 {
+    pub position: ::std::option::Option<CreateAccountRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateAccountRulesetRuleBodyRule18Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountRulesetRuleBodyRule18 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);

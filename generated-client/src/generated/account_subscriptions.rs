@@ -24,19 +24,21 @@ impl AccountSubscriptionsApi {
     pub fn create_subscription(
         &self,
         account_id: &str,
+        body: &CreateSubscriptionBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Subscription>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/subscriptions",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/subscriptions"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/subscriptions",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/subscriptions"),
+                ],
+            )
+            .body(body)
     }
     /// List Subscriptions
     ///
@@ -67,23 +69,25 @@ impl AccountSubscriptionsApi {
         &self,
         account_id: &str,
         subscription_identifier: &str,
+        body: &CreateSubscriptionBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Subscription>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/subscriptions/{subscription_identifier}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/subscriptions/"),
-                crate::runtime::PathPart::Param(
-                    "subscription_identifier",
-                    subscription_identifier,
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/subscriptions/{subscription_identifier}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/subscriptions/"),
+                    crate::runtime::PathPart::Param(
+                        "subscription_identifier",
+                        subscription_identifier,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Delete Subscription
     ///
@@ -116,7 +120,7 @@ impl AccountSubscriptionsApi {
 /// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::update_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Subscription {
-    pub app: ::std::option::Option<::serde_json::Value>,
+    pub app: ::std::option::Option<SubscriptionApp>,
     pub component_values: ::std::option::Option<
         ::std::vec::Vec<SubscriptionComponentValue>,
     >,
@@ -138,7 +142,16 @@ crate::runtime::object!(
     "current_period_start", frequency : "frequency", id : "id", price : "price",
     rate_plan : "rate_plan", state : "state", zone : "zone" }
 );
-/// Used by [`AccountSubscriptionsApi::create_subscription`].
+/// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::list_subscriptions`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubscriptionApp {
+    /// app install id
+    pub install_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(SubscriptionApp { install_id : "install_id" });
+/// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionComponentValue {
     pub default: ::std::option::Option<f64>,
@@ -152,7 +165,7 @@ crate::runtime::object!(
     SubscriptionComponentValue { default : "default", name : "name", price : "price",
     value : "value" }
 );
-/// Used by [`AccountSubscriptionsApi::create_subscription`].
+/// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionRatePlan {
     pub currency: ::std::option::Option<::std::string::String>,
@@ -182,16 +195,25 @@ crate::runtime::object!(SubscriptionZone { id : "id", name : "name" });
 /// Used by [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSubscriptionsItem {
-    pub app: ::std::option::Option<::serde_json::Value>,
-    pub component_values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub app: ::std::option::Option<SubscriptionApp>,
+    pub component_values: ::std::option::Option<
+        ::std::vec::Vec<SubscriptionComponentValue>,
+    >,
+    /// The monetary unit in which pricing information is displayed
     pub currency: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The end of the current period and also when the next billing is due
     pub current_period_end: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the current billing period started
     pub current_period_start: ::std::option::Option<::std::string::String>,
-    pub frequency: ::std::option::Option<::std::string::String>,
+    /// How often the subscription is renewed automatically
+    pub frequency: ::std::option::Option<ListSubscriptionsItemFrequency>,
+    /// Subscription identifier tag
     pub id: ::std::option::Option<::std::string::String>,
+    /// The price of the subscription that will be billed, in US dollars
     pub price: ::std::option::Option<f64>,
-    pub rate_plan: ::std::option::Option<ListSubscriptionsItemRatePlan>,
-    pub state: ::std::option::Option<::std::string::String>,
+    pub rate_plan: ::std::option::Option<SubscriptionRatePlan>,
+    /// The state that the subscription is in
+    pub state: ::std::option::Option<ListSubscriptionsItemState>,
     pub zone: ::std::option::Option<SubscriptionZone>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -202,31 +224,186 @@ crate::runtime::object!(
     "current_period_start", frequency : "frequency", id : "id", price : "price",
     rate_plan : "rate_plan", state : "state", zone : "zone" }
 );
-/// Used by [`AccountSubscriptionsApi::list_subscriptions`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListSubscriptionsItemRatePlan {
-    pub currency: ::std::option::Option<::std::string::String>,
-    pub externally_managed: ::std::option::Option<bool>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub is_contract: ::std::option::Option<bool>,
-    pub public_name: ::std::option::Option<::std::string::String>,
-    pub scope: ::std::option::Option<::std::string::String>,
-    pub sets: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListSubscriptionsItemFrequency {
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// `quarterly`
+    Quarterly,
+    /// `yearly`
+    Yearly,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
 }
-crate::runtime::object!(
-    ListSubscriptionsItemRatePlan { currency : "currency", externally_managed :
-    "externally_managed", id : "id", is_contract : "is_contract", public_name :
-    "public_name", scope : "scope", sets : "sets" }
-);
+impl ListSubscriptionsItemFrequency {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Quarterly => "quarterly",
+            Self::Yearly => "yearly",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListSubscriptionsItemFrequency {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            "quarterly" => Self::Quarterly,
+            "yearly" => Self::Yearly,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListSubscriptionsItemFrequency);
+impl ::std::convert::From<ListSubscriptionsItemFrequency> for ::std::string::String {
+    fn from(value: ListSubscriptionsItemFrequency) -> Self {
+        match value {
+            ListSubscriptionsItemFrequency::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListSubscriptionsItemFrequency {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListSubscriptionsItemState {
+    /// `Trial`
+    Trial,
+    /// `Provisioned`
+    Provisioned,
+    /// `Paid`
+    Paid,
+    /// `AwaitingPayment`
+    AwaitingPayment,
+    /// `Cancelled`
+    Cancelled,
+    /// `Failed`
+    Failed,
+    /// `Expired`
+    Expired,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListSubscriptionsItemState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Trial => "Trial",
+            Self::Provisioned => "Provisioned",
+            Self::Paid => "Paid",
+            Self::AwaitingPayment => "AwaitingPayment",
+            Self::Cancelled => "Cancelled",
+            Self::Failed => "Failed",
+            Self::Expired => "Expired",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListSubscriptionsItemState {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Trial" => Self::Trial,
+            "Provisioned" => Self::Provisioned,
+            "Paid" => Self::Paid,
+            "AwaitingPayment" => Self::AwaitingPayment,
+            "Cancelled" => Self::Cancelled,
+            "Failed" => Self::Failed,
+            "Expired" => Self::Expired,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListSubscriptionsItemState);
+impl ::std::convert::From<ListSubscriptionsItemState> for ::std::string::String {
+    fn from(value: ListSubscriptionsItemState) -> Self {
+        match value {
+            ListSubscriptionsItemState::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListSubscriptionsItemState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`AccountSubscriptionsApi::delete_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSubscriptionResponse {
+    /// Subscription identifier tag
     pub subscription_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DeleteSubscriptionResponse { subscription_id : "subscription_id" }
+);
+/// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::update_subscription`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateSubscriptionBody {
+    pub app: ::std::option::Option<SubscriptionApp>,
+    pub component_values: ::std::option::Option<
+        ::std::vec::Vec<SubscriptionComponentValue>,
+    >,
+    /// How often the subscription is renewed automatically
+    pub frequency: ::std::option::Option<ListSubscriptionsItemFrequency>,
+    pub rate_plan: ::std::option::Option<CreateSubscriptionBodyRatePlan>,
+    pub zone: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSubscriptionBody { app : "app", component_values : "component_values",
+    frequency : "frequency", rate_plan : "rate_plan", zone : "zone" }
+);
+/// Used by [`AccountSubscriptionsApi::create_subscription`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateSubscriptionBodyRatePlan {
+    /// The currency applied to the rate plan subscription
+    pub currency: ::std::option::Option<::std::string::String>,
+    /// Whether this rate plan is managed externally from Cloudflare
+    pub externally_managed: ::std::option::Option<bool>,
+    pub id: ::std::option::Option<::serde_json::Value>,
+    /// Whether a rate plan is enterprise-based (or newly adopted term contract)
+    pub is_contract: ::std::option::Option<bool>,
+    /// The full name of the rate plan
+    pub public_name: ::std::option::Option<::std::string::String>,
+    /// The scope that this rate plan applies to
+    pub scope: ::std::option::Option<::std::string::String>,
+    /// The list of sets this rate plan applies to
+    pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSubscriptionBodyRatePlan { currency : "currency", externally_managed :
+    "externally_managed", id : "id", is_contract : "is_contract", public_name :
+    "public_name", scope : "scope", sets : "sets" }
 );

@@ -36,9 +36,11 @@ impl AccountsApi {
     /// `GET /accounts`
     ///
     /// List all accounts you have ownership or verified access to.
+    ///
+    /// Query parameters: [`ListAccountsQuery`], passed with `.query(&…)`.
     pub fn list_accounts(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<Account>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Account>, ListAccountsQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -71,16 +73,18 @@ impl AccountsApi {
     pub fn update_account(
         &self,
         account_id: &str,
+        body: &UpdateAccountBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Account>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                ],
+            )
+            .body(body)
     }
     /// Account Details
     ///
@@ -342,3 +346,171 @@ crate::runtime::object!(
     "business_email", business_name : "business_name", business_phone : "business_phone",
     external_metadata : "external_metadata" }
 );
+/// Used by [`AccountsApi::list_accounts`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAccountsQuery {
+    /// Name of the account
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Maximum number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Direction to order results
+    pub direction: ::std::option::Option<ListAccountsQueryDirection>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListAccountsQuery { name : "name", page : "page", per_page : "per_page", direction :
+    "direction" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListAccountsQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListAccountsQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListAccountsQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListAccountsQueryDirection);
+impl ::std::convert::From<ListAccountsQueryDirection> for ::std::string::String {
+    fn from(value: ListAccountsQueryDirection) -> Self {
+        match value {
+            ListAccountsQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListAccountsQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`AccountsApi::update_account`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccountBody {
+    /// Account name
+    pub name: ::std::string::String,
+    pub settings: ::std::option::Option<UpdateAccountBodySettings>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountBody { name : "name" required, settings : "settings" }
+);
+impl UpdateAccountBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            settings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AccountsApi::update_account`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccountBodySettings {
+    /// Sets an abuse contact email to notify for abuse reports
+    pub abuse_contact_email: ::std::option::Option<::std::string::String>,
+    /// Specifies the default nameservers to be used for new zones added to this account
+    pub default_nameservers: ::std::option::Option<
+        UpdateAccountBodySettingsDefaultNameservers,
+    >,
+    /// Indicates whether membership in this account requires that Two-Factor Authentication is enabled
+    pub enforce_twofactor: ::std::option::Option<bool>,
+    /// deprecated, Indicates whether new zones should use the account-level custom nameservers by default
+    pub use_account_custom_ns_by_default: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccountBodySettings { abuse_contact_email : "abuse_contact_email",
+    default_nameservers : "default_nameservers", enforce_twofactor : "enforce_twofactor",
+    use_account_custom_ns_by_default : "use_account_custom_ns_by_default" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateAccountBodySettingsDefaultNameservers {
+    /// `cloudflare.standard`
+    CloudflareStandard,
+    /// `custom.account`
+    CustomAccount,
+    /// `custom.tenant`
+    CustomTenant,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateAccountBodySettingsDefaultNameservers {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CloudflareStandard => "cloudflare.standard",
+            Self::CustomAccount => "custom.account",
+            Self::CustomTenant => "custom.tenant",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UpdateAccountBodySettingsDefaultNameservers {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cloudflare.standard" => Self::CloudflareStandard,
+            "custom.account" => Self::CustomAccount,
+            "custom.tenant" => Self::CustomTenant,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(UpdateAccountBodySettingsDefaultNameservers);
+impl ::std::convert::From<UpdateAccountBodySettingsDefaultNameservers>
+for ::std::string::String {
+    fn from(value: UpdateAccountBodySettingsDefaultNameservers) -> Self {
+        match value {
+            UpdateAccountBodySettingsDefaultNameservers::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for UpdateAccountBodySettingsDefaultNameservers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListAccountsQuery {}

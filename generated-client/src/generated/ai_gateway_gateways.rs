@@ -22,25 +22,29 @@ impl AiGatewayGatewaysApi {
     pub fn create_gateway(
         &self,
         account_id: &str,
+        body: &CreateGatewayBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Gateway>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai-gateway/gateways",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai-gateway/gateways"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai-gateway/gateways",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai-gateway/gateways"),
+                ],
+            )
+            .body(body)
     }
     /// List Gateways
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways`
+    ///
+    /// Query parameters: [`ListGatewaysQuery`], passed with `.query(&…)`.
     pub fn list_gateways(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Gateway>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Gateway>, ListGatewaysQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -84,18 +88,20 @@ impl AiGatewayGatewaysApi {
         &self,
         account_id: &str,
         id: &str,
+        body: &UpdateGatewayBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Gateway>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/ai-gateway/gateways/{id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai-gateway/gateways/"),
-                crate::runtime::PathPart::Param("id", id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/ai-gateway/gateways/{id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai-gateway/gateways/"),
+                    crate::runtime::PathPart::Param("id", id),
+                ],
+            )
+            .body(body)
     }
     /// Fetch a Gateway
     ///
@@ -139,28 +145,31 @@ impl AiGatewayGatewaysApi {
     }
 }
 /// Used by [`AiGatewayGatewaysApi::create_gateway`], [`AiGatewayGatewaysApi::list_gateways`], [`AiGatewayGatewaysApi::update_gateway`], [`AiGatewayGatewaysApi::get_gateway`], [`AiGatewayGatewaysApi::delete_gateway`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Gateway {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub authentication: ::std::option::Option<bool>,
-    pub cache_invalidate_on_update: ::std::option::Option<bool>,
+    pub cache_invalidate_on_update: bool,
     pub cache_ttl: ::std::option::Option<i64>,
-    pub collect_logs: ::std::option::Option<bool>,
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub collect_logs: bool,
+    /// RFC 3339 date-time
+    pub created_at: ::std::string::String,
     pub dlp: ::std::option::Option<::serde_json::Value>,
-    pub id: ::std::option::Option<::std::string::String>,
+    /// gateway id
+    pub id: ::std::string::String,
     pub internal_id: ::std::option::Option<::std::string::String>,
     pub is_default: ::std::option::Option<bool>,
     pub log_management: ::std::option::Option<i64>,
     pub log_management_strategy: ::std::option::Option<::std::string::String>,
     pub logpush: ::std::option::Option<bool>,
     pub logpush_public_key: ::std::option::Option<::std::string::String>,
-    pub modified_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub modified_at: ::std::string::String,
     pub otel: ::std::option::Option<::std::vec::Vec<GatewayOtel>>,
     pub rate_limiting_interval: ::std::option::Option<i64>,
     pub rate_limiting_limit: ::std::option::Option<i64>,
-    pub rate_limiting_technique: ::std::option::Option<::std::string::String>,
+    pub rate_limiting_technique: GatewayRateLimitingTechnique,
     pub store_id: ::std::option::Option<::std::string::String>,
     pub stripe: ::std::option::Option<GatewayStripe>,
     pub zdr: ::std::option::Option<bool>,
@@ -169,16 +178,54 @@ pub struct Gateway {
 }
 crate::runtime::object!(
     Gateway { account_id : "account_id", account_tag : "account_tag", authentication :
-    "authentication", cache_invalidate_on_update : "cache_invalidate_on_update",
-    cache_ttl : "cache_ttl", collect_logs : "collect_logs", created_at : "created_at",
-    dlp : "dlp", id : "id", internal_id : "internal_id", is_default : "is_default",
-    log_management : "log_management", log_management_strategy :
-    "log_management_strategy", logpush : "logpush", logpush_public_key :
-    "logpush_public_key", modified_at : "modified_at", otel : "otel",
+    "authentication", cache_invalidate_on_update : "cache_invalidate_on_update" required,
+    cache_ttl : "cache_ttl", collect_logs : "collect_logs" required, created_at :
+    "created_at" required, dlp : "dlp", id : "id" required, internal_id : "internal_id",
+    is_default : "is_default", log_management : "log_management", log_management_strategy
+    : "log_management_strategy", logpush : "logpush", logpush_public_key :
+    "logpush_public_key", modified_at : "modified_at" required, otel : "otel",
     rate_limiting_interval : "rate_limiting_interval", rate_limiting_limit :
-    "rate_limiting_limit", rate_limiting_technique : "rate_limiting_technique", store_id
-    : "store_id", stripe : "stripe", zdr : "zdr" }
+    "rate_limiting_limit", rate_limiting_technique : "rate_limiting_technique" required,
+    store_id : "store_id", stripe : "stripe", zdr : "zdr" }
 );
+impl Gateway {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        cache_invalidate_on_update: bool,
+        collect_logs: bool,
+        created_at: ::std::string::String,
+        id: ::std::string::String,
+        modified_at: ::std::string::String,
+        rate_limiting_technique: GatewayRateLimitingTechnique,
+    ) -> Self {
+        Self {
+            account_id: ::std::option::Option::None,
+            account_tag: ::std::option::Option::None,
+            authentication: ::std::option::Option::None,
+            cache_invalidate_on_update,
+            cache_ttl: ::std::option::Option::None,
+            collect_logs,
+            created_at,
+            dlp: ::std::option::Option::None,
+            id,
+            internal_id: ::std::option::Option::None,
+            is_default: ::std::option::Option::None,
+            log_management: ::std::option::Option::None,
+            log_management_strategy: ::std::option::Option::None,
+            logpush: ::std::option::Option::None,
+            logpush_public_key: ::std::option::Option::None,
+            modified_at,
+            otel: ::std::option::Option::None,
+            rate_limiting_interval: ::std::option::Option::None,
+            rate_limiting_limit: ::std::option::Option::None,
+            rate_limiting_technique,
+            store_id: ::std::option::Option::None,
+            stripe: ::std::option::Option::None,
+            zdr: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`AiGatewayGatewaysApi::create_gateway`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GatewayOtel {
@@ -193,6 +240,56 @@ pub struct GatewayOtel {
 crate::runtime::object!(
     GatewayOtel { authorization : "authorization", headers : "headers", url : "url" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GatewayRateLimitingTechnique {
+    /// `fixed`
+    Fixed,
+    /// `sliding`
+    Sliding,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GatewayRateLimitingTechnique {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fixed => "fixed",
+            Self::Sliding => "sliding",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GatewayRateLimitingTechnique {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "fixed" => Self::Fixed,
+            "sliding" => Self::Sliding,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GatewayRateLimitingTechnique);
+impl ::std::convert::From<GatewayRateLimitingTechnique> for ::std::string::String {
+    fn from(value: GatewayRateLimitingTechnique) -> Self {
+        match value {
+            GatewayRateLimitingTechnique::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GatewayRateLimitingTechnique {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`AiGatewayGatewaysApi::create_gateway`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GatewayStripe {
@@ -212,3 +309,96 @@ pub struct GatewayStripeUsageEvent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GatewayStripeUsageEvent { payload : "payload" });
+/// Used by [`AiGatewayGatewaysApi::create_gateway`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGatewayBody {
+    pub cache_invalidate_on_update: bool,
+    pub cache_ttl: ::std::option::Option<i64>,
+    pub collect_logs: bool,
+    /// gateway id
+    pub id: ::std::string::String,
+    pub rate_limiting_interval: ::std::option::Option<i64>,
+    pub rate_limiting_limit: ::std::option::Option<i64>,
+    pub rate_limiting_technique: GatewayRateLimitingTechnique,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateGatewayBody { cache_invalidate_on_update : "cache_invalidate_on_update"
+    required, cache_ttl : "cache_ttl", collect_logs : "collect_logs" required, id : "id"
+    required, rate_limiting_interval : "rate_limiting_interval", rate_limiting_limit :
+    "rate_limiting_limit", rate_limiting_technique : "rate_limiting_technique" required }
+);
+impl CreateGatewayBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        cache_invalidate_on_update: bool,
+        collect_logs: bool,
+        id: ::std::string::String,
+        rate_limiting_technique: GatewayRateLimitingTechnique,
+    ) -> Self {
+        Self {
+            cache_invalidate_on_update,
+            cache_ttl: ::std::option::Option::None,
+            collect_logs,
+            id,
+            rate_limiting_interval: ::std::option::Option::None,
+            rate_limiting_limit: ::std::option::Option::None,
+            rate_limiting_technique,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`AiGatewayGatewaysApi::list_gateways`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListGatewaysQuery {
+    pub page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<i64>,
+    /// Order By Column Name
+    pub order_by: ::std::option::Option<::std::string::String>,
+    /// gateway id
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListGatewaysQuery { page : "page", per_page : "per_page", order_by : "order_by", id :
+    "id" }
+);
+/// Used by [`AiGatewayGatewaysApi::update_gateway`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateGatewayBody {
+    pub cache_invalidate_on_update: bool,
+    pub cache_ttl: ::std::option::Option<i64>,
+    pub collect_logs: bool,
+    pub rate_limiting_interval: ::std::option::Option<i64>,
+    pub rate_limiting_limit: ::std::option::Option<i64>,
+    pub rate_limiting_technique: GatewayRateLimitingTechnique,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateGatewayBody { cache_invalidate_on_update : "cache_invalidate_on_update"
+    required, cache_ttl : "cache_ttl", collect_logs : "collect_logs" required,
+    rate_limiting_interval : "rate_limiting_interval", rate_limiting_limit :
+    "rate_limiting_limit", rate_limiting_technique : "rate_limiting_technique" required }
+);
+impl UpdateGatewayBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        cache_invalidate_on_update: bool,
+        collect_logs: bool,
+        rate_limiting_technique: GatewayRateLimitingTechnique,
+    ) -> Self {
+        Self {
+            cache_invalidate_on_update,
+            cache_ttl: ::std::option::Option::None,
+            collect_logs,
+            rate_limiting_interval: ::std::option::Option::None,
+            rate_limiting_limit: ::std::option::Option::None,
+            rate_limiting_technique,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for ListGatewaysQuery {}

@@ -19,11 +19,16 @@ impl AiGatewayLogsApi {
     /// List Gateway Logs
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs`
+    ///
+    /// Query parameters: [`ListGatewayLogsQuery`], passed with `.query(&…)`.
     pub fn list_gateway_logs(
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GatewayLogs>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<GatewayLogs>,
+        ListGatewayLogsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -176,38 +181,84 @@ impl AiGatewayLogsApi {
     }
 }
 /// Used by [`AiGatewayLogsApi::list_gateway_logs`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GatewayLogs {
-    pub cached: ::std::option::Option<bool>,
+    pub cached: bool,
     pub cost: ::std::option::Option<f64>,
-    pub created_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub created_at: ::std::string::String,
     pub custom_cost: ::std::option::Option<bool>,
-    pub duration: ::std::option::Option<i64>,
-    pub id: ::std::option::Option<::std::string::String>,
+    pub duration: i64,
+    pub id: ::std::string::String,
     pub metadata: ::std::option::Option<::std::string::String>,
-    pub model: ::std::option::Option<::std::string::String>,
+    pub model: ::std::string::String,
     pub model_type: ::std::option::Option<::std::string::String>,
-    pub path: ::std::option::Option<::std::string::String>,
-    pub provider: ::std::option::Option<::std::string::String>,
+    pub path: ::std::string::String,
+    pub provider: ::std::string::String,
     pub request_content_type: ::std::option::Option<::std::string::String>,
     pub request_type: ::std::option::Option<::std::string::String>,
     pub response_content_type: ::std::option::Option<::std::string::String>,
     pub status_code: ::std::option::Option<i64>,
     pub step: ::std::option::Option<i64>,
-    pub success: ::std::option::Option<bool>,
+    pub success: bool,
     pub tokens_in: ::std::option::Option<i64>,
     pub tokens_out: ::std::option::Option<i64>,
+    pub request: ::std::string::String,
+    pub response: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GatewayLogs { cached : "cached", cost : "cost", created_at : "created_at",
-    custom_cost : "custom_cost", duration : "duration", id : "id", metadata : "metadata",
-    model : "model", model_type : "model_type", path : "path", provider : "provider",
-    request_content_type : "request_content_type", request_type : "request_type",
-    response_content_type : "response_content_type", status_code : "status_code", step :
-    "step", success : "success", tokens_in : "tokens_in", tokens_out : "tokens_out" }
+    GatewayLogs { cached : "cached" required, cost : "cost", created_at : "created_at"
+    required, custom_cost : "custom_cost", duration : "duration" required, id : "id"
+    required, metadata : "metadata", model : "model" required, model_type : "model_type",
+    path : "path" required, provider : "provider" required, request_content_type :
+    "request_content_type", request_type : "request_type", response_content_type :
+    "response_content_type", status_code : "status_code", step : "step", success :
+    "success" required, tokens_in : "tokens_in", tokens_out : "tokens_out", request :
+    "request" required, response : "response" required }
 );
+impl GatewayLogs {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        cached: bool,
+        created_at: ::std::string::String,
+        duration: i64,
+        id: ::std::string::String,
+        model: ::std::string::String,
+        path: ::std::string::String,
+        provider: ::std::string::String,
+        success: bool,
+        request: ::std::string::String,
+        response: ::std::string::String,
+    ) -> Self {
+        Self {
+            cached,
+            cost: ::std::option::Option::None,
+            created_at,
+            custom_cost: ::std::option::Option::None,
+            duration,
+            id,
+            metadata: ::std::option::Option::None,
+            model,
+            model_type: ::std::option::Option::None,
+            path,
+            provider,
+            request_content_type: ::std::option::Option::None,
+            request_type: ::std::option::Option::None,
+            response_content_type: ::std::option::Option::None,
+            status_code: ::std::option::Option::None,
+            step: ::std::option::Option::None,
+            success,
+            tokens_in: ::std::option::Option::None,
+            tokens_out: ::std::option::Option::None,
+            request,
+            response,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`AiGatewayLogsApi::delete_gateway_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteGatewayLogsResponse {
@@ -258,3 +309,126 @@ crate::runtime::object!(
     response_size : "response_size", status_code : "status_code", step : "step", success
     : "success", tokens_in : "tokens_in", tokens_out : "tokens_out" }
 );
+/// Used by [`AiGatewayLogsApi::list_gateway_logs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListGatewayLogsQuery {
+    pub search: ::std::option::Option<::std::string::String>,
+    pub page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<i64>,
+    pub order_by: ::std::option::Option<ListGatewayLogsQueryOrderBy>,
+    pub direction: ::std::option::Option<ListGatewayLogsQueryDirection>,
+    /// RFC 3339 date-time
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub end_date: ::std::option::Option<::std::string::String>,
+    pub success: ::std::option::Option<bool>,
+    pub cached: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListGatewayLogsQuery { search : "search", page : "page", per_page : "per_page",
+    order_by : "order_by", direction : "direction", start_date : "start_date", end_date :
+    "end_date", success : "success", cached : "cached" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListGatewayLogsQueryOrderBy {
+    /// `created_at`
+    CreatedAt,
+    /// `provider`
+    Provider,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListGatewayLogsQueryOrderBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Provider => "provider",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListGatewayLogsQueryOrderBy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "created_at" => Self::CreatedAt,
+            "provider" => Self::Provider,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListGatewayLogsQueryOrderBy);
+impl ::std::convert::From<ListGatewayLogsQueryOrderBy> for ::std::string::String {
+    fn from(value: ListGatewayLogsQueryOrderBy) -> Self {
+        match value {
+            ListGatewayLogsQueryOrderBy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListGatewayLogsQueryOrderBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListGatewayLogsQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListGatewayLogsQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListGatewayLogsQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListGatewayLogsQueryDirection);
+impl ::std::convert::From<ListGatewayLogsQueryDirection> for ::std::string::String {
+    fn from(value: ListGatewayLogsQueryDirection) -> Self {
+        match value {
+            ListGatewayLogsQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListGatewayLogsQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListGatewayLogsQuery {}

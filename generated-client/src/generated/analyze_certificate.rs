@@ -24,6 +24,7 @@ impl AnalyzeCertificateApi {
     pub fn analyze_certificate(
         &self,
         zone_id: &str,
+        body: &AnalyzeCertificateBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -32,14 +33,83 @@ impl AnalyzeCertificateApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/ssl/analyze",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/ssl/analyze"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/ssl/analyze",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/ssl/analyze"),
+                ],
+            )
+            .body(body)
+    }
+}
+/// Used by [`AnalyzeCertificateApi::analyze_certificate`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnalyzeCertificateBody {
+    /// A ubiquitous bundle has the highest probability of being verified everywhere, even by clients using…
+    pub bundle_method: ::std::option::Option<BodyBundleMethod>,
+    /// The zone's SSL certificate or certificate and the intermediate(s)
+    pub certificate: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AnalyzeCertificateBody { bundle_method : "bundle_method", certificate : "certificate"
+    }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum BodyBundleMethod {
+    /// `ubiquitous`
+    Ubiquitous,
+    /// `optimal`
+    Optimal,
+    /// `force`
+    Force,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl BodyBundleMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ubiquitous => "ubiquitous",
+            Self::Optimal => "optimal",
+            Self::Force => "force",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for BodyBundleMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ubiquitous" => Self::Ubiquitous,
+            "optimal" => Self::Optimal,
+            "force" => Self::Force,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(BodyBundleMethod);
+impl ::std::convert::From<BodyBundleMethod> for ::std::string::String {
+    fn from(value: BodyBundleMethod) -> Self {
+        match value {
+            BodyBundleMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for BodyBundleMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }

@@ -46,6 +46,7 @@ impl ApiShieldApiDiscoveryApi {
     pub fn patch_discovered_operations(
         &self,
         zone_id: &str,
+        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -54,25 +55,31 @@ impl ApiShieldApiDiscoveryApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/api_gateway/discovery/operations",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/api_gateway/discovery/operations"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/api_gateway/discovery/operations",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/api_gateway/discovery/operations"),
+                ],
+            )
+            .body(body)
     }
     /// Retrieve discovered operations on a zone
     ///
     /// `GET /zones/{zone_id}/api_gateway/discovery/operations`
     ///
     /// Retrieve the most up to date view of discovered operations
+    ///
+    /// Query parameters: [`GetDiscoveredOperationsQuery`], passed with `.query(&…)`.
     pub fn get_discovered_operations(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetDiscoveredOperationsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<GetDiscoveredOperationsItem>,
+        GetDiscoveredOperationsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -93,54 +100,98 @@ impl ApiShieldApiDiscoveryApi {
         &self,
         zone_id: &str,
         operation_id: &str,
+        body: &PatchDiscoveredOperationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DiscoveredOperation>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/api_gateway/discovery/operations/{operation_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/api_gateway/discovery/operations/"),
-                crate::runtime::PathPart::Param("operation_id", operation_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/api_gateway/discovery/operations/{operation_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/api_gateway/discovery/operations/"),
+                    crate::runtime::PathPart::Param("operation_id", operation_id),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`ApiShieldApiDiscoveryApi::get_discovered_operations_on_zone_rendered_as_openapi_schemas`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiscoveredOperations {
     pub schemas: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub timestamp: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DiscoveredOperations { schemas : "schemas", timestamp : "timestamp" }
+    DiscoveredOperations { schemas : "schemas", timestamp : "timestamp" required }
 );
+impl DiscoveredOperations {
+    /// A value with the required fields set and the others empty.
+    pub fn new(timestamp: ::std::string::String) -> Self {
+        Self {
+            schemas: ::std::option::Option::None,
+            timestamp,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`ApiShieldApiDiscoveryApi::get_discovered_operations`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetDiscoveredOperationsItem {
-    pub endpoint: ::std::option::Option<::std::string::String>,
+    /// The endpoint which can contain path parameter templates in curly braces, each will be replaced from…
+    pub endpoint: ::std::string::String,
     pub features: ::std::option::Option<GetDiscoveredOperationsItemFeatures>,
-    pub host: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub last_updated: ::std::option::Option<::std::string::String>,
-    pub method: ::std::option::Option<::std::string::String>,
-    pub origin: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub state: ::std::option::Option<::std::string::String>,
+    /// RFC3986-compliant host
+    pub host: ::std::string::String,
+    /// UUID
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time
+    pub last_updated: ::std::string::String,
+    /// The HTTP method used to access the endpoint
+    pub method: GetDiscoveredOperationsItemMethod,
+    /// API discovery engine(s) that discovered this operation
+    pub origin: ::std::vec::Vec<GetDiscoveredOperationsItemOrigin>,
+    /// State of operation in API Discovery * `review` - Operation is not saved into API Shield Endpoint…
+    pub state: GetDiscoveredOperationsItemState,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDiscoveredOperationsItem { endpoint : "endpoint", features : "features", host :
-    "host", id : "id", last_updated : "last_updated", method : "method", origin :
-    "origin", state : "state" }
+    GetDiscoveredOperationsItem { endpoint : "endpoint" required, features : "features",
+    host : "host" required, id : "id" required, last_updated : "last_updated" required,
+    method : "method" required, origin : "origin" required, state : "state" required }
 );
+impl GetDiscoveredOperationsItem {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        endpoint: ::std::string::String,
+        host: ::std::string::String,
+        id: ::std::string::String,
+        last_updated: ::std::string::String,
+        method: GetDiscoveredOperationsItemMethod,
+        origin: ::std::vec::Vec<GetDiscoveredOperationsItemOrigin>,
+        state: GetDiscoveredOperationsItemState,
+    ) -> Self {
+        Self {
+            endpoint,
+            features: ::std::option::Option::None,
+            host,
+            id,
+            last_updated,
+            method,
+            origin,
+            state,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`ApiShieldApiDiscoveryApi::get_discovered_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDiscoveredOperationsItemFeatures {
@@ -154,23 +205,430 @@ crate::runtime::object!(
     GetDiscoveredOperationsItemFeatures { traffic_stats : "traffic_stats" }
 );
 /// Used by [`ApiShieldApiDiscoveryApi::get_discovered_operations`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetDiscoveredOperationsItemFeaturesTrafficStats {
-    pub last_updated: ::std::option::Option<::std::string::String>,
-    pub period_seconds: ::std::option::Option<::serde_json::Value>,
-    pub requests: ::std::option::Option<::serde_json::Value>,
+    /// RFC 3339 date-time
+    pub last_updated: ::std::string::String,
+    /// The period in seconds these statistics were computed over
+    pub period_seconds: i64,
+    /// The average number of requests seen during this period
+    pub requests: f64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDiscoveredOperationsItemFeaturesTrafficStats { last_updated : "last_updated",
-    period_seconds : "period_seconds", requests : "requests" }
+    GetDiscoveredOperationsItemFeaturesTrafficStats { last_updated : "last_updated"
+    required, period_seconds : "period_seconds" required, requests : "requests" required
+    }
 );
+impl GetDiscoveredOperationsItemFeaturesTrafficStats {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        last_updated: ::std::string::String,
+        period_seconds: i64,
+        requests: f64,
+    ) -> Self {
+        Self {
+            last_updated,
+            period_seconds,
+            requests,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetDiscoveredOperationsItemMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// `CONNECT`
+    Connect,
+    /// `PATCH`
+    Patch,
+    /// `TRACE`
+    Trace,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetDiscoveredOperationsItemMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Head => "HEAD",
+            Self::Options => "OPTIONS",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+            Self::Connect => "CONNECT",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetDiscoveredOperationsItemMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "HEAD" => Self::Head,
+            "OPTIONS" => Self::Options,
+            "PUT" => Self::Put,
+            "DELETE" => Self::Delete,
+            "CONNECT" => Self::Connect,
+            "PATCH" => Self::Patch,
+            "TRACE" => Self::Trace,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetDiscoveredOperationsItemMethod);
+impl ::std::convert::From<GetDiscoveredOperationsItemMethod> for ::std::string::String {
+    fn from(value: GetDiscoveredOperationsItemMethod) -> Self {
+        match value {
+            GetDiscoveredOperationsItemMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetDiscoveredOperationsItemMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetDiscoveredOperationsItemOrigin {
+    /// `ML`
+    Ml,
+    /// `SessionIdentifier`
+    SessionIdentifier,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetDiscoveredOperationsItemOrigin {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ml => "ML",
+            Self::SessionIdentifier => "SessionIdentifier",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetDiscoveredOperationsItemOrigin {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ML" => Self::Ml,
+            "SessionIdentifier" => Self::SessionIdentifier,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetDiscoveredOperationsItemOrigin);
+impl ::std::convert::From<GetDiscoveredOperationsItemOrigin> for ::std::string::String {
+    fn from(value: GetDiscoveredOperationsItemOrigin) -> Self {
+        match value {
+            GetDiscoveredOperationsItemOrigin::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetDiscoveredOperationsItemOrigin {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetDiscoveredOperationsItemState {
+    /// `review`
+    Review,
+    /// `saved`
+    Saved,
+    /// `ignored`
+    Ignored,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetDiscoveredOperationsItemState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Review => "review",
+            Self::Saved => "saved",
+            Self::Ignored => "ignored",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetDiscoveredOperationsItemState {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "review" => Self::Review,
+            "saved" => Self::Saved,
+            "ignored" => Self::Ignored,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetDiscoveredOperationsItemState);
+impl ::std::convert::From<GetDiscoveredOperationsItemState> for ::std::string::String {
+    fn from(value: GetDiscoveredOperationsItemState) -> Self {
+        match value {
+            GetDiscoveredOperationsItemState::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetDiscoveredOperationsItemState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ApiShieldApiDiscoveryApi::patch_discovered_operation`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiscoveredOperation {
-    pub state: ::std::option::Option<::std::string::String>,
+    /// State of operation in API Discovery * `review` - Operation is not saved into API Shield Endpoint…
+    pub state: ::std::option::Option<GetDiscoveredOperationsItemState>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DiscoveredOperation { state : "state" });
+/// Used by [`ApiShieldApiDiscoveryApi::get_discovered_operations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDiscoveredOperationsQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<i64>,
+    /// Maximum number of results per page
+    pub per_page: ::std::option::Option<i64>,
+    /// Filter results to only include the specified hosts
+    pub host: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter results to only include the specified HTTP methods
+    pub method: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter results to only include endpoints containing this pattern
+    pub endpoint: ::std::option::Option<::std::string::String>,
+    /// Direction to order results
+    pub direction: ::std::option::Option<GetDiscoveredOperationsQueryDirection>,
+    /// Field to order by
+    pub order: ::std::option::Option<GetDiscoveredOperationsQueryOrder>,
+    /// When `true`, only return API Discovery results that are not saved into API Shield Endpoint…
+    pub diff: ::std::option::Option<bool>,
+    /// Filter results to only include discovery results sourced from a particular discovery engine * `ML`…
+    pub origin: ::std::option::Option<GetDiscoveredOperationsItemOrigin>,
+    /// Filter results to only include discovery results in a particular state
+    pub state: ::std::option::Option<GetDiscoveredOperationsItemState>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDiscoveredOperationsQuery { page : "page", per_page : "per_page", host : "host",
+    method : "method", endpoint : "endpoint", direction : "direction", order : "order",
+    diff : "diff", origin : "origin", state : "state" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetDiscoveredOperationsQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetDiscoveredOperationsQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetDiscoveredOperationsQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetDiscoveredOperationsQueryDirection);
+impl ::std::convert::From<GetDiscoveredOperationsQueryDirection>
+for ::std::string::String {
+    fn from(value: GetDiscoveredOperationsQueryDirection) -> Self {
+        match value {
+            GetDiscoveredOperationsQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetDiscoveredOperationsQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetDiscoveredOperationsQueryOrder {
+    /// `host`
+    Host,
+    /// `method`
+    Method,
+    /// `endpoint`
+    Endpoint,
+    /// `traffic_stats.requests`
+    TrafficStatsRequests,
+    /// `traffic_stats.last_updated`
+    TrafficStatsLastUpdated,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetDiscoveredOperationsQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Host => "host",
+            Self::Method => "method",
+            Self::Endpoint => "endpoint",
+            Self::TrafficStatsRequests => "traffic_stats.requests",
+            Self::TrafficStatsLastUpdated => "traffic_stats.last_updated",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetDiscoveredOperationsQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "host" => Self::Host,
+            "method" => Self::Method,
+            "endpoint" => Self::Endpoint,
+            "traffic_stats.requests" => Self::TrafficStatsRequests,
+            "traffic_stats.last_updated" => Self::TrafficStatsLastUpdated,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetDiscoveredOperationsQueryOrder);
+impl ::std::convert::From<GetDiscoveredOperationsQueryOrder> for ::std::string::String {
+    fn from(value: GetDiscoveredOperationsQueryOrder) -> Self {
+        match value {
+            GetDiscoveredOperationsQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetDiscoveredOperationsQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ApiShieldApiDiscoveryApi::patch_discovered_operation`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchDiscoveredOperationBody {
+    /// Mark state of operation in API Discovery * `review` - Mark operation as for review * `ignored` -…
+    pub state: ::std::option::Option<PatchDiscoveredOperationBodyState>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(PatchDiscoveredOperationBody { state : "state" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PatchDiscoveredOperationBodyState {
+    /// `review`
+    Review,
+    /// `ignored`
+    Ignored,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PatchDiscoveredOperationBodyState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Review => "review",
+            Self::Ignored => "ignored",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PatchDiscoveredOperationBodyState {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "review" => Self::Review,
+            "ignored" => Self::Ignored,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PatchDiscoveredOperationBodyState);
+impl ::std::convert::From<PatchDiscoveredOperationBodyState> for ::std::string::String {
+    fn from(value: PatchDiscoveredOperationBodyState) -> Self {
+        match value {
+            PatchDiscoveredOperationBodyState::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PatchDiscoveredOperationBodyState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for GetDiscoveredOperationsQuery {}

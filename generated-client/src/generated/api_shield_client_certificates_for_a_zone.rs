@@ -26,32 +26,37 @@ impl ApiShieldClientCertificatesForAZoneApi {
     pub fn replace_hostname_associations(
         &self,
         zone_id: &str,
+        body: &ReplaceHostnameAssociationsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<HostnameAssociations>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/certificate_authorities/hostname_associations",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit(
-                    "/certificate_authorities/hostname_associations",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/certificate_authorities/hostname_associations",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit(
+                        "/certificate_authorities/hostname_associations",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// List Hostname Associations
     ///
     /// `GET /zones/{zone_id}/certificate_authorities/hostname_associations`
     ///
     /// List Hostname Associations
+    ///
+    /// Query parameters: [`ListHostnameAssociationsQuery`], passed with `.query(&…)`.
     pub fn list_hostname_associations(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<HostnameAssociations>>,
+        ListHostnameAssociationsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -74,27 +79,36 @@ impl ApiShieldClientCertificatesForAZoneApi {
     pub fn create_client_certificate(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateClientCertificateBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ClientCertificate>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/client_certificates",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/client_certificates"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/client_certificates",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/client_certificates"),
+                ],
+            )
+            .body(body)
     }
     /// List Client Certificates
     ///
     /// `GET /zones/{zone_id}/client_certificates`
     ///
     /// List all of your Zone's API Shield mTLS Client Certificates by Status and/or using Pagination
+    ///
+    /// Query parameters: [`ListClientCertificatesQuery`], passed with `.query(&…)`.
     pub fn list_client_certificates(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<ClientCertificate>,
+        ListClientCertificatesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -115,7 +129,9 @@ impl ApiShieldClientCertificatesForAZoneApi {
         &self,
         zone_id: &str,
         client_certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ClientCertificate>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -140,7 +156,9 @@ impl ApiShieldClientCertificatesForAZoneApi {
         &self,
         zone_id: &str,
         client_certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ClientCertificate>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -165,7 +183,9 @@ impl ApiShieldClientCertificatesForAZoneApi {
         &self,
         zone_id: &str,
         client_certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ClientCertificate>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -190,3 +210,256 @@ pub struct HostnameAssociations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(HostnameAssociations { hostnames : "hostnames" });
+/// Used by [`ApiShieldClientCertificatesForAZoneApi::create_client_certificate`], [`ApiShieldClientCertificatesForAZoneApi::list_client_certificates`], [`ApiShieldClientCertificatesForAZoneApi::reactivate_client_certificate`], [`ApiShieldClientCertificatesForAZoneApi::client_certificate_details`], [`ApiShieldClientCertificatesForAZoneApi::revoke_client_certificate`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClientCertificate {
+    /// The Client Certificate PEM
+    pub certificate: ::std::option::Option<::std::string::String>,
+    pub certificate_authority: ::std::option::Option<
+        ClientCertificateCertificateAuthority,
+    >,
+    /// Common Name of the Client Certificate
+    pub common_name: ::std::option::Option<::std::string::String>,
+    /// Country, provided by the CSR
+    pub country: ::std::option::Option<::std::string::String>,
+    /// The Certificate Signing Request (CSR)
+    pub csr: ::std::option::Option<::std::string::String>,
+    /// Date that the Client Certificate expires
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    /// Unique identifier of the Client Certificate
+    pub fingerprint_sha256: ::std::option::Option<::std::string::String>,
+    /// Identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Date that the Client Certificate was issued by the Certificate Authority
+    pub issued_on: ::std::option::Option<::std::string::String>,
+    /// Location, provided by the CSR
+    pub location: ::std::option::Option<::std::string::String>,
+    /// Organization, provided by the CSR
+    pub organization: ::std::option::Option<::std::string::String>,
+    /// Organizational Unit, provided by the CSR
+    pub organizational_unit: ::std::option::Option<::std::string::String>,
+    /// The serial number on the created Client Certificate
+    pub serial_number: ::std::option::Option<::std::string::String>,
+    /// The type of hash used for the Client Certificate
+    pub signature: ::std::option::Option<::std::string::String>,
+    /// Subject Key Identifier
+    pub ski: ::std::option::Option<::std::string::String>,
+    /// State, provided by the CSR
+    pub state: ::std::option::Option<::std::string::String>,
+    /// Client Certificates may be active or revoked, and the pending_reactivation or pending_revocation…
+    pub status: ::std::option::Option<ClientCertificateStatus>,
+    /// The number of days the Client Certificate will be valid after the issued_on date
+    pub validity_days: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ClientCertificate { certificate : "certificate", certificate_authority :
+    "certificate_authority", common_name : "common_name", country : "country", csr :
+    "csr", expires_on : "expires_on", fingerprint_sha256 : "fingerprint_sha256", id :
+    "id", issued_on : "issued_on", location : "location", organization : "organization",
+    organizational_unit : "organizational_unit", serial_number : "serial_number",
+    signature : "signature", ski : "ski", state : "state", status : "status",
+    validity_days : "validity_days" }
+);
+/// Used by [`ApiShieldClientCertificatesForAZoneApi::create_client_certificate`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClientCertificateCertificateAuthority {
+    pub id: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ClientCertificateCertificateAuthority { id : "id", name : "name" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ClientCertificateStatus {
+    /// `active`
+    Active,
+    /// `pending_reactivation`
+    PendingReactivation,
+    /// `pending_revocation`
+    PendingRevocation,
+    /// `revoked`
+    Revoked,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ClientCertificateStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::PendingReactivation => "pending_reactivation",
+            Self::PendingRevocation => "pending_revocation",
+            Self::Revoked => "revoked",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ClientCertificateStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "pending_reactivation" => Self::PendingReactivation,
+            "pending_revocation" => Self::PendingRevocation,
+            "revoked" => Self::Revoked,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ClientCertificateStatus);
+impl ::std::convert::From<ClientCertificateStatus> for ::std::string::String {
+    fn from(value: ClientCertificateStatus) -> Self {
+        match value {
+            ClientCertificateStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ClientCertificateStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ApiShieldClientCertificatesForAZoneApi::replace_hostname_associations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReplaceHostnameAssociationsBody {
+    pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The UUID for a certificate that was uploaded to the mTLS Certificate Management endpoint
+    pub mtls_certificate_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ReplaceHostnameAssociationsBody { hostnames : "hostnames", mtls_certificate_id :
+    "mtls_certificate_id" }
+);
+/// Used by [`ApiShieldClientCertificatesForAZoneApi::list_hostname_associations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListHostnameAssociationsQuery {
+    /// The UUID to match against for a certificate that was uploaded to the mTLS Certificate Management…
+    pub mtls_certificate_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListHostnameAssociationsQuery { mtls_certificate_id : "mtls_certificate_id" }
+);
+/// Used by [`ApiShieldClientCertificatesForAZoneApi::create_client_certificate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateClientCertificateBody {
+    /// The Certificate Signing Request (CSR)
+    pub csr: ::std::string::String,
+    /// The number of days the Client Certificate will be valid after the issued_on date
+    pub validity_days: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateClientCertificateBody { csr : "csr" required, validity_days : "validity_days"
+    required }
+);
+impl CreateClientCertificateBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(csr: ::std::string::String, validity_days: i64) -> Self {
+        Self {
+            csr,
+            validity_days,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ApiShieldClientCertificatesForAZoneApi::list_client_certificates`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListClientCertificatesQuery {
+    /// Client Certitifcate Status to filter results by
+    pub status: ::std::option::Option<ListClientCertificatesQueryStatus>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Number of records per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Limit to the number of records returned
+    pub limit: ::std::option::Option<i64>,
+    /// Offset the results
+    pub offset: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListClientCertificatesQuery { status : "status", page : "page", per_page :
+    "per_page", limit : "limit", offset : "offset" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListClientCertificatesQueryStatus {
+    /// `all`
+    All,
+    /// `active`
+    Active,
+    /// `pending_reactivation`
+    PendingReactivation,
+    /// `pending_revocation`
+    PendingRevocation,
+    /// `revoked`
+    Revoked,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListClientCertificatesQueryStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Active => "active",
+            Self::PendingReactivation => "pending_reactivation",
+            Self::PendingRevocation => "pending_revocation",
+            Self::Revoked => "revoked",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListClientCertificatesQueryStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "all" => Self::All,
+            "active" => Self::Active,
+            "pending_reactivation" => Self::PendingReactivation,
+            "pending_revocation" => Self::PendingRevocation,
+            "revoked" => Self::Revoked,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListClientCertificatesQueryStatus);
+impl ::std::convert::From<ListClientCertificatesQueryStatus> for ::std::string::String {
+    fn from(value: ListClientCertificatesQueryStatus) -> Self {
+        match value {
+            ListClientCertificatesQueryStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListClientCertificatesQueryStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListClientCertificatesQuery {}
+impl crate::runtime::TypedQuery for ListHostnameAssociationsQuery {}

@@ -24,25 +24,32 @@ impl ApiShieldEndpointManagementApi {
     pub fn add_operations_to_zone(
         &self,
         zone_id: &str,
+        body: &::std::vec::Vec<AddOperationsToZoneBody>,
     ) -> crate::runtime::Request<crate::runtime::List<Operation>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/api_gateway/operations",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/api_gateway/operations"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/api_gateway/operations",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/api_gateway/operations"),
+                ],
+            )
+            .body(body)
     }
     /// Retrieve information about all operations on a zone
     ///
     /// `GET /zones/{zone_id}/api_gateway/operations`
+    ///
+    /// Query parameters: [`GetOperationsQuery`], passed with `.query(&…)`.
     pub fn get_operations(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<InformationAboutOperation>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<InformationAboutOperation>,
+        GetOperationsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -60,19 +67,21 @@ impl ApiShieldEndpointManagementApi {
     pub fn delete_multiple_operations(
         &self,
         zone_id: &str,
+        body: &::std::vec::Vec<DeleteMultipleOperationsBody>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteMultipleOperationsResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::DELETE,
-            "/zones/{zone_id}/api_gateway/operations",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/api_gateway/operations"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::DELETE,
+                "/zones/{zone_id}/api_gateway/operations",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/api_gateway/operations"),
+                ],
+            )
+            .body(body)
     }
     /// Add one operation to a zone
     ///
@@ -99,12 +108,15 @@ impl ApiShieldEndpointManagementApi {
     /// Retrieve information about an operation
     ///
     /// `GET /zones/{zone_id}/api_gateway/operations/{operation_id}`
+    ///
+    /// Query parameters: [`GetOperationQuery`], passed with `.query(&…)`.
     pub fn get_operation(
         &self,
         zone_id: &str,
         operation_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Operation>>,
+        GetOperationQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,11 +155,14 @@ impl ApiShieldEndpointManagementApi {
     /// Retrieve operations and features as OpenAPI schemas
     ///
     /// `GET /zones/{zone_id}/api_gateway/schemas`
+    ///
+    /// Query parameters: [`GetOperationsAndFeaturesAsOpenapiSchemasQuery`], passed with `.query(&…)`.
     pub fn get_operations_and_features_as_openapi_schemas(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<OperationsAndFeatures>>,
+        GetOperationsAndFeaturesAsOpenapiSchemasQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -164,28 +179,390 @@ impl ApiShieldEndpointManagementApi {
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`], [`ApiShieldEndpointManagementApi::add_one_operation_to_zone`], [`ApiShieldEndpointManagementApi::get_operation`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Operation {
-    pub features: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub features: ::std::option::Option<OperationFeatures>,
+    /// RFC 3339 date-time
     pub last_updated: ::std::option::Option<::std::string::String>,
+    /// UUID
     pub operation_id: ::std::option::Option<::std::string::String>,
+    /// The endpoint which can contain path parameter templates in curly braces, each will be replaced from…
+    pub endpoint: ::std::option::Option<::std::string::String>,
+    /// RFC3986-compliant host
+    pub host: ::std::option::Option<::std::string::String>,
+    /// The HTTP method used to access the endpoint
+    pub method: ::std::option::Option<OperationMethod>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Operation { features : "features", last_updated : "last_updated", operation_id :
-    "operation_id" }
+    "operation_id", endpoint : "endpoint", host : "host", method : "method" }
 );
-/// Used by [`ApiShieldEndpointManagementApi::get_operations`].
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`], [`ApiShieldEndpointManagementApi::get_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct InformationAboutOperation {
-    pub features: ::std::option::Option<
+pub struct OperationFeatures {
+    pub thresholds: ::std::option::Option<OperationFeaturesThresholds>,
+    pub parameter_schemas: ::std::option::Option<OperationFeaturesParameterSchemas>,
+    pub api_routing: ::std::option::Option<OperationFeaturesApiRouting>,
+    pub confidence_intervals: ::std::option::Option<
+        OperationFeaturesConfidenceIntervals,
+    >,
+    pub schema_info: ::std::option::Option<OperationFeaturesSchemaInfo>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeatures { thresholds : "thresholds", parameter_schemas :
+    "parameter_schemas", api_routing : "api_routing", confidence_intervals :
+    "confidence_intervals", schema_info : "schema_info" }
+);
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesThresholds {
+    /// The total number of auth-ids seen across this calculation
+    pub auth_id_tokens: ::std::option::Option<i64>,
+    /// The number of data points used for the threshold suggestion calculation
+    pub data_points: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    /// The p50 quantile of requests (in period_seconds)
+    pub p50: ::std::option::Option<i64>,
+    /// The p90 quantile of requests (in period_seconds)
+    pub p90: ::std::option::Option<i64>,
+    /// The p99 quantile of requests (in period_seconds)
+    pub p99: ::std::option::Option<i64>,
+    /// The period over which this threshold is suggested
+    pub period_seconds: ::std::option::Option<i64>,
+    /// The estimated number of requests covered by these calculations
+    pub requests: ::std::option::Option<i64>,
+    /// The suggested threshold in requests done by the same auth_id or period_seconds
+    pub suggested_threshold: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesThresholds { auth_id_tokens : "auth_id_tokens", data_points :
+    "data_points", last_updated : "last_updated", p50 : "p50", p90 : "p90", p99 : "p99",
+    period_seconds : "period_seconds", requests : "requests", suggested_threshold :
+    "suggested_threshold" }
+);
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesParameterSchemas {
+    /// RFC 3339 date-time
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub parameter_schemas: ::std::option::Option<
+        OperationFeaturesParameterSchemasParameterSchemas,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesParameterSchemas { last_updated : "last_updated", parameter_schemas
+    : "parameter_schemas" }
+);
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesParameterSchemasParameterSchemas {
+    pub parameters: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    >,
+    pub responses: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(InformationAboutOperation { features : "features" });
+crate::runtime::object!(
+    OperationFeaturesParameterSchemasParameterSchemas { parameters : "parameters",
+    responses : "responses" }
+);
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesApiRouting {
+    /// RFC 3339 date-time
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    /// Target route
+    pub route: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesApiRouting { last_updated : "last_updated", route : "route" }
+);
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesConfidenceIntervals {
+    /// RFC 3339 date-time
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub suggested_threshold: ::std::option::Option<
+        OperationFeaturesConfidenceIntervalsSuggestedThreshold,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesConfidenceIntervals { last_updated : "last_updated",
+    suggested_threshold : "suggested_threshold" }
+);
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesConfidenceIntervalsSuggestedThreshold {
+    pub confidence_intervals: ::std::option::Option<
+        OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervals,
+    >,
+    /// Suggested threshold
+    pub mean: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesConfidenceIntervalsSuggestedThreshold { confidence_intervals :
+    "confidence_intervals", mean : "mean" }
+);
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervals {
+    pub p90: ::std::option::Option<
+        OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90,
+    >,
+    pub p95: ::std::option::Option<
+        OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90,
+    >,
+    pub p99: ::std::option::Option<
+        OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervals { p90 :
+    "p90", p95 : "p95", p99 : "p99" }
+);
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90 {
+    /// Lower bound for percentile estimate
+    pub lower: ::std::option::Option<f64>,
+    /// Upper bound for percentile estimate
+    pub upper: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90 { lower
+    : "lower", upper : "upper" }
+);
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesSchemaInfo {
+    pub active_schema: ::std::option::Option<OperationFeaturesSchemaInfoActiveSchema>,
+    /// True if a Cloudflare-provided learned schema is available for this endpoint
+    pub learned_available: ::std::option::Option<bool>,
+    /// Action taken on requests failing validation
+    pub mitigation_action: ::std::option::Option<
+        OperationFeaturesSchemaInfoMitigationAction,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesSchemaInfo { active_schema : "active_schema", learned_available :
+    "learned_available", mitigation_action : "mitigation_action" }
+);
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesSchemaInfoActiveSchema {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// True if schema is Cloudflare-provided
+    pub is_learned: ::std::option::Option<bool>,
+    /// Schema file name
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesSchemaInfoActiveSchema { created_at : "created_at", id : "id",
+    is_learned : "is_learned", name : "name" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum OperationFeaturesSchemaInfoMitigationAction {
+    /// `none`
+    None,
+    /// `log`
+    Log,
+    /// `block`
+    Block,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl OperationFeaturesSchemaInfoMitigationAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Log => "log",
+            Self::Block => "block",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for OperationFeaturesSchemaInfoMitigationAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "log" => Self::Log,
+            "block" => Self::Block,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(OperationFeaturesSchemaInfoMitigationAction);
+impl ::std::convert::From<OperationFeaturesSchemaInfoMitigationAction>
+for ::std::string::String {
+    fn from(value: OperationFeaturesSchemaInfoMitigationAction) -> Self {
+        match value {
+            OperationFeaturesSchemaInfoMitigationAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for OperationFeaturesSchemaInfoMitigationAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum OperationMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// `CONNECT`
+    Connect,
+    /// `PATCH`
+    Patch,
+    /// `TRACE`
+    Trace,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl OperationMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Head => "HEAD",
+            Self::Options => "OPTIONS",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+            Self::Connect => "CONNECT",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for OperationMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "HEAD" => Self::Head,
+            "OPTIONS" => Self::Options,
+            "PUT" => Self::Put,
+            "DELETE" => Self::Delete,
+            "CONNECT" => Self::Connect,
+            "PATCH" => Self::Patch,
+            "TRACE" => Self::Trace,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(OperationMethod);
+impl ::std::convert::From<OperationMethod> for ::std::string::String {
+    fn from(value: OperationMethod) -> Self {
+        match value {
+            OperationMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for OperationMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ApiShieldEndpointManagementApi::get_operations`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct InformationAboutOperation {
+    pub features: ::std::option::Option<OperationFeatures>,
+    /// The endpoint which can contain path parameter templates in curly braces, each will be replaced from…
+    pub endpoint: ::std::string::String,
+    /// RFC3986-compliant host
+    pub host: ::std::string::String,
+    /// The HTTP method used to access the endpoint
+    pub method: OperationMethod,
+    /// RFC 3339 date-time
+    pub last_updated: ::std::string::String,
+    /// UUID
+    pub operation_id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    InformationAboutOperation { features : "features", endpoint : "endpoint" required,
+    host : "host" required, method : "method" required, last_updated : "last_updated"
+    required, operation_id : "operation_id" required }
+);
+impl InformationAboutOperation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        endpoint: ::std::string::String,
+        host: ::std::string::String,
+        method: OperationMethod,
+        last_updated: ::std::string::String,
+        operation_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            features: ::std::option::Option::None,
+            endpoint,
+            host,
+            method,
+            last_updated,
+            operation_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`ApiShieldEndpointManagementApi::delete_multiple_operations`], [`ApiShieldEndpointManagementApi::delete_operation`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMultipleOperationsResponse {
@@ -240,3 +617,268 @@ pub struct OperationsAndFeatures {
 crate::runtime::object!(
     OperationsAndFeatures { schemas : "schemas", timestamp : "timestamp" }
 );
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddOperationsToZoneBody {
+    /// The endpoint which can contain path parameter templates in curly braces, each will be replaced from…
+    pub endpoint: ::std::string::String,
+    /// RFC3986-compliant host
+    pub host: ::std::string::String,
+    /// The HTTP method used to access the endpoint
+    pub method: OperationMethod,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddOperationsToZoneBody { endpoint : "endpoint" required, host : "host" required,
+    method : "method" required }
+);
+impl AddOperationsToZoneBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        endpoint: ::std::string::String,
+        host: ::std::string::String,
+        method: OperationMethod,
+    ) -> Self {
+        Self {
+            endpoint,
+            host,
+            method,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ApiShieldEndpointManagementApi::get_operations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetOperationsQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<i64>,
+    /// Maximum number of results per page
+    pub per_page: ::std::option::Option<i64>,
+    /// Field to order by
+    pub order: ::std::option::Option<GetOperationsQueryOrder>,
+    /// Direction to order results
+    pub direction: ::std::option::Option<GetOperationsQueryDirection>,
+    /// Filter results to only include the specified hosts
+    pub host: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter results to only include the specified HTTP methods
+    pub method: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter results to only include endpoints containing this pattern
+    pub endpoint: ::std::option::Option<::std::string::String>,
+    /// Add feature(s) to the results
+    pub feature: ::std::option::Option<::std::vec::Vec<GetOperationsQueryFeature>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetOperationsQuery { page : "page", per_page : "per_page", order : "order", direction
+    : "direction", host : "host", method : "method", endpoint : "endpoint", feature :
+    "feature" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetOperationsQueryOrder {
+    /// `method`
+    Method,
+    /// `host`
+    Host,
+    /// `endpoint`
+    Endpoint,
+    /// `thresholds.$key`
+    ThresholdsKey,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetOperationsQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Method => "method",
+            Self::Host => "host",
+            Self::Endpoint => "endpoint",
+            Self::ThresholdsKey => "thresholds.$key",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetOperationsQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "method" => Self::Method,
+            "host" => Self::Host,
+            "endpoint" => Self::Endpoint,
+            "thresholds.$key" => Self::ThresholdsKey,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetOperationsQueryOrder);
+impl ::std::convert::From<GetOperationsQueryOrder> for ::std::string::String {
+    fn from(value: GetOperationsQueryOrder) -> Self {
+        match value {
+            GetOperationsQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetOperationsQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetOperationsQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetOperationsQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetOperationsQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetOperationsQueryDirection);
+impl ::std::convert::From<GetOperationsQueryDirection> for ::std::string::String {
+    fn from(value: GetOperationsQueryDirection) -> Self {
+        match value {
+            GetOperationsQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetOperationsQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetOperationsQueryFeature {
+    /// `thresholds`
+    Thresholds,
+    /// `parameter_schemas`
+    ParameterSchemas,
+    /// `schema_info`
+    SchemaInfo,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetOperationsQueryFeature {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thresholds => "thresholds",
+            Self::ParameterSchemas => "parameter_schemas",
+            Self::SchemaInfo => "schema_info",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetOperationsQueryFeature {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "thresholds" => Self::Thresholds,
+            "parameter_schemas" => Self::ParameterSchemas,
+            "schema_info" => Self::SchemaInfo,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetOperationsQueryFeature);
+impl ::std::convert::From<GetOperationsQueryFeature> for ::std::string::String {
+    fn from(value: GetOperationsQueryFeature) -> Self {
+        match value {
+            GetOperationsQueryFeature::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetOperationsQueryFeature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ApiShieldEndpointManagementApi::delete_multiple_operations`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteMultipleOperationsBody {
+    /// The ID of the operation
+    pub operation_id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DeleteMultipleOperationsBody { operation_id : "operation_id" required }
+);
+impl DeleteMultipleOperationsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(operation_id: ::std::string::String) -> Self {
+        Self {
+            operation_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ApiShieldEndpointManagementApi::get_operation`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetOperationQuery {
+    /// Add feature(s) to the results
+    pub feature: ::std::option::Option<::std::vec::Vec<GetOperationsQueryFeature>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetOperationQuery { feature : "feature" });
+/// Used by [`ApiShieldEndpointManagementApi::get_operations_and_features_as_openapi_schemas`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetOperationsAndFeaturesAsOpenapiSchemasQuery {
+    /// Receive schema only for the given host(s)
+    pub host: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Add feature(s) to the results
+    pub feature: ::std::option::Option<::std::vec::Vec<GetOperationsQueryFeature>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetOperationsAndFeaturesAsOpenapiSchemasQuery { host : "host", feature : "feature" }
+);
+impl crate::runtime::TypedQuery for GetOperationQuery {}
+impl crate::runtime::TypedQuery for GetOperationsAndFeaturesAsOpenapiSchemasQuery {}
+impl crate::runtime::TypedQuery for GetOperationsQuery {}

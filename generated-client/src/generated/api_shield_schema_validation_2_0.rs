@@ -24,6 +24,7 @@ impl ApiShieldSchemaValidation20Api {
     pub fn update_multiple_operation_level_schema_validation_settings(
         &self,
         zone_id: &str,
+        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -32,17 +33,18 @@ impl ApiShieldSchemaValidation20Api {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/api_gateway/operations/schema_validation",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit(
-                    "/api_gateway/operations/schema_validation",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/api_gateway/operations/schema_validation",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit(
+                        "/api_gateway/operations/schema_validation",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Update operation-level schema validation settings
     ///
@@ -53,23 +55,25 @@ impl ApiShieldSchemaValidation20Api {
         &self,
         zone_id: &str,
         operation_id: &str,
+        body: &UpdateOperationLevelSchemaValidationSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<OperationLevelSchemaValidationSettings>,
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/api_gateway/operations/{operation_id}/schema_validation",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/api_gateway/operations/"),
-                crate::runtime::PathPart::Param("operation_id", operation_id),
-                crate::runtime::PathPart::Lit("/schema_validation"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/api_gateway/operations/{operation_id}/schema_validation",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/api_gateway/operations/"),
+                    crate::runtime::PathPart::Param("operation_id", operation_id),
+                    crate::runtime::PathPart::Lit("/schema_validation"),
+                ],
+            )
+            .body(body)
     }
     /// Retrieve operation-level schema validation settings
     ///
@@ -106,19 +110,23 @@ impl ApiShieldSchemaValidation20Api {
     pub fn update_zone_level_schema_validation_settings(
         &self,
         zone_id: &str,
+        body: &UpdateZoneLevelSchemaValidationSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZoneLevelSchemaValidationSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/api_gateway/settings/schema_validation",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/api_gateway/settings/schema_validation"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/api_gateway/settings/schema_validation",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit(
+                        "/api_gateway/settings/schema_validation",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Update zone level schema validation settings
     ///
@@ -128,19 +136,23 @@ impl ApiShieldSchemaValidation20Api {
     pub fn update_zone_level_schema_validation_settings_patch(
         &self,
         zone_id: &str,
+        body: &UpdateZoneLevelSchemaValidationSettingsPatchBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZoneLevelSchemaValidationSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/api_gateway/settings/schema_validation",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/api_gateway/settings/schema_validation"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/api_gateway/settings/schema_validation",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit(
+                        "/api_gateway/settings/schema_validation",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Retrieve zone level schema validation settings
     ///
@@ -170,27 +182,34 @@ impl ApiShieldSchemaValidation20Api {
     pub fn upload_schema_to_zone(
         &self,
         zone_id: &str,
+        body: UploadSchemaToZoneForm,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UploadSchemaToZoneResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/api_gateway/user_schemas",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/api_gateway/user_schemas"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/api_gateway/user_schemas",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/api_gateway/user_schemas"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Retrieve information about all schemas on a zone
     ///
     /// `GET /zones/{zone_id}/api_gateway/user_schemas`
+    ///
+    /// Query parameters: [`GetSchemasQuery`], passed with `.query(&…)`.
     pub fn get_schemas(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<InformationAboutSchema>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<InformationAboutSchema>,
+        GetSchemasQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -227,30 +246,35 @@ impl ApiShieldSchemaValidation20Api {
         &self,
         zone_id: &str,
         schema_id: &str,
+        body: &EnableValidationForSchemaBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<InformationAboutSchema>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/api_gateway/user_schemas/{schema_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/api_gateway/user_schemas/"),
-                crate::runtime::PathPart::Param("schema_id", schema_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/api_gateway/user_schemas/{schema_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/api_gateway/user_schemas/"),
+                    crate::runtime::PathPart::Param("schema_id", schema_id),
+                ],
+            )
+            .body(body)
     }
     /// Retrieve information about a specific schema on a zone
     ///
     /// `GET /zones/{zone_id}/api_gateway/user_schemas/{schema_id}`
+    ///
+    /// Query parameters: [`GetSchemaQuery`], passed with `.query(&…)`.
     pub fn get_schema(
         &self,
         zone_id: &str,
         schema_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<InformationAboutSchema>>,
+        GetSchemaQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -271,9 +295,7 @@ impl ApiShieldSchemaValidation20Api {
         &self,
         zone_id: &str,
         schema_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteSchemaResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -291,11 +313,16 @@ impl ApiShieldSchemaValidation20Api {
     /// `GET /zones/{zone_id}/api_gateway/user_schemas/{schema_id}/operations`
     ///
     /// Retrieves all operations from the schema. Operations that already exist in API Shield Endpoint Management will be returned as full operations.
+    ///
+    /// Query parameters: [`GetOperationsFromSchemaQuery`], passed with `.query(&…)`.
     pub fn get_operations_from_schema(
         &self,
         zone_id: &str,
         schema_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<Operation>,
+        GetOperationsFromSchemaQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -351,22 +378,92 @@ crate::runtime::object!(
     UploadSchemaToZoneResponse { schema : "schema", upload_details : "upload_details" }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::upload_schema_to_zone`], [`ApiShieldSchemaValidation20Api::get_schemas`], [`ApiShieldSchemaValidation20Api::enable_validation_for_schema`], [`ApiShieldSchemaValidation20Api::get_schema`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InformationAboutSchema {
-    pub created_at: ::std::option::Option<::std::string::String>,
-    pub kind: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub schema_id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub created_at: ::std::string::String,
+    /// Kind of schema
+    pub kind: InformationAboutSchemaKind,
+    /// Name of the schema
+    pub name: ::std::string::String,
+    /// UUID
+    pub schema_id: ::std::string::String,
+    /// Source of the schema
     pub source: ::std::option::Option<::std::string::String>,
+    /// Flag whether schema is enabled for validation
     pub validation_enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InformationAboutSchema { created_at : "created_at", kind : "kind", name : "name",
-    schema_id : "schema_id", source : "source", validation_enabled : "validation_enabled"
-    }
+    InformationAboutSchema { created_at : "created_at" required, kind : "kind" required,
+    name : "name" required, schema_id : "schema_id" required, source : "source",
+    validation_enabled : "validation_enabled" }
 );
+impl InformationAboutSchema {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        created_at: ::std::string::String,
+        name: ::std::string::String,
+        schema_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            created_at,
+            kind: InformationAboutSchemaKind::OpenapiV3,
+            name,
+            schema_id,
+            source: ::std::option::Option::None,
+            validation_enabled: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum InformationAboutSchemaKind {
+    /// `openapi_v3`
+    OpenapiV3,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl InformationAboutSchemaKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OpenapiV3 => "openapi_v3",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for InformationAboutSchemaKind {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "openapi_v3" => Self::OpenapiV3,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(InformationAboutSchemaKind);
+impl ::std::convert::From<InformationAboutSchemaKind> for ::std::string::String {
+    fn from(value: InformationAboutSchemaKind) -> Self {
+        match value {
+            InformationAboutSchemaKind::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for InformationAboutSchemaKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ApiShieldSchemaValidation20Api::upload_schema_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadSchemaToZoneResponseUploadDetails {
@@ -380,18 +477,32 @@ crate::runtime::object!(
     UploadSchemaToZoneResponseUploadDetails { warnings : "warnings" }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::upload_schema_to_zone`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UploadSchemaToZoneResponseUploadDetailsWarning {
-    pub code: ::std::option::Option<i64>,
-    pub locations: ::std::option::Option<::serde_json::Value>,
+    /// Code that identifies the event that occurred
+    pub code: i64,
+    /// JSONPath location(s) in the schema where these events were encountered
+    pub locations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Diagnostic message that describes the event
     pub message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadSchemaToZoneResponseUploadDetailsWarning { code : "code", locations :
+    UploadSchemaToZoneResponseUploadDetailsWarning { code : "code" required, locations :
     "locations", message : "message" }
 );
+impl UploadSchemaToZoneResponseUploadDetailsWarning {
+    /// A value with the required fields set and the others empty.
+    pub fn new(code: i64) -> Self {
+        Self {
+            code,
+            locations: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`ApiShieldSchemaValidation20Api::get_schema_hosts`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SchemaHost {
@@ -406,38 +517,770 @@ crate::runtime::object!(
     SchemaHost { created_at : "created_at", hosts : "hosts", name : "name", schema_id :
     "schema_id" }
 );
-/// Used by [`ApiShieldSchemaValidation20Api::delete_schema`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteSchemaResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteSchemaResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteSchemaResponseError>>,
-    pub success: ::std::option::Option<bool>,
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The endpoint which can contain path parameter templates in curly braces, each will be replaced from…
+    pub endpoint: ::std::string::String,
+    /// RFC3986-compliant host
+    pub host: ::std::string::String,
+    /// The HTTP method used to access the endpoint
+    pub method: OperationMethod,
+    /// RFC 3339 date-time
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub operation_id: ::std::option::Option<::std::string::String>,
+    pub features: ::std::option::Option<OperationFeatures>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteSchemaResponse { errors : "errors", messages : "messages", success : "success"
+    Operation { endpoint : "endpoint" required, host : "host" required, method : "method"
+    required, last_updated : "last_updated", operation_id : "operation_id", features :
+    "features" }
+);
+impl Operation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        endpoint: ::std::string::String,
+        host: ::std::string::String,
+        method: OperationMethod,
+    ) -> Self {
+        Self {
+            endpoint,
+            host,
+            method,
+            last_updated: ::std::option::Option::None,
+            operation_id: ::std::option::Option::None,
+            features: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
     }
-);
-/// Used by [`ApiShieldSchemaValidation20Api::delete_schema`].
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum OperationMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// `CONNECT`
+    Connect,
+    /// `PATCH`
+    Patch,
+    /// `TRACE`
+    Trace,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl OperationMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Head => "HEAD",
+            Self::Options => "OPTIONS",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+            Self::Connect => "CONNECT",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for OperationMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "HEAD" => Self::Head,
+            "OPTIONS" => Self::Options,
+            "PUT" => Self::Put,
+            "DELETE" => Self::Delete,
+            "CONNECT" => Self::Connect,
+            "PATCH" => Self::Patch,
+            "TRACE" => Self::Trace,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(OperationMethod);
+impl ::std::convert::From<OperationMethod> for ::std::string::String {
+    fn from(value: OperationMethod) -> Self {
+        match value {
+            OperationMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for OperationMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteSchemaResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteSchemaResponseErrorSource>,
+pub struct OperationFeatures {
+    pub thresholds: ::std::option::Option<OperationFeaturesThresholds>,
+    pub parameter_schemas: ::std::option::Option<OperationFeaturesParameterSchemas>,
+    pub api_routing: ::std::option::Option<OperationFeaturesApiRouting>,
+    pub confidence_intervals: ::std::option::Option<
+        OperationFeaturesConfidenceIntervals,
+    >,
+    pub schema_info: ::std::option::Option<OperationFeaturesSchemaInfo>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteSchemaResponseError { code : "code", documentation_url : "documentation_url",
-    message : "message", source : "source" }
+    OperationFeatures { thresholds : "thresholds", parameter_schemas :
+    "parameter_schemas", api_routing : "api_routing", confidence_intervals :
+    "confidence_intervals", schema_info : "schema_info" }
 );
-/// Used by [`ApiShieldSchemaValidation20Api::delete_schema`].
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteSchemaResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
+pub struct OperationFeaturesThresholds {
+    /// The total number of auth-ids seen across this calculation
+    pub auth_id_tokens: ::std::option::Option<i64>,
+    /// The number of data points used for the threshold suggestion calculation
+    pub data_points: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    /// The p50 quantile of requests (in period_seconds)
+    pub p50: ::std::option::Option<i64>,
+    /// The p90 quantile of requests (in period_seconds)
+    pub p90: ::std::option::Option<i64>,
+    /// The p99 quantile of requests (in period_seconds)
+    pub p99: ::std::option::Option<i64>,
+    /// The period over which this threshold is suggested
+    pub period_seconds: ::std::option::Option<i64>,
+    /// The estimated number of requests covered by these calculations
+    pub requests: ::std::option::Option<i64>,
+    /// The suggested threshold in requests done by the same auth_id or period_seconds
+    pub suggested_threshold: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteSchemaResponseErrorSource { pointer : "pointer" });
+crate::runtime::object!(
+    OperationFeaturesThresholds { auth_id_tokens : "auth_id_tokens", data_points :
+    "data_points", last_updated : "last_updated", p50 : "p50", p90 : "p90", p99 : "p99",
+    period_seconds : "period_seconds", requests : "requests", suggested_threshold :
+    "suggested_threshold" }
+);
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesParameterSchemas {
+    /// RFC 3339 date-time
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub parameter_schemas: ::std::option::Option<
+        OperationFeaturesParameterSchemasParameterSchemas,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesParameterSchemas { last_updated : "last_updated", parameter_schemas
+    : "parameter_schemas" }
+);
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesParameterSchemasParameterSchemas {
+    pub parameters: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    >,
+    pub responses: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesParameterSchemasParameterSchemas { parameters : "parameters",
+    responses : "responses" }
+);
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesApiRouting {
+    /// RFC 3339 date-time
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    /// Target route
+    pub route: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesApiRouting { last_updated : "last_updated", route : "route" }
+);
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesConfidenceIntervals {
+    /// RFC 3339 date-time
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub suggested_threshold: ::std::option::Option<
+        OperationFeaturesConfidenceIntervalsSuggestedThreshold,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesConfidenceIntervals { last_updated : "last_updated",
+    suggested_threshold : "suggested_threshold" }
+);
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesConfidenceIntervalsSuggestedThreshold {
+    pub confidence_intervals: ::std::option::Option<
+        OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervals,
+    >,
+    /// Suggested threshold
+    pub mean: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesConfidenceIntervalsSuggestedThreshold { confidence_intervals :
+    "confidence_intervals", mean : "mean" }
+);
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervals {
+    pub p90: ::std::option::Option<
+        OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90,
+    >,
+    pub p95: ::std::option::Option<
+        OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90,
+    >,
+    pub p99: ::std::option::Option<
+        OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervals { p90 :
+    "p90", p95 : "p95", p99 : "p99" }
+);
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90 {
+    /// Lower bound for percentile estimate
+    pub lower: ::std::option::Option<f64>,
+    /// Upper bound for percentile estimate
+    pub upper: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90 { lower
+    : "lower", upper : "upper" }
+);
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesSchemaInfo {
+    pub active_schema: ::std::option::Option<OperationFeaturesSchemaInfoActiveSchema>,
+    /// True if a Cloudflare-provided learned schema is available for this endpoint
+    pub learned_available: ::std::option::Option<bool>,
+    /// Action taken on requests failing validation
+    pub mitigation_action: ::std::option::Option<
+        OperationFeaturesSchemaInfoMitigationAction,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesSchemaInfo { active_schema : "active_schema", learned_available :
+    "learned_available", mitigation_action : "mitigation_action" }
+);
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationFeaturesSchemaInfoActiveSchema {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// True if schema is Cloudflare-provided
+    pub is_learned: ::std::option::Option<bool>,
+    /// Schema file name
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OperationFeaturesSchemaInfoActiveSchema { created_at : "created_at", id : "id",
+    is_learned : "is_learned", name : "name" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum OperationFeaturesSchemaInfoMitigationAction {
+    /// `none`
+    None,
+    /// `log`
+    Log,
+    /// `block`
+    Block,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl OperationFeaturesSchemaInfoMitigationAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Log => "log",
+            Self::Block => "block",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for OperationFeaturesSchemaInfoMitigationAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "log" => Self::Log,
+            "block" => Self::Block,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(OperationFeaturesSchemaInfoMitigationAction);
+impl ::std::convert::From<OperationFeaturesSchemaInfoMitigationAction>
+for ::std::string::String {
+    fn from(value: OperationFeaturesSchemaInfoMitigationAction) -> Self {
+        match value {
+            OperationFeaturesSchemaInfoMitigationAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for OperationFeaturesSchemaInfoMitigationAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ApiShieldSchemaValidation20Api::update_operation_level_schema_validation_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateOperationLevelSchemaValidationSettingsBody {
+    /// When set, this applies a mitigation action to this operation - `log` log request when request does…
+    pub mitigation_action: ::std::option::Option<
+        UpdateOperationLevelSchemaValidationSettingsBodyMitigationAction,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateOperationLevelSchemaValidationSettingsBody { mitigation_action :
+    "mitigation_action" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateOperationLevelSchemaValidationSettingsBodyMitigationAction {
+    /// `log`
+    Log,
+    /// `block`
+    Block,
+    /// `none`
+    None,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateOperationLevelSchemaValidationSettingsBodyMitigationAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Log => "log",
+            Self::Block => "block",
+            Self::None => "none",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UpdateOperationLevelSchemaValidationSettingsBodyMitigationAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "log" => Self::Log,
+            "block" => Self::Block,
+            "none" => Self::None,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    UpdateOperationLevelSchemaValidationSettingsBodyMitigationAction
+);
+impl ::std::convert::From<
+    UpdateOperationLevelSchemaValidationSettingsBodyMitigationAction,
+> for ::std::string::String {
+    fn from(
+        value: UpdateOperationLevelSchemaValidationSettingsBodyMitigationAction,
+    ) -> Self {
+        match value {
+            UpdateOperationLevelSchemaValidationSettingsBodyMitigationAction::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for UpdateOperationLevelSchemaValidationSettingsBodyMitigationAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ApiShieldSchemaValidation20Api::update_zone_level_schema_validation_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateZoneLevelSchemaValidationSettingsBody {
+    /// The default mitigation action used when there is no mitigation action defined on the operation…
+    pub validation_default_mitigation_action: OperationFeaturesSchemaInfoMitigationAction,
+    /// When set, this overrides both zone level and operation level mitigation actions
+    pub validation_override_mitigation_action: ::std::option::Option<
+        UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneLevelSchemaValidationSettingsBody { validation_default_mitigation_action :
+    "validation_default_mitigation_action" required,
+    validation_override_mitigation_action : "validation_override_mitigation_action" }
+);
+impl UpdateZoneLevelSchemaValidationSettingsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        validation_default_mitigation_action: OperationFeaturesSchemaInfoMitigationAction,
+    ) -> Self {
+        Self {
+            validation_default_mitigation_action,
+            validation_override_mitigation_action: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction {
+    /// `none`
+    None,
+    /// `disable_override`
+    DisableOverride,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::DisableOverride => "disable_override",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "disable_override" => Self::DisableOverride,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction
+);
+impl ::std::convert::From<
+    UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction,
+> for ::std::string::String {
+    fn from(
+        value: UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction,
+    ) -> Self {
+        match value {
+            UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ApiShieldSchemaValidation20Api::update_zone_level_schema_validation_settings_patch`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneLevelSchemaValidationSettingsPatchBody {
+    /// The default mitigation action used when there is no mitigation action defined on the operation…
+    pub validation_default_mitigation_action: ::std::option::Option<
+        OperationFeaturesSchemaInfoMitigationAction,
+    >,
+    /// When set, this overrides both zone level and operation level mitigation actions
+    pub validation_override_mitigation_action: ::std::option::Option<
+        UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneLevelSchemaValidationSettingsPatchBody {
+    validation_default_mitigation_action : "validation_default_mitigation_action",
+    validation_override_mitigation_action : "validation_override_mitigation_action" }
+);
+/// Used by [`ApiShieldSchemaValidation20Api::get_schemas`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetSchemasQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<i64>,
+    /// Maximum number of results per page
+    pub per_page: ::std::option::Option<i64>,
+    /// Omit the source-files of schemas and only retrieve their meta-data
+    pub omit_source: ::std::option::Option<bool>,
+    /// Flag whether schema is enabled for validation
+    pub validation_enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetSchemasQuery { page : "page", per_page : "per_page", omit_source : "omit_source",
+    validation_enabled : "validation_enabled" }
+);
+/// Used by [`ApiShieldSchemaValidation20Api::enable_validation_for_schema`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnableValidationForSchemaBody {
+    /// Flag whether schema is enabled for validation
+    pub validation_enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EnableValidationForSchemaBody { validation_enabled : "validation_enabled" }
+);
+/// Used by [`ApiShieldSchemaValidation20Api::get_schema`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetSchemaQuery {
+    /// Omit the source-files of schemas and only retrieve their meta-data
+    pub omit_source: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetSchemaQuery { omit_source : "omit_source" });
+/// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetOperationsFromSchemaQuery {
+    /// Add feature(s) to the results
+    pub feature: ::std::option::Option<
+        ::std::vec::Vec<GetOperationsFromSchemaQueryFeature>,
+    >,
+    /// Filter results to only include the specified hosts
+    pub host: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter results to only include the specified HTTP methods
+    pub method: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter results to only include endpoints containing this pattern
+    pub endpoint: ::std::option::Option<::std::string::String>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<i64>,
+    /// Maximum number of results per page
+    pub per_page: ::std::option::Option<i64>,
+    /// Filter results by whether operations exist in API Shield Endpoint Management or not
+    pub operation_status: ::std::option::Option<
+        GetOperationsFromSchemaQueryOperationStatus,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetOperationsFromSchemaQuery { feature : "feature", host : "host", method : "method",
+    endpoint : "endpoint", page : "page", per_page : "per_page", operation_status :
+    "operation_status" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetOperationsFromSchemaQueryFeature {
+    /// `thresholds`
+    Thresholds,
+    /// `parameter_schemas`
+    ParameterSchemas,
+    /// `schema_info`
+    SchemaInfo,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetOperationsFromSchemaQueryFeature {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thresholds => "thresholds",
+            Self::ParameterSchemas => "parameter_schemas",
+            Self::SchemaInfo => "schema_info",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetOperationsFromSchemaQueryFeature {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "thresholds" => Self::Thresholds,
+            "parameter_schemas" => Self::ParameterSchemas,
+            "schema_info" => Self::SchemaInfo,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetOperationsFromSchemaQueryFeature);
+impl ::std::convert::From<GetOperationsFromSchemaQueryFeature>
+for ::std::string::String {
+    fn from(value: GetOperationsFromSchemaQueryFeature) -> Self {
+        match value {
+            GetOperationsFromSchemaQueryFeature::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetOperationsFromSchemaQueryFeature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetOperationsFromSchemaQueryOperationStatus {
+    /// `new`
+    New,
+    /// `existing`
+    Existing,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetOperationsFromSchemaQueryOperationStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::New => "new",
+            Self::Existing => "existing",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetOperationsFromSchemaQueryOperationStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "new" => Self::New,
+            "existing" => Self::Existing,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetOperationsFromSchemaQueryOperationStatus);
+impl ::std::convert::From<GetOperationsFromSchemaQueryOperationStatus>
+for ::std::string::String {
+    fn from(value: GetOperationsFromSchemaQueryOperationStatus) -> Self {
+        match value {
+            GetOperationsFromSchemaQueryOperationStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetOperationsFromSchemaQueryOperationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for GetOperationsFromSchemaQuery {}
+impl crate::runtime::TypedQuery for GetSchemaQuery {}
+impl crate::runtime::TypedQuery for GetSchemasQuery {}
+/// The `multipart/form-data` body of [`ApiShieldSchemaValidation20Api::upload_schema_to_zone`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `file`: a file (required)
+/// - `kind`: text (required)
+/// - `name`: text
+/// - `validation_enabled`: text
+#[derive(Debug, Clone)]
+pub struct UploadSchemaToZoneForm {
+    form: crate::runtime::Multipart,
+}
+impl UploadSchemaToZoneForm {
+    /// A body with the required parts (the first of each, for parts
+    /// that repeat).
+    pub fn new(file: crate::runtime::FilePart, kind: &str) -> Self {
+        let form = crate::runtime::Multipart::new();
+        let form = form.file_or("file", file, "application/octet-stream");
+        let form = form.text("kind", kind);
+        Self { form }
+    }
+    /// Sets the `name` part: text. Setting it again replaces it.
+    ///
+    /// Name of the schema
+    pub fn name(self, value: &str) -> Self {
+        Self {
+            form: self.form.remove("name").text("name", value),
+        }
+    }
+    /// Sets the `validation_enabled` part: text. Setting it again replaces it.
+    ///
+    /// Flag whether schema is enabled for validation
+    pub fn validation_enabled(self, value: &str) -> Self {
+        Self {
+            form: self
+                .form
+                .remove("validation_enabled")
+                .text("validation_enabled", value),
+        }
+    }
+}

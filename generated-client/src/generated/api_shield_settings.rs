@@ -22,25 +22,34 @@ impl ApiShieldSettingsApi {
     pub fn update_configuration_properties(
         &self,
         zone_id: &str,
+        body: &InformationAboutConfigurationProperties,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/api_gateway/configuration",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/api_gateway/configuration"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/api_gateway/configuration",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/api_gateway/configuration"),
+                ],
+            )
+            .body(body)
     }
     /// Retrieve information about specific configuration properties
     ///
     /// `GET /zones/{zone_id}/api_gateway/configuration`
+    ///
+    /// Query parameters: [`GetConfigurationPropertiesQuery`], passed with `.query(&…)`.
     pub fn get_configuration_properties(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<InformationAboutConfigurationProperties>,
+        >,
+        GetConfigurationPropertiesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -53,3 +62,167 @@ impl ApiShieldSettingsApi {
         )
     }
 }
+/// Used by [`ApiShieldSettingsApi::get_configuration_properties`], [`ApiShieldSettingsApi::update_configuration_properties`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InformationAboutConfigurationProperties {
+    pub auth_id_characteristics: ::std::option::Option<
+        ::std::vec::Vec<InformationAboutConfigurationPropertiesAuthIdCharacteristic>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    InformationAboutConfigurationProperties { auth_id_characteristics :
+    "auth_id_characteristics" }
+);
+/// Used by [`ApiShieldSettingsApi::get_configuration_properties`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct InformationAboutConfigurationPropertiesAuthIdCharacteristic {
+    /// The name of the characteristic field, i.e., the header or cookie name
+    pub name: ::std::string::String,
+    /// The type of characteristic
+    pub r#type: InformationAboutConfigurationPropertiesAuthIdCharacteristicType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    InformationAboutConfigurationPropertiesAuthIdCharacteristic { name : "name" required,
+    r#type : "type" required }
+);
+impl InformationAboutConfigurationPropertiesAuthIdCharacteristic {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        name: ::std::string::String,
+        r#type: InformationAboutConfigurationPropertiesAuthIdCharacteristicType,
+    ) -> Self {
+        Self {
+            name,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum InformationAboutConfigurationPropertiesAuthIdCharacteristicType {
+    /// `header`
+    Header,
+    /// `cookie`
+    Cookie,
+    /// `jwt`
+    Jwt,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl InformationAboutConfigurationPropertiesAuthIdCharacteristicType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+            Self::Jwt => "jwt",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for InformationAboutConfigurationPropertiesAuthIdCharacteristicType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "header" => Self::Header,
+            "cookie" => Self::Cookie,
+            "jwt" => Self::Jwt,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    InformationAboutConfigurationPropertiesAuthIdCharacteristicType
+);
+impl ::std::convert::From<
+    InformationAboutConfigurationPropertiesAuthIdCharacteristicType,
+> for ::std::string::String {
+    fn from(
+        value: InformationAboutConfigurationPropertiesAuthIdCharacteristicType,
+    ) -> Self {
+        match value {
+            InformationAboutConfigurationPropertiesAuthIdCharacteristicType::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for InformationAboutConfigurationPropertiesAuthIdCharacteristicType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ApiShieldSettingsApi::get_configuration_properties`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetConfigurationPropertiesQuery {
+    /// Requests information about certain properties
+    pub properties: ::std::option::Option<
+        ::std::vec::Vec<GetConfigurationPropertiesQueryProperty>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetConfigurationPropertiesQuery { properties : "properties" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetConfigurationPropertiesQueryProperty {
+    /// `auth_id_characteristics`
+    AuthIdCharacteristics,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetConfigurationPropertiesQueryProperty {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthIdCharacteristics => "auth_id_characteristics",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetConfigurationPropertiesQueryProperty {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "auth_id_characteristics" => Self::AuthIdCharacteristics,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetConfigurationPropertiesQueryProperty);
+impl ::std::convert::From<GetConfigurationPropertiesQueryProperty>
+for ::std::string::String {
+    fn from(value: GetConfigurationPropertiesQueryProperty) -> Self {
+        match value {
+            GetConfigurationPropertiesQueryProperty::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetConfigurationPropertiesQueryProperty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for GetConfigurationPropertiesQuery {}

@@ -19,6 +19,8 @@ impl ArgoAnalyticsForZoneApi {
     /// Argo Analytics for a zone
     ///
     /// `GET /zones/{zone_id}/analytics/latency`
+    ///
+    /// Query parameters: [`ArgoAnalyticsQuery`], passed with `.query(&…)`.
     pub fn argo_analytics(
         &self,
         zone_id: &str,
@@ -28,6 +30,7 @@ impl ArgoAnalyticsForZoneApi {
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
         >,
+        ArgoAnalyticsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,3 +44,12 @@ impl ArgoAnalyticsForZoneApi {
         )
     }
 }
+/// Used by [`ArgoAnalyticsForZoneApi::argo_analytics`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ArgoAnalyticsQuery {
+    pub bins: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ArgoAnalyticsQuery { bins : "bins" });
+impl crate::runtime::TypedQuery for ArgoAnalyticsQuery {}

@@ -24,17 +24,19 @@ impl ArgoSmartRoutingApi {
     pub fn patch_argo_smart_routing_setting(
         &self,
         zone_id: &str,
+        body: &PatchArgoSmartRoutingSettingBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/argo/smart_routing",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/argo/smart_routing"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/argo/smart_routing",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/argo/smart_routing"),
+                ],
+            )
+            .body(body)
     }
     /// Get Argo Smart Routing setting
     ///
@@ -71,3 +73,73 @@ crate::runtime::object!(
     Setting { editable : "editable", id : "id", modified_on : "modified_on", value :
     "value" }
 );
+/// Used by [`ArgoSmartRoutingApi::patch_argo_smart_routing_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchArgoSmartRoutingSettingBody {
+    /// Enables Argo Smart Routing
+    pub value: PatchArgoSmartRoutingSettingBodyValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(PatchArgoSmartRoutingSettingBody { value : "value" required });
+impl PatchArgoSmartRoutingSettingBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: PatchArgoSmartRoutingSettingBodyValue) -> Self {
+        Self {
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PatchArgoSmartRoutingSettingBodyValue {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PatchArgoSmartRoutingSettingBodyValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for PatchArgoSmartRoutingSettingBodyValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PatchArgoSmartRoutingSettingBodyValue);
+impl ::std::convert::From<PatchArgoSmartRoutingSettingBodyValue>
+for ::std::string::String {
+    fn from(value: PatchArgoSmartRoutingSettingBodyValue) -> Self {
+        match value {
+            PatchArgoSmartRoutingSettingBodyValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PatchArgoSmartRoutingSettingBodyValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

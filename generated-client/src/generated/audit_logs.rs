@@ -21,10 +21,15 @@ impl AuditLogsApi {
     /// `GET /accounts/{account_id}/audit_logs`
     ///
     /// Gets a list of audit logs for an account. Can be filtered by who made the change, on which zone, and the timeframe of the change.
+    ///
+    /// Query parameters: [`GetAccountAuditLogsQuery`], passed with `.query(&…)`.
     pub fn get_account_audit_logs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::serde_json::Value>,
+        GetAccountAuditLogsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,9 +66,14 @@ impl AuditLogsApi {
     /// `GET /user/audit_logs`
     ///
     /// Gets a list of audit logs for a user account. Can be filtered by who made the change, on which zone, and the timeframe of the change.
+    ///
+    /// Query parameters: [`GetAccountAuditLogsQuery`], passed with `.query(&…)`.
     pub fn get_user_audit_logs(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::serde_json::Value>,
+        GetAccountAuditLogsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -166,3 +176,90 @@ crate::runtime::object!(
     AccountAuditLogsResource { id : "id", product : "product", request : "request",
     response : "response", scope : "scope", r#type : "type" }
 );
+/// Used by [`AuditLogsApi::get_account_audit_logs`], [`AuditLogsApi::get_user_audit_logs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAccountAuditLogsQuery {
+    /// Finds a specific log by its ID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Indicates that this request is an export of logs in CSV format
+    pub export: ::std::option::Option<bool>,
+    /// `action.type`: Filters by the action type
+    pub action_type: ::std::option::Option<::std::string::String>,
+    /// `actor.ip`: Filters by the IP address of the request that made the change by specific IP address or valid CIDR…
+    pub actor_ip: ::std::option::Option<::std::string::String>,
+    /// `actor.email`: Filters by the email address of the actor that made the change
+    pub actor_email: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Limits the returned results to logs newer than the specified date
+    pub since: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Limits the returned results to logs older than the specified date
+    pub before: ::std::option::Option<::std::string::String>,
+    /// `zone.name`: Filters by the name of the zone associated to the change
+    pub zone_name: ::std::option::Option<::std::string::String>,
+    /// Changes the direction of the chronological sorting
+    pub direction: ::std::option::Option<GetAccountAuditLogsQueryDirection>,
+    /// Sets the number of results to return per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Defines which page of results to return
+    pub page: ::std::option::Option<f64>,
+    /// Indicates whether or not to hide user level audit logs
+    pub hide_user_logs: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAccountAuditLogsQuery { id : "id", export : "export", action_type : "action.type",
+    actor_ip : "actor.ip", actor_email : "actor.email", since : "since", before :
+    "before", zone_name : "zone.name", direction : "direction", per_page : "per_page",
+    page : "page", hide_user_logs : "hide_user_logs" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetAccountAuditLogsQueryDirection {
+    /// `desc`
+    Desc,
+    /// `asc`
+    Asc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetAccountAuditLogsQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Desc => "desc",
+            Self::Asc => "asc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetAccountAuditLogsQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "desc" => Self::Desc,
+            "asc" => Self::Asc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetAccountAuditLogsQueryDirection);
+impl ::std::convert::From<GetAccountAuditLogsQueryDirection> for ::std::string::String {
+    fn from(value: GetAccountAuditLogsQueryDirection) -> Self {
+        match value {
+            GetAccountAuditLogsQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetAccountAuditLogsQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for GetAccountAuditLogsQuery {}

@@ -80,17 +80,21 @@ impl BotSettingsApi {
     pub fn update_zone_bot_management_config(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateZoneBotManagementConfigBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneBotManagementConfig>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/bot_management",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/bot_management"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/bot_management",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/bot_management"),
+                ],
+            )
+            .body(body)
     }
     /// Get Zone Bot Management Config
     ///
@@ -100,7 +104,9 @@ impl BotSettingsApi {
     pub fn get_zone_bot_management_config(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneBotManagementConfig>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -113,3 +119,288 @@ impl BotSettingsApi {
         )
     }
 }
+/// Used by [`BotSettingsApi::update_zone_bot_management_config`], [`BotSettingsApi::get_zone_bot_management_config`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneBotManagementConfig {
+    /// Use lightweight, invisible JavaScript detections to improve Bot Management
+    pub enable_js: ::std::option::Option<bool>,
+    /// A read-only field that indicates whether the zone currently is running the latest ML model
+    pub using_latest_model: ::std::option::Option<bool>,
+    /// Whether to enable Bot Fight Mode
+    pub fight_mode: ::std::option::Option<bool>,
+    /// Whether to optimize Super Bot Fight Mode protections for Wordpress
+    pub optimize_wordpress: ::std::option::Option<bool>,
+    /// Super Bot Fight Mode (SBFM) action to take on definitely automated requests
+    pub sbfm_definitely_automated: ::std::option::Option<
+        ZoneBotManagementConfigSbfmDefinitelyAutomated,
+    >,
+    /// Super Bot Fight Mode (SBFM) to enable static resource protection
+    pub sbfm_static_resource_protection: ::std::option::Option<bool>,
+    /// Super Bot Fight Mode (SBFM) action to take on verified bots requests
+    pub sbfm_verified_bots: ::std::option::Option<
+        ZoneBotManagementConfigSbfmVerifiedBots,
+    >,
+    /// Super Bot Fight Mode (SBFM) action to take on likely automated requests
+    pub sbfm_likely_automated: ::std::option::Option<
+        ZoneBotManagementConfigSbfmDefinitelyAutomated,
+    >,
+    /// Automatically update to the newest bot detection models created by Cloudflare as they are released
+    pub auto_update_model: ::std::option::Option<bool>,
+    /// Whether to disable tracking the highest bot score for a session in the Bot Management cookie
+    pub suppress_session_score: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneBotManagementConfig { enable_js : "enable_js", using_latest_model :
+    "using_latest_model", fight_mode : "fight_mode", optimize_wordpress :
+    "optimize_wordpress", sbfm_definitely_automated : "sbfm_definitely_automated",
+    sbfm_static_resource_protection : "sbfm_static_resource_protection",
+    sbfm_verified_bots : "sbfm_verified_bots", sbfm_likely_automated :
+    "sbfm_likely_automated", auto_update_model : "auto_update_model",
+    suppress_session_score : "suppress_session_score" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneBotManagementConfigSbfmDefinitelyAutomated {
+    /// `allow`
+    Allow,
+    /// `block`
+    Block,
+    /// `managed_challenge`
+    ManagedChallenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneBotManagementConfigSbfmDefinitelyAutomated {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allow => "allow",
+            Self::Block => "block",
+            Self::ManagedChallenge => "managed_challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ZoneBotManagementConfigSbfmDefinitelyAutomated {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "allow" => Self::Allow,
+            "block" => Self::Block,
+            "managed_challenge" => Self::ManagedChallenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZoneBotManagementConfigSbfmDefinitelyAutomated);
+impl ::std::convert::From<ZoneBotManagementConfigSbfmDefinitelyAutomated>
+for ::std::string::String {
+    fn from(value: ZoneBotManagementConfigSbfmDefinitelyAutomated) -> Self {
+        match value {
+            ZoneBotManagementConfigSbfmDefinitelyAutomated::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZoneBotManagementConfigSbfmDefinitelyAutomated {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneBotManagementConfigSbfmVerifiedBots {
+    /// `allow`
+    Allow,
+    /// `block`
+    Block,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneBotManagementConfigSbfmVerifiedBots {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allow => "allow",
+            Self::Block => "block",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ZoneBotManagementConfigSbfmVerifiedBots {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "allow" => Self::Allow,
+            "block" => Self::Block,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZoneBotManagementConfigSbfmVerifiedBots);
+impl ::std::convert::From<ZoneBotManagementConfigSbfmVerifiedBots>
+for ::std::string::String {
+    fn from(value: ZoneBotManagementConfigSbfmVerifiedBots) -> Self {
+        match value {
+            ZoneBotManagementConfigSbfmVerifiedBots::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZoneBotManagementConfigSbfmVerifiedBots {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum UpdateZoneBotManagementConfigBody {
+    BotFightMode(UpdateZoneBotManagementConfigBodyBotFightMode),
+    SbfmProPlan(UpdateZoneBotManagementConfigBodySbfmProPlan),
+    SbfmBizPlan(UpdateZoneBotManagementConfigBodySbfmBizPlan),
+    BmEnterpriseSubscription(UpdateZoneBotManagementConfigBodyBmEnterpriseSubscription),
+}
+impl ::std::convert::From<UpdateZoneBotManagementConfigBodyBotFightMode>
+for UpdateZoneBotManagementConfigBody {
+    fn from(value: UpdateZoneBotManagementConfigBodyBotFightMode) -> Self {
+        Self::BotFightMode(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneBotManagementConfigBodySbfmProPlan>
+for UpdateZoneBotManagementConfigBody {
+    fn from(value: UpdateZoneBotManagementConfigBodySbfmProPlan) -> Self {
+        Self::SbfmProPlan(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneBotManagementConfigBodySbfmBizPlan>
+for UpdateZoneBotManagementConfigBody {
+    fn from(value: UpdateZoneBotManagementConfigBodySbfmBizPlan) -> Self {
+        Self::SbfmBizPlan(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneBotManagementConfigBodyBmEnterpriseSubscription>
+for UpdateZoneBotManagementConfigBody {
+    fn from(value: UpdateZoneBotManagementConfigBodyBmEnterpriseSubscription) -> Self {
+        Self::BmEnterpriseSubscription(value)
+    }
+}
+/// One shape of [`UpdateZoneBotManagementConfigBody`].
+///
+/// Used by [`BotSettingsApi::update_zone_bot_management_config`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneBotManagementConfigBodyBotFightMode {
+    /// Use lightweight, invisible JavaScript detections to improve Bot Management
+    pub enable_js: ::std::option::Option<bool>,
+    /// Whether to enable Bot Fight Mode
+    pub fight_mode: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneBotManagementConfigBodyBotFightMode { enable_js : "enable_js", fight_mode :
+    "fight_mode" }
+);
+/// One shape of [`UpdateZoneBotManagementConfigBody`].
+///
+/// Used by [`BotSettingsApi::update_zone_bot_management_config`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneBotManagementConfigBodySbfmProPlan {
+    /// Use lightweight, invisible JavaScript detections to improve Bot Management
+    pub enable_js: ::std::option::Option<bool>,
+    /// Whether to optimize Super Bot Fight Mode protections for Wordpress
+    pub optimize_wordpress: ::std::option::Option<bool>,
+    /// Super Bot Fight Mode (SBFM) action to take on definitely automated requests
+    pub sbfm_definitely_automated: ::std::option::Option<
+        ZoneBotManagementConfigSbfmDefinitelyAutomated,
+    >,
+    /// Super Bot Fight Mode (SBFM) to enable static resource protection
+    pub sbfm_static_resource_protection: ::std::option::Option<bool>,
+    /// Super Bot Fight Mode (SBFM) action to take on verified bots requests
+    pub sbfm_verified_bots: ::std::option::Option<
+        ZoneBotManagementConfigSbfmVerifiedBots,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneBotManagementConfigBodySbfmProPlan { enable_js : "enable_js",
+    optimize_wordpress : "optimize_wordpress", sbfm_definitely_automated :
+    "sbfm_definitely_automated", sbfm_static_resource_protection :
+    "sbfm_static_resource_protection", sbfm_verified_bots : "sbfm_verified_bots" }
+);
+/// One shape of [`UpdateZoneBotManagementConfigBody`].
+///
+/// Used by [`BotSettingsApi::update_zone_bot_management_config`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneBotManagementConfigBodySbfmBizPlan {
+    /// Use lightweight, invisible JavaScript detections to improve Bot Management
+    pub enable_js: ::std::option::Option<bool>,
+    /// Whether to optimize Super Bot Fight Mode protections for Wordpress
+    pub optimize_wordpress: ::std::option::Option<bool>,
+    /// Super Bot Fight Mode (SBFM) action to take on definitely automated requests
+    pub sbfm_definitely_automated: ::std::option::Option<
+        ZoneBotManagementConfigSbfmDefinitelyAutomated,
+    >,
+    /// Super Bot Fight Mode (SBFM) to enable static resource protection
+    pub sbfm_static_resource_protection: ::std::option::Option<bool>,
+    /// Super Bot Fight Mode (SBFM) action to take on verified bots requests
+    pub sbfm_verified_bots: ::std::option::Option<
+        ZoneBotManagementConfigSbfmVerifiedBots,
+    >,
+    /// Super Bot Fight Mode (SBFM) action to take on likely automated requests
+    pub sbfm_likely_automated: ::std::option::Option<
+        ZoneBotManagementConfigSbfmDefinitelyAutomated,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneBotManagementConfigBodySbfmBizPlan { enable_js : "enable_js",
+    optimize_wordpress : "optimize_wordpress", sbfm_definitely_automated :
+    "sbfm_definitely_automated", sbfm_static_resource_protection :
+    "sbfm_static_resource_protection", sbfm_verified_bots : "sbfm_verified_bots",
+    sbfm_likely_automated : "sbfm_likely_automated" }
+);
+/// One shape of [`UpdateZoneBotManagementConfigBody`].
+///
+/// Used by [`BotSettingsApi::update_zone_bot_management_config`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneBotManagementConfigBodyBmEnterpriseSubscription {
+    /// Use lightweight, invisible JavaScript detections to improve Bot Management
+    pub enable_js: ::std::option::Option<bool>,
+    /// Automatically update to the newest bot detection models created by Cloudflare as they are released
+    pub auto_update_model: ::std::option::Option<bool>,
+    /// Whether to disable tracking the highest bot score for a session in the Bot Management cookie
+    pub suppress_session_score: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneBotManagementConfigBodyBmEnterpriseSubscription { enable_js : "enable_js",
+    auto_update_model : "auto_update_model", suppress_session_score :
+    "suppress_session_score" }
+);

@@ -344,19 +344,21 @@ impl BrandProtectionApi {
     pub fn create_url_submissions(
         &self,
         account_id: &str,
+        body: &UrlSubmissionsExcludedUrl,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UrlSubmissions>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/brand-protection/submit",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/brand-protection/submit"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/brand-protection/submit",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/brand-protection/submit"),
+                ],
+            )
+            .body(body)
     }
     /// Read submitted domains by pattern
     ///
@@ -383,13 +385,14 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/url-info`
     ///
     /// Return submitted URLs based on ID
+    ///
+    /// Query parameters: [`ReadSubmittedUrlsByIdQuery`], passed with `.query(&…)`.
     pub fn read_submitted_urls_by_id(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        crate::runtime::Json<::serde_json::Value>,
+        ReadSubmittedUrlsByIdQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -469,15 +472,44 @@ impl BrandProtectionApi {
 /// Used by [`BrandProtectionApi::create_url_submissions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlSubmissions {
-    pub skipped_urls: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
-    pub submitted_urls: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub skipped_urls: ::std::option::Option<::std::vec::Vec<UrlSubmissionsSkippedUrl>>,
+    pub submitted_urls: ::std::option::Option<::std::vec::Vec<UrlSubmissionsSkippedUrl>>,
+    pub excluded_urls: ::std::option::Option<::std::vec::Vec<UrlSubmissionsExcludedUrl>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlSubmissions { skipped_urls : "skipped_urls", submitted_urls : "submitted_urls" }
+    UrlSubmissions { skipped_urls : "skipped_urls", submitted_urls : "submitted_urls",
+    excluded_urls : "excluded_urls" }
 );
+/// Used by [`BrandProtectionApi::create_url_submissions`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UrlSubmissionsSkippedUrl {
+    /// URL that was skipped
+    pub url: ::std::option::Option<::std::string::String>,
+    /// ID of the submission of that URL that is currently scanning
+    pub url_id: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UrlSubmissionsSkippedUrl { url : "url", url_id : "url_id" });
+/// Used by [`BrandProtectionApi::create_url_submissions`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UrlSubmissionsExcludedUrl {
+    /// URL that was excluded
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UrlSubmissionsExcludedUrl { url : "url" });
+/// Used by [`BrandProtectionApi::read_submitted_urls_by_id`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadSubmittedUrlsByIdQuery {
+    /// Submission ID(s) to filter submission results by
+    pub url_id: ::std::option::Option<i64>,
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ReadSubmittedUrlsByIdQuery { url_id : "url_id", url : "url" });
+impl crate::runtime::TypedQuery for ReadSubmittedUrlsByIdQuery {}

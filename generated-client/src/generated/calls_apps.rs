@@ -24,19 +24,21 @@ impl CallsAppsApi {
     pub fn create_app(
         &self,
         account_id: &str,
+        body: &CreateAppBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CreateAppResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/calls/apps",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/calls/apps"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/calls/apps",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/calls/apps"),
+                ],
+            )
+            .body(body)
     }
     /// List apps
     ///
@@ -46,7 +48,7 @@ impl CallsAppsApi {
     pub fn list_apps(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<App>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,18 +69,20 @@ impl CallsAppsApi {
         &self,
         account_id: &str,
         app_id: &str,
+        body: &CreateAppBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/calls/apps/{app_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/calls/apps/"),
-                crate::runtime::PathPart::Param("app_id", app_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/calls/apps/{app_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/calls/apps/"),
+                    crate::runtime::PathPart::Param("app_id", app_id),
+                ],
+            )
+            .body(body)
     }
     /// Retrieve app details
     ///
@@ -128,10 +132,15 @@ impl CallsAppsApi {
 /// Used by [`CallsAppsApi::create_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppResponse {
+    /// RFC 3339 date-time, The date and time the item was created
     pub created: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date and time the item was last modified
     pub modified: ::std::option::Option<::std::string::String>,
+    /// A short description of Calls app, not shown to end users
     pub name: ::std::option::Option<::std::string::String>,
+    /// Bearer token
     pub secret: ::std::option::Option<::std::string::String>,
+    /// A Cloudflare-generated unique identifier for a item
     pub uid: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -140,12 +149,16 @@ crate::runtime::object!(
     CreateAppResponse { created : "created", modified : "modified", name : "name", secret
     : "secret", uid : "uid" }
 );
-/// Used by [`CallsAppsApi::list_apps`], [`CallsAppsApi::edit_app_details`], [`CallsAppsApi::get_app_details`], [`CallsAppsApi::delete_app`].
+/// Used by [`CallsAppsApi::edit_app_details`], [`CallsAppsApi::get_app_details`], [`CallsAppsApi::delete_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct App {
+    /// RFC 3339 date-time, The date and time the item was created
     pub created: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date and time the item was last modified
     pub modified: ::std::option::Option<::std::string::String>,
+    /// A short description of Calls app, not shown to end users
     pub name: ::std::option::Option<::std::string::String>,
+    /// A Cloudflare-generated unique identifier for a item
     pub uid: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -153,3 +166,12 @@ pub struct App {
 crate::runtime::object!(
     App { created : "created", modified : "modified", name : "name", uid : "uid" }
 );
+/// Used by [`CallsAppsApi::create_app`], [`CallsAppsApi::edit_app_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAppBody {
+    /// A short description of Calls app, not shown to end users
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateAppBody { name : "name" });

@@ -24,19 +24,19 @@ impl CallsTurnKeysApi {
     pub fn create_turn_key(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateTurnKeyResponse>>,
-    > {
+        body: &CreateTurnKeyBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TurnKey>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/calls/turn_keys",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/calls/turn_keys"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/calls/turn_keys",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/calls/turn_keys"),
+                ],
+            )
+            .body(body)
     }
     /// List TURN Keys
     ///
@@ -46,7 +46,7 @@ impl CallsTurnKeysApi {
     pub fn list_turn_keys(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<TurnKey>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,18 +67,20 @@ impl CallsTurnKeysApi {
         &self,
         account_id: &str,
         key_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TurnKey>>> {
+        body: &CreateTurnKeyBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/calls/turn_keys/{key_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/calls/turn_keys/"),
-                crate::runtime::PathPart::Param("key_id", key_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/calls/turn_keys/{key_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/calls/turn_keys/"),
+                    crate::runtime::PathPart::Param("key_id", key_id),
+                ],
+            )
+            .body(body)
     }
     /// Retrieve TURN key details
     ///
@@ -89,7 +91,7 @@ impl CallsTurnKeysApi {
         &self,
         account_id: &str,
         key_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TurnKey>>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,7 +113,7 @@ impl CallsTurnKeysApi {
         &self,
         account_id: &str,
         key_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TurnKey>>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -127,7 +129,7 @@ impl CallsTurnKeysApi {
 }
 /// Used by [`CallsTurnKeysApi::create_turn_key`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTurnKeyResponse {
+pub struct TurnKey {
     pub created: ::std::option::Option<::std::string::String>,
     pub key: ::std::option::Option<::std::string::String>,
     pub modified: ::std::option::Option<::std::string::String>,
@@ -137,19 +139,15 @@ pub struct CreateTurnKeyResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTurnKeyResponse { created : "created", key : "key", modified : "modified", name
-    : "name", uid : "uid" }
+    TurnKey { created : "created", key : "key", modified : "modified", name : "name", uid
+    : "uid" }
 );
-/// Used by [`CallsTurnKeysApi::list_turn_keys`], [`CallsTurnKeysApi::edit_turn_key_details`], [`CallsTurnKeysApi::get_turn_key_details`], [`CallsTurnKeysApi::delete_turn_key`].
+/// Used by [`CallsTurnKeysApi::create_turn_key`], [`CallsTurnKeysApi::edit_turn_key_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TurnKey {
-    pub created: ::std::option::Option<::std::string::String>,
-    pub modified: ::std::option::Option<::std::string::String>,
+pub struct CreateTurnKeyBody {
+    /// A short description of a TURN key, not shown to end users
     pub name: ::std::option::Option<::std::string::String>,
-    pub uid: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    TurnKey { created : "created", modified : "modified", name : "name", uid : "uid" }
-);
+crate::runtime::object!(CreateTurnKeyBody { name : "name" });

@@ -21,10 +21,15 @@ impl CertificatePacksApi {
     /// `GET /zones/{zone_id}/ssl/certificate_packs`
     ///
     /// For a given zone, list all active certificate packs.
+    ///
+    /// Query parameters: [`ListCertificatePacksQuery`], passed with `.query(&…)`.
     pub fn list_certificate_packs(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CertificatePack>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<CertificatePack>,
+        ListCertificatePacksQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -44,19 +49,21 @@ impl CertificatePacksApi {
     pub fn order_advanced_certificate_manager_certificate_pack(
         &self,
         zone_id: &str,
+        body: &OrderAdvancedCertificateManagerCertificatePackBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CertificatePack>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/ssl/certificate_packs/order",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/ssl/certificate_packs/order"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/ssl/certificate_packs/order",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/ssl/certificate_packs/order"),
+                ],
+            )
+            .body(body)
     }
     /// Get Certificate Pack Quotas
     ///
@@ -169,24 +176,34 @@ impl CertificatePacksApi {
 /// Used by [`CertificatePacksApi::list_certificate_packs`], [`CertificatePacksApi::order_advanced_certificate_manager_certificate_pack`], [`CertificatePacksApi::restart_validation_or_update_advanced_certificate_manager_certificate_pack`], [`CertificatePacksApi::get_certificate_pack`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatePack {
-    pub certificate_authority: ::std::option::Option<::std::string::String>,
+    /// Certificate Authority selected for the order
+    pub certificate_authority: ::std::option::Option<
+        CertificatePackCertificateAuthority,
+    >,
     pub certificates: ::std::option::Option<::std::vec::Vec<CertificatePackCertificate>>,
+    /// Whether or not to add Cloudflare Branding for the order
     pub cloudflare_branding: ::std::option::Option<bool>,
     pub dcv_delegation_records: ::std::option::Option<
         ::std::vec::Vec<CertificatePackDcvDelegationRecord>,
     >,
+    /// Comma separated list of valid host names for the certificate packs
     pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub primary_certificate: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Status of certificate pack
+    pub status: ::std::option::Option<CertificatePackStatus>,
+    /// Type of certificate pack
+    pub r#type: ::std::option::Option<CertificatePackType>,
     pub validation_errors: ::std::option::Option<
         ::std::vec::Vec<CertificatePackValidationError>,
     >,
-    pub validation_method: ::std::option::Option<::std::string::String>,
+    /// Validation Method selected for the order
+    pub validation_method: ::std::option::Option<CertificatePackValidationMethod>,
     pub validation_records: ::std::option::Option<
         ::std::vec::Vec<CertificatePackDcvDelegationRecord>,
     >,
+    /// Validity Days selected for the order
     pub validity_days: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -199,6 +216,62 @@ crate::runtime::object!(
     "validation_errors", validation_method : "validation_method", validation_records :
     "validation_records", validity_days : "validity_days" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CertificatePackCertificateAuthority {
+    /// `google`
+    Google,
+    /// `lets_encrypt`
+    LetsEncrypt,
+    /// `ssl_com`
+    SslCom,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CertificatePackCertificateAuthority {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Google => "google",
+            Self::LetsEncrypt => "lets_encrypt",
+            Self::SslCom => "ssl_com",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CertificatePackCertificateAuthority {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "google" => Self::Google,
+            "lets_encrypt" => Self::LetsEncrypt,
+            "ssl_com" => Self::SslCom,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CertificatePackCertificateAuthority);
+impl ::std::convert::From<CertificatePackCertificateAuthority>
+for ::std::string::String {
+    fn from(value: CertificatePackCertificateAuthority) -> Self {
+        match value {
+            CertificatePackCertificateAuthority::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CertificatePackCertificateAuthority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`CertificatePacksApi::list_certificate_packs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatePackCertificate {
@@ -252,6 +325,178 @@ crate::runtime::object!(
     emails : "emails", http_body : "http_body", http_url : "http_url", status : "status",
     txt_name : "txt_name", txt_value : "txt_value" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CertificatePackStatus {
+    /// `initializing`
+    Initializing,
+    /// `pending_validation`
+    PendingValidation,
+    /// `deleted`
+    Deleted,
+    /// `pending_issuance`
+    PendingIssuance,
+    /// `pending_deployment`
+    PendingDeployment,
+    /// `pending_deletion`
+    PendingDeletion,
+    /// `pending_expiration`
+    PendingExpiration,
+    /// `expired`
+    Expired,
+    /// `active`
+    Active,
+    /// `initializing_timed_out`
+    InitializingTimedOut,
+    /// `validation_timed_out`
+    ValidationTimedOut,
+    /// `issuance_timed_out`
+    IssuanceTimedOut,
+    /// `deployment_timed_out`
+    DeploymentTimedOut,
+    /// `deletion_timed_out`
+    DeletionTimedOut,
+    /// `pending_cleanup`
+    PendingCleanup,
+    /// `staging_deployment`
+    StagingDeployment,
+    /// `staging_active`
+    StagingActive,
+    /// `deactivating`
+    Deactivating,
+    /// `inactive`
+    Inactive,
+    /// `backup_issued`
+    BackupIssued,
+    /// `holding_deployment`
+    HoldingDeployment,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CertificatePackStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initializing => "initializing",
+            Self::PendingValidation => "pending_validation",
+            Self::Deleted => "deleted",
+            Self::PendingIssuance => "pending_issuance",
+            Self::PendingDeployment => "pending_deployment",
+            Self::PendingDeletion => "pending_deletion",
+            Self::PendingExpiration => "pending_expiration",
+            Self::Expired => "expired",
+            Self::Active => "active",
+            Self::InitializingTimedOut => "initializing_timed_out",
+            Self::ValidationTimedOut => "validation_timed_out",
+            Self::IssuanceTimedOut => "issuance_timed_out",
+            Self::DeploymentTimedOut => "deployment_timed_out",
+            Self::DeletionTimedOut => "deletion_timed_out",
+            Self::PendingCleanup => "pending_cleanup",
+            Self::StagingDeployment => "staging_deployment",
+            Self::StagingActive => "staging_active",
+            Self::Deactivating => "deactivating",
+            Self::Inactive => "inactive",
+            Self::BackupIssued => "backup_issued",
+            Self::HoldingDeployment => "holding_deployment",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CertificatePackStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "initializing" => Self::Initializing,
+            "pending_validation" => Self::PendingValidation,
+            "deleted" => Self::Deleted,
+            "pending_issuance" => Self::PendingIssuance,
+            "pending_deployment" => Self::PendingDeployment,
+            "pending_deletion" => Self::PendingDeletion,
+            "pending_expiration" => Self::PendingExpiration,
+            "expired" => Self::Expired,
+            "active" => Self::Active,
+            "initializing_timed_out" => Self::InitializingTimedOut,
+            "validation_timed_out" => Self::ValidationTimedOut,
+            "issuance_timed_out" => Self::IssuanceTimedOut,
+            "deployment_timed_out" => Self::DeploymentTimedOut,
+            "deletion_timed_out" => Self::DeletionTimedOut,
+            "pending_cleanup" => Self::PendingCleanup,
+            "staging_deployment" => Self::StagingDeployment,
+            "staging_active" => Self::StagingActive,
+            "deactivating" => Self::Deactivating,
+            "inactive" => Self::Inactive,
+            "backup_issued" => Self::BackupIssued,
+            "holding_deployment" => Self::HoldingDeployment,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CertificatePackStatus);
+impl ::std::convert::From<CertificatePackStatus> for ::std::string::String {
+    fn from(value: CertificatePackStatus) -> Self {
+        match value {
+            CertificatePackStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CertificatePackStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CertificatePackType {
+    /// `advanced`
+    Advanced,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CertificatePackType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Advanced => "advanced",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CertificatePackType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "advanced" => Self::Advanced,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CertificatePackType);
+impl ::std::convert::From<CertificatePackType> for ::std::string::String {
+    fn from(value: CertificatePackType) -> Self {
+        match value {
+            CertificatePackType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CertificatePackType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`CertificatePacksApi::list_certificate_packs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatePackValidationError {
@@ -260,6 +505,60 @@ pub struct CertificatePackValidationError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CertificatePackValidationError { message : "message" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CertificatePackValidationMethod {
+    /// `txt`
+    Txt,
+    /// `http`
+    Http,
+    /// `email`
+    Email,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CertificatePackValidationMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Txt => "txt",
+            Self::Http => "http",
+            Self::Email => "email",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CertificatePackValidationMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "txt" => Self::Txt,
+            "http" => Self::Http,
+            "email" => Self::Email,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CertificatePackValidationMethod);
+impl ::std::convert::From<CertificatePackValidationMethod> for ::std::string::String {
+    fn from(value: CertificatePackValidationMethod) -> Self {
+        match value {
+            CertificatePackValidationMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CertificatePackValidationMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`CertificatePacksApi::get_certificate_pack_quotas`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatePackQuotas {
@@ -271,7 +570,9 @@ crate::runtime::object!(CertificatePackQuotas { advanced : "advanced" });
 /// Used by [`CertificatePacksApi::get_certificate_pack_quotas`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatePackQuotasAdvanced {
+    /// Quantity Allocated
     pub allocated: ::std::option::Option<i64>,
+    /// Quantity Used
     pub used: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -282,6 +583,7 @@ crate::runtime::object!(
 /// Used by [`CertificatePacksApi::delete_advanced_certificate_manager_certificate_pack`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAdvancedCertificateManagerCertificatePackResponse {
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -289,3 +591,102 @@ pub struct DeleteAdvancedCertificateManagerCertificatePackResponse {
 crate::runtime::object!(
     DeleteAdvancedCertificateManagerCertificatePackResponse { id : "id" }
 );
+/// Used by [`CertificatePacksApi::list_certificate_packs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCertificatePacksQuery {
+    /// Include Certificate Packs of all statuses, not just active ones
+    pub status: ::std::option::Option<ListCertificatePacksQueryStatus>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListCertificatePacksQuery { status : "status" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListCertificatePacksQueryStatus {
+    /// `all`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListCertificatePacksQueryStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListCertificatePacksQueryStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "all" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListCertificatePacksQueryStatus);
+impl ::std::convert::From<ListCertificatePacksQueryStatus> for ::std::string::String {
+    fn from(value: ListCertificatePacksQueryStatus) -> Self {
+        match value {
+            ListCertificatePacksQueryStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListCertificatePacksQueryStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`CertificatePacksApi::order_advanced_certificate_manager_certificate_pack`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderAdvancedCertificateManagerCertificatePackBody {
+    /// Certificate Authority selected for the order
+    pub certificate_authority: CertificatePackCertificateAuthority,
+    /// Whether or not to add Cloudflare Branding for the order
+    pub cloudflare_branding: ::std::option::Option<bool>,
+    /// Comma separated list of valid host names for the certificate packs
+    pub hosts: ::std::vec::Vec<::std::string::String>,
+    /// Type of certificate pack
+    pub r#type: CertificatePackType,
+    /// Validation Method selected for the order
+    pub validation_method: CertificatePackValidationMethod,
+    /// Validity Days selected for the order
+    pub validity_days: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    OrderAdvancedCertificateManagerCertificatePackBody { certificate_authority :
+    "certificate_authority" required, cloudflare_branding : "cloudflare_branding", hosts
+    : "hosts" required, r#type : "type" required, validation_method : "validation_method"
+    required, validity_days : "validity_days" required }
+);
+impl OrderAdvancedCertificateManagerCertificatePackBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        certificate_authority: CertificatePackCertificateAuthority,
+        hosts: ::std::vec::Vec<::std::string::String>,
+        validation_method: CertificatePackValidationMethod,
+        validity_days: i64,
+    ) -> Self {
+        Self {
+            certificate_authority,
+            cloudflare_branding: ::std::option::Option::None,
+            hosts,
+            r#type: CertificatePackType::Advanced,
+            validation_method,
+            validity_days,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for ListCertificatePacksQuery {}

@@ -44,11 +44,14 @@ impl CloudflareImagesApi {
     /// `GET /accounts/{account_id}/images/v1`
     ///
     /// List up to 100 images with one request. Use the optional parameters below to get a specific range of images.
+    ///
+    /// Query parameters: [`ListImagesQuery`], passed with `.query(&…)`.
     pub fn list_images(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ListImagesResponse>>,
+        ListImagesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,18 +95,20 @@ impl CloudflareImagesApi {
         &self,
         account_id: &str,
         image_id: &str,
+        body: &UpdateImageBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Image>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/images/v1/{image_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/images/v1/"),
-                crate::runtime::PathPart::Param("image_id", image_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/images/v1/{image_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/images/v1/"),
+                    crate::runtime::PathPart::Param("image_id", image_id),
+                ],
+            )
+            .body(body)
     }
     /// Image details
     ///
@@ -164,19 +169,20 @@ impl CloudflareImagesApi {
         &self,
         account_id: &str,
         image_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Raw> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/images/v1/{image_id}/blob",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/images/v1/"),
-                crate::runtime::PathPart::Param("image_id", image_id),
-                crate::runtime::PathPart::Lit("/blob"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/images/v1/{image_id}/blob",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/images/v1/"),
+                    crate::runtime::PathPart::Param("image_id", image_id),
+                    crate::runtime::PathPart::Lit("/blob"),
+                ],
+            )
+            .header("accept", "image/*")
     }
     /// List images V2
     ///
@@ -225,11 +231,14 @@ impl CloudflareImagesApi {
     /// # Multiple metadata filters (AND logic)
     /// /images/v2?meta.status[eq]=active&meta.priority[eq:number]=5
     /// ```
+    ///
+    /// Query parameters: [`ListImagesV2Query`], passed with `.query(&…)`.
     pub fn list_images_v2(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ListImagesResponse>>,
+        ListImagesV2Query,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -250,17 +259,21 @@ impl CloudflareImagesApi {
     pub fn create_authenticated_direct_upload_url_v2(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: CreateAuthenticatedDirectUploadUrlV2Form,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AuthenticatedDirectUploadUrlV2>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/images/v2/direct_upload",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/images/v2/direct_upload"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/images/v2/direct_upload",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/images/v2/direct_upload"),
+                ],
+            )
+            .multipart(body.form)
     }
 }
 /// An image stored by Cloudflare Images.
@@ -309,7 +322,9 @@ crate::runtime::object!(ImagesUsageStatistics { count : "count" });
 /// Used by [`CloudflareImagesApi::images_usage_statistics`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagesUsageStatisticsCount {
+    /// Cloudflare Images allowed usage
     pub allowed: ::std::option::Option<f64>,
+    /// Cloudflare Images current usage
     pub current: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -317,6 +332,112 @@ pub struct ImagesUsageStatisticsCount {
 crate::runtime::object!(
     ImagesUsageStatisticsCount { allowed : "allowed", current : "current" }
 );
+/// Used by [`CloudflareImagesApi::create_authenticated_direct_upload_url_v2`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthenticatedDirectUploadUrlV2 {
+    /// Image unique identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// `uploadURL`: The URL the unauthenticated upload can be performed to using a single HTTP POST…
+    pub upload_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AuthenticatedDirectUploadUrlV2 { id : "id", upload_url : "uploadURL" }
+);
+/// Used by [`CloudflareImagesApi::list_images`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListImagesQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Number of items per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListImagesQuery { page : "page", per_page : "per_page" });
+/// Used by [`CloudflareImagesApi::update_image`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateImageBody {
+    pub metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `requireSignedURLs`: Indicates whether the image can be accessed using only its UID
+    pub require_signed_urls: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateImageBody { metadata : "metadata", require_signed_urls : "requireSignedURLs" }
+);
+/// Used by [`CloudflareImagesApi::list_images_v2`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListImagesV2Query {
+    /// Continuation token for a next page
+    pub continuation_token: ::std::option::Option<::std::string::String>,
+    /// Number of items per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Sorting order by upload time
+    pub sort_order: ::std::option::Option<ListImagesV2QuerySortOrder>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListImagesV2Query { continuation_token : "continuation_token", per_page : "per_page",
+    sort_order : "sort_order" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListImagesV2QuerySortOrder {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListImagesV2QuerySortOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListImagesV2QuerySortOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListImagesV2QuerySortOrder);
+impl ::std::convert::From<ListImagesV2QuerySortOrder> for ::std::string::String {
+    fn from(value: ListImagesV2QuerySortOrder) -> Self {
+        match value {
+            ListImagesV2QuerySortOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListImagesV2QuerySortOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListImagesQuery {}
+impl crate::runtime::TypedQuery for ListImagesV2Query {}
 /// An image to store: its bytes in `file`, or a URL Cloudflare fetches it from.
 ///
 /// The `multipart/form-data` body of [`CloudflareImagesApi::upload_image`]. `new` takes the required parts; a method sets or adds each other one. Parts:
@@ -367,6 +488,60 @@ impl ImageUpload {
     /// Sets the `requireSignedURLs` part: `true` or `false`, as text. Setting it again replaces it.
     ///
     /// Whether the image can be fetched only with a signed URL.
+    pub fn require_signed_urls(self, value: bool) -> Self {
+        Self {
+            form: self
+                .form
+                .remove("requireSignedURLs")
+                .text("requireSignedURLs", &::std::string::ToString::to_string(&value)),
+        }
+    }
+}
+/// The `multipart/form-data` body of [`CloudflareImagesApi::create_authenticated_direct_upload_url_v2`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `expiry`: text
+/// - `id`: text
+/// - `metadata`: JSON
+/// - `requireSignedURLs`: `true` or `false`, as text
+#[derive(Debug, Clone, Default)]
+pub struct CreateAuthenticatedDirectUploadUrlV2Form {
+    form: crate::runtime::Multipart,
+}
+impl CreateAuthenticatedDirectUploadUrlV2Form {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets the `expiry` part: text. Setting it again replaces it.
+    ///
+    /// The date after which the upload will not be accepted
+    pub fn expiry(self, value: &str) -> Self {
+        Self {
+            form: self.form.remove("expiry").text("expiry", value),
+        }
+    }
+    /// Sets the `id` part: text. Setting it again replaces it.
+    ///
+    /// Optional Image Custom ID
+    pub fn id(self, value: &str) -> Self {
+        Self {
+            form: self.form.remove("id").text("id", value),
+        }
+    }
+    /// Sets the `metadata` part: JSON. Setting it again replaces it.
+    ///
+    /// User modifiable key-value store
+    pub fn metadata(
+        self,
+        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self {
+            form: self.form.remove("metadata").json("metadata", value),
+        }
+    }
+    /// Sets the `requireSignedURLs` part: `true` or `false`, as text. Setting it again replaces it.
+    ///
+    /// Indicates whether the image requires a signature token to be accessed
     pub fn require_signed_urls(self, value: bool) -> Self {
         Self {
             form: self

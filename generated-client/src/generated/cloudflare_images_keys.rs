@@ -99,7 +99,9 @@ crate::runtime::object!(ListSigningKeysResponse { keys : "keys" });
 /// Used by [`CloudflareImagesKeysApi::list_signing_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSigningKeysResponseKey {
+    /// Key name
     pub name: ::std::option::Option<::std::string::String>,
+    /// Key value
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,

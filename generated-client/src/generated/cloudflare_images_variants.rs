@@ -24,17 +24,19 @@ impl CloudflareImagesVariantsApi {
     pub fn create_variant(
         &self,
         account_id: &str,
+        body: &VariantVariant,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Variant>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/images/v1/variants",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/images/v1/variants"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/images/v1/variants",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/images/v1/variants"),
+                ],
+            )
+            .body(body)
     }
     /// List variants
     ///
@@ -65,18 +67,20 @@ impl CloudflareImagesVariantsApi {
         &self,
         account_id: &str,
         variant_id: &str,
+        body: &UpdateVariantBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Variant>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/images/v1/variants/{variant_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/images/v1/variants/"),
-                crate::runtime::PathPart::Param("variant_id", variant_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/images/v1/variants/{variant_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/images/v1/variants/"),
+                    crate::runtime::PathPart::Param("variant_id", variant_id),
+                ],
+            )
+            .body(body)
     }
     /// Variant details
     ///
@@ -138,33 +142,181 @@ pub struct Variant {
 }
 crate::runtime::object!(Variant { variant : "variant" });
 /// Used by [`CloudflareImagesVariantsApi::create_variant`], [`CloudflareImagesVariantsApi::list_variants`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VariantVariant {
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `neverRequireSignedURLs`
+    pub id: ::std::string::String,
+    /// `neverRequireSignedURLs`: Indicates whether the variant can access an image without a signature, regardless of image access…
     pub never_require_signed_urls: ::std::option::Option<bool>,
     pub options: ::std::option::Option<VariantVariantOptions>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VariantVariant { id : "id", never_require_signed_urls : "neverRequireSignedURLs",
-    options : "options" }
+    VariantVariant { id : "id" required, never_require_signed_urls :
+    "neverRequireSignedURLs", options : "options" }
 );
-/// Used by [`CloudflareImagesVariantsApi::create_variant`].
-#[derive(Debug, Clone, PartialEq, Default)]
+impl VariantVariant {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            never_require_signed_urls: ::std::option::Option::None,
+            options: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`CloudflareImagesVariantsApi::create_variant`], [`CloudflareImagesVariantsApi::update_variant`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct VariantVariantOptions {
-    pub fit: ::std::option::Option<::serde_json::Value>,
-    pub height: ::std::option::Option<::serde_json::Value>,
-    pub metadata: ::std::option::Option<::serde_json::Value>,
-    pub width: ::std::option::Option<::serde_json::Value>,
+    /// The fit property describes how the width and height dimensions should be interpreted
+    pub fit: VariantVariantOptionsFit,
+    /// Maximum height in image pixels
+    pub height: f64,
+    /// What EXIF data should be preserved in the output image
+    pub metadata: VariantVariantOptionsMetadata,
+    /// Maximum width in image pixels
+    pub width: f64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VariantVariantOptions { fit : "fit", height : "height", metadata : "metadata", width
-    : "width" }
+    VariantVariantOptions { fit : "fit" required, height : "height" required, metadata :
+    "metadata" required, width : "width" required }
 );
+impl VariantVariantOptions {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        fit: VariantVariantOptionsFit,
+        height: f64,
+        metadata: VariantVariantOptionsMetadata,
+        width: f64,
+    ) -> Self {
+        Self {
+            fit,
+            height,
+            metadata,
+            width,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum VariantVariantOptionsFit {
+    /// `scale-down`
+    ScaleDown,
+    /// `contain`
+    Contain,
+    /// `cover`
+    Cover,
+    /// `crop`
+    Crop,
+    /// `pad`
+    Pad,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl VariantVariantOptionsFit {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ScaleDown => "scale-down",
+            Self::Contain => "contain",
+            Self::Cover => "cover",
+            Self::Crop => "crop",
+            Self::Pad => "pad",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VariantVariantOptionsFit {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "scale-down" => Self::ScaleDown,
+            "contain" => Self::Contain,
+            "cover" => Self::Cover,
+            "crop" => Self::Crop,
+            "pad" => Self::Pad,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(VariantVariantOptionsFit);
+impl ::std::convert::From<VariantVariantOptionsFit> for ::std::string::String {
+    fn from(value: VariantVariantOptionsFit) -> Self {
+        match value {
+            VariantVariantOptionsFit::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for VariantVariantOptionsFit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum VariantVariantOptionsMetadata {
+    /// `keep`
+    Keep,
+    /// `copyright`
+    Copyright,
+    /// `none`
+    None,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl VariantVariantOptionsMetadata {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Keep => "keep",
+            Self::Copyright => "copyright",
+            Self::None => "none",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VariantVariantOptionsMetadata {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "keep" => Self::Keep,
+            "copyright" => Self::Copyright,
+            "none" => Self::None,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(VariantVariantOptionsMetadata);
+impl ::std::convert::From<VariantVariantOptionsMetadata> for ::std::string::String {
+    fn from(value: VariantVariantOptionsMetadata) -> Self {
+        match value {
+            VariantVariantOptionsMetadata::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for VariantVariantOptionsMetadata {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`CloudflareImagesVariantsApi::list_variants`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Variants {
@@ -181,3 +333,16 @@ pub struct VariantsVariants {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(VariantsVariants { hero : "hero" });
+/// Used by [`CloudflareImagesVariantsApi::update_variant`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateVariantBody {
+    /// `neverRequireSignedURLs`: Indicates whether the variant can access an image without a signature, regardless of image access…
+    pub never_require_signed_urls: ::std::option::Option<bool>,
+    pub options: ::std::option::Option<VariantVariantOptions>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateVariantBody { never_require_signed_urls : "neverRequireSignedURLs", options :
+    "options" }
+);

@@ -21,9 +21,14 @@ impl CloudflareIpsApi {
     /// `GET /ips`
     ///
     /// Get IPs used on the Cloudflare/JD Cloud network, see <https://www.cloudflare.com/ips> for Cloudflare IPs or <https://developers.cloudflare.com/china-network/reference/infrastructure/> for JD Cloud IPs.
+    ///
+    /// Query parameters: [`CloudflareJdCloudIpDetailsQuery`], passed with `.query(&…)`.
     pub fn cloudflare_jd_cloud_ip_details(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CloudflareJdCloudIp>>,
+        CloudflareJdCloudIpDetailsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -32,3 +37,31 @@ impl CloudflareIpsApi {
         )
     }
 }
+/// Used by [`CloudflareIpsApi::cloudflare_jd_cloud_ip_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudflareJdCloudIp {
+    /// A digest of the IP data
+    pub etag: ::std::option::Option<::std::string::String>,
+    /// List of Cloudflare IPv4 CIDR addresses
+    pub ipv4_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of Cloudflare IPv6 CIDR addresses
+    pub ipv6_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List IPv4 and IPv6 CIDRs, only populated if `?networks=jdcloud` is used
+    pub jdcloud_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CloudflareJdCloudIp { etag : "etag", ipv4_cidrs : "ipv4_cidrs", ipv6_cidrs :
+    "ipv6_cidrs", jdcloud_cidrs : "jdcloud_cidrs" }
+);
+/// Used by [`CloudflareIpsApi::cloudflare_jd_cloud_ip_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudflareJdCloudIpDetailsQuery {
+    /// Specified as `jdcloud` to list IPs used by JD Cloud data centers
+    pub networks: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CloudflareJdCloudIpDetailsQuery { networks : "networks" });
+impl crate::runtime::TypedQuery for CloudflareJdCloudIpDetailsQuery {}

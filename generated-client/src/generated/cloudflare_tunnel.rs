@@ -24,29 +24,36 @@ impl CloudflareTunnelApi {
     pub fn create_cloudflare_tunnel(
         &self,
         account_id: &str,
+        body: &CreateCloudflareTunnelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CloudflareTunnel>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/cfd_tunnel",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cfd_tunnel"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/cfd_tunnel",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cfd_tunnel"),
+                ],
+            )
+            .body(body)
     }
     /// List Cloudflare Tunnels
     ///
     /// `GET /accounts/{account_id}/cfd_tunnel`
     ///
     /// Lists and filters Cloudflare Tunnels in an account.
+    ///
+    /// Query parameters: [`ListCloudflareTunnelsQuery`], passed with `.query(&…)`.
     pub fn list_cloudflare_tunnels(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CloudflareTunnel>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<CloudflareTunnel>,
+        ListCloudflareTunnelsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,20 +74,22 @@ impl CloudflareTunnelApi {
         &self,
         account_id: &str,
         tunnel_id: &str,
+        body: &UpdateCloudflareTunnelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CloudflareTunnel>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/cfd_tunnel/{tunnel_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cfd_tunnel/"),
-                crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/cfd_tunnel/{tunnel_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cfd_tunnel/"),
+                    crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a Cloudflare Tunnel
     ///
@@ -115,20 +124,22 @@ impl CloudflareTunnelApi {
         &self,
         account_id: &str,
         tunnel_id: &str,
+        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CloudflareTunnel>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::DELETE,
-            "/accounts/{account_id}/cfd_tunnel/{tunnel_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cfd_tunnel/"),
-                crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::DELETE,
+                "/accounts/{account_id}/cfd_tunnel/{tunnel_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cfd_tunnel/"),
+                    crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
+                ],
+            )
+            .body(body)
     }
     /// List Cloudflare Tunnel connections
     ///
@@ -160,29 +171,34 @@ impl CloudflareTunnelApi {
     /// `DELETE /accounts/{account_id}/cfd_tunnel/{tunnel_id}/connections`
     ///
     /// Removes a connection (aka Cloudflare Tunnel Connector) from a Cloudflare Tunnel independently of its current state. If no connector id (client_id) is provided all connectors will be removed. We recommend running this command after rotating tokens.
+    ///
+    /// Query parameters: [`CleanUpCloudflareTunnelConnectionsQuery`], passed with `.query(&…)`.
     pub fn clean_up_cloudflare_tunnel_connections(
         &self,
         account_id: &str,
         tunnel_id: &str,
+        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
         >,
+        CleanUpCloudflareTunnelConnectionsQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::DELETE,
-            "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connections",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cfd_tunnel/"),
-                crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
-                crate::runtime::PathPart::Lit("/connections"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::DELETE,
+                "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connections",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cfd_tunnel/"),
+                    crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
+                    crate::runtime::PathPart::Lit("/connections"),
+                ],
+            )
+            .body(body)
     }
     /// Get Cloudflare Tunnel connector
     ///
@@ -220,21 +236,23 @@ impl CloudflareTunnelApi {
         &self,
         account_id: &str,
         tunnel_id: &str,
+        body: &GetCloudflareTunnelManagementTokenBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<::std::string::String>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/management",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cfd_tunnel/"),
-                crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
-                crate::runtime::PathPart::Lit("/management"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/management",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cfd_tunnel/"),
+                    crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
+                    crate::runtime::PathPart::Lit("/management"),
+                ],
+            )
+            .body(body)
     }
     /// Get a Cloudflare Tunnel token
     ///
@@ -266,10 +284,12 @@ impl CloudflareTunnelApi {
     /// `GET /accounts/{account_id}/tunnels`
     ///
     /// Lists and filters all types of Tunnels in an account.
+    ///
+    /// Query parameters: [`ListTunnelsQuery`], passed with `.query(&…)`.
     pub fn list_tunnels(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Tunnel>, ListTunnelsQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -289,29 +309,36 @@ impl CloudflareTunnelApi {
     pub fn create_warp_connector_tunnel(
         &self,
         account_id: &str,
+        body: &CreateWarpConnectorTunnelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WarpConnectorTunnel>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/warp_connector",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/warp_connector"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/warp_connector",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/warp_connector"),
+                ],
+            )
+            .body(body)
     }
     /// List Warp Connector Tunnels
     ///
     /// `GET /accounts/{account_id}/warp_connector`
     ///
     /// Lists and filters Warp Connector Tunnels in an account.
+    ///
+    /// Query parameters: [`ListCloudflareTunnelsQuery`], passed with `.query(&…)`.
     pub fn list_warp_connector_tunnels(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<WarpConnectorTunnel>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<WarpConnectorTunnel>,
+        ListCloudflareTunnelsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -332,20 +359,22 @@ impl CloudflareTunnelApi {
         &self,
         account_id: &str,
         tunnel_id: &str,
+        body: &UpdateCloudflareTunnelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WarpConnectorTunnel>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/warp_connector/{tunnel_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/warp_connector/"),
-                crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/warp_connector/{tunnel_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/warp_connector/"),
+                    crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a Warp Connector Tunnel
     ///
@@ -380,20 +409,22 @@ impl CloudflareTunnelApi {
         &self,
         account_id: &str,
         tunnel_id: &str,
+        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WarpConnectorTunnel>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::DELETE,
-            "/accounts/{account_id}/warp_connector/{tunnel_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/warp_connector/"),
-                crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::DELETE,
+                "/accounts/{account_id}/warp_connector/{tunnel_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/warp_connector/"),
+                    crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a Warp Connector Tunnel token
     ///
@@ -424,21 +455,31 @@ impl CloudflareTunnelApi {
 /// Used by [`CloudflareTunnelApi::create_cloudflare_tunnel`], [`CloudflareTunnelApi::list_cloudflare_tunnels`], [`CloudflareTunnelApi::update_cloudflare_tunnel`], [`CloudflareTunnelApi::get_cloudflare_tunnel`], [`CloudflareTunnelApi::delete_cloudflare_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudflareTunnel {
+    /// Cloudflare account ID
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub config_src: ::std::option::Option<::std::string::String>,
-    pub connections: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub connections: ::std::option::Option<::std::vec::Vec<Connection>>,
+    /// Timestamp of when the tunnel established at least one connection to Cloudflare's edge
     pub conns_active_at: ::std::option::Option<::std::string::String>,
+    /// Timestamp of when the tunnel became inactive (no connections to Cloudflare's edge)
     pub conns_inactive_at: ::std::option::Option<::std::string::String>,
+    /// Timestamp of when the resource was created
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// Timestamp of when the resource was deleted
     pub deleted_at: ::std::option::Option<::std::string::String>,
+    /// UUID of the tunnel
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// A user-friendly name for a tunnel
     pub name: ::std::option::Option<::std::string::String>,
+    /// If `true`, the tunnel can be configured remotely from the Zero Trust dashboard
     pub remote_config: ::std::option::Option<bool>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub tun_type: ::std::option::Option<::std::string::String>,
+    /// The status of the tunnel
+    pub status: ::std::option::Option<Status>,
+    /// The type of tunnel
+    pub tun_type: ::std::option::Option<TunType>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -449,15 +490,168 @@ crate::runtime::object!(
     metadata : "metadata", name : "name", remote_config : "remote_config", status :
     "status", tun_type : "tun_type" }
 );
+/// Used by [`CloudflareTunnelApi::create_cloudflare_tunnel`], [`CloudflareTunnelApi::list_cloudflare_tunnel_connections`], [`CloudflareTunnelApi::list_tunnels`], [`CloudflareTunnelApi::create_warp_connector_tunnel`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Connection {
+    /// UUID of the Cloudflare Tunnel connector
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// The cloudflared version used to establish this connection
+    pub client_version: ::std::option::Option<::std::string::String>,
+    /// The Cloudflare data center used for this connection
+    pub colo_name: ::std::option::Option<::std::string::String>,
+    /// UUID of the Cloudflare Tunnel connection
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Cloudflare continues to track connections for several minutes after they disconnect
+    pub is_pending_reconnect: ::std::option::Option<bool>,
+    /// Timestamp of when the connection was established
+    pub opened_at: ::std::option::Option<::std::string::String>,
+    /// The public IP address of the host running cloudflared
+    pub origin_ip: ::std::option::Option<::std::string::String>,
+    /// UUID of the Cloudflare Tunnel connection
+    pub uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Connection { client_id : "client_id", client_version : "client_version", colo_name :
+    "colo_name", id : "id", is_pending_reconnect : "is_pending_reconnect", opened_at :
+    "opened_at", origin_ip : "origin_ip", uuid : "uuid" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum Status {
+    /// `inactive`
+    Inactive,
+    /// `degraded`
+    Degraded,
+    /// `healthy`
+    Healthy,
+    /// `down`
+    Down,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl Status {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "inactive",
+            Self::Degraded => "degraded",
+            Self::Healthy => "healthy",
+            Self::Down => "down",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Status {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "inactive" => Self::Inactive,
+            "degraded" => Self::Degraded,
+            "healthy" => Self::Healthy,
+            "down" => Self::Down,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(Status);
+impl ::std::convert::From<Status> for ::std::string::String {
+    fn from(value: Status) -> Self {
+        match value {
+            Status::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for Status {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum TunType {
+    /// `cfd_tunnel`
+    CfdTunnel,
+    /// `warp_connector`
+    WarpConnector,
+    /// `ip_sec`
+    IpSec,
+    /// `gre`
+    Gre,
+    /// `cni`
+    Cni,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl TunType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CfdTunnel => "cfd_tunnel",
+            Self::WarpConnector => "warp_connector",
+            Self::IpSec => "ip_sec",
+            Self::Gre => "gre",
+            Self::Cni => "cni",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TunType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cfd_tunnel" => Self::CfdTunnel,
+            "warp_connector" => Self::WarpConnector,
+            "ip_sec" => Self::IpSec,
+            "gre" => Self::Gre,
+            "cni" => Self::Cni,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(TunType);
+impl ::std::convert::From<TunType> for ::std::string::String {
+    fn from(value: TunType) -> Self {
+        match value {
+            TunType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for TunType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`CloudflareTunnelApi::list_cloudflare_tunnel_connections`], [`CloudflareTunnelApi::get_cloudflare_tunnel_connector`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCloudflareTunnelConnectionsItem {
+    /// The cloudflared OS architecture used to establish this connection
     pub arch: ::std::option::Option<::std::string::String>,
+    /// The version of the remote tunnel configuration
     pub config_version: ::std::option::Option<i64>,
-    pub conns: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub conns: ::std::option::Option<::std::vec::Vec<Connection>>,
+    /// Features enabled for the Cloudflare Tunnel
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// UUID of the Cloudflare Tunnel connection
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Timestamp of when the tunnel connection was started
     pub run_at: ::std::option::Option<::std::string::String>,
+    /// The cloudflared version used to establish this connection
     pub version: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -467,22 +661,69 @@ crate::runtime::object!(
     "config_version", conns : "conns", features : "features", id : "id", run_at :
     "run_at", version : "version" }
 );
-/// Used by [`CloudflareTunnelApi::create_warp_connector_tunnel`], [`CloudflareTunnelApi::list_warp_connector_tunnels`], [`CloudflareTunnelApi::update_warp_connector_tunnel`], [`CloudflareTunnelApi::get_warp_connector_tunnel`], [`CloudflareTunnelApi::delete_warp_connector_tunnel`].
+/// Used by [`CloudflareTunnelApi::list_tunnels`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WarpConnectorTunnel {
+pub struct Tunnel {
+    /// Cloudflare account ID
     pub account_tag: ::std::option::Option<::std::string::String>,
-    pub connections: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub connections: ::std::option::Option<::std::vec::Vec<Connection>>,
+    /// Timestamp of when the tunnel established at least one connection to Cloudflare's edge
     pub conns_active_at: ::std::option::Option<::std::string::String>,
+    /// Timestamp of when the tunnel became inactive (no connections to Cloudflare's edge)
     pub conns_inactive_at: ::std::option::Option<::std::string::String>,
+    /// Timestamp of when the resource was created
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// Timestamp of when the resource was deleted
     pub deleted_at: ::std::option::Option<::std::string::String>,
+    /// UUID of the tunnel
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// A user-friendly name for a tunnel
     pub name: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub tun_type: ::std::option::Option<::std::string::String>,
+    /// If `true`, the tunnel can be configured remotely from the Zero Trust dashboard
+    pub remote_config: ::std::option::Option<bool>,
+    /// The status of the tunnel
+    pub status: ::std::option::Option<Status>,
+    /// The type of tunnel
+    pub tun_type: ::std::option::Option<TunType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Tunnel { account_tag : "account_tag", connections : "connections", conns_active_at :
+    "conns_active_at", conns_inactive_at : "conns_inactive_at", created_at :
+    "created_at", deleted_at : "deleted_at", id : "id", metadata : "metadata", name :
+    "name", remote_config : "remote_config", status : "status", tun_type : "tun_type" }
+);
+/// Used by [`CloudflareTunnelApi::create_warp_connector_tunnel`], [`CloudflareTunnelApi::list_warp_connector_tunnels`], [`CloudflareTunnelApi::update_warp_connector_tunnel`], [`CloudflareTunnelApi::get_warp_connector_tunnel`], [`CloudflareTunnelApi::delete_warp_connector_tunnel`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WarpConnectorTunnel {
+    /// Cloudflare account ID
+    pub account_tag: ::std::option::Option<::std::string::String>,
+    pub connections: ::std::option::Option<::std::vec::Vec<Connection>>,
+    /// Timestamp of when the tunnel established at least one connection to Cloudflare's edge
+    pub conns_active_at: ::std::option::Option<::std::string::String>,
+    /// Timestamp of when the tunnel became inactive (no connections to Cloudflare's edge)
+    pub conns_inactive_at: ::std::option::Option<::std::string::String>,
+    /// Timestamp of when the resource was created
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// Timestamp of when the resource was deleted
+    pub deleted_at: ::std::option::Option<::std::string::String>,
+    /// UUID of the tunnel
+    pub id: ::std::option::Option<::std::string::String>,
+    pub metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A user-friendly name for a tunnel
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The status of the tunnel
+    pub status: ::std::option::Option<Status>,
+    /// The type of tunnel
+    pub tun_type: ::std::option::Option<TunType>,
+    /// If `true`, the tunnel can be configured remotely from the Zero Trust dashboard
+    pub remote_config: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -490,5 +731,266 @@ crate::runtime::object!(
     WarpConnectorTunnel { account_tag : "account_tag", connections : "connections",
     conns_active_at : "conns_active_at", conns_inactive_at : "conns_inactive_at",
     created_at : "created_at", deleted_at : "deleted_at", id : "id", metadata :
-    "metadata", name : "name", status : "status", tun_type : "tun_type" }
+    "metadata", name : "name", status : "status", tun_type : "tun_type", remote_config :
+    "remote_config" }
 );
+/// Used by [`CloudflareTunnelApi::create_cloudflare_tunnel`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateCloudflareTunnelBody {
+    /// Indicates if this is a locally or remotely configured tunnel
+    pub config_src: ::std::option::Option<CreateCloudflareTunnelBodyConfigSrc>,
+    /// A user-friendly name for a tunnel
+    pub name: ::std::string::String,
+    /// Sets the password required to run a locally-managed tunnel
+    pub tunnel_secret: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateCloudflareTunnelBody { config_src : "config_src", name : "name" required,
+    tunnel_secret : "tunnel_secret" }
+);
+impl CreateCloudflareTunnelBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            config_src: ::std::option::Option::None,
+            name,
+            tunnel_secret: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateCloudflareTunnelBodyConfigSrc {
+    /// `local`
+    Local,
+    /// `cloudflare`
+    Cloudflare,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateCloudflareTunnelBodyConfigSrc {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Local => "local",
+            Self::Cloudflare => "cloudflare",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateCloudflareTunnelBodyConfigSrc {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "local" => Self::Local,
+            "cloudflare" => Self::Cloudflare,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateCloudflareTunnelBodyConfigSrc);
+impl ::std::convert::From<CreateCloudflareTunnelBodyConfigSrc>
+for ::std::string::String {
+    fn from(value: CreateCloudflareTunnelBodyConfigSrc) -> Self {
+        match value {
+            CreateCloudflareTunnelBodyConfigSrc::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateCloudflareTunnelBodyConfigSrc {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`CloudflareTunnelApi::list_cloudflare_tunnels`], [`CloudflareTunnelApi::list_warp_connector_tunnels`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCloudflareTunnelsQuery {
+    /// A user-friendly name for a tunnel
+    pub name: ::std::option::Option<::std::string::String>,
+    /// If `true`, only include deleted tunnels
+    pub is_deleted: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, If provided, include only tunnels that were created (and not deleted) before this time
+    pub existed_at: ::std::option::Option<::std::string::String>,
+    /// UUID of the tunnel
+    pub uuid: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub was_active_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub was_inactive_at: ::std::option::Option<::std::string::String>,
+    pub include_prefix: ::std::option::Option<::std::string::String>,
+    pub exclude_prefix: ::std::option::Option<::std::string::String>,
+    /// The status of the tunnel
+    pub status: ::std::option::Option<Status>,
+    /// Number of results to display
+    pub per_page: ::std::option::Option<f64>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListCloudflareTunnelsQuery { name : "name", is_deleted : "is_deleted", existed_at :
+    "existed_at", uuid : "uuid", was_active_at : "was_active_at", was_inactive_at :
+    "was_inactive_at", include_prefix : "include_prefix", exclude_prefix :
+    "exclude_prefix", status : "status", per_page : "per_page", page : "page" }
+);
+/// Used by [`CloudflareTunnelApi::update_cloudflare_tunnel`], [`CloudflareTunnelApi::update_warp_connector_tunnel`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateCloudflareTunnelBody {
+    /// A user-friendly name for a tunnel
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Sets the password required to run a locally-managed tunnel
+    pub tunnel_secret: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateCloudflareTunnelBody { name : "name", tunnel_secret : "tunnel_secret" }
+);
+/// Used by [`CloudflareTunnelApi::clean_up_cloudflare_tunnel_connections`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CleanUpCloudflareTunnelConnectionsQuery {
+    /// UUID of the Cloudflare Tunnel connector
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CleanUpCloudflareTunnelConnectionsQuery { client_id : "client_id" }
+);
+/// Used by [`CloudflareTunnelApi::get_cloudflare_tunnel_management_token`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetCloudflareTunnelManagementTokenBody {
+    pub resources: ::std::vec::Vec<GetCloudflareTunnelManagementTokenBodyResource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetCloudflareTunnelManagementTokenBody { resources : "resources" required }
+);
+impl GetCloudflareTunnelManagementTokenBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        resources: ::std::vec::Vec<GetCloudflareTunnelManagementTokenBodyResource>,
+    ) -> Self {
+        Self {
+            resources,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetCloudflareTunnelManagementTokenBodyResource {
+    /// `logs`
+    Logs,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetCloudflareTunnelManagementTokenBodyResource {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Logs => "logs",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetCloudflareTunnelManagementTokenBodyResource {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "logs" => Self::Logs,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetCloudflareTunnelManagementTokenBodyResource);
+impl ::std::convert::From<GetCloudflareTunnelManagementTokenBodyResource>
+for ::std::string::String {
+    fn from(value: GetCloudflareTunnelManagementTokenBodyResource) -> Self {
+        match value {
+            GetCloudflareTunnelManagementTokenBodyResource::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetCloudflareTunnelManagementTokenBodyResource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`CloudflareTunnelApi::list_tunnels`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListTunnelsQuery {
+    /// A user-friendly name for the tunnel
+    pub name: ::std::option::Option<::std::string::String>,
+    /// If `true`, only include deleted tunnels
+    pub is_deleted: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, If provided, include only tunnels that were created (and not deleted) before this time
+    pub existed_at: ::std::option::Option<::std::string::String>,
+    /// UUID of the tunnel
+    pub uuid: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub was_active_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub was_inactive_at: ::std::option::Option<::std::string::String>,
+    pub include_prefix: ::std::option::Option<::std::string::String>,
+    pub exclude_prefix: ::std::option::Option<::std::string::String>,
+    /// The types of tunnels to filter separated by a comma
+    pub tun_types: ::std::option::Option<::std::string::String>,
+    /// The status of the tunnel
+    pub status: ::std::option::Option<Status>,
+    /// Number of results to display
+    pub per_page: ::std::option::Option<f64>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListTunnelsQuery { name : "name", is_deleted : "is_deleted", existed_at :
+    "existed_at", uuid : "uuid", was_active_at : "was_active_at", was_inactive_at :
+    "was_inactive_at", include_prefix : "include_prefix", exclude_prefix :
+    "exclude_prefix", tun_types : "tun_types", status : "status", per_page : "per_page",
+    page : "page" }
+);
+/// Used by [`CloudflareTunnelApi::create_warp_connector_tunnel`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateWarpConnectorTunnelBody {
+    /// A user-friendly name for a tunnel
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateWarpConnectorTunnelBody { name : "name" required });
+impl CreateWarpConnectorTunnelBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for CleanUpCloudflareTunnelConnectionsQuery {}
+impl crate::runtime::TypedQuery for ListCloudflareTunnelsQuery {}
+impl crate::runtime::TypedQuery for ListTunnelsQuery {}

@@ -25,21 +25,23 @@ impl CloudflareTunnelConfigurationApi {
         &self,
         account_id: &str,
         tunnel_id: &str,
+        body: &PutConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Configuration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cfd_tunnel/"),
-                crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
-                crate::runtime::PathPart::Lit("/configurations"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cfd_tunnel/"),
+                    crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
+                    crate::runtime::PathPart::Lit("/configurations"),
+                ],
+            )
+            .body(body)
     }
     /// Get configuration
     ///
@@ -181,3 +183,136 @@ pub struct ConfigurationConfigWarpRouting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ConfigurationConfigWarpRouting { enabled : "enabled" });
+/// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PutConfigurationBody {
+    pub config: ::std::option::Option<PutConfigurationBodyConfig>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(PutConfigurationBody { config : "config" });
+/// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PutConfigurationBodyConfig {
+    pub ingress: ::std::option::Option<
+        ::std::vec::Vec<PutConfigurationBodyConfigIngress>,
+    >,
+    /// `originRequest`
+    pub origin_request: ::std::option::Option<
+        PutConfigurationBodyConfigIngressOriginRequest,
+    >,
+    /// `warp-routing`
+    pub warp_routing: ::std::option::Option<ConfigurationConfigWarpRouting>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PutConfigurationBodyConfig { ingress : "ingress", origin_request : "originRequest",
+    warp_routing : "warp-routing" }
+);
+/// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PutConfigurationBodyConfigIngress {
+    /// Public hostname for this service
+    pub hostname: ::std::string::String,
+    /// `originRequest`
+    pub origin_request: ::std::option::Option<
+        PutConfigurationBodyConfigIngressOriginRequest,
+    >,
+    /// Requests with this path route to this public hostname
+    pub path: ::std::option::Option<::std::string::String>,
+    /// Protocol and address of destination server
+    pub service: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PutConfigurationBodyConfigIngress { hostname : "hostname" required, origin_request :
+    "originRequest", path : "path", service : "service" required }
+);
+impl PutConfigurationBodyConfigIngress {
+    /// A value with the required fields set and the others empty.
+    pub fn new(hostname: ::std::string::String, service: ::std::string::String) -> Self {
+        Self {
+            hostname,
+            origin_request: ::std::option::Option::None,
+            path: ::std::option::Option::None,
+            service,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PutConfigurationBodyConfigIngressOriginRequest {
+    pub access: ::std::option::Option<
+        PutConfigurationBodyConfigIngressOriginRequestAccess,
+    >,
+    /// `caPool`: Path to the certificate authority (CA) for the certificate of your origin
+    pub ca_pool: ::std::option::Option<::std::string::String>,
+    /// `connectTimeout`: Timeout for establishing a new TCP connection to your origin server
+    pub connect_timeout: ::std::option::Option<i64>,
+    /// `disableChunkedEncoding`: Disables chunked transfer encoding
+    pub disable_chunked_encoding: ::std::option::Option<bool>,
+    /// `http2Origin`: Attempt to connect to origin using HTTP2
+    pub http2_origin: ::std::option::Option<bool>,
+    /// `httpHostHeader`: Sets the HTTP Host header on requests sent to the local service
+    pub http_host_header: ::std::option::Option<::std::string::String>,
+    /// `keepAliveConnections`: Maximum number of idle keepalive connections between Tunnel and your origin
+    pub keep_alive_connections: ::std::option::Option<i64>,
+    /// `keepAliveTimeout`: Timeout after which an idle keepalive connection can be discarded
+    pub keep_alive_timeout: ::std::option::Option<i64>,
+    /// `noHappyEyeballs`: Disable the “happy eyeballs” algorithm for IPv4/IPv6 fallback if your local network has…
+    pub no_happy_eyeballs: ::std::option::Option<bool>,
+    /// `noTLSVerify`: Disables TLS verification of the certificate presented by your origin
+    pub no_tls_verify: ::std::option::Option<bool>,
+    /// `originServerName`: Hostname that cloudflared should expect from your origin server certificate
+    pub origin_server_name: ::std::option::Option<::std::string::String>,
+    /// `proxyType`: cloudflared starts a proxy server to translate HTTP traffic into TCP when proxying, for example…
+    pub proxy_type: ::std::option::Option<::std::string::String>,
+    /// `tcpKeepAlive`: The timeout after which a TCP keepalive packet is sent on a connection between Tunnel and the…
+    pub tcp_keep_alive: ::std::option::Option<i64>,
+    /// `tlsTimeout`: Timeout for completing a TLS handshake to your origin server, if you have chosen to connect Tunnel…
+    pub tls_timeout: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PutConfigurationBodyConfigIngressOriginRequest { access : "access", ca_pool :
+    "caPool", connect_timeout : "connectTimeout", disable_chunked_encoding :
+    "disableChunkedEncoding", http2_origin : "http2Origin", http_host_header :
+    "httpHostHeader", keep_alive_connections : "keepAliveConnections", keep_alive_timeout
+    : "keepAliveTimeout", no_happy_eyeballs : "noHappyEyeballs", no_tls_verify :
+    "noTLSVerify", origin_server_name : "originServerName", proxy_type : "proxyType",
+    tcp_keep_alive : "tcpKeepAlive", tls_timeout : "tlsTimeout" }
+);
+/// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PutConfigurationBodyConfigIngressOriginRequestAccess {
+    /// `audTag`: Access applications that are allowed to reach this hostname for this Tunnel
+    pub aud_tag: ::std::vec::Vec<::std::string::String>,
+    /// Deny traffic that has not fulfilled Access authorization
+    pub required: ::std::option::Option<bool>,
+    /// `teamName`
+    pub team_name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PutConfigurationBodyConfigIngressOriginRequestAccess { aud_tag : "audTag" required,
+    required : "required", team_name : "teamName" required }
+);
+impl PutConfigurationBodyConfigIngressOriginRequestAccess {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        aud_tag: ::std::vec::Vec<::std::string::String>,
+        team_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            aud_tag,
+            required: ::std::option::Option::None,
+            team_name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

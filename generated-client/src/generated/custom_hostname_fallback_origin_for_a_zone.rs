@@ -24,17 +24,25 @@ impl CustomHostnameFallbackOriginForAZoneApi {
     pub fn update_fallback_origin_for_custom_hostnames(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateFallbackOriginForCustomHostnamesBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/custom_hostnames/fallback_origin",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/custom_hostnames/fallback_origin"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/custom_hostnames/fallback_origin",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/custom_hostnames/fallback_origin"),
+                ],
+            )
+            .body(body)
     }
     /// Get Fallback Origin for Custom Hostnames
     ///
@@ -42,7 +50,13 @@ impl CustomHostnameFallbackOriginForAZoneApi {
     pub fn get_fallback_origin_for_custom_hostnames(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -60,7 +74,13 @@ impl CustomHostnameFallbackOriginForAZoneApi {
     pub fn delete_fallback_origin_for_custom_hostnames(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -71,5 +91,25 @@ impl CustomHostnameFallbackOriginForAZoneApi {
                 crate::runtime::PathPart::Lit("/custom_hostnames/fallback_origin"),
             ],
         )
+    }
+}
+/// Used by [`CustomHostnameFallbackOriginForAZoneApi::update_fallback_origin_for_custom_hostnames`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateFallbackOriginForCustomHostnamesBody {
+    /// Your origin hostname that requests to your custom hostnames will be sent to
+    pub origin: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateFallbackOriginForCustomHostnamesBody { origin : "origin" required }
+);
+impl UpdateFallbackOriginForCustomHostnamesBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(origin: ::std::string::String) -> Self {
+        Self {
+            origin,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

@@ -24,27 +24,36 @@ impl CustomHostnameForAZoneApi {
     pub fn create_custom_hostname(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateCustomHostnameBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CustomHostname>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/custom_hostnames",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/custom_hostnames"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/custom_hostnames",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/custom_hostnames"),
+                ],
+            )
+            .body(body)
     }
     /// List Custom Hostnames
     ///
     /// `GET /zones/{zone_id}/custom_hostnames`
     ///
     /// List, search, sort, and filter all of your custom hostnames.
+    ///
+    /// Query parameters: [`ListCustomHostnamesQuery`], passed with `.query(&…)`.
     pub fn list_custom_hostnames(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<CustomHostname>,
+        ListCustomHostnamesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,18 +74,25 @@ impl CustomHostnameForAZoneApi {
         &self,
         zone_id: &str,
         custom_hostname_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &EditCustomHostnameBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CustomHostname>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/custom_hostnames/{custom_hostname_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/custom_hostnames/"),
-                crate::runtime::PathPart::Param("custom_hostname_id", custom_hostname_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/custom_hostnames/{custom_hostname_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/custom_hostnames/"),
+                    crate::runtime::PathPart::Param(
+                        "custom_hostname_id",
+                        custom_hostname_id,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Custom Hostname Details
     ///
@@ -85,7 +101,9 @@ impl CustomHostnameForAZoneApi {
         &self,
         zone_id: &str,
         custom_hostname_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CustomHostname>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -191,6 +209,814 @@ impl CustomHostnameForAZoneApi {
         )
     }
 }
+/// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`], [`CustomHostnameForAZoneApi::list_custom_hostnames`], [`CustomHostnameForAZoneApi::edit_custom_hostname`], [`CustomHostnameForAZoneApi::custom_hostname_details`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomHostname {
+    /// The custom hostname that will point to your hostname via CNAME
+    pub hostname: ::std::string::String,
+    /// Identifier
+    pub id: ::std::string::String,
+    pub ssl: ::std::option::Option<CustomHostnameSsl>,
+    /// RFC 3339 date-time, This is the time the hostname was created
+    pub created_at: ::std::option::Option<::std::string::String>,
+    pub custom_metadata: ::std::option::Option<CustomHostnameCustomMetadata>,
+    /// a valid hostname that’s been added to your DNS zone as an A, AAAA, or CNAME record
+    pub custom_origin_server: ::std::option::Option<::std::string::String>,
+    /// A hostname that will be sent to your custom origin server as SNI for TLS handshake
+    pub custom_origin_sni: ::std::option::Option<::std::string::String>,
+    pub ownership_verification: ::std::option::Option<
+        CustomHostnameOwnershipVerification,
+    >,
+    pub ownership_verification_http: ::std::option::Option<
+        CustomHostnameOwnershipVerificationHttp,
+    >,
+    /// Status of the hostname's activation
+    pub status: ::std::option::Option<CustomHostnameStatus>,
+    /// These are errors that were encountered while trying to activate a hostname
+    pub verification_errors: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CustomHostname { hostname : "hostname" required, id : "id" required, ssl : "ssl",
+    created_at : "created_at", custom_metadata : "custom_metadata", custom_origin_server
+    : "custom_origin_server", custom_origin_sni : "custom_origin_sni",
+    ownership_verification : "ownership_verification", ownership_verification_http :
+    "ownership_verification_http", status : "status", verification_errors :
+    "verification_errors" }
+);
+impl CustomHostname {
+    /// A value with the required fields set and the others empty.
+    pub fn new(hostname: ::std::string::String, id: ::std::string::String) -> Self {
+        Self {
+            hostname,
+            id,
+            ssl: ::std::option::Option::None,
+            created_at: ::std::option::Option::None,
+            custom_metadata: ::std::option::Option::None,
+            custom_origin_server: ::std::option::Option::None,
+            custom_origin_sni: ::std::option::Option::None,
+            ownership_verification: ::std::option::Option::None,
+            ownership_verification_http: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            verification_errors: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomHostnameSsl {
+    /// A ubiquitous bundle has the highest probability of being verified everywhere, even by clients using…
+    pub bundle_method: ::std::option::Option<CustomHostnameSslBundleMethod>,
+    /// The Certificate Authority that will issue the certificate
+    pub certificate_authority: ::std::option::Option<
+        CustomHostnameSslCertificateAuthority,
+    >,
+    /// If a custom uploaded certificate is used
+    pub custom_certificate: ::std::option::Option<::std::string::String>,
+    /// The identifier for the Custom CSR that was used
+    pub custom_csr_id: ::std::option::Option<::std::string::String>,
+    /// The key for a custom uploaded certificate
+    pub custom_key: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The time the custom certificate expires on
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    /// A list of Hostnames on a custom uploaded certificate
+    pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Custom hostname SSL identifier tag
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The issuer on a custom uploaded certificate
+    pub issuer: ::std::option::Option<::std::string::String>,
+    /// Domain control validation (DCV) method used for this hostname
+    pub method: ::std::option::Option<CustomHostnameSslMethod>,
+    /// The serial number on a custom uploaded certificate
+    pub serial_number: ::std::option::Option<::std::string::String>,
+    pub settings: ::std::option::Option<CustomHostnameSslSettings>,
+    /// The signature on a custom uploaded certificate
+    pub signature: ::std::option::Option<::std::string::String>,
+    /// Status of the hostname's SSL certificates
+    pub status: ::std::option::Option<CustomHostnameSslStatus>,
+    /// Level of validation to be used for this hostname
+    pub r#type: ::std::option::Option<CustomHostnameSslType>,
+    /// RFC 3339 date-time, The time the custom certificate was uploaded
+    pub uploaded_on: ::std::option::Option<::std::string::String>,
+    pub validation_errors: ::std::option::Option<
+        ::std::vec::Vec<CustomHostnameSslValidationError>,
+    >,
+    pub validation_records: ::std::option::Option<
+        ::std::vec::Vec<CustomHostnameSslValidationRecord>,
+    >,
+    /// Indicates whether the certificate covers a wildcard
+    pub wildcard: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CustomHostnameSsl { bundle_method : "bundle_method", certificate_authority :
+    "certificate_authority", custom_certificate : "custom_certificate", custom_csr_id :
+    "custom_csr_id", custom_key : "custom_key", expires_on : "expires_on", hosts :
+    "hosts", id : "id", issuer : "issuer", method : "method", serial_number :
+    "serial_number", settings : "settings", signature : "signature", status : "status",
+    r#type : "type", uploaded_on : "uploaded_on", validation_errors :
+    "validation_errors", validation_records : "validation_records", wildcard : "wildcard"
+    }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CustomHostnameSslBundleMethod {
+    /// `ubiquitous`
+    Ubiquitous,
+    /// `optimal`
+    Optimal,
+    /// `force`
+    Force,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CustomHostnameSslBundleMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ubiquitous => "ubiquitous",
+            Self::Optimal => "optimal",
+            Self::Force => "force",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomHostnameSslBundleMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ubiquitous" => Self::Ubiquitous,
+            "optimal" => Self::Optimal,
+            "force" => Self::Force,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CustomHostnameSslBundleMethod);
+impl ::std::convert::From<CustomHostnameSslBundleMethod> for ::std::string::String {
+    fn from(value: CustomHostnameSslBundleMethod) -> Self {
+        match value {
+            CustomHostnameSslBundleMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomHostnameSslBundleMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CustomHostnameSslCertificateAuthority {
+    /// `digicert`
+    Digicert,
+    /// `google`
+    Google,
+    /// `lets_encrypt`
+    LetsEncrypt,
+    /// `ssl_com`
+    SslCom,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CustomHostnameSslCertificateAuthority {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Digicert => "digicert",
+            Self::Google => "google",
+            Self::LetsEncrypt => "lets_encrypt",
+            Self::SslCom => "ssl_com",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomHostnameSslCertificateAuthority {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "digicert" => Self::Digicert,
+            "google" => Self::Google,
+            "lets_encrypt" => Self::LetsEncrypt,
+            "ssl_com" => Self::SslCom,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CustomHostnameSslCertificateAuthority);
+impl ::std::convert::From<CustomHostnameSslCertificateAuthority>
+for ::std::string::String {
+    fn from(value: CustomHostnameSslCertificateAuthority) -> Self {
+        match value {
+            CustomHostnameSslCertificateAuthority::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomHostnameSslCertificateAuthority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CustomHostnameSslMethod {
+    /// `http`
+    Http,
+    /// `txt`
+    Txt,
+    /// `email`
+    Email,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CustomHostnameSslMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::Txt => "txt",
+            Self::Email => "email",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomHostnameSslMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "http" => Self::Http,
+            "txt" => Self::Txt,
+            "email" => Self::Email,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CustomHostnameSslMethod);
+impl ::std::convert::From<CustomHostnameSslMethod> for ::std::string::String {
+    fn from(value: CustomHostnameSslMethod) -> Self {
+        match value {
+            CustomHostnameSslMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomHostnameSslMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomHostnameSslSettings {
+    /// An allowlist of ciphers for TLS termination
+    pub ciphers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Whether or not Early Hints is enabled
+    pub early_hints: ::std::option::Option<CustomHostnameSslSettingsEarlyHints>,
+    /// Whether or not HTTP2 is enabled
+    pub http2: ::std::option::Option<CustomHostnameSslSettingsEarlyHints>,
+    /// The minimum TLS version supported
+    pub min_tls_version: ::std::option::Option<CustomHostnameSslSettingsMinTlsVersion>,
+    /// Whether or not TLS 1.3 is enabled
+    pub tls_1_3: ::std::option::Option<CustomHostnameSslSettingsEarlyHints>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CustomHostnameSslSettings { ciphers : "ciphers", early_hints : "early_hints", http2 :
+    "http2", min_tls_version : "min_tls_version", tls_1_3 : "tls_1_3" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CustomHostnameSslSettingsEarlyHints {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CustomHostnameSslSettingsEarlyHints {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomHostnameSslSettingsEarlyHints {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CustomHostnameSslSettingsEarlyHints);
+impl ::std::convert::From<CustomHostnameSslSettingsEarlyHints>
+for ::std::string::String {
+    fn from(value: CustomHostnameSslSettingsEarlyHints) -> Self {
+        match value {
+            CustomHostnameSslSettingsEarlyHints::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomHostnameSslSettingsEarlyHints {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CustomHostnameSslSettingsMinTlsVersion {
+    /// `1.0`
+    N10,
+    /// `1.1`
+    N11,
+    /// `1.2`
+    N12,
+    /// `1.3`
+    N13,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CustomHostnameSslSettingsMinTlsVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N10 => "1.0",
+            Self::N11 => "1.1",
+            Self::N12 => "1.2",
+            Self::N13 => "1.3",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomHostnameSslSettingsMinTlsVersion {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1.0" => Self::N10,
+            "1.1" => Self::N11,
+            "1.2" => Self::N12,
+            "1.3" => Self::N13,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CustomHostnameSslSettingsMinTlsVersion);
+impl ::std::convert::From<CustomHostnameSslSettingsMinTlsVersion>
+for ::std::string::String {
+    fn from(value: CustomHostnameSslSettingsMinTlsVersion) -> Self {
+        match value {
+            CustomHostnameSslSettingsMinTlsVersion::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomHostnameSslSettingsMinTlsVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CustomHostnameSslStatus {
+    /// `initializing`
+    Initializing,
+    /// `pending_validation`
+    PendingValidation,
+    /// `deleted`
+    Deleted,
+    /// `pending_issuance`
+    PendingIssuance,
+    /// `pending_deployment`
+    PendingDeployment,
+    /// `pending_deletion`
+    PendingDeletion,
+    /// `pending_expiration`
+    PendingExpiration,
+    /// `expired`
+    Expired,
+    /// `active`
+    Active,
+    /// `initializing_timed_out`
+    InitializingTimedOut,
+    /// `validation_timed_out`
+    ValidationTimedOut,
+    /// `issuance_timed_out`
+    IssuanceTimedOut,
+    /// `deployment_timed_out`
+    DeploymentTimedOut,
+    /// `deletion_timed_out`
+    DeletionTimedOut,
+    /// `pending_cleanup`
+    PendingCleanup,
+    /// `staging_deployment`
+    StagingDeployment,
+    /// `staging_active`
+    StagingActive,
+    /// `deactivating`
+    Deactivating,
+    /// `inactive`
+    Inactive,
+    /// `backup_issued`
+    BackupIssued,
+    /// `holding_deployment`
+    HoldingDeployment,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CustomHostnameSslStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initializing => "initializing",
+            Self::PendingValidation => "pending_validation",
+            Self::Deleted => "deleted",
+            Self::PendingIssuance => "pending_issuance",
+            Self::PendingDeployment => "pending_deployment",
+            Self::PendingDeletion => "pending_deletion",
+            Self::PendingExpiration => "pending_expiration",
+            Self::Expired => "expired",
+            Self::Active => "active",
+            Self::InitializingTimedOut => "initializing_timed_out",
+            Self::ValidationTimedOut => "validation_timed_out",
+            Self::IssuanceTimedOut => "issuance_timed_out",
+            Self::DeploymentTimedOut => "deployment_timed_out",
+            Self::DeletionTimedOut => "deletion_timed_out",
+            Self::PendingCleanup => "pending_cleanup",
+            Self::StagingDeployment => "staging_deployment",
+            Self::StagingActive => "staging_active",
+            Self::Deactivating => "deactivating",
+            Self::Inactive => "inactive",
+            Self::BackupIssued => "backup_issued",
+            Self::HoldingDeployment => "holding_deployment",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomHostnameSslStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "initializing" => Self::Initializing,
+            "pending_validation" => Self::PendingValidation,
+            "deleted" => Self::Deleted,
+            "pending_issuance" => Self::PendingIssuance,
+            "pending_deployment" => Self::PendingDeployment,
+            "pending_deletion" => Self::PendingDeletion,
+            "pending_expiration" => Self::PendingExpiration,
+            "expired" => Self::Expired,
+            "active" => Self::Active,
+            "initializing_timed_out" => Self::InitializingTimedOut,
+            "validation_timed_out" => Self::ValidationTimedOut,
+            "issuance_timed_out" => Self::IssuanceTimedOut,
+            "deployment_timed_out" => Self::DeploymentTimedOut,
+            "deletion_timed_out" => Self::DeletionTimedOut,
+            "pending_cleanup" => Self::PendingCleanup,
+            "staging_deployment" => Self::StagingDeployment,
+            "staging_active" => Self::StagingActive,
+            "deactivating" => Self::Deactivating,
+            "inactive" => Self::Inactive,
+            "backup_issued" => Self::BackupIssued,
+            "holding_deployment" => Self::HoldingDeployment,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CustomHostnameSslStatus);
+impl ::std::convert::From<CustomHostnameSslStatus> for ::std::string::String {
+    fn from(value: CustomHostnameSslStatus) -> Self {
+        match value {
+            CustomHostnameSslStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomHostnameSslStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CustomHostnameSslType {
+    /// `dv`
+    Dv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CustomHostnameSslType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dv => "dv",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomHostnameSslType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "dv" => Self::Dv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CustomHostnameSslType);
+impl ::std::convert::From<CustomHostnameSslType> for ::std::string::String {
+    fn from(value: CustomHostnameSslType) -> Self {
+        match value {
+            CustomHostnameSslType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomHostnameSslType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomHostnameSslValidationError {
+    /// A domain validation error
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CustomHostnameSslValidationError { message : "message" });
+/// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomHostnameSslValidationRecord {
+    /// The set of email addresses that the certificate authority (CA) will use to complete domain…
+    pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The content that the certificate authority (CA) will expect to find at the http_url during the…
+    pub http_body: ::std::option::Option<::std::string::String>,
+    /// The url that will be checked during domain validation
+    pub http_url: ::std::option::Option<::std::string::String>,
+    /// The hostname that the certificate authority (CA) will check for a TXT record during domain…
+    pub txt_name: ::std::option::Option<::std::string::String>,
+    /// The TXT record that the certificate authority (CA) will check during domain validation
+    pub txt_value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CustomHostnameSslValidationRecord { emails : "emails", http_body : "http_body",
+    http_url : "http_url", txt_name : "txt_name", txt_value : "txt_value" }
+);
+/// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`], [`CustomHostnameForAZoneApi::edit_custom_hostname`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomHostnameCustomMetadata {
+    /// Unique metadata for this hostname
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CustomHostnameCustomMetadata { key : "key" });
+/// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomHostnameOwnershipVerification {
+    /// DNS Name for record
+    pub name: ::std::option::Option<::std::string::String>,
+    /// DNS Record type
+    pub r#type: ::std::option::Option<CustomHostnameOwnershipVerificationType>,
+    /// Content for the record
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CustomHostnameOwnershipVerification { name : "name", r#type : "type", value : "value"
+    }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CustomHostnameOwnershipVerificationType {
+    /// `txt`
+    Txt,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CustomHostnameOwnershipVerificationType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Txt => "txt",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomHostnameOwnershipVerificationType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "txt" => Self::Txt,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CustomHostnameOwnershipVerificationType);
+impl ::std::convert::From<CustomHostnameOwnershipVerificationType>
+for ::std::string::String {
+    fn from(value: CustomHostnameOwnershipVerificationType) -> Self {
+        match value {
+            CustomHostnameOwnershipVerificationType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomHostnameOwnershipVerificationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomHostnameOwnershipVerificationHttp {
+    /// Token to be served
+    pub http_body: ::std::option::Option<::std::string::String>,
+    /// The HTTP URL that will be checked during custom hostname verification and where the customer should…
+    pub http_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CustomHostnameOwnershipVerificationHttp { http_body : "http_body", http_url :
+    "http_url" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CustomHostnameStatus {
+    /// `active`
+    Active,
+    /// `pending`
+    Pending,
+    /// `active_redeploying`
+    ActiveRedeploying,
+    /// `moved`
+    Moved,
+    /// `pending_deletion`
+    PendingDeletion,
+    /// `deleted`
+    Deleted,
+    /// `pending_blocked`
+    PendingBlocked,
+    /// `pending_migration`
+    PendingMigration,
+    /// `pending_provisioned`
+    PendingProvisioned,
+    /// `test_pending`
+    TestPending,
+    /// `test_active`
+    TestActive,
+    /// `test_active_apex`
+    TestActiveApex,
+    /// `test_blocked`
+    TestBlocked,
+    /// `test_failed`
+    TestFailed,
+    /// `provisioned`
+    Provisioned,
+    /// `blocked`
+    Blocked,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CustomHostnameStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Pending => "pending",
+            Self::ActiveRedeploying => "active_redeploying",
+            Self::Moved => "moved",
+            Self::PendingDeletion => "pending_deletion",
+            Self::Deleted => "deleted",
+            Self::PendingBlocked => "pending_blocked",
+            Self::PendingMigration => "pending_migration",
+            Self::PendingProvisioned => "pending_provisioned",
+            Self::TestPending => "test_pending",
+            Self::TestActive => "test_active",
+            Self::TestActiveApex => "test_active_apex",
+            Self::TestBlocked => "test_blocked",
+            Self::TestFailed => "test_failed",
+            Self::Provisioned => "provisioned",
+            Self::Blocked => "blocked",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomHostnameStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "pending" => Self::Pending,
+            "active_redeploying" => Self::ActiveRedeploying,
+            "moved" => Self::Moved,
+            "pending_deletion" => Self::PendingDeletion,
+            "deleted" => Self::Deleted,
+            "pending_blocked" => Self::PendingBlocked,
+            "pending_migration" => Self::PendingMigration,
+            "pending_provisioned" => Self::PendingProvisioned,
+            "test_pending" => Self::TestPending,
+            "test_active" => Self::TestActive,
+            "test_active_apex" => Self::TestActiveApex,
+            "test_blocked" => Self::TestBlocked,
+            "test_failed" => Self::TestFailed,
+            "provisioned" => Self::Provisioned,
+            "blocked" => Self::Blocked,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CustomHostnameStatus);
+impl ::std::convert::From<CustomHostnameStatus> for ::std::string::String {
+    fn from(value: CustomHostnameStatus) -> Self {
+        match value {
+            CustomHostnameStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomHostnameStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`CustomHostnameForAZoneApi::delete_custom_hostname`], [`CustomHostnameForAZoneApi::delete_certificate_and_key_for_custom_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCustomHostnameResponse {
@@ -199,3 +1025,198 @@ pub struct DeleteCustomHostnameResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteCustomHostnameResponse { id : "id" });
+/// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateCustomHostnameBody {
+    pub custom_metadata: ::std::option::Option<CustomHostnameCustomMetadata>,
+    /// The custom hostname that will point to your hostname via CNAME
+    pub hostname: ::std::string::String,
+    pub ssl: ::std::option::Option<CreateCustomHostnameBodySsl>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateCustomHostnameBody { custom_metadata : "custom_metadata", hostname : "hostname"
+    required, ssl : "ssl" }
+);
+impl CreateCustomHostnameBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(hostname: ::std::string::String) -> Self {
+        Self {
+            custom_metadata: ::std::option::Option::None,
+            hostname,
+            ssl: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`], [`CustomHostnameForAZoneApi::edit_custom_hostname`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateCustomHostnameBodySsl {
+    /// A ubiquitous bundle has the highest probability of being verified everywhere, even by clients using…
+    pub bundle_method: ::std::option::Option<CustomHostnameSslBundleMethod>,
+    /// The Certificate Authority that will issue the certificate
+    pub certificate_authority: ::std::option::Option<
+        CustomHostnameSslCertificateAuthority,
+    >,
+    /// If a custom uploaded certificate is used
+    pub custom_certificate: ::std::option::Option<::std::string::String>,
+    /// The key for a custom uploaded certificate
+    pub custom_key: ::std::option::Option<::std::string::String>,
+    /// Domain control validation (DCV) method used for this hostname
+    pub method: ::std::option::Option<CustomHostnameSslMethod>,
+    pub settings: ::std::option::Option<CustomHostnameSslSettings>,
+    /// Level of validation to be used for this hostname
+    pub r#type: ::std::option::Option<CustomHostnameSslType>,
+    /// Indicates whether the certificate covers a wildcard
+    pub wildcard: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateCustomHostnameBodySsl { bundle_method : "bundle_method", certificate_authority
+    : "certificate_authority", custom_certificate : "custom_certificate", custom_key :
+    "custom_key", method : "method", settings : "settings", r#type : "type", wildcard :
+    "wildcard" }
+);
+/// Used by [`CustomHostnameForAZoneApi::list_custom_hostnames`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCustomHostnamesQuery {
+    /// Fully qualified domain name to match against
+    pub hostname: ::std::option::Option<::std::string::String>,
+    /// Hostname ID to match against
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Number of hostnames per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Field to order hostnames by
+    pub order: ::std::option::Option<ListCustomHostnamesQueryOrder>,
+    /// Direction to order hostnames
+    pub direction: ::std::option::Option<ListCustomHostnamesQueryDirection>,
+    /// Whether to filter hostnames based on if they have SSL enabled
+    pub ssl: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListCustomHostnamesQuery { hostname : "hostname", id : "id", page : "page", per_page
+    : "per_page", order : "order", direction : "direction", ssl : "ssl" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListCustomHostnamesQueryOrder {
+    /// `ssl`
+    Ssl,
+    /// `ssl_status`
+    SslStatus,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListCustomHostnamesQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ssl => "ssl",
+            Self::SslStatus => "ssl_status",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListCustomHostnamesQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ssl" => Self::Ssl,
+            "ssl_status" => Self::SslStatus,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListCustomHostnamesQueryOrder);
+impl ::std::convert::From<ListCustomHostnamesQueryOrder> for ::std::string::String {
+    fn from(value: ListCustomHostnamesQueryOrder) -> Self {
+        match value {
+            ListCustomHostnamesQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListCustomHostnamesQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListCustomHostnamesQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListCustomHostnamesQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListCustomHostnamesQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListCustomHostnamesQueryDirection);
+impl ::std::convert::From<ListCustomHostnamesQueryDirection> for ::std::string::String {
+    fn from(value: ListCustomHostnamesQueryDirection) -> Self {
+        match value {
+            ListCustomHostnamesQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListCustomHostnamesQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`CustomHostnameForAZoneApi::edit_custom_hostname`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditCustomHostnameBody {
+    pub custom_metadata: ::std::option::Option<CustomHostnameCustomMetadata>,
+    /// a valid hostname that’s been added to your DNS zone as an A, AAAA, or CNAME record
+    pub custom_origin_server: ::std::option::Option<::std::string::String>,
+    /// A hostname that will be sent to your custom origin server as SNI for TLS handshake
+    pub custom_origin_sni: ::std::option::Option<::std::string::String>,
+    pub ssl: ::std::option::Option<CreateCustomHostnameBodySsl>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditCustomHostnameBody { custom_metadata : "custom_metadata", custom_origin_server :
+    "custom_origin_server", custom_origin_sni : "custom_origin_sni", ssl : "ssl" }
+);
+impl crate::runtime::TypedQuery for ListCustomHostnamesQuery {}

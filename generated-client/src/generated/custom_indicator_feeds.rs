@@ -22,17 +22,21 @@ impl CustomIndicatorFeedsApi {
     pub fn create_indicator_feed(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateIndicatorFeedBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateIndicatorFeedResponse>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/intel/indicator-feeds",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/intel/indicator-feeds"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/intel/indicator-feeds",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/intel/indicator-feeds"),
+                ],
+            )
+            .body(body)
     }
     /// Get indicator feeds owned by this account
     ///
@@ -40,7 +44,7 @@ impl CustomIndicatorFeedsApi {
     pub fn get_indicator_feeds_owned_by_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateIndicatorFeedResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -58,17 +62,25 @@ impl CustomIndicatorFeedsApi {
     pub fn grant_permission_to_indicator_feed(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &GrantPermissionToIndicatorFeedBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<GrantPermissionToIndicatorFeedResponse>,
+        >,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/intel/indicator-feeds/permissions/add",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/intel/indicator-feeds/permissions/add"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/intel/indicator-feeds/permissions/add",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/intel/indicator-feeds/permissions/add",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Revoke permission to indicator feed
     ///
@@ -76,19 +88,25 @@ impl CustomIndicatorFeedsApi {
     pub fn revoke_permission_to_indicator_feed(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &GrantPermissionToIndicatorFeedBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<GrantPermissionToIndicatorFeedResponse>,
+        >,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/intel/indicator-feeds/permissions/remove",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/intel/indicator-feeds/permissions/remove",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/intel/indicator-feeds/permissions/remove",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/intel/indicator-feeds/permissions/remove",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// List indicator feed permissions
     ///
@@ -96,7 +114,7 @@ impl CustomIndicatorFeedsApi {
     pub fn list_indicator_feed_permissions(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<IndicatorFeedPermission>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -115,18 +133,22 @@ impl CustomIndicatorFeedsApi {
         &self,
         account_id: &str,
         feed_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateIndicatorFeedMetadataBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateIndicatorFeedResponse>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/intel/indicator-feeds/{feed_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/intel/indicator-feeds/"),
-                crate::runtime::PathPart::Param("feed_id", feed_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/intel/indicator-feeds/{feed_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/intel/indicator-feeds/"),
+                    crate::runtime::PathPart::Param("feed_id", feed_id),
+                ],
+            )
+            .body(body)
     }
     /// Get indicator feed metadata
     ///
@@ -135,7 +157,9 @@ impl CustomIndicatorFeedsApi {
         &self,
         account_id: &str,
         feed_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<IndicatorFeedMetadata>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -155,19 +179,20 @@ impl CustomIndicatorFeedsApi {
         &self,
         account_id: &str,
         feed_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Raw> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/intel/indicator-feeds/{feed_id}/data",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/intel/indicator-feeds/"),
-                crate::runtime::PathPart::Param("feed_id", feed_id),
-                crate::runtime::PathPart::Lit("/data"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/intel/indicator-feeds/{feed_id}/data",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/intel/indicator-feeds/"),
+                    crate::runtime::PathPart::Param("feed_id", feed_id),
+                    crate::runtime::PathPart::Lit("/data"),
+                ],
+            )
+            .header("accept", "text/csv")
     }
     /// Download indicator feed data
     ///
@@ -197,18 +222,270 @@ impl CustomIndicatorFeedsApi {
         &self,
         account_id: &str,
         feed_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: UpdateIndicatorFeedDataForm,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<IndicatorFeedData>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/intel/indicator-feeds/{feed_id}/snapshot",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/intel/indicator-feeds/"),
-                crate::runtime::PathPart::Param("feed_id", feed_id),
-                crate::runtime::PathPart::Lit("/snapshot"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/intel/indicator-feeds/{feed_id}/snapshot",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/intel/indicator-feeds/"),
+                    crate::runtime::PathPart::Param("feed_id", feed_id),
+                    crate::runtime::PathPart::Lit("/snapshot"),
+                ],
+            )
+            .multipart(body.form)
+    }
+}
+/// Used by [`CustomIndicatorFeedsApi::create_indicator_feed`], [`CustomIndicatorFeedsApi::get_indicator_feeds_owned_by_account`], [`CustomIndicatorFeedsApi::update_indicator_feed_metadata`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateIndicatorFeedResponse {
+    /// RFC 3339 date-time, The date and time when the data entry was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// The description of the example test
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The unique identifier for the indicator feed
+    pub id: ::std::option::Option<i64>,
+    /// Whether the indicator feed can be attributed to a provider
+    pub is_attributable: ::std::option::Option<bool>,
+    /// Whether the indicator feed can be downloaded
+    pub is_downloadable: ::std::option::Option<bool>,
+    /// Whether the indicator feed is exposed to customers
+    pub is_public: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, The date and time when the data entry was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The name of the indicator feed
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateIndicatorFeedResponse { created_on : "created_on", description : "description",
+    id : "id", is_attributable : "is_attributable", is_downloadable : "is_downloadable",
+    is_public : "is_public", modified_on : "modified_on", name : "name" }
+);
+/// Used by [`CustomIndicatorFeedsApi::grant_permission_to_indicator_feed`], [`CustomIndicatorFeedsApi::revoke_permission_to_indicator_feed`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GrantPermissionToIndicatorFeedResponse {
+    /// Whether the update succeeded or not
+    pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GrantPermissionToIndicatorFeedResponse { success : "success" });
+/// Used by [`CustomIndicatorFeedsApi::list_indicator_feed_permissions`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IndicatorFeedPermission {
+    /// The description of the example test
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The unique identifier for the indicator feed
+    pub id: ::std::option::Option<i64>,
+    /// Whether the indicator feed can be attributed to a provider
+    pub is_attributable: ::std::option::Option<bool>,
+    /// Whether the indicator feed can be downloaded
+    pub is_downloadable: ::std::option::Option<bool>,
+    /// Whether the indicator feed is exposed to customers
+    pub is_public: ::std::option::Option<bool>,
+    /// The name of the indicator feed
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    IndicatorFeedPermission { description : "description", id : "id", is_attributable :
+    "is_attributable", is_downloadable : "is_downloadable", is_public : "is_public", name
+    : "name" }
+);
+/// Used by [`CustomIndicatorFeedsApi::get_indicator_feed_metadata`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IndicatorFeedMetadata {
+    /// RFC 3339 date-time, The date and time when the data entry was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// The description of the example test
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The unique identifier for the indicator feed
+    pub id: ::std::option::Option<i64>,
+    /// Whether the indicator feed can be attributed to a provider
+    pub is_attributable: ::std::option::Option<bool>,
+    /// Whether the indicator feed can be downloaded
+    pub is_downloadable: ::std::option::Option<bool>,
+    /// Whether the indicator feed is exposed to customers
+    pub is_public: ::std::option::Option<bool>,
+    /// Status of the latest snapshot uploaded
+    pub latest_upload_status: ::std::option::Option<
+        IndicatorFeedMetadataLatestUploadStatus,
+    >,
+    /// RFC 3339 date-time, The date and time when the data entry was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The name of the indicator feed
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The unique identifier for the provider
+    pub provider_id: ::std::option::Option<::std::string::String>,
+    /// The provider of the indicator feed
+    pub provider_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    IndicatorFeedMetadata { created_on : "created_on", description : "description", id :
+    "id", is_attributable : "is_attributable", is_downloadable : "is_downloadable",
+    is_public : "is_public", latest_upload_status : "latest_upload_status", modified_on :
+    "modified_on", name : "name", provider_id : "provider_id", provider_name :
+    "provider_name" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum IndicatorFeedMetadataLatestUploadStatus {
+    /// `Mirroring`
+    Mirroring,
+    /// `Unifying`
+    Unifying,
+    /// `Loading`
+    Loading,
+    /// `Provisioning`
+    Provisioning,
+    /// `Complete`
+    Complete,
+    /// `Error`
+    Error,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl IndicatorFeedMetadataLatestUploadStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Mirroring => "Mirroring",
+            Self::Unifying => "Unifying",
+            Self::Loading => "Loading",
+            Self::Provisioning => "Provisioning",
+            Self::Complete => "Complete",
+            Self::Error => "Error",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for IndicatorFeedMetadataLatestUploadStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Mirroring" => Self::Mirroring,
+            "Unifying" => Self::Unifying,
+            "Loading" => Self::Loading,
+            "Provisioning" => Self::Provisioning,
+            "Complete" => Self::Complete,
+            "Error" => Self::Error,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(IndicatorFeedMetadataLatestUploadStatus);
+impl ::std::convert::From<IndicatorFeedMetadataLatestUploadStatus>
+for ::std::string::String {
+    fn from(value: IndicatorFeedMetadataLatestUploadStatus) -> Self {
+        match value {
+            IndicatorFeedMetadataLatestUploadStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for IndicatorFeedMetadataLatestUploadStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`CustomIndicatorFeedsApi::update_indicator_feed_data`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IndicatorFeedData {
+    /// Feed id
+    pub file_id: ::std::option::Option<i64>,
+    /// Name of the file unified in our system
+    pub filename: ::std::option::Option<::std::string::String>,
+    /// Current status of upload, should be unified
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    IndicatorFeedData { file_id : "file_id", filename : "filename", status : "status" }
+);
+/// Used by [`CustomIndicatorFeedsApi::create_indicator_feed`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateIndicatorFeedBody {
+    /// The description of the example test
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The name of the indicator feed
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateIndicatorFeedBody { description : "description", name : "name" }
+);
+/// Used by [`CustomIndicatorFeedsApi::grant_permission_to_indicator_feed`], [`CustomIndicatorFeedsApi::revoke_permission_to_indicator_feed`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GrantPermissionToIndicatorFeedBody {
+    /// The Cloudflare account tag of the account to change permissions on
+    pub account_tag: ::std::option::Option<::std::string::String>,
+    /// The ID of the feed to add/remove permissions on
+    pub feed_id: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GrantPermissionToIndicatorFeedBody { account_tag : "account_tag", feed_id : "feed_id"
+    }
+);
+/// Used by [`CustomIndicatorFeedsApi::update_indicator_feed_metadata`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateIndicatorFeedMetadataBody {
+    /// The new description of the feed
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The new is_attributable value of the feed
+    pub is_attributable: ::std::option::Option<bool>,
+    /// The new is_downloadable value of the feed
+    pub is_downloadable: ::std::option::Option<bool>,
+    /// The new is_public value of the feed
+    pub is_public: ::std::option::Option<bool>,
+    /// The new name of the feed
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateIndicatorFeedMetadataBody { description : "description", is_attributable :
+    "is_attributable", is_downloadable : "is_downloadable", is_public : "is_public", name
+    : "name" }
+);
+/// The `multipart/form-data` body of [`CustomIndicatorFeedsApi::update_indicator_feed_data`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `source`: text
+#[derive(Debug, Clone, Default)]
+pub struct UpdateIndicatorFeedDataForm {
+    form: crate::runtime::Multipart,
+}
+impl UpdateIndicatorFeedDataForm {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets the `source` part: text. Setting it again replaces it.
+    ///
+    /// The file to upload
+    pub fn source(self, value: &str) -> Self {
+        Self {
+            form: self.form.remove("source").text("source", value),
+        }
     }
 }

@@ -48,23 +48,25 @@ impl CustomPagesForAnAccountApi {
         &self,
         account_identifier: &str,
         identifier: &str,
+        body: &UpdateCustomPageBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CustomPage>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_identifier}/custom_pages/{identifier}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param(
-                    "account_identifier",
-                    account_identifier,
-                ),
-                crate::runtime::PathPart::Lit("/custom_pages/"),
-                crate::runtime::PathPart::Param("identifier", identifier),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_identifier}/custom_pages/{identifier}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param(
+                        "account_identifier",
+                        account_identifier,
+                    ),
+                    crate::runtime::PathPart::Lit("/custom_pages/"),
+                    crate::runtime::PathPart::Param("identifier", identifier),
+                ],
+            )
+            .body(body)
     }
     /// Get a custom page
     ///
@@ -113,3 +115,76 @@ crate::runtime::object!(
     modified_on : "modified_on", preview_target : "preview_target", required_tokens :
     "required_tokens", state : "state", url : "url" }
 );
+/// Used by [`CustomPagesForAnAccountApi::update_custom_page`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateCustomPageBody {
+    /// The custom page state
+    pub state: UpdateCustomPageBodyState,
+    /// The URL associated with the custom page
+    pub url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateCustomPageBody { state : "state" required, url : "url" required }
+);
+impl UpdateCustomPageBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(state: UpdateCustomPageBodyState, url: ::std::string::String) -> Self {
+        Self {
+            state,
+            url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateCustomPageBodyState {
+    /// `default`
+    Default,
+    /// `customized`
+    Customized,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateCustomPageBodyState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Customized => "customized",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UpdateCustomPageBodyState {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "default" => Self::Default,
+            "customized" => Self::Customized,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(UpdateCustomPageBodyState);
+impl ::std::convert::From<UpdateCustomPageBodyState> for ::std::string::String {
+    fn from(value: UpdateCustomPageBodyState) -> Self {
+        match value {
+            UpdateCustomPageBodyState::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for UpdateCustomPageBodyState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

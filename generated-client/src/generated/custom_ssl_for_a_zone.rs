@@ -24,29 +24,36 @@ impl CustomSslForAZoneApi {
     pub fn create_ssl_configuration(
         &self,
         zone_id: &str,
+        body: &CreateSslConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<SslConfiguration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/custom_certificates",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/custom_certificates"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/custom_certificates",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/custom_certificates"),
+                ],
+            )
+            .body(body)
     }
     /// List SSL Configurations
     ///
     /// `GET /zones/{zone_id}/custom_certificates`
     ///
     /// List, search, and filter all of your custom SSL certificates. The higher priority will break ties across overlapping 'legacy_custom' certificates, but 'legacy_custom' certificates will always supercede 'sni_custom' certificates.
+    ///
+    /// Query parameters: [`ListSslConfigurationsQuery`], passed with `.query(&…)`.
     pub fn list_ssl_configurations(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<SslConfiguration>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<SslConfiguration>,
+        ListSslConfigurationsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,17 +73,19 @@ impl CustomSslForAZoneApi {
     pub fn re_prioritize_ssl_certificates(
         &self,
         zone_id: &str,
+        body: &RePrioritizeSslCertificatesBody,
     ) -> crate::runtime::Request<crate::runtime::List<SslConfiguration>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/custom_certificates/prioritize",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/custom_certificates/prioritize"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/custom_certificates/prioritize",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/custom_certificates/prioritize"),
+                ],
+            )
+            .body(body)
     }
     /// Edit SSL Configuration
     ///
@@ -87,23 +96,25 @@ impl CustomSslForAZoneApi {
         &self,
         zone_id: &str,
         custom_certificate_id: &str,
+        body: &EditSslConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<SslConfiguration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/custom_certificates/{custom_certificate_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/custom_certificates/"),
-                crate::runtime::PathPart::Param(
-                    "custom_certificate_id",
-                    custom_certificate_id,
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/custom_certificates/{custom_certificate_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/custom_certificates/"),
+                    crate::runtime::PathPart::Param(
+                        "custom_certificate_id",
+                        custom_certificate_id,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// SSL Configuration Details
     ///
@@ -161,20 +172,32 @@ impl CustomSslForAZoneApi {
 /// Used by [`CustomSslForAZoneApi::create_ssl_configuration`], [`CustomSslForAZoneApi::list_ssl_configurations`], [`CustomSslForAZoneApi::re_prioritize_ssl_certificates`], [`CustomSslForAZoneApi::edit_ssl_configuration`], [`CustomSslForAZoneApi::ssl_configuration_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SslConfiguration {
-    pub bundle_method: ::std::option::Option<::std::string::String>,
+    /// A ubiquitous bundle has the highest probability of being verified everywhere, even by clients using…
+    pub bundle_method: ::std::option::Option<SslConfigurationBundleMethod>,
+    /// RFC 3339 date-time, When the certificate from the authority expires
     pub expires_on: ::std::option::Option<::std::string::String>,
     pub geo_restrictions: ::std::option::Option<SslConfigurationGeoRestrictions>,
     pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// The certificate authority that issued the certificate
     pub issuer: ::std::option::Option<::std::string::String>,
     pub keyless_server: ::std::option::Option<SslConfigurationKeylessServer>,
+    /// RFC 3339 date-time, When the certificate was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub policy_restrictions: ::std::option::Option<::std::string::String>,
+    /// The order/priority in which the certificate will be used in a request
     pub priority: ::std::option::Option<f64>,
+    /// The type of hash used for the certificate
     pub signature: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
+    /// Status of the zone's custom SSL
+    pub status: ::std::option::Option<SslConfigurationStatus>,
+    /// RFC 3339 date-time, When the certificate was uploaded to Cloudflare
     pub uploaded_on: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub zone_id: ::std::option::Option<::std::string::String>,
+    /// Specify the policy that determines the region where your private key will be held locally
+    pub policy: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -183,28 +206,147 @@ crate::runtime::object!(
     geo_restrictions : "geo_restrictions", hosts : "hosts", id : "id", issuer : "issuer",
     keyless_server : "keyless_server", modified_on : "modified_on", policy_restrictions :
     "policy_restrictions", priority : "priority", signature : "signature", status :
-    "status", uploaded_on : "uploaded_on", zone_id : "zone_id" }
+    "status", uploaded_on : "uploaded_on", zone_id : "zone_id", policy : "policy" }
 );
-/// Used by [`CustomSslForAZoneApi::create_ssl_configuration`].
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SslConfigurationBundleMethod {
+    /// `ubiquitous`
+    Ubiquitous,
+    /// `optimal`
+    Optimal,
+    /// `force`
+    Force,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SslConfigurationBundleMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ubiquitous => "ubiquitous",
+            Self::Optimal => "optimal",
+            Self::Force => "force",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SslConfigurationBundleMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ubiquitous" => Self::Ubiquitous,
+            "optimal" => Self::Optimal,
+            "force" => Self::Force,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SslConfigurationBundleMethod);
+impl ::std::convert::From<SslConfigurationBundleMethod> for ::std::string::String {
+    fn from(value: SslConfigurationBundleMethod) -> Self {
+        match value {
+            SslConfigurationBundleMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SslConfigurationBundleMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`CustomSslForAZoneApi::create_ssl_configuration`], [`CustomSslForAZoneApi::edit_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SslConfigurationGeoRestrictions {
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: ::std::option::Option<SslConfigurationGeoRestrictionsLabel>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SslConfigurationGeoRestrictions { label : "label" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SslConfigurationGeoRestrictionsLabel {
+    /// `us`
+    Us,
+    /// `eu`
+    Eu,
+    /// `highest_security`
+    HighestSecurity,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SslConfigurationGeoRestrictionsLabel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Us => "us",
+            Self::Eu => "eu",
+            Self::HighestSecurity => "highest_security",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for SslConfigurationGeoRestrictionsLabel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "us" => Self::Us,
+            "eu" => Self::Eu,
+            "highest_security" => Self::HighestSecurity,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SslConfigurationGeoRestrictionsLabel);
+impl ::std::convert::From<SslConfigurationGeoRestrictionsLabel>
+for ::std::string::String {
+    fn from(value: SslConfigurationGeoRestrictionsLabel) -> Self {
+        match value {
+            SslConfigurationGeoRestrictionsLabel::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SslConfigurationGeoRestrictionsLabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`CustomSslForAZoneApi::create_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SslConfigurationKeylessServer {
+    /// RFC 3339 date-time, When the Keyless SSL was created
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// Whether or not the Keyless SSL is on or off
     pub enabled: ::std::option::Option<bool>,
+    /// The keyless SSL name
     pub host: ::std::option::Option<::std::string::String>,
+    /// Keyless certificate identifier tag
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the Keyless SSL was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The keyless SSL name
     pub name: ::std::option::Option<::std::string::String>,
+    /// Available permissions for the Keyless SSL for the current user requesting the item
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The keyless SSL port used to communicate between Cloudflare and the client's Keyless SSL server
     pub port: ::std::option::Option<f64>,
-    pub status: ::std::option::Option<::std::string::String>,
+    /// Status of the Keyless SSL
+    pub status: ::std::option::Option<SslConfigurationKeylessServerStatus>,
     pub tunnel: ::std::option::Option<SslConfigurationKeylessServerTunnel>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -214,11 +356,65 @@ crate::runtime::object!(
     : "host", id : "id", modified_on : "modified_on", name : "name", permissions :
     "permissions", port : "port", status : "status", tunnel : "tunnel" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SslConfigurationKeylessServerStatus {
+    /// `active`
+    Active,
+    /// `deleted`
+    Deleted,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SslConfigurationKeylessServerStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deleted => "deleted",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for SslConfigurationKeylessServerStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "deleted" => Self::Deleted,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SslConfigurationKeylessServerStatus);
+impl ::std::convert::From<SslConfigurationKeylessServerStatus>
+for ::std::string::String {
+    fn from(value: SslConfigurationKeylessServerStatus) -> Self {
+        match value {
+            SslConfigurationKeylessServerStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SslConfigurationKeylessServerStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`CustomSslForAZoneApi::create_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SslConfigurationKeylessServerTunnel {
-    pub private_ip: ::std::option::Option<::serde_json::Value>,
-    pub vnet_id: ::std::option::Option<::serde_json::Value>,
+    /// Private IP of the Key Server Host
+    pub private_ip: ::std::option::Option<::std::string::String>,
+    /// Cloudflare Tunnel Virtual Network ID
+    pub vnet_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -226,11 +422,277 @@ crate::runtime::object!(
     SslConfigurationKeylessServerTunnel { private_ip : "private_ip", vnet_id : "vnet_id"
     }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SslConfigurationStatus {
+    /// `active`
+    Active,
+    /// `expired`
+    Expired,
+    /// `deleted`
+    Deleted,
+    /// `pending`
+    Pending,
+    /// `initializing`
+    Initializing,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SslConfigurationStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Expired => "expired",
+            Self::Deleted => "deleted",
+            Self::Pending => "pending",
+            Self::Initializing => "initializing",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SslConfigurationStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "expired" => Self::Expired,
+            "deleted" => Self::Deleted,
+            "pending" => Self::Pending,
+            "initializing" => Self::Initializing,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SslConfigurationStatus);
+impl ::std::convert::From<SslConfigurationStatus> for ::std::string::String {
+    fn from(value: SslConfigurationStatus) -> Self {
+        match value {
+            SslConfigurationStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SslConfigurationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`CustomSslForAZoneApi::delete_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSslConfigurationResponse {
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteSslConfigurationResponse { id : "id" });
+/// Used by [`CustomSslForAZoneApi::create_ssl_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateSslConfigurationBody {
+    /// A ubiquitous bundle has the highest probability of being verified everywhere, even by clients using…
+    pub bundle_method: ::std::option::Option<SslConfigurationBundleMethod>,
+    /// The zone's SSL certificate or certificate and the intermediate(s)
+    pub certificate: ::std::string::String,
+    pub geo_restrictions: ::std::option::Option<SslConfigurationGeoRestrictions>,
+    /// Specify the policy that determines the region where your private key will be held locally
+    pub policy: ::std::option::Option<::std::string::String>,
+    /// The zone's private key
+    pub private_key: ::std::string::String,
+    /// The type 'legacy_custom' enables support for legacy clients which do not include SNI in the TLS…
+    pub r#type: ::std::option::Option<CreateSslConfigurationBodyType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSslConfigurationBody { bundle_method : "bundle_method", certificate :
+    "certificate" required, geo_restrictions : "geo_restrictions", policy : "policy",
+    private_key : "private_key" required, r#type : "type" }
+);
+impl CreateSslConfigurationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        certificate: ::std::string::String,
+        private_key: ::std::string::String,
+    ) -> Self {
+        Self {
+            bundle_method: ::std::option::Option::None,
+            certificate,
+            geo_restrictions: ::std::option::Option::None,
+            policy: ::std::option::Option::None,
+            private_key,
+            r#type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateSslConfigurationBodyType {
+    /// `legacy_custom`
+    LegacyCustom,
+    /// `sni_custom`
+    SniCustom,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateSslConfigurationBodyType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LegacyCustom => "legacy_custom",
+            Self::SniCustom => "sni_custom",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CreateSslConfigurationBodyType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "legacy_custom" => Self::LegacyCustom,
+            "sni_custom" => Self::SniCustom,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateSslConfigurationBodyType);
+impl ::std::convert::From<CreateSslConfigurationBodyType> for ::std::string::String {
+    fn from(value: CreateSslConfigurationBodyType) -> Self {
+        match value {
+            CreateSslConfigurationBodyType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateSslConfigurationBodyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`CustomSslForAZoneApi::list_ssl_configurations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListSslConfigurationsQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Number of zones per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Whether to match all search requirements or at least one (any)
+    pub r#match: ::std::option::Option<ListSslConfigurationsQueryMatch>,
+    /// Status of the zone's custom SSL
+    pub status: ::std::option::Option<SslConfigurationStatus>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListSslConfigurationsQuery { page : "page", per_page : "per_page", r#match : "match",
+    status : "status" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListSslConfigurationsQueryMatch {
+    /// `any`
+    Any,
+    /// `all`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListSslConfigurationsQueryMatch {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Any => "any",
+            Self::All => "all",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListSslConfigurationsQueryMatch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "any" => Self::Any,
+            "all" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListSslConfigurationsQueryMatch);
+impl ::std::convert::From<ListSslConfigurationsQueryMatch> for ::std::string::String {
+    fn from(value: ListSslConfigurationsQueryMatch) -> Self {
+        match value {
+            ListSslConfigurationsQueryMatch::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListSslConfigurationsQueryMatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`CustomSslForAZoneApi::re_prioritize_ssl_certificates`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RePrioritizeSslCertificatesBody {
+    pub certificates: ::std::option::Option<
+        ::std::vec::Vec<RePrioritizeSslCertificatesBodyCertificate>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RePrioritizeSslCertificatesBody { certificates : "certificates" }
+);
+/// Used by [`CustomSslForAZoneApi::re_prioritize_ssl_certificates`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RePrioritizeSslCertificatesBodyCertificate {
+    /// Identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The order/priority in which the certificate will be used in a request
+    pub priority: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RePrioritizeSslCertificatesBodyCertificate { id : "id", priority : "priority" }
+);
+/// Used by [`CustomSslForAZoneApi::edit_ssl_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditSslConfigurationBody {
+    /// A ubiquitous bundle has the highest probability of being verified everywhere, even by clients using…
+    pub bundle_method: ::std::option::Option<SslConfigurationBundleMethod>,
+    /// The zone's SSL certificate or certificate and the intermediate(s)
+    pub certificate: ::std::option::Option<::std::string::String>,
+    pub geo_restrictions: ::std::option::Option<SslConfigurationGeoRestrictions>,
+    /// Specify the policy that determines the region where your private key will be held locally
+    pub policy: ::std::option::Option<::std::string::String>,
+    /// The zone's private key
+    pub private_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditSslConfigurationBody { bundle_method : "bundle_method", certificate :
+    "certificate", geo_restrictions : "geo_restrictions", policy : "policy", private_key
+    : "private_key" }
+);
+impl crate::runtime::TypedQuery for ListSslConfigurationsQuery {}

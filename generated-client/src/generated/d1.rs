@@ -24,27 +24,34 @@ impl D1Api {
     pub fn create_d1_database(
         &self,
         account_id: &str,
+        body: &CreateD1DatabaseBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Database>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/d1/database",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/d1/database"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/d1/database",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/d1/database"),
+                ],
+            )
+            .body(body)
     }
     /// List D1 Databases
     ///
     /// `GET /accounts/{account_id}/d1/database`
     ///
     /// Returns a list of D1 databases.
+    ///
+    /// Query parameters: [`ListD1DatabasesQuery`], passed with `.query(&…)`.
     pub fn list_d1_databases(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListD1DatabasesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<ListD1DatabasesItem>,
+        ListD1DatabasesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -161,19 +168,21 @@ impl D1Api {
         &self,
         account_id: &str,
         database_id: &str,
+        body: &ExportD1DatabaseAsSqlBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/d1/database/{database_id}/export",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/d1/database/"),
-                crate::runtime::PathPart::Param("database_id", database_id),
-                crate::runtime::PathPart::Lit("/export"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/d1/database/{database_id}/export",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/d1/database/"),
+                    crate::runtime::PathPart::Param("database_id", database_id),
+                    crate::runtime::PathPart::Lit("/export"),
+                ],
+            )
+            .body(body)
     }
     /// Import SQL into your D1 Database
     ///
@@ -185,19 +194,21 @@ impl D1Api {
         &self,
         account_id: &str,
         database_id: &str,
+        body: &ImportSqlIntoYourD1DatabaseBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/d1/database/{database_id}/import",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/d1/database/"),
-                crate::runtime::PathPart::Param("database_id", database_id),
-                crate::runtime::PathPart::Lit("/import"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/d1/database/{database_id}/import",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/d1/database/"),
+                    crate::runtime::PathPart::Param("database_id", database_id),
+                    crate::runtime::PathPart::Lit("/import"),
+                ],
+            )
+            .body(body)
     }
     /// Query D1 Database
     ///
@@ -208,19 +219,21 @@ impl D1Api {
         &self,
         account_id: &str,
         database_id: &str,
+        body: &QueryD1DatabaseBody,
     ) -> crate::runtime::Request<crate::runtime::List<QueryD1DatabaseItem>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/d1/database/{database_id}/query",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/d1/database/"),
-                crate::runtime::PathPart::Param("database_id", database_id),
-                crate::runtime::PathPart::Lit("/query"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/d1/database/{database_id}/query",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/d1/database/"),
+                    crate::runtime::PathPart::Param("database_id", database_id),
+                    crate::runtime::PathPart::Lit("/query"),
+                ],
+            )
+            .body(body)
     }
     /// Raw D1 Database query
     ///
@@ -231,19 +244,21 @@ impl D1Api {
         &self,
         account_id: &str,
         database_id: &str,
+        body: &QueryD1DatabaseBody,
     ) -> crate::runtime::Request<crate::runtime::List<RawD1DatabaseQuery>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/d1/database/{database_id}/raw",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/d1/database/"),
-                crate::runtime::PathPart::Param("database_id", database_id),
-                crate::runtime::PathPart::Lit("/raw"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/d1/database/{database_id}/raw",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/d1/database/"),
+                    crate::runtime::PathPart::Param("database_id", database_id),
+                    crate::runtime::PathPart::Lit("/raw"),
+                ],
+            )
+            .body(body)
     }
     /// Get D1 database bookmark
     ///
@@ -302,7 +317,9 @@ impl D1Api {
 /// Used by [`D1Api::create_d1_database`], [`D1Api::update_d1_database`], [`D1Api::update_d1_database_partially`], [`D1Api::get_d1_database`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Database {
+    /// RFC 3339 date-time, Specifies the timestamp the resource was created as an ISO8601 string
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// The D1 database's size, in bytes
     pub file_size: ::std::option::Option<f64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub num_tables: ::std::option::Option<f64>,
@@ -328,6 +345,7 @@ crate::runtime::object!(DatabaseReadReplication { mode : "mode" });
 /// Used by [`D1Api::list_d1_databases`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListD1DatabasesItem {
+    /// RFC 3339 date-time, Specifies the timestamp the resource was created as an ISO8601 string
     pub created_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -433,3 +451,338 @@ crate::runtime::object!(
     RestoreD1DatabaseToBookmarkOrPointInTimeResponse { bookmark : "bookmark", message :
     "message", previous_bookmark : "previous_bookmark" }
 );
+/// Used by [`D1Api::create_d1_database`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateD1DatabaseBody {
+    pub name: ::std::string::String,
+    /// Specify the region to create the D1 primary, if available
+    pub primary_location_hint: ::std::option::Option<
+        CreateD1DatabaseBodyPrimaryLocationHint,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateD1DatabaseBody { name : "name" required, primary_location_hint :
+    "primary_location_hint" }
+);
+impl CreateD1DatabaseBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            primary_location_hint: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateD1DatabaseBodyPrimaryLocationHint {
+    /// `wnam`
+    Wnam,
+    /// `enam`
+    Enam,
+    /// `weur`
+    Weur,
+    /// `eeur`
+    Eeur,
+    /// `apac`
+    Apac,
+    /// `oc`
+    Oc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateD1DatabaseBodyPrimaryLocationHint {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Wnam => "wnam",
+            Self::Enam => "enam",
+            Self::Weur => "weur",
+            Self::Eeur => "eeur",
+            Self::Apac => "apac",
+            Self::Oc => "oc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateD1DatabaseBodyPrimaryLocationHint {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "wnam" => Self::Wnam,
+            "enam" => Self::Enam,
+            "weur" => Self::Weur,
+            "eeur" => Self::Eeur,
+            "apac" => Self::Apac,
+            "oc" => Self::Oc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateD1DatabaseBodyPrimaryLocationHint);
+impl ::std::convert::From<CreateD1DatabaseBodyPrimaryLocationHint>
+for ::std::string::String {
+    fn from(value: CreateD1DatabaseBodyPrimaryLocationHint) -> Self {
+        match value {
+            CreateD1DatabaseBodyPrimaryLocationHint::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateD1DatabaseBodyPrimaryLocationHint {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`D1Api::list_d1_databases`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListD1DatabasesQuery {
+    /// a database name to search for
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Number of items per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListD1DatabasesQuery { name : "name", page : "page", per_page : "per_page" }
+);
+/// Used by [`D1Api::export_d1_database_as_sql`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportD1DatabaseAsSqlBody {
+    /// To poll an in-progress export, provide the current bookmark (returned by your first polling…
+    pub current_bookmark: ::std::option::Option<::std::string::String>,
+    pub dump_options: ::std::option::Option<ExportD1DatabaseAsSqlBodyDumpOptions>,
+    /// Specifies that you will poll this endpoint until the export completes
+    pub output_format: ExportD1DatabaseAsSqlBodyOutputFormat,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExportD1DatabaseAsSqlBody { current_bookmark : "current_bookmark", dump_options :
+    "dump_options", output_format : "output_format" required }
+);
+impl ExportD1DatabaseAsSqlBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            current_bookmark: ::std::option::Option::None,
+            dump_options: ::std::option::Option::None,
+            output_format: ExportD1DatabaseAsSqlBodyOutputFormat::Polling,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for ExportD1DatabaseAsSqlBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// Used by [`D1Api::export_d1_database_as_sql`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExportD1DatabaseAsSqlBodyDumpOptions {
+    /// Export only the table definitions, not their contents
+    pub no_data: ::std::option::Option<bool>,
+    /// Export only each table's contents, not its definition
+    pub no_schema: ::std::option::Option<bool>,
+    /// Filter the export to just one or more tables
+    pub tables: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExportD1DatabaseAsSqlBodyDumpOptions { no_data : "no_data", no_schema : "no_schema",
+    tables : "tables" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ExportD1DatabaseAsSqlBodyOutputFormat {
+    /// `polling`
+    Polling,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ExportD1DatabaseAsSqlBodyOutputFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Polling => "polling",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ExportD1DatabaseAsSqlBodyOutputFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "polling" => Self::Polling,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ExportD1DatabaseAsSqlBodyOutputFormat);
+impl ::std::convert::From<ExportD1DatabaseAsSqlBodyOutputFormat>
+for ::std::string::String {
+    fn from(value: ExportD1DatabaseAsSqlBodyOutputFormat) -> Self {
+        match value {
+            ExportD1DatabaseAsSqlBodyOutputFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ExportD1DatabaseAsSqlBodyOutputFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of several kinds, told apart by `action`. A kind this client does not
+/// know yet decodes into `Other`, whole.
+#[allow(clippy::large_enum_variant)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum ImportSqlIntoYourD1DatabaseBody {
+    /// `action` is `init`.
+    Variant1(ImportSqlIntoYourD1DatabaseBodyVariant1),
+    /// `action` is `ingest`.
+    Variant2(ImportSqlIntoYourD1DatabaseBodyVariant2),
+    /// `action` is `poll`.
+    Variant3(ImportSqlIntoYourD1DatabaseBodyVariant3),
+    /// Any other `action` (or none): the object as sent, `action` included.
+    /// It is written back unchanged, so it can also send a kind this client
+    /// does not know yet.
+    Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+}
+crate::runtime::tagged!(
+    ImportSqlIntoYourD1DatabaseBody, "action", {
+    Variant1(ImportSqlIntoYourD1DatabaseBodyVariant1) = "init",
+    Variant2(ImportSqlIntoYourD1DatabaseBodyVariant2) = "ingest",
+    Variant3(ImportSqlIntoYourD1DatabaseBodyVariant3) = "poll" }
+);
+impl ::std::convert::From<ImportSqlIntoYourD1DatabaseBodyVariant1>
+for ImportSqlIntoYourD1DatabaseBody {
+    fn from(value: ImportSqlIntoYourD1DatabaseBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ImportSqlIntoYourD1DatabaseBodyVariant2>
+for ImportSqlIntoYourD1DatabaseBody {
+    fn from(value: ImportSqlIntoYourD1DatabaseBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+impl ::std::convert::From<ImportSqlIntoYourD1DatabaseBodyVariant3>
+for ImportSqlIntoYourD1DatabaseBody {
+    fn from(value: ImportSqlIntoYourD1DatabaseBodyVariant3) -> Self {
+        Self::Variant3(value)
+    }
+}
+/// A [`ImportSqlIntoYourD1DatabaseBody`] whose `action` is `init`.
+///
+/// Used by [`D1Api::import_sql_into_your_d1_database`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportSqlIntoYourD1DatabaseBodyVariant1 {
+    /// Required when action is 'init' or 'ingest'
+    pub etag: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ImportSqlIntoYourD1DatabaseBodyVariant1 { etag : "etag" required }
+);
+impl ImportSqlIntoYourD1DatabaseBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(etag: ::std::string::String) -> Self {
+        Self {
+            etag,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`ImportSqlIntoYourD1DatabaseBody`] whose `action` is `ingest`.
+///
+/// Used by [`D1Api::import_sql_into_your_d1_database`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportSqlIntoYourD1DatabaseBodyVariant2 {
+    /// An md5 hash of the file you're uploading
+    pub etag: ::std::string::String,
+    /// The filename you have successfully uploaded
+    pub filename: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ImportSqlIntoYourD1DatabaseBodyVariant2 { etag : "etag" required, filename :
+    "filename" required }
+);
+impl ImportSqlIntoYourD1DatabaseBodyVariant2 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(etag: ::std::string::String, filename: ::std::string::String) -> Self {
+        Self {
+            etag,
+            filename,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`ImportSqlIntoYourD1DatabaseBody`] whose `action` is `poll`.
+///
+/// Used by [`D1Api::import_sql_into_your_d1_database`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportSqlIntoYourD1DatabaseBodyVariant3 {
+    /// This identifies the currently-running import, checking its status
+    pub current_bookmark: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ImportSqlIntoYourD1DatabaseBodyVariant3 { current_bookmark : "current_bookmark"
+    required }
+);
+impl ImportSqlIntoYourD1DatabaseBodyVariant3 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(current_bookmark: ::std::string::String) -> Self {
+        Self {
+            current_bookmark,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`D1Api::query_d1_database`], [`D1Api::raw_d1_database_query`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryD1DatabaseBody {
+    pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Your SQL query
+    pub sql: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(QueryD1DatabaseBody { params : "params", sql : "sql" required });
+impl QueryD1DatabaseBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(sql: ::std::string::String) -> Self {
+        Self {
+            params: ::std::option::Option::None,
+            sql,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for ListD1DatabasesQuery {}

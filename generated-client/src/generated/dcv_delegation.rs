@@ -24,7 +24,9 @@ impl DcvDelegationApi {
     pub fn get_dcv_delegation_unique_identifier(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UniqueIdentifier>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,3 +39,12 @@ impl DcvDelegationApi {
         )
     }
 }
+/// Used by [`DcvDelegationApi::get_dcv_delegation_unique_identifier`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UniqueIdentifier {
+    /// The DCV Delegation unique identifier
+    pub uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UniqueIdentifier { uuid : "uuid" });

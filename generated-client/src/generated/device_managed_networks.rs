@@ -24,19 +24,21 @@ impl DeviceManagedNetworksApi {
     pub fn create_device_managed_network(
         &self,
         account_id: &str,
+        body: &CreateDeviceManagedNetworkBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeviceManagedNetwork>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/devices/networks",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/networks"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/devices/networks",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/networks"),
+                ],
+            )
+            .body(body)
     }
     /// List your device managed networks
     ///
@@ -67,20 +69,22 @@ impl DeviceManagedNetworksApi {
         &self,
         account_id: &str,
         network_id: &str,
+        body: &UpdateDeviceManagedNetworkBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeviceManagedNetwork>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/devices/networks/{network_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/networks/"),
-                crate::runtime::PathPart::Param("network_id", network_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/devices/networks/{network_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/networks/"),
+                    crate::runtime::PathPart::Param("network_id", network_id),
+                ],
+            )
+            .body(body)
     }
     /// Get device managed network details
     ///
@@ -132,16 +136,127 @@ impl DeviceManagedNetworksApi {
 /// Used by [`DeviceManagedNetworksApi::create_device_managed_network`], [`DeviceManagedNetworksApi::list_your_device_managed_networks`], [`DeviceManagedNetworksApi::update_device_managed_network`], [`DeviceManagedNetworksApi::get_device_managed_network_details`], [`DeviceManagedNetworksApi::delete_device_managed_network`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceManagedNetwork {
-    pub config: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub config: ::std::option::Option<DeviceManagedNetworkConfig>,
+    /// The name of the device managed network
     pub name: ::std::option::Option<::std::string::String>,
+    /// API UUID
     pub network_id: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// The type of device managed network
+    pub r#type: ::std::option::Option<DeviceManagedNetworkType>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DeviceManagedNetwork { config : "config", name : "name", network_id : "network_id",
     r#type : "type" }
+);
+/// Used by [`DeviceManagedNetworksApi::create_device_managed_network`], [`DeviceManagedNetworksApi::update_device_managed_network`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceManagedNetworkConfig {
+    /// The SHA-256 hash of the TLS certificate presented by the host found at tls_sockaddr
+    pub sha256: ::std::option::Option<::std::string::String>,
+    /// A network address of the form "host:port" that the WARP client will use to detect the presence of a…
+    pub tls_sockaddr: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DeviceManagedNetworkConfig { sha256 : "sha256", tls_sockaddr : "tls_sockaddr"
+    required }
+);
+impl DeviceManagedNetworkConfig {
+    /// A value with the required fields set and the others empty.
+    pub fn new(tls_sockaddr: ::std::string::String) -> Self {
+        Self {
+            sha256: ::std::option::Option::None,
+            tls_sockaddr,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DeviceManagedNetworkType {
+    /// `tls`
+    Tls,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DeviceManagedNetworkType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tls => "tls",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DeviceManagedNetworkType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "tls" => Self::Tls,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DeviceManagedNetworkType);
+impl ::std::convert::From<DeviceManagedNetworkType> for ::std::string::String {
+    fn from(value: DeviceManagedNetworkType) -> Self {
+        match value {
+            DeviceManagedNetworkType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DeviceManagedNetworkType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DeviceManagedNetworksApi::create_device_managed_network`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateDeviceManagedNetworkBody {
+    pub config: ::std::option::Option<DeviceManagedNetworkConfig>,
+    /// The name of the device managed network
+    pub name: ::std::string::String,
+    /// The type of device managed network
+    pub r#type: DeviceManagedNetworkType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateDeviceManagedNetworkBody { config : "config", name : "name" required, r#type :
+    "type" required }
+);
+impl CreateDeviceManagedNetworkBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            name,
+            r#type: DeviceManagedNetworkType::Tls,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DeviceManagedNetworksApi::update_device_managed_network`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDeviceManagedNetworkBody {
+    pub config: ::std::option::Option<DeviceManagedNetworkConfig>,
+    /// The name of the device managed network
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The type of device managed network
+    pub r#type: ::std::option::Option<DeviceManagedNetworkType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateDeviceManagedNetworkBody { config : "config", name : "name", r#type : "type" }
 );

@@ -24,19 +24,21 @@ impl DevicePostureIntegrationsApi {
     pub fn create_device_posture_integration(
         &self,
         account_id: &str,
+        body: &CreateDevicePostureIntegrationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DevicePostureIntegration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/devices/posture/integration",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/posture/integration"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/devices/posture/integration",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/posture/integration"),
+                ],
+            )
+            .body(body)
     }
     /// List your device posture integrations
     ///
@@ -67,20 +69,22 @@ impl DevicePostureIntegrationsApi {
         &self,
         account_id: &str,
         integration_id: &str,
+        body: &UpdateDevicePostureIntegrationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DevicePostureIntegration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/devices/posture/integration/{integration_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/posture/integration/"),
-                crate::runtime::PathPart::Param("integration_id", integration_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/devices/posture/integration/{integration_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/posture/integration/"),
+                    crate::runtime::PathPart::Param("integration_id", integration_id),
+                ],
+            )
+            .body(body)
     }
     /// Get device posture integration details
     ///
@@ -138,17 +142,214 @@ impl DevicePostureIntegrationsApi {
 /// Used by [`DevicePostureIntegrationsApi::create_device_posture_integration`], [`DevicePostureIntegrationsApi::list_your_device_posture_integrations`], [`DevicePostureIntegrationsApi::update_device_posture_integration`], [`DevicePostureIntegrationsApi::get_device_posture_integration_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DevicePostureIntegration {
-    pub config: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub config: ::std::option::Option<DevicePostureIntegrationConfig>,
+    /// API UUID
     pub id: ::std::option::Option<::std::string::String>,
+    /// The interval between each posture check with the third-party API
     pub interval: ::std::option::Option<::std::string::String>,
+    /// The name of the device posture integration
     pub name: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// The type of device posture integration
+    pub r#type: ::std::option::Option<DevicePostureIntegrationType>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DevicePostureIntegration { config : "config", id : "id", interval : "interval", name
     : "name", r#type : "type" }
+);
+/// Used by [`DevicePostureIntegrationsApi::create_device_posture_integration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DevicePostureIntegrationConfig {
+    /// The Workspace One API URL provided in the Workspace One Admin Dashboard
+    pub api_url: ::std::string::String,
+    /// The Workspace One Authorization URL depending on your region
+    pub auth_url: ::std::string::String,
+    /// The Workspace One client ID provided in the Workspace One Admin Dashboard
+    pub client_id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DevicePostureIntegrationConfig { api_url : "api_url" required, auth_url : "auth_url"
+    required, client_id : "client_id" required }
+);
+impl DevicePostureIntegrationConfig {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        api_url: ::std::string::String,
+        auth_url: ::std::string::String,
+        client_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            api_url,
+            auth_url,
+            client_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DevicePostureIntegrationType {
+    /// `workspace_one`
+    WorkspaceOne,
+    /// `crowdstrike_s2s`
+    CrowdstrikeS2s,
+    /// `uptycs`
+    Uptycs,
+    /// `intune`
+    Intune,
+    /// `kolide`
+    Kolide,
+    /// `tanium`
+    Tanium,
+    /// `sentinelone_s2s`
+    SentineloneS2s,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DevicePostureIntegrationType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WorkspaceOne => "workspace_one",
+            Self::CrowdstrikeS2s => "crowdstrike_s2s",
+            Self::Uptycs => "uptycs",
+            Self::Intune => "intune",
+            Self::Kolide => "kolide",
+            Self::Tanium => "tanium",
+            Self::SentineloneS2s => "sentinelone_s2s",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DevicePostureIntegrationType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "workspace_one" => Self::WorkspaceOne,
+            "crowdstrike_s2s" => Self::CrowdstrikeS2s,
+            "uptycs" => Self::Uptycs,
+            "intune" => Self::Intune,
+            "kolide" => Self::Kolide,
+            "tanium" => Self::Tanium,
+            "sentinelone_s2s" => Self::SentineloneS2s,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DevicePostureIntegrationType);
+impl ::std::convert::From<DevicePostureIntegrationType> for ::std::string::String {
+    fn from(value: DevicePostureIntegrationType) -> Self {
+        match value {
+            DevicePostureIntegrationType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DevicePostureIntegrationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DevicePostureIntegrationsApi::create_device_posture_integration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateDevicePostureIntegrationBody {
+    pub config: ::std::option::Option<CreateDevicePostureIntegrationBodyConfig>,
+    /// The interval between each posture check with the third-party API
+    pub interval: ::std::string::String,
+    /// The name of the device posture integration
+    pub name: ::std::string::String,
+    /// The type of device posture integration
+    pub r#type: DevicePostureIntegrationType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateDevicePostureIntegrationBody { config : "config", interval : "interval"
+    required, name : "name" required, r#type : "type" required }
+);
+impl CreateDevicePostureIntegrationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        interval: ::std::string::String,
+        name: ::std::string::String,
+        r#type: DevicePostureIntegrationType,
+    ) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            interval,
+            name,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DevicePostureIntegrationsApi::create_device_posture_integration`], [`DevicePostureIntegrationsApi::update_device_posture_integration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateDevicePostureIntegrationBodyConfig {
+    /// The Workspace One API URL provided in the Workspace One Admin Dashboard
+    pub api_url: ::std::option::Option<::std::string::String>,
+    /// The Workspace One Authorization URL depending on your region
+    pub auth_url: ::std::option::Option<::std::string::String>,
+    /// The Workspace One client ID provided in the Workspace One Admin Dashboard
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// The Workspace One client secret provided in the Workspace One Admin Dashboard
+    pub client_secret: ::std::string::String,
+    /// The Crowdstrike customer ID
+    pub customer_id: ::std::option::Option<::std::string::String>,
+    /// The Uptycs client secret
+    pub client_key: ::std::option::Option<::std::string::String>,
+    /// If present, this id will be passed in the `CF-Access-Client-ID` header when hitting the `api_url`
+    pub access_client_id: ::std::option::Option<::std::string::String>,
+    /// If present, this secret will be passed in the `CF-Access-Client-Secret` header when hitting the…
+    pub access_client_secret: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateDevicePostureIntegrationBodyConfig { api_url : "api_url", auth_url :
+    "auth_url", client_id : "client_id", client_secret : "client_secret" required,
+    customer_id : "customer_id", client_key : "client_key", access_client_id :
+    "access_client_id", access_client_secret : "access_client_secret" }
+);
+impl CreateDevicePostureIntegrationBodyConfig {
+    /// A value with the required fields set and the others empty.
+    pub fn new(client_secret: ::std::string::String) -> Self {
+        Self {
+            api_url: ::std::option::Option::None,
+            auth_url: ::std::option::Option::None,
+            client_id: ::std::option::Option::None,
+            client_secret,
+            customer_id: ::std::option::Option::None,
+            client_key: ::std::option::Option::None,
+            access_client_id: ::std::option::Option::None,
+            access_client_secret: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DevicePostureIntegrationsApi::update_device_posture_integration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDevicePostureIntegrationBody {
+    pub config: ::std::option::Option<CreateDevicePostureIntegrationBodyConfig>,
+    /// The interval between each posture check with the third-party API
+    pub interval: ::std::option::Option<::std::string::String>,
+    /// The name of the device posture integration
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The type of device posture integration
+    pub r#type: ::std::option::Option<DevicePostureIntegrationType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateDevicePostureIntegrationBody { config : "config", interval : "interval", name :
+    "name", r#type : "type" }
 );

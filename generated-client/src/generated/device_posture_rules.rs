@@ -24,19 +24,21 @@ impl DevicePostureRulesApi {
     pub fn create_device_posture_rule(
         &self,
         account_id: &str,
+        body: &CreateDevicePostureRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DevicePostureRule>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/devices/posture",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/posture"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/devices/posture",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/posture"),
+                ],
+            )
+            .body(body)
     }
     /// List device posture rules
     ///
@@ -46,7 +48,7 @@ impl DevicePostureRulesApi {
     pub fn list_device_posture_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListDevicePostureRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DevicePostureRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,20 +69,22 @@ impl DevicePostureRulesApi {
         &self,
         account_id: &str,
         rule_id: &str,
+        body: &CreateDevicePostureRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DevicePostureRule>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/devices/posture/{rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/posture/"),
-                crate::runtime::PathPart::Param("rule_id", rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/devices/posture/{rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/posture/"),
+                    crate::runtime::PathPart::Param("rule_id", rule_id),
+                ],
+            )
+            .body(body)
     }
     /// Get device posture rule details
     ///
@@ -131,19 +135,23 @@ impl DevicePostureRulesApi {
         )
     }
 }
-/// Used by [`DevicePostureRulesApi::create_device_posture_rule`], [`DevicePostureRulesApi::update_device_posture_rule`], [`DevicePostureRulesApi::get_device_posture_rule_details`].
+/// Used by [`DevicePostureRulesApi::create_device_posture_rule`], [`DevicePostureRulesApi::list_device_posture_rules`], [`DevicePostureRulesApi::update_device_posture_rule`], [`DevicePostureRulesApi::get_device_posture_rule_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DevicePostureRule {
+    /// The description of the device posture rule
     pub description: ::std::option::Option<::std::string::String>,
+    /// Sets the expiration time for a posture check result
     pub expiration: ::std::option::Option<::std::string::String>,
+    /// API UUID
     pub id: ::std::option::Option<::std::string::String>,
-    pub input: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub input: ::std::option::Option<DevicePostureRuleInput>,
     pub r#match: ::std::option::Option<::std::vec::Vec<DevicePostureRuleMatch>>,
+    /// The name of the device posture rule
     pub name: ::std::option::Option<::std::string::String>,
+    /// Polling frequency for the WARP client posture check
     pub schedule: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// The type of device posture rule
+    pub r#type: ::std::option::Option<DevicePostureRuleType>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -154,38 +162,927 @@ crate::runtime::object!(
 );
 /// Used by [`DevicePostureRulesApi::create_device_posture_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DevicePostureRuleMatch {
-    pub platform: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(DevicePostureRuleMatch { platform : "platform" });
-/// Used by [`DevicePostureRulesApi::list_device_posture_rules`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDevicePostureRulesItem {
-    pub description: ::std::option::Option<::std::string::String>,
-    pub expiration: ::std::option::Option<::std::string::String>,
+pub struct DevicePostureRuleInput {
+    /// Whether or not file exists
+    pub exists: ::std::option::Option<bool>,
+    /// Operating system
+    pub operating_system: ::std::option::Option<DevicePostureRuleInputOperatingSystem>,
+    /// File path
+    pub path: ::std::option::Option<::std::string::String>,
+    /// SHA-256
+    pub sha256: ::std::option::Option<::std::string::String>,
+    /// Signing certificate thumbprint
+    pub thumbprint: ::std::option::Option<::std::string::String>,
+    /// List ID
     pub id: ::std::option::Option<::std::string::String>,
-    pub input: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Domain
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// Operator
+    pub operator: ::std::option::Option<DevicePostureRuleInputOperator>,
+    /// Operating System Distribution Name (linux only)
+    pub os_distro_name: ::std::option::Option<::std::string::String>,
+    /// Version of OS Distribution (linux only)
+    pub os_distro_revision: ::std::option::Option<::std::string::String>,
+    /// Additional version data
+    pub os_version_extra: ::std::option::Option<::std::string::String>,
+    /// Version of OS
+    pub version: ::std::option::Option<::std::string::String>,
+    /// Enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// `checkDisks`: List of volume names to be checked for encryption
+    pub check_disks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `requireAll`: Whether to check all disks for encryption
+    pub require_all: ::std::option::Option<bool>,
+    /// UUID of Cloudflare managed certificate
+    pub certificate_id: ::std::option::Option<::std::string::String>,
+    /// Common Name that is protected by the certificate
+    pub cn: ::std::option::Option<::std::string::String>,
+    /// Confirm the certificate was not imported from another device
+    pub check_private_key: ::std::option::Option<bool>,
+    /// List of values indicating purposes for which the certificate public key can be used
+    pub extended_key_usage: ::std::option::Option<
+        ::std::vec::Vec<DevicePostureRuleInputExtendedKeyUsage>,
     >,
-    pub r#match: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub schedule: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub locations: ::std::option::Option<DevicePostureRuleInputLocations>,
+    /// Compliance Status
+    pub compliance_status: ::std::option::Option<DevicePostureRuleInputComplianceStatus>,
+    /// Posture Integration ID
+    pub connection_id: ::std::option::Option<::std::string::String>,
+    /// For more details on last seen, please refer to the Crowdstrike documentation
+    pub last_seen: ::std::option::Option<::std::string::String>,
+    /// Os Version
+    pub os: ::std::option::Option<::std::string::String>,
+    /// overall
+    pub overall: ::std::option::Option<::serde_json::Value>,
+    /// SensorConfig
+    pub sensor_config: ::std::option::Option<::serde_json::Value>,
+    /// For more details on state, please refer to the Crowdstrike documentation
+    pub state: ::std::option::Option<DevicePostureRuleInputState>,
+    /// `versionOperator`: Version Operator
+    pub version_operator: ::std::option::Option<DevicePostureRuleInputOperator>,
+    /// `countOperator`: Count Operator
+    pub count_operator: ::std::option::Option<DevicePostureRuleInputOperator>,
+    /// The Number of Issues
+    pub issue_count: ::std::option::Option<::serde_json::Value>,
+    /// For more details on eid last seen, refer to the Tanium documentation
+    pub eid_last_seen: ::std::option::Option<::std::string::String>,
+    /// For more details on risk level, refer to the Tanium documentation
+    pub risk_level: ::std::option::Option<DevicePostureRuleInputRiskLevel>,
+    /// `scoreOperator`: Score Operator
+    pub score_operator: ::std::option::Option<DevicePostureRuleInputOperator>,
+    /// For more details on total score, refer to the Tanium documentation
+    pub total_score: ::std::option::Option<f64>,
+    /// The Number of active threats
+    pub active_threats: ::std::option::Option<f64>,
+    /// Whether device is infected
+    pub infected: ::std::option::Option<bool>,
+    /// Whether device is active
+    pub is_active: ::std::option::Option<bool>,
+    /// Network status of device
+    pub network_status: ::std::option::Option<DevicePostureRuleInputNetworkStatus>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDevicePostureRulesItem { description : "description", expiration : "expiration",
-    id : "id", input : "input", r#match : "match", name : "name", schedule : "schedule",
-    r#type : "type" }
+    DevicePostureRuleInput { exists : "exists", operating_system : "operating_system",
+    path : "path", sha256 : "sha256", thumbprint : "thumbprint", id : "id", domain :
+    "domain", operator : "operator", os_distro_name : "os_distro_name",
+    os_distro_revision : "os_distro_revision", os_version_extra : "os_version_extra",
+    version : "version", enabled : "enabled", check_disks : "checkDisks", require_all :
+    "requireAll", certificate_id : "certificate_id", cn : "cn", check_private_key :
+    "check_private_key", extended_key_usage : "extended_key_usage", locations :
+    "locations", compliance_status : "compliance_status", connection_id :
+    "connection_id", last_seen : "last_seen", os : "os", overall : "overall",
+    sensor_config : "sensor_config", state : "state", version_operator :
+    "versionOperator", count_operator : "countOperator", issue_count : "issue_count",
+    eid_last_seen : "eid_last_seen", risk_level : "risk_level", score_operator :
+    "scoreOperator", total_score : "total_score", active_threats : "active_threats",
+    infected : "infected", is_active : "is_active", network_status : "network_status" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DevicePostureRuleInputOperatingSystem {
+    /// `windows`
+    Windows,
+    /// `linux`
+    Linux,
+    /// `mac`
+    Mac,
+    /// `android`
+    Android,
+    /// `ios`
+    Ios,
+    /// `chromeos`
+    Chromeos,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DevicePostureRuleInputOperatingSystem {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Windows => "windows",
+            Self::Linux => "linux",
+            Self::Mac => "mac",
+            Self::Android => "android",
+            Self::Ios => "ios",
+            Self::Chromeos => "chromeos",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DevicePostureRuleInputOperatingSystem {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "windows" => Self::Windows,
+            "linux" => Self::Linux,
+            "mac" => Self::Mac,
+            "android" => Self::Android,
+            "ios" => Self::Ios,
+            "chromeos" => Self::Chromeos,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DevicePostureRuleInputOperatingSystem);
+impl ::std::convert::From<DevicePostureRuleInputOperatingSystem>
+for ::std::string::String {
+    fn from(value: DevicePostureRuleInputOperatingSystem) -> Self {
+        match value {
+            DevicePostureRuleInputOperatingSystem::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DevicePostureRuleInputOperatingSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DevicePostureRuleInputOperator {
+    /// `<`
+    Field,
+    /// `<=`
+    Field2,
+    /// `>`
+    Field3,
+    /// `>=`
+    Field4,
+    /// `==`
+    Field5,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DevicePostureRuleInputOperator {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Field => "<",
+            Self::Field2 => "<=",
+            Self::Field3 => ">",
+            Self::Field4 => ">=",
+            Self::Field5 => "==",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DevicePostureRuleInputOperator {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "<" => Self::Field,
+            "<=" => Self::Field2,
+            ">" => Self::Field3,
+            ">=" => Self::Field4,
+            "==" => Self::Field5,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DevicePostureRuleInputOperator);
+impl ::std::convert::From<DevicePostureRuleInputOperator> for ::std::string::String {
+    fn from(value: DevicePostureRuleInputOperator) -> Self {
+        match value {
+            DevicePostureRuleInputOperator::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DevicePostureRuleInputOperator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DevicePostureRuleInputExtendedKeyUsage {
+    /// `clientAuth`
+    ClientAuth,
+    /// `emailProtection`
+    EmailProtection,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DevicePostureRuleInputExtendedKeyUsage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientAuth => "clientAuth",
+            Self::EmailProtection => "emailProtection",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DevicePostureRuleInputExtendedKeyUsage {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "clientAuth" => Self::ClientAuth,
+            "emailProtection" => Self::EmailProtection,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DevicePostureRuleInputExtendedKeyUsage);
+impl ::std::convert::From<DevicePostureRuleInputExtendedKeyUsage>
+for ::std::string::String {
+    fn from(value: DevicePostureRuleInputExtendedKeyUsage) -> Self {
+        match value {
+            DevicePostureRuleInputExtendedKeyUsage::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DevicePostureRuleInputExtendedKeyUsage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DevicePostureRulesApi::create_device_posture_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DevicePostureRuleInputLocations {
+    /// List of paths to check for client certificate on linux
+    pub paths: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of trust stores to check for client certificate
+    pub trust_stores: ::std::option::Option<
+        ::std::vec::Vec<DevicePostureRuleInputLocationsTrustStore>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DevicePostureRuleInputLocations { paths : "paths", trust_stores : "trust_stores" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DevicePostureRuleInputLocationsTrustStore {
+    /// `system`
+    System,
+    /// `user`
+    User,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DevicePostureRuleInputLocationsTrustStore {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::User => "user",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DevicePostureRuleInputLocationsTrustStore {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "system" => Self::System,
+            "user" => Self::User,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DevicePostureRuleInputLocationsTrustStore);
+impl ::std::convert::From<DevicePostureRuleInputLocationsTrustStore>
+for ::std::string::String {
+    fn from(value: DevicePostureRuleInputLocationsTrustStore) -> Self {
+        match value {
+            DevicePostureRuleInputLocationsTrustStore::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DevicePostureRuleInputLocationsTrustStore {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DevicePostureRuleInputComplianceStatus {
+    /// `compliant`
+    Compliant,
+    /// `noncompliant`
+    Noncompliant,
+    /// `unknown`
+    Unknown,
+    /// `notapplicable`
+    Notapplicable,
+    /// `ingraceperiod`
+    Ingraceperiod,
+    /// `error`
+    Error,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DevicePostureRuleInputComplianceStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Compliant => "compliant",
+            Self::Noncompliant => "noncompliant",
+            Self::Unknown => "unknown",
+            Self::Notapplicable => "notapplicable",
+            Self::Ingraceperiod => "ingraceperiod",
+            Self::Error => "error",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DevicePostureRuleInputComplianceStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "compliant" => Self::Compliant,
+            "noncompliant" => Self::Noncompliant,
+            "unknown" => Self::Unknown,
+            "notapplicable" => Self::Notapplicable,
+            "ingraceperiod" => Self::Ingraceperiod,
+            "error" => Self::Error,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DevicePostureRuleInputComplianceStatus);
+impl ::std::convert::From<DevicePostureRuleInputComplianceStatus>
+for ::std::string::String {
+    fn from(value: DevicePostureRuleInputComplianceStatus) -> Self {
+        match value {
+            DevicePostureRuleInputComplianceStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DevicePostureRuleInputComplianceStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DevicePostureRuleInputState {
+    /// `online`
+    Online,
+    /// `offline`
+    Offline,
+    /// `unknown`
+    Unknown,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DevicePostureRuleInputState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Online => "online",
+            Self::Offline => "offline",
+            Self::Unknown => "unknown",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DevicePostureRuleInputState {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "online" => Self::Online,
+            "offline" => Self::Offline,
+            "unknown" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DevicePostureRuleInputState);
+impl ::std::convert::From<DevicePostureRuleInputState> for ::std::string::String {
+    fn from(value: DevicePostureRuleInputState) -> Self {
+        match value {
+            DevicePostureRuleInputState::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DevicePostureRuleInputState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DevicePostureRuleInputRiskLevel {
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+    /// `critical`
+    Critical,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DevicePostureRuleInputRiskLevel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DevicePostureRuleInputRiskLevel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "critical" => Self::Critical,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DevicePostureRuleInputRiskLevel);
+impl ::std::convert::From<DevicePostureRuleInputRiskLevel> for ::std::string::String {
+    fn from(value: DevicePostureRuleInputRiskLevel) -> Self {
+        match value {
+            DevicePostureRuleInputRiskLevel::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DevicePostureRuleInputRiskLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DevicePostureRuleInputNetworkStatus {
+    /// `connected`
+    Connected,
+    /// `disconnected`
+    Disconnected,
+    /// `disconnecting`
+    Disconnecting,
+    /// `connecting`
+    Connecting,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DevicePostureRuleInputNetworkStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Connected => "connected",
+            Self::Disconnected => "disconnected",
+            Self::Disconnecting => "disconnecting",
+            Self::Connecting => "connecting",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DevicePostureRuleInputNetworkStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "connected" => Self::Connected,
+            "disconnected" => Self::Disconnected,
+            "disconnecting" => Self::Disconnecting,
+            "connecting" => Self::Connecting,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DevicePostureRuleInputNetworkStatus);
+impl ::std::convert::From<DevicePostureRuleInputNetworkStatus>
+for ::std::string::String {
+    fn from(value: DevicePostureRuleInputNetworkStatus) -> Self {
+        match value {
+            DevicePostureRuleInputNetworkStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DevicePostureRuleInputNetworkStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DevicePostureRulesApi::create_device_posture_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DevicePostureRuleMatch {
+    pub platform: ::std::option::Option<DevicePostureRuleMatchPlatform>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DevicePostureRuleMatch { platform : "platform" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DevicePostureRuleMatchPlatform {
+    /// `windows`
+    Windows,
+    /// `mac`
+    Mac,
+    /// `linux`
+    Linux,
+    /// `android`
+    Android,
+    /// `ios`
+    Ios,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DevicePostureRuleMatchPlatform {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Windows => "windows",
+            Self::Mac => "mac",
+            Self::Linux => "linux",
+            Self::Android => "android",
+            Self::Ios => "ios",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DevicePostureRuleMatchPlatform {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "windows" => Self::Windows,
+            "mac" => Self::Mac,
+            "linux" => Self::Linux,
+            "android" => Self::Android,
+            "ios" => Self::Ios,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DevicePostureRuleMatchPlatform);
+impl ::std::convert::From<DevicePostureRuleMatchPlatform> for ::std::string::String {
+    fn from(value: DevicePostureRuleMatchPlatform) -> Self {
+        match value {
+            DevicePostureRuleMatchPlatform::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DevicePostureRuleMatchPlatform {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DevicePostureRuleType {
+    /// `file`
+    File,
+    /// `application`
+    Application,
+    /// `tanium`
+    Tanium,
+    /// `gateway`
+    Gateway,
+    /// `warp`
+    Warp,
+    /// `disk_encryption`
+    DiskEncryption,
+    /// `sentinelone`
+    Sentinelone,
+    /// `carbonblack`
+    Carbonblack,
+    /// `firewall`
+    Firewall,
+    /// `os_version`
+    OsVersion,
+    /// `domain_joined`
+    DomainJoined,
+    /// `client_certificate`
+    ClientCertificate,
+    /// `client_certificate_v2`
+    ClientCertificateV2,
+    /// `unique_client_id`
+    UniqueClientId,
+    /// `kolide`
+    Kolide,
+    /// `tanium_s2s`
+    TaniumS2s,
+    /// `crowdstrike_s2s`
+    CrowdstrikeS2s,
+    /// `intune`
+    Intune,
+    /// `workspace_one`
+    WorkspaceOne,
+    /// `sentinelone_s2s`
+    SentineloneS2s,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DevicePostureRuleType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Application => "application",
+            Self::Tanium => "tanium",
+            Self::Gateway => "gateway",
+            Self::Warp => "warp",
+            Self::DiskEncryption => "disk_encryption",
+            Self::Sentinelone => "sentinelone",
+            Self::Carbonblack => "carbonblack",
+            Self::Firewall => "firewall",
+            Self::OsVersion => "os_version",
+            Self::DomainJoined => "domain_joined",
+            Self::ClientCertificate => "client_certificate",
+            Self::ClientCertificateV2 => "client_certificate_v2",
+            Self::UniqueClientId => "unique_client_id",
+            Self::Kolide => "kolide",
+            Self::TaniumS2s => "tanium_s2s",
+            Self::CrowdstrikeS2s => "crowdstrike_s2s",
+            Self::Intune => "intune",
+            Self::WorkspaceOne => "workspace_one",
+            Self::SentineloneS2s => "sentinelone_s2s",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DevicePostureRuleType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "file" => Self::File,
+            "application" => Self::Application,
+            "tanium" => Self::Tanium,
+            "gateway" => Self::Gateway,
+            "warp" => Self::Warp,
+            "disk_encryption" => Self::DiskEncryption,
+            "sentinelone" => Self::Sentinelone,
+            "carbonblack" => Self::Carbonblack,
+            "firewall" => Self::Firewall,
+            "os_version" => Self::OsVersion,
+            "domain_joined" => Self::DomainJoined,
+            "client_certificate" => Self::ClientCertificate,
+            "client_certificate_v2" => Self::ClientCertificateV2,
+            "unique_client_id" => Self::UniqueClientId,
+            "kolide" => Self::Kolide,
+            "tanium_s2s" => Self::TaniumS2s,
+            "crowdstrike_s2s" => Self::CrowdstrikeS2s,
+            "intune" => Self::Intune,
+            "workspace_one" => Self::WorkspaceOne,
+            "sentinelone_s2s" => Self::SentineloneS2s,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DevicePostureRuleType);
+impl ::std::convert::From<DevicePostureRuleType> for ::std::string::String {
+    fn from(value: DevicePostureRuleType) -> Self {
+        match value {
+            DevicePostureRuleType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DevicePostureRuleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`DevicePostureRulesApi::delete_device_posture_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDevicePostureRuleResponse {
+    /// API UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteDevicePostureRuleResponse { id : "id" });
+/// Used by [`DevicePostureRulesApi::create_device_posture_rule`], [`DevicePostureRulesApi::update_device_posture_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateDevicePostureRuleBody {
+    /// The description of the device posture rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Sets the expiration time for a posture check result
+    pub expiration: ::std::option::Option<::std::string::String>,
+    pub input: ::std::option::Option<CreateDevicePostureRuleBodyInput>,
+    pub r#match: ::std::option::Option<::std::vec::Vec<DevicePostureRuleMatch>>,
+    /// The name of the device posture rule
+    pub name: ::std::string::String,
+    /// Polling frequency for the WARP client posture check
+    pub schedule: ::std::option::Option<::std::string::String>,
+    /// The type of device posture rule
+    pub r#type: DevicePostureRuleType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateDevicePostureRuleBody { description : "description", expiration : "expiration",
+    input : "input", r#match : "match", name : "name" required, schedule : "schedule",
+    r#type : "type" required }
+);
+impl CreateDevicePostureRuleBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: DevicePostureRuleType) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            expiration: ::std::option::Option::None,
+            input: ::std::option::Option::None,
+            r#match: ::std::option::Option::None,
+            name,
+            schedule: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DevicePostureRulesApi::create_device_posture_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDevicePostureRuleBodyInput {
+    /// Whether or not file exists
+    pub exists: ::std::option::Option<bool>,
+    /// Operating system
+    pub operating_system: ::std::option::Option<DevicePostureRuleInputOperatingSystem>,
+    /// File path
+    pub path: ::std::option::Option<::std::string::String>,
+    /// SHA-256
+    pub sha256: ::std::option::Option<::std::string::String>,
+    /// Signing certificate thumbprint
+    pub thumbprint: ::std::option::Option<::std::string::String>,
+    /// List ID
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Domain
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// Operator
+    pub operator: ::std::option::Option<DevicePostureRuleInputOperator>,
+    /// Operating System Distribution Name (linux only)
+    pub os_distro_name: ::std::option::Option<::std::string::String>,
+    /// Version of OS Distribution (linux only)
+    pub os_distro_revision: ::std::option::Option<::std::string::String>,
+    /// Additional version data
+    pub os_version_extra: ::std::option::Option<::std::string::String>,
+    /// Version of OS
+    pub version: ::std::option::Option<::std::string::String>,
+    /// Enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// `checkDisks`: List of volume names to be checked for encryption
+    pub check_disks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `requireAll`: Whether to check all disks for encryption
+    pub require_all: ::std::option::Option<bool>,
+    /// UUID of Cloudflare managed certificate
+    pub certificate_id: ::std::option::Option<::std::string::String>,
+    /// Common Name that is protected by the certificate
+    pub cn: ::std::option::Option<::std::string::String>,
+    /// Confirm the certificate was not imported from another device
+    pub check_private_key: ::std::option::Option<bool>,
+    /// List of values indicating purposes for which the certificate public key can be used
+    pub extended_key_usage: ::std::option::Option<
+        ::std::vec::Vec<DevicePostureRuleInputExtendedKeyUsage>,
+    >,
+    pub locations: ::std::option::Option<DevicePostureRuleInputLocations>,
+    /// Compliance Status
+    pub compliance_status: ::std::option::Option<DevicePostureRuleInputComplianceStatus>,
+    /// Posture Integration ID
+    pub connection_id: ::std::option::Option<::std::string::String>,
+    /// For more details on last seen, please refer to the Crowdstrike documentation
+    pub last_seen: ::std::option::Option<::std::string::String>,
+    /// Os Version
+    pub os: ::std::option::Option<::std::string::String>,
+    /// overall
+    pub overall: ::std::option::Option<::std::string::String>,
+    /// SensorConfig
+    pub sensor_config: ::std::option::Option<::std::string::String>,
+    /// For more details on state, please refer to the Crowdstrike documentation
+    pub state: ::std::option::Option<DevicePostureRuleInputState>,
+    /// `versionOperator`: Version Operator
+    pub version_operator: ::std::option::Option<DevicePostureRuleInputOperator>,
+    /// `countOperator`: Count Operator
+    pub count_operator: ::std::option::Option<DevicePostureRuleInputOperator>,
+    /// The Number of Issues
+    pub issue_count: ::std::option::Option<::std::string::String>,
+    /// For more details on eid last seen, refer to the Tanium documentation
+    pub eid_last_seen: ::std::option::Option<::std::string::String>,
+    /// For more details on risk level, refer to the Tanium documentation
+    pub risk_level: ::std::option::Option<DevicePostureRuleInputRiskLevel>,
+    /// `scoreOperator`: Score Operator
+    pub score_operator: ::std::option::Option<DevicePostureRuleInputOperator>,
+    /// For more details on total score, refer to the Tanium documentation
+    pub total_score: ::std::option::Option<f64>,
+    /// The Number of active threats
+    pub active_threats: ::std::option::Option<f64>,
+    /// Whether device is infected
+    pub infected: ::std::option::Option<bool>,
+    /// Whether device is active
+    pub is_active: ::std::option::Option<bool>,
+    /// Network status of device
+    pub network_status: ::std::option::Option<DevicePostureRuleInputNetworkStatus>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateDevicePostureRuleBodyInput { exists : "exists", operating_system :
+    "operating_system", path : "path", sha256 : "sha256", thumbprint : "thumbprint", id :
+    "id", domain : "domain", operator : "operator", os_distro_name : "os_distro_name",
+    os_distro_revision : "os_distro_revision", os_version_extra : "os_version_extra",
+    version : "version", enabled : "enabled", check_disks : "checkDisks", require_all :
+    "requireAll", certificate_id : "certificate_id", cn : "cn", check_private_key :
+    "check_private_key", extended_key_usage : "extended_key_usage", locations :
+    "locations", compliance_status : "compliance_status", connection_id :
+    "connection_id", last_seen : "last_seen", os : "os", overall : "overall",
+    sensor_config : "sensor_config", state : "state", version_operator :
+    "versionOperator", count_operator : "countOperator", issue_count : "issue_count",
+    eid_last_seen : "eid_last_seen", risk_level : "risk_level", score_operator :
+    "scoreOperator", total_score : "total_score", active_threats : "active_threats",
+    infected : "infected", is_active : "is_active", network_status : "network_status" }
+);

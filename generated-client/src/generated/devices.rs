@@ -49,7 +49,7 @@ impl DevicesApi {
     pub fn list_device_settings_profiles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListDeviceSettingsProfilesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DeviceSettingsProfile>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,19 +69,21 @@ impl DevicesApi {
     pub fn create_device_settings_profile(
         &self,
         account_id: &str,
+        body: &CreateDeviceSettingsProfileBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeviceSettingsProfile>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/devices/policy",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/policy"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/devices/policy",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/policy"),
+                ],
+            )
+            .body(body)
     }
     /// Update the default device settings profile
     ///
@@ -91,19 +93,21 @@ impl DevicesApi {
     pub fn update_default_device_settings_profile(
         &self,
         account_id: &str,
+        body: &UpdateDefaultDeviceSettingsProfileBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DefaultDeviceSettingsProfile>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/devices/policy",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/policy"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/devices/policy",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/policy"),
+                ],
+            )
+            .body(body)
     }
     /// Get the default device settings profile
     ///
@@ -135,21 +139,21 @@ impl DevicesApi {
     pub fn set_split_tunnel_exclude_list(
         &self,
         account_id: &str,
+        body: &::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
     ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/devices/policy/exclude",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/policy/exclude"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/devices/policy/exclude",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/policy/exclude"),
+                ],
+            )
+            .body(body)
     }
     /// Get the Split Tunnel exclude list
     ///
@@ -160,9 +164,7 @@ impl DevicesApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -183,19 +185,21 @@ impl DevicesApi {
     pub fn set_your_local_domain_fallback_list(
         &self,
         account_id: &str,
+        body: &::std::vec::Vec<DeviceSettingsProfileFallbackDomain>,
     ) -> crate::runtime::Request<
         crate::runtime::List<SetYourLocalDomainFallbackListItem>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/devices/policy/fallback_domains",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/policy/fallback_domains"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/devices/policy/fallback_domains",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/policy/fallback_domains"),
+                ],
+            )
+            .body(body)
     }
     /// Get your Local Domain Fallback list
     ///
@@ -227,21 +231,21 @@ impl DevicesApi {
     pub fn set_split_tunnel_include_list(
         &self,
         account_id: &str,
+        body: &::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
     ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/devices/policy/include",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/policy/include"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/devices/policy/include",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/policy/include"),
+                ],
+            )
+            .body(body)
     }
     /// Get the Split Tunnel include list
     ///
@@ -252,9 +256,7 @@ impl DevicesApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -276,20 +278,22 @@ impl DevicesApi {
         &self,
         account_id: &str,
         policy_id: &str,
+        body: &UpdateDeviceSettingsProfileBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeviceSettingsProfile>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/devices/policy/{policy_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/policy/"),
-                crate::runtime::PathPart::Param("policy_id", policy_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/devices/policy/{policy_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/policy/"),
+                    crate::runtime::PathPart::Param("policy_id", policy_id),
+                ],
+            )
+            .body(body)
     }
     /// Get device settings profile by ID
     ///
@@ -324,7 +328,7 @@ impl DevicesApi {
         &self,
         account_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListDeviceSettingsProfilesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DeviceSettingsProfile>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -346,23 +350,23 @@ impl DevicesApi {
         &self,
         account_id: &str,
         policy_id: &str,
+        body: &::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
     ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/devices/policy/{policy_id}/exclude",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/policy/"),
-                crate::runtime::PathPart::Param("policy_id", policy_id),
-                crate::runtime::PathPart::Lit("/exclude"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/devices/policy/{policy_id}/exclude",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/policy/"),
+                    crate::runtime::PathPart::Param("policy_id", policy_id),
+                    crate::runtime::PathPart::Lit("/exclude"),
+                ],
+            )
+            .body(body)
     }
     /// Get the Split Tunnel exclude list for a device settings profile
     ///
@@ -374,9 +378,7 @@ impl DevicesApi {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -400,21 +402,23 @@ impl DevicesApi {
         &self,
         account_id: &str,
         policy_id: &str,
+        body: &::std::vec::Vec<DeviceSettingsProfileFallbackDomain>,
     ) -> crate::runtime::Request<
         crate::runtime::List<SetYourLocalDomainFallbackListItem>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/devices/policy/{policy_id}/fallback_domains",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/policy/"),
-                crate::runtime::PathPart::Param("policy_id", policy_id),
-                crate::runtime::PathPart::Lit("/fallback_domains"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/devices/policy/{policy_id}/fallback_domains",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/policy/"),
+                    crate::runtime::PathPart::Param("policy_id", policy_id),
+                    crate::runtime::PathPart::Lit("/fallback_domains"),
+                ],
+            )
+            .body(body)
     }
     /// Get the Local Domain Fallback list for a device settings profile
     ///
@@ -450,23 +454,23 @@ impl DevicesApi {
         &self,
         account_id: &str,
         policy_id: &str,
+        body: &::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
     ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/devices/policy/{policy_id}/include",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/policy/"),
-                crate::runtime::PathPart::Param("policy_id", policy_id),
-                crate::runtime::PathPart::Lit("/include"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/devices/policy/{policy_id}/include",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/policy/"),
+                    crate::runtime::PathPart::Param("policy_id", policy_id),
+                    crate::runtime::PathPart::Lit("/include"),
+                ],
+            )
+            .body(body)
     }
     /// Get the Split Tunnel include list for a device settings profile
     ///
@@ -478,9 +482,7 @@ impl DevicesApi {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -505,6 +507,7 @@ impl DevicesApi {
     pub fn revoke_devices(
         &self,
         account_id: &str,
+        body: &::std::vec::Vec<::std::string::String>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -513,15 +516,16 @@ impl DevicesApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/devices/revoke",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/revoke"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/devices/revoke",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/revoke"),
+                ],
+            )
+            .body(body)
     }
     /// Unrevoke devices (deprecated)
     ///
@@ -533,6 +537,7 @@ impl DevicesApi {
     pub fn unrevoke_devices(
         &self,
         account_id: &str,
+        body: &::std::vec::Vec<::std::string::String>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -541,15 +546,16 @@ impl DevicesApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/devices/unrevoke",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/unrevoke"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/devices/unrevoke",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/unrevoke"),
+                ],
+            )
+            .body(body)
     }
     /// Get device (deprecated)
     ///
@@ -652,25 +658,43 @@ impl DevicesApi {
 /// Used by [`DevicesApi::list_devices`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDevicesItem {
+    /// RFC 3339 date-time, When the device was created
     pub created: ::std::option::Option<::std::string::String>,
+    /// True if the device was deleted
     pub deleted: ::std::option::Option<bool>,
-    pub device_type: ::std::option::Option<::std::string::String>,
+    pub device_type: ::std::option::Option<ListDevicesItemDeviceType>,
+    /// Device ID
     pub id: ::std::option::Option<::std::string::String>,
+    /// IPv4 or IPv6 address
     pub ip: ::std::option::Option<::std::string::String>,
+    /// The device's public key
     pub key: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the device last connected to Cloudflare services
     pub last_seen: ::std::option::Option<::std::string::String>,
+    /// The device mac address
     pub mac_address: ::std::option::Option<::std::string::String>,
+    /// The device manufacturer name
     pub manufacturer: ::std::option::Option<::std::string::String>,
+    /// The device model name
     pub model: ::std::option::Option<::std::string::String>,
+    /// The device name
     pub name: ::std::option::Option<::std::string::String>,
+    /// The Linux distro name
     pub os_distro_name: ::std::option::Option<::std::string::String>,
+    /// The Linux distro revision
     pub os_distro_revision: ::std::option::Option<::std::string::String>,
+    /// The operating system version
     pub os_version: ::std::option::Option<::std::string::String>,
+    /// The operating system version extra parameter
     pub os_version_extra: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the device was revoked
     pub revoked_at: ::std::option::Option<::std::string::String>,
+    /// The device serial number
     pub serial_number: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the device was updated
     pub updated: ::std::option::Option<::std::string::String>,
     pub user: ::std::option::Option<ListDevicesItemUser>,
+    /// The WARP client version
     pub version: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -684,11 +708,76 @@ crate::runtime::object!(
     "revoked_at", serial_number : "serial_number", updated : "updated", user : "user",
     version : "version" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListDevicesItemDeviceType {
+    /// `windows`
+    Windows,
+    /// `mac`
+    Mac,
+    /// `linux`
+    Linux,
+    /// `android`
+    Android,
+    /// `ios`
+    Ios,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListDevicesItemDeviceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Windows => "windows",
+            Self::Mac => "mac",
+            Self::Linux => "linux",
+            Self::Android => "android",
+            Self::Ios => "ios",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListDevicesItemDeviceType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "windows" => Self::Windows,
+            "mac" => Self::Mac,
+            "linux" => Self::Linux,
+            "android" => Self::Android,
+            "ios" => Self::Ios,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListDevicesItemDeviceType);
+impl ::std::convert::From<ListDevicesItemDeviceType> for ::std::string::String {
+    fn from(value: ListDevicesItemDeviceType) -> Self {
+        match value {
+            ListDevicesItemDeviceType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListDevicesItemDeviceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`DevicesApi::list_devices`], [`DevicesApi::get_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDevicesItemUser {
+    /// The contact email address of the user
     pub email: ::std::option::Option<::std::string::String>,
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
+    /// The enrolled device user's name
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -696,119 +785,62 @@ pub struct ListDevicesItemUser {
 crate::runtime::object!(
     ListDevicesItemUser { email : "email", id : "id", name : "name" }
 );
-/// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::delete_device_settings_profile`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDeviceSettingsProfilesItem {
-    pub allow_mode_switch: ::std::option::Option<bool>,
-    pub allow_updates: ::std::option::Option<bool>,
-    pub allowed_to_leave: ::std::option::Option<bool>,
-    pub auto_connect: ::std::option::Option<f64>,
-    pub captive_portal: ::std::option::Option<f64>,
-    pub default: ::std::option::Option<bool>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub disable_auto_fallback: ::std::option::Option<bool>,
-    pub enabled: ::std::option::Option<bool>,
-    pub exclude: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub exclude_office_ips: ::std::option::Option<bool>,
-    pub fallback_domains: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub gateway_unique_id: ::std::option::Option<::std::string::String>,
-    pub include: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub lan_allow_minutes: ::std::option::Option<f64>,
-    pub lan_allow_subnet_size: ::std::option::Option<f64>,
-    pub r#match: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub policy_id: ::std::option::Option<::std::string::String>,
-    pub precedence: ::std::option::Option<f64>,
-    pub register_interface_ip_with_dns: ::std::option::Option<bool>,
-    pub sccm_vpn_boundary_support: ::std::option::Option<bool>,
-    pub service_mode_v2: ::std::option::Option<
-        ListDeviceSettingsProfilesItemServiceModeV2,
-    >,
-    pub support_url: ::std::option::Option<::std::string::String>,
-    pub switch_locked: ::std::option::Option<bool>,
-    pub target_tests: ::std::option::Option<
-        ::std::vec::Vec<ListDeviceSettingsProfilesItemTargetTest>,
-    >,
-    pub tunnel_protocol: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ListDeviceSettingsProfilesItem { allow_mode_switch : "allow_mode_switch",
-    allow_updates : "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect
-    : "auto_connect", captive_portal : "captive_portal", default : "default", description
-    : "description", disable_auto_fallback : "disable_auto_fallback", enabled :
-    "enabled", exclude : "exclude", exclude_office_ips : "exclude_office_ips",
-    fallback_domains : "fallback_domains", gateway_unique_id : "gateway_unique_id",
-    include : "include", lan_allow_minutes : "lan_allow_minutes", lan_allow_subnet_size :
-    "lan_allow_subnet_size", r#match : "match", name : "name", policy_id : "policy_id",
-    precedence : "precedence", register_interface_ip_with_dns :
-    "register_interface_ip_with_dns", sccm_vpn_boundary_support :
-    "sccm_vpn_boundary_support", service_mode_v2 : "service_mode_v2", support_url :
-    "support_url", switch_locked : "switch_locked", target_tests : "target_tests",
-    tunnel_protocol : "tunnel_protocol" }
-);
-/// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::create_device_settings_profile`], [`DevicesApi::update_default_device_settings_profile`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDeviceSettingsProfilesItemServiceModeV2 {
-    pub mode: ::std::option::Option<::std::string::String>,
-    pub port: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ListDeviceSettingsProfilesItemServiceModeV2 { mode : "mode", port : "port" }
-);
-/// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::create_device_settings_profile`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDeviceSettingsProfilesItemTargetTest {
-    pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ListDeviceSettingsProfilesItemTargetTest { id : "id", name : "name" }
-);
-/// Used by [`DevicesApi::create_device_settings_profile`], [`DevicesApi::update_device_settings_profile`], [`DevicesApi::get_device_settings_profile_by_id`].
+/// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::create_device_settings_profile`], [`DevicesApi::update_device_settings_profile`], [`DevicesApi::get_device_settings_profile_by_id`], [`DevicesApi::delete_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceSettingsProfile {
+    /// Whether to allow the user to switch WARP between modes
     pub allow_mode_switch: ::std::option::Option<bool>,
+    /// Whether to receive update notifications when a new version of the client is available
     pub allow_updates: ::std::option::Option<bool>,
+    /// Whether to allow devices to leave the organization
     pub allowed_to_leave: ::std::option::Option<bool>,
+    /// The amount of time in minutes to reconnect after having been disabled
     pub auto_connect: ::std::option::Option<f64>,
+    /// Turn on the captive portal after the specified amount of time
     pub captive_portal: ::std::option::Option<f64>,
+    /// Whether the policy is the default policy for an account
     pub default: ::std::option::Option<bool>,
+    /// A description of the policy
     pub description: ::std::option::Option<::std::string::String>,
+    /// If the `dns_server` field of a fallback domain is not present, the client will fall back to a best…
     pub disable_auto_fallback: ::std::option::Option<bool>,
+    /// Whether the policy will be applied to matching devices
     pub enabled: ::std::option::Option<bool>,
     pub exclude: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
     >,
+    /// Whether to add Microsoft IPs to Split Tunnel exclusions
     pub exclude_office_ips: ::std::option::Option<bool>,
     pub fallback_domains: ::std::option::Option<
         ::std::vec::Vec<DeviceSettingsProfileFallbackDomain>,
     >,
     pub gateway_unique_id: ::std::option::Option<::std::string::String>,
     pub include: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
     >,
+    /// The amount of time in minutes a user is allowed access to their LAN
     pub lan_allow_minutes: ::std::option::Option<f64>,
+    /// The size of the subnet for the local access network
     pub lan_allow_subnet_size: ::std::option::Option<f64>,
+    /// The wirefilter expression to match devices
     pub r#match: ::std::option::Option<::std::string::String>,
+    /// The name of the device settings profile
     pub name: ::std::option::Option<::std::string::String>,
+    /// Device ID
     pub policy_id: ::std::option::Option<::std::string::String>,
+    /// The precedence of the policy
     pub precedence: ::std::option::Option<f64>,
     pub register_interface_ip_with_dns: ::std::option::Option<bool>,
     pub sccm_vpn_boundary_support: ::std::option::Option<bool>,
-    pub service_mode_v2: ::std::option::Option<
-        ListDeviceSettingsProfilesItemServiceModeV2,
-    >,
+    pub service_mode_v2: ::std::option::Option<DeviceSettingsProfileServiceModeV2>,
+    /// The URL to launch when the Send Feedback button is clicked
     pub support_url: ::std::option::Option<::std::string::String>,
+    /// Whether to allow the user to turn off the WARP switch and disconnect the client
     pub switch_locked: ::std::option::Option<bool>,
     pub target_tests: ::std::option::Option<
-        ::std::vec::Vec<ListDeviceSettingsProfilesItemTargetTest>,
+        ::std::vec::Vec<DeviceSettingsProfileTargetTest>,
     >,
+    /// Determines which tunnel protocol to use
     pub tunnel_protocol: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -828,48 +860,125 @@ crate::runtime::object!(
     "support_url", switch_locked : "switch_locked", target_tests : "target_tests",
     tunnel_protocol : "tunnel_protocol" }
 );
-/// Used by [`DevicesApi::create_device_settings_profile`], [`DevicesApi::update_default_device_settings_profile`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::update_default_device_settings_profile`], [`DevicesApi::set_split_tunnel_exclude_list`], [`DevicesApi::get_split_tunnel_exclude_list`], [`DevicesApi::set_split_tunnel_include_list`], [`DevicesApi::get_split_tunnel_include_list`], [`DevicesApi::set_split_tunnel_exclude_list_for_device_settings_profile`], [`DevicesApi::get_split_tunnel_exclude_list_for_device_settings_profile`], [`DevicesApi::set_split_tunnel_include_list_for_device_settings_profile`], [`DevicesApi::get_split_tunnel_include_list_for_device_settings_profile`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListDeviceSettingsProfilesItemExcludeItem {
+    /// The address in CIDR format to exclude from the tunnel
+    pub address: ::std::string::String,
+    /// A description of the Split Tunnel item, displayed in the client UI
+    pub description: ::std::string::String,
+    /// The domain name to exclude from the tunnel
+    pub host: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListDeviceSettingsProfilesItemExcludeItem { address : "address" required, description
+    : "description" required, host : "host" }
+);
+impl ListDeviceSettingsProfilesItemExcludeItem {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        address: ::std::string::String,
+        description: ::std::string::String,
+    ) -> Self {
+        Self {
+            address,
+            description,
+            host: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::update_default_device_settings_profile`], [`DevicesApi::set_your_local_domain_fallback_list`], [`DevicesApi::set_local_domain_fallback_list_for_device_settings_profile`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeviceSettingsProfileFallbackDomain {
+    /// A description of the fallback domain, displayed in the client UI
     pub description: ::std::option::Option<::std::string::String>,
     pub dns_server: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub suffix: ::std::option::Option<::std::string::String>,
+    /// The domain suffix to match when resolving locally
+    pub suffix: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DeviceSettingsProfileFallbackDomain { description : "description", dns_server :
-    "dns_server", suffix : "suffix" }
+    "dns_server", suffix : "suffix" required }
 );
+impl DeviceSettingsProfileFallbackDomain {
+    /// A value with the required fields set and the others empty.
+    pub fn new(suffix: ::std::string::String) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            dns_server: ::std::option::Option::None,
+            suffix,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::update_default_device_settings_profile`], [`DevicesApi::create_device_settings_profile`], [`DevicesApi::update_device_settings_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceSettingsProfileServiceModeV2 {
+    /// The mode to run the WARP client under
+    pub mode: ::std::option::Option<::std::string::String>,
+    /// The port number when used with proxy mode
+    pub port: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DeviceSettingsProfileServiceModeV2 { mode : "mode", port : "port" }
+);
+/// Used by [`DevicesApi::list_device_settings_profiles`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceSettingsProfileTargetTest {
+    /// The id of the DEX test targeting this policy
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the DEX test targeting this policy
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeviceSettingsProfileTargetTest { id : "id", name : "name" });
 /// Used by [`DevicesApi::update_default_device_settings_profile`], [`DevicesApi::get_default_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultDeviceSettingsProfile {
+    /// Whether to allow the user to switch WARP between modes
     pub allow_mode_switch: ::std::option::Option<bool>,
+    /// Whether to receive update notifications when a new version of the client is available
     pub allow_updates: ::std::option::Option<bool>,
+    /// Whether to allow devices to leave the organization
     pub allowed_to_leave: ::std::option::Option<bool>,
+    /// The amount of time in minutes to reconnect after having been disabled
     pub auto_connect: ::std::option::Option<f64>,
+    /// Turn on the captive portal after the specified amount of time
     pub captive_portal: ::std::option::Option<f64>,
+    /// Whether the policy will be applied to matching devices
     pub default: ::std::option::Option<bool>,
+    /// If the `dns_server` field of a fallback domain is not present, the client will fall back to a best…
     pub disable_auto_fallback: ::std::option::Option<bool>,
+    /// Whether the policy will be applied to matching devices
     pub enabled: ::std::option::Option<bool>,
     pub exclude: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
     >,
+    /// Whether to add Microsoft IPs to Split Tunnel exclusions
     pub exclude_office_ips: ::std::option::Option<bool>,
     pub fallback_domains: ::std::option::Option<
         ::std::vec::Vec<DeviceSettingsProfileFallbackDomain>,
     >,
     pub gateway_unique_id: ::std::option::Option<::std::string::String>,
     pub include: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
     >,
     pub register_interface_ip_with_dns: ::std::option::Option<bool>,
     pub sccm_vpn_boundary_support: ::std::option::Option<bool>,
-    pub service_mode_v2: ::std::option::Option<
-        ListDeviceSettingsProfilesItemServiceModeV2,
-    >,
+    pub service_mode_v2: ::std::option::Option<DeviceSettingsProfileServiceModeV2>,
+    /// The URL to launch when the Send Feedback button is clicked
     pub support_url: ::std::option::Option<::std::string::String>,
+    /// Whether to allow the user to turn off the WARP switch and disconnect the client
     pub switch_locked: ::std::option::Option<bool>,
+    /// Determines which tunnel protocol to use
     pub tunnel_protocol: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -887,18 +996,31 @@ crate::runtime::object!(
     tunnel_protocol : "tunnel_protocol" }
 );
 /// Used by [`DevicesApi::set_your_local_domain_fallback_list`], [`DevicesApi::get_your_local_domain_fallback_list`], [`DevicesApi::set_local_domain_fallback_list_for_device_settings_profile`], [`DevicesApi::get_local_domain_fallback_list_for_device_settings_profile`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetYourLocalDomainFallbackListItem {
+    /// A description of the fallback domain, displayed in the client UI
     pub description: ::std::option::Option<::std::string::String>,
     pub dns_server: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub suffix: ::std::option::Option<::std::string::String>,
+    /// The domain suffix to match when resolving locally
+    pub suffix: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SetYourLocalDomainFallbackListItem { description : "description", dns_server :
-    "dns_server", suffix : "suffix" }
+    "dns_server", suffix : "suffix" required }
 );
+impl SetYourLocalDomainFallbackListItem {
+    /// A value with the required fields set and the others empty.
+    pub fn new(suffix: ::std::string::String) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            dns_server: ::std::option::Option::None,
+            suffix,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DevicesApi::get_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Device {
@@ -955,15 +1077,15 @@ crate::runtime::object!(OverrideCodes { disable_for_time : "disable_for_time" })
 /// Used by [`DevicesApi::get_override_codes`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OverrideCodesDisableForTime {
-    /// `1`
+    /// `1`: Override code that is valid for 1 hour
     pub _1: ::std::option::Option<::std::string::String>,
-    /// `12`
+    /// `12`: Override code that is valid for 12 hour2
     pub _12: ::std::option::Option<::std::string::String>,
-    /// `24`
+    /// `24`: Override code that is valid for 24 hour.2
     pub _24: ::std::option::Option<::std::string::String>,
-    /// `3`
+    /// `3`: Override code that is valid for 3 hours
     pub _3: ::std::option::Option<::std::string::String>,
-    /// `6`
+    /// `6`: Override code that is valid for 6 hours
     pub _6: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -979,3 +1101,166 @@ pub struct DeviceCertificateProvisioningStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeviceCertificateProvisioningStatus { enabled : "enabled" });
+/// Used by [`DevicesApi::create_device_settings_profile`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateDeviceSettingsProfileBody {
+    /// Whether to allow the user to switch WARP between modes
+    pub allow_mode_switch: ::std::option::Option<bool>,
+    /// Whether to receive update notifications when a new version of the client is available
+    pub allow_updates: ::std::option::Option<bool>,
+    /// Whether to allow devices to leave the organization
+    pub allowed_to_leave: ::std::option::Option<bool>,
+    /// The amount of time in minutes to reconnect after having been disabled
+    pub auto_connect: ::std::option::Option<f64>,
+    /// Turn on the captive portal after the specified amount of time
+    pub captive_portal: ::std::option::Option<f64>,
+    /// A description of the policy
+    pub description: ::std::option::Option<::std::string::String>,
+    /// If the `dns_server` field of a fallback domain is not present, the client will fall back to a best…
+    pub disable_auto_fallback: ::std::option::Option<bool>,
+    /// Whether the policy will be applied to matching devices
+    pub enabled: ::std::option::Option<bool>,
+    /// Whether to add Microsoft IPs to Split Tunnel exclusions
+    pub exclude_office_ips: ::std::option::Option<bool>,
+    /// The amount of time in minutes a user is allowed access to their LAN
+    pub lan_allow_minutes: ::std::option::Option<f64>,
+    /// The size of the subnet for the local access network
+    pub lan_allow_subnet_size: ::std::option::Option<f64>,
+    /// The wirefilter expression to match devices
+    pub r#match: ::std::string::String,
+    /// The name of the device settings profile
+    pub name: ::std::string::String,
+    /// The precedence of the policy
+    pub precedence: f64,
+    pub service_mode_v2: ::std::option::Option<DeviceSettingsProfileServiceModeV2>,
+    /// The URL to launch when the Send Feedback button is clicked
+    pub support_url: ::std::option::Option<::std::string::String>,
+    /// Whether to allow the user to turn off the WARP switch and disconnect the client
+    pub switch_locked: ::std::option::Option<bool>,
+    /// Determines which tunnel protocol to use
+    pub tunnel_protocol: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateDeviceSettingsProfileBody { allow_mode_switch : "allow_mode_switch",
+    allow_updates : "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect
+    : "auto_connect", captive_portal : "captive_portal", description : "description",
+    disable_auto_fallback : "disable_auto_fallback", enabled : "enabled",
+    exclude_office_ips : "exclude_office_ips", lan_allow_minutes : "lan_allow_minutes",
+    lan_allow_subnet_size : "lan_allow_subnet_size", r#match : "match" required, name :
+    "name" required, precedence : "precedence" required, service_mode_v2 :
+    "service_mode_v2", support_url : "support_url", switch_locked : "switch_locked",
+    tunnel_protocol : "tunnel_protocol" }
+);
+impl CreateDeviceSettingsProfileBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        r#match: ::std::string::String,
+        name: ::std::string::String,
+        precedence: f64,
+    ) -> Self {
+        Self {
+            allow_mode_switch: ::std::option::Option::None,
+            allow_updates: ::std::option::Option::None,
+            allowed_to_leave: ::std::option::Option::None,
+            auto_connect: ::std::option::Option::None,
+            captive_portal: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            disable_auto_fallback: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+            exclude_office_ips: ::std::option::Option::None,
+            lan_allow_minutes: ::std::option::Option::None,
+            lan_allow_subnet_size: ::std::option::Option::None,
+            r#match,
+            name,
+            precedence,
+            service_mode_v2: ::std::option::Option::None,
+            support_url: ::std::option::Option::None,
+            switch_locked: ::std::option::Option::None,
+            tunnel_protocol: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DevicesApi::update_default_device_settings_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDefaultDeviceSettingsProfileBody {
+    /// Whether to allow the user to switch WARP between modes
+    pub allow_mode_switch: ::std::option::Option<bool>,
+    /// Whether to receive update notifications when a new version of the client is available
+    pub allow_updates: ::std::option::Option<bool>,
+    /// Whether to allow devices to leave the organization
+    pub allowed_to_leave: ::std::option::Option<bool>,
+    /// The amount of time in minutes to reconnect after having been disabled
+    pub auto_connect: ::std::option::Option<f64>,
+    /// Turn on the captive portal after the specified amount of time
+    pub captive_portal: ::std::option::Option<f64>,
+    /// If the `dns_server` field of a fallback domain is not present, the client will fall back to a best…
+    pub disable_auto_fallback: ::std::option::Option<bool>,
+    /// Whether to add Microsoft IPs to Split Tunnel exclusions
+    pub exclude_office_ips: ::std::option::Option<bool>,
+    pub service_mode_v2: ::std::option::Option<DeviceSettingsProfileServiceModeV2>,
+    /// The URL to launch when the Send Feedback button is clicked
+    pub support_url: ::std::option::Option<::std::string::String>,
+    /// Whether to allow the user to turn off the WARP switch and disconnect the client
+    pub switch_locked: ::std::option::Option<bool>,
+    /// Determines which tunnel protocol to use
+    pub tunnel_protocol: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateDefaultDeviceSettingsProfileBody { allow_mode_switch : "allow_mode_switch",
+    allow_updates : "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect
+    : "auto_connect", captive_portal : "captive_portal", disable_auto_fallback :
+    "disable_auto_fallback", exclude_office_ips : "exclude_office_ips", service_mode_v2 :
+    "service_mode_v2", support_url : "support_url", switch_locked : "switch_locked",
+    tunnel_protocol : "tunnel_protocol" }
+);
+/// Used by [`DevicesApi::update_device_settings_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDeviceSettingsProfileBody {
+    /// Whether to allow the user to switch WARP between modes
+    pub allow_mode_switch: ::std::option::Option<bool>,
+    /// Whether to receive update notifications when a new version of the client is available
+    pub allow_updates: ::std::option::Option<bool>,
+    /// Whether to allow devices to leave the organization
+    pub allowed_to_leave: ::std::option::Option<bool>,
+    /// The amount of time in minutes to reconnect after having been disabled
+    pub auto_connect: ::std::option::Option<f64>,
+    /// Turn on the captive portal after the specified amount of time
+    pub captive_portal: ::std::option::Option<f64>,
+    /// A description of the policy
+    pub description: ::std::option::Option<::std::string::String>,
+    /// If the `dns_server` field of a fallback domain is not present, the client will fall back to a best…
+    pub disable_auto_fallback: ::std::option::Option<bool>,
+    /// Whether the policy will be applied to matching devices
+    pub enabled: ::std::option::Option<bool>,
+    /// Whether to add Microsoft IPs to Split Tunnel exclusions
+    pub exclude_office_ips: ::std::option::Option<bool>,
+    /// The wirefilter expression to match devices
+    pub r#match: ::std::option::Option<::std::string::String>,
+    /// The name of the device settings profile
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The precedence of the policy
+    pub precedence: ::std::option::Option<f64>,
+    pub service_mode_v2: ::std::option::Option<DeviceSettingsProfileServiceModeV2>,
+    /// The URL to launch when the Send Feedback button is clicked
+    pub support_url: ::std::option::Option<::std::string::String>,
+    /// Whether to allow the user to turn off the WARP switch and disconnect the client
+    pub switch_locked: ::std::option::Option<bool>,
+    /// Determines which tunnel protocol to use
+    pub tunnel_protocol: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateDeviceSettingsProfileBody { allow_mode_switch : "allow_mode_switch",
+    allow_updates : "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect
+    : "auto_connect", captive_portal : "captive_portal", description : "description",
+    disable_auto_fallback : "disable_auto_fallback", enabled : "enabled",
+    exclude_office_ips : "exclude_office_ips", r#match : "match", name : "name",
+    precedence : "precedence", service_mode_v2 : "service_mode_v2", support_url :
+    "support_url", switch_locked : "switch_locked", tunnel_protocol : "tunnel_protocol" }
+);

@@ -23,20 +23,27 @@ impl DexSyntheticApplicationMonitoringApi {
     /// `GET /accounts/{account_id}/dex/colos`
     ///
     /// List Cloudflare colos that account's devices were connected to during a time period, sorted by usage starting from the most used colo. Colos without traffic are also returned and sorted alphabetically.
+    ///
+    /// Query parameters: [`ListCloudflareColosQuery`], its required ones in `new`.
     pub fn list_cloudflare_colos(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CloudflareColo>> {
+        query: &ListCloudflareColosQuery,
+    ) -> crate::runtime::Request<
+        crate::runtime::List<CloudflareColo>,
+        ListCloudflareColosQuery,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/dex/colos",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dex/colos"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/dex/colos",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dex/colos"),
+                ],
+            )
+            .query(query)
     }
     /// Get the live status of a latest device
     ///
@@ -68,113 +75,140 @@ impl DexSyntheticApplicationMonitoringApi {
     /// `GET /accounts/{account_id}/dex/fleet-status/devices`
     ///
     /// List details for devices using WARP
+    ///
+    /// Query parameters: [`ListFleetStatusDevicesQuery`], its required ones in `new`.
     pub fn list_fleet_status_devices(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<FleetStatusDevice>> {
+        query: &ListFleetStatusDevicesQuery,
+    ) -> crate::runtime::Request<
+        crate::runtime::List<FleetStatusDevice>,
+        ListFleetStatusDevicesQuery,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/dex/fleet-status/devices",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dex/fleet-status/devices"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/dex/fleet-status/devices",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dex/fleet-status/devices"),
+                ],
+            )
+            .query(query)
     }
     /// List fleet status details by dimension
     ///
     /// `GET /accounts/{account_id}/dex/fleet-status/live`
     ///
     /// List details for live (up to 60 minutes) devices using WARP
+    ///
+    /// Query parameters: [`ListFleetStatusDetailsByDimensionQuery`], its required ones in `new`.
     pub fn list_fleet_status_details_by_dimension(
         &self,
         account_id: &str,
+        query: &ListFleetStatusDetailsByDimensionQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<FleetStatus>>,
+        ListFleetStatusDetailsByDimensionQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/dex/fleet-status/live",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dex/fleet-status/live"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/dex/fleet-status/live",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dex/fleet-status/live"),
+                ],
+            )
+            .query(query)
     }
     /// List fleet status aggregate details by dimension
     ///
     /// `GET /accounts/{account_id}/dex/fleet-status/over-time`
     ///
     /// List details for devices using WARP, up to 7 days
+    ///
+    /// Query parameters: [`ListFleetStatusAggregateDetailsByDimensionQuery`], its required ones in `new`.
     pub fn list_fleet_status_aggregate_details_by_dimension(
         &self,
         account_id: &str,
+        query: &ListFleetStatusAggregateDetailsByDimensionQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<FleetStatusAggregate>>,
+        ListFleetStatusAggregateDetailsByDimensionQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/dex/fleet-status/over-time",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dex/fleet-status/over-time"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/dex/fleet-status/over-time",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dex/fleet-status/over-time"),
+                ],
+            )
+            .query(query)
     }
     /// Get details and aggregate metrics for an http test
     ///
     /// `GET /accounts/{account_id}/dex/http-tests/{test_id}`
     ///
     /// Get test details and aggregate performance metrics for an http test for a given time period between 1 hour and 7 days.
+    ///
+    /// Query parameters: [`GetDetailsAndAggregateMetricsForHttpTestQuery`], its required ones in `new`.
     pub fn get_details_and_aggregate_metrics_for_http_test(
         &self,
         account_id: &str,
         test_id: &str,
+        query: &GetDetailsAndAggregateMetricsForHttpTestQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DetailsAndAggregateMetrics>>,
+        GetDetailsAndAggregateMetricsForHttpTestQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/dex/http-tests/{test_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dex/http-tests/"),
-                crate::runtime::PathPart::Param("test_id", test_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/dex/http-tests/{test_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dex/http-tests/"),
+                    crate::runtime::PathPart::Param("test_id", test_id),
+                ],
+            )
+            .query(query)
     }
     /// Get percentiles for an http test
     ///
     /// `GET /accounts/{account_id}/dex/http-tests/{test_id}/percentiles`
     ///
     /// Get percentiles for an http test for a given time period between 1 hour and 7 days.
+    ///
+    /// Query parameters: [`GetPercentilesForHttpTestQuery`], its required ones in `new`.
     pub fn get_percentiles_for_http_test(
         &self,
         account_id: &str,
         test_id: &str,
+        query: &GetPercentilesForHttpTestQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Percentiles>>,
+        GetPercentilesForHttpTestQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/dex/http-tests/{test_id}/percentiles",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dex/http-tests/"),
-                crate::runtime::PathPart::Param("test_id", test_id),
-                crate::runtime::PathPart::Lit("/percentiles"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/dex/http-tests/{test_id}/percentiles",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dex/http-tests/"),
+                    crate::runtime::PathPart::Param("test_id", test_id),
+                    crate::runtime::PathPart::Lit("/percentiles"),
+                ],
+            )
+            .query(query)
     }
     /// List DEX test analytics
     ///
@@ -203,10 +237,15 @@ impl DexSyntheticApplicationMonitoringApi {
     /// `GET /accounts/{account_id}/dex/tests/unique-devices`
     ///
     /// Returns unique count of devices that have run synthetic application monitoring tests in the past 7 days.
+    ///
+    /// Query parameters: [`GetCountOfDevicesTargetedQuery`], passed with `.query(&…)`.
     pub fn get_count_of_devices_targeted(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Count>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Count>>,
+        GetCountOfDevicesTargetedQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -248,95 +287,126 @@ impl DexSyntheticApplicationMonitoringApi {
     /// `GET /accounts/{account_id}/dex/traceroute-tests/{test_id}`
     ///
     /// Get test details and aggregate performance metrics for an traceroute test for a given time period between 1 hour and 7 days.
+    ///
+    /// Query parameters: [`GetDetailsAndAggregateMetricsForHttpTestQuery`], its required ones in `new`.
     pub fn get_details_and_aggregate_metrics_for_traceroute_test(
         &self,
         account_id: &str,
         test_id: &str,
+        query: &GetDetailsAndAggregateMetricsForHttpTestQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDetailsAndAggregateMetricsForTracerouteTestResponse>,
         >,
+        GetDetailsAndAggregateMetricsForHttpTestQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/dex/traceroute-tests/{test_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dex/traceroute-tests/"),
-                crate::runtime::PathPart::Param("test_id", test_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/dex/traceroute-tests/{test_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dex/traceroute-tests/"),
+                    crate::runtime::PathPart::Param("test_id", test_id),
+                ],
+            )
+            .query(query)
     }
     /// Get network path breakdown for a traceroute test
     ///
     /// `GET /accounts/{account_id}/dex/traceroute-tests/{test_id}/network-path`
     ///
     /// Get a breakdown of metrics by hop for individual traceroute test runs
+    ///
+    /// Query parameters: [`GetNetworkPathBreakdownForTracerouteTestQuery`], its required ones in `new`.
     pub fn get_network_path_breakdown_for_traceroute_test(
         &self,
         account_id: &str,
         test_id: &str,
+        query: &GetNetworkPathBreakdownForTracerouteTestQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<NetworkPathBreakdown>>,
+        GetNetworkPathBreakdownForTracerouteTestQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/dex/traceroute-tests/{test_id}/network-path",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dex/traceroute-tests/"),
-                crate::runtime::PathPart::Param("test_id", test_id),
-                crate::runtime::PathPart::Lit("/network-path"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/dex/traceroute-tests/{test_id}/network-path",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dex/traceroute-tests/"),
+                    crate::runtime::PathPart::Param("test_id", test_id),
+                    crate::runtime::PathPart::Lit("/network-path"),
+                ],
+            )
+            .query(query)
     }
     /// Get percentiles for a traceroute test
     ///
     /// `GET /accounts/{account_id}/dex/traceroute-tests/{test_id}/percentiles`
     ///
     /// Get percentiles for a traceroute test for a given time period between 1 hour and 7 days.
+    ///
+    /// Query parameters: [`GetPercentilesForHttpTestQuery`], its required ones in `new`.
     pub fn get_percentiles_for_traceroute_test(
         &self,
         account_id: &str,
         test_id: &str,
+        query: &GetPercentilesForHttpTestQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetPercentilesForTracerouteTestResponse>,
         >,
+        GetPercentilesForHttpTestQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/dex/traceroute-tests/{test_id}/percentiles",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dex/traceroute-tests/"),
-                crate::runtime::PathPart::Param("test_id", test_id),
-                crate::runtime::PathPart::Lit("/percentiles"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/dex/traceroute-tests/{test_id}/percentiles",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dex/traceroute-tests/"),
+                    crate::runtime::PathPart::Param("test_id", test_id),
+                    crate::runtime::PathPart::Lit("/percentiles"),
+                ],
+            )
+            .query(query)
     }
 }
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_cloudflare_colos`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloudflareColo {
-    /// `airportCode`
-    pub airport_code: ::std::option::Option<::std::string::String>,
-    pub city: ::std::option::Option<::std::string::String>,
-    /// `countryCode`
-    pub country_code: ::std::option::Option<::std::string::String>,
+    /// `airportCode`: Airport code
+    pub airport_code: ::std::string::String,
+    /// City
+    pub city: ::std::string::String,
+    /// `countryCode`: Country code
+    pub country_code: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CloudflareColo { airport_code : "airportCode", city : "city", country_code :
-    "countryCode" }
+    CloudflareColo { airport_code : "airportCode" required, city : "city" required,
+    country_code : "countryCode" required }
 );
+impl CloudflareColo {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        airport_code: ::std::string::String,
+        city: ::std::string::String,
+        country_code: ::std::string::String,
+    ) -> Self {
+        Self {
+            airport_code,
+            city,
+            country_code,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_live_status_of_latest_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveStatus {
@@ -483,7 +553,7 @@ crate::runtime::object!(
     LiveStatusRamUsedPctByApp { name : "name", ram_used_pct : "ram_used_pct" }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_devices`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FleetStatusDevice {
     /// `connectionType`
     pub connection_type: ::std::option::Option<::std::string::String>,
@@ -498,24 +568,27 @@ pub struct FleetStatusDevice {
     pub network_rcvd_bps: ::std::option::Option<i64>,
     /// `batteryCharging`
     pub battery_charging: ::std::option::Option<bool>,
-    pub colo: ::std::option::Option<::std::string::String>,
+    /// Cloudflare colo
+    pub colo: ::std::string::String,
     /// `networkSsid`
     pub network_ssid: ::std::option::Option<::std::string::String>,
     /// `deviceIpv6`
     pub device_ipv6: ::std::option::Option<LiveStatusDeviceIpv6>,
     /// `gatewayIpv4`
     pub gateway_ipv4: ::std::option::Option<LiveStatusDeviceIpv6>,
-    /// `deviceName`
+    /// `deviceName`: Device identifier (human readable)
     pub device_name: ::std::option::Option<::std::string::String>,
     /// `gatewayIpv6`
     pub gateway_ipv6: ::std::option::Option<LiveStatusDeviceIpv6>,
-    pub platform: ::std::option::Option<::std::string::String>,
+    /// Operating system
+    pub platform: ::std::string::String,
     /// `ramUsedPct`
     pub ram_used_pct: ::std::option::Option<f64>,
     /// `diskUsagePct`
     pub disk_usage_pct: ::std::option::Option<f64>,
-    pub status: ::std::option::Option<::std::string::String>,
-    /// `personEmail`
+    /// Network status
+    pub status: ::std::string::String,
+    /// `personEmail`: User contact email address
     pub person_email: ::std::option::Option<::std::string::String>,
     /// `cpuPctByApp`
     pub cpu_pct_by_app: ::std::option::Option<
@@ -531,8 +604,8 @@ pub struct FleetStatusDevice {
     >,
     /// `batteryCycles`
     pub battery_cycles: ::std::option::Option<i64>,
-    /// `deviceId`
-    pub device_id: ::std::option::Option<::std::string::String>,
+    /// `deviceId`: Device identifier (UUID v4)
+    pub device_id: ::std::string::String,
     /// `handshakeLatencyMs`
     pub handshake_latency_ms: ::std::option::Option<f64>,
     /// `networkSentBps`
@@ -557,7 +630,8 @@ pub struct FleetStatusDevice {
     pub disk_write_bps: ::std::option::Option<i64>,
     /// `estimatedLossPct`
     pub estimated_loss_pct: ::std::option::Option<f64>,
-    pub version: ::std::option::Option<::std::string::String>,
+    /// WARP client version
+    pub version: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -565,19 +639,72 @@ crate::runtime::object!(
     FleetStatusDevice { connection_type : "connectionType", switch_locked :
     "switchLocked", mode : "mode", firewall_enabled : "firewallEnabled", ram_available_kb
     : "ramAvailableKb", network_rcvd_bps : "networkRcvdBps", battery_charging :
-    "batteryCharging", colo : "colo", network_ssid : "networkSsid", device_ipv6 :
-    "deviceIpv6", gateway_ipv4 : "gatewayIpv4", device_name : "deviceName", gateway_ipv6
-    : "gatewayIpv6", platform : "platform", ram_used_pct : "ramUsedPct", disk_usage_pct :
-    "diskUsagePct", status : "status", person_email : "personEmail", cpu_pct_by_app :
-    "cpuPctByApp", battery_pct : "batteryPct", always_on : "alwaysOn",
-    ram_used_pct_by_app : "ramUsedPctByApp", battery_cycles : "batteryCycles", device_id
-    : "deviceId", handshake_latency_ms : "handshakeLatencyMs", network_sent_bps :
-    "networkSentBps", cpu_pct : "cpuPct", isp_ipv4 : "ispIpv4", timestamp : "timestamp",
-    disk_read_bps : "diskReadBps", isp_ipv6 : "ispIpv6", metal : "metal", doh_subdomain :
-    "dohSubdomain", wifi_strength_dbm : "wifiStrengthDbm", device_ipv4 : "deviceIpv4",
-    disk_write_bps : "diskWriteBps", estimated_loss_pct : "estimatedLossPct", version :
-    "version" }
+    "batteryCharging", colo : "colo" required, network_ssid : "networkSsid", device_ipv6
+    : "deviceIpv6", gateway_ipv4 : "gatewayIpv4", device_name : "deviceName",
+    gateway_ipv6 : "gatewayIpv6", platform : "platform" required, ram_used_pct :
+    "ramUsedPct", disk_usage_pct : "diskUsagePct", status : "status" required,
+    person_email : "personEmail", cpu_pct_by_app : "cpuPctByApp", battery_pct :
+    "batteryPct", always_on : "alwaysOn", ram_used_pct_by_app : "ramUsedPctByApp",
+    battery_cycles : "batteryCycles", device_id : "deviceId" required,
+    handshake_latency_ms : "handshakeLatencyMs", network_sent_bps : "networkSentBps",
+    cpu_pct : "cpuPct", isp_ipv4 : "ispIpv4", timestamp : "timestamp", disk_read_bps :
+    "diskReadBps", isp_ipv6 : "ispIpv6", metal : "metal", doh_subdomain : "dohSubdomain",
+    wifi_strength_dbm : "wifiStrengthDbm", device_ipv4 : "deviceIpv4", disk_write_bps :
+    "diskWriteBps", estimated_loss_pct : "estimatedLossPct", version : "version" required
+    }
 );
+impl FleetStatusDevice {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        colo: ::std::string::String,
+        platform: ::std::string::String,
+        status: ::std::string::String,
+        device_id: ::std::string::String,
+        version: ::std::string::String,
+    ) -> Self {
+        Self {
+            connection_type: ::std::option::Option::None,
+            switch_locked: ::std::option::Option::None,
+            mode: ::std::option::Option::None,
+            firewall_enabled: ::std::option::Option::None,
+            ram_available_kb: ::std::option::Option::None,
+            network_rcvd_bps: ::std::option::Option::None,
+            battery_charging: ::std::option::Option::None,
+            colo,
+            network_ssid: ::std::option::Option::None,
+            device_ipv6: ::std::option::Option::None,
+            gateway_ipv4: ::std::option::Option::None,
+            device_name: ::std::option::Option::None,
+            gateway_ipv6: ::std::option::Option::None,
+            platform,
+            ram_used_pct: ::std::option::Option::None,
+            disk_usage_pct: ::std::option::Option::None,
+            status,
+            person_email: ::std::option::Option::None,
+            cpu_pct_by_app: ::std::option::Option::None,
+            battery_pct: ::std::option::Option::None,
+            always_on: ::std::option::Option::None,
+            ram_used_pct_by_app: ::std::option::Option::None,
+            battery_cycles: ::std::option::Option::None,
+            device_id,
+            handshake_latency_ms: ::std::option::Option::None,
+            network_sent_bps: ::std::option::Option::None,
+            cpu_pct: ::std::option::Option::None,
+            isp_ipv4: ::std::option::Option::None,
+            timestamp: ::std::option::Option::None,
+            disk_read_bps: ::std::option::Option::None,
+            isp_ipv6: ::std::option::Option::None,
+            metal: ::std::option::Option::None,
+            doh_subdomain: ::std::option::Option::None,
+            wifi_strength_dbm: ::std::option::Option::None,
+            device_ipv4: ::std::option::Option::None,
+            disk_write_bps: ::std::option::Option::None,
+            estimated_loss_pct: ::std::option::Option::None,
+            version,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FleetStatus {
@@ -602,7 +729,7 @@ pub struct FleetStatusDeviceStats {
     pub by_status: ::std::option::Option<::std::vec::Vec<FleetStatusDeviceStatsByColo>>,
     /// `byVersion`
     pub by_version: ::std::option::Option<::std::vec::Vec<FleetStatusDeviceStatsByColo>>,
-    /// `uniqueDevicesTotal`
+    /// `uniqueDevicesTotal`: Number of unique devices
     pub unique_devices_total: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -615,8 +742,8 @@ crate::runtime::object!(
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FleetStatusDeviceStatsByColo {
-    /// `uniqueDevicesTotal`
-    pub unique_devices_total: ::std::option::Option<::serde_json::Value>,
+    /// `uniqueDevicesTotal`: Number of unique devices
+    pub unique_devices_total: ::std::option::Option<f64>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -671,6 +798,7 @@ crate::runtime::object!(
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetailsAndAggregateMetrics {
+    /// The url of the HTTP synthetic application test
     pub host: ::std::option::Option<::std::string::String>,
     /// `httpStats`
     pub http_stats: ::std::option::Option<DetailsAndAggregateMetricsHttpStats>,
@@ -678,9 +806,12 @@ pub struct DetailsAndAggregateMetrics {
     pub http_stats_by_colo: ::std::option::Option<
         ::std::vec::Vec<DetailsAndAggregateMetricsHttpStatsByColo>,
     >,
+    /// The interval at which the HTTP synthetic application test is set to run
     pub interval: ::std::option::Option<::std::string::String>,
-    pub kind: ::std::option::Option<::std::string::String>,
+    pub kind: ::std::option::Option<DetailsAndAggregateMetricsKind>,
+    /// The HTTP method to use when running the test
     pub method: ::std::option::Option<::std::string::String>,
+    /// The name of the HTTP synthetic application test
     pub name: ::std::option::Option<::std::string::String>,
     pub target_policies: ::std::option::Option<
         ::std::vec::Vec<DetailsAndAggregateMetricsTargetPolicy>,
@@ -696,7 +827,7 @@ crate::runtime::object!(
     }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetailsAndAggregateMetricsHttpStats {
     /// `availabilityPct`
     pub availability_pct: ::std::option::Option<
@@ -718,8 +849,8 @@ pub struct DetailsAndAggregateMetricsHttpStats {
     pub server_response_time_ms: ::std::option::Option<
         DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
-    /// `uniqueDevicesTotal`
-    pub unique_devices_total: ::std::option::Option<i64>,
+    /// `uniqueDevicesTotal`: Count of unique devices that have run this test in the given time period
+    pub unique_devices_total: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -727,13 +858,30 @@ crate::runtime::object!(
     DetailsAndAggregateMetricsHttpStats { availability_pct : "availabilityPct",
     dns_response_time_ms : "dnsResponseTimeMs", http_status_code : "httpStatusCode",
     resource_fetch_time_ms : "resourceFetchTimeMs", server_response_time_ms :
-    "serverResponseTimeMs", unique_devices_total : "uniqueDevicesTotal" }
+    "serverResponseTimeMs", unique_devices_total : "uniqueDevicesTotal" required }
 );
+impl DetailsAndAggregateMetricsHttpStats {
+    /// A value with the required fields set and the others empty.
+    pub fn new(unique_devices_total: i64) -> Self {
+        Self {
+            availability_pct: ::std::option::Option::None,
+            dns_response_time_ms: ::std::option::Option::None,
+            http_status_code: ::std::option::Option::None,
+            resource_fetch_time_ms: ::std::option::Option::None,
+            server_response_time_ms: ::std::option::Option::None,
+            unique_devices_total,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetailsAndAggregateMetricsHttpStatsAvailabilityPct {
+    /// average observed in the time period
     pub avg: ::std::option::Option<f64>,
+    /// highest observed in the time period
     pub max: ::std::option::Option<f64>,
+    /// lowest observed in the time period
     pub min: ::std::option::Option<f64>,
     pub slots: ::std::option::Option<
         ::std::vec::Vec<DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot>,
@@ -746,25 +894,38 @@ crate::runtime::object!(
     "min", slots : "slots" }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot {
-    pub timestamp: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::serde_json::Value>,
+    pub timestamp: ::std::string::String,
+    pub value: f64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot { timestamp : "timestamp",
-    value : "value" }
+    DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot { timestamp : "timestamp"
+    required, value : "value" required }
 );
+impl DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot {
+    /// A value with the required fields set and the others empty.
+    pub fn new(timestamp: ::std::string::String, value: f64) -> Self {
+        Self {
+            timestamp,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs {
+    /// average observed in the time period
     pub avg: ::std::option::Option<i64>,
+    /// highest observed in the time period
     pub max: ::std::option::Option<i64>,
+    /// lowest observed in the time period
     pub min: ::std::option::Option<i64>,
     pub slots: ::std::option::Option<
-        ::std::vec::Vec<DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot>,
+        ::std::vec::Vec<DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -774,32 +935,73 @@ crate::runtime::object!(
     : "min", slots : "slots" }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetailsAndAggregateMetricsHttpStatsHttpStatusCode {
-    pub status200: ::std::option::Option<i64>,
-    pub status300: ::std::option::Option<i64>,
-    pub status400: ::std::option::Option<i64>,
-    pub status500: ::std::option::Option<i64>,
-    pub timestamp: ::std::option::Option<::std::string::String>,
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot {
+    pub timestamp: ::std::string::String,
+    pub value: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsHttpStatsHttpStatusCode { status200 : "status200",
-    status300 : "status300", status400 : "status400", status500 : "status500", timestamp
-    : "timestamp" }
+    DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot { timestamp : "timestamp"
+    required, value : "value" required }
 );
+impl DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot {
+    /// A value with the required fields set and the others empty.
+    pub fn new(timestamp: ::std::string::String, value: i64) -> Self {
+        Self {
+            timestamp,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailsAndAggregateMetricsHttpStatsHttpStatusCode {
+    pub status200: i64,
+    pub status300: i64,
+    pub status400: i64,
+    pub status500: i64,
+    pub timestamp: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DetailsAndAggregateMetricsHttpStatsHttpStatusCode { status200 : "status200" required,
+    status300 : "status300" required, status400 : "status400" required, status500 :
+    "status500" required, timestamp : "timestamp" required }
+);
+impl DetailsAndAggregateMetricsHttpStatsHttpStatusCode {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        status200: i64,
+        status300: i64,
+        status400: i64,
+        status500: i64,
+        timestamp: ::std::string::String,
+    ) -> Self {
+        Self {
+            status200,
+            status300,
+            status400,
+            status500,
+            timestamp,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetailsAndAggregateMetricsHttpStatsByColo {
     /// `availabilityPct`
     pub availability_pct: ::std::option::Option<
-        DetailsAndAggregateMetricsHttpStatsByColoAvailabilityPct,
+        DetailsAndAggregateMetricsHttpStatsAvailabilityPct,
     >,
-    pub colo: ::std::option::Option<::std::string::String>,
+    pub colo: ::std::string::String,
     /// `dnsResponseTimeMs`
     pub dns_response_time_ms: ::std::option::Option<
-        DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
     /// `httpStatusCode`
     pub http_status_code: ::std::option::Option<
@@ -807,65 +1009,114 @@ pub struct DetailsAndAggregateMetricsHttpStatsByColo {
     >,
     /// `resourceFetchTimeMs`
     pub resource_fetch_time_ms: ::std::option::Option<
-        DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
     /// `serverResponseTimeMs`
     pub server_response_time_ms: ::std::option::Option<
-        DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
-    /// `uniqueDevicesTotal`
-    pub unique_devices_total: ::std::option::Option<i64>,
+    /// `uniqueDevicesTotal`: Count of unique devices that have run this test in the given time period
+    pub unique_devices_total: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DetailsAndAggregateMetricsHttpStatsByColo { availability_pct : "availabilityPct",
-    colo : "colo", dns_response_time_ms : "dnsResponseTimeMs", http_status_code :
-    "httpStatusCode", resource_fetch_time_ms : "resourceFetchTimeMs",
+    colo : "colo" required, dns_response_time_ms : "dnsResponseTimeMs", http_status_code
+    : "httpStatusCode", resource_fetch_time_ms : "resourceFetchTimeMs",
     server_response_time_ms : "serverResponseTimeMs", unique_devices_total :
-    "uniqueDevicesTotal" }
+    "uniqueDevicesTotal" required }
 );
-/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetailsAndAggregateMetricsHttpStatsByColoAvailabilityPct {
-    pub avg: ::std::option::Option<f64>,
-    pub max: ::std::option::Option<f64>,
-    pub min: ::std::option::Option<f64>,
-    pub slots: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+impl DetailsAndAggregateMetricsHttpStatsByColo {
+    /// A value with the required fields set and the others empty.
+    pub fn new(colo: ::std::string::String, unique_devices_total: i64) -> Self {
+        Self {
+            availability_pct: ::std::option::Option::None,
+            colo,
+            dns_response_time_ms: ::std::option::Option::None,
+            http_status_code: ::std::option::Option::None,
+            resource_fetch_time_ms: ::std::option::Option::None,
+            server_response_time_ms: ::std::option::Option::None,
+            unique_devices_total,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
-crate::runtime::object!(
-    DetailsAndAggregateMetricsHttpStatsByColoAvailabilityPct { avg : "avg", max : "max",
-    min : "min", slots : "slots" }
-);
-/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs {
-    pub avg: ::std::option::Option<i64>,
-    pub max: ::std::option::Option<i64>,
-    pub min: ::std::option::Option<i64>,
-    pub slots: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DetailsAndAggregateMetricsKind {
+    /// `http`
+    Http,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
 }
-crate::runtime::object!(
-    DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs { avg : "avg", max :
-    "max", min : "min", slots : "slots" }
-);
-/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
+impl DetailsAndAggregateMetricsKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DetailsAndAggregateMetricsKind {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "http" => Self::Http,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DetailsAndAggregateMetricsKind);
+impl ::std::convert::From<DetailsAndAggregateMetricsKind> for ::std::string::String {
+    fn from(value: DetailsAndAggregateMetricsKind) -> Self {
+        match value {
+            DetailsAndAggregateMetricsKind::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DetailsAndAggregateMetricsKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetailsAndAggregateMetricsTargetPolicy {
-    pub default: ::std::option::Option<bool>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    /// Whether the policy is the default for the account
+    pub default: bool,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsTargetPolicy { default : "default", id : "id", name :
-    "name" }
+    DetailsAndAggregateMetricsTargetPolicy { default : "default" required, id : "id"
+    required, name : "name" required }
 );
+impl DetailsAndAggregateMetricsTargetPolicy {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        default: bool,
+        id: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            default,
+            id,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_http_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Percentiles {
@@ -885,9 +1136,13 @@ crate::runtime::object!(
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PercentilesDnsResponseTimeMs {
+    /// p50 observed in the time period
     pub p50: ::std::option::Option<f64>,
+    /// p90 observed in the time period
     pub p90: ::std::option::Option<f64>,
+    /// p95 observed in the time period
     pub p95: ::std::option::Option<f64>,
+    /// p99 observed in the time period
     pub p99: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -943,7 +1198,7 @@ pub struct DexTestAnalyticsTest {
     pub method: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub target_policies: ::std::option::Option<
-        ::std::vec::Vec<DetailsAndAggregateMetricsTargetPolicy>,
+        ::std::vec::Vec<DexTestAnalyticsTestTargetPolicy>,
     >,
     pub targeted: ::std::option::Option<bool>,
     /// `tracerouteResults`
@@ -1009,6 +1264,18 @@ crate::runtime::object!(
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
+pub struct DexTestAnalyticsTestTargetPolicy {
+    pub default: ::std::option::Option<bool>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DexTestAnalyticsTestTargetPolicy { default : "default", id : "id", name : "name" }
+);
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DexTestAnalyticsTestTracerouteResults {
     /// `roundTripTime`
     pub round_trip_time: ::std::option::Option<
@@ -1036,56 +1303,95 @@ crate::runtime::object!(
     "roundTripTime" }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_count_of_devices_targeted`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Count {
-    /// `uniqueDevicesTotal`
-    pub unique_devices_total: ::std::option::Option<i64>,
+    /// `uniqueDevicesTotal`: total number of unique devices
+    pub unique_devices_total: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Count { unique_devices_total : "uniqueDevicesTotal" });
+crate::runtime::object!(Count { unique_devices_total : "uniqueDevicesTotal" required });
+impl Count {
+    /// A value with the required fields set and the others empty.
+    pub fn new(unique_devices_total: i64) -> Self {
+        Self {
+            unique_devices_total,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_traceroute_test_run`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetTracerouteTestRunResponse {
-    /// `deviceName`
+    /// `deviceName`: name of the device associated with this network path response
     pub device_name: ::std::option::Option<::std::string::String>,
     pub hops: ::std::option::Option<::std::vec::Vec<GetTracerouteTestRunResponseHop>>,
-    /// `resultId`
-    pub result_id: ::std::option::Option<::std::string::String>,
-    /// `testId`
+    /// `resultId`: API Resource UUID tag
+    pub result_id: ::std::string::String,
+    /// `testId`: API Resource UUID tag
     pub test_id: ::std::option::Option<::std::string::String>,
-    /// `testName`
+    /// `testName`: name of the tracroute test
     pub test_name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTracerouteTestRunResponse { device_name : "deviceName", hops : "hops", result_id :
-    "resultId", test_id : "testId", test_name : "testName" }
+    "resultId" required, test_id : "testId", test_name : "testName" }
 );
+impl GetTracerouteTestRunResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(result_id: ::std::string::String) -> Self {
+        Self {
+            device_name: ::std::option::Option::None,
+            hops: ::std::option::Option::None,
+            result_id,
+            test_id: ::std::option::Option::None,
+            test_name: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_traceroute_test_run`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetTracerouteTestRunResponseHop {
     pub asn: ::std::option::Option<i64>,
     pub aso: ::std::option::Option<::std::string::String>,
     /// `ipAddress`
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub location: ::std::option::Option<GetTracerouteTestRunResponseHopLocation>,
-    pub mile: ::std::option::Option<::std::string::String>,
+    pub mile: ::std::option::Option<GetTracerouteTestRunResponseHopMile>,
     pub name: ::std::option::Option<::std::string::String>,
     /// `packetLossPct`
     pub packet_loss_pct: ::std::option::Option<f64>,
     /// `rttMs`
     pub rtt_ms: ::std::option::Option<i64>,
-    pub ttl: ::std::option::Option<i64>,
+    pub ttl: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTracerouteTestRunResponseHop { asn : "asn", aso : "aso", ip_address : "ipAddress",
     location : "location", mile : "mile", name : "name", packet_loss_pct :
-    "packetLossPct", rtt_ms : "rttMs", ttl : "ttl" }
+    "packetLossPct", rtt_ms : "rttMs", ttl : "ttl" required }
 );
+impl GetTracerouteTestRunResponseHop {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ttl: i64) -> Self {
+        Self {
+            asn: ::std::option::Option::None,
+            aso: ::std::option::Option::None,
+            ip_address: ::std::option::Option::None,
+            location: ::std::option::Option::None,
+            mile: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            packet_loss_pct: ::std::option::Option::None,
+            rtt_ms: ::std::option::Option::None,
+            ttl,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_traceroute_test_run`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTracerouteTestRunResponseHopLocation {
@@ -1099,13 +1405,76 @@ crate::runtime::object!(
     GetTracerouteTestRunResponseHopLocation { city : "city", state : "state", zip : "zip"
     }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetTracerouteTestRunResponseHopMile {
+    /// `client-to-app`
+    ClientToApp,
+    /// `client-to-cf-egress`
+    ClientToCfEgress,
+    /// `client-to-cf-ingress`
+    ClientToCfIngress,
+    /// `client-to-isp`
+    ClientToIsp,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetTracerouteTestRunResponseHopMile {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientToApp => "client-to-app",
+            Self::ClientToCfEgress => "client-to-cf-egress",
+            Self::ClientToCfIngress => "client-to-cf-ingress",
+            Self::ClientToIsp => "client-to-isp",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetTracerouteTestRunResponseHopMile {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "client-to-app" => Self::ClientToApp,
+            "client-to-cf-egress" => Self::ClientToCfEgress,
+            "client-to-cf-ingress" => Self::ClientToCfIngress,
+            "client-to-isp" => Self::ClientToIsp,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetTracerouteTestRunResponseHopMile);
+impl ::std::convert::From<GetTracerouteTestRunResponseHopMile>
+for ::std::string::String {
+    fn from(value: GetTracerouteTestRunResponseHopMile) -> Self {
+        match value {
+            GetTracerouteTestRunResponseHopMile::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetTracerouteTestRunResponseHopMile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponse {
-    pub host: ::std::option::Option<::std::string::String>,
-    pub interval: ::std::option::Option<::std::string::String>,
-    pub kind: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    /// The host of the Traceroute synthetic application test
+    pub host: ::std::string::String,
+    /// The interval at which the Traceroute synthetic application test is set to run
+    pub interval: ::std::string::String,
+    pub kind: GetDetailsAndAggregateMetricsForTracerouteTestResponseKind,
+    /// The name of the Traceroute synthetic application test
+    pub name: ::std::string::String,
     pub target_policies: ::std::option::Option<
         ::std::vec::Vec<DetailsAndAggregateMetricsTargetPolicy>,
     >,
@@ -1124,13 +1493,83 @@ pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForTracerouteTestResponse { host : "host", interval :
-    "interval", kind : "kind", name : "name", target_policies : "target_policies",
-    targeted : "targeted", traceroute_stats : "tracerouteStats", traceroute_stats_by_colo
-    : "tracerouteStatsByColo" }
+    GetDetailsAndAggregateMetricsForTracerouteTestResponse { host : "host" required,
+    interval : "interval" required, kind : "kind" required, name : "name" required,
+    target_policies : "target_policies", targeted : "targeted", traceroute_stats :
+    "tracerouteStats", traceroute_stats_by_colo : "tracerouteStatsByColo" }
 );
+impl GetDetailsAndAggregateMetricsForTracerouteTestResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        host: ::std::string::String,
+        interval: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            host,
+            interval,
+            kind: GetDetailsAndAggregateMetricsForTracerouteTestResponseKind::Traceroute,
+            name,
+            target_policies: ::std::option::Option::None,
+            targeted: ::std::option::Option::None,
+            traceroute_stats: ::std::option::Option::None,
+            traceroute_stats_by_colo: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetDetailsAndAggregateMetricsForTracerouteTestResponseKind {
+    /// `traceroute`
+    Traceroute,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetDetailsAndAggregateMetricsForTracerouteTestResponseKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Traceroute => "traceroute",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetDetailsAndAggregateMetricsForTracerouteTestResponseKind {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "traceroute" => Self::Traceroute,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetDetailsAndAggregateMetricsForTracerouteTestResponseKind);
+impl ::std::convert::From<GetDetailsAndAggregateMetricsForTracerouteTestResponseKind>
+for ::std::string::String {
+    fn from(value: GetDetailsAndAggregateMetricsForTracerouteTestResponseKind) -> Self {
+        match value {
+            GetDetailsAndAggregateMetricsForTracerouteTestResponseKind::Other(value) => {
+                value
+            }
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetDetailsAndAggregateMetricsForTracerouteTestResponseKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats {
     /// `availabilityPct`
     pub availability_pct: ::std::option::Option<
@@ -1148,8 +1587,8 @@ pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats
     pub round_trip_time_ms: ::std::option::Option<
         DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
-    /// `uniqueDevicesTotal`
-    pub unique_devices_total: ::std::option::Option<i64>,
+    /// `uniqueDevicesTotal`: Count of unique devices that have run this test in the given time period
+    pub unique_devices_total: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -1157,58 +1596,105 @@ crate::runtime::object!(
     GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats {
     availability_pct : "availabilityPct", hops_count : "hopsCount", packet_loss_pct :
     "packetLossPct", round_trip_time_ms : "roundTripTimeMs", unique_devices_total :
-    "uniqueDevicesTotal" }
+    "uniqueDevicesTotal" required }
 );
+impl GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats {
+    /// A value with the required fields set and the others empty.
+    pub fn new(unique_devices_total: i64) -> Self {
+        Self {
+            availability_pct: ::std::option::Option::None,
+            hops_count: ::std::option::Option::None,
+            packet_loss_pct: ::std::option::Option::None,
+            round_trip_time_ms: ::std::option::Option::None,
+            unique_devices_total,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStatsByColo {
     /// `availabilityPct`
     pub availability_pct: ::std::option::Option<
-        DetailsAndAggregateMetricsHttpStatsByColoAvailabilityPct,
+        DetailsAndAggregateMetricsHttpStatsAvailabilityPct,
     >,
-    pub colo: ::std::option::Option<::std::string::String>,
+    pub colo: ::std::string::String,
     /// `hopsCount`
     pub hops_count: ::std::option::Option<
-        DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
     /// `packetLossPct`
     pub packet_loss_pct: ::std::option::Option<
-        DetailsAndAggregateMetricsHttpStatsByColoAvailabilityPct,
+        DetailsAndAggregateMetricsHttpStatsAvailabilityPct,
     >,
     /// `roundTripTimeMs`
     pub round_trip_time_ms: ::std::option::Option<
-        DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
-    /// `uniqueDevicesTotal`
-    pub unique_devices_total: ::std::option::Option<i64>,
+    /// `uniqueDevicesTotal`: Count of unique devices that have run this test in the given time period
+    pub unique_devices_total: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStatsByColo {
-    availability_pct : "availabilityPct", colo : "colo", hops_count : "hopsCount",
-    packet_loss_pct : "packetLossPct", round_trip_time_ms : "roundTripTimeMs",
-    unique_devices_total : "uniqueDevicesTotal" }
+    availability_pct : "availabilityPct", colo : "colo" required, hops_count :
+    "hopsCount", packet_loss_pct : "packetLossPct", round_trip_time_ms :
+    "roundTripTimeMs", unique_devices_total : "uniqueDevicesTotal" required }
 );
+impl GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStatsByColo {
+    /// A value with the required fields set and the others empty.
+    pub fn new(colo: ::std::string::String, unique_devices_total: i64) -> Self {
+        Self {
+            availability_pct: ::std::option::Option::None,
+            colo,
+            hops_count: ::std::option::Option::None,
+            packet_loss_pct: ::std::option::Option::None,
+            round_trip_time_ms: ::std::option::Option::None,
+            unique_devices_total,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkPathBreakdown {
     /// `deviceName`
     pub device_name: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
+    /// API Resource UUID tag
+    pub id: ::std::string::String,
+    /// The interval at which the Traceroute synthetic application test is set to run
     pub interval: ::std::option::Option<::std::string::String>,
-    pub kind: ::std::option::Option<::std::string::String>,
+    pub kind: ::std::option::Option<
+        GetDetailsAndAggregateMetricsForTracerouteTestResponseKind,
+    >,
     pub name: ::std::option::Option<::std::string::String>,
     /// `networkPath`
     pub network_path: ::std::option::Option<NetworkPathBreakdownNetworkPath>,
+    /// The host of the Traceroute synthetic application test
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkPathBreakdown { device_name : "deviceName", id : "id", interval : "interval",
-    kind : "kind", name : "name", network_path : "networkPath", url : "url" }
+    NetworkPathBreakdown { device_name : "deviceName", id : "id" required, interval :
+    "interval", kind : "kind", name : "name", network_path : "networkPath", url : "url" }
 );
+impl NetworkPathBreakdown {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            device_name: ::std::option::Option::None,
+            id,
+            interval: ::std::option::Option::None,
+            kind: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            network_path: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkPathBreakdownNetworkPath {
@@ -1223,38 +1709,112 @@ crate::runtime::object!(
     NetworkPathBreakdownNetworkPath { sampling : "sampling", slots : "slots" }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkPathBreakdownNetworkPathSampling {
-    pub unit: ::std::option::Option<::serde_json::Value>,
-    pub value: ::std::option::Option<i64>,
+    pub unit: NetworkPathBreakdownNetworkPathSamplingUnit,
+    pub value: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkPathBreakdownNetworkPathSampling { unit : "unit", value : "value" }
+    NetworkPathBreakdownNetworkPathSampling { unit : "unit" required, value : "value"
+    required }
 );
+impl NetworkPathBreakdownNetworkPathSampling {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: i64) -> Self {
+        Self {
+            unit: NetworkPathBreakdownNetworkPathSamplingUnit::Hours,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum NetworkPathBreakdownNetworkPathSamplingUnit {
+    /// `hours`
+    Hours,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl NetworkPathBreakdownNetworkPathSamplingUnit {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hours => "hours",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for NetworkPathBreakdownNetworkPathSamplingUnit {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "hours" => Self::Hours,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(NetworkPathBreakdownNetworkPathSamplingUnit);
+impl ::std::convert::From<NetworkPathBreakdownNetworkPathSamplingUnit>
+for ::std::string::String {
+    fn from(value: NetworkPathBreakdownNetworkPathSamplingUnit) -> Self {
+        match value {
+            NetworkPathBreakdownNetworkPathSamplingUnit::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for NetworkPathBreakdownNetworkPathSamplingUnit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkPathBreakdownNetworkPathSlot {
-    /// `clientToAppRttMs`
+    /// `clientToAppRttMs`: Round trip time in ms of the client to app mile
     pub client_to_app_rtt_ms: ::std::option::Option<i64>,
-    /// `clientToCfEgressRttMs`
+    /// `clientToCfEgressRttMs`: Round trip time in ms of the client to Cloudflare egress mile
     pub client_to_cf_egress_rtt_ms: ::std::option::Option<i64>,
-    /// `clientToCfIngressRttMs`
+    /// `clientToCfIngressRttMs`: Round trip time in ms of the client to Cloudflare ingress mile
     pub client_to_cf_ingress_rtt_ms: ::std::option::Option<i64>,
-    /// `clientToIspRttMs`
+    /// `clientToIspRttMs`: Round trip time in ms of the client to ISP mile
     pub client_to_isp_rtt_ms: ::std::option::Option<i64>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    /// API Resource UUID tag
+    pub id: ::std::string::String,
+    pub timestamp: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     NetworkPathBreakdownNetworkPathSlot { client_to_app_rtt_ms : "clientToAppRttMs",
     client_to_cf_egress_rtt_ms : "clientToCfEgressRttMs", client_to_cf_ingress_rtt_ms :
-    "clientToCfIngressRttMs", client_to_isp_rtt_ms : "clientToIspRttMs", id : "id",
-    timestamp : "timestamp" }
+    "clientToCfIngressRttMs", client_to_isp_rtt_ms : "clientToIspRttMs", id : "id"
+    required, timestamp : "timestamp" required }
 );
+impl NetworkPathBreakdownNetworkPathSlot {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String, timestamp: ::std::string::String) -> Self {
+        Self {
+            client_to_app_rtt_ms: ::std::option::Option::None,
+            client_to_cf_egress_rtt_ms: ::std::option::Option::None,
+            client_to_cf_ingress_rtt_ms: ::std::option::Option::None,
+            client_to_isp_rtt_ms: ::std::option::Option::None,
+            id,
+            timestamp,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPercentilesForTracerouteTestResponse {
@@ -1271,3 +1831,491 @@ crate::runtime::object!(
     GetPercentilesForTracerouteTestResponse { hops_count : "hopsCount", packet_loss_pct :
     "packetLossPct", round_trip_time_ms : "roundTripTimeMs" }
 );
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_cloudflare_colos`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListCloudflareColosQuery {
+    /// Start time for connection period in RFC3339 (ISO 8601) format
+    pub from: ::std::string::String,
+    /// End time for connection period in RFC3339 (ISO 8601) format
+    pub to: ::std::string::String,
+    /// `sortBy`: Type of usage that colos should be sorted by
+    pub sort_by: ::std::option::Option<ListCloudflareColosQuerySortBy>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListCloudflareColosQuery { from : "from" required, to : "to" required, sort_by :
+    "sortBy" }
+);
+impl ListCloudflareColosQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(from: ::std::string::String, to: ::std::string::String) -> Self {
+        Self {
+            from,
+            to,
+            sort_by: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListCloudflareColosQuerySortBy {
+    /// `fleet-status-usage`
+    FleetStatusUsage,
+    /// `application-tests-usage`
+    ApplicationTestsUsage,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListCloudflareColosQuerySortBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FleetStatusUsage => "fleet-status-usage",
+            Self::ApplicationTestsUsage => "application-tests-usage",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListCloudflareColosQuerySortBy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "fleet-status-usage" => Self::FleetStatusUsage,
+            "application-tests-usage" => Self::ApplicationTestsUsage,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListCloudflareColosQuerySortBy);
+impl ::std::convert::From<ListCloudflareColosQuerySortBy> for ::std::string::String {
+    fn from(value: ListCloudflareColosQuerySortBy) -> Self {
+        match value {
+            ListCloudflareColosQuerySortBy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListCloudflareColosQuerySortBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_devices`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListFleetStatusDevicesQuery {
+    /// Timestamp in ISO format
+    pub to: ::std::string::String,
+    /// Timestamp in ISO format
+    pub from: ::std::string::String,
+    /// Page number of paginated results
+    pub page: f64,
+    /// Number of items per page
+    pub per_page: f64,
+    /// Dimension to sort results by
+    pub sort_by: ::std::option::Option<ListFleetStatusDevicesQuerySortBy>,
+    /// Cloudflare colo
+    pub colo: ::std::option::Option<::std::string::String>,
+    /// Device-specific ID, given as UUID v4
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// The mode under which the WARP client is run
+    pub mode: ::std::option::Option<::std::string::String>,
+    /// Network status
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Operating system
+    pub platform: ::std::option::Option<::std::string::String>,
+    /// WARP client version
+    pub version: ::std::option::Option<::std::string::String>,
+    /// Source: * `hourly` - device details aggregated hourly, up to 7 days prior * `last_seen` - device…
+    pub source: ListFleetStatusDevicesQuerySource,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListFleetStatusDevicesQuery { to : "to" required, from : "from" required, page :
+    "page" required, per_page : "per_page" required, sort_by : "sort_by", colo : "colo",
+    device_id : "device_id", mode : "mode", status : "status", platform : "platform",
+    version : "version", source : "source" required }
+);
+impl ListFleetStatusDevicesQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        to: ::std::string::String,
+        from: ::std::string::String,
+        page: f64,
+        per_page: f64,
+        source: ListFleetStatusDevicesQuerySource,
+    ) -> Self {
+        Self {
+            to,
+            from,
+            page,
+            per_page,
+            sort_by: ::std::option::Option::None,
+            colo: ::std::option::Option::None,
+            device_id: ::std::option::Option::None,
+            mode: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            platform: ::std::option::Option::None,
+            version: ::std::option::Option::None,
+            source,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListFleetStatusDevicesQuerySortBy {
+    /// `colo`
+    Colo,
+    /// `device_id`
+    DeviceId,
+    /// `mode`
+    Mode,
+    /// `platform`
+    Platform,
+    /// `status`
+    Status,
+    /// `timestamp`
+    Timestamp,
+    /// `version`
+    Version,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListFleetStatusDevicesQuerySortBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Colo => "colo",
+            Self::DeviceId => "device_id",
+            Self::Mode => "mode",
+            Self::Platform => "platform",
+            Self::Status => "status",
+            Self::Timestamp => "timestamp",
+            Self::Version => "version",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListFleetStatusDevicesQuerySortBy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "colo" => Self::Colo,
+            "device_id" => Self::DeviceId,
+            "mode" => Self::Mode,
+            "platform" => Self::Platform,
+            "status" => Self::Status,
+            "timestamp" => Self::Timestamp,
+            "version" => Self::Version,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListFleetStatusDevicesQuerySortBy);
+impl ::std::convert::From<ListFleetStatusDevicesQuerySortBy> for ::std::string::String {
+    fn from(value: ListFleetStatusDevicesQuerySortBy) -> Self {
+        match value {
+            ListFleetStatusDevicesQuerySortBy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListFleetStatusDevicesQuerySortBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListFleetStatusDevicesQuerySource {
+    /// `last_seen`
+    LastSeen,
+    /// `hourly`
+    Hourly,
+    /// `raw`
+    Raw,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListFleetStatusDevicesQuerySource {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LastSeen => "last_seen",
+            Self::Hourly => "hourly",
+            Self::Raw => "raw",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListFleetStatusDevicesQuerySource {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "last_seen" => Self::LastSeen,
+            "hourly" => Self::Hourly,
+            "raw" => Self::Raw,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListFleetStatusDevicesQuerySource);
+impl ::std::convert::From<ListFleetStatusDevicesQuerySource> for ::std::string::String {
+    fn from(value: ListFleetStatusDevicesQuerySource) -> Self {
+        match value {
+            ListFleetStatusDevicesQuerySource::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListFleetStatusDevicesQuerySource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_details_by_dimension`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListFleetStatusDetailsByDimensionQuery {
+    /// Number of minutes before current time
+    pub since_minutes: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListFleetStatusDetailsByDimensionQuery { since_minutes : "since_minutes" required }
+);
+impl ListFleetStatusDetailsByDimensionQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(since_minutes: f64) -> Self {
+        Self {
+            since_minutes,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_aggregate_details_by_dimension`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListFleetStatusAggregateDetailsByDimensionQuery {
+    /// Timestamp in ISO format
+    pub to: ::std::string::String,
+    /// Timestamp in ISO format
+    pub from: ::std::string::String,
+    /// Cloudflare colo
+    pub colo: ::std::option::Option<::std::string::String>,
+    /// Device-specific ID, given as UUID v4
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListFleetStatusAggregateDetailsByDimensionQuery { to : "to" required, from : "from"
+    required, colo : "colo", device_id : "device_id" }
+);
+impl ListFleetStatusAggregateDetailsByDimensionQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(to: ::std::string::String, from: ::std::string::String) -> Self {
+        Self {
+            to,
+            from,
+            colo: ::std::option::Option::None,
+            device_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDetailsAndAggregateMetricsForHttpTestQuery {
+    /// `deviceId`: Optionally filter result stats to a specific device(s)
+    pub device_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Start time for aggregate metrics in ISO ms
+    pub from: ::std::string::String,
+    /// End time for aggregate metrics in ISO ms
+    pub to: ::std::string::String,
+    /// Time interval for aggregate time slots
+    pub interval: GetDetailsAndAggregateMetricsForHttpTestQueryInterval,
+    /// Optionally filter result stats to a Cloudflare colo
+    pub colo: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForHttpTestQuery { device_id : "deviceId", from : "from"
+    required, to : "to" required, interval : "interval" required, colo : "colo" }
+);
+impl GetDetailsAndAggregateMetricsForHttpTestQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        from: ::std::string::String,
+        to: ::std::string::String,
+        interval: GetDetailsAndAggregateMetricsForHttpTestQueryInterval,
+    ) -> Self {
+        Self {
+            device_id: ::std::option::Option::None,
+            from,
+            to,
+            interval,
+            colo: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetDetailsAndAggregateMetricsForHttpTestQueryInterval {
+    /// `minute`
+    Minute,
+    /// `hour`
+    Hour,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetDetailsAndAggregateMetricsForHttpTestQueryInterval {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Minute => "minute",
+            Self::Hour => "hour",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetDetailsAndAggregateMetricsForHttpTestQueryInterval {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "minute" => Self::Minute,
+            "hour" => Self::Hour,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetDetailsAndAggregateMetricsForHttpTestQueryInterval);
+impl ::std::convert::From<GetDetailsAndAggregateMetricsForHttpTestQueryInterval>
+for ::std::string::String {
+    fn from(value: GetDetailsAndAggregateMetricsForHttpTestQueryInterval) -> Self {
+        match value {
+            GetDetailsAndAggregateMetricsForHttpTestQueryInterval::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetDetailsAndAggregateMetricsForHttpTestQueryInterval {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_traceroute_test`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetPercentilesForHttpTestQuery {
+    /// `deviceId`: Optionally filter result stats to a specific device(s)
+    pub device_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Start time for aggregate metrics in ISO format
+    pub from: ::std::string::String,
+    /// End time for aggregate metrics in ISO format
+    pub to: ::std::string::String,
+    /// Optionally filter result stats to a Cloudflare colo
+    pub colo: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetPercentilesForHttpTestQuery { device_id : "deviceId", from : "from" required, to :
+    "to" required, colo : "colo" }
+);
+impl GetPercentilesForHttpTestQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(from: ::std::string::String, to: ::std::string::String) -> Self {
+        Self {
+            device_id: ::std::option::Option::None,
+            from,
+            to,
+            colo: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_count_of_devices_targeted`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCountOfDevicesTargetedQuery {
+    /// `testName`: Optionally filter results by test name
+    pub test_name: ::std::option::Option<::std::string::String>,
+    /// `deviceId`: Optionally filter result stats to a specific device(s)
+    pub device_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetCountOfDevicesTargetedQuery { test_name : "testName", device_id : "deviceId" }
+);
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetNetworkPathBreakdownForTracerouteTestQuery {
+    /// `deviceId`: Device to filter tracroute result runs to
+    pub device_id: ::std::string::String,
+    /// Start time for aggregate metrics in ISO ms
+    pub from: ::std::string::String,
+    /// End time for aggregate metrics in ISO ms
+    pub to: ::std::string::String,
+    /// Time interval for aggregate time slots
+    pub interval: GetDetailsAndAggregateMetricsForHttpTestQueryInterval,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetNetworkPathBreakdownForTracerouteTestQuery { device_id : "deviceId" required, from
+    : "from" required, to : "to" required, interval : "interval" required }
+);
+impl GetNetworkPathBreakdownForTracerouteTestQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        device_id: ::std::string::String,
+        from: ::std::string::String,
+        to: ::std::string::String,
+        interval: GetDetailsAndAggregateMetricsForHttpTestQueryInterval,
+    ) -> Self {
+        Self {
+            device_id,
+            from,
+            to,
+            interval,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for GetCountOfDevicesTargetedQuery {}
+impl crate::runtime::TypedQuery for GetDetailsAndAggregateMetricsForHttpTestQuery {}
+impl crate::runtime::TypedQuery for GetNetworkPathBreakdownForTracerouteTestQuery {}
+impl crate::runtime::TypedQuery for GetPercentilesForHttpTestQuery {}
+impl crate::runtime::TypedQuery for ListCloudflareColosQuery {}
+impl crate::runtime::TypedQuery for ListFleetStatusAggregateDetailsByDimensionQuery {}
+impl crate::runtime::TypedQuery for ListFleetStatusDetailsByDimensionQuery {}
+impl crate::runtime::TypedQuery for ListFleetStatusDevicesQuery {}

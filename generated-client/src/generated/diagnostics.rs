@@ -24,23 +24,26 @@ impl DiagnosticsApi {
     pub fn traceroute(
         &self,
         account_id: &str,
+        body: &TracerouteBody,
     ) -> crate::runtime::Request<crate::runtime::List<Traceroute>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/diagnostics/traceroute",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/diagnostics/traceroute"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/diagnostics/traceroute",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/diagnostics/traceroute"),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`DiagnosticsApi::traceroute`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Traceroute {
     pub colos: ::std::option::Option<::std::vec::Vec<TracerouteColo>>,
+    /// The target hostname, IPv6, or IPv6 address
     pub target: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -49,11 +52,15 @@ crate::runtime::object!(Traceroute { colos : "colos", target : "target" });
 /// Used by [`DiagnosticsApi::traceroute`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TracerouteColo {
-    pub colo: ::std::option::Option<::serde_json::Value>,
-    pub error: ::std::option::Option<::serde_json::Value>,
-    pub hops: ::std::option::Option<::serde_json::Value>,
-    pub target_summary: ::std::option::Option<::serde_json::Value>,
-    pub traceroute_time_ms: ::std::option::Option<::serde_json::Value>,
+    pub colo: ::std::option::Option<TracerouteColoColo>,
+    /// Errors resulting from collecting traceroute from colo to target
+    pub error: ::std::option::Option<::std::string::String>,
+    pub hops: ::std::option::Option<::std::vec::Vec<TracerouteColoHop>>,
+    pub target_summary: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Total time of traceroute in ms
+    pub traceroute_time_ms: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -61,3 +68,166 @@ crate::runtime::object!(
     TracerouteColo { colo : "colo", error : "error", hops : "hops", target_summary :
     "target_summary", traceroute_time_ms : "traceroute_time_ms" }
 );
+/// Used by [`DiagnosticsApi::traceroute`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TracerouteColoColo {
+    /// Source colo city
+    pub city: ::std::option::Option<::std::string::String>,
+    /// Source colo name
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(TracerouteColoColo { city : "city", name : "name" });
+/// Used by [`DiagnosticsApi::traceroute`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TracerouteColoHop {
+    pub nodes: ::std::option::Option<::std::vec::Vec<TracerouteColoHopNode>>,
+    /// Number of packets where no response was received
+    pub packets_lost: ::std::option::Option<i64>,
+    /// Number of packets sent with specified TTL
+    pub packets_sent: ::std::option::Option<i64>,
+    /// The time to live (TTL)
+    pub packets_ttl: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TracerouteColoHop { nodes : "nodes", packets_lost : "packets_lost", packets_sent :
+    "packets_sent", packets_ttl : "packets_ttl" }
+);
+/// Used by [`DiagnosticsApi::traceroute`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TracerouteColoHopNode {
+    /// AS number associated with the node object
+    pub asn: ::std::option::Option<::std::string::String>,
+    /// IP address of the node
+    pub ip: ::std::option::Option<::std::string::String>,
+    /// Field appears if there is an additional annotation printed when the probe returns
+    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Maximum RTT in ms
+    pub max_rtt_ms: ::std::option::Option<f64>,
+    /// Mean RTT in ms
+    pub mean_rtt_ms: ::std::option::Option<f64>,
+    /// Minimum RTT in ms
+    pub min_rtt_ms: ::std::option::Option<f64>,
+    /// Host name of the address, this may be the same as the IP address
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Number of packets with a response from this node
+    pub packet_count: ::std::option::Option<i64>,
+    /// Standard deviation of the RTTs in ms
+    pub std_dev_rtt_ms: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TracerouteColoHopNode { asn : "asn", ip : "ip", labels : "labels", max_rtt_ms :
+    "max_rtt_ms", mean_rtt_ms : "mean_rtt_ms", min_rtt_ms : "min_rtt_ms", name : "name",
+    packet_count : "packet_count", std_dev_rtt_ms : "std_dev_rtt_ms" }
+);
+/// Used by [`DiagnosticsApi::traceroute`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TracerouteBody {
+    /// If no source colo names specified, all colos will be used
+    pub colos: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub options: ::std::option::Option<TracerouteBodyOptions>,
+    pub targets: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TracerouteBody { colos : "colos", options : "options", targets : "targets" required }
+);
+impl TracerouteBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(targets: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            colos: ::std::option::Option::None,
+            options: ::std::option::Option::None,
+            targets,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DiagnosticsApi::traceroute`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TracerouteBodyOptions {
+    /// Max TTL
+    pub max_ttl: ::std::option::Option<i64>,
+    /// Type of packet sent
+    pub packet_type: ::std::option::Option<TracerouteBodyOptionsPacketType>,
+    /// Number of packets sent at each TTL
+    pub packets_per_ttl: ::std::option::Option<i64>,
+    /// For UDP and TCP, specifies the destination port
+    pub port: ::std::option::Option<i64>,
+    /// Set the time (in seconds) to wait for a response to a probe
+    pub wait_time: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TracerouteBodyOptions { max_ttl : "max_ttl", packet_type : "packet_type",
+    packets_per_ttl : "packets_per_ttl", port : "port", wait_time : "wait_time" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum TracerouteBodyOptionsPacketType {
+    /// `icmp`
+    Icmp,
+    /// `tcp`
+    Tcp,
+    /// `udp`
+    Udp,
+    /// `gre`
+    Gre,
+    /// `gre+icmp`
+    GreIcmp,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl TracerouteBodyOptionsPacketType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Icmp => "icmp",
+            Self::Tcp => "tcp",
+            Self::Udp => "udp",
+            Self::Gre => "gre",
+            Self::GreIcmp => "gre+icmp",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TracerouteBodyOptionsPacketType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "icmp" => Self::Icmp,
+            "tcp" => Self::Tcp,
+            "udp" => Self::Udp,
+            "gre" => Self::Gre,
+            "gre+icmp" => Self::GreIcmp,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(TracerouteBodyOptionsPacketType);
+impl ::std::convert::From<TracerouteBodyOptionsPacketType> for ::std::string::String {
+    fn from(value: TracerouteBodyOptionsPacketType) -> Self {
+        match value {
+            TracerouteBodyOptionsPacketType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for TracerouteBodyOptionsPacketType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -22,19 +22,21 @@ impl DlpDatasetsApi {
     pub fn create_dataset(
         &self,
         account_id: &str,
+        body: &CreateDatasetBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CreateDatasetResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/dlp/datasets",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dlp/datasets"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/dlp/datasets",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dlp/datasets"),
+                ],
+            )
+            .body(body)
     }
     /// Fetch all datasets
     ///
@@ -61,18 +63,20 @@ impl DlpDatasetsApi {
         &self,
         account_id: &str,
         dataset_id: &str,
+        body: &UpdateDatasetBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/dlp/datasets/{dataset_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dlp/datasets/"),
-                crate::runtime::PathPart::Param("dataset_id", dataset_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/dlp/datasets/{dataset_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dlp/datasets/"),
+                    crate::runtime::PathPart::Param("dataset_id", dataset_id),
+                ],
+            )
+            .body(body)
     }
     /// Fetch a specific dataset
     ///
@@ -227,44 +231,90 @@ impl DlpDatasetsApi {
     }
 }
 /// Used by [`DlpDatasetsApi::create_dataset`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDatasetResponse {
     pub dataset: ::std::option::Option<Dataset>,
     pub encoding_version: ::std::option::Option<i64>,
-    pub max_cells: ::std::option::Option<i64>,
+    pub max_cells: i64,
+    /// The secret to use for Exact Data Match datasets
     pub secret: ::std::option::Option<::std::string::String>,
-    pub version: ::std::option::Option<i64>,
+    /// The version to use when uploading the dataset
+    pub version: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateDatasetResponse { dataset : "dataset", encoding_version : "encoding_version",
-    max_cells : "max_cells", secret : "secret", version : "version" }
+    max_cells : "max_cells" required, secret : "secret", version : "version" required }
 );
+impl CreateDatasetResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(max_cells: i64, version: i64) -> Self {
+        Self {
+            dataset: ::std::option::Option::None,
+            encoding_version: ::std::option::Option::None,
+            max_cells,
+            secret: ::std::option::Option::None,
+            version,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DlpDatasetsApi::create_dataset`], [`DlpDatasetsApi::get_datasets`], [`DlpDatasetsApi::update_dataset`], [`DlpDatasetsApi::get_dataset`], [`DlpDatasetsApi::upload_new_version_of_dataset`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     pub case_sensitive: ::std::option::Option<bool>,
     pub columns: ::std::option::Option<::std::vec::Vec<Column>>,
-    pub created_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub created_at: ::std::string::String,
     pub description: ::std::option::Option<::std::string::String>,
     pub encoding_version: ::std::option::Option<i64>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub num_cells: ::std::option::Option<i64>,
-    pub secret: ::std::option::Option<bool>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub num_cells: i64,
+    pub secret: bool,
+    pub status: DatasetStatus,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::string::String,
     pub uploads: ::std::option::Option<::std::vec::Vec<DatasetUpload>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Dataset { case_sensitive : "case_sensitive", columns : "columns", created_at :
-    "created_at", description : "description", encoding_version : "encoding_version", id
-    : "id", name : "name", num_cells : "num_cells", secret : "secret", status : "status",
-    updated_at : "updated_at", uploads : "uploads" }
+    "created_at" required, description : "description", encoding_version :
+    "encoding_version", id : "id" required, name : "name" required, num_cells :
+    "num_cells" required, secret : "secret" required, status : "status" required,
+    updated_at : "updated_at" required, uploads : "uploads" }
 );
+impl Dataset {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        created_at: ::std::string::String,
+        id: ::std::string::String,
+        name: ::std::string::String,
+        num_cells: i64,
+        secret: bool,
+        status: DatasetStatus,
+        updated_at: ::std::string::String,
+    ) -> Self {
+        Self {
+            case_sensitive: ::std::option::Option::None,
+            columns: ::std::option::Option::None,
+            created_at,
+            description: ::std::option::Option::None,
+            encoding_version: ::std::option::Option::None,
+            id,
+            name,
+            num_cells,
+            secret,
+            status,
+            updated_at,
+            uploads: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DlpDatasetsApi::create_dataset`], [`DlpDatasetsApi::prepare_to_upload_new_version_of_dataset`], [`DlpDatasetsApi::set_column_information_for_multi_column_upload`], [`DlpDatasetsApi::upload_new_version_of_multi_column_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Column {
@@ -279,32 +329,152 @@ crate::runtime::object!(
     Column { entry_id : "entry_id", header_name : "header_name", num_cells : "num_cells",
     upload_status : "upload_status" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DatasetStatus {
+    /// `empty`
+    Empty,
+    /// `uploading`
+    Uploading,
+    /// `failed`
+    Failed,
+    /// `complete`
+    Complete,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DatasetStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Empty => "empty",
+            Self::Uploading => "uploading",
+            Self::Failed => "failed",
+            Self::Complete => "complete",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DatasetStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "empty" => Self::Empty,
+            "uploading" => Self::Uploading,
+            "failed" => Self::Failed,
+            "complete" => Self::Complete,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DatasetStatus);
+impl ::std::convert::From<DatasetStatus> for ::std::string::String {
+    fn from(value: DatasetStatus) -> Self {
+        match value {
+            DatasetStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DatasetStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`DlpDatasetsApi::create_dataset`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasetUpload {
-    pub num_cells: ::std::option::Option<i64>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub version: ::std::option::Option<i64>,
+    pub num_cells: i64,
+    pub status: DatasetStatus,
+    pub version: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DatasetUpload { num_cells : "num_cells", status : "status", version : "version" }
+    DatasetUpload { num_cells : "num_cells" required, status : "status" required, version
+    : "version" required }
 );
+impl DatasetUpload {
+    /// A value with the required fields set and the others empty.
+    pub fn new(num_cells: i64, status: DatasetStatus, version: i64) -> Self {
+        Self {
+            num_cells,
+            status,
+            version,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DlpDatasetsApi::prepare_to_upload_new_version_of_dataset`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrepareToUploadNewVersionOfDatasetResponse {
     pub case_sensitive: ::std::option::Option<bool>,
     pub columns: ::std::option::Option<::std::vec::Vec<Column>>,
     pub encoding_version: ::std::option::Option<i64>,
-    pub max_cells: ::std::option::Option<i64>,
+    pub max_cells: i64,
     pub secret: ::std::option::Option<::std::string::String>,
-    pub version: ::std::option::Option<i64>,
+    pub version: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     PrepareToUploadNewVersionOfDatasetResponse { case_sensitive : "case_sensitive",
-    columns : "columns", encoding_version : "encoding_version", max_cells : "max_cells",
-    secret : "secret", version : "version" }
+    columns : "columns", encoding_version : "encoding_version", max_cells : "max_cells"
+    required, secret : "secret", version : "version" required }
+);
+impl PrepareToUploadNewVersionOfDatasetResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(max_cells: i64, version: i64) -> Self {
+        Self {
+            case_sensitive: ::std::option::Option::None,
+            columns: ::std::option::Option::None,
+            encoding_version: ::std::option::Option::None,
+            max_cells,
+            secret: ::std::option::Option::None,
+            version,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DlpDatasetsApi::create_dataset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateDatasetBody {
+    pub description: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
+    /// Generate a secret dataset
+    pub secret: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateDatasetBody { description : "description", name : "name" required, secret :
+    "secret" }
+);
+impl CreateDatasetBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            name,
+            secret: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DlpDatasetsApi::update_dataset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDatasetBody {
+    pub description: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateDatasetBody { description : "description", name : "name" }
 );

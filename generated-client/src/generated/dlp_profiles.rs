@@ -24,7 +24,7 @@ impl DlpProfilesApi {
     pub fn list_profiles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListProfilesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -44,17 +44,19 @@ impl DlpProfilesApi {
     pub fn create_custom_profile(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateCustomProfileBody,
+    ) -> crate::runtime::Request<crate::runtime::List<CustomProfile>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/dlp/profiles/custom",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dlp/profiles/custom"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/dlp/profiles/custom",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dlp/profiles/custom"),
+                ],
+            )
+            .body(body)
     }
     /// List all custom profiles
     ///
@@ -64,7 +66,7 @@ impl DlpProfilesApi {
     pub fn list_custom_profiles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CustomProfile>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListCustomProfilesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -85,18 +87,20 @@ impl DlpProfilesApi {
         &self,
         account_id: &str,
         profile_id: &str,
+        body: &UpdateCustomProfileBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/dlp/profiles/custom/{profile_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dlp/profiles/custom/"),
-                crate::runtime::PathPart::Param("profile_id", profile_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/dlp/profiles/custom/{profile_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dlp/profiles/custom/"),
+                    crate::runtime::PathPart::Param("profile_id", profile_id),
+                ],
+            )
+            .body(body)
     }
     /// Get custom profile
     ///
@@ -107,7 +111,9 @@ impl DlpProfilesApi {
         &self,
         account_id: &str,
         profile_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CustomProfile>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -129,13 +135,7 @@ impl DlpProfilesApi {
         &self,
         account_id: &str,
         profile_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -177,18 +177,20 @@ impl DlpProfilesApi {
         &self,
         account_id: &str,
         profile_id: &str,
+        body: &UpdatePredefinedProfileBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/dlp/profiles/predefined/{profile_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dlp/profiles/predefined/"),
-                crate::runtime::PathPart::Param("profile_id", profile_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/dlp/profiles/predefined/{profile_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dlp/profiles/predefined/"),
+                    crate::runtime::PathPart::Param("profile_id", profile_id),
+                ],
+            )
+            .body(body)
     }
     /// Get predefined profile
     ///
@@ -199,7 +201,9 @@ impl DlpProfilesApi {
         &self,
         account_id: &str,
         profile_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PredefinedProfile>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -330,7 +334,9 @@ impl DlpProfilesApi {
         &self,
         account_id: &str,
         profile_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListProfilesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -344,13 +350,329 @@ impl DlpProfilesApi {
         )
     }
 }
-/// Used by [`DlpProfilesApi::list_custom_profiles`].
+/// Used by [`DlpProfilesApi::list_profiles`], [`DlpProfilesApi::get_dlp_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListProfilesItem {
+    /// Related DLP policies will trigger when the match count exceeds the number set
+    pub allowed_match_count: ::std::option::Option<f64>,
+    pub context_awareness: ::std::option::Option<ListProfilesItemContextAwareness>,
+    pub entries: ::std::option::Option<::std::vec::Vec<ListProfilesItemEntry>>,
+    /// Unique identifier for a DLP profile
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the profile
+    pub name: ::std::option::Option<::std::string::String>,
+    /// If true, scan images via OCR to determine if any text present matches filters
+    pub ocr_enabled: ::std::option::Option<bool>,
+    /// The type of the profile
+    pub r#type: ::std::option::Option<ListProfilesItemType>,
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// The description of the profile
+    pub description: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListProfilesItem { allowed_match_count : "allowed_match_count", context_awareness :
+    "context_awareness", entries : "entries", id : "id", name : "name", ocr_enabled :
+    "ocr_enabled", r#type : "type", created_at : "created_at", description :
+    "description", updated_at : "updated_at" }
+);
+/// Used by [`DlpProfilesApi::list_profiles`], [`DlpProfilesApi::create_custom_profile`], [`DlpProfilesApi::get_predefined_profile`], [`DlpProfilesApi::update_custom_profile`], [`DlpProfilesApi::update_predefined_profile`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListProfilesItemContextAwareness {
+    /// If true, scan the context of predefined entries to only return matches surrounded by keywords
+    pub enabled: bool,
+    pub skip: ::std::option::Option<ListProfilesItemContextAwarenessSkip>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListProfilesItemContextAwareness { enabled : "enabled" required, skip : "skip" }
+);
+impl ListProfilesItemContextAwareness {
+    /// A value with the required fields set and the others empty.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            skip: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DlpProfilesApi::list_profiles`], [`DlpProfilesApi::list_custom_profiles`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListProfilesItemContextAwarenessSkip {
+    /// If the content type is a file, skip context analysis and return all matches
+    pub files: bool,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListProfilesItemContextAwarenessSkip { files : "files" required }
+);
+impl ListProfilesItemContextAwarenessSkip {
+    /// A value with the required fields set and the others empty.
+    pub fn new(files: bool) -> Self {
+        Self {
+            files,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DlpProfilesApi::list_profiles`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListProfilesItemEntry {
+    /// Whether the entry is enabled or not
+    pub enabled: ::std::option::Option<bool>,
+    /// Unique identifier for a DLP entry
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the entry
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Unique identifier for a DLP profile
+    pub profile_id: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::std::string::String>,
+    pub pattern: ::std::option::Option<ListProfilesItemEntryPattern>,
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListProfilesItemEntry { enabled : "enabled", id : "id", name : "name", profile_id :
+    "profile_id", created_at : "created_at", pattern : "pattern", updated_at :
+    "updated_at" }
+);
+/// Used by [`DlpProfilesApi::list_profiles`], [`DlpProfilesApi::create_custom_profile`], [`DlpProfilesApi::update_custom_profile`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListProfilesItemEntryPattern {
+    /// The regex pattern
+    pub regex: ::std::string::String,
+    /// Validation algorithm for the pattern
+    pub validation: ::std::option::Option<ListProfilesItemEntryPatternValidation>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListProfilesItemEntryPattern { regex : "regex" required, validation : "validation" }
+);
+impl ListProfilesItemEntryPattern {
+    /// A value with the required fields set and the others empty.
+    pub fn new(regex: ::std::string::String) -> Self {
+        Self {
+            regex,
+            validation: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListProfilesItemEntryPatternValidation {
+    /// `luhn`
+    Luhn,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListProfilesItemEntryPatternValidation {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Luhn => "luhn",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListProfilesItemEntryPatternValidation {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "luhn" => Self::Luhn,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListProfilesItemEntryPatternValidation);
+impl ::std::convert::From<ListProfilesItemEntryPatternValidation>
+for ::std::string::String {
+    fn from(value: ListProfilesItemEntryPatternValidation) -> Self {
+        match value {
+            ListProfilesItemEntryPatternValidation::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListProfilesItemEntryPatternValidation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListProfilesItemType {
+    /// `predefined`
+    Predefined,
+    /// `custom`
+    Custom,
+    /// `integration`
+    Integration,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListProfilesItemType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Predefined => "predefined",
+            Self::Custom => "custom",
+            Self::Integration => "integration",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListProfilesItemType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "predefined" => Self::Predefined,
+            "custom" => Self::Custom,
+            "integration" => Self::Integration,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListProfilesItemType);
+impl ::std::convert::From<ListProfilesItemType> for ::std::string::String {
+    fn from(value: ListProfilesItemType) -> Self {
+        match value {
+            ListProfilesItemType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListProfilesItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DlpProfilesApi::create_custom_profile`], [`DlpProfilesApi::get_custom_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomProfile {
+    /// Related DLP policies will trigger when the match count exceeds the number set
+    pub allowed_match_count: ::std::option::Option<f64>,
+    pub context_awareness: ::std::option::Option<ListProfilesItemContextAwareness>,
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// The description of the profile
+    pub description: ::std::option::Option<::std::string::String>,
+    pub entries: ::std::option::Option<::std::vec::Vec<CustomProfileEntry>>,
+    /// Unique identifier for a DLP profile
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the profile
+    pub name: ::std::option::Option<::std::string::String>,
+    /// If true, scan images via OCR to determine if any text present matches filters
+    pub ocr_enabled: ::std::option::Option<bool>,
+    /// The type of the profile
+    pub r#type: ::std::option::Option<CustomProfileType>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CustomProfile { allowed_match_count : "allowed_match_count", context_awareness :
+    "context_awareness", created_at : "created_at", description : "description", entries
+    : "entries", id : "id", name : "name", ocr_enabled : "ocr_enabled", r#type : "type",
+    updated_at : "updated_at" }
+);
+/// Used by [`DlpProfilesApi::create_custom_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomProfileEntry {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// Whether the entry is enabled or not
+    pub enabled: ::std::option::Option<bool>,
+    /// Unique identifier for a DLP entry
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the entry
+    pub name: ::std::option::Option<::std::string::String>,
+    pub pattern: ::std::option::Option<ListProfilesItemEntryPattern>,
+    /// Unique identifier for a DLP profile
+    pub profile_id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CustomProfileEntry { created_at : "created_at", enabled : "enabled", id : "id", name
+    : "name", pattern : "pattern", profile_id : "profile_id", updated_at : "updated_at" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CustomProfileType {
+    /// `custom`
+    Custom,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CustomProfileType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Custom => "custom",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomProfileType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "custom" => Self::Custom,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CustomProfileType);
+impl ::std::convert::From<CustomProfileType> for ::std::string::String {
+    fn from(value: CustomProfileType) -> Self {
+        match value {
+            CustomProfileType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomProfileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DlpProfilesApi::list_custom_profiles`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCustomProfilesItem {
     pub ai_context_enabled: ::std::option::Option<bool>,
     pub allowed_match_count: ::std::option::Option<i64>,
     pub confidence_threshold: ::std::option::Option<::std::string::String>,
-    pub context_awareness: ::std::option::Option<CustomProfileContextAwareness>,
+    pub context_awareness: ::std::option::Option<ListCustomProfilesItemContextAwareness>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub entries: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -363,23 +685,111 @@ pub struct CustomProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomProfile { ai_context_enabled : "ai_context_enabled", allowed_match_count :
-    "allowed_match_count", confidence_threshold : "confidence_threshold",
-    context_awareness : "context_awareness", created_at : "created_at", description :
-    "description", entries : "entries", id : "id", name : "name", ocr_enabled :
-    "ocr_enabled", shared_entries : "shared_entries", updated_at : "updated_at" }
+    ListCustomProfilesItem { ai_context_enabled : "ai_context_enabled",
+    allowed_match_count : "allowed_match_count", confidence_threshold :
+    "confidence_threshold", context_awareness : "context_awareness", created_at :
+    "created_at", description : "description", entries : "entries", id : "id", name :
+    "name", ocr_enabled : "ocr_enabled", shared_entries : "shared_entries", updated_at :
+    "updated_at" }
 );
 /// Used by [`DlpProfilesApi::list_custom_profiles`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomProfileContextAwareness {
+pub struct ListCustomProfilesItemContextAwareness {
     pub enabled: ::std::option::Option<bool>,
-    pub skip: ::std::option::Option<::serde_json::Value>,
+    pub skip: ::std::option::Option<ListProfilesItemContextAwarenessSkip>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomProfileContextAwareness { enabled : "enabled", skip : "skip" }
+    ListCustomProfilesItemContextAwareness { enabled : "enabled", skip : "skip" }
 );
+/// Used by [`DlpProfilesApi::get_predefined_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PredefinedProfile {
+    /// Related DLP policies will trigger when the match count exceeds the number set
+    pub allowed_match_count: ::std::option::Option<f64>,
+    pub context_awareness: ::std::option::Option<ListProfilesItemContextAwareness>,
+    pub entries: ::std::option::Option<::std::vec::Vec<PredefinedProfileEntry>>,
+    /// Unique identifier for a DLP profile
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the profile
+    pub name: ::std::option::Option<::std::string::String>,
+    /// If true, scan images via OCR to determine if any text present matches filters
+    pub ocr_enabled: ::std::option::Option<bool>,
+    /// The type of the profile
+    pub r#type: ::std::option::Option<PredefinedProfileType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PredefinedProfile { allowed_match_count : "allowed_match_count", context_awareness :
+    "context_awareness", entries : "entries", id : "id", name : "name", ocr_enabled :
+    "ocr_enabled", r#type : "type" }
+);
+/// Used by [`DlpProfilesApi::get_predefined_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PredefinedProfileEntry {
+    /// Whether the entry is enabled or not
+    pub enabled: ::std::option::Option<bool>,
+    /// Unique identifier for a DLP entry
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the entry
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Unique identifier for a DLP profile
+    pub profile_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PredefinedProfileEntry { enabled : "enabled", id : "id", name : "name", profile_id :
+    "profile_id" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PredefinedProfileType {
+    /// `predefined`
+    Predefined,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PredefinedProfileType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Predefined => "predefined",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PredefinedProfileType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "predefined" => Self::Predefined,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PredefinedProfileType);
+impl ::std::convert::From<PredefinedProfileType> for ::std::string::String {
+    fn from(value: PredefinedProfileType) -> Self {
+        match value {
+            PredefinedProfileType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PredefinedProfileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`DlpProfilesApi::update_predefined_profile_config`], [`DlpProfilesApi::create_predefined_profile_config`], [`DlpProfilesApi::get_predefined_profile_config`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PredefinedProfileConfig {
@@ -400,4 +810,129 @@ crate::runtime::object!(
     allowed_match_count : "allowed_match_count", confidence_threshold :
     "confidence_threshold", enabled_entries : "enabled_entries", entries : "entries", id
     : "id", name : "name", ocr_enabled : "ocr_enabled", open_access : "open_access" }
+);
+/// Used by [`DlpProfilesApi::create_custom_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateCustomProfileBody {
+    pub profiles: ::std::option::Option<::std::vec::Vec<CreateCustomProfileBodyProfile>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateCustomProfileBody { profiles : "profiles" });
+/// Used by [`DlpProfilesApi::create_custom_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateCustomProfileBodyProfile {
+    /// Related DLP policies will trigger when the match count exceeds the number set
+    pub allowed_match_count: ::std::option::Option<f64>,
+    pub context_awareness: ::std::option::Option<ListProfilesItemContextAwareness>,
+    /// The description of the profile
+    pub description: ::std::option::Option<::std::string::String>,
+    pub entries: ::std::option::Option<
+        ::std::vec::Vec<CreateCustomProfileBodyProfileEntry>,
+    >,
+    /// The name of the profile
+    pub name: ::std::option::Option<::std::string::String>,
+    /// If true, scan images via OCR to determine if any text present matches filters
+    pub ocr_enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateCustomProfileBodyProfile { allowed_match_count : "allowed_match_count",
+    context_awareness : "context_awareness", description : "description", entries :
+    "entries", name : "name", ocr_enabled : "ocr_enabled" }
+);
+/// Used by [`DlpProfilesApi::create_custom_profile`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateCustomProfileBodyProfileEntry {
+    /// Whether the entry is enabled or not
+    pub enabled: bool,
+    /// The name of the entry
+    pub name: ::std::string::String,
+    pub pattern: ::std::option::Option<ListProfilesItemEntryPattern>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateCustomProfileBodyProfileEntry { enabled : "enabled" required, name : "name"
+    required, pattern : "pattern" }
+);
+impl CreateCustomProfileBodyProfileEntry {
+    /// A value with the required fields set and the others empty.
+    pub fn new(enabled: bool, name: ::std::string::String) -> Self {
+        Self {
+            enabled,
+            name,
+            pattern: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DlpProfilesApi::update_custom_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateCustomProfileBody {
+    /// Related DLP policies will trigger when the match count exceeds the number set
+    pub allowed_match_count: ::std::option::Option<f64>,
+    pub context_awareness: ::std::option::Option<ListProfilesItemContextAwareness>,
+    /// The description of the profile
+    pub description: ::std::option::Option<::std::string::String>,
+    pub entries: ::std::option::Option<::std::vec::Vec<UpdateCustomProfileBodyEntry>>,
+    /// The name of the profile
+    pub name: ::std::option::Option<::std::string::String>,
+    /// If true, scan images via OCR to determine if any text present matches filters
+    pub ocr_enabled: ::std::option::Option<bool>,
+    pub shared_entries: ::std::option::Option<
+        ::std::vec::Vec<UpdateCustomProfileBodySharedEntry>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateCustomProfileBody { allowed_match_count : "allowed_match_count",
+    context_awareness : "context_awareness", description : "description", entries :
+    "entries", name : "name", ocr_enabled : "ocr_enabled", shared_entries :
+    "shared_entries" }
+);
+/// Used by [`DlpProfilesApi::update_custom_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateCustomProfileBodyEntry {
+    /// Whether the entry is enabled or not
+    pub enabled: ::std::option::Option<bool>,
+    /// The name of the entry
+    pub name: ::std::option::Option<::std::string::String>,
+    pub pattern: ::std::option::Option<ListProfilesItemEntryPattern>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateCustomProfileBodyEntry { enabled : "enabled", name : "name", pattern :
+    "pattern" }
+);
+/// Used by [`DlpProfilesApi::update_custom_profile`], [`DlpProfilesApi::update_predefined_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateCustomProfileBodySharedEntry {
+    /// Whether the entry is enabled or not
+    pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateCustomProfileBodySharedEntry { enabled : "enabled" });
+/// Used by [`DlpProfilesApi::update_predefined_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdatePredefinedProfileBody {
+    /// Related DLP policies will trigger when the match count exceeds the number set
+    pub allowed_match_count: ::std::option::Option<f64>,
+    pub context_awareness: ::std::option::Option<ListProfilesItemContextAwareness>,
+    pub entries: ::std::option::Option<
+        ::std::vec::Vec<UpdateCustomProfileBodySharedEntry>,
+    >,
+    /// If true, scan images via OCR to determine if any text present matches filters
+    pub ocr_enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdatePredefinedProfileBody { allowed_match_count : "allowed_match_count",
+    context_awareness : "context_awareness", entries : "entries", ocr_enabled :
+    "ocr_enabled" }
 );

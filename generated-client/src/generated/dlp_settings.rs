@@ -47,19 +47,21 @@ impl DlpSettingsApi {
     pub fn validate_dlp_regex_pattern(
         &self,
         account_id: &str,
+        body: &ValidateDlpRegexPatternBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ValidateDlpRegexPatternResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/dlp/patterns/validate",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dlp/patterns/validate"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/dlp/patterns/validate",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dlp/patterns/validate"),
+                ],
+            )
+            .body(body)
     }
     /// Set payload log settings
     ///
@@ -67,19 +69,21 @@ impl DlpSettingsApi {
     pub fn set_payload_log_settings(
         &self,
         account_id: &str,
+        body: &SetPayloadLogSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PayloadLogSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/dlp/payload_log",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dlp/payload_log"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/dlp/payload_log",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dlp/payload_log"),
+                ],
+            )
+            .body(body)
     }
     /// Get payload log settings
     ///
@@ -131,3 +135,30 @@ crate::runtime::object!(
     PayloadLogSettings { masking_level : "masking_level", public_key : "public_key",
     updated_at : "updated_at" }
 );
+/// Used by [`DlpSettingsApi::validate_dlp_regex_pattern`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidateDlpRegexPatternBody {
+    /// The regex pattern
+    pub regex: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ValidateDlpRegexPatternBody { regex : "regex" required });
+impl ValidateDlpRegexPatternBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(regex: ::std::string::String) -> Self {
+        Self {
+            regex,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DlpSettingsApi::set_payload_log_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetPayloadLogSettingsBody {
+    /// The public key to use when encrypting extracted payloads, as a base64 string
+    pub public_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(SetPayloadLogSettingsBody { public_key : "public_key" });

@@ -44,19 +44,21 @@ impl DlsRegionalServicesApi {
     pub fn create_regional_hostname(
         &self,
         zone_id: &str,
+        body: &CreateRegionalHostnameBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RegionalHostname>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/addressing/regional_hostnames",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/addressing/regional_hostnames"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/addressing/regional_hostnames",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/addressing/regional_hostnames"),
+                ],
+            )
+            .body(body)
     }
     /// List Regional Hostnames
     ///
@@ -87,20 +89,22 @@ impl DlsRegionalServicesApi {
         &self,
         zone_id: &str,
         hostname: &str,
+        body: &UpdateRegionalHostnameBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RegionalHostname>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/addressing/regional_hostnames/{hostname}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/addressing/regional_hostnames/"),
-                crate::runtime::PathPart::Param("hostname", hostname),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/addressing/regional_hostnames/{hostname}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/addressing/regional_hostnames/"),
+                    crate::runtime::PathPart::Param("hostname", hostname),
+                ],
+            )
+            .body(body)
     }
     /// Fetch Regional Hostname
     ///
@@ -154,26 +158,47 @@ impl DlsRegionalServicesApi {
 /// Used by [`DlsRegionalServicesApi::list_regions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Region {
+    /// Identifying key for the region
     pub key: ::std::option::Option<::std::string::String>,
+    /// Human-readable text label for the region
     pub label: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Region { key : "key", label : "label" });
 /// Used by [`DlsRegionalServicesApi::create_regional_hostname`], [`DlsRegionalServicesApi::list_regional_hostnames`], [`DlsRegionalServicesApi::update_regional_hostname`], [`DlsRegionalServicesApi::get_regional_hostname`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionalHostname {
-    pub created_on: ::std::option::Option<::std::string::String>,
-    pub hostname: ::std::option::Option<::std::string::String>,
-    pub region_key: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the regional hostname was created
+    pub created_on: ::std::string::String,
+    /// DNS hostname to be regionalized, must be a subdomain of the zone
+    pub hostname: ::std::string::String,
+    /// Identifying key for the region
+    pub region_key: ::std::string::String,
     pub routing: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RegionalHostname { created_on : "created_on", hostname : "hostname", region_key :
-    "region_key", routing : "routing" }
+    RegionalHostname { created_on : "created_on" required, hostname : "hostname"
+    required, region_key : "region_key" required, routing : "routing" }
 );
+impl RegionalHostname {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        created_on: ::std::string::String,
+        hostname: ::std::string::String,
+        region_key: ::std::string::String,
+    ) -> Self {
+        Self {
+            created_on,
+            hostname,
+            region_key,
+            routing: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DlsRegionalServicesApi::delete_regional_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRegionalHostnameResponse {
@@ -215,3 +240,50 @@ pub struct DeleteRegionalHostnameResponseErrorSource {
 crate::runtime::object!(
     DeleteRegionalHostnameResponseErrorSource { pointer : "pointer" }
 );
+/// Used by [`DlsRegionalServicesApi::create_regional_hostname`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateRegionalHostnameBody {
+    /// DNS hostname to be regionalized, must be a subdomain of the zone
+    pub hostname: ::std::string::String,
+    /// Identifying key for the region
+    pub region_key: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateRegionalHostnameBody { hostname : "hostname" required, region_key :
+    "region_key" required }
+);
+impl CreateRegionalHostnameBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        hostname: ::std::string::String,
+        region_key: ::std::string::String,
+    ) -> Self {
+        Self {
+            hostname,
+            region_key,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DlsRegionalServicesApi::update_regional_hostname`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateRegionalHostnameBody {
+    /// Identifying key for the region
+    pub region_key: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateRegionalHostnameBody { region_key : "region_key" required }
+);
+impl UpdateRegionalHostnameBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(region_key: ::std::string::String) -> Self {
+        Self {
+            region_key,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -24,27 +24,34 @@ impl DnsFirewallApi {
     pub fn create_dns_firewall_cluster(
         &self,
         account_id: &str,
+        body: &CreateDnsFirewallClusterBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Cluster>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/dns_firewall",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dns_firewall"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/dns_firewall",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dns_firewall"),
+                ],
+            )
+            .body(body)
     }
     /// List DNS Firewall Clusters
     ///
     /// `GET /accounts/{account_id}/dns_firewall`
     ///
     /// List DNS Firewall clusters for an account
+    ///
+    /// Query parameters: [`ListDnsFirewallClustersQuery`], passed with `.query(&…)`.
     pub fn list_dns_firewall_clusters(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Cluster>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<Cluster>,
+        ListDnsFirewallClustersQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,18 +72,20 @@ impl DnsFirewallApi {
         &self,
         account_id: &str,
         dns_firewall_id: &str,
+        body: &UpdateDnsFirewallClusterBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Cluster>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/dns_firewall/{dns_firewall_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dns_firewall/"),
-                crate::runtime::PathPart::Param("dns_firewall_id", dns_firewall_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/dns_firewall/{dns_firewall_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dns_firewall/"),
+                    crate::runtime::PathPart::Param("dns_firewall_id", dns_firewall_id),
+                ],
+            )
+            .body(body)
     }
     /// DNS Firewall Cluster Details
     ///
@@ -176,36 +185,81 @@ impl DnsFirewallApi {
     }
 }
 /// Used by [`DnsFirewallApi::create_dns_firewall_cluster`], [`DnsFirewallApi::list_dns_firewall_clusters`], [`DnsFirewallApi::update_dns_firewall_cluster`], [`DnsFirewallApi::dns_firewall_cluster_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cluster {
     pub attack_mitigation: ::std::option::Option<ClusterAttackMitigation>,
-    pub deprecate_any_requests: ::std::option::Option<bool>,
-    pub dns_firewall_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub ecs_fallback: ::std::option::Option<bool>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub maximum_cache_ttl: ::std::option::Option<f64>,
-    pub minimum_cache_ttl: ::std::option::Option<f64>,
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    /// Deprecate the response to ANY requests
+    pub deprecate_any_requests: bool,
+    pub dns_firewall_ips: ::std::vec::Vec<::std::string::String>,
+    /// Forward client IP (resolver) subnet if no EDNS Client Subnet is sent
+    pub ecs_fallback: bool,
+    /// Identifier
+    pub id: ::std::string::String,
+    /// Maximum DNS cache TTL
+    pub maximum_cache_ttl: f64,
+    /// Minimum DNS cache TTL
+    pub minimum_cache_ttl: f64,
+    /// RFC 3339 date-time, Last modification of DNS Firewall cluster
+    pub modified_on: ::std::string::String,
+    /// DNS Firewall Cluster Name
+    pub name: ::std::string::String,
+    /// Negative DNS cache TTL
     pub negative_cache_ttl: ::std::option::Option<f64>,
+    /// Ratelimit in queries per second per datacenter (applies to DNS queries sent to the upstream…
     pub ratelimit: ::std::option::Option<f64>,
+    /// Number of retries for fetching DNS responses from upstream nameservers (not counting the initial…
     pub retries: ::std::option::Option<f64>,
-    pub upstream_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub upstream_ips: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Cluster { attack_mitigation : "attack_mitigation", deprecate_any_requests :
-    "deprecate_any_requests", dns_firewall_ips : "dns_firewall_ips", ecs_fallback :
-    "ecs_fallback", id : "id", maximum_cache_ttl : "maximum_cache_ttl", minimum_cache_ttl
-    : "minimum_cache_ttl", modified_on : "modified_on", name : "name", negative_cache_ttl
-    : "negative_cache_ttl", ratelimit : "ratelimit", retries : "retries", upstream_ips :
-    "upstream_ips" }
+    "deprecate_any_requests" required, dns_firewall_ips : "dns_firewall_ips" required,
+    ecs_fallback : "ecs_fallback" required, id : "id" required, maximum_cache_ttl :
+    "maximum_cache_ttl" required, minimum_cache_ttl : "minimum_cache_ttl" required,
+    modified_on : "modified_on" required, name : "name" required, negative_cache_ttl :
+    "negative_cache_ttl", ratelimit : "ratelimit", retries : "retries", upstream_ips :
+    "upstream_ips" required }
 );
-/// Used by [`DnsFirewallApi::create_dns_firewall_cluster`].
+impl Cluster {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        deprecate_any_requests: bool,
+        dns_firewall_ips: ::std::vec::Vec<::std::string::String>,
+        ecs_fallback: bool,
+        id: ::std::string::String,
+        maximum_cache_ttl: f64,
+        minimum_cache_ttl: f64,
+        modified_on: ::std::string::String,
+        name: ::std::string::String,
+        upstream_ips: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            attack_mitigation: ::std::option::Option::None,
+            deprecate_any_requests,
+            dns_firewall_ips,
+            ecs_fallback,
+            id,
+            maximum_cache_ttl,
+            minimum_cache_ttl,
+            modified_on,
+            name,
+            negative_cache_ttl: ::std::option::Option::None,
+            ratelimit: ::std::option::Option::None,
+            retries: ::std::option::Option::None,
+            upstream_ips,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DnsFirewallApi::create_dns_firewall_cluster`], [`DnsFirewallApi::update_dns_firewall_cluster`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterAttackMitigation {
+    /// When enabled, random-prefix attacks are automatically mitigated and the upstream DNS servers…
     pub enabled: ::std::option::Option<bool>,
+    /// Only mitigate attacks when upstream servers seem unhealthy
     pub only_when_upstream_unhealthy: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -217,6 +271,7 @@ crate::runtime::object!(
 /// Used by [`DnsFirewallApi::delete_dns_firewall_cluster`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDnsFirewallClusterResponse {
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -232,3 +287,135 @@ pub struct ClusterReverseDns {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ClusterReverseDns { ptr : "ptr" });
+/// Used by [`DnsFirewallApi::create_dns_firewall_cluster`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateDnsFirewallClusterBody {
+    pub attack_mitigation: ::std::option::Option<ClusterAttackMitigation>,
+    /// Deprecate the response to ANY requests
+    pub deprecate_any_requests: ::std::option::Option<bool>,
+    /// Forward client IP (resolver) subnet if no EDNS Client Subnet is sent
+    pub ecs_fallback: ::std::option::Option<bool>,
+    /// Maximum DNS cache TTL
+    pub maximum_cache_ttl: ::std::option::Option<f64>,
+    /// Minimum DNS cache TTL
+    pub minimum_cache_ttl: ::std::option::Option<f64>,
+    /// DNS Firewall Cluster Name
+    pub name: ::std::string::String,
+    /// Negative DNS cache TTL
+    pub negative_cache_ttl: ::std::option::Option<f64>,
+    /// Ratelimit in queries per second per datacenter (applies to DNS queries sent to the upstream…
+    pub ratelimit: ::std::option::Option<f64>,
+    /// Number of retries for fetching DNS responses from upstream nameservers (not counting the initial…
+    pub retries: ::std::option::Option<f64>,
+    pub upstream_ips: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateDnsFirewallClusterBody { attack_mitigation : "attack_mitigation",
+    deprecate_any_requests : "deprecate_any_requests", ecs_fallback : "ecs_fallback",
+    maximum_cache_ttl : "maximum_cache_ttl", minimum_cache_ttl : "minimum_cache_ttl",
+    name : "name" required, negative_cache_ttl : "negative_cache_ttl", ratelimit :
+    "ratelimit", retries : "retries", upstream_ips : "upstream_ips" required }
+);
+impl CreateDnsFirewallClusterBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        name: ::std::string::String,
+        upstream_ips: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            attack_mitigation: ::std::option::Option::None,
+            deprecate_any_requests: ::std::option::Option::None,
+            ecs_fallback: ::std::option::Option::None,
+            maximum_cache_ttl: ::std::option::Option::None,
+            minimum_cache_ttl: ::std::option::Option::None,
+            name,
+            negative_cache_ttl: ::std::option::Option::None,
+            ratelimit: ::std::option::Option::None,
+            retries: ::std::option::Option::None,
+            upstream_ips,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DnsFirewallApi::list_dns_firewall_clusters`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDnsFirewallClustersQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Number of clusters per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListDnsFirewallClustersQuery { page : "page", per_page : "per_page" }
+);
+/// Used by [`DnsFirewallApi::update_dns_firewall_cluster`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateDnsFirewallClusterBody {
+    pub attack_mitigation: ::std::option::Option<ClusterAttackMitigation>,
+    /// Deprecate the response to ANY requests
+    pub deprecate_any_requests: bool,
+    pub dns_firewall_ips: ::std::vec::Vec<::std::string::String>,
+    /// Forward client IP (resolver) subnet if no EDNS Client Subnet is sent
+    pub ecs_fallback: bool,
+    /// Identifier
+    pub id: ::std::string::String,
+    /// Maximum DNS cache TTL
+    pub maximum_cache_ttl: f64,
+    /// Minimum DNS cache TTL
+    pub minimum_cache_ttl: f64,
+    /// DNS Firewall Cluster Name
+    pub name: ::std::string::String,
+    /// Negative DNS cache TTL
+    pub negative_cache_ttl: ::std::option::Option<f64>,
+    /// Ratelimit in queries per second per datacenter (applies to DNS queries sent to the upstream…
+    pub ratelimit: ::std::option::Option<f64>,
+    /// Number of retries for fetching DNS responses from upstream nameservers (not counting the initial…
+    pub retries: ::std::option::Option<f64>,
+    pub upstream_ips: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateDnsFirewallClusterBody { attack_mitigation : "attack_mitigation",
+    deprecate_any_requests : "deprecate_any_requests" required, dns_firewall_ips :
+    "dns_firewall_ips" required, ecs_fallback : "ecs_fallback" required, id : "id"
+    required, maximum_cache_ttl : "maximum_cache_ttl" required, minimum_cache_ttl :
+    "minimum_cache_ttl" required, name : "name" required, negative_cache_ttl :
+    "negative_cache_ttl", ratelimit : "ratelimit", retries : "retries", upstream_ips :
+    "upstream_ips" required }
+);
+impl UpdateDnsFirewallClusterBody {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        deprecate_any_requests: bool,
+        dns_firewall_ips: ::std::vec::Vec<::std::string::String>,
+        ecs_fallback: bool,
+        id: ::std::string::String,
+        maximum_cache_ttl: f64,
+        minimum_cache_ttl: f64,
+        name: ::std::string::String,
+        upstream_ips: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            attack_mitigation: ::std::option::Option::None,
+            deprecate_any_requests,
+            dns_firewall_ips,
+            ecs_fallback,
+            id,
+            maximum_cache_ttl,
+            minimum_cache_ttl,
+            name,
+            negative_cache_ttl: ::std::option::Option::None,
+            ratelimit: ::std::option::Option::None,
+            retries: ::std::option::Option::None,
+            upstream_ips,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for ListDnsFirewallClustersQuery {}

@@ -23,11 +23,16 @@ impl DnsFirewallAnalyticsApi {
     /// Retrieves a list of summarised aggregate metrics over a given time period.
     ///
     /// See [Analytics API properties](https://developers.cloudflare.com/dns/reference/analytics-api-properties/) for detailed information about the available query parameters.
+    ///
+    /// Query parameters: [`TableQuery2`], passed with `.query(&…)`.
     pub fn table(
         &self,
         account_id: &str,
         dns_firewall_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Table>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Table>>,
+        TableQuery2,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -48,12 +53,15 @@ impl DnsFirewallAnalyticsApi {
     /// Retrieves a list of aggregate metrics grouped by time interval.
     ///
     /// See [Analytics API properties](https://developers.cloudflare.com/dns/reference/analytics-api-properties/) for detailed information about the available query parameters.
+    ///
+    /// Query parameters: [`ByTimeQuery`], passed with `.query(&…)`.
     pub fn by_time(
         &self,
         account_id: &str,
         dns_firewall_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ByTimeResponse>>,
+        ByTimeQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,10 +78,11 @@ impl DnsFirewallAnalyticsApi {
     }
 }
 /// Used by [`DnsFirewallAnalyticsApi::table`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub data: ::std::option::Option<::std::vec::Vec<TableData>>,
-    pub data_lag: ::std::option::Option<f64>,
+    /// Number of seconds between current time and last processed event, in another words how many seconds…
+    pub data_lag: f64,
     pub max: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -81,7 +90,8 @@ pub struct Table {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub query: ::std::option::Option<TableQuery>,
-    pub rows: ::std::option::Option<f64>,
+    /// Total number of rows in the result
+    pub rows: f64,
     pub totals: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -89,39 +99,102 @@ pub struct Table {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Table { data : "data", data_lag : "data_lag", max : "max", min : "min", query :
-    "query", rows : "rows", totals : "totals" }
+    Table { data : "data", data_lag : "data_lag" required, max : "max", min : "min",
+    query : "query", rows : "rows" required, totals : "totals" }
 );
-/// Used by [`DnsFirewallAnalyticsApi::table`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TableData {
-    pub metrics: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+impl Table {
+    /// A value with the required fields set and the others empty.
+    pub fn new(data_lag: f64, rows: f64) -> Self {
+        Self {
+            data: ::std::option::Option::None,
+            data_lag,
+            max: ::std::option::Option::None,
+            min: ::std::option::Option::None,
+            query: ::std::option::Option::None,
+            rows,
+            totals: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
-crate::runtime::object!(TableData { metrics : "metrics" });
 /// Used by [`DnsFirewallAnalyticsApi::table`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TableQuery {
-    pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub filters: ::std::option::Option<::std::string::String>,
-    pub limit: ::std::option::Option<i64>,
-    pub metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub since: ::std::option::Option<::std::string::String>,
-    pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub until: ::std::option::Option<::std::string::String>,
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableData {
+    /// Array with one item per requested metric
+    pub metrics: ::std::vec::Vec<f64>,
+    /// Array of dimension values, representing the combination of dimension values corresponding to this…
+    pub dimensions: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TableQuery { dimensions : "dimensions", filters : "filters", limit : "limit", metrics
-    : "metrics", since : "since", sort : "sort", until : "until" }
+    TableData { metrics : "metrics" required, dimensions : "dimensions" required }
 );
+impl TableData {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        metrics: ::std::vec::Vec<f64>,
+        dimensions: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            metrics,
+            dimensions,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DnsFirewallAnalyticsApi::table`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableQuery {
+    /// Array of dimension names
+    pub dimensions: ::std::vec::Vec<::std::string::String>,
+    /// Segmentation filter in 'attribute operator value' format
+    pub filters: ::std::option::Option<::std::string::String>,
+    /// Limit number of returned metrics
+    pub limit: i64,
+    /// Array of metric names
+    pub metrics: ::std::vec::Vec<::std::string::String>,
+    /// RFC 3339 date-time, Start date and time of requesting data period in ISO 8601 format
+    pub since: ::std::string::String,
+    /// Array of dimensions to sort by, where each dimension may be prefixed by - (descending) or +…
+    pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// RFC 3339 date-time, End date and time of requesting data period in ISO 8601 format
+    pub until: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TableQuery { dimensions : "dimensions" required, filters : "filters", limit : "limit"
+    required, metrics : "metrics" required, since : "since" required, sort : "sort",
+    until : "until" required }
+);
+impl TableQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        dimensions: ::std::vec::Vec<::std::string::String>,
+        limit: i64,
+        metrics: ::std::vec::Vec<::std::string::String>,
+        since: ::std::string::String,
+        until: ::std::string::String,
+    ) -> Self {
+        Self {
+            dimensions,
+            filters: ::std::option::Option::None,
+            limit,
+            metrics,
+            since,
+            sort: ::std::option::Option::None,
+            until,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`DnsFirewallAnalyticsApi::by_time`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ByTimeResponse {
     pub data: ::std::option::Option<::std::vec::Vec<ByTimeResponseData>>,
-    pub data_lag: ::std::option::Option<f64>,
+    /// Number of seconds between current time and last processed event, in another words how many seconds…
+    pub data_lag: f64,
     pub max: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -129,10 +202,10 @@ pub struct ByTimeResponse {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub query: ::std::option::Option<ByTimeResponseQuery>,
-    pub rows: ::std::option::Option<f64>,
-    pub time_intervals: ::std::option::Option<
-        ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
-    >,
+    /// Total number of rows in the result
+    pub rows: f64,
+    /// RFC 3339 date-time, Array of time intervals in the response data
+    pub time_intervals: ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     pub totals: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -140,23 +213,239 @@ pub struct ByTimeResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ByTimeResponse { data : "data", data_lag : "data_lag", max : "max", min : "min",
-    query : "query", rows : "rows", time_intervals : "time_intervals", totals : "totals"
+    ByTimeResponse { data : "data", data_lag : "data_lag" required, max : "max", min :
+    "min", query : "query", rows : "rows" required, time_intervals : "time_intervals"
+    required, totals : "totals" }
+);
+impl ByTimeResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_lag: f64,
+        rows: f64,
+        time_intervals: ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        Self {
+            data: ::std::option::Option::None,
+            data_lag,
+            max: ::std::option::Option::None,
+            min: ::std::option::Option::None,
+            query: ::std::option::Option::None,
+            rows,
+            time_intervals,
+            totals: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
     }
+}
+/// Used by [`DnsFirewallAnalyticsApi::by_time`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ByTimeResponseData {
+    /// the document shows an array, the description an object; Array with one item per requested metric
+    pub metrics: ::std::vec::Vec<::serde_json::Value>,
+    /// Array of dimension values, representing the combination of dimension values corresponding to this…
+    pub dimensions: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ByTimeResponseData { metrics : "metrics" required, dimensions : "dimensions" required
+    }
+);
+impl ByTimeResponseData {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        metrics: ::std::vec::Vec<::serde_json::Value>,
+        dimensions: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            metrics,
+            dimensions,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`DnsFirewallAnalyticsApi::by_time`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ByTimeResponseQuery {
+    /// Unit of time to group data by
+    pub time_delta: ByTimeResponseQueryTimeDelta,
+    /// Array of dimension names
+    pub dimensions: ::std::vec::Vec<::std::string::String>,
+    /// Segmentation filter in 'attribute operator value' format
+    pub filters: ::std::option::Option<::std::string::String>,
+    /// Limit number of returned metrics
+    pub limit: i64,
+    /// Array of metric names
+    pub metrics: ::std::vec::Vec<::std::string::String>,
+    /// RFC 3339 date-time, Start date and time of requesting data period in ISO 8601 format
+    pub since: ::std::string::String,
+    /// Array of dimensions to sort by, where each dimension may be prefixed by - (descending) or +…
+    pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// RFC 3339 date-time, End date and time of requesting data period in ISO 8601 format
+    pub until: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ByTimeResponseQuery { time_delta : "time_delta" required, dimensions : "dimensions"
+    required, filters : "filters", limit : "limit" required, metrics : "metrics"
+    required, since : "since" required, sort : "sort", until : "until" required }
+);
+impl ByTimeResponseQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        time_delta: ByTimeResponseQueryTimeDelta,
+        dimensions: ::std::vec::Vec<::std::string::String>,
+        limit: i64,
+        metrics: ::std::vec::Vec<::std::string::String>,
+        since: ::std::string::String,
+        until: ::std::string::String,
+    ) -> Self {
+        Self {
+            time_delta,
+            dimensions,
+            filters: ::std::option::Option::None,
+            limit,
+            metrics,
+            since,
+            sort: ::std::option::Option::None,
+            until,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ByTimeResponseQueryTimeDelta {
+    /// `all`
+    All,
+    /// `auto`
+    Auto,
+    /// `year`
+    Year,
+    /// `quarter`
+    Quarter,
+    /// `month`
+    Month,
+    /// `week`
+    Week,
+    /// `day`
+    Day,
+    /// `hour`
+    Hour,
+    /// `dekaminute`
+    Dekaminute,
+    /// `minute`
+    Minute,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ByTimeResponseQueryTimeDelta {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Auto => "auto",
+            Self::Year => "year",
+            Self::Quarter => "quarter",
+            Self::Month => "month",
+            Self::Week => "week",
+            Self::Day => "day",
+            Self::Hour => "hour",
+            Self::Dekaminute => "dekaminute",
+            Self::Minute => "minute",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ByTimeResponseQueryTimeDelta {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "all" => Self::All,
+            "auto" => Self::Auto,
+            "year" => Self::Year,
+            "quarter" => Self::Quarter,
+            "month" => Self::Month,
+            "week" => Self::Week,
+            "day" => Self::Day,
+            "hour" => Self::Hour,
+            "dekaminute" => Self::Dekaminute,
+            "minute" => Self::Minute,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ByTimeResponseQueryTimeDelta);
+impl ::std::convert::From<ByTimeResponseQueryTimeDelta> for ::std::string::String {
+    fn from(value: ByTimeResponseQueryTimeDelta) -> Self {
+        match value {
+            ByTimeResponseQueryTimeDelta::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ByTimeResponseQueryTimeDelta {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DnsFirewallAnalyticsApi::table`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TableQuery2 {
+    /// A comma-separated list of metrics to query
+    pub metrics: ::std::option::Option<::std::string::String>,
+    /// A comma-separated list of dimensions to group results by
+    pub dimensions: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Start date and time of requesting data period in ISO 8601 format
+    pub since: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, End date and time of requesting data period in ISO 8601 format
+    pub until: ::std::option::Option<::std::string::String>,
+    /// Limit number of returned metrics
+    pub limit: ::std::option::Option<i64>,
+    /// A comma-separated list of dimensions to sort by, where each dimension may be prefixed by -…
+    pub sort: ::std::option::Option<::std::string::String>,
+    /// Segmentation filter in 'attribute operator value' format
+    pub filters: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TableQuery2 { metrics : "metrics", dimensions : "dimensions", since : "since", until
+    : "until", limit : "limit", sort : "sort", filters : "filters" }
 );
 /// Used by [`DnsFirewallAnalyticsApi::by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ByTimeResponseData {
-    pub metrics: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<f64>>>,
+pub struct ByTimeQuery {
+    /// A comma-separated list of metrics to query
+    pub metrics: ::std::option::Option<::std::string::String>,
+    /// A comma-separated list of dimensions to group results by
+    pub dimensions: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Start date and time of requesting data period in ISO 8601 format
+    pub since: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, End date and time of requesting data period in ISO 8601 format
+    pub until: ::std::option::Option<::std::string::String>,
+    /// Limit number of returned metrics
+    pub limit: ::std::option::Option<i64>,
+    /// A comma-separated list of dimensions to sort by, where each dimension may be prefixed by -…
+    pub sort: ::std::option::Option<::std::string::String>,
+    /// Segmentation filter in 'attribute operator value' format
+    pub filters: ::std::option::Option<::std::string::String>,
+    /// Unit of time to group data by
+    pub time_delta: ::std::option::Option<ByTimeResponseQueryTimeDelta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ByTimeResponseData { metrics : "metrics" });
-/// Used by [`DnsFirewallAnalyticsApi::by_time`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ByTimeResponseQuery {
-    pub time_delta: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(ByTimeResponseQuery { time_delta : "time_delta" });
+crate::runtime::object!(
+    ByTimeQuery { metrics : "metrics", dimensions : "dimensions", since : "since", until
+    : "until", limit : "limit", sort : "sort", filters : "filters", time_delta :
+    "time_delta" }
+);
+impl crate::runtime::TypedQuery for ByTimeQuery {}
+impl crate::runtime::TypedQuery for TableQuery2 {}

@@ -379,10 +379,7 @@ impl DnsRecordsForAZoneApi {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum DnsRecordType {
     /// `A`
     A,
@@ -482,6 +479,7 @@ impl ::std::convert::From<::std::string::String> for DnsRecordType {
         }
     }
 }
+crate::runtime::open_enum!(DnsRecordType);
 impl ::std::convert::From<DnsRecordType> for ::std::string::String {
     fn from(value: DnsRecordType) -> Self {
         match value {
@@ -627,10 +625,7 @@ crate::runtime::object!(
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum LocDataLatDirection {
     /// `N`
     N,
@@ -658,6 +653,7 @@ impl ::std::convert::From<::std::string::String> for LocDataLatDirection {
         }
     }
 }
+crate::runtime::open_enum!(LocDataLatDirection);
 impl ::std::convert::From<LocDataLatDirection> for ::std::string::String {
     fn from(value: LocDataLatDirection) -> Self {
         match value {
@@ -679,10 +675,7 @@ impl ::std::fmt::Display for LocDataLatDirection {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum LocDataLongDirection {
     /// `E`
     E,
@@ -710,6 +703,7 @@ impl ::std::convert::From<::std::string::String> for LocDataLongDirection {
         }
     }
 }
+crate::runtime::open_enum!(LocDataLongDirection);
 impl ::std::convert::From<LocDataLongDirection> for ::std::string::String {
     fn from(value: LocDataLongDirection) -> Self {
         match value {
@@ -846,6 +840,7 @@ crate::runtime::object!(UriData { target : "target", weight : "weight" });
 ///
 /// One of several kinds, told apart by `type`. A kind this client does not
 /// know yet decodes into `Other`, whole.
+#[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum DnsRecord {
     /// `type` is `A`.
@@ -2618,6 +2613,7 @@ impl UriRecord {
 ///
 /// One of several kinds, told apart by `type`. A kind this client does not
 /// know yet decodes into `Other`, whole.
+#[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum DnsRecordBody {
     /// `type` is `A`.
@@ -3653,7 +3649,9 @@ crate::runtime::object!(
 /// Used by [`DnsRecordsForAZoneApi::import_dns_records`], [`DnsRecordsForAZoneApi::scan_dns_records`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportDnsRecordsResponse {
+    /// Number of DNS records added
     pub recs_added: ::std::option::Option<f64>,
+    /// Total number of DNS records parsed
     pub total_records_parsed: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -3726,6 +3724,7 @@ crate::runtime::object!(
 /// Used by [`DnsRecordsForAZoneApi::delete_dns_record`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDnsRecordResponse {
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -3805,10 +3804,7 @@ crate::runtime::object!(
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum DnsRecordQueryMatch {
     /// `any`
     Any,
@@ -3836,6 +3832,7 @@ impl ::std::convert::From<::std::string::String> for DnsRecordQueryMatch {
         }
     }
 }
+crate::runtime::open_enum!(DnsRecordQueryMatch);
 impl ::std::convert::From<DnsRecordQueryMatch> for ::std::string::String {
     fn from(value: DnsRecordQueryMatch) -> Self {
         match value {
@@ -3857,10 +3854,7 @@ impl ::std::fmt::Display for DnsRecordQueryMatch {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum DnsRecordQueryOrder {
     /// `type`
     Type,
@@ -3900,6 +3894,7 @@ impl ::std::convert::From<::std::string::String> for DnsRecordQueryOrder {
         }
     }
 }
+crate::runtime::open_enum!(DnsRecordQueryOrder);
 impl ::std::convert::From<DnsRecordQueryOrder> for ::std::string::String {
     fn from(value: DnsRecordQueryOrder) -> Self {
         match value {
@@ -3921,10 +3916,7 @@ impl ::std::fmt::Display for DnsRecordQueryOrder {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum DnsRecordQueryDirection {
     /// `asc`
     Asc,
@@ -3952,6 +3944,7 @@ impl ::std::convert::From<::std::string::String> for DnsRecordQueryDirection {
         }
     }
 }
+crate::runtime::open_enum!(DnsRecordQueryDirection);
 impl ::std::convert::From<DnsRecordQueryDirection> for ::std::string::String {
     fn from(value: DnsRecordQueryDirection) -> Self {
         match value {

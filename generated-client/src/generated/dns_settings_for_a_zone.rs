@@ -24,19 +24,21 @@ impl DnsSettingsForAZoneApi {
     pub fn update_dns_settings(
         &self,
         zone_id: &str,
+        body: &UpdateDnsSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/dns_settings",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/dns_settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/dns_settings",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/dns_settings"),
+                ],
+            )
+            .body(body)
     }
     /// Show DNS Settings
     ///
@@ -65,14 +67,19 @@ impl DnsSettingsForAZoneApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnsSettings {
     pub flatten_all_cnames: ::std::option::Option<bool>,
+    /// Whether to enable Foundation DNS Advanced Nameservers on the zone
     pub foundation_dns: ::std::option::Option<bool>,
     pub internal_dns: ::std::option::Option<DnsSettingsInternalDns>,
+    /// Whether to enable multi-provider DNS, which causes Cloudflare to activate the zone even when…
     pub multi_provider: ::std::option::Option<bool>,
     pub nameservers: ::std::option::Option<DnsSettingsNameservers>,
+    /// The time to live (TTL) of the zone's nameserver (NS) records
     pub ns_ttl: ::std::option::Option<f64>,
+    /// Allows a Secondary DNS zone to use (proxied) override records and CNAME flattening at the zone apex
     pub secondary_overrides: ::std::option::Option<bool>,
     pub soa: ::std::option::Option<DnsSettingsSoa>,
-    pub zone_mode: ::std::option::Option<::std::string::String>,
+    /// Whether the zone mode is a regular or CDN/DNS only zone
+    pub zone_mode: ::std::option::Option<DnsSettingsZoneMode>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -93,28 +100,223 @@ crate::runtime::object!(
     DnsSettingsInternalDns { reference_zone_id : "reference_zone_id" }
 );
 /// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DnsSettingsNameservers {
     pub ns_set: ::std::option::Option<i64>,
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(DnsSettingsNameservers { ns_set : "ns_set", r#type : "type" });
-/// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DnsSettingsSoa {
-    pub expire: ::std::option::Option<f64>,
-    pub min_ttl: ::std::option::Option<f64>,
-    pub mname: ::std::option::Option<::std::string::String>,
-    pub refresh: ::std::option::Option<f64>,
-    pub retry: ::std::option::Option<f64>,
-    pub rname: ::std::option::Option<::std::string::String>,
-    pub ttl: ::std::option::Option<f64>,
+    /// Nameserver type
+    pub r#type: DnsSettingsNameserversType,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsSettingsSoa { expire : "expire", min_ttl : "min_ttl", mname : "mname", refresh :
-    "refresh", retry : "retry", rname : "rname", ttl : "ttl" }
+    DnsSettingsNameservers { ns_set : "ns_set", r#type : "type" required }
 );
+impl DnsSettingsNameservers {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            ns_set: ::std::option::Option::None,
+            r#type: DnsSettingsNameserversType::CloudflareStandard,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for DnsSettingsNameservers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DnsSettingsNameserversType {
+    /// `cloudflare.standard`
+    CloudflareStandard,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DnsSettingsNameserversType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CloudflareStandard => "cloudflare.standard",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DnsSettingsNameserversType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cloudflare.standard" => Self::CloudflareStandard,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DnsSettingsNameserversType);
+impl ::std::convert::From<DnsSettingsNameserversType> for ::std::string::String {
+    fn from(value: DnsSettingsNameserversType) -> Self {
+        match value {
+            DnsSettingsNameserversType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DnsSettingsNameserversType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnsSettingsSoa {
+    /// Time in seconds of being unable to query the primary server after which secondary servers should…
+    pub expire: f64,
+    /// The time to live (TTL) for negative caching of records within the zone
+    pub min_ttl: f64,
+    /// The primary nameserver, which may be used for outbound zone transfers
+    pub mname: ::std::string::String,
+    /// Time in seconds after which secondary servers should re-check the SOA record to see if the zone has…
+    pub refresh: f64,
+    /// Time in seconds after which secondary servers should retry queries after the primary server was…
+    pub retry: f64,
+    /// The email address of the zone administrator, with the first label representing the local part of…
+    pub rname: ::std::string::String,
+    /// The time to live (TTL) of the SOA record itself
+    pub ttl: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnsSettingsSoa { expire : "expire" required, min_ttl : "min_ttl" required, mname :
+    "mname" required, refresh : "refresh" required, retry : "retry" required, rname :
+    "rname" required, ttl : "ttl" required }
+);
+impl DnsSettingsSoa {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        expire: f64,
+        min_ttl: f64,
+        mname: ::std::string::String,
+        refresh: f64,
+        retry: f64,
+        rname: ::std::string::String,
+        ttl: f64,
+    ) -> Self {
+        Self {
+            expire,
+            min_ttl,
+            mname,
+            refresh,
+            retry,
+            rname,
+            ttl,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DnsSettingsZoneMode {
+    /// `standard`
+    Standard,
+    /// `cdn_only`
+    CdnOnly,
+    /// `dns_only`
+    DnsOnly,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DnsSettingsZoneMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::CdnOnly => "cdn_only",
+            Self::DnsOnly => "dns_only",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DnsSettingsZoneMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "standard" => Self::Standard,
+            "cdn_only" => Self::CdnOnly,
+            "dns_only" => Self::DnsOnly,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DnsSettingsZoneMode);
+impl ::std::convert::From<DnsSettingsZoneMode> for ::std::string::String {
+    fn from(value: DnsSettingsZoneMode) -> Self {
+        match value {
+            DnsSettingsZoneMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DnsSettingsZoneMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDnsSettingsBody {
+    /// Whether to enable Foundation DNS Advanced Nameservers on the zone
+    pub foundation_dns: ::std::option::Option<bool>,
+    /// Whether to enable multi-provider DNS, which causes Cloudflare to activate the zone even when…
+    pub multi_provider: ::std::option::Option<bool>,
+    pub nameservers: ::std::option::Option<UpdateDnsSettingsBodyNameservers>,
+    /// The time to live (TTL) of the zone's nameserver (NS) records
+    pub ns_ttl: ::std::option::Option<f64>,
+    /// Allows a Secondary DNS zone to use (proxied) override records and CNAME flattening at the zone apex
+    pub secondary_overrides: ::std::option::Option<bool>,
+    pub soa: ::std::option::Option<DnsSettingsSoa>,
+    /// Whether the zone mode is a regular or CDN/DNS only zone
+    pub zone_mode: ::std::option::Option<DnsSettingsZoneMode>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateDnsSettingsBody { foundation_dns : "foundation_dns", multi_provider :
+    "multi_provider", nameservers : "nameservers", ns_ttl : "ns_ttl", secondary_overrides
+    : "secondary_overrides", soa : "soa", zone_mode : "zone_mode" }
+);
+/// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateDnsSettingsBodyNameservers {
+    /// Nameserver type
+    pub r#type: DnsSettingsNameserversType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateDnsSettingsBodyNameservers { r#type : "type" required });
+impl UpdateDnsSettingsBodyNameservers {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            r#type: DnsSettingsNameserversType::CloudflareStandard,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for UpdateDnsSettingsBodyNameservers {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -24,19 +24,21 @@ impl DnsSettingsForAnAccountApi {
     pub fn update_dns_settings(
         &self,
         account_id: &str,
+        body: &UpdateDnsSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/dns_settings",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dns_settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/dns_settings",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dns_settings"),
+                ],
+            )
+            .body(body)
     }
     /// Show DNS Settings
     ///
@@ -76,21 +78,227 @@ pub struct DnsSettingsZoneDefaults {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub nameservers: ::std::option::Option<DnsSettingsZoneDefaultsNameservers>,
-    pub soa: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub soa: ::std::option::Option<DnsSettingsZoneDefaultsSoa>,
+    /// Whether to enable Foundation DNS Advanced Nameservers on the zone
+    pub foundation_dns: ::std::option::Option<bool>,
+    /// Whether to enable multi-provider DNS, which causes Cloudflare to activate the zone even when…
+    pub multi_provider: ::std::option::Option<bool>,
+    /// The time to live (TTL) of the zone's nameserver (NS) records
+    pub ns_ttl: ::std::option::Option<f64>,
+    /// Allows a Secondary DNS zone to use (proxied) override records and CNAME flattening at the zone apex
+    pub secondary_overrides: ::std::option::Option<bool>,
+    /// Whether the zone mode is a regular or CDN/DNS only zone
+    pub zone_mode: ::std::option::Option<DnsSettingsZoneDefaultsZoneMode>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DnsSettingsZoneDefaults { internal_dns : "internal_dns", nameservers : "nameservers",
-    soa : "soa" }
+    soa : "soa", foundation_dns : "foundation_dns", multi_provider : "multi_provider",
+    ns_ttl : "ns_ttl", secondary_overrides : "secondary_overrides", zone_mode :
+    "zone_mode" }
 );
 /// Used by [`DnsSettingsForAnAccountApi::update_dns_settings`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DnsSettingsZoneDefaultsNameservers {
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Nameserver type
+    pub r#type: DnsSettingsZoneDefaultsNameserversType,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DnsSettingsZoneDefaultsNameservers { r#type : "type" });
+crate::runtime::object!(DnsSettingsZoneDefaultsNameservers { r#type : "type" required });
+impl DnsSettingsZoneDefaultsNameservers {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            r#type: DnsSettingsZoneDefaultsNameserversType::CloudflareStandard,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for DnsSettingsZoneDefaultsNameservers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DnsSettingsZoneDefaultsNameserversType {
+    /// `cloudflare.standard`
+    CloudflareStandard,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DnsSettingsZoneDefaultsNameserversType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CloudflareStandard => "cloudflare.standard",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DnsSettingsZoneDefaultsNameserversType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cloudflare.standard" => Self::CloudflareStandard,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DnsSettingsZoneDefaultsNameserversType);
+impl ::std::convert::From<DnsSettingsZoneDefaultsNameserversType>
+for ::std::string::String {
+    fn from(value: DnsSettingsZoneDefaultsNameserversType) -> Self {
+        match value {
+            DnsSettingsZoneDefaultsNameserversType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DnsSettingsZoneDefaultsNameserversType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DnsSettingsForAnAccountApi::update_dns_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnsSettingsZoneDefaultsSoa {
+    /// Time in seconds of being unable to query the primary server after which secondary servers should…
+    pub expire: f64,
+    /// The time to live (TTL) for negative caching of records within the zone
+    pub min_ttl: f64,
+    /// The primary nameserver, which may be used for outbound zone transfers
+    pub mname: ::std::string::String,
+    /// Time in seconds after which secondary servers should re-check the SOA record to see if the zone has…
+    pub refresh: f64,
+    /// Time in seconds after which secondary servers should retry queries after the primary server was…
+    pub retry: f64,
+    /// The email address of the zone administrator, with the first label representing the local part of…
+    pub rname: ::std::string::String,
+    /// The time to live (TTL) of the SOA record itself
+    pub ttl: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnsSettingsZoneDefaultsSoa { expire : "expire" required, min_ttl : "min_ttl"
+    required, mname : "mname" required, refresh : "refresh" required, retry : "retry"
+    required, rname : "rname" required, ttl : "ttl" required }
+);
+impl DnsSettingsZoneDefaultsSoa {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        expire: f64,
+        min_ttl: f64,
+        mname: ::std::string::String,
+        refresh: f64,
+        retry: f64,
+        rname: ::std::string::String,
+        ttl: f64,
+    ) -> Self {
+        Self {
+            expire,
+            min_ttl,
+            mname,
+            refresh,
+            retry,
+            rname,
+            ttl,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DnsSettingsZoneDefaultsZoneMode {
+    /// `standard`
+    Standard,
+    /// `cdn_only`
+    CdnOnly,
+    /// `dns_only`
+    DnsOnly,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DnsSettingsZoneDefaultsZoneMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::CdnOnly => "cdn_only",
+            Self::DnsOnly => "dns_only",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DnsSettingsZoneDefaultsZoneMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "standard" => Self::Standard,
+            "cdn_only" => Self::CdnOnly,
+            "dns_only" => Self::DnsOnly,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DnsSettingsZoneDefaultsZoneMode);
+impl ::std::convert::From<DnsSettingsZoneDefaultsZoneMode> for ::std::string::String {
+    fn from(value: DnsSettingsZoneDefaultsZoneMode) -> Self {
+        match value {
+            DnsSettingsZoneDefaultsZoneMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DnsSettingsZoneDefaultsZoneMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DnsSettingsForAnAccountApi::update_dns_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDnsSettingsBody {
+    pub zone_defaults: ::std::option::Option<UpdateDnsSettingsBodyZoneDefaults>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateDnsSettingsBody { zone_defaults : "zone_defaults" });
+/// Used by [`DnsSettingsForAnAccountApi::update_dns_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDnsSettingsBodyZoneDefaults {
+    /// Whether to enable Foundation DNS Advanced Nameservers on the zone
+    pub foundation_dns: ::std::option::Option<bool>,
+    /// Whether to enable multi-provider DNS, which causes Cloudflare to activate the zone even when…
+    pub multi_provider: ::std::option::Option<bool>,
+    pub nameservers: ::std::option::Option<DnsSettingsZoneDefaultsNameservers>,
+    /// The time to live (TTL) of the zone's nameserver (NS) records
+    pub ns_ttl: ::std::option::Option<f64>,
+    /// Allows a Secondary DNS zone to use (proxied) override records and CNAME flattening at the zone apex
+    pub secondary_overrides: ::std::option::Option<bool>,
+    pub soa: ::std::option::Option<DnsSettingsZoneDefaultsSoa>,
+    /// Whether the zone mode is a regular or CDN/DNS only zone
+    pub zone_mode: ::std::option::Option<DnsSettingsZoneDefaultsZoneMode>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateDnsSettingsBodyZoneDefaults { foundation_dns : "foundation_dns", multi_provider
+    : "multi_provider", nameservers : "nameservers", ns_ttl : "ns_ttl",
+    secondary_overrides : "secondary_overrides", soa : "soa", zone_mode : "zone_mode" }
+);

@@ -24,19 +24,21 @@ impl DnssecApi {
     pub fn edit_dnssec_status(
         &self,
         zone_id: &str,
+        body: &EditDnssecStatusBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EditDnssecStatusResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/dnssec",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/dnssec"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/dnssec",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/dnssec"),
+                ],
+            )
+            .body(body)
     }
     /// DNSSEC Details
     ///
@@ -86,20 +88,33 @@ impl DnssecApi {
 /// Used by [`DnssecApi::edit_dnssec_status`], [`DnssecApi::dnssec_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditDnssecStatusResponse {
+    /// Algorithm key code
     pub algorithm: ::std::option::Option<::std::string::String>,
+    /// Digest hash
     pub digest: ::std::option::Option<::std::string::String>,
+    /// Type of digest algorithm
     pub digest_algorithm: ::std::option::Option<::std::string::String>,
+    /// Coded type for digest algorithm
     pub digest_type: ::std::option::Option<::std::string::String>,
+    /// If true, multi-signer DNSSEC is enabled on the zone, allowing multiple providers to serve a…
     pub dnssec_multi_signer: ::std::option::Option<bool>,
+    /// If true, allows Cloudflare to transfer in a DNSSEC-signed zone including signatures from an…
     pub dnssec_presigned: ::std::option::Option<bool>,
     pub dnssec_use_nsec3: ::std::option::Option<bool>,
+    /// Full DS record
     pub ds: ::std::option::Option<::std::string::String>,
+    /// Flag for DNSSEC record
     pub flags: ::std::option::Option<f64>,
+    /// Code for key tag
     pub key_tag: ::std::option::Option<f64>,
+    /// Algorithm key type
     pub key_type: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When DNSSEC was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Public key for DS record
     pub public_key: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::serde_json::Value>,
+    /// Status of DNSSEC, based on user-desired state and presence of necessary records
+    pub status: ::std::option::Option<EditDnssecStatusResponseStatus>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -111,3 +126,131 @@ crate::runtime::object!(
     "key_tag", key_type : "key_type", modified_on : "modified_on", public_key :
     "public_key", status : "status" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditDnssecStatusResponseStatus {
+    /// `active`
+    Active,
+    /// `pending`
+    Pending,
+    /// `disabled`
+    Disabled,
+    /// `pending-disabled`
+    PendingDisabled,
+    /// `error`
+    Error,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditDnssecStatusResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Pending => "pending",
+            Self::Disabled => "disabled",
+            Self::PendingDisabled => "pending-disabled",
+            Self::Error => "error",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditDnssecStatusResponseStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "pending" => Self::Pending,
+            "disabled" => Self::Disabled,
+            "pending-disabled" => Self::PendingDisabled,
+            "error" => Self::Error,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditDnssecStatusResponseStatus);
+impl ::std::convert::From<EditDnssecStatusResponseStatus> for ::std::string::String {
+    fn from(value: EditDnssecStatusResponseStatus) -> Self {
+        match value {
+            EditDnssecStatusResponseStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditDnssecStatusResponseStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`DnssecApi::edit_dnssec_status`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditDnssecStatusBody {
+    /// If true, multi-signer DNSSEC is enabled on the zone, allowing multiple providers to serve a…
+    pub dnssec_multi_signer: ::std::option::Option<bool>,
+    /// If true, allows Cloudflare to transfer in a DNSSEC-signed zone including signatures from an…
+    pub dnssec_presigned: ::std::option::Option<bool>,
+    /// Status of DNSSEC, based on user-desired state and presence of necessary records
+    pub status: ::std::option::Option<EditDnssecStatusBodyStatus>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditDnssecStatusBody { dnssec_multi_signer : "dnssec_multi_signer", dnssec_presigned
+    : "dnssec_presigned", status : "status" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditDnssecStatusBodyStatus {
+    /// `active`
+    Active,
+    /// `disabled`
+    Disabled,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditDnssecStatusBodyStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditDnssecStatusBodyStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "disabled" => Self::Disabled,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditDnssecStatusBodyStatus);
+impl ::std::convert::From<EditDnssecStatusBodyStatus> for ::std::string::String {
+    fn from(value: EditDnssecStatusBodyStatus) -> Self {
+        match value {
+            EditDnssecStatusBodyStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditDnssecStatusBodyStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -21,10 +21,15 @@ impl DomainHistoryApi {
     /// `GET /accounts/{account_id}/intel/domain-history`
     ///
     /// Gets historical security threat and content categories currently and previously assigned to a domain.
+    ///
+    /// Query parameters: [`GetDomainHistoryQuery`], passed with `.query(&…)`.
     pub fn get_domain_history(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<DomainHistory>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<DomainHistory>,
+        GetDomainHistoryQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -60,3 +65,12 @@ pub struct Categorization {
 crate::runtime::object!(
     Categorization { categories : "categories", end : "end", start : "start" }
 );
+/// Used by [`DomainHistoryApi::get_domain_history`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDomainHistoryQuery {
+    pub domain: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetDomainHistoryQuery { domain : "domain" });
+impl crate::runtime::TypedQuery for GetDomainHistoryQuery {}

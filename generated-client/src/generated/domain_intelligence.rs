@@ -21,10 +21,15 @@ impl DomainIntelligenceApi {
     /// `GET /accounts/{account_id}/intel/domain`
     ///
     /// Gets security details and statistics about a domain.
+    ///
+    /// Query parameters: [`GetDomainDetailsQuery`], passed with `.query(&…)`.
     pub fn get_domain_details(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Domain>>,
+        GetDomainDetailsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -41,10 +46,15 @@ impl DomainIntelligenceApi {
     /// `GET /accounts/{account_id}/intel/domain/bulk`
     ///
     /// Same as summary.
+    ///
+    /// Query parameters: [`GetMultipleDomainDetailsQuery`], passed with `.query(&…)`.
     pub fn get_multiple_domain_details(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetMultipleDomainDetailsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<GetMultipleDomainDetailsItem>,
+        GetMultipleDomainDetailsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,12 +79,15 @@ pub struct Domain {
     pub inherited_content_categories: ::std::option::Option<
         ::std::vec::Vec<DomainContentCategory>,
     >,
+    /// Domain from which `inherited_content_categories` and `inherited_risk_types` are inherited, if…
     pub inherited_from: ::std::option::Option<::std::string::String>,
     pub inherited_risk_types: ::std::option::Option<
         ::std::vec::Vec<DomainContentCategory>,
     >,
+    /// Global Cloudflare 100k ranking for the last 30 days, if available for the hostname
     pub popularity_rank: ::std::option::Option<i64>,
     pub resolves_to_refs: ::std::option::Option<::std::vec::Vec<DomainResolvesToRef>>,
+    /// Hostname risk score, which is a value between 0 (lowest risk) to 1 (highest risk)
     pub risk_score: ::std::option::Option<f64>,
     pub risk_types: ::std::option::Option<::std::vec::Vec<DomainContentCategory>>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -91,6 +104,7 @@ crate::runtime::object!(
 /// Used by [`DomainIntelligenceApi::get_domain_details`], [`DomainIntelligenceApi::get_multiple_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainAdditionalInformation {
+    /// Suspected DGA malware family
     pub suspected_malware_family: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -123,7 +137,9 @@ crate::runtime::object!(
 /// Used by [`DomainIntelligenceApi::get_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainResolvesToRef {
-    pub id: ::std::option::Option<i64>,
+    /// STIX 2.1 identifier…
+    pub id: ::std::option::Option<::std::string::String>,
+    /// IP address or domain name
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -141,13 +157,18 @@ pub struct GetMultipleDomainDetailsItem {
     pub inherited_content_categories: ::std::option::Option<
         ::std::vec::Vec<DomainContentCategory>,
     >,
+    /// Domain from which `inherited_content_categories` and `inherited_risk_types` are inherited, if…
     pub inherited_from: ::std::option::Option<::std::string::String>,
     pub inherited_risk_types: ::std::option::Option<
         ::std::vec::Vec<DomainContentCategory>,
     >,
+    /// Global Cloudflare 100k ranking for the last 30 days, if available for the hostname
     pub popularity_rank: ::std::option::Option<i64>,
+    /// Hostname risk score, which is a value between 0 (lowest risk) to 1 (highest risk)
     pub risk_score: ::std::option::Option<f64>,
-    pub risk_types: ::std::option::Option<::std::vec::Vec<DomainContentCategory>>,
+    pub risk_types: ::std::option::Option<
+        ::std::vec::Vec<GetMultipleDomainDetailsItemRiskType>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -159,3 +180,34 @@ crate::runtime::object!(
     popularity_rank : "popularity_rank", risk_score : "risk_score", risk_types :
     "risk_types" }
 );
+/// Used by [`DomainIntelligenceApi::get_multiple_domain_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetMultipleDomainDetailsItemRiskType {
+    pub id: ::std::option::Option<::serde_json::Value>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub super_category_id: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetMultipleDomainDetailsItemRiskType { id : "id", name : "name", super_category_id :
+    "super_category_id" }
+);
+/// Used by [`DomainIntelligenceApi::get_domain_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDomainDetailsQuery {
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetDomainDetailsQuery { domain : "domain" });
+/// Used by [`DomainIntelligenceApi::get_multiple_domain_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetMultipleDomainDetailsQuery {
+    pub domain: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetMultipleDomainDetailsQuery { domain : "domain" });
+impl crate::runtime::TypedQuery for GetDomainDetailsQuery {}
+impl crate::runtime::TypedQuery for GetMultipleDomainDetailsQuery {}

@@ -41,11 +41,13 @@ impl DurableObjectsNamespaceApi {
     /// `GET /accounts/{account_id}/workers/durable_objects/namespaces/{id}/objects`
     ///
     /// Returns the Durable Objects in a given namespace.
+    ///
+    /// Query parameters: [`ListObjectsQuery`], passed with `.query(&…)`.
     pub fn list_objects(
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Object>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Object>, ListObjectsQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -78,10 +80,23 @@ crate::runtime::object!(
 /// Used by [`DurableObjectsNamespaceApi::list_objects`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Object {
-    /// `hasStoredData`
+    /// `hasStoredData`: Whether the Durable Object has stored data
     pub has_stored_data: ::std::option::Option<bool>,
+    /// ID of the Durable Object
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Object { has_stored_data : "hasStoredData", id : "id" });
+/// Used by [`DurableObjectsNamespaceApi::list_objects`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListObjectsQuery {
+    /// The number of objects to return
+    pub limit: ::std::option::Option<f64>,
+    /// Opaque token indicating the position from which to continue when requesting the next set of records
+    pub cursor: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListObjectsQuery { limit : "limit", cursor : "cursor" });
+impl crate::runtime::TypedQuery for ListObjectsQuery {}

@@ -26,29 +26,36 @@ impl EmailRoutingDestinationAddressesApi {
     pub fn create_destination_address(
         &self,
         account_id: &str,
+        body: &CreateDestinationAddressBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DestinationAddress>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/email/routing/addresses",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/email/routing/addresses"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/email/routing/addresses",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/email/routing/addresses"),
+                ],
+            )
+            .body(body)
     }
     /// List destination addresses
     ///
     /// `GET /accounts/{account_id}/email/routing/addresses`
     ///
     /// Lists existing destination addresses.
+    ///
+    /// Query parameters: [`ListDestinationAddressesQuery`], passed with `.query(&…)`.
     pub fn list_destination_addresses(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<DestinationAddress>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<DestinationAddress>,
+        ListDestinationAddressesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -118,11 +125,17 @@ impl EmailRoutingDestinationAddressesApi {
 /// Used by [`EmailRoutingDestinationAddressesApi::create_destination_address`], [`EmailRoutingDestinationAddressesApi::list_destination_addresses`], [`EmailRoutingDestinationAddressesApi::get_destination_address`], [`EmailRoutingDestinationAddressesApi::delete_destination_address`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DestinationAddress {
+    /// RFC 3339 date-time, The date and time the destination address has been created
     pub created: ::std::option::Option<::std::string::String>,
+    /// The contact email address of the user
     pub email: ::std::option::Option<::std::string::String>,
+    /// Destination address identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date and time the destination address was last modified
     pub modified: ::std::option::Option<::std::string::String>,
+    /// deprecated, Destination address tag
     pub tag: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date and time the destination address has been verified
     pub verified: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -131,3 +144,92 @@ crate::runtime::object!(
     DestinationAddress { created : "created", email : "email", id : "id", modified :
     "modified", tag : "tag", verified : "verified" }
 );
+/// Used by [`EmailRoutingDestinationAddressesApi::create_destination_address`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateDestinationAddressBody {
+    /// The contact email address of the user
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateDestinationAddressBody { email : "email" required });
+impl CreateDestinationAddressBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(email: ::std::string::String) -> Self {
+        Self {
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`EmailRoutingDestinationAddressesApi::list_destination_addresses`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDestinationAddressesQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Maximum number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Sorts results in an ascending or descending order
+    pub direction: ::std::option::Option<ListDestinationAddressesQueryDirection>,
+    /// Filter by verified destination addresses
+    pub verified: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListDestinationAddressesQuery { page : "page", per_page : "per_page", direction :
+    "direction", verified : "verified" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListDestinationAddressesQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListDestinationAddressesQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListDestinationAddressesQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListDestinationAddressesQueryDirection);
+impl ::std::convert::From<ListDestinationAddressesQueryDirection>
+for ::std::string::String {
+    fn from(value: ListDestinationAddressesQueryDirection) -> Self {
+        match value {
+            ListDestinationAddressesQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListDestinationAddressesQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListDestinationAddressesQuery {}

@@ -24,29 +24,36 @@ impl EmailRoutingRoutingRulesApi {
     pub fn create_routing_rule(
         &self,
         zone_id: &str,
+        body: &CreateRoutingRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RoutingRule>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/email/routing/rules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/email/routing/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/email/routing/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/email/routing/rules"),
+                ],
+            )
+            .body(body)
     }
     /// List routing rules
     ///
     /// `GET /zones/{zone_id}/email/routing/rules`
     ///
     /// Lists existing routing rules.
+    ///
+    /// Query parameters: [`ListRoutingRulesQuery`], passed with `.query(&…)`.
     pub fn list_routing_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListRoutingRulesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<RoutingRule>,
+        ListRoutingRulesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,19 +73,21 @@ impl EmailRoutingRoutingRulesApi {
     pub fn update_catch_all_rule(
         &self,
         zone_id: &str,
+        body: &UpdateCatchAllRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CatchRule>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/email/routing/rules/catch_all",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/email/routing/rules/catch_all"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/email/routing/rules/catch_all",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/email/routing/rules/catch_all"),
+                ],
+            )
+            .body(body)
     }
     /// Get catch-all rule
     ///
@@ -111,20 +120,22 @@ impl EmailRoutingRoutingRulesApi {
         &self,
         zone_id: &str,
         rule_identifier: &str,
+        body: &CreateRoutingRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RoutingRule>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/email/routing/rules/{rule_identifier}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/email/routing/rules/"),
-                crate::runtime::PathPart::Param("rule_identifier", rule_identifier),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/email/routing/rules/{rule_identifier}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/email/routing/rules/"),
+                    crate::runtime::PathPart::Param("rule_identifier", rule_identifier),
+                ],
+            )
+            .body(body)
     }
     /// Get routing rule
     ///
@@ -175,15 +186,20 @@ impl EmailRoutingRoutingRulesApi {
         )
     }
 }
-/// Used by [`EmailRoutingRoutingRulesApi::create_routing_rule`], [`EmailRoutingRoutingRulesApi::update_routing_rule`], [`EmailRoutingRoutingRulesApi::get_routing_rule`], [`EmailRoutingRoutingRulesApi::delete_routing_rule`].
+/// Used by [`EmailRoutingRoutingRulesApi::create_routing_rule`], [`EmailRoutingRoutingRulesApi::list_routing_rules`], [`EmailRoutingRoutingRulesApi::update_routing_rule`], [`EmailRoutingRoutingRulesApi::get_routing_rule`], [`EmailRoutingRoutingRulesApi::delete_routing_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoutingRule {
     pub actions: ::std::option::Option<::std::vec::Vec<RoutingRuleAction>>,
+    /// Routing rule status
     pub enabled: ::std::option::Option<bool>,
+    /// Routing rule identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub matchers: ::std::option::Option<::std::vec::Vec<RoutingRuleMatcher>>,
+    /// Routing rule name
     pub name: ::std::option::Option<::std::string::String>,
+    /// Priority of the routing rule
     pub priority: ::std::option::Option<f64>,
+    /// deprecated, Routing rule tag
     pub tag: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -192,52 +208,216 @@ crate::runtime::object!(
     RoutingRule { actions : "actions", enabled : "enabled", id : "id", matchers :
     "matchers", name : "name", priority : "priority", tag : "tag" }
 );
-/// Used by [`EmailRoutingRoutingRulesApi::create_routing_rule`], [`EmailRoutingRoutingRulesApi::update_catch_all_rule`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoutingRuleAction {
-    pub r#type: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(RoutingRuleAction { r#type : "type", value : "value" });
 /// Used by [`EmailRoutingRoutingRulesApi::create_routing_rule`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoutingRuleAction {
+    /// Type of supported action
+    pub r#type: RoutingRuleActionType,
+    pub value: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RoutingRuleAction { r#type : "type" required, value : "value" required }
+);
+impl RoutingRuleAction {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        r#type: RoutingRuleActionType,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            r#type,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum RoutingRuleActionType {
+    /// `drop`
+    Drop,
+    /// `forward`
+    Forward,
+    /// `worker`
+    Worker,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl RoutingRuleActionType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Drop => "drop",
+            Self::Forward => "forward",
+            Self::Worker => "worker",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RoutingRuleActionType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "drop" => Self::Drop,
+            "forward" => Self::Forward,
+            "worker" => Self::Worker,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(RoutingRuleActionType);
+impl ::std::convert::From<RoutingRuleActionType> for ::std::string::String {
+    fn from(value: RoutingRuleActionType) -> Self {
+        match value {
+            RoutingRuleActionType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for RoutingRuleActionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`EmailRoutingRoutingRulesApi::create_routing_rule`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoutingRuleMatcher {
-    pub field: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    /// Field for type matcher
+    pub field: RoutingRuleMatcherField,
+    /// Type of matcher
+    pub r#type: RoutingRuleMatcherType,
+    /// Value for matcher
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RoutingRuleMatcher { field : "field", r#type : "type", value : "value" }
+    RoutingRuleMatcher { field : "field" required, r#type : "type" required, value :
+    "value" required }
 );
-/// Used by [`EmailRoutingRoutingRulesApi::list_routing_rules`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRoutingRulesItem {
-    pub actions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub enabled: ::std::option::Option<bool>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub matchers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub priority: ::std::option::Option<f64>,
-    pub tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+impl RoutingRuleMatcher {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ::std::string::String) -> Self {
+        Self {
+            field: RoutingRuleMatcherField::To,
+            r#type: RoutingRuleMatcherType::Literal,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
-crate::runtime::object!(
-    ListRoutingRulesItem { actions : "actions", enabled : "enabled", id : "id", matchers
-    : "matchers", name : "name", priority : "priority", tag : "tag" }
-);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum RoutingRuleMatcherField {
+    /// `to`
+    To,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl RoutingRuleMatcherField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::To => "to",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RoutingRuleMatcherField {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "to" => Self::To,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(RoutingRuleMatcherField);
+impl ::std::convert::From<RoutingRuleMatcherField> for ::std::string::String {
+    fn from(value: RoutingRuleMatcherField) -> Self {
+        match value {
+            RoutingRuleMatcherField::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for RoutingRuleMatcherField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum RoutingRuleMatcherType {
+    /// `literal`
+    Literal,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl RoutingRuleMatcherType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Literal => "literal",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RoutingRuleMatcherType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "literal" => Self::Literal,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(RoutingRuleMatcherType);
+impl ::std::convert::From<RoutingRuleMatcherType> for ::std::string::String {
+    fn from(value: RoutingRuleMatcherType) -> Self {
+        match value {
+            RoutingRuleMatcherType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for RoutingRuleMatcherType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`EmailRoutingRoutingRulesApi::update_catch_all_rule`], [`EmailRoutingRoutingRulesApi::get_catch_all_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CatchRule {
-    pub actions: ::std::option::Option<::std::vec::Vec<RoutingRuleAction>>,
+    pub actions: ::std::option::Option<::std::vec::Vec<CatchRuleAction>>,
+    /// Routing rule status
     pub enabled: ::std::option::Option<bool>,
+    /// Routing rule identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub matchers: ::std::option::Option<::std::vec::Vec<CatchRuleMatcher>>,
+    /// Routing rule name
     pub name: ::std::option::Option<::std::string::String>,
+    /// deprecated, Routing rule tag
     pub tag: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -247,10 +427,141 @@ crate::runtime::object!(
     "matchers", name : "name", tag : "tag" }
 );
 /// Used by [`EmailRoutingRoutingRulesApi::update_catch_all_rule`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CatchRuleMatcher {
-    pub r#type: ::std::option::Option<::std::string::String>,
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatchRuleAction {
+    /// Type of action for catch-all rule
+    pub r#type: RoutingRuleActionType,
+    pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CatchRuleMatcher { r#type : "type" });
+crate::runtime::object!(CatchRuleAction { r#type : "type" required, value : "value" });
+impl CatchRuleAction {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: RoutingRuleActionType) -> Self {
+        Self {
+            r#type,
+            value: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`EmailRoutingRoutingRulesApi::update_catch_all_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatchRuleMatcher {
+    /// Type of matcher
+    pub r#type: CatchRuleMatcherType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CatchRuleMatcher { r#type : "type" required });
+impl CatchRuleMatcher {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            r#type: CatchRuleMatcherType::All,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for CatchRuleMatcher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CatchRuleMatcherType {
+    /// `all`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CatchRuleMatcherType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CatchRuleMatcherType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "all" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CatchRuleMatcherType);
+impl ::std::convert::From<CatchRuleMatcherType> for ::std::string::String {
+    fn from(value: CatchRuleMatcherType) -> Self {
+        match value {
+            CatchRuleMatcherType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CatchRuleMatcherType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`EmailRoutingRoutingRulesApi::create_routing_rule`], [`EmailRoutingRoutingRulesApi::update_routing_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateRoutingRuleBody {
+    pub actions: ::std::option::Option<::std::vec::Vec<RoutingRuleAction>>,
+    /// Routing rule status
+    pub enabled: ::std::option::Option<bool>,
+    pub matchers: ::std::option::Option<::std::vec::Vec<RoutingRuleMatcher>>,
+    /// Routing rule name
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Priority of the routing rule
+    pub priority: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateRoutingRuleBody { actions : "actions", enabled : "enabled", matchers :
+    "matchers", name : "name", priority : "priority" }
+);
+/// Used by [`EmailRoutingRoutingRulesApi::list_routing_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRoutingRulesQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Maximum number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Filter by enabled routing rules
+    pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListRoutingRulesQuery { page : "page", per_page : "per_page", enabled : "enabled" }
+);
+/// Used by [`EmailRoutingRoutingRulesApi::update_catch_all_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateCatchAllRuleBody {
+    pub actions: ::std::option::Option<::std::vec::Vec<CatchRuleAction>>,
+    /// Routing rule status
+    pub enabled: ::std::option::Option<bool>,
+    pub matchers: ::std::option::Option<::std::vec::Vec<CatchRuleMatcher>>,
+    /// Routing rule name
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateCatchAllRuleBody { actions : "actions", enabled : "enabled", matchers :
+    "matchers", name : "name" }
+);
+impl crate::runtime::TypedQuery for ListRoutingRulesQuery {}

@@ -112,7 +112,7 @@ impl EmailRoutingSettingsApi {
     pub fn email_routing(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<EmailRouting>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -170,13 +170,21 @@ impl EmailRoutingSettingsApi {
 /// Used by [`EmailRoutingSettingsApi::get_email_routing_settings`], [`EmailRoutingSettingsApi::disable_email_routing`], [`EmailRoutingSettingsApi::enable_email_routing`], [`EmailRoutingSettingsApi::unlock_email_routing`], [`EmailRoutingSettingsApi::enable_email_routing_enable`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailRoutingSettings {
+    /// RFC 3339 date-time, The date and time the settings have been created
     pub created: ::std::option::Option<::std::string::String>,
+    /// State of the zone settings for Email Routing
     pub enabled: ::std::option::Option<bool>,
+    /// Email Routing settings identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date and time the settings have been modified
     pub modified: ::std::option::Option<::std::string::String>,
+    /// Domain of your zone
     pub name: ::std::option::Option<::std::string::String>,
+    /// Flag to check if the user skipped the configuration wizard
     pub skip_wizard: ::std::option::Option<bool>,
-    pub status: ::std::option::Option<::std::string::String>,
+    /// Show the state of your account, and the type or configuration error
+    pub status: ::std::option::Option<Status>,
+    /// deprecated, Email Routing settings tag
     pub tag: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -186,3 +194,199 @@ crate::runtime::object!(
     : "modified", name : "name", skip_wizard : "skip_wizard", status : "status", tag :
     "tag" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum Status {
+    /// `ready`
+    Ready,
+    /// `unconfigured`
+    Unconfigured,
+    /// `misconfigured`
+    Misconfigured,
+    /// `misconfigured/locked`
+    MisconfiguredLocked,
+    /// `unlocked`
+    Unlocked,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl Status {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ready => "ready",
+            Self::Unconfigured => "unconfigured",
+            Self::Misconfigured => "misconfigured",
+            Self::MisconfiguredLocked => "misconfigured/locked",
+            Self::Unlocked => "unlocked",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Status {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ready" => Self::Ready,
+            "unconfigured" => Self::Unconfigured,
+            "misconfigured" => Self::Misconfigured,
+            "misconfigured/locked" => Self::MisconfiguredLocked,
+            "unlocked" => Self::Unlocked,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(Status);
+impl ::std::convert::From<Status> for ::std::string::String {
+    fn from(value: Status) -> Self {
+        match value {
+            Status::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for Status {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`EmailRoutingSettingsApi::email_routing`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailRouting {
+    /// DNS record content
+    pub content: ::std::option::Option<::std::string::String>,
+    /// DNS record name (or @ for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Required for MX, SRV and URI records
+    pub priority: ::std::option::Option<f64>,
+    /// Time to live, in seconds, of the DNS record
+    pub ttl: ::std::option::Option<f64>,
+    /// DNS record type
+    pub r#type: ::std::option::Option<EmailRoutingType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailRouting { content : "content", name : "name", priority : "priority", ttl :
+    "ttl", r#type : "type" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EmailRoutingType {
+    /// `A`
+    A,
+    /// `AAAA`
+    Aaaa,
+    /// `CNAME`
+    Cname,
+    /// `HTTPS`
+    Https,
+    /// `TXT`
+    Txt,
+    /// `SRV`
+    Srv,
+    /// `LOC`
+    Loc,
+    /// `MX`
+    Mx,
+    /// `NS`
+    Ns,
+    /// `CERT`
+    Cert,
+    /// `DNSKEY`
+    Dnskey,
+    /// `DS`
+    Ds,
+    /// `NAPTR`
+    Naptr,
+    /// `SMIMEA`
+    Smimea,
+    /// `SSHFP`
+    Sshfp,
+    /// `SVCB`
+    Svcb,
+    /// `TLSA`
+    Tlsa,
+    /// `URI`
+    Uri,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EmailRoutingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::A => "A",
+            Self::Aaaa => "AAAA",
+            Self::Cname => "CNAME",
+            Self::Https => "HTTPS",
+            Self::Txt => "TXT",
+            Self::Srv => "SRV",
+            Self::Loc => "LOC",
+            Self::Mx => "MX",
+            Self::Ns => "NS",
+            Self::Cert => "CERT",
+            Self::Dnskey => "DNSKEY",
+            Self::Ds => "DS",
+            Self::Naptr => "NAPTR",
+            Self::Smimea => "SMIMEA",
+            Self::Sshfp => "SSHFP",
+            Self::Svcb => "SVCB",
+            Self::Tlsa => "TLSA",
+            Self::Uri => "URI",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EmailRoutingType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "A" => Self::A,
+            "AAAA" => Self::Aaaa,
+            "CNAME" => Self::Cname,
+            "HTTPS" => Self::Https,
+            "TXT" => Self::Txt,
+            "SRV" => Self::Srv,
+            "LOC" => Self::Loc,
+            "MX" => Self::Mx,
+            "NS" => Self::Ns,
+            "CERT" => Self::Cert,
+            "DNSKEY" => Self::Dnskey,
+            "DS" => Self::Ds,
+            "NAPTR" => Self::Naptr,
+            "SMIMEA" => Self::Smimea,
+            "SSHFP" => Self::Sshfp,
+            "SVCB" => Self::Svcb,
+            "TLSA" => Self::Tlsa,
+            "URI" => Self::Uri,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EmailRoutingType);
+impl ::std::convert::From<EmailRoutingType> for ::std::string::String {
+    fn from(value: EmailRoutingType) -> Self {
+        match value {
+            EmailRoutingType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EmailRoutingType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -24,17 +24,19 @@ impl FiltersApi {
     pub fn update_filters(
         &self,
         zone_id: &str,
+        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<crate::runtime::List<Filter>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/filters",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/filters"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/filters",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/filters"),
+                ],
+            )
+            .body(body)
     }
     /// Create filters
     ///
@@ -44,27 +46,31 @@ impl FiltersApi {
     pub fn create_filters(
         &self,
         zone_id: &str,
+        body: &CreateFiltersBody,
     ) -> crate::runtime::Request<crate::runtime::List<Filter>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/filters",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/filters"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/filters",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/filters"),
+                ],
+            )
+            .body(body)
     }
     /// List filters
     ///
     /// `GET /zones/{zone_id}/filters`
     ///
     /// Fetches filters in a zone. You can filter the results using several optional parameters.
+    ///
+    /// Query parameters: [`ListFiltersQuery`], passed with `.query(&…)`.
     pub fn list_filters(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Filter>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Filter>, ListFiltersQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -84,17 +90,19 @@ impl FiltersApi {
     pub fn delete_filters(
         &self,
         zone_id: &str,
+        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<crate::runtime::List<DeleteFiltersItem>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::DELETE,
-            "/zones/{zone_id}/filters",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/filters"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::DELETE,
+                "/zones/{zone_id}/filters",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/filters"),
+                ],
+            )
+            .body(body)
     }
     /// Update a filter
     ///
@@ -105,18 +113,20 @@ impl FiltersApi {
         &self,
         zone_id: &str,
         filter_id: &str,
+        body: &UpdateFilterBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Filter>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/filters/{filter_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/filters/"),
-                crate::runtime::PathPart::Param("filter_id", filter_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/filters/{filter_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/filters/"),
+                    crate::runtime::PathPart::Param("filter_id", filter_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a filter
     ///
@@ -168,10 +178,15 @@ impl FiltersApi {
 /// Used by [`FiltersApi::update_filters`], [`FiltersApi::create_filters`], [`FiltersApi::list_filters`], [`FiltersApi::update_filter`], [`FiltersApi::get_filter`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filter {
+    /// An informative summary of the filter
     pub description: ::std::option::Option<::std::string::String>,
+    /// The filter expression
     pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique identifier of the filter
     pub id: ::std::option::Option<::std::string::String>,
+    /// When true, indicates that the filter is currently paused
     pub paused: ::std::option::Option<bool>,
+    /// A short reference tag
     pub r#ref: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -181,10 +196,94 @@ crate::runtime::object!(
     "paused", r#ref : "ref" }
 );
 /// Used by [`FiltersApi::delete_filters`], [`FiltersApi::delete_filter`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteFiltersItem {
+    /// The unique identifier of the filter
+    pub id: ::std::string::String,
+    /// An informative summary of the filter
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The filter expression
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// When true, indicates that the filter is currently paused
+    pub paused: ::std::option::Option<bool>,
+    /// A short reference tag
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DeleteFiltersItem { id : "id" required, description : "description", expression :
+    "expression", paused : "paused", r#ref : "ref" }
+);
+impl DeleteFiltersItem {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            description: ::std::option::Option::None,
+            expression: ::std::option::Option::None,
+            paused: ::std::option::Option::None,
+            r#ref: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`FiltersApi::create_filters`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateFiltersBody {
+    /// The filter expression
+    pub expression: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateFiltersBody { expression : "expression" required });
+impl CreateFiltersBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(expression: ::std::string::String) -> Self {
+        Self {
+            expression,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`FiltersApi::list_filters`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListFiltersQuery {
+    pub paused: ::std::option::Option<bool>,
+    /// A case-insensitive string to find in the expression
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// A case-insensitive string to find in the description
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The filter ref (a short reference tag) to search for
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Number of filters per page
+    pub per_page: ::std::option::Option<f64>,
+    /// The unique identifier of the filter
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteFiltersItem { id : "id" });
+crate::runtime::object!(
+    ListFiltersQuery { paused : "paused", expression : "expression", description :
+    "description", r#ref : "ref", page : "page", per_page : "per_page", id : "id" }
+);
+/// Used by [`FiltersApi::update_filter`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateFilterBody {
+    pub id: ::serde_json::Value,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateFilterBody { id : "id" required });
+impl UpdateFilterBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::serde_json::Value) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for ListFiltersQuery {}

@@ -24,17 +24,19 @@ impl FirewallRulesApi {
     pub fn update_firewall_rules(
         &self,
         zone_id: &str,
+        body: &UpdateFirewallRulesBody,
     ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/firewall/rules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/firewall/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/rules"),
+                ],
+            )
+            .body(body)
     }
     /// Create firewall rules
     ///
@@ -44,17 +46,19 @@ impl FirewallRulesApi {
     pub fn create_firewall_rules(
         &self,
         zone_id: &str,
+        body: &CreateFirewallRulesBody,
     ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/firewall/rules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/firewall/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/rules"),
+                ],
+            )
+            .body(body)
     }
     /// Update priority of firewall rules
     ///
@@ -64,27 +68,34 @@ impl FirewallRulesApi {
     pub fn update_priority_of_firewall_rules(
         &self,
         zone_id: &str,
+        body: &UpdateFirewallRulesBody,
     ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/firewall/rules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/firewall/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/rules"),
+                ],
+            )
+            .body(body)
     }
     /// List firewall rules
     ///
     /// `GET /zones/{zone_id}/firewall/rules`
     ///
     /// Fetches firewall rules in a zone. You can filter the results using several optional parameters.
+    ///
+    /// Query parameters: [`ListFirewallRulesQuery`], passed with `.query(&…)`.
     pub fn list_firewall_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<FirewallRule>,
+        ListFirewallRulesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -104,17 +115,19 @@ impl FirewallRulesApi {
     pub fn delete_firewall_rules(
         &self,
         zone_id: &str,
+        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::DELETE,
-            "/zones/{zone_id}/firewall/rules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::DELETE,
+                "/zones/{zone_id}/firewall/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/rules"),
+                ],
+            )
+            .body(body)
     }
     /// Update a firewall rule
     ///
@@ -125,20 +138,22 @@ impl FirewallRulesApi {
         &self,
         zone_id: &str,
         rule_id: &str,
+        body: &CreateFirewallRulesBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<FirewallRule>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/firewall/rules/{rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/rules/"),
-                crate::runtime::PathPart::Param("rule_id", rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/firewall/rules/{rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/rules/"),
+                    crate::runtime::PathPart::Param("rule_id", rule_id),
+                ],
+            )
+            .body(body)
     }
     /// Update priority of a firewall rule
     ///
@@ -149,30 +164,35 @@ impl FirewallRulesApi {
         &self,
         zone_id: &str,
         rule_id: &str,
+        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/firewall/rules/{rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/rules/"),
-                crate::runtime::PathPart::Param("rule_id", rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/firewall/rules/{rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/rules/"),
+                    crate::runtime::PathPart::Param("rule_id", rule_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a firewall rule
     ///
     /// `GET /zones/{zone_id}/firewall/rules/{rule_id}`
     ///
     /// Fetches the details of a firewall rule.
+    ///
+    /// Query parameters: [`GetFirewallRuleQuery`], passed with `.query(&…)`.
     pub fn get_firewall_rule(
         &self,
         zone_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<FirewallRule>>,
+        GetFirewallRuleQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -195,38 +215,405 @@ impl FirewallRulesApi {
         &self,
         zone_id: &str,
         rule_id: &str,
+        body: &DeleteFirewallRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<FirewallRule>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::DELETE,
-            "/zones/{zone_id}/firewall/rules/{rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/rules/"),
-                crate::runtime::PathPart::Param("rule_id", rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::DELETE,
+                "/zones/{zone_id}/firewall/rules/{rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/rules/"),
+                    crate::runtime::PathPart::Param("rule_id", rule_id),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`FirewallRulesApi::update_firewall_rules`], [`FirewallRulesApi::create_firewall_rules`], [`FirewallRulesApi::update_priority_of_firewall_rules`], [`FirewallRulesApi::list_firewall_rules`], [`FirewallRulesApi::delete_firewall_rules`], [`FirewallRulesApi::update_firewall_rule`], [`FirewallRulesApi::update_priority_of_firewall_rule`], [`FirewallRulesApi::get_firewall_rule`], [`FirewallRulesApi::delete_firewall_rule`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FirewallRule {
-    pub action: ::std::option::Option<::std::string::String>,
+    /// The action to apply to a matched request
+    pub action: ::std::option::Option<FirewallRuleAction>,
+    /// An informative summary of the firewall rule
     pub description: ::std::option::Option<::std::string::String>,
-    pub filter: ::std::option::Option<::serde_json::Value>,
-    pub id: ::std::option::Option<::std::string::String>,
+    pub filter: ::std::option::Option<FirewallRuleFilter>,
+    /// The unique identifier of the firewall rule
+    pub id: ::std::string::String,
+    /// When true, indicates that the firewall rule is currently paused
     pub paused: ::std::option::Option<bool>,
+    /// The priority of the rule
     pub priority: ::std::option::Option<f64>,
-    pub products: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub products: ::std::option::Option<::std::vec::Vec<FirewallRuleProduct>>,
+    /// A short reference tag
     pub r#ref: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     FirewallRule { action : "action", description : "description", filter : "filter", id
-    : "id", paused : "paused", priority : "priority", products : "products", r#ref :
-    "ref" }
+    : "id" required, paused : "paused", priority : "priority", products : "products",
+    r#ref : "ref" }
 );
+impl FirewallRule {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            action: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            filter: ::std::option::Option::None,
+            id,
+            paused: ::std::option::Option::None,
+            priority: ::std::option::Option::None,
+            products: ::std::option::Option::None,
+            r#ref: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum FirewallRuleAction {
+    /// `block`
+    Block,
+    /// `challenge`
+    Challenge,
+    /// `js_challenge`
+    JsChallenge,
+    /// `managed_challenge`
+    ManagedChallenge,
+    /// `allow`
+    Allow,
+    /// `log`
+    Log,
+    /// `bypass`
+    Bypass,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl FirewallRuleAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Block => "block",
+            Self::Challenge => "challenge",
+            Self::JsChallenge => "js_challenge",
+            Self::ManagedChallenge => "managed_challenge",
+            Self::Allow => "allow",
+            Self::Log => "log",
+            Self::Bypass => "bypass",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for FirewallRuleAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "block" => Self::Block,
+            "challenge" => Self::Challenge,
+            "js_challenge" => Self::JsChallenge,
+            "managed_challenge" => Self::ManagedChallenge,
+            "allow" => Self::Allow,
+            "log" => Self::Log,
+            "bypass" => Self::Bypass,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(FirewallRuleAction);
+impl ::std::convert::From<FirewallRuleAction> for ::std::string::String {
+    fn from(value: FirewallRuleAction) -> Self {
+        match value {
+            FirewallRuleAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for FirewallRuleAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`FirewallRulesApi::update_firewall_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FirewallRuleFilter {
+    /// An informative summary of the filter
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The filter expression
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique identifier of the filter
+    pub id: ::std::option::Option<::std::string::String>,
+    /// When true, indicates that the filter is currently paused
+    pub paused: ::std::option::Option<bool>,
+    /// A short reference tag
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// When true, indicates that the firewall rule was deleted
+    pub deleted: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    FirewallRuleFilter { description : "description", expression : "expression", id :
+    "id", paused : "paused", r#ref : "ref", deleted : "deleted" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum FirewallRuleProduct {
+    /// `zoneLockdown`
+    ZoneLockdown,
+    /// `uaBlock`
+    UaBlock,
+    /// `bic`
+    Bic,
+    /// `hot`
+    Hot,
+    /// `securityLevel`
+    SecurityLevel,
+    /// `rateLimit`
+    RateLimit,
+    /// `waf`
+    Waf,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl FirewallRuleProduct {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ZoneLockdown => "zoneLockdown",
+            Self::UaBlock => "uaBlock",
+            Self::Bic => "bic",
+            Self::Hot => "hot",
+            Self::SecurityLevel => "securityLevel",
+            Self::RateLimit => "rateLimit",
+            Self::Waf => "waf",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for FirewallRuleProduct {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "zoneLockdown" => Self::ZoneLockdown,
+            "uaBlock" => Self::UaBlock,
+            "bic" => Self::Bic,
+            "hot" => Self::Hot,
+            "securityLevel" => Self::SecurityLevel,
+            "rateLimit" => Self::RateLimit,
+            "waf" => Self::Waf,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(FirewallRuleProduct);
+impl ::std::convert::From<FirewallRuleProduct> for ::std::string::String {
+    fn from(value: FirewallRuleProduct) -> Self {
+        match value {
+            FirewallRuleProduct::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for FirewallRuleProduct {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`FirewallRulesApi::update_firewall_rules`], [`FirewallRulesApi::update_priority_of_firewall_rules`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateFirewallRulesBody {
+    pub id: ::serde_json::Value,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateFirewallRulesBody { id : "id" required });
+impl UpdateFirewallRulesBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::serde_json::Value) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`FirewallRulesApi::create_firewall_rules`], [`FirewallRulesApi::update_firewall_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateFirewallRulesBody {
+    pub action: ::std::option::Option<CreateFirewallRulesBodyAction>,
+    pub filter: ::std::option::Option<CreateFirewallRulesBodyFilter>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateFirewallRulesBody { action : "action", filter : "filter" }
+);
+/// Used by [`FirewallRulesApi::create_firewall_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateFirewallRulesBodyAction {
+    /// The action to perform
+    pub mode: ::std::option::Option<CreateFirewallRulesBodyActionMode>,
+    pub response: ::std::option::Option<CreateFirewallRulesBodyActionResponse>,
+    /// The time in seconds during which Cloudflare will perform the mitigation action
+    pub timeout: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateFirewallRulesBodyAction { mode : "mode", response : "response", timeout :
+    "timeout" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateFirewallRulesBodyActionMode {
+    /// `simulate`
+    Simulate,
+    /// `ban`
+    Ban,
+    /// `challenge`
+    Challenge,
+    /// `js_challenge`
+    JsChallenge,
+    /// `managed_challenge`
+    ManagedChallenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateFirewallRulesBodyActionMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Simulate => "simulate",
+            Self::Ban => "ban",
+            Self::Challenge => "challenge",
+            Self::JsChallenge => "js_challenge",
+            Self::ManagedChallenge => "managed_challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CreateFirewallRulesBodyActionMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "simulate" => Self::Simulate,
+            "ban" => Self::Ban,
+            "challenge" => Self::Challenge,
+            "js_challenge" => Self::JsChallenge,
+            "managed_challenge" => Self::ManagedChallenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateFirewallRulesBodyActionMode);
+impl ::std::convert::From<CreateFirewallRulesBodyActionMode> for ::std::string::String {
+    fn from(value: CreateFirewallRulesBodyActionMode) -> Self {
+        match value {
+            CreateFirewallRulesBodyActionMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateFirewallRulesBodyActionMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`FirewallRulesApi::create_firewall_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateFirewallRulesBodyActionResponse {
+    /// The response body to return
+    pub body: ::std::option::Option<::std::string::String>,
+    /// The content type of the body
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateFirewallRulesBodyActionResponse { body : "body", content_type : "content_type"
+    }
+);
+/// Used by [`FirewallRulesApi::create_firewall_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateFirewallRulesBodyFilter {
+    /// An informative summary of the filter
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The filter expression
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// When true, indicates that the filter is currently paused
+    pub paused: ::std::option::Option<bool>,
+    /// A short reference tag
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateFirewallRulesBodyFilter { description : "description", expression :
+    "expression", paused : "paused", r#ref : "ref" }
+);
+/// Used by [`FirewallRulesApi::list_firewall_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListFirewallRulesQuery {
+    /// A case-insensitive string to find in the description
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The action to search for
+    pub action: ::std::option::Option<::std::string::String>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Number of firewall rules per page
+    pub per_page: ::std::option::Option<f64>,
+    /// The unique identifier of the firewall rule
+    pub id: ::std::option::Option<::std::string::String>,
+    /// When true, indicates that the firewall rule is currently paused
+    pub paused: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListFirewallRulesQuery { description : "description", action : "action", page :
+    "page", per_page : "per_page", id : "id", paused : "paused" }
+);
+/// Used by [`FirewallRulesApi::get_firewall_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetFirewallRuleQuery {
+    /// The unique identifier of the firewall rule
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetFirewallRuleQuery { id : "id" });
+/// Used by [`FirewallRulesApi::delete_firewall_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteFirewallRuleBody {
+    /// When true, indicates that Cloudflare should also delete the associated filter if there are no other…
+    pub delete_filter_if_unused: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DeleteFirewallRuleBody { delete_filter_if_unused : "delete_filter_if_unused" }
+);
+impl crate::runtime::TypedQuery for GetFirewallRuleQuery {}
+impl crate::runtime::TypedQuery for ListFirewallRulesQuery {}

@@ -24,29 +24,36 @@ impl HealthChecksApi {
     pub fn create_health_check(
         &self,
         zone_id: &str,
+        body: &CreateHealthCheckBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/healthchecks",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/healthchecks"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/healthchecks",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/healthchecks"),
+                ],
+            )
+            .body(body)
     }
     /// List Health Checks
     ///
     /// `GET /zones/{zone_id}/healthchecks`
     ///
     /// List configured health checks.
+    ///
+    /// Query parameters: [`ListHealthChecksQuery`], passed with `.query(&…)`.
     pub fn list_health_checks(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListHealthChecksItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<HealthCheck>,
+        ListHealthChecksQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,19 +73,21 @@ impl HealthChecksApi {
     pub fn create_preview_health_check(
         &self,
         zone_id: &str,
+        body: &CreateHealthCheckBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/healthchecks/preview",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/healthchecks/preview"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/healthchecks/preview",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/healthchecks/preview"),
+                ],
+            )
+            .body(body)
     }
     /// Health Check Preview Details
     ///
@@ -137,20 +146,22 @@ impl HealthChecksApi {
         &self,
         zone_id: &str,
         healthcheck_id: &str,
+        body: &CreateHealthCheckBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/healthchecks/{healthcheck_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/healthchecks/"),
-                crate::runtime::PathPart::Param("healthcheck_id", healthcheck_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/healthchecks/{healthcheck_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/healthchecks/"),
+                    crate::runtime::PathPart::Param("healthcheck_id", healthcheck_id),
+                ],
+            )
+            .body(body)
     }
     /// Patch Health Check
     ///
@@ -161,20 +172,22 @@ impl HealthChecksApi {
         &self,
         zone_id: &str,
         healthcheck_id: &str,
+        body: &CreateHealthCheckBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/healthchecks/{healthcheck_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/healthchecks/"),
-                crate::runtime::PathPart::Param("healthcheck_id", healthcheck_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/healthchecks/{healthcheck_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/healthchecks/"),
+                    crate::runtime::PathPart::Param("healthcheck_id", healthcheck_id),
+                ],
+            )
+            .body(body)
     }
     /// Health Check Details
     ///
@@ -254,7 +267,7 @@ impl HealthChecksApi {
     pub fn list_health_checks_smart_shield(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListHealthChecksItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<HealthCheck>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -363,26 +376,42 @@ impl HealthChecksApi {
         )
     }
 }
-/// Used by [`HealthChecksApi::create_health_check`], [`HealthChecksApi::create_preview_health_check`], [`HealthChecksApi::health_check_preview_details`], [`HealthChecksApi::update_health_check`], [`HealthChecksApi::patch_health_check`], [`HealthChecksApi::health_check_details`], [`HealthChecksApi::create_health_check_smart_shield`], [`HealthChecksApi::update_health_check_smart_shield`], [`HealthChecksApi::patch_health_check_smart_shield`], [`HealthChecksApi::health_check_details_smart_shield`].
+/// Used by [`HealthChecksApi::create_health_check`], [`HealthChecksApi::list_health_checks`], [`HealthChecksApi::create_preview_health_check`], [`HealthChecksApi::health_check_preview_details`], [`HealthChecksApi::update_health_check`], [`HealthChecksApi::patch_health_check`], [`HealthChecksApi::health_check_details`], [`HealthChecksApi::create_health_check_smart_shield`], [`HealthChecksApi::list_health_checks_smart_shield`], [`HealthChecksApi::update_health_check_smart_shield`], [`HealthChecksApi::patch_health_check_smart_shield`], [`HealthChecksApi::health_check_details_smart_shield`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HealthCheck {
+    /// The hostname or IP address of the origin server to run health checks on
     pub address: ::std::option::Option<::std::string::String>,
-    pub check_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A list of regions from which to run health checks
+    pub check_regions: ::std::option::Option<::std::vec::Vec<HealthCheckCheckRegion>>,
+    /// The number of consecutive fails required from a health check before changing the health to unhealthy
     pub consecutive_fails: ::std::option::Option<i64>,
+    /// The number of consecutive successes required from a health check before changing the health to…
     pub consecutive_successes: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// A human-readable description of the health check
     pub description: ::std::option::Option<::std::string::String>,
+    /// The current failure reason if status is unhealthy
     pub failure_reason: ::std::option::Option<::std::string::String>,
     pub http_config: ::std::option::Option<HealthCheckHttpConfig>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// The interval between each health check
     pub interval: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// A short name to identify the health check
     pub name: ::std::option::Option<::std::string::String>,
+    /// The number of retries to attempt in case of a timeout before marking the origin as unhealthy
     pub retries: ::std::option::Option<i64>,
-    pub status: ::std::option::Option<::std::string::String>,
+    /// The current status of the origin server according to the health check
+    pub status: ::std::option::Option<HealthCheckStatus>,
+    /// If suspended, no health checks are sent to the origin
     pub suspended: ::std::option::Option<bool>,
     pub tcp_config: ::std::option::Option<HealthCheckTcpConfig>,
+    /// The timeout (in seconds) before marking the health check as failed
     pub timeout: ::std::option::Option<i64>,
+    /// The protocol to use for the health check
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -395,18 +424,123 @@ crate::runtime::object!(
     "modified_on", name : "name", retries : "retries", status : "status", suspended :
     "suspended", tcp_config : "tcp_config", timeout : "timeout", r#type : "type" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum HealthCheckCheckRegion {
+    /// `WNAM`
+    Wnam,
+    /// `ENAM`
+    Enam,
+    /// `WEU`
+    Weu,
+    /// `EEU`
+    Eeu,
+    /// `NSAM`
+    Nsam,
+    /// `SSAM`
+    Ssam,
+    /// `OC`
+    Oc,
+    /// `ME`
+    Me,
+    /// `NAF`
+    Naf,
+    /// `SAF`
+    Saf,
+    /// `IN`
+    In,
+    /// `SEAS`
+    Seas,
+    /// `NEAS`
+    Neas,
+    /// `ALL_REGIONS`
+    AllRegions,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl HealthCheckCheckRegion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Wnam => "WNAM",
+            Self::Enam => "ENAM",
+            Self::Weu => "WEU",
+            Self::Eeu => "EEU",
+            Self::Nsam => "NSAM",
+            Self::Ssam => "SSAM",
+            Self::Oc => "OC",
+            Self::Me => "ME",
+            Self::Naf => "NAF",
+            Self::Saf => "SAF",
+            Self::In => "IN",
+            Self::Seas => "SEAS",
+            Self::Neas => "NEAS",
+            Self::AllRegions => "ALL_REGIONS",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for HealthCheckCheckRegion {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "WNAM" => Self::Wnam,
+            "ENAM" => Self::Enam,
+            "WEU" => Self::Weu,
+            "EEU" => Self::Eeu,
+            "NSAM" => Self::Nsam,
+            "SSAM" => Self::Ssam,
+            "OC" => Self::Oc,
+            "ME" => Self::Me,
+            "NAF" => Self::Naf,
+            "SAF" => Self::Saf,
+            "IN" => Self::In,
+            "SEAS" => Self::Seas,
+            "NEAS" => Self::Neas,
+            "ALL_REGIONS" => Self::AllRegions,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(HealthCheckCheckRegion);
+impl ::std::convert::From<HealthCheckCheckRegion> for ::std::string::String {
+    fn from(value: HealthCheckCheckRegion) -> Self {
+        match value {
+            HealthCheckCheckRegion::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for HealthCheckCheckRegion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`HealthChecksApi::create_health_check`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HealthCheckHttpConfig {
+    /// Do not validate the certificate when the health check uses HTTPS
     pub allow_insecure: ::std::option::Option<bool>,
+    /// A case-insensitive sub-string to look for in the response body
     pub expected_body: ::std::option::Option<::std::string::String>,
+    /// The expected HTTP response codes (e.g. "200") or code ranges (e.g. "2xx" for all codes starting…
     pub expected_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Follow redirects if the origin returns a 3xx status code
     pub follow_redirects: ::std::option::Option<bool>,
     pub header: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub method: ::std::option::Option<::std::string::String>,
+    /// The HTTP method to use for the health check
+    pub method: ::std::option::Option<HealthCheckHttpConfigMethod>,
+    /// The endpoint path to health check against
     pub path: ::std::option::Option<::std::string::String>,
+    /// Port number to connect to for the health check
     pub port: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -417,75 +551,245 @@ crate::runtime::object!(
     "follow_redirects", header : "header", method : "method", path : "path", port :
     "port" }
 );
-/// Used by [`HealthChecksApi::create_health_check`], [`HealthChecksApi::list_health_checks`].
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum HealthCheckHttpConfigMethod {
+    /// `GET`
+    Get,
+    /// `HEAD`
+    Head,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl HealthCheckHttpConfigMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Head => "HEAD",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for HealthCheckHttpConfigMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GET" => Self::Get,
+            "HEAD" => Self::Head,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(HealthCheckHttpConfigMethod);
+impl ::std::convert::From<HealthCheckHttpConfigMethod> for ::std::string::String {
+    fn from(value: HealthCheckHttpConfigMethod) -> Self {
+        match value {
+            HealthCheckHttpConfigMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for HealthCheckHttpConfigMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum HealthCheckStatus {
+    /// `unknown`
+    Unknown,
+    /// `healthy`
+    Healthy,
+    /// `unhealthy`
+    Unhealthy,
+    /// `suspended`
+    Suspended,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl HealthCheckStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Healthy => "healthy",
+            Self::Unhealthy => "unhealthy",
+            Self::Suspended => "suspended",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for HealthCheckStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "unknown" => Self::Unknown,
+            "healthy" => Self::Healthy,
+            "unhealthy" => Self::Unhealthy,
+            "suspended" => Self::Suspended,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(HealthCheckStatus);
+impl ::std::convert::From<HealthCheckStatus> for ::std::string::String {
+    fn from(value: HealthCheckStatus) -> Self {
+        match value {
+            HealthCheckStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for HealthCheckStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`HealthChecksApi::create_health_check`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HealthCheckTcpConfig {
-    pub method: ::std::option::Option<::std::string::String>,
+    /// The TCP connection method to use for the health check
+    pub method: ::std::option::Option<HealthCheckTcpConfigMethod>,
+    /// Port number to connect to for the health check
     pub port: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(HealthCheckTcpConfig { method : "method", port : "port" });
-/// Used by [`HealthChecksApi::list_health_checks`], [`HealthChecksApi::list_health_checks_smart_shield`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListHealthChecksItem {
-    pub address: ::std::option::Option<::std::string::String>,
-    pub check_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub consecutive_fails: ::std::option::Option<i64>,
-    pub consecutive_successes: ::std::option::Option<i64>,
-    pub created_on: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub failure_reason: ::std::option::Option<::std::string::String>,
-    pub http_config: ::std::option::Option<ListHealthChecksItemHttpConfig>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub interval: ::std::option::Option<i64>,
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub retries: ::std::option::Option<i64>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub suspended: ::std::option::Option<bool>,
-    pub tcp_config: ::std::option::Option<HealthCheckTcpConfig>,
-    pub timeout: ::std::option::Option<i64>,
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum HealthCheckTcpConfigMethod {
+    /// `connection_established`
+    ConnectionEstablished,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
 }
-crate::runtime::object!(
-    ListHealthChecksItem { address : "address", check_regions : "check_regions",
-    consecutive_fails : "consecutive_fails", consecutive_successes :
-    "consecutive_successes", created_on : "created_on", description : "description",
-    failure_reason : "failure_reason", http_config : "http_config", id : "id", interval :
-    "interval", modified_on : "modified_on", name : "name", retries : "retries", status :
-    "status", suspended : "suspended", tcp_config : "tcp_config", timeout : "timeout",
-    r#type : "type" }
-);
-/// Used by [`HealthChecksApi::list_health_checks`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListHealthChecksItemHttpConfig {
-    pub allow_insecure: ::std::option::Option<bool>,
-    pub expected_body: ::std::option::Option<::std::string::String>,
-    pub expected_codes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub follow_redirects: ::std::option::Option<bool>,
-    pub header: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub method: ::std::option::Option<::std::string::String>,
-    pub path: ::std::option::Option<::std::string::String>,
-    pub port: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+impl HealthCheckTcpConfigMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConnectionEstablished => "connection_established",
+            Self::Other(value) => value.as_str(),
+        }
+    }
 }
-crate::runtime::object!(
-    ListHealthChecksItemHttpConfig { allow_insecure : "allow_insecure", expected_body :
-    "expected_body", expected_codes : "expected_codes", follow_redirects :
-    "follow_redirects", header : "header", method : "method", path : "path", port :
-    "port" }
-);
+impl ::std::convert::From<::std::string::String> for HealthCheckTcpConfigMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "connection_established" => Self::ConnectionEstablished,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(HealthCheckTcpConfigMethod);
+impl ::std::convert::From<HealthCheckTcpConfigMethod> for ::std::string::String {
+    fn from(value: HealthCheckTcpConfigMethod) -> Self {
+        match value {
+            HealthCheckTcpConfigMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for HealthCheckTcpConfigMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`HealthChecksApi::delete_preview_health_check`], [`HealthChecksApi::delete_health_check`], [`HealthChecksApi::delete_health_check_smart_shield`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePreviewHealthCheckResponse {
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeletePreviewHealthCheckResponse { id : "id" });
+/// Used by [`HealthChecksApi::create_health_check`], [`HealthChecksApi::create_preview_health_check`], [`HealthChecksApi::update_health_check`], [`HealthChecksApi::patch_health_check`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateHealthCheckBody {
+    /// The hostname or IP address of the origin server to run health checks on
+    pub address: ::std::string::String,
+    /// A list of regions from which to run health checks
+    pub check_regions: ::std::option::Option<::std::vec::Vec<HealthCheckCheckRegion>>,
+    /// The number of consecutive fails required from a health check before changing the health to unhealthy
+    pub consecutive_fails: ::std::option::Option<i64>,
+    /// The number of consecutive successes required from a health check before changing the health to…
+    pub consecutive_successes: ::std::option::Option<i64>,
+    /// A human-readable description of the health check
+    pub description: ::std::option::Option<::std::string::String>,
+    pub http_config: ::std::option::Option<HealthCheckHttpConfig>,
+    /// The interval between each health check
+    pub interval: ::std::option::Option<i64>,
+    /// A short name to identify the health check
+    pub name: ::std::string::String,
+    /// The number of retries to attempt in case of a timeout before marking the origin as unhealthy
+    pub retries: ::std::option::Option<i64>,
+    /// If suspended, no health checks are sent to the origin
+    pub suspended: ::std::option::Option<bool>,
+    pub tcp_config: ::std::option::Option<HealthCheckTcpConfig>,
+    /// The timeout (in seconds) before marking the health check as failed
+    pub timeout: ::std::option::Option<i64>,
+    /// The protocol to use for the health check
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateHealthCheckBody { address : "address" required, check_regions :
+    "check_regions", consecutive_fails : "consecutive_fails", consecutive_successes :
+    "consecutive_successes", description : "description", http_config : "http_config",
+    interval : "interval", name : "name" required, retries : "retries", suspended :
+    "suspended", tcp_config : "tcp_config", timeout : "timeout", r#type : "type" }
+);
+impl CreateHealthCheckBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(address: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            address,
+            check_regions: ::std::option::Option::None,
+            consecutive_fails: ::std::option::Option::None,
+            consecutive_successes: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            http_config: ::std::option::Option::None,
+            interval: ::std::option::Option::None,
+            name,
+            retries: ::std::option::Option::None,
+            suspended: ::std::option::Option::None,
+            tcp_config: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`HealthChecksApi::list_health_checks`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListHealthChecksQuery {
+    pub page: ::std::option::Option<::serde_json::Value>,
+    pub per_page: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListHealthChecksQuery { page : "page", per_page : "per_page" });
+impl crate::runtime::TypedQuery for ListHealthChecksQuery {}

@@ -24,19 +24,21 @@ impl HyperdriveApi {
     pub fn create_hyperdrive(
         &self,
         account_id: &str,
+        body: &CreateHyperdriveBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Hyperdrive>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/hyperdrive/configs",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/hyperdrive/configs"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/hyperdrive/configs",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/hyperdrive/configs"),
+                ],
+            )
+            .body(body)
     }
     /// List Hyperdrives
     ///
@@ -67,20 +69,22 @@ impl HyperdriveApi {
         &self,
         account_id: &str,
         hyperdrive_id: &str,
+        body: &CreateHyperdriveBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Hyperdrive>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/hyperdrive/configs/"),
-                crate::runtime::PathPart::Param("hyperdrive_id", hyperdrive_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/hyperdrive/configs/"),
+                    crate::runtime::PathPart::Param("hyperdrive_id", hyperdrive_id),
+                ],
+            )
+            .body(body)
     }
     /// Patch Hyperdrive
     ///
@@ -91,20 +95,22 @@ impl HyperdriveApi {
         &self,
         account_id: &str,
         hyperdrive_id: &str,
+        body: &PatchHyperdriveBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Hyperdrive>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/hyperdrive/configs/"),
-                crate::runtime::PathPart::Param("hyperdrive_id", hyperdrive_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/hyperdrive/configs/"),
+                    crate::runtime::PathPart::Param("hyperdrive_id", hyperdrive_id),
+                ],
+            )
+            .body(body)
     }
     /// Get Hyperdrive
     ///
@@ -162,17 +168,14 @@ impl HyperdriveApi {
 /// Used by [`HyperdriveApi::create_hyperdrive`], [`HyperdriveApi::list_hyperdrives`], [`HyperdriveApi::update_hyperdrive`], [`HyperdriveApi::patch_hyperdrive`], [`HyperdriveApi::get_hyperdrive`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Hyperdrive {
-    pub caching: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub caching: ::std::option::Option<Caching>,
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub mtls: ::std::option::Option<Mtls>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub origin: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub origin: ::std::option::Option<Origin>,
     pub origin_connection_limit: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -181,6 +184,22 @@ crate::runtime::object!(
     Hyperdrive { caching : "caching", created_on : "created_on", id : "id", modified_on :
     "modified_on", mtls : "mtls", name : "name", origin : "origin",
     origin_connection_limit : "origin_connection_limit" }
+);
+/// Used by [`HyperdriveApi::create_hyperdrive`], [`HyperdriveApi::patch_hyperdrive`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Caching {
+    /// When set to true, disables the caching of SQL responses
+    pub disabled: ::std::option::Option<bool>,
+    /// When present, specifies max duration for which items should persist in the cache
+    pub max_age: ::std::option::Option<i64>,
+    /// When present, indicates the number of seconds cache may serve the response after it becomes stale
+    pub stale_while_revalidate: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Caching { disabled : "disabled", max_age : "max_age", stale_while_revalidate :
+    "stale_while_revalidate" }
 );
 /// Used by [`HyperdriveApi::create_hyperdrive`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -194,4 +213,186 @@ pub struct Mtls {
 crate::runtime::object!(
     Mtls { ca_certificate_id : "ca_certificate_id", mtls_certificate_id :
     "mtls_certificate_id", sslmode : "sslmode" }
+);
+/// Used by [`HyperdriveApi::create_hyperdrive`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    /// The Client ID of the Access token to use when connecting to the origin database
+    pub access_client_id: ::std::option::Option<::std::string::String>,
+    /// The name of your origin database
+    pub database: ::std::string::String,
+    /// The host (hostname or IP) of your origin database
+    pub host: ::std::string::String,
+    /// The port (default: 5432 for Postgres) of your origin database
+    pub port: ::std::option::Option<::serde_json::Value>,
+    /// Specifies the URL scheme used to connect to your origin database
+    pub scheme: OriginScheme,
+    /// The user of your origin database
+    pub user: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Origin { access_client_id : "access_client_id", database : "database" required, host
+    : "host" required, port : "port", scheme : "scheme" required, user : "user" required
+    }
+);
+impl Origin {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        database: ::std::string::String,
+        host: ::std::string::String,
+        scheme: OriginScheme,
+        user: ::std::string::String,
+    ) -> Self {
+        Self {
+            access_client_id: ::std::option::Option::None,
+            database,
+            host,
+            port: ::std::option::Option::None,
+            scheme,
+            user,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum OriginScheme {
+    /// `postgres`
+    Postgres,
+    /// `postgresql`
+    Postgresql,
+    /// `mysql`
+    Mysql,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl OriginScheme {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Postgres => "postgres",
+            Self::Postgresql => "postgresql",
+            Self::Mysql => "mysql",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for OriginScheme {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "postgres" => Self::Postgres,
+            "postgresql" => Self::Postgresql,
+            "mysql" => Self::Mysql,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(OriginScheme);
+impl ::std::convert::From<OriginScheme> for ::std::string::String {
+    fn from(value: OriginScheme) -> Self {
+        match value {
+            OriginScheme::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for OriginScheme {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`HyperdriveApi::create_hyperdrive`], [`HyperdriveApi::update_hyperdrive`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateHyperdriveBody {
+    pub origin: ::std::option::Option<CreateHyperdriveBodyOrigin>,
+    pub caching: ::std::option::Option<Caching>,
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateHyperdriveBody { origin : "origin", caching : "caching", name : "name" required
+    }
+);
+impl CreateHyperdriveBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            origin: ::std::option::Option::None,
+            caching: ::std::option::Option::None,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`HyperdriveApi::create_hyperdrive`], [`HyperdriveApi::patch_hyperdrive`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateHyperdriveBodyOrigin {
+    /// The Client Secret of the Access token to use when connecting to the origin database
+    pub access_client_secret: ::std::option::Option<::std::string::String>,
+    /// The password required to access your origin database
+    pub password: ::std::string::String,
+    /// The Client ID of the Access token to use when connecting to the origin database
+    pub access_client_id: ::std::option::Option<::std::string::String>,
+    /// The name of your origin database
+    pub database: ::std::string::String,
+    /// The host (hostname or IP) of your origin database
+    pub host: ::std::string::String,
+    /// The port (default: 5432 for Postgres) of your origin database
+    pub port: ::std::option::Option<i64>,
+    /// Specifies the URL scheme used to connect to your origin database
+    pub scheme: OriginScheme,
+    /// The user of your origin database
+    pub user: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateHyperdriveBodyOrigin { access_client_secret : "access_client_secret", password
+    : "password" required, access_client_id : "access_client_id", database : "database"
+    required, host : "host" required, port : "port", scheme : "scheme" required, user :
+    "user" required }
+);
+impl CreateHyperdriveBodyOrigin {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        password: ::std::string::String,
+        database: ::std::string::String,
+        host: ::std::string::String,
+        scheme: OriginScheme,
+        user: ::std::string::String,
+    ) -> Self {
+        Self {
+            access_client_secret: ::std::option::Option::None,
+            password,
+            access_client_id: ::std::option::Option::None,
+            database,
+            host,
+            port: ::std::option::Option::None,
+            scheme,
+            user,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`HyperdriveApi::patch_hyperdrive`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchHyperdriveBody {
+    pub origin: ::std::option::Option<CreateHyperdriveBodyOrigin>,
+    pub caching: ::std::option::Option<Caching>,
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchHyperdriveBody { origin : "origin", caching : "caching", name : "name" }
 );

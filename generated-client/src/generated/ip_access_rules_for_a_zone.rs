@@ -26,29 +26,36 @@ impl IpAccessRulesForAZoneApi {
     pub fn create_ip_access_rule(
         &self,
         zone_id: &str,
+        body: &CreateIpAccessRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<IpAccessRule>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/firewall/access_rules/rules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/access_rules/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/firewall/access_rules/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/access_rules/rules"),
+                ],
+            )
+            .body(body)
     }
     /// List IP Access rules
     ///
     /// `GET /zones/{zone_id}/firewall/access_rules/rules`
     ///
     /// Fetches IP Access rules of a zone. You can filter the results using several optional parameters.
+    ///
+    /// Query parameters: [`ListIpAccessRulesQuery`], passed with `.query(&…)`.
     pub fn list_ip_access_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<IpAccessRule>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<IpAccessRule>,
+        ListIpAccessRulesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,20 +76,22 @@ impl IpAccessRulesForAZoneApi {
         &self,
         zone_id: &str,
         rule_id: &str,
+        body: &UpdateIpAccessRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<IpAccessRule>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/firewall/access_rules/rules/{rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/access_rules/rules/"),
-                crate::runtime::PathPart::Param("rule_id", rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/firewall/access_rules/rules/{rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/access_rules/rules/"),
+                    crate::runtime::PathPart::Param("rule_id", rule_id),
+                ],
+            )
+            .body(body)
     }
     /// Delete an IP Access rule
     ///
@@ -95,47 +104,557 @@ impl IpAccessRulesForAZoneApi {
         &self,
         zone_id: &str,
         rule_id: &str,
+        body: &DeleteIpAccessRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteIpAccessRuleResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::DELETE,
-            "/zones/{zone_id}/firewall/access_rules/rules/{rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/access_rules/rules/"),
-                crate::runtime::PathPart::Param("rule_id", rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::DELETE,
+                "/zones/{zone_id}/firewall/access_rules/rules/{rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/access_rules/rules/"),
+                    crate::runtime::PathPart::Param("rule_id", rule_id),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`IpAccessRulesForAZoneApi::create_ip_access_rule`], [`IpAccessRulesForAZoneApi::list_ip_access_rules`], [`IpAccessRulesForAZoneApi::update_ip_access_rule`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpAccessRule {
-    pub allowed_modes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub configuration: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    /// The available actions that a rule can apply to a matched request
+    pub allowed_modes: ::std::vec::Vec<IpAccessRuleAllowedMode>,
+    pub configuration: ::std::option::Option<IpAccessRuleConfiguration>,
+    /// RFC 3339 date-time, The timestamp of when the rule was created
     pub created_on: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub mode: ::std::option::Option<::std::string::String>,
+    /// The unique identifier of the IP Access rule
+    pub id: ::std::string::String,
+    /// The action to apply to a matched request
+    pub mode: IpAccessRuleAllowedMode,
+    /// RFC 3339 date-time, The timestamp of when the rule was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// An informative summary of the rule, typically used as a reminder or explanation
     pub notes: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpAccessRule { allowed_modes : "allowed_modes", configuration : "configuration",
-    created_on : "created_on", id : "id", mode : "mode", modified_on : "modified_on",
-    notes : "notes" }
+    IpAccessRule { allowed_modes : "allowed_modes" required, configuration :
+    "configuration", created_on : "created_on", id : "id" required, mode : "mode"
+    required, modified_on : "modified_on", notes : "notes" }
 );
+impl IpAccessRule {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        allowed_modes: ::std::vec::Vec<IpAccessRuleAllowedMode>,
+        id: ::std::string::String,
+        mode: IpAccessRuleAllowedMode,
+    ) -> Self {
+        Self {
+            allowed_modes,
+            configuration: ::std::option::Option::None,
+            created_on: ::std::option::Option::None,
+            id,
+            mode,
+            modified_on: ::std::option::Option::None,
+            notes: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum IpAccessRuleAllowedMode {
+    /// `block`
+    Block,
+    /// `challenge`
+    Challenge,
+    /// `whitelist`
+    Whitelist,
+    /// `js_challenge`
+    JsChallenge,
+    /// `managed_challenge`
+    ManagedChallenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl IpAccessRuleAllowedMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Block => "block",
+            Self::Challenge => "challenge",
+            Self::Whitelist => "whitelist",
+            Self::JsChallenge => "js_challenge",
+            Self::ManagedChallenge => "managed_challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for IpAccessRuleAllowedMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "block" => Self::Block,
+            "challenge" => Self::Challenge,
+            "whitelist" => Self::Whitelist,
+            "js_challenge" => Self::JsChallenge,
+            "managed_challenge" => Self::ManagedChallenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(IpAccessRuleAllowedMode);
+impl ::std::convert::From<IpAccessRuleAllowedMode> for ::std::string::String {
+    fn from(value: IpAccessRuleAllowedMode) -> Self {
+        match value {
+            IpAccessRuleAllowedMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for IpAccessRuleAllowedMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`IpAccessRulesForAZoneApi::create_ip_access_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IpAccessRuleConfiguration {
+    /// The configuration target
+    pub target: ::std::option::Option<IpAccessRuleConfigurationTarget>,
+    /// The IP address to match
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    IpAccessRuleConfiguration { target : "target", value : "value" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum IpAccessRuleConfigurationTarget {
+    /// `ip`
+    Ip,
+    /// `ip6`
+    Ip6,
+    /// `ip_range`
+    IpRange,
+    /// `asn`
+    Asn,
+    /// `country`
+    Country,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl IpAccessRuleConfigurationTarget {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ip => "ip",
+            Self::Ip6 => "ip6",
+            Self::IpRange => "ip_range",
+            Self::Asn => "asn",
+            Self::Country => "country",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for IpAccessRuleConfigurationTarget {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ip" => Self::Ip,
+            "ip6" => Self::Ip6,
+            "ip_range" => Self::IpRange,
+            "asn" => Self::Asn,
+            "country" => Self::Country,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(IpAccessRuleConfigurationTarget);
+impl ::std::convert::From<IpAccessRuleConfigurationTarget> for ::std::string::String {
+    fn from(value: IpAccessRuleConfigurationTarget) -> Self {
+        match value {
+            IpAccessRuleConfigurationTarget::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for IpAccessRuleConfigurationTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`IpAccessRulesForAZoneApi::delete_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteIpAccessRuleResponse {
+    /// The unique identifier of the IP Access rule
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteIpAccessRuleResponse { id : "id" });
+/// Used by [`IpAccessRulesForAZoneApi::create_ip_access_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateIpAccessRuleBody {
+    pub configuration: ::std::option::Option<IpAccessRuleConfiguration>,
+    /// The action to apply to a matched request
+    pub mode: IpAccessRuleAllowedMode,
+    /// An informative summary of the rule, typically used as a reminder or explanation
+    pub notes: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateIpAccessRuleBody { configuration : "configuration", mode : "mode" required,
+    notes : "notes" required }
+);
+impl CreateIpAccessRuleBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(mode: IpAccessRuleAllowedMode, notes: ::std::string::String) -> Self {
+        Self {
+            configuration: ::std::option::Option::None,
+            mode,
+            notes,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`IpAccessRulesForAZoneApi::list_ip_access_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListIpAccessRulesQuery {
+    /// The action to apply to a matched request
+    pub mode: ::std::option::Option<IpAccessRuleAllowedMode>,
+    /// `configuration.target`: The target to search in existing rules
+    pub configuration_target: ::std::option::Option<
+        ListIpAccessRulesQueryConfigurationTarget,
+    >,
+    /// `configuration.value`: The target value to search for in existing rules: an IP address, an IP address range, or a country…
+    pub configuration_value: ::std::option::Option<::std::string::String>,
+    /// The string to search for in the notes of existing IP Access rules
+    pub notes: ::std::option::Option<::std::string::String>,
+    /// When set to `all`, all the search requirements must match
+    pub r#match: ::std::option::Option<ListIpAccessRulesQueryMatch>,
+    /// Requested page within paginated list of results
+    pub page: ::std::option::Option<f64>,
+    /// Maximum number of results requested
+    pub per_page: ::std::option::Option<f64>,
+    /// The field used to sort returned rules
+    pub order: ::std::option::Option<ListIpAccessRulesQueryOrder>,
+    /// The direction used to sort returned rules
+    pub direction: ::std::option::Option<ListIpAccessRulesQueryDirection>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListIpAccessRulesQuery { mode : "mode", configuration_target :
+    "configuration.target", configuration_value : "configuration.value", notes : "notes",
+    r#match : "match", page : "page", per_page : "per_page", order : "order", direction :
+    "direction" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListIpAccessRulesQueryConfigurationTarget {
+    /// `ip`
+    Ip,
+    /// `ip_range`
+    IpRange,
+    /// `asn`
+    Asn,
+    /// `country`
+    Country,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListIpAccessRulesQueryConfigurationTarget {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ip => "ip",
+            Self::IpRange => "ip_range",
+            Self::Asn => "asn",
+            Self::Country => "country",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListIpAccessRulesQueryConfigurationTarget {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ip" => Self::Ip,
+            "ip_range" => Self::IpRange,
+            "asn" => Self::Asn,
+            "country" => Self::Country,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListIpAccessRulesQueryConfigurationTarget);
+impl ::std::convert::From<ListIpAccessRulesQueryConfigurationTarget>
+for ::std::string::String {
+    fn from(value: ListIpAccessRulesQueryConfigurationTarget) -> Self {
+        match value {
+            ListIpAccessRulesQueryConfigurationTarget::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListIpAccessRulesQueryConfigurationTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListIpAccessRulesQueryMatch {
+    /// `any`
+    Any,
+    /// `all`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListIpAccessRulesQueryMatch {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Any => "any",
+            Self::All => "all",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListIpAccessRulesQueryMatch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "any" => Self::Any,
+            "all" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListIpAccessRulesQueryMatch);
+impl ::std::convert::From<ListIpAccessRulesQueryMatch> for ::std::string::String {
+    fn from(value: ListIpAccessRulesQueryMatch) -> Self {
+        match value {
+            ListIpAccessRulesQueryMatch::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListIpAccessRulesQueryMatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListIpAccessRulesQueryOrder {
+    /// `configuration.target`
+    ConfigurationTarget,
+    /// `configuration.value`
+    ConfigurationValue,
+    /// `mode`
+    Mode,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListIpAccessRulesQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConfigurationTarget => "configuration.target",
+            Self::ConfigurationValue => "configuration.value",
+            Self::Mode => "mode",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListIpAccessRulesQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "configuration.target" => Self::ConfigurationTarget,
+            "configuration.value" => Self::ConfigurationValue,
+            "mode" => Self::Mode,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListIpAccessRulesQueryOrder);
+impl ::std::convert::From<ListIpAccessRulesQueryOrder> for ::std::string::String {
+    fn from(value: ListIpAccessRulesQueryOrder) -> Self {
+        match value {
+            ListIpAccessRulesQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListIpAccessRulesQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListIpAccessRulesQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListIpAccessRulesQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListIpAccessRulesQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListIpAccessRulesQueryDirection);
+impl ::std::convert::From<ListIpAccessRulesQueryDirection> for ::std::string::String {
+    fn from(value: ListIpAccessRulesQueryDirection) -> Self {
+        match value {
+            ListIpAccessRulesQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListIpAccessRulesQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`IpAccessRulesForAZoneApi::update_ip_access_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateIpAccessRuleBody {
+    /// The action to apply to a matched request
+    pub mode: ::std::option::Option<IpAccessRuleAllowedMode>,
+    /// An informative summary of the rule, typically used as a reminder or explanation
+    pub notes: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateIpAccessRuleBody { mode : "mode", notes : "notes" });
+/// Used by [`IpAccessRulesForAZoneApi::delete_ip_access_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteIpAccessRuleBody {
+    /// The level to attempt to delete similar rules defined for other zones with the same owner
+    pub cascade: ::std::option::Option<DeleteIpAccessRuleBodyCascade>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteIpAccessRuleBody { cascade : "cascade" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DeleteIpAccessRuleBodyCascade {
+    /// `none`
+    None,
+    /// `basic`
+    Basic,
+    /// `aggressive`
+    Aggressive,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DeleteIpAccessRuleBodyCascade {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Basic => "basic",
+            Self::Aggressive => "aggressive",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DeleteIpAccessRuleBodyCascade {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "basic" => Self::Basic,
+            "aggressive" => Self::Aggressive,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DeleteIpAccessRuleBodyCascade);
+impl ::std::convert::From<DeleteIpAccessRuleBodyCascade> for ::std::string::String {
+    fn from(value: DeleteIpAccessRuleBodyCascade) -> Self {
+        match value {
+            DeleteIpAccessRuleBodyCascade::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DeleteIpAccessRuleBodyCascade {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListIpAccessRulesQuery {}

@@ -26,19 +26,21 @@ impl IpAddressManagementAddressMapsApi {
     pub fn create_address_map(
         &self,
         account_id: &str,
+        body: &CreateAddressMapBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AddressMap>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/addressing/address_maps",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/addressing/address_maps"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/addressing/address_maps",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/addressing/address_maps"),
+                ],
+            )
+            .body(body)
     }
     /// List Address Maps
     ///
@@ -69,20 +71,22 @@ impl IpAddressManagementAddressMapsApi {
         &self,
         account_id: &str,
         address_map_id: &str,
+        body: &UpdateAddressMapBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ListAddressMapsItem>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/addressing/address_maps/{address_map_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/addressing/address_maps/"),
-                crate::runtime::PathPart::Param("address_map_id", address_map_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/addressing/address_maps/{address_map_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/addressing/address_maps/"),
+                    crate::runtime::PathPart::Param("address_map_id", address_map_id),
+                ],
+            )
+            .body(body)
     }
     /// Address Map Details
     ///
@@ -117,9 +121,7 @@ impl IpAddressManagementAddressMapsApi {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -141,9 +143,7 @@ impl IpAddressManagementAddressMapsApi {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -167,9 +167,7 @@ impl IpAddressManagementAddressMapsApi {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -194,9 +192,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
         ip_address: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -221,9 +217,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
         ip_address: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -248,9 +242,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -275,9 +267,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -296,15 +286,23 @@ impl IpAddressManagementAddressMapsApi {
 /// Used by [`IpAddressManagementAddressMapsApi::create_address_map`], [`IpAddressManagementAddressMapsApi::address_map_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddressMap {
+    /// If set to false, then the Address Map cannot be deleted via API
     pub can_delete: ::std::option::Option<bool>,
+    /// If set to false, then the IPs on the Address Map cannot be modified via the API
     pub can_modify_ips: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// If you have legacy TLS clients which do not send the TLS server name indicator, then you can…
     pub default_sni: ::std::option::Option<::std::string::String>,
+    /// An optional description field which may be used to describe the types of IPs or zones on the map
     pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the Address Map is enabled or not
     pub enabled: ::std::option::Option<bool>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub ips: ::std::option::Option<::std::vec::Vec<AddressMapIp>>,
     pub memberships: ::std::option::Option<::std::vec::Vec<AddressMapMembership>>,
+    /// RFC 3339 date-time
     pub modified_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -318,8 +316,10 @@ crate::runtime::object!(
 /// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddressMapIp {
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub ip: ::std::option::Option<::serde_json::Value>,
+    /// An IPv4 or IPv6 address
+    pub ip: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -327,10 +327,14 @@ crate::runtime::object!(AddressMapIp { created_at : "created_at", ip : "ip" });
 /// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddressMapMembership {
+    /// Controls whether the membership can be deleted via the API or not
     pub can_delete: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub identifier: ::std::option::Option<::serde_json::Value>,
-    pub kind: ::std::option::Option<::serde_json::Value>,
+    /// The identifier for the membership (eg. a zone or account tag)
+    pub identifier: ::std::option::Option<::std::string::String>,
+    /// The type of the membership
+    pub kind: ::std::option::Option<AddressMapMembershipKind>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -338,16 +342,74 @@ crate::runtime::object!(
     AddressMapMembership { can_delete : "can_delete", created_at : "created_at",
     identifier : "identifier", kind : "kind" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AddressMapMembershipKind {
+    /// `zone`
+    Zone,
+    /// `account`
+    Account,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AddressMapMembershipKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Zone => "zone",
+            Self::Account => "account",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AddressMapMembershipKind {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "zone" => Self::Zone,
+            "account" => Self::Account,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AddressMapMembershipKind);
+impl ::std::convert::From<AddressMapMembershipKind> for ::std::string::String {
+    fn from(value: AddressMapMembershipKind) -> Self {
+        match value {
+            AddressMapMembershipKind::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AddressMapMembershipKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`IpAddressManagementAddressMapsApi::list_address_maps`], [`IpAddressManagementAddressMapsApi::update_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAddressMapsItem {
+    /// If set to false, then the Address Map cannot be deleted via API
     pub can_delete: ::std::option::Option<bool>,
+    /// If set to false, then the IPs on the Address Map cannot be modified via the API
     pub can_modify_ips: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// If you have legacy TLS clients which do not send the TLS server name indicator, then you can…
     pub default_sni: ::std::option::Option<::std::string::String>,
+    /// An optional description field which may be used to describe the types of IPs or zones on the map
     pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the Address Map is enabled or not
     pub enabled: ::std::option::Option<bool>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub modified_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -357,53 +419,53 @@ crate::runtime::object!(
     created_at : "created_at", default_sni : "default_sni", description : "description",
     enabled : "enabled", id : "id", modified_at : "modified_at" }
 );
-/// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`], [`IpAddressManagementAddressMapsApi::add_account_membership_to_address_map`], [`IpAddressManagementAddressMapsApi::remove_account_membership_from_address_map`], [`IpAddressManagementAddressMapsApi::add_ip_to_address_map`], [`IpAddressManagementAddressMapsApi::remove_ip_from_address_map`], [`IpAddressManagementAddressMapsApi::add_zone_membership_to_address_map`], [`IpAddressManagementAddressMapsApi::remove_zone_membership_from_address_map`].
+/// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAddressMapResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteAddressMapResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteAddressMapResponseError>>,
-    pub result_info: ::std::option::Option<DeleteAddressMapResponseResultInfo>,
-    pub success: ::std::option::Option<bool>,
+pub struct CreateAddressMapBody {
+    /// An optional description field which may be used to describe the types of IPs or zones on the map
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the Address Map is enabled or not
+    pub enabled: ::std::option::Option<bool>,
+    pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub memberships: ::std::option::Option<
+        ::std::vec::Vec<CreateAddressMapBodyMembership>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAddressMapResponse { errors : "errors", messages : "messages", result_info :
-    "result_info", success : "success" }
+    CreateAddressMapBody { description : "description", enabled : "enabled", ips : "ips",
+    memberships : "memberships" }
 );
-/// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`].
+/// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAddressMapResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteAddressMapResponseErrorSource>,
+pub struct CreateAddressMapBodyMembership {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// The identifier for the membership (eg. a zone or account tag)
+    pub identifier: ::std::option::Option<::std::string::String>,
+    /// The type of the membership
+    pub kind: ::std::option::Option<AddressMapMembershipKind>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAddressMapResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    CreateAddressMapBodyMembership { created_at : "created_at", identifier :
+    "identifier", kind : "kind" }
 );
-/// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`].
+/// Used by [`IpAddressManagementAddressMapsApi::update_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAddressMapResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(DeleteAddressMapResponseErrorSource { pointer : "pointer" });
-/// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAddressMapResponseResultInfo {
-    pub count: ::std::option::Option<f64>,
-    pub page: ::std::option::Option<f64>,
-    pub per_page: ::std::option::Option<f64>,
-    pub total_count: ::std::option::Option<f64>,
+pub struct UpdateAddressMapBody {
+    /// If you have legacy TLS clients which do not send the TLS server name indicator, then you can…
+    pub default_sni: ::std::option::Option<::std::string::String>,
+    /// An optional description field which may be used to describe the types of IPs or zones on the map
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the Address Map is enabled or not
+    pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAddressMapResponseResultInfo { count : "count", page : "page", per_page :
-    "per_page", total_count : "total_count" }
+    UpdateAddressMapBody { default_sni : "default_sni", description : "description",
+    enabled : "enabled" }
 );

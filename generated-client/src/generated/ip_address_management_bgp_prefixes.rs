@@ -76,22 +76,24 @@ impl IpAddressManagementBgpPrefixesApi {
         account_id: &str,
         prefix_id: &str,
         bgp_prefix_id: &str,
+        body: &UpdateBgpPrefixBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<BgpPrefix>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes/{bgp_prefix_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/addressing/prefixes/"),
-                crate::runtime::PathPart::Param("prefix_id", prefix_id),
-                crate::runtime::PathPart::Lit("/bgp/prefixes/"),
-                crate::runtime::PathPart::Param("bgp_prefix_id", bgp_prefix_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes/{bgp_prefix_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/addressing/prefixes/"),
+                    crate::runtime::PathPart::Param("prefix_id", prefix_id),
+                    crate::runtime::PathPart::Lit("/bgp/prefixes/"),
+                    crate::runtime::PathPart::Param("bgp_prefix_id", bgp_prefix_id),
+                ],
+            )
+            .body(body)
     }
     /// Fetch BGP Prefix
     ///
@@ -151,13 +153,18 @@ impl IpAddressManagementBgpPrefixesApi {
 /// Used by [`IpAddressManagementBgpPrefixesApi::create_bgp_prefix`], [`IpAddressManagementBgpPrefixesApi::list_bgp_prefixes`], [`IpAddressManagementBgpPrefixesApi::update_bgp_prefix`], [`IpAddressManagementBgpPrefixesApi::get_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BgpPrefix {
+    /// Autonomous System Number (ASN) the prefix will be advertised under
     pub asn: ::std::option::Option<i64>,
     pub asn_prepend_count: ::std::option::Option<i64>,
     pub auto_advertise_withdraw: ::std::option::Option<bool>,
     pub bgp_signal_opts: ::std::option::Option<BgpPrefixBgpSignalOpts>,
+    /// IP Prefix in Classless Inter-Domain Routing format
     pub cidr: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub on_demand: ::std::option::Option<BgpPrefixOnDemand>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -172,7 +179,9 @@ crate::runtime::object!(
 /// Used by [`IpAddressManagementBgpPrefixesApi::create_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BgpPrefixBgpSignalOpts {
+    /// Whether control of advertisement of the prefix to the Internet is enabled to be performed via BGP…
     pub enabled: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, Last time BGP signaling control was toggled
     pub modified_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -183,9 +192,13 @@ crate::runtime::object!(
 /// Used by [`IpAddressManagementBgpPrefixesApi::create_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BgpPrefixOnDemand {
+    /// Prefix advertisement status to the Internet
     pub advertised: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, Last time the advertisement status was changed
     pub advertised_modified_at: ::std::option::Option<::std::string::String>,
+    /// Whether advertisement of the prefix to the Internet may be dynamically enabled or disabled
     pub on_demand_enabled: ::std::option::Option<bool>,
+    /// Whether advertisement status of the prefix is locked, meaning it cannot be changed
     pub on_demand_locked: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -230,3 +243,19 @@ pub struct DeleteBgpPrefixResponseErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteBgpPrefixResponseErrorSource { pointer : "pointer" });
+/// Used by [`IpAddressManagementBgpPrefixesApi::update_bgp_prefix`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateBgpPrefixBody {
+    pub on_demand: ::std::option::Option<UpdateBgpPrefixBodyOnDemand>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateBgpPrefixBody { on_demand : "on_demand" });
+/// Used by [`IpAddressManagementBgpPrefixesApi::update_bgp_prefix`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateBgpPrefixBodyOnDemand {
+    pub advertised: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateBgpPrefixBodyOnDemand { advertised : "advertised" });

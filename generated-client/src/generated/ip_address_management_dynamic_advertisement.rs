@@ -30,23 +30,25 @@ impl IpAddressManagementDynamicAdvertisementApi {
         &self,
         account_id: &str,
         prefix_id: &str,
+        body: &UpdatePrefixDynamicAdvertisementStatusBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<UpdatePrefixDynamicAdvertisementStatusResponse>,
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/status",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/addressing/prefixes/"),
-                crate::runtime::PathPart::Param("prefix_id", prefix_id),
-                crate::runtime::PathPart::Lit("/bgp/status"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/status",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/addressing/prefixes/"),
+                    crate::runtime::PathPart::Param("prefix_id", prefix_id),
+                    crate::runtime::PathPart::Lit("/bgp/status"),
+                ],
+            )
+            .body(body)
     }
     /// Get Advertisement Status
     ///
@@ -82,7 +84,9 @@ impl IpAddressManagementDynamicAdvertisementApi {
 /// Used by [`IpAddressManagementDynamicAdvertisementApi::update_prefix_dynamic_advertisement_status`], [`IpAddressManagementDynamicAdvertisementApi::get_advertisement_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePrefixDynamicAdvertisementStatusResponse {
+    /// Enablement of prefix advertisement to the Internet
     pub advertised: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, Last time the advertisement status was changed
     pub advertised_modified_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -91,3 +95,23 @@ crate::runtime::object!(
     UpdatePrefixDynamicAdvertisementStatusResponse { advertised : "advertised",
     advertised_modified_at : "advertised_modified_at" }
 );
+/// Used by [`IpAddressManagementDynamicAdvertisementApi::update_prefix_dynamic_advertisement_status`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdatePrefixDynamicAdvertisementStatusBody {
+    /// Enablement of prefix advertisement to the Internet
+    pub advertised: bool,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdatePrefixDynamicAdvertisementStatusBody { advertised : "advertised" required }
+);
+impl UpdatePrefixDynamicAdvertisementStatusBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(advertised: bool) -> Self {
+        Self {
+            advertised,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -27,21 +27,23 @@ impl IpAddressManagementPrefixDelegationApi {
         &self,
         account_id: &str,
         prefix_id: &str,
+        body: &CreatePrefixDelegationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PrefixDelegation>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/addressing/prefixes/"),
-                crate::runtime::PathPart::Param("prefix_id", prefix_id),
-                crate::runtime::PathPart::Lit("/delegations"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/addressing/prefixes/"),
+                    crate::runtime::PathPart::Param("prefix_id", prefix_id),
+                    crate::runtime::PathPart::Lit("/delegations"),
+                ],
+            )
+            .body(body)
     }
     /// List Prefix Delegations
     ///
@@ -97,11 +99,17 @@ impl IpAddressManagementPrefixDelegationApi {
 /// Used by [`IpAddressManagementPrefixDelegationApi::create_prefix_delegation`], [`IpAddressManagementPrefixDelegationApi::list_prefix_delegations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrefixDelegation {
+    /// IP Prefix in Classless Inter-Domain Routing format
     pub cidr: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// Account identifier for the account to which prefix is being delegated
     pub delegated_account_id: ::std::option::Option<::std::string::String>,
+    /// Delegation identifier tag
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub modified_at: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub parent_prefix_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -114,8 +122,36 @@ crate::runtime::object!(
 /// Used by [`IpAddressManagementPrefixDelegationApi::delete_prefix_delegation`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePrefixDelegationResponse {
+    /// Delegation identifier tag
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeletePrefixDelegationResponse { id : "id" });
+/// Used by [`IpAddressManagementPrefixDelegationApi::create_prefix_delegation`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatePrefixDelegationBody {
+    /// IP Prefix in Classless Inter-Domain Routing format
+    pub cidr: ::std::string::String,
+    /// Account identifier for the account to which prefix is being delegated
+    pub delegated_account_id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreatePrefixDelegationBody { cidr : "cidr" required, delegated_account_id :
+    "delegated_account_id" required }
+);
+impl CreatePrefixDelegationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        cidr: ::std::string::String,
+        delegated_account_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            cidr,
+            delegated_account_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -24,19 +24,21 @@ impl IpAddressManagementPrefixesApi {
     pub fn upload_loa_document(
         &self,
         account_id: &str,
+        body: UploadLoaDocumentForm,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UploadLoaDocumentResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/addressing/loa_documents",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/addressing/loa_documents"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/addressing/loa_documents",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/addressing/loa_documents"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Download LOA Document
     ///
@@ -47,19 +49,20 @@ impl IpAddressManagementPrefixesApi {
         &self,
         account_id: &str,
         loa_document_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Raw> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/addressing/loa_documents/{loa_document_id}/download",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/addressing/loa_documents/"),
-                crate::runtime::PathPart::Param("loa_document_id", loa_document_id),
-                crate::runtime::PathPart::Lit("/download"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/addressing/loa_documents/{loa_document_id}/download",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/addressing/loa_documents/"),
+                    crate::runtime::PathPart::Param("loa_document_id", loa_document_id),
+                    crate::runtime::PathPart::Lit("/download"),
+                ],
+            )
+            .header("accept", "application/pdf")
     }
     /// Add Prefix
     ///
@@ -69,17 +72,19 @@ impl IpAddressManagementPrefixesApi {
     pub fn add_prefix(
         &self,
         account_id: &str,
+        body: &AddPrefixBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/addressing/prefixes",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/addressing/prefixes"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/addressing/prefixes",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/addressing/prefixes"),
+                ],
+            )
+            .body(body)
     }
     /// List Prefixes
     ///
@@ -110,18 +115,20 @@ impl IpAddressManagementPrefixesApi {
         &self,
         account_id: &str,
         prefix_id: &str,
+        body: &UpdatePrefixDescriptionBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/addressing/prefixes/{prefix_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/addressing/prefixes/"),
-                crate::runtime::PathPart::Param("prefix_id", prefix_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/addressing/prefixes/{prefix_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/addressing/prefixes/"),
+                    crate::runtime::PathPart::Param("prefix_id", prefix_id),
+                ],
+            )
+            .body(body)
     }
     /// Prefix Details
     ///
@@ -154,9 +161,7 @@ impl IpAddressManagementPrefixesApi {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeletePrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -199,6 +204,7 @@ pub struct UploadLoaDocumentResponse {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub auto_generated: ::std::option::Option<bool>,
     pub created: ::std::option::Option<::std::string::String>,
+    /// Name of LOA document
     pub filename: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub size_bytes: ::std::option::Option<i64>,
@@ -215,20 +221,33 @@ crate::runtime::object!(
 /// Used by [`IpAddressManagementPrefixesApi::add_prefix`], [`IpAddressManagementPrefixesApi::list_prefixes`], [`IpAddressManagementPrefixesApi::update_prefix_description`], [`IpAddressManagementPrefixesApi::prefix_details`], [`IpAddressManagementPrefixesApi::validate_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prefix {
+    /// Identifier
     pub account_id: ::std::option::Option<::std::string::String>,
+    /// Prefix advertisement status to the Internet
     pub advertised: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, Last time the advertisement status was changed
     pub advertised_modified_at: ::std::option::Option<::std::string::String>,
+    /// Approval state of the prefix (P = pending, V = active)
     pub approved: ::std::option::Option<::std::string::String>,
+    /// Autonomous System Number (ASN) the prefix will be advertised under
     pub asn: ::std::option::Option<i64>,
+    /// IP Prefix in Classless Inter-Domain Routing format
     pub cidr: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
     pub delegate_loa_creation: ::std::option::Option<bool>,
+    /// Description of the prefix
     pub description: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub irr_validation_state: ::std::option::Option<::std::string::String>,
+    /// Identifier for the uploaded LOA document
     pub loa_document_id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub modified_at: ::std::option::Option<::std::string::String>,
+    /// Whether advertisement of the prefix to the Internet may be dynamically enabled or disabled
     pub on_demand_enabled: ::std::option::Option<bool>,
+    /// Whether advertisement status of the prefix is locked, meaning it cannot be changed
     pub on_demand_locked: ::std::option::Option<bool>,
     pub ownership_validation_state: ::std::option::Option<::std::string::String>,
     pub ownership_validation_token: ::std::option::Option<::std::string::String>,
@@ -247,38 +266,66 @@ crate::runtime::object!(
     ownership_validation_token : "ownership_validation_token", rpki_validation_state :
     "rpki_validation_state" }
 );
-/// Used by [`IpAddressManagementPrefixesApi::delete_prefix`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePrefixResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeletePrefixResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeletePrefixResponseError>>,
-    pub success: ::std::option::Option<bool>,
+/// Used by [`IpAddressManagementPrefixesApi::add_prefix`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddPrefixBody {
+    /// Autonomous System Number (ASN) the prefix will be advertised under
+    pub asn: ::std::option::Option<i64>,
+    /// IP Prefix in Classless Inter-Domain Routing format
+    pub cidr: ::std::string::String,
+    /// Identifier for the uploaded LOA document
+    pub loa_document_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletePrefixResponse { errors : "errors", messages : "messages", success : "success"
+    AddPrefixBody { asn : "asn", cidr : "cidr" required, loa_document_id :
+    "loa_document_id" }
+);
+impl AddPrefixBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(cidr: ::std::string::String) -> Self {
+        Self {
+            asn: ::std::option::Option::None,
+            cidr,
+            loa_document_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
     }
-);
-/// Used by [`IpAddressManagementPrefixesApi::delete_prefix`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePrefixResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeletePrefixResponseErrorSource>,
+}
+/// Used by [`IpAddressManagementPrefixesApi::update_prefix_description`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdatePrefixDescriptionBody {
+    /// Description of the prefix
+    pub description: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletePrefixResponseError { code : "code", documentation_url : "documentation_url",
-    message : "message", source : "source" }
+    UpdatePrefixDescriptionBody { description : "description" required }
 );
-/// Used by [`IpAddressManagementPrefixesApi::delete_prefix`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePrefixResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+impl UpdatePrefixDescriptionBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(description: ::std::string::String) -> Self {
+        Self {
+            description,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
-crate::runtime::object!(DeletePrefixResponseErrorSource { pointer : "pointer" });
+/// The `multipart/form-data` body of [`IpAddressManagementPrefixesApi::upload_loa_document`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `loa_document`: text (required)
+#[derive(Debug, Clone)]
+pub struct UploadLoaDocumentForm {
+    form: crate::runtime::Multipart,
+}
+impl UploadLoaDocumentForm {
+    /// A body with the required parts (the first of each, for parts
+    /// that repeat).
+    pub fn new(loa_document: &str) -> Self {
+        let form = crate::runtime::Multipart::new();
+        let form = form.text("loa_document", loa_document);
+        Self { form }
+    }
+}

@@ -28,21 +28,23 @@ impl IpAddressManagementServiceBindingsApi {
         &self,
         account_id: &str,
         prefix_id: &str,
+        body: &CreateServiceBindingBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ServiceBinding>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/addressing/prefixes/"),
-                crate::runtime::PathPart::Param("prefix_id", prefix_id),
-                crate::runtime::PathPart::Lit("/bindings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/addressing/prefixes/"),
+                    crate::runtime::PathPart::Param("prefix_id", prefix_id),
+                    crate::runtime::PathPart::Lit("/bindings"),
+                ],
+            )
+            .body(body)
     }
     /// List Service Bindings
     ///
@@ -130,7 +132,7 @@ impl IpAddressManagementServiceBindingsApi {
     pub fn list_services(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Service>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -146,10 +148,14 @@ impl IpAddressManagementServiceBindingsApi {
 /// Used by [`IpAddressManagementServiceBindingsApi::create_service_binding`], [`IpAddressManagementServiceBindingsApi::list_service_bindings`], [`IpAddressManagementServiceBindingsApi::get_service_binding`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceBinding {
+    /// IP Prefix in Classless Inter-Domain Routing format
     pub cidr: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub provisioning: ::std::option::Option<ServiceBindingProvisioning>,
+    /// Identifier
     pub service_id: ::std::option::Option<::std::string::String>,
+    /// Name of a service running on the Cloudflare network
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -161,11 +167,62 @@ crate::runtime::object!(
 /// Used by [`IpAddressManagementServiceBindingsApi::create_service_binding`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceBindingProvisioning {
-    pub state: ::std::option::Option<::std::string::String>,
+    /// When a binding has been deployed to a majority of Cloudflare datacenters, the binding will become…
+    pub state: ::std::option::Option<ServiceBindingProvisioningState>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ServiceBindingProvisioning { state : "state" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ServiceBindingProvisioningState {
+    /// `provisioning`
+    Provisioning,
+    /// `active`
+    Active,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ServiceBindingProvisioningState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Provisioning => "provisioning",
+            Self::Active => "active",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ServiceBindingProvisioningState {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "provisioning" => Self::Provisioning,
+            "active" => Self::Active,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ServiceBindingProvisioningState);
+impl ::std::convert::From<ServiceBindingProvisioningState> for ::std::string::String {
+    fn from(value: ServiceBindingProvisioningState) -> Self {
+        match value {
+            ServiceBindingProvisioningState::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ServiceBindingProvisioningState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`IpAddressManagementServiceBindingsApi::delete_service_binding`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteServiceBindingResponse {
@@ -205,3 +262,27 @@ pub struct DeleteServiceBindingResponseErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteServiceBindingResponseErrorSource { pointer : "pointer" });
+/// Used by [`IpAddressManagementServiceBindingsApi::list_services`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Service {
+    /// Identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of a service running on the Cloudflare network
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(Service { id : "id", name : "name" });
+/// Used by [`IpAddressManagementServiceBindingsApi::create_service_binding`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateServiceBindingBody {
+    /// IP Prefix in Classless Inter-Domain Routing format
+    pub cidr: ::std::option::Option<::std::string::String>,
+    /// Identifier
+    pub service_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateServiceBindingBody { cidr : "cidr", service_id : "service_id" }
+);

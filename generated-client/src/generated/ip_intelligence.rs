@@ -21,10 +21,12 @@ impl IpIntelligenceApi {
     /// `GET /accounts/{account_id}/intel/ip`
     ///
     /// Gets the geolocation, ASN, infrastructure type of the ASN, and any security threat categories of an IP address. **Must provide ip query parameters.** For example, `/intel/ip?ipv4=1.1.1.1` or `/intel/ip?ipv6=2001:db8::1`.
+    ///
+    /// Query parameters: [`GetIpOverviewQuery`], passed with `.query(&…)`.
     pub fn get_ip_overview(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<IpOverview>> {
+    ) -> crate::runtime::Request<crate::runtime::List<IpOverview>, GetIpOverviewQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -56,7 +58,8 @@ pub struct IpOverviewBelongsToRef {
     pub country: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Infrastructure type of this ASN
+    pub r#type: ::std::option::Option<IpOverviewBelongsToRefType>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -65,6 +68,60 @@ crate::runtime::object!(
     IpOverviewBelongsToRef { country : "country", description : "description", id : "id",
     r#type : "type", value : "value" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum IpOverviewBelongsToRefType {
+    /// `hosting_provider`
+    HostingProvider,
+    /// `isp`
+    Isp,
+    /// `organization`
+    Organization,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl IpOverviewBelongsToRefType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HostingProvider => "hosting_provider",
+            Self::Isp => "isp",
+            Self::Organization => "organization",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for IpOverviewBelongsToRefType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "hosting_provider" => Self::HostingProvider,
+            "isp" => Self::Isp,
+            "organization" => Self::Organization,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(IpOverviewBelongsToRefType);
+impl ::std::convert::From<IpOverviewBelongsToRefType> for ::std::string::String {
+    fn from(value: IpOverviewBelongsToRefType) -> Self {
+        match value {
+            IpOverviewBelongsToRefType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for IpOverviewBelongsToRefType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`IpIntelligenceApi::get_ip_overview`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpOverviewRiskType {
@@ -78,3 +135,13 @@ crate::runtime::object!(
     IpOverviewRiskType { id : "id", name : "name", super_category_id :
     "super_category_id" }
 );
+/// Used by [`IpIntelligenceApi::get_ip_overview`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetIpOverviewQuery {
+    pub ipv4: ::std::option::Option<::std::string::String>,
+    pub ipv6: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetIpOverviewQuery { ipv4 : "ipv4", ipv6 : "ipv6" });
+impl crate::runtime::TypedQuery for GetIpOverviewQuery {}

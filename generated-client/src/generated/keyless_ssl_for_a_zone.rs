@@ -22,19 +22,21 @@ impl KeylessSslForAZoneApi {
     pub fn create_keyless_ssl_configuration(
         &self,
         zone_id: &str,
+        body: &CreateKeylessSslConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<KeylessSslConfiguration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/keyless_certificates",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/keyless_certificates"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/keyless_certificates",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/keyless_certificates"),
+                ],
+            )
+            .body(body)
     }
     /// List Keyless SSL Configurations
     ///
@@ -65,23 +67,25 @@ impl KeylessSslForAZoneApi {
         &self,
         zone_id: &str,
         keyless_certificate_id: &str,
+        body: &EditKeylessSslConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<KeylessSslConfiguration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/keyless_certificates/{keyless_certificate_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/keyless_certificates/"),
-                crate::runtime::PathPart::Param(
-                    "keyless_certificate_id",
-                    keyless_certificate_id,
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/keyless_certificates/{keyless_certificate_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/keyless_certificates/"),
+                    crate::runtime::PathPart::Param(
+                        "keyless_certificate_id",
+                        keyless_certificate_id,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Get Keyless SSL Configuration
     ///
@@ -139,42 +143,265 @@ impl KeylessSslForAZoneApi {
     }
 }
 /// Used by [`KeylessSslForAZoneApi::create_keyless_ssl_configuration`], [`KeylessSslForAZoneApi::list_keyless_ssl_configurations`], [`KeylessSslForAZoneApi::edit_keyless_ssl_configuration`], [`KeylessSslForAZoneApi::get_keyless_ssl_configuration`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeylessSslConfiguration {
-    pub created_on: ::std::option::Option<::std::string::String>,
-    pub enabled: ::std::option::Option<bool>,
-    pub host: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub port: ::std::option::Option<f64>,
-    pub status: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the Keyless SSL was created
+    pub created_on: ::std::string::String,
+    /// Whether or not the Keyless SSL is on or off
+    pub enabled: bool,
+    /// The keyless SSL name
+    pub host: ::std::string::String,
+    /// Keyless certificate identifier tag
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time, When the Keyless SSL was last modified
+    pub modified_on: ::std::string::String,
+    /// The keyless SSL name
+    pub name: ::std::string::String,
+    /// Available permissions for the Keyless SSL for the current user requesting the item
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    /// The keyless SSL port used to communicate between Cloudflare and the client's Keyless SSL server
+    pub port: f64,
+    /// Status of the Keyless SSL
+    pub status: KeylessSslConfigurationStatus,
     pub tunnel: ::std::option::Option<KeylessSslConfigurationTunnel>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    KeylessSslConfiguration { created_on : "created_on", enabled : "enabled", host :
-    "host", id : "id", modified_on : "modified_on", name : "name", permissions :
-    "permissions", port : "port", status : "status", tunnel : "tunnel" }
+    KeylessSslConfiguration { created_on : "created_on" required, enabled : "enabled"
+    required, host : "host" required, id : "id" required, modified_on : "modified_on"
+    required, name : "name" required, permissions : "permissions" required, port : "port"
+    required, status : "status" required, tunnel : "tunnel" }
 );
-/// Used by [`KeylessSslForAZoneApi::create_keyless_ssl_configuration`].
-#[derive(Debug, Clone, PartialEq, Default)]
+impl KeylessSslConfiguration {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_on: ::std::string::String,
+        enabled: bool,
+        host: ::std::string::String,
+        id: ::std::string::String,
+        modified_on: ::std::string::String,
+        name: ::std::string::String,
+        permissions: ::std::vec::Vec<::std::string::String>,
+        port: f64,
+        status: KeylessSslConfigurationStatus,
+    ) -> Self {
+        Self {
+            created_on,
+            enabled,
+            host,
+            id,
+            modified_on,
+            name,
+            permissions,
+            port,
+            status,
+            tunnel: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum KeylessSslConfigurationStatus {
+    /// `active`
+    Active,
+    /// `deleted`
+    Deleted,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl KeylessSslConfigurationStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deleted => "deleted",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for KeylessSslConfigurationStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "deleted" => Self::Deleted,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(KeylessSslConfigurationStatus);
+impl ::std::convert::From<KeylessSslConfigurationStatus> for ::std::string::String {
+    fn from(value: KeylessSslConfigurationStatus) -> Self {
+        match value {
+            KeylessSslConfigurationStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for KeylessSslConfigurationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`KeylessSslForAZoneApi::create_keyless_ssl_configuration`], [`KeylessSslForAZoneApi::edit_keyless_ssl_configuration`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeylessSslConfigurationTunnel {
-    pub private_ip: ::std::option::Option<::std::string::String>,
-    pub vnet_id: ::std::option::Option<::std::string::String>,
+    /// Private IP of the Key Server Host
+    pub private_ip: ::std::string::String,
+    /// Cloudflare Tunnel Virtual Network ID
+    pub vnet_id: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    KeylessSslConfigurationTunnel { private_ip : "private_ip", vnet_id : "vnet_id" }
+    KeylessSslConfigurationTunnel { private_ip : "private_ip" required, vnet_id :
+    "vnet_id" required }
 );
+impl KeylessSslConfigurationTunnel {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        private_ip: ::std::string::String,
+        vnet_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            private_ip,
+            vnet_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`KeylessSslForAZoneApi::delete_keyless_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteKeylessSslConfigurationResponse {
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteKeylessSslConfigurationResponse { id : "id" });
+/// Used by [`KeylessSslForAZoneApi::create_keyless_ssl_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateKeylessSslConfigurationBody {
+    /// A ubiquitous bundle has the highest probability of being verified everywhere, even by clients using…
+    pub bundle_method: ::std::option::Option<
+        CreateKeylessSslConfigurationBodyBundleMethod,
+    >,
+    /// The zone's SSL certificate or SSL certificate and intermediate(s)
+    pub certificate: ::std::string::String,
+    /// The keyless SSL name
+    pub host: ::std::string::String,
+    /// The keyless SSL name
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The keyless SSL port used to communicate between Cloudflare and the client's Keyless SSL server
+    pub port: f64,
+    pub tunnel: ::std::option::Option<KeylessSslConfigurationTunnel>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateKeylessSslConfigurationBody { bundle_method : "bundle_method", certificate :
+    "certificate" required, host : "host" required, name : "name", port : "port"
+    required, tunnel : "tunnel" }
+);
+impl CreateKeylessSslConfigurationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        certificate: ::std::string::String,
+        host: ::std::string::String,
+        port: f64,
+    ) -> Self {
+        Self {
+            bundle_method: ::std::option::Option::None,
+            certificate,
+            host,
+            name: ::std::option::Option::None,
+            port,
+            tunnel: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateKeylessSslConfigurationBodyBundleMethod {
+    /// `ubiquitous`
+    Ubiquitous,
+    /// `optimal`
+    Optimal,
+    /// `force`
+    Force,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateKeylessSslConfigurationBodyBundleMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ubiquitous => "ubiquitous",
+            Self::Optimal => "optimal",
+            Self::Force => "force",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateKeylessSslConfigurationBodyBundleMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ubiquitous" => Self::Ubiquitous,
+            "optimal" => Self::Optimal,
+            "force" => Self::Force,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateKeylessSslConfigurationBodyBundleMethod);
+impl ::std::convert::From<CreateKeylessSslConfigurationBodyBundleMethod>
+for ::std::string::String {
+    fn from(value: CreateKeylessSslConfigurationBodyBundleMethod) -> Self {
+        match value {
+            CreateKeylessSslConfigurationBodyBundleMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateKeylessSslConfigurationBodyBundleMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`KeylessSslForAZoneApi::edit_keyless_ssl_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditKeylessSslConfigurationBody {
+    /// deprecated, Whether or not the Keyless SSL is on or off
+    pub enabled: ::std::option::Option<bool>,
+    /// The keyless SSL name
+    pub host: ::std::option::Option<::std::string::String>,
+    /// The keyless SSL name
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The keyless SSL port used to communicate between Cloudflare and the client's Keyless SSL server
+    pub port: ::std::option::Option<f64>,
+    pub tunnel: ::std::option::Option<KeylessSslConfigurationTunnel>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditKeylessSslConfigurationBody { enabled : "enabled", host : "host", name : "name",
+    port : "port", tunnel : "tunnel" }
+);

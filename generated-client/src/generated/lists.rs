@@ -24,17 +24,19 @@ impl ListsApi {
     pub fn create_list(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateListBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<List>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/rules/lists",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rules/lists"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/rules/lists",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rules/lists"),
+                ],
+            )
+            .body(body)
     }
     /// Get lists
     ///
@@ -44,7 +46,7 @@ impl ListsApi {
     pub fn get_lists(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<GetListsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,7 +69,9 @@ impl ListsApi {
         &self,
         account_id: &str,
         operation_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<BulkOperationStatus>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -89,18 +93,20 @@ impl ListsApi {
         &self,
         account_id: &str,
         list_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateListBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<List>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/rules/lists/{list_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rules/lists/"),
-                crate::runtime::PathPart::Param("list_id", list_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/rules/lists/{list_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rules/lists/"),
+                    crate::runtime::PathPart::Param("list_id", list_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a list
     ///
@@ -111,7 +117,7 @@ impl ListsApi {
         &self,
         account_id: &str,
         list_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<List>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -133,7 +139,9 @@ impl ListsApi {
         &self,
         account_id: &str,
         list_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteListResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -159,19 +167,23 @@ impl ListsApi {
         &self,
         account_id: &str,
         list_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &::std::vec::Vec<UpdateAllListItemsBody>,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListItems>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/rules/lists/{list_id}/items",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rules/lists/"),
-                crate::runtime::PathPart::Param("list_id", list_id),
-                crate::runtime::PathPart::Lit("/items"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/rules/lists/{list_id}/items",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rules/lists/"),
+                    crate::runtime::PathPart::Param("list_id", list_id),
+                    crate::runtime::PathPart::Lit("/items"),
+                ],
+            )
+            .body(body)
     }
     /// Create list items
     ///
@@ -186,30 +198,36 @@ impl ListsApi {
         &self,
         account_id: &str,
         list_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &::std::vec::Vec<UpdateAllListItemsBody>,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListItems>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/rules/lists/{list_id}/items",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rules/lists/"),
-                crate::runtime::PathPart::Param("list_id", list_id),
-                crate::runtime::PathPart::Lit("/items"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/rules/lists/{list_id}/items",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rules/lists/"),
+                    crate::runtime::PathPart::Param("list_id", list_id),
+                    crate::runtime::PathPart::Lit("/items"),
+                ],
+            )
+            .body(body)
     }
     /// Get list items
     ///
     /// `GET /accounts/{account_id}/rules/lists/{list_id}/items`
     ///
     /// Fetches all the items in the list.
+    ///
+    /// Query parameters: [`GetListItemsQuery`], passed with `.query(&…)`.
     pub fn get_list_items(
         &self,
         account_id: &str,
         list_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListItem>, GetListItemsQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -236,19 +254,23 @@ impl ListsApi {
         &self,
         account_id: &str,
         list_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &DeleteListItemsBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListItems>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::DELETE,
-            "/accounts/{account_id}/rules/lists/{list_id}/items",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rules/lists/"),
-                crate::runtime::PathPart::Param("list_id", list_id),
-                crate::runtime::PathPart::Lit("/items"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::DELETE,
+                "/accounts/{account_id}/rules/lists/{list_id}/items",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rules/lists/"),
+                    crate::runtime::PathPart::Param("list_id", list_id),
+                    crate::runtime::PathPart::Lit("/items"),
+                ],
+            )
+            .body(body)
     }
     /// Get a list item
     ///
@@ -260,7 +282,7 @@ impl ListsApi {
         account_id: &str,
         list_id: &str,
         item_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<ListItem>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -276,3 +298,402 @@ impl ListsApi {
         )
     }
 }
+/// Used by [`ListsApi::create_list`], [`ListsApi::update_list`], [`ListsApi::get_list`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct List {
+    /// The RFC 3339 timestamp of when the list was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// An informative summary of the list
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the list
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The type of the list
+    pub kind: ::std::option::Option<ListKind>,
+    /// The RFC 3339 timestamp of when the list was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// An informative name for the list
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The number of items in the list
+    pub num_items: ::std::option::Option<f64>,
+    /// The number of [filters](/operations/filters-list-filters) referencing the list
+    pub num_referencing_filters: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    List { created_on : "created_on", description : "description", id : "id", kind :
+    "kind", modified_on : "modified_on", name : "name", num_items : "num_items",
+    num_referencing_filters : "num_referencing_filters" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListKind {
+    /// `ip`
+    Ip,
+    /// `redirect`
+    Redirect,
+    /// `hostname`
+    Hostname,
+    /// `asn`
+    Asn,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ip => "ip",
+            Self::Redirect => "redirect",
+            Self::Hostname => "hostname",
+            Self::Asn => "asn",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListKind {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ip" => Self::Ip,
+            "redirect" => Self::Redirect,
+            "hostname" => Self::Hostname,
+            "asn" => Self::Asn,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListKind);
+impl ::std::convert::From<ListKind> for ::std::string::String {
+    fn from(value: ListKind) -> Self {
+        match value {
+            ListKind::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ListsApi::get_lists`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetListsItem {
+    /// The RFC 3339 timestamp of when the list was created
+    pub created_on: ::std::string::String,
+    /// An informative summary of the list
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the list
+    pub id: ::std::string::String,
+    /// The type of the list
+    pub kind: ListKind,
+    /// The RFC 3339 timestamp of when the list was last modified
+    pub modified_on: ::std::string::String,
+    /// An informative name for the list
+    pub name: ::std::string::String,
+    /// The number of items in the list
+    pub num_items: f64,
+    /// The number of [filters](/operations/filters-list-filters) referencing the list
+    pub num_referencing_filters: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetListsItem { created_on : "created_on" required, description : "description", id :
+    "id" required, kind : "kind" required, modified_on : "modified_on" required, name :
+    "name" required, num_items : "num_items" required, num_referencing_filters :
+    "num_referencing_filters" }
+);
+impl GetListsItem {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        created_on: ::std::string::String,
+        id: ::std::string::String,
+        kind: ListKind,
+        modified_on: ::std::string::String,
+        name: ::std::string::String,
+        num_items: f64,
+    ) -> Self {
+        Self {
+            created_on,
+            description: ::std::option::Option::None,
+            id,
+            kind,
+            modified_on,
+            name,
+            num_items,
+            num_referencing_filters: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ListsApi::get_bulk_operation_status`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkOperationStatus {
+    /// The RFC 3339 timestamp of when the operation was completed
+    pub completed: ::std::option::Option<::std::string::String>,
+    /// A message describing the error when the status is `failed`
+    pub error: ::std::option::Option<::std::string::String>,
+    /// The unique operation ID of the asynchronous action
+    pub id: ::std::string::String,
+    /// The current status of the asynchronous operation
+    pub status: BulkOperationStatusStatus,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    BulkOperationStatus { completed : "completed", error : "error", id : "id" required,
+    status : "status" required }
+);
+impl BulkOperationStatus {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String, status: BulkOperationStatusStatus) -> Self {
+        Self {
+            completed: ::std::option::Option::None,
+            error: ::std::option::Option::None,
+            id,
+            status,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum BulkOperationStatusStatus {
+    /// `pending`
+    Pending,
+    /// `running`
+    Running,
+    /// `completed`
+    Completed,
+    /// `failed`
+    Failed,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl BulkOperationStatusStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for BulkOperationStatusStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "running" => Self::Running,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(BulkOperationStatusStatus);
+impl ::std::convert::From<BulkOperationStatusStatus> for ::std::string::String {
+    fn from(value: BulkOperationStatusStatus) -> Self {
+        match value {
+            BulkOperationStatusStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for BulkOperationStatusStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ListsApi::delete_list`], [`ListsApi::delete_list_items`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteListResponse {
+    /// The unique ID of the item in the List
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteListResponse { id : "id" });
+/// Used by [`ListsApi::update_all_list_items`], [`ListsApi::create_list_items`], [`ListsApi::delete_list_items`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListItems {
+    /// The unique operation ID of the asynchronous action
+    pub operation_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListItems { operation_id : "operation_id" });
+/// Used by [`ListsApi::get_list_items`], [`ListsApi::get_list_item`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListItem {
+    /// A non-negative 32 bit integer
+    pub asn: ::std::option::Option<i64>,
+    /// An informative summary of the list item
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// The RFC 3339 timestamp of when the item was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    pub hostname: ::std::option::Option<ListItemHostname>,
+    /// The unique ID of the list
+    pub id: ::std::option::Option<::std::string::String>,
+    /// An IPv4 address, an IPv4 CIDR, or an IPv6 CIDR
+    pub ip: ::std::option::Option<::std::string::String>,
+    /// The RFC 3339 timestamp of when the item was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    pub redirect: ::std::option::Option<ListItemRedirect>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListItem { asn : "asn", comment : "comment", created_on : "created_on", hostname :
+    "hostname", id : "id", ip : "ip", modified_on : "modified_on", redirect : "redirect"
+    }
+);
+/// Used by [`ListsApi::get_list_items`], [`ListsApi::update_all_list_items`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItemHostname {
+    pub url_hostname: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListItemHostname { url_hostname : "url_hostname" required });
+impl ListItemHostname {
+    /// A value with the required fields set and the others empty.
+    pub fn new(url_hostname: ::std::string::String) -> Self {
+        Self {
+            url_hostname,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ListsApi::get_list_items`], [`ListsApi::update_all_list_items`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItemRedirect {
+    pub include_subdomains: ::std::option::Option<bool>,
+    pub preserve_path_suffix: ::std::option::Option<bool>,
+    pub preserve_query_string: ::std::option::Option<bool>,
+    pub source_url: ::std::string::String,
+    pub status_code: ::std::option::Option<i64>,
+    pub subpath_matching: ::std::option::Option<bool>,
+    pub target_url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListItemRedirect { include_subdomains : "include_subdomains", preserve_path_suffix :
+    "preserve_path_suffix", preserve_query_string : "preserve_query_string", source_url :
+    "source_url" required, status_code : "status_code", subpath_matching :
+    "subpath_matching", target_url : "target_url" required }
+);
+impl ListItemRedirect {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        source_url: ::std::string::String,
+        target_url: ::std::string::String,
+    ) -> Self {
+        Self {
+            include_subdomains: ::std::option::Option::None,
+            preserve_path_suffix: ::std::option::Option::None,
+            preserve_query_string: ::std::option::Option::None,
+            source_url,
+            status_code: ::std::option::Option::None,
+            subpath_matching: ::std::option::Option::None,
+            target_url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ListsApi::create_list`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateListBody {
+    /// An informative summary of the list
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The type of the list
+    pub kind: ListKind,
+    /// An informative name for the list
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateListBody { description : "description", kind : "kind" required, name : "name"
+    required }
+);
+impl CreateListBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(kind: ListKind, name: ::std::string::String) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            kind,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ListsApi::update_list`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateListBody {
+    /// An informative summary of the list
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateListBody { description : "description" });
+/// Used by [`ListsApi::update_all_list_items`], [`ListsApi::create_list_items`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAllListItemsBody {
+    /// A non-negative 32 bit integer
+    pub asn: ::std::option::Option<i64>,
+    /// An informative summary of the list item
+    pub comment: ::std::option::Option<::std::string::String>,
+    pub hostname: ::std::option::Option<ListItemHostname>,
+    /// An IPv4 address, an IPv4 CIDR, or an IPv6 CIDR
+    pub ip: ::std::option::Option<::std::string::String>,
+    pub redirect: ::std::option::Option<ListItemRedirect>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAllListItemsBody { asn : "asn", comment : "comment", hostname : "hostname", ip
+    : "ip", redirect : "redirect" }
+);
+/// Used by [`ListsApi::get_list_items`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetListItemsQuery {
+    /// The pagination cursor
+    pub cursor: ::std::option::Option<::std::string::String>,
+    /// Amount of results to include in each paginated response
+    pub per_page: ::std::option::Option<i64>,
+    /// A search query to filter returned items
+    pub search: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetListItemsQuery { cursor : "cursor", per_page : "per_page", search : "search" }
+);
+/// Used by [`ListsApi::delete_list_items`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteListItemsBody {
+    pub items: ::std::option::Option<::std::vec::Vec<DeleteListResponse>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteListItemsBody { items : "items" });
+impl crate::runtime::TypedQuery for GetListItemsQuery {}

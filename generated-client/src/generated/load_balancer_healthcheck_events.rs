@@ -21,9 +21,14 @@ impl LoadBalancerHealthcheckEventsApi {
     /// `GET /user/load_balancing_analytics/events`
     ///
     /// List origin health changes.
+    ///
+    /// Query parameters: [`ListHealthcheckEventsQuery`], passed with `.query(&…)`.
     pub fn list_healthcheck_events(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<HealthcheckEvent>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<HealthcheckEvent>,
+        ListHealthcheckEventsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -40,6 +45,7 @@ pub struct HealthcheckEvent {
     pub pool: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// RFC 3339 date-time
     pub timestamp: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -66,3 +72,28 @@ crate::runtime::object!(
     "enabled", failure_reason : "failure_reason", healthy : "healthy", ip : "ip", name :
     "name" }
 );
+/// Used by [`LoadBalancerHealthcheckEventsApi::list_healthcheck_events`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListHealthcheckEventsQuery {
+    /// RFC 3339 date-time, End date and time of requesting data period in the ISO8601 format
+    pub until: ::std::option::Option<::std::string::String>,
+    /// The name for the pool to filter
+    pub pool_name: ::std::option::Option<::std::string::String>,
+    /// If true, filter events where the origin status is healthy
+    pub origin_healthy: ::std::option::Option<bool>,
+    pub pool_id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Start date and time of requesting data period in the ISO8601 format
+    pub since: ::std::option::Option<::std::string::String>,
+    /// The name for the origin to filter
+    pub origin_name: ::std::option::Option<::std::string::String>,
+    /// If true, filter events where the pool status is healthy
+    pub pool_healthy: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListHealthcheckEventsQuery { until : "until", pool_name : "pool_name", origin_healthy
+    : "origin_healthy", pool_id : "pool_id", since : "since", origin_name :
+    "origin_name", pool_healthy : "pool_healthy" }
+);
+impl crate::runtime::TypedQuery for ListHealthcheckEventsQuery {}

@@ -23,13 +23,15 @@ impl LoadBalancerPoolsApi {
     /// Create a new pool.
     pub fn create_pool(
         &self,
+        body: &CreatePoolBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/user/load_balancers/pools",
-            &[crate::runtime::PathPart::Lit("/user/load_balancers/pools")],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/user/load_balancers/pools",
+                &[crate::runtime::PathPart::Lit("/user/load_balancers/pools")],
+            )
+            .body(body)
     }
     /// Patch Pools
     ///
@@ -38,22 +40,26 @@ impl LoadBalancerPoolsApi {
     /// Apply changes to a number of existing pools, overwriting the supplied properties. Pools are ordered by ascending `name`. Returns the list of affected pools. Supports the standard pagination query parameters, either `limit`/`offset` or `per_page`/`page`.
     pub fn patch_pools(
         &self,
+        body: &PatchPoolsBody,
     ) -> crate::runtime::Request<crate::runtime::List<PatchPoolsItem>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/user/load_balancers/pools",
-            &[crate::runtime::PathPart::Lit("/user/load_balancers/pools")],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/user/load_balancers/pools",
+                &[crate::runtime::PathPart::Lit("/user/load_balancers/pools")],
+            )
+            .body(body)
     }
     /// List Pools
     ///
     /// `GET /user/load_balancers/pools`
     ///
     /// List configured pools.
+    ///
+    /// Query parameters: [`ListPoolsQuery`], passed with `.query(&…)`.
     pub fn list_pools(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<PatchPoolsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PatchPoolsItem>, ListPoolsQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,16 +75,18 @@ impl LoadBalancerPoolsApi {
     pub fn update_pool(
         &self,
         pool_id: &str,
+        body: &CreatePoolBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/user/load_balancers/pools/{pool_id}",
-            &[
-                crate::runtime::PathPart::Lit("/user/load_balancers/pools/"),
-                crate::runtime::PathPart::Param("pool_id", pool_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/user/load_balancers/pools/{pool_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/user/load_balancers/pools/"),
+                    crate::runtime::PathPart::Param("pool_id", pool_id),
+                ],
+            )
+            .body(body)
     }
     /// Patch Pool
     ///
@@ -88,16 +96,18 @@ impl LoadBalancerPoolsApi {
     pub fn patch_pool(
         &self,
         pool_id: &str,
+        body: &PatchPoolBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/user/load_balancers/pools/{pool_id}",
-            &[
-                crate::runtime::PathPart::Lit("/user/load_balancers/pools/"),
-                crate::runtime::PathPart::Param("pool_id", pool_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/user/load_balancers/pools/{pool_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/user/load_balancers/pools/"),
+                    crate::runtime::PathPart::Param("pool_id", pool_id),
+                ],
+            )
+            .body(body)
     }
     /// Pool Details
     ///
@@ -169,19 +179,21 @@ impl LoadBalancerPoolsApi {
     pub fn preview_pool(
         &self,
         pool_id: &str,
+        body: &PreviewPoolBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PreviewPoolResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/user/load_balancers/pools/{pool_id}/preview",
-            &[
-                crate::runtime::PathPart::Lit("/user/load_balancers/pools/"),
-                crate::runtime::PathPart::Param("pool_id", pool_id),
-                crate::runtime::PathPart::Lit("/preview"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/user/load_balancers/pools/{pool_id}/preview",
+                &[
+                    crate::runtime::PathPart::Lit("/user/load_balancers/pools/"),
+                    crate::runtime::PathPart::Param("pool_id", pool_id),
+                    crate::runtime::PathPart::Lit("/preview"),
+                ],
+            )
+            .body(body)
     }
     /// List Pool References
     ///
@@ -207,21 +219,32 @@ impl LoadBalancerPoolsApi {
 /// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::update_pool`], [`LoadBalancerPoolsApi::patch_pool`], [`LoadBalancerPoolsApi::pool_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pool {
-    pub check_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A list of regions from which to run health checks
+    pub check_regions: ::std::option::Option<::std::vec::Vec<PoolCheckRegion>>,
+    /// RFC 3339 date-time
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// A human-readable description of the pool
     pub description: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, This field shows up only if the pool is disabled
     pub disabled_at: ::std::option::Option<::std::string::String>,
+    /// Whether to enable (the default) or disable this pool
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
+    /// The latitude of the data center containing the origins used in this pool in decimal degrees
     pub latitude: ::std::option::Option<f64>,
     pub load_shedding: ::std::option::Option<PoolLoadShedding>,
+    /// The longitude of the data center containing the origins used in this pool in decimal degrees
     pub longitude: ::std::option::Option<f64>,
+    /// The minimum number of origins that must be healthy for this pool to serve traffic
     pub minimum_origins: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub monitor: ::std::option::Option<::std::string::String>,
     pub monitor_group: ::std::option::Option<::std::string::String>,
+    /// A short name (tag) for the pool
     pub name: ::std::option::Option<::std::string::String>,
     pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// This field is now deprecated
     pub notification_email: ::std::option::Option<::std::string::String>,
     pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
     pub origin_steering: ::std::option::Option<PoolOriginSteering>,
@@ -238,13 +261,115 @@ crate::runtime::object!(
     notification_email : "notification_email", notification_filter :
     "notification_filter", origin_steering : "origin_steering", origins : "origins" }
 );
-/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pools`].
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PoolCheckRegion {
+    /// `WNAM`
+    Wnam,
+    /// `ENAM`
+    Enam,
+    /// `WEU`
+    Weu,
+    /// `EEU`
+    Eeu,
+    /// `NSAM`
+    Nsam,
+    /// `SSAM`
+    Ssam,
+    /// `OC`
+    Oc,
+    /// `ME`
+    Me,
+    /// `NAF`
+    Naf,
+    /// `SAF`
+    Saf,
+    /// `SAS`
+    Sas,
+    /// `SEAS`
+    Seas,
+    /// `NEAS`
+    Neas,
+    /// `ALL_REGIONS`
+    AllRegions,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PoolCheckRegion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Wnam => "WNAM",
+            Self::Enam => "ENAM",
+            Self::Weu => "WEU",
+            Self::Eeu => "EEU",
+            Self::Nsam => "NSAM",
+            Self::Ssam => "SSAM",
+            Self::Oc => "OC",
+            Self::Me => "ME",
+            Self::Naf => "NAF",
+            Self::Saf => "SAF",
+            Self::Sas => "SAS",
+            Self::Seas => "SEAS",
+            Self::Neas => "NEAS",
+            Self::AllRegions => "ALL_REGIONS",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PoolCheckRegion {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "WNAM" => Self::Wnam,
+            "ENAM" => Self::Enam,
+            "WEU" => Self::Weu,
+            "EEU" => Self::Eeu,
+            "NSAM" => Self::Nsam,
+            "SSAM" => Self::Ssam,
+            "OC" => Self::Oc,
+            "ME" => Self::Me,
+            "NAF" => Self::Naf,
+            "SAF" => Self::Saf,
+            "SAS" => Self::Sas,
+            "SEAS" => Self::Seas,
+            "NEAS" => Self::Neas,
+            "ALL_REGIONS" => Self::AllRegions,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PoolCheckRegion);
+impl ::std::convert::From<PoolCheckRegion> for ::std::string::String {
+    fn from(value: PoolCheckRegion) -> Self {
+        match value {
+            PoolCheckRegion::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PoolCheckRegion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pools`], [`LoadBalancerPoolsApi::patch_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolLoadShedding {
+    /// The percent of traffic to shed from the pool, according to the default policy
     pub default_percent: ::std::option::Option<f64>,
-    pub default_policy: ::std::option::Option<::std::string::String>,
+    /// The default policy to use when load shedding
+    pub default_policy: ::std::option::Option<PoolLoadSheddingDefaultPolicy>,
+    /// The percent of existing sessions to shed from the pool, according to the session policy
     pub session_percent: ::std::option::Option<f64>,
-    pub session_policy: ::std::option::Option<::std::string::String>,
+    /// Only the hash policy is supported for existing sessions (to avoid exponential decay)
+    pub session_policy: ::std::option::Option<PoolLoadSheddingSessionPolicy>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -253,7 +378,103 @@ crate::runtime::object!(
     "default_policy", session_percent : "session_percent", session_policy :
     "session_policy" }
 );
-/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pools`].
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PoolLoadSheddingDefaultPolicy {
+    /// `random`
+    Random,
+    /// `hash`
+    Hash,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PoolLoadSheddingDefaultPolicy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Random => "random",
+            Self::Hash => "hash",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PoolLoadSheddingDefaultPolicy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "random" => Self::Random,
+            "hash" => Self::Hash,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PoolLoadSheddingDefaultPolicy);
+impl ::std::convert::From<PoolLoadSheddingDefaultPolicy> for ::std::string::String {
+    fn from(value: PoolLoadSheddingDefaultPolicy) -> Self {
+        match value {
+            PoolLoadSheddingDefaultPolicy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PoolLoadSheddingDefaultPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PoolLoadSheddingSessionPolicy {
+    /// `hash`
+    Hash,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PoolLoadSheddingSessionPolicy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hash => "hash",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PoolLoadSheddingSessionPolicy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "hash" => Self::Hash,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PoolLoadSheddingSessionPolicy);
+impl ::std::convert::From<PoolLoadSheddingSessionPolicy> for ::std::string::String {
+    fn from(value: PoolLoadSheddingSessionPolicy) -> Self {
+        match value {
+            PoolLoadSheddingSessionPolicy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PoolLoadSheddingSessionPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pools`], [`LoadBalancerPoolsApi::patch_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolNotificationFilter {
     pub origin: ::std::option::Option<PoolNotificationFilterOrigin>,
@@ -265,7 +486,9 @@ crate::runtime::object!(PoolNotificationFilter { origin : "origin", pool : "pool
 /// Used by [`LoadBalancerPoolsApi::create_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolNotificationFilterOrigin {
+    /// If set true, disable notifications for this type of resource (pool or origin)
     pub disable: ::std::option::Option<bool>,
+    /// If present, send notifications only for this health status (e.g. false for only DOWN events)
     pub healthy: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -273,25 +496,90 @@ pub struct PoolNotificationFilterOrigin {
 crate::runtime::object!(
     PoolNotificationFilterOrigin { disable : "disable", healthy : "healthy" }
 );
-/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pools`].
+/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pools`], [`LoadBalancerPoolsApi::patch_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolOriginSteering {
-    pub policy: ::std::option::Option<::std::string::String>,
+    /// The type of origin steering policy to use
+    pub policy: ::std::option::Option<PoolOriginSteeringPolicy>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PoolOriginSteering { policy : "policy" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PoolOriginSteeringPolicy {
+    /// `random`
+    Random,
+    /// `hash`
+    Hash,
+    /// `least_outstanding_requests`
+    LeastOutstandingRequests,
+    /// `least_connections`
+    LeastConnections,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PoolOriginSteeringPolicy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Random => "random",
+            Self::Hash => "hash",
+            Self::LeastOutstandingRequests => "least_outstanding_requests",
+            Self::LeastConnections => "least_connections",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PoolOriginSteeringPolicy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "random" => Self::Random,
+            "hash" => Self::Hash,
+            "least_outstanding_requests" => Self::LeastOutstandingRequests,
+            "least_connections" => Self::LeastConnections,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PoolOriginSteeringPolicy);
+impl ::std::convert::From<PoolOriginSteeringPolicy> for ::std::string::String {
+    fn from(value: PoolOriginSteeringPolicy) -> Self {
+        match value {
+            PoolOriginSteeringPolicy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PoolOriginSteeringPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`LoadBalancerPoolsApi::create_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolOrigin {
-    pub address: ::std::option::Option<::serde_json::Value>,
+    /// The IP address (IPv4 or IPv6) of the origin, or its publicly addressable hostname
+    pub address: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, This field shows up only if the origin is disabled
     pub disabled_at: ::std::option::Option<::std::string::String>,
+    /// Whether to enable (the default) this origin within the pool
     pub enabled: ::std::option::Option<bool>,
-    pub header: ::std::option::Option<::serde_json::Value>,
+    pub header: ::std::option::Option<PoolOriginHeader>,
+    /// A human-identifiable name for the origin
     pub name: ::std::option::Option<::std::string::String>,
     pub port: ::std::option::Option<::serde_json::Value>,
-    pub virtual_network_id: ::std::option::Option<::serde_json::Value>,
-    pub weight: ::std::option::Option<::serde_json::Value>,
+    /// The virtual network subnet ID the origin belongs in
+    pub virtual_network_id: ::std::option::Option<::std::string::String>,
+    /// The weight of this origin relative to other origins in the pool
+    pub weight: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -300,28 +588,48 @@ crate::runtime::object!(
     header : "header", name : "name", port : "port", virtual_network_id :
     "virtual_network_id", weight : "weight" }
 );
+/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pools`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PoolOriginHeader {
+    /// `Host`: The 'Host' header allows to override the hostname set in the HTTP request
+    pub host: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(PoolOriginHeader { host : "Host" });
 /// Used by [`LoadBalancerPoolsApi::patch_pools`], [`LoadBalancerPoolsApi::list_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchPoolsItem {
-    pub check_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A list of regions from which to run health checks
+    pub check_regions: ::std::option::Option<::std::vec::Vec<PoolCheckRegion>>,
+    /// RFC 3339 date-time
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// A human-readable description of the pool
     pub description: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, This field shows up only if the pool is disabled
     pub disabled_at: ::std::option::Option<::std::string::String>,
+    /// Whether to enable (the default) or disable this pool
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
+    /// The latitude of the data center containing the origins used in this pool in decimal degrees
     pub latitude: ::std::option::Option<f64>,
     pub load_shedding: ::std::option::Option<PoolLoadShedding>,
+    /// The longitude of the data center containing the origins used in this pool in decimal degrees
     pub longitude: ::std::option::Option<f64>,
+    /// The minimum number of origins that must be healthy for this pool to serve traffic
     pub minimum_origins: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub monitor: ::std::option::Option<::std::string::String>,
     pub monitor_group: ::std::option::Option<::std::string::String>,
+    /// A short name (tag) for the pool
     pub name: ::std::option::Option<::std::string::String>,
     pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// This field is now deprecated
     pub notification_email: ::std::option::Option<::std::string::String>,
     pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
     pub origin_steering: ::std::option::Option<PoolOriginSteering>,
-    pub origins: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub origins: ::std::option::Option<::std::vec::Vec<PatchPoolsItemOrigin>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -333,6 +641,30 @@ crate::runtime::object!(
     monitor : "monitor", monitor_group : "monitor_group", name : "name", networks :
     "networks", notification_email : "notification_email", notification_filter :
     "notification_filter", origin_steering : "origin_steering", origins : "origins" }
+);
+/// Used by [`LoadBalancerPoolsApi::patch_pools`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchPoolsItemOrigin {
+    /// The IP address (IPv4 or IPv6) of the origin, or its publicly addressable hostname
+    pub address: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, This field shows up only if the origin is disabled
+    pub disabled_at: ::std::option::Option<::std::string::String>,
+    /// Whether to enable (the default) this origin within the pool
+    pub enabled: ::std::option::Option<bool>,
+    pub header: ::std::option::Option<PoolOriginHeader>,
+    /// A human-identifiable name for the origin
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The virtual network subnet ID the origin belongs in
+    pub virtual_network_id: ::std::option::Option<::std::string::String>,
+    /// The weight of this origin relative to other origins in the pool
+    pub weight: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchPoolsItemOrigin { address : "address", disabled_at : "disabled_at", enabled :
+    "enabled", header : "header", name : "name", virtual_network_id :
+    "virtual_network_id", weight : "weight" }
 );
 /// Used by [`LoadBalancerPoolsApi::delete_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -411,3 +743,315 @@ crate::runtime::object!(
     PoolReference { reference_type : "reference_type", resource_id : "resource_id",
     resource_name : "resource_name", resource_type : "resource_type" }
 );
+/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::update_pool`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatePoolBody {
+    /// A list of regions from which to run health checks
+    pub check_regions: ::std::option::Option<::std::vec::Vec<PoolCheckRegion>>,
+    /// A human-readable description of the pool
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether to enable (the default) or disable this pool
+    pub enabled: ::std::option::Option<bool>,
+    /// The latitude of the data center containing the origins used in this pool in decimal degrees
+    pub latitude: ::std::option::Option<f64>,
+    pub load_shedding: ::std::option::Option<PoolLoadShedding>,
+    /// The longitude of the data center containing the origins used in this pool in decimal degrees
+    pub longitude: ::std::option::Option<f64>,
+    /// The minimum number of origins that must be healthy for this pool to serve traffic
+    pub minimum_origins: ::std::option::Option<i64>,
+    pub monitor: ::std::option::Option<::serde_json::Value>,
+    /// A short name (tag) for the pool
+    pub name: ::std::string::String,
+    /// This field is now deprecated
+    pub notification_email: ::std::option::Option<::std::string::String>,
+    pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
+    pub origin_steering: ::std::option::Option<PoolOriginSteering>,
+    pub origins: ::std::option::Option<::std::vec::Vec<CreatePoolBodyOrigin>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreatePoolBody { check_regions : "check_regions", description : "description",
+    enabled : "enabled", latitude : "latitude", load_shedding : "load_shedding",
+    longitude : "longitude", minimum_origins : "minimum_origins", monitor : "monitor",
+    name : "name" required, notification_email : "notification_email",
+    notification_filter : "notification_filter", origin_steering : "origin_steering",
+    origins : "origins" }
+);
+impl CreatePoolBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            check_regions: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+            latitude: ::std::option::Option::None,
+            load_shedding: ::std::option::Option::None,
+            longitude: ::std::option::Option::None,
+            minimum_origins: ::std::option::Option::None,
+            monitor: ::std::option::Option::None,
+            name,
+            notification_email: ::std::option::Option::None,
+            notification_filter: ::std::option::Option::None,
+            origin_steering: ::std::option::Option::None,
+            origins: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pool`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreatePoolBodyOrigin {
+    /// The IP address (IPv4 or IPv6) of the origin, or its publicly addressable hostname
+    pub address: ::std::option::Option<::std::string::String>,
+    /// Whether to enable (the default) this origin within the pool
+    pub enabled: ::std::option::Option<bool>,
+    pub header: ::std::option::Option<PoolOriginHeader>,
+    /// A human-identifiable name for the origin
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The virtual network subnet ID the origin belongs in
+    pub virtual_network_id: ::std::option::Option<::std::string::String>,
+    /// The weight of this origin relative to other origins in the pool
+    pub weight: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreatePoolBodyOrigin { address : "address", enabled : "enabled", header : "header",
+    name : "name", virtual_network_id : "virtual_network_id", weight : "weight" }
+);
+/// Used by [`LoadBalancerPoolsApi::patch_pools`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchPoolsBody {
+    /// The email address to send health status notifications to
+    pub notification_email: ::std::option::Option<PatchPoolsBodyNotificationEmail>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(PatchPoolsBody { notification_email : "notification_email" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PatchPoolsBodyNotificationEmail {
+    /// `""`
+    Field,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PatchPoolsBodyNotificationEmail {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Field => "\"\"",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PatchPoolsBodyNotificationEmail {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "\"\"" => Self::Field,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PatchPoolsBodyNotificationEmail);
+impl ::std::convert::From<PatchPoolsBodyNotificationEmail> for ::std::string::String {
+    fn from(value: PatchPoolsBodyNotificationEmail) -> Self {
+        match value {
+            PatchPoolsBodyNotificationEmail::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PatchPoolsBodyNotificationEmail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`LoadBalancerPoolsApi::list_pools`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPoolsQuery {
+    pub monitor: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListPoolsQuery { monitor : "monitor" });
+/// Used by [`LoadBalancerPoolsApi::patch_pool`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchPoolBody {
+    /// A list of regions from which to run health checks
+    pub check_regions: ::std::option::Option<::std::vec::Vec<PoolCheckRegion>>,
+    /// A human-readable description of the pool
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether to enable (the default) or disable this pool
+    pub enabled: ::std::option::Option<bool>,
+    /// The latitude of the data center containing the origins used in this pool in decimal degrees
+    pub latitude: ::std::option::Option<f64>,
+    pub load_shedding: ::std::option::Option<PoolLoadShedding>,
+    /// The longitude of the data center containing the origins used in this pool in decimal degrees
+    pub longitude: ::std::option::Option<f64>,
+    /// The minimum number of origins that must be healthy for this pool to serve traffic
+    pub minimum_origins: ::std::option::Option<i64>,
+    pub monitor: ::std::option::Option<::serde_json::Value>,
+    /// A short name (tag) for the pool
+    pub name: ::std::option::Option<::std::string::String>,
+    /// This field is now deprecated
+    pub notification_email: ::std::option::Option<::std::string::String>,
+    pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
+    pub origin_steering: ::std::option::Option<PoolOriginSteering>,
+    pub origins: ::std::option::Option<::std::vec::Vec<CreatePoolBodyOrigin>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchPoolBody { check_regions : "check_regions", description : "description", enabled
+    : "enabled", latitude : "latitude", load_shedding : "load_shedding", longitude :
+    "longitude", minimum_origins : "minimum_origins", monitor : "monitor", name : "name",
+    notification_email : "notification_email", notification_filter :
+    "notification_filter", origin_steering : "origin_steering", origins : "origins" }
+);
+/// Used by [`LoadBalancerPoolsApi::preview_pool`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviewPoolBody {
+    /// Do not validate the certificate when monitor use HTTPS
+    pub allow_insecure: ::std::option::Option<bool>,
+    /// To be marked unhealthy the monitored origin must fail this healthcheck N consecutive times
+    pub consecutive_down: ::std::option::Option<i64>,
+    /// To be marked healthy the monitored origin must pass this healthcheck N consecutive times
+    pub consecutive_up: ::std::option::Option<i64>,
+    /// Object description
+    pub description: ::std::option::Option<::std::string::String>,
+    /// A case-insensitive sub-string to look for in the response body
+    pub expected_body: ::std::option::Option<::std::string::String>,
+    /// The expected HTTP response code or code range of the health check
+    pub expected_codes: ::std::string::String,
+    /// Follow redirects if returned by the origin
+    pub follow_redirects: ::std::option::Option<bool>,
+    pub header: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// The interval between each health check
+    pub interval: ::std::option::Option<i64>,
+    /// The method to use for the health check
+    pub method: ::std::option::Option<::std::string::String>,
+    /// The endpoint path you want to conduct a health check against
+    pub path: ::std::option::Option<::std::string::String>,
+    /// The port number to connect to for the health check
+    pub port: ::std::option::Option<i64>,
+    /// Assign this monitor to emulate the specified zone while probing
+    pub probe_zone: ::std::option::Option<::std::string::String>,
+    /// The number of retries to attempt in case of a timeout before marking the origin as unhealthy
+    pub retries: ::std::option::Option<i64>,
+    /// The timeout (in seconds) before marking the health check as failed
+    pub timeout: ::std::option::Option<i64>,
+    /// The protocol to use for the health check
+    pub r#type: ::std::option::Option<PreviewPoolBodyType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PreviewPoolBody { allow_insecure : "allow_insecure", consecutive_down :
+    "consecutive_down", consecutive_up : "consecutive_up", description : "description",
+    expected_body : "expected_body", expected_codes : "expected_codes" required,
+    follow_redirects : "follow_redirects", header : "header", interval : "interval",
+    method : "method", path : "path", port : "port", probe_zone : "probe_zone", retries :
+    "retries", timeout : "timeout", r#type : "type" }
+);
+impl PreviewPoolBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(expected_codes: ::std::string::String) -> Self {
+        Self {
+            allow_insecure: ::std::option::Option::None,
+            consecutive_down: ::std::option::Option::None,
+            consecutive_up: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            expected_body: ::std::option::Option::None,
+            expected_codes,
+            follow_redirects: ::std::option::Option::None,
+            header: ::std::option::Option::None,
+            interval: ::std::option::Option::None,
+            method: ::std::option::Option::None,
+            path: ::std::option::Option::None,
+            port: ::std::option::Option::None,
+            probe_zone: ::std::option::Option::None,
+            retries: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PreviewPoolBodyType {
+    /// `http`
+    Http,
+    /// `https`
+    Https,
+    /// `tcp`
+    Tcp,
+    /// `udp_icmp`
+    UdpIcmp,
+    /// `icmp_ping`
+    IcmpPing,
+    /// `smtp`
+    Smtp,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PreviewPoolBodyType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::Https => "https",
+            Self::Tcp => "tcp",
+            Self::UdpIcmp => "udp_icmp",
+            Self::IcmpPing => "icmp_ping",
+            Self::Smtp => "smtp",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PreviewPoolBodyType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "http" => Self::Http,
+            "https" => Self::Https,
+            "tcp" => Self::Tcp,
+            "udp_icmp" => Self::UdpIcmp,
+            "icmp_ping" => Self::IcmpPing,
+            "smtp" => Self::Smtp,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PreviewPoolBodyType);
+impl ::std::convert::From<PreviewPoolBodyType> for ::std::string::String {
+    fn from(value: PreviewPoolBodyType) -> Self {
+        match value {
+            PreviewPoolBodyType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PreviewPoolBodyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListPoolsQuery {}

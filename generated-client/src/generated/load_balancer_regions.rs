@@ -21,6 +21,8 @@ impl LoadBalancerRegionsApi {
     /// `GET /accounts/{account_id}/load_balancers/regions`
     ///
     /// List all region mappings.
+    ///
+    /// Query parameters: [`ListRegionsQuery`], passed with `.query(&…)`.
     pub fn list_regions(
         &self,
         account_id: &str,
@@ -30,6 +32,7 @@ impl LoadBalancerRegionsApi {
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
         >,
+        ListRegionsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -71,3 +74,20 @@ impl LoadBalancerRegionsApi {
         )
     }
 }
+/// Used by [`LoadBalancerRegionsApi::list_regions`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRegionsQuery {
+    /// Two-letter subdivision code followed in ISO 3166-2
+    pub subdivision_code: ::std::option::Option<::std::string::String>,
+    /// Two-letter subdivision code followed in ISO 3166-2
+    pub subdivision_code_a2: ::std::option::Option<::std::string::String>,
+    /// Two-letter alpha-2 country code followed in ISO 3166-1
+    pub country_code_a2: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListRegionsQuery { subdivision_code : "subdivision_code", subdivision_code_a2 :
+    "subdivision_code_a2", country_code_a2 : "country_code_a2" }
+);
+impl crate::runtime::TypedQuery for ListRegionsQuery {}

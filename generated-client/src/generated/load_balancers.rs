@@ -24,19 +24,21 @@ impl LoadBalancersApi {
     pub fn create_load_balancer(
         &self,
         zone_id: &str,
+        body: &CreateLoadBalancerBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<LoadBalancer>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/load_balancers",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/load_balancers"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/load_balancers",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/load_balancers"),
+                ],
+            )
+            .body(body)
     }
     /// List Load Balancers
     ///
@@ -46,7 +48,7 @@ impl LoadBalancersApi {
     pub fn list_load_balancers(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListLoadBalancersItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<LoadBalancer>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,20 +69,22 @@ impl LoadBalancersApi {
         &self,
         zone_id: &str,
         load_balancer_id: &str,
+        body: &UpdateLoadBalancerBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<LoadBalancer>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/load_balancers/{load_balancer_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/load_balancers/"),
-                crate::runtime::PathPart::Param("load_balancer_id", load_balancer_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/load_balancers/{load_balancer_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/load_balancers/"),
+                    crate::runtime::PathPart::Param("load_balancer_id", load_balancer_id),
+                ],
+            )
+            .body(body)
     }
     /// Patch Load Balancer
     ///
@@ -91,20 +95,22 @@ impl LoadBalancersApi {
         &self,
         zone_id: &str,
         load_balancer_id: &str,
+        body: &PatchLoadBalancerBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<LoadBalancer>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/load_balancers/{load_balancer_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/load_balancers/"),
-                crate::runtime::PathPart::Param("load_balancer_id", load_balancer_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/load_balancers/{load_balancer_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/load_balancers/"),
+                    crate::runtime::PathPart::Param("load_balancer_id", load_balancer_id),
+                ],
+            )
+            .body(body)
     }
     /// Load Balancer Details
     ///
@@ -155,38 +161,51 @@ impl LoadBalancersApi {
         )
     }
 }
-/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`], [`LoadBalancersApi::load_balancer_details`].
+/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::list_load_balancers`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`], [`LoadBalancersApi::load_balancer_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadBalancer {
     pub adaptive_routing: ::std::option::Option<LoadBalancerAdaptiveRouting>,
     pub country_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// RFC 3339 date-time
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// A list of pool IDs ordered by their failover priority
     pub default_pools: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Object description
     pub description: ::std::option::Option<::std::string::String>,
+    /// Whether to enable (the default) this load balancer
     pub enabled: ::std::option::Option<bool>,
     pub fallback_pool: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub location_strategy: ::std::option::Option<LoadBalancerLocationStrategy>,
+    /// RFC 3339 date-time
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The DNS hostname to associate with your Load Balancer
     pub name: ::std::option::Option<::std::string::String>,
     pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub pop_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Whether the hostname should be gray clouded (false) or orange clouded (true)
     pub proxied: ::std::option::Option<bool>,
     pub random_steering: ::std::option::Option<LoadBalancerRandomSteering>,
     pub region_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub rules: ::std::option::Option<::std::vec::Vec<LoadBalancerRule>>,
-    pub session_affinity: ::std::option::Option<::std::string::String>,
-    pub session_affinity_attributes: ::std::option::Option<
-        LoadBalancerSessionAffinityAttributes,
+    /// Specifies the type of session affinity the load balancer should use unless specified as `"none"` or…
+    pub session_affinity: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinity,
     >,
+    pub session_affinity_attributes: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinityAttributes,
+    >,
+    /// Time, in seconds, until a client's session expires after being created
     pub session_affinity_ttl: ::std::option::Option<f64>,
-    pub steering_policy: ::std::option::Option<::std::string::String>,
+    /// Steering Policy for this load balancer
+    pub steering_policy: ::std::option::Option<LoadBalancerRuleOverridesSteeringPolicy>,
+    /// Time to live (TTL) of the DNS entry for the IP address returned by this load balancer
     pub ttl: ::std::option::Option<f64>,
     pub zone_name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -203,9 +222,10 @@ crate::runtime::object!(
     "session_affinity_attributes", session_affinity_ttl : "session_affinity_ttl",
     steering_policy : "steering_policy", ttl : "ttl", zone_name : "zone_name" }
 );
-/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::list_load_balancers`].
+/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadBalancerAdaptiveRouting {
+    /// Extends zero-downtime failover of requests to healthy origins from alternate pools, when no healthy…
     pub failover_across_pools: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -213,20 +233,133 @@ pub struct LoadBalancerAdaptiveRouting {
 crate::runtime::object!(
     LoadBalancerAdaptiveRouting { failover_across_pools : "failover_across_pools" }
 );
-/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::list_load_balancers`].
+/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadBalancerLocationStrategy {
-    pub mode: ::std::option::Option<::std::string::String>,
-    pub prefer_ecs: ::std::option::Option<::std::string::String>,
+    /// Determines the authoritative location when ECS is not preferred, does not exist in the request, or…
+    pub mode: ::std::option::Option<LoadBalancerLocationStrategyMode>,
+    /// Whether the EDNS Client Subnet (ECS) GeoIP should be preferred as the authoritative location
+    pub prefer_ecs: ::std::option::Option<LoadBalancerLocationStrategyPreferEcs>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LoadBalancerLocationStrategy { mode : "mode", prefer_ecs : "prefer_ecs" }
 );
-/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::list_load_balancers`].
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LoadBalancerLocationStrategyMode {
+    /// `pop`
+    Pop,
+    /// `resolver_ip`
+    ResolverIp,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LoadBalancerLocationStrategyMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pop => "pop",
+            Self::ResolverIp => "resolver_ip",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for LoadBalancerLocationStrategyMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pop" => Self::Pop,
+            "resolver_ip" => Self::ResolverIp,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(LoadBalancerLocationStrategyMode);
+impl ::std::convert::From<LoadBalancerLocationStrategyMode> for ::std::string::String {
+    fn from(value: LoadBalancerLocationStrategyMode) -> Self {
+        match value {
+            LoadBalancerLocationStrategyMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LoadBalancerLocationStrategyMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LoadBalancerLocationStrategyPreferEcs {
+    /// `always`
+    Always,
+    /// `never`
+    Never,
+    /// `proximity`
+    Proximity,
+    /// `geo`
+    Geo,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LoadBalancerLocationStrategyPreferEcs {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Always => "always",
+            Self::Never => "never",
+            Self::Proximity => "proximity",
+            Self::Geo => "geo",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for LoadBalancerLocationStrategyPreferEcs {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "always" => Self::Always,
+            "never" => Self::Never,
+            "proximity" => Self::Proximity,
+            "geo" => Self::Geo,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(LoadBalancerLocationStrategyPreferEcs);
+impl ::std::convert::From<LoadBalancerLocationStrategyPreferEcs>
+for ::std::string::String {
+    fn from(value: LoadBalancerLocationStrategyPreferEcs) -> Self {
+        match value {
+            LoadBalancerLocationStrategyPreferEcs::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LoadBalancerLocationStrategyPreferEcs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadBalancerRandomSteering {
+    /// The default weight for pools in the load balancer that are not specified in the pool_weights map
     pub default_weight: ::std::option::Option<f64>,
     pub pool_weights: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -238,15 +371,20 @@ crate::runtime::object!(
     LoadBalancerRandomSteering { default_weight : "default_weight", pool_weights :
     "pool_weights" }
 );
-/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::list_load_balancers`].
+/// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadBalancerRule {
+    /// The condition expressions to evaluate
     pub condition: ::std::option::Option<::std::string::String>,
+    /// Disable this specific rule
     pub disabled: ::std::option::Option<bool>,
     pub fixed_response: ::std::option::Option<LoadBalancerRuleFixedResponse>,
+    /// Name of this rule
     pub name: ::std::option::Option<::std::string::String>,
     pub overrides: ::std::option::Option<LoadBalancerRuleOverrides>,
+    /// The order in which rules should be executed in relation to each other
     pub priority: ::std::option::Option<i64>,
+    /// If this rule's condition is true, this causes rule evaluation to stop after processing this rule
     pub terminates: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -259,9 +397,13 @@ crate::runtime::object!(
 /// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadBalancerRuleFixedResponse {
+    /// The http 'Content-Type' header to include in the response
     pub content_type: ::std::option::Option<::std::string::String>,
+    /// The http 'Location' header to include in the response
     pub location: ::std::option::Option<::std::string::String>,
+    /// Text to include as the http body
     pub message_body: ::std::option::Option<::std::string::String>,
+    /// The http status code to respond with
     pub status_code: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -277,6 +419,7 @@ pub struct LoadBalancerRuleOverrides {
     pub country_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// A list of pool IDs ordered by their failover priority
     pub default_pools: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub fallback_pool: ::std::option::Option<::std::string::String>,
     pub location_strategy: ::std::option::Option<LoadBalancerLocationStrategy>,
@@ -287,10 +430,18 @@ pub struct LoadBalancerRuleOverrides {
     pub region_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub session_affinity: ::std::option::Option<::std::string::String>,
-    pub session_affinity_attributes: ::std::option::Option<::serde_json::Value>,
+    /// Specifies the type of session affinity the load balancer should use unless specified as `"none"` or…
+    pub session_affinity: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinity,
+    >,
+    pub session_affinity_attributes: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinityAttributes,
+    >,
+    /// Time, in seconds, until a client's session expires after being created
     pub session_affinity_ttl: ::std::option::Option<f64>,
-    pub steering_policy: ::std::option::Option<::std::string::String>,
+    /// Steering Policy for this load balancer
+    pub steering_policy: ::std::option::Option<LoadBalancerRuleOverridesSteeringPolicy>,
+    /// Time to live (TTL) of the DNS entry for the IP address returned by this load balancer
     pub ttl: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -304,88 +455,360 @@ crate::runtime::object!(
     session_affinity_ttl : "session_affinity_ttl", steering_policy : "steering_policy",
     ttl : "ttl" }
 );
-/// Used by [`LoadBalancersApi::create_load_balancer`].
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LoadBalancerRuleOverridesSessionAffinity {
+    /// `none`
+    None,
+    /// `cookie`
+    Cookie,
+    /// `ip_cookie`
+    IpCookie,
+    /// `header`
+    Header,
+    /// `""`
+    Field,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LoadBalancerRuleOverridesSessionAffinity {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Cookie => "cookie",
+            Self::IpCookie => "ip_cookie",
+            Self::Header => "header",
+            Self::Field => "\"\"",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for LoadBalancerRuleOverridesSessionAffinity {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "cookie" => Self::Cookie,
+            "ip_cookie" => Self::IpCookie,
+            "header" => Self::Header,
+            "\"\"" => Self::Field,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(LoadBalancerRuleOverridesSessionAffinity);
+impl ::std::convert::From<LoadBalancerRuleOverridesSessionAffinity>
+for ::std::string::String {
+    fn from(value: LoadBalancerRuleOverridesSessionAffinity) -> Self {
+        match value {
+            LoadBalancerRuleOverridesSessionAffinity::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LoadBalancerRuleOverridesSessionAffinity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LoadBalancerSessionAffinityAttributes {
+pub struct LoadBalancerRuleOverridesSessionAffinityAttributes {
+    /// Configures the drain duration in seconds
     pub drain_duration: ::std::option::Option<f64>,
+    /// Configures the names of HTTP headers to base session affinity on when header `session_affinity` is…
     pub headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When header `session_affinity` is enabled, this option can be used to specify how HTTP headers on…
     pub require_all_headers: ::std::option::Option<bool>,
-    pub samesite: ::std::option::Option<::std::string::String>,
-    pub secure: ::std::option::Option<::std::string::String>,
-    pub zero_downtime_failover: ::std::option::Option<::std::string::String>,
+    /// Configures the SameSite attribute on session affinity cookie
+    pub samesite: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinityAttributesSamesite,
+    >,
+    /// Configures the Secure attribute on session affinity cookie
+    pub secure: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinityAttributesSecure,
+    >,
+    /// Configures the zero-downtime failover between origins within a pool when session affinity is enabled
+    pub zero_downtime_failover: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinityAttributesZeroDowntimeFailover,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LoadBalancerSessionAffinityAttributes { drain_duration : "drain_duration", headers :
-    "headers", require_all_headers : "require_all_headers", samesite : "samesite", secure
-    : "secure", zero_downtime_failover : "zero_downtime_failover" }
+    LoadBalancerRuleOverridesSessionAffinityAttributes { drain_duration :
+    "drain_duration", headers : "headers", require_all_headers : "require_all_headers",
+    samesite : "samesite", secure : "secure", zero_downtime_failover :
+    "zero_downtime_failover" }
 );
-/// Used by [`LoadBalancersApi::list_load_balancers`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListLoadBalancersItem {
-    pub adaptive_routing: ::std::option::Option<LoadBalancerAdaptiveRouting>,
-    pub country_pools: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub created_on: ::std::option::Option<::std::string::String>,
-    pub default_pools: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub enabled: ::std::option::Option<bool>,
-    pub fallback_pool: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub location_strategy: ::std::option::Option<LoadBalancerLocationStrategy>,
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub pop_pools: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub proxied: ::std::option::Option<bool>,
-    pub random_steering: ::std::option::Option<LoadBalancerRandomSteering>,
-    pub region_pools: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub rules: ::std::option::Option<::std::vec::Vec<LoadBalancerRule>>,
-    pub session_affinity: ::std::option::Option<::std::string::String>,
-    pub session_affinity_attributes: ::std::option::Option<
-        ListLoadBalancersItemSessionAffinityAttributes,
-    >,
-    pub session_affinity_ttl: ::std::option::Option<f64>,
-    pub steering_policy: ::std::option::Option<::std::string::String>,
-    pub ttl: ::std::option::Option<f64>,
-    pub zone_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LoadBalancerRuleOverridesSessionAffinityAttributesSamesite {
+    /// `Auto`
+    Auto,
+    /// `Lax`
+    Lax,
+    /// `None`
+    None,
+    /// `Strict`
+    Strict,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
 }
-crate::runtime::object!(
-    ListLoadBalancersItem { adaptive_routing : "adaptive_routing", country_pools :
-    "country_pools", created_on : "created_on", default_pools : "default_pools",
-    description : "description", enabled : "enabled", fallback_pool : "fallback_pool", id
-    : "id", location_strategy : "location_strategy", modified_on : "modified_on", name :
-    "name", networks : "networks", pop_pools : "pop_pools", proxied : "proxied",
-    random_steering : "random_steering", region_pools : "region_pools", rules : "rules",
-    session_affinity : "session_affinity", session_affinity_attributes :
-    "session_affinity_attributes", session_affinity_ttl : "session_affinity_ttl",
-    steering_policy : "steering_policy", ttl : "ttl", zone_name : "zone_name" }
-);
-/// Used by [`LoadBalancersApi::list_load_balancers`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListLoadBalancersItemSessionAffinityAttributes {
-    pub drain_duration: ::std::option::Option<f64>,
-    pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub require_all_headers: ::std::option::Option<bool>,
-    pub samesite: ::std::option::Option<::std::string::String>,
-    pub secure: ::std::option::Option<::std::string::String>,
-    pub zero_downtime_failover: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+impl LoadBalancerRuleOverridesSessionAffinityAttributesSamesite {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "Auto",
+            Self::Lax => "Lax",
+            Self::None => "None",
+            Self::Strict => "Strict",
+            Self::Other(value) => value.as_str(),
+        }
+    }
 }
-crate::runtime::object!(
-    ListLoadBalancersItemSessionAffinityAttributes { drain_duration : "drain_duration",
-    headers : "headers", require_all_headers : "require_all_headers", samesite :
-    "samesite", secure : "secure", zero_downtime_failover : "zero_downtime_failover" }
+impl ::std::convert::From<::std::string::String>
+for LoadBalancerRuleOverridesSessionAffinityAttributesSamesite {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Auto" => Self::Auto,
+            "Lax" => Self::Lax,
+            "None" => Self::None,
+            "Strict" => Self::Strict,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(LoadBalancerRuleOverridesSessionAffinityAttributesSamesite);
+impl ::std::convert::From<LoadBalancerRuleOverridesSessionAffinityAttributesSamesite>
+for ::std::string::String {
+    fn from(value: LoadBalancerRuleOverridesSessionAffinityAttributesSamesite) -> Self {
+        match value {
+            LoadBalancerRuleOverridesSessionAffinityAttributesSamesite::Other(value) => {
+                value
+            }
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LoadBalancerRuleOverridesSessionAffinityAttributesSamesite {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LoadBalancerRuleOverridesSessionAffinityAttributesSecure {
+    /// `Auto`
+    Auto,
+    /// `Always`
+    Always,
+    /// `Never`
+    Never,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LoadBalancerRuleOverridesSessionAffinityAttributesSecure {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "Auto",
+            Self::Always => "Always",
+            Self::Never => "Never",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for LoadBalancerRuleOverridesSessionAffinityAttributesSecure {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Auto" => Self::Auto,
+            "Always" => Self::Always,
+            "Never" => Self::Never,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(LoadBalancerRuleOverridesSessionAffinityAttributesSecure);
+impl ::std::convert::From<LoadBalancerRuleOverridesSessionAffinityAttributesSecure>
+for ::std::string::String {
+    fn from(value: LoadBalancerRuleOverridesSessionAffinityAttributesSecure) -> Self {
+        match value {
+            LoadBalancerRuleOverridesSessionAffinityAttributesSecure::Other(value) => {
+                value
+            }
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LoadBalancerRuleOverridesSessionAffinityAttributesSecure {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LoadBalancerRuleOverridesSessionAffinityAttributesZeroDowntimeFailover {
+    /// `none`
+    None,
+    /// `temporary`
+    Temporary,
+    /// `sticky`
+    Sticky,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LoadBalancerRuleOverridesSessionAffinityAttributesZeroDowntimeFailover {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Temporary => "temporary",
+            Self::Sticky => "sticky",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for LoadBalancerRuleOverridesSessionAffinityAttributesZeroDowntimeFailover {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "temporary" => Self::Temporary,
+            "sticky" => Self::Sticky,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    LoadBalancerRuleOverridesSessionAffinityAttributesZeroDowntimeFailover
 );
+impl ::std::convert::From<
+    LoadBalancerRuleOverridesSessionAffinityAttributesZeroDowntimeFailover,
+> for ::std::string::String {
+    fn from(
+        value: LoadBalancerRuleOverridesSessionAffinityAttributesZeroDowntimeFailover,
+    ) -> Self {
+        match value {
+            LoadBalancerRuleOverridesSessionAffinityAttributesZeroDowntimeFailover::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for LoadBalancerRuleOverridesSessionAffinityAttributesZeroDowntimeFailover {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LoadBalancerRuleOverridesSteeringPolicy {
+    /// `off`
+    Off,
+    /// `geo`
+    Geo,
+    /// `random`
+    Random,
+    /// `dynamic_latency`
+    DynamicLatency,
+    /// `proximity`
+    Proximity,
+    /// `least_outstanding_requests`
+    LeastOutstandingRequests,
+    /// `least_connections`
+    LeastConnections,
+    /// `""`
+    Field,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LoadBalancerRuleOverridesSteeringPolicy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::Geo => "geo",
+            Self::Random => "random",
+            Self::DynamicLatency => "dynamic_latency",
+            Self::Proximity => "proximity",
+            Self::LeastOutstandingRequests => "least_outstanding_requests",
+            Self::LeastConnections => "least_connections",
+            Self::Field => "\"\"",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for LoadBalancerRuleOverridesSteeringPolicy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "geo" => Self::Geo,
+            "random" => Self::Random,
+            "dynamic_latency" => Self::DynamicLatency,
+            "proximity" => Self::Proximity,
+            "least_outstanding_requests" => Self::LeastOutstandingRequests,
+            "least_connections" => Self::LeastConnections,
+            "\"\"" => Self::Field,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(LoadBalancerRuleOverridesSteeringPolicy);
+impl ::std::convert::From<LoadBalancerRuleOverridesSteeringPolicy>
+for ::std::string::String {
+    fn from(value: LoadBalancerRuleOverridesSteeringPolicy) -> Self {
+        match value {
+            LoadBalancerRuleOverridesSteeringPolicy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LoadBalancerRuleOverridesSteeringPolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`LoadBalancersApi::delete_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteLoadBalancerResponse {
@@ -394,3 +817,283 @@ pub struct DeleteLoadBalancerResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteLoadBalancerResponse { id : "id" });
+/// Used by [`LoadBalancersApi::create_load_balancer`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateLoadBalancerBody {
+    pub adaptive_routing: ::std::option::Option<LoadBalancerAdaptiveRouting>,
+    pub country_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A list of pool IDs ordered by their failover priority
+    pub default_pools: ::std::vec::Vec<::std::string::String>,
+    /// Object description
+    pub description: ::std::option::Option<::std::string::String>,
+    pub fallback_pool: ::std::option::Option<::serde_json::Value>,
+    pub location_strategy: ::std::option::Option<LoadBalancerLocationStrategy>,
+    /// The DNS hostname to associate with your Load Balancer
+    pub name: ::std::string::String,
+    pub pop_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Whether the hostname should be gray clouded (false) or orange clouded (true)
+    pub proxied: ::std::option::Option<bool>,
+    pub random_steering: ::std::option::Option<LoadBalancerRandomSteering>,
+    pub region_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub rules: ::std::option::Option<::std::vec::Vec<CreateLoadBalancerBodyRule>>,
+    /// Specifies the type of session affinity the load balancer should use unless specified as `"none"` or…
+    pub session_affinity: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinity,
+    >,
+    pub session_affinity_attributes: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinityAttributes,
+    >,
+    /// Time, in seconds, until a client's session expires after being created
+    pub session_affinity_ttl: ::std::option::Option<f64>,
+    /// Steering Policy for this load balancer
+    pub steering_policy: ::std::option::Option<LoadBalancerRuleOverridesSteeringPolicy>,
+    /// Time to live (TTL) of the DNS entry for the IP address returned by this load balancer
+    pub ttl: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateLoadBalancerBody { adaptive_routing : "adaptive_routing", country_pools :
+    "country_pools", default_pools : "default_pools" required, description :
+    "description", fallback_pool : "fallback_pool", location_strategy :
+    "location_strategy", name : "name" required, pop_pools : "pop_pools", proxied :
+    "proxied", random_steering : "random_steering", region_pools : "region_pools", rules
+    : "rules", session_affinity : "session_affinity", session_affinity_attributes :
+    "session_affinity_attributes", session_affinity_ttl : "session_affinity_ttl",
+    steering_policy : "steering_policy", ttl : "ttl" }
+);
+impl CreateLoadBalancerBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        default_pools: ::std::vec::Vec<::std::string::String>,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            adaptive_routing: ::std::option::Option::None,
+            country_pools: ::std::option::Option::None,
+            default_pools,
+            description: ::std::option::Option::None,
+            fallback_pool: ::std::option::Option::None,
+            location_strategy: ::std::option::Option::None,
+            name,
+            pop_pools: ::std::option::Option::None,
+            proxied: ::std::option::Option::None,
+            random_steering: ::std::option::Option::None,
+            region_pools: ::std::option::Option::None,
+            rules: ::std::option::Option::None,
+            session_affinity: ::std::option::Option::None,
+            session_affinity_attributes: ::std::option::Option::None,
+            session_affinity_ttl: ::std::option::Option::None,
+            steering_policy: ::std::option::Option::None,
+            ttl: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateLoadBalancerBodyRule {
+    /// The condition expressions to evaluate
+    pub condition: ::std::option::Option<::std::string::String>,
+    /// Disable this specific rule
+    pub disabled: ::std::option::Option<bool>,
+    pub fixed_response: ::std::option::Option<LoadBalancerRuleFixedResponse>,
+    /// Name of this rule
+    pub name: ::std::option::Option<::std::string::String>,
+    pub overrides: ::std::option::Option<CreateLoadBalancerBodyRuleOverrides>,
+    /// The order in which rules should be executed in relation to each other
+    pub priority: ::std::option::Option<i64>,
+    /// If this rule's condition is true, this causes rule evaluation to stop after processing this rule
+    pub terminates: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateLoadBalancerBodyRule { condition : "condition", disabled : "disabled",
+    fixed_response : "fixed_response", name : "name", overrides : "overrides", priority :
+    "priority", terminates : "terminates" }
+);
+/// Used by [`LoadBalancersApi::create_load_balancer`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateLoadBalancerBodyRuleOverrides {
+    pub adaptive_routing: ::std::option::Option<LoadBalancerAdaptiveRouting>,
+    pub country_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A list of pool IDs ordered by their failover priority
+    pub default_pools: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub fallback_pool: ::std::option::Option<::serde_json::Value>,
+    pub location_strategy: ::std::option::Option<LoadBalancerLocationStrategy>,
+    pub pop_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub random_steering: ::std::option::Option<LoadBalancerRandomSteering>,
+    pub region_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Specifies the type of session affinity the load balancer should use unless specified as `"none"` or…
+    pub session_affinity: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinity,
+    >,
+    pub session_affinity_attributes: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinityAttributes,
+    >,
+    /// Time, in seconds, until a client's session expires after being created
+    pub session_affinity_ttl: ::std::option::Option<f64>,
+    /// Steering Policy for this load balancer
+    pub steering_policy: ::std::option::Option<LoadBalancerRuleOverridesSteeringPolicy>,
+    /// Time to live (TTL) of the DNS entry for the IP address returned by this load balancer
+    pub ttl: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateLoadBalancerBodyRuleOverrides { adaptive_routing : "adaptive_routing",
+    country_pools : "country_pools", default_pools : "default_pools", fallback_pool :
+    "fallback_pool", location_strategy : "location_strategy", pop_pools : "pop_pools",
+    random_steering : "random_steering", region_pools : "region_pools", session_affinity
+    : "session_affinity", session_affinity_attributes : "session_affinity_attributes",
+    session_affinity_ttl : "session_affinity_ttl", steering_policy : "steering_policy",
+    ttl : "ttl" }
+);
+/// Used by [`LoadBalancersApi::update_load_balancer`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateLoadBalancerBody {
+    pub adaptive_routing: ::std::option::Option<LoadBalancerAdaptiveRouting>,
+    pub country_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A list of pool IDs ordered by their failover priority
+    pub default_pools: ::std::vec::Vec<::std::string::String>,
+    /// Object description
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether to enable (the default) this load balancer
+    pub enabled: ::std::option::Option<bool>,
+    pub fallback_pool: ::std::option::Option<::serde_json::Value>,
+    pub location_strategy: ::std::option::Option<LoadBalancerLocationStrategy>,
+    /// The DNS hostname to associate with your Load Balancer
+    pub name: ::std::string::String,
+    pub pop_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Whether the hostname should be gray clouded (false) or orange clouded (true)
+    pub proxied: ::std::option::Option<bool>,
+    pub random_steering: ::std::option::Option<LoadBalancerRandomSteering>,
+    pub region_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub rules: ::std::option::Option<::std::vec::Vec<CreateLoadBalancerBodyRule>>,
+    /// Specifies the type of session affinity the load balancer should use unless specified as `"none"` or…
+    pub session_affinity: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinity,
+    >,
+    pub session_affinity_attributes: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinityAttributes,
+    >,
+    /// Time, in seconds, until a client's session expires after being created
+    pub session_affinity_ttl: ::std::option::Option<f64>,
+    /// Steering Policy for this load balancer
+    pub steering_policy: ::std::option::Option<LoadBalancerRuleOverridesSteeringPolicy>,
+    /// Time to live (TTL) of the DNS entry for the IP address returned by this load balancer
+    pub ttl: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateLoadBalancerBody { adaptive_routing : "adaptive_routing", country_pools :
+    "country_pools", default_pools : "default_pools" required, description :
+    "description", enabled : "enabled", fallback_pool : "fallback_pool",
+    location_strategy : "location_strategy", name : "name" required, pop_pools :
+    "pop_pools", proxied : "proxied", random_steering : "random_steering", region_pools :
+    "region_pools", rules : "rules", session_affinity : "session_affinity",
+    session_affinity_attributes : "session_affinity_attributes", session_affinity_ttl :
+    "session_affinity_ttl", steering_policy : "steering_policy", ttl : "ttl" }
+);
+impl UpdateLoadBalancerBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        default_pools: ::std::vec::Vec<::std::string::String>,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            adaptive_routing: ::std::option::Option::None,
+            country_pools: ::std::option::Option::None,
+            default_pools,
+            description: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+            fallback_pool: ::std::option::Option::None,
+            location_strategy: ::std::option::Option::None,
+            name,
+            pop_pools: ::std::option::Option::None,
+            proxied: ::std::option::Option::None,
+            random_steering: ::std::option::Option::None,
+            region_pools: ::std::option::Option::None,
+            rules: ::std::option::Option::None,
+            session_affinity: ::std::option::Option::None,
+            session_affinity_attributes: ::std::option::Option::None,
+            session_affinity_ttl: ::std::option::Option::None,
+            steering_policy: ::std::option::Option::None,
+            ttl: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`LoadBalancersApi::patch_load_balancer`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchLoadBalancerBody {
+    pub adaptive_routing: ::std::option::Option<LoadBalancerAdaptiveRouting>,
+    pub country_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A list of pool IDs ordered by their failover priority
+    pub default_pools: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Object description
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether to enable (the default) this load balancer
+    pub enabled: ::std::option::Option<bool>,
+    pub fallback_pool: ::std::option::Option<::serde_json::Value>,
+    pub location_strategy: ::std::option::Option<LoadBalancerLocationStrategy>,
+    /// The DNS hostname to associate with your Load Balancer
+    pub name: ::std::option::Option<::std::string::String>,
+    pub pop_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Whether the hostname should be gray clouded (false) or orange clouded (true)
+    pub proxied: ::std::option::Option<bool>,
+    pub random_steering: ::std::option::Option<LoadBalancerRandomSteering>,
+    pub region_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub rules: ::std::option::Option<::std::vec::Vec<CreateLoadBalancerBodyRule>>,
+    /// Specifies the type of session affinity the load balancer should use unless specified as `"none"` or…
+    pub session_affinity: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinity,
+    >,
+    pub session_affinity_attributes: ::std::option::Option<
+        LoadBalancerRuleOverridesSessionAffinityAttributes,
+    >,
+    /// Time, in seconds, until a client's session expires after being created
+    pub session_affinity_ttl: ::std::option::Option<f64>,
+    /// Steering Policy for this load balancer
+    pub steering_policy: ::std::option::Option<LoadBalancerRuleOverridesSteeringPolicy>,
+    /// Time to live (TTL) of the DNS entry for the IP address returned by this load balancer
+    pub ttl: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchLoadBalancerBody { adaptive_routing : "adaptive_routing", country_pools :
+    "country_pools", default_pools : "default_pools", description : "description",
+    enabled : "enabled", fallback_pool : "fallback_pool", location_strategy :
+    "location_strategy", name : "name", pop_pools : "pop_pools", proxied : "proxied",
+    random_steering : "random_steering", region_pools : "region_pools", rules : "rules",
+    session_affinity : "session_affinity", session_affinity_attributes :
+    "session_affinity_attributes", session_affinity_ttl : "session_affinity_ttl",
+    steering_policy : "steering_policy", ttl : "ttl" }
+);

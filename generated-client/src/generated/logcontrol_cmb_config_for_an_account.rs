@@ -26,19 +26,21 @@ impl LogcontrolCmbConfigForAnAccountApi {
     pub fn update_cmb_config(
         &self,
         account_id: &str,
+        body: &UpdateCmbConfigBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CmbConfig>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/logs/control/cmb/config",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/logs/control/cmb/config"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/logs/control/cmb/config",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/logs/control/cmb/config"),
+                ],
+            )
+            .body(body)
     }
     /// Get CMB config
     ///
@@ -93,6 +95,7 @@ impl LogcontrolCmbConfigForAnAccountApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CmbConfig {
     pub allow_out_of_region_access: ::std::option::Option<bool>,
+    /// Comma-separated list of regions
     pub regions: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -101,3 +104,12 @@ crate::runtime::object!(
     CmbConfig { allow_out_of_region_access : "allow_out_of_region_access", regions :
     "regions" }
 );
+/// Used by [`LogcontrolCmbConfigForAnAccountApi::update_cmb_config`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateCmbConfigBody {
+    /// Comma-separated list of regions
+    pub regions: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateCmbConfigBody { regions : "regions" });

@@ -54,7 +54,9 @@ impl LogpushJobsForAnAccountApi {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListLogpushJobsForDatasetItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<::std::option::Option<LogpushJob>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -76,19 +78,21 @@ impl LogpushJobsForAnAccountApi {
     pub fn create_logpush_job(
         &self,
         account_id: &str,
+        body: &CreateLogpushJobBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<LogpushJob>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/logpush/jobs",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/logpush/jobs"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/logpush/jobs",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/logpush/jobs"),
+                ],
+            )
+            .body(body)
     }
     /// List Logpush jobs
     ///
@@ -98,7 +102,9 @@ impl LogpushJobsForAnAccountApi {
     pub fn list_logpush_jobs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListLogpushJobsForDatasetItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<::std::option::Option<LogpushJob>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -119,20 +125,22 @@ impl LogpushJobsForAnAccountApi {
         &self,
         account_id: &str,
         job_id: &str,
+        body: &UpdateLogpushJobBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<LogpushJob>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/logpush/jobs/{job_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/logpush/jobs/"),
-                crate::runtime::PathPart::Param("job_id", job_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/logpush/jobs/{job_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/logpush/jobs/"),
+                    crate::runtime::PathPart::Param("job_id", job_id),
+                ],
+            )
+            .body(body)
     }
     /// Get Logpush job details
     ///
@@ -190,19 +198,21 @@ impl LogpushJobsForAnAccountApi {
     pub fn get_ownership_challenge(
         &self,
         account_id: &str,
+        body: &GetOwnershipChallengeBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<OwnershipChallenge>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/logpush/ownership",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/logpush/ownership"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/logpush/ownership",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/logpush/ownership"),
+                ],
+            )
+            .body(body)
     }
     /// Validate ownership challenge
     ///
@@ -212,19 +222,21 @@ impl LogpushJobsForAnAccountApi {
     pub fn validate_ownership_challenge(
         &self,
         account_id: &str,
+        body: &ValidateOwnershipChallengeBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ValidateOwnershipChallengeResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/logpush/ownership/validate",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/logpush/ownership/validate"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/logpush/ownership/validate",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/logpush/ownership/validate"),
+                ],
+            )
+            .body(body)
     }
     /// Validate destination
     ///
@@ -256,19 +268,21 @@ impl LogpushJobsForAnAccountApi {
     pub fn check_destination_exists(
         &self,
         account_id: &str,
+        body: &GetOwnershipChallengeBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CheckDestinationExistsResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/logpush/validate/destination/exists",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/logpush/validate/destination/exists"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/logpush/validate/destination/exists",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/logpush/validate/destination/exists"),
+                ],
+            )
+            .body(body)
     }
     /// Validate origin
     ///
@@ -278,96 +292,53 @@ impl LogpushJobsForAnAccountApi {
     pub fn validate_origin(
         &self,
         account_id: &str,
+        body: &ValidateOriginBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ValidateDestinationResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/logpush/validate/origin",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/logpush/validate/origin"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/logpush/validate/origin",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/logpush/validate/origin"),
+                ],
+            )
+            .body(body)
     }
 }
-/// Used by [`LogpushJobsForAnAccountApi::list_logpush_jobs_for_dataset`], [`LogpushJobsForAnAccountApi::list_logpush_jobs`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListLogpushJobsForDatasetItem {
-    pub dataset: ::std::option::Option<::std::string::String>,
-    pub destination_conf: ::std::option::Option<::std::string::String>,
-    pub enabled: ::std::option::Option<bool>,
-    pub error_message: ::std::option::Option<::std::string::String>,
-    pub frequency: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<i64>,
-    pub kind: ::std::option::Option<::std::string::String>,
-    pub last_complete: ::std::option::Option<::std::string::String>,
-    pub last_error: ::std::option::Option<::std::string::String>,
-    pub logpull_options: ::std::option::Option<::std::string::String>,
-    pub max_upload_bytes: ::std::option::Option<i64>,
-    pub max_upload_interval_seconds: ::std::option::Option<i64>,
-    pub max_upload_records: ::std::option::Option<i64>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub output_options: ::std::option::Option<
-        ListLogpushJobsForDatasetItemOutputOptions,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ListLogpushJobsForDatasetItem { dataset : "dataset", destination_conf :
-    "destination_conf", enabled : "enabled", error_message : "error_message", frequency :
-    "frequency", id : "id", kind : "kind", last_complete : "last_complete", last_error :
-    "last_error", logpull_options : "logpull_options", max_upload_bytes :
-    "max_upload_bytes", max_upload_interval_seconds : "max_upload_interval_seconds",
-    max_upload_records : "max_upload_records", name : "name", output_options :
-    "output_options" }
-);
-/// Used by [`LogpushJobsForAnAccountApi::list_logpush_jobs_for_dataset`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListLogpushJobsForDatasetItemOutputOptions {
-    /// `CVE-2021-44228`
-    pub cve_2021_44228: ::std::option::Option<bool>,
-    pub batch_prefix: ::std::option::Option<::std::string::String>,
-    pub batch_suffix: ::std::option::Option<::std::string::String>,
-    pub field_delimiter: ::std::option::Option<::std::string::String>,
-    pub field_names: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub output_type: ::std::option::Option<::std::string::String>,
-    pub record_delimiter: ::std::option::Option<::std::string::String>,
-    pub record_prefix: ::std::option::Option<::std::string::String>,
-    pub record_suffix: ::std::option::Option<::std::string::String>,
-    pub record_template: ::std::option::Option<::std::string::String>,
-    pub sample_rate: ::std::option::Option<f64>,
-    pub timestamp_format: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ListLogpushJobsForDatasetItemOutputOptions { cve_2021_44228 : "CVE-2021-44228",
-    batch_prefix : "batch_prefix", batch_suffix : "batch_suffix", field_delimiter :
-    "field_delimiter", field_names : "field_names", output_type : "output_type",
-    record_delimiter : "record_delimiter", record_prefix : "record_prefix", record_suffix
-    : "record_suffix", record_template : "record_template", sample_rate : "sample_rate",
-    timestamp_format : "timestamp_format" }
-);
-/// Used by [`LogpushJobsForAnAccountApi::create_logpush_job`], [`LogpushJobsForAnAccountApi::update_logpush_job`], [`LogpushJobsForAnAccountApi::get_logpush_job_details`].
+/// Used by [`LogpushJobsForAnAccountApi::list_logpush_jobs_for_dataset`], [`LogpushJobsForAnAccountApi::create_logpush_job`], [`LogpushJobsForAnAccountApi::list_logpush_jobs`], [`LogpushJobsForAnAccountApi::update_logpush_job`], [`LogpushJobsForAnAccountApi::get_logpush_job_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogpushJob {
+    /// Name of the dataset
     pub dataset: ::std::option::Option<::std::string::String>,
+    /// Uniquely identifies a resource (such as an s3 bucket) where data will be pushed
     pub destination_conf: ::std::option::Option<::std::string::String>,
+    /// Flag that indicates if the job is enabled
     pub enabled: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, If not null, the job is currently failing
     pub error_message: ::std::option::Option<::std::string::String>,
-    pub frequency: ::std::option::Option<::std::string::String>,
+    /// deprecated, This field is deprecated
+    pub frequency: ::std::option::Option<LogpushJobFrequency>,
+    /// Unique id of the job
     pub id: ::std::option::Option<i64>,
-    pub kind: ::std::option::Option<::std::string::String>,
+    /// The kind parameter (optional) is used to differentiate between Logpush and Edge Log Delivery jobs
+    pub kind: ::std::option::Option<LogpushJobKind>,
+    /// RFC 3339 date-time, Records the last time for which logs have been successfully pushed
     pub last_complete: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Records the last time the job failed
     pub last_error: ::std::option::Option<::std::string::String>,
+    /// deprecated, This field is deprecated
     pub logpull_options: ::std::option::Option<::std::string::String>,
+    /// The maximum uncompressed file size of a batch of logs
     pub max_upload_bytes: ::std::option::Option<i64>,
+    /// The maximum interval in seconds for log batches
     pub max_upload_interval_seconds: ::std::option::Option<i64>,
+    /// The maximum number of log lines per batch
     pub max_upload_records: ::std::option::Option<i64>,
+    /// Optional human readable job name
     pub name: ::std::option::Option<::std::string::String>,
     pub output_options: ::std::option::Option<LogpushJobOutputOptions>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -381,22 +352,131 @@ crate::runtime::object!(
     max_upload_interval_seconds : "max_upload_interval_seconds", max_upload_records :
     "max_upload_records", name : "name", output_options : "output_options" }
 );
-/// Used by [`LogpushJobsForAnAccountApi::create_logpush_job`].
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LogpushJobFrequency {
+    /// `high`
+    High,
+    /// `low`
+    Low,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LogpushJobFrequency {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::High => "high",
+            Self::Low => "low",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for LogpushJobFrequency {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "high" => Self::High,
+            "low" => Self::Low,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(LogpushJobFrequency);
+impl ::std::convert::From<LogpushJobFrequency> for ::std::string::String {
+    fn from(value: LogpushJobFrequency) -> Self {
+        match value {
+            LogpushJobFrequency::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LogpushJobFrequency {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LogpushJobKind {
+    /// `edge`
+    Edge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LogpushJobKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Edge => "edge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for LogpushJobKind {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "edge" => Self::Edge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(LogpushJobKind);
+impl ::std::convert::From<LogpushJobKind> for ::std::string::String {
+    fn from(value: LogpushJobKind) -> Self {
+        match value {
+            LogpushJobKind::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LogpushJobKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`LogpushJobsForAnAccountApi::list_logpush_jobs_for_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogpushJobOutputOptions {
     /// `CVE-2021-44228`
     pub cve_2021_44228: ::std::option::Option<bool>,
+    /// String to be prepended before each batch
     pub batch_prefix: ::std::option::Option<::std::string::String>,
+    /// String to be appended after each batch
     pub batch_suffix: ::std::option::Option<::std::string::String>,
+    /// String to join fields
     pub field_delimiter: ::std::option::Option<::std::string::String>,
+    /// List of field names to be included in the Logpush output
     pub field_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub output_type: ::std::option::Option<::std::string::String>,
+    /// Specifies the output type, such as `ndjson` or `csv`
+    pub output_type: ::std::option::Option<LogpushJobOutputOptionsOutputType>,
+    /// String to be inserted in-between the records as separator
     pub record_delimiter: ::std::option::Option<::std::string::String>,
+    /// String to be prepended before each record
     pub record_prefix: ::std::option::Option<::std::string::String>,
+    /// String to be appended after each record
     pub record_suffix: ::std::option::Option<::std::string::String>,
+    /// String to use as template for each record instead of the default comma-separated list
     pub record_template: ::std::option::Option<::std::string::String>,
+    /// Floating number to specify sampling rate
     pub sample_rate: ::std::option::Option<f64>,
-    pub timestamp_format: ::std::option::Option<::std::string::String>,
+    /// String to specify the format for timestamps, such as `unixnano`, `unix`, or `rfc3339`
+    pub timestamp_format: ::std::option::Option<LogpushJobOutputOptionsTimestampFormat>,
+    /// `CVE-2021-4428`: If set to true, will cause all occurrences of `${` in the generated files to be replaced with `x{`
+    pub cve_2021_4428: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -406,11 +486,118 @@ crate::runtime::object!(
     field_names : "field_names", output_type : "output_type", record_delimiter :
     "record_delimiter", record_prefix : "record_prefix", record_suffix : "record_suffix",
     record_template : "record_template", sample_rate : "sample_rate", timestamp_format :
-    "timestamp_format" }
+    "timestamp_format", cve_2021_4428 : "CVE-2021-4428" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LogpushJobOutputOptionsOutputType {
+    /// `ndjson`
+    Ndjson,
+    /// `csv`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LogpushJobOutputOptionsOutputType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ndjson => "ndjson",
+            Self::Csv => "csv",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for LogpushJobOutputOptionsOutputType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ndjson" => Self::Ndjson,
+            "csv" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(LogpushJobOutputOptionsOutputType);
+impl ::std::convert::From<LogpushJobOutputOptionsOutputType> for ::std::string::String {
+    fn from(value: LogpushJobOutputOptionsOutputType) -> Self {
+        match value {
+            LogpushJobOutputOptionsOutputType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LogpushJobOutputOptionsOutputType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LogpushJobOutputOptionsTimestampFormat {
+    /// `unixnano`
+    Unixnano,
+    /// `unix`
+    Unix,
+    /// `rfc3339`
+    Rfc3339,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LogpushJobOutputOptionsTimestampFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unixnano => "unixnano",
+            Self::Unix => "unix",
+            Self::Rfc3339 => "rfc3339",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for LogpushJobOutputOptionsTimestampFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "unixnano" => Self::Unixnano,
+            "unix" => Self::Unix,
+            "rfc3339" => Self::Rfc3339,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(LogpushJobOutputOptionsTimestampFormat);
+impl ::std::convert::From<LogpushJobOutputOptionsTimestampFormat>
+for ::std::string::String {
+    fn from(value: LogpushJobOutputOptionsTimestampFormat) -> Self {
+        match value {
+            LogpushJobOutputOptionsTimestampFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LogpushJobOutputOptionsTimestampFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`LogpushJobsForAnAccountApi::delete_logpush_job`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteLogpushJobResponse {
+    /// Unique id of the job
     pub id: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -455,3 +642,186 @@ pub struct CheckDestinationExistsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CheckDestinationExistsResponse { exists : "exists" });
+/// Used by [`LogpushJobsForAnAccountApi::create_logpush_job`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateLogpushJobBody {
+    /// Name of the dataset
+    pub dataset: ::std::option::Option<::std::string::String>,
+    /// Uniquely identifies a resource (such as an s3 bucket) where data will be pushed
+    pub destination_conf: ::std::string::String,
+    /// Flag that indicates if the job is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// deprecated, This field is deprecated
+    pub frequency: ::std::option::Option<LogpushJobFrequency>,
+    /// The kind parameter (optional) is used to differentiate between Logpush and Edge Log Delivery jobs
+    pub kind: ::std::option::Option<LogpushJobKind>,
+    /// deprecated, This field is deprecated
+    pub logpull_options: ::std::option::Option<::std::string::String>,
+    /// The maximum uncompressed file size of a batch of logs
+    pub max_upload_bytes: ::std::option::Option<i64>,
+    /// The maximum interval in seconds for log batches
+    pub max_upload_interval_seconds: ::std::option::Option<i64>,
+    /// The maximum number of log lines per batch
+    pub max_upload_records: ::std::option::Option<i64>,
+    /// Optional human readable job name
+    pub name: ::std::option::Option<::std::string::String>,
+    pub output_options: ::std::option::Option<CreateLogpushJobBodyOutputOptions>,
+    /// Ownership challenge token to prove destination ownership
+    pub ownership_challenge: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateLogpushJobBody { dataset : "dataset", destination_conf : "destination_conf"
+    required, enabled : "enabled", frequency : "frequency", kind : "kind",
+    logpull_options : "logpull_options", max_upload_bytes : "max_upload_bytes",
+    max_upload_interval_seconds : "max_upload_interval_seconds", max_upload_records :
+    "max_upload_records", name : "name", output_options : "output_options",
+    ownership_challenge : "ownership_challenge" }
+);
+impl CreateLogpushJobBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(destination_conf: ::std::string::String) -> Self {
+        Self {
+            dataset: ::std::option::Option::None,
+            destination_conf,
+            enabled: ::std::option::Option::None,
+            frequency: ::std::option::Option::None,
+            kind: ::std::option::Option::None,
+            logpull_options: ::std::option::Option::None,
+            max_upload_bytes: ::std::option::Option::None,
+            max_upload_interval_seconds: ::std::option::Option::None,
+            max_upload_records: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            output_options: ::std::option::Option::None,
+            ownership_challenge: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`LogpushJobsForAnAccountApi::create_logpush_job`], [`LogpushJobsForAnAccountApi::update_logpush_job`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateLogpushJobBodyOutputOptions {
+    /// `CVE-2021-4428`: If set to true, will cause all occurrences of `${` in the generated files to be replaced with `x{`
+    pub cve_2021_4428: ::std::option::Option<bool>,
+    /// String to be prepended before each batch
+    pub batch_prefix: ::std::option::Option<::std::string::String>,
+    /// String to be appended after each batch
+    pub batch_suffix: ::std::option::Option<::std::string::String>,
+    /// String to join fields
+    pub field_delimiter: ::std::option::Option<::std::string::String>,
+    /// List of field names to be included in the Logpush output
+    pub field_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Specifies the output type, such as `ndjson` or `csv`
+    pub output_type: ::std::option::Option<LogpushJobOutputOptionsOutputType>,
+    /// String to be inserted in-between the records as separator
+    pub record_delimiter: ::std::option::Option<::std::string::String>,
+    /// String to be prepended before each record
+    pub record_prefix: ::std::option::Option<::std::string::String>,
+    /// String to be appended after each record
+    pub record_suffix: ::std::option::Option<::std::string::String>,
+    /// String to use as template for each record instead of the default comma-separated list
+    pub record_template: ::std::option::Option<::std::string::String>,
+    /// Floating number to specify sampling rate
+    pub sample_rate: ::std::option::Option<f64>,
+    /// String to specify the format for timestamps, such as `unixnano`, `unix`, or `rfc3339`
+    pub timestamp_format: ::std::option::Option<LogpushJobOutputOptionsTimestampFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateLogpushJobBodyOutputOptions { cve_2021_4428 : "CVE-2021-4428", batch_prefix :
+    "batch_prefix", batch_suffix : "batch_suffix", field_delimiter : "field_delimiter",
+    field_names : "field_names", output_type : "output_type", record_delimiter :
+    "record_delimiter", record_prefix : "record_prefix", record_suffix : "record_suffix",
+    record_template : "record_template", sample_rate : "sample_rate", timestamp_format :
+    "timestamp_format" }
+);
+/// Used by [`LogpushJobsForAnAccountApi::update_logpush_job`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateLogpushJobBody {
+    /// Uniquely identifies a resource (such as an s3 bucket) where data will be pushed
+    pub destination_conf: ::std::option::Option<::std::string::String>,
+    /// Flag that indicates if the job is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// deprecated, This field is deprecated
+    pub frequency: ::std::option::Option<LogpushJobFrequency>,
+    /// The kind parameter (optional) is used to differentiate between Logpush and Edge Log Delivery jobs
+    pub kind: ::std::option::Option<LogpushJobKind>,
+    /// deprecated, This field is deprecated
+    pub logpull_options: ::std::option::Option<::std::string::String>,
+    /// The maximum uncompressed file size of a batch of logs
+    pub max_upload_bytes: ::std::option::Option<i64>,
+    /// The maximum interval in seconds for log batches
+    pub max_upload_interval_seconds: ::std::option::Option<i64>,
+    /// The maximum number of log lines per batch
+    pub max_upload_records: ::std::option::Option<i64>,
+    pub output_options: ::std::option::Option<CreateLogpushJobBodyOutputOptions>,
+    /// Ownership challenge token to prove destination ownership
+    pub ownership_challenge: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateLogpushJobBody { destination_conf : "destination_conf", enabled : "enabled",
+    frequency : "frequency", kind : "kind", logpull_options : "logpull_options",
+    max_upload_bytes : "max_upload_bytes", max_upload_interval_seconds :
+    "max_upload_interval_seconds", max_upload_records : "max_upload_records",
+    output_options : "output_options", ownership_challenge : "ownership_challenge" }
+);
+/// Used by [`LogpushJobsForAnAccountApi::get_ownership_challenge`], [`LogpushJobsForAnAccountApi::check_destination_exists`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetOwnershipChallengeBody {
+    /// Uniquely identifies a resource (such as an s3 bucket) where data will be pushed
+    pub destination_conf: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetOwnershipChallengeBody { destination_conf : "destination_conf" required }
+);
+impl GetOwnershipChallengeBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(destination_conf: ::std::string::String) -> Self {
+        Self {
+            destination_conf,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`LogpushJobsForAnAccountApi::validate_ownership_challenge`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidateOwnershipChallengeBody {
+    /// Uniquely identifies a resource (such as an s3 bucket) where data will be pushed
+    pub destination_conf: ::std::string::String,
+    /// Ownership challenge token to prove destination ownership
+    pub ownership_challenge: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ValidateOwnershipChallengeBody { destination_conf : "destination_conf" required,
+    ownership_challenge : "ownership_challenge" required }
+);
+impl ValidateOwnershipChallengeBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        destination_conf: ::std::string::String,
+        ownership_challenge: ::std::string::String,
+    ) -> Self {
+        Self {
+            destination_conf,
+            ownership_challenge,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`LogpushJobsForAnAccountApi::validate_origin`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ValidateOriginBody {
+    /// deprecated, This field is deprecated
+    pub logpull_options: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ValidateOriginBody { logpull_options : "logpull_options" });

@@ -24,19 +24,21 @@ impl LogsReceivedApi {
     pub fn update_log_retention_flag(
         &self,
         zone_id: &str,
+        body: &LogRetentionFlag,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<LogRetentionFlag>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/logs/control/retention/flag",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/logs/control/retention/flag"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/logs/control/retention/flag",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/logs/control/retention/flag"),
+                ],
+            )
+            .body(body)
     }
     /// Get log retention flag
     ///
@@ -65,11 +67,16 @@ impl LogsReceivedApi {
     /// `GET /zones/{zone_id}/logs/rayids/{ray_id}`
     ///
     /// The `/rayids` api route allows lookups by specific rayid. The rayids route will return zero, one, or more records (ray ids are not unique).
+    ///
+    /// Query parameters: [`GetLogsRayidsQuery`], passed with `.query(&…)`.
     pub fn get_logs_rayids(
         &self,
         zone_id: &str,
         ray_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::serde_json::Value>,
+        GetLogsRayidsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -87,20 +94,27 @@ impl LogsReceivedApi {
     /// `GET /zones/{zone_id}/logs/received`
     ///
     /// The `/received` api route allows customers to retrieve their edge HTTP logs. The basic access pattern is "give me all the logs for zone Z for minute M", where the minute M refers to the time records were received at Cloudflare's central data center. `start` is inclusive, and `end` is exclusive. Because of that, to get all data, at minutely cadence, starting at 10AM, the proper values are: `start=2018-05-20T10:00:00Z&end=2018-05-20T10:01:00Z`, then `start=2018-05-20T10:01:00Z&end=2018-05-20T10:02:00Z` and so on; the overlap will be handled properly.
+    ///
+    /// Query parameters: [`GetLogsReceivedQuery`], its required ones in `new`.
     pub fn get_logs_received(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        query: &GetLogsReceivedQuery,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::serde_json::Value>,
+        GetLogsReceivedQuery,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/zones/{zone_id}/logs/received",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/logs/received"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/zones/{zone_id}/logs/received",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/logs/received"),
+                ],
+            )
+            .query(query)
     }
     /// List fields
     ///
@@ -126,6 +140,7 @@ impl LogsReceivedApi {
 /// Used by [`LogsReceivedApi::update_log_retention_flag`], [`LogsReceivedApi::get_log_retention_flag`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogRetentionFlag {
+    /// The log retention flag for Logpull API
     pub flag: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -139,3 +154,108 @@ pub struct Fields {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Fields { key : "key" });
+/// Used by [`LogsReceivedApi::get_logs_rayids`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLogsRayidsQuery {
+    /// The `/received` route by default returns a limited set of fields, and allows customers to override…
+    pub fields: ::std::option::Option<::std::string::String>,
+    /// By default, timestamps in responses are returned as Unix nanosecond integers
+    pub timestamps: ::std::option::Option<GetLogsRayidsQueryTimestamps>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLogsRayidsQuery { fields : "fields", timestamps : "timestamps" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLogsRayidsQueryTimestamps {
+    /// `unix`
+    Unix,
+    /// `unixnano`
+    Unixnano,
+    /// `rfc3339`
+    Rfc3339,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLogsRayidsQueryTimestamps {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unix => "unix",
+            Self::Unixnano => "unixnano",
+            Self::Rfc3339 => "rfc3339",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetLogsRayidsQueryTimestamps {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "unix" => Self::Unix,
+            "unixnano" => Self::Unixnano,
+            "rfc3339" => Self::Rfc3339,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLogsRayidsQueryTimestamps);
+impl ::std::convert::From<GetLogsRayidsQueryTimestamps> for ::std::string::String {
+    fn from(value: GetLogsRayidsQueryTimestamps) -> Self {
+        match value {
+            GetLogsRayidsQueryTimestamps::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLogsRayidsQueryTimestamps {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`LogsReceivedApi::get_logs_received`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetLogsReceivedQuery {
+    /// Sets the (inclusive) beginning of the requested time frame
+    pub start: ::std::option::Option<::serde_json::Value>,
+    /// Sets the (exclusive) end of the requested time frame
+    pub end: ::serde_json::Value,
+    /// The `/received` route by default returns a limited set of fields, and allows customers to override…
+    pub fields: ::std::option::Option<::std::string::String>,
+    /// When `?sample=` is provided, a sample of matching records is returned
+    pub sample: ::std::option::Option<f64>,
+    /// When `?count=` is provided, the response will contain up to `count` results
+    pub count: ::std::option::Option<i64>,
+    /// By default, timestamps in responses are returned as Unix nanosecond integers
+    pub timestamps: ::std::option::Option<GetLogsRayidsQueryTimestamps>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLogsReceivedQuery { start : "start", end : "end" required, fields : "fields",
+    sample : "sample", count : "count", timestamps : "timestamps" }
+);
+impl GetLogsReceivedQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(end: ::serde_json::Value) -> Self {
+        Self {
+            start: ::std::option::Option::None,
+            end,
+            fields: ::std::option::Option::None,
+            sample: ::std::option::Option::None,
+            count: ::std::option::Option::None,
+            timestamps: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for GetLogsRayidsQuery {}
+impl crate::runtime::TypedQuery for GetLogsReceivedQuery {}

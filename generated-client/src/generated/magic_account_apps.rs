@@ -24,17 +24,19 @@ impl MagicAccountAppsApi {
     pub fn create_app(
         &self,
         account_id: &str,
+        body: &CreateAppBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/magic/apps",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/apps"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/magic/apps",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/apps"),
+                ],
+            )
+            .body(body)
     }
     /// List Apps
     ///
@@ -44,11 +46,7 @@ impl MagicAccountAppsApi {
     pub fn list_apps(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAppsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,18 +67,20 @@ impl MagicAccountAppsApi {
         &self,
         account_id: &str,
         account_app_id: &str,
+        body: &UpdateAppBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/apps/{account_app_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/apps/"),
-                crate::runtime::PathPart::Param("account_app_id", account_app_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/apps/{account_app_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/apps/"),
+                    crate::runtime::PathPart::Param("account_app_id", account_app_id),
+                ],
+            )
+            .body(body)
     }
     /// Update an App
     ///
@@ -130,10 +130,15 @@ impl MagicAccountAppsApi {
 /// Used by [`MagicAccountAppsApi::create_app`], [`MagicAccountAppsApi::update_app`], [`MagicAccountAppsApi::update_app_patch`], [`MagicAccountAppsApi::delete_account_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct App {
+    /// Magic account app ID
     pub account_app_id: ::std::option::Option<::std::string::String>,
+    /// FQDNs to associate with traffic decisions
     pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// CIDRs to associate with traffic decisions
     pub ip_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Display name for the app
     pub name: ::std::option::Option<::std::string::String>,
+    /// Category of the app
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -142,3 +147,285 @@ crate::runtime::object!(
     App { account_app_id : "account_app_id", hostnames : "hostnames", ip_subnets :
     "ip_subnets", name : "name", r#type : "type" }
 );
+/// Used by [`MagicAccountAppsApi::list_apps`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAppsItem {
+    /// Magic account app ID
+    pub account_app_id: ::std::option::Option<::std::string::String>,
+    /// FQDNs to associate with traffic decisions
+    pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// CIDRs to associate with traffic decisions
+    pub ip_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Display name for the app
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Category of the app
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Managed app ID
+    pub managed_app_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListAppsItem { account_app_id : "account_app_id", hostnames : "hostnames", ip_subnets
+    : "ip_subnets", name : "name", r#type : "type", managed_app_id : "managed_app_id" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum CreateAppBody {
+    Hostnames(CreateAppBodyHostnames),
+    Subnets(CreateAppBodySubnets),
+}
+impl ::std::convert::From<CreateAppBodyHostnames> for CreateAppBody {
+    fn from(value: CreateAppBodyHostnames) -> Self {
+        Self::Hostnames(value)
+    }
+}
+impl ::std::convert::From<CreateAppBodySubnets> for CreateAppBody {
+    fn from(value: CreateAppBodySubnets) -> Self {
+        Self::Subnets(value)
+    }
+}
+/// One shape of [`CreateAppBody`].
+///
+/// Used by [`MagicAccountAppsApi::create_app`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAppBodyHostnames {
+    /// FQDNs to associate with traffic decisions
+    pub hostnames: ::std::vec::Vec<::std::string::String>,
+    /// CIDRs to associate with traffic decisions
+    pub ip_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Display name for the app
+    pub name: ::std::string::String,
+    /// Category of the app
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAppBodyHostnames { hostnames : "hostnames" required, ip_subnets : "ip_subnets",
+    name : "name" required, r#type : "type" required }
+);
+impl CreateAppBodyHostnames {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        hostnames: ::std::vec::Vec<::std::string::String>,
+        name: ::std::string::String,
+        r#type: ::std::string::String,
+    ) -> Self {
+        Self {
+            hostnames,
+            ip_subnets: ::std::option::Option::None,
+            name,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`CreateAppBody`].
+///
+/// Used by [`MagicAccountAppsApi::create_app`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAppBodySubnets {
+    /// FQDNs to associate with traffic decisions
+    pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// CIDRs to associate with traffic decisions
+    pub ip_subnets: ::std::vec::Vec<::std::string::String>,
+    /// Display name for the app
+    pub name: ::std::string::String,
+    /// Category of the app
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAppBodySubnets { hostnames : "hostnames", ip_subnets : "ip_subnets" required,
+    name : "name" required, r#type : "type" required }
+);
+impl CreateAppBodySubnets {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        ip_subnets: ::std::vec::Vec<::std::string::String>,
+        name: ::std::string::String,
+        r#type: ::std::string::String,
+    ) -> Self {
+        Self {
+            hostnames: ::std::option::Option::None,
+            ip_subnets,
+            name,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum UpdateAppBody {
+    UpdateAppName(UpdateAppBodyUpdateAppName),
+    UpdateAppType(UpdateAppBodyUpdateAppType),
+    UpdateAppHostnames(UpdateAppBodyUpdateAppHostnames),
+    UpdateAppSubnets(UpdateAppBodyUpdateAppSubnets),
+}
+impl ::std::convert::From<UpdateAppBodyUpdateAppName> for UpdateAppBody {
+    fn from(value: UpdateAppBodyUpdateAppName) -> Self {
+        Self::UpdateAppName(value)
+    }
+}
+impl ::std::convert::From<UpdateAppBodyUpdateAppType> for UpdateAppBody {
+    fn from(value: UpdateAppBodyUpdateAppType) -> Self {
+        Self::UpdateAppType(value)
+    }
+}
+impl ::std::convert::From<UpdateAppBodyUpdateAppHostnames> for UpdateAppBody {
+    fn from(value: UpdateAppBodyUpdateAppHostnames) -> Self {
+        Self::UpdateAppHostnames(value)
+    }
+}
+impl ::std::convert::From<UpdateAppBodyUpdateAppSubnets> for UpdateAppBody {
+    fn from(value: UpdateAppBodyUpdateAppSubnets) -> Self {
+        Self::UpdateAppSubnets(value)
+    }
+}
+/// One shape of [`UpdateAppBody`].
+///
+/// Used by [`MagicAccountAppsApi::update_app`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAppBodyUpdateAppName {
+    /// FQDNs to associate with traffic decisions
+    pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// CIDRs to associate with traffic decisions
+    pub ip_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Display name for the app
+    pub name: ::std::string::String,
+    /// Category of the app
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAppBodyUpdateAppName { hostnames : "hostnames", ip_subnets : "ip_subnets", name
+    : "name" required, r#type : "type" }
+);
+impl UpdateAppBodyUpdateAppName {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            hostnames: ::std::option::Option::None,
+            ip_subnets: ::std::option::Option::None,
+            name,
+            r#type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAppBody`].
+///
+/// Used by [`MagicAccountAppsApi::update_app`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAppBodyUpdateAppType {
+    /// FQDNs to associate with traffic decisions
+    pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// CIDRs to associate with traffic decisions
+    pub ip_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Display name for the app
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Category of the app
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAppBodyUpdateAppType { hostnames : "hostnames", ip_subnets : "ip_subnets", name
+    : "name", r#type : "type" required }
+);
+impl UpdateAppBodyUpdateAppType {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: ::std::string::String) -> Self {
+        Self {
+            hostnames: ::std::option::Option::None,
+            ip_subnets: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAppBody`].
+///
+/// Used by [`MagicAccountAppsApi::update_app`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAppBodyUpdateAppHostnames {
+    /// FQDNs to associate with traffic decisions
+    pub hostnames: ::std::vec::Vec<::std::string::String>,
+    /// CIDRs to associate with traffic decisions
+    pub ip_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Display name for the app
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Category of the app
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAppBodyUpdateAppHostnames { hostnames : "hostnames" required, ip_subnets :
+    "ip_subnets", name : "name", r#type : "type" }
+);
+impl UpdateAppBodyUpdateAppHostnames {
+    /// A value with the required fields set and the others empty.
+    pub fn new(hostnames: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            hostnames,
+            ip_subnets: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAppBody`].
+///
+/// Used by [`MagicAccountAppsApi::update_app`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAppBodyUpdateAppSubnets {
+    /// FQDNs to associate with traffic decisions
+    pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// CIDRs to associate with traffic decisions
+    pub ip_subnets: ::std::vec::Vec<::std::string::String>,
+    /// Display name for the app
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Category of the app
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAppBodyUpdateAppSubnets { hostnames : "hostnames", ip_subnets : "ip_subnets"
+    required, name : "name", r#type : "type" }
+);
+impl UpdateAppBodyUpdateAppSubnets {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ip_subnets: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            hostnames: ::std::option::Option::None,
+            ip_subnets,
+            name: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

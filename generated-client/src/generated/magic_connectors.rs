@@ -61,20 +61,22 @@ impl MagicConnectorsApi {
         &self,
         account_id: &str,
         connector_id: &str,
+        body: &ReplaceConnectorOrReProvisionLicenseKeyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Connector>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/connectors/{connector_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/connectors/"),
-                crate::runtime::PathPart::Param("connector_id", connector_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/connectors/{connector_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/connectors/"),
+                    crate::runtime::PathPart::Param("connector_id", connector_id),
+                ],
+            )
+            .body(body)
     }
     /// Edit Connector to update specific properties or Re-provision License Key
     ///
@@ -83,20 +85,22 @@ impl MagicConnectorsApi {
         &self,
         account_id: &str,
         connector_id: &str,
+        body: &ReplaceConnectorOrReProvisionLicenseKeyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Connector>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/magic/connectors/{connector_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/connectors/"),
-                crate::runtime::PathPart::Param("connector_id", connector_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/magic/connectors/{connector_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/connectors/"),
+                    crate::runtime::PathPart::Param("connector_id", connector_id),
+                ],
+            )
+            .body(body)
     }
     /// Fetch Connector
     ///
@@ -1124,4 +1128,21 @@ crate::runtime::object!(
     time_reading_ms : "time_reading_ms", time_writing_ms : "time_writing_ms",
     weighted_time_in_progress_ms : "weighted_time_in_progress_ms", writes : "writes",
     writes_merged : "writes_merged" }
+);
+/// Used by [`MagicConnectorsApi::replace_connector_or_re_provision_license_key`], [`MagicConnectorsApi::edit_connector_to_update_properties_or_re_provision_license_key`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReplaceConnectorOrReProvisionLicenseKeyBody {
+    pub activated: ::std::option::Option<bool>,
+    pub interrupt_window_duration_hours: ::std::option::Option<f64>,
+    pub interrupt_window_hour_of_day: ::std::option::Option<f64>,
+    pub notes: ::std::option::Option<::std::string::String>,
+    pub timezone: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ReplaceConnectorOrReProvisionLicenseKeyBody { activated : "activated",
+    interrupt_window_duration_hours : "interrupt_window_duration_hours",
+    interrupt_window_hour_of_day : "interrupt_window_hour_of_day", notes : "notes",
+    timezone : "timezone" }
 );

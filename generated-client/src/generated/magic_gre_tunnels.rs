@@ -24,17 +24,21 @@ impl MagicGreTunnelsApi {
     pub fn update_multiple_gre_tunnels(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateMultipleGreTunnelsBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateMultipleGreTunnelsResponse>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/gre_tunnels",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/gre_tunnels"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/gre_tunnels",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/gre_tunnels"),
+                ],
+            )
+            .body(body)
     }
     /// Create a GRE tunnel
     ///
@@ -44,19 +48,21 @@ impl MagicGreTunnelsApi {
     pub fn create_gre_tunnel(
         &self,
         account_id: &str,
+        body: &CreateGreTunnelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<GreTunnel>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/magic/gre_tunnels",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/gre_tunnels"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/magic/gre_tunnels",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/gre_tunnels"),
+                ],
+            )
+            .body(body)
     }
     /// List GRE tunnels
     ///
@@ -66,7 +72,9 @@ impl MagicGreTunnelsApi {
     pub fn list_gre_tunnels(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GreTunnels>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -87,20 +95,22 @@ impl MagicGreTunnelsApi {
         &self,
         account_id: &str,
         gre_tunnel_id: &str,
+        body: &UpdateGreTunnelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UpdateGreTunnelResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/gre_tunnels/"),
-                crate::runtime::PathPart::Param("gre_tunnel_id", gre_tunnel_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/gre_tunnels/"),
+                    crate::runtime::PathPart::Param("gre_tunnel_id", gre_tunnel_id),
+                ],
+            )
+            .body(body)
     }
     /// List GRE Tunnel Details
     ///
@@ -151,6 +161,290 @@ impl MagicGreTunnelsApi {
         )
     }
 }
+/// Used by [`MagicGreTunnelsApi::update_multiple_gre_tunnels`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMultipleGreTunnelsResponse {
+    pub modified: ::std::option::Option<bool>,
+    pub modified_gre_tunnels: ::std::option::Option<
+        ::std::vec::Vec<UpdateMultipleGreTunnelsResponseModifiedGreTunnel>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMultipleGreTunnelsResponse { modified : "modified", modified_gre_tunnels :
+    "modified_gre_tunnels" }
+);
+/// Used by [`MagicGreTunnelsApi::update_multiple_gre_tunnels`], [`MagicGreTunnelsApi::create_gre_tunnel`], [`MagicGreTunnelsApi::list_gre_tunnels`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateMultipleGreTunnelsResponseModifiedGreTunnel {
+    /// The IP address assigned to the Cloudflare side of the GRE tunnel
+    pub cloudflare_gre_endpoint: ::std::string::String,
+    /// RFC 3339 date-time, The date and time the tunnel was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// The IP address assigned to the customer side of the GRE tunnel
+    pub customer_gre_endpoint: ::std::string::String,
+    /// An optional description of the GRE tunnel
+    pub description: ::std::option::Option<::std::string::String>,
+    pub health_check: ::std::option::Option<
+        UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheck,
+    >,
+    /// Tunnel identifier tag
+    pub id: ::std::option::Option<::std::string::String>,
+    /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel
+    pub interface_address: ::std::string::String,
+    /// RFC 3339 date-time, The date and time the tunnel was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Maximum Transmission Unit (MTU) in bytes for the GRE tunnel
+    pub mtu: ::std::option::Option<i64>,
+    /// The name of the tunnel
+    pub name: ::std::string::String,
+    /// Time To Live (TTL) in number of hops of the GRE tunnel
+    pub ttl: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMultipleGreTunnelsResponseModifiedGreTunnel { cloudflare_gre_endpoint :
+    "cloudflare_gre_endpoint" required, created_on : "created_on", customer_gre_endpoint
+    : "customer_gre_endpoint" required, description : "description", health_check :
+    "health_check", id : "id", interface_address : "interface_address" required,
+    modified_on : "modified_on", mtu : "mtu", name : "name" required, ttl : "ttl" }
+);
+impl UpdateMultipleGreTunnelsResponseModifiedGreTunnel {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        cloudflare_gre_endpoint: ::std::string::String,
+        customer_gre_endpoint: ::std::string::String,
+        interface_address: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            cloudflare_gre_endpoint,
+            created_on: ::std::option::Option::None,
+            customer_gre_endpoint,
+            description: ::std::option::Option::None,
+            health_check: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            interface_address,
+            modified_on: ::std::option::Option::None,
+            mtu: ::std::option::Option::None,
+            name,
+            ttl: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicGreTunnelsApi::update_multiple_gre_tunnels`], [`MagicGreTunnelsApi::update_gre_tunnel`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheck {
+    /// The direction of the flow of the healthcheck
+    pub direction: ::std::option::Option<
+        UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckDirection,
+    >,
+    /// Determines whether to run healthchecks for a tunnel
+    pub enabled: ::std::option::Option<bool>,
+    /// How frequent the health check is run
+    pub rate: ::std::option::Option<
+        UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckRate,
+    >,
+    /// The destination address in a request type health check
+    pub target: ::std::option::Option<::std::string::String>,
+    /// The type of healthcheck to run, reply or request
+    pub r#type: ::std::option::Option<
+        UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckType,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheck { direction :
+    "direction", enabled : "enabled", rate : "rate", target : "target", r#type : "type" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckDirection {
+    /// `unidirectional`
+    Unidirectional,
+    /// `bidirectional`
+    Bidirectional,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unidirectional => "unidirectional",
+            Self::Bidirectional => "bidirectional",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "unidirectional" => Self::Unidirectional,
+            "bidirectional" => Self::Bidirectional,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckDirection
+);
+impl ::std::convert::From<
+    UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckDirection,
+> for ::std::string::String {
+    fn from(
+        value: UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckDirection,
+    ) -> Self {
+        match value {
+            UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckDirection::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckRate {
+    /// `low`
+    Low,
+    /// `mid`
+    Mid,
+    /// `high`
+    High,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckRate {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Mid => "mid",
+            Self::High => "high",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckRate {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "mid" => Self::Mid,
+            "high" => Self::High,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckRate
+);
+impl ::std::convert::From<
+    UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckRate,
+> for ::std::string::String {
+    fn from(
+        value: UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckRate,
+    ) -> Self {
+        match value {
+            UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckRate::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckRate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckType {
+    /// `reply`
+    Reply,
+    /// `request`
+    Request,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Reply => "reply",
+            Self::Request => "request",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "reply" => Self::Reply,
+            "request" => Self::Request,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckType
+);
+impl ::std::convert::From<
+    UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckType,
+> for ::std::string::String {
+    fn from(
+        value: UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckType,
+    ) -> Self {
+        match value {
+            UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckType::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`MagicGreTunnelsApi::create_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GreTunnel {
@@ -169,6 +463,9 @@ pub struct GreTunnel {
     pub mtu: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub ttl: ::std::option::Option<i64>,
+    pub gre_tunnels: ::std::option::Option<
+        ::std::vec::Vec<UpdateMultipleGreTunnelsResponseModifiedGreTunnel>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -178,7 +475,8 @@ crate::runtime::object!(
     created_on : "created_on", customer_gre_endpoint : "customer_gre_endpoint",
     description : "description", health_check : "health_check", id : "id",
     interface_address : "interface_address", interface_address6 : "interface_address6",
-    modified_on : "modified_on", mtu : "mtu", name : "name", ttl : "ttl" }
+    modified_on : "modified_on", mtu : "mtu", name : "name", ttl : "ttl", gre_tunnels :
+    "gre_tunnels" }
 );
 /// Used by [`MagicGreTunnelsApi::create_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -213,13 +511,13 @@ crate::runtime::object!(
     customer_speaker_port : "customer_speaker_port", state : "state", tcp_established :
     "tcp_established", updated_at : "updated_at" }
 );
-/// Used by [`MagicGreTunnelsApi::create_gre_tunnel`], [`MagicGreTunnelsApi::update_gre_tunnel`].
+/// Used by [`MagicGreTunnelsApi::create_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GreTunnelHealthCheck {
     pub direction: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub rate: ::std::option::Option<::std::string::String>,
-    pub target: ::std::option::Option<::serde_json::Value>,
+    pub target: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -228,6 +526,16 @@ crate::runtime::object!(
     GreTunnelHealthCheck { direction : "direction", enabled : "enabled", rate : "rate",
     target : "target", r#type : "type" }
 );
+/// Used by [`MagicGreTunnelsApi::list_gre_tunnels`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GreTunnels {
+    pub gre_tunnels: ::std::option::Option<
+        ::std::vec::Vec<UpdateMultipleGreTunnelsResponseModifiedGreTunnel>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GreTunnels { gre_tunnels : "gre_tunnels" });
 /// Used by [`MagicGreTunnelsApi::update_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGreTunnelResponse {
@@ -252,7 +560,7 @@ pub struct UpdateGreTunnelResponseModifiedGreTunnel {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub customer_gre_endpoint: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
-    pub health_check: ::std::option::Option<GreTunnelHealthCheck>,
+    pub health_check: ::std::option::Option<::serde_json::Value>,
     pub id: ::std::option::Option<::std::string::String>,
     pub interface_address: ::std::option::Option<::std::string::String>,
     pub interface_address6: ::std::option::Option<::std::string::String>,
@@ -307,3 +615,102 @@ crate::runtime::object!(
     DeleteGreTunnelResponse { deleted : "deleted", deleted_gre_tunnel :
     "deleted_gre_tunnel" }
 );
+/// Used by [`MagicGreTunnelsApi::update_multiple_gre_tunnels`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateMultipleGreTunnelsBody {
+    pub id: ::serde_json::Value,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateMultipleGreTunnelsBody { id : "id" required });
+impl UpdateMultipleGreTunnelsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::serde_json::Value) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicGreTunnelsApi::create_gre_tunnel`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGreTunnelBody {
+    pub name: ::serde_json::Value,
+    pub customer_gre_endpoint: ::serde_json::Value,
+    pub cloudflare_gre_endpoint: ::serde_json::Value,
+    pub interface_address: ::serde_json::Value,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateGreTunnelBody { name : "name" required, customer_gre_endpoint :
+    "customer_gre_endpoint" required, cloudflare_gre_endpoint : "cloudflare_gre_endpoint"
+    required, interface_address : "interface_address" required }
+);
+impl CreateGreTunnelBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        name: ::serde_json::Value,
+        customer_gre_endpoint: ::serde_json::Value,
+        cloudflare_gre_endpoint: ::serde_json::Value,
+        interface_address: ::serde_json::Value,
+    ) -> Self {
+        Self {
+            name,
+            customer_gre_endpoint,
+            cloudflare_gre_endpoint,
+            interface_address,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicGreTunnelsApi::update_gre_tunnel`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateGreTunnelBody {
+    /// The IP address assigned to the Cloudflare side of the GRE tunnel
+    pub cloudflare_gre_endpoint: ::std::string::String,
+    /// The IP address assigned to the customer side of the GRE tunnel
+    pub customer_gre_endpoint: ::std::string::String,
+    /// An optional description of the GRE tunnel
+    pub description: ::std::option::Option<::std::string::String>,
+    pub health_check: ::std::option::Option<
+        UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheck,
+    >,
+    /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel
+    pub interface_address: ::std::string::String,
+    /// Maximum Transmission Unit (MTU) in bytes for the GRE tunnel
+    pub mtu: ::std::option::Option<i64>,
+    /// The name of the tunnel
+    pub name: ::std::string::String,
+    /// Time To Live (TTL) in number of hops of the GRE tunnel
+    pub ttl: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateGreTunnelBody { cloudflare_gre_endpoint : "cloudflare_gre_endpoint" required,
+    customer_gre_endpoint : "customer_gre_endpoint" required, description :
+    "description", health_check : "health_check", interface_address : "interface_address"
+    required, mtu : "mtu", name : "name" required, ttl : "ttl" }
+);
+impl UpdateGreTunnelBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        cloudflare_gre_endpoint: ::std::string::String,
+        customer_gre_endpoint: ::std::string::String,
+        interface_address: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            cloudflare_gre_endpoint,
+            customer_gre_endpoint,
+            description: ::std::option::Option::None,
+            health_check: ::std::option::Option::None,
+            interface_address,
+            mtu: ::std::option::Option::None,
+            name,
+            ttl: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

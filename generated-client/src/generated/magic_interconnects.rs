@@ -24,17 +24,21 @@ impl MagicInterconnectsApi {
     pub fn update_multiple_interconnects(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateMultipleInterconnectsBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateMultipleInterconnectsResponse>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/cf_interconnects",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/cf_interconnects"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/cf_interconnects",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/cf_interconnects"),
+                ],
+            )
+            .body(body)
     }
     /// List interconnects
     ///
@@ -44,7 +48,9 @@ impl MagicInterconnectsApi {
     pub fn list_interconnects(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Interconnects>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,20 +71,25 @@ impl MagicInterconnectsApi {
         &self,
         account_id: &str,
         cf_interconnect_id: &str,
+        body: &UpdateInterconnectBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UpdateInterconnectResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/cf_interconnects/"),
-                crate::runtime::PathPart::Param("cf_interconnect_id", cf_interconnect_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/cf_interconnects/"),
+                    crate::runtime::PathPart::Param(
+                        "cf_interconnect_id",
+                        cf_interconnect_id,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// List interconnect Details
     ///
@@ -105,6 +116,222 @@ impl MagicInterconnectsApi {
         )
     }
 }
+/// Used by [`MagicInterconnectsApi::update_multiple_interconnects`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMultipleInterconnectsResponse {
+    pub modified: ::std::option::Option<bool>,
+    pub modified_interconnects: ::std::option::Option<
+        ::std::vec::Vec<UpdateMultipleInterconnectsResponseModifiedInterconnect>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMultipleInterconnectsResponse { modified : "modified", modified_interconnects :
+    "modified_interconnects" }
+);
+/// Used by [`MagicInterconnectsApi::update_multiple_interconnects`], [`MagicInterconnectsApi::list_interconnects`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMultipleInterconnectsResponseModifiedInterconnect {
+    /// The name of the interconnect
+    pub colo_name: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date and time the tunnel was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// An optional description of the interconnect
+    pub description: ::std::option::Option<::std::string::String>,
+    pub gre: ::std::option::Option<
+        UpdateMultipleInterconnectsResponseModifiedInterconnectGre,
+    >,
+    pub health_check: ::std::option::Option<
+        UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheck,
+    >,
+    /// Tunnel identifier tag
+    pub id: ::std::option::Option<::std::string::String>,
+    /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel
+    pub interface_address: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date and time the tunnel was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The Maximum Transmission Unit (MTU) in bytes for the interconnect
+    pub mtu: ::std::option::Option<i64>,
+    /// The name of the interconnect
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMultipleInterconnectsResponseModifiedInterconnect { colo_name : "colo_name",
+    created_on : "created_on", description : "description", gre : "gre", health_check :
+    "health_check", id : "id", interface_address : "interface_address", modified_on :
+    "modified_on", mtu : "mtu", name : "name" }
+);
+/// Used by [`MagicInterconnectsApi::update_multiple_interconnects`], [`MagicInterconnectsApi::update_interconnect`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMultipleInterconnectsResponseModifiedInterconnectGre {
+    /// The IP address assigned to the Cloudflare side of the GRE tunnel created as part of the Interconnect
+    pub cloudflare_endpoint: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMultipleInterconnectsResponseModifiedInterconnectGre { cloudflare_endpoint :
+    "cloudflare_endpoint" }
+);
+/// Used by [`MagicInterconnectsApi::update_multiple_interconnects`], [`MagicInterconnectsApi::update_interconnect`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheck {
+    /// Determines whether to run healthchecks for a tunnel
+    pub enabled: ::std::option::Option<bool>,
+    /// How frequent the health check is run
+    pub rate: ::std::option::Option<
+        UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckRate,
+    >,
+    /// The destination address in a request type health check
+    pub target: ::std::option::Option<::std::string::String>,
+    /// The type of healthcheck to run, reply or request
+    pub r#type: ::std::option::Option<
+        UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckType,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheck { enabled :
+    "enabled", rate : "rate", target : "target", r#type : "type" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckRate {
+    /// `low`
+    Low,
+    /// `mid`
+    Mid,
+    /// `high`
+    High,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckRate {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Mid => "mid",
+            Self::High => "high",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckRate {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "mid" => Self::Mid,
+            "high" => Self::High,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckRate
+);
+impl ::std::convert::From<
+    UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckRate,
+> for ::std::string::String {
+    fn from(
+        value: UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckRate,
+    ) -> Self {
+        match value {
+            UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckRate::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckRate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckType {
+    /// `reply`
+    Reply,
+    /// `request`
+    Request,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Reply => "reply",
+            Self::Request => "request",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "reply" => Self::Reply,
+            "request" => Self::Request,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckType
+);
+impl ::std::convert::From<
+    UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckType,
+> for ::std::string::String {
+    fn from(
+        value: UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckType,
+    ) -> Self {
+        match value {
+            UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckType::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`MagicInterconnectsApi::list_interconnects`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Interconnects {
+    pub interconnects: ::std::option::Option<
+        ::std::vec::Vec<UpdateMultipleInterconnectsResponseModifiedInterconnect>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(Interconnects { interconnects : "interconnects" });
 /// Used by [`MagicInterconnectsApi::update_interconnect`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInterconnectResponse {
@@ -126,7 +353,9 @@ pub struct UpdateInterconnectResponseModifiedInterconnect {
     pub colo_name: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
-    pub gre: ::std::option::Option<UpdateInterconnectResponseModifiedInterconnectGre>,
+    pub gre: ::std::option::Option<
+        UpdateMultipleInterconnectsResponseModifiedInterconnectGre,
+    >,
     pub health_check: ::std::option::Option<
         UpdateInterconnectResponseModifiedInterconnectHealthCheck,
     >,
@@ -148,21 +377,10 @@ crate::runtime::object!(
 );
 /// Used by [`MagicInterconnectsApi::update_interconnect`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateInterconnectResponseModifiedInterconnectGre {
-    pub cloudflare_endpoint: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    UpdateInterconnectResponseModifiedInterconnectGre { cloudflare_endpoint :
-    "cloudflare_endpoint" }
-);
-/// Used by [`MagicInterconnectsApi::update_interconnect`].
-#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInterconnectResponseModifiedInterconnectHealthCheck {
     pub enabled: ::std::option::Option<bool>,
     pub rate: ::std::option::Option<::std::string::String>,
-    pub target: ::std::option::Option<::serde_json::Value>,
+    pub target: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -181,3 +399,42 @@ pub struct Interconnect {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Interconnect { interconnect : "interconnect" });
+/// Used by [`MagicInterconnectsApi::update_multiple_interconnects`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateMultipleInterconnectsBody {
+    pub id: ::serde_json::Value,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateMultipleInterconnectsBody { id : "id" required });
+impl UpdateMultipleInterconnectsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::serde_json::Value) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicInterconnectsApi::update_interconnect`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateInterconnectBody {
+    /// An optional description of the interconnect
+    pub description: ::std::option::Option<::std::string::String>,
+    pub gre: ::std::option::Option<
+        UpdateMultipleInterconnectsResponseModifiedInterconnectGre,
+    >,
+    pub health_check: ::std::option::Option<
+        UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheck,
+    >,
+    /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel
+    pub interface_address: ::std::option::Option<::std::string::String>,
+    /// The Maximum Transmission Unit (MTU) in bytes for the interconnect
+    pub mtu: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateInterconnectBody { description : "description", gre : "gre", health_check :
+    "health_check", interface_address : "interface_address", mtu : "mtu" }
+);

@@ -24,17 +24,21 @@ impl MagicIpsecTunnelsApi {
     pub fn update_multiple_ipsec_tunnels(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateMultipleIpsecTunnelsBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateMultipleIpsecTunnelsResponse>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/ipsec_tunnels",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/ipsec_tunnels"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/ipsec_tunnels",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/ipsec_tunnels"),
+                ],
+            )
+            .body(body)
     }
     /// Create an IPsec tunnel
     ///
@@ -44,19 +48,21 @@ impl MagicIpsecTunnelsApi {
     pub fn create_ipsec_tunnel(
         &self,
         account_id: &str,
+        body: &CreateIpsecTunnelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<IpsecTunnel>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/magic/ipsec_tunnels",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/ipsec_tunnels"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/magic/ipsec_tunnels",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/ipsec_tunnels"),
+                ],
+            )
+            .body(body)
     }
     /// List IPsec tunnels
     ///
@@ -66,7 +72,9 @@ impl MagicIpsecTunnelsApi {
     pub fn list_ipsec_tunnels(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<IpsecTunnels>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -87,20 +95,22 @@ impl MagicIpsecTunnelsApi {
         &self,
         account_id: &str,
         ipsec_tunnel_id: &str,
+        body: &CreateIpsecTunnelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UpdateIpsecTunnelResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/ipsec_tunnels/"),
-                crate::runtime::PathPart::Param("ipsec_tunnel_id", ipsec_tunnel_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/ipsec_tunnels/"),
+                    crate::runtime::PathPart::Param("ipsec_tunnel_id", ipsec_tunnel_id),
+                ],
+            )
+            .body(body)
     }
     /// List IPsec tunnel details
     ///
@@ -159,7 +169,9 @@ impl MagicIpsecTunnelsApi {
         &self,
         account_id: &str,
         ipsec_tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GeneratePreSharedKeyResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -172,6 +184,243 @@ impl MagicIpsecTunnelsApi {
                 crate::runtime::PathPart::Lit("/psk_generate"),
             ],
         )
+    }
+}
+/// Used by [`MagicIpsecTunnelsApi::update_multiple_ipsec_tunnels`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMultipleIpsecTunnelsResponse {
+    pub modified: ::std::option::Option<bool>,
+    pub modified_ipsec_tunnels: ::std::option::Option<
+        ::std::vec::Vec<UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMultipleIpsecTunnelsResponse { modified : "modified", modified_ipsec_tunnels :
+    "modified_ipsec_tunnels" }
+);
+/// Used by [`MagicIpsecTunnelsApi::update_multiple_ipsec_tunnels`], [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::list_ipsec_tunnels`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel {
+    /// When `true`, the tunnel can use a null-cipher (`ENCR_NULL`) in the ESP tunnel (Phase 2)
+    pub allow_null_cipher: ::std::option::Option<bool>,
+    /// The IP address assigned to the Cloudflare side of the IPsec tunnel
+    pub cloudflare_endpoint: ::std::string::String,
+    /// RFC 3339 date-time, The date and time the tunnel was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// The IP address assigned to the customer side of the IPsec tunnel
+    pub customer_endpoint: ::std::option::Option<::std::string::String>,
+    /// An optional description forthe IPsec tunnel
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Tunnel identifier tag
+    pub id: ::std::option::Option<::std::string::String>,
+    /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel
+    pub interface_address: ::std::string::String,
+    /// RFC 3339 date-time, The date and time the tunnel was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The name of the IPsec tunnel
+    pub name: ::std::string::String,
+    pub psk_metadata: ::std::option::Option<
+        UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelPskMetadata,
+    >,
+    /// If `true`, then IPsec replay protection will be supported in the Cloudflare-to-customer direction
+    pub replay_protection: ::std::option::Option<bool>,
+    pub tunnel_health_check: ::std::option::Option<
+        UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheck,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel { allow_null_cipher :
+    "allow_null_cipher", cloudflare_endpoint : "cloudflare_endpoint" required, created_on
+    : "created_on", customer_endpoint : "customer_endpoint", description : "description",
+    id : "id", interface_address : "interface_address" required, modified_on :
+    "modified_on", name : "name" required, psk_metadata : "psk_metadata",
+    replay_protection : "replay_protection", tunnel_health_check : "tunnel_health_check"
+    }
+);
+impl UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        cloudflare_endpoint: ::std::string::String,
+        interface_address: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            allow_null_cipher: ::std::option::Option::None,
+            cloudflare_endpoint,
+            created_on: ::std::option::Option::None,
+            customer_endpoint: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            interface_address,
+            modified_on: ::std::option::Option::None,
+            name,
+            psk_metadata: ::std::option::Option::None,
+            replay_protection: ::std::option::Option::None,
+            tunnel_health_check: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicIpsecTunnelsApi::update_multiple_ipsec_tunnels`], [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::update_ipsec_tunnel`], [`MagicIpsecTunnelsApi::generate_pre_shared_key`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelPskMetadata {
+    /// RFC 3339 date-time, The date and time the tunnel was last modified
+    pub last_generated_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelPskMetadata { last_generated_on
+    : "last_generated_on" }
+);
+/// Used by [`MagicIpsecTunnelsApi::update_multiple_ipsec_tunnels`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheck {
+    /// Determines whether to run healthchecks for a tunnel
+    pub enabled: ::std::option::Option<bool>,
+    /// How frequent the health check is run
+    pub rate: ::std::option::Option<
+        UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckRate,
+    >,
+    /// The destination address in a request type health check
+    pub target: ::std::option::Option<::std::string::String>,
+    /// The type of healthcheck to run, reply or request
+    pub r#type: ::std::option::Option<
+        UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheck { enabled :
+    "enabled", rate : "rate", target : "target", r#type : "type" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckRate {
+    /// `low`
+    Low,
+    /// `mid`
+    Mid,
+    /// `high`
+    High,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckRate {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Mid => "mid",
+            Self::High => "high",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckRate {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "mid" => Self::Mid,
+            "high" => Self::High,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckRate
+);
+impl ::std::convert::From<
+    UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckRate,
+> for ::std::string::String {
+    fn from(
+        value: UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckRate,
+    ) -> Self {
+        match value {
+            UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckRate::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckRate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType {
+    /// `reply`
+    Reply,
+    /// `request`
+    Request,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Reply => "reply",
+            Self::Request => "request",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "reply" => Self::Reply,
+            "request" => Self::Request,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType
+);
+impl ::std::convert::From<
+    UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType,
+> for ::std::string::String {
+    fn from(
+        value: UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType,
+    ) -> Self {
+        match value {
+            UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 /// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`].
@@ -194,8 +443,13 @@ pub struct IpsecTunnel {
     pub interface_address6: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub psk_metadata: ::std::option::Option<IpsecTunnelPskMetadata>,
+    pub psk_metadata: ::std::option::Option<
+        UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelPskMetadata,
+    >,
     pub replay_protection: ::std::option::Option<bool>,
+    pub ipsec_tunnels: ::std::option::Option<
+        ::std::vec::Vec<UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -207,7 +461,8 @@ crate::runtime::object!(
     "customer_endpoint", description : "description", health_check : "health_check", id :
     "id", interface_address : "interface_address", interface_address6 :
     "interface_address6", modified_on : "modified_on", name : "name", psk_metadata :
-    "psk_metadata", replay_protection : "replay_protection" }
+    "psk_metadata", replay_protection : "replay_protection", ipsec_tunnels :
+    "ipsec_tunnels" }
 );
 /// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -256,7 +511,7 @@ pub struct IpsecTunnelHealthCheck {
     pub direction: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub rate: ::std::option::Option<::std::string::String>,
-    pub target: ::std::option::Option<::serde_json::Value>,
+    pub target: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -265,16 +520,16 @@ crate::runtime::object!(
     IpsecTunnelHealthCheck { direction : "direction", enabled : "enabled", rate : "rate",
     target : "target", r#type : "type" }
 );
-/// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
+/// Used by [`MagicIpsecTunnelsApi::list_ipsec_tunnels`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct IpsecTunnelPskMetadata {
-    pub last_generated_on: ::std::option::Option<::std::string::String>,
+pub struct IpsecTunnels {
+    pub ipsec_tunnels: ::std::option::Option<
+        ::std::vec::Vec<UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    IpsecTunnelPskMetadata { last_generated_on : "last_generated_on" }
-);
+crate::runtime::object!(IpsecTunnels { ipsec_tunnels : "ipsec_tunnels" });
 /// Used by [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateIpsecTunnelResponse {
@@ -309,7 +564,9 @@ pub struct UpdateIpsecTunnelResponseModifiedIpsecTunnel {
     pub interface_address6: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub psk_metadata: ::std::option::Option<IpsecTunnelPskMetadata>,
+    pub psk_metadata: ::std::option::Option<
+        UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelPskMetadata,
+    >,
     pub replay_protection: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -363,3 +620,160 @@ crate::runtime::object!(
     DeleteIpsecTunnelResponse { deleted : "deleted", deleted_ipsec_tunnel :
     "deleted_ipsec_tunnel" }
 );
+/// Used by [`MagicIpsecTunnelsApi::generate_pre_shared_key`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeneratePreSharedKeyResponse {
+    /// Identifier
+    pub ipsec_tunnel_id: ::std::option::Option<::std::string::String>,
+    /// A randomly generated or provided string for use in the IPsec tunnel
+    pub psk: ::std::option::Option<::std::string::String>,
+    pub psk_metadata: ::std::option::Option<
+        UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelPskMetadata,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GeneratePreSharedKeyResponse { ipsec_tunnel_id : "ipsec_tunnel_id", psk : "psk",
+    psk_metadata : "psk_metadata" }
+);
+/// Used by [`MagicIpsecTunnelsApi::update_multiple_ipsec_tunnels`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateMultipleIpsecTunnelsBody {
+    pub id: ::serde_json::Value,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateMultipleIpsecTunnelsBody { id : "id" required });
+impl UpdateMultipleIpsecTunnelsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::serde_json::Value) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateIpsecTunnelBody {
+    /// The IP address assigned to the Cloudflare side of the IPsec tunnel
+    pub cloudflare_endpoint: ::std::string::String,
+    /// The IP address assigned to the customer side of the IPsec tunnel
+    pub customer_endpoint: ::std::option::Option<::std::string::String>,
+    /// An optional description forthe IPsec tunnel
+    pub description: ::std::option::Option<::std::string::String>,
+    pub health_check: ::std::option::Option<CreateIpsecTunnelBodyHealthCheck>,
+    /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel
+    pub interface_address: ::std::string::String,
+    /// The name of the IPsec tunnel
+    pub name: ::std::string::String,
+    /// A randomly generated or provided string for use in the IPsec tunnel
+    pub psk: ::std::option::Option<::std::string::String>,
+    /// If `true`, then IPsec replay protection will be supported in the Cloudflare-to-customer direction
+    pub replay_protection: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateIpsecTunnelBody { cloudflare_endpoint : "cloudflare_endpoint" required,
+    customer_endpoint : "customer_endpoint", description : "description", health_check :
+    "health_check", interface_address : "interface_address" required, name : "name"
+    required, psk : "psk", replay_protection : "replay_protection" }
+);
+impl CreateIpsecTunnelBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        cloudflare_endpoint: ::std::string::String,
+        interface_address: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            cloudflare_endpoint,
+            customer_endpoint: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            health_check: ::std::option::Option::None,
+            interface_address,
+            name,
+            psk: ::std::option::Option::None,
+            replay_protection: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateIpsecTunnelBodyHealthCheck {
+    /// The direction of the flow of the healthcheck
+    pub direction: ::std::option::Option<CreateIpsecTunnelBodyHealthCheckDirection>,
+    /// Determines whether to run healthchecks for a tunnel
+    pub enabled: ::std::option::Option<bool>,
+    /// How frequent the health check is run
+    pub rate: ::std::option::Option<
+        UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckRate,
+    >,
+    /// The destination address in a request type health check
+    pub target: ::std::option::Option<::std::string::String>,
+    /// The type of healthcheck to run, reply or request
+    pub r#type: ::std::option::Option<
+        UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateIpsecTunnelBodyHealthCheck { direction : "direction", enabled : "enabled", rate
+    : "rate", target : "target", r#type : "type" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateIpsecTunnelBodyHealthCheckDirection {
+    /// `unidirectional`
+    Unidirectional,
+    /// `bidirectional`
+    Bidirectional,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateIpsecTunnelBodyHealthCheckDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unidirectional => "unidirectional",
+            Self::Bidirectional => "bidirectional",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateIpsecTunnelBodyHealthCheckDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "unidirectional" => Self::Unidirectional,
+            "bidirectional" => Self::Bidirectional,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateIpsecTunnelBodyHealthCheckDirection);
+impl ::std::convert::From<CreateIpsecTunnelBodyHealthCheckDirection>
+for ::std::string::String {
+    fn from(value: CreateIpsecTunnelBodyHealthCheckDirection) -> Self {
+        match value {
+            CreateIpsecTunnelBodyHealthCheckDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateIpsecTunnelBodyHealthCheckDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

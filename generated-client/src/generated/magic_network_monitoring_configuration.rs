@@ -152,11 +152,13 @@ impl MagicNetworkMonitoringConfigurationApi {
     }
 }
 /// Used by [`MagicNetworkMonitoringConfigurationApi::update_entire_account_configuration`], [`MagicNetworkMonitoringConfigurationApi::create_account_configuration`], [`MagicNetworkMonitoringConfigurationApi::update_account_configuration_fields`], [`MagicNetworkMonitoringConfigurationApi::list_account_configuration`], [`MagicNetworkMonitoringConfigurationApi::delete_account_configuration`], [`MagicNetworkMonitoringConfigurationApi::list_rules_and_account_configuration`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountConfiguration {
-    pub default_sampling: ::std::option::Option<f64>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub router_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Fallback sampling rate of flow messages being sent in packets per second
+    pub default_sampling: f64,
+    /// The account name
+    pub name: ::std::string::String,
+    pub router_ips: ::std::vec::Vec<::std::string::String>,
     pub warp_devices: ::std::option::Option<
         ::std::vec::Vec<AccountConfigurationWarpDevice>,
     >,
@@ -164,9 +166,25 @@ pub struct AccountConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountConfiguration { default_sampling : "default_sampling", name : "name",
-    router_ips : "router_ips", warp_devices : "warp_devices" }
+    AccountConfiguration { default_sampling : "default_sampling" required, name : "name"
+    required, router_ips : "router_ips" required, warp_devices : "warp_devices" }
 );
+impl AccountConfiguration {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        default_sampling: f64,
+        name: ::std::string::String,
+        router_ips: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            default_sampling,
+            name,
+            router_ips,
+            warp_devices: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`MagicNetworkMonitoringConfigurationApi::update_entire_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountConfigurationWarpDevice {

@@ -24,9 +24,7 @@ impl MagicNetworkMonitoringRulesApi {
     pub fn update_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -46,9 +44,7 @@ impl MagicNetworkMonitoringRulesApi {
     pub fn create_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -68,7 +64,7 @@ impl MagicNetworkMonitoringRulesApi {
     pub fn list_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -89,9 +85,7 @@ impl MagicNetworkMonitoringRulesApi {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -113,9 +107,7 @@ impl MagicNetworkMonitoringRulesApi {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -137,9 +129,7 @@ impl MagicNetworkMonitoringRulesApi {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -178,41 +168,23 @@ impl MagicNetworkMonitoringRulesApi {
         )
     }
 }
-/// Used by [`MagicNetworkMonitoringRulesApi::update_rules`], [`MagicNetworkMonitoringRulesApi::create_rules`], [`MagicNetworkMonitoringRulesApi::update_rule`], [`MagicNetworkMonitoringRulesApi::get_rule`], [`MagicNetworkMonitoringRulesApi::delete_rule`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateRulesResponse {
-    pub automatic_advertisement: ::std::option::Option<bool>,
-    pub bandwidth_threshold: ::std::option::Option<f64>,
-    pub duration: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub packet_threshold: ::std::option::Option<f64>,
-    pub prefix_match: ::std::option::Option<::std::string::String>,
-    pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub r#type: ::std::option::Option<::std::string::String>,
-    pub zscore_sensitivity: ::std::option::Option<::std::string::String>,
-    pub zscore_target: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    UpdateRulesResponse { automatic_advertisement : "automatic_advertisement",
-    bandwidth_threshold : "bandwidth_threshold", duration : "duration", id : "id", name :
-    "name", packet_threshold : "packet_threshold", prefix_match : "prefix_match",
-    prefixes : "prefixes", r#type : "type", zscore_sensitivity : "zscore_sensitivity",
-    zscore_target : "zscore_target" }
-);
-/// Used by [`MagicNetworkMonitoringRulesApi::list_rules`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`MagicNetworkMonitoringRulesApi::update_rules`], [`MagicNetworkMonitoringRulesApi::create_rules`], [`MagicNetworkMonitoringRulesApi::list_rules`], [`MagicNetworkMonitoringRulesApi::update_rule`], [`MagicNetworkMonitoringRulesApi::get_rule`], [`MagicNetworkMonitoringRulesApi::delete_rule`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
-    pub automatic_advertisement: ::std::option::Option<bool>,
+    /// Toggle on if you would like Cloudflare to automatically advertise the IP Prefixes within the rule…
+    pub automatic_advertisement: ::std::option::Option<::serde_json::Value>,
+    /// The number of bits per second for the rule
     pub bandwidth_threshold: ::std::option::Option<f64>,
-    pub duration: ::std::option::Option<::std::string::String>,
+    /// The amount of time that the rule threshold must be exceeded to send an alert notification
+    pub duration: ::std::string::String,
+    /// The id of the rule
     pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    /// The name of the rule
+    pub name: ::std::string::String,
+    /// The number of packets per second for the rule
     pub packet_threshold: ::std::option::Option<f64>,
     pub prefix_match: ::std::option::Option<::std::string::String>,
-    pub prefixes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub prefixes: ::std::vec::Vec<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub zscore_sensitivity: ::std::option::Option<::std::string::String>,
     pub zscore_target: ::std::option::Option<::std::string::String>,
@@ -221,15 +193,39 @@ pub struct Rule {
 }
 crate::runtime::object!(
     Rule { automatic_advertisement : "automatic_advertisement", bandwidth_threshold :
-    "bandwidth_threshold", duration : "duration", id : "id", name : "name",
-    packet_threshold : "packet_threshold", prefix_match : "prefix_match", prefixes :
-    "prefixes", r#type : "type", zscore_sensitivity : "zscore_sensitivity", zscore_target
-    : "zscore_target" }
+    "bandwidth_threshold", duration : "duration" required, id : "id", name : "name"
+    required, packet_threshold : "packet_threshold", prefix_match : "prefix_match",
+    prefixes : "prefixes" required, r#type : "type", zscore_sensitivity :
+    "zscore_sensitivity", zscore_target : "zscore_target" }
 );
+impl Rule {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        duration: ::std::string::String,
+        name: ::std::string::String,
+        prefixes: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            automatic_advertisement: ::std::option::Option::None,
+            bandwidth_threshold: ::std::option::Option::None,
+            duration,
+            id: ::std::option::Option::None,
+            name,
+            packet_threshold: ::std::option::Option::None,
+            prefix_match: ::std::option::Option::None,
+            prefixes,
+            r#type: ::std::option::Option::None,
+            zscore_sensitivity: ::std::option::Option::None,
+            zscore_target: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`MagicNetworkMonitoringRulesApi::update_advertisement_for_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Advertisement {
-    pub automatic_advertisement: ::std::option::Option<bool>,
+    /// Toggle on if you would like Cloudflare to automatically advertise the IP Prefixes within the rule…
+    pub automatic_advertisement: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }

@@ -296,10 +296,7 @@ crate::runtime::object!(
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum PcapRequestType {
     /// `simple`
     Simple,
@@ -327,6 +324,7 @@ impl ::std::convert::From<::std::string::String> for PcapRequestType {
         }
     }
 }
+crate::runtime::open_enum!(PcapRequestType);
 impl ::std::convert::From<PcapRequestType> for ::std::string::String {
     fn from(value: PcapRequestType) -> Self {
         match value {
@@ -348,10 +346,7 @@ impl ::std::fmt::Display for PcapRequestType {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum PcapRequestSystem {
     /// `magic-transit`
     MagicTransit,
@@ -375,6 +370,7 @@ impl ::std::convert::From<::std::string::String> for PcapRequestSystem {
         }
     }
 }
+crate::runtime::open_enum!(PcapRequestSystem);
 impl ::std::convert::From<PcapRequestSystem> for ::std::string::String {
     fn from(value: PcapRequestSystem) -> Self {
         match value {
@@ -396,10 +392,7 @@ impl ::std::fmt::Display for PcapRequestSystem {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum PcapRequestStatus {
     /// `unknown`
     Unknown,
@@ -451,6 +444,7 @@ impl ::std::convert::From<::std::string::String> for PcapRequestStatus {
         }
     }
 }
+crate::runtime::open_enum!(PcapRequestStatus);
 impl ::std::convert::From<PcapRequestStatus> for ::std::string::String {
     fn from(value: PcapRequestStatus) -> Self {
         match value {
@@ -516,10 +510,7 @@ impl PcapsOwnership {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum PcapsOwnershipStatus {
     /// `pending`
     Pending,
@@ -551,6 +542,7 @@ impl ::std::convert::From<::std::string::String> for PcapsOwnershipStatus {
         }
     }
 }
+crate::runtime::open_enum!(PcapsOwnershipStatus);
 impl ::std::convert::From<PcapsOwnershipStatus> for ::std::string::String {
     fn from(value: PcapsOwnershipStatus) -> Self {
         match value {
@@ -566,6 +558,7 @@ impl ::std::fmt::Display for PcapsOwnershipStatus {
 }
 /// One of several kinds, told apart by `type`. A kind this client does not
 /// know yet decodes into `Other`, whole.
+#[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum PcapCreateRequest {
     /// `type` is `simple`.

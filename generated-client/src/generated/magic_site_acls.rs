@@ -25,19 +25,21 @@ impl MagicSiteAclsApi {
         &self,
         account_id: &str,
         site_id: &str,
+        body: &CreateSiteAclBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteAcl>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/magic/sites/{site_id}/acls",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-                crate::runtime::PathPart::Lit("/acls"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/magic/sites/{site_id}/acls",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                    crate::runtime::PathPart::Lit("/acls"),
+                ],
+            )
+            .body(body)
     }
     /// List Site ACLs
     ///
@@ -72,20 +74,22 @@ impl MagicSiteAclsApi {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
+        body: &UpdateSiteAclBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteAcl>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-                crate::runtime::PathPart::Lit("/acls/"),
-                crate::runtime::PathPart::Param("acl_id", acl_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                    crate::runtime::PathPart::Lit("/acls/"),
+                    crate::runtime::PathPart::Param("acl_id", acl_id),
+                ],
+            )
+            .body(body)
     }
     /// Patch Site ACL
     ///
@@ -97,20 +101,22 @@ impl MagicSiteAclsApi {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
+        body: &UpdateSiteAclBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteAcl>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-                crate::runtime::PathPart::Lit("/acls/"),
-                crate::runtime::PathPart::Param("acl_id", acl_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                    crate::runtime::PathPart::Lit("/acls/"),
+                    crate::runtime::PathPart::Param("acl_id", acl_id),
+                ],
+            )
+            .body(body)
     }
     /// Site ACL Details
     ///
@@ -166,13 +172,17 @@ impl MagicSiteAclsApi {
 /// Used by [`MagicSiteAclsApi::create_site_acl`], [`MagicSiteAclsApi::update_site_acl`], [`MagicSiteAclsApi::patch_site_acl`], [`MagicSiteAclsApi::site_acl_details`], [`MagicSiteAclsApi::delete_site_acl`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteAcl {
+    /// Description for the ACL
     pub description: ::std::option::Option<::std::string::String>,
+    /// The desired forwarding action for this ACL policy
     pub forward_locally: ::std::option::Option<bool>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub lan_1: ::std::option::Option<SiteAclLan1>,
     pub lan_2: ::std::option::Option<SiteAclLan1>,
+    /// The name of the ACL
     pub name: ::std::option::Option<::std::string::String>,
-    pub protocols: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub protocols: ::std::option::Option<::std::vec::Vec<SiteAclProtocol>>,
     pub unidirectional: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -183,30 +193,105 @@ crate::runtime::object!(
     unidirectional : "unidirectional" }
 );
 /// Used by [`MagicSiteAclsApi::create_site_acl`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiteAclLan1 {
-    pub lan_id: ::std::option::Option<::std::string::String>,
+    /// The identifier for the LAN you want to create an ACL policy with
+    pub lan_id: ::std::string::String,
+    /// The name of the LAN based on the provided lan_id
     pub lan_name: ::std::option::Option<::std::string::String>,
     pub port_ranges: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of ports on the provided LAN that will be included in the ACL
     pub ports: ::std::option::Option<::std::vec::Vec<i64>>,
-    pub subnets: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Array of subnet IPs within the LAN that will be included in the ACL
+    pub subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteAclLan1 { lan_id : "lan_id", lan_name : "lan_name", port_ranges : "port_ranges",
-    ports : "ports", subnets : "subnets" }
+    SiteAclLan1 { lan_id : "lan_id" required, lan_name : "lan_name", port_ranges :
+    "port_ranges", ports : "ports", subnets : "subnets" }
 );
+impl SiteAclLan1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(lan_id: ::std::string::String) -> Self {
+        Self {
+            lan_id,
+            lan_name: ::std::option::Option::None,
+            port_ranges: ::std::option::Option::None,
+            ports: ::std::option::Option::None,
+            subnets: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SiteAclProtocol {
+    /// `tcp`
+    Tcp,
+    /// `udp`
+    Udp,
+    /// `icmp`
+    Icmp,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SiteAclProtocol {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tcp => "tcp",
+            Self::Udp => "udp",
+            Self::Icmp => "icmp",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SiteAclProtocol {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "tcp" => Self::Tcp,
+            "udp" => Self::Udp,
+            "icmp" => Self::Icmp,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SiteAclProtocol);
+impl ::std::convert::From<SiteAclProtocol> for ::std::string::String {
+    fn from(value: SiteAclProtocol) -> Self {
+        match value {
+            SiteAclProtocol::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SiteAclProtocol {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`MagicSiteAclsApi::list_site_acls`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSiteAclsItem {
+    /// Description for the ACL
     pub description: ::std::option::Option<::std::string::String>,
+    /// The desired forwarding action for this ACL policy
     pub forward_locally: ::std::option::Option<bool>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub lan_1: ::std::option::Option<ListSiteAclsItemLan1>,
     pub lan_2: ::std::option::Option<ListSiteAclsItemLan1>,
+    /// The name of the ACL
     pub name: ::std::option::Option<::std::string::String>,
-    pub protocols: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub protocols: ::std::option::Option<::std::vec::Vec<SiteAclProtocol>>,
     pub unidirectional: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -217,17 +302,116 @@ crate::runtime::object!(
     unidirectional : "unidirectional" }
 );
 /// Used by [`MagicSiteAclsApi::list_site_acls`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListSiteAclsItemLan1 {
-    pub lan_id: ::std::option::Option<::std::string::String>,
+    /// The identifier for the LAN you want to create an ACL policy with
+    pub lan_id: ::std::string::String,
+    /// The name of the LAN based on the provided lan_id
     pub lan_name: ::std::option::Option<::std::string::String>,
     pub port_ranges: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub ports: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub subnets: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Array of ports on the provided LAN that will be included in the ACL
+    pub ports: ::std::option::Option<::std::vec::Vec<i64>>,
+    /// Array of subnet IPs within the LAN that will be included in the ACL
+    pub subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListSiteAclsItemLan1 { lan_id : "lan_id", lan_name : "lan_name", port_ranges :
-    "port_ranges", ports : "ports", subnets : "subnets" }
+    ListSiteAclsItemLan1 { lan_id : "lan_id" required, lan_name : "lan_name", port_ranges
+    : "port_ranges", ports : "ports", subnets : "subnets" }
+);
+impl ListSiteAclsItemLan1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(lan_id: ::std::string::String) -> Self {
+        Self {
+            lan_id,
+            lan_name: ::std::option::Option::None,
+            port_ranges: ::std::option::Option::None,
+            ports: ::std::option::Option::None,
+            subnets: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicSiteAclsApi::create_site_acl`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateSiteAclBody {
+    /// Description for the ACL
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The desired forwarding action for this ACL policy
+    pub forward_locally: ::std::option::Option<bool>,
+    pub lan_1: ::std::option::Option<CreateSiteAclBodyLan1>,
+    pub lan_2: ::std::option::Option<CreateSiteAclBodyLan1>,
+    /// The name of the ACL
+    pub name: ::std::string::String,
+    pub protocols: ::std::option::Option<::std::vec::Vec<SiteAclProtocol>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSiteAclBody { description : "description", forward_locally : "forward_locally",
+    lan_1 : "lan_1", lan_2 : "lan_2", name : "name" required, protocols : "protocols" }
+);
+impl CreateSiteAclBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            forward_locally: ::std::option::Option::None,
+            lan_1: ::std::option::Option::None,
+            lan_2: ::std::option::Option::None,
+            name,
+            protocols: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicSiteAclsApi::create_site_acl`], [`MagicSiteAclsApi::update_site_acl`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateSiteAclBodyLan1 {
+    /// The identifier for the LAN you want to create an ACL policy with
+    pub lan_id: ::std::string::String,
+    /// The name of the LAN based on the provided lan_id
+    pub lan_name: ::std::option::Option<::std::string::String>,
+    /// Array of ports on the provided LAN that will be included in the ACL
+    pub ports: ::std::option::Option<::std::vec::Vec<i64>>,
+    /// Array of subnet IPs within the LAN that will be included in the ACL
+    pub subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSiteAclBodyLan1 { lan_id : "lan_id" required, lan_name : "lan_name", ports :
+    "ports", subnets : "subnets" }
+);
+impl CreateSiteAclBodyLan1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(lan_id: ::std::string::String) -> Self {
+        Self {
+            lan_id,
+            lan_name: ::std::option::Option::None,
+            ports: ::std::option::Option::None,
+            subnets: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicSiteAclsApi::update_site_acl`], [`MagicSiteAclsApi::patch_site_acl`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateSiteAclBody {
+    /// Description for the ACL
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The desired forwarding action for this ACL policy
+    pub forward_locally: ::std::option::Option<bool>,
+    pub lan_1: ::std::option::Option<CreateSiteAclBodyLan1>,
+    pub lan_2: ::std::option::Option<CreateSiteAclBodyLan1>,
+    /// The name of the ACL
+    pub name: ::std::option::Option<::std::string::String>,
+    pub protocols: ::std::option::Option<::std::vec::Vec<SiteAclProtocol>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateSiteAclBody { description : "description", forward_locally : "forward_locally",
+    lan_1 : "lan_1", lan_2 : "lan_2", name : "name", protocols : "protocols" }
 );

@@ -25,19 +25,23 @@ impl MagicSiteAppConfigsApi {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateAppConfigBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AppConfig>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/magic/sites/{site_id}/app_configs",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-                crate::runtime::PathPart::Lit("/app_configs"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/magic/sites/{site_id}/app_configs",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                    crate::runtime::PathPart::Lit("/app_configs"),
+                ],
+            )
+            .body(body)
     }
     /// List App Configs
     ///
@@ -48,7 +52,7 @@ impl MagicSiteAppConfigsApi {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AppConfig>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -72,20 +76,24 @@ impl MagicSiteAppConfigsApi {
         account_id: &str,
         site_id: &str,
         app_config_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateAppConfigBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AppConfig>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-                crate::runtime::PathPart::Lit("/app_configs/"),
-                crate::runtime::PathPart::Param("app_config_id", app_config_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                    crate::runtime::PathPart::Lit("/app_configs/"),
+                    crate::runtime::PathPart::Param("app_config_id", app_config_id),
+                ],
+            )
+            .body(body)
     }
     /// Update an App Config
     ///
@@ -122,7 +130,9 @@ impl MagicSiteAppConfigsApi {
         account_id: &str,
         site_id: &str,
         app_config_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AppConfig>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -138,3 +148,76 @@ impl MagicSiteAppConfigsApi {
         )
     }
 }
+/// Used by [`MagicSiteAppConfigsApi::create_app_config`], [`MagicSiteAppConfigsApi::list_app_configs`], [`MagicSiteAppConfigsApi::update_app_config`], [`MagicSiteAppConfigsApi::delete_app_config`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppConfig {
+    /// Whether to breakout traffic to the app's endpoints directly
+    pub breakout: ::std::option::Option<bool>,
+    /// Identifier
+    pub id: ::std::string::String,
+    /// Priority of traffic
+    pub priority: ::std::option::Option<i64>,
+    /// Identifier
+    pub site_id: ::std::string::String,
+    /// Magic account app ID
+    pub account_app_id: ::std::option::Option<::std::string::String>,
+    /// Managed app ID
+    pub managed_app_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AppConfig { breakout : "breakout", id : "id" required, priority : "priority", site_id
+    : "site_id" required, account_app_id : "account_app_id", managed_app_id :
+    "managed_app_id" }
+);
+impl AppConfig {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String, site_id: ::std::string::String) -> Self {
+        Self {
+            breakout: ::std::option::Option::None,
+            id,
+            priority: ::std::option::Option::None,
+            site_id,
+            account_app_id: ::std::option::Option::None,
+            managed_app_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicSiteAppConfigsApi::create_app_config`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAppConfigBody {
+    /// Whether to breakout traffic to the app's endpoints directly
+    pub breakout: ::std::option::Option<bool>,
+    /// Priority of traffic
+    pub priority: ::std::option::Option<i64>,
+    /// Magic account app ID
+    pub account_app_id: ::std::option::Option<::std::string::String>,
+    /// Managed app ID
+    pub managed_app_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAppConfigBody { breakout : "breakout", priority : "priority", account_app_id :
+    "account_app_id", managed_app_id : "managed_app_id" }
+);
+/// Used by [`MagicSiteAppConfigsApi::update_app_config`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAppConfigBody {
+    /// Magic account app ID
+    pub account_app_id: ::std::option::Option<::std::string::String>,
+    /// Whether to breakout traffic to the app's endpoints directly
+    pub breakout: ::std::option::Option<bool>,
+    /// Managed app ID
+    pub managed_app_id: ::std::option::Option<::std::string::String>,
+    /// Priority of traffic
+    pub priority: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAppConfigBody { account_app_id : "account_app_id", breakout : "breakout",
+    managed_app_id : "managed_app_id", priority : "priority" }
+);

@@ -25,19 +25,21 @@ impl MagicSiteLansApi {
         &self,
         account_id: &str,
         site_id: &str,
+        body: &CreateSiteLanBody,
     ) -> crate::runtime::Request<crate::runtime::List<SiteLan>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/magic/sites/{site_id}/lans",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-                crate::runtime::PathPart::Lit("/lans"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/magic/sites/{site_id}/lans",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                    crate::runtime::PathPart::Lit("/lans"),
+                ],
+            )
+            .body(body)
     }
     /// List Site LANs
     ///
@@ -72,20 +74,22 @@ impl MagicSiteLansApi {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
+        body: &UpdateSiteLanBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteLan>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-                crate::runtime::PathPart::Lit("/lans/"),
-                crate::runtime::PathPart::Param("lan_id", lan_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                    crate::runtime::PathPart::Lit("/lans/"),
+                    crate::runtime::PathPart::Param("lan_id", lan_id),
+                ],
+            )
+            .body(body)
     }
     /// Patch Site LAN
     ///
@@ -97,20 +101,22 @@ impl MagicSiteLansApi {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
+        body: &UpdateSiteLanBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteLan>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-                crate::runtime::PathPart::Lit("/lans/"),
-                crate::runtime::PathPart::Param("lan_id", lan_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                    crate::runtime::PathPart::Lit("/lans/"),
+                    crate::runtime::PathPart::Param("lan_id", lan_id),
+                ],
+            )
+            .body(body)
     }
     /// Site LAN Details
     ///
@@ -167,14 +173,18 @@ impl MagicSiteLansApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteLan {
     pub bond_id: ::std::option::Option<i64>,
+    /// mark true to use this LAN for HA probing
     pub ha_link: ::std::option::Option<bool>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub nat: ::std::option::Option<SiteLanNat>,
     pub physport: ::std::option::Option<i64>,
     pub routed_subnets: ::std::option::Option<::std::vec::Vec<SiteLanRoutedSubnet>>,
+    /// Identifier
     pub site_id: ::std::option::Option<::std::string::String>,
     pub static_addressing: ::std::option::Option<SiteLanStaticAddressing>,
+    /// VLAN port number
     pub vlan_tag: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -184,46 +194,78 @@ crate::runtime::object!(
     "nat", physport : "physport", routed_subnets : "routed_subnets", site_id : "site_id",
     static_addressing : "static_addressing", vlan_tag : "vlan_tag" }
 );
-/// Used by [`MagicSiteLansApi::create_site_lan`].
+/// Used by [`MagicSiteLansApi::create_site_lan`], [`MagicSiteLansApi::update_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteLanNat {
+    /// A valid CIDR notation representing an IP range
     pub static_prefix: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SiteLanNat { static_prefix : "static_prefix" });
-/// Used by [`MagicSiteLansApi::create_site_lan`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`MagicSiteLansApi::create_site_lan`], [`MagicSiteLansApi::update_site_lan`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiteLanRoutedSubnet {
     pub nat: ::std::option::Option<SiteLanNat>,
-    pub next_hop: ::std::option::Option<::std::string::String>,
-    pub prefix: ::std::option::Option<::std::string::String>,
+    /// A valid IPv4 address
+    pub next_hop: ::std::string::String,
+    /// A valid CIDR notation representing an IP range
+    pub prefix: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteLanRoutedSubnet { nat : "nat", next_hop : "next_hop", prefix : "prefix" }
+    SiteLanRoutedSubnet { nat : "nat", next_hop : "next_hop" required, prefix : "prefix"
+    required }
 );
+impl SiteLanRoutedSubnet {
+    /// A value with the required fields set and the others empty.
+    pub fn new(next_hop: ::std::string::String, prefix: ::std::string::String) -> Self {
+        Self {
+            nat: ::std::option::Option::None,
+            next_hop,
+            prefix,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`MagicSiteLansApi::create_site_lan`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiteLanStaticAddressing {
-    pub address: ::std::option::Option<::std::string::String>,
+    /// A valid CIDR notation representing an IP range
+    pub address: ::std::string::String,
     pub dhcp_relay: ::std::option::Option<SiteLanStaticAddressingDhcpRelay>,
     pub dhcp_server: ::std::option::Option<SiteLanStaticAddressingDhcpServer>,
+    /// A valid CIDR notation representing an IP range
     pub secondary_address: ::std::option::Option<::std::string::String>,
+    /// A valid CIDR notation representing an IP range
     pub virtual_address: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteLanStaticAddressing { address : "address", dhcp_relay : "dhcp_relay", dhcp_server
-    : "dhcp_server", secondary_address : "secondary_address", virtual_address :
-    "virtual_address" }
+    SiteLanStaticAddressing { address : "address" required, dhcp_relay : "dhcp_relay",
+    dhcp_server : "dhcp_server", secondary_address : "secondary_address", virtual_address
+    : "virtual_address" }
 );
+impl SiteLanStaticAddressing {
+    /// A value with the required fields set and the others empty.
+    pub fn new(address: ::std::string::String) -> Self {
+        Self {
+            address,
+            dhcp_relay: ::std::option::Option::None,
+            dhcp_server: ::std::option::Option::None,
+            secondary_address: ::std::option::Option::None,
+            virtual_address: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`MagicSiteLansApi::create_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteLanStaticAddressingDhcpRelay {
-    pub server_addresses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// List of DHCP server IPs
+    pub server_addresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -233,10 +275,100 @@ crate::runtime::object!(
 /// Used by [`MagicSiteLansApi::create_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteLanStaticAddressingDhcpServer {
-    pub dhcp_pool_end: ::std::option::Option<::serde_json::Value>,
-    pub dhcp_pool_start: ::std::option::Option<::serde_json::Value>,
-    pub dns_server: ::std::option::Option<::serde_json::Value>,
+    /// A valid IPv4 address
+    pub dhcp_pool_end: ::std::option::Option<::std::string::String>,
+    /// A valid IPv4 address
+    pub dhcp_pool_start: ::std::option::Option<::std::string::String>,
+    /// A valid IPv4 address
+    pub dns_server: ::std::option::Option<::std::string::String>,
+    pub reservations: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     pub dns_servers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SiteLanStaticAddressingDhcpServer { dhcp_pool_end : "dhcp_pool_end", dhcp_pool_start
+    : "dhcp_pool_start", dns_server : "dns_server", reservations : "reservations",
+    dns_servers : "dns_servers" }
+);
+/// Used by [`MagicSiteLansApi::create_site_lan`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateSiteLanBody {
+    /// mark true to use this LAN for HA probing
+    pub ha_link: ::std::option::Option<bool>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub nat: ::std::option::Option<SiteLanNat>,
+    pub physport: i64,
+    pub routed_subnets: ::std::option::Option<::std::vec::Vec<SiteLanRoutedSubnet>>,
+    pub static_addressing: ::std::option::Option<CreateSiteLanBodyStaticAddressing>,
+    /// VLAN port number
+    pub vlan_tag: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSiteLanBody { ha_link : "ha_link", name : "name", nat : "nat", physport :
+    "physport" required, routed_subnets : "routed_subnets", static_addressing :
+    "static_addressing", vlan_tag : "vlan_tag" required }
+);
+impl CreateSiteLanBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(physport: i64, vlan_tag: i64) -> Self {
+        Self {
+            ha_link: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            nat: ::std::option::Option::None,
+            physport,
+            routed_subnets: ::std::option::Option::None,
+            static_addressing: ::std::option::Option::None,
+            vlan_tag,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicSiteLansApi::create_site_lan`], [`MagicSiteLansApi::update_site_lan`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateSiteLanBodyStaticAddressing {
+    /// A valid CIDR notation representing an IP range
+    pub address: ::std::string::String,
+    pub dhcp_relay: ::std::option::Option<SiteLanStaticAddressingDhcpRelay>,
+    pub dhcp_server: ::std::option::Option<CreateSiteLanBodyStaticAddressingDhcpServer>,
+    /// A valid CIDR notation representing an IP range
+    pub secondary_address: ::std::option::Option<::std::string::String>,
+    /// A valid CIDR notation representing an IP range
+    pub virtual_address: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSiteLanBodyStaticAddressing { address : "address" required, dhcp_relay :
+    "dhcp_relay", dhcp_server : "dhcp_server", secondary_address : "secondary_address",
+    virtual_address : "virtual_address" }
+);
+impl CreateSiteLanBodyStaticAddressing {
+    /// A value with the required fields set and the others empty.
+    pub fn new(address: ::std::string::String) -> Self {
+        Self {
+            address,
+            dhcp_relay: ::std::option::Option::None,
+            dhcp_server: ::std::option::Option::None,
+            secondary_address: ::std::option::Option::None,
+            virtual_address: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicSiteLansApi::create_site_lan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateSiteLanBodyStaticAddressingDhcpServer {
+    /// A valid IPv4 address
+    pub dhcp_pool_end: ::std::option::Option<::std::string::String>,
+    /// A valid IPv4 address
+    pub dhcp_pool_start: ::std::option::Option<::std::string::String>,
+    /// A valid IPv4 address
+    pub dns_server: ::std::option::Option<::std::string::String>,
     pub reservations: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -244,7 +376,24 @@ pub struct SiteLanStaticAddressingDhcpServer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteLanStaticAddressingDhcpServer { dhcp_pool_end : "dhcp_pool_end", dhcp_pool_start
-    : "dhcp_pool_start", dns_server : "dns_server", dns_servers : "dns_servers",
-    reservations : "reservations" }
+    CreateSiteLanBodyStaticAddressingDhcpServer { dhcp_pool_end : "dhcp_pool_end",
+    dhcp_pool_start : "dhcp_pool_start", dns_server : "dns_server", reservations :
+    "reservations" }
+);
+/// Used by [`MagicSiteLansApi::update_site_lan`], [`MagicSiteLansApi::patch_site_lan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateSiteLanBody {
+    pub name: ::std::option::Option<::std::string::String>,
+    pub nat: ::std::option::Option<SiteLanNat>,
+    pub physport: ::std::option::Option<i64>,
+    pub routed_subnets: ::std::option::Option<::std::vec::Vec<SiteLanRoutedSubnet>>,
+    pub static_addressing: ::std::option::Option<CreateSiteLanBodyStaticAddressing>,
+    /// VLAN port number
+    pub vlan_tag: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateSiteLanBody { name : "name", nat : "nat", physport : "physport", routed_subnets
+    : "routed_subnets", static_addressing : "static_addressing", vlan_tag : "vlan_tag" }
 );

@@ -25,19 +25,21 @@ impl MagicSiteWansApi {
         &self,
         account_id: &str,
         site_id: &str,
+        body: &CreateSiteWanBody,
     ) -> crate::runtime::Request<crate::runtime::List<SiteWan>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/magic/sites/{site_id}/wans",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-                crate::runtime::PathPart::Lit("/wans"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/magic/sites/{site_id}/wans",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                    crate::runtime::PathPart::Lit("/wans"),
+                ],
+            )
+            .body(body)
     }
     /// List Site WANs
     ///
@@ -72,20 +74,22 @@ impl MagicSiteWansApi {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
+        body: &UpdateSiteWanBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteWan>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-                crate::runtime::PathPart::Lit("/wans/"),
-                crate::runtime::PathPart::Param("wan_id", wan_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                    crate::runtime::PathPart::Lit("/wans/"),
+                    crate::runtime::PathPart::Param("wan_id", wan_id),
+                ],
+            )
+            .body(body)
     }
     /// Patch Site WAN
     ///
@@ -97,20 +101,22 @@ impl MagicSiteWansApi {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
+        body: &UpdateSiteWanBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteWan>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-                crate::runtime::PathPart::Lit("/wans/"),
-                crate::runtime::PathPart::Param("wan_id", wan_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                    crate::runtime::PathPart::Lit("/wans/"),
+                    crate::runtime::PathPart::Param("wan_id", wan_id),
+                ],
+            )
+            .body(body)
     }
     /// Site WAN Details
     ///
@@ -167,12 +173,16 @@ impl MagicSiteWansApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteWan {
     pub health_check_rate: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub physport: ::std::option::Option<i64>,
+    /// Priority of WAN for traffic loadbalancing
     pub priority: ::std::option::Option<i64>,
+    /// Identifier
     pub site_id: ::std::option::Option<::std::string::String>,
     pub static_addressing: ::std::option::Option<SiteWanStaticAddressing>,
+    /// VLAN port number
     pub vlan_tag: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -182,16 +192,78 @@ crate::runtime::object!(
     : "physport", priority : "priority", site_id : "site_id", static_addressing :
     "static_addressing", vlan_tag : "vlan_tag" }
 );
-/// Used by [`MagicSiteWansApi::create_site_wan`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`MagicSiteWansApi::create_site_wan`], [`MagicSiteWansApi::update_site_wan`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiteWanStaticAddressing {
-    pub address: ::std::option::Option<::std::string::String>,
-    pub gateway_address: ::std::option::Option<::std::string::String>,
+    /// A valid CIDR notation representing an IP range
+    pub address: ::std::string::String,
+    /// A valid IPv4 address
+    pub gateway_address: ::std::string::String,
+    /// A valid CIDR notation representing an IP range
     pub secondary_address: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteWanStaticAddressing { address : "address", gateway_address : "gateway_address",
-    secondary_address : "secondary_address" }
+    SiteWanStaticAddressing { address : "address" required, gateway_address :
+    "gateway_address" required, secondary_address : "secondary_address" }
+);
+impl SiteWanStaticAddressing {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        address: ::std::string::String,
+        gateway_address: ::std::string::String,
+    ) -> Self {
+        Self {
+            address,
+            gateway_address,
+            secondary_address: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicSiteWansApi::create_site_wan`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateSiteWanBody {
+    pub name: ::std::option::Option<::std::string::String>,
+    pub physport: i64,
+    pub priority: ::std::option::Option<i64>,
+    pub static_addressing: ::std::option::Option<SiteWanStaticAddressing>,
+    /// VLAN port number
+    pub vlan_tag: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSiteWanBody { name : "name", physport : "physport" required, priority :
+    "priority", static_addressing : "static_addressing", vlan_tag : "vlan_tag" required }
+);
+impl CreateSiteWanBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(physport: i64, vlan_tag: i64) -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            physport,
+            priority: ::std::option::Option::None,
+            static_addressing: ::std::option::Option::None,
+            vlan_tag,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicSiteWansApi::update_site_wan`], [`MagicSiteWansApi::patch_site_wan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateSiteWanBody {
+    pub name: ::std::option::Option<::std::string::String>,
+    pub physport: ::std::option::Option<i64>,
+    pub priority: ::std::option::Option<i64>,
+    pub static_addressing: ::std::option::Option<SiteWanStaticAddressing>,
+    /// VLAN port number
+    pub vlan_tag: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateSiteWanBody { name : "name", physport : "physport", priority : "priority",
+    static_addressing : "static_addressing", vlan_tag : "vlan_tag" }
 );

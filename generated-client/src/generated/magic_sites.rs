@@ -24,27 +24,31 @@ impl MagicSitesApi {
     pub fn create_site(
         &self,
         account_id: &str,
+        body: &CreateSiteBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/magic/sites",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/magic/sites",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites"),
+                ],
+            )
+            .body(body)
     }
     /// List Sites
     ///
     /// `GET /accounts/{account_id}/magic/sites`
     ///
     /// Lists Sites associated with an account. Use connectorid query param to return sites where connectorid matches either site.ConnectorID or site.SecondaryConnectorID.
+    ///
+    /// Query parameters: [`ListSitesQuery`], passed with `.query(&…)`.
     pub fn list_sites(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Site>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Site>, ListSitesQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,18 +69,20 @@ impl MagicSitesApi {
         &self,
         account_id: &str,
         site_id: &str,
+        body: &UpdateSiteBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/sites/{site_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/sites/{site_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                ],
+            )
+            .body(body)
     }
     /// Patch Site
     ///
@@ -87,18 +93,20 @@ impl MagicSitesApi {
         &self,
         account_id: &str,
         site_id: &str,
+        body: &UpdateSiteBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/magic/sites/{site_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/sites/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/magic/sites/{site_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/sites/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                ],
+            )
+            .body(body)
     }
     /// Site Details
     ///
@@ -148,12 +156,17 @@ impl MagicSitesApi {
 /// Used by [`MagicSitesApi::create_site`], [`MagicSitesApi::list_sites`], [`MagicSitesApi::update_site`], [`MagicSitesApi::patch_site`], [`MagicSitesApi::site_details`], [`MagicSitesApi::delete_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Site {
+    /// Magic Connector identifier tag
     pub connector_id: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
+    /// Site high availability mode
     pub ha_mode: ::std::option::Option<bool>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub location: ::std::option::Option<SiteLocation>,
+    /// The name of the site
     pub name: ::std::option::Option<::std::string::String>,
+    /// Magic Connector identifier tag
     pub secondary_connector_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -166,9 +179,87 @@ crate::runtime::object!(
 /// Used by [`MagicSitesApi::create_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteLocation {
-    pub lat: ::std::option::Option<::std::string::String>,
-    pub lon: ::std::option::Option<::std::string::String>,
+    /// Latitude
+    pub lat: ::std::option::Option<::serde_json::Value>,
+    /// Longitude
+    pub lon: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SiteLocation { lat : "lat", lon : "lon" });
+/// Used by [`MagicSitesApi::create_site`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateSiteBody {
+    /// Magic Connector identifier tag
+    pub connector_id: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Site high availability mode
+    pub ha_mode: ::std::option::Option<bool>,
+    pub location: ::std::option::Option<CreateSiteBodyLocation>,
+    /// The name of the site
+    pub name: ::std::string::String,
+    /// Magic Connector identifier tag
+    pub secondary_connector_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSiteBody { connector_id : "connector_id", description : "description", ha_mode
+    : "ha_mode", location : "location", name : "name" required, secondary_connector_id :
+    "secondary_connector_id" }
+);
+impl CreateSiteBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            connector_id: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            ha_mode: ::std::option::Option::None,
+            location: ::std::option::Option::None,
+            name,
+            secondary_connector_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicSitesApi::create_site`], [`MagicSitesApi::update_site`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateSiteBodyLocation {
+    /// Latitude
+    pub lat: ::std::option::Option<::std::string::String>,
+    /// Longitude
+    pub lon: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateSiteBodyLocation { lat : "lat", lon : "lon" });
+/// Used by [`MagicSitesApi::list_sites`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListSitesQuery {
+    /// Identifier
+    pub connector_identifier: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListSitesQuery { connector_identifier : "connector_identifier" }
+);
+/// Used by [`MagicSitesApi::update_site`], [`MagicSitesApi::patch_site`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateSiteBody {
+    /// Magic Connector identifier tag
+    pub connector_id: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub location: ::std::option::Option<CreateSiteBodyLocation>,
+    /// The name of the site
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Magic Connector identifier tag
+    pub secondary_connector_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateSiteBody { connector_id : "connector_id", description : "description", location
+    : "location", name : "name", secondary_connector_id : "secondary_connector_id" }
+);
+impl crate::runtime::TypedQuery for ListSitesQuery {}

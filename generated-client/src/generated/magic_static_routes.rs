@@ -24,17 +24,21 @@ impl MagicStaticRoutesApi {
     pub fn update_many_routes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateManyRoutesBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ManyRoutes>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/routes",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/routes"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/routes",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/routes"),
+                ],
+            )
+            .body(body)
     }
     /// Create a Route
     ///
@@ -44,17 +48,19 @@ impl MagicStaticRoutesApi {
     pub fn create_route(
         &self,
         account_id: &str,
+        body: &CreateRouteBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Route>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/magic/routes",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/routes"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/magic/routes",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/routes"),
+                ],
+            )
+            .body(body)
     }
     /// List Routes
     ///
@@ -64,7 +70,7 @@ impl MagicStaticRoutesApi {
     pub fn list_routes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Routes>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -84,17 +90,21 @@ impl MagicStaticRoutesApi {
     pub fn delete_many_routes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &DeleteManyRoutesBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteManyRoutesResponse>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::DELETE,
-            "/accounts/{account_id}/magic/routes",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/routes"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::DELETE,
+                "/accounts/{account_id}/magic/routes",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/routes"),
+                ],
+            )
+            .body(body)
     }
     /// Update Route
     ///
@@ -105,20 +115,22 @@ impl MagicStaticRoutesApi {
         &self,
         account_id: &str,
         route_id: &str,
+        body: &UpdateManyRoutesBodyRoute,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UpdateRouteResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/magic/routes/{route_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/magic/routes/"),
-                crate::runtime::PathPart::Param("route_id", route_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/magic/routes/{route_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/magic/routes/"),
+                    crate::runtime::PathPart::Param("route_id", route_id),
+                ],
+            )
+            .body(body)
     }
     /// Route Details
     ///
@@ -169,7 +181,81 @@ impl MagicStaticRoutesApi {
         )
     }
 }
-/// Used by [`MagicStaticRoutesApi::create_route`], [`MagicStaticRoutesApi::update_route`], [`MagicStaticRoutesApi::route_details`], [`MagicStaticRoutesApi::delete_route`].
+/// Used by [`MagicStaticRoutesApi::update_many_routes`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManyRoutes {
+    pub modified: ::std::option::Option<bool>,
+    pub modified_routes: ::std::option::Option<::std::vec::Vec<ManyRoutesModifiedRoute>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ManyRoutes { modified : "modified", modified_routes : "modified_routes" }
+);
+/// Used by [`MagicStaticRoutesApi::update_many_routes`], [`MagicStaticRoutesApi::create_route`], [`MagicStaticRoutesApi::list_routes`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManyRoutesModifiedRoute {
+    /// RFC 3339 date-time, When the route was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// An optional human provided description of the static route
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the route was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The next-hop IP Address for the static route
+    pub nexthop: ::std::string::String,
+    /// IP Prefix in Classless Inter-Domain Routing format
+    pub prefix: ::std::string::String,
+    /// Priority of the static route
+    pub priority: i64,
+    pub scope: ::std::option::Option<ManyRoutesModifiedRouteScope>,
+    /// Optional weight of the ECMP scope - if provided
+    pub weight: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ManyRoutesModifiedRoute { created_on : "created_on", description : "description", id
+    : "id", modified_on : "modified_on", nexthop : "nexthop" required, prefix : "prefix"
+    required, priority : "priority" required, scope : "scope", weight : "weight" }
+);
+impl ManyRoutesModifiedRoute {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        nexthop: ::std::string::String,
+        prefix: ::std::string::String,
+        priority: i64,
+    ) -> Self {
+        Self {
+            created_on: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            modified_on: ::std::option::Option::None,
+            nexthop,
+            prefix,
+            priority,
+            scope: ::std::option::Option::None,
+            weight: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicStaticRoutesApi::update_many_routes`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManyRoutesModifiedRouteScope {
+    /// List of colo names for the ECMP scope
+    pub colo_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of colo regions for the ECMP scope
+    pub colo_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ManyRoutesModifiedRouteScope { colo_names : "colo_names", colo_regions :
+    "colo_regions" }
+);
+/// Used by [`MagicStaticRoutesApi::create_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Route {
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -181,13 +267,14 @@ pub struct Route {
     pub priority: ::std::option::Option<i64>,
     pub scope: ::std::option::Option<RouteScope>,
     pub weight: ::std::option::Option<i64>,
+    pub routes: ::std::option::Option<::std::vec::Vec<ManyRoutesModifiedRoute>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Route { created_on : "created_on", description : "description", id : "id",
     modified_on : "modified_on", nexthop : "nexthop", prefix : "prefix", priority :
-    "priority", scope : "scope", weight : "weight" }
+    "priority", scope : "scope", weight : "weight", routes : "routes" }
 );
 /// Used by [`MagicStaticRoutesApi::create_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -200,21 +287,74 @@ pub struct RouteScope {
 crate::runtime::object!(
     RouteScope { colo_names : "colo_names", colo_regions : "colo_regions" }
 );
+/// Used by [`MagicStaticRoutesApi::list_routes`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Routes {
+    pub routes: ::std::option::Option<::std::vec::Vec<ManyRoutesModifiedRoute>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(Routes { routes : "routes" });
+/// Used by [`MagicStaticRoutesApi::delete_many_routes`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteManyRoutesResponse {
+    pub deleted: ::std::option::Option<bool>,
+    pub deleted_routes: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DeleteManyRoutesResponse { deleted : "deleted", deleted_routes : "deleted_routes" }
+);
 /// Used by [`MagicStaticRoutesApi::update_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateRouteResponse {
     pub modified: ::std::option::Option<bool>,
-    pub modified_route: ::std::option::Option<Route>,
+    pub modified_route: ::std::option::Option<UpdateRouteResponseModifiedRoute>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateRouteResponse { modified : "modified", modified_route : "modified_route" }
 );
+/// Used by [`MagicStaticRoutesApi::update_route`], [`MagicStaticRoutesApi::route_details`], [`MagicStaticRoutesApi::delete_route`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateRouteResponseModifiedRoute {
+    pub created_on: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    pub nexthop: ::std::option::Option<::std::string::String>,
+    pub prefix: ::std::option::Option<::std::string::String>,
+    pub priority: ::std::option::Option<i64>,
+    pub scope: ::std::option::Option<UpdateRouteResponseModifiedRouteScope>,
+    pub weight: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateRouteResponseModifiedRoute { created_on : "created_on", description :
+    "description", id : "id", modified_on : "modified_on", nexthop : "nexthop", prefix :
+    "prefix", priority : "priority", scope : "scope", weight : "weight" }
+);
+/// Used by [`MagicStaticRoutesApi::update_route`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateRouteResponseModifiedRouteScope {
+    pub colo_names: ::std::option::Option<::serde_json::Value>,
+    pub colo_regions: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateRouteResponseModifiedRouteScope { colo_names : "colo_names", colo_regions :
+    "colo_regions" }
+);
 /// Used by [`MagicStaticRoutesApi::route_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RouteDetailsResponse {
-    pub route: ::std::option::Option<Route>,
+    pub route: ::std::option::Option<UpdateRouteResponseModifiedRoute>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -223,10 +363,96 @@ crate::runtime::object!(RouteDetailsResponse { route : "route" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRouteResponse {
     pub deleted: ::std::option::Option<bool>,
-    pub deleted_route: ::std::option::Option<Route>,
+    pub deleted_route: ::std::option::Option<UpdateRouteResponseModifiedRoute>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DeleteRouteResponse { deleted : "deleted", deleted_route : "deleted_route" }
 );
+/// Used by [`MagicStaticRoutesApi::update_many_routes`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateManyRoutesBody {
+    pub routes: ::std::option::Option<::std::vec::Vec<UpdateManyRoutesBodyRoute>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateManyRoutesBody { routes : "routes" });
+/// Used by [`MagicStaticRoutesApi::update_many_routes`], [`MagicStaticRoutesApi::update_route`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateManyRoutesBodyRoute {
+    /// An optional human provided description of the static route
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The next-hop IP Address for the static route
+    pub nexthop: ::std::string::String,
+    /// IP Prefix in Classless Inter-Domain Routing format
+    pub prefix: ::std::string::String,
+    /// Priority of the static route
+    pub priority: i64,
+    pub scope: ::std::option::Option<ManyRoutesModifiedRouteScope>,
+    /// Optional weight of the ECMP scope - if provided
+    pub weight: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateManyRoutesBodyRoute { description : "description", nexthop : "nexthop"
+    required, prefix : "prefix" required, priority : "priority" required, scope :
+    "scope", weight : "weight" }
+);
+impl UpdateManyRoutesBodyRoute {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        nexthop: ::std::string::String,
+        prefix: ::std::string::String,
+        priority: i64,
+    ) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            nexthop,
+            prefix,
+            priority,
+            scope: ::std::option::Option::None,
+            weight: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicStaticRoutesApi::create_route`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateRouteBody {
+    pub prefix: ::serde_json::Value,
+    pub nexthop: ::serde_json::Value,
+    pub priority: ::serde_json::Value,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateRouteBody { prefix : "prefix" required, nexthop : "nexthop" required, priority
+    : "priority" required }
+);
+impl CreateRouteBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        prefix: ::serde_json::Value,
+        nexthop: ::serde_json::Value,
+        priority: ::serde_json::Value,
+    ) -> Self {
+        Self {
+            prefix,
+            nexthop,
+            priority,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`MagicStaticRoutesApi::delete_many_routes`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteManyRoutesBody {
+    pub routes: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteManyRoutesBody { routes : "routes" });

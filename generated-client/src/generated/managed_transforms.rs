@@ -24,17 +24,19 @@ impl ManagedTransformsApi {
     pub fn update_managed_transforms(
         &self,
         zone_id: &str,
+        body: &UpdateManagedTransformsBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/managed_headers",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/managed_headers"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/managed_headers",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/managed_headers"),
+                ],
+            )
+            .body(body)
     }
     /// List Managed Transforms
     ///
@@ -77,3 +79,32 @@ impl ManagedTransformsApi {
         )
     }
 }
+/// Used by [`ManagedTransformsApi::update_managed_transforms`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateManagedTransformsBody {
+    pub managed_request_headers: ::std::option::Option<
+        ::std::vec::Vec<UpdateManagedTransformsBodyManagedRequestHeader>,
+    >,
+    pub managed_response_headers: ::std::option::Option<
+        ::std::vec::Vec<UpdateManagedTransformsBodyManagedRequestHeader>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateManagedTransformsBody { managed_request_headers : "managed_request_headers",
+    managed_response_headers : "managed_response_headers" }
+);
+/// Used by [`ManagedTransformsApi::update_managed_transforms`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateManagedTransformsBodyManagedRequestHeader {
+    /// When true, the Managed Transform is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// Human-readable identifier of the Managed Transform
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateManagedTransformsBodyManagedRequestHeader { enabled : "enabled", id : "id" }
+);

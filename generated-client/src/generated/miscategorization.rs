@@ -24,52 +24,97 @@ impl MiscategorizationApi {
     pub fn create_miscategorization(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Miscategorization>>,
-    > {
+        body: &CreateMiscategorizationBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/intel/miscategorization",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/intel/miscategorization"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/intel/miscategorization",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/intel/miscategorization"),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`MiscategorizationApi::create_miscategorization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Miscategorization {
-    pub errors: ::std::option::Option<::std::vec::Vec<Error>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<Error>>,
-    pub success: ::std::option::Option<bool>,
+pub struct CreateMiscategorizationBody {
+    pub content_adds: ::std::option::Option<::serde_json::Value>,
+    pub content_removes: ::std::option::Option<::serde_json::Value>,
+    pub indicator_type: ::std::option::Option<CreateMiscategorizationBodyIndicatorType>,
+    pub ip: ::std::option::Option<::serde_json::Value>,
+    pub security_adds: ::std::option::Option<::serde_json::Value>,
+    pub security_removes: ::std::option::Option<::serde_json::Value>,
+    /// Provide only if indicator_type is `domain` or `url`
+    pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Miscategorization { errors : "errors", messages : "messages", success : "success" }
+    CreateMiscategorizationBody { content_adds : "content_adds", content_removes :
+    "content_removes", indicator_type : "indicator_type", ip : "ip", security_adds :
+    "security_adds", security_removes : "security_removes", url : "url" }
 );
-/// Used by [`MiscategorizationApi::create_miscategorization`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Error {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<ErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateMiscategorizationBodyIndicatorType {
+    /// `domain`
+    Domain,
+    /// `ipv4`
+    Ipv4,
+    /// `ipv6`
+    Ipv6,
+    /// `url`
+    Url,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
 }
-crate::runtime::object!(
-    Error { code : "code", documentation_url : "documentation_url", message : "message",
-    source : "source" }
-);
-/// Used by [`MiscategorizationApi::create_miscategorization`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+impl CreateMiscategorizationBodyIndicatorType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Domain => "domain",
+            Self::Ipv4 => "ipv4",
+            Self::Ipv6 => "ipv6",
+            Self::Url => "url",
+            Self::Other(value) => value.as_str(),
+        }
+    }
 }
-crate::runtime::object!(ErrorSource { pointer : "pointer" });
+impl ::std::convert::From<::std::string::String>
+for CreateMiscategorizationBodyIndicatorType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "domain" => Self::Domain,
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            "url" => Self::Url,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateMiscategorizationBodyIndicatorType);
+impl ::std::convert::From<CreateMiscategorizationBodyIndicatorType>
+for ::std::string::String {
+    fn from(value: CreateMiscategorizationBodyIndicatorType) -> Self {
+        match value {
+            CreateMiscategorizationBodyIndicatorType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateMiscategorizationBodyIndicatorType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

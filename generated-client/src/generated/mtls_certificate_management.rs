@@ -24,17 +24,21 @@ impl MtlsCertificateManagementApi {
     pub fn upload_mtls_certificate(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UploadMtlsCertificateBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UploadMtlsCertificateResponse>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/mtls_certificates",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/mtls_certificates"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/mtls_certificates",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/mtls_certificates"),
+                ],
+            )
+            .body(body)
     }
     /// List mTLS certificates
     ///
@@ -44,7 +48,7 @@ impl MtlsCertificateManagementApi {
     pub fn list_mtls_certificates(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<MtlsCertificate>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +69,9 @@ impl MtlsCertificateManagementApi {
         &self,
         account_id: &str,
         mtls_certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MtlsCertificate>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -90,7 +96,9 @@ impl MtlsCertificateManagementApi {
         &self,
         account_id: &str,
         mtls_certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MtlsCertificate>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -115,7 +123,7 @@ impl MtlsCertificateManagementApi {
         &self,
         account_id: &str,
         mtls_certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<MtlsCertificateAssociation>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -131,5 +139,109 @@ impl MtlsCertificateManagementApi {
                 crate::runtime::PathPart::Lit("/associations"),
             ],
         )
+    }
+}
+/// Used by [`MtlsCertificateManagementApi::upload_mtls_certificate`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UploadMtlsCertificateResponse {
+    /// Indicates whether the certificate is a CA or leaf certificate
+    pub ca: ::std::option::Option<bool>,
+    /// The uploaded root CA certificate
+    pub certificates: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the certificate expires
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    /// Identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The certificate authority that issued the certificate
+    pub issuer: ::std::option::Option<::std::string::String>,
+    /// Optional unique name for the certificate
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The certificate serial number
+    pub serial_number: ::std::option::Option<::std::string::String>,
+    /// The type of hash used for the certificate
+    pub signature: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, This is the time the certificate was updated
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, This is the time the certificate was uploaded
+    pub uploaded_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UploadMtlsCertificateResponse { ca : "ca", certificates : "certificates", expires_on
+    : "expires_on", id : "id", issuer : "issuer", name : "name", serial_number :
+    "serial_number", signature : "signature", updated_at : "updated_at", uploaded_on :
+    "uploaded_on" }
+);
+/// Used by [`MtlsCertificateManagementApi::list_mtls_certificates`], [`MtlsCertificateManagementApi::get_mtls_certificate`], [`MtlsCertificateManagementApi::delete_mtls_certificate`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MtlsCertificate {
+    /// Indicates whether the certificate is a CA or leaf certificate
+    pub ca: ::std::option::Option<bool>,
+    /// The uploaded root CA certificate
+    pub certificates: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the certificate expires
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    /// Identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The certificate authority that issued the certificate
+    pub issuer: ::std::option::Option<::std::string::String>,
+    /// Optional unique name for the certificate
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The certificate serial number
+    pub serial_number: ::std::option::Option<::std::string::String>,
+    /// The type of hash used for the certificate
+    pub signature: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, This is the time the certificate was uploaded
+    pub uploaded_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MtlsCertificate { ca : "ca", certificates : "certificates", expires_on :
+    "expires_on", id : "id", issuer : "issuer", name : "name", serial_number :
+    "serial_number", signature : "signature", uploaded_on : "uploaded_on" }
+);
+/// Used by [`MtlsCertificateManagementApi::list_mtls_certificate_associations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MtlsCertificateAssociation {
+    /// The service using the certificate
+    pub service: ::std::option::Option<::std::string::String>,
+    /// Certificate deployment status for the given service
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MtlsCertificateAssociation { service : "service", status : "status" }
+);
+/// Used by [`MtlsCertificateManagementApi::upload_mtls_certificate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadMtlsCertificateBody {
+    /// Indicates whether the certificate is a CA or leaf certificate
+    pub ca: bool,
+    /// The uploaded root CA certificate
+    pub certificates: ::std::string::String,
+    /// Optional unique name for the certificate
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The private key for the certificate
+    pub private_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UploadMtlsCertificateBody { ca : "ca" required, certificates : "certificates"
+    required, name : "name", private_key : "private_key" }
+);
+impl UploadMtlsCertificateBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ca: bool, certificates: ::std::string::String) -> Self {
+        Self {
+            ca,
+            certificates,
+            name: ::std::option::Option::None,
+            private_key: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

@@ -114,7 +114,9 @@ impl NotificationDestinationsWithPagerdutyApi {
 /// Used by [`NotificationDestinationsWithPagerdutyApi::list_pagerduty_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagerdutyService {
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the pagerduty service
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -151,6 +153,7 @@ crate::runtime::object!(
 /// Used by [`NotificationDestinationsWithPagerdutyApi::create_pagerduty_integration_token`], [`NotificationDestinationsWithPagerdutyApi::connect_pagerduty`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagerdutyIntegrationToken {
+    /// token in form of UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,

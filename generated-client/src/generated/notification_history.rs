@@ -21,10 +21,12 @@ impl NotificationHistoryApi {
     /// `GET /accounts/{account_id}/alerting/v3/history`
     ///
     /// Gets a list of history records for notifications sent to an account. The records are displayed for last `x` number of days based on the zone plan (free = 30, pro = 30, biz = 30, ent = 90).
+    ///
+    /// Query parameters: [`ListHistoryQuery`], passed with `.query(&…)`.
     pub fn list_history(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<History>> {
+    ) -> crate::runtime::Request<crate::runtime::List<History>, ListHistoryQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -40,14 +42,23 @@ impl NotificationHistoryApi {
 /// Used by [`NotificationHistoryApi::list_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct History {
-    pub alert_body: ::std::option::Option<::std::string::String>,
+    /// Message body included in the notification sent
+    pub alert_body: ::std::option::Option<::serde_json::Value>,
+    /// Type of notification that has been dispatched
     pub alert_type: ::std::option::Option<::std::string::String>,
+    /// Description of the notification policy (if present)
     pub description: ::std::option::Option<::std::string::String>,
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
+    /// The mechanism to which the notification has been dispatched
     pub mechanism: ::std::option::Option<::std::string::String>,
-    pub mechanism_type: ::std::option::Option<::std::string::String>,
+    /// The type of mechanism to which the notification has been dispatched
+    pub mechanism_type: ::std::option::Option<HistoryMechanismType>,
+    /// Name of the policy
     pub name: ::std::option::Option<::std::string::String>,
+    /// The unique identifier of a notification policy
     pub policy_id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Timestamp of when the notification was dispatched in ISO 8601 format
     pub sent: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -57,3 +68,76 @@ crate::runtime::object!(
     "description", id : "id", mechanism : "mechanism", mechanism_type : "mechanism_type",
     name : "name", policy_id : "policy_id", sent : "sent" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum HistoryMechanismType {
+    /// `email`
+    Email,
+    /// `pagerduty`
+    Pagerduty,
+    /// `webhook`
+    Webhook,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl HistoryMechanismType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Pagerduty => "pagerduty",
+            Self::Webhook => "webhook",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for HistoryMechanismType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "email" => Self::Email,
+            "pagerduty" => Self::Pagerduty,
+            "webhook" => Self::Webhook,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(HistoryMechanismType);
+impl ::std::convert::From<HistoryMechanismType> for ::std::string::String {
+    fn from(value: HistoryMechanismType) -> Self {
+        match value {
+            HistoryMechanismType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for HistoryMechanismType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`NotificationHistoryApi::list_history`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListHistoryQuery {
+    /// Number of items per page
+    pub per_page: ::std::option::Option<f64>,
+    /// RFC 3339 date-time, Limit the returned results to history records older than the specified date
+    pub before: ::std::option::Option<::std::string::String>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// RFC 3339 date-time, Limit the returned results to history records newer than the specified date
+    pub since: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListHistoryQuery { per_page : "per_page", before : "before", page : "page", since :
+    "since" }
+);
+impl crate::runtime::TypedQuery for ListHistoryQuery {}

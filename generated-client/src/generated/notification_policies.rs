@@ -24,19 +24,21 @@ impl NotificationPoliciesApi {
     pub fn create_notification_policy(
         &self,
         account_id: &str,
+        body: &CreateNotificationPolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<NotificationPolicy>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/alerting/v3/policies",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/alerting/v3/policies"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/alerting/v3/policies",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/alerting/v3/policies"),
+                ],
+            )
+            .body(body)
     }
     /// List Notification policies
     ///
@@ -67,20 +69,22 @@ impl NotificationPoliciesApi {
         &self,
         account_id: &str,
         policy_id: &str,
+        body: &UpdateNotificationPolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<NotificationPolicy>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/alerting/v3/policies/{policy_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/alerting/v3/policies/"),
-                crate::runtime::PathPart::Param("policy_id", policy_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/alerting/v3/policies/{policy_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/alerting/v3/policies/"),
+                    crate::runtime::PathPart::Param("policy_id", policy_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a Notification policy
     ///
@@ -134,6 +138,7 @@ impl NotificationPoliciesApi {
 /// Used by [`NotificationPoliciesApi::create_notification_policy`], [`NotificationPoliciesApi::update_notification_policy`], [`NotificationPoliciesApi::get_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationPolicy {
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -142,15 +147,23 @@ crate::runtime::object!(NotificationPolicy { id : "id" });
 /// Used by [`NotificationPoliciesApi::list_notification_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotificationPoliciesItem {
+    /// Optional specification of how often to re-alert from the same incident, not support on all alert…
     pub alert_interval: ::std::option::Option<::std::string::String>,
-    pub alert_type: ::std::option::Option<::std::string::String>,
+    /// Refers to which event will trigger a Notification dispatch
+    pub alert_type: ::std::option::Option<ListNotificationPoliciesItemAlertType>,
+    /// RFC 3339 date-time
     pub created: ::std::option::Option<::std::string::String>,
+    /// Optional description for the Notification policy
     pub description: ::std::option::Option<::std::string::String>,
+    /// Whether or not the Notification policy is enabled
     pub enabled: ::std::option::Option<bool>,
     pub filters: ::std::option::Option<ListNotificationPoliciesItemFilters>,
+    /// The unique identifier of a notification policy
     pub id: ::std::option::Option<::std::string::String>,
     pub mechanisms: ::std::option::Option<ListNotificationPoliciesItemMechanisms>,
+    /// RFC 3339 date-time
     pub modified: ::std::option::Option<::std::string::String>,
+    /// Name of the policy
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -161,56 +174,464 @@ crate::runtime::object!(
     filters : "filters", id : "id", mechanisms : "mechanisms", modified : "modified",
     name : "name" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListNotificationPoliciesItemAlertType {
+    /// `access_custom_certificate_expiration_type`
+    AccessCustomCertificateExpirationType,
+    /// `advanced_ddos_attack_l4_alert`
+    AdvancedDdosAttackL4Alert,
+    /// `advanced_ddos_attack_l7_alert`
+    AdvancedDdosAttackL7Alert,
+    /// `advanced_http_alert_error`
+    AdvancedHttpAlertError,
+    /// `bgp_hijack_notification`
+    BgpHijackNotification,
+    /// `billing_usage_alert`
+    BillingUsageAlert,
+    /// `block_notification_block_removed`
+    BlockNotificationBlockRemoved,
+    /// `block_notification_new_block`
+    BlockNotificationNewBlock,
+    /// `block_notification_review_rejected`
+    BlockNotificationReviewRejected,
+    /// `brand_protection_alert`
+    BrandProtectionAlert,
+    /// `brand_protection_digest`
+    BrandProtectionDigest,
+    /// `clickhouse_alert_fw_anomaly`
+    ClickhouseAlertFwAnomaly,
+    /// `clickhouse_alert_fw_ent_anomaly`
+    ClickhouseAlertFwEntAnomaly,
+    /// `cloudforce_one_request_notification`
+    CloudforceOneRequestNotification,
+    /// `custom_analytics`
+    CustomAnalytics,
+    /// `custom_ssl_certificate_event_type`
+    CustomSslCertificateEventType,
+    /// `dedicated_ssl_certificate_event_type`
+    DedicatedSslCertificateEventType,
+    /// `device_connectivity_anomaly_alert`
+    DeviceConnectivityAnomalyAlert,
+    /// `dos_attack_l4`
+    DosAttackL4,
+    /// `dos_attack_l7`
+    DosAttackL7,
+    /// `expiring_service_token_alert`
+    ExpiringServiceTokenAlert,
+    /// `failing_logpush_job_disabled_alert`
+    FailingLogpushJobDisabledAlert,
+    /// `fbm_auto_advertisement`
+    FbmAutoAdvertisement,
+    /// `fbm_dosd_attack`
+    FbmDosdAttack,
+    /// `fbm_volumetric_attack`
+    FbmVolumetricAttack,
+    /// `health_check_status_notification`
+    HealthCheckStatusNotification,
+    /// `hostname_aop_custom_certificate_expiration_type`
+    HostnameAopCustomCertificateExpirationType,
+    /// `http_alert_edge_error`
+    HttpAlertEdgeError,
+    /// `http_alert_origin_error`
+    HttpAlertOriginError,
+    /// `incident_alert`
+    IncidentAlert,
+    /// `load_balancing_health_alert`
+    LoadBalancingHealthAlert,
+    /// `load_balancing_pool_enablement_alert`
+    LoadBalancingPoolEnablementAlert,
+    /// `logo_match_alert`
+    LogoMatchAlert,
+    /// `magic_tunnel_health_check_event`
+    MagicTunnelHealthCheckEvent,
+    /// `magic_wan_tunnel_health`
+    MagicWanTunnelHealth,
+    /// `maintenance_event_notification`
+    MaintenanceEventNotification,
+    /// `mtls_certificate_store_certificate_expiration_type`
+    MtlsCertificateStoreCertificateExpirationType,
+    /// `pages_event_alert`
+    PagesEventAlert,
+    /// `radar_notification`
+    RadarNotification,
+    /// `real_origin_monitoring`
+    RealOriginMonitoring,
+    /// `scriptmonitor_alert_new_code_change_detections`
+    ScriptmonitorAlertNewCodeChangeDetections,
+    /// `scriptmonitor_alert_new_hosts`
+    ScriptmonitorAlertNewHosts,
+    /// `scriptmonitor_alert_new_malicious_hosts`
+    ScriptmonitorAlertNewMaliciousHosts,
+    /// `scriptmonitor_alert_new_malicious_scripts`
+    ScriptmonitorAlertNewMaliciousScripts,
+    /// `scriptmonitor_alert_new_malicious_url`
+    ScriptmonitorAlertNewMaliciousUrl,
+    /// `scriptmonitor_alert_new_max_length_resource_url`
+    ScriptmonitorAlertNewMaxLengthResourceUrl,
+    /// `scriptmonitor_alert_new_resources`
+    ScriptmonitorAlertNewResources,
+    /// `secondary_dns_all_primaries_failing`
+    SecondaryDnsAllPrimariesFailing,
+    /// `secondary_dns_primaries_failing`
+    SecondaryDnsPrimariesFailing,
+    /// `secondary_dns_warning`
+    SecondaryDnsWarning,
+    /// `secondary_dns_zone_successfully_updated`
+    SecondaryDnsZoneSuccessfullyUpdated,
+    /// `secondary_dns_zone_validation_warning`
+    SecondaryDnsZoneValidationWarning,
+    /// `sentinel_alert`
+    SentinelAlert,
+    /// `stream_live_notifications`
+    StreamLiveNotifications,
+    /// `synthetic_test_latency_alert`
+    SyntheticTestLatencyAlert,
+    /// `synthetic_test_low_availability_alert`
+    SyntheticTestLowAvailabilityAlert,
+    /// `traffic_anomalies_alert`
+    TrafficAnomaliesAlert,
+    /// `tunnel_health_event`
+    TunnelHealthEvent,
+    /// `tunnel_update_event`
+    TunnelUpdateEvent,
+    /// `universal_ssl_event_type`
+    UniversalSslEventType,
+    /// `web_analytics_metrics_update`
+    WebAnalyticsMetricsUpdate,
+    /// `zone_aop_custom_certificate_expiration_type`
+    ZoneAopCustomCertificateExpirationType,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListNotificationPoliciesItemAlertType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessCustomCertificateExpirationType => {
+                "access_custom_certificate_expiration_type"
+            }
+            Self::AdvancedDdosAttackL4Alert => "advanced_ddos_attack_l4_alert",
+            Self::AdvancedDdosAttackL7Alert => "advanced_ddos_attack_l7_alert",
+            Self::AdvancedHttpAlertError => "advanced_http_alert_error",
+            Self::BgpHijackNotification => "bgp_hijack_notification",
+            Self::BillingUsageAlert => "billing_usage_alert",
+            Self::BlockNotificationBlockRemoved => "block_notification_block_removed",
+            Self::BlockNotificationNewBlock => "block_notification_new_block",
+            Self::BlockNotificationReviewRejected => "block_notification_review_rejected",
+            Self::BrandProtectionAlert => "brand_protection_alert",
+            Self::BrandProtectionDigest => "brand_protection_digest",
+            Self::ClickhouseAlertFwAnomaly => "clickhouse_alert_fw_anomaly",
+            Self::ClickhouseAlertFwEntAnomaly => "clickhouse_alert_fw_ent_anomaly",
+            Self::CloudforceOneRequestNotification => {
+                "cloudforce_one_request_notification"
+            }
+            Self::CustomAnalytics => "custom_analytics",
+            Self::CustomSslCertificateEventType => "custom_ssl_certificate_event_type",
+            Self::DedicatedSslCertificateEventType => {
+                "dedicated_ssl_certificate_event_type"
+            }
+            Self::DeviceConnectivityAnomalyAlert => "device_connectivity_anomaly_alert",
+            Self::DosAttackL4 => "dos_attack_l4",
+            Self::DosAttackL7 => "dos_attack_l7",
+            Self::ExpiringServiceTokenAlert => "expiring_service_token_alert",
+            Self::FailingLogpushJobDisabledAlert => "failing_logpush_job_disabled_alert",
+            Self::FbmAutoAdvertisement => "fbm_auto_advertisement",
+            Self::FbmDosdAttack => "fbm_dosd_attack",
+            Self::FbmVolumetricAttack => "fbm_volumetric_attack",
+            Self::HealthCheckStatusNotification => "health_check_status_notification",
+            Self::HostnameAopCustomCertificateExpirationType => {
+                "hostname_aop_custom_certificate_expiration_type"
+            }
+            Self::HttpAlertEdgeError => "http_alert_edge_error",
+            Self::HttpAlertOriginError => "http_alert_origin_error",
+            Self::IncidentAlert => "incident_alert",
+            Self::LoadBalancingHealthAlert => "load_balancing_health_alert",
+            Self::LoadBalancingPoolEnablementAlert => {
+                "load_balancing_pool_enablement_alert"
+            }
+            Self::LogoMatchAlert => "logo_match_alert",
+            Self::MagicTunnelHealthCheckEvent => "magic_tunnel_health_check_event",
+            Self::MagicWanTunnelHealth => "magic_wan_tunnel_health",
+            Self::MaintenanceEventNotification => "maintenance_event_notification",
+            Self::MtlsCertificateStoreCertificateExpirationType => {
+                "mtls_certificate_store_certificate_expiration_type"
+            }
+            Self::PagesEventAlert => "pages_event_alert",
+            Self::RadarNotification => "radar_notification",
+            Self::RealOriginMonitoring => "real_origin_monitoring",
+            Self::ScriptmonitorAlertNewCodeChangeDetections => {
+                "scriptmonitor_alert_new_code_change_detections"
+            }
+            Self::ScriptmonitorAlertNewHosts => "scriptmonitor_alert_new_hosts",
+            Self::ScriptmonitorAlertNewMaliciousHosts => {
+                "scriptmonitor_alert_new_malicious_hosts"
+            }
+            Self::ScriptmonitorAlertNewMaliciousScripts => {
+                "scriptmonitor_alert_new_malicious_scripts"
+            }
+            Self::ScriptmonitorAlertNewMaliciousUrl => {
+                "scriptmonitor_alert_new_malicious_url"
+            }
+            Self::ScriptmonitorAlertNewMaxLengthResourceUrl => {
+                "scriptmonitor_alert_new_max_length_resource_url"
+            }
+            Self::ScriptmonitorAlertNewResources => "scriptmonitor_alert_new_resources",
+            Self::SecondaryDnsAllPrimariesFailing => {
+                "secondary_dns_all_primaries_failing"
+            }
+            Self::SecondaryDnsPrimariesFailing => "secondary_dns_primaries_failing",
+            Self::SecondaryDnsWarning => "secondary_dns_warning",
+            Self::SecondaryDnsZoneSuccessfullyUpdated => {
+                "secondary_dns_zone_successfully_updated"
+            }
+            Self::SecondaryDnsZoneValidationWarning => {
+                "secondary_dns_zone_validation_warning"
+            }
+            Self::SentinelAlert => "sentinel_alert",
+            Self::StreamLiveNotifications => "stream_live_notifications",
+            Self::SyntheticTestLatencyAlert => "synthetic_test_latency_alert",
+            Self::SyntheticTestLowAvailabilityAlert => {
+                "synthetic_test_low_availability_alert"
+            }
+            Self::TrafficAnomaliesAlert => "traffic_anomalies_alert",
+            Self::TunnelHealthEvent => "tunnel_health_event",
+            Self::TunnelUpdateEvent => "tunnel_update_event",
+            Self::UniversalSslEventType => "universal_ssl_event_type",
+            Self::WebAnalyticsMetricsUpdate => "web_analytics_metrics_update",
+            Self::ZoneAopCustomCertificateExpirationType => {
+                "zone_aop_custom_certificate_expiration_type"
+            }
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListNotificationPoliciesItemAlertType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "access_custom_certificate_expiration_type" => {
+                Self::AccessCustomCertificateExpirationType
+            }
+            "advanced_ddos_attack_l4_alert" => Self::AdvancedDdosAttackL4Alert,
+            "advanced_ddos_attack_l7_alert" => Self::AdvancedDdosAttackL7Alert,
+            "advanced_http_alert_error" => Self::AdvancedHttpAlertError,
+            "bgp_hijack_notification" => Self::BgpHijackNotification,
+            "billing_usage_alert" => Self::BillingUsageAlert,
+            "block_notification_block_removed" => Self::BlockNotificationBlockRemoved,
+            "block_notification_new_block" => Self::BlockNotificationNewBlock,
+            "block_notification_review_rejected" => Self::BlockNotificationReviewRejected,
+            "brand_protection_alert" => Self::BrandProtectionAlert,
+            "brand_protection_digest" => Self::BrandProtectionDigest,
+            "clickhouse_alert_fw_anomaly" => Self::ClickhouseAlertFwAnomaly,
+            "clickhouse_alert_fw_ent_anomaly" => Self::ClickhouseAlertFwEntAnomaly,
+            "cloudforce_one_request_notification" => {
+                Self::CloudforceOneRequestNotification
+            }
+            "custom_analytics" => Self::CustomAnalytics,
+            "custom_ssl_certificate_event_type" => Self::CustomSslCertificateEventType,
+            "dedicated_ssl_certificate_event_type" => {
+                Self::DedicatedSslCertificateEventType
+            }
+            "device_connectivity_anomaly_alert" => Self::DeviceConnectivityAnomalyAlert,
+            "dos_attack_l4" => Self::DosAttackL4,
+            "dos_attack_l7" => Self::DosAttackL7,
+            "expiring_service_token_alert" => Self::ExpiringServiceTokenAlert,
+            "failing_logpush_job_disabled_alert" => Self::FailingLogpushJobDisabledAlert,
+            "fbm_auto_advertisement" => Self::FbmAutoAdvertisement,
+            "fbm_dosd_attack" => Self::FbmDosdAttack,
+            "fbm_volumetric_attack" => Self::FbmVolumetricAttack,
+            "health_check_status_notification" => Self::HealthCheckStatusNotification,
+            "hostname_aop_custom_certificate_expiration_type" => {
+                Self::HostnameAopCustomCertificateExpirationType
+            }
+            "http_alert_edge_error" => Self::HttpAlertEdgeError,
+            "http_alert_origin_error" => Self::HttpAlertOriginError,
+            "incident_alert" => Self::IncidentAlert,
+            "load_balancing_health_alert" => Self::LoadBalancingHealthAlert,
+            "load_balancing_pool_enablement_alert" => {
+                Self::LoadBalancingPoolEnablementAlert
+            }
+            "logo_match_alert" => Self::LogoMatchAlert,
+            "magic_tunnel_health_check_event" => Self::MagicTunnelHealthCheckEvent,
+            "magic_wan_tunnel_health" => Self::MagicWanTunnelHealth,
+            "maintenance_event_notification" => Self::MaintenanceEventNotification,
+            "mtls_certificate_store_certificate_expiration_type" => {
+                Self::MtlsCertificateStoreCertificateExpirationType
+            }
+            "pages_event_alert" => Self::PagesEventAlert,
+            "radar_notification" => Self::RadarNotification,
+            "real_origin_monitoring" => Self::RealOriginMonitoring,
+            "scriptmonitor_alert_new_code_change_detections" => {
+                Self::ScriptmonitorAlertNewCodeChangeDetections
+            }
+            "scriptmonitor_alert_new_hosts" => Self::ScriptmonitorAlertNewHosts,
+            "scriptmonitor_alert_new_malicious_hosts" => {
+                Self::ScriptmonitorAlertNewMaliciousHosts
+            }
+            "scriptmonitor_alert_new_malicious_scripts" => {
+                Self::ScriptmonitorAlertNewMaliciousScripts
+            }
+            "scriptmonitor_alert_new_malicious_url" => {
+                Self::ScriptmonitorAlertNewMaliciousUrl
+            }
+            "scriptmonitor_alert_new_max_length_resource_url" => {
+                Self::ScriptmonitorAlertNewMaxLengthResourceUrl
+            }
+            "scriptmonitor_alert_new_resources" => Self::ScriptmonitorAlertNewResources,
+            "secondary_dns_all_primaries_failing" => {
+                Self::SecondaryDnsAllPrimariesFailing
+            }
+            "secondary_dns_primaries_failing" => Self::SecondaryDnsPrimariesFailing,
+            "secondary_dns_warning" => Self::SecondaryDnsWarning,
+            "secondary_dns_zone_successfully_updated" => {
+                Self::SecondaryDnsZoneSuccessfullyUpdated
+            }
+            "secondary_dns_zone_validation_warning" => {
+                Self::SecondaryDnsZoneValidationWarning
+            }
+            "sentinel_alert" => Self::SentinelAlert,
+            "stream_live_notifications" => Self::StreamLiveNotifications,
+            "synthetic_test_latency_alert" => Self::SyntheticTestLatencyAlert,
+            "synthetic_test_low_availability_alert" => {
+                Self::SyntheticTestLowAvailabilityAlert
+            }
+            "traffic_anomalies_alert" => Self::TrafficAnomaliesAlert,
+            "tunnel_health_event" => Self::TunnelHealthEvent,
+            "tunnel_update_event" => Self::TunnelUpdateEvent,
+            "universal_ssl_event_type" => Self::UniversalSslEventType,
+            "web_analytics_metrics_update" => Self::WebAnalyticsMetricsUpdate,
+            "zone_aop_custom_certificate_expiration_type" => {
+                Self::ZoneAopCustomCertificateExpirationType
+            }
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListNotificationPoliciesItemAlertType);
+impl ::std::convert::From<ListNotificationPoliciesItemAlertType>
+for ::std::string::String {
+    fn from(value: ListNotificationPoliciesItemAlertType) -> Self {
+        match value {
+            ListNotificationPoliciesItemAlertType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListNotificationPoliciesItemAlertType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`NotificationPoliciesApi::list_notification_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotificationPoliciesItemFilters {
-    pub event_source: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub target_hostname: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub protocol: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub group_by: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub event: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub new_status: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub health_check_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub tunnel_name: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub affected_asns: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Used for configuring load_balancing_health_alert
+    pub event_source: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l7_alert
+    pub target_hostname: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l4_alert
+    pub protocol: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub group_by: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring pages_event_alert
+    pub event: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring tunnel_health_event
+    pub new_status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring health_check_status_notification
+    pub health_check_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub tunnel_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring radar_notification
+    pub affected_asns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub r#type: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub traffic_exclusions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub new_health: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub r#where: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub requests_per_second: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub pool_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Used for configuring traffic_anomalies_alert
+    pub traffic_exclusions: ::std::option::Option<
+        ::std::vec::Vec<ListNotificationPoliciesItemFiltersTrafficExclusion>,
+    >,
+    /// Used for configuring load_balancing_health_alert
+    pub new_health: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub r#where: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l7_alert
+    pub requests_per_second: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Usage depends on specific alert type
+    pub pool_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
     pub alert_trigger_preferences: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Value>,
+        ::std::vec::Vec<::std::string::String>,
     >,
-    pub tunnel_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub affected_components: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub status: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub selectors: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub environment: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub target_zone_name: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub query_tag: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub actions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub zones: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub airport_code: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub slo: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub limit: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub enabled: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub input_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Used for configuring tunnel_health_event
+    pub tunnel_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring incident_alert
+    pub affected_components: ::std::option::Option<::serde_json::Value>,
+    /// Used for configuring health_check_status_notification
+    pub status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub selectors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring pages_event_alert
+    pub environment: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l7_alert
+    pub target_zone_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub query_tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub actions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring maintenance_event_notification
+    pub airport_code: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub slo: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring billing_usage_alert
+    pub limit: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring load_balancing_pool_enablement_alert
+    pub enabled: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring stream_live_notifications
+    pub input_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub pop_names: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub megabits_per_second: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub alert_trigger_preferences_value: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Value>,
+    /// Used for configuring advanced_ddos_attack_l4_alert
+    pub megabits_per_second: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
     >,
-    pub affected_locations: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub project_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub event_type: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub services: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub logo_tag: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Usage depends on specific alert type
+    pub alert_trigger_preferences_value: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Used for configuring radar_notification
+    pub affected_locations: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Used for configuring pages_event_alert
+    pub project_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub event_type: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring clickhouse_alert_fw_ent_anomaly
+    pub services: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring logo_match_alert
+    pub logo_tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub insight_class: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub incident_impact: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub packets_per_second: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub product: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub target_ip: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Used for configuring incident_alert
+    pub incident_impact: ::std::option::Option<
+        ::std::vec::Vec<ListNotificationPoliciesItemFiltersIncidentImpact>,
+    >,
+    /// Used for configuring advanced_ddos_attack_l4_alert
+    pub packets_per_second: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Used for configuring billing_usage_alert
+    pub product: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l4_alert
+    pub target_ip: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -233,6 +654,114 @@ crate::runtime::object!(
     "insight_class", incident_impact : "incident_impact", packets_per_second :
     "packets_per_second", product : "product", target_ip : "target_ip" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListNotificationPoliciesItemFiltersTrafficExclusion {
+    /// `security_events`
+    SecurityEvents,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListNotificationPoliciesItemFiltersTrafficExclusion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SecurityEvents => "security_events",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListNotificationPoliciesItemFiltersTrafficExclusion {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "security_events" => Self::SecurityEvents,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListNotificationPoliciesItemFiltersTrafficExclusion);
+impl ::std::convert::From<ListNotificationPoliciesItemFiltersTrafficExclusion>
+for ::std::string::String {
+    fn from(value: ListNotificationPoliciesItemFiltersTrafficExclusion) -> Self {
+        match value {
+            ListNotificationPoliciesItemFiltersTrafficExclusion::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListNotificationPoliciesItemFiltersTrafficExclusion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListNotificationPoliciesItemFiltersIncidentImpact {
+    /// `INCIDENT_IMPACT_NONE`
+    IncidentImpactNone,
+    /// `INCIDENT_IMPACT_MINOR`
+    IncidentImpactMinor,
+    /// `INCIDENT_IMPACT_MAJOR`
+    IncidentImpactMajor,
+    /// `INCIDENT_IMPACT_CRITICAL`
+    IncidentImpactCritical,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListNotificationPoliciesItemFiltersIncidentImpact {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IncidentImpactNone => "INCIDENT_IMPACT_NONE",
+            Self::IncidentImpactMinor => "INCIDENT_IMPACT_MINOR",
+            Self::IncidentImpactMajor => "INCIDENT_IMPACT_MAJOR",
+            Self::IncidentImpactCritical => "INCIDENT_IMPACT_CRITICAL",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListNotificationPoliciesItemFiltersIncidentImpact {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "INCIDENT_IMPACT_NONE" => Self::IncidentImpactNone,
+            "INCIDENT_IMPACT_MINOR" => Self::IncidentImpactMinor,
+            "INCIDENT_IMPACT_MAJOR" => Self::IncidentImpactMajor,
+            "INCIDENT_IMPACT_CRITICAL" => Self::IncidentImpactCritical,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListNotificationPoliciesItemFiltersIncidentImpact);
+impl ::std::convert::From<ListNotificationPoliciesItemFiltersIncidentImpact>
+for ::std::string::String {
+    fn from(value: ListNotificationPoliciesItemFiltersIncidentImpact) -> Self {
+        match value {
+            ListNotificationPoliciesItemFiltersIncidentImpact::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListNotificationPoliciesItemFiltersIncidentImpact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`NotificationPoliciesApi::list_notification_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotificationPoliciesItemMechanisms {
@@ -249,15 +778,23 @@ crate::runtime::object!(
 /// Used by [`NotificationPoliciesApi::get_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetNotificationPolicyResponse {
+    /// Optional specification of how often to re-alert from the same incident, not support on all alert…
     pub alert_interval: ::std::option::Option<::std::string::String>,
-    pub alert_type: ::std::option::Option<::std::string::String>,
+    /// Refers to which event will trigger a Notification dispatch
+    pub alert_type: ::std::option::Option<ListNotificationPoliciesItemAlertType>,
+    /// RFC 3339 date-time
     pub created: ::std::option::Option<::std::string::String>,
+    /// Optional description for the Notification policy
     pub description: ::std::option::Option<::std::string::String>,
+    /// Whether or not the Notification policy is enabled
     pub enabled: ::std::option::Option<bool>,
     pub filters: ::std::option::Option<GetNotificationPolicyResponseFilters>,
+    /// The unique identifier of a notification policy
     pub id: ::std::option::Option<::std::string::String>,
     pub mechanisms: ::std::option::Option<GetNotificationPolicyResponseMechanisms>,
+    /// RFC 3339 date-time
     pub modified: ::std::option::Option<::std::string::String>,
+    /// Name of the policy
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -271,64 +808,104 @@ crate::runtime::object!(
 /// Used by [`NotificationPoliciesApi::get_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetNotificationPolicyResponseFilters {
+    /// Used for configuring load_balancing_health_alert
     pub event_source: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l7_alert
     pub target_hostname: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l4_alert
     pub protocol: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
     pub group_by: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring pages_event_alert
     pub event: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring tunnel_health_event
     pub new_status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring health_check_status_notification
     pub health_check_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
     pub tunnel_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring radar_notification
     pub affected_asns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub r#type: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring traffic_anomalies_alert
     pub traffic_exclusions: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
+        ::std::vec::Vec<ListNotificationPoliciesItemFiltersTrafficExclusion>,
     >,
+    /// Used for configuring load_balancing_health_alert
     pub new_health: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
     pub r#where: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l7_alert
     pub requests_per_second: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Usage depends on specific alert type
     pub pool_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
     pub alert_trigger_preferences: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Used for configuring tunnel_health_event
     pub tunnel_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub affected_components: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    /// Used for configuring incident_alert
+    pub affected_components: ::std::option::Option<::serde_json::Value>,
+    /// Used for configuring health_check_status_notification
     pub status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
     pub selectors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring pages_event_alert
     pub environment: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l7_alert
     pub target_zone_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
     pub query_tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
     pub actions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
     pub zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring maintenance_event_notification
     pub airport_code: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
     pub slo: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring billing_usage_alert
     pub limit: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring load_balancing_pool_enablement_alert
     pub enabled: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring stream_live_notifications
     pub input_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub pop_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l4_alert
     pub megabits_per_second: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Usage depends on specific alert type
     pub alert_trigger_preferences_value: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Used for configuring radar_notification
     pub affected_locations: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Used for configuring pages_event_alert
     pub project_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
     pub event_type: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring clickhouse_alert_fw_ent_anomaly
     pub services: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring logo_match_alert
     pub logo_tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub insight_class: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub incident_impact: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring incident_alert
+    pub incident_impact: ::std::option::Option<
+        ::std::vec::Vec<ListNotificationPoliciesItemFiltersIncidentImpact>,
+    >,
+    /// Used for configuring advanced_ddos_attack_l4_alert
     pub packets_per_second: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Used for configuring billing_usage_alert
     pub product: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l4_alert
     pub target_ip: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -407,4 +984,195 @@ pub struct DeleteNotificationPolicyResponseResultInfo {
 crate::runtime::object!(
     DeleteNotificationPolicyResponseResultInfo { count : "count", page : "page", per_page
     : "per_page", total_count : "total_count" }
+);
+/// Used by [`NotificationPoliciesApi::create_notification_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateNotificationPolicyBody {
+    /// Optional specification of how often to re-alert from the same incident, not support on all alert…
+    pub alert_interval: ::std::option::Option<::std::string::String>,
+    /// Refers to which event will trigger a Notification dispatch
+    pub alert_type: ListNotificationPoliciesItemAlertType,
+    /// Optional description for the Notification policy
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether or not the Notification policy is enabled
+    pub enabled: bool,
+    pub filters: ::std::option::Option<CreateNotificationPolicyBodyFilters>,
+    pub mechanisms: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Name of the policy
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateNotificationPolicyBody { alert_interval : "alert_interval", alert_type :
+    "alert_type" required, description : "description", enabled : "enabled" required,
+    filters : "filters", mechanisms : "mechanisms", name : "name" required }
+);
+impl CreateNotificationPolicyBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        alert_type: ListNotificationPoliciesItemAlertType,
+        enabled: bool,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            alert_interval: ::std::option::Option::None,
+            alert_type,
+            description: ::std::option::Option::None,
+            enabled,
+            filters: ::std::option::Option::None,
+            mechanisms: ::std::option::Option::None,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`NotificationPoliciesApi::create_notification_policy`], [`NotificationPoliciesApi::update_notification_policy`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateNotificationPolicyBodyFilters {
+    /// Usage depends on specific alert type
+    pub actions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring radar_notification
+    pub affected_asns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring incident_alert
+    pub affected_components: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Used for configuring radar_notification
+    pub affected_locations: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Used for configuring maintenance_event_notification
+    pub airport_code: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub alert_trigger_preferences: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Usage depends on specific alert type
+    pub alert_trigger_preferences_value: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Used for configuring load_balancing_pool_enablement_alert
+    pub enabled: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring pages_event_alert
+    pub environment: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring pages_event_alert
+    pub event: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring load_balancing_health_alert
+    pub event_source: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub event_type: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub group_by: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring health_check_status_notification
+    pub health_check_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring incident_alert
+    pub incident_impact: ::std::option::Option<
+        ::std::vec::Vec<ListNotificationPoliciesItemFiltersIncidentImpact>,
+    >,
+    /// Used for configuring stream_live_notifications
+    pub input_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring billing_usage_alert
+    pub limit: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring logo_match_alert
+    pub logo_tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l4_alert
+    pub megabits_per_second: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Used for configuring load_balancing_health_alert
+    pub new_health: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring tunnel_health_event
+    pub new_status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l4_alert
+    pub packets_per_second: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Usage depends on specific alert type
+    pub pool_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring billing_usage_alert
+    pub product: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring pages_event_alert
+    pub project_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l4_alert
+    pub protocol: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub query_tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l7_alert
+    pub requests_per_second: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Usage depends on specific alert type
+    pub selectors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring clickhouse_alert_fw_ent_anomaly
+    pub services: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub slo: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring health_check_status_notification
+    pub status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l7_alert
+    pub target_hostname: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l4_alert
+    pub target_ip: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring advanced_ddos_attack_l7_alert
+    pub target_zone_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Used for configuring traffic_anomalies_alert
+    pub traffic_exclusions: ::std::option::Option<
+        ::std::vec::Vec<ListNotificationPoliciesItemFiltersTrafficExclusion>,
+    >,
+    /// Used for configuring tunnel_health_event
+    pub tunnel_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub tunnel_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub r#where: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Usage depends on specific alert type
+    pub zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateNotificationPolicyBodyFilters { actions : "actions", affected_asns :
+    "affected_asns", affected_components : "affected_components", affected_locations :
+    "affected_locations", airport_code : "airport_code", alert_trigger_preferences :
+    "alert_trigger_preferences", alert_trigger_preferences_value :
+    "alert_trigger_preferences_value", enabled : "enabled", environment : "environment",
+    event : "event", event_source : "event_source", event_type : "event_type", group_by :
+    "group_by", health_check_id : "health_check_id", incident_impact : "incident_impact",
+    input_id : "input_id", limit : "limit", logo_tag : "logo_tag", megabits_per_second :
+    "megabits_per_second", new_health : "new_health", new_status : "new_status",
+    packets_per_second : "packets_per_second", pool_id : "pool_id", product : "product",
+    project_id : "project_id", protocol : "protocol", query_tag : "query_tag",
+    requests_per_second : "requests_per_second", selectors : "selectors", services :
+    "services", slo : "slo", status : "status", target_hostname : "target_hostname",
+    target_ip : "target_ip", target_zone_name : "target_zone_name", traffic_exclusions :
+    "traffic_exclusions", tunnel_id : "tunnel_id", tunnel_name : "tunnel_name", r#where :
+    "where", zones : "zones" }
+);
+/// Used by [`NotificationPoliciesApi::update_notification_policy`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateNotificationPolicyBody {
+    /// Optional specification of how often to re-alert from the same incident, not support on all alert…
+    pub alert_interval: ::std::option::Option<::std::string::String>,
+    /// Refers to which event will trigger a Notification dispatch
+    pub alert_type: ::std::option::Option<ListNotificationPoliciesItemAlertType>,
+    /// Optional description for the Notification policy
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether or not the Notification policy is enabled
+    pub enabled: ::std::option::Option<bool>,
+    pub filters: ::std::option::Option<CreateNotificationPolicyBodyFilters>,
+    pub mechanisms: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Name of the policy
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateNotificationPolicyBody { alert_interval : "alert_interval", alert_type :
+    "alert_type", description : "description", enabled : "enabled", filters : "filters",
+    mechanisms : "mechanisms", name : "name" }
 );

@@ -24,17 +24,19 @@ impl NotificationWebhooksApi {
     pub fn create_webhook(
         &self,
         account_id: &str,
+        body: &CreateWebhookBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Webhook>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/alerting/v3/destinations/webhooks",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/alerting/v3/destinations/webhooks"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/alerting/v3/destinations/webhooks",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/alerting/v3/destinations/webhooks"),
+                ],
+            )
+            .body(body)
     }
     /// List webhooks
     ///
@@ -65,18 +67,20 @@ impl NotificationWebhooksApi {
         &self,
         account_id: &str,
         webhook_id: &str,
+        body: &CreateWebhookBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Webhook>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/alerting/v3/destinations/webhooks/"),
-                crate::runtime::PathPart::Param("webhook_id", webhook_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/alerting/v3/destinations/webhooks/"),
+                    crate::runtime::PathPart::Param("webhook_id", webhook_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a webhook
     ///
@@ -130,6 +134,7 @@ impl NotificationWebhooksApi {
 /// Used by [`NotificationWebhooksApi::create_webhook`], [`NotificationWebhooksApi::update_webhook`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Webhook {
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -138,13 +143,21 @@ crate::runtime::object!(Webhook { id : "id" });
 /// Used by [`NotificationWebhooksApi::list_webhooks`], [`NotificationWebhooksApi::get_webhook`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWebhooksItem {
+    /// RFC 3339 date-time, Timestamp of when the webhook destination was created
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// The unique identifier of a webhook
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Timestamp of the last time an attempt to dispatch a notification to this webhook failed
     pub last_failure: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Timestamp of the last time Cloudflare was able to successfully dispatch a notification using this…
     pub last_success: ::std::option::Option<::std::string::String>,
+    /// The name of the webhook destination
     pub name: ::std::option::Option<::std::string::String>,
+    /// Optional secret that will be passed in the `cf-webhook-auth` header when dispatching generic…
     pub secret: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Type of webhook endpoint
+    pub r#type: ::std::option::Option<ListWebhooksItemType>,
+    /// The POST endpoint to call when dispatching a notification
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -154,6 +167,60 @@ crate::runtime::object!(
     "last_failure", last_success : "last_success", name : "name", secret : "secret",
     r#type : "type", url : "url" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListWebhooksItemType {
+    /// `slack`
+    Slack,
+    /// `generic`
+    Generic,
+    /// `gchat`
+    Gchat,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListWebhooksItemType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Slack => "slack",
+            Self::Generic => "generic",
+            Self::Gchat => "gchat",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListWebhooksItemType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "slack" => Self::Slack,
+            "generic" => Self::Generic,
+            "gchat" => Self::Gchat,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListWebhooksItemType);
+impl ::std::convert::From<ListWebhooksItemType> for ::std::string::String {
+    fn from(value: ListWebhooksItemType) -> Self {
+        match value {
+            ListWebhooksItemType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListWebhooksItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`NotificationWebhooksApi::delete_webhook`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWebhookResponse {
@@ -178,3 +245,29 @@ pub struct DeleteWebhookResponseError {
 crate::runtime::object!(
     DeleteWebhookResponseError { code : "code", message : "message" }
 );
+/// Used by [`NotificationWebhooksApi::create_webhook`], [`NotificationWebhooksApi::update_webhook`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateWebhookBody {
+    /// The name of the webhook destination
+    pub name: ::std::string::String,
+    /// Optional secret that will be passed in the `cf-webhook-auth` header when dispatching generic…
+    pub secret: ::std::option::Option<::std::string::String>,
+    /// The POST endpoint to call when dispatching a notification
+    pub url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateWebhookBody { name : "name" required, secret : "secret", url : "url" required }
+);
+impl CreateWebhookBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, url: ::std::string::String) -> Self {
+        Self {
+            name,
+            secret: ::std::option::Option::None,
+            url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

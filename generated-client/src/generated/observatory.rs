@@ -67,32 +67,39 @@ impl ObservatoryApi {
         &self,
         zone_id: &str,
         url: &str,
+        body: &StartPageTestBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PageTestResult>>,
+        crate::runtime::Json<::std::option::Option<ListTestedWebpagesItemTestsItem>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/speed_api/pages/{url}/tests",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/speed_api/pages/"),
-                crate::runtime::PathPart::Param("url", url),
-                crate::runtime::PathPart::Lit("/tests"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/speed_api/pages/{url}/tests",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/speed_api/pages/"),
+                    crate::runtime::PathPart::Param("url", url),
+                    crate::runtime::PathPart::Lit("/tests"),
+                ],
+            )
+            .body(body)
     }
     /// List page test history
     ///
     /// `GET /zones/{zone_id}/speed_api/pages/{url}/tests`
     ///
     /// Test history (list of tests) for a specific webpage.
+    ///
+    /// Query parameters: [`ListPageTestHistoryQuery`], passed with `.query(&…)`.
     pub fn list_page_test_history(
         &self,
         zone_id: &str,
         url: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<PageTestHistory>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<ListTestedWebpagesItemTestsItem>,
+        ListPageTestHistoryQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,12 +118,15 @@ impl ObservatoryApi {
     /// `DELETE /zones/{zone_id}/speed_api/pages/{url}/tests`
     ///
     /// Deletes all tests for a specific webpage from a specific region. Deleted tests are still counted as part of the quota.
+    ///
+    /// Query parameters: [`StartPageTestBody`], passed with `.query(&…)`.
     pub fn delete_all_page_tests(
         &self,
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteAllPageTestsResponse>>,
+        StartPageTestBody,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -142,7 +152,7 @@ impl ObservatoryApi {
         url: &str,
         test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PageTestResult>>,
+        crate::runtime::Json<::std::option::Option<ListTestedWebpagesItemTestsItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -163,37 +173,45 @@ impl ObservatoryApi {
     /// `GET /zones/{zone_id}/speed_api/pages/{url}/trend`
     ///
     /// Lists the core web vital metrics trend over time for a specific page.
+    ///
+    /// Query parameters: [`ListCoreWebVitalMetricsTrendQuery`], its required ones in `new`.
     pub fn list_core_web_vital_metrics_trend(
         &self,
         zone_id: &str,
         url: &str,
+        query: &ListCoreWebVitalMetricsTrendQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CoreWebVitalMetricsTrend>>,
+        ListCoreWebVitalMetricsTrendQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/zones/{zone_id}/speed_api/pages/{url}/trend",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/speed_api/pages/"),
-                crate::runtime::PathPart::Param("url", url),
-                crate::runtime::PathPart::Lit("/trend"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/zones/{zone_id}/speed_api/pages/{url}/trend",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/speed_api/pages/"),
+                    crate::runtime::PathPart::Param("url", url),
+                    crate::runtime::PathPart::Lit("/trend"),
+                ],
+            )
+            .query(query)
     }
     /// Create scheduled page test
     ///
     /// `POST /zones/{zone_id}/speed_api/schedule/{url}`
     ///
     /// Creates a scheduled test for a page.
+    ///
+    /// Query parameters: [`StartPageTestBody`], passed with `.query(&…)`.
     pub fn create_scheduled_page_test(
         &self,
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ScheduledPageTest>>,
+        StartPageTestBody,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -212,12 +230,15 @@ impl ObservatoryApi {
     /// `GET /zones/{zone_id}/speed_api/schedule/{url}`
     ///
     /// Retrieves the test schedule for a page in a specific region.
+    ///
+    /// Query parameters: [`StartPageTestBody`], passed with `.query(&…)`.
     pub fn get_page_test_schedule(
         &self,
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PageTestSchedule>>,
+        StartPageTestBody,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -236,12 +257,15 @@ impl ObservatoryApi {
     /// `DELETE /zones/{zone_id}/speed_api/schedule/{url}`
     ///
     /// Deletes a scheduled test for a page.
+    ///
+    /// Query parameters: [`StartPageTestBody`], passed with `.query(&…)`.
     pub fn delete_scheduled_page_test(
         &self,
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteAllPageTestsResponse>>,
+        StartPageTestBody,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -273,12 +297,13 @@ crate::runtime::object!(
 /// Used by [`ObservatoryApi::get_quota_and_availability`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuotaAndAvailabilityQuota {
+    /// Cloudflare plan
     pub plan: ::std::option::Option<::std::string::String>,
     /// `quotasPerPlan`
     pub quotas_per_plan: ::std::option::Option<QuotaAndAvailabilityQuotaQuotasPerPlan>,
-    /// `remainingSchedules`
+    /// `remainingSchedules`: The number of remaining schedules available
     pub remaining_schedules: ::std::option::Option<f64>,
-    /// `remainingTests`
+    /// `remainingTests`: The number of remaining tests available
     pub remaining_tests: ::std::option::Option<f64>,
     /// `scheduleQuotasPerPlan`
     pub schedule_quotas_per_plan: ::std::option::Option<
@@ -314,30 +339,149 @@ crate::runtime::object!(
     QuotaAndAvailabilityQuotaQuotasPerPlanValue { business : "business", enterprise :
     "enterprise", free : "free", pro : "pro" }
 );
-/// Used by [`ObservatoryApi::get_quota_and_availability`], [`ObservatoryApi::list_tested_webpages`], [`ObservatoryApi::start_page_test`].
+/// Used by [`ObservatoryApi::get_quota_and_availability`], [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuotaAndAvailabilityRegion {
     pub label: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    /// A test region
+    pub value: ::std::option::Option<QuotaAndAvailabilityRegionValue>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(QuotaAndAvailabilityRegion { label : "label", value : "value" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum QuotaAndAvailabilityRegionValue {
+    /// `asia-east1`
+    AsiaEast1,
+    /// `asia-northeast1`
+    AsiaNortheast1,
+    /// `asia-northeast2`
+    AsiaNortheast2,
+    /// `asia-south1`
+    AsiaSouth1,
+    /// `asia-southeast1`
+    AsiaSoutheast1,
+    /// `australia-southeast1`
+    AustraliaSoutheast1,
+    /// `europe-north1`
+    EuropeNorth1,
+    /// `europe-southwest1`
+    EuropeSouthwest1,
+    /// `europe-west1`
+    EuropeWest1,
+    /// `europe-west2`
+    EuropeWest2,
+    /// `europe-west3`
+    EuropeWest3,
+    /// `europe-west4`
+    EuropeWest4,
+    /// `europe-west8`
+    EuropeWest8,
+    /// `europe-west9`
+    EuropeWest9,
+    /// `me-west1`
+    MeWest1,
+    /// `southamerica-east1`
+    SouthamericaEast1,
+    /// `us-central1`
+    UsCentral1,
+    /// `us-east1`
+    UsEast1,
+    /// `us-east4`
+    UsEast4,
+    /// `us-south1`
+    UsSouth1,
+    /// `us-west1`
+    UsWest1,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl QuotaAndAvailabilityRegionValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AsiaEast1 => "asia-east1",
+            Self::AsiaNortheast1 => "asia-northeast1",
+            Self::AsiaNortheast2 => "asia-northeast2",
+            Self::AsiaSouth1 => "asia-south1",
+            Self::AsiaSoutheast1 => "asia-southeast1",
+            Self::AustraliaSoutheast1 => "australia-southeast1",
+            Self::EuropeNorth1 => "europe-north1",
+            Self::EuropeSouthwest1 => "europe-southwest1",
+            Self::EuropeWest1 => "europe-west1",
+            Self::EuropeWest2 => "europe-west2",
+            Self::EuropeWest3 => "europe-west3",
+            Self::EuropeWest4 => "europe-west4",
+            Self::EuropeWest8 => "europe-west8",
+            Self::EuropeWest9 => "europe-west9",
+            Self::MeWest1 => "me-west1",
+            Self::SouthamericaEast1 => "southamerica-east1",
+            Self::UsCentral1 => "us-central1",
+            Self::UsEast1 => "us-east1",
+            Self::UsEast4 => "us-east4",
+            Self::UsSouth1 => "us-south1",
+            Self::UsWest1 => "us-west1",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for QuotaAndAvailabilityRegionValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asia-east1" => Self::AsiaEast1,
+            "asia-northeast1" => Self::AsiaNortheast1,
+            "asia-northeast2" => Self::AsiaNortheast2,
+            "asia-south1" => Self::AsiaSouth1,
+            "asia-southeast1" => Self::AsiaSoutheast1,
+            "australia-southeast1" => Self::AustraliaSoutheast1,
+            "europe-north1" => Self::EuropeNorth1,
+            "europe-southwest1" => Self::EuropeSouthwest1,
+            "europe-west1" => Self::EuropeWest1,
+            "europe-west2" => Self::EuropeWest2,
+            "europe-west3" => Self::EuropeWest3,
+            "europe-west4" => Self::EuropeWest4,
+            "europe-west8" => Self::EuropeWest8,
+            "europe-west9" => Self::EuropeWest9,
+            "me-west1" => Self::MeWest1,
+            "southamerica-east1" => Self::SouthamericaEast1,
+            "us-central1" => Self::UsCentral1,
+            "us-east1" => Self::UsEast1,
+            "us-east4" => Self::UsEast4,
+            "us-south1" => Self::UsSouth1,
+            "us-west1" => Self::UsWest1,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(QuotaAndAvailabilityRegionValue);
+impl ::std::convert::From<QuotaAndAvailabilityRegionValue> for ::std::string::String {
+    fn from(value: QuotaAndAvailabilityRegionValue) -> Self {
+        match value {
+            QuotaAndAvailabilityRegionValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for QuotaAndAvailabilityRegionValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ObservatoryApi::get_quota_and_availability`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuotaAndAvailabilityRegionsPerPlan {
-    pub business: ::std::option::Option<
-        ::std::vec::Vec<QuotaAndAvailabilityRegionsPerPlanBusiness>,
-    >,
-    pub enterprise: ::std::option::Option<
-        ::std::vec::Vec<QuotaAndAvailabilityRegionsPerPlanBusiness>,
-    >,
-    pub free: ::std::option::Option<
-        ::std::vec::Vec<QuotaAndAvailabilityRegionsPerPlanBusiness>,
-    >,
-    pub pro: ::std::option::Option<
-        ::std::vec::Vec<QuotaAndAvailabilityRegionsPerPlanBusiness>,
-    >,
+    pub business: ::std::option::Option<::std::vec::Vec<QuotaAndAvailabilityRegion>>,
+    pub enterprise: ::std::option::Option<::std::vec::Vec<QuotaAndAvailabilityRegion>>,
+    pub free: ::std::option::Option<::std::vec::Vec<QuotaAndAvailabilityRegion>>,
+    pub pro: ::std::option::Option<::std::vec::Vec<QuotaAndAvailabilityRegion>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -345,24 +489,14 @@ crate::runtime::object!(
     QuotaAndAvailabilityRegionsPerPlan { business : "business", enterprise :
     "enterprise", free : "free", pro : "pro" }
 );
-/// Used by [`ObservatoryApi::get_quota_and_availability`], [`ObservatoryApi::list_page_test_history`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct QuotaAndAvailabilityRegionsPerPlanBusiness {
-    pub label: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    QuotaAndAvailabilityRegionsPerPlanBusiness { label : "label", value : "value" }
-);
 /// Used by [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestedWebpage {
     pub region: ::std::option::Option<QuotaAndAvailabilityRegion>,
-    /// `scheduleFrequency`
-    pub schedule_frequency: ::std::option::Option<::std::string::String>,
-    pub tests: ::std::option::Option<::std::vec::Vec<TestedWebpageTest>>,
+    /// `scheduleFrequency`: The frequency of the test
+    pub schedule_frequency: ::std::option::Option<TestedWebpageScheduleFrequency>,
+    pub tests: ::std::option::Option<::std::vec::Vec<ListTestedWebpagesItemTestsItem>>,
+    /// A URL
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -371,113 +505,315 @@ crate::runtime::object!(
     TestedWebpage { region : "region", schedule_frequency : "scheduleFrequency", tests :
     "tests", url : "url" }
 );
-/// Used by [`ObservatoryApi::list_tested_webpages`].
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum TestedWebpageScheduleFrequency {
+    /// `DAILY`
+    Daily,
+    /// `WEEKLY`
+    Weekly,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl TestedWebpageScheduleFrequency {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "DAILY",
+            Self::Weekly => "WEEKLY",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TestedWebpageScheduleFrequency {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "DAILY" => Self::Daily,
+            "WEEKLY" => Self::Weekly,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(TestedWebpageScheduleFrequency);
+impl ::std::convert::From<TestedWebpageScheduleFrequency> for ::std::string::String {
+    fn from(value: TestedWebpageScheduleFrequency) -> Self {
+        match value {
+            TestedWebpageScheduleFrequency::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for TestedWebpageScheduleFrequency {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ObservatoryApi::list_tested_webpages`], [`ObservatoryApi::start_page_test`], [`ObservatoryApi::list_page_test_history`], [`ObservatoryApi::get_page_test_result`], [`ObservatoryApi::create_scheduled_page_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TestedWebpageTest {
+pub struct ListTestedWebpagesItemTestsItem {
+    /// RFC 3339 date-time
     pub date: ::std::option::Option<::std::string::String>,
     /// `desktopReport`
-    pub desktop_report: ::std::option::Option<TestedWebpageTestDesktopReport>,
+    pub desktop_report: ::std::option::Option<
+        ListTestedWebpagesItemTestsItemDesktopReport,
+    >,
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// `mobileReport`
-    pub mobile_report: ::std::option::Option<TestedWebpageTestDesktopReport>,
-    pub region: ::std::option::Option<::serde_json::Value>,
-    /// `scheduleFrequency`
-    pub schedule_frequency: ::std::option::Option<::std::string::String>,
+    pub mobile_report: ::std::option::Option<
+        ListTestedWebpagesItemTestsItemDesktopReport,
+    >,
+    pub region: ::std::option::Option<QuotaAndAvailabilityRegion>,
+    /// `scheduleFrequency`: The frequency of the test
+    pub schedule_frequency: ::std::option::Option<TestedWebpageScheduleFrequency>,
+    /// A URL
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestedWebpageTest { date : "date", desktop_report : "desktopReport", id : "id",
-    mobile_report : "mobileReport", region : "region", schedule_frequency :
+    ListTestedWebpagesItemTestsItem { date : "date", desktop_report : "desktopReport", id
+    : "id", mobile_report : "mobileReport", region : "region", schedule_frequency :
     "scheduleFrequency", url : "url" }
 );
-/// Used by [`ObservatoryApi::list_tested_webpages`], [`ObservatoryApi::start_page_test`], [`ObservatoryApi::list_page_test_history`].
+/// Used by [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TestedWebpageTestDesktopReport {
+pub struct ListTestedWebpagesItemTestsItemDesktopReport {
+    /// Cumulative Layout Shift
     pub cls: ::std::option::Option<f64>,
-    /// `deviceType`
-    pub device_type: ::std::option::Option<::std::string::String>,
-    pub error: ::std::option::Option<TestedWebpageTestDesktopReportError>,
+    /// `deviceType`: The type of device
+    pub device_type: ::std::option::Option<
+        ListTestedWebpagesItemTestsItemDesktopReportDeviceType,
+    >,
+    pub error: ::std::option::Option<ListTestedWebpagesItemTestsItemDesktopReportError>,
+    /// First Contentful Paint
     pub fcp: ::std::option::Option<f64>,
-    /// `jsonReportUrl`
+    /// `jsonReportUrl`: The URL to the full Lighthouse JSON report
     pub json_report_url: ::std::option::Option<::std::string::String>,
+    /// Largest Contentful Paint
     pub lcp: ::std::option::Option<f64>,
-    /// `performanceScore`
+    /// `performanceScore`: The Lighthouse performance score
     pub performance_score: ::std::option::Option<f64>,
+    /// Speed Index
     pub si: ::std::option::Option<f64>,
-    pub state: ::std::option::Option<::std::string::String>,
+    /// The state of the Lighthouse report
+    pub state: ::std::option::Option<ListTestedWebpagesItemTestsItemDesktopReportState>,
+    /// Total Blocking Time
     pub tbt: ::std::option::Option<f64>,
+    /// Time To First Byte
     pub ttfb: ::std::option::Option<f64>,
+    /// Time To Interactive
     pub tti: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestedWebpageTestDesktopReport { cls : "cls", device_type : "deviceType", error :
-    "error", fcp : "fcp", json_report_url : "jsonReportUrl", lcp : "lcp",
-    performance_score : "performanceScore", si : "si", state : "state", tbt : "tbt", ttfb
-    : "ttfb", tti : "tti" }
+    ListTestedWebpagesItemTestsItemDesktopReport { cls : "cls", device_type :
+    "deviceType", error : "error", fcp : "fcp", json_report_url : "jsonReportUrl", lcp :
+    "lcp", performance_score : "performanceScore", si : "si", state : "state", tbt :
+    "tbt", ttfb : "ttfb", tti : "tti" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListTestedWebpagesItemTestsItemDesktopReportDeviceType {
+    /// `DESKTOP`
+    Desktop,
+    /// `MOBILE`
+    Mobile,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListTestedWebpagesItemTestsItemDesktopReportDeviceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Desktop => "DESKTOP",
+            Self::Mobile => "MOBILE",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListTestedWebpagesItemTestsItemDesktopReportDeviceType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "DESKTOP" => Self::Desktop,
+            "MOBILE" => Self::Mobile,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListTestedWebpagesItemTestsItemDesktopReportDeviceType);
+impl ::std::convert::From<ListTestedWebpagesItemTestsItemDesktopReportDeviceType>
+for ::std::string::String {
+    fn from(value: ListTestedWebpagesItemTestsItemDesktopReportDeviceType) -> Self {
+        match value {
+            ListTestedWebpagesItemTestsItemDesktopReportDeviceType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListTestedWebpagesItemTestsItemDesktopReportDeviceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TestedWebpageTestDesktopReportError {
-    pub code: ::std::option::Option<::std::string::String>,
+pub struct ListTestedWebpagesItemTestsItemDesktopReportError {
+    /// The error code of the Lighthouse result
+    pub code: ::std::option::Option<
+        ListTestedWebpagesItemTestsItemDesktopReportErrorCode,
+    >,
+    /// Detailed error message
     pub detail: ::std::option::Option<::std::string::String>,
-    /// `finalDisplayedUrl`
+    /// `finalDisplayedUrl`: The final URL displayed to the user
     pub final_displayed_url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestedWebpageTestDesktopReportError { code : "code", detail : "detail",
+    ListTestedWebpagesItemTestsItemDesktopReportError { code : "code", detail : "detail",
     final_displayed_url : "finalDisplayedUrl" }
 );
-/// Used by [`ObservatoryApi::start_page_test`], [`ObservatoryApi::get_page_test_result`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PageTestResult {
-    pub date: ::std::option::Option<::std::string::String>,
-    /// `desktopReport`
-    pub desktop_report: ::std::option::Option<TestedWebpageTestDesktopReport>,
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `mobileReport`
-    pub mobile_report: ::std::option::Option<TestedWebpageTestDesktopReport>,
-    pub region: ::std::option::Option<QuotaAndAvailabilityRegion>,
-    /// `scheduleFrequency`
-    pub schedule_frequency: ::std::option::Option<::std::string::String>,
-    pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListTestedWebpagesItemTestsItemDesktopReportErrorCode {
+    /// `NOT_REACHABLE`
+    NotReachable,
+    /// `DNS_FAILURE`
+    DnsFailure,
+    /// `NOT_HTML`
+    NotHtml,
+    /// `LIGHTHOUSE_TIMEOUT`
+    LighthouseTimeout,
+    /// `UNKNOWN`
+    Unknown,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
 }
-crate::runtime::object!(
-    PageTestResult { date : "date", desktop_report : "desktopReport", id : "id",
-    mobile_report : "mobileReport", region : "region", schedule_frequency :
-    "scheduleFrequency", url : "url" }
-);
-/// Used by [`ObservatoryApi::list_page_test_history`], [`ObservatoryApi::create_scheduled_page_test`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PageTestHistory {
-    pub date: ::std::option::Option<::std::string::String>,
-    /// `desktopReport`
-    pub desktop_report: ::std::option::Option<TestedWebpageTestDesktopReport>,
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `mobileReport`
-    pub mobile_report: ::std::option::Option<TestedWebpageTestDesktopReport>,
-    pub region: ::std::option::Option<QuotaAndAvailabilityRegionsPerPlanBusiness>,
-    /// `scheduleFrequency`
-    pub schedule_frequency: ::std::option::Option<::std::string::String>,
-    pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+impl ListTestedWebpagesItemTestsItemDesktopReportErrorCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotReachable => "NOT_REACHABLE",
+            Self::DnsFailure => "DNS_FAILURE",
+            Self::NotHtml => "NOT_HTML",
+            Self::LighthouseTimeout => "LIGHTHOUSE_TIMEOUT",
+            Self::Unknown => "UNKNOWN",
+            Self::Other(value) => value.as_str(),
+        }
+    }
 }
-crate::runtime::object!(
-    PageTestHistory { date : "date", desktop_report : "desktopReport", id : "id",
-    mobile_report : "mobileReport", region : "region", schedule_frequency :
-    "scheduleFrequency", url : "url" }
-);
+impl ::std::convert::From<::std::string::String>
+for ListTestedWebpagesItemTestsItemDesktopReportErrorCode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "NOT_REACHABLE" => Self::NotReachable,
+            "DNS_FAILURE" => Self::DnsFailure,
+            "NOT_HTML" => Self::NotHtml,
+            "LIGHTHOUSE_TIMEOUT" => Self::LighthouseTimeout,
+            "UNKNOWN" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListTestedWebpagesItemTestsItemDesktopReportErrorCode);
+impl ::std::convert::From<ListTestedWebpagesItemTestsItemDesktopReportErrorCode>
+for ::std::string::String {
+    fn from(value: ListTestedWebpagesItemTestsItemDesktopReportErrorCode) -> Self {
+        match value {
+            ListTestedWebpagesItemTestsItemDesktopReportErrorCode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListTestedWebpagesItemTestsItemDesktopReportErrorCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListTestedWebpagesItemTestsItemDesktopReportState {
+    /// `RUNNING`
+    Running,
+    /// `COMPLETE`
+    Complete,
+    /// `FAILED`
+    Failed,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListTestedWebpagesItemTestsItemDesktopReportState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "RUNNING",
+            Self::Complete => "COMPLETE",
+            Self::Failed => "FAILED",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListTestedWebpagesItemTestsItemDesktopReportState {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "RUNNING" => Self::Running,
+            "COMPLETE" => Self::Complete,
+            "FAILED" => Self::Failed,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListTestedWebpagesItemTestsItemDesktopReportState);
+impl ::std::convert::From<ListTestedWebpagesItemTestsItemDesktopReportState>
+for ::std::string::String {
+    fn from(value: ListTestedWebpagesItemTestsItemDesktopReportState) -> Self {
+        match value {
+            ListTestedWebpagesItemTestsItemDesktopReportState::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListTestedWebpagesItemTestsItemDesktopReportState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ObservatoryApi::delete_all_page_tests`], [`ObservatoryApi::delete_scheduled_page_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAllPageTestsResponse {
+    /// Number of items affected
     pub count: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -486,15 +822,24 @@ crate::runtime::object!(DeleteAllPageTestsResponse { count : "count" });
 /// Used by [`ObservatoryApi::list_core_web_vital_metrics_trend`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CoreWebVitalMetricsTrend {
-    pub cls: ::std::option::Option<::std::vec::Vec<f64>>,
-    pub fcp: ::std::option::Option<::std::vec::Vec<f64>>,
-    pub lcp: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// `performanceScore`
-    pub performance_score: ::std::option::Option<::std::vec::Vec<f64>>,
-    pub si: ::std::option::Option<::std::vec::Vec<f64>>,
-    pub tbt: ::std::option::Option<::std::vec::Vec<f64>>,
-    pub ttfb: ::std::option::Option<::std::vec::Vec<f64>>,
-    pub tti: ::std::option::Option<::std::vec::Vec<f64>>,
+    /// Cumulative Layout Shift trend
+    pub cls: ::std::option::Option<::std::vec::Vec<::std::option::Option<f64>>>,
+    /// First Contentful Paint trend
+    pub fcp: ::std::option::Option<::std::vec::Vec<::std::option::Option<f64>>>,
+    /// Largest Contentful Paint trend
+    pub lcp: ::std::option::Option<::std::vec::Vec<::std::option::Option<f64>>>,
+    /// `performanceScore`: The Lighthouse score trend
+    pub performance_score: ::std::option::Option<
+        ::std::vec::Vec<::std::option::Option<f64>>,
+    >,
+    /// Speed Index trend
+    pub si: ::std::option::Option<::std::vec::Vec<::std::option::Option<f64>>>,
+    /// Total Blocking Time trend
+    pub tbt: ::std::option::Option<::std::vec::Vec<::std::option::Option<f64>>>,
+    /// Time To First Byte trend
+    pub ttfb: ::std::option::Option<::std::vec::Vec<::std::option::Option<f64>>>,
+    /// Time To Interactive trend
+    pub tti: ::std::option::Option<::std::vec::Vec<::std::option::Option<f64>>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -506,7 +851,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScheduledPageTest {
     pub schedule: ::std::option::Option<PageTestSchedule>,
-    pub test: ::std::option::Option<PageTestHistory>,
+    pub test: ::std::option::Option<ListTestedWebpagesItemTestsItem>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -514,8 +859,11 @@ crate::runtime::object!(ScheduledPageTest { schedule : "schedule", test : "test"
 /// Used by [`ObservatoryApi::create_scheduled_page_test`], [`ObservatoryApi::get_page_test_schedule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PageTestSchedule {
-    pub frequency: ::std::option::Option<::std::string::String>,
-    pub region: ::std::option::Option<::std::string::String>,
+    /// The frequency of the test
+    pub frequency: ::std::option::Option<TestedWebpageScheduleFrequency>,
+    /// A test region
+    pub region: ::std::option::Option<QuotaAndAvailabilityRegionValue>,
+    /// A URL
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -523,3 +871,71 @@ pub struct PageTestSchedule {
 crate::runtime::object!(
     PageTestSchedule { frequency : "frequency", region : "region", url : "url" }
 );
+/// Used by [`ObservatoryApi::start_page_test`], [`ObservatoryApi::delete_all_page_tests`], [`ObservatoryApi::create_scheduled_page_test`], [`ObservatoryApi::get_page_test_schedule`], [`ObservatoryApi::delete_scheduled_page_test`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StartPageTestBody {
+    /// A test region
+    pub region: ::std::option::Option<QuotaAndAvailabilityRegionValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(StartPageTestBody { region : "region" });
+/// Used by [`ObservatoryApi::list_page_test_history`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPageTestHistoryQuery {
+    pub page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<i64>,
+    /// A test region
+    pub region: ::std::option::Option<QuotaAndAvailabilityRegionValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListPageTestHistoryQuery { page : "page", per_page : "per_page", region : "region" }
+);
+/// Used by [`ObservatoryApi::list_core_web_vital_metrics_trend`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListCoreWebVitalMetricsTrendQuery {
+    /// A test region
+    pub region: QuotaAndAvailabilityRegionValue,
+    /// `deviceType`: The type of device
+    pub device_type: ListTestedWebpagesItemTestsItemDesktopReportDeviceType,
+    /// RFC 3339 date-time
+    pub start: ::std::string::String,
+    /// RFC 3339 date-time
+    pub end: ::std::option::Option<::std::string::String>,
+    /// The timezone of the start and end timestamps
+    pub tz: ::std::string::String,
+    /// A comma-separated list of metrics to include in the results
+    pub metrics: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListCoreWebVitalMetricsTrendQuery { region : "region" required, device_type :
+    "deviceType" required, start : "start" required, end : "end", tz : "tz" required,
+    metrics : "metrics" required }
+);
+impl ListCoreWebVitalMetricsTrendQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        region: QuotaAndAvailabilityRegionValue,
+        device_type: ListTestedWebpagesItemTestsItemDesktopReportDeviceType,
+        start: ::std::string::String,
+        tz: ::std::string::String,
+        metrics: ::std::string::String,
+    ) -> Self {
+        Self {
+            region,
+            device_type,
+            start,
+            end: ::std::option::Option::None,
+            tz,
+            metrics,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for ListCoreWebVitalMetricsTrendQuery {}
+impl crate::runtime::TypedQuery for ListPageTestHistoryQuery {}
+impl crate::runtime::TypedQuery for StartPageTestBody {}

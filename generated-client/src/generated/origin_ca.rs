@@ -23,24 +23,31 @@ impl OriginCaApi {
     /// Create an Origin CA certificate. You can use an Origin CA Key as your User Service Key or an API token when calling this endpoint ([see above](#requests)).
     pub fn create_certificate(
         &self,
+        body: &CreateCertificateBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Certificate>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/certificates",
-            &[crate::runtime::PathPart::Lit("/certificates")],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/certificates",
+                &[crate::runtime::PathPart::Lit("/certificates")],
+            )
+            .body(body)
     }
     /// List Certificates
     ///
     /// `GET /certificates`
     ///
     /// List all existing Origin CA certificates for a given zone. You can use an Origin CA Key as your User Service Key or an API token when calling this endpoint ([see above](#requests)).
+    ///
+    /// Query parameters: [`ListCertificatesQuery`], passed with `.query(&…)`.
     pub fn list_certificates(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<Certificate>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<Certificate>,
+        ListCertificatesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -77,7 +84,9 @@ impl OriginCaApi {
     pub fn revoke_certificate(
         &self,
         certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<RevokeCertificateResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -92,12 +101,19 @@ impl OriginCaApi {
 /// Used by [`OriginCaApi::create_certificate`], [`OriginCaApi::list_certificates`], [`OriginCaApi::get_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Certificate {
+    /// The Origin CA certificate
     pub certificate: ::std::option::Option<::std::string::String>,
+    /// The Certificate Signing Request (CSR)
     pub csr: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the certificate will expire
     pub expires_on: ::std::option::Option<::std::string::String>,
+    /// Array of hostnames or wildcard names (e.g., *.example.com) bound to the certificate
     pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
-    pub request_type: ::std::option::Option<::std::string::String>,
+    /// Signature type desired on certificate ("origin-rsa" (rsa), "origin-ecc" (ecdsa), or…
+    pub request_type: ::std::option::Option<CertificateRequestType>,
+    /// The number of days for which the certificate should be valid
     pub requested_validity: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -107,3 +123,93 @@ crate::runtime::object!(
     hostnames : "hostnames", id : "id", request_type : "request_type", requested_validity
     : "requested_validity" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CertificateRequestType {
+    /// `origin-rsa`
+    OriginRsa,
+    /// `origin-ecc`
+    OriginEcc,
+    /// `keyless-certificate`
+    KeylessCertificate,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CertificateRequestType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OriginRsa => "origin-rsa",
+            Self::OriginEcc => "origin-ecc",
+            Self::KeylessCertificate => "keyless-certificate",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CertificateRequestType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "origin-rsa" => Self::OriginRsa,
+            "origin-ecc" => Self::OriginEcc,
+            "keyless-certificate" => Self::KeylessCertificate,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CertificateRequestType);
+impl ::std::convert::From<CertificateRequestType> for ::std::string::String {
+    fn from(value: CertificateRequestType) -> Self {
+        match value {
+            CertificateRequestType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CertificateRequestType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`OriginCaApi::revoke_certificate`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RevokeCertificateResponse {
+    /// Identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(RevokeCertificateResponse { id : "id" });
+/// Used by [`OriginCaApi::create_certificate`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateCertificateBody {
+    /// The Certificate Signing Request (CSR)
+    pub csr: ::std::option::Option<::std::string::String>,
+    pub hostnames: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Signature type desired on certificate ("origin-rsa" (rsa), "origin-ecc" (ecdsa), or…
+    pub request_type: ::std::option::Option<CertificateRequestType>,
+    /// The number of days for which the certificate should be valid
+    pub requested_validity: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateCertificateBody { csr : "csr", hostnames : "hostnames", request_type :
+    "request_type", requested_validity : "requested_validity" }
+);
+/// Used by [`OriginCaApi::list_certificates`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCertificatesQuery {
+    /// Identifier
+    pub zone_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListCertificatesQuery { zone_id : "zone_id" });
+impl crate::runtime::TypedQuery for ListCertificatesQuery {}

@@ -24,19 +24,23 @@ impl OriginPostQuantumApi {
     pub fn change_origin_post_quantum_encryption_setting(
         &self,
         zone_id: &str,
+        body: &ChangeOriginPostQuantumEncryptionSettingBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EncryptionSetting>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/cache/origin_post_quantum_encryption",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/cache/origin_post_quantum_encryption"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/cache/origin_post_quantum_encryption",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit(
+                        "/cache/origin_post_quantum_encryption",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Get Origin Post-Quantum Encryption setting
     ///
@@ -73,3 +77,79 @@ pub struct EncryptionSetting {
 crate::runtime::object!(
     EncryptionSetting { id : "id", modified_on : "modified_on", value : "value" }
 );
+/// Used by [`OriginPostQuantumApi::change_origin_post_quantum_encryption_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeOriginPostQuantumEncryptionSettingBody {
+    /// Value of the Origin Post Quantum Encryption Setting
+    pub value: ChangeOriginPostQuantumEncryptionSettingBodyValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ChangeOriginPostQuantumEncryptionSettingBody { value : "value" required }
+);
+impl ChangeOriginPostQuantumEncryptionSettingBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeOriginPostQuantumEncryptionSettingBodyValue) -> Self {
+        Self {
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ChangeOriginPostQuantumEncryptionSettingBodyValue {
+    /// `preferred`
+    Preferred,
+    /// `supported`
+    Supported,
+    /// `off`
+    Off,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ChangeOriginPostQuantumEncryptionSettingBodyValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Preferred => "preferred",
+            Self::Supported => "supported",
+            Self::Off => "off",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ChangeOriginPostQuantumEncryptionSettingBodyValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "preferred" => Self::Preferred,
+            "supported" => Self::Supported,
+            "off" => Self::Off,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ChangeOriginPostQuantumEncryptionSettingBodyValue);
+impl ::std::convert::From<ChangeOriginPostQuantumEncryptionSettingBodyValue>
+for ::std::string::String {
+    fn from(value: ChangeOriginPostQuantumEncryptionSettingBodyValue) -> Self {
+        match value {
+            ChangeOriginPostQuantumEncryptionSettingBodyValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ChangeOriginPostQuantumEncryptionSettingBodyValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -24,27 +24,31 @@ impl PageRulesApi {
     pub fn create_page_rule(
         &self,
         zone_id: &str,
+        body: &CreatePageRuleBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageRule>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/pagerules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/pagerules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/pagerules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/pagerules"),
+                ],
+            )
+            .body(body)
     }
     /// List Page Rules
     ///
     /// `GET /zones/{zone_id}/pagerules`
     ///
     /// Fetches Page Rules in a zone.
+    ///
+    /// Query parameters: [`ListPageRulesQuery`], passed with `.query(&…)`.
     pub fn list_page_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<PageRule>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PageRule>, ListPageRulesQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,18 +69,20 @@ impl PageRulesApi {
         &self,
         zone_id: &str,
         pagerule_id: &str,
+        body: &CreatePageRuleBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageRule>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/pagerules/{pagerule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/pagerules/"),
-                crate::runtime::PathPart::Param("pagerule_id", pagerule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/pagerules/{pagerule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/pagerules/"),
+                    crate::runtime::PathPart::Param("pagerule_id", pagerule_id),
+                ],
+            )
+            .body(body)
     }
     /// Edit a Page Rule
     ///
@@ -87,18 +93,20 @@ impl PageRulesApi {
         &self,
         zone_id: &str,
         pagerule_id: &str,
+        body: &CreatePageRuleBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageRule>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/pagerules/{pagerule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/pagerules/"),
-                crate::runtime::PathPart::Param("pagerule_id", pagerule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/pagerules/{pagerule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/pagerules/"),
+                    crate::runtime::PathPart::Param("pagerule_id", pagerule_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a Page Rule
     ///
@@ -150,13 +158,18 @@ impl PageRulesApi {
 /// Used by [`PageRulesApi::create_page_rule`], [`PageRulesApi::list_page_rules`], [`PageRulesApi::update_page_rule`], [`PageRulesApi::edit_page_rule`], [`PageRulesApi::get_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PageRule {
-    pub actions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub actions: ::std::option::Option<::std::vec::Vec<PageRuleAction>>,
+    /// RFC 3339 date-time, The timestamp of when the Page Rule was created
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The timestamp of when the Page Rule was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The priority of the rule, used to define which Page Rule is processed over another
     pub priority: ::std::option::Option<i64>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub targets: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// The status of the Page Rule
+    pub status: ::std::option::Option<PageRuleStatus>,
+    pub targets: ::std::option::Option<::std::vec::Vec<PageRuleTarget>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -164,11 +177,548 @@ crate::runtime::object!(
     PageRule { actions : "actions", created_on : "created_on", id : "id", modified_on :
     "modified_on", priority : "priority", status : "status", targets : "targets" }
 );
-/// Used by [`PageRulesApi::delete_page_rule`].
+/// Used by [`PageRulesApi::create_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePageRuleResponse {
-    pub id: ::std::option::Option<::std::string::String>,
+pub struct PageRuleAction {
+    /// RFC 3339 date-time, The timestamp of when the override was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The type of route
+    pub name: ::std::option::Option<PageRuleActionName>,
+    pub value: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeletePageRuleResponse { id : "id" });
+crate::runtime::object!(
+    PageRuleAction { modified_on : "modified_on", name : "name", value : "value" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PageRuleActionName {
+    /// `forward_url`
+    ForwardUrl,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PageRuleActionName {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ForwardUrl => "forward_url",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PageRuleActionName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "forward_url" => Self::ForwardUrl,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PageRuleActionName);
+impl ::std::convert::From<PageRuleActionName> for ::std::string::String {
+    fn from(value: PageRuleActionName) -> Self {
+        match value {
+            PageRuleActionName::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PageRuleActionName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PageRuleStatus {
+    /// `active`
+    Active,
+    /// `disabled`
+    Disabled,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PageRuleStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PageRuleStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "disabled" => Self::Disabled,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PageRuleStatus);
+impl ::std::convert::From<PageRuleStatus> for ::std::string::String {
+    fn from(value: PageRuleStatus) -> Self {
+        match value {
+            PageRuleStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PageRuleStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`PageRulesApi::create_page_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageRuleTarget {
+    /// A target based on the URL of the request
+    pub target: PageRuleTargetTarget,
+    pub constraint: ::std::option::Option<PageRuleTargetConstraint>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PageRuleTarget { target : "target" required, constraint : "constraint" }
+);
+impl PageRuleTarget {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            target: PageRuleTargetTarget::Url,
+            constraint: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for PageRuleTarget {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PageRuleTargetTarget {
+    /// `url`
+    Url,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PageRuleTargetTarget {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Url => "url",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PageRuleTargetTarget {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "url" => Self::Url,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PageRuleTargetTarget);
+impl ::std::convert::From<PageRuleTargetTarget> for ::std::string::String {
+    fn from(value: PageRuleTargetTarget) -> Self {
+        match value {
+            PageRuleTargetTarget::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PageRuleTargetTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`PageRulesApi::create_page_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageRuleTargetConstraint {
+    /// The matches operator can use asterisks and pipes as wildcard and 'or' operators
+    pub operator: PageRuleTargetConstraintOperator,
+    /// The value to apply the operator to
+    pub value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PageRuleTargetConstraint { operator : "operator" required, value : "value" required }
+);
+impl PageRuleTargetConstraint {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        operator: PageRuleTargetConstraintOperator,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            operator,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PageRuleTargetConstraintOperator {
+    /// `matches`
+    Matches,
+    /// `contains`
+    Contains,
+    /// `equals`
+    Equals,
+    /// `not_equal`
+    NotEqual,
+    /// `not_contain`
+    NotContain,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PageRuleTargetConstraintOperator {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Matches => "matches",
+            Self::Contains => "contains",
+            Self::Equals => "equals",
+            Self::NotEqual => "not_equal",
+            Self::NotContain => "not_contain",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PageRuleTargetConstraintOperator {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "matches" => Self::Matches,
+            "contains" => Self::Contains,
+            "equals" => Self::Equals,
+            "not_equal" => Self::NotEqual,
+            "not_contain" => Self::NotContain,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PageRuleTargetConstraintOperator);
+impl ::std::convert::From<PageRuleTargetConstraintOperator> for ::std::string::String {
+    fn from(value: PageRuleTargetConstraintOperator) -> Self {
+        match value {
+            PageRuleTargetConstraintOperator::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PageRuleTargetConstraintOperator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`PageRulesApi::delete_page_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeletePageRuleResponse {
+    /// Identifier
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeletePageRuleResponse { id : "id" required });
+impl DeletePageRuleResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`PageRulesApi::create_page_rule`], [`PageRulesApi::update_page_rule`], [`PageRulesApi::edit_page_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreatePageRuleBody {
+    pub actions: ::std::option::Option<::std::vec::Vec<CreatePageRuleBodyAction>>,
+    /// The priority of the rule, used to define which Page Rule is processed over another
+    pub priority: ::std::option::Option<i64>,
+    /// The status of the Page Rule
+    pub status: ::std::option::Option<PageRuleStatus>,
+    pub targets: ::std::option::Option<::std::vec::Vec<PageRuleTarget>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreatePageRuleBody { actions : "actions", priority : "priority", status : "status",
+    targets : "targets" }
+);
+/// Used by [`PageRulesApi::create_page_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreatePageRuleBodyAction {
+    /// The type of route
+    pub name: ::std::option::Option<PageRuleActionName>,
+    pub value: ::std::option::Option<CreatePageRuleBodyActionValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreatePageRuleBodyAction { name : "name", value : "value" });
+/// Used by [`PageRulesApi::create_page_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreatePageRuleBodyActionValue {
+    /// The response type for the URL redirect
+    pub r#type: ::std::option::Option<CreatePageRuleBodyActionValueType>,
+    /// The URL to redirect the request to
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreatePageRuleBodyActionValue { r#type : "type", url : "url" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreatePageRuleBodyActionValueType {
+    /// `temporary`
+    Temporary,
+    /// `permanent`
+    Permanent,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreatePageRuleBodyActionValueType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Temporary => "temporary",
+            Self::Permanent => "permanent",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CreatePageRuleBodyActionValueType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "temporary" => Self::Temporary,
+            "permanent" => Self::Permanent,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreatePageRuleBodyActionValueType);
+impl ::std::convert::From<CreatePageRuleBodyActionValueType> for ::std::string::String {
+    fn from(value: CreatePageRuleBodyActionValueType) -> Self {
+        match value {
+            CreatePageRuleBodyActionValueType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreatePageRuleBodyActionValueType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`PageRulesApi::list_page_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPageRulesQuery {
+    /// The field used to sort returned Page Rules
+    pub order: ::std::option::Option<ListPageRulesQueryOrder>,
+    /// The direction used to sort returned Page Rules
+    pub direction: ::std::option::Option<ListPageRulesQueryDirection>,
+    /// When set to `all`, all the search requirements must match
+    pub r#match: ::std::option::Option<ListPageRulesQueryMatch>,
+    /// The status of the Page Rule
+    pub status: ::std::option::Option<PageRuleStatus>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListPageRulesQuery { order : "order", direction : "direction", r#match : "match",
+    status : "status" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListPageRulesQueryOrder {
+    /// `status`
+    Status,
+    /// `priority`
+    Priority,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListPageRulesQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Status => "status",
+            Self::Priority => "priority",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListPageRulesQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "status" => Self::Status,
+            "priority" => Self::Priority,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListPageRulesQueryOrder);
+impl ::std::convert::From<ListPageRulesQueryOrder> for ::std::string::String {
+    fn from(value: ListPageRulesQueryOrder) -> Self {
+        match value {
+            ListPageRulesQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListPageRulesQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListPageRulesQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListPageRulesQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListPageRulesQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListPageRulesQueryDirection);
+impl ::std::convert::From<ListPageRulesQueryDirection> for ::std::string::String {
+    fn from(value: ListPageRulesQueryDirection) -> Self {
+        match value {
+            ListPageRulesQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListPageRulesQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListPageRulesQueryMatch {
+    /// `any`
+    Any,
+    /// `all`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListPageRulesQueryMatch {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Any => "any",
+            Self::All => "all",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListPageRulesQueryMatch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "any" => Self::Any,
+            "all" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListPageRulesQueryMatch);
+impl ::std::convert::From<ListPageRulesQueryMatch> for ::std::string::String {
+    fn from(value: ListPageRulesQueryMatch) -> Self {
+        match value {
+            ListPageRulesQueryMatch::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListPageRulesQueryMatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListPageRulesQuery {}

@@ -24,17 +24,19 @@ impl PageShieldApi {
     pub fn update_page_shield_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdatePageShieldSettingsBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/page_shield",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/page_shield"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/page_shield",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/page_shield"),
+                ],
+            )
+            .body(body)
     }
     /// Get Page Shield settings
     ///
@@ -44,7 +46,7 @@ impl PageShieldApi {
     pub fn get_page_shield_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,10 +63,15 @@ impl PageShieldApi {
     /// `GET /zones/{zone_id}/page_shield/connections`
     ///
     /// Lists all connections detected by Page Shield.
+    ///
+    /// Query parameters: [`ListPageShieldConnectionsQuery`], passed with `.query(&…)`.
     pub fn list_page_shield_connections(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<Connection>,
+        ListPageShieldConnectionsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -85,7 +92,9 @@ impl PageShieldApi {
         &self,
         zone_id: &str,
         connection_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Connection>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -103,10 +112,15 @@ impl PageShieldApi {
     /// `GET /zones/{zone_id}/page_shield/cookies`
     ///
     /// Lists all cookies collected by Page Shield.
+    ///
+    /// Query parameters: [`ListPageShieldCookiesQuery`], passed with `.query(&…)`.
     pub fn list_page_shield_cookies(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<ListPageShieldCookiesItem>,
+        ListPageShieldCookiesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -127,7 +141,9 @@ impl PageShieldApi {
         &self,
         zone_id: &str,
         cookie_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListPageShieldCookiesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -148,17 +164,19 @@ impl PageShieldApi {
     pub fn create_page_shield_policy(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreatePageShieldPolicyBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Policy>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/page_shield/policies",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/page_shield/policies"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/page_shield/policies",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/page_shield/policies"),
+                ],
+            )
+            .body(body)
     }
     /// List Page Shield policies
     ///
@@ -168,7 +186,7 @@ impl PageShieldApi {
     pub fn list_page_shield_policies(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Policy>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -189,18 +207,20 @@ impl PageShieldApi {
         &self,
         zone_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdatePageShieldPolicyBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Policy>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/page_shield/policies/{policy_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/page_shield/policies/"),
-                crate::runtime::PathPart::Param("policy_id", policy_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/page_shield/policies/{policy_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/page_shield/policies/"),
+                    crate::runtime::PathPart::Param("policy_id", policy_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a Page Shield policy
     ///
@@ -211,7 +231,7 @@ impl PageShieldApi {
         &self,
         zone_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Policy>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -251,10 +271,15 @@ impl PageShieldApi {
     /// `GET /zones/{zone_id}/page_shield/scripts`
     ///
     /// Lists all scripts detected by Page Shield.
+    ///
+    /// Query parameters: [`ListPageShieldScriptsQuery`], passed with `.query(&…)`.
     pub fn list_page_shield_scripts(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<ListPageShieldScriptsItem>,
+        ListPageShieldScriptsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -275,7 +300,7 @@ impl PageShieldApi {
         &self,
         zone_id: &str,
         script_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Script>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -289,3 +314,904 @@ impl PageShieldApi {
         )
     }
 }
+/// Used by [`PageShieldApi::update_page_shield_settings`], [`PageShieldApi::get_page_shield_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// When true, indicates that Page Shield is enabled
+    pub enabled: bool,
+    /// The timestamp of when Page Shield was last updated
+    pub updated_at: ::std::string::String,
+    /// When true, CSP reports will be sent to…
+    pub use_cloudflare_reporting_endpoint: bool,
+    /// When true, the paths associated with connections URLs will also be analyzed
+    pub use_connection_url_path: bool,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Settings { enabled : "enabled" required, updated_at : "updated_at" required,
+    use_cloudflare_reporting_endpoint : "use_cloudflare_reporting_endpoint" required,
+    use_connection_url_path : "use_connection_url_path" required }
+);
+impl Settings {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        enabled: bool,
+        updated_at: ::std::string::String,
+        use_cloudflare_reporting_endpoint: bool,
+        use_connection_url_path: bool,
+    ) -> Self {
+        Self {
+            enabled,
+            updated_at,
+            use_cloudflare_reporting_endpoint,
+            use_connection_url_path,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`PageShieldApi::list_page_shield_connections`], [`PageShieldApi::get_page_shield_connection`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connection {
+    /// RFC 3339 date-time
+    pub added_at: ::std::string::String,
+    pub domain_reported_malicious: ::std::option::Option<bool>,
+    pub first_page_url: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub first_seen_at: ::std::string::String,
+    pub host: ::std::string::String,
+    /// Identifier
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time
+    pub last_seen_at: ::std::string::String,
+    pub malicious_domain_categories: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub malicious_url_categories: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub page_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub url: ::std::string::String,
+    pub url_contains_cdn_cgi_path: bool,
+    pub url_reported_malicious: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Connection { added_at : "added_at" required, domain_reported_malicious :
+    "domain_reported_malicious", first_page_url : "first_page_url", first_seen_at :
+    "first_seen_at" required, host : "host" required, id : "id" required, last_seen_at :
+    "last_seen_at" required, malicious_domain_categories : "malicious_domain_categories",
+    malicious_url_categories : "malicious_url_categories", page_urls : "page_urls", url :
+    "url" required, url_contains_cdn_cgi_path : "url_contains_cdn_cgi_path" required,
+    url_reported_malicious : "url_reported_malicious" }
+);
+impl Connection {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        added_at: ::std::string::String,
+        first_seen_at: ::std::string::String,
+        host: ::std::string::String,
+        id: ::std::string::String,
+        last_seen_at: ::std::string::String,
+        url: ::std::string::String,
+        url_contains_cdn_cgi_path: bool,
+    ) -> Self {
+        Self {
+            added_at,
+            domain_reported_malicious: ::std::option::Option::None,
+            first_page_url: ::std::option::Option::None,
+            first_seen_at,
+            host,
+            id,
+            last_seen_at,
+            malicious_domain_categories: ::std::option::Option::None,
+            malicious_url_categories: ::std::option::Option::None,
+            page_urls: ::std::option::Option::None,
+            url,
+            url_contains_cdn_cgi_path,
+            url_reported_malicious: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`PageShieldApi::list_page_shield_cookies`], [`PageShieldApi::get_page_shield_cookie`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPageShieldCookiesItem {
+    pub domain_attribute: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub expires_attribute: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub first_seen_at: ::std::string::String,
+    pub host: ::std::string::String,
+    pub http_only_attribute: ::std::option::Option<bool>,
+    /// Identifier
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time
+    pub last_seen_at: ::std::string::String,
+    pub max_age_attribute: ::std::option::Option<i64>,
+    pub name: ::std::string::String,
+    pub page_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub path_attribute: ::std::option::Option<::std::string::String>,
+    pub same_site_attribute: ::std::option::Option<
+        ListPageShieldCookiesItemSameSiteAttribute,
+    >,
+    pub secure_attribute: ::std::option::Option<bool>,
+    pub r#type: ListPageShieldCookiesItemType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListPageShieldCookiesItem { domain_attribute : "domain_attribute", expires_attribute
+    : "expires_attribute", first_seen_at : "first_seen_at" required, host : "host"
+    required, http_only_attribute : "http_only_attribute", id : "id" required,
+    last_seen_at : "last_seen_at" required, max_age_attribute : "max_age_attribute", name
+    : "name" required, page_urls : "page_urls", path_attribute : "path_attribute",
+    same_site_attribute : "same_site_attribute", secure_attribute : "secure_attribute",
+    r#type : "type" required }
+);
+impl ListPageShieldCookiesItem {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        first_seen_at: ::std::string::String,
+        host: ::std::string::String,
+        id: ::std::string::String,
+        last_seen_at: ::std::string::String,
+        name: ::std::string::String,
+        r#type: ListPageShieldCookiesItemType,
+    ) -> Self {
+        Self {
+            domain_attribute: ::std::option::Option::None,
+            expires_attribute: ::std::option::Option::None,
+            first_seen_at,
+            host,
+            http_only_attribute: ::std::option::Option::None,
+            id,
+            last_seen_at,
+            max_age_attribute: ::std::option::Option::None,
+            name,
+            page_urls: ::std::option::Option::None,
+            path_attribute: ::std::option::Option::None,
+            same_site_attribute: ::std::option::Option::None,
+            secure_attribute: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListPageShieldCookiesItemSameSiteAttribute {
+    /// `lax`
+    Lax,
+    /// `strict`
+    Strict,
+    /// `none`
+    None,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListPageShieldCookiesItemSameSiteAttribute {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Lax => "lax",
+            Self::Strict => "strict",
+            Self::None => "none",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListPageShieldCookiesItemSameSiteAttribute {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "lax" => Self::Lax,
+            "strict" => Self::Strict,
+            "none" => Self::None,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListPageShieldCookiesItemSameSiteAttribute);
+impl ::std::convert::From<ListPageShieldCookiesItemSameSiteAttribute>
+for ::std::string::String {
+    fn from(value: ListPageShieldCookiesItemSameSiteAttribute) -> Self {
+        match value {
+            ListPageShieldCookiesItemSameSiteAttribute::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListPageShieldCookiesItemSameSiteAttribute {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListPageShieldCookiesItemType {
+    /// `first_party`
+    FirstParty,
+    /// `unknown`
+    Unknown,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListPageShieldCookiesItemType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FirstParty => "first_party",
+            Self::Unknown => "unknown",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListPageShieldCookiesItemType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "first_party" => Self::FirstParty,
+            "unknown" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListPageShieldCookiesItemType);
+impl ::std::convert::From<ListPageShieldCookiesItemType> for ::std::string::String {
+    fn from(value: ListPageShieldCookiesItemType) -> Self {
+        match value {
+            ListPageShieldCookiesItemType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListPageShieldCookiesItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`PageShieldApi::create_page_shield_policy`], [`PageShieldApi::list_page_shield_policies`], [`PageShieldApi::update_page_shield_policy`], [`PageShieldApi::get_page_shield_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// The action to take if the expression matches
+    pub action: PolicyAction,
+    /// A description for the policy
+    pub description: ::std::string::String,
+    /// Whether the policy is enabled
+    pub enabled: bool,
+    /// The expression which must match for the policy to be applied, using the Cloudflare Firewall rule…
+    pub expression: ::std::string::String,
+    /// The policy which will be applied
+    pub value: ::std::string::String,
+    /// Identifier
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Policy { action : "action" required, description : "description" required, enabled :
+    "enabled" required, expression : "expression" required, value : "value" required, id
+    : "id" required }
+);
+impl Policy {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        action: PolicyAction,
+        description: ::std::string::String,
+        enabled: bool,
+        expression: ::std::string::String,
+        value: ::std::string::String,
+        id: ::std::string::String,
+    ) -> Self {
+        Self {
+            action,
+            description,
+            enabled,
+            expression,
+            value,
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PolicyAction {
+    /// `allow`
+    Allow,
+    /// `log`
+    Log,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PolicyAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allow => "allow",
+            Self::Log => "log",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PolicyAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "allow" => Self::Allow,
+            "log" => Self::Log,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PolicyAction);
+impl ::std::convert::From<PolicyAction> for ::std::string::String {
+    fn from(value: PolicyAction) -> Self {
+        match value {
+            PolicyAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PolicyAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`PageShieldApi::list_page_shield_scripts`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPageShieldScriptsItem {
+    /// RFC 3339 date-time
+    pub added_at: ::std::string::String,
+    /// The dataflow score of the JavaScript content
+    pub dataflow_score: ::std::option::Option<i64>,
+    pub domain_reported_malicious: ::std::option::Option<bool>,
+    /// The timestamp of when the script was last fetched
+    pub fetched_at: ::std::option::Option<::std::string::String>,
+    pub first_page_url: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub first_seen_at: ::std::string::String,
+    /// The computed hash of the analyzed script
+    pub hash: ::std::option::Option<::std::string::String>,
+    pub host: ::std::string::String,
+    /// Identifier
+    pub id: ::std::string::String,
+    /// The integrity score of the JavaScript content
+    pub js_integrity_score: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
+    pub last_seen_at: ::std::string::String,
+    pub malicious_domain_categories: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub malicious_url_categories: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// The obfuscation score of the JavaScript content
+    pub obfuscation_score: ::std::option::Option<i64>,
+    pub page_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub url: ::std::string::String,
+    pub url_contains_cdn_cgi_path: bool,
+    pub url_reported_malicious: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListPageShieldScriptsItem { added_at : "added_at" required, dataflow_score :
+    "dataflow_score", domain_reported_malicious : "domain_reported_malicious", fetched_at
+    : "fetched_at", first_page_url : "first_page_url", first_seen_at : "first_seen_at"
+    required, hash : "hash", host : "host" required, id : "id" required,
+    js_integrity_score : "js_integrity_score", last_seen_at : "last_seen_at" required,
+    malicious_domain_categories : "malicious_domain_categories", malicious_url_categories
+    : "malicious_url_categories", obfuscation_score : "obfuscation_score", page_urls :
+    "page_urls", url : "url" required, url_contains_cdn_cgi_path :
+    "url_contains_cdn_cgi_path" required, url_reported_malicious :
+    "url_reported_malicious" }
+);
+impl ListPageShieldScriptsItem {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        added_at: ::std::string::String,
+        first_seen_at: ::std::string::String,
+        host: ::std::string::String,
+        id: ::std::string::String,
+        last_seen_at: ::std::string::String,
+        url: ::std::string::String,
+        url_contains_cdn_cgi_path: bool,
+    ) -> Self {
+        Self {
+            added_at,
+            dataflow_score: ::std::option::Option::None,
+            domain_reported_malicious: ::std::option::Option::None,
+            fetched_at: ::std::option::Option::None,
+            first_page_url: ::std::option::Option::None,
+            first_seen_at,
+            hash: ::std::option::Option::None,
+            host,
+            id,
+            js_integrity_score: ::std::option::Option::None,
+            last_seen_at,
+            malicious_domain_categories: ::std::option::Option::None,
+            malicious_url_categories: ::std::option::Option::None,
+            obfuscation_score: ::std::option::Option::None,
+            page_urls: ::std::option::Option::None,
+            url,
+            url_contains_cdn_cgi_path,
+            url_reported_malicious: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`PageShieldApi::get_page_shield_script`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    /// RFC 3339 date-time
+    pub added_at: ::std::string::String,
+    /// The dataflow score of the JavaScript content
+    pub dataflow_score: ::std::option::Option<i64>,
+    pub domain_reported_malicious: ::std::option::Option<bool>,
+    /// The timestamp of when the script was last fetched
+    pub fetched_at: ::std::option::Option<::std::string::String>,
+    pub first_page_url: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub first_seen_at: ::std::string::String,
+    /// The computed hash of the analyzed script
+    pub hash: ::std::option::Option<::std::string::String>,
+    pub host: ::std::string::String,
+    /// Identifier
+    pub id: ::std::string::String,
+    /// The integrity score of the JavaScript content
+    pub js_integrity_score: ::std::option::Option<i64>,
+    /// RFC 3339 date-time
+    pub last_seen_at: ::std::string::String,
+    pub malicious_domain_categories: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub malicious_url_categories: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// The obfuscation score of the JavaScript content
+    pub obfuscation_score: ::std::option::Option<i64>,
+    pub page_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub url: ::std::string::String,
+    pub url_contains_cdn_cgi_path: bool,
+    pub url_reported_malicious: ::std::option::Option<bool>,
+    pub versions: ::std::option::Option<::std::vec::Vec<ScriptVersion>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Script { added_at : "added_at" required, dataflow_score : "dataflow_score",
+    domain_reported_malicious : "domain_reported_malicious", fetched_at : "fetched_at",
+    first_page_url : "first_page_url", first_seen_at : "first_seen_at" required, hash :
+    "hash", host : "host" required, id : "id" required, js_integrity_score :
+    "js_integrity_score", last_seen_at : "last_seen_at" required,
+    malicious_domain_categories : "malicious_domain_categories", malicious_url_categories
+    : "malicious_url_categories", obfuscation_score : "obfuscation_score", page_urls :
+    "page_urls", url : "url" required, url_contains_cdn_cgi_path :
+    "url_contains_cdn_cgi_path" required, url_reported_malicious :
+    "url_reported_malicious", versions : "versions" }
+);
+impl Script {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        added_at: ::std::string::String,
+        first_seen_at: ::std::string::String,
+        host: ::std::string::String,
+        id: ::std::string::String,
+        last_seen_at: ::std::string::String,
+        url: ::std::string::String,
+        url_contains_cdn_cgi_path: bool,
+    ) -> Self {
+        Self {
+            added_at,
+            dataflow_score: ::std::option::Option::None,
+            domain_reported_malicious: ::std::option::Option::None,
+            fetched_at: ::std::option::Option::None,
+            first_page_url: ::std::option::Option::None,
+            first_seen_at,
+            hash: ::std::option::Option::None,
+            host,
+            id,
+            js_integrity_score: ::std::option::Option::None,
+            last_seen_at,
+            malicious_domain_categories: ::std::option::Option::None,
+            malicious_url_categories: ::std::option::Option::None,
+            obfuscation_score: ::std::option::Option::None,
+            page_urls: ::std::option::Option::None,
+            url,
+            url_contains_cdn_cgi_path,
+            url_reported_malicious: ::std::option::Option::None,
+            versions: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`PageShieldApi::get_page_shield_script`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScriptVersion {
+    /// The dataflow score of the JavaScript content
+    pub dataflow_score: ::std::option::Option<i64>,
+    /// The timestamp of when the script was last fetched
+    pub fetched_at: ::std::option::Option<::std::string::String>,
+    /// The computed hash of the analyzed script
+    pub hash: ::std::option::Option<::std::string::String>,
+    /// The integrity score of the JavaScript content
+    pub js_integrity_score: ::std::option::Option<i64>,
+    /// The obfuscation score of the JavaScript content
+    pub obfuscation_score: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ScriptVersion { dataflow_score : "dataflow_score", fetched_at : "fetched_at", hash :
+    "hash", js_integrity_score : "js_integrity_score", obfuscation_score :
+    "obfuscation_score" }
+);
+/// Used by [`PageShieldApi::update_page_shield_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdatePageShieldSettingsBody {
+    /// When true, indicates that Page Shield is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// When true, CSP reports will be sent to…
+    pub use_cloudflare_reporting_endpoint: ::std::option::Option<bool>,
+    /// When true, the paths associated with connections URLs will also be analyzed
+    pub use_connection_url_path: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdatePageShieldSettingsBody { enabled : "enabled", use_cloudflare_reporting_endpoint
+    : "use_cloudflare_reporting_endpoint", use_connection_url_path :
+    "use_connection_url_path" }
+);
+/// Used by [`PageShieldApi::list_page_shield_connections`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPageShieldConnectionsQuery {
+    /// Excludes connections whose URL contains one of the URL-encoded URLs separated by commas
+    pub exclude_urls: ::std::option::Option<::std::string::String>,
+    /// Includes connections whose URL contain one or more URL-encoded URLs separated by commas
+    pub urls: ::std::option::Option<::std::string::String>,
+    /// Includes connections that match one or more URL-encoded hostnames separated by commas
+    pub hosts: ::std::option::Option<::std::string::String>,
+    /// The current page number of the paginated results
+    pub page: ::std::option::Option<::std::string::String>,
+    /// The number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// The field used to sort returned connections
+    pub order_by: ::std::option::Option<ListPageShieldConnectionsQueryOrderBy>,
+    /// The direction used to sort returned connections
+    pub direction: ::std::option::Option<ListPageShieldConnectionsQueryDirection>,
+    /// When true, malicious connections appear first in the returned connections
+    pub prioritize_malicious: ::std::option::Option<bool>,
+    /// When true, excludes connections seen in a `/cdn-cgi` path from the returned connections
+    pub exclude_cdn_cgi: ::std::option::Option<bool>,
+    /// Filters the returned connections using a comma-separated list of connection statuses
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Includes connections that match one or more page URLs (separated by commas) where they were last…
+    pub page_url: ::std::option::Option<::std::string::String>,
+    /// Export the list of connections as a file
+    pub export: ::std::option::Option<ListPageShieldConnectionsQueryExport>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListPageShieldConnectionsQuery { exclude_urls : "exclude_urls", urls : "urls", hosts
+    : "hosts", page : "page", per_page : "per_page", order_by : "order_by", direction :
+    "direction", prioritize_malicious : "prioritize_malicious", exclude_cdn_cgi :
+    "exclude_cdn_cgi", status : "status", page_url : "page_url", export : "export" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListPageShieldConnectionsQueryOrderBy {
+    /// `first_seen_at`
+    FirstSeenAt,
+    /// `last_seen_at`
+    LastSeenAt,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListPageShieldConnectionsQueryOrderBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FirstSeenAt => "first_seen_at",
+            Self::LastSeenAt => "last_seen_at",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListPageShieldConnectionsQueryOrderBy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "first_seen_at" => Self::FirstSeenAt,
+            "last_seen_at" => Self::LastSeenAt,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListPageShieldConnectionsQueryOrderBy);
+impl ::std::convert::From<ListPageShieldConnectionsQueryOrderBy>
+for ::std::string::String {
+    fn from(value: ListPageShieldConnectionsQueryOrderBy) -> Self {
+        match value {
+            ListPageShieldConnectionsQueryOrderBy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListPageShieldConnectionsQueryOrderBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListPageShieldConnectionsQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListPageShieldConnectionsQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListPageShieldConnectionsQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListPageShieldConnectionsQueryDirection);
+impl ::std::convert::From<ListPageShieldConnectionsQueryDirection>
+for ::std::string::String {
+    fn from(value: ListPageShieldConnectionsQueryDirection) -> Self {
+        match value {
+            ListPageShieldConnectionsQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListPageShieldConnectionsQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListPageShieldConnectionsQueryExport {
+    /// `csv`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListPageShieldConnectionsQueryExport {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "csv",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListPageShieldConnectionsQueryExport {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "csv" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListPageShieldConnectionsQueryExport);
+impl ::std::convert::From<ListPageShieldConnectionsQueryExport>
+for ::std::string::String {
+    fn from(value: ListPageShieldConnectionsQueryExport) -> Self {
+        match value {
+            ListPageShieldConnectionsQueryExport::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListPageShieldConnectionsQueryExport {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`PageShieldApi::list_page_shield_cookies`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPageShieldCookiesQuery {
+    /// Includes cookies that match one or more URL-encoded hostnames separated by commas
+    pub hosts: ::std::option::Option<::std::string::String>,
+    /// The current page number of the paginated results
+    pub page: ::std::option::Option<::std::string::String>,
+    /// The number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// The field used to sort returned cookies
+    pub order_by: ::std::option::Option<ListPageShieldConnectionsQueryOrderBy>,
+    /// The direction used to sort returned cookies.'
+    pub direction: ::std::option::Option<ListPageShieldConnectionsQueryDirection>,
+    /// Includes connections that match one or more page URLs (separated by commas) where they were last…
+    pub page_url: ::std::option::Option<::std::string::String>,
+    /// Export the list of cookies as a file
+    pub export: ::std::option::Option<ListPageShieldConnectionsQueryExport>,
+    /// Filters the returned cookies that match the specified name
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Filters the returned cookies that are set with Secure
+    pub secure: ::std::option::Option<bool>,
+    /// Filters the returned cookies that are set with HttpOnly
+    pub http_only: ::std::option::Option<bool>,
+    /// Filters the returned cookies that match the specified same_site attribute
+    pub same_site: ::std::option::Option<ListPageShieldCookiesItemSameSiteAttribute>,
+    /// Filters the returned cookies that match the specified type attribute
+    pub r#type: ::std::option::Option<ListPageShieldCookiesItemType>,
+    /// Filters the returned cookies that match the specified path attribute
+    pub path: ::std::option::Option<::std::string::String>,
+    /// Filters the returned cookies that match the specified domain attribute
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListPageShieldCookiesQuery { hosts : "hosts", page : "page", per_page : "per_page",
+    order_by : "order_by", direction : "direction", page_url : "page_url", export :
+    "export", name : "name", secure : "secure", http_only : "http_only", same_site :
+    "same_site", r#type : "type", path : "path", domain : "domain" }
+);
+/// Used by [`PageShieldApi::create_page_shield_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatePageShieldPolicyBody {
+    /// The action to take if the expression matches
+    pub action: PolicyAction,
+    /// A description for the policy
+    pub description: ::std::string::String,
+    /// Whether the policy is enabled
+    pub enabled: bool,
+    /// The expression which must match for the policy to be applied, using the Cloudflare Firewall rule…
+    pub expression: ::std::string::String,
+    /// The policy which will be applied
+    pub value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreatePageShieldPolicyBody { action : "action" required, description : "description"
+    required, enabled : "enabled" required, expression : "expression" required, value :
+    "value" required }
+);
+impl CreatePageShieldPolicyBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        action: PolicyAction,
+        description: ::std::string::String,
+        enabled: bool,
+        expression: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            action,
+            description,
+            enabled,
+            expression,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`PageShieldApi::update_page_shield_policy`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdatePageShieldPolicyBody {
+    /// The action to take if the expression matches
+    pub action: ::std::option::Option<PolicyAction>,
+    /// A description for the policy
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the policy is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression which must match for the policy to be applied, using the Cloudflare Firewall rule…
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The policy which will be applied
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdatePageShieldPolicyBody { action : "action", description : "description", enabled
+    : "enabled", expression : "expression", value : "value" }
+);
+/// Used by [`PageShieldApi::list_page_shield_scripts`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPageShieldScriptsQuery {
+    /// Excludes scripts whose URL contains one of the URL-encoded URLs separated by commas
+    pub exclude_urls: ::std::option::Option<::std::string::String>,
+    /// Includes scripts whose URL contain one or more URL-encoded URLs separated by commas
+    pub urls: ::std::option::Option<::std::string::String>,
+    /// Includes scripts that match one or more URL-encoded hostnames separated by commas
+    pub hosts: ::std::option::Option<::std::string::String>,
+    /// The current page number of the paginated results
+    pub page: ::std::option::Option<::std::string::String>,
+    /// The number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// The field used to sort returned scripts
+    pub order_by: ::std::option::Option<ListPageShieldConnectionsQueryOrderBy>,
+    /// The direction used to sort returned scripts
+    pub direction: ::std::option::Option<ListPageShieldConnectionsQueryDirection>,
+    /// When true, malicious scripts appear first in the returned scripts
+    pub prioritize_malicious: ::std::option::Option<bool>,
+    /// When true, excludes scripts seen in a `/cdn-cgi` path from the returned scripts
+    pub exclude_cdn_cgi: ::std::option::Option<bool>,
+    /// When true, excludes duplicate scripts
+    pub exclude_duplicates: ::std::option::Option<bool>,
+    /// Filters the returned scripts using a comma-separated list of scripts statuses
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Includes scripts that match one or more page URLs (separated by commas) where they were last seen…
+    pub page_url: ::std::option::Option<::std::string::String>,
+    /// Export the list of scripts as a file
+    pub export: ::std::option::Option<ListPageShieldConnectionsQueryExport>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListPageShieldScriptsQuery { exclude_urls : "exclude_urls", urls : "urls", hosts :
+    "hosts", page : "page", per_page : "per_page", order_by : "order_by", direction :
+    "direction", prioritize_malicious : "prioritize_malicious", exclude_cdn_cgi :
+    "exclude_cdn_cgi", exclude_duplicates : "exclude_duplicates", status : "status",
+    page_url : "page_url", export : "export" }
+);
+impl crate::runtime::TypedQuery for ListPageShieldConnectionsQuery {}
+impl crate::runtime::TypedQuery for ListPageShieldCookiesQuery {}
+impl crate::runtime::TypedQuery for ListPageShieldScriptsQuery {}

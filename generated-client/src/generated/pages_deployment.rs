@@ -25,32 +25,36 @@ impl PagesDeploymentApi {
         &self,
         account_id: &str,
         project_name: &str,
+        body: CreateDeploymentForm,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Deployment>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/pages/projects/{project_name}/deployments",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/pages/projects/"),
-                crate::runtime::PathPart::Param("project_name", project_name),
-                crate::runtime::PathPart::Lit("/deployments"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/pages/projects/{project_name}/deployments",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/pages/projects/"),
+                    crate::runtime::PathPart::Param("project_name", project_name),
+                    crate::runtime::PathPart::Lit("/deployments"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Get deployments
     ///
     /// `GET /accounts/{account_id}/pages/projects/{project_name}/deployments`
     ///
     /// Fetch a list of project deployments.
+    ///
+    /// Query parameters: [`GetDeploymentsQuery`], passed with `.query(&…)`.
     pub fn get_deployments(
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Deployment>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Deployment>, GetDeploymentsQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -210,23 +214,33 @@ impl PagesDeploymentApi {
 /// Used by [`PagesDeploymentApi::create_deployment`], [`PagesDeploymentApi::get_deployments`], [`PagesDeploymentApi::get_deployment_info`], [`PagesDeploymentApi::retry_deployment`], [`PagesDeploymentApi::rollback_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Deployment {
+    /// A list of alias URLs pointing to this deployment
     pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub build_config: ::std::option::Option<DeploymentBuildConfig>,
+    /// RFC 3339 date-time, When the deployment was created
     pub created_on: ::std::option::Option<::std::string::String>,
     pub deployment_trigger: ::std::option::Option<DeploymentDeploymentTrigger>,
     pub env_vars: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Type of deploy
     pub environment: ::std::option::Option<::std::string::String>,
+    /// Id of the deployment
     pub id: ::std::option::Option<::std::string::String>,
+    /// If the deployment has been skipped
     pub is_skipped: ::std::option::Option<bool>,
     pub latest_stage: ::std::option::Option<DeploymentLatestStage>,
+    /// RFC 3339 date-time, When the deployment was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Id of the project
     pub project_id: ::std::option::Option<::std::string::String>,
+    /// Name of the project
     pub project_name: ::std::option::Option<::std::string::String>,
+    /// Short Id (8 character) of the deployment
     pub short_id: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<DeploymentSource>,
     pub stages: ::std::option::Option<::std::vec::Vec<DeploymentLatestStage>>,
+    /// The live URL to view this deployment
     pub url: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -262,6 +276,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeploymentDeploymentTrigger {
     pub metadata: ::std::option::Option<DeploymentDeploymentTriggerMetadata>,
+    /// What caused the deployment
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -272,9 +287,12 @@ crate::runtime::object!(
 /// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeploymentDeploymentTriggerMetadata {
+    /// Where the trigger happened
     pub branch: ::std::option::Option<::std::string::String>,
     pub commit_dirty: ::std::option::Option<bool>,
+    /// Hash of the deployment trigger commit
     pub commit_hash: ::std::option::Option<::std::string::String>,
+    /// Message of the deployment trigger commit
     pub commit_message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -360,3 +378,84 @@ pub struct DeploymentLogsData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeploymentLogsData { line : "line", ts : "ts" });
+/// Used by [`PagesDeploymentApi::get_deployments`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDeploymentsQuery {
+    /// What type of deployments to fetch
+    pub env: ::std::option::Option<GetDeploymentsQueryEnv>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetDeploymentsQuery { env : "env" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetDeploymentsQueryEnv {
+    /// `production`
+    Production,
+    /// `preview`
+    Preview,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetDeploymentsQueryEnv {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "production",
+            Self::Preview => "preview",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetDeploymentsQueryEnv {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "production" => Self::Production,
+            "preview" => Self::Preview,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetDeploymentsQueryEnv);
+impl ::std::convert::From<GetDeploymentsQueryEnv> for ::std::string::String {
+    fn from(value: GetDeploymentsQueryEnv) -> Self {
+        match value {
+            GetDeploymentsQueryEnv::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetDeploymentsQueryEnv {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for GetDeploymentsQuery {}
+/// The `multipart/form-data` body of [`PagesDeploymentApi::create_deployment`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `branch`: text
+#[derive(Debug, Clone, Default)]
+pub struct CreateDeploymentForm {
+    form: crate::runtime::Multipart,
+}
+impl CreateDeploymentForm {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets the `branch` part: text. Setting it again replaces it.
+    ///
+    /// The branch to build the new deployment from
+    pub fn branch(self, value: &str) -> Self {
+        Self {
+            form: self.form.remove("branch").text("branch", value),
+        }
+    }
+}

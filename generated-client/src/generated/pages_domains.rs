@@ -25,19 +25,21 @@ impl PagesDomainsApi {
         &self,
         account_id: &str,
         project_name: &str,
+        body: &AddDomainBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/pages/projects/{project_name}/domains",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/pages/projects/"),
-                crate::runtime::PathPart::Param("project_name", project_name),
-                crate::runtime::PathPart::Lit("/domains"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/pages/projects/{project_name}/domains",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/pages/projects/"),
+                    crate::runtime::PathPart::Param("project_name", project_name),
+                    crate::runtime::PathPart::Lit("/domains"),
+                ],
+            )
+            .body(body)
     }
     /// Get domains
     ///
@@ -190,3 +192,11 @@ pub struct DomainVerificationData {
 crate::runtime::object!(
     DomainVerificationData { error_message : "error_message", status : "status" }
 );
+/// Used by [`PagesDomainsApi::add_domain`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddDomainBody {
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AddDomainBody { name : "name" });

@@ -24,17 +24,19 @@ impl PagesProjectApi {
     pub fn create_project(
         &self,
         account_id: &str,
+        body: &CreateProjectBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Project>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/pages/projects",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/pages/projects"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/pages/projects",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/pages/projects"),
+                ],
+            )
+            .body(body)
     }
     /// Get projects
     ///
@@ -65,18 +67,20 @@ impl PagesProjectApi {
         &self,
         account_id: &str,
         project_name: &str,
+        body: &UpdateProjectBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Project>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/pages/projects/{project_name}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/pages/projects/"),
-                crate::runtime::PathPart::Param("project_name", project_name),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/pages/projects/{project_name}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/pages/projects/"),
+                    crate::runtime::PathPart::Param("project_name", project_name),
+                ],
+            )
+            .body(body)
     }
     /// Get project
     ///
@@ -134,18 +138,24 @@ impl PagesProjectApi {
 pub struct Project {
     pub build_config: ::std::option::Option<ProjectBuildConfig>,
     pub canonical_deployment: ::std::option::Option<ProjectCanonicalDeployment>,
+    /// RFC 3339 date-time, When the project was created
     pub created_on: ::std::option::Option<::std::string::String>,
     pub deployment_configs: ::std::option::Option<ProjectDeploymentConfigs>,
+    /// A list of associated custom domains for the project
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub framework: ::std::option::Option<::std::string::String>,
     pub framework_version: ::std::option::Option<::std::string::String>,
+    /// Id of the project
     pub id: ::std::option::Option<::std::string::String>,
     pub latest_deployment: ::std::option::Option<ProjectCanonicalDeployment>,
+    /// Name of the project
     pub name: ::std::option::Option<::std::string::String>,
     pub preview_script_name: ::std::option::Option<::std::string::String>,
+    /// Production branch of the project
     pub production_branch: ::std::option::Option<::std::string::String>,
     pub production_script_name: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<ProjectCanonicalDeploymentSource>,
+    /// The Cloudflare subdomain associated with the project
     pub subdomain: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -163,11 +173,17 @@ crate::runtime::object!(
 /// Used by [`PagesProjectApi::create_project`], [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectBuildConfig {
+    /// Enable build caching for the project
     pub build_caching: ::std::option::Option<bool>,
+    /// Command used to build project
     pub build_command: ::std::option::Option<::std::string::String>,
+    /// Output directory of the build
     pub destination_dir: ::std::option::Option<::std::string::String>,
+    /// Directory to run the command
     pub root_dir: ::std::option::Option<::std::string::String>,
+    /// The classifying tag for analytics
     pub web_analytics_tag: ::std::option::Option<::std::string::String>,
+    /// The auth token for analytics
     pub web_analytics_token: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -181,8 +197,10 @@ crate::runtime::object!(
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectCanonicalDeployment {
+    /// A list of alias URLs pointing to this deployment
     pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub build_config: ::std::option::Option<ProjectBuildConfig>,
+    /// RFC 3339 date-time, When the deployment was created
     pub created_on: ::std::option::Option<::std::string::String>,
     pub deployment_trigger: ::std::option::Option<
         ProjectCanonicalDeploymentDeploymentTrigger,
@@ -190,18 +208,26 @@ pub struct ProjectCanonicalDeployment {
     pub env_vars: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Type of deploy
     pub environment: ::std::option::Option<::std::string::String>,
+    /// Id of the deployment
     pub id: ::std::option::Option<::std::string::String>,
+    /// If the deployment has been skipped
     pub is_skipped: ::std::option::Option<bool>,
     pub latest_stage: ::std::option::Option<ProjectCanonicalDeploymentLatestStage>,
+    /// RFC 3339 date-time, When the deployment was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Id of the project
     pub project_id: ::std::option::Option<::std::string::String>,
+    /// Name of the project
     pub project_name: ::std::option::Option<::std::string::String>,
+    /// Short Id (8 character) of the deployment
     pub short_id: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<ProjectCanonicalDeploymentSource>,
     pub stages: ::std::option::Option<
         ::std::vec::Vec<ProjectCanonicalDeploymentLatestStage>,
     >,
+    /// The live URL to view this deployment
     pub url: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -215,12 +241,13 @@ crate::runtime::object!(
     "project_id", project_name : "project_name", short_id : "short_id", source :
     "source", stages : "stages", url : "url", uses_functions : "uses_functions" }
 );
-/// Used by [`PagesProjectApi::create_project`], [`PagesProjectApi::get_projects`].
+/// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectCanonicalDeploymentDeploymentTrigger {
     pub metadata: ::std::option::Option<
         ProjectCanonicalDeploymentDeploymentTriggerMetadata,
     >,
+    /// What caused the deployment
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -232,9 +259,12 @@ crate::runtime::object!(
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectCanonicalDeploymentDeploymentTriggerMetadata {
+    /// Where the trigger happened
     pub branch: ::std::option::Option<::std::string::String>,
     pub commit_dirty: ::std::option::Option<bool>,
+    /// Hash of the deployment trigger commit
     pub commit_hash: ::std::option::Option<::std::string::String>,
+    /// Message of the deployment trigger commit
     pub commit_message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -314,54 +344,44 @@ crate::runtime::object!(
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreview {
-    pub ai_bindings: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub ai_bindings: ::std::option::Option<ProjectDeploymentConfigsPreviewAiBindings>,
     pub always_use_latest_compatibility_date: ::std::option::Option<bool>,
     pub analytics_engine_datasets: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ProjectDeploymentConfigsPreviewAnalyticsEngineDatasets,
     >,
-    pub browsers: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub browsers: ::std::option::Option<ProjectDeploymentConfigsPreviewBrowsers>,
     pub build_image_major_version: ::std::option::Option<i64>,
+    /// Compatibility date used for Pages Functions
     pub compatibility_date: ::std::option::Option<::std::string::String>,
+    /// Compatibility flags used for Pages Functions
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    pub d1_databases: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub d1_databases: ::std::option::Option<ProjectDeploymentConfigsPreviewD1Databases>,
     pub durable_object_namespaces: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ProjectDeploymentConfigsPreviewDurableObjectNamespaces,
     >,
-    pub env_vars: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub env_vars: ::std::option::Option<ProjectDeploymentConfigsPreviewEnvVars>,
     pub fail_open: ::std::option::Option<bool>,
     pub hyperdrive_bindings: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ProjectDeploymentConfigsPreviewHyperdriveBindings,
     >,
     pub kv_namespaces: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ProjectDeploymentConfigsPreviewKvNamespaces,
     >,
     pub limits: ::std::option::Option<ProjectDeploymentConfigsPreviewLimits>,
     pub mtls_certificates: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ProjectDeploymentConfigsPreviewMtlsCertificates,
     >,
     pub placement: ::std::option::Option<ProjectDeploymentConfigsPreviewPlacement>,
     pub queue_producers: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ProjectDeploymentConfigsPreviewQueueProducers,
     >,
-    pub r2_buckets: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub services: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub r2_buckets: ::std::option::Option<ProjectDeploymentConfigsPreviewR2Buckets>,
+    pub services: ::std::option::Option<ProjectDeploymentConfigsPreviewServices>,
     pub usage_model: ::std::option::Option<::std::string::String>,
     pub vectorize_bindings: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ProjectDeploymentConfigsPreviewVectorizeBindings,
     >,
     pub wrangler_config_hash: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -383,6 +403,230 @@ crate::runtime::object!(
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewAiBindings {
+    /// `AI_BINDING`
+    pub ai_binding: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewAiBindingsAiBinding,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewAiBindings { ai_binding : "AI_BINDING" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewAiBindingsAiBinding {
+    pub project_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewAiBindingsAiBinding { project_id : "project_id" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewAnalyticsEngineDatasets {
+    /// `ANALYTICS_ENGINE_BINDING`
+    pub analytics_engine_binding: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewAnalyticsEngineDatasetsAnalyticsEngineBinding,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewAnalyticsEngineDatasets { analytics_engine_binding :
+    "ANALYTICS_ENGINE_BINDING" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewAnalyticsEngineDatasetsAnalyticsEngineBinding {
+    /// Name of the dataset
+    pub dataset: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewAnalyticsEngineDatasetsAnalyticsEngineBinding {
+    dataset : "dataset" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewBrowsers {
+    /// `BROWSER`
+    pub browser: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ProjectDeploymentConfigsPreviewBrowsers { browser : "BROWSER" });
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewD1Databases {
+    /// `D1_BINDING`
+    pub d1_binding: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewD1DatabasesD1Binding,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewD1Databases { d1_binding : "D1_BINDING" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewD1DatabasesD1Binding {
+    /// UUID of the D1 database
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewD1DatabasesD1Binding { id : "id" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewDurableObjectNamespaces {
+    /// `DO_BINDING`
+    pub do_binding: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewDurableObjectNamespaces { do_binding : "DO_BINDING" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding {
+    /// ID of the Durabble Object namespace
+    pub namespace_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding { namespace_id :
+    "namespace_id" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewEnvVars {
+    /// `ENVIRONMENT_VARIABLE`
+    pub environment_variable: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewEnvVars { environment_variable :
+    "ENVIRONMENT_VARIABLE" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable {
+    /// The type of environment variable (plain text or secret)
+    pub r#type: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariableType,
+    >,
+    /// Environment variable value
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable { r#type : "type", value :
+    "value" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariableType {
+    /// `plain_text`
+    PlainText,
+    /// `secret_text`
+    SecretText,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariableType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PlainText => "plain_text",
+            Self::SecretText => "secret_text",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariableType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "plain_text" => Self::PlainText,
+            "secret_text" => Self::SecretText,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariableType
+);
+impl ::std::convert::From<ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariableType>
+for ::std::string::String {
+    fn from(
+        value: ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariableType,
+    ) -> Self {
+        match value {
+            ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariableType::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariableType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewHyperdriveBindings {
+    /// `HYPERDRIVE`
+    pub hyperdrive: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewD1DatabasesD1Binding,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewHyperdriveBindings { hyperdrive : "HYPERDRIVE" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewKvNamespaces {
+    /// `KV_BINDING`
+    pub kv_binding: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewKvNamespaces { kv_binding : "KV_BINDING" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewLimits {
     pub cpu_ms: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -391,22 +635,152 @@ pub struct ProjectDeploymentConfigsPreviewLimits {
 crate::runtime::object!(ProjectDeploymentConfigsPreviewLimits { cpu_ms : "cpu_ms" });
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewMtlsCertificates {
+    /// `MTLS`
+    pub mtls: ::std::option::Option<ProjectDeploymentConfigsPreviewMtlsCertificatesMtls>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewMtlsCertificates { mtls : "MTLS" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewMtlsCertificatesMtls {
+    pub certificate_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewMtlsCertificatesMtls { certificate_id :
+    "certificate_id" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewPlacement {
+    /// Placement mode
     pub mode: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ProjectDeploymentConfigsPreviewPlacement { mode : "mode" });
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewQueueProducers {
+    /// `QUEUE_PRODUCER_BINDING`
+    pub queue_producer_binding: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewQueueProducersQueueProducerBinding,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewQueueProducers { queue_producer_binding :
+    "QUEUE_PRODUCER_BINDING" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewQueueProducersQueueProducerBinding {
+    /// Name of the Queue
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewQueueProducersQueueProducerBinding { name : "name" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewR2Buckets {
+    /// `R2_BINDING`
+    pub r2_binding: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewR2BucketsR2Binding,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewR2Buckets { r2_binding : "R2_BINDING" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewR2BucketsR2Binding {
+    /// Jurisdiction of the R2 bucket
+    pub jurisdiction: ::std::option::Option<::std::string::String>,
+    /// Name of the R2 bucket
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewR2BucketsR2Binding { jurisdiction : "jurisdiction",
+    name : "name" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewServices {
+    /// `SERVICE_BINDING`
+    pub service_binding: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewServicesServiceBinding,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewServices { service_binding : "SERVICE_BINDING" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewServicesServiceBinding {
+    /// The entrypoint to bind to
+    pub entrypoint: ::std::option::Option<::std::string::String>,
+    /// The Service environment
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// The Service name
+    pub service: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewServicesServiceBinding { entrypoint : "entrypoint",
+    environment : "environment", service : "service" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewVectorizeBindings {
+    /// `VECTORIZE`
+    pub vectorize: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewVectorizeBindingsVectorize,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewVectorizeBindings { vectorize : "VECTORIZE" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectDeploymentConfigsPreviewVectorizeBindingsVectorize {
+    pub index_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewVectorizeBindingsVectorize { index_name : "index_name"
+    }
+);
 /// Used by [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetProjectsItem {
     pub build_config: ::std::option::Option<ProjectBuildConfig>,
     pub canonical_deployment: ::std::option::Option<GetProjectsItemCanonicalDeployment>,
+    /// RFC 3339 date-time, When the deployment was created
     pub created_on: ::std::option::Option<::std::string::String>,
     pub deployment_configs: ::std::option::Option<ProjectDeploymentConfigs>,
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub framework: ::std::option::Option<::std::string::String>,
     pub framework_version: ::std::option::Option<::std::string::String>,
+    /// Id of the deployment
     pub id: ::std::option::Option<::std::string::String>,
     pub latest_deployment: ::std::option::Option<GetProjectsItemCanonicalDeployment>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -416,6 +790,30 @@ pub struct GetProjectsItem {
     pub source: ::std::option::Option<ProjectCanonicalDeploymentSource>,
     pub subdomain: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
+    /// A list of alias URLs pointing to this deployment
+    pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub deployment_trigger: ::std::option::Option<GetProjectsItemDeploymentTrigger>,
+    pub env_vars: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Type of deploy
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// If the deployment has been skipped
+    pub is_skipped: ::std::option::Option<bool>,
+    pub latest_stage: ::std::option::Option<ProjectCanonicalDeploymentLatestStage>,
+    /// RFC 3339 date-time, When the deployment was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Id of the project
+    pub project_id: ::std::option::Option<::std::string::String>,
+    /// Name of the project
+    pub project_name: ::std::option::Option<::std::string::String>,
+    /// Short Id (8 character) of the deployment
+    pub short_id: ::std::option::Option<::std::string::String>,
+    pub stages: ::std::option::Option<
+        ::std::vec::Vec<ProjectCanonicalDeploymentLatestStage>,
+    >,
+    /// The live URL to view this deployment
+    pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -426,20 +824,22 @@ crate::runtime::object!(
     : "framework_version", id : "id", latest_deployment : "latest_deployment", name :
     "name", preview_script_name : "preview_script_name", production_branch :
     "production_branch", production_script_name : "production_script_name", source :
-    "source", subdomain : "subdomain", uses_functions : "uses_functions" }
+    "source", subdomain : "subdomain", uses_functions : "uses_functions", aliases :
+    "aliases", deployment_trigger : "deployment_trigger", env_vars : "env_vars",
+    environment : "environment", is_skipped : "is_skipped", latest_stage :
+    "latest_stage", modified_on : "modified_on", project_id : "project_id", project_name
+    : "project_name", short_id : "short_id", stages : "stages", url : "url" }
 );
 /// Used by [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetProjectsItemCanonicalDeployment {
     pub aliases: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub build_config: ::std::option::Option<ProjectBuildConfig>,
+    pub build_config: ::std::option::Option<::serde_json::Value>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub deployment_trigger: ::std::option::Option<
-        ProjectCanonicalDeploymentDeploymentTrigger,
+        GetProjectsItemCanonicalDeploymentDeploymentTrigger,
     >,
-    pub env_vars: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub env_vars: ::std::option::Option<::serde_json::Value>,
     pub environment: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub is_skipped: ::std::option::Option<bool>,
@@ -462,4 +862,229 @@ crate::runtime::object!(
     "is_skipped", latest_stage : "latest_stage", modified_on : "modified_on", project_id
     : "project_id", project_name : "project_name", short_id : "short_id", source :
     "source", stages : "stages", url : "url", uses_functions : "uses_functions" }
+);
+/// Used by [`PagesProjectApi::get_projects`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetProjectsItemCanonicalDeploymentDeploymentTrigger {
+    pub metadata: ::std::option::Option<::serde_json::Value>,
+    pub r#type: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetProjectsItemCanonicalDeploymentDeploymentTrigger { metadata : "metadata", r#type :
+    "type" }
+);
+/// Used by [`PagesProjectApi::get_projects`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetProjectsItemDeploymentTrigger {
+    pub metadata: ::std::option::Option<GetProjectsItemDeploymentTriggerMetadata>,
+    /// What caused the deployment
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetProjectsItemDeploymentTrigger { metadata : "metadata", r#type : "type" }
+);
+/// Used by [`PagesProjectApi::get_projects`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetProjectsItemDeploymentTriggerMetadata {
+    /// Where the trigger happened
+    pub branch: ::std::option::Option<::std::string::String>,
+    /// Hash of the deployment trigger commit
+    pub commit_hash: ::std::option::Option<::std::string::String>,
+    /// Message of the deployment trigger commit
+    pub commit_message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetProjectsItemDeploymentTriggerMetadata { branch : "branch", commit_hash :
+    "commit_hash", commit_message : "commit_message" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectBody {
+    pub build_config: ::std::option::Option<ProjectBuildConfig>,
+    pub canonical_deployment: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub deployment_configs: ::std::option::Option<CreateProjectBodyDeploymentConfigs>,
+    pub latest_deployment: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Name of the project
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Production branch of the project
+    pub production_branch: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateProjectBody { build_config : "build_config", canonical_deployment :
+    "canonical_deployment", deployment_configs : "deployment_configs", latest_deployment
+    : "latest_deployment", name : "name", production_branch : "production_branch" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectBodyDeploymentConfigs {
+    pub preview: ::std::option::Option<CreateProjectBodyDeploymentConfigsPreview>,
+    pub production: ::std::option::Option<CreateProjectBodyDeploymentConfigsPreview>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateProjectBodyDeploymentConfigs { preview : "preview", production : "production" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectBodyDeploymentConfigsPreview {
+    pub ai_bindings: ::std::option::Option<
+        CreateProjectBodyDeploymentConfigsPreviewAiBindings,
+    >,
+    pub analytics_engine_datasets: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewAnalyticsEngineDatasets,
+    >,
+    pub browsers: ::std::option::Option<ProjectDeploymentConfigsPreviewBrowsers>,
+    /// Compatibility date used for Pages Functions
+    pub compatibility_date: ::std::option::Option<::std::string::String>,
+    pub compatibility_flags: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub d1_databases: ::std::option::Option<ProjectDeploymentConfigsPreviewD1Databases>,
+    pub durable_object_namespaces: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewDurableObjectNamespaces,
+    >,
+    pub env_vars: ::std::option::Option<ProjectDeploymentConfigsPreviewEnvVars>,
+    pub hyperdrive_bindings: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewHyperdriveBindings,
+    >,
+    pub kv_namespaces: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewKvNamespaces,
+    >,
+    pub mtls_certificates: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewMtlsCertificates,
+    >,
+    pub placement: ::std::option::Option<ProjectDeploymentConfigsPreviewPlacement>,
+    pub queue_producers: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewQueueProducers,
+    >,
+    pub r2_buckets: ::std::option::Option<ProjectDeploymentConfigsPreviewR2Buckets>,
+    pub services: ::std::option::Option<ProjectDeploymentConfigsPreviewServices>,
+    pub vectorize_bindings: ::std::option::Option<
+        ProjectDeploymentConfigsPreviewVectorizeBindings,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateProjectBodyDeploymentConfigsPreview { ai_bindings : "ai_bindings",
+    analytics_engine_datasets : "analytics_engine_datasets", browsers : "browsers",
+    compatibility_date : "compatibility_date", compatibility_flags :
+    "compatibility_flags", d1_databases : "d1_databases", durable_object_namespaces :
+    "durable_object_namespaces", env_vars : "env_vars", hyperdrive_bindings :
+    "hyperdrive_bindings", kv_namespaces : "kv_namespaces", mtls_certificates :
+    "mtls_certificates", placement : "placement", queue_producers : "queue_producers",
+    r2_buckets : "r2_buckets", services : "services", vectorize_bindings :
+    "vectorize_bindings" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectBodyDeploymentConfigsPreviewAiBindings {
+    /// `AI_BINDING`
+    pub ai_binding: ::std::option::Option<
+        CreateProjectBodyDeploymentConfigsPreviewAiBindingsAiBinding,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateProjectBodyDeploymentConfigsPreviewAiBindings { ai_binding : "AI_BINDING" }
+);
+/// Used by [`PagesProjectApi::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectBodyDeploymentConfigsPreviewAiBindingsAiBinding {
+    pub project_id: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateProjectBodyDeploymentConfigsPreviewAiBindingsAiBinding { project_id :
+    "project_id" }
+);
+/// Used by [`PagesProjectApi::update_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectBody {
+    pub deployment_configs: ::std::option::Option<UpdateProjectBodyDeploymentConfigs>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateProjectBody { deployment_configs : "deployment_configs" });
+/// Used by [`PagesProjectApi::update_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectBodyDeploymentConfigs {
+    pub production: ::std::option::Option<UpdateProjectBodyDeploymentConfigsProduction>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateProjectBodyDeploymentConfigs { production : "production" }
+);
+/// Used by [`PagesProjectApi::update_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectBodyDeploymentConfigsProduction {
+    pub compatibility_date: ::std::option::Option<::std::string::String>,
+    pub compatibility_flags: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub env_vars: ::std::option::Option<
+        UpdateProjectBodyDeploymentConfigsProductionEnvVars,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateProjectBodyDeploymentConfigsProduction { compatibility_date :
+    "compatibility_date", compatibility_flags : "compatibility_flags", env_vars :
+    "env_vars" }
+);
+/// Used by [`PagesProjectApi::update_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectBodyDeploymentConfigsProductionEnvVars {
+    /// `BUILD_VERSION`
+    pub build_version: ::std::option::Option<
+        UpdateProjectBodyDeploymentConfigsProductionEnvVarsBuildVersion,
+    >,
+    pub delete_this_env_var: ::std::option::Option<::serde_json::Value>,
+    pub secret_var: ::std::option::Option<
+        UpdateProjectBodyDeploymentConfigsProductionEnvVarsSecretVar,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateProjectBodyDeploymentConfigsProductionEnvVars { build_version :
+    "BUILD_VERSION", delete_this_env_var : "delete_this_env_var", secret_var :
+    "secret_var" }
+);
+/// Used by [`PagesProjectApi::update_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectBodyDeploymentConfigsProductionEnvVarsBuildVersion {
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateProjectBodyDeploymentConfigsProductionEnvVarsBuildVersion { value : "value" }
+);
+/// Used by [`PagesProjectApi::update_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProjectBodyDeploymentConfigsProductionEnvVarsSecretVar {
+    pub r#type: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateProjectBodyDeploymentConfigsProductionEnvVarsSecretVar { r#type : "type", value
+    : "value" }
 );

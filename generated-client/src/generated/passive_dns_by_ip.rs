@@ -21,11 +21,14 @@ impl PassiveDnsByIpApi {
     /// `GET /accounts/{account_id}/intel/dns`
     ///
     /// Gets a list of all the domains that have resolved to a specific IP address.
+    ///
+    /// Query parameters: [`GetPassiveDnsByIpQuery`], passed with `.query(&…)`.
     pub fn get_passive_dns_by_ip(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PassiveDns>>,
+        GetPassiveDnsByIpQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,8 +45,11 @@ impl PassiveDnsByIpApi {
 /// Used by [`PassiveDnsByIpApi::get_passive_dns_by_ip`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PassiveDns {
+    /// Total results returned based on your search parameters
     pub count: ::std::option::Option<f64>,
+    /// Current page within paginated list of results
     pub page: ::std::option::Option<f64>,
+    /// Number of results per page of results
     pub per_page: ::std::option::Option<f64>,
     pub reverse_records: ::std::option::Option<::std::vec::Vec<PassiveDnsReverseRecord>>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -56,8 +62,10 @@ crate::runtime::object!(
 /// Used by [`PassiveDnsByIpApi::get_passive_dns_by_ip`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PassiveDnsReverseRecord {
+    /// First seen date of the DNS record during the time period
     pub first_seen: ::std::option::Option<::std::string::String>,
     pub hostname: ::std::option::Option<::std::string::String>,
+    /// Last seen date of the DNS record during the time period
     pub last_seen: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -66,3 +74,23 @@ crate::runtime::object!(
     PassiveDnsReverseRecord { first_seen : "first_seen", hostname : "hostname", last_seen
     : "last_seen" }
 );
+/// Used by [`PassiveDnsByIpApi::get_passive_dns_by_ip`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetPassiveDnsByIpQuery {
+    /// Defaults to the current date
+    pub end: ::std::option::Option<::std::string::String>,
+    /// Defaults to 30 days before the end parameter value
+    pub start: ::std::option::Option<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::string::String>,
+    /// Requested page within paginated list of results
+    pub page: ::std::option::Option<f64>,
+    /// Maximum number of results requested
+    pub per_page: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetPassiveDnsByIpQuery { end : "end", start : "start", ipv4 : "ipv4", page : "page",
+    per_page : "per_page" }
+);
+impl crate::runtime::TypedQuery for GetPassiveDnsByIpQuery {}

@@ -26,17 +26,19 @@ impl PerHostnameAuthenticatedOriginPullApi {
     pub fn enable_or_disable_hostname_for_client_authentication(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+        body: &EnableOrDisableHostnameForClientAuthenticationBody,
+    ) -> crate::runtime::Request<crate::runtime::List<Certificate>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/origin_tls_client_auth/hostnames",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/origin_tls_client_auth/hostnames"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/origin_tls_client_auth/hostnames",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/origin_tls_client_auth/hostnames"),
+                ],
+            )
+            .body(body)
     }
     /// Upload a Hostname Client Certificate
     ///
@@ -46,19 +48,23 @@ impl PerHostnameAuthenticatedOriginPullApi {
     pub fn upload_hostname_client_certificate(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UploadHostnameClientCertificateBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<HostnameClientCertificate>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit(
-                    "/origin_tls_client_auth/hostnames/certificates",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit(
+                        "/origin_tls_client_auth/hostnames/certificates",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// List Certificates
     ///
@@ -66,7 +72,7 @@ impl PerHostnameAuthenticatedOriginPullApi {
     pub fn list_certificates(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Certificate>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -89,7 +95,9 @@ impl PerHostnameAuthenticatedOriginPullApi {
         &self,
         zone_id: &str,
         certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<HostnameClientCertificate>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,7 +119,9 @@ impl PerHostnameAuthenticatedOriginPullApi {
         &self,
         zone_id: &str,
         certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<HostnameClientCertificate>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -133,7 +143,9 @@ impl PerHostnameAuthenticatedOriginPullApi {
         &self,
         zone_id: &str,
         hostname: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<HostnameStatus>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -145,5 +157,245 @@ impl PerHostnameAuthenticatedOriginPullApi {
                 crate::runtime::PathPart::Param("hostname", hostname),
             ],
         )
+    }
+}
+/// Used by [`PerHostnameAuthenticatedOriginPullApi::enable_or_disable_hostname_for_client_authentication`], [`PerHostnameAuthenticatedOriginPullApi::list_certificates`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Certificate {
+    /// Identifier
+    pub cert_id: ::std::option::Option<::std::string::String>,
+    /// The hostname certificate
+    pub certificate: ::std::option::Option<::std::string::String>,
+    /// Indicates whether hostname-level authenticated origin pulls is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// The hostname on the origin for which the client certificate uploaded will be used
+    pub hostname: ::std::option::Option<::std::string::String>,
+    /// Identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The hostname certificate's private key
+    pub private_key: ::std::option::Option<::std::string::String>,
+    /// Status of the certificate or the association
+    pub cert_status: ::std::option::Option<CertificateCertStatus>,
+    /// RFC 3339 date-time, The time when the certificate was updated
+    pub cert_updated_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The time when the certificate was uploaded
+    pub cert_uploaded_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The time when the certificate was created
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date when the certificate expires
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    /// The certificate authority that issued the certificate
+    pub issuer: ::std::option::Option<::std::string::String>,
+    /// The serial number on the uploaded certificate
+    pub serial_number: ::std::option::Option<::std::string::String>,
+    /// The type of hash used for the certificate
+    pub signature: ::std::option::Option<::std::string::String>,
+    /// Status of the certificate or the association
+    pub status: ::std::option::Option<CertificateCertStatus>,
+    /// RFC 3339 date-time, The time when the certificate was updated
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Certificate { cert_id : "cert_id", certificate : "certificate", enabled : "enabled",
+    hostname : "hostname", id : "id", private_key : "private_key", cert_status :
+    "cert_status", cert_updated_at : "cert_updated_at", cert_uploaded_on :
+    "cert_uploaded_on", created_at : "created_at", expires_on : "expires_on", issuer :
+    "issuer", serial_number : "serial_number", signature : "signature", status :
+    "status", updated_at : "updated_at" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CertificateCertStatus {
+    /// `initializing`
+    Initializing,
+    /// `pending_deployment`
+    PendingDeployment,
+    /// `pending_deletion`
+    PendingDeletion,
+    /// `active`
+    Active,
+    /// `deleted`
+    Deleted,
+    /// `deployment_timed_out`
+    DeploymentTimedOut,
+    /// `deletion_timed_out`
+    DeletionTimedOut,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CertificateCertStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initializing => "initializing",
+            Self::PendingDeployment => "pending_deployment",
+            Self::PendingDeletion => "pending_deletion",
+            Self::Active => "active",
+            Self::Deleted => "deleted",
+            Self::DeploymentTimedOut => "deployment_timed_out",
+            Self::DeletionTimedOut => "deletion_timed_out",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CertificateCertStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "initializing" => Self::Initializing,
+            "pending_deployment" => Self::PendingDeployment,
+            "pending_deletion" => Self::PendingDeletion,
+            "active" => Self::Active,
+            "deleted" => Self::Deleted,
+            "deployment_timed_out" => Self::DeploymentTimedOut,
+            "deletion_timed_out" => Self::DeletionTimedOut,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CertificateCertStatus);
+impl ::std::convert::From<CertificateCertStatus> for ::std::string::String {
+    fn from(value: CertificateCertStatus) -> Self {
+        match value {
+            CertificateCertStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CertificateCertStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`PerHostnameAuthenticatedOriginPullApi::upload_hostname_client_certificate`], [`PerHostnameAuthenticatedOriginPullApi::get_hostname_client_certificate`], [`PerHostnameAuthenticatedOriginPullApi::delete_hostname_client_certificate`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HostnameClientCertificate {
+    /// The hostname certificate
+    pub certificate: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date when the certificate expires
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    /// Identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The certificate authority that issued the certificate
+    pub issuer: ::std::option::Option<::std::string::String>,
+    /// The serial number on the uploaded certificate
+    pub serial_number: ::std::option::Option<::std::string::String>,
+    /// The type of hash used for the certificate
+    pub signature: ::std::option::Option<::std::string::String>,
+    /// Status of the certificate or the association
+    pub status: ::std::option::Option<CertificateCertStatus>,
+    /// RFC 3339 date-time, The time when the certificate was uploaded
+    pub uploaded_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    HostnameClientCertificate { certificate : "certificate", expires_on : "expires_on",
+    id : "id", issuer : "issuer", serial_number : "serial_number", signature :
+    "signature", status : "status", uploaded_on : "uploaded_on" }
+);
+/// Used by [`PerHostnameAuthenticatedOriginPullApi::get_hostname_status_for_client_authentication`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HostnameStatus {
+    /// Identifier
+    pub cert_id: ::std::option::Option<::std::string::String>,
+    /// Status of the certificate or the association
+    pub cert_status: ::std::option::Option<CertificateCertStatus>,
+    /// RFC 3339 date-time, The time when the certificate was updated
+    pub cert_updated_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The time when the certificate was uploaded
+    pub cert_uploaded_on: ::std::option::Option<::std::string::String>,
+    /// The hostname certificate
+    pub certificate: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The time when the certificate was created
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// Indicates whether hostname-level authenticated origin pulls is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, The date when the certificate expires
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    /// The hostname on the origin for which the client certificate uploaded will be used
+    pub hostname: ::std::option::Option<::std::string::String>,
+    /// The certificate authority that issued the certificate
+    pub issuer: ::std::option::Option<::std::string::String>,
+    /// The serial number on the uploaded certificate
+    pub serial_number: ::std::option::Option<::std::string::String>,
+    /// The type of hash used for the certificate
+    pub signature: ::std::option::Option<::std::string::String>,
+    /// Status of the certificate or the association
+    pub status: ::std::option::Option<CertificateCertStatus>,
+    /// RFC 3339 date-time, The time when the certificate was updated
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    HostnameStatus { cert_id : "cert_id", cert_status : "cert_status", cert_updated_at :
+    "cert_updated_at", cert_uploaded_on : "cert_uploaded_on", certificate :
+    "certificate", created_at : "created_at", enabled : "enabled", expires_on :
+    "expires_on", hostname : "hostname", issuer : "issuer", serial_number :
+    "serial_number", signature : "signature", status : "status", updated_at :
+    "updated_at" }
+);
+/// Used by [`PerHostnameAuthenticatedOriginPullApi::enable_or_disable_hostname_for_client_authentication`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnableOrDisableHostnameForClientAuthenticationBody {
+    pub config: ::std::option::Option<
+        ::std::vec::Vec<EnableOrDisableHostnameForClientAuthenticationBodyConfig>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EnableOrDisableHostnameForClientAuthenticationBody { config : "config" }
+);
+/// Used by [`PerHostnameAuthenticatedOriginPullApi::enable_or_disable_hostname_for_client_authentication`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnableOrDisableHostnameForClientAuthenticationBodyConfig {
+    /// Certificate identifier tag
+    pub cert_id: ::std::option::Option<::std::string::String>,
+    /// Indicates whether hostname-level authenticated origin pulls is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// The hostname on the origin for which the client certificate uploaded will be used
+    pub hostname: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EnableOrDisableHostnameForClientAuthenticationBodyConfig { cert_id : "cert_id",
+    enabled : "enabled", hostname : "hostname" }
+);
+/// Used by [`PerHostnameAuthenticatedOriginPullApi::upload_hostname_client_certificate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadHostnameClientCertificateBody {
+    /// The hostname certificate
+    pub certificate: ::std::string::String,
+    /// The hostname certificate's private key
+    pub private_key: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UploadHostnameClientCertificateBody { certificate : "certificate" required,
+    private_key : "private_key" required }
+);
+impl UploadHostnameClientCertificateBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        certificate: ::std::string::String,
+        private_key: ::std::string::String,
+    ) -> Self {
+        Self {
+            certificate,
+            private_key,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

@@ -25,7 +25,7 @@ impl PerHostnameTlsSettingsApi {
         &self,
         zone_id: &str,
         setting_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<TlsSetting>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -48,20 +48,24 @@ impl PerHostnameTlsSettingsApi {
         zone_id: &str,
         setting_id: &str,
         hostname: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &EditTlsSettingForHostnameBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TlsSetting>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/hostnames/settings/{setting_id}/{hostname}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/hostnames/settings/"),
-                crate::runtime::PathPart::Param("setting_id", setting_id),
-                crate::runtime::PathPart::Lit("/"),
-                crate::runtime::PathPart::Param("hostname", hostname),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/hostnames/settings/{setting_id}/{hostname}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/hostnames/settings/"),
+                    crate::runtime::PathPart::Param("setting_id", setting_id),
+                    crate::runtime::PathPart::Lit("/"),
+                    crate::runtime::PathPart::Param("hostname", hostname),
+                ],
+            )
+            .body(body)
     }
     /// Get TLS setting for hostname
     ///
@@ -98,7 +102,9 @@ impl PerHostnameTlsSettingsApi {
         zone_id: &str,
         setting_id: &str,
         hostname: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteTlsSettingForHostnameResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -112,5 +118,61 @@ impl PerHostnameTlsSettingsApi {
                 crate::runtime::PathPart::Param("hostname", hostname),
             ],
         )
+    }
+}
+/// Used by [`PerHostnameTlsSettingsApi::list_tls_setting_for_hostnames`], [`PerHostnameTlsSettingsApi::edit_tls_setting_for_hostname`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TlsSetting {
+    /// RFC 3339 date-time, This is the time the tls setting was originally created for this hostname
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// The hostname for which the tls settings are set
+    pub hostname: ::std::option::Option<::std::string::String>,
+    /// Deployment status for the given tls setting
+    pub status: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, This is the time the tls setting was updated
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The tls setting value
+    pub value: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TlsSetting { created_at : "created_at", hostname : "hostname", status : "status",
+    updated_at : "updated_at", value : "value" }
+);
+/// Used by [`PerHostnameTlsSettingsApi::delete_tls_setting_for_hostname`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteTlsSettingForHostnameResponse {
+    /// RFC 3339 date-time, This is the time the tls setting was originally created for this hostname
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// The hostname for which the tls settings are set
+    pub hostname: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, This is the time the tls setting was updated
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DeleteTlsSettingForHostnameResponse { created_at : "created_at", hostname :
+    "hostname", status : "status", updated_at : "updated_at", value : "value" }
+);
+/// Used by [`PerHostnameTlsSettingsApi::edit_tls_setting_for_hostname`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditTlsSettingForHostnameBody {
+    /// The tls setting value
+    pub value: ::serde_json::Value,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(EditTlsSettingForHostnameBody { value : "value" required });
+impl EditTlsSettingForHostnameBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ::serde_json::Value) -> Self {
+        Self {
+            value,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

@@ -24,17 +24,19 @@ impl PriorityIntelligenceRequirementsPirApi {
     pub fn list_priority_intelligence_requirements(
         &self,
         account_id: &str,
+        body: &ListPriorityIntelligenceRequirementsBody,
     ) -> crate::runtime::Request<crate::runtime::List<PriorityIntelligenceRequirement>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/cloudforce-one/requests/priority",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cloudforce-one/requests/priority"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/cloudforce-one/requests/priority",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cloudforce-one/requests/priority"),
+                ],
+            )
+            .body(body)
     }
     /// Create a New Priority Intelligence Requirement
     ///
@@ -42,19 +44,23 @@ impl PriorityIntelligenceRequirementsPirApi {
     pub fn create_priority_intelligence_requirement(
         &self,
         account_id: &str,
+        body: &CreatePriorityIntelligenceRequirementBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PriorityIntelligenceRequirement>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/cloudforce-one/requests/priority/new",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cloudforce-one/requests/priority/new"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/cloudforce-one/requests/priority/new",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/cloudforce-one/requests/priority/new",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Get Priority Intelligence Requirement Quota
     ///
@@ -83,22 +89,24 @@ impl PriorityIntelligenceRequirementsPirApi {
         &self,
         account_id: &str,
         priority_id: &str,
+        body: &CreatePriorityIntelligenceRequirementBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<UpdatePriorityIntelligenceRequirementResponse>,
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/cloudforce-one/requests/priority/{priority_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cloudforce-one/requests/priority/"),
-                crate::runtime::PathPart::Param("priority_id", priority_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/cloudforce-one/requests/priority/{priority_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cloudforce-one/requests/priority/"),
+                    crate::runtime::PathPart::Param("priority_id", priority_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a Priority Intelligence Requirement
     ///
@@ -150,29 +158,125 @@ impl PriorityIntelligenceRequirementsPirApi {
     }
 }
 /// Used by [`PriorityIntelligenceRequirementsPirApi::list_priority_intelligence_requirements`], [`PriorityIntelligenceRequirementsPirApi::create_priority_intelligence_requirement`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PriorityIntelligenceRequirement {
-    pub created: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub priority: ::std::option::Option<i64>,
-    pub requirement: ::std::option::Option<::std::string::String>,
-    pub tlp: ::std::option::Option<::std::string::String>,
-    pub updated: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Priority creation time
+    pub created: ::std::string::String,
+    /// UUID
+    pub id: ::std::string::String,
+    /// List of labels
+    pub labels: ::std::vec::Vec<::std::string::String>,
+    /// Priority
+    pub priority: i64,
+    /// Requirement
+    pub requirement: ::std::string::String,
+    /// The CISA defined Traffic Light Protocol (TLP)
+    pub tlp: PriorityIntelligenceRequirementTlp,
+    /// RFC 3339 date-time, Priority last updated time
+    pub updated: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PriorityIntelligenceRequirement { created : "created", id : "id", labels : "labels",
-    priority : "priority", requirement : "requirement", tlp : "tlp", updated : "updated"
-    }
+    PriorityIntelligenceRequirement { created : "created" required, id : "id" required,
+    labels : "labels" required, priority : "priority" required, requirement :
+    "requirement" required, tlp : "tlp" required, updated : "updated" required }
 );
+impl PriorityIntelligenceRequirement {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        created: ::std::string::String,
+        id: ::std::string::String,
+        labels: ::std::vec::Vec<::std::string::String>,
+        priority: i64,
+        requirement: ::std::string::String,
+        tlp: PriorityIntelligenceRequirementTlp,
+        updated: ::std::string::String,
+    ) -> Self {
+        Self {
+            created,
+            id,
+            labels,
+            priority,
+            requirement,
+            tlp,
+            updated,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum PriorityIntelligenceRequirementTlp {
+    /// `clear`
+    Clear,
+    /// `amber`
+    Amber,
+    /// `amber-strict`
+    AmberStrict,
+    /// `green`
+    Green,
+    /// `red`
+    Red,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PriorityIntelligenceRequirementTlp {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Clear => "clear",
+            Self::Amber => "amber",
+            Self::AmberStrict => "amber-strict",
+            Self::Green => "green",
+            Self::Red => "red",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PriorityIntelligenceRequirementTlp {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "clear" => Self::Clear,
+            "amber" => Self::Amber,
+            "amber-strict" => Self::AmberStrict,
+            "green" => Self::Green,
+            "red" => Self::Red,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(PriorityIntelligenceRequirementTlp);
+impl ::std::convert::From<PriorityIntelligenceRequirementTlp> for ::std::string::String {
+    fn from(value: PriorityIntelligenceRequirementTlp) -> Self {
+        match value {
+            PriorityIntelligenceRequirementTlp::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PriorityIntelligenceRequirementTlp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`PriorityIntelligenceRequirementsPirApi::get_priority_intelligence_requirement_quota`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PriorityIntelligenceRequirementQuota {
+    /// RFC 3339 date-time, Anniversary date is when annual quota limit is refresh
     pub anniversary_date: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Quater anniversary date is when quota limit is refreshed each quarter
     pub quarter_anniversary_date: ::std::option::Option<::std::string::String>,
+    /// Tokens for the quarter
     pub quota: ::std::option::Option<i64>,
+    /// Tokens remaining for the quarter
     pub remaining: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -183,30 +287,145 @@ crate::runtime::object!(
     "remaining" }
 );
 /// Used by [`PriorityIntelligenceRequirementsPirApi::update_priority_intelligence_requirement`], [`PriorityIntelligenceRequirementsPirApi::get_priority_intelligence_requirement`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdatePriorityIntelligenceRequirementResponse {
+    /// RFC 3339 date-time
     pub completed: ::std::option::Option<::std::string::String>,
-    pub content: ::std::option::Option<::std::string::String>,
-    pub created: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Request content
+    pub content: ::std::string::String,
+    /// RFC 3339 date-time
+    pub created: ::std::string::String,
+    /// UUID
+    pub id: ::std::string::String,
+    /// Tokens for the request messages
     pub message_tokens: ::std::option::Option<i64>,
-    pub priority: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub priority: ::std::string::String,
+    /// Readable Request ID
     pub readable_id: ::std::option::Option<::std::string::String>,
-    pub request: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub summary: ::std::option::Option<::std::string::String>,
-    pub tlp: ::std::option::Option<::std::string::String>,
+    /// Requested information from request
+    pub request: ::std::string::String,
+    /// Request Status
+    pub status: ::std::option::Option<
+        UpdatePriorityIntelligenceRequirementResponseStatus,
+    >,
+    /// Brief description of the request
+    pub summary: ::std::string::String,
+    /// The CISA defined Traffic Light Protocol (TLP)
+    pub tlp: PriorityIntelligenceRequirementTlp,
+    /// Tokens for the request
     pub tokens: ::std::option::Option<i64>,
-    pub updated: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub updated: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdatePriorityIntelligenceRequirementResponse { completed : "completed", content :
-    "content", created : "created", id : "id", message_tokens : "message_tokens",
-    priority : "priority", readable_id : "readable_id", request : "request", status :
-    "status", summary : "summary", tlp : "tlp", tokens : "tokens", updated : "updated" }
+    "content" required, created : "created" required, id : "id" required, message_tokens
+    : "message_tokens", priority : "priority" required, readable_id : "readable_id",
+    request : "request" required, status : "status", summary : "summary" required, tlp :
+    "tlp" required, tokens : "tokens", updated : "updated" required }
 );
+impl UpdatePriorityIntelligenceRequirementResponse {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        content: ::std::string::String,
+        created: ::std::string::String,
+        id: ::std::string::String,
+        priority: ::std::string::String,
+        request: ::std::string::String,
+        summary: ::std::string::String,
+        tlp: PriorityIntelligenceRequirementTlp,
+        updated: ::std::string::String,
+    ) -> Self {
+        Self {
+            completed: ::std::option::Option::None,
+            content,
+            created,
+            id,
+            message_tokens: ::std::option::Option::None,
+            priority,
+            readable_id: ::std::option::Option::None,
+            request,
+            status: ::std::option::Option::None,
+            summary,
+            tlp,
+            tokens: ::std::option::Option::None,
+            updated,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdatePriorityIntelligenceRequirementResponseStatus {
+    /// `open`
+    Open,
+    /// `accepted`
+    Accepted,
+    /// `reported`
+    Reported,
+    /// `approved`
+    Approved,
+    /// `completed`
+    Completed,
+    /// `declined`
+    Declined,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdatePriorityIntelligenceRequirementResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Accepted => "accepted",
+            Self::Reported => "reported",
+            Self::Approved => "approved",
+            Self::Completed => "completed",
+            Self::Declined => "declined",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UpdatePriorityIntelligenceRequirementResponseStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "open" => Self::Open,
+            "accepted" => Self::Accepted,
+            "reported" => Self::Reported,
+            "approved" => Self::Approved,
+            "completed" => Self::Completed,
+            "declined" => Self::Declined,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(UpdatePriorityIntelligenceRequirementResponseStatus);
+impl ::std::convert::From<UpdatePriorityIntelligenceRequirementResponseStatus>
+for ::std::string::String {
+    fn from(value: UpdatePriorityIntelligenceRequirementResponseStatus) -> Self {
+        match value {
+            UpdatePriorityIntelligenceRequirementResponseStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for UpdatePriorityIntelligenceRequirementResponseStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`PriorityIntelligenceRequirementsPirApi::delete_priority_intelligence_requirement`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePriorityIntelligenceRequirementResponse {
@@ -250,3 +469,62 @@ pub struct DeletePriorityIntelligenceRequirementResponseErrorSource {
 crate::runtime::object!(
     DeletePriorityIntelligenceRequirementResponseErrorSource { pointer : "pointer" }
 );
+/// Used by [`PriorityIntelligenceRequirementsPirApi::list_priority_intelligence_requirements`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPriorityIntelligenceRequirementsBody {
+    /// Page number of results
+    pub page: i64,
+    /// Number of results per page
+    pub per_page: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListPriorityIntelligenceRequirementsBody { page : "page" required, per_page :
+    "per_page" required }
+);
+impl ListPriorityIntelligenceRequirementsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(page: i64, per_page: i64) -> Self {
+        Self {
+            page,
+            per_page,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`PriorityIntelligenceRequirementsPirApi::create_priority_intelligence_requirement`], [`PriorityIntelligenceRequirementsPirApi::update_priority_intelligence_requirement`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatePriorityIntelligenceRequirementBody {
+    /// List of labels
+    pub labels: ::std::vec::Vec<::std::string::String>,
+    /// Priority
+    pub priority: i64,
+    /// Requirement
+    pub requirement: ::std::string::String,
+    /// The CISA defined Traffic Light Protocol (TLP)
+    pub tlp: PriorityIntelligenceRequirementTlp,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreatePriorityIntelligenceRequirementBody { labels : "labels" required, priority :
+    "priority" required, requirement : "requirement" required, tlp : "tlp" required }
+);
+impl CreatePriorityIntelligenceRequirementBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        labels: ::std::vec::Vec<::std::string::String>,
+        priority: i64,
+        requirement: ::std::string::String,
+        tlp: PriorityIntelligenceRequirementTlp,
+    ) -> Self {
+        Self {
+            labels,
+            priority,
+            requirement,
+            tlp,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -138,17 +138,19 @@ impl QueueApi {
     pub fn create_queue(
         &self,
         account_id: &str,
+        body: &CreateQueueBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Queue>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/queues",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/queues"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/queues",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/queues"),
+                ],
+            )
+            .body(body)
     }
     /// List Queues
     ///
@@ -179,18 +181,20 @@ impl QueueApi {
         &self,
         account_id: &str,
         queue_id: &str,
+        body: &CreateQueueBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Queue>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/queues/{queue_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/queues/"),
-                crate::runtime::PathPart::Param("queue_id", queue_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/queues/{queue_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/queues/"),
+                    crate::runtime::PathPart::Param("queue_id", queue_id),
+                ],
+            )
+            .body(body)
     }
     /// Update Queue
     ///
@@ -245,9 +249,7 @@ impl QueueApi {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteQueueResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -269,25 +271,21 @@ impl QueueApi {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
-    > {
+        body: &CreateQueueConsumerBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Consumer>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/queues/{queue_id}/consumers",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/queues/"),
-                crate::runtime::PathPart::Param("queue_id", queue_id),
-                crate::runtime::PathPart::Lit("/consumers"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/queues/{queue_id}/consumers",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/queues/"),
+                    crate::runtime::PathPart::Param("queue_id", queue_id),
+                    crate::runtime::PathPart::Lit("/consumers"),
+                ],
+            )
+            .body(body)
     }
     /// List Queue Consumers
     ///
@@ -298,11 +296,7 @@ impl QueueApi {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListQueueConsumersItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -326,26 +320,22 @@ impl QueueApi {
         account_id: &str,
         queue_id: &str,
         consumer_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
-    > {
+        body: &UpdateQueueConsumerBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Consumer>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/queues/"),
-                crate::runtime::PathPart::Param("queue_id", queue_id),
-                crate::runtime::PathPart::Lit("/consumers/"),
-                crate::runtime::PathPart::Param("consumer_id", consumer_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/queues/"),
+                    crate::runtime::PathPart::Param("queue_id", queue_id),
+                    crate::runtime::PathPart::Lit("/consumers/"),
+                    crate::runtime::PathPart::Param("consumer_id", consumer_id),
+                ],
+            )
+            .body(body)
     }
     /// Get Queue Consumer
     ///
@@ -388,9 +378,7 @@ impl QueueApi {
         account_id: &str,
         queue_id: &str,
         consumer_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteQueueResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -415,7 +403,7 @@ impl QueueApi {
         account_id: &str,
         queue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteQueueResponse>>,
+        crate::runtime::Json<::std::option::Option<PushMessageResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -439,23 +427,25 @@ impl QueueApi {
         &self,
         account_id: &str,
         queue_id: &str,
+        body: &AcknowledgeRetryQueueMessagesBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<AcknowledgeRetryQueueMessagesResponse>,
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/queues/{queue_id}/messages/ack",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/queues/"),
-                crate::runtime::PathPart::Param("queue_id", queue_id),
-                crate::runtime::PathPart::Lit("/messages/ack"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/queues/{queue_id}/messages/ack",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/queues/"),
+                    crate::runtime::PathPart::Param("queue_id", queue_id),
+                    crate::runtime::PathPart::Lit("/messages/ack"),
+                ],
+            )
+            .body(body)
     }
     /// Push Message Batch
     ///
@@ -467,7 +457,7 @@ impl QueueApi {
         account_id: &str,
         queue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteQueueResponse>>,
+        crate::runtime::Json<::std::option::Option<PushMessageResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -491,21 +481,21 @@ impl QueueApi {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PullQueueMessagesResponse>>,
-    > {
+        body: &PullQueueMessagesBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/queues/{queue_id}/messages/pull",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/queues/"),
-                crate::runtime::PathPart::Param("queue_id", queue_id),
-                crate::runtime::PathPart::Lit("/messages/pull"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/queues/{queue_id}/messages/pull",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/queues/"),
+                    crate::runtime::PathPart::Param("queue_id", queue_id),
+                    crate::runtime::PathPart::Lit("/messages/pull"),
+                ],
+            )
+            .body(body)
     }
     /// Purge Queue
     ///
@@ -582,15 +572,13 @@ crate::runtime::object!(
 /// Used by [`QueueApi::create_queue`], [`QueueApi::list_queues`], [`QueueApi::update_queue`], [`QueueApi::update_queue_patch`], [`QueueApi::get_queue`], [`QueueApi::purge_queue`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Queue {
-    pub consumers: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    /// the document shows an array, the description an object
+    pub consumers: ::std::option::Option<::serde_json::Value>,
     pub consumers_total_count: ::std::option::Option<f64>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub producers: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    /// the document shows an array, the description an object
+    pub producers: ::std::option::Option<::serde_json::Value>,
     pub producers_total_count: ::std::option::Option<f64>,
     pub queue_id: ::std::option::Option<::std::string::String>,
     pub queue_name: ::std::option::Option<::std::string::String>,
@@ -617,33 +605,81 @@ crate::runtime::object!(
     Settings { delivery_delay : "delivery_delay", delivery_paused : "delivery_paused",
     message_retention_period : "message_retention_period" }
 );
-/// Used by [`QueueApi::delete_queue`], [`QueueApi::delete_queue_consumer`], [`QueueApi::push_message`], [`QueueApi::push_message_batch`].
+/// Used by [`QueueApi::create_queue_consumer`], [`QueueApi::update_queue_consumer`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteQueueResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteQueueResponseError>>,
+pub struct Consumer {
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// The name of the dead letter queue
+    pub dead_letter_queue: ::std::option::Option<::std::string::String>,
+    pub environment: ::std::option::Option<::std::string::String>,
+    pub queue_name: ::std::option::Option<::std::string::String>,
+    pub script_name: ::std::option::Option<::std::string::String>,
+    pub settings: ::std::option::Option<ConsumerSettings>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Consumer { created_on : "created_on", dead_letter_queue : "dead_letter_queue",
+    environment : "environment", queue_name : "queue_name", script_name : "script_name",
+    settings : "settings" }
+);
+/// Used by [`QueueApi::create_queue_consumer`], [`QueueApi::list_queue_consumers`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConsumerSettings {
+    /// The maximum number of messages to include in a batch
+    pub batch_size: ::std::option::Option<f64>,
+    /// The maximum number of retries
+    pub max_retries: ::std::option::Option<f64>,
+    pub max_wait_time_ms: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ConsumerSettings { batch_size : "batch_size", max_retries : "max_retries",
+    max_wait_time_ms : "max_wait_time_ms" }
+);
+/// Used by [`QueueApi::list_queue_consumers`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListQueueConsumersItem {
+    pub created_on: ::std::option::Option<::std::string::String>,
+    pub environment: ::std::option::Option<::std::string::String>,
+    pub queue_name: ::std::option::Option<::std::string::String>,
+    pub service: ::std::option::Option<::std::string::String>,
+    pub settings: ::std::option::Option<ConsumerSettings>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListQueueConsumersItem { created_on : "created_on", environment : "environment",
+    queue_name : "queue_name", service : "service", settings : "settings" }
+);
+/// Used by [`QueueApi::push_message`], [`QueueApi::push_message_batch`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PushMessageResponse {
+    pub errors: ::std::option::Option<::std::vec::Vec<PushMessageResponseError>>,
     pub messages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteQueueResponse { errors : "errors", messages : "messages", success : "success" }
+    PushMessageResponse { errors : "errors", messages : "messages", success : "success" }
 );
-/// Used by [`QueueApi::delete_queue`].
+/// Used by [`QueueApi::push_message`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteQueueResponseError {
+pub struct PushMessageResponseError {
     pub code: ::std::option::Option<i64>,
     pub message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteQueueResponseError { code : "code", message : "message" });
+crate::runtime::object!(PushMessageResponseError { code : "code", message : "message" });
 /// Used by [`QueueApi::acknowledge_retry_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeRetryQueueMessagesResponse {
-    /// `ackCount`
+    /// `ackCount`: The number of messages that were succesfully acknowledged
     pub ack_count: ::std::option::Option<f64>,
-    /// `retryCount`
+    /// `retryCount`: The number of messages that were succesfully retried
     pub retry_count: ::std::option::Option<f64>,
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -652,38 +688,6 @@ pub struct AcknowledgeRetryQueueMessagesResponse {
 crate::runtime::object!(
     AcknowledgeRetryQueueMessagesResponse { ack_count : "ackCount", retry_count :
     "retryCount", warnings : "warnings" }
-);
-/// Used by [`QueueApi::pull_queue_messages`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PullQueueMessagesResponse {
-    pub message_backlog_count: ::std::option::Option<f64>,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<PullQueueMessagesResponseMessage>,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    PullQueueMessagesResponse { message_backlog_count : "message_backlog_count", messages
-    : "messages" }
-);
-/// Used by [`QueueApi::pull_queue_messages`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PullQueueMessagesResponseMessage {
-    pub attempts: ::std::option::Option<f64>,
-    pub body: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub lease_id: ::std::option::Option<::std::string::String>,
-    pub metadata: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub timestamp_ms: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    PullQueueMessagesResponseMessage { attempts : "attempts", body : "body", id : "id",
-    lease_id : "lease_id", metadata : "metadata", timestamp_ms : "timestamp_ms" }
 );
 /// Used by [`QueueApi::get_queue_purge_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -695,4 +699,114 @@ pub struct PurgeStatus {
 }
 crate::runtime::object!(
     PurgeStatus { completed : "completed", started_at : "started_at" }
+);
+/// Used by [`QueueApi::create_queue`], [`QueueApi::update_queue`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateQueueBody {
+    pub queue_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateQueueBody { queue_name : "queue_name" });
+/// Used by [`QueueApi::create_queue_consumer`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateQueueConsumerBody {
+    pub dead_letter_queue: ::std::option::Option<::std::string::String>,
+    pub environment: ::std::option::Option<::std::string::String>,
+    pub script_name: ::std::option::Option<::std::string::String>,
+    pub settings: ::std::option::Option<CreateQueueConsumerBodySettings>,
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateQueueConsumerBody { dead_letter_queue : "dead_letter_queue", environment :
+    "environment", script_name : "script_name", settings : "settings", r#type : "type" }
+);
+/// Used by [`QueueApi::create_queue_consumer`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateQueueConsumerBodySettings {
+    pub batch_size: ::std::option::Option<i64>,
+    pub max_retries: ::std::option::Option<i64>,
+    pub max_wait_time_ms: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateQueueConsumerBodySettings { batch_size : "batch_size", max_retries :
+    "max_retries", max_wait_time_ms : "max_wait_time_ms" }
+);
+/// Used by [`QueueApi::update_queue_consumer`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateQueueConsumerBody {
+    pub dead_letter_queue: ::std::option::Option<::std::string::String>,
+    pub environment: ::std::option::Option<::std::string::String>,
+    pub script_name: ::std::option::Option<::std::string::String>,
+    pub settings: ::std::option::Option<UpdateQueueConsumerBodySettings>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateQueueConsumerBody { dead_letter_queue : "dead_letter_queue", environment :
+    "environment", script_name : "script_name", settings : "settings" }
+);
+/// Used by [`QueueApi::update_queue_consumer`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateQueueConsumerBodySettings {
+    pub batch_size: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateQueueConsumerBodySettings { batch_size : "batch_size" });
+/// Used by [`QueueApi::acknowledge_retry_queue_messages`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AcknowledgeRetryQueueMessagesBody {
+    pub acks: ::std::option::Option<
+        ::std::vec::Vec<AcknowledgeRetryQueueMessagesBodyAck>,
+    >,
+    pub retries: ::std::option::Option<
+        ::std::vec::Vec<AcknowledgeRetryQueueMessagesBodyRetry>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AcknowledgeRetryQueueMessagesBody { acks : "acks", retries : "retries" }
+);
+/// Used by [`QueueApi::acknowledge_retry_queue_messages`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AcknowledgeRetryQueueMessagesBodyAck {
+    /// Lease ID for a message to acknowledge
+    pub lease_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AcknowledgeRetryQueueMessagesBodyAck { lease_id : "lease_id" });
+/// Used by [`QueueApi::acknowledge_retry_queue_messages`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AcknowledgeRetryQueueMessagesBodyRetry {
+    /// The number of seconds to delay before making the message available for another attempt
+    pub delay_seconds: ::std::option::Option<f64>,
+    /// Lease ID for a message to retry
+    pub lease_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AcknowledgeRetryQueueMessagesBodyRetry { delay_seconds : "delay_seconds", lease_id :
+    "lease_id" }
+);
+/// Used by [`QueueApi::pull_queue_messages`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PullQueueMessagesBody {
+    /// The maximum number of messages to include in a batch
+    pub batch_size: ::std::option::Option<f64>,
+    /// The number of milliseconds that a message is exclusively leased
+    pub visibility_timeout_ms: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PullQueueMessagesBody { batch_size : "batch_size", visibility_timeout_ms :
+    "visibility_timeout_ms" }
 );

@@ -51,26 +51,24 @@ impl R2BucketApi {
         account_id: &str,
         bucket_name: &str,
         queue_id: &str,
+        body: &CreateEventNotificationRuleBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<EventNotificationRule>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration/queues/{queue_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/event_notifications/r2/"),
-                crate::runtime::PathPart::Param("bucket_name", bucket_name),
-                crate::runtime::PathPart::Lit("/configuration/queues/"),
-                crate::runtime::PathPart::Param("queue_id", queue_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration/queues/{queue_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/event_notifications/r2/"),
+                    crate::runtime::PathPart::Param("bucket_name", bucket_name),
+                    crate::runtime::PathPart::Lit("/configuration/queues/"),
+                    crate::runtime::PathPart::Param("queue_id", queue_id),
+                ],
+            )
+            .body(body)
     }
     /// Get Event Notification Rule
     ///
@@ -83,7 +81,7 @@ impl R2BucketApi {
         bucket_name: &str,
         queue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EventNotificationRule>>,
+        crate::runtime::Json<::std::option::Option<GetEventNotificationRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,13 +107,7 @@ impl R2BucketApi {
         account_id: &str,
         bucket_name: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -138,27 +130,34 @@ impl R2BucketApi {
     pub fn create_bucket(
         &self,
         account_id: &str,
+        body: &CreateBucketBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Bucket>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/r2/buckets",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/r2/buckets"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/r2/buckets",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/r2/buckets"),
+                ],
+            )
+            .body(body)
     }
     /// List Buckets
     ///
     /// `GET /accounts/{account_id}/r2/buckets`
     ///
     /// Lists all R2 buckets on your account.
+    ///
+    /// Query parameters: [`ListBucketsQuery`], passed with `.query(&…)`.
     pub fn list_buckets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Buckets>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::serde_json::Value>,
+        ListBucketsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -677,21 +676,23 @@ impl R2BucketApi {
         &self,
         account_id: &str,
         bucket_name: &str,
+        body: &EnableSippyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<SippyConfiguration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/r2/buckets/{bucket_name}/sippy",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/r2/buckets/"),
-                crate::runtime::PathPart::Param("bucket_name", bucket_name),
-                crate::runtime::PathPart::Lit("/sippy"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/r2/buckets/{bucket_name}/sippy",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/r2/buckets/"),
+                    crate::runtime::PathPart::Param("bucket_name", bucket_name),
+                    crate::runtime::PathPart::Lit("/sippy"),
+                ],
+            )
+            .body(body)
     }
     /// Get Sippy Configuration
     ///
@@ -751,19 +752,21 @@ impl R2BucketApi {
     pub fn create_temporary_access_credentials(
         &self,
         account_id: &str,
+        body: &CreateTemporaryAccessCredentialsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TemporaryAccessCredentials>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/r2/temp-access-credentials",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/r2/temp-access-credentials"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/r2/temp-access-credentials",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/r2/temp-access-credentials"),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`R2BucketApi::list_event_notification_rules`].
@@ -793,24 +796,37 @@ crate::runtime::object!(
     EventNotificationRulesQueue { queue_id : "queueId", queue_name : "queueName", rules :
     "rules" }
 );
-/// Used by [`R2BucketApi::get_event_notification_rule`].
+/// Used by [`R2BucketApi::create_event_notification_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventNotificationRule {
-    /// `queueId`
-    pub queue_id: ::std::option::Option<::std::string::String>,
-    /// `queueName`
-    pub queue_name: ::std::option::Option<::std::string::String>,
-    pub rules: ::std::option::Option<::std::vec::Vec<EventNotificationRuleRule>>,
+    pub event_notification_detail_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EventNotificationRule { queue_id : "queueId", queue_name : "queueName", rules :
-    "rules" }
+    EventNotificationRule { event_notification_detail_id : "event_notification_detail_id"
+    }
 );
 /// Used by [`R2BucketApi::get_event_notification_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EventNotificationRuleRule {
+pub struct GetEventNotificationRuleResponse {
+    /// `queueId`
+    pub queue_id: ::std::option::Option<::std::string::String>,
+    /// `queueName`
+    pub queue_name: ::std::option::Option<::std::string::String>,
+    pub rules: ::std::option::Option<
+        ::std::vec::Vec<GetEventNotificationRuleResponseRule>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEventNotificationRuleResponse { queue_id : "queueId", queue_name : "queueName",
+    rules : "rules" }
+);
+/// Used by [`R2BucketApi::get_event_notification_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEventNotificationRuleResponseRule {
     pub actions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// `createdAt`
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -823,18 +839,22 @@ pub struct EventNotificationRuleRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EventNotificationRuleRule { actions : "actions", created_at : "createdAt",
+    GetEventNotificationRuleResponseRule { actions : "actions", created_at : "createdAt",
     description : "description", prefix : "prefix", rule_id : "ruleId", suffix : "suffix"
     }
 );
-/// Used by [`R2BucketApi::create_bucket`], [`R2BucketApi::list_buckets`], [`R2BucketApi::patch_bucket`], [`R2BucketApi::get_bucket`].
+/// Used by [`R2BucketApi::create_bucket`], [`R2BucketApi::patch_bucket`], [`R2BucketApi::get_bucket`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Bucket {
+    /// Creation timestamp
     pub creation_date: ::std::option::Option<::std::string::String>,
     pub jurisdiction: ::std::option::Option<::std::string::String>,
-    pub location: ::std::option::Option<::std::string::String>,
+    /// Location of the bucket
+    pub location: ::std::option::Option<BucketLocation>,
+    /// Name of the bucket
     pub name: ::std::option::Option<::std::string::String>,
-    pub storage_class: ::std::option::Option<::std::string::String>,
+    /// Storage class for newly uploaded objects, unless specified otherwise
+    pub storage_class: ::std::option::Option<BucketStorageClass>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -842,14 +862,118 @@ crate::runtime::object!(
     Bucket { creation_date : "creation_date", jurisdiction : "jurisdiction", location :
     "location", name : "name", storage_class : "storage_class" }
 );
-/// Used by [`R2BucketApi::list_buckets`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Buckets {
-    pub buckets: ::std::option::Option<::std::vec::Vec<Bucket>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum BucketLocation {
+    /// `apac`
+    Apac,
+    /// `eeur`
+    Eeur,
+    /// `enam`
+    Enam,
+    /// `weur`
+    Weur,
+    /// `wnam`
+    Wnam,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
 }
-crate::runtime::object!(Buckets { buckets : "buckets" });
+impl BucketLocation {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Apac => "apac",
+            Self::Eeur => "eeur",
+            Self::Enam => "enam",
+            Self::Weur => "weur",
+            Self::Wnam => "wnam",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for BucketLocation {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "apac" => Self::Apac,
+            "eeur" => Self::Eeur,
+            "enam" => Self::Enam,
+            "weur" => Self::Weur,
+            "wnam" => Self::Wnam,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(BucketLocation);
+impl ::std::convert::From<BucketLocation> for ::std::string::String {
+    fn from(value: BucketLocation) -> Self {
+        match value {
+            BucketLocation::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for BucketLocation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum BucketStorageClass {
+    /// `Standard`
+    Standard,
+    /// `InfrequentAccess`
+    InfrequentAccess,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl BucketStorageClass {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "Standard",
+            Self::InfrequentAccess => "InfrequentAccess",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for BucketStorageClass {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Standard" => Self::Standard,
+            "InfrequentAccess" => Self::InfrequentAccess,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(BucketStorageClass);
+impl ::std::convert::From<BucketStorageClass> for ::std::string::String {
+    fn from(value: BucketStorageClass) -> Self {
+        match value {
+            BucketStorageClass::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for BucketStorageClass {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`R2BucketApi::get_bucket_cors_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BucketCorsPolicy {
@@ -1049,6 +1173,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SippyConfiguration {
     pub destination: ::std::option::Option<SippyConfigurationDestination>,
+    /// State of Sippy for this bucket
     pub enabled: ::std::option::Option<bool>,
     pub source: ::std::option::Option<SippyConfigurationSource>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -1061,11 +1186,12 @@ crate::runtime::object!(
 /// Used by [`R2BucketApi::enable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SippyConfigurationDestination {
-    /// `accessKeyId`
+    /// `accessKeyId`: ID of the Cloudflare API token used when writing objects to this bucket
     pub access_key_id: ::std::option::Option<::std::string::String>,
     pub account: ::std::option::Option<::std::string::String>,
+    /// Name of the bucket on the provider
     pub bucket: ::std::option::Option<::std::string::String>,
-    pub provider: ::std::option::Option<::std::string::String>,
+    pub provider: ::std::option::Option<SippyConfigurationDestinationProvider>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -1073,13 +1199,63 @@ crate::runtime::object!(
     SippyConfigurationDestination { access_key_id : "accessKeyId", account : "account",
     bucket : "bucket", provider : "provider" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SippyConfigurationDestinationProvider {
+    /// `r2`
+    R2,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SippyConfigurationDestinationProvider {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::R2 => "r2",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for SippyConfigurationDestinationProvider {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "r2" => Self::R2,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SippyConfigurationDestinationProvider);
+impl ::std::convert::From<SippyConfigurationDestinationProvider>
+for ::std::string::String {
+    fn from(value: SippyConfigurationDestinationProvider) -> Self {
+        match value {
+            SippyConfigurationDestinationProvider::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SippyConfigurationDestinationProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`R2BucketApi::enable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SippyConfigurationSource {
+    /// Name of the bucket on the provider
     pub bucket: ::std::option::Option<::std::string::String>,
     /// `bucketUrl`
     pub bucket_url: ::std::option::Option<::std::string::String>,
-    pub provider: ::std::option::Option<::std::string::String>,
+    pub provider: ::std::option::Option<SippyConfigurationSourceProvider>,
+    /// Region where the bucket resides (AWS only)
     pub region: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -1088,14 +1264,64 @@ crate::runtime::object!(
     SippyConfigurationSource { bucket : "bucket", bucket_url : "bucketUrl", provider :
     "provider", region : "region" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SippyConfigurationSourceProvider {
+    /// `aws`
+    Aws,
+    /// `gcs`
+    Gcs,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SippyConfigurationSourceProvider {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "aws",
+            Self::Gcs => "gcs",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SippyConfigurationSourceProvider {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "aws" => Self::Aws,
+            "gcs" => Self::Gcs,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SippyConfigurationSourceProvider);
+impl ::std::convert::From<SippyConfigurationSourceProvider> for ::std::string::String {
+    fn from(value: SippyConfigurationSourceProvider) -> Self {
+        match value {
+            SippyConfigurationSourceProvider::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SippyConfigurationSourceProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`R2BucketApi::create_temporary_access_credentials`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TemporaryAccessCredentials {
-    /// `accessKeyId`
+    /// `accessKeyId`: ID for new access key
     pub access_key_id: ::std::option::Option<::std::string::String>,
-    /// `secretAccessKey`
+    /// `secretAccessKey`: Secret access key
     pub secret_access_key: ::std::option::Option<::std::string::String>,
-    /// `sessionToken`
+    /// `sessionToken`: Security token
     pub session_token: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -1104,3 +1330,552 @@ crate::runtime::object!(
     TemporaryAccessCredentials { access_key_id : "accessKeyId", secret_access_key :
     "secretAccessKey", session_token : "sessionToken" }
 );
+/// Used by [`R2BucketApi::create_event_notification_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateEventNotificationRuleBody {
+    pub rules: ::std::option::Option<
+        ::std::vec::Vec<CreateEventNotificationRuleBodyRule>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateEventNotificationRuleBody { rules : "rules" });
+/// Used by [`R2BucketApi::create_event_notification_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateEventNotificationRuleBodyRule {
+    /// Array of R2 object actions that will trigger notifications
+    pub actions: ::std::vec::Vec<CreateEventNotificationRuleBodyRuleAction>,
+    /// Notifications will be sent only for objects with this prefix
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Notifications will be sent only for objects with this suffix
+    pub suffix: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateEventNotificationRuleBodyRule { actions : "actions" required, prefix :
+    "prefix", suffix : "suffix" }
+);
+impl CreateEventNotificationRuleBodyRule {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        actions: ::std::vec::Vec<CreateEventNotificationRuleBodyRuleAction>,
+    ) -> Self {
+        Self {
+            actions,
+            prefix: ::std::option::Option::None,
+            suffix: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateEventNotificationRuleBodyRuleAction {
+    /// `PutObject`
+    PutObject,
+    /// `CopyObject`
+    CopyObject,
+    /// `DeleteObject`
+    DeleteObject,
+    /// `CompleteMultipartUpload`
+    CompleteMultipartUpload,
+    /// `AbortMultipartUpload`
+    AbortMultipartUpload,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateEventNotificationRuleBodyRuleAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PutObject => "PutObject",
+            Self::CopyObject => "CopyObject",
+            Self::DeleteObject => "DeleteObject",
+            Self::CompleteMultipartUpload => "CompleteMultipartUpload",
+            Self::AbortMultipartUpload => "AbortMultipartUpload",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateEventNotificationRuleBodyRuleAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PutObject" => Self::PutObject,
+            "CopyObject" => Self::CopyObject,
+            "DeleteObject" => Self::DeleteObject,
+            "CompleteMultipartUpload" => Self::CompleteMultipartUpload,
+            "AbortMultipartUpload" => Self::AbortMultipartUpload,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateEventNotificationRuleBodyRuleAction);
+impl ::std::convert::From<CreateEventNotificationRuleBodyRuleAction>
+for ::std::string::String {
+    fn from(value: CreateEventNotificationRuleBodyRuleAction) -> Self {
+        match value {
+            CreateEventNotificationRuleBodyRuleAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateEventNotificationRuleBodyRuleAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`R2BucketApi::create_bucket`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateBucketBody {
+    /// `locationHint`: Location of the bucket
+    pub location_hint: ::std::option::Option<BucketLocation>,
+    /// Name of the bucket
+    pub name: ::std::string::String,
+    /// `storageClass`: Storage class for newly uploaded objects, unless specified otherwise
+    pub storage_class: ::std::option::Option<BucketStorageClass>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateBucketBody { location_hint : "locationHint", name : "name" required,
+    storage_class : "storageClass" }
+);
+impl CreateBucketBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            location_hint: ::std::option::Option::None,
+            name,
+            storage_class: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`R2BucketApi::list_buckets`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListBucketsQuery {
+    /// Bucket names to filter by
+    pub name_contains: ::std::option::Option<::std::string::String>,
+    /// Bucket name to start searching after
+    pub start_after: ::std::option::Option<::std::string::String>,
+    /// Maximum number of buckets to return in a single call
+    pub per_page: ::std::option::Option<f64>,
+    /// Field to order buckets by
+    pub order: ::std::option::Option<ListBucketsQueryOrder>,
+    /// Direction to order buckets
+    pub direction: ::std::option::Option<ListBucketsQueryDirection>,
+    /// Pagination cursor received during the last List Buckets call
+    pub cursor: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListBucketsQuery { name_contains : "name_contains", start_after : "start_after",
+    per_page : "per_page", order : "order", direction : "direction", cursor : "cursor" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListBucketsQueryOrder {
+    /// `name`
+    Name,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListBucketsQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListBucketsQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "name" => Self::Name,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListBucketsQueryOrder);
+impl ::std::convert::From<ListBucketsQueryOrder> for ::std::string::String {
+    fn from(value: ListBucketsQueryOrder) -> Self {
+        match value {
+            ListBucketsQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListBucketsQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListBucketsQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListBucketsQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListBucketsQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListBucketsQueryDirection);
+impl ::std::convert::From<ListBucketsQueryDirection> for ::std::string::String {
+    fn from(value: ListBucketsQueryDirection) -> Self {
+        match value {
+            ListBucketsQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListBucketsQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum EnableSippyBody {
+    EnableSippyAws(EnableSippyBodyEnableSippyAws),
+    EnableSippyGcs(EnableSippyBodyEnableSippyGcs),
+}
+impl ::std::convert::From<EnableSippyBodyEnableSippyAws> for EnableSippyBody {
+    fn from(value: EnableSippyBodyEnableSippyAws) -> Self {
+        Self::EnableSippyAws(value)
+    }
+}
+impl ::std::convert::From<EnableSippyBodyEnableSippyGcs> for EnableSippyBody {
+    fn from(value: EnableSippyBodyEnableSippyGcs) -> Self {
+        Self::EnableSippyGcs(value)
+    }
+}
+/// One shape of [`EnableSippyBody`].
+///
+/// Used by [`R2BucketApi::enable_sippy`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnableSippyBodyEnableSippyAws {
+    pub destination: ::std::option::Option<EnableSippyBodyEnableSippyAwsDestination>,
+    pub source: ::std::option::Option<EnableSippyBodyEnableSippyAwsSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EnableSippyBodyEnableSippyAws { destination : "destination", source : "source" }
+);
+/// Used by [`R2BucketApi::enable_sippy`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnableSippyBodyEnableSippyAwsDestination {
+    /// `accessKeyId`: ID of a Cloudflare API token
+    pub access_key_id: ::std::option::Option<::std::string::String>,
+    pub provider: ::std::option::Option<SippyConfigurationDestinationProvider>,
+    /// `secretAccessKey`: Value of a Cloudflare API token
+    pub secret_access_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EnableSippyBodyEnableSippyAwsDestination { access_key_id : "accessKeyId", provider :
+    "provider", secret_access_key : "secretAccessKey" }
+);
+/// Used by [`R2BucketApi::enable_sippy`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnableSippyBodyEnableSippyAwsSource {
+    /// `accessKeyId`: Access Key ID of an IAM credential (ideally scoped to a single S3 bucket)
+    pub access_key_id: ::std::option::Option<::std::string::String>,
+    /// Name of the AWS S3 bucket
+    pub bucket: ::std::option::Option<::std::string::String>,
+    pub provider: ::std::option::Option<EnableSippyBodyEnableSippyAwsSourceProvider>,
+    /// Name of the AWS availability zone
+    pub region: ::std::option::Option<::std::string::String>,
+    /// `secretAccessKey`: Secret Access Key of an IAM credential (ideally scoped to a single S3 bucket)
+    pub secret_access_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EnableSippyBodyEnableSippyAwsSource { access_key_id : "accessKeyId", bucket :
+    "bucket", provider : "provider", region : "region", secret_access_key :
+    "secretAccessKey" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EnableSippyBodyEnableSippyAwsSourceProvider {
+    /// `aws`
+    Aws,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EnableSippyBodyEnableSippyAwsSourceProvider {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "aws",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EnableSippyBodyEnableSippyAwsSourceProvider {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "aws" => Self::Aws,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EnableSippyBodyEnableSippyAwsSourceProvider);
+impl ::std::convert::From<EnableSippyBodyEnableSippyAwsSourceProvider>
+for ::std::string::String {
+    fn from(value: EnableSippyBodyEnableSippyAwsSourceProvider) -> Self {
+        match value {
+            EnableSippyBodyEnableSippyAwsSourceProvider::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EnableSippyBodyEnableSippyAwsSourceProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EnableSippyBody`].
+///
+/// Used by [`R2BucketApi::enable_sippy`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnableSippyBodyEnableSippyGcs {
+    pub destination: ::std::option::Option<EnableSippyBodyEnableSippyAwsDestination>,
+    pub source: ::std::option::Option<EnableSippyBodyEnableSippyGcsSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EnableSippyBodyEnableSippyGcs { destination : "destination", source : "source" }
+);
+/// Used by [`R2BucketApi::enable_sippy`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnableSippyBodyEnableSippyGcsSource {
+    /// Name of the GCS bucket
+    pub bucket: ::std::option::Option<::std::string::String>,
+    /// `clientEmail`: Client email of an IAM credential (ideally scoped to a single GCS bucket)
+    pub client_email: ::std::option::Option<::std::string::String>,
+    /// `privateKey`: Private Key of an IAM credential (ideally scoped to a single GCS bucket)
+    pub private_key: ::std::option::Option<::std::string::String>,
+    pub provider: ::std::option::Option<EnableSippyBodyEnableSippyGcsSourceProvider>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EnableSippyBodyEnableSippyGcsSource { bucket : "bucket", client_email :
+    "clientEmail", private_key : "privateKey", provider : "provider" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EnableSippyBodyEnableSippyGcsSourceProvider {
+    /// `gcs`
+    Gcs,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EnableSippyBodyEnableSippyGcsSourceProvider {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gcs => "gcs",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EnableSippyBodyEnableSippyGcsSourceProvider {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "gcs" => Self::Gcs,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EnableSippyBodyEnableSippyGcsSourceProvider);
+impl ::std::convert::From<EnableSippyBodyEnableSippyGcsSourceProvider>
+for ::std::string::String {
+    fn from(value: EnableSippyBodyEnableSippyGcsSourceProvider) -> Self {
+        match value {
+            EnableSippyBodyEnableSippyGcsSourceProvider::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EnableSippyBodyEnableSippyGcsSourceProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`R2BucketApi::create_temporary_access_credentials`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTemporaryAccessCredentialsBody {
+    /// Name of the R2 bucket
+    pub bucket: ::std::string::String,
+    /// Optional object paths to scope the credentials to
+    pub objects: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `parentAccessKeyId`: The parent access key id to use for signing
+    pub parent_access_key_id: ::std::string::String,
+    /// Permissions allowed on the credentials
+    pub permission: CreateTemporaryAccessCredentialsBodyPermission,
+    /// Optional prefix paths to scope the credentials to
+    pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ttlSeconds`: How long the credentials will live for in seconds
+    pub ttl_seconds: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateTemporaryAccessCredentialsBody { bucket : "bucket" required, objects :
+    "objects", parent_access_key_id : "parentAccessKeyId" required, permission :
+    "permission" required, prefixes : "prefixes", ttl_seconds : "ttlSeconds" required }
+);
+impl CreateTemporaryAccessCredentialsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        bucket: ::std::string::String,
+        parent_access_key_id: ::std::string::String,
+        permission: CreateTemporaryAccessCredentialsBodyPermission,
+        ttl_seconds: f64,
+    ) -> Self {
+        Self {
+            bucket,
+            objects: ::std::option::Option::None,
+            parent_access_key_id,
+            permission,
+            prefixes: ::std::option::Option::None,
+            ttl_seconds,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateTemporaryAccessCredentialsBodyPermission {
+    /// `admin-read-write`
+    AdminReadWrite,
+    /// `admin-read-only`
+    AdminReadOnly,
+    /// `object-read-write`
+    ObjectReadWrite,
+    /// `object-read-only`
+    ObjectReadOnly,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateTemporaryAccessCredentialsBodyPermission {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminReadWrite => "admin-read-write",
+            Self::AdminReadOnly => "admin-read-only",
+            Self::ObjectReadWrite => "object-read-write",
+            Self::ObjectReadOnly => "object-read-only",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateTemporaryAccessCredentialsBodyPermission {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "admin-read-write" => Self::AdminReadWrite,
+            "admin-read-only" => Self::AdminReadOnly,
+            "object-read-write" => Self::ObjectReadWrite,
+            "object-read-only" => Self::ObjectReadOnly,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateTemporaryAccessCredentialsBodyPermission);
+impl ::std::convert::From<CreateTemporaryAccessCredentialsBodyPermission>
+for ::std::string::String {
+    fn from(value: CreateTemporaryAccessCredentialsBodyPermission) -> Self {
+        match value {
+            CreateTemporaryAccessCredentialsBodyPermission::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateTemporaryAccessCredentialsBodyPermission {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListBucketsQuery {}

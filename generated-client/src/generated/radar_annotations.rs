@@ -21,10 +21,13 @@ impl RadarAnnotationsApi {
     /// `GET /radar/annotations`
     ///
     /// Retrieves the latest annotations.
+    ///
+    /// Query parameters: [`GetLatestAnnotationsQuery`], passed with `.query(&…)`.
     pub fn get_latest_annotations(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<GetLatestAnnotationsResponse>>,
+        GetLatestAnnotationsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,10 +41,13 @@ impl RadarAnnotationsApi {
     /// `GET /radar/annotations/outages`
     ///
     /// Retrieves the latest Internet outages and anomalies.
+    ///
+    /// Query parameters: [`GetLatestAnnotationsQuery`], passed with `.query(&…)`.
     pub fn get_latest_internet_outages_and_anomalies(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<GetLatestAnnotationsResponse>>,
+        GetLatestAnnotationsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -55,9 +61,14 @@ impl RadarAnnotationsApi {
     /// `GET /radar/annotations/outages/locations`
     ///
     /// Retrieves the number of outages by location.
+    ///
+    /// Query parameters: [`GetNumberOfOutagesByLocationQuery`], passed with `.query(&…)`.
     pub fn get_number_of_outages_by_location(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Number>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Number>>,
+        GetNumberOfOutagesByLocationQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -77,24 +88,24 @@ pub struct GetLatestAnnotationsResponse {
 }
 crate::runtime::object!(GetLatestAnnotationsResponse { annotations : "annotations" });
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLatestAnnotationsResponseAnnotation {
-    pub asns: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub asns: ::std::vec::Vec<i64>,
     /// `asnsDetails`
     pub asns_details: ::std::option::Option<
         ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationAsnsDetail>,
     >,
     /// `dataSource`
-    pub data_source: ::std::option::Option<::std::string::String>,
+    pub data_source: ::std::string::String,
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
+    pub event_type: ::std::string::String,
+    pub id: ::std::string::String,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
-    pub locations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub locations: ::std::vec::Vec<::std::string::String>,
     /// `locationsDetails`
     pub locations_details: ::std::option::Option<
         ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationAsnsDetailLocations>,
@@ -107,45 +118,96 @@ pub struct GetLatestAnnotationsResponseAnnotation {
     pub outage: ::std::option::Option<GetLatestAnnotationsResponseAnnotationOutage>,
     pub scope: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    pub start_date: ::std::option::Option<::std::string::String>,
+    pub start_date: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotation { asns : "asns", asns_details : "asnsDetails",
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", id : "id", linked_url : "linkedUrl", locations :
-    "locations", locations_details : "locationsDetails", origins : "origins",
-    origins_details : "originsDetails", outage : "outage", scope : "scope", start_date :
-    "startDate" }
+    GetLatestAnnotationsResponseAnnotation { asns : "asns" required, asns_details :
+    "asnsDetails", data_source : "dataSource" required, description : "description",
+    end_date : "endDate", event_type : "eventType" required, id : "id" required,
+    linked_url : "linkedUrl", locations : "locations" required, locations_details :
+    "locationsDetails", origins : "origins", origins_details : "originsDetails", outage :
+    "outage", scope : "scope", start_date : "startDate" required }
 );
+impl GetLatestAnnotationsResponseAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        asns: ::std::vec::Vec<i64>,
+        data_source: ::std::string::String,
+        event_type: ::std::string::String,
+        id: ::std::string::String,
+        locations: ::std::vec::Vec<::std::string::String>,
+        start_date: ::std::string::String,
+    ) -> Self {
+        Self {
+            asns,
+            asns_details: ::std::option::Option::None,
+            data_source,
+            description: ::std::option::Option::None,
+            end_date: ::std::option::Option::None,
+            event_type,
+            id,
+            linked_url: ::std::option::Option::None,
+            locations,
+            locations_details: ::std::option::Option::None,
+            origins: ::std::option::Option::None,
+            origins_details: ::std::option::Option::None,
+            outage: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            start_date,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLatestAnnotationsResponseAnnotationAsnsDetail {
-    pub asn: ::std::option::Option<::std::string::String>,
+    pub asn: ::std::string::String,
     pub locations: ::std::option::Option<
         GetLatestAnnotationsResponseAnnotationAsnsDetailLocations,
     >,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationAsnsDetail { asn : "asn", locations :
-    "locations", name : "name" }
+    GetLatestAnnotationsResponseAnnotationAsnsDetail { asn : "asn" required, locations :
+    "locations", name : "name" required }
 );
+impl GetLatestAnnotationsResponseAnnotationAsnsDetail {
+    /// A value with the required fields set and the others empty.
+    pub fn new(asn: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            asn,
+            locations: ::std::option::Option::None,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLatestAnnotationsResponseAnnotationAsnsDetailLocations {
-    pub code: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub code: ::std::string::String,
+    pub name: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationAsnsDetailLocations { code : "code", name :
-    "name" }
+    GetLatestAnnotationsResponseAnnotationAsnsDetailLocations { code : "code" required,
+    name : "name" required }
 );
+impl GetLatestAnnotationsResponseAnnotationAsnsDetailLocations {
+    /// A value with the required fields set and the others empty.
+    pub fn new(code: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            code,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestAnnotationsResponseAnnotationOriginsDetail {
@@ -159,19 +221,32 @@ crate::runtime::object!(
     "origin" }
 );
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLatestAnnotationsResponseAnnotationOutage {
     /// `outageCause`
-    pub outage_cause: ::std::option::Option<::std::string::String>,
+    pub outage_cause: ::std::string::String,
     /// `outageType`
-    pub outage_type: ::std::option::Option<::std::string::String>,
+    pub outage_type: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationOutage { outage_cause : "outageCause",
-    outage_type : "outageType" }
+    GetLatestAnnotationsResponseAnnotationOutage { outage_cause : "outageCause" required,
+    outage_type : "outageType" required }
 );
+impl GetLatestAnnotationsResponseAnnotationOutage {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        outage_cause: ::std::string::String,
+        outage_type: ::std::string::String,
+    ) -> Self {
+        Self {
+            outage_cause,
+            outage_type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarAnnotationsApi::get_number_of_outages_by_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Number {
@@ -181,17 +256,131 @@ pub struct Number {
 }
 crate::runtime::object!(Number { annotations : "annotations" });
 /// Used by [`RadarAnnotationsApi::get_number_of_outages_by_location`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NumberAnnotation {
     /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
+    pub client_country_alpha2: ::std::string::String,
     /// `clientCountryName`
-    pub client_country_name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub client_country_name: ::std::string::String,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NumberAnnotation { client_country_alpha2 : "clientCountryAlpha2", client_country_name
-    : "clientCountryName", value : "value" }
+    NumberAnnotation { client_country_alpha2 : "clientCountryAlpha2" required,
+    client_country_name : "clientCountryName" required, value : "value" required }
 );
+impl NumberAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        client_country_alpha2: ::std::string::String,
+        client_country_name: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            client_country_alpha2,
+            client_country_name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAnnotationsApi::get_latest_annotations`], [`RadarAnnotationsApi::get_latest_internet_outages_and_anomalies`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLatestAnnotationsQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Number of objects to skip before grabbing results
+    pub offset: ::std::option::Option<i64>,
+    /// `dateRange`: Shorthand date ranges for the last X days - use when you don't need specific start and end dates
+    pub date_range: ::std::option::Option<::std::string::String>,
+    /// `dateStart`: RFC 3339 date-time, Start of the date range (inclusive)
+    pub date_start: ::std::option::Option<::std::string::String>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::string::String>,
+    /// Single ASN as integer
+    pub asn: ::std::option::Option<i64>,
+    /// Location Alpha2 code
+    pub location: ::std::option::Option<::std::string::String>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLatestAnnotationsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLatestAnnotationsQuery { limit : "limit", offset : "offset", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
+    "location", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLatestAnnotationsQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLatestAnnotationsQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetLatestAnnotationsQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLatestAnnotationsQueryFormat);
+impl ::std::convert::From<GetLatestAnnotationsQueryFormat> for ::std::string::String {
+    fn from(value: GetLatestAnnotationsQueryFormat) -> Self {
+        match value {
+            GetLatestAnnotationsQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLatestAnnotationsQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarAnnotationsApi::get_number_of_outages_by_location`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetNumberOfOutagesByLocationQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// `dateRange`: Shorthand date ranges for the last X days - use when you don't need specific start and end dates
+    pub date_range: ::std::option::Option<::std::string::String>,
+    /// `dateStart`: RFC 3339 date-time, Start of the date range (inclusive)
+    pub date_start: ::std::option::Option<::std::string::String>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::string::String>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLatestAnnotationsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetNumberOfOutagesByLocationQuery { limit : "limit", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", format : "format" }
+);
+impl crate::runtime::TypedQuery for GetLatestAnnotationsQuery {}
+impl crate::runtime::TypedQuery for GetNumberOfOutagesByLocationQuery {}

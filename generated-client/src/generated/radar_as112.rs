@@ -21,12 +21,15 @@ impl RadarAs112Api {
     /// `GET /radar/as112/summary/dnssec`
     ///
     /// Retrieves the distribution of DNS queries to AS112 by DNSSEC (DNS Security Extensions) support.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesByDnssecSummaryQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_dnssec_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponse>,
         >,
+        GetAs112DnsQueriesByDnssecSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -40,12 +43,15 @@ impl RadarAs112Api {
     /// `GET /radar/as112/summary/edns`
     ///
     /// Retrieves the distribution of DNS queries to AS112 by EDNS (Extension Mechanisms for DNS) support.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesByDnssecSummaryQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_edns_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponse>,
         >,
+        GetAs112DnsQueriesByDnssecSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -59,12 +65,15 @@ impl RadarAs112Api {
     /// `GET /radar/as112/summary/ip_version`
     ///
     /// Retrieves the distribution of DNS queries to AS112 by IP version.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesByDnssecSummaryQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByIpVersionSummaryResponse>,
         >,
+        GetAs112DnsQueriesByDnssecSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -78,12 +87,15 @@ impl RadarAs112Api {
     /// `GET /radar/as112/summary/protocol`
     ///
     /// Retrieves the distribution of DNS queries to AS112 by protocol.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesByDnssecSummaryQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_dns_protocol_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByDnsProtocolSummaryResponse>,
         >,
+        GetAs112DnsQueriesByDnssecSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -97,10 +109,13 @@ impl RadarAs112Api {
     /// `GET /radar/as112/summary/query_type`
     ///
     /// Retrieves the distribution of DNS queries to AS112 by type.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesByDnssecSummaryQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_type_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<As112DnsQueries>>,
+        GetAs112DnsQueriesByDnssecSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -114,10 +129,13 @@ impl RadarAs112Api {
     /// `GET /radar/as112/summary/response_codes`
     ///
     /// Retrieves the distribution of AS112 DNS requests classified by response code.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesByDnssecSummaryQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_response_code_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<As112DnsQueries>>,
+        GetAs112DnsQueriesByDnssecSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -152,10 +170,13 @@ impl RadarAs112Api {
     /// `GET /radar/as112/timeseries`
     ///
     /// Retrieves the AS112 DNS queries over time.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<As112DnsQueriesTimeSeries>>,
+        GetAs112DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -169,12 +190,15 @@ impl RadarAs112Api {
     /// `GET /radar/as112/timeseries_groups/dnssec`
     ///
     /// Retrieves the distribution of AS112 DNS queries by DNSSEC (DNS Security Extensions) support over time.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_dnssec_support_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse>,
         >,
+        GetAs112DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -188,12 +212,15 @@ impl RadarAs112Api {
     /// `GET /radar/as112/timeseries_groups/edns`
     ///
     /// Retrieves the distribution of AS112 DNS queries by EDNS (Extension Mechanisms for DNS) support over time.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_edns_support_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse>,
         >,
+        GetAs112DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -207,12 +234,15 @@ impl RadarAs112Api {
     /// `GET /radar/as112/timeseries_groups/ip_version`
     ///
     /// Retrieves the distribution of AS112 DNS queries by IP version over time.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByIpVersionTimeSeriesResponse>,
         >,
+        GetAs112DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -226,12 +256,15 @@ impl RadarAs112Api {
     /// `GET /radar/as112/timeseries_groups/protocol`
     ///
     /// Retrieves the distribution of AS112 DNS requests classified by protocol over time.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_dns_protocol_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse>,
         >,
+        GetAs112DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -245,12 +278,15 @@ impl RadarAs112Api {
     /// `GET /radar/as112/timeseries_groups/query_type`
     ///
     /// Retrieves the distribution of AS112 DNS queries by type over time.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_type_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponse>,
         >,
+        GetAs112DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -264,12 +300,15 @@ impl RadarAs112Api {
     /// `GET /radar/as112/timeseries_groups/response_codes`
     ///
     /// Retrieves the distribution of AS112 DNS requests classified by response code over time.
+    ///
+    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_response_code_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponse>,
         >,
+        GetAs112DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -310,10 +349,13 @@ impl RadarAs112Api {
     /// `GET /radar/as112/top/locations`
     ///
     /// Retrieves the top locations by AS112 DNS queries.
+    ///
+    /// Query parameters: [`GetTopLocationsByAs112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_as112_dns_queries(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
+        GetTopLocationsByAs112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -327,11 +369,14 @@ impl RadarAs112Api {
     /// `GET /radar/as112/top/locations/dnssec/{dnssec}`
     ///
     /// Retrieves the top locations of DNS queries to AS112 with DNSSEC (DNS Security Extensions) support.
+    ///
+    /// Query parameters: [`GetTopLocationsByAs112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_as112_dns_queries_with_dnssec_support(
         &self,
         dnssec: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
+        GetTopLocationsByAs112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -348,11 +393,14 @@ impl RadarAs112Api {
     /// `GET /radar/as112/top/locations/edns/{edns}`
     ///
     /// Retrieves the top locations of DNS queries to AS112 with EDNS (Extension Mechanisms for DNS) support.
+    ///
+    /// Query parameters: [`GetTopLocationsByAs112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_as112_dns_queries_with_edns_support(
         &self,
         edns: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
+        GetTopLocationsByAs112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -369,11 +417,14 @@ impl RadarAs112Api {
     /// `GET /radar/as112/top/locations/ip_version/{ip_version}`
     ///
     /// Retrieves the top locations of DNS queries to AS112 for an IP version.
+    ///
+    /// Query parameters: [`GetTopLocationsByAs112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_as112_dns_queries_for_ip_version(
         &self,
         ip_version: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
+        GetTopLocationsByAs112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -399,8 +450,8 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponse {
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`], [`RadarAs112Api::get_as112_dns_queries_by_type_summary`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
@@ -411,8 +462,8 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMeta {
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::option::Option<::std::string::String>,
-    pub normalization: ::std::option::Option<::std::string::String>,
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::string::String,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
     >,
@@ -421,10 +472,26 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMeta {
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated", normalization :
-    "normalization", units : "units" }
+    date_range : "dateRange", last_updated : "lastUpdated" required, normalization :
+    "normalization" required, units : "units" }
 );
-/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_time_series`].
+impl GetAs112DnsQueriesByDnssecSummaryResponseMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        last_updated: ::std::string::String,
+        normalization: ::std::string::String,
+    ) -> Self {
+        Self {
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_time_series`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
@@ -441,8 +508,459 @@ crate::runtime::object!(
     "annotations", level : "level" }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::string::String,
+    /// `isInstantaneous`
+    pub is_instantaneous: bool,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// `endTime`: RFC 3339 date-time
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation { data_source :
+    "dataSource" required, description : "description" required, end_date : "endDate",
+    event_type : "eventType" required, is_instantaneous : "isInstantaneous" required,
+    linked_url : "linkedUrl", start_date : "startDate", end_time : "endTime", start_time
+    : "startTime" }
+);
+impl GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_source: ::std::string::String,
+        description: ::std::string::String,
+        event_type: ::std::string::String,
+        is_instantaneous: bool,
+    ) -> Self {
+        Self {
+            data_source,
+            description,
+            end_date: ::std::option::Option::None,
+            event_type,
+            is_instantaneous,
+            linked_url: ::std::option::Option::None,
+            start_date: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_time_series`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::string::String,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange { end_time : "endTime"
+    required, start_time : "startTime" required }
+);
+impl GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        end_time: ::std::string::String,
+        start_time: ::std::string::String,
+    ) -> Self {
+        Self {
+            end_time,
+            start_time,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_by_type_summary`], [`RadarAs112Api::get_as112_dns_queries_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit {
+    pub name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit { name : "name", value : "value" }
+);
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
+    /// `NOT_SUPPORTED`
+    pub not_supported: ::std::string::String,
+    /// `SUPPORTED`
+    pub supported: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSummaryResponseSummary0 { not_supported : "NOT_SUPPORTED"
+    required, supported : "SUPPORTED" required }
+);
+impl GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        not_supported: ::std::string::String,
+        supported: ::std::string::String,
+    ) -> Self {
+        Self {
+            not_supported,
+            supported,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAs112DnsQueriesByIpVersionSummaryResponse {
+    pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<
+        GetAs112DnsQueriesByIpVersionSummaryResponseSummary0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0"
+    }
+);
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 {
+    /// `IPv4`
+    pub ipv4: ::std::string::String,
+    /// `IPv6`
+    pub ipv6: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required, ipv6 :
+    "IPv6" required }
+);
+impl GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ipv4: ::std::string::String, ipv6: ::std::string::String) -> Self {
+        Self {
+            ipv4,
+            ipv6,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponse {
+    pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<
+        GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnsProtocolSummaryResponse { meta : "meta", summary_0 :
+    "summary_0" }
+);
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 {
+    /// `HTTPS`
+    pub https: ::std::option::Option<::std::string::String>,
+    /// `TCP`
+    pub tcp: ::std::option::Option<::std::string::String>,
+    /// `TLS`
+    pub tls: ::std::option::Option<::std::string::String>,
+    /// `UDP`
+    pub udp: ::std::option::Option<::std::string::String>,
+    /// `tcp`
+    pub tcp2: ::std::string::String,
+    /// `udp`
+    pub udp2: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 { https : "HTTPS", tcp :
+    "TCP", tls : "TLS", udp : "UDP", tcp2 : "tcp" required, udp2 : "udp" required }
+);
+impl GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(tcp2: ::std::string::String, udp2: ::std::string::String) -> Self {
+        Self {
+            https: ::std::option::Option::None,
+            tcp: ::std::option::Option::None,
+            tls: ::std::option::Option::None,
+            udp: ::std::option::Option::None,
+            tcp2,
+            udp2,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`], [`RadarAs112Api::get_as112_dns_queries_by_response_code_summary`], [`RadarAs112Api::get_as112_summary_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct As112DnsQueries {
+    pub meta: ::std::option::Option<As112DnsQueriesMeta>,
+    pub summary_0: ::std::option::Option<As112DnsQueriesSummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(As112DnsQueries { meta : "meta", summary_0 : "summary_0" });
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct As112DnsQueriesMeta {
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<As112DnsQueriesMetaConfidenceInfo>,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<::std::vec::Vec<As112DnsQueriesMetaDateRange>>,
+    /// `lastUpdated`
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<
+        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    As112DnsQueriesMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
+    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+);
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct As112DnsQueriesMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<As112DnsQueriesMetaConfidenceInfoAnnotation>,
+    >,
+    pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    As112DnsQueriesMetaConfidenceInfo { annotations : "annotations", level : "level" }
+);
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct As112DnsQueriesMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::option::Option<::std::string::String>,
+    /// `isInstantaneous`
+    pub is_instantaneous: ::std::option::Option<bool>,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// `endTime`: RFC 3339 date-time
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    As112DnsQueriesMetaConfidenceInfoAnnotation { data_source : "dataSource", description
+    : "description", end_date : "endDate", event_type : "eventType", is_instantaneous :
+    "isInstantaneous", linked_url : "linkedUrl", start_date : "startDate", end_time :
+    "endTime", start_time : "startTime" }
+);
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`], [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct As112DnsQueriesMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    As112DnsQueriesMetaDateRange { end_time : "endTime", start_time : "startTime" }
+);
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct As112DnsQueriesSummary0 {
+    /// `A`
+    pub a: ::std::option::Option<::std::string::String>,
+    /// `AAAA`
+    pub aaaa: ::std::option::Option<::std::string::String>,
+    /// `PTR`
+    pub ptr: ::std::option::Option<::std::string::String>,
+    /// `SOA`
+    pub soa: ::std::option::Option<::std::string::String>,
+    /// `SRV`
+    pub srv: ::std::option::Option<::std::string::String>,
+    /// `NOERROR`
+    pub noerror: ::std::option::Option<::std::string::String>,
+    /// `NXDOMAIN`
+    pub nxdomain: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    As112DnsQueriesSummary0 { a : "A", aaaa : "AAAA", ptr : "PTR", soa : "SOA", srv :
+    "SRV", noerror : "NOERROR", nxdomain : "NXDOMAIN" }
+);
+/// Used by [`RadarAs112Api::get_as112_dns_queries_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct As112DnsQueriesTimeSeries {
+    pub meta: ::std::option::Option<As112DnsQueriesTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<As112DnsQueriesTimeSeriesSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    As112DnsQueriesTimeSeries { meta : "meta", serie_0 : "serie_0" }
+);
+/// Used by [`RadarAs112Api::get_as112_dns_queries_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct As112DnsQueriesTimeSeriesMeta {
+    /// `aggInterval`
+    pub agg_interval: ::std::string::String,
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange>,
+    >,
+    /// `lastUpdated`: RFC 3339 date-time
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<
+        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    As112DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval" required,
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated" required, normalization : "normalization", units : "units" }
+);
+impl As112DnsQueriesTimeSeriesMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        agg_interval: ::std::string::String,
+        last_updated: ::std::string::String,
+    ) -> Self {
+        Self {
+            agg_interval,
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization: ::std::option::Option::None,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAs112Api::get_as112_dns_queries_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct As112DnsQueriesTimeSeriesSerie0 {
+    /// RFC 3339 date-time
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
+    pub values: ::std::vec::Vec<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    As112DnsQueriesTimeSeriesSerie0 { timestamps : "timestamps" required, values :
+    "values" required }
+);
+impl As112DnsQueriesTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        timestamps: ::std::vec::Vec<::std::string::String>,
+        values: ::std::vec::Vec<::serde_json::Value>,
+    ) -> Self {
+        Self {
+            timestamps,
+            values,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_edns_support_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse {
+    pub meta: ::std::option::Option<
+        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta,
+    >,
+    pub serie_0: ::std::option::Option<
+        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta", serie_0 :
+    "serie_0" }
+);
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta {
+    /// `aggInterval`
+    pub agg_interval: ::std::option::Option<::std::string::String>,
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<::std::vec::Vec<As112DnsQueriesMetaDateRange>>,
+    /// `lastUpdated`
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<
+        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta { agg_interval :
+    "aggInterval", confidence_info : "confidenceInfo", date_range : "dateRange",
+    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+);
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<
+            GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfoAnnotation,
+        >,
+    >,
+    pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -460,187 +978,44 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
-);
-/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
-    /// `endTime`
-    pub end_time: ::std::option::Option<::std::string::String>,
-    /// `startTime`
-    pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange { end_time : "endTime",
-    start_time : "startTime" }
-);
-/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit {
-    pub name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit { name : "name", value : "value" }
-);
-/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
-    /// `NOT_SUPPORTED`
-    pub not_supported: ::std::option::Option<::std::string::String>,
-    /// `SUPPORTED`
-    pub supported: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseSummary0 { not_supported : "NOT_SUPPORTED",
-    supported : "SUPPORTED" }
-);
-/// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByIpVersionSummaryResponse {
-    pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        GetAs112DnsQueriesByIpVersionSummaryResponseSummary0,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetAs112DnsQueriesByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0"
-    }
-);
-/// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 {
-    /// `IPv4`
-    pub ipv4: ::std::option::Option<::std::string::String>,
-    /// `IPv6`
-    pub ipv6: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4", ipv6 : "IPv6" }
-);
-/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponse {
-    pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetAs112DnsQueriesByDnsProtocolSummaryResponse { meta : "meta", summary_0 :
-    "summary_0" }
-);
-/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 {
-    /// `HTTPS`
-    pub https: ::std::option::Option<::std::string::String>,
-    /// `TCP`
-    pub tcp: ::std::option::Option<::std::string::String>,
-    /// `TLS`
-    pub tls: ::std::option::Option<::std::string::String>,
-    /// `UDP`
-    pub udp: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 { https : "HTTPS", tcp :
-    "TCP", tls : "TLS", udp : "UDP" }
-);
-/// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`], [`RadarAs112Api::get_as112_dns_queries_by_response_code_summary`], [`RadarAs112Api::get_as112_summary_by_dimension`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct As112DnsQueries {
-    pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(As112DnsQueries { meta : "meta", summary_0 : "summary_0" });
-/// Used by [`RadarAs112Api::get_as112_dns_queries_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct As112DnsQueriesTimeSeries {
-    pub meta: ::std::option::Option<As112DnsQueriesTimeSeriesMeta>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(As112DnsQueriesTimeSeries { meta : "meta" });
-/// Used by [`RadarAs112Api::get_as112_dns_queries_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct As112DnsQueriesTimeSeriesMeta {
-    /// `aggInterval`
-    pub agg_interval: ::std::option::Option<::std::string::String>,
-    /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo,
-    >,
-    /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange>,
-    >,
-    /// `lastUpdated`
-    pub last_updated: ::std::option::Option<::std::string::String>,
-    pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    As112DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
-);
-/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_edns_support_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse {
-    pub meta: ::std::option::Option<As112DnsQueriesTimeSeriesMeta>,
-    pub serie_0: ::std::option::Option<
-        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta", serie_0 :
-    "serie_0" }
+    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfoAnnotation {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     /// `NOT_SUPPORTED`
-    pub not_supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub not_supported: ::std::vec::Vec<::std::string::String>,
     /// `SUPPORTED`
-    pub supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub supported: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { not_supported :
-    "NOT_SUPPORTED", supported : "SUPPORTED" }
+    "NOT_SUPPORTED" required, supported : "SUPPORTED" required }
 );
+impl GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        not_supported: ::std::vec::Vec<::std::string::String>,
+        supported: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            not_supported,
+            supported,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByIpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<As112DnsQueriesTimeSeriesMeta>,
+    pub meta: ::std::option::Option<
+        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta,
+    >,
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0,
     >,
@@ -652,23 +1027,38 @@ crate::runtime::object!(
     }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv4: ::std::vec::Vec<::std::string::String>,
     /// `IPv6`
-    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv6: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4", ipv6 : "IPv6"
-    }
+    GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required, ipv6
+    : "IPv6" required }
 );
+impl GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        ipv4: ::std::vec::Vec<::std::string::String>,
+        ipv6: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            ipv4,
+            ipv6,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse {
-    pub meta: ::std::option::Option<As112DnsQueriesTimeSeriesMeta>,
+    pub meta: ::std::option::Option<
+        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta,
+    >,
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0,
     >,
@@ -680,7 +1070,7 @@ crate::runtime::object!(
     "serie_0" }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 {
     /// `HTTPS`
     pub https: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -690,17 +1080,40 @@ pub struct GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 {
     pub tls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `UDP`
     pub udp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `tcp`
+    pub tcp2: ::std::vec::Vec<::std::string::String>,
+    /// `udp`
+    pub udp2: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 { https : "HTTPS", tcp :
-    "TCP", tls : "TLS", udp : "UDP" }
+    "TCP", tls : "TLS", udp : "UDP", tcp2 : "tcp" required, udp2 : "udp" required }
 );
+impl GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        tcp2: ::std::vec::Vec<::std::string::String>,
+        udp2: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            https: ::std::option::Option::None,
+            tcp: ::std::option::Option::None,
+            tls: ::std::option::Option::None,
+            udp: ::std::option::Option::None,
+            tcp2,
+            udp2,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_response_code_time_series`], [`RadarAs112Api::get_as112_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByTypeTimeSeriesResponse {
-    pub meta: ::std::option::Option<As112DnsQueriesTimeSeriesMeta>,
+    pub meta: ::std::option::Option<
+        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta,
+    >,
     pub serie_0: ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -712,33 +1125,304 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `A`
+    pub a: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `AAAA`
+    pub aaaa: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `PTR`
+    pub ptr: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `SOA`
+    pub soa: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `SRV`
+    pub srv: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `NOERROR`
+    pub noerror: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `NXDOMAIN`
+    pub nxdomain: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps" }
+    GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps", a :
+    "A", aaaa : "AAAA", ptr : "PTR", soa : "SOA", srv : "SRV", noerror : "NOERROR",
+    nxdomain : "NXDOMAIN" }
 );
 /// Used by [`RadarAs112Api::get_top_locations_by_as112_dns_queries`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_with_dnssec_support`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_with_edns_support`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_for_ip_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopLocations {
-    pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
+    pub meta: ::std::option::Option<TopLocationsMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
 /// Used by [`RadarAs112Api::get_top_locations_by_as112_dns_queries`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TopLocationsTop0 {
-    /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
-    /// `clientCountryName`
-    pub client_country_name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopLocationsMeta {
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<
+        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2", client_country_name
-    : "clientCountryName", value : "value" }
+    TopLocationsMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
+    last_updated : "lastUpdated" required, normalization : "normalization", units :
+    "units" }
 );
+impl TopLocationsMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(last_updated: ::std::string::String) -> Self {
+        Self {
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization: ::std::option::Option::None,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAs112Api::get_top_locations_by_as112_dns_queries`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopLocationsTop0 {
+    /// `clientCountryAlpha2`
+    pub client_country_alpha2: ::std::string::String,
+    /// `clientCountryName`
+    pub client_country_name: ::std::string::String,
+    pub value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required,
+    client_country_name : "clientCountryName" required, value : "value" required }
+);
+impl TopLocationsTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        client_country_alpha2: ::std::string::String,
+        client_country_name: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            client_country_alpha2,
+            client_country_name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_by_edns_summary`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`], [`RadarAs112Api::get_as112_dns_queries_by_type_summary`], [`RadarAs112Api::get_as112_dns_queries_by_response_code_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAs112DnsQueriesByDnssecSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
+    continent : "continent", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetAs112DnsQueriesByDnssecSummaryQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetAs112DnsQueriesByDnssecSummaryQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetAs112DnsQueriesByDnssecSummaryQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetAs112DnsQueriesByDnssecSummaryQueryFormat);
+impl ::std::convert::From<GetAs112DnsQueriesByDnssecSummaryQueryFormat>
+for ::std::string::String {
+    fn from(value: GetAs112DnsQueriesByDnssecSummaryQueryFormat) -> Self {
+        match value {
+            GetAs112DnsQueriesByDnssecSummaryQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetAs112DnsQueriesByDnssecSummaryQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarAs112Api::get_as112_dns_queries_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_edns_support_summary`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_response_code_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAs112DnsQueriesTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetAs112DnsQueriesTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAs112DnsQueriesTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
+    "asn", location : "location", continent : "continent", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetAs112DnsQueriesTimeSeriesQueryAggInterval {
+    /// `15m`
+    N15m,
+    /// `1h`
+    N1h,
+    /// `1d`
+    N1d,
+    /// `1w`
+    N1w,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetAs112DnsQueriesTimeSeriesQueryAggInterval {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N15m => "15m",
+            Self::N1h => "1h",
+            Self::N1d => "1d",
+            Self::N1w => "1w",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetAs112DnsQueriesTimeSeriesQueryAggInterval {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "15m" => Self::N15m,
+            "1h" => Self::N1h,
+            "1d" => Self::N1d,
+            "1w" => Self::N1w,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetAs112DnsQueriesTimeSeriesQueryAggInterval);
+impl ::std::convert::From<GetAs112DnsQueriesTimeSeriesQueryAggInterval>
+for ::std::string::String {
+    fn from(value: GetAs112DnsQueriesTimeSeriesQueryAggInterval) -> Self {
+        match value {
+            GetAs112DnsQueriesTimeSeriesQueryAggInterval::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetAs112DnsQueriesTimeSeriesQueryAggInterval {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarAs112Api::get_top_locations_by_as112_dns_queries`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_with_dnssec_support`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_with_edns_support`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_for_ip_version`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopLocationsByAs112DnsQueriesQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopLocationsByAs112DnsQueriesQuery { limit : "limit", name : "name", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
+    "location", continent : "continent", format : "format" }
+);
+impl crate::runtime::TypedQuery for GetAs112DnsQueriesByDnssecSummaryQuery {}
+impl crate::runtime::TypedQuery for GetAs112DnsQueriesTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetTopLocationsByAs112DnsQueriesQuery {}

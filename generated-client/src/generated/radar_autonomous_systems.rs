@@ -21,10 +21,13 @@ impl RadarAutonomousSystemsApi {
     /// `GET /radar/entities/asns`
     ///
     /// Retrieves a list of autonomous systems.
+    ///
+    /// Query parameters: [`ListAutonomousSystemsQuery`], passed with `.query(&…)`.
     pub fn list_autonomous_systems(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AutonomousSystems>>,
+        ListAutonomousSystemsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,28 +41,36 @@ impl RadarAutonomousSystemsApi {
     /// `GET /radar/entities/asns/ip`
     ///
     /// Retrieves the requested autonomous system information based on IP address. Population estimates come from APNIC (refer to <https://labs.apnic.net/?p=526>).
+    ///
+    /// Query parameters: [`GetAsDetailsByIpAddressQuery`], its required ones in `new`.
     pub fn get_as_details_by_ip_address(
         &self,
+        query: &GetAsDetailsByIpAddressQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<GetAsDetailsByIpAddressResponse>>,
+        GetAsDetailsByIpAddressQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/radar/entities/asns/ip",
-            &[crate::runtime::PathPart::Lit("/radar/entities/asns/ip")],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/radar/entities/asns/ip",
+                &[crate::runtime::PathPart::Lit("/radar/entities/asns/ip")],
+            )
+            .query(query)
     }
     /// Get AS details by ASN
     ///
     /// `GET /radar/entities/asns/{asn}`
     ///
     /// Retrieves the requested autonomous system information. (A confidence level below `5` indicates a low level of confidence in the traffic data - normally this happens because Cloudflare has a small amount of traffic from/to this AS). Population estimates come from APNIC (refer to <https://labs.apnic.net/?p=526>).
+    ///
+    /// Query parameters: [`GetAsDetailsByAsnQuery`], passed with `.query(&…)`.
     pub fn get_as_details_by_asn(
         &self,
         asn: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<GetAsDetailsByAsnResponse>>,
+        GetAsDetailsByAsnQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -96,11 +107,16 @@ impl RadarAutonomousSystemsApi {
     /// `GET /radar/entities/asns/{asn}/rel`
     ///
     /// Retrieves AS-level relationship for given networks.
+    ///
+    /// Query parameters: [`GetAsLevelRelationshipsByAsnQuery`], passed with `.query(&…)`.
     pub fn get_as_level_relationships_by_asn(
         &self,
         asn: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAsLevelRelationshipsByAsnResponse>>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAsLevelRelationshipsByAsnResponse>,
+        >,
+        GetAsLevelRelationshipsByAsnQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -123,24 +139,48 @@ pub struct AutonomousSystems {
 }
 crate::runtime::object!(AutonomousSystems { asns : "asns" });
 /// Used by [`RadarAutonomousSystemsApi::list_autonomous_systems`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AutonomousSystemsAsn {
     pub aka: ::std::option::Option<::std::string::String>,
-    pub asn: ::std::option::Option<i64>,
-    pub country: ::std::option::Option<::std::string::String>,
+    pub asn: i64,
+    pub country: ::std::string::String,
     /// `countryName`
-    pub country_name: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub country_name: ::std::string::String,
+    pub name: ::std::string::String,
     /// `orgName`
     pub org_name: ::std::option::Option<::std::string::String>,
     pub website: ::std::option::Option<::std::string::String>,
+    /// `nameLong`: Deprecated field
+    pub name_long: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AutonomousSystemsAsn { aka : "aka", asn : "asn", country : "country", country_name :
-    "countryName", name : "name", org_name : "orgName", website : "website" }
+    AutonomousSystemsAsn { aka : "aka", asn : "asn" required, country : "country"
+    required, country_name : "countryName" required, name : "name" required, org_name :
+    "orgName", website : "website", name_long : "nameLong" }
 );
+impl AutonomousSystemsAsn {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        asn: i64,
+        country: ::std::string::String,
+        country_name: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            aka: ::std::option::Option::None,
+            asn,
+            country,
+            country_name,
+            name,
+            org_name: ::std::option::Option::None,
+            website: ::std::option::Option::None,
+            name_long: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByIpAddressResponse {
@@ -150,37 +190,69 @@ pub struct GetAsDetailsByIpAddressResponse {
 }
 crate::runtime::object!(GetAsDetailsByIpAddressResponse { asn : "asn" });
 /// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAsDetailsByIpAddressResponseAsn {
     pub aka: ::std::option::Option<::std::string::String>,
-    pub asn: ::std::option::Option<i64>,
-    pub country: ::std::option::Option<::std::string::String>,
+    pub asn: i64,
+    pub country: ::std::string::String,
     /// `countryName`
-    pub country_name: ::std::option::Option<::std::string::String>,
+    pub country_name: ::std::string::String,
     /// `estimatedUsers`
     pub estimated_users: ::std::option::Option<
         GetAsDetailsByIpAddressResponseAsnEstimatedUsers,
     >,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
     /// `orgName`
-    pub org_name: ::std::option::Option<::std::string::String>,
+    pub org_name: ::std::string::String,
     pub related: ::std::option::Option<
         ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnRelated>,
     >,
-    pub source: ::std::option::Option<::std::string::String>,
-    pub website: ::std::option::Option<::std::string::String>,
+    /// Regional Internet Registry
+    pub source: ::std::string::String,
+    pub website: ::std::string::String,
+    /// `nameLong`: Deprecated field
+    pub name_long: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByIpAddressResponseAsn { aka : "aka", asn : "asn", country : "country",
-    country_name : "countryName", estimated_users : "estimatedUsers", name : "name",
-    org_name : "orgName", related : "related", source : "source", website : "website" }
+    GetAsDetailsByIpAddressResponseAsn { aka : "aka", asn : "asn" required, country :
+    "country" required, country_name : "countryName" required, estimated_users :
+    "estimatedUsers", name : "name" required, org_name : "orgName" required, related :
+    "related", source : "source" required, website : "website" required, name_long :
+    "nameLong" }
 );
+impl GetAsDetailsByIpAddressResponseAsn {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        asn: i64,
+        country: ::std::string::String,
+        country_name: ::std::string::String,
+        name: ::std::string::String,
+        org_name: ::std::string::String,
+        source: ::std::string::String,
+        website: ::std::string::String,
+    ) -> Self {
+        Self {
+            aka: ::std::option::Option::None,
+            asn,
+            country,
+            country_name,
+            estimated_users: ::std::option::Option::None,
+            name,
+            org_name,
+            related: ::std::option::Option::None,
+            source,
+            website,
+            name_long: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`], [`RadarAutonomousSystemsApi::get_as_details_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByIpAddressResponseAsnEstimatedUsers {
-    /// `estimatedUsers`
+    /// `estimatedUsers`: Total estimated users
     pub estimated_users: ::std::option::Option<i64>,
     pub locations: ::std::option::Option<
         ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation>,
@@ -193,37 +265,63 @@ crate::runtime::object!(
     "estimatedUsers", locations : "locations" }
 );
 /// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation {
-    /// `estimatedUsers`
+    /// `estimatedUsers`: Estimated users per location
     pub estimated_users: ::std::option::Option<i64>,
     /// `locationAlpha2`
-    pub location_alpha2: ::std::option::Option<::std::string::String>,
+    pub location_alpha2: ::std::string::String,
     /// `locationName`
-    pub location_name: ::std::option::Option<::std::string::String>,
+    pub location_name: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation { estimated_users :
-    "estimatedUsers", location_alpha2 : "locationAlpha2", location_name : "locationName"
-    }
+    "estimatedUsers", location_alpha2 : "locationAlpha2" required, location_name :
+    "locationName" required }
 );
+impl GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        location_alpha2: ::std::string::String,
+        location_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            estimated_users: ::std::option::Option::None,
+            location_alpha2,
+            location_name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`], [`RadarAutonomousSystemsApi::get_as_details_by_asn`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAsDetailsByIpAddressResponseAsnRelated {
     pub aka: ::std::option::Option<::std::string::String>,
-    pub asn: ::std::option::Option<i64>,
-    /// `estimatedUsers`
+    pub asn: i64,
+    /// `estimatedUsers`: Total estimated users
     pub estimated_users: ::std::option::Option<i64>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByIpAddressResponseAsnRelated { aka : "aka", asn : "asn", estimated_users
-    : "estimatedUsers", name : "name" }
+    GetAsDetailsByIpAddressResponseAsnRelated { aka : "aka", asn : "asn" required,
+    estimated_users : "estimatedUsers", name : "name" required }
 );
+impl GetAsDetailsByIpAddressResponseAsnRelated {
+    /// A value with the required fields set and the others empty.
+    pub fn new(asn: i64, name: ::std::string::String) -> Self {
+        Self {
+            aka: ::std::option::Option::None,
+            asn,
+            estimated_users: ::std::option::Option::None,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarAutonomousSystemsApi::get_as_details_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByAsnResponse {
@@ -233,36 +331,70 @@ pub struct GetAsDetailsByAsnResponse {
 }
 crate::runtime::object!(GetAsDetailsByAsnResponse { asn : "asn" });
 /// Used by [`RadarAutonomousSystemsApi::get_as_details_by_asn`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAsDetailsByAsnResponseAsn {
     pub aka: ::std::option::Option<::std::string::String>,
-    pub asn: ::std::option::Option<i64>,
+    pub asn: i64,
     /// `confidenceLevel`
-    pub confidence_level: ::std::option::Option<i64>,
-    pub country: ::std::option::Option<::std::string::String>,
+    pub confidence_level: i64,
+    pub country: ::std::string::String,
     /// `countryName`
-    pub country_name: ::std::option::Option<::std::string::String>,
+    pub country_name: ::std::string::String,
     /// `estimatedUsers`
     pub estimated_users: ::std::option::Option<
         GetAsDetailsByIpAddressResponseAsnEstimatedUsers,
     >,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
     /// `orgName`
-    pub org_name: ::std::option::Option<::std::string::String>,
+    pub org_name: ::std::string::String,
     pub related: ::std::option::Option<
         ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnRelated>,
     >,
-    pub source: ::std::option::Option<::std::string::String>,
-    pub website: ::std::option::Option<::std::string::String>,
+    /// Regional Internet Registry
+    pub source: ::std::string::String,
+    pub website: ::std::string::String,
+    /// `nameLong`: Deprecated field
+    pub name_long: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByAsnResponseAsn { aka : "aka", asn : "asn", confidence_level :
-    "confidenceLevel", country : "country", country_name : "countryName", estimated_users
-    : "estimatedUsers", name : "name", org_name : "orgName", related : "related", source
-    : "source", website : "website" }
+    GetAsDetailsByAsnResponseAsn { aka : "aka", asn : "asn" required, confidence_level :
+    "confidenceLevel" required, country : "country" required, country_name :
+    "countryName" required, estimated_users : "estimatedUsers", name : "name" required,
+    org_name : "orgName" required, related : "related", source : "source" required,
+    website : "website" required, name_long : "nameLong" }
 );
+impl GetAsDetailsByAsnResponseAsn {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        asn: i64,
+        confidence_level: i64,
+        country: ::std::string::String,
+        country_name: ::std::string::String,
+        name: ::std::string::String,
+        org_name: ::std::string::String,
+        source: ::std::string::String,
+        website: ::std::string::String,
+    ) -> Self {
+        Self {
+            aka: ::std::option::Option::None,
+            asn,
+            confidence_level,
+            country,
+            country_name,
+            estimated_users: ::std::option::Option::None,
+            name,
+            org_name,
+            related: ::std::option::Option::None,
+            source,
+            website,
+            name_long: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarAutonomousSystemsApi::get_irr_as_sets_that_as_is_member_of`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Irr {
@@ -310,33 +442,243 @@ crate::runtime::object!(
     GetAsLevelRelationshipsByAsnResponse { meta : "meta", rels : "rels" }
 );
 /// Used by [`RadarAutonomousSystemsApi::get_as_level_relationships_by_asn`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAsLevelRelationshipsByAsnResponseMeta {
-    pub data_time: ::std::option::Option<::std::string::String>,
-    pub query_time: ::std::option::Option<::std::string::String>,
-    pub total_peers: ::std::option::Option<i64>,
+    pub data_time: ::std::string::String,
+    pub query_time: ::std::string::String,
+    pub total_peers: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsLevelRelationshipsByAsnResponseMeta { data_time : "data_time", query_time :
-    "query_time", total_peers : "total_peers" }
+    GetAsLevelRelationshipsByAsnResponseMeta { data_time : "data_time" required,
+    query_time : "query_time" required, total_peers : "total_peers" required }
 );
+impl GetAsLevelRelationshipsByAsnResponseMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_time: ::std::string::String,
+        query_time: ::std::string::String,
+        total_peers: i64,
+    ) -> Self {
+        Self {
+            data_time,
+            query_time,
+            total_peers,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAutonomousSystemsApi::get_as_level_relationships_by_asn`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetAsLevelRelationshipsByAsnResponseRel {
+    pub asn1: i64,
+    pub asn1_country: ::std::string::String,
+    pub asn1_name: ::std::string::String,
+    pub asn2: i64,
+    pub asn2_country: ::std::string::String,
+    pub asn2_name: ::std::string::String,
+    pub rel: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAsLevelRelationshipsByAsnResponseRel { asn1 : "asn1" required, asn1_country :
+    "asn1_country" required, asn1_name : "asn1_name" required, asn2 : "asn2" required,
+    asn2_country : "asn2_country" required, asn2_name : "asn2_name" required, rel : "rel"
+    required }
+);
+impl GetAsLevelRelationshipsByAsnResponseRel {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        asn1: i64,
+        asn1_country: ::std::string::String,
+        asn1_name: ::std::string::String,
+        asn2: i64,
+        asn2_country: ::std::string::String,
+        asn2_name: ::std::string::String,
+        rel: ::std::string::String,
+    ) -> Self {
+        Self {
+            asn1,
+            asn1_country,
+            asn1_name,
+            asn2,
+            asn2_country,
+            asn2_name,
+            rel,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAutonomousSystemsApi::list_autonomous_systems`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAutonomousSystemsQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Number of objects to skip before grabbing results
+    pub offset: ::std::option::Option<i64>,
+    /// Comma separated list of ASNs
+    pub asn: ::std::option::Option<::std::string::String>,
+    /// Location Alpha2 to filter results
+    pub location: ::std::option::Option<::std::string::String>,
+    /// `orderBy`: Order asn list
+    pub order_by: ::std::option::Option<ListAutonomousSystemsQueryOrderBy>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<ListAutonomousSystemsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListAutonomousSystemsQuery { limit : "limit", offset : "offset", asn : "asn",
+    location : "location", order_by : "orderBy", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListAutonomousSystemsQueryOrderBy {
+    /// `ASN`
+    Asn,
+    /// `POPULATION`
+    Population,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListAutonomousSystemsQueryOrderBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asn => "ASN",
+            Self::Population => "POPULATION",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListAutonomousSystemsQueryOrderBy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ASN" => Self::Asn,
+            "POPULATION" => Self::Population,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListAutonomousSystemsQueryOrderBy);
+impl ::std::convert::From<ListAutonomousSystemsQueryOrderBy> for ::std::string::String {
+    fn from(value: ListAutonomousSystemsQueryOrderBy) -> Self {
+        match value {
+            ListAutonomousSystemsQueryOrderBy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListAutonomousSystemsQueryOrderBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListAutonomousSystemsQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListAutonomousSystemsQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListAutonomousSystemsQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListAutonomousSystemsQueryFormat);
+impl ::std::convert::From<ListAutonomousSystemsQueryFormat> for ::std::string::String {
+    fn from(value: ListAutonomousSystemsQueryFormat) -> Self {
+        match value {
+            ListAutonomousSystemsQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListAutonomousSystemsQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetAsDetailsByIpAddressQuery {
+    /// IP address
+    pub ip: ::std::string::String,
+    /// Format results are returned in
+    pub format: ::std::option::Option<ListAutonomousSystemsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAsDetailsByIpAddressQuery { ip : "ip" required, format : "format" }
+);
+impl GetAsDetailsByIpAddressQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ip: ::std::string::String) -> Self {
+        Self {
+            ip,
+            format: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarAutonomousSystemsApi::get_as_details_by_asn`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAsDetailsByAsnQuery {
+    /// Format results are returned in
+    pub format: ::std::option::Option<ListAutonomousSystemsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetAsDetailsByAsnQuery { format : "format" });
 /// Used by [`RadarAutonomousSystemsApi::get_as_level_relationships_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAsLevelRelationshipsByAsnResponseRel {
-    pub asn1: ::std::option::Option<i64>,
-    pub asn1_country: ::std::option::Option<::std::string::String>,
-    pub asn1_name: ::std::option::Option<::std::string::String>,
+pub struct GetAsLevelRelationshipsByAsnQuery {
+    /// Get the AS relationship of ASN2 with respect to the given ASN
     pub asn2: ::std::option::Option<i64>,
-    pub asn2_country: ::std::option::Option<::std::string::String>,
-    pub asn2_name: ::std::option::Option<::std::string::String>,
-    pub rel: ::std::option::Option<::std::string::String>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<ListAutonomousSystemsQueryFormat>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsLevelRelationshipsByAsnResponseRel { asn1 : "asn1", asn1_country :
-    "asn1_country", asn1_name : "asn1_name", asn2 : "asn2", asn2_country :
-    "asn2_country", asn2_name : "asn2_name", rel : "rel" }
+    GetAsLevelRelationshipsByAsnQuery { asn2 : "asn2", format : "format" }
 );
+impl crate::runtime::TypedQuery for GetAsDetailsByAsnQuery {}
+impl crate::runtime::TypedQuery for GetAsDetailsByIpAddressQuery {}
+impl crate::runtime::TypedQuery for GetAsLevelRelationshipsByAsnQuery {}
+impl crate::runtime::TypedQuery for ListAutonomousSystemsQuery {}

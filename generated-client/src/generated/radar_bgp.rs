@@ -21,10 +21,13 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/hijacks/events`
     ///
     /// Retrieves the BGP hijack events.
+    ///
+    /// Query parameters: [`GetBgpHijackEventsQuery`], passed with `.query(&…)`.
     pub fn get_bgp_hijack_events(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<BgpHijackEvents>>,
+        GetBgpHijackEventsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,10 +41,13 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/ips/timeseries`
     ///
     /// Retrieves time series data for the announced IP space count, represented as the number of IPv4 /24s and IPv6 /48s, for a given ASN.
+    ///
+    /// Query parameters: [`GetAnnouncedIpAddressSpaceTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_announced_ip_address_space_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AnnouncedIpAddressSpaceTimeSeries>>,
+        GetAnnouncedIpAddressSpaceTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -55,10 +61,13 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/leaks/events`
     ///
     /// Retrieves the BGP route leak events.
+    ///
+    /// Query parameters: [`GetBgpRouteLeakEventsQuery`], passed with `.query(&…)`.
     pub fn get_bgp_route_leak_events(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<BgpRouteLeakEvents>>,
+        GetBgpRouteLeakEventsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -72,9 +81,14 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/routes/ases`
     ///
     /// Retrieves all ASes in the current global routing tables with routing statistics.
+    ///
+    /// Query parameters: [`ListAsesFromGlobalRoutingTablesQuery`], passed with `.query(&…)`.
     pub fn list_ases_from_global_routing_tables(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Ases>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Ases>>,
+        ListAsesFromGlobalRoutingTablesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -87,10 +101,13 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/routes/moas`
     ///
     /// Retrieves all Multi-Origin AS (MOAS) prefixes in the global routing tables.
+    ///
+    /// Query parameters: [`GetMultiOriginAsQuery`], passed with `.query(&…)`.
     pub fn get_multi_origin_as(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<MultiOrigin>>,
+        GetMultiOriginAsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -104,9 +121,14 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/routes/pfx2as`
     ///
     /// Retrieves the prefix-to-ASN mapping from global routing tables.
+    ///
+    /// Query parameters: [`GetPrefixToAsnMappingQuery`], passed with `.query(&…)`.
     pub fn get_prefix_to_asn_mapping(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Prefix>>,
+        GetPrefixToAsnMappingQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -136,10 +158,13 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/routes/stats`
     ///
     /// Retrieves the BGP routing table stats.
+    ///
+    /// Query parameters: [`GetBgpRoutingTableStatsQuery`], passed with `.query(&…)`.
     pub fn get_bgp_routing_table_stats(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<BgpRoutingTableStats>>,
+        GetBgpRoutingTableStatsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -204,10 +229,13 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/timeseries`
     ///
     /// Retrieves BGP updates over time. When requesting updates for an autonomous system, only BGP updates of type announcement are returned.
+    ///
+    /// Query parameters: [`GetBgpTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_bgp_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<BgpTimeSeries>>,
+        GetBgpTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -221,9 +249,14 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/top/ases`
     ///
     /// Retrieves the top autonomous systems by BGP updates (announcements only).
+    ///
+    /// Query parameters: [`GetTopAsesByBgpUpdatesQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_bgp_updates(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TopAses>>,
+        GetTopAsesByBgpUpdatesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -236,10 +269,13 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/top/ases/prefixes`
     ///
     /// Retrieves the full list of autonomous systems on the global routing table ordered by announced prefixes count. The data comes from public BGP MRT data archives and updates every 2 hours.
+    ///
+    /// Query parameters: [`GetTopAsesByPrefixCountQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_prefix_count(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<GetTopAsesByPrefixCountResponse>>,
+        GetTopAsesByPrefixCountQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -253,10 +289,13 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/top/prefixes`
     ///
     /// Retrieves the top network prefixes by BGP updates.
+    ///
+    /// Query parameters: [`GetTopPrefixesByBgpUpdatesQuery`], passed with `.query(&…)`.
     pub fn get_top_prefixes_by_bgp_updates(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopPrefixes>>,
+        GetTopPrefixesByBgpUpdatesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -267,83 +306,170 @@ impl RadarBgpApi {
     }
 }
 /// Used by [`RadarBgpApi::get_bgp_hijack_events`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BgpHijackEvents {
     pub asn_info: ::std::option::Option<::std::vec::Vec<BgpHijackEventsAsnInfo>>,
     pub events: ::std::option::Option<::std::vec::Vec<BgpHijackEventsEvent>>,
-    pub total_monitors: ::std::option::Option<i64>,
+    pub total_monitors: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     BgpHijackEvents { asn_info : "asn_info", events : "events", total_monitors :
-    "total_monitors" }
+    "total_monitors" required }
 );
+impl BgpHijackEvents {
+    /// A value with the required fields set and the others empty.
+    pub fn new(total_monitors: i64) -> Self {
+        Self {
+            asn_info: ::std::option::Option::None,
+            events: ::std::option::Option::None,
+            total_monitors,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_bgp_hijack_events`], [`RadarBgpApi::get_bgp_route_leak_events`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BgpHijackEventsAsnInfo {
-    pub asn: ::std::option::Option<i64>,
-    pub country_code: ::std::option::Option<::std::string::String>,
-    pub org_name: ::std::option::Option<::std::string::String>,
+    pub asn: i64,
+    pub country_code: ::std::string::String,
+    pub org_name: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpHijackEventsAsnInfo { asn : "asn", country_code : "country_code", org_name :
-    "org_name" }
+    BgpHijackEventsAsnInfo { asn : "asn" required, country_code : "country_code"
+    required, org_name : "org_name" required }
 );
+impl BgpHijackEventsAsnInfo {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        asn: i64,
+        country_code: ::std::string::String,
+        org_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            asn,
+            country_code,
+            org_name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_bgp_hijack_events`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BgpHijackEventsEvent {
-    pub confidence_score: ::std::option::Option<i64>,
-    pub duration: ::std::option::Option<i64>,
-    pub event_type: ::std::option::Option<i64>,
-    pub hijack_msgs_count: ::std::option::Option<i64>,
-    pub hijacker_asn: ::std::option::Option<i64>,
-    pub hijacker_country: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<i64>,
-    pub is_stale: ::std::option::Option<bool>,
-    pub max_hijack_ts: ::std::option::Option<::std::string::String>,
-    pub max_msg_ts: ::std::option::Option<::std::string::String>,
-    pub min_hijack_ts: ::std::option::Option<::std::string::String>,
-    pub on_going_count: ::std::option::Option<i64>,
-    pub peer_asns: ::std::option::Option<::std::vec::Vec<i64>>,
-    pub peer_ip_count: ::std::option::Option<i64>,
-    pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub confidence_score: i64,
+    pub duration: i64,
+    pub event_type: i64,
+    pub hijack_msgs_count: i64,
+    pub hijacker_asn: i64,
+    pub hijacker_country: ::std::string::String,
+    pub id: i64,
+    pub is_stale: bool,
+    pub max_hijack_ts: ::std::string::String,
+    pub max_msg_ts: ::std::string::String,
+    pub min_hijack_ts: ::std::string::String,
+    pub on_going_count: i64,
+    pub peer_asns: ::std::vec::Vec<i64>,
+    pub peer_ip_count: i64,
+    pub prefixes: ::std::vec::Vec<::std::string::String>,
     pub tags: ::std::option::Option<::std::vec::Vec<BgpHijackEventsEventTag>>,
-    pub victim_asns: ::std::option::Option<::std::vec::Vec<i64>>,
-    pub victim_countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub victim_asns: ::std::vec::Vec<i64>,
+    pub victim_countries: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpHijackEventsEvent { confidence_score : "confidence_score", duration : "duration",
-    event_type : "event_type", hijack_msgs_count : "hijack_msgs_count", hijacker_asn :
-    "hijacker_asn", hijacker_country : "hijacker_country", id : "id", is_stale :
-    "is_stale", max_hijack_ts : "max_hijack_ts", max_msg_ts : "max_msg_ts", min_hijack_ts
-    : "min_hijack_ts", on_going_count : "on_going_count", peer_asns : "peer_asns",
-    peer_ip_count : "peer_ip_count", prefixes : "prefixes", tags : "tags", victim_asns :
-    "victim_asns", victim_countries : "victim_countries" }
+    BgpHijackEventsEvent { confidence_score : "confidence_score" required, duration :
+    "duration" required, event_type : "event_type" required, hijack_msgs_count :
+    "hijack_msgs_count" required, hijacker_asn : "hijacker_asn" required,
+    hijacker_country : "hijacker_country" required, id : "id" required, is_stale :
+    "is_stale" required, max_hijack_ts : "max_hijack_ts" required, max_msg_ts :
+    "max_msg_ts" required, min_hijack_ts : "min_hijack_ts" required, on_going_count :
+    "on_going_count" required, peer_asns : "peer_asns" required, peer_ip_count :
+    "peer_ip_count" required, prefixes : "prefixes" required, tags : "tags", victim_asns
+    : "victim_asns" required, victim_countries : "victim_countries" required }
 );
+impl BgpHijackEventsEvent {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        confidence_score: i64,
+        duration: i64,
+        event_type: i64,
+        hijack_msgs_count: i64,
+        hijacker_asn: i64,
+        hijacker_country: ::std::string::String,
+        id: i64,
+        is_stale: bool,
+        max_hijack_ts: ::std::string::String,
+        max_msg_ts: ::std::string::String,
+        min_hijack_ts: ::std::string::String,
+        on_going_count: i64,
+        peer_asns: ::std::vec::Vec<i64>,
+        peer_ip_count: i64,
+        prefixes: ::std::vec::Vec<::std::string::String>,
+        victim_asns: ::std::vec::Vec<i64>,
+        victim_countries: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            confidence_score,
+            duration,
+            event_type,
+            hijack_msgs_count,
+            hijacker_asn,
+            hijacker_country,
+            id,
+            is_stale,
+            max_hijack_ts,
+            max_msg_ts,
+            min_hijack_ts,
+            on_going_count,
+            peer_asns,
+            peer_ip_count,
+            prefixes,
+            tags: ::std::option::Option::None,
+            victim_asns,
+            victim_countries,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_bgp_hijack_events`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BgpHijackEventsEventTag {
-    pub name: ::std::option::Option<::std::string::String>,
-    pub score: ::std::option::Option<i64>,
+    pub name: ::std::string::String,
+    pub score: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BgpHijackEventsEventTag { name : "name", score : "score" });
+crate::runtime::object!(
+    BgpHijackEventsEventTag { name : "name" required, score : "score" required }
+);
+impl BgpHijackEventsEventTag {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, score: i64) -> Self {
+        Self {
+            name,
+            score,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnnouncedIpAddressSpaceTimeSeries {
     pub meta: ::std::option::Option<AnnouncedIpAddressSpaceTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<AnnouncedIpAddressSpaceTimeSeriesSerie0>,
+    pub serie_174: ::std::option::Option<AnnouncedIpAddressSpaceTimeSeriesSerie174>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeries { meta : "meta", serie_0 : "serie_0" }
+    AnnouncedIpAddressSpaceTimeSeries { meta : "meta", serie_0 : "serie_0", serie_174 :
+    "serie_174" }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -365,15 +491,19 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaUnit>,
     >,
+    pub queries: ::std::option::Option<
+        ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaQuery>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AnnouncedIpAddressSpaceTimeSeriesMeta { agg_interval : "aggInterval", confidence_info
     : "confidenceInfo", date_range : "dateRange", delay : "delay", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    "lastUpdated", normalization : "normalization", units : "units", queries : "queries"
+    }
 );
-/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`], [`RadarBgpApi::get_bgp_time_series`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
@@ -412,7 +542,7 @@ crate::runtime::object!(
     "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
     start_date : "startDate" }
 );
-/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`], [`RadarBgpApi::get_bgp_time_series`], [`RadarBgpApi::get_top_ases_by_bgp_updates`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDateRange {
     /// `endTime`
@@ -518,6 +648,58 @@ crate::runtime::object!(
     AnnouncedIpAddressSpaceTimeSeriesMetaUnit { name : "name", value : "value" }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnouncedIpAddressSpaceTimeSeriesMetaQuery {
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange,
+    >,
+    pub entity: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AnnouncedIpAddressSpaceTimeSeriesMetaQuery { date_range : "dateRange", entity :
+    "entity" required }
+);
+impl AnnouncedIpAddressSpaceTimeSeriesMetaQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(entity: ::std::string::String) -> Self {
+        Self {
+            date_range: ::std::option::Option::None,
+            entity,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`], [`RadarBgpApi::get_bgp_time_series`], [`RadarBgpApi::get_top_ases_by_bgp_updates`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange {
+    /// `endTime`
+    pub end_time: ::std::string::String,
+    /// `startTime`
+    pub start_time: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange { end_time : "endTime" required,
+    start_time : "startTime" required }
+);
+impl AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        end_time: ::std::string::String,
+        start_time: ::std::string::String,
+    ) -> Self {
+        Self {
+            end_time,
+            start_time,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnnouncedIpAddressSpaceTimeSeriesSerie0 {
     pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -530,6 +712,35 @@ crate::runtime::object!(
     AnnouncedIpAddressSpaceTimeSeriesSerie0 { ipv4 : "ipv4", ipv6 : "ipv6", timestamps :
     "timestamps" }
 );
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnouncedIpAddressSpaceTimeSeriesSerie174 {
+    pub ipv4: ::std::vec::Vec<::std::string::String>,
+    pub ipv6: ::std::vec::Vec<::std::string::String>,
+    /// RFC 3339 date-time
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AnnouncedIpAddressSpaceTimeSeriesSerie174 { ipv4 : "ipv4" required, ipv6 : "ipv6"
+    required, timestamps : "timestamps" required }
+);
+impl AnnouncedIpAddressSpaceTimeSeriesSerie174 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        ipv4: ::std::vec::Vec<::std::string::String>,
+        ipv6: ::std::vec::Vec<::std::string::String>,
+        timestamps: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            ipv4,
+            ipv6,
+            timestamps,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_bgp_route_leak_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BgpRouteLeakEvents {
@@ -540,31 +751,68 @@ pub struct BgpRouteLeakEvents {
 }
 crate::runtime::object!(BgpRouteLeakEvents { asn_info : "asn_info", events : "events" });
 /// Used by [`RadarBgpApi::get_bgp_route_leak_events`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BgpRouteLeakEventsEvent {
-    pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub detected_ts: ::std::option::Option<::std::string::String>,
-    pub finished: ::std::option::Option<bool>,
-    pub id: ::std::option::Option<i64>,
-    pub leak_asn: ::std::option::Option<i64>,
-    pub leak_count: ::std::option::Option<i64>,
-    pub leak_seg: ::std::option::Option<::std::vec::Vec<i64>>,
-    pub leak_type: ::std::option::Option<i64>,
-    pub max_ts: ::std::option::Option<::std::string::String>,
-    pub min_ts: ::std::option::Option<::std::string::String>,
-    pub origin_count: ::std::option::Option<i64>,
-    pub peer_count: ::std::option::Option<i64>,
-    pub prefix_count: ::std::option::Option<i64>,
+    pub countries: ::std::vec::Vec<::std::string::String>,
+    pub detected_ts: ::std::string::String,
+    pub finished: bool,
+    pub id: i64,
+    pub leak_asn: i64,
+    pub leak_count: i64,
+    pub leak_seg: ::std::vec::Vec<i64>,
+    pub leak_type: i64,
+    pub max_ts: ::std::string::String,
+    pub min_ts: ::std::string::String,
+    pub origin_count: i64,
+    pub peer_count: i64,
+    pub prefix_count: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpRouteLeakEventsEvent { countries : "countries", detected_ts : "detected_ts",
-    finished : "finished", id : "id", leak_asn : "leak_asn", leak_count : "leak_count",
-    leak_seg : "leak_seg", leak_type : "leak_type", max_ts : "max_ts", min_ts : "min_ts",
-    origin_count : "origin_count", peer_count : "peer_count", prefix_count :
-    "prefix_count" }
+    BgpRouteLeakEventsEvent { countries : "countries" required, detected_ts :
+    "detected_ts" required, finished : "finished" required, id : "id" required, leak_asn
+    : "leak_asn" required, leak_count : "leak_count" required, leak_seg : "leak_seg"
+    required, leak_type : "leak_type" required, max_ts : "max_ts" required, min_ts :
+    "min_ts" required, origin_count : "origin_count" required, peer_count : "peer_count"
+    required, prefix_count : "prefix_count" required }
 );
+impl BgpRouteLeakEventsEvent {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        countries: ::std::vec::Vec<::std::string::String>,
+        detected_ts: ::std::string::String,
+        finished: bool,
+        id: i64,
+        leak_asn: i64,
+        leak_count: i64,
+        leak_seg: ::std::vec::Vec<i64>,
+        leak_type: i64,
+        max_ts: ::std::string::String,
+        min_ts: ::std::string::String,
+        origin_count: i64,
+        peer_count: i64,
+        prefix_count: i64,
+    ) -> Self {
+        Self {
+            countries,
+            detected_ts,
+            finished,
+            id,
+            leak_asn,
+            leak_count,
+            leak_seg,
+            leak_type,
+            max_ts,
+            min_ts,
+            origin_count,
+            peer_count,
+            prefix_count,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::list_ases_from_global_routing_tables`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ases {
@@ -575,50 +823,97 @@ pub struct Ases {
 }
 crate::runtime::object!(Ases { asns : "asns", meta : "meta" });
 /// Used by [`RadarBgpApi::list_ases_from_global_routing_tables`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsesAsn {
-    pub asn: ::std::option::Option<i64>,
-    /// `coneSize`
-    pub cone_size: ::std::option::Option<i64>,
-    pub country: ::std::option::Option<::std::string::String>,
-    /// `ipv4Count`
-    pub ipv4_count: ::std::option::Option<i64>,
-    /// `ipv6Count`
-    pub ipv6_count: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `pfxsCount`
-    pub pfxs_count: ::std::option::Option<i64>,
-    /// `rpkiInvalid`
-    pub rpki_invalid: ::std::option::Option<i64>,
-    /// `rpkiUnknown`
-    pub rpki_unknown: ::std::option::Option<i64>,
-    /// `rpkiValid`
-    pub rpki_valid: ::std::option::Option<i64>,
+    pub asn: i64,
+    /// `coneSize`: AS's customer cone size
+    pub cone_size: i64,
+    /// 2-letter country code for the AS's registration country
+    pub country: ::std::string::String,
+    /// `ipv4Count`: number of IPv4 addresses originated by the AS
+    pub ipv4_count: i64,
+    /// `ipv6Count`: number of IPv6 addresses originated by the AS
+    pub ipv6_count: ::std::string::String,
+    /// name of the AS
+    pub name: ::std::string::String,
+    /// `pfxsCount`: number of total IP prefixes originated by the AS
+    pub pfxs_count: i64,
+    /// `rpkiInvalid`: number of RPKI invalid prefixes originated by the AS
+    pub rpki_invalid: i64,
+    /// `rpkiUnknown`: number of RPKI unknown prefixes originated by the AS
+    pub rpki_unknown: i64,
+    /// `rpkiValid`: number of RPKI valid prefixes originated by the AS
+    pub rpki_valid: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AsesAsn { asn : "asn", cone_size : "coneSize", country : "country", ipv4_count :
-    "ipv4Count", ipv6_count : "ipv6Count", name : "name", pfxs_count : "pfxsCount",
-    rpki_invalid : "rpkiInvalid", rpki_unknown : "rpkiUnknown", rpki_valid : "rpkiValid"
+    AsesAsn { asn : "asn" required, cone_size : "coneSize" required, country : "country"
+    required, ipv4_count : "ipv4Count" required, ipv6_count : "ipv6Count" required, name
+    : "name" required, pfxs_count : "pfxsCount" required, rpki_invalid : "rpkiInvalid"
+    required, rpki_unknown : "rpkiUnknown" required, rpki_valid : "rpkiValid" required }
+);
+impl AsesAsn {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        asn: i64,
+        cone_size: i64,
+        country: ::std::string::String,
+        ipv4_count: i64,
+        ipv6_count: ::std::string::String,
+        name: ::std::string::String,
+        pfxs_count: i64,
+        rpki_invalid: i64,
+        rpki_unknown: i64,
+        rpki_valid: i64,
+    ) -> Self {
+        Self {
+            asn,
+            cone_size,
+            country,
+            ipv4_count,
+            ipv6_count,
+            name,
+            pfxs_count,
+            rpki_invalid,
+            rpki_unknown,
+            rpki_valid,
+            extra: ::std::default::Default::default(),
+        }
     }
-);
+}
 /// Used by [`RadarBgpApi::list_ases_from_global_routing_tables`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsesMeta {
-    /// `dataTime`
-    pub data_time: ::std::option::Option<::std::string::String>,
-    /// `queryTime`
-    pub query_time: ::std::option::Option<::std::string::String>,
-    /// `totalPeers`
-    pub total_peers: ::std::option::Option<i64>,
+    /// `dataTime`: the timestamp of when the data is generated
+    pub data_time: ::std::string::String,
+    /// `queryTime`: the timestamp of the query
+    pub query_time: ::std::string::String,
+    /// `totalPeers`: total number of route collector peers used to generate this data
+    pub total_peers: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AsesMeta { data_time : "dataTime", query_time : "queryTime", total_peers :
-    "totalPeers" }
+    AsesMeta { data_time : "dataTime" required, query_time : "queryTime" required,
+    total_peers : "totalPeers" required }
 );
+impl AsesMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_time: ::std::string::String,
+        query_time: ::std::string::String,
+        total_peers: i64,
+    ) -> Self {
+        Self {
+            data_time,
+            query_time,
+            total_peers,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_multi_origin_as`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiOrigin {
@@ -629,40 +924,82 @@ pub struct MultiOrigin {
 }
 crate::runtime::object!(MultiOrigin { meta : "meta", moas : "moas" });
 /// Used by [`RadarBgpApi::get_multi_origin_as`], [`RadarBgpApi::get_prefix_to_asn_mapping`], [`RadarBgpApi::get_bgp_routing_table_stats`], [`RadarBgpApi::get_top_ases_by_prefix_count`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MultiOriginMeta {
-    pub data_time: ::std::option::Option<::std::string::String>,
-    pub query_time: ::std::option::Option<::std::string::String>,
-    pub total_peers: ::std::option::Option<i64>,
+    pub data_time: ::std::string::String,
+    pub query_time: ::std::string::String,
+    pub total_peers: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MultiOriginMeta { data_time : "data_time", query_time : "query_time", total_peers :
-    "total_peers" }
+    MultiOriginMeta { data_time : "data_time" required, query_time : "query_time"
+    required, total_peers : "total_peers" required }
 );
+impl MultiOriginMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_time: ::std::string::String,
+        query_time: ::std::string::String,
+        total_peers: i64,
+    ) -> Self {
+        Self {
+            data_time,
+            query_time,
+            total_peers,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_multi_origin_as`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MultiOriginMoa {
     pub origins: ::std::option::Option<::std::vec::Vec<MultiOriginMoaOrigin>>,
-    pub prefix: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(MultiOriginMoa { origins : "origins", prefix : "prefix" });
-/// Used by [`RadarBgpApi::get_multi_origin_as`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MultiOriginMoaOrigin {
-    pub origin: ::std::option::Option<i64>,
-    pub peer_count: ::std::option::Option<i64>,
-    pub rpki_validation: ::std::option::Option<::std::string::String>,
+    pub prefix: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MultiOriginMoaOrigin { origin : "origin", peer_count : "peer_count", rpki_validation
-    : "rpki_validation" }
+    MultiOriginMoa { origins : "origins", prefix : "prefix" required }
 );
+impl MultiOriginMoa {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prefix: ::std::string::String) -> Self {
+        Self {
+            origins: ::std::option::Option::None,
+            prefix,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarBgpApi::get_multi_origin_as`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultiOriginMoaOrigin {
+    pub origin: i64,
+    pub peer_count: i64,
+    pub rpki_validation: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MultiOriginMoaOrigin { origin : "origin" required, peer_count : "peer_count"
+    required, rpki_validation : "rpki_validation" required }
+);
+impl MultiOriginMoaOrigin {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        origin: i64,
+        peer_count: i64,
+        rpki_validation: ::std::string::String,
+    ) -> Self {
+        Self {
+            origin,
+            peer_count,
+            rpki_validation,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_prefix_to_asn_mapping`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prefix {
@@ -673,19 +1010,36 @@ pub struct Prefix {
 }
 crate::runtime::object!(Prefix { meta : "meta", prefix_origins : "prefix_origins" });
 /// Used by [`RadarBgpApi::get_prefix_to_asn_mapping`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrefixPrefixOrigin {
-    pub origin: ::std::option::Option<i64>,
-    pub peer_count: ::std::option::Option<i64>,
-    pub prefix: ::std::option::Option<::std::string::String>,
-    pub rpki_validation: ::std::option::Option<::std::string::String>,
+    pub origin: i64,
+    pub peer_count: i64,
+    pub prefix: ::std::string::String,
+    pub rpki_validation: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PrefixPrefixOrigin { origin : "origin", peer_count : "peer_count", prefix : "prefix",
-    rpki_validation : "rpki_validation" }
+    PrefixPrefixOrigin { origin : "origin" required, peer_count : "peer_count" required,
+    prefix : "prefix" required, rpki_validation : "rpki_validation" required }
 );
+impl PrefixPrefixOrigin {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        origin: i64,
+        peer_count: i64,
+        prefix: ::std::string::String,
+        rpki_validation: ::std::string::String,
+    ) -> Self {
+        Self {
+            origin,
+            peer_count,
+            prefix,
+            rpki_validation,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_real_time_bgp_routes_for_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RealTimeBgpRoutes {
@@ -790,42 +1144,90 @@ pub struct BgpRoutingTableStats {
 }
 crate::runtime::object!(BgpRoutingTableStats { meta : "meta", stats : "stats" });
 /// Used by [`RadarBgpApi::get_bgp_routing_table_stats`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BgpRoutingTableStatsStats {
-    pub distinct_origins: ::std::option::Option<i64>,
-    pub distinct_origins_ipv4: ::std::option::Option<i64>,
-    pub distinct_origins_ipv6: ::std::option::Option<i64>,
-    pub distinct_prefixes: ::std::option::Option<i64>,
-    pub distinct_prefixes_ipv4: ::std::option::Option<i64>,
-    pub distinct_prefixes_ipv6: ::std::option::Option<i64>,
-    pub routes_invalid: ::std::option::Option<i64>,
-    pub routes_invalid_ipv4: ::std::option::Option<i64>,
-    pub routes_invalid_ipv6: ::std::option::Option<i64>,
-    pub routes_total: ::std::option::Option<i64>,
-    pub routes_total_ipv4: ::std::option::Option<i64>,
-    pub routes_total_ipv6: ::std::option::Option<i64>,
-    pub routes_unknown: ::std::option::Option<i64>,
-    pub routes_unknown_ipv4: ::std::option::Option<i64>,
-    pub routes_unknown_ipv6: ::std::option::Option<i64>,
-    pub routes_valid: ::std::option::Option<i64>,
-    pub routes_valid_ipv4: ::std::option::Option<i64>,
-    pub routes_valid_ipv6: ::std::option::Option<i64>,
+    pub distinct_origins: i64,
+    pub distinct_origins_ipv4: i64,
+    pub distinct_origins_ipv6: i64,
+    pub distinct_prefixes: i64,
+    pub distinct_prefixes_ipv4: i64,
+    pub distinct_prefixes_ipv6: i64,
+    pub routes_invalid: i64,
+    pub routes_invalid_ipv4: i64,
+    pub routes_invalid_ipv6: i64,
+    pub routes_total: i64,
+    pub routes_total_ipv4: i64,
+    pub routes_total_ipv6: i64,
+    pub routes_unknown: i64,
+    pub routes_unknown_ipv4: i64,
+    pub routes_unknown_ipv6: i64,
+    pub routes_valid: i64,
+    pub routes_valid_ipv4: i64,
+    pub routes_valid_ipv6: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpRoutingTableStatsStats { distinct_origins : "distinct_origins",
-    distinct_origins_ipv4 : "distinct_origins_ipv4", distinct_origins_ipv6 :
-    "distinct_origins_ipv6", distinct_prefixes : "distinct_prefixes",
-    distinct_prefixes_ipv4 : "distinct_prefixes_ipv4", distinct_prefixes_ipv6 :
-    "distinct_prefixes_ipv6", routes_invalid : "routes_invalid", routes_invalid_ipv4 :
-    "routes_invalid_ipv4", routes_invalid_ipv6 : "routes_invalid_ipv6", routes_total :
-    "routes_total", routes_total_ipv4 : "routes_total_ipv4", routes_total_ipv6 :
-    "routes_total_ipv6", routes_unknown : "routes_unknown", routes_unknown_ipv4 :
-    "routes_unknown_ipv4", routes_unknown_ipv6 : "routes_unknown_ipv6", routes_valid :
-    "routes_valid", routes_valid_ipv4 : "routes_valid_ipv4", routes_valid_ipv6 :
-    "routes_valid_ipv6" }
+    BgpRoutingTableStatsStats { distinct_origins : "distinct_origins" required,
+    distinct_origins_ipv4 : "distinct_origins_ipv4" required, distinct_origins_ipv6 :
+    "distinct_origins_ipv6" required, distinct_prefixes : "distinct_prefixes" required,
+    distinct_prefixes_ipv4 : "distinct_prefixes_ipv4" required, distinct_prefixes_ipv6 :
+    "distinct_prefixes_ipv6" required, routes_invalid : "routes_invalid" required,
+    routes_invalid_ipv4 : "routes_invalid_ipv4" required, routes_invalid_ipv6 :
+    "routes_invalid_ipv6" required, routes_total : "routes_total" required,
+    routes_total_ipv4 : "routes_total_ipv4" required, routes_total_ipv6 :
+    "routes_total_ipv6" required, routes_unknown : "routes_unknown" required,
+    routes_unknown_ipv4 : "routes_unknown_ipv4" required, routes_unknown_ipv6 :
+    "routes_unknown_ipv6" required, routes_valid : "routes_valid" required,
+    routes_valid_ipv4 : "routes_valid_ipv4" required, routes_valid_ipv6 :
+    "routes_valid_ipv6" required }
 );
+impl BgpRoutingTableStatsStats {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        distinct_origins: i64,
+        distinct_origins_ipv4: i64,
+        distinct_origins_ipv6: i64,
+        distinct_prefixes: i64,
+        distinct_prefixes_ipv4: i64,
+        distinct_prefixes_ipv6: i64,
+        routes_invalid: i64,
+        routes_invalid_ipv4: i64,
+        routes_invalid_ipv6: i64,
+        routes_total: i64,
+        routes_total_ipv4: i64,
+        routes_total_ipv6: i64,
+        routes_unknown: i64,
+        routes_unknown_ipv4: i64,
+        routes_unknown_ipv6: i64,
+        routes_valid: i64,
+        routes_valid_ipv4: i64,
+        routes_valid_ipv6: i64,
+    ) -> Self {
+        Self {
+            distinct_origins,
+            distinct_origins_ipv4,
+            distinct_origins_ipv6,
+            distinct_prefixes,
+            distinct_prefixes_ipv4,
+            distinct_prefixes_ipv6,
+            routes_invalid,
+            routes_invalid_ipv4,
+            routes_invalid_ipv6,
+            routes_total,
+            routes_total_ipv4,
+            routes_total_ipv6,
+            routes_unknown,
+            routes_unknown_ipv4,
+            routes_unknown_ipv6,
+            routes_valid,
+            routes_valid_ipv4,
+            routes_valid_ipv6,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_aspa_changes_over_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AspaChangesOverTime {
@@ -966,7 +1368,7 @@ pub struct AspaCountTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AspaCountTimeSeries { meta : "meta", serie_0 : "serie_0" });
-/// Used by [`RadarBgpApi::get_aspa_count_time_series`], [`RadarBgpApi::get_bgp_time_series`].
+/// Used by [`RadarBgpApi::get_aspa_count_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AspaCountTimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -981,33 +1383,136 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BgpTimeSeries {
     pub meta: ::std::option::Option<BgpTimeSeriesMeta>,
-    pub serie_0: ::std::option::Option<AspaCountTimeSeriesSerie0>,
+    pub serie_0: ::std::option::Option<BgpTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(BgpTimeSeries { meta : "meta", serie_0 : "serie_0" });
 /// Used by [`RadarBgpApi::get_bgp_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BgpTimeSeriesMeta {
     /// `aggInterval`
-    pub agg_interval: ::std::option::Option<::std::string::String>,
+    pub agg_interval: ::std::string::String,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<BgpTimeSeriesMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaDateRange>,
+        ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange>,
     >,
-    /// `lastUpdated`
-    pub last_updated: ::std::option::Option<::std::string::String>,
+    /// `lastUpdated`: RFC 3339 date-time
+    pub last_updated: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpTimeSeriesMeta { agg_interval : "aggInterval", confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated" }
+    BgpTimeSeriesMeta { agg_interval : "aggInterval" required, confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" required }
 );
+impl BgpTimeSeriesMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        agg_interval: ::std::string::String,
+        last_updated: ::std::string::String,
+    ) -> Self {
+        Self {
+            agg_interval,
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarBgpApi::get_bgp_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BgpTimeSeriesMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<BgpTimeSeriesMetaConfidenceInfoAnnotation>,
+    >,
+    pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    BgpTimeSeriesMetaConfidenceInfo { annotations : "annotations", level : "level" }
+);
+/// Used by [`RadarBgpApi::get_bgp_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct BgpTimeSeriesMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::string::String,
+    /// `isInstantaneous`
+    pub is_instantaneous: bool,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// `endTime`: RFC 3339 date-time
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    BgpTimeSeriesMetaConfidenceInfoAnnotation { data_source : "dataSource" required,
+    description : "description" required, end_date : "endDate", event_type : "eventType"
+    required, is_instantaneous : "isInstantaneous" required, linked_url : "linkedUrl",
+    start_date : "startDate", end_time : "endTime", start_time : "startTime" }
+);
+impl BgpTimeSeriesMetaConfidenceInfoAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_source: ::std::string::String,
+        description: ::std::string::String,
+        event_type: ::std::string::String,
+        is_instantaneous: bool,
+    ) -> Self {
+        Self {
+            data_source,
+            description,
+            end_date: ::std::option::Option::None,
+            event_type,
+            is_instantaneous,
+            linked_url: ::std::option::Option::None,
+            start_date: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarBgpApi::get_bgp_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct BgpTimeSeriesSerie0 {
+    /// RFC 3339 date-time
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
+    pub values: ::std::vec::Vec<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    BgpTimeSeriesSerie0 { timestamps : "timestamps" required, values : "values" required
+    }
+);
+impl BgpTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        timestamps: ::std::vec::Vec<::std::string::String>,
+        values: ::std::vec::Vec<::serde_json::Value>,
+    ) -> Self {
+        Self {
+            timestamps,
+            values,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_top_ases_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopAses {
@@ -1022,25 +1527,42 @@ crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
 pub struct TopAsesMeta {
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaDateRange>,
+        ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopAsesMeta { date_range : "dateRange" });
 /// Used by [`RadarBgpApi::get_top_ases_by_bgp_updates`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopAsesTop0 {
     /// `ASName`
-    pub as_name: ::std::option::Option<::std::string::String>,
-    pub asn: ::std::option::Option<i64>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub as_name: ::std::string::String,
+    pub asn: i64,
+    /// Percentage of updates by this AS out of the total updates by all autonomous systems
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { as_name : "ASName", asn : "asn", value : "value" }
+    TopAsesTop0 { as_name : "ASName" required, asn : "asn" required, value : "value"
+    required }
 );
+impl TopAsesTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        as_name: ::std::string::String,
+        asn: i64,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            as_name,
+            asn,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_top_ases_by_prefix_count`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesByPrefixCountResponse {
@@ -1053,19 +1575,36 @@ crate::runtime::object!(
     GetTopAsesByPrefixCountResponse { asns : "asns", meta : "meta" }
 );
 /// Used by [`RadarBgpApi::get_top_ases_by_prefix_count`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetTopAsesByPrefixCountResponseAsn {
-    pub asn: ::std::option::Option<i64>,
-    pub country: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub pfxs_count: ::std::option::Option<i64>,
+    pub asn: i64,
+    pub country: ::std::string::String,
+    pub name: ::std::string::String,
+    pub pfxs_count: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByPrefixCountResponseAsn { asn : "asn", country : "country", name : "name",
-    pfxs_count : "pfxs_count" }
+    GetTopAsesByPrefixCountResponseAsn { asn : "asn" required, country : "country"
+    required, name : "name" required, pfxs_count : "pfxs_count" required }
 );
+impl GetTopAsesByPrefixCountResponseAsn {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        asn: i64,
+        country: ::std::string::String,
+        name: ::std::string::String,
+        pfxs_count: i64,
+    ) -> Self {
+        Self {
+            asn,
+            country,
+            name,
+            pfxs_count,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarBgpApi::get_top_prefixes_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopPrefixes {
@@ -1076,11 +1615,888 @@ pub struct TopPrefixes {
 }
 crate::runtime::object!(TopPrefixes { meta : "meta", top_0 : "top_0" });
 /// Used by [`RadarBgpApi::get_top_prefixes_by_bgp_updates`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopPrefixesTop0 {
-    pub prefix: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub prefix: ::std::string::String,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopPrefixesTop0 { prefix : "prefix", value : "value" });
+crate::runtime::object!(
+    TopPrefixesTop0 { prefix : "prefix" required, value : "value" required }
+);
+impl TopPrefixesTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prefix: ::std::string::String, value: ::std::string::String) -> Self {
+        Self {
+            prefix,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarBgpApi::get_bgp_hijack_events`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetBgpHijackEventsQuery {
+    /// Current page number, starting from 1
+    pub page: ::std::option::Option<i64>,
+    /// Number of entries per page
+    pub per_page: ::std::option::Option<i64>,
+    /// `eventId`: The unique identifier of a event
+    pub event_id: ::std::option::Option<i64>,
+    /// `hijackerAsn`: The potential hijacker AS of a BGP hijack event
+    pub hijacker_asn: ::std::option::Option<i64>,
+    /// `victimAsn`: The potential victim AS of a BGP hijack event
+    pub victim_asn: ::std::option::Option<i64>,
+    /// `involvedAsn`: The potential hijacker or victim AS of a BGP hijack event
+    pub involved_asn: ::std::option::Option<i64>,
+    /// `involvedCountry`: The country code of the potential hijacker or victim AS of a BGP hijack event
+    pub involved_country: ::std::option::Option<::std::string::String>,
+    /// Network prefix, IPv4 or IPv6
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// `minConfidence`: The minimum confidence score to filter events (1-4 low, 5-7 mid, 8+ high)
+    pub min_confidence: ::std::option::Option<i64>,
+    /// `maxConfidence`: The maximum confidence score to filter events (1-4 low, 5-7 mid, 8+ high)
+    pub max_confidence: ::std::option::Option<i64>,
+    /// `dateRange`: Shorthand date ranges for the last X days - use when you don't need specific start and end dates
+    pub date_range: ::std::option::Option<::std::string::String>,
+    /// `dateStart`: RFC 3339 date-time, Start of the date range (inclusive)
+    pub date_start: ::std::option::Option<::std::string::String>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::string::String>,
+    /// `sortBy`: Sort events by field
+    pub sort_by: ::std::option::Option<GetBgpHijackEventsQuerySortBy>,
+    /// `sortOrder`: Sort order
+    pub sort_order: ::std::option::Option<GetBgpHijackEventsQuerySortOrder>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetBgpHijackEventsQuery { page : "page", per_page : "per_page", event_id : "eventId",
+    hijacker_asn : "hijackerAsn", victim_asn : "victimAsn", involved_asn : "involvedAsn",
+    involved_country : "involvedCountry", prefix : "prefix", min_confidence :
+    "minConfidence", max_confidence : "maxConfidence", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", sort_by : "sortBy", sort_order :
+    "sortOrder", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetBgpHijackEventsQuerySortBy {
+    /// `ID`
+    Id,
+    /// `TIME`
+    Time,
+    /// `CONFIDENCE`
+    Confidence,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetBgpHijackEventsQuerySortBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Id => "ID",
+            Self::Time => "TIME",
+            Self::Confidence => "CONFIDENCE",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetBgpHijackEventsQuerySortBy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ID" => Self::Id,
+            "TIME" => Self::Time,
+            "CONFIDENCE" => Self::Confidence,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetBgpHijackEventsQuerySortBy);
+impl ::std::convert::From<GetBgpHijackEventsQuerySortBy> for ::std::string::String {
+    fn from(value: GetBgpHijackEventsQuerySortBy) -> Self {
+        match value {
+            GetBgpHijackEventsQuerySortBy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetBgpHijackEventsQuerySortBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetBgpHijackEventsQuerySortOrder {
+    /// `ASC`
+    Asc,
+    /// `DESC`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetBgpHijackEventsQuerySortOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetBgpHijackEventsQuerySortOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetBgpHijackEventsQuerySortOrder);
+impl ::std::convert::From<GetBgpHijackEventsQuerySortOrder> for ::std::string::String {
+    fn from(value: GetBgpHijackEventsQuerySortOrder) -> Self {
+        match value {
+            GetBgpHijackEventsQuerySortOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetBgpHijackEventsQuerySortOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetBgpHijackEventsQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetBgpHijackEventsQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetBgpHijackEventsQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetBgpHijackEventsQueryFormat);
+impl ::std::convert::From<GetBgpHijackEventsQueryFormat> for ::std::string::String {
+    fn from(value: GetBgpHijackEventsQueryFormat) -> Self {
+        match value {
+            GetBgpHijackEventsQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetBgpHijackEventsQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAnnouncedIpAddressSpaceTimeSeriesQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetAnnouncedIpAddressSpaceTimeSeriesQueryIpVersion>,
+    >,
+    /// `includeDelay`: Include data delay meta information
+    pub include_delay: ::std::option::Option<bool>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
+    ip_version : "ipVersion", include_delay : "includeDelay", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetAnnouncedIpAddressSpaceTimeSeriesQueryIpVersion {
+    /// `IPv4`
+    Ipv4,
+    /// `IPv6`
+    Ipv6,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetAnnouncedIpAddressSpaceTimeSeriesQueryIpVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipv4 => "IPv4",
+            Self::Ipv6 => "IPv6",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetAnnouncedIpAddressSpaceTimeSeriesQueryIpVersion {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "IPv4" => Self::Ipv4,
+            "IPv6" => Self::Ipv6,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetAnnouncedIpAddressSpaceTimeSeriesQueryIpVersion);
+impl ::std::convert::From<GetAnnouncedIpAddressSpaceTimeSeriesQueryIpVersion>
+for ::std::string::String {
+    fn from(value: GetAnnouncedIpAddressSpaceTimeSeriesQueryIpVersion) -> Self {
+        match value {
+            GetAnnouncedIpAddressSpaceTimeSeriesQueryIpVersion::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetAnnouncedIpAddressSpaceTimeSeriesQueryIpVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarBgpApi::get_bgp_route_leak_events`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetBgpRouteLeakEventsQuery {
+    /// Current page number, starting from 1
+    pub page: ::std::option::Option<i64>,
+    /// Number of entries per page
+    pub per_page: ::std::option::Option<i64>,
+    /// `eventId`: The unique identifier of a event
+    pub event_id: ::std::option::Option<i64>,
+    /// `leakAsn`: The leaking AS of a route leak event
+    pub leak_asn: ::std::option::Option<i64>,
+    /// `involvedAsn`: ASN that is causing or affected by a route leak event
+    pub involved_asn: ::std::option::Option<i64>,
+    /// `involvedCountry`: Country code of a involved ASN in a route leak event
+    pub involved_country: ::std::option::Option<::std::string::String>,
+    /// `dateRange`: Shorthand date ranges for the last X days - use when you don't need specific start and end dates
+    pub date_range: ::std::option::Option<::std::string::String>,
+    /// `dateStart`: RFC 3339 date-time, Start of the date range (inclusive)
+    pub date_start: ::std::option::Option<::std::string::String>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::string::String>,
+    /// `sortBy`: Sort events by field
+    pub sort_by: ::std::option::Option<GetBgpRouteLeakEventsQuerySortBy>,
+    /// `sortOrder`: Sort order
+    pub sort_order: ::std::option::Option<GetBgpHijackEventsQuerySortOrder>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetBgpRouteLeakEventsQuery { page : "page", per_page : "per_page", event_id :
+    "eventId", leak_asn : "leakAsn", involved_asn : "involvedAsn", involved_country :
+    "involvedCountry", date_range : "dateRange", date_start : "dateStart", date_end :
+    "dateEnd", sort_by : "sortBy", sort_order : "sortOrder", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetBgpRouteLeakEventsQuerySortBy {
+    /// `ID`
+    Id,
+    /// `LEAKS`
+    Leaks,
+    /// `PEERS`
+    Peers,
+    /// `PREFIXES`
+    Prefixes,
+    /// `ORIGINS`
+    Origins,
+    /// `TIME`
+    Time,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetBgpRouteLeakEventsQuerySortBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Id => "ID",
+            Self::Leaks => "LEAKS",
+            Self::Peers => "PEERS",
+            Self::Prefixes => "PREFIXES",
+            Self::Origins => "ORIGINS",
+            Self::Time => "TIME",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetBgpRouteLeakEventsQuerySortBy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ID" => Self::Id,
+            "LEAKS" => Self::Leaks,
+            "PEERS" => Self::Peers,
+            "PREFIXES" => Self::Prefixes,
+            "ORIGINS" => Self::Origins,
+            "TIME" => Self::Time,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetBgpRouteLeakEventsQuerySortBy);
+impl ::std::convert::From<GetBgpRouteLeakEventsQuerySortBy> for ::std::string::String {
+    fn from(value: GetBgpRouteLeakEventsQuerySortBy) -> Self {
+        match value {
+            GetBgpRouteLeakEventsQuerySortBy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetBgpRouteLeakEventsQuerySortBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarBgpApi::list_ases_from_global_routing_tables`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAsesFromGlobalRoutingTablesQuery {
+    /// Location Alpha2 code
+    pub location: ::std::option::Option<::std::string::String>,
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// `sortBy`: Return order results by given type
+    pub sort_by: ::std::option::Option<ListAsesFromGlobalRoutingTablesQuerySortBy>,
+    /// `sortOrder`: Sort by value ascending or descending
+    pub sort_order: ::std::option::Option<ListAsesFromGlobalRoutingTablesQuerySortOrder>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListAsesFromGlobalRoutingTablesQuery { location : "location", limit : "limit",
+    sort_by : "sortBy", sort_order : "sortOrder", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListAsesFromGlobalRoutingTablesQuerySortBy {
+    /// `cone`
+    Cone,
+    /// `pfxs`
+    Pfxs,
+    /// `ipv4`
+    Ipv4,
+    /// `ipv6`
+    Ipv6,
+    /// `rpki_valid`
+    RpkiValid,
+    /// `rpki_invalid`
+    RpkiInvalid,
+    /// `rpki_unknown`
+    RpkiUnknown,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListAsesFromGlobalRoutingTablesQuerySortBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cone => "cone",
+            Self::Pfxs => "pfxs",
+            Self::Ipv4 => "ipv4",
+            Self::Ipv6 => "ipv6",
+            Self::RpkiValid => "rpki_valid",
+            Self::RpkiInvalid => "rpki_invalid",
+            Self::RpkiUnknown => "rpki_unknown",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListAsesFromGlobalRoutingTablesQuerySortBy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cone" => Self::Cone,
+            "pfxs" => Self::Pfxs,
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            "rpki_valid" => Self::RpkiValid,
+            "rpki_invalid" => Self::RpkiInvalid,
+            "rpki_unknown" => Self::RpkiUnknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListAsesFromGlobalRoutingTablesQuerySortBy);
+impl ::std::convert::From<ListAsesFromGlobalRoutingTablesQuerySortBy>
+for ::std::string::String {
+    fn from(value: ListAsesFromGlobalRoutingTablesQuerySortBy) -> Self {
+        match value {
+            ListAsesFromGlobalRoutingTablesQuerySortBy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListAsesFromGlobalRoutingTablesQuerySortBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListAsesFromGlobalRoutingTablesQuerySortOrder {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListAsesFromGlobalRoutingTablesQuerySortOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListAsesFromGlobalRoutingTablesQuerySortOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListAsesFromGlobalRoutingTablesQuerySortOrder);
+impl ::std::convert::From<ListAsesFromGlobalRoutingTablesQuerySortOrder>
+for ::std::string::String {
+    fn from(value: ListAsesFromGlobalRoutingTablesQuerySortOrder) -> Self {
+        match value {
+            ListAsesFromGlobalRoutingTablesQuerySortOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListAsesFromGlobalRoutingTablesQuerySortOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarBgpApi::get_multi_origin_as`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetMultiOriginAsQuery {
+    /// Lookup MOASes originated by the given ASN
+    pub origin: ::std::option::Option<i64>,
+    /// Network prefix, IPv4 or IPv6
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Lookup only RPKI invalid MOASes
+    pub invalid_only: ::std::option::Option<bool>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetMultiOriginAsQuery { origin : "origin", prefix : "prefix", invalid_only :
+    "invalid_only", format : "format" }
+);
+/// Used by [`RadarBgpApi::get_prefix_to_asn_mapping`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetPrefixToAsnMappingQuery {
+    /// Network prefix, IPv4 or IPv6
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Lookup prefixes originated by the given ASN
+    pub origin: ::std::option::Option<i64>,
+    /// `rpkiStatus`: Return only results with matching rpki status: valid, invalid or unknown
+    pub rpki_status: ::std::option::Option<GetPrefixToAsnMappingQueryRpkiStatus>,
+    /// `longestPrefixMatch`: Return only results with the longest prefix match for the given prefix
+    pub longest_prefix_match: ::std::option::Option<bool>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetPrefixToAsnMappingQuery { prefix : "prefix", origin : "origin", rpki_status :
+    "rpkiStatus", longest_prefix_match : "longestPrefixMatch", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetPrefixToAsnMappingQueryRpkiStatus {
+    /// `VALID`
+    Valid,
+    /// `INVALID`
+    Invalid,
+    /// `UNKNOWN`
+    Unknown,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetPrefixToAsnMappingQueryRpkiStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Valid => "VALID",
+            Self::Invalid => "INVALID",
+            Self::Unknown => "UNKNOWN",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetPrefixToAsnMappingQueryRpkiStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "VALID" => Self::Valid,
+            "INVALID" => Self::Invalid,
+            "UNKNOWN" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetPrefixToAsnMappingQueryRpkiStatus);
+impl ::std::convert::From<GetPrefixToAsnMappingQueryRpkiStatus>
+for ::std::string::String {
+    fn from(value: GetPrefixToAsnMappingQueryRpkiStatus) -> Self {
+        match value {
+            GetPrefixToAsnMappingQueryRpkiStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetPrefixToAsnMappingQueryRpkiStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarBgpApi::get_bgp_routing_table_stats`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetBgpRoutingTableStatsQuery {
+    /// Single ASN as integer
+    pub asn: ::std::option::Option<i64>,
+    /// Location Alpha2 code
+    pub location: ::std::option::Option<::std::string::String>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetBgpRoutingTableStatsQuery { asn : "asn", location : "location", format : "format"
+    }
+);
+/// Used by [`RadarBgpApi::get_bgp_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetBgpTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<GetBgpTimeSeriesQueryAggInterval>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of BGP network prefixes
+    pub prefix: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `updateType`: Array of BGP update types
+    pub update_type: ::std::option::Option<
+        ::std::vec::Vec<GetBgpTimeSeriesQueryUpdateType>,
+    >,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetBgpTimeSeriesQuery { agg_interval : "aggInterval", name : "name", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", prefix : "prefix",
+    update_type : "updateType", asn : "asn", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetBgpTimeSeriesQueryAggInterval {
+    /// `15m`
+    N15m,
+    /// `1h`
+    N1h,
+    /// `1d`
+    N1d,
+    /// `1w`
+    N1w,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetBgpTimeSeriesQueryAggInterval {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N15m => "15m",
+            Self::N1h => "1h",
+            Self::N1d => "1d",
+            Self::N1w => "1w",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetBgpTimeSeriesQueryAggInterval {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "15m" => Self::N15m,
+            "1h" => Self::N1h,
+            "1d" => Self::N1d,
+            "1w" => Self::N1w,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetBgpTimeSeriesQueryAggInterval);
+impl ::std::convert::From<GetBgpTimeSeriesQueryAggInterval> for ::std::string::String {
+    fn from(value: GetBgpTimeSeriesQueryAggInterval) -> Self {
+        match value {
+            GetBgpTimeSeriesQueryAggInterval::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetBgpTimeSeriesQueryAggInterval {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetBgpTimeSeriesQueryUpdateType {
+    /// `ANNOUNCEMENT`
+    Announcement,
+    /// `WITHDRAWAL`
+    Withdrawal,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetBgpTimeSeriesQueryUpdateType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Announcement => "ANNOUNCEMENT",
+            Self::Withdrawal => "WITHDRAWAL",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetBgpTimeSeriesQueryUpdateType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ANNOUNCEMENT" => Self::Announcement,
+            "WITHDRAWAL" => Self::Withdrawal,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetBgpTimeSeriesQueryUpdateType);
+impl ::std::convert::From<GetBgpTimeSeriesQueryUpdateType> for ::std::string::String {
+    fn from(value: GetBgpTimeSeriesQueryUpdateType) -> Self {
+        match value {
+            GetBgpTimeSeriesQueryUpdateType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetBgpTimeSeriesQueryUpdateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarBgpApi::get_top_ases_by_bgp_updates`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopAsesByBgpUpdatesQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of BGP network prefixes
+    pub prefix: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `updateType`: Array of BGP update types
+    pub update_type: ::std::option::Option<
+        ::std::vec::Vec<GetBgpTimeSeriesQueryUpdateType>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopAsesByBgpUpdatesQuery { limit : "limit", name : "name", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", prefix :
+    "prefix", update_type : "updateType", format : "format" }
+);
+/// Used by [`RadarBgpApi::get_top_ases_by_prefix_count`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopAsesByPrefixCountQuery {
+    /// Alpha-2 country code
+    pub country: ::std::option::Option<::std::string::String>,
+    /// Maximum number of ASes to return
+    pub limit: ::std::option::Option<i64>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopAsesByPrefixCountQuery { country : "country", limit : "limit", format :
+    "format" }
+);
+/// Used by [`RadarBgpApi::get_top_prefixes_by_bgp_updates`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopPrefixesByBgpUpdatesQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `updateType`: Array of BGP update types
+    pub update_type: ::std::option::Option<
+        ::std::vec::Vec<GetBgpTimeSeriesQueryUpdateType>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopPrefixesByBgpUpdatesQuery { limit : "limit", name : "name", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", update_type
+    : "updateType", format : "format" }
+);
+impl crate::runtime::TypedQuery for GetAnnouncedIpAddressSpaceTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetBgpHijackEventsQuery {}
+impl crate::runtime::TypedQuery for GetBgpRouteLeakEventsQuery {}
+impl crate::runtime::TypedQuery for GetBgpRoutingTableStatsQuery {}
+impl crate::runtime::TypedQuery for GetBgpTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetMultiOriginAsQuery {}
+impl crate::runtime::TypedQuery for GetPrefixToAsnMappingQuery {}
+impl crate::runtime::TypedQuery for GetTopAsesByBgpUpdatesQuery {}
+impl crate::runtime::TypedQuery for GetTopAsesByPrefixCountQuery {}
+impl crate::runtime::TypedQuery for GetTopPrefixesByBgpUpdatesQuery {}
+impl crate::runtime::TypedQuery for ListAsesFromGlobalRoutingTablesQuery {}

@@ -21,9 +21,14 @@ impl RadarDatasetsApi {
     /// `GET /radar/datasets`
     ///
     /// Retrieves a list of datasets.
+    ///
+    /// Query parameters: [`ListDatasetsQuery`], passed with `.query(&…)`.
     pub fn list_datasets(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Datasets>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Datasets>>,
+        ListDatasetsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -36,17 +41,22 @@ impl RadarDatasetsApi {
     /// `POST /radar/datasets/download`
     ///
     /// Retrieves an URL to download a single dataset.
+    ///
+    /// Query parameters: [`GetDatasetDownloadUrlQuery`], passed with `.query(&…)`.
     pub fn get_dataset_download_url(
         &self,
+        body: &GetDatasetDownloadUrlBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DatasetDownloadUrl>>,
+        GetDatasetDownloadUrlQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/radar/datasets/download",
-            &[crate::runtime::PathPart::Lit("/radar/datasets/download")],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/radar/datasets/download",
+                &[crate::runtime::PathPart::Lit("/radar/datasets/download")],
+            )
+            .body(body)
     }
     /// Get dataset CSV stream
     ///
@@ -56,16 +66,17 @@ impl RadarDatasetsApi {
     pub fn get_dataset_csv_stream(
         &self,
         alias: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Raw> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/radar/datasets/{alias}",
-            &[
-                crate::runtime::PathPart::Lit("/radar/datasets/"),
-                crate::runtime::PathPart::Param("alias", alias),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/radar/datasets/{alias}",
+                &[
+                    crate::runtime::PathPart::Lit("/radar/datasets/"),
+                    crate::runtime::PathPart::Param("alias", alias),
+                ],
+            )
+            .header("accept", "text/csv")
     }
 }
 /// Used by [`RadarDatasetsApi::list_datasets`].
@@ -77,23 +88,43 @@ pub struct Datasets {
 }
 crate::runtime::object!(Datasets { datasets : "datasets" });
 /// Used by [`RadarDatasetsApi::list_datasets`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasetsDataset {
-    pub description: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<i64>,
+    pub description: ::std::string::String,
+    pub id: i64,
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub title: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub tags: ::std::vec::Vec<::std::string::String>,
+    pub title: ::std::string::String,
+    pub r#type: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DatasetsDataset { description : "description", id : "id", meta : "meta", tags :
-    "tags", title : "title", r#type : "type" }
+    DatasetsDataset { description : "description" required, id : "id" required, meta :
+    "meta", tags : "tags" required, title : "title" required, r#type : "type" required }
 );
+impl DatasetsDataset {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        description: ::std::string::String,
+        id: i64,
+        tags: ::std::vec::Vec<::std::string::String>,
+        title: ::std::string::String,
+        r#type: ::std::string::String,
+    ) -> Self {
+        Self {
+            description,
+            id,
+            meta: ::std::option::Option::None,
+            tags,
+            title,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarDatasetsApi::get_dataset_download_url`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatasetDownloadUrl {
@@ -103,10 +134,166 @@ pub struct DatasetDownloadUrl {
 }
 crate::runtime::object!(DatasetDownloadUrl { dataset : "dataset" });
 /// Used by [`RadarDatasetsApi::get_dataset_download_url`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasetDownloadUrlDataset {
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DatasetDownloadUrlDataset { url : "url" });
+crate::runtime::object!(DatasetDownloadUrlDataset { url : "url" required });
+impl DatasetDownloadUrlDataset {
+    /// A value with the required fields set and the others empty.
+    pub fn new(url: ::std::string::String) -> Self {
+        Self {
+            url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDatasetsApi::list_datasets`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDatasetsQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Number of objects to skip before grabbing results
+    pub offset: ::std::option::Option<i64>,
+    /// `datasetType`: Dataset type
+    pub dataset_type: ::std::option::Option<ListDatasetsQueryDatasetType>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<ListDatasetsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListDatasetsQuery { limit : "limit", offset : "offset", dataset_type : "datasetType",
+    format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListDatasetsQueryDatasetType {
+    /// `RANKING_BUCKET`
+    RankingBucket,
+    /// `REPORT`
+    Report,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListDatasetsQueryDatasetType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RankingBucket => "RANKING_BUCKET",
+            Self::Report => "REPORT",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListDatasetsQueryDatasetType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "RANKING_BUCKET" => Self::RankingBucket,
+            "REPORT" => Self::Report,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListDatasetsQueryDatasetType);
+impl ::std::convert::From<ListDatasetsQueryDatasetType> for ::std::string::String {
+    fn from(value: ListDatasetsQueryDatasetType) -> Self {
+        match value {
+            ListDatasetsQueryDatasetType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListDatasetsQueryDatasetType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListDatasetsQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListDatasetsQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListDatasetsQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListDatasetsQueryFormat);
+impl ::std::convert::From<ListDatasetsQueryFormat> for ::std::string::String {
+    fn from(value: ListDatasetsQueryFormat) -> Self {
+        match value {
+            ListDatasetsQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListDatasetsQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarDatasetsApi::get_dataset_download_url`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDatasetDownloadUrlBody {
+    /// `datasetId`
+    pub dataset_id: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetDatasetDownloadUrlBody { dataset_id : "datasetId" required });
+impl GetDatasetDownloadUrlBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(dataset_id: i64) -> Self {
+        Self {
+            dataset_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDatasetsApi::get_dataset_download_url`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDatasetDownloadUrlQuery {
+    /// Format results are returned in
+    pub format: ::std::option::Option<ListDatasetsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetDatasetDownloadUrlQuery { format : "format" });
+impl crate::runtime::TypedQuery for GetDatasetDownloadUrlQuery {}
+impl crate::runtime::TypedQuery for ListDatasetsQuery {}

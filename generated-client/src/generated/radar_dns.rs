@@ -21,10 +21,13 @@ impl RadarDnsApi {
     /// `GET /radar/dns/summary/cache_hit`
     ///
     /// Retrieves the distribution of DNS queries by cache status.
+    ///
+    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_cache_status_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsQueries>>,
+        GetDnsQueriesByCacheStatusSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,12 +41,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/summary/dnssec`
     ///
     /// Retrieves the distribution of DNS responses by DNSSEC (DNS Security Extensions) support.
+    ///
+    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_dnssec_support_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByDnssecSupportSummaryResponse>,
         >,
+        GetDnsQueriesByCacheStatusSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -57,12 +63,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/summary/dnssec_aware`
     ///
     /// Retrieves the distribution of DNS queries by DNSSEC (DNS Security Extensions) client awareness.
+    ///
+    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_dnssec_awareness_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByDnssecAwarenessSummaryResponse>,
         >,
+        GetDnsQueriesByCacheStatusSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -76,10 +85,13 @@ impl RadarDnsApi {
     /// `GET /radar/dns/summary/dnssec_e2e`
     ///
     /// Retrieves the distribution of DNSSEC-validated answers by end-to-end security status.
+    ///
+    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_dnssec_end_to_end_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsQueries>>,
+        GetDnsQueriesByCacheStatusSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,12 +105,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/summary/ip_version`
     ///
     /// Retrieves the distribution of DNS queries by IP version.
+    ///
+    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByIpVersionSummaryResponse>,
         >,
+        GetDnsQueriesByCacheStatusSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -112,10 +127,13 @@ impl RadarDnsApi {
     /// `GET /radar/dns/summary/matching_answer`
     ///
     /// Retrieves the distribution of DNS queries by matching answers.
+    ///
+    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_matching_answer_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsQueries>>,
+        GetDnsQueriesByCacheStatusSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -129,12 +147,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/summary/protocol`
     ///
     /// Retrieves the distribution of DNS queries by DNS transport protocol.
+    ///
+    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_protocol_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByProtocolSummaryResponse>,
         >,
+        GetDnsQueriesByCacheStatusSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -148,10 +169,13 @@ impl RadarDnsApi {
     /// `GET /radar/dns/summary/query_type`
     ///
     /// Retrieves the distribution of DNS queries by type.
+    ///
+    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_type_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<GetDnsQueriesByTypeSummaryResponse>>,
+        GetDnsQueriesByCacheStatusSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -182,12 +206,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/summary/response_ttl`
     ///
     /// Retrieves the distribution of DNS queries by minimum response TTL.
+    ///
+    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_response_ttl_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByResponseTtlSummaryResponse>,
         >,
+        GetDnsQueriesByCacheStatusSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -222,10 +249,13 @@ impl RadarDnsApi {
     /// `GET /radar/dns/timeseries`
     ///
     /// Retrieves normalized query volume to the 1.1.1.1 DNS resolver over time.
+    ///
+    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsQueriesTimeSeries>>,
+        GetDnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -239,12 +269,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/timeseries_groups/cache_hit`
     ///
     /// Retrieves the distribution of DNS queries by cache status over time.
+    ///
+    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_cache_status_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponse>,
         >,
+        GetDnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -258,12 +291,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/timeseries_groups/dnssec`
     ///
     /// Retrieves the distribution of DNS responses by DNSSEC (DNS Security Extensions) support over time.
+    ///
+    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_dnssec_support_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByDnssecSupportTimeSeriesResponse>,
         >,
+        GetDnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -277,12 +313,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/timeseries_groups/dnssec_aware`
     ///
     /// Retrieves the distribution of DNS queries by DNSSEC (DNS Security Extensions) client awareness over time.
+    ///
+    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_dnssec_awareness_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByDnssecAwarenessTimeSeriesResponse>,
         >,
+        GetDnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -296,12 +335,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/timeseries_groups/dnssec_e2e`
     ///
     /// Retrieves the distribution of DNSSEC-validated answers by end-to-end security status over time.
+    ///
+    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_dnssec_end_to_end_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponse>,
         >,
+        GetDnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -315,12 +357,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/timeseries_groups/ip_version`
     ///
     /// Retrieves the distribution of DNS queries by IP version over time.
+    ///
+    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByIpVersionTimeSeriesResponse>,
         >,
+        GetDnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -334,12 +379,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/timeseries_groups/matching_answer`
     ///
     /// Retrieves the distribution of DNS queries by matching answers over time.
+    ///
+    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_matching_answer_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponse>,
         >,
+        GetDnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -357,12 +405,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/timeseries_groups/protocol`
     ///
     /// Retrieves the distribution of DNS queries by DNS transport protocol over time.
+    ///
+    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_protocol_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByProtocolTimeSeriesResponse>,
         >,
+        GetDnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -376,12 +427,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/timeseries_groups/query_type`
     ///
     /// Retrieves the distribution of DNS queries by type over time.
+    ///
+    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_type_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponse>,
         >,
+        GetDnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -418,12 +472,15 @@ impl RadarDnsApi {
     /// `GET /radar/dns/timeseries_groups/response_ttl`
     ///
     /// Retrieves the distribution of DNS queries by minimum answer TTL over time.
+    ///
+    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_response_ttl_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByResponseTtlTimeSeriesResponse>,
         >,
+        GetDnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -460,32 +517,44 @@ impl RadarDnsApi {
     /// `GET /radar/dns/top/ases`
     ///
     /// Retrieves the top autonomous systems by DNS queries made to 1.1.1.1 DNS resolver.
+    ///
+    /// Query parameters: [`GetTopAsesByDnsQueriesQuery`], its required ones in `new`.
     pub fn get_top_ases_by_dns_queries(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
+        query: &GetTopAsesByDnsQueriesQuery,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TopAses>>,
+        GetTopAsesByDnsQueriesQuery,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/radar/dns/top/ases",
-            &[crate::runtime::PathPart::Lit("/radar/dns/top/ases")],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/radar/dns/top/ases",
+                &[crate::runtime::PathPart::Lit("/radar/dns/top/ases")],
+            )
+            .query(query)
     }
     /// Get top locations by DNS queries
     ///
     /// `GET /radar/dns/top/locations`
     ///
     /// Retrieves the top locations by DNS queries made to 1.1.1.1 DNS resolver.
+    ///
+    /// Query parameters: [`GetTopAsesByDnsQueriesQuery`], its required ones in `new`.
     pub fn get_top_locations_by_dns_queries(
         &self,
+        query: &GetTopAsesByDnsQueriesQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
+        GetTopAsesByDnsQueriesQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/radar/dns/top/locations",
-            &[crate::runtime::PathPart::Lit("/radar/dns/top/locations")],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/radar/dns/top/locations",
+                &[crate::runtime::PathPart::Lit("/radar/dns/top/locations")],
+            )
+            .query(query)
     }
 }
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_end_to_end_summary`], [`RadarDnsApi::get_dns_queries_by_matching_answer_summary`].
@@ -497,25 +566,42 @@ pub struct DnsQueries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DnsQueries { meta : "meta", summary_0 : "summary_0" });
-/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`], [`RadarDnsApi::get_dns_queries_by_ip_version_summary`], [`RadarDnsApi::get_dns_queries_by_protocol_summary`], [`RadarDnsApi::get_dns_queries_by_type_summary`], [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`], [`RadarDnsApi::get_top_ases_by_dns_queries`], [`RadarDnsApi::get_top_locations_by_dns_queries`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`], [`RadarDnsApi::get_dns_queries_by_ip_version_summary`], [`RadarDnsApi::get_dns_queries_by_protocol_summary`], [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct DnsQueriesMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<DnsQueriesMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaDateRange>>,
     /// `lastUpdated`
-    pub last_updated: ::std::option::Option<::std::string::String>,
-    pub normalization: ::std::option::Option<::std::string::String>,
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::string::String,
     pub units: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DnsQueriesMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+    last_updated : "lastUpdated" required, normalization : "normalization" required,
+    units : "units" }
 );
-/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_time_series`].
+impl DnsQueriesMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        last_updated: ::std::string::String,
+        normalization: ::std::string::String,
+    ) -> Self {
+        Self {
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_time_series`], [`RadarDnsApi::get_top_ases_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnsQueriesMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
@@ -529,8 +615,638 @@ crate::runtime::object!(
     DnsQueriesMetaConfidenceInfo { annotations : "annotations", level : "level" }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DnsQueriesMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::string::String,
+    /// `isInstantaneous`
+    pub is_instantaneous: bool,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// `endTime`: RFC 3339 date-time
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnsQueriesMetaConfidenceInfoAnnotation { data_source : "dataSource" required,
+    description : "description" required, end_date : "endDate", event_type : "eventType"
+    required, is_instantaneous : "isInstantaneous" required, linked_url : "linkedUrl",
+    start_date : "startDate", end_time : "endTime", start_time : "startTime" }
+);
+impl DnsQueriesMetaConfidenceInfoAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_source: ::std::string::String,
+        description: ::std::string::String,
+        event_type: ::std::string::String,
+        is_instantaneous: bool,
+    ) -> Self {
+        Self {
+            data_source,
+            description,
+            end_date: ::std::option::Option::None,
+            event_type,
+            is_instantaneous,
+            linked_url: ::std::option::Option::None,
+            start_date: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_time_series`], [`RadarDnsApi::get_top_ases_by_dns_queries`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnsQueriesMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::string::String,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnsQueriesMetaDateRange { end_time : "endTime" required, start_time : "startTime"
+    required }
+);
+impl DnsQueriesMetaDateRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        end_time: ::std::string::String,
+        start_time: ::std::string::String,
+    ) -> Self {
+        Self {
+            end_time,
+            start_time,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_by_type_summary`], [`RadarDnsApi::get_dns_queries_time_series`], [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`], [`RadarDnsApi::get_top_ases_by_dns_queries`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DnsQueriesMetaUnit {
+    pub name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DnsQueriesMetaUnit { name : "name", value : "value" });
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnsQueriesSummary0 {
+    /// `NEGATIVE`
+    pub negative: ::std::string::String,
+    /// `POSITIVE`
+    pub positive: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnsQueriesSummary0 { negative : "NEGATIVE" required, positive : "POSITIVE" required }
+);
+impl DnsQueriesSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        negative: ::std::string::String,
+        positive: ::std::string::String,
+    ) -> Self {
+        Self {
+            negative,
+            positive,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByDnssecSupportSummaryResponse {
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
+    pub summary_0: ::std::option::Option<
+        GetDnsQueriesByDnssecSupportSummaryResponseSummary0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByDnssecSupportSummaryResponse { meta : "meta", summary_0 : "summary_0"
+    }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDnsQueriesByDnssecSupportSummaryResponseSummary0 {
+    /// `INSECURE`
+    pub insecure: ::std::string::String,
+    /// `INVALID`
+    pub invalid: ::std::string::String,
+    /// `OTHER`
+    pub other: ::std::string::String,
+    /// `SECURE`
+    pub secure: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByDnssecSupportSummaryResponseSummary0 { insecure : "INSECURE" required,
+    invalid : "INVALID" required, other : "OTHER" required, secure : "SECURE" required }
+);
+impl GetDnsQueriesByDnssecSupportSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        insecure: ::std::string::String,
+        invalid: ::std::string::String,
+        other: ::std::string::String,
+        secure: ::std::string::String,
+    ) -> Self {
+        Self {
+            insecure,
+            invalid,
+            other,
+            secure,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByDnssecAwarenessSummaryResponse {
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
+    pub summary_0: ::std::option::Option<
+        GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByDnssecAwarenessSummaryResponse { meta : "meta", summary_0 :
+    "summary_0" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 {
+    /// `NOT_SUPPORTED`
+    pub not_supported: ::std::string::String,
+    /// `SUPPORTED`
+    pub supported: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 { not_supported :
+    "NOT_SUPPORTED" required, supported : "SUPPORTED" required }
+);
+impl GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        not_supported: ::std::string::String,
+        supported: ::std::string::String,
+    ) -> Self {
+        Self {
+            not_supported,
+            supported,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByIpVersionSummaryResponse {
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
+    pub summary_0: ::std::option::Option<
+        GetDnsQueriesByIpVersionSummaryResponseSummary0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDnsQueriesByIpVersionSummaryResponseSummary0 {
+    /// `IPv4`
+    pub ipv4: ::std::string::String,
+    /// `IPv6`
+    pub ipv6: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required, ipv6 :
+    "IPv6" required }
+);
+impl GetDnsQueriesByIpVersionSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ipv4: ::std::string::String, ipv6: ::std::string::String) -> Self {
+        Self {
+            ipv4,
+            ipv6,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_protocol_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByProtocolSummaryResponse {
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
+    pub summary_0: ::std::option::Option<GetDnsQueriesByProtocolSummaryResponseSummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByProtocolSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_protocol_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDnsQueriesByProtocolSummaryResponseSummary0 {
+    /// `HTTPS`
+    pub https: ::std::string::String,
+    /// `TCP`
+    pub tcp: ::std::string::String,
+    /// `TLS`
+    pub tls: ::std::string::String,
+    /// `UDP`
+    pub udp: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByProtocolSummaryResponseSummary0 { https : "HTTPS" required, tcp :
+    "TCP" required, tls : "TLS" required, udp : "UDP" required }
+);
+impl GetDnsQueriesByProtocolSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        https: ::std::string::String,
+        tcp: ::std::string::String,
+        tls: ::std::string::String,
+        udp: ::std::string::String,
+    ) -> Self {
+        Self {
+            https,
+            tcp,
+            tls,
+            udp,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`], [`RadarDnsApi::get_dns_queries_by_response_code_summary`], [`RadarDnsApi::get_dns_summary_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByTypeSummaryResponse {
+    pub meta: ::std::option::Option<GetDnsQueriesByTypeSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<GetDnsQueriesByTypeSummaryResponseSummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByTypeSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByTypeSummaryResponseMeta {
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<GetDnsQueriesByTypeSummaryResponseMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaUnit>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByTypeSummaryResponseMeta { confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated", normalization :
+    "normalization", units : "units" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfoAnnotation>,
+    >,
+    pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfo { annotations : "annotations",
+    level : "level" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::option::Option<::std::string::String>,
+    /// `isInstantaneous`
+    pub is_instantaneous: ::std::option::Option<bool>,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// `endTime`: RFC 3339 date-time
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfoAnnotation { data_source :
+    "dataSource", description : "description", end_date : "endDate", event_type :
+    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
+    start_date : "startDate", end_time : "endTime", start_time : "startTime" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`], [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByTypeSummaryResponseMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByTypeSummaryResponseMetaDateRange { end_time : "endTime", start_time :
+    "startTime" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDnsQueriesByTypeSummaryResponseSummary0 {
+    /// `A`
+    pub a: ::std::string::String,
+    /// `AAAA`
+    pub aaaa: ::std::string::String,
+    /// `HTTPS`
+    pub https: ::std::string::String,
+    /// `NS`
+    pub ns: ::std::string::String,
+    /// `PTR`
+    pub ptr: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByTypeSummaryResponseSummary0 { a : "A" required, aaaa : "AAAA"
+    required, https : "HTTPS" required, ns : "NS" required, ptr : "PTR" required }
+);
+impl GetDnsQueriesByTypeSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        a: ::std::string::String,
+        aaaa: ::std::string::String,
+        https: ::std::string::String,
+        ns: ::std::string::String,
+        ptr: ::std::string::String,
+    ) -> Self {
+        Self {
+            a,
+            aaaa,
+            https,
+            ns,
+            ptr,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByResponseTtlSummaryResponse {
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
+    pub summary_0: ::std::option::Option<
+        GetDnsQueriesByResponseTtlSummaryResponseSummary0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByResponseTtlSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDnsQueriesByResponseTtlSummaryResponseSummary0 {
+    pub gt_15m_lte_1h: ::std::option::Option<::std::string::String>,
+    pub gt_1d_lte_1w: ::std::option::Option<::std::string::String>,
+    pub gt_1h_lte_1d: ::std::option::Option<::std::string::String>,
+    pub gt_1m_lte_5m: ::std::option::Option<::std::string::String>,
+    pub gt_1w: ::std::option::Option<::std::string::String>,
+    pub gt_5m_lte_15m: ::std::option::Option<::std::string::String>,
+    pub lte_1m: ::std::option::Option<::std::string::String>,
+    /// `<=0m`
+    pub _0m: ::std::string::String,
+    /// `<=15m`
+    pub _15m: ::std::string::String,
+    /// `<=1d`
+    pub _1d: ::std::string::String,
+    /// `<=1h`
+    pub _1h: ::std::string::String,
+    /// `<=1m`
+    pub _1m: ::std::string::String,
+    /// `<=1w`
+    pub _1w: ::std::string::String,
+    /// `<=1y`
+    pub _1y: ::std::string::String,
+    /// `<=5m`
+    pub _5m: ::std::string::String,
+    /// `>1y`
+    pub _1y2: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByResponseTtlSummaryResponseSummary0 { gt_15m_lte_1h : "gt_15m_lte_1h",
+    gt_1d_lte_1w : "gt_1d_lte_1w", gt_1h_lte_1d : "gt_1h_lte_1d", gt_1m_lte_5m :
+    "gt_1m_lte_5m", gt_1w : "gt_1w", gt_5m_lte_15m : "gt_5m_lte_15m", lte_1m : "lte_1m",
+    _0m : "<=0m" required, _15m : "<=15m" required, _1d : "<=1d" required, _1h : "<=1h"
+    required, _1m : "<=1m" required, _1w : "<=1w" required, _1y : "<=1y" required, _5m :
+    "<=5m" required, _1y2 : ">1y" required }
+);
+impl GetDnsQueriesByResponseTtlSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        _0m: ::std::string::String,
+        _15m: ::std::string::String,
+        _1d: ::std::string::String,
+        _1h: ::std::string::String,
+        _1m: ::std::string::String,
+        _1w: ::std::string::String,
+        _1y: ::std::string::String,
+        _5m: ::std::string::String,
+        _1y2: ::std::string::String,
+    ) -> Self {
+        Self {
+            gt_15m_lte_1h: ::std::option::Option::None,
+            gt_1d_lte_1w: ::std::option::Option::None,
+            gt_1h_lte_1d: ::std::option::Option::None,
+            gt_1m_lte_5m: ::std::option::Option::None,
+            gt_1w: ::std::option::Option::None,
+            gt_5m_lte_15m: ::std::option::Option::None,
+            lte_1m: ::std::option::Option::None,
+            _0m,
+            _15m,
+            _1d,
+            _1h,
+            _1m,
+            _1w,
+            _1y,
+            _5m,
+            _1y2,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DnsQueriesTimeSeries {
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<DnsQueriesTimeSeriesSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DnsQueriesTimeSeries { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarDnsApi::get_dns_queries_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnsQueriesTimeSeriesMeta {
+    /// `aggInterval`
+    pub agg_interval: ::std::string::String,
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<DnsQueriesMetaConfidenceInfo>,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaDateRange>>,
+    /// `lastUpdated`: RFC 3339 date-time
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaUnit>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval" required, confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" required,
+    normalization : "normalization", units : "units" }
+);
+impl DnsQueriesTimeSeriesMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        agg_interval: ::std::string::String,
+        last_updated: ::std::string::String,
+    ) -> Self {
+        Self {
+            agg_interval,
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization: ::std::option::Option::None,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnsQueriesTimeSeriesSerie0 {
+    /// RFC 3339 date-time
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
+    pub values: ::std::vec::Vec<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnsQueriesTimeSeriesSerie0 { timestamps : "timestamps" required, values : "values"
+    required }
+);
+impl DnsQueriesTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        timestamps: ::std::vec::Vec<::std::string::String>,
+        values: ::std::vec::Vec<::serde_json::Value>,
+    ) -> Self {
+        Self {
+            timestamps,
+            values,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_end_to_end_time_series`], [`RadarDnsApi::get_dns_queries_by_matching_answer_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByCacheStatusTimeSeriesResponse {
+    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
+    pub serie_0: ::std::option::Option<
+        GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`], [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`], [`RadarDnsApi::get_dns_queries_by_protocol_time_series`], [`RadarDnsApi::get_dns_queries_by_type_time_series`], [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMeta {
+    /// `aggInterval`
+    pub agg_interval: ::std::option::Option<::std::string::String>,
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<GetDnsQueriesByTypeSummaryResponseMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaUnit>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<
+            GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfoAnnotation,
+        >,
+    >,
+    pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -548,217 +1264,343 @@ pub struct DnsQueriesMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesMetaConfidenceInfoAnnotation { data_source : "dataSource", description :
-    "description", end_date : "endDate", event_type : "eventType", is_instantaneous :
-    "isInstantaneous", linked_url : "linkedUrl", start_date : "startDate" }
+    GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfoAnnotation {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
 );
-/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DnsQueriesMetaDateRange {
-    /// `endTime`
-    pub end_time: ::std::option::Option<::std::string::String>,
-    /// `startTime`
-    pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DnsQueriesMetaDateRange { end_time : "endTime", start_time : "startTime" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DnsQueriesMetaUnit {
-    pub name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(DnsQueriesMetaUnit { name : "name", value : "value" });
-/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DnsQueriesSummary0 {
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
     /// `NEGATIVE`
-    pub negative: ::std::option::Option<::std::string::String>,
+    pub negative: ::std::vec::Vec<::std::string::String>,
     /// `POSITIVE`
-    pub positive: ::std::option::Option<::std::string::String>,
+    pub positive: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesSummary0 { negative : "NEGATIVE", positive : "POSITIVE" }
+    GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 { negative : "NEGATIVE" required,
+    positive : "POSITIVE" required }
 );
-/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`].
+impl GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        negative: ::std::vec::Vec<::std::string::String>,
+        positive: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            negative,
+            positive,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByDnssecSupportSummaryResponse {
-    pub meta: ::std::option::Option<DnsQueriesMeta>,
-    pub summary_0: ::std::option::Option<
-        GetDnsQueriesByDnssecSupportSummaryResponseSummary0,
+pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponse {
+    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
+    pub serie_0: ::std::option::Option<
+        GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByDnssecSupportSummaryResponse { meta : "meta", summary_0 : "summary_0"
+    GetDnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
+    /// `INSECURE`
+    pub insecure: ::std::vec::Vec<::std::string::String>,
+    /// `INVALID`
+    pub invalid: ::std::vec::Vec<::std::string::String>,
+    /// `OTHER`
+    pub other: ::std::vec::Vec<::std::string::String>,
+    /// `SECURE`
+    pub secure: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { insecure : "INSECURE"
+    required, invalid : "INVALID" required, other : "OTHER" required, secure : "SECURE"
+    required }
+);
+impl GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        insecure: ::std::vec::Vec<::std::string::String>,
+        invalid: ::std::vec::Vec<::std::string::String>,
+        other: ::std::vec::Vec<::std::string::String>,
+        secure: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            insecure,
+            invalid,
+            other,
+            secure,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponse {
+    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
+    pub serie_0: ::std::option::Option<
+        GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByDnssecAwarenessTimeSeriesResponse { meta : "meta", serie_0 : "serie_0"
     }
 );
-/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByDnssecSupportSummaryResponseSummary0 {
-    /// `INSECURE`
-    pub insecure: ::std::option::Option<::std::string::String>,
-    /// `INVALID`
-    pub invalid: ::std::option::Option<::std::string::String>,
-    /// `OTHER`
-    pub other: ::std::option::Option<::std::string::String>,
-    /// `SECURE`
-    pub secure: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByDnssecSupportSummaryResponseSummary0 { insecure : "INSECURE", invalid
-    : "INVALID", other : "OTHER", secure : "SECURE" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByDnssecAwarenessSummaryResponse {
-    pub meta: ::std::option::Option<DnsQueriesMeta>,
-    pub summary_0: ::std::option::Option<
-        GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByDnssecAwarenessSummaryResponse { meta : "meta", summary_0 :
-    "summary_0" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 {
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 {
     /// `NOT_SUPPORTED`
-    pub not_supported: ::std::option::Option<::std::string::String>,
+    pub not_supported: ::std::vec::Vec<::std::string::String>,
     /// `SUPPORTED`
-    pub supported: ::std::option::Option<::std::string::String>,
+    pub supported: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 { not_supported :
-    "NOT_SUPPORTED", supported : "SUPPORTED" }
+    GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 { not_supported :
+    "NOT_SUPPORTED" required, supported : "SUPPORTED" required }
 );
-/// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_summary`].
+impl GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        not_supported: ::std::vec::Vec<::std::string::String>,
+        supported: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            not_supported,
+            supported,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByIpVersionSummaryResponse {
-    pub meta: ::std::option::Option<DnsQueriesMeta>,
-    pub summary_0: ::std::option::Option<
-        GetDnsQueriesByIpVersionSummaryResponseSummary0,
-    >,
+pub struct GetDnsQueriesByIpVersionTimeSeriesResponse {
+    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
+    pub serie_0: ::std::option::Option<GetDnsQueriesByIpVersionTimeSeriesResponseSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetDnsQueriesByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByIpVersionSummaryResponseSummary0 {
+/// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub ipv4: ::std::option::Option<::std::string::String>,
+    pub ipv4: ::std::vec::Vec<::std::string::String>,
     /// `IPv6`
-    pub ipv6: ::std::option::Option<::std::string::String>,
+    pub ipv6: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4", ipv6 : "IPv6" }
+    GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required, ipv6 :
+    "IPv6" required }
 );
-/// Used by [`RadarDnsApi::get_dns_queries_by_protocol_summary`].
+impl GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        ipv4: ::std::vec::Vec<::std::string::String>,
+        ipv6: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            ipv4,
+            ipv6,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByProtocolSummaryResponse {
-    pub meta: ::std::option::Option<DnsQueriesMeta>,
-    pub summary_0: ::std::option::Option<GetDnsQueriesByProtocolSummaryResponseSummary0>,
+pub struct GetDnsQueriesByProtocolTimeSeriesResponse {
+    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
+    pub serie_0: ::std::option::Option<GetDnsQueriesByProtocolTimeSeriesResponseSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByProtocolSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetDnsQueriesByProtocolTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarDnsApi::get_dns_queries_by_protocol_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByProtocolSummaryResponseSummary0 {
+/// Used by [`RadarDnsApi::get_dns_queries_by_protocol_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDnsQueriesByProtocolTimeSeriesResponseSerie0 {
     /// `HTTPS`
-    pub https: ::std::option::Option<::std::string::String>,
+    pub https: ::std::vec::Vec<::std::string::String>,
     /// `TCP`
-    pub tcp: ::std::option::Option<::std::string::String>,
+    pub tcp: ::std::vec::Vec<::std::string::String>,
     /// `TLS`
-    pub tls: ::std::option::Option<::std::string::String>,
+    pub tls: ::std::vec::Vec<::std::string::String>,
     /// `UDP`
-    pub udp: ::std::option::Option<::std::string::String>,
+    pub udp: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByProtocolSummaryResponseSummary0 { https : "HTTPS", tcp : "TCP", tls :
-    "TLS", udp : "UDP" }
+    GetDnsQueriesByProtocolTimeSeriesResponseSerie0 { https : "HTTPS" required, tcp :
+    "TCP" required, tls : "TLS" required, udp : "UDP" required }
 );
-/// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`], [`RadarDnsApi::get_dns_queries_by_response_code_summary`], [`RadarDnsApi::get_dns_summary_by_dimension`].
+impl GetDnsQueriesByProtocolTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        https: ::std::vec::Vec<::std::string::String>,
+        tcp: ::std::vec::Vec<::std::string::String>,
+        tls: ::std::vec::Vec<::std::string::String>,
+        udp: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            https,
+            tcp,
+            tls,
+            udp,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_type_time_series`], [`RadarDnsApi::get_dns_queries_by_response_code_time_series`], [`RadarDnsApi::get_dns_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByTypeSummaryResponse {
-    pub meta: ::std::option::Option<DnsQueriesMeta>,
-    pub summary_0: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+pub struct GetDnsQueriesByTypeTimeSeriesResponse {
+    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
+    pub serie_0: ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByTypeTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_type_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByTypeTimeSeriesResponseSerie0 {
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `A`
+    pub a: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `AAAA`
+    pub aaaa: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `HTTPS`
+    pub https: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `NS`
+    pub ns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `PTR`
+    pub ptr: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps", a : "A",
+    aaaa : "AAAA", https : "HTTPS", ns : "NS", ptr : "PTR" }
+);
+/// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByResponseTtlTimeSeriesResponse {
+    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
+    pub serie_0: ::std::option::Option<
+        GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetDnsQueriesByResponseTtlTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByResponseTtlSummaryResponse {
-    pub meta: ::std::option::Option<DnsQueriesMeta>,
-    pub summary_0: ::std::option::Option<
-        GetDnsQueriesByResponseTtlSummaryResponseSummary0,
-    >,
+/// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 {
+    pub gt_15m_lte_1h: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub gt_1d_lte_1w: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub gt_1h_lte_1d: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub gt_1m_lte_5m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub gt_1w: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub gt_5m_lte_15m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub lte_1m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `<=0m`
+    pub _0m: ::std::vec::Vec<::std::string::String>,
+    /// `<=15m`
+    pub _15m: ::std::vec::Vec<::std::string::String>,
+    /// `<=1d`
+    pub _1d: ::std::vec::Vec<::std::string::String>,
+    /// `<=1h`
+    pub _1h: ::std::vec::Vec<::std::string::String>,
+    /// `<=1m`
+    pub _1m: ::std::vec::Vec<::std::string::String>,
+    /// `<=1w`
+    pub _1w: ::std::vec::Vec<::std::string::String>,
+    /// `<=1y`
+    pub _1y: ::std::vec::Vec<::std::string::String>,
+    /// `<=5m`
+    pub _5m: ::std::vec::Vec<::std::string::String>,
+    /// `>1y`
+    pub _1y2: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByResponseTtlSummaryResponse { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByResponseTtlSummaryResponseSummary0 {
-    pub gt_15m_lte_1h: ::std::option::Option<::std::string::String>,
-    pub gt_1d_lte_1w: ::std::option::Option<::std::string::String>,
-    pub gt_1h_lte_1d: ::std::option::Option<::std::string::String>,
-    pub gt_1m_lte_5m: ::std::option::Option<::std::string::String>,
-    pub gt_1w: ::std::option::Option<::std::string::String>,
-    pub gt_5m_lte_15m: ::std::option::Option<::std::string::String>,
-    pub lte_1m: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByResponseTtlSummaryResponseSummary0 { gt_15m_lte_1h : "gt_15m_lte_1h",
+    GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 { gt_15m_lte_1h : "gt_15m_lte_1h",
     gt_1d_lte_1w : "gt_1d_lte_1w", gt_1h_lte_1d : "gt_1h_lte_1d", gt_1m_lte_5m :
-    "gt_1m_lte_5m", gt_1w : "gt_1w", gt_5m_lte_15m : "gt_5m_lte_15m", lte_1m : "lte_1m" }
+    "gt_1m_lte_5m", gt_1w : "gt_1w", gt_5m_lte_15m : "gt_5m_lte_15m", lte_1m : "lte_1m",
+    _0m : "<=0m" required, _15m : "<=15m" required, _1d : "<=1d" required, _1h : "<=1h"
+    required, _1m : "<=1m" required, _1w : "<=1w" required, _1y : "<=1y" required, _5m :
+    "<=5m" required, _1y2 : ">1y" required }
 );
-/// Used by [`RadarDnsApi::get_dns_queries_time_series`].
+impl GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        _0m: ::std::vec::Vec<::std::string::String>,
+        _15m: ::std::vec::Vec<::std::string::String>,
+        _1d: ::std::vec::Vec<::std::string::String>,
+        _1h: ::std::vec::Vec<::std::string::String>,
+        _1m: ::std::vec::Vec<::std::string::String>,
+        _1w: ::std::vec::Vec<::std::string::String>,
+        _1y: ::std::vec::Vec<::std::string::String>,
+        _5m: ::std::vec::Vec<::std::string::String>,
+        _1y2: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            gt_15m_lte_1h: ::std::option::Option::None,
+            gt_1d_lte_1w: ::std::option::Option::None,
+            gt_1h_lte_1d: ::std::option::Option::None,
+            gt_1m_lte_5m: ::std::option::Option::None,
+            gt_1w: ::std::option::Option::None,
+            gt_5m_lte_15m: ::std::option::Option::None,
+            lte_1m: ::std::option::Option::None,
+            _0m,
+            _15m,
+            _1d,
+            _1h,
+            _1m,
+            _1w,
+            _1y,
+            _5m,
+            _1y2,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_top_ases_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DnsQueriesTimeSeries {
-    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
+pub struct TopAses {
+    pub meta: ::std::option::Option<TopAsesMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DnsQueriesTimeSeries { meta : "meta" });
-/// Used by [`RadarDnsApi::get_dns_queries_time_series`], [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`], [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`], [`RadarDnsApi::get_dns_queries_by_protocol_time_series`], [`RadarDnsApi::get_dns_queries_by_type_time_series`], [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
+crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarDnsApi::get_top_ases_by_dns_queries`], [`RadarDnsApi::get_top_locations_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DnsQueriesTimeSeriesMeta {
-    /// `aggInterval`
-    pub agg_interval: ::std::option::Option<::std::string::String>,
+pub struct TopAsesMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<DnsQueriesMetaConfidenceInfo>,
     /// `dateRange`
@@ -771,246 +1613,300 @@ pub struct DnsQueriesTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_end_to_end_time_series`], [`RadarDnsApi::get_dns_queries_by_matching_answer_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusTimeSeriesResponse {
-    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
-    pub serie_0: ::std::option::Option<
-        GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByCacheStatusTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
-    /// `NEGATIVE`
-    pub negative: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `POSITIVE`
-    pub positive: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 { negative : "NEGATIVE", positive
-    : "POSITIVE" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponse {
-    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
-    pub serie_0: ::std::option::Option<
-        GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
-    /// `INSECURE`
-    pub insecure: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `INVALID`
-    pub invalid: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `OTHER`
-    pub other: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `SECURE`
-    pub secure: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { insecure : "INSECURE", invalid
-    : "INVALID", other : "OTHER", secure : "SECURE" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponse {
-    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
-    pub serie_0: ::std::option::Option<
-        GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByDnssecAwarenessTimeSeriesResponse { meta : "meta", serie_0 : "serie_0"
-    }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 {
-    /// `NOT_SUPPORTED`
-    pub not_supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `SUPPORTED`
-    pub supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 { not_supported :
-    "NOT_SUPPORTED", supported : "SUPPORTED" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByIpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
-    pub serie_0: ::std::option::Option<GetDnsQueriesByIpVersionTimeSeriesResponseSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 {
-    /// `IPv4`
-    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `IPv6`
-    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4", ipv6 : "IPv6" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_protocol_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByProtocolTimeSeriesResponse {
-    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
-    pub serie_0: ::std::option::Option<GetDnsQueriesByProtocolTimeSeriesResponseSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByProtocolTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_protocol_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByProtocolTimeSeriesResponseSerie0 {
-    /// `HTTPS`
-    pub https: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `TCP`
-    pub tcp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `TLS`
-    pub tls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `UDP`
-    pub udp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByProtocolTimeSeriesResponseSerie0 { https : "HTTPS", tcp : "TCP", tls :
-    "TLS", udp : "UDP" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_type_time_series`], [`RadarDnsApi::get_dns_queries_by_response_code_time_series`], [`RadarDnsApi::get_dns_time_series_grouped_by_dimension`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByTypeTimeSeriesResponse {
-    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
-    pub serie_0: ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponseSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByTypeTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_type_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByTypeTimeSeriesResponseSerie0 {
-    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByResponseTtlTimeSeriesResponse {
-    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
-    pub serie_0: ::std::option::Option<
-        GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByResponseTtlTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 {
-    pub gt_15m_lte_1h: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub gt_1d_lte_1w: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub gt_1h_lte_1d: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub gt_1m_lte_5m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub gt_1w: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub gt_5m_lte_15m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub lte_1m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 { gt_15m_lte_1h : "gt_15m_lte_1h",
-    gt_1d_lte_1w : "gt_1d_lte_1w", gt_1h_lte_1d : "gt_1h_lte_1d", gt_1m_lte_5m :
-    "gt_1m_lte_5m", gt_1w : "gt_1w", gt_5m_lte_15m : "gt_5m_lte_15m", lte_1m : "lte_1m" }
+    TopAsesMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
+    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
 );
 /// Used by [`RadarDnsApi::get_top_ases_by_dns_queries`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TopAses {
-    pub meta: ::std::option::Option<DnsQueriesMeta>,
-    pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
-/// Used by [`RadarDnsApi::get_top_ases_by_dns_queries`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopAsesTop0 {
     /// `clientASN`
-    pub client_asn: ::std::option::Option<i64>,
+    pub client_asn: i64,
     /// `clientASName`
-    pub client_as_name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub client_as_name: ::std::string::String,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { client_asn : "clientASN", client_as_name : "clientASName", value :
-    "value" }
+    TopAsesTop0 { client_asn : "clientASN" required, client_as_name : "clientASName"
+    required, value : "value" required }
 );
+impl TopAsesTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        client_asn: i64,
+        client_as_name: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            client_asn,
+            client_as_name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarDnsApi::get_top_locations_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopLocations {
-    pub meta: ::std::option::Option<DnsQueriesMeta>,
+    pub meta: ::std::option::Option<TopAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
 /// Used by [`RadarDnsApi::get_top_locations_by_dns_queries`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTop0 {
     /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
+    pub client_country_alpha2: ::std::string::String,
     /// `clientCountryName`
-    pub client_country_name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub client_country_name: ::std::string::String,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2", client_country_name
-    : "clientCountryName", value : "value" }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required,
+    client_country_name : "clientCountryName" required, value : "value" required }
 );
+impl TopLocationsTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        client_country_alpha2: ::std::string::String,
+        client_country_name: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            client_country_alpha2,
+            client_country_name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_end_to_end_summary`], [`RadarDnsApi::get_dns_queries_by_ip_version_summary`], [`RadarDnsApi::get_dns_queries_by_matching_answer_summary`], [`RadarDnsApi::get_dns_queries_by_protocol_summary`], [`RadarDnsApi::get_dns_queries_by_type_summary`], [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesByCacheStatusSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for ccTLD
+    pub tld: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
+    continent : "continent", tld : "tld", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetDnsQueriesByCacheStatusSummaryQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetDnsQueriesByCacheStatusSummaryQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetDnsQueriesByCacheStatusSummaryQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetDnsQueriesByCacheStatusSummaryQueryFormat);
+impl ::std::convert::From<GetDnsQueriesByCacheStatusSummaryQueryFormat>
+for ::std::string::String {
+    fn from(value: GetDnsQueriesByCacheStatusSummaryQueryFormat) -> Self {
+        match value {
+            GetDnsQueriesByCacheStatusSummaryQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetDnsQueriesByCacheStatusSummaryQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarDnsApi::get_dns_queries_time_series`], [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_end_to_end_time_series`], [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`], [`RadarDnsApi::get_dns_queries_by_matching_answer_time_series`], [`RadarDnsApi::get_dns_queries_by_protocol_time_series`], [`RadarDnsApi::get_dns_queries_by_type_time_series`], [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDnsQueriesTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<GetDnsQueriesTimeSeriesQueryAggInterval>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for ccTLD
+    pub tld: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDnsQueriesTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
+    "asn", location : "location", continent : "continent", tld : "tld", format : "format"
+    }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetDnsQueriesTimeSeriesQueryAggInterval {
+    /// `15m`
+    N15m,
+    /// `1h`
+    N1h,
+    /// `1d`
+    N1d,
+    /// `1w`
+    N1w,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetDnsQueriesTimeSeriesQueryAggInterval {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N15m => "15m",
+            Self::N1h => "1h",
+            Self::N1d => "1d",
+            Self::N1w => "1w",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetDnsQueriesTimeSeriesQueryAggInterval {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "15m" => Self::N15m,
+            "1h" => Self::N1h,
+            "1d" => Self::N1d,
+            "1w" => Self::N1w,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetDnsQueriesTimeSeriesQueryAggInterval);
+impl ::std::convert::From<GetDnsQueriesTimeSeriesQueryAggInterval>
+for ::std::string::String {
+    fn from(value: GetDnsQueriesTimeSeriesQueryAggInterval) -> Self {
+        match value {
+            GetDnsQueriesTimeSeriesQueryAggInterval::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetDnsQueriesTimeSeriesQueryAggInterval {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarDnsApi::get_top_ases_by_dns_queries`], [`RadarDnsApi::get_top_locations_by_dns_queries`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetTopAsesByDnsQueriesQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of domain names
+    pub domain: ::std::vec::Vec<::std::string::String>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopAsesByDnsQueriesQuery { limit : "limit", name : "name", domain : "domain"
+    required, date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd",
+    asn : "asn", location : "location", continent : "continent", format : "format" }
+);
+impl GetTopAsesByDnsQueriesQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            limit: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            domain,
+            date_range: ::std::option::Option::None,
+            date_start: ::std::option::Option::None,
+            date_end: ::std::option::Option::None,
+            asn: ::std::option::Option::None,
+            location: ::std::option::Option::None,
+            continent: ::std::option::Option::None,
+            format: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for GetDnsQueriesByCacheStatusSummaryQuery {}
+impl crate::runtime::TypedQuery for GetDnsQueriesTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetTopAsesByDnsQueriesQuery {}

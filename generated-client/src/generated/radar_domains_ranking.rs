@@ -21,11 +21,14 @@ impl RadarDomainsRankingApi {
     /// `GET /radar/ranking/domain/{domain}`
     ///
     /// Retrieves domain rank details. Cloudflare provides an ordered rank for the top 100 domains, but for the remainder it only provides ranking buckets like top 200 thousand, top one million, etc.. These are available through Radar datasets endpoints.
+    ///
+    /// Query parameters: [`GetDomainRankDetailsQuery`], passed with `.query(&…)`.
     pub fn get_domain_rank_details(
         &self,
         domain: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DomainRank>>,
+        GetDomainRankDetailsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,10 +45,13 @@ impl RadarDomainsRankingApi {
     /// `GET /radar/ranking/timeseries_groups`
     ///
     /// Retrieves domains rank over time.
+    ///
+    /// Query parameters: [`GetDomainsRankTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_domains_rank_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DomainsRankTimeSeries>>,
+        GetDomainsRankTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -59,10 +65,13 @@ impl RadarDomainsRankingApi {
     /// `GET /radar/ranking/top`
     ///
     /// Retrieves the top or trending domains based on their rank. Popular domains are domains of broad appeal based on how people use the Internet. Trending domains are domains that are generating a surge in interest. For more information on top domains, see <https://blog.cloudflare.com/radar-domain-rankings/>.
+    ///
+    /// Query parameters: [`GetTopOrTrendingDomainsQuery`], passed with `.query(&…)`.
     pub fn get_top_or_trending_domains(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopOrTrendingDomains>>,
+        GetTopOrTrendingDomainsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -84,6 +93,7 @@ crate::runtime::object!(DomainRank { details_0 : "details_0", meta : "meta" });
 /// Used by [`RadarDomainsRankingApi::get_domain_rank_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainRankDetails0 {
+    /// Only available in POPULAR ranking for the most recent ranking
     pub bucket: ::std::option::Option<::std::string::String>,
     pub categories: ::std::option::Option<::std::vec::Vec<DomainRankDetails0Category>>,
     pub rank: ::std::option::Option<i64>,
@@ -97,35 +107,61 @@ crate::runtime::object!(
     DomainRankDetails0 { bucket : "bucket", categories : "categories", rank : "rank",
     top_locations : "top_locations" }
 );
-/// Used by [`RadarDomainsRankingApi::get_domain_rank_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`RadarDomainsRankingApi::get_domain_rank_details`], [`RadarDomainsRankingApi::get_top_or_trending_domains`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct DomainRankDetails0Category {
-    pub id: ::std::option::Option<i64>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub id: f64,
+    pub name: ::std::string::String,
     /// `superCategoryId`
-    pub super_category_id: ::std::option::Option<i64>,
+    pub super_category_id: f64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainRankDetails0Category { id : "id", name : "name", super_category_id :
-    "superCategoryId" }
+    DomainRankDetails0Category { id : "id" required, name : "name" required,
+    super_category_id : "superCategoryId" required }
 );
+impl DomainRankDetails0Category {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: f64, name: ::std::string::String, super_category_id: f64) -> Self {
+        Self {
+            id,
+            name,
+            super_category_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarDomainsRankingApi::get_domain_rank_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DomainRankDetails0TopLocation {
     /// `locationCode`
-    pub location_code: ::std::option::Option<::std::string::String>,
+    pub location_code: ::std::string::String,
     /// `locationName`
-    pub location_name: ::std::option::Option<::std::string::String>,
-    pub rank: ::std::option::Option<i64>,
+    pub location_name: ::std::string::String,
+    pub rank: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainRankDetails0TopLocation { location_code : "locationCode", location_name :
-    "locationName", rank : "rank" }
+    DomainRankDetails0TopLocation { location_code : "locationCode" required,
+    location_name : "locationName" required, rank : "rank" required }
 );
+impl DomainRankDetails0TopLocation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        location_code: ::std::string::String,
+        location_name: ::std::string::String,
+        rank: i64,
+    ) -> Self {
+        Self {
+            location_code,
+            location_name,
+            rank,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarDomainsRankingApi::get_domain_rank_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainRankMeta {
@@ -135,7 +171,7 @@ pub struct DomainRankMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DomainRankMeta { date_range : "dateRange" });
-/// Used by [`RadarDomainsRankingApi::get_domain_rank_details`], [`RadarDomainsRankingApi::get_domains_rank_time_series`], [`RadarDomainsRankingApi::get_top_or_trending_domains`].
+/// Used by [`RadarDomainsRankingApi::get_domain_rank_details`], [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainRankMetaDateRange {
     /// `endTime`
@@ -165,7 +201,9 @@ pub struct DomainsRankTimeSeriesMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<DomainsRankTimeSeriesMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<::std::vec::Vec<DomainRankMetaDateRange>>,
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<DomainsRankTimeSeriesMetaDateRange>,
+    >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
@@ -217,6 +255,33 @@ crate::runtime::object!(
     is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
     "startDate" }
 );
+/// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainsRankTimeSeriesMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::string::String,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DomainsRankTimeSeriesMetaDateRange { end_time : "endTime" required, start_time :
+    "startTime" required }
+);
+impl DomainsRankTimeSeriesMetaDateRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        end_time: ::std::string::String,
+        start_time: ::std::string::String,
+    ) -> Self {
+        Self {
+            end_time,
+            start_time,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`], [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainsRankTimeSeriesMetaUnit {
@@ -229,13 +294,24 @@ crate::runtime::object!(
     DomainsRankTimeSeriesMetaUnit { name : "name", value : "value" }
 );
 /// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DomainsRankTimeSeriesSerie0 {
-    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DomainsRankTimeSeriesSerie0 { timestamps : "timestamps" });
+crate::runtime::object!(
+    DomainsRankTimeSeriesSerie0 { timestamps : "timestamps" required }
+);
+impl DomainsRankTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(timestamps: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            timestamps,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopOrTrendingDomains {
@@ -256,42 +332,236 @@ pub struct TopOrTrendingDomainsMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<DomainsRankTimeSeriesMetaUnit>>,
+    pub top_0: ::std::option::Option<TopOrTrendingDomainsMetaTop0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TopOrTrendingDomainsMeta { confidence_info : "confidenceInfo", date_range :
     "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    "units", top_0 : "top_0" }
 );
 /// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopOrTrendingDomainsMetaTop0 {
+    pub date: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(TopOrTrendingDomainsMetaTop0 { date : "date" required });
+impl TopOrTrendingDomainsMetaTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(date: ::std::string::String) -> Self {
+        Self {
+            date,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopOrTrendingDomainsTop0 {
-    pub categories: ::std::option::Option<
-        ::std::vec::Vec<TopOrTrendingDomainsTop0Category>,
-    >,
-    pub domain: ::std::option::Option<::std::string::String>,
-    /// `pctRankChange`
+    pub categories: ::std::option::Option<::std::vec::Vec<DomainRankDetails0Category>>,
+    pub domain: ::std::string::String,
+    /// `pctRankChange`: Only available in TRENDING rankings
     pub pct_rank_change: ::std::option::Option<f64>,
-    pub rank: ::std::option::Option<i64>,
+    pub rank: i64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOrTrendingDomainsTop0 { categories : "categories", domain : "domain",
-    pct_rank_change : "pctRankChange", rank : "rank" }
+    TopOrTrendingDomainsTop0 { categories : "categories", domain : "domain" required,
+    pct_rank_change : "pctRankChange", rank : "rank" required }
+);
+impl TopOrTrendingDomainsTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, rank: i64) -> Self {
+        Self {
+            categories: ::std::option::Option::None,
+            domain,
+            pct_rank_change: ::std::option::Option::None,
+            rank,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarDomainsRankingApi::get_domain_rank_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDomainRankDetailsQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// `rankingType`: The ranking type
+    pub ranking_type: ::std::option::Option<GetDomainRankDetailsQueryRankingType>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of dates to filter the ranking
+    pub date: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetDomainRankDetailsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDomainRankDetailsQuery { limit : "limit", ranking_type : "rankingType", name :
+    "name", date : "date", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetDomainRankDetailsQueryRankingType {
+    /// `POPULAR`
+    Popular,
+    /// `TRENDING_RISE`
+    TrendingRise,
+    /// `TRENDING_STEADY`
+    TrendingSteady,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetDomainRankDetailsQueryRankingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Popular => "POPULAR",
+            Self::TrendingRise => "TRENDING_RISE",
+            Self::TrendingSteady => "TRENDING_STEADY",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetDomainRankDetailsQueryRankingType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "POPULAR" => Self::Popular,
+            "TRENDING_RISE" => Self::TrendingRise,
+            "TRENDING_STEADY" => Self::TrendingSteady,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetDomainRankDetailsQueryRankingType);
+impl ::std::convert::From<GetDomainRankDetailsQueryRankingType>
+for ::std::string::String {
+    fn from(value: GetDomainRankDetailsQueryRankingType) -> Self {
+        match value {
+            GetDomainRankDetailsQueryRankingType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetDomainRankDetailsQueryRankingType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetDomainRankDetailsQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetDomainRankDetailsQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetDomainRankDetailsQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetDomainRankDetailsQueryFormat);
+impl ::std::convert::From<GetDomainRankDetailsQueryFormat> for ::std::string::String {
+    fn from(value: GetDomainRankDetailsQueryFormat) -> Self {
+        match value {
+            GetDomainRankDetailsQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetDomainRankDetailsQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDomainsRankTimeSeriesQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// `rankingType`: The ranking type
+    pub ranking_type: ::std::option::Option<GetDomainRankDetailsQueryRankingType>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of domains names
+    pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetDomainRankDetailsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDomainsRankTimeSeriesQuery { limit : "limit", ranking_type : "rankingType", name :
+    "name", location : "location", domains : "domains", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", format : "format" }
 );
 /// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TopOrTrendingDomainsTop0Category {
-    pub id: ::std::option::Option<f64>,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `superCategoryId`
-    pub super_category_id: ::std::option::Option<f64>,
+pub struct GetTopOrTrendingDomainsQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of dates to filter the ranking
+    pub date: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `rankingType`: The ranking type
+    pub ranking_type: ::std::option::Option<GetDomainRankDetailsQueryRankingType>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetDomainRankDetailsQueryFormat>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOrTrendingDomainsTop0Category { id : "id", name : "name", super_category_id :
-    "superCategoryId" }
+    GetTopOrTrendingDomainsQuery { limit : "limit", name : "name", location : "location",
+    date : "date", ranking_type : "rankingType", format : "format" }
 );
+impl crate::runtime::TypedQuery for GetDomainRankDetailsQuery {}
+impl crate::runtime::TypedQuery for GetDomainsRankTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetTopOrTrendingDomainsQuery {}

@@ -21,10 +21,15 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/summary/arc`
     ///
     /// Retrieves the distribution of emails by ARC (Authenticated Received Chain) validation.
+    ///
+    /// Query parameters: [`GetEmailArcValidationSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_arc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
+        >,
+        GetEmailArcValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,10 +43,15 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/summary/dkim`
     ///
     /// Retrieves the distribution of emails by DKIM (DomainKeys Identified Mail) validation.
+    ///
+    /// Query parameters: [`GetEmailDkimValidationSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_dkim_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
+        >,
+        GetEmailDkimValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -55,10 +65,15 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/summary/dmarc`
     ///
     /// Retrieves the distribution of emails by DMARC (Domain-based Message Authentication, Reporting and Conformance) validation.
+    ///
+    /// Query parameters: [`GetEmailDmarcValidationSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_dmarc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
+        >,
+        GetEmailDmarcValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -72,10 +87,13 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/summary/encrypted`
     ///
     /// Retrieves the distribution of emails by encryption status (encrypted vs. not-encrypted).
+    ///
+    /// Query parameters: [`GetEmailEncryptionStatusSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_encryption_status_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailEncryptionStatusSummary>>,
+        GetEmailEncryptionStatusSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -89,10 +107,13 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/summary/ip_version`
     ///
     /// Retrieves the distribution of emails by IP version.
+    ///
+    /// Query parameters: [`GetEmailIpVersionSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailIpVersionSummary>>,
+        GetEmailIpVersionSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -106,10 +127,15 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/summary/spf`
     ///
     /// Retrieves the distribution of emails by SPF (Sender Policy Framework) validation.
+    ///
+    /// Query parameters: [`GetEmailSpfValidationSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_spf_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
+        >,
+        GetEmailSpfValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -144,12 +170,15 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/timeseries_groups/arc`
     ///
     /// Retrieves the distribution of emails by ARC (Authenticated Received Chain) validation over time.
+    ///
+    /// Query parameters: [`GetEmailArcValidationTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_arc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
         >,
+        GetEmailArcValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -167,12 +196,15 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/timeseries_groups/dkim`
     ///
     /// Retrieves the distribution of emails by DKIM (DomainKeys Identified Mail) validation over time.
+    ///
+    /// Query parameters: [`GetEmailDkimValidationTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_dkim_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
         >,
+        GetEmailDkimValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -190,12 +222,15 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/timeseries_groups/dmarc`
     ///
     /// Retrieves the distribution of emails by DMARC (Domain-based Message Authentication, Reporting and Conformance) validation over time.
+    ///
+    /// Query parameters: [`GetEmailDmarcValidationTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_dmarc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
         >,
+        GetEmailDmarcValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -213,10 +248,13 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/timeseries_groups/encrypted`
     ///
     /// Retrieves the distribution of emails by encryption status (encrypted vs. not-encrypted) over time.
+    ///
+    /// Query parameters: [`GetEmailEncryptionStatusTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_encryption_status_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailEncryptionStatusTimeSeries>>,
+        GetEmailEncryptionStatusTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -234,10 +272,13 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/timeseries_groups/ip_version`
     ///
     /// Retrieves the distribution of emails by IP version over time.
+    ///
+    /// Query parameters: [`GetEmailIpVersionTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailIpVersionTimeSeries>>,
+        GetEmailIpVersionTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -255,12 +296,15 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/timeseries_groups/spf`
     ///
     /// Retrieves the distribution of emails by SPF (Sender Policy Framework) validation over time.
+    ///
+    /// Query parameters: [`GetEmailSpfValidationTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_spf_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
         >,
+        GetEmailSpfValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -306,8 +350,8 @@ pub struct GetEmailArcValidationSummaryResponse {
 crate::runtime::object!(
     GetEmailArcValidationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_encryption_status_summary`], [`RadarEmailRoutingApi::get_email_ip_version_summary`], [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_encryption_status_summary`], [`RadarEmailRoutingApi::get_email_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationSummaryResponseMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
@@ -318,8 +362,8 @@ pub struct GetEmailArcValidationSummaryResponseMeta {
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::option::Option<::std::string::String>,
-    pub normalization: ::std::option::Option<::std::string::String>,
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::string::String,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
@@ -328,10 +372,26 @@ pub struct GetEmailArcValidationSummaryResponseMeta {
 }
 crate::runtime::object!(
     GetEmailArcValidationSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated", normalization :
-    "normalization", units : "units" }
+    date_range : "dateRange", last_updated : "lastUpdated" required, normalization :
+    "normalization" required, units : "units" }
 );
-/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
+impl GetEmailArcValidationSummaryResponseMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        last_updated: ::std::string::String,
+        normalization: ::std::string::String,
+    ) -> Self {
+        Self {
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
@@ -346,8 +406,249 @@ crate::runtime::object!(
     level : "level" }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::string::String,
+    /// `isInstantaneous`
+    pub is_instantaneous: bool,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// `endTime`: RFC 3339 date-time
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation { data_source :
+    "dataSource" required, description : "description" required, end_date : "endDate",
+    event_type : "eventType" required, is_instantaneous : "isInstantaneous" required,
+    linked_url : "linkedUrl", start_date : "startDate", end_time : "endTime", start_time
+    : "startTime" }
+);
+impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_source: ::std::string::String,
+        description: ::std::string::String,
+        event_type: ::std::string::String,
+        is_instantaneous: bool,
+    ) -> Self {
+        Self {
+            data_source,
+            description,
+            end_date: ::std::option::Option::None,
+            event_type,
+            is_instantaneous,
+            linked_url: ::std::option::Option::None,
+            start_date: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::string::String,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime" required,
+    start_time : "startTime" required }
+);
+impl GetEmailArcValidationSummaryResponseMetaDateRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        end_time: ::std::string::String,
+        start_time: ::std::string::String,
+    ) -> Self {
+        Self {
+            end_time,
+            start_time,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`], [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailArcValidationSummaryResponseMetaUnit {
+    pub name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaUnit { name : "name", value : "value" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetEmailArcValidationSummaryResponseSummary0 {
+    /// `FAIL`
+    pub fail: ::std::string::String,
+    /// `NONE`
+    pub none: ::std::string::String,
+    /// `PASS`
+    pub pass: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL" required, none : "NONE"
+    required, pass : "PASS" required }
+);
+impl GetEmailArcValidationSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        fail: ::std::string::String,
+        none: ::std::string::String,
+        pass: ::std::string::String,
+    ) -> Self {
+        Self {
+            fail,
+            none,
+            pass,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailRoutingApi::get_email_encryption_status_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailEncryptionStatusSummary {
+    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<EmailEncryptionStatusSummarySummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailEncryptionStatusSummary { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_encryption_status_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailEncryptionStatusSummarySummary0 {
+    /// `ENCRYPTED`
+    pub encrypted: ::std::string::String,
+    /// `NOT_ENCRYPTED`
+    pub not_encrypted: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailEncryptionStatusSummarySummary0 { encrypted : "ENCRYPTED" required,
+    not_encrypted : "NOT_ENCRYPTED" required }
+);
+impl EmailEncryptionStatusSummarySummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        encrypted: ::std::string::String,
+        not_encrypted: ::std::string::String,
+    ) -> Self {
+        Self {
+            encrypted,
+            not_encrypted,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailRoutingApi::get_email_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailIpVersionSummary {
+    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<EmailIpVersionSummarySummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailIpVersionSummary { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailIpVersionSummarySummary0 {
+    /// `IPv4`
+    pub ipv4: ::std::string::String,
+    /// `IPv6`
+    pub ipv6: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailIpVersionSummarySummary0 { ipv4 : "IPv4" required, ipv6 : "IPv6" required }
+);
+impl EmailIpVersionSummarySummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ipv4: ::std::string::String, ipv6: ::std::string::String) -> Self {
+        Self {
+            ipv4,
+            ipv6,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailRoutingSummary {
+    pub meta: ::std::option::Option<EmailRoutingSummaryMeta>,
+    pub summary_0: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(EmailRoutingSummary { meta : "meta", summary_0 : "summary_0" });
+/// Used by [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailRoutingSummaryMeta {
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<EmailRoutingSummaryMetaConfidenceInfo>,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<EmailRoutingSummaryMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailRoutingSummaryMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    "units" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`], [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailRoutingSummaryMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<EmailRoutingSummaryMetaConfidenceInfoAnnotation>,
+    >,
+    pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailRoutingSummaryMetaConfidenceInfo { annotations : "annotations", level : "level"
+    }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailRoutingSummaryMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -365,14 +666,14 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
+    EmailRoutingSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource",
+    description : "description", end_date : "endDate", event_type : "eventType",
+    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
+    "startDate" }
 );
-/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
+/// Used by [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`], [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
+pub struct EmailRoutingSummaryMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -381,94 +682,8 @@ pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime", start_time
-    : "startTime" }
+    EmailRoutingSummaryMetaDateRange { end_time : "endTime", start_time : "startTime" }
 );
-/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaUnit {
-    pub name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaUnit { name : "name", value : "value" }
-);
-/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseSummary0 {
-    /// `FAIL`
-    pub fail: ::std::option::Option<::std::string::String>,
-    /// `NONE`
-    pub none: ::std::option::Option<::std::string::String>,
-    /// `PASS`
-    pub pass: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL", none : "NONE", pass :
-    "PASS" }
-);
-/// Used by [`RadarEmailRoutingApi::get_email_encryption_status_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailEncryptionStatusSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<EmailEncryptionStatusSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailEncryptionStatusSummary { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarEmailRoutingApi::get_email_encryption_status_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailEncryptionStatusSummarySummary0 {
-    /// `ENCRYPTED`
-    pub encrypted: ::std::option::Option<::std::string::String>,
-    /// `NOT_ENCRYPTED`
-    pub not_encrypted: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailEncryptionStatusSummarySummary0 { encrypted : "ENCRYPTED", not_encrypted :
-    "NOT_ENCRYPTED" }
-);
-/// Used by [`RadarEmailRoutingApi::get_email_ip_version_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailIpVersionSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<EmailIpVersionSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailIpVersionSummary { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarEmailRoutingApi::get_email_ip_version_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailIpVersionSummarySummary0 {
-    /// `IPv4`
-    pub ipv4: ::std::option::Option<::std::string::String>,
-    /// `IPv6`
-    pub ipv6: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(EmailIpVersionSummarySummary0 { ipv4 : "IPv4", ipv6 : "IPv6" });
-/// Used by [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailRoutingSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(EmailRoutingSummary { meta : "meta", summary_0 : "summary_0" });
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`], [`RadarEmailRoutingApi::get_email_dkim_validation_time_series`], [`RadarEmailRoutingApi::get_email_dmarc_validation_time_series`], [`RadarEmailRoutingApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponse {
@@ -486,12 +701,10 @@ pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetEmailArcValidationSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<EmailRoutingSummaryMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
+        ::std::vec::Vec<EmailRoutingSummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
@@ -508,21 +721,36 @@ crate::runtime::object!(
     "lastUpdated", normalization : "normalization", units : "units" }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
     /// `FAIL`
-    pub fail: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub fail: ::std::vec::Vec<::std::string::String>,
     /// `NONE`
-    pub none: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub none: ::std::vec::Vec<::std::string::String>,
     /// `PASS`
-    pub pass: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub pass: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL", none : "NONE", pass :
-    "PASS" }
+    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL" required, none : "NONE"
+    required, pass : "PASS" required }
 );
+impl GetEmailArcValidationTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        fail: ::std::vec::Vec<::std::string::String>,
+        none: ::std::vec::Vec<::std::string::String>,
+        pass: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            fail,
+            none,
+            pass,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarEmailRoutingApi::get_email_encryption_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailEncryptionStatusTimeSeries {
@@ -535,19 +763,32 @@ crate::runtime::object!(
     EmailEncryptionStatusTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_encryption_status_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailEncryptionStatusTimeSeriesSerie0 {
     /// `ENCRYPTED`
-    pub encrypted: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub encrypted: ::std::vec::Vec<::std::string::String>,
     /// `NOT_ENCRYPTED`
-    pub not_encrypted: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub not_encrypted: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailEncryptionStatusTimeSeriesSerie0 { encrypted : "ENCRYPTED", not_encrypted :
-    "NOT_ENCRYPTED" }
+    EmailEncryptionStatusTimeSeriesSerie0 { encrypted : "ENCRYPTED" required,
+    not_encrypted : "NOT_ENCRYPTED" required }
 );
+impl EmailEncryptionStatusTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        encrypted: ::std::vec::Vec<::std::string::String>,
+        not_encrypted: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            encrypted,
+            not_encrypted,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarEmailRoutingApi::get_email_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailIpVersionTimeSeries {
@@ -558,16 +799,31 @@ pub struct EmailIpVersionTimeSeries {
 }
 crate::runtime::object!(EmailIpVersionTimeSeries { meta : "meta", serie_0 : "serie_0" });
 /// Used by [`RadarEmailRoutingApi::get_email_ip_version_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailIpVersionTimeSeriesSerie0 {
     /// `IPv4`
-    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv4: ::std::vec::Vec<::std::string::String>,
     /// `IPv6`
-    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv6: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(EmailIpVersionTimeSeriesSerie0 { ipv4 : "IPv4", ipv6 : "IPv6" });
+crate::runtime::object!(
+    EmailIpVersionTimeSeriesSerie0 { ipv4 : "IPv4" required, ipv6 : "IPv6" required }
+);
+impl EmailIpVersionTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        ipv4: ::std::vec::Vec<::std::string::String>,
+        ipv6: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            ipv4,
+            ipv6,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarEmailRoutingApi::get_email_routing_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailRoutingTimeSeriesGrouped {
@@ -589,3 +845,809 @@ pub struct EmailRoutingTimeSeriesGroupedSerie0 {
 crate::runtime::object!(
     EmailRoutingTimeSeriesGroupedSerie0 { timestamps : "timestamps" }
 );
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailArcValidationSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    >,
+    /// Filter for encrypted emails
+    pub encrypted: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailArcValidationSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", dkim : "dkim", dmarc : "dmarc", spf :
+    "spf", ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetEmailArcValidationSummaryQueryDkim {
+    /// `PASS`
+    Pass,
+    /// `NONE`
+    None,
+    /// `FAIL`
+    Fail,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetEmailArcValidationSummaryQueryDkim {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pass => "PASS",
+            Self::None => "NONE",
+            Self::Fail => "FAIL",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetEmailArcValidationSummaryQueryDkim {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PASS" => Self::Pass,
+            "NONE" => Self::None,
+            "FAIL" => Self::Fail,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetEmailArcValidationSummaryQueryDkim);
+impl ::std::convert::From<GetEmailArcValidationSummaryQueryDkim>
+for ::std::string::String {
+    fn from(value: GetEmailArcValidationSummaryQueryDkim) -> Self {
+        match value {
+            GetEmailArcValidationSummaryQueryDkim::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetEmailArcValidationSummaryQueryDkim {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetEmailArcValidationSummaryQueryIpVersion {
+    /// `IPv4`
+    Ipv4,
+    /// `IPv6`
+    Ipv6,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetEmailArcValidationSummaryQueryIpVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipv4 => "IPv4",
+            Self::Ipv6 => "IPv6",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetEmailArcValidationSummaryQueryIpVersion {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "IPv4" => Self::Ipv4,
+            "IPv6" => Self::Ipv6,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetEmailArcValidationSummaryQueryIpVersion);
+impl ::std::convert::From<GetEmailArcValidationSummaryQueryIpVersion>
+for ::std::string::String {
+    fn from(value: GetEmailArcValidationSummaryQueryIpVersion) -> Self {
+        match value {
+            GetEmailArcValidationSummaryQueryIpVersion::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetEmailArcValidationSummaryQueryIpVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetEmailArcValidationSummaryQueryEncrypted {
+    /// `ENCRYPTED`
+    Encrypted,
+    /// `NOT_ENCRYPTED`
+    NotEncrypted,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetEmailArcValidationSummaryQueryEncrypted {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Encrypted => "ENCRYPTED",
+            Self::NotEncrypted => "NOT_ENCRYPTED",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetEmailArcValidationSummaryQueryEncrypted {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ENCRYPTED" => Self::Encrypted,
+            "NOT_ENCRYPTED" => Self::NotEncrypted,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetEmailArcValidationSummaryQueryEncrypted);
+impl ::std::convert::From<GetEmailArcValidationSummaryQueryEncrypted>
+for ::std::string::String {
+    fn from(value: GetEmailArcValidationSummaryQueryEncrypted) -> Self {
+        match value {
+            GetEmailArcValidationSummaryQueryEncrypted::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetEmailArcValidationSummaryQueryEncrypted {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetEmailArcValidationSummaryQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetEmailArcValidationSummaryQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetEmailArcValidationSummaryQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetEmailArcValidationSummaryQueryFormat);
+impl ::std::convert::From<GetEmailArcValidationSummaryQueryFormat>
+for ::std::string::String {
+    fn from(value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        match value {
+            GetEmailArcValidationSummaryQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetEmailArcValidationSummaryQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarEmailRoutingApi::get_email_dkim_validation_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailDkimValidationSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    >,
+    /// Filter for encrypted emails
+    pub encrypted: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailDkimValidationSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dmarc : "dmarc", spf :
+    "spf", ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_dmarc_validation_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailDmarcValidationSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    >,
+    /// Filter for encrypted emails
+    pub encrypted: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailDmarcValidationSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", spf :
+    "spf", ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_encryption_status_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailEncryptionStatusSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailEncryptionStatusSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", dmarc :
+    "dmarc", spf : "spf", ip_version : "ipVersion", format : "format" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailIpVersionSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for encrypted emails
+    pub encrypted: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailIpVersionSummaryQuery { name : "name", date_range : "dateRange", date_start :
+    "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", dmarc : "dmarc", spf :
+    "spf", encrypted : "encrypted", format : "format" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_spf_validation_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailSpfValidationSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    >,
+    /// Filter for encrypted emails
+    pub encrypted: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailSpfValidationSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", dmarc :
+    "dmarc", ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailArcValidationTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetEmailArcValidationTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    >,
+    /// Filter for encrypted emails
+    pub encrypted: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailArcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", dkim :
+    "dkim", dmarc : "dmarc", spf : "spf", ip_version : "ipVersion", encrypted :
+    "encrypted", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetEmailArcValidationTimeSeriesQueryAggInterval {
+    /// `15m`
+    N15m,
+    /// `1h`
+    N1h,
+    /// `1d`
+    N1d,
+    /// `1w`
+    N1w,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetEmailArcValidationTimeSeriesQueryAggInterval {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N15m => "15m",
+            Self::N1h => "1h",
+            Self::N1d => "1d",
+            Self::N1w => "1w",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetEmailArcValidationTimeSeriesQueryAggInterval {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "15m" => Self::N15m,
+            "1h" => Self::N1h,
+            "1d" => Self::N1d,
+            "1w" => Self::N1w,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetEmailArcValidationTimeSeriesQueryAggInterval);
+impl ::std::convert::From<GetEmailArcValidationTimeSeriesQueryAggInterval>
+for ::std::string::String {
+    fn from(value: GetEmailArcValidationTimeSeriesQueryAggInterval) -> Self {
+        match value {
+            GetEmailArcValidationTimeSeriesQueryAggInterval::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetEmailArcValidationTimeSeriesQueryAggInterval {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarEmailRoutingApi::get_email_dkim_validation_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailDkimValidationTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetEmailArcValidationTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    >,
+    /// Filter for encrypted emails
+    pub encrypted: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailDkimValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
+    "arc", dmarc : "dmarc", spf : "spf", ip_version : "ipVersion", encrypted :
+    "encrypted", format : "format" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_dmarc_validation_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailDmarcValidationTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetEmailArcValidationTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    >,
+    /// Filter for encrypted emails
+    pub encrypted: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailDmarcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
+    "arc", dkim : "dkim", spf : "spf", ip_version : "ipVersion", encrypted : "encrypted",
+    format : "format" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_encryption_status_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailEncryptionStatusTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetEmailArcValidationTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailEncryptionStatusTimeSeriesQuery { agg_interval : "aggInterval", name :
+    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc
+    : "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", ip_version : "ipVersion",
+    format : "format" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_ip_version_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailIpVersionTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetEmailArcValidationTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for encrypted emails
+    pub encrypted: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailIpVersionTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
+    "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", encrypted : "encrypted", format :
+    "format" }
+);
+/// Used by [`RadarEmailRoutingApi::get_email_spf_validation_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailSpfValidationTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetEmailArcValidationTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    >,
+    /// Filter for encrypted emails
+    pub encrypted: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailSpfValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
+    "arc", dkim : "dkim", dmarc : "dmarc", ip_version : "ipVersion", encrypted :
+    "encrypted", format : "format" }
+);
+impl crate::runtime::TypedQuery for GetEmailArcValidationSummaryQuery {}
+impl crate::runtime::TypedQuery for GetEmailArcValidationTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetEmailDkimValidationSummaryQuery {}
+impl crate::runtime::TypedQuery for GetEmailDkimValidationTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetEmailDmarcValidationSummaryQuery {}
+impl crate::runtime::TypedQuery for GetEmailDmarcValidationTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetEmailEncryptionStatusSummaryQuery {}
+impl crate::runtime::TypedQuery for GetEmailEncryptionStatusTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetEmailIpVersionSummaryQuery {}
+impl crate::runtime::TypedQuery for GetEmailIpVersionTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetEmailSpfValidationSummaryQuery {}
+impl crate::runtime::TypedQuery for GetEmailSpfValidationTimeSeriesQuery {}

@@ -21,10 +21,15 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/summary/arc`
     ///
     /// Retrieves the distribution of emails by ARC (Authenticated Received Chain) validation.
+    ///
+    /// Query parameters: [`GetEmailArcValidationSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_arc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
+        >,
+        GetEmailArcValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,10 +43,15 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/summary/dkim`
     ///
     /// Retrieves the distribution of emails by DKIM (DomainKeys Identified Mail) validation.
+    ///
+    /// Query parameters: [`GetEmailDkimValidationSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_dkim_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
+        >,
+        GetEmailDkimValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -55,10 +65,15 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/summary/dmarc`
     ///
     /// Retrieves the distribution of emails by DMARC (Domain-based Message Authentication, Reporting and Conformance) validation.
+    ///
+    /// Query parameters: [`GetEmailDmarcValidationSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_dmarc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
+        >,
+        GetEmailDmarcValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -72,10 +87,13 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/summary/malicious`
     ///
     /// Retrieves the distribution of emails by malicious classification.
+    ///
+    /// Query parameters: [`GetEmailMaliciousClassificationSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_malicious_classification_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailMaliciousClassificationSummary>>,
+        GetEmailMaliciousClassificationSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -89,10 +107,13 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/summary/spam`
     ///
     /// Retrieves the proportion of emails by spam classification (spam vs. non-spam).
+    ///
+    /// Query parameters: [`GetEmailMaliciousClassificationSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_spam_classification_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailSpamClassificationSummary>>,
+        GetEmailMaliciousClassificationSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -106,10 +127,15 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/summary/spf`
     ///
     /// Retrieves the distribution of emails by SPF (Sender Policy Framework) validation.
+    ///
+    /// Query parameters: [`GetEmailSpfValidationSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_spf_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
+        >,
+        GetEmailSpfValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -123,10 +149,13 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/summary/spoof`
     ///
     /// Retrieves the proportion of emails by spoof classification (spoof vs. non-spoof).
+    ///
+    /// Query parameters: [`GetEmailMaliciousClassificationSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_spoof_classification_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailSpoofClassificationSummary>>,
+        GetEmailMaliciousClassificationSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -140,10 +169,13 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/summary/threat_category`
     ///
     /// Retrieves the distribution of emails by threat categories.
+    ///
+    /// Query parameters: [`GetEmailMaliciousClassificationSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_threat_category_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailThreatCategorySummary>>,
+        GetEmailMaliciousClassificationSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -161,10 +193,13 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/summary/tls_version`
     ///
     /// Retrieves the distribution of emails by TLS version.
+    ///
+    /// Query parameters: [`GetEmailTlsVersionSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_tls_version_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailTlsVersionSummary>>,
+        GetEmailTlsVersionSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -199,12 +234,15 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/timeseries_groups/arc`
     ///
     /// Retrieves the distribution of emails by ARC (Authenticated Received Chain) validation over time.
+    ///
+    /// Query parameters: [`GetEmailArcValidationTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_arc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
         >,
+        GetEmailArcValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -222,12 +260,15 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/timeseries_groups/dkim`
     ///
     /// Retrieves the distribution of emails by DKIM (DomainKeys Identified Mail) validation over time.
+    ///
+    /// Query parameters: [`GetEmailDkimValidationTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_dkim_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
         >,
+        GetEmailDkimValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -245,12 +286,15 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/timeseries_groups/dmarc`
     ///
     /// Retrieves the distribution of emails by DMARC (Domain-based Message Authentication, Reporting and Conformance) validation over time.
+    ///
+    /// Query parameters: [`GetEmailDmarcValidationTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_dmarc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
         >,
+        GetEmailDmarcValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -268,12 +312,15 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/timeseries_groups/malicious`
     ///
     /// Retrieves the distribution of emails by malicious classification over time.
+    ///
+    /// Query parameters: [`GetEmailMaliciousClassificationTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_malicious_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<EmailMaliciousClassificationTimeSeries>,
         >,
+        GetEmailMaliciousClassificationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -291,10 +338,13 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/timeseries_groups/spam`
     ///
     /// Retrieves the distribution of emails by spam classification (spam vs. non-spam) over time.
+    ///
+    /// Query parameters: [`GetEmailMaliciousClassificationTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_spam_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailSpamClassificationTimeSeries>>,
+        GetEmailMaliciousClassificationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -312,12 +362,15 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/timeseries_groups/spf`
     ///
     /// Retrieves the distribution of emails by SPF (Sender Policy Framework) validation over time.
+    ///
+    /// Query parameters: [`GetEmailSpfValidationTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_spf_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
         >,
+        GetEmailSpfValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -335,10 +388,13 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/timeseries_groups/spoof`
     ///
     /// Retrieves the distribution of emails by spoof classification (spoof vs. non-spoof) over time.
+    ///
+    /// Query parameters: [`GetEmailMaliciousClassificationTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_spoof_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailSpoofClassificationTimeSeries>>,
+        GetEmailMaliciousClassificationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -356,10 +412,13 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/timeseries_groups/threat_category`
     ///
     /// Retrieves the distribution of emails by threat category over time.
+    ///
+    /// Query parameters: [`GetEmailMaliciousClassificationTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_threat_category_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailThreatCategoryTimeSeries>>,
+        GetEmailMaliciousClassificationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -377,10 +436,13 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/timeseries_groups/tls_version`
     ///
     /// Retrieves the distribution of emails by TLS version over time.
+    ///
+    /// Query parameters: [`GetEmailTlsVersionTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_tls_version_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailTlsVersionTimeSeries>>,
+        GetEmailTlsVersionTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -421,9 +483,14 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/top/tlds`
     ///
     /// Retrieves the top TLDs by number of email messages.
+    ///
+    /// Query parameters: [`GetTopTldsByEmailMessageVolumeQuery`], passed with `.query(&…)`.
     pub fn get_top_tlds_by_email_message_volume(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopTlds>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TopTlds>>,
+        GetTopTldsByEmailMessageVolumeQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -436,10 +503,15 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/top/tlds/malicious/{malicious}`
     ///
     /// Retrieves the top TLDs by emails classified as malicious or not.
+    ///
+    /// Query parameters: [`GetTopTldsByEmailMessageVolumeQuery`], passed with `.query(&…)`.
     pub fn get_top_tlds_by_email_malicious_classification(
         &self,
         malicious: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopTlds>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TopTlds>>,
+        GetTopTldsByEmailMessageVolumeQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -457,10 +529,15 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/top/tlds/spam/{spam}`
     ///
     /// Retrieves the top TLDs by emails classified as spam or not.
+    ///
+    /// Query parameters: [`GetTopTldsByEmailMessageVolumeQuery`], passed with `.query(&…)`.
     pub fn get_top_tlds_by_email_spam_classification(
         &self,
         spam: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopTlds>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TopTlds>>,
+        GetTopTldsByEmailMessageVolumeQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -476,10 +553,15 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/top/tlds/spoof/{spoof}`
     ///
     /// Retrieves the top TLDs by emails classified as spoof or not.
+    ///
+    /// Query parameters: [`GetTopTldsByEmailMessageVolumeQuery`], passed with `.query(&…)`.
     pub fn get_top_tlds_by_email_spoof_classification(
         &self,
         spoof: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopTlds>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TopTlds>>,
+        GetTopTldsByEmailMessageVolumeQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -502,8 +584,8 @@ pub struct GetEmailArcValidationSummaryResponse {
 crate::runtime::object!(
     GetEmailArcValidationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_malicious_classification_summary`], [`RadarEmailSecurityApi::get_email_spam_classification_summary`], [`RadarEmailSecurityApi::get_email_spoof_classification_summary`], [`RadarEmailSecurityApi::get_email_threat_category_summary`], [`RadarEmailSecurityApi::get_email_tls_version_summary`], [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`], [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_malicious_classification_summary`], [`RadarEmailSecurityApi::get_email_spam_classification_summary`], [`RadarEmailSecurityApi::get_email_spoof_classification_summary`], [`RadarEmailSecurityApi::get_email_threat_category_summary`], [`RadarEmailSecurityApi::get_email_tls_version_summary`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationSummaryResponseMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
@@ -514,8 +596,8 @@ pub struct GetEmailArcValidationSummaryResponseMeta {
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::option::Option<::std::string::String>,
-    pub normalization: ::std::option::Option<::std::string::String>,
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::string::String,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
@@ -524,10 +606,26 @@ pub struct GetEmailArcValidationSummaryResponseMeta {
 }
 crate::runtime::object!(
     GetEmailArcValidationSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated", normalization :
-    "normalization", units : "units" }
+    date_range : "dateRange", last_updated : "lastUpdated" required, normalization :
+    "normalization" required, units : "units" }
 );
-/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
+impl GetEmailArcValidationSummaryResponseMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        last_updated: ::std::string::String,
+        normalization: ::std::string::String,
+    ) -> Self {
+        Self {
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
@@ -542,8 +640,378 @@ crate::runtime::object!(
     level : "level" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::string::String,
+    /// `isInstantaneous`
+    pub is_instantaneous: bool,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// `endTime`: RFC 3339 date-time
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation { data_source :
+    "dataSource" required, description : "description" required, end_date : "endDate",
+    event_type : "eventType" required, is_instantaneous : "isInstantaneous" required,
+    linked_url : "linkedUrl", start_date : "startDate", end_time : "endTime", start_time
+    : "startTime" }
+);
+impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_source: ::std::string::String,
+        description: ::std::string::String,
+        event_type: ::std::string::String,
+        is_instantaneous: bool,
+    ) -> Self {
+        Self {
+            data_source,
+            description,
+            end_date: ::std::option::Option::None,
+            event_type,
+            is_instantaneous,
+            linked_url: ::std::option::Option::None,
+            start_date: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::string::String,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime" required,
+    start_time : "startTime" required }
+);
+impl GetEmailArcValidationSummaryResponseMetaDateRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        end_time: ::std::string::String,
+        start_time: ::std::string::String,
+    ) -> Self {
+        Self {
+            end_time,
+            start_time,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`], [`RadarEmailSecurityApi::get_email_arc_validation_time_series`], [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailArcValidationSummaryResponseMetaUnit {
+    pub name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaUnit { name : "name", value : "value" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetEmailArcValidationSummaryResponseSummary0 {
+    /// `FAIL`
+    pub fail: ::std::string::String,
+    /// `NONE`
+    pub none: ::std::string::String,
+    /// `PASS`
+    pub pass: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL" required, none : "NONE"
+    required, pass : "PASS" required }
+);
+impl GetEmailArcValidationSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        fail: ::std::string::String,
+        none: ::std::string::String,
+        pass: ::std::string::String,
+    ) -> Self {
+        Self {
+            fail,
+            none,
+            pass,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailMaliciousClassificationSummary {
+    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<EmailMaliciousClassificationSummarySummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailMaliciousClassificationSummary { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailMaliciousClassificationSummarySummary0 {
+    /// `MALICIOUS`
+    pub malicious: ::std::string::String,
+    /// `NOT_MALICIOUS`
+    pub not_malicious: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailMaliciousClassificationSummarySummary0 { malicious : "MALICIOUS" required,
+    not_malicious : "NOT_MALICIOUS" required }
+);
+impl EmailMaliciousClassificationSummarySummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        malicious: ::std::string::String,
+        not_malicious: ::std::string::String,
+    ) -> Self {
+        Self {
+            malicious,
+            not_malicious,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_email_spam_classification_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailSpamClassificationSummary {
+    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<EmailSpamClassificationSummarySummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailSpamClassificationSummary { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_spam_classification_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailSpamClassificationSummarySummary0 {
+    /// `NOT_SPAM`
+    pub not_spam: ::std::string::String,
+    /// `SPAM`
+    pub spam: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailSpamClassificationSummarySummary0 { not_spam : "NOT_SPAM" required, spam :
+    "SPAM" required }
+);
+impl EmailSpamClassificationSummarySummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(not_spam: ::std::string::String, spam: ::std::string::String) -> Self {
+        Self {
+            not_spam,
+            spam,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailSpoofClassificationSummary {
+    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<EmailSpoofClassificationSummarySummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailSpoofClassificationSummary { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailSpoofClassificationSummarySummary0 {
+    /// `NOT_SPOOF`
+    pub not_spoof: ::std::string::String,
+    /// `SPOOF`
+    pub spoof: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailSpoofClassificationSummarySummary0 { not_spoof : "NOT_SPOOF" required, spoof :
+    "SPOOF" required }
+);
+impl EmailSpoofClassificationSummarySummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(not_spoof: ::std::string::String, spoof: ::std::string::String) -> Self {
+        Self {
+            not_spoof,
+            spoof,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_email_threat_category_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailThreatCategorySummary {
+    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<EmailThreatCategorySummarySummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailThreatCategorySummary { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_threat_category_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailThreatCategorySummarySummary0 {
+    /// `BrandImpersonation`
+    pub brand_impersonation: ::std::string::String,
+    /// `CredentialHarvester`
+    pub credential_harvester: ::std::string::String,
+    /// `IdentityDeception`
+    pub identity_deception: ::std::string::String,
+    /// `Link`
+    pub link: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailThreatCategorySummarySummary0 { brand_impersonation : "BrandImpersonation"
+    required, credential_harvester : "CredentialHarvester" required, identity_deception :
+    "IdentityDeception" required, link : "Link" required }
+);
+impl EmailThreatCategorySummarySummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        brand_impersonation: ::std::string::String,
+        credential_harvester: ::std::string::String,
+        identity_deception: ::std::string::String,
+        link: ::std::string::String,
+    ) -> Self {
+        Self {
+            brand_impersonation,
+            credential_harvester,
+            identity_deception,
+            link,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_email_tls_version_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailTlsVersionSummary {
+    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<EmailTlsVersionSummarySummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailTlsVersionSummary { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_tls_version_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailTlsVersionSummarySummary0 {
+    /// `TLS 1.0`
+    pub tls_1_0: ::std::string::String,
+    /// `TLS 1.1`
+    pub tls_1_1: ::std::string::String,
+    /// `TLS 1.2`
+    pub tls_1_2: ::std::string::String,
+    /// `TLS 1.3`
+    pub tls_1_3: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailTlsVersionSummarySummary0 { tls_1_0 : "TLS 1.0" required, tls_1_1 : "TLS 1.1"
+    required, tls_1_2 : "TLS 1.2" required, tls_1_3 : "TLS 1.3" required }
+);
+impl EmailTlsVersionSummarySummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        tls_1_0: ::std::string::String,
+        tls_1_1: ::std::string::String,
+        tls_1_2: ::std::string::String,
+        tls_1_3: ::std::string::String,
+    ) -> Self {
+        Self {
+            tls_1_0,
+            tls_1_1,
+            tls_1_2,
+            tls_1_3,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailSecuritySummary {
+    pub meta: ::std::option::Option<EmailSecuritySummaryMeta>,
+    pub summary_0: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(EmailSecuritySummary { meta : "meta", summary_0 : "summary_0" });
+/// Used by [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailSecuritySummaryMeta {
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<EmailSecuritySummaryMetaConfidenceInfo>,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<EmailSecuritySummaryMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailSecuritySummaryMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    "units" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`], [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailSecuritySummaryMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<EmailSecuritySummaryMetaConfidenceInfoAnnotation>,
+    >,
+    pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EmailSecuritySummaryMetaConfidenceInfo { annotations : "annotations", level : "level"
+    }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailSecuritySummaryMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -561,14 +1029,14 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
+    EmailSecuritySummaryMetaConfidenceInfoAnnotation { data_source : "dataSource",
+    description : "description", end_date : "endDate", event_type : "eventType",
+    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
+    "startDate" }
 );
-/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`], [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
+pub struct EmailSecuritySummaryMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -577,179 +1045,8 @@ pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime", start_time
-    : "startTime" }
+    EmailSecuritySummaryMetaDateRange { end_time : "endTime", start_time : "startTime" }
 );
-/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_arc_validation_time_series`], [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaUnit {
-    pub name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaUnit { name : "name", value : "value" }
-);
-/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseSummary0 {
-    /// `FAIL`
-    pub fail: ::std::option::Option<::std::string::String>,
-    /// `NONE`
-    pub none: ::std::option::Option<::std::string::String>,
-    /// `PASS`
-    pub pass: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL", none : "NONE", pass :
-    "PASS" }
-);
-/// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailMaliciousClassificationSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<EmailMaliciousClassificationSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailMaliciousClassificationSummary { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailMaliciousClassificationSummarySummary0 {
-    /// `MALICIOUS`
-    pub malicious: ::std::option::Option<::std::string::String>,
-    /// `NOT_MALICIOUS`
-    pub not_malicious: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailMaliciousClassificationSummarySummary0 { malicious : "MALICIOUS", not_malicious
-    : "NOT_MALICIOUS" }
-);
-/// Used by [`RadarEmailSecurityApi::get_email_spam_classification_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailSpamClassificationSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<EmailSpamClassificationSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailSpamClassificationSummary { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarEmailSecurityApi::get_email_spam_classification_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailSpamClassificationSummarySummary0 {
-    /// `NOT_SPAM`
-    pub not_spam: ::std::option::Option<::std::string::String>,
-    /// `SPAM`
-    pub spam: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailSpamClassificationSummarySummary0 { not_spam : "NOT_SPAM", spam : "SPAM" }
-);
-/// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailSpoofClassificationSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<EmailSpoofClassificationSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailSpoofClassificationSummary { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailSpoofClassificationSummarySummary0 {
-    /// `NOT_SPOOF`
-    pub not_spoof: ::std::option::Option<::std::string::String>,
-    /// `SPOOF`
-    pub spoof: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailSpoofClassificationSummarySummary0 { not_spoof : "NOT_SPOOF", spoof : "SPOOF" }
-);
-/// Used by [`RadarEmailSecurityApi::get_email_threat_category_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailThreatCategorySummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<EmailThreatCategorySummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailThreatCategorySummary { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarEmailSecurityApi::get_email_threat_category_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailThreatCategorySummarySummary0 {
-    /// `BrandImpersonation`
-    pub brand_impersonation: ::std::option::Option<::std::string::String>,
-    /// `CredentialHarvester`
-    pub credential_harvester: ::std::option::Option<::std::string::String>,
-    /// `IdentityDeception`
-    pub identity_deception: ::std::option::Option<::std::string::String>,
-    /// `Link`
-    pub link: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailThreatCategorySummarySummary0 { brand_impersonation : "BrandImpersonation",
-    credential_harvester : "CredentialHarvester", identity_deception :
-    "IdentityDeception", link : "Link" }
-);
-/// Used by [`RadarEmailSecurityApi::get_email_tls_version_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailTlsVersionSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<EmailTlsVersionSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailTlsVersionSummary { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarEmailSecurityApi::get_email_tls_version_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailTlsVersionSummarySummary0 {
-    /// `TLS 1.0`
-    pub tls_1_0: ::std::option::Option<::std::string::String>,
-    /// `TLS 1.1`
-    pub tls_1_1: ::std::option::Option<::std::string::String>,
-    /// `TLS 1.2`
-    pub tls_1_2: ::std::option::Option<::std::string::String>,
-    /// `TLS 1.3`
-    pub tls_1_3: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    EmailTlsVersionSummarySummary0 { tls_1_0 : "TLS 1.0", tls_1_1 : "TLS 1.1", tls_1_2 :
-    "TLS 1.2", tls_1_3 : "TLS 1.3" }
-);
-/// Used by [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailSecuritySummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(EmailSecuritySummary { meta : "meta", summary_0 : "summary_0" });
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`], [`RadarEmailSecurityApi::get_email_dkim_validation_time_series`], [`RadarEmailSecurityApi::get_email_dmarc_validation_time_series`], [`RadarEmailSecurityApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponse {
@@ -767,12 +1064,10 @@ pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetEmailArcValidationSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<EmailSecuritySummaryMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
+        ::std::vec::Vec<EmailSecuritySummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
@@ -789,21 +1084,36 @@ crate::runtime::object!(
     "lastUpdated", normalization : "normalization", units : "units" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
     /// `FAIL`
-    pub fail: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub fail: ::std::vec::Vec<::std::string::String>,
     /// `NONE`
-    pub none: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub none: ::std::vec::Vec<::std::string::String>,
     /// `PASS`
-    pub pass: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub pass: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL", none : "NONE", pass :
-    "PASS" }
+    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL" required, none : "NONE"
+    required, pass : "PASS" required }
 );
+impl GetEmailArcValidationTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        fail: ::std::vec::Vec<::std::string::String>,
+        none: ::std::vec::Vec<::std::string::String>,
+        pass: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            fail,
+            none,
+            pass,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailMaliciousClassificationTimeSeries {
@@ -816,19 +1126,32 @@ crate::runtime::object!(
     EmailMaliciousClassificationTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailMaliciousClassificationTimeSeriesSerie0 {
     /// `MALICIOUS`
-    pub malicious: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub malicious: ::std::vec::Vec<::std::string::String>,
     /// `NOT_MALICIOUS`
-    pub not_malicious: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub not_malicious: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailMaliciousClassificationTimeSeriesSerie0 { malicious : "MALICIOUS", not_malicious
-    : "NOT_MALICIOUS" }
+    EmailMaliciousClassificationTimeSeriesSerie0 { malicious : "MALICIOUS" required,
+    not_malicious : "NOT_MALICIOUS" required }
 );
+impl EmailMaliciousClassificationTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        malicious: ::std::vec::Vec<::std::string::String>,
+        not_malicious: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            malicious,
+            not_malicious,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_spam_classification_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSpamClassificationTimeSeries {
@@ -841,18 +1164,32 @@ crate::runtime::object!(
     EmailSpamClassificationTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_spam_classification_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailSpamClassificationTimeSeriesSerie0 {
     /// `NOT_SPAM`
-    pub not_spam: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub not_spam: ::std::vec::Vec<::std::string::String>,
     /// `SPAM`
-    pub spam: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub spam: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpamClassificationTimeSeriesSerie0 { not_spam : "NOT_SPAM", spam : "SPAM" }
+    EmailSpamClassificationTimeSeriesSerie0 { not_spam : "NOT_SPAM" required, spam :
+    "SPAM" required }
 );
+impl EmailSpamClassificationTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        not_spam: ::std::vec::Vec<::std::string::String>,
+        spam: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            not_spam,
+            spam,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSpoofClassificationTimeSeries {
@@ -865,18 +1202,32 @@ crate::runtime::object!(
     EmailSpoofClassificationTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailSpoofClassificationTimeSeriesSerie0 {
     /// `NOT_SPOOF`
-    pub not_spoof: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub not_spoof: ::std::vec::Vec<::std::string::String>,
     /// `SPOOF`
-    pub spoof: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub spoof: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpoofClassificationTimeSeriesSerie0 { not_spoof : "NOT_SPOOF", spoof : "SPOOF" }
+    EmailSpoofClassificationTimeSeriesSerie0 { not_spoof : "NOT_SPOOF" required, spoof :
+    "SPOOF" required }
 );
+impl EmailSpoofClassificationTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        not_spoof: ::std::vec::Vec<::std::string::String>,
+        spoof: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            not_spoof,
+            spoof,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_threat_category_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailThreatCategoryTimeSeries {
@@ -889,30 +1240,41 @@ crate::runtime::object!(
     EmailThreatCategoryTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_threat_category_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailThreatCategoryTimeSeriesSerie0 {
     /// `BrandImpersonation`
-    pub brand_impersonation: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub brand_impersonation: ::std::vec::Vec<::std::string::String>,
     /// `CredentialHarvester`
-    pub credential_harvester: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub credential_harvester: ::std::vec::Vec<::std::string::String>,
     /// `IdentityDeception`
-    pub identity_deception: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub identity_deception: ::std::vec::Vec<::std::string::String>,
     /// `Link`
-    pub link: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub link: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailThreatCategoryTimeSeriesSerie0 { brand_impersonation : "BrandImpersonation",
-    credential_harvester : "CredentialHarvester", identity_deception :
-    "IdentityDeception", link : "Link" }
+    EmailThreatCategoryTimeSeriesSerie0 { brand_impersonation : "BrandImpersonation"
+    required, credential_harvester : "CredentialHarvester" required, identity_deception :
+    "IdentityDeception" required, link : "Link" required }
 );
+impl EmailThreatCategoryTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        brand_impersonation: ::std::vec::Vec<::std::string::String>,
+        credential_harvester: ::std::vec::Vec<::std::string::String>,
+        identity_deception: ::std::vec::Vec<::std::string::String>,
+        link: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            brand_impersonation,
+            credential_harvester,
+            identity_deception,
+            link,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailTlsVersionTimeSeries {
@@ -925,23 +1287,40 @@ crate::runtime::object!(
     EmailTlsVersionTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_tls_version_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmailTlsVersionTimeSeriesSerie0 {
     /// `TLS 1.0`
-    pub tls_1_0: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tls_1_0: ::std::vec::Vec<::std::string::String>,
     /// `TLS 1.1`
-    pub tls_1_1: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tls_1_1: ::std::vec::Vec<::std::string::String>,
     /// `TLS 1.2`
-    pub tls_1_2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tls_1_2: ::std::vec::Vec<::std::string::String>,
     /// `TLS 1.3`
-    pub tls_1_3: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tls_1_3: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailTlsVersionTimeSeriesSerie0 { tls_1_0 : "TLS 1.0", tls_1_1 : "TLS 1.1", tls_1_2 :
-    "TLS 1.2", tls_1_3 : "TLS 1.3" }
+    EmailTlsVersionTimeSeriesSerie0 { tls_1_0 : "TLS 1.0" required, tls_1_1 : "TLS 1.1"
+    required, tls_1_2 : "TLS 1.2" required, tls_1_3 : "TLS 1.3" required }
 );
+impl EmailTlsVersionTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        tls_1_0: ::std::vec::Vec<::std::string::String>,
+        tls_1_1: ::std::vec::Vec<::std::string::String>,
+        tls_1_2: ::std::vec::Vec<::std::string::String>,
+        tls_1_3: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            tls_1_0,
+            tls_1_1,
+            tls_1_2,
+            tls_1_3,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_security_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSecurityTimeSeriesGrouped {
@@ -966,11 +1345,887 @@ crate::runtime::object!(
 /// Used by [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`], [`RadarEmailSecurityApi::get_top_tlds_by_email_malicious_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spam_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spoof_classification`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopTlds {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
+    pub meta: ::std::option::Option<TopTldsMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopTldsTop0>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(TopTlds { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopTldsMeta {
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        GetEmailArcValidationSummaryResponseMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopTlds { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopTldsMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
+    last_updated : "lastUpdated" required, normalization : "normalization", units :
+    "units" }
+);
+impl TopTldsMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(last_updated: ::std::string::String) -> Self {
+        Self {
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization: ::std::option::Option::None,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopTldsTop0 {
+    pub name: ::std::string::String,
+    pub value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TopTldsTop0 { name : "name" required, value : "value" required }
+);
+impl TopTldsTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, value: ::std::string::String) -> Self {
+        Self {
+            name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailArcValidationSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailArcValidationSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", dkim : "dkim", dmarc : "dmarc", spf :
+    "spf", tls_version : "tlsVersion", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetEmailArcValidationSummaryQueryDkim {
+    /// `PASS`
+    Pass,
+    /// `NONE`
+    None,
+    /// `FAIL`
+    Fail,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetEmailArcValidationSummaryQueryDkim {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pass => "PASS",
+            Self::None => "NONE",
+            Self::Fail => "FAIL",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetEmailArcValidationSummaryQueryDkim {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PASS" => Self::Pass,
+            "NONE" => Self::None,
+            "FAIL" => Self::Fail,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetEmailArcValidationSummaryQueryDkim);
+impl ::std::convert::From<GetEmailArcValidationSummaryQueryDkim>
+for ::std::string::String {
+    fn from(value: GetEmailArcValidationSummaryQueryDkim) -> Self {
+        match value {
+            GetEmailArcValidationSummaryQueryDkim::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetEmailArcValidationSummaryQueryDkim {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetEmailArcValidationSummaryQueryTlsVersion {
+    /// `TLSv1_0`
+    TlsV10,
+    /// `TLSv1_1`
+    TlsV11,
+    /// `TLSv1_2`
+    TlsV12,
+    /// `TLSv1_3`
+    TlsV13,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetEmailArcValidationSummaryQueryTlsVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TlsV10 => "TLSv1_0",
+            Self::TlsV11 => "TLSv1_1",
+            Self::TlsV12 => "TLSv1_2",
+            Self::TlsV13 => "TLSv1_3",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetEmailArcValidationSummaryQueryTlsVersion {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "TLSv1_0" => Self::TlsV10,
+            "TLSv1_1" => Self::TlsV11,
+            "TLSv1_2" => Self::TlsV12,
+            "TLSv1_3" => Self::TlsV13,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetEmailArcValidationSummaryQueryTlsVersion);
+impl ::std::convert::From<GetEmailArcValidationSummaryQueryTlsVersion>
+for ::std::string::String {
+    fn from(value: GetEmailArcValidationSummaryQueryTlsVersion) -> Self {
+        match value {
+            GetEmailArcValidationSummaryQueryTlsVersion::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetEmailArcValidationSummaryQueryTlsVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetEmailArcValidationSummaryQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetEmailArcValidationSummaryQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetEmailArcValidationSummaryQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetEmailArcValidationSummaryQueryFormat);
+impl ::std::convert::From<GetEmailArcValidationSummaryQueryFormat>
+for ::std::string::String {
+    fn from(value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        match value {
+            GetEmailArcValidationSummaryQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetEmailArcValidationSummaryQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_email_dkim_validation_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailDkimValidationSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailDkimValidationSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dmarc : "dmarc", spf :
+    "spf", tls_version : "tlsVersion", format : "format" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_dmarc_validation_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailDmarcValidationSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailDmarcValidationSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", spf :
+    "spf", tls_version : "tlsVersion", format : "format" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`], [`RadarEmailSecurityApi::get_email_spam_classification_summary`], [`RadarEmailSecurityApi::get_email_spoof_classification_summary`], [`RadarEmailSecurityApi::get_email_threat_category_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailMaliciousClassificationSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailMaliciousClassificationSummaryQuery { name : "name", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim :
+    "dkim", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion", format : "format" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_spf_validation_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailSpfValidationSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailSpfValidationSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", dmarc :
+    "dmarc", tls_version : "tlsVersion", format : "format" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_tls_version_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailTlsVersionSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailTlsVersionSummaryQuery { name : "name", date_range : "dateRange", date_start
+    : "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", dmarc : "dmarc", spf
+    : "spf", format : "format" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailArcValidationTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetEmailArcValidationTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailArcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", dkim :
+    "dkim", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetEmailArcValidationTimeSeriesQueryAggInterval {
+    /// `15m`
+    N15m,
+    /// `1h`
+    N1h,
+    /// `1d`
+    N1d,
+    /// `1w`
+    N1w,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetEmailArcValidationTimeSeriesQueryAggInterval {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N15m => "15m",
+            Self::N1h => "1h",
+            Self::N1d => "1d",
+            Self::N1w => "1w",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetEmailArcValidationTimeSeriesQueryAggInterval {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "15m" => Self::N15m,
+            "1h" => Self::N1h,
+            "1d" => Self::N1d,
+            "1w" => Self::N1w,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetEmailArcValidationTimeSeriesQueryAggInterval);
+impl ::std::convert::From<GetEmailArcValidationTimeSeriesQueryAggInterval>
+for ::std::string::String {
+    fn from(value: GetEmailArcValidationTimeSeriesQueryAggInterval) -> Self {
+        match value {
+            GetEmailArcValidationTimeSeriesQueryAggInterval::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetEmailArcValidationTimeSeriesQueryAggInterval {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarEmailSecurityApi::get_email_dkim_validation_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailDkimValidationTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetEmailArcValidationTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailDkimValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
+    "arc", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion", format : "format" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_dmarc_validation_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailDmarcValidationTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetEmailArcValidationTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailDmarcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
+    "arc", dkim : "dkim", spf : "spf", tls_version : "tlsVersion", format : "format" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`], [`RadarEmailSecurityApi::get_email_spam_classification_time_series`], [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`], [`RadarEmailSecurityApi::get_email_threat_category_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailMaliciousClassificationTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetEmailArcValidationTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailMaliciousClassificationTimeSeriesQuery { agg_interval : "aggInterval", name :
+    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc
+    : "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion",
+    format : "format" }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_spf_validation_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailSpfValidationTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetEmailArcValidationTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailSpfValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
+    "arc", dkim : "dkim", dmarc : "dmarc", tls_version : "tlsVersion", format : "format"
+    }
+);
+/// Used by [`RadarEmailSecurityApi::get_email_tls_version_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEmailTlsVersionTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetEmailArcValidationTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetEmailTlsVersionTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
+    "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", format : "format" }
+);
+/// Used by [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`], [`RadarEmailSecurityApi::get_top_tlds_by_email_malicious_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spam_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spoof_classification`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopTldsByEmailMessageVolumeQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Filter for arc (Authenticated Received Chain)
+    pub arc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dkim
+    pub dkim: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for dmarc
+    pub dmarc: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// Filter for spf
+    pub spf: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    >,
+    /// `tldCategory`: Filter for TLDs by category
+    pub tld_category: ::std::option::Option<
+        GetTopTldsByEmailMessageVolumeQueryTldCategory,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopTldsByEmailMessageVolumeQuery { limit : "limit", name : "name", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim :
+    "dkim", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion", tld_category :
+    "tldCategory", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetTopTldsByEmailMessageVolumeQueryTldCategory {
+    /// `CLASSIC`
+    Classic,
+    /// `COUNTRY`
+    Country,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetTopTldsByEmailMessageVolumeQueryTldCategory {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Classic => "CLASSIC",
+            Self::Country => "COUNTRY",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetTopTldsByEmailMessageVolumeQueryTldCategory {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "CLASSIC" => Self::Classic,
+            "COUNTRY" => Self::Country,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetTopTldsByEmailMessageVolumeQueryTldCategory);
+impl ::std::convert::From<GetTopTldsByEmailMessageVolumeQueryTldCategory>
+for ::std::string::String {
+    fn from(value: GetTopTldsByEmailMessageVolumeQueryTldCategory) -> Self {
+        match value {
+            GetTopTldsByEmailMessageVolumeQueryTldCategory::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetTopTldsByEmailMessageVolumeQueryTldCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for GetEmailArcValidationSummaryQuery {}
+impl crate::runtime::TypedQuery for GetEmailArcValidationTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetEmailDkimValidationSummaryQuery {}
+impl crate::runtime::TypedQuery for GetEmailDkimValidationTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetEmailDmarcValidationSummaryQuery {}
+impl crate::runtime::TypedQuery for GetEmailDmarcValidationTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetEmailMaliciousClassificationSummaryQuery {}
+impl crate::runtime::TypedQuery for GetEmailMaliciousClassificationTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetEmailSpfValidationSummaryQuery {}
+impl crate::runtime::TypedQuery for GetEmailSpfValidationTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetEmailTlsVersionSummaryQuery {}
+impl crate::runtime::TypedQuery for GetEmailTlsVersionTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetTopTldsByEmailMessageVolumeQuery {}

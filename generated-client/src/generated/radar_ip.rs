@@ -21,17 +21,22 @@ impl RadarIpApi {
     /// `GET /radar/entities/ip`
     ///
     /// Retrieves IP address information.
+    ///
+    /// Query parameters: [`GetIpAddressDetailsQuery`], its required ones in `new`.
     pub fn get_ip_address_details(
         &self,
+        query: &GetIpAddressDetailsQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<IpAddress>>,
+        GetIpAddressDetailsQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/radar/entities/ip",
-            &[crate::runtime::PathPart::Lit("/radar/entities/ip")],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/radar/entities/ip",
+                &[crate::runtime::PathPart::Lit("/radar/entities/ip")],
+            )
+            .query(query)
     }
 }
 /// Used by [`RadarIpApi::get_ip_address_details`].
@@ -43,26 +48,127 @@ pub struct IpAddress {
 }
 crate::runtime::object!(IpAddress { ip : "ip" });
 /// Used by [`RadarIpApi::get_ip_address_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpAddressIp {
-    pub asn: ::std::option::Option<::std::string::String>,
+    pub asn: ::std::string::String,
     /// `asnLocation`
-    pub asn_location: ::std::option::Option<::std::string::String>,
+    pub asn_location: ::std::string::String,
     /// `asnName`
-    pub asn_name: ::std::option::Option<::std::string::String>,
+    pub asn_name: ::std::string::String,
     /// `asnOrgName`
-    pub asn_org_name: ::std::option::Option<::std::string::String>,
-    pub ip: ::std::option::Option<::std::string::String>,
+    pub asn_org_name: ::std::string::String,
+    pub ip: ::std::string::String,
     /// `ipVersion`
-    pub ip_version: ::std::option::Option<::std::string::String>,
-    pub location: ::std::option::Option<::std::string::String>,
+    pub ip_version: ::std::string::String,
+    pub location: ::std::string::String,
     /// `locationName`
-    pub location_name: ::std::option::Option<::std::string::String>,
+    pub location_name: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpAddressIp { asn : "asn", asn_location : "asnLocation", asn_name : "asnName",
-    asn_org_name : "asnOrgName", ip : "ip", ip_version : "ipVersion", location :
-    "location", location_name : "locationName" }
+    IpAddressIp { asn : "asn" required, asn_location : "asnLocation" required, asn_name :
+    "asnName" required, asn_org_name : "asnOrgName" required, ip : "ip" required,
+    ip_version : "ipVersion" required, location : "location" required, location_name :
+    "locationName" required }
 );
+impl IpAddressIp {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        asn: ::std::string::String,
+        asn_location: ::std::string::String,
+        asn_name: ::std::string::String,
+        asn_org_name: ::std::string::String,
+        ip: ::std::string::String,
+        ip_version: ::std::string::String,
+        location: ::std::string::String,
+        location_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            asn,
+            asn_location,
+            asn_name,
+            asn_org_name,
+            ip,
+            ip_version,
+            location,
+            location_name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarIpApi::get_ip_address_details`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetIpAddressDetailsQuery {
+    /// IP address
+    pub ip: ::std::string::String,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetIpAddressDetailsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetIpAddressDetailsQuery { ip : "ip" required, format : "format" }
+);
+impl GetIpAddressDetailsQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ip: ::std::string::String) -> Self {
+        Self {
+            ip,
+            format: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetIpAddressDetailsQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetIpAddressDetailsQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetIpAddressDetailsQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetIpAddressDetailsQueryFormat);
+impl ::std::convert::From<GetIpAddressDetailsQueryFormat> for ::std::string::String {
+    fn from(value: GetIpAddressDetailsQueryFormat) -> Self {
+        match value {
+            GetIpAddressDetailsQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetIpAddressDetailsQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for GetIpAddressDetailsQuery {}

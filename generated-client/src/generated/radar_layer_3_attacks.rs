@@ -21,12 +21,15 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/summary/bitrate`
     ///
     /// Retrieves the distribution of layer 3 attacks by bitrate.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByBitrateSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_bitrate_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponse>,
         >,
+        GetLayer3AttacksByBitrateSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -40,12 +43,15 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/summary/duration`
     ///
     /// Retrieves the distribution of layer 3 attacks by duration.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByBitrateSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_duration_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByDurationSummaryResponse>,
         >,
+        GetLayer3AttacksByBitrateSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -78,12 +84,15 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/summary/ip_version`
     ///
     /// Retrieves the distribution of layer 3 attacks by IP version.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByIpVersionSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByIpVersionSummaryResponse>,
         >,
+        GetLayer3AttacksByIpVersionSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -97,12 +106,15 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/summary/protocol`
     ///
     /// Retrieves the distribution of layer 3 attacks by protocol.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByProtocolSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_protocol_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByProtocolSummaryResponse>,
         >,
+        GetLayer3AttacksByProtocolSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -116,12 +128,15 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/summary/vector`
     ///
     /// Retrieves the distribution of layer 3 attacks by vector.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByBitrateSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_vector_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
         >,
+        GetLayer3AttacksByBitrateSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -177,12 +192,15 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/timeseries`
     ///
     /// Retrieves layer 3 attacks over time.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByBytesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_bytes_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponse>,
         >,
+        GetLayer3AttacksByBytesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -196,12 +214,15 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/timeseries_groups/bitrate`
     ///
     /// Retrieves the distribution of layer 3 attacks by bitrate over time.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByBitrateTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_bitrate_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByBitrateTimeSeriesResponse>,
         >,
+        GetLayer3AttacksByBitrateTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -219,12 +240,15 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/timeseries_groups/duration`
     ///
     /// Retrieves the distribution of layer 3 attacks by duration over time.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByBitrateTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_duration_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByDurationTimeSeriesResponse>,
         >,
+        GetLayer3AttacksByBitrateTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -242,10 +266,13 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/timeseries_groups/industry`
     ///
     /// Retrieves the distribution of layer 3 attacks by targeted industry over time.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByTargetIndustriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_target_industries_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Layer3Attacks>>,
+        GetLayer3AttacksByTargetIndustriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -263,12 +290,15 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/timeseries_groups/ip_version`
     ///
     /// Retrieves the distribution of layer 3 attacks by IP version over time.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByIpVersionTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByIpVersionTimeSeriesResponse>,
         >,
+        GetLayer3AttacksByIpVersionTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -286,12 +316,15 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/timeseries_groups/protocol`
     ///
     /// Retrieves the distribution of layer 3 attacks by protocol over time.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByProtocolTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_protocol_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByProtocolTimeSeriesResponse>,
         >,
+        GetLayer3AttacksByProtocolTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -309,10 +342,13 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/timeseries_groups/vector`
     ///
     /// Retrieves the distribution of layer 3 attacks by vector over time.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByTargetIndustriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_vector_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Layer3Attacks>>,
+        GetLayer3AttacksByTargetIndustriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -330,10 +366,13 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/timeseries_groups/vertical`
     ///
     /// Retrieves the distribution of layer 3 attacks by targeted vertical over time.
+    ///
+    /// Query parameters: [`GetLayer3AttacksByTargetIndustriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_vertical_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Layer3Attacks>>,
+        GetLayer3AttacksByTargetIndustriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -374,10 +413,13 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/top/attacks`
     ///
     /// Retrieves the top layer 3 attacks from origin to target location. Values are a percentage out of the total layer 3 attacks (with billing country). You can optionally limit the number of attacks by origin/target location (useful if all the top attacks are from or to the same location).
+    ///
+    /// Query parameters: [`GetTopLayer3AttackPairsQuery`], passed with `.query(&…)`.
     pub fn get_top_layer_3_attack_pairs(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLayer3AttackPairs>>,
+        GetTopLayer3AttackPairsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -391,12 +433,15 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/top/industry`
     ///
     /// This endpoint is deprecated. To continue getting this data, switch to the summary by industry endpoint.
+    ///
+    /// Query parameters: [`GetTopIndustriesTargetedByLayer3AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_industries_targeted_by_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetTopIndustriesTargetedByLayer3AttacksResponse>,
         >,
+        GetTopIndustriesTargetedByLayer3AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -410,10 +455,13 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/top/locations/origin`
     ///
     /// Retrieves the origin locations of layer 3 attacks.
+    ///
+    /// Query parameters: [`GetTopIndustriesTargetedByLayer3AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_origin_locations_of_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopOriginLocations>>,
+        GetTopIndustriesTargetedByLayer3AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -431,10 +479,13 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/top/locations/target`
     ///
     /// Retrieves the target locations of layer 3 attacks.
+    ///
+    /// Query parameters: [`GetTopIndustriesTargetedByLayer3AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_target_locations_of_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopTargetLocations>>,
+        GetTopIndustriesTargetedByLayer3AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -452,12 +503,15 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/top/vertical`
     ///
     /// This endpoint is deprecated. To continue getting this data, switch to the summary by vertical endpoint.
+    ///
+    /// Query parameters: [`GetTopIndustriesTargetedByLayer3AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_verticals_targeted_by_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetTopIndustriesTargetedByLayer3AttacksResponse>,
         >,
+        GetTopIndustriesTargetedByLayer3AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -480,8 +534,8 @@ pub struct GetLayer3AttacksByBitrateSummaryResponse {
 crate::runtime::object!(
     GetLayer3AttacksByBitrateSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`], [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`], [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_origin_locations_of_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_target_locations_of_layer_3_attacks`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
@@ -492,8 +546,8 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMeta {
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::option::Option<::std::string::String>,
-    pub normalization: ::std::option::Option<::std::string::String>,
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::string::String,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
     >,
@@ -502,10 +556,26 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMeta {
 }
 crate::runtime::object!(
     GetLayer3AttacksByBitrateSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated", normalization :
-    "normalization", units : "units" }
+    date_range : "dateRange", last_updated : "lastUpdated" required, normalization :
+    "normalization" required, units : "units" }
 );
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
+impl GetLayer3AttacksByBitrateSummaryResponseMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        last_updated: ::std::string::String,
+        normalization: ::std::string::String,
+    ) -> Self {
+        Self {
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
@@ -522,8 +592,438 @@ crate::runtime::object!(
     "annotations", level : "level" }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::string::String,
+    /// `isInstantaneous`
+    pub is_instantaneous: bool,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// `endTime`: RFC 3339 date-time
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation { data_source :
+    "dataSource" required, description : "description" required, end_date : "endDate",
+    event_type : "eventType" required, is_instantaneous : "isInstantaneous" required,
+    linked_url : "linkedUrl", start_date : "startDate", end_time : "endTime", start_time
+    : "startTime" }
+);
+impl GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_source: ::std::string::String,
+        description: ::std::string::String,
+        event_type: ::std::string::String,
+        is_instantaneous: bool,
+    ) -> Self {
+        Self {
+            data_source,
+            description,
+            end_date: ::std::option::Option::None,
+            event_type,
+            is_instantaneous,
+            linked_url: ::std::option::Option::None,
+            start_date: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetLayer3AttacksByBitrateSummaryResponseMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::string::String,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateSummaryResponseMetaDateRange { end_time : "endTime"
+    required, start_time : "startTime" required }
+);
+impl GetLayer3AttacksByBitrateSummaryResponseMetaDateRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        end_time: ::std::string::String,
+        start_time: ::std::string::String,
+    ) -> Self {
+        Self {
+            end_time,
+            start_time,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`], [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByBitrateSummaryResponseMetaUnit {
+    pub name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateSummaryResponseMetaUnit { name : "name", value : "value" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetLayer3AttacksByBitrateSummaryResponseSummary0 {
+    /// `OVER_100_GBPS`
+    pub over_100_gbps: ::std::string::String,
+    /// `UNDER_500_MBPS`
+    pub under_500_mbps: ::std::string::String,
+    /// `_10_GBPS_TO_100_GBPS`
+    pub _10_gbps_to_100_gbps: ::std::string::String,
+    /// `_1_GBPS_TO_10_GBPS`
+    pub _1_gbps_to_10_gbps: ::std::string::String,
+    /// `_500_MBPS_TO_1_GBPS`
+    pub _500_mbps_to_1_gbps: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateSummaryResponseSummary0 { over_100_gbps : "OVER_100_GBPS"
+    required, under_500_mbps : "UNDER_500_MBPS" required, _10_gbps_to_100_gbps :
+    "_10_GBPS_TO_100_GBPS" required, _1_gbps_to_10_gbps : "_1_GBPS_TO_10_GBPS" required,
+    _500_mbps_to_1_gbps : "_500_MBPS_TO_1_GBPS" required }
+);
+impl GetLayer3AttacksByBitrateSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        over_100_gbps: ::std::string::String,
+        under_500_mbps: ::std::string::String,
+        _10_gbps_to_100_gbps: ::std::string::String,
+        _1_gbps_to_10_gbps: ::std::string::String,
+        _500_mbps_to_1_gbps: ::std::string::String,
+    ) -> Self {
+        Self {
+            over_100_gbps,
+            under_500_mbps,
+            _10_gbps_to_100_gbps,
+            _1_gbps_to_10_gbps,
+            _500_mbps_to_1_gbps,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByDurationSummaryResponse {
+    pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<
+        GetLayer3AttacksByDurationSummaryResponseSummary0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByDurationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetLayer3AttacksByDurationSummaryResponseSummary0 {
+    /// `OVER_3_HOURS`
+    pub over_3_hours: ::std::string::String,
+    /// `UNDER_10_MINS`
+    pub under_10_mins: ::std::string::String,
+    /// `_10_MINS_TO_20_MINS`
+    pub _10_mins_to_20_mins: ::std::string::String,
+    /// `_1_HOUR_TO_3_HOURS`
+    pub _1_hour_to_3_hours: ::std::string::String,
+    /// `_20_MINS_TO_40_MINS`
+    pub _20_mins_to_40_mins: ::std::string::String,
+    /// `_40_MINS_TO_1_HOUR`
+    pub _40_mins_to_1_hour: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByDurationSummaryResponseSummary0 { over_3_hours : "OVER_3_HOURS"
+    required, under_10_mins : "UNDER_10_MINS" required, _10_mins_to_20_mins :
+    "_10_MINS_TO_20_MINS" required, _1_hour_to_3_hours : "_1_HOUR_TO_3_HOURS" required,
+    _20_mins_to_40_mins : "_20_MINS_TO_40_MINS" required, _40_mins_to_1_hour :
+    "_40_MINS_TO_1_HOUR" required }
+);
+impl GetLayer3AttacksByDurationSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        over_3_hours: ::std::string::String,
+        under_10_mins: ::std::string::String,
+        _10_mins_to_20_mins: ::std::string::String,
+        _1_hour_to_3_hours: ::std::string::String,
+        _20_mins_to_40_mins: ::std::string::String,
+        _40_mins_to_1_hour: ::std::string::String,
+    ) -> Self {
+        Self {
+            over_3_hours,
+            under_10_mins,
+            _10_mins_to_20_mins,
+            _1_hour_to_3_hours,
+            _20_mins_to_40_mins,
+            _40_mins_to_1_hour,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_vector_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_vertical_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_summary_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByTargetedIndustrySummaryResponse {
+    pub meta: ::std::option::Option<
+        GetLayer3AttacksByTargetedIndustrySummaryResponseMeta,
+    >,
+    pub summary_0: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByTargetedIndustrySummaryResponse { meta : "meta", summary_0 :
+    "summary_0" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMeta {
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByTargetedIndustrySummaryResponseMeta { confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<
+            GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfoAnnotation,
+        >,
+    >,
+    pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::option::Option<::std::string::String>,
+    /// `isInstantaneous`
+    pub is_instantaneous: ::std::option::Option<bool>,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// `endTime`: RFC 3339 date-time
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfoAnnotation {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate", end_time : "endTime", start_time : "startTime"
+    }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange { end_time :
+    "endTime", start_time : "startTime" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByIpVersionSummaryResponse {
+    pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<
+        GetLayer3AttacksByIpVersionSummaryResponseSummary0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetLayer3AttacksByIpVersionSummaryResponseSummary0 {
+    /// `IPv4`
+    pub ipv4: ::std::string::String,
+    /// `IPv6`
+    pub ipv6: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required, ipv6 :
+    "IPv6" required }
+);
+impl GetLayer3AttacksByIpVersionSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ipv4: ::std::string::String, ipv6: ::std::string::String) -> Self {
+        Self {
+            ipv4,
+            ipv6,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByProtocolSummaryResponse {
+    pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
+    pub summary_0: ::std::option::Option<
+        GetLayer3AttacksByProtocolSummaryResponseSummary0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByProtocolSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetLayer3AttacksByProtocolSummaryResponseSummary0 {
+    /// `GRE`
+    pub gre: ::std::string::String,
+    /// `ICMP`
+    pub icmp: ::std::string::String,
+    /// `TCP`
+    pub tcp: ::std::string::String,
+    /// `UDP`
+    pub udp: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByProtocolSummaryResponseSummary0 { gre : "GRE" required, icmp :
+    "ICMP" required, tcp : "TCP" required, udp : "UDP" required }
+);
+impl GetLayer3AttacksByProtocolSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        gre: ::std::string::String,
+        icmp: ::std::string::String,
+        tcp: ::std::string::String,
+        udp: ::std::string::String,
+    ) -> Self {
+        Self {
+            gre,
+            icmp,
+            tcp,
+            udp,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByBytesTimeSeriesResponse {
+    pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
+    pub serie_0: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByBytesTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_target_industries_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByBytesTimeSeriesResponseMeta {
+    /// `aggInterval`
+    pub agg_interval: ::std::option::Option<::std::string::String>,
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        GetLayer3AttacksByBytesTimeSeriesResponseMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByBytesTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByBytesTimeSeriesResponseMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<
+            GetLayer3AttacksByBytesTimeSeriesResponseMetaConfidenceInfoAnnotation,
+        >,
+    >,
+    pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByBytesTimeSeriesResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByBytesTimeSeriesResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -541,201 +1041,36 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation 
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation { data_source :
+    GetLayer3AttacksByBytesTimeSeriesResponseMetaConfidenceInfoAnnotation { data_source :
     "dataSource", description : "description", end_date : "endDate", event_type :
     "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
     start_date : "startDate" }
 );
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByBitrateSummaryResponseMetaDateRange {
-    /// `endTime`
-    pub end_time: ::std::option::Option<::std::string::String>,
-    /// `startTime`
-    pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponseMetaDateRange { end_time : "endTime",
-    start_time : "startTime" }
-);
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`], [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByBitrateSummaryResponseMetaUnit {
-    pub name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponseMetaUnit { name : "name", value : "value" }
-);
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByBitrateSummaryResponseSummary0 {
-    /// `OVER_100_GBPS`
-    pub over_100_gbps: ::std::option::Option<::std::string::String>,
-    /// `UNDER_500_MBPS`
-    pub under_500_mbps: ::std::option::Option<::std::string::String>,
-    /// `_10_GBPS_TO_100_GBPS`
-    pub _10_gbps_to_100_gbps: ::std::option::Option<::std::string::String>,
-    /// `_1_GBPS_TO_10_GBPS`
-    pub _1_gbps_to_10_gbps: ::std::option::Option<::std::string::String>,
-    /// `_500_MBPS_TO_1_GBPS`
-    pub _500_mbps_to_1_gbps: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponseSummary0 { over_100_gbps : "OVER_100_GBPS",
-    under_500_mbps : "UNDER_500_MBPS", _10_gbps_to_100_gbps : "_10_GBPS_TO_100_GBPS",
-    _1_gbps_to_10_gbps : "_1_GBPS_TO_10_GBPS", _500_mbps_to_1_gbps :
-    "_500_MBPS_TO_1_GBPS" }
-);
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByDurationSummaryResponse {
-    pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        GetLayer3AttacksByDurationSummaryResponseSummary0,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetLayer3AttacksByDurationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByDurationSummaryResponseSummary0 {
-    /// `OVER_3_HOURS`
-    pub over_3_hours: ::std::option::Option<::std::string::String>,
-    /// `UNDER_10_MINS`
-    pub under_10_mins: ::std::option::Option<::std::string::String>,
-    /// `_10_MINS_TO_20_MINS`
-    pub _10_mins_to_20_mins: ::std::option::Option<::std::string::String>,
-    /// `_1_HOUR_TO_3_HOURS`
-    pub _1_hour_to_3_hours: ::std::option::Option<::std::string::String>,
-    /// `_20_MINS_TO_40_MINS`
-    pub _20_mins_to_40_mins: ::std::option::Option<::std::string::String>,
-    /// `_40_MINS_TO_1_HOUR`
-    pub _40_mins_to_1_hour: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetLayer3AttacksByDurationSummaryResponseSummary0 { over_3_hours : "OVER_3_HOURS",
-    under_10_mins : "UNDER_10_MINS", _10_mins_to_20_mins : "_10_MINS_TO_20_MINS",
-    _1_hour_to_3_hours : "_1_HOUR_TO_3_HOURS", _20_mins_to_40_mins :
-    "_20_MINS_TO_40_MINS", _40_mins_to_1_hour : "_40_MINS_TO_1_HOUR" }
-);
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_vector_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_vertical_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_summary_by_dimension`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByTargetedIndustrySummaryResponse {
-    pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetLayer3AttacksByTargetedIndustrySummaryResponse { meta : "meta", summary_0 :
-    "summary_0" }
-);
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByIpVersionSummaryResponse {
-    pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        GetLayer3AttacksByIpVersionSummaryResponseSummary0,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetLayer3AttacksByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByIpVersionSummaryResponseSummary0 {
-    /// `IPv4`
-    pub ipv4: ::std::option::Option<::std::string::String>,
-    /// `IPv6`
-    pub ipv6: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetLayer3AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4", ipv6 : "IPv6" }
-);
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByProtocolSummaryResponse {
-    pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        GetLayer3AttacksByProtocolSummaryResponseSummary0,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetLayer3AttacksByProtocolSummaryResponse { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByProtocolSummaryResponseSummary0 {
-    /// `GRE`
-    pub gre: ::std::option::Option<::std::string::String>,
-    /// `ICMP`
-    pub icmp: ::std::option::Option<::std::string::String>,
-    /// `TCP`
-    pub tcp: ::std::option::Option<::std::string::String>,
-    /// `UDP`
-    pub udp: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetLayer3AttacksByProtocolSummaryResponseSummary0 { gre : "GRE", icmp : "ICMP", tcp :
-    "TCP", udp : "UDP" }
-);
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByBytesTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(GetLayer3AttacksByBytesTimeSeriesResponse { meta : "meta" });
-/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_target_industries_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByBytesTimeSeriesResponseMeta {
-    /// `aggInterval`
-    pub agg_interval: ::std::option::Option<::std::string::String>,
-    /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfo,
-    >,
-    /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaDateRange>,
-    >,
-    /// `lastUpdated`
-    pub last_updated: ::std::option::Option<::std::string::String>,
-    pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
-    >,
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetLayer3AttacksByBytesTimeSeriesResponseSerie0 {
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
+    pub values: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBytesTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    GetLayer3AttacksByBytesTimeSeriesResponseSerie0 { timestamps : "timestamps" required,
+    values : "values" required }
 );
+impl GetLayer3AttacksByBytesTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        timestamps: ::std::vec::Vec<::std::string::String>,
+        values: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            timestamps,
+            values,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateTimeSeriesResponse {
@@ -750,34 +1085,50 @@ crate::runtime::object!(
     GetLayer3AttacksByBitrateTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 {
     /// `OVER_100_GBPS`
-    pub over_100_gbps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub over_100_gbps: ::std::vec::Vec<::std::string::String>,
     /// `UNDER_500_MBPS`
-    pub under_500_mbps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub under_500_mbps: ::std::vec::Vec<::std::string::String>,
     /// `_10_GBPS_TO_100_GBPS`
-    pub _10_gbps_to_100_gbps: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub _10_gbps_to_100_gbps: ::std::vec::Vec<::std::string::String>,
     /// `_1_GBPS_TO_10_GBPS`
-    pub _1_gbps_to_10_gbps: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub _1_gbps_to_10_gbps: ::std::vec::Vec<::std::string::String>,
     /// `_500_MBPS_TO_1_GBPS`
-    pub _500_mbps_to_1_gbps: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub _500_mbps_to_1_gbps: ::std::vec::Vec<::std::string::String>,
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 { over_100_gbps : "OVER_100_GBPS",
-    under_500_mbps : "UNDER_500_MBPS", _10_gbps_to_100_gbps : "_10_GBPS_TO_100_GBPS",
-    _1_gbps_to_10_gbps : "_1_GBPS_TO_10_GBPS", _500_mbps_to_1_gbps :
-    "_500_MBPS_TO_1_GBPS", timestamps : "timestamps" }
+    GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 { over_100_gbps : "OVER_100_GBPS"
+    required, under_500_mbps : "UNDER_500_MBPS" required, _10_gbps_to_100_gbps :
+    "_10_GBPS_TO_100_GBPS" required, _1_gbps_to_10_gbps : "_1_GBPS_TO_10_GBPS" required,
+    _500_mbps_to_1_gbps : "_500_MBPS_TO_1_GBPS" required, timestamps : "timestamps"
+    required }
 );
+impl GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        over_100_gbps: ::std::vec::Vec<::std::string::String>,
+        under_500_mbps: ::std::vec::Vec<::std::string::String>,
+        _10_gbps_to_100_gbps: ::std::vec::Vec<::std::string::String>,
+        _1_gbps_to_10_gbps: ::std::vec::Vec<::std::string::String>,
+        _500_mbps_to_1_gbps: ::std::vec::Vec<::std::string::String>,
+        timestamps: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            over_100_gbps,
+            under_500_mbps,
+            _10_gbps_to_100_gbps,
+            _1_gbps_to_10_gbps,
+            _500_mbps_to_1_gbps,
+            timestamps,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByDurationTimeSeriesResponse {
@@ -792,39 +1143,54 @@ crate::runtime::object!(
     GetLayer3AttacksByDurationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByDurationTimeSeriesResponseSerie0 {
     /// `OVER_3_HOURS`
-    pub over_3_hours: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub over_3_hours: ::std::vec::Vec<::std::string::String>,
     /// `UNDER_10_MINS`
-    pub under_10_mins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub under_10_mins: ::std::vec::Vec<::std::string::String>,
     /// `_10_MINS_TO_20_MINS`
-    pub _10_mins_to_20_mins: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub _10_mins_to_20_mins: ::std::vec::Vec<::std::string::String>,
     /// `_1_HOUR_TO_3_HOURS`
-    pub _1_hour_to_3_hours: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub _1_hour_to_3_hours: ::std::vec::Vec<::std::string::String>,
     /// `_20_MINS_TO_40_MINS`
-    pub _20_mins_to_40_mins: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub _20_mins_to_40_mins: ::std::vec::Vec<::std::string::String>,
     /// `_40_MINS_TO_1_HOUR`
-    pub _40_mins_to_1_hour: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub _40_mins_to_1_hour: ::std::vec::Vec<::std::string::String>,
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByDurationTimeSeriesResponseSerie0 { over_3_hours : "OVER_3_HOURS",
-    under_10_mins : "UNDER_10_MINS", _10_mins_to_20_mins : "_10_MINS_TO_20_MINS",
-    _1_hour_to_3_hours : "_1_HOUR_TO_3_HOURS", _20_mins_to_40_mins :
-    "_20_MINS_TO_40_MINS", _40_mins_to_1_hour : "_40_MINS_TO_1_HOUR", timestamps :
-    "timestamps" }
+    GetLayer3AttacksByDurationTimeSeriesResponseSerie0 { over_3_hours : "OVER_3_HOURS"
+    required, under_10_mins : "UNDER_10_MINS" required, _10_mins_to_20_mins :
+    "_10_MINS_TO_20_MINS" required, _1_hour_to_3_hours : "_1_HOUR_TO_3_HOURS" required,
+    _20_mins_to_40_mins : "_20_MINS_TO_40_MINS" required, _40_mins_to_1_hour :
+    "_40_MINS_TO_1_HOUR" required, timestamps : "timestamps" required }
 );
+impl GetLayer3AttacksByDurationTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        over_3_hours: ::std::vec::Vec<::std::string::String>,
+        under_10_mins: ::std::vec::Vec<::std::string::String>,
+        _10_mins_to_20_mins: ::std::vec::Vec<::std::string::String>,
+        _1_hour_to_3_hours: ::std::vec::Vec<::std::string::String>,
+        _20_mins_to_40_mins: ::std::vec::Vec<::std::string::String>,
+        _40_mins_to_1_hour: ::std::vec::Vec<::std::string::String>,
+        timestamps: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            over_3_hours,
+            under_10_mins,
+            _10_mins_to_20_mins,
+            _1_hour_to_3_hours,
+            _20_mins_to_40_mins,
+            _40_mins_to_1_hour,
+            timestamps,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_target_industries_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_vector_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_vertical_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer3Attacks {
@@ -856,20 +1222,35 @@ crate::runtime::object!(
     GetLayer3AttacksByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv4: ::std::vec::Vec<::std::string::String>,
     /// `IPv6`
-    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv6: ::std::vec::Vec<::std::string::String>,
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4", ipv6 : "IPv6",
-    timestamps : "timestamps" }
+    GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required, ipv6 :
+    "IPv6" required, timestamps : "timestamps" required }
 );
+impl GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        ipv4: ::std::vec::Vec<::std::string::String>,
+        ipv6: ::std::vec::Vec<::std::string::String>,
+        timestamps: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            ipv4,
+            ipv6,
+            timestamps,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByProtocolTimeSeriesResponse {
@@ -884,54 +1265,127 @@ crate::runtime::object!(
     GetLayer3AttacksByProtocolTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 {
     /// `GRE`
-    pub gre: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub gre: ::std::vec::Vec<::std::string::String>,
     /// `ICMP`
-    pub icmp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub icmp: ::std::vec::Vec<::std::string::String>,
     /// `TCP`
-    pub tcp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tcp: ::std::vec::Vec<::std::string::String>,
     /// `UDP`
-    pub udp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub udp: ::std::vec::Vec<::std::string::String>,
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 { gre : "GRE", icmp : "ICMP", tcp
-    : "TCP", udp : "UDP", timestamps : "timestamps" }
+    GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 { gre : "GRE" required, icmp :
+    "ICMP" required, tcp : "TCP" required, udp : "UDP" required, timestamps :
+    "timestamps" required }
 );
+impl GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        gre: ::std::vec::Vec<::std::string::String>,
+        icmp: ::std::vec::Vec<::std::string::String>,
+        tcp: ::std::vec::Vec<::std::string::String>,
+        udp: ::std::vec::Vec<::std::string::String>,
+        timestamps: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            gre,
+            icmp,
+            tcp,
+            udp,
+            timestamps,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopLayer3AttackPairs {
-    pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
+    pub meta: ::std::option::Option<TopLayer3AttackPairsMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLayer3AttackPairsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopLayer3AttackPairs { meta : "meta", top_0 : "top_0" });
-/// Used by [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TopLayer3AttackPairsTop0 {
-    /// `originCountryAlpha2`
-    pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
-    /// `originCountryName`
-    pub origin_country_name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+/// Used by [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`], [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_origin_locations_of_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_target_locations_of_layer_3_attacks`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopLayer3AttackPairsMeta {
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLayer3AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2",
-    origin_country_name : "originCountryName", value : "value" }
+    TopLayer3AttackPairsMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated" required, normalization : "normalization",
+    units : "units" }
 );
+impl TopLayer3AttackPairsMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(last_updated: ::std::string::String) -> Self {
+        Self {
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization: ::std::option::Option::None,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopLayer3AttackPairsTop0 {
+    /// `originCountryAlpha2`
+    pub origin_country_alpha2: ::std::string::String,
+    /// `originCountryName`
+    pub origin_country_name: ::std::string::String,
+    pub value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TopLayer3AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2" required,
+    origin_country_name : "originCountryName" required, value : "value" required }
+);
+impl TopLayer3AttackPairsTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        origin_country_alpha2: ::std::string::String,
+        origin_country_name: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            origin_country_alpha2,
+            origin_country_name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_verticals_targeted_by_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopIndustriesTargetedByLayer3AttacksResponse {
-    pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
+    pub meta: ::std::option::Option<TopLayer3AttackPairsMeta>,
     pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
+        ::std::vec::Vec<GetTopIndustriesTargetedByLayer3AttacksResponseTop0>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -939,53 +1393,1005 @@ pub struct GetTopIndustriesTargetedByLayer3AttacksResponse {
 crate::runtime::object!(
     GetTopIndustriesTargetedByLayer3AttacksResponse { meta : "meta", top_0 : "top_0" }
 );
+/// Used by [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetTopIndustriesTargetedByLayer3AttacksResponseTop0 {
+    pub name: ::std::string::String,
+    pub value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopIndustriesTargetedByLayer3AttacksResponseTop0 { name : "name" required, value :
+    "value" required }
+);
+impl GetTopIndustriesTargetedByLayer3AttacksResponseTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, value: ::std::string::String) -> Self {
+        Self {
+            name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_top_origin_locations_of_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopOriginLocations {
-    pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
+    pub meta: ::std::option::Option<TopLayer3AttackPairsMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopOriginLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopOriginLocations { meta : "meta", top_0 : "top_0" });
 /// Used by [`RadarLayer3AttacksApi::get_top_origin_locations_of_layer_3_attacks`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopOriginLocationsTop0 {
     /// `originCountryAlpha2`
-    pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
+    pub origin_country_alpha2: ::std::string::String,
     /// `originCountryName`
-    pub origin_country_name: ::std::option::Option<::std::string::String>,
-    pub rank: ::std::option::Option<f64>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub origin_country_name: ::std::string::String,
+    pub rank: f64,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2",
-    origin_country_name : "originCountryName", rank : "rank", value : "value" }
+    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2" required,
+    origin_country_name : "originCountryName" required, rank : "rank" required, value :
+    "value" required }
 );
+impl TopOriginLocationsTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        origin_country_alpha2: ::std::string::String,
+        origin_country_name: ::std::string::String,
+        rank: f64,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            origin_country_alpha2,
+            origin_country_name,
+            rank,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_top_target_locations_of_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopTargetLocations {
-    pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
+    pub meta: ::std::option::Option<TopLayer3AttackPairsMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopTargetLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopTargetLocations { meta : "meta", top_0 : "top_0" });
 /// Used by [`RadarLayer3AttacksApi::get_top_target_locations_of_layer_3_attacks`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopTargetLocationsTop0 {
-    pub rank: ::std::option::Option<f64>,
+    pub rank: f64,
     /// `targetCountryAlpha2`
-    pub target_country_alpha2: ::std::option::Option<::std::string::String>,
+    pub target_country_alpha2: ::std::string::String,
     /// `targetCountryName`
-    pub target_country_name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub target_country_name: ::std::string::String,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopTargetLocationsTop0 { rank : "rank", target_country_alpha2 :
-    "targetCountryAlpha2", target_country_name : "targetCountryName", value : "value" }
+    TopTargetLocationsTop0 { rank : "rank" required, target_country_alpha2 :
+    "targetCountryAlpha2" required, target_country_name : "targetCountryName" required,
+    value : "value" required }
 );
+impl TopTargetLocationsTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        rank: f64,
+        target_country_alpha2: ::std::string::String,
+        target_country_name: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            rank,
+            target_country_alpha2,
+            target_country_name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_vector_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByBitrateSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+    >,
+    /// Array of L3/4 attack types
+    pub protocol: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+    >,
+    /// Together with the `location` parameter, will apply the filter to origin or target location
+    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", location : "location", continent :
+    "continent", ip_version : "ipVersion", protocol : "protocol", direction :
+    "direction", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer3AttacksByBitrateSummaryQueryIpVersion {
+    /// `IPv4`
+    Ipv4,
+    /// `IPv6`
+    Ipv6,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer3AttacksByBitrateSummaryQueryIpVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipv4 => "IPv4",
+            Self::Ipv6 => "IPv6",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer3AttacksByBitrateSummaryQueryIpVersion {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "IPv4" => Self::Ipv4,
+            "IPv6" => Self::Ipv6,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer3AttacksByBitrateSummaryQueryIpVersion);
+impl ::std::convert::From<GetLayer3AttacksByBitrateSummaryQueryIpVersion>
+for ::std::string::String {
+    fn from(value: GetLayer3AttacksByBitrateSummaryQueryIpVersion) -> Self {
+        match value {
+            GetLayer3AttacksByBitrateSummaryQueryIpVersion::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer3AttacksByBitrateSummaryQueryIpVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer3AttacksByBitrateSummaryQueryProtocol {
+    /// `UDP`
+    Udp,
+    /// `TCP`
+    Tcp,
+    /// `ICMP`
+    Icmp,
+    /// `GRE`
+    Gre,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer3AttacksByBitrateSummaryQueryProtocol {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Udp => "UDP",
+            Self::Tcp => "TCP",
+            Self::Icmp => "ICMP",
+            Self::Gre => "GRE",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer3AttacksByBitrateSummaryQueryProtocol {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "UDP" => Self::Udp,
+            "TCP" => Self::Tcp,
+            "ICMP" => Self::Icmp,
+            "GRE" => Self::Gre,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer3AttacksByBitrateSummaryQueryProtocol);
+impl ::std::convert::From<GetLayer3AttacksByBitrateSummaryQueryProtocol>
+for ::std::string::String {
+    fn from(value: GetLayer3AttacksByBitrateSummaryQueryProtocol) -> Self {
+        match value {
+            GetLayer3AttacksByBitrateSummaryQueryProtocol::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer3AttacksByBitrateSummaryQueryProtocol {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer3AttacksByBitrateSummaryQueryDirection {
+    /// `ORIGIN`
+    Origin,
+    /// `TARGET`
+    Target,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer3AttacksByBitrateSummaryQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Origin => "ORIGIN",
+            Self::Target => "TARGET",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer3AttacksByBitrateSummaryQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ORIGIN" => Self::Origin,
+            "TARGET" => Self::Target,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer3AttacksByBitrateSummaryQueryDirection);
+impl ::std::convert::From<GetLayer3AttacksByBitrateSummaryQueryDirection>
+for ::std::string::String {
+    fn from(value: GetLayer3AttacksByBitrateSummaryQueryDirection) -> Self {
+        match value {
+            GetLayer3AttacksByBitrateSummaryQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer3AttacksByBitrateSummaryQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer3AttacksByBitrateSummaryQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer3AttacksByBitrateSummaryQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer3AttacksByBitrateSummaryQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer3AttacksByBitrateSummaryQueryFormat);
+impl ::std::convert::From<GetLayer3AttacksByBitrateSummaryQueryFormat>
+for ::std::string::String {
+    fn from(value: GetLayer3AttacksByBitrateSummaryQueryFormat) -> Self {
+        match value {
+            GetLayer3AttacksByBitrateSummaryQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer3AttacksByBitrateSummaryQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByIpVersionSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of L3/4 attack types
+    pub protocol: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+    >,
+    /// Together with the `location` parameter, will apply the filter to origin or target location
+    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByIpVersionSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", location : "location", continent :
+    "continent", protocol : "protocol", direction : "direction", format : "format" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByProtocolSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+    >,
+    /// Together with the `location` parameter, will apply the filter to origin or target location
+    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByProtocolSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", location : "location", continent :
+    "continent", ip_version : "ipVersion", direction : "direction", format : "format" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByBytesTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetLayer3AttacksByBytesTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+    >,
+    /// Array of L3/4 attack types
+    pub protocol: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+    >,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetLayer3AttacksByBytesTimeSeriesQueryNormalization,
+    >,
+    /// Measurement units, eg. bytes
+    pub metric: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesQueryMetric>,
+    /// Together with the `location` parameter, will apply the filter to origin or target location
+    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByBytesTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
+    "asn", location : "location", continent : "continent", ip_version : "ipVersion",
+    protocol : "protocol", normalization : "normalization", metric : "metric", direction
+    : "direction", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer3AttacksByBytesTimeSeriesQueryAggInterval {
+    /// `15m`
+    N15m,
+    /// `1h`
+    N1h,
+    /// `1d`
+    N1d,
+    /// `1w`
+    N1w,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer3AttacksByBytesTimeSeriesQueryAggInterval {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N15m => "15m",
+            Self::N1h => "1h",
+            Self::N1d => "1d",
+            Self::N1w => "1w",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer3AttacksByBytesTimeSeriesQueryAggInterval {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "15m" => Self::N15m,
+            "1h" => Self::N1h,
+            "1d" => Self::N1d,
+            "1w" => Self::N1w,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer3AttacksByBytesTimeSeriesQueryAggInterval);
+impl ::std::convert::From<GetLayer3AttacksByBytesTimeSeriesQueryAggInterval>
+for ::std::string::String {
+    fn from(value: GetLayer3AttacksByBytesTimeSeriesQueryAggInterval) -> Self {
+        match value {
+            GetLayer3AttacksByBytesTimeSeriesQueryAggInterval::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer3AttacksByBytesTimeSeriesQueryAggInterval {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer3AttacksByBytesTimeSeriesQueryNormalization {
+    /// `PERCENTAGE_CHANGE`
+    PercentageChange,
+    /// `MIN0_MAX`
+    Min0Max,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer3AttacksByBytesTimeSeriesQueryNormalization {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PercentageChange => "PERCENTAGE_CHANGE",
+            Self::Min0Max => "MIN0_MAX",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer3AttacksByBytesTimeSeriesQueryNormalization {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PERCENTAGE_CHANGE" => Self::PercentageChange,
+            "MIN0_MAX" => Self::Min0Max,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer3AttacksByBytesTimeSeriesQueryNormalization);
+impl ::std::convert::From<GetLayer3AttacksByBytesTimeSeriesQueryNormalization>
+for ::std::string::String {
+    fn from(value: GetLayer3AttacksByBytesTimeSeriesQueryNormalization) -> Self {
+        match value {
+            GetLayer3AttacksByBytesTimeSeriesQueryNormalization::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer3AttacksByBytesTimeSeriesQueryNormalization {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer3AttacksByBytesTimeSeriesQueryMetric {
+    /// `BYTES`
+    Bytes,
+    /// `BYTES_OLD`
+    BytesOld,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer3AttacksByBytesTimeSeriesQueryMetric {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bytes => "BYTES",
+            Self::BytesOld => "BYTES_OLD",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer3AttacksByBytesTimeSeriesQueryMetric {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "BYTES" => Self::Bytes,
+            "BYTES_OLD" => Self::BytesOld,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer3AttacksByBytesTimeSeriesQueryMetric);
+impl ::std::convert::From<GetLayer3AttacksByBytesTimeSeriesQueryMetric>
+for ::std::string::String {
+    fn from(value: GetLayer3AttacksByBytesTimeSeriesQueryMetric) -> Self {
+        match value {
+            GetLayer3AttacksByBytesTimeSeriesQueryMetric::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer3AttacksByBytesTimeSeriesQueryMetric {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByBitrateTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetLayer3AttacksByBytesTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+    >,
+    /// Array of L3/4 attack types
+    pub protocol: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+    >,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetLayer3AttacksByBitrateTimeSeriesQueryNormalization,
+    >,
+    /// Together with the `location` parameter, will apply the filter to origin or target location
+    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateTimeSeriesQuery { agg_interval : "aggInterval", name :
+    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd",
+    location : "location", continent : "continent", ip_version : "ipVersion", protocol :
+    "protocol", normalization : "normalization", direction : "direction", format :
+    "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer3AttacksByBitrateTimeSeriesQueryNormalization {
+    /// `PERCENTAGE`
+    Percentage,
+    /// `MIN0_MAX`
+    Min0Max,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer3AttacksByBitrateTimeSeriesQueryNormalization {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Percentage => "PERCENTAGE",
+            Self::Min0Max => "MIN0_MAX",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer3AttacksByBitrateTimeSeriesQueryNormalization {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PERCENTAGE" => Self::Percentage,
+            "MIN0_MAX" => Self::Min0Max,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer3AttacksByBitrateTimeSeriesQueryNormalization);
+impl ::std::convert::From<GetLayer3AttacksByBitrateTimeSeriesQueryNormalization>
+for ::std::string::String {
+    fn from(value: GetLayer3AttacksByBitrateTimeSeriesQueryNormalization) -> Self {
+        match value {
+            GetLayer3AttacksByBitrateTimeSeriesQueryNormalization::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer3AttacksByBitrateTimeSeriesQueryNormalization {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_target_industries_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_vector_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_vertical_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByTargetIndustriesTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetLayer3AttacksByBytesTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+    >,
+    /// Array of L3/4 attack types
+    pub protocol: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+    >,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetLayer3AttacksByBitrateTimeSeriesQueryNormalization,
+    >,
+    /// Together with the `location` parameter, will apply the filter to origin or target location
+    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    /// `limitPerGroup`: Limit the number of objects (eg browsers, verticals, etc) to the top items over the time range
+    pub limit_per_group: ::std::option::Option<i64>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByTargetIndustriesTimeSeriesQuery { agg_interval : "aggInterval",
+    name : "name", date_range : "dateRange", date_start : "dateStart", date_end :
+    "dateEnd", location : "location", continent : "continent", ip_version : "ipVersion",
+    protocol : "protocol", normalization : "normalization", direction : "direction",
+    limit_per_group : "limitPerGroup", format : "format" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByIpVersionTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetLayer3AttacksByBytesTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of L3/4 attack types
+    pub protocol: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+    >,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetLayer3AttacksByBitrateTimeSeriesQueryNormalization,
+    >,
+    /// Together with the `location` parameter, will apply the filter to origin or target location
+    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByIpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
+    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd",
+    location : "location", continent : "continent", protocol : "protocol", normalization
+    : "normalization", direction : "direction", format : "format" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer3AttacksByProtocolTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetLayer3AttacksByBytesTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+    >,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetLayer3AttacksByBitrateTimeSeriesQueryNormalization,
+    >,
+    /// Together with the `location` parameter, will apply the filter to origin or target location
+    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer3AttacksByProtocolTimeSeriesQuery { agg_interval : "aggInterval", name :
+    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd",
+    location : "location", continent : "continent", ip_version : "ipVersion",
+    normalization : "normalization", direction : "direction", format : "format" }
+);
+/// Used by [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopLayer3AttackPairsQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+    >,
+    /// Array of L3/4 attack types
+    pub protocol: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+    >,
+    /// `limitDirection`: Array of attack origin/target location attack limits
+    pub limit_direction: ::std::option::Option<
+        GetLayer3AttacksByBitrateSummaryQueryDirection,
+    >,
+    /// `limitPerLocation`: Limit the number of attacks per origin/target (refer to `limitDirection` parameter) location
+    pub limit_per_location: ::std::option::Option<i64>,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<GetTopLayer3AttackPairsQueryNormalization>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopLayer3AttackPairsQuery { limit : "limit", name : "name", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", location : "location",
+    continent : "continent", ip_version : "ipVersion", protocol : "protocol",
+    limit_direction : "limitDirection", limit_per_location : "limitPerLocation",
+    normalization : "normalization", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetTopLayer3AttackPairsQueryNormalization {
+    /// `PERCENTAGE`
+    Percentage,
+    /// `MIN_MAX`
+    MinMax,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetTopLayer3AttackPairsQueryNormalization {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Percentage => "PERCENTAGE",
+            Self::MinMax => "MIN_MAX",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetTopLayer3AttackPairsQueryNormalization {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PERCENTAGE" => Self::Percentage,
+            "MIN_MAX" => Self::MinMax,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetTopLayer3AttackPairsQueryNormalization);
+impl ::std::convert::From<GetTopLayer3AttackPairsQueryNormalization>
+for ::std::string::String {
+    fn from(value: GetTopLayer3AttackPairsQueryNormalization) -> Self {
+        match value {
+            GetTopLayer3AttackPairsQueryNormalization::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetTopLayer3AttackPairsQueryNormalization {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_origin_locations_of_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_target_locations_of_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_verticals_targeted_by_layer_3_attacks`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopIndustriesTargetedByLayer3AttacksQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+    >,
+    /// Array of L3/4 attack types
+    pub protocol: ::std::option::Option<
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopIndustriesTargetedByLayer3AttacksQuery { limit : "limit", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", location :
+    "location", continent : "continent", ip_version : "ipVersion", protocol : "protocol",
+    format : "format" }
+);
+impl crate::runtime::TypedQuery for GetLayer3AttacksByBitrateSummaryQuery {}
+impl crate::runtime::TypedQuery for GetLayer3AttacksByBitrateTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetLayer3AttacksByBytesTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetLayer3AttacksByIpVersionSummaryQuery {}
+impl crate::runtime::TypedQuery for GetLayer3AttacksByIpVersionTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetLayer3AttacksByProtocolSummaryQuery {}
+impl crate::runtime::TypedQuery for GetLayer3AttacksByProtocolTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetLayer3AttacksByTargetIndustriesTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetTopIndustriesTargetedByLayer3AttacksQuery {}
+impl crate::runtime::TypedQuery for GetTopLayer3AttackPairsQuery {}

@@ -21,10 +21,13 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/summary/http_method`
     ///
     /// Retrieves the distribution of layer 7 attacks by HTTP method.
+    ///
+    /// Query parameters: [`GetLayer7AttacksByHttpMethodSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_http_method_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Layer7Attacks>>,
+        GetLayer7AttacksByHttpMethodSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,12 +41,15 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/summary/http_version`
     ///
     /// Retrieves the distribution of layer 7 attacks by HTTP version.
+    ///
+    /// Query parameters: [`GetLayer7AttacksByHttpVersionSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_http_version_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer7AttacksByHttpVersionSummaryResponse>,
         >,
+        GetLayer7AttacksByHttpVersionSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -78,12 +84,15 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/summary/ip_version`
     ///
     /// Retrieves the distribution of layer 7 attacks by IP version.
+    ///
+    /// Query parameters: [`GetLayer7AttacksByIpVersionSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer7AttacksByIpVersionSummaryResponse>,
         >,
+        GetLayer7AttacksByIpVersionSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -97,10 +106,13 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/summary/managed_rules`
     ///
     /// Retrieves the distribution of layer 7 attacks by managed rules.
+    ///
+    /// Query parameters: [`GetLayer7AttacksByManagedRulesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_managed_rules_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Layer7Attacks>>,
+        GetLayer7AttacksByManagedRulesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -118,10 +130,13 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/summary/mitigation_product`
     ///
     /// Retrieves the distribution of layer 7 attacks by mitigation product.
+    ///
+    /// Query parameters: [`GetLayer7AttacksByMitigationProductSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_mitigation_product_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Layer7Attacks>>,
+        GetLayer7AttacksByMitigationProductSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -177,10 +192,13 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/timeseries`
     ///
     /// Retrieves layer 7 attacks over time.
+    ///
+    /// Query parameters: [`GetLayer7AttacksTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Layer7AttacksTimeSeries>>,
+        GetLayer7AttacksTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -194,12 +212,15 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/timeseries_groups/http_method`
     ///
     /// Retrieves the distribution of layer 7 attacks by HTTP method over time.
+    ///
+    /// Query parameters: [`GetLayer7AttacksByHttpMethodTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_http_method_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
         >,
+        GetLayer7AttacksByHttpMethodTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -217,12 +238,15 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/timeseries_groups/http_version`
     ///
     /// Retrieves the distribution of layer 7 attacks by HTTP version over time.
+    ///
+    /// Query parameters: [`GetLayer7AttacksByHttpVersionTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_http_version_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer7AttacksByHttpVersionTimeSeriesResponse>,
         >,
+        GetLayer7AttacksByHttpVersionTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -240,12 +264,15 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/timeseries_groups/industry`
     ///
     /// Retrieves the distribution of layer 7 attacks by targeted industry over time.
+    ///
+    /// Query parameters: [`GetLayer7AttacksByTargetIndustriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_target_industries_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
         >,
+        GetLayer7AttacksByTargetIndustriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -263,12 +290,15 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/timeseries_groups/ip_version`
     ///
     /// Retrieves the distribution of layer 7 attacks by IP version used over time.
+    ///
+    /// Query parameters: [`GetLayer7AttacksByIpVersionTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer7AttacksByIpVersionTimeSeriesResponse>,
         >,
+        GetLayer7AttacksByIpVersionTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -286,12 +316,15 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/timeseries_groups/managed_rules`
     ///
     /// Retrieves the distribution of layer 7 attacks by managed rules over time.
+    ///
+    /// Query parameters: [`GetLayer7AttacksByManagedRulesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_managed_rules_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
         >,
+        GetLayer7AttacksByManagedRulesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -309,12 +342,15 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/timeseries_groups/mitigation_product`
     ///
     /// Retrieves the distribution of layer 7 attacks by mitigation product over time.
+    ///
+    /// Query parameters: [`GetLayer7AttacksByMitigationProductTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_mitigation_product_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
         >,
+        GetLayer7AttacksByMitigationProductTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -332,12 +368,15 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/timeseries_groups/vertical`
     ///
     /// Retrieves the distribution of layer 7 attacks by targeted vertical over time.
+    ///
+    /// Query parameters: [`GetLayer7AttacksByTargetIndustriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_vertical_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
         >,
+        GetLayer7AttacksByTargetIndustriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -380,10 +419,13 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/top/ases/origin`
     ///
     /// Retrieves the top origin autonomous systems of layer 7 attacks. Values are percentages of the total layer 7 attacks, with the origin autonomous systems determined by the client IP address.
+    ///
+    /// Query parameters: [`GetTopOriginAsesOfLayer7AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_origin_ases_of_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopOriginAses>>,
+        GetTopOriginAsesOfLayer7AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -397,10 +439,13 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/top/attacks`
     ///
     /// Retrieves the top attacks from origin to target location. Values are percentages of the total layer 7 attacks (with billing country). The attack magnitude can be defined by the number of mitigated requests or by the number of zones affected. You can optionally limit the number of attacks by origin/target location (useful if all the top attacks are from or to the same location).
+    ///
+    /// Query parameters: [`GetTopLayer7AttackPairsQuery`], passed with `.query(&…)`.
     pub fn get_top_layer_7_attack_pairs(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLayer7AttackPairs>>,
+        GetTopLayer7AttackPairsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -414,12 +459,15 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/top/industry`
     ///
     /// This endpoint is deprecated. To continue getting this data, switch to the summary by industry endpoint.
+    ///
+    /// Query parameters: [`GetTopIndustriesTargetedByLayer7AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_industries_targeted_by_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetTopIndustriesTargetedByLayer7AttacksResponse>,
         >,
+        GetTopIndustriesTargetedByLayer7AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -433,10 +481,13 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/top/locations/origin`
     ///
     /// Retrieves the top origin locations of layer 7 attacks. Values are percentages of the total layer 7 attacks, with the origin location determined by the client IP address.
+    ///
+    /// Query parameters: [`GetTopOriginLocationsOfLayer7AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_origin_locations_of_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopOriginLocations>>,
+        GetTopOriginLocationsOfLayer7AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -454,10 +505,13 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/top/locations/target`
     ///
     /// Retrieves the top target locations of and by layer 7 attacks. Values are a percentage out of the total layer 7 attacks. The target location is determined by the attacked zone's billing country, when available.
+    ///
+    /// Query parameters: [`GetTopTargetLocationsOfLayer7AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_target_locations_of_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopTargetLocations>>,
+        GetTopTargetLocationsOfLayer7AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -475,12 +529,15 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/top/vertical`
     ///
     /// This endpoint is deprecated. To continue getting this data, switch to the summary by vertical endpoint.
+    ///
+    /// Query parameters: [`GetTopIndustriesTargetedByLayer7AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_verticals_targeted_by_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetTopIndustriesTargetedByLayer7AttacksResponse>,
         >,
+        GetTopIndustriesTargetedByLayer7AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -494,14 +551,12 @@ impl RadarLayer7AttacksApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer7Attacks {
     pub meta: ::std::option::Option<Layer7AttacksMeta>,
-    pub summary_0: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub summary_0: ::std::option::Option<Layer7AttacksSummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Layer7Attacks { meta : "meta", summary_0 : "summary_0" });
-/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_summary`], [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_layer_7_attack_pairs`], [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer7AttacksMeta {
     /// `confidenceInfo`
@@ -519,7 +574,7 @@ crate::runtime::object!(
     Layer7AttacksMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
     last_updated : "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer7AttacksMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
@@ -548,20 +603,25 @@ pub struct Layer7AttacksMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// `endTime`: RFC 3339 date-time
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time
+    pub start_time: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Layer7AttacksMetaConfidenceInfoAnnotation { data_source : "dataSource", description :
     "description", end_date : "endDate", event_type : "eventType", is_instantaneous :
-    "isInstantaneous", linked_url : "linkedUrl", start_date : "startDate" }
+    "isInstantaneous", linked_url : "linkedUrl", start_date : "startDate", end_time :
+    "endTime", start_time : "startTime" }
 );
-/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer7AttacksMetaDateRange {
-    /// `endTime`
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
     pub end_time: ::std::option::Option<::std::string::String>,
-    /// `startTime`
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -569,7 +629,7 @@ pub struct Layer7AttacksMetaDateRange {
 crate::runtime::object!(
     Layer7AttacksMetaDateRange { end_time : "endTime", start_time : "startTime" }
 );
-/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`], [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer7AttacksMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
@@ -578,10 +638,32 @@ pub struct Layer7AttacksMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Layer7AttacksMetaUnit { name : "name", value : "value" });
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Layer7AttacksSummary0 {
+    /// `GET`
+    pub get: ::std::option::Option<::std::string::String>,
+    /// `POST`
+    pub post: ::std::option::Option<::std::string::String>,
+    /// `Bot`
+    pub bot: ::std::option::Option<::std::string::String>,
+    /// `HTTP Anomaly`
+    pub http_anomaly: ::std::option::Option<::std::string::String>,
+    /// `DDOS`
+    pub ddos: ::std::option::Option<::std::string::String>,
+    /// `WAF`
+    pub waf: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Layer7AttacksSummary0 { get : "GET", post : "POST", bot : "Bot", http_anomaly :
+    "HTTP Anomaly", ddos : "DDOS", waf : "WAF" }
+);
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpVersionSummaryResponse {
-    pub meta: ::std::option::Option<Layer7AttacksMeta>,
+    pub meta: ::std::option::Option<GetLayer7AttacksByHttpVersionSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<
         GetLayer7AttacksByHttpVersionSummaryResponseSummary0,
     >,
@@ -592,26 +674,175 @@ crate::runtime::object!(
     GetLayer7AttacksByHttpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0"
     }
 );
-/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpVersionSummaryResponseSummary0 {
-    /// `HTTP/1.x`
-    pub http_1_x: ::std::option::Option<::std::string::String>,
-    /// `HTTP/2`
-    pub http_2: ::std::option::Option<::std::string::String>,
-    /// `HTTP/3`
-    pub http_3: ::std::option::Option<::std::string::String>,
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetLayer7AttacksByHttpVersionSummaryResponseMeta {
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::string::String,
+    pub units: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x", http_2
-    : "HTTP/2", http_3 : "HTTP/3" }
+    GetLayer7AttacksByHttpVersionSummaryResponseMeta { confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" required,
+    normalization : "normalization" required, units : "units" }
 );
+impl GetLayer7AttacksByHttpVersionSummaryResponseMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        last_updated: ::std::string::String,
+        normalization: ::std::string::String,
+    ) -> Self {
+        Self {
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`], [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<
+            GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotation,
+        >,
+    >,
+    pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::string::String,
+    /// `isInstantaneous`
+    pub is_instantaneous: bool,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// `endTime`: RFC 3339 date-time
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotation {
+    data_source : "dataSource" required, description : "description" required, end_date :
+    "endDate", event_type : "eventType" required, is_instantaneous : "isInstantaneous"
+    required, linked_url : "linkedUrl", start_date : "startDate", end_time : "endTime",
+    start_time : "startTime" }
+);
+impl GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_source: ::std::string::String,
+        description: ::std::string::String,
+        event_type: ::std::string::String,
+        is_instantaneous: bool,
+    ) -> Self {
+        Self {
+            data_source,
+            description,
+            end_date: ::std::option::Option::None,
+            event_type,
+            is_instantaneous,
+            linked_url: ::std::option::Option::None,
+            start_date: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`], [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::string::String,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange { end_time : "endTime"
+    required, start_time : "startTime" required }
+);
+impl GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        end_time: ::std::string::String,
+        start_time: ::std::string::String,
+    ) -> Self {
+        Self {
+            end_time,
+            start_time,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetLayer7AttacksByHttpVersionSummaryResponseSummary0 {
+    /// `HTTP/1.x`
+    pub http_1_x: ::std::string::String,
+    /// `HTTP/2`
+    pub http_2: ::std::string::String,
+    /// `HTTP/3`
+    pub http_3: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x"
+    required, http_2 : "HTTP/2" required, http_3 : "HTTP/3" required }
+);
+impl GetLayer7AttacksByHttpVersionSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        http_1_x: ::std::string::String,
+        http_2: ::std::string::String,
+        http_3: ::std::string::String,
+    ) -> Self {
+        Self {
+            http_1_x,
+            http_2,
+            http_3,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByIpVersionSummaryResponse {
-    pub meta: ::std::option::Option<Layer7AttacksMeta>,
+    pub meta: ::std::option::Option<GetLayer7AttacksByHttpVersionSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<
         GetLayer7AttacksByIpVersionSummaryResponseSummary0,
     >,
@@ -622,18 +853,29 @@ crate::runtime::object!(
     GetLayer7AttacksByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer7AttacksByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    pub ipv4: ::std::option::Option<::std::string::String>,
+    pub ipv4: ::std::string::String,
     /// `IPv6`
-    pub ipv6: ::std::option::Option<::std::string::String>,
+    pub ipv6: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4", ipv6 : "IPv6" }
+    GetLayer7AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required, ipv6 :
+    "IPv6" required }
 );
+impl GetLayer7AttacksByIpVersionSummaryResponseSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ipv4: ::std::string::String, ipv6: ::std::string::String) -> Self {
+        Self {
+            ipv4,
+            ipv6,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer7AttacksTimeSeries {
@@ -643,13 +885,96 @@ pub struct Layer7AttacksTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Layer7AttacksTimeSeries { meta : "meta", serie_0 : "serie_0" });
-/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct Layer7AttacksTimeSeriesMeta {
+    /// `aggInterval`
+    pub agg_interval: ::std::string::String,
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange>,
+    >,
+    /// `lastUpdated`: RFC 3339 date-time
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaUnit>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Layer7AttacksTimeSeriesMeta { agg_interval : "aggInterval" required, confidence_info
+    : "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" required,
+    normalization : "normalization", units : "units" }
+);
+impl Layer7AttacksTimeSeriesMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        agg_interval: ::std::string::String,
+        last_updated: ::std::string::String,
+    ) -> Self {
+        Self {
+            agg_interval,
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization: ::std::option::Option::None,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer7AttacksTimeSeriesSerie0 {
+    /// RFC 3339 date-time
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
+    pub values: ::std::vec::Vec<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Layer7AttacksTimeSeriesSerie0 { timestamps : "timestamps" required, values : "values"
+    required }
+);
+impl Layer7AttacksTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        timestamps: ::std::vec::Vec<::std::string::String>,
+        values: ::std::vec::Vec<::serde_json::Value>,
+    ) -> Self {
+        Self {
+            timestamps,
+            values,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_target_industries_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_managed_rules_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_mitigation_product_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_vertical_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series_grouped_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponse {
+    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta>,
+    pub serie_0: ::std::option::Option<
+        GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByHttpMethodTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<Layer7AttacksMetaConfidenceInfo>,
+    pub confidence_info: ::std::option::Option<
+        GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfo,
+    >,
     /// `dateRange`
     pub date_range: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaDateRange>>,
     /// `lastUpdated`
@@ -660,48 +985,72 @@ pub struct Layer7AttacksTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Layer7AttacksTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Layer7AttacksTimeSeriesSerie0 {
-    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    Layer7AttacksTimeSeriesSerie0 { timestamps : "timestamps", values : "values" }
-);
-/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_target_industries_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_managed_rules_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_mitigation_product_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_vertical_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series_grouped_by_dimension`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponse {
-    pub meta: ::std::option::Option<Layer7AttacksTimeSeriesMeta>,
-    pub serie_0: ::std::option::Option<
-        GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0,
+pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<
+            GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfoAnnotation,
+        >,
     >,
+    pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::option::Option<::std::string::String>,
+    /// `isInstantaneous`
+    pub is_instantaneous: ::std::option::Option<bool>,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfoAnnotation {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `GET`
+    pub get: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `Bot`
+    pub bot: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `DDOS`
+    pub ddos: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 { timestamps : "timestamps" }
+    GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 { timestamps : "timestamps", get
+    : "GET", bot : "Bot", ddos : "DDOS" }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<Layer7AttacksTimeSeriesMeta>,
+    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0,
     >,
@@ -713,26 +1062,41 @@ crate::runtime::object!(
     }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 {
     /// `HTTP/1.x`
-    pub http_1_x: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub http_1_x: ::std::vec::Vec<::std::string::String>,
     /// `HTTP/2`
     pub http_2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `HTTP/3`
     pub http_3: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x", http_2
-    : "HTTP/2", http_3 : "HTTP/3", timestamps : "timestamps" }
+    GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x"
+    required, http_2 : "HTTP/2", http_3 : "HTTP/3", timestamps : "timestamps" required }
 );
+impl GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        http_1_x: ::std::vec::Vec<::std::string::String>,
+        timestamps: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            http_1_x,
+            http_2: ::std::option::Option::None,
+            http_3: ::std::option::Option::None,
+            timestamps,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByIpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<Layer7AttacksTimeSeriesMeta>,
+    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0,
     >,
@@ -743,132 +1107,1872 @@ crate::runtime::object!(
     GetLayer7AttacksByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv4: ::std::vec::Vec<::std::string::String>,
     /// `IPv6`
-    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv6: ::std::vec::Vec<::std::string::String>,
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4", ipv6 : "IPv6",
-    timestamps : "timestamps" }
+    GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required, ipv6 :
+    "IPv6" required, timestamps : "timestamps" required }
 );
+impl GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        ipv4: ::std::vec::Vec<::std::string::String>,
+        ipv6: ::std::vec::Vec<::std::string::String>,
+        timestamps: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            ipv4,
+            ipv6,
+            timestamps,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopOriginAses {
-    pub meta: ::std::option::Option<Layer7AttacksMeta>,
+    pub meta: ::std::option::Option<TopOriginAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopOriginAsesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopOriginAses { meta : "meta", top_0 : "top_0" });
-/// Used by [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TopOriginAsesTop0 {
-    /// `originAsn`
-    pub origin_asn: ::std::option::Option<::std::string::String>,
-    /// `originAsnName`
-    pub origin_asn_name: ::std::option::Option<::std::string::String>,
-    pub rank: ::std::option::Option<f64>,
-    pub value: ::std::option::Option<::std::string::String>,
+/// Used by [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_layer_7_attack_pairs`], [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopOriginAsesMeta {
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOriginAsesTop0 { origin_asn : "originAsn", origin_asn_name : "originAsnName", rank
-    : "rank", value : "value" }
+    TopOriginAsesMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
+    last_updated : "lastUpdated" required, normalization : "normalization", units :
+    "units" }
 );
+impl TopOriginAsesMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(last_updated: ::std::string::String) -> Self {
+        Self {
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization: ::std::option::Option::None,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopOriginAsesTop0 {
+    /// `originAsn`
+    pub origin_asn: ::std::string::String,
+    /// `originAsnName`
+    pub origin_asn_name: ::std::string::String,
+    pub rank: f64,
+    pub value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TopOriginAsesTop0 { origin_asn : "originAsn" required, origin_asn_name :
+    "originAsnName" required, rank : "rank" required, value : "value" required }
+);
+impl TopOriginAsesTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        origin_asn: ::std::string::String,
+        origin_asn_name: ::std::string::String,
+        rank: f64,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            origin_asn,
+            origin_asn_name,
+            rank,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_top_layer_7_attack_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopLayer7AttackPairs {
-    pub meta: ::std::option::Option<Layer7AttacksMeta>,
+    pub meta: ::std::option::Option<TopOriginAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLayer7AttackPairsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopLayer7AttackPairs { meta : "meta", top_0 : "top_0" });
 /// Used by [`RadarLayer7AttacksApi::get_top_layer_7_attack_pairs`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopLayer7AttackPairsTop0 {
     /// `originCountryAlpha2`
-    pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
+    pub origin_country_alpha2: ::std::string::String,
     /// `originCountryName`
-    pub origin_country_name: ::std::option::Option<::std::string::String>,
+    pub origin_country_name: ::std::string::String,
     /// `targetCountryAlpha2`
-    pub target_country_alpha2: ::std::option::Option<::std::string::String>,
+    pub target_country_alpha2: ::std::string::String,
     /// `targetCountryName`
-    pub target_country_name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub target_country_name: ::std::string::String,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLayer7AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2",
-    origin_country_name : "originCountryName", target_country_alpha2 :
-    "targetCountryAlpha2", target_country_name : "targetCountryName", value : "value" }
+    TopLayer7AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2" required,
+    origin_country_name : "originCountryName" required, target_country_alpha2 :
+    "targetCountryAlpha2" required, target_country_name : "targetCountryName" required,
+    value : "value" required }
 );
+impl TopLayer7AttackPairsTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        origin_country_alpha2: ::std::string::String,
+        origin_country_name: ::std::string::String,
+        target_country_alpha2: ::std::string::String,
+        target_country_name: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            origin_country_alpha2,
+            origin_country_name,
+            target_country_alpha2,
+            target_country_name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_verticals_targeted_by_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopIndustriesTargetedByLayer7AttacksResponse {
-    pub meta: ::std::option::Option<Layer7AttacksMeta>,
-    pub top_0: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaUnit>>,
+    pub meta: ::std::option::Option<TopOriginAsesMeta>,
+    pub top_0: ::std::option::Option<
+        ::std::vec::Vec<GetTopIndustriesTargetedByLayer7AttacksResponseTop0>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopIndustriesTargetedByLayer7AttacksResponse { meta : "meta", top_0 : "top_0" }
 );
+/// Used by [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetTopIndustriesTargetedByLayer7AttacksResponseTop0 {
+    pub name: ::std::string::String,
+    pub value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopIndustriesTargetedByLayer7AttacksResponseTop0 { name : "name" required, value :
+    "value" required }
+);
+impl GetTopIndustriesTargetedByLayer7AttacksResponseTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, value: ::std::string::String) -> Self {
+        Self {
+            name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopOriginLocations {
-    pub meta: ::std::option::Option<Layer7AttacksMeta>,
+    pub meta: ::std::option::Option<TopOriginAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopOriginLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopOriginLocations { meta : "meta", top_0 : "top_0" });
 /// Used by [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopOriginLocationsTop0 {
     /// `originCountryAlpha2`
-    pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
+    pub origin_country_alpha2: ::std::string::String,
     /// `originCountryName`
-    pub origin_country_name: ::std::option::Option<::std::string::String>,
-    pub rank: ::std::option::Option<f64>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub origin_country_name: ::std::string::String,
+    pub rank: f64,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2",
-    origin_country_name : "originCountryName", rank : "rank", value : "value" }
+    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2" required,
+    origin_country_name : "originCountryName" required, rank : "rank" required, value :
+    "value" required }
 );
+impl TopOriginLocationsTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        origin_country_alpha2: ::std::string::String,
+        origin_country_name: ::std::string::String,
+        rank: f64,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            origin_country_alpha2,
+            origin_country_name,
+            rank,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopTargetLocations {
-    pub meta: ::std::option::Option<Layer7AttacksMeta>,
+    pub meta: ::std::option::Option<TopOriginAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopTargetLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopTargetLocations { meta : "meta", top_0 : "top_0" });
 /// Used by [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopTargetLocationsTop0 {
-    pub rank: ::std::option::Option<f64>,
+    pub rank: f64,
     /// `targetCountryAlpha2`
-    pub target_country_alpha2: ::std::option::Option<::std::string::String>,
+    pub target_country_alpha2: ::std::string::String,
     /// `targetCountryName`
-    pub target_country_name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub target_country_name: ::std::string::String,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopTargetLocationsTop0 { rank : "rank", target_country_alpha2 :
-    "targetCountryAlpha2", target_country_name : "targetCountryName", value : "value" }
+    TopTargetLocationsTop0 { rank : "rank" required, target_country_alpha2 :
+    "targetCountryAlpha2" required, target_country_name : "targetCountryName" required,
+    value : "value" required }
 );
+impl TopTargetLocationsTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        rank: f64,
+        target_country_alpha2: ::std::string::String,
+        target_country_name: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            rank,
+            target_country_alpha2,
+            target_country_name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByHttpMethodSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByHttpMethodSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
+    continent : "continent", ip_version : "ipVersion", http_version : "httpVersion",
+    mitigation_product : "mitigationProduct", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer7AttacksByHttpMethodSummaryQueryIpVersion {
+    /// `IPv4`
+    Ipv4,
+    /// `IPv6`
+    Ipv6,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer7AttacksByHttpMethodSummaryQueryIpVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipv4 => "IPv4",
+            Self::Ipv6 => "IPv6",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer7AttacksByHttpMethodSummaryQueryIpVersion {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "IPv4" => Self::Ipv4,
+            "IPv6" => Self::Ipv6,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer7AttacksByHttpMethodSummaryQueryIpVersion);
+impl ::std::convert::From<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>
+for ::std::string::String {
+    fn from(value: GetLayer7AttacksByHttpMethodSummaryQueryIpVersion) -> Self {
+        match value {
+            GetLayer7AttacksByHttpMethodSummaryQueryIpVersion::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer7AttacksByHttpMethodSummaryQueryIpVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion {
+    /// `HTTPv1`
+    HttpV1,
+    /// `HTTPv2`
+    HttpV2,
+    /// `HTTPv3`
+    HttpV3,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HttpV1 => "HTTPv1",
+            Self::HttpV2 => "HTTPv2",
+            Self::HttpV3 => "HTTPv3",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "HTTPv1" => Self::HttpV1,
+            "HTTPv2" => Self::HttpV2,
+            "HTTPv3" => Self::HttpV3,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion);
+impl ::std::convert::From<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>
+for ::std::string::String {
+    fn from(value: GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion) -> Self {
+        match value {
+            GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct {
+    /// `DDOS`
+    Ddos,
+    /// `WAF`
+    Waf,
+    /// `BOT_MANAGEMENT`
+    BotManagement,
+    /// `ACCESS_RULES`
+    AccessRules,
+    /// `IP_REPUTATION`
+    IpReputation,
+    /// `API_SHIELD`
+    ApiShield,
+    /// `DATA_LOSS_PREVENTION`
+    DataLossPrevention,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ddos => "DDOS",
+            Self::Waf => "WAF",
+            Self::BotManagement => "BOT_MANAGEMENT",
+            Self::AccessRules => "ACCESS_RULES",
+            Self::IpReputation => "IP_REPUTATION",
+            Self::ApiShield => "API_SHIELD",
+            Self::DataLossPrevention => "DATA_LOSS_PREVENTION",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "DDOS" => Self::Ddos,
+            "WAF" => Self::Waf,
+            "BOT_MANAGEMENT" => Self::BotManagement,
+            "ACCESS_RULES" => Self::AccessRules,
+            "IP_REPUTATION" => Self::IpReputation,
+            "API_SHIELD" => Self::ApiShield,
+            "DATA_LOSS_PREVENTION" => Self::DataLossPrevention,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct);
+impl ::std::convert::From<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>
+for ::std::string::String {
+    fn from(value: GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct) -> Self {
+        match value {
+            GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct::Other(value) => {
+                value
+            }
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer7AttacksByHttpMethodSummaryQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer7AttacksByHttpMethodSummaryQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer7AttacksByHttpMethodSummaryQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer7AttacksByHttpMethodSummaryQueryFormat);
+impl ::std::convert::From<GetLayer7AttacksByHttpMethodSummaryQueryFormat>
+for ::std::string::String {
+    fn from(value: GetLayer7AttacksByHttpMethodSummaryQueryFormat) -> Self {
+        match value {
+            GetLayer7AttacksByHttpMethodSummaryQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer7AttacksByHttpMethodSummaryQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByHttpVersionSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByHttpVersionSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
+    continent : "continent", ip_version : "ipVersion", http_method : "httpMethod",
+    mitigation_product : "mitigationProduct", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `DELETE`
+    Delete,
+    /// `PUT`
+    Put,
+    /// `HEAD`
+    Head,
+    /// `PURGE`
+    Purge,
+    /// `OPTIONS`
+    Options,
+    /// `PROPFIND`
+    Propfind,
+    /// `MKCOL`
+    Mkcol,
+    /// `PATCH`
+    Patch,
+    /// `ACL`
+    Acl,
+    /// `BCOPY`
+    Bcopy,
+    /// `BDELETE`
+    Bdelete,
+    /// `BMOVE`
+    Bmove,
+    /// `BPROPFIND`
+    Bpropfind,
+    /// `BPROPPATCH`
+    Bproppatch,
+    /// `CHECKIN`
+    Checkin,
+    /// `CHECKOUT`
+    Checkout,
+    /// `CONNECT`
+    Connect,
+    /// `COPY`
+    Copy,
+    /// `LABEL`
+    Label,
+    /// `LOCK`
+    Lock,
+    /// `MERGE`
+    Merge,
+    /// `MKACTIVITY`
+    Mkactivity,
+    /// `MKWORKSPACE`
+    Mkworkspace,
+    /// `MOVE`
+    Move,
+    /// `NOTIFY`
+    Notify,
+    /// `ORDERPATCH`
+    Orderpatch,
+    /// `POLL`
+    Poll,
+    /// `PROPPATCH`
+    Proppatch,
+    /// `REPORT`
+    Report,
+    /// `SEARCH`
+    Search,
+    /// `SUBSCRIBE`
+    Subscribe,
+    /// `TRACE`
+    Trace,
+    /// `UNCHECKOUT`
+    Uncheckout,
+    /// `UNLOCK`
+    Unlock,
+    /// `UNSUBSCRIBE`
+    Unsubscribe,
+    /// `UPDATE`
+    Update,
+    /// `VERSIONCONTROL`
+    Versioncontrol,
+    /// `BASELINECONTROL`
+    Baselinecontrol,
+    /// `XMSENUMATTS`
+    Xmsenumatts,
+    /// `RPC_OUT_DATA`
+    RpcOutData,
+    /// `RPC_IN_DATA`
+    RpcInData,
+    /// `JSON`
+    Json,
+    /// `COOK`
+    Cook,
+    /// `TRACK`
+    Track,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Put => "PUT",
+            Self::Head => "HEAD",
+            Self::Purge => "PURGE",
+            Self::Options => "OPTIONS",
+            Self::Propfind => "PROPFIND",
+            Self::Mkcol => "MKCOL",
+            Self::Patch => "PATCH",
+            Self::Acl => "ACL",
+            Self::Bcopy => "BCOPY",
+            Self::Bdelete => "BDELETE",
+            Self::Bmove => "BMOVE",
+            Self::Bpropfind => "BPROPFIND",
+            Self::Bproppatch => "BPROPPATCH",
+            Self::Checkin => "CHECKIN",
+            Self::Checkout => "CHECKOUT",
+            Self::Connect => "CONNECT",
+            Self::Copy => "COPY",
+            Self::Label => "LABEL",
+            Self::Lock => "LOCK",
+            Self::Merge => "MERGE",
+            Self::Mkactivity => "MKACTIVITY",
+            Self::Mkworkspace => "MKWORKSPACE",
+            Self::Move => "MOVE",
+            Self::Notify => "NOTIFY",
+            Self::Orderpatch => "ORDERPATCH",
+            Self::Poll => "POLL",
+            Self::Proppatch => "PROPPATCH",
+            Self::Report => "REPORT",
+            Self::Search => "SEARCH",
+            Self::Subscribe => "SUBSCRIBE",
+            Self::Trace => "TRACE",
+            Self::Uncheckout => "UNCHECKOUT",
+            Self::Unlock => "UNLOCK",
+            Self::Unsubscribe => "UNSUBSCRIBE",
+            Self::Update => "UPDATE",
+            Self::Versioncontrol => "VERSIONCONTROL",
+            Self::Baselinecontrol => "BASELINECONTROL",
+            Self::Xmsenumatts => "XMSENUMATTS",
+            Self::RpcOutData => "RPC_OUT_DATA",
+            Self::RpcInData => "RPC_IN_DATA",
+            Self::Json => "JSON",
+            Self::Cook => "COOK",
+            Self::Track => "TRACK",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "DELETE" => Self::Delete,
+            "PUT" => Self::Put,
+            "HEAD" => Self::Head,
+            "PURGE" => Self::Purge,
+            "OPTIONS" => Self::Options,
+            "PROPFIND" => Self::Propfind,
+            "MKCOL" => Self::Mkcol,
+            "PATCH" => Self::Patch,
+            "ACL" => Self::Acl,
+            "BCOPY" => Self::Bcopy,
+            "BDELETE" => Self::Bdelete,
+            "BMOVE" => Self::Bmove,
+            "BPROPFIND" => Self::Bpropfind,
+            "BPROPPATCH" => Self::Bproppatch,
+            "CHECKIN" => Self::Checkin,
+            "CHECKOUT" => Self::Checkout,
+            "CONNECT" => Self::Connect,
+            "COPY" => Self::Copy,
+            "LABEL" => Self::Label,
+            "LOCK" => Self::Lock,
+            "MERGE" => Self::Merge,
+            "MKACTIVITY" => Self::Mkactivity,
+            "MKWORKSPACE" => Self::Mkworkspace,
+            "MOVE" => Self::Move,
+            "NOTIFY" => Self::Notify,
+            "ORDERPATCH" => Self::Orderpatch,
+            "POLL" => Self::Poll,
+            "PROPPATCH" => Self::Proppatch,
+            "REPORT" => Self::Report,
+            "SEARCH" => Self::Search,
+            "SUBSCRIBE" => Self::Subscribe,
+            "TRACE" => Self::Trace,
+            "UNCHECKOUT" => Self::Uncheckout,
+            "UNLOCK" => Self::Unlock,
+            "UNSUBSCRIBE" => Self::Unsubscribe,
+            "UPDATE" => Self::Update,
+            "VERSIONCONTROL" => Self::Versioncontrol,
+            "BASELINECONTROL" => Self::Baselinecontrol,
+            "XMSENUMATTS" => Self::Xmsenumatts,
+            "RPC_OUT_DATA" => Self::RpcOutData,
+            "RPC_IN_DATA" => Self::RpcInData,
+            "JSON" => Self::Json,
+            "COOK" => Self::Cook,
+            "TRACK" => Self::Track,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod);
+impl ::std::convert::From<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>
+for ::std::string::String {
+    fn from(value: GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod) -> Self {
+        match value {
+            GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByIpVersionSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByIpVersionSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
+    continent : "continent", http_version : "httpVersion", http_method : "httpMethod",
+    mitigation_product : "mitigationProduct", format : "format" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_managed_rules_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByManagedRulesSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByManagedRulesSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
+    continent : "continent", ip_version : "ipVersion", http_version : "httpVersion",
+    http_method : "httpMethod", mitigation_product : "mitigationProduct", format :
+    "format" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_mitigation_product_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByMitigationProductSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByMitigationProductSummaryQuery { name : "name", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
+    "location", continent : "continent", ip_version : "ipVersion", http_version :
+    "httpVersion", http_method : "httpMethod", format : "format" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<GetLayer7AttacksTimeSeriesQueryAggInterval>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// deprecated, This field is deprecated, please use the new `mitigationProduct`
+    pub attack: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetLayer7AttacksTimeSeriesQueryNormalization,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", attack :
+    "attack", asn : "asn", location : "location", continent : "continent", normalization
+    : "normalization", ip_version : "ipVersion", http_version : "httpVersion",
+    http_method : "httpMethod", mitigation_product : "mitigationProduct", format :
+    "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer7AttacksTimeSeriesQueryAggInterval {
+    /// `15m`
+    N15m,
+    /// `1h`
+    N1h,
+    /// `1d`
+    N1d,
+    /// `1w`
+    N1w,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer7AttacksTimeSeriesQueryAggInterval {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N15m => "15m",
+            Self::N1h => "1h",
+            Self::N1d => "1d",
+            Self::N1w => "1w",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer7AttacksTimeSeriesQueryAggInterval {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "15m" => Self::N15m,
+            "1h" => Self::N1h,
+            "1d" => Self::N1d,
+            "1w" => Self::N1w,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer7AttacksTimeSeriesQueryAggInterval);
+impl ::std::convert::From<GetLayer7AttacksTimeSeriesQueryAggInterval>
+for ::std::string::String {
+    fn from(value: GetLayer7AttacksTimeSeriesQueryAggInterval) -> Self {
+        match value {
+            GetLayer7AttacksTimeSeriesQueryAggInterval::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer7AttacksTimeSeriesQueryAggInterval {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer7AttacksTimeSeriesQueryNormalization {
+    /// `PERCENTAGE_CHANGE`
+    PercentageChange,
+    /// `MIN0_MAX`
+    Min0Max,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer7AttacksTimeSeriesQueryNormalization {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PercentageChange => "PERCENTAGE_CHANGE",
+            Self::Min0Max => "MIN0_MAX",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer7AttacksTimeSeriesQueryNormalization {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PERCENTAGE_CHANGE" => Self::PercentageChange,
+            "MIN0_MAX" => Self::Min0Max,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer7AttacksTimeSeriesQueryNormalization);
+impl ::std::convert::From<GetLayer7AttacksTimeSeriesQueryNormalization>
+for ::std::string::String {
+    fn from(value: GetLayer7AttacksTimeSeriesQueryNormalization) -> Self {
+        match value {
+            GetLayer7AttacksTimeSeriesQueryNormalization::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer7AttacksTimeSeriesQueryNormalization {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByHttpMethodTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<GetLayer7AttacksTimeSeriesQueryAggInterval>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByHttpMethodTimeSeriesQuery { agg_interval : "aggInterval", name :
+    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
+    : "asn", location : "location", continent : "continent", ip_version : "ipVersion",
+    http_version : "httpVersion", mitigation_product : "mitigationProduct", normalization
+    : "normalization", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization {
+    /// `PERCENTAGE`
+    Percentage,
+    /// `MIN0_MAX`
+    Min0Max,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Percentage => "PERCENTAGE",
+            Self::Min0Max => "MIN0_MAX",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PERCENTAGE" => Self::Percentage,
+            "MIN0_MAX" => Self::Min0Max,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization);
+impl ::std::convert::From<GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization>
+for ::std::string::String {
+    fn from(value: GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization) -> Self {
+        match value {
+            GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization::Other(value) => {
+                value
+            }
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByHttpVersionTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<GetLayer7AttacksTimeSeriesQueryAggInterval>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByHttpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
+    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
+    : "asn", location : "location", continent : "continent", ip_version : "ipVersion",
+    http_method : "httpMethod", mitigation_product : "mitigationProduct", normalization :
+    "normalization", format : "format" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_target_industries_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_vertical_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByTargetIndustriesTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<GetLayer7AttacksTimeSeriesQueryAggInterval>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization,
+    >,
+    /// `limitPerGroup`: Limit the number of objects (eg browsers, verticals, etc) to the top items over the time range
+    pub limit_per_group: ::std::option::Option<i64>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByTargetIndustriesTimeSeriesQuery { agg_interval : "aggInterval",
+    name : "name", date_range : "dateRange", date_start : "dateStart", date_end :
+    "dateEnd", asn : "asn", location : "location", continent : "continent", ip_version :
+    "ipVersion", http_version : "httpVersion", http_method : "httpMethod",
+    mitigation_product : "mitigationProduct", normalization : "normalization",
+    limit_per_group : "limitPerGroup", format : "format" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByIpVersionTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<GetLayer7AttacksTimeSeriesQueryAggInterval>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByIpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
+    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
+    : "asn", location : "location", continent : "continent", http_version :
+    "httpVersion", http_method : "httpMethod", mitigation_product : "mitigationProduct",
+    normalization : "normalization", format : "format" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_managed_rules_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByManagedRulesTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<GetLayer7AttacksTimeSeriesQueryAggInterval>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByManagedRulesTimeSeriesQuery { agg_interval : "aggInterval", name :
+    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
+    : "asn", location : "location", continent : "continent", ip_version : "ipVersion",
+    http_version : "httpVersion", http_method : "httpMethod", mitigation_product :
+    "mitigationProduct", normalization : "normalization", format : "format" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_mitigation_product_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLayer7AttacksByMitigationProductTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<GetLayer7AttacksTimeSeriesQueryAggInterval>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLayer7AttacksByMitigationProductTimeSeriesQuery { agg_interval : "aggInterval",
+    name : "name", date_range : "dateRange", date_start : "dateStart", date_end :
+    "dateEnd", asn : "asn", location : "location", continent : "continent", ip_version :
+    "ipVersion", http_version : "httpVersion", http_method : "httpMethod", normalization
+    : "normalization", format : "format" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopOriginAsesOfLayer7AttacksQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopOriginAsesOfLayer7AttacksQuery { limit : "limit", name : "name", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", location : "location",
+    continent : "continent", ip_version : "ipVersion", http_version : "httpVersion",
+    http_method : "httpMethod", mitigation_product : "mitigationProduct", format :
+    "format" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_top_layer_7_attack_pairs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopLayer7AttackPairsQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// `limitDirection`: Array of attack origin/target location attack limits
+    pub limit_direction: ::std::option::Option<
+        GetTopLayer7AttackPairsQueryLimitDirection,
+    >,
+    /// `limitPerLocation`: Limit the number of attacks per origin/target (refer to `limitDirection` parameter) location
+    pub limit_per_location: ::std::option::Option<i64>,
+    /// Attack magnitude can be defined by total requests mitigated or by total zones attacked
+    pub magnitude: ::std::option::Option<GetTopLayer7AttackPairsQueryMagnitude>,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<GetTopLayer7AttackPairsQueryNormalization>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopLayer7AttackPairsQuery { limit : "limit", name : "name", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
+    "location", continent : "continent", ip_version : "ipVersion", http_version :
+    "httpVersion", http_method : "httpMethod", mitigation_product : "mitigationProduct",
+    limit_direction : "limitDirection", limit_per_location : "limitPerLocation",
+    magnitude : "magnitude", normalization : "normalization", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetTopLayer7AttackPairsQueryLimitDirection {
+    /// `ORIGIN`
+    Origin,
+    /// `TARGET`
+    Target,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetTopLayer7AttackPairsQueryLimitDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Origin => "ORIGIN",
+            Self::Target => "TARGET",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetTopLayer7AttackPairsQueryLimitDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ORIGIN" => Self::Origin,
+            "TARGET" => Self::Target,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetTopLayer7AttackPairsQueryLimitDirection);
+impl ::std::convert::From<GetTopLayer7AttackPairsQueryLimitDirection>
+for ::std::string::String {
+    fn from(value: GetTopLayer7AttackPairsQueryLimitDirection) -> Self {
+        match value {
+            GetTopLayer7AttackPairsQueryLimitDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetTopLayer7AttackPairsQueryLimitDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetTopLayer7AttackPairsQueryMagnitude {
+    /// `AFFECTED_ZONES`
+    AffectedZones,
+    /// `MITIGATED_REQUESTS`
+    MitigatedRequests,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetTopLayer7AttackPairsQueryMagnitude {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AffectedZones => "AFFECTED_ZONES",
+            Self::MitigatedRequests => "MITIGATED_REQUESTS",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetTopLayer7AttackPairsQueryMagnitude {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "AFFECTED_ZONES" => Self::AffectedZones,
+            "MITIGATED_REQUESTS" => Self::MitigatedRequests,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetTopLayer7AttackPairsQueryMagnitude);
+impl ::std::convert::From<GetTopLayer7AttackPairsQueryMagnitude>
+for ::std::string::String {
+    fn from(value: GetTopLayer7AttackPairsQueryMagnitude) -> Self {
+        match value {
+            GetTopLayer7AttackPairsQueryMagnitude::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetTopLayer7AttackPairsQueryMagnitude {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetTopLayer7AttackPairsQueryNormalization {
+    /// `PERCENTAGE`
+    Percentage,
+    /// `MIN_MAX`
+    MinMax,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetTopLayer7AttackPairsQueryNormalization {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Percentage => "PERCENTAGE",
+            Self::MinMax => "MIN_MAX",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetTopLayer7AttackPairsQueryNormalization {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PERCENTAGE" => Self::Percentage,
+            "MIN_MAX" => Self::MinMax,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetTopLayer7AttackPairsQueryNormalization);
+impl ::std::convert::From<GetTopLayer7AttackPairsQueryNormalization>
+for ::std::string::String {
+    fn from(value: GetTopLayer7AttackPairsQueryNormalization) -> Self {
+        match value {
+            GetTopLayer7AttackPairsQueryNormalization::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetTopLayer7AttackPairsQueryNormalization {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_verticals_targeted_by_layer_7_attacks`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopIndustriesTargetedByLayer7AttacksQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopIndustriesTargetedByLayer7AttacksQuery { limit : "limit", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
+    "asn", location : "location", continent : "continent", ip_version : "ipVersion",
+    http_version : "httpVersion", http_method : "httpMethod", mitigation_product :
+    "mitigationProduct", format : "format" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopOriginLocationsOfLayer7AttacksQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopOriginLocationsOfLayer7AttacksQuery { limit : "limit", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
+    "asn", continent : "continent", ip_version : "ipVersion", http_version :
+    "httpVersion", http_method : "httpMethod", mitigation_product : "mitigationProduct",
+    format : "format" }
+);
+/// Used by [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopTargetLocationsOfLayer7AttacksQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    >,
+    /// `httpMethod`: Filter for http method
+    pub http_method: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    >,
+    /// `mitigationProduct`: Array of L7 mitigation products
+    pub mitigation_product: ::std::option::Option<
+        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopTargetLocationsOfLayer7AttacksQuery { limit : "limit", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", continent :
+    "continent", ip_version : "ipVersion", http_version : "httpVersion", http_method :
+    "httpMethod", mitigation_product : "mitigationProduct", format : "format" }
+);
+impl crate::runtime::TypedQuery for GetLayer7AttacksByHttpMethodSummaryQuery {}
+impl crate::runtime::TypedQuery for GetLayer7AttacksByHttpMethodTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetLayer7AttacksByHttpVersionSummaryQuery {}
+impl crate::runtime::TypedQuery for GetLayer7AttacksByHttpVersionTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetLayer7AttacksByIpVersionSummaryQuery {}
+impl crate::runtime::TypedQuery for GetLayer7AttacksByIpVersionTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetLayer7AttacksByManagedRulesSummaryQuery {}
+impl crate::runtime::TypedQuery for GetLayer7AttacksByManagedRulesTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetLayer7AttacksByMitigationProductSummaryQuery {}
+impl crate::runtime::TypedQuery for GetLayer7AttacksByMitigationProductTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetLayer7AttacksByTargetIndustriesTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetLayer7AttacksTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetTopIndustriesTargetedByLayer7AttacksQuery {}
+impl crate::runtime::TypedQuery for GetTopLayer7AttackPairsQuery {}
+impl crate::runtime::TypedQuery for GetTopOriginAsesOfLayer7AttacksQuery {}
+impl crate::runtime::TypedQuery for GetTopOriginLocationsOfLayer7AttacksQuery {}
+impl crate::runtime::TypedQuery for GetTopTargetLocationsOfLayer7AttacksQuery {}

@@ -21,10 +21,13 @@ impl RadarLocationsApi {
     /// `GET /radar/entities/locations`
     ///
     /// Retrieves a list of locations.
+    ///
+    /// Query parameters: [`ListLocationsQuery`], passed with `.query(&…)`.
     pub fn list_locations(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Locations>>,
+        ListLocationsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,10 +41,15 @@ impl RadarLocationsApi {
     /// `GET /radar/entities/locations/{location}`
     ///
     /// Retrieves the requested location information. (A confidence level below `5` indicates a low level of confidence in the traffic data - normally this happens because Cloudflare has a small amount of traffic from/to this location).
+    ///
+    /// Query parameters: [`GetLocationDetailsQuery`], passed with `.query(&…)`.
     pub fn get_location_details(
         &self,
         location: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Location>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Location>>,
+        GetLocationDetailsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -62,19 +70,36 @@ pub struct Locations {
 }
 crate::runtime::object!(Locations { locations : "locations" });
 /// Used by [`RadarLocationsApi::list_locations`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LocationsLocation {
-    pub alpha2: ::std::option::Option<::std::string::String>,
-    pub latitude: ::std::option::Option<::std::string::String>,
-    pub longitude: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub alpha2: ::std::string::String,
+    pub latitude: ::serde_json::Value,
+    pub longitude: ::serde_json::Value,
+    pub name: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LocationsLocation { alpha2 : "alpha2", latitude : "latitude", longitude :
-    "longitude", name : "name" }
+    LocationsLocation { alpha2 : "alpha2" required, latitude : "latitude" required,
+    longitude : "longitude" required, name : "name" required }
 );
+impl LocationsLocation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        alpha2: ::std::string::String,
+        latitude: ::serde_json::Value,
+        longitude: ::serde_json::Value,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            alpha2,
+            latitude,
+            longitude,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarLocationsApi::get_location_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Location {
@@ -84,21 +109,123 @@ pub struct Location {
 }
 crate::runtime::object!(Location { location : "location" });
 /// Used by [`RadarLocationsApi::get_location_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LocationLocation {
-    pub alpha2: ::std::option::Option<::std::string::String>,
+    pub alpha2: ::std::string::String,
     /// `confidenceLevel`
-    pub confidence_level: ::std::option::Option<i64>,
-    pub latitude: ::std::option::Option<::std::string::String>,
-    pub longitude: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub region: ::std::option::Option<::std::string::String>,
-    pub subregion: ::std::option::Option<::std::string::String>,
+    pub confidence_level: i64,
+    pub latitude: ::serde_json::Value,
+    pub longitude: ::serde_json::Value,
+    pub name: ::std::string::String,
+    pub region: ::std::string::String,
+    pub subregion: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LocationLocation { alpha2 : "alpha2", confidence_level : "confidenceLevel", latitude
-    : "latitude", longitude : "longitude", name : "name", region : "region", subregion :
-    "subregion" }
+    LocationLocation { alpha2 : "alpha2" required, confidence_level : "confidenceLevel"
+    required, latitude : "latitude" required, longitude : "longitude" required, name :
+    "name" required, region : "region" required, subregion : "subregion" required }
 );
+impl LocationLocation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        alpha2: ::std::string::String,
+        confidence_level: i64,
+        latitude: ::serde_json::Value,
+        longitude: ::serde_json::Value,
+        name: ::std::string::String,
+        region: ::std::string::String,
+        subregion: ::std::string::String,
+    ) -> Self {
+        Self {
+            alpha2,
+            confidence_level,
+            latitude,
+            longitude,
+            name,
+            region,
+            subregion,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarLocationsApi::list_locations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListLocationsQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Number of objects to skip before grabbing results
+    pub offset: ::std::option::Option<i64>,
+    /// Comma separated list of locations
+    pub location: ::std::option::Option<::std::string::String>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<ListLocationsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListLocationsQuery { limit : "limit", offset : "offset", location : "location",
+    format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListLocationsQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListLocationsQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListLocationsQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListLocationsQueryFormat);
+impl ::std::convert::From<ListLocationsQueryFormat> for ::std::string::String {
+    fn from(value: ListLocationsQueryFormat) -> Self {
+        match value {
+            ListLocationsQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListLocationsQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarLocationsApi::get_location_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLocationDetailsQuery {
+    /// Format results are returned in
+    pub format: ::std::option::Option<ListLocationsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetLocationDetailsQuery { format : "format" });
+impl crate::runtime::TypedQuery for GetLocationDetailsQuery {}
+impl crate::runtime::TypedQuery for ListLocationsQuery {}

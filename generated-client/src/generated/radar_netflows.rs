@@ -21,10 +21,13 @@ impl RadarNetflowsApi {
     /// `GET /radar/netflows/summary`
     ///
     /// Retrieves the distribution of network traffic (NetFlows) by HTTP vs other protocols.
+    ///
+    /// Query parameters: [`GetNetworkTrafficSummaryQuery`], passed with `.query(&…)`.
     pub fn get_network_traffic_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<NetworkTrafficSummary>>,
+        GetNetworkTrafficSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -59,10 +62,13 @@ impl RadarNetflowsApi {
     /// `GET /radar/netflows/timeseries`
     ///
     /// Retrieves network traffic (NetFlows) over time.
+    ///
+    /// Query parameters: [`GetNetworkTrafficTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_network_traffic_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<NetworkTrafficTimeSeries>>,
+        GetNetworkTrafficTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -97,9 +103,14 @@ impl RadarNetflowsApi {
     /// `GET /radar/netflows/top/ases`
     ///
     /// Retrieves the top autonomous systems by network traffic (NetFlows).
+    ///
+    /// Query parameters: [`GetTopAsesByNetworkTrafficQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_network_traffic(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TopAses>>,
+        GetTopAsesByNetworkTrafficQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -112,10 +123,13 @@ impl RadarNetflowsApi {
     /// `GET /radar/netflows/top/locations`
     ///
     /// Retrieves the top locations by network traffic (NetFlows).
+    ///
+    /// Query parameters: [`GetTopAsesByNetworkTrafficQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_network_traffic(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
+        GetTopAsesByNetworkTrafficQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -136,7 +150,7 @@ pub struct NetworkTrafficSummary {
 crate::runtime::object!(
     NetworkTrafficSummary { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarNetflowsApi::get_network_traffic_summary`], [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`], [`RadarNetflowsApi::get_top_ases_by_network_traffic`], [`RadarNetflowsApi::get_top_locations_by_network_traffic`].
+/// Used by [`RadarNetflowsApi::get_network_traffic_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkTrafficSummaryMeta {
     /// `confidenceInfo`
@@ -172,8 +186,171 @@ crate::runtime::object!(
     "level" }
 );
 /// Used by [`RadarNetflowsApi::get_network_traffic_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkTrafficSummaryMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::string::String,
+    /// `isInstantaneous`
+    pub is_instantaneous: bool,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// `endTime`: RFC 3339 date-time
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`: RFC 3339 date-time
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NetworkTrafficSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource"
+    required, description : "description" required, end_date : "endDate", event_type :
+    "eventType" required, is_instantaneous : "isInstantaneous" required, linked_url :
+    "linkedUrl", start_date : "startDate", end_time : "endTime", start_time : "startTime"
+    }
+);
+impl NetworkTrafficSummaryMetaConfidenceInfoAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_source: ::std::string::String,
+        description: ::std::string::String,
+        event_type: ::std::string::String,
+        is_instantaneous: bool,
+    ) -> Self {
+        Self {
+            data_source,
+            description,
+            end_date: ::std::option::Option::None,
+            event_type,
+            is_instantaneous,
+            linked_url: ::std::option::Option::None,
+            start_date: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarNetflowsApi::get_network_traffic_summary`], [`RadarNetflowsApi::get_network_traffic_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkTrafficSummaryMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::string::String,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NetworkTrafficSummaryMetaDateRange { end_time : "endTime" required, start_time :
+    "startTime" required }
+);
+impl NetworkTrafficSummaryMetaDateRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        end_time: ::std::string::String,
+        start_time: ::std::string::String,
+    ) -> Self {
+        Self {
+            end_time,
+            start_time,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarNetflowsApi::get_network_traffic_summary`], [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`], [`RadarNetflowsApi::get_network_traffic_time_series`], [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetworkTrafficSummaryMetaUnit {
+    pub name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NetworkTrafficSummaryMetaUnit { name : "name", value : "value" }
+);
+/// Used by [`RadarNetflowsApi::get_network_traffic_summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkTrafficSummarySummary0 {
+    /// `HTTP`
+    pub http: ::std::string::String,
+    /// `OTHER`
+    pub other: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NetworkTrafficSummarySummary0 { http : "HTTP" required, other : "OTHER" required }
+);
+impl NetworkTrafficSummarySummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(http: ::std::string::String, other: ::std::string::String) -> Self {
+        Self {
+            http,
+            other,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetworkTrafficDistribution {
+    pub meta: ::std::option::Option<NetworkTrafficDistributionMeta>,
+    pub summary_0: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NetworkTrafficDistribution { meta : "meta", summary_0 : "summary_0" }
+);
+/// Used by [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`], [`RadarNetflowsApi::get_top_ases_by_network_traffic`], [`RadarNetflowsApi::get_top_locations_by_network_traffic`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetworkTrafficDistributionMeta {
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        NetworkTrafficDistributionMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<NetworkTrafficDistributionMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<::std::vec::Vec<NetworkTrafficSummaryMetaUnit>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NetworkTrafficDistributionMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    "units" }
+);
+/// Used by [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`], [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetworkTrafficDistributionMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<NetworkTrafficDistributionMetaConfidenceInfoAnnotation>,
+    >,
+    pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NetworkTrafficDistributionMetaConfidenceInfo { annotations : "annotations", level :
+    "level" }
+);
+/// Used by [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetworkTrafficDistributionMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -191,14 +368,14 @@ pub struct NetworkTrafficSummaryMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource",
+    NetworkTrafficDistributionMetaConfidenceInfoAnnotation { data_source : "dataSource",
     description : "description", end_date : "endDate", event_type : "eventType",
     is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
     "startDate" }
 );
-/// Used by [`RadarNetflowsApi::get_network_traffic_summary`], [`RadarNetflowsApi::get_network_traffic_time_series`].
+/// Used by [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`], [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworkTrafficSummaryMetaDateRange {
+pub struct NetworkTrafficDistributionMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -207,44 +384,8 @@ pub struct NetworkTrafficSummaryMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficSummaryMetaDateRange { end_time : "endTime", start_time : "startTime" }
-);
-/// Used by [`RadarNetflowsApi::get_network_traffic_summary`], [`RadarNetflowsApi::get_network_traffic_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworkTrafficSummaryMetaUnit {
-    pub name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    NetworkTrafficSummaryMetaUnit { name : "name", value : "value" }
-);
-/// Used by [`RadarNetflowsApi::get_network_traffic_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworkTrafficSummarySummary0 {
-    /// `HTTP`
-    pub http: ::std::option::Option<::std::string::String>,
-    /// `OTHER`
-    pub other: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    NetworkTrafficSummarySummary0 { http : "HTTP", other : "OTHER" }
-);
-/// Used by [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworkTrafficDistribution {
-    pub meta: ::std::option::Option<NetworkTrafficSummaryMeta>,
-    pub summary_0: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    NetworkTrafficDistribution { meta : "meta", summary_0 : "summary_0" }
+    NetworkTrafficDistributionMetaDateRange { end_time : "endTime", start_time :
+    "startTime" }
 );
 /// Used by [`RadarNetflowsApi::get_network_traffic_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -255,16 +396,93 @@ pub struct NetworkTrafficTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(NetworkTrafficTimeSeries { meta : "meta", serie_0 : "serie_0" });
-/// Used by [`RadarNetflowsApi::get_network_traffic_time_series`], [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`RadarNetflowsApi::get_network_traffic_time_series`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkTrafficTimeSeriesMeta {
     /// `aggInterval`
-    pub agg_interval: ::std::option::Option<::std::string::String>,
+    pub agg_interval: ::std::string::String,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<NetworkTrafficSummaryMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<NetworkTrafficSummaryMetaDateRange>,
+    >,
+    /// `lastUpdated`: RFC 3339 date-time
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<::std::vec::Vec<NetworkTrafficSummaryMetaUnit>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NetworkTrafficTimeSeriesMeta { agg_interval : "aggInterval" required, confidence_info
+    : "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" required,
+    normalization : "normalization", units : "units" }
+);
+impl NetworkTrafficTimeSeriesMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        agg_interval: ::std::string::String,
+        last_updated: ::std::string::String,
+    ) -> Self {
+        Self {
+            agg_interval,
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization: ::std::option::Option::None,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarNetflowsApi::get_network_traffic_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkTrafficTimeSeriesSerie0 {
+    /// RFC 3339 date-time
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
+    pub values: ::std::vec::Vec<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NetworkTrafficTimeSeriesSerie0 { timestamps : "timestamps" required, values :
+    "values" required }
+);
+impl NetworkTrafficTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        timestamps: ::std::vec::Vec<::std::string::String>,
+        values: ::std::vec::Vec<::serde_json::Value>,
+    ) -> Self {
+        Self {
+            timestamps,
+            values,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeSeriesDistribution {
+    pub meta: ::std::option::Option<TimeSeriesDistributionMeta>,
+    pub serie_0: ::std::option::Option<TimeSeriesDistributionSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(TimeSeriesDistribution { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeSeriesDistributionMeta {
+    /// `aggInterval`
+    pub agg_interval: ::std::option::Option<::std::string::String>,
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<
+        NetworkTrafficDistributionMetaConfidenceInfo,
+    >,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<NetworkTrafficDistributionMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
@@ -274,30 +492,10 @@ pub struct NetworkTrafficTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
+    TimeSeriesDistributionMeta { agg_interval : "aggInterval", confidence_info :
     "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
     normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarNetflowsApi::get_network_traffic_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworkTrafficTimeSeriesSerie0 {
-    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    NetworkTrafficTimeSeriesSerie0 { timestamps : "timestamps", values : "values" }
-);
-/// Used by [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimeSeriesDistribution {
-    pub meta: ::std::option::Option<NetworkTrafficTimeSeriesMeta>,
-    pub serie_0: ::std::option::Option<TimeSeriesDistributionSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(TimeSeriesDistribution { meta : "meta", serie_0 : "serie_0" });
 /// Used by [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeSeriesDistributionSerie0 {
@@ -309,48 +507,391 @@ crate::runtime::object!(TimeSeriesDistributionSerie0 { timestamps : "timestamps"
 /// Used by [`RadarNetflowsApi::get_top_ases_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopAses {
-    pub meta: ::std::option::Option<NetworkTrafficSummaryMeta>,
+    pub meta: ::std::option::Option<NetworkTrafficDistributionMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
 /// Used by [`RadarNetflowsApi::get_top_ases_by_network_traffic`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopAsesTop0 {
     /// `clientASN`
-    pub client_asn: ::std::option::Option<f64>,
+    pub client_asn: f64,
     /// `clientASName`
-    pub client_as_name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub client_as_name: ::std::string::String,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { client_asn : "clientASN", client_as_name : "clientASName", value :
-    "value" }
+    TopAsesTop0 { client_asn : "clientASN" required, client_as_name : "clientASName"
+    required, value : "value" required }
 );
+impl TopAsesTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        client_asn: f64,
+        client_as_name: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            client_asn,
+            client_as_name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarNetflowsApi::get_top_locations_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopLocations {
-    pub meta: ::std::option::Option<NetworkTrafficSummaryMeta>,
+    pub meta: ::std::option::Option<NetworkTrafficDistributionMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
 /// Used by [`RadarNetflowsApi::get_top_locations_by_network_traffic`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTop0 {
     /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
+    pub client_country_alpha2: ::std::string::String,
     /// `clientCountryName`
-    pub client_country_name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub client_country_name: ::std::string::String,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2", client_country_name
-    : "clientCountryName", value : "value" }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required,
+    client_country_name : "clientCountryName" required, value : "value" required }
 );
+impl TopLocationsTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        client_country_alpha2: ::std::string::String,
+        client_country_name: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            client_country_alpha2,
+            client_country_name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarNetflowsApi::get_network_traffic_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetNetworkTrafficSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetNetworkTrafficSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetNetworkTrafficSummaryQuery { name : "name", date_range : "dateRange", date_start :
+    "dateStart", date_end : "dateEnd", asn : "asn", location : "location", continent :
+    "continent", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetNetworkTrafficSummaryQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetNetworkTrafficSummaryQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetNetworkTrafficSummaryQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetNetworkTrafficSummaryQueryFormat);
+impl ::std::convert::From<GetNetworkTrafficSummaryQueryFormat>
+for ::std::string::String {
+    fn from(value: GetNetworkTrafficSummaryQueryFormat) -> Self {
+        match value {
+            GetNetworkTrafficSummaryQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetNetworkTrafficSummaryQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarNetflowsApi::get_network_traffic_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetNetworkTrafficTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<GetNetworkTrafficTimeSeriesQueryAggInterval>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of network traffic product types
+    pub product: ::std::option::Option<
+        ::std::vec::Vec<GetNetworkTrafficTimeSeriesQueryProduct>,
+    >,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Normalization method applied
+    pub normalization: ::std::option::Option<
+        GetNetworkTrafficTimeSeriesQueryNormalization,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetNetworkTrafficSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetNetworkTrafficTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", product :
+    "product", asn : "asn", location : "location", continent : "continent", normalization
+    : "normalization", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetNetworkTrafficTimeSeriesQueryAggInterval {
+    /// `15m`
+    N15m,
+    /// `1h`
+    N1h,
+    /// `1d`
+    N1d,
+    /// `1w`
+    N1w,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetNetworkTrafficTimeSeriesQueryAggInterval {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N15m => "15m",
+            Self::N1h => "1h",
+            Self::N1d => "1d",
+            Self::N1w => "1w",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetNetworkTrafficTimeSeriesQueryAggInterval {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "15m" => Self::N15m,
+            "1h" => Self::N1h,
+            "1d" => Self::N1d,
+            "1w" => Self::N1w,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetNetworkTrafficTimeSeriesQueryAggInterval);
+impl ::std::convert::From<GetNetworkTrafficTimeSeriesQueryAggInterval>
+for ::std::string::String {
+    fn from(value: GetNetworkTrafficTimeSeriesQueryAggInterval) -> Self {
+        match value {
+            GetNetworkTrafficTimeSeriesQueryAggInterval::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetNetworkTrafficTimeSeriesQueryAggInterval {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetNetworkTrafficTimeSeriesQueryProduct {
+    /// `HTTP`
+    Http,
+    /// `ALL`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetNetworkTrafficTimeSeriesQueryProduct {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "HTTP",
+            Self::All => "ALL",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetNetworkTrafficTimeSeriesQueryProduct {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "HTTP" => Self::Http,
+            "ALL" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetNetworkTrafficTimeSeriesQueryProduct);
+impl ::std::convert::From<GetNetworkTrafficTimeSeriesQueryProduct>
+for ::std::string::String {
+    fn from(value: GetNetworkTrafficTimeSeriesQueryProduct) -> Self {
+        match value {
+            GetNetworkTrafficTimeSeriesQueryProduct::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetNetworkTrafficTimeSeriesQueryProduct {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetNetworkTrafficTimeSeriesQueryNormalization {
+    /// `PERCENTAGE_CHANGE`
+    PercentageChange,
+    /// `MIN0_MAX`
+    Min0Max,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetNetworkTrafficTimeSeriesQueryNormalization {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PercentageChange => "PERCENTAGE_CHANGE",
+            Self::Min0Max => "MIN0_MAX",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetNetworkTrafficTimeSeriesQueryNormalization {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PERCENTAGE_CHANGE" => Self::PercentageChange,
+            "MIN0_MAX" => Self::Min0Max,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetNetworkTrafficTimeSeriesQueryNormalization);
+impl ::std::convert::From<GetNetworkTrafficTimeSeriesQueryNormalization>
+for ::std::string::String {
+    fn from(value: GetNetworkTrafficTimeSeriesQueryNormalization) -> Self {
+        match value {
+            GetNetworkTrafficTimeSeriesQueryNormalization::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetNetworkTrafficTimeSeriesQueryNormalization {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarNetflowsApi::get_top_ases_by_network_traffic`], [`RadarNetflowsApi::get_top_locations_by_network_traffic`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopAsesByNetworkTrafficQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetNetworkTrafficSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopAsesByNetworkTrafficQuery { limit : "limit", name : "name", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
+    "location", continent : "continent", format : "format" }
+);
+impl crate::runtime::TypedQuery for GetNetworkTrafficSummaryQuery {}
+impl crate::runtime::TypedQuery for GetNetworkTrafficTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for GetTopAsesByNetworkTrafficQuery {}

@@ -21,46 +21,59 @@ impl RadarQualityApi {
     /// `GET /radar/quality/iqi/summary`
     ///
     /// Retrieves a summary (percentiles) of bandwidth, latency, or DNS response time from the Radar Internet Quality Index (IQI).
+    ///
+    /// Query parameters: [`GetInternetQualityIndexQuery`], its required ones in `new`.
     pub fn get_internet_quality_index(
         &self,
+        query: &GetInternetQualityIndexQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<InternetQualityIndex>>,
+        GetInternetQualityIndexQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/radar/quality/iqi/summary",
-            &[crate::runtime::PathPart::Lit("/radar/quality/iqi/summary")],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/radar/quality/iqi/summary",
+                &[crate::runtime::PathPart::Lit("/radar/quality/iqi/summary")],
+            )
+            .query(query)
     }
     /// Get Internet Quality Index (IQI) time series
     ///
     /// `GET /radar/quality/iqi/timeseries_groups`
     ///
     /// Retrieves a time series (percentiles) of bandwidth, latency, or DNS response time from the Radar Internet Quality Index (IQI).
+    ///
+    /// Query parameters: [`GetInternetQualityIndexTimeseriesGroupsQuery`], its required ones in `new`.
     pub fn get_internet_quality_index_timeseries_groups(
         &self,
+        query: &GetInternetQualityIndexTimeseriesGroupsQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetInternetQualityIndexTimeseriesGroupsResponse>,
         >,
+        GetInternetQualityIndexTimeseriesGroupsQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/radar/quality/iqi/timeseries_groups",
-            &[crate::runtime::PathPart::Lit("/radar/quality/iqi/timeseries_groups")],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/radar/quality/iqi/timeseries_groups",
+                &[crate::runtime::PathPart::Lit("/radar/quality/iqi/timeseries_groups")],
+            )
+            .query(query)
     }
     /// Get speed tests histogram
     ///
     /// `GET /radar/quality/speed/histogram`
     ///
     /// Retrieves a histogram from the previous 90 days of Cloudflare Speed Test data, split into fixed bandwidth (Mbps), latency (ms), or jitter (ms) buckets.
+    ///
+    /// Query parameters: [`GetSpeedTestsHistogramQuery`], passed with `.query(&…)`.
     pub fn get_speed_tests_histogram(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<SpeedTestsHistogram>>,
+        GetSpeedTestsHistogramQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -74,10 +87,13 @@ impl RadarQualityApi {
     /// `GET /radar/quality/speed/summary`
     ///
     /// Retrieves a summary of bandwidth, latency, jitter, and packet loss, from the previous 90 days of Cloudflare Speed Test data.
+    ///
+    /// Query parameters: [`GetSpeedTestsSummaryQuery`], passed with `.query(&…)`.
     pub fn get_speed_tests_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<SpeedTestsSummary>>,
+        GetSpeedTestsSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,9 +107,14 @@ impl RadarQualityApi {
     /// `GET /radar/quality/speed/top/ases`
     ///
     /// Retrieves the top autonomous systems by bandwidth, latency, jitter, or packet loss, from the previous 90 days of Cloudflare Speed Test data.
+    ///
+    /// Query parameters: [`GetTopAsesBySpeedTestResultsQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_speed_test_results(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TopAses>>,
+        GetTopAsesBySpeedTestResultsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -106,10 +127,13 @@ impl RadarQualityApi {
     /// `GET /radar/quality/speed/top/locations`
     ///
     /// Retrieves the top locations by bandwidth, latency, jitter, or packet loss, from the previous 90 days of Cloudflare Speed Test data.
+    ///
+    /// Query parameters: [`GetTopAsesBySpeedTestResultsQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_speed_test_results(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
+        GetTopAsesBySpeedTestResultsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -128,8 +152,8 @@ pub struct InternetQualityIndex {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(InternetQualityIndex { meta : "meta", summary_0 : "summary_0" });
-/// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_speed_tests_summary`], [`RadarQualityApi::get_top_ases_by_speed_test_results`], [`RadarQualityApi::get_top_locations_by_speed_test_results`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_speed_tests_summary`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct InternetQualityIndexMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<InternetQualityIndexMetaConfidenceInfo>,
@@ -138,18 +162,34 @@ pub struct InternetQualityIndexMeta {
         ::std::vec::Vec<InternetQualityIndexMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::option::Option<::std::string::String>,
-    pub normalization: ::std::option::Option<::std::string::String>,
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::string::String,
     pub units: ::std::option::Option<::std::vec::Vec<InternetQualityIndexMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     InternetQualityIndexMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    "dateRange", last_updated : "lastUpdated" required, normalization : "normalization"
+    required, units : "units" }
 );
-/// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_internet_quality_index_timeseries_groups`], [`RadarQualityApi::get_speed_tests_histogram`].
+impl InternetQualityIndexMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        last_updated: ::std::string::String,
+        normalization: ::std::string::String,
+    ) -> Self {
+        Self {
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_top_ases_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternetQualityIndexMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
@@ -164,44 +204,85 @@ crate::runtime::object!(
     }
 );
 /// Used by [`RadarQualityApi::get_internet_quality_index`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InternetQualityIndexMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::option::Option<::std::string::String>,
+    pub event_type: ::std::string::String,
     /// `isInstantaneous`
-    pub is_instantaneous: ::std::option::Option<bool>,
+    pub is_instantaneous: bool,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    InternetQualityIndexMetaConfidenceInfoAnnotation { data_source : "dataSource",
-    description : "description", end_date : "endDate", event_type : "eventType",
-    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
-    "startDate" }
-);
-/// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_internet_quality_index_timeseries_groups`], [`RadarQualityApi::get_speed_tests_histogram`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InternetQualityIndexMetaDateRange {
-    /// `endTime`
+    /// `endTime`: RFC 3339 date-time
     pub end_time: ::std::option::Option<::std::string::String>,
-    /// `startTime`
+    /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetQualityIndexMetaDateRange { end_time : "endTime", start_time : "startTime" }
+    InternetQualityIndexMetaConfidenceInfoAnnotation { data_source : "dataSource"
+    required, description : "description" required, end_date : "endDate", event_type :
+    "eventType" required, is_instantaneous : "isInstantaneous" required, linked_url :
+    "linkedUrl", start_date : "startDate", end_time : "endTime", start_time : "startTime"
+    }
 );
-/// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_internet_quality_index_timeseries_groups`], [`RadarQualityApi::get_speed_tests_histogram`].
+impl InternetQualityIndexMetaConfidenceInfoAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_source: ::std::string::String,
+        description: ::std::string::String,
+        event_type: ::std::string::String,
+        is_instantaneous: bool,
+    ) -> Self {
+        Self {
+            data_source,
+            description,
+            end_date: ::std::option::Option::None,
+            event_type,
+            is_instantaneous,
+            linked_url: ::std::option::Option::None,
+            start_date: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_top_ases_by_speed_test_results`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct InternetQualityIndexMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::string::String,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    InternetQualityIndexMetaDateRange { end_time : "endTime" required, start_time :
+    "startTime" required }
+);
+impl InternetQualityIndexMetaDateRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        end_time: ::std::string::String,
+        start_time: ::std::string::String,
+    ) -> Self {
+        Self {
+            end_time,
+            start_time,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_internet_quality_index_timeseries_groups`], [`RadarQualityApi::get_speed_tests_histogram`], [`RadarQualityApi::get_top_ases_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternetQualityIndexMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
@@ -211,17 +292,33 @@ pub struct InternetQualityIndexMetaUnit {
 }
 crate::runtime::object!(InternetQualityIndexMetaUnit { name : "name", value : "value" });
 /// Used by [`RadarQualityApi::get_internet_quality_index`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InternetQualityIndexSummary0 {
-    pub p25: ::std::option::Option<::std::string::String>,
-    pub p50: ::std::option::Option<::std::string::String>,
-    pub p75: ::std::option::Option<::std::string::String>,
+    pub p25: ::std::string::String,
+    pub p50: ::std::string::String,
+    pub p75: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetQualityIndexSummary0 { p25 : "p25", p50 : "p50", p75 : "p75" }
+    InternetQualityIndexSummary0 { p25 : "p25" required, p50 : "p50" required, p75 :
+    "p75" required }
 );
+impl InternetQualityIndexSummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        p25: ::std::string::String,
+        p50: ::std::string::String,
+        p75: ::std::string::String,
+    ) -> Self {
+        Self {
+            p25,
+            p50,
+            p75,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetQualityIndexTimeseriesGroupsResponse {
@@ -242,10 +339,12 @@ pub struct GetInternetQualityIndexTimeseriesGroupsResponseMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<InternetQualityIndexMetaConfidenceInfo>,
+    pub confidence_info: ::std::option::Option<
+        GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfo,
+    >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<InternetQualityIndexMetaDateRange>,
+        ::std::vec::Vec<GetInternetQualityIndexTimeseriesGroupsResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
@@ -259,20 +358,92 @@ crate::runtime::object!(
     confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
     "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`].
+/// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`], [`RadarQualityApi::get_speed_tests_histogram`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetQualityIndexTimeseriesGroupsResponseSerie0 {
-    pub p25: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub p50: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub p75: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+pub struct GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfo {
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<
+            GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfoAnnotation,
+        >,
+    >,
+    pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexTimeseriesGroupsResponseSerie0 { p25 : "p25", p50 : "p50", p75
-    : "p75", timestamps : "timestamps" }
+    GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
 );
+/// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfoAnnotation {
+    /// `dataSource`
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `endDate`
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// `eventType`
+    pub event_type: ::std::option::Option<::std::string::String>,
+    /// `isInstantaneous`
+    pub is_instantaneous: ::std::option::Option<bool>,
+    /// `linkedUrl`
+    pub linked_url: ::std::option::Option<::std::string::String>,
+    /// `startDate`
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfoAnnotation {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
+/// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`], [`RadarQualityApi::get_speed_tests_histogram`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetInternetQualityIndexTimeseriesGroupsResponseMetaDateRange {
+    /// `endTime`
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `startTime`
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetInternetQualityIndexTimeseriesGroupsResponseMetaDateRange { end_time : "endTime",
+    start_time : "startTime" }
+);
+/// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetInternetQualityIndexTimeseriesGroupsResponseSerie0 {
+    pub p25: ::std::vec::Vec<::std::string::String>,
+    pub p50: ::std::vec::Vec<::std::string::String>,
+    pub p75: ::std::vec::Vec<::std::string::String>,
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetInternetQualityIndexTimeseriesGroupsResponseSerie0 { p25 : "p25" required, p50 :
+    "p50" required, p75 : "p75" required, timestamps : "timestamps" required }
+);
+impl GetInternetQualityIndexTimeseriesGroupsResponseSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        p25: ::std::vec::Vec<::std::string::String>,
+        p50: ::std::vec::Vec<::std::string::String>,
+        p75: ::std::vec::Vec<::std::string::String>,
+        timestamps: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            p25,
+            p50,
+            p75,
+            timestamps,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarQualityApi::get_speed_tests_histogram`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpeedTestsHistogram {
@@ -285,33 +456,48 @@ crate::runtime::object!(
     SpeedTestsHistogram { histogram_0 : "histogram_0", meta : "meta" }
 );
 /// Used by [`RadarQualityApi::get_speed_tests_histogram`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeedTestsHistogramHistogram0 {
     /// `bandwidthDownload`
-    pub bandwidth_download: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub bandwidth_download: ::std::vec::Vec<::std::string::String>,
     /// `bandwidthUpload`
-    pub bandwidth_upload: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub bandwidth_upload: ::std::vec::Vec<::std::string::String>,
     /// `bucketMin`
-    pub bucket_min: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub bucket_min: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SpeedTestsHistogramHistogram0 { bandwidth_download : "bandwidthDownload",
-    bandwidth_upload : "bandwidthUpload", bucket_min : "bucketMin" }
+    SpeedTestsHistogramHistogram0 { bandwidth_download : "bandwidthDownload" required,
+    bandwidth_upload : "bandwidthUpload" required, bucket_min : "bucketMin" required }
 );
+impl SpeedTestsHistogramHistogram0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        bandwidth_download: ::std::vec::Vec<::std::string::String>,
+        bandwidth_upload: ::std::vec::Vec<::std::string::String>,
+        bucket_min: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            bandwidth_download,
+            bandwidth_upload,
+            bucket_min,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarQualityApi::get_speed_tests_histogram`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpeedTestsHistogramMeta {
     /// `bucketSize`
     pub bucket_size: ::std::option::Option<i64>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<InternetQualityIndexMetaConfidenceInfo>,
+    pub confidence_info: ::std::option::Option<
+        GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfo,
+    >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<InternetQualityIndexMetaDateRange>,
+        ::std::vec::Vec<GetInternetQualityIndexTimeseriesGroupsResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
@@ -337,112 +523,705 @@ pub struct SpeedTestsSummary {
 }
 crate::runtime::object!(SpeedTestsSummary { meta : "meta", summary_0 : "summary_0" });
 /// Used by [`RadarQualityApi::get_speed_tests_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeedTestsSummarySummary0 {
     /// `bandwidthDownload`
-    pub bandwidth_download: ::std::option::Option<::std::string::String>,
+    pub bandwidth_download: ::std::string::String,
     /// `bandwidthUpload`
-    pub bandwidth_upload: ::std::option::Option<::std::string::String>,
+    pub bandwidth_upload: ::std::string::String,
     /// `jitterIdle`
-    pub jitter_idle: ::std::option::Option<::std::string::String>,
+    pub jitter_idle: ::std::string::String,
     /// `jitterLoaded`
-    pub jitter_loaded: ::std::option::Option<::std::string::String>,
+    pub jitter_loaded: ::std::string::String,
     /// `latencyIdle`
-    pub latency_idle: ::std::option::Option<::std::string::String>,
+    pub latency_idle: ::std::string::String,
     /// `latencyLoaded`
-    pub latency_loaded: ::std::option::Option<::std::string::String>,
+    pub latency_loaded: ::std::string::String,
     /// `packetLoss`
-    pub packet_loss: ::std::option::Option<::std::string::String>,
+    pub packet_loss: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SpeedTestsSummarySummary0 { bandwidth_download : "bandwidthDownload",
-    bandwidth_upload : "bandwidthUpload", jitter_idle : "jitterIdle", jitter_loaded :
-    "jitterLoaded", latency_idle : "latencyIdle", latency_loaded : "latencyLoaded",
-    packet_loss : "packetLoss" }
+    SpeedTestsSummarySummary0 { bandwidth_download : "bandwidthDownload" required,
+    bandwidth_upload : "bandwidthUpload" required, jitter_idle : "jitterIdle" required,
+    jitter_loaded : "jitterLoaded" required, latency_idle : "latencyIdle" required,
+    latency_loaded : "latencyLoaded" required, packet_loss : "packetLoss" required }
 );
+impl SpeedTestsSummarySummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        bandwidth_download: ::std::string::String,
+        bandwidth_upload: ::std::string::String,
+        jitter_idle: ::std::string::String,
+        jitter_loaded: ::std::string::String,
+        latency_idle: ::std::string::String,
+        latency_loaded: ::std::string::String,
+        packet_loss: ::std::string::String,
+    ) -> Self {
+        Self {
+            bandwidth_download,
+            bandwidth_upload,
+            jitter_idle,
+            jitter_loaded,
+            latency_idle,
+            latency_loaded,
+            packet_loss,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarQualityApi::get_top_ases_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopAses {
-    pub meta: ::std::option::Option<InternetQualityIndexMeta>,
+    pub meta: ::std::option::Option<TopAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
-/// Used by [`RadarQualityApi::get_top_ases_by_speed_test_results`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TopAsesTop0 {
-    /// `bandwidthDownload`
-    pub bandwidth_download: ::std::option::Option<::std::string::String>,
-    /// `bandwidthUpload`
-    pub bandwidth_upload: ::std::option::Option<::std::string::String>,
-    /// `clientASN`
-    pub client_asn: ::std::option::Option<f64>,
-    /// `clientASName`
-    pub client_as_name: ::std::option::Option<::std::string::String>,
-    /// `jitterIdle`
-    pub jitter_idle: ::std::option::Option<::std::string::String>,
-    /// `jitterLoaded`
-    pub jitter_loaded: ::std::option::Option<::std::string::String>,
-    /// `latencyIdle`
-    pub latency_idle: ::std::option::Option<::std::string::String>,
-    /// `latencyLoaded`
-    pub latency_loaded: ::std::option::Option<::std::string::String>,
-    /// `numTests`
-    pub num_tests: ::std::option::Option<f64>,
-    /// `rankPower`
-    pub rank_power: ::std::option::Option<f64>,
+/// Used by [`RadarQualityApi::get_top_ases_by_speed_test_results`], [`RadarQualityApi::get_top_locations_by_speed_test_results`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopAsesMeta {
+    /// `confidenceInfo`
+    pub confidence_info: ::std::option::Option<InternetQualityIndexMetaConfidenceInfo>,
+    /// `dateRange`
+    pub date_range: ::std::option::Option<
+        ::std::vec::Vec<InternetQualityIndexMetaDateRange>,
+    >,
+    /// `lastUpdated`
+    pub last_updated: ::std::string::String,
+    pub normalization: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<::std::vec::Vec<InternetQualityIndexMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { bandwidth_download : "bandwidthDownload", bandwidth_upload :
-    "bandwidthUpload", client_asn : "clientASN", client_as_name : "clientASName",
-    jitter_idle : "jitterIdle", jitter_loaded : "jitterLoaded", latency_idle :
-    "latencyIdle", latency_loaded : "latencyLoaded", num_tests : "numTests", rank_power :
-    "rankPower" }
+    TopAsesMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
+    last_updated : "lastUpdated" required, normalization : "normalization", units :
+    "units" }
 );
+impl TopAsesMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(last_updated: ::std::string::String) -> Self {
+        Self {
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization: ::std::option::Option::None,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarQualityApi::get_top_ases_by_speed_test_results`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopAsesTop0 {
+    /// `bandwidthDownload`
+    pub bandwidth_download: ::std::string::String,
+    /// `bandwidthUpload`
+    pub bandwidth_upload: ::std::string::String,
+    /// `clientASN`
+    pub client_asn: f64,
+    /// `clientASName`
+    pub client_as_name: ::std::string::String,
+    /// `jitterIdle`
+    pub jitter_idle: ::std::string::String,
+    /// `jitterLoaded`
+    pub jitter_loaded: ::std::string::String,
+    /// `latencyIdle`
+    pub latency_idle: ::std::string::String,
+    /// `latencyLoaded`
+    pub latency_loaded: ::std::string::String,
+    /// `numTests`
+    pub num_tests: f64,
+    /// `rankPower`
+    pub rank_power: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TopAsesTop0 { bandwidth_download : "bandwidthDownload" required, bandwidth_upload :
+    "bandwidthUpload" required, client_asn : "clientASN" required, client_as_name :
+    "clientASName" required, jitter_idle : "jitterIdle" required, jitter_loaded :
+    "jitterLoaded" required, latency_idle : "latencyIdle" required, latency_loaded :
+    "latencyLoaded" required, num_tests : "numTests" required, rank_power : "rankPower"
+    required }
+);
+impl TopAsesTop0 {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        bandwidth_download: ::std::string::String,
+        bandwidth_upload: ::std::string::String,
+        client_asn: f64,
+        client_as_name: ::std::string::String,
+        jitter_idle: ::std::string::String,
+        jitter_loaded: ::std::string::String,
+        latency_idle: ::std::string::String,
+        latency_loaded: ::std::string::String,
+        num_tests: f64,
+        rank_power: f64,
+    ) -> Self {
+        Self {
+            bandwidth_download,
+            bandwidth_upload,
+            client_asn,
+            client_as_name,
+            jitter_idle,
+            jitter_loaded,
+            latency_idle,
+            latency_loaded,
+            num_tests,
+            rank_power,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarQualityApi::get_top_locations_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopLocations {
-    pub meta: ::std::option::Option<InternetQualityIndexMeta>,
+    pub meta: ::std::option::Option<TopAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
 /// Used by [`RadarQualityApi::get_top_locations_by_speed_test_results`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTop0 {
     /// `bandwidthDownload`
-    pub bandwidth_download: ::std::option::Option<::std::string::String>,
+    pub bandwidth_download: ::std::string::String,
     /// `bandwidthUpload`
-    pub bandwidth_upload: ::std::option::Option<::std::string::String>,
+    pub bandwidth_upload: ::std::string::String,
     /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
+    pub client_country_alpha2: ::std::string::String,
     /// `clientCountryName`
-    pub client_country_name: ::std::option::Option<::std::string::String>,
+    pub client_country_name: ::std::string::String,
     /// `jitterIdle`
-    pub jitter_idle: ::std::option::Option<::std::string::String>,
+    pub jitter_idle: ::std::string::String,
     /// `jitterLoaded`
-    pub jitter_loaded: ::std::option::Option<::std::string::String>,
+    pub jitter_loaded: ::std::string::String,
     /// `latencyIdle`
-    pub latency_idle: ::std::option::Option<::std::string::String>,
+    pub latency_idle: ::std::string::String,
     /// `latencyLoaded`
-    pub latency_loaded: ::std::option::Option<::std::string::String>,
+    pub latency_loaded: ::std::string::String,
     /// `numTests`
-    pub num_tests: ::std::option::Option<f64>,
+    pub num_tests: f64,
     /// `rankPower`
-    pub rank_power: ::std::option::Option<f64>,
+    pub rank_power: f64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { bandwidth_download : "bandwidthDownload", bandwidth_upload :
-    "bandwidthUpload", client_country_alpha2 : "clientCountryAlpha2", client_country_name
-    : "clientCountryName", jitter_idle : "jitterIdle", jitter_loaded : "jitterLoaded",
-    latency_idle : "latencyIdle", latency_loaded : "latencyLoaded", num_tests :
-    "numTests", rank_power : "rankPower" }
+    TopLocationsTop0 { bandwidth_download : "bandwidthDownload" required,
+    bandwidth_upload : "bandwidthUpload" required, client_country_alpha2 :
+    "clientCountryAlpha2" required, client_country_name : "clientCountryName" required,
+    jitter_idle : "jitterIdle" required, jitter_loaded : "jitterLoaded" required,
+    latency_idle : "latencyIdle" required, latency_loaded : "latencyLoaded" required,
+    num_tests : "numTests" required, rank_power : "rankPower" required }
 );
+impl TopLocationsTop0 {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        bandwidth_download: ::std::string::String,
+        bandwidth_upload: ::std::string::String,
+        client_country_alpha2: ::std::string::String,
+        client_country_name: ::std::string::String,
+        jitter_idle: ::std::string::String,
+        jitter_loaded: ::std::string::String,
+        latency_idle: ::std::string::String,
+        latency_loaded: ::std::string::String,
+        num_tests: f64,
+        rank_power: f64,
+    ) -> Self {
+        Self {
+            bandwidth_download,
+            bandwidth_upload,
+            client_country_alpha2,
+            client_country_name,
+            jitter_idle,
+            jitter_loaded,
+            latency_idle,
+            latency_loaded,
+            num_tests,
+            rank_power,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarQualityApi::get_internet_quality_index`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetInternetQualityIndexQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Which metric to return: bandwidth, latency or DNS response time
+    pub metric: GetInternetQualityIndexQueryMetric,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetInternetQualityIndexQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetInternetQualityIndexQuery { name : "name", date_range : "dateRange", date_start :
+    "dateStart", date_end : "dateEnd", asn : "asn", location : "location", continent :
+    "continent", metric : "metric" required, format : "format" }
+);
+impl GetInternetQualityIndexQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(metric: GetInternetQualityIndexQueryMetric) -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            date_start: ::std::option::Option::None,
+            date_end: ::std::option::Option::None,
+            asn: ::std::option::Option::None,
+            location: ::std::option::Option::None,
+            continent: ::std::option::Option::None,
+            metric,
+            format: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetInternetQualityIndexQueryMetric {
+    /// `BANDWIDTH`
+    Bandwidth,
+    /// `DNS`
+    Dns,
+    /// `LATENCY`
+    Latency,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetInternetQualityIndexQueryMetric {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bandwidth => "BANDWIDTH",
+            Self::Dns => "DNS",
+            Self::Latency => "LATENCY",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetInternetQualityIndexQueryMetric {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "BANDWIDTH" => Self::Bandwidth,
+            "DNS" => Self::Dns,
+            "LATENCY" => Self::Latency,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetInternetQualityIndexQueryMetric);
+impl ::std::convert::From<GetInternetQualityIndexQueryMetric> for ::std::string::String {
+    fn from(value: GetInternetQualityIndexQueryMetric) -> Self {
+        match value {
+            GetInternetQualityIndexQueryMetric::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetInternetQualityIndexQueryMetric {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetInternetQualityIndexQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetInternetQualityIndexQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetInternetQualityIndexQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetInternetQualityIndexQueryFormat);
+impl ::std::convert::From<GetInternetQualityIndexQueryFormat> for ::std::string::String {
+    fn from(value: GetInternetQualityIndexQueryFormat) -> Self {
+        match value {
+            GetInternetQualityIndexQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetInternetQualityIndexQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetInternetQualityIndexTimeseriesGroupsQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetInternetQualityIndexTimeseriesGroupsQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Enable interpolation for all series (using the average)
+    pub interpolation: ::std::option::Option<bool>,
+    /// Which metric to return: bandwidth, latency or DNS response time
+    pub metric: GetInternetQualityIndexQueryMetric,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetInternetQualityIndexQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetInternetQualityIndexTimeseriesGroupsQuery { agg_interval : "aggInterval", name :
+    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
+    : "asn", location : "location", continent : "continent", interpolation :
+    "interpolation", metric : "metric" required, format : "format" }
+);
+impl GetInternetQualityIndexTimeseriesGroupsQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(metric: GetInternetQualityIndexQueryMetric) -> Self {
+        Self {
+            agg_interval: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            date_start: ::std::option::Option::None,
+            date_end: ::std::option::Option::None,
+            asn: ::std::option::Option::None,
+            location: ::std::option::Option::None,
+            continent: ::std::option::Option::None,
+            interpolation: ::std::option::Option::None,
+            metric,
+            format: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetInternetQualityIndexTimeseriesGroupsQueryAggInterval {
+    /// `15m`
+    N15m,
+    /// `1h`
+    N1h,
+    /// `1d`
+    N1d,
+    /// `1w`
+    N1w,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetInternetQualityIndexTimeseriesGroupsQueryAggInterval {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N15m => "15m",
+            Self::N1h => "1h",
+            Self::N1d => "1d",
+            Self::N1w => "1w",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetInternetQualityIndexTimeseriesGroupsQueryAggInterval {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "15m" => Self::N15m,
+            "1h" => Self::N1h,
+            "1d" => Self::N1d,
+            "1w" => Self::N1w,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetInternetQualityIndexTimeseriesGroupsQueryAggInterval);
+impl ::std::convert::From<GetInternetQualityIndexTimeseriesGroupsQueryAggInterval>
+for ::std::string::String {
+    fn from(value: GetInternetQualityIndexTimeseriesGroupsQueryAggInterval) -> Self {
+        match value {
+            GetInternetQualityIndexTimeseriesGroupsQueryAggInterval::Other(value) => {
+                value
+            }
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetInternetQualityIndexTimeseriesGroupsQueryAggInterval {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarQualityApi::get_speed_tests_histogram`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetSpeedTestsHistogramQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `bucketSize`: The width for every bucket in the histogram
+    pub bucket_size: ::std::option::Option<i64>,
+    /// `metricGroup`: Metrics to be returned
+    pub metric_group: ::std::option::Option<GetSpeedTestsHistogramQueryMetricGroup>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetInternetQualityIndexQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetSpeedTestsHistogramQuery { name : "name", date_end : "dateEnd", asn : "asn",
+    location : "location", continent : "continent", bucket_size : "bucketSize",
+    metric_group : "metricGroup", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetSpeedTestsHistogramQueryMetricGroup {
+    /// `BANDWIDTH`
+    Bandwidth,
+    /// `LATENCY`
+    Latency,
+    /// `JITTER`
+    Jitter,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetSpeedTestsHistogramQueryMetricGroup {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bandwidth => "BANDWIDTH",
+            Self::Latency => "LATENCY",
+            Self::Jitter => "JITTER",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetSpeedTestsHistogramQueryMetricGroup {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "BANDWIDTH" => Self::Bandwidth,
+            "LATENCY" => Self::Latency,
+            "JITTER" => Self::Jitter,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetSpeedTestsHistogramQueryMetricGroup);
+impl ::std::convert::From<GetSpeedTestsHistogramQueryMetricGroup>
+for ::std::string::String {
+    fn from(value: GetSpeedTestsHistogramQueryMetricGroup) -> Self {
+        match value {
+            GetSpeedTestsHistogramQueryMetricGroup::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetSpeedTestsHistogramQueryMetricGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarQualityApi::get_speed_tests_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetSpeedTestsSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetInternetQualityIndexQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetSpeedTestsSummaryQuery { name : "name", date_end : "dateEnd", asn : "asn",
+    location : "location", continent : "continent", format : "format" }
+);
+/// Used by [`RadarQualityApi::get_top_ases_by_speed_test_results`], [`RadarQualityApi::get_top_locations_by_speed_test_results`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopAsesBySpeedTestResultsQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `orderBy`: Metric to order the results by
+    pub order_by: ::std::option::Option<GetTopAsesBySpeedTestResultsQueryOrderBy>,
+    /// Reverse the order of results
+    pub reverse: ::std::option::Option<bool>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetInternetQualityIndexQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopAsesBySpeedTestResultsQuery { limit : "limit", name : "name", date_end :
+    "dateEnd", asn : "asn", location : "location", continent : "continent", order_by :
+    "orderBy", reverse : "reverse", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetTopAsesBySpeedTestResultsQueryOrderBy {
+    /// `BANDWIDTH_DOWNLOAD`
+    BandwidthDownload,
+    /// `BANDWIDTH_UPLOAD`
+    BandwidthUpload,
+    /// `LATENCY_IDLE`
+    LatencyIdle,
+    /// `LATENCY_LOADED`
+    LatencyLoaded,
+    /// `JITTER_IDLE`
+    JitterIdle,
+    /// `JITTER_LOADED`
+    JitterLoaded,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetTopAsesBySpeedTestResultsQueryOrderBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BandwidthDownload => "BANDWIDTH_DOWNLOAD",
+            Self::BandwidthUpload => "BANDWIDTH_UPLOAD",
+            Self::LatencyIdle => "LATENCY_IDLE",
+            Self::LatencyLoaded => "LATENCY_LOADED",
+            Self::JitterIdle => "JITTER_IDLE",
+            Self::JitterLoaded => "JITTER_LOADED",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetTopAsesBySpeedTestResultsQueryOrderBy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "BANDWIDTH_DOWNLOAD" => Self::BandwidthDownload,
+            "BANDWIDTH_UPLOAD" => Self::BandwidthUpload,
+            "LATENCY_IDLE" => Self::LatencyIdle,
+            "LATENCY_LOADED" => Self::LatencyLoaded,
+            "JITTER_IDLE" => Self::JitterIdle,
+            "JITTER_LOADED" => Self::JitterLoaded,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetTopAsesBySpeedTestResultsQueryOrderBy);
+impl ::std::convert::From<GetTopAsesBySpeedTestResultsQueryOrderBy>
+for ::std::string::String {
+    fn from(value: GetTopAsesBySpeedTestResultsQueryOrderBy) -> Self {
+        match value {
+            GetTopAsesBySpeedTestResultsQueryOrderBy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetTopAsesBySpeedTestResultsQueryOrderBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for GetInternetQualityIndexQuery {}
+impl crate::runtime::TypedQuery for GetInternetQualityIndexTimeseriesGroupsQuery {}
+impl crate::runtime::TypedQuery for GetSpeedTestsHistogramQuery {}
+impl crate::runtime::TypedQuery for GetSpeedTestsSummaryQuery {}
+impl crate::runtime::TypedQuery for GetTopAsesBySpeedTestResultsQuery {}

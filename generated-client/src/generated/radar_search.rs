@@ -21,19 +21,24 @@ impl RadarSearchApi {
     /// `GET /radar/search/global`
     ///
     /// Searches for locations, autonomous systems, reports, bots, certificate logs, certificate authorities, industries and verticals
+    ///
+    /// Query parameters: [`SearchForLocationsAsesReportsAndMoreQuery`], its required ones in `new`.
     pub fn search_for_locations_ases_reports_and_more(
         &self,
+        query: &SearchForLocationsAsesReportsAndMoreQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<SearchForLocationsAsesReportsAndMoreResponse>,
         >,
+        SearchForLocationsAsesReportsAndMoreQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/radar/search/global",
-            &[crate::runtime::PathPart::Lit("/radar/search/global")],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/radar/search/global",
+                &[crate::runtime::PathPart::Lit("/radar/search/global")],
+            )
+            .query(query)
     }
 }
 /// Used by [`RadarSearchApi::search_for_locations_ases_reports_and_more`].
@@ -49,15 +54,184 @@ crate::runtime::object!(
     SearchForLocationsAsesReportsAndMoreResponse { search : "search" }
 );
 /// Used by [`RadarSearchApi::search_for_locations_ases_reports_and_more`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchForLocationsAsesReportsAndMoreResponseSearch {
-    pub code: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub code: ::std::string::String,
+    pub name: ::std::string::String,
+    pub r#type: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchForLocationsAsesReportsAndMoreResponseSearch { code : "code", name : "name",
-    r#type : "type" }
+    SearchForLocationsAsesReportsAndMoreResponseSearch { code : "code" required, name :
+    "name" required, r#type : "type" required }
 );
+impl SearchForLocationsAsesReportsAndMoreResponseSearch {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        code: ::std::string::String,
+        name: ::std::string::String,
+        r#type: ::std::string::String,
+    ) -> Self {
+        Self {
+            code,
+            name,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarSearchApi::search_for_locations_ases_reports_and_more`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchForLocationsAsesReportsAndMoreQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// `limitPerGroup`: Limit the number of objects per search category
+    pub limit_per_group: ::std::option::Option<f64>,
+    /// Search for locations, AS and reports
+    pub query: ::std::string::String,
+    /// Search types to be included in results
+    pub include: ::std::option::Option<
+        ::std::vec::Vec<SearchForLocationsAsesReportsAndMoreQueryInclude>,
+    >,
+    /// Search types to be excluded from results
+    pub exclude: ::std::option::Option<
+        ::std::vec::Vec<SearchForLocationsAsesReportsAndMoreQueryInclude>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<SearchForLocationsAsesReportsAndMoreQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SearchForLocationsAsesReportsAndMoreQuery { limit : "limit", limit_per_group :
+    "limitPerGroup", query : "query" required, include : "include", exclude : "exclude",
+    format : "format" }
+);
+impl SearchForLocationsAsesReportsAndMoreQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(query: ::std::string::String) -> Self {
+        Self {
+            limit: ::std::option::Option::None,
+            limit_per_group: ::std::option::Option::None,
+            query,
+            include: ::std::option::Option::None,
+            exclude: ::std::option::Option::None,
+            format: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SearchForLocationsAsesReportsAndMoreQueryInclude {
+    /// `SPECIAL_EVENTS`
+    SpecialEvents,
+    /// `NOTEBOOKS`
+    Notebooks,
+    /// `LOCATIONS`
+    Locations,
+    /// `ASNS`
+    Asns,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SearchForLocationsAsesReportsAndMoreQueryInclude {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SpecialEvents => "SPECIAL_EVENTS",
+            Self::Notebooks => "NOTEBOOKS",
+            Self::Locations => "LOCATIONS",
+            Self::Asns => "ASNS",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for SearchForLocationsAsesReportsAndMoreQueryInclude {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "SPECIAL_EVENTS" => Self::SpecialEvents,
+            "NOTEBOOKS" => Self::Notebooks,
+            "LOCATIONS" => Self::Locations,
+            "ASNS" => Self::Asns,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SearchForLocationsAsesReportsAndMoreQueryInclude);
+impl ::std::convert::From<SearchForLocationsAsesReportsAndMoreQueryInclude>
+for ::std::string::String {
+    fn from(value: SearchForLocationsAsesReportsAndMoreQueryInclude) -> Self {
+        match value {
+            SearchForLocationsAsesReportsAndMoreQueryInclude::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SearchForLocationsAsesReportsAndMoreQueryInclude {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SearchForLocationsAsesReportsAndMoreQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SearchForLocationsAsesReportsAndMoreQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for SearchForLocationsAsesReportsAndMoreQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SearchForLocationsAsesReportsAndMoreQueryFormat);
+impl ::std::convert::From<SearchForLocationsAsesReportsAndMoreQueryFormat>
+for ::std::string::String {
+    fn from(value: SearchForLocationsAsesReportsAndMoreQueryFormat) -> Self {
+        match value {
+            SearchForLocationsAsesReportsAndMoreQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SearchForLocationsAsesReportsAndMoreQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for SearchForLocationsAsesReportsAndMoreQuery {}

@@ -21,10 +21,13 @@ impl RadarTcpResetsAndTimeoutsApi {
     /// `GET /radar/tcp_resets_timeouts/summary`
     ///
     /// Retrieves the distribution of connection stage by TCP connections terminated within the first 10 packets by a reset or timeout.
+    ///
+    /// Query parameters: [`GetTcpResetsAndTimeoutsSummaryQuery`], passed with `.query(&…)`.
     pub fn get_tcp_resets_and_timeouts_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TcpResetsAndTimeoutsSummary>>,
+        GetTcpResetsAndTimeoutsSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,10 +41,13 @@ impl RadarTcpResetsAndTimeoutsApi {
     /// `GET /radar/tcp_resets_timeouts/timeseries_groups`
     ///
     /// Retrieves the distribution of connection stage by TCP connections terminated within the first 10 packets by a reset or timeout over time.
+    ///
+    /// Query parameters: [`GetTcpResetsAndTimeoutsTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_tcp_resets_and_timeouts_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TcpResetsAndTimeoutsTimeSeries>>,
+        GetTcpResetsAndTimeoutsTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -106,44 +112,84 @@ crate::runtime::object!(
     "level" }
 );
 /// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::option::Option<::std::string::String>,
+    pub event_type: ::std::string::String,
     /// `isInstantaneous`
-    pub is_instantaneous: ::std::option::Option<bool>,
+    pub is_instantaneous: bool,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource",
-    description : "description", end_date : "endDate", event_type : "eventType",
-    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
-    "startDate" }
-);
-/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TcpResetsAndTimeoutsSummaryMetaDateRange {
-    /// `endTime`
+    /// `endTime`: RFC 3339 date-time
     pub end_time: ::std::option::Option<::std::string::String>,
-    /// `startTime`
+    /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsSummaryMetaDateRange { end_time : "endTime", start_time :
-    "startTime" }
+    TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource"
+    required, description : "description" required, end_date : "endDate", event_type :
+    "eventType" required, is_instantaneous : "isInstantaneous" required, linked_url :
+    "linkedUrl", start_date : "startDate", end_time : "endTime", start_time : "startTime"
+    }
 );
+impl TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_source: ::std::string::String,
+        description: ::std::string::String,
+        event_type: ::std::string::String,
+        is_instantaneous: bool,
+    ) -> Self {
+        Self {
+            data_source,
+            description,
+            end_date: ::std::option::Option::None,
+            event_type,
+            is_instantaneous,
+            linked_url: ::std::option::Option::None,
+            start_date: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TcpResetsAndTimeoutsSummaryMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::string::String,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TcpResetsAndTimeoutsSummaryMetaDateRange { end_time : "endTime" required, start_time
+    : "startTime" required }
+);
+impl TcpResetsAndTimeoutsSummaryMetaDateRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        end_time: ::std::string::String,
+        start_time: ::std::string::String,
+    ) -> Self {
+        Self {
+            end_time,
+            start_time,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TcpResetsAndTimeoutsSummaryMetaUnit {
@@ -156,20 +202,45 @@ crate::runtime::object!(
     TcpResetsAndTimeoutsSummaryMetaUnit { name : "name", value : "value" }
 );
 /// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TcpResetsAndTimeoutsSummarySummary0 {
-    pub later_in_flow: ::std::option::Option<::std::string::String>,
-    pub no_match: ::std::option::Option<::std::string::String>,
-    pub post_ack: ::std::option::Option<::std::string::String>,
-    pub post_psh: ::std::option::Option<::std::string::String>,
-    pub post_syn: ::std::option::Option<::std::string::String>,
+    /// Connection resets within the first 10 packets from the client, but after the server has received…
+    pub later_in_flow: ::std::string::String,
+    /// All other connections
+    pub no_match: ::std::string::String,
+    /// Connection resets or timeouts after the server received both a SYN packet and an ACK packet…
+    pub post_ack: ::std::string::String,
+    /// Connection resets or timeouts after the server received a packet with PSH flag set, following…
+    pub post_psh: ::std::string::String,
+    /// Connection resets or timeouts after the server received only a single SYN packet
+    pub post_syn: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsSummarySummary0 { later_in_flow : "later_in_flow", no_match :
-    "no_match", post_ack : "post_ack", post_psh : "post_psh", post_syn : "post_syn" }
+    TcpResetsAndTimeoutsSummarySummary0 { later_in_flow : "later_in_flow" required,
+    no_match : "no_match" required, post_ack : "post_ack" required, post_psh : "post_psh"
+    required, post_syn : "post_syn" required }
 );
+impl TcpResetsAndTimeoutsSummarySummary0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        later_in_flow: ::std::string::String,
+        no_match: ::std::string::String,
+        post_ack: ::std::string::String,
+        post_psh: ::std::string::String,
+        post_syn: ::std::string::String,
+    ) -> Self {
+        Self {
+            later_in_flow,
+            no_match,
+            post_ack,
+            post_psh,
+            post_syn,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TcpResetsAndTimeoutsTimeSeries {
@@ -182,10 +253,10 @@ crate::runtime::object!(
     TcpResetsAndTimeoutsTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
 /// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TcpResetsAndTimeoutsTimeSeriesMeta {
     /// `aggInterval`
-    pub agg_interval: ::std::option::Option<::std::string::String>,
+    pub agg_interval: ::std::string::String,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
         TcpResetsAndTimeoutsSummaryMetaConfidenceInfo,
@@ -194,8 +265,8 @@ pub struct TcpResetsAndTimeoutsTimeSeriesMeta {
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<TcpResetsAndTimeoutsSummaryMetaDateRange>,
     >,
-    /// `lastUpdated`
-    pub last_updated: ::std::option::Option<::std::string::String>,
+    /// `lastUpdated`: RFC 3339 date-time
+    pub last_updated: ::std::string::String,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<TcpResetsAndTimeoutsSummaryMetaUnit>,
@@ -204,24 +275,240 @@ pub struct TcpResetsAndTimeoutsTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    TcpResetsAndTimeoutsTimeSeriesMeta { agg_interval : "aggInterval" required,
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated" required, normalization : "normalization", units : "units" }
 );
+impl TcpResetsAndTimeoutsTimeSeriesMeta {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        agg_interval: ::std::string::String,
+        last_updated: ::std::string::String,
+    ) -> Self {
+        Self {
+            agg_interval,
+            confidence_info: ::std::option::Option::None,
+            date_range: ::std::option::Option::None,
+            last_updated,
+            normalization: ::std::option::Option::None,
+            units: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TcpResetsAndTimeoutsTimeSeriesSerie0 {
-    pub later_in_flow: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub no_match: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub post_ack: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub post_psh: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub post_syn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Connection resets within the first 10 packets from the client, but after the server has received…
+    pub later_in_flow: ::std::vec::Vec<::std::string::String>,
+    /// All other connections
+    pub no_match: ::std::vec::Vec<::std::string::String>,
+    /// Connection resets or timeouts after the server received both a SYN packet and an ACK packet…
+    pub post_ack: ::std::vec::Vec<::std::string::String>,
+    /// Connection resets or timeouts after the server received a packet with PSH flag set, following…
+    pub post_psh: ::std::vec::Vec<::std::string::String>,
+    /// Connection resets or timeouts after the server received only a single SYN packet
+    pub post_syn: ::std::vec::Vec<::std::string::String>,
+    /// RFC 3339 date-time
+    pub timestamps: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsTimeSeriesSerie0 { later_in_flow : "later_in_flow", no_match :
-    "no_match", post_ack : "post_ack", post_psh : "post_psh", post_syn : "post_syn",
-    timestamps : "timestamps" }
+    TcpResetsAndTimeoutsTimeSeriesSerie0 { later_in_flow : "later_in_flow" required,
+    no_match : "no_match" required, post_ack : "post_ack" required, post_psh : "post_psh"
+    required, post_syn : "post_syn" required, timestamps : "timestamps" required }
 );
+impl TcpResetsAndTimeoutsTimeSeriesSerie0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        later_in_flow: ::std::vec::Vec<::std::string::String>,
+        no_match: ::std::vec::Vec<::std::string::String>,
+        post_ack: ::std::vec::Vec<::std::string::String>,
+        post_psh: ::std::vec::Vec<::std::string::String>,
+        post_syn: ::std::vec::Vec<::std::string::String>,
+        timestamps: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            later_in_flow,
+            no_match,
+            post_ack,
+            post_psh,
+            post_syn,
+            timestamps,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTcpResetsAndTimeoutsSummaryQuery {
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetTcpResetsAndTimeoutsSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTcpResetsAndTimeoutsSummaryQuery { name : "name", date_range : "dateRange",
+    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
+    continent : "continent", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetTcpResetsAndTimeoutsSummaryQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetTcpResetsAndTimeoutsSummaryQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetTcpResetsAndTimeoutsSummaryQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetTcpResetsAndTimeoutsSummaryQueryFormat);
+impl ::std::convert::From<GetTcpResetsAndTimeoutsSummaryQueryFormat>
+for ::std::string::String {
+    fn from(value: GetTcpResetsAndTimeoutsSummaryQueryFormat) -> Self {
+        match value {
+            GetTcpResetsAndTimeoutsSummaryQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetTcpResetsAndTimeoutsSummaryQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTcpResetsAndTimeoutsTimeSeriesQuery {
+    /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
+    pub agg_interval: ::std::option::Option<
+        GetTcpResetsAndTimeoutsTimeSeriesQueryAggInterval,
+    >,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetTcpResetsAndTimeoutsSummaryQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTcpResetsAndTimeoutsTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
+    "asn", location : "location", continent : "continent", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetTcpResetsAndTimeoutsTimeSeriesQueryAggInterval {
+    /// `15m`
+    N15m,
+    /// `1h`
+    N1h,
+    /// `1d`
+    N1d,
+    /// `1w`
+    N1w,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetTcpResetsAndTimeoutsTimeSeriesQueryAggInterval {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N15m => "15m",
+            Self::N1h => "1h",
+            Self::N1d => "1d",
+            Self::N1w => "1w",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetTcpResetsAndTimeoutsTimeSeriesQueryAggInterval {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "15m" => Self::N15m,
+            "1h" => Self::N1h,
+            "1d" => Self::N1d,
+            "1w" => Self::N1w,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetTcpResetsAndTimeoutsTimeSeriesQueryAggInterval);
+impl ::std::convert::From<GetTcpResetsAndTimeoutsTimeSeriesQueryAggInterval>
+for ::std::string::String {
+    fn from(value: GetTcpResetsAndTimeoutsTimeSeriesQueryAggInterval) -> Self {
+        match value {
+            GetTcpResetsAndTimeoutsTimeSeriesQueryAggInterval::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetTcpResetsAndTimeoutsTimeSeriesQueryAggInterval {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for GetTcpResetsAndTimeoutsSummaryQuery {}
+impl crate::runtime::TypedQuery for GetTcpResetsAndTimeoutsTimeSeriesQuery {}

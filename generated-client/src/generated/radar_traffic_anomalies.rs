@@ -21,10 +21,13 @@ impl RadarTrafficAnomaliesApi {
     /// `GET /radar/traffic_anomalies`
     ///
     /// Retrieves the latest Internet traffic anomalies, which are signals that might indicate an outage. These alerts are automatically detected by Radar and manually verified by our team.
+    ///
+    /// Query parameters: [`GetLatestInternetTrafficAnomaliesQuery`], passed with `.query(&…)`.
     pub fn get_latest_internet_traffic_anomalies(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<LatestInternetTrafficAnomalies>>,
+        GetLatestInternetTrafficAnomaliesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,10 +41,13 @@ impl RadarTrafficAnomaliesApi {
     /// `GET /radar/traffic_anomalies/locations`
     ///
     /// Retrieves the sum of Internet traffic anomalies, grouped by location. These anomalies are signals that might indicate an outage, automatically detected by Radar and manually verified by our team.
+    ///
+    /// Query parameters: [`GetTopLocationsByTotalTrafficAnomaliesQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_total_traffic_anomalies(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
+        GetTopLocationsByTotalTrafficAnomaliesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -65,7 +71,7 @@ crate::runtime::object!(
     LatestInternetTrafficAnomalies { traffic_anomalies : "trafficAnomalies" }
 );
 /// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LatestInternetTrafficAnomaliesTrafficAnomaly {
     /// `asnDetails`
     pub asn_details: ::std::option::Option<
@@ -82,10 +88,10 @@ pub struct LatestInternetTrafficAnomaliesTrafficAnomaly {
         LatestInternetTrafficAnomaliesTrafficAnomalyOriginDetails,
     >,
     /// `startDate`
-    pub start_date: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub start_date: ::std::string::String,
+    pub status: ::std::string::String,
+    pub r#type: ::std::string::String,
+    pub uuid: ::std::string::String,
     /// `visibleInDataSources`
     pub visible_in_data_sources: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -96,36 +102,79 @@ pub struct LatestInternetTrafficAnomaliesTrafficAnomaly {
 crate::runtime::object!(
     LatestInternetTrafficAnomaliesTrafficAnomaly { asn_details : "asnDetails", end_date :
     "endDate", location_details : "locationDetails", origin_details : "originDetails",
-    start_date : "startDate", status : "status", r#type : "type", uuid : "uuid",
-    visible_in_data_sources : "visibleInDataSources" }
+    start_date : "startDate" required, status : "status" required, r#type : "type"
+    required, uuid : "uuid" required, visible_in_data_sources : "visibleInDataSources" }
 );
+impl LatestInternetTrafficAnomaliesTrafficAnomaly {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        start_date: ::std::string::String,
+        status: ::std::string::String,
+        r#type: ::std::string::String,
+        uuid: ::std::string::String,
+    ) -> Self {
+        Self {
+            asn_details: ::std::option::Option::None,
+            end_date: ::std::option::Option::None,
+            location_details: ::std::option::Option::None,
+            origin_details: ::std::option::Option::None,
+            start_date,
+            status,
+            r#type,
+            uuid,
+            visible_in_data_sources: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails {
-    pub asn: ::std::option::Option<::std::string::String>,
+    pub asn: ::std::string::String,
     pub locations: ::std::option::Option<
         LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations,
     >,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails { asn : "asn", locations :
-    "locations", name : "name" }
+    LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails { asn : "asn" required,
+    locations : "locations", name : "name" required }
 );
+impl LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails {
+    /// A value with the required fields set and the others empty.
+    pub fn new(asn: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            asn,
+            locations: ::std::option::Option::None,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations {
-    pub code: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub code: ::std::string::String,
+    pub name: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations { code : "code", name
-    : "name" }
+    LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations { code : "code"
+    required, name : "name" required }
 );
+impl LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations {
+    /// A value with the required fields set and the others empty.
+    pub fn new(code: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            code,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LatestInternetTrafficAnomaliesTrafficAnomalyOriginDetails {
@@ -150,17 +199,188 @@ pub struct TopLocations {
 }
 crate::runtime::object!(TopLocations { traffic_anomalies : "trafficAnomalies" });
 /// Used by [`RadarTrafficAnomaliesApi::get_top_locations_by_total_traffic_anomalies`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTrafficAnomaly {
     /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
+    pub client_country_alpha2: ::std::string::String,
     /// `clientCountryName`
-    pub client_country_name: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub client_country_name: ::std::string::String,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTrafficAnomaly { client_country_alpha2 : "clientCountryAlpha2",
-    client_country_name : "clientCountryName", value : "value" }
+    TopLocationsTrafficAnomaly { client_country_alpha2 : "clientCountryAlpha2" required,
+    client_country_name : "clientCountryName" required, value : "value" required }
 );
+impl TopLocationsTrafficAnomaly {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        client_country_alpha2: ::std::string::String,
+        client_country_name: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            client_country_alpha2,
+            client_country_name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetLatestInternetTrafficAnomaliesQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Number of objects to skip before grabbing results
+    pub offset: ::std::option::Option<i64>,
+    /// `dateRange`: Shorthand date ranges for the last X days - use when you don't need specific start and end dates
+    pub date_range: ::std::option::Option<::std::string::String>,
+    /// `dateStart`: RFC 3339 date-time, Start of the date range (inclusive)
+    pub date_start: ::std::option::Option<::std::string::String>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<GetLatestInternetTrafficAnomaliesQueryStatus>,
+    /// Single ASN as integer
+    pub asn: ::std::option::Option<i64>,
+    /// Location Alpha2 code
+    pub location: ::std::option::Option<::std::string::String>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLatestInternetTrafficAnomaliesQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetLatestInternetTrafficAnomaliesQuery { limit : "limit", offset : "offset",
+    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", status :
+    "status", asn : "asn", location : "location", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLatestInternetTrafficAnomaliesQueryStatus {
+    /// `VERIFIED`
+    Verified,
+    /// `UNVERIFIED`
+    Unverified,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLatestInternetTrafficAnomaliesQueryStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Verified => "VERIFIED",
+            Self::Unverified => "UNVERIFIED",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLatestInternetTrafficAnomaliesQueryStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "VERIFIED" => Self::Verified,
+            "UNVERIFIED" => Self::Unverified,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLatestInternetTrafficAnomaliesQueryStatus);
+impl ::std::convert::From<GetLatestInternetTrafficAnomaliesQueryStatus>
+for ::std::string::String {
+    fn from(value: GetLatestInternetTrafficAnomaliesQueryStatus) -> Self {
+        match value {
+            GetLatestInternetTrafficAnomaliesQueryStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLatestInternetTrafficAnomaliesQueryStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetLatestInternetTrafficAnomaliesQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetLatestInternetTrafficAnomaliesQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetLatestInternetTrafficAnomaliesQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetLatestInternetTrafficAnomaliesQueryFormat);
+impl ::std::convert::From<GetLatestInternetTrafficAnomaliesQueryFormat>
+for ::std::string::String {
+    fn from(value: GetLatestInternetTrafficAnomaliesQueryFormat) -> Self {
+        match value {
+            GetLatestInternetTrafficAnomaliesQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetLatestInternetTrafficAnomaliesQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RadarTrafficAnomaliesApi::get_top_locations_by_total_traffic_anomalies`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopLocationsByTotalTrafficAnomaliesQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// `dateRange`: Shorthand date ranges for the last X days - use when you don't need specific start and end dates
+    pub date_range: ::std::option::Option<::std::string::String>,
+    /// `dateStart`: RFC 3339 date-time, Start of the date range (inclusive)
+    pub date_start: ::std::option::Option<::std::string::String>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<GetLatestInternetTrafficAnomaliesQueryStatus>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetLatestInternetTrafficAnomaliesQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopLocationsByTotalTrafficAnomaliesQuery { limit : "limit", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", status : "status",
+    format : "format" }
+);
+impl crate::runtime::TypedQuery for GetLatestInternetTrafficAnomaliesQuery {}
+impl crate::runtime::TypedQuery for GetTopLocationsByTotalTrafficAnomaliesQuery {}

@@ -21,10 +21,13 @@ impl RadarVerifiedBotsApi {
     /// `GET /radar/verified_bots/top/bots`
     ///
     /// Retrieves the top verified bots by HTTP requests, with owner and category.
+    ///
+    /// Query parameters: [`GetTopVerifiedBotsByHttpRequestsQuery`], passed with `.query(&…)`.
     pub fn get_top_verified_bots_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopVerifiedBots>>,
+        GetTopVerifiedBotsByHttpRequestsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,10 +41,13 @@ impl RadarVerifiedBotsApi {
     /// `GET /radar/verified_bots/top/categories`
     ///
     /// Retrieves the top verified bot categories by HTTP requests, along with their corresponding percentage, over the total verified bot HTTP requests.
+    ///
+    /// Query parameters: [`GetTopVerifiedBotsByHttpRequestsQuery`], passed with `.query(&…)`.
     pub fn get_top_verified_bot_categories_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopVerifiedBotCategories>>,
+        GetTopVerifiedBotsByHttpRequestsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,42 +98,83 @@ crate::runtime::object!(
     TopVerifiedBotsMetaConfidenceInfo { annotations : "annotations", level : "level" }
 );
 /// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopVerifiedBotsMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
+    pub data_source: ::std::string::String,
+    pub description: ::std::string::String,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::option::Option<::std::string::String>,
+    pub event_type: ::std::string::String,
     /// `isInstantaneous`
-    pub is_instantaneous: ::std::option::Option<bool>,
+    pub is_instantaneous: bool,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    TopVerifiedBotsMetaConfidenceInfoAnnotation { data_source : "dataSource", description
-    : "description", end_date : "endDate", event_type : "eventType", is_instantaneous :
-    "isInstantaneous", linked_url : "linkedUrl", start_date : "startDate" }
-);
-/// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TopVerifiedBotsMetaDateRange {
-    /// `endTime`
+    /// `endTime`: RFC 3339 date-time
     pub end_time: ::std::option::Option<::std::string::String>,
-    /// `startTime`
+    /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotsMetaDateRange { end_time : "endTime", start_time : "startTime" }
+    TopVerifiedBotsMetaConfidenceInfoAnnotation { data_source : "dataSource" required,
+    description : "description" required, end_date : "endDate", event_type : "eventType"
+    required, is_instantaneous : "isInstantaneous" required, linked_url : "linkedUrl",
+    start_date : "startDate", end_time : "endTime", start_time : "startTime" }
 );
+impl TopVerifiedBotsMetaConfidenceInfoAnnotation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_source: ::std::string::String,
+        description: ::std::string::String,
+        event_type: ::std::string::String,
+        is_instantaneous: bool,
+    ) -> Self {
+        Self {
+            data_source,
+            description,
+            end_date: ::std::option::Option::None,
+            event_type,
+            is_instantaneous,
+            linked_url: ::std::option::Option::None,
+            start_date: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopVerifiedBotsMetaDateRange {
+    /// `endTime`: RFC 3339 date-time, Adjusted end of date range
+    pub end_time: ::std::string::String,
+    /// `startTime`: RFC 3339 date-time, Adjusted start of date range
+    pub start_time: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TopVerifiedBotsMetaDateRange { end_time : "endTime" required, start_time :
+    "startTime" required }
+);
+impl TopVerifiedBotsMetaDateRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        end_time: ::std::string::String,
+        start_time: ::std::string::String,
+    ) -> Self {
+        Self {
+            end_time,
+            start_time,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopVerifiedBotsMetaUnit {
@@ -138,22 +185,39 @@ pub struct TopVerifiedBotsMetaUnit {
 }
 crate::runtime::object!(TopVerifiedBotsMetaUnit { name : "name", value : "value" });
 /// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopVerifiedBotsTop0 {
     /// `botCategory`
-    pub bot_category: ::std::option::Option<::std::string::String>,
+    pub bot_category: ::std::string::String,
     /// `botName`
-    pub bot_name: ::std::option::Option<::std::string::String>,
+    pub bot_name: ::std::string::String,
     /// `botOwner`
-    pub bot_owner: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub bot_owner: ::std::string::String,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotsTop0 { bot_category : "botCategory", bot_name : "botName", bot_owner :
-    "botOwner", value : "value" }
+    TopVerifiedBotsTop0 { bot_category : "botCategory" required, bot_name : "botName"
+    required, bot_owner : "botOwner" required, value : "value" required }
 );
+impl TopVerifiedBotsTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        bot_category: ::std::string::String,
+        bot_name: ::std::string::String,
+        bot_owner: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            bot_category,
+            bot_name,
+            bot_owner,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RadarVerifiedBotsApi::get_top_verified_bot_categories_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopVerifiedBotCategories {
@@ -164,14 +228,110 @@ pub struct TopVerifiedBotCategories {
 }
 crate::runtime::object!(TopVerifiedBotCategories { meta : "meta", top_0 : "top_0" });
 /// Used by [`RadarVerifiedBotsApi::get_top_verified_bot_categories_by_http_requests`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopVerifiedBotCategoriesTop0 {
     /// `botCategory`
-    pub bot_category: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub bot_category: ::std::string::String,
+    pub value: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotCategoriesTop0 { bot_category : "botCategory", value : "value" }
+    TopVerifiedBotCategoriesTop0 { bot_category : "botCategory" required, value : "value"
+    required }
 );
+impl TopVerifiedBotCategoriesTop0 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        bot_category: ::std::string::String,
+        value: ::std::string::String,
+    ) -> Self {
+        Self {
+            bot_category,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`], [`RadarVerifiedBotsApi::get_top_verified_bot_categories_by_http_requests`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTopVerifiedBotsByHttpRequestsQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetTopVerifiedBotsByHttpRequestsQueryFormat>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTopVerifiedBotsByHttpRequestsQuery { limit : "limit", name : "name", date_range :
+    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
+    "location", continent : "continent", format : "format" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetTopVerifiedBotsByHttpRequestsQueryFormat {
+    /// `JSON`
+    Json,
+    /// `CSV`
+    Csv,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetTopVerifiedBotsByHttpRequestsQueryFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetTopVerifiedBotsByHttpRequestsQueryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetTopVerifiedBotsByHttpRequestsQueryFormat);
+impl ::std::convert::From<GetTopVerifiedBotsByHttpRequestsQueryFormat>
+for ::std::string::String {
+    fn from(value: GetTopVerifiedBotsByHttpRequestsQueryFormat) -> Self {
+        match value {
+            GetTopVerifiedBotsByHttpRequestsQueryFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetTopVerifiedBotsByHttpRequestsQueryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for GetTopVerifiedBotsByHttpRequestsQuery {}

@@ -24,29 +24,33 @@ impl RateLimitsForAZoneApi {
     pub fn create_rate_limit(
         &self,
         zone_id: &str,
+        body: &CreateRateLimitBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RateLimit>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/rate_limits",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/rate_limits"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/rate_limits",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/rate_limits"),
+                ],
+            )
+            .body(body)
     }
     /// List rate limits
     ///
     /// `GET /zones/{zone_id}/rate_limits`
     ///
     /// Fetches the rate limits for a zone.
+    ///
+    /// Query parameters: [`ListRateLimitsQuery`], passed with `.query(&…)`.
     pub fn list_rate_limits(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<RateLimit>> {
+    ) -> crate::runtime::Request<crate::runtime::List<RateLimit>, ListRateLimitsQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,20 +71,22 @@ impl RateLimitsForAZoneApi {
         &self,
         zone_id: &str,
         rate_limit_id: &str,
+        body: &CreateRateLimitBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RateLimit>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/rate_limits/{rate_limit_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/rate_limits/"),
-                crate::runtime::PathPart::Param("rate_limit_id", rate_limit_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/rate_limits/{rate_limit_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/rate_limits/"),
+                    crate::runtime::PathPart::Param("rate_limit_id", rate_limit_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a rate limit
     ///
@@ -134,17 +140,18 @@ impl RateLimitsForAZoneApi {
 /// Used by [`RateLimitsForAZoneApi::create_rate_limit`], [`RateLimitsForAZoneApi::list_rate_limits`], [`RateLimitsForAZoneApi::update_rate_limit`], [`RateLimitsForAZoneApi::get_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimit {
-    pub action: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub action: ::std::option::Option<RateLimitAction>,
     pub bypass: ::std::option::Option<::std::vec::Vec<RateLimitBypass>>,
+    /// An informative summary of the rate limit
     pub description: ::std::option::Option<::std::string::String>,
+    /// When true, indicates that the rate limit is currently disabled
     pub disabled: ::std::option::Option<bool>,
+    /// The unique identifier of the rate limit
     pub id: ::std::option::Option<::std::string::String>,
-    pub r#match: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub r#match: ::std::option::Option<RateLimitMatch>,
+    /// The time in seconds (an integer value) to count matching traffic
     pub period: ::std::option::Option<f64>,
+    /// The threshold that will trigger the configured mitigation action
     pub threshold: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -156,18 +163,366 @@ crate::runtime::object!(
 );
 /// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
+pub struct RateLimitAction {
+    /// The action to perform
+    pub mode: ::std::option::Option<RateLimitActionMode>,
+    pub response: ::std::option::Option<RateLimitActionResponse>,
+    /// The time in seconds during which Cloudflare will perform the mitigation action
+    pub timeout: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RateLimitAction { mode : "mode", response : "response", timeout : "timeout" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum RateLimitActionMode {
+    /// `simulate`
+    Simulate,
+    /// `ban`
+    Ban,
+    /// `challenge`
+    Challenge,
+    /// `js_challenge`
+    JsChallenge,
+    /// `managed_challenge`
+    ManagedChallenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl RateLimitActionMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Simulate => "simulate",
+            Self::Ban => "ban",
+            Self::Challenge => "challenge",
+            Self::JsChallenge => "js_challenge",
+            Self::ManagedChallenge => "managed_challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RateLimitActionMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "simulate" => Self::Simulate,
+            "ban" => Self::Ban,
+            "challenge" => Self::Challenge,
+            "js_challenge" => Self::JsChallenge,
+            "managed_challenge" => Self::ManagedChallenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(RateLimitActionMode);
+impl ::std::convert::From<RateLimitActionMode> for ::std::string::String {
+    fn from(value: RateLimitActionMode) -> Self {
+        match value {
+            RateLimitActionMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for RateLimitActionMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RateLimitActionResponse {
+    /// The response body to return
+    pub body: ::std::option::Option<::std::string::String>,
+    /// The content type of the body
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RateLimitActionResponse { body : "body", content_type : "content_type" }
+);
+/// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimitBypass {
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<RateLimitBypassName>,
+    /// The URL to bypass
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RateLimitBypass { name : "name", value : "value" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum RateLimitBypassName {
+    /// `url`
+    Url,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl RateLimitBypassName {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Url => "url",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RateLimitBypassName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "url" => Self::Url,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(RateLimitBypassName);
+impl ::std::convert::From<RateLimitBypassName> for ::std::string::String {
+    fn from(value: RateLimitBypassName) -> Self {
+        match value {
+            RateLimitBypassName::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for RateLimitBypassName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RateLimitMatch {
+    pub headers: ::std::option::Option<::std::vec::Vec<RateLimitMatchHeader>>,
+    pub request: ::std::option::Option<RateLimitMatchRequest>,
+    pub response: ::std::option::Option<RateLimitMatchResponse>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RateLimitMatch { headers : "headers", request : "request", response : "response" }
+);
+/// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RateLimitMatchHeader {
+    /// The name of the response header to match
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The operator used when matching: `eq` means "equal" and `ne` means "not equal"
+    pub op: ::std::option::Option<RateLimitMatchHeaderOp>,
+    /// The value of the response header, which must match exactly
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RateLimitMatchHeader { name : "name", op : "op", value : "value" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum RateLimitMatchHeaderOp {
+    /// `eq`
+    Eq,
+    /// `ne`
+    Ne,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl RateLimitMatchHeaderOp {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Eq => "eq",
+            Self::Ne => "ne",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RateLimitMatchHeaderOp {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "eq" => Self::Eq,
+            "ne" => Self::Ne,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(RateLimitMatchHeaderOp);
+impl ::std::convert::From<RateLimitMatchHeaderOp> for ::std::string::String {
+    fn from(value: RateLimitMatchHeaderOp) -> Self {
+        match value {
+            RateLimitMatchHeaderOp::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for RateLimitMatchHeaderOp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RateLimitMatchRequest {
+    /// The HTTP methods to match
+    pub methods: ::std::option::Option<::std::vec::Vec<RateLimitMatchRequestMethod>>,
+    /// The HTTP schemes to match
+    pub schemes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The URL pattern to match, composed of a host and a path such as `example.org/path*`
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RateLimitMatchRequest { methods : "methods", schemes : "schemes", url : "url" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum RateLimitMatchRequestMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// `PATCH`
+    Patch,
+    /// `HEAD`
+    Head,
+    /// `_ALL_`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl RateLimitMatchRequestMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+            Self::Patch => "PATCH",
+            Self::Head => "HEAD",
+            Self::All => "_ALL_",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RateLimitMatchRequestMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            "DELETE" => Self::Delete,
+            "PATCH" => Self::Patch,
+            "HEAD" => Self::Head,
+            "_ALL_" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(RateLimitMatchRequestMethod);
+impl ::std::convert::From<RateLimitMatchRequestMethod> for ::std::string::String {
+    fn from(value: RateLimitMatchRequestMethod) -> Self {
+        match value {
+            RateLimitMatchRequestMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for RateLimitMatchRequestMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RateLimitMatchResponse {
+    /// When true, only the uncached traffic served from your origin servers will count towards rate…
+    pub origin_traffic: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(RateLimitMatchResponse { origin_traffic : "origin_traffic" });
 /// Used by [`RateLimitsForAZoneApi::delete_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRateLimitResponse {
+    /// The unique identifier of the rate limit
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteRateLimitResponse { id : "id" });
+/// Used by [`RateLimitsForAZoneApi::create_rate_limit`], [`RateLimitsForAZoneApi::update_rate_limit`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateRateLimitBody {
+    pub action: ::std::option::Option<RateLimitAction>,
+    pub r#match: ::std::option::Option<RateLimitMatch>,
+    /// The time in seconds (an integer value) to count matching traffic
+    pub period: f64,
+    /// The threshold that will trigger the configured mitigation action
+    pub threshold: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateRateLimitBody { action : "action", r#match : "match", period : "period"
+    required, threshold : "threshold" required }
+);
+impl CreateRateLimitBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(period: f64, threshold: f64) -> Self {
+        Self {
+            action: ::std::option::Option::None,
+            r#match: ::std::option::Option::None,
+            period,
+            threshold,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RateLimitsForAZoneApi::list_rate_limits`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRateLimitsQuery {
+    /// The page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// The maximum number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListRateLimitsQuery { page : "page", per_page : "per_page" });
+impl crate::runtime::TypedQuery for ListRateLimitsQuery {}

@@ -45,6 +45,7 @@ impl RegistrarDomainsApi {
         &self,
         account_id: &str,
         domain_name: &str,
+        body: &UpdateDomainBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -53,16 +54,17 @@ impl RegistrarDomainsApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/registrar/domains/{domain_name}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/registrar/domains/"),
-                crate::runtime::PathPart::Param("domain_name", domain_name),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/registrar/domains/{domain_name}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/registrar/domains/"),
+                    crate::runtime::PathPart::Param("domain_name", domain_name),
+                ],
+            )
+            .body(body)
     }
     /// Get domain
     ///
@@ -96,17 +98,27 @@ impl RegistrarDomainsApi {
 /// Used by [`RegistrarDomainsApi::list_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Domain {
+    /// Shows if a domain is available for transferring into Cloudflare Registrar
     pub available: ::std::option::Option<bool>,
+    /// Indicates if the domain can be registered as a new domain
     pub can_register: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, Shows time of creation
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// Shows name of current registrar
     pub current_registrar: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Shows when domain name registration expires
     pub expires_at: ::std::option::Option<::std::string::String>,
+    /// Domain identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// Shows whether a registrar lock is in place for a domain
     pub locked: ::std::option::Option<bool>,
-    pub registrant_contact: ::std::option::Option<::serde_json::Value>,
+    pub registrant_contact: ::std::option::Option<DomainRegistrantContact>,
+    /// A comma-separated list of registry status codes
     pub registry_statuses: ::std::option::Option<::std::string::String>,
+    /// Whether a particular TLD is currently supported by Cloudflare Registrar
     pub supported_tld: ::std::option::Option<bool>,
-    pub transfer_in: ::std::option::Option<::serde_json::Value>,
+    pub transfer_in: ::std::option::Option<DomainTransferIn>,
+    /// RFC 3339 date-time, Last updated
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -117,4 +129,401 @@ crate::runtime::object!(
     : "id", locked : "locked", registrant_contact : "registrant_contact",
     registry_statuses : "registry_statuses", supported_tld : "supported_tld", transfer_in
     : "transfer_in", updated_at : "updated_at" }
+);
+/// Used by [`RegistrarDomainsApi::list_domains`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainRegistrantContact {
+    /// Address
+    pub address: ::std::string::String,
+    /// Optional address line for unit, floor, suite, etc
+    pub address2: ::std::option::Option<::std::string::String>,
+    /// City
+    pub city: ::std::string::String,
+    /// The country in which the user lives
+    pub country: ::std::option::Option<::std::string::String>,
+    /// The contact email address of the user
+    pub email: ::std::option::Option<::std::string::String>,
+    /// Contact fax number
+    pub fax: ::std::option::Option<::std::string::String>,
+    /// User's first name
+    pub first_name: ::std::option::Option<::std::string::String>,
+    /// Contact Identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// User's last name
+    pub last_name: ::std::option::Option<::std::string::String>,
+    /// Name of organization
+    pub organization: ::std::string::String,
+    /// User's telephone number
+    pub phone: ::std::option::Option<::std::string::String>,
+    /// State
+    pub state: ::std::string::String,
+    /// The zipcode or postal code where the user lives
+    pub zip: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DomainRegistrantContact { address : "address" required, address2 : "address2", city :
+    "city" required, country : "country", email : "email", fax : "fax", first_name :
+    "first_name", id : "id", last_name : "last_name", organization : "organization"
+    required, phone : "phone", state : "state" required, zip : "zip" }
+);
+impl DomainRegistrantContact {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        address: ::std::string::String,
+        city: ::std::string::String,
+        organization: ::std::string::String,
+        state: ::std::string::String,
+    ) -> Self {
+        Self {
+            address,
+            address2: ::std::option::Option::None,
+            city,
+            country: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            fax: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            organization,
+            phone: ::std::option::Option::None,
+            state,
+            zip: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RegistrarDomainsApi::list_domains`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DomainTransferIn {
+    /// Form of authorization has been accepted by the registrant
+    pub accept_foa: ::std::option::Option<DomainTransferInAcceptFoa>,
+    /// Shows transfer status with the registry
+    pub approve_transfer: ::std::option::Option<DomainTransferInApproveTransfer>,
+    /// Indicates if cancellation is still possible
+    pub can_cancel_transfer: ::std::option::Option<bool>,
+    /// Privacy guards are disabled at the foreign registrar
+    pub disable_privacy: ::std::option::Option<DomainTransferInDisablePrivacy>,
+    /// Auth code has been entered and verified
+    pub enter_auth_code: ::std::option::Option<DomainTransferInEnterAuthCode>,
+    /// Domain is unlocked at the foreign registrar
+    pub unlock_domain: ::std::option::Option<DomainTransferInUnlockDomain>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DomainTransferIn { accept_foa : "accept_foa", approve_transfer : "approve_transfer",
+    can_cancel_transfer : "can_cancel_transfer", disable_privacy : "disable_privacy",
+    enter_auth_code : "enter_auth_code", unlock_domain : "unlock_domain" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DomainTransferInAcceptFoa {
+    /// `needed`
+    Needed,
+    /// `ok`
+    Ok,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DomainTransferInAcceptFoa {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Needed => "needed",
+            Self::Ok => "ok",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DomainTransferInAcceptFoa {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "needed" => Self::Needed,
+            "ok" => Self::Ok,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DomainTransferInAcceptFoa);
+impl ::std::convert::From<DomainTransferInAcceptFoa> for ::std::string::String {
+    fn from(value: DomainTransferInAcceptFoa) -> Self {
+        match value {
+            DomainTransferInAcceptFoa::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DomainTransferInAcceptFoa {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DomainTransferInApproveTransfer {
+    /// `needed`
+    Needed,
+    /// `ok`
+    Ok,
+    /// `pending`
+    Pending,
+    /// `trying`
+    Trying,
+    /// `rejected`
+    Rejected,
+    /// `unknown`
+    Unknown,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DomainTransferInApproveTransfer {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Needed => "needed",
+            Self::Ok => "ok",
+            Self::Pending => "pending",
+            Self::Trying => "trying",
+            Self::Rejected => "rejected",
+            Self::Unknown => "unknown",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DomainTransferInApproveTransfer {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "needed" => Self::Needed,
+            "ok" => Self::Ok,
+            "pending" => Self::Pending,
+            "trying" => Self::Trying,
+            "rejected" => Self::Rejected,
+            "unknown" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DomainTransferInApproveTransfer);
+impl ::std::convert::From<DomainTransferInApproveTransfer> for ::std::string::String {
+    fn from(value: DomainTransferInApproveTransfer) -> Self {
+        match value {
+            DomainTransferInApproveTransfer::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DomainTransferInApproveTransfer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DomainTransferInDisablePrivacy {
+    /// `needed`
+    Needed,
+    /// `ok`
+    Ok,
+    /// `unknown`
+    Unknown,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DomainTransferInDisablePrivacy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Needed => "needed",
+            Self::Ok => "ok",
+            Self::Unknown => "unknown",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DomainTransferInDisablePrivacy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "needed" => Self::Needed,
+            "ok" => Self::Ok,
+            "unknown" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DomainTransferInDisablePrivacy);
+impl ::std::convert::From<DomainTransferInDisablePrivacy> for ::std::string::String {
+    fn from(value: DomainTransferInDisablePrivacy) -> Self {
+        match value {
+            DomainTransferInDisablePrivacy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DomainTransferInDisablePrivacy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DomainTransferInEnterAuthCode {
+    /// `needed`
+    Needed,
+    /// `ok`
+    Ok,
+    /// `pending`
+    Pending,
+    /// `trying`
+    Trying,
+    /// `rejected`
+    Rejected,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DomainTransferInEnterAuthCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Needed => "needed",
+            Self::Ok => "ok",
+            Self::Pending => "pending",
+            Self::Trying => "trying",
+            Self::Rejected => "rejected",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DomainTransferInEnterAuthCode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "needed" => Self::Needed,
+            "ok" => Self::Ok,
+            "pending" => Self::Pending,
+            "trying" => Self::Trying,
+            "rejected" => Self::Rejected,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DomainTransferInEnterAuthCode);
+impl ::std::convert::From<DomainTransferInEnterAuthCode> for ::std::string::String {
+    fn from(value: DomainTransferInEnterAuthCode) -> Self {
+        match value {
+            DomainTransferInEnterAuthCode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DomainTransferInEnterAuthCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DomainTransferInUnlockDomain {
+    /// `needed`
+    Needed,
+    /// `ok`
+    Ok,
+    /// `pending`
+    Pending,
+    /// `trying`
+    Trying,
+    /// `unknown`
+    Unknown,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DomainTransferInUnlockDomain {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Needed => "needed",
+            Self::Ok => "ok",
+            Self::Pending => "pending",
+            Self::Trying => "trying",
+            Self::Unknown => "unknown",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DomainTransferInUnlockDomain {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "needed" => Self::Needed,
+            "ok" => Self::Ok,
+            "pending" => Self::Pending,
+            "trying" => Self::Trying,
+            "unknown" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DomainTransferInUnlockDomain);
+impl ::std::convert::From<DomainTransferInUnlockDomain> for ::std::string::String {
+    fn from(value: DomainTransferInUnlockDomain) -> Self {
+        match value {
+            DomainTransferInUnlockDomain::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DomainTransferInUnlockDomain {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RegistrarDomainsApi::update_domain`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDomainBody {
+    /// Auto-renew controls whether subscription is automatically renewed upon domain expiration
+    pub auto_renew: ::std::option::Option<bool>,
+    /// Shows whether a registrar lock is in place for a domain
+    pub locked: ::std::option::Option<bool>,
+    /// Privacy option controls redacting WHOIS information
+    pub privacy: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateDomainBody { auto_renew : "auto_renew", locked : "locked", privacy : "privacy"
+    }
 );

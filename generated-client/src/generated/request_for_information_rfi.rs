@@ -22,17 +22,19 @@ impl RequestForInformationRfiApi {
     pub fn list_requests(
         &self,
         account_id: &str,
+        body: &ListRequestsBody,
     ) -> crate::runtime::Request<crate::runtime::List<ListRequestsItem>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/cloudforce-one/requests",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cloudforce-one/requests"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/cloudforce-one/requests",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cloudforce-one/requests"),
+                ],
+            )
+            .body(body)
     }
     /// Get Request Priority, Status, and TLP constants
     ///
@@ -62,17 +64,19 @@ impl RequestForInformationRfiApi {
     pub fn create_request(
         &self,
         account_id: &str,
+        body: &CreateRequestBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Request>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/cloudforce-one/requests/new",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cloudforce-one/requests/new"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/cloudforce-one/requests/new",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cloudforce-one/requests/new"),
+                ],
+            )
+            .body(body)
     }
     /// Get Request Quota
     ///
@@ -121,18 +125,20 @@ impl RequestForInformationRfiApi {
         &self,
         account_id: &str,
         request_id: &str,
+        body: &CreateRequestBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Request>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/cloudforce-one/requests/{request_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cloudforce-one/requests/"),
-                crate::runtime::PathPart::Param("request_id", request_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/cloudforce-one/requests/{request_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cloudforce-one/requests/"),
+                    crate::runtime::PathPart::Param("request_id", request_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a Request
     ///
@@ -300,19 +306,21 @@ impl RequestForInformationRfiApi {
         &self,
         account_id: &str,
         request_id: &str,
+        body: &ListRequestMessagesBody,
     ) -> crate::runtime::Request<crate::runtime::List<RequestMessage>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/cloudforce-one/requests/{request_id}/message",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cloudforce-one/requests/"),
-                crate::runtime::PathPart::Param("request_id", request_id),
-                crate::runtime::PathPart::Lit("/message"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/cloudforce-one/requests/{request_id}/message",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cloudforce-one/requests/"),
+                    crate::runtime::PathPart::Param("request_id", request_id),
+                    crate::runtime::PathPart::Lit("/message"),
+                ],
+            )
+            .body(body)
     }
     /// Create a New Request Message
     ///
@@ -321,21 +329,23 @@ impl RequestForInformationRfiApi {
         &self,
         account_id: &str,
         request_id: &str,
+        body: &CreateRequestMessageBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RequestMessage>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/cloudforce-one/requests/{request_id}/message/new",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cloudforce-one/requests/"),
-                crate::runtime::PathPart::Param("request_id", request_id),
-                crate::runtime::PathPart::Lit("/message/new"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/cloudforce-one/requests/{request_id}/message/new",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cloudforce-one/requests/"),
+                    crate::runtime::PathPart::Param("request_id", request_id),
+                    crate::runtime::PathPart::Lit("/message/new"),
+                ],
+            )
+            .body(body)
     }
     /// Update a Request Message
     ///
@@ -345,22 +355,24 @@ impl RequestForInformationRfiApi {
         account_id: &str,
         request_id: &str,
         message_id: &str,
+        body: &CreateRequestBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RequestMessage>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/cloudforce-one/requests/{request_id}/message/{message_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/cloudforce-one/requests/"),
-                crate::runtime::PathPart::Param("request_id", request_id),
-                crate::runtime::PathPart::Lit("/message/"),
-                crate::runtime::PathPart::Param("message_id", message_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/cloudforce-one/requests/{request_id}/message/{message_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/cloudforce-one/requests/"),
+                    crate::runtime::PathPart::Param("request_id", request_id),
+                    crate::runtime::PathPart::Lit("/message/"),
+                    crate::runtime::PathPart::Param("message_id", message_id),
+                ],
+            )
+            .body(body)
     }
     /// Delete a Request Message
     ///
@@ -389,35 +401,257 @@ impl RequestForInformationRfiApi {
     }
 }
 /// Used by [`RequestForInformationRfiApi::list_requests`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListRequestsItem {
+    /// RFC 3339 date-time, Request completion time
     pub completed: ::std::option::Option<::std::string::String>,
-    pub created: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Request creation time
+    pub created: ::std::string::String,
+    /// UUID
+    pub id: ::std::string::String,
+    /// Tokens for the request messages
     pub message_tokens: ::std::option::Option<i64>,
-    pub priority: ::std::option::Option<::std::string::String>,
+    pub priority: ListRequestsItemPriority,
+    /// Readable Request ID
     pub readable_id: ::std::option::Option<::std::string::String>,
-    pub request: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub summary: ::std::option::Option<::std::string::String>,
-    pub tlp: ::std::option::Option<::std::string::String>,
+    /// Requested information from request
+    pub request: ::std::string::String,
+    /// Request Status
+    pub status: ::std::option::Option<ListRequestsItemStatus>,
+    /// Brief description of the request
+    pub summary: ::std::string::String,
+    /// The CISA defined Traffic Light Protocol (TLP)
+    pub tlp: ListRequestsItemTlp,
+    /// Tokens for the request
     pub tokens: ::std::option::Option<i64>,
-    pub updated: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Request last updated time
+    pub updated: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRequestsItem { completed : "completed", created : "created", id : "id",
-    message_tokens : "message_tokens", priority : "priority", readable_id :
-    "readable_id", request : "request", status : "status", summary : "summary", tlp :
-    "tlp", tokens : "tokens", updated : "updated" }
+    ListRequestsItem { completed : "completed", created : "created" required, id : "id"
+    required, message_tokens : "message_tokens", priority : "priority" required,
+    readable_id : "readable_id", request : "request" required, status : "status", summary
+    : "summary" required, tlp : "tlp" required, tokens : "tokens", updated : "updated"
+    required }
 );
+impl ListRequestsItem {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        created: ::std::string::String,
+        id: ::std::string::String,
+        priority: ListRequestsItemPriority,
+        request: ::std::string::String,
+        summary: ::std::string::String,
+        tlp: ListRequestsItemTlp,
+        updated: ::std::string::String,
+    ) -> Self {
+        Self {
+            completed: ::std::option::Option::None,
+            created,
+            id,
+            message_tokens: ::std::option::Option::None,
+            priority,
+            readable_id: ::std::option::Option::None,
+            request,
+            status: ::std::option::Option::None,
+            summary,
+            tlp,
+            tokens: ::std::option::Option::None,
+            updated,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListRequestsItemPriority {
+    /// `routine`
+    Routine,
+    /// `high`
+    High,
+    /// `urgent`
+    Urgent,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListRequestsItemPriority {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Routine => "routine",
+            Self::High => "high",
+            Self::Urgent => "urgent",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListRequestsItemPriority {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "routine" => Self::Routine,
+            "high" => Self::High,
+            "urgent" => Self::Urgent,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListRequestsItemPriority);
+impl ::std::convert::From<ListRequestsItemPriority> for ::std::string::String {
+    fn from(value: ListRequestsItemPriority) -> Self {
+        match value {
+            ListRequestsItemPriority::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListRequestsItemPriority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListRequestsItemStatus {
+    /// `open`
+    Open,
+    /// `accepted`
+    Accepted,
+    /// `reported`
+    Reported,
+    /// `approved`
+    Approved,
+    /// `completed`
+    Completed,
+    /// `declined`
+    Declined,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListRequestsItemStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Accepted => "accepted",
+            Self::Reported => "reported",
+            Self::Approved => "approved",
+            Self::Completed => "completed",
+            Self::Declined => "declined",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListRequestsItemStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "open" => Self::Open,
+            "accepted" => Self::Accepted,
+            "reported" => Self::Reported,
+            "approved" => Self::Approved,
+            "completed" => Self::Completed,
+            "declined" => Self::Declined,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListRequestsItemStatus);
+impl ::std::convert::From<ListRequestsItemStatus> for ::std::string::String {
+    fn from(value: ListRequestsItemStatus) -> Self {
+        match value {
+            ListRequestsItemStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListRequestsItemStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListRequestsItemTlp {
+    /// `clear`
+    Clear,
+    /// `amber`
+    Amber,
+    /// `amber-strict`
+    AmberStrict,
+    /// `green`
+    Green,
+    /// `red`
+    Red,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListRequestsItemTlp {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Clear => "clear",
+            Self::Amber => "amber",
+            Self::AmberStrict => "amber-strict",
+            Self::Green => "green",
+            Self::Red => "red",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListRequestsItemTlp {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "clear" => Self::Clear,
+            "amber" => Self::Amber,
+            "amber-strict" => Self::AmberStrict,
+            "green" => Self::Green,
+            "red" => Self::Red,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListRequestsItemTlp);
+impl ::std::convert::From<ListRequestsItemTlp> for ::std::string::String {
+    fn from(value: ListRequestsItemTlp) -> Self {
+        match value {
+            ListRequestsItemTlp::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListRequestsItemTlp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`RequestForInformationRfiApi::get_request_priority_status_and_tlp_constants`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestPriorityStatusAndTlpConstants {
-    pub priority: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub tlp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub priority: ::std::option::Option<::std::vec::Vec<ListRequestsItemPriority>>,
+    pub status: ::std::option::Option<::std::vec::Vec<ListRequestsItemStatus>>,
+    pub tlp: ::std::option::Option<::std::vec::Vec<ListRequestsItemTlp>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -426,36 +660,85 @@ crate::runtime::object!(
     : "tlp" }
 );
 /// Used by [`RequestForInformationRfiApi::create_request`], [`RequestForInformationRfiApi::update_request`], [`RequestForInformationRfiApi::get_request`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
+    /// RFC 3339 date-time
     pub completed: ::std::option::Option<::std::string::String>,
-    pub content: ::std::option::Option<::std::string::String>,
-    pub created: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Request content
+    pub content: ::std::string::String,
+    /// RFC 3339 date-time
+    pub created: ::std::string::String,
+    /// UUID
+    pub id: ::std::string::String,
+    /// Tokens for the request messages
     pub message_tokens: ::std::option::Option<i64>,
-    pub priority: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub priority: ::std::string::String,
+    /// Readable Request ID
     pub readable_id: ::std::option::Option<::std::string::String>,
-    pub request: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub summary: ::std::option::Option<::std::string::String>,
-    pub tlp: ::std::option::Option<::std::string::String>,
+    /// Requested information from request
+    pub request: ::std::string::String,
+    /// Request Status
+    pub status: ::std::option::Option<ListRequestsItemStatus>,
+    /// Brief description of the request
+    pub summary: ::std::string::String,
+    /// The CISA defined Traffic Light Protocol (TLP)
+    pub tlp: ListRequestsItemTlp,
+    /// Tokens for the request
     pub tokens: ::std::option::Option<i64>,
-    pub updated: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub updated: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Request { completed : "completed", content : "content", created : "created", id :
-    "id", message_tokens : "message_tokens", priority : "priority", readable_id :
-    "readable_id", request : "request", status : "status", summary : "summary", tlp :
-    "tlp", tokens : "tokens", updated : "updated" }
+    Request { completed : "completed", content : "content" required, created : "created"
+    required, id : "id" required, message_tokens : "message_tokens", priority :
+    "priority" required, readable_id : "readable_id", request : "request" required,
+    status : "status", summary : "summary" required, tlp : "tlp" required, tokens :
+    "tokens", updated : "updated" required }
 );
+impl Request {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        content: ::std::string::String,
+        created: ::std::string::String,
+        id: ::std::string::String,
+        priority: ::std::string::String,
+        request: ::std::string::String,
+        summary: ::std::string::String,
+        tlp: ListRequestsItemTlp,
+        updated: ::std::string::String,
+    ) -> Self {
+        Self {
+            completed: ::std::option::Option::None,
+            content,
+            created,
+            id,
+            message_tokens: ::std::option::Option::None,
+            priority,
+            readable_id: ::std::option::Option::None,
+            request,
+            status: ::std::option::Option::None,
+            summary,
+            tlp,
+            tokens: ::std::option::Option::None,
+            updated,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`RequestForInformationRfiApi::get_request_quota`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestQuota {
+    /// RFC 3339 date-time, Anniversary date is when annual quota limit is refresh
     pub anniversary_date: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Quater anniversary date is when quota limit is refreshed each quarter
     pub quarter_anniversary_date: ::std::option::Option<::std::string::String>,
+    /// Tokens for the quarter
     pub quota: ::std::option::Option<i64>,
+    /// Tokens remaining for the quarter
     pub remaining: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -515,18 +798,211 @@ crate::runtime::object!(
     "file_type", id : "id", name : "name" }
 );
 /// Used by [`RequestForInformationRfiApi::list_request_messages`], [`RequestForInformationRfiApi::create_request_message`], [`RequestForInformationRfiApi::update_request_message`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequestMessage {
-    pub author: ::std::option::Option<::std::string::String>,
-    pub content: ::std::option::Option<::std::string::String>,
+    /// Author of message
+    pub author: ::std::string::String,
+    /// Content of message
+    pub content: ::std::string::String,
+    /// RFC 3339 date-time, Message creation time
     pub created: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<i64>,
-    pub is_follow_on_request: ::std::option::Option<bool>,
-    pub updated: ::std::option::Option<::std::string::String>,
+    /// Message ID
+    pub id: i64,
+    /// Message is a follow-on request
+    pub is_follow_on_request: bool,
+    /// RFC 3339 date-time, Message last updated time
+    pub updated: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestMessage { author : "author", content : "content", created : "created", id :
-    "id", is_follow_on_request : "is_follow_on_request", updated : "updated" }
+    RequestMessage { author : "author" required, content : "content" required, created :
+    "created", id : "id" required, is_follow_on_request : "is_follow_on_request"
+    required, updated : "updated" required }
 );
+impl RequestMessage {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        author: ::std::string::String,
+        content: ::std::string::String,
+        id: i64,
+        is_follow_on_request: bool,
+        updated: ::std::string::String,
+    ) -> Self {
+        Self {
+            author,
+            content,
+            created: ::std::option::Option::None,
+            id,
+            is_follow_on_request,
+            updated,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RequestForInformationRfiApi::list_requests`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRequestsBody {
+    /// RFC 3339 date-time, Retrieve requests completed after this time
+    pub completed_after: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Retrieve requests completed before this time
+    pub completed_before: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Retrieve requests created after this time
+    pub created_after: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Retrieve requests created before this time
+    pub created_before: ::std::option::Option<::std::string::String>,
+    /// Page number of results
+    pub page: i64,
+    /// Number of results per page
+    pub per_page: i64,
+    /// Requested information from request
+    pub request_type: ::std::option::Option<::std::string::String>,
+    /// Field to sort results by
+    pub sort_by: ::std::option::Option<::std::string::String>,
+    /// Sort order (asc or desc)
+    pub sort_order: ::std::option::Option<ListRequestsBodySortOrder>,
+    /// Request Status
+    pub status: ::std::option::Option<ListRequestsItemStatus>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListRequestsBody { completed_after : "completed_after", completed_before :
+    "completed_before", created_after : "created_after", created_before :
+    "created_before", page : "page" required, per_page : "per_page" required,
+    request_type : "request_type", sort_by : "sort_by", sort_order : "sort_order", status
+    : "status" }
+);
+impl ListRequestsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(page: i64, per_page: i64) -> Self {
+        Self {
+            completed_after: ::std::option::Option::None,
+            completed_before: ::std::option::Option::None,
+            created_after: ::std::option::Option::None,
+            created_before: ::std::option::Option::None,
+            page,
+            per_page,
+            request_type: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+            sort_order: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListRequestsBodySortOrder {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListRequestsBodySortOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListRequestsBodySortOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListRequestsBodySortOrder);
+impl ::std::convert::From<ListRequestsBodySortOrder> for ::std::string::String {
+    fn from(value: ListRequestsBodySortOrder) -> Self {
+        match value {
+            ListRequestsBodySortOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListRequestsBodySortOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`RequestForInformationRfiApi::create_request`], [`RequestForInformationRfiApi::update_request`], [`RequestForInformationRfiApi::update_request_message`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateRequestBody {
+    /// Request content
+    pub content: ::std::option::Option<::std::string::String>,
+    /// Priority for analyzing the request
+    pub priority: ::std::option::Option<::std::string::String>,
+    /// Requested information from request
+    pub request_type: ::std::option::Option<::std::string::String>,
+    /// Brief description of the request
+    pub summary: ::std::option::Option<::std::string::String>,
+    /// The CISA defined Traffic Light Protocol (TLP)
+    pub tlp: ::std::option::Option<ListRequestsItemTlp>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateRequestBody { content : "content", priority : "priority", request_type :
+    "request_type", summary : "summary", tlp : "tlp" }
+);
+/// Used by [`RequestForInformationRfiApi::list_request_messages`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRequestMessagesBody {
+    /// RFC 3339 date-time, Retrieve messages created after this time
+    pub after: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Retrieve messages created before this time
+    pub before: ::std::option::Option<::std::string::String>,
+    /// Page number of results
+    pub page: i64,
+    /// Number of results per page
+    pub per_page: i64,
+    /// Field to sort results by
+    pub sort_by: ::std::option::Option<::std::string::String>,
+    /// Sort order (asc or desc)
+    pub sort_order: ::std::option::Option<ListRequestsBodySortOrder>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListRequestMessagesBody { after : "after", before : "before", page : "page" required,
+    per_page : "per_page" required, sort_by : "sort_by", sort_order : "sort_order" }
+);
+impl ListRequestMessagesBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(page: i64, per_page: i64) -> Self {
+        Self {
+            after: ::std::option::Option::None,
+            before: ::std::option::Option::None,
+            page,
+            per_page,
+            sort_by: ::std::option::Option::None,
+            sort_order: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`RequestForInformationRfiApi::create_request_message`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateRequestMessageBody {
+    /// Content of message
+    pub content: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateRequestMessageBody { content : "content" });

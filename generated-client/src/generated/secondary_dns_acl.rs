@@ -24,17 +24,19 @@ impl SecondaryDnsAclApi {
     pub fn create_acl(
         &self,
         account_id: &str,
+        body: &CreateAclBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Acl>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/secondary_dns/acls",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/secondary_dns/acls"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/secondary_dns/acls",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/secondary_dns/acls"),
+                ],
+            )
+            .body(body)
     }
     /// List ACLs
     ///
@@ -65,18 +67,20 @@ impl SecondaryDnsAclApi {
         &self,
         account_id: &str,
         acl_id: &str,
+        body: &UpdateAclBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Acl>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/secondary_dns/acls/{acl_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/secondary_dns/acls/"),
-                crate::runtime::PathPart::Param("acl_id", acl_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/secondary_dns/acls/{acl_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/secondary_dns/acls/"),
+                    crate::runtime::PathPart::Param("acl_id", acl_id),
+                ],
+            )
+            .body(body)
     }
     /// ACL Details
     ///
@@ -126,15 +130,34 @@ impl SecondaryDnsAclApi {
     }
 }
 /// Used by [`SecondaryDnsAclApi::create_acl`], [`SecondaryDnsAclApi::list_acls`], [`SecondaryDnsAclApi::update_acl`], [`SecondaryDnsAclApi::acl_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Acl {
-    pub id: ::std::option::Option<::std::string::String>,
-    pub ip_range: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub id: ::std::string::String,
+    /// Allowed IPv4/IPv6 address range of primary or secondary nameservers
+    pub ip_range: ::std::string::String,
+    /// The name of the acl
+    pub name: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Acl { id : "id", ip_range : "ip_range", name : "name" });
+crate::runtime::object!(
+    Acl { id : "id" required, ip_range : "ip_range" required, name : "name" required }
+);
+impl Acl {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        ip_range: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            ip_range,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`SecondaryDnsAclApi::delete_acl`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAclResponse {
@@ -143,3 +166,47 @@ pub struct DeleteAclResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAclResponse { id : "id" });
+/// Used by [`SecondaryDnsAclApi::create_acl`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAclBody {
+    pub name: ::serde_json::Value,
+    pub ip_range: ::serde_json::Value,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAclBody { name : "name" required, ip_range : "ip_range" required }
+);
+impl CreateAclBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::serde_json::Value, ip_range: ::serde_json::Value) -> Self {
+        Self {
+            name,
+            ip_range,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`SecondaryDnsAclApi::update_acl`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAclBody {
+    /// Allowed IPv4/IPv6 address range of primary or secondary nameservers
+    pub ip_range: ::std::string::String,
+    /// The name of the acl
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAclBody { ip_range : "ip_range" required, name : "name" required }
+);
+impl UpdateAclBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ip_range: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            ip_range,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

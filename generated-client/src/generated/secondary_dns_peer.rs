@@ -24,17 +24,19 @@ impl SecondaryDnsPeerApi {
     pub fn create_peer(
         &self,
         account_id: &str,
+        body: &CreatePeerBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Peer>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/secondary_dns/peers",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/secondary_dns/peers"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/secondary_dns/peers",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/secondary_dns/peers"),
+                ],
+            )
+            .body(body)
     }
     /// List Peers
     ///
@@ -65,18 +67,20 @@ impl SecondaryDnsPeerApi {
         &self,
         account_id: &str,
         peer_id: &str,
+        body: &UpdatePeerBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Peer>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/secondary_dns/peers/{peer_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/secondary_dns/peers/"),
-                crate::runtime::PathPart::Param("peer_id", peer_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/secondary_dns/peers/{peer_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/secondary_dns/peers/"),
+                    crate::runtime::PathPart::Param("peer_id", peer_id),
+                ],
+            )
+            .body(body)
     }
     /// Peer Details
     ///
@@ -126,21 +130,40 @@ impl SecondaryDnsPeerApi {
     }
 }
 /// Used by [`SecondaryDnsPeerApi::create_peer`], [`SecondaryDnsPeerApi::list_peers`], [`SecondaryDnsPeerApi::update_peer`], [`SecondaryDnsPeerApi::peer_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Peer {
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::string::String,
+    /// IPv4/IPv6 address of primary or secondary nameserver, depending on what zone this peer is linked to
     pub ip: ::std::option::Option<::std::string::String>,
+    /// Enable IXFR transfer protocol, default is AXFR
     pub ixfr_enable: ::std::option::Option<bool>,
-    pub name: ::std::option::Option<::std::string::String>,
+    /// The name of the peer
+    pub name: ::std::string::String,
+    /// DNS port of primary or secondary nameserver, depending on what zone this peer is linked to
     pub port: ::std::option::Option<f64>,
+    /// TSIG authentication will be used for zone transfer if configured
     pub tsig_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Peer { id : "id", ip : "ip", ixfr_enable : "ixfr_enable", name : "name", port :
-    "port", tsig_id : "tsig_id" }
+    Peer { id : "id" required, ip : "ip", ixfr_enable : "ixfr_enable", name : "name"
+    required, port : "port", tsig_id : "tsig_id" }
 );
+impl Peer {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            id,
+            ip: ::std::option::Option::None,
+            ixfr_enable: ::std::option::Option::None,
+            name,
+            port: ::std::option::Option::None,
+            tsig_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`SecondaryDnsPeerApi::delete_peer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePeerResponse {
@@ -149,3 +172,53 @@ pub struct DeletePeerResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeletePeerResponse { id : "id" });
+/// Used by [`SecondaryDnsPeerApi::create_peer`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatePeerBody {
+    pub name: ::serde_json::Value,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreatePeerBody { name : "name" required });
+impl CreatePeerBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::serde_json::Value) -> Self {
+        Self {
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`SecondaryDnsPeerApi::update_peer`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdatePeerBody {
+    /// IPv4/IPv6 address of primary or secondary nameserver, depending on what zone this peer is linked to
+    pub ip: ::std::option::Option<::std::string::String>,
+    /// Enable IXFR transfer protocol, default is AXFR
+    pub ixfr_enable: ::std::option::Option<bool>,
+    /// The name of the peer
+    pub name: ::std::string::String,
+    /// DNS port of primary or secondary nameserver, depending on what zone this peer is linked to
+    pub port: ::std::option::Option<f64>,
+    /// TSIG authentication will be used for zone transfer if configured
+    pub tsig_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdatePeerBody { ip : "ip", ixfr_enable : "ixfr_enable", name : "name" required, port
+    : "port", tsig_id : "tsig_id" }
+);
+impl UpdatePeerBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            ip: ::std::option::Option::None,
+            ixfr_enable: ::std::option::Option::None,
+            name,
+            port: ::std::option::Option::None,
+            tsig_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

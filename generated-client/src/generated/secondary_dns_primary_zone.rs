@@ -24,19 +24,21 @@ impl SecondaryDnsPrimaryZoneApi {
     pub fn update_primary_zone_configuration(
         &self,
         zone_id: &str,
+        body: &UpdatePrimaryZoneConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PrimaryZoneConfiguration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/secondary_dns/outgoing",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/secondary_dns/outgoing"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/secondary_dns/outgoing",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/secondary_dns/outgoing"),
+                ],
+            )
+            .body(body)
     }
     /// Create Primary Zone Configuration
     ///
@@ -46,19 +48,21 @@ impl SecondaryDnsPrimaryZoneApi {
     pub fn create_primary_zone_configuration(
         &self,
         zone_id: &str,
+        body: &UpdatePrimaryZoneConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PrimaryZoneConfiguration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/secondary_dns/outgoing",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/secondary_dns/outgoing"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/secondary_dns/outgoing",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/secondary_dns/outgoing"),
+                ],
+            )
+            .body(body)
     }
     /// Primary Zone Configuration Details
     ///
@@ -198,12 +202,18 @@ impl SecondaryDnsPrimaryZoneApi {
 /// Used by [`SecondaryDnsPrimaryZoneApi::update_primary_zone_configuration`], [`SecondaryDnsPrimaryZoneApi::create_primary_zone_configuration`], [`SecondaryDnsPrimaryZoneApi::primary_zone_configuration_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrimaryZoneConfiguration {
+    /// The time for a specific event
     pub checked_time: ::std::option::Option<::std::string::String>,
+    /// The time for a specific event
     pub created_time: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
+    /// The time for a specific event
     pub last_transferred_time: ::std::option::Option<::std::string::String>,
+    /// Zone name
     pub name: ::std::option::Option<::std::string::String>,
+    /// A list of peer tags
     pub peers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The serial number of the SOA for the given zone
     pub soa_serial: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -221,3 +231,25 @@ pub struct DeletePrimaryZoneConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeletePrimaryZoneConfigurationResponse { id : "id" });
+/// Used by [`SecondaryDnsPrimaryZoneApi::update_primary_zone_configuration`], [`SecondaryDnsPrimaryZoneApi::create_primary_zone_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdatePrimaryZoneConfigurationBody {
+    /// Zone name
+    pub name: ::std::string::String,
+    pub peers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdatePrimaryZoneConfigurationBody { name : "name" required, peers : "peers" }
+);
+impl UpdatePrimaryZoneConfigurationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            peers: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

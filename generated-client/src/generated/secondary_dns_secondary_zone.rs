@@ -46,19 +46,21 @@ impl SecondaryDnsSecondaryZoneApi {
     pub fn update_secondary_zone_configuration(
         &self,
         zone_id: &str,
+        body: &UpdateSecondaryZoneConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<SecondaryZoneConfiguration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/secondary_dns/incoming",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/secondary_dns/incoming"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/secondary_dns/incoming",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/secondary_dns/incoming"),
+                ],
+            )
+            .body(body)
     }
     /// Create Secondary Zone Configuration
     ///
@@ -68,19 +70,21 @@ impl SecondaryDnsSecondaryZoneApi {
     pub fn create_secondary_zone_configuration(
         &self,
         zone_id: &str,
+        body: &UpdateSecondaryZoneConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<SecondaryZoneConfiguration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/secondary_dns/incoming",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/secondary_dns/incoming"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/secondary_dns/incoming",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/secondary_dns/incoming"),
+                ],
+            )
+            .body(body)
     }
     /// Secondary Zone Configuration Details
     ///
@@ -132,13 +136,20 @@ impl SecondaryDnsSecondaryZoneApi {
 /// Used by [`SecondaryDnsSecondaryZoneApi::update_secondary_zone_configuration`], [`SecondaryDnsSecondaryZoneApi::create_secondary_zone_configuration`], [`SecondaryDnsSecondaryZoneApi::secondary_zone_configuration_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecondaryZoneConfiguration {
+    /// How often should a secondary zone auto refresh regardless of DNS NOTIFY
     pub auto_refresh_seconds: ::std::option::Option<f64>,
+    /// The time for a specific event
     pub checked_time: ::std::option::Option<::std::string::String>,
+    /// The time for a specific event
     pub created_time: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
+    /// The time for a specific event
     pub modified_time: ::std::option::Option<::std::string::String>,
+    /// Zone name
     pub name: ::std::option::Option<::std::string::String>,
+    /// A list of peer tags
     pub peers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The serial number of the SOA for the given zone
     pub soa_serial: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -157,3 +168,29 @@ pub struct DeleteSecondaryZoneConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteSecondaryZoneConfigurationResponse { id : "id" });
+/// Used by [`SecondaryDnsSecondaryZoneApi::update_secondary_zone_configuration`], [`SecondaryDnsSecondaryZoneApi::create_secondary_zone_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateSecondaryZoneConfigurationBody {
+    /// How often should a secondary zone auto refresh regardless of DNS NOTIFY
+    pub auto_refresh_seconds: f64,
+    /// Zone name
+    pub name: ::std::string::String,
+    pub peers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateSecondaryZoneConfigurationBody { auto_refresh_seconds : "auto_refresh_seconds"
+    required, name : "name" required, peers : "peers" }
+);
+impl UpdateSecondaryZoneConfigurationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(auto_refresh_seconds: f64, name: ::std::string::String) -> Self {
+        Self {
+            auto_refresh_seconds,
+            name,
+            peers: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -24,17 +24,19 @@ impl SecondaryDnsTsigApi {
     pub fn create_tsig(
         &self,
         account_id: &str,
+        body: &CreateTsigBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tsig>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/secondary_dns/tsigs",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/secondary_dns/tsigs"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/secondary_dns/tsigs",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/secondary_dns/tsigs"),
+                ],
+            )
+            .body(body)
     }
     /// List TSIGs
     ///
@@ -65,18 +67,20 @@ impl SecondaryDnsTsigApi {
         &self,
         account_id: &str,
         tsig_id: &str,
+        body: &CreateTsigBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tsig>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/secondary_dns/tsigs/{tsig_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/secondary_dns/tsigs/"),
-                crate::runtime::PathPart::Param("tsig_id", tsig_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/secondary_dns/tsigs/{tsig_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/secondary_dns/tsigs/"),
+                    crate::runtime::PathPart::Param("tsig_id", tsig_id),
+                ],
+            )
+            .body(body)
     }
     /// TSIG Details
     ///
@@ -126,18 +130,39 @@ impl SecondaryDnsTsigApi {
     }
 }
 /// Used by [`SecondaryDnsTsigApi::create_tsig`], [`SecondaryDnsTsigApi::list_tsigs`], [`SecondaryDnsTsigApi::update_tsig`], [`SecondaryDnsTsigApi::tsig_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tsig {
-    pub algo: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub secret: ::std::option::Option<::std::string::String>,
+    /// TSIG algorithm
+    pub algo: ::std::string::String,
+    pub id: ::std::string::String,
+    /// TSIG key name
+    pub name: ::std::string::String,
+    /// TSIG secret
+    pub secret: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tsig { algo : "algo", id : "id", name : "name", secret : "secret" }
+    Tsig { algo : "algo" required, id : "id" required, name : "name" required, secret :
+    "secret" required }
 );
+impl Tsig {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        algo: ::std::string::String,
+        id: ::std::string::String,
+        name: ::std::string::String,
+        secret: ::std::string::String,
+    ) -> Self {
+        Self {
+            algo,
+            id,
+            name,
+            secret,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`SecondaryDnsTsigApi::delete_tsig`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTsigResponse {
@@ -146,3 +171,34 @@ pub struct DeleteTsigResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteTsigResponse { id : "id" });
+/// Used by [`SecondaryDnsTsigApi::create_tsig`], [`SecondaryDnsTsigApi::update_tsig`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTsigBody {
+    /// TSIG algorithm
+    pub algo: ::std::string::String,
+    /// TSIG key name
+    pub name: ::std::string::String,
+    /// TSIG secret
+    pub secret: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateTsigBody { algo : "algo" required, name : "name" required, secret : "secret"
+    required }
+);
+impl CreateTsigBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        algo: ::std::string::String,
+        name: ::std::string::String,
+        secret: ::std::string::String,
+    ) -> Self {
+        Self {
+            algo,
+            name,
+            secret,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -22,7 +22,7 @@ impl SecurityCenterInsightsApi {
     pub fn get_security_center_issues_types(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::std::string::String>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,10 +37,15 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Security Center Issues
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues`
+    ///
+    /// Query parameters: [`GetSecurityCenterIssuesQuery`], passed with `.query(&…)`.
     pub fn get_security_center_issues(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SecurityCenterIssues>>,
+        GetSecurityCenterIssuesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -55,10 +60,15 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Security Center Issue Counts by Class
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues/class`
+    ///
+    /// Query parameters: [`GetSecurityCenterIssueCountsByClassQuery`], passed with `.query(&…)`.
     pub fn get_security_center_issue_counts_by_class(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<SecurityCenterIssueCount>,
+        GetSecurityCenterIssueCountsByClassQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -75,10 +85,15 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Security Center Issue Counts by Severity
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues/severity`
+    ///
+    /// Query parameters: [`GetSecurityCenterIssueCountsByClassQuery`], passed with `.query(&…)`.
     pub fn get_security_center_issue_counts_by_severity(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<SecurityCenterIssueCount>,
+        GetSecurityCenterIssueCountsByClassQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -95,10 +110,15 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Security Center Issue Counts by Type
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues/type`
+    ///
+    /// Query parameters: [`GetSecurityCenterIssueCountsByClassQuery`], passed with `.query(&…)`.
     pub fn get_security_center_issue_counts_by_type(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<SecurityCenterIssueCount>,
+        GetSecurityCenterIssueCountsByClassQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -117,21 +137,21 @@ impl SecurityCenterInsightsApi {
         &self,
         account_id: &str,
         issue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ArchiveSecurityCenterInsightResponse>>,
-    > {
+        body: &ArchiveSecurityCenterInsightBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/intel/attack-surface-report/{issue_id}/dismiss",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/intel/attack-surface-report/"),
-                crate::runtime::PathPart::Param("issue_id", issue_id),
-                crate::runtime::PathPart::Lit("/dismiss"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/intel/attack-surface-report/{issue_id}/dismiss",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/intel/attack-surface-report/"),
+                    crate::runtime::PathPart::Param("issue_id", issue_id),
+                    crate::runtime::PathPart::Lit("/dismiss"),
+                ],
+            )
+            .body(body)
     }
     /// Retrieves Security Center Insights
     ///
@@ -213,7 +233,11 @@ impl SecurityCenterInsightsApi {
         account_id: &str,
         issue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ArchiveSecurityCenterInsightResponse>>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                ArchiveSecurityCenterInsightSecurityCenterInsightsResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -308,7 +332,11 @@ impl SecurityCenterInsightsApi {
         zone_id: &str,
         issue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ArchiveSecurityCenterInsightResponse>>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                ArchiveSecurityCenterInsightSecurityCenterInsightsResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -324,44 +352,360 @@ impl SecurityCenterInsightsApi {
         )
     }
 }
-/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`], [`SecurityCenterInsightsApi::archive_security_center_insight_security_center_insights`], [`SecurityCenterInsightsApi::archive_zone_security_center_insight`].
+/// Used by [`SecurityCenterInsightsApi::get_security_center_issues`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ArchiveSecurityCenterInsightResponse {
+pub struct SecurityCenterIssues {
+    /// Total number of results
+    pub count: ::std::option::Option<i64>,
+    pub issues: ::std::option::Option<::std::vec::Vec<SecurityCenterIssuesIssue>>,
+    /// Current page within paginated list of results
+    pub page: ::std::option::Option<i64>,
+    /// Number of results per page of results
+    pub per_page: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SecurityCenterIssues { count : "count", issues : "issues", page : "page", per_page :
+    "per_page" }
+);
+/// Used by [`SecurityCenterInsightsApi::get_security_center_issues`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SecurityCenterIssuesIssue {
+    pub dismissed: ::std::option::Option<bool>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub issue_class: ::std::option::Option<::std::string::String>,
+    pub issue_type: ::std::option::Option<SecurityCenterIssuesIssueIssueType>,
+    pub payload: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub resolve_link: ::std::option::Option<::std::string::String>,
+    pub resolve_text: ::std::option::Option<::std::string::String>,
+    pub severity: ::std::option::Option<SecurityCenterIssuesIssueSeverity>,
+    /// RFC 3339 date-time
+    pub since: ::std::option::Option<::std::string::String>,
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub timestamp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SecurityCenterIssuesIssue { dismissed : "dismissed", id : "id", issue_class :
+    "issue_class", issue_type : "issue_type", payload : "payload", resolve_link :
+    "resolve_link", resolve_text : "resolve_text", severity : "severity", since :
+    "since", subject : "subject", timestamp : "timestamp" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SecurityCenterIssuesIssueIssueType {
+    /// `compliance_violation`
+    ComplianceViolation,
+    /// `email_security`
+    EmailSecurity,
+    /// `exposed_infrastructure`
+    ExposedInfrastructure,
+    /// `insecure_configuration`
+    InsecureConfiguration,
+    /// `weak_authentication`
+    WeakAuthentication,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SecurityCenterIssuesIssueIssueType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ComplianceViolation => "compliance_violation",
+            Self::EmailSecurity => "email_security",
+            Self::ExposedInfrastructure => "exposed_infrastructure",
+            Self::InsecureConfiguration => "insecure_configuration",
+            Self::WeakAuthentication => "weak_authentication",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SecurityCenterIssuesIssueIssueType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "compliance_violation" => Self::ComplianceViolation,
+            "email_security" => Self::EmailSecurity,
+            "exposed_infrastructure" => Self::ExposedInfrastructure,
+            "insecure_configuration" => Self::InsecureConfiguration,
+            "weak_authentication" => Self::WeakAuthentication,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SecurityCenterIssuesIssueIssueType);
+impl ::std::convert::From<SecurityCenterIssuesIssueIssueType> for ::std::string::String {
+    fn from(value: SecurityCenterIssuesIssueIssueType) -> Self {
+        match value {
+            SecurityCenterIssuesIssueIssueType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SecurityCenterIssuesIssueIssueType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SecurityCenterIssuesIssueSeverity {
+    /// `Low`
+    Low,
+    /// `Moderate`
+    Moderate,
+    /// `Critical`
+    Critical,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SecurityCenterIssuesIssueSeverity {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "Low",
+            Self::Moderate => "Moderate",
+            Self::Critical => "Critical",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SecurityCenterIssuesIssueSeverity {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Low" => Self::Low,
+            "Moderate" => Self::Moderate,
+            "Critical" => Self::Critical,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SecurityCenterIssuesIssueSeverity);
+impl ::std::convert::From<SecurityCenterIssuesIssueSeverity> for ::std::string::String {
+    fn from(value: SecurityCenterIssuesIssueSeverity) -> Self {
+        match value {
+            SecurityCenterIssuesIssueSeverity::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SecurityCenterIssuesIssueSeverity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`SecurityCenterInsightsApi::get_security_center_issue_counts_by_class`], [`SecurityCenterInsightsApi::get_security_center_issue_counts_by_severity`], [`SecurityCenterInsightsApi::get_security_center_issue_counts_by_type`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SecurityCenterIssueCount {
+    pub count: ::std::option::Option<i64>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(SecurityCenterIssueCount { count : "count", value : "value" });
+/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight_security_center_insights`], [`SecurityCenterInsightsApi::archive_zone_security_center_insight`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ArchiveSecurityCenterInsightSecurityCenterInsightsResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<ArchiveSecurityCenterInsightResponseError>,
+        ::std::vec::Vec<ArchiveSecurityCenterInsightSecurityCenterInsightsResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<ArchiveSecurityCenterInsightResponseError>,
+        ::std::vec::Vec<ArchiveSecurityCenterInsightSecurityCenterInsightsResponseError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ArchiveSecurityCenterInsightResponse { errors : "errors", messages : "messages",
-    success : "success" }
+    ArchiveSecurityCenterInsightSecurityCenterInsightsResponse { errors : "errors",
+    messages : "messages", success : "success" }
 );
-/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
+/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight_security_center_insights`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ArchiveSecurityCenterInsightResponseError {
+pub struct ArchiveSecurityCenterInsightSecurityCenterInsightsResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<ArchiveSecurityCenterInsightResponseErrorSource>,
+    pub source: ::std::option::Option<
+        ArchiveSecurityCenterInsightSecurityCenterInsightsResponseErrorSource,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ArchiveSecurityCenterInsightResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    ArchiveSecurityCenterInsightSecurityCenterInsightsResponseError { code : "code",
+    documentation_url : "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
+/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight_security_center_insights`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ArchiveSecurityCenterInsightResponseErrorSource {
+pub struct ArchiveSecurityCenterInsightSecurityCenterInsightsResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ArchiveSecurityCenterInsightResponseErrorSource { pointer : "pointer" }
+    ArchiveSecurityCenterInsightSecurityCenterInsightsResponseErrorSource { pointer :
+    "pointer" }
 );
+/// Used by [`SecurityCenterInsightsApi::get_security_center_issues`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetSecurityCenterIssuesQuery {
+    pub dismissed: ::std::option::Option<bool>,
+    pub issue_class: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub issue_type: ::std::option::Option<
+        ::std::vec::Vec<SecurityCenterIssuesIssueIssueType>,
+    >,
+    pub product: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub severity: ::std::option::Option<
+        ::std::vec::Vec<GetSecurityCenterIssuesQuerySeverity>,
+    >,
+    pub subject: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `issue_class~neq`
+    pub issue_class_neq: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `issue_type~neq`
+    pub issue_type_neq: ::std::option::Option<
+        ::std::vec::Vec<SecurityCenterIssuesIssueIssueType>,
+    >,
+    /// `product~neq`
+    pub product_neq: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `severity~neq`
+    pub severity_neq: ::std::option::Option<
+        ::std::vec::Vec<GetSecurityCenterIssuesQuerySeverity>,
+    >,
+    /// `subject~neq`
+    pub subject_neq: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Current page within paginated list of results
+    pub page: ::std::option::Option<i64>,
+    /// Number of results per page of results
+    pub per_page: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetSecurityCenterIssuesQuery { dismissed : "dismissed", issue_class : "issue_class",
+    issue_type : "issue_type", product : "product", severity : "severity", subject :
+    "subject", issue_class_neq : "issue_class~neq", issue_type_neq : "issue_type~neq",
+    product_neq : "product~neq", severity_neq : "severity~neq", subject_neq :
+    "subject~neq", page : "page", per_page : "per_page" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetSecurityCenterIssuesQuerySeverity {
+    /// `low`
+    Low,
+    /// `moderate`
+    Moderate,
+    /// `critical`
+    Critical,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetSecurityCenterIssuesQuerySeverity {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Moderate => "moderate",
+            Self::Critical => "critical",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetSecurityCenterIssuesQuerySeverity {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "moderate" => Self::Moderate,
+            "critical" => Self::Critical,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetSecurityCenterIssuesQuerySeverity);
+impl ::std::convert::From<GetSecurityCenterIssuesQuerySeverity>
+for ::std::string::String {
+    fn from(value: GetSecurityCenterIssuesQuerySeverity) -> Self {
+        match value {
+            GetSecurityCenterIssuesQuerySeverity::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetSecurityCenterIssuesQuerySeverity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`SecurityCenterInsightsApi::get_security_center_issue_counts_by_class`], [`SecurityCenterInsightsApi::get_security_center_issue_counts_by_severity`], [`SecurityCenterInsightsApi::get_security_center_issue_counts_by_type`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetSecurityCenterIssueCountsByClassQuery {
+    pub dismissed: ::std::option::Option<bool>,
+    pub issue_class: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub issue_type: ::std::option::Option<
+        ::std::vec::Vec<SecurityCenterIssuesIssueIssueType>,
+    >,
+    pub product: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub severity: ::std::option::Option<
+        ::std::vec::Vec<GetSecurityCenterIssuesQuerySeverity>,
+    >,
+    pub subject: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `issue_class~neq`
+    pub issue_class_neq: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `issue_type~neq`
+    pub issue_type_neq: ::std::option::Option<
+        ::std::vec::Vec<SecurityCenterIssuesIssueIssueType>,
+    >,
+    /// `product~neq`
+    pub product_neq: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `severity~neq`
+    pub severity_neq: ::std::option::Option<
+        ::std::vec::Vec<GetSecurityCenterIssuesQuerySeverity>,
+    >,
+    /// `subject~neq`
+    pub subject_neq: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetSecurityCenterIssueCountsByClassQuery { dismissed : "dismissed", issue_class :
+    "issue_class", issue_type : "issue_type", product : "product", severity : "severity",
+    subject : "subject", issue_class_neq : "issue_class~neq", issue_type_neq :
+    "issue_type~neq", product_neq : "product~neq", severity_neq : "severity~neq",
+    subject_neq : "subject~neq" }
+);
+/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ArchiveSecurityCenterInsightBody {
+    pub dismiss: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ArchiveSecurityCenterInsightBody { dismiss : "dismiss" });
+impl crate::runtime::TypedQuery for GetSecurityCenterIssueCountsByClassQuery {}
+impl crate::runtime::TypedQuery for GetSecurityCenterIssuesQuery {}

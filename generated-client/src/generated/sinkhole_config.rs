@@ -22,7 +22,7 @@ impl SinkholeConfigApi {
     pub fn list_sinkholes_owned_by_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SinkholesOwned>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -35,3 +35,28 @@ impl SinkholeConfigApi {
         )
     }
 }
+/// Used by [`SinkholeConfigApi::list_sinkholes_owned_by_account`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SinkholesOwned {
+    /// The account tag that owns this sinkhole
+    pub account_tag: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date and time when the sinkhole was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// The unique identifier for the sinkhole
+    pub id: ::std::option::Option<i64>,
+    /// RFC 3339 date-time, The date and time when the sinkhole was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The name of the sinkhole
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The name of the R2 bucket to store results
+    pub r2_bucket: ::std::option::Option<::std::string::String>,
+    /// The id of the R2 instance
+    pub r2_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SinkholesOwned { account_tag : "account_tag", created_on : "created_on", id : "id",
+    modified_on : "modified_on", name : "name", r2_bucket : "r2_bucket", r2_id : "r2_id"
+    }
+);

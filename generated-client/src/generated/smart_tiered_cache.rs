@@ -24,19 +24,21 @@ impl SmartTieredCacheApi {
     pub fn patch_smart_tiered_cache_setting(
         &self,
         zone_id: &str,
+        body: &PatchSmartTieredCacheSettingBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/cache/tiered_cache_smart_topology_enable",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit(
-                    "/cache/tiered_cache_smart_topology_enable",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/cache/tiered_cache_smart_topology_enable",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit(
+                        "/cache/tiered_cache_smart_topology_enable",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Get Smart Tiered Cache setting
     ///
@@ -88,25 +90,140 @@ impl SmartTieredCacheApi {
     }
 }
 /// Used by [`SmartTieredCacheApi::patch_smart_tiered_cache_setting`], [`SmartTieredCacheApi::get_smart_tiered_cache_setting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Setting {
-    pub id: ::std::option::Option<::std::string::String>,
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    /// The identifier of the caching setting
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time, The time when the setting was last modified
+    pub modified_on: ::std::string::String,
+    /// The status of the feature being on / off
+    pub value: SettingValue,
+    /// Whether the setting is editable
+    pub editable: bool,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Setting { id : "id", modified_on : "modified_on", value : "value" }
+    Setting { id : "id" required, modified_on : "modified_on" required, value : "value"
+    required, editable : "editable" required }
 );
+impl Setting {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        modified_on: ::std::string::String,
+        value: SettingValue,
+        editable: bool,
+    ) -> Self {
+        Self {
+            id,
+            modified_on,
+            value,
+            editable,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SettingValue {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SettingValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SettingValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SettingValue);
+impl ::std::convert::From<SettingValue> for ::std::string::String {
+    fn from(value: SettingValue) -> Self {
+        match value {
+            SettingValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SettingValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`SmartTieredCacheApi::delete_smart_tiered_cache_setting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteSmartTieredCacheSettingResponse {
-    pub id: ::std::option::Option<::std::string::String>,
-    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The identifier of the caching setting
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time, The time when the setting was last modified
+    pub modified_on: ::std::string::String,
+    /// Whether the setting is editable
+    pub editable: bool,
+    /// The status of the feature being on / off
+    pub value: SettingValue,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteSmartTieredCacheSettingResponse { id : "id", modified_on : "modified_on" }
+    DeleteSmartTieredCacheSettingResponse { id : "id" required, modified_on :
+    "modified_on" required, editable : "editable" required, value : "value" required }
 );
+impl DeleteSmartTieredCacheSettingResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        modified_on: ::std::string::String,
+        editable: bool,
+        value: SettingValue,
+    ) -> Self {
+        Self {
+            id,
+            modified_on,
+            editable,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`SmartTieredCacheApi::patch_smart_tiered_cache_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchSmartTieredCacheSettingBody {
+    /// Enable or disable the Smart Tiered Cache
+    pub value: SettingValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(PatchSmartTieredCacheSettingBody { value : "value" required });
+impl PatchSmartTieredCacheSettingBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: SettingValue) -> Self {
+        Self {
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

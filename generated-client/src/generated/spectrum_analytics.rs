@@ -21,10 +21,15 @@ impl SpectrumAnalyticsApi {
     /// `GET /zones/{zone_id}/spectrum/analytics/aggregate/current`
     ///
     /// Retrieves analytics aggregated from the last minute of usage on Spectrum applications underneath a given zone.
+    ///
+    /// Query parameters: [`GetAggregatedAnalyticsQuery`], passed with `.query(&…)`.
     pub fn get_aggregated_analytics(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<AggregatedAnalytics>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<AggregatedAnalytics>,
+        GetAggregatedAnalyticsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -41,11 +46,14 @@ impl SpectrumAnalyticsApi {
     /// `GET /zones/{zone_id}/spectrum/analytics/events/bytime`
     ///
     /// Retrieves a list of aggregate metrics grouped by time interval.
+    ///
+    /// Query parameters: [`GetAnalyticsByTimeQuery`], passed with `.query(&…)`.
     pub fn get_analytics_by_time(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAnalyticsByTimeResponse>>,
+        crate::runtime::Json<::serde_json::Value>,
+        GetAnalyticsByTimeQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,11 +71,14 @@ impl SpectrumAnalyticsApi {
     /// `GET /zones/{zone_id}/spectrum/analytics/events/summary`
     ///
     /// Retrieves a list of summarised aggregate metrics over a given time period.
+    ///
+    /// Query parameters: [`GetAnalyticsSummaryQuery`], passed with `.query(&…)`.
     pub fn get_analytics_summary(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAnalyticsByTimeResponse>>,
+        crate::runtime::Json<::serde_json::Value>,
+        GetAnalyticsSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -100,59 +111,273 @@ crate::runtime::object!(
     AggregatedAnalytics { app_id : "appID", bytes_egress : "bytesEgress", bytes_ingress :
     "bytesIngress", connections : "connections", duration_avg : "durationAvg" }
 );
-/// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`], [`SpectrumAnalyticsApi::get_analytics_summary`].
+/// Used by [`SpectrumAnalyticsApi::get_aggregated_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByTimeResponse {
-    pub data: ::std::option::Option<::std::vec::Vec<GetAnalyticsByTimeResponseData>>,
-    pub data_lag: ::std::option::Option<f64>,
-    pub max: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub min: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub query: ::std::option::Option<GetAnalyticsByTimeResponseQuery>,
-    pub rows: ::std::option::Option<f64>,
-    pub time_intervals: ::std::option::Option<
-        ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
-    >,
-    pub totals: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+pub struct GetAggregatedAnalyticsQuery {
+    /// `appID`: Comma-delimited list of Spectrum Application Id(s)
+    pub app_id: ::std::option::Option<::std::string::String>,
+    /// Comma-delimited list of Spectrum Application Id(s)
+    pub app_id_param: ::std::option::Option<::std::string::String>,
+    /// Co-location identifier
+    pub colo_name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByTimeResponse { data : "data", data_lag : "data_lag", max : "max", min :
-    "min", query : "query", rows : "rows", time_intervals : "time_intervals", totals :
-    "totals" }
+    GetAggregatedAnalyticsQuery { app_id : "appID", app_id_param : "app_id_param",
+    colo_name : "colo_name" }
 );
 /// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByTimeResponseData {
-    pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetAnalyticsByTimeResponseData { dimensions : "dimensions", metrics : "metrics" }
-);
-/// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByTimeResponseQuery {
-    pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+pub struct GetAnalyticsByTimeQuery {
+    /// Can be used to break down the data by given attributes
+    pub dimensions: ::std::option::Option<
+        ::std::vec::Vec<GetAnalyticsByTimeQueryDimension>,
+    >,
+    pub sort: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// RFC 3339 date-time, End of time interval to query, defaults to current time
+    pub until: ::std::option::Option<::std::string::String>,
+    /// One or more metrics to compute
+    pub metrics: ::std::option::Option<::std::vec::Vec<GetAnalyticsByTimeQueryMetrics>>,
+    /// Used to filter rows by one or more dimensions
     pub filters: ::std::option::Option<::std::string::String>,
-    pub limit: ::std::option::Option<f64>,
-    pub metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub since: ::std::option::Option<::serde_json::Value>,
-    pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub until: ::std::option::Option<::serde_json::Value>,
+    /// RFC 3339 date-time, Start of time interval to query, defaults to `until` - 6 hours
+    pub since: ::std::option::Option<::std::string::String>,
+    /// Used to select time series resolution
+    pub time_delta: ::std::option::Option<GetAnalyticsByTimeQueryTimeDelta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByTimeResponseQuery { dimensions : "dimensions", filters : "filters",
-    limit : "limit", metrics : "metrics", since : "since", sort : "sort", until : "until"
+    GetAnalyticsByTimeQuery { dimensions : "dimensions", sort : "sort", until : "until",
+    metrics : "metrics", filters : "filters", since : "since", time_delta : "time_delta"
     }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetAnalyticsByTimeQueryDimension {
+    /// `event`
+    Event,
+    /// `appID`
+    AppId,
+    /// `coloName`
+    ColoName,
+    /// `ipVersion`
+    IpVersion,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetAnalyticsByTimeQueryDimension {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Event => "event",
+            Self::AppId => "appID",
+            Self::ColoName => "coloName",
+            Self::IpVersion => "ipVersion",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetAnalyticsByTimeQueryDimension {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "event" => Self::Event,
+            "appID" => Self::AppId,
+            "coloName" => Self::ColoName,
+            "ipVersion" => Self::IpVersion,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetAnalyticsByTimeQueryDimension);
+impl ::std::convert::From<GetAnalyticsByTimeQueryDimension> for ::std::string::String {
+    fn from(value: GetAnalyticsByTimeQueryDimension) -> Self {
+        match value {
+            GetAnalyticsByTimeQueryDimension::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetAnalyticsByTimeQueryDimension {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetAnalyticsByTimeQueryMetrics {
+    /// `count`
+    Count,
+    /// `bytesIngress`
+    BytesIngress,
+    /// `bytesEgress`
+    BytesEgress,
+    /// `durationAvg`
+    DurationAvg,
+    /// `durationMedian`
+    DurationMedian,
+    /// `duration90th`
+    Duration90th,
+    /// `duration99th`
+    Duration99th,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetAnalyticsByTimeQueryMetrics {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Count => "count",
+            Self::BytesIngress => "bytesIngress",
+            Self::BytesEgress => "bytesEgress",
+            Self::DurationAvg => "durationAvg",
+            Self::DurationMedian => "durationMedian",
+            Self::Duration90th => "duration90th",
+            Self::Duration99th => "duration99th",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetAnalyticsByTimeQueryMetrics {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "count" => Self::Count,
+            "bytesIngress" => Self::BytesIngress,
+            "bytesEgress" => Self::BytesEgress,
+            "durationAvg" => Self::DurationAvg,
+            "durationMedian" => Self::DurationMedian,
+            "duration90th" => Self::Duration90th,
+            "duration99th" => Self::Duration99th,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetAnalyticsByTimeQueryMetrics);
+impl ::std::convert::From<GetAnalyticsByTimeQueryMetrics> for ::std::string::String {
+    fn from(value: GetAnalyticsByTimeQueryMetrics) -> Self {
+        match value {
+            GetAnalyticsByTimeQueryMetrics::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetAnalyticsByTimeQueryMetrics {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetAnalyticsByTimeQueryTimeDelta {
+    /// `year`
+    Year,
+    /// `quarter`
+    Quarter,
+    /// `month`
+    Month,
+    /// `week`
+    Week,
+    /// `day`
+    Day,
+    /// `hour`
+    Hour,
+    /// `dekaminute`
+    Dekaminute,
+    /// `minute`
+    Minute,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetAnalyticsByTimeQueryTimeDelta {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Year => "year",
+            Self::Quarter => "quarter",
+            Self::Month => "month",
+            Self::Week => "week",
+            Self::Day => "day",
+            Self::Hour => "hour",
+            Self::Dekaminute => "dekaminute",
+            Self::Minute => "minute",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GetAnalyticsByTimeQueryTimeDelta {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "year" => Self::Year,
+            "quarter" => Self::Quarter,
+            "month" => Self::Month,
+            "week" => Self::Week,
+            "day" => Self::Day,
+            "hour" => Self::Hour,
+            "dekaminute" => Self::Dekaminute,
+            "minute" => Self::Minute,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetAnalyticsByTimeQueryTimeDelta);
+impl ::std::convert::From<GetAnalyticsByTimeQueryTimeDelta> for ::std::string::String {
+    fn from(value: GetAnalyticsByTimeQueryTimeDelta) -> Self {
+        match value {
+            GetAnalyticsByTimeQueryTimeDelta::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetAnalyticsByTimeQueryTimeDelta {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`SpectrumAnalyticsApi::get_analytics_summary`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAnalyticsSummaryQuery {
+    /// Can be used to break down the data by given attributes
+    pub dimensions: ::std::option::Option<
+        ::std::vec::Vec<GetAnalyticsByTimeQueryDimension>,
+    >,
+    pub sort: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// RFC 3339 date-time, End of time interval to query, defaults to current time
+    pub until: ::std::option::Option<::std::string::String>,
+    /// One or more metrics to compute
+    pub metrics: ::std::option::Option<::std::vec::Vec<GetAnalyticsByTimeQueryMetrics>>,
+    /// Used to filter rows by one or more dimensions
+    pub filters: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Start of time interval to query, defaults to `until` - 6 hours
+    pub since: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAnalyticsSummaryQuery { dimensions : "dimensions", sort : "sort", until : "until",
+    metrics : "metrics", filters : "filters", since : "since" }
+);
+impl crate::runtime::TypedQuery for GetAggregatedAnalyticsQuery {}
+impl crate::runtime::TypedQuery for GetAnalyticsByTimeQuery {}
+impl crate::runtime::TypedQuery for GetAnalyticsSummaryQuery {}

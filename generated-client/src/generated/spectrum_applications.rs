@@ -24,27 +24,40 @@ impl SpectrumApplicationsApi {
     pub fn create_spectrum_application_using_name_for_origin(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateSpectrumApplicationUsingNameForOriginBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<CreateSpectrumApplicationUsingNameForOriginResponse>,
+        >,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/spectrum/apps",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/spectrum/apps"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/spectrum/apps",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/spectrum/apps"),
+                ],
+            )
+            .body(body)
     }
     /// List Spectrum applications
     ///
     /// `GET /zones/{zone_id}/spectrum/apps`
     ///
     /// Retrieves a list of currently existing Spectrum applications inside a zone.
+    ///
+    /// Query parameters: [`ListSpectrumApplicationsQuery`], passed with `.query(&…)`.
     pub fn list_spectrum_applications(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ListSpectrumApplicationsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,18 +78,24 @@ impl SpectrumApplicationsApi {
         &self,
         zone_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateSpectrumApplicationUsingNameForOriginBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<CreateSpectrumApplicationUsingNameForOriginResponse>,
+        >,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/spectrum/apps/{app_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/spectrum/apps/"),
-                crate::runtime::PathPart::Param("app_id", app_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/spectrum/apps/{app_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/spectrum/apps/"),
+                    crate::runtime::PathPart::Param("app_id", app_id),
+                ],
+            )
+            .body(body)
     }
     /// Get Spectrum application configuration
     ///
@@ -87,7 +106,13 @@ impl SpectrumApplicationsApi {
         &self,
         zone_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -125,11 +150,676 @@ impl SpectrumApplicationsApi {
         )
     }
 }
+/// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`], [`SpectrumApplicationsApi::update_spectrum_application_configuration_using_name_for_origin`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateSpectrumApplicationUsingNameForOriginResponse {
+    /// Enables Argo Smart Routing for this application
+    pub argo_smart_routing: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, When the Application was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    pub dns: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseDns,
+    >,
+    pub edge_ips: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseEdgeIps,
+    >,
+    /// Application identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Enables IP Access Rules for this application
+    pub ip_firewall: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, When the Application was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    pub origin_dns: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseOriginDns,
+    >,
+    /// The destination port at the origin
+    pub origin_port: ::std::option::Option<::serde_json::Value>,
+    /// The port configuration at Cloudflare’s edge
+    pub protocol: ::std::option::Option<::std::string::String>,
+    /// Enables Proxy Protocol to the origin
+    pub proxy_protocol: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol,
+    >,
+    /// The type of TLS termination associated with the application
+    pub tls: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseTls,
+    >,
+    /// Determines how data travels from the edge to your origin
+    pub traffic_type: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseTrafficType,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSpectrumApplicationUsingNameForOriginResponse { argo_smart_routing :
+    "argo_smart_routing", created_on : "created_on", dns : "dns", edge_ips : "edge_ips",
+    id : "id", ip_firewall : "ip_firewall", modified_on : "modified_on", origin_dns :
+    "origin_dns", origin_port : "origin_port", protocol : "protocol", proxy_protocol :
+    "proxy_protocol", tls : "tls", traffic_type : "traffic_type" }
+);
+/// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateSpectrumApplicationUsingNameForOriginResponseDns {
+    /// The name of the DNS record associated with the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The type of DNS record associated with the application
+    pub r#type: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseDnsType,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSpectrumApplicationUsingNameForOriginResponseDns { name : "name", r#type :
+    "type" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateSpectrumApplicationUsingNameForOriginResponseDnsType {
+    /// `CNAME`
+    Cname,
+    /// `ADDRESS`
+    Address,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateSpectrumApplicationUsingNameForOriginResponseDnsType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cname => "CNAME",
+            Self::Address => "ADDRESS",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateSpectrumApplicationUsingNameForOriginResponseDnsType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "CNAME" => Self::Cname,
+            "ADDRESS" => Self::Address,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateSpectrumApplicationUsingNameForOriginResponseDnsType);
+impl ::std::convert::From<CreateSpectrumApplicationUsingNameForOriginResponseDnsType>
+for ::std::string::String {
+    fn from(value: CreateSpectrumApplicationUsingNameForOriginResponseDnsType) -> Self {
+        match value {
+            CreateSpectrumApplicationUsingNameForOriginResponseDnsType::Other(value) => {
+                value
+            }
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateSpectrumApplicationUsingNameForOriginResponseDnsType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateSpectrumApplicationUsingNameForOriginResponseEdgeIps {
+    /// The IP versions supported for inbound connections on Spectrum anycast IPs
+    pub connectivity: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity,
+    >,
+    /// The type of edge IP configuration specified
+    pub r#type: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType,
+    >,
+    /// The array of customer owned IPs we broadcast via anycast for this hostname and application
+    pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSpectrumApplicationUsingNameForOriginResponseEdgeIps { connectivity :
+    "connectivity", r#type : "type", ips : "ips" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity {
+    /// `all`
+    All,
+    /// `ipv4`
+    Ipv4,
+    /// `ipv6`
+    Ipv6,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Ipv4 => "ipv4",
+            Self::Ipv6 => "ipv6",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "all" => Self::All,
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity
+);
+impl ::std::convert::From<
+    CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity,
+> for ::std::string::String {
+    fn from(
+        value: CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity,
+    ) -> Self {
+        match value {
+            CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType {
+    /// `dynamic`
+    Dynamic,
+    /// `static`
+    Static,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dynamic => "dynamic",
+            Self::Static => "static",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "dynamic" => Self::Dynamic,
+            "static" => Self::Static,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType
+);
+impl ::std::convert::From<CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType>
+for ::std::string::String {
+    fn from(
+        value: CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType,
+    ) -> Self {
+        match value {
+            CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateSpectrumApplicationUsingNameForOriginResponseOriginDns {
+    /// The name of the DNS record associated with the origin
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The TTL of our resolution of your DNS record in seconds
+    pub ttl: ::std::option::Option<i64>,
+    /// The type of DNS record associated with the origin
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSpectrumApplicationUsingNameForOriginResponseOriginDns { name : "name", ttl :
+    "ttl", r#type : "type" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol {
+    /// `off`
+    Off,
+    /// `v1`
+    V1,
+    /// `v2`
+    V2,
+    /// `simple`
+    Simple,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::V1 => "v1",
+            Self::V2 => "v2",
+            Self::Simple => "simple",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "v1" => Self::V1,
+            "v2" => Self::V2,
+            "simple" => Self::Simple,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol
+);
+impl ::std::convert::From<
+    CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol,
+> for ::std::string::String {
+    fn from(
+        value: CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol,
+    ) -> Self {
+        match value {
+            CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateSpectrumApplicationUsingNameForOriginResponseTls {
+    /// `off`
+    Off,
+    /// `flexible`
+    Flexible,
+    /// `full`
+    Full,
+    /// `strict`
+    Strict,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateSpectrumApplicationUsingNameForOriginResponseTls {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::Flexible => "flexible",
+            Self::Full => "full",
+            Self::Strict => "strict",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateSpectrumApplicationUsingNameForOriginResponseTls {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "flexible" => Self::Flexible,
+            "full" => Self::Full,
+            "strict" => Self::Strict,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateSpectrumApplicationUsingNameForOriginResponseTls);
+impl ::std::convert::From<CreateSpectrumApplicationUsingNameForOriginResponseTls>
+for ::std::string::String {
+    fn from(value: CreateSpectrumApplicationUsingNameForOriginResponseTls) -> Self {
+        match value {
+            CreateSpectrumApplicationUsingNameForOriginResponseTls::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateSpectrumApplicationUsingNameForOriginResponseTls {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateSpectrumApplicationUsingNameForOriginResponseTrafficType {
+    /// `direct`
+    Direct,
+    /// `http`
+    Http,
+    /// `https`
+    Https,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateSpectrumApplicationUsingNameForOriginResponseTrafficType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Direct => "direct",
+            Self::Http => "http",
+            Self::Https => "https",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateSpectrumApplicationUsingNameForOriginResponseTrafficType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "direct" => Self::Direct,
+            "http" => Self::Http,
+            "https" => Self::Https,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    CreateSpectrumApplicationUsingNameForOriginResponseTrafficType
+);
+impl ::std::convert::From<CreateSpectrumApplicationUsingNameForOriginResponseTrafficType>
+for ::std::string::String {
+    fn from(
+        value: CreateSpectrumApplicationUsingNameForOriginResponseTrafficType,
+    ) -> Self {
+        match value {
+            CreateSpectrumApplicationUsingNameForOriginResponseTrafficType::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for CreateSpectrumApplicationUsingNameForOriginResponseTrafficType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`SpectrumApplicationsApi::delete_spectrum_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSpectrumApplicationResponse {
+    /// Application identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteSpectrumApplicationResponse { id : "id" });
+/// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`], [`SpectrumApplicationsApi::update_spectrum_application_configuration_using_name_for_origin`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateSpectrumApplicationUsingNameForOriginBody {
+    /// Enables Argo Smart Routing for this application
+    pub argo_smart_routing: ::std::option::Option<bool>,
+    pub dns: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseDns,
+    >,
+    pub edge_ips: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseEdgeIps,
+    >,
+    /// Enables IP Access Rules for this application
+    pub ip_firewall: ::std::option::Option<bool>,
+    pub origin_dns: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseOriginDns,
+    >,
+    /// The destination port at the origin
+    pub origin_port: ::serde_json::Value,
+    /// The port configuration at Cloudflare’s edge
+    pub protocol: ::std::string::String,
+    /// Enables Proxy Protocol to the origin
+    pub proxy_protocol: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol,
+    >,
+    /// The type of TLS termination associated with the application
+    pub tls: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseTls,
+    >,
+    /// Determines how data travels from the edge to your origin
+    pub traffic_type: ::std::option::Option<
+        CreateSpectrumApplicationUsingNameForOriginResponseTrafficType,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSpectrumApplicationUsingNameForOriginBody { argo_smart_routing :
+    "argo_smart_routing", dns : "dns", edge_ips : "edge_ips", ip_firewall :
+    "ip_firewall", origin_dns : "origin_dns", origin_port : "origin_port" required,
+    protocol : "protocol" required, proxy_protocol : "proxy_protocol", tls : "tls",
+    traffic_type : "traffic_type" }
+);
+impl CreateSpectrumApplicationUsingNameForOriginBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        origin_port: ::serde_json::Value,
+        protocol: ::std::string::String,
+    ) -> Self {
+        Self {
+            argo_smart_routing: ::std::option::Option::None,
+            dns: ::std::option::Option::None,
+            edge_ips: ::std::option::Option::None,
+            ip_firewall: ::std::option::Option::None,
+            origin_dns: ::std::option::Option::None,
+            origin_port,
+            protocol,
+            proxy_protocol: ::std::option::Option::None,
+            tls: ::std::option::Option::None,
+            traffic_type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`SpectrumApplicationsApi::list_spectrum_applications`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListSpectrumApplicationsQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Sets the maximum number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Sets the direction by which results are ordered
+    pub direction: ::std::option::Option<ListSpectrumApplicationsQueryDirection>,
+    /// Application field by which results are ordered
+    pub order: ::std::option::Option<ListSpectrumApplicationsQueryOrder>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListSpectrumApplicationsQuery { page : "page", per_page : "per_page", direction :
+    "direction", order : "order" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListSpectrumApplicationsQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListSpectrumApplicationsQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListSpectrumApplicationsQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListSpectrumApplicationsQueryDirection);
+impl ::std::convert::From<ListSpectrumApplicationsQueryDirection>
+for ::std::string::String {
+    fn from(value: ListSpectrumApplicationsQueryDirection) -> Self {
+        match value {
+            ListSpectrumApplicationsQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListSpectrumApplicationsQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListSpectrumApplicationsQueryOrder {
+    /// `protocol`
+    Protocol,
+    /// `app_id`
+    AppId,
+    /// `created_on`
+    CreatedOn,
+    /// `modified_on`
+    ModifiedOn,
+    /// `dns`
+    Dns,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListSpectrumApplicationsQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Protocol => "protocol",
+            Self::AppId => "app_id",
+            Self::CreatedOn => "created_on",
+            Self::ModifiedOn => "modified_on",
+            Self::Dns => "dns",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListSpectrumApplicationsQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "protocol" => Self::Protocol,
+            "app_id" => Self::AppId,
+            "created_on" => Self::CreatedOn,
+            "modified_on" => Self::ModifiedOn,
+            "dns" => Self::Dns,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListSpectrumApplicationsQueryOrder);
+impl ::std::convert::From<ListSpectrumApplicationsQueryOrder> for ::std::string::String {
+    fn from(value: ListSpectrumApplicationsQueryOrder) -> Self {
+        match value {
+            ListSpectrumApplicationsQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListSpectrumApplicationsQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListSpectrumApplicationsQuery {}

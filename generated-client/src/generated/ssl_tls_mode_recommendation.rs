@@ -43,10 +43,12 @@ impl SslTlsModeRecommendationApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SslTlsRecommendation {
     pub editable: ::std::option::Option<bool>,
+    /// Identifier of a recommedation result
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub next_scheduled_scan: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<SslTlsRecommendationValue>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -54,3 +56,57 @@ crate::runtime::object!(
     SslTlsRecommendation { editable : "editable", id : "id", modified_on : "modified_on",
     next_scheduled_scan : "next_scheduled_scan", value : "value" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SslTlsRecommendationValue {
+    /// `flexible`
+    Flexible,
+    /// `full`
+    Full,
+    /// `strict`
+    Strict,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SslTlsRecommendationValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Flexible => "flexible",
+            Self::Full => "full",
+            Self::Strict => "strict",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SslTlsRecommendationValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "flexible" => Self::Flexible,
+            "full" => Self::Full,
+            "strict" => Self::Strict,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SslTlsRecommendationValue);
+impl ::std::convert::From<SslTlsRecommendationValue> for ::std::string::String {
+    fn from(value: SslTlsRecommendationValue) -> Self {
+        match value {
+            SslTlsRecommendationValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SslTlsRecommendationValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

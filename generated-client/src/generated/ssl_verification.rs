@@ -21,10 +21,15 @@ impl SslVerificationApi {
     /// `GET /zones/{zone_id}/ssl/verification`
     ///
     /// Get SSL Verification Info for a Zone.
+    ///
+    /// Query parameters: [`SslVerificationDetailsQuery`], passed with `.query(&…)`.
     pub fn ssl_verification_details(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<SslVerification>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<SslVerification>,
+        SslVerificationDetailsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -45,51 +50,534 @@ impl SslVerificationApi {
         &self,
         zone_id: &str,
         certificate_pack_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &EditSslCertificatePackValidationMethodBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SslCertificatePackValidationMethod>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/ssl/verification/{certificate_pack_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/ssl/verification/"),
-                crate::runtime::PathPart::Param(
-                    "certificate_pack_id",
-                    certificate_pack_id,
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/ssl/verification/{certificate_pack_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/ssl/verification/"),
+                    crate::runtime::PathPart::Param(
+                        "certificate_pack_id",
+                        certificate_pack_id,
+                    ),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`SslVerificationApi::ssl_verification_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SslVerification {
+    /// Certificate Authority is manually reviewing the order
     pub brand_check: ::std::option::Option<bool>,
+    /// Certificate Pack UUID
     pub cert_pack_uuid: ::std::option::Option<::std::string::String>,
-    pub certificate_status: ::std::option::Option<::std::string::String>,
-    pub signature: ::std::option::Option<::std::string::String>,
-    pub validation_method: ::std::option::Option<::std::string::String>,
+    /// Current status of certificate
+    pub certificate_status: CertificateStatus,
+    /// Certificate's signature algorithm
+    pub signature: ::std::option::Option<Signature>,
+    /// Validation method in use for a certificate pack order
+    pub validation_method: ::std::option::Option<ValidationMethod>,
     pub verification_info: ::std::option::Option<VerificationInfo>,
+    /// Status of the required verification information, omitted if verification status is unknown
     pub verification_status: ::std::option::Option<bool>,
-    pub verification_type: ::std::option::Option<::std::string::String>,
+    /// Method of verification
+    pub verification_type: ::std::option::Option<VerificationType>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SslVerification { brand_check : "brand_check", cert_pack_uuid : "cert_pack_uuid",
-    certificate_status : "certificate_status", signature : "signature", validation_method
-    : "validation_method", verification_info : "verification_info", verification_status :
-    "verification_status", verification_type : "verification_type" }
+    certificate_status : "certificate_status" required, signature : "signature",
+    validation_method : "validation_method", verification_info : "verification_info",
+    verification_status : "verification_status", verification_type : "verification_type"
+    }
 );
+impl SslVerification {
+    /// A value with the required fields set and the others empty.
+    pub fn new(certificate_status: CertificateStatus) -> Self {
+        Self {
+            brand_check: ::std::option::Option::None,
+            cert_pack_uuid: ::std::option::Option::None,
+            certificate_status,
+            signature: ::std::option::Option::None,
+            validation_method: ::std::option::Option::None,
+            verification_info: ::std::option::Option::None,
+            verification_status: ::std::option::Option::None,
+            verification_type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CertificateStatus {
+    /// `initializing`
+    Initializing,
+    /// `authorizing`
+    Authorizing,
+    /// `active`
+    Active,
+    /// `expired`
+    Expired,
+    /// `issuing`
+    Issuing,
+    /// `timing_out`
+    TimingOut,
+    /// `pending_deployment`
+    PendingDeployment,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CertificateStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initializing => "initializing",
+            Self::Authorizing => "authorizing",
+            Self::Active => "active",
+            Self::Expired => "expired",
+            Self::Issuing => "issuing",
+            Self::TimingOut => "timing_out",
+            Self::PendingDeployment => "pending_deployment",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CertificateStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "initializing" => Self::Initializing,
+            "authorizing" => Self::Authorizing,
+            "active" => Self::Active,
+            "expired" => Self::Expired,
+            "issuing" => Self::Issuing,
+            "timing_out" => Self::TimingOut,
+            "pending_deployment" => Self::PendingDeployment,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CertificateStatus);
+impl ::std::convert::From<CertificateStatus> for ::std::string::String {
+    fn from(value: CertificateStatus) -> Self {
+        match value {
+            CertificateStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CertificateStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum Signature {
+    /// `ECDSAWithSHA256`
+    EcdsaWithSha256,
+    /// `SHA1WithRSA`
+    Sha1WithRsa,
+    /// `SHA256WithRSA`
+    Sha256WithRsa,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl Signature {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EcdsaWithSha256 => "ECDSAWithSHA256",
+            Self::Sha1WithRsa => "SHA1WithRSA",
+            Self::Sha256WithRsa => "SHA256WithRSA",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Signature {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ECDSAWithSHA256" => Self::EcdsaWithSha256,
+            "SHA1WithRSA" => Self::Sha1WithRsa,
+            "SHA256WithRSA" => Self::Sha256WithRsa,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(Signature);
+impl ::std::convert::From<Signature> for ::std::string::String {
+    fn from(value: Signature) -> Self {
+        match value {
+            Signature::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for Signature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ValidationMethod {
+    /// `http`
+    Http,
+    /// `cname`
+    Cname,
+    /// `txt`
+    Txt,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ValidationMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::Cname => "cname",
+            Self::Txt => "txt",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ValidationMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "http" => Self::Http,
+            "cname" => Self::Cname,
+            "txt" => Self::Txt,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ValidationMethod);
+impl ::std::convert::From<ValidationMethod> for ::std::string::String {
+    fn from(value: ValidationMethod) -> Self {
+        match value {
+            ValidationMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ValidationMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`SslVerificationApi::ssl_verification_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerificationInfo {
-    pub record_name: ::std::option::Option<::std::string::String>,
-    pub record_target: ::std::option::Option<::std::string::String>,
+    /// Name of CNAME record
+    pub record_name: ::std::option::Option<VerificationInfoRecordName>,
+    /// Target of CNAME record
+    pub record_target: ::std::option::Option<VerificationInfoRecordTarget>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     VerificationInfo { record_name : "record_name", record_target : "record_target" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum VerificationInfoRecordName {
+    /// `record_name`
+    RecordName,
+    /// `http_url`
+    HttpUrl,
+    /// `cname`
+    Cname,
+    /// `txt_name`
+    TxtName,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl VerificationInfoRecordName {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RecordName => "record_name",
+            Self::HttpUrl => "http_url",
+            Self::Cname => "cname",
+            Self::TxtName => "txt_name",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VerificationInfoRecordName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "record_name" => Self::RecordName,
+            "http_url" => Self::HttpUrl,
+            "cname" => Self::Cname,
+            "txt_name" => Self::TxtName,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(VerificationInfoRecordName);
+impl ::std::convert::From<VerificationInfoRecordName> for ::std::string::String {
+    fn from(value: VerificationInfoRecordName) -> Self {
+        match value {
+            VerificationInfoRecordName::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for VerificationInfoRecordName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum VerificationInfoRecordTarget {
+    /// `record_value`
+    RecordValue,
+    /// `http_body`
+    HttpBody,
+    /// `cname_target`
+    CnameTarget,
+    /// `txt_value`
+    TxtValue,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl VerificationInfoRecordTarget {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RecordValue => "record_value",
+            Self::HttpBody => "http_body",
+            Self::CnameTarget => "cname_target",
+            Self::TxtValue => "txt_value",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VerificationInfoRecordTarget {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "record_value" => Self::RecordValue,
+            "http_body" => Self::HttpBody,
+            "cname_target" => Self::CnameTarget,
+            "txt_value" => Self::TxtValue,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(VerificationInfoRecordTarget);
+impl ::std::convert::From<VerificationInfoRecordTarget> for ::std::string::String {
+    fn from(value: VerificationInfoRecordTarget) -> Self {
+        match value {
+            VerificationInfoRecordTarget::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for VerificationInfoRecordTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum VerificationType {
+    /// `cname`
+    Cname,
+    /// `meta tag`
+    MetaTag,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl VerificationType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cname => "cname",
+            Self::MetaTag => "meta tag",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VerificationType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cname" => Self::Cname,
+            "meta tag" => Self::MetaTag,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(VerificationType);
+impl ::std::convert::From<VerificationType> for ::std::string::String {
+    fn from(value: VerificationType) -> Self {
+        match value {
+            VerificationType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for VerificationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`SslVerificationApi::edit_ssl_certificate_pack_validation_method`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SslCertificatePackValidationMethod {
+    /// Result status
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Desired validation method
+    pub validation_method: ::std::option::Option<
+        SslCertificatePackValidationMethodValidationMethod,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SslCertificatePackValidationMethod { status : "status", validation_method :
+    "validation_method" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SslCertificatePackValidationMethodValidationMethod {
+    /// `http`
+    Http,
+    /// `cname`
+    Cname,
+    /// `txt`
+    Txt,
+    /// `email`
+    Email,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SslCertificatePackValidationMethodValidationMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::Cname => "cname",
+            Self::Txt => "txt",
+            Self::Email => "email",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for SslCertificatePackValidationMethodValidationMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "http" => Self::Http,
+            "cname" => Self::Cname,
+            "txt" => Self::Txt,
+            "email" => Self::Email,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SslCertificatePackValidationMethodValidationMethod);
+impl ::std::convert::From<SslCertificatePackValidationMethodValidationMethod>
+for ::std::string::String {
+    fn from(value: SslCertificatePackValidationMethodValidationMethod) -> Self {
+        match value {
+            SslCertificatePackValidationMethodValidationMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SslCertificatePackValidationMethodValidationMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`SslVerificationApi::ssl_verification_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SslVerificationDetailsQuery {
+    /// Immediately retry SSL Verification
+    pub retry: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(SslVerificationDetailsQuery { retry : "retry" });
+/// Used by [`SslVerificationApi::edit_ssl_certificate_pack_validation_method`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditSslCertificatePackValidationMethodBody {
+    /// Desired validation method
+    pub validation_method: SslCertificatePackValidationMethodValidationMethod,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditSslCertificatePackValidationMethodBody { validation_method : "validation_method"
+    required }
+);
+impl EditSslCertificatePackValidationMethodBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        validation_method: SslCertificatePackValidationMethodValidationMethod,
+    ) -> Self {
+        Self {
+            validation_method,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for SslVerificationDetailsQuery {}

@@ -50,21 +50,23 @@ impl StreamAudioTracksApi {
         &self,
         account_id: &str,
         identifier: &str,
+        body: &AddAudioTracksToVideoBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ListAdditionalAudioTracksOnVideoItem>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/stream/{identifier}/audio/copy",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/"),
-                crate::runtime::PathPart::Param("identifier", identifier),
-                crate::runtime::PathPart::Lit("/audio/copy"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/stream/{identifier}/audio/copy",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/"),
+                    crate::runtime::PathPart::Param("identifier", identifier),
+                    crate::runtime::PathPart::Lit("/audio/copy"),
+                ],
+            )
+            .body(body)
     }
     /// Edit additional audio tracks on a video
     ///
@@ -76,22 +78,24 @@ impl StreamAudioTracksApi {
         account_id: &str,
         identifier: &str,
         audio_identifier: &str,
+        body: &EditAdditionalAudioTracksOnVideoBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ListAdditionalAudioTracksOnVideoItem>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/stream/{identifier}/audio/{audio_identifier}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/"),
-                crate::runtime::PathPart::Param("identifier", identifier),
-                crate::runtime::PathPart::Lit("/audio/"),
-                crate::runtime::PathPart::Param("audio_identifier", audio_identifier),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/stream/{identifier}/audio/{audio_identifier}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/"),
+                    crate::runtime::PathPart::Param("identifier", identifier),
+                    crate::runtime::PathPart::Lit("/audio/"),
+                    crate::runtime::PathPart::Param("audio_identifier", audio_identifier),
+                ],
+            )
+            .body(body)
     }
     /// Delete additional audio tracks on a video
     ///
@@ -124,9 +128,13 @@ impl StreamAudioTracksApi {
 /// Used by [`StreamAudioTracksApi::list_additional_audio_tracks_on_video`], [`StreamAudioTracksApi::add_audio_tracks_to_video`], [`StreamAudioTracksApi::edit_additional_audio_tracks_on_video`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAdditionalAudioTracksOnVideoItem {
+    /// Denotes whether the audio track will be played by default in a player
     pub default: ::std::option::Option<bool>,
+    /// A string to uniquely identify the track amongst other audio track labels for the specified video
     pub label: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
+    /// Specifies the processing status of the video
+    pub status: ::std::option::Option<ListAdditionalAudioTracksOnVideoItemStatus>,
+    /// A Cloudflare-generated unique identifier for a media item
     pub uid: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -134,4 +142,96 @@ pub struct ListAdditionalAudioTracksOnVideoItem {
 crate::runtime::object!(
     ListAdditionalAudioTracksOnVideoItem { default : "default", label : "label", status :
     "status", uid : "uid" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListAdditionalAudioTracksOnVideoItemStatus {
+    /// `queued`
+    Queued,
+    /// `ready`
+    Ready,
+    /// `error`
+    Error,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListAdditionalAudioTracksOnVideoItemStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queued => "queued",
+            Self::Ready => "ready",
+            Self::Error => "error",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListAdditionalAudioTracksOnVideoItemStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "queued" => Self::Queued,
+            "ready" => Self::Ready,
+            "error" => Self::Error,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListAdditionalAudioTracksOnVideoItemStatus);
+impl ::std::convert::From<ListAdditionalAudioTracksOnVideoItemStatus>
+for ::std::string::String {
+    fn from(value: ListAdditionalAudioTracksOnVideoItemStatus) -> Self {
+        match value {
+            ListAdditionalAudioTracksOnVideoItemStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListAdditionalAudioTracksOnVideoItemStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`StreamAudioTracksApi::add_audio_tracks_to_video`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAudioTracksToVideoBody {
+    /// A string to uniquely identify the track amongst other audio track labels for the specified video
+    pub label: ::std::string::String,
+    /// An audio track URL
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAudioTracksToVideoBody { label : "label" required, url : "url" }
+);
+impl AddAudioTracksToVideoBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(label: ::std::string::String) -> Self {
+        Self {
+            label,
+            url: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`StreamAudioTracksApi::edit_additional_audio_tracks_on_video`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditAdditionalAudioTracksOnVideoBody {
+    /// Denotes whether the audio track will be played by default in a player
+    pub default: ::std::option::Option<bool>,
+    /// A string to uniquely identify the track amongst other audio track labels for the specified video
+    pub label: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditAdditionalAudioTracksOnVideoBody { default : "default", label : "label" }
 );

@@ -24,30 +24,35 @@ impl StreamLiveInputsApi {
     pub fn create_live_input(
         &self,
         account_id: &str,
+        body: &CreateLiveInputBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<LiveInput>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/stream/live_inputs",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/live_inputs"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/stream/live_inputs",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/live_inputs"),
+                ],
+            )
+            .body(body)
     }
     /// List live inputs
     ///
     /// `GET /accounts/{account_id}/stream/live_inputs`
     ///
     /// Lists the live inputs created for an account. To get the credentials needed to stream to a specific live input, request a single live input.
+    ///
+    /// Query parameters: [`ListLiveInputsQuery`], passed with `.query(&…)`.
     pub fn list_live_inputs(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<LiveInputs>>,
+        ListLiveInputsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,23 +74,25 @@ impl StreamLiveInputsApi {
         &self,
         account_id: &str,
         live_input_identifier: &str,
+        body: &CreateLiveInputBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<LiveInput>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/stream/live_inputs/{live_input_identifier}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/live_inputs/"),
-                crate::runtime::PathPart::Param(
-                    "live_input_identifier",
-                    live_input_identifier,
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/stream/live_inputs/{live_input_identifier}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/live_inputs/"),
+                    crate::runtime::PathPart::Param(
+                        "live_input_identifier",
+                        live_input_identifier,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Retrieve a live input
     ///
@@ -204,22 +211,28 @@ impl StreamLiveInputsApi {
         &self,
         account_id: &str,
         live_input_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateOutputConnectedToLiveInputBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<CreateOutputConnectedToLiveInputResponse>,
+        >,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/live_inputs/"),
-                crate::runtime::PathPart::Param(
-                    "live_input_identifier",
-                    live_input_identifier,
-                ),
-                crate::runtime::PathPart::Lit("/outputs"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/live_inputs/"),
+                    crate::runtime::PathPart::Param(
+                        "live_input_identifier",
+                        live_input_identifier,
+                    ),
+                    crate::runtime::PathPart::Lit("/outputs"),
+                ],
+            )
+            .body(body)
     }
     /// List all outputs associated with a specified live input
     ///
@@ -230,7 +243,9 @@ impl StreamLiveInputsApi {
         &self,
         account_id: &str,
         live_input_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<CreateOutputConnectedToLiveInputResponse>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -257,23 +272,32 @@ impl StreamLiveInputsApi {
         account_id: &str,
         live_input_identifier: &str,
         output_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateOutputBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<CreateOutputConnectedToLiveInputResponse>,
+        >,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs/{output_identifier}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/live_inputs/"),
-                crate::runtime::PathPart::Param(
-                    "live_input_identifier",
-                    live_input_identifier,
-                ),
-                crate::runtime::PathPart::Lit("/outputs/"),
-                crate::runtime::PathPart::Param("output_identifier", output_identifier),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs/{output_identifier}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/live_inputs/"),
+                    crate::runtime::PathPart::Param(
+                        "live_input_identifier",
+                        live_input_identifier,
+                    ),
+                    crate::runtime::PathPart::Lit("/outputs/"),
+                    crate::runtime::PathPart::Param(
+                        "output_identifier",
+                        output_identifier,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Delete an output
     ///
@@ -307,13 +331,15 @@ impl StreamLiveInputsApi {
 /// Used by [`StreamLiveInputsApi::create_live_input`], [`StreamLiveInputsApi::update_live_input`], [`StreamLiveInputsApi::get_live_input`], [`StreamLiveInputsApi::disable_live_input`], [`StreamLiveInputsApi::enable_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveInput {
+    /// RFC 3339 date-time, The date and time the live input was created
     pub created: ::std::option::Option<::std::string::String>,
-    /// `deleteRecordingAfterDays`
+    /// `deleteRecordingAfterDays`: Indicates the number of days after which the live inputs recordings will be deleted
     pub delete_recording_after_days: ::std::option::Option<f64>,
     pub enabled: ::std::option::Option<bool>,
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// RFC 3339 date-time, The date and time the live input was last modified
     pub modified: ::std::option::Option<::std::string::String>,
     pub recording: ::std::option::Option<LiveInputRecording>,
     pub rtmps: ::std::option::Option<LiveInputRtmps>,
@@ -322,7 +348,9 @@ pub struct LiveInput {
     pub srt: ::std::option::Option<LiveInputSrt>,
     /// `srtPlayback`
     pub srt_playback: ::std::option::Option<LiveInputSrt>,
-    pub status: ::std::option::Option<::std::string::String>,
+    /// The connection status of a live input
+    pub status: ::std::option::Option<LiveInputStatus>,
+    /// A unique identifier for a live input
     pub uid: ::std::option::Option<::std::string::String>,
     /// `webRTC`
     pub web_rtc: ::std::option::Option<LiveInputWebRtc>,
@@ -341,14 +369,15 @@ crate::runtime::object!(
 /// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveInputRecording {
-    /// `allowedOrigins`
+    /// `allowedOrigins`: Lists the origins allowed to display videos created with this input
     pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `hideLiveViewerCount`
     pub hide_live_viewer_count: ::std::option::Option<bool>,
-    pub mode: ::std::option::Option<::std::string::String>,
-    /// `requireSignedURLs`
+    /// Specifies the recording behavior for the live input
+    pub mode: ::std::option::Option<LiveInputRecordingMode>,
+    /// `requireSignedURLs`: Indicates if a video using the live input has the `requireSignedURLs` property set
     pub require_signed_urls: ::std::option::Option<bool>,
-    /// `timeoutSeconds`
+    /// `timeoutSeconds`: Determines the amount of time a live input configured in `automatic` mode should wait before a…
     pub timeout_seconds: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -358,11 +387,62 @@ crate::runtime::object!(
     "hideLiveViewerCount", mode : "mode", require_signed_urls : "requireSignedURLs",
     timeout_seconds : "timeoutSeconds" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LiveInputRecordingMode {
+    /// `off`
+    Off,
+    /// `automatic`
+    Automatic,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LiveInputRecordingMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::Automatic => "automatic",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for LiveInputRecordingMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "automatic" => Self::Automatic,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(LiveInputRecordingMode);
+impl ::std::convert::From<LiveInputRecordingMode> for ::std::string::String {
+    fn from(value: LiveInputRecordingMode) -> Self {
+        match value {
+            LiveInputRecordingMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LiveInputRecordingMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveInputRtmps {
-    /// `streamKey`
+    /// `streamKey`: The secret key to use when streaming via RTMPS to a live input
     pub stream_key: ::std::option::Option<::std::string::String>,
+    /// The RTMPS URL you provide to the broadcaster, which they stream live video to
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -371,9 +451,11 @@ crate::runtime::object!(LiveInputRtmps { stream_key : "streamKey", url : "url" }
 /// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveInputSrt {
+    /// The secret key to use when streaming via SRT to a live input
     pub passphrase: ::std::option::Option<::std::string::String>,
-    /// `streamId`
+    /// `streamId`: The identifier of the live input to use when streaming via SRT
     pub stream_id: ::std::option::Option<::std::string::String>,
+    /// The SRT URL you provide to the broadcaster, which they stream live video to
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -381,9 +463,84 @@ pub struct LiveInputSrt {
 crate::runtime::object!(
     LiveInputSrt { passphrase : "passphrase", stream_id : "streamId", url : "url" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum LiveInputStatus {
+    /// `connected`
+    Connected,
+    /// `reconnected`
+    Reconnected,
+    /// `reconnecting`
+    Reconnecting,
+    /// `client_disconnect`
+    ClientDisconnect,
+    /// `ttl_exceeded`
+    TtlExceeded,
+    /// `failed_to_connect`
+    FailedToConnect,
+    /// `failed_to_reconnect`
+    FailedToReconnect,
+    /// `new_configuration_accepted`
+    NewConfigurationAccepted,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LiveInputStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Connected => "connected",
+            Self::Reconnected => "reconnected",
+            Self::Reconnecting => "reconnecting",
+            Self::ClientDisconnect => "client_disconnect",
+            Self::TtlExceeded => "ttl_exceeded",
+            Self::FailedToConnect => "failed_to_connect",
+            Self::FailedToReconnect => "failed_to_reconnect",
+            Self::NewConfigurationAccepted => "new_configuration_accepted",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for LiveInputStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "connected" => Self::Connected,
+            "reconnected" => Self::Reconnected,
+            "reconnecting" => Self::Reconnecting,
+            "client_disconnect" => Self::ClientDisconnect,
+            "ttl_exceeded" => Self::TtlExceeded,
+            "failed_to_connect" => Self::FailedToConnect,
+            "failed_to_reconnect" => Self::FailedToReconnect,
+            "new_configuration_accepted" => Self::NewConfigurationAccepted,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(LiveInputStatus);
+impl ::std::convert::From<LiveInputStatus> for ::std::string::String {
+    fn from(value: LiveInputStatus) -> Self {
+        match value {
+            LiveInputStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LiveInputStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveInputWebRtc {
+    /// The WebRTC URL you provide to the broadcaster, which they stream live video to
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -393,8 +550,10 @@ crate::runtime::object!(LiveInputWebRtc { url : "url" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveInputs {
     /// `liveInputs`
-    pub live_inputs: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub live_inputs: ::std::option::Option<::std::vec::Vec<LiveInputsLiveInput>>,
+    /// The total number of remaining live inputs based on cursor position
     pub range: ::std::option::Option<i64>,
+    /// The total number of live inputs that match the provided filters
     pub total: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -402,3 +561,133 @@ pub struct LiveInputs {
 crate::runtime::object!(
     LiveInputs { live_inputs : "liveInputs", range : "range", total : "total" }
 );
+/// Used by [`StreamLiveInputsApi::list_live_inputs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveInputsLiveInput {
+    /// RFC 3339 date-time, The date and time the live input was created
+    pub created: ::std::option::Option<::std::string::String>,
+    /// `deleteRecordingAfterDays`: Indicates the number of days after which the live inputs recordings will be deleted
+    pub delete_recording_after_days: ::std::option::Option<f64>,
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// RFC 3339 date-time, The date and time the live input was last modified
+    pub modified: ::std::option::Option<::std::string::String>,
+    /// A unique identifier for a live input
+    pub uid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    LiveInputsLiveInput { created : "created", delete_recording_after_days :
+    "deleteRecordingAfterDays", meta : "meta", modified : "modified", uid : "uid" }
+);
+/// Used by [`StreamLiveInputsApi::create_output_connected_to_live_input`], [`StreamLiveInputsApi::list_outputs_associated_with_specified_live_input`], [`StreamLiveInputsApi::update_output`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateOutputConnectedToLiveInputResponse {
+    /// When enabled, live video streamed to the associated live input will be sent to the output URL
+    pub enabled: ::std::option::Option<bool>,
+    /// `streamKey`: The streamKey used to authenticate against an output's target
+    pub stream_key: ::std::option::Option<::std::string::String>,
+    /// A unique identifier for the output
+    pub uid: ::std::option::Option<::std::string::String>,
+    /// The URL an output uses to restream
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateOutputConnectedToLiveInputResponse { enabled : "enabled", stream_key :
+    "streamKey", uid : "uid", url : "url" }
+);
+/// Used by [`StreamLiveInputsApi::create_live_input`], [`StreamLiveInputsApi::update_live_input`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateLiveInputBody {
+    /// `defaultCreator`: Sets the creator ID asssociated with this live input
+    pub default_creator: ::std::option::Option<::std::string::String>,
+    /// `deleteRecordingAfterDays`: Indicates the number of days after which the live inputs recordings will be deleted
+    pub delete_recording_after_days: ::std::option::Option<f64>,
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub recording: ::std::option::Option<CreateLiveInputBodyRecording>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateLiveInputBody { default_creator : "defaultCreator", delete_recording_after_days
+    : "deleteRecordingAfterDays", meta : "meta", recording : "recording" }
+);
+/// Used by [`StreamLiveInputsApi::create_live_input`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateLiveInputBodyRecording {
+    /// `allowedOrigins`: Lists the origins allowed to display videos created with this input
+    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Specifies the recording behavior for the live input
+    pub mode: ::std::option::Option<LiveInputRecordingMode>,
+    /// `requireSignedURLs`: Indicates if a video using the live input has the `requireSignedURLs` property set
+    pub require_signed_urls: ::std::option::Option<bool>,
+    /// `timeoutSeconds`: Determines the amount of time a live input configured in `automatic` mode should wait before a…
+    pub timeout_seconds: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateLiveInputBodyRecording { allowed_origins : "allowedOrigins", mode : "mode",
+    require_signed_urls : "requireSignedURLs", timeout_seconds : "timeoutSeconds" }
+);
+/// Used by [`StreamLiveInputsApi::list_live_inputs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListLiveInputsQuery {
+    /// Includes the total number of videos associated with the submitted query parameters
+    pub include_counts: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListLiveInputsQuery { include_counts : "include_counts" });
+/// Used by [`StreamLiveInputsApi::create_output_connected_to_live_input`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateOutputConnectedToLiveInputBody {
+    /// When enabled, live video streamed to the associated live input will be sent to the output URL
+    pub enabled: ::std::option::Option<bool>,
+    /// `streamKey`: The streamKey used to authenticate against an output's target
+    pub stream_key: ::std::string::String,
+    /// The URL an output uses to restream
+    pub url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateOutputConnectedToLiveInputBody { enabled : "enabled", stream_key : "streamKey"
+    required, url : "url" required }
+);
+impl CreateOutputConnectedToLiveInputBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(stream_key: ::std::string::String, url: ::std::string::String) -> Self {
+        Self {
+            enabled: ::std::option::Option::None,
+            stream_key,
+            url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`StreamLiveInputsApi::update_output`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateOutputBody {
+    /// When enabled, live video streamed to the associated live input will be sent to the output URL
+    pub enabled: bool,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateOutputBody { enabled : "enabled" required });
+impl UpdateOutputBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for ListLiveInputsQuery {}

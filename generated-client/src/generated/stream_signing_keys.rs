@@ -86,9 +86,13 @@ impl StreamSigningKeysApi {
 /// Used by [`StreamSigningKeysApi::create_signing_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SigningKeys {
+    /// RFC 3339 date-time, The date and time a signing key was created
     pub created: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// The signing key in JWK format
     pub jwk: ::std::option::Option<::std::string::String>,
+    /// The signing key in PEM format
     pub pem: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -99,7 +103,9 @@ crate::runtime::object!(
 /// Used by [`StreamSigningKeysApi::list_signing_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SigningKey {
+    /// RFC 3339 date-time, The date and time a signing key was created
     pub created: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,

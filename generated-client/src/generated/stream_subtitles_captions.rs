@@ -49,22 +49,24 @@ impl StreamSubtitlesCaptionsApi {
         account_id: &str,
         identifier: &str,
         language: &str,
+        body: UploadCaptionsOrSubtitlesForm,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ListCaptionsOrSubtitlesItem>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/stream/{identifier}/captions/{language}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/"),
-                crate::runtime::PathPart::Param("identifier", identifier),
-                crate::runtime::PathPart::Lit("/captions/"),
-                crate::runtime::PathPart::Param("language", language),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/stream/{identifier}/captions/{language}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/"),
+                    crate::runtime::PathPart::Param("identifier", identifier),
+                    crate::runtime::PathPart::Lit("/captions/"),
+                    crate::runtime::PathPart::Param("language", language),
+                ],
+            )
+            .multipart(body.form)
     }
     /// List captions or subtitles for a provided language
     ///
@@ -158,30 +160,35 @@ impl StreamSubtitlesCaptionsApi {
         account_id: &str,
         identifier: &str,
         language: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Raw> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/stream/{identifier}/captions/{language}/vtt",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/"),
-                crate::runtime::PathPart::Param("identifier", identifier),
-                crate::runtime::PathPart::Lit("/captions/"),
-                crate::runtime::PathPart::Param("language", language),
-                crate::runtime::PathPart::Lit("/vtt"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/stream/{identifier}/captions/{language}/vtt",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/"),
+                    crate::runtime::PathPart::Param("identifier", identifier),
+                    crate::runtime::PathPart::Lit("/captions/"),
+                    crate::runtime::PathPart::Param("language", language),
+                    crate::runtime::PathPart::Lit("/vtt"),
+                ],
+            )
+            .header("accept", "text/vtt")
     }
 }
 /// Used by [`StreamSubtitlesCaptionsApi::list_captions_or_subtitles`], [`StreamSubtitlesCaptionsApi::upload_captions_or_subtitles`], [`StreamSubtitlesCaptionsApi::list_captions_or_subtitles_for_provided_language`], [`StreamSubtitlesCaptionsApi::generate_captions_or_subtitles_for_provided_language_via_ai`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaptionsOrSubtitlesItem {
+    /// Whether the caption was generated via AI
     pub generated: ::std::option::Option<bool>,
+    /// The language label displayed in the native language to users
     pub label: ::std::option::Option<::std::string::String>,
+    /// The language tag in BCP 47 format
     pub language: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
+    /// The status of a generated caption
+    pub status: ::std::option::Option<ListCaptionsOrSubtitlesItemStatus>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -189,3 +196,73 @@ crate::runtime::object!(
     ListCaptionsOrSubtitlesItem { generated : "generated", label : "label", language :
     "language", status : "status" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListCaptionsOrSubtitlesItemStatus {
+    /// `ready`
+    Ready,
+    /// `inprogress`
+    Inprogress,
+    /// `error`
+    Error,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListCaptionsOrSubtitlesItemStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ready => "ready",
+            Self::Inprogress => "inprogress",
+            Self::Error => "error",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListCaptionsOrSubtitlesItemStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ready" => Self::Ready,
+            "inprogress" => Self::Inprogress,
+            "error" => Self::Error,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListCaptionsOrSubtitlesItemStatus);
+impl ::std::convert::From<ListCaptionsOrSubtitlesItemStatus> for ::std::string::String {
+    fn from(value: ListCaptionsOrSubtitlesItemStatus) -> Self {
+        match value {
+            ListCaptionsOrSubtitlesItemStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListCaptionsOrSubtitlesItemStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The `multipart/form-data` body of [`StreamSubtitlesCaptionsApi::upload_captions_or_subtitles`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `file`: text (required)
+#[derive(Debug, Clone)]
+pub struct UploadCaptionsOrSubtitlesForm {
+    form: crate::runtime::Multipart,
+}
+impl UploadCaptionsOrSubtitlesForm {
+    /// A body with the required parts (the first of each, for parts
+    /// that repeat).
+    pub fn new(file: &str) -> Self {
+        let form = crate::runtime::Multipart::new();
+        let form = form.text("file", file);
+        Self { form }
+    }
+}

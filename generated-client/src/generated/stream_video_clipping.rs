@@ -24,16 +24,204 @@ impl StreamVideoClippingApi {
     pub fn clip_videos_start_and_end_time(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &ClipVideosStartAndEndTimeBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ClipVideosStartAndEndTime>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/stream/clip",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/clip"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/stream/clip",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/clip"),
+                ],
+            )
+            .body(body)
+    }
+}
+/// Used by [`StreamVideoClippingApi::clip_videos_start_and_end_time`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClipVideosStartAndEndTime {
+    /// `allowedOrigins`: Lists the origins allowed to display the video
+    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `clippedFromVideoUID`: The unique video identifier (UID)
+    pub clipped_from_video_uid: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date and time the clip was created
+    pub created: ::std::option::Option<::std::string::String>,
+    /// A user-defined identifier for the media creator
+    pub creator: ::std::option::Option<::std::string::String>,
+    /// `endTimeSeconds`: Specifies the end time for the video clip in seconds
+    pub end_time_seconds: ::std::option::Option<i64>,
+    /// `maxDurationSeconds`: The maximum duration in seconds for a video upload
+    pub max_duration_seconds: ::std::option::Option<i64>,
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// RFC 3339 date-time, The date and time the live input was last modified
+    pub modified: ::std::option::Option<::std::string::String>,
+    pub playback: ::std::option::Option<ClipVideosStartAndEndTimePlayback>,
+    /// The video's preview page URI
+    pub preview: ::std::option::Option<::std::string::String>,
+    /// `requireSignedURLs`: Indicates whether the video can be a accessed using the UID
+    pub require_signed_urls: ::std::option::Option<bool>,
+    /// `startTimeSeconds`: Specifies the start time for the video clip in seconds
+    pub start_time_seconds: ::std::option::Option<i64>,
+    /// Specifies the processing status for all quality levels for a video
+    pub status: ::std::option::Option<ClipVideosStartAndEndTimeStatus>,
+    /// `thumbnailTimestampPct`: The timestamp for a thumbnail image calculated as a percentage value of the video's duration
+    pub thumbnail_timestamp_pct: ::std::option::Option<f64>,
+    pub watermark: ::std::option::Option<ClipVideosStartAndEndTimeWatermark>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ClipVideosStartAndEndTime { allowed_origins : "allowedOrigins",
+    clipped_from_video_uid : "clippedFromVideoUID", created : "created", creator :
+    "creator", end_time_seconds : "endTimeSeconds", max_duration_seconds :
+    "maxDurationSeconds", meta : "meta", modified : "modified", playback : "playback",
+    preview : "preview", require_signed_urls : "requireSignedURLs", start_time_seconds :
+    "startTimeSeconds", status : "status", thumbnail_timestamp_pct :
+    "thumbnailTimestampPct", watermark : "watermark" }
+);
+/// Used by [`StreamVideoClippingApi::clip_videos_start_and_end_time`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClipVideosStartAndEndTimePlayback {
+    /// DASH Media Presentation Description for the video
+    pub dash: ::std::option::Option<::std::string::String>,
+    /// The HLS manifest for the video
+    pub hls: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ClipVideosStartAndEndTimePlayback { dash : "dash", hls : "hls" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ClipVideosStartAndEndTimeStatus {
+    /// `pendingupload`
+    Pendingupload,
+    /// `downloading`
+    Downloading,
+    /// `queued`
+    Queued,
+    /// `inprogress`
+    Inprogress,
+    /// `ready`
+    Ready,
+    /// `error`
+    Error,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ClipVideosStartAndEndTimeStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pendingupload => "pendingupload",
+            Self::Downloading => "downloading",
+            Self::Queued => "queued",
+            Self::Inprogress => "inprogress",
+            Self::Ready => "ready",
+            Self::Error => "error",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ClipVideosStartAndEndTimeStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pendingupload" => Self::Pendingupload,
+            "downloading" => Self::Downloading,
+            "queued" => Self::Queued,
+            "inprogress" => Self::Inprogress,
+            "ready" => Self::Ready,
+            "error" => Self::Error,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ClipVideosStartAndEndTimeStatus);
+impl ::std::convert::From<ClipVideosStartAndEndTimeStatus> for ::std::string::String {
+    fn from(value: ClipVideosStartAndEndTimeStatus) -> Self {
+        match value {
+            ClipVideosStartAndEndTimeStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ClipVideosStartAndEndTimeStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`StreamVideoClippingApi::clip_videos_start_and_end_time`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClipVideosStartAndEndTimeWatermark {
+    /// The unique identifier for the watermark profile
+    pub uid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ClipVideosStartAndEndTimeWatermark { uid : "uid" });
+/// Used by [`StreamVideoClippingApi::clip_videos_start_and_end_time`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClipVideosStartAndEndTimeBody {
+    /// `allowedOrigins`: Lists the origins allowed to display the video
+    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `clippedFromVideoUID`: The unique video identifier (UID)
+    pub clipped_from_video_uid: ::std::string::String,
+    /// A user-defined identifier for the media creator
+    pub creator: ::std::option::Option<::std::string::String>,
+    /// `endTimeSeconds`: Specifies the end time for the video clip in seconds
+    pub end_time_seconds: i64,
+    /// `maxDurationSeconds`: The maximum duration in seconds for a video upload
+    pub max_duration_seconds: ::std::option::Option<i64>,
+    /// `requireSignedURLs`: Indicates whether the video can be a accessed using the UID
+    pub require_signed_urls: ::std::option::Option<bool>,
+    /// `startTimeSeconds`: Specifies the start time for the video clip in seconds
+    pub start_time_seconds: i64,
+    /// `thumbnailTimestampPct`: The timestamp for a thumbnail image calculated as a percentage value of the video's duration
+    pub thumbnail_timestamp_pct: ::std::option::Option<f64>,
+    pub watermark: ::std::option::Option<ClipVideosStartAndEndTimeWatermark>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ClipVideosStartAndEndTimeBody { allowed_origins : "allowedOrigins",
+    clipped_from_video_uid : "clippedFromVideoUID" required, creator : "creator",
+    end_time_seconds : "endTimeSeconds" required, max_duration_seconds :
+    "maxDurationSeconds", require_signed_urls : "requireSignedURLs", start_time_seconds :
+    "startTimeSeconds" required, thumbnail_timestamp_pct : "thumbnailTimestampPct",
+    watermark : "watermark" }
+);
+impl ClipVideosStartAndEndTimeBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        clipped_from_video_uid: ::std::string::String,
+        end_time_seconds: i64,
+        start_time_seconds: i64,
+    ) -> Self {
+        Self {
+            allowed_origins: ::std::option::Option::None,
+            clipped_from_video_uid,
+            creator: ::std::option::Option::None,
+            end_time_seconds,
+            max_duration_seconds: ::std::option::Option::None,
+            require_signed_urls: ::std::option::Option::None,
+            start_time_seconds,
+            thumbnail_timestamp_pct: ::std::option::Option::None,
+            watermark: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

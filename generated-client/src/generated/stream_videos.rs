@@ -41,10 +41,12 @@ impl StreamVideosApi {
     /// `GET /accounts/{account_id}/stream`
     ///
     /// Lists up to 1000 videos from a single request. For a specific range, refer to the optional parameters.
+    ///
+    /// Query parameters: [`ListVideosQuery`], passed with `.query(&…)`.
     pub fn list_videos(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Video>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Video>, ListVideosQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -64,17 +66,19 @@ impl StreamVideosApi {
     pub fn upload_videos_from_url(
         &self,
         account_id: &str,
+        body: &UploadVideosFromUrlBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Video>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/stream/copy",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/copy"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/stream/copy",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/copy"),
+                ],
+            )
+            .body(body)
     }
     /// Upload videos via direct upload URLs
     ///
@@ -84,32 +88,37 @@ impl StreamVideosApi {
     pub fn upload_videos_via_direct_upload_urls(
         &self,
         account_id: &str,
+        body: &UploadVideosViaDirectUploadUrlsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<UploadVideosViaDirectUploadUrlsResponse>,
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/stream/direct_upload",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/direct_upload"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/stream/direct_upload",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/direct_upload"),
+                ],
+            )
+            .body(body)
     }
     /// Storage use
     ///
     /// `GET /accounts/{account_id}/stream/storage-usage`
     ///
     /// Returns information about an account's storage use.
+    ///
+    /// Query parameters: [`StorageUseQuery`], passed with `.query(&…)`.
     pub fn storage_use(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<StorageUse>>,
+        StorageUseQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,18 +140,20 @@ impl StreamVideosApi {
         &self,
         account_id: &str,
         identifier: &str,
+        body: &EditVideoDetailsBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Video>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/stream/{identifier}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/"),
-                crate::runtime::PathPart::Param("identifier", identifier),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/stream/{identifier}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/"),
+                    crate::runtime::PathPart::Param("identifier", identifier),
+                ],
+            )
+            .body(body)
     }
     /// Retrieve video details
     ///
@@ -222,58 +233,69 @@ impl StreamVideosApi {
         &self,
         account_id: &str,
         identifier: &str,
+        body: &CreateSignedUrlTokensForVideosBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<SignedUrlTokens>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/stream/{identifier}/token",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/"),
-                crate::runtime::PathPart::Param("identifier", identifier),
-                crate::runtime::PathPart::Lit("/token"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/stream/{identifier}/token",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/"),
+                    crate::runtime::PathPart::Param("identifier", identifier),
+                    crate::runtime::PathPart::Lit("/token"),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`StreamVideosApi::list_videos`], [`StreamVideosApi::upload_videos_from_url`], [`StreamVideosApi::edit_video_details`], [`StreamVideosApi::get_video_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Video {
-    /// `allowedOrigins`
+    /// `allowedOrigins`: Lists the origins allowed to display the video
     pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// RFC 3339 date-time, The date and time the media item was created
     pub created: ::std::option::Option<::std::string::String>,
+    /// A user-defined identifier for the media creator
     pub creator: ::std::option::Option<::std::string::String>,
+    /// The duration of the video in seconds
     pub duration: ::std::option::Option<f64>,
     pub input: ::std::option::Option<VideoInput>,
-    /// `liveInput`
+    /// `liveInput`: The live input ID used to upload a video with Stream Live
     pub live_input: ::std::option::Option<::std::string::String>,
-    /// `maxDurationSeconds`
+    /// `maxDurationSeconds`: The maximum duration in seconds for a video upload
     pub max_duration_seconds: ::std::option::Option<i64>,
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// RFC 3339 date-time, The date and time the media item was last modified
     pub modified: ::std::option::Option<::std::string::String>,
     pub playback: ::std::option::Option<VideoPlayback>,
+    /// The video's preview page URI
     pub preview: ::std::option::Option<::std::string::String>,
-    /// `readyToStream`
+    /// `readyToStream`: Indicates whether the video is playable
     pub ready_to_stream: ::std::option::Option<bool>,
-    /// `readyToStreamAt`
+    /// `readyToStreamAt`: RFC 3339 date-time, Indicates the time at which the video became playable
     pub ready_to_stream_at: ::std::option::Option<::std::string::String>,
-    /// `requireSignedURLs`
+    /// `requireSignedURLs`: Indicates whether the video can be a accessed using the UID
     pub require_signed_urls: ::std::option::Option<bool>,
-    /// `scheduledDeletion`
+    /// `scheduledDeletion`: RFC 3339 date-time, Indicates the date and time at which the video will be deleted
     pub scheduled_deletion: ::std::option::Option<::std::string::String>,
+    /// The size of the media item in bytes
     pub size: ::std::option::Option<f64>,
-    pub status: ::std::option::Option<::serde_json::Value>,
+    pub status: ::std::option::Option<VideoStatus>,
+    /// The media item's thumbnail URI
     pub thumbnail: ::std::option::Option<::std::string::String>,
-    /// `thumbnailTimestampPct`
+    /// `thumbnailTimestampPct`: The timestamp for a thumbnail image calculated as a percentage value of the video's duration
     pub thumbnail_timestamp_pct: ::std::option::Option<f64>,
+    /// A Cloudflare-generated unique identifier for a media item
     pub uid: ::std::option::Option<::std::string::String>,
-    /// `uploadExpiry`
+    /// `uploadExpiry`: RFC 3339 date-time, The date and time when the video upload URL is no longer valid for direct user uploads
     pub upload_expiry: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date and time the media item was uploaded
     pub uploaded: ::std::option::Option<::std::string::String>,
     pub watermark: ::std::option::Option<VideoWatermark>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -292,7 +314,9 @@ crate::runtime::object!(
 /// Used by [`StreamVideosApi::list_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoInput {
+    /// The video height in pixels
     pub height: ::std::option::Option<i64>,
+    /// The video width in pixels
     pub width: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -301,26 +325,122 @@ crate::runtime::object!(VideoInput { height : "height", width : "width" });
 /// Used by [`StreamVideosApi::list_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoPlayback {
+    /// DASH Media Presentation Description for the video
     pub dash: ::std::option::Option<::std::string::String>,
+    /// The HLS manifest for the video
     pub hls: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(VideoPlayback { dash : "dash", hls : "hls" });
+/// Used by [`StreamVideosApi::list_videos`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VideoStatus {
+    /// `errorReasonCode`: Specifies why the video failed to encode
+    pub error_reason_code: ::std::option::Option<::std::string::String>,
+    /// `errorReasonText`: Specifies why the video failed to encode using a human readable error message in English
+    pub error_reason_text: ::std::option::Option<::std::string::String>,
+    /// `pctComplete`: Indicates the size of the entire upload in bytes
+    pub pct_complete: ::std::option::Option<::std::string::String>,
+    /// Specifies the processing status for all quality levels for a video
+    pub state: ::std::option::Option<VideoStatusState>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    VideoStatus { error_reason_code : "errorReasonCode", error_reason_text :
+    "errorReasonText", pct_complete : "pctComplete", state : "state" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum VideoStatusState {
+    /// `pendingupload`
+    Pendingupload,
+    /// `downloading`
+    Downloading,
+    /// `queued`
+    Queued,
+    /// `inprogress`
+    Inprogress,
+    /// `ready`
+    Ready,
+    /// `error`
+    Error,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl VideoStatusState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pendingupload => "pendingupload",
+            Self::Downloading => "downloading",
+            Self::Queued => "queued",
+            Self::Inprogress => "inprogress",
+            Self::Ready => "ready",
+            Self::Error => "error",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VideoStatusState {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pendingupload" => Self::Pendingupload,
+            "downloading" => Self::Downloading,
+            "queued" => Self::Queued,
+            "inprogress" => Self::Inprogress,
+            "ready" => Self::Ready,
+            "error" => Self::Error,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(VideoStatusState);
+impl ::std::convert::From<VideoStatusState> for ::std::string::String {
+    fn from(value: VideoStatusState) -> Self {
+        match value {
+            VideoStatusState::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for VideoStatusState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`StreamVideosApi::list_videos`], [`StreamVideosApi::upload_videos_via_direct_upload_urls`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoWatermark {
+    /// RFC 3339 date-time, The date and a time a watermark profile was created
     pub created: ::std::option::Option<::std::string::String>,
-    /// `downloadedFrom`
+    /// `downloadedFrom`: The source URL for a downloaded image
     pub downloaded_from: ::std::option::Option<::std::string::String>,
+    /// The height of the image in pixels
     pub height: ::std::option::Option<i64>,
+    /// A short description of the watermark profile
     pub name: ::std::option::Option<::std::string::String>,
+    /// The translucency of the image
     pub opacity: ::std::option::Option<f64>,
+    /// The whitespace between the adjacent edges (determined by position) of the video and the image
     pub padding: ::std::option::Option<f64>,
+    /// The location of the image
     pub position: ::std::option::Option<::std::string::String>,
+    /// The size of the image relative to the overall size of the video
     pub scale: ::std::option::Option<f64>,
+    /// The size of the image in bytes
     pub size: ::std::option::Option<f64>,
+    /// The unique identifier for a watermark profile
     pub uid: ::std::option::Option<::std::string::String>,
+    /// The width of the image in pixels
     pub width: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -333,10 +453,11 @@ crate::runtime::object!(
 /// Used by [`StreamVideosApi::upload_videos_via_direct_upload_urls`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVideosViaDirectUploadUrlsResponse {
-    /// `scheduledDeletion`
+    /// `scheduledDeletion`: RFC 3339 date-time, Indicates the date and time at which the video will be deleted
     pub scheduled_deletion: ::std::option::Option<::std::string::String>,
+    /// A Cloudflare-generated unique identifier for a media item
     pub uid: ::std::option::Option<::std::string::String>,
-    /// `uploadURL`
+    /// `uploadURL`: The URL an unauthenticated upload can use for a single `HTTP POST multipart/form-data` request
     pub upload_url: ::std::option::Option<::std::string::String>,
     pub watermark: ::std::option::Option<VideoWatermark>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -349,12 +470,13 @@ crate::runtime::object!(
 /// Used by [`StreamVideosApi::storage_use`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageUse {
+    /// A user-defined identifier for the media creator
     pub creator: ::std::option::Option<::std::string::String>,
-    /// `totalStorageMinutes`
+    /// `totalStorageMinutes`: The total minutes of video content stored in the account
     pub total_storage_minutes: ::std::option::Option<i64>,
-    /// `totalStorageMinutesLimit`
+    /// `totalStorageMinutesLimit`: The storage capacity alloted for the account
     pub total_storage_minutes_limit: ::std::option::Option<i64>,
-    /// `videoCount`
+    /// `videoCount`: The total count of videos associated with the account
     pub video_count: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -367,8 +489,329 @@ crate::runtime::object!(
 /// Used by [`StreamVideosApi::create_signed_url_tokens_for_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignedUrlTokens {
+    /// The signed token used with the signed URLs feature
     pub token: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SignedUrlTokens { token : "token" });
+/// Used by [`StreamVideosApi::list_videos`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListVideosQuery {
+    /// Specifies the processing status for all quality levels for a video
+    pub status: ::std::option::Option<VideoStatusState>,
+    /// A user-defined identifier for the media creator
+    pub creator: ::std::option::Option<::std::string::String>,
+    /// Specifies whether the video is `vod` or `live`
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Lists videos in ascending order of creation
+    pub asc: ::std::option::Option<bool>,
+    /// Searches over the `name` key in the `meta` field
+    pub search: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Lists videos created after the specified date
+    pub start: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Lists videos created before the specified date
+    pub end: ::std::option::Option<::std::string::String>,
+    /// Includes the total number of videos associated with the submitted query parameters
+    pub include_counts: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListVideosQuery { status : "status", creator : "creator", r#type : "type", asc :
+    "asc", search : "search", start : "start", end : "end", include_counts :
+    "include_counts" }
+);
+/// Used by [`StreamVideosApi::upload_videos_from_url`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadVideosFromUrlBody {
+    /// `allowedOrigins`: Lists the origins allowed to display the video
+    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A user-defined identifier for the media creator
+    pub creator: ::std::option::Option<::std::string::String>,
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `requireSignedURLs`: Indicates whether the video can be a accessed using the UID
+    pub require_signed_urls: ::std::option::Option<bool>,
+    /// `scheduledDeletion`: RFC 3339 date-time, Indicates the date and time at which the video will be deleted
+    pub scheduled_deletion: ::std::option::Option<::std::string::String>,
+    /// `thumbnailTimestampPct`: The timestamp for a thumbnail image calculated as a percentage value of the video's duration
+    pub thumbnail_timestamp_pct: ::std::option::Option<f64>,
+    /// A video's URL
+    pub url: ::std::string::String,
+    pub watermark: ::std::option::Option<UploadVideosFromUrlBodyWatermark>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UploadVideosFromUrlBody { allowed_origins : "allowedOrigins", creator : "creator",
+    meta : "meta", require_signed_urls : "requireSignedURLs", scheduled_deletion :
+    "scheduledDeletion", thumbnail_timestamp_pct : "thumbnailTimestampPct", url : "url"
+    required, watermark : "watermark" }
+);
+impl UploadVideosFromUrlBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(url: ::std::string::String) -> Self {
+        Self {
+            allowed_origins: ::std::option::Option::None,
+            creator: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            require_signed_urls: ::std::option::Option::None,
+            scheduled_deletion: ::std::option::Option::None,
+            thumbnail_timestamp_pct: ::std::option::Option::None,
+            url,
+            watermark: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`StreamVideosApi::upload_videos_from_url`], [`StreamVideosApi::upload_videos_via_direct_upload_urls`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UploadVideosFromUrlBodyWatermark {
+    /// The unique identifier for the watermark profile
+    pub uid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UploadVideosFromUrlBodyWatermark { uid : "uid" });
+/// Used by [`StreamVideosApi::upload_videos_via_direct_upload_urls`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadVideosViaDirectUploadUrlsBody {
+    /// `allowedOrigins`: Lists the origins allowed to display the video
+    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A user-defined identifier for the media creator
+    pub creator: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The date and time after upload when videos will not be accepted
+    pub expiry: ::std::option::Option<::std::string::String>,
+    /// `maxDurationSeconds`: The maximum duration in seconds for a video upload
+    pub max_duration_seconds: i64,
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `requireSignedURLs`: Indicates whether the video can be a accessed using the UID
+    pub require_signed_urls: ::std::option::Option<bool>,
+    /// `scheduledDeletion`: RFC 3339 date-time, Indicates the date and time at which the video will be deleted
+    pub scheduled_deletion: ::std::option::Option<::std::string::String>,
+    /// `thumbnailTimestampPct`: The timestamp for a thumbnail image calculated as a percentage value of the video's duration
+    pub thumbnail_timestamp_pct: ::std::option::Option<f64>,
+    pub watermark: ::std::option::Option<UploadVideosFromUrlBodyWatermark>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UploadVideosViaDirectUploadUrlsBody { allowed_origins : "allowedOrigins", creator :
+    "creator", expiry : "expiry", max_duration_seconds : "maxDurationSeconds" required,
+    meta : "meta", require_signed_urls : "requireSignedURLs", scheduled_deletion :
+    "scheduledDeletion", thumbnail_timestamp_pct : "thumbnailTimestampPct", watermark :
+    "watermark" }
+);
+impl UploadVideosViaDirectUploadUrlsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(max_duration_seconds: i64) -> Self {
+        Self {
+            allowed_origins: ::std::option::Option::None,
+            creator: ::std::option::Option::None,
+            expiry: ::std::option::Option::None,
+            max_duration_seconds,
+            meta: ::std::option::Option::None,
+            require_signed_urls: ::std::option::Option::None,
+            scheduled_deletion: ::std::option::Option::None,
+            thumbnail_timestamp_pct: ::std::option::Option::None,
+            watermark: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`StreamVideosApi::storage_use`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StorageUseQuery {
+    /// A user-defined identifier for the media creator
+    pub creator: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(StorageUseQuery { creator : "creator" });
+/// Used by [`StreamVideosApi::edit_video_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditVideoDetailsBody {
+    /// `allowedOrigins`: Lists the origins allowed to display the video
+    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A user-defined identifier for the media creator
+    pub creator: ::std::option::Option<::std::string::String>,
+    /// `maxDurationSeconds`: The maximum duration in seconds for a video upload
+    pub max_duration_seconds: ::std::option::Option<i64>,
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `requireSignedURLs`: Indicates whether the video can be a accessed using the UID
+    pub require_signed_urls: ::std::option::Option<bool>,
+    /// `scheduledDeletion`: RFC 3339 date-time, Indicates the date and time at which the video will be deleted
+    pub scheduled_deletion: ::std::option::Option<::std::string::String>,
+    /// `thumbnailTimestampPct`: The timestamp for a thumbnail image calculated as a percentage value of the video's duration
+    pub thumbnail_timestamp_pct: ::std::option::Option<f64>,
+    /// `uploadExpiry`: RFC 3339 date-time, The date and time when the video upload URL is no longer valid for direct user uploads
+    pub upload_expiry: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditVideoDetailsBody { allowed_origins : "allowedOrigins", creator : "creator",
+    max_duration_seconds : "maxDurationSeconds", meta : "meta", require_signed_urls :
+    "requireSignedURLs", scheduled_deletion : "scheduledDeletion",
+    thumbnail_timestamp_pct : "thumbnailTimestampPct", upload_expiry : "uploadExpiry" }
+);
+/// Used by [`StreamVideosApi::create_signed_url_tokens_for_videos`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateSignedUrlTokensForVideosBody {
+    /// `accessRules`
+    pub access_rules: ::std::option::Option<
+        ::std::vec::Vec<CreateSignedUrlTokensForVideosBodyAccessRule>,
+    >,
+    /// The optional boolean value that enables using signed tokens to access MP4 download links for a video
+    pub downloadable: ::std::option::Option<bool>,
+    /// The optional unix epoch timestamp that specficies the time after a token is not accepted
+    pub exp: ::std::option::Option<i64>,
+    /// The optional ID of a Stream signing key
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The optional unix epoch timestamp that specifies the time before a the token is not accepted
+    pub nbf: ::std::option::Option<i64>,
+    /// The optional base64 encoded private key in PEM format associated with a Stream signing key
+    pub pem: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSignedUrlTokensForVideosBody { access_rules : "accessRules", downloadable :
+    "downloadable", exp : "exp", id : "id", nbf : "nbf", pem : "pem" }
+);
+/// Used by [`StreamVideosApi::create_signed_url_tokens_for_videos`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateSignedUrlTokensForVideosBodyAccessRule {
+    /// The action to take when a request matches a rule
+    pub action: ::std::option::Option<
+        CreateSignedUrlTokensForVideosBodyAccessRuleAction,
+    >,
+    /// An array of 2-letter country codes in ISO 3166-1 Alpha-2 format used to match requests
+    pub country: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// An array of IPv4 or IPV6 addresses or CIDRs used to match requests
+    pub ip: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Lists available rule types to match for requests
+    pub r#type: ::std::option::Option<CreateSignedUrlTokensForVideosBodyAccessRuleType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateSignedUrlTokensForVideosBodyAccessRule { action : "action", country :
+    "country", ip : "ip", r#type : "type" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateSignedUrlTokensForVideosBodyAccessRuleAction {
+    /// `allow`
+    Allow,
+    /// `block`
+    Block,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateSignedUrlTokensForVideosBodyAccessRuleAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allow => "allow",
+            Self::Block => "block",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateSignedUrlTokensForVideosBodyAccessRuleAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "allow" => Self::Allow,
+            "block" => Self::Block,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateSignedUrlTokensForVideosBodyAccessRuleAction);
+impl ::std::convert::From<CreateSignedUrlTokensForVideosBodyAccessRuleAction>
+for ::std::string::String {
+    fn from(value: CreateSignedUrlTokensForVideosBodyAccessRuleAction) -> Self {
+        match value {
+            CreateSignedUrlTokensForVideosBodyAccessRuleAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateSignedUrlTokensForVideosBodyAccessRuleAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateSignedUrlTokensForVideosBodyAccessRuleType {
+    /// `any`
+    Any,
+    /// `ip.src`
+    IpSrc,
+    /// `ip.geoip.country`
+    IpGeoipCountry,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateSignedUrlTokensForVideosBodyAccessRuleType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Any => "any",
+            Self::IpSrc => "ip.src",
+            Self::IpGeoipCountry => "ip.geoip.country",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateSignedUrlTokensForVideosBodyAccessRuleType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "any" => Self::Any,
+            "ip.src" => Self::IpSrc,
+            "ip.geoip.country" => Self::IpGeoipCountry,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateSignedUrlTokensForVideosBodyAccessRuleType);
+impl ::std::convert::From<CreateSignedUrlTokensForVideosBodyAccessRuleType>
+for ::std::string::String {
+    fn from(value: CreateSignedUrlTokensForVideosBodyAccessRuleType) -> Self {
+        match value {
+            CreateSignedUrlTokensForVideosBodyAccessRuleType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateSignedUrlTokensForVideosBodyAccessRuleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListVideosQuery {}
+impl crate::runtime::TypedQuery for StorageUseQuery {}

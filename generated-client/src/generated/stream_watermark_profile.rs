@@ -24,19 +24,21 @@ impl StreamWatermarkProfileApi {
     pub fn create_watermark_profiles_via_basic_upload(
         &self,
         account_id: &str,
+        body: CreateWatermarkProfilesViaBasicUploadForm,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WatermarkProfile>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/stream/watermarks",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/watermarks"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/stream/watermarks",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/watermarks"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// List watermark profiles
     ///
@@ -110,17 +112,27 @@ impl StreamWatermarkProfileApi {
 /// Used by [`StreamWatermarkProfileApi::create_watermark_profiles_via_basic_upload`], [`StreamWatermarkProfileApi::list_watermark_profiles`], [`StreamWatermarkProfileApi::watermark_profile_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WatermarkProfile {
+    /// RFC 3339 date-time, The date and a time a watermark profile was created
     pub created: ::std::option::Option<::std::string::String>,
-    /// `downloadedFrom`
+    /// `downloadedFrom`: The source URL for a downloaded image
     pub downloaded_from: ::std::option::Option<::std::string::String>,
+    /// The height of the image in pixels
     pub height: ::std::option::Option<i64>,
+    /// A short description of the watermark profile
     pub name: ::std::option::Option<::std::string::String>,
+    /// The translucency of the image
     pub opacity: ::std::option::Option<f64>,
+    /// The whitespace between the adjacent edges (determined by position) of the video and the image
     pub padding: ::std::option::Option<f64>,
+    /// The location of the image
     pub position: ::std::option::Option<::std::string::String>,
+    /// The size of the image relative to the overall size of the video
     pub scale: ::std::option::Option<f64>,
+    /// The size of the image in bytes
     pub size: ::std::option::Option<f64>,
+    /// The unique identifier for a watermark profile
     pub uid: ::std::option::Option<::std::string::String>,
+    /// The width of the image in pixels
     pub width: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -130,3 +142,73 @@ crate::runtime::object!(
     "height", name : "name", opacity : "opacity", padding : "padding", position :
     "position", scale : "scale", size : "size", uid : "uid", width : "width" }
 );
+/// The `multipart/form-data` body of [`StreamWatermarkProfileApi::create_watermark_profiles_via_basic_upload`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `file`: text (required)
+/// - `name`: text
+/// - `opacity`: a number, as text
+/// - `padding`: a number, as text
+/// - `position`: text
+/// - `scale`: a number, as text
+#[derive(Debug, Clone)]
+pub struct CreateWatermarkProfilesViaBasicUploadForm {
+    form: crate::runtime::Multipart,
+}
+impl CreateWatermarkProfilesViaBasicUploadForm {
+    /// A body with the required parts (the first of each, for parts
+    /// that repeat).
+    pub fn new(file: &str) -> Self {
+        let form = crate::runtime::Multipart::new();
+        let form = form.text("file", file);
+        Self { form }
+    }
+    /// Sets the `name` part: text. Setting it again replaces it.
+    ///
+    /// A short description of the watermark profile
+    pub fn name(self, value: &str) -> Self {
+        Self {
+            form: self.form.remove("name").text("name", value),
+        }
+    }
+    /// Sets the `opacity` part: a number, as text. Setting it again replaces it.
+    ///
+    /// The translucency of the image
+    pub fn opacity(self, value: f64) -> Self {
+        Self {
+            form: self
+                .form
+                .remove("opacity")
+                .text("opacity", &::std::string::ToString::to_string(&value)),
+        }
+    }
+    /// Sets the `padding` part: a number, as text. Setting it again replaces it.
+    ///
+    /// The whitespace between the adjacent edges (determined by position) of the video and the image
+    pub fn padding(self, value: f64) -> Self {
+        Self {
+            form: self
+                .form
+                .remove("padding")
+                .text("padding", &::std::string::ToString::to_string(&value)),
+        }
+    }
+    /// Sets the `position` part: text. Setting it again replaces it.
+    ///
+    /// The location of the image
+    pub fn position(self, value: &str) -> Self {
+        Self {
+            form: self.form.remove("position").text("position", value),
+        }
+    }
+    /// Sets the `scale` part: a number, as text. Setting it again replaces it.
+    ///
+    /// The size of the image relative to the overall size of the video
+    pub fn scale(self, value: f64) -> Self {
+        Self {
+            form: self
+                .form
+                .remove("scale")
+                .text("scale", &::std::string::ToString::to_string(&value)),
+        }
+    }
+}

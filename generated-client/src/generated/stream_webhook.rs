@@ -24,6 +24,7 @@ impl StreamWebhookApi {
     pub fn create_webhooks(
         &self,
         account_id: &str,
+        body: &CreateWebhooksBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -32,15 +33,16 @@ impl StreamWebhookApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/stream/webhook",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/stream/webhook"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/stream/webhook",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/stream/webhook"),
+                ],
+            )
+            .body(body)
     }
     /// View webhooks
     ///
@@ -89,5 +91,25 @@ impl StreamWebhookApi {
                 crate::runtime::PathPart::Lit("/stream/webhook"),
             ],
         )
+    }
+}
+/// Used by [`StreamWebhookApi::create_webhooks`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateWebhooksBody {
+    /// `notificationUrl`: The URL where webhooks will be sent
+    pub notification_url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateWebhooksBody { notification_url : "notificationUrl" required }
+);
+impl CreateWebhooksBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(notification_url: ::std::string::String) -> Self {
+        Self {
+            notification_url,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

@@ -24,17 +24,19 @@ impl TotalTlsApi {
     pub fn enable_or_disable_total_tls(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &EnableOrDisableTotalTlsBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/acm/total_tls",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/acm/total_tls"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/acm/total_tls",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/acm/total_tls"),
+                ],
+            )
+            .body(body)
     }
     /// Total TLS Settings Details
     ///
@@ -44,7 +46,7 @@ impl TotalTlsApi {
     pub fn total_tls_settings_details(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -55,5 +57,99 @@ impl TotalTlsApi {
                 crate::runtime::PathPart::Lit("/acm/total_tls"),
             ],
         )
+    }
+}
+/// Used by [`TotalTlsApi::enable_or_disable_total_tls`], [`TotalTlsApi::total_tls_settings_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Settings {
+    /// The Certificate Authority that Total TLS certificates will be issued through
+    pub certificate_authority: ::std::option::Option<SettingsCertificateAuthority>,
+    /// If enabled, Total TLS will order a hostname specific TLS certificate for any proxied A, AAAA, or…
+    pub enabled: ::std::option::Option<bool>,
+    /// The validity period in days for the certificates ordered via Total TLS
+    pub validity_period: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Settings { certificate_authority : "certificate_authority", enabled : "enabled",
+    validity_period : "validity_period" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SettingsCertificateAuthority {
+    /// `google`
+    Google,
+    /// `lets_encrypt`
+    LetsEncrypt,
+    /// `ssl_com`
+    SslCom,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SettingsCertificateAuthority {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Google => "google",
+            Self::LetsEncrypt => "lets_encrypt",
+            Self::SslCom => "ssl_com",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SettingsCertificateAuthority {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "google" => Self::Google,
+            "lets_encrypt" => Self::LetsEncrypt,
+            "ssl_com" => Self::SslCom,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SettingsCertificateAuthority);
+impl ::std::convert::From<SettingsCertificateAuthority> for ::std::string::String {
+    fn from(value: SettingsCertificateAuthority) -> Self {
+        match value {
+            SettingsCertificateAuthority::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SettingsCertificateAuthority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`TotalTlsApi::enable_or_disable_total_tls`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnableOrDisableTotalTlsBody {
+    /// The Certificate Authority that Total TLS certificates will be issued through
+    pub certificate_authority: ::std::option::Option<SettingsCertificateAuthority>,
+    /// If enabled, Total TLS will order a hostname specific TLS certificate for any proxied A, AAAA, or…
+    pub enabled: bool,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EnableOrDisableTotalTlsBody { certificate_authority : "certificate_authority",
+    enabled : "enabled" required }
+);
+impl EnableOrDisableTotalTlsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            certificate_authority: ::std::option::Option::None,
+            enabled,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

@@ -24,29 +24,36 @@ impl TunnelRoutingApi {
     pub fn create_tunnel_route(
         &self,
         account_id: &str,
+        body: &CreateTunnelRouteBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TunnelRoute>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/teamnet/routes",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/teamnet/routes"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/teamnet/routes",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/teamnet/routes"),
+                ],
+            )
+            .body(body)
     }
     /// List tunnel routes
     ///
     /// `GET /accounts/{account_id}/teamnet/routes`
     ///
     /// Lists and filters private network routes in an account.
+    ///
+    /// Query parameters: [`ListTunnelRoutesQuery`], passed with `.query(&…)`.
     pub fn list_tunnel_routes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListTunnelRoutesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<ListTunnelRoutesItem>,
+        ListTunnelRoutesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,12 +70,15 @@ impl TunnelRoutingApi {
     /// `GET /accounts/{account_id}/teamnet/routes/ip/{ip}`
     ///
     /// Fetches routes that contain the given IP address.
+    ///
+    /// Query parameters: [`GetTunnelRouteByIpQuery`], passed with `.query(&…)`.
     pub fn get_tunnel_route_by_ip(
         &self,
         account_id: &str,
         ip: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ListTunnelRoutesItem>>,
+        GetTunnelRouteByIpQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,20 +101,25 @@ impl TunnelRoutingApi {
         &self,
         account_id: &str,
         ip_network_encoded: &str,
+        body: &CreateTunnelRouteNetworkBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TunnelRoute>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/teamnet/routes/network/"),
-                crate::runtime::PathPart::Param("ip_network_encoded", ip_network_encoded),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/teamnet/routes/network/"),
+                    crate::runtime::PathPart::Param(
+                        "ip_network_encoded",
+                        ip_network_encoded,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Update a tunnel route (CIDR Endpoint)
     ///
@@ -135,12 +150,15 @@ impl TunnelRoutingApi {
     /// `DELETE /accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`
     ///
     /// Deletes a private network route from an account. The CIDR in `ip_network_encoded` must be written in URL-encoded format. If no virtual_network_id is provided it will delete the route from the default vnet. If no tun_type is provided it will fetch the type from the tunnel_id or if that is missing it will assume Cloudflare Tunnel as default. If tunnel_id is provided it will delete the route from that tunnel, otherwise it will delete the route based on the vnet and tun_type.
+    ///
+    /// Query parameters: [`DeleteTunnelRouteQuery`], passed with `.query(&…)`.
     pub fn delete_tunnel_route(
         &self,
         account_id: &str,
         ip_network_encoded: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TunnelRoute>>,
+        DeleteTunnelRouteQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -163,20 +181,22 @@ impl TunnelRoutingApi {
         &self,
         account_id: &str,
         route_id: &str,
+        body: &UpdateTunnelRoutePatchBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TunnelRoute>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/teamnet/routes/{route_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/teamnet/routes/"),
-                crate::runtime::PathPart::Param("route_id", route_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/teamnet/routes/{route_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/teamnet/routes/"),
+                    crate::runtime::PathPart::Param("route_id", route_id),
+                ],
+            )
+            .body(body)
     }
     /// Get tunnel route
     ///
@@ -230,12 +250,19 @@ impl TunnelRoutingApi {
 /// Used by [`TunnelRoutingApi::create_tunnel_route`], [`TunnelRoutingApi::create_tunnel_route_network`], [`TunnelRoutingApi::update_tunnel_route`], [`TunnelRoutingApi::delete_tunnel_route`], [`TunnelRoutingApi::update_tunnel_route_patch`], [`TunnelRoutingApi::get_tunnel_route`], [`TunnelRoutingApi::delete_tunnel_route_delete`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TunnelRoute {
+    /// Optional remark describing the route
     pub comment: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Timestamp of when the resource was created
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Timestamp of when the resource was deleted
     pub deleted_at: ::std::option::Option<::std::string::String>,
+    /// UUID of the route
     pub id: ::std::option::Option<::std::string::String>,
+    /// The private IPv4 or IPv6 range connected by the route, in CIDR notation
     pub network: ::std::option::Option<::std::string::String>,
+    /// UUID of the tunnel
     pub tunnel_id: ::std::option::Option<::std::string::String>,
+    /// UUID of the virtual network
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -248,15 +275,25 @@ crate::runtime::object!(
 /// Used by [`TunnelRoutingApi::list_tunnel_routes`], [`TunnelRoutingApi::get_tunnel_route_by_ip`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTunnelRoutesItem {
+    /// Optional remark describing the route
     pub comment: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Timestamp of when the resource was created
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Timestamp of when the resource was deleted
     pub deleted_at: ::std::option::Option<::std::string::String>,
+    /// UUID of the route
     pub id: ::std::option::Option<::std::string::String>,
+    /// The private IPv4 or IPv6 range connected by the route, in CIDR notation
     pub network: ::std::option::Option<::std::string::String>,
-    pub tun_type: ::std::option::Option<::std::string::String>,
+    /// The type of tunnel
+    pub tun_type: ::std::option::Option<ListTunnelRoutesItemTunType>,
+    /// UUID of the tunnel
     pub tunnel_id: ::std::option::Option<::std::string::String>,
+    /// A user-friendly name for a tunnel
     pub tunnel_name: ::std::option::Option<::std::string::String>,
+    /// UUID of the virtual network
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
+    /// A user-friendly name for the virtual network
     pub virtual_network_name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -267,3 +304,187 @@ crate::runtime::object!(
     "tunnel_id", tunnel_name : "tunnel_name", virtual_network_id : "virtual_network_id",
     virtual_network_name : "virtual_network_name" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListTunnelRoutesItemTunType {
+    /// `cfd_tunnel`
+    CfdTunnel,
+    /// `warp_connector`
+    WarpConnector,
+    /// `ip_sec`
+    IpSec,
+    /// `gre`
+    Gre,
+    /// `cni`
+    Cni,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListTunnelRoutesItemTunType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CfdTunnel => "cfd_tunnel",
+            Self::WarpConnector => "warp_connector",
+            Self::IpSec => "ip_sec",
+            Self::Gre => "gre",
+            Self::Cni => "cni",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListTunnelRoutesItemTunType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cfd_tunnel" => Self::CfdTunnel,
+            "warp_connector" => Self::WarpConnector,
+            "ip_sec" => Self::IpSec,
+            "gre" => Self::Gre,
+            "cni" => Self::Cni,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListTunnelRoutesItemTunType);
+impl ::std::convert::From<ListTunnelRoutesItemTunType> for ::std::string::String {
+    fn from(value: ListTunnelRoutesItemTunType) -> Self {
+        match value {
+            ListTunnelRoutesItemTunType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListTunnelRoutesItemTunType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`TunnelRoutingApi::create_tunnel_route`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTunnelRouteBody {
+    /// Optional remark describing the route
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// The private IPv4 or IPv6 range connected by the route, in CIDR notation
+    pub network: ::std::string::String,
+    /// UUID of the virtual network
+    pub virtual_network_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateTunnelRouteBody { comment : "comment", network : "network" required,
+    virtual_network_id : "virtual_network_id" }
+);
+impl CreateTunnelRouteBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(network: ::std::string::String) -> Self {
+        Self {
+            comment: ::std::option::Option::None,
+            network,
+            virtual_network_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`TunnelRoutingApi::list_tunnel_routes`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListTunnelRoutesQuery {
+    /// Optional remark describing the route
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// If `true`, only include deleted routes
+    pub is_deleted: ::std::option::Option<bool>,
+    /// If set, only list routes that are contained within this IP range
+    pub network_subset: ::std::option::Option<::std::string::String>,
+    /// If set, only list routes that contain this IP range
+    pub network_superset: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, If provided, include only tunnels that were created (and not deleted) before this time
+    pub existed_at: ::std::option::Option<::std::string::String>,
+    /// UUID of the tunnel
+    pub tunnel_id: ::std::option::Option<::std::string::String>,
+    /// UUID of the route
+    pub route_id: ::std::option::Option<::std::string::String>,
+    /// The types of tunnels to filter separated by a comma
+    pub tun_types: ::std::option::Option<::std::string::String>,
+    /// UUID of the virtual network
+    pub virtual_network_id: ::std::option::Option<::std::string::String>,
+    /// Number of results to display
+    pub per_page: ::std::option::Option<f64>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListTunnelRoutesQuery { comment : "comment", is_deleted : "is_deleted",
+    network_subset : "network_subset", network_superset : "network_superset", existed_at
+    : "existed_at", tunnel_id : "tunnel_id", route_id : "route_id", tun_types :
+    "tun_types", virtual_network_id : "virtual_network_id", per_page : "per_page", page :
+    "page" }
+);
+/// Used by [`TunnelRoutingApi::get_tunnel_route_by_ip`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetTunnelRouteByIpQuery {
+    /// UUID of the virtual network
+    pub virtual_network_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetTunnelRouteByIpQuery { virtual_network_id : "virtual_network_id" }
+);
+/// Used by [`TunnelRoutingApi::create_tunnel_route_network`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateTunnelRouteNetworkBody {
+    /// Optional remark describing the route
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// UUID of the virtual network
+    pub virtual_network_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateTunnelRouteNetworkBody { comment : "comment", virtual_network_id :
+    "virtual_network_id" }
+);
+/// Used by [`TunnelRoutingApi::delete_tunnel_route`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteTunnelRouteQuery {
+    /// UUID of the virtual network
+    pub virtual_network_id: ::std::option::Option<::std::string::String>,
+    /// The type of tunnel
+    pub tun_type: ::std::option::Option<ListTunnelRoutesItemTunType>,
+    /// UUID of the tunnel
+    pub tunnel_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DeleteTunnelRouteQuery { virtual_network_id : "virtual_network_id", tun_type :
+    "tun_type", tunnel_id : "tunnel_id" }
+);
+/// Used by [`TunnelRoutingApi::update_tunnel_route_patch`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateTunnelRoutePatchBody {
+    /// Optional remark describing the route
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// The private IPv4 or IPv6 range connected by the route, in CIDR notation
+    pub network: ::std::option::Option<::std::string::String>,
+    /// UUID of the virtual network
+    pub virtual_network_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateTunnelRoutePatchBody { comment : "comment", network : "network",
+    virtual_network_id : "virtual_network_id" }
+);
+impl crate::runtime::TypedQuery for DeleteTunnelRouteQuery {}
+impl crate::runtime::TypedQuery for GetTunnelRouteByIpQuery {}
+impl crate::runtime::TypedQuery for ListTunnelRoutesQuery {}

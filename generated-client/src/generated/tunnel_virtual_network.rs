@@ -24,29 +24,36 @@ impl TunnelVirtualNetworkApi {
     pub fn create_virtual_network(
         &self,
         account_id: &str,
+        body: &CreateVirtualNetworkBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<VirtualNetwork>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/teamnet/virtual_networks",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/teamnet/virtual_networks"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/teamnet/virtual_networks",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/teamnet/virtual_networks"),
+                ],
+            )
+            .body(body)
     }
     /// List virtual networks
     ///
     /// `GET /accounts/{account_id}/teamnet/virtual_networks`
     ///
     /// Lists and filters virtual networks in an account.
+    ///
+    /// Query parameters: [`ListVirtualNetworksQuery`], passed with `.query(&…)`.
     pub fn list_virtual_networks(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<VirtualNetwork>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<VirtualNetwork>,
+        ListVirtualNetworksQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,20 +74,25 @@ impl TunnelVirtualNetworkApi {
         &self,
         account_id: &str,
         virtual_network_id: &str,
+        body: &UpdateVirtualNetworkBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<VirtualNetwork>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/teamnet/virtual_networks/"),
-                crate::runtime::PathPart::Param("virtual_network_id", virtual_network_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/teamnet/virtual_networks/"),
+                    crate::runtime::PathPart::Param(
+                        "virtual_network_id",
+                        virtual_network_id,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Get a virtual network
     ///
@@ -134,11 +146,17 @@ impl TunnelVirtualNetworkApi {
 /// Used by [`TunnelVirtualNetworkApi::create_virtual_network`], [`TunnelVirtualNetworkApi::list_virtual_networks`], [`TunnelVirtualNetworkApi::update_virtual_network`], [`TunnelVirtualNetworkApi::get_virtual_network`], [`TunnelVirtualNetworkApi::delete_virtual_network`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualNetwork {
+    /// Optional remark describing the virtual network
     pub comment: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Timestamp of when the resource was created
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Timestamp of when the resource was deleted
     pub deleted_at: ::std::option::Option<::std::string::String>,
+    /// UUID of the virtual network
     pub id: ::std::option::Option<::std::string::String>,
+    /// If `true`, this virtual network is the default for the account
     pub is_default_network: ::std::option::Option<bool>,
+    /// A user-friendly name for the virtual network
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -147,3 +165,65 @@ crate::runtime::object!(
     VirtualNetwork { comment : "comment", created_at : "created_at", deleted_at :
     "deleted_at", id : "id", is_default_network : "is_default_network", name : "name" }
 );
+/// Used by [`TunnelVirtualNetworkApi::create_virtual_network`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateVirtualNetworkBody {
+    /// Optional remark describing the virtual network
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// If `true`, this virtual network is the default for the account
+    pub is_default: ::std::option::Option<bool>,
+    /// A user-friendly name for the virtual network
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateVirtualNetworkBody { comment : "comment", is_default : "is_default", name :
+    "name" required }
+);
+impl CreateVirtualNetworkBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            comment: ::std::option::Option::None,
+            is_default: ::std::option::Option::None,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`TunnelVirtualNetworkApi::list_virtual_networks`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListVirtualNetworksQuery {
+    /// UUID of the virtual network
+    pub id: ::std::option::Option<::std::string::String>,
+    /// A user-friendly name for the virtual network
+    pub name: ::std::option::Option<::std::string::String>,
+    /// If `true`, only include the default virtual network
+    pub is_default: ::std::option::Option<bool>,
+    /// If `true`, only include deleted virtual networks
+    pub is_deleted: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListVirtualNetworksQuery { id : "id", name : "name", is_default : "is_default",
+    is_deleted : "is_deleted" }
+);
+/// Used by [`TunnelVirtualNetworkApi::update_virtual_network`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateVirtualNetworkBody {
+    /// Optional remark describing the virtual network
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// If `true`, this virtual network is the default for the account
+    pub is_default_network: ::std::option::Option<bool>,
+    /// A user-friendly name for the virtual network
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateVirtualNetworkBody { comment : "comment", is_default_network :
+    "is_default_network", name : "name" }
+);
+impl crate::runtime::TypedQuery for ListVirtualNetworksQuery {}

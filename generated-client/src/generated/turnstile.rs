@@ -21,30 +21,42 @@ impl TurnstileApi {
     /// `POST /accounts/{account_id}/challenges/widgets`
     ///
     /// Lists challenge widgets.
+    ///
+    /// Query parameters: [`CreateTurnstileWidgetQuery`], passed with `.query(&…)`.
     pub fn create_turnstile_widget(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Widget>>> {
+        body: &CreateTurnstileWidgetBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Widget>>,
+        CreateTurnstileWidgetQuery,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/challenges/widgets",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/challenges/widgets"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/challenges/widgets",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/challenges/widgets"),
+                ],
+            )
+            .body(body)
     }
     /// List Turnstile Widgets
     ///
     /// `GET /accounts/{account_id}/challenges/widgets`
     ///
     /// Lists all turnstile widgets of an account.
+    ///
+    /// Query parameters: [`CreateTurnstileWidgetQuery`], passed with `.query(&…)`.
     pub fn list_turnstile_widgets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListTurnstileWidgetsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<ListTurnstileWidgetsItem>,
+        CreateTurnstileWidgetQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,18 +77,20 @@ impl TurnstileApi {
         &self,
         account_id: &str,
         sitekey: &str,
+        body: &UpdateTurnstileWidgetBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Widget>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/challenges/widgets/{sitekey}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/challenges/widgets/"),
-                crate::runtime::PathPart::Param("sitekey", sitekey),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/challenges/widgets/{sitekey}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/challenges/widgets/"),
+                    crate::runtime::PathPart::Param("sitekey", sitekey),
+                ],
+            )
+            .body(body)
     }
     /// Turnstile Widget Details
     ///
@@ -134,65 +148,537 @@ impl TurnstileApi {
         &self,
         account_id: &str,
         sitekey: &str,
+        body: &RotateSecretForTurnstileWidgetBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Widget>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/challenges/widgets/{sitekey}/rotate_secret",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/challenges/widgets/"),
-                crate::runtime::PathPart::Param("sitekey", sitekey),
-                crate::runtime::PathPart::Lit("/rotate_secret"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/challenges/widgets/{sitekey}/rotate_secret",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/challenges/widgets/"),
+                    crate::runtime::PathPart::Param("sitekey", sitekey),
+                    crate::runtime::PathPart::Lit("/rotate_secret"),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`TurnstileApi::create_turnstile_widget`], [`TurnstileApi::update_turnstile_widget`], [`TurnstileApi::turnstile_widget_details`], [`TurnstileApi::delete_turnstile_widget`], [`TurnstileApi::rotate_secret_for_turnstile_widget`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Widget {
-    pub bot_fight_mode: ::std::option::Option<bool>,
-    pub clearance_level: ::std::option::Option<::std::string::String>,
-    pub created_on: ::std::option::Option<::std::string::String>,
-    pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// If bot_fight_mode is set to `true`, Cloudflare issues computationally expensive challenges in…
+    pub bot_fight_mode: bool,
+    /// If Turnstile is embedded on a Cloudflare site and the widget should grant challenge clearance, this…
+    pub clearance_level: WidgetClearanceLevel,
+    /// RFC 3339 date-time, When the widget was created
+    pub created_on: ::std::string::String,
+    pub domains: ::std::vec::Vec<::std::string::String>,
     pub ephemeral_id: ::std::option::Option<bool>,
-    pub mode: ::std::option::Option<::std::string::String>,
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub offlabel: ::std::option::Option<bool>,
-    pub region: ::std::option::Option<::std::string::String>,
-    pub secret: ::std::option::Option<::std::string::String>,
-    pub sitekey: ::std::option::Option<::std::string::String>,
+    /// Widget Mode
+    pub mode: WidgetMode,
+    /// RFC 3339 date-time, When the widget was modified
+    pub modified_on: ::std::string::String,
+    /// Human readable widget name
+    pub name: ::std::string::String,
+    /// Do not show any Cloudflare branding on the widget (ENT only)
+    pub offlabel: bool,
+    /// Region where this widget can be used
+    pub region: WidgetRegion,
+    /// Secret key for this widget
+    pub secret: ::std::string::String,
+    /// Widget item identifier tag
+    pub sitekey: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Widget { bot_fight_mode : "bot_fight_mode", clearance_level : "clearance_level",
-    created_on : "created_on", domains : "domains", ephemeral_id : "ephemeral_id", mode :
-    "mode", modified_on : "modified_on", name : "name", offlabel : "offlabel", region :
-    "region", secret : "secret", sitekey : "sitekey" }
+    Widget { bot_fight_mode : "bot_fight_mode" required, clearance_level :
+    "clearance_level" required, created_on : "created_on" required, domains : "domains"
+    required, ephemeral_id : "ephemeral_id", mode : "mode" required, modified_on :
+    "modified_on" required, name : "name" required, offlabel : "offlabel" required,
+    region : "region" required, secret : "secret" required, sitekey : "sitekey" required
+    }
 );
+impl Widget {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        bot_fight_mode: bool,
+        clearance_level: WidgetClearanceLevel,
+        created_on: ::std::string::String,
+        domains: ::std::vec::Vec<::std::string::String>,
+        mode: WidgetMode,
+        modified_on: ::std::string::String,
+        name: ::std::string::String,
+        offlabel: bool,
+        secret: ::std::string::String,
+        sitekey: ::std::string::String,
+    ) -> Self {
+        Self {
+            bot_fight_mode,
+            clearance_level,
+            created_on,
+            domains,
+            ephemeral_id: ::std::option::Option::None,
+            mode,
+            modified_on,
+            name,
+            offlabel,
+            region: WidgetRegion::World,
+            secret,
+            sitekey,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum WidgetClearanceLevel {
+    /// `no_clearance`
+    NoClearance,
+    /// `jschallenge`
+    Jschallenge,
+    /// `managed`
+    Managed,
+    /// `interactive`
+    Interactive,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WidgetClearanceLevel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoClearance => "no_clearance",
+            Self::Jschallenge => "jschallenge",
+            Self::Managed => "managed",
+            Self::Interactive => "interactive",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WidgetClearanceLevel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "no_clearance" => Self::NoClearance,
+            "jschallenge" => Self::Jschallenge,
+            "managed" => Self::Managed,
+            "interactive" => Self::Interactive,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(WidgetClearanceLevel);
+impl ::std::convert::From<WidgetClearanceLevel> for ::std::string::String {
+    fn from(value: WidgetClearanceLevel) -> Self {
+        match value {
+            WidgetClearanceLevel::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WidgetClearanceLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum WidgetMode {
+    /// `non-interactive`
+    NonInteractive,
+    /// `invisible`
+    Invisible,
+    /// `managed`
+    Managed,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WidgetMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NonInteractive => "non-interactive",
+            Self::Invisible => "invisible",
+            Self::Managed => "managed",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WidgetMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "non-interactive" => Self::NonInteractive,
+            "invisible" => Self::Invisible,
+            "managed" => Self::Managed,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(WidgetMode);
+impl ::std::convert::From<WidgetMode> for ::std::string::String {
+    fn from(value: WidgetMode) -> Self {
+        match value {
+            WidgetMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WidgetMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum WidgetRegion {
+    /// `world`
+    World,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WidgetRegion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::World => "world",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WidgetRegion {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "world" => Self::World,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(WidgetRegion);
+impl ::std::convert::From<WidgetRegion> for ::std::string::String {
+    fn from(value: WidgetRegion) -> Self {
+        match value {
+            WidgetRegion::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WidgetRegion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`TurnstileApi::list_turnstile_widgets`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListTurnstileWidgetsItem {
-    pub bot_fight_mode: ::std::option::Option<bool>,
-    pub clearance_level: ::std::option::Option<::std::string::String>,
-    pub created_on: ::std::option::Option<::std::string::String>,
-    pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// If bot_fight_mode is set to `true`, Cloudflare issues computationally expensive challenges in…
+    pub bot_fight_mode: bool,
+    /// If Turnstile is embedded on a Cloudflare site and the widget should grant challenge clearance, this…
+    pub clearance_level: WidgetClearanceLevel,
+    /// RFC 3339 date-time, When the widget was created
+    pub created_on: ::std::string::String,
+    pub domains: ::std::vec::Vec<::std::string::String>,
     pub ephemeral_id: ::std::option::Option<bool>,
-    pub mode: ::std::option::Option<::std::string::String>,
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub offlabel: ::std::option::Option<bool>,
-    pub region: ::std::option::Option<::std::string::String>,
-    pub sitekey: ::std::option::Option<::std::string::String>,
+    /// Widget Mode
+    pub mode: WidgetMode,
+    /// RFC 3339 date-time, When the widget was modified
+    pub modified_on: ::std::string::String,
+    /// Human readable widget name
+    pub name: ::std::string::String,
+    /// Do not show any Cloudflare branding on the widget (ENT only)
+    pub offlabel: bool,
+    /// Region where this widget can be used
+    pub region: WidgetRegion,
+    /// Widget item identifier tag
+    pub sitekey: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTurnstileWidgetsItem { bot_fight_mode : "bot_fight_mode", clearance_level :
-    "clearance_level", created_on : "created_on", domains : "domains", ephemeral_id :
-    "ephemeral_id", mode : "mode", modified_on : "modified_on", name : "name", offlabel :
-    "offlabel", region : "region", sitekey : "sitekey" }
+    ListTurnstileWidgetsItem { bot_fight_mode : "bot_fight_mode" required,
+    clearance_level : "clearance_level" required, created_on : "created_on" required,
+    domains : "domains" required, ephemeral_id : "ephemeral_id", mode : "mode" required,
+    modified_on : "modified_on" required, name : "name" required, offlabel : "offlabel"
+    required, region : "region" required, sitekey : "sitekey" required }
 );
+impl ListTurnstileWidgetsItem {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        bot_fight_mode: bool,
+        clearance_level: WidgetClearanceLevel,
+        created_on: ::std::string::String,
+        domains: ::std::vec::Vec<::std::string::String>,
+        mode: WidgetMode,
+        modified_on: ::std::string::String,
+        name: ::std::string::String,
+        offlabel: bool,
+        sitekey: ::std::string::String,
+    ) -> Self {
+        Self {
+            bot_fight_mode,
+            clearance_level,
+            created_on,
+            domains,
+            ephemeral_id: ::std::option::Option::None,
+            mode,
+            modified_on,
+            name,
+            offlabel,
+            region: WidgetRegion::World,
+            sitekey,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`TurnstileApi::create_turnstile_widget`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTurnstileWidgetBody {
+    /// If bot_fight_mode is set to `true`, Cloudflare issues computationally expensive challenges in…
+    pub bot_fight_mode: ::std::option::Option<bool>,
+    /// If Turnstile is embedded on a Cloudflare site and the widget should grant challenge clearance, this…
+    pub clearance_level: ::std::option::Option<WidgetClearanceLevel>,
+    pub domains: ::std::vec::Vec<::std::string::String>,
+    /// Widget Mode
+    pub mode: WidgetMode,
+    /// Human readable widget name
+    pub name: ::std::string::String,
+    /// Do not show any Cloudflare branding on the widget (ENT only)
+    pub offlabel: ::std::option::Option<bool>,
+    /// Region where this widget can be used
+    pub region: ::std::option::Option<WidgetRegion>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateTurnstileWidgetBody { bot_fight_mode : "bot_fight_mode", clearance_level :
+    "clearance_level", domains : "domains" required, mode : "mode" required, name :
+    "name" required, offlabel : "offlabel", region : "region" }
+);
+impl CreateTurnstileWidgetBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        domains: ::std::vec::Vec<::std::string::String>,
+        mode: WidgetMode,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            bot_fight_mode: ::std::option::Option::None,
+            clearance_level: ::std::option::Option::None,
+            domains,
+            mode,
+            name,
+            offlabel: ::std::option::Option::None,
+            region: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`TurnstileApi::create_turnstile_widget`], [`TurnstileApi::list_turnstile_widgets`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateTurnstileWidgetQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Number of items per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Field to order widgets by
+    pub order: ::std::option::Option<CreateTurnstileWidgetQueryOrder>,
+    /// Direction to order widgets
+    pub direction: ::std::option::Option<CreateTurnstileWidgetQueryDirection>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateTurnstileWidgetQuery { page : "page", per_page : "per_page", order : "order",
+    direction : "direction" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateTurnstileWidgetQueryOrder {
+    /// `id`
+    Id,
+    /// `sitekey`
+    Sitekey,
+    /// `name`
+    Name,
+    /// `created_on`
+    CreatedOn,
+    /// `modified_on`
+    ModifiedOn,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateTurnstileWidgetQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Sitekey => "sitekey",
+            Self::Name => "name",
+            Self::CreatedOn => "created_on",
+            Self::ModifiedOn => "modified_on",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CreateTurnstileWidgetQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "id" => Self::Id,
+            "sitekey" => Self::Sitekey,
+            "name" => Self::Name,
+            "created_on" => Self::CreatedOn,
+            "modified_on" => Self::ModifiedOn,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateTurnstileWidgetQueryOrder);
+impl ::std::convert::From<CreateTurnstileWidgetQueryOrder> for ::std::string::String {
+    fn from(value: CreateTurnstileWidgetQueryOrder) -> Self {
+        match value {
+            CreateTurnstileWidgetQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateTurnstileWidgetQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateTurnstileWidgetQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateTurnstileWidgetQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateTurnstileWidgetQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateTurnstileWidgetQueryDirection);
+impl ::std::convert::From<CreateTurnstileWidgetQueryDirection>
+for ::std::string::String {
+    fn from(value: CreateTurnstileWidgetQueryDirection) -> Self {
+        match value {
+            CreateTurnstileWidgetQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateTurnstileWidgetQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`TurnstileApi::update_turnstile_widget`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateTurnstileWidgetBody {
+    /// If bot_fight_mode is set to `true`, Cloudflare issues computationally expensive challenges in…
+    pub bot_fight_mode: ::std::option::Option<bool>,
+    /// If Turnstile is embedded on a Cloudflare site and the widget should grant challenge clearance, this…
+    pub clearance_level: ::std::option::Option<WidgetClearanceLevel>,
+    pub domains: ::std::vec::Vec<::std::string::String>,
+    /// Widget Mode
+    pub mode: WidgetMode,
+    /// Human readable widget name
+    pub name: ::std::string::String,
+    /// Do not show any Cloudflare branding on the widget (ENT only)
+    pub offlabel: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateTurnstileWidgetBody { bot_fight_mode : "bot_fight_mode", clearance_level :
+    "clearance_level", domains : "domains" required, mode : "mode" required, name :
+    "name" required, offlabel : "offlabel" }
+);
+impl UpdateTurnstileWidgetBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        domains: ::std::vec::Vec<::std::string::String>,
+        mode: WidgetMode,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            bot_fight_mode: ::std::option::Option::None,
+            clearance_level: ::std::option::Option::None,
+            domains,
+            mode,
+            name,
+            offlabel: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`TurnstileApi::rotate_secret_for_turnstile_widget`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RotateSecretForTurnstileWidgetBody {
+    /// If `invalidate_immediately` is set to `false`, the previous secret will remain valid for two hours
+    pub invalidate_immediately: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RotateSecretForTurnstileWidgetBody { invalidate_immediately :
+    "invalidate_immediately" }
+);
+impl crate::runtime::TypedQuery for CreateTurnstileWidgetQuery {}

@@ -24,19 +24,21 @@ impl UniversalSslSettingsForAZoneApi {
     pub fn edit_universal_ssl_settings(
         &self,
         zone_id: &str,
+        body: &UniversalSslSettings,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UniversalSslSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/ssl/universal/settings",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/ssl/universal/settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/ssl/universal/settings",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/ssl/universal/settings"),
+                ],
+            )
+            .body(body)
     }
     /// Universal SSL Settings Details
     ///
@@ -64,6 +66,7 @@ impl UniversalSslSettingsForAZoneApi {
 /// Used by [`UniversalSslSettingsForAZoneApi::edit_universal_ssl_settings`], [`UniversalSslSettingsForAZoneApi::universal_ssl_settings_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UniversalSslSettings {
+    /// Disabling Universal SSL removes any currently active Universal SSL certificates for your zone from…
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,

@@ -24,17 +24,19 @@ impl UrlNormalizationApi {
     pub fn update_url_normalization_settings(
         &self,
         zone_id: &str,
+        body: &UpdateUrlNormalizationSettingsBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/url_normalization",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/url_normalization"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/url_normalization",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/url_normalization"),
+                ],
+            )
+            .body(body)
     }
     /// Get URL Normalization settings
     ///
@@ -77,3 +79,16 @@ impl UrlNormalizationApi {
         )
     }
 }
+/// Used by [`UrlNormalizationApi::update_url_normalization_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateUrlNormalizationSettingsBody {
+    /// The scope of the URL normalization
+    pub scope: ::std::option::Option<::std::string::String>,
+    /// The type of URL normalization performed by Cloudflare
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateUrlNormalizationSettingsBody { scope : "scope", r#type : "type" }
+);

@@ -46,28 +46,33 @@ impl UrlScannerDeprecatedApi {
     pub fn create_url_scan(
         &self,
         account_id: &str,
+        body: &CreateUrlScanBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<UrlScan>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/urlscanner/scan",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/urlscanner/scan"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/urlscanner/scan",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/urlscanner/scan"),
+                ],
+            )
+            .body(body)
     }
     /// Search URL scans
     ///
     /// `GET /accounts/{account_id}/urlscanner/scan`
     ///
     /// Search scans by date and webpages' requests, including full URL (after redirects), hostname, and path. &lt;br/&gt; A successful scan will appear in search results a few minutes after finishing but may take much longer if the system in under load. By default, only successfully completed scans will appear in search results, unless searching by `scanId`. Please take into account that older scans may be removed from the search index at an unspecified time.
+    ///
+    /// Query parameters: [`SearchUrlScansQuery`], passed with `.query(&…)`.
     pub fn search_url_scans(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<SearchUrlScansResponse>>,
+        SearchUrlScansQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -85,11 +90,16 @@ impl UrlScannerDeprecatedApi {
     /// `GET /accounts/{account_id}/urlscanner/scan/{scan_id}`
     ///
     /// Get URL scan by uuid
+    ///
+    /// Query parameters: [`GetUrlScanQuery`], passed with `.query(&…)`.
     pub fn get_url_scan(
         &self,
         account_id: &str,
         scan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::serde_json::Value>,
+        GetUrlScanQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -130,12 +140,15 @@ impl UrlScannerDeprecatedApi {
     /// `GET /accounts/{account_id}/urlscanner/scan/{scan_id}/screenshot`
     ///
     /// Get scan's screenshot by resolution (desktop/mobile/tablet).
+    ///
+    /// Query parameters: [`GetScreenshotQuery`], passed with `.query(&…)`.
     pub fn get_screenshot(
         &self,
         account_id: &str,
         scan_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Screenshot>>,
+        crate::runtime::Json<::serde_json::Value>,
+        GetScreenshotQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -152,18 +165,40 @@ impl UrlScannerDeprecatedApi {
     }
 }
 /// Used by [`UrlScannerDeprecatedApi::create_url_scan`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UrlScan {
-    pub time: ::std::option::Option<::std::string::String>,
-    pub url: ::std::option::Option<::std::string::String>,
-    pub uuid: ::std::option::Option<::std::string::String>,
-    pub visibility: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Time when url was submitted for scanning
+    pub time: ::std::string::String,
+    /// Canonical form of submitted URL
+    pub url: ::std::string::String,
+    /// Scan ID
+    pub uuid: ::std::string::String,
+    /// Submitted visibility status
+    pub visibility: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScan { time : "time", url : "url", uuid : "uuid", visibility : "visibility" }
+    UrlScan { time : "time" required, url : "url" required, uuid : "uuid" required,
+    visibility : "visibility" required }
 );
+impl UrlScan {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        time: ::std::string::String,
+        url: ::std::string::String,
+        uuid: ::std::string::String,
+        visibility: ::std::string::String,
+    ) -> Self {
+        Self {
+            time,
+            url,
+            uuid,
+            visibility,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`UrlScannerDeprecatedApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponse {
@@ -173,64 +208,256 @@ pub struct SearchUrlScansResponse {
 }
 crate::runtime::object!(SearchUrlScansResponse { tasks : "tasks" });
 /// Used by [`UrlScannerDeprecatedApi::search_url_scans`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchUrlScansResponseTask {
-    pub country: ::std::option::Option<::std::string::String>,
-    pub success: ::std::option::Option<bool>,
-    pub time: ::std::option::Option<::std::string::String>,
-    pub url: ::std::option::Option<::std::string::String>,
-    pub uuid: ::std::option::Option<::std::string::String>,
-    pub visibility: ::std::option::Option<::std::string::String>,
+    /// Alpha-2 country code
+    pub country: ::std::string::String,
+    /// Whether scan was successful or not
+    pub success: bool,
+    /// RFC 3339 date-time, When scan was submitted (UTC)
+    pub time: ::std::string::String,
+    /// Scan url (after redirects)
+    pub url: ::std::string::String,
+    /// Scan id
+    pub uuid: ::std::string::String,
+    /// Visibility status
+    pub visibility: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseTask { country : "country", success : "success", time : "time",
-    url : "url", uuid : "uuid", visibility : "visibility" }
+    SearchUrlScansResponseTask { country : "country" required, success : "success"
+    required, time : "time" required, url : "url" required, uuid : "uuid" required,
+    visibility : "visibility" required }
 );
-/// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Screenshot {
-    pub scan: ::std::option::Option<ScreenshotScan>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+impl SearchUrlScansResponseTask {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        country: ::std::string::String,
+        success: bool,
+        time: ::std::string::String,
+        url: ::std::string::String,
+        uuid: ::std::string::String,
+        visibility: ::std::string::String,
+    ) -> Self {
+        Self {
+            country,
+            success,
+            time,
+            url,
+            uuid,
+            visibility,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
-crate::runtime::object!(Screenshot { scan : "scan" });
-/// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScreenshotScan {
-    pub task: ::std::option::Option<ScreenshotScanTask>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(ScreenshotScan { task : "task" });
-/// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScreenshotScanTask {
-    /// `effectiveUrl`
-    pub effective_url: ::std::option::Option<::std::string::String>,
-    pub errors: ::std::option::Option<::std::vec::Vec<ScreenshotScanTaskError>>,
-    pub location: ::std::option::Option<::std::string::String>,
-    pub region: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub success: ::std::option::Option<bool>,
-    pub time: ::std::option::Option<::std::string::String>,
-    pub url: ::std::option::Option<::std::string::String>,
-    pub uuid: ::std::option::Option<::std::string::String>,
-    pub visibility: ::std::option::Option<::std::string::String>,
+/// Used by [`UrlScannerDeprecatedApi::create_url_scan`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateUrlScanBody {
+    /// `customHeaders`
+    pub custom_headers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `screenshotsResolutions`: Take multiple screenshots targeting different device types
+    pub screenshots_resolutions: ::std::option::Option<
+        ::std::vec::Vec<CreateUrlScanBodyScreenshotsResolution>,
+    >,
+    pub url: ::std::string::String,
+    /// The option `Public` means it will be included in listings like recent scans and search results
+    pub visibility: ::std::option::Option<CreateUrlScanBodyVisibility>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScreenshotScanTask { effective_url : "effectiveUrl", errors : "errors", location :
-    "location", region : "region", status : "status", success : "success", time : "time",
-    url : "url", uuid : "uuid", visibility : "visibility" }
+    CreateUrlScanBody { custom_headers : "customHeaders", screenshots_resolutions :
+    "screenshotsResolutions", url : "url" required, visibility : "visibility" }
 );
-/// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
+impl CreateUrlScanBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(url: ::std::string::String) -> Self {
+        Self {
+            custom_headers: ::std::option::Option::None,
+            screenshots_resolutions: ::std::option::Option::None,
+            url,
+            visibility: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateUrlScanBodyScreenshotsResolution {
+    /// `desktop`
+    Desktop,
+    /// `mobile`
+    Mobile,
+    /// `tablet`
+    Tablet,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateUrlScanBodyScreenshotsResolution {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Desktop => "desktop",
+            Self::Mobile => "mobile",
+            Self::Tablet => "tablet",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateUrlScanBodyScreenshotsResolution {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "desktop" => Self::Desktop,
+            "mobile" => Self::Mobile,
+            "tablet" => Self::Tablet,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateUrlScanBodyScreenshotsResolution);
+impl ::std::convert::From<CreateUrlScanBodyScreenshotsResolution>
+for ::std::string::String {
+    fn from(value: CreateUrlScanBodyScreenshotsResolution) -> Self {
+        match value {
+            CreateUrlScanBodyScreenshotsResolution::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateUrlScanBodyScreenshotsResolution {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateUrlScanBodyVisibility {
+    /// `Public`
+    Public,
+    /// `Unlisted`
+    Unlisted,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateUrlScanBodyVisibility {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Public => "Public",
+            Self::Unlisted => "Unlisted",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CreateUrlScanBodyVisibility {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Public" => Self::Public,
+            "Unlisted" => Self::Unlisted,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateUrlScanBodyVisibility);
+impl ::std::convert::From<CreateUrlScanBodyVisibility> for ::std::string::String {
+    fn from(value: CreateUrlScanBodyVisibility) -> Self {
+        match value {
+            CreateUrlScanBodyVisibility::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateUrlScanBodyVisibility {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`UrlScannerDeprecatedApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScreenshotScanTaskError {
-    pub message: ::std::option::Option<::std::string::String>,
+pub struct SearchUrlScansQuery {
+    /// `scanId`: Scan uuid
+    pub scan_id: ::std::option::Option<::std::string::String>,
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Pagination cursor to get the next set of results
+    pub next_cursor: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Filter scans requested after date (inclusive)
+    pub date_start: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Filter scans requested before date (inclusive)
+    pub date_end: ::std::option::Option<::std::string::String>,
+    /// Filter scans by URL of _any_ request made by the webpage
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Filter scans by hostname of _any_ request made by the webpage
+    pub hostname: ::std::option::Option<::std::string::String>,
+    /// Filter scans by url path of _any_ request made by the webpage
+    pub path: ::std::option::Option<::std::string::String>,
+    /// Filter scans by IP address (IPv4 or IPv6) of _any_ request made by the webpage
+    pub ip: ::std::option::Option<::std::string::String>,
+    /// Filter scans by Autonomous System Number (ASN) of _any_ request made by the webpage
+    pub asn: ::std::option::Option<::std::string::String>,
+    /// Filter scans by hash of any html/js/css request made by the webpage
+    pub hash: ::std::option::Option<::std::string::String>,
+    /// Filter scans by submitted or scanned URL
+    pub page_url: ::std::option::Option<::std::string::String>,
+    /// Filter scans by main page hostname (domain of effective URL)
+    pub page_hostname: ::std::option::Option<::std::string::String>,
+    /// Filter scans by exact match of effective URL path (also supports suffix search)
+    pub page_path: ::std::option::Option<::std::string::String>,
+    /// Filter scans by main page Autonomous System Number (ASN)
+    pub page_asn: ::std::option::Option<::std::string::String>,
+    /// Filter scans by main page IP address (IPv4 or IPv6)
+    pub page_ip: ::std::option::Option<::std::string::String>,
+    /// Return only scans created by account
+    pub account_scans: ::std::option::Option<bool>,
+    /// Filter scans by malicious verdict
+    pub is_malicious: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ScreenshotScanTaskError { message : "message" });
+crate::runtime::object!(
+    SearchUrlScansQuery { scan_id : "scanId", limit : "limit", next_cursor :
+    "next_cursor", date_start : "date_start", date_end : "date_end", url : "url",
+    hostname : "hostname", path : "path", ip : "ip", asn : "asn", hash : "hash", page_url
+    : "page_url", page_hostname : "page_hostname", page_path : "page_path", page_asn :
+    "page_asn", page_ip : "page_ip", account_scans : "account_scans", is_malicious :
+    "is_malicious" }
+);
+/// Used by [`UrlScannerDeprecatedApi::get_url_scan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetUrlScanQuery {
+    /// Whether to return full report (scan summary and network log)
+    pub full: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetUrlScanQuery { full : "full" });
+/// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetScreenshotQuery {
+    /// Target device type
+    pub resolution: ::std::option::Option<CreateUrlScanBodyScreenshotsResolution>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetScreenshotQuery { resolution : "resolution" });
+impl crate::runtime::TypedQuery for GetScreenshotQuery {}
+impl crate::runtime::TypedQuery for GetUrlScanQuery {}
+impl crate::runtime::TypedQuery for SearchUrlScansQuery {}

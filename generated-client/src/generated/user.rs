@@ -23,13 +23,15 @@ impl UserApi {
     /// Edit part of your user details.
     pub fn edit_user(
         &self,
+        body: &EditUserBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<User>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/user",
-            &[crate::runtime::PathPart::Lit("/user")],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/user",
+                &[crate::runtime::PathPart::Lit("/user")],
+            )
+            .body(body)
     }
     /// User Details
     ///
@@ -153,4 +155,24 @@ crate::runtime::object!(
     TenantProfile { business_address : "business_address", business_email :
     "business_email", business_name : "business_name", business_phone : "business_phone",
     external_metadata : "external_metadata" }
+);
+/// Used by [`UserApi::edit_user`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditUserBody {
+    /// The country in which the user lives
+    pub country: ::std::option::Option<::std::string::String>,
+    /// User's first name
+    pub first_name: ::std::option::Option<::std::string::String>,
+    /// User's last name
+    pub last_name: ::std::option::Option<::std::string::String>,
+    /// User's telephone number
+    pub telephone: ::std::option::Option<::std::string::String>,
+    /// The zipcode or postal code where the user lives
+    pub zipcode: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditUserBody { country : "country", first_name : "first_name", last_name :
+    "last_name", telephone : "telephone", zipcode : "zipcode" }
 );

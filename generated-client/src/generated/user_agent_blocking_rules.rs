@@ -24,30 +24,39 @@ impl UserAgentBlockingRulesApi {
     pub fn create_user_agent_blocking_rule(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateUserAgentBlockingRuleBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/firewall/ua_rules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/ua_rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/firewall/ua_rules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/ua_rules"),
+                ],
+            )
+            .body(body)
     }
     /// List User Agent Blocking rules
     ///
     /// `GET /zones/{zone_id}/firewall/ua_rules`
     ///
     /// Fetches User Agent Blocking rules in a zone. You can filter the results using several optional parameters.
+    ///
+    /// Query parameters: [`ListUserAgentBlockingRulesQuery`], passed with `.query(&…)`.
     pub fn list_user_agent_blocking_rules(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        crate::runtime::List<UserAgentBlockingRule>,
+        ListUserAgentBlockingRulesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,18 +78,26 @@ impl UserAgentBlockingRulesApi {
         &self,
         zone_id: &str,
         ua_rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateUserAgentBlockingRuleBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/firewall/ua_rules/{ua_rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/ua_rules/"),
-                crate::runtime::PathPart::Param("ua_rule_id", ua_rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/firewall/ua_rules/{ua_rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/ua_rules/"),
+                    crate::runtime::PathPart::Param("ua_rule_id", ua_rule_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a User Agent Blocking rule
     ///
@@ -91,7 +108,13 @@ impl UserAgentBlockingRulesApi {
         &self,
         zone_id: &str,
         ua_rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -113,7 +136,9 @@ impl UserAgentBlockingRulesApi {
         &self,
         zone_id: &str,
         ua_rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteUserAgentBlockingRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -127,3 +152,292 @@ impl UserAgentBlockingRulesApi {
         )
     }
 }
+/// Used by [`UserAgentBlockingRulesApi::list_user_agent_blocking_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserAgentBlockingRule {
+    pub configuration: ::std::option::Option<UserAgentBlockingRuleConfiguration>,
+    /// An informative summary of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The unique identifier of the User Agent Blocking rule
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The action to apply to a matched request
+    pub mode: ::std::option::Option<UserAgentBlockingRuleMode>,
+    /// When true, indicates that the rule is currently paused
+    pub paused: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UserAgentBlockingRule { configuration : "configuration", description : "description",
+    id : "id", mode : "mode", paused : "paused" }
+);
+/// Used by [`UserAgentBlockingRulesApi::list_user_agent_blocking_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserAgentBlockingRuleConfiguration {
+    /// The configuration target for this rule
+    pub target: ::std::option::Option<::std::string::String>,
+    /// The exact user agent string to match
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UserAgentBlockingRuleConfiguration { target : "target", value : "value" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UserAgentBlockingRuleMode {
+    /// `block`
+    Block,
+    /// `challenge`
+    Challenge,
+    /// `js_challenge`
+    JsChallenge,
+    /// `managed_challenge`
+    ManagedChallenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UserAgentBlockingRuleMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Block => "block",
+            Self::Challenge => "challenge",
+            Self::JsChallenge => "js_challenge",
+            Self::ManagedChallenge => "managed_challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UserAgentBlockingRuleMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "block" => Self::Block,
+            "challenge" => Self::Challenge,
+            "js_challenge" => Self::JsChallenge,
+            "managed_challenge" => Self::ManagedChallenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(UserAgentBlockingRuleMode);
+impl ::std::convert::From<UserAgentBlockingRuleMode> for ::std::string::String {
+    fn from(value: UserAgentBlockingRuleMode) -> Self {
+        match value {
+            UserAgentBlockingRuleMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for UserAgentBlockingRuleMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`UserAgentBlockingRulesApi::delete_user_agent_blocking_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteUserAgentBlockingRuleResponse {
+    /// The unique identifier of the User Agent Blocking rule
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteUserAgentBlockingRuleResponse { id : "id" });
+/// Used by [`UserAgentBlockingRulesApi::create_user_agent_blocking_rule`], [`UserAgentBlockingRulesApi::update_user_agent_blocking_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateUserAgentBlockingRuleBody {
+    pub configuration: ::std::option::Option<
+        CreateUserAgentBlockingRuleBodyConfiguration,
+    >,
+    /// The action to apply to a matched request
+    pub mode: CreateUserAgentBlockingRuleBodyMode,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateUserAgentBlockingRuleBody { configuration : "configuration", mode : "mode"
+    required }
+);
+impl CreateUserAgentBlockingRuleBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(mode: CreateUserAgentBlockingRuleBodyMode) -> Self {
+        Self {
+            configuration: ::std::option::Option::None,
+            mode,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`UserAgentBlockingRulesApi::create_user_agent_blocking_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateUserAgentBlockingRuleBodyConfiguration {
+    /// The configuration target
+    pub target: ::std::option::Option<
+        CreateUserAgentBlockingRuleBodyConfigurationTarget,
+    >,
+    /// The IP address to match
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateUserAgentBlockingRuleBodyConfiguration { target : "target", value : "value" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateUserAgentBlockingRuleBodyConfigurationTarget {
+    /// `ip`
+    Ip,
+    /// `ip6`
+    Ip6,
+    /// `ip_range`
+    IpRange,
+    /// `asn`
+    Asn,
+    /// `country`
+    Country,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateUserAgentBlockingRuleBodyConfigurationTarget {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ip => "ip",
+            Self::Ip6 => "ip6",
+            Self::IpRange => "ip_range",
+            Self::Asn => "asn",
+            Self::Country => "country",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateUserAgentBlockingRuleBodyConfigurationTarget {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ip" => Self::Ip,
+            "ip6" => Self::Ip6,
+            "ip_range" => Self::IpRange,
+            "asn" => Self::Asn,
+            "country" => Self::Country,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateUserAgentBlockingRuleBodyConfigurationTarget);
+impl ::std::convert::From<CreateUserAgentBlockingRuleBodyConfigurationTarget>
+for ::std::string::String {
+    fn from(value: CreateUserAgentBlockingRuleBodyConfigurationTarget) -> Self {
+        match value {
+            CreateUserAgentBlockingRuleBodyConfigurationTarget::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateUserAgentBlockingRuleBodyConfigurationTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateUserAgentBlockingRuleBodyMode {
+    /// `block`
+    Block,
+    /// `challenge`
+    Challenge,
+    /// `whitelist`
+    Whitelist,
+    /// `js_challenge`
+    JsChallenge,
+    /// `managed_challenge`
+    ManagedChallenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateUserAgentBlockingRuleBodyMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Block => "block",
+            Self::Challenge => "challenge",
+            Self::Whitelist => "whitelist",
+            Self::JsChallenge => "js_challenge",
+            Self::ManagedChallenge => "managed_challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateUserAgentBlockingRuleBodyMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "block" => Self::Block,
+            "challenge" => Self::Challenge,
+            "whitelist" => Self::Whitelist,
+            "js_challenge" => Self::JsChallenge,
+            "managed_challenge" => Self::ManagedChallenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateUserAgentBlockingRuleBodyMode);
+impl ::std::convert::From<CreateUserAgentBlockingRuleBodyMode>
+for ::std::string::String {
+    fn from(value: CreateUserAgentBlockingRuleBodyMode) -> Self {
+        match value {
+            CreateUserAgentBlockingRuleBodyMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateUserAgentBlockingRuleBodyMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`UserAgentBlockingRulesApi::list_user_agent_blocking_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListUserAgentBlockingRulesQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// A string to search for in the description of existing rules
+    pub description: ::std::option::Option<::std::string::String>,
+    /// A string to search for in the description of existing rules
+    pub description_search: ::std::option::Option<::std::string::String>,
+    /// The maximum number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// A string to search for in the user agent values of existing rules
+    pub ua_search: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListUserAgentBlockingRulesQuery { page : "page", description : "description",
+    description_search : "description_search", per_page : "per_page", ua_search :
+    "ua_search" }
+);
+impl crate::runtime::TypedQuery for ListUserAgentBlockingRulesQuery {}

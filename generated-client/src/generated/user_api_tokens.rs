@@ -23,24 +23,28 @@ impl UserApiTokensApi {
     /// Create a new access token.
     pub fn create_token(
         &self,
+        body: &CreateTokenBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CreateTokenResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/user/tokens",
-            &[crate::runtime::PathPart::Lit("/user/tokens")],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/user/tokens",
+                &[crate::runtime::PathPart::Lit("/user/tokens")],
+            )
+            .body(body)
     }
     /// List Tokens
     ///
     /// `GET /user/tokens`
     ///
     /// List all access tokens you created.
+    ///
+    /// Query parameters: [`ListTokensQuery`], passed with `.query(&…)`.
     pub fn list_tokens(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<ListTokensItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTokensItem>, ListTokensQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -70,7 +74,9 @@ impl UserApiTokensApi {
     /// Test whether a token works.
     pub fn verify_token(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<VerifyTokenResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -86,16 +92,18 @@ impl UserApiTokensApi {
     pub fn update_token(
         &self,
         token_id: &str,
+        body: &UpdateTokenBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Token>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/user/tokens/{token_id}",
-            &[
-                crate::runtime::PathPart::Lit("/user/tokens/"),
-                crate::runtime::PathPart::Param("token_id", token_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/user/tokens/{token_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/user/tokens/"),
+                    crate::runtime::PathPart::Param("token_id", token_id),
+                ],
+            )
+            .body(body)
     }
     /// Token Details
     ///
@@ -145,19 +153,21 @@ impl UserApiTokensApi {
     pub fn roll_token(
         &self,
         token_id: &str,
+        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<::std::string::String>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/user/tokens/{token_id}/value",
-            &[
-                crate::runtime::PathPart::Lit("/user/tokens/"),
-                crate::runtime::PathPart::Param("token_id", token_id),
-                crate::runtime::PathPart::Lit("/value"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/user/tokens/{token_id}/value",
+                &[
+                    crate::runtime::PathPart::Lit("/user/tokens/"),
+                    crate::runtime::PathPart::Param("token_id", token_id),
+                    crate::runtime::PathPart::Lit("/value"),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`UserApiTokensApi::create_token`].
@@ -173,6 +183,7 @@ pub struct CreateTokenResponse {
     pub not_before: ::std::option::Option<::std::string::String>,
     pub policies: ::std::option::Option<::std::vec::Vec<CreateTokenResponsePolicy>>,
     pub status: ::std::option::Option<::std::string::String>,
+    /// The token value
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -249,6 +260,90 @@ pub struct TokenPermissionGroup {
 crate::runtime::object!(
     TokenPermissionGroup { id : "id", name : "name", scopes : "scopes" }
 );
+/// Used by [`UserApiTokensApi::verify_token`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifyTokenResponse {
+    /// RFC 3339 date-time, The expiration time on or after which the JWT MUST NOT be accepted for processing
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    /// Token identifier tag
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time, The time before which the token MUST NOT be accepted for processing
+    pub not_before: ::std::option::Option<::std::string::String>,
+    /// Status of the token
+    pub status: VerifyTokenResponseStatus,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    VerifyTokenResponse { expires_on : "expires_on", id : "id" required, not_before :
+    "not_before", status : "status" required }
+);
+impl VerifyTokenResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String, status: VerifyTokenResponseStatus) -> Self {
+        Self {
+            expires_on: ::std::option::Option::None,
+            id,
+            not_before: ::std::option::Option::None,
+            status,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum VerifyTokenResponseStatus {
+    /// `active`
+    Active,
+    /// `disabled`
+    Disabled,
+    /// `expired`
+    Expired,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl VerifyTokenResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Expired => "expired",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VerifyTokenResponseStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "disabled" => Self::Disabled,
+            "expired" => Self::Expired,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(VerifyTokenResponseStatus);
+impl ::std::convert::From<VerifyTokenResponseStatus> for ::std::string::String {
+    fn from(value: VerifyTokenResponseStatus) -> Self {
+        match value {
+            VerifyTokenResponseStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for VerifyTokenResponseStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`UserApiTokensApi::update_token`], [`UserApiTokensApi::token_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Token {
@@ -271,10 +366,263 @@ crate::runtime::object!(
     "name", not_before : "not_before", policies : "policies", status : "status" }
 );
 /// Used by [`UserApiTokensApi::delete_token`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteTokenResponse {
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Identifier
+    pub id: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteTokenResponse { id : "id" });
+crate::runtime::object!(DeleteTokenResponse { id : "id" required });
+impl DeleteTokenResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`UserApiTokensApi::create_token`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTokenBody {
+    pub condition: ::std::option::Option<CreateTokenBodyCondition>,
+    /// RFC 3339 date-time, The expiration time on or after which the JWT MUST NOT be accepted for processing
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    /// Token name
+    pub name: ::std::string::String,
+    /// RFC 3339 date-time, The time before which the token MUST NOT be accepted for processing
+    pub not_before: ::std::option::Option<::std::string::String>,
+    pub policies: ::std::option::Option<::std::vec::Vec<CreateTokenBodyPolicy>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateTokenBody { condition : "condition", expires_on : "expires_on", name : "name"
+    required, not_before : "not_before", policies : "policies" }
+);
+impl CreateTokenBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            condition: ::std::option::Option::None,
+            expires_on: ::std::option::Option::None,
+            name,
+            not_before: ::std::option::Option::None,
+            policies: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`UserApiTokensApi::create_token`], [`UserApiTokensApi::update_token`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateTokenBodyCondition {
+    /// `request.ip`
+    pub request_ip: ::std::option::Option<CreateTokenBodyConditionRequestIp>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateTokenBodyCondition { request_ip : "request.ip" });
+/// Used by [`UserApiTokensApi::create_token`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateTokenBodyConditionRequestIp {
+    /// List of IPv4/IPv6 CIDR addresses
+    pub r#in: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of IPv4/IPv6 CIDR addresses
+    pub not_in: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateTokenBodyConditionRequestIp { r#in : "in", not_in : "not_in" }
+);
+/// Used by [`UserApiTokensApi::create_token`], [`UserApiTokensApi::update_token`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTokenBodyPolicy {
+    /// Allow or deny operations against the resources
+    pub effect: CreateTokenBodyPolicyEffect,
+    pub permission_groups: ::std::option::Option<
+        ::std::vec::Vec<CreateTokenBodyPolicyPermissionGroup>,
+    >,
+    pub resources: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateTokenBodyPolicy { effect : "effect" required, permission_groups :
+    "permission_groups", resources : "resources" }
+);
+impl CreateTokenBodyPolicy {
+    /// A value with the required fields set and the others empty.
+    pub fn new(effect: CreateTokenBodyPolicyEffect) -> Self {
+        Self {
+            effect,
+            permission_groups: ::std::option::Option::None,
+            resources: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateTokenBodyPolicyEffect {
+    /// `allow`
+    Allow,
+    /// `deny`
+    Deny,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateTokenBodyPolicyEffect {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allow => "allow",
+            Self::Deny => "deny",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CreateTokenBodyPolicyEffect {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "allow" => Self::Allow,
+            "deny" => Self::Deny,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateTokenBodyPolicyEffect);
+impl ::std::convert::From<CreateTokenBodyPolicyEffect> for ::std::string::String {
+    fn from(value: CreateTokenBodyPolicyEffect) -> Self {
+        match value {
+            CreateTokenBodyPolicyEffect::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateTokenBodyPolicyEffect {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`UserApiTokensApi::create_token`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateTokenBodyPolicyPermissionGroup {
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateTokenBodyPolicyPermissionGroup { meta : "meta" });
+/// Used by [`UserApiTokensApi::list_tokens`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListTokensQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Maximum number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Direction to order results
+    pub direction: ::std::option::Option<ListTokensQueryDirection>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListTokensQuery { page : "page", per_page : "per_page", direction : "direction" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListTokensQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListTokensQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListTokensQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListTokensQueryDirection);
+impl ::std::convert::From<ListTokensQueryDirection> for ::std::string::String {
+    fn from(value: ListTokensQueryDirection) -> Self {
+        match value {
+            ListTokensQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListTokensQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`UserApiTokensApi::update_token`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateTokenBody {
+    pub condition: ::std::option::Option<CreateTokenBodyCondition>,
+    /// RFC 3339 date-time, The expiration time on or after which the JWT MUST NOT be accepted for processing
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    /// Token name
+    pub name: ::std::string::String,
+    /// RFC 3339 date-time, The time before which the token MUST NOT be accepted for processing
+    pub not_before: ::std::option::Option<::std::string::String>,
+    pub policies: ::std::option::Option<::std::vec::Vec<CreateTokenBodyPolicy>>,
+    /// Status of the token
+    pub status: VerifyTokenResponseStatus,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateTokenBody { condition : "condition", expires_on : "expires_on", name : "name"
+    required, not_before : "not_before", policies : "policies", status : "status"
+    required }
+);
+impl UpdateTokenBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, status: VerifyTokenResponseStatus) -> Self {
+        Self {
+            condition: ::std::option::Option::None,
+            expires_on: ::std::option::Option::None,
+            name,
+            not_before: ::std::option::Option::None,
+            policies: ::std::option::Option::None,
+            status,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for ListTokensQuery {}

@@ -21,9 +21,14 @@ impl UserBillingHistoryApi {
     /// `GET /user/billing/history`
     ///
     /// Accesses your billing history object.
+    ///
+    /// Query parameters: [`BillingHistoryDetailsQuery`], passed with `.query(&…)`.
     pub fn billing_history_details(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<BillingHistory>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<BillingHistory>,
+        BillingHistoryDetailsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -33,24 +38,55 @@ impl UserBillingHistoryApi {
     }
 }
 /// Used by [`UserBillingHistoryApi::billing_history_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BillingHistory {
-    pub action: ::std::option::Option<::std::string::String>,
-    pub amount: ::std::option::Option<f64>,
-    pub currency: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub occurred_at: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// The billing item action
+    pub action: ::std::string::String,
+    /// The amount associated with this billing item
+    pub amount: f64,
+    /// The monetary unit in which pricing information is displayed
+    pub currency: ::std::string::String,
+    /// The billing item description
+    pub description: ::std::string::String,
+    /// Billing item identifier tag
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time, When the billing item was created
+    pub occurred_at: ::std::string::String,
+    /// The billing item type
+    pub r#type: ::std::string::String,
     pub zone: ::std::option::Option<BillingHistoryZone>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BillingHistory { action : "action", amount : "amount", currency : "currency",
-    description : "description", id : "id", occurred_at : "occurred_at", r#type : "type",
-    zone : "zone" }
+    BillingHistory { action : "action" required, amount : "amount" required, currency :
+    "currency" required, description : "description" required, id : "id" required,
+    occurred_at : "occurred_at" required, r#type : "type" required, zone : "zone" }
 );
+impl BillingHistory {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        action: ::std::string::String,
+        amount: f64,
+        currency: ::std::string::String,
+        description: ::std::string::String,
+        id: ::std::string::String,
+        occurred_at: ::std::string::String,
+        r#type: ::std::string::String,
+    ) -> Self {
+        Self {
+            action,
+            amount,
+            currency,
+            description,
+            id,
+            occurred_at,
+            r#type,
+            zone: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`UserBillingHistoryApi::billing_history_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingHistoryZone {
@@ -59,3 +95,83 @@ pub struct BillingHistoryZone {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(BillingHistoryZone { name : "name" });
+/// Used by [`UserBillingHistoryApi::billing_history_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BillingHistoryDetailsQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Number of items per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Field to order billing history by
+    pub order: ::std::option::Option<BillingHistoryDetailsQueryOrder>,
+    /// RFC 3339 date-time, When the billing item was created
+    pub occured_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the billing item was created
+    pub occurred_at: ::std::option::Option<::std::string::String>,
+    /// The billing item type
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// The billing item action
+    pub action: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    BillingHistoryDetailsQuery { page : "page", per_page : "per_page", order : "order",
+    occured_at : "occured_at", occurred_at : "occurred_at", r#type : "type", action :
+    "action" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum BillingHistoryDetailsQueryOrder {
+    /// `type`
+    Type,
+    /// `occured_at`
+    OccuredAt,
+    /// `action`
+    Action,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl BillingHistoryDetailsQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Type => "type",
+            Self::OccuredAt => "occured_at",
+            Self::Action => "action",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for BillingHistoryDetailsQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "type" => Self::Type,
+            "occured_at" => Self::OccuredAt,
+            "action" => Self::Action,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(BillingHistoryDetailsQueryOrder);
+impl ::std::convert::From<BillingHistoryDetailsQueryOrder> for ::std::string::String {
+    fn from(value: BillingHistoryDetailsQueryOrder) -> Self {
+        match value {
+            BillingHistoryDetailsQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for BillingHistoryDetailsQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for BillingHistoryDetailsQuery {}

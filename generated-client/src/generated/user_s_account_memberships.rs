@@ -21,9 +21,14 @@ impl UserSAccountMembershipsApi {
     /// `GET /memberships`
     ///
     /// List memberships of accounts the user can access.
+    ///
+    /// Query parameters: [`ListMembershipsQuery`], passed with `.query(&…)`.
     pub fn list_memberships(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::serde_json::Value>,
+        ListMembershipsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -39,18 +44,20 @@ impl UserSAccountMembershipsApi {
     pub fn update_membership(
         &self,
         membership_id: &str,
+        body: &UpdateMembershipBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Membership>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/memberships/{membership_id}",
-            &[
-                crate::runtime::PathPart::Lit("/memberships/"),
-                crate::runtime::PathPart::Param("membership_id", membership_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/memberships/{membership_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/memberships/"),
+                    crate::runtime::PathPart::Param("membership_id", membership_id),
+                ],
+            )
+            .body(body)
     }
     /// Membership Details
     ///
@@ -81,7 +88,9 @@ impl UserSAccountMembershipsApi {
     pub fn delete_membership(
         &self,
         membership_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteMembershipResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -97,12 +106,16 @@ impl UserSAccountMembershipsApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Membership {
     pub account: ::std::option::Option<MembershipAccount>,
+    /// Enterprise only
     pub api_access_enabled: ::std::option::Option<bool>,
+    /// Membership identifier tag
     pub id: ::std::option::Option<::std::string::String>,
     pub permissions: ::std::option::Option<MembershipPermissions>,
-    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub policies: ::std::option::Option<::std::vec::Vec<MembershipPolicy>>,
+    /// List of role names for the user at the account
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub status: ::std::option::Option<::std::string::String>,
+    /// Status of this membership
+    pub status: ::std::option::Option<MembershipStatus>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -112,21 +125,38 @@ crate::runtime::object!(
     "status" }
 );
 /// Used by [`UserSAccountMembershipsApi::update_membership`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MembershipAccount {
+    /// RFC 3339 date-time, Timestamp for the creation of the account
     pub created_on: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Identifier
+    pub id: ::std::string::String,
     pub managed_by: ::std::option::Option<MembershipAccountManagedBy>,
-    pub name: ::std::option::Option<::std::string::String>,
+    /// Account name
+    pub name: ::std::string::String,
     pub settings: ::std::option::Option<MembershipAccountSettings>,
     pub r#type: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipAccount { created_on : "created_on", id : "id", managed_by : "managed_by",
-    name : "name", settings : "settings", r#type : "type" }
+    MembershipAccount { created_on : "created_on", id : "id" required, managed_by :
+    "managed_by", name : "name" required, settings : "settings", r#type : "type" }
 );
+impl MembershipAccount {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            created_on: ::std::option::Option::None,
+            id,
+            managed_by: ::std::option::Option::None,
+            name,
+            settings: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MembershipAccountManagedBy {
@@ -142,15 +172,80 @@ crate::runtime::object!(
 /// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MembershipAccountSettings {
+    /// Sets an abuse contact email to notify for abuse reports
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
+    /// Indicates whether membership in this account requires that Two-Factor Authentication is enabled
     pub enforce_twofactor: ::std::option::Option<bool>,
+    /// Specifies the default nameservers to be used for new zones added to this account
+    pub default_nameservers: ::std::option::Option<
+        MembershipAccountSettingsDefaultNameservers,
+    >,
+    /// deprecated, Indicates whether new zones should use the account-level custom nameservers by default
+    pub use_account_custom_ns_by_default: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     MembershipAccountSettings { abuse_contact_email : "abuse_contact_email",
-    enforce_twofactor : "enforce_twofactor" }
+    enforce_twofactor : "enforce_twofactor", default_nameservers : "default_nameservers",
+    use_account_custom_ns_by_default : "use_account_custom_ns_by_default" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum MembershipAccountSettingsDefaultNameservers {
+    /// `cloudflare.standard`
+    CloudflareStandard,
+    /// `custom.account`
+    CustomAccount,
+    /// `custom.tenant`
+    CustomTenant,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl MembershipAccountSettingsDefaultNameservers {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CloudflareStandard => "cloudflare.standard",
+            Self::CustomAccount => "custom.account",
+            Self::CustomTenant => "custom.tenant",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for MembershipAccountSettingsDefaultNameservers {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cloudflare.standard" => Self::CloudflareStandard,
+            "custom.account" => Self::CustomAccount,
+            "custom.tenant" => Self::CustomTenant,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(MembershipAccountSettingsDefaultNameservers);
+impl ::std::convert::From<MembershipAccountSettingsDefaultNameservers>
+for ::std::string::String {
+    fn from(value: MembershipAccountSettingsDefaultNameservers) -> Self {
+        match value {
+            MembershipAccountSettingsDefaultNameservers::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for MembershipAccountSettingsDefaultNameservers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MembershipPermissions {
@@ -186,3 +281,437 @@ pub struct MembershipPermissionsAnalytics {
 crate::runtime::object!(
     MembershipPermissionsAnalytics { read : "read", write : "write" }
 );
+/// Used by [`UserSAccountMembershipsApi::update_membership`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MembershipPolicy {
+    /// Allow or deny operations against the resources
+    pub access: ::std::option::Option<MembershipPolicyAccess>,
+    /// Policy identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    pub permission_groups: ::std::option::Option<
+        ::std::vec::Vec<MembershipPolicyPermissionGroup>,
+    >,
+    pub resource_groups: ::std::option::Option<
+        ::std::vec::Vec<MembershipPolicyResourceGroup>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MembershipPolicy { access : "access", id : "id", permission_groups :
+    "permission_groups", resource_groups : "resource_groups" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum MembershipPolicyAccess {
+    /// `allow`
+    Allow,
+    /// `deny`
+    Deny,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl MembershipPolicyAccess {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allow => "allow",
+            Self::Deny => "deny",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MembershipPolicyAccess {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "allow" => Self::Allow,
+            "deny" => Self::Deny,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(MembershipPolicyAccess);
+impl ::std::convert::From<MembershipPolicyAccess> for ::std::string::String {
+    fn from(value: MembershipPolicyAccess) -> Self {
+        match value {
+            MembershipPolicyAccess::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for MembershipPolicyAccess {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`UserSAccountMembershipsApi::update_membership`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembershipPolicyPermissionGroup {
+    /// Identifier of the group
+    pub id: ::std::string::String,
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Name of the group
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MembershipPolicyPermissionGroup { id : "id" required, meta : "meta", name : "name" }
+);
+impl MembershipPolicyPermissionGroup {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            meta: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`UserSAccountMembershipsApi::update_membership`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembershipPolicyResourceGroup {
+    /// Identifier of the group
+    pub id: ::std::string::String,
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Name of the resource group
+    pub name: ::std::option::Option<::std::string::String>,
+    pub scope: ::std::option::Option<
+        ::std::vec::Vec<MembershipPolicyResourceGroupScope>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MembershipPolicyResourceGroup { id : "id" required, meta : "meta", name : "name",
+    scope : "scope" }
+);
+impl MembershipPolicyResourceGroup {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            meta: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`UserSAccountMembershipsApi::update_membership`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembershipPolicyResourceGroupScope {
+    /// This is a combination of pre-defined resource name and identifier (like Account ID etc.)
+    pub key: ::std::string::String,
+    pub objects: ::std::option::Option<
+        ::std::vec::Vec<MembershipPolicyResourceGroupScopeObject>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MembershipPolicyResourceGroupScope { key : "key" required, objects : "objects" }
+);
+impl MembershipPolicyResourceGroupScope {
+    /// A value with the required fields set and the others empty.
+    pub fn new(key: ::std::string::String) -> Self {
+        Self {
+            key,
+            objects: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`UserSAccountMembershipsApi::update_membership`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembershipPolicyResourceGroupScopeObject {
+    /// This is a combination of pre-defined resource name and identifier (like Zone ID etc.)
+    pub key: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MembershipPolicyResourceGroupScopeObject { key : "key" required }
+);
+impl MembershipPolicyResourceGroupScopeObject {
+    /// A value with the required fields set and the others empty.
+    pub fn new(key: ::std::string::String) -> Self {
+        Self {
+            key,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum MembershipStatus {
+    /// `accepted`
+    Accepted,
+    /// `pending`
+    Pending,
+    /// `rejected`
+    Rejected,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl MembershipStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accepted => "accepted",
+            Self::Pending => "pending",
+            Self::Rejected => "rejected",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MembershipStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "accepted" => Self::Accepted,
+            "pending" => Self::Pending,
+            "rejected" => Self::Rejected,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(MembershipStatus);
+impl ::std::convert::From<MembershipStatus> for ::std::string::String {
+    fn from(value: MembershipStatus) -> Self {
+        match value {
+            MembershipStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for MembershipStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`UserSAccountMembershipsApi::delete_membership`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteMembershipResponse {
+    /// Membership identifier tag
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteMembershipResponse { id : "id" });
+/// Used by [`UserSAccountMembershipsApi::list_memberships`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListMembershipsQuery {
+    /// `account.name`: Account name
+    pub account_name: ::std::option::Option<::std::string::String>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Number of memberships per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Field to order memberships by
+    pub order: ::std::option::Option<ListMembershipsQueryOrder>,
+    /// Direction to order memberships
+    pub direction: ::std::option::Option<ListMembershipsQueryDirection>,
+    /// Account name
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Status of this membership
+    pub status: ::std::option::Option<MembershipStatus>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListMembershipsQuery { account_name : "account.name", page : "page", per_page :
+    "per_page", order : "order", direction : "direction", name : "name", status :
+    "status" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListMembershipsQueryOrder {
+    /// `id`
+    Id,
+    /// `account.name`
+    AccountName,
+    /// `status`
+    Status,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListMembershipsQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::AccountName => "account.name",
+            Self::Status => "status",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListMembershipsQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "id" => Self::Id,
+            "account.name" => Self::AccountName,
+            "status" => Self::Status,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListMembershipsQueryOrder);
+impl ::std::convert::From<ListMembershipsQueryOrder> for ::std::string::String {
+    fn from(value: ListMembershipsQueryOrder) -> Self {
+        match value {
+            ListMembershipsQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListMembershipsQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListMembershipsQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListMembershipsQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListMembershipsQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListMembershipsQueryDirection);
+impl ::std::convert::From<ListMembershipsQueryDirection> for ::std::string::String {
+    fn from(value: ListMembershipsQueryDirection) -> Self {
+        match value {
+            ListMembershipsQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListMembershipsQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`UserSAccountMembershipsApi::update_membership`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateMembershipBody {
+    /// Whether to accept or reject this account invitation
+    pub status: UpdateMembershipBodyStatus,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateMembershipBody { status : "status" required });
+impl UpdateMembershipBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(status: UpdateMembershipBodyStatus) -> Self {
+        Self {
+            status,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateMembershipBodyStatus {
+    /// `accepted`
+    Accepted,
+    /// `rejected`
+    Rejected,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateMembershipBodyStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UpdateMembershipBodyStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "accepted" => Self::Accepted,
+            "rejected" => Self::Rejected,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(UpdateMembershipBodyStatus);
+impl ::std::convert::From<UpdateMembershipBodyStatus> for ::std::string::String {
+    fn from(value: UpdateMembershipBodyStatus) -> Self {
+        match value {
+            UpdateMembershipBodyStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for UpdateMembershipBodyStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListMembershipsQuery {}

@@ -39,18 +39,20 @@ impl UserSInvitesApi {
     pub fn respond_to_invitation(
         &self,
         invite_id: &str,
+        body: &RespondToInvitationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Invitation>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/user/invites/{invite_id}",
-            &[
-                crate::runtime::PathPart::Lit("/user/invites/"),
-                crate::runtime::PathPart::Param("invite_id", invite_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/user/invites/{invite_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/user/invites/"),
+                    crate::runtime::PathPart::Param("invite_id", invite_id),
+                ],
+            )
+            .body(body)
     }
     /// Invitation Details
     ///
@@ -77,17 +79,27 @@ impl UserSInvitesApi {
 /// Used by [`UserSInvitesApi::list_invitations`], [`UserSInvitesApi::respond_to_invitation`], [`UserSInvitesApi::invitation_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Invitation {
+    /// RFC 3339 date-time, When the invite is no longer active
     pub expires_on: ::std::option::Option<::std::string::String>,
+    /// Invite identifier tag
     pub id: ::std::option::Option<::std::string::String>,
+    /// The email address of the user who created the invite
     pub invited_by: ::std::option::Option<::std::string::String>,
+    /// Email address of the user to add to the organization
     pub invited_member_email: ::std::option::Option<::std::string::String>,
+    /// ID of the user to add to the organization
     pub invited_member_id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the invite was sent
     pub invited_on: ::std::option::Option<::std::string::String>,
+    /// ID of the organization the user will be added to
     pub organization_id: ::std::option::Option<::std::string::String>,
     pub organization_is_enforcing_twofactor: ::std::option::Option<bool>,
+    /// Organization name
     pub organization_name: ::std::option::Option<::std::string::String>,
-    pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub status: ::std::option::Option<::serde_json::Value>,
+    /// the document shows a string, the description an object; Roles to be assigned to this user
+    pub roles: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Current status of the invitation
+    pub status: ::std::option::Option<InvitationStatus>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -98,3 +110,129 @@ crate::runtime::object!(
     organization_is_enforcing_twofactor : "organization_is_enforcing_twofactor",
     organization_name : "organization_name", roles : "roles", status : "status" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum InvitationStatus {
+    /// `pending`
+    Pending,
+    /// `accepted`
+    Accepted,
+    /// `rejected`
+    Rejected,
+    /// `expired`
+    Expired,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl InvitationStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+            Self::Expired => "expired",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for InvitationStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "accepted" => Self::Accepted,
+            "rejected" => Self::Rejected,
+            "expired" => Self::Expired,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(InvitationStatus);
+impl ::std::convert::From<InvitationStatus> for ::std::string::String {
+    fn from(value: InvitationStatus) -> Self {
+        match value {
+            InvitationStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for InvitationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`UserSInvitesApi::respond_to_invitation`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RespondToInvitationBody {
+    /// Status of your response to the invitation (rejected or accepted)
+    pub status: RespondToInvitationBodyStatus,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(RespondToInvitationBody { status : "status" required });
+impl RespondToInvitationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(status: RespondToInvitationBodyStatus) -> Self {
+        Self {
+            status,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum RespondToInvitationBodyStatus {
+    /// `accepted`
+    Accepted,
+    /// `rejected`
+    Rejected,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl RespondToInvitationBodyStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RespondToInvitationBodyStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "accepted" => Self::Accepted,
+            "rejected" => Self::Rejected,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(RespondToInvitationBodyStatus);
+impl ::std::convert::From<RespondToInvitationBodyStatus> for ::std::string::String {
+    fn from(value: RespondToInvitationBodyStatus) -> Self {
+        match value {
+            RespondToInvitationBodyStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for RespondToInvitationBodyStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -21,9 +21,14 @@ impl UserSOrganizationsApi {
     /// `GET /user/organizations`
     ///
     /// Lists organizations the user is associated with.
+    ///
+    /// Query parameters: [`ListOrganizationsQuery`], passed with `.query(&…)`.
     pub fn list_organizations(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<Organization>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<Organization>,
+        ListOrganizationsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -81,11 +86,16 @@ impl UserSOrganizationsApi {
 /// Used by [`UserSOrganizationsApi::list_organizations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Organization {
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// Organization name
     pub name: ::std::option::Option<::std::string::String>,
+    /// Access permissions for this User
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of roles that a user has within an organization
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub status: ::std::option::Option<::std::string::String>,
+    /// Whether the user is a member of the organization or has an invitation pending
+    pub status: ::std::option::Option<OrganizationStatus>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -93,6 +103,56 @@ crate::runtime::object!(
     Organization { id : "id", name : "name", permissions : "permissions", roles :
     "roles", status : "status" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum OrganizationStatus {
+    /// `member`
+    Member,
+    /// `invited`
+    Invited,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl OrganizationStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Member => "member",
+            Self::Invited => "invited",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for OrganizationStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "member" => Self::Member,
+            "invited" => Self::Invited,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(OrganizationStatus);
+impl ::std::convert::From<OrganizationStatus> for ::std::string::String {
+    fn from(value: OrganizationStatus) -> Self {
+        match value {
+            OrganizationStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for OrganizationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`UserSOrganizationsApi::leave_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LeaveOrganizationResponse {
@@ -101,3 +161,182 @@ pub struct LeaveOrganizationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(LeaveOrganizationResponse { id : "id" });
+/// Used by [`UserSOrganizationsApi::list_organizations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListOrganizationsQuery {
+    /// Organization name
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Number of organizations per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Field to order organizations by
+    pub order: ::std::option::Option<ListOrganizationsQueryOrder>,
+    /// Direction to order organizations
+    pub direction: ::std::option::Option<ListOrganizationsQueryDirection>,
+    /// Whether to match all search requirements or at least one (any)
+    pub r#match: ::std::option::Option<ListOrganizationsQueryMatch>,
+    /// Whether the user is a member of the organization or has an inivitation pending
+    pub status: ::std::option::Option<OrganizationStatus>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListOrganizationsQuery { name : "name", page : "page", per_page : "per_page", order :
+    "order", direction : "direction", r#match : "match", status : "status" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListOrganizationsQueryOrder {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `status`
+    Status,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListOrganizationsQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Status => "status",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListOrganizationsQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "id" => Self::Id,
+            "name" => Self::Name,
+            "status" => Self::Status,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListOrganizationsQueryOrder);
+impl ::std::convert::From<ListOrganizationsQueryOrder> for ::std::string::String {
+    fn from(value: ListOrganizationsQueryOrder) -> Self {
+        match value {
+            ListOrganizationsQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListOrganizationsQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListOrganizationsQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListOrganizationsQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListOrganizationsQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListOrganizationsQueryDirection);
+impl ::std::convert::From<ListOrganizationsQueryDirection> for ::std::string::String {
+    fn from(value: ListOrganizationsQueryDirection) -> Self {
+        match value {
+            ListOrganizationsQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListOrganizationsQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListOrganizationsQueryMatch {
+    /// `any`
+    Any,
+    /// `all`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListOrganizationsQueryMatch {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Any => "any",
+            Self::All => "all",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListOrganizationsQueryMatch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "any" => Self::Any,
+            "all" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListOrganizationsQueryMatch);
+impl ::std::convert::From<ListOrganizationsQueryMatch> for ::std::string::String {
+    fn from(value: ListOrganizationsQueryMatch) -> Self {
+        match value {
+            ListOrganizationsQueryMatch::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListOrganizationsQueryMatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListOrganizationsQuery {}

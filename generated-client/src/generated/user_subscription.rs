@@ -39,6 +39,7 @@ impl UserSubscriptionApi {
     pub fn update_user_subscription(
         &self,
         identifier: &str,
+        body: &UpdateUserSubscriptionBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -47,14 +48,15 @@ impl UserSubscriptionApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/user/subscriptions/{identifier}",
-            &[
-                crate::runtime::PathPart::Lit("/user/subscriptions/"),
-                crate::runtime::PathPart::Param("identifier", identifier),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/user/subscriptions/{identifier}",
+                &[
+                    crate::runtime::PathPart::Lit("/user/subscriptions/"),
+                    crate::runtime::PathPart::Param("identifier", identifier),
+                ],
+            )
+            .body(body)
     }
     /// Delete User Subscription
     ///
@@ -81,16 +83,23 @@ impl UserSubscriptionApi {
 /// Used by [`UserSubscriptionApi::get_user_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSubscription {
-    pub app: ::std::option::Option<::serde_json::Value>,
-    pub component_values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub app: ::std::option::Option<App>,
+    pub component_values: ::std::option::Option<::std::vec::Vec<ComponentValue>>,
+    /// The monetary unit in which pricing information is displayed
     pub currency: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The end of the current period and also when the next billing is due
     pub current_period_end: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the current billing period started
     pub current_period_start: ::std::option::Option<::std::string::String>,
-    pub frequency: ::std::option::Option<::std::string::String>,
+    /// How often the subscription is renewed automatically
+    pub frequency: ::std::option::Option<Frequency>,
+    /// Subscription identifier tag
     pub id: ::std::option::Option<::std::string::String>,
+    /// The price of the subscription that will be billed, in US dollars
     pub price: ::std::option::Option<f64>,
     pub rate_plan: ::std::option::Option<RatePlan>,
-    pub state: ::std::option::Option<::std::string::String>,
+    /// The state that the subscription is in
+    pub state: ::std::option::Option<State>,
     pub zone: ::std::option::Option<Zone>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -101,16 +110,108 @@ crate::runtime::object!(
     "current_period_start", frequency : "frequency", id : "id", price : "price",
     rate_plan : "rate_plan", state : "state", zone : "zone" }
 );
+/// Used by [`UserSubscriptionApi::get_user_subscriptions`], [`UserSubscriptionApi::update_user_subscription`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct App {
+    /// app install id
+    pub install_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(App { install_id : "install_id" });
+/// Used by [`UserSubscriptionApi::get_user_subscriptions`], [`UserSubscriptionApi::update_user_subscription`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ComponentValue {
+    /// The default amount assigned
+    pub default: ::std::option::Option<f64>,
+    /// The name of the component value
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The unit price for the component value
+    pub price: ::std::option::Option<f64>,
+    /// The amount of the component value assigned
+    pub value: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ComponentValue { default : "default", name : "name", price : "price", value : "value"
+    }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum Frequency {
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// `quarterly`
+    Quarterly,
+    /// `yearly`
+    Yearly,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl Frequency {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Quarterly => "quarterly",
+            Self::Yearly => "yearly",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Frequency {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            "quarterly" => Self::Quarterly,
+            "yearly" => Self::Yearly,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(Frequency);
+impl ::std::convert::From<Frequency> for ::std::string::String {
+    fn from(value: Frequency) -> Self {
+        match value {
+            Frequency::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for Frequency {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`UserSubscriptionApi::get_user_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RatePlan {
+    /// The currency applied to the rate plan subscription
     pub currency: ::std::option::Option<::std::string::String>,
+    /// Whether this rate plan is managed externally from Cloudflare
     pub externally_managed: ::std::option::Option<bool>,
+    /// The ID of the rate plan
     pub id: ::std::option::Option<::std::string::String>,
+    /// Whether a rate plan is enterprise-based (or newly adopted term contract)
     pub is_contract: ::std::option::Option<bool>,
+    /// The full name of the rate plan
     pub public_name: ::std::option::Option<::std::string::String>,
+    /// The scope that this rate plan applies to
     pub scope: ::std::option::Option<::std::string::String>,
-    pub sets: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// The list of sets this rate plan applies to
+    pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -119,11 +220,83 @@ crate::runtime::object!(
     "id", is_contract : "is_contract", public_name : "public_name", scope : "scope", sets
     : "sets" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum State {
+    /// `Trial`
+    Trial,
+    /// `Provisioned`
+    Provisioned,
+    /// `Paid`
+    Paid,
+    /// `AwaitingPayment`
+    AwaitingPayment,
+    /// `Cancelled`
+    Cancelled,
+    /// `Failed`
+    Failed,
+    /// `Expired`
+    Expired,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl State {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Trial => "Trial",
+            Self::Provisioned => "Provisioned",
+            Self::Paid => "Paid",
+            Self::AwaitingPayment => "AwaitingPayment",
+            Self::Cancelled => "Cancelled",
+            Self::Failed => "Failed",
+            Self::Expired => "Expired",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for State {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Trial" => Self::Trial,
+            "Provisioned" => Self::Provisioned,
+            "Paid" => Self::Paid,
+            "AwaitingPayment" => Self::AwaitingPayment,
+            "Cancelled" => Self::Cancelled,
+            "Failed" => Self::Failed,
+            "Expired" => Self::Expired,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(State);
+impl ::std::convert::From<State> for ::std::string::String {
+    fn from(value: State) -> Self {
+        match value {
+            State::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for State {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`UserSubscriptionApi::get_user_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Zone {
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::serde_json::Value>,
+    /// The domain name
+    pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -137,4 +310,46 @@ pub struct DeleteUserSubscriptionResponse {
 }
 crate::runtime::object!(
     DeleteUserSubscriptionResponse { subscription_id : "subscription_id" }
+);
+/// Used by [`UserSubscriptionApi::update_user_subscription`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateUserSubscriptionBody {
+    pub app: ::std::option::Option<App>,
+    pub component_values: ::std::option::Option<::std::vec::Vec<ComponentValue>>,
+    /// How often the subscription is renewed automatically
+    pub frequency: ::std::option::Option<Frequency>,
+    pub rate_plan: ::std::option::Option<UpdateUserSubscriptionBodyRatePlan>,
+    pub zone: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateUserSubscriptionBody { app : "app", component_values : "component_values",
+    frequency : "frequency", rate_plan : "rate_plan", zone : "zone" }
+);
+/// Used by [`UserSubscriptionApi::update_user_subscription`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateUserSubscriptionBodyRatePlan {
+    /// The currency applied to the rate plan subscription
+    pub currency: ::std::option::Option<::std::string::String>,
+    /// Whether this rate plan is managed externally from Cloudflare
+    pub externally_managed: ::std::option::Option<bool>,
+    pub id: ::std::option::Option<::serde_json::Value>,
+    /// Whether a rate plan is enterprise-based (or newly adopted term contract)
+    pub is_contract: ::std::option::Option<bool>,
+    /// The full name of the rate plan
+    pub public_name: ::std::option::Option<::std::string::String>,
+    /// The scope that this rate plan applies to
+    pub scope: ::std::option::Option<::std::string::String>,
+    /// The list of sets this rate plan applies to
+    pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateUserSubscriptionBodyRatePlan { currency : "currency", externally_managed :
+    "externally_managed", id : "id", is_contract : "is_contract", public_name :
+    "public_name", scope : "scope", sets : "sets" }
 );

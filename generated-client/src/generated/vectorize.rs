@@ -24,17 +24,19 @@ impl VectorizeApi {
     pub fn create_vectorize_index(
         &self,
         account_id: &str,
+        body: &CreateVectorizeIndexBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Index>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/v2/indexes",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/v2/indexes"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/v2/indexes",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/v2/indexes"),
+                ],
+            )
+            .body(body)
     }
     /// List Vectorize Indexes
     ///
@@ -115,21 +117,23 @@ impl VectorizeApi {
         &self,
         account_id: &str,
         index_name: &str,
+        body: &DeleteVectorsByIdentifierBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/delete_by_ids",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-                crate::runtime::PathPart::Lit("/delete_by_ids"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/delete_by_ids",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                    crate::runtime::PathPart::Lit("/delete_by_ids"),
+                ],
+            )
+            .body(body)
     }
     /// Get Vectors By Identifier
     ///
@@ -140,19 +144,21 @@ impl VectorizeApi {
         &self,
         account_id: &str,
         index_name: &str,
+        body: &DeleteVectorsByIdentifierBody,
     ) -> crate::runtime::Request<crate::runtime::List<Vector>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/get_by_ids",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-                crate::runtime::PathPart::Lit("/get_by_ids"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/get_by_ids",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                    crate::runtime::PathPart::Lit("/get_by_ids"),
+                ],
+            )
+            .body(body)
     }
     /// Get Vectorize Index Info
     ///
@@ -184,12 +190,15 @@ impl VectorizeApi {
     /// `POST /accounts/{account_id}/vectorize/v2/indexes/{index_name}/insert`
     ///
     /// Inserts vectors into the specified index and returns a mutation id corresponding to the vectors enqueued for insertion.
+    ///
+    /// Query parameters: [`InsertVectorsQuery`], passed with `.query(&…)`.
     pub fn insert_vectors(
         &self,
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
+        InsertVectorsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -236,21 +245,23 @@ impl VectorizeApi {
         &self,
         account_id: &str,
         index_name: &str,
+        body: &CreateMetadataIndexBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/create",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-                crate::runtime::PathPart::Lit("/metadata_index/create"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/create",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                    crate::runtime::PathPart::Lit("/metadata_index/create"),
+                ],
+            )
+            .body(body)
     }
     /// Delete Metadata Index
     ///
@@ -261,21 +272,23 @@ impl VectorizeApi {
         &self,
         account_id: &str,
         index_name: &str,
+        body: &DeleteMetadataIndexBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/delete",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-                crate::runtime::PathPart::Lit("/metadata_index/delete"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/delete",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                    crate::runtime::PathPart::Lit("/metadata_index/delete"),
+                ],
+            )
+            .body(body)
     }
     /// List Metadata Indexes
     ///
@@ -311,33 +324,38 @@ impl VectorizeApi {
         &self,
         account_id: &str,
         index_name: &str,
+        body: &QueryVectorsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<QueryVectorsResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/query",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-                crate::runtime::PathPart::Lit("/query"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/query",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                    crate::runtime::PathPart::Lit("/query"),
+                ],
+            )
+            .body(body)
     }
     /// Upsert Vectors
     ///
     /// `POST /accounts/{account_id}/vectorize/v2/indexes/{index_name}/upsert`
     ///
     /// Upserts vectors into the specified index, creating them if they do not exist and returns a mutation id corresponding to the vectors enqueued for upsertion.
+    ///
+    /// Query parameters: [`InsertVectorsQuery`], passed with `.query(&…)`.
     pub fn upsert_vectors(
         &self,
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
+        InsertVectorsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -357,8 +375,11 @@ impl VectorizeApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Index {
     pub config: ::std::option::Option<IndexConfig>,
+    /// RFC 3339 date-time, Specifies the timestamp the resource was created as an ISO8601 string
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// Specifies the description of the index
     pub description: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Specifies the timestamp the resource was modified as an ISO8601 string
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -369,19 +390,87 @@ crate::runtime::object!(
     modified_on : "modified_on", name : "name" }
 );
 /// Used by [`VectorizeApi::create_vectorize_index`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IndexConfig {
-    pub dimensions: ::std::option::Option<i64>,
-    pub metric: ::std::option::Option<::std::string::String>,
+    /// Specifies the number of dimensions for the index
+    pub dimensions: i64,
+    /// Specifies the type of metric to use calculating distance
+    pub metric: IndexConfigMetric,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(IndexConfig { dimensions : "dimensions", metric : "metric" });
+crate::runtime::object!(
+    IndexConfig { dimensions : "dimensions" required, metric : "metric" required }
+);
+impl IndexConfig {
+    /// A value with the required fields set and the others empty.
+    pub fn new(dimensions: i64, metric: IndexConfigMetric) -> Self {
+        Self {
+            dimensions,
+            metric,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum IndexConfigMetric {
+    /// `cosine`
+    Cosine,
+    /// `euclidean`
+    Euclidean,
+    /// `dot-product`
+    DotProduct,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl IndexConfigMetric {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cosine => "cosine",
+            Self::Euclidean => "euclidean",
+            Self::DotProduct => "dot-product",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for IndexConfigMetric {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cosine" => Self::Cosine,
+            "euclidean" => Self::Euclidean,
+            "dot-product" => Self::DotProduct,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(IndexConfigMetric);
+impl ::std::convert::From<IndexConfigMetric> for ::std::string::String {
+    fn from(value: IndexConfigMetric) -> Self {
+        match value {
+            IndexConfigMetric::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for IndexConfigMetric {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`VectorizeApi::delete_vectors_by_identifier`], [`VectorizeApi::insert_vectors`], [`VectorizeApi::create_metadata_index`], [`VectorizeApi::delete_metadata_index`], [`VectorizeApi::upsert_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteVectorsByIdentifierResponse {
-    /// `mutationId`
-    pub mutation_id: ::std::option::Option<::serde_json::Value>,
+    /// `mutationId`: The unique identifier for the async mutation operation containing the changeset
+    pub mutation_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -391,6 +480,7 @@ crate::runtime::object!(
 /// Used by [`VectorizeApi::get_vectors_by_identifier`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Vector {
+    /// Identifier for a Vector
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -407,12 +497,13 @@ crate::runtime::object!(
 /// Used by [`VectorizeApi::get_vectorize_index_info`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetVectorizeIndexInfoResponse {
+    /// Specifies the number of dimensions for the index
     pub dimensions: ::std::option::Option<i64>,
-    /// `processedUpToDatetime`
+    /// `processedUpToDatetime`: RFC 3339 date-time, Specifies the timestamp the last mutation batch was processed as an ISO8601 string
     pub processed_up_to_datetime: ::std::option::Option<::std::string::String>,
-    /// `processedUpToMutation`
-    pub processed_up_to_mutation: ::std::option::Option<::serde_json::Value>,
-    /// `vectorCount`
+    /// `processedUpToMutation`: The unique identifier for the async mutation operation containing the changeset
+    pub processed_up_to_mutation: ::std::option::Option<::std::string::String>,
+    /// `vectorCount`: Specifies the number of vectors present in the index
     pub vector_count: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -479,6 +570,7 @@ crate::runtime::object!(
 /// Used by [`VectorizeApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryVectorsResponse {
+    /// Specifies the count of vectors returned by the search
     pub count: ::std::option::Option<i64>,
     pub matches: ::std::option::Option<::std::vec::Vec<QueryVectorsResponseMatch>>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -488,11 +580,13 @@ crate::runtime::object!(QueryVectorsResponse { count : "count", matches : "match
 /// Used by [`VectorizeApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryVectorsResponseMatch {
+    /// Identifier for a Vector
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub namespace: ::std::option::Option<::std::string::String>,
+    /// The score of the vector according to the index's distance metric
     pub score: ::std::option::Option<f64>,
     pub values: ::std::option::Option<::std::vec::Vec<f64>>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -502,3 +596,316 @@ crate::runtime::object!(
     QueryVectorsResponseMatch { id : "id", metadata : "metadata", namespace :
     "namespace", score : "score", values : "values" }
 );
+/// Used by [`VectorizeApi::create_vectorize_index`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateVectorizeIndexBody {
+    pub config: ::std::option::Option<CreateVectorizeIndexBodyConfig>,
+    /// Specifies the description of the index
+    pub description: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateVectorizeIndexBody { config : "config", description : "description", name :
+    "name" required }
+);
+impl CreateVectorizeIndexBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`VectorizeApi::create_vectorize_index`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateVectorizeIndexBodyConfig {
+    /// Specifies the number of dimensions for the index
+    pub dimensions: ::std::option::Option<i64>,
+    /// Specifies the type of metric to use calculating distance
+    pub metric: ::std::option::Option<IndexConfigMetric>,
+    /// Specifies the preset to use for the index
+    pub preset: ::std::option::Option<CreateVectorizeIndexBodyConfigPreset>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateVectorizeIndexBodyConfig { dimensions : "dimensions", metric : "metric", preset
+    : "preset" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateVectorizeIndexBodyConfigPreset {
+    /// `@cf/baai/bge-small-en-v1.5`
+    CfBaaiBgeSmallEnV15,
+    /// `@cf/baai/bge-base-en-v1.5`
+    CfBaaiBgeBaseEnV15,
+    /// `@cf/baai/bge-large-en-v1.5`
+    CfBaaiBgeLargeEnV15,
+    /// `openai/text-embedding-ada-002`
+    OpenaiTextEmbeddingAda002,
+    /// `cohere/embed-multilingual-v2.0`
+    CohereEmbedMultilingualV20,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateVectorizeIndexBodyConfigPreset {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CfBaaiBgeSmallEnV15 => "@cf/baai/bge-small-en-v1.5",
+            Self::CfBaaiBgeBaseEnV15 => "@cf/baai/bge-base-en-v1.5",
+            Self::CfBaaiBgeLargeEnV15 => "@cf/baai/bge-large-en-v1.5",
+            Self::OpenaiTextEmbeddingAda002 => "openai/text-embedding-ada-002",
+            Self::CohereEmbedMultilingualV20 => "cohere/embed-multilingual-v2.0",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateVectorizeIndexBodyConfigPreset {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "@cf/baai/bge-small-en-v1.5" => Self::CfBaaiBgeSmallEnV15,
+            "@cf/baai/bge-base-en-v1.5" => Self::CfBaaiBgeBaseEnV15,
+            "@cf/baai/bge-large-en-v1.5" => Self::CfBaaiBgeLargeEnV15,
+            "openai/text-embedding-ada-002" => Self::OpenaiTextEmbeddingAda002,
+            "cohere/embed-multilingual-v2.0" => Self::CohereEmbedMultilingualV20,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateVectorizeIndexBodyConfigPreset);
+impl ::std::convert::From<CreateVectorizeIndexBodyConfigPreset>
+for ::std::string::String {
+    fn from(value: CreateVectorizeIndexBodyConfigPreset) -> Self {
+        match value {
+            CreateVectorizeIndexBodyConfigPreset::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateVectorizeIndexBodyConfigPreset {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`VectorizeApi::delete_vectors_by_identifier`], [`VectorizeApi::get_vectors_by_identifier`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteVectorsByIdentifierBody {
+    /// A list of vector identifiers to delete from the index indicated by the path
+    pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteVectorsByIdentifierBody { ids : "ids" });
+/// Used by [`VectorizeApi::insert_vectors`], [`VectorizeApi::upsert_vectors`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InsertVectorsQuery {
+    /// `unparsable-behavior`: Behavior for ndjson parse failures
+    pub unparsable_behavior: ::std::option::Option<InsertVectorsQueryUnparsableBehavior>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    InsertVectorsQuery { unparsable_behavior : "unparsable-behavior" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum InsertVectorsQueryUnparsableBehavior {
+    /// `error`
+    Error,
+    /// `discard`
+    Discard,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl InsertVectorsQueryUnparsableBehavior {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Error => "error",
+            Self::Discard => "discard",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for InsertVectorsQueryUnparsableBehavior {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "error" => Self::Error,
+            "discard" => Self::Discard,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(InsertVectorsQueryUnparsableBehavior);
+impl ::std::convert::From<InsertVectorsQueryUnparsableBehavior>
+for ::std::string::String {
+    fn from(value: InsertVectorsQueryUnparsableBehavior) -> Self {
+        match value {
+            InsertVectorsQueryUnparsableBehavior::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for InsertVectorsQueryUnparsableBehavior {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`VectorizeApi::create_metadata_index`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateMetadataIndexBody {
+    /// `indexType`: Specifies the type of metadata property to index
+    pub index_type: CreateMetadataIndexBodyIndexType,
+    /// `propertyName`: Specifies the metadata property to index
+    pub property_name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateMetadataIndexBody { index_type : "indexType" required, property_name :
+    "propertyName" required }
+);
+impl CreateMetadataIndexBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        index_type: CreateMetadataIndexBodyIndexType,
+        property_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            index_type,
+            property_name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateMetadataIndexBodyIndexType {
+    /// `string`
+    String,
+    /// `number`
+    Number,
+    /// `boolean`
+    Boolean,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateMetadataIndexBodyIndexType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CreateMetadataIndexBodyIndexType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "string" => Self::String,
+            "number" => Self::Number,
+            "boolean" => Self::Boolean,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateMetadataIndexBodyIndexType);
+impl ::std::convert::From<CreateMetadataIndexBodyIndexType> for ::std::string::String {
+    fn from(value: CreateMetadataIndexBodyIndexType) -> Self {
+        match value {
+            CreateMetadataIndexBodyIndexType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateMetadataIndexBodyIndexType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`VectorizeApi::delete_metadata_index`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteMetadataIndexBody {
+    /// `propertyName`: Specifies the metadata property for which the index must be deleted
+    pub property_name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DeleteMetadataIndexBody { property_name : "propertyName" required }
+);
+impl DeleteMetadataIndexBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(property_name: ::std::string::String) -> Self {
+        Self {
+            property_name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`VectorizeApi::query_vectors`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryVectorsBody {
+    pub filter: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `returnMetadata`: Whether to return the metadata associated with the closest vectors
+    pub return_metadata: ::std::option::Option<bool>,
+    /// `returnValues`: Whether to return the values associated with the closest vectors
+    pub return_values: ::std::option::Option<bool>,
+    /// `topK`: The number of nearest neighbors to find
+    pub top_k: ::std::option::Option<f64>,
+    /// The search vector that will be used to find the nearest neighbors
+    pub vector: ::std::vec::Vec<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    QueryVectorsBody { filter : "filter", return_metadata : "returnMetadata",
+    return_values : "returnValues", top_k : "topK", vector : "vector" required }
+);
+impl QueryVectorsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(vector: ::std::vec::Vec<f64>) -> Self {
+        Self {
+            filter: ::std::option::Option::None,
+            return_metadata: ::std::option::Option::None,
+            return_values: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            vector,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for InsertVectorsQuery {}

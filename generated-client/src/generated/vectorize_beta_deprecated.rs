@@ -24,19 +24,21 @@ impl VectorizeBetaDeprecatedApi {
     pub fn create_vectorize_index(
         &self,
         account_id: &str,
+        body: &CreateVectorizeIndexBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<VectorizeIndex>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/indexes",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/indexes"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/indexes",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/indexes"),
+                ],
+            )
+            .body(body)
     }
     /// List Vectorize Indexes (Deprecated)
     ///
@@ -67,20 +69,22 @@ impl VectorizeBetaDeprecatedApi {
         &self,
         account_id: &str,
         index_name: &str,
+        body: &UpdateVectorizeIndexBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<VectorizeIndex>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/vectorize/indexes/{index_name}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/vectorize/indexes/{index_name}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                ],
+            )
+            .body(body)
     }
     /// Get Vectorize Index (Deprecated)
     ///
@@ -143,19 +147,21 @@ impl VectorizeBetaDeprecatedApi {
         &self,
         account_id: &str,
         index_name: &str,
+        body: &DeleteVectorsByIdentifierBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Vectors>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/indexes/{index_name}/delete-by-ids",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-                crate::runtime::PathPart::Lit("/delete-by-ids"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/indexes/{index_name}/delete-by-ids",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                    crate::runtime::PathPart::Lit("/delete-by-ids"),
+                ],
+            )
+            .body(body)
     }
     /// Get Vectors By Identifier (Deprecated)
     ///
@@ -166,19 +172,21 @@ impl VectorizeBetaDeprecatedApi {
         &self,
         account_id: &str,
         index_name: &str,
+        body: &DeleteVectorsByIdentifierBody,
     ) -> crate::runtime::Request<crate::runtime::List<Vector>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/indexes/{index_name}/get-by-ids",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-                crate::runtime::PathPart::Lit("/get-by-ids"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/indexes/{index_name}/get-by-ids",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                    crate::runtime::PathPart::Lit("/get-by-ids"),
+                ],
+            )
+            .body(body)
     }
     /// Insert Vectors (Deprecated)
     ///
@@ -212,21 +220,23 @@ impl VectorizeBetaDeprecatedApi {
         &self,
         account_id: &str,
         index_name: &str,
+        body: &QueryVectorsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<QueryVectorsResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/indexes/{index_name}/query",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-                crate::runtime::PathPart::Lit("/query"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/indexes/{index_name}/query",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                    crate::runtime::PathPart::Lit("/query"),
+                ],
+            )
+            .body(body)
     }
     /// Upsert Vectors (Deprecated)
     ///
@@ -256,8 +266,11 @@ impl VectorizeBetaDeprecatedApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VectorizeIndex {
     pub config: ::std::option::Option<VectorizeIndexConfig>,
+    /// RFC 3339 date-time, Specifies the timestamp the resource was created as an ISO8601 string
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// Specifies the description of the index
     pub description: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Specifies the timestamp the resource was modified as an ISO8601 string
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -268,20 +281,89 @@ crate::runtime::object!(
     "description", modified_on : "modified_on", name : "name" }
 );
 /// Used by [`VectorizeBetaDeprecatedApi::create_vectorize_index`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VectorizeIndexConfig {
-    pub dimensions: ::std::option::Option<i64>,
-    pub metric: ::std::option::Option<::std::string::String>,
+    /// Specifies the number of dimensions for the index
+    pub dimensions: i64,
+    /// Specifies the type of metric to use calculating distance
+    pub metric: VectorizeIndexConfigMetric,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VectorizeIndexConfig { dimensions : "dimensions", metric : "metric" }
+    VectorizeIndexConfig { dimensions : "dimensions" required, metric : "metric" required
+    }
 );
+impl VectorizeIndexConfig {
+    /// A value with the required fields set and the others empty.
+    pub fn new(dimensions: i64, metric: VectorizeIndexConfigMetric) -> Self {
+        Self {
+            dimensions,
+            metric,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum VectorizeIndexConfigMetric {
+    /// `cosine`
+    Cosine,
+    /// `euclidean`
+    Euclidean,
+    /// `dot-product`
+    DotProduct,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl VectorizeIndexConfigMetric {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cosine => "cosine",
+            Self::Euclidean => "euclidean",
+            Self::DotProduct => "dot-product",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VectorizeIndexConfigMetric {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cosine" => Self::Cosine,
+            "euclidean" => Self::Euclidean,
+            "dot-product" => Self::DotProduct,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(VectorizeIndexConfigMetric);
+impl ::std::convert::From<VectorizeIndexConfigMetric> for ::std::string::String {
+    fn from(value: VectorizeIndexConfigMetric) -> Self {
+        match value {
+            VectorizeIndexConfigMetric::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for VectorizeIndexConfigMetric {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`VectorizeBetaDeprecatedApi::delete_vectors_by_identifier`], [`VectorizeBetaDeprecatedApi::insert_vectors`], [`VectorizeBetaDeprecatedApi::upsert_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Vectors {
+    /// The count of the vectors successfully deleted
     pub count: ::std::option::Option<i64>,
+    /// Array of vector identifiers of the vectors that were successfully processed for deletion
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -290,6 +372,7 @@ crate::runtime::object!(Vectors { count : "count", ids : "ids" });
 /// Used by [`VectorizeBetaDeprecatedApi::get_vectors_by_identifier`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Vector {
+    /// Identifier for a Vector
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -306,6 +389,7 @@ crate::runtime::object!(
 /// Used by [`VectorizeBetaDeprecatedApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryVectorsResponse {
+    /// Specifies the count of vectors returned by the search
     pub count: ::std::option::Option<i64>,
     pub matches: ::std::option::Option<::std::vec::Vec<QueryVectorsResponseMatch>>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -315,10 +399,12 @@ crate::runtime::object!(QueryVectorsResponse { count : "count", matches : "match
 /// Used by [`VectorizeBetaDeprecatedApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryVectorsResponseMatch {
+    /// Identifier for a Vector
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// The score of the vector according to the index's distance metric
     pub score: ::std::option::Option<f64>,
     pub values: ::std::option::Option<::std::vec::Vec<f64>>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -328,3 +414,171 @@ crate::runtime::object!(
     QueryVectorsResponseMatch { id : "id", metadata : "metadata", score : "score", values
     : "values" }
 );
+/// Used by [`VectorizeBetaDeprecatedApi::create_vectorize_index`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateVectorizeIndexBody {
+    pub config: ::std::option::Option<CreateVectorizeIndexBodyConfig>,
+    /// Specifies the description of the index
+    pub description: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateVectorizeIndexBody { config : "config", description : "description", name :
+    "name" required }
+);
+impl CreateVectorizeIndexBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            config: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`VectorizeBetaDeprecatedApi::create_vectorize_index`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateVectorizeIndexBodyConfig {
+    /// Specifies the number of dimensions for the index
+    pub dimensions: ::std::option::Option<i64>,
+    /// Specifies the type of metric to use calculating distance
+    pub metric: ::std::option::Option<VectorizeIndexConfigMetric>,
+    /// Specifies the preset to use for the index
+    pub preset: ::std::option::Option<CreateVectorizeIndexBodyConfigPreset>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateVectorizeIndexBodyConfig { dimensions : "dimensions", metric : "metric", preset
+    : "preset" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateVectorizeIndexBodyConfigPreset {
+    /// `@cf/baai/bge-small-en-v1.5`
+    CfBaaiBgeSmallEnV15,
+    /// `@cf/baai/bge-base-en-v1.5`
+    CfBaaiBgeBaseEnV15,
+    /// `@cf/baai/bge-large-en-v1.5`
+    CfBaaiBgeLargeEnV15,
+    /// `openai/text-embedding-ada-002`
+    OpenaiTextEmbeddingAda002,
+    /// `cohere/embed-multilingual-v2.0`
+    CohereEmbedMultilingualV20,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateVectorizeIndexBodyConfigPreset {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CfBaaiBgeSmallEnV15 => "@cf/baai/bge-small-en-v1.5",
+            Self::CfBaaiBgeBaseEnV15 => "@cf/baai/bge-base-en-v1.5",
+            Self::CfBaaiBgeLargeEnV15 => "@cf/baai/bge-large-en-v1.5",
+            Self::OpenaiTextEmbeddingAda002 => "openai/text-embedding-ada-002",
+            Self::CohereEmbedMultilingualV20 => "cohere/embed-multilingual-v2.0",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateVectorizeIndexBodyConfigPreset {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "@cf/baai/bge-small-en-v1.5" => Self::CfBaaiBgeSmallEnV15,
+            "@cf/baai/bge-base-en-v1.5" => Self::CfBaaiBgeBaseEnV15,
+            "@cf/baai/bge-large-en-v1.5" => Self::CfBaaiBgeLargeEnV15,
+            "openai/text-embedding-ada-002" => Self::OpenaiTextEmbeddingAda002,
+            "cohere/embed-multilingual-v2.0" => Self::CohereEmbedMultilingualV20,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateVectorizeIndexBodyConfigPreset);
+impl ::std::convert::From<CreateVectorizeIndexBodyConfigPreset>
+for ::std::string::String {
+    fn from(value: CreateVectorizeIndexBodyConfigPreset) -> Self {
+        match value {
+            CreateVectorizeIndexBodyConfigPreset::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateVectorizeIndexBodyConfigPreset {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`VectorizeBetaDeprecatedApi::update_vectorize_index`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateVectorizeIndexBody {
+    /// Specifies the description of the index
+    pub description: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateVectorizeIndexBody { description : "description" required }
+);
+impl UpdateVectorizeIndexBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(description: ::std::string::String) -> Self {
+        Self {
+            description,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`VectorizeBetaDeprecatedApi::delete_vectors_by_identifier`], [`VectorizeBetaDeprecatedApi::get_vectors_by_identifier`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteVectorsByIdentifierBody {
+    /// A list of vector identifiers to delete from the index indicated by the path
+    pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteVectorsByIdentifierBody { ids : "ids" });
+/// Used by [`VectorizeBetaDeprecatedApi::query_vectors`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryVectorsBody {
+    pub filter: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `returnMetadata`: Whether to return the metadata associated with the closest vectors
+    pub return_metadata: ::std::option::Option<bool>,
+    /// `returnValues`: Whether to return the values associated with the closest vectors
+    pub return_values: ::std::option::Option<bool>,
+    /// `topK`: The number of nearest neighbors to find
+    pub top_k: ::std::option::Option<f64>,
+    /// The search vector that will be used to find the nearest neighbors
+    pub vector: ::std::vec::Vec<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    QueryVectorsBody { filter : "filter", return_metadata : "returnMetadata",
+    return_values : "returnValues", top_k : "topK", vector : "vector" required }
+);
+impl QueryVectorsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(vector: ::std::vec::Vec<f64>) -> Self {
+        Self {
+            filter: ::std::option::Option::None,
+            return_metadata: ::std::option::Option::None,
+            return_values: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            vector,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

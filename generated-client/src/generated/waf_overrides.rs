@@ -26,19 +26,21 @@ impl WafOverridesApi {
     pub fn create_waf_override(
         &self,
         zone_id: &str,
+        body: &CreateWafOverrideBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WafOverride>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/firewall/waf/overrides",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/waf/overrides"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/firewall/waf/overrides",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/waf/overrides"),
+                ],
+            )
+            .body(body)
     }
     /// List WAF overrides
     ///
@@ -47,10 +49,15 @@ impl WafOverridesApi {
     /// Fetches the URI-based WAF overrides in a zone.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// Query parameters: [`ListWafOverridesQuery`], passed with `.query(&…)`.
     pub fn list_waf_overrides(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<WafOverride>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<WafOverride>,
+        ListWafOverridesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -73,20 +80,22 @@ impl WafOverridesApi {
         &self,
         zone_id: &str,
         overrides_id: &str,
+        body: &UpdateWafOverrideBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WafOverride>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/firewall/waf/overrides/{overrides_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/waf/overrides/"),
-                crate::runtime::PathPart::Param("overrides_id", overrides_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/firewall/waf/overrides/{overrides_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/waf/overrides/"),
+                    crate::runtime::PathPart::Param("overrides_id", overrides_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a WAF override
     ///
@@ -144,17 +153,22 @@ impl WafOverridesApi {
 /// Used by [`WafOverridesApi::create_waf_override`], [`WafOverridesApi::list_waf_overrides`], [`WafOverridesApi::update_waf_override`], [`WafOverridesApi::get_waf_override`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WafOverride {
+    /// An informative summary of the current URI-based WAF override
     pub description: ::std::option::Option<::std::string::String>,
     pub groups: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// The unique identifier of the WAF override
     pub id: ::std::option::Option<::std::string::String>,
+    /// When true, indicates that the WAF package is currently paused
     pub paused: ::std::option::Option<bool>,
+    /// The relative priority of the current URI-based WAF override when multiple overrides match a single…
     pub priority: ::std::option::Option<f64>,
     pub rewrite_action: ::std::option::Option<WafOverrideRewriteAction>,
     pub rules: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// The URLs to include in the current WAF override
     pub urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -164,14 +178,19 @@ crate::runtime::object!(
     "paused", priority : "priority", rewrite_action : "rewrite_action", rules : "rules",
     urls : "urls" }
 );
-/// Used by [`WafOverridesApi::create_waf_override`].
+/// Used by [`WafOverridesApi::create_waf_override`], [`WafOverridesApi::update_waf_override`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WafOverrideRewriteAction {
-    pub block: ::std::option::Option<::serde_json::Value>,
-    pub challenge: ::std::option::Option<::serde_json::Value>,
-    pub default: ::std::option::Option<::serde_json::Value>,
-    pub disable: ::std::option::Option<::serde_json::Value>,
-    pub simulate: ::std::option::Option<::serde_json::Value>,
+    /// The WAF rule action to apply
+    pub block: ::std::option::Option<WafOverrideRewriteActionBlock>,
+    /// The WAF rule action to apply
+    pub challenge: ::std::option::Option<WafOverrideRewriteActionBlock>,
+    /// The WAF rule action to apply
+    pub default: ::std::option::Option<WafOverrideRewriteActionBlock>,
+    /// The WAF rule action to apply
+    pub disable: ::std::option::Option<WafOverrideRewriteActionBlock>,
+    /// The WAF rule action to apply
+    pub simulate: ::std::option::Option<WafOverrideRewriteActionBlock>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -179,11 +198,131 @@ crate::runtime::object!(
     WafOverrideRewriteAction { block : "block", challenge : "challenge", default :
     "default", disable : "disable", simulate : "simulate" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum WafOverrideRewriteActionBlock {
+    /// `challenge`
+    Challenge,
+    /// `block`
+    Block,
+    /// `simulate`
+    Simulate,
+    /// `disable`
+    Disable,
+    /// `default`
+    Default,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WafOverrideRewriteActionBlock {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Challenge => "challenge",
+            Self::Block => "block",
+            Self::Simulate => "simulate",
+            Self::Disable => "disable",
+            Self::Default => "default",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WafOverrideRewriteActionBlock {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "challenge" => Self::Challenge,
+            "block" => Self::Block,
+            "simulate" => Self::Simulate,
+            "disable" => Self::Disable,
+            "default" => Self::Default,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(WafOverrideRewriteActionBlock);
+impl ::std::convert::From<WafOverrideRewriteActionBlock> for ::std::string::String {
+    fn from(value: WafOverrideRewriteActionBlock) -> Self {
+        match value {
+            WafOverrideRewriteActionBlock::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WafOverrideRewriteActionBlock {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`WafOverridesApi::delete_waf_override`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWafOverrideResponse {
+    /// The unique identifier of the WAF override
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteWafOverrideResponse { id : "id" });
+/// Used by [`WafOverridesApi::create_waf_override`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateWafOverrideBody {
+    /// The URLs to include in the current WAF override
+    pub urls: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateWafOverrideBody { urls : "urls" required });
+impl CreateWafOverrideBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(urls: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            urls,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WafOverridesApi::list_waf_overrides`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListWafOverridesQuery {
+    /// The page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// The number of WAF overrides per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListWafOverridesQuery { page : "page", per_page : "per_page" });
+/// Used by [`WafOverridesApi::update_waf_override`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateWafOverrideBody {
+    pub rewrite_action: ::std::option::Option<WafOverrideRewriteAction>,
+    pub rules: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// The URLs to include in the current WAF override
+    pub urls: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateWafOverrideBody { rewrite_action : "rewrite_action", rules : "rules", urls :
+    "urls" required }
+);
+impl UpdateWafOverrideBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(urls: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            rewrite_action: ::std::option::Option::None,
+            rules: ::std::option::Option::None,
+            urls,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for ListWafOverridesQuery {}

@@ -23,10 +23,15 @@ impl WafPackagesApi {
     /// Fetches WAF packages for a zone.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// Query parameters: [`ListWafPackagesQuery`], passed with `.query(&…)`.
     pub fn list_waf_packages(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::serde_json::Value>,
+        ListWafPackagesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -49,20 +54,22 @@ impl WafPackagesApi {
         &self,
         zone_id: &str,
         package_id: &str,
+        body: &UpdateWafPackageBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WafPackage>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/firewall/waf/packages/{package_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/waf/packages/"),
-                crate::runtime::PathPart::Param("package_id", package_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/firewall/waf/packages/{package_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/waf/packages/"),
+                    crate::runtime::PathPart::Param("package_id", package_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a WAF package
     ///
@@ -90,21 +97,444 @@ impl WafPackagesApi {
     }
 }
 /// Used by [`WafPackagesApi::update_waf_package`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WafPackage {
-    pub action_mode: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub detection_mode: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub sensitivity: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub zone_id: ::std::option::Option<::std::string::String>,
+    /// The default action performed by the rules in the WAF package
+    pub action_mode: WafPackageActionMode,
+    /// A summary of the purpose/function of the WAF package
+    pub description: ::std::string::String,
+    /// The mode that defines how rules within the package are evaluated during the course of a request
+    pub detection_mode: WafPackageDetectionMode,
+    /// Identifier
+    pub id: ::std::string::String,
+    /// The name of the WAF package
+    pub name: ::std::string::String,
+    /// The sensitivity of the WAF package
+    pub sensitivity: WafPackageSensitivity,
+    /// When set to `active`, indicates that the WAF package will be applied to the zone
+    pub status: ::std::option::Option<WafPackageStatus>,
+    /// Identifier
+    pub zone_id: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WafPackage { action_mode : "action_mode", description : "description", detection_mode
-    : "detection_mode", id : "id", name : "name", sensitivity : "sensitivity", status :
-    "status", zone_id : "zone_id" }
+    WafPackage { action_mode : "action_mode" required, description : "description"
+    required, detection_mode : "detection_mode" required, id : "id" required, name :
+    "name" required, sensitivity : "sensitivity" required, status : "status", zone_id :
+    "zone_id" required }
 );
+impl WafPackage {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        action_mode: WafPackageActionMode,
+        description: ::std::string::String,
+        detection_mode: WafPackageDetectionMode,
+        id: ::std::string::String,
+        name: ::std::string::String,
+        sensitivity: WafPackageSensitivity,
+        zone_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            action_mode,
+            description,
+            detection_mode,
+            id,
+            name,
+            sensitivity,
+            status: ::std::option::Option::None,
+            zone_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum WafPackageActionMode {
+    /// `simulate`
+    Simulate,
+    /// `block`
+    Block,
+    /// `challenge`
+    Challenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WafPackageActionMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Simulate => "simulate",
+            Self::Block => "block",
+            Self::Challenge => "challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WafPackageActionMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "simulate" => Self::Simulate,
+            "block" => Self::Block,
+            "challenge" => Self::Challenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(WafPackageActionMode);
+impl ::std::convert::From<WafPackageActionMode> for ::std::string::String {
+    fn from(value: WafPackageActionMode) -> Self {
+        match value {
+            WafPackageActionMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WafPackageActionMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum WafPackageDetectionMode {
+    /// `anomaly`
+    Anomaly,
+    /// `traditional`
+    Traditional,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WafPackageDetectionMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Anomaly => "anomaly",
+            Self::Traditional => "traditional",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WafPackageDetectionMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "anomaly" => Self::Anomaly,
+            "traditional" => Self::Traditional,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(WafPackageDetectionMode);
+impl ::std::convert::From<WafPackageDetectionMode> for ::std::string::String {
+    fn from(value: WafPackageDetectionMode) -> Self {
+        match value {
+            WafPackageDetectionMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WafPackageDetectionMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum WafPackageSensitivity {
+    /// `high`
+    High,
+    /// `medium`
+    Medium,
+    /// `low`
+    Low,
+    /// `off`
+    Off,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WafPackageSensitivity {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+            Self::Off => "off",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WafPackageSensitivity {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "high" => Self::High,
+            "medium" => Self::Medium,
+            "low" => Self::Low,
+            "off" => Self::Off,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(WafPackageSensitivity);
+impl ::std::convert::From<WafPackageSensitivity> for ::std::string::String {
+    fn from(value: WafPackageSensitivity) -> Self {
+        match value {
+            WafPackageSensitivity::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WafPackageSensitivity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum WafPackageStatus {
+    /// `active`
+    Active,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WafPackageStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WafPackageStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(WafPackageStatus);
+impl ::std::convert::From<WafPackageStatus> for ::std::string::String {
+    fn from(value: WafPackageStatus) -> Self {
+        match value {
+            WafPackageStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WafPackageStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WafPackagesApi::list_waf_packages`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListWafPackagesQuery {
+    /// The page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// The number of packages per page
+    pub per_page: ::std::option::Option<f64>,
+    /// The field used to sort returned packages
+    pub order: ::std::option::Option<ListWafPackagesQueryOrder>,
+    /// The direction used to sort returned packages
+    pub direction: ::std::option::Option<ListWafPackagesQueryDirection>,
+    /// When set to `all`, all the search requirements must match
+    pub r#match: ::std::option::Option<ListWafPackagesQueryMatch>,
+    /// The name of the WAF package
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListWafPackagesQuery { page : "page", per_page : "per_page", order : "order",
+    direction : "direction", r#match : "match", name : "name" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListWafPackagesQueryOrder {
+    /// `name`
+    Name,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListWafPackagesQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListWafPackagesQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "name" => Self::Name,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListWafPackagesQueryOrder);
+impl ::std::convert::From<ListWafPackagesQueryOrder> for ::std::string::String {
+    fn from(value: ListWafPackagesQueryOrder) -> Self {
+        match value {
+            ListWafPackagesQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListWafPackagesQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListWafPackagesQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListWafPackagesQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListWafPackagesQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListWafPackagesQueryDirection);
+impl ::std::convert::From<ListWafPackagesQueryDirection> for ::std::string::String {
+    fn from(value: ListWafPackagesQueryDirection) -> Self {
+        match value {
+            ListWafPackagesQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListWafPackagesQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListWafPackagesQueryMatch {
+    /// `any`
+    Any,
+    /// `all`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListWafPackagesQueryMatch {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Any => "any",
+            Self::All => "all",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListWafPackagesQueryMatch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "any" => Self::Any,
+            "all" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListWafPackagesQueryMatch);
+impl ::std::convert::From<ListWafPackagesQueryMatch> for ::std::string::String {
+    fn from(value: ListWafPackagesQueryMatch) -> Self {
+        match value {
+            ListWafPackagesQueryMatch::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListWafPackagesQueryMatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WafPackagesApi::update_waf_package`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateWafPackageBody {
+    /// The default action performed by the rules in the WAF package
+    pub action_mode: ::std::option::Option<WafPackageActionMode>,
+    /// The sensitivity of the WAF package
+    pub sensitivity: ::std::option::Option<WafPackageSensitivity>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateWafPackageBody { action_mode : "action_mode", sensitivity : "sensitivity" }
+);
+impl crate::runtime::TypedQuery for ListWafPackagesQuery {}

@@ -23,11 +23,16 @@ impl WafRuleGroupsApi {
     /// Fetches the WAF rule groups in a WAF package.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// Query parameters: [`ListWafRuleGroupsQuery`], passed with `.query(&…)`.
     pub fn list_waf_rule_groups(
         &self,
         zone_id: &str,
         package_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<WafRuleGroup>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<WafRuleGroup>,
+        ListWafRuleGroupsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -53,6 +58,7 @@ impl WafRuleGroupsApi {
         zone_id: &str,
         package_id: &str,
         group_id: &str,
+        body: &UpdateWafRuleGroupBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -61,18 +67,19 @@ impl WafRuleGroupsApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/firewall/waf/packages/{package_id}/groups/{group_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/waf/packages/"),
-                crate::runtime::PathPart::Param("package_id", package_id),
-                crate::runtime::PathPart::Lit("/groups/"),
-                crate::runtime::PathPart::Param("group_id", group_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/firewall/waf/packages/{package_id}/groups/{group_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/waf/packages/"),
+                    crate::runtime::PathPart::Param("package_id", package_id),
+                    crate::runtime::PathPart::Lit("/groups/"),
+                    crate::runtime::PathPart::Param("group_id", group_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a WAF rule group
     ///
@@ -109,21 +116,288 @@ impl WafRuleGroupsApi {
     }
 }
 /// Used by [`WafRuleGroupsApi::list_waf_rule_groups`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WafRuleGroup {
-    pub allowed_modes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// The available states for the rule group
+    pub allowed_modes: ::std::option::Option<::std::vec::Vec<WafRuleGroupAllowedMode>>,
+    /// An informative summary of what the rule group does
     pub description: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub mode: ::std::option::Option<::std::string::String>,
+    /// The unique identifier of the rule group
+    pub id: ::std::string::String,
+    /// The state of the rules contained in the rule group
+    pub mode: WafRuleGroupAllowedMode,
+    /// The number of rules within the group that have been modified from their default configuration
     pub modified_rules_count: ::std::option::Option<f64>,
-    pub name: ::std::option::Option<::std::string::String>,
+    /// The name of the rule group
+    pub name: ::std::string::String,
+    /// The unique identifier of a WAF package
     pub package_id: ::std::option::Option<::std::string::String>,
-    pub rules_count: ::std::option::Option<f64>,
+    /// The number of rules in the current rule group
+    pub rules_count: f64,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     WafRuleGroup { allowed_modes : "allowed_modes", description : "description", id :
-    "id", mode : "mode", modified_rules_count : "modified_rules_count", name : "name",
-    package_id : "package_id", rules_count : "rules_count" }
+    "id" required, mode : "mode" required, modified_rules_count : "modified_rules_count",
+    name : "name" required, package_id : "package_id", rules_count : "rules_count"
+    required }
 );
+impl WafRuleGroup {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        mode: WafRuleGroupAllowedMode,
+        name: ::std::string::String,
+        rules_count: f64,
+    ) -> Self {
+        Self {
+            allowed_modes: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            id,
+            mode,
+            modified_rules_count: ::std::option::Option::None,
+            name,
+            package_id: ::std::option::Option::None,
+            rules_count,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum WafRuleGroupAllowedMode {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WafRuleGroupAllowedMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WafRuleGroupAllowedMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(WafRuleGroupAllowedMode);
+impl ::std::convert::From<WafRuleGroupAllowedMode> for ::std::string::String {
+    fn from(value: WafRuleGroupAllowedMode) -> Self {
+        match value {
+            WafRuleGroupAllowedMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WafRuleGroupAllowedMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WafRuleGroupsApi::list_waf_rule_groups`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListWafRuleGroupsQuery {
+    /// The state of the rules contained in the rule group
+    pub mode: ::std::option::Option<WafRuleGroupAllowedMode>,
+    /// The page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// The number of rule groups per page
+    pub per_page: ::std::option::Option<f64>,
+    /// The field used to sort returned rule groups
+    pub order: ::std::option::Option<ListWafRuleGroupsQueryOrder>,
+    /// The direction used to sort returned rule groups
+    pub direction: ::std::option::Option<ListWafRuleGroupsQueryDirection>,
+    /// When set to `all`, all the search requirements must match
+    pub r#match: ::std::option::Option<ListWafRuleGroupsQueryMatch>,
+    /// The name of the rule group
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The number of rules in the current rule group
+    pub rules_count: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListWafRuleGroupsQuery { mode : "mode", page : "page", per_page : "per_page", order :
+    "order", direction : "direction", r#match : "match", name : "name", rules_count :
+    "rules_count" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListWafRuleGroupsQueryOrder {
+    /// `mode`
+    Mode,
+    /// `rules_count`
+    RulesCount,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListWafRuleGroupsQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Mode => "mode",
+            Self::RulesCount => "rules_count",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListWafRuleGroupsQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "mode" => Self::Mode,
+            "rules_count" => Self::RulesCount,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListWafRuleGroupsQueryOrder);
+impl ::std::convert::From<ListWafRuleGroupsQueryOrder> for ::std::string::String {
+    fn from(value: ListWafRuleGroupsQueryOrder) -> Self {
+        match value {
+            ListWafRuleGroupsQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListWafRuleGroupsQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListWafRuleGroupsQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListWafRuleGroupsQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListWafRuleGroupsQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListWafRuleGroupsQueryDirection);
+impl ::std::convert::From<ListWafRuleGroupsQueryDirection> for ::std::string::String {
+    fn from(value: ListWafRuleGroupsQueryDirection) -> Self {
+        match value {
+            ListWafRuleGroupsQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListWafRuleGroupsQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListWafRuleGroupsQueryMatch {
+    /// `any`
+    Any,
+    /// `all`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListWafRuleGroupsQueryMatch {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Any => "any",
+            Self::All => "all",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListWafRuleGroupsQueryMatch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "any" => Self::Any,
+            "all" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListWafRuleGroupsQueryMatch);
+impl ::std::convert::From<ListWafRuleGroupsQueryMatch> for ::std::string::String {
+    fn from(value: ListWafRuleGroupsQueryMatch) -> Self {
+        match value {
+            ListWafRuleGroupsQueryMatch::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListWafRuleGroupsQueryMatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WafRuleGroupsApi::update_waf_rule_group`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateWafRuleGroupBody {
+    /// The state of the rules contained in the rule group
+    pub mode: ::std::option::Option<WafRuleGroupAllowedMode>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateWafRuleGroupBody { mode : "mode" });
+impl crate::runtime::TypedQuery for ListWafRuleGroupsQuery {}

@@ -23,11 +23,13 @@ impl WafRulesApi {
     /// Fetches WAF rules in a WAF package.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// Query parameters: [`ListWafRulesQuery`], passed with `.query(&…)`.
     pub fn list_waf_rules(
         &self,
         zone_id: &str,
         package_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WafRule>, ListWafRulesQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -53,20 +55,22 @@ impl WafRulesApi {
         zone_id: &str,
         package_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateWafRuleBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<WafRule>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/firewall/waf/packages/{package_id}/rules/{rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/waf/packages/"),
-                crate::runtime::PathPart::Param("package_id", package_id),
-                crate::runtime::PathPart::Lit("/rules/"),
-                crate::runtime::PathPart::Param("rule_id", rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/firewall/waf/packages/{package_id}/rules/{rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/waf/packages/"),
+                    crate::runtime::PathPart::Param("package_id", package_id),
+                    crate::runtime::PathPart::Lit("/rules/"),
+                    crate::runtime::PathPart::Param("rule_id", rule_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a WAF rule
     ///
@@ -102,3 +106,512 @@ impl WafRulesApi {
         )
     }
 }
+/// Used by [`WafRulesApi::list_waf_rules`], [`WafRulesApi::update_waf_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct WafRule {
+    /// The public description of the WAF rule
+    pub description: ::std::string::String,
+    pub group: ::std::option::Option<WafRuleGroup>,
+    /// The unique identifier of the WAF rule
+    pub id: ::std::string::String,
+    /// The unique identifier of a WAF package
+    pub package_id: ::std::string::String,
+    /// The order in which the individual WAF rule is executed within its rule group
+    pub priority: ::std::string::String,
+    /// Defines the available modes for the current WAF rule
+    pub allowed_modes: ::std::vec::Vec<WafRuleAllowedMode>,
+    /// When set to `on`, the current WAF rule will be used when evaluating the request
+    pub mode: WafRuleAllowedMode,
+    /// The default action/mode of a rule
+    pub default_mode: ::std::option::Option<WafRuleDefaultMode>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    WafRule { description : "description" required, group : "group", id : "id" required,
+    package_id : "package_id" required, priority : "priority" required, allowed_modes :
+    "allowed_modes" required, mode : "mode" required, default_mode : "default_mode" }
+);
+impl WafRule {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        description: ::std::string::String,
+        id: ::std::string::String,
+        package_id: ::std::string::String,
+        priority: ::std::string::String,
+        allowed_modes: ::std::vec::Vec<WafRuleAllowedMode>,
+        mode: WafRuleAllowedMode,
+    ) -> Self {
+        Self {
+            description,
+            group: ::std::option::Option::None,
+            id,
+            package_id,
+            priority,
+            allowed_modes,
+            mode,
+            default_mode: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WafRulesApi::list_waf_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WafRuleGroup {
+    /// The unique identifier of the rule group
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the rule group
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(WafRuleGroup { id : "id", name : "name" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum WafRuleAllowedMode {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// `default`
+    Default,
+    /// `disable`
+    Disable,
+    /// `simulate`
+    Simulate,
+    /// `block`
+    Block,
+    /// `challenge`
+    Challenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WafRuleAllowedMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Default => "default",
+            Self::Disable => "disable",
+            Self::Simulate => "simulate",
+            Self::Block => "block",
+            Self::Challenge => "challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WafRuleAllowedMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            "default" => Self::Default,
+            "disable" => Self::Disable,
+            "simulate" => Self::Simulate,
+            "block" => Self::Block,
+            "challenge" => Self::Challenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(WafRuleAllowedMode);
+impl ::std::convert::From<WafRuleAllowedMode> for ::std::string::String {
+    fn from(value: WafRuleAllowedMode) -> Self {
+        match value {
+            WafRuleAllowedMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WafRuleAllowedMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum WafRuleDefaultMode {
+    /// `disable`
+    Disable,
+    /// `simulate`
+    Simulate,
+    /// `block`
+    Block,
+    /// `challenge`
+    Challenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WafRuleDefaultMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Disable => "disable",
+            Self::Simulate => "simulate",
+            Self::Block => "block",
+            Self::Challenge => "challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WafRuleDefaultMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "disable" => Self::Disable,
+            "simulate" => Self::Simulate,
+            "block" => Self::Block,
+            "challenge" => Self::Challenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(WafRuleDefaultMode);
+impl ::std::convert::From<WafRuleDefaultMode> for ::std::string::String {
+    fn from(value: WafRuleDefaultMode) -> Self {
+        match value {
+            WafRuleDefaultMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WafRuleDefaultMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WafRulesApi::list_waf_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListWafRulesQuery {
+    /// The action/mode a rule has been overridden to perform
+    pub mode: ::std::option::Option<ListWafRulesQueryMode>,
+    /// The unique identifier of the rule group
+    pub group_id: ::std::option::Option<::std::string::String>,
+    /// The page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// The number of rules per page
+    pub per_page: ::std::option::Option<f64>,
+    /// The field used to sort returned rules
+    pub order: ::std::option::Option<ListWafRulesQueryOrder>,
+    /// The direction used to sort returned rules
+    pub direction: ::std::option::Option<ListWafRulesQueryDirection>,
+    /// When set to `all`, all the search requirements must match
+    pub r#match: ::std::option::Option<ListWafRulesQueryMatch>,
+    /// The public description of the WAF rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The order in which the individual WAF rule is executed within its rule group
+    pub priority: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListWafRulesQuery { mode : "mode", group_id : "group_id", page : "page", per_page :
+    "per_page", order : "order", direction : "direction", r#match : "match", description
+    : "description", priority : "priority" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListWafRulesQueryMode {
+    /// `DIS`
+    Dis,
+    /// `CHL`
+    Chl,
+    /// `BLK`
+    Blk,
+    /// `SIM`
+    Sim,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListWafRulesQueryMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dis => "DIS",
+            Self::Chl => "CHL",
+            Self::Blk => "BLK",
+            Self::Sim => "SIM",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListWafRulesQueryMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "DIS" => Self::Dis,
+            "CHL" => Self::Chl,
+            "BLK" => Self::Blk,
+            "SIM" => Self::Sim,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListWafRulesQueryMode);
+impl ::std::convert::From<ListWafRulesQueryMode> for ::std::string::String {
+    fn from(value: ListWafRulesQueryMode) -> Self {
+        match value {
+            ListWafRulesQueryMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListWafRulesQueryMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListWafRulesQueryOrder {
+    /// `priority`
+    Priority,
+    /// `group_id`
+    GroupId,
+    /// `description`
+    Description,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListWafRulesQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Priority => "priority",
+            Self::GroupId => "group_id",
+            Self::Description => "description",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListWafRulesQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "priority" => Self::Priority,
+            "group_id" => Self::GroupId,
+            "description" => Self::Description,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListWafRulesQueryOrder);
+impl ::std::convert::From<ListWafRulesQueryOrder> for ::std::string::String {
+    fn from(value: ListWafRulesQueryOrder) -> Self {
+        match value {
+            ListWafRulesQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListWafRulesQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListWafRulesQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListWafRulesQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListWafRulesQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListWafRulesQueryDirection);
+impl ::std::convert::From<ListWafRulesQueryDirection> for ::std::string::String {
+    fn from(value: ListWafRulesQueryDirection) -> Self {
+        match value {
+            ListWafRulesQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListWafRulesQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListWafRulesQueryMatch {
+    /// `any`
+    Any,
+    /// `all`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListWafRulesQueryMatch {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Any => "any",
+            Self::All => "all",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListWafRulesQueryMatch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "any" => Self::Any,
+            "all" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListWafRulesQueryMatch);
+impl ::std::convert::From<ListWafRulesQueryMatch> for ::std::string::String {
+    fn from(value: ListWafRulesQueryMatch) -> Self {
+        match value {
+            ListWafRulesQueryMatch::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListWafRulesQueryMatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WafRulesApi::update_waf_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateWafRuleBody {
+    /// The mode/action of the rule when triggered
+    pub mode: ::std::option::Option<UpdateWafRuleBodyMode>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateWafRuleBody { mode : "mode" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateWafRuleBodyMode {
+    /// `default`
+    Default,
+    /// `disable`
+    Disable,
+    /// `simulate`
+    Simulate,
+    /// `block`
+    Block,
+    /// `challenge`
+    Challenge,
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateWafRuleBodyMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Disable => "disable",
+            Self::Simulate => "simulate",
+            Self::Block => "block",
+            Self::Challenge => "challenge",
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UpdateWafRuleBodyMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "default" => Self::Default,
+            "disable" => Self::Disable,
+            "simulate" => Self::Simulate,
+            "block" => Self::Block,
+            "challenge" => Self::Challenge,
+            "on" => Self::On,
+            "off" => Self::Off,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(UpdateWafRuleBodyMode);
+impl ::std::convert::From<UpdateWafRuleBodyMode> for ::std::string::String {
+    fn from(value: UpdateWafRuleBodyMode) -> Self {
+        match value {
+            UpdateWafRuleBodyMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for UpdateWafRuleBodyMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for ListWafRulesQuery {}

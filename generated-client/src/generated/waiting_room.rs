@@ -44,29 +44,36 @@ impl WaitingRoomApi {
     pub fn create_waiting_room(
         &self,
         zone_id: &str,
+        body: &CreateWaitingRoomBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WaitingRoom>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/waiting_rooms",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/waiting_rooms"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/waiting_rooms",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/waiting_rooms"),
+                ],
+            )
+            .body(body)
     }
     /// List waiting rooms for zone
     ///
     /// `GET /zones/{zone_id}/waiting_rooms`
     ///
     /// Lists waiting rooms for zone.
+    ///
+    /// Query parameters: [`ListWaitingRoomsZonesQuery`], passed with `.query(&…)`.
     pub fn list_waiting_rooms_zones(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<WaitingRoom>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<WaitingRoom>,
+        ListWaitingRoomsZonesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -104,19 +111,21 @@ impl WaitingRoomApi {
     pub fn create_custom_waiting_room_page_preview(
         &self,
         zone_id: &str,
+        body: &CreateCustomWaitingRoomPagePreviewBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CustomWaitingRoomPagePreview>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/waiting_rooms/preview",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/waiting_rooms/preview"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/waiting_rooms/preview",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/waiting_rooms/preview"),
+                ],
+            )
+            .body(body)
     }
     /// Update zone-level Waiting Room settings
     ///
@@ -124,19 +133,21 @@ impl WaitingRoomApi {
     pub fn update_zone_level_waiting_room_settings(
         &self,
         zone_id: &str,
+        body: &UpdateZoneLevelWaitingRoomSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZoneLevelWaitingRoomSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/waiting_rooms/settings",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/waiting_rooms/settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/waiting_rooms/settings",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/waiting_rooms/settings"),
+                ],
+            )
+            .body(body)
     }
     /// Patch zone-level Waiting Room settings
     ///
@@ -144,19 +155,21 @@ impl WaitingRoomApi {
     pub fn patch_zone_level_waiting_room_settings(
         &self,
         zone_id: &str,
+        body: &UpdateZoneLevelWaitingRoomSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZoneLevelWaitingRoomSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/waiting_rooms/settings",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/waiting_rooms/settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/waiting_rooms/settings",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/waiting_rooms/settings"),
+                ],
+            )
+            .body(body)
     }
     /// Get zone-level Waiting Room settings
     ///
@@ -187,20 +200,22 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
+        body: &CreateWaitingRoomBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WaitingRoom>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/waiting_rooms/{waiting_room_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/waiting_rooms/"),
-                crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/waiting_rooms/{waiting_room_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/waiting_rooms/"),
+                    crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
+                ],
+            )
+            .body(body)
     }
     /// Patch waiting room
     ///
@@ -211,20 +226,22 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
+        body: &CreateWaitingRoomBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WaitingRoom>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/waiting_rooms/{waiting_room_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/waiting_rooms/"),
-                crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/waiting_rooms/{waiting_room_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/waiting_rooms/"),
+                    crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
+                ],
+            )
+            .body(body)
     }
     /// Waiting room details
     ///
@@ -283,30 +300,37 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
+        body: &CreateEventBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/waiting_rooms/"),
-                crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
-                crate::runtime::PathPart::Lit("/events"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/waiting_rooms/"),
+                    crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
+                    crate::runtime::PathPart::Lit("/events"),
+                ],
+            )
+            .body(body)
     }
     /// List events
     ///
     /// `GET /zones/{zone_id}/waiting_rooms/{waiting_room_id}/events`
     ///
     /// Lists events for a waiting room.
+    ///
+    /// Query parameters: [`ListWaitingRoomsZonesQuery`], passed with `.query(&…)`.
     pub fn list_events(
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Event>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<Event>,
+        ListWaitingRoomsZonesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -330,20 +354,22 @@ impl WaitingRoomApi {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
+        body: &CreateEventBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/waiting_rooms/"),
-                crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
-                crate::runtime::PathPart::Lit("/events/"),
-                crate::runtime::PathPart::Param("event_id", event_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/waiting_rooms/"),
+                    crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
+                    crate::runtime::PathPart::Lit("/events/"),
+                    crate::runtime::PathPart::Param("event_id", event_id),
+                ],
+            )
+            .body(body)
     }
     /// Patch event
     ///
@@ -355,20 +381,22 @@ impl WaitingRoomApi {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
+        body: &CreateEventBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/waiting_rooms/"),
-                crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
-                crate::runtime::PathPart::Lit("/events/"),
-                crate::runtime::PathPart::Param("event_id", event_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/waiting_rooms/"),
+                    crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
+                    crate::runtime::PathPart::Lit("/events/"),
+                    crate::runtime::PathPart::Param("event_id", event_id),
+                ],
+            )
+            .body(body)
     }
     /// Event details
     ///
@@ -459,19 +487,21 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
+        body: &::std::vec::Vec<ReplaceWaitingRoomRulesBody>,
     ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/waiting_rooms/"),
-                crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
-                crate::runtime::PathPart::Lit("/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/waiting_rooms/"),
+                    crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
+                    crate::runtime::PathPart::Lit("/rules"),
+                ],
+            )
+            .body(body)
     }
     /// Create Waiting Room Rule
     ///
@@ -482,19 +512,21 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
+        body: &ReplaceWaitingRoomRulesBody,
     ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/waiting_rooms/"),
-                crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
-                crate::runtime::PathPart::Lit("/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/waiting_rooms/"),
+                    crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
+                    crate::runtime::PathPart::Lit("/rules"),
+                ],
+            )
+            .body(body)
     }
     /// List Waiting Room Rules
     ///
@@ -529,20 +561,22 @@ impl WaitingRoomApi {
         zone_id: &str,
         waiting_room_id: &str,
         rule_id: &str,
+        body: &PatchWaitingRoomRuleBody,
     ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules/{rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/waiting_rooms/"),
-                crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
-                crate::runtime::PathPart::Lit("/rules/"),
-                crate::runtime::PathPart::Param("rule_id", rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules/{rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/waiting_rooms/"),
+                    crate::runtime::PathPart::Param("waiting_room_id", waiting_room_id),
+                    crate::runtime::PathPart::Lit("/rules/"),
+                    crate::runtime::PathPart::Param("rule_id", rule_id),
+                ],
+            )
+            .body(body)
     }
     /// Delete Waiting Room Rule
     ///
@@ -608,29 +642,49 @@ impl WaitingRoomApi {
 pub struct WaitingRoom {
     pub additional_routes: ::std::option::Option<::std::vec::Vec<AdditionalRoute>>,
     pub cookie_attributes: ::std::option::Option<CookieAttributes>,
+    /// Appends a '_' + a custom suffix to the end of Cloudflare Waiting Room's cookie…
     pub cookie_suffix: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// Only available for the Waiting Room Advanced subscription
     pub custom_page_html: ::std::option::Option<::std::string::String>,
-    pub default_template_language: ::std::option::Option<::std::string::String>,
+    /// The language of the default page template
+    pub default_template_language: ::std::option::Option<DefaultTemplateLanguage>,
+    /// A note that you can use to add more details about the waiting room
     pub description: ::std::option::Option<::std::string::String>,
+    /// Only available for the Waiting Room Advanced subscription
     pub disable_session_renewal: ::std::option::Option<bool>,
     pub enabled_origin_commands: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// The host name to which the waiting room will be applied (no wildcards)
     pub host: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
+    /// Only available for the Waiting Room Advanced subscription
     pub json_response_enabled: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// A unique name to identify the waiting room
     pub name: ::std::option::Option<::std::string::String>,
+    /// Sets the number of new users that will be let into the route every minute
     pub new_users_per_minute: ::std::option::Option<i64>,
+    /// An ISO 8601 timestamp that marks when the next event will begin queueing
     pub next_event_prequeue_start_time: ::std::option::Option<::std::string::String>,
+    /// An ISO 8601 timestamp that marks when the next event will start
     pub next_event_start_time: ::std::option::Option<::std::string::String>,
+    /// Sets the path within the host to enable the waiting room on
     pub path: ::std::option::Option<::std::string::String>,
+    /// If queue_all is `true`, all the traffic that is coming to a route will be sent to the waiting room
     pub queue_all: ::std::option::Option<bool>,
-    pub queueing_method: ::std::option::Option<::std::string::String>,
+    /// Sets the queueing method used by the waiting room
+    pub queueing_method: ::std::option::Option<QueueingMethod>,
+    /// HTTP status code returned to a user while in the queue
     pub queueing_status_code: ::std::option::Option<i64>,
+    /// Lifetime of a cookie (in minutes) set by Cloudflare for users who get access to the route
     pub session_duration: ::std::option::Option<i64>,
+    /// Suspends or allows traffic going to the waiting room
     pub suspended: ::std::option::Option<bool>,
+    /// Sets the total number of active user sessions on the route at a point in time
     pub total_active_users: ::std::option::Option<i64>,
     pub turnstile_action: ::std::option::Option<::std::string::String>,
     pub turnstile_mode: ::std::option::Option<::std::string::String>,
@@ -652,43 +706,338 @@ crate::runtime::object!(
     "suspended", total_active_users : "total_active_users", turnstile_action :
     "turnstile_action", turnstile_mode : "turnstile_mode" }
 );
-/// Used by [`WaitingRoomApi::list_waiting_rooms`].
+/// Used by [`WaitingRoomApi::list_waiting_rooms`], [`WaitingRoomApi::create_waiting_room`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdditionalRoute {
+    /// The hostname to which this waiting room will be applied (no wildcards)
     pub host: ::std::option::Option<::std::string::String>,
+    /// Sets the path within the host to enable the waiting room on
     pub path: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AdditionalRoute { host : "host", path : "path" });
-/// Used by [`WaitingRoomApi::list_waiting_rooms`].
+/// Used by [`WaitingRoomApi::list_waiting_rooms`], [`WaitingRoomApi::create_waiting_room`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CookieAttributes {
-    pub samesite: ::std::option::Option<::std::string::String>,
-    pub secure: ::std::option::Option<::std::string::String>,
+    /// Configures the SameSite attribute on the waiting room cookie
+    pub samesite: ::std::option::Option<CookieAttributesSamesite>,
+    /// Configures the Secure attribute on the waiting room cookie
+    pub secure: ::std::option::Option<CookieAttributesSecure>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CookieAttributes { samesite : "samesite", secure : "secure" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CookieAttributesSamesite {
+    /// `auto`
+    Auto,
+    /// `lax`
+    Lax,
+    /// `none`
+    None,
+    /// `strict`
+    Strict,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CookieAttributesSamesite {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::Lax => "lax",
+            Self::None => "none",
+            Self::Strict => "strict",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CookieAttributesSamesite {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "lax" => Self::Lax,
+            "none" => Self::None,
+            "strict" => Self::Strict,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CookieAttributesSamesite);
+impl ::std::convert::From<CookieAttributesSamesite> for ::std::string::String {
+    fn from(value: CookieAttributesSamesite) -> Self {
+        match value {
+            CookieAttributesSamesite::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CookieAttributesSamesite {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CookieAttributesSecure {
+    /// `auto`
+    Auto,
+    /// `always`
+    Always,
+    /// `never`
+    Never,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CookieAttributesSecure {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::Always => "always",
+            Self::Never => "never",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CookieAttributesSecure {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "always" => Self::Always,
+            "never" => Self::Never,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CookieAttributesSecure);
+impl ::std::convert::From<CookieAttributesSecure> for ::std::string::String {
+    fn from(value: CookieAttributesSecure) -> Self {
+        match value {
+            CookieAttributesSecure::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CookieAttributesSecure {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DefaultTemplateLanguage {
+    /// `en-US`
+    EnUs,
+    /// `es-ES`
+    EsEs,
+    /// `de-DE`
+    DeDe,
+    /// `fr-FR`
+    FrFr,
+    /// `it-IT`
+    ItIt,
+    /// `ja-JP`
+    JaJp,
+    /// `ko-KR`
+    KoKr,
+    /// `pt-BR`
+    PtBr,
+    /// `zh-CN`
+    ZhCn,
+    /// `zh-TW`
+    ZhTw,
+    /// `nl-NL`
+    NlNl,
+    /// `pl-PL`
+    PlPl,
+    /// `id-ID`
+    IdId,
+    /// `tr-TR`
+    TrTr,
+    /// `ar-EG`
+    ArEg,
+    /// `ru-RU`
+    RuRu,
+    /// `fa-IR`
+    FaIr,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DefaultTemplateLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EnUs => "en-US",
+            Self::EsEs => "es-ES",
+            Self::DeDe => "de-DE",
+            Self::FrFr => "fr-FR",
+            Self::ItIt => "it-IT",
+            Self::JaJp => "ja-JP",
+            Self::KoKr => "ko-KR",
+            Self::PtBr => "pt-BR",
+            Self::ZhCn => "zh-CN",
+            Self::ZhTw => "zh-TW",
+            Self::NlNl => "nl-NL",
+            Self::PlPl => "pl-PL",
+            Self::IdId => "id-ID",
+            Self::TrTr => "tr-TR",
+            Self::ArEg => "ar-EG",
+            Self::RuRu => "ru-RU",
+            Self::FaIr => "fa-IR",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DefaultTemplateLanguage {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "en-US" => Self::EnUs,
+            "es-ES" => Self::EsEs,
+            "de-DE" => Self::DeDe,
+            "fr-FR" => Self::FrFr,
+            "it-IT" => Self::ItIt,
+            "ja-JP" => Self::JaJp,
+            "ko-KR" => Self::KoKr,
+            "pt-BR" => Self::PtBr,
+            "zh-CN" => Self::ZhCn,
+            "zh-TW" => Self::ZhTw,
+            "nl-NL" => Self::NlNl,
+            "pl-PL" => Self::PlPl,
+            "id-ID" => Self::IdId,
+            "tr-TR" => Self::TrTr,
+            "ar-EG" => Self::ArEg,
+            "ru-RU" => Self::RuRu,
+            "fa-IR" => Self::FaIr,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DefaultTemplateLanguage);
+impl ::std::convert::From<DefaultTemplateLanguage> for ::std::string::String {
+    fn from(value: DefaultTemplateLanguage) -> Self {
+        match value {
+            DefaultTemplateLanguage::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DefaultTemplateLanguage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum QueueingMethod {
+    /// `fifo`
+    Fifo,
+    /// `random`
+    Random,
+    /// `passthrough`
+    Passthrough,
+    /// `reject`
+    Reject,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl QueueingMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fifo => "fifo",
+            Self::Random => "random",
+            Self::Passthrough => "passthrough",
+            Self::Reject => "reject",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for QueueingMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "fifo" => Self::Fifo,
+            "random" => Self::Random,
+            "passthrough" => Self::Passthrough,
+            "reject" => Self::Reject,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(QueueingMethod);
+impl ::std::convert::From<QueueingMethod> for ::std::string::String {
+    fn from(value: QueueingMethod) -> Self {
+        match value {
+            QueueingMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for QueueingMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`WaitingRoomApi::create_custom_waiting_room_page_preview`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomWaitingRoomPagePreview {
+    /// URL where the custom waiting room page can temporarily be previewed
     pub preview_url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CustomWaitingRoomPagePreview { preview_url : "preview_url" });
 /// Used by [`WaitingRoomApi::update_zone_level_waiting_room_settings`], [`WaitingRoomApi::patch_zone_level_waiting_room_settings`], [`WaitingRoomApi::get_zone_level_waiting_room_settings`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ZoneLevelWaitingRoomSettings {
-    pub search_engine_crawler_bypass: ::std::option::Option<bool>,
+    /// Whether to allow verified search engine crawlers to bypass all waiting rooms on this zone
+    pub search_engine_crawler_bypass: bool,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZoneLevelWaitingRoomSettings { search_engine_crawler_bypass :
-    "search_engine_crawler_bypass" }
+    "search_engine_crawler_bypass" required }
 );
+impl ZoneLevelWaitingRoomSettings {
+    /// A value with the required fields set and the others empty.
+    pub fn new(search_engine_crawler_bypass: bool) -> Self {
+        Self {
+            search_engine_crawler_bypass,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`WaitingRoomApi::delete_waiting_room`], [`WaitingRoomApi::delete_event`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWaitingRoomResponse {
@@ -700,21 +1049,36 @@ crate::runtime::object!(DeleteWaitingRoomResponse { id : "id" });
 /// Used by [`WaitingRoomApi::create_event`], [`WaitingRoomApi::list_events`], [`WaitingRoomApi::update_event`], [`WaitingRoomApi::patch_event`], [`WaitingRoomApi::event_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Event {
+    /// RFC 3339 date-time
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// If set, the event will override the waiting room's `custom_page_html` property while it is active
     pub custom_page_html: ::std::option::Option<::std::string::String>,
+    /// A note that you can use to add more details about the event
     pub description: ::std::option::Option<::std::string::String>,
+    /// If set, the event will override the waiting room's `disable_session_renewal` property while it is…
     pub disable_session_renewal: ::std::option::Option<bool>,
+    /// An ISO 8601 timestamp that marks the end of the event
     pub event_end_time: ::std::option::Option<::std::string::String>,
+    /// An ISO 8601 timestamp that marks the start of the event
     pub event_start_time: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// A unique name to identify the event
     pub name: ::std::option::Option<::std::string::String>,
+    /// If set, the event will override the waiting room's `new_users_per_minute` property while it is…
     pub new_users_per_minute: ::std::option::Option<i64>,
+    /// An ISO 8601 timestamp that marks when to begin queueing all users before the event starts
     pub prequeue_start_time: ::std::option::Option<::std::string::String>,
+    /// If set, the event will override the waiting room's `queueing_method` property while it is active
     pub queueing_method: ::std::option::Option<::std::string::String>,
+    /// If set, the event will override the waiting room's `session_duration` property while it is active
     pub session_duration: ::std::option::Option<i64>,
+    /// If enabled, users in the prequeue will be shuffled randomly at the `event_start_time`
     pub shuffle_at_event_start: ::std::option::Option<bool>,
+    /// Suspends or allows an event
     pub suspended: ::std::option::Option<bool>,
+    /// If set, the event will override the waiting room's `total_active_users` property while it is active
     pub total_active_users: ::std::option::Option<i64>,
     pub turnstile_action: ::std::option::Option<::std::string::String>,
     pub turnstile_mode: ::std::option::Option<::std::string::String>,
@@ -735,20 +1099,29 @@ crate::runtime::object!(
 /// Used by [`WaitingRoomApi::preview_active_event_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewActiveEventDetailsResponse {
+    /// RFC 3339 date-time
     pub created_on: ::std::option::Option<::std::string::String>,
     pub custom_page_html: ::std::option::Option<::std::string::String>,
+    /// A note that you can use to add more details about the event
     pub description: ::std::option::Option<::std::string::String>,
     pub disable_session_renewal: ::std::option::Option<bool>,
+    /// An ISO 8601 timestamp that marks the end of the event
     pub event_end_time: ::std::option::Option<::std::string::String>,
+    /// An ISO 8601 timestamp that marks the start of the event
     pub event_start_time: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// A unique name to identify the event
     pub name: ::std::option::Option<::std::string::String>,
     pub new_users_per_minute: ::std::option::Option<i64>,
+    /// An ISO 8601 timestamp that marks when to begin queueing all users before the event starts
     pub prequeue_start_time: ::std::option::Option<::std::string::String>,
     pub queueing_method: ::std::option::Option<::std::string::String>,
     pub session_duration: ::std::option::Option<i64>,
+    /// If enabled, users in the prequeue will be shuffled randomly at the `event_start_time`
     pub shuffle_at_event_start: ::std::option::Option<bool>,
+    /// Suspends or allows an event
     pub suspended: ::std::option::Option<bool>,
     pub total_active_users: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -767,12 +1140,19 @@ crate::runtime::object!(
 /// Used by [`WaitingRoomApi::replace_waiting_room_rules`], [`WaitingRoomApi::create_waiting_room_rule`], [`WaitingRoomApi::list_waiting_room_rules`], [`WaitingRoomApi::patch_waiting_room_rule`], [`WaitingRoomApi::delete_waiting_room_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rule {
-    pub action: ::std::option::Option<::std::string::String>,
+    /// The action to take when the expression matches
+    pub action: ::std::option::Option<RuleAction>,
+    /// The description of the rule
     pub description: ::std::option::Option<::std::string::String>,
+    /// When set to true, the rule is enabled
     pub enabled: ::std::option::Option<bool>,
+    /// Criteria defining when there is a match for the current rule
     pub expression: ::std::option::Option<::std::string::String>,
+    /// The ID of the rule
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub last_updated: ::std::option::Option<::std::string::String>,
+    /// The version of the rule
     pub version: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -782,6 +1162,52 @@ crate::runtime::object!(
     expression : "expression", id : "id", last_updated : "last_updated", version :
     "version" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum RuleAction {
+    /// `bypass_waiting_room`
+    BypassWaitingRoom,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl RuleAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BypassWaitingRoom => "bypass_waiting_room",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RuleAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "bypass_waiting_room" => Self::BypassWaitingRoom,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(RuleAction);
+impl ::std::convert::From<RuleAction> for ::std::string::String {
+    fn from(value: RuleAction) -> Self {
+        match value {
+            RuleAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for RuleAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`WaitingRoomApi::get_waiting_room_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Status {
@@ -789,7 +1215,7 @@ pub struct Status {
     pub estimated_total_active_users: ::std::option::Option<i64>,
     pub event_id: ::std::option::Option<::std::string::String>,
     pub max_estimated_time_minutes: ::std::option::Option<i64>,
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<StatusStatus>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -798,3 +1224,327 @@ crate::runtime::object!(
     estimated_total_active_users : "estimated_total_active_users", event_id : "event_id",
     max_estimated_time_minutes : "max_estimated_time_minutes", status : "status" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum StatusStatus {
+    /// `event_prequeueing`
+    EventPrequeueing,
+    /// `not_queueing`
+    NotQueueing,
+    /// `queueing`
+    Queueing,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl StatusStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EventPrequeueing => "event_prequeueing",
+            Self::NotQueueing => "not_queueing",
+            Self::Queueing => "queueing",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for StatusStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "event_prequeueing" => Self::EventPrequeueing,
+            "not_queueing" => Self::NotQueueing,
+            "queueing" => Self::Queueing,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(StatusStatus);
+impl ::std::convert::From<StatusStatus> for ::std::string::String {
+    fn from(value: StatusStatus) -> Self {
+        match value {
+            StatusStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for StatusStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WaitingRoomApi::create_waiting_room`], [`WaitingRoomApi::update_waiting_room`], [`WaitingRoomApi::patch_waiting_room`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateWaitingRoomBody {
+    pub additional_routes: ::std::option::Option<::std::vec::Vec<AdditionalRoute>>,
+    pub cookie_attributes: ::std::option::Option<CookieAttributes>,
+    /// Appends a '_' + a custom suffix to the end of Cloudflare Waiting Room's cookie…
+    pub cookie_suffix: ::std::option::Option<::std::string::String>,
+    /// Only available for the Waiting Room Advanced subscription
+    pub custom_page_html: ::std::option::Option<::std::string::String>,
+    /// The language of the default page template
+    pub default_template_language: ::std::option::Option<DefaultTemplateLanguage>,
+    /// A note that you can use to add more details about the waiting room
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Only available for the Waiting Room Advanced subscription
+    pub disable_session_renewal: ::std::option::Option<bool>,
+    /// The host name to which the waiting room will be applied (no wildcards)
+    pub host: ::std::string::String,
+    /// Only available for the Waiting Room Advanced subscription
+    pub json_response_enabled: ::std::option::Option<bool>,
+    /// A unique name to identify the waiting room
+    pub name: ::std::string::String,
+    /// Sets the number of new users that will be let into the route every minute
+    pub new_users_per_minute: i64,
+    /// Sets the path within the host to enable the waiting room on
+    pub path: ::std::option::Option<::std::string::String>,
+    /// If queue_all is `true`, all the traffic that is coming to a route will be sent to the waiting room
+    pub queue_all: ::std::option::Option<bool>,
+    /// Sets the queueing method used by the waiting room
+    pub queueing_method: ::std::option::Option<QueueingMethod>,
+    /// HTTP status code returned to a user while in the queue
+    pub queueing_status_code: ::std::option::Option<i64>,
+    /// Lifetime of a cookie (in minutes) set by Cloudflare for users who get access to the route
+    pub session_duration: ::std::option::Option<i64>,
+    /// Suspends or allows traffic going to the waiting room
+    pub suspended: ::std::option::Option<bool>,
+    /// Sets the total number of active user sessions on the route at a point in time
+    pub total_active_users: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateWaitingRoomBody { additional_routes : "additional_routes", cookie_attributes :
+    "cookie_attributes", cookie_suffix : "cookie_suffix", custom_page_html :
+    "custom_page_html", default_template_language : "default_template_language",
+    description : "description", disable_session_renewal : "disable_session_renewal",
+    host : "host" required, json_response_enabled : "json_response_enabled", name :
+    "name" required, new_users_per_minute : "new_users_per_minute" required, path :
+    "path", queue_all : "queue_all", queueing_method : "queueing_method",
+    queueing_status_code : "queueing_status_code", session_duration : "session_duration",
+    suspended : "suspended", total_active_users : "total_active_users" required }
+);
+impl CreateWaitingRoomBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        host: ::std::string::String,
+        name: ::std::string::String,
+        new_users_per_minute: i64,
+        total_active_users: i64,
+    ) -> Self {
+        Self {
+            additional_routes: ::std::option::Option::None,
+            cookie_attributes: ::std::option::Option::None,
+            cookie_suffix: ::std::option::Option::None,
+            custom_page_html: ::std::option::Option::None,
+            default_template_language: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            disable_session_renewal: ::std::option::Option::None,
+            host,
+            json_response_enabled: ::std::option::Option::None,
+            name,
+            new_users_per_minute,
+            path: ::std::option::Option::None,
+            queue_all: ::std::option::Option::None,
+            queueing_method: ::std::option::Option::None,
+            queueing_status_code: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            suspended: ::std::option::Option::None,
+            total_active_users,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WaitingRoomApi::list_waiting_rooms_zones`], [`WaitingRoomApi::list_events`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListWaitingRoomsZonesQuery {
+    pub page: ::std::option::Option<::serde_json::Value>,
+    pub per_page: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListWaitingRoomsZonesQuery { page : "page", per_page : "per_page" }
+);
+/// Used by [`WaitingRoomApi::create_custom_waiting_room_page_preview`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateCustomWaitingRoomPagePreviewBody {
+    /// Only available for the Waiting Room Advanced subscription
+    pub custom_html: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateCustomWaitingRoomPagePreviewBody { custom_html : "custom_html" required }
+);
+impl CreateCustomWaitingRoomPagePreviewBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(custom_html: ::std::string::String) -> Self {
+        Self {
+            custom_html,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WaitingRoomApi::update_zone_level_waiting_room_settings`], [`WaitingRoomApi::patch_zone_level_waiting_room_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneLevelWaitingRoomSettingsBody {
+    /// Whether to allow verified search engine crawlers to bypass all waiting rooms on this zone
+    pub search_engine_crawler_bypass: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneLevelWaitingRoomSettingsBody { search_engine_crawler_bypass :
+    "search_engine_crawler_bypass" }
+);
+/// Used by [`WaitingRoomApi::create_event`], [`WaitingRoomApi::update_event`], [`WaitingRoomApi::patch_event`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateEventBody {
+    /// If set, the event will override the waiting room's `custom_page_html` property while it is active
+    pub custom_page_html: ::std::option::Option<::std::string::String>,
+    /// A note that you can use to add more details about the event
+    pub description: ::std::option::Option<::std::string::String>,
+    /// If set, the event will override the waiting room's `disable_session_renewal` property while it is…
+    pub disable_session_renewal: ::std::option::Option<bool>,
+    /// An ISO 8601 timestamp that marks the end of the event
+    pub event_end_time: ::std::string::String,
+    /// An ISO 8601 timestamp that marks the start of the event
+    pub event_start_time: ::std::string::String,
+    /// A unique name to identify the event
+    pub name: ::std::string::String,
+    /// If set, the event will override the waiting room's `new_users_per_minute` property while it is…
+    pub new_users_per_minute: ::std::option::Option<i64>,
+    /// An ISO 8601 timestamp that marks when to begin queueing all users before the event starts
+    pub prequeue_start_time: ::std::option::Option<::std::string::String>,
+    /// If set, the event will override the waiting room's `queueing_method` property while it is active
+    pub queueing_method: ::std::option::Option<::std::string::String>,
+    /// If set, the event will override the waiting room's `session_duration` property while it is active
+    pub session_duration: ::std::option::Option<i64>,
+    /// If enabled, users in the prequeue will be shuffled randomly at the `event_start_time`
+    pub shuffle_at_event_start: ::std::option::Option<bool>,
+    /// Suspends or allows an event
+    pub suspended: ::std::option::Option<bool>,
+    /// If set, the event will override the waiting room's `total_active_users` property while it is active
+    pub total_active_users: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateEventBody { custom_page_html : "custom_page_html", description : "description",
+    disable_session_renewal : "disable_session_renewal", event_end_time :
+    "event_end_time" required, event_start_time : "event_start_time" required, name :
+    "name" required, new_users_per_minute : "new_users_per_minute", prequeue_start_time :
+    "prequeue_start_time", queueing_method : "queueing_method", session_duration :
+    "session_duration", shuffle_at_event_start : "shuffle_at_event_start", suspended :
+    "suspended", total_active_users : "total_active_users" }
+);
+impl CreateEventBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        event_end_time: ::std::string::String,
+        event_start_time: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            custom_page_html: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            disable_session_renewal: ::std::option::Option::None,
+            event_end_time,
+            event_start_time,
+            name,
+            new_users_per_minute: ::std::option::Option::None,
+            prequeue_start_time: ::std::option::Option::None,
+            queueing_method: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            shuffle_at_event_start: ::std::option::Option::None,
+            suspended: ::std::option::Option::None,
+            total_active_users: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WaitingRoomApi::replace_waiting_room_rules`], [`WaitingRoomApi::create_waiting_room_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplaceWaitingRoomRulesBody {
+    /// The action to take when the expression matches
+    pub action: RuleAction,
+    /// The description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// When set to true, the rule is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// Criteria defining when there is a match for the current rule
+    pub expression: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ReplaceWaitingRoomRulesBody { action : "action" required, description :
+    "description", enabled : "enabled", expression : "expression" required }
+);
+impl ReplaceWaitingRoomRulesBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(expression: ::std::string::String) -> Self {
+        Self {
+            action: RuleAction::BypassWaitingRoom,
+            description: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+            expression,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WaitingRoomApi::patch_waiting_room_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchWaitingRoomRuleBody {
+    /// The action to take when the expression matches
+    pub action: RuleAction,
+    /// The description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// When set to true, the rule is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// Criteria defining when there is a match for the current rule
+    pub expression: ::std::string::String,
+    pub position: ::std::option::Option<PatchWaitingRoomRuleBodyPosition>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchWaitingRoomRuleBody { action : "action" required, description : "description",
+    enabled : "enabled", expression : "expression" required, position : "position" }
+);
+impl PatchWaitingRoomRuleBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(expression: ::std::string::String) -> Self {
+        Self {
+            action: RuleAction::BypassWaitingRoom,
+            description: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+            expression,
+            position: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WaitingRoomApi::patch_waiting_room_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchWaitingRoomRuleBodyPosition {
+    /// Places the rule in the exact position specified by the integer number <POSITION_NUMBER>
+    pub index: ::std::option::Option<i64>,
+    /// Places the rule before rule <RULE_ID>
+    pub before: ::std::option::Option<::std::string::String>,
+    /// Places the rule after rule <RULE_ID>
+    pub after: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchWaitingRoomRuleBodyPosition { index : "index", before : "before", after :
+    "after" }
+);
+impl crate::runtime::TypedQuery for ListWaitingRoomsZonesQuery {}

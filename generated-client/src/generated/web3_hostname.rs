@@ -22,19 +22,21 @@ impl Web3HostnameApi {
     pub fn create_web3_hostname(
         &self,
         zone_id: &str,
+        body: &CreateWeb3HostnameBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Web3Hostname>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/web3/hostnames",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/web3/hostnames"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/web3/hostnames",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/web3/hostnames"),
+                ],
+            )
+            .body(body)
     }
     /// List Web3 Hostnames
     ///
@@ -61,20 +63,22 @@ impl Web3HostnameApi {
         &self,
         zone_id: &str,
         identifier: &str,
+        body: &EditWeb3HostnameBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Web3Hostname>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/web3/hostnames/{identifier}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/web3/hostnames/"),
-                crate::runtime::PathPart::Param("identifier", identifier),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/web3/hostnames/{identifier}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/web3/hostnames/"),
+                    crate::runtime::PathPart::Param("identifier", identifier),
+                ],
+            )
+            .body(body)
     }
     /// Web3 Hostname Details
     ///
@@ -127,21 +131,23 @@ impl Web3HostnameApi {
         &self,
         zone_id: &str,
         identifier: &str,
+        body: &UpdateIpfsUniversalPathGatewayContentListBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<IpfsUniversalPathGatewayContentList>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/web3/hostnames/"),
-                crate::runtime::PathPart::Param("identifier", identifier),
-                crate::runtime::PathPart::Lit("/ipfs_universal_path/content_list"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/web3/hostnames/"),
+                    crate::runtime::PathPart::Param("identifier", identifier),
+                    crate::runtime::PathPart::Lit("/ipfs_universal_path/content_list"),
+                ],
+            )
+            .body(body)
     }
     /// IPFS Universal Path Gateway Content List Details
     ///
@@ -173,25 +179,27 @@ impl Web3HostnameApi {
         &self,
         zone_id: &str,
         identifier: &str,
+        body: &CreateIpfsUniversalPathGatewayContentListEntryBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<IpfsUniversalPathGatewayContentListEntry>,
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/web3/hostnames/"),
-                crate::runtime::PathPart::Param("identifier", identifier),
-                crate::runtime::PathPart::Lit(
-                    "/ipfs_universal_path/content_list/entries",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/web3/hostnames/"),
+                    crate::runtime::PathPart::Param("identifier", identifier),
+                    crate::runtime::PathPart::Lit(
+                        "/ipfs_universal_path/content_list/entries",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// List IPFS Universal Path Gateway Content List Entries
     ///
@@ -228,29 +236,31 @@ impl Web3HostnameApi {
         zone_id: &str,
         identifier: &str,
         content_list_entry_identifier: &str,
+        body: &CreateIpfsUniversalPathGatewayContentListEntryBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<IpfsUniversalPathGatewayContentListEntry>,
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/web3/hostnames/"),
-                crate::runtime::PathPart::Param("identifier", identifier),
-                crate::runtime::PathPart::Lit(
-                    "/ipfs_universal_path/content_list/entries/",
-                ),
-                crate::runtime::PathPart::Param(
-                    "content_list_entry_identifier",
-                    content_list_entry_identifier,
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/web3/hostnames/"),
+                    crate::runtime::PathPart::Param("identifier", identifier),
+                    crate::runtime::PathPart::Lit(
+                        "/ipfs_universal_path/content_list/entries/",
+                    ),
+                    crate::runtime::PathPart::Param(
+                        "content_list_entry_identifier",
+                        content_list_entry_identifier,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// IPFS Universal Path Gateway Content List Entry Details
     ///
@@ -318,14 +328,22 @@ impl Web3HostnameApi {
 /// Used by [`Web3HostnameApi::create_web3_hostname`], [`Web3HostnameApi::list_web3_hostnames`], [`Web3HostnameApi::edit_web3_hostname`], [`Web3HostnameApi::web3_hostname_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Web3Hostname {
+    /// RFC 3339 date-time
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// An optional description of the hostname
     pub description: ::std::option::Option<::std::string::String>,
+    /// DNSLink value used if the target is ipfs
     pub dnslink: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// The hostname that will point to the target gateway via CNAME
     pub name: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub target: ::std::option::Option<::std::string::String>,
+    /// Status of the hostname's activation
+    pub status: ::std::option::Option<Status>,
+    /// Target gateway of the hostname
+    pub target: ::std::option::Option<Target>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -334,31 +352,208 @@ crate::runtime::object!(
     "dnslink", id : "id", modified_on : "modified_on", name : "name", status : "status",
     target : "target" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum Status {
+    /// `active`
+    Active,
+    /// `pending`
+    Pending,
+    /// `deleting`
+    Deleting,
+    /// `error`
+    Error,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl Status {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Pending => "pending",
+            Self::Deleting => "deleting",
+            Self::Error => "error",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Status {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "pending" => Self::Pending,
+            "deleting" => Self::Deleting,
+            "error" => Self::Error,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(Status);
+impl ::std::convert::From<Status> for ::std::string::String {
+    fn from(value: Status) -> Self {
+        match value {
+            Status::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for Status {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum Target {
+    /// `ethereum`
+    Ethereum,
+    /// `ipfs`
+    Ipfs,
+    /// `ipfs_universal_path`
+    IpfsUniversalPath,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl Target {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ethereum => "ethereum",
+            Self::Ipfs => "ipfs",
+            Self::IpfsUniversalPath => "ipfs_universal_path",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Target {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ethereum" => Self::Ethereum,
+            "ipfs" => Self::Ipfs,
+            "ipfs_universal_path" => Self::IpfsUniversalPath,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(Target);
+impl ::std::convert::From<Target> for ::std::string::String {
+    fn from(value: Target) -> Self {
+        match value {
+            Target::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for Target {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`Web3HostnameApi::delete_web3_hostname`], [`Web3HostnameApi::delete_ipfs_universal_path_gateway_content_list_entry`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteWeb3HostnameResponse {
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Identifier
+    pub id: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteWeb3HostnameResponse { id : "id" });
+crate::runtime::object!(DeleteWeb3HostnameResponse { id : "id" required });
+impl DeleteWeb3HostnameResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`Web3HostnameApi::update_ipfs_universal_path_gateway_content_list`], [`Web3HostnameApi::ipfs_universal_path_gateway_content_list_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpfsUniversalPathGatewayContentList {
-    pub action: ::std::option::Option<::std::string::String>,
+    /// Behavior of the content list
+    pub action: ::std::option::Option<IpfsUniversalPathGatewayContentListAction>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(IpfsUniversalPathGatewayContentList { action : "action" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum IpfsUniversalPathGatewayContentListAction {
+    /// `block`
+    Block,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl IpfsUniversalPathGatewayContentListAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Block => "block",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for IpfsUniversalPathGatewayContentListAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "block" => Self::Block,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(IpfsUniversalPathGatewayContentListAction);
+impl ::std::convert::From<IpfsUniversalPathGatewayContentListAction>
+for ::std::string::String {
+    fn from(value: IpfsUniversalPathGatewayContentListAction) -> Self {
+        match value {
+            IpfsUniversalPathGatewayContentListAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for IpfsUniversalPathGatewayContentListAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`Web3HostnameApi::create_ipfs_universal_path_gateway_content_list_entry`], [`Web3HostnameApi::list_ipfs_universal_path_gateway_content_list_entries`], [`Web3HostnameApi::edit_ipfs_universal_path_gateway_content_list_entry`], [`Web3HostnameApi::ipfs_universal_path_gateway_content_list_entry_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpfsUniversalPathGatewayContentListEntry {
+    /// CID or content path of content to block
     pub content: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// An optional description of the content list entry
     pub description: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Type of content list entry to block
+    pub r#type: ::std::option::Option<IpfsUniversalPathGatewayContentListEntryType>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -367,6 +562,58 @@ crate::runtime::object!(
     "created_on", description : "description", id : "id", modified_on : "modified_on",
     r#type : "type" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum IpfsUniversalPathGatewayContentListEntryType {
+    /// `cid`
+    Cid,
+    /// `content_path`
+    ContentPath,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl IpfsUniversalPathGatewayContentListEntryType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cid => "cid",
+            Self::ContentPath => "content_path",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for IpfsUniversalPathGatewayContentListEntryType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cid" => Self::Cid,
+            "content_path" => Self::ContentPath,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(IpfsUniversalPathGatewayContentListEntryType);
+impl ::std::convert::From<IpfsUniversalPathGatewayContentListEntryType>
+for ::std::string::String {
+    fn from(value: IpfsUniversalPathGatewayContentListEntryType) -> Self {
+        match value {
+            IpfsUniversalPathGatewayContentListEntryType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for IpfsUniversalPathGatewayContentListEntryType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`Web3HostnameApi::list_ipfs_universal_path_gateway_content_list_entries`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpfsUniversalPathGatewayContentListEntries {
@@ -379,3 +626,119 @@ pub struct IpfsUniversalPathGatewayContentListEntries {
 crate::runtime::object!(
     IpfsUniversalPathGatewayContentListEntries { entries : "entries" }
 );
+/// Used by [`Web3HostnameApi::create_web3_hostname`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateWeb3HostnameBody {
+    /// An optional description of the hostname
+    pub description: ::std::option::Option<::std::string::String>,
+    /// DNSLink value used if the target is ipfs
+    pub dnslink: ::std::option::Option<::std::string::String>,
+    /// Target gateway of the hostname
+    pub target: Target,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateWeb3HostnameBody { description : "description", dnslink : "dnslink", target :
+    "target" required }
+);
+impl CreateWeb3HostnameBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(target: Target) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            dnslink: ::std::option::Option::None,
+            target,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`Web3HostnameApi::edit_web3_hostname`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditWeb3HostnameBody {
+    /// An optional description of the hostname
+    pub description: ::std::option::Option<::std::string::String>,
+    /// DNSLink value used if the target is ipfs
+    pub dnslink: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditWeb3HostnameBody { description : "description", dnslink : "dnslink" }
+);
+/// Used by [`Web3HostnameApi::update_ipfs_universal_path_gateway_content_list`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateIpfsUniversalPathGatewayContentListBody {
+    /// Behavior of the content list
+    pub action: IpfsUniversalPathGatewayContentListAction,
+    pub entries: ::std::option::Option<
+        ::std::vec::Vec<UpdateIpfsUniversalPathGatewayContentListBodyEntry>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateIpfsUniversalPathGatewayContentListBody { action : "action" required, entries :
+    "entries" }
+);
+impl UpdateIpfsUniversalPathGatewayContentListBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            action: IpfsUniversalPathGatewayContentListAction::Block,
+            entries: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for UpdateIpfsUniversalPathGatewayContentListBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// Used by [`Web3HostnameApi::update_ipfs_universal_path_gateway_content_list`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateIpfsUniversalPathGatewayContentListBodyEntry {
+    /// CID or content path of content to block
+    pub content: ::std::option::Option<::std::string::String>,
+    /// An optional description of the content list entry
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Type of content list entry to block
+    pub r#type: ::std::option::Option<IpfsUniversalPathGatewayContentListEntryType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateIpfsUniversalPathGatewayContentListBodyEntry { content : "content", description
+    : "description", r#type : "type" }
+);
+/// Used by [`Web3HostnameApi::create_ipfs_universal_path_gateway_content_list_entry`], [`Web3HostnameApi::edit_ipfs_universal_path_gateway_content_list_entry`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateIpfsUniversalPathGatewayContentListEntryBody {
+    /// CID or content path of content to block
+    pub content: ::std::string::String,
+    /// An optional description of the content list entry
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Type of content list entry to block
+    pub r#type: IpfsUniversalPathGatewayContentListEntryType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateIpfsUniversalPathGatewayContentListEntryBody { content : "content" required,
+    description : "description", r#type : "type" required }
+);
+impl CreateIpfsUniversalPathGatewayContentListEntryBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        content: ::std::string::String,
+        r#type: IpfsUniversalPathGatewayContentListEntryType,
+    ) -> Self {
+        Self {
+            content,
+            description: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

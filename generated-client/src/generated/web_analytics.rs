@@ -24,27 +24,34 @@ impl WebAnalyticsApi {
     pub fn create_web_analytics_site(
         &self,
         account_id: &str,
+        body: &CreateWebAnalyticsSiteBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/rum/site_info",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rum/site_info"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/rum/site_info",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rum/site_info"),
+                ],
+            )
+            .body(body)
     }
     /// List Web Analytics sites
     ///
     /// `GET /accounts/{account_id}/rum/site_info/list`
     ///
     /// Lists all Web Analytics sites of an account.
+    ///
+    /// Query parameters: [`ListWebAnalyticsSitesQuery`], passed with `.query(&…)`.
     pub fn list_web_analytics_sites(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListWebAnalyticsSitesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<Site>,
+        ListWebAnalyticsSitesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,18 +72,20 @@ impl WebAnalyticsApi {
         &self,
         account_id: &str,
         site_id: &str,
+        body: &CreateWebAnalyticsSiteBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/rum/site_info/{site_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rum/site_info/"),
-                crate::runtime::PathPart::Param("site_id", site_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/rum/site_info/{site_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rum/site_info/"),
+                    crate::runtime::PathPart::Param("site_id", site_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a Web Analytics site
     ///
@@ -133,19 +142,21 @@ impl WebAnalyticsApi {
         &self,
         account_id: &str,
         ruleset_id: &str,
+        body: &CreateWebAnalyticsRuleBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/rum/v2/{ruleset_id}/rule",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rum/v2/"),
-                crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
-                crate::runtime::PathPart::Lit("/rule"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/rum/v2/{ruleset_id}/rule",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rum/v2/"),
+                    crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
+                    crate::runtime::PathPart::Lit("/rule"),
+                ],
+            )
+            .body(body)
     }
     /// Update a Web Analytics rule
     ///
@@ -157,20 +168,22 @@ impl WebAnalyticsApi {
         account_id: &str,
         ruleset_id: &str,
         rule_id: &str,
+        body: &CreateWebAnalyticsRuleBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/rum/v2/{ruleset_id}/rule/{rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rum/v2/"),
-                crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
-                crate::runtime::PathPart::Lit("/rule/"),
-                crate::runtime::PathPart::Param("rule_id", rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/rum/v2/{ruleset_id}/rule/{rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rum/v2/"),
+                    crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
+                    crate::runtime::PathPart::Lit("/rule/"),
+                    crate::runtime::PathPart::Param("rule_id", rule_id),
+                ],
+            )
+            .body(body)
     }
     /// Delete a Web Analytics rule
     ///
@@ -208,21 +221,23 @@ impl WebAnalyticsApi {
         &self,
         account_id: &str,
         ruleset_id: &str,
+        body: &UpdateWebAnalyticsRulesBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UpdateWebAnalyticsRulesResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/rum/v2/{ruleset_id}/rules",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/rum/v2/"),
-                crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
-                crate::runtime::PathPart::Lit("/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/rum/v2/{ruleset_id}/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/rum/v2/"),
+                    crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
+                    crate::runtime::PathPart::Lit("/rules"),
+                ],
+            )
+            .body(body)
     }
     /// List rules in Web Analytics ruleset
     ///
@@ -257,19 +272,21 @@ impl WebAnalyticsApi {
     pub fn toggle_rum_on_off(
         &self,
         zone_id: &str,
+        body: &ToggleRumOnOffBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RumStatus>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/settings/rum",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/settings/rum"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/settings/rum",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/settings/rum"),
+                ],
+            )
+            .body(body)
     }
     /// Get RUM status for a zone
     ///
@@ -294,15 +311,20 @@ impl WebAnalyticsApi {
         )
     }
 }
-/// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::update_web_analytics_site`], [`WebAnalyticsApi::get_web_analytics_site`].
+/// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::list_web_analytics_sites`], [`WebAnalyticsApi::update_web_analytics_site`], [`WebAnalyticsApi::get_web_analytics_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Site {
+    /// If enabled, the JavaScript snippet is automatically injected for orange-clouded sites
     pub auto_install: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
     pub created: ::std::option::Option<::std::string::String>,
-    pub rules: ::std::option::Option<::std::vec::Vec<SiteRule>>,
+    pub rules: ::std::option::Option<::std::vec::Vec<Rule>>,
     pub ruleset: ::std::option::Option<SiteRuleset>,
+    /// The Web Analytics site identifier
     pub site_tag: ::std::option::Option<::std::string::String>,
+    /// The Web Analytics site token
     pub site_token: ::std::option::Option<::std::string::String>,
+    /// Encoded JavaScript snippet
     pub snippet: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -311,71 +333,20 @@ crate::runtime::object!(
     Site { auto_install : "auto_install", created : "created", rules : "rules", ruleset :
     "ruleset", site_tag : "site_tag", site_token : "site_token", snippet : "snippet" }
 );
-/// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::update_web_analytics_rules`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SiteRule {
-    pub created: ::std::option::Option<::std::string::String>,
-    pub host: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub inclusive: ::std::option::Option<bool>,
-    pub is_paused: ::std::option::Option<bool>,
-    pub paths: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub priority: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    SiteRule { created : "created", host : "host", id : "id", inclusive : "inclusive",
-    is_paused : "is_paused", paths : "paths", priority : "priority" }
-);
-/// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::list_web_analytics_sites`], [`WebAnalyticsApi::update_web_analytics_rules`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SiteRuleset {
-    pub enabled: ::std::option::Option<bool>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub zone_name: ::std::option::Option<::std::string::String>,
-    pub zone_tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    SiteRuleset { enabled : "enabled", id : "id", zone_name : "zone_name", zone_tag :
-    "zone_tag" }
-);
-/// Used by [`WebAnalyticsApi::list_web_analytics_sites`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWebAnalyticsSitesItem {
-    pub auto_install: ::std::option::Option<bool>,
-    pub created: ::std::option::Option<::std::string::String>,
-    pub rules: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub ruleset: ::std::option::Option<SiteRuleset>,
-    pub site_tag: ::std::option::Option<::std::string::String>,
-    pub site_token: ::std::option::Option<::std::string::String>,
-    pub snippet: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ListWebAnalyticsSitesItem { auto_install : "auto_install", created : "created", rules
-    : "rules", ruleset : "ruleset", site_tag : "site_tag", site_token : "site_token",
-    snippet : "snippet" }
-);
-/// Used by [`WebAnalyticsApi::delete_web_analytics_site`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteWebAnalyticsSiteResponse {
-    pub site_tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(DeleteWebAnalyticsSiteResponse { site_tag : "site_tag" });
-/// Used by [`WebAnalyticsApi::create_web_analytics_rule`], [`WebAnalyticsApi::update_web_analytics_rule`].
+/// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::create_web_analytics_rule`], [`WebAnalyticsApi::update_web_analytics_rule`], [`WebAnalyticsApi::update_web_analytics_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rule {
+    /// RFC 3339 date-time
     pub created: ::std::option::Option<::std::string::String>,
+    /// The hostname the rule will be applied to
     pub host: ::std::option::Option<::std::string::String>,
+    /// The Web Analytics rule identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// Whether the rule includes or excludes traffic from being measured
     pub inclusive: ::std::option::Option<bool>,
+    /// Whether the rule is paused or not
     pub is_paused: ::std::option::Option<bool>,
+    /// The paths the rule will be applied to
     pub paths: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub priority: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -385,9 +356,36 @@ crate::runtime::object!(
     Rule { created : "created", host : "host", id : "id", inclusive : "inclusive",
     is_paused : "is_paused", paths : "paths", priority : "priority" }
 );
+/// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::update_web_analytics_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SiteRuleset {
+    /// Whether the ruleset is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// The Web Analytics ruleset identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    pub zone_name: ::std::option::Option<::std::string::String>,
+    /// The zone identifier
+    pub zone_tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SiteRuleset { enabled : "enabled", id : "id", zone_name : "zone_name", zone_tag :
+    "zone_tag" }
+);
+/// Used by [`WebAnalyticsApi::delete_web_analytics_site`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteWebAnalyticsSiteResponse {
+    /// The Web Analytics site identifier
+    pub site_tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteWebAnalyticsSiteResponse { site_tag : "site_tag" });
 /// Used by [`WebAnalyticsApi::delete_web_analytics_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWebAnalyticsRuleResponse {
+    /// The Web Analytics rule identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -396,7 +394,7 @@ crate::runtime::object!(DeleteWebAnalyticsRuleResponse { id : "id" });
 /// Used by [`WebAnalyticsApi::update_web_analytics_rules`], [`WebAnalyticsApi::list_rules_in_web_analytics_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateWebAnalyticsRulesResponse {
-    pub rules: ::std::option::Option<::std::vec::Vec<SiteRule>>,
+    pub rules: ::std::option::Option<::std::vec::Vec<Rule>>,
     pub ruleset: ::std::option::Option<SiteRuleset>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -409,8 +407,145 @@ crate::runtime::object!(
 pub struct RumStatus {
     pub editable: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
+    /// Current state of RUM
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RumStatus { editable : "editable", id : "id", value : "value" });
+/// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::update_web_analytics_site`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateWebAnalyticsSiteBody {
+    /// If enabled, the JavaScript snippet is automatically injected for orange-clouded sites
+    pub auto_install: ::std::option::Option<bool>,
+    /// The hostname to use for gray-clouded sites
+    pub host: ::std::option::Option<::std::string::String>,
+    /// The zone identifier
+    pub zone_tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateWebAnalyticsSiteBody { auto_install : "auto_install", host : "host", zone_tag :
+    "zone_tag" }
+);
+/// Used by [`WebAnalyticsApi::list_web_analytics_sites`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListWebAnalyticsSitesQuery {
+    /// Number of items to return per page of results
+    pub per_page: ::std::option::Option<f64>,
+    /// Current page within the paginated list of results
+    pub page: ::std::option::Option<f64>,
+    /// The property used to sort the list of results
+    pub order_by: ::std::option::Option<ListWebAnalyticsSitesQueryOrderBy>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListWebAnalyticsSitesQuery { per_page : "per_page", page : "page", order_by :
+    "order_by" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListWebAnalyticsSitesQueryOrderBy {
+    /// `host`
+    Host,
+    /// `created`
+    Created,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListWebAnalyticsSitesQueryOrderBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Host => "host",
+            Self::Created => "created",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListWebAnalyticsSitesQueryOrderBy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "host" => Self::Host,
+            "created" => Self::Created,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListWebAnalyticsSitesQueryOrderBy);
+impl ::std::convert::From<ListWebAnalyticsSitesQueryOrderBy> for ::std::string::String {
+    fn from(value: ListWebAnalyticsSitesQueryOrderBy) -> Self {
+        match value {
+            ListWebAnalyticsSitesQueryOrderBy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListWebAnalyticsSitesQueryOrderBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WebAnalyticsApi::create_web_analytics_rule`], [`WebAnalyticsApi::update_web_analytics_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateWebAnalyticsRuleBody {
+    pub host: ::std::option::Option<::std::string::String>,
+    /// Whether the rule includes or excludes traffic from being measured
+    pub inclusive: ::std::option::Option<bool>,
+    /// Whether the rule is paused or not
+    pub is_paused: ::std::option::Option<bool>,
+    pub paths: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateWebAnalyticsRuleBody { host : "host", inclusive : "inclusive", is_paused :
+    "is_paused", paths : "paths" }
+);
+/// Used by [`WebAnalyticsApi::update_web_analytics_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateWebAnalyticsRulesBody {
+    /// A list of rule identifiers to delete
+    pub delete_rules: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub rules: ::std::option::Option<::std::vec::Vec<UpdateWebAnalyticsRulesBodyRule>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateWebAnalyticsRulesBody { delete_rules : "delete_rules", rules : "rules" }
+);
+/// Used by [`WebAnalyticsApi::update_web_analytics_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateWebAnalyticsRulesBodyRule {
+    pub host: ::std::option::Option<::std::string::String>,
+    /// The Web Analytics rule identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    pub inclusive: ::std::option::Option<bool>,
+    pub is_paused: ::std::option::Option<bool>,
+    pub paths: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateWebAnalyticsRulesBodyRule { host : "host", id : "id", inclusive : "inclusive",
+    is_paused : "is_paused", paths : "paths" }
+);
+/// Used by [`WebAnalyticsApi::toggle_rum_on_off`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ToggleRumOnOffBody {
+    /// Value can either be On or Off
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ToggleRumOnOffBody { value : "value" });
+impl crate::runtime::TypedQuery for ListWebAnalyticsSitesQuery {}

@@ -19,11 +19,14 @@ impl WhoisRecordApi {
     /// Get WHOIS Record
     ///
     /// `GET /accounts/{account_id}/intel/whois`
+    ///
+    /// Query parameters: [`GetWhoisRecordQuery`], passed with `.query(&…)`.
     pub fn get_whois_record(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WhoisRecord>>,
+        GetWhoisRecordQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,9 +41,9 @@ impl WhoisRecordApi {
     }
 }
 /// Used by [`WhoisRecordApi::get_whois_record`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhoisRecord {
-    pub found: ::std::option::Option<bool>,
+    pub found: bool,
     pub registrar_id: ::std::option::Option<::std::string::String>,
     pub registrant_fax_ext: ::std::option::Option<::std::string::String>,
     pub administrative_name: ::std::option::Option<::std::string::String>,
@@ -62,6 +65,7 @@ pub struct WhoisRecord {
     pub technical_org: ::std::option::Option<::std::string::String>,
     pub registrant_postal_code: ::std::option::Option<::std::string::String>,
     pub registrar_phone: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_date: ::std::option::Option<::std::string::String>,
     pub administrative_referral_url: ::std::option::Option<::std::string::String>,
     pub whois_server: ::std::option::Option<::std::string::String>,
@@ -70,15 +74,16 @@ pub struct WhoisRecord {
     pub administrative_org: ::std::option::Option<::std::string::String>,
     pub registrant_city: ::std::option::Option<::std::string::String>,
     pub billing_id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub expiration_date: ::std::option::Option<::std::string::String>,
     pub billing_email: ::std::option::Option<::std::string::String>,
     pub billing_fax: ::std::option::Option<::std::string::String>,
     pub billing_phone: ::std::option::Option<::std::string::String>,
-    pub nameservers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub nameservers: ::std::vec::Vec<::std::string::String>,
     pub technical_referral_url: ::std::option::Option<::std::string::String>,
     pub administrative_id: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub punycode: ::std::option::Option<::std::string::String>,
+    pub punycode: ::std::string::String,
     pub administrative_country: ::std::option::Option<::std::string::String>,
     pub technical_id: ::std::option::Option<::std::string::String>,
     pub administrative_email: ::std::option::Option<::std::string::String>,
@@ -95,14 +100,15 @@ pub struct WhoisRecord {
     pub registrant_org: ::std::option::Option<::std::string::String>,
     pub registrant_phone: ::std::option::Option<::std::string::String>,
     pub technical_email: ::std::option::Option<::std::string::String>,
-    pub registrant: ::std::option::Option<::std::string::String>,
+    pub registrant: ::std::string::String,
     pub technical_name: ::std::option::Option<::std::string::String>,
     pub billing_phone_ext: ::std::option::Option<::std::string::String>,
     pub technical_province: ::std::option::Option<::std::string::String>,
-    pub extension: ::std::option::Option<::std::string::String>,
+    pub extension: ::std::string::String,
     pub billing_org: ::std::option::Option<::std::string::String>,
     pub registrant_country: ::std::option::Option<::std::string::String>,
     pub registrar_org: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub created_date: ::std::option::Option<::std::string::String>,
     pub billing_fax_ext: ::std::option::Option<::std::string::String>,
     pub registrar_city: ::std::option::Option<::std::string::String>,
@@ -115,12 +121,12 @@ pub struct WhoisRecord {
     pub billing_name: ::std::option::Option<::std::string::String>,
     pub administrative_phone: ::std::option::Option<::std::string::String>,
     pub administrative_fax: ::std::option::Option<::std::string::String>,
-    pub registrar: ::std::option::Option<::std::string::String>,
+    pub registrar: ::std::string::String,
     pub registrant_referral_url: ::std::option::Option<::std::string::String>,
     pub administrative_fax_ext: ::std::option::Option<::std::string::String>,
     pub technical_postal_code: ::std::option::Option<::std::string::String>,
     pub administrative_street: ::std::option::Option<::std::string::String>,
-    pub domain: ::std::option::Option<::std::string::String>,
+    pub domain: ::std::string::String,
     pub registrant_province: ::std::option::Option<::std::string::String>,
     pub registrar_postal_code: ::std::option::Option<::std::string::String>,
     pub registrar_name: ::std::option::Option<::std::string::String>,
@@ -131,48 +137,161 @@ pub struct WhoisRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WhoisRecord { found : "found", registrar_id : "registrar_id", registrant_fax_ext :
-    "registrant_fax_ext", administrative_name : "administrative_name",
-    billing_referral_url : "billing_referral_url", created_date_raw : "created_date_raw",
-    updated_date_raw : "updated_date_raw", billing_postal_code : "billing_postal_code",
-    registrar_phone_ext : "registrar_phone_ext", registrar_fax : "registrar_fax",
-    billing_street : "billing_street", registrant_id : "registrant_id",
-    administrative_phone_ext : "administrative_phone_ext", registrar_referral_url :
-    "registrar_referral_url", registrar_province : "registrar_province", dnssec :
-    "dnssec", technical_street : "technical_street", administrative_postal_code :
-    "administrative_postal_code", expiration_date_raw : "expiration_date_raw",
-    technical_org : "technical_org", registrant_postal_code : "registrant_postal_code",
-    registrar_phone : "registrar_phone", updated_date : "updated_date",
-    administrative_referral_url : "administrative_referral_url", whois_server :
-    "whois_server", technical_country : "technical_country", registrar_email :
-    "registrar_email", administrative_org : "administrative_org", registrant_city :
-    "registrant_city", billing_id : "billing_id", expiration_date : "expiration_date",
-    billing_email : "billing_email", billing_fax : "billing_fax", billing_phone :
-    "billing_phone", nameservers : "nameservers", technical_referral_url :
-    "technical_referral_url", administrative_id : "administrative_id", status : "status",
-    punycode : "punycode", administrative_country : "administrative_country",
-    technical_id : "technical_id", administrative_email : "administrative_email", id :
-    "id", registrant_email : "registrant_email", registrant_name : "registrant_name",
-    registrar_street : "registrar_street", registrant_street : "registrant_street",
-    technical_city : "technical_city", technical_phone : "technical_phone", technical_fax
-    : "technical_fax", registrant_fax : "registrant_fax", billing_country :
+    WhoisRecord { found : "found" required, registrar_id : "registrar_id",
+    registrant_fax_ext : "registrant_fax_ext", administrative_name :
+    "administrative_name", billing_referral_url : "billing_referral_url",
+    created_date_raw : "created_date_raw", updated_date_raw : "updated_date_raw",
+    billing_postal_code : "billing_postal_code", registrar_phone_ext :
+    "registrar_phone_ext", registrar_fax : "registrar_fax", billing_street :
+    "billing_street", registrant_id : "registrant_id", administrative_phone_ext :
+    "administrative_phone_ext", registrar_referral_url : "registrar_referral_url",
+    registrar_province : "registrar_province", dnssec : "dnssec", technical_street :
+    "technical_street", administrative_postal_code : "administrative_postal_code",
+    expiration_date_raw : "expiration_date_raw", technical_org : "technical_org",
+    registrant_postal_code : "registrant_postal_code", registrar_phone :
+    "registrar_phone", updated_date : "updated_date", administrative_referral_url :
+    "administrative_referral_url", whois_server : "whois_server", technical_country :
+    "technical_country", registrar_email : "registrar_email", administrative_org :
+    "administrative_org", registrant_city : "registrant_city", billing_id : "billing_id",
+    expiration_date : "expiration_date", billing_email : "billing_email", billing_fax :
+    "billing_fax", billing_phone : "billing_phone", nameservers : "nameservers" required,
+    technical_referral_url : "technical_referral_url", administrative_id :
+    "administrative_id", status : "status", punycode : "punycode" required,
+    administrative_country : "administrative_country", technical_id : "technical_id",
+    administrative_email : "administrative_email", id : "id", registrant_email :
+    "registrant_email", registrant_name : "registrant_name", registrar_street :
+    "registrar_street", registrant_street : "registrant_street", technical_city :
+    "technical_city", technical_phone : "technical_phone", technical_fax :
+    "technical_fax", registrant_fax : "registrant_fax", billing_country :
     "billing_country", registrant_org : "registrant_org", registrant_phone :
-    "registrant_phone", technical_email : "technical_email", registrant : "registrant",
-    technical_name : "technical_name", billing_phone_ext : "billing_phone_ext",
-    technical_province : "technical_province", extension : "extension", billing_org :
-    "billing_org", registrant_country : "registrant_country", registrar_org :
-    "registrar_org", created_date : "created_date", billing_fax_ext : "billing_fax_ext",
-    registrar_city : "registrar_city", registrar_country : "registrar_country",
-    registrant_phone_ext : "registrant_phone_ext", technical_fax_ext :
-    "technical_fax_ext", billing_province : "billing_province", administrative_province :
-    "administrative_province", billing_city : "billing_city", billing_name :
+    "registrant_phone", technical_email : "technical_email", registrant : "registrant"
+    required, technical_name : "technical_name", billing_phone_ext : "billing_phone_ext",
+    technical_province : "technical_province", extension : "extension" required,
+    billing_org : "billing_org", registrant_country : "registrant_country", registrar_org
+    : "registrar_org", created_date : "created_date", billing_fax_ext :
+    "billing_fax_ext", registrar_city : "registrar_city", registrar_country :
+    "registrar_country", registrant_phone_ext : "registrant_phone_ext", technical_fax_ext
+    : "technical_fax_ext", billing_province : "billing_province", administrative_province
+    : "administrative_province", billing_city : "billing_city", billing_name :
     "billing_name", administrative_phone : "administrative_phone", administrative_fax :
-    "administrative_fax", registrar : "registrar", registrant_referral_url :
+    "administrative_fax", registrar : "registrar" required, registrant_referral_url :
     "registrant_referral_url", administrative_fax_ext : "administrative_fax_ext",
     technical_postal_code : "technical_postal_code", administrative_street :
-    "administrative_street", domain : "domain", registrant_province :
+    "administrative_street", domain : "domain" required, registrant_province :
     "registrant_province", registrar_postal_code : "registrar_postal_code",
     registrar_name : "registrar_name", administrative_city : "administrative_city",
     registrar_fax_ext : "registrar_fax_ext", technical_phone_ext : "technical_phone_ext"
     }
 );
+impl WhoisRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        found: bool,
+        nameservers: ::std::vec::Vec<::std::string::String>,
+        punycode: ::std::string::String,
+        registrant: ::std::string::String,
+        extension: ::std::string::String,
+        registrar: ::std::string::String,
+        domain: ::std::string::String,
+    ) -> Self {
+        Self {
+            found,
+            registrar_id: ::std::option::Option::None,
+            registrant_fax_ext: ::std::option::Option::None,
+            administrative_name: ::std::option::Option::None,
+            billing_referral_url: ::std::option::Option::None,
+            created_date_raw: ::std::option::Option::None,
+            updated_date_raw: ::std::option::Option::None,
+            billing_postal_code: ::std::option::Option::None,
+            registrar_phone_ext: ::std::option::Option::None,
+            registrar_fax: ::std::option::Option::None,
+            billing_street: ::std::option::Option::None,
+            registrant_id: ::std::option::Option::None,
+            administrative_phone_ext: ::std::option::Option::None,
+            registrar_referral_url: ::std::option::Option::None,
+            registrar_province: ::std::option::Option::None,
+            dnssec: ::std::option::Option::None,
+            technical_street: ::std::option::Option::None,
+            administrative_postal_code: ::std::option::Option::None,
+            expiration_date_raw: ::std::option::Option::None,
+            technical_org: ::std::option::Option::None,
+            registrant_postal_code: ::std::option::Option::None,
+            registrar_phone: ::std::option::Option::None,
+            updated_date: ::std::option::Option::None,
+            administrative_referral_url: ::std::option::Option::None,
+            whois_server: ::std::option::Option::None,
+            technical_country: ::std::option::Option::None,
+            registrar_email: ::std::option::Option::None,
+            administrative_org: ::std::option::Option::None,
+            registrant_city: ::std::option::Option::None,
+            billing_id: ::std::option::Option::None,
+            expiration_date: ::std::option::Option::None,
+            billing_email: ::std::option::Option::None,
+            billing_fax: ::std::option::Option::None,
+            billing_phone: ::std::option::Option::None,
+            nameservers,
+            technical_referral_url: ::std::option::Option::None,
+            administrative_id: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            punycode,
+            administrative_country: ::std::option::Option::None,
+            technical_id: ::std::option::Option::None,
+            administrative_email: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            registrant_email: ::std::option::Option::None,
+            registrant_name: ::std::option::Option::None,
+            registrar_street: ::std::option::Option::None,
+            registrant_street: ::std::option::Option::None,
+            technical_city: ::std::option::Option::None,
+            technical_phone: ::std::option::Option::None,
+            technical_fax: ::std::option::Option::None,
+            registrant_fax: ::std::option::Option::None,
+            billing_country: ::std::option::Option::None,
+            registrant_org: ::std::option::Option::None,
+            registrant_phone: ::std::option::Option::None,
+            technical_email: ::std::option::Option::None,
+            registrant,
+            technical_name: ::std::option::Option::None,
+            billing_phone_ext: ::std::option::Option::None,
+            technical_province: ::std::option::Option::None,
+            extension,
+            billing_org: ::std::option::Option::None,
+            registrant_country: ::std::option::Option::None,
+            registrar_org: ::std::option::Option::None,
+            created_date: ::std::option::Option::None,
+            billing_fax_ext: ::std::option::Option::None,
+            registrar_city: ::std::option::Option::None,
+            registrar_country: ::std::option::Option::None,
+            registrant_phone_ext: ::std::option::Option::None,
+            technical_fax_ext: ::std::option::Option::None,
+            billing_province: ::std::option::Option::None,
+            administrative_province: ::std::option::Option::None,
+            billing_city: ::std::option::Option::None,
+            billing_name: ::std::option::Option::None,
+            administrative_phone: ::std::option::Option::None,
+            administrative_fax: ::std::option::Option::None,
+            registrar,
+            registrant_referral_url: ::std::option::Option::None,
+            administrative_fax_ext: ::std::option::Option::None,
+            technical_postal_code: ::std::option::Option::None,
+            administrative_street: ::std::option::Option::None,
+            domain,
+            registrant_province: ::std::option::Option::None,
+            registrar_postal_code: ::std::option::Option::None,
+            registrar_name: ::std::option::Option::None,
+            administrative_city: ::std::option::Option::None,
+            registrar_fax_ext: ::std::option::Option::None,
+            technical_phone_ext: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WhoisRecordApi::get_whois_record`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetWhoisRecordQuery {
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetWhoisRecordQuery { domain : "domain" });
+impl crate::runtime::TypedQuery for GetWhoisRecordQuery {}

@@ -21,25 +21,30 @@ impl WorkerDeploymentsApi {
     /// `POST /accounts/{account_id}/workers/scripts/{script_name}/deployments`
     ///
     /// Deployments configure how [Worker Versions](https://developers.cloudflare.com/api/operations/worker-versions-list-versions) are deployed to traffic. A deployment can consist of one or two versions of a Worker.
+    ///
+    /// Query parameters: [`CreateDeploymentQuery`], passed with `.query(&…)`.
     pub fn create_deployment(
         &self,
         account_id: &str,
         script_name: &str,
+        body: &CreateDeploymentBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Deployment>>,
+        CreateDeploymentQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/workers/scripts/{script_name}/deployments",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/scripts/"),
-                crate::runtime::PathPart::Param("script_name", script_name),
-                crate::runtime::PathPart::Lit("/deployments"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/workers/scripts/{script_name}/deployments",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/scripts/"),
+                    crate::runtime::PathPart::Param("script_name", script_name),
+                    crate::runtime::PathPart::Lit("/deployments"),
+                ],
+            )
+            .body(body)
     }
     /// List Deployments
     ///
@@ -121,7 +126,7 @@ impl WorkerDeploymentsApi {
         )
     }
 }
-/// Used by [`WorkerDeploymentsApi::create_deployment`], [`WorkerDeploymentsApi::list_deployments`], [`WorkerDeploymentsApi::get_deployment`].
+/// Used by [`WorkerDeploymentsApi::create_deployment`], [`WorkerDeploymentsApi::get_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Deployment {
     pub annotations: ::std::option::Option<DeploymentAnnotations>,
@@ -129,7 +134,7 @@ pub struct Deployment {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<::std::string::String>,
-    pub strategy: ::std::option::Option<::std::string::String>,
+    pub strategy: ::std::option::Option<DeploymentStrategy>,
     pub versions: ::std::option::Option<::std::vec::Vec<DeploymentVersion>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -139,10 +144,10 @@ crate::runtime::object!(
     "created_on", id : "id", source : "source", strategy : "strategy", versions :
     "versions" }
 );
-/// Used by [`WorkerDeploymentsApi::create_deployment`].
+/// Used by [`WorkerDeploymentsApi::create_deployment`], [`WorkerDeploymentsApi::list_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeploymentAnnotations {
-    /// `workers/message`
+    /// `workers/message`: Human-readable message about the deployment
     pub workers_message: ::std::option::Option<::std::string::String>,
     /// `workers/triggered_by`
     pub workers_triggered_by: ::std::option::Option<::std::string::String>,
@@ -153,6 +158,52 @@ crate::runtime::object!(
     DeploymentAnnotations { workers_message : "workers/message", workers_triggered_by :
     "workers/triggered_by" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum DeploymentStrategy {
+    /// `percentage`
+    Percentage,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DeploymentStrategy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Percentage => "percentage",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DeploymentStrategy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "percentage" => Self::Percentage,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(DeploymentStrategy);
+impl ::std::convert::From<DeploymentStrategy> for ::std::string::String {
+    fn from(value: DeploymentStrategy) -> Self {
+        match value {
+            DeploymentStrategy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DeploymentStrategy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`WorkerDeploymentsApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeploymentVersion {
@@ -167,11 +218,71 @@ crate::runtime::object!(
 /// Used by [`WorkerDeploymentsApi::list_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Deployments {
-    pub deployments: ::std::option::Option<::std::vec::Vec<Deployment>>,
+    pub deployments: ::std::option::Option<::std::vec::Vec<DeploymentsDeployment>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Deployments { deployments : "deployments" });
+/// Used by [`WorkerDeploymentsApi::list_deployments`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeploymentsDeployment {
+    pub annotations: ::std::option::Option<DeploymentAnnotations>,
+    pub author_email: ::std::option::Option<::std::string::String>,
+    pub created_on: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub source: ::std::option::Option<::std::string::String>,
+    pub strategy: DeploymentStrategy,
+    pub versions: ::std::option::Option<::std::vec::Vec<DeploymentsDeploymentVersion>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DeploymentsDeployment { annotations : "annotations", author_email : "author_email",
+    created_on : "created_on", id : "id", source : "source", strategy : "strategy"
+    required, versions : "versions" }
+);
+impl DeploymentsDeployment {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            annotations: ::std::option::Option::None,
+            author_email: ::std::option::Option::None,
+            created_on: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            source: ::std::option::Option::None,
+            strategy: DeploymentStrategy::Percentage,
+            versions: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for DeploymentsDeployment {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// Used by [`WorkerDeploymentsApi::list_deployments`], [`WorkerDeploymentsApi::create_deployment`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeploymentsDeploymentVersion {
+    pub percentage: f64,
+    pub version_id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DeploymentsDeploymentVersion { percentage : "percentage" required, version_id :
+    "version_id" required }
+);
+impl DeploymentsDeploymentVersion {
+    /// A value with the required fields set and the others empty.
+    pub fn new(percentage: f64, version_id: ::std::string::String) -> Self {
+        Self {
+            percentage,
+            version_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`WorkerDeploymentsApi::delete_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDeploymentResponse {
@@ -207,3 +318,53 @@ pub struct DeleteDeploymentResponseErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteDeploymentResponseErrorSource { pointer : "pointer" });
+/// Used by [`WorkerDeploymentsApi::create_deployment`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateDeploymentBody {
+    pub annotations: ::std::option::Option<CreateDeploymentBodyAnnotations>,
+    pub strategy: DeploymentStrategy,
+    pub versions: ::std::option::Option<::std::vec::Vec<DeploymentsDeploymentVersion>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateDeploymentBody { annotations : "annotations", strategy : "strategy" required,
+    versions : "versions" }
+);
+impl CreateDeploymentBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            annotations: ::std::option::Option::None,
+            strategy: DeploymentStrategy::Percentage,
+            versions: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for CreateDeploymentBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// Used by [`WorkerDeploymentsApi::create_deployment`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDeploymentBodyAnnotations {
+    /// `workers/message`: Human-readable message about the deployment
+    pub workers_message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateDeploymentBodyAnnotations { workers_message : "workers/message" }
+);
+/// Used by [`WorkerDeploymentsApi::create_deployment`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDeploymentQuery {
+    /// If set to true, the deployment will be created even if normally blocked by something such rolling…
+    pub force: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateDeploymentQuery { force : "force" });
+impl crate::runtime::TypedQuery for CreateDeploymentQuery {}

@@ -24,27 +24,31 @@ impl WorkerDomainApi {
     pub fn attach_to_domain(
         &self,
         account_id: &str,
+        body: &AttachToDomainBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/workers/domains",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/domains"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/workers/domains",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/domains"),
+                ],
+            )
+            .body(body)
     }
     /// List Domains
     ///
     /// `GET /accounts/{account_id}/workers/domains`
     ///
     /// Lists all Worker Domains for an account.
+    ///
+    /// Query parameters: [`ListDomainsQuery`], passed with `.query(&…)`.
     pub fn list_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Domain>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Domain>, ListDomainsQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -104,11 +108,17 @@ impl WorkerDomainApi {
 /// Used by [`WorkerDomainApi::attach_to_domain`], [`WorkerDomainApi::list_domains`], [`WorkerDomainApi::get_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Domain {
+    /// Worker environment associated with the zone and hostname
     pub environment: ::std::option::Option<::std::string::String>,
+    /// Hostname of the Worker Domain
     pub hostname: ::std::option::Option<::std::string::String>,
+    /// Identifer of the Worker Domain
     pub id: ::std::option::Option<::std::string::String>,
+    /// Worker service associated with the zone and hostname
     pub service: ::std::option::Option<::std::string::String>,
+    /// Identifier of the zone
     pub zone_id: ::std::option::Option<::std::string::String>,
+    /// Name of the zone
     pub zone_name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -117,3 +127,56 @@ crate::runtime::object!(
     Domain { environment : "environment", hostname : "hostname", id : "id", service :
     "service", zone_id : "zone_id", zone_name : "zone_name" }
 );
+/// Used by [`WorkerDomainApi::attach_to_domain`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttachToDomainBody {
+    /// Worker environment associated with the zone and hostname
+    pub environment: ::std::string::String,
+    /// Hostname of the Worker Domain
+    pub hostname: ::std::string::String,
+    /// Worker service associated with the zone and hostname
+    pub service: ::std::string::String,
+    pub zone_id: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AttachToDomainBody { environment : "environment" required, hostname : "hostname"
+    required, service : "service" required, zone_id : "zone_id" }
+);
+impl AttachToDomainBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        environment: ::std::string::String,
+        hostname: ::std::string::String,
+        service: ::std::string::String,
+    ) -> Self {
+        Self {
+            environment,
+            hostname,
+            service,
+            zone_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkerDomainApi::list_domains`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDomainsQuery {
+    /// Name of the zone
+    pub zone_name: ::std::option::Option<::std::string::String>,
+    /// Worker service associated with the zone and hostname
+    pub service: ::std::option::Option<::std::string::String>,
+    pub zone_id: ::std::option::Option<::serde_json::Value>,
+    /// Hostname of the Worker Domain
+    pub hostname: ::std::option::Option<::std::string::String>,
+    /// Worker environment associated with the zone and hostname
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListDomainsQuery { zone_name : "zone_name", service : "service", zone_id : "zone_id",
+    hostname : "hostname", environment : "environment" }
+);
+impl crate::runtime::TypedQuery for ListDomainsQuery {}

@@ -26,21 +26,28 @@ impl WorkerEnvironmentApi {
         account_id: &str,
         service_name: &str,
         environment_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: PutScriptContentForm,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ScriptContent>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/services/"),
-                crate::runtime::PathPart::Param("service_name", service_name),
-                crate::runtime::PathPart::Lit("/environments/"),
-                crate::runtime::PathPart::Param("environment_name", environment_name),
-                crate::runtime::PathPart::Lit("/content"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/services/"),
+                    crate::runtime::PathPart::Param("service_name", service_name),
+                    crate::runtime::PathPart::Lit("/environments/"),
+                    crate::runtime::PathPart::Param(
+                        "environment_name",
+                        environment_name,
+                    ),
+                    crate::runtime::PathPart::Lit("/content"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Get script content
     ///
@@ -78,23 +85,28 @@ impl WorkerEnvironmentApi {
         account_id: &str,
         service_name: &str,
         environment_name: &str,
+        body: &PatchScriptSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ScriptSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/settings",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/services/"),
-                crate::runtime::PathPart::Param("service_name", service_name),
-                crate::runtime::PathPart::Lit("/environments/"),
-                crate::runtime::PathPart::Param("environment_name", environment_name),
-                crate::runtime::PathPart::Lit("/settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/settings",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/services/"),
+                    crate::runtime::PathPart::Param("service_name", service_name),
+                    crate::runtime::PathPart::Lit("/environments/"),
+                    crate::runtime::PathPart::Param(
+                        "environment_name",
+                        environment_name,
+                    ),
+                    crate::runtime::PathPart::Lit("/settings"),
+                ],
+            )
+            .body(body)
     }
     /// Get Script Settings
     ///
@@ -125,14 +137,70 @@ impl WorkerEnvironmentApi {
         )
     }
 }
+/// Used by [`WorkerEnvironmentApi::put_script_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScriptContent {
+    /// RFC 3339 date-time, When the script was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// Hashed script content, can be used in a If-None-Match header when updating
+    pub etag: ::std::option::Option<::std::string::String>,
+    /// The id of the script in the Workers system
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Whether Logpush is turned on for the Worker
+    pub logpush: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, When the script was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Specifies the placement mode for the Worker (e.g. 'smart')
+    pub placement_mode: ::std::option::Option<::std::string::String>,
+    pub tail_consumers: ::std::option::Option<
+        ::std::vec::Vec<ScriptContentTailConsumer>,
+    >,
+    /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
+    pub usage_model: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ScriptContent { created_on : "created_on", etag : "etag", id : "id", logpush :
+    "logpush", modified_on : "modified_on", placement_mode : "placement_mode",
+    tail_consumers : "tail_consumers", usage_model : "usage_model" }
+);
+/// Used by [`WorkerEnvironmentApi::put_script_content`], [`WorkerEnvironmentApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptContentTailConsumer {
+    /// Optional environment if the Worker utilizes one
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// Optional dispatch namespace the script belongs to
+    pub namespace: ::std::option::Option<::std::string::String>,
+    /// Name of Worker that is to be the consumer
+    pub service: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ScriptContentTailConsumer { environment : "environment", namespace : "namespace",
+    service : "service" required }
+);
+impl ScriptContentTailConsumer {
+    /// A value with the required fields set and the others empty.
+    pub fn new(service: ::std::string::String) -> Self {
+        Self {
+            environment: ::std::option::Option::None,
+            namespace: ::std::option::Option::None,
+            service,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`WorkerEnvironmentApi::patch_script_settings`], [`WorkerEnvironmentApi::get_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSettings {
+    /// Whether Logpush is turned on for the Worker
     pub logpush: ::std::option::Option<bool>,
     pub observability: ::std::option::Option<ScriptSettingsObservability>,
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tail_consumers: ::std::option::Option<
-        ::std::vec::Vec<ScriptSettingsTailConsumer>,
+        ::std::vec::Vec<ScriptContentTailConsumer>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -170,16 +238,109 @@ crate::runtime::object!(
     head_sampling_rate : "head_sampling_rate", invocation_logs : "invocation_logs",
     persist : "persist" }
 );
-/// Used by [`WorkerEnvironmentApi::patch_script_settings`].
+/// Used by [`WorkerEnvironmentApi::put_script_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScriptSettingsTailConsumer {
-    pub environment: ::std::option::Option<::std::string::String>,
-    pub namespace: ::std::option::Option<::std::string::String>,
-    pub service: ::std::option::Option<::std::string::String>,
+pub struct PutScriptContentFormMetadata {
+    /// Name of the part in the multipart request that contains the script (e.g. the file adding a listener…
+    pub body_part: ::std::option::Option<::std::string::String>,
+    /// Name of the part in the multipart request that contains the main module (e.g. the file exporting a…
+    pub main_module: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettingsTailConsumer { environment : "environment", namespace : "namespace",
-    service : "service" }
+    PutScriptContentFormMetadata { body_part : "body_part", main_module : "main_module" }
 );
+/// Used by [`WorkerEnvironmentApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchScriptSettingsBody {
+    pub errors: ::std::option::Option<::std::vec::Vec<PatchScriptSettingsBodyError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<PatchScriptSettingsBodyError>>,
+    /// Whether the API call was successful
+    pub success: bool,
+    pub result: ::std::option::Option<PatchScriptSettingsBodyResult>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchScriptSettingsBody { errors : "errors", messages : "messages", success :
+    "success" required, result : "result" }
+);
+impl PatchScriptSettingsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(success: bool) -> Self {
+        Self {
+            errors: ::std::option::Option::None,
+            messages: ::std::option::Option::None,
+            success,
+            result: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkerEnvironmentApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchScriptSettingsBodyError {
+    pub code: i64,
+    pub message: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchScriptSettingsBodyError { code : "code" required, message : "message" required }
+);
+impl PatchScriptSettingsBodyError {
+    /// A value with the required fields set and the others empty.
+    pub fn new(code: i64, message: ::std::string::String) -> Self {
+        Self {
+            code,
+            message,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkerEnvironmentApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchScriptSettingsBodyResult {
+    /// Whether Logpush is turned on for the Worker
+    pub logpush: ::std::option::Option<bool>,
+    pub tail_consumers: ::std::option::Option<
+        ::std::vec::Vec<ScriptContentTailConsumer>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchScriptSettingsBodyResult { logpush : "logpush", tail_consumers :
+    "tail_consumers" }
+);
+/// The `multipart/form-data` body of [`WorkerEnvironmentApi::put_script_content`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `part` parts, under any name: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map` (may repeat)
+/// - `metadata`: JSON
+#[derive(Debug, Clone, Default)]
+pub struct PutScriptContentForm {
+    form: crate::runtime::Multipart,
+}
+impl PutScriptContentForm {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Adds a `part` part, sent under `name`: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map`.
+    ///
+    /// A module comprising a Worker script, often a javascript file
+    pub fn part(self, name: &str, file: crate::runtime::FilePart) -> Self {
+        Self {
+            form: self.form.file_or(name, file, "application/javascript+module"),
+        }
+    }
+    /// Sets the `metadata` part: JSON. Setting it again replaces it.
+    ///
+    /// JSON encoded metadata about the uploaded parts and Worker configuration
+    pub fn metadata(self, value: &PutScriptContentFormMetadata) -> Self {
+        Self {
+            form: self.form.remove("metadata").json("metadata", value),
+        }
+    }
+}

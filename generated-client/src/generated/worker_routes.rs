@@ -24,17 +24,19 @@ impl WorkerRoutesApi {
     pub fn create_route(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Route>>> {
+        body: &CreateRouteBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/workers/routes",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/workers/routes"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/workers/routes",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/workers/routes"),
+                ],
+            )
+            .body(body)
     }
     /// List Routes
     ///
@@ -65,18 +67,20 @@ impl WorkerRoutesApi {
         &self,
         zone_id: &str,
         route_id: &str,
+        body: &CreateRouteBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Route>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/workers/routes/{route_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/workers/routes/"),
-                crate::runtime::PathPart::Param("route_id", route_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/workers/routes/{route_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/workers/routes/"),
+                    crate::runtime::PathPart::Param("route_id", route_id),
+                ],
+            )
+            .body(body)
     }
     /// Get Route
     ///
@@ -109,9 +113,7 @@ impl WorkerRoutesApi {
         &self,
         zone_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteRouteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -125,21 +127,55 @@ impl WorkerRoutesApi {
         )
     }
 }
-/// Used by [`WorkerRoutesApi::create_route`], [`WorkerRoutesApi::list_routes`], [`WorkerRoutesApi::update_route`], [`WorkerRoutesApi::get_route`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Used by [`WorkerRoutesApi::list_routes`], [`WorkerRoutesApi::update_route`], [`WorkerRoutesApi::get_route`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct Route {
-    pub id: ::std::option::Option<::std::string::String>,
-    pub pattern: ::std::option::Option<::std::string::String>,
+    /// Identifier
+    pub id: ::std::string::String,
+    pub pattern: ::std::string::String,
+    /// Name of the script, used in URLs and route configuration
+    pub script: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Route { id : "id" required, pattern : "pattern" required, script : "script" required
+    }
+);
+impl Route {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        pattern: ::std::string::String,
+        script: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            pattern,
+            script,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkerRoutesApi::create_route`], [`WorkerRoutesApi::update_route`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateRouteBody {
+    pub pattern: ::std::string::String,
+    /// Name of the script, used in URLs and route configuration
     pub script: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Route { id : "id", pattern : "pattern", script : "script" });
-/// Used by [`WorkerRoutesApi::delete_route`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteRouteResponse {
-    pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+crate::runtime::object!(
+    CreateRouteBody { pattern : "pattern" required, script : "script" }
+);
+impl CreateRouteBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(pattern: ::std::string::String) -> Self {
+        Self {
+            pattern,
+            script: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
-crate::runtime::object!(DeleteRouteResponse { id : "id" });

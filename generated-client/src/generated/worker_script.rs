@@ -81,6 +81,8 @@ impl WorkerScriptApi {
     /// `PUT /accounts/{account_id}/workers/scripts/{script_name}`
     ///
     /// Upload a worker module. You can find more about the multipart metadata on our docs: <https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/>.
+    ///
+    /// Query parameters: [`UploadWorkerModuleQuery`], passed with `.query(&…)`.
     pub fn upload_worker_module(
         &self,
         account_id: &str,
@@ -88,6 +90,7 @@ impl WorkerScriptApi {
         body: WorkerUpload,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UploadWorkerModuleResponse>>,
+        UploadWorkerModuleQuery,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -129,6 +132,8 @@ impl WorkerScriptApi {
     /// `DELETE /accounts/{account_id}/workers/scripts/{script_name}`
     ///
     /// Delete your worker. This call has no response body on a successful delete.
+    ///
+    /// Query parameters: [`DeleteWorkerQuery`], passed with `.query(&…)`.
     pub fn delete_worker(
         &self,
         account_id: &str,
@@ -139,6 +144,7 @@ impl WorkerScriptApi {
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
         >,
+        DeleteWorkerQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -186,19 +192,23 @@ impl WorkerScriptApi {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: PutScriptContentForm,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ScriptContent>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/workers/scripts/{script_name}/content",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/scripts/"),
-                crate::runtime::PathPart::Param("script_name", script_name),
-                crate::runtime::PathPart::Lit("/content"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/workers/scripts/{script_name}/content",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/scripts/"),
+                    crate::runtime::PathPart::Param("script_name", script_name),
+                    crate::runtime::PathPart::Lit("/content"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Get script content
     ///
@@ -232,21 +242,23 @@ impl WorkerScriptApi {
         &self,
         account_id: &str,
         script_name: &str,
+        body: &PatchScriptSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ScriptSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/workers/scripts/{script_name}/script-settings",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/scripts/"),
-                crate::runtime::PathPart::Param("script_name", script_name),
-                crate::runtime::PathPart::Lit("/script-settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/workers/scripts/{script_name}/script-settings",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/scripts/"),
+                    crate::runtime::PathPart::Param("script_name", script_name),
+                    crate::runtime::PathPart::Lit("/script-settings"),
+                ],
+            )
+            .body(body)
     }
     /// Get Script Settings
     ///
@@ -400,19 +412,21 @@ impl WorkerScriptApi {
         &self,
         account_id: &str,
         script_name: &str,
+        body: PatchSettingsForm,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/workers/scripts/{script_name}/settings",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/scripts/"),
-                crate::runtime::PathPart::Param("script_name", script_name),
-                crate::runtime::PathPart::Lit("/settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/workers/scripts/{script_name}/settings",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/scripts/"),
+                    crate::runtime::PathPart::Param("script_name", script_name),
+                    crate::runtime::PathPart::Lit("/settings"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Get Settings
     ///
@@ -609,6 +623,7 @@ crate::runtime::object!(
 /// The Durable Object migrations to apply with this upload.
 ///
 /// One of several shapes.
+#[allow(clippy::large_enum_variant)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -650,7 +665,7 @@ crate::runtime::object!(
     "new_classes", deleted_classes : "deleted_classes", renamed_classes :
     "renamed_classes", transferred_classes : "transferred_classes" }
 );
-/// `RenamedClass`
+/// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RenamedClass {
     pub from: ::std::option::Option<::std::string::String>,
@@ -659,7 +674,7 @@ pub struct RenamedClass {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RenamedClass { from : "from", to : "to" });
-/// `TransferredClass`
+/// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransferredClass {
     pub from: ::std::option::Option<::std::string::String>,
@@ -700,6 +715,8 @@ crate::runtime::object!(
     renamed_classes : "renamed_classes", transferred_classes : "transferred_classes" }
 );
 /// Where the Worker runs.
+///
+/// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkerPlacement {
     /// Smart Placement
@@ -716,10 +733,7 @@ crate::runtime::object!(WorkerPlacement { mode : "mode" });
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum WorkerPlacementMode {
     /// `smart`
     Smart,
@@ -743,6 +757,7 @@ impl ::std::convert::From<::std::string::String> for WorkerPlacementMode {
         }
     }
 }
+crate::runtime::open_enum!(WorkerPlacementMode);
 impl ::std::convert::From<WorkerPlacementMode> for ::std::string::String {
     fn from(value: WorkerPlacementMode) -> Self {
         match value {
@@ -791,10 +806,7 @@ impl TailConsumer {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum WorkerMetadataUsageModel {
     /// `bundled`
     Bundled,
@@ -822,6 +834,7 @@ impl ::std::convert::From<::std::string::String> for WorkerMetadataUsageModel {
         }
     }
 }
+crate::runtime::open_enum!(WorkerMetadataUsageModel);
 impl ::std::convert::From<WorkerMetadataUsageModel> for ::std::string::String {
     fn from(value: WorkerMetadataUsageModel) -> Self {
         match value {
@@ -840,25 +853,32 @@ impl ::std::fmt::Display for WorkerMetadataUsageModel {
 pub struct Worker {
     pub compatibility_date: ::std::option::Option<::std::string::String>,
     pub compatibility_flags: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// RFC 3339 date-time, When the script was created
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// Hashed script content, can be used in a If-None-Match header when updating
     pub etag: ::std::option::Option<::std::string::String>,
     pub handlers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub has_assets: ::std::option::Option<bool>,
     pub has_modules: ::std::option::Option<bool>,
+    /// The id of the script in the Workers system
     pub id: ::std::option::Option<::std::string::String>,
     pub last_deployed_from: ::std::option::Option<::std::string::String>,
+    /// Whether Logpush is turned on for the Worker
     pub logpush: ::std::option::Option<bool>,
     pub migration_tag: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the script was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub named_handlers: ::std::option::Option<::std::vec::Vec<WorkerNamedHandler>>,
     pub observability: ::std::option::Option<WorkerObservability>,
     pub placement: ::std::option::Option<ListWorkersItemPlacement>,
+    /// Specifies the placement mode for the Worker (e.g. 'smart')
     pub placement_mode: ::std::option::Option<::std::string::String>,
     pub placement_status: ::std::option::Option<::std::string::String>,
     pub routes: ::std::option::Option<::std::vec::Vec<WorkerRoute>>,
     pub tag: ::std::option::Option<::std::string::String>,
     pub tags: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub tail_consumers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
+    /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -935,6 +955,33 @@ pub struct WorkerRoute {
 crate::runtime::object!(
     WorkerRoute { id : "id", pattern : "pattern", script : "script" }
 );
+/// Used by [`WorkerScriptApi::list_workers`], [`WorkerScriptApi::upload_worker_module`], [`WorkerScriptApi::put_script_content`], [`WorkerScriptApi::patch_script_settings`], [`WorkerScriptApi::patch_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkerTailConsumer {
+    /// Optional environment if the Worker utilizes one
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// Optional dispatch namespace the script belongs to
+    pub namespace: ::std::option::Option<::std::string::String>,
+    /// Name of Worker that is to be the consumer
+    pub service: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    WorkerTailConsumer { environment : "environment", namespace : "namespace", service :
+    "service" required }
+);
+impl WorkerTailConsumer {
+    /// A value with the required fields set and the others empty.
+    pub fn new(service: ::std::string::String) -> Self {
+        Self {
+            environment: ::std::option::Option::None,
+            namespace: ::std::option::Option::None,
+            service,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`WorkerScriptApi::search_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchWorkersItem {
@@ -961,30 +1008,35 @@ pub struct UploadWorkerModuleResponse {
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// RFC 3339 date-time, When the script was created
     pub created_on: ::std::option::Option<::std::string::String>,
     pub entry_point: ::std::option::Option<::std::string::String>,
+    /// Hashed script content, can be used in a If-None-Match header when updating
     pub etag: ::std::option::Option<::std::string::String>,
     pub handlers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub has_assets: ::std::option::Option<bool>,
     pub has_modules: ::std::option::Option<bool>,
+    /// The id of the script in the Workers system
     pub id: ::std::option::Option<::std::string::String>,
     pub last_deployed_from: ::std::option::Option<::std::string::String>,
+    /// Whether Logpush is turned on for the Worker
     pub logpush: ::std::option::Option<bool>,
     pub migration_tag: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the script was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub named_handlers: ::std::option::Option<
         ::std::vec::Vec<UploadWorkerModuleResponseNamedHandler>,
     >,
     pub observability: ::std::option::Option<WorkerObservability>,
     pub placement: ::std::option::Option<ListWorkersItemPlacement>,
+    /// Specifies the placement mode for the Worker (e.g. 'smart')
     pub placement_mode: ::std::option::Option<::std::string::String>,
     pub placement_status: ::std::option::Option<::std::string::String>,
     pub startup_time_ms: ::std::option::Option<i64>,
     pub tag: ::std::option::Option<::std::string::String>,
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub tail_consumers: ::std::option::Option<
-        ::std::vec::Vec<UploadWorkerModuleResponseTailConsumer>,
-    >,
+    pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
+    /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -1011,19 +1063,6 @@ pub struct UploadWorkerModuleResponseNamedHandler {
 crate::runtime::object!(
     UploadWorkerModuleResponseNamedHandler { handlers : "handlers", name : "name" }
 );
-/// Used by [`WorkerScriptApi::upload_worker_module`], [`WorkerScriptApi::patch_script_settings`], [`WorkerScriptApi::patch_settings`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadWorkerModuleResponseTailConsumer {
-    pub environment: ::std::option::Option<::std::string::String>,
-    pub namespace: ::std::option::Option<::std::string::String>,
-    pub service: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    UploadWorkerModuleResponseTailConsumer { environment : "environment", namespace :
-    "namespace", service : "service" }
-);
 /// Used by [`WorkerScriptApi::create_assets_upload_session`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssetsUploadSession {
@@ -1035,15 +1074,40 @@ pub struct AssetsUploadSession {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AssetsUploadSession { buckets : "buckets", jwt : "jwt" });
+/// Used by [`WorkerScriptApi::put_script_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScriptContent {
+    /// RFC 3339 date-time, When the script was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// Hashed script content, can be used in a If-None-Match header when updating
+    pub etag: ::std::option::Option<::std::string::String>,
+    /// The id of the script in the Workers system
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Whether Logpush is turned on for the Worker
+    pub logpush: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, When the script was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Specifies the placement mode for the Worker (e.g. 'smart')
+    pub placement_mode: ::std::option::Option<::std::string::String>,
+    pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
+    /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
+    pub usage_model: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ScriptContent { created_on : "created_on", etag : "etag", id : "id", logpush :
+    "logpush", modified_on : "modified_on", placement_mode : "placement_mode",
+    tail_consumers : "tail_consumers", usage_model : "usage_model" }
+);
 /// Used by [`WorkerScriptApi::patch_script_settings`], [`WorkerScriptApi::get_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSettings {
+    /// Whether Logpush is turned on for the Worker
     pub logpush: ::std::option::Option<bool>,
     pub observability: ::std::option::Option<WorkerObservability>,
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub tail_consumers: ::std::option::Option<
-        ::std::vec::Vec<UploadWorkerModuleResponseTailConsumer>,
-    >,
+    pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -1054,24 +1118,23 @@ crate::runtime::object!(
 /// Used by [`WorkerScriptApi::patch_settings`], [`WorkerScriptApi::get_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Settings {
-    pub bindings: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub bindings: ::std::option::Option<::std::vec::Vec<SettingsBinding>>,
+    /// Opt your Worker into changes after this date
     pub compatibility_date: ::std::option::Option<::std::string::String>,
+    /// Opt your Worker into specific changes
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     pub limits: ::std::option::Option<SettingsLimits>,
+    /// Whether Logpush is turned on for the Worker
     pub logpush: ::std::option::Option<bool>,
-    pub migrations: ::std::option::Option<::serde_json::Value>,
+    pub migrations: ::std::option::Option<SettingsMigrations>,
     pub observability: ::std::option::Option<WorkerObservability>,
-    pub placement: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub placement: ::std::option::Option<WorkerPlacement>,
+    /// Tags to help you manage your Workers
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub tail_consumers: ::std::option::Option<
-        ::std::vec::Vec<UploadWorkerModuleResponseTailConsumer>,
-    >,
+    pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
+    /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -1082,14 +1145,215 @@ crate::runtime::object!(
     migrations : "migrations", observability : "observability", placement : "placement",
     tags : "tags", tail_consumers : "tail_consumers", usage_model : "usage_model" }
 );
+/// Used by [`WorkerScriptApi::patch_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingsBinding {
+    /// A JavaScript variable name for the binding
+    pub name: ::std::string::String,
+    /// Namespace identifier tag
+    pub namespace_id: ::std::option::Option<::std::string::String>,
+    /// The class of resource that the binding provides
+    pub r#type: SettingsBindingType,
+    /// Optional environment if the Worker utilizes one
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// Name of Worker to bind to
+    pub service: ::std::option::Option<::std::string::String>,
+    /// The exported class name of the Durable Object
+    pub class_name: ::std::option::Option<::std::string::String>,
+    /// The script where the Durable Object is defined, if it is external to this Worker
+    pub script_name: ::std::option::Option<::std::string::String>,
+    /// R2 bucket to bind to
+    pub bucket_name: ::std::option::Option<::std::string::String>,
+    /// Name of the Queue to bind to
+    pub queue_name: ::std::option::Option<::std::string::String>,
+    /// A JavaScript variable name for the binding
+    pub binding: ::std::option::Option<::std::string::String>,
+    /// ID of the D1 database to bind to
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Namespace to bind to
+    pub namespace: ::std::option::Option<::std::string::String>,
+    pub outbound: ::std::option::Option<SettingsBindingOutbound>,
+    /// ID of the certificate to bind to
+    pub certificate_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SettingsBinding { name : "name" required, namespace_id : "namespace_id", r#type :
+    "type" required, environment : "environment", service : "service", class_name :
+    "class_name", script_name : "script_name", bucket_name : "bucket_name", queue_name :
+    "queue_name", binding : "binding", id : "id", namespace : "namespace", outbound :
+    "outbound", certificate_id : "certificate_id" }
+);
+impl SettingsBinding {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: SettingsBindingType) -> Self {
+        Self {
+            name,
+            namespace_id: ::std::option::Option::None,
+            r#type,
+            environment: ::std::option::Option::None,
+            service: ::std::option::Option::None,
+            class_name: ::std::option::Option::None,
+            script_name: ::std::option::Option::None,
+            bucket_name: ::std::option::Option::None,
+            queue_name: ::std::option::Option::None,
+            binding: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            namespace: ::std::option::Option::None,
+            outbound: ::std::option::Option::None,
+            certificate_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum SettingsBindingType {
+    /// `kv_namespace`
+    KvNamespace,
+    /// `service`
+    Service,
+    /// `durable_object_namespace`
+    DurableObjectNamespace,
+    /// `r2_bucket`
+    R2Bucket,
+    /// `queue`
+    Queue,
+    /// `d1`
+    D1,
+    /// `dispatch_namespace`
+    DispatchNamespace,
+    /// `mtls_certificate`
+    MtlsCertificate,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl SettingsBindingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::KvNamespace => "kv_namespace",
+            Self::Service => "service",
+            Self::DurableObjectNamespace => "durable_object_namespace",
+            Self::R2Bucket => "r2_bucket",
+            Self::Queue => "queue",
+            Self::D1 => "d1",
+            Self::DispatchNamespace => "dispatch_namespace",
+            Self::MtlsCertificate => "mtls_certificate",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SettingsBindingType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "kv_namespace" => Self::KvNamespace,
+            "service" => Self::Service,
+            "durable_object_namespace" => Self::DurableObjectNamespace,
+            "r2_bucket" => Self::R2Bucket,
+            "queue" => Self::Queue,
+            "d1" => Self::D1,
+            "dispatch_namespace" => Self::DispatchNamespace,
+            "mtls_certificate" => Self::MtlsCertificate,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(SettingsBindingType);
+impl ::std::convert::From<SettingsBindingType> for ::std::string::String {
+    fn from(value: SettingsBindingType) -> Self {
+        match value {
+            SettingsBindingType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for SettingsBindingType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WorkerScriptApi::patch_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SettingsBindingOutbound {
+    /// Pass information from the Dispatch Worker to the Outbound Worker through the parameters
+    pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub worker: ::std::option::Option<SettingsBindingOutboundWorker>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SettingsBindingOutbound { params : "params", worker : "worker" }
+);
+/// Used by [`WorkerScriptApi::patch_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SettingsBindingOutboundWorker {
+    /// Environment of the outbound worker
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// Name of the outbound worker
+    pub service: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SettingsBindingOutboundWorker { environment : "environment", service : "service" }
+);
 /// Used by [`WorkerScriptApi::patch_settings`], [`WorkerScriptApi::update_usage_model`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SettingsLimits {
+    /// The amount of CPU time this Worker can use in milliseconds
     pub cpu_ms: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SettingsLimits { cpu_ms : "cpu_ms" });
+/// Used by [`WorkerScriptApi::patch_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SettingsMigrations {
+    /// Tag to set as the latest migration tag
+    pub new_tag: ::std::option::Option<::std::string::String>,
+    /// Tag used to verify against the latest migration tag for this Worker
+    pub old_tag: ::std::option::Option<::std::string::String>,
+    /// A list of classes to delete Durable Object namespaces from
+    pub deleted_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A list of classes to create Durable Object namespaces from
+    pub new_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub renamed_classes: ::std::option::Option<::std::vec::Vec<RenamedClass>>,
+    pub transferred_classes: ::std::option::Option<::std::vec::Vec<TransferredClass>>,
+    pub steps: ::std::option::Option<::std::vec::Vec<SettingsMigrationsStep>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SettingsMigrations { new_tag : "new_tag", old_tag : "old_tag", deleted_classes :
+    "deleted_classes", new_classes : "new_classes", renamed_classes : "renamed_classes",
+    transferred_classes : "transferred_classes", steps : "steps" }
+);
+/// Used by [`WorkerScriptApi::patch_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SettingsMigrationsStep {
+    /// A list of classes to delete Durable Object namespaces from
+    pub deleted_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A list of classes to create Durable Object namespaces from
+    pub new_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub renamed_classes: ::std::option::Option<::std::vec::Vec<RenamedClass>>,
+    pub transferred_classes: ::std::option::Option<::std::vec::Vec<TransferredClass>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SettingsMigrationsStep { deleted_classes : "deleted_classes", new_classes :
+    "new_classes", renamed_classes : "renamed_classes", transferred_classes :
+    "transferred_classes" }
+);
 /// Used by [`WorkerScriptApi::post_worker_subdomain`], [`WorkerScriptApi::get_worker_subdomain`], [`WorkerScriptApi::delete_worker_subdomain`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkerSubdomain {
@@ -1112,6 +1376,138 @@ pub struct UsageModel {
 crate::runtime::object!(
     UsageModel { usage_model : "usage_model", user_limits : "user_limits" }
 );
+/// Used by [`WorkerScriptApi::upload_worker_module`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UploadWorkerModuleQuery {
+    /// Rollback to provided deployment based on deployment ID
+    pub rollback_to: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UploadWorkerModuleQuery { rollback_to : "rollback_to" });
+/// Used by [`WorkerScriptApi::delete_worker`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteWorkerQuery {
+    /// If set to true, delete will not be stopped by associated service binding, durable object, or other…
+    pub force: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteWorkerQuery { force : "force" });
+/// Used by [`WorkerScriptApi::put_script_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PutScriptContentFormMetadata {
+    /// Name of the part in the multipart request that contains the script (e.g. the file adding a listener…
+    pub body_part: ::std::option::Option<::std::string::String>,
+    /// Name of the part in the multipart request that contains the main module (e.g. the file exporting a…
+    pub main_module: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PutScriptContentFormMetadata { body_part : "body_part", main_module : "main_module" }
+);
+/// Used by [`WorkerScriptApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchScriptSettingsBody {
+    /// Whether Logpush is turned on for the Worker
+    pub logpush: ::std::option::Option<bool>,
+    pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchScriptSettingsBody { logpush : "logpush", tail_consumers : "tail_consumers" }
+);
+/// Used by [`WorkerScriptApi::patch_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchSettingsFormSettings {
+    pub bindings: ::std::option::Option<
+        ::std::vec::Vec<PatchSettingsFormSettingsBinding>,
+    >,
+    /// Opt your Worker into changes after this date
+    pub compatibility_date: ::std::option::Option<::std::string::String>,
+    /// Opt your Worker into specific changes
+    pub compatibility_flags: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub limits: ::std::option::Option<SettingsLimits>,
+    /// Whether Logpush is turned on for the Worker
+    pub logpush: ::std::option::Option<bool>,
+    pub migrations: ::std::option::Option<SettingsMigrations>,
+    pub placement: ::std::option::Option<WorkerPlacement>,
+    /// Tags to help you manage your Workers
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
+    /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
+    pub usage_model: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchSettingsFormSettings { bindings : "bindings", compatibility_date :
+    "compatibility_date", compatibility_flags : "compatibility_flags", limits : "limits",
+    logpush : "logpush", migrations : "migrations", placement : "placement", tags :
+    "tags", tail_consumers : "tail_consumers", usage_model : "usage_model" }
+);
+/// Used by [`WorkerScriptApi::patch_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchSettingsFormSettingsBinding {
+    /// The class of resource that the binding provides
+    pub r#type: SettingsBindingType,
+    /// Optional environment if the Worker utilizes one
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// Name of Worker to bind to
+    pub service: ::std::option::Option<::std::string::String>,
+    /// The exported class name of the Durable Object
+    pub class_name: ::std::option::Option<::std::string::String>,
+    /// The script where the Durable Object is defined, if it is external to this Worker
+    pub script_name: ::std::option::Option<::std::string::String>,
+    /// R2 bucket to bind to
+    pub bucket_name: ::std::option::Option<::std::string::String>,
+    /// Name of the Queue to bind to
+    pub queue_name: ::std::option::Option<::std::string::String>,
+    /// ID of the D1 database to bind to
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the D1 database associated with the 'id' provided
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Namespace to bind to
+    pub namespace: ::std::option::Option<::std::string::String>,
+    pub outbound: ::std::option::Option<SettingsBindingOutbound>,
+    /// ID of the certificate to bind to
+    pub certificate_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchSettingsFormSettingsBinding { r#type : "type" required, environment :
+    "environment", service : "service", class_name : "class_name", script_name :
+    "script_name", bucket_name : "bucket_name", queue_name : "queue_name", id : "id",
+    name : "name", namespace : "namespace", outbound : "outbound", certificate_id :
+    "certificate_id" }
+);
+impl PatchSettingsFormSettingsBinding {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: SettingsBindingType) -> Self {
+        Self {
+            r#type,
+            environment: ::std::option::Option::None,
+            service: ::std::option::Option::None,
+            class_name: ::std::option::Option::None,
+            script_name: ::std::option::Option::None,
+            bucket_name: ::std::option::Option::None,
+            queue_name: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            namespace: ::std::option::Option::None,
+            outbound: ::std::option::Option::None,
+            certificate_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for DeleteWorkerQuery {}
+impl crate::runtime::TypedQuery for UploadWorkerModuleQuery {}
 /// A Worker's metadata and its modules.
 ///
 /// The `multipart/form-data` body of [`WorkerScriptApi::upload_worker_module`]. `new` takes the required parts; a method sets or adds each other one. Parts:
@@ -1143,6 +1539,55 @@ impl WorkerUpload {
     pub fn module(self, name: &str, file: crate::runtime::FilePart) -> Self {
         Self {
             form: self.form.file_or(name, file, "application/javascript+module"),
+        }
+    }
+}
+/// The `multipart/form-data` body of [`WorkerScriptApi::put_script_content`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `part` parts, under any name: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map` (may repeat)
+/// - `metadata`: JSON
+#[derive(Debug, Clone, Default)]
+pub struct PutScriptContentForm {
+    form: crate::runtime::Multipart,
+}
+impl PutScriptContentForm {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Adds a `part` part, sent under `name`: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map`.
+    ///
+    /// A module comprising a Worker script, often a javascript file
+    pub fn part(self, name: &str, file: crate::runtime::FilePart) -> Self {
+        Self {
+            form: self.form.file_or(name, file, "application/javascript+module"),
+        }
+    }
+    /// Sets the `metadata` part: JSON. Setting it again replaces it.
+    ///
+    /// JSON encoded metadata about the uploaded parts and Worker configuration
+    pub fn metadata(self, value: &PutScriptContentFormMetadata) -> Self {
+        Self {
+            form: self.form.remove("metadata").json("metadata", value),
+        }
+    }
+}
+/// The `multipart/form-data` body of [`WorkerScriptApi::patch_settings`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `settings`: JSON
+#[derive(Debug, Clone, Default)]
+pub struct PatchSettingsForm {
+    form: crate::runtime::Multipart,
+}
+impl PatchSettingsForm {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets the `settings` part: JSON. Setting it again replaces it.
+    pub fn settings(self, value: &PatchSettingsFormSettings) -> Self {
+        Self {
+            form: self.form.remove("settings").json("settings", value),
         }
     }
 }

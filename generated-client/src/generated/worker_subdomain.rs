@@ -85,7 +85,8 @@ impl WorkerSubdomainApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Subdomain {
     pub subdomain: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Subdomain { subdomain : "subdomain" });
+crate::runtime::object!(Subdomain { subdomain : "subdomain", name : "name" });

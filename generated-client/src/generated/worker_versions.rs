@@ -25,32 +25,39 @@ impl WorkerVersionsApi {
         &self,
         account_id: &str,
         script_name: &str,
+        body: UploadVersionForm,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UploadVersionResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/workers/scripts/{script_name}/versions",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/scripts/"),
-                crate::runtime::PathPart::Param("script_name", script_name),
-                crate::runtime::PathPart::Lit("/versions"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/workers/scripts/{script_name}/versions",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/scripts/"),
+                    crate::runtime::PathPart::Param("script_name", script_name),
+                    crate::runtime::PathPart::Lit("/versions"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// List Versions
     ///
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/versions`
     ///
     /// List of Worker Versions. The first version in the list is the latest version.
+    ///
+    /// Query parameters: [`ListVersionsQuery`], passed with `.query(&…)`.
     pub fn list_versions(
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Versions>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Versions>>,
+        ListVersionsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -228,3 +235,139 @@ crate::runtime::object!(
     Version { id : "id", metadata : "metadata", number : "number", resources :
     "resources" }
 );
+/// Used by [`WorkerVersionsApi::upload_version`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UploadVersionFormMetadata {
+    pub annotations: ::std::option::Option<UploadVersionFormMetadataAnnotations>,
+    pub bindings: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    >,
+    /// Date indicating targeted support in the Workers runtime
+    pub compatibility_date: ::std::option::Option<::std::string::String>,
+    /// Flags that enable or disable certain features in the Workers runtime
+    pub compatibility_flags: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// List of binding types to keep from previous_upload
+    pub keep_bindings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Name of the part in the multipart request that contains the main module (e.g. the file exporting a…
+    pub main_module: ::std::option::Option<::std::string::String>,
+    /// Usage model to apply to invocations
+    pub usage_model: ::std::option::Option<UploadVersionFormMetadataUsageModel>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UploadVersionFormMetadata { annotations : "annotations", bindings : "bindings",
+    compatibility_date : "compatibility_date", compatibility_flags :
+    "compatibility_flags", keep_bindings : "keep_bindings", main_module : "main_module",
+    usage_model : "usage_model" }
+);
+/// Used by [`WorkerVersionsApi::upload_version`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UploadVersionFormMetadataAnnotations {
+    /// `workers/message`: Human-readable message about the version
+    pub workers_message: ::std::option::Option<::std::string::String>,
+    /// `workers/tag`: User-provided identifier for the version
+    pub workers_tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UploadVersionFormMetadataAnnotations { workers_message : "workers/message",
+    workers_tag : "workers/tag" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UploadVersionFormMetadataUsageModel {
+    /// `standard`
+    Standard,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UploadVersionFormMetadataUsageModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UploadVersionFormMetadataUsageModel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "standard" => Self::Standard,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(UploadVersionFormMetadataUsageModel);
+impl ::std::convert::From<UploadVersionFormMetadataUsageModel>
+for ::std::string::String {
+    fn from(value: UploadVersionFormMetadataUsageModel) -> Self {
+        match value {
+            UploadVersionFormMetadataUsageModel::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for UploadVersionFormMetadataUsageModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WorkerVersionsApi::list_versions`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListVersionsQuery {
+    /// Only return versions that can be used in a deployment
+    pub deployable: ::std::option::Option<bool>,
+    /// Current page
+    pub page: ::std::option::Option<i64>,
+    /// Items per-page
+    pub per_page: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListVersionsQuery { deployable : "deployable", page : "page", per_page : "per_page" }
+);
+impl crate::runtime::TypedQuery for ListVersionsQuery {}
+/// The `multipart/form-data` body of [`WorkerVersionsApi::upload_version`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `part` parts, under any name: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain` or `application/octet-stream` (may repeat)
+/// - `metadata`: JSON
+#[derive(Debug, Clone, Default)]
+pub struct UploadVersionForm {
+    form: crate::runtime::Multipart,
+}
+impl UploadVersionForm {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Adds a `part` part, sent under `name`: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain` or `application/octet-stream`.
+    ///
+    /// A module comprising a Worker script, often a javascript file
+    pub fn part(self, name: &str, file: crate::runtime::FilePart) -> Self {
+        Self {
+            form: self.form.file_or(name, file, "application/javascript+module"),
+        }
+    }
+    /// Sets the `metadata` part: JSON. Setting it again replaces it.
+    ///
+    /// JSON encoded metadata about the uploaded parts and Worker configuration
+    pub fn metadata(self, value: &UploadVersionFormMetadata) -> Self {
+        Self {
+            form: self.form.remove("metadata").json("metadata", value),
+        }
+    }
+}

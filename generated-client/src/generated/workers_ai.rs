@@ -41,26 +41,33 @@ impl WorkersAiApi {
     /// Get Model Schema
     ///
     /// `GET /accounts/{account_id}/ai/models/schema`
+    ///
+    /// Query parameters: [`GetModelSchemaQuery`], its required ones in `new`.
     pub fn get_model_schema(
         &self,
         account_id: &str,
+        query: &GetModelSchemaQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ModelSchema>>,
+        GetModelSchemaQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/ai/models/schema",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/models/schema"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/ai/models/schema",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/models/schema"),
+                ],
+            )
+            .query(query)
     }
     /// Model Search
     ///
     /// `GET /accounts/{account_id}/ai/models/search`
+    ///
+    /// Query parameters: [`ModelSearchQuery`], passed with `.query(&…)`.
     pub fn model_search(
         &self,
         account_id: &str,
@@ -68,6 +75,7 @@ impl WorkersAiApi {
         crate::runtime::List<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
+        ModelSearchQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,6 +102,7 @@ impl WorkersAiApi {
         &self,
         account_id: &str,
         model_name: &str,
+        body: &ExecuteAiModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -102,16 +111,17 @@ impl WorkersAiApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/{model_name}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/"),
-                crate::runtime::PathPart::Param("model_name", model_name),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/{model_name}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/"),
+                    crate::runtime::PathPart::Param("model_name", model_name),
+                ],
+            )
+            .body(body)
     }
     /// Task Search
     ///
@@ -223,3 +233,199 @@ pub struct ConvertedFormatsSupported {
 crate::runtime::object!(
     ConvertedFormatsSupported { extension : "extension", mime_type : "mimeType" }
 );
+/// Used by [`WorkersAiApi::get_model_schema`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetModelSchemaQuery {
+    /// Model Name
+    pub model: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetModelSchemaQuery { model : "model" required });
+impl GetModelSchemaQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(model: ::std::string::String) -> Self {
+        Self {
+            model,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersAiApi::model_search`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModelSearchQuery {
+    pub per_page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<i64>,
+    /// Filter by Task Name
+    pub task: ::std::option::Option<::std::string::String>,
+    /// Filter by Author
+    pub author: ::std::option::Option<::std::string::String>,
+    /// Filter by Source Id
+    pub source: ::std::option::Option<f64>,
+    /// Filter to hide experimental models
+    pub hide_experimental: ::std::option::Option<bool>,
+    /// Search
+    pub search: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ModelSearchQuery { per_page : "per_page", page : "page", task : "task", author :
+    "author", source : "source", hide_experimental : "hide_experimental", search :
+    "search" }
+);
+/// Used by [`WorkersAiApi::execute_ai_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteAiModelBody {
+    pub text: ::std::option::Option<::serde_json::Value>,
+    pub guidance: ::std::option::Option<f64>,
+    pub height: ::std::option::Option<i64>,
+    pub image: ::std::option::Option<::std::vec::Vec<f64>>,
+    pub image_b64: ::std::option::Option<::std::string::String>,
+    pub mask: ::std::option::Option<::std::vec::Vec<f64>>,
+    pub negative_prompt: ::std::option::Option<::std::string::String>,
+    pub num_steps: ::std::option::Option<i64>,
+    pub prompt: ::std::option::Option<::std::string::String>,
+    pub seed: ::std::option::Option<i64>,
+    pub strength: ::std::option::Option<f64>,
+    pub width: ::std::option::Option<i64>,
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<::std::vec::Vec<ExecuteAiModelBodyFunction>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<ExecuteAiModelBodyMessage>>,
+    pub tools: ::std::option::Option<::std::vec::Vec<ExecuteAiModelBodyTool>>,
+    pub source_lang: ::std::option::Option<::std::string::String>,
+    pub target_lang: ::std::option::Option<::std::string::String>,
+    pub input_text: ::std::option::Option<::std::string::String>,
+    pub max_length: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteAiModelBody { text : "text", guidance : "guidance", height : "height", image :
+    "image", image_b64 : "image_b64", mask : "mask", negative_prompt : "negative_prompt",
+    num_steps : "num_steps", prompt : "prompt", seed : "seed", strength : "strength",
+    width : "width", frequency_penalty : "frequency_penalty", lora : "lora", max_tokens :
+    "max_tokens", presence_penalty : "presence_penalty", raw : "raw", repetition_penalty
+    : "repetition_penalty", stream : "stream", temperature : "temperature", top_k :
+    "top_k", top_p : "top_p", functions : "functions", messages : "messages", tools :
+    "tools", source_lang : "source_lang", target_lang : "target_lang", input_text :
+    "input_text", max_length : "max_length" }
+);
+/// Used by [`WorkersAiApi::execute_ai_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteAiModelBodyFunction {
+    pub code: ::std::string::String,
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteAiModelBodyFunction { code : "code" required, name : "name" required }
+);
+impl ExecuteAiModelBodyFunction {
+    /// A value with the required fields set and the others empty.
+    pub fn new(code: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            code,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersAiApi::execute_ai_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteAiModelBodyMessage {
+    pub content: ::std::string::String,
+    pub role: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteAiModelBodyMessage { content : "content" required, role : "role" required }
+);
+impl ExecuteAiModelBodyMessage {
+    /// A value with the required fields set and the others empty.
+    pub fn new(content: ::std::string::String, role: ::std::string::String) -> Self {
+        Self {
+            content,
+            role,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersAiApi::execute_ai_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteAiModelBodyTool {
+    pub description: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub parameters: ::std::option::Option<ExecuteAiModelBodyToolParameters>,
+    pub function: ::std::option::Option<ExecuteAiModelBodyToolFunction>,
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteAiModelBodyTool { description : "description", name : "name", parameters :
+    "parameters", function : "function", r#type : "type" }
+);
+/// Used by [`WorkersAiApi::execute_ai_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteAiModelBodyToolParameters {
+    pub properties: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteAiModelBodyToolParameters { properties : "properties", required : "required",
+    r#type : "type" required }
+);
+impl ExecuteAiModelBodyToolParameters {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: ::std::string::String) -> Self {
+        Self {
+            properties: ::std::option::Option::None,
+            required: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersAiApi::execute_ai_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteAiModelBodyToolFunction {
+    pub description: ::std::string::String,
+    pub name: ::std::string::String,
+    pub parameters: ::std::option::Option<ExecuteAiModelBodyToolParameters>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteAiModelBodyToolFunction { description : "description" required, name : "name"
+    required, parameters : "parameters" }
+);
+impl ExecuteAiModelBodyToolFunction {
+    /// A value with the required fields set and the others empty.
+    pub fn new(description: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            description,
+            name,
+            parameters: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for GetModelSchemaQuery {}
+impl crate::runtime::TypedQuery for ModelSearchQuery {}

@@ -22,19 +22,21 @@ impl WorkersAiFinetuneApi {
     pub fn create_finetune(
         &self,
         account_id: &str,
+        body: &CreateFinetuneBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CreateFinetuneResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/finetunes",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/finetunes"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/finetunes",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/finetunes"),
+                ],
+            )
+            .body(body)
     }
     /// List Finetunes
     ///
@@ -59,10 +61,15 @@ impl WorkersAiFinetuneApi {
     /// List Public Finetunes
     ///
     /// `GET /accounts/{account_id}/ai/finetunes/public`
+    ///
+    /// Query parameters: [`ListPublicFinetunesQuery`], passed with `.query(&…)`.
     pub fn list_public_finetunes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateFinetuneResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<CreateFinetuneResponse>,
+        ListPublicFinetunesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -81,62 +88,217 @@ impl WorkersAiFinetuneApi {
         &self,
         account_id: &str,
         finetune_id: &str,
+        body: UploadFinetuneAssetForm,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UploadFinetuneAssetResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/finetunes/{finetune_id}/finetune-assets",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/finetunes/"),
-                crate::runtime::PathPart::Param("finetune_id", finetune_id),
-                crate::runtime::PathPart::Lit("/finetune-assets"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/finetunes/{finetune_id}/finetune-assets",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/finetunes/"),
+                    crate::runtime::PathPart::Param("finetune_id", finetune_id),
+                    crate::runtime::PathPart::Lit("/finetune-assets"),
+                ],
+            )
+            .multipart(body.form)
     }
 }
 /// Used by [`WorkersAiFinetuneApi::create_finetune`], [`WorkersAiFinetuneApi::list_public_finetunes`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateFinetuneResponse {
-    pub created_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub created_at: ::std::string::String,
     pub description: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub model: ::std::option::Option<::std::string::String>,
-    pub modified_at: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub id: ::std::string::String,
+    pub model: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_at: ::std::string::String,
+    pub name: ::std::string::String,
+    pub public: bool,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateFinetuneResponse { created_at : "created_at" required, description :
+    "description", id : "id" required, model : "model" required, modified_at :
+    "modified_at" required, name : "name" required, public : "public" required }
+);
+impl CreateFinetuneResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        created_at: ::std::string::String,
+        id: ::std::string::String,
+        model: ::std::string::String,
+        modified_at: ::std::string::String,
+        name: ::std::string::String,
+        public: bool,
+    ) -> Self {
+        Self {
+            created_at,
+            description: ::std::option::Option::None,
+            id,
+            model,
+            modified_at,
+            name,
+            public,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersAiFinetuneApi::list_finetunes`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finetunes {
+    /// RFC 3339 date-time
+    pub created_at: ::std::string::String,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub id: ::std::string::String,
+    pub model: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_at: ::std::string::String,
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Finetunes { created_at : "created_at" required, description : "description", id :
+    "id" required, model : "model" required, modified_at : "modified_at" required, name :
+    "name" required }
+);
+impl Finetunes {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        created_at: ::std::string::String,
+        id: ::std::string::String,
+        model: ::std::string::String,
+        modified_at: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            created_at,
+            description: ::std::option::Option::None,
+            id,
+            model,
+            modified_at,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersAiFinetuneApi::upload_finetune_asset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadFinetuneAssetResponse {
+    pub success: ::std::option::Option<bool>,
+    pub bucket_name: ::std::string::String,
+    /// RFC 3339 date-time
+    pub created_at: ::std::string::String,
+    pub file_name: ::std::string::String,
+    pub finetune_id: ::std::string::String,
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_at: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UploadFinetuneAssetResponse { success : "success", bucket_name : "bucket_name"
+    required, created_at : "created_at" required, file_name : "file_name" required,
+    finetune_id : "finetune_id" required, id : "id" required, modified_at : "modified_at"
+    required }
+);
+impl UploadFinetuneAssetResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        bucket_name: ::std::string::String,
+        created_at: ::std::string::String,
+        file_name: ::std::string::String,
+        finetune_id: ::std::string::String,
+        id: ::std::string::String,
+        modified_at: ::std::string::String,
+    ) -> Self {
+        Self {
+            success: ::std::option::Option::None,
+            bucket_name,
+            created_at,
+            file_name,
+            finetune_id,
+            id,
+            modified_at,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersAiFinetuneApi::create_finetune`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateFinetuneBody {
+    pub description: ::std::option::Option<::std::string::String>,
+    pub model: ::std::string::String,
+    pub name: ::std::string::String,
     pub public: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateFinetuneResponse { created_at : "created_at", description : "description", id :
-    "id", model : "model", modified_at : "modified_at", name : "name", public : "public"
-    }
+    CreateFinetuneBody { description : "description", model : "model" required, name :
+    "name" required, public : "public" }
 );
-/// Used by [`WorkersAiFinetuneApi::list_finetunes`].
+impl CreateFinetuneBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(model: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            model,
+            name,
+            public: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersAiFinetuneApi::list_public_finetunes`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Finetunes {
-    pub created_at: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub model: ::std::option::Option<::std::string::String>,
-    pub modified_at: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+pub struct ListPublicFinetunesQuery {
+    /// Pagination Limit
+    pub limit: ::std::option::Option<f64>,
+    /// Pagination Offset
+    pub offset: ::std::option::Option<f64>,
+    /// `orderBy`: Order By Column Name
+    pub order_by: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Finetunes { created_at : "created_at", description : "description", id : "id", model
-    : "model", modified_at : "modified_at", name : "name" }
+    ListPublicFinetunesQuery { limit : "limit", offset : "offset", order_by : "orderBy" }
 );
-/// Used by [`WorkersAiFinetuneApi::upload_finetune_asset`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadFinetuneAssetResponse {
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
+impl crate::runtime::TypedQuery for ListPublicFinetunesQuery {}
+/// The `multipart/form-data` body of [`WorkersAiFinetuneApi::upload_finetune_asset`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `file`: a file
+/// - `file_name`: text
+#[derive(Debug, Clone, Default)]
+pub struct UploadFinetuneAssetForm {
+    form: crate::runtime::Multipart,
 }
-crate::runtime::object!(UploadFinetuneAssetResponse { success : "success" });
+impl UploadFinetuneAssetForm {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets the `file` part: a file. Setting it again replaces it.
+    pub fn file(self, file: crate::runtime::FilePart) -> Self {
+        Self {
+            form: self
+                .form
+                .remove("file")
+                .file_or("file", file, "application/octet-stream"),
+        }
+    }
+    /// Sets the `file_name` part: text. Setting it again replaces it.
+    pub fn file_name(self, value: &str) -> Self {
+        Self {
+            form: self.form.remove("file_name").text("file_name", value),
+        }
+    }
+}

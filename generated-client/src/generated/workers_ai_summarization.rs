@@ -22,6 +22,7 @@ impl WorkersAiSummarizationApi {
     pub fn execute_cf_facebook_bart_large_cnn_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfFacebookBartLargeCnnModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -30,15 +31,16 @@ impl WorkersAiSummarizationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/facebook/bart-large-cnn",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/facebook/bart-large-cnn"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/facebook/bart-large-cnn",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/facebook/bart-large-cnn"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/facebook/omni-bart-large-cnn model.
     ///
@@ -63,5 +65,27 @@ impl WorkersAiSummarizationApi {
                 crate::runtime::PathPart::Lit("/ai/run/@cf/facebook/omni-bart-large-cnn"),
             ],
         )
+    }
+}
+/// Used by [`WorkersAiSummarizationApi::execute_cf_facebook_bart_large_cnn_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfFacebookBartLargeCnnModelBody {
+    pub input_text: ::std::string::String,
+    pub max_length: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfFacebookBartLargeCnnModelBody { input_text : "input_text" required,
+    max_length : "max_length" }
+);
+impl ExecuteCfFacebookBartLargeCnnModelBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(input_text: ::std::string::String) -> Self {
+        Self {
+            input_text,
+            max_length: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

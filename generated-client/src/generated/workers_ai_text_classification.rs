@@ -46,6 +46,7 @@ impl WorkersAiTextClassificationApi {
     pub fn execute_cf_huggingface_distilbert_sst_2_int8_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfHuggingfaceDistilbertSst2Int8ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -54,17 +55,18 @@ impl WorkersAiTextClassificationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/huggingface/distilbert-sst-2-int8",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@cf/huggingface/distilbert-sst-2-int8",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/huggingface/distilbert-sst-2-int8",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/huggingface/distilbert-sst-2-int8",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/huggingface/omni-distilbert-sst-2-int8 model.
     ///
@@ -91,5 +93,24 @@ impl WorkersAiTextClassificationApi {
                 ),
             ],
         )
+    }
+}
+/// Used by [`WorkersAiTextClassificationApi::execute_cf_huggingface_distilbert_sst_2_int8_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfHuggingfaceDistilbertSst2Int8ModelBody {
+    pub text: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfHuggingfaceDistilbertSst2Int8ModelBody { text : "text" required }
+);
+impl ExecuteCfHuggingfaceDistilbertSst2Int8ModelBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(text: ::std::string::String) -> Self {
+        Self {
+            text,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

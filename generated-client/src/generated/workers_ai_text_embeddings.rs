@@ -22,6 +22,7 @@ impl WorkersAiTextEmbeddingsApi {
     pub fn execute_cf_baai_bge_base_en_v1_5_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfBaaiBgeBaseEnV15ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -30,15 +31,16 @@ impl WorkersAiTextEmbeddingsApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/baai/bge-base-en-v1.5",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/baai/bge-base-en-v1.5"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/baai/bge-base-en-v1.5",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/baai/bge-base-en-v1.5"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/baai/bge-large-en-v1.5 model.
     ///
@@ -46,6 +48,7 @@ impl WorkersAiTextEmbeddingsApi {
     pub fn execute_cf_baai_bge_large_en_v1_5_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfBaaiBgeBaseEnV15ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -54,15 +57,16 @@ impl WorkersAiTextEmbeddingsApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/baai/bge-large-en-v1.5",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/baai/bge-large-en-v1.5"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/baai/bge-large-en-v1.5",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/baai/bge-large-en-v1.5"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/baai/bge-m3 model.
     ///
@@ -94,6 +98,7 @@ impl WorkersAiTextEmbeddingsApi {
     pub fn execute_cf_baai_bge_small_en_v1_5_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfBaaiBgeBaseEnV15ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -102,15 +107,16 @@ impl WorkersAiTextEmbeddingsApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/baai/bge-small-en-v1.5",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/baai/bge-small-en-v1.5"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/baai/bge-small-en-v1.5",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/baai/bge-small-en-v1.5"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/baai/omni-bge-base-en-v1.5 model.
     ///
@@ -329,5 +335,22 @@ impl WorkersAiTextEmbeddingsApi {
                 crate::runtime::PathPart::Lit("/ai/run/@cf/qwen/qwen3-embedding-0.6b"),
             ],
         )
+    }
+}
+/// Used by [`WorkersAiTextEmbeddingsApi::execute_cf_baai_bge_base_en_v1_5_model`], [`WorkersAiTextEmbeddingsApi::execute_cf_baai_bge_large_en_v1_5_model`], [`WorkersAiTextEmbeddingsApi::execute_cf_baai_bge_small_en_v1_5_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfBaaiBgeBaseEnV15ModelBody {
+    pub text: ::serde_json::Value,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ExecuteCfBaaiBgeBaseEnV15ModelBody { text : "text" required });
+impl ExecuteCfBaaiBgeBaseEnV15ModelBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(text: ::serde_json::Value) -> Self {
+        Self {
+            text,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

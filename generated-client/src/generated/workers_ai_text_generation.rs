@@ -48,6 +48,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_deepseek_ai_deepseek_math_7b_instruct_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -56,17 +57,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/deepseek-ai/deepseek-math-7b-instruct",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@cf/deepseek-ai/deepseek-math-7b-instruct",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/deepseek-ai/deepseek-math-7b-instruct",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/deepseek-ai/deepseek-math-7b-instruct",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/deepseek-ai/deepseek-r1-distill-qwen-32b model.
     ///
@@ -100,6 +102,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_defog_sqlcoder_7b_2_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfDefogSqlcoder7b2ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -108,15 +111,16 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/defog/sqlcoder-7b-2",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/defog/sqlcoder-7b-2"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/defog/sqlcoder-7b-2",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/defog/sqlcoder-7b-2"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/fblgit/una-cybertron-7b-v2-bf16 model.
     ///
@@ -124,6 +128,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_fblgit_una_cybertron_7b_v2_bf16_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -132,17 +137,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/fblgit/una-cybertron-7b-v2-bf16",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@cf/fblgit/una-cybertron-7b-v2-bf16",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/fblgit/una-cybertron-7b-v2-bf16",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/fblgit/una-cybertron-7b-v2-bf16",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/google/gemma-2b-it-lora model.
     ///
@@ -150,6 +156,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_google_gemma_2b_it_lora_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfGoogleGemma2bItLoraModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -158,15 +165,16 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/google/gemma-2b-it-lora",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/google/gemma-2b-it-lora"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/google/gemma-2b-it-lora",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/google/gemma-2b-it-lora"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/google/gemma-3-12b-it model.
     ///
@@ -198,6 +206,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_google_gemma_7b_it_lora_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfGoogleGemma7bItLoraModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -206,15 +215,16 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/google/gemma-7b-it-lora",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/google/gemma-7b-it-lora"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/google/gemma-7b-it-lora",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/google/gemma-7b-it-lora"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/ibm-granite/granite-4.0-h-micro model.
     ///
@@ -248,6 +258,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -256,17 +267,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/meta-llama/llama-2-7b-chat-hf-lora",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@cf/meta-llama/llama-2-7b-chat-hf-lora",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/meta-llama/llama-2-7b-chat-hf-lora",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/meta-llama/llama-2-7b-chat-hf-lora",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/meta/llama-2-7b-chat-fp16 model.
     ///
@@ -274,6 +286,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_meta_llama_2_7b_chat_fp16_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfMetaLlama27bChatFp16ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -282,15 +295,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/meta/llama-2-7b-chat-fp16",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/meta/llama-2-7b-chat-fp16"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/meta/llama-2-7b-chat-fp16",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/meta/llama-2-7b-chat-fp16",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/meta/llama-2-7b-chat-int8 model.
     ///
@@ -322,6 +338,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_meta_llama_3_8b_instruct_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfMetaLlama38bInstructModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -330,15 +347,16 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/meta/llama-3-8b-instruct",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/meta/llama-3-8b-instruct"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/meta/llama-3-8b-instruct",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/meta/llama-3-8b-instruct"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/meta/llama-3-8b-instruct-awq model.
     ///
@@ -346,6 +364,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_meta_llama_3_8b_instruct_awq_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfMetaLlama38bInstructAwqModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -354,15 +373,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/meta/llama-3-8b-instruct-awq",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/meta/llama-3-8b-instruct-awq"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/meta/llama-3-8b-instruct-awq",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/meta/llama-3-8b-instruct-awq",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/meta/llama-3.1-70b-instruct-fp8-fast model.
     ///
@@ -624,6 +646,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_microsoft_phi_2_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfMicrosoftPhi2ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -632,15 +655,16 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/microsoft/phi-2",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/microsoft/phi-2"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/microsoft/phi-2",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/microsoft/phi-2"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/mistral/mistral-7b-instruct-v0.1 model.
     ///
@@ -674,6 +698,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfMistralMistral7bInstructV02LoraModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -682,17 +707,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/mistral/mistral-7b-instruct-v0.2-lora",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@cf/mistral/mistral-7b-instruct-v0.2-lora",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/mistral/mistral-7b-instruct-v0.2-lora",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/mistral/mistral-7b-instruct-v0.2-lora",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/mistralai/mistral-small-3.1-24b-instruct model.
     ///
@@ -774,6 +800,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_openchat_openchat_3_5_0106_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfOpenchatOpenchat350106ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -782,15 +809,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/openchat/openchat-3.5-0106",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/openchat/openchat-3.5-0106"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/openchat/openchat-3.5-0106",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/openchat/openchat-3.5-0106",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/qwen/qwen1.5-0.5b-chat model.
     ///
@@ -798,6 +828,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_qwen_qwen1_5_0_5b_chat_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfQwenQwen1505bChatModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -806,15 +837,16 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-0.5b-chat",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/qwen/qwen1.5-0.5b-chat"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-0.5b-chat",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/qwen/qwen1.5-0.5b-chat"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/qwen/qwen1.5-1.8b-chat model.
     ///
@@ -822,6 +854,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_qwen_qwen1_5_1_8b_chat_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfQwenQwen1518bChatModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -830,15 +863,16 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-1.8b-chat",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/qwen/qwen1.5-1.8b-chat"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-1.8b-chat",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/qwen/qwen1.5-1.8b-chat"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/qwen/qwen1.5-14b-chat-awq model.
     ///
@@ -846,6 +880,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_qwen_qwen1_5_14b_chat_awq_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfQwenQwen1514bChatAwqModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -854,15 +889,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-14b-chat-awq",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/qwen/qwen1.5-14b-chat-awq"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-14b-chat-awq",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/qwen/qwen1.5-14b-chat-awq",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/qwen/qwen1.5-7b-chat-awq model.
     ///
@@ -870,6 +908,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_qwen_qwen1_5_7b_chat_awq_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfQwenQwen157bChatAwqModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -878,15 +917,16 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-7b-chat-awq",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/qwen/qwen1.5-7b-chat-awq"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-7b-chat-awq",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/qwen/qwen1.5-7b-chat-awq"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/qwen/qwen2.5-coder-32b-instruct model.
     ///
@@ -968,6 +1008,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_thebloke_discolm_german_7b_v1_awq_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -976,17 +1017,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/thebloke/discolm-german-7b-v1-awq",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@cf/thebloke/discolm-german-7b-v1-awq",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/thebloke/discolm-german-7b-v1-awq",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/thebloke/discolm-german-7b-v1-awq",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/tiiuae/falcon-7b-instruct model.
     ///
@@ -994,6 +1036,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_tiiuae_falcon_7b_instruct_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfTiiuaeFalcon7bInstructModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -1002,15 +1045,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/tiiuae/falcon-7b-instruct",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/tiiuae/falcon-7b-instruct"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/tiiuae/falcon-7b-instruct",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/tiiuae/falcon-7b-instruct",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/tinyllama/tinyllama-1.1b-chat-v1.0 model.
     ///
@@ -1018,6 +1064,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfTinyllamaTinyllama11bChatV10ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -1026,17 +1073,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @hf/google/gemma-7b-it model.
     ///
@@ -1068,6 +1116,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_hf_mistral_mistral_7b_instruct_v0_2_model(
         &self,
         account_id: &str,
+        body: &ExecuteHfMistralMistral7bInstructV02ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -1076,17 +1125,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@hf/mistral/mistral-7b-instruct-v0.2",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@hf/mistral/mistral-7b-instruct-v0.2",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@hf/mistral/mistral-7b-instruct-v0.2",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@hf/mistral/mistral-7b-instruct-v0.2",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @hf/nexusflow/starling-lm-7b-beta model.
     ///
@@ -1094,6 +1144,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_hf_nexusflow_starling_lm_7b_beta_model(
         &self,
         account_id: &str,
+        body: &ExecuteHfNexusflowStarlingLm7bBetaModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -1102,17 +1153,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@hf/nexusflow/starling-lm-7b-beta",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@hf/nexusflow/starling-lm-7b-beta",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@hf/nexusflow/starling-lm-7b-beta",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@hf/nexusflow/starling-lm-7b-beta",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @hf/nousresearch/hermes-2-pro-mistral-7b model.
     ///
@@ -1120,6 +1172,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_hf_nousresearch_hermes_2_pro_mistral_7b_model(
         &self,
         account_id: &str,
+        body: &ExecuteHfNousresearchHermes2ProMistral7bModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -1128,17 +1181,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@hf/nousresearch/hermes-2-pro-mistral-7b",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@hf/nousresearch/hermes-2-pro-mistral-7b",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@hf/nousresearch/hermes-2-pro-mistral-7b",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@hf/nousresearch/hermes-2-pro-mistral-7b",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @hf/thebloke/deepseek-coder-6.7b-base-awq model.
     ///
@@ -1146,6 +1200,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model(
         &self,
         account_id: &str,
+        body: &ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -1154,17 +1209,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@hf/thebloke/deepseek-coder-6.7b-base-awq",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@hf/thebloke/deepseek-coder-6.7b-base-awq",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@hf/thebloke/deepseek-coder-6.7b-base-awq",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@hf/thebloke/deepseek-coder-6.7b-base-awq",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @hf/thebloke/deepseek-coder-6.7b-instruct-awq model.
     ///
@@ -1172,6 +1228,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model(
         &self,
         account_id: &str,
+        body: &ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -1180,17 +1237,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@hf/thebloke/deepseek-coder-6.7b-instruct-awq",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@hf/thebloke/deepseek-coder-6.7b-instruct-awq",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@hf/thebloke/deepseek-coder-6.7b-instruct-awq",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@hf/thebloke/deepseek-coder-6.7b-instruct-awq",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @hf/thebloke/llama-2-13b-chat-awq model.
     ///
@@ -1198,6 +1256,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_hf_thebloke_llama_2_13b_chat_awq_model(
         &self,
         account_id: &str,
+        body: &ExecuteHfTheblokeLlama213bChatAwqModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -1206,17 +1265,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@hf/thebloke/llama-2-13b-chat-awq",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@hf/thebloke/llama-2-13b-chat-awq",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@hf/thebloke/llama-2-13b-chat-awq",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@hf/thebloke/llama-2-13b-chat-awq",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @hf/thebloke/mistral-7b-instruct-v0.1-awq model.
     ///
@@ -1224,6 +1284,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model(
         &self,
         account_id: &str,
+        body: &ExecuteHfTheblokeMistral7bInstructV01AwqModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -1232,17 +1293,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@hf/thebloke/mistral-7b-instruct-v0.1-awq",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@hf/thebloke/mistral-7b-instruct-v0.1-awq",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@hf/thebloke/mistral-7b-instruct-v0.1-awq",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@hf/thebloke/mistral-7b-instruct-v0.1-awq",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @hf/thebloke/neural-chat-7b-v3-1-awq model.
     ///
@@ -1250,6 +1312,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_hf_thebloke_neural_chat_7b_v3_1_awq_model(
         &self,
         account_id: &str,
+        body: &ExecuteHfTheblokeNeuralChat7bV31AwqModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -1258,17 +1321,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@hf/thebloke/neural-chat-7b-v3-1-awq",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@hf/thebloke/neural-chat-7b-v3-1-awq",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@hf/thebloke/neural-chat-7b-v3-1-awq",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@hf/thebloke/neural-chat-7b-v3-1-awq",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @hf/thebloke/openhermes-2.5-mistral-7b-awq model.
     ///
@@ -1276,6 +1340,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model(
         &self,
         account_id: &str,
+        body: &ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -1284,17 +1349,18 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@hf/thebloke/openhermes-2.5-mistral-7b-awq",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@hf/thebloke/openhermes-2.5-mistral-7b-awq",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@hf/thebloke/openhermes-2.5-mistral-7b-awq",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@hf/thebloke/openhermes-2.5-mistral-7b-awq",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @hf/thebloke/zephyr-7b-beta-awq model.
     ///
@@ -1302,6 +1368,7 @@ impl WorkersAiTextGenerationApi {
     pub fn execute_hf_thebloke_zephyr_7b_beta_awq_model(
         &self,
         account_id: &str,
+        body: &ExecuteHfTheblokeZephyr7bBetaAwqModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -1310,14 +1377,3327 @@ impl WorkersAiTextGenerationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@hf/thebloke/zephyr-7b-beta-awq",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@hf/thebloke/zephyr-7b-beta-awq"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@hf/thebloke/zephyr-7b-beta-awq",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@hf/thebloke/zephyr-7b-beta-awq",
+                    ),
+                ],
+            )
+            .body(body)
     }
 }
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody {
+    Variant1(ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1),
+    Variant2(ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1>
+for ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody {
+    fn from(value: ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2>
+for ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody {
+    fn from(value: ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_defog_sqlcoder_7b_2_model`], [`WorkersAiTextGenerationApi::execute_cf_fblgit_una_cybertron_7b_v2_bf16_model`], [`WorkersAiTextGenerationApi::execute_cf_google_gemma_2b_it_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_google_gemma_7b_it_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_2_7b_chat_fp16_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_microsoft_phi_2_model`], [`WorkersAiTextGenerationApi::execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_openchat_openchat_3_5_0106_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_0_5b_chat_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_1_8b_chat_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_14b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_7b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_thebloke_discolm_german_7b_v1_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_tiiuae_falcon_7b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model`], [`WorkersAiTextGenerationApi::execute_hf_mistral_mistral_7b_instruct_v0_2_model`], [`WorkersAiTextGenerationApi::execute_hf_nexusflow_starling_lm_7b_beta_model`], [`WorkersAiTextGenerationApi::execute_hf_nousresearch_hermes_2_pro_mistral_7b_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_llama_2_13b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_neural_chat_7b_v3_1_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_zephyr_7b_beta_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function {
+    pub code: ::std::string::String,
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function { code : "code"
+    required, name : "name" required }
+);
+impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function {
+    /// A value with the required fields set and the others empty.
+    pub fn new(code: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            code,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_defog_sqlcoder_7b_2_model`], [`WorkersAiTextGenerationApi::execute_cf_fblgit_una_cybertron_7b_v2_bf16_model`], [`WorkersAiTextGenerationApi::execute_cf_google_gemma_2b_it_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_google_gemma_7b_it_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_2_7b_chat_fp16_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_microsoft_phi_2_model`], [`WorkersAiTextGenerationApi::execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_openchat_openchat_3_5_0106_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_0_5b_chat_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_1_8b_chat_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_14b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_7b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_thebloke_discolm_german_7b_v1_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_tiiuae_falcon_7b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model`], [`WorkersAiTextGenerationApi::execute_hf_mistral_mistral_7b_instruct_v0_2_model`], [`WorkersAiTextGenerationApi::execute_hf_nexusflow_starling_lm_7b_beta_model`], [`WorkersAiTextGenerationApi::execute_hf_nousresearch_hermes_2_pro_mistral_7b_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_llama_2_13b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_neural_chat_7b_v3_1_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_zephyr_7b_beta_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message {
+    pub content: ::std::string::String,
+    pub role: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message { content :
+    "content" required, role : "role" required }
+);
+impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message {
+    /// A value with the required fields set and the others empty.
+    pub fn new(content: ::std::string::String, role: ::std::string::String) -> Self {
+        Self {
+            content,
+            role,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_defog_sqlcoder_7b_2_model`], [`WorkersAiTextGenerationApi::execute_cf_fblgit_una_cybertron_7b_v2_bf16_model`], [`WorkersAiTextGenerationApi::execute_cf_google_gemma_2b_it_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_google_gemma_7b_it_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_2_7b_chat_fp16_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_microsoft_phi_2_model`], [`WorkersAiTextGenerationApi::execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_openchat_openchat_3_5_0106_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_0_5b_chat_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_1_8b_chat_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_14b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_7b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_thebloke_discolm_german_7b_v1_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_tiiuae_falcon_7b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model`], [`WorkersAiTextGenerationApi::execute_hf_mistral_mistral_7b_instruct_v0_2_model`], [`WorkersAiTextGenerationApi::execute_hf_nexusflow_starling_lm_7b_beta_model`], [`WorkersAiTextGenerationApi::execute_hf_nousresearch_hermes_2_pro_mistral_7b_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_llama_2_13b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_neural_chat_7b_v3_1_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_zephyr_7b_beta_awq_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool {
+    pub description: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub parameters: ::std::option::Option<
+        ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters,
+    >,
+    pub function: ::std::option::Option<
+        ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunction,
+    >,
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool { description :
+    "description", name : "name", parameters : "parameters", function : "function",
+    r#type : "type" }
+);
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters {
+    pub properties: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters { properties
+    : "properties", required : "required", r#type : "type" required }
+);
+impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: ::std::string::String) -> Self {
+        Self {
+            properties: ::std::option::Option::None,
+            required: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunction {
+    pub description: ::std::string::String,
+    pub name: ::std::string::String,
+    pub parameters: ::std::option::Option<
+        ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunction { description
+    : "description" required, name : "name" required, parameters : "parameters" }
+);
+impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunction {
+    /// A value with the required fields set and the others empty.
+    pub fn new(description: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            description,
+            name,
+            parameters: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfDefogSqlcoder7b2ModelBody {
+    Variant1(ExecuteCfDefogSqlcoder7b2ModelBodyVariant1),
+    Variant2(ExecuteCfDefogSqlcoder7b2ModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfDefogSqlcoder7b2ModelBodyVariant1>
+for ExecuteCfDefogSqlcoder7b2ModelBody {
+    fn from(value: ExecuteCfDefogSqlcoder7b2ModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfDefogSqlcoder7b2ModelBodyVariant2>
+for ExecuteCfDefogSqlcoder7b2ModelBody {
+    fn from(value: ExecuteCfDefogSqlcoder7b2ModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfDefogSqlcoder7b2ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_defog_sqlcoder_7b_2_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfDefogSqlcoder7b2ModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfDefogSqlcoder7b2ModelBodyVariant1 { frequency_penalty : "frequency_penalty",
+    lora : "lora", max_tokens : "max_tokens", presence_penalty : "presence_penalty",
+    prompt : "prompt" required, raw : "raw", repetition_penalty : "repetition_penalty",
+    seed : "seed", stream : "stream", temperature : "temperature", top_k : "top_k", top_p
+    : "top_p" }
+);
+impl ExecuteCfDefogSqlcoder7b2ModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfDefogSqlcoder7b2ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_defog_sqlcoder_7b_2_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfDefogSqlcoder7b2ModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfDefogSqlcoder7b2ModelBodyVariant2 { frequency_penalty : "frequency_penalty",
+    functions : "functions", max_tokens : "max_tokens", messages : "messages",
+    presence_penalty : "presence_penalty", repetition_penalty : "repetition_penalty",
+    seed : "seed", stream : "stream", temperature : "temperature", tools : "tools", top_k
+    : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody {
+    Variant1(ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1),
+    Variant2(ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1>
+for ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody {
+    fn from(value: ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant2>
+for ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody {
+    fn from(value: ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_fblgit_una_cybertron_7b_v2_bf16_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_fblgit_una_cybertron_7b_v2_bf16_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfGoogleGemma2bItLoraModelBody {
+    Variant1(ExecuteCfGoogleGemma2bItLoraModelBodyVariant1),
+    Variant2(ExecuteCfGoogleGemma2bItLoraModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfGoogleGemma2bItLoraModelBodyVariant1>
+for ExecuteCfGoogleGemma2bItLoraModelBody {
+    fn from(value: ExecuteCfGoogleGemma2bItLoraModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfGoogleGemma2bItLoraModelBodyVariant2>
+for ExecuteCfGoogleGemma2bItLoraModelBody {
+    fn from(value: ExecuteCfGoogleGemma2bItLoraModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfGoogleGemma2bItLoraModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_google_gemma_2b_it_lora_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfGoogleGemma2bItLoraModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfGoogleGemma2bItLoraModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfGoogleGemma2bItLoraModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfGoogleGemma2bItLoraModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_google_gemma_2b_it_lora_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfGoogleGemma2bItLoraModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfGoogleGemma2bItLoraModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfGoogleGemma7bItLoraModelBody {
+    Variant1(ExecuteCfGoogleGemma7bItLoraModelBodyVariant1),
+    Variant2(ExecuteCfGoogleGemma7bItLoraModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfGoogleGemma7bItLoraModelBodyVariant1>
+for ExecuteCfGoogleGemma7bItLoraModelBody {
+    fn from(value: ExecuteCfGoogleGemma7bItLoraModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfGoogleGemma7bItLoraModelBodyVariant2>
+for ExecuteCfGoogleGemma7bItLoraModelBody {
+    fn from(value: ExecuteCfGoogleGemma7bItLoraModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfGoogleGemma7bItLoraModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_google_gemma_7b_it_lora_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfGoogleGemma7bItLoraModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfGoogleGemma7bItLoraModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfGoogleGemma7bItLoraModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfGoogleGemma7bItLoraModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_google_gemma_7b_it_lora_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfGoogleGemma7bItLoraModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfGoogleGemma7bItLoraModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody {
+    Variant1(ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1),
+    Variant2(ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1>
+for ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody {
+    fn from(value: ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant2>
+for ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody {
+    fn from(value: ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfMetaLlama27bChatFp16ModelBody {
+    Variant1(ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1),
+    Variant2(ExecuteCfMetaLlama27bChatFp16ModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1>
+for ExecuteCfMetaLlama27bChatFp16ModelBody {
+    fn from(value: ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfMetaLlama27bChatFp16ModelBodyVariant2>
+for ExecuteCfMetaLlama27bChatFp16ModelBody {
+    fn from(value: ExecuteCfMetaLlama27bChatFp16ModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfMetaLlama27bChatFp16ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_meta_llama_2_7b_chat_fp16_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfMetaLlama27bChatFp16ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_meta_llama_2_7b_chat_fp16_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfMetaLlama27bChatFp16ModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMetaLlama27bChatFp16ModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfMetaLlama38bInstructModelBody {
+    Variant1(ExecuteCfMetaLlama38bInstructModelBodyVariant1),
+    Variant2(ExecuteCfMetaLlama38bInstructModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfMetaLlama38bInstructModelBodyVariant1>
+for ExecuteCfMetaLlama38bInstructModelBody {
+    fn from(value: ExecuteCfMetaLlama38bInstructModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfMetaLlama38bInstructModelBodyVariant2>
+for ExecuteCfMetaLlama38bInstructModelBody {
+    fn from(value: ExecuteCfMetaLlama38bInstructModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfMetaLlama38bInstructModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfMetaLlama38bInstructModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMetaLlama38bInstructModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfMetaLlama38bInstructModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfMetaLlama38bInstructModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfMetaLlama38bInstructModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMetaLlama38bInstructModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfMetaLlama38bInstructAwqModelBody {
+    Variant1(ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1),
+    Variant2(ExecuteCfMetaLlama38bInstructAwqModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1>
+for ExecuteCfMetaLlama38bInstructAwqModelBody {
+    fn from(value: ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfMetaLlama38bInstructAwqModelBodyVariant2>
+for ExecuteCfMetaLlama38bInstructAwqModelBody {
+    fn from(value: ExecuteCfMetaLlama38bInstructAwqModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfMetaLlama38bInstructAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfMetaLlama38bInstructAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_awq_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfMetaLlama38bInstructAwqModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMetaLlama38bInstructAwqModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfMicrosoftPhi2ModelBody {
+    Variant1(ExecuteCfMicrosoftPhi2ModelBodyVariant1),
+    Variant2(ExecuteCfMicrosoftPhi2ModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfMicrosoftPhi2ModelBodyVariant1>
+for ExecuteCfMicrosoftPhi2ModelBody {
+    fn from(value: ExecuteCfMicrosoftPhi2ModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfMicrosoftPhi2ModelBodyVariant2>
+for ExecuteCfMicrosoftPhi2ModelBody {
+    fn from(value: ExecuteCfMicrosoftPhi2ModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfMicrosoftPhi2ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_microsoft_phi_2_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfMicrosoftPhi2ModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMicrosoftPhi2ModelBodyVariant1 { frequency_penalty : "frequency_penalty",
+    lora : "lora", max_tokens : "max_tokens", presence_penalty : "presence_penalty",
+    prompt : "prompt" required, raw : "raw", repetition_penalty : "repetition_penalty",
+    seed : "seed", stream : "stream", temperature : "temperature", top_k : "top_k", top_p
+    : "top_p" }
+);
+impl ExecuteCfMicrosoftPhi2ModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfMicrosoftPhi2ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_microsoft_phi_2_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfMicrosoftPhi2ModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMicrosoftPhi2ModelBodyVariant2 { frequency_penalty : "frequency_penalty",
+    functions : "functions", max_tokens : "max_tokens", messages : "messages",
+    presence_penalty : "presence_penalty", repetition_penalty : "repetition_penalty",
+    seed : "seed", stream : "stream", temperature : "temperature", tools : "tools", top_k
+    : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfMistralMistral7bInstructV02LoraModelBody {
+    Variant1(ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1),
+    Variant2(ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1>
+for ExecuteCfMistralMistral7bInstructV02LoraModelBody {
+    fn from(value: ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant2>
+for ExecuteCfMistralMistral7bInstructV02LoraModelBody {
+    fn from(value: ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfMistralMistral7bInstructV02LoraModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfMistralMistral7bInstructV02LoraModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfOpenchatOpenchat350106ModelBody {
+    Variant1(ExecuteCfOpenchatOpenchat350106ModelBodyVariant1),
+    Variant2(ExecuteCfOpenchatOpenchat350106ModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfOpenchatOpenchat350106ModelBodyVariant1>
+for ExecuteCfOpenchatOpenchat350106ModelBody {
+    fn from(value: ExecuteCfOpenchatOpenchat350106ModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfOpenchatOpenchat350106ModelBodyVariant2>
+for ExecuteCfOpenchatOpenchat350106ModelBody {
+    fn from(value: ExecuteCfOpenchatOpenchat350106ModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfOpenchatOpenchat350106ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_openchat_openchat_3_5_0106_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfOpenchatOpenchat350106ModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfOpenchatOpenchat350106ModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfOpenchatOpenchat350106ModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfOpenchatOpenchat350106ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_openchat_openchat_3_5_0106_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfOpenchatOpenchat350106ModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfOpenchatOpenchat350106ModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfQwenQwen1505bChatModelBody {
+    Variant1(ExecuteCfQwenQwen1505bChatModelBodyVariant1),
+    Variant2(ExecuteCfQwenQwen1505bChatModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfQwenQwen1505bChatModelBodyVariant1>
+for ExecuteCfQwenQwen1505bChatModelBody {
+    fn from(value: ExecuteCfQwenQwen1505bChatModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfQwenQwen1505bChatModelBodyVariant2>
+for ExecuteCfQwenQwen1505bChatModelBody {
+    fn from(value: ExecuteCfQwenQwen1505bChatModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfQwenQwen1505bChatModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_0_5b_chat_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfQwenQwen1505bChatModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfQwenQwen1505bChatModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfQwenQwen1505bChatModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfQwenQwen1505bChatModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_0_5b_chat_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfQwenQwen1505bChatModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfQwenQwen1505bChatModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfQwenQwen1518bChatModelBody {
+    Variant1(ExecuteCfQwenQwen1518bChatModelBodyVariant1),
+    Variant2(ExecuteCfQwenQwen1518bChatModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfQwenQwen1518bChatModelBodyVariant1>
+for ExecuteCfQwenQwen1518bChatModelBody {
+    fn from(value: ExecuteCfQwenQwen1518bChatModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfQwenQwen1518bChatModelBodyVariant2>
+for ExecuteCfQwenQwen1518bChatModelBody {
+    fn from(value: ExecuteCfQwenQwen1518bChatModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfQwenQwen1518bChatModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_1_8b_chat_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfQwenQwen1518bChatModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfQwenQwen1518bChatModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfQwenQwen1518bChatModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfQwenQwen1518bChatModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_1_8b_chat_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfQwenQwen1518bChatModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfQwenQwen1518bChatModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfQwenQwen1514bChatAwqModelBody {
+    Variant1(ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1),
+    Variant2(ExecuteCfQwenQwen1514bChatAwqModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1>
+for ExecuteCfQwenQwen1514bChatAwqModelBody {
+    fn from(value: ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfQwenQwen1514bChatAwqModelBodyVariant2>
+for ExecuteCfQwenQwen1514bChatAwqModelBody {
+    fn from(value: ExecuteCfQwenQwen1514bChatAwqModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfQwenQwen1514bChatAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_14b_chat_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfQwenQwen1514bChatAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_14b_chat_awq_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfQwenQwen1514bChatAwqModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfQwenQwen1514bChatAwqModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfQwenQwen157bChatAwqModelBody {
+    Variant1(ExecuteCfQwenQwen157bChatAwqModelBodyVariant1),
+    Variant2(ExecuteCfQwenQwen157bChatAwqModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfQwenQwen157bChatAwqModelBodyVariant1>
+for ExecuteCfQwenQwen157bChatAwqModelBody {
+    fn from(value: ExecuteCfQwenQwen157bChatAwqModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfQwenQwen157bChatAwqModelBodyVariant2>
+for ExecuteCfQwenQwen157bChatAwqModelBody {
+    fn from(value: ExecuteCfQwenQwen157bChatAwqModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfQwenQwen157bChatAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_7b_chat_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfQwenQwen157bChatAwqModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfQwenQwen157bChatAwqModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfQwenQwen157bChatAwqModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfQwenQwen157bChatAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_7b_chat_awq_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfQwenQwen157bChatAwqModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfQwenQwen157bChatAwqModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody {
+    Variant1(ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1),
+    Variant2(ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1>
+for ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody {
+    fn from(value: ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant2>
+for ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody {
+    fn from(value: ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_thebloke_discolm_german_7b_v1_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_thebloke_discolm_german_7b_v1_awq_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfTiiuaeFalcon7bInstructModelBody {
+    Variant1(ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1),
+    Variant2(ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1>
+for ExecuteCfTiiuaeFalcon7bInstructModelBody {
+    fn from(value: ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant2>
+for ExecuteCfTiiuaeFalcon7bInstructModelBody {
+    fn from(value: ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfTiiuaeFalcon7bInstructModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_tiiuae_falcon_7b_instruct_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfTiiuaeFalcon7bInstructModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_tiiuae_falcon_7b_instruct_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteCfTinyllamaTinyllama11bChatV10ModelBody {
+    Variant1(ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1),
+    Variant2(ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1>
+for ExecuteCfTinyllamaTinyllama11bChatV10ModelBody {
+    fn from(value: ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant2>
+for ExecuteCfTinyllamaTinyllama11bChatV10ModelBody {
+    fn from(value: ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteCfTinyllamaTinyllama11bChatV10ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteCfTinyllamaTinyllama11bChatV10ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteHfMistralMistral7bInstructV02ModelBody {
+    Variant1(ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1),
+    Variant2(ExecuteHfMistralMistral7bInstructV02ModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1>
+for ExecuteHfMistralMistral7bInstructV02ModelBody {
+    fn from(value: ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteHfMistralMistral7bInstructV02ModelBodyVariant2>
+for ExecuteHfMistralMistral7bInstructV02ModelBody {
+    fn from(value: ExecuteHfMistralMistral7bInstructV02ModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteHfMistralMistral7bInstructV02ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_mistral_mistral_7b_instruct_v0_2_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteHfMistralMistral7bInstructV02ModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_mistral_mistral_7b_instruct_v0_2_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteHfMistralMistral7bInstructV02ModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfMistralMistral7bInstructV02ModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteHfNexusflowStarlingLm7bBetaModelBody {
+    Variant1(ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1),
+    Variant2(ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1>
+for ExecuteHfNexusflowStarlingLm7bBetaModelBody {
+    fn from(value: ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant2>
+for ExecuteHfNexusflowStarlingLm7bBetaModelBody {
+    fn from(value: ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteHfNexusflowStarlingLm7bBetaModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_nexusflow_starling_lm_7b_beta_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteHfNexusflowStarlingLm7bBetaModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_nexusflow_starling_lm_7b_beta_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteHfNousresearchHermes2ProMistral7bModelBody {
+    Variant1(ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1),
+    Variant2(ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1>
+for ExecuteHfNousresearchHermes2ProMistral7bModelBody {
+    fn from(value: ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant2>
+for ExecuteHfNousresearchHermes2ProMistral7bModelBody {
+    fn from(value: ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteHfNousresearchHermes2ProMistral7bModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_nousresearch_hermes_2_pro_mistral_7b_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteHfNousresearchHermes2ProMistral7bModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_nousresearch_hermes_2_pro_mistral_7b_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody {
+    Variant1(ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1>
+for ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody {
+    fn from(value: ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant2>
+for ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody {
+    fn from(value: ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody {
+    Variant1(ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1>
+for ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody {
+    fn from(
+        value: ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1,
+    ) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant2>
+for ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody {
+    fn from(
+        value: ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant2,
+    ) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteHfTheblokeLlama213bChatAwqModelBody {
+    Variant1(ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1>
+for ExecuteHfTheblokeLlama213bChatAwqModelBody {
+    fn from(value: ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant2>
+for ExecuteHfTheblokeLlama213bChatAwqModelBody {
+    fn from(value: ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteHfTheblokeLlama213bChatAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_llama_2_13b_chat_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteHfTheblokeLlama213bChatAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_llama_2_13b_chat_awq_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteHfTheblokeMistral7bInstructV01AwqModelBody {
+    Variant1(ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1>
+for ExecuteHfTheblokeMistral7bInstructV01AwqModelBody {
+    fn from(value: ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant2>
+for ExecuteHfTheblokeMistral7bInstructV01AwqModelBody {
+    fn from(value: ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteHfTheblokeMistral7bInstructV01AwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteHfTheblokeMistral7bInstructV01AwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteHfTheblokeNeuralChat7bV31AwqModelBody {
+    Variant1(ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1>
+for ExecuteHfTheblokeNeuralChat7bV31AwqModelBody {
+    fn from(value: ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant2>
+for ExecuteHfTheblokeNeuralChat7bV31AwqModelBody {
+    fn from(value: ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteHfTheblokeNeuralChat7bV31AwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_neural_chat_7b_v3_1_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteHfTheblokeNeuralChat7bV31AwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_neural_chat_7b_v3_1_awq_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody {
+    Variant1(ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1>
+for ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody {
+    fn from(value: ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant2>
+for ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody {
+    fn from(value: ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum ExecuteHfTheblokeZephyr7bBetaAwqModelBody {
+    Variant1(ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant2),
+}
+impl ::std::convert::From<ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1>
+for ExecuteHfTheblokeZephyr7bBetaAwqModelBody {
+    fn from(value: ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant2>
+for ExecuteHfTheblokeZephyr7bBetaAwqModelBody {
+    fn from(value: ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+/// One shape of [`ExecuteHfTheblokeZephyr7bBetaAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_zephyr_7b_beta_awq_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub lora: ::std::option::Option<::std::string::String>,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub prompt: ::std::string::String,
+    pub raw: ::std::option::Option<bool>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1 { frequency_penalty :
+    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
+    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    top_k : "top_k", top_p : "top_p" }
+);
+impl ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            frequency_penalty: ::std::option::Option::None,
+            lora: ::std::option::Option::None,
+            max_tokens: ::std::option::Option::None,
+            presence_penalty: ::std::option::Option::None,
+            prompt,
+            raw: ::std::option::Option::None,
+            repetition_penalty: ::std::option::Option::None,
+            seed: ::std::option::Option::None,
+            stream: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`ExecuteHfTheblokeZephyr7bBetaAwqModelBody`].
+///
+/// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_zephyr_7b_beta_awq_model`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant2 {
+    pub frequency_penalty: ::std::option::Option<f64>,
+    pub functions: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    >,
+    pub max_tokens: ::std::option::Option<i64>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    >,
+    pub presence_penalty: ::std::option::Option<f64>,
+    pub repetition_penalty: ::std::option::Option<f64>,
+    pub seed: ::std::option::Option<i64>,
+    pub stream: ::std::option::Option<bool>,
+    pub temperature: ::std::option::Option<f64>,
+    pub tools: ::std::option::Option<
+        ::std::vec::Vec<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool>,
+    >,
+    pub top_k: ::std::option::Option<i64>,
+    pub top_p: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant2 { frequency_penalty :
+    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
+    "messages", presence_penalty : "presence_penalty", repetition_penalty :
+    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
+    tools : "tools", top_k : "top_k", top_p : "top_p" }
+);

@@ -124,6 +124,7 @@ impl WorkersAiTextToImageApi {
     pub fn execute_cf_bytedance_stable_diffusion_xl_lightning_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfBytedanceStableDiffusionXlLightningModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -132,17 +133,18 @@ impl WorkersAiTextToImageApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/bytedance/stable-diffusion-xl-lightning",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@cf/bytedance/stable-diffusion-xl-lightning",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/bytedance/stable-diffusion-xl-lightning",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/bytedance/stable-diffusion-xl-lightning",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/leonardo/lucid-origin model.
     ///
@@ -198,6 +200,7 @@ impl WorkersAiTextToImageApi {
     pub fn execute_cf_lykon_dreamshaper_8_lcm_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfBytedanceStableDiffusionXlLightningModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -206,15 +209,16 @@ impl WorkersAiTextToImageApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/lykon/dreamshaper-8-lcm",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/lykon/dreamshaper-8-lcm"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/lykon/dreamshaper-8-lcm",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/lykon/dreamshaper-8-lcm"),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/runwayml/stable-diffusion-v1-5-img2img model.
     ///
@@ -222,6 +226,7 @@ impl WorkersAiTextToImageApi {
     pub fn execute_cf_runwayml_stable_diffusion_v1_5_img2img_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfBytedanceStableDiffusionXlLightningModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -230,17 +235,18 @@ impl WorkersAiTextToImageApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/runwayml/stable-diffusion-v1-5-img2img",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@cf/runwayml/stable-diffusion-v1-5-img2img",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/runwayml/stable-diffusion-v1-5-img2img",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/runwayml/stable-diffusion-v1-5-img2img",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/runwayml/stable-diffusion-v1-5-inpainting model.
     ///
@@ -248,6 +254,7 @@ impl WorkersAiTextToImageApi {
     pub fn execute_cf_runwayml_stable_diffusion_v1_5_inpainting_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfBytedanceStableDiffusionXlLightningModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -256,17 +263,18 @@ impl WorkersAiTextToImageApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/runwayml/stable-diffusion-v1-5-inpainting",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@cf/runwayml/stable-diffusion-v1-5-inpainting",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/runwayml/stable-diffusion-v1-5-inpainting",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/runwayml/stable-diffusion-v1-5-inpainting",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Execute @cf/stabilityai/stable-diffusion-xl-base-1.0 model.
     ///
@@ -274,6 +282,7 @@ impl WorkersAiTextToImageApi {
     pub fn execute_cf_stabilityai_stable_diffusion_xl_base_1_0_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfBytedanceStableDiffusionXlLightningModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -282,17 +291,18 @@ impl WorkersAiTextToImageApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/stabilityai/stable-diffusion-xl-base-1.0",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit(
-                    "/ai/run/@cf/stabilityai/stable-diffusion-xl-base-1.0",
-                ),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/stabilityai/stable-diffusion-xl-base-1.0",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit(
+                        "/ai/run/@cf/stabilityai/stable-diffusion-xl-base-1.0",
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Open Websocket connection with @cf/sven/test-pipe-http model.
     ///
@@ -311,5 +321,47 @@ impl WorkersAiTextToImageApi {
                 crate::runtime::PathPart::Lit("/ai/run/@cf/sven/test-pipe-http"),
             ],
         )
+    }
+}
+/// Used by [`WorkersAiTextToImageApi::execute_cf_bytedance_stable_diffusion_xl_lightning_model`], [`WorkersAiTextToImageApi::execute_cf_lykon_dreamshaper_8_lcm_model`], [`WorkersAiTextToImageApi::execute_cf_runwayml_stable_diffusion_v1_5_img2img_model`], [`WorkersAiTextToImageApi::execute_cf_runwayml_stable_diffusion_v1_5_inpainting_model`], [`WorkersAiTextToImageApi::execute_cf_stabilityai_stable_diffusion_xl_base_1_0_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfBytedanceStableDiffusionXlLightningModelBody {
+    pub guidance: ::std::option::Option<f64>,
+    pub height: ::std::option::Option<i64>,
+    pub image: ::std::option::Option<::std::vec::Vec<f64>>,
+    pub image_b64: ::std::option::Option<::std::string::String>,
+    pub mask: ::std::option::Option<::std::vec::Vec<f64>>,
+    pub negative_prompt: ::std::option::Option<::std::string::String>,
+    pub num_steps: ::std::option::Option<i64>,
+    pub prompt: ::std::string::String,
+    pub seed: ::std::option::Option<i64>,
+    pub strength: ::std::option::Option<f64>,
+    pub width: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfBytedanceStableDiffusionXlLightningModelBody { guidance : "guidance", height
+    : "height", image : "image", image_b64 : "image_b64", mask : "mask", negative_prompt
+    : "negative_prompt", num_steps : "num_steps", prompt : "prompt" required, seed :
+    "seed", strength : "strength", width : "width" }
+);
+impl ExecuteCfBytedanceStableDiffusionXlLightningModelBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(prompt: ::std::string::String) -> Self {
+        Self {
+            guidance: ::std::option::Option::None,
+            height: ::std::option::Option::None,
+            image: ::std::option::Option::None,
+            image_b64: ::std::option::Option::None,
+            mask: ::std::option::Option::None,
+            negative_prompt: ::std::option::Option::None,
+            num_steps: ::std::option::Option::None,
+            prompt,
+            seed: ::std::option::Option::None,
+            strength: ::std::option::Option::None,
+            width: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

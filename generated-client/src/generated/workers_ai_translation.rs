@@ -74,6 +74,7 @@ impl WorkersAiTranslationApi {
     pub fn execute_cf_meta_m2m100_1_2b_model(
         &self,
         account_id: &str,
+        body: &ExecuteCfMetaM2m10012bModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -82,14 +83,39 @@ impl WorkersAiTranslationApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/meta/m2m100-1.2b",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/meta/m2m100-1.2b"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/meta/m2m100-1.2b",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/meta/m2m100-1.2b"),
+                ],
+            )
+            .body(body)
+    }
+}
+/// Used by [`WorkersAiTranslationApi::execute_cf_meta_m2m100_1_2b_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteCfMetaM2m10012bModelBody {
+    pub source_lang: ::std::option::Option<::std::string::String>,
+    pub target_lang: ::std::string::String,
+    pub text: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ExecuteCfMetaM2m10012bModelBody { source_lang : "source_lang", target_lang :
+    "target_lang" required, text : "text" required }
+);
+impl ExecuteCfMetaM2m10012bModelBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(target_lang: ::std::string::String, text: ::std::string::String) -> Self {
+        Self {
+            source_lang: ::std::option::Option::None,
+            target_lang,
+            text,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

@@ -24,19 +24,21 @@ impl WorkersForPlatformsApi {
     pub fn create_dispatch_namespace(
         &self,
         account_id: &str,
+        body: &CreateDispatchNamespaceBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DispatchNamespace>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/workers/dispatch/namespaces",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/dispatch/namespaces"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/workers/dispatch/namespaces",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/dispatch/namespaces"),
+                ],
+            )
+            .body(body)
     }
     /// List dispatch namespaces
     ///
@@ -222,23 +224,27 @@ impl WorkersForPlatformsApi {
         account_id: &str,
         dispatch_namespace: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: UploadWorkerModuleForm,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UploadWorkerModuleResponse>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/dispatch/namespaces/"),
-                crate::runtime::PathPart::Param(
-                    "dispatch_namespace",
-                    dispatch_namespace,
-                ),
-                crate::runtime::PathPart::Lit("/scripts/"),
-                crate::runtime::PathPart::Param("script_name", script_name),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/dispatch/namespaces/"),
+                    crate::runtime::PathPart::Param(
+                        "dispatch_namespace",
+                        dispatch_namespace,
+                    ),
+                    crate::runtime::PathPart::Lit("/scripts/"),
+                    crate::runtime::PathPart::Param("script_name", script_name),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Worker Details
     ///
@@ -275,6 +281,8 @@ impl WorkersForPlatformsApi {
     /// `DELETE /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}`
     ///
     /// Delete a worker from a Workers for Platforms namespace. This call has no response body on a successful delete.
+    ///
+    /// Query parameters: [`DeleteWorkerQuery`], passed with `.query(&…)`.
     pub fn delete_worker(
         &self,
         account_id: &str,
@@ -286,6 +294,7 @@ impl WorkersForPlatformsApi {
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
         >,
+        DeleteWorkerQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -345,11 +354,7 @@ impl WorkersForPlatformsApi {
         account_id: &str,
         dispatch_namespace: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ScriptBinding>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -378,24 +383,28 @@ impl WorkersForPlatformsApi {
         account_id: &str,
         dispatch_namespace: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: PutScriptContentForm,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ScriptContent>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/dispatch/namespaces/"),
-                crate::runtime::PathPart::Param(
-                    "dispatch_namespace",
-                    dispatch_namespace,
-                ),
-                crate::runtime::PathPart::Lit("/scripts/"),
-                crate::runtime::PathPart::Param("script_name", script_name),
-                crate::runtime::PathPart::Lit("/content"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/dispatch/namespaces/"),
+                    crate::runtime::PathPart::Param(
+                        "dispatch_namespace",
+                        dispatch_namespace,
+                    ),
+                    crate::runtime::PathPart::Lit("/scripts/"),
+                    crate::runtime::PathPart::Param("script_name", script_name),
+                    crate::runtime::PathPart::Lit("/content"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Get Script Content
     ///
@@ -436,30 +445,28 @@ impl WorkersForPlatformsApi {
         account_id: &str,
         dispatch_namespace: &str,
         script_name: &str,
+        body: &AddScriptSecretBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<ScriptSecret>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/dispatch/namespaces/"),
-                crate::runtime::PathPart::Param(
-                    "dispatch_namespace",
-                    dispatch_namespace,
-                ),
-                crate::runtime::PathPart::Lit("/scripts/"),
-                crate::runtime::PathPart::Param("script_name", script_name),
-                crate::runtime::PathPart::Lit("/secrets"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/dispatch/namespaces/"),
+                    crate::runtime::PathPart::Param(
+                        "dispatch_namespace",
+                        dispatch_namespace,
+                    ),
+                    crate::runtime::PathPart::Lit("/scripts/"),
+                    crate::runtime::PathPart::Param("script_name", script_name),
+                    crate::runtime::PathPart::Lit("/secrets"),
+                ],
+            )
+            .body(body)
     }
     /// List Script Secrets
     ///
@@ -471,11 +478,7 @@ impl WorkersForPlatformsApi {
         account_id: &str,
         dispatch_namespace: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ScriptSecret>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -578,26 +581,28 @@ impl WorkersForPlatformsApi {
         account_id: &str,
         dispatch_namespace: &str,
         script_name: &str,
+        body: PatchScriptSettingsForm,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ScriptSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/settings",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/dispatch/namespaces/"),
-                crate::runtime::PathPart::Param(
-                    "dispatch_namespace",
-                    dispatch_namespace,
-                ),
-                crate::runtime::PathPart::Lit("/scripts/"),
-                crate::runtime::PathPart::Param("script_name", script_name),
-                crate::runtime::PathPart::Lit("/settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/settings",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/dispatch/namespaces/"),
+                    crate::runtime::PathPart::Param(
+                        "dispatch_namespace",
+                        dispatch_namespace,
+                    ),
+                    crate::runtime::PathPart::Lit("/scripts/"),
+                    crate::runtime::PathPart::Param("script_name", script_name),
+                    crate::runtime::PathPart::Lit("/settings"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Get Script Settings
     ///
@@ -640,24 +645,26 @@ impl WorkersForPlatformsApi {
         account_id: &str,
         dispatch_namespace: &str,
         script_name: &str,
+        body: &::std::vec::Vec<::std::string::String>,
     ) -> crate::runtime::Request<crate::runtime::List<::std::string::String>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/dispatch/namespaces/"),
-                crate::runtime::PathPart::Param(
-                    "dispatch_namespace",
-                    dispatch_namespace,
-                ),
-                crate::runtime::PathPart::Lit("/scripts/"),
-                crate::runtime::PathPart::Param("script_name", script_name),
-                crate::runtime::PathPart::Lit("/tags"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/dispatch/namespaces/"),
+                    crate::runtime::PathPart::Param(
+                        "dispatch_namespace",
+                        dispatch_namespace,
+                    ),
+                    crate::runtime::PathPart::Lit("/scripts/"),
+                    crate::runtime::PathPart::Param("script_name", script_name),
+                    crate::runtime::PathPart::Lit("/tags"),
+                ],
+            )
+            .body(body)
     }
     /// Get Script Tags
     ///
@@ -766,12 +773,19 @@ impl WorkersForPlatformsApi {
 /// Used by [`WorkersForPlatformsApi::create_dispatch_namespace`], [`WorkersForPlatformsApi::list_dispatch_namespaces`], [`WorkersForPlatformsApi::update_dispatch_namespace`], [`WorkersForPlatformsApi::patch_dispatch_namespace`], [`WorkersForPlatformsApi::get_dispatch_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DispatchNamespace {
+    /// Identifier
     pub created_by: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the script was created
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// Identifier
     pub modified_by: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the script was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// API Resource UUID tag
     pub namespace_id: ::std::option::Option<::std::string::String>,
+    /// Name of the Workers for Platforms dispatch namespace
     pub namespace_name: ::std::option::Option<::std::string::String>,
+    /// The current number of scripts in this Dispatch Namespace
     pub script_count: ::std::option::Option<i64>,
     pub trusted_workers: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -786,10 +800,13 @@ crate::runtime::object!(
 /// Used by [`WorkersForPlatformsApi::list_scripts_in_namespace`], [`WorkersForPlatformsApi::worker_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListScriptsInNamespaceItem {
+    /// RFC 3339 date-time, When the script was created
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// Name of the Workers for Platforms dispatch namespace
     pub dispatch_namespace: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the script was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub script: ::std::option::Option<::serde_json::Value>,
+    pub script: ::std::option::Option<ScriptContent>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -797,6 +814,61 @@ crate::runtime::object!(
     ListScriptsInNamespaceItem { created_on : "created_on", dispatch_namespace :
     "dispatch_namespace", modified_on : "modified_on", script : "script" }
 );
+/// Used by [`WorkersForPlatformsApi::list_scripts_in_namespace`], [`WorkersForPlatformsApi::put_script_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScriptContent {
+    /// RFC 3339 date-time, When the script was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// Hashed script content, can be used in a If-None-Match header when updating
+    pub etag: ::std::option::Option<::std::string::String>,
+    /// The id of the script in the Workers system
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Whether Logpush is turned on for the Worker
+    pub logpush: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, When the script was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Specifies the placement mode for the Worker (e.g. 'smart')
+    pub placement_mode: ::std::option::Option<::std::string::String>,
+    pub tail_consumers: ::std::option::Option<
+        ::std::vec::Vec<ScriptContentTailConsumer>,
+    >,
+    /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
+    pub usage_model: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ScriptContent { created_on : "created_on", etag : "etag", id : "id", logpush :
+    "logpush", modified_on : "modified_on", placement_mode : "placement_mode",
+    tail_consumers : "tail_consumers", usage_model : "usage_model" }
+);
+/// Used by [`WorkersForPlatformsApi::list_scripts_in_namespace`], [`WorkersForPlatformsApi::upload_worker_module`], [`WorkersForPlatformsApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptContentTailConsumer {
+    /// Optional environment if the Worker utilizes one
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// Optional dispatch namespace the script belongs to
+    pub namespace: ::std::option::Option<::std::string::String>,
+    /// Name of Worker that is to be the consumer
+    pub service: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ScriptContentTailConsumer { environment : "environment", namespace : "namespace",
+    service : "service" required }
+);
+impl ScriptContentTailConsumer {
+    /// A value with the required fields set and the others empty.
+    pub fn new(service: ::std::string::String) -> Self {
+        Self {
+            environment: ::std::option::Option::None,
+            namespace: ::std::option::Option::None,
+            service,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`WorkersForPlatformsApi::delete_scripts_in_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteScriptsInNamespaceResponse {
@@ -820,6 +892,36 @@ pub struct DeleteScriptsInNamespaceResponseDeleted {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteScriptsInNamespaceResponseDeleted { id : "id" });
+/// Used by [`WorkersForPlatformsApi::upload_worker_module`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UploadWorkerModuleResponse {
+    /// RFC 3339 date-time, When the script was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// Hashed script content, can be used in a If-None-Match header when updating
+    pub etag: ::std::option::Option<::std::string::String>,
+    /// The id of the script in the Workers system
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Whether Logpush is turned on for the Worker
+    pub logpush: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, When the script was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Specifies the placement mode for the Worker (e.g. 'smart')
+    pub placement_mode: ::std::option::Option<::std::string::String>,
+    pub tail_consumers: ::std::option::Option<
+        ::std::vec::Vec<ScriptContentTailConsumer>,
+    >,
+    /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
+    pub usage_model: ::std::option::Option<::std::string::String>,
+    pub startup_time_ms: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UploadWorkerModuleResponse { created_on : "created_on", etag : "etag", id : "id",
+    logpush : "logpush", modified_on : "modified_on", placement_mode : "placement_mode",
+    tail_consumers : "tail_consumers", usage_model : "usage_model", startup_time_ms :
+    "startup_time_ms" }
+);
 /// Used by [`WorkersForPlatformsApi::create_assets_upload_session`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssetsUploadSession {
@@ -831,27 +933,244 @@ pub struct AssetsUploadSession {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AssetsUploadSession { buckets : "buckets", jwt : "jwt" });
+/// Used by [`WorkersForPlatformsApi::get_script_bindings`], [`WorkersForPlatformsApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptBinding {
+    /// A JavaScript variable name for the binding
+    pub name: ::std::string::String,
+    /// Namespace identifier tag
+    pub namespace_id: ::std::option::Option<::std::string::String>,
+    /// The class of resource that the binding provides
+    pub r#type: ScriptBindingType,
+    /// Optional environment if the Worker utilizes one
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// Name of Worker to bind to
+    pub service: ::std::option::Option<::std::string::String>,
+    /// The exported class name of the Durable Object
+    pub class_name: ::std::option::Option<::std::string::String>,
+    /// The script where the Durable Object is defined, if it is external to this Worker
+    pub script_name: ::std::option::Option<::std::string::String>,
+    /// R2 bucket to bind to
+    pub bucket_name: ::std::option::Option<::std::string::String>,
+    /// Name of the Queue to bind to
+    pub queue_name: ::std::option::Option<::std::string::String>,
+    /// A JavaScript variable name for the binding
+    pub binding: ::std::option::Option<::std::string::String>,
+    /// ID of the D1 database to bind to
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Namespace to bind to
+    pub namespace: ::std::option::Option<::std::string::String>,
+    pub outbound: ::std::option::Option<ScriptBindingOutbound>,
+    /// ID of the certificate to bind to
+    pub certificate_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ScriptBinding { name : "name" required, namespace_id : "namespace_id", r#type :
+    "type" required, environment : "environment", service : "service", class_name :
+    "class_name", script_name : "script_name", bucket_name : "bucket_name", queue_name :
+    "queue_name", binding : "binding", id : "id", namespace : "namespace", outbound :
+    "outbound", certificate_id : "certificate_id" }
+);
+impl ScriptBinding {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, r#type: ScriptBindingType) -> Self {
+        Self {
+            name,
+            namespace_id: ::std::option::Option::None,
+            r#type,
+            environment: ::std::option::Option::None,
+            service: ::std::option::Option::None,
+            class_name: ::std::option::Option::None,
+            script_name: ::std::option::Option::None,
+            bucket_name: ::std::option::Option::None,
+            queue_name: ::std::option::Option::None,
+            binding: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            namespace: ::std::option::Option::None,
+            outbound: ::std::option::Option::None,
+            certificate_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ScriptBindingType {
+    /// `kv_namespace`
+    KvNamespace,
+    /// `service`
+    Service,
+    /// `durable_object_namespace`
+    DurableObjectNamespace,
+    /// `r2_bucket`
+    R2Bucket,
+    /// `queue`
+    Queue,
+    /// `d1`
+    D1,
+    /// `dispatch_namespace`
+    DispatchNamespace,
+    /// `mtls_certificate`
+    MtlsCertificate,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ScriptBindingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::KvNamespace => "kv_namespace",
+            Self::Service => "service",
+            Self::DurableObjectNamespace => "durable_object_namespace",
+            Self::R2Bucket => "r2_bucket",
+            Self::Queue => "queue",
+            Self::D1 => "d1",
+            Self::DispatchNamespace => "dispatch_namespace",
+            Self::MtlsCertificate => "mtls_certificate",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ScriptBindingType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "kv_namespace" => Self::KvNamespace,
+            "service" => Self::Service,
+            "durable_object_namespace" => Self::DurableObjectNamespace,
+            "r2_bucket" => Self::R2Bucket,
+            "queue" => Self::Queue,
+            "d1" => Self::D1,
+            "dispatch_namespace" => Self::DispatchNamespace,
+            "mtls_certificate" => Self::MtlsCertificate,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ScriptBindingType);
+impl ::std::convert::From<ScriptBindingType> for ::std::string::String {
+    fn from(value: ScriptBindingType) -> Self {
+        match value {
+            ScriptBindingType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ScriptBindingType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WorkersForPlatformsApi::get_script_bindings`], [`WorkersForPlatformsApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScriptBindingOutbound {
+    /// Pass information from the Dispatch Worker to the Outbound Worker through the parameters
+    pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub worker: ::std::option::Option<ScriptBindingOutboundWorker>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ScriptBindingOutbound { params : "params", worker : "worker" });
+/// Used by [`WorkersForPlatformsApi::get_script_bindings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScriptBindingOutboundWorker {
+    /// Environment of the outbound worker
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// Name of the outbound worker
+    pub service: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ScriptBindingOutboundWorker { environment : "environment", service : "service" }
+);
+/// Used by [`WorkersForPlatformsApi::add_script_secret`], [`WorkersForPlatformsApi::list_script_secrets`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScriptSecret {
+    /// The name of this secret, this is what will be to access it inside the Worker
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The type of secret to put
+    pub r#type: ::std::option::Option<ScriptSecretType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ScriptSecret { name : "name", r#type : "type" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ScriptSecretType {
+    /// `secret_text`
+    SecretText,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ScriptSecretType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SecretText => "secret_text",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ScriptSecretType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "secret_text" => Self::SecretText,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ScriptSecretType);
+impl ::std::convert::From<ScriptSecretType> for ::std::string::String {
+    fn from(value: ScriptSecretType) -> Self {
+        match value {
+            ScriptSecretType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ScriptSecretType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`], [`WorkersForPlatformsApi::get_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSettings {
-    pub bindings: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub bindings: ::std::option::Option<::std::vec::Vec<ScriptBinding>>,
+    /// Opt your Worker into changes after this date
     pub compatibility_date: ::std::option::Option<::std::string::String>,
+    /// Opt your Worker into specific changes
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     pub limits: ::std::option::Option<ScriptSettingsLimits>,
+    /// Whether Logpush is turned on for the Worker
     pub logpush: ::std::option::Option<bool>,
-    pub migrations: ::std::option::Option<::serde_json::Value>,
+    pub migrations: ::std::option::Option<ScriptSettingsMigrations>,
     pub observability: ::std::option::Option<ScriptSettingsObservability>,
-    pub placement: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub placement: ::std::option::Option<ScriptSettingsPlacement>,
+    /// Tags to help you manage your Workers
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tail_consumers: ::std::option::Option<
-        ::std::vec::Vec<ScriptSettingsTailConsumer>,
+        ::std::vec::Vec<ScriptContentTailConsumer>,
     >,
+    /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -865,11 +1184,83 @@ crate::runtime::object!(
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSettingsLimits {
+    /// The amount of CPU time this Worker can use in milliseconds
     pub cpu_ms: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ScriptSettingsLimits { cpu_ms : "cpu_ms" });
+/// Used by [`WorkersForPlatformsApi::patch_script_settings`], [`WorkersForPlatformsApi::upload_worker_module`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScriptSettingsMigrations {
+    /// Tag to set as the latest migration tag
+    pub new_tag: ::std::option::Option<::std::string::String>,
+    /// Tag used to verify against the latest migration tag for this Worker
+    pub old_tag: ::std::option::Option<::std::string::String>,
+    /// A list of classes to delete Durable Object namespaces from
+    pub deleted_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A list of classes to create Durable Object namespaces from
+    pub new_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub renamed_classes: ::std::option::Option<
+        ::std::vec::Vec<ScriptSettingsMigrationsRenamedClass>,
+    >,
+    pub transferred_classes: ::std::option::Option<
+        ::std::vec::Vec<ScriptSettingsMigrationsTransferredClass>,
+    >,
+    pub steps: ::std::option::Option<::std::vec::Vec<ScriptSettingsMigrationsStep>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ScriptSettingsMigrations { new_tag : "new_tag", old_tag : "old_tag", deleted_classes
+    : "deleted_classes", new_classes : "new_classes", renamed_classes :
+    "renamed_classes", transferred_classes : "transferred_classes", steps : "steps" }
+);
+/// Used by [`WorkersForPlatformsApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScriptSettingsMigrationsRenamedClass {
+    pub from: ::std::option::Option<::std::string::String>,
+    pub to: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ScriptSettingsMigrationsRenamedClass { from : "from", to : "to" }
+);
+/// Used by [`WorkersForPlatformsApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScriptSettingsMigrationsTransferredClass {
+    pub from: ::std::option::Option<::std::string::String>,
+    pub from_script: ::std::option::Option<::std::string::String>,
+    pub to: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ScriptSettingsMigrationsTransferredClass { from : "from", from_script :
+    "from_script", to : "to" }
+);
+/// Used by [`WorkersForPlatformsApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScriptSettingsMigrationsStep {
+    /// A list of classes to delete Durable Object namespaces from
+    pub deleted_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A list of classes to create Durable Object namespaces from
+    pub new_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub renamed_classes: ::std::option::Option<
+        ::std::vec::Vec<ScriptSettingsMigrationsRenamedClass>,
+    >,
+    pub transferred_classes: ::std::option::Option<
+        ::std::vec::Vec<ScriptSettingsMigrationsTransferredClass>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ScriptSettingsMigrationsStep { deleted_classes : "deleted_classes", new_classes :
+    "new_classes", renamed_classes : "renamed_classes", transferred_classes :
+    "transferred_classes" }
+);
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSettingsObservability {
@@ -899,16 +1290,377 @@ crate::runtime::object!(
     head_sampling_rate : "head_sampling_rate", invocation_logs : "invocation_logs",
     persist : "persist" }
 );
-/// Used by [`WorkersForPlatformsApi::patch_script_settings`].
+/// Used by [`WorkersForPlatformsApi::patch_script_settings`], [`WorkersForPlatformsApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScriptSettingsTailConsumer {
-    pub environment: ::std::option::Option<::std::string::String>,
-    pub namespace: ::std::option::Option<::std::string::String>,
-    pub service: ::std::option::Option<::std::string::String>,
+pub struct ScriptSettingsPlacement {
+    /// Enables [Smart Placement](https://developers.cloudflare.com/workers/configuration/smart-placement)
+    pub mode: ::std::option::Option<ScriptSettingsPlacementMode>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ScriptSettingsPlacement { mode : "mode" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ScriptSettingsPlacementMode {
+    /// `smart`
+    Smart,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ScriptSettingsPlacementMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Smart => "smart",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ScriptSettingsPlacementMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "smart" => Self::Smart,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ScriptSettingsPlacementMode);
+impl ::std::convert::From<ScriptSettingsPlacementMode> for ::std::string::String {
+    fn from(value: ScriptSettingsPlacementMode) -> Self {
+        match value {
+            ScriptSettingsPlacementMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ScriptSettingsPlacementMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WorkersForPlatformsApi::create_dispatch_namespace`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDispatchNamespaceBody {
+    /// The name of the dispatch namespace
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateDispatchNamespaceBody { name : "name" });
+/// Used by [`WorkersForPlatformsApi::upload_worker_module`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UploadWorkerModuleFormMetadata {
+    pub bindings: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    >,
+    /// Name of the part in the multipart request that contains the script (e.g. the file adding a listener…
+    pub body_part: ::std::option::Option<::std::string::String>,
+    /// Date indicating targeted support in the Workers runtime
+    pub compatibility_date: ::std::option::Option<::std::string::String>,
+    /// Flags that enable or disable certain features in the Workers runtime
+    pub compatibility_flags: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// List of binding types to keep from previous_upload
+    pub keep_bindings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Whether Logpush is turned on for the Worker
+    pub logpush: ::std::option::Option<bool>,
+    /// Name of the part in the multipart request that contains the main module (e.g. the file exporting a…
+    pub main_module: ::std::option::Option<::std::string::String>,
+    pub migrations: ::std::option::Option<ScriptSettingsMigrations>,
+    pub placement: ::std::option::Option<ScriptSettingsPlacement>,
+    /// List of strings to use as tags for this Worker
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tail_consumers: ::std::option::Option<
+        ::std::vec::Vec<ScriptContentTailConsumer>,
+    >,
+    /// Usage model to apply to invocations
+    pub usage_model: ::std::option::Option<UploadWorkerModuleFormMetadataUsageModel>,
+    pub version_tags: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettingsTailConsumer { environment : "environment", namespace : "namespace",
-    service : "service" }
+    UploadWorkerModuleFormMetadata { bindings : "bindings", body_part : "body_part",
+    compatibility_date : "compatibility_date", compatibility_flags :
+    "compatibility_flags", keep_bindings : "keep_bindings", logpush : "logpush",
+    main_module : "main_module", migrations : "migrations", placement : "placement", tags
+    : "tags", tail_consumers : "tail_consumers", usage_model : "usage_model",
+    version_tags : "version_tags" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UploadWorkerModuleFormMetadataUsageModel {
+    /// `bundled`
+    Bundled,
+    /// `unbound`
+    Unbound,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UploadWorkerModuleFormMetadataUsageModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bundled => "bundled",
+            Self::Unbound => "unbound",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UploadWorkerModuleFormMetadataUsageModel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "bundled" => Self::Bundled,
+            "unbound" => Self::Unbound,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(UploadWorkerModuleFormMetadataUsageModel);
+impl ::std::convert::From<UploadWorkerModuleFormMetadataUsageModel>
+for ::std::string::String {
+    fn from(value: UploadWorkerModuleFormMetadataUsageModel) -> Self {
+        match value {
+            UploadWorkerModuleFormMetadataUsageModel::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for UploadWorkerModuleFormMetadataUsageModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WorkersForPlatformsApi::delete_worker`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteWorkerQuery {
+    /// If set to true, delete will not be stopped by associated service binding, durable object, or other…
+    pub force: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteWorkerQuery { force : "force" });
+/// Used by [`WorkersForPlatformsApi::put_script_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PutScriptContentFormMetadata {
+    /// Name of the part in the multipart request that contains the script (e.g. the file adding a listener…
+    pub body_part: ::std::option::Option<::std::string::String>,
+    /// Name of the part in the multipart request that contains the main module (e.g. the file exporting a…
+    pub main_module: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PutScriptContentFormMetadata { body_part : "body_part", main_module : "main_module" }
+);
+/// Used by [`WorkersForPlatformsApi::add_script_secret`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddScriptSecretBody {
+    /// The name of this secret, this is what will be to access it inside the Worker
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The value of the secret
+    pub text: ::std::option::Option<::std::string::String>,
+    /// The type of secret to put
+    pub r#type: ::std::option::Option<ScriptSecretType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddScriptSecretBody { name : "name", text : "text", r#type : "type" }
+);
+/// Used by [`WorkersForPlatformsApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchScriptSettingsFormSettings {
+    pub bindings: ::std::option::Option<
+        ::std::vec::Vec<PatchScriptSettingsFormSettingsBinding>,
+    >,
+    /// Opt your Worker into changes after this date
+    pub compatibility_date: ::std::option::Option<::std::string::String>,
+    /// Opt your Worker into specific changes
+    pub compatibility_flags: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub limits: ::std::option::Option<ScriptSettingsLimits>,
+    /// Whether Logpush is turned on for the Worker
+    pub logpush: ::std::option::Option<bool>,
+    pub migrations: ::std::option::Option<ScriptSettingsMigrations>,
+    pub placement: ::std::option::Option<ScriptSettingsPlacement>,
+    /// Tags to help you manage your Workers
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tail_consumers: ::std::option::Option<
+        ::std::vec::Vec<ScriptContentTailConsumer>,
+    >,
+    /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
+    pub usage_model: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchScriptSettingsFormSettings { bindings : "bindings", compatibility_date :
+    "compatibility_date", compatibility_flags : "compatibility_flags", limits : "limits",
+    logpush : "logpush", migrations : "migrations", placement : "placement", tags :
+    "tags", tail_consumers : "tail_consumers", usage_model : "usage_model" }
+);
+/// Used by [`WorkersForPlatformsApi::patch_script_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchScriptSettingsFormSettingsBinding {
+    /// The class of resource that the binding provides
+    pub r#type: ScriptBindingType,
+    /// Optional environment if the Worker utilizes one
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// Name of Worker to bind to
+    pub service: ::std::option::Option<::std::string::String>,
+    /// The exported class name of the Durable Object
+    pub class_name: ::std::option::Option<::std::string::String>,
+    /// The script where the Durable Object is defined, if it is external to this Worker
+    pub script_name: ::std::option::Option<::std::string::String>,
+    /// R2 bucket to bind to
+    pub bucket_name: ::std::option::Option<::std::string::String>,
+    /// Name of the Queue to bind to
+    pub queue_name: ::std::option::Option<::std::string::String>,
+    /// ID of the D1 database to bind to
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the D1 database associated with the 'id' provided
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Namespace to bind to
+    pub namespace: ::std::option::Option<::std::string::String>,
+    pub outbound: ::std::option::Option<ScriptBindingOutbound>,
+    /// ID of the certificate to bind to
+    pub certificate_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchScriptSettingsFormSettingsBinding { r#type : "type" required, environment :
+    "environment", service : "service", class_name : "class_name", script_name :
+    "script_name", bucket_name : "bucket_name", queue_name : "queue_name", id : "id",
+    name : "name", namespace : "namespace", outbound : "outbound", certificate_id :
+    "certificate_id" }
+);
+impl PatchScriptSettingsFormSettingsBinding {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: ScriptBindingType) -> Self {
+        Self {
+            r#type,
+            environment: ::std::option::Option::None,
+            service: ::std::option::Option::None,
+            class_name: ::std::option::Option::None,
+            script_name: ::std::option::Option::None,
+            bucket_name: ::std::option::Option::None,
+            queue_name: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            namespace: ::std::option::Option::None,
+            outbound: ::std::option::Option::None,
+            certificate_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for DeleteWorkerQuery {}
+/// The `multipart/form-data` body of [`WorkersForPlatformsApi::upload_worker_module`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `part` parts, under any name: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map` (may repeat)
+/// - `metadata`: JSON
+/// - `message`: text
+#[derive(Debug, Clone, Default)]
+pub struct UploadWorkerModuleForm {
+    form: crate::runtime::Multipart,
+}
+impl UploadWorkerModuleForm {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Adds a `part` part, sent under `name`: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map`.
+    ///
+    /// A module comprising a Worker script, often a javascript file
+    pub fn part(self, name: &str, file: crate::runtime::FilePart) -> Self {
+        Self {
+            form: self.form.file_or(name, file, "application/javascript+module"),
+        }
+    }
+    /// Sets the `metadata` part: JSON. Setting it again replaces it.
+    ///
+    /// JSON encoded metadata about the uploaded parts and Worker configuration
+    pub fn metadata(self, value: &UploadWorkerModuleFormMetadata) -> Self {
+        Self {
+            form: self.form.remove("metadata").json("metadata", value),
+        }
+    }
+    /// Sets the `message` part: text. Setting it again replaces it.
+    ///
+    /// Rollback message to be associated with this deployment
+    pub fn message(self, value: &str) -> Self {
+        Self {
+            form: self.form.remove("message").text("message", value),
+        }
+    }
+}
+/// The `multipart/form-data` body of [`WorkersForPlatformsApi::put_script_content`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `part` parts, under any name: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map` (may repeat)
+/// - `metadata`: JSON
+#[derive(Debug, Clone, Default)]
+pub struct PutScriptContentForm {
+    form: crate::runtime::Multipart,
+}
+impl PutScriptContentForm {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Adds a `part` part, sent under `name`: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map`.
+    ///
+    /// A module comprising a Worker script, often a javascript file
+    pub fn part(self, name: &str, file: crate::runtime::FilePart) -> Self {
+        Self {
+            form: self.form.file_or(name, file, "application/javascript+module"),
+        }
+    }
+    /// Sets the `metadata` part: JSON. Setting it again replaces it.
+    ///
+    /// JSON encoded metadata about the uploaded parts and Worker configuration
+    pub fn metadata(self, value: &PutScriptContentFormMetadata) -> Self {
+        Self {
+            form: self.form.remove("metadata").json("metadata", value),
+        }
+    }
+}
+/// The `multipart/form-data` body of [`WorkersForPlatformsApi::patch_script_settings`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `settings`: JSON
+#[derive(Debug, Clone, Default)]
+pub struct PatchScriptSettingsForm {
+    form: crate::runtime::Multipart,
+}
+impl PatchScriptSettingsForm {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets the `settings` part: JSON. Setting it again replaces it.
+    pub fn settings(self, value: &PatchScriptSettingsFormSettings) -> Self {
+        Self {
+            form: self.form.remove("settings").json("settings", value),
+        }
+    }
+}

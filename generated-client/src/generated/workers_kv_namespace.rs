@@ -24,29 +24,33 @@ impl WorkersKvNamespaceApi {
     pub fn create_namespace(
         &self,
         account_id: &str,
+        body: &CreateNamespaceBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Namespace>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/storage/kv/namespaces",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/storage/kv/namespaces"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/storage/kv/namespaces",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/storage/kv/namespaces"),
+                ],
+            )
+            .body(body)
     }
     /// List Namespaces
     ///
     /// `GET /accounts/{account_id}/storage/kv/namespaces`
     ///
     /// Returns the namespaces owned by an account.
+    ///
+    /// Query parameters: [`ListNamespacesQuery`], passed with `.query(&…)`.
     pub fn list_namespaces(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Namespace>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Namespace>, ListNamespacesQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,20 +71,22 @@ impl WorkersKvNamespaceApi {
         &self,
         account_id: &str,
         namespace_id: &str,
+        body: &CreateNamespaceBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Namespace>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/storage/kv/namespaces/"),
-                crate::runtime::PathPart::Param("namespace_id", namespace_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/storage/kv/namespaces/"),
+                    crate::runtime::PathPart::Param("namespace_id", namespace_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a Namespace
     ///
@@ -143,21 +149,23 @@ impl WorkersKvNamespaceApi {
         &self,
         account_id: &str,
         namespace_id: &str,
+        body: &::std::vec::Vec<WriteMultipleKeyValuePairsBody>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WriteMultipleKeyValuePairsResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/storage/kv/namespaces/"),
-                crate::runtime::PathPart::Param("namespace_id", namespace_id),
-                crate::runtime::PathPart::Lit("/bulk"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/storage/kv/namespaces/"),
+                    crate::runtime::PathPart::Param("namespace_id", namespace_id),
+                    crate::runtime::PathPart::Lit("/bulk"),
+                ],
+            )
+            .body(body)
     }
     /// Delete multiple key-value pairs
     ///
@@ -168,21 +176,23 @@ impl WorkersKvNamespaceApi {
         &self,
         account_id: &str,
         namespace_id: &str,
+        body: &::std::vec::Vec<::std::string::String>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WriteMultipleKeyValuePairsResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::DELETE,
-            "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/storage/kv/namespaces/"),
-                crate::runtime::PathPart::Param("namespace_id", namespace_id),
-                crate::runtime::PathPart::Lit("/bulk"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::DELETE,
+                "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/storage/kv/namespaces/"),
+                    crate::runtime::PathPart::Param("namespace_id", namespace_id),
+                    crate::runtime::PathPart::Lit("/bulk"),
+                ],
+            )
+            .body(body)
     }
     /// Delete multiple key-value pairs
     ///
@@ -193,21 +203,23 @@ impl WorkersKvNamespaceApi {
         &self,
         account_id: &str,
         namespace_id: &str,
+        body: &::std::vec::Vec<::std::string::String>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WriteMultipleKeyValuePairsResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk/delete",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/storage/kv/namespaces/"),
-                crate::runtime::PathPart::Param("namespace_id", namespace_id),
-                crate::runtime::PathPart::Lit("/bulk/delete"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk/delete",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/storage/kv/namespaces/"),
+                    crate::runtime::PathPart::Param("namespace_id", namespace_id),
+                    crate::runtime::PathPart::Lit("/bulk/delete"),
+                ],
+            )
+            .body(body)
     }
     /// Get multiple key-value pairs
     ///
@@ -237,11 +249,16 @@ impl WorkersKvNamespaceApi {
     /// `GET /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/keys`
     ///
     /// Lists a namespace's keys.
+    ///
+    /// Query parameters: [`ListNamespaceKeysQuery`], passed with `.query(&…)`.
     pub fn list_namespace_keys(
         &self,
         account_id: &str,
         namespace_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<NamespaceKey>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<NamespaceKey>,
+        ListNamespaceKeysQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -265,7 +282,13 @@ impl WorkersKvNamespaceApi {
         account_id: &str,
         namespace_id: &str,
         key_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -323,20 +346,21 @@ impl WorkersKvNamespaceApi {
         account_id: &str,
         namespace_id: &str,
         key_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Raw> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/storage/kv/namespaces/"),
-                crate::runtime::PathPart::Param("namespace_id", namespace_id),
-                crate::runtime::PathPart::Lit("/values/"),
-                crate::runtime::PathPart::Param("key_name", key_name),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/storage/kv/namespaces/"),
+                    crate::runtime::PathPart::Param("namespace_id", namespace_id),
+                    crate::runtime::PathPart::Lit("/values/"),
+                    crate::runtime::PathPart::Param("key_name", key_name),
+                ],
+            )
+            .header("accept", "application/octet-stream")
     }
     /// Delete key-value pair
     ///
@@ -373,8 +397,11 @@ impl WorkersKvNamespaceApi {
 /// Used by [`WorkersKvNamespaceApi::create_namespace`], [`WorkersKvNamespaceApi::list_namespaces`], [`WorkersKvNamespaceApi::rename_namespace`], [`WorkersKvNamespaceApi::get_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Namespace {
+    /// Namespace identifier tag
     pub id: ::std::option::Option<::std::string::String>,
+    /// True if keys written on the URL will be URL-decoded before storing
     pub supports_url_encoding: ::std::option::Option<bool>,
+    /// A human-readable string name for a Namespace
     pub title: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -396,17 +423,210 @@ crate::runtime::object!(
     unsuccessful_keys : "unsuccessful_keys" }
 );
 /// Used by [`WorkersKvNamespaceApi::list_namespace_keys`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NamespaceKey {
+    /// The time, measured in number of seconds since the UNIX epoch, at which the key will expire
     pub expiration: ::std::option::Option<f64>,
-    pub metadata: ::std::option::Option<::serde_json::Value>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A key's name
+    pub name: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NamespaceKey { expiration : "expiration", metadata : "metadata", name : "name" }
+    NamespaceKey { expiration : "expiration", metadata : "metadata", name : "name"
+    required }
 );
+impl NamespaceKey {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            expiration: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersKvNamespaceApi::create_namespace`], [`WorkersKvNamespaceApi::rename_namespace`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateNamespaceBody {
+    /// A human-readable string name for a Namespace
+    pub title: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreateNamespaceBody { title : "title" required });
+impl CreateNamespaceBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(title: ::std::string::String) -> Self {
+        Self {
+            title,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`WorkersKvNamespaceApi::list_namespaces`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListNamespacesQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// Maximum number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// Field to order results by
+    pub order: ::std::option::Option<ListNamespacesQueryOrder>,
+    /// Direction to order namespaces
+    pub direction: ::std::option::Option<ListNamespacesQueryDirection>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListNamespacesQuery { page : "page", per_page : "per_page", order : "order",
+    direction : "direction" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListNamespacesQueryOrder {
+    /// `id`
+    Id,
+    /// `title`
+    Title,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListNamespacesQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Title => "title",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListNamespacesQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "id" => Self::Id,
+            "title" => Self::Title,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListNamespacesQueryOrder);
+impl ::std::convert::From<ListNamespacesQueryOrder> for ::std::string::String {
+    fn from(value: ListNamespacesQueryOrder) -> Self {
+        match value {
+            ListNamespacesQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListNamespacesQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListNamespacesQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListNamespacesQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ListNamespacesQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListNamespacesQueryDirection);
+impl ::std::convert::From<ListNamespacesQueryDirection> for ::std::string::String {
+    fn from(value: ListNamespacesQueryDirection) -> Self {
+        match value {
+            ListNamespacesQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListNamespacesQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`WorkersKvNamespaceApi::write_multiple_key_value_pairs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WriteMultipleKeyValuePairsBody {
+    /// Whether or not the server should base64 decode the value before storing it
+    pub base64: ::std::option::Option<bool>,
+    /// The time, measured in number of seconds since the UNIX epoch, at which the key should expire
+    pub expiration: ::std::option::Option<f64>,
+    /// The number of seconds for which the key should be visible before it expires
+    pub expiration_ttl: ::std::option::Option<f64>,
+    /// A key's name
+    pub key: ::std::option::Option<::std::string::String>,
+    pub metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A UTF-8 encoded string to be stored, up to 25 MiB in length
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    WriteMultipleKeyValuePairsBody { base64 : "base64", expiration : "expiration",
+    expiration_ttl : "expiration_ttl", key : "key", metadata : "metadata", value :
+    "value" }
+);
+/// Used by [`WorkersKvNamespaceApi::list_namespace_keys`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListNamespaceKeysQuery {
+    /// The number of keys to return
+    pub limit: ::std::option::Option<f64>,
+    /// A string prefix used to filter down which keys will be returned
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Opaque token indicating the position from which to continue when requesting the next set of records…
+    pub cursor: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListNamespaceKeysQuery { limit : "limit", prefix : "prefix", cursor : "cursor" }
+);
+impl crate::runtime::TypedQuery for ListNamespaceKeysQuery {}
+impl crate::runtime::TypedQuery for ListNamespacesQuery {}
 /// A value and the JSON metadata stored with it.
 ///
 /// The `multipart/form-data` body of [`WorkersKvNamespaceApi::write_key_value_pair_with_optional_metadata`]. `new` takes the required parts; a method sets or adds each other one. Parts:

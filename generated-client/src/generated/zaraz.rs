@@ -24,19 +24,21 @@ impl ZarazApi {
     pub fn update_zaraz_configuration(
         &self,
         zone_id: &str,
+        body: &UpdateZarazConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Configuration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/settings/zaraz/config",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/settings/zaraz/config"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/settings/zaraz/config",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/settings/zaraz/config"),
+                ],
+            )
+            .body(body)
     }
     /// Get Zaraz configuration
     ///
@@ -112,29 +114,36 @@ impl ZarazApi {
     pub fn restore_zaraz_historical_configuration_by_id(
         &self,
         zone_id: &str,
+        body: &i64,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Configuration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/settings/zaraz/history",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/settings/zaraz/history"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/settings/zaraz/history",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/settings/zaraz/history"),
+                ],
+            )
+            .body(body)
     }
     /// List Zaraz historical configuration records
     ///
     /// `GET /zones/{zone_id}/settings/zaraz/history`
     ///
     /// Lists a history of published Zaraz configuration records for a zone.
+    ///
+    /// Query parameters: [`ListZarazHistoricalConfigurationRecordsQuery`], passed with `.query(&…)`.
     pub fn list_zaraz_historical_configuration_records(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<HistoricalConfigurationRecord>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<HistoricalConfigurationRecord>,
+        ListZarazHistoricalConfigurationRecordsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -151,26 +160,31 @@ impl ZarazApi {
     /// `GET /zones/{zone_id}/settings/zaraz/history/configs`
     ///
     /// Gets a history of published Zaraz configurations by ID(s) for a zone.
+    ///
+    /// Query parameters: [`GetZarazHistoricalConfigurationsByIdQuery`], its required ones in `new`.
     pub fn get_zaraz_historical_configurations_by_id(
         &self,
         zone_id: &str,
+        query: &GetZarazHistoricalConfigurationsByIdQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
         >,
+        GetZarazHistoricalConfigurationsByIdQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/zones/{zone_id}/settings/zaraz/history/configs",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/settings/zaraz/history/configs"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/zones/{zone_id}/settings/zaraz/history/configs",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/settings/zaraz/history/configs"),
+                ],
+            )
+            .query(query)
     }
     /// Publish Zaraz preview configuration
     ///
@@ -180,19 +194,21 @@ impl ZarazApi {
     pub fn publish_zaraz_preview_configuration(
         &self,
         zone_id: &str,
+        body: &::std::string::String,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<::std::string::String>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/settings/zaraz/publish",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/settings/zaraz/publish"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/settings/zaraz/publish",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/settings/zaraz/publish"),
+                ],
+            )
+            .body(body)
     }
     /// Update Zaraz workflow
     ///
@@ -202,19 +218,19 @@ impl ZarazApi {
     pub fn update_zaraz_workflow(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<::std::string::String>>,
-    > {
+        body: &Workflow,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Workflow>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/settings/zaraz/workflow",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/settings/zaraz/workflow"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/settings/zaraz/workflow",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/settings/zaraz/workflow"),
+                ],
+            )
+            .body(body)
     }
     /// Get Zaraz workflow
     ///
@@ -224,9 +240,7 @@ impl ZarazApi {
     pub fn get_zaraz_workflow(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<::std::string::String>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Workflow>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -244,11 +258,11 @@ impl ZarazApi {
 pub struct Configuration {
     pub analytics: ::std::option::Option<ConfigurationAnalytics>,
     pub consent: ::std::option::Option<ConfigurationConsent>,
-    /// `dataLayer`
+    /// `dataLayer`: Data layer compatibility mode enabled
     pub data_layer: ::std::option::Option<bool>,
-    /// `debugKey`
+    /// `debugKey`: The key for Zaraz debug mode
     pub debug_key: ::std::option::Option<::std::string::String>,
-    /// `historyChange`
+    /// `historyChange`: Single Page Application support enabled
     pub history_change: ::std::option::Option<bool>,
     pub settings: ::std::option::Option<ConfigurationSettings>,
     pub tools: ::std::option::Option<
@@ -260,7 +274,7 @@ pub struct Configuration {
     pub variables: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `zarazVersion`
+    /// `zarazVersion`: Zaraz internal version of the config
     pub zaraz_version: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -361,32 +375,33 @@ crate::runtime::object!(
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationSettings {
-    /// `autoInjectScript`
+    /// `autoInjectScript`: Automatic injection of Zaraz scripts enabled
     pub auto_inject_script: ::std::option::Option<bool>,
     /// `contextEnricher`
     pub context_enricher: ::std::option::Option<ConfigurationSettingsContextEnricher>,
-    /// `cookieDomain`
+    /// `cookieDomain`: The domain Zaraz will use for writing and reading its cookies
     pub cookie_domain: ::std::option::Option<::std::string::String>,
+    /// Ecommerce API enabled
     pub ecommerce: ::std::option::Option<bool>,
-    /// `eventsApiPath`
+    /// `eventsApiPath`: Custom endpoint for server-side track events
     pub events_api_path: ::std::option::Option<::std::string::String>,
-    /// `hideExternalReferer`
+    /// `hideExternalReferer`: Hiding external referrer URL enabled
     pub hide_external_referer: ::std::option::Option<bool>,
-    /// `hideIPAddress`
+    /// `hideIPAddress`: Trimming IP address enabled
     pub hide_ip_address: ::std::option::Option<bool>,
-    /// `hideQueryParams`
+    /// `hideQueryParams`: Removing URL query params enabled
     pub hide_query_params: ::std::option::Option<bool>,
-    /// `hideUserAgent`
+    /// `hideUserAgent`: Removing sensitive data from User Aagent string enabled
     pub hide_user_agent: ::std::option::Option<bool>,
-    /// `initPath`
+    /// `initPath`: Custom endpoint for Zaraz init script
     pub init_path: ::std::option::Option<::std::string::String>,
-    /// `injectIframes`
+    /// `injectIframes`: Injection of Zaraz scripts into iframes enabled
     pub inject_iframes: ::std::option::Option<bool>,
-    /// `mcRootPath`
+    /// `mcRootPath`: Custom path for Managed Components server functionalities
     pub mc_root_path: ::std::option::Option<::std::string::String>,
-    /// `scriptPath`
+    /// `scriptPath`: Custom endpoint for Zaraz main script
     pub script_path: ::std::option::Option<::std::string::String>,
-    /// `trackPath`
+    /// `trackPath`: Custom endpoint for Zaraz tracking requests
     pub track_path: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -415,20 +430,475 @@ crate::runtime::object!(
     worker_tag : "workerTag" }
 );
 /// Used by [`ZarazApi::list_zaraz_historical_configuration_records`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HistoricalConfigurationRecord {
-    /// `createdAt`
-    pub created_at: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<i64>,
-    /// `updatedAt`
-    pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `userId`
-    pub user_id: ::std::option::Option<::std::string::String>,
+    /// `createdAt`: RFC 3339 date-time, Date and time the configuration was created
+    pub created_at: ::std::string::String,
+    /// Configuration description provided by the user who published this configuration
+    pub description: ::std::string::String,
+    /// ID of the configuration
+    pub id: i64,
+    /// `updatedAt`: RFC 3339 date-time, Date and time the configuration was last updated
+    pub updated_at: ::std::string::String,
+    /// `userId`: Alpha-numeric ID of the account user who published the configuration
+    pub user_id: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HistoricalConfigurationRecord { created_at : "createdAt", description :
-    "description", id : "id", updated_at : "updatedAt", user_id : "userId" }
+    HistoricalConfigurationRecord { created_at : "createdAt" required, description :
+    "description" required, id : "id" required, updated_at : "updatedAt" required,
+    user_id : "userId" required }
 );
+impl HistoricalConfigurationRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        created_at: ::std::string::String,
+        description: ::std::string::String,
+        id: i64,
+        updated_at: ::std::string::String,
+        user_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            created_at,
+            description,
+            id,
+            updated_at,
+            user_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum Workflow {
+    /// `realtime`
+    Realtime,
+    /// `preview`
+    Preview,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl Workflow {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Realtime => "realtime",
+            Self::Preview => "preview",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Workflow {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "realtime" => Self::Realtime,
+            "preview" => Self::Preview,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(Workflow);
+impl ::std::convert::From<Workflow> for ::std::string::String {
+    fn from(value: Workflow) -> Self {
+        match value {
+            Workflow::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for Workflow {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZarazApi::update_zaraz_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateZarazConfigurationBody {
+    pub consent: ::std::option::Option<UpdateZarazConfigurationBodyConsent>,
+    /// `dataLayer`: Data layer compatibility mode enabled
+    pub data_layer: bool,
+    /// `debugKey`: The key for Zaraz debug mode
+    pub debug_key: ::std::string::String,
+    /// `historyChange`: Single Page Application support enabled
+    pub history_change: ::std::option::Option<bool>,
+    pub settings: ::std::option::Option<UpdateZarazConfigurationBodySettings>,
+    pub triggers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub variables: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `zarazVersion`: Zaraz internal version of the config
+    pub zaraz_version: i64,
+    pub tools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZarazConfigurationBody { consent : "consent", data_layer : "dataLayer"
+    required, debug_key : "debugKey" required, history_change : "historyChange", settings
+    : "settings", triggers : "triggers", variables : "variables", zaraz_version :
+    "zarazVersion" required, tools : "tools" }
+);
+impl UpdateZarazConfigurationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        data_layer: bool,
+        debug_key: ::std::string::String,
+        zaraz_version: i64,
+    ) -> Self {
+        Self {
+            consent: ::std::option::Option::None,
+            data_layer,
+            debug_key,
+            history_change: ::std::option::Option::None,
+            settings: ::std::option::Option::None,
+            triggers: ::std::option::Option::None,
+            variables: ::std::option::Option::None,
+            zaraz_version,
+            tools: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZarazApi::update_zaraz_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateZarazConfigurationBodyConsent {
+    /// `buttonTextTranslations`
+    pub button_text_translations: ::std::option::Option<
+        ConfigurationConsentButtonTextTranslations,
+    >,
+    /// `companyEmail`
+    pub company_email: ::std::option::Option<::std::string::String>,
+    /// `companyName`
+    pub company_name: ::std::option::Option<::std::string::String>,
+    /// `companyStreetAddress`
+    pub company_street_address: ::std::option::Option<::std::string::String>,
+    /// `consentModalIntroHTML`
+    pub consent_modal_intro_html: ::std::option::Option<::std::string::String>,
+    /// `consentModalIntroHTMLWithTranslations`
+    pub consent_modal_intro_html_with_translations: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `cookieName`
+    pub cookie_name: ::std::option::Option<::std::string::String>,
+    /// `customCSS`
+    pub custom_css: ::std::option::Option<::std::string::String>,
+    /// `customIntroDisclaimerDismissed`
+    pub custom_intro_disclaimer_dismissed: ::std::option::Option<bool>,
+    /// `defaultLanguage`
+    pub default_language: ::std::option::Option<::std::string::String>,
+    pub enabled: bool,
+    /// `hideModal`
+    pub hide_modal: ::std::option::Option<bool>,
+    pub purposes: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `purposesWithTranslations`
+    pub purposes_with_translations: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `tcfCompliant`
+    pub tcf_compliant: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZarazConfigurationBodyConsent { button_text_translations :
+    "buttonTextTranslations", company_email : "companyEmail", company_name :
+    "companyName", company_street_address : "companyStreetAddress",
+    consent_modal_intro_html : "consentModalIntroHTML",
+    consent_modal_intro_html_with_translations : "consentModalIntroHTMLWithTranslations",
+    cookie_name : "cookieName", custom_css : "customCSS",
+    custom_intro_disclaimer_dismissed : "customIntroDisclaimerDismissed",
+    default_language : "defaultLanguage", enabled : "enabled" required, hide_modal :
+    "hideModal", purposes : "purposes", purposes_with_translations :
+    "purposesWithTranslations", tcf_compliant : "tcfCompliant" }
+);
+impl UpdateZarazConfigurationBodyConsent {
+    /// A value with the required fields set and the others empty.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            button_text_translations: ::std::option::Option::None,
+            company_email: ::std::option::Option::None,
+            company_name: ::std::option::Option::None,
+            company_street_address: ::std::option::Option::None,
+            consent_modal_intro_html: ::std::option::Option::None,
+            consent_modal_intro_html_with_translations: ::std::option::Option::None,
+            cookie_name: ::std::option::Option::None,
+            custom_css: ::std::option::Option::None,
+            custom_intro_disclaimer_dismissed: ::std::option::Option::None,
+            default_language: ::std::option::Option::None,
+            enabled,
+            hide_modal: ::std::option::Option::None,
+            purposes: ::std::option::Option::None,
+            purposes_with_translations: ::std::option::Option::None,
+            tcf_compliant: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZarazApi::update_zaraz_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateZarazConfigurationBodySettings {
+    /// `autoInjectScript`: Automatic injection of Zaraz scripts enabled
+    pub auto_inject_script: bool,
+    /// `contextEnricher`
+    pub context_enricher: ::std::option::Option<
+        UpdateZarazConfigurationBodySettingsContextEnricher,
+    >,
+    /// `cookieDomain`: The domain Zaraz will use for writing and reading its cookies
+    pub cookie_domain: ::std::option::Option<::std::string::String>,
+    /// Ecommerce API enabled
+    pub ecommerce: ::std::option::Option<bool>,
+    /// `eventsApiPath`: Custom endpoint for server-side track events
+    pub events_api_path: ::std::option::Option<::std::string::String>,
+    /// `hideExternalReferer`: Hiding external referrer URL enabled
+    pub hide_external_referer: ::std::option::Option<bool>,
+    /// `hideIPAddress`: Trimming IP address enabled
+    pub hide_ip_address: ::std::option::Option<bool>,
+    /// `hideQueryParams`: Removing URL query params enabled
+    pub hide_query_params: ::std::option::Option<bool>,
+    /// `hideUserAgent`: Removing sensitive data from User Aagent string enabled
+    pub hide_user_agent: ::std::option::Option<bool>,
+    /// `initPath`: Custom endpoint for Zaraz init script
+    pub init_path: ::std::option::Option<::std::string::String>,
+    /// `injectIframes`: Injection of Zaraz scripts into iframes enabled
+    pub inject_iframes: ::std::option::Option<bool>,
+    /// `mcRootPath`: Custom path for Managed Components server functionalities
+    pub mc_root_path: ::std::option::Option<::std::string::String>,
+    /// `scriptPath`: Custom endpoint for Zaraz main script
+    pub script_path: ::std::option::Option<::std::string::String>,
+    /// `trackPath`: Custom endpoint for Zaraz tracking requests
+    pub track_path: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZarazConfigurationBodySettings { auto_inject_script : "autoInjectScript"
+    required, context_enricher : "contextEnricher", cookie_domain : "cookieDomain",
+    ecommerce : "ecommerce", events_api_path : "eventsApiPath", hide_external_referer :
+    "hideExternalReferer", hide_ip_address : "hideIPAddress", hide_query_params :
+    "hideQueryParams", hide_user_agent : "hideUserAgent", init_path : "initPath",
+    inject_iframes : "injectIframes", mc_root_path : "mcRootPath", script_path :
+    "scriptPath", track_path : "trackPath" }
+);
+impl UpdateZarazConfigurationBodySettings {
+    /// A value with the required fields set and the others empty.
+    pub fn new(auto_inject_script: bool) -> Self {
+        Self {
+            auto_inject_script,
+            context_enricher: ::std::option::Option::None,
+            cookie_domain: ::std::option::Option::None,
+            ecommerce: ::std::option::Option::None,
+            events_api_path: ::std::option::Option::None,
+            hide_external_referer: ::std::option::Option::None,
+            hide_ip_address: ::std::option::Option::None,
+            hide_query_params: ::std::option::Option::None,
+            hide_user_agent: ::std::option::Option::None,
+            init_path: ::std::option::Option::None,
+            inject_iframes: ::std::option::Option::None,
+            mc_root_path: ::std::option::Option::None,
+            script_path: ::std::option::Option::None,
+            track_path: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZarazApi::update_zaraz_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateZarazConfigurationBodySettingsContextEnricher {
+    /// `escapedWorkerName`
+    pub escaped_worker_name: ::std::string::String,
+    /// `workerTag`
+    pub worker_tag: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZarazConfigurationBodySettingsContextEnricher { escaped_worker_name :
+    "escapedWorkerName" required, worker_tag : "workerTag" required }
+);
+impl UpdateZarazConfigurationBodySettingsContextEnricher {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        escaped_worker_name: ::std::string::String,
+        worker_tag: ::std::string::String,
+    ) -> Self {
+        Self {
+            escaped_worker_name,
+            worker_tag,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZarazApi::list_zaraz_historical_configuration_records`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListZarazHistoricalConfigurationRecordsQuery {
+    /// Ordinal number to start listing the results with
+    pub offset: ::std::option::Option<i64>,
+    /// Maximum amount of results to list
+    pub limit: ::std::option::Option<i64>,
+    /// `sortField`: The field to sort by
+    pub sort_field: ::std::option::Option<
+        ListZarazHistoricalConfigurationRecordsQuerySortField,
+    >,
+    /// `sortOrder`: Sorting order
+    pub sort_order: ::std::option::Option<
+        ListZarazHistoricalConfigurationRecordsQuerySortOrder,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListZarazHistoricalConfigurationRecordsQuery { offset : "offset", limit : "limit",
+    sort_field : "sortField", sort_order : "sortOrder" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListZarazHistoricalConfigurationRecordsQuerySortField {
+    /// `id`
+    Id,
+    /// `user_id`
+    UserId,
+    /// `description`
+    Description,
+    /// `created_at`
+    CreatedAt,
+    /// `updated_at`
+    UpdatedAt,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListZarazHistoricalConfigurationRecordsQuerySortField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::UserId => "user_id",
+            Self::Description => "description",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListZarazHistoricalConfigurationRecordsQuerySortField {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "id" => Self::Id,
+            "user_id" => Self::UserId,
+            "description" => Self::Description,
+            "created_at" => Self::CreatedAt,
+            "updated_at" => Self::UpdatedAt,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListZarazHistoricalConfigurationRecordsQuerySortField);
+impl ::std::convert::From<ListZarazHistoricalConfigurationRecordsQuerySortField>
+for ::std::string::String {
+    fn from(value: ListZarazHistoricalConfigurationRecordsQuerySortField) -> Self {
+        match value {
+            ListZarazHistoricalConfigurationRecordsQuerySortField::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListZarazHistoricalConfigurationRecordsQuerySortField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ListZarazHistoricalConfigurationRecordsQuerySortOrder {
+    /// `DESC`
+    Desc,
+    /// `ASC`
+    Asc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ListZarazHistoricalConfigurationRecordsQuerySortOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Desc => "DESC",
+            Self::Asc => "ASC",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ListZarazHistoricalConfigurationRecordsQuerySortOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "DESC" => Self::Desc,
+            "ASC" => Self::Asc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ListZarazHistoricalConfigurationRecordsQuerySortOrder);
+impl ::std::convert::From<ListZarazHistoricalConfigurationRecordsQuerySortOrder>
+for ::std::string::String {
+    fn from(value: ListZarazHistoricalConfigurationRecordsQuerySortOrder) -> Self {
+        match value {
+            ListZarazHistoricalConfigurationRecordsQuerySortOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ListZarazHistoricalConfigurationRecordsQuerySortOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZarazApi::get_zaraz_historical_configurations_by_id`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetZarazHistoricalConfigurationsByIdQuery {
+    /// comma-separated; Comma separated list of Zaraz configuration IDs
+    pub ids: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetZarazHistoricalConfigurationsByIdQuery { ids : "ids" required }
+);
+impl GetZarazHistoricalConfigurationsByIdQuery {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ids: ::std::string::String) -> Self {
+        Self {
+            ids,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::TypedQuery for GetZarazHistoricalConfigurationsByIdQuery {}
+impl crate::runtime::TypedQuery for ListZarazHistoricalConfigurationRecordsQuery {}

@@ -24,19 +24,21 @@ impl ZeroTrustAccountsApi {
     pub fn update_device_settings_for_zero_trust_account(
         &self,
         account_id: &str,
+        body: &UpdateDeviceSettingsForZeroTrustAccountBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeviceSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/devices/settings",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/devices/settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/devices/settings",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/devices/settings"),
+                ],
+            )
+            .body(body)
     }
     /// Patch device settings for a Zero Trust account
     ///
@@ -156,19 +158,21 @@ impl ZeroTrustAccountsApi {
     pub fn update_zero_trust_account_configuration(
         &self,
         account_id: &str,
+        body: &UpdateZeroTrustAccountConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustAccountConfiguration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/gateway/configuration",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/configuration"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/gateway/configuration",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/configuration"),
+                ],
+            )
+            .body(body)
     }
     /// Patch Zero Trust account configuration
     ///
@@ -178,19 +182,21 @@ impl ZeroTrustAccountsApi {
     pub fn patch_zero_trust_account_configuration(
         &self,
         account_id: &str,
+        body: &UpdateZeroTrustAccountConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustAccountConfiguration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/gateway/configuration",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/configuration"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/gateway/configuration",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/configuration"),
+                ],
+            )
+            .body(body)
     }
     /// Get Zero Trust account configuration
     ///
@@ -246,21 +252,23 @@ impl ZeroTrustAccountsApi {
     pub fn update_zero_trust_account_logging_settings(
         &self,
         account_id: &str,
+        body: &UpdateZeroTrustAccountLoggingSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<UpdateZeroTrustAccountLoggingSettingsResponse>,
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/gateway/logging",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/logging"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/gateway/logging",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/logging"),
+                ],
+            )
+            .body(body)
     }
     /// Get logging settings for the Zero Trust account
     ///
@@ -297,9 +305,13 @@ pub struct DeviceSettings {
     >,
     pub external_emergency_signal_interval: ::std::option::Option<::std::string::String>,
     pub external_emergency_signal_url: ::std::option::Option<::std::string::String>,
+    /// Enable gateway proxy filtering on TCP
     pub gateway_proxy_enabled: ::std::option::Option<bool>,
+    /// Enable gateway proxy filtering on UDP
     pub gateway_udp_proxy_enabled: ::std::option::Option<bool>,
+    /// Enable installation of cloudflare managed root certificate
     pub root_certificate_installation_enabled: ::std::option::Option<bool>,
+    /// Enable using CGNAT virtual IPv4
     pub use_zt_virtual_ip: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -317,8 +329,11 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustAccountsApi::create_zero_trust_account`], [`ZeroTrustAccountsApi::get_zero_trust_account_information`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccount {
+    /// Gateway internal ID
     pub gateway_tag: ::std::option::Option<::std::string::String>,
+    /// Cloudflare account ID
     pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the provider
     pub provider_name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -330,8 +345,10 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`], [`ZeroTrustAccountsApi::patch_zero_trust_account_configuration`], [`ZeroTrustAccountsApi::get_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfiguration {
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
     pub settings: ::std::option::Option<ZeroTrustAccountConfigurationSettings>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -359,7 +376,9 @@ pub struct ZeroTrustAccountConfigurationSettings {
     pub certificate: ::std::option::Option<
         ZeroTrustAccountConfigurationSettingsCertificate,
     >,
-    pub custom_certificate: ::std::option::Option<ZeroTrustCertificateConfiguration>,
+    pub custom_certificate: ::std::option::Option<
+        ZeroTrustAccountConfigurationSettingsCustomCertificate,
+    >,
     pub extended_email_matching: ::std::option::Option<
         ZeroTrustAccountConfigurationSettingsExtendedEmailMatching,
     >,
@@ -392,6 +411,7 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsActivityLog {
+    /// Enable activity logging
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -402,8 +422,11 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsAntivirus {
+    /// Enable anti-virus scanning on downloads
     pub enabled_download_phase: ::std::option::Option<bool>,
+    /// Enable anti-virus scanning on uploads
     pub enabled_upload_phase: ::std::option::Option<bool>,
+    /// Block requests for files that cannot be scanned
     pub fail_closed: ::std::option::Option<bool>,
     pub notification_settings: ::std::option::Option<
         ZeroTrustAccountConfigurationSettingsAntivirusNotificationSettings,
@@ -419,10 +442,13 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsAntivirusNotificationSettings {
+    /// Set notification on
     pub enabled: ::std::option::Option<bool>,
     pub include_context: ::std::option::Option<bool>,
-    pub msg: ::std::option::Option<::serde_json::Value>,
-    pub support_url: ::std::option::Option<::serde_json::Value>,
+    /// Customize the message shown in the notification
+    pub msg: ::std::option::Option<::std::string::String>,
+    /// Optional URL to direct users to additional information
+    pub support_url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -434,18 +460,27 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsBlockPage {
+    /// Block page background color in #rrggbb format
     pub background_color: ::std::option::Option<::std::string::String>,
+    /// Enable only cipher suites and TLS versions compliant with FIPS 140-2
     pub enabled: ::std::option::Option<bool>,
+    /// Block page footer text
     pub footer_text: ::std::option::Option<::std::string::String>,
+    /// Block page header text
     pub header_text: ::std::option::Option<::std::string::String>,
     pub include_context: ::std::option::Option<bool>,
+    /// Full URL to the logo file
     pub logo_path: ::std::option::Option<::std::string::String>,
+    /// Admin email for users to contact
     pub mailto_address: ::std::option::Option<::std::string::String>,
+    /// Subject line for emails created from block page
     pub mailto_subject: ::std::option::Option<::std::string::String>,
     pub mode: ::std::option::Option<::std::string::String>,
+    /// Block page title
     pub name: ::std::option::Option<::std::string::String>,
     pub read_only: ::std::option::Option<bool>,
     pub source_account: ::std::option::Option<::std::string::String>,
+    /// Suppress detailed info at the bottom of the block page
     pub suppress_footer: ::std::option::Option<bool>,
     pub target_uri: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
@@ -463,6 +498,7 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsBodyScanning {
+    /// Set the inspection mode to either `deep` or `shallow`
     pub inspection_mode: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -474,7 +510,9 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsBrowserIsolation {
+    /// Enable non-identity onramp support for Browser Isolation
     pub non_identity_enabled: ::std::option::Option<bool>,
+    /// Enable Clientless Browser Isolation
     pub url_browser_isolation_enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -485,30 +523,60 @@ crate::runtime::object!(
     "url_browser_isolation_enabled" }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ZeroTrustAccountConfigurationSettingsCertificate {
-    pub id: ::std::option::Option<::std::string::String>,
+    /// UUID of certificate to be used for interception
+    pub id: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ZeroTrustAccountConfigurationSettingsCertificate { id : "id" });
-/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`], [`ZeroTrustAccountsApi::get_zero_trust_certificate_configuration`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ZeroTrustCertificateConfiguration {
+crate::runtime::object!(
+    ZeroTrustAccountConfigurationSettingsCertificate { id : "id" required }
+);
+impl ZeroTrustAccountConfigurationSettingsCertificate {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZeroTrustAccountConfigurationSettingsCustomCertificate {
+    /// Certificate status (internal)
     pub binding_status: ::std::option::Option<::std::string::String>,
-    pub enabled: ::std::option::Option<bool>,
+    /// Enable use of custom certificate authority for signing Gateway traffic
+    pub enabled: bool,
+    /// UUID of certificate (ID from MTLS certificate store)
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustCertificateConfiguration { binding_status : "binding_status", enabled :
-    "enabled", id : "id", updated_at : "updated_at" }
+    ZeroTrustAccountConfigurationSettingsCustomCertificate { binding_status :
+    "binding_status", enabled : "enabled" required, id : "id", updated_at : "updated_at"
+    }
 );
+impl ZeroTrustAccountConfigurationSettingsCustomCertificate {
+    /// A value with the required fields set and the others empty.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            binding_status: ::std::option::Option::None,
+            enabled,
+            id: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsExtendedEmailMatching {
+    /// Enable matching all variants of user emails (with + or
     pub enabled: ::std::option::Option<bool>,
     pub read_only: ::std::option::Option<bool>,
     pub source_account: ::std::option::Option<::std::string::String>,
@@ -523,6 +591,7 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsFips {
+    /// Enable only cipher suites and TLS versions compliant with FIPS 140-2
     pub tls: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -550,9 +619,24 @@ crate::runtime::object!(
     ZeroTrustAccountConfigurationSettingsSandbox { enabled : "enabled", fallback_action :
     "fallback_action" }
 );
+/// Used by [`ZeroTrustAccountsApi::get_zero_trust_certificate_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZeroTrustCertificateConfiguration {
+    pub binding_status: ::std::option::Option<::std::string::String>,
+    pub enabled: ::std::option::Option<bool>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZeroTrustCertificateConfiguration { binding_status : "binding_status", enabled :
+    "enabled", id : "id", updated_at : "updated_at" }
+);
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`], [`ZeroTrustAccountsApi::get_logging_settings_for_zero_trust_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountLoggingSettingsResponse {
+    /// Redact personally identifiable information from activity logging (PII fields are: source IP, user…
     pub redact_pii: ::std::option::Option<bool>,
     pub settings_by_rule_type: ::std::option::Option<
         UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType,
@@ -594,4 +678,204 @@ pub struct UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns {
 crate::runtime::object!(
     UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns { log_all :
     "log_all", log_blocks : "log_blocks" }
+);
+/// Used by [`ZeroTrustAccountsApi::update_device_settings_for_zero_trust_account`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDeviceSettingsForZeroTrustAccountBody {
+    /// Enable gateway proxy filtering on TCP
+    pub gateway_proxy_enabled: ::std::option::Option<bool>,
+    /// Enable gateway proxy filtering on UDP
+    pub gateway_udp_proxy_enabled: ::std::option::Option<bool>,
+    /// Enable installation of cloudflare managed root certificate
+    pub root_certificate_installation_enabled: ::std::option::Option<bool>,
+    /// Enable using CGNAT virtual IPv4
+    pub use_zt_virtual_ip: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateDeviceSettingsForZeroTrustAccountBody { gateway_proxy_enabled :
+    "gateway_proxy_enabled", gateway_udp_proxy_enabled : "gateway_udp_proxy_enabled",
+    root_certificate_installation_enabled : "root_certificate_installation_enabled",
+    use_zt_virtual_ip : "use_zt_virtual_ip" }
+);
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`], [`ZeroTrustAccountsApi::patch_zero_trust_account_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZeroTrustAccountConfigurationBody {
+    pub settings: ::std::option::Option<UpdateZeroTrustAccountConfigurationBodySettings>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationBody { settings : "settings" }
+);
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZeroTrustAccountConfigurationBodySettings {
+    pub activity_log: ::std::option::Option<
+        ZeroTrustAccountConfigurationSettingsActivityLog,
+    >,
+    pub antivirus: ::std::option::Option<
+        UpdateZeroTrustAccountConfigurationBodySettingsAntivirus,
+    >,
+    pub block_page: ::std::option::Option<
+        UpdateZeroTrustAccountConfigurationBodySettingsBlockPage,
+    >,
+    pub body_scanning: ::std::option::Option<
+        ZeroTrustAccountConfigurationSettingsBodyScanning,
+    >,
+    pub browser_isolation: ::std::option::Option<
+        ZeroTrustAccountConfigurationSettingsBrowserIsolation,
+    >,
+    pub certificate: ::std::option::Option<
+        ZeroTrustAccountConfigurationSettingsCertificate,
+    >,
+    pub custom_certificate: ::std::option::Option<
+        UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate,
+    >,
+    pub extended_email_matching: ::std::option::Option<
+        ZeroTrustAccountConfigurationSettingsActivityLog,
+    >,
+    pub fips: ::std::option::Option<ZeroTrustAccountConfigurationSettingsFips>,
+    pub protocol_detection: ::std::option::Option<
+        ZeroTrustAccountConfigurationSettingsActivityLog,
+    >,
+    pub tls_decrypt: ::std::option::Option<
+        ZeroTrustAccountConfigurationSettingsActivityLog,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationBodySettings { activity_log : "activity_log",
+    antivirus : "antivirus", block_page : "block_page", body_scanning : "body_scanning",
+    browser_isolation : "browser_isolation", certificate : "certificate",
+    custom_certificate : "custom_certificate", extended_email_matching :
+    "extended_email_matching", fips : "fips", protocol_detection : "protocol_detection",
+    tls_decrypt : "tls_decrypt" }
+);
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZeroTrustAccountConfigurationBodySettingsAntivirus {
+    /// Enable anti-virus scanning on downloads
+    pub enabled_download_phase: ::std::option::Option<bool>,
+    /// Enable anti-virus scanning on uploads
+    pub enabled_upload_phase: ::std::option::Option<bool>,
+    /// Block requests for files that cannot be scanned
+    pub fail_closed: ::std::option::Option<bool>,
+    pub notification_settings: ::std::option::Option<
+        UpdateZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationBodySettingsAntivirus { enabled_download_phase :
+    "enabled_download_phase", enabled_upload_phase : "enabled_upload_phase", fail_closed
+    : "fail_closed", notification_settings : "notification_settings" }
+);
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings {
+    /// Set notification on
+    pub enabled: ::std::option::Option<bool>,
+    /// Customize the message shown in the notification
+    pub msg: ::std::option::Option<::std::string::String>,
+    /// Optional URL to direct users to additional information
+    pub support_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings {
+    enabled : "enabled", msg : "msg", support_url : "support_url" }
+);
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZeroTrustAccountConfigurationBodySettingsBlockPage {
+    /// Block page background color in #rrggbb format
+    pub background_color: ::std::option::Option<::std::string::String>,
+    /// Enable only cipher suites and TLS versions compliant with FIPS 140-2
+    pub enabled: ::std::option::Option<bool>,
+    /// Block page footer text
+    pub footer_text: ::std::option::Option<::std::string::String>,
+    /// Block page header text
+    pub header_text: ::std::option::Option<::std::string::String>,
+    /// Full URL to the logo file
+    pub logo_path: ::std::option::Option<::std::string::String>,
+    /// Admin email for users to contact
+    pub mailto_address: ::std::option::Option<::std::string::String>,
+    /// Subject line for emails created from block page
+    pub mailto_subject: ::std::option::Option<::std::string::String>,
+    /// Block page title
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Suppress detailed info at the bottom of the block page
+    pub suppress_footer: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationBodySettingsBlockPage { background_color :
+    "background_color", enabled : "enabled", footer_text : "footer_text", header_text :
+    "header_text", logo_path : "logo_path", mailto_address : "mailto_address",
+    mailto_subject : "mailto_subject", name : "name", suppress_footer : "suppress_footer"
+    }
+);
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate {
+    /// Enable use of custom certificate authority for signing Gateway traffic
+    pub enabled: bool,
+    /// UUID of certificate (ID from MTLS certificate store)
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate { enabled :
+    "enabled" required, id : "id" }
+);
+impl UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate {
+    /// A value with the required fields set and the others empty.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZeroTrustAccountLoggingSettingsBody {
+    /// Redact personally identifiable information from activity logging (PII fields are: source IP, user…
+    pub redact_pii: ::std::option::Option<bool>,
+    pub settings_by_rule_type: ::std::option::Option<
+        UpdateZeroTrustAccountLoggingSettingsBodySettingsByRuleType,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZeroTrustAccountLoggingSettingsBody { redact_pii : "redact_pii",
+    settings_by_rule_type : "settings_by_rule_type" }
+);
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZeroTrustAccountLoggingSettingsBodySettingsByRuleType {
+    pub dns: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub http: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub l4: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZeroTrustAccountLoggingSettingsBodySettingsByRuleType { dns : "dns", http :
+    "http", l4 : "l4" }
 );

@@ -24,19 +24,21 @@ impl ZeroTrustCertificatesApi {
     pub fn create_zero_trust_certificate(
         &self,
         account_id: &str,
+        body: &CreateZeroTrustCertificateBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustCertificate>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/gateway/certificates",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/certificates"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/gateway/certificates",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/certificates"),
+                ],
+            )
+            .body(body)
     }
     /// List Zero Trust certificates
     ///
@@ -160,17 +162,25 @@ impl ZeroTrustCertificatesApi {
 /// Used by [`ZeroTrustCertificatesApi::create_zero_trust_certificate`], [`ZeroTrustCertificatesApi::list_zero_trust_certificates`], [`ZeroTrustCertificatesApi::get_zero_trust_certificate_details`], [`ZeroTrustCertificatesApi::delete_zero_trust_certificate`], [`ZeroTrustCertificatesApi::activate_zero_trust_certificate`], [`ZeroTrustCertificatesApi::deactivate_zero_trust_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustCertificate {
-    pub binding_status: ::std::option::Option<::std::string::String>,
+    /// The deployment status of the certificate on Cloudflare's edge
+    pub binding_status: ::std::option::Option<ZeroTrustCertificateBindingStatus>,
     pub certificate: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub expires_on: ::std::option::Option<::std::string::String>,
     pub fingerprint: ::std::option::Option<::std::string::String>,
+    /// Certificate UUID tag
     pub id: ::std::option::Option<::std::string::String>,
+    /// Use this certificate for Gateway TLS interception
     pub in_use: ::std::option::Option<bool>,
     pub issuer_org: ::std::option::Option<::std::string::String>,
     pub issuer_raw: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// The type of certificate, either BYO-PKI (custom) or Gateway-managed
+    pub r#type: ::std::option::Option<ZeroTrustCertificateType>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub uploaded_on: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -181,4 +191,123 @@ crate::runtime::object!(
     "fingerprint", id : "id", in_use : "in_use", issuer_org : "issuer_org", issuer_raw :
     "issuer_raw", r#type : "type", updated_at : "updated_at", uploaded_on : "uploaded_on"
     }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZeroTrustCertificateBindingStatus {
+    /// `pending_deployment`
+    PendingDeployment,
+    /// `active`
+    Active,
+    /// `pending_deletion`
+    PendingDeletion,
+    /// `inactive`
+    Inactive,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZeroTrustCertificateBindingStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PendingDeployment => "pending_deployment",
+            Self::Active => "active",
+            Self::PendingDeletion => "pending_deletion",
+            Self::Inactive => "inactive",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ZeroTrustCertificateBindingStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pending_deployment" => Self::PendingDeployment,
+            "active" => Self::Active,
+            "pending_deletion" => Self::PendingDeletion,
+            "inactive" => Self::Inactive,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZeroTrustCertificateBindingStatus);
+impl ::std::convert::From<ZeroTrustCertificateBindingStatus> for ::std::string::String {
+    fn from(value: ZeroTrustCertificateBindingStatus) -> Self {
+        match value {
+            ZeroTrustCertificateBindingStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZeroTrustCertificateBindingStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZeroTrustCertificateType {
+    /// `custom`
+    Custom,
+    /// `gateway_managed`
+    GatewayManaged,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZeroTrustCertificateType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Custom => "custom",
+            Self::GatewayManaged => "gateway_managed",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ZeroTrustCertificateType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "custom" => Self::Custom,
+            "gateway_managed" => Self::GatewayManaged,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZeroTrustCertificateType);
+impl ::std::convert::From<ZeroTrustCertificateType> for ::std::string::String {
+    fn from(value: ZeroTrustCertificateType) -> Self {
+        match value {
+            ZeroTrustCertificateType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZeroTrustCertificateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZeroTrustCertificatesApi::create_zero_trust_certificate`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZeroTrustCertificateBody {
+    /// Number of days the generated certificate will be valid, minimum 1 day and maximum 30 years
+    pub validity_period_days: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZeroTrustCertificateBody { validity_period_days : "validity_period_days" }
 );

@@ -24,19 +24,21 @@ impl ZeroTrustConnectivitySettingsApi {
     pub fn update_zero_trust_connectivity_settings(
         &self,
         account_id: &str,
+        body: &ZeroTrustConnectivitySettings,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustConnectivitySettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/zerotrust/connectivity_settings",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/zerotrust/connectivity_settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/zerotrust/connectivity_settings",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/zerotrust/connectivity_settings"),
+                ],
+            )
+            .body(body)
     }
     /// Get Zero Trust Connectivity Settings
     ///
@@ -64,7 +66,9 @@ impl ZeroTrustConnectivitySettingsApi {
 /// Used by [`ZeroTrustConnectivitySettingsApi::update_zero_trust_connectivity_settings`], [`ZeroTrustConnectivitySettingsApi::get_zero_trust_connectivity_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustConnectivitySettings {
+    /// A flag to enable the ICMP proxy for the account network
     pub icmp_proxy_enabled: ::std::option::Option<bool>,
+    /// A flag to enable WARP to WARP traffic
     pub offramp_warp_enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,

@@ -27,9 +27,7 @@ impl ZeroTrustGatewayApplicationAndApplicationTypeMappingsApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        crate::runtime::List<ApplicationAndApplicationTypeMapping>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,3 +41,22 @@ impl ZeroTrustGatewayApplicationAndApplicationTypeMappingsApi {
         )
     }
 }
+/// Used by [`ZeroTrustGatewayApplicationAndApplicationTypeMappingsApi::list_application_and_application_type_mappings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationAndApplicationTypeMapping {
+    /// The identifier for the type of this application
+    pub application_type_id: ::std::option::Option<i64>,
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// The identifier for this application
+    pub id: ::std::option::Option<i64>,
+    /// The name of the application or application type
+    pub name: ::std::option::Option<::std::string::String>,
+    /// A short summary of applications with this type
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ApplicationAndApplicationTypeMapping { application_type_id : "application_type_id",
+    created_at : "created_at", id : "id", name : "name", description : "description" }
+);

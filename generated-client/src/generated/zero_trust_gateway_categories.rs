@@ -40,10 +40,15 @@ impl ZeroTrustGatewayCategoriesApi {
 /// Used by [`ZeroTrustGatewayCategoriesApi::list_categories`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Category {
+    /// True if the category is in beta and subject to change
     pub beta: ::std::option::Option<bool>,
-    pub class: ::std::option::Option<::std::string::String>,
+    /// Which account types are allowed to create policies based on this category
+    pub class: ::std::option::Option<CategoryClass>,
+    /// A short summary of domains in the category
     pub description: ::std::option::Option<::std::string::String>,
+    /// The identifier for this category
     pub id: ::std::option::Option<i64>,
+    /// The name of the category
     pub name: ::std::option::Option<::std::string::String>,
     pub subcategories: ::std::option::Option<::std::vec::Vec<CategorySubcategory>>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -53,13 +58,80 @@ crate::runtime::object!(
     Category { beta : "beta", class : "class", description : "description", id : "id",
     name : "name", subcategories : "subcategories" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CategoryClass {
+    /// `free`
+    Free,
+    /// `premium`
+    Premium,
+    /// `blocked`
+    Blocked,
+    /// `removalPending`
+    RemovalPending,
+    /// `noBlock`
+    NoBlock,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CategoryClass {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "free",
+            Self::Premium => "premium",
+            Self::Blocked => "blocked",
+            Self::RemovalPending => "removalPending",
+            Self::NoBlock => "noBlock",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CategoryClass {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "free" => Self::Free,
+            "premium" => Self::Premium,
+            "blocked" => Self::Blocked,
+            "removalPending" => Self::RemovalPending,
+            "noBlock" => Self::NoBlock,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CategoryClass);
+impl ::std::convert::From<CategoryClass> for ::std::string::String {
+    fn from(value: CategoryClass) -> Self {
+        match value {
+            CategoryClass::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CategoryClass {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ZeroTrustGatewayCategoriesApi::list_categories`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CategorySubcategory {
+    /// True if the category is in beta and subject to change
     pub beta: ::std::option::Option<bool>,
-    pub class: ::std::option::Option<::std::string::String>,
+    /// Which account types are allowed to create policies based on this category
+    pub class: ::std::option::Option<CategoryClass>,
+    /// A short summary of domains in the category
     pub description: ::std::option::Option<::std::string::String>,
+    /// The identifier for this category
     pub id: ::std::option::Option<i64>,
+    /// The name of the category
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,

@@ -24,19 +24,21 @@ impl ZeroTrustGatewayLocationsApi {
     pub fn create_zero_trust_gateway_location(
         &self,
         account_id: &str,
+        body: &CreateZeroTrustGatewayLocationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustGatewayLocation>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/gateway/locations",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/locations"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/gateway/locations",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/locations"),
+                ],
+            )
+            .body(body)
     }
     /// List Zero Trust Gateway locations
     ///
@@ -46,9 +48,7 @@ impl ZeroTrustGatewayLocationsApi {
     pub fn list_zero_trust_gateway_locations(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListZeroTrustGatewayLocationsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ZeroTrustGatewayLocation>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,20 +69,22 @@ impl ZeroTrustGatewayLocationsApi {
         &self,
         account_id: &str,
         location_id: &str,
+        body: &CreateZeroTrustGatewayLocationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustGatewayLocation>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/gateway/locations/{location_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/locations/"),
-                crate::runtime::PathPart::Param("location_id", location_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/gateway/locations/{location_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/locations/"),
+                    crate::runtime::PathPart::Param("location_id", location_id),
+                ],
+            )
+            .body(body)
     }
     /// Get Zero Trust Gateway location details
     ///
@@ -137,24 +139,34 @@ impl ZeroTrustGatewayLocationsApi {
         )
     }
 }
-/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`], [`ZeroTrustGatewayLocationsApi::update_zero_trust_gateway_location`], [`ZeroTrustGatewayLocationsApi::get_zero_trust_gateway_location_details`].
+/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`], [`ZeroTrustGatewayLocationsApi::list_zero_trust_gateway_locations`], [`ZeroTrustGatewayLocationsApi::update_zero_trust_gateway_location`], [`ZeroTrustGatewayLocationsApi::get_zero_trust_gateway_location_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayLocation {
+    /// True if the location is the default location
     pub client_default: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// The identifier of the pair of IPv4 addresses assigned to this location
     pub dns_destination_ips_id: ::std::option::Option<::std::string::String>,
     pub dns_destination_ipv6_block_id: ::std::option::Option<::std::string::String>,
+    /// The DNS over HTTPS domain to send DNS requests to
     pub doh_subdomain: ::std::option::Option<::std::string::String>,
+    /// True if the location needs to resolve EDNS queries
     pub ecs_support: ::std::option::Option<bool>,
     pub endpoints: ::std::option::Option<ZeroTrustGatewayLocationEndpoints>,
     pub id: ::std::option::Option<::std::string::String>,
+    /// IPV6 destination ip assigned to this location
     pub ip: ::std::option::Option<::std::string::String>,
+    /// The primary destination IPv4 address from the pair identified by the dns_destination_ips_id
     pub ipv4_destination: ::std::option::Option<::std::string::String>,
+    /// The backup destination IPv4 address from the pair identified by the dns_destination_ips_id
     pub ipv4_destination_backup: ::std::option::Option<::std::string::String>,
+    /// The name of the location
     pub name: ::std::option::Option<::std::string::String>,
     pub networks: ::std::option::Option<
-        ::std::vec::Vec<ZeroTrustGatewayLocationNetwork>,
+        ::std::vec::Vec<ZeroTrustGatewayLocationEndpointsDohNetwork>,
     >,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -168,7 +180,7 @@ crate::runtime::object!(
     "ipv4_destination_backup", name : "name", networks : "networks", updated_at :
     "updated_at" }
 );
-/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`], [`ZeroTrustGatewayLocationsApi::list_zero_trust_gateway_locations`].
+/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayLocationEndpoints {
     pub doh: ::std::option::Option<ZeroTrustGatewayLocationEndpointsDoh>,
@@ -185,8 +197,12 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayLocationEndpointsDoh {
+    /// True if the endpoint is enabled for this location
     pub enabled: ::std::option::Option<bool>,
-    pub networks: ::std::option::Option<::serde_json::Value>,
+    pub networks: ::std::option::Option<
+        ::std::vec::Vec<ZeroTrustGatewayLocationEndpointsDohNetwork>,
+    >,
+    /// True if the endpoint requires \[user…
     pub require_token: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -196,10 +212,33 @@ crate::runtime::object!(
     require_token : "require_token" }
 );
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZeroTrustGatewayLocationEndpointsDohNetwork {
+    /// The IP address or IP CIDR
+    pub network: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZeroTrustGatewayLocationEndpointsDohNetwork { network : "network" required }
+);
+impl ZeroTrustGatewayLocationEndpointsDohNetwork {
+    /// A value with the required fields set and the others empty.
+    pub fn new(network: ::std::string::String) -> Self {
+        Self {
+            network,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayLocationEndpointsDot {
+    /// True if the endpoint is enabled for this location
     pub enabled: ::std::option::Option<bool>,
-    pub networks: ::std::option::Option<::serde_json::Value>,
+    pub networks: ::std::option::Option<
+        ::std::vec::Vec<ZeroTrustGatewayLocationEndpointsDohNetwork>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -209,45 +248,46 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayLocationEndpointsIpv4 {
+    /// True if the endpoint is enabled for this location
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ZeroTrustGatewayLocationEndpointsIpv4 { enabled : "enabled" });
-/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ZeroTrustGatewayLocationNetwork {
-    pub network: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(ZeroTrustGatewayLocationNetwork { network : "network" });
-/// Used by [`ZeroTrustGatewayLocationsApi::list_zero_trust_gateway_locations`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListZeroTrustGatewayLocationsItem {
+/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`], [`ZeroTrustGatewayLocationsApi::update_zero_trust_gateway_location`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateZeroTrustGatewayLocationBody {
+    /// True if the location is the default location
     pub client_default: ::std::option::Option<bool>,
-    pub created_at: ::std::option::Option<::std::string::String>,
+    /// The identifier of the pair of IPv4 addresses assigned to this location
     pub dns_destination_ips_id: ::std::option::Option<::std::string::String>,
-    pub dns_destination_ipv6_block_id: ::std::option::Option<::std::string::String>,
-    pub doh_subdomain: ::std::option::Option<::std::string::String>,
+    /// True if the location needs to resolve EDNS queries
     pub ecs_support: ::std::option::Option<bool>,
     pub endpoints: ::std::option::Option<ZeroTrustGatewayLocationEndpoints>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub ip: ::std::option::Option<::std::string::String>,
-    pub ipv4_destination: ::std::option::Option<::std::string::String>,
-    pub ipv4_destination_backup: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub networks: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The name of the location
+    pub name: ::std::string::String,
+    pub networks: ::std::option::Option<
+        ::std::vec::Vec<ZeroTrustGatewayLocationEndpointsDohNetwork>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZeroTrustGatewayLocationsItem { client_default : "client_default", created_at :
-    "created_at", dns_destination_ips_id : "dns_destination_ips_id",
-    dns_destination_ipv6_block_id : "dns_destination_ipv6_block_id", doh_subdomain :
-    "doh_subdomain", ecs_support : "ecs_support", endpoints : "endpoints", id : "id", ip
-    : "ip", ipv4_destination : "ipv4_destination", ipv4_destination_backup :
-    "ipv4_destination_backup", name : "name", networks : "networks", updated_at :
-    "updated_at" }
+    CreateZeroTrustGatewayLocationBody { client_default : "client_default",
+    dns_destination_ips_id : "dns_destination_ips_id", ecs_support : "ecs_support",
+    endpoints : "endpoints", name : "name" required, networks : "networks" }
 );
+impl CreateZeroTrustGatewayLocationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            client_default: ::std::option::Option::None,
+            dns_destination_ips_id: ::std::option::Option::None,
+            ecs_support: ::std::option::Option::None,
+            endpoints: ::std::option::Option::None,
+            name,
+            networks: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -26,17 +26,21 @@ impl ZeroTrustGatewayProxyEndpointsApi {
     pub fn create_proxy_endpoint(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateProxyEndpointBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ProxyEndpoint>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/gateway/proxy_endpoints",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/proxy_endpoints"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/gateway/proxy_endpoints",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/proxy_endpoints"),
+                ],
+            )
+            .body(body)
     }
     /// List proxy endpoints
     ///
@@ -46,7 +50,7 @@ impl ZeroTrustGatewayProxyEndpointsApi {
     pub fn list_proxy_endpoints(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,18 +71,25 @@ impl ZeroTrustGatewayProxyEndpointsApi {
         &self,
         account_id: &str,
         proxy_endpoint_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateProxyEndpointBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ProxyEndpoint>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/gateway/proxy_endpoints/{proxy_endpoint_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/proxy_endpoints/"),
-                crate::runtime::PathPart::Param("proxy_endpoint_id", proxy_endpoint_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/gateway/proxy_endpoints/{proxy_endpoint_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/proxy_endpoints/"),
+                    crate::runtime::PathPart::Param(
+                        "proxy_endpoint_id",
+                        proxy_endpoint_id,
+                    ),
+                ],
+            )
+            .body(body)
     }
     /// Get a proxy endpoint
     ///
@@ -89,7 +100,7 @@ impl ZeroTrustGatewayProxyEndpointsApi {
         &self,
         account_id: &str,
         proxy_endpoint_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ProxyEndpoint>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -131,3 +142,61 @@ impl ZeroTrustGatewayProxyEndpointsApi {
         )
     }
 }
+/// Used by [`ZeroTrustGatewayProxyEndpointsApi::create_proxy_endpoint`], [`ZeroTrustGatewayProxyEndpointsApi::update_proxy_endpoint`], [`ZeroTrustGatewayProxyEndpointsApi::get_proxy_endpoint`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProxyEndpoint {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::std::string::String>,
+    /// A list of CIDRs to restrict ingress connections
+    pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The name of the proxy endpoint
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The subdomain to be used as the destination in the proxy client
+    pub subdomain: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ProxyEndpoint { created_at : "created_at", id : "id", ips : "ips", name : "name",
+    subdomain : "subdomain", updated_at : "updated_at" }
+);
+/// Used by [`ZeroTrustGatewayProxyEndpointsApi::create_proxy_endpoint`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateProxyEndpointBody {
+    /// A list of CIDRs to restrict ingress connections
+    pub ips: ::std::vec::Vec<::std::string::String>,
+    /// The name of the proxy endpoint
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateProxyEndpointBody { ips : "ips" required, name : "name" required }
+);
+impl CreateProxyEndpointBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        ips: ::std::vec::Vec<::std::string::String>,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            ips,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZeroTrustGatewayProxyEndpointsApi::update_proxy_endpoint`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProxyEndpointBody {
+    /// A list of CIDRs to restrict ingress connections
+    pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The name of the proxy endpoint
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateProxyEndpointBody { ips : "ips", name : "name" });

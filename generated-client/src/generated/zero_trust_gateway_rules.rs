@@ -24,19 +24,21 @@ impl ZeroTrustGatewayRulesApi {
     pub fn create_zero_trust_gateway_rule(
         &self,
         account_id: &str,
+        body: &CreateZeroTrustGatewayRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustGatewayRule>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/gateway/rules",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/gateway/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/rules"),
+                ],
+            )
+            .body(body)
     }
     /// List Zero Trust Gateway rules
     ///
@@ -87,20 +89,22 @@ impl ZeroTrustGatewayRulesApi {
         &self,
         account_id: &str,
         rule_id: &str,
+        body: &CreateZeroTrustGatewayRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustGatewayRule>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/gateway/rules/{rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/rules/"),
-                crate::runtime::PathPart::Param("rule_id", rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/gateway/rules/{rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/rules/"),
+                    crate::runtime::PathPart::Param("rule_id", rule_id),
+                ],
+            )
+            .body(body)
     }
     /// Get Zero Trust Gateway rule details.
     ///
@@ -183,24 +187,37 @@ impl ZeroTrustGatewayRulesApi {
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::update_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::get_zero_trust_gateway_rule_details`], [`ZeroTrustGatewayRulesApi::reset_expiration_of_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRule {
-    pub action: ::std::option::Option<::std::string::String>,
+    /// The action to preform when the associated traffic, identity, and device posture expressions are…
+    pub action: ::std::option::Option<ZeroTrustGatewayRuleAction>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Date of deletion, if any
     pub deleted_at: ::std::option::Option<::std::string::String>,
+    /// The description of the rule
     pub description: ::std::option::Option<::std::string::String>,
+    /// The wirefilter expression used for device posture check matching
     pub device_posture: ::std::option::Option<::std::string::String>,
+    /// True if the rule is enabled
     pub enabled: ::std::option::Option<bool>,
     pub expiration: ::std::option::Option<ZeroTrustGatewayRuleExpiration>,
-    pub filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The protocol or layer to evaluate the traffic, identity, and device posture expressions
+    pub filters: ::std::option::Option<::std::vec::Vec<ZeroTrustGatewayRuleFilter>>,
+    /// The API resource UUID
     pub id: ::std::option::Option<::std::string::String>,
+    /// The wirefilter expression used for identity matching
     pub identity: ::std::option::Option<::std::string::String>,
+    /// The name of the rule
     pub name: ::std::option::Option<::std::string::String>,
+    /// Precedence sets the order of your rules
     pub precedence: ::std::option::Option<i64>,
     pub read_only: ::std::option::Option<bool>,
     pub rule_settings: ::std::option::Option<ZeroTrustGatewayRuleRuleSettings>,
     pub schedule: ::std::option::Option<ZeroTrustGatewayRuleSchedule>,
     pub sharable: ::std::option::Option<bool>,
     pub source_account: ::std::option::Option<::std::string::String>,
+    /// The wirefilter expression used for traffic matching
     pub traffic: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
     pub warning_status: ::std::option::Option<::std::string::String>,
@@ -216,6 +233,108 @@ crate::runtime::object!(
     source_account : "source_account", traffic : "traffic", updated_at : "updated_at",
     version : "version", warning_status : "warning_status" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZeroTrustGatewayRuleAction {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// `allow`
+    Allow,
+    /// `block`
+    Block,
+    /// `scan`
+    Scan,
+    /// `noscan`
+    Noscan,
+    /// `safesearch`
+    Safesearch,
+    /// `ytrestricted`
+    Ytrestricted,
+    /// `isolate`
+    Isolate,
+    /// `noisolate`
+    Noisolate,
+    /// `override`
+    Override,
+    /// `l4_override`
+    L4Override,
+    /// `egress`
+    Egress,
+    /// `audit_ssh`
+    AuditSsh,
+    /// `resolve`
+    Resolve,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZeroTrustGatewayRuleAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Allow => "allow",
+            Self::Block => "block",
+            Self::Scan => "scan",
+            Self::Noscan => "noscan",
+            Self::Safesearch => "safesearch",
+            Self::Ytrestricted => "ytrestricted",
+            Self::Isolate => "isolate",
+            Self::Noisolate => "noisolate",
+            Self::Override => "override",
+            Self::L4Override => "l4_override",
+            Self::Egress => "egress",
+            Self::AuditSsh => "audit_ssh",
+            Self::Resolve => "resolve",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ZeroTrustGatewayRuleAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            "allow" => Self::Allow,
+            "block" => Self::Block,
+            "scan" => Self::Scan,
+            "noscan" => Self::Noscan,
+            "safesearch" => Self::Safesearch,
+            "ytrestricted" => Self::Ytrestricted,
+            "isolate" => Self::Isolate,
+            "noisolate" => Self::Noisolate,
+            "override" => Self::Override,
+            "l4_override" => Self::L4Override,
+            "egress" => Self::Egress,
+            "audit_ssh" => Self::AuditSsh,
+            "resolve" => Self::Resolve,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZeroTrustGatewayRuleAction);
+impl ::std::convert::From<ZeroTrustGatewayRuleAction> for ::std::string::String {
+    fn from(value: ZeroTrustGatewayRuleAction) -> Self {
+        match value {
+            ZeroTrustGatewayRuleAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZeroTrustGatewayRuleAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleExpiration {
@@ -229,20 +348,82 @@ crate::runtime::object!(
     ZeroTrustGatewayRuleExpiration { duration : "duration", expired : "expired",
     expires_at : "expires_at" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZeroTrustGatewayRuleFilter {
+    /// `http`
+    Http,
+    /// `dns`
+    Dns,
+    /// `l4`
+    L4,
+    /// `egress`
+    Egress,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZeroTrustGatewayRuleFilter {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::Dns => "dns",
+            Self::L4 => "l4",
+            Self::Egress => "egress",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ZeroTrustGatewayRuleFilter {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "http" => Self::Http,
+            "dns" => Self::Dns,
+            "l4" => Self::L4,
+            "egress" => Self::Egress,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZeroTrustGatewayRuleFilter);
+impl ::std::convert::From<ZeroTrustGatewayRuleFilter> for ::std::string::String {
+    fn from(value: ZeroTrustGatewayRuleFilter) -> Self {
+        match value {
+            ZeroTrustGatewayRuleFilter::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZeroTrustGatewayRuleFilter {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettings {
     pub add_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Set by parent MSP accounts to enable their children to bypass this rule
     pub allow_child_bypass: ::std::option::Option<bool>,
     pub audit_ssh: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsAuditSsh>,
     pub biso_admin_controls: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsBisoAdminControls,
     >,
     pub block_page: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsBlockPage>,
+    /// Enable the custom block page
     pub block_page_enabled: ::std::option::Option<bool>,
+    /// The text describing why this block occurred, displayed on the custom block page (if enabled)
     pub block_reason: ::std::option::Option<::std::string::String>,
+    /// Set by children MSP accounts to bypass their parent's rules
     pub bypass_parent_rule: ::std::option::Option<bool>,
     pub check_session: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsCheckSession,
@@ -254,15 +435,21 @@ pub struct ZeroTrustGatewayRuleRuleSettings {
     pub forensic_copy: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsForensicCopy,
     >,
+    /// Set to true, to ignore the category matches at CNAME domains in a response
     pub ignore_cname_category_matches: ::std::option::Option<bool>,
+    /// INSECURE - disable DNSSEC validation (for Allow actions)
     pub insecure_disable_dnssec_validation: ::std::option::Option<bool>,
+    /// Set to true to enable IPs in DNS resolver category blocks
     pub ip_categories: ::std::option::Option<bool>,
+    /// Set to true to include IPs in DNS resolver indicator feed blocks
     pub ip_indicator_feeds: ::std::option::Option<bool>,
     pub l4override: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsL4override>,
     pub notification_settings: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsNotificationSettings,
     >,
+    /// Override matching DNS queries with a hostname
     pub override_host: ::std::option::Option<::std::string::String>,
+    /// Override matching DNS queries with an IP or set of IPs
     pub override_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub payload_log: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsForensicCopy>,
     pub quarantine: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsQuarantine>,
@@ -270,6 +457,7 @@ pub struct ZeroTrustGatewayRuleRuleSettings {
     pub resolve_dns_internally: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsResolveDnsInternally,
     >,
+    /// Enable to send queries that match the policy to Cloudflare's default 1.1.1.1 DNS resolver
     pub resolve_dns_through_cloudflare: ::std::option::Option<bool>,
     pub untrusted_cert: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsUntrustedCert,
@@ -296,6 +484,7 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsAuditSsh {
+    /// Enable to turn on SSH command logging
     pub command_logging: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -307,11 +496,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsBisoAdminControls {
     pub copy: ::std::option::Option<::std::string::String>,
+    /// Set to false to enable copy-pasting
     pub dcp: ::std::option::Option<bool>,
+    /// Set to false to enable downloading
     pub dd: ::std::option::Option<bool>,
+    /// Set to false to enable keyboard usage
     pub dk: ::std::option::Option<bool>,
     pub download: ::std::option::Option<::std::string::String>,
+    /// Set to false to enable printing
     pub dp: ::std::option::Option<bool>,
+    /// Set to false to enable uploading
     pub du: ::std::option::Option<bool>,
     pub keyboard: ::std::option::Option<::std::string::String>,
     pub paste: ::std::option::Option<::std::string::String>,
@@ -338,10 +532,12 @@ crate::runtime::object!(
     ZeroTrustGatewayRuleRuleSettingsBlockPage { include_context : "include_context",
     target_uri : "target_uri" }
 );
-/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsCheckSession {
+    /// Configure how fresh the session needs to be to be considered valid
     pub duration: ::std::option::Option<::std::string::String>,
+    /// Set to true to enable session enforcement
     pub enforce: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -350,11 +546,15 @@ crate::runtime::object!(
     ZeroTrustGatewayRuleRuleSettingsCheckSession { duration : "duration", enforce :
     "enforce" }
 );
-/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsDnsResolvers {
-    pub ipv4: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub ipv6: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub ipv4: ::std::option::Option<
+        ::std::vec::Vec<ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4>,
+    >,
+    pub ipv6: ::std::option::Option<
+        ::std::vec::Vec<ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -362,10 +562,44 @@ crate::runtime::object!(
     ZeroTrustGatewayRuleRuleSettingsDnsResolvers { ipv4 : "ipv4", ipv6 : "ipv6" }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 {
+    /// IPv4 address of upstream resolver
+    pub ip: ::std::string::String,
+    /// A port number to use for upstream resolver
+    pub port: ::std::option::Option<i64>,
+    /// Whether to connect to this resolver over a private network
+    pub route_through_private_network: ::std::option::Option<bool>,
+    /// Optionally specify a virtual network for this resolver
+    pub vnet_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 { ip : "ip" required, port : "port",
+    route_through_private_network : "route_through_private_network", vnet_id : "vnet_id"
+    }
+);
+impl ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ip: ::std::string::String) -> Self {
+        Self {
+            ip,
+            port: ::std::option::Option::None,
+            route_through_private_network: ::std::option::Option::None,
+            vnet_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsEgress {
+    /// The IPv4 address to be used for egress
     pub ipv4: ::std::option::Option<::std::string::String>,
+    /// The fallback IPv4 address to be used for egress in the event of an error egressing with the primary…
     pub ipv4_fallback: ::std::option::Option<::std::string::String>,
+    /// The IPv6 range to be used for egress
     pub ipv6: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -387,7 +621,9 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsL4override {
+    /// IPv4 or IPv6 address
     pub ip: ::std::option::Option<::std::string::String>,
+    /// A port number to use for TCP/UDP overrides
     pub port: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -398,9 +634,12 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsNotificationSettings {
+    /// Set notification on
     pub enabled: ::std::option::Option<bool>,
     pub include_context: ::std::option::Option<bool>,
+    /// Customize the message shown in the notification
     pub msg: ::std::option::Option<::std::string::String>,
+    /// Optional URL to direct users to additional information
     pub support_url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -447,23 +686,90 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsUntrustedCert {
-    pub action: ::std::option::Option<::std::string::String>,
+    /// The action performed when an untrusted certificate is seen
+    pub action: ::std::option::Option<
+        ZeroTrustGatewayRuleRuleSettingsUntrustedCertAction,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZeroTrustGatewayRuleRuleSettingsUntrustedCert { action : "action" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZeroTrustGatewayRuleRuleSettingsUntrustedCertAction {
+    /// `pass_through`
+    PassThrough,
+    /// `block`
+    Block,
+    /// `error`
+    Error,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZeroTrustGatewayRuleRuleSettingsUntrustedCertAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PassThrough => "pass_through",
+            Self::Block => "block",
+            Self::Error => "error",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ZeroTrustGatewayRuleRuleSettingsUntrustedCertAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pass_through" => Self::PassThrough,
+            "block" => Self::Block,
+            "error" => Self::Error,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZeroTrustGatewayRuleRuleSettingsUntrustedCertAction);
+impl ::std::convert::From<ZeroTrustGatewayRuleRuleSettingsUntrustedCertAction>
+for ::std::string::String {
+    fn from(value: ZeroTrustGatewayRuleRuleSettingsUntrustedCertAction) -> Self {
+        match value {
+            ZeroTrustGatewayRuleRuleSettingsUntrustedCertAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZeroTrustGatewayRuleRuleSettingsUntrustedCertAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleSchedule {
+    /// The time intervals when the rule will be active on Fridays, in increasing order from 00:00-24:00
     pub fri: ::std::option::Option<::std::string::String>,
+    /// The time intervals when the rule will be active on Mondays, in increasing order from 00:00-24:00
     pub mon: ::std::option::Option<::std::string::String>,
+    /// The time intervals when the rule will be active on Saturdays, in increasing order from 00:00-24:00
     pub sat: ::std::option::Option<::std::string::String>,
+    /// The time intervals when the rule will be active on Sundays, in increasing order from 00:00-24:00
     pub sun: ::std::option::Option<::std::string::String>,
+    /// The time intervals when the rule will be active on Thursdays, in increasing order from 00:00-24:00
     pub thu: ::std::option::Option<::std::string::String>,
+    /// The time zone the rule will be evaluated against
     pub time_zone: ::std::option::Option<::std::string::String>,
+    /// The time intervals when the rule will be active on Tuesdays, in increasing order from 00:00-24:00
     pub tue: ::std::option::Option<::std::string::String>,
+    /// The time intervals when the rule will be active on Wednesdays, in increasing order from 00:00-24:00
     pub wed: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -475,24 +781,37 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules_inherited_from_parent_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItem {
-    pub action: ::std::option::Option<::std::string::String>,
+    /// The action to preform when the associated traffic, identity, and device posture expressions are…
+    pub action: ::std::option::Option<ZeroTrustGatewayRuleAction>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, Date of deletion, if any
     pub deleted_at: ::std::option::Option<::std::string::String>,
+    /// The description of the rule
     pub description: ::std::option::Option<::std::string::String>,
+    /// The wirefilter expression used for device posture check matching
     pub device_posture: ::std::option::Option<::std::string::String>,
+    /// True if the rule is enabled
     pub enabled: ::std::option::Option<bool>,
     pub expiration: ::std::option::Option<ZeroTrustGatewayRuleExpiration>,
-    pub filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The protocol or layer to evaluate the traffic, identity, and device posture expressions
+    pub filters: ::std::option::Option<::std::vec::Vec<ZeroTrustGatewayRuleFilter>>,
+    /// The API resource UUID
     pub id: ::std::option::Option<::std::string::String>,
+    /// The wirefilter expression used for identity matching
     pub identity: ::std::option::Option<::std::string::String>,
+    /// The name of the rule
     pub name: ::std::option::Option<::std::string::String>,
+    /// Precedence sets the order of your rules
     pub precedence: ::std::option::Option<i64>,
     pub read_only: ::std::option::Option<bool>,
     pub rule_settings: ::std::option::Option<ListZeroTrustGatewayRulesItemRuleSettings>,
     pub schedule: ::std::option::Option<ZeroTrustGatewayRuleSchedule>,
     pub sharable: ::std::option::Option<bool>,
     pub source_account: ::std::option::Option<::std::string::String>,
+    /// The wirefilter expression used for traffic matching
     pub traffic: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
     pub warning_status: ::std::option::Option<::std::string::String>,
@@ -515,41 +834,52 @@ pub struct ListZeroTrustGatewayRulesItemRuleSettings {
     pub add_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Set by parent MSP accounts to enable their children to bypass this rule
     pub allow_child_bypass: ::std::option::Option<bool>,
     pub audit_ssh: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsAuditSsh>,
     pub biso_admin_controls: ::std::option::Option<
         ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls,
     >,
     pub block_page: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsBlockPage>,
+    /// Enable the custom block page
     pub block_page_enabled: ::std::option::Option<bool>,
+    /// The text describing why this block occurred, displayed on the custom block page (if enabled)
     pub block_reason: ::std::option::Option<::std::string::String>,
+    /// Set by children MSP accounts to bypass their parent's rules
     pub bypass_parent_rule: ::std::option::Option<bool>,
     pub check_session: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsCheckSession,
+        ZeroTrustGatewayRuleRuleSettingsCheckSession,
     >,
     pub dns_resolvers: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsDnsResolvers,
+        ZeroTrustGatewayRuleRuleSettingsDnsResolvers,
     >,
-    pub egress: ::std::option::Option<ListZeroTrustGatewayRulesItemRuleSettingsEgress>,
+    pub egress: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsEgress>,
     pub forensic_copy: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsForensicCopy,
     >,
+    /// Set to true, to ignore the category matches at CNAME domains in a response
     pub ignore_cname_category_matches: ::std::option::Option<bool>,
+    /// INSECURE - disable DNSSEC validation (for Allow actions)
     pub insecure_disable_dnssec_validation: ::std::option::Option<bool>,
+    /// Set to true to enable IPs in DNS resolver category blocks
     pub ip_categories: ::std::option::Option<bool>,
+    /// Set to true to include IPs in DNS resolver indicator feed blocks
     pub ip_indicator_feeds: ::std::option::Option<bool>,
     pub l4override: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsL4override>,
     pub notification_settings: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsNotificationSettings,
     >,
+    /// Override matching DNS queries with a hostname
     pub override_host: ::std::option::Option<::std::string::String>,
-    pub override_ips: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Override matching DNS queries with an IP or set of IPs
+    pub override_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub payload_log: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsForensicCopy>,
     pub quarantine: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsQuarantine>,
     pub redirect: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsRedirect>,
     pub resolve_dns_internally: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsResolveDnsInternally,
     >,
+    /// Enable to send queries that match the policy to Cloudflare's default 1.1.1.1 DNS resolver
     pub resolve_dns_through_cloudflare: ::std::option::Option<bool>,
     pub untrusted_cert: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsUntrustedCert,
@@ -577,11 +907,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls {
     pub copy: ::std::option::Option<::std::string::String>,
+    /// Set to false to enable copy-pasting
     pub dcp: ::std::option::Option<bool>,
+    /// Set to false to enable downloading
     pub dd: ::std::option::Option<bool>,
+    /// Set to false to enable keyboard usage
     pub dk: ::std::option::Option<bool>,
     pub download: ::std::option::Option<::std::string::String>,
+    /// Set to false to enable printing
     pub dp: ::std::option::Option<bool>,
+    /// Set to false to enable uploading
     pub du: ::std::option::Option<bool>,
     pub keyboard: ::std::option::Option<::std::string::String>,
     pub paste: ::std::option::Option<::std::string::String>,
@@ -597,40 +932,155 @@ crate::runtime::object!(
     "keyboard", paste : "paste", printing : "printing", upload : "upload", version :
     "version" }
 );
-/// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsCheckSession {
-    pub duration: ::std::option::Option<::serde_json::Value>,
-    pub enforce: ::std::option::Option<bool>,
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::update_zero_trust_gateway_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateZeroTrustGatewayRuleBody {
+    /// The action to preform when the associated traffic, identity, and device posture expressions are…
+    pub action: ZeroTrustGatewayRuleAction,
+    /// The description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The wirefilter expression used for device posture check matching
+    pub device_posture: ::std::option::Option<::std::string::String>,
+    /// True if the rule is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// The protocol or layer to evaluate the traffic, identity, and device posture expressions
+    pub filters: ::std::option::Option<::std::vec::Vec<ZeroTrustGatewayRuleFilter>>,
+    /// The wirefilter expression used for identity matching
+    pub identity: ::std::option::Option<::std::string::String>,
+    /// The name of the rule
+    pub name: ::std::string::String,
+    /// Precedence sets the order of your rules
+    pub precedence: ::std::option::Option<i64>,
+    pub rule_settings: ::std::option::Option<CreateZeroTrustGatewayRuleBodyRuleSettings>,
+    pub schedule: ::std::option::Option<ZeroTrustGatewayRuleSchedule>,
+    /// The wirefilter expression used for traffic matching
+    pub traffic: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZeroTrustGatewayRulesItemRuleSettingsCheckSession { duration : "duration",
-    enforce : "enforce" }
+    CreateZeroTrustGatewayRuleBody { action : "action" required, description :
+    "description", device_posture : "device_posture", enabled : "enabled", filters :
+    "filters", identity : "identity", name : "name" required, precedence : "precedence",
+    rule_settings : "rule_settings", schedule : "schedule", traffic : "traffic" }
 );
-/// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsDnsResolvers {
-    pub ipv4: ::std::option::Option<::serde_json::Value>,
-    pub ipv6: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ListZeroTrustGatewayRulesItemRuleSettingsDnsResolvers { ipv4 : "ipv4", ipv6 : "ipv6"
+impl CreateZeroTrustGatewayRuleBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(action: ZeroTrustGatewayRuleAction, name: ::std::string::String) -> Self {
+        Self {
+            action,
+            description: ::std::option::Option::None,
+            device_posture: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+            filters: ::std::option::Option::None,
+            identity: ::std::option::Option::None,
+            name,
+            precedence: ::std::option::Option::None,
+            rule_settings: ::std::option::Option::None,
+            schedule: ::std::option::Option::None,
+            traffic: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
     }
-);
-/// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
+}
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsEgress {
-    pub ipv4: ::std::option::Option<::serde_json::Value>,
-    pub ipv4_fallback: ::std::option::Option<::std::string::String>,
-    pub ipv6: ::std::option::Option<::serde_json::Value>,
+pub struct CreateZeroTrustGatewayRuleBodyRuleSettings {
+    pub add_headers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Set by parent MSP accounts to enable their children to bypass this rule
+    pub allow_child_bypass: ::std::option::Option<bool>,
+    pub audit_ssh: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsAuditSsh>,
+    pub biso_admin_controls: ::std::option::Option<
+        CreateZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls,
+    >,
+    /// Enable the custom block page
+    pub block_page_enabled: ::std::option::Option<bool>,
+    /// The text describing why this block occurred, displayed on the custom block page (if enabled)
+    pub block_reason: ::std::option::Option<::std::string::String>,
+    /// Set by children MSP accounts to bypass their parent's rules
+    pub bypass_parent_rule: ::std::option::Option<bool>,
+    pub check_session: ::std::option::Option<
+        ZeroTrustGatewayRuleRuleSettingsCheckSession,
+    >,
+    pub dns_resolvers: ::std::option::Option<
+        ZeroTrustGatewayRuleRuleSettingsDnsResolvers,
+    >,
+    pub egress: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsEgress>,
+    /// Set to true, to ignore the category matches at CNAME domains in a response
+    pub ignore_cname_category_matches: ::std::option::Option<bool>,
+    /// INSECURE - disable DNSSEC validation (for Allow actions)
+    pub insecure_disable_dnssec_validation: ::std::option::Option<bool>,
+    /// Set to true to enable IPs in DNS resolver category blocks
+    pub ip_categories: ::std::option::Option<bool>,
+    /// Set to true to include IPs in DNS resolver indicator feed blocks
+    pub ip_indicator_feeds: ::std::option::Option<bool>,
+    pub l4override: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsL4override>,
+    pub notification_settings: ::std::option::Option<
+        CreateZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings,
+    >,
+    /// Override matching DNS queries with a hostname
+    pub override_host: ::std::option::Option<::std::string::String>,
+    /// Override matching DNS queries with an IP or set of IPs
+    pub override_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub payload_log: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsForensicCopy>,
+    /// Enable to send queries that match the policy to Cloudflare's default 1.1.1.1 DNS resolver
+    pub resolve_dns_through_cloudflare: ::std::option::Option<bool>,
+    pub untrusted_cert: ::std::option::Option<
+        ZeroTrustGatewayRuleRuleSettingsUntrustedCert,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZeroTrustGatewayRulesItemRuleSettingsEgress { ipv4 : "ipv4", ipv4_fallback :
-    "ipv4_fallback", ipv6 : "ipv6" }
+    CreateZeroTrustGatewayRuleBodyRuleSettings { add_headers : "add_headers",
+    allow_child_bypass : "allow_child_bypass", audit_ssh : "audit_ssh",
+    biso_admin_controls : "biso_admin_controls", block_page_enabled :
+    "block_page_enabled", block_reason : "block_reason", bypass_parent_rule :
+    "bypass_parent_rule", check_session : "check_session", dns_resolvers :
+    "dns_resolvers", egress : "egress", ignore_cname_category_matches :
+    "ignore_cname_category_matches", insecure_disable_dnssec_validation :
+    "insecure_disable_dnssec_validation", ip_categories : "ip_categories",
+    ip_indicator_feeds : "ip_indicator_feeds", l4override : "l4override",
+    notification_settings : "notification_settings", override_host : "override_host",
+    override_ips : "override_ips", payload_log : "payload_log",
+    resolve_dns_through_cloudflare : "resolve_dns_through_cloudflare", untrusted_cert :
+    "untrusted_cert" }
+);
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls {
+    /// Set to false to enable copy-pasting
+    pub dcp: ::std::option::Option<bool>,
+    /// Set to false to enable downloading
+    pub dd: ::std::option::Option<bool>,
+    /// Set to false to enable keyboard usage
+    pub dk: ::std::option::Option<bool>,
+    /// Set to false to enable printing
+    pub dp: ::std::option::Option<bool>,
+    /// Set to false to enable uploading
+    pub du: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls { dcp : "dcp", dd : "dd",
+    dk : "dk", dp : "dp", du : "du" }
+);
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings {
+    /// Set notification on
+    pub enabled: ::std::option::Option<bool>,
+    /// Customize the message shown in the notification
+    pub msg: ::std::option::Option<::std::string::String>,
+    /// Optional URL to direct users to additional information
+    pub support_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings { enabled : "enabled",
+    msg : "msg", support_url : "support_url" }
 );

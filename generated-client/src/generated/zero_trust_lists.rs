@@ -24,29 +24,36 @@ impl ZeroTrustListsApi {
     pub fn create_zero_trust_list(
         &self,
         account_id: &str,
+        body: &CreateZeroTrustListBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CreateZeroTrustListResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/gateway/lists",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/lists"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/gateway/lists",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/lists"),
+                ],
+            )
+            .body(body)
     }
     /// List Zero Trust lists
     ///
     /// `GET /accounts/{account_id}/gateway/lists`
     ///
     /// Fetch all Zero Trust lists for an account.
+    ///
+    /// Query parameters: [`ListZeroTrustListsQuery`], passed with `.query(&…)`.
     pub fn list_zero_trust_lists(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ZeroTrustList>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<ZeroTrustList>,
+        ListZeroTrustListsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,20 +74,22 @@ impl ZeroTrustListsApi {
         &self,
         account_id: &str,
         list_id: &str,
+        body: &UpdateZeroTrustListBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustList>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/gateway/lists/{list_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/lists/"),
-                crate::runtime::PathPart::Param("list_id", list_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/gateway/lists/{list_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/lists/"),
+                    crate::runtime::PathPart::Param("list_id", list_id),
+                ],
+            )
+            .body(body)
     }
     /// Patch Zero Trust list.
     ///
@@ -91,20 +100,22 @@ impl ZeroTrustListsApi {
         &self,
         account_id: &str,
         list_id: &str,
+        body: &PatchZeroTrustListBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustList>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/gateway/lists/{list_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/lists/"),
-                crate::runtime::PathPart::Param("list_id", list_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/gateway/lists/{list_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/lists/"),
+                    crate::runtime::PathPart::Param("list_id", list_id),
+                ],
+            )
+            .body(body)
     }
     /// Get Zero Trust list details
     ///
@@ -187,12 +198,18 @@ impl ZeroTrustListsApi {
 /// Used by [`ZeroTrustListsApi::create_zero_trust_list`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZeroTrustListResponse {
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// The description of the list
     pub description: ::std::option::Option<::std::string::String>,
+    /// API Resource UUID tag
     pub id: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<CreateZeroTrustListResponseItem>>,
+    /// The name of the list
     pub name: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// The type of list
+    pub r#type: ::std::option::Option<CreateZeroTrustListResponseType>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -202,11 +219,14 @@ crate::runtime::object!(
     id : "id", items : "items", name : "name", r#type : "type", updated_at : "updated_at"
     }
 );
-/// Used by [`ZeroTrustListsApi::create_zero_trust_list`], [`ZeroTrustListsApi::list_zero_trust_lists`], [`ZeroTrustListsApi::get_zero_trust_list_items`].
+/// Used by [`ZeroTrustListsApi::create_zero_trust_list`], [`ZeroTrustListsApi::list_zero_trust_lists`], [`ZeroTrustListsApi::get_zero_trust_list_items`], [`ZeroTrustListsApi::patch_zero_trust_list`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZeroTrustListResponseItem {
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// The description of the list item, if present
     pub description: ::std::option::Option<::std::string::String>,
+    /// The value of the item in a list
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -215,16 +235,85 @@ crate::runtime::object!(
     CreateZeroTrustListResponseItem { created_at : "created_at", description :
     "description", value : "value" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZeroTrustListResponseType {
+    /// `SERIAL`
+    Serial,
+    /// `URL`
+    Url,
+    /// `DOMAIN`
+    Domain,
+    /// `EMAIL`
+    Email,
+    /// `IP`
+    Ip,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZeroTrustListResponseType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Serial => "SERIAL",
+            Self::Url => "URL",
+            Self::Domain => "DOMAIN",
+            Self::Email => "EMAIL",
+            Self::Ip => "IP",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CreateZeroTrustListResponseType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "SERIAL" => Self::Serial,
+            "URL" => Self::Url,
+            "DOMAIN" => Self::Domain,
+            "EMAIL" => Self::Email,
+            "IP" => Self::Ip,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZeroTrustListResponseType);
+impl ::std::convert::From<CreateZeroTrustListResponseType> for ::std::string::String {
+    fn from(value: CreateZeroTrustListResponseType) -> Self {
+        match value {
+            CreateZeroTrustListResponseType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZeroTrustListResponseType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ZeroTrustListsApi::list_zero_trust_lists`], [`ZeroTrustListsApi::update_zero_trust_list`], [`ZeroTrustListsApi::patch_zero_trust_list`], [`ZeroTrustListsApi::get_zero_trust_list_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustList {
+    /// The number of items in the list
     pub count: ::std::option::Option<f64>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// The description of the list
     pub description: ::std::option::Option<::std::string::String>,
+    /// API Resource UUID tag
     pub id: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<CreateZeroTrustListResponseItem>>,
+    /// The name of the list
     pub name: ::std::option::Option<::std::string::String>,
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// The type of list
+    pub r#type: ::std::option::Option<CreateZeroTrustListResponseType>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -234,3 +323,78 @@ crate::runtime::object!(
     "description", id : "id", items : "items", name : "name", r#type : "type", updated_at
     : "updated_at" }
 );
+/// Used by [`ZeroTrustListsApi::create_zero_trust_list`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateZeroTrustListBody {
+    /// The description of the list
+    pub description: ::std::option::Option<::std::string::String>,
+    pub items: ::std::option::Option<::std::vec::Vec<CreateZeroTrustListResponseItem>>,
+    /// The name of the list
+    pub name: ::std::string::String,
+    /// The type of list
+    pub r#type: CreateZeroTrustListResponseType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZeroTrustListBody { description : "description", items : "items", name : "name"
+    required, r#type : "type" required }
+);
+impl CreateZeroTrustListBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        name: ::std::string::String,
+        r#type: CreateZeroTrustListResponseType,
+    ) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            items: ::std::option::Option::None,
+            name,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZeroTrustListsApi::list_zero_trust_lists`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListZeroTrustListsQuery {
+    /// The type of list
+    pub r#type: ::std::option::Option<CreateZeroTrustListResponseType>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListZeroTrustListsQuery { r#type : "type" });
+/// Used by [`ZeroTrustListsApi::update_zero_trust_list`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateZeroTrustListBody {
+    /// The description of the list
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The name of the list
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZeroTrustListBody { description : "description", name : "name" required }
+);
+impl UpdateZeroTrustListBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZeroTrustListsApi::patch_zero_trust_list`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchZeroTrustListBody {
+    pub append: ::std::option::Option<::std::vec::Vec<CreateZeroTrustListResponseItem>>,
+    /// A list of the item values you want to remove
+    pub remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(PatchZeroTrustListBody { append : "append", remove : "remove" });
+impl crate::runtime::TypedQuery for ListZeroTrustListsQuery {}

@@ -24,19 +24,21 @@ impl ZeroTrustOrganizationApi {
     pub fn update_your_zero_trust_organization(
         &self,
         account_id: &str,
+        body: &UpdateYourZeroTrustOrganizationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<YourZeroTrustOrganization>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/access/organizations",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/organizations"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/access/organizations",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/organizations"),
+                ],
+            )
+            .body(body)
     }
     /// Create your Zero Trust organization
     ///
@@ -46,19 +48,21 @@ impl ZeroTrustOrganizationApi {
     pub fn create_your_zero_trust_organization(
         &self,
         account_id: &str,
+        body: &CreateYourZeroTrustOrganizationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<YourZeroTrustOrganization>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/access/organizations",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/organizations"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/access/organizations",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/organizations"),
+                ],
+            )
+            .body(body)
     }
     /// Get your Zero Trust organization
     ///
@@ -134,38 +138,51 @@ impl ZeroTrustOrganizationApi {
     pub fn revoke_all_access_tokens_for_user(
         &self,
         account_id: &str,
+        body: &RevokeAllAccessTokensForUserBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<bool>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/access/organizations/revoke_user",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/organizations/revoke_user"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/access/organizations/revoke_user",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/organizations/revoke_user"),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization`], [`ZeroTrustOrganizationApi::create_your_zero_trust_organization`], [`ZeroTrustOrganizationApi::get_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct YourZeroTrustOrganization {
-    pub allow_authenticate_via_warp: ::std::option::Option<bool>,
+    /// When set to true, users can authenticate via WARP for any application in your organization
+    pub allow_authenticate_via_warp: ::std::option::Option<::serde_json::Value>,
+    /// The unique subdomain assigned to your Zero Trust organization
     pub auth_domain: ::std::option::Option<::std::string::String>,
+    /// When set to `true`, users skip the identity provider selection step during login
     pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
     pub custom_pages: ::std::option::Option<YourZeroTrustOrganizationCustomPages>,
     pub deny_unmatched_requests: ::std::option::Option<bool>,
     pub deny_unmatched_requests_exempted_zone_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    pub is_ui_read_only: ::std::option::Option<bool>,
+    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission
+    pub is_ui_read_only: ::std::option::Option<::serde_json::Value>,
     pub login_design: ::std::option::Option<YourZeroTrustOrganizationLoginDesign>,
+    /// The name of your Zero Trust organization
     pub name: ::std::option::Option<::std::string::String>,
+    /// The amount of time that tokens issued for applications will be valid
     pub session_duration: ::std::option::Option<::std::string::String>,
+    /// A description of the reason why the UI read only field is being toggled
     pub ui_read_only_toggle_reason: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The amount of time a user seat is inactive before it expires
     pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
+    /// The amount of time that tokens issued for applications will be valid
     pub warp_auth_session_duration: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -185,7 +202,9 @@ crate::runtime::object!(
 /// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct YourZeroTrustOrganizationCustomPages {
+    /// The uid of the custom page to use when a user is denied access after failing a non-identity rule
     pub forbidden: ::std::option::Option<::std::string::String>,
+    /// The uid of the custom page to use when a user is denied access
     pub identity_denied: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -194,13 +213,18 @@ crate::runtime::object!(
     YourZeroTrustOrganizationCustomPages { forbidden : "forbidden", identity_denied :
     "identity_denied" }
 );
-/// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization`].
+/// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization`], [`ZeroTrustOrganizationApi::create_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct YourZeroTrustOrganizationLoginDesign {
+    /// The background color on your login page
     pub background_color: ::std::option::Option<::std::string::String>,
+    /// The text at the bottom of your login page
     pub footer_text: ::std::option::Option<::std::string::String>,
+    /// The text at the top of your login page
     pub header_text: ::std::option::Option<::std::string::String>,
+    /// The URL of the logo on your login page
     pub logo_path: ::std::option::Option<::std::string::String>,
+    /// The text color on your login page
     pub text_color: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -220,3 +244,109 @@ pub struct YourZeroTrustOrganizationDohSettings {
 crate::runtime::object!(
     YourZeroTrustOrganizationDohSettings { doh_jwt_duration : "doh_jwt_duration" }
 );
+/// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateYourZeroTrustOrganizationBody {
+    /// When set to true, users can authenticate via WARP for any application in your organization
+    pub allow_authenticate_via_warp: ::std::option::Option<bool>,
+    /// The unique subdomain assigned to your Zero Trust organization
+    pub auth_domain: ::std::option::Option<::std::string::String>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub custom_pages: ::std::option::Option<YourZeroTrustOrganizationCustomPages>,
+    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission
+    pub is_ui_read_only: ::std::option::Option<bool>,
+    pub login_design: ::std::option::Option<YourZeroTrustOrganizationLoginDesign>,
+    /// The name of your Zero Trust organization
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The amount of time that tokens issued for applications will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// A description of the reason why the UI read only field is being toggled
+    pub ui_read_only_toggle_reason: ::std::option::Option<::std::string::String>,
+    /// The amount of time a user seat is inactive before it expires
+    pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
+    /// The amount of time that tokens issued for applications will be valid
+    pub warp_auth_session_duration: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateYourZeroTrustOrganizationBody { allow_authenticate_via_warp :
+    "allow_authenticate_via_warp", auth_domain : "auth_domain", auto_redirect_to_identity
+    : "auto_redirect_to_identity", custom_pages : "custom_pages", is_ui_read_only :
+    "is_ui_read_only", login_design : "login_design", name : "name", session_duration :
+    "session_duration", ui_read_only_toggle_reason : "ui_read_only_toggle_reason",
+    user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time",
+    warp_auth_session_duration : "warp_auth_session_duration" }
+);
+/// Used by [`ZeroTrustOrganizationApi::create_your_zero_trust_organization`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateYourZeroTrustOrganizationBody {
+    /// When set to true, users can authenticate via WARP for any application in your organization
+    pub allow_authenticate_via_warp: ::std::option::Option<bool>,
+    /// The unique subdomain assigned to your Zero Trust organization
+    pub auth_domain: ::std::string::String,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission
+    pub is_ui_read_only: ::std::option::Option<bool>,
+    pub login_design: ::std::option::Option<YourZeroTrustOrganizationLoginDesign>,
+    /// The name of your Zero Trust organization
+    pub name: ::std::string::String,
+    /// The amount of time that tokens issued for applications will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// A description of the reason why the UI read only field is being toggled
+    pub ui_read_only_toggle_reason: ::std::option::Option<::std::string::String>,
+    /// The amount of time a user seat is inactive before it expires
+    pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
+    /// The amount of time that tokens issued for applications will be valid
+    pub warp_auth_session_duration: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateYourZeroTrustOrganizationBody { allow_authenticate_via_warp :
+    "allow_authenticate_via_warp", auth_domain : "auth_domain" required,
+    auto_redirect_to_identity : "auto_redirect_to_identity", is_ui_read_only :
+    "is_ui_read_only", login_design : "login_design", name : "name" required,
+    session_duration : "session_duration", ui_read_only_toggle_reason :
+    "ui_read_only_toggle_reason", user_seat_expiration_inactive_time :
+    "user_seat_expiration_inactive_time", warp_auth_session_duration :
+    "warp_auth_session_duration" }
+);
+impl CreateYourZeroTrustOrganizationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(auth_domain: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            allow_authenticate_via_warp: ::std::option::Option::None,
+            auth_domain,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            is_ui_read_only: ::std::option::Option::None,
+            login_design: ::std::option::Option::None,
+            name,
+            session_duration: ::std::option::Option::None,
+            ui_read_only_toggle_reason: ::std::option::Option::None,
+            user_seat_expiration_inactive_time: ::std::option::Option::None,
+            warp_auth_session_duration: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZeroTrustOrganizationApi::revoke_all_access_tokens_for_user`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevokeAllAccessTokensForUserBody {
+    /// The email of the user to revoke
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(RevokeAllAccessTokensForUserBody { email : "email" required });
+impl RevokeAllAccessTokensForUserBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(email: ::std::string::String) -> Self {
+        Self {
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

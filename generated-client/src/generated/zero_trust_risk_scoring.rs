@@ -22,21 +22,23 @@ impl ZeroTrustRiskScoringApi {
     pub fn update_configuration_for_risk_behaviors(
         &self,
         account_id: &str,
+        body: &UpdateConfigurationForRiskBehaviorsResponse,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<UpdateConfigurationForRiskBehaviorsResponse>,
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/zt_risk_scoring/behaviors",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/zt_risk_scoring/behaviors"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/zt_risk_scoring/behaviors",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/zt_risk_scoring/behaviors"),
+                ],
+            )
+            .body(body)
     }
     /// Get all behaviors and associated configuration
     ///
@@ -63,11 +65,14 @@ impl ZeroTrustRiskScoringApi {
     /// Get risk score info for all users in the account
     ///
     /// `GET /accounts/{account_id}/zt_risk_scoring/summary`
+    ///
+    /// Query parameters: [`GetRiskScoreInfoForAllUsersQuery`], passed with `.query(&…)`.
     pub fn get_risk_score_info_for_all_users(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RiskScore>>,
+        GetRiskScoreInfoForAllUsersQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -83,12 +88,15 @@ impl ZeroTrustRiskScoringApi {
     /// Get risk event/score information for a specific user
     ///
     /// `GET /accounts/{account_id}/zt_risk_scoring/{user_id}`
+    ///
+    /// Query parameters: [`GetRiskEventScoreInformationForUserQuery`], passed with `.query(&…)`.
     pub fn get_risk_event_score_information_for_user(
         &self,
         account_id: &str,
         user_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RiskEventScore>>,
+        GetRiskEventScoreInformationForUserQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -151,29 +159,108 @@ pub struct RiskScore {
 }
 crate::runtime::object!(RiskScore { users : "users" });
 /// Used by [`ZeroTrustRiskScoringApi::get_risk_score_info_for_all_users`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RiskScoreUser {
-    pub email: ::std::option::Option<::std::string::String>,
-    pub event_count: ::std::option::Option<i64>,
-    pub last_event: ::std::option::Option<::std::string::String>,
-    pub max_risk_level: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub email: ::std::string::String,
+    pub event_count: i64,
+    /// RFC 3339 date-time
+    pub last_event: ::std::string::String,
+    pub max_risk_level: RiskScoreUserMaxRiskLevel,
+    pub name: ::std::string::String,
+    /// The ID for a user
+    pub user_id: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RiskScoreUser { email : "email", event_count : "event_count", last_event :
-    "last_event", max_risk_level : "max_risk_level", name : "name", user_id : "user_id" }
+    RiskScoreUser { email : "email" required, event_count : "event_count" required,
+    last_event : "last_event" required, max_risk_level : "max_risk_level" required, name
+    : "name" required, user_id : "user_id" required }
 );
+impl RiskScoreUser {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        email: ::std::string::String,
+        event_count: i64,
+        last_event: ::std::string::String,
+        max_risk_level: RiskScoreUserMaxRiskLevel,
+        name: ::std::string::String,
+        user_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            email,
+            event_count,
+            last_event,
+            max_risk_level,
+            name,
+            user_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum RiskScoreUserMaxRiskLevel {
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl RiskScoreUserMaxRiskLevel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RiskScoreUserMaxRiskLevel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(RiskScoreUserMaxRiskLevel);
+impl ::std::convert::From<RiskScoreUserMaxRiskLevel> for ::std::string::String {
+    fn from(value: RiskScoreUserMaxRiskLevel) -> Self {
+        match value {
+            RiskScoreUserMaxRiskLevel::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for RiskScoreUserMaxRiskLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ZeroTrustRiskScoringApi::get_risk_event_score_information_for_user`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskEventScore {
     pub email: ::std::option::Option<::std::string::String>,
     pub events: ::std::option::Option<::std::vec::Vec<RiskEventScoreEvent>>,
+    /// RFC 3339 date-time
     pub last_reset_time: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub risk_level: ::std::option::Option<::std::string::String>,
+    pub risk_level: ::std::option::Option<RiskScoreUserMaxRiskLevel>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -182,17 +269,229 @@ crate::runtime::object!(
     "last_reset_time", name : "name", risk_level : "risk_level" }
 );
 /// Used by [`ZeroTrustRiskScoringApi::get_risk_event_score_information_for_user`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RiskEventScoreEvent {
-    pub event_details: ::std::option::Option<::serde_json::Value>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub risk_level: ::std::option::Option<::std::string::String>,
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    pub event_details: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub risk_level: RiskScoreUserMaxRiskLevel,
+    /// RFC 3339 date-time
+    pub timestamp: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RiskEventScoreEvent { event_details : "event_details", id : "id", name : "name",
-    risk_level : "risk_level", timestamp : "timestamp" }
+    RiskEventScoreEvent { event_details : "event_details", id : "id" required, name :
+    "name" required, risk_level : "risk_level" required, timestamp : "timestamp" required
+    }
 );
+impl RiskEventScoreEvent {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        risk_level: RiskScoreUserMaxRiskLevel,
+        timestamp: ::std::string::String,
+    ) -> Self {
+        Self {
+            event_details: ::std::option::Option::None,
+            id,
+            name,
+            risk_level,
+            timestamp,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZeroTrustRiskScoringApi::get_risk_score_info_for_all_users`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetRiskScoreInfoForAllUsersQuery {
+    pub page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<i64>,
+    pub order_by: ::std::option::Option<GetRiskScoreInfoForAllUsersQueryOrderBy>,
+    pub direction: ::std::option::Option<GetRiskScoreInfoForAllUsersQueryDirection>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetRiskScoreInfoForAllUsersQuery { page : "page", per_page : "per_page", order_by :
+    "order_by", direction : "direction" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetRiskScoreInfoForAllUsersQueryOrderBy {
+    /// `timestamp`
+    Timestamp,
+    /// `event_count`
+    EventCount,
+    /// `max_risk_level`
+    MaxRiskLevel,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetRiskScoreInfoForAllUsersQueryOrderBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Timestamp => "timestamp",
+            Self::EventCount => "event_count",
+            Self::MaxRiskLevel => "max_risk_level",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetRiskScoreInfoForAllUsersQueryOrderBy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "timestamp" => Self::Timestamp,
+            "event_count" => Self::EventCount,
+            "max_risk_level" => Self::MaxRiskLevel,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetRiskScoreInfoForAllUsersQueryOrderBy);
+impl ::std::convert::From<GetRiskScoreInfoForAllUsersQueryOrderBy>
+for ::std::string::String {
+    fn from(value: GetRiskScoreInfoForAllUsersQueryOrderBy) -> Self {
+        match value {
+            GetRiskScoreInfoForAllUsersQueryOrderBy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetRiskScoreInfoForAllUsersQueryOrderBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetRiskScoreInfoForAllUsersQueryDirection {
+    /// `desc`
+    Desc,
+    /// `asc`
+    Asc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetRiskScoreInfoForAllUsersQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Desc => "desc",
+            Self::Asc => "asc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetRiskScoreInfoForAllUsersQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "desc" => Self::Desc,
+            "asc" => Self::Asc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetRiskScoreInfoForAllUsersQueryDirection);
+impl ::std::convert::From<GetRiskScoreInfoForAllUsersQueryDirection>
+for ::std::string::String {
+    fn from(value: GetRiskScoreInfoForAllUsersQueryDirection) -> Self {
+        match value {
+            GetRiskScoreInfoForAllUsersQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetRiskScoreInfoForAllUsersQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZeroTrustRiskScoringApi::get_risk_event_score_information_for_user`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetRiskEventScoreInformationForUserQuery {
+    pub page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<i64>,
+    pub order_by: ::std::option::Option<GetRiskEventScoreInformationForUserQueryOrderBy>,
+    pub direction: ::std::option::Option<GetRiskScoreInfoForAllUsersQueryDirection>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetRiskEventScoreInformationForUserQuery { page : "page", per_page : "per_page",
+    order_by : "order_by", direction : "direction" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum GetRiskEventScoreInformationForUserQueryOrderBy {
+    /// `timestamp`
+    Timestamp,
+    /// `risk_level`
+    RiskLevel,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl GetRiskEventScoreInformationForUserQueryOrderBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Timestamp => "timestamp",
+            Self::RiskLevel => "risk_level",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for GetRiskEventScoreInformationForUserQueryOrderBy {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "timestamp" => Self::Timestamp,
+            "risk_level" => Self::RiskLevel,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(GetRiskEventScoreInformationForUserQueryOrderBy);
+impl ::std::convert::From<GetRiskEventScoreInformationForUserQueryOrderBy>
+for ::std::string::String {
+    fn from(value: GetRiskEventScoreInformationForUserQueryOrderBy) -> Self {
+        match value {
+            GetRiskEventScoreInformationForUserQueryOrderBy::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for GetRiskEventScoreInformationForUserQueryOrderBy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::TypedQuery for GetRiskEventScoreInformationForUserQuery {}
+impl crate::runtime::TypedQuery for GetRiskScoreInfoForAllUsersQuery {}

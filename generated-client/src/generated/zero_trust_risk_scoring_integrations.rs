@@ -24,19 +24,21 @@ impl ZeroTrustRiskScoringIntegrationsApi {
     pub fn create_risk_score_integration(
         &self,
         account_id: &str,
+        body: &CreateRiskScoreIntegrationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RiskScoreIntegration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/zt_risk_scoring/integrations",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/zt_risk_scoring/integrations"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/zt_risk_scoring/integrations",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/zt_risk_scoring/integrations"),
+                ],
+            )
+            .body(body)
     }
     /// List all risk score integrations for the account.
     ///
@@ -89,20 +91,22 @@ impl ZeroTrustRiskScoringIntegrationsApi {
         &self,
         account_id: &str,
         integration_id: &str,
+        body: &UpdateRiskScoreIntegrationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RiskScoreIntegration>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/zt_risk_scoring/integrations/{integration_id}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/zt_risk_scoring/integrations/"),
-                crate::runtime::PathPart::Param("integration_id", integration_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/zt_risk_scoring/integrations/{integration_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/zt_risk_scoring/integrations/"),
+                    crate::runtime::PathPart::Param("integration_id", integration_id),
+                ],
+            )
+            .body(body)
     }
     /// Get risk score integration by id.
     ///
@@ -154,21 +158,154 @@ impl ZeroTrustRiskScoringIntegrationsApi {
     }
 }
 /// Used by [`ZeroTrustRiskScoringIntegrationsApi::create_risk_score_integration`], [`ZeroTrustRiskScoringIntegrationsApi::list_risk_score_integrations`], [`ZeroTrustRiskScoringIntegrationsApi::get_risk_score_integration_by_reference_id`], [`ZeroTrustRiskScoringIntegrationsApi::update_risk_score_integration`], [`ZeroTrustRiskScoringIntegrationsApi::get_risk_score_integration_by_id`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RiskScoreIntegration {
-    pub account_tag: ::std::option::Option<::std::string::String>,
-    pub active: ::std::option::Option<bool>,
-    pub created_at: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub integration_type: ::std::option::Option<::std::string::String>,
-    pub reference_id: ::std::option::Option<::std::string::String>,
-    pub tenant_url: ::std::option::Option<::std::string::String>,
-    pub well_known_url: ::std::option::Option<::std::string::String>,
+    /// The Cloudflare account tag
+    pub account_tag: ::std::string::String,
+    /// Whether this integration is enabled and should export changes in risk score
+    pub active: bool,
+    /// RFC 3339 date-time, When the integration was created in RFC3339 format
+    pub created_at: ::std::string::String,
+    /// The id of the integration, a UUIDv4
+    pub id: ::std::string::String,
+    pub integration_type: RiskScoreIntegrationIntegrationType,
+    /// A reference ID defined by the client
+    pub reference_id: ::std::string::String,
+    /// The base URL for the tenant
+    pub tenant_url: ::std::string::String,
+    /// The URL for the Shared Signals Framework configuration, e.g.…
+    pub well_known_url: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RiskScoreIntegration { account_tag : "account_tag", active : "active", created_at :
-    "created_at", id : "id", integration_type : "integration_type", reference_id :
-    "reference_id", tenant_url : "tenant_url", well_known_url : "well_known_url" }
+    RiskScoreIntegration { account_tag : "account_tag" required, active : "active"
+    required, created_at : "created_at" required, id : "id" required, integration_type :
+    "integration_type" required, reference_id : "reference_id" required, tenant_url :
+    "tenant_url" required, well_known_url : "well_known_url" required }
 );
+impl RiskScoreIntegration {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        account_tag: ::std::string::String,
+        active: bool,
+        created_at: ::std::string::String,
+        id: ::std::string::String,
+        reference_id: ::std::string::String,
+        tenant_url: ::std::string::String,
+        well_known_url: ::std::string::String,
+    ) -> Self {
+        Self {
+            account_tag,
+            active,
+            created_at,
+            id,
+            integration_type: RiskScoreIntegrationIntegrationType::Okta,
+            reference_id,
+            tenant_url,
+            well_known_url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum RiskScoreIntegrationIntegrationType {
+    /// `Okta`
+    Okta,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl RiskScoreIntegrationIntegrationType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Okta => "Okta",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for RiskScoreIntegrationIntegrationType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Okta" => Self::Okta,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(RiskScoreIntegrationIntegrationType);
+impl ::std::convert::From<RiskScoreIntegrationIntegrationType>
+for ::std::string::String {
+    fn from(value: RiskScoreIntegrationIntegrationType) -> Self {
+        match value {
+            RiskScoreIntegrationIntegrationType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for RiskScoreIntegrationIntegrationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZeroTrustRiskScoringIntegrationsApi::create_risk_score_integration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateRiskScoreIntegrationBody {
+    pub integration_type: RiskScoreIntegrationIntegrationType,
+    /// A reference id that can be supplied by the client
+    pub reference_id: ::std::option::Option<::std::string::String>,
+    /// The base url of the tenant, e.g. "<https://tenant.okta.com>"
+    pub tenant_url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateRiskScoreIntegrationBody { integration_type : "integration_type" required,
+    reference_id : "reference_id", tenant_url : "tenant_url" required }
+);
+impl CreateRiskScoreIntegrationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(tenant_url: ::std::string::String) -> Self {
+        Self {
+            integration_type: RiskScoreIntegrationIntegrationType::Okta,
+            reference_id: ::std::option::Option::None,
+            tenant_url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZeroTrustRiskScoringIntegrationsApi::update_risk_score_integration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateRiskScoreIntegrationBody {
+    /// Whether this integration is enabled
+    pub active: bool,
+    /// A reference id that can be supplied by the client
+    pub reference_id: ::std::option::Option<::std::string::String>,
+    /// The base url of the tenant, e.g. "<https://tenant.okta.com>"
+    pub tenant_url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateRiskScoreIntegrationBody { active : "active" required, reference_id :
+    "reference_id", tenant_url : "tenant_url" required }
+);
+impl UpdateRiskScoreIntegrationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(active: bool, tenant_url: ::std::string::String) -> Self {
+        Self {
+            active,
+            reference_id: ::std::option::Option::None,
+            tenant_url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -24,26 +24,33 @@ impl ZeroTrustSeatsApi {
     pub fn update_user_seat(
         &self,
         account_id: &str,
+        body: &::std::vec::Vec<UpdateUserSeatBody>,
     ) -> crate::runtime::Request<crate::runtime::List<UserSeat>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/accounts/{account_id}/access/seats",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/access/seats"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/accounts/{account_id}/access/seats",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/access/seats"),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`ZeroTrustSeatsApi::update_user_seat`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSeat {
+    /// True if the seat is part of Access
     pub access_seat: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// True if the seat is part of Gateway
     pub gateway_seat: ::std::option::Option<bool>,
+    /// The unique API identifier for the Zero Trust seat
     pub seat_uid: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -52,3 +59,34 @@ crate::runtime::object!(
     UserSeat { access_seat : "access_seat", created_at : "created_at", gateway_seat :
     "gateway_seat", seat_uid : "seat_uid", updated_at : "updated_at" }
 );
+/// Used by [`ZeroTrustSeatsApi::update_user_seat`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateUserSeatBody {
+    /// True if the seat is part of Access
+    pub access_seat: bool,
+    /// True if the seat is part of Gateway
+    pub gateway_seat: bool,
+    /// The unique API identifier for the Zero Trust seat
+    pub seat_uid: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateUserSeatBody { access_seat : "access_seat" required, gateway_seat :
+    "gateway_seat" required, seat_uid : "seat_uid" required }
+);
+impl UpdateUserSeatBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        access_seat: bool,
+        gateway_seat: bool,
+        seat_uid: ::std::string::String,
+    ) -> Self {
+        Self {
+            access_seat,
+            gateway_seat,
+            seat_uid,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -24,19 +24,21 @@ impl ZeroTrustSshSettingsApi {
     pub fn update_zero_trust_ssh_settings(
         &self,
         account_id: &str,
+        body: &UpdateZeroTrustSshSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustSshSettings>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/gateway/audit_ssh_settings",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/gateway/audit_ssh_settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/gateway/audit_ssh_settings",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/gateway/audit_ssh_settings"),
+                ],
+            )
+            .body(body)
     }
     /// Get Zero Trust SSH settings
     ///
@@ -86,9 +88,13 @@ impl ZeroTrustSshSettingsApi {
 /// Used by [`ZeroTrustSshSettingsApi::update_zero_trust_ssh_settings`], [`ZeroTrustSshSettingsApi::get_zero_trust_ssh_settings`], [`ZeroTrustSshSettingsApi::rotate_zero_trust_ssh_account_seed`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustSshSettings {
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// SSH encryption public key
     pub public_key: ::std::option::Option<::std::string::String>,
+    /// Seed ID
     pub seed_id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -97,3 +103,27 @@ crate::runtime::object!(
     ZeroTrustSshSettings { created_at : "created_at", public_key : "public_key", seed_id
     : "seed_id", updated_at : "updated_at" }
 );
+/// Used by [`ZeroTrustSshSettingsApi::update_zero_trust_ssh_settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateZeroTrustSshSettingsBody {
+    /// SSH encryption public key
+    pub public_key: ::std::string::String,
+    /// Seed ID
+    pub seed_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZeroTrustSshSettingsBody { public_key : "public_key" required, seed_id :
+    "seed_id" }
+);
+impl UpdateZeroTrustSshSettingsBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(public_key: ::std::string::String) -> Self {
+        Self {
+            public_key,
+            seed_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

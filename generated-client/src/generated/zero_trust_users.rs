@@ -158,16 +158,27 @@ impl ZeroTrustUsersApi {
 /// Used by [`ZeroTrustUsersApi::create_user`], [`ZeroTrustUsersApi::get_users`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct User {
+    /// True if the user has authenticated with Cloudflare Access
     pub access_seat: ::std::option::Option<bool>,
+    /// The number of active devices registered to the user
     pub active_device_count: ::std::option::Option<f64>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// The email of the user
     pub email: ::std::option::Option<::std::string::String>,
+    /// True if the user has logged into the WARP client
     pub gateway_seat: ::std::option::Option<bool>,
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The time at which the user last successfully logged in
     pub last_successful_login: ::std::option::Option<::std::string::String>,
+    /// The name of the user
     pub name: ::std::option::Option<::std::string::String>,
+    /// The unique API identifier for the Zero Trust seat
     pub seat_uid: ::std::option::Option<::std::string::String>,
+    /// The unique API identifier for the user
     pub uid: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,

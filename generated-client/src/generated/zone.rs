@@ -188,17 +188,19 @@ impl ZoneApi {
     pub fn purge_cached_content(
         &self,
         zone_id: &str,
+        body: &PurgeCachedContentBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<ZonePlan>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/purge_cache",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/purge_cache"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/purge_cache",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/purge_cache"),
+                ],
+            )
+            .body(body)
     }
 }
 /// An account or a plan, by its identifier.
@@ -380,10 +382,7 @@ crate::runtime::object!(ZonePlan { id : "id" });
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum Status {
     /// `initializing`
     Initializing,
@@ -419,6 +418,7 @@ impl ::std::convert::From<::std::string::String> for Status {
         }
     }
 }
+crate::runtime::open_enum!(Status);
 impl ::std::convert::From<Status> for ::std::string::String {
     fn from(value: Status) -> Self {
         match value {
@@ -440,10 +440,7 @@ impl ::std::fmt::Display for Status {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum Type {
     /// `full`
     Full,
@@ -475,6 +472,7 @@ impl ::std::convert::From<::std::string::String> for Type {
         }
     }
 }
+crate::runtime::open_enum!(Type);
 impl ::std::convert::From<Type> for ::std::string::String {
     fn from(value: Type) -> Self {
         match value {
@@ -550,10 +548,7 @@ crate::runtime::object!(
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum QueryOrder {
     /// `name`
     Name,
@@ -589,6 +584,7 @@ impl ::std::convert::From<::std::string::String> for QueryOrder {
         }
     }
 }
+crate::runtime::open_enum!(QueryOrder);
 impl ::std::convert::From<QueryOrder> for ::std::string::String {
     fn from(value: QueryOrder) -> Self {
         match value {
@@ -610,10 +606,7 @@ impl ::std::fmt::Display for QueryOrder {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum QueryDirection {
     /// `asc`
     Asc,
@@ -641,6 +634,7 @@ impl ::std::convert::From<::std::string::String> for QueryDirection {
         }
     }
 }
+crate::runtime::open_enum!(QueryDirection);
 impl ::std::convert::From<QueryDirection> for ::std::string::String {
     fn from(value: QueryDirection) -> Self {
         match value {
@@ -662,10 +656,7 @@ impl ::std::fmt::Display for QueryDirection {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize,
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum QueryMatch {
     /// `any`
     Any,
@@ -693,6 +684,7 @@ impl ::std::convert::From<::std::string::String> for QueryMatch {
         }
     }
 }
+crate::runtime::open_enum!(QueryMatch);
 impl ::std::convert::From<QueryMatch> for ::std::string::String {
     fn from(value: QueryMatch) -> Self {
         match value {
@@ -725,5 +717,142 @@ pub struct ZoneEdit {
 crate::runtime::object!(
     ZoneEdit { paused : "paused", plan : "plan", r#type : "type", vanity_name_servers :
     "vanity_name_servers" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum PurgeCachedContentBody {
+    PurgeByTags(PurgeCachedContentBodyPurgeByTags),
+    PurgeByHostnames(PurgeCachedContentBodyPurgeByHostnames),
+    PurgeByPrefixes(PurgeCachedContentBodyPurgeByPrefixes),
+    PurgeEverything(PurgeCachedContentBodyPurgeEverything),
+    PurgeFiles(PurgeCachedContentBodyPurgeFiles),
+    PurgeFilesWithUrlAndHeaders(PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders),
+}
+impl ::std::convert::From<PurgeCachedContentBodyPurgeByTags> for PurgeCachedContentBody {
+    fn from(value: PurgeCachedContentBodyPurgeByTags) -> Self {
+        Self::PurgeByTags(value)
+    }
+}
+impl ::std::convert::From<PurgeCachedContentBodyPurgeByHostnames>
+for PurgeCachedContentBody {
+    fn from(value: PurgeCachedContentBodyPurgeByHostnames) -> Self {
+        Self::PurgeByHostnames(value)
+    }
+}
+impl ::std::convert::From<PurgeCachedContentBodyPurgeByPrefixes>
+for PurgeCachedContentBody {
+    fn from(value: PurgeCachedContentBodyPurgeByPrefixes) -> Self {
+        Self::PurgeByPrefixes(value)
+    }
+}
+impl ::std::convert::From<PurgeCachedContentBodyPurgeEverything>
+for PurgeCachedContentBody {
+    fn from(value: PurgeCachedContentBodyPurgeEverything) -> Self {
+        Self::PurgeEverything(value)
+    }
+}
+impl ::std::convert::From<PurgeCachedContentBodyPurgeFiles> for PurgeCachedContentBody {
+    fn from(value: PurgeCachedContentBodyPurgeFiles) -> Self {
+        Self::PurgeFiles(value)
+    }
+}
+impl ::std::convert::From<PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders>
+for PurgeCachedContentBody {
+    fn from(value: PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders) -> Self {
+        Self::PurgeFilesWithUrlAndHeaders(value)
+    }
+}
+/// One shape of [`PurgeCachedContentBody`].
+///
+/// Used by [`ZoneApi::purge_cached_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PurgeCachedContentBodyPurgeByTags {
+    /// For more information on cache tags and purging by tags, please refer to \[purge by cache-tags…
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(PurgeCachedContentBodyPurgeByTags { tags : "tags" });
+/// One shape of [`PurgeCachedContentBody`].
+///
+/// Used by [`ZoneApi::purge_cached_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PurgeCachedContentBodyPurgeByHostnames {
+    /// For more information purging by hostnames, please refer to \[purge by hostname documentation…
+    pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(PurgeCachedContentBodyPurgeByHostnames { hosts : "hosts" });
+/// One shape of [`PurgeCachedContentBody`].
+///
+/// Used by [`ZoneApi::purge_cached_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PurgeCachedContentBodyPurgeByPrefixes {
+    /// For more information on purging by prefixes, please refer to \[purge by prefix documentation…
+    pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(PurgeCachedContentBodyPurgeByPrefixes { prefixes : "prefixes" });
+/// One shape of [`PurgeCachedContentBody`].
+///
+/// Used by [`ZoneApi::purge_cached_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PurgeCachedContentBodyPurgeEverything {
+    /// For more information, please refer to \[purge everything documentation…
+    pub purge_everything: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PurgeCachedContentBodyPurgeEverything { purge_everything : "purge_everything" }
+);
+/// One shape of [`PurgeCachedContentBody`].
+///
+/// Used by [`ZoneApi::purge_cached_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PurgeCachedContentBodyPurgeFiles {
+    /// For more information on purging files, please refer to \[purge by single-file documentation…
+    pub files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(PurgeCachedContentBodyPurgeFiles { files : "files" });
+/// One shape of [`PurgeCachedContentBody`].
+///
+/// Used by [`ZoneApi::purge_cached_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders {
+    pub files: ::std::option::Option<
+        ::std::vec::Vec<PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders { files : "files" }
+);
+/// Used by [`ZoneApi::purge_cached_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile {
+    pub headers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile { headers : "headers", url :
+    "url" }
 );
 impl crate::runtime::TypedQuery for ZoneQuery {}

@@ -21,10 +21,15 @@ impl ZoneAnalyticsDeprecatedApi {
     /// `GET /zones/{zone_identifier}/analytics/colos`
     ///
     /// This view provides a breakdown of analytics data by datacenter. Note: This is available to Enterprise customers only.
+    ///
+    /// Query parameters: [`GetAnalyticsByCoLocationsQuery`], passed with `.query(&…)`.
     pub fn get_analytics_by_co_locations(
         &self,
         zone_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Analytics>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<Analytics>,
+        GetAnalyticsByCoLocationsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -41,11 +46,14 @@ impl ZoneAnalyticsDeprecatedApi {
     /// `GET /zones/{zone_identifier}/analytics/dashboard`
     ///
     /// The dashboard view provides both totals and timeseries data for the given zone and time period across the entire Cloudflare network.
+    ///
+    /// Query parameters: [`GetAnalyticsByCoLocationsQuery`], passed with `.query(&…)`.
     pub fn get_dashboard(
         &self,
         zone_identifier: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Dashboard>>,
+        GetAnalyticsByCoLocationsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,9 +70,10 @@ impl ZoneAnalyticsDeprecatedApi {
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Analytics {
+    /// The airport code identifer for the co-location
     pub colo_id: ::std::option::Option<::std::string::String>,
     pub timeseries: ::std::option::Option<::std::vec::Vec<AnalyticsTimesery>>,
-    pub totals: ::std::option::Option<AnalyticsTotals>,
+    pub totals: ::std::option::Option<AnalyticsTimesery>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -74,10 +83,12 @@ crate::runtime::object!(
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalyticsTimesery {
-    pub bandwidth: ::std::option::Option<::serde_json::Value>,
-    pub requests: ::std::option::Option<::serde_json::Value>,
+    pub bandwidth: ::std::option::Option<AnalyticsTimeseryBandwidth>,
+    pub requests: ::std::option::Option<AnalyticsTimeseryRequests>,
+    /// The (inclusive) beginning of the requested time frame
     pub since: ::std::option::Option<::serde_json::Value>,
     pub threats: ::std::option::Option<AnalyticsTimeseryThreats>,
+    /// The (exclusive) end of the requested time frame
     pub until: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -86,9 +97,47 @@ crate::runtime::object!(
     AnalyticsTimesery { bandwidth : "bandwidth", requests : "requests", since : "since",
     threats : "threats", until : "until" }
 );
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnalyticsTimeseryBandwidth {
+    /// The total number of bytes served within the time frame
+    pub all: ::std::option::Option<i64>,
+    /// The number of bytes that were cached (and served) by Cloudflare
+    pub cached: ::std::option::Option<i64>,
+    /// The number of bytes that were fetched and served from the origin server
+    pub uncached: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AnalyticsTimeseryBandwidth { all : "all", cached : "cached", uncached : "uncached" }
+);
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnalyticsTimeseryRequests {
+    /// Total number of requests served
+    pub all: ::std::option::Option<i64>,
+    /// Total number of cached requests served
+    pub cached: ::std::option::Option<i64>,
+    pub country: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub http_status: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Total number of requests served from the origin
+    pub uncached: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AnalyticsTimeseryRequests { all : "all", cached : "cached", country : "country",
+    http_status : "http_status", uncached : "uncached" }
+);
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`], [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalyticsTimeseryThreats {
+    /// The total number of identifiable threats received over the time frame
     pub all: ::std::option::Option<i64>,
     pub country: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -101,52 +150,6 @@ pub struct AnalyticsTimeseryThreats {
 }
 crate::runtime::object!(
     AnalyticsTimeseryThreats { all : "all", country : "country", r#type : "type" }
-);
-/// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnalyticsTotals {
-    pub bandwidth: ::std::option::Option<AnalyticsTotalsBandwidth>,
-    pub requests: ::std::option::Option<AnalyticsTotalsRequests>,
-    pub since: ::std::option::Option<::serde_json::Value>,
-    pub threats: ::std::option::Option<AnalyticsTimeseryThreats>,
-    pub until: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    AnalyticsTotals { bandwidth : "bandwidth", requests : "requests", since : "since",
-    threats : "threats", until : "until" }
-);
-/// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnalyticsTotalsBandwidth {
-    pub all: ::std::option::Option<i64>,
-    pub cached: ::std::option::Option<i64>,
-    pub uncached: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    AnalyticsTotalsBandwidth { all : "all", cached : "cached", uncached : "uncached" }
-);
-/// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnalyticsTotalsRequests {
-    pub all: ::std::option::Option<i64>,
-    pub cached: ::std::option::Option<i64>,
-    pub country: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub http_status: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub uncached: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    AnalyticsTotalsRequests { all : "all", cached : "cached", country : "country",
-    http_status : "http_status", uncached : "uncached" }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -163,9 +166,11 @@ pub struct DashboardTimesery {
     pub bandwidth: ::std::option::Option<DashboardTimeseryBandwidth>,
     pub pageviews: ::std::option::Option<DashboardTimeseryPageviews>,
     pub requests: ::std::option::Option<DashboardTimeseryRequests>,
+    /// The (inclusive) beginning of the requested time frame
     pub since: ::std::option::Option<::serde_json::Value>,
     pub threats: ::std::option::Option<AnalyticsTimeseryThreats>,
     pub uniques: ::std::option::Option<DashboardTimeseryUniques>,
+    /// The (exclusive) end of the requested time frame
     pub until: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -178,7 +183,9 @@ crate::runtime::object!(
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DashboardTimeseryBandwidth {
+    /// The total number of bytes served within the time frame
     pub all: ::std::option::Option<i64>,
+    /// The number of bytes that were cached (and served) by Cloudflare
     pub cached: ::std::option::Option<i64>,
     pub content_type: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -188,6 +195,7 @@ pub struct DashboardTimeseryBandwidth {
     >,
     pub ssl: ::std::option::Option<DashboardTimeseryBandwidthSsl>,
     pub ssl_protocols: ::std::option::Option<DashboardTimeseryBandwidthSslProtocols>,
+    /// The number of bytes that were fetched and served from the origin server
     pub uncached: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -200,8 +208,10 @@ crate::runtime::object!(
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DashboardTimeseryBandwidthSsl {
-    pub encrypted: ::std::option::Option<::serde_json::Value>,
-    pub unencrypted: ::std::option::Option<::serde_json::Value>,
+    /// The number of bytes served over HTTPS
+    pub encrypted: ::std::option::Option<i64>,
+    /// The number of bytes served over HTTP
+    pub unencrypted: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -212,15 +222,16 @@ crate::runtime::object!(
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DashboardTimeseryBandwidthSslProtocols {
-    /// `TLSv1`
-    pub tls_v1: ::std::option::Option<::serde_json::Value>,
-    /// `TLSv1.1`
-    pub tls_v1_1: ::std::option::Option<::serde_json::Value>,
-    /// `TLSv1.2`
-    pub tls_v1_2: ::std::option::Option<::serde_json::Value>,
-    /// `TLSv1.3`
-    pub tls_v1_3: ::std::option::Option<::serde_json::Value>,
-    pub none: ::std::option::Option<::serde_json::Value>,
+    /// `TLSv1`: The number of requests served over TLS v1.0
+    pub tls_v1: ::std::option::Option<i64>,
+    /// `TLSv1.1`: The number of requests served over TLS v1.1
+    pub tls_v1_1: ::std::option::Option<i64>,
+    /// `TLSv1.2`: The number of requests served over TLS v1.2
+    pub tls_v1_2: ::std::option::Option<i64>,
+    /// `TLSv1.3`: The number of requests served over TLS v1.3
+    pub tls_v1_3: ::std::option::Option<i64>,
+    /// The number of requests served over HTTP
+    pub none: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -231,6 +242,7 @@ crate::runtime::object!(
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DashboardTimeseryPageviews {
+    /// The total number of pageviews served within the time range
     pub all: ::std::option::Option<i64>,
     pub search_engine: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -244,7 +256,9 @@ crate::runtime::object!(
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DashboardTimeseryRequests {
+    /// Total number of requests served
     pub all: ::std::option::Option<i64>,
+    /// Total number of cached requests served
     pub cached: ::std::option::Option<i64>,
     pub content_type: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -257,6 +271,7 @@ pub struct DashboardTimeseryRequests {
     >,
     pub ssl: ::std::option::Option<DashboardTimeseryBandwidthSsl>,
     pub ssl_protocols: ::std::option::Option<DashboardTimeseryBandwidthSslProtocols>,
+    /// Total number of requests served from the origin
     pub uncached: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -269,8 +284,26 @@ crate::runtime::object!(
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DashboardTimeseryUniques {
+    /// Total number of unique IP addresses within the time range
     pub all: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DashboardTimeseryUniques { all : "all" });
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`], [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAnalyticsByCoLocationsQuery {
+    /// The (exclusive) end of the requested time frame
+    pub until: ::std::option::Option<::serde_json::Value>,
+    /// The (inclusive) beginning of the requested time frame
+    pub since: ::std::option::Option<::serde_json::Value>,
+    /// When set to true, the API will move the requested time window backward, until it finds a region…
+    pub continuous: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAnalyticsByCoLocationsQuery { until : "until", since : "since", continuous :
+    "continuous" }
+);
+impl crate::runtime::TypedQuery for GetAnalyticsByCoLocationsQuery {}

@@ -24,19 +24,21 @@ impl ZoneCacheSettingsApi {
     pub fn change_cache_reserve_setting(
         &self,
         zone_id: &str,
+        body: &ChangeCacheReserveSettingBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ChangeCacheReserveSettingResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/cache/cache_reserve",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/cache/cache_reserve"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/cache/cache_reserve",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/cache/cache_reserve"),
+                ],
+            )
+            .body(body)
     }
     /// Get Cache Reserve setting
     ///
@@ -112,19 +114,21 @@ impl ZoneCacheSettingsApi {
     pub fn change_regional_tiered_cache_setting(
         &self,
         zone_id: &str,
+        body: &ChangeCacheReserveSettingBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ChangeCacheReserveSettingResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/cache/regional_tiered_cache",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/cache/regional_tiered_cache"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/cache/regional_tiered_cache",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/cache/regional_tiered_cache"),
+                ],
+            )
+            .body(body)
     }
     /// Get Regional Tiered Cache setting
     ///
@@ -156,19 +160,21 @@ impl ZoneCacheSettingsApi {
     pub fn change_variants_setting(
         &self,
         zone_id: &str,
+        body: &ChangeVariantsSettingBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<VariantsSetting>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/cache/variants",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/cache/variants"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/cache/variants",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/cache/variants"),
+                ],
+            )
+            .body(body)
     }
     /// Get variants setting
     ///
@@ -216,58 +222,316 @@ impl ZoneCacheSettingsApi {
     }
 }
 /// Used by [`ZoneCacheSettingsApi::change_cache_reserve_setting`], [`ZoneCacheSettingsApi::get_cache_reserve_setting`], [`ZoneCacheSettingsApi::change_regional_tiered_cache_setting`], [`ZoneCacheSettingsApi::get_regional_tiered_cache_setting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChangeCacheReserveSettingResponse {
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Identifier of the zone setting
+    pub id: ChangeCacheReserveSettingResponseId,
+    /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    /// Value of the Cache Reserve zone setting
+    pub value: ::serde_json::Value,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeCacheReserveSettingResponse { id : "id", modified_on : "modified_on", value :
-    "value" }
+    ChangeCacheReserveSettingResponse { id : "id" required, modified_on : "modified_on",
+    value : "value" required }
 );
+impl ChangeCacheReserveSettingResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ChangeCacheReserveSettingResponseId,
+        value: ::serde_json::Value,
+    ) -> Self {
+        Self {
+            id,
+            modified_on: ::std::option::Option::None,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ChangeCacheReserveSettingResponseId {
+    /// `cache_reserve`
+    CacheReserve,
+    /// `tc_regional`
+    TcRegional,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ChangeCacheReserveSettingResponseId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CacheReserve => "cache_reserve",
+            Self::TcRegional => "tc_regional",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ChangeCacheReserveSettingResponseId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cache_reserve" => Self::CacheReserve,
+            "tc_regional" => Self::TcRegional,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ChangeCacheReserveSettingResponseId);
+impl ::std::convert::From<ChangeCacheReserveSettingResponseId>
+for ::std::string::String {
+    fn from(value: ChangeCacheReserveSettingResponseId) -> Self {
+        match value {
+            ChangeCacheReserveSettingResponseId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ChangeCacheReserveSettingResponseId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ZoneCacheSettingsApi::start_cache_reserve_clear`], [`ZoneCacheSettingsApi::get_cache_reserve_clear`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CacheReserveClear {
+    /// RFC 3339 date-time, The time that the latest Cache Reserve Clear operation completed
     pub end_ts: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Identifier of the zone setting
+    pub id: CacheReserveClearId,
+    /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub start_ts: ::std::option::Option<::std::string::String>,
-    pub state: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The time that the latest Cache Reserve Clear operation started
+    pub start_ts: ::std::string::String,
+    /// The current state of the Cache Reserve Clear operation
+    pub state: CacheReserveClearState,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CacheReserveClear { end_ts : "end_ts", id : "id", modified_on : "modified_on",
-    start_ts : "start_ts", state : "state" }
+    CacheReserveClear { end_ts : "end_ts", id : "id" required, modified_on :
+    "modified_on", start_ts : "start_ts" required, state : "state" required }
 );
+impl CacheReserveClear {
+    /// A value with the required fields set and the others empty.
+    pub fn new(start_ts: ::std::string::String, state: CacheReserveClearState) -> Self {
+        Self {
+            end_ts: ::std::option::Option::None,
+            id: CacheReserveClearId::CacheReserveClear,
+            modified_on: ::std::option::Option::None,
+            start_ts,
+            state,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CacheReserveClearId {
+    /// `cache_reserve_clear`
+    CacheReserveClear,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CacheReserveClearId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CacheReserveClear => "cache_reserve_clear",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CacheReserveClearId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cache_reserve_clear" => Self::CacheReserveClear,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CacheReserveClearId);
+impl ::std::convert::From<CacheReserveClearId> for ::std::string::String {
+    fn from(value: CacheReserveClearId) -> Self {
+        match value {
+            CacheReserveClearId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CacheReserveClearId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CacheReserveClearState {
+    /// `In-progress`
+    InProgress,
+    /// `Completed`
+    Completed,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CacheReserveClearState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InProgress => "In-progress",
+            Self::Completed => "Completed",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CacheReserveClearState {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "In-progress" => Self::InProgress,
+            "Completed" => Self::Completed,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CacheReserveClearState);
+impl ::std::convert::From<CacheReserveClearState> for ::std::string::String {
+    fn from(value: CacheReserveClearState) -> Self {
+        match value {
+            CacheReserveClearState::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CacheReserveClearState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ZoneCacheSettingsApi::change_variants_setting`], [`ZoneCacheSettingsApi::get_variants_setting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VariantsSetting {
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Identifier of the zone setting
+    pub id: VariantsSettingId,
+    /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<VariantsSettingValue>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VariantsSetting { id : "id", modified_on : "modified_on", value : "value" }
+    VariantsSetting { id : "id" required, modified_on : "modified_on", value : "value" }
 );
+impl VariantsSetting {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: VariantsSettingId::Variants,
+            modified_on: ::std::option::Option::None,
+            value: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for VariantsSetting {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum VariantsSettingId {
+    /// `variants`
+    Variants,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl VariantsSettingId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Variants => "variants",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for VariantsSettingId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "variants" => Self::Variants,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(VariantsSettingId);
+impl ::std::convert::From<VariantsSettingId> for ::std::string::String {
+    fn from(value: VariantsSettingId) -> Self {
+        match value {
+            VariantsSettingId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for VariantsSettingId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ZoneCacheSettingsApi::change_variants_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VariantsSettingValue {
+    /// List of strings with the MIME types of all the variants that should be served for avif
     pub avif: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of strings with the MIME types of all the variants that should be served for bmp
     pub bmp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of strings with the MIME types of all the variants that should be served for gif
     pub gif: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of strings with the MIME types of all the variants that should be served for jp2
     pub jp2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of strings with the MIME types of all the variants that should be served for jpeg
     pub jpeg: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of strings with the MIME types of all the variants that should be served for jpg
     pub jpg: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of strings with the MIME types of all the variants that should be served for jpg2
     pub jpg2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of strings with the MIME types of all the variants that should be served for png
     pub png: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of strings with the MIME types of all the variants that should be served for tif
     pub tif: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of strings with the MIME types of all the variants that should be served for tiff
     pub tiff: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of strings with the MIME types of all the variants that should be served for webp
     pub webp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -278,13 +542,106 @@ crate::runtime::object!(
     "webp" }
 );
 /// Used by [`ZoneCacheSettingsApi::delete_variants_setting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteVariantsSettingResponse {
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Identifier of the zone setting
+    pub id: VariantsSettingId,
+    /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteVariantsSettingResponse { id : "id", modified_on : "modified_on" }
+    DeleteVariantsSettingResponse { id : "id" required, modified_on : "modified_on" }
 );
+impl DeleteVariantsSettingResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: VariantsSettingId::Variants,
+            modified_on: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for DeleteVariantsSettingResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// Used by [`ZoneCacheSettingsApi::change_cache_reserve_setting`], [`ZoneCacheSettingsApi::change_regional_tiered_cache_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeCacheReserveSettingBody {
+    /// Value of the Cache Reserve zone setting
+    pub value: ChangeCacheReserveSettingBodyValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ChangeCacheReserveSettingBody { value : "value" required });
+impl ChangeCacheReserveSettingBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCacheReserveSettingBodyValue) -> Self {
+        Self {
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ChangeCacheReserveSettingBodyValue {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ChangeCacheReserveSettingBodyValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ChangeCacheReserveSettingBodyValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ChangeCacheReserveSettingBodyValue);
+impl ::std::convert::From<ChangeCacheReserveSettingBodyValue> for ::std::string::String {
+    fn from(value: ChangeCacheReserveSettingBodyValue) -> Self {
+        match value {
+            ChangeCacheReserveSettingBodyValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ChangeCacheReserveSettingBodyValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneCacheSettingsApi::change_variants_setting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChangeVariantsSettingBody {
+    pub value: ::std::option::Option<VariantsSettingValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ChangeVariantsSettingBody { value : "value" });

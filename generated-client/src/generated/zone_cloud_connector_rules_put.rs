@@ -22,17 +22,19 @@ impl ZoneCloudConnectorRulesPutApi {
     pub fn put_rules(
         &self,
         zone_id: &str,
+        body: &::std::vec::Vec<Rule>,
     ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/cloud_connector/rules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/cloud_connector/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/cloud_connector/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/cloud_connector/rules"),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`ZoneCloudConnectorRulesPutApi::put_rules`].
@@ -43,7 +45,8 @@ pub struct Rule {
     pub expression: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub parameters: ::std::option::Option<RuleParameters>,
-    pub provider: ::std::option::Option<::std::string::String>,
+    /// Cloud Provider type
+    pub provider: ::std::option::Option<RuleProvider>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -54,8 +57,67 @@ crate::runtime::object!(
 /// Used by [`ZoneCloudConnectorRulesPutApi::put_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleParameters {
+    /// Host to perform Cloud Connection to
     pub host: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RuleParameters { host : "host" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum RuleProvider {
+    /// `aws_s3`
+    AwsS3,
+    /// `r2`
+    R2,
+    /// `gcp_storage`
+    GcpStorage,
+    /// `azure_storage`
+    AzureStorage,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl RuleProvider {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AwsS3 => "aws_s3",
+            Self::R2 => "r2",
+            Self::GcpStorage => "gcp_storage",
+            Self::AzureStorage => "azure_storage",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RuleProvider {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "aws_s3" => Self::AwsS3,
+            "r2" => Self::R2,
+            "gcp_storage" => Self::GcpStorage,
+            "azure_storage" => Self::AzureStorage,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(RuleProvider);
+impl ::std::convert::From<RuleProvider> for ::std::string::String {
+    fn from(value: RuleProvider) -> Self {
+        match value {
+            RuleProvider::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for RuleProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

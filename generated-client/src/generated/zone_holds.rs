@@ -21,10 +21,15 @@ impl ZoneHoldsApi {
     /// `POST /zones/{zone_id}/hold`
     ///
     /// Enforce a zone hold on the zone, blocking the creation and activation of zones with this zone's hostname.
+    ///
+    /// Query parameters: [`CreateZoneHoldQuery`], passed with `.query(&…)`.
     pub fn create_zone_hold(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<ZoneHold>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneHold>>,
+        CreateZoneHoldQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -83,10 +88,15 @@ impl ZoneHoldsApi {
     ///
     /// Stop enforcement of a zone hold on the zone, permanently or temporarily, allowing the
     /// creation and activation of zones with this zone's hostname.
+    ///
+    /// Query parameters: [`RemoveZoneHoldQuery`], passed with `.query(&…)`.
     pub fn remove_zone_hold(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<ZoneHold>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneHold>>,
+        RemoveZoneHoldQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -104,7 +114,7 @@ impl ZoneHoldsApi {
 pub struct ZoneHold {
     pub hold: ::std::option::Option<bool>,
     pub hold_after: ::std::option::Option<::std::string::String>,
-    pub include_subdomains: ::std::option::Option<::std::string::String>,
+    pub include_subdomains: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -112,3 +122,25 @@ crate::runtime::object!(
     ZoneHold { hold : "hold", hold_after : "hold_after", include_subdomains :
     "include_subdomains" }
 );
+/// Used by [`ZoneHoldsApi::create_zone_hold`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneHoldQuery {
+    /// If provided, the zone hold will extend to block any subdomain of the given zone, as well as…
+    pub include_subdomains: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneHoldQuery { include_subdomains : "include_subdomains" }
+);
+/// Used by [`ZoneHoldsApi::remove_zone_hold`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveZoneHoldQuery {
+    /// If `hold_after` is provided, the hold will be temporarily disabled, then automatically re-enabled…
+    pub hold_after: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(RemoveZoneHoldQuery { hold_after : "hold_after" });
+impl crate::runtime::TypedQuery for CreateZoneHoldQuery {}
+impl crate::runtime::TypedQuery for RemoveZoneHoldQuery {}

@@ -24,23 +24,21 @@ impl ZoneLevelAccessApplicationsApi {
     pub fn add_access_application(
         &self,
         zone_id: &str,
+        body: &AddAccessApplicationBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessApplication>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/access/apps",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/access/apps"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/access/apps",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/access/apps"),
+                ],
+            )
+            .body(body)
     }
     /// List Access Applications
     ///
@@ -50,11 +48,7 @@ impl ZoneLevelAccessApplicationsApi {
     pub fn list_access_applications(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AccessApplication>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -75,24 +69,22 @@ impl ZoneLevelAccessApplicationsApi {
         &self,
         zone_id: &str,
         app_id: &str,
+        body: &UpdateAccessApplicationBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessApplication>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/access/apps/{app_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/access/apps/"),
-                crate::runtime::PathPart::Param("app_id", app_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/access/apps/{app_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/access/apps/"),
+                    crate::runtime::PathPart::Param("app_id", app_id),
+                ],
+            )
+            .body(body)
     }
     /// Get an Access application
     ///
@@ -104,11 +96,7 @@ impl ZoneLevelAccessApplicationsApi {
         zone_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessApplication>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -251,9 +239,871 @@ impl ZoneLevelAccessApplicationsApi {
         )
     }
 }
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`], [`ZoneLevelAccessApplicationsApi::list_access_applications`], [`ZoneLevelAccessApplicationsApi::update_access_application`], [`ZoneLevelAccessApplicationsApi::get_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplication {
+    /// Audience tag
+    pub aud: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<::serde_json::Value>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<AccessApplicationCorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The domain and path that Access will secure
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: ::std::option::Option<::std::string::String>,
+    pub saas_app: ::std::option::Option<AccessApplicationSaasApp>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplication { aud : "aud", created_at : "created_at", id : "id", scim_config :
+    "scim_config", updated_at : "updated_at", allowed_idps : "allowed_idps",
+    app_launcher_visible : "app_launcher_visible", auto_redirect_to_identity :
+    "auto_redirect_to_identity", cors_headers : "cors_headers", custom_deny_message :
+    "custom_deny_message", custom_deny_url : "custom_deny_url", domain : "domain",
+    enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute :
+    "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
+    options_preflight_bypass : "options_preflight_bypass", same_site_cookie_attribute :
+    "same_site_cookie_attribute", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", r#type : "type", saas_app : "saas_app" }
+);
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`], [`ZoneLevelAccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationScimConfig {
+    pub authentication: ::std::option::Option<AccessApplicationScimConfigAuthentication>,
+    /// If false, we propagate DELETE requests to the target application for SCIM resources
+    pub deactivate_on_delete: ::std::option::Option<bool>,
+    /// Whether SCIM provisioning is turned on for this application
+    pub enabled: ::std::option::Option<bool>,
+    /// The UID of the IdP to use as the source for SCIM resources to provision to this application
+    pub idp_uid: ::std::string::String,
+    pub mappings: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationScimConfigMapping>,
+    >,
+    /// The base URI for the application's SCIM-compatible API
+    pub remote_uri: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationScimConfig { authentication : "authentication", deactivate_on_delete
+    : "deactivate_on_delete", enabled : "enabled", idp_uid : "idp_uid" required, mappings
+    : "mappings", remote_uri : "remote_uri" required }
+);
+impl AccessApplicationScimConfig {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        idp_uid: ::std::string::String,
+        remote_uri: ::std::string::String,
+    ) -> Self {
+        Self {
+            authentication: ::std::option::Option::None,
+            deactivate_on_delete: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+            idp_uid,
+            mappings: ::std::option::Option::None,
+            remote_uri,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationScimConfigAuthentication {
+    /// Password used to authenticate with the remote SCIM service
+    pub password: ::std::option::Option<::std::string::String>,
+    /// The authentication scheme to use when making SCIM requests to this application
+    pub scheme: AccessApplicationScimConfigAuthenticationScheme,
+    /// User name used to authenticate with the remote SCIM service
+    pub user: ::std::option::Option<::std::string::String>,
+    /// Token used to authenticate with the remote SCIM service
+    pub token: ::std::option::Option<::std::string::String>,
+    /// URL used to generate the auth code used during token generation
+    pub authorization_url: ::std::option::Option<::std::string::String>,
+    /// Client ID used to authenticate when generating a token for authenticating with the remote SCIM…
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Secret used to authenticate when generating a token for authenticating with the remove SCIM service
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// The authorization scopes to request when generating the token used to authenticate with the remove…
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// URL used to generate the token used to authenticate with the remote SCIM service
+    pub token_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationScimConfigAuthentication { password : "password", scheme : "scheme"
+    required, user : "user", token : "token", authorization_url : "authorization_url",
+    client_id : "client_id", client_secret : "client_secret", scopes : "scopes",
+    token_url : "token_url" }
+);
+impl AccessApplicationScimConfigAuthentication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(scheme: AccessApplicationScimConfigAuthenticationScheme) -> Self {
+        Self {
+            password: ::std::option::Option::None,
+            scheme,
+            user: ::std::option::Option::None,
+            token: ::std::option::Option::None,
+            authorization_url: ::std::option::Option::None,
+            client_id: ::std::option::Option::None,
+            client_secret: ::std::option::Option::None,
+            scopes: ::std::option::Option::None,
+            token_url: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationScimConfigAuthenticationScheme {
+    /// `httpbasic`
+    Httpbasic,
+    /// `oauthbearertoken`
+    Oauthbearertoken,
+    /// `oauth2`
+    Oauth2,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationScimConfigAuthenticationScheme {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Httpbasic => "httpbasic",
+            Self::Oauthbearertoken => "oauthbearertoken",
+            Self::Oauth2 => "oauth2",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccessApplicationScimConfigAuthenticationScheme {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "httpbasic" => Self::Httpbasic,
+            "oauthbearertoken" => Self::Oauthbearertoken,
+            "oauth2" => Self::Oauth2,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationScimConfigAuthenticationScheme);
+impl ::std::convert::From<AccessApplicationScimConfigAuthenticationScheme>
+for ::std::string::String {
+    fn from(value: AccessApplicationScimConfigAuthenticationScheme) -> Self {
+        match value {
+            AccessApplicationScimConfigAuthenticationScheme::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationScimConfigAuthenticationScheme {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessApplicationScimConfigMapping {
+    /// Whether or not this mapping is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// A [SCIM filter expression](https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2) that…
+    pub filter: ::std::option::Option<::std::string::String>,
+    pub operations: ::std::option::Option<AccessApplicationScimConfigMappingOperations>,
+    /// Which SCIM resource type this mapping applies to
+    pub schema: ::std::string::String,
+    /// A [JSONata](https://jsonata.org/) expression that transforms the resource before provisioning it in…
+    pub transform_jsonata: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationScimConfigMapping { enabled : "enabled", filter : "filter",
+    operations : "operations", schema : "schema" required, transform_jsonata :
+    "transform_jsonata" }
+);
+impl AccessApplicationScimConfigMapping {
+    /// A value with the required fields set and the others empty.
+    pub fn new(schema: ::std::string::String) -> Self {
+        Self {
+            enabled: ::std::option::Option::None,
+            filter: ::std::option::Option::None,
+            operations: ::std::option::Option::None,
+            schema,
+            transform_jsonata: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationScimConfigMappingOperations {
+    /// Whether or not this mapping applies to create (POST) operations
+    pub create: ::std::option::Option<bool>,
+    /// Whether or not this mapping applies to DELETE operations
+    pub delete: ::std::option::Option<bool>,
+    /// Whether or not this mapping applies to update (PATCH/PUT) operations
+    pub update: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationScimConfigMappingOperations { create : "create", delete : "delete",
+    update : "update" }
+);
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationCorsHeaders {
+    /// Allows all HTTP request headers
+    pub allow_all_headers: ::std::option::Option<bool>,
+    /// Allows all HTTP request methods
+    pub allow_all_methods: ::std::option::Option<bool>,
+    /// Allows all origins
+    pub allow_all_origins: ::std::option::Option<bool>,
+    /// When set to `true`, includes credentials (cookies, authorization headers, or TLS client…
+    pub allow_credentials: ::std::option::Option<bool>,
+    pub allowed_headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Allowed HTTP request methods
+    pub allowed_methods: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationCorsHeadersAllowedMethod>,
+    >,
+    /// Allowed origins
+    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The maximum number of seconds the results of a preflight request can be cached
+    pub max_age: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationCorsHeaders { allow_all_headers : "allow_all_headers",
+    allow_all_methods : "allow_all_methods", allow_all_origins : "allow_all_origins",
+    allow_credentials : "allow_credentials", allowed_headers : "allowed_headers",
+    allowed_methods : "allowed_methods", allowed_origins : "allowed_origins", max_age :
+    "max_age" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationCorsHeadersAllowedMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `HEAD`
+    Head,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// `CONNECT`
+    Connect,
+    /// `OPTIONS`
+    Options,
+    /// `TRACE`
+    Trace,
+    /// `PATCH`
+    Patch,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationCorsHeadersAllowedMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Head => "HEAD",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+            Self::Connect => "CONNECT",
+            Self::Options => "OPTIONS",
+            Self::Trace => "TRACE",
+            Self::Patch => "PATCH",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccessApplicationCorsHeadersAllowedMethod {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "HEAD" => Self::Head,
+            "PUT" => Self::Put,
+            "DELETE" => Self::Delete,
+            "CONNECT" => Self::Connect,
+            "OPTIONS" => Self::Options,
+            "TRACE" => Self::Trace,
+            "PATCH" => Self::Patch,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationCorsHeadersAllowedMethod);
+impl ::std::convert::From<AccessApplicationCorsHeadersAllowedMethod>
+for ::std::string::String {
+    fn from(value: AccessApplicationCorsHeadersAllowedMethod) -> Self {
+        match value {
+            AccessApplicationCorsHeadersAllowedMethod::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationCorsHeadersAllowedMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`], [`ZoneLevelAccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationSaasApp {
+    /// Optional identifier indicating the authentication protocol used for the saas app
+    pub auth_type: ::std::option::Option<AccessApplicationSaasAppAuthType>,
+    /// The service provider's endpoint that is responsible for receiving and parsing a SAML assertion
+    pub consumer_service_url: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::std::string::String>,
+    pub custom_attributes: ::std::option::Option<
+        AccessApplicationSaasAppCustomAttributes,
+    >,
+    /// The unique identifier for your SaaS application
+    pub idp_entity_id: ::std::option::Option<::std::string::String>,
+    /// The format of the name identifier sent to the SaaS application
+    pub name_id_format: ::std::option::Option<AccessApplicationSaasAppNameIdFormat>,
+    /// A [JSONata](https://jsonata.org/) expression that transforms an application's user identities into…
+    pub name_id_transform_jsonata: ::std::option::Option<::std::string::String>,
+    /// The Access public certificate that will be used to verify your identity
+    pub public_key: ::std::option::Option<::std::string::String>,
+    /// A globally unique name for an identity or service provider
+    pub sp_entity_id: ::std::option::Option<::std::string::String>,
+    /// The endpoint where your SaaS application will send login requests
+    pub sso_endpoint: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The lifetime of the OIDC Access Token after creation
+    pub access_token_lifetime: ::std::option::Option<::std::string::String>,
+    /// If client secret should be required on the token endpoint when authorization_code_with_pkce grant…
+    pub allow_pkce_without_client_secret: ::std::option::Option<bool>,
+    /// The URL where this applications tile redirects users
+    pub app_launcher_url: ::std::option::Option<::std::string::String>,
+    /// The application client id
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// The application client secret, only returned on POST request
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    pub custom_claims: ::std::option::Option<AccessApplicationSaasAppCustomClaims>,
+    /// The OIDC flows supported by this application
+    pub grant_types: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationSaasAppGrantType>,
+    >,
+    /// A regex to filter Cloudflare groups returned in ID token and userinfo endpoint
+    pub group_filter_regex: ::std::option::Option<::std::string::String>,
+    pub hybrid_and_implicit_options: ::std::option::Option<
+        AccessApplicationSaasAppHybridAndImplicitOptions,
+    >,
+    /// The permitted URL's for Cloudflare to return Authorization codes and Access/ID tokens
+    pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub refresh_token_options: ::std::option::Option<
+        AccessApplicationSaasAppRefreshTokenOptions,
+    >,
+    /// Define the user information shared with access, "offline_access" scope will be automatically…
+    pub scopes: ::std::option::Option<::std::vec::Vec<AccessApplicationSaasAppScope>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationSaasApp { auth_type : "auth_type", consumer_service_url :
+    "consumer_service_url", created_at : "created_at", custom_attributes :
+    "custom_attributes", idp_entity_id : "idp_entity_id", name_id_format :
+    "name_id_format", name_id_transform_jsonata : "name_id_transform_jsonata", public_key
+    : "public_key", sp_entity_id : "sp_entity_id", sso_endpoint : "sso_endpoint",
+    updated_at : "updated_at", access_token_lifetime : "access_token_lifetime",
+    allow_pkce_without_client_secret : "allow_pkce_without_client_secret",
+    app_launcher_url : "app_launcher_url", client_id : "client_id", client_secret :
+    "client_secret", custom_claims : "custom_claims", grant_types : "grant_types",
+    group_filter_regex : "group_filter_regex", hybrid_and_implicit_options :
+    "hybrid_and_implicit_options", redirect_uris : "redirect_uris", refresh_token_options
+    : "refresh_token_options", scopes : "scopes" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationSaasAppAuthType {
+    /// `saml`
+    Saml,
+    /// `oidc`
+    Oidc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationSaasAppAuthType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Saml => "saml",
+            Self::Oidc => "oidc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessApplicationSaasAppAuthType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "saml" => Self::Saml,
+            "oidc" => Self::Oidc,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationSaasAppAuthType);
+impl ::std::convert::From<AccessApplicationSaasAppAuthType> for ::std::string::String {
+    fn from(value: AccessApplicationSaasAppAuthType) -> Self {
+        match value {
+            AccessApplicationSaasAppAuthType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationSaasAppAuthType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationSaasAppCustomAttributes {
+    /// The SAML FriendlyName of the attribute
+    pub friendly_name: ::std::option::Option<::std::string::String>,
+    /// The name of the attribute
+    pub name: ::std::option::Option<::std::string::String>,
+    /// A globally unique name for an identity or service provider
+    pub name_format: ::std::option::Option<
+        AccessApplicationSaasAppCustomAttributesNameFormat,
+    >,
+    /// If the attribute is required when building a SAML assertion
+    pub required: ::std::option::Option<bool>,
+    pub source: ::std::option::Option<AccessApplicationSaasAppCustomAttributesSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationSaasAppCustomAttributes { friendly_name : "friendly_name", name :
+    "name", name_format : "name_format", required : "required", source : "source" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationSaasAppCustomAttributesNameFormat {
+    /// `urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified`
+    UrnOasisNamesTcSaml20AttrnameFormatUnspecified,
+    /// `urn:oasis:names:tc:SAML:2.0:attrname-format:basic`
+    UrnOasisNamesTcSaml20AttrnameFormatBasic,
+    /// `urn:oasis:names:tc:SAML:2.0:attrname-format:uri`
+    UrnOasisNamesTcSaml20AttrnameFormatUri,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationSaasAppCustomAttributesNameFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UrnOasisNamesTcSaml20AttrnameFormatUnspecified => {
+                "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"
+            }
+            Self::UrnOasisNamesTcSaml20AttrnameFormatBasic => {
+                "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"
+            }
+            Self::UrnOasisNamesTcSaml20AttrnameFormatUri => {
+                "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
+            }
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccessApplicationSaasAppCustomAttributesNameFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified" => {
+                Self::UrnOasisNamesTcSaml20AttrnameFormatUnspecified
+            }
+            "urn:oasis:names:tc:SAML:2.0:attrname-format:basic" => {
+                Self::UrnOasisNamesTcSaml20AttrnameFormatBasic
+            }
+            "urn:oasis:names:tc:SAML:2.0:attrname-format:uri" => {
+                Self::UrnOasisNamesTcSaml20AttrnameFormatUri
+            }
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationSaasAppCustomAttributesNameFormat);
+impl ::std::convert::From<AccessApplicationSaasAppCustomAttributesNameFormat>
+for ::std::string::String {
+    fn from(value: AccessApplicationSaasAppCustomAttributesNameFormat) -> Self {
+        match value {
+            AccessApplicationSaasAppCustomAttributesNameFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationSaasAppCustomAttributesNameFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationSaasAppCustomAttributesSource {
+    /// The name of the IdP attribute
+    pub name: ::std::option::Option<::std::string::String>,
+    pub name_by_idp: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationSaasAppCustomAttributesSource { name : "name", name_by_idp :
+    "name_by_idp" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationSaasAppNameIdFormat {
+    /// `id`
+    Id,
+    /// `email`
+    Email,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationSaasAppNameIdFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Email => "email",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccessApplicationSaasAppNameIdFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "id" => Self::Id,
+            "email" => Self::Email,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationSaasAppNameIdFormat);
+impl ::std::convert::From<AccessApplicationSaasAppNameIdFormat>
+for ::std::string::String {
+    fn from(value: AccessApplicationSaasAppNameIdFormat) -> Self {
+        match value {
+            AccessApplicationSaasAppNameIdFormat::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationSaasAppNameIdFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationSaasAppCustomClaims {
+    /// The name of the claim
+    pub name: ::std::option::Option<::std::string::String>,
+    /// If the claim is required when building an OIDC token
+    pub required: ::std::option::Option<bool>,
+    /// The scope of the claim
+    pub scope: ::std::option::Option<AccessApplicationSaasAppCustomClaimsScope>,
+    pub source: ::std::option::Option<AccessApplicationSaasAppCustomAttributesSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationSaasAppCustomClaims { name : "name", required : "required", scope :
+    "scope", source : "source" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationSaasAppCustomClaimsScope {
+    /// `groups`
+    Groups,
+    /// `profile`
+    Profile,
+    /// `email`
+    Email,
+    /// `openid`
+    Openid,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationSaasAppCustomClaimsScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Groups => "groups",
+            Self::Profile => "profile",
+            Self::Email => "email",
+            Self::Openid => "openid",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AccessApplicationSaasAppCustomClaimsScope {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "groups" => Self::Groups,
+            "profile" => Self::Profile,
+            "email" => Self::Email,
+            "openid" => Self::Openid,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationSaasAppCustomClaimsScope);
+impl ::std::convert::From<AccessApplicationSaasAppCustomClaimsScope>
+for ::std::string::String {
+    fn from(value: AccessApplicationSaasAppCustomClaimsScope) -> Self {
+        match value {
+            AccessApplicationSaasAppCustomClaimsScope::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationSaasAppCustomClaimsScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationSaasAppGrantType {
+    /// `authorization_code`
+    AuthorizationCode,
+    /// `authorization_code_with_pkce`
+    AuthorizationCodeWithPkce,
+    /// `refresh_tokens`
+    RefreshTokens,
+    /// `hybrid`
+    Hybrid,
+    /// `implicit`
+    Implicit,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationSaasAppGrantType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::AuthorizationCodeWithPkce => "authorization_code_with_pkce",
+            Self::RefreshTokens => "refresh_tokens",
+            Self::Hybrid => "hybrid",
+            Self::Implicit => "implicit",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessApplicationSaasAppGrantType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "authorization_code" => Self::AuthorizationCode,
+            "authorization_code_with_pkce" => Self::AuthorizationCodeWithPkce,
+            "refresh_tokens" => Self::RefreshTokens,
+            "hybrid" => Self::Hybrid,
+            "implicit" => Self::Implicit,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationSaasAppGrantType);
+impl ::std::convert::From<AccessApplicationSaasAppGrantType> for ::std::string::String {
+    fn from(value: AccessApplicationSaasAppGrantType) -> Self {
+        match value {
+            AccessApplicationSaasAppGrantType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationSaasAppGrantType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationSaasAppHybridAndImplicitOptions {
+    /// If an Access Token should be returned from the OIDC Authorization endpoint
+    pub return_access_token_from_authorization_endpoint: ::std::option::Option<bool>,
+    /// If an ID Token should be returned from the OIDC Authorization endpoint
+    pub return_id_token_from_authorization_endpoint: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationSaasAppHybridAndImplicitOptions {
+    return_access_token_from_authorization_endpoint :
+    "return_access_token_from_authorization_endpoint",
+    return_id_token_from_authorization_endpoint :
+    "return_id_token_from_authorization_endpoint" }
+);
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessApplicationSaasAppRefreshTokenOptions {
+    /// How long a refresh token will be valid for after creation
+    pub lifetime: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessApplicationSaasAppRefreshTokenOptions { lifetime : "lifetime" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessApplicationSaasAppScope {
+    /// `openid`
+    Openid,
+    /// `groups`
+    Groups,
+    /// `email`
+    Email,
+    /// `profile`
+    Profile,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessApplicationSaasAppScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Openid => "openid",
+            Self::Groups => "groups",
+            Self::Email => "email",
+            Self::Profile => "profile",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessApplicationSaasAppScope {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "openid" => Self::Openid,
+            "groups" => Self::Groups,
+            "email" => Self::Email,
+            "profile" => Self::Profile,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessApplicationSaasAppScope);
+impl ::std::convert::From<AccessApplicationSaasAppScope> for ::std::string::String {
+    fn from(value: AccessApplicationSaasAppScope) -> Self {
+        match value {
+            AccessApplicationSaasAppScope::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessApplicationSaasAppScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ZoneLevelAccessApplicationsApi::delete_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAccessApplicationResponse {
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -286,11 +1136,14 @@ crate::runtime::object!(
 /// Used by [`ZoneLevelAccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseAppState {
+    /// UUID
     pub app_uid: ::std::option::Option<::std::string::String>,
     pub aud: ::std::option::Option<::std::string::String>,
     pub hostname: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub policies: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    >,
     pub status: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -313,6 +1166,7 @@ pub struct TestAccessPoliciesResponseUserIdentity {
     pub is_gateway: ::std::option::Option<bool>,
     pub is_warp: ::std::option::Option<bool>,
     pub name: ::std::option::Option<::std::string::String>,
+    /// UUID
     pub user_uuid: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -334,3 +1188,1260 @@ pub struct TestAccessPoliciesResponseUserIdentityGeo {
 crate::runtime::object!(
     TestAccessPoliciesResponseUserIdentityGeo { country : "country" }
 );
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum AddAccessApplicationBody {
+    SelfHostedApplication(AddAccessApplicationBodySelfHostedApplication),
+    SaaSApplication(AddAccessApplicationBodySaaSApplication),
+    BrowserSshApplication(AddAccessApplicationBodyBrowserSshApplication),
+    BrowserVncApplication(AddAccessApplicationBodyBrowserVncApplication),
+    AppLauncherApplication(AddAccessApplicationBodyAppLauncherApplication),
+    DeviceEnrollmentPermissionsApplication(
+        AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication,
+    ),
+    BrowserIsolationPermissionsApplication(
+        AddAccessApplicationBodyBrowserIsolationPermissionsApplication,
+    ),
+    BookmarkApplication(AddAccessApplicationBodyBookmarkApplication),
+}
+impl ::std::convert::From<AddAccessApplicationBodySelfHostedApplication>
+for AddAccessApplicationBody {
+    fn from(value: AddAccessApplicationBodySelfHostedApplication) -> Self {
+        Self::SelfHostedApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodySaaSApplication>
+for AddAccessApplicationBody {
+    fn from(value: AddAccessApplicationBodySaaSApplication) -> Self {
+        Self::SaaSApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodyBrowserSshApplication>
+for AddAccessApplicationBody {
+    fn from(value: AddAccessApplicationBodyBrowserSshApplication) -> Self {
+        Self::BrowserSshApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodyBrowserVncApplication>
+for AddAccessApplicationBody {
+    fn from(value: AddAccessApplicationBodyBrowserVncApplication) -> Self {
+        Self::BrowserVncApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodyAppLauncherApplication>
+for AddAccessApplicationBody {
+    fn from(value: AddAccessApplicationBodyAppLauncherApplication) -> Self {
+        Self::AppLauncherApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication>
+for AddAccessApplicationBody {
+    fn from(
+        value: AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication,
+    ) -> Self {
+        Self::DeviceEnrollmentPermissionsApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodyBrowserIsolationPermissionsApplication>
+for AddAccessApplicationBody {
+    fn from(
+        value: AddAccessApplicationBodyBrowserIsolationPermissionsApplication,
+    ) -> Self {
+        Self::BrowserIsolationPermissionsApplication(value)
+    }
+}
+impl ::std::convert::From<AddAccessApplicationBodyBookmarkApplication>
+for AddAccessApplicationBody {
+    fn from(value: AddAccessApplicationBodyBookmarkApplication) -> Self {
+        Self::BookmarkApplication(value)
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodySelfHostedApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<
+        AddAccessApplicationBodySelfHostedApplicationCorsHeaders,
+    >,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The domain and path that Access will secure
+    pub domain: ::std::string::String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodySelfHostedApplication { created_at : "created_at", id : "id",
+    scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
+    "allowed_idps", app_launcher_visible : "app_launcher_visible",
+    auto_redirect_to_identity : "auto_redirect_to_identity", cors_headers :
+    "cors_headers", custom_deny_message : "custom_deny_message", custom_deny_url :
+    "custom_deny_url", domain : "domain" required, enable_binding_cookie :
+    "enable_binding_cookie", http_only_cookie_attribute : "http_only_cookie_attribute",
+    logo_url : "logo_url", name : "name", options_preflight_bypass :
+    "options_preflight_bypass", same_site_cookie_attribute :
+    "same_site_cookie_attribute", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", r#type : "type" required }
+);
+impl AddAccessApplicationBodySelfHostedApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, r#type: ::std::string::String) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            cors_headers: ::std::option::Option::None,
+            custom_deny_message: ::std::option::Option::None,
+            custom_deny_url: ::std::option::Option::None,
+            domain,
+            enable_binding_cookie: ::std::option::Option::None,
+            http_only_cookie_attribute: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            options_preflight_bypass: ::std::option::Option::None,
+            same_site_cookie_attribute: ::std::option::Option::None,
+            service_auth_401_redirect: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_interstitial: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`], [`ZoneLevelAccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessApplicationBodySelfHostedApplicationCorsHeaders {
+    /// Allows all HTTP request headers
+    pub allow_all_headers: ::std::option::Option<bool>,
+    /// Allows all HTTP request methods
+    pub allow_all_methods: ::std::option::Option<bool>,
+    /// Allows all origins
+    pub allow_all_origins: ::std::option::Option<bool>,
+    /// When set to `true`, includes credentials (cookies, authorization headers, or TLS client…
+    pub allow_credentials: ::std::option::Option<bool>,
+    pub allowed_headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Allowed HTTP request methods
+    pub allowed_methods: ::std::option::Option<
+        ::std::vec::Vec<AccessApplicationCorsHeadersAllowedMethod>,
+    >,
+    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// The maximum number of seconds the results of a preflight request can be cached
+    pub max_age: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodySelfHostedApplicationCorsHeaders { allow_all_headers :
+    "allow_all_headers", allow_all_methods : "allow_all_methods", allow_all_origins :
+    "allow_all_origins", allow_credentials : "allow_credentials", allowed_headers :
+    "allowed_headers", allowed_methods : "allowed_methods", allowed_origins :
+    "allowed_origins", max_age : "max_age" }
+);
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAccessApplicationBodySaaSApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    pub saas_app: ::std::option::Option<AccessApplicationSaasApp>,
+    /// The application type
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodySaaSApplication { created_at : "created_at", id : "id",
+    scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
+    "allowed_idps", app_launcher_visible : "app_launcher_visible",
+    auto_redirect_to_identity : "auto_redirect_to_identity", logo_url : "logo_url", name
+    : "name", saas_app : "saas_app", r#type : "type" }
+);
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodyBrowserSshApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<
+        AddAccessApplicationBodySelfHostedApplicationCorsHeaders,
+    >,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The domain and path that Access will secure
+    pub domain: ::std::string::String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodyBrowserSshApplication { created_at : "created_at", id : "id",
+    scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
+    "allowed_idps", app_launcher_visible : "app_launcher_visible",
+    auto_redirect_to_identity : "auto_redirect_to_identity", cors_headers :
+    "cors_headers", custom_deny_message : "custom_deny_message", custom_deny_url :
+    "custom_deny_url", domain : "domain" required, enable_binding_cookie :
+    "enable_binding_cookie", http_only_cookie_attribute : "http_only_cookie_attribute",
+    logo_url : "logo_url", name : "name", options_preflight_bypass :
+    "options_preflight_bypass", same_site_cookie_attribute :
+    "same_site_cookie_attribute", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", r#type : "type" required }
+);
+impl AddAccessApplicationBodyBrowserSshApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, r#type: ::std::string::String) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            cors_headers: ::std::option::Option::None,
+            custom_deny_message: ::std::option::Option::None,
+            custom_deny_url: ::std::option::Option::None,
+            domain,
+            enable_binding_cookie: ::std::option::Option::None,
+            http_only_cookie_attribute: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            options_preflight_bypass: ::std::option::Option::None,
+            same_site_cookie_attribute: ::std::option::Option::None,
+            service_auth_401_redirect: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_interstitial: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodyBrowserVncApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<
+        AddAccessApplicationBodySelfHostedApplicationCorsHeaders,
+    >,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The domain and path that Access will secure
+    pub domain: ::std::string::String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodyBrowserVncApplication { created_at : "created_at", id : "id",
+    scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
+    "allowed_idps", app_launcher_visible : "app_launcher_visible",
+    auto_redirect_to_identity : "auto_redirect_to_identity", cors_headers :
+    "cors_headers", custom_deny_message : "custom_deny_message", custom_deny_url :
+    "custom_deny_url", domain : "domain" required, enable_binding_cookie :
+    "enable_binding_cookie", http_only_cookie_attribute : "http_only_cookie_attribute",
+    logo_url : "logo_url", name : "name", options_preflight_bypass :
+    "options_preflight_bypass", same_site_cookie_attribute :
+    "same_site_cookie_attribute", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", r#type : "type" required }
+);
+impl AddAccessApplicationBodyBrowserVncApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, r#type: ::std::string::String) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            cors_headers: ::std::option::Option::None,
+            custom_deny_message: ::std::option::Option::None,
+            custom_deny_url: ::std::option::Option::None,
+            domain,
+            enable_binding_cookie: ::std::option::Option::None,
+            http_only_cookie_attribute: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            options_preflight_bypass: ::std::option::Option::None,
+            same_site_cookie_attribute: ::std::option::Option::None,
+            service_auth_401_redirect: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_interstitial: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodyAppLauncherApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// The application type
+    pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodyAppLauncherApplication { created_at : "created_at", id :
+    "id", scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
+    "allowed_idps", auto_redirect_to_identity : "auto_redirect_to_identity",
+    session_duration : "session_duration", r#type : "type" required }
+);
+impl AddAccessApplicationBodyAppLauncherApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AddAccessApplicationBodyAppLauncherApplicationType {
+    /// `self_hosted`
+    SelfHosted,
+    /// `saas`
+    Saas,
+    /// `ssh`
+    Ssh,
+    /// `vnc`
+    Vnc,
+    /// `app_launcher`
+    AppLauncher,
+    /// `warp`
+    Warp,
+    /// `biso`
+    Biso,
+    /// `bookmark`
+    Bookmark,
+    /// `dash_sso`
+    DashSso,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AddAccessApplicationBodyAppLauncherApplicationType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SelfHosted => "self_hosted",
+            Self::Saas => "saas",
+            Self::Ssh => "ssh",
+            Self::Vnc => "vnc",
+            Self::AppLauncher => "app_launcher",
+            Self::Warp => "warp",
+            Self::Biso => "biso",
+            Self::Bookmark => "bookmark",
+            Self::DashSso => "dash_sso",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AddAccessApplicationBodyAppLauncherApplicationType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "self_hosted" => Self::SelfHosted,
+            "saas" => Self::Saas,
+            "ssh" => Self::Ssh,
+            "vnc" => Self::Vnc,
+            "app_launcher" => Self::AppLauncher,
+            "warp" => Self::Warp,
+            "biso" => Self::Biso,
+            "bookmark" => Self::Bookmark,
+            "dash_sso" => Self::DashSso,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AddAccessApplicationBodyAppLauncherApplicationType);
+impl ::std::convert::From<AddAccessApplicationBodyAppLauncherApplicationType>
+for ::std::string::String {
+    fn from(value: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        match value {
+            AddAccessApplicationBodyAppLauncherApplicationType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AddAccessApplicationBodyAppLauncherApplicationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// The application type
+    pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication { created_at :
+    "created_at", id : "id", scim_config : "scim_config", updated_at : "updated_at",
+    allowed_idps : "allowed_idps", auto_redirect_to_identity :
+    "auto_redirect_to_identity", session_duration : "session_duration", r#type : "type"
+    required }
+);
+impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// The application type
+    pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodyBrowserIsolationPermissionsApplication { created_at :
+    "created_at", id : "id", scim_config : "scim_config", updated_at : "updated_at",
+    allowed_idps : "allowed_idps", auto_redirect_to_identity :
+    "auto_redirect_to_identity", session_duration : "session_duration", r#type : "type"
+    required }
+);
+impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`AddAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddAccessApplicationBodyBookmarkApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub app_launcher_visible: ::std::option::Option<::serde_json::Value>,
+    pub domain: ::std::option::Option<::serde_json::Value>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddAccessApplicationBodyBookmarkApplication { created_at : "created_at", id : "id",
+    scim_config : "scim_config", updated_at : "updated_at", app_launcher_visible :
+    "app_launcher_visible", domain : "domain", logo_url : "logo_url", name : "name",
+    r#type : "type" required }
+);
+impl AddAccessApplicationBodyBookmarkApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: ::std::string::String) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            domain: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum UpdateAccessApplicationBody {
+    SelfHostedApplication(UpdateAccessApplicationBodySelfHostedApplication),
+    SaaSApplication(UpdateAccessApplicationBodySaaSApplication),
+    BrowserSshApplication(UpdateAccessApplicationBodyBrowserSshApplication),
+    BrowserVncApplication(UpdateAccessApplicationBodyBrowserVncApplication),
+    AppLauncherApplication(UpdateAccessApplicationBodyAppLauncherApplication),
+    DeviceEnrollmentPermissionsApplication(
+        UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication,
+    ),
+    BrowserIsolationPermissionsApplication(
+        UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication,
+    ),
+    BookmarkApplication(UpdateAccessApplicationBodyBookmarkApplication),
+}
+impl ::std::convert::From<UpdateAccessApplicationBodySelfHostedApplication>
+for UpdateAccessApplicationBody {
+    fn from(value: UpdateAccessApplicationBodySelfHostedApplication) -> Self {
+        Self::SelfHostedApplication(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessApplicationBodySaaSApplication>
+for UpdateAccessApplicationBody {
+    fn from(value: UpdateAccessApplicationBodySaaSApplication) -> Self {
+        Self::SaaSApplication(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessApplicationBodyBrowserSshApplication>
+for UpdateAccessApplicationBody {
+    fn from(value: UpdateAccessApplicationBodyBrowserSshApplication) -> Self {
+        Self::BrowserSshApplication(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessApplicationBodyBrowserVncApplication>
+for UpdateAccessApplicationBody {
+    fn from(value: UpdateAccessApplicationBodyBrowserVncApplication) -> Self {
+        Self::BrowserVncApplication(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessApplicationBodyAppLauncherApplication>
+for UpdateAccessApplicationBody {
+    fn from(value: UpdateAccessApplicationBodyAppLauncherApplication) -> Self {
+        Self::AppLauncherApplication(value)
+    }
+}
+impl ::std::convert::From<
+    UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication,
+> for UpdateAccessApplicationBody {
+    fn from(
+        value: UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication,
+    ) -> Self {
+        Self::DeviceEnrollmentPermissionsApplication(value)
+    }
+}
+impl ::std::convert::From<
+    UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication,
+> for UpdateAccessApplicationBody {
+    fn from(
+        value: UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication,
+    ) -> Self {
+        Self::BrowserIsolationPermissionsApplication(value)
+    }
+}
+impl ::std::convert::From<UpdateAccessApplicationBodyBookmarkApplication>
+for UpdateAccessApplicationBody {
+    fn from(value: UpdateAccessApplicationBodyBookmarkApplication) -> Self {
+        Self::BookmarkApplication(value)
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodySelfHostedApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<
+        AddAccessApplicationBodySelfHostedApplicationCorsHeaders,
+    >,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The domain and path that Access will secure
+    pub domain: ::std::string::String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodySelfHostedApplication { created_at : "created_at", id :
+    "id", scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
+    "allowed_idps", app_launcher_visible : "app_launcher_visible",
+    auto_redirect_to_identity : "auto_redirect_to_identity", cors_headers :
+    "cors_headers", custom_deny_message : "custom_deny_message", custom_deny_url :
+    "custom_deny_url", domain : "domain" required, enable_binding_cookie :
+    "enable_binding_cookie", http_only_cookie_attribute : "http_only_cookie_attribute",
+    logo_url : "logo_url", name : "name", options_preflight_bypass :
+    "options_preflight_bypass", same_site_cookie_attribute :
+    "same_site_cookie_attribute", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", r#type : "type" required }
+);
+impl UpdateAccessApplicationBodySelfHostedApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, r#type: ::std::string::String) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            cors_headers: ::std::option::Option::None,
+            custom_deny_message: ::std::option::Option::None,
+            custom_deny_url: ::std::option::Option::None,
+            domain,
+            enable_binding_cookie: ::std::option::Option::None,
+            http_only_cookie_attribute: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            options_preflight_bypass: ::std::option::Option::None,
+            same_site_cookie_attribute: ::std::option::Option::None,
+            service_auth_401_redirect: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_interstitial: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAccessApplicationBodySaaSApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    pub saas_app: ::std::option::Option<AccessApplicationSaasApp>,
+    /// The application type
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodySaaSApplication { created_at : "created_at", id : "id",
+    scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
+    "allowed_idps", app_launcher_visible : "app_launcher_visible",
+    auto_redirect_to_identity : "auto_redirect_to_identity", logo_url : "logo_url", name
+    : "name", saas_app : "saas_app", r#type : "type" }
+);
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodyBrowserSshApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<
+        AddAccessApplicationBodySelfHostedApplicationCorsHeaders,
+    >,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The domain and path that Access will secure
+    pub domain: ::std::string::String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodyBrowserSshApplication { created_at : "created_at", id :
+    "id", scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
+    "allowed_idps", app_launcher_visible : "app_launcher_visible",
+    auto_redirect_to_identity : "auto_redirect_to_identity", cors_headers :
+    "cors_headers", custom_deny_message : "custom_deny_message", custom_deny_url :
+    "custom_deny_url", domain : "domain" required, enable_binding_cookie :
+    "enable_binding_cookie", http_only_cookie_attribute : "http_only_cookie_attribute",
+    logo_url : "logo_url", name : "name", options_preflight_bypass :
+    "options_preflight_bypass", same_site_cookie_attribute :
+    "same_site_cookie_attribute", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", r#type : "type" required }
+);
+impl UpdateAccessApplicationBodyBrowserSshApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, r#type: ::std::string::String) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            cors_headers: ::std::option::Option::None,
+            custom_deny_message: ::std::option::Option::None,
+            custom_deny_url: ::std::option::Option::None,
+            domain,
+            enable_binding_cookie: ::std::option::Option::None,
+            http_only_cookie_attribute: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            options_preflight_bypass: ::std::option::Option::None,
+            same_site_cookie_attribute: ::std::option::Option::None,
+            service_auth_401_redirect: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_interstitial: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodyBrowserVncApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Displays the application in the App Launcher
+    pub app_launcher_visible: ::std::option::Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    pub cors_headers: ::std::option::Option<
+        AddAccessApplicationBodySelfHostedApplicationCorsHeaders,
+    >,
+    /// The custom error message shown to a user when they are denied access to the application
+    pub custom_deny_message: ::std::option::Option<::std::string::String>,
+    /// The custom URL a user is redirected to when they are denied access to the application
+    pub custom_deny_url: ::std::option::Option<::std::string::String>,
+    /// The domain and path that Access will secure
+    pub domain: ::std::string::String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and…
+    pub enable_binding_cookie: ::std::option::Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks
+    pub http_only_cookie_attribute: ::std::option::Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin
+    pub options_preflight_bypass: ::std::option::Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks
+    pub same_site_cookie_attribute: ::std::option::Option<::std::string::String>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy
+    pub service_auth_401_redirect: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// Enables automatic authentication through cloudflared
+    pub skip_interstitial: ::std::option::Option<bool>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodyBrowserVncApplication { created_at : "created_at", id :
+    "id", scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
+    "allowed_idps", app_launcher_visible : "app_launcher_visible",
+    auto_redirect_to_identity : "auto_redirect_to_identity", cors_headers :
+    "cors_headers", custom_deny_message : "custom_deny_message", custom_deny_url :
+    "custom_deny_url", domain : "domain" required, enable_binding_cookie :
+    "enable_binding_cookie", http_only_cookie_attribute : "http_only_cookie_attribute",
+    logo_url : "logo_url", name : "name", options_preflight_bypass :
+    "options_preflight_bypass", same_site_cookie_attribute :
+    "same_site_cookie_attribute", service_auth_401_redirect :
+    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
+    : "skip_interstitial", r#type : "type" required }
+);
+impl UpdateAccessApplicationBodyBrowserVncApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String, r#type: ::std::string::String) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            cors_headers: ::std::option::Option::None,
+            custom_deny_message: ::std::option::Option::None,
+            custom_deny_url: ::std::option::Option::None,
+            domain,
+            enable_binding_cookie: ::std::option::Option::None,
+            http_only_cookie_attribute: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            options_preflight_bypass: ::std::option::Option::None,
+            same_site_cookie_attribute: ::std::option::Option::None,
+            service_auth_401_redirect: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            skip_interstitial: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodyAppLauncherApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// The application type
+    pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodyAppLauncherApplication { created_at : "created_at", id :
+    "id", scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
+    "allowed_idps", auto_redirect_to_identity : "auto_redirect_to_identity",
+    session_duration : "session_duration", r#type : "type" required }
+);
+impl UpdateAccessApplicationBodyAppLauncherApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// The application type
+    pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication { created_at :
+    "created_at", id : "id", scim_config : "scim_config", updated_at : "updated_at",
+    allowed_idps : "allowed_idps", auto_redirect_to_identity :
+    "auto_redirect_to_identity", session_duration : "session_duration", r#type : "type"
+    required }
+);
+impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The identity providers your users can select when connecting to this application
+    pub allowed_idps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When set to `true`, users skip the identity provider selection step during login
+    pub auto_redirect_to_identity: ::std::option::Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid
+    pub session_duration: ::std::option::Option<::std::string::String>,
+    /// The application type
+    pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication { created_at :
+    "created_at", id : "id", scim_config : "scim_config", updated_at : "updated_at",
+    allowed_idps : "allowed_idps", auto_redirect_to_identity :
+    "auto_redirect_to_identity", session_duration : "session_duration", r#type : "type"
+    required }
+);
+impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: AddAccessApplicationBodyAppLauncherApplicationType) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            allowed_idps: ::std::option::Option::None,
+            auto_redirect_to_identity: ::std::option::Option::None,
+            session_duration: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`UpdateAccessApplicationBody`].
+///
+/// Used by [`ZoneLevelAccessApplicationsApi::update_access_application`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAccessApplicationBodyBookmarkApplication {
+    /// RFC 3339 date-time
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// UUID
+    pub id: ::std::option::Option<::std::string::String>,
+    pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
+    /// RFC 3339 date-time
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub app_launcher_visible: ::std::option::Option<::serde_json::Value>,
+    pub domain: ::std::option::Option<::serde_json::Value>,
+    /// The image URL for the logo shown in the App Launcher dashboard
+    pub logo_url: ::std::option::Option<::std::string::String>,
+    /// The name of the application
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The application type
+    pub r#type: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAccessApplicationBodyBookmarkApplication { created_at : "created_at", id :
+    "id", scim_config : "scim_config", updated_at : "updated_at", app_launcher_visible :
+    "app_launcher_visible", domain : "domain", logo_url : "logo_url", name : "name",
+    r#type : "type" required }
+);
+impl UpdateAccessApplicationBodyBookmarkApplication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(r#type: ::std::string::String) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            scim_config: ::std::option::Option::None,
+            updated_at: ::std::option::Option::None,
+            app_launcher_visible: ::std::option::Option::None,
+            domain: ::std::option::Option::None,
+            logo_url: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -24,19 +24,21 @@ impl ZoneLevelAccessGroupsApi {
     pub fn create_access_group(
         &self,
         zone_id: &str,
+        body: &CreateAccessGroupBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessGroup>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/access/groups",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/access/groups"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/access/groups",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/access/groups"),
+                ],
+            )
+            .body(body)
     }
     /// List Access groups
     ///
@@ -46,7 +48,7 @@ impl ZoneLevelAccessGroupsApi {
     pub fn list_access_groups(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAccessGroupsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AccessGroup>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,20 +69,22 @@ impl ZoneLevelAccessGroupsApi {
         &self,
         zone_id: &str,
         group_id: &str,
+        body: &CreateAccessGroupBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessGroup>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/access/groups/{group_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/access/groups/"),
-                crate::runtime::PathPart::Param("group_id", group_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/access/groups/{group_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/access/groups/"),
+                    crate::runtime::PathPart::Param("group_id", group_id),
+                ],
+            )
+            .body(body)
     }
     /// Get an Access group
     ///
@@ -131,21 +135,19 @@ impl ZoneLevelAccessGroupsApi {
         )
     }
 }
-/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`], [`ZoneLevelAccessGroupsApi::update_access_group`], [`ZoneLevelAccessGroupsApi::get_access_group`].
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`], [`ZoneLevelAccessGroupsApi::list_access_groups`], [`ZoneLevelAccessGroupsApi::update_access_group`], [`ZoneLevelAccessGroupsApi::get_access_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessGroup {
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub exclude: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub exclude: ::std::option::Option<::std::vec::Vec<AccessGroupExclude>>,
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    pub include: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub include: ::std::option::Option<::std::vec::Vec<AccessGroupExclude>>,
+    /// The name of the Access group
     pub name: ::std::option::Option<::std::string::String>,
-    pub require: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub require: ::std::option::Option<::std::vec::Vec<AccessGroupExclude>>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -154,28 +156,365 @@ crate::runtime::object!(
     AccessGroup { created_at : "created_at", exclude : "exclude", id : "id", include :
     "include", name : "name", require : "require", updated_at : "updated_at" }
 );
-/// Used by [`ZoneLevelAccessGroupsApi::list_access_groups`].
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAccessGroupsItem {
-    pub created_at: ::std::option::Option<::std::string::String>,
-    pub exclude: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub include: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub require: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub updated_at: ::std::option::Option<::std::string::String>,
+pub struct AccessGroupExclude {
+    pub email: ::std::option::Option<AccessGroupExcludeEmail>,
+    pub email_list: ::std::option::Option<AccessGroupExcludeEmailList>,
+    pub email_domain: ::std::option::Option<AccessGroupExcludeEmailDomain>,
+    pub everyone: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub ip: ::std::option::Option<AccessGroupExcludeIp>,
+    pub ip_list: ::std::option::Option<AccessGroupExcludeEmailList>,
+    pub certificate: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub group: ::std::option::Option<AccessGroupExcludeEmailList>,
+    /// `azureAD`
+    pub azure_ad: ::std::option::Option<AccessGroupExcludeAzureAd>,
+    /// `github-organization`
+    pub github_organization: ::std::option::Option<AccessGroupExcludeGithubOrganization>,
+    pub gsuite: ::std::option::Option<AccessGroupExcludeGsuite>,
+    pub okta: ::std::option::Option<AccessGroupExcludeGsuite>,
+    pub saml: ::std::option::Option<AccessGroupExcludeSaml>,
+    pub service_token: ::std::option::Option<AccessGroupExcludeServiceToken>,
+    pub any_valid_service_token: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub external_evaluation: ::std::option::Option<AccessGroupExcludeExternalEvaluation>,
+    pub geo: ::std::option::Option<AccessGroupExcludeGeo>,
+    pub auth_method: ::std::option::Option<AccessGroupExcludeAuthMethod>,
+    pub device_posture: ::std::option::Option<AccessGroupExcludeDevicePosture>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccessGroupsItem { created_at : "created_at", exclude : "exclude", id : "id",
-    include : "include", name : "name", require : "require", updated_at : "updated_at" }
+    AccessGroupExclude { email : "email", email_list : "email_list", email_domain :
+    "email_domain", everyone : "everyone", ip : "ip", ip_list : "ip_list", certificate :
+    "certificate", group : "group", azure_ad : "azureAD", github_organization :
+    "github-organization", gsuite : "gsuite", okta : "okta", saml : "saml", service_token
+    : "service_token", any_valid_service_token : "any_valid_service_token",
+    external_evaluation : "external_evaluation", geo : "geo", auth_method :
+    "auth_method", device_posture : "device_posture" }
 );
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeEmail {
+    /// The email of the user
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessGroupExcludeEmail { email : "email" required });
+impl AccessGroupExcludeEmail {
+    /// A value with the required fields set and the others empty.
+    pub fn new(email: ::std::string::String) -> Self {
+        Self {
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeEmailList {
+    /// The ID of a previously created email list
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessGroupExcludeEmailList { id : "id" required });
+impl AccessGroupExcludeEmailList {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeEmailDomain {
+    /// The email domain to match
+    pub domain: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessGroupExcludeEmailDomain { domain : "domain" required });
+impl AccessGroupExcludeEmailDomain {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String) -> Self {
+        Self {
+            domain,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeIp {
+    /// An IPv4 or IPv6 CIDR block
+    pub ip: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessGroupExcludeIp { ip : "ip" required });
+impl AccessGroupExcludeIp {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ip: ::std::string::String) -> Self {
+        Self {
+            ip,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeAzureAd {
+    /// The ID of your Azure identity provider
+    pub connection_id: ::std::string::String,
+    /// The ID of an Azure group
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessGroupExcludeAzureAd { connection_id : "connection_id" required, id : "id"
+    required }
+);
+impl AccessGroupExcludeAzureAd {
+    /// A value with the required fields set and the others empty.
+    pub fn new(connection_id: ::std::string::String, id: ::std::string::String) -> Self {
+        Self {
+            connection_id,
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeGithubOrganization {
+    /// The ID of your Github identity provider
+    pub connection_id: ::std::string::String,
+    /// The name of the organization
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessGroupExcludeGithubOrganization { connection_id : "connection_id" required, name
+    : "name" required }
+);
+impl AccessGroupExcludeGithubOrganization {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        connection_id: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            connection_id,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeGsuite {
+    /// The ID of your Google Workspace identity provider
+    pub connection_id: ::std::string::String,
+    /// The email of the Google Workspace group
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessGroupExcludeGsuite { connection_id : "connection_id" required, email : "email"
+    required }
+);
+impl AccessGroupExcludeGsuite {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        connection_id: ::std::string::String,
+        email: ::std::string::String,
+    ) -> Self {
+        Self {
+            connection_id,
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeSaml {
+    /// The name of the SAML attribute
+    pub attribute_name: ::std::string::String,
+    /// The SAML attribute value to look for
+    pub attribute_value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessGroupExcludeSaml { attribute_name : "attribute_name" required, attribute_value
+    : "attribute_value" required }
+);
+impl AccessGroupExcludeSaml {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        attribute_name: ::std::string::String,
+        attribute_value: ::std::string::String,
+    ) -> Self {
+        Self {
+            attribute_name,
+            attribute_value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeServiceToken {
+    /// The ID of a Service Token
+    pub token_id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessGroupExcludeServiceToken { token_id : "token_id" required }
+);
+impl AccessGroupExcludeServiceToken {
+    /// A value with the required fields set and the others empty.
+    pub fn new(token_id: ::std::string::String) -> Self {
+        Self {
+            token_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeExternalEvaluation {
+    /// The API endpoint containing your business logic
+    pub evaluate_url: ::std::string::String,
+    /// The API endpoint containing the key that Access uses to verify that the response came from your API
+    pub keys_url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessGroupExcludeExternalEvaluation { evaluate_url : "evaluate_url" required,
+    keys_url : "keys_url" required }
+);
+impl AccessGroupExcludeExternalEvaluation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        evaluate_url: ::std::string::String,
+        keys_url: ::std::string::String,
+    ) -> Self {
+        Self {
+            evaluate_url,
+            keys_url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeGeo {
+    /// The country code that should be matched
+    pub country_code: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessGroupExcludeGeo { country_code : "country_code" required }
+);
+impl AccessGroupExcludeGeo {
+    /// A value with the required fields set and the others empty.
+    pub fn new(country_code: ::std::string::String) -> Self {
+        Self {
+            country_code,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeAuthMethod {
+    /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>
+    pub auth_method: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessGroupExcludeAuthMethod { auth_method : "auth_method" required }
+);
+impl AccessGroupExcludeAuthMethod {
+    /// A value with the required fields set and the others empty.
+    pub fn new(auth_method: ::std::string::String) -> Self {
+        Self {
+            auth_method,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupExcludeDevicePosture {
+    /// The ID of a device posture integration
+    pub integration_uid: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessGroupExcludeDevicePosture { integration_uid : "integration_uid" required }
+);
+impl AccessGroupExcludeDevicePosture {
+    /// A value with the required fields set and the others empty.
+    pub fn new(integration_uid: ::std::string::String) -> Self {
+        Self {
+            integration_uid,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`ZoneLevelAccessGroupsApi::delete_access_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAccessGroupResponse {
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessGroupResponse { id : "id" });
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`], [`ZoneLevelAccessGroupsApi::update_access_group`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAccessGroupBody {
+    pub exclude: ::std::option::Option<::std::vec::Vec<AccessGroupExclude>>,
+    pub include: ::std::option::Option<::std::vec::Vec<AccessGroupExclude>>,
+    /// The name of the Access group
+    pub name: ::std::string::String,
+    pub require: ::std::option::Option<::std::vec::Vec<AccessGroupExclude>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccessGroupBody { exclude : "exclude", include : "include", name : "name"
+    required, require : "require" }
+);
+impl CreateAccessGroupBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            exclude: ::std::option::Option::None,
+            include: ::std::option::Option::None,
+            name,
+            require: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -26,19 +26,21 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
     pub fn add_mtls_certificate(
         &self,
         zone_id: &str,
+        body: &AddMtlsCertificateBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<MtlsCertificate>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/access/certificates",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/access/certificates"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/access/certificates",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/access/certificates"),
+                ],
+            )
+            .body(body)
     }
     /// List mTLS certificates
     ///
@@ -68,19 +70,21 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
     pub fn update_mtls_certificate_hostname_settings(
         &self,
         zone_id: &str,
+        body: &UpdateMtlsCertificateHostnameSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::List<UpdateMtlsCertificateHostnameSettingsItem>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/access/certificates/settings",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/access/certificates/settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/access/certificates/settings",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/access/certificates/settings"),
+                ],
+            )
+            .body(body)
     }
     /// List all mTLS hostname settings
     ///
@@ -113,20 +117,22 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
         &self,
         zone_id: &str,
         certificate_id: &str,
+        body: &UpdateMtlsCertificateBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<MtlsCertificate>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/access/certificates/{certificate_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/access/certificates/"),
-                crate::runtime::PathPart::Param("certificate_id", certificate_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/access/certificates/{certificate_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/access/certificates/"),
+                    crate::runtime::PathPart::Param("certificate_id", certificate_id),
+                ],
+            )
+            .body(body)
     }
     /// Get an mTLS certificate
     ///
@@ -180,14 +186,20 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
 /// Used by [`ZoneLevelAccessMtlsAuthenticationApi::add_mtls_certificate`], [`ZoneLevelAccessMtlsAuthenticationApi::list_mtls_certificates`], [`ZoneLevelAccessMtlsAuthenticationApi::update_mtls_certificate`], [`ZoneLevelAccessMtlsAuthenticationApi::get_mtls_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MtlsCertificate {
+    /// The hostnames of the applications that will use this certificate
     pub associated_hostnames: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub expires_on: ::std::option::Option<::std::string::String>,
+    /// The MD5 fingerprint of the certificate
     pub fingerprint: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the certificate
     pub name: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -198,24 +210,108 @@ crate::runtime::object!(
     : "name", updated_at : "updated_at" }
 );
 /// Used by [`ZoneLevelAccessMtlsAuthenticationApi::update_mtls_certificate_hostname_settings`], [`ZoneLevelAccessMtlsAuthenticationApi::list_mtls_hostname_settings`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMtlsCertificateHostnameSettingsItem {
-    pub china_network: ::std::option::Option<bool>,
-    pub client_certificate_forwarding: ::std::option::Option<bool>,
-    pub hostname: ::std::option::Option<::std::string::String>,
+    /// Request client certificates for this hostname in China
+    pub china_network: bool,
+    /// Client Certificate Forwarding is a feature that takes the client cert provided by the eyeball to…
+    pub client_certificate_forwarding: bool,
+    /// The hostname that these settings apply to
+    pub hostname: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMtlsCertificateHostnameSettingsItem { china_network : "china_network",
-    client_certificate_forwarding : "client_certificate_forwarding", hostname :
-    "hostname" }
+    UpdateMtlsCertificateHostnameSettingsItem { china_network : "china_network" required,
+    client_certificate_forwarding : "client_certificate_forwarding" required, hostname :
+    "hostname" required }
 );
+impl UpdateMtlsCertificateHostnameSettingsItem {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        china_network: bool,
+        client_certificate_forwarding: bool,
+        hostname: ::std::string::String,
+    ) -> Self {
+        Self {
+            china_network,
+            client_certificate_forwarding,
+            hostname,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`ZoneLevelAccessMtlsAuthenticationApi::delete_mtls_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMtlsCertificateResponse {
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteMtlsCertificateResponse { id : "id" });
+/// Used by [`ZoneLevelAccessMtlsAuthenticationApi::add_mtls_certificate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddMtlsCertificateBody {
+    /// The hostnames of the applications that will use this certificate
+    pub associated_hostnames: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// The certificate content
+    pub certificate: ::std::string::String,
+    /// The name of the certificate
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AddMtlsCertificateBody { associated_hostnames : "associated_hostnames", certificate :
+    "certificate" required, name : "name" required }
+);
+impl AddMtlsCertificateBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(certificate: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            associated_hostnames: ::std::option::Option::None,
+            certificate,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessMtlsAuthenticationApi::update_mtls_certificate_hostname_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMtlsCertificateHostnameSettingsBody {
+    pub settings: ::std::option::Option<
+        ::std::vec::Vec<UpdateMtlsCertificateHostnameSettingsItem>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMtlsCertificateHostnameSettingsBody { settings : "settings" }
+);
+/// Used by [`ZoneLevelAccessMtlsAuthenticationApi::update_mtls_certificate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateMtlsCertificateBody {
+    /// The hostnames of the applications that will use this certificate
+    pub associated_hostnames: ::std::vec::Vec<::std::string::String>,
+    /// The name of the certificate
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateMtlsCertificateBody { associated_hostnames : "associated_hostnames" required,
+    name : "name" }
+);
+impl UpdateMtlsCertificateBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(associated_hostnames: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            associated_hostnames,
+            name: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -25,21 +25,23 @@ impl ZoneLevelAccessPoliciesApi {
         &self,
         zone_id: &str,
         app_id: &str,
+        body: &CreateAccessPolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessPolicy>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/access/apps/{app_id}/policies",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/access/apps/"),
-                crate::runtime::PathPart::Param("app_id", app_id),
-                crate::runtime::PathPart::Lit("/policies"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/access/apps/{app_id}/policies",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/access/apps/"),
+                    crate::runtime::PathPart::Param("app_id", app_id),
+                    crate::runtime::PathPart::Lit("/policies"),
+                ],
+            )
+            .body(body)
     }
     /// List Access policies
     ///
@@ -50,7 +52,7 @@ impl ZoneLevelAccessPoliciesApi {
         &self,
         zone_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAccessPoliciesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AccessPolicy>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -74,22 +76,24 @@ impl ZoneLevelAccessPoliciesApi {
         zone_id: &str,
         app_id: &str,
         policy_id: &str,
+        body: &CreateAccessPolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessPolicy>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/access/apps/"),
-                crate::runtime::PathPart::Param("app_id", app_id),
-                crate::runtime::PathPart::Lit("/policies/"),
-                crate::runtime::PathPart::Param("policy_id", policy_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/access/apps/"),
+                    crate::runtime::PathPart::Param("app_id", app_id),
+                    crate::runtime::PathPart::Lit("/policies/"),
+                    crate::runtime::PathPart::Param("policy_id", policy_id),
+                ],
+            )
+            .body(body)
     }
     /// Get an Access policy
     ///
@@ -146,30 +150,34 @@ impl ZoneLevelAccessPoliciesApi {
         )
     }
 }
-/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`], [`ZoneLevelAccessPoliciesApi::update_access_policy`], [`ZoneLevelAccessPoliciesApi::get_access_policy`].
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`], [`ZoneLevelAccessPoliciesApi::list_access_policies`], [`ZoneLevelAccessPoliciesApi::update_access_policy`], [`ZoneLevelAccessPoliciesApi::get_access_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPolicy {
     pub approval_groups: ::std::option::Option<
         ::std::vec::Vec<AccessPolicyApprovalGroup>,
     >,
+    /// Requires the user to request access from an administrator at the start of each session
     pub approval_required: ::std::option::Option<bool>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub decision: ::std::option::Option<::std::string::String>,
-    pub exclude: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    /// The action Access will take if a user matches this policy
+    pub decision: ::std::option::Option<AccessPolicyDecision>,
+    pub exclude: ::std::option::Option<::std::vec::Vec<AccessPolicyExclude>>,
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    pub include: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub include: ::std::option::Option<::std::vec::Vec<AccessPolicyExclude>>,
+    /// Require this application to be served in an isolated browser for users matching this policy
     pub isolation_required: ::std::option::Option<bool>,
+    /// The name of the Access policy
     pub name: ::std::option::Option<::std::string::String>,
+    /// The order of execution for this policy
     pub precedence: ::std::option::Option<i64>,
+    /// A custom message that will appear on the purpose justification screen
     pub purpose_justification_prompt: ::std::option::Option<::std::string::String>,
+    /// Require users to enter a justification when they log in to the application
     pub purpose_justification_required: ::std::option::Option<bool>,
-    pub require: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub require: ::std::option::Option<::std::vec::Vec<AccessPolicyExclude>>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -183,51 +191,505 @@ crate::runtime::object!(
     "purpose_justification_required", require : "require", updated_at : "updated_at" }
 );
 /// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyApprovalGroup {
-    pub approvals_needed: ::std::option::Option<f64>,
-    pub email_addresses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// The number of approvals needed to obtain access
+    pub approvals_needed: f64,
+    /// A list of emails that can approve the access request
+    pub email_addresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The UUID of an re-usable email list
     pub email_list_uuid: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyApprovalGroup { approvals_needed : "approvals_needed", email_addresses :
-    "email_addresses", email_list_uuid : "email_list_uuid" }
+    AccessPolicyApprovalGroup { approvals_needed : "approvals_needed" required,
+    email_addresses : "email_addresses", email_list_uuid : "email_list_uuid" }
 );
-/// Used by [`ZoneLevelAccessPoliciesApi::list_access_policies`].
+impl AccessPolicyApprovalGroup {
+    /// A value with the required fields set and the others empty.
+    pub fn new(approvals_needed: f64) -> Self {
+        Self {
+            approvals_needed,
+            email_addresses: ::std::option::Option::None,
+            email_list_uuid: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AccessPolicyDecision {
+    /// `allow`
+    Allow,
+    /// `deny`
+    Deny,
+    /// `non_identity`
+    NonIdentity,
+    /// `bypass`
+    Bypass,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AccessPolicyDecision {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allow => "allow",
+            Self::Deny => "deny",
+            Self::NonIdentity => "non_identity",
+            Self::Bypass => "bypass",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessPolicyDecision {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "allow" => Self::Allow,
+            "deny" => Self::Deny,
+            "non_identity" => Self::NonIdentity,
+            "bypass" => Self::Bypass,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AccessPolicyDecision);
+impl ::std::convert::From<AccessPolicyDecision> for ::std::string::String {
+    fn from(value: AccessPolicyDecision) -> Self {
+        match value {
+            AccessPolicyDecision::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccessPolicyDecision {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAccessPoliciesItem {
-    pub approval_groups: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub approval_required: ::std::option::Option<bool>,
-    pub created_at: ::std::option::Option<::std::string::String>,
-    pub decision: ::std::option::Option<::std::string::String>,
-    pub exclude: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub include: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub isolation_required: ::std::option::Option<bool>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub precedence: ::std::option::Option<i64>,
-    pub purpose_justification_prompt: ::std::option::Option<::std::string::String>,
-    pub purpose_justification_required: ::std::option::Option<bool>,
-    pub require: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub updated_at: ::std::option::Option<::std::string::String>,
+pub struct AccessPolicyExclude {
+    pub email: ::std::option::Option<AccessPolicyExcludeEmail>,
+    pub email_list: ::std::option::Option<AccessPolicyExcludeEmailList>,
+    pub email_domain: ::std::option::Option<AccessPolicyExcludeEmailDomain>,
+    pub everyone: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub ip: ::std::option::Option<AccessPolicyExcludeIp>,
+    pub ip_list: ::std::option::Option<AccessPolicyExcludeEmailList>,
+    pub certificate: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub group: ::std::option::Option<AccessPolicyExcludeEmailList>,
+    /// `azureAD`
+    pub azure_ad: ::std::option::Option<AccessPolicyExcludeAzureAd>,
+    /// `github-organization`
+    pub github_organization: ::std::option::Option<
+        AccessPolicyExcludeGithubOrganization,
+    >,
+    pub gsuite: ::std::option::Option<AccessPolicyExcludeGsuite>,
+    pub okta: ::std::option::Option<AccessPolicyExcludeGsuite>,
+    pub saml: ::std::option::Option<AccessPolicyExcludeSaml>,
+    pub service_token: ::std::option::Option<AccessPolicyExcludeServiceToken>,
+    pub any_valid_service_token: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub external_evaluation: ::std::option::Option<
+        AccessPolicyExcludeExternalEvaluation,
+    >,
+    pub geo: ::std::option::Option<AccessPolicyExcludeGeo>,
+    pub auth_method: ::std::option::Option<AccessPolicyExcludeAuthMethod>,
+    pub device_posture: ::std::option::Option<AccessPolicyExcludeDevicePosture>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccessPoliciesItem { approval_groups : "approval_groups", approval_required :
-    "approval_required", created_at : "created_at", decision : "decision", exclude :
-    "exclude", id : "id", include : "include", isolation_required : "isolation_required",
-    name : "name", precedence : "precedence", purpose_justification_prompt :
-    "purpose_justification_prompt", purpose_justification_required :
-    "purpose_justification_required", require : "require", updated_at : "updated_at" }
+    AccessPolicyExclude { email : "email", email_list : "email_list", email_domain :
+    "email_domain", everyone : "everyone", ip : "ip", ip_list : "ip_list", certificate :
+    "certificate", group : "group", azure_ad : "azureAD", github_organization :
+    "github-organization", gsuite : "gsuite", okta : "okta", saml : "saml", service_token
+    : "service_token", any_valid_service_token : "any_valid_service_token",
+    external_evaluation : "external_evaluation", geo : "geo", auth_method :
+    "auth_method", device_posture : "device_posture" }
 );
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeEmail {
+    /// The email of the user
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessPolicyExcludeEmail { email : "email" required });
+impl AccessPolicyExcludeEmail {
+    /// A value with the required fields set and the others empty.
+    pub fn new(email: ::std::string::String) -> Self {
+        Self {
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeEmailList {
+    /// The ID of a previously created email list
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessPolicyExcludeEmailList { id : "id" required });
+impl AccessPolicyExcludeEmailList {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeEmailDomain {
+    /// The email domain to match
+    pub domain: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessPolicyExcludeEmailDomain { domain : "domain" required });
+impl AccessPolicyExcludeEmailDomain {
+    /// A value with the required fields set and the others empty.
+    pub fn new(domain: ::std::string::String) -> Self {
+        Self {
+            domain,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeIp {
+    /// An IPv4 or IPv6 CIDR block
+    pub ip: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(AccessPolicyExcludeIp { ip : "ip" required });
+impl AccessPolicyExcludeIp {
+    /// A value with the required fields set and the others empty.
+    pub fn new(ip: ::std::string::String) -> Self {
+        Self {
+            ip,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeAzureAd {
+    /// The ID of your Azure identity provider
+    pub connection_id: ::std::string::String,
+    /// The ID of an Azure group
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessPolicyExcludeAzureAd { connection_id : "connection_id" required, id : "id"
+    required }
+);
+impl AccessPolicyExcludeAzureAd {
+    /// A value with the required fields set and the others empty.
+    pub fn new(connection_id: ::std::string::String, id: ::std::string::String) -> Self {
+        Self {
+            connection_id,
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeGithubOrganization {
+    /// The ID of your Github identity provider
+    pub connection_id: ::std::string::String,
+    /// The name of the organization
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessPolicyExcludeGithubOrganization { connection_id : "connection_id" required,
+    name : "name" required }
+);
+impl AccessPolicyExcludeGithubOrganization {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        connection_id: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            connection_id,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeGsuite {
+    /// The ID of your Google Workspace identity provider
+    pub connection_id: ::std::string::String,
+    /// The email of the Google Workspace group
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessPolicyExcludeGsuite { connection_id : "connection_id" required, email : "email"
+    required }
+);
+impl AccessPolicyExcludeGsuite {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        connection_id: ::std::string::String,
+        email: ::std::string::String,
+    ) -> Self {
+        Self {
+            connection_id,
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeSaml {
+    /// The name of the SAML attribute
+    pub attribute_name: ::std::string::String,
+    /// The SAML attribute value to look for
+    pub attribute_value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessPolicyExcludeSaml { attribute_name : "attribute_name" required, attribute_value
+    : "attribute_value" required }
+);
+impl AccessPolicyExcludeSaml {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        attribute_name: ::std::string::String,
+        attribute_value: ::std::string::String,
+    ) -> Self {
+        Self {
+            attribute_name,
+            attribute_value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeServiceToken {
+    /// The ID of a Service Token
+    pub token_id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessPolicyExcludeServiceToken { token_id : "token_id" required }
+);
+impl AccessPolicyExcludeServiceToken {
+    /// A value with the required fields set and the others empty.
+    pub fn new(token_id: ::std::string::String) -> Self {
+        Self {
+            token_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeExternalEvaluation {
+    /// The API endpoint containing your business logic
+    pub evaluate_url: ::std::string::String,
+    /// The API endpoint containing the key that Access uses to verify that the response came from your API
+    pub keys_url: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url" required,
+    keys_url : "keys_url" required }
+);
+impl AccessPolicyExcludeExternalEvaluation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        evaluate_url: ::std::string::String,
+        keys_url: ::std::string::String,
+    ) -> Self {
+        Self {
+            evaluate_url,
+            keys_url,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeGeo {
+    /// The country code that should be matched
+    pub country_code: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessPolicyExcludeGeo { country_code : "country_code" required }
+);
+impl AccessPolicyExcludeGeo {
+    /// A value with the required fields set and the others empty.
+    pub fn new(country_code: ::std::string::String) -> Self {
+        Self {
+            country_code,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeAuthMethod {
+    /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>
+    pub auth_method: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessPolicyExcludeAuthMethod { auth_method : "auth_method" required }
+);
+impl AccessPolicyExcludeAuthMethod {
+    /// A value with the required fields set and the others empty.
+    pub fn new(auth_method: ::std::string::String) -> Self {
+        Self {
+            auth_method,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyExcludeDevicePosture {
+    /// The ID of a device posture integration
+    pub integration_uid: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AccessPolicyExcludeDevicePosture { integration_uid : "integration_uid" required }
+);
+impl AccessPolicyExcludeDevicePosture {
+    /// A value with the required fields set and the others empty.
+    pub fn new(integration_uid: ::std::string::String) -> Self {
+        Self {
+            integration_uid,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`ZoneLevelAccessPoliciesApi::delete_access_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAccessPolicyResponse {
+    /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessPolicyResponse { id : "id" });
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`], [`ZoneLevelAccessPoliciesApi::update_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAccessPolicyBody {
+    pub approval_groups: ::std::option::Option<
+        ::std::vec::Vec<CreateAccessPolicyBodyApprovalGroup>,
+    >,
+    /// Requires the user to request access from an administrator at the start of each session
+    pub approval_required: ::std::option::Option<bool>,
+    /// The action Access will take if a user matches this policy
+    pub decision: AccessPolicyDecision,
+    pub exclude: ::std::option::Option<::std::vec::Vec<AccessPolicyExclude>>,
+    pub include: ::std::option::Option<::std::vec::Vec<AccessPolicyExclude>>,
+    /// Require this application to be served in an isolated browser for users matching this policy
+    pub isolation_required: ::std::option::Option<bool>,
+    /// The name of the Access policy
+    pub name: ::std::string::String,
+    /// The order of execution for this policy
+    pub precedence: ::std::option::Option<i64>,
+    /// A custom message that will appear on the purpose justification screen
+    pub purpose_justification_prompt: ::std::option::Option<::std::string::String>,
+    /// Require users to enter a justification when they log in to the application
+    pub purpose_justification_required: ::std::option::Option<bool>,
+    pub require: ::std::option::Option<::std::vec::Vec<AccessPolicyExclude>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccessPolicyBody { approval_groups : "approval_groups", approval_required :
+    "approval_required", decision : "decision" required, exclude : "exclude", include :
+    "include", isolation_required : "isolation_required", name : "name" required,
+    precedence : "precedence", purpose_justification_prompt :
+    "purpose_justification_prompt", purpose_justification_required :
+    "purpose_justification_required", require : "require" }
+);
+impl CreateAccessPolicyBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(decision: AccessPolicyDecision, name: ::std::string::String) -> Self {
+        Self {
+            approval_groups: ::std::option::Option::None,
+            approval_required: ::std::option::Option::None,
+            decision,
+            exclude: ::std::option::Option::None,
+            include: ::std::option::Option::None,
+            isolation_required: ::std::option::Option::None,
+            name,
+            precedence: ::std::option::Option::None,
+            purpose_justification_prompt: ::std::option::Option::None,
+            purpose_justification_required: ::std::option::Option::None,
+            require: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAccessPolicyBodyApprovalGroup {
+    /// The number of approvals needed to obtain access
+    pub approvals_needed: f64,
+    pub email_addresses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// The UUID of an re-usable email list
+    pub email_list_uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAccessPolicyBodyApprovalGroup { approvals_needed : "approvals_needed" required,
+    email_addresses : "email_addresses", email_list_uuid : "email_list_uuid" }
+);
+impl CreateAccessPolicyBodyApprovalGroup {
+    /// A value with the required fields set and the others empty.
+    pub fn new(approvals_needed: f64) -> Self {
+        Self {
+            approvals_needed,
+            email_addresses: ::std::option::Option::None,
+            email_list_uuid: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -119,8 +119,11 @@ impl ZoneLevelAccessShortLivedCertificateCasApi {
 /// Used by [`ZoneLevelAccessShortLivedCertificateCasApi::list_short_lived_certificate_cas`], [`ZoneLevelAccessShortLivedCertificateCasApi::create_short_lived_certificate_ca`], [`ZoneLevelAccessShortLivedCertificateCasApi::get_short_lived_certificate_ca`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShortLivedCertificateCa {
+    /// The Application Audience (AUD) tag
     pub aud: ::std::option::Option<::std::string::String>,
+    /// The ID of the CA
     pub id: ::std::option::Option<::std::string::String>,
+    /// The public key to add to your SSH server configuration
     pub public_key: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -131,6 +134,7 @@ crate::runtime::object!(
 /// Used by [`ZoneLevelAccessShortLivedCertificateCasApi::delete_short_lived_certificate_ca`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteShortLivedCertificateCaResponse {
+    /// The ID of the CA
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,

@@ -26,17 +26,25 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
     pub fn upload_certificate(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UploadCertificateBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/origin_tls_client_auth",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/origin_tls_client_auth"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/origin_tls_client_auth",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/origin_tls_client_auth"),
+                ],
+            )
+            .body(body)
     }
     /// List Certificates
     ///
@@ -44,7 +52,7 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
     pub fn list_certificates(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Certificate>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -64,17 +72,21 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
     pub fn set_enablement(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &SetEnablementBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SetEnablementResponse>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/origin_tls_client_auth/settings",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/origin_tls_client_auth/settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/origin_tls_client_auth/settings",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/origin_tls_client_auth/settings"),
+                ],
+            )
+            .body(body)
     }
     /// Get Enablement Setting for Zone
     ///
@@ -84,7 +96,9 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
     pub fn get_enablement_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SetEnablementResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -103,7 +117,13 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
         &self,
         zone_id: &str,
         certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -123,7 +143,13 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
         &self,
         zone_id: &str,
         certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -135,5 +161,158 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
                 crate::runtime::PathPart::Param("certificate_id", certificate_id),
             ],
         )
+    }
+}
+/// Used by [`ZoneLevelAuthenticatedOriginPullsApi::list_certificates`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Certificate {
+    /// The zone's leaf certificate
+    pub certificate: ::std::option::Option<::std::string::String>,
+    /// Indicates whether zone-level authenticated origin pulls is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// Identifier
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The zone's private key
+    pub private_key: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, When the certificate from the authority expires
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    /// The certificate authority that issued the certificate
+    pub issuer: ::std::option::Option<::std::string::String>,
+    /// The type of hash used for the certificate
+    pub signature: ::std::option::Option<::std::string::String>,
+    /// Status of the certificate activation
+    pub status: ::std::option::Option<CertificateStatus>,
+    /// RFC 3339 date-time, This is the time the certificate was uploaded
+    pub uploaded_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Certificate { certificate : "certificate", enabled : "enabled", id : "id",
+    private_key : "private_key", expires_on : "expires_on", issuer : "issuer", signature
+    : "signature", status : "status", uploaded_on : "uploaded_on" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CertificateStatus {
+    /// `initializing`
+    Initializing,
+    /// `pending_deployment`
+    PendingDeployment,
+    /// `pending_deletion`
+    PendingDeletion,
+    /// `active`
+    Active,
+    /// `deleted`
+    Deleted,
+    /// `deployment_timed_out`
+    DeploymentTimedOut,
+    /// `deletion_timed_out`
+    DeletionTimedOut,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CertificateStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initializing => "initializing",
+            Self::PendingDeployment => "pending_deployment",
+            Self::PendingDeletion => "pending_deletion",
+            Self::Active => "active",
+            Self::Deleted => "deleted",
+            Self::DeploymentTimedOut => "deployment_timed_out",
+            Self::DeletionTimedOut => "deletion_timed_out",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CertificateStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "initializing" => Self::Initializing,
+            "pending_deployment" => Self::PendingDeployment,
+            "pending_deletion" => Self::PendingDeletion,
+            "active" => Self::Active,
+            "deleted" => Self::Deleted,
+            "deployment_timed_out" => Self::DeploymentTimedOut,
+            "deletion_timed_out" => Self::DeletionTimedOut,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CertificateStatus);
+impl ::std::convert::From<CertificateStatus> for ::std::string::String {
+    fn from(value: CertificateStatus) -> Self {
+        match value {
+            CertificateStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CertificateStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneLevelAuthenticatedOriginPullsApi::set_enablement`], [`ZoneLevelAuthenticatedOriginPullsApi::get_enablement_setting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetEnablementResponse {
+    /// Indicates whether zone-level authenticated origin pulls is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(SetEnablementResponse { enabled : "enabled" });
+/// Used by [`ZoneLevelAuthenticatedOriginPullsApi::upload_certificate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadCertificateBody {
+    /// The zone's leaf certificate
+    pub certificate: ::std::string::String,
+    /// The zone's private key
+    pub private_key: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UploadCertificateBody { certificate : "certificate" required, private_key :
+    "private_key" required }
+);
+impl UploadCertificateBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        certificate: ::std::string::String,
+        private_key: ::std::string::String,
+    ) -> Self {
+        Self {
+            certificate,
+            private_key,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelAuthenticatedOriginPullsApi::set_enablement`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetEnablementBody {
+    /// Indicates whether zone-level authenticated origin pulls is enabled
+    pub enabled: bool,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(SetEnablementBody { enabled : "enabled" required });
+impl SetEnablementBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            extra: ::std::default::Default::default(),
+        }
     }
 }

@@ -26,19 +26,21 @@ impl ZoneLevelZeroTrustOrganizationApi {
     pub fn update_your_zero_trust_organization(
         &self,
         zone_id: &str,
+        body: &UpdateYourZeroTrustOrganizationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<YourZeroTrustOrganization>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/access/organizations",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/access/organizations"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/access/organizations",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/access/organizations"),
+                ],
+            )
+            .body(body)
     }
     /// Create your Zero Trust organization
     ///
@@ -48,19 +50,21 @@ impl ZoneLevelZeroTrustOrganizationApi {
     pub fn create_your_zero_trust_organization(
         &self,
         zone_id: &str,
+        body: &CreateYourZeroTrustOrganizationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<YourZeroTrustOrganization>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/access/organizations",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/access/organizations"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/access/organizations",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/access/organizations"),
+                ],
+            )
+            .body(body)
     }
     /// Get your Zero Trust organization
     ///
@@ -92,33 +96,42 @@ impl ZoneLevelZeroTrustOrganizationApi {
     pub fn revoke_all_access_tokens_for_user(
         &self,
         zone_id: &str,
+        body: &RevokeAllAccessTokensForUserBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<bool>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/access/organizations/revoke_user",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/access/organizations/revoke_user"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/access/organizations/revoke_user",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/access/organizations/revoke_user"),
+                ],
+            )
+            .body(body)
     }
 }
 /// Used by [`ZoneLevelZeroTrustOrganizationApi::update_your_zero_trust_organization`], [`ZoneLevelZeroTrustOrganizationApi::create_your_zero_trust_organization`], [`ZoneLevelZeroTrustOrganizationApi::get_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct YourZeroTrustOrganization {
+    /// The unique subdomain assigned to your Zero Trust organization
     pub auth_domain: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
     pub deny_unmatched_requests: ::std::option::Option<bool>,
     pub deny_unmatched_requests_exempted_zone_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    pub is_ui_read_only: ::std::option::Option<bool>,
-    pub login_design: ::std::option::Option<::serde_json::Value>,
+    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission
+    pub is_ui_read_only: ::std::option::Option<::serde_json::Value>,
+    pub login_design: ::std::option::Option<YourZeroTrustOrganizationLoginDesign>,
+    /// The name of your Zero Trust organization
     pub name: ::std::option::Option<::std::string::String>,
+    /// A description of the reason why the UI read only field is being toggled
     pub ui_read_only_toggle_reason: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// The amount of time a user seat is inactive before it expires
     pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -132,3 +145,102 @@ crate::runtime::object!(
     "ui_read_only_toggle_reason", updated_at : "updated_at",
     user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time" }
 );
+/// Used by [`ZoneLevelZeroTrustOrganizationApi::update_your_zero_trust_organization`], [`ZoneLevelZeroTrustOrganizationApi::create_your_zero_trust_organization`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct YourZeroTrustOrganizationLoginDesign {
+    /// The background color on your login page
+    pub background_color: ::std::option::Option<::std::string::String>,
+    /// The text at the bottom of your login page
+    pub footer_text: ::std::option::Option<::std::string::String>,
+    /// The text at the top of your login page
+    pub header_text: ::std::option::Option<::std::string::String>,
+    /// The URL of the logo on your login page
+    pub logo_path: ::std::option::Option<::std::string::String>,
+    /// The text color on your login page
+    pub text_color: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    YourZeroTrustOrganizationLoginDesign { background_color : "background_color",
+    footer_text : "footer_text", header_text : "header_text", logo_path : "logo_path",
+    text_color : "text_color" }
+);
+/// Used by [`ZoneLevelZeroTrustOrganizationApi::update_your_zero_trust_organization`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateYourZeroTrustOrganizationBody {
+    /// The unique subdomain assigned to your Zero Trust organization
+    pub auth_domain: ::std::option::Option<::std::string::String>,
+    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission
+    pub is_ui_read_only: ::std::option::Option<bool>,
+    pub login_design: ::std::option::Option<YourZeroTrustOrganizationLoginDesign>,
+    /// The name of your Zero Trust organization
+    pub name: ::std::option::Option<::std::string::String>,
+    /// A description of the reason why the UI read only field is being toggled
+    pub ui_read_only_toggle_reason: ::std::option::Option<::std::string::String>,
+    /// The amount of time a user seat is inactive before it expires
+    pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateYourZeroTrustOrganizationBody { auth_domain : "auth_domain", is_ui_read_only :
+    "is_ui_read_only", login_design : "login_design", name : "name",
+    ui_read_only_toggle_reason : "ui_read_only_toggle_reason",
+    user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time" }
+);
+/// Used by [`ZoneLevelZeroTrustOrganizationApi::create_your_zero_trust_organization`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateYourZeroTrustOrganizationBody {
+    /// The unique subdomain assigned to your Zero Trust organization
+    pub auth_domain: ::std::string::String,
+    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission
+    pub is_ui_read_only: ::std::option::Option<bool>,
+    pub login_design: ::std::option::Option<YourZeroTrustOrganizationLoginDesign>,
+    /// The name of your Zero Trust organization
+    pub name: ::std::string::String,
+    /// A description of the reason why the UI read only field is being toggled
+    pub ui_read_only_toggle_reason: ::std::option::Option<::std::string::String>,
+    /// The amount of time a user seat is inactive before it expires
+    pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateYourZeroTrustOrganizationBody { auth_domain : "auth_domain" required,
+    is_ui_read_only : "is_ui_read_only", login_design : "login_design", name : "name"
+    required, ui_read_only_toggle_reason : "ui_read_only_toggle_reason",
+    user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time" }
+);
+impl CreateYourZeroTrustOrganizationBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(auth_domain: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            auth_domain,
+            is_ui_read_only: ::std::option::Option::None,
+            login_design: ::std::option::Option::None,
+            name,
+            ui_read_only_toggle_reason: ::std::option::Option::None,
+            user_seat_expiration_inactive_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLevelZeroTrustOrganizationApi::revoke_all_access_tokens_for_user`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevokeAllAccessTokensForUserBody {
+    /// The email of the user to revoke
+    pub email: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(RevokeAllAccessTokensForUserBody { email : "email" required });
+impl RevokeAllAccessTokensForUserBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(email: ::std::string::String) -> Self {
+        Self {
+            email,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}

@@ -24,27 +24,34 @@ impl ZoneLockdownApi {
     pub fn create_zone_lockdown_rule(
         &self,
         zone_id: &str,
+        body: &CreateZoneLockdownRuleBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/firewall/lockdowns",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/lockdowns"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/firewall/lockdowns",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/lockdowns"),
+                ],
+            )
+            .body(body)
     }
     /// List Zone Lockdown rules
     ///
     /// `GET /zones/{zone_id}/firewall/lockdowns`
     ///
     /// Fetches Zone Lockdown rules. You can filter the results using several optional parameters.
+    ///
+    /// Query parameters: [`ListZoneLockdownRulesQuery`], passed with `.query(&…)`.
     pub fn list_zone_lockdown_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<Rule>,
+        ListZoneLockdownRulesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,18 +72,20 @@ impl ZoneLockdownApi {
         &self,
         zone_id: &str,
         lock_downs_id: &str,
+        body: &CreateZoneLockdownRuleBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/firewall/lockdowns/{lock_downs_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/firewall/lockdowns/"),
-                crate::runtime::PathPart::Param("lock_downs_id", lock_downs_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/firewall/lockdowns/{lock_downs_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/firewall/lockdowns/"),
+                    crate::runtime::PathPart::Param("lock_downs_id", lock_downs_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a Zone Lockdown rule
     ///
@@ -126,28 +135,121 @@ impl ZoneLockdownApi {
     }
 }
 /// Used by [`ZoneLockdownApi::create_zone_lockdown_rule`], [`ZoneLockdownApi::list_zone_lockdown_rules`], [`ZoneLockdownApi::update_zone_lockdown_rule`], [`ZoneLockdownApi::get_zone_lockdown_rule`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
-    pub configurations: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub created_on: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    pub paused: ::std::option::Option<bool>,
-    pub urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A list of IP addresses or CIDR ranges that will be allowed to access the URLs specified in the Zone…
+    pub configurations: ::serde_json::Value,
+    /// RFC 3339 date-time, The timestamp of when the rule was created
+    pub created_on: ::std::string::String,
+    /// An informative summary of the rule
+    pub description: ::std::string::String,
+    /// The unique identifier of the Zone Lockdown rule
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time, The timestamp of when the rule was last modified
+    pub modified_on: ::std::string::String,
+    /// When true, indicates that the rule is currently paused
+    pub paused: bool,
+    /// The URLs to include in the rule definition
+    pub urls: ::std::vec::Vec<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { configurations : "configurations", created_on : "created_on", description :
-    "description", id : "id", modified_on : "modified_on", paused : "paused", urls :
-    "urls" }
+    Rule { configurations : "configurations" required, created_on : "created_on"
+    required, description : "description" required, id : "id" required, modified_on :
+    "modified_on" required, paused : "paused" required, urls : "urls" required }
 );
+impl Rule {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        configurations: ::serde_json::Value,
+        created_on: ::std::string::String,
+        description: ::std::string::String,
+        id: ::std::string::String,
+        modified_on: ::std::string::String,
+        paused: bool,
+        urls: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            configurations,
+            created_on,
+            description,
+            id,
+            modified_on,
+            paused,
+            urls,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// Used by [`ZoneLockdownApi::delete_zone_lockdown_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteZoneLockdownRuleResponse {
+    /// The unique identifier of the Zone Lockdown rule
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteZoneLockdownRuleResponse { id : "id" });
+/// Used by [`ZoneLockdownApi::create_zone_lockdown_rule`], [`ZoneLockdownApi::update_zone_lockdown_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateZoneLockdownRuleBody {
+    /// A list of IP addresses or CIDR ranges that will be allowed to access the URLs specified in the Zone…
+    pub configurations: ::serde_json::Value,
+    /// The URLs to include in the current WAF override
+    pub urls: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneLockdownRuleBody { configurations : "configurations" required, urls :
+    "urls" required }
+);
+impl CreateZoneLockdownRuleBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        configurations: ::serde_json::Value,
+        urls: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            configurations,
+            urls,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneLockdownApi::list_zone_lockdown_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListZoneLockdownRulesQuery {
+    /// Page number of paginated results
+    pub page: ::std::option::Option<f64>,
+    /// A string to search for in the description of existing rules
+    pub description: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, The timestamp of when the rule was last modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// A single IP address to search for in existing rules
+    pub ip: ::std::option::Option<::std::string::String>,
+    /// The priority of the rule to control the processing order
+    pub priority: ::std::option::Option<f64>,
+    /// A single URI to search for in the list of URLs of existing rules
+    pub uri_search: ::std::option::Option<::std::string::String>,
+    /// A single IP address range to search for in existing rules
+    pub ip_range_search: ::std::option::Option<::std::string::String>,
+    /// The maximum number of results per page
+    pub per_page: ::std::option::Option<f64>,
+    /// RFC 3339 date-time, The timestamp of when the rule was created
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// A string to search for in the description of existing rules
+    pub description_search: ::std::option::Option<::std::string::String>,
+    /// A single IP address to search for in existing rules
+    pub ip_search: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListZoneLockdownRulesQuery { page : "page", description : "description", modified_on
+    : "modified_on", ip : "ip", priority : "priority", uri_search : "uri_search",
+    ip_range_search : "ip_range_search", per_page : "per_page", created_on :
+    "created_on", description_search : "description_search", ip_search : "ip_search" }
+);
+impl crate::runtime::TypedQuery for ListZoneLockdownRulesQuery {}

@@ -84,15 +84,25 @@ impl ZoneRatePlanApi {
 /// Used by [`ZoneRatePlanApi::list_available_plans`], [`ZoneRatePlanApi::available_plan_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AvailablePlan {
+    /// Indicates whether you can subscribe to this plan
     pub can_subscribe: ::std::option::Option<bool>,
+    /// The monetary unit in which pricing information is displayed
     pub currency: ::std::option::Option<::std::string::String>,
+    /// Indicates whether this plan is managed externally
     pub externally_managed: ::std::option::Option<bool>,
-    pub frequency: ::std::option::Option<::std::string::String>,
+    /// The frequency at which you will be billed for this plan
+    pub frequency: ::std::option::Option<AvailablePlanFrequency>,
+    /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
+    /// Indicates whether you are currently subscribed to this plan
     pub is_subscribed: ::std::option::Option<bool>,
+    /// Indicates whether this plan has a legacy discount applied
     pub legacy_discount: ::std::option::Option<bool>,
+    /// The legacy identifier for this rate plan, if any
     pub legacy_id: ::std::option::Option<::std::string::String>,
+    /// The plan name
     pub name: ::std::option::Option<::std::string::String>,
+    /// The amount you will be billed for this plan
     pub price: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -103,14 +113,77 @@ crate::runtime::object!(
     is_subscribed : "is_subscribed", legacy_discount : "legacy_discount", legacy_id :
     "legacy_id", name : "name", price : "price" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AvailablePlanFrequency {
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// `quarterly`
+    Quarterly,
+    /// `yearly`
+    Yearly,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AvailablePlanFrequency {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Quarterly => "quarterly",
+            Self::Yearly => "yearly",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AvailablePlanFrequency {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            "quarterly" => Self::Quarterly,
+            "yearly" => Self::Yearly,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AvailablePlanFrequency);
+impl ::std::convert::From<AvailablePlanFrequency> for ::std::string::String {
+    fn from(value: AvailablePlanFrequency) -> Self {
+        match value {
+            AvailablePlanFrequency::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AvailablePlanFrequency {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ZoneRatePlanApi::list_available_rate_plans`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AvailableRatePlan {
-    pub components: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub components: ::std::option::Option<::std::vec::Vec<AvailableRatePlanComponent>>,
+    /// The monetary unit in which pricing information is displayed
     pub currency: ::std::option::Option<::std::string::String>,
+    /// The duration of the plan subscription
     pub duration: ::std::option::Option<f64>,
-    pub frequency: ::std::option::Option<::std::string::String>,
+    /// The frequency at which you will be billed for this plan
+    pub frequency: ::std::option::Option<AvailablePlanFrequency>,
+    /// Plan identifier tag
     pub id: ::std::option::Option<::std::string::String>,
+    /// The plan name
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -119,3 +192,77 @@ crate::runtime::object!(
     AvailableRatePlan { components : "components", currency : "currency", duration :
     "duration", frequency : "frequency", id : "id", name : "name" }
 );
+/// Used by [`ZoneRatePlanApi::list_available_rate_plans`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AvailableRatePlanComponent {
+    /// The default amount allocated
+    pub default: ::std::option::Option<f64>,
+    /// The unique component
+    pub name: ::std::option::Option<AvailableRatePlanComponentName>,
+    /// The unit price of the addon
+    pub unit_price: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AvailableRatePlanComponent { default : "default", name : "name", unit_price :
+    "unit_price" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum AvailableRatePlanComponentName {
+    /// `zones`
+    Zones,
+    /// `page_rules`
+    PageRules,
+    /// `dedicated_certificates`
+    DedicatedCertificates,
+    /// `dedicated_certificates_custom`
+    DedicatedCertificatesCustom,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl AvailableRatePlanComponentName {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Zones => "zones",
+            Self::PageRules => "page_rules",
+            Self::DedicatedCertificates => "dedicated_certificates",
+            Self::DedicatedCertificatesCustom => "dedicated_certificates_custom",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AvailableRatePlanComponentName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "zones" => Self::Zones,
+            "page_rules" => Self::PageRules,
+            "dedicated_certificates" => Self::DedicatedCertificates,
+            "dedicated_certificates_custom" => Self::DedicatedCertificatesCustom,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(AvailableRatePlanComponentName);
+impl ::std::convert::From<AvailableRatePlanComponentName> for ::std::string::String {
+    fn from(value: AvailableRatePlanComponentName) -> Self {
+        match value {
+            AvailableRatePlanComponentName::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for AvailableRatePlanComponentName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

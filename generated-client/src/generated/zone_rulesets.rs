@@ -24,17 +24,21 @@ impl ZoneRulesetsApi {
     pub fn create_zone_ruleset(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateZoneRulesetBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneRuleset>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/rulesets",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/rulesets"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/rulesets",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/rulesets"),
+                ],
+            )
+            .body(body)
     }
     /// List zone rulesets
     ///
@@ -44,7 +48,7 @@ impl ZoneRulesetsApi {
     pub fn list_zone_rulesets(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListZoneRulesetsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,19 +69,23 @@ impl ZoneRulesetsApi {
         &self,
         zone_id: &str,
         ruleset_phase: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateZoneEntryPointRulesetBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneRuleset>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/rulesets/phases/"),
-                crate::runtime::PathPart::Param("ruleset_phase", ruleset_phase),
-                crate::runtime::PathPart::Lit("/entrypoint"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/rulesets/phases/"),
+                    crate::runtime::PathPart::Param("ruleset_phase", ruleset_phase),
+                    crate::runtime::PathPart::Lit("/entrypoint"),
+                ],
+            )
+            .body(body)
     }
     /// Get a zone entry point ruleset
     ///
@@ -88,7 +96,9 @@ impl ZoneRulesetsApi {
         &self,
         zone_id: &str,
         ruleset_phase: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneRuleset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,7 +121,7 @@ impl ZoneRulesetsApi {
         &self,
         zone_id: &str,
         ruleset_phase: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListZoneRulesetsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -135,7 +145,9 @@ impl ZoneRulesetsApi {
         zone_id: &str,
         ruleset_phase: &str,
         ruleset_version: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneRuleset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -159,18 +171,22 @@ impl ZoneRulesetsApi {
         &self,
         zone_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateZoneRulesetBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneRuleset>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/rulesets/{ruleset_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/rulesets/"),
-                crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/rulesets/{ruleset_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/rulesets/"),
+                    crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
+                ],
+            )
+            .body(body)
     }
     /// Get a zone ruleset
     ///
@@ -181,7 +197,9 @@ impl ZoneRulesetsApi {
         &self,
         zone_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneRuleset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -225,19 +243,23 @@ impl ZoneRulesetsApi {
         &self,
         zone_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &CreateZoneRulesetRuleBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneRuleset>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/rulesets/{ruleset_id}/rules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/rulesets/"),
-                crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
-                crate::runtime::PathPart::Lit("/rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/rulesets/{ruleset_id}/rules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/rulesets/"),
+                    crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
+                    crate::runtime::PathPart::Lit("/rules"),
+                ],
+            )
+            .body(body)
     }
     /// Update a zone ruleset rule
     ///
@@ -249,20 +271,24 @@ impl ZoneRulesetsApi {
         zone_id: &str,
         ruleset_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateZoneRulesetRuleBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneRuleset>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/rulesets/"),
-                crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
-                crate::runtime::PathPart::Lit("/rules/"),
-                crate::runtime::PathPart::Param("rule_id", rule_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/rulesets/"),
+                    crate::runtime::PathPart::Param("ruleset_id", ruleset_id),
+                    crate::runtime::PathPart::Lit("/rules/"),
+                    crate::runtime::PathPart::Param("rule_id", rule_id),
+                ],
+            )
+            .body(body)
     }
     /// Delete a zone ruleset rule
     ///
@@ -274,7 +300,9 @@ impl ZoneRulesetsApi {
         zone_id: &str,
         ruleset_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneRuleset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -298,7 +326,7 @@ impl ZoneRulesetsApi {
         &self,
         zone_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListZoneRulesetsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -322,7 +350,9 @@ impl ZoneRulesetsApi {
         zone_id: &str,
         ruleset_id: &str,
         ruleset_version: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneRuleset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -391,3 +421,4450 @@ impl ZoneRulesetsApi {
         )
     }
 }
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::update_zone_entry_point_ruleset`], [`ZoneRulesetsApi::get_zone_entry_point_ruleset`], [`ZoneRulesetsApi::get_zone_entry_point_ruleset_version`], [`ZoneRulesetsApi::update_zone_ruleset`], [`ZoneRulesetsApi::get_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`], [`ZoneRulesetsApi::delete_zone_ruleset_rule`], [`ZoneRulesetsApi::get_zone_ruleset_version`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRuleset {
+    /// An informative description of the ruleset
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the ruleset
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time, The timestamp of when the ruleset was last modified
+    pub last_updated: ::std::string::String,
+    /// The human-readable name of the ruleset
+    pub name: ::std::string::String,
+    /// The version of the ruleset
+    pub version: ::std::string::String,
+    /// The kind of the ruleset
+    pub kind: ZoneRulesetKind,
+    /// The phase of the ruleset
+    pub phase: ZoneRulesetPhase,
+    pub rules: ::std::option::Option<::std::vec::Vec<ZoneRulesetRule>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRuleset { description : "description", id : "id" required, last_updated :
+    "last_updated" required, name : "name" required, version : "version" required, kind :
+    "kind" required, phase : "phase" required, rules : "rules" }
+);
+impl ZoneRuleset {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        last_updated: ::std::string::String,
+        name: ::std::string::String,
+        version: ::std::string::String,
+        kind: ZoneRulesetKind,
+        phase: ZoneRulesetPhase,
+    ) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            id,
+            last_updated,
+            name,
+            version,
+            kind,
+            phase,
+            rules: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneRulesetKind {
+    /// `managed`
+    Managed,
+    /// `custom`
+    Custom,
+    /// `root`
+    Root,
+    /// `zone`
+    Zone,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneRulesetKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Managed => "managed",
+            Self::Custom => "custom",
+            Self::Root => "root",
+            Self::Zone => "zone",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ZoneRulesetKind {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "managed" => Self::Managed,
+            "custom" => Self::Custom,
+            "root" => Self::Root,
+            "zone" => Self::Zone,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZoneRulesetKind);
+impl ::std::convert::From<ZoneRulesetKind> for ::std::string::String {
+    fn from(value: ZoneRulesetKind) -> Self {
+        match value {
+            ZoneRulesetKind::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZoneRulesetKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneRulesetPhase {
+    /// `ddos_l4`
+    DdosL4,
+    /// `ddos_l7`
+    DdosL7,
+    /// `http_config_settings`
+    HttpConfigSettings,
+    /// `http_custom_errors`
+    HttpCustomErrors,
+    /// `http_log_custom_fields`
+    HttpLogCustomFields,
+    /// `http_ratelimit`
+    HttpRatelimit,
+    /// `http_request_cache_settings`
+    HttpRequestCacheSettings,
+    /// `http_request_dynamic_redirect`
+    HttpRequestDynamicRedirect,
+    /// `http_request_firewall_custom`
+    HttpRequestFirewallCustom,
+    /// `http_request_firewall_managed`
+    HttpRequestFirewallManaged,
+    /// `http_request_late_transform`
+    HttpRequestLateTransform,
+    /// `http_request_origin`
+    HttpRequestOrigin,
+    /// `http_request_redirect`
+    HttpRequestRedirect,
+    /// `http_request_sanitize`
+    HttpRequestSanitize,
+    /// `http_request_sbfm`
+    HttpRequestSbfm,
+    /// `http_request_select_configuration`
+    HttpRequestSelectConfiguration,
+    /// `http_request_transform`
+    HttpRequestTransform,
+    /// `http_response_compression`
+    HttpResponseCompression,
+    /// `http_response_firewall_managed`
+    HttpResponseFirewallManaged,
+    /// `http_response_headers_transform`
+    HttpResponseHeadersTransform,
+    /// `magic_transit`
+    MagicTransit,
+    /// `magic_transit_ids_managed`
+    MagicTransitIdsManaged,
+    /// `magic_transit_managed`
+    MagicTransitManaged,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneRulesetPhase {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DdosL4 => "ddos_l4",
+            Self::DdosL7 => "ddos_l7",
+            Self::HttpConfigSettings => "http_config_settings",
+            Self::HttpCustomErrors => "http_custom_errors",
+            Self::HttpLogCustomFields => "http_log_custom_fields",
+            Self::HttpRatelimit => "http_ratelimit",
+            Self::HttpRequestCacheSettings => "http_request_cache_settings",
+            Self::HttpRequestDynamicRedirect => "http_request_dynamic_redirect",
+            Self::HttpRequestFirewallCustom => "http_request_firewall_custom",
+            Self::HttpRequestFirewallManaged => "http_request_firewall_managed",
+            Self::HttpRequestLateTransform => "http_request_late_transform",
+            Self::HttpRequestOrigin => "http_request_origin",
+            Self::HttpRequestRedirect => "http_request_redirect",
+            Self::HttpRequestSanitize => "http_request_sanitize",
+            Self::HttpRequestSbfm => "http_request_sbfm",
+            Self::HttpRequestSelectConfiguration => "http_request_select_configuration",
+            Self::HttpRequestTransform => "http_request_transform",
+            Self::HttpResponseCompression => "http_response_compression",
+            Self::HttpResponseFirewallManaged => "http_response_firewall_managed",
+            Self::HttpResponseHeadersTransform => "http_response_headers_transform",
+            Self::MagicTransit => "magic_transit",
+            Self::MagicTransitIdsManaged => "magic_transit_ids_managed",
+            Self::MagicTransitManaged => "magic_transit_managed",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ZoneRulesetPhase {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ddos_l4" => Self::DdosL4,
+            "ddos_l7" => Self::DdosL7,
+            "http_config_settings" => Self::HttpConfigSettings,
+            "http_custom_errors" => Self::HttpCustomErrors,
+            "http_log_custom_fields" => Self::HttpLogCustomFields,
+            "http_ratelimit" => Self::HttpRatelimit,
+            "http_request_cache_settings" => Self::HttpRequestCacheSettings,
+            "http_request_dynamic_redirect" => Self::HttpRequestDynamicRedirect,
+            "http_request_firewall_custom" => Self::HttpRequestFirewallCustom,
+            "http_request_firewall_managed" => Self::HttpRequestFirewallManaged,
+            "http_request_late_transform" => Self::HttpRequestLateTransform,
+            "http_request_origin" => Self::HttpRequestOrigin,
+            "http_request_redirect" => Self::HttpRequestRedirect,
+            "http_request_sanitize" => Self::HttpRequestSanitize,
+            "http_request_sbfm" => Self::HttpRequestSbfm,
+            "http_request_select_configuration" => Self::HttpRequestSelectConfiguration,
+            "http_request_transform" => Self::HttpRequestTransform,
+            "http_response_compression" => Self::HttpResponseCompression,
+            "http_response_firewall_managed" => Self::HttpResponseFirewallManaged,
+            "http_response_headers_transform" => Self::HttpResponseHeadersTransform,
+            "magic_transit" => Self::MagicTransit,
+            "magic_transit_ids_managed" => Self::MagicTransitIdsManaged,
+            "magic_transit_managed" => Self::MagicTransitManaged,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZoneRulesetPhase);
+impl ::std::convert::From<ZoneRulesetPhase> for ::std::string::String {
+    fn from(value: ZoneRulesetPhase) -> Self {
+        match value {
+            ZoneRulesetPhase::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZoneRulesetPhase {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRulesetRule {
+    /// The unique ID of the rule
+    pub id: ::std::string::String,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::string::String,
+    /// The action to perform when the rule matches
+    pub action: ZoneRulesetRuleAction,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::string::String,
+    /// Whether the rule should be executed
+    pub enabled: bool,
+    pub action_parameters: ::std::option::Option<ZoneRulesetRuleActionParameters>,
+    /// The categories of the rule
+    pub categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The timestamp of when the rule was last modified
+    pub last_updated: ::std::string::String,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The version of the rule
+    pub version: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRule { id : "id" required, expression : "expression" required, action :
+    "action" required, r#ref : "ref" required, enabled : "enabled" required,
+    action_parameters : "action_parameters", categories : "categories", description :
+    "description", last_updated : "last_updated" required, logging : "logging", version :
+    "version" required }
+);
+impl ZoneRulesetRule {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        expression: ::std::string::String,
+        action: ZoneRulesetRuleAction,
+        r#ref: ::std::string::String,
+        enabled: bool,
+        last_updated: ::std::string::String,
+        version: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            expression,
+            action,
+            r#ref,
+            enabled,
+            action_parameters: ::std::option::Option::None,
+            categories: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            last_updated,
+            logging: ::std::option::Option::None,
+            version,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneRulesetRuleAction {
+    /// `block`
+    Block,
+    /// `challenge`
+    Challenge,
+    /// `compress_response`
+    CompressResponse,
+    /// `execute`
+    Execute,
+    /// `js_challenge`
+    JsChallenge,
+    /// `log`
+    Log,
+    /// `managed_challenge`
+    ManagedChallenge,
+    /// `redirect`
+    Redirect,
+    /// `rewrite`
+    Rewrite,
+    /// `route`
+    Route,
+    /// `score`
+    Score,
+    /// `serve_error`
+    ServeError,
+    /// `set_config`
+    SetConfig,
+    /// `skip`
+    Skip,
+    /// `set_cache_settings`
+    SetCacheSettings,
+    /// `log_custom_field`
+    LogCustomField,
+    /// `ddos_dynamic`
+    DdosDynamic,
+    /// `force_connection_close`
+    ForceConnectionClose,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneRulesetRuleAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Block => "block",
+            Self::Challenge => "challenge",
+            Self::CompressResponse => "compress_response",
+            Self::Execute => "execute",
+            Self::JsChallenge => "js_challenge",
+            Self::Log => "log",
+            Self::ManagedChallenge => "managed_challenge",
+            Self::Redirect => "redirect",
+            Self::Rewrite => "rewrite",
+            Self::Route => "route",
+            Self::Score => "score",
+            Self::ServeError => "serve_error",
+            Self::SetConfig => "set_config",
+            Self::Skip => "skip",
+            Self::SetCacheSettings => "set_cache_settings",
+            Self::LogCustomField => "log_custom_field",
+            Self::DdosDynamic => "ddos_dynamic",
+            Self::ForceConnectionClose => "force_connection_close",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ZoneRulesetRuleAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "block" => Self::Block,
+            "challenge" => Self::Challenge,
+            "compress_response" => Self::CompressResponse,
+            "execute" => Self::Execute,
+            "js_challenge" => Self::JsChallenge,
+            "log" => Self::Log,
+            "managed_challenge" => Self::ManagedChallenge,
+            "redirect" => Self::Redirect,
+            "rewrite" => Self::Rewrite,
+            "route" => Self::Route,
+            "score" => Self::Score,
+            "serve_error" => Self::ServeError,
+            "set_config" => Self::SetConfig,
+            "skip" => Self::Skip,
+            "set_cache_settings" => Self::SetCacheSettings,
+            "log_custom_field" => Self::LogCustomField,
+            "ddos_dynamic" => Self::DdosDynamic,
+            "force_connection_close" => Self::ForceConnectionClose,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZoneRulesetRuleAction);
+impl ::std::convert::From<ZoneRulesetRuleAction> for ::std::string::String {
+    fn from(value: ZoneRulesetRuleAction) -> Self {
+        match value {
+            ZoneRulesetRuleAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZoneRulesetRuleAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParameters {
+    pub response: ::std::option::Option<ZoneRulesetRuleActionParametersResponse>,
+    pub algorithms: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersAlgorithm>,
+    >,
+    /// The unique ID of the ruleset
+    pub id: ::std::option::Option<::std::string::String>,
+    pub matched_data: ::std::option::Option<ZoneRulesetRuleActionParametersMatchedData>,
+    pub overrides: ::std::option::Option<ZoneRulesetRuleActionParametersOverrides>,
+    pub from_list: ::std::option::Option<ZoneRulesetRuleActionParametersFromList>,
+    pub from_value: ::std::option::Option<ZoneRulesetRuleActionParametersFromValue>,
+    pub headers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub uri: ::std::option::Option<ZoneRulesetRuleActionParametersUri>,
+    /// Rewrite the HTTP Host header
+    pub host_header: ::std::option::Option<::std::string::String>,
+    pub origin: ::std::option::Option<ZoneRulesetRuleActionParametersOrigin>,
+    pub sni: ::std::option::Option<ZoneRulesetRuleActionParametersSni>,
+    /// Increment contains the delta to change the score and can be either positive or negative
+    pub increment: ::std::option::Option<i64>,
+    /// Error response content
+    pub content: ::std::option::Option<::std::string::String>,
+    /// Content-type header to set with the response
+    pub content_type: ::std::option::Option<ZoneRulesetRuleActionParametersContentType>,
+    /// The status code to use for the error
+    pub status_code: ::std::option::Option<f64>,
+    /// Turn on or off Automatic HTTPS Rewrites
+    pub automatic_https_rewrites: ::std::option::Option<bool>,
+    pub autominify: ::std::option::Option<ZoneRulesetRuleActionParametersAutominify>,
+    /// Turn on or off Browser Integrity Check
+    pub bic: ::std::option::Option<bool>,
+    /// Turn off all active Cloudflare Apps
+    pub disable_apps: ::std::option::Option<bool>,
+    /// Turn off Real User Monitoring (RUM)
+    pub disable_rum: ::std::option::Option<bool>,
+    /// Turn off Zaraz
+    pub disable_zaraz: ::std::option::Option<bool>,
+    /// Turn on or off Email Obfuscation
+    pub email_obfuscation: ::std::option::Option<bool>,
+    /// Turn on or off Cloudflare Fonts
+    pub fonts: ::std::option::Option<bool>,
+    /// Turn on or off the Hotlink Protection
+    pub hotlink_protection: ::std::option::Option<bool>,
+    /// Turn on or off Mirage
+    pub mirage: ::std::option::Option<bool>,
+    /// Turn on or off Opportunistic Encryption
+    pub opportunistic_encryption: ::std::option::Option<bool>,
+    /// Configure the Polish level
+    pub polish: ::std::option::Option<ZoneRulesetRuleActionParametersPolish>,
+    /// Turn on or off Rocket Loader
+    pub rocket_loader: ::std::option::Option<bool>,
+    /// Configure the Security Level
+    pub security_level: ::std::option::Option<
+        ZoneRulesetRuleActionParametersSecurityLevel,
+    >,
+    /// Turn on or off Server Side Excludes
+    pub server_side_excludes: ::std::option::Option<bool>,
+    /// Configure the SSL level
+    pub ssl: ::std::option::Option<ZoneRulesetRuleActionParametersSsl>,
+    /// Turn on or off Signed Exchanges (SXG)
+    pub sxg: ::std::option::Option<bool>,
+    /// A list of phases to skip the execution of
+    pub phases: ::std::option::Option<::std::vec::Vec<ZoneRulesetPhase>>,
+    /// A list of legacy security products to skip the execution of
+    pub products: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersProduct>,
+    >,
+    pub rules: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A ruleset to skip the execution of
+    pub ruleset: ::std::option::Option<ZoneRulesetRuleActionParametersRuleset>,
+    /// A list of ruleset IDs to skip the execution of
+    pub rulesets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of additional ports that caching can be enabled on
+    pub additional_cacheable_ports: ::std::option::Option<::std::vec::Vec<i64>>,
+    /// Specify how long client browsers should cache the response
+    pub browser_ttl: ::std::option::Option<::serde_json::Value>,
+    /// Mark whether the request’s response from origin is eligible for caching
+    pub cache: ::std::option::Option<bool>,
+    pub cache_key: ::std::option::Option<ZoneRulesetRuleActionParametersCacheKey>,
+    pub cache_reserve: ::std::option::Option<
+        ZoneRulesetRuleActionParametersCacheReserve,
+    >,
+    /// TTL (Time to Live) specifies the maximum time to cache a resource in the Cloudflare edge network
+    pub edge_ttl: ::std::option::Option<::serde_json::Value>,
+    /// When enabled, Cloudflare will aim to strictly adhere to RFC 7234
+    pub origin_cache_control: ::std::option::Option<bool>,
+    /// Generate Cloudflare error pages from issues sent from the origin server
+    pub origin_error_page_passthru: ::std::option::Option<bool>,
+    /// Define a timeout value between two successive read operations to your origin server
+    pub read_timeout: ::std::option::Option<i64>,
+    /// Specify whether or not Cloudflare should respect strong ETag (entity tag) headers
+    pub respect_strong_etags: ::std::option::Option<bool>,
+    pub serve_stale: ::std::option::Option<ZoneRulesetRuleActionParametersServeStale>,
+    pub cookie_fields: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    >,
+    pub request_fields: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    >,
+    pub response_fields: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParameters { response : "response", algorithms : "algorithms",
+    id : "id", matched_data : "matched_data", overrides : "overrides", from_list :
+    "from_list", from_value : "from_value", headers : "headers", uri : "uri", host_header
+    : "host_header", origin : "origin", sni : "sni", increment : "increment", content :
+    "content", content_type : "content_type", status_code : "status_code",
+    automatic_https_rewrites : "automatic_https_rewrites", autominify : "autominify", bic
+    : "bic", disable_apps : "disable_apps", disable_rum : "disable_rum", disable_zaraz :
+    "disable_zaraz", email_obfuscation : "email_obfuscation", fonts : "fonts",
+    hotlink_protection : "hotlink_protection", mirage : "mirage",
+    opportunistic_encryption : "opportunistic_encryption", polish : "polish",
+    rocket_loader : "rocket_loader", security_level : "security_level",
+    server_side_excludes : "server_side_excludes", ssl : "ssl", sxg : "sxg", phases :
+    "phases", products : "products", rules : "rules", ruleset : "ruleset", rulesets :
+    "rulesets", additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
+    "browser_ttl", cache : "cache", cache_key : "cache_key", cache_reserve :
+    "cache_reserve", edge_ttl : "edge_ttl", origin_cache_control :
+    "origin_cache_control", origin_error_page_passthru : "origin_error_page_passthru",
+    read_timeout : "read_timeout", respect_strong_etags : "respect_strong_etags",
+    serve_stale : "serve_stale", cookie_fields : "cookie_fields", request_fields :
+    "request_fields", response_fields : "response_fields" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRulesetRuleActionParametersResponse {
+    /// The content to return
+    pub content: ::std::string::String,
+    /// The type of the content to return
+    pub content_type: ::std::string::String,
+    /// The status code to return
+    pub status_code: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersResponse { content : "content" required, content_type
+    : "content_type" required, status_code : "status_code" required }
+);
+impl ZoneRulesetRuleActionParametersResponse {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        content: ::std::string::String,
+        content_type: ::std::string::String,
+        status_code: i64,
+    ) -> Self {
+        Self {
+            content,
+            content_type,
+            status_code,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersAlgorithm {
+    /// Name of compression algorithm to enable
+    pub name: ::std::option::Option<ZoneRulesetRuleActionParametersAlgorithmName>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ZoneRulesetRuleActionParametersAlgorithm { name : "name" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneRulesetRuleActionParametersAlgorithmName {
+    /// `none`
+    None,
+    /// `auto`
+    Auto,
+    /// `default`
+    Default,
+    /// `gzip`
+    Gzip,
+    /// `brotli`
+    Brotli,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneRulesetRuleActionParametersAlgorithmName {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Auto => "auto",
+            Self::Default => "default",
+            Self::Gzip => "gzip",
+            Self::Brotli => "brotli",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ZoneRulesetRuleActionParametersAlgorithmName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "auto" => Self::Auto,
+            "default" => Self::Default,
+            "gzip" => Self::Gzip,
+            "brotli" => Self::Brotli,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZoneRulesetRuleActionParametersAlgorithmName);
+impl ::std::convert::From<ZoneRulesetRuleActionParametersAlgorithmName>
+for ::std::string::String {
+    fn from(value: ZoneRulesetRuleActionParametersAlgorithmName) -> Self {
+        match value {
+            ZoneRulesetRuleActionParametersAlgorithmName::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZoneRulesetRuleActionParametersAlgorithmName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRulesetRuleActionParametersMatchedData {
+    /// The public key to encrypt matched data logs with
+    pub public_key: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersMatchedData { public_key : "public_key" required }
+);
+impl ZoneRulesetRuleActionParametersMatchedData {
+    /// A value with the required fields set and the others empty.
+    pub fn new(public_key: ::std::string::String) -> Self {
+        Self {
+            public_key,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersOverrides {
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<::std::string::String>,
+    pub categories: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersOverridesCategory>,
+    >,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    pub rules: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersOverridesRule>,
+    >,
+    /// A sensitivity level to set for all rules
+    pub sensitivity_level: ::std::option::Option<
+        ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersOverrides { action : "action", categories :
+    "categories", enabled : "enabled", rules : "rules", sensitivity_level :
+    "sensitivity_level" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRulesetRuleActionParametersOverridesCategory {
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<::std::string::String>,
+    /// A category of the rule
+    pub category: ::std::string::String,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The sensitivity level to use for rules in the category
+    pub sensitivity_level: ::std::option::Option<
+        ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersOverridesCategory { action : "action", category :
+    "category" required, enabled : "enabled", sensitivity_level : "sensitivity_level" }
+);
+impl ZoneRulesetRuleActionParametersOverridesCategory {
+    /// A value with the required fields set and the others empty.
+    pub fn new(category: ::std::string::String) -> Self {
+        Self {
+            action: ::std::option::Option::None,
+            category,
+            enabled: ::std::option::Option::None,
+            sensitivity_level: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel {
+    /// `default`
+    Default,
+    /// `medium`
+    Medium,
+    /// `low`
+    Low,
+    /// `eoff`
+    Eoff,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Medium => "medium",
+            Self::Low => "low",
+            Self::Eoff => "eoff",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "default" => Self::Default,
+            "medium" => Self::Medium,
+            "low" => Self::Low,
+            "eoff" => Self::Eoff,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel
+);
+impl ::std::convert::From<
+    ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+> for ::std::string::String {
+    fn from(
+        value: ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    ) -> Self {
+        match value {
+            ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRulesetRuleActionParametersOverridesRule {
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The unique ID of the rule
+    pub id: ::std::string::String,
+    /// The score threshold to use for the rule
+    pub score_threshold: ::std::option::Option<i64>,
+    /// The sensitivity level to use for the rule
+    pub sensitivity_level: ::std::option::Option<
+        ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersOverridesRule { action : "action", enabled :
+    "enabled", id : "id" required, score_threshold : "score_threshold", sensitivity_level
+    : "sensitivity_level" }
+);
+impl ZoneRulesetRuleActionParametersOverridesRule {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            action: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+            id,
+            score_threshold: ::std::option::Option::None,
+            sensitivity_level: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersFromList {
+    /// Expression that evaluates to the list lookup key
+    pub key: ::std::option::Option<::std::string::String>,
+    /// The name of the list to match against
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersFromList { key : "key", name : "name" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersFromValue {
+    /// Keep the query string of the original request
+    pub preserve_query_string: ::std::option::Option<bool>,
+    /// The status code to be used for the redirect
+    pub status_code: ::std::option::Option<f64>,
+    pub target_url: ::std::option::Option<
+        ZoneRulesetRuleActionParametersFromValueTargetUrl,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersFromValue { preserve_query_string :
+    "preserve_query_string", status_code : "status_code", target_url : "target_url" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersFromValueTargetUrl {
+    /// The URL to redirect the request to
+    pub value: ::std::option::Option<::std::string::String>,
+    /// An expression to evaluate to get the URL to redirect the request to
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersFromValueTargetUrl { value : "value", expression :
+    "expression" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersUri {
+    pub path: ::std::option::Option<ZoneRulesetRuleActionParametersFromValueTargetUrl>,
+    pub query: ::std::option::Option<ZoneRulesetRuleActionParametersFromValueTargetUrl>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersUri { path : "path", query : "query" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersOrigin {
+    /// Override the resolved hostname
+    pub host: ::std::option::Option<::std::string::String>,
+    /// Override the destination port
+    pub port: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersOrigin { host : "host", port : "port" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRulesetRuleActionParametersSni {
+    /// The SNI override
+    pub value: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ZoneRulesetRuleActionParametersSni { value : "value" required });
+impl ZoneRulesetRuleActionParametersSni {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ::std::string::String) -> Self {
+        Self {
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneRulesetRuleActionParametersContentType {
+    /// `application/json`
+    ApplicationJson,
+    /// `text/xml`
+    TextXml,
+    /// `text/plain`
+    TextPlain,
+    /// `text/html`
+    TextHtml,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneRulesetRuleActionParametersContentType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApplicationJson => "application/json",
+            Self::TextXml => "text/xml",
+            Self::TextPlain => "text/plain",
+            Self::TextHtml => "text/html",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ZoneRulesetRuleActionParametersContentType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "application/json" => Self::ApplicationJson,
+            "text/xml" => Self::TextXml,
+            "text/plain" => Self::TextPlain,
+            "text/html" => Self::TextHtml,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZoneRulesetRuleActionParametersContentType);
+impl ::std::convert::From<ZoneRulesetRuleActionParametersContentType>
+for ::std::string::String {
+    fn from(value: ZoneRulesetRuleActionParametersContentType) -> Self {
+        match value {
+            ZoneRulesetRuleActionParametersContentType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZoneRulesetRuleActionParametersContentType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersAutominify {
+    /// Minify CSS files
+    pub css: ::std::option::Option<bool>,
+    /// Minify HTML files
+    pub html: ::std::option::Option<bool>,
+    /// Minify JS files
+    pub js: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersAutominify { css : "css", html : "html", js : "js" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneRulesetRuleActionParametersPolish {
+    /// `off`
+    Off,
+    /// `lossless`
+    Lossless,
+    /// `lossy`
+    Lossy,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneRulesetRuleActionParametersPolish {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::Lossless => "lossless",
+            Self::Lossy => "lossy",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ZoneRulesetRuleActionParametersPolish {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "lossless" => Self::Lossless,
+            "lossy" => Self::Lossy,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZoneRulesetRuleActionParametersPolish);
+impl ::std::convert::From<ZoneRulesetRuleActionParametersPolish>
+for ::std::string::String {
+    fn from(value: ZoneRulesetRuleActionParametersPolish) -> Self {
+        match value {
+            ZoneRulesetRuleActionParametersPolish::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZoneRulesetRuleActionParametersPolish {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneRulesetRuleActionParametersSecurityLevel {
+    /// `off`
+    Off,
+    /// `essentially_off`
+    EssentiallyOff,
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+    /// `under_attack`
+    UnderAttack,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneRulesetRuleActionParametersSecurityLevel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::EssentiallyOff => "essentially_off",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::UnderAttack => "under_attack",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ZoneRulesetRuleActionParametersSecurityLevel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "essentially_off" => Self::EssentiallyOff,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "under_attack" => Self::UnderAttack,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZoneRulesetRuleActionParametersSecurityLevel);
+impl ::std::convert::From<ZoneRulesetRuleActionParametersSecurityLevel>
+for ::std::string::String {
+    fn from(value: ZoneRulesetRuleActionParametersSecurityLevel) -> Self {
+        match value {
+            ZoneRulesetRuleActionParametersSecurityLevel::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZoneRulesetRuleActionParametersSecurityLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneRulesetRuleActionParametersSsl {
+    /// `off`
+    Off,
+    /// `flexible`
+    Flexible,
+    /// `full`
+    Full,
+    /// `strict`
+    Strict,
+    /// `origin_pull`
+    OriginPull,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneRulesetRuleActionParametersSsl {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::Flexible => "flexible",
+            Self::Full => "full",
+            Self::Strict => "strict",
+            Self::OriginPull => "origin_pull",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ZoneRulesetRuleActionParametersSsl {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "flexible" => Self::Flexible,
+            "full" => Self::Full,
+            "strict" => Self::Strict,
+            "origin_pull" => Self::OriginPull,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZoneRulesetRuleActionParametersSsl);
+impl ::std::convert::From<ZoneRulesetRuleActionParametersSsl> for ::std::string::String {
+    fn from(value: ZoneRulesetRuleActionParametersSsl) -> Self {
+        match value {
+            ZoneRulesetRuleActionParametersSsl::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZoneRulesetRuleActionParametersSsl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneRulesetRuleActionParametersProduct {
+    /// `bic`
+    Bic,
+    /// `hot`
+    Hot,
+    /// `rateLimit`
+    RateLimit,
+    /// `securityLevel`
+    SecurityLevel,
+    /// `uaBlock`
+    UaBlock,
+    /// `waf`
+    Waf,
+    /// `zoneLockdown`
+    ZoneLockdown,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneRulesetRuleActionParametersProduct {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bic => "bic",
+            Self::Hot => "hot",
+            Self::RateLimit => "rateLimit",
+            Self::SecurityLevel => "securityLevel",
+            Self::UaBlock => "uaBlock",
+            Self::Waf => "waf",
+            Self::ZoneLockdown => "zoneLockdown",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ZoneRulesetRuleActionParametersProduct {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "bic" => Self::Bic,
+            "hot" => Self::Hot,
+            "rateLimit" => Self::RateLimit,
+            "securityLevel" => Self::SecurityLevel,
+            "uaBlock" => Self::UaBlock,
+            "waf" => Self::Waf,
+            "zoneLockdown" => Self::ZoneLockdown,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZoneRulesetRuleActionParametersProduct);
+impl ::std::convert::From<ZoneRulesetRuleActionParametersProduct>
+for ::std::string::String {
+    fn from(value: ZoneRulesetRuleActionParametersProduct) -> Self {
+        match value {
+            ZoneRulesetRuleActionParametersProduct::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZoneRulesetRuleActionParametersProduct {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ZoneRulesetRuleActionParametersRuleset {
+    /// `current`
+    Current,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ZoneRulesetRuleActionParametersRuleset {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Current => "current",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ZoneRulesetRuleActionParametersRuleset {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "current" => Self::Current,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ZoneRulesetRuleActionParametersRuleset);
+impl ::std::convert::From<ZoneRulesetRuleActionParametersRuleset>
+for ::std::string::String {
+    fn from(value: ZoneRulesetRuleActionParametersRuleset) -> Self {
+        match value {
+            ZoneRulesetRuleActionParametersRuleset::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ZoneRulesetRuleActionParametersRuleset {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersCacheKey {
+    /// Separate cached content based on the visitor’s device type
+    pub cache_by_device_type: ::std::option::Option<bool>,
+    /// Protect from web cache deception attacks while allowing static assets to be cached
+    pub cache_deception_armor: ::std::option::Option<bool>,
+    pub custom_key: ::std::option::Option<
+        ZoneRulesetRuleActionParametersCacheKeyCustomKey,
+    >,
+    /// Treat requests with the same query parameters the same, regardless of the order those query…
+    pub ignore_query_strings_order: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersCacheKey { cache_by_device_type :
+    "cache_by_device_type", cache_deception_armor : "cache_deception_armor", custom_key :
+    "custom_key", ignore_query_strings_order : "ignore_query_strings_order" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKey {
+    pub cookie: ::std::option::Option<
+        ZoneRulesetRuleActionParametersCacheKeyCustomKeyCookie,
+    >,
+    pub header: ::std::option::Option<
+        ZoneRulesetRuleActionParametersCacheKeyCustomKeyHeader,
+    >,
+    pub host: ::std::option::Option<
+        ZoneRulesetRuleActionParametersCacheKeyCustomKeyHost,
+    >,
+    pub query_string: ::std::option::Option<
+        ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryString,
+    >,
+    pub user: ::std::option::Option<
+        ZoneRulesetRuleActionParametersCacheKeyCustomKeyUser,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersCacheKeyCustomKey { cookie : "cookie", header :
+    "header", host : "host", query_string : "query_string", user : "user" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyCookie {
+    /// Checks for the presence of these cookie names
+    pub check_presence: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Include these cookies' names and their values
+    pub include: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersCacheKeyCustomKeyCookie { check_presence :
+    "check_presence", include : "include" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyHeader {
+    /// Checks for the presence of these header names
+    pub check_presence: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub contains: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Whether or not to include the origin header
+    pub exclude_origin: ::std::option::Option<bool>,
+    /// Include these headers' names and their values
+    pub include: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersCacheKeyCustomKeyHeader { check_presence :
+    "check_presence", contains : "contains", exclude_origin : "exclude_origin", include :
+    "include" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyHost {
+    /// Use the resolved host in the cache key
+    pub resolved: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersCacheKeyCustomKeyHost { resolved : "resolved" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryString {
+    pub exclude: ::std::option::Option<
+        ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude,
+    >,
+    pub include: ::std::option::Option<
+        ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryString { exclude : "exclude",
+    include : "include" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude {
+    /// Exclude all query string parameters from use in building the cache key
+    pub all: ::std::option::Option<bool>,
+    /// A list of query string parameters NOT used to build the cache key
+    pub list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude { all : "all",
+    list : "list" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyUser {
+    /// Use the user agent's device type in the cache key
+    pub device_type: ::std::option::Option<bool>,
+    /// Use the user agents's country in the cache key
+    pub geo: ::std::option::Option<bool>,
+    /// Use the user agent's language in the cache key
+    pub lang: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersCacheKeyCustomKeyUser { device_type : "device_type",
+    geo : "geo", lang : "lang" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRulesetRuleActionParametersCacheReserve {
+    /// Determines whether cache reserve is enabled
+    pub eligible: ::serde_json::Value,
+    /// The minimum file size eligible for store in cache reserve
+    pub min_file_size: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersCacheReserve { eligible : "eligible" required,
+    min_file_size : "min_file_size" required }
+);
+impl ZoneRulesetRuleActionParametersCacheReserve {
+    /// A value with the required fields set and the others empty.
+    pub fn new(eligible: ::serde_json::Value, min_file_size: i64) -> Self {
+        Self {
+            eligible,
+            min_file_size,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRulesetRuleActionParametersServeStale {
+    /// Defines whether Cloudflare should serve stale content while updating
+    pub disable_stale_while_updating: bool,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersServeStale { disable_stale_while_updating :
+    "disable_stale_while_updating" required }
+);
+impl ZoneRulesetRuleActionParametersServeStale {
+    /// A value with the required fields set and the others empty.
+    pub fn new(disable_stale_while_updating: bool) -> Self {
+        Self {
+            disable_stale_while_updating,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRulesetRuleActionParametersCookieField {
+    /// The name of the field
+    pub name: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersCookieField { name : "name" required }
+);
+impl ZoneRulesetRuleActionParametersCookieField {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRulesetRuleLogging {
+    /// Whether to generate a log when the rule matches
+    pub enabled: bool,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ZoneRulesetRuleLogging { enabled : "enabled" required });
+impl ZoneRulesetRuleLogging {
+    /// A value with the required fields set and the others empty.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::list_zone_rulesets`], [`ZoneRulesetsApi::list_zone_entry_point_ruleset_versions`], [`ZoneRulesetsApi::list_zone_ruleset_versions`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListZoneRulesetsItem {
+    /// An informative description of the ruleset
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the ruleset
+    pub id: ::std::string::String,
+    /// RFC 3339 date-time, The timestamp of when the ruleset was last modified
+    pub last_updated: ::std::string::String,
+    /// The human-readable name of the ruleset
+    pub name: ::std::string::String,
+    /// The version of the ruleset
+    pub version: ::std::string::String,
+    /// The kind of the ruleset
+    pub kind: ZoneRulesetKind,
+    /// The phase of the ruleset
+    pub phase: ZoneRulesetPhase,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListZoneRulesetsItem { description : "description", id : "id" required, last_updated
+    : "last_updated" required, name : "name" required, version : "version" required, kind
+    : "kind" required, phase : "phase" required }
+);
+impl ListZoneRulesetsItem {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        last_updated: ::std::string::String,
+        name: ::std::string::String,
+        version: ::std::string::String,
+        kind: ZoneRulesetKind,
+        phase: ZoneRulesetPhase,
+    ) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            id,
+            last_updated,
+            name,
+            version,
+            kind,
+            phase,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateZoneRulesetBody {
+    /// An informative description of the ruleset
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The human-readable name of the ruleset
+    pub name: ::std::string::String,
+    /// The kind of the ruleset
+    pub kind: ZoneRulesetKind,
+    /// The phase of the ruleset
+    pub phase: ZoneRulesetPhase,
+    pub rules: ::std::option::Option<::std::vec::Vec<CreateZoneRulesetBodyRule>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetBody { description : "description", name : "name" required, kind :
+    "kind" required, phase : "phase" required, rules : "rules" }
+);
+impl CreateZoneRulesetBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        name: ::std::string::String,
+        kind: ZoneRulesetKind,
+        phase: ZoneRulesetPhase,
+    ) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            name,
+            kind,
+            phase,
+            rules: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::update_zone_entry_point_ruleset`], [`ZoneRulesetsApi::update_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetBodyRule {
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<ZoneRulesetRuleAction>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetBodyRuleActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetBodyRule { action : "action", action_parameters :
+    "action_parameters", description : "description", enabled : "enabled", expression :
+    "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetBodyRuleActionParameters {
+    pub response: ::std::option::Option<ZoneRulesetRuleActionParametersResponse>,
+    pub algorithms: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersAlgorithm>,
+    >,
+    /// The unique ID of the ruleset
+    pub id: ::std::option::Option<::std::string::String>,
+    pub matched_data: ::std::option::Option<ZoneRulesetRuleActionParametersMatchedData>,
+    pub overrides: ::std::option::Option<ZoneRulesetRuleActionParametersOverrides>,
+    pub from_list: ::std::option::Option<ZoneRulesetRuleActionParametersFromList>,
+    pub from_value: ::std::option::Option<ZoneRulesetRuleActionParametersFromValue>,
+    pub headers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub uri: ::std::option::Option<ZoneRulesetRuleActionParametersUri>,
+    /// Rewrite the HTTP Host header
+    pub host_header: ::std::option::Option<::std::string::String>,
+    pub origin: ::std::option::Option<ZoneRulesetRuleActionParametersOrigin>,
+    pub sni: ::std::option::Option<ZoneRulesetRuleActionParametersSni>,
+    /// Increment contains the delta to change the score and can be either positive or negative
+    pub increment: ::std::option::Option<i64>,
+    /// Error response content
+    pub content: ::std::option::Option<::std::string::String>,
+    /// Content-type header to set with the response
+    pub content_type: ::std::option::Option<ZoneRulesetRuleActionParametersContentType>,
+    /// The status code to use for the error
+    pub status_code: ::std::option::Option<f64>,
+    /// Turn on or off Automatic HTTPS Rewrites
+    pub automatic_https_rewrites: ::std::option::Option<bool>,
+    pub autominify: ::std::option::Option<ZoneRulesetRuleActionParametersAutominify>,
+    /// Turn on or off Browser Integrity Check
+    pub bic: ::std::option::Option<bool>,
+    /// Turn off all active Cloudflare Apps
+    pub disable_apps: ::std::option::Option<bool>,
+    /// Turn off Real User Monitoring (RUM)
+    pub disable_rum: ::std::option::Option<bool>,
+    /// Turn off Zaraz
+    pub disable_zaraz: ::std::option::Option<bool>,
+    /// Turn on or off Email Obfuscation
+    pub email_obfuscation: ::std::option::Option<bool>,
+    /// Turn on or off Cloudflare Fonts
+    pub fonts: ::std::option::Option<bool>,
+    /// Turn on or off the Hotlink Protection
+    pub hotlink_protection: ::std::option::Option<bool>,
+    /// Turn on or off Mirage
+    pub mirage: ::std::option::Option<bool>,
+    /// Turn on or off Opportunistic Encryption
+    pub opportunistic_encryption: ::std::option::Option<bool>,
+    /// Configure the Polish level
+    pub polish: ::std::option::Option<ZoneRulesetRuleActionParametersPolish>,
+    /// Turn on or off Rocket Loader
+    pub rocket_loader: ::std::option::Option<bool>,
+    /// Configure the Security Level
+    pub security_level: ::std::option::Option<
+        ZoneRulesetRuleActionParametersSecurityLevel,
+    >,
+    /// Turn on or off Server Side Excludes
+    pub server_side_excludes: ::std::option::Option<bool>,
+    /// Configure the SSL level
+    pub ssl: ::std::option::Option<ZoneRulesetRuleActionParametersSsl>,
+    /// Turn on or off Signed Exchanges (SXG)
+    pub sxg: ::std::option::Option<bool>,
+    /// A list of phases to skip the execution of
+    pub phases: ::std::option::Option<::std::vec::Vec<ZoneRulesetPhase>>,
+    /// A list of legacy security products to skip the execution of
+    pub products: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersProduct>,
+    >,
+    pub rules: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A ruleset to skip the execution of
+    pub ruleset: ::std::option::Option<ZoneRulesetRuleActionParametersRuleset>,
+    /// A list of ruleset IDs to skip the execution of
+    pub rulesets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// List of additional ports that caching can be enabled on
+    pub additional_cacheable_ports: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub browser_ttl: ::std::option::Option<
+        CreateZoneRulesetBodyRuleActionParametersBrowserTtl,
+    >,
+    /// Mark whether the request’s response from origin is eligible for caching
+    pub cache: ::std::option::Option<bool>,
+    pub cache_key: ::std::option::Option<ZoneRulesetRuleActionParametersCacheKey>,
+    pub cache_reserve: ::std::option::Option<
+        CreateZoneRulesetBodyRuleActionParametersCacheReserve,
+    >,
+    pub edge_ttl: ::std::option::Option<
+        CreateZoneRulesetBodyRuleActionParametersEdgeTtl,
+    >,
+    /// When enabled, Cloudflare will aim to strictly adhere to RFC 7234
+    pub origin_cache_control: ::std::option::Option<bool>,
+    /// Generate Cloudflare error pages from issues sent from the origin server
+    pub origin_error_page_passthru: ::std::option::Option<bool>,
+    /// Define a timeout value between two successive read operations to your origin server
+    pub read_timeout: ::std::option::Option<i64>,
+    /// Specify whether or not Cloudflare should respect strong ETag (entity tag) headers
+    pub respect_strong_etags: ::std::option::Option<bool>,
+    pub serve_stale: ::std::option::Option<ZoneRulesetRuleActionParametersServeStale>,
+    pub cookie_fields: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    >,
+    pub request_fields: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    >,
+    pub response_fields: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetBodyRuleActionParameters { response : "response", algorithms :
+    "algorithms", id : "id", matched_data : "matched_data", overrides : "overrides",
+    from_list : "from_list", from_value : "from_value", headers : "headers", uri : "uri",
+    host_header : "host_header", origin : "origin", sni : "sni", increment : "increment",
+    content : "content", content_type : "content_type", status_code : "status_code",
+    automatic_https_rewrites : "automatic_https_rewrites", autominify : "autominify", bic
+    : "bic", disable_apps : "disable_apps", disable_rum : "disable_rum", disable_zaraz :
+    "disable_zaraz", email_obfuscation : "email_obfuscation", fonts : "fonts",
+    hotlink_protection : "hotlink_protection", mirage : "mirage",
+    opportunistic_encryption : "opportunistic_encryption", polish : "polish",
+    rocket_loader : "rocket_loader", security_level : "security_level",
+    server_side_excludes : "server_side_excludes", ssl : "ssl", sxg : "sxg", phases :
+    "phases", products : "products", rules : "rules", ruleset : "ruleset", rulesets :
+    "rulesets", additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
+    "browser_ttl", cache : "cache", cache_key : "cache_key", cache_reserve :
+    "cache_reserve", edge_ttl : "edge_ttl", origin_cache_control :
+    "origin_cache_control", origin_error_page_passthru : "origin_error_page_passthru",
+    read_timeout : "read_timeout", respect_strong_etags : "respect_strong_etags",
+    serve_stale : "serve_stale", cookie_fields : "cookie_fields", request_fields :
+    "request_fields", response_fields : "response_fields" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateZoneRulesetBodyRuleActionParametersBrowserTtl {
+    /// The TTL (in seconds) if you choose override_origin mode
+    pub default: ::std::option::Option<i64>,
+    /// Determines which browser ttl mode to use
+    pub mode: CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetBodyRuleActionParametersBrowserTtl { default : "default", mode :
+    "mode" required }
+);
+impl CreateZoneRulesetBodyRuleActionParametersBrowserTtl {
+    /// A value with the required fields set and the others empty.
+    pub fn new(mode: CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode) -> Self {
+        Self {
+            default: ::std::option::Option::None,
+            mode,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode {
+    /// `respect_origin`
+    RespectOrigin,
+    /// `bypass_by_default`
+    BypassByDefault,
+    /// `override_origin`
+    OverrideOrigin,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RespectOrigin => "respect_origin",
+            Self::BypassByDefault => "bypass_by_default",
+            Self::OverrideOrigin => "override_origin",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "respect_origin" => Self::RespectOrigin,
+            "bypass_by_default" => Self::BypassByDefault,
+            "override_origin" => Self::OverrideOrigin,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode);
+impl ::std::convert::From<CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode) -> Self {
+        match value {
+            CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode::Other(value) => {
+                value
+            }
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateZoneRulesetBodyRuleActionParametersCacheReserve {
+    /// Determines whether cache reserve is enabled
+    pub eligible: bool,
+    /// The minimum file size eligible for store in cache reserve
+    pub min_file_size: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetBodyRuleActionParametersCacheReserve { eligible : "eligible"
+    required, min_file_size : "min_file_size" required }
+);
+impl CreateZoneRulesetBodyRuleActionParametersCacheReserve {
+    /// A value with the required fields set and the others empty.
+    pub fn new(eligible: bool, min_file_size: i64) -> Self {
+        Self {
+            eligible,
+            min_file_size,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateZoneRulesetBodyRuleActionParametersEdgeTtl {
+    /// The TTL (in seconds) if you choose override_origin mode
+    pub default: i64,
+    /// edge ttl options
+    pub mode: CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode,
+    pub status_code_ttl: ::std::option::Option<
+        ::std::vec::Vec<CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetBodyRuleActionParametersEdgeTtl { default : "default" required, mode
+    : "mode" required, status_code_ttl : "status_code_ttl" }
+);
+impl CreateZoneRulesetBodyRuleActionParametersEdgeTtl {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        default: i64,
+        mode: CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode,
+    ) -> Self {
+        Self {
+            default,
+            mode,
+            status_code_ttl: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
+    pub status_code_range: ::std::option::Option<
+        CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange,
+    >,
+    /// Set the ttl for responses with this specific status code
+    pub status_code_value: ::std::option::Option<i64>,
+    /// Time to cache a response (in seconds)
+    pub value: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl { status_code_range :
+    "status_code_range", status_code_value : "status_code_value", value : "value"
+    required }
+);
+impl CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: i64) -> Self {
+        Self {
+            status_code_range: ::std::option::Option::None,
+            status_code_value: ::std::option::Option::None,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange {
+    /// response status code lower bound
+    pub from: i64,
+    /// response status code upper bound
+    pub to: i64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange { from :
+    "from" required, to : "to" required }
+);
+impl CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(from: i64, to: i64) -> Self {
+        Self {
+            from,
+            to,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneRulesetsApi::update_zone_entry_point_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneEntryPointRulesetBody {
+    /// An informative description of the ruleset
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The human-readable name of the ruleset
+    pub name: ::std::option::Option<::std::string::String>,
+    pub rules: ::std::option::Option<::std::vec::Vec<CreateZoneRulesetBodyRule>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneEntryPointRulesetBody { description : "description", name : "name", rules :
+    "rules" }
+);
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetBody {
+    /// An informative description of the ruleset
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The human-readable name of the ruleset
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The kind of the ruleset
+    pub kind: ::std::option::Option<ZoneRulesetKind>,
+    /// The phase of the ruleset
+    pub phase: ::std::option::Option<ZoneRulesetPhase>,
+    pub rules: ::std::option::Option<::std::vec::Vec<CreateZoneRulesetBodyRule>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetBody { description : "description", name : "name", kind : "kind",
+    phase : "phase", rules : "rules" }
+);
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum CreateZoneRulesetRuleBody {
+    Rule(CreateZoneRulesetRuleBodyRule),
+    Rule2(CreateZoneRulesetRuleBodyRule2),
+    Rule3(CreateZoneRulesetRuleBodyRule3),
+    Rule4(CreateZoneRulesetRuleBodyRule4),
+    Rule5(CreateZoneRulesetRuleBodyRule5),
+    Rule6(CreateZoneRulesetRuleBodyRule6),
+    Rule7(CreateZoneRulesetRuleBodyRule7),
+    Rule8(CreateZoneRulesetRuleBodyRule8),
+    Rule9(CreateZoneRulesetRuleBodyRule9),
+    Rule10(CreateZoneRulesetRuleBodyRule10),
+    Rule11(CreateZoneRulesetRuleBodyRule11),
+    Rule12(CreateZoneRulesetRuleBodyRule12),
+    Rule13(CreateZoneRulesetRuleBodyRule13),
+    Rule14(CreateZoneRulesetRuleBodyRule14),
+    Rule15(CreateZoneRulesetRuleBodyRule15),
+    Rule16(CreateZoneRulesetRuleBodyRule16),
+    Rule17(CreateZoneRulesetRuleBodyRule17),
+    Rule18(CreateZoneRulesetRuleBodyRule18),
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule> for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule) -> Self {
+        Self::Rule(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule2> for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule2) -> Self {
+        Self::Rule2(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule3> for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule3) -> Self {
+        Self::Rule3(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule4> for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule4) -> Self {
+        Self::Rule4(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule5> for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule5) -> Self {
+        Self::Rule5(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule6> for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule6) -> Self {
+        Self::Rule6(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule7> for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule7) -> Self {
+        Self::Rule7(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule8> for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule8) -> Self {
+        Self::Rule8(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule9> for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule9) -> Self {
+        Self::Rule9(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule10>
+for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule10) -> Self {
+        Self::Rule10(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule11>
+for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule11) -> Self {
+        Self::Rule11(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule12>
+for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule12) -> Self {
+        Self::Rule12(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule13>
+for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule13) -> Self {
+        Self::Rule13(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule14>
+for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule14) -> Self {
+        Self::Rule14(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule15>
+for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule15) -> Self {
+        Self::Rule15(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule16>
+for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule16) -> Self {
+        Self::Rule16(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule17>
+for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule17) -> Self {
+        Self::Rule17(value)
+    }
+}
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule18>
+for CreateZoneRulesetRuleBody {
+    fn from(value: CreateZoneRulesetRuleBodyRule18) -> Self {
+        Self::Rule18(value)
+    }
+}
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRuleAction>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRuleActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRulePosition {
+    /// The ID of another rule to place the rule before
+    pub before: ::std::option::Option<::std::string::String>,
+    /// The ID of another rule to place the rule after
+    pub after: ::std::option::Option<::std::string::String>,
+    /// An index at which to place the rule, where index 1 is the first rule
+    pub index: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRulePosition { before : "before", after : "after", index :
+    "index" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRuleAction {
+    /// `block`
+    Block,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRuleAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Block => "block",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRuleAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "block" => Self::Block,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRuleAction);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRuleAction>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRuleAction) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRuleAction::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRuleAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRuleActionParameters {
+    pub response: ::std::option::Option<ZoneRulesetRuleActionParametersResponse>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRuleActionParameters { response : "response" }
+);
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule2 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule2Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule2 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule2Action {
+    /// `challenge`
+    Challenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule2Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Challenge => "challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule2Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "challenge" => Self::Challenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule2Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule2Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule2Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule2Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule2Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule3 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule3Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule3ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule3 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule3Action {
+    /// `compress_response`
+    CompressResponse,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule3Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CompressResponse => "compress_response",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule3Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "compress_response" => Self::CompressResponse,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule3Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule3Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule3Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule3Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule3Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule3ActionParameters {
+    pub algorithms: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersAlgorithm>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule3ActionParameters { algorithms : "algorithms" }
+);
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule4 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule4Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule4ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule4 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule4Action {
+    /// `execute`
+    Execute,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule4Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Execute => "execute",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule4Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "execute" => Self::Execute,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule4Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule4Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule4Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule4Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule4Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateZoneRulesetRuleBodyRule4ActionParameters {
+    /// The unique ID of the ruleset
+    pub id: ::std::string::String,
+    pub matched_data: ::std::option::Option<ZoneRulesetRuleActionParametersMatchedData>,
+    pub overrides: ::std::option::Option<ZoneRulesetRuleActionParametersOverrides>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule4ActionParameters { id : "id" required, matched_data :
+    "matched_data", overrides : "overrides" }
+);
+impl CreateZoneRulesetRuleBodyRule4ActionParameters {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            matched_data: ::std::option::Option::None,
+            overrides: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule5 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule5Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule5 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule5Action {
+    /// `js_challenge`
+    JsChallenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule5Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::JsChallenge => "js_challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule5Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "js_challenge" => Self::JsChallenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule5Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule5Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule5Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule5Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule5Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule6 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule6Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule6 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule6Action {
+    /// `log`
+    Log,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule6Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Log => "log",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule6Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "log" => Self::Log,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule6Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule6Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule6Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule6Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule6Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule7 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule7Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule7 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule7Action {
+    /// `managed_challenge`
+    ManagedChallenge,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule7Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ManagedChallenge => "managed_challenge",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule7Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "managed_challenge" => Self::ManagedChallenge,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule7Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule7Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule7Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule7Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule7Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule8 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule8Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule8ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule8 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule8Action {
+    /// `redirect`
+    Redirect,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule8Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Redirect => "redirect",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule8Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "redirect" => Self::Redirect,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule8Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule8Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule8Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule8Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule8Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule8ActionParameters {
+    pub from_list: ::std::option::Option<ZoneRulesetRuleActionParametersFromList>,
+    pub from_value: ::std::option::Option<ZoneRulesetRuleActionParametersFromValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule8ActionParameters { from_list : "from_list", from_value
+    : "from_value" }
+);
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule9 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule9Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule9ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule9 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule9Action {
+    /// `rewrite`
+    Rewrite,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule9Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rewrite => "rewrite",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule9Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "rewrite" => Self::Rewrite,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule9Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule9Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule9Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule9Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule9Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule9ActionParameters {
+    pub headers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub uri: ::std::option::Option<ZoneRulesetRuleActionParametersUri>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule9ActionParameters { headers : "headers", uri : "uri" }
+);
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule10 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule10Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule10ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule10 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule10Action {
+    /// `route`
+    Route,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule10Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Route => "route",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule10Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "route" => Self::Route,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule10Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule10Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule10Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule10Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule10Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule10ActionParameters {
+    /// Rewrite the HTTP Host header
+    pub host_header: ::std::option::Option<::std::string::String>,
+    pub origin: ::std::option::Option<ZoneRulesetRuleActionParametersOrigin>,
+    pub sni: ::std::option::Option<ZoneRulesetRuleActionParametersSni>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule10ActionParameters { host_header : "host_header", origin
+    : "origin", sni : "sni" }
+);
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule11 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule11Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule11ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule11 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule11Action {
+    /// `score`
+    Score,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule11Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Score => "score",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule11Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "score" => Self::Score,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule11Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule11Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule11Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule11Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule11Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule11ActionParameters {
+    /// Increment contains the delta to change the score and can be either positive or negative
+    pub increment: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule11ActionParameters { increment : "increment" }
+);
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule12 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule12Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule12ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule12 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule12Action {
+    /// `serve_error`
+    ServeError,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule12Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ServeError => "serve_error",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule12Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "serve_error" => Self::ServeError,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule12Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule12Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule12Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule12Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule12Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule12ActionParameters {
+    /// Error response content
+    pub content: ::std::option::Option<::std::string::String>,
+    /// Content-type header to set with the response
+    pub content_type: ::std::option::Option<ZoneRulesetRuleActionParametersContentType>,
+    /// The status code to use for the error
+    pub status_code: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule12ActionParameters { content : "content", content_type :
+    "content_type", status_code : "status_code" }
+);
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule13 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule13Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule13ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule13 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule13Action {
+    /// `set_config`
+    SetConfig,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule13Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SetConfig => "set_config",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule13Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "set_config" => Self::SetConfig,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule13Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule13Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule13Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule13Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule13Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule13ActionParameters {
+    /// Turn on or off Automatic HTTPS Rewrites
+    pub automatic_https_rewrites: ::std::option::Option<bool>,
+    pub autominify: ::std::option::Option<ZoneRulesetRuleActionParametersAutominify>,
+    /// Turn on or off Browser Integrity Check
+    pub bic: ::std::option::Option<bool>,
+    /// Turn off all active Cloudflare Apps
+    pub disable_apps: ::std::option::Option<bool>,
+    /// Turn off Real User Monitoring (RUM)
+    pub disable_rum: ::std::option::Option<bool>,
+    /// Turn off Zaraz
+    pub disable_zaraz: ::std::option::Option<bool>,
+    /// Turn on or off Email Obfuscation
+    pub email_obfuscation: ::std::option::Option<bool>,
+    /// Turn on or off Cloudflare Fonts
+    pub fonts: ::std::option::Option<bool>,
+    /// Turn on or off the Hotlink Protection
+    pub hotlink_protection: ::std::option::Option<bool>,
+    /// Turn on or off Mirage
+    pub mirage: ::std::option::Option<bool>,
+    /// Turn on or off Opportunistic Encryption
+    pub opportunistic_encryption: ::std::option::Option<bool>,
+    /// Configure the Polish level
+    pub polish: ::std::option::Option<ZoneRulesetRuleActionParametersPolish>,
+    /// Turn on or off Rocket Loader
+    pub rocket_loader: ::std::option::Option<bool>,
+    /// Configure the Security Level
+    pub security_level: ::std::option::Option<
+        ZoneRulesetRuleActionParametersSecurityLevel,
+    >,
+    /// Turn on or off Server Side Excludes
+    pub server_side_excludes: ::std::option::Option<bool>,
+    /// Configure the SSL level
+    pub ssl: ::std::option::Option<ZoneRulesetRuleActionParametersSsl>,
+    /// Turn on or off Signed Exchanges (SXG)
+    pub sxg: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule13ActionParameters { automatic_https_rewrites :
+    "automatic_https_rewrites", autominify : "autominify", bic : "bic", disable_apps :
+    "disable_apps", disable_rum : "disable_rum", disable_zaraz : "disable_zaraz",
+    email_obfuscation : "email_obfuscation", fonts : "fonts", hotlink_protection :
+    "hotlink_protection", mirage : "mirage", opportunistic_encryption :
+    "opportunistic_encryption", polish : "polish", rocket_loader : "rocket_loader",
+    security_level : "security_level", server_side_excludes : "server_side_excludes", ssl
+    : "ssl", sxg : "sxg" }
+);
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule14 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule14Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule14ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule14 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule14Action {
+    /// `skip`
+    Skip,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule14Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Skip => "skip",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule14Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "skip" => Self::Skip,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule14Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule14Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule14Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule14Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule14Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule14ActionParameters {
+    /// A list of phases to skip the execution of
+    pub phases: ::std::option::Option<::std::vec::Vec<ZoneRulesetPhase>>,
+    /// A list of legacy security products to skip the execution of
+    pub products: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersProduct>,
+    >,
+    pub rules: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// A ruleset to skip the execution of
+    pub ruleset: ::std::option::Option<ZoneRulesetRuleActionParametersRuleset>,
+    /// A list of ruleset IDs to skip the execution of
+    pub rulesets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule14ActionParameters { phases : "phases", products :
+    "products", rules : "rules", ruleset : "ruleset", rulesets : "rulesets" }
+);
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule15 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule15Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule15ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule15 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule15Action {
+    /// `set_cache_settings`
+    SetCacheSettings,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule15Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SetCacheSettings => "set_cache_settings",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule15Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "set_cache_settings" => Self::SetCacheSettings,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule15Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule15Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule15Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule15Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule15Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule15ActionParameters {
+    /// List of additional ports that caching can be enabled on
+    pub additional_cacheable_ports: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub browser_ttl: ::std::option::Option<
+        CreateZoneRulesetBodyRuleActionParametersBrowserTtl,
+    >,
+    /// Mark whether the request’s response from origin is eligible for caching
+    pub cache: ::std::option::Option<bool>,
+    pub cache_key: ::std::option::Option<ZoneRulesetRuleActionParametersCacheKey>,
+    pub cache_reserve: ::std::option::Option<
+        CreateZoneRulesetBodyRuleActionParametersCacheReserve,
+    >,
+    pub edge_ttl: ::std::option::Option<
+        CreateZoneRulesetBodyRuleActionParametersEdgeTtl,
+    >,
+    /// When enabled, Cloudflare will aim to strictly adhere to RFC 7234
+    pub origin_cache_control: ::std::option::Option<bool>,
+    /// Generate Cloudflare error pages from issues sent from the origin server
+    pub origin_error_page_passthru: ::std::option::Option<bool>,
+    /// Define a timeout value between two successive read operations to your origin server
+    pub read_timeout: ::std::option::Option<i64>,
+    /// Specify whether or not Cloudflare should respect strong ETag (entity tag) headers
+    pub respect_strong_etags: ::std::option::Option<bool>,
+    pub serve_stale: ::std::option::Option<ZoneRulesetRuleActionParametersServeStale>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule15ActionParameters { additional_cacheable_ports :
+    "additional_cacheable_ports", browser_ttl : "browser_ttl", cache : "cache", cache_key
+    : "cache_key", cache_reserve : "cache_reserve", edge_ttl : "edge_ttl",
+    origin_cache_control : "origin_cache_control", origin_error_page_passthru :
+    "origin_error_page_passthru", read_timeout : "read_timeout", respect_strong_etags :
+    "respect_strong_etags", serve_stale : "serve_stale" }
+);
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule16 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule16Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule16ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule16 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule16Action {
+    /// `log_custom_field`
+    LogCustomField,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule16Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LogCustomField => "log_custom_field",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule16Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "log_custom_field" => Self::LogCustomField,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule16Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule16Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule16Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule16Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule16Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule16ActionParameters {
+    pub cookie_fields: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    >,
+    pub request_fields: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    >,
+    pub response_fields: ::std::option::Option<
+        ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule16ActionParameters { cookie_fields : "cookie_fields",
+    request_fields : "request_fields", response_fields : "response_fields" }
+);
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule17 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule17Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule17 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule17Action {
+    /// `ddos_dynamic`
+    DdosDynamic,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule17Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DdosDynamic => "ddos_dynamic",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule17Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ddos_dynamic" => Self::DdosDynamic,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule17Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule17Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule17Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule17Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule17Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`CreateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateZoneRulesetRuleBodyRule18 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule18Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateZoneRulesetRuleBodyRule18 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum CreateZoneRulesetRuleBodyRule18Action {
+    /// `force_connection_close`
+    ForceConnectionClose,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl CreateZoneRulesetRuleBodyRule18Action {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ForceConnectionClose => "force_connection_close",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CreateZoneRulesetRuleBodyRule18Action {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "force_connection_close" => Self::ForceConnectionClose,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(CreateZoneRulesetRuleBodyRule18Action);
+impl ::std::convert::From<CreateZoneRulesetRuleBodyRule18Action>
+for ::std::string::String {
+    fn from(value: CreateZoneRulesetRuleBodyRule18Action) -> Self {
+        match value {
+            CreateZoneRulesetRuleBodyRule18Action::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule18Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum UpdateZoneRulesetRuleBody {
+    Rule(UpdateZoneRulesetRuleBodyRule),
+    Rule2(UpdateZoneRulesetRuleBodyRule2),
+    Rule3(UpdateZoneRulesetRuleBodyRule3),
+    Rule4(UpdateZoneRulesetRuleBodyRule4),
+    Rule5(UpdateZoneRulesetRuleBodyRule5),
+    Rule6(UpdateZoneRulesetRuleBodyRule6),
+    Rule7(UpdateZoneRulesetRuleBodyRule7),
+    Rule8(UpdateZoneRulesetRuleBodyRule8),
+    Rule9(UpdateZoneRulesetRuleBodyRule9),
+    Rule10(UpdateZoneRulesetRuleBodyRule10),
+    Rule11(UpdateZoneRulesetRuleBodyRule11),
+    Rule12(UpdateZoneRulesetRuleBodyRule12),
+    Rule13(UpdateZoneRulesetRuleBodyRule13),
+    Rule14(UpdateZoneRulesetRuleBodyRule14),
+    Rule15(UpdateZoneRulesetRuleBodyRule15),
+    Rule16(UpdateZoneRulesetRuleBodyRule16),
+    Rule17(UpdateZoneRulesetRuleBodyRule17),
+    Rule18(UpdateZoneRulesetRuleBodyRule18),
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule> for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule) -> Self {
+        Self::Rule(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule2> for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule2) -> Self {
+        Self::Rule2(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule3> for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule3) -> Self {
+        Self::Rule3(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule4> for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule4) -> Self {
+        Self::Rule4(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule5> for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule5) -> Self {
+        Self::Rule5(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule6> for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule6) -> Self {
+        Self::Rule6(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule7> for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule7) -> Self {
+        Self::Rule7(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule8> for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule8) -> Self {
+        Self::Rule8(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule9> for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule9) -> Self {
+        Self::Rule9(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule10>
+for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule10) -> Self {
+        Self::Rule10(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule11>
+for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule11) -> Self {
+        Self::Rule11(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule12>
+for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule12) -> Self {
+        Self::Rule12(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule13>
+for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule13) -> Self {
+        Self::Rule13(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule14>
+for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule14) -> Self {
+        Self::Rule14(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule15>
+for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule15) -> Self {
+        Self::Rule15(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule16>
+for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule16) -> Self {
+        Self::Rule16(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule17>
+for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule17) -> Self {
+        Self::Rule17(value)
+    }
+}
+impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule18>
+for UpdateZoneRulesetRuleBody {
+    fn from(value: UpdateZoneRulesetRuleBodyRule18) -> Self {
+        Self::Rule18(value)
+    }
+}
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRuleAction>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRuleActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule2 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule2Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule2 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule3 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule3Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule3ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule3 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule4 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule4Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule4ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule4 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule5 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule5Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule5 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule6 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule6Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule6 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule7 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule7Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule7 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule8 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule8Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule8ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule8 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule9 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule9Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule9ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule9 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule10 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule10Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule10ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule10 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule11 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule11Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule11ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule11 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule12 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule12Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule12ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule12 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule13 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule13Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule13ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule13 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule14 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule14Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule14ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule14 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule15 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule15Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule15ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule15 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule16 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule16Action>,
+    pub action_parameters: ::std::option::Option<
+        CreateZoneRulesetRuleBodyRule16ActionParameters,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule16 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule17 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule17Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule17 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);
+/// One shape of [`UpdateZoneRulesetRuleBody`].
+///
+/// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneRulesetRuleBodyRule18 {
+    pub position: ::std::option::Option<CreateZoneRulesetRuleBodyRulePosition>,
+    /// The action to perform when the rule matches
+    pub action: ::std::option::Option<CreateZoneRulesetRuleBodyRule18Action>,
+    pub action_parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// An informative description of the rule
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the rule should be executed
+    pub enabled: ::std::option::Option<bool>,
+    /// The expression defining which traffic will match the rule
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// The unique ID of the rule
+    pub id: ::std::option::Option<::std::string::String>,
+    pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
+    /// The reference of the rule (the rule ID by default)
+    pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneRulesetRuleBodyRule18 { position : "position", action : "action",
+    action_parameters : "action_parameters", description : "description", enabled :
+    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+);

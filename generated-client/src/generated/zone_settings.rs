@@ -24,17 +24,19 @@ impl ZoneSettingsApi {
     pub fn edit_multiple_zone_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+        body: &::std::vec::Vec<EditMultipleZoneSettingsBody>,
+    ) -> crate::runtime::Request<crate::runtime::List<EditMultipleZoneSettingsItem>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/settings",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/settings"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/settings",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/settings"),
+                ],
+            )
+            .body(body)
     }
     /// Get all zone settings
     ///
@@ -44,7 +46,7 @@ impl ZoneSettingsApi {
     pub fn get_zone_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<EditMultipleZoneSettingsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,19 +111,21 @@ impl ZoneSettingsApi {
     pub fn change_cloudflare_fonts_setting(
         &self,
         zone_id: &str,
+        body: &ChangeCloudflareFontsSettingBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ChangeCloudflareFontsSettingResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/settings/fonts",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/settings/fonts"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/settings/fonts",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/settings/fonts"),
+                ],
+            )
+            .body(body)
     }
     /// Get Cloudflare Fonts setting
     ///
@@ -198,19 +202,21 @@ impl ZoneSettingsApi {
     pub fn change_origin_max_http_version_setting(
         &self,
         zone_id: &str,
+        body: &ChangeOriginMaxHttpVersionSettingBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<OriginMaxHttpVersionSetting>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/settings/origin_max_http_version",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/settings/origin_max_http_version"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/settings/origin_max_http_version",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/settings/origin_max_http_version"),
+                ],
+            )
+            .body(body)
     }
     /// Get Origin Max HTTP Version Setting
     ///
@@ -289,24 +295,22 @@ impl ZoneSettingsApi {
         &self,
         zone_id: &str,
         setting_id: &str,
+        body: &EditZoneSettingBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<EditMultipleZoneSettingsItem>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/settings/{setting_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/settings/"),
-                crate::runtime::PathPart::Param("setting_id", setting_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/settings/{setting_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/settings/"),
+                    crate::runtime::PathPart::Param("setting_id", setting_id),
+                ],
+            )
+            .body(body)
     }
     /// Get zone setting
     ///
@@ -318,11 +322,7 @@ impl ZoneSettingsApi {
         zone_id: &str,
         setting_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<EditMultipleZoneSettingsItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -335,6 +335,291 @@ impl ZoneSettingsApi {
                 crate::runtime::PathPart::Param("setting_id", setting_id),
             ],
         )
+    }
+}
+/// Used by [`ZoneSettingsApi::edit_multiple_zone_settings`], [`ZoneSettingsApi::get_zone_settings`], [`ZoneSettingsApi::edit_zone_setting`], [`ZoneSettingsApi::get_zone_setting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditMultipleZoneSettingsItem {
+    /// Whether or not this setting can be modified for this zone (based on your Cloudflare plan level)
+    pub editable: ::std::option::Option<bool>,
+    /// Identifier of the zone setting
+    pub id: ::std::option::Option<EditMultipleZoneSettingsItemId>,
+    /// last time this setting was modified
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Current value of the zone setting
+    pub value: ::std::option::Option<::serde_json::Value>,
+    /// Value of the zone setting
+    pub time_remaining: ::std::option::Option<f64>,
+    /// ssl-recommender enrollment setting
+    pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditMultipleZoneSettingsItem { editable : "editable", id : "id", modified_on :
+    "modified_on", value : "value", time_remaining : "time_remaining", enabled :
+    "enabled" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditMultipleZoneSettingsItemId {
+    /// `0rtt`
+    N0rtt,
+    /// `advanced_ddos`
+    AdvancedDdos,
+    /// `always_online`
+    AlwaysOnline,
+    /// `always_use_https`
+    AlwaysUseHttps,
+    /// `automatic_https_rewrites`
+    AutomaticHttpsRewrites,
+    /// `brotli`
+    Brotli,
+    /// `browser_cache_ttl`
+    BrowserCacheTtl,
+    /// `browser_check`
+    BrowserCheck,
+    /// `cache_level`
+    CacheLevel,
+    /// `challenge_ttl`
+    ChallengeTtl,
+    /// `ciphers`
+    Ciphers,
+    /// `cname_flattening`
+    CnameFlattening,
+    /// `development_mode`
+    DevelopmentMode,
+    /// `early_hints`
+    EarlyHints,
+    /// `edge_cache_ttl`
+    EdgeCacheTtl,
+    /// `email_obfuscation`
+    EmailObfuscation,
+    /// `h2_prioritization`
+    H2Prioritization,
+    /// `hotlink_protection`
+    HotlinkProtection,
+    /// `http2`
+    Http2,
+    /// `http3`
+    Http3,
+    /// `image_resizing`
+    ImageResizing,
+    /// `ip_geolocation`
+    IpGeolocation,
+    /// `ipv6`
+    Ipv6,
+    /// `max_upload`
+    MaxUpload,
+    /// `min_tls_version`
+    MinTlsVersion,
+    /// `minify`
+    Minify,
+    /// `mirage`
+    Mirage,
+    /// `mobile_redirect`
+    MobileRedirect,
+    /// `nel`
+    Nel,
+    /// `opportunistic_encryption`
+    OpportunisticEncryption,
+    /// `opportunistic_onion`
+    OpportunisticOnion,
+    /// `orange_to_orange`
+    OrangeToOrange,
+    /// `origin_error_page_pass_thru`
+    OriginErrorPagePassThru,
+    /// `polish`
+    Polish,
+    /// `prefetch_preload`
+    PrefetchPreload,
+    /// `proxy_read_timeout`
+    ProxyReadTimeout,
+    /// `pseudo_ipv4`
+    PseudoIpv4,
+    /// `replace_insecure_js`
+    ReplaceInsecureJs,
+    /// `response_buffering`
+    ResponseBuffering,
+    /// `rocket_loader`
+    RocketLoader,
+    /// `automatic_platform_optimization`
+    AutomaticPlatformOptimization,
+    /// `security_header`
+    SecurityHeader,
+    /// `security_level`
+    SecurityLevel,
+    /// `server_side_exclude`
+    ServerSideExclude,
+    /// `sha1_support`
+    Sha1Support,
+    /// `sort_query_string_for_cache`
+    SortQueryStringForCache,
+    /// `ssl`
+    Ssl,
+    /// `ssl_recommender`
+    SslRecommender,
+    /// `tls_1_2_only`
+    Tls12Only,
+    /// `tls_1_3`
+    Tls13,
+    /// `tls_client_auth`
+    TlsClientAuth,
+    /// `true_client_ip_header`
+    TrueClientIpHeader,
+    /// `waf`
+    Waf,
+    /// `webp`
+    Webp,
+    /// `websockets`
+    Websockets,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditMultipleZoneSettingsItemId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N0rtt => "0rtt",
+            Self::AdvancedDdos => "advanced_ddos",
+            Self::AlwaysOnline => "always_online",
+            Self::AlwaysUseHttps => "always_use_https",
+            Self::AutomaticHttpsRewrites => "automatic_https_rewrites",
+            Self::Brotli => "brotli",
+            Self::BrowserCacheTtl => "browser_cache_ttl",
+            Self::BrowserCheck => "browser_check",
+            Self::CacheLevel => "cache_level",
+            Self::ChallengeTtl => "challenge_ttl",
+            Self::Ciphers => "ciphers",
+            Self::CnameFlattening => "cname_flattening",
+            Self::DevelopmentMode => "development_mode",
+            Self::EarlyHints => "early_hints",
+            Self::EdgeCacheTtl => "edge_cache_ttl",
+            Self::EmailObfuscation => "email_obfuscation",
+            Self::H2Prioritization => "h2_prioritization",
+            Self::HotlinkProtection => "hotlink_protection",
+            Self::Http2 => "http2",
+            Self::Http3 => "http3",
+            Self::ImageResizing => "image_resizing",
+            Self::IpGeolocation => "ip_geolocation",
+            Self::Ipv6 => "ipv6",
+            Self::MaxUpload => "max_upload",
+            Self::MinTlsVersion => "min_tls_version",
+            Self::Minify => "minify",
+            Self::Mirage => "mirage",
+            Self::MobileRedirect => "mobile_redirect",
+            Self::Nel => "nel",
+            Self::OpportunisticEncryption => "opportunistic_encryption",
+            Self::OpportunisticOnion => "opportunistic_onion",
+            Self::OrangeToOrange => "orange_to_orange",
+            Self::OriginErrorPagePassThru => "origin_error_page_pass_thru",
+            Self::Polish => "polish",
+            Self::PrefetchPreload => "prefetch_preload",
+            Self::ProxyReadTimeout => "proxy_read_timeout",
+            Self::PseudoIpv4 => "pseudo_ipv4",
+            Self::ReplaceInsecureJs => "replace_insecure_js",
+            Self::ResponseBuffering => "response_buffering",
+            Self::RocketLoader => "rocket_loader",
+            Self::AutomaticPlatformOptimization => "automatic_platform_optimization",
+            Self::SecurityHeader => "security_header",
+            Self::SecurityLevel => "security_level",
+            Self::ServerSideExclude => "server_side_exclude",
+            Self::Sha1Support => "sha1_support",
+            Self::SortQueryStringForCache => "sort_query_string_for_cache",
+            Self::Ssl => "ssl",
+            Self::SslRecommender => "ssl_recommender",
+            Self::Tls12Only => "tls_1_2_only",
+            Self::Tls13 => "tls_1_3",
+            Self::TlsClientAuth => "tls_client_auth",
+            Self::TrueClientIpHeader => "true_client_ip_header",
+            Self::Waf => "waf",
+            Self::Webp => "webp",
+            Self::Websockets => "websockets",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditMultipleZoneSettingsItemId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "0rtt" => Self::N0rtt,
+            "advanced_ddos" => Self::AdvancedDdos,
+            "always_online" => Self::AlwaysOnline,
+            "always_use_https" => Self::AlwaysUseHttps,
+            "automatic_https_rewrites" => Self::AutomaticHttpsRewrites,
+            "brotli" => Self::Brotli,
+            "browser_cache_ttl" => Self::BrowserCacheTtl,
+            "browser_check" => Self::BrowserCheck,
+            "cache_level" => Self::CacheLevel,
+            "challenge_ttl" => Self::ChallengeTtl,
+            "ciphers" => Self::Ciphers,
+            "cname_flattening" => Self::CnameFlattening,
+            "development_mode" => Self::DevelopmentMode,
+            "early_hints" => Self::EarlyHints,
+            "edge_cache_ttl" => Self::EdgeCacheTtl,
+            "email_obfuscation" => Self::EmailObfuscation,
+            "h2_prioritization" => Self::H2Prioritization,
+            "hotlink_protection" => Self::HotlinkProtection,
+            "http2" => Self::Http2,
+            "http3" => Self::Http3,
+            "image_resizing" => Self::ImageResizing,
+            "ip_geolocation" => Self::IpGeolocation,
+            "ipv6" => Self::Ipv6,
+            "max_upload" => Self::MaxUpload,
+            "min_tls_version" => Self::MinTlsVersion,
+            "minify" => Self::Minify,
+            "mirage" => Self::Mirage,
+            "mobile_redirect" => Self::MobileRedirect,
+            "nel" => Self::Nel,
+            "opportunistic_encryption" => Self::OpportunisticEncryption,
+            "opportunistic_onion" => Self::OpportunisticOnion,
+            "orange_to_orange" => Self::OrangeToOrange,
+            "origin_error_page_pass_thru" => Self::OriginErrorPagePassThru,
+            "polish" => Self::Polish,
+            "prefetch_preload" => Self::PrefetchPreload,
+            "proxy_read_timeout" => Self::ProxyReadTimeout,
+            "pseudo_ipv4" => Self::PseudoIpv4,
+            "replace_insecure_js" => Self::ReplaceInsecureJs,
+            "response_buffering" => Self::ResponseBuffering,
+            "rocket_loader" => Self::RocketLoader,
+            "automatic_platform_optimization" => Self::AutomaticPlatformOptimization,
+            "security_header" => Self::SecurityHeader,
+            "security_level" => Self::SecurityLevel,
+            "server_side_exclude" => Self::ServerSideExclude,
+            "sha1_support" => Self::Sha1Support,
+            "sort_query_string_for_cache" => Self::SortQueryStringForCache,
+            "ssl" => Self::Ssl,
+            "ssl_recommender" => Self::SslRecommender,
+            "tls_1_2_only" => Self::Tls12Only,
+            "tls_1_3" => Self::Tls13,
+            "tls_client_auth" => Self::TlsClientAuth,
+            "true_client_ip_header" => Self::TrueClientIpHeader,
+            "waf" => Self::Waf,
+            "webp" => Self::Webp,
+            "websockets" => Self::Websockets,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditMultipleZoneSettingsItemId);
+impl ::std::convert::From<EditMultipleZoneSettingsItemId> for ::std::string::String {
+    fn from(value: EditMultipleZoneSettingsItemId) -> Self {
+        match value {
+            EditMultipleZoneSettingsItemId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditMultipleZoneSettingsItemId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 /// Used by [`ZoneSettingsApi::change_aegis_setting`], [`ZoneSettingsApi::get_aegis_setting`].
@@ -361,10 +646,14 @@ crate::runtime::object!(AegisSettingValue { enabled : "enabled", pool_id : "pool
 /// Used by [`ZoneSettingsApi::change_cloudflare_fonts_setting`], [`ZoneSettingsApi::get_cloudflare_fonts_setting`], [`ZoneSettingsApi::change_cloudflare_speed_brain_setting`], [`ZoneSettingsApi::get_cloudflare_speed_brain_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeCloudflareFontsSettingResponse {
+    /// Whether or not this setting can be modified for this zone (based on your Cloudflare plan level)
     pub editable: ::std::option::Option<bool>,
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Identifier of the zone setting
+    pub id: ::std::option::Option<ChangeCloudflareFontsSettingResponseId>,
+    /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    /// Current value of the zone setting
+    pub value: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -372,6 +661,106 @@ crate::runtime::object!(
     ChangeCloudflareFontsSettingResponse { editable : "editable", id : "id", modified_on
     : "modified_on", value : "value" }
 );
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ChangeCloudflareFontsSettingResponseId {
+    /// `fonts`
+    Fonts,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ChangeCloudflareFontsSettingResponseId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fonts => "fonts",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ChangeCloudflareFontsSettingResponseId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "fonts" => Self::Fonts,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ChangeCloudflareFontsSettingResponseId);
+impl ::std::convert::From<ChangeCloudflareFontsSettingResponseId>
+for ::std::string::String {
+    fn from(value: ChangeCloudflareFontsSettingResponseId) -> Self {
+        match value {
+            ChangeCloudflareFontsSettingResponseId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ChangeCloudflareFontsSettingResponseId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum ChangeCloudflareFontsSettingResponseValue {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl ChangeCloudflareFontsSettingResponseValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ChangeCloudflareFontsSettingResponseValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(ChangeCloudflareFontsSettingResponseValue);
+impl ::std::convert::From<ChangeCloudflareFontsSettingResponseValue>
+for ::std::string::String {
+    fn from(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        match value {
+            ChangeCloudflareFontsSettingResponseValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for ChangeCloudflareFontsSettingResponseValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`ZoneSettingsApi::change_origin_h2_max_streams_setting`], [`ZoneSettingsApi::get_origin_h2_max_streams_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OriginH2MaxStreamsSetting {
@@ -385,15 +774,5324 @@ crate::runtime::object!(
     OriginH2MaxStreamsSetting { id : "id", modified_on : "modified_on", value : "value" }
 );
 /// Used by [`ZoneSettingsApi::change_origin_max_http_version_setting`], [`ZoneSettingsApi::get_origin_max_http_version_setting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OriginMaxHttpVersionSetting {
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Identifier of the zone setting
+    pub id: OriginMaxHttpVersionSettingId,
+    /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<::std::string::String>,
+    /// Value of the Origin Max HTTP Version Setting
+    pub value: OriginMaxHttpVersionSettingValue,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMaxHttpVersionSetting { id : "id", modified_on : "modified_on", value : "value"
+    OriginMaxHttpVersionSetting { id : "id" required, modified_on : "modified_on", value
+    : "value" required }
+);
+impl OriginMaxHttpVersionSetting {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: OriginMaxHttpVersionSettingValue) -> Self {
+        Self {
+            id: OriginMaxHttpVersionSettingId::OriginMaxHttpVersion,
+            modified_on: ::std::option::Option::None,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum OriginMaxHttpVersionSettingId {
+    /// `origin_max_http_version`
+    OriginMaxHttpVersion,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl OriginMaxHttpVersionSettingId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OriginMaxHttpVersion => "origin_max_http_version",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for OriginMaxHttpVersionSettingId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "origin_max_http_version" => Self::OriginMaxHttpVersion,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(OriginMaxHttpVersionSettingId);
+impl ::std::convert::From<OriginMaxHttpVersionSettingId> for ::std::string::String {
+    fn from(value: OriginMaxHttpVersionSettingId) -> Self {
+        match value {
+            OriginMaxHttpVersionSettingId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for OriginMaxHttpVersionSettingId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum OriginMaxHttpVersionSettingValue {
+    /// `2`
+    N2,
+    /// `1`
+    N1,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl OriginMaxHttpVersionSettingValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N2 => "2",
+            Self::N1 => "1",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for OriginMaxHttpVersionSettingValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "2" => Self::N2,
+            "1" => Self::N1,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(OriginMaxHttpVersionSettingValue);
+impl ::std::convert::From<OriginMaxHttpVersionSettingValue> for ::std::string::String {
+    fn from(value: OriginMaxHttpVersionSettingValue) -> Self {
+        match value {
+            OriginMaxHttpVersionSettingValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for OriginMaxHttpVersionSettingValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneSettingsApi::edit_multiple_zone_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditMultipleZoneSettingsBody {
+    /// Identifier of the zone setting
+    pub id: ::std::option::Option<EditMultipleZoneSettingsItemId>,
+    /// Current value of the zone setting
+    pub value: ::std::option::Option<::serde_json::Value>,
+    /// ssl-recommender enrollment setting
+    pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditMultipleZoneSettingsBody { id : "id", value : "value", enabled : "enabled" }
+);
+/// Used by [`ZoneSettingsApi::change_cloudflare_fonts_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeCloudflareFontsSettingBody {
+    /// Whether the feature is enabled or disabled
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ChangeCloudflareFontsSettingBody { value : "value" required });
+impl ChangeCloudflareFontsSettingBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Used by [`ZoneSettingsApi::change_origin_max_http_version_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeOriginMaxHttpVersionSettingBody {
+    /// Value of the Origin Max HTTP Version Setting
+    pub value: OriginMaxHttpVersionSettingValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ChangeOriginMaxHttpVersionSettingBody { value : "value" required }
+);
+impl ChangeOriginMaxHttpVersionSettingBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: OriginMaxHttpVersionSettingValue) -> Self {
+        Self {
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of several shapes.
+#[allow(clippy::large_enum_variant)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum EditZoneSettingBody {
+    N0RttValue(EditZoneSettingBodyN0RttValue),
+    AdvancedDDoSProtection(EditZoneSettingBodyAdvancedDDoSProtection),
+    AlwaysOnlineMode(EditZoneSettingBodyAlwaysOnlineMode),
+    ZoneEnableAlwaysUseHttps(EditZoneSettingBodyZoneEnableAlwaysUseHttps),
+    ZoneEnableAutomaticHttpsRewrites(
+        EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites,
+    ),
+    BrotliCompression(EditZoneSettingBodyBrotliCompression),
+    BrowserCacheTtl(EditZoneSettingBodyBrowserCacheTtl),
+    BrowserCheck(EditZoneSettingBodyBrowserCheck),
+    CloudflareCacheLevel(EditZoneSettingBodyCloudflareCacheLevel),
+    ChallengePageTtl(EditZoneSettingBodyChallengePageTtl),
+    ZoneCiphersAllowedForTlsTermination(
+        EditZoneSettingBodyZoneCiphersAllowedForTlsTermination,
+    ),
+    CloudflareCnameFlattening(EditZoneSettingBodyCloudflareCnameFlattening),
+    DevelopmentMode(EditZoneSettingBodyDevelopmentMode),
+    EarlyHints(EditZoneSettingBodyEarlyHints),
+    EdgeCacheTtl(EditZoneSettingBodyEdgeCacheTtl),
+    EmailObfuscation(EditZoneSettingBodyEmailObfuscation),
+    Http2EdgePrioritization(EditZoneSettingBodyHttp2EdgePrioritization),
+    HotlinkProtection(EditZoneSettingBodyHotlinkProtection),
+    Http2Value(EditZoneSettingBodyHttp2Value),
+    Http3Value(EditZoneSettingBodyHttp3Value),
+    ImageResizing(EditZoneSettingBodyImageResizing),
+    IpGeolocation(EditZoneSettingBodyIpGeolocation),
+    Ipv6(EditZoneSettingBodyIPv6),
+    MaxUpload(EditZoneSettingBodyMaxUpload),
+    ZoneMinimumTlsVersionValue(EditZoneSettingBodyZoneMinimumTlsVersionValue),
+    AutoMinifyAssets(EditZoneSettingBodyAutoMinifyAssets),
+    MirageImageOptimization(EditZoneSettingBodyMirageImageOptimization),
+    MobileRedirect(EditZoneSettingBodyMobileRedirect),
+    NetworkErrorLogging(EditZoneSettingBodyNetworkErrorLogging),
+    EnableOpportunisticEncryptionForAZone(
+        EditZoneSettingBodyEnableOpportunisticEncryptionForAZone,
+    ),
+    ZoneEnableOnionRouting(EditZoneSettingBodyZoneEnableOnionRouting),
+    OrangeToOrange(EditZoneSettingBodyOrangeToOrange),
+    ErrorPagesOn(EditZoneSettingBodyErrorPagesOn),
+    PolishImageOptimization(EditZoneSettingBodyPolishImageOptimization),
+    PrefetchPreload(EditZoneSettingBodyPrefetchPreload),
+    ProxyReadTimeout(EditZoneSettingBodyProxyReadTimeout),
+    PseudoIpv4Value(EditZoneSettingBodyPseudoIPv4Value),
+    ReplaceInsecureJavaScriptLibraries(
+        EditZoneSettingBodyReplaceInsecureJavaScriptLibraries,
+    ),
+    ResponseBuffering(EditZoneSettingBodyResponseBuffering),
+    RocketLoader(EditZoneSettingBodyRocketLoader),
+    AutomaticPlatformOptimizationForWordPress(
+        EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress,
+    ),
+    SecurityHeader(EditZoneSettingBodySecurityHeader),
+    SecurityLevel(EditZoneSettingBodySecurityLevel),
+    ServerSideExclude(EditZoneSettingBodyServerSideExclude),
+    ToggleSha1Support(EditZoneSettingBodyToggleSha1Support),
+    GetStringSort(EditZoneSettingBodyGetStringSort),
+    Ssl(EditZoneSettingBodySsl),
+    SslTlsRecommender(EditZoneSettingBodySslTlsRecommender),
+    Tls12Only(EditZoneSettingBodyTls12Only),
+    EnableTls13ValueForAZone(EditZoneSettingBodyEnableTls13ValueForAZone),
+    TlsClientAuthentication(EditZoneSettingBodyTlsClientAuthentication),
+    TrueClientIpHeader(EditZoneSettingBodyTrueClientIpHeader),
+    WebApplicationFirewall(EditZoneSettingBodyWebApplicationFirewall),
+    PolishWebPConversion(EditZoneSettingBodyPolishWebPConversion),
+    WebSockets(EditZoneSettingBodyWebSockets),
+}
+impl ::std::convert::From<EditZoneSettingBodyN0RttValue> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyN0RttValue) -> Self {
+        Self::N0RttValue(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyAdvancedDDoSProtection>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyAdvancedDDoSProtection) -> Self {
+        Self::AdvancedDDoSProtection(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyAlwaysOnlineMode> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyAlwaysOnlineMode) -> Self {
+        Self::AlwaysOnlineMode(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyZoneEnableAlwaysUseHttps>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyZoneEnableAlwaysUseHttps) -> Self {
+        Self::ZoneEnableAlwaysUseHttps(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites) -> Self {
+        Self::ZoneEnableAutomaticHttpsRewrites(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyBrotliCompression> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyBrotliCompression) -> Self {
+        Self::BrotliCompression(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyBrowserCacheTtl> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyBrowserCacheTtl) -> Self {
+        Self::BrowserCacheTtl(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyBrowserCheck> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyBrowserCheck) -> Self {
+        Self::BrowserCheck(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyCloudflareCacheLevel>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyCloudflareCacheLevel) -> Self {
+        Self::CloudflareCacheLevel(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyChallengePageTtl> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyChallengePageTtl) -> Self {
+        Self::ChallengePageTtl(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyZoneCiphersAllowedForTlsTermination>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyZoneCiphersAllowedForTlsTermination) -> Self {
+        Self::ZoneCiphersAllowedForTlsTermination(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyCloudflareCnameFlattening>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyCloudflareCnameFlattening) -> Self {
+        Self::CloudflareCnameFlattening(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyDevelopmentMode> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyDevelopmentMode) -> Self {
+        Self::DevelopmentMode(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyEarlyHints> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyEarlyHints) -> Self {
+        Self::EarlyHints(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyEdgeCacheTtl> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyEdgeCacheTtl) -> Self {
+        Self::EdgeCacheTtl(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyEmailObfuscation> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyEmailObfuscation) -> Self {
+        Self::EmailObfuscation(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyHttp2EdgePrioritization>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyHttp2EdgePrioritization) -> Self {
+        Self::Http2EdgePrioritization(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyHotlinkProtection> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyHotlinkProtection) -> Self {
+        Self::HotlinkProtection(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyHttp2Value> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyHttp2Value) -> Self {
+        Self::Http2Value(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyHttp3Value> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyHttp3Value) -> Self {
+        Self::Http3Value(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyImageResizing> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyImageResizing) -> Self {
+        Self::ImageResizing(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyIpGeolocation> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyIpGeolocation) -> Self {
+        Self::IpGeolocation(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyIPv6> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyIPv6) -> Self {
+        Self::Ipv6(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyMaxUpload> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyMaxUpload) -> Self {
+        Self::MaxUpload(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyZoneMinimumTlsVersionValue>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyZoneMinimumTlsVersionValue) -> Self {
+        Self::ZoneMinimumTlsVersionValue(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyAutoMinifyAssets> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyAutoMinifyAssets) -> Self {
+        Self::AutoMinifyAssets(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyMirageImageOptimization>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyMirageImageOptimization) -> Self {
+        Self::MirageImageOptimization(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyMobileRedirect> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyMobileRedirect) -> Self {
+        Self::MobileRedirect(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyNetworkErrorLogging>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyNetworkErrorLogging) -> Self {
+        Self::NetworkErrorLogging(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyEnableOpportunisticEncryptionForAZone>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyEnableOpportunisticEncryptionForAZone) -> Self {
+        Self::EnableOpportunisticEncryptionForAZone(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyZoneEnableOnionRouting>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyZoneEnableOnionRouting) -> Self {
+        Self::ZoneEnableOnionRouting(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyOrangeToOrange> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyOrangeToOrange) -> Self {
+        Self::OrangeToOrange(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyErrorPagesOn> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyErrorPagesOn) -> Self {
+        Self::ErrorPagesOn(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyPolishImageOptimization>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyPolishImageOptimization) -> Self {
+        Self::PolishImageOptimization(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyPrefetchPreload> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyPrefetchPreload) -> Self {
+        Self::PrefetchPreload(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyProxyReadTimeout> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyProxyReadTimeout) -> Self {
+        Self::ProxyReadTimeout(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyPseudoIPv4Value> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyPseudoIPv4Value) -> Self {
+        Self::PseudoIpv4Value(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyReplaceInsecureJavaScriptLibraries>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyReplaceInsecureJavaScriptLibraries) -> Self {
+        Self::ReplaceInsecureJavaScriptLibraries(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyResponseBuffering> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyResponseBuffering) -> Self {
+        Self::ResponseBuffering(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyRocketLoader> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyRocketLoader) -> Self {
+        Self::RocketLoader(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress>
+for EditZoneSettingBody {
+    fn from(
+        value: EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress,
+    ) -> Self {
+        Self::AutomaticPlatformOptimizationForWordPress(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodySecurityHeader> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodySecurityHeader) -> Self {
+        Self::SecurityHeader(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodySecurityLevel> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodySecurityLevel) -> Self {
+        Self::SecurityLevel(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyServerSideExclude> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyServerSideExclude) -> Self {
+        Self::ServerSideExclude(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyToggleSha1Support> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyToggleSha1Support) -> Self {
+        Self::ToggleSha1Support(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyGetStringSort> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyGetStringSort) -> Self {
+        Self::GetStringSort(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodySsl> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodySsl) -> Self {
+        Self::Ssl(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodySslTlsRecommender> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodySslTlsRecommender) -> Self {
+        Self::SslTlsRecommender(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyTls12Only> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyTls12Only) -> Self {
+        Self::Tls12Only(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyEnableTls13ValueForAZone>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyEnableTls13ValueForAZone) -> Self {
+        Self::EnableTls13ValueForAZone(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyTlsClientAuthentication>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyTlsClientAuthentication) -> Self {
+        Self::TlsClientAuthentication(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyTrueClientIpHeader>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyTrueClientIpHeader) -> Self {
+        Self::TrueClientIpHeader(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyWebApplicationFirewall>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyWebApplicationFirewall) -> Self {
+        Self::WebApplicationFirewall(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyPolishWebPConversion>
+for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyPolishWebPConversion) -> Self {
+        Self::PolishWebPConversion(value)
+    }
+}
+impl ::std::convert::From<EditZoneSettingBodyWebSockets> for EditZoneSettingBody {
+    fn from(value: EditZoneSettingBodyWebSockets) -> Self {
+        Self::WebSockets(value)
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyN0RttValue {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyN0RttValueId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyN0RttValue { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyN0RttValue {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyN0RttValueId::N0rtt,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyN0RttValueId {
+    /// `0rtt`
+    N0rtt,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyN0RttValueId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N0rtt => "0rtt",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyN0RttValueId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "0rtt" => Self::N0rtt,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyN0RttValueId);
+impl ::std::convert::From<EditZoneSettingBodyN0RttValueId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyN0RttValueId) -> Self {
+        match value {
+            EditZoneSettingBodyN0RttValueId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyN0RttValueId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyAdvancedDDoSProtection {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyAdvancedDDoSProtectionId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyAdvancedDDoSProtection { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyAdvancedDDoSProtection {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyAdvancedDDoSProtectionId::AdvancedDdos,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyAdvancedDDoSProtectionId {
+    /// `advanced_ddos`
+    AdvancedDdos,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyAdvancedDDoSProtectionId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdvancedDdos => "advanced_ddos",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyAdvancedDDoSProtectionId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "advanced_ddos" => Self::AdvancedDdos,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyAdvancedDDoSProtectionId);
+impl ::std::convert::From<EditZoneSettingBodyAdvancedDDoSProtectionId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyAdvancedDDoSProtectionId) -> Self {
+        match value {
+            EditZoneSettingBodyAdvancedDDoSProtectionId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyAdvancedDDoSProtectionId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyAlwaysOnlineMode {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyAlwaysOnlineModeId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyAlwaysOnlineMode { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyAlwaysOnlineMode {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyAlwaysOnlineModeId::AlwaysOnline,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyAlwaysOnlineModeId {
+    /// `always_online`
+    AlwaysOnline,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyAlwaysOnlineModeId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AlwaysOnline => "always_online",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyAlwaysOnlineModeId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "always_online" => Self::AlwaysOnline,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyAlwaysOnlineModeId);
+impl ::std::convert::From<EditZoneSettingBodyAlwaysOnlineModeId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyAlwaysOnlineModeId) -> Self {
+        match value {
+            EditZoneSettingBodyAlwaysOnlineModeId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyAlwaysOnlineModeId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyZoneEnableAlwaysUseHttps {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyZoneEnableAlwaysUseHttpsId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyZoneEnableAlwaysUseHttps { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyZoneEnableAlwaysUseHttps {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyZoneEnableAlwaysUseHttpsId::AlwaysUseHttps,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyZoneEnableAlwaysUseHttpsId {
+    /// `always_use_https`
+    AlwaysUseHttps,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyZoneEnableAlwaysUseHttpsId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AlwaysUseHttps => "always_use_https",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyZoneEnableAlwaysUseHttpsId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "always_use_https" => Self::AlwaysUseHttps,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyZoneEnableAlwaysUseHttpsId);
+impl ::std::convert::From<EditZoneSettingBodyZoneEnableAlwaysUseHttpsId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyZoneEnableAlwaysUseHttpsId) -> Self {
+        match value {
+            EditZoneSettingBodyZoneEnableAlwaysUseHttpsId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyZoneEnableAlwaysUseHttpsId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites { id : "id" required, value :
+    "value" required }
+);
+impl EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId::AutomaticHttpsRewrites,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId {
+    /// `automatic_https_rewrites`
+    AutomaticHttpsRewrites,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AutomaticHttpsRewrites => "automatic_https_rewrites",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "automatic_https_rewrites" => Self::AutomaticHttpsRewrites,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId);
+impl ::std::convert::From<EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId) -> Self {
+        match value {
+            EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyBrotliCompression {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyBrotliCompressionId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyBrotliCompressionValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyBrotliCompression { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyBrotliCompression {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyBrotliCompressionId::Brotli,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyBrotliCompressionId {
+    /// `brotli`
+    Brotli,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyBrotliCompressionId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Brotli => "brotli",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyBrotliCompressionId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "brotli" => Self::Brotli,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyBrotliCompressionId);
+impl ::std::convert::From<EditZoneSettingBodyBrotliCompressionId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyBrotliCompressionId) -> Self {
+        match value {
+            EditZoneSettingBodyBrotliCompressionId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyBrotliCompressionId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyBrotliCompressionValue {
+    /// `off`
+    Off,
+    /// `on`
+    On,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyBrotliCompressionValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::On => "on",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyBrotliCompressionValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "on" => Self::On,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyBrotliCompressionValue);
+impl ::std::convert::From<EditZoneSettingBodyBrotliCompressionValue>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        match value {
+            EditZoneSettingBodyBrotliCompressionValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyBrotliCompressionValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyBrowserCacheTtl {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyBrowserCacheTtlId,
+    /// Current value of the zone setting
+    pub value: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyBrowserCacheTtl { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyBrowserCacheTtl {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: f64) -> Self {
+        Self {
+            id: EditZoneSettingBodyBrowserCacheTtlId::BrowserCacheTtl,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyBrowserCacheTtlId {
+    /// `browser_cache_ttl`
+    BrowserCacheTtl,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyBrowserCacheTtlId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BrowserCacheTtl => "browser_cache_ttl",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyBrowserCacheTtlId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "browser_cache_ttl" => Self::BrowserCacheTtl,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyBrowserCacheTtlId);
+impl ::std::convert::From<EditZoneSettingBodyBrowserCacheTtlId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyBrowserCacheTtlId) -> Self {
+        match value {
+            EditZoneSettingBodyBrowserCacheTtlId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyBrowserCacheTtlId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyBrowserCheck {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyBrowserCheckId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyBrowserCheck { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyBrowserCheck {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyBrowserCheckId::BrowserCheck,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyBrowserCheckId {
+    /// `browser_check`
+    BrowserCheck,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyBrowserCheckId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BrowserCheck => "browser_check",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyBrowserCheckId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "browser_check" => Self::BrowserCheck,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyBrowserCheckId);
+impl ::std::convert::From<EditZoneSettingBodyBrowserCheckId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyBrowserCheckId) -> Self {
+        match value {
+            EditZoneSettingBodyBrowserCheckId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyBrowserCheckId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyCloudflareCacheLevel {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyCloudflareCacheLevelId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyCloudflareCacheLevelValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyCloudflareCacheLevel { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyCloudflareCacheLevel {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyCloudflareCacheLevelValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyCloudflareCacheLevelId::CacheLevel,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyCloudflareCacheLevelId {
+    /// `cache_level`
+    CacheLevel,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyCloudflareCacheLevelId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CacheLevel => "cache_level",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyCloudflareCacheLevelId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cache_level" => Self::CacheLevel,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyCloudflareCacheLevelId);
+impl ::std::convert::From<EditZoneSettingBodyCloudflareCacheLevelId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyCloudflareCacheLevelId) -> Self {
+        match value {
+            EditZoneSettingBodyCloudflareCacheLevelId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyCloudflareCacheLevelId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyCloudflareCacheLevelValue {
+    /// `aggressive`
+    Aggressive,
+    /// `basic`
+    Basic,
+    /// `simplified`
+    Simplified,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyCloudflareCacheLevelValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aggressive => "aggressive",
+            Self::Basic => "basic",
+            Self::Simplified => "simplified",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyCloudflareCacheLevelValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "aggressive" => Self::Aggressive,
+            "basic" => Self::Basic,
+            "simplified" => Self::Simplified,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyCloudflareCacheLevelValue);
+impl ::std::convert::From<EditZoneSettingBodyCloudflareCacheLevelValue>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyCloudflareCacheLevelValue) -> Self {
+        match value {
+            EditZoneSettingBodyCloudflareCacheLevelValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyCloudflareCacheLevelValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyChallengePageTtl {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyChallengePageTtlId,
+    /// Current value of the zone setting
+    pub value: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyChallengePageTtl { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyChallengePageTtl {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: f64) -> Self {
+        Self {
+            id: EditZoneSettingBodyChallengePageTtlId::ChallengeTtl,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyChallengePageTtlId {
+    /// `challenge_ttl`
+    ChallengeTtl,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyChallengePageTtlId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChallengeTtl => "challenge_ttl",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyChallengePageTtlId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "challenge_ttl" => Self::ChallengeTtl,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyChallengePageTtlId);
+impl ::std::convert::From<EditZoneSettingBodyChallengePageTtlId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyChallengePageTtlId) -> Self {
+        match value {
+            EditZoneSettingBodyChallengePageTtlId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyChallengePageTtlId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyZoneCiphersAllowedForTlsTermination {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId,
+    /// Current value of the zone setting
+    pub value: ::std::vec::Vec<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyZoneCiphersAllowedForTlsTermination { id : "id" required, value :
+    "value" required }
+);
+impl EditZoneSettingBodyZoneCiphersAllowedForTlsTermination {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            id: EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId::Ciphers,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId {
+    /// `ciphers`
+    Ciphers,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ciphers => "ciphers",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ciphers" => Self::Ciphers,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId);
+impl ::std::convert::From<EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId) -> Self {
+        match value {
+            EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId::Other(value) => {
+                value
+            }
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyCloudflareCnameFlattening {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyCloudflareCnameFlatteningId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyCloudflareCnameFlatteningValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyCloudflareCnameFlattening { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyCloudflareCnameFlattening {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyCloudflareCnameFlatteningValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyCloudflareCnameFlatteningId::CnameFlattening,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyCloudflareCnameFlatteningId {
+    /// `cname_flattening`
+    CnameFlattening,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyCloudflareCnameFlatteningId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CnameFlattening => "cname_flattening",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyCloudflareCnameFlatteningId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cname_flattening" => Self::CnameFlattening,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyCloudflareCnameFlatteningId);
+impl ::std::convert::From<EditZoneSettingBodyCloudflareCnameFlatteningId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyCloudflareCnameFlatteningId) -> Self {
+        match value {
+            EditZoneSettingBodyCloudflareCnameFlatteningId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyCloudflareCnameFlatteningId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyCloudflareCnameFlatteningValue {
+    /// `flatten_at_root`
+    FlattenAtRoot,
+    /// `flatten_all`
+    FlattenAll,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyCloudflareCnameFlatteningValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlattenAtRoot => "flatten_at_root",
+            Self::FlattenAll => "flatten_all",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyCloudflareCnameFlatteningValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "flatten_at_root" => Self::FlattenAtRoot,
+            "flatten_all" => Self::FlattenAll,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyCloudflareCnameFlatteningValue);
+impl ::std::convert::From<EditZoneSettingBodyCloudflareCnameFlatteningValue>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyCloudflareCnameFlatteningValue) -> Self {
+        match value {
+            EditZoneSettingBodyCloudflareCnameFlatteningValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyCloudflareCnameFlatteningValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyDevelopmentMode {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyDevelopmentModeId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyDevelopmentMode { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyDevelopmentMode {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyDevelopmentModeId::DevelopmentMode,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyDevelopmentModeId {
+    /// `development_mode`
+    DevelopmentMode,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyDevelopmentModeId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DevelopmentMode => "development_mode",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyDevelopmentModeId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "development_mode" => Self::DevelopmentMode,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyDevelopmentModeId);
+impl ::std::convert::From<EditZoneSettingBodyDevelopmentModeId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyDevelopmentModeId) -> Self {
+        match value {
+            EditZoneSettingBodyDevelopmentModeId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyDevelopmentModeId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyEarlyHints {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyEarlyHintsId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyEarlyHints { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyEarlyHints {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyEarlyHintsId::EarlyHints,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyEarlyHintsId {
+    /// `early_hints`
+    EarlyHints,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyEarlyHintsId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EarlyHints => "early_hints",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyEarlyHintsId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "early_hints" => Self::EarlyHints,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyEarlyHintsId);
+impl ::std::convert::From<EditZoneSettingBodyEarlyHintsId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyEarlyHintsId) -> Self {
+        match value {
+            EditZoneSettingBodyEarlyHintsId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyEarlyHintsId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyEdgeCacheTtl {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyEdgeCacheTtlId,
+    /// Current value of the zone setting
+    pub value: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyEdgeCacheTtl { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyEdgeCacheTtl {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: f64) -> Self {
+        Self {
+            id: EditZoneSettingBodyEdgeCacheTtlId::EdgeCacheTtl,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyEdgeCacheTtlId {
+    /// `edge_cache_ttl`
+    EdgeCacheTtl,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyEdgeCacheTtlId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EdgeCacheTtl => "edge_cache_ttl",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyEdgeCacheTtlId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "edge_cache_ttl" => Self::EdgeCacheTtl,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyEdgeCacheTtlId);
+impl ::std::convert::From<EditZoneSettingBodyEdgeCacheTtlId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyEdgeCacheTtlId) -> Self {
+        match value {
+            EditZoneSettingBodyEdgeCacheTtlId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyEdgeCacheTtlId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyEmailObfuscation {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyEmailObfuscationId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyEmailObfuscation { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyEmailObfuscation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyEmailObfuscationId::EmailObfuscation,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyEmailObfuscationId {
+    /// `email_obfuscation`
+    EmailObfuscation,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyEmailObfuscationId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailObfuscation => "email_obfuscation",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyEmailObfuscationId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "email_obfuscation" => Self::EmailObfuscation,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyEmailObfuscationId);
+impl ::std::convert::From<EditZoneSettingBodyEmailObfuscationId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyEmailObfuscationId) -> Self {
+        match value {
+            EditZoneSettingBodyEmailObfuscationId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyEmailObfuscationId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyHttp2EdgePrioritization {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyHttp2EdgePrioritizationId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyHttp2EdgePrioritizationValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyHttp2EdgePrioritization { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyHttp2EdgePrioritization {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyHttp2EdgePrioritizationValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyHttp2EdgePrioritizationId::H2Prioritization,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyHttp2EdgePrioritizationId {
+    /// `h2_prioritization`
+    H2Prioritization,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyHttp2EdgePrioritizationId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::H2Prioritization => "h2_prioritization",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyHttp2EdgePrioritizationId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "h2_prioritization" => Self::H2Prioritization,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyHttp2EdgePrioritizationId);
+impl ::std::convert::From<EditZoneSettingBodyHttp2EdgePrioritizationId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyHttp2EdgePrioritizationId) -> Self {
+        match value {
+            EditZoneSettingBodyHttp2EdgePrioritizationId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyHttp2EdgePrioritizationId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyHttp2EdgePrioritizationValue {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// `custom`
+    Custom,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyHttp2EdgePrioritizationValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Custom => "custom",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyHttp2EdgePrioritizationValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            "custom" => Self::Custom,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyHttp2EdgePrioritizationValue);
+impl ::std::convert::From<EditZoneSettingBodyHttp2EdgePrioritizationValue>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyHttp2EdgePrioritizationValue) -> Self {
+        match value {
+            EditZoneSettingBodyHttp2EdgePrioritizationValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyHttp2EdgePrioritizationValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyHotlinkProtection {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyHotlinkProtectionId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyHotlinkProtection { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyHotlinkProtection {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyHotlinkProtectionId::HotlinkProtection,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyHotlinkProtectionId {
+    /// `hotlink_protection`
+    HotlinkProtection,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyHotlinkProtectionId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HotlinkProtection => "hotlink_protection",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyHotlinkProtectionId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "hotlink_protection" => Self::HotlinkProtection,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyHotlinkProtectionId);
+impl ::std::convert::From<EditZoneSettingBodyHotlinkProtectionId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyHotlinkProtectionId) -> Self {
+        match value {
+            EditZoneSettingBodyHotlinkProtectionId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyHotlinkProtectionId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyHttp2Value {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyHttp2ValueId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyHttp2Value { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyHttp2Value {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyHttp2ValueId::Http2,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyHttp2ValueId {
+    /// `http2`
+    Http2,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyHttp2ValueId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http2 => "http2",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyHttp2ValueId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "http2" => Self::Http2,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyHttp2ValueId);
+impl ::std::convert::From<EditZoneSettingBodyHttp2ValueId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyHttp2ValueId) -> Self {
+        match value {
+            EditZoneSettingBodyHttp2ValueId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyHttp2ValueId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyHttp3Value {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyHttp3ValueId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyHttp3Value { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyHttp3Value {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyHttp3ValueId::Http3,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyHttp3ValueId {
+    /// `http3`
+    Http3,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyHttp3ValueId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http3 => "http3",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyHttp3ValueId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "http3" => Self::Http3,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyHttp3ValueId);
+impl ::std::convert::From<EditZoneSettingBodyHttp3ValueId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyHttp3ValueId) -> Self {
+        match value {
+            EditZoneSettingBodyHttp3ValueId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyHttp3ValueId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyImageResizing {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyImageResizingId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyImageResizingValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyImageResizing { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyImageResizing {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyImageResizingValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyImageResizingId::ImageResizing,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyImageResizingId {
+    /// `image_resizing`
+    ImageResizing,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyImageResizingId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ImageResizing => "image_resizing",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyImageResizingId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "image_resizing" => Self::ImageResizing,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyImageResizingId);
+impl ::std::convert::From<EditZoneSettingBodyImageResizingId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyImageResizingId) -> Self {
+        match value {
+            EditZoneSettingBodyImageResizingId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyImageResizingId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyImageResizingValue {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// `open`
+    Open,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyImageResizingValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Open => "open",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyImageResizingValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            "open" => Self::Open,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyImageResizingValue);
+impl ::std::convert::From<EditZoneSettingBodyImageResizingValue>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyImageResizingValue) -> Self {
+        match value {
+            EditZoneSettingBodyImageResizingValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyImageResizingValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyIpGeolocation {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyIpGeolocationId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyIpGeolocation { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyIpGeolocation {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyIpGeolocationId::IpGeolocation,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyIpGeolocationId {
+    /// `ip_geolocation`
+    IpGeolocation,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyIpGeolocationId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IpGeolocation => "ip_geolocation",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyIpGeolocationId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ip_geolocation" => Self::IpGeolocation,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyIpGeolocationId);
+impl ::std::convert::From<EditZoneSettingBodyIpGeolocationId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyIpGeolocationId) -> Self {
+        match value {
+            EditZoneSettingBodyIpGeolocationId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyIpGeolocationId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyIPv6 {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyIPv6Id,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyBrotliCompressionValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyIPv6 { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyIPv6 {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyIPv6Id::Ipv6,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyIPv6Id {
+    /// `ipv6`
+    Ipv6,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyIPv6Id {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipv6 => "ipv6",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyIPv6Id {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ipv6" => Self::Ipv6,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyIPv6Id);
+impl ::std::convert::From<EditZoneSettingBodyIPv6Id> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyIPv6Id) -> Self {
+        match value {
+            EditZoneSettingBodyIPv6Id::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyIPv6Id {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyMaxUpload {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyMaxUploadId,
+    /// Current value of the zone setting
+    pub value: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyMaxUpload { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyMaxUpload {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: f64) -> Self {
+        Self {
+            id: EditZoneSettingBodyMaxUploadId::MaxUpload,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyMaxUploadId {
+    /// `max_upload`
+    MaxUpload,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyMaxUploadId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MaxUpload => "max_upload",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyMaxUploadId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "max_upload" => Self::MaxUpload,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyMaxUploadId);
+impl ::std::convert::From<EditZoneSettingBodyMaxUploadId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyMaxUploadId) -> Self {
+        match value {
+            EditZoneSettingBodyMaxUploadId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyMaxUploadId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyZoneMinimumTlsVersionValue {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyZoneMinimumTlsVersionValueId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyZoneMinimumTlsVersionValueValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyZoneMinimumTlsVersionValue { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyZoneMinimumTlsVersionValue {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyZoneMinimumTlsVersionValueValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyZoneMinimumTlsVersionValueId::MinTlsVersion,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyZoneMinimumTlsVersionValueId {
+    /// `min_tls_version`
+    MinTlsVersion,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyZoneMinimumTlsVersionValueId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MinTlsVersion => "min_tls_version",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyZoneMinimumTlsVersionValueId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "min_tls_version" => Self::MinTlsVersion,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyZoneMinimumTlsVersionValueId);
+impl ::std::convert::From<EditZoneSettingBodyZoneMinimumTlsVersionValueId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyZoneMinimumTlsVersionValueId) -> Self {
+        match value {
+            EditZoneSettingBodyZoneMinimumTlsVersionValueId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyZoneMinimumTlsVersionValueId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyZoneMinimumTlsVersionValueValue {
+    /// `1.0`
+    N10,
+    /// `1.1`
+    N11,
+    /// `1.2`
+    N12,
+    /// `1.3`
+    N13,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyZoneMinimumTlsVersionValueValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N10 => "1.0",
+            Self::N11 => "1.1",
+            Self::N12 => "1.2",
+            Self::N13 => "1.3",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyZoneMinimumTlsVersionValueValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1.0" => Self::N10,
+            "1.1" => Self::N11,
+            "1.2" => Self::N12,
+            "1.3" => Self::N13,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyZoneMinimumTlsVersionValueValue);
+impl ::std::convert::From<EditZoneSettingBodyZoneMinimumTlsVersionValueValue>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyZoneMinimumTlsVersionValueValue) -> Self {
+        match value {
+            EditZoneSettingBodyZoneMinimumTlsVersionValueValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyZoneMinimumTlsVersionValueValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyAutoMinifyAssets {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyAutoMinifyAssetsId,
+    pub value: ::std::option::Option<EditZoneSettingBodyAutoMinifyAssetsValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyAutoMinifyAssets { id : "id" required, value : "value" }
+);
+impl EditZoneSettingBodyAutoMinifyAssets {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: EditZoneSettingBodyAutoMinifyAssetsId::Minify,
+            value: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for EditZoneSettingBodyAutoMinifyAssets {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyAutoMinifyAssetsId {
+    /// `minify`
+    Minify,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyAutoMinifyAssetsId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Minify => "minify",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyAutoMinifyAssetsId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "minify" => Self::Minify,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyAutoMinifyAssetsId);
+impl ::std::convert::From<EditZoneSettingBodyAutoMinifyAssetsId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyAutoMinifyAssetsId) -> Self {
+        match value {
+            EditZoneSettingBodyAutoMinifyAssetsId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyAutoMinifyAssetsId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditZoneSettingBodyAutoMinifyAssetsValue {
+    /// Automatically minify all CSS files for your website
+    pub css: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
+    /// Automatically minify all HTML files for your website
+    pub html: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
+    /// Automatically minify all JavaScript files for your website
+    pub js: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyAutoMinifyAssetsValue { css : "css", html : "html", js : "js" }
+);
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyMirageImageOptimization {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyMirageImageOptimizationId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyMirageImageOptimization { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyMirageImageOptimization {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyMirageImageOptimizationId::Mirage,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyMirageImageOptimizationId {
+    /// `mirage`
+    Mirage,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyMirageImageOptimizationId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Mirage => "mirage",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyMirageImageOptimizationId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "mirage" => Self::Mirage,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyMirageImageOptimizationId);
+impl ::std::convert::From<EditZoneSettingBodyMirageImageOptimizationId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyMirageImageOptimizationId) -> Self {
+        match value {
+            EditZoneSettingBodyMirageImageOptimizationId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyMirageImageOptimizationId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyMobileRedirect {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyMobileRedirectId,
+    pub value: ::std::option::Option<EditZoneSettingBodyMobileRedirectValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyMobileRedirect { id : "id" required, value : "value" }
+);
+impl EditZoneSettingBodyMobileRedirect {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: EditZoneSettingBodyMobileRedirectId::MobileRedirect,
+            value: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for EditZoneSettingBodyMobileRedirect {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyMobileRedirectId {
+    /// `mobile_redirect`
+    MobileRedirect,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyMobileRedirectId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MobileRedirect => "mobile_redirect",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyMobileRedirectId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "mobile_redirect" => Self::MobileRedirect,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyMobileRedirectId);
+impl ::std::convert::From<EditZoneSettingBodyMobileRedirectId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyMobileRedirectId) -> Self {
+        match value {
+            EditZoneSettingBodyMobileRedirectId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyMobileRedirectId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditZoneSettingBodyMobileRedirectValue {
+    /// Which subdomain prefix you wish to redirect visitors on mobile devices to (subdomain must already…
+    pub mobile_subdomain: ::std::option::Option<::std::string::String>,
+    /// Deprecated: Use Single Redirects instead…
+    pub status: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
+    /// Whether to drop the current page path and redirect to the mobile subdomain URL root, or keep the…
+    pub strip_uri: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyMobileRedirectValue { mobile_subdomain : "mobile_subdomain",
+    status : "status", strip_uri : "strip_uri" }
+);
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyNetworkErrorLogging {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyNetworkErrorLoggingId,
+    pub value: ::std::option::Option<EditZoneSettingBodyNetworkErrorLoggingValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyNetworkErrorLogging { id : "id" required, value : "value" }
+);
+impl EditZoneSettingBodyNetworkErrorLogging {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: EditZoneSettingBodyNetworkErrorLoggingId::Nel,
+            value: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for EditZoneSettingBodyNetworkErrorLogging {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyNetworkErrorLoggingId {
+    /// `nel`
+    Nel,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyNetworkErrorLoggingId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Nel => "nel",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyNetworkErrorLoggingId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "nel" => Self::Nel,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyNetworkErrorLoggingId);
+impl ::std::convert::From<EditZoneSettingBodyNetworkErrorLoggingId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyNetworkErrorLoggingId) -> Self {
+        match value {
+            EditZoneSettingBodyNetworkErrorLoggingId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyNetworkErrorLoggingId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditZoneSettingBodyNetworkErrorLoggingValue {
+    pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyNetworkErrorLoggingValue { enabled : "enabled" }
+);
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyEnableOpportunisticEncryptionForAZone {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyEnableOpportunisticEncryptionForAZone { id : "id" required, value
+    : "value" required }
+);
+impl EditZoneSettingBodyEnableOpportunisticEncryptionForAZone {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId::OpportunisticEncryption,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId {
+    /// `opportunistic_encryption`
+    OpportunisticEncryption,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OpportunisticEncryption => "opportunistic_encryption",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "opportunistic_encryption" => Self::OpportunisticEncryption,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId);
+impl ::std::convert::From<EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId) -> Self {
+        match value {
+            EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId::Other(value) => {
+                value
+            }
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyZoneEnableOnionRouting {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyZoneEnableOnionRoutingId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyZoneEnableOnionRouting { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyZoneEnableOnionRouting {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyZoneEnableOnionRoutingId::OpportunisticOnion,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyZoneEnableOnionRoutingId {
+    /// `opportunistic_onion`
+    OpportunisticOnion,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyZoneEnableOnionRoutingId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OpportunisticOnion => "opportunistic_onion",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyZoneEnableOnionRoutingId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "opportunistic_onion" => Self::OpportunisticOnion,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyZoneEnableOnionRoutingId);
+impl ::std::convert::From<EditZoneSettingBodyZoneEnableOnionRoutingId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyZoneEnableOnionRoutingId) -> Self {
+        match value {
+            EditZoneSettingBodyZoneEnableOnionRoutingId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyZoneEnableOnionRoutingId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyOrangeToOrange {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyOrangeToOrangeId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyOrangeToOrange { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyOrangeToOrange {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyOrangeToOrangeId::OrangeToOrange,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyOrangeToOrangeId {
+    /// `orange_to_orange`
+    OrangeToOrange,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyOrangeToOrangeId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrangeToOrange => "orange_to_orange",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyOrangeToOrangeId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "orange_to_orange" => Self::OrangeToOrange,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyOrangeToOrangeId);
+impl ::std::convert::From<EditZoneSettingBodyOrangeToOrangeId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyOrangeToOrangeId) -> Self {
+        match value {
+            EditZoneSettingBodyOrangeToOrangeId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyOrangeToOrangeId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyErrorPagesOn {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyErrorPagesOnId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyErrorPagesOn { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyErrorPagesOn {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyErrorPagesOnId::OriginErrorPagePassThru,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyErrorPagesOnId {
+    /// `origin_error_page_pass_thru`
+    OriginErrorPagePassThru,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyErrorPagesOnId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OriginErrorPagePassThru => "origin_error_page_pass_thru",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyErrorPagesOnId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "origin_error_page_pass_thru" => Self::OriginErrorPagePassThru,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyErrorPagesOnId);
+impl ::std::convert::From<EditZoneSettingBodyErrorPagesOnId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyErrorPagesOnId) -> Self {
+        match value {
+            EditZoneSettingBodyErrorPagesOnId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyErrorPagesOnId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyPolishImageOptimization {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyPolishImageOptimizationId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyPolishImageOptimizationValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyPolishImageOptimization { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyPolishImageOptimization {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyPolishImageOptimizationValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyPolishImageOptimizationId::Polish,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyPolishImageOptimizationId {
+    /// `polish`
+    Polish,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyPolishImageOptimizationId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Polish => "polish",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyPolishImageOptimizationId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "polish" => Self::Polish,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyPolishImageOptimizationId);
+impl ::std::convert::From<EditZoneSettingBodyPolishImageOptimizationId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyPolishImageOptimizationId) -> Self {
+        match value {
+            EditZoneSettingBodyPolishImageOptimizationId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyPolishImageOptimizationId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyPolishImageOptimizationValue {
+    /// `off`
+    Off,
+    /// `lossless`
+    Lossless,
+    /// `lossy`
+    Lossy,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyPolishImageOptimizationValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::Lossless => "lossless",
+            Self::Lossy => "lossy",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyPolishImageOptimizationValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "lossless" => Self::Lossless,
+            "lossy" => Self::Lossy,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyPolishImageOptimizationValue);
+impl ::std::convert::From<EditZoneSettingBodyPolishImageOptimizationValue>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyPolishImageOptimizationValue) -> Self {
+        match value {
+            EditZoneSettingBodyPolishImageOptimizationValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyPolishImageOptimizationValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyPrefetchPreload {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyPrefetchPreloadId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyPrefetchPreload { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyPrefetchPreload {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyPrefetchPreloadId::PrefetchPreload,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyPrefetchPreloadId {
+    /// `prefetch_preload`
+    PrefetchPreload,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyPrefetchPreloadId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PrefetchPreload => "prefetch_preload",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyPrefetchPreloadId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "prefetch_preload" => Self::PrefetchPreload,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyPrefetchPreloadId);
+impl ::std::convert::From<EditZoneSettingBodyPrefetchPreloadId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyPrefetchPreloadId) -> Self {
+        match value {
+            EditZoneSettingBodyPrefetchPreloadId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyPrefetchPreloadId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyProxyReadTimeout {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyProxyReadTimeoutId,
+    /// Current value of the zone setting
+    pub value: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyProxyReadTimeout { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyProxyReadTimeout {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: f64) -> Self {
+        Self {
+            id: EditZoneSettingBodyProxyReadTimeoutId::ProxyReadTimeout,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyProxyReadTimeoutId {
+    /// `proxy_read_timeout`
+    ProxyReadTimeout,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyProxyReadTimeoutId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ProxyReadTimeout => "proxy_read_timeout",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyProxyReadTimeoutId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "proxy_read_timeout" => Self::ProxyReadTimeout,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyProxyReadTimeoutId);
+impl ::std::convert::From<EditZoneSettingBodyProxyReadTimeoutId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyProxyReadTimeoutId) -> Self {
+        match value {
+            EditZoneSettingBodyProxyReadTimeoutId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyProxyReadTimeoutId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyPseudoIPv4Value {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyPseudoIPv4ValueId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyPseudoIPv4ValueValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyPseudoIPv4Value { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyPseudoIPv4Value {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyPseudoIPv4ValueValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyPseudoIPv4ValueId::PseudoIpv4,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyPseudoIPv4ValueId {
+    /// `pseudo_ipv4`
+    PseudoIpv4,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyPseudoIPv4ValueId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PseudoIpv4 => "pseudo_ipv4",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyPseudoIPv4ValueId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pseudo_ipv4" => Self::PseudoIpv4,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyPseudoIPv4ValueId);
+impl ::std::convert::From<EditZoneSettingBodyPseudoIPv4ValueId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyPseudoIPv4ValueId) -> Self {
+        match value {
+            EditZoneSettingBodyPseudoIPv4ValueId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyPseudoIPv4ValueId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyPseudoIPv4ValueValue {
+    /// `off`
+    Off,
+    /// `add_header`
+    AddHeader,
+    /// `overwrite_header`
+    OverwriteHeader,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyPseudoIPv4ValueValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::AddHeader => "add_header",
+            Self::OverwriteHeader => "overwrite_header",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyPseudoIPv4ValueValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "add_header" => Self::AddHeader,
+            "overwrite_header" => Self::OverwriteHeader,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyPseudoIPv4ValueValue);
+impl ::std::convert::From<EditZoneSettingBodyPseudoIPv4ValueValue>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyPseudoIPv4ValueValue) -> Self {
+        match value {
+            EditZoneSettingBodyPseudoIPv4ValueValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyPseudoIPv4ValueValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyReplaceInsecureJavaScriptLibraries {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyReplaceInsecureJavaScriptLibraries { id : "id" required, value :
+    "value" required }
+);
+impl EditZoneSettingBodyReplaceInsecureJavaScriptLibraries {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId::ReplaceInsecureJs,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId {
+    /// `replace_insecure_js`
+    ReplaceInsecureJs,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReplaceInsecureJs => "replace_insecure_js",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "replace_insecure_js" => Self::ReplaceInsecureJs,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId);
+impl ::std::convert::From<EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId) -> Self {
+        match value {
+            EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId::Other(value) => {
+                value
+            }
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyResponseBuffering {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyResponseBufferingId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyResponseBuffering { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyResponseBuffering {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyResponseBufferingId::ResponseBuffering,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyResponseBufferingId {
+    /// `response_buffering`
+    ResponseBuffering,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyResponseBufferingId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ResponseBuffering => "response_buffering",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyResponseBufferingId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "response_buffering" => Self::ResponseBuffering,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyResponseBufferingId);
+impl ::std::convert::From<EditZoneSettingBodyResponseBufferingId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyResponseBufferingId) -> Self {
+        match value {
+            EditZoneSettingBodyResponseBufferingId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyResponseBufferingId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyRocketLoader {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyRocketLoaderId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyRocketLoader { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyRocketLoader {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyRocketLoaderId::RocketLoader,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyRocketLoaderId {
+    /// `rocket_loader`
+    RocketLoader,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyRocketLoaderId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RocketLoader => "rocket_loader",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyRocketLoaderId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "rocket_loader" => Self::RocketLoader,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyRocketLoaderId);
+impl ::std::convert::From<EditZoneSettingBodyRocketLoaderId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyRocketLoaderId) -> Self {
+        match value {
+            EditZoneSettingBodyRocketLoaderId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyRocketLoaderId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId,
+    pub value: ::std::option::Option<
+        EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress { id : "id" required,
+    value : "value" }
+);
+impl EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId::AutomaticPlatformOptimization,
+            value: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default
+for EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId {
+    /// `automatic_platform_optimization`
+    AutomaticPlatformOptimization,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AutomaticPlatformOptimization => "automatic_platform_optimization",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "automatic_platform_optimization" => Self::AutomaticPlatformOptimization,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(
+    EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId
+);
+impl ::std::convert::From<EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId>
+for ::std::string::String {
+    fn from(
+        value: EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId,
+    ) -> Self {
+        match value {
+            EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId::Other(
+                value,
+            ) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display
+for EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue {
+    /// Indicates whether or not \[cache by device…
+    pub cache_by_device_type: bool,
+    /// Indicates whether or not Cloudflare proxy is enabled
+    pub cf: bool,
+    /// Indicates whether or not Automatic Platform Optimization is enabled
+    pub enabled: bool,
+    /// An array of hostnames where Automatic Platform Optimization for WordPress is activated
+    pub hostnames: ::std::vec::Vec<::std::string::String>,
+    /// Indicates whether or not site is powered by WordPress
+    pub wordpress: bool,
+    /// Indicates whether or not \[Cloudflare for WordPress…
+    pub wp_plugin: bool,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue {
+    cache_by_device_type : "cache_by_device_type" required, cf : "cf" required, enabled :
+    "enabled" required, hostnames : "hostnames" required, wordpress : "wordpress"
+    required, wp_plugin : "wp_plugin" required }
+);
+impl EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        cache_by_device_type: bool,
+        cf: bool,
+        enabled: bool,
+        hostnames: ::std::vec::Vec<::std::string::String>,
+        wordpress: bool,
+        wp_plugin: bool,
+    ) -> Self {
+        Self {
+            cache_by_device_type,
+            cf,
+            enabled,
+            hostnames,
+            wordpress,
+            wp_plugin,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodySecurityHeader {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodySecurityHeaderId,
+    pub value: ::std::option::Option<EditZoneSettingBodySecurityHeaderValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodySecurityHeader { id : "id" required, value : "value" }
+);
+impl EditZoneSettingBodySecurityHeader {
+    /// A value with the required fields set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: EditZoneSettingBodySecurityHeaderId::SecurityHeader,
+            value: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::default::Default for EditZoneSettingBodySecurityHeader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodySecurityHeaderId {
+    /// `security_header`
+    SecurityHeader,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodySecurityHeaderId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SecurityHeader => "security_header",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodySecurityHeaderId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "security_header" => Self::SecurityHeader,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodySecurityHeaderId);
+impl ::std::convert::From<EditZoneSettingBodySecurityHeaderId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodySecurityHeaderId) -> Self {
+        match value {
+            EditZoneSettingBodySecurityHeaderId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodySecurityHeaderId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditZoneSettingBodySecurityHeaderValue {
+    pub strict_transport_security: ::std::option::Option<
+        EditZoneSettingBodySecurityHeaderValueStrictTransportSecurity,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodySecurityHeaderValue { strict_transport_security :
+    "strict_transport_security" }
+);
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditZoneSettingBodySecurityHeaderValueStrictTransportSecurity {
+    /// Whether or not strict transport security is enabled
+    pub enabled: ::std::option::Option<bool>,
+    /// Include all subdomains for strict transport security
+    pub include_subdomains: ::std::option::Option<bool>,
+    /// Max age in seconds of the strict transport security
+    pub max_age: ::std::option::Option<f64>,
+    /// Whether or not to include 'X-Content-Type-Options: nosniff' header
+    pub nosniff: ::std::option::Option<bool>,
+    /// Enable automatic preload of the HSTS configuration
+    pub preload: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodySecurityHeaderValueStrictTransportSecurity { enabled : "enabled",
+    include_subdomains : "include_subdomains", max_age : "max_age", nosniff : "nosniff",
+    preload : "preload" }
+);
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodySecurityLevel {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodySecurityLevelId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodySecurityLevelValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodySecurityLevel { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodySecurityLevel {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodySecurityLevelValue) -> Self {
+        Self {
+            id: EditZoneSettingBodySecurityLevelId::SecurityLevel,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodySecurityLevelId {
+    /// `security_level`
+    SecurityLevel,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodySecurityLevelId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SecurityLevel => "security_level",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodySecurityLevelId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "security_level" => Self::SecurityLevel,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodySecurityLevelId);
+impl ::std::convert::From<EditZoneSettingBodySecurityLevelId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodySecurityLevelId) -> Self {
+        match value {
+            EditZoneSettingBodySecurityLevelId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodySecurityLevelId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodySecurityLevelValue {
+    /// `off`
+    Off,
+    /// `essentially_off`
+    EssentiallyOff,
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+    /// `under_attack`
+    UnderAttack,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodySecurityLevelValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::EssentiallyOff => "essentially_off",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::UnderAttack => "under_attack",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodySecurityLevelValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "essentially_off" => Self::EssentiallyOff,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "under_attack" => Self::UnderAttack,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodySecurityLevelValue);
+impl ::std::convert::From<EditZoneSettingBodySecurityLevelValue>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodySecurityLevelValue) -> Self {
+        match value {
+            EditZoneSettingBodySecurityLevelValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodySecurityLevelValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyServerSideExclude {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyServerSideExcludeId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyServerSideExclude { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyServerSideExclude {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyServerSideExcludeId::ServerSideExclude,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyServerSideExcludeId {
+    /// `server_side_exclude`
+    ServerSideExclude,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyServerSideExcludeId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ServerSideExclude => "server_side_exclude",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyServerSideExcludeId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "server_side_exclude" => Self::ServerSideExclude,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyServerSideExcludeId);
+impl ::std::convert::From<EditZoneSettingBodyServerSideExcludeId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyServerSideExcludeId) -> Self {
+        match value {
+            EditZoneSettingBodyServerSideExcludeId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyServerSideExcludeId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyToggleSha1Support {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyToggleSha1SupportId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyBrotliCompressionValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyToggleSha1Support { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyToggleSha1Support {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyToggleSha1SupportId::Sha1Support,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyToggleSha1SupportId {
+    /// `sha1_support`
+    Sha1Support,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyToggleSha1SupportId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sha1Support => "sha1_support",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyToggleSha1SupportId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "sha1_support" => Self::Sha1Support,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyToggleSha1SupportId);
+impl ::std::convert::From<EditZoneSettingBodyToggleSha1SupportId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyToggleSha1SupportId) -> Self {
+        match value {
+            EditZoneSettingBodyToggleSha1SupportId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyToggleSha1SupportId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyGetStringSort {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyGetStringSortId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyGetStringSort { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyGetStringSort {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyGetStringSortId::SortQueryStringForCache,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyGetStringSortId {
+    /// `sort_query_string_for_cache`
+    SortQueryStringForCache,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyGetStringSortId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SortQueryStringForCache => "sort_query_string_for_cache",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyGetStringSortId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "sort_query_string_for_cache" => Self::SortQueryStringForCache,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyGetStringSortId);
+impl ::std::convert::From<EditZoneSettingBodyGetStringSortId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyGetStringSortId) -> Self {
+        match value {
+            EditZoneSettingBodyGetStringSortId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyGetStringSortId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodySsl {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodySslId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodySslValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodySsl { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodySsl {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodySslValue) -> Self {
+        Self {
+            id: EditZoneSettingBodySslId::Ssl,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodySslId {
+    /// `ssl`
+    Ssl,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodySslId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ssl => "ssl",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodySslId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ssl" => Self::Ssl,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodySslId);
+impl ::std::convert::From<EditZoneSettingBodySslId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodySslId) -> Self {
+        match value {
+            EditZoneSettingBodySslId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodySslId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodySslValue {
+    /// `off`
+    Off,
+    /// `flexible`
+    Flexible,
+    /// `full`
+    Full,
+    /// `strict`
+    Strict,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodySslValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::Flexible => "flexible",
+            Self::Full => "full",
+            Self::Strict => "strict",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodySslValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "off" => Self::Off,
+            "flexible" => Self::Flexible,
+            "full" => Self::Full,
+            "strict" => Self::Strict,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodySslValue);
+impl ::std::convert::From<EditZoneSettingBodySslValue> for ::std::string::String {
+    fn from(value: EditZoneSettingBodySslValue) -> Self {
+        match value {
+            EditZoneSettingBodySslValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodySslValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditZoneSettingBodySslTlsRecommender {
+    /// ssl-recommender enrollment setting
+    pub enabled: ::std::option::Option<bool>,
+    /// Enrollment value for SSL/TLS Recommender
+    pub id: ::std::option::Option<EditZoneSettingBodySslTlsRecommenderId>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodySslTlsRecommender { enabled : "enabled", id : "id" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodySslTlsRecommenderId {
+    /// `ssl_recommender`
+    SslRecommender,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodySslTlsRecommenderId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SslRecommender => "ssl_recommender",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodySslTlsRecommenderId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ssl_recommender" => Self::SslRecommender,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodySslTlsRecommenderId);
+impl ::std::convert::From<EditZoneSettingBodySslTlsRecommenderId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodySslTlsRecommenderId) -> Self {
+        match value {
+            EditZoneSettingBodySslTlsRecommenderId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodySslTlsRecommenderId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyTls12Only {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyTls12OnlyId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyBrotliCompressionValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyTls12Only { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyTls12Only {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyTls12OnlyId::Tls12Only,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyTls12OnlyId {
+    /// `tls_1_2_only`
+    Tls12Only,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyTls12OnlyId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tls12Only => "tls_1_2_only",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyTls12OnlyId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "tls_1_2_only" => Self::Tls12Only,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyTls12OnlyId);
+impl ::std::convert::From<EditZoneSettingBodyTls12OnlyId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyTls12OnlyId) -> Self {
+        match value {
+            EditZoneSettingBodyTls12OnlyId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyTls12OnlyId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyEnableTls13ValueForAZone {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyEnableTls13ValueForAZoneId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyEnableTls13ValueForAZoneValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyEnableTls13ValueForAZone { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyEnableTls13ValueForAZone {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyEnableTls13ValueForAZoneValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyEnableTls13ValueForAZoneId::Tls13,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyEnableTls13ValueForAZoneId {
+    /// `tls_1_3`
+    Tls13,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyEnableTls13ValueForAZoneId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tls13 => "tls_1_3",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyEnableTls13ValueForAZoneId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "tls_1_3" => Self::Tls13,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyEnableTls13ValueForAZoneId);
+impl ::std::convert::From<EditZoneSettingBodyEnableTls13ValueForAZoneId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyEnableTls13ValueForAZoneId) -> Self {
+        match value {
+            EditZoneSettingBodyEnableTls13ValueForAZoneId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyEnableTls13ValueForAZoneId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyEnableTls13ValueForAZoneValue {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// `zrt`
+    Zrt,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyEnableTls13ValueForAZoneValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Zrt => "zrt",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyEnableTls13ValueForAZoneValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            "zrt" => Self::Zrt,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyEnableTls13ValueForAZoneValue);
+impl ::std::convert::From<EditZoneSettingBodyEnableTls13ValueForAZoneValue>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyEnableTls13ValueForAZoneValue) -> Self {
+        match value {
+            EditZoneSettingBodyEnableTls13ValueForAZoneValue::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyEnableTls13ValueForAZoneValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyTlsClientAuthentication {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyTlsClientAuthenticationId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyTlsClientAuthentication { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyTlsClientAuthentication {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyTlsClientAuthenticationId::TlsClientAuth,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyTlsClientAuthenticationId {
+    /// `tls_client_auth`
+    TlsClientAuth,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyTlsClientAuthenticationId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TlsClientAuth => "tls_client_auth",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyTlsClientAuthenticationId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "tls_client_auth" => Self::TlsClientAuth,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyTlsClientAuthenticationId);
+impl ::std::convert::From<EditZoneSettingBodyTlsClientAuthenticationId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyTlsClientAuthenticationId) -> Self {
+        match value {
+            EditZoneSettingBodyTlsClientAuthenticationId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyTlsClientAuthenticationId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyTrueClientIpHeader {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyTrueClientIpHeaderId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyTrueClientIpHeader { id : "id" required, value : "value" required
     }
 );
+impl EditZoneSettingBodyTrueClientIpHeader {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyTrueClientIpHeaderId::TrueClientIpHeader,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyTrueClientIpHeaderId {
+    /// `true_client_ip_header`
+    TrueClientIpHeader,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyTrueClientIpHeaderId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TrueClientIpHeader => "true_client_ip_header",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyTrueClientIpHeaderId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "true_client_ip_header" => Self::TrueClientIpHeader,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyTrueClientIpHeaderId);
+impl ::std::convert::From<EditZoneSettingBodyTrueClientIpHeaderId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyTrueClientIpHeaderId) -> Self {
+        match value {
+            EditZoneSettingBodyTrueClientIpHeaderId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyTrueClientIpHeaderId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyWebApplicationFirewall {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyWebApplicationFirewallId,
+    /// Current value of the zone setting
+    pub value: ChangeCloudflareFontsSettingResponseValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyWebApplicationFirewall { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyWebApplicationFirewall {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyWebApplicationFirewallId::Waf,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyWebApplicationFirewallId {
+    /// `waf`
+    Waf,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyWebApplicationFirewallId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Waf => "waf",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyWebApplicationFirewallId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "waf" => Self::Waf,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyWebApplicationFirewallId);
+impl ::std::convert::From<EditZoneSettingBodyWebApplicationFirewallId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyWebApplicationFirewallId) -> Self {
+        match value {
+            EditZoneSettingBodyWebApplicationFirewallId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyWebApplicationFirewallId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyPolishWebPConversion {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyPolishWebPConversionId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyBrotliCompressionValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyPolishWebPConversion { id : "id" required, value : "value"
+    required }
+);
+impl EditZoneSettingBodyPolishWebPConversion {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyPolishWebPConversionId::Webp,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyPolishWebPConversionId {
+    /// `webp`
+    Webp,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyPolishWebPConversionId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Webp => "webp",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EditZoneSettingBodyPolishWebPConversionId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "webp" => Self::Webp,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyPolishWebPConversionId);
+impl ::std::convert::From<EditZoneSettingBodyPolishWebPConversionId>
+for ::std::string::String {
+    fn from(value: EditZoneSettingBodyPolishWebPConversionId) -> Self {
+        match value {
+            EditZoneSettingBodyPolishWebPConversionId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyPolishWebPConversionId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One shape of [`EditZoneSettingBody`].
+///
+/// Used by [`ZoneSettingsApi::edit_zone_setting`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditZoneSettingBodyWebSockets {
+    /// Identifier of the zone setting
+    pub id: EditZoneSettingBodyWebSocketsId,
+    /// Current value of the zone setting
+    pub value: EditZoneSettingBodyBrotliCompressionValue,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EditZoneSettingBodyWebSockets { id : "id" required, value : "value" required }
+);
+impl EditZoneSettingBodyWebSockets {
+    /// A value with the required fields set and the others empty.
+    pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        Self {
+            id: EditZoneSettingBodyWebSocketsId::Websockets,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum EditZoneSettingBodyWebSocketsId {
+    /// `websockets`
+    Websockets,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl EditZoneSettingBodyWebSocketsId {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Websockets => "websockets",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EditZoneSettingBodyWebSocketsId {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "websockets" => Self::Websockets,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(EditZoneSettingBodyWebSocketsId);
+impl ::std::convert::From<EditZoneSettingBodyWebSocketsId> for ::std::string::String {
+    fn from(value: EditZoneSettingBodyWebSocketsId) -> Self {
+        match value {
+            EditZoneSettingBodyWebSocketsId::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for EditZoneSettingBodyWebSocketsId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

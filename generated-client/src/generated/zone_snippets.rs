@@ -24,7 +24,7 @@ impl ZoneSnippetsApi {
     pub fn list_zone_snippets(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZoneSnippet>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -44,17 +44,19 @@ impl ZoneSnippetsApi {
     pub fn update_zone_snippet_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &UpdateZoneSnippetRulesBody,
+    ) -> crate::runtime::Request<crate::runtime::List<ZoneSnippetRule>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/snippets/snippet_rules",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/snippets/snippet_rules"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/snippets/snippet_rules",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/snippets/snippet_rules"),
+                ],
+            )
+            .body(body)
     }
     /// List zone snippet rules
     ///
@@ -64,7 +66,7 @@ impl ZoneSnippetsApi {
     pub fn list_zone_snippet_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZoneSnippetRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -105,18 +107,22 @@ impl ZoneSnippetsApi {
         &self,
         zone_id: &str,
         snippet_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: UpdateZoneSnippetForm,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneSnippet>>,
+    > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/snippets/{snippet_name}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/snippets/"),
-                crate::runtime::PathPart::Param("snippet_name", snippet_name),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/snippets/{snippet_name}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/snippets/"),
+                    crate::runtime::PathPart::Param("snippet_name", snippet_name),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Get a zone snippet
     ///
@@ -127,7 +133,9 @@ impl ZoneSnippetsApi {
         &self,
         zone_id: &str,
         snippet_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneSnippet>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -171,18 +179,95 @@ impl ZoneSnippetsApi {
         &self,
         zone_id: &str,
         snippet_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Raw> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/zones/{zone_id}/snippets/{snippet_name}/content",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/snippets/"),
-                crate::runtime::PathPart::Param("snippet_name", snippet_name),
-                crate::runtime::PathPart::Lit("/content"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/zones/{zone_id}/snippets/{snippet_name}/content",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/snippets/"),
+                    crate::runtime::PathPart::Param("snippet_name", snippet_name),
+                    crate::runtime::PathPart::Lit("/content"),
+                ],
+            )
+            .header("accept", "multipart/form-data")
+    }
+}
+/// Used by [`ZoneSnippetsApi::list_zone_snippets`], [`ZoneSnippetsApi::update_zone_snippet`], [`ZoneSnippetsApi::get_zone_snippet`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneSnippet {
+    /// Creation time of the snippet
+    pub created_on: ::std::option::Option<::std::string::String>,
+    /// Modification time of the snippet
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Snippet identifying name
+    pub snippet_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneSnippet { created_on : "created_on", modified_on : "modified_on", snippet_name :
+    "snippet_name" }
+);
+/// Used by [`ZoneSnippetsApi::update_zone_snippet_rules`], [`ZoneSnippetsApi::list_zone_snippet_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneSnippetRule {
+    pub description: ::std::option::Option<::std::string::String>,
+    pub enabled: ::std::option::Option<bool>,
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// Snippet identifying name
+    pub snippet_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneSnippetRule { description : "description", enabled : "enabled", expression :
+    "expression", snippet_name : "snippet_name" }
+);
+/// Used by [`ZoneSnippetsApi::update_zone_snippet_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneSnippetRulesBody {
+    pub rules: ::std::option::Option<::std::vec::Vec<ZoneSnippetRule>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateZoneSnippetRulesBody { rules : "rules" });
+/// Used by [`ZoneSnippetsApi::update_zone_snippet`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneSnippetFormMetadata {
+    /// Main module name of uploaded snippet
+    pub main_module: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateZoneSnippetFormMetadata { main_module : "main_module" });
+/// The `multipart/form-data` body of [`ZoneSnippetsApi::update_zone_snippet`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `files`: text
+/// - `metadata`: JSON
+#[derive(Debug, Clone, Default)]
+pub struct UpdateZoneSnippetForm {
+    form: crate::runtime::Multipart,
+}
+impl UpdateZoneSnippetForm {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets the `files` part: text. Setting it again replaces it.
+    ///
+    /// Content files of uploaded snippet
+    pub fn files(self, value: &str) -> Self {
+        Self {
+            form: self.form.remove("files").text("files", value),
+        }
+    }
+    /// Sets the `metadata` part: JSON. Setting it again replaces it.
+    pub fn metadata(self, value: &UpdateZoneSnippetFormMetadata) -> Self {
+        Self {
+            form: self.form.remove("metadata").json("metadata", value),
+        }
     }
 }

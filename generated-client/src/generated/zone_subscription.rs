@@ -24,19 +24,21 @@ impl ZoneSubscriptionApi {
     pub fn update_zone_subscription(
         &self,
         zone_id: &str,
+        body: &UpdateZoneSubscriptionBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZoneSubscription>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/subscription",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/subscription"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/subscription",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/subscription"),
+                ],
+            )
+            .body(body)
     }
     /// Create Zone Subscription
     ///
@@ -46,19 +48,21 @@ impl ZoneSubscriptionApi {
     pub fn create_zone_subscription(
         &self,
         zone_id: &str,
+        body: &UpdateZoneSubscriptionBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZoneSubscription>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/subscription",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/subscription"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/subscription",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/subscription"),
+                ],
+            )
+            .body(body)
     }
     /// Zone Subscription Details
     ///
@@ -147,3 +151,114 @@ pub struct Zone {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Zone { id : "id", name : "name" });
+/// Used by [`ZoneSubscriptionApi::update_zone_subscription`], [`ZoneSubscriptionApi::create_zone_subscription`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneSubscriptionBody {
+    pub app: ::std::option::Option<UpdateZoneSubscriptionBodyApp>,
+    pub component_values: ::std::option::Option<::std::vec::Vec<ComponentValue>>,
+    /// How often the subscription is renewed automatically
+    pub frequency: ::std::option::Option<UpdateZoneSubscriptionBodyFrequency>,
+    pub rate_plan: ::std::option::Option<UpdateZoneSubscriptionBodyRatePlan>,
+    pub zone: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneSubscriptionBody { app : "app", component_values : "component_values",
+    frequency : "frequency", rate_plan : "rate_plan", zone : "zone" }
+);
+/// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneSubscriptionBodyApp {
+    /// app install id
+    pub install_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UpdateZoneSubscriptionBodyApp { install_id : "install_id" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+)]
+pub enum UpdateZoneSubscriptionBodyFrequency {
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// `quarterly`
+    Quarterly,
+    /// `yearly`
+    Yearly,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl UpdateZoneSubscriptionBodyFrequency {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Quarterly => "quarterly",
+            Self::Yearly => "yearly",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for UpdateZoneSubscriptionBodyFrequency {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            "quarterly" => Self::Quarterly,
+            "yearly" => Self::Yearly,
+            _ => Self::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(UpdateZoneSubscriptionBodyFrequency);
+impl ::std::convert::From<UpdateZoneSubscriptionBodyFrequency>
+for ::std::string::String {
+    fn from(value: UpdateZoneSubscriptionBodyFrequency) -> Self {
+        match value {
+            UpdateZoneSubscriptionBodyFrequency::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for UpdateZoneSubscriptionBodyFrequency {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZoneSubscriptionBodyRatePlan {
+    /// The currency applied to the rate plan subscription
+    pub currency: ::std::option::Option<::std::string::String>,
+    /// Whether this rate plan is managed externally from Cloudflare
+    pub externally_managed: ::std::option::Option<bool>,
+    pub id: ::std::option::Option<::serde_json::Value>,
+    /// Whether a rate plan is enterprise-based (or newly adopted term contract)
+    pub is_contract: ::std::option::Option<bool>,
+    /// The full name of the rate plan
+    pub public_name: ::std::option::Option<::std::string::String>,
+    /// The scope that this rate plan applies to
+    pub scope: ::std::option::Option<::std::string::String>,
+    /// The list of sets this rate plan applies to
+    pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZoneSubscriptionBodyRatePlan { currency : "currency", externally_managed :
+    "externally_managed", id : "id", is_contract : "is_contract", public_name :
+    "public_name", scope : "scope", sets : "sets" }
+);

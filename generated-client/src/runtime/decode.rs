@@ -114,7 +114,9 @@ impl Fetched {
             .result_info
             .and_then(|raw| ResultInfo::from_json(raw.get()));
         match shape {
-            Shape::Envelope if probe.is_envelope() => {
+            // An endpoint documented with an envelope: its `result`, even
+            // when a server leaves `success` out.
+            Shape::Envelope if probe.is_envelope() || probe.result.is_some() => {
                 Ok((probe.result.map_or("null", |raw| raw.get()), info))
             }
             _ => Ok((text, info)),

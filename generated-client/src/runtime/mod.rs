@@ -23,9 +23,9 @@ pub use reqwest::{Method, StatusCode};
 
 pub use self::multipart::{FilePart, Multipart};
 pub use self::object::Object;
-pub(crate) use self::object::object;
 #[doc(hidden)]
 pub use self::object::{Fields, Key, optional};
+pub(crate) use self::object::{object, open_enum};
 pub use self::pages::{Items, List, Page, Pages};
 pub use self::query::{AnyQuery, QueryOf, TypedQuery};
 pub use self::raw::{BodyStream, RawResponse};
@@ -258,6 +258,27 @@ impl<K: Output, Q> Request<K, Q> {
     /// map or a slice of `(key, value)` pairs. `None` values are left out,
     /// an array repeats its key (`name=a&name=b`). May be called more than
     /// once.
+    ///
+    /// ```no_run
+    /// # async fn f(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone::ZoneQuery;
+    ///
+    /// let query = ZoneQuery { per_page: Some(50), ..Default::default() };
+    /// let zones = client.zone().list_zones().query(&query).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// A typed endpoint takes nothing else, so a misspelt parameter is a
+    /// compile error rather than a filter the server silently ignores:
+    ///
+    /// ```compile_fail
+    /// # async fn f(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zones = client.zone().list_zones().query(&[("per_pgae", 50)]).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// A parameter newer than the query type goes in its `extra` map, or
+    /// through [`Request::extra_query`].
     pub fn query<A: QueryOf<Q> + ?Sized>(mut self, query: &A) -> Self {
         self.parts.push_query(query.encode_query());
         self

@@ -7,6 +7,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_application_scoped_policies",
         method: "list_access_application_policies",
         path: "/accounts/{account_id}/access/apps/{app_id}/policies",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -21,6 +22,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_application_scoped_policies",
         method: "get_access_application_policy",
         path: "/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -39,6 +41,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_applications",
         method: "list_access_applications",
         path: "/accounts/{account_id}/access/apps",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -53,6 +56,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_applications",
         method: "get_access_application",
         path: "/accounts/{account_id}/access/apps/{app_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -67,6 +71,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_applications",
         method: "test_access_policies",
         path: "/accounts/{account_id}/access/apps/{app_id}/user_policy_checks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -81,6 +86,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_authentication_logs",
         method: "get_access_authentication_logs",
         path: "/accounts/{account_id}/access/logs/access_requests",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -95,6 +101,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_bookmark_applications_deprecated",
         method: "list_bookmark_applications",
         path: "/accounts/{account_id}/access/bookmarks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -109,6 +116,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_bookmark_applications_deprecated",
         method: "get_bookmark_application",
         path: "/accounts/{account_id}/access/bookmarks/{bookmark_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -123,6 +131,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_custom_pages",
         method: "list_custom_pages",
         path: "/accounts/{account_id}/access/custom_pages",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -137,6 +146,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_custom_pages",
         method: "get_custom_page",
         path: "/accounts/{account_id}/access/custom_pages/{custom_page_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -151,6 +161,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_groups",
         method: "list_access_groups",
         path: "/accounts/{account_id}/access/groups",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -165,6 +176,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_groups",
         method: "get_access_group",
         path: "/accounts/{account_id}/access/groups/{group_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -179,6 +191,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_identity_providers",
         method: "list_access_identity_providers",
         path: "/accounts/{account_id}/access/identity_providers",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -193,6 +206,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_identity_providers",
         method: "get_access_identity_provider",
         path: "/accounts/{account_id}/access/identity_providers/{identity_provider_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -207,6 +221,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_identity_providers",
         method: "list_scim_group_resources",
         path: "/accounts/{account_id}/access/identity_providers/{identity_provider_id}/scim/groups",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -221,6 +236,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_identity_providers",
         method: "list_scim_user_resources",
         path: "/accounts/{account_id}/access/identity_providers/{identity_provider_id}/scim/users",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -235,6 +251,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_key_configuration",
         method: "get_access_key_configuration",
         path: "/accounts/{account_id}/access/keys",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -249,6 +266,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_mtls_authentication",
         method: "list_mtls_certificates",
         path: "/accounts/{account_id}/access/certificates",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -263,6 +281,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_mtls_authentication",
         method: "list_mtls_hostname_settings",
         path: "/accounts/{account_id}/access/certificates/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -277,6 +296,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_mtls_authentication",
         method: "get_mtls_certificate",
         path: "/accounts/{account_id}/access/certificates/{certificate_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -291,6 +311,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_policy_tester",
         method: "get_status_of_access_policy_test",
         path: "/accounts/{account_id}/access/policy-tests/{policy_test_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -305,6 +326,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_policy_tester",
         method: "get_access_policy_test_users_page",
         path: "/accounts/{account_id}/access/policy-tests/{policy_test_id}/users",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -319,6 +341,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_reusable_policies",
         method: "list_access_reusable_policies",
         path: "/accounts/{account_id}/access/policies",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -333,6 +356,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_reusable_policies",
         method: "get_access_reusable_policy",
         path: "/accounts/{account_id}/access/policies/{policy_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -347,6 +371,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_scim_update_logs",
         method: "list_access_scim_update_logs",
         path: "/accounts/{account_id}/access/logs/scim/updates",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -361,6 +386,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_service_tokens",
         method: "list_service_tokens",
         path: "/accounts/{account_id}/access/service_tokens",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -375,6 +401,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_service_tokens",
         method: "get_service_token",
         path: "/accounts/{account_id}/access/service_tokens/{service_token_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -389,6 +416,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_short_lived_certificate_cas",
         method: "list_short_lived_certificate_cas",
         path: "/accounts/{account_id}/access/apps/ca",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -403,6 +431,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_short_lived_certificate_cas",
         method: "get_short_lived_certificate_ca",
         path: "/accounts/{account_id}/access/apps/{app_id}/ca",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -417,6 +446,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_tags",
         method: "list_tags",
         path: "/accounts/{account_id}/access/tags",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.access_tags().list_tags(args.path(0)).send_with_meta().await)
         }),
@@ -425,6 +455,7 @@ pub const PROBES: &[Probe] = &[
         area: "access_tags",
         method: "get_tag",
         path: "/accounts/{account_id}/access/tags/{tag_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -439,6 +470,7 @@ pub const PROBES: &[Probe] = &[
         area: "account",
         method: "get_account_limits",
         path: "/accounts/{account_id}/builds/account/limits",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.account().get_account_limits(args.path(0)).send_with_meta().await,
@@ -449,6 +481,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_billing_profile",
         method: "billing_profile_details",
         path: "/accounts/{account_id}/billing/profile",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -463,6 +496,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_level_custom_nameservers",
         method: "list_account_custom_nameservers",
         path: "/accounts/{account_id}/custom_ns",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -477,6 +511,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_level_custom_nameservers_usage_for_a_zone",
         method: "get_account_custom_nameserver_related_zone_metadata",
         path: "/zones/{zone_id}/custom_ns",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -491,6 +526,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_load_balancer_monitor_groups",
         method: "list_monitor_groups",
         path: "/accounts/{account_id}/load_balancers/monitor_groups",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -505,6 +541,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_load_balancer_monitor_groups",
         method: "monitor_group_details",
         path: "/accounts/{account_id}/load_balancers/monitor_groups/{monitor_group_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -519,6 +556,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_load_balancer_monitor_groups",
         method: "list_monitor_group_references",
         path: "/accounts/{account_id}/load_balancers/monitor_groups/{monitor_group_id}/references",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -533,6 +571,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_load_balancer_monitors",
         method: "list_monitors",
         path: "/accounts/{account_id}/load_balancers/monitors",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -547,6 +586,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_load_balancer_monitors",
         method: "monitor_details",
         path: "/accounts/{account_id}/load_balancers/monitors/{monitor_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -561,6 +601,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_load_balancer_monitors",
         method: "list_monitor_references",
         path: "/accounts/{account_id}/load_balancers/monitors/{monitor_id}/references",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -575,6 +616,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_load_balancer_monitors",
         method: "preview_result",
         path: "/accounts/{account_id}/load_balancers/preview/{preview_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -589,6 +631,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_load_balancer_pools",
         method: "list_pools",
         path: "/accounts/{account_id}/load_balancers/pools",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -603,6 +646,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_load_balancer_pools",
         method: "pool_details",
         path: "/accounts/{account_id}/load_balancers/pools/{pool_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -617,6 +661,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_load_balancer_pools",
         method: "pool_health_details",
         path: "/accounts/{account_id}/load_balancers/pools/{pool_id}/health",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -631,6 +676,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_load_balancer_pools",
         method: "list_pool_references",
         path: "/accounts/{account_id}/load_balancers/pools/{pool_id}/references",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -645,6 +691,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_load_balancer_search",
         method: "search_resources",
         path: "/accounts/{account_id}/load_balancers/search",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -659,6 +706,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_members",
         method: "list_members",
         path: "/accounts/{account_id}/members",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -673,6 +721,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_members",
         method: "member_details",
         path: "/accounts/{account_id}/members/{member_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -687,6 +736,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_owned_api_tokens",
         method: "list_tokens",
         path: "/accounts/{account_id}/tokens",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -701,6 +751,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_owned_api_tokens",
         method: "list_permission_groups",
         path: "/accounts/{account_id}/tokens/permission_groups",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -715,6 +766,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_owned_api_tokens",
         method: "verify_token",
         path: "/accounts/{account_id}/tokens/verify",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -729,6 +781,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_owned_api_tokens",
         method: "token_details",
         path: "/accounts/{account_id}/tokens/{token_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -743,6 +796,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_permission_groups",
         method: "list_account_permission_groups",
         path: "/accounts/{account_id}/iam/permission_groups",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -757,6 +811,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_permission_groups",
         method: "permission_group_details",
         path: "/accounts/{account_id}/iam/permission_groups/{permission_group_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -771,6 +826,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_resource_groups",
         method: "list_resource_groups",
         path: "/accounts/{account_id}/iam/resource_groups",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -785,6 +841,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_resource_groups",
         method: "resource_group_details",
         path: "/accounts/{account_id}/iam/resource_groups/{resource_group_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -799,6 +856,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_roles",
         method: "list_roles",
         path: "/accounts/{account_id}/roles",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.account_roles().list_roles(args.path(0)).send_with_meta().await)
         }),
@@ -807,6 +865,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_roles",
         method: "role_details",
         path: "/accounts/{account_id}/roles/{role_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -821,6 +880,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_rulesets",
         method: "list_account_rulesets",
         path: "/accounts/{account_id}/rulesets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -835,6 +895,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_rulesets",
         method: "get_account_entry_point_ruleset",
         path: "/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -849,6 +910,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_rulesets",
         method: "list_account_entry_point_ruleset_versions",
         path: "/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -866,6 +928,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_rulesets",
         method: "get_account_entry_point_ruleset_version",
         path: "/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -884,6 +947,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_rulesets",
         method: "get_account_ruleset",
         path: "/accounts/{account_id}/rulesets/{ruleset_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -898,6 +962,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_rulesets",
         method: "list_account_ruleset_versions",
         path: "/accounts/{account_id}/rulesets/{ruleset_id}/versions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -912,6 +977,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_rulesets",
         method: "get_account_ruleset_version",
         path: "/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -930,6 +996,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_rulesets",
         method: "list_account_ruleset_version_rules_by_tag",
         path: "/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}/by_tag/{rule_tag}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -949,6 +1016,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_subscriptions",
         method: "list_subscriptions",
         path: "/accounts/{account_id}/subscriptions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -963,6 +1031,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_user_groups",
         method: "list_user_groups",
         path: "/accounts/{account_id}/iam/user_groups",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -977,6 +1046,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_user_groups",
         method: "user_group_details",
         path: "/accounts/{account_id}/iam/user_groups/{user_group_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -991,6 +1061,7 @@ pub const PROBES: &[Probe] = &[
         area: "account_user_groups",
         method: "list_user_group_members",
         path: "/accounts/{account_id}/iam/user_groups/{user_group_id}/members",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1005,6 +1076,7 @@ pub const PROBES: &[Probe] = &[
         area: "accounts",
         method: "list_accounts",
         path: "/accounts",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.accounts().list_accounts().send_with_meta().await)
         }),
@@ -1013,6 +1085,7 @@ pub const PROBES: &[Probe] = &[
         area: "accounts",
         method: "account_details",
         path: "/accounts/{account_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.accounts().account_details(args.path(0)).send_with_meta().await)
         }),
@@ -1021,6 +1094,7 @@ pub const PROBES: &[Probe] = &[
         area: "accounts",
         method: "list_account_organizations",
         path: "/accounts/{account_id}/organizations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1035,6 +1109,7 @@ pub const PROBES: &[Probe] = &[
         area: "accounts",
         method: "get_account_profile",
         path: "/accounts/{account_id}/profile",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1049,6 +1124,7 @@ pub const PROBES: &[Probe] = &[
         area: "active_session",
         method: "get_active_session",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1063,6 +1139,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_datasets",
         method: "list_datasets",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1077,6 +1154,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_datasets",
         method: "get_dataset",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets/{id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1091,6 +1169,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_dynamic_routes",
         method: "list_ai_gateway_dynamic_routes",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1105,6 +1184,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_dynamic_routes",
         method: "get_ai_gateway_dynamic_route",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1123,6 +1203,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_dynamic_routes",
         method: "list_ai_gateway_dynamic_route_deployments",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/deployments",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1141,6 +1222,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_dynamic_routes",
         method: "list_ai_gateway_dynamic_route_versions",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/versions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1159,6 +1241,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_dynamic_routes",
         method: "get_ai_gateway_dynamic_route_version",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/versions/{version_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1178,6 +1261,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_evaluations",
         method: "list_evaluators",
         path: "/accounts/{account_id}/ai-gateway/evaluation-types",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1192,6 +1276,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_evaluations",
         method: "list_evaluations",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/evaluations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1206,6 +1291,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_evaluations",
         method: "get_evaluation",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/evaluations/{id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1220,6 +1306,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_gateways",
         method: "list_gateways",
         path: "/accounts/{account_id}/ai-gateway/gateways",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1234,6 +1321,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_gateways",
         method: "get_gateway_url",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/url/{provider}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1248,6 +1336,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_gateways",
         method: "get_gateway",
         path: "/accounts/{account_id}/ai-gateway/gateways/{id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1262,6 +1351,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_logs",
         method: "list_gateway_logs",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1276,6 +1366,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_logs",
         method: "get_gateway_log_detail",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs/{id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1290,6 +1381,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_logs",
         method: "get_gateway_log_request",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs/{id}/request",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1304,6 +1396,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_logs",
         method: "get_gateway_log_response",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs/{id}/response",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1318,6 +1411,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_gateway_provider_configs",
         method: "list_provider_configs",
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/provider_configs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1332,6 +1426,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_search_instances",
         method: "list_instances",
         path: "/accounts/{account_id}/ai-search/instances",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1346,6 +1441,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_search_instances",
         method: "read_instances",
         path: "/accounts/{account_id}/ai-search/instances/{id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1360,6 +1456,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_search_instances",
         method: "stats",
         path: "/accounts/{account_id}/ai-search/instances/{id}/stats",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1374,6 +1471,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_search_instances_items",
         method: "items_list",
         path: "/accounts/{account_id}/ai-search/instances/{id}/items",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1388,6 +1486,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_search_instances_items",
         method: "get_item",
         path: "/accounts/{account_id}/ai-search/instances/{id}/items/{item_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1402,6 +1501,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_search_instances_jobs",
         method: "list_jobs",
         path: "/accounts/{account_id}/ai-search/instances/{id}/jobs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1416,6 +1516,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_search_instances_jobs",
         method: "get_job_details",
         path: "/accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1430,6 +1531,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_search_instances_jobs",
         method: "list_job_logs",
         path: "/accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}/logs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1444,6 +1546,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_search_tokens",
         method: "list_tokens",
         path: "/accounts/{account_id}/ai-search/tokens",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1458,6 +1561,7 @@ pub const PROBES: &[Probe] = &[
         area: "ai_search_tokens",
         method: "read_tokens",
         path: "/accounts/{account_id}/ai-search/tokens/{id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1472,6 +1576,7 @@ pub const PROBES: &[Probe] = &[
         area: "analytics",
         method: "get_day_wise_session_and_recording_analytics_data_for_app",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/analytics/daywise",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1489,6 +1594,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_api_discovery",
         method: "get_discovered_operations_on_zone_rendered_as_openapi_schemas",
         path: "/zones/{zone_id}/api_gateway/discovery",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1505,6 +1611,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_api_discovery",
         method: "get_discovered_operations",
         path: "/zones/{zone_id}/api_gateway/discovery/operations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1519,6 +1626,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_client_certificates_for_a_zone",
         method: "list_hostname_associations",
         path: "/zones/{zone_id}/certificate_authorities/hostname_associations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1533,6 +1641,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_client_certificates_for_a_zone",
         method: "list_client_certificates",
         path: "/zones/{zone_id}/client_certificates",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1547,6 +1656,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_client_certificates_for_a_zone",
         method: "client_certificate_details",
         path: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1561,6 +1671,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_endpoint_management",
         method: "get_operations",
         path: "/zones/{zone_id}/api_gateway/operations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1575,6 +1686,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_endpoint_management",
         method: "get_operation",
         path: "/zones/{zone_id}/api_gateway/operations/{operation_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1589,6 +1701,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_endpoint_management",
         method: "get_operations_and_features_as_openapi_schemas",
         path: "/zones/{zone_id}/api_gateway/schemas",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1603,6 +1716,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_schema_validation_2_0",
         method: "get_operation_level_schema_validation_settings",
         path: "/zones/{zone_id}/api_gateway/operations/{operation_id}/schema_validation",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1620,6 +1734,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_schema_validation_2_0",
         method: "get_zone_level_schema_validation_settings",
         path: "/zones/{zone_id}/api_gateway/settings/schema_validation",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1634,6 +1749,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_schema_validation_2_0",
         method: "get_schemas",
         path: "/zones/{zone_id}/api_gateway/user_schemas",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1648,6 +1764,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_schema_validation_2_0",
         method: "get_schema_hosts",
         path: "/zones/{zone_id}/api_gateway/user_schemas/hosts",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1662,6 +1779,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_schema_validation_2_0",
         method: "get_schema",
         path: "/zones/{zone_id}/api_gateway/user_schemas/{schema_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1676,6 +1794,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_schema_validation_2_0",
         method: "get_operations_from_schema",
         path: "/zones/{zone_id}/api_gateway/user_schemas/{schema_id}/operations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1690,6 +1809,7 @@ pub const PROBES: &[Probe] = &[
         area: "api_shield_settings",
         method: "get_configuration_properties",
         path: "/zones/{zone_id}/api_gateway/configuration",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1704,6 +1824,7 @@ pub const PROBES: &[Probe] = &[
         area: "applications",
         method: "get_applications",
         path: "/accounts/{accountId}/resource-library/applications",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1718,6 +1839,7 @@ pub const PROBES: &[Probe] = &[
         area: "applications",
         method: "get_application_by_id",
         path: "/accounts/{accountId}/resource-library/applications/{id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1732,6 +1854,7 @@ pub const PROBES: &[Probe] = &[
         area: "apps",
         method: "get_apps",
         path: "/accounts/{account_id}/realtime/kit/apps",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.apps().get_apps(args.path(0)).send_with_meta().await)
         }),
@@ -1740,6 +1863,7 @@ pub const PROBES: &[Probe] = &[
         area: "argo_analytics_for_geolocation",
         method: "argo_analytics_for_zone_at_different_pops",
         path: "/zones/{zone_id}/analytics/latency/colos",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1754,6 +1878,7 @@ pub const PROBES: &[Probe] = &[
         area: "argo_analytics_for_zone",
         method: "argo_analytics",
         path: "/zones/{zone_id}/analytics/latency",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1768,6 +1893,7 @@ pub const PROBES: &[Probe] = &[
         area: "argo_smart_routing",
         method: "get_argo_smart_routing_setting",
         path: "/zones/{zone_id}/argo/smart_routing",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1782,6 +1908,7 @@ pub const PROBES: &[Probe] = &[
         area: "asn_intelligence",
         method: "get_asn_overview",
         path: "/accounts/{account_id}/intel/asn/{asn}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1796,6 +1923,7 @@ pub const PROBES: &[Probe] = &[
         area: "asn_intelligence",
         method: "get_asn_subnets",
         path: "/accounts/{account_id}/intel/asn/{asn}/subnets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1810,6 +1938,7 @@ pub const PROBES: &[Probe] = &[
         area: "attacker",
         method: "list_attackers_across_multiple_datasets",
         path: "/accounts/{account_id}/cloudforce-one/events/attackers",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1824,6 +1953,7 @@ pub const PROBES: &[Probe] = &[
         area: "audit_logs",
         method: "get_account_audit_logs",
         path: "/accounts/{account_id}/audit_logs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1838,6 +1968,7 @@ pub const PROBES: &[Probe] = &[
         area: "audit_logs",
         method: "get_account_audit_logs_logs_audit",
         path: "/accounts/{account_id}/logs/audit",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1852,6 +1983,7 @@ pub const PROBES: &[Probe] = &[
         area: "audit_logs",
         method: "get_user_audit_logs",
         path: "/user/audit_logs",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.audit_logs().get_user_audit_logs().send_with_meta().await)
         }),
@@ -1860,6 +1992,7 @@ pub const PROBES: &[Probe] = &[
         area: "automatic_ssl_tls",
         method: "get_automatic_ssl_tls_enrollment_status",
         path: "/zones/{zone_id}/settings/ssl_automatic_mode",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1874,6 +2007,7 @@ pub const PROBES: &[Probe] = &[
         area: "autorag_jobs",
         method: "list_jobs",
         path: "/accounts/{account_id}/autorag/rags/{id}/jobs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1888,6 +2022,7 @@ pub const PROBES: &[Probe] = &[
         area: "autorag_jobs",
         method: "get_job_details",
         path: "/accounts/{account_id}/autorag/rags/{id}/jobs/{job_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1902,6 +2037,7 @@ pub const PROBES: &[Probe] = &[
         area: "autorag_jobs",
         method: "list_job_logs",
         path: "/accounts/{account_id}/autorag/rags/{id}/jobs/{job_id}/logs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1916,6 +2052,7 @@ pub const PROBES: &[Probe] = &[
         area: "autorag_rag",
         method: "files",
         path: "/accounts/{account_id}/autorag/rags/{id}/files",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1930,6 +2067,7 @@ pub const PROBES: &[Probe] = &[
         area: "available_page_rules_settings",
         method: "list_available_page_rules_settings",
         path: "/zones/{zone_id}/pagerules/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1944,6 +2082,7 @@ pub const PROBES: &[Probe] = &[
         area: "bindb",
         method: "get_file_from_binary_storage",
         path: "/accounts/{account_id}/cloudforce-one/binary/{hash}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1958,6 +2097,7 @@ pub const PROBES: &[Probe] = &[
         area: "bot_settings",
         method: "get_zone_bot_management_config",
         path: "/zones/{zone_id}/bot_management",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1972,6 +2112,7 @@ pub const PROBES: &[Probe] = &[
         area: "botnet_threat_feed",
         method: "get_daily_report",
         path: "/accounts/{account_id}/botnet_feed/asn/{asn_id}/day_report",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -1986,6 +2127,7 @@ pub const PROBES: &[Probe] = &[
         area: "botnet_threat_feed",
         method: "get_full_report",
         path: "/accounts/{account_id}/botnet_feed/asn/{asn_id}/full_report",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2000,6 +2142,7 @@ pub const PROBES: &[Probe] = &[
         area: "botnet_threat_feed",
         method: "get_list_of_asns",
         path: "/accounts/{account_id}/botnet_feed/configs/asn",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2014,6 +2157,7 @@ pub const PROBES: &[Probe] = &[
         area: "brand_protection",
         method: "read_all_alerts_on_submitted_domains",
         path: "/accounts/{account_id}/brand-protection/alerts",
+        envelope: false,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2028,6 +2172,7 @@ pub const PROBES: &[Probe] = &[
         area: "brand_protection",
         method: "read_all_brands",
         path: "/accounts/{account_id}/brand-protection/brands",
+        envelope: false,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2042,6 +2187,7 @@ pub const PROBES: &[Probe] = &[
         area: "brand_protection",
         method: "read_patterns_for_brands_by_id",
         path: "/accounts/{account_id}/brand-protection/brands/patterns",
+        envelope: false,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2056,6 +2202,7 @@ pub const PROBES: &[Probe] = &[
         area: "brand_protection",
         method: "read_submitted_domains_by_id",
         path: "/accounts/{account_id}/brand-protection/domain-info",
+        envelope: false,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2070,6 +2217,7 @@ pub const PROBES: &[Probe] = &[
         area: "brand_protection",
         method: "read_recent_url_submissions",
         path: "/accounts/{account_id}/brand-protection/recent-submissions",
+        envelope: false,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2084,6 +2232,7 @@ pub const PROBES: &[Probe] = &[
         area: "brand_protection",
         method: "read_url_submissions_by_id",
         path: "/accounts/{account_id}/brand-protection/submission-info",
+        envelope: false,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2098,6 +2247,7 @@ pub const PROBES: &[Probe] = &[
         area: "brand_protection",
         method: "read_submitted_domains_by_pattern",
         path: "/accounts/{account_id}/brand-protection/tracked-domains",
+        envelope: false,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2112,6 +2262,7 @@ pub const PROBES: &[Probe] = &[
         area: "brand_protection",
         method: "read_submitted_urls_by_id",
         path: "/accounts/{account_id}/brand-protection/url-info",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2126,6 +2277,7 @@ pub const PROBES: &[Probe] = &[
         area: "brand_protection",
         method: "run_liveness_checks",
         path: "/live",
+        envelope: false,
         call: |client, _args| Box::pin(async move {
             done(client.brand_protection().run_liveness_checks().send_with_meta().await)
         }),
@@ -2134,6 +2286,7 @@ pub const PROBES: &[Probe] = &[
         area: "brand_protection",
         method: "run_readiness_checks",
         path: "/ready",
+        envelope: false,
         call: |client, _args| Box::pin(async move {
             done(client.brand_protection().run_readiness_checks().send_with_meta().await)
         }),
@@ -2142,6 +2295,7 @@ pub const PROBES: &[Probe] = &[
         area: "build_tokens",
         method: "list_build_tokens",
         path: "/accounts/{account_id}/builds/tokens",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2156,6 +2310,7 @@ pub const PROBES: &[Probe] = &[
         area: "builds",
         method: "get_builds_by_version_ids",
         path: "/accounts/{account_id}/builds/builds",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2170,6 +2325,7 @@ pub const PROBES: &[Probe] = &[
         area: "builds",
         method: "get_latest_builds_by_script_ids",
         path: "/accounts/{account_id}/builds/builds/latest",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2184,6 +2340,7 @@ pub const PROBES: &[Probe] = &[
         area: "builds",
         method: "get_build_by_uuid",
         path: "/accounts/{account_id}/builds/builds/{build_uuid}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2198,6 +2355,7 @@ pub const PROBES: &[Probe] = &[
         area: "builds",
         method: "get_build_logs",
         path: "/accounts/{account_id}/builds/builds/{build_uuid}/logs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2212,6 +2370,7 @@ pub const PROBES: &[Probe] = &[
         area: "cache_reserve_clear",
         method: "get_cache_reserve_clear",
         path: "/zones/{zone_id}/smart_shield/cache_reserve_clear",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2226,6 +2385,7 @@ pub const PROBES: &[Probe] = &[
         area: "calls_apps",
         method: "list_apps",
         path: "/accounts/{account_id}/calls/apps",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.calls_apps().list_apps(args.path(0)).send_with_meta().await)
         }),
@@ -2234,6 +2394,7 @@ pub const PROBES: &[Probe] = &[
         area: "calls_apps",
         method: "get_app_details",
         path: "/accounts/{account_id}/calls/apps/{app_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2248,6 +2409,7 @@ pub const PROBES: &[Probe] = &[
         area: "calls_turn_keys",
         method: "list_turn_keys",
         path: "/accounts/{account_id}/calls/turn_keys",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2262,6 +2424,7 @@ pub const PROBES: &[Probe] = &[
         area: "calls_turn_keys",
         method: "get_turn_key_details",
         path: "/accounts/{account_id}/calls/turn_keys/{key_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2276,6 +2439,7 @@ pub const PROBES: &[Probe] = &[
         area: "catalog_sync",
         method: "list_catalog_syncs",
         path: "/accounts/{account_id}/magic/cloud/catalog-syncs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2290,6 +2454,7 @@ pub const PROBES: &[Probe] = &[
         area: "catalog_sync",
         method: "list_prebuilt_policies",
         path: "/accounts/{account_id}/magic/cloud/catalog-syncs/prebuilt-policies",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2304,6 +2469,7 @@ pub const PROBES: &[Probe] = &[
         area: "catalog_sync",
         method: "read_catalog_sync",
         path: "/accounts/{account_id}/magic/cloud/catalog-syncs/{sync_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2318,6 +2484,7 @@ pub const PROBES: &[Probe] = &[
         area: "category",
         method: "get_application_categories",
         path: "/accounts/{accountId}/resource-library/categories",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2332,6 +2499,7 @@ pub const PROBES: &[Probe] = &[
         area: "category",
         method: "show_application_category_by_id",
         path: "/accounts/{accountId}/resource-library/categories/{id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2346,6 +2514,7 @@ pub const PROBES: &[Probe] = &[
         area: "category",
         method: "list_categories_across_multiple_datasets",
         path: "/accounts/{account_id}/cloudforce-one/events/categories",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2360,6 +2529,7 @@ pub const PROBES: &[Probe] = &[
         area: "category",
         method: "list_categories",
         path: "/accounts/{account_id}/cloudforce-one/events/categories/catalog",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.category().list_categories(args.path(0)).send_with_meta().await)
         }),
@@ -2368,6 +2538,7 @@ pub const PROBES: &[Probe] = &[
         area: "category",
         method: "read_category",
         path: "/accounts/{account_id}/cloudforce-one/events/categories/{category_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2382,6 +2553,7 @@ pub const PROBES: &[Probe] = &[
         area: "certificate_packs",
         method: "list_certificate_packs",
         path: "/zones/{zone_id}/ssl/certificate_packs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2396,6 +2568,7 @@ pub const PROBES: &[Probe] = &[
         area: "certificate_packs",
         method: "get_certificate_pack_quotas",
         path: "/zones/{zone_id}/ssl/certificate_packs/quota",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2410,6 +2583,7 @@ pub const PROBES: &[Probe] = &[
         area: "certificate_packs",
         method: "get_certificate_pack",
         path: "/zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2424,6 +2598,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloud_integrations",
         method: "list_cloud_integrations",
         path: "/accounts/{account_id}/magic/cloud/providers",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2438,6 +2613,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloud_integrations",
         method: "read_cloud_integration",
         path: "/accounts/{account_id}/magic/cloud/providers/{provider_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2452,6 +2628,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloud_integrations",
         method: "get_cloud_integration_setup_config",
         path: "/accounts/{account_id}/magic/cloud/providers/{provider_id}/initial_setup",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2466,6 +2643,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_images",
         method: "list_images",
         path: "/accounts/{account_id}/images/v1",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2480,6 +2658,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_images",
         method: "images_usage_statistics",
         path: "/accounts/{account_id}/images/v1/stats",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2494,6 +2673,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_images",
         method: "image_details",
         path: "/accounts/{account_id}/images/v1/{image_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2506,22 +2686,9 @@ pub const PROBES: &[Probe] = &[
     },
     Probe {
         area: "cloudflare_images",
-        method: "base_image",
-        path: "/accounts/{account_id}/images/v1/{image_id}/blob",
-        call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_images()
-                    .base_image(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
-        }),
-    },
-    Probe {
-        area: "cloudflare_images",
         method: "list_images_v2",
         path: "/accounts/{account_id}/images/v2",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2536,6 +2703,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_images_keys",
         method: "list_signing_keys",
         path: "/accounts/{account_id}/images/v1/keys",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2550,6 +2718,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_images_variants",
         method: "list_variants",
         path: "/accounts/{account_id}/images/v1/variants",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2564,6 +2733,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_images_variants",
         method: "variant_details",
         path: "/accounts/{account_id}/images/v1/variants/{variant_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2578,6 +2748,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_ips",
         method: "cloudflare_jd_cloud_ip_details",
         path: "/ips",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -2592,6 +2763,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_tunnel",
         method: "list_cloudflare_tunnels",
         path: "/accounts/{account_id}/cfd_tunnel",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2606,6 +2778,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_tunnel",
         method: "get_cloudflare_tunnel",
         path: "/accounts/{account_id}/cfd_tunnel/{tunnel_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2620,6 +2793,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_tunnel",
         method: "list_cloudflare_tunnel_connections",
         path: "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connections",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2634,6 +2808,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_tunnel",
         method: "get_cloudflare_tunnel_connector",
         path: "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connectors/{connector_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2652,6 +2827,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_tunnel",
         method: "get_cloudflare_tunnel_token",
         path: "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/token",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2666,6 +2842,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_tunnel",
         method: "list_tunnels",
         path: "/accounts/{account_id}/tunnels",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2680,6 +2857,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_tunnel",
         method: "list_warp_connector_tunnels",
         path: "/accounts/{account_id}/warp_connector",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2694,6 +2872,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_tunnel",
         method: "get_warp_connector_tunnel",
         path: "/accounts/{account_id}/warp_connector/{tunnel_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2708,6 +2887,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_tunnel",
         method: "get_warp_connector_tunnel_token",
         path: "/accounts/{account_id}/warp_connector/{tunnel_id}/token",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2722,6 +2902,7 @@ pub const PROBES: &[Probe] = &[
         area: "cloudflare_tunnel_configuration",
         method: "get_configuration",
         path: "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2736,6 +2917,7 @@ pub const PROBES: &[Probe] = &[
         area: "cnis",
         method: "list_cni_objects",
         path: "/accounts/{account_id}/cni/cnis",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.cnis().list_cni_objects(args.path(0)).send_with_meta().await)
         }),
@@ -2744,6 +2926,7 @@ pub const PROBES: &[Probe] = &[
         area: "cnis",
         method: "get_cni_object",
         path: "/accounts/{account_id}/cni/cnis/{cni}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2758,6 +2941,7 @@ pub const PROBES: &[Probe] = &[
         area: "connectivity_services",
         method: "list_connectivity_services",
         path: "/accounts/{account_id}/connectivity/directory/services",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2772,6 +2956,7 @@ pub const PROBES: &[Probe] = &[
         area: "connectivity_services",
         method: "get_connectivity_service",
         path: "/accounts/{account_id}/connectivity/directory/services/{service_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2786,6 +2971,7 @@ pub const PROBES: &[Probe] = &[
         area: "containers",
         method: "list_containers",
         path: "/accounts/{account_id}/containers",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.containers().list_containers(args.path(0)).send_with_meta().await,
@@ -2796,6 +2982,7 @@ pub const PROBES: &[Probe] = &[
         area: "content_scanning",
         method: "list_custom_scan_expressions",
         path: "/zones/{zone_id}/content-upload-scan/payloads",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2810,6 +2997,7 @@ pub const PROBES: &[Probe] = &[
         area: "content_scanning",
         method: "get_content_scanning_status",
         path: "/zones/{zone_id}/content-upload-scan/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2824,6 +3012,7 @@ pub const PROBES: &[Probe] = &[
         area: "country",
         method: "get_countries_information_for_all_countries",
         path: "/accounts/{account_id}/cloudforce-one/events/countries",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2838,6 +3027,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_hostname_fallback_origin_for_a_zone",
         method: "get_fallback_origin_for_custom_hostnames",
         path: "/zones/{zone_id}/custom_hostnames/fallback_origin",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2852,6 +3042,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_hostname_for_a_zone",
         method: "list_custom_hostnames",
         path: "/zones/{zone_id}/custom_hostnames",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2866,6 +3057,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_hostname_for_a_zone",
         method: "custom_hostname_details",
         path: "/zones/{zone_id}/custom_hostnames/{custom_hostname_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2880,6 +3072,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_indicator_feeds",
         method: "get_indicator_feeds_owned_by_account",
         path: "/accounts/{account_id}/intel/indicator-feeds",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2894,6 +3087,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_indicator_feeds",
         method: "list_indicator_feed_permissions",
         path: "/accounts/{account_id}/intel/indicator-feeds/permissions/view",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2908,6 +3102,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_indicator_feeds",
         method: "get_indicator_feed_metadata",
         path: "/accounts/{account_id}/intel/indicator-feeds/{feed_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2920,22 +3115,9 @@ pub const PROBES: &[Probe] = &[
     },
     Probe {
         area: "custom_indicator_feeds",
-        method: "get_indicator_feed_data",
-        path: "/accounts/{account_id}/intel/indicator-feeds/{feed_id}/data",
-        call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_indicator_feeds()
-                    .get_indicator_feed_data(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
-        }),
-    },
-    Probe {
-        area: "custom_indicator_feeds",
         method: "download_indicator_feed_data",
         path: "/accounts/{account_id}/intel/indicator-feeds/{feed_id}/download",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2950,6 +3132,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_origin_trust_store",
         method: "list_custom_origin_trust_store_details",
         path: "/zones/{zone_id}/acm/custom_trust_store",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2964,6 +3147,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_origin_trust_store",
         method: "custom_origin_trust_store_details",
         path: "/zones/{zone_id}/acm/custom_trust_store/{custom_origin_trust_store_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2978,6 +3162,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_pages_for_a_zone",
         method: "list_custom_pages",
         path: "/zones/{zone_identifier}/custom_pages",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -2992,6 +3177,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_pages_for_a_zone",
         method: "get_custom_page",
         path: "/zones/{zone_identifier}/custom_pages/{identifier}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3006,6 +3192,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_pages_for_an_account",
         method: "list_custom_pages",
         path: "/accounts/{account_identifier}/custom_pages",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3020,6 +3207,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_pages_for_an_account",
         method: "get_custom_page",
         path: "/accounts/{account_identifier}/custom_pages/{identifier}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3034,6 +3222,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_ssl_for_a_zone",
         method: "list_ssl_configurations",
         path: "/zones/{zone_id}/custom_certificates",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3048,6 +3237,7 @@ pub const PROBES: &[Probe] = &[
         area: "custom_ssl_for_a_zone",
         method: "ssl_configuration_details",
         path: "/zones/{zone_id}/custom_certificates/{custom_certificate_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3062,6 +3252,7 @@ pub const PROBES: &[Probe] = &[
         area: "d1",
         method: "list_d1_databases",
         path: "/accounts/{account_id}/d1/database",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.d1().list_d1_databases(args.path(0)).send_with_meta().await)
         }),
@@ -3070,6 +3261,7 @@ pub const PROBES: &[Probe] = &[
         area: "d1",
         method: "get_d1_database",
         path: "/accounts/{account_id}/d1/database/{database_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3084,6 +3276,7 @@ pub const PROBES: &[Probe] = &[
         area: "d1",
         method: "get_d1_database_bookmark",
         path: "/accounts/{account_id}/d1/database/{database_id}/time_travel/bookmark",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3098,6 +3291,7 @@ pub const PROBES: &[Probe] = &[
         area: "dataset",
         method: "list_datasets",
         path: "/accounts/{account_id}/cloudforce-one/events/dataset",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.dataset().list_datasets(args.path(0)).send_with_meta().await)
         }),
@@ -3106,6 +3300,7 @@ pub const PROBES: &[Probe] = &[
         area: "dataset",
         method: "read_dataset",
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3120,6 +3315,7 @@ pub const PROBES: &[Probe] = &[
         area: "dcv_delegation",
         method: "get_dcv_delegation_unique_identifier",
         path: "/zones/{zone_id}/dcv_delegation/uuid",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3134,6 +3330,7 @@ pub const PROBES: &[Probe] = &[
         area: "destinations",
         method: "get_destinations",
         path: "/destinations",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.destinations().get_destinations().send_with_meta().await)
         }),
@@ -3142,6 +3339,7 @@ pub const PROBES: &[Probe] = &[
         area: "device_dex_tests",
         method: "list_device_dex_tests",
         path: "/accounts/{account_id}/dex/devices/dex_tests",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3156,6 +3354,7 @@ pub const PROBES: &[Probe] = &[
         area: "device_dex_tests",
         method: "get_device_dex_test",
         path: "/accounts/{account_id}/dex/devices/dex_tests/{dex_test_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3170,6 +3369,7 @@ pub const PROBES: &[Probe] = &[
         area: "device_managed_networks",
         method: "list_your_device_managed_networks",
         path: "/accounts/{account_id}/devices/networks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3184,6 +3384,7 @@ pub const PROBES: &[Probe] = &[
         area: "device_managed_networks",
         method: "get_device_managed_network_details",
         path: "/accounts/{account_id}/devices/networks/{network_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3198,6 +3399,7 @@ pub const PROBES: &[Probe] = &[
         area: "device_posture_integrations",
         method: "list_your_device_posture_integrations",
         path: "/accounts/{account_id}/devices/posture/integration",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3212,6 +3414,7 @@ pub const PROBES: &[Probe] = &[
         area: "device_posture_integrations",
         method: "get_device_posture_integration_details",
         path: "/accounts/{account_id}/devices/posture/integration/{integration_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3226,6 +3429,7 @@ pub const PROBES: &[Probe] = &[
         area: "device_posture_rules",
         method: "list_device_posture_rules",
         path: "/accounts/{account_id}/devices/posture",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3240,6 +3444,7 @@ pub const PROBES: &[Probe] = &[
         area: "device_posture_rules",
         method: "get_device_posture_rule_details",
         path: "/accounts/{account_id}/devices/posture/{rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3254,6 +3459,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "list_devices",
         path: "/accounts/{account_id}/devices",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.devices().list_devices(args.path(0)).send_with_meta().await)
         }),
@@ -3262,6 +3468,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "list_device_settings_profiles",
         path: "/accounts/{account_id}/devices/policies",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3276,6 +3483,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "get_default_device_settings_profile",
         path: "/accounts/{account_id}/devices/policy",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3290,6 +3498,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "get_split_tunnel_exclude_list",
         path: "/accounts/{account_id}/devices/policy/exclude",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3304,6 +3513,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "get_your_local_domain_fallback_list",
         path: "/accounts/{account_id}/devices/policy/fallback_domains",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3318,6 +3528,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "get_split_tunnel_include_list",
         path: "/accounts/{account_id}/devices/policy/include",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3332,6 +3543,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "get_device_settings_profile_by_id",
         path: "/accounts/{account_id}/devices/policy/{policy_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3346,6 +3558,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "get_split_tunnel_exclude_list_for_device_settings_profile",
         path: "/accounts/{account_id}/devices/policy/{policy_id}/exclude",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3363,6 +3576,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "get_local_domain_fallback_list_for_device_settings_profile",
         path: "/accounts/{account_id}/devices/policy/{policy_id}/fallback_domains",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3380,6 +3594,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "get_split_tunnel_include_list_for_device_settings_profile",
         path: "/accounts/{account_id}/devices/policy/{policy_id}/include",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3397,6 +3612,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "get_device",
         path: "/accounts/{account_id}/devices/{device_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3411,6 +3627,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "get_override_codes",
         path: "/accounts/{account_id}/devices/{device_id}/override_codes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3425,6 +3642,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices",
         method: "get_device_certificate_provisioning_status",
         path: "/zones/{zone_id}/devices/policy/certificates",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3439,6 +3657,7 @@ pub const PROBES: &[Probe] = &[
         area: "devices_resilience",
         method: "get_global_warp_override_state",
         path: "/accounts/{account_id}/devices/resilience/disconnect",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3453,6 +3672,7 @@ pub const PROBES: &[Probe] = &[
         area: "dex_remote_commands",
         method: "list_account_commands",
         path: "/accounts/{account_id}/dex/commands",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3467,6 +3687,7 @@ pub const PROBES: &[Probe] = &[
         area: "dex_remote_commands",
         method: "list_devices_eligible_for_remote_captures",
         path: "/accounts/{account_id}/dex/commands/devices",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3481,6 +3702,7 @@ pub const PROBES: &[Probe] = &[
         area: "dex_remote_commands",
         method: "get_account_commands_usage_quota_and_reset_time",
         path: "/accounts/{account_id}/dex/commands/quota",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3495,6 +3717,7 @@ pub const PROBES: &[Probe] = &[
         area: "dex_remote_commands",
         method: "download_command_output_file",
         path: "/accounts/{account_id}/dex/commands/{command_id}/downloads/{filename}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3513,6 +3736,7 @@ pub const PROBES: &[Probe] = &[
         area: "dex_rules",
         method: "list_dex_rules",
         path: "/accounts/{account_id}/dex/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.dex_rules().list_dex_rules(args.path(0)).send_with_meta().await)
         }),
@@ -3521,6 +3745,7 @@ pub const PROBES: &[Probe] = &[
         area: "dex_rules",
         method: "get_dex_rule",
         path: "/accounts/{account_id}/dex/rules/{rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3535,11 +3760,14 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "list_cloudflare_colos",
         path: "/accounts/{account_id}/dex/colos",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::dex_synthetic_application_monitoring::ListCloudflareColosQuery = args
+                .query()?;
             done(
                 client
                     .dex_synthetic_application_monitoring()
-                    .list_cloudflare_colos(args.path(0))
+                    .list_cloudflare_colos(args.path(0), &query)
                     .send_with_meta()
                     .await,
             )
@@ -3549,6 +3777,7 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "get_live_status_of_latest_device",
         path: "/accounts/{account_id}/dex/devices/{device_id}/fleet-status/live",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3563,11 +3792,14 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "list_fleet_status_devices",
         path: "/accounts/{account_id}/dex/fleet-status/devices",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::dex_synthetic_application_monitoring::ListFleetStatusDevicesQuery = args
+                .query()?;
             done(
                 client
                     .dex_synthetic_application_monitoring()
-                    .list_fleet_status_devices(args.path(0))
+                    .list_fleet_status_devices(args.path(0), &query)
                     .send_with_meta()
                     .await,
             )
@@ -3577,11 +3809,14 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "list_fleet_status_details_by_dimension",
         path: "/accounts/{account_id}/dex/fleet-status/live",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::dex_synthetic_application_monitoring::ListFleetStatusDetailsByDimensionQuery = args
+                .query()?;
             done(
                 client
                     .dex_synthetic_application_monitoring()
-                    .list_fleet_status_details_by_dimension(args.path(0))
+                    .list_fleet_status_details_by_dimension(args.path(0), &query)
                     .send_with_meta()
                     .await,
             )
@@ -3591,11 +3826,17 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "list_fleet_status_aggregate_details_by_dimension",
         path: "/accounts/{account_id}/dex/fleet-status/over-time",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::dex_synthetic_application_monitoring::ListFleetStatusAggregateDetailsByDimensionQuery = args
+                .query()?;
             done(
                 client
                     .dex_synthetic_application_monitoring()
-                    .list_fleet_status_aggregate_details_by_dimension(args.path(0))
+                    .list_fleet_status_aggregate_details_by_dimension(
+                        args.path(0),
+                        &query,
+                    )
                     .send_with_meta()
                     .await,
             )
@@ -3605,13 +3846,17 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "get_details_and_aggregate_metrics_for_http_test",
         path: "/accounts/{account_id}/dex/http-tests/{test_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::dex_synthetic_application_monitoring::GetDetailsAndAggregateMetricsForHttpTestQuery = args
+                .query()?;
             done(
                 client
                     .dex_synthetic_application_monitoring()
                     .get_details_and_aggregate_metrics_for_http_test(
                         args.path(0),
                         args.path(1),
+                        &query,
                     )
                     .send_with_meta()
                     .await,
@@ -3622,11 +3867,14 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "get_percentiles_for_http_test",
         path: "/accounts/{account_id}/dex/http-tests/{test_id}/percentiles",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::dex_synthetic_application_monitoring::GetPercentilesForHttpTestQuery = args
+                .query()?;
             done(
                 client
                     .dex_synthetic_application_monitoring()
-                    .get_percentiles_for_http_test(args.path(0), args.path(1))
+                    .get_percentiles_for_http_test(args.path(0), args.path(1), &query)
                     .send_with_meta()
                     .await,
             )
@@ -3636,6 +3884,7 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "list_dex_test_analytics",
         path: "/accounts/{account_id}/dex/tests/overview",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3650,6 +3899,7 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "get_count_of_devices_targeted",
         path: "/accounts/{account_id}/dex/tests/unique-devices",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3664,6 +3914,7 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "get_traceroute_test_run",
         path: "/accounts/{account_id}/dex/traceroute-test-results/{test_result_id}/network-path",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3678,13 +3929,17 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "get_details_and_aggregate_metrics_for_traceroute_test",
         path: "/accounts/{account_id}/dex/traceroute-tests/{test_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::dex_synthetic_application_monitoring::GetDetailsAndAggregateMetricsForHttpTestQuery = args
+                .query()?;
             done(
                 client
                     .dex_synthetic_application_monitoring()
                     .get_details_and_aggregate_metrics_for_traceroute_test(
                         args.path(0),
                         args.path(1),
+                        &query,
                     )
                     .send_with_meta()
                     .await,
@@ -3695,13 +3950,17 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "get_network_path_breakdown_for_traceroute_test",
         path: "/accounts/{account_id}/dex/traceroute-tests/{test_id}/network-path",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::dex_synthetic_application_monitoring::GetNetworkPathBreakdownForTracerouteTestQuery = args
+                .query()?;
             done(
                 client
                     .dex_synthetic_application_monitoring()
                     .get_network_path_breakdown_for_traceroute_test(
                         args.path(0),
                         args.path(1),
+                        &query,
                     )
                     .send_with_meta()
                     .await,
@@ -3712,11 +3971,18 @@ pub const PROBES: &[Probe] = &[
         area: "dex_synthetic_application_monitoring",
         method: "get_percentiles_for_traceroute_test",
         path: "/accounts/{account_id}/dex/traceroute-tests/{test_id}/percentiles",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::dex_synthetic_application_monitoring::GetPercentilesForHttpTestQuery = args
+                .query()?;
             done(
                 client
                     .dex_synthetic_application_monitoring()
-                    .get_percentiles_for_traceroute_test(args.path(0), args.path(1))
+                    .get_percentiles_for_traceroute_test(
+                        args.path(0),
+                        args.path(1),
+                        &query,
+                    )
                     .send_with_meta()
                     .await,
             )
@@ -3726,6 +3992,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_datasets",
         method: "get_datasets",
         path: "/accounts/{account_id}/dlp/datasets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.dlp_datasets().get_datasets(args.path(0)).send_with_meta().await)
         }),
@@ -3734,6 +4001,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_datasets",
         method: "get_dataset",
         path: "/accounts/{account_id}/dlp/datasets/{dataset_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3748,6 +4016,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_document_fingerprints",
         method: "get_document_fingerprints",
         path: "/accounts/{account_id}/dlp/document_fingerprints",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3762,6 +4031,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_document_fingerprints",
         method: "get_document_fingerprint",
         path: "/accounts/{account_id}/dlp/document_fingerprints/{document_fingerprint_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3776,6 +4046,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_email",
         method: "get_mapping",
         path: "/accounts/{account_id}/dlp/email/account_mapping",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.dlp_email().get_mapping(args.path(0)).send_with_meta().await)
         }),
@@ -3784,6 +4055,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_email",
         method: "list_email_scanner_rules",
         path: "/accounts/{account_id}/dlp/email/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3798,6 +4070,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_email",
         method: "get_email_scanner_rule",
         path: "/accounts/{account_id}/dlp/email/rules/{rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3812,6 +4085,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_entries",
         method: "list_entries",
         path: "/accounts/{account_id}/dlp/entries",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.dlp_entries().list_entries(args.path(0)).send_with_meta().await)
         }),
@@ -3820,6 +4094,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_entries",
         method: "get_dlp_entry",
         path: "/accounts/{account_id}/dlp/entries/{entry_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3834,6 +4109,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_profiles",
         method: "list_profiles",
         path: "/accounts/{account_id}/dlp/profiles",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.dlp_profiles().list_profiles(args.path(0)).send_with_meta().await,
@@ -3844,6 +4120,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_profiles",
         method: "list_custom_profiles",
         path: "/accounts/{account_id}/dlp/profiles/custom",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3858,6 +4135,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_profiles",
         method: "get_custom_profile",
         path: "/accounts/{account_id}/dlp/profiles/custom/{profile_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3872,6 +4150,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_profiles",
         method: "get_predefined_profile",
         path: "/accounts/{account_id}/dlp/profiles/predefined/{profile_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3886,6 +4165,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_profiles",
         method: "get_predefined_profile_config",
         path: "/accounts/{account_id}/dlp/profiles/predefined/{profile_id}/config",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3900,6 +4180,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_profiles",
         method: "get_dlp_profile",
         path: "/accounts/{account_id}/dlp/profiles/{profile_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3914,6 +4195,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_settings",
         method: "get_limits_associated_with_dlp",
         path: "/accounts/{account_id}/dlp/limits",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3928,6 +4210,7 @@ pub const PROBES: &[Probe] = &[
         area: "dlp_settings",
         method: "get_payload_log_settings",
         path: "/accounts/{account_id}/dlp/payload_log",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3942,6 +4225,7 @@ pub const PROBES: &[Probe] = &[
         area: "dls_regional_services",
         method: "list_regions",
         path: "/accounts/{account_id}/addressing/regional_hostnames/regions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3956,6 +4240,7 @@ pub const PROBES: &[Probe] = &[
         area: "dls_regional_services",
         method: "list_regional_hostnames",
         path: "/zones/{zone_id}/addressing/regional_hostnames",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3970,6 +4255,7 @@ pub const PROBES: &[Probe] = &[
         area: "dls_regional_services",
         method: "get_regional_hostname",
         path: "/zones/{zone_id}/addressing/regional_hostnames/{hostname}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -3984,6 +4270,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_analytics",
         method: "table",
         path: "/zones/{zone_id}/dns_analytics/report",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.dns_analytics().table(args.path(0)).send_with_meta().await)
         }),
@@ -3992,6 +4279,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_analytics",
         method: "by_time",
         path: "/zones/{zone_id}/dns_analytics/report/bytime",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.dns_analytics().by_time(args.path(0)).send_with_meta().await)
         }),
@@ -4000,6 +4288,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_firewall",
         method: "list_dns_firewall_clusters",
         path: "/accounts/{account_id}/dns_firewall",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4014,6 +4303,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_firewall",
         method: "dns_firewall_cluster_details",
         path: "/accounts/{account_id}/dns_firewall/{dns_firewall_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4028,6 +4318,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_firewall",
         method: "show_dns_firewall_cluster_reverse_dns",
         path: "/accounts/{account_id}/dns_firewall/{dns_firewall_id}/reverse_dns",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4042,6 +4333,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_firewall_analytics",
         method: "table",
         path: "/accounts/{account_id}/dns_firewall/{dns_firewall_id}/dns_analytics/report",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4056,6 +4348,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_firewall_analytics",
         method: "by_time",
         path: "/accounts/{account_id}/dns_firewall/{dns_firewall_id}/dns_analytics/report/bytime",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4070,6 +4363,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_internal_views_for_an_account",
         method: "list_internal_dns_views",
         path: "/accounts/{account_id}/dns_settings/views",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4084,6 +4378,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_internal_views_for_an_account",
         method: "dns_internal_view_details",
         path: "/accounts/{account_id}/dns_settings/views/{view_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4098,6 +4393,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_records_for_a_zone",
         method: "list_dns_records",
         path: "/zones/{zone_id}/dns_records",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4112,6 +4408,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_records_for_a_zone",
         method: "list_scanned_dns_records",
         path: "/zones/{zone_id}/dns_records/scan/review",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4126,6 +4423,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_records_for_a_zone",
         method: "get_dns_record_usage",
         path: "/zones/{zone_id}/dns_records/usage",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4140,6 +4438,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_records_for_a_zone",
         method: "dns_record_details",
         path: "/zones/{zone_id}/dns_records/{dns_record_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4154,6 +4453,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_records_for_an_account",
         method: "get_dns_record_usage",
         path: "/accounts/{account_id}/dns_records/usage",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4168,6 +4468,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_settings_for_a_zone",
         method: "show_dns_settings",
         path: "/zones/{zone_id}/dns_settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4182,6 +4483,7 @@ pub const PROBES: &[Probe] = &[
         area: "dns_settings_for_an_account",
         method: "show_dns_settings",
         path: "/accounts/{account_id}/dns_settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4196,6 +4498,7 @@ pub const PROBES: &[Probe] = &[
         area: "dnssec",
         method: "dnssec_details",
         path: "/zones/{zone_id}/dnssec",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.dnssec().dnssec_details(args.path(0)).send_with_meta().await)
         }),
@@ -4204,6 +4507,7 @@ pub const PROBES: &[Probe] = &[
         area: "domain_history",
         method: "get_domain_history",
         path: "/accounts/{account_id}/intel/domain-history",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4218,6 +4522,7 @@ pub const PROBES: &[Probe] = &[
         area: "domain_intelligence",
         method: "get_domain_details",
         path: "/accounts/{account_id}/intel/domain",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4232,6 +4537,7 @@ pub const PROBES: &[Probe] = &[
         area: "domain_intelligence",
         method: "get_multiple_domain_details",
         path: "/accounts/{account_id}/intel/domain/bulk",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4246,6 +4552,7 @@ pub const PROBES: &[Probe] = &[
         area: "domain_search",
         method: "read_matches_for_string_queries_by_id",
         path: "/accounts/{account_id}/brand-protection/matches",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4260,6 +4567,7 @@ pub const PROBES: &[Probe] = &[
         area: "domain_search",
         method: "download_matches_for_string_queries_by_id",
         path: "/accounts/{account_id}/brand-protection/matches/download",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4274,6 +4582,7 @@ pub const PROBES: &[Probe] = &[
         area: "domain_search",
         method: "read_string_queries_by_id",
         path: "/accounts/{account_id}/brand-protection/queries",
+        envelope: false,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4288,6 +4597,7 @@ pub const PROBES: &[Probe] = &[
         area: "domain_search",
         method: "read_total_number_of_saved_string_queries",
         path: "/accounts/{account_id}/brand-protection/total-queries",
+        envelope: false,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4302,6 +4612,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "list_dns_protection_rules",
         path: "/accounts/{account_id}/magic/advanced_dns_protection/configs/dns_protection/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4316,6 +4627,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "get_dns_protection_rule",
         path: "/accounts/{account_id}/magic/advanced_dns_protection/configs/dns_protection/rules/{rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4330,6 +4642,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "list_allowlist_prefixes",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/allowlist",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4344,6 +4657,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "get_allowlist_prefix",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/allowlist/{prefix_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4358,6 +4672,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "list_prefixes",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/prefixes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4372,6 +4687,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "get_prefix",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/prefixes/{prefix_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4386,6 +4702,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "list_syn_protection_filters",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/filters",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4400,6 +4717,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "get_syn_protection_filter",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/filters/{filter_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4414,6 +4732,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "list_syn_protection_rules",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4428,6 +4747,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "get_syn_protection_rule",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/rules/{rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4442,6 +4762,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "list_tcp_flow_protection_filters",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/filters",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4456,6 +4777,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "get_tcp_flow_protection_filter",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/filters/{filter_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4470,6 +4792,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "list_tcp_flow_protection_rules",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4484,6 +4807,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "get_tcp_flow_protection_rule",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/rules/{rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4498,6 +4822,7 @@ pub const PROBES: &[Probe] = &[
         area: "dos_flowtrackd_api_other",
         method: "get_protection_status",
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_protection_status",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4512,6 +4837,7 @@ pub const PROBES: &[Probe] = &[
         area: "durable_objects_namespace",
         method: "list_namespaces",
         path: "/accounts/{account_id}/workers/durable_objects/namespaces",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4526,6 +4852,7 @@ pub const PROBES: &[Probe] = &[
         area: "durable_objects_namespace",
         method: "list_objects",
         path: "/accounts/{account_id}/workers/durable_objects/namespaces/{id}/objects",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4540,6 +4867,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_routing_destination_addresses",
         method: "list_destination_addresses",
         path: "/accounts/{account_id}/email/routing/addresses",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4554,6 +4882,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_routing_destination_addresses",
         method: "get_destination_address",
         path: "/accounts/{account_id}/email/routing/addresses/{destination_address_identifier}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4568,6 +4897,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_routing_routing_rules",
         method: "list_routing_rules",
         path: "/zones/{zone_id}/email/routing/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4582,6 +4912,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_routing_routing_rules",
         method: "get_catch_all_rule",
         path: "/zones/{zone_id}/email/routing/rules/catch_all",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4596,6 +4927,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_routing_routing_rules",
         method: "get_routing_rule",
         path: "/zones/{zone_id}/email/routing/rules/{rule_identifier}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4610,6 +4942,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_routing_settings",
         method: "get_email_routing_settings",
         path: "/zones/{zone_id}/email/routing",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4624,6 +4957,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_routing_settings",
         method: "email_routing",
         path: "/zones/{zone_id}/email/routing/dns",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4638,6 +4972,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security",
         method: "search_email_messages",
         path: "/accounts/{account_id}/email-security/investigate",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4652,6 +4987,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security",
         method: "get_message_details",
         path: "/accounts/{account_id}/email-security/investigate/{postfix_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4666,6 +5002,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security",
         method: "get_message_detection_details",
         path: "/accounts/{account_id}/email-security/investigate/{postfix_id}/detections",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4680,6 +5017,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security",
         method: "get_email_preview",
         path: "/accounts/{account_id}/email-security/investigate/{postfix_id}/preview",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4694,6 +5032,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security",
         method: "get_raw_email_content",
         path: "/accounts/{account_id}/email-security/investigate/{postfix_id}/raw",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4708,6 +5047,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security",
         method: "get_email_trace",
         path: "/accounts/{account_id}/email-security/investigate/{postfix_id}/trace",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4722,6 +5062,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security",
         method: "get_phishguard_reports",
         path: "/accounts/{account_id}/email-security/phishguard/reports",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4736,6 +5077,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security",
         method: "get_reclassify_submissions",
         path: "/accounts/{account_id}/email-security/submissions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4750,6 +5092,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security_settings",
         method: "list_email_allow_policies",
         path: "/accounts/{account_id}/email-security/settings/allow_policies",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4764,6 +5107,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security_settings",
         method: "get_email_allow_policy",
         path: "/accounts/{account_id}/email-security/settings/allow_policies/{policy_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4778,6 +5122,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security_settings",
         method: "list_blocked_email_senders",
         path: "/accounts/{account_id}/email-security/settings/block_senders",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4792,6 +5137,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security_settings",
         method: "get_blocked_email_sender",
         path: "/accounts/{account_id}/email-security/settings/block_senders/{pattern_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4806,6 +5152,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security_settings",
         method: "list_protected_email_domains",
         path: "/accounts/{account_id}/email-security/settings/domains",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4820,6 +5167,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security_settings",
         method: "get_email_domain",
         path: "/accounts/{account_id}/email-security/settings/domains/{domain_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4834,6 +5182,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security_settings",
         method: "list_entries_in_impersonation_registry",
         path: "/accounts/{account_id}/email-security/settings/impersonation_registry",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4848,6 +5197,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security_settings",
         method: "get_entry_in_impersonation_registry",
         path: "/accounts/{account_id}/email-security/settings/impersonation_registry/{display_name_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4862,6 +5212,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security_settings",
         method: "list_trusted_email_domains",
         path: "/accounts/{account_id}/email-security/settings/trusted_domains",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4876,6 +5227,7 @@ pub const PROBES: &[Probe] = &[
         area: "email_security_settings",
         method: "get_trusted_email_domain",
         path: "/accounts/{account_id}/email-security/settings/trusted_domains/{trusted_domain_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4890,6 +5242,7 @@ pub const PROBES: &[Probe] = &[
         area: "endpoint_health_checks",
         method: "list_endpoint_health_checks",
         path: "/accounts/{account_id}/diagnostics/endpoint-healthchecks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4904,6 +5257,7 @@ pub const PROBES: &[Probe] = &[
         area: "endpoint_health_checks",
         method: "get_endpoint_health_check",
         path: "/accounts/{account_id}/diagnostics/endpoint-healthchecks/{id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4918,6 +5272,7 @@ pub const PROBES: &[Probe] = &[
         area: "environment_variables",
         method: "list_environment_variables",
         path: "/accounts/{account_id}/builds/triggers/{trigger_uuid}/environment_variables",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4932,6 +5287,7 @@ pub const PROBES: &[Probe] = &[
         area: "event",
         method: "filter_and_list_events",
         path: "/accounts/{account_id}/cloudforce-one/events",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4946,6 +5302,7 @@ pub const PROBES: &[Probe] = &[
         area: "event",
         method: "aggregate_events_by_or_multiple_columns_with_optional_date_filtering",
         path: "/accounts/{account_id}/cloudforce-one/events/aggregate",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4962,6 +5319,7 @@ pub const PROBES: &[Probe] = &[
         area: "event",
         method: "read_event",
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/events/{event_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4976,6 +5334,7 @@ pub const PROBES: &[Probe] = &[
         area: "event",
         method: "list_saved_event_queries",
         path: "/accounts/{account_id}/cloudforce-one/events/queries",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -4990,6 +5349,7 @@ pub const PROBES: &[Probe] = &[
         area: "event",
         method: "list_event_query_alerts",
         path: "/accounts/{account_id}/cloudforce-one/events/queries/alerts",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5004,6 +5364,7 @@ pub const PROBES: &[Probe] = &[
         area: "event",
         method: "read_event_query_alert",
         path: "/accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5018,6 +5379,7 @@ pub const PROBES: &[Probe] = &[
         area: "event",
         method: "read_saved_event_query",
         path: "/accounts/{account_id}/cloudforce-one/events/queries/{query_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5032,6 +5394,7 @@ pub const PROBES: &[Probe] = &[
         area: "event",
         method: "read_raw_event",
         path: "/accounts/{account_id}/cloudforce-one/events/raw/{dataset_id}/{event_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5046,6 +5409,7 @@ pub const PROBES: &[Probe] = &[
         area: "event",
         method: "read_event_get",
         path: "/accounts/{account_id}/cloudforce-one/events/{event_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5060,6 +5424,7 @@ pub const PROBES: &[Probe] = &[
         area: "event",
         method: "read_raw_event_get",
         path: "/accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5074,6 +5439,7 @@ pub const PROBES: &[Probe] = &[
         area: "event",
         method: "filter_and_list_events_related_to_event",
         path: "/accounts/{account_id}/cloudforce-one/events/{event_id}/relationships",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5088,6 +5454,7 @@ pub const PROBES: &[Probe] = &[
         area: "feedback",
         method: "list_zone_feedback_reports",
         path: "/zones/{zone_id}/bot_management/feedback",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5102,6 +5469,7 @@ pub const PROBES: &[Probe] = &[
         area: "filters",
         method: "list_filters",
         path: "/zones/{zone_id}/filters",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.filters().list_filters(args.path(0)).send_with_meta().await)
         }),
@@ -5110,6 +5478,7 @@ pub const PROBES: &[Probe] = &[
         area: "filters",
         method: "get_filter",
         path: "/zones/{zone_id}/filters/{filter_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5124,6 +5493,7 @@ pub const PROBES: &[Probe] = &[
         area: "firewall_rules",
         method: "list_firewall_rules",
         path: "/zones/{zone_id}/firewall/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5138,6 +5508,7 @@ pub const PROBES: &[Probe] = &[
         area: "firewall_rules",
         method: "get_firewall_rule",
         path: "/zones/{zone_id}/firewall/rules/{rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5152,6 +5523,7 @@ pub const PROBES: &[Probe] = &[
         area: "fraud_detection",
         method: "get_fraud_detection_settings",
         path: "/zones/{zone_id}/fraud_detection/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5166,6 +5538,7 @@ pub const PROBES: &[Probe] = &[
         area: "gateway_ca",
         method: "list_ssh_certificate_authorities",
         path: "/accounts/{account_id}/access/gateway_ca",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5180,6 +5553,7 @@ pub const PROBES: &[Probe] = &[
         area: "github_integration",
         method: "get_repository_configuration_autofill",
         path: "/accounts/{account_id}/builds/repos/{provider_type}/{provider_account_id}/{repo_id}/config_autofill",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5199,6 +5573,7 @@ pub const PROBES: &[Probe] = &[
         area: "health_checks",
         method: "list_health_checks",
         path: "/zones/{zone_id}/healthchecks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5213,6 +5588,7 @@ pub const PROBES: &[Probe] = &[
         area: "health_checks",
         method: "health_check_preview_details",
         path: "/zones/{zone_id}/healthchecks/preview/{healthcheck_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5227,6 +5603,7 @@ pub const PROBES: &[Probe] = &[
         area: "health_checks",
         method: "health_check_details",
         path: "/zones/{zone_id}/healthchecks/{healthcheck_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5241,6 +5618,7 @@ pub const PROBES: &[Probe] = &[
         area: "health_checks",
         method: "list_health_checks_smart_shield",
         path: "/zones/{zone_id}/smart_shield/healthchecks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5255,6 +5633,7 @@ pub const PROBES: &[Probe] = &[
         area: "health_checks",
         method: "health_check_details_smart_shield",
         path: "/zones/{zone_id}/smart_shield/healthchecks/{healthcheck_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5269,6 +5648,7 @@ pub const PROBES: &[Probe] = &[
         area: "hyperdrive",
         method: "list_hyperdrives",
         path: "/accounts/{account_id}/hyperdrive/configs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.hyperdrive().list_hyperdrives(args.path(0)).send_with_meta().await,
@@ -5279,6 +5659,7 @@ pub const PROBES: &[Probe] = &[
         area: "hyperdrive",
         method: "get_hyperdrive",
         path: "/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5293,6 +5674,7 @@ pub const PROBES: &[Probe] = &[
         area: "indicator",
         method: "list_indicators",
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5307,6 +5689,7 @@ pub const PROBES: &[Probe] = &[
         area: "indicator",
         method: "list_mirrored_tags_for_indicator_dataset",
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/tags",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5321,6 +5704,7 @@ pub const PROBES: &[Probe] = &[
         area: "indicator",
         method: "read_indicator",
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/{indicator_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5335,6 +5719,7 @@ pub const PROBES: &[Probe] = &[
         area: "indicator",
         method: "list_indicators_across_multiple_datasets",
         path: "/accounts/{account_id}/cloudforce-one/events/indicators",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5349,6 +5734,7 @@ pub const PROBES: &[Probe] = &[
         area: "indicator_types",
         method: "list_indicator_types_across_multiple_datasets",
         path: "/accounts/{account_id}/cloudforce-one/events/indicator-types",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5363,6 +5749,7 @@ pub const PROBES: &[Probe] = &[
         area: "indicator_types",
         method: "list_indicator_types",
         path: "/accounts/{account_id}/cloudforce-one/events/indicatorTypes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5377,6 +5764,7 @@ pub const PROBES: &[Probe] = &[
         area: "infrastructure_access_targets",
         method: "list_targets",
         path: "/accounts/{account_id}/infrastructure/targets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5391,6 +5779,7 @@ pub const PROBES: &[Probe] = &[
         area: "infrastructure_access_targets",
         method: "get_target",
         path: "/accounts/{account_id}/infrastructure/targets/{target_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5405,6 +5794,7 @@ pub const PROBES: &[Probe] = &[
         area: "instant_logs_jobs_for_a_zone",
         method: "list_instant_logs_jobs",
         path: "/zones/{zone_id}/logpush/edge/jobs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5419,6 +5809,7 @@ pub const PROBES: &[Probe] = &[
         area: "interconnects",
         method: "list_interconnects",
         path: "/accounts/{account_id}/cni/interconnects",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5433,6 +5824,7 @@ pub const PROBES: &[Probe] = &[
         area: "interconnects",
         method: "get_interconnect_object",
         path: "/accounts/{account_id}/cni/interconnects/{icon}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5447,6 +5839,7 @@ pub const PROBES: &[Probe] = &[
         area: "interconnects",
         method: "generate_letter_of_authorization",
         path: "/accounts/{account_id}/cni/interconnects/{icon}/loa",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5461,6 +5854,7 @@ pub const PROBES: &[Probe] = &[
         area: "interconnects",
         method: "get_status_of_interconnect_object",
         path: "/accounts/{account_id}/cni/interconnects/{icon}/status",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5475,6 +5869,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_access_rules_for_a_user",
         method: "list_ip_access_rules",
         path: "/user/firewall/access_rules/rules",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -5489,6 +5884,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_access_rules_for_a_zone",
         method: "list_ip_access_rules",
         path: "/zones/{zone_id}/firewall/access_rules/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5503,6 +5899,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_access_rules_for_an_account",
         method: "list_ip_access_rules",
         path: "/accounts/{account_id}/firewall/access_rules/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5517,6 +5914,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_access_rules_for_an_account",
         method: "get_ip_access_rule",
         path: "/accounts/{account_id}/firewall/access_rules/rules/{rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5531,6 +5929,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_address_management_address_maps",
         method: "list_address_maps",
         path: "/accounts/{account_id}/addressing/address_maps",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5545,6 +5944,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_address_management_address_maps",
         method: "address_map_details",
         path: "/accounts/{account_id}/addressing/address_maps/{address_map_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5559,6 +5959,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_address_management_bgp_prefixes",
         method: "list_bgp_prefixes",
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5573,6 +5974,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_address_management_bgp_prefixes",
         method: "get_bgp_prefix",
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes/{bgp_prefix_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5587,6 +5989,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_address_management_dynamic_advertisement",
         method: "get_advertisement_status",
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/status",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5601,6 +6004,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_address_management_leases",
         method: "list_leases",
         path: "/accounts/{account_id}/addressing/leases",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5615,6 +6019,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_address_management_prefix_delegation",
         method: "list_prefix_delegations",
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5627,22 +6032,9 @@ pub const PROBES: &[Probe] = &[
     },
     Probe {
         area: "ip_address_management_prefixes",
-        method: "download_loa_document",
-        path: "/accounts/{account_id}/addressing/loa_documents/{loa_document_id}/download",
-        call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_prefixes()
-                    .download_loa_document(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
-        }),
-    },
-    Probe {
-        area: "ip_address_management_prefixes",
         method: "list_prefixes",
         path: "/accounts/{account_id}/addressing/prefixes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5657,6 +6049,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_address_management_prefixes",
         method: "prefix_details",
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5671,6 +6064,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_address_management_service_bindings",
         method: "list_service_bindings",
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5685,6 +6079,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_address_management_service_bindings",
         method: "get_service_binding",
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings/{binding_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5699,6 +6094,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_address_management_service_bindings",
         method: "list_services",
         path: "/accounts/{account_id}/addressing/services",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5713,6 +6109,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_intelligence",
         method: "get_ip_overview",
         path: "/accounts/{account_id}/intel/ip",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5727,6 +6124,7 @@ pub const PROBES: &[Probe] = &[
         area: "ip_list",
         method: "get_available_ip_lists",
         path: "/accounts/{account_id}/intel/ip-lists",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5741,6 +6139,7 @@ pub const PROBES: &[Probe] = &[
         area: "keyless_ssl_for_a_zone",
         method: "list_keyless_ssl_configurations",
         path: "/zones/{zone_id}/keyless_certificates",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5755,6 +6154,7 @@ pub const PROBES: &[Probe] = &[
         area: "keyless_ssl_for_a_zone",
         method: "get_keyless_ssl_configuration",
         path: "/zones/{zone_id}/keyless_certificates/{keyless_certificate_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5769,6 +6169,7 @@ pub const PROBES: &[Probe] = &[
         area: "leaked_credential_checks",
         method: "get_leaked_credential_checks_status",
         path: "/zones/{zone_id}/leaked-credential-checks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5783,6 +6184,7 @@ pub const PROBES: &[Probe] = &[
         area: "leaked_credential_checks",
         method: "list_leaked_credential_checks_custom_detections",
         path: "/zones/{zone_id}/leaked-credential-checks/detections",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5797,6 +6199,7 @@ pub const PROBES: &[Probe] = &[
         area: "leaked_credential_checks",
         method: "get_leaked_credential_checks_custom_detection",
         path: "/zones/{zone_id}/leaked-credential-checks/detections/{detection_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5814,6 +6217,7 @@ pub const PROBES: &[Probe] = &[
         area: "lists",
         method: "get_lists",
         path: "/accounts/{account_id}/rules/lists",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.lists().get_lists(args.path(0)).send_with_meta().await)
         }),
@@ -5822,6 +6226,7 @@ pub const PROBES: &[Probe] = &[
         area: "lists",
         method: "get_bulk_operation_status",
         path: "/accounts/{account_id}/rules/lists/bulk_operations/{operation_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5836,6 +6241,7 @@ pub const PROBES: &[Probe] = &[
         area: "lists",
         method: "get_list",
         path: "/accounts/{account_id}/rules/lists/{list_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5850,6 +6256,7 @@ pub const PROBES: &[Probe] = &[
         area: "lists",
         method: "get_list_items",
         path: "/accounts/{account_id}/rules/lists/{list_id}/items",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5864,6 +6271,7 @@ pub const PROBES: &[Probe] = &[
         area: "lists",
         method: "get_list_item",
         path: "/accounts/{account_id}/rules/lists/{list_id}/items/{item_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5878,6 +6286,7 @@ pub const PROBES: &[Probe] = &[
         area: "live_streams",
         method: "get_complete_analytics_data_for_your_livestreams",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/overall",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5895,6 +6304,7 @@ pub const PROBES: &[Probe] = &[
         area: "live_streams",
         method: "get_livestreams",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/livestreams",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5909,6 +6319,7 @@ pub const PROBES: &[Probe] = &[
         area: "live_streams",
         method: "get_livestream_session_details_using_livestream_session_id",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5927,6 +6338,7 @@ pub const PROBES: &[Probe] = &[
         area: "live_streams",
         method: "get_livestream_details_using_livestream_id",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5945,6 +6357,7 @@ pub const PROBES: &[Probe] = &[
         area: "live_streams",
         method: "get_active_livestream_session_details",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5963,6 +6376,7 @@ pub const PROBES: &[Probe] = &[
         area: "live_streams",
         method: "get_active_livestreams_for_meeting",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5981,6 +6395,7 @@ pub const PROBES: &[Probe] = &[
         area: "live_streams",
         method: "get_livestream_session_details_for_meeting",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestream",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -5999,6 +6414,7 @@ pub const PROBES: &[Probe] = &[
         area: "live_streams",
         method: "get_livestream_session_details_using_session_id",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6017,6 +6433,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancer_healthcheck_events",
         method: "list_healthcheck_events",
         path: "/user/load_balancing_analytics/events",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -6031,6 +6448,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancer_monitors",
         method: "list_monitors",
         path: "/user/load_balancers/monitors",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.load_balancer_monitors().list_monitors().send_with_meta().await)
         }),
@@ -6039,6 +6457,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancer_monitors",
         method: "monitor_details",
         path: "/user/load_balancers/monitors/{monitor_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6053,6 +6472,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancer_monitors",
         method: "list_monitor_references",
         path: "/user/load_balancers/monitors/{monitor_id}/references",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6067,6 +6487,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancer_monitors",
         method: "preview_result",
         path: "/user/load_balancers/preview/{preview_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6081,6 +6502,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancer_pools",
         method: "list_pools",
         path: "/user/load_balancers/pools",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.load_balancer_pools().list_pools().send_with_meta().await)
         }),
@@ -6089,6 +6511,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancer_pools",
         method: "pool_details",
         path: "/user/load_balancers/pools/{pool_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6103,6 +6526,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancer_pools",
         method: "pool_health_details",
         path: "/user/load_balancers/pools/{pool_id}/health",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6117,6 +6541,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancer_pools",
         method: "list_pool_references",
         path: "/user/load_balancers/pools/{pool_id}/references",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6131,6 +6556,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancer_regions",
         method: "list_regions",
         path: "/accounts/{account_id}/load_balancers/regions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6145,6 +6571,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancer_regions",
         method: "get_region",
         path: "/accounts/{account_id}/load_balancers/regions/{region_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6159,6 +6586,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancers",
         method: "list_load_balancers",
         path: "/zones/{zone_id}/load_balancers",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6173,6 +6601,7 @@ pub const PROBES: &[Probe] = &[
         area: "load_balancers",
         method: "load_balancer_details",
         path: "/zones/{zone_id}/load_balancers/{load_balancer_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6187,6 +6616,7 @@ pub const PROBES: &[Probe] = &[
         area: "logcontrol_cmb_config_for_an_account",
         method: "get_cmb_config",
         path: "/accounts/{account_id}/logs/control/cmb/config",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6201,6 +6631,7 @@ pub const PROBES: &[Probe] = &[
         area: "logo_match",
         method: "read_matches_for_logo_queries_by_id",
         path: "/accounts/{account_id}/brand-protection/logo-matches",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6215,6 +6646,7 @@ pub const PROBES: &[Probe] = &[
         area: "logo_match",
         method: "download_matches_for_logo_queries_by_id",
         path: "/accounts/{account_id}/brand-protection/logo-matches/download",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6229,6 +6661,7 @@ pub const PROBES: &[Probe] = &[
         area: "logo_match",
         method: "read_all_saved_logo_queries",
         path: "/accounts/{account_id}/brand-protection/logos",
+        envelope: false,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6243,6 +6676,7 @@ pub const PROBES: &[Probe] = &[
         area: "logo_match",
         method: "read_saved_logo_queries_by_id",
         path: "/accounts/{account_id}/brand-protection/logos/{logo_id}",
+        envelope: false,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6257,6 +6691,7 @@ pub const PROBES: &[Probe] = &[
         area: "logo_match",
         method: "internal_route_for_testing_signed_urls",
         path: "/signed-url",
+        envelope: false,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -6271,6 +6706,7 @@ pub const PROBES: &[Probe] = &[
         area: "logpush_jobs_for_a_zone",
         method: "list_fields",
         path: "/zones/{zone_id}/logpush/datasets/{dataset_id}/fields",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6285,6 +6721,7 @@ pub const PROBES: &[Probe] = &[
         area: "logpush_jobs_for_a_zone",
         method: "list_logpush_jobs_for_dataset",
         path: "/zones/{zone_id}/logpush/datasets/{dataset_id}/jobs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6299,6 +6736,7 @@ pub const PROBES: &[Probe] = &[
         area: "logpush_jobs_for_a_zone",
         method: "list_logpush_jobs",
         path: "/zones/{zone_id}/logpush/jobs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6313,6 +6751,7 @@ pub const PROBES: &[Probe] = &[
         area: "logpush_jobs_for_a_zone",
         method: "get_logpush_job_details",
         path: "/zones/{zone_id}/logpush/jobs/{job_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6327,6 +6766,7 @@ pub const PROBES: &[Probe] = &[
         area: "logpush_jobs_for_an_account",
         method: "list_fields",
         path: "/accounts/{account_id}/logpush/datasets/{dataset_id}/fields",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6341,6 +6781,7 @@ pub const PROBES: &[Probe] = &[
         area: "logpush_jobs_for_an_account",
         method: "list_logpush_jobs_for_dataset",
         path: "/accounts/{account_id}/logpush/datasets/{dataset_id}/jobs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6355,6 +6796,7 @@ pub const PROBES: &[Probe] = &[
         area: "logpush_jobs_for_an_account",
         method: "list_logpush_jobs",
         path: "/accounts/{account_id}/logpush/jobs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6369,6 +6811,7 @@ pub const PROBES: &[Probe] = &[
         area: "logpush_jobs_for_an_account",
         method: "get_logpush_job_details",
         path: "/accounts/{account_id}/logpush/jobs/{job_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6383,6 +6826,7 @@ pub const PROBES: &[Probe] = &[
         area: "logs_received",
         method: "get_log_retention_flag",
         path: "/zones/{zone_id}/logs/control/retention/flag",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6397,6 +6841,7 @@ pub const PROBES: &[Probe] = &[
         area: "logs_received",
         method: "get_logs_rayids",
         path: "/zones/{zone_id}/logs/rayids/{ray_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6411,11 +6856,14 @@ pub const PROBES: &[Probe] = &[
         area: "logs_received",
         method: "get_logs_received",
         path: "/zones/{zone_id}/logs/received",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::logs_received::GetLogsReceivedQuery = args
+                .query()?;
             done(
                 client
                     .logs_received()
-                    .get_logs_received(args.path(0))
+                    .get_logs_received(args.path(0), &query)
                     .send_with_meta()
                     .await,
             )
@@ -6425,6 +6873,7 @@ pub const PROBES: &[Probe] = &[
         area: "logs_received",
         method: "list_fields",
         path: "/zones/{zone_id}/logs/received/fields",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.logs_received().list_fields(args.path(0)).send_with_meta().await)
         }),
@@ -6433,6 +6882,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_account_apps",
         method: "list_apps",
         path: "/accounts/{account_id}/magic/apps",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6447,6 +6897,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_connectors",
         method: "list_connectors",
         path: "/accounts/{account_id}/magic/connectors",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6461,6 +6912,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_connectors",
         method: "get_connector",
         path: "/accounts/{account_id}/magic/connectors/{connector_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6475,6 +6927,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_connectors",
         method: "list_events",
         path: "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6489,6 +6942,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_connectors",
         method: "get_latest_events",
         path: "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6503,6 +6957,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_connectors",
         method: "get_event",
         path: "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6517,6 +6972,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_connectors",
         method: "list_snapshots",
         path: "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6531,6 +6987,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_connectors",
         method: "get_latest_snapshots",
         path: "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6545,6 +7002,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_connectors",
         method: "get_snapshot",
         path: "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6559,6 +7017,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_gre_tunnels",
         method: "list_gre_tunnels",
         path: "/accounts/{account_id}/magic/gre_tunnels",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6573,6 +7032,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_gre_tunnels",
         method: "list_gre_tunnel_details",
         path: "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6587,6 +7047,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_interconnects",
         method: "list_interconnects",
         path: "/accounts/{account_id}/magic/cf_interconnects",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6601,6 +7062,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_interconnects",
         method: "list_interconnect_details",
         path: "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6615,6 +7077,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_ipsec_tunnels",
         method: "list_ipsec_tunnels",
         path: "/accounts/{account_id}/magic/ipsec_tunnels",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6629,6 +7092,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_ipsec_tunnels",
         method: "list_ipsec_tunnel_details",
         path: "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6643,6 +7107,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_network_monitoring_configuration",
         method: "list_account_configuration",
         path: "/accounts/{account_id}/mnm/config",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6657,6 +7122,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_network_monitoring_configuration",
         method: "list_rules_and_account_configuration",
         path: "/accounts/{account_id}/mnm/config/full",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6671,6 +7137,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_network_monitoring_rules",
         method: "list_rules",
         path: "/accounts/{account_id}/mnm/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6685,6 +7152,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_network_monitoring_rules",
         method: "get_rule",
         path: "/accounts/{account_id}/mnm/rules/{rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6699,6 +7167,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_pcap_collection",
         method: "list_packet_capture_requests",
         path: "/accounts/{account_id}/pcaps",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6713,6 +7182,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_pcap_collection",
         method: "list_pcaps_bucket_ownership",
         path: "/accounts/{account_id}/pcaps/ownership",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6727,6 +7197,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_pcap_collection",
         method: "get_pcap_request",
         path: "/accounts/{account_id}/pcaps/{pcap_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6741,6 +7212,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_site_acls",
         method: "list_site_acls",
         path: "/accounts/{account_id}/magic/sites/{site_id}/acls",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6755,6 +7227,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_site_acls",
         method: "site_acl_details",
         path: "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6769,6 +7242,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_site_app_configs",
         method: "list_app_configs",
         path: "/accounts/{account_id}/magic/sites/{site_id}/app_configs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6783,6 +7257,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_site_lans",
         method: "list_site_lans",
         path: "/accounts/{account_id}/magic/sites/{site_id}/lans",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6797,6 +7272,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_site_lans",
         method: "site_lan_details",
         path: "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6811,6 +7287,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_site_netflow_config",
         method: "netflow_configuration_details",
         path: "/accounts/{account_id}/magic/sites/{site_id}/netflow_config",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6825,6 +7302,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_site_wans",
         method: "list_site_wans",
         path: "/accounts/{account_id}/magic/sites/{site_id}/wans",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6839,6 +7317,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_site_wans",
         method: "site_wan_details",
         path: "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6853,6 +7332,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_sites",
         method: "list_sites",
         path: "/accounts/{account_id}/magic/sites",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.magic_sites().list_sites(args.path(0)).send_with_meta().await)
         }),
@@ -6861,6 +7341,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_sites",
         method: "site_details",
         path: "/accounts/{account_id}/magic/sites/{site_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6875,6 +7356,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_static_routes",
         method: "list_routes",
         path: "/accounts/{account_id}/magic/routes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6889,6 +7371,7 @@ pub const PROBES: &[Probe] = &[
         area: "magic_static_routes",
         method: "route_details",
         path: "/accounts/{account_id}/magic/routes/{route_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6903,6 +7386,7 @@ pub const PROBES: &[Probe] = &[
         area: "maintenance_configuration",
         method: "get_catalog_maintenance_configuration",
         path: "/accounts/{account_id}/r2-catalog/{bucket_name}/maintenance-configs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6917,6 +7401,7 @@ pub const PROBES: &[Probe] = &[
         area: "managed_transforms",
         method: "list_managed_transforms",
         path: "/zones/{zone_id}/managed_headers",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6931,6 +7416,7 @@ pub const PROBES: &[Probe] = &[
         area: "mcp_portal",
         method: "list_mcp_portals",
         path: "/accounts/{account_id}/access/ai-controls/mcp/portals",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.mcp_portal().list_mcp_portals(args.path(0)).send_with_meta().await,
@@ -6941,6 +7427,7 @@ pub const PROBES: &[Probe] = &[
         area: "mcp_portal",
         method: "read_mcp_portal",
         path: "/accounts/{account_id}/access/ai-controls/mcp/portals/{id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6955,6 +7442,7 @@ pub const PROBES: &[Probe] = &[
         area: "mcp_portal_servers",
         method: "list_mcp_servers",
         path: "/accounts/{account_id}/access/ai-controls/mcp/servers",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6969,6 +7457,7 @@ pub const PROBES: &[Probe] = &[
         area: "mcp_portal_servers",
         method: "read_mcp_server",
         path: "/accounts/{account_id}/access/ai-controls/mcp/servers/{id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6983,6 +7472,7 @@ pub const PROBES: &[Probe] = &[
         area: "meetings",
         method: "get_meetings_for_app",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -6997,6 +7487,7 @@ pub const PROBES: &[Probe] = &[
         area: "meetings",
         method: "get_meeting_for_app",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7011,6 +7502,7 @@ pub const PROBES: &[Probe] = &[
         area: "meetings",
         method: "get_participants_of_meeting",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7029,6 +7521,7 @@ pub const PROBES: &[Probe] = &[
         area: "meetings",
         method: "get_participant_detail",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7048,6 +7541,7 @@ pub const PROBES: &[Probe] = &[
         area: "mtls_certificate_management",
         method: "list_mtls_certificates",
         path: "/accounts/{account_id}/mtls_certificates",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7062,6 +7556,7 @@ pub const PROBES: &[Probe] = &[
         area: "mtls_certificate_management",
         method: "get_mtls_certificate",
         path: "/accounts/{account_id}/mtls_certificates/{mtls_certificate_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7076,6 +7571,7 @@ pub const PROBES: &[Probe] = &[
         area: "mtls_certificate_management",
         method: "list_mtls_certificate_associations",
         path: "/accounts/{account_id}/mtls_certificates/{mtls_certificate_id}/associations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7090,6 +7586,7 @@ pub const PROBES: &[Probe] = &[
         area: "namespace_management",
         method: "list_namespaces_in_catalog",
         path: "/accounts/{account_id}/r2-catalog/{bucket_name}/namespaces",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7104,6 +7601,7 @@ pub const PROBES: &[Probe] = &[
         area: "notification_alert_types",
         method: "get_alert_types",
         path: "/accounts/{account_id}/alerting/v3/available_alerts",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7118,6 +7616,7 @@ pub const PROBES: &[Probe] = &[
         area: "notification_destinations_with_pagerduty",
         method: "list_pagerduty_services",
         path: "/accounts/{account_id}/alerting/v3/destinations/pagerduty",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7132,6 +7631,7 @@ pub const PROBES: &[Probe] = &[
         area: "notification_destinations_with_pagerduty",
         method: "connect_pagerduty",
         path: "/accounts/{account_id}/alerting/v3/destinations/pagerduty/connect/{token_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7146,6 +7646,7 @@ pub const PROBES: &[Probe] = &[
         area: "notification_history",
         method: "list_history",
         path: "/accounts/{account_id}/alerting/v3/history",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7160,6 +7661,7 @@ pub const PROBES: &[Probe] = &[
         area: "notification_mechanism_eligibility",
         method: "get_delivery_mechanism_eligibility",
         path: "/accounts/{account_id}/alerting/v3/destinations/eligible",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7174,6 +7676,7 @@ pub const PROBES: &[Probe] = &[
         area: "notification_policies",
         method: "list_notification_policies",
         path: "/accounts/{account_id}/alerting/v3/policies",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7188,6 +7691,7 @@ pub const PROBES: &[Probe] = &[
         area: "notification_policies",
         method: "get_notification_policy",
         path: "/accounts/{account_id}/alerting/v3/policies/{policy_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7202,6 +7706,7 @@ pub const PROBES: &[Probe] = &[
         area: "notification_silences",
         method: "list_silences",
         path: "/accounts/{account_id}/alerting/v3/silences",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7216,6 +7721,7 @@ pub const PROBES: &[Probe] = &[
         area: "notification_silences",
         method: "get_silence",
         path: "/accounts/{account_id}/alerting/v3/silences/{silence_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7230,6 +7736,7 @@ pub const PROBES: &[Probe] = &[
         area: "notification_webhooks",
         method: "list_webhooks",
         path: "/accounts/{account_id}/alerting/v3/destinations/webhooks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7244,6 +7751,7 @@ pub const PROBES: &[Probe] = &[
         area: "notification_webhooks",
         method: "get_webhook",
         path: "/accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7258,6 +7766,7 @@ pub const PROBES: &[Probe] = &[
         area: "observatory",
         method: "get_quota_and_availability",
         path: "/zones/{zone_id}/speed_api/availabilities",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7272,6 +7781,7 @@ pub const PROBES: &[Probe] = &[
         area: "observatory",
         method: "list_tested_webpages",
         path: "/zones/{zone_id}/speed_api/pages",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7286,6 +7796,7 @@ pub const PROBES: &[Probe] = &[
         area: "observatory",
         method: "list_page_test_history",
         path: "/zones/{zone_id}/speed_api/pages/{url}/tests",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7300,6 +7811,7 @@ pub const PROBES: &[Probe] = &[
         area: "observatory",
         method: "get_page_test_result",
         path: "/zones/{zone_id}/speed_api/pages/{url}/tests/{test_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7314,11 +7826,18 @@ pub const PROBES: &[Probe] = &[
         area: "observatory",
         method: "list_core_web_vital_metrics_trend",
         path: "/zones/{zone_id}/speed_api/pages/{url}/trend",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::observatory::ListCoreWebVitalMetricsTrendQuery = args
+                .query()?;
             done(
                 client
                     .observatory()
-                    .list_core_web_vital_metrics_trend(args.path(0), args.path(1))
+                    .list_core_web_vital_metrics_trend(
+                        args.path(0),
+                        args.path(1),
+                        &query,
+                    )
                     .send_with_meta()
                     .await,
             )
@@ -7328,6 +7847,7 @@ pub const PROBES: &[Probe] = &[
         area: "observatory",
         method: "get_page_test_schedule",
         path: "/zones/{zone_id}/speed_api/schedule/{url}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7342,6 +7862,7 @@ pub const PROBES: &[Probe] = &[
         area: "on_ramps",
         method: "list_on_ramps",
         path: "/accounts/{account_id}/magic/cloud/onramps",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.on_ramps().list_on_ramps(args.path(0)).send_with_meta().await)
         }),
@@ -7350,6 +7871,7 @@ pub const PROBES: &[Probe] = &[
         area: "on_ramps",
         method: "read_magic_wan_address_space",
         path: "/accounts/{account_id}/magic/cloud/onramps/magic_wan_address_space",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7364,6 +7886,7 @@ pub const PROBES: &[Probe] = &[
         area: "on_ramps",
         method: "read_on_ramp",
         path: "/accounts/{account_id}/magic/cloud/onramps/{onramp_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7378,6 +7901,7 @@ pub const PROBES: &[Probe] = &[
         area: "organizationmembers",
         method: "list_organization_members",
         path: "/organizations/{organization_id}/members",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7392,6 +7916,7 @@ pub const PROBES: &[Probe] = &[
         area: "organizationmembers",
         method: "get_organization_member",
         path: "/organizations/{organization_id}/members/{member_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7406,6 +7931,7 @@ pub const PROBES: &[Probe] = &[
         area: "organizations",
         method: "list_organizations_user_has_access_to",
         path: "/organizations",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -7420,6 +7946,7 @@ pub const PROBES: &[Probe] = &[
         area: "organizations",
         method: "get_organization",
         path: "/organizations/{organization_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7434,6 +7961,7 @@ pub const PROBES: &[Probe] = &[
         area: "organizations",
         method: "get_organization_accounts",
         path: "/organizations/{organization_id}/accounts",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7448,6 +7976,7 @@ pub const PROBES: &[Probe] = &[
         area: "organizations",
         method: "get_organization_profile",
         path: "/organizations/{organization_id}/profile",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7462,6 +7991,7 @@ pub const PROBES: &[Probe] = &[
         area: "origin_ca",
         method: "list_certificates",
         path: "/certificates",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.origin_ca().list_certificates().send_with_meta().await)
         }),
@@ -7470,6 +8000,7 @@ pub const PROBES: &[Probe] = &[
         area: "origin_ca",
         method: "get_certificate",
         path: "/certificates/{certificate_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.origin_ca().get_certificate(args.path(0)).send_with_meta().await)
         }),
@@ -7478,6 +8009,7 @@ pub const PROBES: &[Probe] = &[
         area: "origin_post_quantum",
         method: "get_origin_post_quantum_encryption_setting",
         path: "/zones/{zone_id}/cache/origin_post_quantum_encryption",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7492,6 +8024,7 @@ pub const PROBES: &[Probe] = &[
         area: "page_rules",
         method: "list_page_rules",
         path: "/zones/{zone_id}/pagerules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.page_rules().list_page_rules(args.path(0)).send_with_meta().await,
@@ -7502,6 +8035,7 @@ pub const PROBES: &[Probe] = &[
         area: "page_rules",
         method: "get_page_rule",
         path: "/zones/{zone_id}/pagerules/{pagerule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7516,6 +8050,7 @@ pub const PROBES: &[Probe] = &[
         area: "page_shield",
         method: "get_page_shield_settings",
         path: "/zones/{zone_id}/page_shield",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7530,6 +8065,7 @@ pub const PROBES: &[Probe] = &[
         area: "page_shield",
         method: "list_page_shield_connections",
         path: "/zones/{zone_id}/page_shield/connections",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7544,6 +8080,7 @@ pub const PROBES: &[Probe] = &[
         area: "page_shield",
         method: "get_page_shield_connection",
         path: "/zones/{zone_id}/page_shield/connections/{connection_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7558,6 +8095,7 @@ pub const PROBES: &[Probe] = &[
         area: "page_shield",
         method: "list_page_shield_cookies",
         path: "/zones/{zone_id}/page_shield/cookies",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7572,6 +8110,7 @@ pub const PROBES: &[Probe] = &[
         area: "page_shield",
         method: "get_page_shield_cookie",
         path: "/zones/{zone_id}/page_shield/cookies/{cookie_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7586,6 +8125,7 @@ pub const PROBES: &[Probe] = &[
         area: "page_shield",
         method: "list_page_shield_policies",
         path: "/zones/{zone_id}/page_shield/policies",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7600,6 +8140,7 @@ pub const PROBES: &[Probe] = &[
         area: "page_shield",
         method: "get_page_shield_policy",
         path: "/zones/{zone_id}/page_shield/policies/{policy_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7614,6 +8155,7 @@ pub const PROBES: &[Probe] = &[
         area: "page_shield",
         method: "list_page_shield_scripts",
         path: "/zones/{zone_id}/page_shield/scripts",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7628,6 +8170,7 @@ pub const PROBES: &[Probe] = &[
         area: "page_shield",
         method: "get_page_shield_script",
         path: "/zones/{zone_id}/page_shield/scripts/{script_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7642,6 +8185,7 @@ pub const PROBES: &[Probe] = &[
         area: "pages_deployment",
         method: "get_deployments",
         path: "/accounts/{account_id}/pages/projects/{project_name}/deployments",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7656,6 +8200,7 @@ pub const PROBES: &[Probe] = &[
         area: "pages_deployment",
         method: "get_deployment_info",
         path: "/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7670,6 +8215,7 @@ pub const PROBES: &[Probe] = &[
         area: "pages_deployment",
         method: "get_deployment_logs",
         path: "/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}/history/logs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7684,6 +8230,7 @@ pub const PROBES: &[Probe] = &[
         area: "pages_domains",
         method: "get_domains",
         path: "/accounts/{account_id}/pages/projects/{project_name}/domains",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7698,6 +8245,7 @@ pub const PROBES: &[Probe] = &[
         area: "pages_domains",
         method: "get_domain",
         path: "/accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7712,6 +8260,7 @@ pub const PROBES: &[Probe] = &[
         area: "pages_project",
         method: "get_projects",
         path: "/accounts/{account_id}/pages/projects",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.pages_project().get_projects(args.path(0)).send_with_meta().await,
@@ -7722,6 +8271,7 @@ pub const PROBES: &[Probe] = &[
         area: "pages_project",
         method: "get_project",
         path: "/accounts/{account_id}/pages/projects/{project_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7736,6 +8286,7 @@ pub const PROBES: &[Probe] = &[
         area: "passive_dns_by_ip",
         method: "get_passive_dns_by_ip",
         path: "/accounts/{account_id}/intel/dns",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7750,6 +8301,7 @@ pub const PROBES: &[Probe] = &[
         area: "per_hostname_authenticated_origin_pull",
         method: "list_certificates",
         path: "/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7764,6 +8316,7 @@ pub const PROBES: &[Probe] = &[
         area: "per_hostname_authenticated_origin_pull",
         method: "get_hostname_client_certificate",
         path: "/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates/{certificate_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7778,6 +8331,7 @@ pub const PROBES: &[Probe] = &[
         area: "per_hostname_authenticated_origin_pull",
         method: "get_hostname_status_for_client_authentication",
         path: "/zones/{zone_id}/origin_tls_client_auth/hostnames/{hostname}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7795,6 +8349,7 @@ pub const PROBES: &[Probe] = &[
         area: "per_hostname_tls_settings",
         method: "list_tls_setting_for_hostnames",
         path: "/zones/{zone_id}/hostnames/settings/{setting_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7809,6 +8364,7 @@ pub const PROBES: &[Probe] = &[
         area: "per_hostname_tls_settings",
         method: "get_tls_setting_for_hostname",
         path: "/zones/{zone_id}/hostnames/settings/{setting_id}/{hostname}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7827,6 +8383,7 @@ pub const PROBES: &[Probe] = &[
         area: "physical_devices",
         method: "list_devices",
         path: "/accounts/{account_id}/devices/physical-devices",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7841,6 +8398,7 @@ pub const PROBES: &[Probe] = &[
         area: "physical_devices",
         method: "get_device",
         path: "/accounts/{account_id}/devices/physical-devices/{device_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7855,6 +8413,7 @@ pub const PROBES: &[Probe] = &[
         area: "ppc_config",
         method: "get_pay_per_crawl_config",
         path: "/zones/{zone_id}/pay-per-crawl/configuration",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7869,6 +8428,7 @@ pub const PROBES: &[Probe] = &[
         area: "ppc_stripe",
         method: "get_stripe_config_for_crawler",
         path: "/accounts/{account_id}/pay-per-crawl/crawler/stripe",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7883,6 +8443,7 @@ pub const PROBES: &[Probe] = &[
         area: "ppc_stripe",
         method: "get_stripe_config_for_publisher",
         path: "/accounts/{account_id}/pay-per-crawl/publisher/stripe",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7897,6 +8458,7 @@ pub const PROBES: &[Probe] = &[
         area: "presets",
         method: "get_presets",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/presets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7911,6 +8473,7 @@ pub const PROBES: &[Probe] = &[
         area: "presets",
         method: "get_preset",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7925,6 +8488,7 @@ pub const PROBES: &[Probe] = &[
         area: "priority_intelligence_requirements_pir",
         method: "get_priority_intelligence_requirement_quota",
         path: "/accounts/{account_id}/cloudforce-one/requests/priority/quota",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7939,6 +8503,7 @@ pub const PROBES: &[Probe] = &[
         area: "priority_intelligence_requirements_pir",
         method: "get_priority_intelligence_requirement",
         path: "/accounts/{account_id}/cloudforce-one/requests/priority/{priority_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7953,6 +8518,7 @@ pub const PROBES: &[Probe] = &[
         area: "queue",
         method: "list_event_subscriptions",
         path: "/accounts/{account_id}/event_subscriptions/subscriptions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7967,6 +8533,7 @@ pub const PROBES: &[Probe] = &[
         area: "queue",
         method: "get_event_subscription",
         path: "/accounts/{account_id}/event_subscriptions/subscriptions/{subscription_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -7981,6 +8548,7 @@ pub const PROBES: &[Probe] = &[
         area: "queue",
         method: "list_queues",
         path: "/accounts/{account_id}/queues",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.queue().list_queues(args.path(0)).send_with_meta().await)
         }),
@@ -7989,6 +8557,7 @@ pub const PROBES: &[Probe] = &[
         area: "queue",
         method: "get_queue",
         path: "/accounts/{account_id}/queues/{queue_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8003,6 +8572,7 @@ pub const PROBES: &[Probe] = &[
         area: "queue",
         method: "list_queue_consumers",
         path: "/accounts/{account_id}/queues/{queue_id}/consumers",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8017,6 +8587,7 @@ pub const PROBES: &[Probe] = &[
         area: "queue",
         method: "get_queue_consumer",
         path: "/accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8031,6 +8602,7 @@ pub const PROBES: &[Probe] = &[
         area: "queue",
         method: "get_queue_purge_status",
         path: "/accounts/{account_id}/queues/{queue_id}/purge",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8045,6 +8617,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_account",
         method: "get_account_level_metrics",
         path: "/accounts/{account_id}/r2/metrics",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8059,6 +8632,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_bucket",
         method: "list_event_notification_rules",
         path: "/accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8073,6 +8647,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_bucket",
         method: "get_event_notification_rule",
         path: "/accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration/queues/{queue_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8091,6 +8666,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_bucket",
         method: "list_buckets",
         path: "/accounts/{account_id}/r2/buckets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.r2_bucket().list_buckets(args.path(0)).send_with_meta().await)
         }),
@@ -8099,6 +8675,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_bucket",
         method: "get_bucket",
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8113,6 +8690,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_bucket",
         method: "get_bucket_cors_policy",
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/cors",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8127,6 +8705,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_bucket",
         method: "list_custom_domains_of_bucket",
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/domains/custom",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8141,6 +8720,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_bucket",
         method: "get_custom_domain_settings",
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/domains/custom/{domain}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8155,6 +8735,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_bucket",
         method: "get_r2_dev_domain_of_bucket",
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/domains/managed",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8169,6 +8750,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_bucket",
         method: "get_object_lifecycle_rules",
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/lifecycle",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8183,6 +8765,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_bucket",
         method: "get_local_uploads_configuration",
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/local-uploads",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8197,6 +8780,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_bucket",
         method: "get_bucket_lock_rules",
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/lock",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8211,6 +8795,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_bucket",
         method: "get_sippy_configuration",
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/sippy",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8225,6 +8810,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_catalog_management",
         method: "list_r2_catalogs",
         path: "/accounts/{account_id}/r2-catalog",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8239,6 +8825,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_catalog_management",
         method: "get_r2_catalog_details",
         path: "/accounts/{account_id}/r2-catalog/{bucket_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8253,6 +8840,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_super_slurper",
         method: "list_jobs",
         path: "/accounts/{account_id}/slurper/jobs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.r2_super_slurper().list_jobs(args.path(0)).send_with_meta().await,
@@ -8263,6 +8851,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_super_slurper",
         method: "get_job_details",
         path: "/accounts/{account_id}/slurper/jobs/{job_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8277,6 +8866,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_super_slurper",
         method: "get_job_logs",
         path: "/accounts/{account_id}/slurper/jobs/{job_id}/logs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8291,6 +8881,7 @@ pub const PROBES: &[Probe] = &[
         area: "r2_super_slurper",
         method: "get_job_progress",
         path: "/accounts/{account_id}/slurper/jobs/{job_id}/progress",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8305,6 +8896,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_ai_bots",
         method: "get_ai_user_agents_summary",
         path: "/radar/ai/bots/summary/user_agent",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8319,6 +8911,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_ai_bots",
         method: "get_ai_bots_http_requests_distribution_by_dimension",
         path: "/radar/ai/bots/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8333,6 +8926,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_ai_bots",
         method: "get_ai_bots_http_requests_time_series",
         path: "/radar/ai/bots/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8347,6 +8941,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_ai_bots",
         method: "get_ai_user_agents_time_series",
         path: "/radar/ai/bots/timeseries_groups/user_agent",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8361,6 +8956,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_ai_bots",
         method: "get_time_series_distribution_of_ai_bots_http_requests_by_dimension",
         path: "/radar/ai/bots/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8377,6 +8973,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_ai_inference",
         method: "get_workers_ai_models_summary",
         path: "/radar/ai/inference/summary/model",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8391,6 +8988,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_ai_inference",
         method: "get_workers_ai_tasks_summary",
         path: "/radar/ai/inference/summary/task",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8405,6 +9003,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_ai_inference",
         method: "get_workers_ai_inference_distribution_by_dimension",
         path: "/radar/ai/inference/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8419,6 +9018,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_ai_inference",
         method: "get_workers_ai_models_time_series",
         path: "/radar/ai/inference/timeseries_groups/model",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8433,6 +9033,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_ai_inference",
         method: "get_workers_ai_tasks_time_series",
         path: "/radar/ai/inference/timeseries_groups/task",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8447,6 +9048,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_ai_inference",
         method: "get_time_series_distribution_of_workers_ai_inference_by_dimension",
         path: "/radar/ai/inference/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8463,6 +9065,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_annotations",
         method: "get_latest_annotations",
         path: "/radar/annotations",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8477,6 +9080,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_annotations",
         method: "get_latest_internet_outages_and_anomalies",
         path: "/radar/annotations/outages",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8491,6 +9095,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_annotations",
         method: "get_number_of_outages_by_location",
         path: "/radar/annotations/outages/locations",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8505,6 +9110,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_by_dnssec_summary",
         path: "/radar/as112/summary/dnssec",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8519,6 +9125,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_by_edns_summary",
         path: "/radar/as112/summary/edns",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8533,6 +9140,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_by_ip_version_summary",
         path: "/radar/as112/summary/ip_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8547,6 +9155,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_by_dns_protocol_summary",
         path: "/radar/as112/summary/protocol",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8561,6 +9170,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_by_type_summary",
         path: "/radar/as112/summary/query_type",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8575,6 +9185,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_by_response_code_summary",
         path: "/radar/as112/summary/response_codes",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8589,6 +9200,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_summary_by_dimension",
         path: "/radar/as112/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8603,6 +9215,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_time_series",
         path: "/radar/as112/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8617,6 +9230,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_by_dnssec_support_time_series",
         path: "/radar/as112/timeseries_groups/dnssec",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8631,6 +9245,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_by_edns_support_summary",
         path: "/radar/as112/timeseries_groups/edns",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8645,6 +9260,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_by_ip_version_time_series",
         path: "/radar/as112/timeseries_groups/ip_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8659,6 +9275,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_by_dns_protocol_time_series",
         path: "/radar/as112/timeseries_groups/protocol",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8673,6 +9290,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_by_type_time_series",
         path: "/radar/as112/timeseries_groups/query_type",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8687,6 +9305,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_dns_queries_by_response_code_time_series",
         path: "/radar/as112/timeseries_groups/response_codes",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8701,6 +9320,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_as112_time_series_grouped_by_dimension",
         path: "/radar/as112/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8715,6 +9335,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_top_locations_by_as112_dns_queries",
         path: "/radar/as112/top/locations",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8729,6 +9350,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_top_locations_by_as112_dns_queries_with_dnssec_support",
         path: "/radar/as112/top/locations/dnssec/{dnssec}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8745,6 +9367,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_top_locations_by_as112_dns_queries_with_edns_support",
         path: "/radar/as112/top/locations/edns/{edns}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8761,6 +9384,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_as112",
         method: "get_top_locations_by_as112_dns_queries_for_ip_version",
         path: "/radar/as112/top/locations/ip_version/{ip_version}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8775,6 +9399,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_autonomous_systems",
         method: "list_autonomous_systems",
         path: "/radar/entities/asns",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8789,11 +9414,14 @@ pub const PROBES: &[Probe] = &[
         area: "radar_autonomous_systems",
         method: "get_as_details_by_ip_address",
         path: "/radar/entities/asns/ip",
-        call: |client, _args| Box::pin(async move {
+        envelope: true,
+        call: |client, args| Box::pin(async move {
+            let query: generated_client::radar_autonomous_systems::GetAsDetailsByIpAddressQuery = args
+                .query()?;
             done(
                 client
                     .radar_autonomous_systems()
-                    .get_as_details_by_ip_address()
+                    .get_as_details_by_ip_address(&query)
                     .send_with_meta()
                     .await,
             )
@@ -8803,6 +9431,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_autonomous_systems",
         method: "get_as_details_by_asn",
         path: "/radar/entities/asns/{asn}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8817,6 +9446,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_autonomous_systems",
         method: "get_irr_as_sets_that_as_is_member_of",
         path: "/radar/entities/asns/{asn}/as_set",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8831,6 +9461,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_autonomous_systems",
         method: "get_as_level_relationships_by_asn",
         path: "/radar/entities/asns/{asn}/rel",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -8845,6 +9476,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_bgp_hijack_events",
         path: "/radar/bgp/hijacks/events",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_bgp().get_bgp_hijack_events().send_with_meta().await)
         }),
@@ -8853,6 +9485,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_announced_ip_address_space_time_series",
         path: "/radar/bgp/ips/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8867,6 +9500,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_bgp_route_leak_events",
         path: "/radar/bgp/leaks/events",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_bgp().get_bgp_route_leak_events().send_with_meta().await)
         }),
@@ -8875,6 +9509,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "list_ases_from_global_routing_tables",
         path: "/radar/bgp/routes/ases",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8889,6 +9524,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_multi_origin_as",
         path: "/radar/bgp/routes/moas",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_bgp().get_multi_origin_as().send_with_meta().await)
         }),
@@ -8897,6 +9533,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_prefix_to_asn_mapping",
         path: "/radar/bgp/routes/pfx2as",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_bgp().get_prefix_to_asn_mapping().send_with_meta().await)
         }),
@@ -8905,6 +9542,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_real_time_bgp_routes_for_prefix",
         path: "/radar/bgp/routes/realtime",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8919,6 +9557,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_bgp_routing_table_stats",
         path: "/radar/bgp/routes/stats",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_bgp().get_bgp_routing_table_stats().send_with_meta().await)
         }),
@@ -8927,6 +9566,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_aspa_changes_over_time",
         path: "/radar/bgp/rpki/aspa/changes",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_bgp().get_aspa_changes_over_time().send_with_meta().await)
         }),
@@ -8935,6 +9575,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_aspa_objects_snapshot",
         path: "/radar/bgp/rpki/aspa/snapshot",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_bgp().get_aspa_objects_snapshot().send_with_meta().await)
         }),
@@ -8943,6 +9584,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_aspa_count_time_series",
         path: "/radar/bgp/rpki/aspa/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_bgp().get_aspa_count_time_series().send_with_meta().await)
         }),
@@ -8951,6 +9593,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_bgp_time_series",
         path: "/radar/bgp/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_bgp().get_bgp_time_series().send_with_meta().await)
         }),
@@ -8959,6 +9602,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_top_ases_by_bgp_updates",
         path: "/radar/bgp/top/ases",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_bgp().get_top_ases_by_bgp_updates().send_with_meta().await)
         }),
@@ -8967,6 +9611,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_top_ases_by_prefix_count",
         path: "/radar/bgp/top/ases/prefixes",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client.radar_bgp().get_top_ases_by_prefix_count().send_with_meta().await,
@@ -8977,6 +9622,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bgp",
         method: "get_top_prefixes_by_bgp_updates",
         path: "/radar/bgp/top/prefixes",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -8991,6 +9637,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bots",
         method: "list_bots",
         path: "/radar/bots",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_bots().list_bots().send_with_meta().await)
         }),
@@ -8999,6 +9646,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bots",
         method: "get_bots_http_requests_distribution_by_dimension",
         path: "/radar/bots/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -9013,6 +9661,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bots",
         method: "get_bots_http_requests_time_series",
         path: "/radar/bots/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9027,6 +9676,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bots",
         method: "get_time_series_distribution_of_bots_http_requests_by_dimension",
         path: "/radar/bots/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -9043,6 +9693,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_bots",
         method: "get_bot_details",
         path: "/radar/bots/{bot_slug}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.radar_bots().get_bot_details(args.path(0)).send_with_meta().await,
@@ -9053,6 +9704,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_certificate_transparency",
         method: "list_certificate_authorities",
         path: "/radar/ct/authorities",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9067,6 +9719,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_certificate_transparency",
         method: "get_certificate_authority_details",
         path: "/radar/ct/authorities/{ca_slug}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -9081,6 +9734,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_certificate_transparency",
         method: "list_certificate_logs",
         path: "/radar/ct/logs",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9095,6 +9749,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_certificate_transparency",
         method: "get_certificate_log_details",
         path: "/radar/ct/logs/{log_slug}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -9109,6 +9764,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_certificate_transparency",
         method: "get_certificate_distribution_by_dimension",
         path: "/radar/ct/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -9123,6 +9779,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_certificate_transparency",
         method: "get_certificates_time_series",
         path: "/radar/ct/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9137,6 +9794,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_certificate_transparency",
         method: "get_time_series_of_certificate_distribution_by_dimension",
         path: "/radar/ct/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -9153,28 +9811,16 @@ pub const PROBES: &[Probe] = &[
         area: "radar_datasets",
         method: "list_datasets",
         path: "/radar/datasets",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_datasets().list_datasets().send_with_meta().await)
-        }),
-    },
-    Probe {
-        area: "radar_datasets",
-        method: "get_dataset_csv_stream",
-        path: "/radar/datasets/{alias}",
-        call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_datasets()
-                    .get_dataset_csv_stream(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
         }),
     },
     Probe {
         area: "radar_dns",
         method: "get_dns_queries_by_cache_status_summary",
         path: "/radar/dns/summary/cache_hit",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9189,6 +9835,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_dnssec_support_summary",
         path: "/radar/dns/summary/dnssec",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9203,6 +9850,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_dnssec_awareness_summary",
         path: "/radar/dns/summary/dnssec_aware",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9217,6 +9865,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_dnssec_end_to_end_summary",
         path: "/radar/dns/summary/dnssec_e2e",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9231,6 +9880,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_ip_version_summary",
         path: "/radar/dns/summary/ip_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9245,6 +9895,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_matching_answer_summary",
         path: "/radar/dns/summary/matching_answer",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9259,6 +9910,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_protocol_summary",
         path: "/radar/dns/summary/protocol",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9273,6 +9925,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_type_summary",
         path: "/radar/dns/summary/query_type",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9287,6 +9940,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_response_code_summary",
         path: "/radar/dns/summary/response_code",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9301,6 +9955,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_response_ttl_summary",
         path: "/radar/dns/summary/response_ttl",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9315,6 +9970,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_summary_by_dimension",
         path: "/radar/dns/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -9329,6 +9985,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_time_series",
         path: "/radar/dns/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_dns().get_dns_queries_time_series().send_with_meta().await)
         }),
@@ -9337,6 +9994,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_cache_status_time_series",
         path: "/radar/dns/timeseries_groups/cache_hit",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9351,6 +10009,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_dnssec_support_time_series",
         path: "/radar/dns/timeseries_groups/dnssec",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9365,6 +10024,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_dnssec_awareness_time_series",
         path: "/radar/dns/timeseries_groups/dnssec_aware",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9379,6 +10039,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_dnssec_end_to_end_time_series",
         path: "/radar/dns/timeseries_groups/dnssec_e2e",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9393,6 +10054,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_ip_version_time_series",
         path: "/radar/dns/timeseries_groups/ip_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9407,6 +10069,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_matching_answer_time_series",
         path: "/radar/dns/timeseries_groups/matching_answer",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9421,6 +10084,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_protocol_time_series",
         path: "/radar/dns/timeseries_groups/protocol",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9435,6 +10099,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_type_time_series",
         path: "/radar/dns/timeseries_groups/query_type",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9449,6 +10114,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_response_code_time_series",
         path: "/radar/dns/timeseries_groups/response_code",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9463,6 +10129,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_queries_by_response_ttl_time_series",
         path: "/radar/dns/timeseries_groups/response_ttl",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9477,6 +10144,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_dns_time_series_grouped_by_dimension",
         path: "/radar/dns/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -9491,19 +10159,31 @@ pub const PROBES: &[Probe] = &[
         area: "radar_dns",
         method: "get_top_ases_by_dns_queries",
         path: "/radar/dns/top/ases",
-        call: |client, _args| Box::pin(async move {
-            done(client.radar_dns().get_top_ases_by_dns_queries().send_with_meta().await)
+        envelope: true,
+        call: |client, args| Box::pin(async move {
+            let query: generated_client::radar_dns::GetTopAsesByDnsQueriesQuery = args
+                .query()?;
+            done(
+                client
+                    .radar_dns()
+                    .get_top_ases_by_dns_queries(&query)
+                    .send_with_meta()
+                    .await,
+            )
         }),
     },
     Probe {
         area: "radar_dns",
         method: "get_top_locations_by_dns_queries",
         path: "/radar/dns/top/locations",
-        call: |client, _args| Box::pin(async move {
+        envelope: true,
+        call: |client, args| Box::pin(async move {
+            let query: generated_client::radar_dns::GetTopAsesByDnsQueriesQuery = args
+                .query()?;
             done(
                 client
                     .radar_dns()
-                    .get_top_locations_by_dns_queries()
+                    .get_top_locations_by_dns_queries(&query)
                     .send_with_meta()
                     .await,
             )
@@ -9513,6 +10193,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_domains_ranking",
         method: "get_domain_rank_details",
         path: "/radar/ranking/domain/{domain}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -9527,6 +10208,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_domains_ranking",
         method: "get_domains_rank_time_series",
         path: "/radar/ranking/timeseries_groups",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9541,6 +10223,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_domains_ranking",
         method: "get_top_or_trending_domains",
         path: "/radar/ranking/top",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9555,6 +10238,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_arc_validation_summary",
         path: "/radar/email/routing/summary/arc",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9569,6 +10253,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_dkim_validation_summary",
         path: "/radar/email/routing/summary/dkim",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9583,6 +10268,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_dmarc_validation_summary",
         path: "/radar/email/routing/summary/dmarc",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9597,6 +10283,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_encryption_status_summary",
         path: "/radar/email/routing/summary/encrypted",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9611,6 +10298,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_ip_version_summary",
         path: "/radar/email/routing/summary/ip_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9625,6 +10313,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_spf_validation_summary",
         path: "/radar/email/routing/summary/spf",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9639,6 +10328,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_routing_summary_by_dimension",
         path: "/radar/email/routing/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -9653,6 +10343,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_arc_validation_time_series",
         path: "/radar/email/routing/timeseries_groups/arc",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9667,6 +10358,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_dkim_validation_time_series",
         path: "/radar/email/routing/timeseries_groups/dkim",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9681,6 +10373,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_dmarc_validation_time_series",
         path: "/radar/email/routing/timeseries_groups/dmarc",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9695,6 +10388,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_encryption_status_time_series",
         path: "/radar/email/routing/timeseries_groups/encrypted",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9709,6 +10403,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_ip_version_time_series",
         path: "/radar/email/routing/timeseries_groups/ip_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9723,6 +10418,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_spf_validation_time_series",
         path: "/radar/email/routing/timeseries_groups/spf",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9737,6 +10433,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_routing",
         method: "get_email_routing_time_series_grouped_by_dimension",
         path: "/radar/email/routing/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -9751,6 +10448,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_arc_validation_summary",
         path: "/radar/email/security/summary/arc",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9765,6 +10463,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_dkim_validation_summary",
         path: "/radar/email/security/summary/dkim",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9779,6 +10478,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_dmarc_validation_summary",
         path: "/radar/email/security/summary/dmarc",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9793,6 +10493,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_malicious_classification_summary",
         path: "/radar/email/security/summary/malicious",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9807,6 +10508,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_spam_classification_summary",
         path: "/radar/email/security/summary/spam",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9821,6 +10523,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_spf_validation_summary",
         path: "/radar/email/security/summary/spf",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9835,6 +10538,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_spoof_classification_summary",
         path: "/radar/email/security/summary/spoof",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9849,6 +10553,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_threat_category_summary",
         path: "/radar/email/security/summary/threat_category",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9863,6 +10568,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_tls_version_summary",
         path: "/radar/email/security/summary/tls_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9877,6 +10583,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_security_summary_by_dimension",
         path: "/radar/email/security/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -9891,6 +10598,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_arc_validation_time_series",
         path: "/radar/email/security/timeseries_groups/arc",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9905,6 +10613,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_dkim_validation_time_series",
         path: "/radar/email/security/timeseries_groups/dkim",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9919,6 +10628,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_dmarc_validation_time_series",
         path: "/radar/email/security/timeseries_groups/dmarc",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9933,6 +10643,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_malicious_classification_time_series",
         path: "/radar/email/security/timeseries_groups/malicious",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9947,6 +10658,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_spam_classification_time_series",
         path: "/radar/email/security/timeseries_groups/spam",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9961,6 +10673,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_spf_validation_time_series",
         path: "/radar/email/security/timeseries_groups/spf",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9975,6 +10688,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_spoof_classification_time_series",
         path: "/radar/email/security/timeseries_groups/spoof",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -9989,6 +10703,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_threat_category_time_series",
         path: "/radar/email/security/timeseries_groups/threat_category",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10003,6 +10718,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_tls_version_time_series",
         path: "/radar/email/security/timeseries_groups/tls_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10017,6 +10733,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_email_security_time_series_grouped_by_dimension",
         path: "/radar/email/security/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10031,6 +10748,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_top_tlds_by_email_message_volume",
         path: "/radar/email/security/top/tlds",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10045,6 +10763,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_top_tlds_by_email_malicious_classification",
         path: "/radar/email/security/top/tlds/malicious/{malicious}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10059,6 +10778,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_top_tlds_by_email_spam_classification",
         path: "/radar/email/security/top/tlds/spam/{spam}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10073,6 +10793,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_email_security",
         method: "get_top_tlds_by_email_spoof_classification",
         path: "/radar/email/security/top/tlds/spoof/{spoof}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10087,6 +10808,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_geolocations",
         method: "list_geolocations",
         path: "/radar/geolocations",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_geolocations().list_geolocations().send_with_meta().await)
         }),
@@ -10095,6 +10817,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_geolocations",
         method: "get_geolocation_details",
         path: "/radar/geolocations/{geo_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10109,6 +10832,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_bot_class_summary",
         path: "/radar/http/summary/bot_class",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10123,6 +10847,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_device_type_summary",
         path: "/radar/http/summary/device_type",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10137,6 +10862,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_http_https_summary",
         path: "/radar/http/summary/http_protocol",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10151,6 +10877,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_http_version_summary",
         path: "/radar/http/summary/http_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10165,6 +10892,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_ip_version_summary",
         path: "/radar/http/summary/ip_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10179,6 +10907,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_os_summary",
         path: "/radar/http/summary/os",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10193,6 +10922,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_post_quantum_support_summary",
         path: "/radar/http/summary/post_quantum",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10207,6 +10937,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_tls_version_summary",
         path: "/radar/http/summary/tls_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10221,6 +10952,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_summary_by_dimension",
         path: "/radar/http/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10235,6 +10967,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_time_series",
         path: "/radar/http/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10249,6 +10982,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_bot_class_time_series",
         path: "/radar/http/timeseries_groups/bot_class",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10263,6 +10997,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_user_agent_time_series",
         path: "/radar/http/timeseries_groups/browser",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10277,6 +11012,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_user_agent_family_time_series",
         path: "/radar/http/timeseries_groups/browser_family",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10291,6 +11027,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_device_type_time_series",
         path: "/radar/http/timeseries_groups/device_type",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10305,6 +11042,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_http_https_time_series",
         path: "/radar/http/timeseries_groups/http_protocol",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10319,6 +11057,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_http_version_time_series",
         path: "/radar/http/timeseries_groups/http_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10333,6 +11072,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_ip_version_time_series",
         path: "/radar/http/timeseries_groups/ip_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10347,6 +11087,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_os_time_series",
         path: "/radar/http/timeseries_groups/os",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10361,6 +11102,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_post_quantum_support_time_series",
         path: "/radar/http/timeseries_groups/post_quantum",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10375,6 +11117,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_by_tls_version_time_series",
         path: "/radar/http/timeseries_groups/tls_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10389,6 +11132,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_http_requests_time_series_grouped_by_dimension",
         path: "/radar/http/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10403,6 +11147,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_ases_by_http_requests",
         path: "/radar/http/top/ases",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10417,6 +11162,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_ases_by_http_requests_for_bot_class",
         path: "/radar/http/top/ases/bot_class/{bot_class}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10431,6 +11177,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_ases_by_http_requests_for_browser_family",
         path: "/radar/http/top/ases/browser_family/{browser_family}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10445,6 +11192,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_ases_by_http_requests_for_device_type",
         path: "/radar/http/top/ases/device_type/{device_type}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10459,6 +11207,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_ases_by_http_requests_for_http_protocol",
         path: "/radar/http/top/ases/http_protocol/{http_protocol}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10473,6 +11222,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_ases_by_http_requests_for_http_version",
         path: "/radar/http/top/ases/http_version/{http_version}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10487,6 +11237,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_ases_by_http_requests_for_ip_version",
         path: "/radar/http/top/ases/ip_version/{ip_version}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10501,6 +11252,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_ases_by_http_requests_for_os",
         path: "/radar/http/top/ases/os/{os}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10515,6 +11267,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_ases_by_http_requests_for_tls_version",
         path: "/radar/http/top/ases/tls_version/{tls_version}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10529,6 +11282,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_user_agents_by_http_requests",
         path: "/radar/http/top/browser",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10543,6 +11297,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_user_agent_families_by_http_requests",
         path: "/radar/http/top/browser_family",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10557,6 +11312,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_locations_by_http_requests",
         path: "/radar/http/top/locations",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10571,6 +11327,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_locations_by_http_requests_for_bot_class",
         path: "/radar/http/top/locations/bot_class/{bot_class}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10585,6 +11342,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_locations_by_http_requests_for_browser_family",
         path: "/radar/http/top/locations/browser_family/{browser_family}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10599,6 +11357,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_locations_by_http_requests_for_device_type",
         path: "/radar/http/top/locations/device_type/{device_type}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10613,6 +11372,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_locations_by_http_requests_for_http_protocol",
         path: "/radar/http/top/locations/http_protocol/{http_protocol}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10627,6 +11387,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_locations_by_http_requests_for_http_version",
         path: "/radar/http/top/locations/http_version/{http_version}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10641,6 +11402,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_locations_by_http_requests_for_ip_version",
         path: "/radar/http/top/locations/ip_version/{ip_version}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10655,6 +11417,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_locations_by_http_requests_for_os",
         path: "/radar/http/top/locations/os/{os}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10669,6 +11432,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_http",
         method: "get_top_locations_by_http_requests_for_tls_version",
         path: "/radar/http/top/locations/tls_version/{tls_version}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10683,6 +11447,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_internet_services_ranking",
         method: "list_internet_services_categories",
         path: "/radar/ranking/internet_services/categories",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10697,6 +11462,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_internet_services_ranking",
         method: "get_internet_services_rank_time_series",
         path: "/radar/ranking/internet_services/timeseries_groups",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10711,6 +11477,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_internet_services_ranking",
         method: "get_top_internet_services",
         path: "/radar/ranking/internet_services/top",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10725,14 +11492,18 @@ pub const PROBES: &[Probe] = &[
         area: "radar_ip",
         method: "get_ip_address_details",
         path: "/radar/entities/ip",
-        call: |client, _args| Box::pin(async move {
-            done(client.radar_ip().get_ip_address_details().send_with_meta().await)
+        envelope: true,
+        call: |client, args| Box::pin(async move {
+            let query: generated_client::radar_ip::GetIpAddressDetailsQuery = args
+                .query()?;
+            done(client.radar_ip().get_ip_address_details(&query).send_with_meta().await)
         }),
     },
     Probe {
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_bitrate_summary",
         path: "/radar/attacks/layer3/summary/bitrate",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10747,6 +11518,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_duration_summary",
         path: "/radar/attacks/layer3/summary/duration",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10761,6 +11533,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_targeted_industry_summary",
         path: "/radar/attacks/layer3/summary/industry",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10775,6 +11548,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_ip_version_summary",
         path: "/radar/attacks/layer3/summary/ip_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10789,6 +11563,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_protocol_summary",
         path: "/radar/attacks/layer3/summary/protocol",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10803,6 +11578,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_vector_summary",
         path: "/radar/attacks/layer3/summary/vector",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10817,6 +11593,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_targeted_vertical_summary",
         path: "/radar/attacks/layer3/summary/vertical",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10831,6 +11608,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_summary_by_dimension",
         path: "/radar/attacks/layer3/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10845,6 +11623,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_bytes_time_series",
         path: "/radar/attacks/layer3/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10859,6 +11638,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_bitrate_time_series",
         path: "/radar/attacks/layer3/timeseries_groups/bitrate",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10873,6 +11653,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_duration_time_series",
         path: "/radar/attacks/layer3/timeseries_groups/duration",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10887,6 +11668,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_target_industries_time_series",
         path: "/radar/attacks/layer3/timeseries_groups/industry",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10901,6 +11683,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_ip_version_time_series",
         path: "/radar/attacks/layer3/timeseries_groups/ip_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10915,6 +11698,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_protocol_time_series",
         path: "/radar/attacks/layer3/timeseries_groups/protocol",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10929,6 +11713,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_vector_time_series",
         path: "/radar/attacks/layer3/timeseries_groups/vector",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10943,6 +11728,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_by_vertical_time_series",
         path: "/radar/attacks/layer3/timeseries_groups/vertical",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10957,6 +11743,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_layer_3_attacks_time_series_grouped_by_dimension",
         path: "/radar/attacks/layer3/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -10971,6 +11758,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_top_layer_3_attack_pairs",
         path: "/radar/attacks/layer3/top/attacks",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10985,6 +11773,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_top_industries_targeted_by_layer_3_attacks",
         path: "/radar/attacks/layer3/top/industry",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -10999,6 +11788,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_top_origin_locations_of_layer_3_attacks",
         path: "/radar/attacks/layer3/top/locations/origin",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11013,6 +11803,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_top_target_locations_of_layer_3_attacks",
         path: "/radar/attacks/layer3/top/locations/target",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11027,6 +11818,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_3_attacks",
         method: "get_top_verticals_targeted_by_layer_3_attacks",
         path: "/radar/attacks/layer3/top/vertical",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11041,6 +11833,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_http_method_summary",
         path: "/radar/attacks/layer7/summary/http_method",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11055,6 +11848,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_http_version_summary",
         path: "/radar/attacks/layer7/summary/http_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11069,6 +11863,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_targeted_industry_summary",
         path: "/radar/attacks/layer7/summary/industry",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11083,6 +11878,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_ip_version_summary",
         path: "/radar/attacks/layer7/summary/ip_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11097,6 +11893,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_managed_rules_summary",
         path: "/radar/attacks/layer7/summary/managed_rules",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11111,6 +11908,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_mitigation_product_summary",
         path: "/radar/attacks/layer7/summary/mitigation_product",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11125,6 +11923,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_targeted_vertical_summary",
         path: "/radar/attacks/layer7/summary/vertical",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11139,6 +11938,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_summary_by_dimension",
         path: "/radar/attacks/layer7/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11153,6 +11953,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_time_series",
         path: "/radar/attacks/layer7/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11167,6 +11968,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_http_method_time_series",
         path: "/radar/attacks/layer7/timeseries_groups/http_method",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11181,6 +11983,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_http_version_time_series",
         path: "/radar/attacks/layer7/timeseries_groups/http_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11195,6 +11998,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_target_industries_time_series",
         path: "/radar/attacks/layer7/timeseries_groups/industry",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11209,6 +12013,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_ip_version_time_series",
         path: "/radar/attacks/layer7/timeseries_groups/ip_version",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11223,6 +12028,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_managed_rules_time_series",
         path: "/radar/attacks/layer7/timeseries_groups/managed_rules",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11237,6 +12043,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_mitigation_product_time_series",
         path: "/radar/attacks/layer7/timeseries_groups/mitigation_product",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11251,6 +12058,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_by_vertical_time_series",
         path: "/radar/attacks/layer7/timeseries_groups/vertical",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11265,6 +12073,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_layer_7_attacks_time_series_grouped_by_dimension",
         path: "/radar/attacks/layer7/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11279,6 +12088,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_top_origin_ases_of_layer_7_attacks",
         path: "/radar/attacks/layer7/top/ases/origin",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11293,6 +12103,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_top_layer_7_attack_pairs",
         path: "/radar/attacks/layer7/top/attacks",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11307,6 +12118,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_top_industries_targeted_by_layer_7_attacks",
         path: "/radar/attacks/layer7/top/industry",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11321,6 +12133,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_top_origin_locations_of_layer_7_attacks",
         path: "/radar/attacks/layer7/top/locations/origin",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11335,6 +12148,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_top_target_locations_of_layer_7_attacks",
         path: "/radar/attacks/layer7/top/locations/target",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11349,6 +12163,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_layer_7_attacks",
         method: "get_top_verticals_targeted_by_layer_7_attacks",
         path: "/radar/attacks/layer7/top/vertical",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11363,6 +12178,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_leaked_credential_checks",
         method: "get_http_authentication_requests_by_bot_class_summary",
         path: "/radar/leaked_credential_checks/summary/bot_class",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11377,6 +12193,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_leaked_credential_checks",
         method: "get_http_authentication_requests_by_compromised_credential_status_summary",
         path: "/radar/leaked_credential_checks/summary/compromised",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11391,6 +12208,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_leaked_credential_checks",
         method: "get_http_authentication_requests_distribution_by_dimension",
         path: "/radar/leaked_credential_checks/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11407,6 +12225,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_leaked_credential_checks",
         method: "get_http_authentication_requests_by_bot_class_time_series",
         path: "/radar/leaked_credential_checks/timeseries_groups/bot_class",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11421,6 +12240,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_leaked_credential_checks",
         method: "get_http_authentication_requests_by_compromised_credential_status_time_series",
         path: "/radar/leaked_credential_checks/timeseries_groups/compromised",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11435,6 +12255,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_leaked_credential_checks",
         method: "get_time_series_distribution_of_http_authentication_requests_by_dimension",
         path: "/radar/leaked_credential_checks/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11451,6 +12272,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_locations",
         method: "list_locations",
         path: "/radar/entities/locations",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_locations().list_locations().send_with_meta().await)
         }),
@@ -11459,6 +12281,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_locations",
         method: "get_location_details",
         path: "/radar/entities/locations/{location}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11473,6 +12296,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_netflows",
         method: "get_network_traffic_summary",
         path: "/radar/netflows/summary",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11487,6 +12311,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_netflows",
         method: "get_network_traffic_distribution_by_dimension",
         path: "/radar/netflows/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11501,6 +12326,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_netflows",
         method: "get_network_traffic_time_series",
         path: "/radar/netflows/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11515,6 +12341,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_netflows",
         method: "get_time_series_distribution_of_network_traffic_by_dimension",
         path: "/radar/netflows/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11531,6 +12358,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_netflows",
         method: "get_top_ases_by_network_traffic",
         path: "/radar/netflows/top/ases",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11545,6 +12373,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_netflows",
         method: "get_top_locations_by_network_traffic",
         path: "/radar/netflows/top/locations",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11559,6 +12388,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_origins",
         method: "list_origins",
         path: "/radar/origins",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_origins().list_origins().send_with_meta().await)
         }),
@@ -11567,6 +12397,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_origins",
         method: "get_origin_metrics_distribution_by_dimension",
         path: "/radar/origins/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11581,6 +12412,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_origins",
         method: "get_origin_metrics_time_series",
         path: "/radar/origins/timeseries",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11595,6 +12427,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_origins",
         method: "get_origin_metrics_time_series_grouped_by_dimension",
         path: "/radar/origins/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11609,6 +12442,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_origins",
         method: "get_origin_details",
         path: "/radar/origins/{slug}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11623,11 +12457,14 @@ pub const PROBES: &[Probe] = &[
         area: "radar_quality",
         method: "get_internet_quality_index",
         path: "/radar/quality/iqi/summary",
-        call: |client, _args| Box::pin(async move {
+        envelope: true,
+        call: |client, args| Box::pin(async move {
+            let query: generated_client::radar_quality::GetInternetQualityIndexQuery = args
+                .query()?;
             done(
                 client
                     .radar_quality()
-                    .get_internet_quality_index()
+                    .get_internet_quality_index(&query)
                     .send_with_meta()
                     .await,
             )
@@ -11637,11 +12474,14 @@ pub const PROBES: &[Probe] = &[
         area: "radar_quality",
         method: "get_internet_quality_index_timeseries_groups",
         path: "/radar/quality/iqi/timeseries_groups",
-        call: |client, _args| Box::pin(async move {
+        envelope: true,
+        call: |client, args| Box::pin(async move {
+            let query: generated_client::radar_quality::GetInternetQualityIndexTimeseriesGroupsQuery = args
+                .query()?;
             done(
                 client
                     .radar_quality()
-                    .get_internet_quality_index_timeseries_groups()
+                    .get_internet_quality_index_timeseries_groups(&query)
                     .send_with_meta()
                     .await,
             )
@@ -11651,6 +12491,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_quality",
         method: "get_speed_tests_histogram",
         path: "/radar/quality/speed/histogram",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client.radar_quality().get_speed_tests_histogram().send_with_meta().await,
@@ -11661,6 +12502,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_quality",
         method: "get_speed_tests_summary",
         path: "/radar/quality/speed/summary",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_quality().get_speed_tests_summary().send_with_meta().await)
         }),
@@ -11669,6 +12511,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_quality",
         method: "get_top_ases_by_speed_test_results",
         path: "/radar/quality/speed/top/ases",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11683,6 +12526,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_quality",
         method: "get_top_locations_by_speed_test_results",
         path: "/radar/quality/speed/top/locations",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11697,6 +12541,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_robots_txt",
         method: "get_top_domain_categories_by_robots_txt_files_parsed",
         path: "/radar/robots_txt/top/domain_categories",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11711,6 +12556,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_robots_txt",
         method: "get_top_user_agents_on_robots_txt_files",
         path: "/radar/robots_txt/top/user_agents/directive",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11725,11 +12571,14 @@ pub const PROBES: &[Probe] = &[
         area: "radar_search",
         method: "search_for_locations_ases_reports_and_more",
         path: "/radar/search/global",
-        call: |client, _args| Box::pin(async move {
+        envelope: true,
+        call: |client, args| Box::pin(async move {
+            let query: generated_client::radar_search::SearchForLocationsAsesReportsAndMoreQuery = args
+                .query()?;
             done(
                 client
                     .radar_search()
-                    .search_for_locations_ases_reports_and_more()
+                    .search_for_locations_ases_reports_and_more(&query)
                     .send_with_meta()
                     .await,
             )
@@ -11739,6 +12588,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_tcp_resets_and_timeouts",
         method: "get_tcp_resets_and_timeouts_summary",
         path: "/radar/tcp_resets_timeouts/summary",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11753,6 +12603,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_tcp_resets_and_timeouts",
         method: "get_tcp_resets_and_timeouts_time_series",
         path: "/radar/tcp_resets_timeouts/timeseries_groups",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11767,6 +12618,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_top_level_domains",
         method: "list_tlds",
         path: "/radar/tlds",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.radar_top_level_domains().list_tlds().send_with_meta().await)
         }),
@@ -11775,6 +12627,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_top_level_domains",
         method: "get_tld_details",
         path: "/radar/tlds/{tld}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11789,6 +12642,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_traffic_anomalies",
         method: "get_latest_internet_traffic_anomalies",
         path: "/radar/traffic_anomalies",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11803,6 +12657,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_traffic_anomalies",
         method: "get_top_locations_by_total_traffic_anomalies",
         path: "/radar/traffic_anomalies/locations",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11817,6 +12672,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_verified_bots",
         method: "get_top_verified_bots_by_http_requests",
         path: "/radar/verified_bots/top/bots",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11831,6 +12687,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_verified_bots",
         method: "get_top_verified_bot_categories_by_http_requests",
         path: "/radar/verified_bots/top/categories",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -11845,6 +12702,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_web_crawlers",
         method: "get_crawler_http_request_distribution_by_dimension",
         path: "/radar/bots/crawlers/summary/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11859,6 +12717,7 @@ pub const PROBES: &[Probe] = &[
         area: "radar_web_crawlers",
         method: "get_time_series_of_crawler_http_request_distribution_by_dimension",
         path: "/radar/bots/crawlers/timeseries_groups/{dimension}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11875,6 +12734,7 @@ pub const PROBES: &[Probe] = &[
         area: "rate_limits_for_a_zone",
         method: "list_rate_limits",
         path: "/zones/{zone_id}/rate_limits",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11889,6 +12749,7 @@ pub const PROBES: &[Probe] = &[
         area: "rate_limits_for_a_zone",
         method: "get_rate_limit",
         path: "/zones/{zone_id}/rate_limits/{rate_limit_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11903,6 +12764,7 @@ pub const PROBES: &[Probe] = &[
         area: "recordings",
         method: "get_recordings_for_app",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/recordings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11917,6 +12779,7 @@ pub const PROBES: &[Probe] = &[
         area: "recordings",
         method: "get_active_recording",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/recordings/active-recording/{meeting_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11931,6 +12794,7 @@ pub const PROBES: &[Probe] = &[
         area: "recordings",
         method: "get_recording",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11945,6 +12809,7 @@ pub const PROBES: &[Probe] = &[
         area: "registrar_domains",
         method: "list_domains",
         path: "/accounts/{account_id}/registrar/domains",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11959,6 +12824,7 @@ pub const PROBES: &[Probe] = &[
         area: "registrar_domains",
         method: "get_domain",
         path: "/accounts/{account_id}/registrar/domains/{domain_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11973,6 +12839,7 @@ pub const PROBES: &[Probe] = &[
         area: "registrations",
         method: "list_registrations",
         path: "/accounts/{account_id}/devices/registrations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -11987,6 +12854,7 @@ pub const PROBES: &[Probe] = &[
         area: "registrations",
         method: "get_registration",
         path: "/accounts/{account_id}/devices/registrations/{registration_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12001,6 +12869,7 @@ pub const PROBES: &[Probe] = &[
         area: "request_for_information_rfi",
         method: "get_request_priority_status_and_tlp_constants",
         path: "/accounts/{account_id}/cloudforce-one/requests/constants",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12015,6 +12884,7 @@ pub const PROBES: &[Probe] = &[
         area: "request_for_information_rfi",
         method: "get_request_quota",
         path: "/accounts/{account_id}/cloudforce-one/requests/quota",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12029,6 +12899,7 @@ pub const PROBES: &[Probe] = &[
         area: "request_for_information_rfi",
         method: "get_request_types",
         path: "/accounts/{account_id}/cloudforce-one/requests/types",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12043,6 +12914,7 @@ pub const PROBES: &[Probe] = &[
         area: "request_for_information_rfi",
         method: "get_request",
         path: "/accounts/{account_id}/cloudforce-one/requests/{request_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12057,6 +12929,7 @@ pub const PROBES: &[Probe] = &[
         area: "request_for_information_rfi",
         method: "get_request_asset",
         path: "/accounts/{account_id}/cloudforce-one/requests/{request_id}/asset/{asset_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12071,6 +12944,7 @@ pub const PROBES: &[Probe] = &[
         area: "resource_sharing",
         method: "list_account_shares",
         path: "/accounts/{account_id}/shares",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12085,6 +12959,7 @@ pub const PROBES: &[Probe] = &[
         area: "resource_sharing",
         method: "get_account_share_by_id",
         path: "/accounts/{account_id}/shares/{share_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12099,6 +12974,7 @@ pub const PROBES: &[Probe] = &[
         area: "resource_sharing",
         method: "list_share_recipients_by_share_id",
         path: "/accounts/{account_id}/shares/{share_id}/recipients",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12113,6 +12989,7 @@ pub const PROBES: &[Probe] = &[
         area: "resource_sharing",
         method: "get_share_recipient_by_id",
         path: "/accounts/{account_id}/shares/{share_id}/recipients/{recipient_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12127,6 +13004,7 @@ pub const PROBES: &[Probe] = &[
         area: "resource_sharing",
         method: "list_share_resources_by_share_id",
         path: "/accounts/{account_id}/shares/{share_id}/resources",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12141,6 +13019,7 @@ pub const PROBES: &[Probe] = &[
         area: "resource_sharing",
         method: "get_share_resource_by_id",
         path: "/accounts/{account_id}/shares/{share_id}/resources/{resource_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12155,6 +13034,7 @@ pub const PROBES: &[Probe] = &[
         area: "resource_sharing",
         method: "list_organization_shares",
         path: "/organizations/{organization_id}/shares",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12169,6 +13049,7 @@ pub const PROBES: &[Probe] = &[
         area: "resources",
         method: "list_resources",
         path: "/accounts/{account_id}/magic/cloud/resources",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.resources().list_resources(args.path(0)).send_with_meta().await)
         }),
@@ -12177,6 +13058,7 @@ pub const PROBES: &[Probe] = &[
         area: "resources",
         method: "export_resources",
         path: "/accounts/{account_id}/magic/cloud/resources/export",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.resources().export_resources(args.path(0)).send_with_meta().await,
@@ -12187,6 +13069,7 @@ pub const PROBES: &[Probe] = &[
         area: "resources",
         method: "read_resource",
         path: "/accounts/{account_id}/magic/cloud/resources/{resource_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12201,6 +13084,7 @@ pub const PROBES: &[Probe] = &[
         area: "scans",
         method: "list_scan_configs",
         path: "/accounts/{account_id}/cloudforce-one/scans/config",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.scans().list_scan_configs(args.path(0)).send_with_meta().await)
         }),
@@ -12209,6 +13093,7 @@ pub const PROBES: &[Probe] = &[
         area: "scans",
         method: "get_latest_scan_result",
         path: "/accounts/{account_id}/cloudforce-one/scans/results/{config_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12223,6 +13108,7 @@ pub const PROBES: &[Probe] = &[
         area: "schema_validation",
         method: "list_uploaded_schemas",
         path: "/zones/{zone_id}/schema_validation/schemas",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12237,6 +13123,7 @@ pub const PROBES: &[Probe] = &[
         area: "schema_validation",
         method: "list_hosts_covered_by_uploaded_schemas",
         path: "/zones/{zone_id}/schema_validation/schemas/hosts",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12251,6 +13138,7 @@ pub const PROBES: &[Probe] = &[
         area: "schema_validation",
         method: "get_schema",
         path: "/zones/{zone_id}/schema_validation/schemas/{schema_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12265,6 +13153,7 @@ pub const PROBES: &[Probe] = &[
         area: "schema_validation",
         method: "get_operations_from_schema",
         path: "/zones/{zone_id}/schema_validation/schemas/{schema_id}/operations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12279,6 +13168,7 @@ pub const PROBES: &[Probe] = &[
         area: "schema_validation_settings",
         method: "get_global_schema_validation_settings",
         path: "/zones/{zone_id}/schema_validation/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12293,6 +13183,7 @@ pub const PROBES: &[Probe] = &[
         area: "schema_validation_settings",
         method: "list_per_operation_schema_validation_settings",
         path: "/zones/{zone_id}/schema_validation/settings/operations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12307,6 +13198,7 @@ pub const PROBES: &[Probe] = &[
         area: "schema_validation_settings",
         method: "get_per_operation_schema_validation_setting",
         path: "/zones/{zone_id}/schema_validation/settings/operations/{operation_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12324,6 +13216,7 @@ pub const PROBES: &[Probe] = &[
         area: "secondary_dns_acl",
         method: "list_acls",
         path: "/accounts/{account_id}/secondary_dns/acls",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.secondary_dns_acl().list_acls(args.path(0)).send_with_meta().await,
@@ -12334,6 +13227,7 @@ pub const PROBES: &[Probe] = &[
         area: "secondary_dns_acl",
         method: "acl_details",
         path: "/accounts/{account_id}/secondary_dns/acls/{acl_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12348,6 +13242,7 @@ pub const PROBES: &[Probe] = &[
         area: "secondary_dns_peer",
         method: "list_peers",
         path: "/accounts/{account_id}/secondary_dns/peers",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12362,6 +13257,7 @@ pub const PROBES: &[Probe] = &[
         area: "secondary_dns_peer",
         method: "peer_details",
         path: "/accounts/{account_id}/secondary_dns/peers/{peer_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12376,6 +13272,7 @@ pub const PROBES: &[Probe] = &[
         area: "secondary_dns_primary_zone",
         method: "primary_zone_configuration_details",
         path: "/zones/{zone_id}/secondary_dns/outgoing",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12390,6 +13287,7 @@ pub const PROBES: &[Probe] = &[
         area: "secondary_dns_primary_zone",
         method: "get_outgoing_zone_transfer_status",
         path: "/zones/{zone_id}/secondary_dns/outgoing/status",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12404,6 +13302,7 @@ pub const PROBES: &[Probe] = &[
         area: "secondary_dns_secondary_zone",
         method: "secondary_zone_configuration_details",
         path: "/zones/{zone_id}/secondary_dns/incoming",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12418,6 +13317,7 @@ pub const PROBES: &[Probe] = &[
         area: "secondary_dns_tsig",
         method: "list_tsigs",
         path: "/accounts/{account_id}/secondary_dns/tsigs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12432,6 +13332,7 @@ pub const PROBES: &[Probe] = &[
         area: "secondary_dns_tsig",
         method: "tsig_details",
         path: "/accounts/{account_id}/secondary_dns/tsigs/{tsig_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12446,6 +13347,7 @@ pub const PROBES: &[Probe] = &[
         area: "secrets_store",
         method: "view_secret_usage",
         path: "/accounts/{account_id}/secrets_store/quota",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12460,6 +13362,7 @@ pub const PROBES: &[Probe] = &[
         area: "secrets_store",
         method: "list_account_stores",
         path: "/accounts/{account_id}/secrets_store/stores",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12474,6 +13377,7 @@ pub const PROBES: &[Probe] = &[
         area: "secrets_store",
         method: "list_store_secrets",
         path: "/accounts/{account_id}/secrets_store/stores/{store_id}/secrets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12488,6 +13392,7 @@ pub const PROBES: &[Probe] = &[
         area: "secrets_store",
         method: "get_secret_by_id",
         path: "/accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12502,6 +13407,7 @@ pub const PROBES: &[Probe] = &[
         area: "secrets_store",
         method: "list_account_stores_system",
         path: "/system/accounts/{account_tag}/stores",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12516,6 +13422,7 @@ pub const PROBES: &[Probe] = &[
         area: "secrets_store",
         method: "list_store_secrets_system",
         path: "/system/accounts/{account_tag}/stores/{store_id}/secrets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12530,6 +13437,7 @@ pub const PROBES: &[Probe] = &[
         area: "secrets_store",
         method: "get_secret_by_id_system",
         path: "/system/accounts/{account_tag}/stores/{store_id}/secrets/{secret_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12544,6 +13452,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_security_center_issues_types",
         path: "/accounts/{account_id}/intel/attack-surface-report/issue-types",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12558,6 +13467,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_security_center_issues",
         path: "/accounts/{account_id}/intel/attack-surface-report/issues",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12572,6 +13482,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_security_center_issue_counts_by_class",
         path: "/accounts/{account_id}/intel/attack-surface-report/issues/class",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12586,6 +13497,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_security_center_issue_counts_by_severity",
         path: "/accounts/{account_id}/intel/attack-surface-report/issues/severity",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12600,6 +13512,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_security_center_issue_counts_by_type",
         path: "/accounts/{account_id}/intel/attack-surface-report/issues/type",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12614,6 +13527,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_security_center_insights",
         path: "/accounts/{account_id}/security-center/insights",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12628,6 +13542,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_security_center_insight_counts_by_class",
         path: "/accounts/{account_id}/security-center/insights/class",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12642,6 +13557,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_security_center_insight_counts_by_severity",
         path: "/accounts/{account_id}/security-center/insights/severity",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12656,6 +13572,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_security_center_insight_counts_by_type",
         path: "/accounts/{account_id}/security-center/insights/type",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12670,6 +13587,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_zone_security_center_insights",
         path: "/zones/{zone_id}/security-center/insights",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12684,6 +13602,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_zone_security_center_insight_counts_by_class",
         path: "/zones/{zone_id}/security-center/insights/class",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12698,6 +13617,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_zone_security_center_insight_counts_by_severity",
         path: "/zones/{zone_id}/security-center/insights/severity",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12712,6 +13632,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_center_insights",
         method: "get_zone_security_center_insight_counts_by_type",
         path: "/zones/{zone_id}/security-center/insights/type",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12726,6 +13647,7 @@ pub const PROBES: &[Probe] = &[
         area: "security_txt",
         method: "get_security_txt",
         path: "/zones/{zone_id}/security-center/securitytxt",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12740,6 +13662,7 @@ pub const PROBES: &[Probe] = &[
         area: "sessions",
         method: "get_sessions_of_app",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12754,6 +13677,7 @@ pub const PROBES: &[Probe] = &[
         area: "sessions",
         method: "get_peer",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12768,6 +13692,7 @@ pub const PROBES: &[Probe] = &[
         area: "sessions",
         method: "get_session",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12782,6 +13707,7 @@ pub const PROBES: &[Probe] = &[
         area: "sessions",
         method: "get_chat_messages_of_session",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/chat",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12800,6 +13726,7 @@ pub const PROBES: &[Probe] = &[
         area: "sessions",
         method: "get_participants_list_of_session",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12818,6 +13745,7 @@ pub const PROBES: &[Probe] = &[
         area: "sessions",
         method: "get_participant",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12837,6 +13765,7 @@ pub const PROBES: &[Probe] = &[
         area: "sessions",
         method: "get_summary_of_transcripts_for_session",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12855,6 +13784,7 @@ pub const PROBES: &[Probe] = &[
         area: "sessions",
         method: "get_complete_transcript_for_session",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12873,6 +13803,7 @@ pub const PROBES: &[Probe] = &[
         area: "settings",
         method: "get_settings_for_active_account",
         path: "/accounts/{account_id}/cni/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12887,6 +13818,7 @@ pub const PROBES: &[Probe] = &[
         area: "sinkhole_config",
         method: "list_sinkholes_owned_by_account",
         path: "/accounts/{account_id}/intel/sinkholes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12901,6 +13833,7 @@ pub const PROBES: &[Probe] = &[
         area: "slots",
         method: "get_list_of_all_slots_matching_specified_parameters",
         path: "/accounts/{account_id}/cni/slots",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12915,6 +13848,7 @@ pub const PROBES: &[Probe] = &[
         area: "slots",
         method: "get_specified_slot",
         path: "/accounts/{account_id}/cni/slots/{slot}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12929,6 +13863,7 @@ pub const PROBES: &[Probe] = &[
         area: "smart_shield_settings",
         method: "get_smart_shield_settings",
         path: "/zones/{zone_id}/smart_shield",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12943,6 +13878,7 @@ pub const PROBES: &[Probe] = &[
         area: "smart_tiered_cache",
         method: "get_smart_tiered_cache_setting",
         path: "/zones/{zone_id}/cache/tiered_cache_smart_topology_enable",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12957,6 +13893,7 @@ pub const PROBES: &[Probe] = &[
         area: "spectrum_analytics",
         method: "get_aggregated_analytics",
         path: "/zones/{zone_id}/spectrum/analytics/aggregate/current",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12971,6 +13908,7 @@ pub const PROBES: &[Probe] = &[
         area: "spectrum_analytics",
         method: "get_analytics_by_time",
         path: "/zones/{zone_id}/spectrum/analytics/events/bytime",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12985,6 +13923,7 @@ pub const PROBES: &[Probe] = &[
         area: "spectrum_analytics",
         method: "get_analytics_summary",
         path: "/zones/{zone_id}/spectrum/analytics/events/summary",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -12999,6 +13938,7 @@ pub const PROBES: &[Probe] = &[
         area: "spectrum_applications",
         method: "list_spectrum_applications",
         path: "/zones/{zone_id}/spectrum/apps",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13013,6 +13953,7 @@ pub const PROBES: &[Probe] = &[
         area: "spectrum_applications",
         method: "get_spectrum_application_configuration",
         path: "/zones/{zone_id}/spectrum/apps/{app_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13027,6 +13968,7 @@ pub const PROBES: &[Probe] = &[
         area: "ssl_tls_mode_recommendation",
         method: "ssl_tls_recommendation",
         path: "/zones/{zone_id}/ssl/recommendation",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13041,6 +13983,7 @@ pub const PROBES: &[Probe] = &[
         area: "ssl_verification",
         method: "ssl_verification_details",
         path: "/zones/{zone_id}/ssl/verification",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13055,6 +13998,7 @@ pub const PROBES: &[Probe] = &[
         area: "sso",
         method: "get_sso_connectors",
         path: "/accounts/{account_id}/sso_connectors",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.sso().get_sso_connectors(args.path(0)).send_with_meta().await)
         }),
@@ -13063,6 +14007,7 @@ pub const PROBES: &[Probe] = &[
         area: "sso",
         method: "get_sso_connector",
         path: "/accounts/{account_id}/sso_connectors/{sso_connector_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13077,6 +14022,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_audio_tracks",
         method: "list_additional_audio_tracks_on_video",
         path: "/accounts/{account_id}/stream/{identifier}/audio",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13091,6 +14037,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_live_inputs",
         method: "list_live_inputs",
         path: "/accounts/{account_id}/stream/live_inputs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13105,6 +14052,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_live_inputs",
         method: "get_live_input",
         path: "/accounts/{account_id}/stream/live_inputs/{live_input_identifier}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13119,6 +14067,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_live_inputs",
         method: "list_outputs_associated_with_specified_live_input",
         path: "/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13136,6 +14085,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_mp4_downloads",
         method: "list_downloads",
         path: "/accounts/{account_id}/stream/{identifier}/downloads",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13150,6 +14100,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_signing_keys",
         method: "list_signing_keys",
         path: "/accounts/{account_id}/stream/keys",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13164,6 +14115,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_subtitles_captions",
         method: "list_captions_or_subtitles",
         path: "/accounts/{account_id}/stream/{identifier}/captions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13178,6 +14130,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_subtitles_captions",
         method: "list_captions_or_subtitles_for_provided_language",
         path: "/accounts/{account_id}/stream/{identifier}/captions/{language}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13193,27 +14146,10 @@ pub const PROBES: &[Probe] = &[
         }),
     },
     Probe {
-        area: "stream_subtitles_captions",
-        method: "get_webvtt_captions_for_provided_language",
-        path: "/accounts/{account_id}/stream/{identifier}/captions/{language}/vtt",
-        call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_subtitles_captions()
-                    .get_webvtt_captions_for_provided_language(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
-        }),
-    },
-    Probe {
         area: "stream_videos",
         method: "list_videos",
         path: "/accounts/{account_id}/stream",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.stream_videos().list_videos(args.path(0)).send_with_meta().await)
         }),
@@ -13222,6 +14158,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_videos",
         method: "storage_use",
         path: "/accounts/{account_id}/stream/storage-usage",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.stream_videos().storage_use(args.path(0)).send_with_meta().await)
         }),
@@ -13230,6 +14167,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_videos",
         method: "get_video_details",
         path: "/accounts/{account_id}/stream/{identifier}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13244,6 +14182,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_videos",
         method: "get_embed_code_html",
         path: "/accounts/{account_id}/stream/{identifier}/embed",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13258,6 +14197,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_watermark_profile",
         method: "list_watermark_profiles",
         path: "/accounts/{account_id}/stream/watermarks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13272,6 +14212,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_watermark_profile",
         method: "watermark_profile_details",
         path: "/accounts/{account_id}/stream/watermarks/{identifier}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13286,6 +14227,7 @@ pub const PROBES: &[Probe] = &[
         area: "stream_webhook",
         method: "view_webhooks",
         path: "/accounts/{account_id}/stream/webhook",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13300,6 +14242,7 @@ pub const PROBES: &[Probe] = &[
         area: "table_maintenance_configuration",
         method: "get_table_maintenance_configuration",
         path: "/accounts/{account_id}/r2-catalog/{bucket_name}/namespaces/{namespace}/tables/{table_name}/maintenance-configs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13319,6 +14262,7 @@ pub const PROBES: &[Probe] = &[
         area: "table_management",
         method: "list_tables_in_namespace",
         path: "/accounts/{account_id}/r2-catalog/{bucket_name}/namespaces/{namespace}/tables",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13333,6 +14277,7 @@ pub const PROBES: &[Probe] = &[
         area: "tag",
         method: "list_indicators_related_to_tag",
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/tags/{tag_uuid}/indicators",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13351,6 +14296,7 @@ pub const PROBES: &[Probe] = &[
         area: "tag",
         method: "list_tags",
         path: "/accounts/{account_id}/cloudforce-one/events/tags",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.tag().list_tags(args.path(0)).send_with_meta().await)
         }),
@@ -13359,6 +14305,7 @@ pub const PROBES: &[Probe] = &[
         area: "tagcategory",
         method: "list_tag_categories",
         path: "/accounts/{account_id}/cloudforce-one/events/tags/categories",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13373,6 +14320,7 @@ pub const PROBES: &[Probe] = &[
         area: "target_industry",
         method: "list_target_industries_for_dataset",
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/targetIndustries",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13387,6 +14335,7 @@ pub const PROBES: &[Probe] = &[
         area: "target_industry",
         method: "list_target_industries_across_multiple_datasets",
         path: "/accounts/{account_id}/cloudforce-one/events/targetIndustries",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13401,6 +14350,7 @@ pub const PROBES: &[Probe] = &[
         area: "target_industry",
         method: "list_target_industries_from_industry_map_catalog",
         path: "/accounts/{account_id}/cloudforce-one/events/targetIndustries/catalog",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13415,6 +14365,7 @@ pub const PROBES: &[Probe] = &[
         area: "tenants",
         method: "get_tenant",
         path: "/tenants/{tenant_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.tenants().get_tenant(args.path(0)).send_with_meta().await)
         }),
@@ -13423,6 +14374,7 @@ pub const PROBES: &[Probe] = &[
         area: "tenants",
         method: "get_tenant_account_types",
         path: "/tenants/{tenant_id}/account_types",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13437,6 +14389,7 @@ pub const PROBES: &[Probe] = &[
         area: "tenants",
         method: "list_tenant_accounts",
         path: "/tenants/{tenant_id}/accounts",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13451,6 +14404,7 @@ pub const PROBES: &[Probe] = &[
         area: "tenants",
         method: "list_tenant_entitlements",
         path: "/tenants/{tenant_id}/entitlements",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13465,6 +14419,7 @@ pub const PROBES: &[Probe] = &[
         area: "tenants",
         method: "list_tenant_memberships",
         path: "/tenants/{tenant_id}/memberships",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13479,6 +14434,7 @@ pub const PROBES: &[Probe] = &[
         area: "tiered_caching",
         method: "get_tiered_caching_setting",
         path: "/zones/{zone_id}/argo/tiered_caching",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13493,6 +14449,7 @@ pub const PROBES: &[Probe] = &[
         area: "token_validation_token_configuration",
         method: "list_token_validation_configurations",
         path: "/zones/{zone_id}/token_validation/config",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13507,6 +14464,7 @@ pub const PROBES: &[Probe] = &[
         area: "token_validation_token_configuration",
         method: "get_token_configuration",
         path: "/zones/{zone_id}/token_validation/config/{config_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13521,6 +14479,7 @@ pub const PROBES: &[Probe] = &[
         area: "token_validation_token_rules",
         method: "list_token_validation_rules",
         path: "/zones/{zone_id}/token_validation/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13535,6 +14494,7 @@ pub const PROBES: &[Probe] = &[
         area: "token_validation_token_rules",
         method: "get_zone_token_validation_rule",
         path: "/zones/{zone_id}/token_validation/rules/{rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13549,6 +14509,7 @@ pub const PROBES: &[Probe] = &[
         area: "total_tls",
         method: "total_tls_settings_details",
         path: "/zones/{zone_id}/acm/total_tls",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13563,6 +14524,7 @@ pub const PROBES: &[Probe] = &[
         area: "tseng_abuse_complaint_processor_other",
         method: "list_abuse_reports",
         path: "/accounts/{account_id}/abuse-reports",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13577,6 +14539,7 @@ pub const PROBES: &[Probe] = &[
         area: "tseng_abuse_complaint_processor_other",
         method: "list_abuse_report_emails",
         path: "/accounts/{account_id}/abuse-reports/{report_id}/emails",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13591,6 +14554,7 @@ pub const PROBES: &[Probe] = &[
         area: "tseng_abuse_complaint_processor_other",
         method: "list_abuse_report_mitigations",
         path: "/accounts/{account_id}/abuse-reports/{report_id}/mitigations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13605,6 +14569,7 @@ pub const PROBES: &[Probe] = &[
         area: "tseng_abuse_complaint_processor_other",
         method: "abuse_report_details",
         path: "/accounts/{account_id}/abuse-reports/{report_param}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13619,6 +14584,7 @@ pub const PROBES: &[Probe] = &[
         area: "tunnel_routing",
         method: "list_tunnel_routes",
         path: "/accounts/{account_id}/teamnet/routes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13633,6 +14599,7 @@ pub const PROBES: &[Probe] = &[
         area: "tunnel_routing",
         method: "get_tunnel_route_by_ip",
         path: "/accounts/{account_id}/teamnet/routes/ip/{ip}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13647,6 +14614,7 @@ pub const PROBES: &[Probe] = &[
         area: "tunnel_routing",
         method: "get_tunnel_route",
         path: "/accounts/{account_id}/teamnet/routes/{route_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13661,6 +14629,7 @@ pub const PROBES: &[Probe] = &[
         area: "tunnel_virtual_network",
         method: "list_virtual_networks",
         path: "/accounts/{account_id}/teamnet/virtual_networks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13675,6 +14644,7 @@ pub const PROBES: &[Probe] = &[
         area: "tunnel_virtual_network",
         method: "get_virtual_network",
         path: "/accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13689,6 +14659,7 @@ pub const PROBES: &[Probe] = &[
         area: "turnstile",
         method: "list_turnstile_widgets",
         path: "/accounts/{account_id}/challenges/widgets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13703,6 +14674,7 @@ pub const PROBES: &[Probe] = &[
         area: "turnstile",
         method: "turnstile_widget_details",
         path: "/accounts/{account_id}/challenges/widgets/{sitekey}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13717,6 +14689,7 @@ pub const PROBES: &[Probe] = &[
         area: "universal_ssl_settings_for_a_zone",
         method: "universal_ssl_settings_details",
         path: "/zones/{zone_id}/ssl/universal/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13731,6 +14704,7 @@ pub const PROBES: &[Probe] = &[
         area: "url_normalization",
         method: "get_url_normalization_settings",
         path: "/zones/{zone_id}/url_normalization",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13745,6 +14719,7 @@ pub const PROBES: &[Probe] = &[
         area: "url_scanner",
         method: "get_url_scan_dom",
         path: "/accounts/{account_id}/urlscanner/v2/dom/{scan_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13759,6 +14734,7 @@ pub const PROBES: &[Probe] = &[
         area: "url_scanner",
         method: "get_url_scan_har",
         path: "/accounts/{account_id}/urlscanner/v2/har/{scan_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13773,6 +14749,7 @@ pub const PROBES: &[Probe] = &[
         area: "url_scanner",
         method: "get_raw_response",
         path: "/accounts/{account_id}/urlscanner/v2/responses/{response_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13787,6 +14764,7 @@ pub const PROBES: &[Probe] = &[
         area: "url_scanner",
         method: "get_url_scan",
         path: "/accounts/{account_id}/urlscanner/v2/result/{scan_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13801,6 +14779,7 @@ pub const PROBES: &[Probe] = &[
         area: "url_scanner",
         method: "get_screenshot",
         path: "/accounts/{account_id}/urlscanner/v2/screenshots/{scan_id}.png",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13815,6 +14794,7 @@ pub const PROBES: &[Probe] = &[
         area: "url_scanner",
         method: "search_url_scans",
         path: "/accounts/{account_id}/urlscanner/v2/search",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13829,6 +14809,7 @@ pub const PROBES: &[Probe] = &[
         area: "url_scanner_deprecated",
         method: "get_raw_response",
         path: "/accounts/{account_id}/urlscanner/response/{response_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13843,6 +14824,7 @@ pub const PROBES: &[Probe] = &[
         area: "url_scanner_deprecated",
         method: "search_url_scans",
         path: "/accounts/{account_id}/urlscanner/scan",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13857,6 +14839,7 @@ pub const PROBES: &[Probe] = &[
         area: "url_scanner_deprecated",
         method: "get_url_scan",
         path: "/accounts/{account_id}/urlscanner/scan/{scan_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13871,6 +14854,7 @@ pub const PROBES: &[Probe] = &[
         area: "url_scanner_deprecated",
         method: "get_url_scan_har",
         path: "/accounts/{account_id}/urlscanner/scan/{scan_id}/har",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13885,6 +14869,7 @@ pub const PROBES: &[Probe] = &[
         area: "url_scanner_deprecated",
         method: "get_screenshot",
         path: "/accounts/{account_id}/urlscanner/scan/{scan_id}/screenshot",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13899,6 +14884,7 @@ pub const PROBES: &[Probe] = &[
         area: "user",
         method: "user_details",
         path: "/user",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.user().user_details().send_with_meta().await)
         }),
@@ -13907,6 +14893,7 @@ pub const PROBES: &[Probe] = &[
         area: "user",
         method: "list_user_tenants",
         path: "/users/tenants",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.user().list_user_tenants().send_with_meta().await)
         }),
@@ -13915,6 +14902,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_agent_blocking_rules",
         method: "list_user_agent_blocking_rules",
         path: "/zones/{zone_id}/firewall/ua_rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13929,6 +14917,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_agent_blocking_rules",
         method: "get_user_agent_blocking_rule",
         path: "/zones/{zone_id}/firewall/ua_rules/{ua_rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13943,6 +14932,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_api_tokens",
         method: "list_tokens",
         path: "/user/tokens",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.user_api_tokens().list_tokens().send_with_meta().await)
         }),
@@ -13951,6 +14941,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_api_tokens",
         method: "list_token_permission_groups",
         path: "/user/tokens/permission_groups",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -13965,6 +14956,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_api_tokens",
         method: "verify_token",
         path: "/user/tokens/verify",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.user_api_tokens().verify_token().send_with_meta().await)
         }),
@@ -13973,6 +14965,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_api_tokens",
         method: "token_details",
         path: "/user/tokens/{token_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -13987,6 +14980,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_billing_history",
         method: "billing_history_details",
         path: "/user/billing/history",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -14001,6 +14995,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_billing_profile",
         method: "billing_profile_details",
         path: "/user/billing/profile",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -14015,6 +15010,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_s_account_memberships",
         method: "list_memberships",
         path: "/memberships",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -14029,6 +15025,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_s_account_memberships",
         method: "membership_details",
         path: "/memberships/{membership_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14043,6 +15040,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_s_invites",
         method: "list_invitations",
         path: "/user/invites",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.user_s_invites().list_invitations().send_with_meta().await)
         }),
@@ -14051,6 +15049,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_s_invites",
         method: "invitation_details",
         path: "/user/invites/{invite_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14065,6 +15064,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_s_organizations",
         method: "list_organizations",
         path: "/user/organizations",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client.user_s_organizations().list_organizations().send_with_meta().await,
@@ -14075,6 +15075,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_s_organizations",
         method: "organization_details",
         path: "/user/organizations/{organization_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14089,6 +15090,7 @@ pub const PROBES: &[Probe] = &[
         area: "user_subscription",
         method: "get_user_subscriptions",
         path: "/user/subscriptions",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(
                 client
@@ -14103,6 +15105,7 @@ pub const PROBES: &[Probe] = &[
         area: "vectorize",
         method: "list_vectorize_indexes",
         path: "/accounts/{account_id}/vectorize/v2/indexes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14117,6 +15120,7 @@ pub const PROBES: &[Probe] = &[
         area: "vectorize",
         method: "get_vectorize_index",
         path: "/accounts/{account_id}/vectorize/v2/indexes/{index_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14131,6 +15135,7 @@ pub const PROBES: &[Probe] = &[
         area: "vectorize",
         method: "get_vectorize_index_info",
         path: "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/info",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14145,6 +15150,7 @@ pub const PROBES: &[Probe] = &[
         area: "vectorize",
         method: "list_vectors",
         path: "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/list",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14159,6 +15165,7 @@ pub const PROBES: &[Probe] = &[
         area: "vectorize",
         method: "list_metadata_indexes",
         path: "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/list",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14173,6 +15180,7 @@ pub const PROBES: &[Probe] = &[
         area: "vectorize_beta_deprecated",
         method: "list_vectorize_indexes",
         path: "/accounts/{account_id}/vectorize/indexes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14187,6 +15195,7 @@ pub const PROBES: &[Probe] = &[
         area: "vectorize_beta_deprecated",
         method: "get_vectorize_index",
         path: "/accounts/{account_id}/vectorize/indexes/{index_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14201,6 +15210,7 @@ pub const PROBES: &[Probe] = &[
         area: "versions",
         method: "list_versions",
         path: "/accounts/{account_id}/workers/workers/{worker_id}/versions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14215,6 +15225,7 @@ pub const PROBES: &[Probe] = &[
         area: "versions",
         method: "get_version",
         path: "/accounts/{account_id}/workers/workers/{worker_id}/versions/{version_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14229,6 +15240,7 @@ pub const PROBES: &[Probe] = &[
         area: "waf_overrides",
         method: "list_waf_overrides",
         path: "/zones/{zone_id}/firewall/waf/overrides",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14243,6 +15255,7 @@ pub const PROBES: &[Probe] = &[
         area: "waf_overrides",
         method: "get_waf_override",
         path: "/zones/{zone_id}/firewall/waf/overrides/{overrides_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14257,6 +15270,7 @@ pub const PROBES: &[Probe] = &[
         area: "waf_packages",
         method: "list_waf_packages",
         path: "/zones/{zone_id}/firewall/waf/packages",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14271,6 +15285,7 @@ pub const PROBES: &[Probe] = &[
         area: "waf_packages",
         method: "get_waf_package",
         path: "/zones/{zone_id}/firewall/waf/packages/{package_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14285,6 +15300,7 @@ pub const PROBES: &[Probe] = &[
         area: "waf_rule_groups",
         method: "list_waf_rule_groups",
         path: "/zones/{zone_id}/firewall/waf/packages/{package_id}/groups",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14299,6 +15315,7 @@ pub const PROBES: &[Probe] = &[
         area: "waf_rule_groups",
         method: "get_waf_rule_group",
         path: "/zones/{zone_id}/firewall/waf/packages/{package_id}/groups/{group_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14313,6 +15330,7 @@ pub const PROBES: &[Probe] = &[
         area: "waf_rules",
         method: "list_waf_rules",
         path: "/zones/{zone_id}/firewall/waf/packages/{package_id}/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14327,6 +15345,7 @@ pub const PROBES: &[Probe] = &[
         area: "waf_rules",
         method: "get_waf_rule",
         path: "/zones/{zone_id}/firewall/waf/packages/{package_id}/rules/{rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14341,6 +15360,7 @@ pub const PROBES: &[Probe] = &[
         area: "waiting_room",
         method: "list_waiting_rooms",
         path: "/accounts/{account_id}/waiting_rooms",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14355,6 +15375,7 @@ pub const PROBES: &[Probe] = &[
         area: "waiting_room",
         method: "list_waiting_rooms_zones",
         path: "/zones/{zone_id}/waiting_rooms",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14369,6 +15390,7 @@ pub const PROBES: &[Probe] = &[
         area: "waiting_room",
         method: "get_zone_level_waiting_room_settings",
         path: "/zones/{zone_id}/waiting_rooms/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14383,6 +15405,7 @@ pub const PROBES: &[Probe] = &[
         area: "waiting_room",
         method: "waiting_room_details",
         path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14397,6 +15420,7 @@ pub const PROBES: &[Probe] = &[
         area: "waiting_room",
         method: "list_events",
         path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14411,6 +15435,7 @@ pub const PROBES: &[Probe] = &[
         area: "waiting_room",
         method: "event_details",
         path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14425,6 +15450,7 @@ pub const PROBES: &[Probe] = &[
         area: "waiting_room",
         method: "preview_active_event_details",
         path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}/details",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14443,6 +15469,7 @@ pub const PROBES: &[Probe] = &[
         area: "waiting_room",
         method: "list_waiting_room_rules",
         path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14457,6 +15484,7 @@ pub const PROBES: &[Probe] = &[
         area: "waiting_room",
         method: "get_waiting_room_status",
         path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/status",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14471,6 +15499,7 @@ pub const PROBES: &[Probe] = &[
         area: "warp_change_events",
         method: "list_warp_change_events",
         path: "/accounts/{account_id}/dex/warp-change-events",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14485,6 +15514,7 @@ pub const PROBES: &[Probe] = &[
         area: "warp_teams_device_api_other",
         method: "list_ip_profiles",
         path: "/accounts/{account_id}/devices/ip-profiles",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14499,6 +15529,7 @@ pub const PROBES: &[Probe] = &[
         area: "warp_teams_device_api_other",
         method: "get_ip_profile",
         path: "/accounts/{account_id}/devices/ip-profiles/{profile_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14513,6 +15544,7 @@ pub const PROBES: &[Probe] = &[
         area: "warp_teams_device_api_other",
         method: "get_override_codes",
         path: "/accounts/{account_id}/devices/registrations/{registration_id}/override_codes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14527,6 +15559,7 @@ pub const PROBES: &[Probe] = &[
         area: "web3_hostname",
         method: "list_web3_hostnames",
         path: "/zones/{zone_id}/web3/hostnames",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14541,6 +15574,7 @@ pub const PROBES: &[Probe] = &[
         area: "web3_hostname",
         method: "web3_hostname_details",
         path: "/zones/{zone_id}/web3/hostnames/{identifier}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14555,6 +15589,7 @@ pub const PROBES: &[Probe] = &[
         area: "web3_hostname",
         method: "ipfs_universal_path_gateway_content_list_details",
         path: "/zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14572,6 +15607,7 @@ pub const PROBES: &[Probe] = &[
         area: "web3_hostname",
         method: "list_ipfs_universal_path_gateway_content_list_entries",
         path: "/zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14589,6 +15625,7 @@ pub const PROBES: &[Probe] = &[
         area: "web3_hostname",
         method: "ipfs_universal_path_gateway_content_list_entry_details",
         path: "/zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14607,6 +15644,7 @@ pub const PROBES: &[Probe] = &[
         area: "web_analytics",
         method: "list_web_analytics_sites",
         path: "/accounts/{account_id}/rum/site_info/list",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14621,6 +15659,7 @@ pub const PROBES: &[Probe] = &[
         area: "web_analytics",
         method: "get_web_analytics_site",
         path: "/accounts/{account_id}/rum/site_info/{site_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14635,6 +15674,7 @@ pub const PROBES: &[Probe] = &[
         area: "web_analytics",
         method: "list_rules_in_web_analytics_ruleset",
         path: "/accounts/{account_id}/rum/v2/{ruleset_id}/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14649,6 +15689,7 @@ pub const PROBES: &[Probe] = &[
         area: "web_analytics",
         method: "get_rum_status",
         path: "/zones/{zone_id}/settings/rum",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14663,6 +15704,7 @@ pub const PROBES: &[Probe] = &[
         area: "webhooks",
         method: "get_webhooks_details",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/webhooks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14677,6 +15719,7 @@ pub const PROBES: &[Probe] = &[
         area: "webhooks",
         method: "get_webhook",
         path: "/accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14691,6 +15734,7 @@ pub const PROBES: &[Probe] = &[
         area: "whois_record",
         method: "get_whois_record",
         path: "/accounts/{account_id}/intel/whois",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14705,6 +15749,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_account_settings",
         method: "get_worker_account_settings",
         path: "/accounts/{account_id}/workers/account-settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14719,6 +15764,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_cron_trigger",
         method: "get_cron_triggers",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/schedules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14733,6 +15779,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_deployments",
         method: "list_deployments",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/deployments",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14747,6 +15794,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_deployments",
         method: "get_deployment",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/deployments/{deployment_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14761,6 +15809,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_domain",
         method: "list_domains",
         path: "/accounts/{account_id}/workers/domains",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.worker_domain().list_domains(args.path(0)).send_with_meta().await,
@@ -14771,6 +15820,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_domain",
         method: "get_domain",
         path: "/accounts/{account_id}/workers/domains/{domain_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14785,6 +15835,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_environment",
         method: "get_script_content",
         path: "/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14799,6 +15850,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_environment",
         method: "get_script_settings",
         path: "/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14813,6 +15865,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_placement",
         method: "list_placement_regions",
         path: "/accounts/{account_id}/workers/placement/regions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14827,6 +15880,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_routes",
         method: "list_routes",
         path: "/zones/{zone_id}/workers/routes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.worker_routes().list_routes(args.path(0)).send_with_meta().await)
         }),
@@ -14835,6 +15889,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_routes",
         method: "get_route",
         path: "/zones/{zone_id}/workers/routes/{route_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14849,6 +15904,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_script",
         method: "list_workers",
         path: "/accounts/{account_id}/workers/scripts",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.worker_script().list_workers(args.path(0)).send_with_meta().await,
@@ -14859,6 +15915,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_script",
         method: "search_workers",
         path: "/accounts/{account_id}/workers/scripts-search",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14873,6 +15930,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_script",
         method: "download_worker",
         path: "/accounts/{account_id}/workers/scripts/{script_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14887,6 +15945,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_script",
         method: "get_script_content",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/content/v2",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14901,6 +15960,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_script",
         method: "get_script_settings",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/script-settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14915,6 +15975,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_script",
         method: "list_script_secrets",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/secrets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14929,6 +15990,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_script",
         method: "get_secret_binding",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/secrets/{secret_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14943,6 +16005,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_script",
         method: "get_settings",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14957,6 +16020,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_script",
         method: "get_worker_subdomain",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/subdomain",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14971,6 +16035,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_script",
         method: "get_usage_model",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/usage-model",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14985,6 +16050,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_subdomain",
         method: "get_subdomain",
         path: "/accounts/{account_id}/workers/subdomain",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -14999,6 +16065,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_tail_logs",
         method: "list_tails",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/tails",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15013,6 +16080,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_versions",
         method: "list_versions",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/versions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15027,6 +16095,7 @@ pub const PROBES: &[Probe] = &[
         area: "worker_versions",
         method: "get_version_detail",
         path: "/accounts/{account_id}/workers/scripts/{script_name}/versions/{version_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15041,6 +16110,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers",
         method: "list_builds_by_script",
         path: "/accounts/{account_id}/builds/workers/{external_script_id}/builds",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15055,6 +16125,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers",
         method: "list_triggers_by_script",
         path: "/accounts/{account_id}/builds/workers/{external_script_id}/triggers",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15069,6 +16140,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers",
         method: "list_workers",
         path: "/accounts/{account_id}/workers/workers",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.workers().list_workers(args.path(0)).send_with_meta().await)
         }),
@@ -15077,6 +16149,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers",
         method: "get_worker",
         path: "/accounts/{account_id}/workers/workers/{worker_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15091,6 +16164,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_ai",
         method: "author_search",
         path: "/accounts/{account_id}/ai/authors/search",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.workers_ai().author_search(args.path(0)).send_with_meta().await)
         }),
@@ -15099,9 +16173,15 @@ pub const PROBES: &[Probe] = &[
         area: "workers_ai",
         method: "get_model_schema",
         path: "/accounts/{account_id}/ai/models/schema",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::workers_ai::GetModelSchemaQuery = args.query()?;
             done(
-                client.workers_ai().get_model_schema(args.path(0)).send_with_meta().await,
+                client
+                    .workers_ai()
+                    .get_model_schema(args.path(0), &query)
+                    .send_with_meta()
+                    .await,
             )
         }),
     },
@@ -15109,6 +16189,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_ai",
         method: "model_search",
         path: "/accounts/{account_id}/ai/models/search",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.workers_ai().model_search(args.path(0)).send_with_meta().await)
         }),
@@ -15117,6 +16198,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_ai",
         method: "task_search",
         path: "/accounts/{account_id}/ai/tasks/search",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.workers_ai().task_search(args.path(0)).send_with_meta().await)
         }),
@@ -15125,6 +16207,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_ai",
         method: "get_converted_formats_supported",
         path: "/accounts/{account_id}/ai/tomarkdown/supported",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15139,6 +16222,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_ai_finetune",
         method: "list_finetunes",
         path: "/accounts/{account_id}/ai/finetunes",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15153,6 +16237,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_ai_finetune",
         method: "list_public_finetunes",
         path: "/accounts/{account_id}/ai/finetunes/public",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15167,6 +16252,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_for_platforms",
         method: "list_dispatch_namespaces",
         path: "/accounts/{account_id}/workers/dispatch/namespaces",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15181,6 +16267,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_for_platforms",
         method: "get_dispatch_namespace",
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15195,6 +16282,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_for_platforms",
         method: "list_scripts_in_namespace",
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15209,6 +16297,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_for_platforms",
         method: "worker_details",
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15223,6 +16312,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_for_platforms",
         method: "get_script_bindings",
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/bindings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15237,6 +16327,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_for_platforms",
         method: "get_script_content",
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15251,6 +16342,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_for_platforms",
         method: "list_script_secrets",
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15265,6 +16357,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_for_platforms",
         method: "get_secret_binding",
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets/{secret_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15284,6 +16377,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_for_platforms",
         method: "get_script_settings",
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15298,6 +16392,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_for_platforms",
         method: "get_script_tags",
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15312,6 +16407,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_kv_namespace",
         method: "list_namespaces",
         path: "/accounts/{account_id}/storage/kv/namespaces",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15326,6 +16422,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_kv_namespace",
         method: "get_namespace",
         path: "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15340,6 +16437,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_kv_namespace",
         method: "list_namespace_keys",
         path: "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/keys",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15354,6 +16452,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_kv_namespace",
         method: "read_metadata_for_key",
         path: "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/metadata/{key_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15365,23 +16464,10 @@ pub const PROBES: &[Probe] = &[
         }),
     },
     Probe {
-        area: "workers_kv_namespace",
-        method: "read_key_value_pair",
-        path: "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}",
-        call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_kv_namespace()
-                    .read_key_value_pair(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
-        }),
-    },
-    Probe {
         area: "workers_pipelines_other",
         method: "deprecated_list_pipelines",
         path: "/accounts/{account_id}/pipelines",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15396,6 +16482,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_pipelines_other",
         method: "list_pipelines",
         path: "/accounts/{account_id}/pipelines/v1/pipelines",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15410,6 +16497,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_pipelines_other",
         method: "get_pipeline_details",
         path: "/accounts/{account_id}/pipelines/v1/pipelines/{pipeline_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15424,6 +16512,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_pipelines_other",
         method: "list_sinks",
         path: "/accounts/{account_id}/pipelines/v1/sinks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15438,6 +16527,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_pipelines_other",
         method: "get_sink_details",
         path: "/accounts/{account_id}/pipelines/v1/sinks/{sink_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15452,6 +16542,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_pipelines_other",
         method: "list_streams",
         path: "/accounts/{account_id}/pipelines/v1/streams",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15466,6 +16557,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_pipelines_other",
         method: "get_stream_details",
         path: "/accounts/{account_id}/pipelines/v1/streams/{stream_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15480,6 +16572,7 @@ pub const PROBES: &[Probe] = &[
         area: "workers_pipelines_other",
         method: "deprecated_get_pipeline",
         path: "/accounts/{account_id}/pipelines/{pipeline_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15494,6 +16587,7 @@ pub const PROBES: &[Probe] = &[
         area: "workflows",
         method: "list_workflows",
         path: "/accounts/{account_id}/workflows",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.workflows().list_workflows(args.path(0)).send_with_meta().await)
         }),
@@ -15502,6 +16596,7 @@ pub const PROBES: &[Probe] = &[
         area: "workflows",
         method: "get_workflow_details",
         path: "/accounts/{account_id}/workflows/{workflow_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15516,6 +16611,7 @@ pub const PROBES: &[Probe] = &[
         area: "workflows",
         method: "list_of_workflow_instances",
         path: "/accounts/{account_id}/workflows/{workflow_name}/instances",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15530,6 +16626,7 @@ pub const PROBES: &[Probe] = &[
         area: "workflows",
         method: "get_status_of_job_responsible_for_terminate_all_instances_of_workflow",
         path: "/accounts/{account_id}/workflows/{workflow_name}/instances/terminate",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15547,6 +16644,7 @@ pub const PROBES: &[Probe] = &[
         area: "workflows",
         method: "get_logs_and_status_from_instance",
         path: "/accounts/{account_id}/workflows/{workflow_name}/instances/{instance_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15565,6 +16663,7 @@ pub const PROBES: &[Probe] = &[
         area: "workflows",
         method: "list_deployed_workflow_versions",
         path: "/accounts/{account_id}/workflows/{workflow_name}/versions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15579,6 +16678,7 @@ pub const PROBES: &[Probe] = &[
         area: "workflows",
         method: "get_workflow_version_details",
         path: "/accounts/{account_id}/workflows/{workflow_name}/versions/{version_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15597,6 +16697,7 @@ pub const PROBES: &[Probe] = &[
         area: "workflows",
         method: "get_workflow_version_dag",
         path: "/accounts/{account_id}/workflows/{workflow_name}/versions/{version_id}/dag",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15611,6 +16712,7 @@ pub const PROBES: &[Probe] = &[
         area: "workflows",
         method: "get_workflow_version_graph",
         path: "/accounts/{account_id}/workflows/{workflow_name}/versions/{version_id}/graph",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15625,6 +16727,7 @@ pub const PROBES: &[Probe] = &[
         area: "zaraz",
         method: "get_zaraz_configuration",
         path: "/zones/{zone_id}/settings/zaraz/config",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15639,6 +16742,7 @@ pub const PROBES: &[Probe] = &[
         area: "zaraz",
         method: "get_default_zaraz_configuration",
         path: "/zones/{zone_id}/settings/zaraz/default",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15653,6 +16757,7 @@ pub const PROBES: &[Probe] = &[
         area: "zaraz",
         method: "export_zaraz_configuration",
         path: "/zones/{zone_id}/settings/zaraz/export",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15667,6 +16772,7 @@ pub const PROBES: &[Probe] = &[
         area: "zaraz",
         method: "list_zaraz_historical_configuration_records",
         path: "/zones/{zone_id}/settings/zaraz/history",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15681,11 +16787,14 @@ pub const PROBES: &[Probe] = &[
         area: "zaraz",
         method: "get_zaraz_historical_configurations_by_id",
         path: "/zones/{zone_id}/settings/zaraz/history/configs",
+        envelope: true,
         call: |client, args| Box::pin(async move {
+            let query: generated_client::zaraz::GetZarazHistoricalConfigurationsByIdQuery = args
+                .query()?;
             done(
                 client
                     .zaraz()
-                    .get_zaraz_historical_configurations_by_id(args.path(0))
+                    .get_zaraz_historical_configurations_by_id(args.path(0), &query)
                     .send_with_meta()
                     .await,
             )
@@ -15695,6 +16804,7 @@ pub const PROBES: &[Probe] = &[
         area: "zaraz",
         method: "get_zaraz_workflow",
         path: "/zones/{zone_id}/settings/zaraz/workflow",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.zaraz().get_zaraz_workflow(args.path(0)).send_with_meta().await)
         }),
@@ -15703,6 +16813,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_accounts",
         method: "get_device_settings_for_zero_trust_account",
         path: "/accounts/{account_id}/devices/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15717,6 +16828,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_accounts",
         method: "get_zero_trust_account_information",
         path: "/accounts/{account_id}/gateway",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15731,6 +16843,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_accounts",
         method: "get_zero_trust_account_configuration",
         path: "/accounts/{account_id}/gateway/configuration",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15745,6 +16858,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_accounts",
         method: "get_zero_trust_certificate_configuration",
         path: "/accounts/{account_id}/gateway/configuration/custom_certificate",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15759,6 +16873,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_accounts",
         method: "get_logging_settings_for_zero_trust_account",
         path: "/accounts/{account_id}/gateway/logging",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15773,6 +16888,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_applications_review_status",
         method: "list_applications_review_statuses",
         path: "/accounts/{account_id}/gateway/apps/review_status",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15787,6 +16903,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_certificates",
         method: "list_zero_trust_certificates",
         path: "/accounts/{account_id}/gateway/certificates",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15801,6 +16918,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_certificates",
         method: "get_zero_trust_certificate_details",
         path: "/accounts/{account_id}/gateway/certificates/{certificate_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15815,6 +16933,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_connectivity_settings",
         method: "get_zero_trust_connectivity_settings",
         path: "/accounts/{account_id}/zerotrust/connectivity_settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15829,6 +16948,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_gateway_application_and_application_type_mappings",
         method: "list_application_and_application_type_mappings",
         path: "/accounts/{account_id}/gateway/app_types",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15843,6 +16963,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_gateway_categories",
         method: "list_categories",
         path: "/accounts/{account_id}/gateway/categories",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15857,6 +16978,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_gateway_locations",
         method: "list_zero_trust_gateway_locations",
         path: "/accounts/{account_id}/gateway/locations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15871,6 +16993,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_gateway_locations",
         method: "get_zero_trust_gateway_location_details",
         path: "/accounts/{account_id}/gateway/locations/{location_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15885,6 +17008,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_gateway_pac_files",
         method: "list_pac_files",
         path: "/accounts/{account_id}/gateway/pacfiles",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15899,6 +17023,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_gateway_pac_files",
         method: "get_pac_file",
         path: "/accounts/{account_id}/gateway/pacfiles/{pacfile_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15913,6 +17038,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_gateway_proxy_endpoints",
         method: "list_proxy_endpoints",
         path: "/accounts/{account_id}/gateway/proxy_endpoints",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15927,6 +17053,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_gateway_proxy_endpoints",
         method: "get_proxy_endpoint",
         path: "/accounts/{account_id}/gateway/proxy_endpoints/{proxy_endpoint_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15941,6 +17068,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_gateway_rules",
         method: "list_zero_trust_gateway_rules",
         path: "/accounts/{account_id}/gateway/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15955,6 +17083,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_gateway_rules",
         method: "list_zero_trust_gateway_rules_inherited_from_parent_account",
         path: "/accounts/{account_id}/gateway/rules/tenant",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15971,6 +17100,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_gateway_rules",
         method: "get_zero_trust_gateway_rule_details",
         path: "/accounts/{account_id}/gateway/rules/{rule_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15985,6 +17115,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_hostname_route",
         method: "list_hostname_routes",
         path: "/accounts/{account_id}/zerotrust/routes/hostname",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -15999,6 +17130,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_hostname_route",
         method: "get_hostname_route",
         path: "/accounts/{account_id}/zerotrust/routes/hostname/{hostname_route_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16013,6 +17145,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_lists",
         method: "list_zero_trust_lists",
         path: "/accounts/{account_id}/gateway/lists",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16027,6 +17160,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_lists",
         method: "get_zero_trust_list_details",
         path: "/accounts/{account_id}/gateway/lists/{list_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16041,6 +17175,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_lists",
         method: "get_zero_trust_list_items",
         path: "/accounts/{account_id}/gateway/lists/{list_id}/items",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16055,6 +17190,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_organization",
         method: "get_your_zero_trust_organization",
         path: "/accounts/{account_id}/access/organizations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16069,6 +17205,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_organization",
         method: "get_your_zero_trust_organization_doh_settings",
         path: "/accounts/{account_id}/access/organizations/doh",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16083,6 +17220,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_risk_scoring",
         method: "get_behaviors_and_associated_configuration",
         path: "/accounts/{account_id}/zt_risk_scoring/behaviors",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16097,6 +17235,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_risk_scoring",
         method: "get_risk_score_info_for_all_users",
         path: "/accounts/{account_id}/zt_risk_scoring/summary",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16111,6 +17250,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_risk_scoring",
         method: "get_risk_event_score_information_for_user",
         path: "/accounts/{account_id}/zt_risk_scoring/{user_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16128,6 +17268,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_risk_scoring_integrations",
         method: "list_risk_score_integrations",
         path: "/accounts/{account_id}/zt_risk_scoring/integrations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16142,6 +17283,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_risk_scoring_integrations",
         method: "get_risk_score_integration_by_reference_id",
         path: "/accounts/{account_id}/zt_risk_scoring/integrations/reference_id/{reference_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16159,6 +17301,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_risk_scoring_integrations",
         method: "get_risk_score_integration_by_id",
         path: "/accounts/{account_id}/zt_risk_scoring/integrations/{integration_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16173,6 +17316,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_ssh_settings",
         method: "get_zero_trust_ssh_settings",
         path: "/accounts/{account_id}/gateway/audit_ssh_settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16187,6 +17331,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_subnets",
         method: "list_subnets",
         path: "/accounts/{account_id}/zerotrust/subnets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16201,6 +17346,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_subnets",
         method: "get_warp_ip_subnet",
         path: "/accounts/{account_id}/zerotrust/subnets/warp/{subnet_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16215,6 +17361,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_users",
         method: "get_users",
         path: "/accounts/{account_id}/access/users",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client.zero_trust_users().get_users(args.path(0)).send_with_meta().await,
@@ -16225,6 +17372,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_users",
         method: "get_active_sessions",
         path: "/accounts/{account_id}/access/users/{user_id}/active_sessions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16239,6 +17387,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_users",
         method: "get_active_session",
         path: "/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16253,6 +17402,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_users",
         method: "get_failed_logins",
         path: "/accounts/{account_id}/access/users/{user_id}/failed_logins",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16267,6 +17417,7 @@ pub const PROBES: &[Probe] = &[
         area: "zero_trust_users",
         method: "get_last_seen_identity",
         path: "/accounts/{account_id}/access/users/{user_id}/last_seen_identity",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16281,6 +17432,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone",
         method: "list_zones",
         path: "/zones",
+        envelope: true,
         call: |client, _args| Box::pin(async move {
             done(client.zone().list_zones().send_with_meta().await)
         }),
@@ -16289,6 +17441,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone",
         method: "zone_details",
         path: "/zones/{zone_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.zone().zone_details(args.path(0)).send_with_meta().await)
         }),
@@ -16297,6 +17450,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_analytics_deprecated",
         method: "get_analytics_by_co_locations",
         path: "/zones/{zone_identifier}/analytics/colos",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16311,6 +17465,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_analytics_deprecated",
         method: "get_dashboard",
         path: "/zones/{zone_identifier}/analytics/dashboard",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16325,6 +17480,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_cache_settings",
         method: "get_cache_reserve_setting",
         path: "/zones/{zone_id}/cache/cache_reserve",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16339,6 +17495,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_cache_settings",
         method: "get_cache_reserve_clear",
         path: "/zones/{zone_id}/cache/cache_reserve_clear",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16353,6 +17510,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_cache_settings",
         method: "get_regional_tiered_cache_setting",
         path: "/zones/{zone_id}/cache/regional_tiered_cache",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16367,6 +17525,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_cache_settings",
         method: "get_variants_setting",
         path: "/zones/{zone_id}/cache/variants",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16381,6 +17540,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_cloud_connector_rules_get",
         method: "rules",
         path: "/zones/{zone_id}/cloud_connector/rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16395,6 +17555,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_holds",
         method: "get_zone_hold",
         path: "/zones/{zone_id}/hold",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.zone_holds().get_zone_hold(args.path(0)).send_with_meta().await)
         }),
@@ -16403,6 +17564,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_applications",
         method: "list_access_applications",
         path: "/zones/{zone_id}/access/apps",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16417,6 +17579,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_applications",
         method: "get_access_application",
         path: "/zones/{zone_id}/access/apps/{app_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16431,6 +17594,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_applications",
         method: "test_access_policies",
         path: "/zones/{zone_id}/access/apps/{app_id}/user_policy_checks",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16445,6 +17609,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_groups",
         method: "list_access_groups",
         path: "/zones/{zone_id}/access/groups",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16459,6 +17624,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_groups",
         method: "get_access_group",
         path: "/zones/{zone_id}/access/groups/{group_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16473,6 +17639,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_identity_providers",
         method: "list_access_identity_providers",
         path: "/zones/{zone_id}/access/identity_providers",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16487,6 +17654,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_identity_providers",
         method: "get_access_identity_provider",
         path: "/zones/{zone_id}/access/identity_providers/{identity_provider_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16501,6 +17669,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_mtls_authentication",
         method: "list_mtls_certificates",
         path: "/zones/{zone_id}/access/certificates",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16515,6 +17684,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_mtls_authentication",
         method: "list_mtls_hostname_settings",
         path: "/zones/{zone_id}/access/certificates/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16529,6 +17699,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_mtls_authentication",
         method: "get_mtls_certificate",
         path: "/zones/{zone_id}/access/certificates/{certificate_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16543,6 +17714,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_policies",
         method: "list_access_policies",
         path: "/zones/{zone_id}/access/apps/{app_id}/policies",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16557,6 +17729,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_policies",
         method: "get_access_policy",
         path: "/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16571,6 +17744,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_service_tokens",
         method: "list_service_tokens",
         path: "/zones/{zone_id}/access/service_tokens",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16585,6 +17759,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_service_tokens",
         method: "get_service_token",
         path: "/zones/{zone_id}/access/service_tokens/{service_token_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16599,6 +17774,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_short_lived_certificate_cas",
         method: "list_short_lived_certificate_cas",
         path: "/zones/{zone_id}/access/apps/ca",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16613,6 +17789,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_access_short_lived_certificate_cas",
         method: "get_short_lived_certificate_ca",
         path: "/zones/{zone_id}/access/apps/{app_id}/ca",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16627,6 +17804,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_authenticated_origin_pulls",
         method: "list_certificates",
         path: "/zones/{zone_id}/origin_tls_client_auth",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16641,6 +17819,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_authenticated_origin_pulls",
         method: "get_enablement_setting",
         path: "/zones/{zone_id}/origin_tls_client_auth/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16655,6 +17834,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_authenticated_origin_pulls",
         method: "get_certificate_details",
         path: "/zones/{zone_id}/origin_tls_client_auth/{certificate_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16669,6 +17849,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_level_zero_trust_organization",
         method: "get_your_zero_trust_organization",
         path: "/zones/{zone_id}/access/organizations",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16683,6 +17864,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_lockdown",
         method: "list_zone_lockdown_rules",
         path: "/zones/{zone_id}/firewall/lockdowns",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16697,6 +17879,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_lockdown",
         method: "get_zone_lockdown_rule",
         path: "/zones/{zone_id}/firewall/lockdowns/{lock_downs_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16711,6 +17894,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_rate_plan",
         method: "list_available_plans",
         path: "/zones/{zone_id}/available_plans",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16725,6 +17909,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_rate_plan",
         method: "available_plan_details",
         path: "/zones/{zone_id}/available_plans/{plan_identifier}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16739,6 +17924,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_rate_plan",
         method: "list_available_rate_plans",
         path: "/zones/{zone_id}/available_rate_plans",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16753,6 +17939,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_rulesets",
         method: "list_zone_rulesets",
         path: "/zones/{zone_id}/rulesets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16767,6 +17954,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_rulesets",
         method: "get_zone_entry_point_ruleset",
         path: "/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16781,6 +17969,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_rulesets",
         method: "list_zone_entry_point_ruleset_versions",
         path: "/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16795,6 +17984,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_rulesets",
         method: "get_zone_entry_point_ruleset_version",
         path: "/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16813,6 +18003,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_rulesets",
         method: "get_zone_ruleset",
         path: "/zones/{zone_id}/rulesets/{ruleset_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16827,6 +18018,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_rulesets",
         method: "list_zone_ruleset_versions",
         path: "/zones/{zone_id}/rulesets/{ruleset_id}/versions",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16841,6 +18033,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_rulesets",
         method: "get_zone_ruleset_version",
         path: "/zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16855,6 +18048,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_rulesets",
         method: "list_zone_ruleset_version_rules_by_tag",
         path: "/zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}/by_tag/{rule_tag}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16874,6 +18068,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_settings",
         method: "get_zone_settings",
         path: "/zones/{zone_id}/settings",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16888,6 +18083,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_settings",
         method: "get_aegis_setting",
         path: "/zones/{zone_id}/settings/aegis",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16902,6 +18098,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_settings",
         method: "get_cloudflare_fonts_setting",
         path: "/zones/{zone_id}/settings/fonts",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16916,6 +18113,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_settings",
         method: "get_origin_h2_max_streams_setting",
         path: "/zones/{zone_id}/settings/origin_h2_max_streams",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16930,6 +18128,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_settings",
         method: "get_origin_max_http_version_setting",
         path: "/zones/{zone_id}/settings/origin_max_http_version",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16944,6 +18143,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_settings",
         method: "get_cloudflare_speed_brain_setting",
         path: "/zones/{zone_id}/settings/speed_brain",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16958,6 +18158,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_settings",
         method: "get_zone_setting",
         path: "/zones/{zone_id}/settings/{setting_id}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16972,6 +18173,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_snippets",
         method: "list_zone_snippets",
         path: "/zones/{zone_id}/snippets",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -16986,6 +18188,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_snippets",
         method: "list_zone_snippet_rules",
         path: "/zones/{zone_id}/snippets/snippet_rules",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -17000,6 +18203,7 @@ pub const PROBES: &[Probe] = &[
         area: "zone_snippets",
         method: "get_zone_snippet",
         path: "/zones/{zone_id}/snippets/{snippet_name}",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client
@@ -17011,23 +18215,10 @@ pub const PROBES: &[Probe] = &[
         }),
     },
     Probe {
-        area: "zone_snippets",
-        method: "get_zone_snippet_content",
-        path: "/zones/{zone_id}/snippets/{snippet_name}/content",
-        call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_snippets()
-                    .get_zone_snippet_content(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
-        }),
-    },
-    Probe {
         area: "zone_subscription",
         method: "zone_subscription_details",
         path: "/zones/{zone_id}/subscription",
+        envelope: true,
         call: |client, args| Box::pin(async move {
             done(
                 client

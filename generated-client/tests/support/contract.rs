@@ -178,7 +178,21 @@ impl Contract {
                 ));
             }
         }
-        let kind = schema.get("type").and_then(Value::as_str);
+        // A schema without a type but with an example (`{"example":
+        // "023e…"}`, common in Cloudflare's description) means the
+        // example's type; randomized values of any other are noise.
+        let example_kind = match schema.get("example") {
+            Some(Value::String(_)) => Some("string"),
+            Some(Value::Bool(_)) => Some("boolean"),
+            Some(Value::Number(_)) => Some("number"),
+            Some(Value::Array(_)) => Some("array"),
+            Some(Value::Object(_)) => Some("object"),
+            _ => None,
+        };
+        let kind = schema
+            .get("type")
+            .and_then(Value::as_str)
+            .or(example_kind.filter(|_| !has_branches(schema)));
         let fits = match kind {
             Some("string") => value.is_string(),
             Some("boolean") => value.is_boolean(),
@@ -365,6 +379,13 @@ impl Contract {
         }
         pruned
     }
+}
+
+/// Whether a schema combines others (`allOf`, `anyOf`, `oneOf`).
+fn has_branches(schema: &Value) -> bool {
+    ["allOf", "anyOf", "oneOf"]
+        .iter()
+        .any(|key| schema.get(*key).is_some())
 }
 
 // ---------------------------------------------------------------------------
