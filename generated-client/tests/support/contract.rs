@@ -145,15 +145,46 @@ impl Contract {
     /// `allOf` (every branch) / `anyOf` and `oneOf` (some branch). Formats,
     /// lengths and ranges are not judged. The first problem, with its place.
     pub fn conforms(&self, value: &Value, schema: &Value, at: &str) -> Result<(), String> {
+        self.conforms_noting(value, schema, at, &mut Vec::new())
+    }
+
+    /// [`Contract::conforms`], also noting in `unspecified` each place
+    /// whose schema says nothing at all (no type, example, enum,
+    /// properties, items or branches): any value conforms there, and a
+    /// randomized one is noise.
+    pub fn conforms_noting(
+        &self,
+        value: &Value,
+        schema: &Value,
+        at: &str,
+        unspecified: &mut Vec<String>,
+    ) -> Result<(), String> {
         let schema = self.resolve(schema);
+        let says = [
+            "type",
+            "example",
+            "enum",
+            "properties",
+            "items",
+            "allOf",
+            "anyOf",
+            "oneOf",
+            "additionalProperties",
+        ];
+        if !says.iter().any(|key| schema.get(*key).is_some()) {
+            unspecified.push(at.to_owned());
+            return Ok(());
+        }
         if let Some(branches) = schema.get("allOf").and_then(Value::as_array) {
             for branch in branches {
-                self.conforms(value, branch, at)?;
+                self.conforms_noting(value, branch, at, unspecified)?;
             }
         }
         for key in ["anyOf", "oneOf"] {
             if let Some(branches) = schema.get(key).and_then(Value::as_array) {
-                let mut problems = branches.iter().map(|b| self.conforms(value, b, at));
+                let mut problems = branches
+                    .iter()
+                    .map(|b| self.conforms_noting(value, b, at, &mut Vec::new()));
                 if !problems.any(|p| p.is_ok()) && !branches.is_empty() {
                     let first = self.conforms(value, &branches[0], at).unwrap_err();
                     return Err(format!(
@@ -230,13 +261,15 @@ impl Contract {
                         props.and_then(|p| p.get(key)),
                         schema.get("additionalProperties"),
                     ) {
-                        (Some(sub), _) => self.conforms(item, sub, &path)?,
+                        (Some(sub), _) => self.conforms_noting(item, sub, &path, unspecified)?,
                         (None, Some(Value::Bool(false))) => {
                             return Err(format!(
                                 "{path}: not declared, and no other key is allowed"
                             ));
                         }
-                        (None, Some(sub @ Value::Object(_))) => self.conforms(item, sub, &path)?,
+                        (None, Some(sub @ Value::Object(_))) => {
+                            self.conforms_noting(item, sub, &path, unspecified)?
+                        }
                         (None, _) => {}
                     }
                 }
@@ -244,7 +277,7 @@ impl Contract {
             Value::Array(items) => {
                 if let Some(sub) = schema.get("items") {
                     for (i, item) in items.iter().enumerate() {
-                        self.conforms(item, sub, &format!("{at}[{i}]"))?;
+                        self.conforms_noting(item, sub, &format!("{at}[{i}]"), unspecified)?;
                     }
                 }
             }
