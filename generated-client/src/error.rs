@@ -69,8 +69,30 @@ pub enum Error {
         /// What serde_json reported.
         #[source]
         source: serde_json::Error,
-        /// The whole response body, kept for debugging.
+        /// The start of the response body (at most 64 KiB, copied, so that
+        /// the rest is freed), kept for debugging.
         body: Bytes,
+        /// The length of the whole body, in bytes.
+        body_len: u64,
+    },
+
+    /// A success body was larger than the client reads into memory
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size),
+    /// 64 MiB by default). Nothing past the limit was read, and the request
+    /// is not retried.
+    #[error("{method} {path}: the {status} response body is larger than the limit of {limit} bytes{}", match .content_length { Some(n) => format!(" (Content-Length: {n})"), None => String::new() })]
+    #[non_exhaustive]
+    ResponseTooLarge {
+        /// HTTP method of the request.
+        method: Method,
+        /// Path template of the endpoint.
+        path: &'static str,
+        /// Status of the response.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: u64,
+        /// The `Content-Length` the server announced, if any.
+        content_length: Option<u64>,
     },
 
     /// An argument could not be used: an empty path parameter, a header that is
@@ -380,6 +402,10 @@ impl fmt::Display for ApiMessage {
         Ok(())
     }
 }
+
+/// Most bytes of a body that does not decode kept in [`Error::Decode`]: enough
+/// to see what came back, never a copy of a huge body.
+pub(crate) const DECODE_BODY_KEPT: usize = 64 << 10;
 
 /// Longest `body_snippet` kept, in characters.
 pub(crate) const SNIPPET_CHARS: usize = 500;

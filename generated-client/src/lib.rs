@@ -76,4 +76,8 @@ pub mod runtime;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, ApiMessage, ApiMessageSource, Error, PagingStop, Result};
+/// The reqwest this client is built on, for
+/// [`ClientBuilder::configure_http`] (proxies, client certificates…) without a
+/// dependency of your own that must match its version.
+pub use reqwest;
 pub use runtime::{BodyStream, Items, Page, Pages, RawResponse, ResponseMeta, ResultInfo};

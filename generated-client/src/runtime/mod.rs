@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-pub use reqwest::{Method, StatusCode};
+pub use reqwest::{Certificate, Method, StatusCode};
 
 pub use self::multipart::{FilePart, Multipart};
 pub use self::object::Object;
@@ -49,6 +49,7 @@ mod object;
 mod pages;
 mod path;
 mod raw;
+mod redirect;
 mod result_info;
 mod send;
 mod tagged;
