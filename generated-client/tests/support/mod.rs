@@ -455,11 +455,11 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    if !reply
-        .headers
-        .iter()
-        .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-    {
+    // A reply that sets its own framing (`Content-Length`, or a body
+    // already chunked with `Transfer-Encoding: chunked`) keeps it.
+    if !reply.headers.iter().any(|(k, _)| {
+        k.eq_ignore_ascii_case("content-length") || k.eq_ignore_ascii_case("transfer-encoding")
+    }) {
         let length = reply.pattern_len.unwrap_or(reply.body.len() as u64);
         head.push_str(&format!("content-length: {length}\r\n"));
     }
