@@ -18,9 +18,11 @@ use crate::ir::{
     Api, Area, Endpoint, MultipartBody, Output, Param, PathPart, PathTemplate, TypeRef,
 };
 
+mod example;
 mod multipart;
 mod types;
 
+use self::example::usage_example;
 use self::multipart::emit_multipart;
 pub(crate) use self::multipart::multipart_constructor_args;
 use self::types::emit_type_def;
@@ -174,6 +176,17 @@ fn emit_area(area: &Area) -> TokenStream {
         quote!(#![doc = #line])
     });
     let intro_sep = (!doc.is_empty()).then(|| quote!(#![doc = ""]));
+    let example = usage_example(area).map(|text| {
+        let lines = text.lines().map(|line| {
+            let line = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            quote!(#![doc = #line])
+        });
+        quote!(#![doc = ""] #(#lines)*)
+    });
     let methods = endpoints.iter().map(emit_endpoint);
     let fixed = fixed_enums(types);
     let defs = types;
@@ -186,6 +199,7 @@ fn emit_area(area: &Area) -> TokenStream {
         #![doc = #inner_doc]
         #intro_sep
         #(#intro)*
+        #example
 
         #handle_doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
