@@ -44,6 +44,10 @@ use crate::client::{Client, HeaderNames, is_secret_header};
 use crate::error::{Error, Result};
 
 mod decode;
+#[cfg(feature = "testing")]
+mod mock;
+#[cfg(feature = "testing")]
+pub(crate) use self::mock::Described;
 mod multipart;
 mod object;
 mod pages;

@@ -112,6 +112,8 @@ enum Source {
 /// The file name defaults to the path's last component (for
 /// [`FilePart::path`]) or to the part's name; the content type to the one the
 /// endpoint's documentation names first, else `application/octet-stream`.
+/// A part sent under a name of the caller's choosing (a Worker's module) is
+/// always sent with that name as its file name, whatever the path says.
 #[derive(Clone)]
 pub struct FilePart {
     body: Source,
