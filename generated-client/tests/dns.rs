@@ -161,7 +161,7 @@ async fn known_kinds_decode_into_their_variants_and_unknown_ones_are_kept_whole(
         ]
     );
     assert_eq!(records[3].content(), Some("mQINBF..."));
-    assert_eq!(records[1].ttl(), Some(1.0));
+    assert_eq!(records[1].ttl(), Some(1));
     assert_eq!(records[4].id(), None);
 
     // Written back, the list is what the API sent (a typed record leaves
@@ -211,27 +211,27 @@ async fn a_body_for_any_record_type_is_one_line() {
     let name = || "www.example.com".to_owned();
     let bodies: Vec<(DnsRecordBody, Value)> = vec![
         (
-            ARecordBody::new(name(), "198.51.100.4".into()).into(),
+            ARecordBody::new(name(), "198.51.100.4").into(),
             json!({"type": "A", "name": "www.example.com", "content": "198.51.100.4"}),
         ),
         (
-            AaaaRecordBody::new(name(), "2001:db8::1".into()).into(),
+            AaaaRecordBody::new(name(), "2001:db8::1").into(),
             json!({"type": "AAAA", "name": "www.example.com", "content": "2001:db8::1"}),
         ),
         (
-            CnameRecordBody::new(name(), "origin.example.com".into()).into(),
+            CnameRecordBody::new(name(), "origin.example.com").into(),
             json!({"type": "CNAME", "name": "www.example.com", "content": "origin.example.com"}),
         ),
         (
-            MxRecordBody::new(name(), "mx.example.com".into(), 10.0).into(),
+            MxRecordBody::new(name(), "mx.example.com", 10.0).into(),
             json!({"type": "MX", "name": "www.example.com", "content": "mx.example.com", "priority": 10}),
         ),
         (
-            NsRecordBody::new(name(), "ns1.example.com".into()).into(),
+            NsRecordBody::new(name(), "ns1.example.com").into(),
             json!({"type": "NS", "name": "www.example.com", "content": "ns1.example.com"}),
         ),
         (
-            TxtRecordBody::new(name(), "v=spf1 -all".into()).into(),
+            TxtRecordBody::new(name(), "v=spf1 -all").into(),
             json!({"type": "TXT", "name": "www.example.com", "content": "v=spf1 -all"}),
         ),
         (
@@ -249,7 +249,7 @@ async fn a_body_for_any_record_type_is_one_line() {
         ),
         (
             SrvRecordBody::new(
-                "_sip._tcp.example.com".into(),
+                "_sip._tcp.example.com",
                 SrvData {
                     port: Some(5060.0),
                     priority: Some(10.0),
@@ -277,10 +277,10 @@ async fn a_body_for_any_record_type_is_one_line() {
         // The optional fields every type shares, set on the struct.
         (
             TxtRecordBody {
-                ttl: Some(3600.0),
+                ttl: Some(3600),
                 comment: Some("verification".into()),
                 tags: Some(vec!["owner:dns".into()]),
-                ..TxtRecordBody::new(name(), "x".into())
+                ..TxtRecordBody::new(name(), "x")
             }
             .into(),
             json!({"type": "TXT", "name": "www.example.com", "ttl": 3600, "comment": "verification", "tags": ["owner:dns"], "content": "x"}),
@@ -322,21 +322,19 @@ async fn a_batch_holds_records_of_any_type() {
     let dns = client(&server).dns_records_for_a_zone();
     let put = MxRecordBody {
         id: Some("r-mx".into()),
-        ..MxRecordBody::new("example.com".into(), "mx2.example.com".into(), 20.0)
+        ..MxRecordBody::new("example.com", "mx2.example.com", 20.0)
     };
     let batch = DnsRecordBatch {
-        deletes: Some(vec![DnsRecordRef::new("r-a".into())]),
+        deletes: Some(vec![DnsRecordRef::new("r-a")]),
         patches: Some(vec![
             TxtRecordBody {
                 id: Some("r-txt".into()),
-                ..TxtRecordBody::new("t.example.com".into(), "new".into())
+                ..TxtRecordBody::new("t.example.com", "new")
             }
             .into(),
         ]),
         puts: Some(vec![put.into()]),
-        posts: Some(vec![
-            TxtRecordBody::new("u.example.com".into(), "hello".into()).into(),
-        ]),
+        posts: Some(vec![TxtRecordBody::new("u.example.com", "hello").into()]),
         ..Default::default()
     };
     let done = dns.batch_dns_records(ZONE, &batch).await.unwrap().unwrap();
@@ -414,7 +412,7 @@ async fn typed_queries_and_zones() {
         without_nulls(&zone)
     );
 
-    let create = ZoneCreate::new("example.com".into(), Reference::new(ACCOUNT.into()));
+    let create = ZoneCreate::new("example.com", Reference::new(ACCOUNT));
     zones.create_zone(&create).await.unwrap();
     let edit = ZoneEdit {
         paused: Some(true),

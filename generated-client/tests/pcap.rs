@@ -177,7 +177,7 @@ async fn every_endpoint_sends_its_method_path_and_body() {
     let listed = api.list_packet_capture_requests(ACCOUNT).await.unwrap();
     assert_eq!(listed, std::slice::from_ref(&created));
     let added = api
-        .add_buckets_for_full_packet_captures(ACCOUNT, &PcapsOwnershipRequest::new(BUCKET.into()))
+        .add_buckets_for_full_packet_captures(ACCOUNT, &PcapsOwnershipRequest::new(BUCKET))
         .await
         .unwrap()
         .unwrap();
@@ -187,7 +187,7 @@ async fn every_endpoint_sends_its_method_path_and_body() {
     let validated = api
         .validate_buckets_for_full_packet_captures(
             ACCOUNT,
-            &PcapsOwnershipValidateRequest::new(BUCKET.into(), added.filename.clone()),
+            &PcapsOwnershipValidateRequest::new(BUCKET, added.filename.clone()),
         )
         .await
         .unwrap()
@@ -283,7 +283,7 @@ async fn create_full_sends_exactly_the_typed_json() {
     .await;
     let api = client(&server).magic_pcap_collection();
 
-    let full = PcapCreateFull::new(3600.0, "ord02".into(), BUCKET.into());
+    let full = PcapCreateFull::new(3600.0, "ord02", BUCKET);
     let created = api
         .create_pcap_request(ACCOUNT, &full.clone().into())
         .await
@@ -457,11 +457,11 @@ async fn ownership_required_fields_and_future_status() {
     let api = client(&server).magic_pcap_collection();
     let buckets = api.list_pcaps_bucket_ownership(ACCOUNT).await.unwrap();
     let mut expected_future = PcapsOwnership::new(
-        "own-2".into(),
+        "own-2",
         PcapsOwnershipStatus::Other("revoked_later".into()),
-        "2024-05-01T12:00:00Z".into(),
-        BUCKET.into(),
-        "ownership-challenge-9f8e7d.txt".into(),
+        "2024-05-01T12:00:00Z",
+        BUCKET,
+        "ownership-challenge-9f8e7d.txt",
     );
     expected_future.validated = Some("2024-05-02T00:00:00Z".into());
     // A key the type does not declare is kept.
@@ -472,11 +472,11 @@ async fn ownership_required_fields_and_future_status() {
         buckets,
         [
             PcapsOwnership::new(
-                "own-1".into(),
+                "own-1",
                 PcapsOwnershipStatus::Pending,
-                "2024-05-01T12:00:00Z".into(),
-                BUCKET.into(),
-                "ownership-challenge-9f8e7d.txt".into(),
+                "2024-05-01T12:00:00Z",
+                BUCKET,
+                "ownership-challenge-9f8e7d.txt",
             ),
             expected_future,
         ]
@@ -490,7 +490,7 @@ async fn ownership_without_a_required_field_is_a_decode_error() {
     let server = Server::start([Reply::envelope(incomplete)]).await;
     let api = client(&server).magic_pcap_collection();
     let err = api
-        .add_buckets_for_full_packet_captures(ACCOUNT, &PcapsOwnershipRequest::new(BUCKET.into()))
+        .add_buckets_for_full_packet_captures(ACCOUNT, &PcapsOwnershipRequest::new(BUCKET))
         .await
         .unwrap_err();
     match &err {
