@@ -34,7 +34,7 @@ use generated_client::magic_pcap_collection::{
     PcapsOwnershipRequest, PcapsOwnershipValidateRequest,
 };
 use generated_client::runtime::StatusCode;
-use generated_client::{Client, Error};
+use generated_client::Client;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
