@@ -29,12 +29,12 @@ mod prism;
 
 use std::time::{Duration, Instant};
 
+use generated_client::Client;
 use generated_client::magic_pcap_collection::{
     PcapCreateFull, PcapCreateRequest, PcapCreateSimple, PcapRequest, PcapsOwnership,
     PcapsOwnershipRequest, PcapsOwnershipValidateRequest,
 };
 use generated_client::runtime::StatusCode;
-use generated_client::Client;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
