@@ -89,6 +89,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn areas_are_a_linked_list() {
+        let area = |module: &str, feature: &str, title: &str| Area {
+            source: format!("spec/{feature}.md"),
+            title: title.to_owned(),
+            title_doc: title.to_owned(),
+            module: module.to_owned(),
+            feature: feature.to_owned(),
+            handle: "Api".to_owned(),
+            doc: String::new(),
+            endpoints: Vec::new(),
+            types: Vec::new(),
+        };
+        let api = Api {
+            areas: vec![
+                area("zone", "zone", "Zone"),
+                area("r#match", "match", "Match | rules"),
+            ],
+        };
+        let doc = areas_doc(&api);
+        assert!(
+            doc.ends_with(
+                "- [Match | rules](match/index.html): `match`, 0 endpoints\n\
+                 - [Zone](zone/index.html): `zone`, 0 endpoints\n"
+            ),
+            "{doc}"
+        );
+        assert!(!doc.contains("| ---"), "no table: {doc}");
+    }
+
+    #[test]
     fn splices_between_the_markers_only() {
         let manifest = format!(
             "[features]\nblocking = []\n{FEATURES_BEGIN}\nold = []\n{FEATURES_END}\n\n[lints]\n"
