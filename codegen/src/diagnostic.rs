@@ -101,6 +101,11 @@ impl SourceFile {
         self.diagnostic(Severity::Error, span, message)
     }
 
+    /// A note at `span`.
+    pub fn note(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        self.diagnostic(Severity::Note, span, message)
+    }
+
     /// A warning of kind `lint` at `span`.
     pub fn warning(
         &self,
@@ -196,6 +201,9 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Something a tool decided that a maintainer may want to check
+    /// (`cargo xtask overlay`'s "the document wins here").
+    Note,
     /// Generation still succeeds (unless warnings are denied).
     Warning,
     /// Generation fails; nothing is written.
@@ -281,6 +289,7 @@ impl fmt::Display for Diagnostic {
             (Severity::Warning, Some(lint)) => format!("warning[{}]", lint.name()),
             (Severity::Warning, None) => "warning".to_owned(),
             (Severity::Error, _) => "error".to_owned(),
+            (Severity::Note, _) => "note".to_owned(),
         };
         writeln!(
             f,

@@ -16,7 +16,12 @@
 //!   (`FilePart::path`, streamed from disk) to a server that counts and drops
 //!   what it receives, against reqwest streaming the same file as a plain
 //!   body; then the peak RSS of fresh child processes that do one upload
-//!   each, from the path and (for comparison) from the file read into memory.
+//!   each, from the path and (for comparison) from the file read into memory;
+//! - **large**: a 300 MiB JSON success body that does not decode, fetched
+//!   with `get_pcap_request` by fresh child processes: its peak RSS with
+//!   the default 64 MiB limit (refused from its `Content-Length`) and with
+//!   the limit raised above it (read, then a `Decode` error that keeps
+//!   64 KiB of it).
 //!
 //! ```text
 //! cargo bench -p generated-client --bench client                  # everything, ~1-2 min
@@ -24,6 +29,7 @@
 //! cargo bench -p generated-client --bench client -- pages --pages 100 --per-page 1000
 //! cargo bench -p generated-client --bench client -- download --mib 256 --rounds 2
 //! cargo bench -p generated-client --bench client -- upload --upload-mib 512
+//! cargo bench -p generated-client --bench client -- large --json-mib 300
 //! ```
 //!
 //! Runs alternate between the two sides so that drift (page cache, CPU
@@ -62,7 +68,9 @@ struct Args {
     small: bool,
     pages: bool,
     upload: bool,
+    large: bool,
     mib: u64,
+    json_mib: u64,
     upload_mib: u64,
     rounds: usize,
     requests: usize,
@@ -98,6 +106,9 @@ fn main() {
     if args.upload {
         verdicts.extend(runtime.block_on(upload(&args)));
     }
+    if args.large {
+        verdicts.push(runtime.block_on(large(&args)));
+    }
     println!("\nsummary");
     for (ok, line) in &verdicts {
         println!("  [{}] {line}", if *ok { "ok" } else { "MISS" });
@@ -110,7 +121,9 @@ fn parse(argv: &[String]) -> Args {
         small: false,
         pages: false,
         upload: false,
+        large: false,
         mib: 1024,
+        json_mib: 300,
         upload_mib: 256,
         rounds: 5,
         requests: 1000,
@@ -129,6 +142,8 @@ fn parse(argv: &[String]) -> Args {
             "small" => args.small = true,
             "pages" => args.pages = true,
             "upload" => args.upload = true,
+            "large" => args.large = true,
+            "--json-mib" => args.json_mib = number("--json-mib").max(1),
             "--mib" => args.mib = number("--mib").max(1),
             "--upload-mib" => args.upload_mib = number("--upload-mib").max(1),
             "--rounds" => args.rounds = number("--rounds").max(1) as usize,
@@ -139,11 +154,12 @@ fn parse(argv: &[String]) -> Args {
             _ => {}
         }
     }
-    if !args.download && !args.small && !args.pages && !args.upload {
+    if !args.download && !args.small && !args.pages && !args.upload && !args.large {
         args.download = true;
         args.small = true;
         args.pages = true;
         args.upload = true;
+        args.large = true;
     }
     args
 }
@@ -424,6 +440,10 @@ fn child(argv: &[String]) {
                 client_upload(&client, FilePart::path(&path)).await;
                 len
             }
+            "json-default" | "json-raised" => {
+                json_error(base, mode == "json-raised", len).await;
+                len
+            }
             "upload-bytes" => {
                 let bytes = tokio::fs::read(&path).await.unwrap();
                 client_upload(&client, FilePart::bytes(bytes)).await;
@@ -441,6 +461,73 @@ fn child(argv: &[String]) {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .expect("VmHWM in /proc/self/status (Linux only)");
     println!("VmHWM_KIB={kib}");
+}
+
+// ---------------------------------------------------------------------------
+// Large JSON
+
+/// Peak RSS of a child process fetching a JSON success body of
+/// `--json-mib` MiB that does not decode, with the default limit and with
+/// one above the body.
+async fn large(args: &Args) -> (bool, String) {
+    let len = args.json_mib * MIB;
+    // Generated while it is sent: the server never holds the body.
+    let server = Server::repeat(
+        Reply::status(200)
+            .header("content-type", "application/json")
+            .pattern(len),
+    )
+    .await;
+    let base = server.url();
+    println!(
+        "\nlarge JSON: a {} MiB success body that does not decode, peak RSS (VmHWM) of a child process",
+        args.json_mib
+    );
+    let mut default_peak = 0.0;
+    for mode in ["idle", "json-default", "json-raised"] {
+        let peak = run_child(mode, &base, Path::new("unused"), len).await;
+        println!("    {mode:<14} {peak:>6.1} MiB");
+        if mode == "json-default" {
+            default_peak = peak;
+        }
+    }
+    (
+        default_peak < RSS_LIMIT_MIB,
+        format!(
+            "large JSON, peak RSS with the default limit for {} MiB: {default_peak:.1} MiB (target < {RSS_LIMIT_MIB} MiB)",
+            args.json_mib
+        ),
+    )
+}
+
+/// One `get_pcap_request` of the large body; it must fail as the limit says.
+async fn json_error(base_url: &str, raised: bool, len: u64) {
+    let mut builder = Client::builder()
+        .base_url(base_url)
+        .allow_http(true)
+        .api_token(TOKEN)
+        .max_retries(0);
+    if raised {
+        builder = builder.max_response_size(len + MIB);
+    }
+    let err = builder
+        .build()
+        .unwrap()
+        .magic_pcap_collection()
+        .get_pcap_request(ACCOUNT, PCAP_ID)
+        .await
+        .unwrap_err();
+    match (&err, raised) {
+        (generated_client::Error::ResponseTooLarge { .. }, false) => {}
+        (generated_client::Error::Decode { body, .. }, true) => {
+            assert!(
+                body.len() <= 64 << 10,
+                "the error keeps {} bytes",
+                body.len()
+            );
+        }
+        _ => panic!("unexpected outcome: {err}"),
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -200,7 +200,7 @@ pub async fn run(client: &Client, options: &Options) -> Result<Outcome, Failure>
 
     // One line builds the body of a record of a given type.
     let body: DnsRecordBody =
-        TxtRecordBody::new(name.clone(), "created by generated-client".into()).into();
+        TxtRecordBody::new(name.clone(), "created by generated-client").into();
     let created = dns
         .create_dns_record(zone, &body)
         .await
@@ -215,8 +215,8 @@ pub async fn run(client: &Client, options: &Options) -> Result<Outcome, Failure>
 
     let update = TxtRecordBody {
         comment: Some("changed by the dns example".into()),
-        ttl: Some(300.0),
-        ..TxtRecordBody::new(name, "updated by generated-client".into())
+        ttl: Some(300),
+        ..TxtRecordBody::new(name, "updated by generated-client")
     };
     let updated = dns
         .update_dns_record(zone, &created.id, &update.into())

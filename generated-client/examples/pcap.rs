@@ -430,7 +430,7 @@ async fn ensure_bucket(
         return Ok(None);
     }
     let added = api
-        .add_buckets_for_full_packet_captures(account, &PcapsOwnershipRequest::new(uri.into()))
+        .add_buckets_for_full_packet_captures(account, &PcapsOwnershipRequest::new(uri))
         .await
         .map_err(|e| Failure::api(&format!("registering bucket {uri}"), &e))?;
     let Some(added) = added else {

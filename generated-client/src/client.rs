@@ -1,8 +1,12 @@
-//! [`Client`] and its builder: base URL, credentials, timeouts and retry policy.
+//! [`Client`] and its builder: base URL, credentials, TLS, timeouts, limits
+//! and retry policy.
 //!
 //! The client is only configuration plus a connection pool; sending lives in
 //! [`crate::runtime`]. Credentials are kept as sensitive [`HeaderValue`]s and
-//! never reach a `Debug` or `Display` output.
+//! never reach a `Debug` or `Display` output. The reqwest client inside never
+//! follows a redirect itself: the send path does (`runtime/redirect.rs`), so
+//! that no credential reaches another origin; whatever a caller configures
+//! with [`ClientBuilder::configure_http`], that stays so.
 
 use std::fmt;
 use std::sync::Arc;
@@ -18,7 +22,9 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_MAX_RETRIES: u32 = 2;
 const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(500);
-const MAX_REDIRECTS: usize = 10;
+/// Large enough for any JSON answer the API gives (a list page is a few
+/// MiB at most), small enough that a runaway body cannot exhaust memory.
+const DEFAULT_MAX_RESPONSE_SIZE: u64 = 64 << 20;
 /// Large enough for any real list (10,000 pages of 100 items is a million
 /// DNS records), small enough that a server that never ends is noticed.
 const DEFAULT_MAX_PAGES: u32 = 10_000;
@@ -27,7 +33,8 @@ const DEFAULT_MAX_PAGES: u32 = 10_000;
 ///
 /// Cheap to clone (an [`Arc`] inside) and `Send + Sync`: share one client
 /// across tasks so they share its connection pool. Each API area is reached
-/// through a method named after it, e.g. `client.zones()`.
+/// through a method named after it, e.g. `client.zone()` (the `zone` area)
+/// or `client.dns_records_for_a_zone()`.
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<ClientInner>,
@@ -43,6 +50,8 @@ pub(crate) struct ClientInner {
     pub(crate) max_retries: u32,
     pub(crate) retry_backoff: Duration,
     pub(crate) max_pages: u32,
+    /// Largest buffered (non-streamed) success body, in bytes.
+    pub(crate) max_response_size: u64,
     credentials: Option<Credentials>,
 }
 
@@ -57,15 +66,20 @@ impl Client {
     ///
     /// Fails with [`Error::Config`] when no credentials are set.
     pub fn from_env() -> Result<Client> {
-        let builder = ClientBuilder::from_env();
+        Client::from_env_vars(&ClientBuilder::from_env())
+    }
+
+    /// Builds a client from a builder read from the environment, which must
+    /// have found credentials.
+    fn from_env_vars(builder: &ClientBuilder) -> Result<Client> {
         if builder.credentials.is_none() && builder.deferred.is_none() {
             return Err(Error::Config(
                 "no credentials in the environment: set CLOUDFLARE_API_TOKEN, \
-                 or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY"
+                 CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY, or CLOUDFLARE_ORIGIN_CA_KEY"
                     .to_owned(),
             ));
         }
-        builder.build()
+        builder.clone().build()
     }
 
     /// The base URL requests are sent to (no trailing slash).
@@ -85,6 +99,7 @@ impl fmt::Debug for Client {
             .field("max_retries", &inner.max_retries)
             .field("retry_backoff", &inner.retry_backoff)
             .field("max_pages", &inner.max_pages)
+            .field("max_response_size", &inner.max_response_size)
             .finish_non_exhaustive()
     }
 }
@@ -99,6 +114,8 @@ enum Credentials {
         email: HeaderValue,
         key: HeaderValue,
     },
+    /// `X-Auth-User-Service-Key` (an Origin CA key, `v1.0-…`).
+    OriginCaKey(HeaderValue),
 }
 
 impl fmt::Debug for Credentials {
@@ -110,6 +127,7 @@ impl fmt::Debug for Credentials {
                 .field("email", email)
                 .field("key", &Redacted)
                 .finish(),
+            Credentials::OriginCaKey(_) => f.debug_tuple("OriginCaKey").field(&Redacted).finish(),
         }
     }
 }
@@ -157,9 +175,18 @@ pub struct ClientBuilder {
     max_retries: u32,
     retry_backoff: Duration,
     max_pages: u32,
+    max_response_size: u64,
+    /// Extra roots of trust for TLS, besides the built-in ones.
+    root_certificates: Vec<reqwest::Certificate>,
+    /// The caller's changes to the reqwest client builder.
+    configure_http: Option<ConfigureHttp>,
     /// The first configuration error, reported by `build`.
     deferred: Option<String>,
 }
+
+/// A caller's function that adjusts the reqwest client builder.
+type ConfigureHttp =
+    Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static>;
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -180,6 +207,9 @@ impl fmt::Debug for ClientBuilder {
             .field("max_retries", &self.max_retries)
             .field("retry_backoff", &self.retry_backoff)
             .field("max_pages", &self.max_pages)
+            .field("max_response_size", &self.max_response_size)
+            .field("root_certificates", &self.root_certificates.len())
+            .field("configure_http", &self.configure_http.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -199,6 +229,9 @@ impl ClientBuilder {
             max_retries: DEFAULT_MAX_RETRIES,
             retry_backoff: DEFAULT_RETRY_BACKOFF,
             max_pages: DEFAULT_MAX_PAGES,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            root_certificates: Vec::new(),
+            configure_http: None,
             deferred: None,
         }
     }
@@ -208,7 +241,9 @@ impl ClientBuilder {
     ///
     /// - `CLOUDFLARE_API_TOKEN`: an API token; or else
     /// - `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`: a global API key (setting
-    ///   only one of the two is a configuration error);
+    ///   only one of the two is a configuration error); or else
+    /// - `CLOUDFLARE_ORIGIN_CA_KEY`: an Origin CA key
+    ///   ([`origin_ca_key`](Self::origin_ca_key));
     /// - `CLOUDFLARE_BASE_URL`: the base URL. An `http://` URL is accepted
     ///   here without [`allow_http`](Self::allow_http) when its host is
     ///   `127.0.0.1`, `localhost` or `[::1]`, so examples can run against a
@@ -227,7 +262,11 @@ impl ClientBuilder {
         } else {
             match (var("CLOUDFLARE_EMAIL"), var("CLOUDFLARE_API_KEY")) {
                 (Some(email), Some(key)) => builder = builder.api_key(email, key),
-                (None, None) => {}
+                (None, None) => {
+                    if let Some(key) = var("CLOUDFLARE_ORIGIN_CA_KEY") {
+                        builder = builder.origin_ca_key(key);
+                    }
+                }
                 (Some(_), None) => {
                     builder.defer("CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not".into())
                 }
@@ -269,6 +308,20 @@ impl ClientBuilder {
             (None, _) => self.defer("the email contains characters not allowed in a header".into()),
             (_, None) => {
                 self.defer("the API key contains characters not allowed in a header".into())
+            }
+        }
+        self
+    }
+
+    /// Authenticate with an Origin CA key (`X-Auth-User-Service-Key`), the
+    /// `v1.0-…` key of the dashboard's *Origin CA Key* that the Origin CA
+    /// certificate endpoints accept. Surrounding whitespace is ignored.
+    /// Replaces any earlier credentials.
+    pub fn origin_ca_key(mut self, key: impl AsRef<str>) -> Self {
+        match secret_value(key.as_ref().trim()) {
+            Some(value) => self.credentials = Some(Credentials::OriginCaKey(value)),
+            None => {
+                self.defer("the Origin CA key contains characters not allowed in a header".into())
             }
         }
         self
@@ -329,6 +382,76 @@ impl ClientBuilder {
         self
     }
 
+    /// Largest success body read into memory, in bytes (default 64 MiB):
+    /// every response but a raw one ([`RawResponse`](crate::RawResponse),
+    /// which streams). A larger body fails with
+    /// [`Error::ResponseTooLarge`] as soon as its `Content-Length`, or the
+    /// bytes received, pass the limit; it is never read whole. Error bodies
+    /// are read up to 1 MiB whatever this says.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
+    /// Trusts `certificate` as a root of TLS trust too, besides the bundled
+    /// Mozilla roots (and the system's, with the `native-roots` feature): a
+    /// company's TLS-inspecting proxy, or a test server's own CA. May be
+    /// called more than once.
+    ///
+    /// ```no_run
+    /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use generated_client::runtime::Certificate;
+    ///
+    /// let pem = std::fs::read("corporate-ca.pem")?;
+    /// let client = generated_client::Client::builder()
+    ///     .api_token("…")
+    ///     .add_root_certificate(Certificate::from_pem(&pem)?)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
+        self.root_certificates.push(certificate);
+        self
+    }
+
+    /// Adjusts the [`reqwest::ClientBuilder`] this client is built from: a
+    /// proxy, a client certificate, a DNS resolver, a connector layer, the
+    /// local address, HTTP/1 options…
+    ///
+    /// `configure` receives the builder with this client's settings (user
+    /// agent, connect timeout, root certificates) and may change any of
+    /// them. Two settings are applied after it, whatever it does: redirects
+    /// are never followed by reqwest (this client follows them, and drops
+    /// every credential and header it set on a hop to another origin), and
+    /// an `https://` base URL allows only `https` connections.
+    ///
+    /// A ready-made `reqwest::Client` is not accepted on purpose: its own
+    /// redirect policy would forward `X-Auth-Key` and any custom secret
+    /// header to whatever host a redirect names, and nothing could stop it.
+    ///
+    /// ```no_run
+    /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use generated_client::reqwest::Proxy;
+    ///
+    /// let proxy = Proxy::https("http://proxy.internal:3128")?;
+    /// let client = generated_client::Client::builder()
+    ///     .api_token("…")
+    ///     .configure_http(move |http| http.proxy(proxy.clone()).tcp_nodelay(true))
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn configure_http<F>(mut self, configure: F) -> Self
+    where
+        F: Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    {
+        self.configure_http = Some(Arc::new(configure));
+        self
+    }
+
     /// Text appended to the `User-Agent` (`generated-client/<version> <extra>`).
     pub fn user_agent(mut self, extra: impl Into<String>) -> Self {
         self.user_agent = Some(extra.into());
@@ -336,8 +459,10 @@ impl ClientBuilder {
     }
 
     /// A header sent with every request. Credentials set with
-    /// [`api_token`](Self::api_token) / [`api_key`](Self::api_key) take
-    /// precedence over a default header of the same name.
+    /// [`api_token`](Self::api_token) / [`api_key`](Self::api_key) /
+    /// [`origin_ca_key`](Self::origin_ca_key) take precedence over a default
+    /// header of the same name. Like every header the client or a caller
+    /// sets, it is never sent to another origin when a redirect leads there.
     pub fn default_header<K, V>(mut self, name: K, value: V) -> Self
     where
         HeaderName: TryFrom<K>,
@@ -397,6 +522,12 @@ impl ClientBuilder {
                 headers.insert(HeaderName::from_static("x-auth-email"), email.clone());
                 headers.insert(HeaderName::from_static("x-auth-key"), key.clone());
             }
+            Some(Credentials::OriginCaKey(key)) => {
+                headers.insert(
+                    HeaderName::from_static("x-auth-user-service-key"),
+                    key.clone(),
+                );
+            }
             None => {}
         }
 
@@ -413,18 +544,25 @@ impl ClientBuilder {
         let agent = HeaderValue::from_str(&agent)
             .map_err(|_| Error::Config("invalid user agent".to_owned()))?;
 
-        let uses_api_key = matches!(self.credentials, Some(Credentials::Key { .. }));
         let mut http = reqwest::Client::builder()
             .user_agent(agent)
-            .connect_timeout(self.connect_timeout)
-            .https_only(!is_http)
-            .redirect(redirect_policy(uses_api_key));
+            .connect_timeout(self.connect_timeout);
+        for certificate in self.root_certificates {
+            http = http.add_root_certificate(certificate);
+        }
         // A server on this machine is never reached through a proxy, whatever
         // HTTP_PROXY says (and a proxy would see the credentials).
         if is_loopback(&parsed) {
             http = http.no_proxy();
         }
+        if let Some(configure) = &self.configure_http {
+            http = configure(http);
+        }
+        // After the caller's changes, so that none can undo them: redirects
+        // are followed by the send path, which keeps credentials at home.
         let http = http
+            .https_only(!is_http)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?;
 
@@ -437,6 +575,7 @@ impl ClientBuilder {
                 max_retries: self.max_retries,
                 retry_backoff: self.retry_backoff,
                 max_pages: self.max_pages,
+                max_response_size: self.max_response_size,
                 credentials: self.credentials,
             }),
         })
@@ -459,26 +598,6 @@ fn is_loopback(url: &reqwest::Url) -> bool {
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
-}
-
-/// Follows up to 10 redirects, except to another origin when the request
-/// carries a global API key: reqwest drops `Authorization` on a cross-origin
-/// redirect but would forward `X-Auth-Key`.
-fn redirect_policy(uses_api_key: bool) -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(move |attempt| {
-        if attempt.previous().len() >= MAX_REDIRECTS {
-            return attempt.stop();
-        }
-        let cross_origin = attempt
-            .previous()
-            .last()
-            .is_some_and(|prev| prev.origin() != attempt.url().origin());
-        if uses_api_key && cross_origin {
-            attempt.stop()
-        } else {
-            attempt.follow()
-        }
-    })
 }
 
 #[cfg(test)]
@@ -536,6 +655,28 @@ mod tests {
         );
         let err = from(&[("CLOUDFLARE_EMAIL", "a@b.c")]).build().unwrap_err();
         assert!(err.to_string().contains("CLOUDFLARE_API_KEY"), "{err}");
+    }
+
+    #[test]
+    fn env_origin_ca_key_comes_after_the_others() {
+        let builder = from(&[("CLOUDFLARE_ORIGIN_CA_KEY", " v1.0-secret-ca-key\n")]);
+        let debug = format!("{builder:?}");
+        assert!(
+            debug.contains("OriginCaKey") && !debug.contains("secret-ca-key"),
+            "{debug}"
+        );
+        assert!(Client::from_env_vars(&builder).is_ok());
+        let token = from(&[
+            ("CLOUDFLARE_API_TOKEN", "tok"),
+            ("CLOUDFLARE_ORIGIN_CA_KEY", "v1.0-x"),
+        ]);
+        assert!(matches!(token.credentials, Some(Credentials::Token(_))));
+        let key = from(&[
+            ("CLOUDFLARE_EMAIL", "a@b.c"),
+            ("CLOUDFLARE_API_KEY", "k"),
+            ("CLOUDFLARE_ORIGIN_CA_KEY", "v1.0-x"),
+        ]);
+        assert!(matches!(key.credentials, Some(Credentials::Key { .. })));
     }
 
     #[test]

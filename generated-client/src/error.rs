@@ -69,8 +69,30 @@ pub enum Error {
         /// What serde_json reported.
         #[source]
         source: serde_json::Error,
-        /// The whole response body, kept for debugging.
+        /// The start of the response body (at most 64 KiB, copied, so that
+        /// the rest is freed), kept for debugging.
         body: Bytes,
+        /// The length of the whole body, in bytes.
+        body_len: u64,
+    },
+
+    /// A success body was larger than the client reads into memory
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size),
+    /// 64 MiB by default). Nothing past the limit was read, and the request
+    /// is not retried.
+    #[error("{method} {path}: the {status} response body is larger than the limit of {limit} bytes{}", match .content_length { Some(n) => format!(" (Content-Length: {n})"), None => String::new() })]
+    #[non_exhaustive]
+    ResponseTooLarge {
+        /// HTTP method of the request.
+        method: Method,
+        /// Path template of the endpoint.
+        path: &'static str,
+        /// Status of the response.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: u64,
+        /// The `Content-Length` the server announced, if any.
+        content_length: Option<u64>,
     },
 
     /// An argument could not be used: an empty path parameter, a header that is
@@ -162,6 +184,74 @@ impl Error {
     }
 }
 
+/// Errors built by hand, for tests of code that handles them (the
+/// `testing` feature). [`Error::Api`] is built from an [`ApiError`]
+/// (`ApiError::new(..).into()`); [`Error::Connection`] only ever comes from
+/// a real connection (a port nothing listens on gives one).
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+impl Error {
+    /// An [`Error::Timeout`] after `attempts` attempts.
+    pub fn timeout(method: Method, path: &'static str, attempts: u32) -> Error {
+        Error::Timeout {
+            method,
+            path,
+            attempts,
+        }
+    }
+
+    /// An [`Error::Decode`] of `body` (kept whole here: it is yours).
+    pub fn decode(
+        method: Method,
+        path: &'static str,
+        status: StatusCode,
+        source: serde_json::Error,
+        body: impl Into<Bytes>,
+    ) -> Error {
+        let body = body.into();
+        Error::Decode {
+            method,
+            path,
+            status,
+            source,
+            body_len: body.len() as u64,
+            body,
+        }
+    }
+
+    /// An [`Error::ResponseTooLarge`].
+    pub fn response_too_large(
+        method: Method,
+        path: &'static str,
+        status: StatusCode,
+        limit: u64,
+        content_length: Option<u64>,
+    ) -> Error {
+        Error::ResponseTooLarge {
+            method,
+            path,
+            status,
+            limit,
+            content_length,
+        }
+    }
+
+    /// An [`Error::Paging`] after `pages` pages.
+    pub fn paging(method: Method, path: &'static str, pages: u32, reason: PagingStop) -> Error {
+        Error::Paging {
+            method,
+            path,
+            pages,
+            reason,
+        }
+    }
+
+    /// An [`Error::IncompleteBody`].
+    pub fn incomplete_body(expected: Option<u64>, received: u64) -> Error {
+        Error::IncompleteBody { expected, received }
+    }
+}
+
 /// Why paging stopped early ([`Error::Paging`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -248,6 +338,95 @@ impl ApiError {
     /// The error codes (`errors[].code`), in order.
     pub fn codes(&self) -> Vec<i64> {
         self.errors.iter().filter_map(|m| m.code).collect()
+    }
+}
+
+/// Building an [`ApiError`] by hand, for tests (the `testing` feature): the
+/// error a fake of yours returns, or what a
+/// [`MockServer`](crate::testing::MockServer) answers with.
+///
+/// ```
+/// use generated_client::runtime::{Method, StatusCode};
+/// use generated_client::{ApiError, Error};
+///
+/// let err: Error = ApiError::new(StatusCode::NOT_FOUND)
+///     .with_request(Method::GET, "/zones/{zone_id}")
+///     .with_error(1001, "Invalid zone identifier")
+///     .into();
+/// assert!(err.is_not_found());
+/// assert_eq!(err.codes(), [1001]);
+/// ```
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+impl ApiError {
+    /// An error with this status and nothing else: no messages, no headers,
+    /// for a `GET` of an empty path until [`with_request`](Self::with_request)
+    /// says otherwise.
+    pub fn new(status: StatusCode) -> ApiError {
+        ApiError {
+            status,
+            errors: Vec::new(),
+            messages: Vec::new(),
+            body_snippet: None,
+            method: Method::GET,
+            path: "",
+            cf_ray: None,
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// Adds an entry to `errors`.
+    pub fn with_error(mut self, code: i64, message: impl Into<String>) -> ApiError {
+        self.errors.push(ApiMessage::new(code, message));
+        self
+    }
+
+    /// Adds an entry to `messages`.
+    pub fn with_message(mut self, code: i64, message: impl Into<String>) -> ApiError {
+        self.messages.push(ApiMessage::new(code, message));
+        self
+    }
+
+    /// The request the error answers: its method and path template.
+    pub fn with_request(mut self, method: Method, path: &'static str) -> ApiError {
+        self.method = method;
+        self.path = path;
+        self
+    }
+
+    /// Adds a response header; a `cf-ray` header also sets
+    /// [`cf_ray`](Self::cf_ray).
+    pub fn with_header(
+        mut self,
+        name: reqwest::header::HeaderName,
+        value: reqwest::header::HeaderValue,
+    ) -> ApiError {
+        if name == "cf-ray" {
+            self.cf_ray = value.to_str().ok().map(str::to_owned);
+        }
+        self.headers.append(name, value);
+        self
+    }
+
+    /// The body of an answer that was not a Cloudflare envelope (an HTML
+    /// page, plain text), as [`body_snippet`](Self::body_snippet) keeps it.
+    pub fn with_body_snippet(mut self, snippet: impl Into<String>) -> ApiError {
+        self.body_snippet = Some(snippet.into());
+        self
+    }
+}
+
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+impl ApiMessage {
+    /// A message with a code (for tests; the `testing` feature).
+    pub fn new(code: i64, message: impl Into<String>) -> ApiMessage {
+        ApiMessage {
+            code: Some(code),
+            message: message.into(),
+            documentation_url: None,
+            source: None,
+        }
     }
 }
 
@@ -380,6 +559,10 @@ impl fmt::Display for ApiMessage {
         Ok(())
     }
 }
+
+/// Most bytes of a body that does not decode kept in [`Error::Decode`]: enough
+/// to see what came back, never a copy of a huge body.
+pub(crate) const DECODE_BODY_KEPT: usize = 64 << 10;
 
 /// Longest `body_snippet` kept, in characters.
 pub(crate) const SNIPPET_CHARS: usize = 500;

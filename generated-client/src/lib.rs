@@ -14,14 +14,21 @@
 //!     .timeout(Duration::from_secs(30))
 //!     .build()?;
 //!
-//! // Or, from CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY)
-//! // and CLOUDFLARE_BASE_URL:
+//! // Or, from CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY,
+//! // or CLOUDFLARE_ORIGIN_CA_KEY) and CLOUDFLARE_BASE_URL:
 //! let client = generated_client::Client::from_env()?;
-//! # let _ = client;
-//! // let pcap = client.magic_pcap_collection()
-//! //     .get_pcap_request("account-id", "pcap-id")
-//! //     .max_retries(0)
-//! //     .await?;
+//!
+//! // The `zone` area (a default feature): every zone, page after page.
+//! for zone in client.zone().list_zones().all().await? {
+//!     println!("{} {} {:?}", zone.id, zone.name, zone.status);
+//! }
+//! // One request, with options of its own.
+//! let zone = client
+//!     .zone()
+//!     .zone_details("023e105f4ecef8ad9ca31a8372d0c353")
+//!     .max_retries(0)
+//!     .await?;
+//! # let _ = zone;
 //! # Ok(())
 //! # }
 //! ```
@@ -44,7 +51,20 @@
 //!   [`ResultInfo`] says, one page at a time, never looping: a repeated
 //!   cursor or page, or more than 10,000 pages
 //!   ([`ClientBuilder::max_pages`]), is an [`Error::Paging`].
-//! - **Secrets** never appear in `Debug` or error output.
+//! - **Secrets** never appear in `Debug` or error output, and never leave for
+//!   another origin: redirects are followed by the client itself, which sends
+//!   none of the credentials or headers it or you set to a host other than
+//!   the one they were meant for (see the README's *Security* section).
+//! - **Limits**: a success body is read into memory only up to 64 MiB
+//!   ([`ClientBuilder::max_response_size`]; [`Error::ResponseTooLarge`]
+//!   past it); an error body up to 1 MiB; a [`Error::Decode`] keeps the
+//!   first 64 KiB of the body.
+//! - **TLS**: rustls with the bundled Mozilla roots; the `native-roots`
+//!   feature adds the system's store, [`ClientBuilder::add_root_certificate`]
+//!   a CA of yours, and [`ClientBuilder::configure_http`] anything else
+//!   reqwest's builder offers (proxies, client certificates).
+//! - **Testing**: the `testing` feature adds `testing::MockServer`, a
+//!   typed mock of the API for your tests, and constructors for errors.
 //! - **Tracing**: each request runs in a `cloudflare_api` span (method, path
 //!   template, status, attempts, duration) with an event per attempt.
 //! - **Local testing**: [`Client::from_env`] accepts an `http://`
@@ -73,7 +93,14 @@ mod blocking;
 mod client;
 mod error;
 pub mod runtime;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, ApiMessage, ApiMessageSource, Error, PagingStop, Result};
+/// The reqwest this client is built on, for
+/// [`ClientBuilder::configure_http`] (proxies, client certificates…) without a
+/// dependency of your own that must match its version.
+pub use reqwest;
 pub use runtime::{BodyStream, Items, Page, Pages, RawResponse, ResponseMeta, ResultInfo};

@@ -29,18 +29,19 @@ mod prism;
 
 use std::time::{Duration, Instant};
 
+use generated_client::Client;
 use generated_client::magic_pcap_collection::{
     PcapCreateFull, PcapCreateRequest, PcapCreateSimple, PcapRequest, PcapsOwnership,
     PcapsOwnershipRequest, PcapsOwnershipValidateRequest,
 };
 use generated_client::runtime::StatusCode;
-use generated_client::{Client, Error};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use contract::{
-    Contract, RawPeer, accepted, decode_losslessly, dynamic_ok, lost, prism_rejected_itself,
+    Contract, RawPeer, accepted, decode_losslessly, dynamic_ok, is_fraction_refused, lost,
+    make_whole, prism_rejected_itself,
 };
 use prism::{Prism, ensure_prism, workspace_root};
 
@@ -495,7 +496,7 @@ async fn against_prism(prism: &Prism, contract: &Contract) {
             undeclared += contract
                 .prune_undeclared(&mut result.clone(), &schema, "result")
                 .len();
-            made_whole += make_whole(&mut result);
+            made_whole += make_whole(&mut result, WHOLE);
             let what = format!("{} (dynamic)", ep.what);
             if ep.template.ends_with("ownership") || ep.template.ends_with("validate") {
                 if result.is_array() {
@@ -543,8 +544,7 @@ async fn against_prism(prism: &Prism, contract: &Contract) {
             // Prism's faker fills every port and limit with a fraction (see
             // `WHOLE`); the client refuses those by name rather than keep a
             // wrong value, and tries the next sample.
-            let fraction = matches!(&reply, Err(Error::Decode { source, .. })
-                if source.to_string().starts_with("invalid type: floating point"));
+            let fraction = is_fraction_refused(&reply);
             decoded.0 = !fraction && dynamic_ok("get pcap (dynamic, typed)", reply);
         }
         if !decoded.1 {
@@ -576,22 +576,3 @@ const WHOLE: &[&str] = &[
     "packet_limit",
     "byte_limit",
 ];
-
-/// Truncates the fractions Prism's faker put in [`WHOLE`] properties, so a
-/// randomized sample checks everything else; returns how many it changed.
-fn make_whole(value: &mut Value) -> usize {
-    match value {
-        Value::Object(map) => map
-            .iter_mut()
-            .map(|(key, v)| match v {
-                Value::Number(n) if WHOLE.contains(&key.as_str()) && n.as_i64().is_none() => {
-                    *v = json!(n.as_f64().unwrap_or_default().trunc() as i64);
-                    1
-                }
-                other => make_whole(other),
-            })
-            .sum(),
-        Value::Array(items) => items.iter_mut().map(make_whole).sum(),
-        _ => 0,
-    }
-}

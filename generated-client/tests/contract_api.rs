@@ -203,13 +203,18 @@ fn judge(
     operation: &Value,
     envelope: bool,
     result: Result<Value, Failure>,
-    answer: Option<(u16, Vec<(String, String)>, Vec<u8>)>,
+    answer: Option<support::Answer>,
 ) -> Verdict {
     let result = match result {
         Err(Failure::Query(why)) => return Verdict::Refused(why),
         other => other,
     };
-    let Some((status, headers, body)) = answer else {
+    let Some(support::Answer {
+        status,
+        headers,
+        body,
+    }) = answer
+    else {
         return Verdict::Failed(format!("the client sent nothing: {result:?}"));
     };
     if !(200..300).contains(&status) {

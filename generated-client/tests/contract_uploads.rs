@@ -123,8 +123,8 @@ async fn against_prism(prism: &Prism) {
         script
             .tail_consumers
             .as_ref()
-            .map(|t| t[0].service.as_deref()),
-        Some(Some("my-log-consumer"))
+            .map(|t| t[0].service.as_str()),
+        Some("my-log-consumer")
     );
 
     // A KV value with its metadata, and the same write without the value.

@@ -3,7 +3,8 @@
 //! (known kinds, a kind the client does not know kept whole, the round
 //! trip), request bodies built in one line for every record type, batches,
 //! typed queries, zones, and the `dns` example, in-process and as a binary
-//! pointed at the server by `CLOUDFLARE_BASE_URL`.
+//! pointed by `CLOUDFLARE_BASE_URL` at a `testing::MockServer` (the mock
+//! server users start in their own tests).
 
 mod support;
 
@@ -14,15 +15,16 @@ mod example;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use generated_client::Client;
 use generated_client::dns_records_for_a_zone::{
-    ARecordBody, AaaaRecordBody, CaaData, CaaRecordBody, CnameRecordBody, DnsRecord,
-    DnsRecordBatch, DnsRecordBody, DnsRecordQuery, DnsRecordQueryOrder, DnsRecordRef,
+    ARecordBody, AaaaRecordBody, CaaData, CaaRecordBody, CnameRecordBody, DeleteDnsRecordResponse,
+    DnsRecord, DnsRecordBatch, DnsRecordBody, DnsRecordQuery, DnsRecordQueryOrder, DnsRecordRef,
     DnsRecordType, MxRecordBody, NsRecordBody, SrvData, SrvRecordBody, TxtRecordBody, UriData,
     UriRecordBody,
 };
-use generated_client::runtime::Object;
-use generated_client::zone::{Reference, Status, Type, ZoneCreate, ZoneEdit, ZoneQuery};
+use generated_client::runtime::{Object, StatusCode};
+use generated_client::testing::MockServer;
+use generated_client::zone::{Reference, Status, Type, Zone, ZoneCreate, ZoneEdit, ZoneQuery};
+use generated_client::{ApiError, Client};
 use serde_json::{Value, json};
 use support::{Reply, Server};
 
@@ -161,7 +163,7 @@ async fn known_kinds_decode_into_their_variants_and_unknown_ones_are_kept_whole(
         ]
     );
     assert_eq!(records[3].content(), Some("mQINBF..."));
-    assert_eq!(records[1].ttl(), Some(1.0));
+    assert_eq!(records[1].ttl(), Some(1));
     assert_eq!(records[4].id(), None);
 
     // Written back, the list is what the API sent (a typed record leaves
@@ -211,27 +213,27 @@ async fn a_body_for_any_record_type_is_one_line() {
     let name = || "www.example.com".to_owned();
     let bodies: Vec<(DnsRecordBody, Value)> = vec![
         (
-            ARecordBody::new(name(), "198.51.100.4".into()).into(),
+            ARecordBody::new(name(), "198.51.100.4").into(),
             json!({"type": "A", "name": "www.example.com", "content": "198.51.100.4"}),
         ),
         (
-            AaaaRecordBody::new(name(), "2001:db8::1".into()).into(),
+            AaaaRecordBody::new(name(), "2001:db8::1").into(),
             json!({"type": "AAAA", "name": "www.example.com", "content": "2001:db8::1"}),
         ),
         (
-            CnameRecordBody::new(name(), "origin.example.com".into()).into(),
+            CnameRecordBody::new(name(), "origin.example.com").into(),
             json!({"type": "CNAME", "name": "www.example.com", "content": "origin.example.com"}),
         ),
         (
-            MxRecordBody::new(name(), "mx.example.com".into(), 10.0).into(),
+            MxRecordBody::new(name(), "mx.example.com", 10.0).into(),
             json!({"type": "MX", "name": "www.example.com", "content": "mx.example.com", "priority": 10}),
         ),
         (
-            NsRecordBody::new(name(), "ns1.example.com".into()).into(),
+            NsRecordBody::new(name(), "ns1.example.com").into(),
             json!({"type": "NS", "name": "www.example.com", "content": "ns1.example.com"}),
         ),
         (
-            TxtRecordBody::new(name(), "v=spf1 -all".into()).into(),
+            TxtRecordBody::new(name(), "v=spf1 -all").into(),
             json!({"type": "TXT", "name": "www.example.com", "content": "v=spf1 -all"}),
         ),
         (
@@ -249,7 +251,7 @@ async fn a_body_for_any_record_type_is_one_line() {
         ),
         (
             SrvRecordBody::new(
-                "_sip._tcp.example.com".into(),
+                "_sip._tcp.example.com",
                 SrvData {
                     port: Some(5060.0),
                     priority: Some(10.0),
@@ -277,10 +279,10 @@ async fn a_body_for_any_record_type_is_one_line() {
         // The optional fields every type shares, set on the struct.
         (
             TxtRecordBody {
-                ttl: Some(3600.0),
+                ttl: Some(3600),
                 comment: Some("verification".into()),
                 tags: Some(vec!["owner:dns".into()]),
-                ..TxtRecordBody::new(name(), "x".into())
+                ..TxtRecordBody::new(name(), "x")
             }
             .into(),
             json!({"type": "TXT", "name": "www.example.com", "ttl": 3600, "comment": "verification", "tags": ["owner:dns"], "content": "x"}),
@@ -322,21 +324,19 @@ async fn a_batch_holds_records_of_any_type() {
     let dns = client(&server).dns_records_for_a_zone();
     let put = MxRecordBody {
         id: Some("r-mx".into()),
-        ..MxRecordBody::new("example.com".into(), "mx2.example.com".into(), 20.0)
+        ..MxRecordBody::new("example.com", "mx2.example.com", 20.0)
     };
     let batch = DnsRecordBatch {
-        deletes: Some(vec![DnsRecordRef::new("r-a".into())]),
+        deletes: Some(vec![DnsRecordRef::new("r-a")]),
         patches: Some(vec![
             TxtRecordBody {
                 id: Some("r-txt".into()),
-                ..TxtRecordBody::new("t.example.com".into(), "new".into())
+                ..TxtRecordBody::new("t.example.com", "new")
             }
             .into(),
         ]),
         puts: Some(vec![put.into()]),
-        posts: Some(vec![
-            TxtRecordBody::new("u.example.com".into(), "hello".into()).into(),
-        ]),
+        posts: Some(vec![TxtRecordBody::new("u.example.com", "hello").into()]),
         ..Default::default()
     };
     let done = dns.batch_dns_records(ZONE, &batch).await.unwrap().unwrap();
@@ -414,7 +414,7 @@ async fn typed_queries_and_zones() {
         without_nulls(&zone)
     );
 
-    let create = ZoneCreate::new("example.com".into(), Reference::new(ACCOUNT.into()));
+    let create = ZoneCreate::new("example.com", Reference::new(ACCOUNT));
     zones.create_zone(&create).await.unwrap();
     let edit = ZoneEdit {
         paused: Some(true),
@@ -437,84 +437,129 @@ async fn typed_queries_and_zones() {
 }
 
 // ---------------------------------------------------------------------------
-// The `dns` example, end to end.
+// The `dns` example, end to end, against the `testing` feature's MockServer:
+// each call the example makes is mocked by calling the same generated
+// method, answered with typed values, and expected exactly once (twice for
+// the two pages of the list), which the server checks when it is dropped.
 
-/// The replies of a run without `--name`, and the requests they answer.
-fn example_script() -> (Vec<Reply>, Vec<(&'static str, String)>) {
-    let page = |records: Value, page: u64| {
-        Reply::json(
-            200,
-            json!({"success": true, "errors": [], "messages": [], "result": records,
-                   "result_info": {"page": page, "per_page": 2, "count": 2, "total_count": 3, "total_pages": 2}}),
-        )
-    };
-    let zone = json!({
+const DEMO_NAME: &str = "_generated-client-demo.example.com";
+
+/// Mocks every call of a run without `--name`.
+fn mock_example_calls(server: &MockServer) {
+    let records: Vec<DnsRecord> =
+        serde_json::from_value(json!([a_record(), mx_record(), openpgp_record()])).unwrap();
+    server
+        .on(|cf| cf.dns_records_for_a_zone().list_dns_records(ZONE))
+        .expect(2)
+        .respond_pages([records[..2].to_vec(), records[2..].to_vec()]);
+    let zone: Zone = serde_json::from_value(json!({
         "id": ZONE, "name": "example.com", "account": {"id": ACCOUNT}, "owner": {"type": "user"},
         "meta": {}, "name_servers": [], "development_mode": 0,
         "created_on": "2014-01-01T05:20:00Z", "modified_on": "2014-01-01T05:20:00Z"
-    });
-    let txt = |content: &str| {
-        record(
+    }))
+    .unwrap();
+    server
+        .on(|cf| cf.zone().zone_details(ZONE))
+        .expect(1)
+        .respond(zone);
+    let txt = |content: &str| -> DnsRecord {
+        serde_json::from_value(record(
             "r-new",
             "TXT",
-            "_generated-client-demo.example.com",
+            DEMO_NAME,
             json!({"content": content}),
-        )
+        ))
+        .unwrap()
     };
-    let script = vec![
-        page(json!([a_record(), mx_record()]), 1),
-        page(json!([openpgp_record()]), 2),
-        Reply::envelope(zone),
-        Reply::envelope(txt("created by generated-client")),
-        Reply::envelope(txt("updated by generated-client")),
-        Reply::envelope(json!({"id": "r-new"})),
-    ];
-    let records = format!("/zones/{ZONE}/dns_records");
-    let requests = vec![
-        ("GET", records.clone()),
-        ("GET", format!("{records}?page=2")),
-        ("GET", format!("/zones/{ZONE}")),
-        ("POST", records.clone()),
-        ("PATCH", format!("{records}/r-new")),
-        ("DELETE", format!("{records}/r-new")),
-    ];
-    (script, requests)
+    // The bodies the example must send: a mock with a body matches only a
+    // request with that JSON body.
+    let create: DnsRecordBody = TxtRecordBody::new(DEMO_NAME, "created by generated-client").into();
+    server
+        .on(|cf| cf.dns_records_for_a_zone().create_dns_record(ZONE, &create))
+        .expect(1)
+        .respond(txt("created by generated-client"));
+    let update: DnsRecordBody = TxtRecordBody {
+        comment: Some("changed by the dns example".into()),
+        ttl: Some(300),
+        ..TxtRecordBody::new(DEMO_NAME, "updated by generated-client")
+    }
+    .into();
+    server
+        .on(|cf| {
+            cf.dns_records_for_a_zone()
+                .update_dns_record(ZONE, "r-new", &update)
+        })
+        .expect(1)
+        .respond(txt("updated by generated-client"));
+    server
+        .on(|cf| cf.dns_records_for_a_zone().delete_dns_record(ZONE, "r-new"))
+        .expect(1)
+        .respond(DeleteDnsRecordResponse {
+            id: Some("r-new".into()),
+            ..Default::default()
+        });
 }
 
-fn check_example_requests(server: &Server, expected: &[(&str, String)]) {
-    let requests = server.requests();
-    let seen: Vec<(String, String)> = requests
+/// The requests of a run without `--name`, in order.
+fn check_example_requests(server: &MockServer) {
+    let records = format!("/zones/{ZONE}/dns_records");
+    let seen: Vec<(String, String, String)> = server
+        .received_requests()
         .iter()
-        .map(|r| (r.method.clone(), r.target.clone()))
+        .map(|r| (r.method.to_string(), r.path.clone(), r.query.clone()))
         .collect();
-    let expected: Vec<(String, String)> = expected
-        .iter()
-        .map(|(m, t)| (m.to_string(), t.clone()))
-        .collect();
+    let expected: Vec<(String, String, String)> = [
+        ("GET", records.clone(), ""),
+        ("GET", records.clone(), "page=2"),
+        ("GET", format!("/zones/{ZONE}"), ""),
+        ("POST", records.clone(), ""),
+        ("PATCH", format!("{records}/r-new"), ""),
+        ("DELETE", format!("{records}/r-new"), ""),
+    ]
+    .into_iter()
+    .map(|(m, p, q)| (m.to_owned(), p, q.to_owned()))
+    .collect();
     assert_eq!(seen, expected);
-    assert_eq!(
-        requests[3].json(),
-        json!({"type": "TXT", "name": "_generated-client-demo.example.com", "content": "created by generated-client"})
-    );
-    assert_eq!(
-        requests[4].json(),
-        json!({"type": "TXT", "name": "_generated-client-demo.example.com", "ttl": 300,
-               "comment": "changed by the dns example", "content": "updated by generated-client"})
-    );
+    assert!(server.unmatched_requests().is_empty());
+    // The update sends the TTL as whole seconds.
+    let update: Value = server.received_requests()[4].json().unwrap();
+    assert_eq!(update["ttl"], json!(300));
 }
 
 #[tokio::test]
 async fn example_runs_end_to_end_in_process() {
-    let (script, expected) = example_script();
-    let server = Server::start(script).await;
+    let server = MockServer::start().await;
+    mock_example_calls(&server);
     let env = |name: &str| (name == "CLOUDFLARE_ZONE_ID").then(|| ZONE.to_owned());
     let options = example::Options::parse(&[], env).unwrap().unwrap();
-    let outcome = example::run(&client(&server), &options).await.unwrap();
+    let outcome = example::run(&server.client(), &options).await.unwrap();
     assert_eq!(
         (outcome.listed, outcome.record_id.as_str(), outcome.deleted),
         (3, "r-new", true)
     );
-    check_example_requests(&server, &expected);
+    check_example_requests(&server);
+}
+
+/// A failure the API reports reaches the example's user with its hint.
+#[tokio::test]
+async fn example_reports_an_api_failure() {
+    let server = MockServer::start().await;
+    server
+        .on(|cf| cf.dns_records_for_a_zone().list_dns_records(ZONE))
+        .respond_error(
+            ApiError::new(StatusCode::FORBIDDEN).with_error(10000, "Authentication error"),
+        );
+    let options = example::Options::parse(&[ZONE.to_owned()], |_| None)
+        .unwrap()
+        .unwrap();
+    let failure = example::run(&server.client(), &options).await.unwrap_err();
+    assert_eq!(failure.code, 1);
+    assert!(
+        failure.message.contains("[10000] Authentication error")
+            && failure.message.contains("hint: check CLOUDFLARE_API_TOKEN"),
+        "{}",
+        failure.message
+    );
 }
 
 #[test]
@@ -550,12 +595,12 @@ fn example_options() {
     }
 }
 
-/// The example binary, pointed at the scripted server by
-/// `CLOUDFLARE_BASE_URL`, with only the variables a user would set.
+/// The example binary, pointed at the mock server by `CLOUDFLARE_BASE_URL`,
+/// with only the variables a user would set.
 #[tokio::test]
 async fn example_binary_runs_against_cloudflare_base_url() {
-    let (script, expected) = example_script();
-    let server = Server::start(script).await;
+    let server = MockServer::start().await;
+    mock_example_calls(&server);
     let binary = support::example_binary("dns");
     let url = server.url();
     let mut command = Command::new(binary);
@@ -565,8 +610,8 @@ async fn example_binary_runs_against_cloudflare_base_url() {
         .env("CLOUDFLARE_ZONE_ID", ZONE)
         .env("CLOUDFLARE_BASE_URL", &url)
         .stdin(Stdio::null());
-    // The wait happens on a blocking thread: the scripted server runs on
-    // this test's runtime and must keep answering meanwhile.
+    // The wait happens on a blocking thread: the mock server runs on this
+    // test's runtime and must keep answering meanwhile.
     let output = tokio::task::spawn_blocking(move || command.output())
         .await
         .unwrap()
@@ -590,8 +635,8 @@ async fn example_binary_runs_against_cloudflare_base_url() {
             "deleted r-new",
         ]
     );
-    check_example_requests(&server, &expected);
-    for request in server.requests() {
+    check_example_requests(&server);
+    for request in server.received_requests() {
         assert_eq!(
             request.header("authorization"),
             Some(format!("Bearer {TOKEN}").as_str())
@@ -610,4 +655,5 @@ async fn example_binary_runs_against_cloudflare_base_url() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no zone"));
+    assert_eq!(server.received_requests().len(), 6);
 }

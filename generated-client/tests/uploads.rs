@@ -167,7 +167,9 @@ async fn a_module_worker_goes_up_as_metadata_and_modules() {
         parts[1].content_type.as_deref(),
         Some("application/javascript+module")
     );
-    assert_eq!(parts[1].file_name.as_deref(), Some("index.js"));
+    // Cloudflare finds a module by its file name: the module's name, not
+    // the name of the file it was read from (`index.js`).
+    assert_eq!(parts[1].file_name.as_deref(), Some("worker.js"));
     assert_eq!(parts[1].text(), WORKER_JS);
     assert_eq!(parts[2].content_type.as_deref(), Some("application/wasm"));
     assert_eq!(parts[2].file_name.as_deref(), Some("lib.wasm"));
@@ -176,6 +178,33 @@ async fn a_module_worker_goes_up_as_metadata_and_modules() {
         parts[3].content_type.as_deref(),
         Some("application/source-map")
     );
+    assert_eq!(parts[3].file_name.as_deref(), Some("worker.js.map"));
+}
+
+/// A module whose file name says something else than its name would be
+/// one Cloudflare cannot find: the request fails before anything is sent.
+#[tokio::test]
+async fn a_module_under_another_file_name_is_refused_before_sending() {
+    let server = Server::repeat(Reply::envelope(json!({}))).await;
+    let metadata = WorkerMetadata {
+        main_module: Some("worker.js".to_owned()),
+        ..WorkerMetadata::default()
+    };
+    let module = FilePart::bytes(WORKER_JS).file_name("out-3f9a.mjs");
+    let err = client(&server.url())
+        .worker_script()
+        .upload_worker_module(
+            ACCOUNT,
+            "hello-worker",
+            WorkerUpload::new(&metadata, "worker.js", module),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, generated_client::Error::InvalidArgument(m) if m.contains("out-3f9a.mjs")),
+        "{err:?}"
+    );
+    assert_eq!(server.hits(), 0);
 }
 
 #[tokio::test]

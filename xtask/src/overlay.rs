@@ -109,6 +109,11 @@ pub(crate) fn run(args: &OverlayArgs) -> Result<(), String> {
     let mut unchanged = 0;
     for area in drafts.areas.iter().filter(|d| selected(&d.area)) {
         totals += area.counts;
+        for note in &area.notes {
+            // The first line: where, and what was decided.
+            let text = note.to_string();
+            eprintln!("{}", text.lines().next().unwrap_or_default());
+        }
         let path = args.spec.join(format!("{}{DRAFT_SUFFIX}", area.area));
         match &area.text {
             Some(text) => match std::fs::read(&path) {
@@ -183,6 +188,13 @@ pub(crate) fn run(args: &OverlayArgs) -> Result<(), String> {
         ("responses typed", c.responses.to_string()),
         ("Accepts", c.accepts.to_string()),
         ("conflicts widened to any JSON", c.conflicts.to_string()),
+        (
+            "document kept",
+            format!(
+                "{} whole result(s) the description says nothing specific of (notes above)",
+                c.document_wins
+            ),
+        ),
         (
             "left to hand overlays",
             format!("{} section(s)", c.left_to_hand),

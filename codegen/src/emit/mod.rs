@@ -18,10 +18,12 @@ use crate::ir::{
     Api, Area, Endpoint, MultipartBody, Output, Param, PathPart, PathTemplate, Query, TypeRef,
 };
 
+mod example;
 mod multipart;
 mod probes;
 mod types;
 
+use self::example::usage_example;
 use self::multipart::emit_multipart;
 pub(crate) use self::multipart::multipart_constructor_args;
 pub use self::probes::emit_probes;
@@ -176,6 +178,17 @@ fn emit_area(area: &Area) -> TokenStream {
         quote!(#![doc = #line])
     });
     let intro_sep = (!doc.is_empty()).then(|| quote!(#![doc = ""]));
+    let example = usage_example(area).map(|text| {
+        let lines = text.lines().map(|line| {
+            let line = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            quote!(#![doc = #line])
+        });
+        quote!(#![doc = ""] #(#lines)*)
+    });
     let methods = endpoints.iter().map(emit_endpoint);
     let fixed = fixed_enums(types);
     let defs = types;
@@ -203,6 +216,7 @@ fn emit_area(area: &Area) -> TokenStream {
         #![doc = #inner_doc]
         #intro_sep
         #(#intro)*
+        #example
 
         #handle_doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]

@@ -44,7 +44,8 @@ pub(super) fn emit_multipart(body: &MultipartBody, handle: &str, method: &str) -
                     quote!(#arg)
                 }
             };
-            let add = part_add(&part.kind, &name, &value);
+            let any_name = matches!(part.name, PartName::Any { .. });
+            let add = part_add(&part.kind, &name, &value, any_name);
             quote!(let form = form #add;)
         })
         .collect();
@@ -112,7 +113,10 @@ pub(crate) fn multipart_constructor_args(body: &MultipartBody) -> Vec<(Ident, To
 fn part_summary(part: &PartDef) -> String {
     let name = match &part.name {
         PartName::Fixed(wire) => format!("`{wire}`"),
-        PartName::Any { .. } => format!("`{}` parts, under any name", part.rust_name),
+        PartName::Any { .. } => format!(
+            "`{}` parts, under any name (which is also each one's file name)",
+            part.rust_name
+        ),
     };
     let mut flags = Vec::new();
     if part.required {
@@ -164,8 +168,10 @@ fn part_arg_type(kind: &PartKind) -> TokenStream {
 }
 
 /// The runtime call (`.json(..)`, `.text(..)`, `.file_or(..)`) that adds a
-/// part named `name` holding `value`.
-fn part_add(kind: &PartKind, name: &TokenStream, value: &Ident) -> TokenStream {
+/// part named `name` holding `value`. A file sent under any name (a
+/// Worker's module) is `.named_file_or(..)`: its file name is its part
+/// name, which is how the API finds it.
+fn part_add(kind: &PartKind, name: &TokenStream, value: &Ident, any_name: bool) -> TokenStream {
     match kind {
         PartKind::Json(_) => quote!(.json(#name, #value)),
         PartKind::Text(TypeRef::String) => quote!(.text(#name, #value)),
@@ -174,7 +180,11 @@ fn part_add(kind: &PartKind, name: &TokenStream, value: &Ident) -> TokenStream {
             let default = content_types
                 .first()
                 .map_or("application/octet-stream", String::as_str);
-            quote!(.file_or(#name, #value, #default))
+            if any_name {
+                quote!(.named_file_or(#name, #value, #default))
+            } else {
+                quote!(.file_or(#name, #value, #default))
+            }
         }
     }
 }
@@ -212,7 +222,9 @@ fn emit_part_method(part: &PartDef) -> TokenStream {
             Some(quote!(.remove(#wire))),
         ),
         PartName::Any { .. } => (
-            format!("Adds a `{rust_name}` part, sent under `name`: {what}."),
+            format!(
+                "Adds a `{rust_name}` part, sent under `name`, which is also its file name: {what}."
+            ),
             Some(quote!(name: &str,)),
             quote!(name),
             None,
@@ -227,7 +239,12 @@ fn emit_part_method(part: &PartDef) -> TokenStream {
         text.push_str(doc);
     }
     let doc = doc_attrs(&text);
-    let add = part_add(kind, &name_expr, &value);
+    let add = part_add(
+        kind,
+        &name_expr,
+        &value,
+        matches!(name, PartName::Any { .. }),
+    );
     quote! {
         #doc
         pub fn #method(self, #name_arg #value: #ty) -> Self {

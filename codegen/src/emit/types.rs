@@ -51,9 +51,19 @@ pub(crate) fn constructor_args(
     Some(
         required
             .filter(|f| fixed_value(&f.ty, fixed).is_none())
-            .map(|f| (ident(&f.rust_name), emit_type_ref(&f.ty)))
+            .map(|f| (ident(&f.rust_name), constructor_arg_type(&f.ty)))
             .collect(),
     )
+}
+
+/// The type `new(..)` takes a required field as: a text field takes
+/// anything that becomes a `String` (`"a"` as well as a `String`), other
+/// fields their own type.
+fn constructor_arg_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(impl ::std::convert::Into<::std::string::String>),
+        _ => emit_type_ref(ty),
+    }
 }
 
 /// The type of a struct field as declared: `Option<…>` unless required.
@@ -119,6 +129,9 @@ fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
             let field = ident(&f.rust_name);
             match (f.required, fixed_value(&f.ty, fixed)) {
                 (true, Some(value)) => quote!(#field: #value),
+                (true, None) if f.ty == TypeRef::String => {
+                    quote!(#field: ::std::convert::Into::into(#field))
+                }
                 (true, None) => quote!(#field),
                 (false, _) => quote!(#field: ::std::option::Option::None),
             }

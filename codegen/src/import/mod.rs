@@ -60,6 +60,9 @@ pub struct Draft {
     /// The file's text; `None` when the description adds nothing.
     pub text: Option<String>,
     pub counts: Counts,
+    /// Where the document's shape was kept against the description's, at
+    /// the document's status heading.
+    pub notes: Vec<crate::diagnostic::Diagnostic>,
 }
 
 /// What the drafts hold, for the summary.
@@ -89,6 +92,9 @@ pub struct Counts {
     /// Places where the document and the description contradict each other,
     /// drafted as any JSON.
     pub conflicts: usize,
+    /// Whole results where the document's shape was kept against the
+    /// description's (see [`Draft::notes`]).
+    pub document_wins: usize,
     /// Sections left out because the hand overlay gives them.
     pub left_to_hand: usize,
 }
@@ -109,6 +115,7 @@ impl std::ops::AddAssign for Counts {
             responses,
             accepts,
             conflicts,
+            document_wins,
             left_to_hand,
         } = other;
         self.areas += areas;
@@ -124,6 +131,7 @@ impl std::ops::AddAssign for Counts {
         self.responses += responses;
         self.accepts += accepts;
         self.conflicts += conflicts;
+        self.document_wins += document_wins;
         self.left_to_hand += left_to_hand;
     }
 }
@@ -167,6 +175,7 @@ fn draft_area(desc: &Description, input: &AreaInput<'_>) -> (Draft, Vec<(String,
     let mut routes = Vec::new();
     let mut undescribed = 0;
     let mut drafts: Vec<EndpointDraft> = Vec::new();
+    let mut notes = Vec::new();
     let mut seen = BTreeSet::new();
     for endpoint in &doc.endpoints {
         let (Some(method), Some(path)) = (&endpoint.method, &endpoint.path) else {
@@ -236,6 +245,10 @@ fn draft_area(desc: &Description, input: &AreaInput<'_>) -> (Draft, Vec<(String,
             counts.responses += usize::from(drafted.shape.is_some());
             counts.accepts += usize::from(drafted.accept.is_some());
             counts.conflicts += drafted.conflicts;
+            if let Some(message) = drafted.document_wins {
+                counts.document_wins += 1;
+                notes.push(input.doc.note(documented.status_span.clone(), message));
+            }
             draft.response = drafted.shape;
             draft.accept = drafted.accept;
         }
@@ -260,6 +273,7 @@ fn draft_area(desc: &Description, input: &AreaInput<'_>) -> (Draft, Vec<(String,
         area: input.area.to_owned(),
         text,
         counts,
+        notes,
     };
     (draft, routes, undescribed)
 }

@@ -19,6 +19,8 @@ use crate::parse::RawEndpoint;
 pub(crate) struct Documented {
     /// As written: `200`, `2XX`, `default`.
     pub status: String,
+    /// Where the document writes the status, for notes.
+    pub status_span: std::ops::Range<usize>,
     /// The body is a Cloudflare envelope, read as its `result`.
     pub envelope: bool,
     /// What the document shows (the `result`, for an envelope).
@@ -59,6 +61,7 @@ pub(crate) fn documented(source: &SourceFile, endpoint: &RawEndpoint) -> Option<
     unwrap_envelope(&mut response);
     Some(Documented {
         status: success.status.value.clone(),
+        status_span: success.status.span.clone(),
         envelope: response.data_at_result,
         shape: response.body.as_ref().map_or(Skel::Unknown, from_shape),
     })
@@ -108,6 +111,10 @@ pub(crate) struct Drafted {
     pub accept: Option<String>,
     /// Places widened to any JSON because the two contradict each other.
     pub conflicts: usize,
+    /// The description says nothing specific of the whole result (its
+    /// generic envelope's "an object or a string"): the document's shape
+    /// is kept, and this says so.
+    pub document_wins: Option<String>,
 }
 
 /// The draft of the document's success `doc` from the operation's 2xx:
@@ -170,7 +177,22 @@ pub(crate) fn response(
         Some(example) => fit_example(described, example),
         None => described,
     };
+    let generic = described == Skel::Any;
+    let described_kind = described.describe();
     let shape = reconcile(&doc.shape, described, &mut drafted.conflicts);
+    if generic && doc.shape != Skel::Unknown {
+        // The description says only what its generic envelope says of
+        // every result ("an object or a string"): nothing about this one.
+        // Any JSON would type nothing; the document's shape stands. (A
+        // result the description does describe, differently, becomes any
+        // JSON below: a type that decodes both.)
+        drafted.conflicts = 0;
+        drafted.document_wins = Some(format!(
+            "the description says nothing specific of this result ({described_kind}), the document shows {}; the document's shape is kept (`cargo xtask overlay`)",
+            doc.shape.describe()
+        ));
+        return drafted;
+    }
     if shape == Skel::Unknown || adds_nothing(&doc.shape, &shape) {
         drafted.conflicts = 0;
         return drafted;

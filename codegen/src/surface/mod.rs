@@ -467,7 +467,12 @@ fn shorten_paths(atoms: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(atoms.len());
     let mut i = 0;
     while i < atoms.len() {
-        let global = atoms[i] == "::" && out.last().is_none_or(|a: &String| !is_word(a));
+        // `::` opens a global path unless it continues one (`a::b`); after
+        // `impl` or `dyn` it opens one (`impl ::std::convert::Into<…>`).
+        let global = atoms[i] == "::"
+            && out
+                .last()
+                .is_none_or(|a: &String| !is_word(a) || a == "impl" || a == "dyn");
         let start = if global { i + 1 } else { i };
         // The segments of the path starting at `start`, if one does.
         let mut end = start;
@@ -513,6 +518,10 @@ mod tests {
             (
                 quote!(::std::option::Option<::std::vec::Vec<::std::string::String>>),
                 "Option<Vec<String>>",
+            ),
+            (
+                quote!(name: impl ::std::convert::Into<::std::string::String>),
+                "name: impl Into<String>",
             ),
             (
                 quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),

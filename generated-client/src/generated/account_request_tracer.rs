@@ -112,16 +112,19 @@ crate::runtime::object!(
 );
 impl RequestTraceBody {
     /// A value with the required fields set and the others empty.
-    pub fn new(method: ::std::string::String, url: ::std::string::String) -> Self {
+    pub fn new(
+        method: impl ::std::convert::Into<::std::string::String>,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         Self {
             body: ::std::option::Option::None,
             context: ::std::option::Option::None,
             cookies: ::std::option::Option::None,
             headers: ::std::option::Option::None,
-            method,
+            method: ::std::convert::Into::into(method),
             protocol: ::std::option::Option::None,
             skip_response: ::std::option::Option::None,
-            url,
+            url: ::std::convert::Into::into(url),
             extra: ::std::default::Default::default(),
         }
     }

@@ -25,7 +25,9 @@ impl MiscategorizationApi {
         &self,
         account_id: &str,
         body: &CreateMiscategorizationBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<Miscategorization>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -39,6 +41,40 @@ impl MiscategorizationApi {
             .body(body)
     }
 }
+/// Used by [`MiscategorizationApi::create_miscategorization`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Miscategorization {
+    pub errors: ::std::option::Option<::std::vec::Vec<Error>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<Error>>,
+    pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Miscategorization { errors : "errors", messages : "messages", success : "success" }
+);
+/// Used by [`MiscategorizationApi::create_miscategorization`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Error {
+    pub code: ::std::option::Option<i64>,
+    pub documentation_url: ::std::option::Option<::std::string::String>,
+    pub message: ::std::option::Option<::std::string::String>,
+    pub source: ::std::option::Option<ErrorSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Error { code : "code", documentation_url : "documentation_url", message : "message",
+    source : "source" }
+);
+/// Used by [`MiscategorizationApi::create_miscategorization`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ErrorSource {
+    pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ErrorSource { pointer : "pointer" });
 /// Used by [`MiscategorizationApi::create_miscategorization`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMiscategorizationBody {

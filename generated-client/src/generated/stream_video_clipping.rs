@@ -207,13 +207,13 @@ crate::runtime::object!(
 impl ClipVideosStartAndEndTimeBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        clipped_from_video_uid: ::std::string::String,
+        clipped_from_video_uid: impl ::std::convert::Into<::std::string::String>,
         end_time_seconds: i64,
         start_time_seconds: i64,
     ) -> Self {
         Self {
             allowed_origins: ::std::option::Option::None,
-            clipped_from_video_uid,
+            clipped_from_video_uid: ::std::convert::Into::into(clipped_from_video_uid),
             creator: ::std::option::Option::None,
             end_time_seconds,
             max_duration_seconds: ::std::option::Option::None,

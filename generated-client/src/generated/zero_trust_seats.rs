@@ -80,12 +80,12 @@ impl UpdateUserSeatBody {
     pub fn new(
         access_seat: bool,
         gateway_seat: bool,
-        seat_uid: ::std::string::String,
+        seat_uid: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             access_seat,
             gateway_seat,
-            seat_uid,
+            seat_uid: ::std::convert::Into::into(seat_uid),
             extra: ::std::default::Default::default(),
         }
     }

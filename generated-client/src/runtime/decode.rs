@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::{Fetched, FetchedBody, ResponseMeta, ResultInfo, cf_ray};
-use crate::error::{ApiError, ApiMessage, Error, Result, body_snippet};
+use crate::error::{ApiError, ApiMessage, DECODE_BODY_KEPT, Error, Result, body_snippet};
 use reqwest::Method;
 
 /// What the endpoint documents as its body.
@@ -133,16 +133,20 @@ impl Fetched {
     }
 
     pub(super) fn decode_error(&self, source: serde_json::Error) -> Error {
-        let body = match &self.body {
-            FetchedBody::Buffered(body) => body.clone(),
-            FetchedBody::Streaming(_) => bytes::Bytes::new(),
+        let whole: &[u8] = match &self.body {
+            FetchedBody::Buffered(body) => body,
+            FetchedBody::Streaming(_) => &[],
         };
+        // A copy, not a slice of the buffer: a slice would keep the whole
+        // body alive for as long as the error lives.
+        let kept = &whole[..whole.len().min(DECODE_BODY_KEPT)];
         Error::Decode {
             method: self.method.clone(),
             path: self.template,
             status: self.meta.status,
             source,
-            body,
+            body: bytes::Bytes::copy_from_slice(kept),
+            body_len: whole.len() as u64,
         }
     }
 }

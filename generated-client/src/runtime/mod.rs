@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-pub use reqwest::{Method, StatusCode};
+pub use reqwest::{Certificate, Method, StatusCode};
 
 pub use self::multipart::{FilePart, Multipart};
 pub use self::object::Object;
@@ -45,12 +45,17 @@ use crate::client::{Client, HeaderNames, is_secret_header};
 use crate::error::{Error, Result};
 
 mod decode;
+#[cfg(feature = "testing")]
+mod mock;
+#[cfg(feature = "testing")]
+pub(crate) use self::mock::Described;
 mod multipart;
 mod object;
 mod pages;
 mod path;
 mod query;
 mod raw;
+mod redirect;
 mod result_info;
 mod send;
 mod tagged;

@@ -112,6 +112,8 @@ enum Source {
 /// The file name defaults to the path's last component (for
 /// [`FilePart::path`]) or to the part's name; the content type to the one the
 /// endpoint's documentation names first, else `application/octet-stream`.
+/// A part sent under a name of the caller's choosing (a Worker's module) is
+/// always sent with that name as its file name, whatever the path says.
 #[derive(Clone)]
 pub struct FilePart {
     body: Source,
@@ -220,6 +222,31 @@ impl Multipart {
         let file_name = file_name.unwrap_or_else(|| name.to_owned());
         self.push(name, Some(file_name), Some(content_type), body);
         self
+    }
+
+    /// Adds a file part whose `filename` is its part name, as a Worker's
+    /// module must be sent: Cloudflare finds each module (the metadata's
+    /// `main_module`, and every `import`) by that name, so a file read from
+    /// `dist/out-3f9a.mjs` and sent as `worker.js` must say `worker.js`. A
+    /// [`FilePart::file_name`] that says otherwise fails the request when it
+    /// is awaited. The content type defaults to `default_type`, as for
+    /// [`file_or`](Self::file_or). Generated bodies call it for parts sent
+    /// under any name.
+    #[doc(hidden)]
+    pub fn named_file_or(self, name: &str, file: FilePart, default_type: &str) -> Multipart {
+        let mut file = file;
+        match &file.file_name {
+            Some(given) if given != name => {
+                let mut form = self;
+                form.fail(format!(
+                    "the part `{name}` is a module sent under its name, but its file name \
+                     is `{given}`; leave the file name out, or make it `{name}`"
+                ));
+                return form;
+            }
+            _ => file.file_name = Some(name.to_owned()),
+        }
+        self.file_or(name, file, default_type)
     }
 
     /// Removes every part named `name`. The generated bodies call it before
@@ -419,9 +446,14 @@ pub(crate) struct AttemptBody {
 }
 
 impl Encoded {
+    /// Whether the whole body is held in memory, so it can be sent again.
+    pub(crate) fn in_memory(&self) -> bool {
+        self.segments.iter().all(|s| matches!(s, Segment::Bytes(_)))
+    }
+
     /// The body for one attempt.
     pub(crate) fn attempt(&self) -> AttemptBody {
-        let in_memory = self.segments.iter().all(|s| matches!(s, Segment::Bytes(_)));
+        let in_memory = self.in_memory();
         match &*self.segments {
             [Segment::Bytes(bytes)] => AttemptBody {
                 body: bytes.clone().into(),
@@ -642,5 +674,27 @@ mod tests {
         assert!(err.to_string().contains("`f`"), "{err}");
         let replaced = Multipart::new().text("a", "1").text("b", "2").remove("a");
         assert_eq!(replaced.parts.len(), 1);
+    }
+
+    #[test]
+    fn a_module_part_is_named_after_its_module() {
+        let form = Multipart::new().named_file_or(
+            "worker.js",
+            FilePart::path("dist/out-3f9a.mjs"),
+            "application/javascript+module",
+        );
+        assert_eq!(form.parts[0].file_name.as_deref(), Some("worker.js"));
+        let same = Multipart::new().named_file_or(
+            "lib/util.js",
+            FilePart::bytes("x").file_name("lib/util.js"),
+            "application/javascript+module",
+        );
+        assert!(same.error().is_none());
+        let other = Multipart::new().named_file_or(
+            "worker.js",
+            FilePart::bytes("x").file_name("out.js"),
+            "application/javascript+module",
+        );
+        assert!(other.error().unwrap().contains("`out.js`"), "{other:?}");
     }
 }

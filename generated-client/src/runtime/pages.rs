@@ -115,7 +115,7 @@ fn decode_list<T: DeserializeOwned>(fetched: &Fetched) -> Result<(Vec<T>, Option
 }
 
 impl<T: DeserializeOwned + Send + 'static, Q> Request<List<T>, Q> {
-    /// The whole list, page by page: a [`Stream`] of [`Page`]s, each with
+    /// The whole list, page by page: a [`Stream`][stream] of [`Page`]s, each with
     /// its items and `result_info`.
     ///
     /// Each page is requested when the stream is polled for it, with the
@@ -123,6 +123,8 @@ impl<T: DeserializeOwned + Send + 'static, Q> Request<List<T>, Q> {
     /// retries and timeouts. A failed page ends the stream with its error;
     /// so do a repeated cursor or page number, and a list longer than the
     /// page cap ([`Error::Paging`]).
+    ///
+    /// [stream]: https://docs.rs/futures-core/0.3/futures_core/stream/trait.Stream.html
     pub fn pages(self) -> Pages<T> {
         Pages {
             pager: Pager::new(self.client, self.parts),
@@ -130,8 +132,10 @@ impl<T: DeserializeOwned + Send + 'static, Q> Request<List<T>, Q> {
         }
     }
 
-    /// The items of the whole list: a [`Stream`] of items across pages, as
+    /// The items of the whole list: a [`Stream`][stream] of items across pages, as
     /// [`pages`](Self::pages) fetches them.
+    ///
+    /// [stream]: https://docs.rs/futures-core/0.3/futures_core/stream/trait.Stream.html
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {

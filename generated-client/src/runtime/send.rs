@@ -14,8 +14,13 @@
 //! by every attempt. A streamed multipart body is sent at most once: an
 //! attempt that failed after it began reading the body is not retried,
 //! whatever the failure.
+//!
+//! An attempt follows redirects itself, as [`super::redirect`] decides, so
+//! that no credential or caller header reaches another origin; and reads a
+//! success body only up to the client's `max_response_size`.
 
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
@@ -26,8 +31,9 @@ use tracing::{Instrument, Span, field};
 
 use super::decode::status_error;
 use super::multipart::{AttemptBody, Encoded};
+use super::redirect::{self, MAX_REDIRECTS};
 use super::{Body, Fetched, FetchedBody, Parts, ResponseMeta};
-use crate::client::Client;
+use crate::client::{Client, ClientInner};
 use crate::error::{Error, Result};
 
 /// Longest `Retry-After` honoured; a longer one falls back to the backoff.
@@ -121,23 +127,23 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
     let span = Span::current();
     let started = Instant::now();
     let mut attempt: u32 = 0;
+    let outgoing = Outgoing {
+        method: &method,
+        url: &url,
+        headers: &headers,
+        payload: payload.as_ref(),
+    };
     loop {
         attempt += 1;
-        let mut request = reqwest::Request::new(method.clone(), url.clone());
-        *request.headers_mut() = headers.clone();
         // Set when this attempt streams its body: whether it began reading it.
         let mut streamed = None;
-        if let Some(AttemptBody { body, started }) = payload.as_ref().map(Payload::attempt) {
-            *request.body_mut() = Some(body);
-            streamed = started;
-        }
         tracing::debug!(attempt, "sending");
         let ctx = Ctx {
             method: &method,
             template,
             attempt,
         };
-        let outcome = attempt_once(&inner.http, request, timeout, streaming, &ctx).await;
+        let outcome = attempt_once(inner, &outgoing, timeout, streaming, &ctx, &mut streamed).await;
         let failure = match outcome {
             Ok(fetched) => {
                 span.record("status", fetched.meta.status.as_u16());
@@ -187,7 +193,25 @@ enum Payload {
     Encoded(Encoded),
 }
 
+/// The request every attempt starts from.
+struct Outgoing<'a> {
+    method: &'a Method,
+    url: &'a reqwest::Url,
+    /// The client's headers (credentials, defaults), the request's own, and
+    /// the body's `Content-Type` and `Content-Length`.
+    headers: &'a HeaderMap,
+    payload: Option<&'a Payload>,
+}
+
 impl Payload {
+    /// Whether the body can be sent again (it is all in memory).
+    fn replayable(&self) -> bool {
+        match self {
+            Payload::Bytes(_) => true,
+            Payload::Encoded(encoded) => encoded.in_memory(),
+        }
+    }
+
     fn attempt(&self) -> AttemptBody {
         match self {
             // `Bytes` clones share the buffer: sending it again is free.
@@ -232,12 +256,15 @@ impl Ctx<'_> {
     }
 }
 
+/// One attempt: the request, then the redirects that answer it, within one
+/// deadline. `streamed` is set when the attempt streams its body.
 async fn attempt_once(
-    http: &reqwest::Client,
-    request: reqwest::Request,
+    inner: &ClientInner,
+    outgoing: &Outgoing<'_>,
     timeout: Duration,
     streaming: bool,
     ctx: &Ctx<'_>,
+    streamed: &mut Option<Arc<AtomicBool>>,
 ) -> Result<Fetched, Failure> {
     let deadline = super::deadline_after(timeout);
     let fail = |error: Error, retryable: bool| Failure {
@@ -245,13 +272,61 @@ async fn attempt_once(
         retryable,
         headers: None,
     };
-    let mut response = match timeout_at(deadline, http.execute(request)).await {
-        Err(_elapsed) => return Err(fail(ctx.timeout(), true)),
-        Ok(Err(e)) => {
-            let retryable = !(e.is_builder() || e.is_redirect());
-            return Err(fail(ctx.transport(e), retryable));
+    let mut method = outgoing.method.clone();
+    let mut url = outgoing.url.clone();
+    let mut headers = outgoing.headers.clone();
+    let mut payload = outgoing.payload;
+    let mut hops = 0;
+    let mut response = loop {
+        let mut request = reqwest::Request::new(method.clone(), url.clone());
+        *request.headers_mut() = headers.clone();
+        if let Some(AttemptBody { body, started }) = payload.map(Payload::attempt) {
+            *request.body_mut() = Some(body);
+            if started.is_some() {
+                *streamed = started;
+            }
         }
-        Ok(Ok(response)) => response,
+        let response = match timeout_at(deadline, inner.http.execute(request)).await {
+            Err(_elapsed) => return Err(fail(ctx.timeout(), true)),
+            Ok(Err(e)) => {
+                let retryable = !(e.is_builder() || e.is_redirect());
+                return Err(fail(ctx.transport(e), retryable));
+            }
+            Ok(Ok(response)) => response,
+        };
+        if hops == MAX_REDIRECTS {
+            break response;
+        }
+        let Some(hop) = redirect::next_hop(response.status(), response.headers(), &url, &method)
+        else {
+            break response;
+        };
+        let keeps_body = hop.keeps_body && payload.is_some();
+        if keeps_body && !payload.is_some_and(Payload::replayable) {
+            // A body streamed from a file is never sent twice.
+            tracing::debug!("not following a redirect that would send the streamed body again");
+            break response;
+        }
+        hops += 1;
+        tracing::debug!(
+            attempt = ctx.attempt,
+            status = response.status().as_u16(),
+            host = hop.url.host_str().unwrap_or_default(),
+            cross_origin = hop.cross_origin,
+            "following a redirect"
+        );
+        if hop.cross_origin {
+            // Nothing the client or the caller set goes to another origin.
+            headers = redirect::cross_origin_headers(&headers, keeps_body);
+        } else if !keeps_body {
+            headers.remove(header::CONTENT_TYPE);
+            headers.remove(header::CONTENT_LENGTH);
+        }
+        if !keeps_body {
+            payload = None;
+        }
+        method = hop.method;
+        url = hop.url;
     };
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
@@ -262,10 +337,24 @@ async fn attempt_once(
         let body = if streaming {
             FetchedBody::Streaming(response)
         } else {
-            match timeout_at(deadline, response.bytes()).await {
-                Ok(Ok(bytes)) => FetchedBody::Buffered(bytes),
-                Ok(Err(e)) => return Err(fail(ctx.transport(e), is_idempotent(ctx.method))),
-                Err(_elapsed) => return Err(fail(ctx.timeout(), is_idempotent(ctx.method))),
+            match read_body(&mut response, deadline, inner.max_response_size).await {
+                Ok(bytes) => FetchedBody::Buffered(bytes),
+                Err(BodyError::TooLarge { content_length }) => {
+                    let error = Error::ResponseTooLarge {
+                        method: ctx.method.clone(),
+                        path: ctx.template,
+                        status,
+                        limit: inner.max_response_size,
+                        content_length,
+                    };
+                    return Err(fail(error, false));
+                }
+                Err(BodyError::Transport(e)) => {
+                    return Err(fail(ctx.transport(e), is_idempotent(ctx.method)));
+                }
+                Err(BodyError::Timeout) => {
+                    return Err(fail(ctx.timeout(), is_idempotent(ctx.method)));
+                }
             }
         };
         return Ok(Fetched {
@@ -287,6 +376,64 @@ async fn attempt_once(
         error: api.into(),
         retryable,
         headers: Some(meta.headers),
+    })
+}
+
+/// Why a success body could not be read.
+enum BodyError {
+    /// Past the limit: announced by `Content-Length`, or received.
+    TooLarge {
+        content_length: Option<u64>,
+    },
+    Transport(reqwest::Error),
+    Timeout,
+}
+
+/// Reads a success body of at most `limit` bytes before the deadline. A
+/// body announced larger is refused before any of it is read, one that
+/// grows past the limit as soon as it does; a body that arrives in one
+/// chunk is handed on without a copy.
+async fn read_body(
+    response: &mut reqwest::Response,
+    deadline: Instant,
+    limit: u64,
+) -> Result<Bytes, BodyError> {
+    let content_length = response.content_length();
+    if content_length.is_some_and(|announced| announced > limit) {
+        return Err(BodyError::TooLarge { content_length });
+    }
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    let mut received: u64 = 0;
+    loop {
+        let chunk = match timeout_at(deadline, response.chunk()).await {
+            Err(_elapsed) => return Err(BodyError::Timeout),
+            Ok(Err(e)) => return Err(BodyError::Transport(e)),
+            Ok(Ok(None)) => break,
+            Ok(Ok(Some(chunk))) => chunk,
+        };
+        received += chunk.len() as u64;
+        if received > limit {
+            return Err(BodyError::TooLarge { content_length });
+        }
+        match (&mut joined, first.take()) {
+            (Some(buffer), _) => buffer.extend_from_slice(&chunk),
+            (None, None) => first = Some(chunk),
+            (None, Some(previous)) => {
+                // The announced length (within the limit) sizes the buffer
+                // once, so a large body is never copied while it grows.
+                let capacity = content_length.unwrap_or(0).max(received) as usize;
+                let mut buffer = BytesMut::with_capacity(capacity);
+                buffer.extend_from_slice(&previous);
+                buffer.extend_from_slice(&chunk);
+                joined = Some(buffer);
+            }
+        }
+    }
+    Ok(match (joined, first) {
+        (Some(buffer), _) => buffer.freeze(),
+        (None, Some(only)) => only,
+        (None, None) => Bytes::new(),
     })
 }
 

@@ -472,6 +472,35 @@ pub fn decode_losslessly<T: DeserializeOwned + Serialize>(what: &str, raw: &Valu
     typed
 }
 
+/// Truncates the fractions Prism's faker puts in `whole` properties: the
+/// contract types them `number`, but their every value in the contract's
+/// examples and in the real API is whole (ports, limits, a TTL in seconds),
+/// and the client holds them as integers. A randomized sample then checks
+/// everything else. Returns how many values it changed.
+pub fn make_whole(value: &mut Value, whole: &[&str]) -> usize {
+    match value {
+        Value::Object(map) => map
+            .iter_mut()
+            .map(|(key, v)| match v {
+                Value::Number(n) if whole.contains(&key.as_str()) && n.as_i64().is_none() => {
+                    *v = json!(n.as_f64().unwrap_or_default().trunc() as i64);
+                    1
+                }
+                other => make_whole(other, whole),
+            })
+            .sum(),
+        Value::Array(items) => items.iter_mut().map(|v| make_whole(v, whole)).sum(),
+        _ => 0,
+    }
+}
+
+/// Whether a reply is a decode failure on a fractional number where the
+/// client holds an integer (what [`make_whole`] fixes in raw samples).
+pub fn is_fraction_refused<T>(reply: &generated_client::Result<T>) -> bool {
+    matches!(reply, Err(Error::Decode { source, .. })
+        if source.to_string().starts_with("invalid type: floating point"))
+}
+
 // ---------------------------------------------------------------------------
 // Talking to Prism
 

@@ -179,7 +179,16 @@ pub struct Recorded {
     pub at: Instant,
     /// What a forwarding server ([`Server::forward`]) got back from
     /// upstream and passed on: status, headers, body.
-    pub upstream: Option<(u16, Vec<(String, String)>, Vec<u8>)>,
+    pub upstream: Option<Answer>,
+}
+
+/// What a forwarding server's upstream answered.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    /// Header names are lower-case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 impl Recorded {
@@ -411,10 +420,7 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
 }
 
 /// Sends `request` to `upstream`; the reply to pass on, and what came back.
-async fn forward(
-    upstream: &Upstream,
-    request: &Recorded,
-) -> (Reply, (u16, Vec<(String, String)>, Vec<u8>)) {
+async fn forward(upstream: &Upstream, request: &Recorded) -> (Reply, Answer) {
     let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap();
     let mut outgoing = upstream
         .http
@@ -462,7 +468,14 @@ async fn forward(
             reply = reply.header(name, value);
         }
     }
-    (reply, (status, headers, body))
+    (
+        reply,
+        Answer {
+            status,
+            headers,
+            body,
+        },
+    )
 }
 
 /// Reads one request; `None` when the connection ends first. `buf` carries
@@ -559,11 +572,11 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    if !reply
-        .headers
-        .iter()
-        .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-    {
+    // A reply that sets its own framing (`Content-Length`, or a body
+    // already chunked with `Transfer-Encoding: chunked`) keeps it.
+    if !reply.headers.iter().any(|(k, _)| {
+        k.eq_ignore_ascii_case("content-length") || k.eq_ignore_ascii_case("transfer-encoding")
+    }) {
         let length = reply.pattern_len.unwrap_or(reply.body.len() as u64);
         head.push_str(&format!("content-length: {length}\r\n"));
     }
