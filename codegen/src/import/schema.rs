@@ -50,6 +50,9 @@ pub(crate) struct Flat<'d> {
     pub recursive: bool,
     /// The first `example` given for the place: what the API sends there.
     pub example: Option<&'d Json>,
+    /// `additionalProperties` says the object holds keys of its own
+    /// choosing: a map, not an object that declares nothing.
+    pub map: bool,
 }
 
 /// A schema inside another (a property's, the items'), with the `$ref`s
@@ -150,7 +153,10 @@ impl<'d> Walker<'d> {
                 }
                 ("items", items) => flat.items.push(sub(items)),
                 ("additionalProperties", Json::Bool(false)) => {}
-                ("additionalProperties", _) => push_type(flat, "object"),
+                ("additionalProperties", _) => {
+                    flat.map = true;
+                    push_type(flat, "object");
+                }
                 ("oneOf" | "anyOf", Json::Array(alternatives)) if !alternatives.is_empty() => {
                     // An alternative that is only `null` makes the value
                     // nullable, and says nothing else.

@@ -107,7 +107,11 @@ fn json_body(desc: &Description, schema: &Json) -> Option<Body> {
         }
     }
     let skel = walker.walk(&flat, 0);
-    (!skel.is_empty()).then_some(Body::Json(skel))
+    // An object that declares nothing (Cloudflare gives many `DELETE`s
+    // `{"type": "object"}`) is no body to type: a caller would have to
+    // pass an empty map. A map of the caller's keys is one.
+    let declares_nothing = skel == Skel::Map && !flat.map;
+    (!skel.is_empty() && !declares_nothing).then_some(Body::Json(skel))
 }
 
 /// One readable, unique word per variant: its `title`, else the last

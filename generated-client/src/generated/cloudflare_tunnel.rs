@@ -139,22 +139,20 @@ impl CloudflareTunnelApi {
         &self,
         account_id: &str,
         tunnel_id: &str,
-        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CloudflareTunnel>>,
     > {
         crate::runtime::Request::new(
-                &self.client,
-                crate::runtime::Method::DELETE,
-                "/accounts/{account_id}/cfd_tunnel/{tunnel_id}",
-                &[
-                    crate::runtime::PathPart::Lit("/accounts/"),
-                    crate::runtime::PathPart::Param("account_id", account_id),
-                    crate::runtime::PathPart::Lit("/cfd_tunnel/"),
-                    crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
-                ],
-            )
-            .body(body)
+            &self.client,
+            crate::runtime::Method::DELETE,
+            "/accounts/{account_id}/cfd_tunnel/{tunnel_id}",
+            &[
+                crate::runtime::PathPart::Lit("/accounts/"),
+                crate::runtime::PathPart::Param("account_id", account_id),
+                crate::runtime::PathPart::Lit("/cfd_tunnel/"),
+                crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
+            ],
+        )
     }
     /// List Cloudflare Tunnel connections
     ///
@@ -192,7 +190,6 @@ impl CloudflareTunnelApi {
         &self,
         account_id: &str,
         tunnel_id: &str,
-        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -202,18 +199,17 @@ impl CloudflareTunnelApi {
         CleanUpCloudflareTunnelConnectionsQuery,
     > {
         crate::runtime::Request::new(
-                &self.client,
-                crate::runtime::Method::DELETE,
-                "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connections",
-                &[
-                    crate::runtime::PathPart::Lit("/accounts/"),
-                    crate::runtime::PathPart::Param("account_id", account_id),
-                    crate::runtime::PathPart::Lit("/cfd_tunnel/"),
-                    crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
-                    crate::runtime::PathPart::Lit("/connections"),
-                ],
-            )
-            .body(body)
+            &self.client,
+            crate::runtime::Method::DELETE,
+            "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connections",
+            &[
+                crate::runtime::PathPart::Lit("/accounts/"),
+                crate::runtime::PathPart::Param("account_id", account_id),
+                crate::runtime::PathPart::Lit("/cfd_tunnel/"),
+                crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
+                crate::runtime::PathPart::Lit("/connections"),
+            ],
+        )
     }
     /// Get Cloudflare Tunnel connector
     ///
@@ -424,22 +420,20 @@ impl CloudflareTunnelApi {
         &self,
         account_id: &str,
         tunnel_id: &str,
-        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WarpConnectorTunnel>>,
     > {
         crate::runtime::Request::new(
-                &self.client,
-                crate::runtime::Method::DELETE,
-                "/accounts/{account_id}/warp_connector/{tunnel_id}",
-                &[
-                    crate::runtime::PathPart::Lit("/accounts/"),
-                    crate::runtime::PathPart::Param("account_id", account_id),
-                    crate::runtime::PathPart::Lit("/warp_connector/"),
-                    crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
-                ],
-            )
-            .body(body)
+            &self.client,
+            crate::runtime::Method::DELETE,
+            "/accounts/{account_id}/warp_connector/{tunnel_id}",
+            &[
+                crate::runtime::PathPart::Lit("/accounts/"),
+                crate::runtime::PathPart::Param("account_id", account_id),
+                crate::runtime::PathPart::Lit("/warp_connector/"),
+                crate::runtime::PathPart::Param("tunnel_id", tunnel_id),
+            ],
+        )
     }
     /// Get a Warp Connector Tunnel token
     ///

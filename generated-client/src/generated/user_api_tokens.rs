@@ -167,21 +167,19 @@ impl UserApiTokensApi {
     pub fn roll_token(
         &self,
         token_id: &str,
-        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<::std::string::String>>,
     > {
         crate::runtime::Request::new(
-                &self.client,
-                crate::runtime::Method::PUT,
-                "/user/tokens/{token_id}/value",
-                &[
-                    crate::runtime::PathPart::Lit("/user/tokens/"),
-                    crate::runtime::PathPart::Param("token_id", token_id),
-                    crate::runtime::PathPart::Lit("/value"),
-                ],
-            )
-            .body(body)
+            &self.client,
+            crate::runtime::Method::PUT,
+            "/user/tokens/{token_id}/value",
+            &[
+                crate::runtime::PathPart::Lit("/user/tokens/"),
+                crate::runtime::PathPart::Param("token_id", token_id),
+                crate::runtime::PathPart::Lit("/value"),
+            ],
+        )
     }
 }
 /// Used by [`UserApiTokensApi::create_token`].
