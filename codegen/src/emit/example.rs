@@ -1,14 +1,14 @@
 //! The usage example at the top of each area module's docs: the area's most
-//! common call, as a `no_run` doctest that the CI compiles with every area
-//! on (`cargo test --doc --all-features`).
+//! common call, as a `no_run` doctest that the test run compiles with every
+//! area on (the crate's tests turn every area on).
 //!
 //! The call is chosen from the IR alone, by what most users do first with
 //! an API: read. A `GET` that lists beats any other `GET`, which beats
 //! other methods; among equals, fewer path parameters (the top-level list)
 //! and then document order win. Endpoints whose typed body an example
 //! cannot build without knowing its fields (a request or multipart body
-//! from an overlay) are passed over while another will do; an area with
-//! nothing else shows no example.
+//! from an overlay, or a query with required parameters) are passed over
+//! while another will do; an area with nothing else shows no example.
 
 use crate::ir::{Area, Endpoint, Method, Output, TypeRef};
 
@@ -94,7 +94,11 @@ fn most_common_call(endpoints: &[Endpoint]) -> Option<&Endpoint> {
     endpoints
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.request_body.is_none() && e.multipart.is_none())
+        .filter(|(_, e)| {
+            e.request_body.is_none()
+                && e.multipart.is_none()
+                && e.query.as_ref().is_none_or(|q| !q.argument)
+        })
         .min_by_key(|(index, e)| {
             let lists = matches!(
                 e.output,

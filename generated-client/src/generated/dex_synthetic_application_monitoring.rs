@@ -3,15 +3,14 @@
 //!
 //! # Example
 //!
-//! The most common call of this area is [`list_cloudflare_colos`](crate::dex_synthetic_application_monitoring::DexSyntheticApplicationMonitoringApi::list_cloudflare_colos), here reading every page of the list. It needs the `dex-synthetic-application-monitoring` feature.
+//! The most common call of this area is [`list_dex_test_analytics`](crate::dex_synthetic_application_monitoring::DexSyntheticApplicationMonitoringApi::list_dex_test_analytics), here awaited for its typed result. It needs the `dex-synthetic-application-monitoring` feature.
 //!
 //! ```no_run
 //! # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
 //! let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
 //! let api = client.dex_synthetic_application_monitoring();
-//! // Every page of the list, as one `Vec`.
-//! let items = api.list_cloudflare_colos(account_id).all().await?;
-//! println!("{} item(s)", items.len());
+//! let result = api.list_dex_test_analytics(account_id).await?;
+//! println!("{result:?}");
 //! # Ok(())
 //! # }
 //! ```

@@ -3,12 +3,12 @@
 //!
 //! # Example
 //!
-//! The most common call of this area is [`get_internet_quality_index`](crate::radar_quality::RadarQualityApi::get_internet_quality_index), here awaited for its typed result. It needs the `radar-quality` feature.
+//! The most common call of this area is [`get_speed_tests_histogram`](crate::radar_quality::RadarQualityApi::get_speed_tests_histogram), here awaited for its typed result. It needs the `radar-quality` feature.
 //!
 //! ```no_run
 //! # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
 //! let api = client.radar_quality();
-//! let result = api.get_internet_quality_index().await?;
+//! let result = api.get_speed_tests_histogram().await?;
 //! println!("{result:?}");
 //! # Ok(())
 //! # }
