@@ -24,7 +24,7 @@ pub use reqwest::{Certificate, Method, StatusCode};
 pub use self::multipart::{FilePart, Multipart};
 pub use self::object::Object;
 #[doc(hidden)]
-pub use self::object::{Fields, Key, optional};
+pub use self::object::{Fields, Key, fill, keep, optional, put, put_optional};
 pub(crate) use self::object::{object, open_enum};
 pub use self::pages::{Items, List, Page, Pages};
 pub use self::query::{AnyQuery, QueryOf, TypedQuery};
