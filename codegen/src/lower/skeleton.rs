@@ -99,38 +99,68 @@ fn json_error_span(source: &SourceFile, fence: &Fence, err: &serde_json::Error) 
 /// lost each line's indentation (or `> ` marker); that prefix is what the
 /// source line has beyond the content line.
 fn file_offset(source: &SourceFile, fence: &Fence, offset: usize) -> usize {
-    let content = &fence.content;
-    let mut offset = offset.min(content.len());
-    while !content.is_char_boundary(offset) {
-        offset -= 1;
+    Lines::of(source, fence).file_offset(offset)
+}
+
+/// A fence's content lines, found once: every token of a large fence maps
+/// to the file in time independent of the fence's size.
+struct Lines<'a> {
+    source: &'a SourceFile,
+    content: &'a str,
+    /// Where each content line starts.
+    starts: Vec<usize>,
+    /// The file line of the content's first line.
+    first_line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn of(source: &'a SourceFile, fence: &'a Fence) -> Self {
+        let content = fence.content.as_str();
+        let starts = std::iter::once(0)
+            .chain(content.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let (first_line, _) = source.line_col(fence.content_start);
+        Lines {
+            source,
+            content,
+            starts,
+            first_line,
+        }
     }
-    let before = &content[..offset];
-    let line = before.matches('\n').count();
-    let column = offset - before.rfind('\n').map_or(0, |i| i + 1);
-    let content_line = content[offset - column..]
-        .split('\n')
-        .next()
-        .unwrap_or_default();
-    let (first_line, _) = source.line_col(fence.content_start);
-    let source_start = source.line_start(first_line + line);
-    let source_line = source.text()[source_start..]
-        .split('\n')
-        .next()
-        .unwrap_or_default();
-    let prefix = if content_line.is_empty() {
-        0
-    } else if source_line.ends_with(content_line) {
-        source_line.len() - content_line.len()
-    } else {
-        0
-    };
-    (source_start + prefix + column).min(source.text().len())
+
+    fn file_offset(&self, offset: usize) -> usize {
+        let content = self.content;
+        let mut offset = offset.min(content.len());
+        while !content.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&start| start <= offset) - 1;
+        let column = offset - self.starts[line];
+        let content_line = content[self.starts[line]..]
+            .split('\n')
+            .next()
+            .unwrap_or_default();
+        let source_start = self.source.line_start(self.first_line + line);
+        let source_line = self.source.text()[source_start..]
+            .split('\n')
+            .next()
+            .unwrap_or_default();
+        let prefix = if content_line.is_empty() {
+            0
+        } else if source_line.ends_with(content_line) {
+            source_line.len() - content_line.len()
+        } else {
+            0
+        };
+        (source_start + prefix + column).min(self.source.text().len())
+    }
 }
 
 /// Where every key and value of a fence starts and ends, in the order a
 /// depth-first walk meets them. serde_json has already checked the syntax,
 /// so finding token boundaries is all that is left to do.
 fn token_spans(source: &SourceFile, fence: &Fence) -> Vec<Range<usize>> {
+    let lines = Lines::of(source, fence);
     let bytes = fence.content.as_bytes();
     let mut spans = Vec::new();
     let mut i = 0;
@@ -168,9 +198,7 @@ fn token_spans(source: &SourceFile, fence: &Fence) -> Vec<Range<usize>> {
                 continue;
             }
         }
-        spans.push(
-            file_offset(source, fence, start)..file_offset(source, fence, i.min(bytes.len())),
-        );
+        spans.push(lines.file_offset(start)..lines.file_offset(i.min(bytes.len())));
     }
     spans
 }

@@ -9,13 +9,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/apps/{app_id}/policies",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_application_scoped_policies()
-                    .list_access_application_policies(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_application_scoped_policies().list_access_application_policies(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -24,17 +18,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_application_scoped_policies()
-                    .get_access_application_policy(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_application_scoped_policies().get_access_application_policy(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -43,13 +27,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/apps",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_applications()
-                    .list_access_applications(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_applications().list_access_applications(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -58,13 +36,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/apps/{app_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_applications()
-                    .get_access_application(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_applications().get_access_application(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -73,13 +45,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/apps/{app_id}/user_policy_checks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_applications()
-                    .test_access_policies(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_applications().test_access_policies(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -88,13 +54,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/logs/access_requests",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_authentication_logs()
-                    .get_access_authentication_logs(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_authentication_logs().get_access_authentication_logs(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -103,13 +63,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/bookmarks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_bookmark_applications_deprecated()
-                    .list_bookmark_applications(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_bookmark_applications_deprecated().list_bookmark_applications(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -118,13 +72,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/bookmarks/{bookmark_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_bookmark_applications_deprecated()
-                    .get_bookmark_application(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_bookmark_applications_deprecated().get_bookmark_application(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -133,13 +81,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/custom_pages",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_custom_pages()
-                    .list_custom_pages(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_custom_pages().list_custom_pages(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -148,13 +90,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/custom_pages/{custom_page_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_custom_pages()
-                    .get_custom_page(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_custom_pages().get_custom_page(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -163,13 +99,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/groups",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_groups()
-                    .list_access_groups(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_groups().list_access_groups(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -178,13 +108,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/groups/{group_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_groups()
-                    .get_access_group(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_groups().get_access_group(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -193,13 +117,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/identity_providers",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_identity_providers()
-                    .list_access_identity_providers(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_identity_providers().list_access_identity_providers(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -208,13 +126,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/identity_providers/{identity_provider_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_identity_providers()
-                    .get_access_identity_provider(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_identity_providers().get_access_identity_provider(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -223,13 +135,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/identity_providers/{identity_provider_id}/scim/groups",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_identity_providers()
-                    .list_scim_group_resources(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_identity_providers().list_scim_group_resources(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -238,13 +144,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/identity_providers/{identity_provider_id}/scim/users",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_identity_providers()
-                    .list_scim_user_resources(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_identity_providers().list_scim_user_resources(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -253,13 +153,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/keys",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_key_configuration()
-                    .get_access_key_configuration(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_key_configuration().get_access_key_configuration(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -268,13 +162,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/certificates",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_mtls_authentication()
-                    .list_mtls_certificates(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_mtls_authentication().list_mtls_certificates(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -283,13 +171,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/certificates/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_mtls_authentication()
-                    .list_mtls_hostname_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_mtls_authentication().list_mtls_hostname_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -298,13 +180,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/certificates/{certificate_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_mtls_authentication()
-                    .get_mtls_certificate(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_mtls_authentication().get_mtls_certificate(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -313,13 +189,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/policy-tests/{policy_test_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_policy_tester()
-                    .get_status_of_access_policy_test(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_policy_tester().get_status_of_access_policy_test(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -328,13 +198,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/policy-tests/{policy_test_id}/users",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_policy_tester()
-                    .get_access_policy_test_users_page(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_policy_tester().get_access_policy_test_users_page(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -343,13 +207,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/policies",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_reusable_policies()
-                    .list_access_reusable_policies(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_reusable_policies().list_access_reusable_policies(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -358,13 +216,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/policies/{policy_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_reusable_policies()
-                    .get_access_reusable_policy(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_reusable_policies().get_access_reusable_policy(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -373,13 +225,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/logs/scim/updates",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_scim_update_logs()
-                    .list_access_scim_update_logs(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_scim_update_logs().list_access_scim_update_logs(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -388,13 +234,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/service_tokens",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_service_tokens()
-                    .list_service_tokens(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_service_tokens().list_service_tokens(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -403,13 +243,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/service_tokens/{service_token_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_service_tokens()
-                    .get_service_token(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_service_tokens().get_service_token(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -418,13 +252,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/apps/ca",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_short_lived_certificate_cas()
-                    .list_short_lived_certificate_cas(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_short_lived_certificate_cas().list_short_lived_certificate_cas(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -433,13 +261,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/apps/{app_id}/ca",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_short_lived_certificate_cas()
-                    .get_short_lived_certificate_ca(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_short_lived_certificate_cas().get_short_lived_certificate_ca(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -457,13 +279,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/tags/{tag_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .access_tags()
-                    .get_tag(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.access_tags().get_tag(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -472,9 +288,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/builds/account/limits",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.account().get_account_limits(args.path(0)).send_with_meta().await,
-            )
+            done(client.account().get_account_limits(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -483,13 +297,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/billing/profile",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_billing_profile()
-                    .billing_profile_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_billing_profile().billing_profile_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -498,13 +306,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/custom_ns",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_level_custom_nameservers()
-                    .list_account_custom_nameservers(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_level_custom_nameservers().list_account_custom_nameservers(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -513,13 +315,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/custom_ns",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_level_custom_nameservers_usage_for_a_zone()
-                    .get_account_custom_nameserver_related_zone_metadata(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_level_custom_nameservers_usage_for_a_zone().get_account_custom_nameserver_related_zone_metadata(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -528,13 +324,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/monitor_groups",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_load_balancer_monitor_groups()
-                    .list_monitor_groups(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_load_balancer_monitor_groups().list_monitor_groups(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -543,13 +333,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/monitor_groups/{monitor_group_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_load_balancer_monitor_groups()
-                    .monitor_group_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_load_balancer_monitor_groups().monitor_group_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -558,13 +342,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/monitor_groups/{monitor_group_id}/references",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_load_balancer_monitor_groups()
-                    .list_monitor_group_references(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_load_balancer_monitor_groups().list_monitor_group_references(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -573,13 +351,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/monitors",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_load_balancer_monitors()
-                    .list_monitors(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_load_balancer_monitors().list_monitors(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -588,13 +360,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/monitors/{monitor_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_load_balancer_monitors()
-                    .monitor_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_load_balancer_monitors().monitor_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -603,13 +369,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/monitors/{monitor_id}/references",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_load_balancer_monitors()
-                    .list_monitor_references(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_load_balancer_monitors().list_monitor_references(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -618,13 +378,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/preview/{preview_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_load_balancer_monitors()
-                    .preview_result(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_load_balancer_monitors().preview_result(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -633,13 +387,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/pools",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_load_balancer_pools()
-                    .list_pools(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_load_balancer_pools().list_pools(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -648,13 +396,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/pools/{pool_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_load_balancer_pools()
-                    .pool_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_load_balancer_pools().pool_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -663,13 +405,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/pools/{pool_id}/health",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_load_balancer_pools()
-                    .pool_health_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_load_balancer_pools().pool_health_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -678,13 +414,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/pools/{pool_id}/references",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_load_balancer_pools()
-                    .list_pool_references(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_load_balancer_pools().list_pool_references(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -693,13 +423,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/search",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_load_balancer_search()
-                    .search_resources(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_load_balancer_search().search_resources(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -708,13 +432,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/members",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_members()
-                    .list_members(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_members().list_members(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -723,13 +441,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/members/{member_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_members()
-                    .member_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_members().member_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -738,13 +450,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/tokens",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_owned_api_tokens()
-                    .list_tokens(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_owned_api_tokens().list_tokens(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -753,13 +459,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/tokens/permission_groups",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_owned_api_tokens()
-                    .list_permission_groups(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_owned_api_tokens().list_permission_groups(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -768,13 +468,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/tokens/verify",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_owned_api_tokens()
-                    .verify_token(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_owned_api_tokens().verify_token(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -783,13 +477,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/tokens/{token_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_owned_api_tokens()
-                    .token_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_owned_api_tokens().token_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -798,13 +486,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/iam/permission_groups",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_permission_groups()
-                    .list_account_permission_groups(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_permission_groups().list_account_permission_groups(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -813,13 +495,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/iam/permission_groups/{permission_group_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_permission_groups()
-                    .permission_group_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_permission_groups().permission_group_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -828,13 +504,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/iam/resource_groups",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_resource_groups()
-                    .list_resource_groups(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_resource_groups().list_resource_groups(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -843,13 +513,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/iam/resource_groups/{resource_group_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_resource_groups()
-                    .resource_group_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_resource_groups().resource_group_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -867,13 +531,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/roles/{role_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_roles()
-                    .role_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_roles().role_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -882,13 +540,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rulesets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_rulesets()
-                    .list_account_rulesets(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_rulesets().list_account_rulesets(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -897,13 +549,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_rulesets()
-                    .get_account_entry_point_ruleset(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_rulesets().get_account_entry_point_ruleset(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -912,16 +558,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_rulesets()
-                    .list_account_entry_point_ruleset_versions(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_rulesets().list_account_entry_point_ruleset_versions(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -930,17 +567,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_rulesets()
-                    .get_account_entry_point_ruleset_version(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_rulesets().get_account_entry_point_ruleset_version(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -949,13 +576,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rulesets/{ruleset_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_rulesets()
-                    .get_account_ruleset(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_rulesets().get_account_ruleset(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -964,13 +585,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rulesets/{ruleset_id}/versions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_rulesets()
-                    .list_account_ruleset_versions(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_rulesets().list_account_ruleset_versions(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -979,17 +594,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_rulesets()
-                    .get_account_ruleset_version(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_rulesets().get_account_ruleset_version(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -998,18 +603,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}/by_tag/{rule_tag}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_rulesets()
-                    .list_account_ruleset_version_rules_by_tag(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                        args.path(3),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_rulesets().list_account_ruleset_version_rules_by_tag(args.path(0), args.path(1), args.path(2), args.path(3)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1018,13 +612,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/subscriptions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_subscriptions()
-                    .list_subscriptions(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_subscriptions().list_subscriptions(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1033,13 +621,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/iam/user_groups",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_user_groups()
-                    .list_user_groups(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_user_groups().list_user_groups(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1048,13 +630,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/iam/user_groups/{user_group_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_user_groups()
-                    .user_group_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_user_groups().user_group_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1063,13 +639,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/iam/user_groups/{user_group_id}/members",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .account_user_groups()
-                    .list_user_group_members(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.account_user_groups().list_user_group_members(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1096,13 +666,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/organizations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .accounts()
-                    .list_account_organizations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.accounts().list_account_organizations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1111,13 +675,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/profile",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .accounts()
-                    .get_account_profile(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.accounts().get_account_profile(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1126,13 +684,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .active_session()
-                    .get_active_session(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.active_session().get_active_session(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1141,13 +693,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_datasets()
-                    .list_datasets(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_datasets().list_datasets(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1156,13 +702,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets/{id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_datasets()
-                    .get_dataset(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_datasets().get_dataset(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1171,13 +711,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_dynamic_routes()
-                    .list_ai_gateway_dynamic_routes(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_dynamic_routes().list_ai_gateway_dynamic_routes(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1186,17 +720,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_dynamic_routes()
-                    .get_ai_gateway_dynamic_route(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_dynamic_routes().get_ai_gateway_dynamic_route(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1205,17 +729,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/deployments",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_dynamic_routes()
-                    .list_ai_gateway_dynamic_route_deployments(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_dynamic_routes().list_ai_gateway_dynamic_route_deployments(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1224,17 +738,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/versions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_dynamic_routes()
-                    .list_ai_gateway_dynamic_route_versions(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_dynamic_routes().list_ai_gateway_dynamic_route_versions(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1243,18 +747,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/versions/{version_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_dynamic_routes()
-                    .get_ai_gateway_dynamic_route_version(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                        args.path(3),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_dynamic_routes().get_ai_gateway_dynamic_route_version(args.path(0), args.path(1), args.path(2), args.path(3)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1263,13 +756,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/evaluation-types",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_evaluations()
-                    .list_evaluators(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_evaluations().list_evaluators(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1278,13 +765,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/evaluations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_evaluations()
-                    .list_evaluations(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_evaluations().list_evaluations(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1293,13 +774,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/evaluations/{id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_evaluations()
-                    .get_evaluation(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_evaluations().get_evaluation(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1308,13 +783,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_gateways()
-                    .list_gateways(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_gateways().list_gateways(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1323,13 +792,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/url/{provider}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_gateways()
-                    .get_gateway_url(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_gateways().get_gateway_url(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1338,13 +801,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_gateways()
-                    .get_gateway(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_gateways().get_gateway(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1353,13 +810,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_logs()
-                    .list_gateway_logs(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_logs().list_gateway_logs(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1368,13 +819,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs/{id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_logs()
-                    .get_gateway_log_detail(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_logs().get_gateway_log_detail(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1383,13 +828,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs/{id}/request",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_logs()
-                    .get_gateway_log_request(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_logs().get_gateway_log_request(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1398,13 +837,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs/{id}/response",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_logs()
-                    .get_gateway_log_response(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_logs().get_gateway_log_response(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1413,13 +846,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/provider_configs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_gateway_provider_configs()
-                    .list_provider_configs(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_gateway_provider_configs().list_provider_configs(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1428,13 +855,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-search/instances",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_search_instances()
-                    .list_instances(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_search_instances().list_instances(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1443,13 +864,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-search/instances/{id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_search_instances()
-                    .read_instances(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_search_instances().read_instances(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1458,13 +873,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-search/instances/{id}/stats",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_search_instances()
-                    .stats(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_search_instances().stats(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1473,13 +882,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-search/instances/{id}/items",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_search_instances_items()
-                    .items_list(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_search_instances_items().items_list(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1488,13 +891,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-search/instances/{id}/items/{item_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_search_instances_items()
-                    .get_item(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_search_instances_items().get_item(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1503,13 +900,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-search/instances/{id}/jobs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_search_instances_jobs()
-                    .list_jobs(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_search_instances_jobs().list_jobs(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1518,13 +909,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_search_instances_jobs()
-                    .get_job_details(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_search_instances_jobs().get_job_details(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1533,13 +918,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}/logs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_search_instances_jobs()
-                    .list_job_logs(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_search_instances_jobs().list_job_logs(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1548,13 +927,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-search/tokens",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_search_tokens()
-                    .list_tokens(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_search_tokens().list_tokens(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1563,13 +936,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai-search/tokens/{id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ai_search_tokens()
-                    .read_tokens(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ai_search_tokens().read_tokens(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1578,16 +945,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/analytics/daywise",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .analytics()
-                    .get_day_wise_session_and_recording_analytics_data_for_app(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.analytics().get_day_wise_session_and_recording_analytics_data_for_app(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1596,15 +954,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/api_gateway/discovery",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_api_discovery()
-                    .get_discovered_operations_on_zone_rendered_as_openapi_schemas(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_api_discovery().get_discovered_operations_on_zone_rendered_as_openapi_schemas(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1613,13 +963,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/api_gateway/discovery/operations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_api_discovery()
-                    .get_discovered_operations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_api_discovery().get_discovered_operations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1628,13 +972,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/certificate_authorities/hostname_associations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_client_certificates_for_a_zone()
-                    .list_hostname_associations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_client_certificates_for_a_zone().list_hostname_associations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1643,13 +981,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/client_certificates",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_client_certificates_for_a_zone()
-                    .list_client_certificates(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_client_certificates_for_a_zone().list_client_certificates(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1658,13 +990,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/client_certificates/{client_certificate_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_client_certificates_for_a_zone()
-                    .client_certificate_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_client_certificates_for_a_zone().client_certificate_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1673,13 +999,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/api_gateway/operations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_endpoint_management()
-                    .get_operations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_endpoint_management().get_operations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1688,13 +1008,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/api_gateway/operations/{operation_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_endpoint_management()
-                    .get_operation(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_endpoint_management().get_operation(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1703,13 +1017,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/api_gateway/schemas",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_endpoint_management()
-                    .get_operations_and_features_as_openapi_schemas(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_endpoint_management().get_operations_and_features_as_openapi_schemas(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1718,16 +1026,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/api_gateway/operations/{operation_id}/schema_validation",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_schema_validation_2_0()
-                    .get_operation_level_schema_validation_settings(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_schema_validation_2_0().get_operation_level_schema_validation_settings(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1736,13 +1035,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/api_gateway/settings/schema_validation",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_schema_validation_2_0()
-                    .get_zone_level_schema_validation_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_schema_validation_2_0().get_zone_level_schema_validation_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1751,13 +1044,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/api_gateway/user_schemas",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_schema_validation_2_0()
-                    .get_schemas(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_schema_validation_2_0().get_schemas(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1766,13 +1053,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/api_gateway/user_schemas/hosts",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_schema_validation_2_0()
-                    .get_schema_hosts(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_schema_validation_2_0().get_schema_hosts(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1781,13 +1062,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/api_gateway/user_schemas/{schema_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_schema_validation_2_0()
-                    .get_schema(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_schema_validation_2_0().get_schema(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1796,13 +1071,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/api_gateway/user_schemas/{schema_id}/operations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_schema_validation_2_0()
-                    .get_operations_from_schema(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_schema_validation_2_0().get_operations_from_schema(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1811,13 +1080,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/api_gateway/configuration",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .api_shield_settings()
-                    .get_configuration_properties(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.api_shield_settings().get_configuration_properties(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1826,13 +1089,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{accountId}/resource-library/applications",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .applications()
-                    .get_applications(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.applications().get_applications(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1841,13 +1098,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{accountId}/resource-library/applications/{id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .applications()
-                    .get_application_by_id(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.applications().get_application_by_id(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1865,13 +1116,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/analytics/latency/colos",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .argo_analytics_for_geolocation()
-                    .argo_analytics_for_zone_at_different_pops(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.argo_analytics_for_geolocation().argo_analytics_for_zone_at_different_pops(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1880,13 +1125,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/analytics/latency",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .argo_analytics_for_zone()
-                    .argo_analytics(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.argo_analytics_for_zone().argo_analytics(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1895,13 +1134,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/argo/smart_routing",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .argo_smart_routing()
-                    .get_argo_smart_routing_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.argo_smart_routing().get_argo_smart_routing_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1910,13 +1143,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/asn/{asn}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .asn_intelligence()
-                    .get_asn_overview(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.asn_intelligence().get_asn_overview(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1925,13 +1152,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/asn/{asn}/subnets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .asn_intelligence()
-                    .get_asn_subnets(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.asn_intelligence().get_asn_subnets(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1940,13 +1161,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/attackers",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .attacker()
-                    .list_attackers_across_multiple_datasets(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.attacker().list_attackers_across_multiple_datasets(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1955,13 +1170,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/audit_logs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .audit_logs()
-                    .get_account_audit_logs(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.audit_logs().get_account_audit_logs(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1970,13 +1179,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/logs/audit",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .audit_logs()
-                    .get_account_audit_logs_logs_audit(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.audit_logs().get_account_audit_logs_logs_audit(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -1994,13 +1197,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/ssl_automatic_mode",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .automatic_ssl_tls()
-                    .get_automatic_ssl_tls_enrollment_status(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.automatic_ssl_tls().get_automatic_ssl_tls_enrollment_status(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2009,13 +1206,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/autorag/rags/{id}/jobs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .autorag_jobs()
-                    .list_jobs(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.autorag_jobs().list_jobs(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2024,13 +1215,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/autorag/rags/{id}/jobs/{job_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .autorag_jobs()
-                    .get_job_details(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.autorag_jobs().get_job_details(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2039,13 +1224,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/autorag/rags/{id}/jobs/{job_id}/logs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .autorag_jobs()
-                    .list_job_logs(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.autorag_jobs().list_job_logs(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2054,13 +1233,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/autorag/rags/{id}/files",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .autorag_rag()
-                    .files(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.autorag_rag().files(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2069,13 +1242,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/pagerules/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .available_page_rules_settings()
-                    .list_available_page_rules_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.available_page_rules_settings().list_available_page_rules_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2084,13 +1251,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/binary/{hash}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .bindb()
-                    .get_file_from_binary_storage(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.bindb().get_file_from_binary_storage(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2099,13 +1260,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/bot_management",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .bot_settings()
-                    .get_zone_bot_management_config(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.bot_settings().get_zone_bot_management_config(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2114,13 +1269,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/botnet_feed/asn/{asn_id}/day_report",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .botnet_threat_feed()
-                    .get_daily_report(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.botnet_threat_feed().get_daily_report(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2129,13 +1278,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/botnet_feed/asn/{asn_id}/full_report",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .botnet_threat_feed()
-                    .get_full_report(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.botnet_threat_feed().get_full_report(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2144,13 +1287,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/botnet_feed/configs/asn",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .botnet_threat_feed()
-                    .get_list_of_asns(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.botnet_threat_feed().get_list_of_asns(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2159,13 +1296,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/alerts",
         envelope: false,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .brand_protection()
-                    .read_all_alerts_on_submitted_domains(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.brand_protection().read_all_alerts_on_submitted_domains(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2174,13 +1305,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/brands",
         envelope: false,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .brand_protection()
-                    .read_all_brands(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.brand_protection().read_all_brands(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2189,13 +1314,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/brands/patterns",
         envelope: false,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .brand_protection()
-                    .read_patterns_for_brands_by_id(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.brand_protection().read_patterns_for_brands_by_id(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2204,13 +1323,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/domain-info",
         envelope: false,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .brand_protection()
-                    .read_submitted_domains_by_id(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.brand_protection().read_submitted_domains_by_id(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2219,13 +1332,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/recent-submissions",
         envelope: false,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .brand_protection()
-                    .read_recent_url_submissions(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.brand_protection().read_recent_url_submissions(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2234,13 +1341,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/submission-info",
         envelope: false,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .brand_protection()
-                    .read_url_submissions_by_id(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.brand_protection().read_url_submissions_by_id(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2249,13 +1350,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/tracked-domains",
         envelope: false,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .brand_protection()
-                    .read_submitted_domains_by_pattern(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.brand_protection().read_submitted_domains_by_pattern(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2264,13 +1359,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/url-info",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .brand_protection()
-                    .read_submitted_urls_by_id(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.brand_protection().read_submitted_urls_by_id(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2297,13 +1386,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/builds/tokens",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .build_tokens()
-                    .list_build_tokens(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.build_tokens().list_build_tokens(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2312,13 +1395,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/builds/builds",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .builds()
-                    .get_builds_by_version_ids(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.builds().get_builds_by_version_ids(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2327,13 +1404,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/builds/builds/latest",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .builds()
-                    .get_latest_builds_by_script_ids(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.builds().get_latest_builds_by_script_ids(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2342,13 +1413,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/builds/builds/{build_uuid}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .builds()
-                    .get_build_by_uuid(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.builds().get_build_by_uuid(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2357,13 +1422,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/builds/builds/{build_uuid}/logs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .builds()
-                    .get_build_logs(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.builds().get_build_logs(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2372,13 +1431,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/smart_shield/cache_reserve_clear",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cache_reserve_clear()
-                    .get_cache_reserve_clear(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cache_reserve_clear().get_cache_reserve_clear(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2396,13 +1449,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/calls/apps/{app_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .calls_apps()
-                    .get_app_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.calls_apps().get_app_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2411,13 +1458,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/calls/turn_keys",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .calls_turn_keys()
-                    .list_turn_keys(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.calls_turn_keys().list_turn_keys(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2426,13 +1467,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/calls/turn_keys/{key_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .calls_turn_keys()
-                    .get_turn_key_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.calls_turn_keys().get_turn_key_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2441,13 +1476,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/cloud/catalog-syncs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .catalog_sync()
-                    .list_catalog_syncs(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.catalog_sync().list_catalog_syncs(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2456,13 +1485,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/cloud/catalog-syncs/prebuilt-policies",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .catalog_sync()
-                    .list_prebuilt_policies(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.catalog_sync().list_prebuilt_policies(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2471,13 +1494,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/cloud/catalog-syncs/{sync_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .catalog_sync()
-                    .read_catalog_sync(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.catalog_sync().read_catalog_sync(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2486,13 +1503,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{accountId}/resource-library/categories",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .category()
-                    .get_application_categories(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.category().get_application_categories(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2501,13 +1512,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{accountId}/resource-library/categories/{id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .category()
-                    .show_application_category_by_id(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.category().show_application_category_by_id(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2516,13 +1521,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/categories",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .category()
-                    .list_categories_across_multiple_datasets(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.category().list_categories_across_multiple_datasets(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2540,13 +1539,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/categories/{category_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .category()
-                    .read_category(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.category().read_category(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2555,13 +1548,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/ssl/certificate_packs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .certificate_packs()
-                    .list_certificate_packs(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.certificate_packs().list_certificate_packs(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2570,13 +1557,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/ssl/certificate_packs/quota",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .certificate_packs()
-                    .get_certificate_pack_quotas(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.certificate_packs().get_certificate_pack_quotas(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2585,13 +1566,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .certificate_packs()
-                    .get_certificate_pack(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.certificate_packs().get_certificate_pack(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2600,13 +1575,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/cloud/providers",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloud_integrations()
-                    .list_cloud_integrations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloud_integrations().list_cloud_integrations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2615,13 +1584,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/cloud/providers/{provider_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloud_integrations()
-                    .read_cloud_integration(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloud_integrations().read_cloud_integration(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2630,13 +1593,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/cloud/providers/{provider_id}/initial_setup",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloud_integrations()
-                    .get_cloud_integration_setup_config(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloud_integrations().get_cloud_integration_setup_config(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2645,13 +1602,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/images/v1",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_images()
-                    .list_images(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_images().list_images(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2660,13 +1611,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/images/v1/stats",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_images()
-                    .images_usage_statistics(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_images().images_usage_statistics(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2675,13 +1620,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/images/v1/{image_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_images()
-                    .image_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_images().image_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2690,13 +1629,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/images/v2",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_images()
-                    .list_images_v2(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_images().list_images_v2(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2705,13 +1638,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/images/v1/keys",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_images_keys()
-                    .list_signing_keys(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_images_keys().list_signing_keys(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2720,13 +1647,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/images/v1/variants",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_images_variants()
-                    .list_variants(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_images_variants().list_variants(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2735,13 +1656,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/images/v1/variants/{variant_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_images_variants()
-                    .variant_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_images_variants().variant_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2750,13 +1665,7 @@ pub const PROBES: &[Probe] = &[
         path: "/ips",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_ips()
-                    .cloudflare_jd_cloud_ip_details()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_ips().cloudflare_jd_cloud_ip_details().send_with_meta().await)
         }),
     },
     Probe {
@@ -2765,13 +1674,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cfd_tunnel",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_tunnel()
-                    .list_cloudflare_tunnels(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_tunnel().list_cloudflare_tunnels(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2780,13 +1683,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cfd_tunnel/{tunnel_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_tunnel()
-                    .get_cloudflare_tunnel(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_tunnel().get_cloudflare_tunnel(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2795,13 +1692,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connections",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_tunnel()
-                    .list_cloudflare_tunnel_connections(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_tunnel().list_cloudflare_tunnel_connections(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2810,17 +1701,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connectors/{connector_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_tunnel()
-                    .get_cloudflare_tunnel_connector(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_tunnel().get_cloudflare_tunnel_connector(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2829,13 +1710,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/token",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_tunnel()
-                    .get_cloudflare_tunnel_token(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_tunnel().get_cloudflare_tunnel_token(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2844,13 +1719,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/tunnels",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_tunnel()
-                    .list_tunnels(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_tunnel().list_tunnels(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2859,13 +1728,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/warp_connector",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_tunnel()
-                    .list_warp_connector_tunnels(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_tunnel().list_warp_connector_tunnels(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2874,13 +1737,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/warp_connector/{tunnel_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_tunnel()
-                    .get_warp_connector_tunnel(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_tunnel().get_warp_connector_tunnel(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2889,13 +1746,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/warp_connector/{tunnel_id}/token",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_tunnel()
-                    .get_warp_connector_tunnel_token(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_tunnel().get_warp_connector_tunnel_token(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2904,13 +1755,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cloudflare_tunnel_configuration()
-                    .get_configuration(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cloudflare_tunnel_configuration().get_configuration(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2928,13 +1773,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cni/cnis/{cni}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .cnis()
-                    .get_cni_object(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.cnis().get_cni_object(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2943,13 +1782,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/connectivity/directory/services",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .connectivity_services()
-                    .list_connectivity_services(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.connectivity_services().list_connectivity_services(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2958,13 +1791,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/connectivity/directory/services/{service_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .connectivity_services()
-                    .get_connectivity_service(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.connectivity_services().get_connectivity_service(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2973,9 +1800,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/containers",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.containers().list_containers(args.path(0)).send_with_meta().await,
-            )
+            done(client.containers().list_containers(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2984,13 +1809,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/content-upload-scan/payloads",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .content_scanning()
-                    .list_custom_scan_expressions(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.content_scanning().list_custom_scan_expressions(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -2999,13 +1818,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/content-upload-scan/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .content_scanning()
-                    .get_content_scanning_status(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.content_scanning().get_content_scanning_status(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3014,13 +1827,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/countries",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .country()
-                    .get_countries_information_for_all_countries(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.country().get_countries_information_for_all_countries(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3029,13 +1836,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/custom_hostnames/fallback_origin",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_hostname_fallback_origin_for_a_zone()
-                    .get_fallback_origin_for_custom_hostnames(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_hostname_fallback_origin_for_a_zone().get_fallback_origin_for_custom_hostnames(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3044,13 +1845,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/custom_hostnames",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_hostname_for_a_zone()
-                    .list_custom_hostnames(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_hostname_for_a_zone().list_custom_hostnames(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3059,13 +1854,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/custom_hostnames/{custom_hostname_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_hostname_for_a_zone()
-                    .custom_hostname_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_hostname_for_a_zone().custom_hostname_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3074,13 +1863,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/indicator-feeds",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_indicator_feeds()
-                    .get_indicator_feeds_owned_by_account(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_indicator_feeds().get_indicator_feeds_owned_by_account(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3089,13 +1872,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/indicator-feeds/permissions/view",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_indicator_feeds()
-                    .list_indicator_feed_permissions(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_indicator_feeds().list_indicator_feed_permissions(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3104,13 +1881,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/indicator-feeds/{feed_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_indicator_feeds()
-                    .get_indicator_feed_metadata(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_indicator_feeds().get_indicator_feed_metadata(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3119,13 +1890,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/indicator-feeds/{feed_id}/download",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_indicator_feeds()
-                    .download_indicator_feed_data(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_indicator_feeds().download_indicator_feed_data(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3134,13 +1899,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/acm/custom_trust_store",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_origin_trust_store()
-                    .list_custom_origin_trust_store_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_origin_trust_store().list_custom_origin_trust_store_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3149,13 +1908,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/acm/custom_trust_store/{custom_origin_trust_store_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_origin_trust_store()
-                    .custom_origin_trust_store_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_origin_trust_store().custom_origin_trust_store_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3164,13 +1917,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_identifier}/custom_pages",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_pages_for_a_zone()
-                    .list_custom_pages(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_pages_for_a_zone().list_custom_pages(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3179,13 +1926,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_identifier}/custom_pages/{identifier}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_pages_for_a_zone()
-                    .get_custom_page(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_pages_for_a_zone().get_custom_page(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3194,13 +1935,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_identifier}/custom_pages",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_pages_for_an_account()
-                    .list_custom_pages(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_pages_for_an_account().list_custom_pages(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3209,13 +1944,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_identifier}/custom_pages/{identifier}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_pages_for_an_account()
-                    .get_custom_page(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_pages_for_an_account().get_custom_page(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3224,13 +1953,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/custom_certificates",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_ssl_for_a_zone()
-                    .list_ssl_configurations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_ssl_for_a_zone().list_ssl_configurations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3239,13 +1962,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/custom_certificates/{custom_certificate_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .custom_ssl_for_a_zone()
-                    .ssl_configuration_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.custom_ssl_for_a_zone().ssl_configuration_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3263,13 +1980,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/d1/database/{database_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .d1()
-                    .get_d1_database(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.d1().get_d1_database(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3278,13 +1989,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/d1/database/{database_id}/time_travel/bookmark",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .d1()
-                    .get_d1_database_bookmark(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.d1().get_d1_database_bookmark(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3302,13 +2007,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dataset()
-                    .read_dataset(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dataset().read_dataset(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3317,13 +2016,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/dcv_delegation/uuid",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dcv_delegation()
-                    .get_dcv_delegation_unique_identifier(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dcv_delegation().get_dcv_delegation_unique_identifier(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3341,13 +2034,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/devices/dex_tests",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .device_dex_tests()
-                    .list_device_dex_tests(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.device_dex_tests().list_device_dex_tests(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3356,13 +2043,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/devices/dex_tests/{dex_test_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .device_dex_tests()
-                    .get_device_dex_test(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.device_dex_tests().get_device_dex_test(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3371,13 +2052,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/networks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .device_managed_networks()
-                    .list_your_device_managed_networks(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.device_managed_networks().list_your_device_managed_networks(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3386,13 +2061,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/networks/{network_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .device_managed_networks()
-                    .get_device_managed_network_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.device_managed_networks().get_device_managed_network_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3401,13 +2070,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/posture/integration",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .device_posture_integrations()
-                    .list_your_device_posture_integrations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.device_posture_integrations().list_your_device_posture_integrations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3416,13 +2079,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/posture/integration/{integration_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .device_posture_integrations()
-                    .get_device_posture_integration_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.device_posture_integrations().get_device_posture_integration_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3431,13 +2088,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/posture",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .device_posture_rules()
-                    .list_device_posture_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.device_posture_rules().list_device_posture_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3446,13 +2097,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/posture/{rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .device_posture_rules()
-                    .get_device_posture_rule_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.device_posture_rules().get_device_posture_rule_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3470,13 +2115,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/policies",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices()
-                    .list_device_settings_profiles(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices().list_device_settings_profiles(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3485,13 +2124,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/policy",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices()
-                    .get_default_device_settings_profile(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices().get_default_device_settings_profile(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3500,13 +2133,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/policy/exclude",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices()
-                    .get_split_tunnel_exclude_list(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices().get_split_tunnel_exclude_list(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3515,13 +2142,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/policy/fallback_domains",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices()
-                    .get_your_local_domain_fallback_list(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices().get_your_local_domain_fallback_list(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3530,13 +2151,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/policy/include",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices()
-                    .get_split_tunnel_include_list(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices().get_split_tunnel_include_list(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3545,13 +2160,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/policy/{policy_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices()
-                    .get_device_settings_profile_by_id(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices().get_device_settings_profile_by_id(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3560,16 +2169,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/policy/{policy_id}/exclude",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices()
-                    .get_split_tunnel_exclude_list_for_device_settings_profile(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices().get_split_tunnel_exclude_list_for_device_settings_profile(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3578,16 +2178,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/policy/{policy_id}/fallback_domains",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices()
-                    .get_local_domain_fallback_list_for_device_settings_profile(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices().get_local_domain_fallback_list_for_device_settings_profile(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3596,16 +2187,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/policy/{policy_id}/include",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices()
-                    .get_split_tunnel_include_list_for_device_settings_profile(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices().get_split_tunnel_include_list_for_device_settings_profile(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3614,13 +2196,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/{device_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices()
-                    .get_device(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices().get_device(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3629,13 +2205,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/{device_id}/override_codes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices()
-                    .get_override_codes(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices().get_override_codes(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3644,13 +2214,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/devices/policy/certificates",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices()
-                    .get_device_certificate_provisioning_status(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices().get_device_certificate_provisioning_status(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3659,13 +2223,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/resilience/disconnect",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .devices_resilience()
-                    .get_global_warp_override_state(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.devices_resilience().get_global_warp_override_state(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3674,13 +2232,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/commands",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dex_remote_commands()
-                    .list_account_commands(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dex_remote_commands().list_account_commands(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3689,13 +2241,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/commands/devices",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dex_remote_commands()
-                    .list_devices_eligible_for_remote_captures(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dex_remote_commands().list_devices_eligible_for_remote_captures(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3704,13 +2250,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/commands/quota",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dex_remote_commands()
-                    .get_account_commands_usage_quota_and_reset_time(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dex_remote_commands().get_account_commands_usage_quota_and_reset_time(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3719,17 +2259,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/commands/{command_id}/downloads/{filename}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dex_remote_commands()
-                    .download_command_output_file(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dex_remote_commands().download_command_output_file(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3747,13 +2277,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/rules/{rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dex_rules()
-                    .get_dex_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dex_rules().get_dex_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3762,15 +2286,8 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/colos",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::ListCloudflareColosQuery = args
-                .query()?;
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .list_cloudflare_colos(args.path(0), &query)
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::dex_synthetic_application_monitoring::ListCloudflareColosQuery = args.query()?;
+            done(client.dex_synthetic_application_monitoring().list_cloudflare_colos(args.path(0), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -3779,13 +2296,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/devices/{device_id}/fleet-status/live",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .get_live_status_of_latest_device(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dex_synthetic_application_monitoring().get_live_status_of_latest_device(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3794,15 +2305,8 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/fleet-status/devices",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::ListFleetStatusDevicesQuery = args
-                .query()?;
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .list_fleet_status_devices(args.path(0), &query)
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::dex_synthetic_application_monitoring::ListFleetStatusDevicesQuery = args.query()?;
+            done(client.dex_synthetic_application_monitoring().list_fleet_status_devices(args.path(0), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -3811,15 +2315,8 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/fleet-status/live",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::ListFleetStatusDetailsByDimensionQuery = args
-                .query()?;
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .list_fleet_status_details_by_dimension(args.path(0), &query)
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::dex_synthetic_application_monitoring::ListFleetStatusDetailsByDimensionQuery = args.query()?;
+            done(client.dex_synthetic_application_monitoring().list_fleet_status_details_by_dimension(args.path(0), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -3828,18 +2325,8 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/fleet-status/over-time",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::ListFleetStatusAggregateDetailsByDimensionQuery = args
-                .query()?;
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .list_fleet_status_aggregate_details_by_dimension(
-                        args.path(0),
-                        &query,
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::dex_synthetic_application_monitoring::ListFleetStatusAggregateDetailsByDimensionQuery = args.query()?;
+            done(client.dex_synthetic_application_monitoring().list_fleet_status_aggregate_details_by_dimension(args.path(0), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -3848,19 +2335,8 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/http-tests/{test_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::GetDetailsAndAggregateMetricsForHttpTestQuery = args
-                .query()?;
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .get_details_and_aggregate_metrics_for_http_test(
-                        args.path(0),
-                        args.path(1),
-                        &query,
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::dex_synthetic_application_monitoring::GetDetailsAndAggregateMetricsForHttpTestQuery = args.query()?;
+            done(client.dex_synthetic_application_monitoring().get_details_and_aggregate_metrics_for_http_test(args.path(0), args.path(1), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -3869,15 +2345,8 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/http-tests/{test_id}/percentiles",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::GetPercentilesForHttpTestQuery = args
-                .query()?;
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .get_percentiles_for_http_test(args.path(0), args.path(1), &query)
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::dex_synthetic_application_monitoring::GetPercentilesForHttpTestQuery = args.query()?;
+            done(client.dex_synthetic_application_monitoring().get_percentiles_for_http_test(args.path(0), args.path(1), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -3886,13 +2355,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/tests/overview",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .list_dex_test_analytics(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dex_synthetic_application_monitoring().list_dex_test_analytics(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3901,13 +2364,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/tests/unique-devices",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .get_count_of_devices_targeted(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dex_synthetic_application_monitoring().get_count_of_devices_targeted(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3916,13 +2373,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/traceroute-test-results/{test_result_id}/network-path",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .get_traceroute_test_run(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dex_synthetic_application_monitoring().get_traceroute_test_run(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -3931,19 +2382,8 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/traceroute-tests/{test_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::GetDetailsAndAggregateMetricsForHttpTestQuery = args
-                .query()?;
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .get_details_and_aggregate_metrics_for_traceroute_test(
-                        args.path(0),
-                        args.path(1),
-                        &query,
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::dex_synthetic_application_monitoring::GetDetailsAndAggregateMetricsForHttpTestQuery = args.query()?;
+            done(client.dex_synthetic_application_monitoring().get_details_and_aggregate_metrics_for_traceroute_test(args.path(0), args.path(1), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -3952,19 +2392,8 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/traceroute-tests/{test_id}/network-path",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::GetNetworkPathBreakdownForTracerouteTestQuery = args
-                .query()?;
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .get_network_path_breakdown_for_traceroute_test(
-                        args.path(0),
-                        args.path(1),
-                        &query,
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::dex_synthetic_application_monitoring::GetNetworkPathBreakdownForTracerouteTestQuery = args.query()?;
+            done(client.dex_synthetic_application_monitoring().get_network_path_breakdown_for_traceroute_test(args.path(0), args.path(1), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -3973,19 +2402,8 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/traceroute-tests/{test_id}/percentiles",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::GetPercentilesForHttpTestQuery = args
-                .query()?;
-            done(
-                client
-                    .dex_synthetic_application_monitoring()
-                    .get_percentiles_for_traceroute_test(
-                        args.path(0),
-                        args.path(1),
-                        &query,
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::dex_synthetic_application_monitoring::GetPercentilesForHttpTestQuery = args.query()?;
+            done(client.dex_synthetic_application_monitoring().get_percentiles_for_traceroute_test(args.path(0), args.path(1), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -4003,13 +2421,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/datasets/{dataset_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_datasets()
-                    .get_dataset(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_datasets().get_dataset(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4018,13 +2430,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/document_fingerprints",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_document_fingerprints()
-                    .get_document_fingerprints(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_document_fingerprints().get_document_fingerprints(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4033,13 +2439,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/document_fingerprints/{document_fingerprint_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_document_fingerprints()
-                    .get_document_fingerprint(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_document_fingerprints().get_document_fingerprint(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4057,13 +2457,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/email/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_email()
-                    .list_email_scanner_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_email().list_email_scanner_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4072,13 +2466,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/email/rules/{rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_email()
-                    .get_email_scanner_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_email().get_email_scanner_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4096,13 +2484,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/entries/{entry_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_entries()
-                    .get_dlp_entry(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_entries().get_dlp_entry(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4111,9 +2493,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/profiles",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.dlp_profiles().list_profiles(args.path(0)).send_with_meta().await,
-            )
+            done(client.dlp_profiles().list_profiles(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4122,13 +2502,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/profiles/custom",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_profiles()
-                    .list_custom_profiles(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_profiles().list_custom_profiles(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4137,13 +2511,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/profiles/custom/{profile_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_profiles()
-                    .get_custom_profile(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_profiles().get_custom_profile(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4152,13 +2520,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/profiles/predefined/{profile_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_profiles()
-                    .get_predefined_profile(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_profiles().get_predefined_profile(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4167,13 +2529,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/profiles/predefined/{profile_id}/config",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_profiles()
-                    .get_predefined_profile_config(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_profiles().get_predefined_profile_config(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4182,13 +2538,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/profiles/{profile_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_profiles()
-                    .get_dlp_profile(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_profiles().get_dlp_profile(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4197,13 +2547,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/limits",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_settings()
-                    .get_limits_associated_with_dlp(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_settings().get_limits_associated_with_dlp(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4212,13 +2556,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dlp/payload_log",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dlp_settings()
-                    .get_payload_log_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dlp_settings().get_payload_log_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4227,13 +2565,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/regional_hostnames/regions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dls_regional_services()
-                    .list_regions(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dls_regional_services().list_regions(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4242,13 +2574,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/addressing/regional_hostnames",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dls_regional_services()
-                    .list_regional_hostnames(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dls_regional_services().list_regional_hostnames(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4257,13 +2583,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/addressing/regional_hostnames/{hostname}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dls_regional_services()
-                    .get_regional_hostname(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dls_regional_services().get_regional_hostname(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4290,13 +2610,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dns_firewall",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_firewall()
-                    .list_dns_firewall_clusters(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_firewall().list_dns_firewall_clusters(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4305,13 +2619,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dns_firewall/{dns_firewall_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_firewall()
-                    .dns_firewall_cluster_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_firewall().dns_firewall_cluster_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4320,13 +2628,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dns_firewall/{dns_firewall_id}/reverse_dns",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_firewall()
-                    .show_dns_firewall_cluster_reverse_dns(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_firewall().show_dns_firewall_cluster_reverse_dns(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4335,13 +2637,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dns_firewall/{dns_firewall_id}/dns_analytics/report",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_firewall_analytics()
-                    .table(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_firewall_analytics().table(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4350,13 +2646,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dns_firewall/{dns_firewall_id}/dns_analytics/report/bytime",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_firewall_analytics()
-                    .by_time(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_firewall_analytics().by_time(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4365,13 +2655,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dns_settings/views",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_internal_views_for_an_account()
-                    .list_internal_dns_views(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_internal_views_for_an_account().list_internal_dns_views(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4380,13 +2664,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dns_settings/views/{view_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_internal_views_for_an_account()
-                    .dns_internal_view_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_internal_views_for_an_account().dns_internal_view_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4395,13 +2673,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/dns_records",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_records_for_a_zone()
-                    .list_dns_records(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_records_for_a_zone().list_dns_records(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4410,13 +2682,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/dns_records/scan/review",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_records_for_a_zone()
-                    .list_scanned_dns_records(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_records_for_a_zone().list_scanned_dns_records(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4425,13 +2691,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/dns_records/usage",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_records_for_a_zone()
-                    .get_dns_record_usage(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_records_for_a_zone().get_dns_record_usage(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4440,13 +2700,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/dns_records/{dns_record_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_records_for_a_zone()
-                    .dns_record_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_records_for_a_zone().dns_record_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4455,13 +2709,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dns_records/usage",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_records_for_an_account()
-                    .get_dns_record_usage(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_records_for_an_account().get_dns_record_usage(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4470,13 +2718,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/dns_settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_settings_for_a_zone()
-                    .show_dns_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_settings_for_a_zone().show_dns_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4485,13 +2727,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dns_settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dns_settings_for_an_account()
-                    .show_dns_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dns_settings_for_an_account().show_dns_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4509,13 +2745,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/domain-history",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .domain_history()
-                    .get_domain_history(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.domain_history().get_domain_history(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4524,13 +2754,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/domain",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .domain_intelligence()
-                    .get_domain_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.domain_intelligence().get_domain_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4539,13 +2763,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/domain/bulk",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .domain_intelligence()
-                    .get_multiple_domain_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.domain_intelligence().get_multiple_domain_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4554,13 +2772,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/matches",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .domain_search()
-                    .read_matches_for_string_queries_by_id(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.domain_search().read_matches_for_string_queries_by_id(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4569,13 +2781,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/matches/download",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .domain_search()
-                    .download_matches_for_string_queries_by_id(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.domain_search().download_matches_for_string_queries_by_id(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4584,13 +2790,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/queries",
         envelope: false,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .domain_search()
-                    .read_string_queries_by_id(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.domain_search().read_string_queries_by_id(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4599,13 +2799,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/total-queries",
         envelope: false,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .domain_search()
-                    .read_total_number_of_saved_string_queries(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.domain_search().read_total_number_of_saved_string_queries(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4614,13 +2808,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_dns_protection/configs/dns_protection/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .list_dns_protection_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().list_dns_protection_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4629,13 +2817,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_dns_protection/configs/dns_protection/rules/{rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .get_dns_protection_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().get_dns_protection_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4644,13 +2826,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/allowlist",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .list_allowlist_prefixes(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().list_allowlist_prefixes(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4659,13 +2835,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/allowlist/{prefix_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .get_allowlist_prefix(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().get_allowlist_prefix(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4674,13 +2844,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/prefixes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .list_prefixes(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().list_prefixes(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4689,13 +2853,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/prefixes/{prefix_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .get_prefix(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().get_prefix(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4704,13 +2862,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/filters",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .list_syn_protection_filters(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().list_syn_protection_filters(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4719,13 +2871,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/filters/{filter_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .get_syn_protection_filter(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().get_syn_protection_filter(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4734,13 +2880,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .list_syn_protection_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().list_syn_protection_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4749,13 +2889,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/rules/{rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .get_syn_protection_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().get_syn_protection_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4764,13 +2898,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/filters",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .list_tcp_flow_protection_filters(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().list_tcp_flow_protection_filters(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4779,13 +2907,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/filters/{filter_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .get_tcp_flow_protection_filter(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().get_tcp_flow_protection_filter(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4794,13 +2916,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .list_tcp_flow_protection_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().list_tcp_flow_protection_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4809,13 +2925,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/rules/{rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .get_tcp_flow_protection_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().get_tcp_flow_protection_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4824,13 +2934,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_protection_status",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .dos_flowtrackd_api_other()
-                    .get_protection_status(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.dos_flowtrackd_api_other().get_protection_status(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4839,13 +2943,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/durable_objects/namespaces",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .durable_objects_namespace()
-                    .list_namespaces(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.durable_objects_namespace().list_namespaces(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4854,13 +2952,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/durable_objects/namespaces/{id}/objects",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .durable_objects_namespace()
-                    .list_objects(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.durable_objects_namespace().list_objects(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4869,13 +2961,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email/routing/addresses",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_routing_destination_addresses()
-                    .list_destination_addresses(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_routing_destination_addresses().list_destination_addresses(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4884,13 +2970,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email/routing/addresses/{destination_address_identifier}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_routing_destination_addresses()
-                    .get_destination_address(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_routing_destination_addresses().get_destination_address(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4899,13 +2979,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/email/routing/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_routing_routing_rules()
-                    .list_routing_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_routing_routing_rules().list_routing_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4914,13 +2988,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/email/routing/rules/catch_all",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_routing_routing_rules()
-                    .get_catch_all_rule(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_routing_routing_rules().get_catch_all_rule(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4929,13 +2997,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/email/routing/rules/{rule_identifier}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_routing_routing_rules()
-                    .get_routing_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_routing_routing_rules().get_routing_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4944,13 +3006,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/email/routing",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_routing_settings()
-                    .get_email_routing_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_routing_settings().get_email_routing_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4959,13 +3015,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/email/routing/dns",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_routing_settings()
-                    .email_routing(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_routing_settings().email_routing(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4974,13 +3024,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/investigate",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security()
-                    .search_email_messages(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security().search_email_messages(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -4989,13 +3033,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/investigate/{postfix_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security()
-                    .get_message_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security().get_message_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5004,13 +3042,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/investigate/{postfix_id}/detections",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security()
-                    .get_message_detection_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security().get_message_detection_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5019,13 +3051,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/investigate/{postfix_id}/preview",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security()
-                    .get_email_preview(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security().get_email_preview(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5034,13 +3060,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/investigate/{postfix_id}/raw",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security()
-                    .get_raw_email_content(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security().get_raw_email_content(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5049,13 +3069,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/investigate/{postfix_id}/trace",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security()
-                    .get_email_trace(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security().get_email_trace(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5064,13 +3078,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/phishguard/reports",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security()
-                    .get_phishguard_reports(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security().get_phishguard_reports(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5079,13 +3087,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/submissions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security()
-                    .get_reclassify_submissions(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security().get_reclassify_submissions(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5094,13 +3096,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/settings/allow_policies",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security_settings()
-                    .list_email_allow_policies(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security_settings().list_email_allow_policies(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5109,13 +3105,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/settings/allow_policies/{policy_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security_settings()
-                    .get_email_allow_policy(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security_settings().get_email_allow_policy(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5124,13 +3114,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/settings/block_senders",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security_settings()
-                    .list_blocked_email_senders(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security_settings().list_blocked_email_senders(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5139,13 +3123,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/settings/block_senders/{pattern_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security_settings()
-                    .get_blocked_email_sender(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security_settings().get_blocked_email_sender(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5154,13 +3132,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/settings/domains",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security_settings()
-                    .list_protected_email_domains(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security_settings().list_protected_email_domains(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5169,13 +3141,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/settings/domains/{domain_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security_settings()
-                    .get_email_domain(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security_settings().get_email_domain(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5184,13 +3150,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/settings/impersonation_registry",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security_settings()
-                    .list_entries_in_impersonation_registry(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security_settings().list_entries_in_impersonation_registry(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5199,13 +3159,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/settings/impersonation_registry/{display_name_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security_settings()
-                    .get_entry_in_impersonation_registry(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security_settings().get_entry_in_impersonation_registry(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5214,13 +3168,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/settings/trusted_domains",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security_settings()
-                    .list_trusted_email_domains(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security_settings().list_trusted_email_domains(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5229,13 +3177,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/email-security/settings/trusted_domains/{trusted_domain_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .email_security_settings()
-                    .get_trusted_email_domain(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.email_security_settings().get_trusted_email_domain(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5244,13 +3186,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/diagnostics/endpoint-healthchecks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .endpoint_health_checks()
-                    .list_endpoint_health_checks(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.endpoint_health_checks().list_endpoint_health_checks(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5259,13 +3195,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/diagnostics/endpoint-healthchecks/{id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .endpoint_health_checks()
-                    .get_endpoint_health_check(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.endpoint_health_checks().get_endpoint_health_check(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5274,13 +3204,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/builds/triggers/{trigger_uuid}/environment_variables",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .environment_variables()
-                    .list_environment_variables(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.environment_variables().list_environment_variables(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5289,13 +3213,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .event()
-                    .filter_and_list_events(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.event().filter_and_list_events(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5304,15 +3222,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/aggregate",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .event()
-                    .aggregate_events_by_or_multiple_columns_with_optional_date_filtering(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.event().aggregate_events_by_or_multiple_columns_with_optional_date_filtering(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5321,13 +3231,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/events/{event_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .event()
-                    .read_event(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.event().read_event(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5336,13 +3240,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/queries",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .event()
-                    .list_saved_event_queries(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.event().list_saved_event_queries(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5351,13 +3249,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/queries/alerts",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .event()
-                    .list_event_query_alerts(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.event().list_event_query_alerts(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5366,13 +3258,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .event()
-                    .read_event_query_alert(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.event().read_event_query_alert(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5381,13 +3267,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/queries/{query_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .event()
-                    .read_saved_event_query(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.event().read_saved_event_query(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5396,13 +3276,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/raw/{dataset_id}/{event_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .event()
-                    .read_raw_event(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.event().read_raw_event(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5411,13 +3285,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/{event_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .event()
-                    .read_event_get(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.event().read_event_get(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5426,13 +3294,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .event()
-                    .read_raw_event_get(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.event().read_raw_event_get(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5441,13 +3303,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/{event_id}/relationships",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .event()
-                    .filter_and_list_events_related_to_event(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.event().filter_and_list_events_related_to_event(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5456,13 +3312,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/bot_management/feedback",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .feedback()
-                    .list_zone_feedback_reports(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.feedback().list_zone_feedback_reports(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5480,13 +3330,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/filters/{filter_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .filters()
-                    .get_filter(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.filters().get_filter(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5495,13 +3339,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .firewall_rules()
-                    .list_firewall_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.firewall_rules().list_firewall_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5510,13 +3348,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/rules/{rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .firewall_rules()
-                    .get_firewall_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.firewall_rules().get_firewall_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5525,13 +3357,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/fraud_detection/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .fraud_detection()
-                    .get_fraud_detection_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.fraud_detection().get_fraud_detection_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5540,13 +3366,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/gateway_ca",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .gateway_ca()
-                    .list_ssh_certificate_authorities(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.gateway_ca().list_ssh_certificate_authorities(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5555,18 +3375,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/builds/repos/{provider_type}/{provider_account_id}/{repo_id}/config_autofill",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .github_integration()
-                    .get_repository_configuration_autofill(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                        args.path(3),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.github_integration().get_repository_configuration_autofill(args.path(0), args.path(1), args.path(2), args.path(3)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5575,13 +3384,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/healthchecks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .health_checks()
-                    .list_health_checks(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.health_checks().list_health_checks(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5590,13 +3393,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/healthchecks/preview/{healthcheck_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .health_checks()
-                    .health_check_preview_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.health_checks().health_check_preview_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5605,13 +3402,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/healthchecks/{healthcheck_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .health_checks()
-                    .health_check_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.health_checks().health_check_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5620,13 +3411,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/smart_shield/healthchecks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .health_checks()
-                    .list_health_checks_smart_shield(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.health_checks().list_health_checks_smart_shield(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5635,13 +3420,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/smart_shield/healthchecks/{healthcheck_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .health_checks()
-                    .health_check_details_smart_shield(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.health_checks().health_check_details_smart_shield(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5650,9 +3429,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/hyperdrive/configs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.hyperdrive().list_hyperdrives(args.path(0)).send_with_meta().await,
-            )
+            done(client.hyperdrive().list_hyperdrives(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5661,13 +3438,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .hyperdrive()
-                    .get_hyperdrive(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.hyperdrive().get_hyperdrive(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5676,13 +3447,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .indicator()
-                    .list_indicators(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.indicator().list_indicators(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5691,13 +3456,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/tags",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .indicator()
-                    .list_mirrored_tags_for_indicator_dataset(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.indicator().list_mirrored_tags_for_indicator_dataset(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5706,13 +3465,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/{indicator_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .indicator()
-                    .read_indicator(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.indicator().read_indicator(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5721,13 +3474,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/indicators",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .indicator()
-                    .list_indicators_across_multiple_datasets(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.indicator().list_indicators_across_multiple_datasets(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5736,13 +3483,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/indicator-types",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .indicator_types()
-                    .list_indicator_types_across_multiple_datasets(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.indicator_types().list_indicator_types_across_multiple_datasets(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5751,13 +3492,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/indicatorTypes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .indicator_types()
-                    .list_indicator_types(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.indicator_types().list_indicator_types(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5766,13 +3501,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/infrastructure/targets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .infrastructure_access_targets()
-                    .list_targets(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.infrastructure_access_targets().list_targets(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5781,13 +3510,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/infrastructure/targets/{target_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .infrastructure_access_targets()
-                    .get_target(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.infrastructure_access_targets().get_target(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5796,13 +3519,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/logpush/edge/jobs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .instant_logs_jobs_for_a_zone()
-                    .list_instant_logs_jobs(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.instant_logs_jobs_for_a_zone().list_instant_logs_jobs(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5811,13 +3528,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cni/interconnects",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .interconnects()
-                    .list_interconnects(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.interconnects().list_interconnects(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5826,13 +3537,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cni/interconnects/{icon}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .interconnects()
-                    .get_interconnect_object(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.interconnects().get_interconnect_object(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5841,13 +3546,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cni/interconnects/{icon}/loa",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .interconnects()
-                    .generate_letter_of_authorization(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.interconnects().generate_letter_of_authorization(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5856,13 +3555,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cni/interconnects/{icon}/status",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .interconnects()
-                    .get_status_of_interconnect_object(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.interconnects().get_status_of_interconnect_object(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5871,13 +3564,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/firewall/access_rules/rules",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .ip_access_rules_for_a_user()
-                    .list_ip_access_rules()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_access_rules_for_a_user().list_ip_access_rules().send_with_meta().await)
         }),
     },
     Probe {
@@ -5886,13 +3573,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/access_rules/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_access_rules_for_a_zone()
-                    .list_ip_access_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_access_rules_for_a_zone().list_ip_access_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5901,13 +3582,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/firewall/access_rules/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_access_rules_for_an_account()
-                    .list_ip_access_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_access_rules_for_an_account().list_ip_access_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5916,13 +3591,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/firewall/access_rules/rules/{rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_access_rules_for_an_account()
-                    .get_ip_access_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_access_rules_for_an_account().get_ip_access_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5931,13 +3600,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/address_maps",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_address_maps()
-                    .list_address_maps(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_address_management_address_maps().list_address_maps(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5946,13 +3609,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/address_maps/{address_map_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_address_maps()
-                    .address_map_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_address_management_address_maps().address_map_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5961,13 +3618,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_bgp_prefixes()
-                    .list_bgp_prefixes(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_address_management_bgp_prefixes().list_bgp_prefixes(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5976,13 +3627,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes/{bgp_prefix_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_bgp_prefixes()
-                    .get_bgp_prefix(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_address_management_bgp_prefixes().get_bgp_prefix(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -5991,13 +3636,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/status",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_dynamic_advertisement()
-                    .get_advertisement_status(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_address_management_dynamic_advertisement().get_advertisement_status(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6006,13 +3645,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/leases",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_leases()
-                    .list_leases(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_address_management_leases().list_leases(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6021,13 +3654,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_prefix_delegation()
-                    .list_prefix_delegations(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_address_management_prefix_delegation().list_prefix_delegations(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6036,13 +3663,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/prefixes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_prefixes()
-                    .list_prefixes(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_address_management_prefixes().list_prefixes(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6051,13 +3672,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_prefixes()
-                    .prefix_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_address_management_prefixes().prefix_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6066,13 +3681,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_service_bindings()
-                    .list_service_bindings(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_address_management_service_bindings().list_service_bindings(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6081,13 +3690,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings/{binding_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_service_bindings()
-                    .get_service_binding(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_address_management_service_bindings().get_service_binding(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6096,13 +3699,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/addressing/services",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_address_management_service_bindings()
-                    .list_services(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_address_management_service_bindings().list_services(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6111,13 +3708,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/ip",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_intelligence()
-                    .get_ip_overview(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_intelligence().get_ip_overview(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6126,13 +3717,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/ip-lists",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ip_list()
-                    .get_available_ip_lists(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ip_list().get_available_ip_lists(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6141,13 +3726,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/keyless_certificates",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .keyless_ssl_for_a_zone()
-                    .list_keyless_ssl_configurations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.keyless_ssl_for_a_zone().list_keyless_ssl_configurations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6156,13 +3735,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/keyless_certificates/{keyless_certificate_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .keyless_ssl_for_a_zone()
-                    .get_keyless_ssl_configuration(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.keyless_ssl_for_a_zone().get_keyless_ssl_configuration(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6171,13 +3744,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/leaked-credential-checks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .leaked_credential_checks()
-                    .get_leaked_credential_checks_status(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.leaked_credential_checks().get_leaked_credential_checks_status(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6186,13 +3753,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/leaked-credential-checks/detections",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .leaked_credential_checks()
-                    .list_leaked_credential_checks_custom_detections(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.leaked_credential_checks().list_leaked_credential_checks_custom_detections(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6201,16 +3762,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/leaked-credential-checks/detections/{detection_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .leaked_credential_checks()
-                    .get_leaked_credential_checks_custom_detection(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.leaked_credential_checks().get_leaked_credential_checks_custom_detection(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6228,13 +3780,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rules/lists/bulk_operations/{operation_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .lists()
-                    .get_bulk_operation_status(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.lists().get_bulk_operation_status(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6243,13 +3789,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rules/lists/{list_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .lists()
-                    .get_list(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.lists().get_list(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6258,13 +3798,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rules/lists/{list_id}/items",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .lists()
-                    .get_list_items(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.lists().get_list_items(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6273,13 +3807,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rules/lists/{list_id}/items/{item_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .lists()
-                    .get_list_item(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.lists().get_list_item(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6288,16 +3816,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/overall",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .live_streams()
-                    .get_complete_analytics_data_for_your_livestreams(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.live_streams().get_complete_analytics_data_for_your_livestreams(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6306,13 +3825,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/livestreams",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .live_streams()
-                    .get_livestreams(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.live_streams().get_livestreams(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6321,17 +3834,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .live_streams()
-                    .get_livestream_session_details_using_livestream_session_id(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.live_streams().get_livestream_session_details_using_livestream_session_id(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6340,17 +3843,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .live_streams()
-                    .get_livestream_details_using_livestream_id(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.live_streams().get_livestream_details_using_livestream_id(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6359,17 +3852,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .live_streams()
-                    .get_active_livestream_session_details(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.live_streams().get_active_livestream_session_details(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6378,17 +3861,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .live_streams()
-                    .get_active_livestreams_for_meeting(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.live_streams().get_active_livestreams_for_meeting(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6397,17 +3870,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestream",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .live_streams()
-                    .get_livestream_session_details_for_meeting(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.live_streams().get_livestream_session_details_for_meeting(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6416,17 +3879,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .live_streams()
-                    .get_livestream_session_details_using_session_id(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.live_streams().get_livestream_session_details_using_session_id(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6435,13 +3888,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/load_balancing_analytics/events",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .load_balancer_healthcheck_events()
-                    .list_healthcheck_events()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.load_balancer_healthcheck_events().list_healthcheck_events().send_with_meta().await)
         }),
     },
     Probe {
@@ -6459,13 +3906,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/load_balancers/monitors/{monitor_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .load_balancer_monitors()
-                    .monitor_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.load_balancer_monitors().monitor_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6474,13 +3915,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/load_balancers/monitors/{monitor_id}/references",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .load_balancer_monitors()
-                    .list_monitor_references(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.load_balancer_monitors().list_monitor_references(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6489,13 +3924,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/load_balancers/preview/{preview_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .load_balancer_monitors()
-                    .preview_result(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.load_balancer_monitors().preview_result(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6513,13 +3942,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/load_balancers/pools/{pool_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .load_balancer_pools()
-                    .pool_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.load_balancer_pools().pool_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6528,13 +3951,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/load_balancers/pools/{pool_id}/health",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .load_balancer_pools()
-                    .pool_health_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.load_balancer_pools().pool_health_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6543,13 +3960,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/load_balancers/pools/{pool_id}/references",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .load_balancer_pools()
-                    .list_pool_references(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.load_balancer_pools().list_pool_references(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6558,13 +3969,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/regions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .load_balancer_regions()
-                    .list_regions(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.load_balancer_regions().list_regions(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6573,13 +3978,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/load_balancers/regions/{region_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .load_balancer_regions()
-                    .get_region(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.load_balancer_regions().get_region(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6588,13 +3987,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/load_balancers",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .load_balancers()
-                    .list_load_balancers(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.load_balancers().list_load_balancers(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6603,13 +3996,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/load_balancers/{load_balancer_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .load_balancers()
-                    .load_balancer_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.load_balancers().load_balancer_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6618,13 +4005,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/logs/control/cmb/config",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logcontrol_cmb_config_for_an_account()
-                    .get_cmb_config(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logcontrol_cmb_config_for_an_account().get_cmb_config(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6633,13 +4014,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/logo-matches",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logo_match()
-                    .read_matches_for_logo_queries_by_id(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logo_match().read_matches_for_logo_queries_by_id(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6648,13 +4023,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/logo-matches/download",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logo_match()
-                    .download_matches_for_logo_queries_by_id(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logo_match().download_matches_for_logo_queries_by_id(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6663,13 +4032,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/logos",
         envelope: false,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logo_match()
-                    .read_all_saved_logo_queries(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logo_match().read_all_saved_logo_queries(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6678,13 +4041,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/brand-protection/logos/{logo_id}",
         envelope: false,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logo_match()
-                    .read_saved_logo_queries_by_id(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logo_match().read_saved_logo_queries_by_id(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6693,13 +4050,7 @@ pub const PROBES: &[Probe] = &[
         path: "/signed-url",
         envelope: false,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .logo_match()
-                    .internal_route_for_testing_signed_urls()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logo_match().internal_route_for_testing_signed_urls().send_with_meta().await)
         }),
     },
     Probe {
@@ -6708,13 +4059,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/logpush/datasets/{dataset_id}/fields",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logpush_jobs_for_a_zone()
-                    .list_fields(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logpush_jobs_for_a_zone().list_fields(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6723,13 +4068,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/logpush/datasets/{dataset_id}/jobs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logpush_jobs_for_a_zone()
-                    .list_logpush_jobs_for_dataset(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logpush_jobs_for_a_zone().list_logpush_jobs_for_dataset(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6738,13 +4077,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/logpush/jobs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logpush_jobs_for_a_zone()
-                    .list_logpush_jobs(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logpush_jobs_for_a_zone().list_logpush_jobs(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6753,13 +4086,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/logpush/jobs/{job_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logpush_jobs_for_a_zone()
-                    .get_logpush_job_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logpush_jobs_for_a_zone().get_logpush_job_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6768,13 +4095,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/logpush/datasets/{dataset_id}/fields",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logpush_jobs_for_an_account()
-                    .list_fields(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logpush_jobs_for_an_account().list_fields(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6783,13 +4104,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/logpush/datasets/{dataset_id}/jobs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logpush_jobs_for_an_account()
-                    .list_logpush_jobs_for_dataset(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logpush_jobs_for_an_account().list_logpush_jobs_for_dataset(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6798,13 +4113,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/logpush/jobs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logpush_jobs_for_an_account()
-                    .list_logpush_jobs(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logpush_jobs_for_an_account().list_logpush_jobs(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6813,13 +4122,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/logpush/jobs/{job_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logpush_jobs_for_an_account()
-                    .get_logpush_job_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logpush_jobs_for_an_account().get_logpush_job_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6828,13 +4131,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/logs/control/retention/flag",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logs_received()
-                    .get_log_retention_flag(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logs_received().get_log_retention_flag(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6843,13 +4140,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/logs/rayids/{ray_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .logs_received()
-                    .get_logs_rayids(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.logs_received().get_logs_rayids(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6858,15 +4149,8 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/logs/received",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::logs_received::GetLogsReceivedQuery = args
-                .query()?;
-            done(
-                client
-                    .logs_received()
-                    .get_logs_received(args.path(0), &query)
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::logs_received::GetLogsReceivedQuery = args.query()?;
+            done(client.logs_received().get_logs_received(args.path(0), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -6884,13 +4168,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/apps",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_account_apps()
-                    .list_apps(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_account_apps().list_apps(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6899,13 +4177,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/connectors",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_connectors()
-                    .list_connectors(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_connectors().list_connectors(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6914,13 +4186,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/connectors/{connector_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_connectors()
-                    .get_connector(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_connectors().get_connector(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6929,13 +4195,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_connectors()
-                    .list_events(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_connectors().list_events(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6944,13 +4204,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_connectors()
-                    .get_latest_events(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_connectors().get_latest_events(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6959,13 +4213,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_connectors()
-                    .get_event(args.path(0), args.path(1), args.path(2), args.path(3))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_connectors().get_event(args.path(0), args.path(1), args.path(2), args.path(3)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6974,13 +4222,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_connectors()
-                    .list_snapshots(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_connectors().list_snapshots(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -6989,13 +4231,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_connectors()
-                    .get_latest_snapshots(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_connectors().get_latest_snapshots(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7004,13 +4240,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_connectors()
-                    .get_snapshot(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_connectors().get_snapshot(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7019,13 +4249,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/gre_tunnels",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_gre_tunnels()
-                    .list_gre_tunnels(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_gre_tunnels().list_gre_tunnels(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7034,13 +4258,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_gre_tunnels()
-                    .list_gre_tunnel_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_gre_tunnels().list_gre_tunnel_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7049,13 +4267,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/cf_interconnects",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_interconnects()
-                    .list_interconnects(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_interconnects().list_interconnects(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7064,13 +4276,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_interconnects()
-                    .list_interconnect_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_interconnects().list_interconnect_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7079,13 +4285,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/ipsec_tunnels",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_ipsec_tunnels()
-                    .list_ipsec_tunnels(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_ipsec_tunnels().list_ipsec_tunnels(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7094,13 +4294,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_ipsec_tunnels()
-                    .list_ipsec_tunnel_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_ipsec_tunnels().list_ipsec_tunnel_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7109,13 +4303,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/mnm/config",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_network_monitoring_configuration()
-                    .list_account_configuration(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_network_monitoring_configuration().list_account_configuration(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7124,13 +4312,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/mnm/config/full",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_network_monitoring_configuration()
-                    .list_rules_and_account_configuration(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_network_monitoring_configuration().list_rules_and_account_configuration(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7139,13 +4321,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/mnm/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_network_monitoring_rules()
-                    .list_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_network_monitoring_rules().list_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7154,13 +4330,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/mnm/rules/{rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_network_monitoring_rules()
-                    .get_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_network_monitoring_rules().get_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7169,13 +4339,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pcaps",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_pcap_collection()
-                    .list_packet_capture_requests(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_pcap_collection().list_packet_capture_requests(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7184,13 +4348,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pcaps/ownership",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_pcap_collection()
-                    .list_pcaps_bucket_ownership(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_pcap_collection().list_pcaps_bucket_ownership(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7199,13 +4357,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pcaps/{pcap_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_pcap_collection()
-                    .get_pcap_request(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_pcap_collection().get_pcap_request(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7214,13 +4366,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/sites/{site_id}/acls",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_site_acls()
-                    .list_site_acls(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_site_acls().list_site_acls(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7229,13 +4375,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_site_acls()
-                    .site_acl_details(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_site_acls().site_acl_details(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7244,13 +4384,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/sites/{site_id}/app_configs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_site_app_configs()
-                    .list_app_configs(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_site_app_configs().list_app_configs(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7259,13 +4393,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/sites/{site_id}/lans",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_site_lans()
-                    .list_site_lans(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_site_lans().list_site_lans(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7274,13 +4402,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_site_lans()
-                    .site_lan_details(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_site_lans().site_lan_details(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7289,13 +4411,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/sites/{site_id}/netflow_config",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_site_netflow_config()
-                    .netflow_configuration_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_site_netflow_config().netflow_configuration_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7304,13 +4420,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/sites/{site_id}/wans",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_site_wans()
-                    .list_site_wans(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_site_wans().list_site_wans(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7319,13 +4429,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_site_wans()
-                    .site_wan_details(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_site_wans().site_wan_details(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7343,13 +4447,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/sites/{site_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_sites()
-                    .site_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_sites().site_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7358,13 +4456,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/routes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_static_routes()
-                    .list_routes(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_static_routes().list_routes(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7373,13 +4465,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/routes/{route_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .magic_static_routes()
-                    .route_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.magic_static_routes().route_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7388,13 +4474,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2-catalog/{bucket_name}/maintenance-configs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .maintenance_configuration()
-                    .get_catalog_maintenance_configuration(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.maintenance_configuration().get_catalog_maintenance_configuration(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7403,13 +4483,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/managed_headers",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .managed_transforms()
-                    .list_managed_transforms(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.managed_transforms().list_managed_transforms(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7418,9 +4492,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/ai-controls/mcp/portals",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.mcp_portal().list_mcp_portals(args.path(0)).send_with_meta().await,
-            )
+            done(client.mcp_portal().list_mcp_portals(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7429,13 +4501,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/ai-controls/mcp/portals/{id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .mcp_portal()
-                    .read_mcp_portal(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.mcp_portal().read_mcp_portal(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7444,13 +4510,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/ai-controls/mcp/servers",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .mcp_portal_servers()
-                    .list_mcp_servers(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.mcp_portal_servers().list_mcp_servers(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7459,13 +4519,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/ai-controls/mcp/servers/{id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .mcp_portal_servers()
-                    .read_mcp_server(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.mcp_portal_servers().read_mcp_server(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7474,13 +4528,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .meetings()
-                    .get_meetings_for_app(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.meetings().get_meetings_for_app(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7489,13 +4537,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .meetings()
-                    .get_meeting_for_app(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.meetings().get_meeting_for_app(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7504,17 +4546,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .meetings()
-                    .get_participants_of_meeting(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.meetings().get_participants_of_meeting(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7523,18 +4555,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .meetings()
-                    .get_participant_detail(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                        args.path(3),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.meetings().get_participant_detail(args.path(0), args.path(1), args.path(2), args.path(3)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7543,13 +4564,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/mtls_certificates",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .mtls_certificate_management()
-                    .list_mtls_certificates(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.mtls_certificate_management().list_mtls_certificates(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7558,13 +4573,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/mtls_certificates/{mtls_certificate_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .mtls_certificate_management()
-                    .get_mtls_certificate(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.mtls_certificate_management().get_mtls_certificate(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7573,13 +4582,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/mtls_certificates/{mtls_certificate_id}/associations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .mtls_certificate_management()
-                    .list_mtls_certificate_associations(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.mtls_certificate_management().list_mtls_certificate_associations(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7588,13 +4591,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2-catalog/{bucket_name}/namespaces",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .namespace_management()
-                    .list_namespaces_in_catalog(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.namespace_management().list_namespaces_in_catalog(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7603,13 +4600,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/alerting/v3/available_alerts",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .notification_alert_types()
-                    .get_alert_types(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.notification_alert_types().get_alert_types(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7618,13 +4609,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/alerting/v3/destinations/pagerduty",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .notification_destinations_with_pagerduty()
-                    .list_pagerduty_services(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.notification_destinations_with_pagerduty().list_pagerduty_services(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7633,13 +4618,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/alerting/v3/destinations/pagerduty/connect/{token_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .notification_destinations_with_pagerduty()
-                    .connect_pagerduty(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.notification_destinations_with_pagerduty().connect_pagerduty(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7648,13 +4627,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/alerting/v3/history",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .notification_history()
-                    .list_history(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.notification_history().list_history(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7663,13 +4636,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/alerting/v3/destinations/eligible",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .notification_mechanism_eligibility()
-                    .get_delivery_mechanism_eligibility(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.notification_mechanism_eligibility().get_delivery_mechanism_eligibility(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7678,13 +4645,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/alerting/v3/policies",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .notification_policies()
-                    .list_notification_policies(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.notification_policies().list_notification_policies(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7693,13 +4654,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/alerting/v3/policies/{policy_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .notification_policies()
-                    .get_notification_policy(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.notification_policies().get_notification_policy(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7708,13 +4663,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/alerting/v3/silences",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .notification_silences()
-                    .list_silences(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.notification_silences().list_silences(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7723,13 +4672,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/alerting/v3/silences/{silence_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .notification_silences()
-                    .get_silence(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.notification_silences().get_silence(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7738,13 +4681,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/alerting/v3/destinations/webhooks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .notification_webhooks()
-                    .list_webhooks(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.notification_webhooks().list_webhooks(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7753,13 +4690,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .notification_webhooks()
-                    .get_webhook(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.notification_webhooks().get_webhook(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7768,13 +4699,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/speed_api/availabilities",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .observatory()
-                    .get_quota_and_availability(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.observatory().get_quota_and_availability(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7783,13 +4708,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/speed_api/pages",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .observatory()
-                    .list_tested_webpages(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.observatory().list_tested_webpages(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7798,13 +4717,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/speed_api/pages/{url}/tests",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .observatory()
-                    .list_page_test_history(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.observatory().list_page_test_history(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7813,13 +4726,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/speed_api/pages/{url}/tests/{test_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .observatory()
-                    .get_page_test_result(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.observatory().get_page_test_result(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7828,19 +4735,8 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/speed_api/pages/{url}/trend",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::observatory::ListCoreWebVitalMetricsTrendQuery = args
-                .query()?;
-            done(
-                client
-                    .observatory()
-                    .list_core_web_vital_metrics_trend(
-                        args.path(0),
-                        args.path(1),
-                        &query,
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::observatory::ListCoreWebVitalMetricsTrendQuery = args.query()?;
+            done(client.observatory().list_core_web_vital_metrics_trend(args.path(0), args.path(1), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -7849,13 +4745,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/speed_api/schedule/{url}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .observatory()
-                    .get_page_test_schedule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.observatory().get_page_test_schedule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7873,13 +4763,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/cloud/onramps/magic_wan_address_space",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .on_ramps()
-                    .read_magic_wan_address_space(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.on_ramps().read_magic_wan_address_space(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7888,13 +4772,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/cloud/onramps/{onramp_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .on_ramps()
-                    .read_on_ramp(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.on_ramps().read_on_ramp(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7903,13 +4781,7 @@ pub const PROBES: &[Probe] = &[
         path: "/organizations/{organization_id}/members",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .organizationmembers()
-                    .list_organization_members(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.organizationmembers().list_organization_members(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7918,13 +4790,7 @@ pub const PROBES: &[Probe] = &[
         path: "/organizations/{organization_id}/members/{member_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .organizationmembers()
-                    .get_organization_member(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.organizationmembers().get_organization_member(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7933,13 +4799,7 @@ pub const PROBES: &[Probe] = &[
         path: "/organizations",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .organizations()
-                    .list_organizations_user_has_access_to()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.organizations().list_organizations_user_has_access_to().send_with_meta().await)
         }),
     },
     Probe {
@@ -7948,13 +4808,7 @@ pub const PROBES: &[Probe] = &[
         path: "/organizations/{organization_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .organizations()
-                    .get_organization(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.organizations().get_organization(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7963,13 +4817,7 @@ pub const PROBES: &[Probe] = &[
         path: "/organizations/{organization_id}/accounts",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .organizations()
-                    .get_organization_accounts(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.organizations().get_organization_accounts(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7978,13 +4826,7 @@ pub const PROBES: &[Probe] = &[
         path: "/organizations/{organization_id}/profile",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .organizations()
-                    .get_organization_profile(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.organizations().get_organization_profile(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8011,13 +4853,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/cache/origin_post_quantum_encryption",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .origin_post_quantum()
-                    .get_origin_post_quantum_encryption_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.origin_post_quantum().get_origin_post_quantum_encryption_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8026,9 +4862,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/pagerules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.page_rules().list_page_rules(args.path(0)).send_with_meta().await,
-            )
+            done(client.page_rules().list_page_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8037,13 +4871,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/pagerules/{pagerule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .page_rules()
-                    .get_page_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.page_rules().get_page_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8052,13 +4880,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/page_shield",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .page_shield()
-                    .get_page_shield_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.page_shield().get_page_shield_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8067,13 +4889,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/page_shield/connections",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .page_shield()
-                    .list_page_shield_connections(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.page_shield().list_page_shield_connections(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8082,13 +4898,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/page_shield/connections/{connection_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .page_shield()
-                    .get_page_shield_connection(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.page_shield().get_page_shield_connection(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8097,13 +4907,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/page_shield/cookies",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .page_shield()
-                    .list_page_shield_cookies(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.page_shield().list_page_shield_cookies(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8112,13 +4916,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/page_shield/cookies/{cookie_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .page_shield()
-                    .get_page_shield_cookie(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.page_shield().get_page_shield_cookie(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8127,13 +4925,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/page_shield/policies",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .page_shield()
-                    .list_page_shield_policies(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.page_shield().list_page_shield_policies(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8142,13 +4934,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/page_shield/policies/{policy_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .page_shield()
-                    .get_page_shield_policy(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.page_shield().get_page_shield_policy(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8157,13 +4943,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/page_shield/scripts",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .page_shield()
-                    .list_page_shield_scripts(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.page_shield().list_page_shield_scripts(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8172,13 +4952,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/page_shield/scripts/{script_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .page_shield()
-                    .get_page_shield_script(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.page_shield().get_page_shield_script(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8187,13 +4961,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pages/projects/{project_name}/deployments",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .pages_deployment()
-                    .get_deployments(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.pages_deployment().get_deployments(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8202,13 +4970,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .pages_deployment()
-                    .get_deployment_info(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.pages_deployment().get_deployment_info(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8217,13 +4979,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}/history/logs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .pages_deployment()
-                    .get_deployment_logs(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.pages_deployment().get_deployment_logs(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8232,13 +4988,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pages/projects/{project_name}/domains",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .pages_domains()
-                    .get_domains(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.pages_domains().get_domains(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8247,13 +4997,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .pages_domains()
-                    .get_domain(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.pages_domains().get_domain(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8262,9 +5006,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pages/projects",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.pages_project().get_projects(args.path(0)).send_with_meta().await,
-            )
+            done(client.pages_project().get_projects(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8273,13 +5015,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pages/projects/{project_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .pages_project()
-                    .get_project(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.pages_project().get_project(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8288,13 +5024,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/dns",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .passive_dns_by_ip()
-                    .get_passive_dns_by_ip(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.passive_dns_by_ip().get_passive_dns_by_ip(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8303,13 +5033,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .per_hostname_authenticated_origin_pull()
-                    .list_certificates(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.per_hostname_authenticated_origin_pull().list_certificates(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8318,13 +5042,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates/{certificate_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .per_hostname_authenticated_origin_pull()
-                    .get_hostname_client_certificate(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.per_hostname_authenticated_origin_pull().get_hostname_client_certificate(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8333,16 +5051,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/origin_tls_client_auth/hostnames/{hostname}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .per_hostname_authenticated_origin_pull()
-                    .get_hostname_status_for_client_authentication(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.per_hostname_authenticated_origin_pull().get_hostname_status_for_client_authentication(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8351,13 +5060,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/hostnames/settings/{setting_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .per_hostname_tls_settings()
-                    .list_tls_setting_for_hostnames(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.per_hostname_tls_settings().list_tls_setting_for_hostnames(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8366,17 +5069,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/hostnames/settings/{setting_id}/{hostname}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .per_hostname_tls_settings()
-                    .get_tls_setting_for_hostname(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.per_hostname_tls_settings().get_tls_setting_for_hostname(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8385,13 +5078,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/physical-devices",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .physical_devices()
-                    .list_devices(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.physical_devices().list_devices(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8400,13 +5087,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/physical-devices/{device_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .physical_devices()
-                    .get_device(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.physical_devices().get_device(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8415,13 +5096,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/pay-per-crawl/configuration",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ppc_config()
-                    .get_pay_per_crawl_config(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ppc_config().get_pay_per_crawl_config(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8430,13 +5105,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pay-per-crawl/crawler/stripe",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ppc_stripe()
-                    .get_stripe_config_for_crawler(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ppc_stripe().get_stripe_config_for_crawler(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8445,13 +5114,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pay-per-crawl/publisher/stripe",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ppc_stripe()
-                    .get_stripe_config_for_publisher(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ppc_stripe().get_stripe_config_for_publisher(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8460,13 +5123,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/presets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .presets()
-                    .get_presets(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.presets().get_presets(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8475,13 +5132,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .presets()
-                    .get_preset(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.presets().get_preset(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8490,13 +5141,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/requests/priority/quota",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .priority_intelligence_requirements_pir()
-                    .get_priority_intelligence_requirement_quota(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.priority_intelligence_requirements_pir().get_priority_intelligence_requirement_quota(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8505,13 +5150,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/requests/priority/{priority_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .priority_intelligence_requirements_pir()
-                    .get_priority_intelligence_requirement(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.priority_intelligence_requirements_pir().get_priority_intelligence_requirement(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8520,13 +5159,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/event_subscriptions/subscriptions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .queue()
-                    .list_event_subscriptions(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.queue().list_event_subscriptions(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8535,13 +5168,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/event_subscriptions/subscriptions/{subscription_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .queue()
-                    .get_event_subscription(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.queue().get_event_subscription(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8559,13 +5186,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/queues/{queue_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .queue()
-                    .get_queue(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.queue().get_queue(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8574,13 +5195,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/queues/{queue_id}/consumers",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .queue()
-                    .list_queue_consumers(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.queue().list_queue_consumers(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8589,13 +5204,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .queue()
-                    .get_queue_consumer(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.queue().get_queue_consumer(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8604,13 +5213,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/queues/{queue_id}/purge",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .queue()
-                    .get_queue_purge_status(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.queue().get_queue_purge_status(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8619,13 +5222,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2/metrics",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_account()
-                    .get_account_level_metrics(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_account().get_account_level_metrics(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8634,13 +5231,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_bucket()
-                    .list_event_notification_rules(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_bucket().list_event_notification_rules(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8649,17 +5240,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration/queues/{queue_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_bucket()
-                    .get_event_notification_rule(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_bucket().get_event_notification_rule(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8677,13 +5258,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_bucket()
-                    .get_bucket(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_bucket().get_bucket(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8692,13 +5267,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/cors",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_bucket()
-                    .get_bucket_cors_policy(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_bucket().get_bucket_cors_policy(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8707,13 +5276,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/domains/custom",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_bucket()
-                    .list_custom_domains_of_bucket(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_bucket().list_custom_domains_of_bucket(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8722,13 +5285,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/domains/custom/{domain}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_bucket()
-                    .get_custom_domain_settings(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_bucket().get_custom_domain_settings(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8737,13 +5294,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/domains/managed",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_bucket()
-                    .get_r2_dev_domain_of_bucket(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_bucket().get_r2_dev_domain_of_bucket(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8752,13 +5303,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/lifecycle",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_bucket()
-                    .get_object_lifecycle_rules(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_bucket().get_object_lifecycle_rules(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8767,13 +5312,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/local-uploads",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_bucket()
-                    .get_local_uploads_configuration(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_bucket().get_local_uploads_configuration(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8782,13 +5321,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/lock",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_bucket()
-                    .get_bucket_lock_rules(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_bucket().get_bucket_lock_rules(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8797,13 +5330,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2/buckets/{bucket_name}/sippy",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_bucket()
-                    .get_sippy_configuration(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_bucket().get_sippy_configuration(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8812,13 +5339,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2-catalog",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_catalog_management()
-                    .list_r2_catalogs(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_catalog_management().list_r2_catalogs(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8827,13 +5348,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2-catalog/{bucket_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_catalog_management()
-                    .get_r2_catalog_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_catalog_management().get_r2_catalog_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8842,9 +5357,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/slurper/jobs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.r2_super_slurper().list_jobs(args.path(0)).send_with_meta().await,
-            )
+            done(client.r2_super_slurper().list_jobs(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8853,13 +5366,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/slurper/jobs/{job_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_super_slurper()
-                    .get_job_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_super_slurper().get_job_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8868,13 +5375,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/slurper/jobs/{job_id}/logs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_super_slurper()
-                    .get_job_logs(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_super_slurper().get_job_logs(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8883,13 +5384,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/slurper/jobs/{job_id}/progress",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .r2_super_slurper()
-                    .get_job_progress(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.r2_super_slurper().get_job_progress(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8898,13 +5393,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ai/bots/summary/user_agent",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_ai_bots()
-                    .get_ai_user_agents_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_ai_bots().get_ai_user_agents_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -8913,13 +5402,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ai/bots/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_ai_bots()
-                    .get_ai_bots_http_requests_distribution_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_ai_bots().get_ai_bots_http_requests_distribution_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8928,13 +5411,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ai/bots/timeseries",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_ai_bots()
-                    .get_ai_bots_http_requests_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_ai_bots().get_ai_bots_http_requests_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -8943,13 +5420,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ai/bots/timeseries_groups/user_agent",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_ai_bots()
-                    .get_ai_user_agents_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_ai_bots().get_ai_user_agents_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -8958,15 +5429,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ai/bots/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_ai_bots()
-                    .get_time_series_distribution_of_ai_bots_http_requests_by_dimension(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_ai_bots().get_time_series_distribution_of_ai_bots_http_requests_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -8975,13 +5438,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ai/inference/summary/model",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_ai_inference()
-                    .get_workers_ai_models_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_ai_inference().get_workers_ai_models_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -8990,13 +5447,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ai/inference/summary/task",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_ai_inference()
-                    .get_workers_ai_tasks_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_ai_inference().get_workers_ai_tasks_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9005,13 +5456,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ai/inference/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_ai_inference()
-                    .get_workers_ai_inference_distribution_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_ai_inference().get_workers_ai_inference_distribution_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9020,13 +5465,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ai/inference/timeseries_groups/model",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_ai_inference()
-                    .get_workers_ai_models_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_ai_inference().get_workers_ai_models_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -9035,13 +5474,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ai/inference/timeseries_groups/task",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_ai_inference()
-                    .get_workers_ai_tasks_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_ai_inference().get_workers_ai_tasks_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -9050,15 +5483,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ai/inference/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_ai_inference()
-                    .get_time_series_distribution_of_workers_ai_inference_by_dimension(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_ai_inference().get_time_series_distribution_of_workers_ai_inference_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9067,13 +5492,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/annotations",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_annotations()
-                    .get_latest_annotations()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_annotations().get_latest_annotations().send_with_meta().await)
         }),
     },
     Probe {
@@ -9082,13 +5501,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/annotations/outages",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_annotations()
-                    .get_latest_internet_outages_and_anomalies()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_annotations().get_latest_internet_outages_and_anomalies().send_with_meta().await)
         }),
     },
     Probe {
@@ -9097,13 +5510,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/annotations/outages/locations",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_annotations()
-                    .get_number_of_outages_by_location()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_annotations().get_number_of_outages_by_location().send_with_meta().await)
         }),
     },
     Probe {
@@ -9112,13 +5519,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/summary/dnssec",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_by_dnssec_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_by_dnssec_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9127,13 +5528,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/summary/edns",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_by_edns_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_by_edns_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9142,13 +5537,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/summary/ip_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_by_ip_version_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_by_ip_version_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9157,13 +5546,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/summary/protocol",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_by_dns_protocol_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_by_dns_protocol_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9172,13 +5555,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/summary/query_type",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_by_type_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_by_type_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9187,13 +5564,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/summary/response_codes",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_by_response_code_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_by_response_code_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9202,13 +5573,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_summary_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_summary_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9217,13 +5582,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/timeseries",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -9232,13 +5591,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/timeseries_groups/dnssec",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_by_dnssec_support_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_by_dnssec_support_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -9247,13 +5600,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/timeseries_groups/edns",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_by_edns_support_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_by_edns_support_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9262,13 +5609,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/timeseries_groups/ip_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_by_ip_version_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_by_ip_version_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -9277,13 +5618,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/timeseries_groups/protocol",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_by_dns_protocol_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_by_dns_protocol_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -9292,13 +5627,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/timeseries_groups/query_type",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_by_type_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_by_type_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -9307,13 +5636,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/timeseries_groups/response_codes",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_dns_queries_by_response_code_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_dns_queries_by_response_code_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -9322,13 +5645,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_as112_time_series_grouped_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_as112_time_series_grouped_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9337,13 +5654,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/top/locations",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_top_locations_by_as112_dns_queries()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_top_locations_by_as112_dns_queries().send_with_meta().await)
         }),
     },
     Probe {
@@ -9352,15 +5663,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/top/locations/dnssec/{dnssec}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_top_locations_by_as112_dns_queries_with_dnssec_support(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_top_locations_by_as112_dns_queries_with_dnssec_support(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9369,15 +5672,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/top/locations/edns/{edns}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_top_locations_by_as112_dns_queries_with_edns_support(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_top_locations_by_as112_dns_queries_with_edns_support(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9386,13 +5681,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/as112/top/locations/ip_version/{ip_version}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_as112()
-                    .get_top_locations_by_as112_dns_queries_for_ip_version(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_as112().get_top_locations_by_as112_dns_queries_for_ip_version(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9401,13 +5690,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/entities/asns",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_autonomous_systems()
-                    .list_autonomous_systems()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_autonomous_systems().list_autonomous_systems().send_with_meta().await)
         }),
     },
     Probe {
@@ -9416,15 +5699,8 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/entities/asns/ip",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::radar_autonomous_systems::GetAsDetailsByIpAddressQuery = args
-                .query()?;
-            done(
-                client
-                    .radar_autonomous_systems()
-                    .get_as_details_by_ip_address(&query)
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::radar_autonomous_systems::GetAsDetailsByIpAddressQuery = args.query()?;
+            done(client.radar_autonomous_systems().get_as_details_by_ip_address(&query).send_with_meta().await)
         }),
     },
     Probe {
@@ -9433,13 +5709,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/entities/asns/{asn}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_autonomous_systems()
-                    .get_as_details_by_asn(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_autonomous_systems().get_as_details_by_asn(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9448,13 +5718,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/entities/asns/{asn}/as_set",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_autonomous_systems()
-                    .get_irr_as_sets_that_as_is_member_of(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_autonomous_systems().get_irr_as_sets_that_as_is_member_of(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9463,13 +5727,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/entities/asns/{asn}/rel",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_autonomous_systems()
-                    .get_as_level_relationships_by_asn(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_autonomous_systems().get_as_level_relationships_by_asn(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9487,13 +5745,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/bgp/ips/timeseries",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_bgp()
-                    .get_announced_ip_address_space_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_bgp().get_announced_ip_address_space_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -9511,13 +5763,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/bgp/routes/ases",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_bgp()
-                    .list_ases_from_global_routing_tables()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_bgp().list_ases_from_global_routing_tables().send_with_meta().await)
         }),
     },
     Probe {
@@ -9544,13 +5790,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/bgp/routes/realtime",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_bgp()
-                    .get_real_time_bgp_routes_for_prefix()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_bgp().get_real_time_bgp_routes_for_prefix().send_with_meta().await)
         }),
     },
     Probe {
@@ -9613,9 +5853,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/bgp/top/ases/prefixes",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client.radar_bgp().get_top_ases_by_prefix_count().send_with_meta().await,
-            )
+            done(client.radar_bgp().get_top_ases_by_prefix_count().send_with_meta().await)
         }),
     },
     Probe {
@@ -9624,13 +5862,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/bgp/top/prefixes",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_bgp()
-                    .get_top_prefixes_by_bgp_updates()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_bgp().get_top_prefixes_by_bgp_updates().send_with_meta().await)
         }),
     },
     Probe {
@@ -9648,13 +5880,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/bots/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_bots()
-                    .get_bots_http_requests_distribution_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_bots().get_bots_http_requests_distribution_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9663,13 +5889,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/bots/timeseries",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_bots()
-                    .get_bots_http_requests_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_bots().get_bots_http_requests_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -9678,15 +5898,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/bots/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_bots()
-                    .get_time_series_distribution_of_bots_http_requests_by_dimension(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_bots().get_time_series_distribution_of_bots_http_requests_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9695,9 +5907,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/bots/{bot_slug}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.radar_bots().get_bot_details(args.path(0)).send_with_meta().await,
-            )
+            done(client.radar_bots().get_bot_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9706,13 +5916,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ct/authorities",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_certificate_transparency()
-                    .list_certificate_authorities()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_certificate_transparency().list_certificate_authorities().send_with_meta().await)
         }),
     },
     Probe {
@@ -9721,13 +5925,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ct/authorities/{ca_slug}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_certificate_transparency()
-                    .get_certificate_authority_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_certificate_transparency().get_certificate_authority_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9736,13 +5934,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ct/logs",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_certificate_transparency()
-                    .list_certificate_logs()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_certificate_transparency().list_certificate_logs().send_with_meta().await)
         }),
     },
     Probe {
@@ -9751,13 +5943,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ct/logs/{log_slug}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_certificate_transparency()
-                    .get_certificate_log_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_certificate_transparency().get_certificate_log_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9766,13 +5952,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ct/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_certificate_transparency()
-                    .get_certificate_distribution_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_certificate_transparency().get_certificate_distribution_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9781,13 +5961,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ct/timeseries",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_certificate_transparency()
-                    .get_certificates_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_certificate_transparency().get_certificates_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -9796,15 +5970,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ct/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_certificate_transparency()
-                    .get_time_series_of_certificate_distribution_by_dimension(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_certificate_transparency().get_time_series_of_certificate_distribution_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9822,13 +5988,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/summary/cache_hit",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_cache_status_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_cache_status_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9837,13 +5997,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/summary/dnssec",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_dnssec_support_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_dnssec_support_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9852,13 +6006,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/summary/dnssec_aware",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_dnssec_awareness_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_dnssec_awareness_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9867,13 +6015,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/summary/dnssec_e2e",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_dnssec_end_to_end_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_dnssec_end_to_end_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9882,13 +6024,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/summary/ip_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_ip_version_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_ip_version_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9897,13 +6033,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/summary/matching_answer",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_matching_answer_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_matching_answer_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9912,13 +6042,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/summary/protocol",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_protocol_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_protocol_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9927,13 +6051,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/summary/query_type",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_type_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_type_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9942,13 +6060,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/summary/response_code",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_response_code_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_response_code_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9957,13 +6069,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/summary/response_ttl",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_response_ttl_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_response_ttl_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -9972,13 +6078,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_summary_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_summary_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -9996,13 +6096,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/timeseries_groups/cache_hit",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_cache_status_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_cache_status_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10011,13 +6105,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/timeseries_groups/dnssec",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_dnssec_support_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_dnssec_support_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10026,13 +6114,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/timeseries_groups/dnssec_aware",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_dnssec_awareness_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_dnssec_awareness_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10041,13 +6123,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/timeseries_groups/dnssec_e2e",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_dnssec_end_to_end_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_dnssec_end_to_end_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10056,13 +6132,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/timeseries_groups/ip_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_ip_version_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_ip_version_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10071,13 +6141,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/timeseries_groups/matching_answer",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_matching_answer_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_matching_answer_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10086,13 +6150,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/timeseries_groups/protocol",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_protocol_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_protocol_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10101,13 +6159,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/timeseries_groups/query_type",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_type_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_type_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10116,13 +6168,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/timeseries_groups/response_code",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_response_code_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_response_code_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10131,13 +6177,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/timeseries_groups/response_ttl",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_queries_by_response_ttl_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_queries_by_response_ttl_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10146,13 +6186,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_dns()
-                    .get_dns_time_series_grouped_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_dns().get_dns_time_series_grouped_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -10161,15 +6195,8 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/top/ases",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::radar_dns::GetTopAsesByDnsQueriesQuery = args
-                .query()?;
-            done(
-                client
-                    .radar_dns()
-                    .get_top_ases_by_dns_queries(&query)
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::radar_dns::GetTopAsesByDnsQueriesQuery = args.query()?;
+            done(client.radar_dns().get_top_ases_by_dns_queries(&query).send_with_meta().await)
         }),
     },
     Probe {
@@ -10178,15 +6205,8 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/top/locations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::radar_dns::GetTopAsesByDnsQueriesQuery = args
-                .query()?;
-            done(
-                client
-                    .radar_dns()
-                    .get_top_locations_by_dns_queries(&query)
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::radar_dns::GetTopAsesByDnsQueriesQuery = args.query()?;
+            done(client.radar_dns().get_top_locations_by_dns_queries(&query).send_with_meta().await)
         }),
     },
     Probe {
@@ -10195,13 +6215,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ranking/domain/{domain}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_domains_ranking()
-                    .get_domain_rank_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_domains_ranking().get_domain_rank_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -10210,13 +6224,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ranking/timeseries_groups",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_domains_ranking()
-                    .get_domains_rank_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_domains_ranking().get_domains_rank_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10225,13 +6233,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ranking/top",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_domains_ranking()
-                    .get_top_or_trending_domains()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_domains_ranking().get_top_or_trending_domains().send_with_meta().await)
         }),
     },
     Probe {
@@ -10240,13 +6242,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/summary/arc",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_arc_validation_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_arc_validation_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10255,13 +6251,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/summary/dkim",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_dkim_validation_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_dkim_validation_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10270,13 +6260,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/summary/dmarc",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_dmarc_validation_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_dmarc_validation_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10285,13 +6269,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/summary/encrypted",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_encryption_status_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_encryption_status_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10300,13 +6278,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/summary/ip_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_ip_version_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_ip_version_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10315,13 +6287,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/summary/spf",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_spf_validation_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_spf_validation_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10330,13 +6296,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_routing_summary_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_routing_summary_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -10345,13 +6305,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/timeseries_groups/arc",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_arc_validation_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_arc_validation_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10360,13 +6314,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/timeseries_groups/dkim",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_dkim_validation_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_dkim_validation_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10375,13 +6323,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/timeseries_groups/dmarc",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_dmarc_validation_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_dmarc_validation_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10390,13 +6332,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/timeseries_groups/encrypted",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_encryption_status_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_encryption_status_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10405,13 +6341,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/timeseries_groups/ip_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_ip_version_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_ip_version_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10420,13 +6350,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/timeseries_groups/spf",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_spf_validation_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_spf_validation_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10435,13 +6359,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/routing/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_routing()
-                    .get_email_routing_time_series_grouped_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_routing().get_email_routing_time_series_grouped_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -10450,13 +6368,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/summary/arc",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_arc_validation_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_arc_validation_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10465,13 +6377,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/summary/dkim",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_dkim_validation_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_dkim_validation_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10480,13 +6386,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/summary/dmarc",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_dmarc_validation_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_dmarc_validation_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10495,13 +6395,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/summary/malicious",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_malicious_classification_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_malicious_classification_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10510,13 +6404,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/summary/spam",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_spam_classification_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_spam_classification_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10525,13 +6413,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/summary/spf",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_spf_validation_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_spf_validation_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10540,13 +6422,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/summary/spoof",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_spoof_classification_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_spoof_classification_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10555,13 +6431,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/summary/threat_category",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_threat_category_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_threat_category_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10570,13 +6440,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/summary/tls_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_tls_version_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_tls_version_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10585,13 +6449,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_security_summary_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_security_summary_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -10600,13 +6458,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/timeseries_groups/arc",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_arc_validation_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_arc_validation_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10615,13 +6467,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/timeseries_groups/dkim",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_dkim_validation_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_dkim_validation_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10630,13 +6476,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/timeseries_groups/dmarc",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_dmarc_validation_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_dmarc_validation_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10645,13 +6485,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/timeseries_groups/malicious",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_malicious_classification_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_malicious_classification_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10660,13 +6494,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/timeseries_groups/spam",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_spam_classification_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_spam_classification_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10675,13 +6503,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/timeseries_groups/spf",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_spf_validation_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_spf_validation_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10690,13 +6512,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/timeseries_groups/spoof",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_spoof_classification_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_spoof_classification_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10705,13 +6521,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/timeseries_groups/threat_category",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_threat_category_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_threat_category_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10720,13 +6530,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/timeseries_groups/tls_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_tls_version_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_tls_version_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10735,13 +6539,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_email_security_time_series_grouped_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_email_security_time_series_grouped_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -10750,13 +6548,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/top/tlds",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_top_tlds_by_email_message_volume()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_top_tlds_by_email_message_volume().send_with_meta().await)
         }),
     },
     Probe {
@@ -10765,13 +6557,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/top/tlds/malicious/{malicious}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_top_tlds_by_email_malicious_classification(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_top_tlds_by_email_malicious_classification(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -10780,13 +6566,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/top/tlds/spam/{spam}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_top_tlds_by_email_spam_classification(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_top_tlds_by_email_spam_classification(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -10795,13 +6575,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/email/security/top/tlds/spoof/{spoof}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_email_security()
-                    .get_top_tlds_by_email_spoof_classification(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_email_security().get_top_tlds_by_email_spoof_classification(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -10819,13 +6593,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/geolocations/{geo_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_geolocations()
-                    .get_geolocation_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_geolocations().get_geolocation_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -10834,13 +6602,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/summary/bot_class",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_bot_class_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_bot_class_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10849,13 +6611,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/summary/device_type",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_device_type_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_device_type_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10864,13 +6620,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/summary/http_protocol",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_http_https_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_http_https_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10879,13 +6629,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/summary/http_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_http_version_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_http_version_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10894,13 +6638,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/summary/ip_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_ip_version_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_ip_version_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10909,13 +6647,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/summary/os",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_os_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_os_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10924,13 +6656,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/summary/post_quantum",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_post_quantum_support_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_post_quantum_support_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10939,13 +6665,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/summary/tls_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_tls_version_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_tls_version_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -10954,13 +6674,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_summary_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_summary_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -10969,13 +6683,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/timeseries",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10984,13 +6692,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/timeseries_groups/bot_class",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_bot_class_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_bot_class_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -10999,13 +6701,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/timeseries_groups/browser",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_user_agent_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_user_agent_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11014,13 +6710,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/timeseries_groups/browser_family",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_user_agent_family_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_user_agent_family_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11029,13 +6719,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/timeseries_groups/device_type",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_device_type_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_device_type_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11044,13 +6728,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/timeseries_groups/http_protocol",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_http_https_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_http_https_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11059,13 +6737,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/timeseries_groups/http_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_http_version_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_http_version_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11074,13 +6746,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/timeseries_groups/ip_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_ip_version_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_ip_version_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11089,13 +6755,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/timeseries_groups/os",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_os_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_os_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11104,13 +6764,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/timeseries_groups/post_quantum",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_post_quantum_support_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_post_quantum_support_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11119,13 +6773,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/timeseries_groups/tls_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_by_tls_version_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_by_tls_version_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11134,13 +6782,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_http_requests_time_series_grouped_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_http_requests_time_series_grouped_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11149,13 +6791,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/ases",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_ases_by_http_requests()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_ases_by_http_requests().send_with_meta().await)
         }),
     },
     Probe {
@@ -11164,13 +6800,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/ases/bot_class/{bot_class}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_ases_by_http_requests_for_bot_class(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_ases_by_http_requests_for_bot_class(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11179,13 +6809,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/ases/browser_family/{browser_family}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_ases_by_http_requests_for_browser_family(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_ases_by_http_requests_for_browser_family(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11194,13 +6818,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/ases/device_type/{device_type}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_ases_by_http_requests_for_device_type(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_ases_by_http_requests_for_device_type(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11209,13 +6827,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/ases/http_protocol/{http_protocol}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_ases_by_http_requests_for_http_protocol(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_ases_by_http_requests_for_http_protocol(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11224,13 +6836,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/ases/http_version/{http_version}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_ases_by_http_requests_for_http_version(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_ases_by_http_requests_for_http_version(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11239,13 +6845,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/ases/ip_version/{ip_version}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_ases_by_http_requests_for_ip_version(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_ases_by_http_requests_for_ip_version(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11254,13 +6854,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/ases/os/{os}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_ases_by_http_requests_for_os(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_ases_by_http_requests_for_os(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11269,13 +6863,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/ases/tls_version/{tls_version}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_ases_by_http_requests_for_tls_version(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_ases_by_http_requests_for_tls_version(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11284,13 +6872,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/browser",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_user_agents_by_http_requests()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_user_agents_by_http_requests().send_with_meta().await)
         }),
     },
     Probe {
@@ -11299,13 +6881,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/browser_family",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_user_agent_families_by_http_requests()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_user_agent_families_by_http_requests().send_with_meta().await)
         }),
     },
     Probe {
@@ -11314,13 +6890,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/locations",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_locations_by_http_requests()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_locations_by_http_requests().send_with_meta().await)
         }),
     },
     Probe {
@@ -11329,13 +6899,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/locations/bot_class/{bot_class}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_locations_by_http_requests_for_bot_class(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_locations_by_http_requests_for_bot_class(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11344,13 +6908,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/locations/browser_family/{browser_family}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_locations_by_http_requests_for_browser_family(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_locations_by_http_requests_for_browser_family(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11359,13 +6917,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/locations/device_type/{device_type}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_locations_by_http_requests_for_device_type(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_locations_by_http_requests_for_device_type(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11374,13 +6926,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/locations/http_protocol/{http_protocol}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_locations_by_http_requests_for_http_protocol(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_locations_by_http_requests_for_http_protocol(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11389,13 +6935,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/locations/http_version/{http_version}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_locations_by_http_requests_for_http_version(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_locations_by_http_requests_for_http_version(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11404,13 +6944,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/locations/ip_version/{ip_version}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_locations_by_http_requests_for_ip_version(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_locations_by_http_requests_for_ip_version(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11419,13 +6953,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/locations/os/{os}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_locations_by_http_requests_for_os(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_locations_by_http_requests_for_os(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11434,13 +6962,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/http/top/locations/tls_version/{tls_version}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_http()
-                    .get_top_locations_by_http_requests_for_tls_version(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_http().get_top_locations_by_http_requests_for_tls_version(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11449,13 +6971,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ranking/internet_services/categories",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_internet_services_ranking()
-                    .list_internet_services_categories()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_internet_services_ranking().list_internet_services_categories().send_with_meta().await)
         }),
     },
     Probe {
@@ -11464,13 +6980,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ranking/internet_services/timeseries_groups",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_internet_services_ranking()
-                    .get_internet_services_rank_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_internet_services_ranking().get_internet_services_rank_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11479,13 +6989,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/ranking/internet_services/top",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_internet_services_ranking()
-                    .get_top_internet_services()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_internet_services_ranking().get_top_internet_services().send_with_meta().await)
         }),
     },
     Probe {
@@ -11494,8 +6998,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/entities/ip",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::radar_ip::GetIpAddressDetailsQuery = args
-                .query()?;
+            let query: generated_client::radar_ip::GetIpAddressDetailsQuery = args.query()?;
             done(client.radar_ip().get_ip_address_details(&query).send_with_meta().await)
         }),
     },
@@ -11505,13 +7008,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/summary/bitrate",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_bitrate_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_bitrate_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11520,13 +7017,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/summary/duration",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_duration_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_duration_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11535,13 +7026,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/summary/industry",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_targeted_industry_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_targeted_industry_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11550,13 +7035,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/summary/ip_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_ip_version_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_ip_version_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11565,13 +7044,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/summary/protocol",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_protocol_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_protocol_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11580,13 +7053,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/summary/vector",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_vector_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_vector_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11595,13 +7062,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/summary/vertical",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_targeted_vertical_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_targeted_vertical_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11610,13 +7071,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_summary_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_summary_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11625,13 +7080,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/timeseries",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_bytes_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_bytes_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11640,13 +7089,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/timeseries_groups/bitrate",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_bitrate_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_bitrate_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11655,13 +7098,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/timeseries_groups/duration",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_duration_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_duration_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11670,13 +7107,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/timeseries_groups/industry",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_target_industries_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_target_industries_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11685,13 +7116,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/timeseries_groups/ip_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_ip_version_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_ip_version_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11700,13 +7125,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/timeseries_groups/protocol",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_protocol_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_protocol_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11715,13 +7134,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/timeseries_groups/vector",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_vector_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_vector_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11730,13 +7143,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/timeseries_groups/vertical",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_by_vertical_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_by_vertical_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11745,13 +7152,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_layer_3_attacks_time_series_grouped_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_layer_3_attacks_time_series_grouped_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11760,13 +7161,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/top/attacks",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_top_layer_3_attack_pairs()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_top_layer_3_attack_pairs().send_with_meta().await)
         }),
     },
     Probe {
@@ -11775,13 +7170,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/top/industry",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_top_industries_targeted_by_layer_3_attacks()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_top_industries_targeted_by_layer_3_attacks().send_with_meta().await)
         }),
     },
     Probe {
@@ -11790,13 +7179,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/top/locations/origin",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_top_origin_locations_of_layer_3_attacks()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_top_origin_locations_of_layer_3_attacks().send_with_meta().await)
         }),
     },
     Probe {
@@ -11805,13 +7188,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/top/locations/target",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_top_target_locations_of_layer_3_attacks()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_top_target_locations_of_layer_3_attacks().send_with_meta().await)
         }),
     },
     Probe {
@@ -11820,13 +7197,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer3/top/vertical",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_3_attacks()
-                    .get_top_verticals_targeted_by_layer_3_attacks()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_3_attacks().get_top_verticals_targeted_by_layer_3_attacks().send_with_meta().await)
         }),
     },
     Probe {
@@ -11835,13 +7206,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/summary/http_method",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_http_method_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_http_method_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11850,13 +7215,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/summary/http_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_http_version_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_http_version_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11865,13 +7224,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/summary/industry",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_targeted_industry_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_targeted_industry_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11880,13 +7233,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/summary/ip_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_ip_version_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_ip_version_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11895,13 +7242,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/summary/managed_rules",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_managed_rules_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_managed_rules_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11910,13 +7251,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/summary/mitigation_product",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_mitigation_product_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_mitigation_product_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11925,13 +7260,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/summary/vertical",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_targeted_vertical_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_targeted_vertical_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -11940,13 +7269,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_summary_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_summary_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -11955,13 +7278,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/timeseries",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11970,13 +7287,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/timeseries_groups/http_method",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_http_method_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_http_method_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -11985,13 +7296,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/timeseries_groups/http_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_http_version_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_http_version_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -12000,13 +7305,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/timeseries_groups/industry",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_target_industries_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_target_industries_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -12015,13 +7314,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/timeseries_groups/ip_version",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_ip_version_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_ip_version_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -12030,13 +7323,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/timeseries_groups/managed_rules",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_managed_rules_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_managed_rules_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -12045,13 +7332,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/timeseries_groups/mitigation_product",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_mitigation_product_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_mitigation_product_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -12060,13 +7341,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/timeseries_groups/vertical",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_by_vertical_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_by_vertical_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -12075,13 +7350,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_layer_7_attacks_time_series_grouped_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_layer_7_attacks_time_series_grouped_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12090,13 +7359,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/top/ases/origin",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_top_origin_ases_of_layer_7_attacks()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_top_origin_ases_of_layer_7_attacks().send_with_meta().await)
         }),
     },
     Probe {
@@ -12105,13 +7368,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/top/attacks",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_top_layer_7_attack_pairs()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_top_layer_7_attack_pairs().send_with_meta().await)
         }),
     },
     Probe {
@@ -12120,13 +7377,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/top/industry",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_top_industries_targeted_by_layer_7_attacks()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_top_industries_targeted_by_layer_7_attacks().send_with_meta().await)
         }),
     },
     Probe {
@@ -12135,13 +7386,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/top/locations/origin",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_top_origin_locations_of_layer_7_attacks()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_top_origin_locations_of_layer_7_attacks().send_with_meta().await)
         }),
     },
     Probe {
@@ -12150,13 +7395,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/top/locations/target",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_top_target_locations_of_layer_7_attacks()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_top_target_locations_of_layer_7_attacks().send_with_meta().await)
         }),
     },
     Probe {
@@ -12165,13 +7404,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/attacks/layer7/top/vertical",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_layer_7_attacks()
-                    .get_top_verticals_targeted_by_layer_7_attacks()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_layer_7_attacks().get_top_verticals_targeted_by_layer_7_attacks().send_with_meta().await)
         }),
     },
     Probe {
@@ -12180,13 +7413,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/leaked_credential_checks/summary/bot_class",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_leaked_credential_checks()
-                    .get_http_authentication_requests_by_bot_class_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_leaked_credential_checks().get_http_authentication_requests_by_bot_class_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -12195,13 +7422,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/leaked_credential_checks/summary/compromised",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_leaked_credential_checks()
-                    .get_http_authentication_requests_by_compromised_credential_status_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_leaked_credential_checks().get_http_authentication_requests_by_compromised_credential_status_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -12210,15 +7431,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/leaked_credential_checks/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_leaked_credential_checks()
-                    .get_http_authentication_requests_distribution_by_dimension(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_leaked_credential_checks().get_http_authentication_requests_distribution_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12227,13 +7440,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/leaked_credential_checks/timeseries_groups/bot_class",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_leaked_credential_checks()
-                    .get_http_authentication_requests_by_bot_class_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_leaked_credential_checks().get_http_authentication_requests_by_bot_class_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -12242,13 +7449,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/leaked_credential_checks/timeseries_groups/compromised",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_leaked_credential_checks()
-                    .get_http_authentication_requests_by_compromised_credential_status_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_leaked_credential_checks().get_http_authentication_requests_by_compromised_credential_status_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -12257,15 +7458,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/leaked_credential_checks/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_leaked_credential_checks()
-                    .get_time_series_distribution_of_http_authentication_requests_by_dimension(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_leaked_credential_checks().get_time_series_distribution_of_http_authentication_requests_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12283,13 +7476,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/entities/locations/{location}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_locations()
-                    .get_location_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_locations().get_location_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12298,13 +7485,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/netflows/summary",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_netflows()
-                    .get_network_traffic_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_netflows().get_network_traffic_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -12313,13 +7494,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/netflows/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_netflows()
-                    .get_network_traffic_distribution_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_netflows().get_network_traffic_distribution_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12328,13 +7503,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/netflows/timeseries",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_netflows()
-                    .get_network_traffic_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_netflows().get_network_traffic_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -12343,15 +7512,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/netflows/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_netflows()
-                    .get_time_series_distribution_of_network_traffic_by_dimension(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_netflows().get_time_series_distribution_of_network_traffic_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12360,13 +7521,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/netflows/top/ases",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_netflows()
-                    .get_top_ases_by_network_traffic()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_netflows().get_top_ases_by_network_traffic().send_with_meta().await)
         }),
     },
     Probe {
@@ -12375,13 +7530,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/netflows/top/locations",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_netflows()
-                    .get_top_locations_by_network_traffic()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_netflows().get_top_locations_by_network_traffic().send_with_meta().await)
         }),
     },
     Probe {
@@ -12399,13 +7548,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/origins/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_origins()
-                    .get_origin_metrics_distribution_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_origins().get_origin_metrics_distribution_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12414,13 +7557,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/origins/timeseries",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_origins()
-                    .get_origin_metrics_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_origins().get_origin_metrics_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -12429,13 +7566,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/origins/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_origins()
-                    .get_origin_metrics_time_series_grouped_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_origins().get_origin_metrics_time_series_grouped_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12444,13 +7575,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/origins/{slug}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_origins()
-                    .get_origin_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_origins().get_origin_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12459,15 +7584,8 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/quality/iqi/summary",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::radar_quality::GetInternetQualityIndexQuery = args
-                .query()?;
-            done(
-                client
-                    .radar_quality()
-                    .get_internet_quality_index(&query)
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::radar_quality::GetInternetQualityIndexQuery = args.query()?;
+            done(client.radar_quality().get_internet_quality_index(&query).send_with_meta().await)
         }),
     },
     Probe {
@@ -12476,15 +7594,8 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/quality/iqi/timeseries_groups",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::radar_quality::GetInternetQualityIndexTimeseriesGroupsQuery = args
-                .query()?;
-            done(
-                client
-                    .radar_quality()
-                    .get_internet_quality_index_timeseries_groups(&query)
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::radar_quality::GetInternetQualityIndexTimeseriesGroupsQuery = args.query()?;
+            done(client.radar_quality().get_internet_quality_index_timeseries_groups(&query).send_with_meta().await)
         }),
     },
     Probe {
@@ -12493,9 +7604,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/quality/speed/histogram",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client.radar_quality().get_speed_tests_histogram().send_with_meta().await,
-            )
+            done(client.radar_quality().get_speed_tests_histogram().send_with_meta().await)
         }),
     },
     Probe {
@@ -12513,13 +7622,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/quality/speed/top/ases",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_quality()
-                    .get_top_ases_by_speed_test_results()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_quality().get_top_ases_by_speed_test_results().send_with_meta().await)
         }),
     },
     Probe {
@@ -12528,13 +7631,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/quality/speed/top/locations",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_quality()
-                    .get_top_locations_by_speed_test_results()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_quality().get_top_locations_by_speed_test_results().send_with_meta().await)
         }),
     },
     Probe {
@@ -12543,13 +7640,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/robots_txt/top/domain_categories",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_robots_txt()
-                    .get_top_domain_categories_by_robots_txt_files_parsed()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_robots_txt().get_top_domain_categories_by_robots_txt_files_parsed().send_with_meta().await)
         }),
     },
     Probe {
@@ -12558,13 +7649,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/robots_txt/top/user_agents/directive",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_robots_txt()
-                    .get_top_user_agents_on_robots_txt_files()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_robots_txt().get_top_user_agents_on_robots_txt_files().send_with_meta().await)
         }),
     },
     Probe {
@@ -12573,15 +7658,8 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/search/global",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::radar_search::SearchForLocationsAsesReportsAndMoreQuery = args
-                .query()?;
-            done(
-                client
-                    .radar_search()
-                    .search_for_locations_ases_reports_and_more(&query)
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::radar_search::SearchForLocationsAsesReportsAndMoreQuery = args.query()?;
+            done(client.radar_search().search_for_locations_ases_reports_and_more(&query).send_with_meta().await)
         }),
     },
     Probe {
@@ -12590,13 +7668,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/tcp_resets_timeouts/summary",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_tcp_resets_and_timeouts()
-                    .get_tcp_resets_and_timeouts_summary()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_tcp_resets_and_timeouts().get_tcp_resets_and_timeouts_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -12605,13 +7677,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/tcp_resets_timeouts/timeseries_groups",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_tcp_resets_and_timeouts()
-                    .get_tcp_resets_and_timeouts_time_series()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_tcp_resets_and_timeouts().get_tcp_resets_and_timeouts_time_series().send_with_meta().await)
         }),
     },
     Probe {
@@ -12629,13 +7695,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/tlds/{tld}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_top_level_domains()
-                    .get_tld_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_top_level_domains().get_tld_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12644,13 +7704,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/traffic_anomalies",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_traffic_anomalies()
-                    .get_latest_internet_traffic_anomalies()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_traffic_anomalies().get_latest_internet_traffic_anomalies().send_with_meta().await)
         }),
     },
     Probe {
@@ -12659,13 +7713,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/traffic_anomalies/locations",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_traffic_anomalies()
-                    .get_top_locations_by_total_traffic_anomalies()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_traffic_anomalies().get_top_locations_by_total_traffic_anomalies().send_with_meta().await)
         }),
     },
     Probe {
@@ -12674,13 +7722,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/verified_bots/top/bots",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_verified_bots()
-                    .get_top_verified_bots_by_http_requests()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_verified_bots().get_top_verified_bots_by_http_requests().send_with_meta().await)
         }),
     },
     Probe {
@@ -12689,13 +7731,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/verified_bots/top/categories",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .radar_verified_bots()
-                    .get_top_verified_bot_categories_by_http_requests()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_verified_bots().get_top_verified_bot_categories_by_http_requests().send_with_meta().await)
         }),
     },
     Probe {
@@ -12704,13 +7740,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/bots/crawlers/summary/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_web_crawlers()
-                    .get_crawler_http_request_distribution_by_dimension(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_web_crawlers().get_crawler_http_request_distribution_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12719,15 +7749,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/bots/crawlers/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .radar_web_crawlers()
-                    .get_time_series_of_crawler_http_request_distribution_by_dimension(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.radar_web_crawlers().get_time_series_of_crawler_http_request_distribution_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12736,13 +7758,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/rate_limits",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .rate_limits_for_a_zone()
-                    .list_rate_limits(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.rate_limits_for_a_zone().list_rate_limits(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12751,13 +7767,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/rate_limits/{rate_limit_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .rate_limits_for_a_zone()
-                    .get_rate_limit(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.rate_limits_for_a_zone().get_rate_limit(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12766,13 +7776,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/recordings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .recordings()
-                    .get_recordings_for_app(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.recordings().get_recordings_for_app(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12781,13 +7785,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/recordings/active-recording/{meeting_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .recordings()
-                    .get_active_recording(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.recordings().get_active_recording(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12796,13 +7794,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .recordings()
-                    .get_recording(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.recordings().get_recording(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12811,13 +7803,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/registrar/domains",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .registrar_domains()
-                    .list_domains(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.registrar_domains().list_domains(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12826,13 +7812,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/registrar/domains/{domain_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .registrar_domains()
-                    .get_domain(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.registrar_domains().get_domain(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12841,13 +7821,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/registrations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .registrations()
-                    .list_registrations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.registrations().list_registrations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12856,13 +7830,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/registrations/{registration_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .registrations()
-                    .get_registration(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.registrations().get_registration(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12871,13 +7839,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/requests/constants",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .request_for_information_rfi()
-                    .get_request_priority_status_and_tlp_constants(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.request_for_information_rfi().get_request_priority_status_and_tlp_constants(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12886,13 +7848,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/requests/quota",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .request_for_information_rfi()
-                    .get_request_quota(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.request_for_information_rfi().get_request_quota(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12901,13 +7857,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/requests/types",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .request_for_information_rfi()
-                    .get_request_types(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.request_for_information_rfi().get_request_types(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12916,13 +7866,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/requests/{request_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .request_for_information_rfi()
-                    .get_request(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.request_for_information_rfi().get_request(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12931,13 +7875,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/requests/{request_id}/asset/{asset_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .request_for_information_rfi()
-                    .get_request_asset(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.request_for_information_rfi().get_request_asset(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12946,13 +7884,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/shares",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .resource_sharing()
-                    .list_account_shares(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.resource_sharing().list_account_shares(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12961,13 +7893,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/shares/{share_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .resource_sharing()
-                    .get_account_share_by_id(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.resource_sharing().get_account_share_by_id(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12976,13 +7902,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/shares/{share_id}/recipients",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .resource_sharing()
-                    .list_share_recipients_by_share_id(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.resource_sharing().list_share_recipients_by_share_id(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -12991,13 +7911,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/shares/{share_id}/recipients/{recipient_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .resource_sharing()
-                    .get_share_recipient_by_id(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.resource_sharing().get_share_recipient_by_id(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13006,13 +7920,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/shares/{share_id}/resources",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .resource_sharing()
-                    .list_share_resources_by_share_id(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.resource_sharing().list_share_resources_by_share_id(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13021,13 +7929,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/shares/{share_id}/resources/{resource_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .resource_sharing()
-                    .get_share_resource_by_id(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.resource_sharing().get_share_resource_by_id(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13036,13 +7938,7 @@ pub const PROBES: &[Probe] = &[
         path: "/organizations/{organization_id}/shares",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .resource_sharing()
-                    .list_organization_shares(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.resource_sharing().list_organization_shares(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13060,9 +7956,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/cloud/resources/export",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.resources().export_resources(args.path(0)).send_with_meta().await,
-            )
+            done(client.resources().export_resources(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13071,13 +7965,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/magic/cloud/resources/{resource_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .resources()
-                    .read_resource(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.resources().read_resource(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13095,13 +7983,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/scans/results/{config_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .scans()
-                    .get_latest_scan_result(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.scans().get_latest_scan_result(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13110,13 +7992,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/schema_validation/schemas",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .schema_validation()
-                    .list_uploaded_schemas(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.schema_validation().list_uploaded_schemas(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13125,13 +8001,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/schema_validation/schemas/hosts",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .schema_validation()
-                    .list_hosts_covered_by_uploaded_schemas(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.schema_validation().list_hosts_covered_by_uploaded_schemas(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13140,13 +8010,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/schema_validation/schemas/{schema_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .schema_validation()
-                    .get_schema(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.schema_validation().get_schema(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13155,13 +8019,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/schema_validation/schemas/{schema_id}/operations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .schema_validation()
-                    .get_operations_from_schema(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.schema_validation().get_operations_from_schema(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13170,13 +8028,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/schema_validation/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .schema_validation_settings()
-                    .get_global_schema_validation_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.schema_validation_settings().get_global_schema_validation_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13185,13 +8037,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/schema_validation/settings/operations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .schema_validation_settings()
-                    .list_per_operation_schema_validation_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.schema_validation_settings().list_per_operation_schema_validation_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13200,16 +8046,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/schema_validation/settings/operations/{operation_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .schema_validation_settings()
-                    .get_per_operation_schema_validation_setting(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.schema_validation_settings().get_per_operation_schema_validation_setting(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13218,9 +8055,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/secondary_dns/acls",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.secondary_dns_acl().list_acls(args.path(0)).send_with_meta().await,
-            )
+            done(client.secondary_dns_acl().list_acls(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13229,13 +8064,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/secondary_dns/acls/{acl_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secondary_dns_acl()
-                    .acl_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secondary_dns_acl().acl_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13244,13 +8073,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/secondary_dns/peers",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secondary_dns_peer()
-                    .list_peers(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secondary_dns_peer().list_peers(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13259,13 +8082,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/secondary_dns/peers/{peer_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secondary_dns_peer()
-                    .peer_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secondary_dns_peer().peer_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13274,13 +8091,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/secondary_dns/outgoing",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secondary_dns_primary_zone()
-                    .primary_zone_configuration_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secondary_dns_primary_zone().primary_zone_configuration_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13289,13 +8100,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/secondary_dns/outgoing/status",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secondary_dns_primary_zone()
-                    .get_outgoing_zone_transfer_status(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secondary_dns_primary_zone().get_outgoing_zone_transfer_status(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13304,13 +8109,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/secondary_dns/incoming",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secondary_dns_secondary_zone()
-                    .secondary_zone_configuration_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secondary_dns_secondary_zone().secondary_zone_configuration_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13319,13 +8118,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/secondary_dns/tsigs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secondary_dns_tsig()
-                    .list_tsigs(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secondary_dns_tsig().list_tsigs(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13334,13 +8127,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/secondary_dns/tsigs/{tsig_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secondary_dns_tsig()
-                    .tsig_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secondary_dns_tsig().tsig_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13349,13 +8136,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/secrets_store/quota",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secrets_store()
-                    .view_secret_usage(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secrets_store().view_secret_usage(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13364,13 +8145,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/secrets_store/stores",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secrets_store()
-                    .list_account_stores(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secrets_store().list_account_stores(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13379,13 +8154,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/secrets_store/stores/{store_id}/secrets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secrets_store()
-                    .list_store_secrets(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secrets_store().list_store_secrets(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13394,13 +8163,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secrets_store()
-                    .get_secret_by_id(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secrets_store().get_secret_by_id(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13409,13 +8172,7 @@ pub const PROBES: &[Probe] = &[
         path: "/system/accounts/{account_tag}/stores",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secrets_store()
-                    .list_account_stores_system(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secrets_store().list_account_stores_system(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13424,13 +8181,7 @@ pub const PROBES: &[Probe] = &[
         path: "/system/accounts/{account_tag}/stores/{store_id}/secrets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secrets_store()
-                    .list_store_secrets_system(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secrets_store().list_store_secrets_system(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13439,13 +8190,7 @@ pub const PROBES: &[Probe] = &[
         path: "/system/accounts/{account_tag}/stores/{store_id}/secrets/{secret_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .secrets_store()
-                    .get_secret_by_id_system(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.secrets_store().get_secret_by_id_system(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13454,13 +8199,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/attack-surface-report/issue-types",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_security_center_issues_types(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_security_center_issues_types(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13469,13 +8208,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/attack-surface-report/issues",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_security_center_issues(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_security_center_issues(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13484,13 +8217,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/attack-surface-report/issues/class",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_security_center_issue_counts_by_class(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_security_center_issue_counts_by_class(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13499,13 +8226,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/attack-surface-report/issues/severity",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_security_center_issue_counts_by_severity(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_security_center_issue_counts_by_severity(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13514,13 +8235,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/attack-surface-report/issues/type",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_security_center_issue_counts_by_type(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_security_center_issue_counts_by_type(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13529,13 +8244,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/security-center/insights",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_security_center_insights(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_security_center_insights(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13544,13 +8253,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/security-center/insights/class",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_security_center_insight_counts_by_class(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_security_center_insight_counts_by_class(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13559,13 +8262,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/security-center/insights/severity",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_security_center_insight_counts_by_severity(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_security_center_insight_counts_by_severity(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13574,13 +8271,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/security-center/insights/type",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_security_center_insight_counts_by_type(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_security_center_insight_counts_by_type(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13589,13 +8280,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/security-center/insights",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_zone_security_center_insights(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_zone_security_center_insights(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13604,13 +8289,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/security-center/insights/class",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_zone_security_center_insight_counts_by_class(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_zone_security_center_insight_counts_by_class(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13619,13 +8298,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/security-center/insights/severity",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_zone_security_center_insight_counts_by_severity(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_zone_security_center_insight_counts_by_severity(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13634,13 +8307,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/security-center/insights/type",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_center_insights()
-                    .get_zone_security_center_insight_counts_by_type(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_center_insights().get_zone_security_center_insight_counts_by_type(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13649,13 +8316,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/security-center/securitytxt",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .security_txt()
-                    .get_security_txt(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.security_txt().get_security_txt(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13664,13 +8325,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .sessions()
-                    .get_sessions_of_app(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.sessions().get_sessions_of_app(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13679,13 +8334,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .sessions()
-                    .get_peer(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.sessions().get_peer(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13694,13 +8343,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .sessions()
-                    .get_session(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.sessions().get_session(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13709,17 +8352,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/chat",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .sessions()
-                    .get_chat_messages_of_session(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.sessions().get_chat_messages_of_session(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13728,17 +8361,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .sessions()
-                    .get_participants_list_of_session(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.sessions().get_participants_list_of_session(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13747,18 +8370,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .sessions()
-                    .get_participant(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                        args.path(3),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.sessions().get_participant(args.path(0), args.path(1), args.path(2), args.path(3)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13767,17 +8379,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .sessions()
-                    .get_summary_of_transcripts_for_session(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.sessions().get_summary_of_transcripts_for_session(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13786,17 +8388,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .sessions()
-                    .get_complete_transcript_for_session(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.sessions().get_complete_transcript_for_session(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13805,13 +8397,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cni/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .settings()
-                    .get_settings_for_active_account(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.settings().get_settings_for_active_account(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13820,13 +8406,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/sinkholes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .sinkhole_config()
-                    .list_sinkholes_owned_by_account(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.sinkhole_config().list_sinkholes_owned_by_account(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13835,13 +8415,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cni/slots",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .slots()
-                    .get_list_of_all_slots_matching_specified_parameters(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.slots().get_list_of_all_slots_matching_specified_parameters(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13850,13 +8424,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cni/slots/{slot}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .slots()
-                    .get_specified_slot(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.slots().get_specified_slot(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13865,13 +8433,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/smart_shield",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .smart_shield_settings()
-                    .get_smart_shield_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.smart_shield_settings().get_smart_shield_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13880,13 +8442,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/cache/tiered_cache_smart_topology_enable",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .smart_tiered_cache()
-                    .get_smart_tiered_cache_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.smart_tiered_cache().get_smart_tiered_cache_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13895,13 +8451,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/spectrum/analytics/aggregate/current",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .spectrum_analytics()
-                    .get_aggregated_analytics(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.spectrum_analytics().get_aggregated_analytics(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13910,13 +8460,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/spectrum/analytics/events/bytime",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .spectrum_analytics()
-                    .get_analytics_by_time(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.spectrum_analytics().get_analytics_by_time(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13925,13 +8469,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/spectrum/analytics/events/summary",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .spectrum_analytics()
-                    .get_analytics_summary(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.spectrum_analytics().get_analytics_summary(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13940,13 +8478,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/spectrum/apps",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .spectrum_applications()
-                    .list_spectrum_applications(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.spectrum_applications().list_spectrum_applications(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13955,13 +8487,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/spectrum/apps/{app_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .spectrum_applications()
-                    .get_spectrum_application_configuration(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.spectrum_applications().get_spectrum_application_configuration(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13970,13 +8496,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/ssl/recommendation",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ssl_tls_mode_recommendation()
-                    .ssl_tls_recommendation(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ssl_tls_mode_recommendation().ssl_tls_recommendation(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -13985,13 +8505,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/ssl/verification",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .ssl_verification()
-                    .ssl_verification_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.ssl_verification().ssl_verification_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14009,13 +8523,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/sso_connectors/{sso_connector_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .sso()
-                    .get_sso_connector(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.sso().get_sso_connector(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14024,13 +8532,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/{identifier}/audio",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_audio_tracks()
-                    .list_additional_audio_tracks_on_video(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_audio_tracks().list_additional_audio_tracks_on_video(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14039,13 +8541,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/live_inputs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_live_inputs()
-                    .list_live_inputs(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_live_inputs().list_live_inputs(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14054,13 +8550,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/live_inputs/{live_input_identifier}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_live_inputs()
-                    .get_live_input(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_live_inputs().get_live_input(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14069,16 +8559,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_live_inputs()
-                    .list_outputs_associated_with_specified_live_input(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_live_inputs().list_outputs_associated_with_specified_live_input(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14087,13 +8568,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/{identifier}/downloads",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_mp4_downloads()
-                    .list_downloads(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_mp4_downloads().list_downloads(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14102,13 +8577,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/keys",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_signing_keys()
-                    .list_signing_keys(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_signing_keys().list_signing_keys(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14117,13 +8586,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/{identifier}/captions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_subtitles_captions()
-                    .list_captions_or_subtitles(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_subtitles_captions().list_captions_or_subtitles(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14132,17 +8595,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/{identifier}/captions/{language}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_subtitles_captions()
-                    .list_captions_or_subtitles_for_provided_language(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_subtitles_captions().list_captions_or_subtitles_for_provided_language(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14169,13 +8622,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/{identifier}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_videos()
-                    .get_video_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_videos().get_video_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14184,13 +8631,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/{identifier}/embed",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_videos()
-                    .get_embed_code_html(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_videos().get_embed_code_html(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14199,13 +8640,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/watermarks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_watermark_profile()
-                    .list_watermark_profiles(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_watermark_profile().list_watermark_profiles(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14214,13 +8649,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/watermarks/{identifier}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_watermark_profile()
-                    .watermark_profile_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_watermark_profile().watermark_profile_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14229,13 +8658,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/stream/webhook",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .stream_webhook()
-                    .view_webhooks(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.stream_webhook().view_webhooks(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14244,18 +8667,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2-catalog/{bucket_name}/namespaces/{namespace}/tables/{table_name}/maintenance-configs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .table_maintenance_configuration()
-                    .get_table_maintenance_configuration(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                        args.path(3),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.table_maintenance_configuration().get_table_maintenance_configuration(args.path(0), args.path(1), args.path(2), args.path(3)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14264,13 +8676,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/r2-catalog/{bucket_name}/namespaces/{namespace}/tables",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .table_management()
-                    .list_tables_in_namespace(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.table_management().list_tables_in_namespace(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14279,17 +8685,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/tags/{tag_uuid}/indicators",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tag()
-                    .list_indicators_related_to_tag(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tag().list_indicators_related_to_tag(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14307,13 +8703,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/tags/categories",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tagcategory()
-                    .list_tag_categories(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tagcategory().list_tag_categories(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14322,13 +8712,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/targetIndustries",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .target_industry()
-                    .list_target_industries_for_dataset(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.target_industry().list_target_industries_for_dataset(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14337,13 +8721,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/targetIndustries",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .target_industry()
-                    .list_target_industries_across_multiple_datasets(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.target_industry().list_target_industries_across_multiple_datasets(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14352,13 +8730,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/cloudforce-one/events/targetIndustries/catalog",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .target_industry()
-                    .list_target_industries_from_industry_map_catalog(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.target_industry().list_target_industries_from_industry_map_catalog(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14376,13 +8748,7 @@ pub const PROBES: &[Probe] = &[
         path: "/tenants/{tenant_id}/account_types",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tenants()
-                    .get_tenant_account_types(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tenants().get_tenant_account_types(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14391,13 +8757,7 @@ pub const PROBES: &[Probe] = &[
         path: "/tenants/{tenant_id}/accounts",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tenants()
-                    .list_tenant_accounts(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tenants().list_tenant_accounts(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14406,13 +8766,7 @@ pub const PROBES: &[Probe] = &[
         path: "/tenants/{tenant_id}/entitlements",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tenants()
-                    .list_tenant_entitlements(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tenants().list_tenant_entitlements(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14421,13 +8775,7 @@ pub const PROBES: &[Probe] = &[
         path: "/tenants/{tenant_id}/memberships",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tenants()
-                    .list_tenant_memberships(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tenants().list_tenant_memberships(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14436,13 +8784,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/argo/tiered_caching",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tiered_caching()
-                    .get_tiered_caching_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tiered_caching().get_tiered_caching_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14451,13 +8793,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/token_validation/config",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .token_validation_token_configuration()
-                    .list_token_validation_configurations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.token_validation_token_configuration().list_token_validation_configurations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14466,13 +8802,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/token_validation/config/{config_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .token_validation_token_configuration()
-                    .get_token_configuration(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.token_validation_token_configuration().get_token_configuration(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14481,13 +8811,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/token_validation/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .token_validation_token_rules()
-                    .list_token_validation_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.token_validation_token_rules().list_token_validation_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14496,13 +8820,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/token_validation/rules/{rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .token_validation_token_rules()
-                    .get_zone_token_validation_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.token_validation_token_rules().get_zone_token_validation_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14511,13 +8829,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/acm/total_tls",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .total_tls()
-                    .total_tls_settings_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.total_tls().total_tls_settings_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14526,13 +8838,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/abuse-reports",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tseng_abuse_complaint_processor_other()
-                    .list_abuse_reports(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tseng_abuse_complaint_processor_other().list_abuse_reports(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14541,13 +8847,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/abuse-reports/{report_id}/emails",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tseng_abuse_complaint_processor_other()
-                    .list_abuse_report_emails(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tseng_abuse_complaint_processor_other().list_abuse_report_emails(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14556,13 +8856,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/abuse-reports/{report_id}/mitigations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tseng_abuse_complaint_processor_other()
-                    .list_abuse_report_mitigations(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tseng_abuse_complaint_processor_other().list_abuse_report_mitigations(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14571,13 +8865,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/abuse-reports/{report_param}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tseng_abuse_complaint_processor_other()
-                    .abuse_report_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tseng_abuse_complaint_processor_other().abuse_report_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14586,13 +8874,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/teamnet/routes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tunnel_routing()
-                    .list_tunnel_routes(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tunnel_routing().list_tunnel_routes(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14601,13 +8883,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/teamnet/routes/ip/{ip}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tunnel_routing()
-                    .get_tunnel_route_by_ip(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tunnel_routing().get_tunnel_route_by_ip(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14616,13 +8892,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/teamnet/routes/{route_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tunnel_routing()
-                    .get_tunnel_route(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tunnel_routing().get_tunnel_route(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14631,13 +8901,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/teamnet/virtual_networks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tunnel_virtual_network()
-                    .list_virtual_networks(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tunnel_virtual_network().list_virtual_networks(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14646,13 +8910,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .tunnel_virtual_network()
-                    .get_virtual_network(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.tunnel_virtual_network().get_virtual_network(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14661,13 +8919,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/challenges/widgets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .turnstile()
-                    .list_turnstile_widgets(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.turnstile().list_turnstile_widgets(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14676,13 +8928,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/challenges/widgets/{sitekey}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .turnstile()
-                    .turnstile_widget_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.turnstile().turnstile_widget_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14691,13 +8937,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/ssl/universal/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .universal_ssl_settings_for_a_zone()
-                    .universal_ssl_settings_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.universal_ssl_settings_for_a_zone().universal_ssl_settings_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14706,13 +8946,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/url_normalization",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .url_normalization()
-                    .get_url_normalization_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.url_normalization().get_url_normalization_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14721,13 +8955,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/urlscanner/v2/dom/{scan_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .url_scanner()
-                    .get_url_scan_dom(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.url_scanner().get_url_scan_dom(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14736,13 +8964,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/urlscanner/v2/har/{scan_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .url_scanner()
-                    .get_url_scan_har(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.url_scanner().get_url_scan_har(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14751,13 +8973,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/urlscanner/v2/responses/{response_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .url_scanner()
-                    .get_raw_response(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.url_scanner().get_raw_response(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14766,13 +8982,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/urlscanner/v2/result/{scan_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .url_scanner()
-                    .get_url_scan(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.url_scanner().get_url_scan(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14781,13 +8991,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/urlscanner/v2/screenshots/{scan_id}.png",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .url_scanner()
-                    .get_screenshot(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.url_scanner().get_screenshot(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14796,13 +9000,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/urlscanner/v2/search",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .url_scanner()
-                    .search_url_scans(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.url_scanner().search_url_scans(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14811,13 +9009,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/urlscanner/response/{response_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .url_scanner_deprecated()
-                    .get_raw_response(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.url_scanner_deprecated().get_raw_response(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14826,13 +9018,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/urlscanner/scan",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .url_scanner_deprecated()
-                    .search_url_scans(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.url_scanner_deprecated().search_url_scans(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14841,13 +9027,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/urlscanner/scan/{scan_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .url_scanner_deprecated()
-                    .get_url_scan(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.url_scanner_deprecated().get_url_scan(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14856,13 +9036,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/urlscanner/scan/{scan_id}/har",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .url_scanner_deprecated()
-                    .get_url_scan_har(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.url_scanner_deprecated().get_url_scan_har(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14871,13 +9045,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/urlscanner/scan/{scan_id}/screenshot",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .url_scanner_deprecated()
-                    .get_screenshot(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.url_scanner_deprecated().get_screenshot(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14904,13 +9072,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/ua_rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .user_agent_blocking_rules()
-                    .list_user_agent_blocking_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.user_agent_blocking_rules().list_user_agent_blocking_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14919,13 +9081,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/ua_rules/{ua_rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .user_agent_blocking_rules()
-                    .get_user_agent_blocking_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.user_agent_blocking_rules().get_user_agent_blocking_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14943,13 +9099,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/tokens/permission_groups",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .user_api_tokens()
-                    .list_token_permission_groups()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.user_api_tokens().list_token_permission_groups().send_with_meta().await)
         }),
     },
     Probe {
@@ -14967,13 +9117,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/tokens/{token_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .user_api_tokens()
-                    .token_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.user_api_tokens().token_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -14982,13 +9126,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/billing/history",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .user_billing_history()
-                    .billing_history_details()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.user_billing_history().billing_history_details().send_with_meta().await)
         }),
     },
     Probe {
@@ -14997,13 +9135,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/billing/profile",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .user_billing_profile()
-                    .billing_profile_details()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.user_billing_profile().billing_profile_details().send_with_meta().await)
         }),
     },
     Probe {
@@ -15012,13 +9144,7 @@ pub const PROBES: &[Probe] = &[
         path: "/memberships",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .user_s_account_memberships()
-                    .list_memberships()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.user_s_account_memberships().list_memberships().send_with_meta().await)
         }),
     },
     Probe {
@@ -15027,13 +9153,7 @@ pub const PROBES: &[Probe] = &[
         path: "/memberships/{membership_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .user_s_account_memberships()
-                    .membership_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.user_s_account_memberships().membership_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15051,13 +9171,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/invites/{invite_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .user_s_invites()
-                    .invitation_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.user_s_invites().invitation_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15066,9 +9180,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/organizations",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client.user_s_organizations().list_organizations().send_with_meta().await,
-            )
+            done(client.user_s_organizations().list_organizations().send_with_meta().await)
         }),
     },
     Probe {
@@ -15077,13 +9189,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/organizations/{organization_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .user_s_organizations()
-                    .organization_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.user_s_organizations().organization_details(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15092,13 +9198,7 @@ pub const PROBES: &[Probe] = &[
         path: "/user/subscriptions",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(
-                client
-                    .user_subscription()
-                    .get_user_subscriptions()
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.user_subscription().get_user_subscriptions().send_with_meta().await)
         }),
     },
     Probe {
@@ -15107,13 +9207,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/vectorize/v2/indexes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .vectorize()
-                    .list_vectorize_indexes(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.vectorize().list_vectorize_indexes(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15122,13 +9216,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/vectorize/v2/indexes/{index_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .vectorize()
-                    .get_vectorize_index(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.vectorize().get_vectorize_index(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15137,13 +9225,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/info",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .vectorize()
-                    .get_vectorize_index_info(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.vectorize().get_vectorize_index_info(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15152,13 +9234,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/list",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .vectorize()
-                    .list_vectors(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.vectorize().list_vectors(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15167,13 +9243,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/list",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .vectorize()
-                    .list_metadata_indexes(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.vectorize().list_metadata_indexes(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15182,13 +9252,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/vectorize/indexes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .vectorize_beta_deprecated()
-                    .list_vectorize_indexes(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.vectorize_beta_deprecated().list_vectorize_indexes(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15197,13 +9261,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/vectorize/indexes/{index_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .vectorize_beta_deprecated()
-                    .get_vectorize_index(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.vectorize_beta_deprecated().get_vectorize_index(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15212,13 +9270,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/workers/{worker_id}/versions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .versions()
-                    .list_versions(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.versions().list_versions(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15227,13 +9279,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/workers/{worker_id}/versions/{version_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .versions()
-                    .get_version(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.versions().get_version(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15242,13 +9288,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/waf/overrides",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waf_overrides()
-                    .list_waf_overrides(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waf_overrides().list_waf_overrides(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15257,13 +9297,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/waf/overrides/{overrides_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waf_overrides()
-                    .get_waf_override(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waf_overrides().get_waf_override(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15272,13 +9306,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/waf/packages",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waf_packages()
-                    .list_waf_packages(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waf_packages().list_waf_packages(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15287,13 +9315,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/waf/packages/{package_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waf_packages()
-                    .get_waf_package(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waf_packages().get_waf_package(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15302,13 +9324,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/waf/packages/{package_id}/groups",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waf_rule_groups()
-                    .list_waf_rule_groups(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waf_rule_groups().list_waf_rule_groups(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15317,13 +9333,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/waf/packages/{package_id}/groups/{group_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waf_rule_groups()
-                    .get_waf_rule_group(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waf_rule_groups().get_waf_rule_group(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15332,13 +9342,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/waf/packages/{package_id}/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waf_rules()
-                    .list_waf_rules(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waf_rules().list_waf_rules(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15347,13 +9351,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/waf/packages/{package_id}/rules/{rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waf_rules()
-                    .get_waf_rule(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waf_rules().get_waf_rule(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15362,13 +9360,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/waiting_rooms",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waiting_room()
-                    .list_waiting_rooms(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waiting_room().list_waiting_rooms(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15377,13 +9369,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/waiting_rooms",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waiting_room()
-                    .list_waiting_rooms_zones(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waiting_room().list_waiting_rooms_zones(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15392,13 +9378,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/waiting_rooms/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waiting_room()
-                    .get_zone_level_waiting_room_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waiting_room().get_zone_level_waiting_room_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15407,13 +9387,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waiting_room()
-                    .waiting_room_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waiting_room().waiting_room_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15422,13 +9396,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waiting_room()
-                    .list_events(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waiting_room().list_events(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15437,13 +9405,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waiting_room()
-                    .event_details(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waiting_room().event_details(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15452,17 +9414,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}/details",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waiting_room()
-                    .preview_active_event_details(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waiting_room().preview_active_event_details(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15471,13 +9423,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waiting_room()
-                    .list_waiting_room_rules(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waiting_room().list_waiting_room_rules(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15486,13 +9432,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/waiting_rooms/{waiting_room_id}/status",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .waiting_room()
-                    .get_waiting_room_status(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.waiting_room().get_waiting_room_status(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15501,13 +9441,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/warp-change-events",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .warp_change_events()
-                    .list_warp_change_events(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.warp_change_events().list_warp_change_events(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15516,13 +9450,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/ip-profiles",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .warp_teams_device_api_other()
-                    .list_ip_profiles(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.warp_teams_device_api_other().list_ip_profiles(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15531,13 +9459,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/ip-profiles/{profile_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .warp_teams_device_api_other()
-                    .get_ip_profile(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.warp_teams_device_api_other().get_ip_profile(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15546,13 +9468,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/registrations/{registration_id}/override_codes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .warp_teams_device_api_other()
-                    .get_override_codes(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.warp_teams_device_api_other().get_override_codes(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15561,13 +9477,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/web3/hostnames",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .web3_hostname()
-                    .list_web3_hostnames(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.web3_hostname().list_web3_hostnames(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15576,13 +9486,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/web3/hostnames/{identifier}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .web3_hostname()
-                    .web3_hostname_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.web3_hostname().web3_hostname_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15591,16 +9495,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .web3_hostname()
-                    .ipfs_universal_path_gateway_content_list_details(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.web3_hostname().ipfs_universal_path_gateway_content_list_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15609,16 +9504,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .web3_hostname()
-                    .list_ipfs_universal_path_gateway_content_list_entries(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.web3_hostname().list_ipfs_universal_path_gateway_content_list_entries(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15627,17 +9513,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .web3_hostname()
-                    .ipfs_universal_path_gateway_content_list_entry_details(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.web3_hostname().ipfs_universal_path_gateway_content_list_entry_details(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15646,13 +9522,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rum/site_info/list",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .web_analytics()
-                    .list_web_analytics_sites(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.web_analytics().list_web_analytics_sites(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15661,13 +9531,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rum/site_info/{site_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .web_analytics()
-                    .get_web_analytics_site(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.web_analytics().get_web_analytics_site(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15676,13 +9540,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/rum/v2/{ruleset_id}/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .web_analytics()
-                    .list_rules_in_web_analytics_ruleset(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.web_analytics().list_rules_in_web_analytics_ruleset(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15691,13 +9549,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/rum",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .web_analytics()
-                    .get_rum_status(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.web_analytics().get_rum_status(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15706,13 +9558,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/webhooks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .webhooks()
-                    .get_webhooks_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.webhooks().get_webhooks_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15721,13 +9567,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .webhooks()
-                    .get_webhook(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.webhooks().get_webhook(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15736,13 +9576,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/intel/whois",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .whois_record()
-                    .get_whois_record(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.whois_record().get_whois_record(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15751,13 +9585,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/account-settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_account_settings()
-                    .get_worker_account_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_account_settings().get_worker_account_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15766,13 +9594,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/schedules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_cron_trigger()
-                    .get_cron_triggers(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_cron_trigger().get_cron_triggers(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15781,13 +9603,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/deployments",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_deployments()
-                    .list_deployments(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_deployments().list_deployments(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15796,13 +9612,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/deployments/{deployment_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_deployments()
-                    .get_deployment(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_deployments().get_deployment(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15811,9 +9621,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/domains",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.worker_domain().list_domains(args.path(0)).send_with_meta().await,
-            )
+            done(client.worker_domain().list_domains(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15822,13 +9630,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/domains/{domain_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_domain()
-                    .get_domain(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_domain().get_domain(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15837,13 +9639,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_environment()
-                    .get_script_content(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_environment().get_script_content(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15852,13 +9648,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_environment()
-                    .get_script_settings(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_environment().get_script_settings(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15867,13 +9657,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/placement/regions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_placement()
-                    .list_placement_regions(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_placement().list_placement_regions(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15891,13 +9675,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/workers/routes/{route_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_routes()
-                    .get_route(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_routes().get_route(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15906,9 +9684,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.worker_script().list_workers(args.path(0)).send_with_meta().await,
-            )
+            done(client.worker_script().list_workers(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15917,13 +9693,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts-search",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_script()
-                    .search_workers(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_script().search_workers(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15932,13 +9702,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_script()
-                    .download_worker(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_script().download_worker(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15947,13 +9711,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/content/v2",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_script()
-                    .get_script_content(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_script().get_script_content(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15962,13 +9720,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/script-settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_script()
-                    .get_script_settings(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_script().get_script_settings(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15977,13 +9729,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/secrets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_script()
-                    .list_script_secrets(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_script().list_script_secrets(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -15992,13 +9738,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/secrets/{secret_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_script()
-                    .get_secret_binding(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_script().get_secret_binding(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16007,13 +9747,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_script()
-                    .get_settings(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_script().get_settings(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16022,13 +9756,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/subdomain",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_script()
-                    .get_worker_subdomain(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_script().get_worker_subdomain(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16037,13 +9765,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/usage-model",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_script()
-                    .get_usage_model(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_script().get_usage_model(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16052,13 +9774,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/subdomain",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_subdomain()
-                    .get_subdomain(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_subdomain().get_subdomain(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16067,13 +9783,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/tails",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_tail_logs()
-                    .list_tails(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_tail_logs().list_tails(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16082,13 +9792,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/versions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_versions()
-                    .list_versions(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_versions().list_versions(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16097,13 +9801,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/scripts/{script_name}/versions/{version_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .worker_versions()
-                    .get_version_detail(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.worker_versions().get_version_detail(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16112,13 +9810,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/builds/workers/{external_script_id}/builds",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers()
-                    .list_builds_by_script(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers().list_builds_by_script(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16127,13 +9819,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/builds/workers/{external_script_id}/triggers",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers()
-                    .list_triggers_by_script(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers().list_triggers_by_script(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16151,13 +9837,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/workers/{worker_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers()
-                    .get_worker(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers().get_worker(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16176,13 +9856,7 @@ pub const PROBES: &[Probe] = &[
         envelope: true,
         call: |client, args| Box::pin(async move {
             let query: generated_client::workers_ai::GetModelSchemaQuery = args.query()?;
-            done(
-                client
-                    .workers_ai()
-                    .get_model_schema(args.path(0), &query)
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_ai().get_model_schema(args.path(0), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -16209,13 +9883,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai/tomarkdown/supported",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_ai()
-                    .get_converted_formats_supported(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_ai().get_converted_formats_supported(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16224,13 +9892,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai/finetunes",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_ai_finetune()
-                    .list_finetunes(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_ai_finetune().list_finetunes(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16239,13 +9901,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/ai/finetunes/public",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_ai_finetune()
-                    .list_public_finetunes(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_ai_finetune().list_public_finetunes(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16254,13 +9910,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/dispatch/namespaces",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_for_platforms()
-                    .list_dispatch_namespaces(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_for_platforms().list_dispatch_namespaces(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16269,13 +9919,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_for_platforms()
-                    .get_dispatch_namespace(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_for_platforms().get_dispatch_namespace(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16284,13 +9928,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_for_platforms()
-                    .list_scripts_in_namespace(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_for_platforms().list_scripts_in_namespace(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16299,13 +9937,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_for_platforms()
-                    .worker_details(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_for_platforms().worker_details(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16314,13 +9946,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/bindings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_for_platforms()
-                    .get_script_bindings(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_for_platforms().get_script_bindings(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16329,13 +9955,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_for_platforms()
-                    .get_script_content(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_for_platforms().get_script_content(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16344,13 +9964,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_for_platforms()
-                    .list_script_secrets(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_for_platforms().list_script_secrets(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16359,18 +9973,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets/{secret_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_for_platforms()
-                    .get_secret_binding(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                        args.path(3),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_for_platforms().get_secret_binding(args.path(0), args.path(1), args.path(2), args.path(3)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16379,13 +9982,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_for_platforms()
-                    .get_script_settings(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_for_platforms().get_script_settings(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16394,13 +9991,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_for_platforms()
-                    .get_script_tags(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_for_platforms().get_script_tags(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16409,13 +10000,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/storage/kv/namespaces",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_kv_namespace()
-                    .list_namespaces(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_kv_namespace().list_namespaces(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16424,13 +10009,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_kv_namespace()
-                    .get_namespace(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_kv_namespace().get_namespace(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16439,13 +10018,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/keys",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_kv_namespace()
-                    .list_namespace_keys(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_kv_namespace().list_namespace_keys(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16454,13 +10027,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/metadata/{key_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_kv_namespace()
-                    .read_metadata_for_key(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_kv_namespace().read_metadata_for_key(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16469,13 +10036,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pipelines",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_pipelines_other()
-                    .deprecated_list_pipelines(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_pipelines_other().deprecated_list_pipelines(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16484,13 +10045,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pipelines/v1/pipelines",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_pipelines_other()
-                    .list_pipelines(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_pipelines_other().list_pipelines(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16499,13 +10054,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pipelines/v1/pipelines/{pipeline_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_pipelines_other()
-                    .get_pipeline_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_pipelines_other().get_pipeline_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16514,13 +10063,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pipelines/v1/sinks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_pipelines_other()
-                    .list_sinks(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_pipelines_other().list_sinks(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16529,13 +10072,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pipelines/v1/sinks/{sink_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_pipelines_other()
-                    .get_sink_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_pipelines_other().get_sink_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16544,13 +10081,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pipelines/v1/streams",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_pipelines_other()
-                    .list_streams(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_pipelines_other().list_streams(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16559,13 +10090,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pipelines/v1/streams/{stream_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_pipelines_other()
-                    .get_stream_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_pipelines_other().get_stream_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16574,13 +10099,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/pipelines/{pipeline_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workers_pipelines_other()
-                    .deprecated_get_pipeline(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workers_pipelines_other().deprecated_get_pipeline(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16598,13 +10117,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workflows/{workflow_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workflows()
-                    .get_workflow_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workflows().get_workflow_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16613,13 +10126,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workflows/{workflow_name}/instances",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workflows()
-                    .list_of_workflow_instances(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workflows().list_of_workflow_instances(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16628,16 +10135,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workflows/{workflow_name}/instances/terminate",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workflows()
-                    .get_status_of_job_responsible_for_terminate_all_instances_of_workflow(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workflows().get_status_of_job_responsible_for_terminate_all_instances_of_workflow(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16646,17 +10144,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workflows/{workflow_name}/instances/{instance_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workflows()
-                    .get_logs_and_status_from_instance(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workflows().get_logs_and_status_from_instance(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16665,13 +10153,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workflows/{workflow_name}/versions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workflows()
-                    .list_deployed_workflow_versions(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workflows().list_deployed_workflow_versions(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16680,17 +10162,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workflows/{workflow_name}/versions/{version_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workflows()
-                    .get_workflow_version_details(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workflows().get_workflow_version_details(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16699,13 +10171,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workflows/{workflow_name}/versions/{version_id}/dag",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workflows()
-                    .get_workflow_version_dag(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workflows().get_workflow_version_dag(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16714,13 +10180,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/workflows/{workflow_name}/versions/{version_id}/graph",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .workflows()
-                    .get_workflow_version_graph(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.workflows().get_workflow_version_graph(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16729,13 +10189,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/zaraz/config",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zaraz()
-                    .get_zaraz_configuration(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zaraz().get_zaraz_configuration(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16744,13 +10198,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/zaraz/default",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zaraz()
-                    .get_default_zaraz_configuration(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zaraz().get_default_zaraz_configuration(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16759,13 +10207,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/zaraz/export",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zaraz()
-                    .export_zaraz_configuration(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zaraz().export_zaraz_configuration(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16774,13 +10216,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/zaraz/history",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zaraz()
-                    .list_zaraz_historical_configuration_records(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zaraz().list_zaraz_historical_configuration_records(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16789,15 +10225,8 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/zaraz/history/configs",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::zaraz::GetZarazHistoricalConfigurationsByIdQuery = args
-                .query()?;
-            done(
-                client
-                    .zaraz()
-                    .get_zaraz_historical_configurations_by_id(args.path(0), &query)
-                    .send_with_meta()
-                    .await,
-            )
+            let query: generated_client::zaraz::GetZarazHistoricalConfigurationsByIdQuery = args.query()?;
+            done(client.zaraz().get_zaraz_historical_configurations_by_id(args.path(0), &query).send_with_meta().await)
         }),
     },
     Probe {
@@ -16815,13 +10244,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/devices/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_accounts()
-                    .get_device_settings_for_zero_trust_account(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_accounts().get_device_settings_for_zero_trust_account(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16830,13 +10253,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_accounts()
-                    .get_zero_trust_account_information(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_accounts().get_zero_trust_account_information(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16845,13 +10262,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/configuration",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_accounts()
-                    .get_zero_trust_account_configuration(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_accounts().get_zero_trust_account_configuration(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16860,13 +10271,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/configuration/custom_certificate",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_accounts()
-                    .get_zero_trust_certificate_configuration(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_accounts().get_zero_trust_certificate_configuration(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16875,13 +10280,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/logging",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_accounts()
-                    .get_logging_settings_for_zero_trust_account(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_accounts().get_logging_settings_for_zero_trust_account(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16890,13 +10289,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/apps/review_status",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_applications_review_status()
-                    .list_applications_review_statuses(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_applications_review_status().list_applications_review_statuses(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16905,13 +10298,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/certificates",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_certificates()
-                    .list_zero_trust_certificates(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_certificates().list_zero_trust_certificates(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16920,13 +10307,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/certificates/{certificate_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_certificates()
-                    .get_zero_trust_certificate_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_certificates().get_zero_trust_certificate_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16935,13 +10316,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/zerotrust/connectivity_settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_connectivity_settings()
-                    .get_zero_trust_connectivity_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_connectivity_settings().get_zero_trust_connectivity_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16950,13 +10325,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/app_types",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_gateway_application_and_application_type_mappings()
-                    .list_application_and_application_type_mappings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_gateway_application_and_application_type_mappings().list_application_and_application_type_mappings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16965,13 +10334,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/categories",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_gateway_categories()
-                    .list_categories(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_gateway_categories().list_categories(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16980,13 +10343,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/locations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_gateway_locations()
-                    .list_zero_trust_gateway_locations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_gateway_locations().list_zero_trust_gateway_locations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -16995,13 +10352,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/locations/{location_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_gateway_locations()
-                    .get_zero_trust_gateway_location_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_gateway_locations().get_zero_trust_gateway_location_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17010,13 +10361,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/pacfiles",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_gateway_pac_files()
-                    .list_pac_files(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_gateway_pac_files().list_pac_files(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17025,13 +10370,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/pacfiles/{pacfile_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_gateway_pac_files()
-                    .get_pac_file(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_gateway_pac_files().get_pac_file(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17040,13 +10379,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/proxy_endpoints",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_gateway_proxy_endpoints()
-                    .list_proxy_endpoints(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_gateway_proxy_endpoints().list_proxy_endpoints(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17055,13 +10388,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/proxy_endpoints/{proxy_endpoint_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_gateway_proxy_endpoints()
-                    .get_proxy_endpoint(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_gateway_proxy_endpoints().get_proxy_endpoint(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17070,13 +10397,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_gateway_rules()
-                    .list_zero_trust_gateway_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_gateway_rules().list_zero_trust_gateway_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17085,15 +10406,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/rules/tenant",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_gateway_rules()
-                    .list_zero_trust_gateway_rules_inherited_from_parent_account(
-                        args.path(0),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_gateway_rules().list_zero_trust_gateway_rules_inherited_from_parent_account(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17102,13 +10415,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/rules/{rule_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_gateway_rules()
-                    .get_zero_trust_gateway_rule_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_gateway_rules().get_zero_trust_gateway_rule_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17117,13 +10424,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/zerotrust/routes/hostname",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_hostname_route()
-                    .list_hostname_routes(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_hostname_route().list_hostname_routes(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17132,13 +10433,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/zerotrust/routes/hostname/{hostname_route_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_hostname_route()
-                    .get_hostname_route(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_hostname_route().get_hostname_route(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17147,13 +10442,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/lists",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_lists()
-                    .list_zero_trust_lists(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_lists().list_zero_trust_lists(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17162,13 +10451,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/lists/{list_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_lists()
-                    .get_zero_trust_list_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_lists().get_zero_trust_list_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17177,13 +10460,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/lists/{list_id}/items",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_lists()
-                    .get_zero_trust_list_items(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_lists().get_zero_trust_list_items(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17192,13 +10469,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/organizations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_organization()
-                    .get_your_zero_trust_organization(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_organization().get_your_zero_trust_organization(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17207,13 +10478,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/organizations/doh",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_organization()
-                    .get_your_zero_trust_organization_doh_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_organization().get_your_zero_trust_organization_doh_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17222,13 +10487,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/zt_risk_scoring/behaviors",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_risk_scoring()
-                    .get_behaviors_and_associated_configuration(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_risk_scoring().get_behaviors_and_associated_configuration(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17237,13 +10496,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/zt_risk_scoring/summary",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_risk_scoring()
-                    .get_risk_score_info_for_all_users(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_risk_scoring().get_risk_score_info_for_all_users(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17252,16 +10505,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/zt_risk_scoring/{user_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_risk_scoring()
-                    .get_risk_event_score_information_for_user(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_risk_scoring().get_risk_event_score_information_for_user(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17270,13 +10514,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/zt_risk_scoring/integrations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_risk_scoring_integrations()
-                    .list_risk_score_integrations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_risk_scoring_integrations().list_risk_score_integrations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17285,16 +10523,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/zt_risk_scoring/integrations/reference_id/{reference_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_risk_scoring_integrations()
-                    .get_risk_score_integration_by_reference_id(
-                        args.path(0),
-                        args.path(1),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_risk_scoring_integrations().get_risk_score_integration_by_reference_id(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17303,13 +10532,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/zt_risk_scoring/integrations/{integration_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_risk_scoring_integrations()
-                    .get_risk_score_integration_by_id(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_risk_scoring_integrations().get_risk_score_integration_by_id(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17318,13 +10541,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/gateway/audit_ssh_settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_ssh_settings()
-                    .get_zero_trust_ssh_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_ssh_settings().get_zero_trust_ssh_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17333,13 +10550,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/zerotrust/subnets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_subnets()
-                    .list_subnets(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_subnets().list_subnets(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17348,13 +10559,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/zerotrust/subnets/warp/{subnet_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_subnets()
-                    .get_warp_ip_subnet(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_subnets().get_warp_ip_subnet(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17363,9 +10568,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/users",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client.zero_trust_users().get_users(args.path(0)).send_with_meta().await,
-            )
+            done(client.zero_trust_users().get_users(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17374,13 +10577,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/users/{user_id}/active_sessions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_users()
-                    .get_active_sessions(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_users().get_active_sessions(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17389,13 +10586,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_users()
-                    .get_active_session(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_users().get_active_session(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17404,13 +10595,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/users/{user_id}/failed_logins",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_users()
-                    .get_failed_logins(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_users().get_failed_logins(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17419,13 +10604,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/access/users/{user_id}/last_seen_identity",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zero_trust_users()
-                    .get_last_seen_identity(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zero_trust_users().get_last_seen_identity(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17452,13 +10631,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_identifier}/analytics/colos",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_analytics_deprecated()
-                    .get_analytics_by_co_locations(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_analytics_deprecated().get_analytics_by_co_locations(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17467,13 +10640,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_identifier}/analytics/dashboard",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_analytics_deprecated()
-                    .get_dashboard(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_analytics_deprecated().get_dashboard(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17482,13 +10649,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/cache/cache_reserve",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_cache_settings()
-                    .get_cache_reserve_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_cache_settings().get_cache_reserve_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17497,13 +10658,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/cache/cache_reserve_clear",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_cache_settings()
-                    .get_cache_reserve_clear(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_cache_settings().get_cache_reserve_clear(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17512,13 +10667,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/cache/regional_tiered_cache",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_cache_settings()
-                    .get_regional_tiered_cache_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_cache_settings().get_regional_tiered_cache_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17527,13 +10676,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/cache/variants",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_cache_settings()
-                    .get_variants_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_cache_settings().get_variants_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17542,13 +10685,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/cloud_connector/rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_cloud_connector_rules_get()
-                    .rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_cloud_connector_rules_get().rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17566,13 +10703,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/apps",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_applications()
-                    .list_access_applications(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_applications().list_access_applications(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17581,13 +10712,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/apps/{app_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_applications()
-                    .get_access_application(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_applications().get_access_application(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17596,13 +10721,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/apps/{app_id}/user_policy_checks",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_applications()
-                    .test_access_policies(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_applications().test_access_policies(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17611,13 +10730,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/groups",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_groups()
-                    .list_access_groups(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_groups().list_access_groups(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17626,13 +10739,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/groups/{group_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_groups()
-                    .get_access_group(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_groups().get_access_group(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17641,13 +10748,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/identity_providers",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_identity_providers()
-                    .list_access_identity_providers(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_identity_providers().list_access_identity_providers(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17656,13 +10757,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/identity_providers/{identity_provider_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_identity_providers()
-                    .get_access_identity_provider(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_identity_providers().get_access_identity_provider(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17671,13 +10766,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/certificates",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_mtls_authentication()
-                    .list_mtls_certificates(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_mtls_authentication().list_mtls_certificates(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17686,13 +10775,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/certificates/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_mtls_authentication()
-                    .list_mtls_hostname_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_mtls_authentication().list_mtls_hostname_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17701,13 +10784,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/certificates/{certificate_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_mtls_authentication()
-                    .get_mtls_certificate(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_mtls_authentication().get_mtls_certificate(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17716,13 +10793,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/apps/{app_id}/policies",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_policies()
-                    .list_access_policies(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_policies().list_access_policies(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17731,13 +10802,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_policies()
-                    .get_access_policy(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_policies().get_access_policy(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17746,13 +10811,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/service_tokens",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_service_tokens()
-                    .list_service_tokens(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_service_tokens().list_service_tokens(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17761,13 +10820,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/service_tokens/{service_token_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_service_tokens()
-                    .get_service_token(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_service_tokens().get_service_token(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17776,13 +10829,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/apps/ca",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_short_lived_certificate_cas()
-                    .list_short_lived_certificate_cas(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_short_lived_certificate_cas().list_short_lived_certificate_cas(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17791,13 +10838,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/apps/{app_id}/ca",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_access_short_lived_certificate_cas()
-                    .get_short_lived_certificate_ca(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_access_short_lived_certificate_cas().get_short_lived_certificate_ca(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17806,13 +10847,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/origin_tls_client_auth",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_authenticated_origin_pulls()
-                    .list_certificates(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_authenticated_origin_pulls().list_certificates(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17821,13 +10856,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/origin_tls_client_auth/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_authenticated_origin_pulls()
-                    .get_enablement_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_authenticated_origin_pulls().get_enablement_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17836,13 +10865,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/origin_tls_client_auth/{certificate_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_authenticated_origin_pulls()
-                    .get_certificate_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_authenticated_origin_pulls().get_certificate_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17851,13 +10874,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/access/organizations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_level_zero_trust_organization()
-                    .get_your_zero_trust_organization(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_level_zero_trust_organization().get_your_zero_trust_organization(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17866,13 +10883,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/lockdowns",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_lockdown()
-                    .list_zone_lockdown_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_lockdown().list_zone_lockdown_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17881,13 +10892,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/firewall/lockdowns/{lock_downs_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_lockdown()
-                    .get_zone_lockdown_rule(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_lockdown().get_zone_lockdown_rule(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17896,13 +10901,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/available_plans",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_rate_plan()
-                    .list_available_plans(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_rate_plan().list_available_plans(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17911,13 +10910,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/available_plans/{plan_identifier}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_rate_plan()
-                    .available_plan_details(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_rate_plan().available_plan_details(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17926,13 +10919,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/available_rate_plans",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_rate_plan()
-                    .list_available_rate_plans(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_rate_plan().list_available_rate_plans(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17941,13 +10928,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/rulesets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_rulesets()
-                    .list_zone_rulesets(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_rulesets().list_zone_rulesets(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17956,13 +10937,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_rulesets()
-                    .get_zone_entry_point_ruleset(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_rulesets().get_zone_entry_point_ruleset(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17971,13 +10946,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_rulesets()
-                    .list_zone_entry_point_ruleset_versions(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_rulesets().list_zone_entry_point_ruleset_versions(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -17986,17 +10955,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_rulesets()
-                    .get_zone_entry_point_ruleset_version(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_rulesets().get_zone_entry_point_ruleset_version(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18005,13 +10964,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/rulesets/{ruleset_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_rulesets()
-                    .get_zone_ruleset(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_rulesets().get_zone_ruleset(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18020,13 +10973,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/rulesets/{ruleset_id}/versions",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_rulesets()
-                    .list_zone_ruleset_versions(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_rulesets().list_zone_ruleset_versions(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18035,13 +10982,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_rulesets()
-                    .get_zone_ruleset_version(args.path(0), args.path(1), args.path(2))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_rulesets().get_zone_ruleset_version(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18050,18 +10991,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}/by_tag/{rule_tag}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_rulesets()
-                    .list_zone_ruleset_version_rules_by_tag(
-                        args.path(0),
-                        args.path(1),
-                        args.path(2),
-                        args.path(3),
-                    )
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_rulesets().list_zone_ruleset_version_rules_by_tag(args.path(0), args.path(1), args.path(2), args.path(3)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18070,13 +11000,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_settings()
-                    .get_zone_settings(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_settings().get_zone_settings(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18085,13 +11009,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/aegis",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_settings()
-                    .get_aegis_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_settings().get_aegis_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18100,13 +11018,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/fonts",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_settings()
-                    .get_cloudflare_fonts_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_settings().get_cloudflare_fonts_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18115,13 +11027,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/origin_h2_max_streams",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_settings()
-                    .get_origin_h2_max_streams_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_settings().get_origin_h2_max_streams_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18130,13 +11036,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/origin_max_http_version",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_settings()
-                    .get_origin_max_http_version_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_settings().get_origin_max_http_version_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18145,13 +11045,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/speed_brain",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_settings()
-                    .get_cloudflare_speed_brain_setting(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_settings().get_cloudflare_speed_brain_setting(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18160,13 +11054,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/settings/{setting_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_settings()
-                    .get_zone_setting(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_settings().get_zone_setting(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18175,13 +11063,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/snippets",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_snippets()
-                    .list_zone_snippets(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_snippets().list_zone_snippets(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18190,13 +11072,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/snippets/snippet_rules",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_snippets()
-                    .list_zone_snippet_rules(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_snippets().list_zone_snippet_rules(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18205,13 +11081,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/snippets/{snippet_name}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_snippets()
-                    .get_zone_snippet(args.path(0), args.path(1))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_snippets().get_zone_snippet(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
@@ -18220,13 +11090,7 @@ pub const PROBES: &[Probe] = &[
         path: "/zones/{zone_id}/subscription",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(
-                client
-                    .zone_subscription()
-                    .zone_subscription_details(args.path(0))
-                    .send_with_meta()
-                    .await,
-            )
+            done(client.zone_subscription().zone_subscription_details(args.path(0)).send_with_meta().await)
         }),
     },
 ];
