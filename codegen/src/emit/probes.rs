@@ -63,9 +63,9 @@ fn emit_probe(out: &mut String, area: &Area, endpoint: &Endpoint) {
     let args_name = if args.is_empty() { "_args" } else { "args" };
     let _ = write!(
         out,
-        "    Probe {{\n        area: {area:?},\n        method: {method:?},\n        path: {path:?},\n        envelope: {envelope},\n        call: |client, {args_name}| Box::pin(async move {{\n{query}            done(client.{module}().{method}({args}).send_with_meta().await)\n        }}),\n    }},\n",
+        "    Probe {{\n        area: {area:?},\n        method: {method_name:?},\n        path: {path:?},\n        envelope: {envelope},\n        call: |client, {args_name}| Box::pin(async move {{\n{query}            done(client.{module}().{method}({args}).send_with_meta().await)\n        }}),\n    }},\n",
         area = area.module.trim_start_matches("r#"),
-        method = endpoint.rust_name.trim_start_matches("r#"),
+        method_name = endpoint.rust_name.trim_start_matches("r#"),
         path = endpoint.path.template,
         args = args.join(", "),
     );
