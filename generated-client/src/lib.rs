@@ -81,10 +81,18 @@
 
 // The generator owns `src/generated/`, and prettyplease formats it. It is
 // held to the same lints as the hand-written code: no allowances.
+//
+// The crate's unit tests (`cargo test --lib`) cover the runtime, which
+// never names an area; the areas are tested by `tests/` and the doc
+// examples, which link the library as users get it. So the unit-test build
+// leaves the areas out instead of compiling every area a second time (the
+// crate's own tests turn all of them on, see `[dev-dependencies]`).
+#[cfg(not(test))]
 #[rustfmt::skip]
 mod generated;
 // With every area feature turned off (a corpus build) there is nothing to
 // re-export; that is not worth a warning.
+#[cfg(not(test))]
 #[allow(unused_imports)]
 pub use generated::*;
 

@@ -228,3 +228,124 @@ async fn zones_accounts_kv_and_r2_through_their_features() {
         ]
     );
 }
+
+#[tokio::test]
+async fn typed_queries_go_out_as_the_api_reads_them() {
+    use generated_client::api_shield_endpoint_management::{
+        GetOperationsQuery, GetOperationsQueryFeature,
+    };
+    let server = Server::start([Reply::envelope(json!([]))]).await;
+    let client = client(&server);
+
+    let query = GetOperationsQuery {
+        host: Some(vec!["api.example.com".into(), "www.example.com".into()]),
+        feature: Some(vec![
+            GetOperationsQueryFeature::Thresholds,
+            GetOperationsQueryFeature::Other("new feature".into()),
+        ]),
+        per_page: Some(5),
+        ..Default::default()
+    };
+    let operations = client
+        .api_shield_endpoint_management()
+        .get_operations(ZONE)
+        .query(&query)
+        .extra_query(&[("diff", true)])
+        .await
+        .unwrap();
+    assert!(operations.is_empty());
+
+    // Arrays repeat their key, spaces are `%20`, unset fields are left
+    // out, and a parameter the type lacks still goes out.
+    assert_eq!(
+        server.requests()[0].query(),
+        "per_page=5&host=api.example.com&host=www.example.com\
+         &feature=thresholds&feature=new%20feature&diff=true"
+    );
+}
+
+#[tokio::test]
+async fn non_json_successes_come_back_as_they_were_sent() {
+    let binary: Vec<u8> = (0..=255u8).rev().collect();
+    let server = Server::start([
+        Reply::status(200)
+            .header("content-type", "application/octet-stream")
+            .body(binary.clone()),
+        Reply::status(200)
+            .header("content-type", "text/csv")
+            .body("ip,first_seen\n192.0.2.1,2024-01-01\n"),
+        Reply::status(200)
+            .header("content-type", "application/pdf")
+            .body("%PDF-1.7 not json"),
+    ])
+    .await;
+    let client = client(&server);
+
+    let value = client
+        .workers_kv_namespace()
+        .read_key_value_pair(ACCOUNT, "ns-1", "My Key")
+        .await
+        .unwrap();
+    assert_eq!(value.bytes().await.unwrap(), binary);
+
+    let csv = client
+        .custom_indicator_feeds()
+        .get_indicator_feed_data(ACCOUNT, "12")
+        .await
+        .unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv");
+    assert_eq!(
+        csv.bytes().await.unwrap(),
+        "ip,first_seen\n192.0.2.1,2024-01-01\n"
+    );
+
+    let loa = client
+        .ip_address_management_prefixes()
+        .download_loa_document(ACCOUNT, "d933b1530bc56c9953cf8ce166da8004")
+        .await
+        .unwrap();
+    assert_eq!(loa.bytes().await.unwrap(), "%PDF-1.7 not json");
+
+    let asked: Vec<(String, Option<String>)> = server
+        .requests()
+        .iter()
+        .map(|r| (r.path().to_owned(), r.header("accept").map(str::to_owned)))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            (
+                format!("/accounts/{ACCOUNT}/storage/kv/namespaces/ns-1/values/My%20Key"),
+                Some("application/octet-stream".to_owned())
+            ),
+            (
+                format!("/accounts/{ACCOUNT}/intel/indicator-feeds/12/data"),
+                Some("text/csv".to_owned())
+            ),
+            (
+                format!(
+                    "/accounts/{ACCOUNT}/addressing/loa_documents/d933b1530bc56c9953cf8ce166da8004/download"
+                ),
+                Some("application/pdf".to_owned())
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn seventeen_digit_floats_round_trip() {
+    // Each decodes one bit off with serde_json's fast float parser; the
+    // client turns on `float_roundtrip`.
+    let sent = ["4.8262530666608940e-2", "1.8557448408654862e-22"];
+    let body = format!(r#"{{"success":true,"result":[{},{}]}}"#, sent[0], sent[1]);
+    let server = Server::start([Reply::json(200, json!(null)).body(body)]).await;
+    let client = client(&server);
+
+    let result = client.r2_bucket().list_buckets(ACCOUNT).await.unwrap();
+    let got: Vec<f64> = serde_json::from_value(serde_json::to_value(&result).unwrap()).unwrap();
+    let want: Vec<f64> = sent.iter().map(|s| s.parse().unwrap()).collect();
+    assert_eq!(
+        got.iter().map(|f| f.to_bits()).collect::<Vec<_>>(),
+        want.iter().map(|f| f.to_bits()).collect::<Vec<_>>()
+    );
+}

@@ -304,6 +304,41 @@ mod tests {
     }
     super::object!(Meta { source: "source" });
 
+    /// An open enum as the generator writes one.
+    #[derive(Debug, Clone, PartialEq)]
+    enum Status {
+        Active,
+        Other(String),
+    }
+    impl Status {
+        fn as_str(&self) -> &str {
+            match self {
+                Status::Active => "active",
+                Status::Other(other) => other,
+            }
+        }
+    }
+    impl From<String> for Status {
+        fn from(value: String) -> Status {
+            match value.as_str() {
+                "active" => Status::Active,
+                _ => Status::Other(value),
+            }
+        }
+    }
+    crate::runtime::open_enum!(Status);
+
+    #[test]
+    fn open_enums_keep_values_they_do_not_know() {
+        let read: Vec<Status> = serde_json::from_value(json!(["active", "moved"])).unwrap();
+        assert_eq!(read, [Status::Active, Status::Other("moved".into())]);
+        assert_eq!(
+            serde_json::to_value(&read).unwrap(),
+            json!(["active", "moved"])
+        );
+        assert!(serde_json::from_value::<Status>(json!(1)).is_err());
+    }
+
     #[test]
     fn undeclared_keys_are_kept_and_written_back() {
         let sent = json!({
