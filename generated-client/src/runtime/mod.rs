@@ -24,7 +24,10 @@ pub use reqwest::{Certificate, Method, StatusCode};
 pub use self::multipart::{FilePart, Multipart};
 pub use self::object::Object;
 #[doc(hidden)]
-pub use self::object::{Fields, Key, fill, keep, optional, put, put_optional};
+pub use self::object::{
+    Entries, FieldReader, Fields, Key, OptionalField, ReadError, ReadObject, Slot,
+    deserialize_object, serialize_fields, serialize_object,
+};
 pub(crate) use self::object::{object, open_enum};
 pub use self::pages::{Items, List, Page, Pages};
 pub use self::query::{AnyQuery, QueryOf, TypedQuery};

@@ -20,9 +20,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use std::marker::PhantomData;
+
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, Deserializer, Visitor};
-use serde::ser::SerializeMap;
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
 
 /// A generated struct: typed fields, plus the keys it does not declare.
 pub trait Object {
@@ -82,63 +84,262 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Writes a generated struct's entries into a map someone else opened: the
+/// Writes a generated struct's entries, whatever the serializer: the
 /// struct's own `Serialize`, and a tagged union that puts its tag first
-/// (see [`tagged!`](super::tagged)).
+/// (see [`tagged!`](super::tagged)). Not generic, so each struct's code is
+/// compiled once (see [`Entries`]).
 #[doc(hidden)]
 pub trait Fields {
-    fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+    fn write_fields(&self, out: &mut Entries<'_>);
 }
 
-/// Reads a declared field's value into its slot.
+/// Where [`Fields`] writes: a map some serializer opened, behind a trait
+/// object. Values are written through [`Wire`](super::Wire); the first
+/// error is held, and later entries are skipped.
 #[doc(hidden)]
-pub fn fill<'de, A: serde::de::MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-) -> Result<(), A::Error> {
-    *slot = Some(map.next_value()?);
-    Ok(())
+pub struct Entries<'a> {
+    sink: &'a mut dyn EntrySink,
 }
 
-/// Reads an undeclared key's value into `extra`.
-#[doc(hidden)]
-pub fn keep<'de, A: serde::de::MapAccess<'de>>(
-    map: &mut A,
-    key: Key<'de>,
-    extra: &mut serde_json::Map<String, serde_json::Value>,
-) -> Result<(), A::Error> {
-    let value = map.next_value()?;
-    extra.insert(key.into_string(), value);
-    Ok(())
+impl fmt::Debug for Entries<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Entries").finish_non_exhaustive()
+    }
 }
 
-/// Writes a required field.
+impl Entries<'_> {
+    /// Writes a required field.
+    pub fn put(&mut self, key: &str, value: &dyn erased_serde::Serialize) {
+        self.sink.entry(key, value);
+    }
+
+    /// Writes an optional field when it is set.
+    pub fn put_optional(&mut self, key: &str, value: &dyn OptionalField) {
+        if let Some(value) = value.get() {
+            self.sink.entry(key, value);
+        }
+    }
+
+    /// Writes the keys the struct does not declare, after the others.
+    pub fn extra(&mut self, extra: &super::Extra) {
+        for (key, value) in extra {
+            self.sink.entry(key, value);
+        }
+    }
+}
+
+/// An `Option` field, seen without its type.
 #[doc(hidden)]
-pub fn put<M: SerializeMap, T: serde::Serialize>(
+pub trait OptionalField {
+    fn get(&self) -> Option<&dyn erased_serde::Serialize>;
+}
+
+impl<T: serde::Serialize> OptionalField for Option<T> {
+    fn get(&self) -> Option<&dyn erased_serde::Serialize> {
+        self.as_ref()
+            .map(|value| value as &dyn erased_serde::Serialize)
+    }
+}
+
+trait EntrySink {
+    fn entry(&mut self, key: &str, value: &dyn erased_serde::Serialize);
+}
+
+struct MapSink<'a, M: SerializeMap> {
+    map: &'a mut M,
+    error: Option<M::Error>,
+}
+
+impl<M: SerializeMap> EntrySink for MapSink<'_, M> {
+    fn entry(&mut self, key: &str, value: &dyn erased_serde::Serialize) {
+        if self.error.is_none() {
+            if let Err(err) = self.map.serialize_entry(key, &super::Wire(value)) {
+                self.error = Some(err);
+            }
+        }
+    }
+}
+
+/// Writes `fields` into a map already open.
+#[doc(hidden)]
+pub fn serialize_fields<M: SerializeMap, T: Fields + ?Sized>(
+    fields: &T,
     map: &mut M,
-    key: &'static str,
-    value: &T,
 ) -> Result<(), M::Error> {
-    map.serialize_entry(key, &super::Wire(value))
-}
-
-/// Writes an optional field when it is set.
-#[doc(hidden)]
-pub fn put_optional<M: SerializeMap, T: serde::Serialize>(
-    map: &mut M,
-    key: &'static str,
-    value: &Option<T>,
-) -> Result<(), M::Error> {
-    match value {
-        Some(value) => map.serialize_entry(key, &super::Wire(value)),
+    let mut sink = MapSink { map, error: None };
+    fields.write_fields(&mut Entries { sink: &mut sink });
+    match sink.error {
+        Some(err) => Err(err),
         None => Ok(()),
     }
 }
 
-/// An optional field's value: absent and `null` are both `None`.
+/// A generated struct's `Serialize`: one map of its entries.
 #[doc(hidden)]
-pub fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
-    slot.flatten()
+pub fn serialize_object<S: Serializer, T: Fields + ?Sized>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    serialize_fields(value, &mut map)?;
+    map.end()
+}
+
+/// Reads a generated struct from the entries of a map, whatever the
+/// deserializer. Not generic, so each struct's code is compiled once: the
+/// map is behind [`FieldReader`], and each declared field is filled through
+/// a [`Slot`].
+#[doc(hidden)]
+pub trait ReadObject: Sized {
+    /// What a value that is not a map was expected to be.
+    const EXPECTING: &'static str;
+
+    fn read<'de>(fields: &mut FieldReader<'_, 'de>) -> Result<Self, ReadError>;
+}
+
+/// Why [`ReadObject::read`] stopped: the map's own error (held by the
+/// reader, to be returned as it is), or a required field that is missing.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ReadError(Option<&'static str>);
+
+impl ReadError {
+    /// The required field `name` is missing.
+    pub fn missing(name: &'static str) -> ReadError {
+        ReadError(Some(name))
+    }
+}
+
+/// The entries of the map a struct is read from.
+#[doc(hidden)]
+pub struct FieldReader<'a, 'de> {
+    map: &'a mut dyn MapRead<'de>,
+}
+
+impl fmt::Debug for FieldReader<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FieldReader").finish_non_exhaustive()
+    }
+}
+
+impl<'de> FieldReader<'_, 'de> {
+    /// The next key; `None` after the last entry.
+    pub fn next_key(&mut self) -> Result<Option<Key<'de>>, ReadError> {
+        self.map.next_key()
+    }
+
+    /// Reads the value of a declared field into its slot.
+    pub fn value(&mut self, slot: &mut dyn Slot) -> Result<(), ReadError> {
+        self.map.next_value(slot)
+    }
+
+    /// Reads the value of an undeclared key into `extra`.
+    pub fn keep(&mut self, key: Key<'de>, extra: &mut super::Extra) -> Result<(), ReadError> {
+        let value = self.map.next_json()?;
+        extra.insert(key.into_string(), value);
+        Ok(())
+    }
+}
+
+/// A declared field's value while its struct is read: an `Option` that the
+/// field's value fills, seen without its type.
+#[doc(hidden)]
+pub trait Slot {
+    fn fill<'de>(
+        &mut self,
+        deserializer: &mut dyn erased_serde::Deserializer<'de>,
+    ) -> Result<(), erased_serde::Error>;
+}
+
+impl<T: DeserializeOwned> Slot for Option<T> {
+    fn fill<'de>(
+        &mut self,
+        deserializer: &mut dyn erased_serde::Deserializer<'de>,
+    ) -> Result<(), erased_serde::Error> {
+        *self = Some(erased_serde::deserialize(deserializer)?);
+        Ok(())
+    }
+}
+
+trait MapRead<'de> {
+    fn next_key(&mut self) -> Result<Option<Key<'de>>, ReadError>;
+    fn next_value(&mut self, slot: &mut dyn Slot) -> Result<(), ReadError>;
+    fn next_json(&mut self) -> Result<serde_json::Value, ReadError>;
+}
+
+/// A [`MapAccess`] behind [`MapRead`], holding its first error.
+struct MapReader<'de, A: MapAccess<'de>> {
+    map: A,
+    error: Option<A::Error>,
+}
+
+impl<'de, A: MapAccess<'de>> MapReader<'de, A> {
+    fn hold<T>(&mut self, result: Result<T, A::Error>) -> Result<T, ReadError> {
+        result.map_err(|err| {
+            self.error = Some(err);
+            ReadError(None)
+        })
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapRead<'de> for MapReader<'de, A> {
+    fn next_key(&mut self) -> Result<Option<Key<'de>>, ReadError> {
+        let key = self.map.next_key::<Key<'de>>();
+        self.hold(key)
+    }
+
+    fn next_value(&mut self, slot: &mut dyn Slot) -> Result<(), ReadError> {
+        let value = self.map.next_value_seed(SlotSeed(slot));
+        self.hold(value)
+    }
+
+    fn next_json(&mut self) -> Result<serde_json::Value, ReadError> {
+        let value = self.map.next_value();
+        self.hold(value)
+    }
+}
+
+/// Deserializes a field's value into its slot, through an erased
+/// deserializer.
+struct SlotSeed<'a>(&'a mut dyn Slot);
+
+impl<'de> DeserializeSeed<'de> for SlotSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let mut erased = <dyn erased_serde::Deserializer>::erase(deserializer);
+        self.0.fill(&mut erased).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A generated struct's `Deserialize`: a map, read by [`ReadObject`].
+#[doc(hidden)]
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: ReadObject>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: ReadObject> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        let mut reader = MapReader { map, error: None };
+        let read = T::read(&mut FieldReader { map: &mut reader });
+        match read {
+            Ok(value) => Ok(value),
+            Err(ReadError(Some(name))) => Err(serde::de::Error::missing_field(name)),
+            Err(ReadError(None)) => Err(reader
+                .error
+                .unwrap_or_else(|| serde::de::Error::custom("the object could not be read"))),
+        }
+    }
 }
 
 /// Implements `Serialize`, `Deserialize` and [`Object`] for a generated
@@ -155,36 +356,29 @@ macro_rules! object {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                struct ObjectVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(concat!("an object (", stringify!($name), ")"))
-                    }
-                    #[allow(unused_mut)]
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<$name, A::Error> {
-                        $(let mut $field = ::std::option::Option::None;)*
-                        let mut extra = ::serde_json::Map::new();
-                        while let ::std::option::Option::Some(key) =
-                            map.next_key::<$crate::runtime::Key<'de>>()?
-                        {
-                            // One `?` for every arm: each arm is a plain
-                            // call, which type-checks fast (~4,000 structs).
-                            match key.as_str() {
-                                $($wire => $crate::runtime::fill(&mut map, &mut $field),)*
-                                _ => $crate::runtime::keep(&mut map, key, &mut extra),
-                            }?;
-                        }
-                        ::std::result::Result::Ok($name {
-                            $($field: $crate::runtime::object!(@take $field $wire $($required)?),)*
-                            extra,
-                        })
-                    }
+                $crate::runtime::deserialize_object(deserializer)
+            }
+        }
+
+        impl $crate::runtime::ReadObject for $name {
+            const EXPECTING: &'static str = concat!("an object (", stringify!($name), ")");
+
+            fn read<'de>(
+                fields: &mut $crate::runtime::FieldReader<'_, 'de>,
+            ) -> ::std::result::Result<Self, $crate::runtime::ReadError> {
+                $(let mut $field = ::std::option::Option::None;)*
+                let mut extra = $crate::runtime::Extra::new();
+                while let ::std::option::Option::Some(key) = fields.next_key()? {
+                    // One `?` for every arm: each arm is a plain call.
+                    match key.as_str() {
+                        $($wire => fields.value(&mut $field),)*
+                        _ => fields.keep(key, &mut extra),
+                    }?;
                 }
-                deserializer.deserialize_map(ObjectVisitor)
+                ::std::result::Result::Ok($name {
+                    $($field: $crate::runtime::object!(@take $field $wire $($required)?),)*
+                    extra,
+                })
             }
         }
 
@@ -193,23 +387,14 @@ macro_rules! object {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                $crate::runtime::Fields::serialize_fields(self, &mut map)?;
-                map.end()
+                $crate::runtime::serialize_object(self, serializer)
             }
         }
 
         impl $crate::runtime::Fields for $name {
-            fn serialize_fields<M: ::serde::ser::SerializeMap>(
-                &self,
-                map: &mut M,
-            ) -> ::std::result::Result<(), M::Error> {
-                $($crate::runtime::object!(@put map self.$field, $wire $($required)?);)*
-                for (key, value) in &self.extra {
-                    map.serialize_entry(key, &$crate::runtime::Wire(value))?;
-                }
-                ::std::result::Result::Ok(())
+            fn write_fields(&self, out: &mut $crate::runtime::Entries<'_>) {
+                $($crate::runtime::object!(@put out self.$field, $wire $($required)?);)*
+                out.extra(&self.extra);
             }
         }
 
@@ -225,27 +410,21 @@ macro_rules! object {
         }
     };
     (@take $slot:ident $wire:literal) => {
-        $crate::runtime::optional($slot)
+        ::std::option::Option::flatten($slot)
     };
     (@take $slot:ident $wire:literal required) => {
         match $slot {
             ::std::option::Option::Some(value) => value,
             ::std::option::Option::None => {
-                return ::std::result::Result::Err(::serde::de::Error::missing_field($wire));
+                return ::std::result::Result::Err($crate::runtime::ReadError::missing($wire));
             }
         }
     };
-    (@put $map:ident $value:expr, $wire:literal) => {
-        if let ::std::result::Result::Err(err) =
-            $crate::runtime::put_optional($map, $wire, &$value)
-        {
-            return ::std::result::Result::Err(err);
-        }
+    (@put $out:ident $value:expr, $wire:literal) => {
+        $out.put_optional($wire, &$value)
     };
-    (@put $map:ident $value:expr, $wire:literal required) => {
-        if let ::std::result::Result::Err(err) = $crate::runtime::put($map, $wire, &$value) {
-            return ::std::result::Result::Err(err);
-        }
+    (@put $out:ident $value:expr, $wire:literal required) => {
+        $out.put($wire, &$value)
     };
 }
 
@@ -367,6 +546,26 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&record).unwrap(),
             r#"{"id":"r1","type":"A","ttl":3600,"meta":{"source":"primary","auto_added":false},"content":"198.51.100.4","settings":{"ipv4_only":true}}"#
+        );
+    }
+
+    #[test]
+    fn an_error_in_a_nested_value_says_where_once() {
+        // Each field's value is read through an erased deserializer; the
+        // error that comes back out is the one serde_json would give.
+        let err =
+            serde_json::from_str::<Record>(r#"{"id": "a", "meta": {"source": 5}}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid type: integer `5`, expected a string at line 1 column 32"
+        );
+        let err =
+            serde_json::from_str::<Record>(r#"{"id": "a", "meta": {"k": [1, }}"#).unwrap_err();
+        assert_eq!(err.to_string(), "expected value at line 1 column 31");
+        let err = serde_json::from_value::<Record>(json!({"id": "a", "meta": 3})).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid type: integer `3`, expected an object (Meta)"
         );
     }
 

@@ -29,8 +29,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
-use super::Fields;
 use super::object::Key;
+use super::{Fields, serialize_fields};
 
 /// An object read up to its tag: the entries before the tag, the tag's
 /// entry (when there is one), and the rest of the input, not read yet.
@@ -182,7 +182,7 @@ pub fn serialize_tagged<S: Serializer, T: Fields>(
 ) -> Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(None)?;
     map.serialize_entry(tag, value)?;
-    fields.serialize_fields(&mut map)?;
+    serialize_fields(fields, &mut map)?;
     map.end()
 }
 
