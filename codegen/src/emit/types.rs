@@ -19,7 +19,7 @@ pub(super) fn emit_type_def(
     types: &[TypeDef],
 ) -> TokenStream {
     match def {
-        TypeDef::Struct(def) => emit_struct(def, handle, fixed),
+        TypeDef::Struct(def) => emit_struct(def, handle, fixed, types),
         TypeDef::Enum(def) => emit_enum(def),
         TypeDef::Union(def) => emit_union(def, types),
     }
@@ -88,7 +88,12 @@ fn fixed_value(ty: &TypeRef, fixed: &BTreeMap<&str, &str>) -> Option<TokenStream
     }
 }
 
-fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> TokenStream {
+fn emit_struct(
+    def: &StructDef,
+    handle: &str,
+    fixed: &BTreeMap<&str, &str>,
+    types: &[TypeDef],
+) -> TokenStream {
     let StructDef {
         name,
         doc,
@@ -163,7 +168,11 @@ fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
         let required = f.required.then(|| quote!(required));
-        quote!(#field: #wire #required)
+        let kind = read_kind(&f.ty, types).map(|kind| {
+            let kind = ident(kind);
+            quote!(=> #kind)
+        });
+        quote!(#field: #wire #required #kind)
     });
     let fields = fields.iter().map(emit_field);
     quote! {
@@ -178,6 +187,32 @@ fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
         crate::runtime::object!(#ident_name { #(#wires),* });
 
         #constructor
+    }
+}
+
+/// How `object!` reads a field of type `ty`, when not through its generic
+/// slot: a leaf type (`string`, `boolean`, `number`, `integer`, `json`, an
+/// array of strings) straight from the deserializer, a struct of the area
+/// (`object`) or an array of them (`objects`) by the struct's own code.
+fn read_kind(ty: &TypeRef, types: &[TypeDef]) -> Option<&'static str> {
+    let is_struct = |name: &str| {
+        types
+            .iter()
+            .any(|def| matches!(def, TypeDef::Struct(def) if def.name == name))
+    };
+    match ty {
+        TypeRef::String => Some("string"),
+        TypeRef::Bool => Some("boolean"),
+        TypeRef::F64 => Some("number"),
+        TypeRef::I64 => Some("integer"),
+        TypeRef::Value => Some("json"),
+        TypeRef::Named(name) if is_struct(name) => Some("object"),
+        TypeRef::Vec(item) => match &**item {
+            TypeRef::String => Some("strings"),
+            TypeRef::Named(name) if is_struct(name) => Some("objects"),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -326,10 +326,11 @@ pub struct AddressMap {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddressMap { can_delete : "can_delete", can_modify_ips : "can_modify_ips", created_at
-    : "created_at", default_sni : "default_sni", description : "description", enabled :
-    "enabled", id : "id", ips : "ips", memberships : "memberships", modified_at :
-    "modified_at" }
+    AddressMap { can_delete : "can_delete" => boolean, can_modify_ips : "can_modify_ips"
+    => boolean, created_at : "created_at" => string, default_sni : "default_sni" =>
+    string, description : "description" => string, enabled : "enabled" => boolean, id :
+    "id" => string, ips : "ips" => objects, memberships : "memberships" => objects,
+    modified_at : "modified_at" => string }
 );
 /// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -339,7 +340,9 @@ pub struct AddressMapIp {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AddressMapIp { created_at : "created_at", ip : "ip" });
+crate::runtime::object!(
+    AddressMapIp { created_at : "created_at" => string, ip : "ip" => json }
+);
 /// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddressMapMembership {
@@ -351,8 +354,8 @@ pub struct AddressMapMembership {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddressMapMembership { can_delete : "can_delete", created_at : "created_at",
-    identifier : "identifier", kind : "kind" }
+    AddressMapMembership { can_delete : "can_delete" => boolean, created_at :
+    "created_at" => string, identifier : "identifier" => json, kind : "kind" => json }
 );
 /// Used by [`IpAddressManagementAddressMapsApi::list_address_maps`], [`IpAddressManagementAddressMapsApi::update_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -369,9 +372,10 @@ pub struct ListAddressMapsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAddressMapsItem { can_delete : "can_delete", can_modify_ips : "can_modify_ips",
-    created_at : "created_at", default_sni : "default_sni", description : "description",
-    enabled : "enabled", id : "id", modified_at : "modified_at" }
+    ListAddressMapsItem { can_delete : "can_delete" => boolean, can_modify_ips :
+    "can_modify_ips" => boolean, created_at : "created_at" => string, default_sni :
+    "default_sni" => string, description : "description" => string, enabled : "enabled"
+    => boolean, id : "id" => string, modified_at : "modified_at" => string }
 );
 /// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`], [`IpAddressManagementAddressMapsApi::add_account_membership_to_address_map`], [`IpAddressManagementAddressMapsApi::remove_account_membership_from_address_map`], [`IpAddressManagementAddressMapsApi::add_ip_to_address_map`], [`IpAddressManagementAddressMapsApi::remove_ip_from_address_map`], [`IpAddressManagementAddressMapsApi::add_zone_membership_to_address_map`], [`IpAddressManagementAddressMapsApi::remove_zone_membership_from_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -384,8 +388,8 @@ pub struct DeleteAddressMapResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAddressMapResponse { errors : "errors", messages : "messages", result_info :
-    "result_info", success : "success" }
+    DeleteAddressMapResponse { errors : "errors" => objects, messages : "messages" =>
+    objects, result_info : "result_info" => object, success : "success" => boolean }
 );
 /// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -398,8 +402,9 @@ pub struct DeleteAddressMapResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAddressMapResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteAddressMapResponseError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -408,7 +413,9 @@ pub struct DeleteAddressMapResponseErrorSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAddressMapResponseErrorSource { pointer : "pointer" });
+crate::runtime::object!(
+    DeleteAddressMapResponseErrorSource { pointer : "pointer" => string }
+);
 /// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAddressMapResponseResultInfo {
@@ -420,6 +427,6 @@ pub struct DeleteAddressMapResponseResultInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAddressMapResponseResultInfo { count : "count", page : "page", per_page :
-    "per_page", total_count : "total_count" }
+    DeleteAddressMapResponseResultInfo { count : "count" => number, page : "page" =>
+    number, per_page : "per_page" => number, total_count : "total_count" => number }
 );

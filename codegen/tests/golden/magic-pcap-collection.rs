@@ -246,7 +246,7 @@ pub struct AddBucketsForFullPacketCapturesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddBucketsForFullPacketCapturesResponse { destination_conf : "destination_conf",
-    filename : "filename", id : "id", status : "status", submitted : "submitted",
-    validated : "validated" }
+    AddBucketsForFullPacketCapturesResponse { destination_conf : "destination_conf" =>
+    string, filename : "filename" => string, id : "id" => string, status : "status" =>
+    string, submitted : "submitted" => string, validated : "validated" => string }
 );

@@ -177,7 +177,8 @@ pub struct UrlScan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScan { time : "time", url : "url", uuid : "uuid", visibility : "visibility" }
+    UrlScan { time : "time" => string, url : "url" => string, uuid : "uuid" => string,
+    visibility : "visibility" => string }
 );
 /// Used by [`UrlScannerDeprecatedApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -186,7 +187,7 @@ pub struct SearchUrlScansResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SearchUrlScansResponse { tasks : "tasks" });
+crate::runtime::object!(SearchUrlScansResponse { tasks : "tasks" => objects });
 /// Used by [`UrlScannerDeprecatedApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponseTask {
@@ -200,8 +201,9 @@ pub struct SearchUrlScansResponseTask {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseTask { country : "country", success : "success", time : "time",
-    url : "url", uuid : "uuid", visibility : "visibility" }
+    SearchUrlScansResponseTask { country : "country" => string, success : "success" =>
+    boolean, time : "time" => string, url : "url" => string, uuid : "uuid" => string,
+    visibility : "visibility" => string }
 );
 /// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -210,7 +212,7 @@ pub struct Screenshot {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Screenshot { scan : "scan" });
+crate::runtime::object!(Screenshot { scan : "scan" => object });
 /// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScreenshotScan {
@@ -218,7 +220,7 @@ pub struct ScreenshotScan {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ScreenshotScan { task : "task" });
+crate::runtime::object!(ScreenshotScan { task : "task" => object });
 /// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScreenshotScanTask {
@@ -237,9 +239,10 @@ pub struct ScreenshotScanTask {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScreenshotScanTask { effective_url : "effectiveUrl", errors : "errors", location :
-    "location", region : "region", status : "status", success : "success", time : "time",
-    url : "url", uuid : "uuid", visibility : "visibility" }
+    ScreenshotScanTask { effective_url : "effectiveUrl" => string, errors : "errors" =>
+    objects, location : "location" => string, region : "region" => string, status :
+    "status" => string, success : "success" => boolean, time : "time" => string, url :
+    "url" => string, uuid : "uuid" => string, visibility : "visibility" => string }
 );
 /// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -248,4 +251,4 @@ pub struct ScreenshotScanTaskError {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ScreenshotScanTaskError { message : "message" });
+crate::runtime::object!(ScreenshotScanTaskError { message : "message" => string });

@@ -248,14 +248,17 @@ pub struct Zone {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Zone { account : "account", activated_on : "activated_on", cname_suffix :
-    "cname_suffix", created_on : "created_on", development_mode : "development_mode", id
-    : "id", meta : "meta", modified_on : "modified_on", name : "name", name_servers :
-    "name_servers", original_dnshost : "original_dnshost", original_name_servers :
-    "original_name_servers", original_registrar : "original_registrar", owner : "owner",
-    paused : "paused", permissions : "permissions", plan : "plan", status : "status",
-    tenant : "tenant", tenant_unit : "tenant_unit", r#type : "type", vanity_name_servers
-    : "vanity_name_servers", verification_key : "verification_key" }
+    Zone { account : "account" => object, activated_on : "activated_on" => string,
+    cname_suffix : "cname_suffix" => string, created_on : "created_on" => string,
+    development_mode : "development_mode" => number, id : "id" => string, meta : "meta"
+    => object, modified_on : "modified_on" => string, name : "name" => string,
+    name_servers : "name_servers" => strings, original_dnshost : "original_dnshost" =>
+    string, original_name_servers : "original_name_servers" => strings,
+    original_registrar : "original_registrar" => string, owner : "owner" => object,
+    paused : "paused" => boolean, permissions : "permissions" => strings, plan : "plan"
+    => json, status : "status" => string, tenant : "tenant" => json, tenant_unit :
+    "tenant_unit" => json, r#type : "type" => string, vanity_name_servers :
+    "vanity_name_servers" => strings, verification_key : "verification_key" => string }
 );
 /// Used by [`ZoneApi::create_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -265,7 +268,7 @@ pub struct Account {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Account { id : "id", name : "name" });
+crate::runtime::object!(Account { id : "id" => string, name : "name" => string });
 /// Used by [`ZoneApi::create_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Meta {
@@ -280,9 +283,11 @@ pub struct Meta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Meta { cdn_only : "cdn_only", custom_certificate_quota : "custom_certificate_quota",
-    dns_only : "dns_only", foundation_dns : "foundation_dns", page_rule_quota :
-    "page_rule_quota", phishing_detected : "phishing_detected", step : "step" }
+    Meta { cdn_only : "cdn_only" => boolean, custom_certificate_quota :
+    "custom_certificate_quota" => integer, dns_only : "dns_only" => boolean,
+    foundation_dns : "foundation_dns" => boolean, page_rule_quota : "page_rule_quota" =>
+    integer, phishing_detected : "phishing_detected" => boolean, step : "step" => integer
+    }
 );
 /// Used by [`ZoneApi::create_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -293,7 +298,9 @@ pub struct Owner {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Owner { id : "id", name : "name", r#type : "type" });
+crate::runtime::object!(
+    Owner { id : "id" => string, name : "name" => string, r#type : "type" => string }
+);
 /// Used by [`ZoneApi::delete_zone`], [`ZoneApi::rerun_activation_check`], [`ZoneApi::purge_cached_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteZoneResponse {
@@ -301,4 +308,4 @@ pub struct DeleteZoneResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteZoneResponse { id : "id" });
+crate::runtime::object!(DeleteZoneResponse { id : "id" => string });

@@ -235,13 +235,15 @@ pub struct AccessApplicationPolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicy { created_at : "created_at", decision : "decision", exclude :
-    "exclude", id : "id", include : "include", name : "name", precedence : "precedence",
-    require : "require", updated_at : "updated_at", approval_groups : "approval_groups",
-    approval_required : "approval_required", isolation_required : "isolation_required",
-    purpose_justification_prompt : "purpose_justification_prompt",
-    purpose_justification_required : "purpose_justification_required", session_duration :
-    "session_duration" }
+    AccessApplicationPolicy { created_at : "created_at" => string, decision : "decision",
+    exclude : "exclude" => objects, id : "id" => string, include : "include" => objects,
+    name : "name" => string, precedence : "precedence" => integer, require : "require" =>
+    objects, updated_at : "updated_at" => string, approval_groups : "approval_groups" =>
+    objects, approval_required : "approval_required" => boolean, isolation_required :
+    "isolation_required" => boolean, purpose_justification_prompt :
+    "purpose_justification_prompt" => string, purpose_justification_required :
+    "purpose_justification_required" => boolean, session_duration : "session_duration" =>
+    string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -341,13 +343,15 @@ pub struct AccessApplicationPolicyExclude {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExclude { email : "email", email_list : "email_list",
-    email_domain : "email_domain", everyone : "everyone", ip : "ip", ip_list : "ip_list",
-    certificate : "certificate", group : "group", azure_ad : "azureAD",
-    github_organization : "github-organization", gsuite : "gsuite", okta : "okta", saml :
-    "saml", service_token : "service_token", any_valid_service_token :
-    "any_valid_service_token", external_evaluation : "external_evaluation", geo : "geo",
-    auth_method : "auth_method", device_posture : "device_posture" }
+    AccessApplicationPolicyExclude { email : "email" => object, email_list : "email_list"
+    => object, email_domain : "email_domain" => object, everyone : "everyone", ip : "ip"
+    => object, ip_list : "ip_list" => object, certificate : "certificate", group :
+    "group" => object, azure_ad : "azureAD" => object, github_organization :
+    "github-organization" => object, gsuite : "gsuite" => object, okta : "okta" =>
+    object, saml : "saml" => object, service_token : "service_token" => object,
+    any_valid_service_token : "any_valid_service_token", external_evaluation :
+    "external_evaluation" => object, geo : "geo" => object, auth_method : "auth_method"
+    => object, device_posture : "device_posture" => object }
 );
 /// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
 #[derive(Debug, Clone, PartialEq)]
@@ -358,7 +362,7 @@ pub struct AccessApplicationPolicyExcludeEmail {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeEmail { email : "email" required }
+    AccessApplicationPolicyExcludeEmail { email : "email" required => string }
 );
 impl AccessApplicationPolicyExcludeEmail {
     /// A value with the required fields set and the others empty.
@@ -377,7 +381,9 @@ pub struct AccessApplicationPolicyExcludeEmailList {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessApplicationPolicyExcludeEmailList { id : "id" required });
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeEmailList { id : "id" required => string }
+);
 impl AccessApplicationPolicyExcludeEmailList {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -396,7 +402,7 @@ pub struct AccessApplicationPolicyExcludeEmailDomain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeEmailDomain { domain : "domain" required }
+    AccessApplicationPolicyExcludeEmailDomain { domain : "domain" required => string }
 );
 impl AccessApplicationPolicyExcludeEmailDomain {
     /// A value with the required fields set and the others empty.
@@ -415,7 +421,9 @@ pub struct AccessApplicationPolicyExcludeIp {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessApplicationPolicyExcludeIp { ip : "ip" required });
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeIp { ip : "ip" required => string }
+);
 impl AccessApplicationPolicyExcludeIp {
     /// A value with the required fields set and the others empty.
     pub fn new(ip: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -436,8 +444,8 @@ pub struct AccessApplicationPolicyExcludeAzureAd {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeAzureAd { connection_id : "connection_id" required, id
-    : "id" required }
+    AccessApplicationPolicyExcludeAzureAd { connection_id : "connection_id" required =>
+    string, id : "id" required => string }
 );
 impl AccessApplicationPolicyExcludeAzureAd {
     /// A value with the required fields set and the others empty.
@@ -464,7 +472,7 @@ pub struct AccessApplicationPolicyExcludeGithubOrganization {
 }
 crate::runtime::object!(
     AccessApplicationPolicyExcludeGithubOrganization { connection_id : "connection_id"
-    required, name : "name" required }
+    required => string, name : "name" required => string }
 );
 impl AccessApplicationPolicyExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
@@ -490,8 +498,8 @@ pub struct AccessApplicationPolicyExcludeGsuite {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeGsuite { connection_id : "connection_id" required,
-    email : "email" required }
+    AccessApplicationPolicyExcludeGsuite { connection_id : "connection_id" required =>
+    string, email : "email" required => string }
 );
 impl AccessApplicationPolicyExcludeGsuite {
     /// A value with the required fields set and the others empty.
@@ -517,8 +525,8 @@ pub struct AccessApplicationPolicyExcludeSaml {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeSaml { attribute_name : "attribute_name" required,
-    attribute_value : "attribute_value" required }
+    AccessApplicationPolicyExcludeSaml { attribute_name : "attribute_name" required =>
+    string, attribute_value : "attribute_value" required => string }
 );
 impl AccessApplicationPolicyExcludeSaml {
     /// A value with the required fields set and the others empty.
@@ -542,7 +550,8 @@ pub struct AccessApplicationPolicyExcludeServiceToken {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeServiceToken { token_id : "token_id" required }
+    AccessApplicationPolicyExcludeServiceToken { token_id : "token_id" required => string
+    }
 );
 impl AccessApplicationPolicyExcludeServiceToken {
     /// A value with the required fields set and the others empty.
@@ -565,7 +574,7 @@ pub struct AccessApplicationPolicyExcludeExternalEvaluation {
 }
 crate::runtime::object!(
     AccessApplicationPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url"
-    required, keys_url : "keys_url" required }
+    required => string, keys_url : "keys_url" required => string }
 );
 impl AccessApplicationPolicyExcludeExternalEvaluation {
     /// A value with the required fields set and the others empty.
@@ -589,7 +598,8 @@ pub struct AccessApplicationPolicyExcludeGeo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeGeo { country_code : "country_code" required }
+    AccessApplicationPolicyExcludeGeo { country_code : "country_code" required => string
+    }
 );
 impl AccessApplicationPolicyExcludeGeo {
     /// A value with the required fields set and the others empty.
@@ -609,7 +619,8 @@ pub struct AccessApplicationPolicyExcludeAuthMethod {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeAuthMethod { auth_method : "auth_method" required }
+    AccessApplicationPolicyExcludeAuthMethod { auth_method : "auth_method" required =>
+    string }
 );
 impl AccessApplicationPolicyExcludeAuthMethod {
     /// A value with the required fields set and the others empty.
@@ -630,7 +641,7 @@ pub struct AccessApplicationPolicyExcludeDevicePosture {
 }
 crate::runtime::object!(
     AccessApplicationPolicyExcludeDevicePosture { integration_uid : "integration_uid"
-    required }
+    required => string }
 );
 impl AccessApplicationPolicyExcludeDevicePosture {
     /// A value with the required fields set and the others empty.
@@ -656,8 +667,9 @@ pub struct AccessApplicationPolicyApprovalGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyApprovalGroup { approvals_needed : "approvals_needed"
-    required, email_addresses : "email_addresses", email_list_uuid : "email_list_uuid" }
+    AccessApplicationPolicyApprovalGroup { approvals_needed : "approvals_needed" required
+    => number, email_addresses : "email_addresses" => strings, email_list_uuid :
+    "email_list_uuid" => string }
 );
 impl AccessApplicationPolicyApprovalGroup {
     /// A value with the required fields set and the others empty.
@@ -705,13 +717,15 @@ pub struct ListAccessApplicationPoliciesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccessApplicationPoliciesItem { precedence : "precedence", approval_groups :
-    "approval_groups", approval_required : "approval_required", created_at :
-    "created_at", decision : "decision", exclude : "exclude", id : "id", include :
-    "include", isolation_required : "isolation_required", name : "name",
-    purpose_justification_prompt : "purpose_justification_prompt",
-    purpose_justification_required : "purpose_justification_required", require :
-    "require", session_duration : "session_duration", updated_at : "updated_at" }
+    ListAccessApplicationPoliciesItem { precedence : "precedence" => integer,
+    approval_groups : "approval_groups" => objects, approval_required :
+    "approval_required" => boolean, created_at : "created_at" => string, decision :
+    "decision", exclude : "exclude" => objects, id : "id" => string, include : "include"
+    => objects, isolation_required : "isolation_required" => boolean, name : "name" =>
+    string, purpose_justification_prompt : "purpose_justification_prompt" => string,
+    purpose_justification_required : "purpose_justification_required" => boolean, require
+    : "require" => objects, session_duration : "session_duration" => string, updated_at :
+    "updated_at" => string }
 );
 /// Used by [`AccessApplicationScopedPoliciesApi::delete_access_application_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -721,7 +735,7 @@ pub struct DeleteAccessApplicationPolicyResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAccessApplicationPolicyResponse { id : "id" });
+crate::runtime::object!(DeleteAccessApplicationPolicyResponse { id : "id" => string });
 /// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`], [`AccessApplicationScopedPoliciesApi::update_access_application_policy`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateAccessApplicationPolicyBody {
@@ -751,13 +765,14 @@ pub struct CreateAccessApplicationPolicyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccessApplicationPolicyBody { precedence : "precedence", approval_groups :
-    "approval_groups", approval_required : "approval_required", decision : "decision"
-    required, exclude : "exclude", include : "include", isolation_required :
-    "isolation_required", name : "name" required, purpose_justification_prompt :
-    "purpose_justification_prompt", purpose_justification_required :
-    "purpose_justification_required", require : "require", session_duration :
-    "session_duration" }
+    CreateAccessApplicationPolicyBody { precedence : "precedence" => integer,
+    approval_groups : "approval_groups" => objects, approval_required :
+    "approval_required" => boolean, decision : "decision" required, exclude : "exclude"
+    => objects, include : "include" => objects, isolation_required : "isolation_required"
+    => boolean, name : "name" required => string, purpose_justification_prompt :
+    "purpose_justification_prompt" => string, purpose_justification_required :
+    "purpose_justification_required" => boolean, require : "require" => objects,
+    session_duration : "session_duration" => string }
 );
 impl CreateAccessApplicationPolicyBody {
     /// A value with the required fields set and the others empty.

@@ -329,24 +329,29 @@ pub struct AccessApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplication { aud : "aud", created_at : "created_at", id : "id", scim_config :
-    "scim_config", updated_at : "updated_at", allow_authenticate_via_warp :
-    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
-    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
-    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
-    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
-    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain",
-    enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute :
-    "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
-    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
-    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
-    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", tags : "tags", r#type : "type", policies : "policies",
-    saas_app : "saas_app", app_launcher_logo_url : "app_launcher_logo_url", bg_color :
-    "bg_color", footer_links : "footer_links", header_bg_color : "header_bg_color",
-    landing_page_design : "landing_page_design", skip_app_launcher_login_page :
-    "skip_app_launcher_login_page" }
+    AccessApplication { aud : "aud" => string, created_at : "created_at" => string, id :
+    "id" => string, scim_config : "scim_config" => object, updated_at : "updated_at" =>
+    string, allow_authenticate_via_warp : "allow_authenticate_via_warp" => boolean,
+    allowed_idps : "allowed_idps" => strings, app_launcher_visible :
+    "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, custom_non_identity_deny_url :
+    "custom_non_identity_deny_url" => string, custom_pages : "custom_pages" => strings,
+    domain : "domain" => string, enable_binding_cookie : "enable_binding_cookie" =>
+    boolean, http_only_cookie_attribute : "http_only_cookie_attribute" => boolean,
+    logo_url : "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, path_cookie_attribute :
+    "path_cookie_attribute" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, self_hosted_domains : "self_hosted_domains"
+    => strings, service_auth_401_redirect : "service_auth_401_redirect" => boolean,
+    session_duration : "session_duration" => string, skip_interstitial :
+    "skip_interstitial" => boolean, tags : "tags" => strings, r#type : "type" => string,
+    policies : "policies" => objects, saas_app : "saas_app" => object,
+    app_launcher_logo_url : "app_launcher_logo_url" => string, bg_color : "bg_color" =>
+    string, footer_links : "footer_links" => objects, header_bg_color : "header_bg_color"
+    => string, landing_page_design : "landing_page_design" => object,
+    skip_app_launcher_login_page : "skip_app_launcher_login_page" => boolean }
 );
 /// Used by [`AccessApplicationsApi::add_access_application`], [`AccessApplicationsApi::update_access_application`].
 #[derive(Debug, Clone, PartialEq)]
@@ -367,9 +372,10 @@ pub struct AccessApplicationScimConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationScimConfig { authentication : "authentication", deactivate_on_delete
-    : "deactivate_on_delete", enabled : "enabled", idp_uid : "idp_uid" required, mappings
-    : "mappings", remote_uri : "remote_uri" required }
+    AccessApplicationScimConfig { authentication : "authentication" => object,
+    deactivate_on_delete : "deactivate_on_delete" => boolean, enabled : "enabled" =>
+    boolean, idp_uid : "idp_uid" required => string, mappings : "mappings" => objects,
+    remote_uri : "remote_uri" required => string }
 );
 impl AccessApplicationScimConfig {
     /// A value with the required fields set and the others empty.
@@ -413,10 +419,11 @@ pub struct AccessApplicationScimConfigAuthentication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationScimConfigAuthentication { password : "password", scheme : "scheme"
-    required, user : "user", token : "token", authorization_url : "authorization_url",
-    client_id : "client_id", client_secret : "client_secret", scopes : "scopes",
-    token_url : "token_url" }
+    AccessApplicationScimConfigAuthentication { password : "password" => string, scheme :
+    "scheme" required, user : "user" => string, token : "token" => string,
+    authorization_url : "authorization_url" => string, client_id : "client_id" => string,
+    client_secret : "client_secret" => string, scopes : "scopes" => strings, token_url :
+    "token_url" => string }
 );
 impl AccessApplicationScimConfigAuthentication {
     /// A value with the required fields set and the others empty.
@@ -507,9 +514,9 @@ pub struct AccessApplicationScimConfigMapping {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationScimConfigMapping { enabled : "enabled", filter : "filter",
-    operations : "operations", schema : "schema" required, transform_jsonata :
-    "transform_jsonata" }
+    AccessApplicationScimConfigMapping { enabled : "enabled" => boolean, filter :
+    "filter" => string, operations : "operations" => object, schema : "schema" required
+    => string, transform_jsonata : "transform_jsonata" => string }
 );
 impl AccessApplicationScimConfigMapping {
     /// A value with the required fields set and the others empty.
@@ -537,8 +544,8 @@ pub struct AccessApplicationScimConfigMappingOperations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationScimConfigMappingOperations { create : "create", delete : "delete",
-    update : "update" }
+    AccessApplicationScimConfigMappingOperations { create : "create" => boolean, delete :
+    "delete" => boolean, update : "update" => boolean }
 );
 /// Used by [`AccessApplicationsApi::add_access_application`], [`AccessApplicationsApi::update_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -565,11 +572,11 @@ pub struct AccessApplicationCorsHeaders {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationCorsHeaders { allow_all_headers : "allow_all_headers",
-    allow_all_methods : "allow_all_methods", allow_all_origins : "allow_all_origins",
-    allow_credentials : "allow_credentials", allowed_headers : "allowed_headers",
-    allowed_methods : "allowed_methods", allowed_origins : "allowed_origins", max_age :
-    "max_age" }
+    AccessApplicationCorsHeaders { allow_all_headers : "allow_all_headers" => boolean,
+    allow_all_methods : "allow_all_methods" => boolean, allow_all_origins :
+    "allow_all_origins" => boolean, allow_credentials : "allow_credentials" => boolean,
+    allowed_headers : "allowed_headers" => strings, allowed_methods : "allowed_methods",
+    allowed_origins : "allowed_origins" => strings, max_age : "max_age" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -684,13 +691,15 @@ pub struct AccessApplicationPolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicy { precedence : "precedence", approval_groups :
-    "approval_groups", approval_required : "approval_required", created_at :
-    "created_at", decision : "decision", exclude : "exclude", id : "id", include :
-    "include", isolation_required : "isolation_required", name : "name",
-    purpose_justification_prompt : "purpose_justification_prompt",
-    purpose_justification_required : "purpose_justification_required", require :
-    "require", session_duration : "session_duration", updated_at : "updated_at" }
+    AccessApplicationPolicy { precedence : "precedence" => integer, approval_groups :
+    "approval_groups" => objects, approval_required : "approval_required" => boolean,
+    created_at : "created_at" => string, decision : "decision", exclude : "exclude" =>
+    objects, id : "id" => string, include : "include" => objects, isolation_required :
+    "isolation_required" => boolean, name : "name" => string,
+    purpose_justification_prompt : "purpose_justification_prompt" => string,
+    purpose_justification_required : "purpose_justification_required" => boolean, require
+    : "require" => objects, session_duration : "session_duration" => string, updated_at :
+    "updated_at" => string }
 );
 /// Used by [`AccessApplicationsApi::add_access_application`].
 #[derive(Debug, Clone, PartialEq)]
@@ -705,8 +714,9 @@ pub struct AccessApplicationPolicyApprovalGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyApprovalGroup { approvals_needed : "approvals_needed"
-    required, email_addresses : "email_addresses", email_list_uuid : "email_list_uuid" }
+    AccessApplicationPolicyApprovalGroup { approvals_needed : "approvals_needed" required
+    => number, email_addresses : "email_addresses" => strings, email_list_uuid :
+    "email_list_uuid" => string }
 );
 impl AccessApplicationPolicyApprovalGroup {
     /// A value with the required fields set and the others empty.
@@ -817,13 +827,15 @@ pub struct AccessApplicationPolicyExclude {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExclude { email : "email", email_list : "email_list",
-    email_domain : "email_domain", everyone : "everyone", ip : "ip", ip_list : "ip_list",
-    certificate : "certificate", group : "group", azure_ad : "azureAD",
-    github_organization : "github-organization", gsuite : "gsuite", okta : "okta", saml :
-    "saml", service_token : "service_token", any_valid_service_token :
-    "any_valid_service_token", external_evaluation : "external_evaluation", geo : "geo",
-    auth_method : "auth_method", device_posture : "device_posture" }
+    AccessApplicationPolicyExclude { email : "email" => object, email_list : "email_list"
+    => object, email_domain : "email_domain" => object, everyone : "everyone", ip : "ip"
+    => object, ip_list : "ip_list" => object, certificate : "certificate", group :
+    "group" => object, azure_ad : "azureAD" => object, github_organization :
+    "github-organization" => object, gsuite : "gsuite" => object, okta : "okta" =>
+    object, saml : "saml" => object, service_token : "service_token" => object,
+    any_valid_service_token : "any_valid_service_token", external_evaluation :
+    "external_evaluation" => object, geo : "geo" => object, auth_method : "auth_method"
+    => object, device_posture : "device_posture" => object }
 );
 /// Used by [`AccessApplicationsApi::add_access_application`].
 #[derive(Debug, Clone, PartialEq)]
@@ -834,7 +846,7 @@ pub struct AccessApplicationPolicyExcludeEmail {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeEmail { email : "email" required }
+    AccessApplicationPolicyExcludeEmail { email : "email" required => string }
 );
 impl AccessApplicationPolicyExcludeEmail {
     /// A value with the required fields set and the others empty.
@@ -853,7 +865,9 @@ pub struct AccessApplicationPolicyExcludeEmailList {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessApplicationPolicyExcludeEmailList { id : "id" required });
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeEmailList { id : "id" required => string }
+);
 impl AccessApplicationPolicyExcludeEmailList {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -872,7 +886,7 @@ pub struct AccessApplicationPolicyExcludeEmailDomain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeEmailDomain { domain : "domain" required }
+    AccessApplicationPolicyExcludeEmailDomain { domain : "domain" required => string }
 );
 impl AccessApplicationPolicyExcludeEmailDomain {
     /// A value with the required fields set and the others empty.
@@ -891,7 +905,9 @@ pub struct AccessApplicationPolicyExcludeIp {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessApplicationPolicyExcludeIp { ip : "ip" required });
+crate::runtime::object!(
+    AccessApplicationPolicyExcludeIp { ip : "ip" required => string }
+);
 impl AccessApplicationPolicyExcludeIp {
     /// A value with the required fields set and the others empty.
     pub fn new(ip: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -912,8 +928,8 @@ pub struct AccessApplicationPolicyExcludeAzureAd {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeAzureAd { connection_id : "connection_id" required, id
-    : "id" required }
+    AccessApplicationPolicyExcludeAzureAd { connection_id : "connection_id" required =>
+    string, id : "id" required => string }
 );
 impl AccessApplicationPolicyExcludeAzureAd {
     /// A value with the required fields set and the others empty.
@@ -940,7 +956,7 @@ pub struct AccessApplicationPolicyExcludeGithubOrganization {
 }
 crate::runtime::object!(
     AccessApplicationPolicyExcludeGithubOrganization { connection_id : "connection_id"
-    required, name : "name" required }
+    required => string, name : "name" required => string }
 );
 impl AccessApplicationPolicyExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
@@ -966,8 +982,8 @@ pub struct AccessApplicationPolicyExcludeGsuite {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeGsuite { connection_id : "connection_id" required,
-    email : "email" required }
+    AccessApplicationPolicyExcludeGsuite { connection_id : "connection_id" required =>
+    string, email : "email" required => string }
 );
 impl AccessApplicationPolicyExcludeGsuite {
     /// A value with the required fields set and the others empty.
@@ -993,8 +1009,8 @@ pub struct AccessApplicationPolicyExcludeSaml {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeSaml { attribute_name : "attribute_name" required,
-    attribute_value : "attribute_value" required }
+    AccessApplicationPolicyExcludeSaml { attribute_name : "attribute_name" required =>
+    string, attribute_value : "attribute_value" required => string }
 );
 impl AccessApplicationPolicyExcludeSaml {
     /// A value with the required fields set and the others empty.
@@ -1018,7 +1034,8 @@ pub struct AccessApplicationPolicyExcludeServiceToken {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeServiceToken { token_id : "token_id" required }
+    AccessApplicationPolicyExcludeServiceToken { token_id : "token_id" required => string
+    }
 );
 impl AccessApplicationPolicyExcludeServiceToken {
     /// A value with the required fields set and the others empty.
@@ -1041,7 +1058,7 @@ pub struct AccessApplicationPolicyExcludeExternalEvaluation {
 }
 crate::runtime::object!(
     AccessApplicationPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url"
-    required, keys_url : "keys_url" required }
+    required => string, keys_url : "keys_url" required => string }
 );
 impl AccessApplicationPolicyExcludeExternalEvaluation {
     /// A value with the required fields set and the others empty.
@@ -1065,7 +1082,8 @@ pub struct AccessApplicationPolicyExcludeGeo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeGeo { country_code : "country_code" required }
+    AccessApplicationPolicyExcludeGeo { country_code : "country_code" required => string
+    }
 );
 impl AccessApplicationPolicyExcludeGeo {
     /// A value with the required fields set and the others empty.
@@ -1085,7 +1103,8 @@ pub struct AccessApplicationPolicyExcludeAuthMethod {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeAuthMethod { auth_method : "auth_method" required }
+    AccessApplicationPolicyExcludeAuthMethod { auth_method : "auth_method" required =>
+    string }
 );
 impl AccessApplicationPolicyExcludeAuthMethod {
     /// A value with the required fields set and the others empty.
@@ -1106,7 +1125,7 @@ pub struct AccessApplicationPolicyExcludeDevicePosture {
 }
 crate::runtime::object!(
     AccessApplicationPolicyExcludeDevicePosture { integration_uid : "integration_uid"
-    required }
+    required => string }
 );
 impl AccessApplicationPolicyExcludeDevicePosture {
     /// A value with the required fields set and the others empty.
@@ -1179,18 +1198,21 @@ pub struct AccessApplicationSaasApp {
 }
 crate::runtime::object!(
     AccessApplicationSaasApp { auth_type : "auth_type", consumer_service_url :
-    "consumer_service_url", created_at : "created_at", custom_attributes :
-    "custom_attributes", default_relay_state : "default_relay_state", idp_entity_id :
-    "idp_entity_id", name_id_format : "name_id_format", name_id_transform_jsonata :
-    "name_id_transform_jsonata", public_key : "public_key",
-    saml_attribute_transform_jsonata : "saml_attribute_transform_jsonata", sp_entity_id :
-    "sp_entity_id", sso_endpoint : "sso_endpoint", updated_at : "updated_at",
-    access_token_lifetime : "access_token_lifetime", allow_pkce_without_client_secret :
-    "allow_pkce_without_client_secret", app_launcher_url : "app_launcher_url", client_id
-    : "client_id", client_secret : "client_secret", custom_claims : "custom_claims",
-    grant_types : "grant_types", group_filter_regex : "group_filter_regex",
-    hybrid_and_implicit_options : "hybrid_and_implicit_options", redirect_uris :
-    "redirect_uris", refresh_token_options : "refresh_token_options", scopes : "scopes" }
+    "consumer_service_url" => string, created_at : "created_at" => string,
+    custom_attributes : "custom_attributes" => object, default_relay_state :
+    "default_relay_state" => string, idp_entity_id : "idp_entity_id" => string,
+    name_id_format : "name_id_format", name_id_transform_jsonata :
+    "name_id_transform_jsonata" => string, public_key : "public_key" => string,
+    saml_attribute_transform_jsonata : "saml_attribute_transform_jsonata" => string,
+    sp_entity_id : "sp_entity_id" => string, sso_endpoint : "sso_endpoint" => string,
+    updated_at : "updated_at" => string, access_token_lifetime : "access_token_lifetime"
+    => string, allow_pkce_without_client_secret : "allow_pkce_without_client_secret" =>
+    boolean, app_launcher_url : "app_launcher_url" => string, client_id : "client_id" =>
+    string, client_secret : "client_secret" => string, custom_claims : "custom_claims" =>
+    object, grant_types : "grant_types", group_filter_regex : "group_filter_regex" =>
+    string, hybrid_and_implicit_options : "hybrid_and_implicit_options" => object,
+    redirect_uris : "redirect_uris" => strings, refresh_token_options :
+    "refresh_token_options" => object, scopes : "scopes" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1260,8 +1282,9 @@ pub struct AccessApplicationSaasAppCustomAttributes {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationSaasAppCustomAttributes { friendly_name : "friendly_name", name :
-    "name", name_format : "name_format", required : "required", source : "source" }
+    AccessApplicationSaasAppCustomAttributes { friendly_name : "friendly_name" => string,
+    name : "name" => string, name_format : "name_format", required : "required" =>
+    boolean, source : "source" => object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1343,8 +1366,8 @@ pub struct AccessApplicationSaasAppCustomAttributesSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationSaasAppCustomAttributesSource { name : "name", name_by_idp :
-    "name_by_idp" }
+    AccessApplicationSaasAppCustomAttributesSource { name : "name" => string, name_by_idp
+    : "name_by_idp" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1412,8 +1435,8 @@ pub struct AccessApplicationSaasAppCustomClaims {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationSaasAppCustomClaims { name : "name", required : "required", scope :
-    "scope", source : "source" }
+    AccessApplicationSaasAppCustomClaims { name : "name" => string, required : "required"
+    => boolean, scope : "scope", source : "source" => object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1550,9 +1573,9 @@ pub struct AccessApplicationSaasAppHybridAndImplicitOptions {
 crate::runtime::object!(
     AccessApplicationSaasAppHybridAndImplicitOptions {
     return_access_token_from_authorization_endpoint :
-    "return_access_token_from_authorization_endpoint",
+    "return_access_token_from_authorization_endpoint" => boolean,
     return_id_token_from_authorization_endpoint :
-    "return_id_token_from_authorization_endpoint" }
+    "return_id_token_from_authorization_endpoint" => boolean }
 );
 /// Used by [`AccessApplicationsApi::add_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1563,7 +1586,7 @@ pub struct AccessApplicationSaasAppRefreshTokenOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationSaasAppRefreshTokenOptions { lifetime : "lifetime" }
+    AccessApplicationSaasAppRefreshTokenOptions { lifetime : "lifetime" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1634,7 +1657,8 @@ pub struct AccessApplicationFooterLink {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationFooterLink { name : "name" required, url : "url" required }
+    AccessApplicationFooterLink { name : "name" required => string, url : "url" required
+    => string }
 );
 impl AccessApplicationFooterLink {
     /// A value with the required fields set and the others empty.
@@ -1666,9 +1690,9 @@ pub struct AccessApplicationLandingPageDesign {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationLandingPageDesign { button_color : "button_color", button_text_color
-    : "button_text_color", image_url : "image_url", message : "message", title : "title"
-    }
+    AccessApplicationLandingPageDesign { button_color : "button_color" => string,
+    button_text_color : "button_text_color" => string, image_url : "image_url" => string,
+    message : "message" => string, title : "title" => string }
 );
 /// Used by [`AccessApplicationsApi::delete_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1678,7 +1702,7 @@ pub struct DeleteAccessApplicationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAccessApplicationResponse { id : "id" });
+crate::runtime::object!(DeleteAccessApplicationResponse { id : "id" => string });
 /// Used by [`AccessApplicationsApi::update_access_application_settings`], [`AccessApplicationsApi::update_access_application_settings_patch`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessApplicationSettings {
@@ -1688,8 +1712,8 @@ pub struct AccessApplicationSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationSettings { allow_iframe : "allow_iframe", skip_interstitial :
-    "skip_interstitial" }
+    AccessApplicationSettings { allow_iframe : "allow_iframe" => boolean,
+    skip_interstitial : "skip_interstitial" => boolean }
 );
 /// Used by [`AccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1700,8 +1724,8 @@ pub struct TestAccessPoliciesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestAccessPoliciesResponse { app_state : "app_state", user_identity : "user_identity"
-    }
+    TestAccessPoliciesResponse { app_state : "app_state" => object, user_identity :
+    "user_identity" => object }
 );
 /// Used by [`AccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1719,8 +1743,9 @@ pub struct TestAccessPoliciesResponseAppState {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestAccessPoliciesResponseAppState { app_uid : "app_uid", aud : "aud", hostname :
-    "hostname", name : "name", policies : "policies", status : "status" }
+    TestAccessPoliciesResponseAppState { app_uid : "app_uid" => string, aud : "aud" =>
+    string, hostname : "hostname" => string, name : "name" => string, policies :
+    "policies", status : "status" => string }
 );
 /// Used by [`AccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1743,10 +1768,11 @@ pub struct TestAccessPoliciesResponseUserIdentity {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestAccessPoliciesResponseUserIdentity { account_id : "account_id", device_sessions :
-    "device_sessions", email : "email", geo : "geo", iat : "iat", id : "id", is_gateway :
-    "is_gateway", is_warp : "is_warp", name : "name", user_uuid : "user_uuid", version :
-    "version" }
+    TestAccessPoliciesResponseUserIdentity { account_id : "account_id" => string,
+    device_sessions : "device_sessions", email : "email" => string, geo : "geo" =>
+    object, iat : "iat" => integer, id : "id" => string, is_gateway : "is_gateway" =>
+    boolean, is_warp : "is_warp" => boolean, name : "name" => string, user_uuid :
+    "user_uuid" => string, version : "version" => integer }
 );
 /// Used by [`AccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1756,7 +1782,7 @@ pub struct TestAccessPoliciesResponseUserIdentityGeo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestAccessPoliciesResponseUserIdentityGeo { country : "country" }
+    TestAccessPoliciesResponseUserIdentityGeo { country : "country" => string }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -1894,19 +1920,22 @@ pub struct AddAccessApplicationBodySelfHostedApplication {
 }
 crate::runtime::object!(
     AddAccessApplicationBodySelfHostedApplication { allow_authenticate_via_warp :
-    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
-    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
-    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
-    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
-    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain"
-    required, enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute
-    : "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
-    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
-    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
-    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", tags : "tags", r#type : "type" required, policies :
-    "policies", scim_config : "scim_config" }
+    "allow_authenticate_via_warp" => boolean, allowed_idps : "allowed_idps" => strings,
+    app_launcher_visible : "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, custom_non_identity_deny_url :
+    "custom_non_identity_deny_url" => string, custom_pages : "custom_pages" => strings,
+    domain : "domain" required => string, enable_binding_cookie : "enable_binding_cookie"
+    => boolean, http_only_cookie_attribute : "http_only_cookie_attribute" => boolean,
+    logo_url : "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, path_cookie_attribute :
+    "path_cookie_attribute" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, self_hosted_domains : "self_hosted_domains"
+    => strings, service_auth_401_redirect : "service_auth_401_redirect" => boolean,
+    session_duration : "session_duration" => string, skip_interstitial :
+    "skip_interstitial" => boolean, tags : "tags" => strings, r#type : "type" required =>
+    string, policies : "policies", scim_config : "scim_config" => object }
 );
 impl AddAccessApplicationBodySelfHostedApplication {
     /// A value with the required fields set and the others empty.
@@ -1973,11 +2002,12 @@ pub struct AddAccessApplicationBodySaaSApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessApplicationBodySaaSApplication { allowed_idps : "allowed_idps",
-    app_launcher_visible : "app_launcher_visible", auto_redirect_to_identity :
-    "auto_redirect_to_identity", custom_pages : "custom_pages", logo_url : "logo_url",
-    name : "name", saas_app : "saas_app", tags : "tags", r#type : "type", policies :
-    "policies", scim_config : "scim_config" }
+    AddAccessApplicationBodySaaSApplication { allowed_idps : "allowed_idps" => strings,
+    app_launcher_visible : "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, custom_pages : "custom_pages" => strings,
+    logo_url : "logo_url" => string, name : "name" => string, saas_app : "saas_app" =>
+    object, tags : "tags" => strings, r#type : "type" => string, policies : "policies",
+    scim_config : "scim_config" => object }
 );
 /// One shape of [`AddAccessApplicationBody`].
 ///
@@ -2039,19 +2069,22 @@ pub struct AddAccessApplicationBodyBrowserSshApplication {
 }
 crate::runtime::object!(
     AddAccessApplicationBodyBrowserSshApplication { allow_authenticate_via_warp :
-    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
-    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
-    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
-    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
-    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain"
-    required, enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute
-    : "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
-    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
-    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
-    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", tags : "tags", r#type : "type" required, policies :
-    "policies", scim_config : "scim_config" }
+    "allow_authenticate_via_warp" => boolean, allowed_idps : "allowed_idps" => strings,
+    app_launcher_visible : "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, custom_non_identity_deny_url :
+    "custom_non_identity_deny_url" => string, custom_pages : "custom_pages" => strings,
+    domain : "domain" required => string, enable_binding_cookie : "enable_binding_cookie"
+    => boolean, http_only_cookie_attribute : "http_only_cookie_attribute" => boolean,
+    logo_url : "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, path_cookie_attribute :
+    "path_cookie_attribute" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, self_hosted_domains : "self_hosted_domains"
+    => strings, service_auth_401_redirect : "service_auth_401_redirect" => boolean,
+    session_duration : "session_duration" => string, skip_interstitial :
+    "skip_interstitial" => boolean, tags : "tags" => strings, r#type : "type" required =>
+    string, policies : "policies", scim_config : "scim_config" => object }
 );
 impl AddAccessApplicationBodyBrowserSshApplication {
     /// A value with the required fields set and the others empty.
@@ -2149,19 +2182,22 @@ pub struct AddAccessApplicationBodyBrowserVncApplication {
 }
 crate::runtime::object!(
     AddAccessApplicationBodyBrowserVncApplication { allow_authenticate_via_warp :
-    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
-    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
-    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
-    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
-    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain"
-    required, enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute
-    : "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
-    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
-    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
-    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", tags : "tags", r#type : "type" required, policies :
-    "policies", scim_config : "scim_config" }
+    "allow_authenticate_via_warp" => boolean, allowed_idps : "allowed_idps" => strings,
+    app_launcher_visible : "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, custom_non_identity_deny_url :
+    "custom_non_identity_deny_url" => string, custom_pages : "custom_pages" => strings,
+    domain : "domain" required => string, enable_binding_cookie : "enable_binding_cookie"
+    => boolean, http_only_cookie_attribute : "http_only_cookie_attribute" => boolean,
+    logo_url : "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, path_cookie_attribute :
+    "path_cookie_attribute" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, self_hosted_domains : "self_hosted_domains"
+    => strings, service_auth_401_redirect : "service_auth_401_redirect" => boolean,
+    session_duration : "session_duration" => string, skip_interstitial :
+    "skip_interstitial" => boolean, tags : "tags" => strings, r#type : "type" required =>
+    string, policies : "policies", scim_config : "scim_config" => object }
 );
 impl AddAccessApplicationBodyBrowserVncApplication {
     /// A value with the required fields set and the others empty.
@@ -2231,13 +2267,14 @@ pub struct AddAccessApplicationBodyAppLauncherApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessApplicationBodyAppLauncherApplication { allowed_idps : "allowed_idps",
-    app_launcher_logo_url : "app_launcher_logo_url", auto_redirect_to_identity :
-    "auto_redirect_to_identity", bg_color : "bg_color", footer_links : "footer_links",
-    header_bg_color : "header_bg_color", landing_page_design : "landing_page_design",
-    session_duration : "session_duration", skip_app_launcher_login_page :
-    "skip_app_launcher_login_page", r#type : "type" required, policies : "policies",
-    scim_config : "scim_config" }
+    AddAccessApplicationBodyAppLauncherApplication { allowed_idps : "allowed_idps" =>
+    strings, app_launcher_logo_url : "app_launcher_logo_url" => string,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, bg_color :
+    "bg_color" => string, footer_links : "footer_links" => objects, header_bg_color :
+    "header_bg_color" => string, landing_page_design : "landing_page_design" => object,
+    session_duration : "session_duration" => string, skip_app_launcher_login_page :
+    "skip_app_launcher_login_page" => boolean, r#type : "type" required, policies :
+    "policies", scim_config : "scim_config" => object }
 );
 impl AddAccessApplicationBodyAppLauncherApplication {
     /// A value with the required fields set and the others empty.
@@ -2372,12 +2409,13 @@ pub struct AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
 }
 crate::runtime::object!(
     AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication { allowed_idps :
-    "allowed_idps", app_launcher_logo_url : "app_launcher_logo_url",
-    auto_redirect_to_identity : "auto_redirect_to_identity", bg_color : "bg_color",
-    footer_links : "footer_links", header_bg_color : "header_bg_color",
-    landing_page_design : "landing_page_design", session_duration : "session_duration",
-    skip_app_launcher_login_page : "skip_app_launcher_login_page", r#type : "type"
-    required, policies : "policies", scim_config : "scim_config" }
+    "allowed_idps" => strings, app_launcher_logo_url : "app_launcher_logo_url" => string,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, bg_color :
+    "bg_color" => string, footer_links : "footer_links" => objects, header_bg_color :
+    "header_bg_color" => string, landing_page_design : "landing_page_design" => object,
+    session_duration : "session_duration" => string, skip_app_launcher_login_page :
+    "skip_app_launcher_login_page" => boolean, r#type : "type" required, policies :
+    "policies", scim_config : "scim_config" => object }
 );
 impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
     /// A value with the required fields set and the others empty.
@@ -2432,12 +2470,13 @@ pub struct AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
 }
 crate::runtime::object!(
     AddAccessApplicationBodyBrowserIsolationPermissionsApplication { allowed_idps :
-    "allowed_idps", app_launcher_logo_url : "app_launcher_logo_url",
-    auto_redirect_to_identity : "auto_redirect_to_identity", bg_color : "bg_color",
-    footer_links : "footer_links", header_bg_color : "header_bg_color",
-    landing_page_design : "landing_page_design", session_duration : "session_duration",
-    skip_app_launcher_login_page : "skip_app_launcher_login_page", r#type : "type"
-    required, policies : "policies", scim_config : "scim_config" }
+    "allowed_idps" => strings, app_launcher_logo_url : "app_launcher_logo_url" => string,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, bg_color :
+    "bg_color" => string, footer_links : "footer_links" => objects, header_bg_color :
+    "header_bg_color" => string, landing_page_design : "landing_page_design" => object,
+    session_duration : "session_duration" => string, skip_app_launcher_login_page :
+    "skip_app_launcher_login_page" => boolean, r#type : "type" required, policies :
+    "policies", scim_config : "scim_config" => object }
 );
 impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
     /// A value with the required fields set and the others empty.
@@ -2482,8 +2521,9 @@ pub struct AddAccessApplicationBodyBookmarkApplication {
 }
 crate::runtime::object!(
     AddAccessApplicationBodyBookmarkApplication { app_launcher_visible :
-    "app_launcher_visible", domain : "domain", logo_url : "logo_url", name : "name", tags
-    : "tags", r#type : "type", scim_config : "scim_config" }
+    "app_launcher_visible" => boolean, domain : "domain" => string, logo_url : "logo_url"
+    => string, name : "name" => string, tags : "tags" => strings, r#type : "type" =>
+    string, scim_config : "scim_config" => object }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -2623,19 +2663,22 @@ pub struct UpdateAccessApplicationBodySelfHostedApplication {
 }
 crate::runtime::object!(
     UpdateAccessApplicationBodySelfHostedApplication { allow_authenticate_via_warp :
-    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
-    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
-    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
-    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
-    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain"
-    required, enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute
-    : "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
-    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
-    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
-    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", tags : "tags", r#type : "type" required, policies :
-    "policies", scim_config : "scim_config" }
+    "allow_authenticate_via_warp" => boolean, allowed_idps : "allowed_idps" => strings,
+    app_launcher_visible : "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, custom_non_identity_deny_url :
+    "custom_non_identity_deny_url" => string, custom_pages : "custom_pages" => strings,
+    domain : "domain" required => string, enable_binding_cookie : "enable_binding_cookie"
+    => boolean, http_only_cookie_attribute : "http_only_cookie_attribute" => boolean,
+    logo_url : "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, path_cookie_attribute :
+    "path_cookie_attribute" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, self_hosted_domains : "self_hosted_domains"
+    => strings, service_auth_401_redirect : "service_auth_401_redirect" => boolean,
+    session_duration : "session_duration" => string, skip_interstitial :
+    "skip_interstitial" => boolean, tags : "tags" => strings, r#type : "type" required =>
+    string, policies : "policies", scim_config : "scim_config" => object }
 );
 impl UpdateAccessApplicationBodySelfHostedApplication {
     /// A value with the required fields set and the others empty.
@@ -2702,11 +2745,12 @@ pub struct UpdateAccessApplicationBodySaaSApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessApplicationBodySaaSApplication { allowed_idps : "allowed_idps",
-    app_launcher_visible : "app_launcher_visible", auto_redirect_to_identity :
-    "auto_redirect_to_identity", custom_pages : "custom_pages", logo_url : "logo_url",
-    name : "name", saas_app : "saas_app", tags : "tags", r#type : "type", policies :
-    "policies", scim_config : "scim_config" }
+    UpdateAccessApplicationBodySaaSApplication { allowed_idps : "allowed_idps" =>
+    strings, app_launcher_visible : "app_launcher_visible" => boolean,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, custom_pages :
+    "custom_pages" => strings, logo_url : "logo_url" => string, name : "name" => string,
+    saas_app : "saas_app" => object, tags : "tags" => strings, r#type : "type" => string,
+    policies : "policies", scim_config : "scim_config" => object }
 );
 /// One shape of [`UpdateAccessApplicationBody`].
 ///
@@ -2768,19 +2812,22 @@ pub struct UpdateAccessApplicationBodyBrowserSshApplication {
 }
 crate::runtime::object!(
     UpdateAccessApplicationBodyBrowserSshApplication { allow_authenticate_via_warp :
-    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
-    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
-    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
-    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
-    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain"
-    required, enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute
-    : "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
-    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
-    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
-    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", tags : "tags", r#type : "type" required, policies :
-    "policies", scim_config : "scim_config" }
+    "allow_authenticate_via_warp" => boolean, allowed_idps : "allowed_idps" => strings,
+    app_launcher_visible : "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, custom_non_identity_deny_url :
+    "custom_non_identity_deny_url" => string, custom_pages : "custom_pages" => strings,
+    domain : "domain" required => string, enable_binding_cookie : "enable_binding_cookie"
+    => boolean, http_only_cookie_attribute : "http_only_cookie_attribute" => boolean,
+    logo_url : "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, path_cookie_attribute :
+    "path_cookie_attribute" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, self_hosted_domains : "self_hosted_domains"
+    => strings, service_auth_401_redirect : "service_auth_401_redirect" => boolean,
+    session_duration : "session_duration" => string, skip_interstitial :
+    "skip_interstitial" => boolean, tags : "tags" => strings, r#type : "type" required =>
+    string, policies : "policies", scim_config : "scim_config" => object }
 );
 impl UpdateAccessApplicationBodyBrowserSshApplication {
     /// A value with the required fields set and the others empty.
@@ -2878,19 +2925,22 @@ pub struct UpdateAccessApplicationBodyBrowserVncApplication {
 }
 crate::runtime::object!(
     UpdateAccessApplicationBodyBrowserVncApplication { allow_authenticate_via_warp :
-    "allow_authenticate_via_warp", allowed_idps : "allowed_idps", app_launcher_visible :
-    "app_launcher_visible", auto_redirect_to_identity : "auto_redirect_to_identity",
-    cors_headers : "cors_headers", custom_deny_message : "custom_deny_message",
-    custom_deny_url : "custom_deny_url", custom_non_identity_deny_url :
-    "custom_non_identity_deny_url", custom_pages : "custom_pages", domain : "domain"
-    required, enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute
-    : "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
-    options_preflight_bypass : "options_preflight_bypass", path_cookie_attribute :
-    "path_cookie_attribute", same_site_cookie_attribute : "same_site_cookie_attribute",
-    self_hosted_domains : "self_hosted_domains", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", tags : "tags", r#type : "type" required, policies :
-    "policies", scim_config : "scim_config" }
+    "allow_authenticate_via_warp" => boolean, allowed_idps : "allowed_idps" => strings,
+    app_launcher_visible : "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, custom_non_identity_deny_url :
+    "custom_non_identity_deny_url" => string, custom_pages : "custom_pages" => strings,
+    domain : "domain" required => string, enable_binding_cookie : "enable_binding_cookie"
+    => boolean, http_only_cookie_attribute : "http_only_cookie_attribute" => boolean,
+    logo_url : "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, path_cookie_attribute :
+    "path_cookie_attribute" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, self_hosted_domains : "self_hosted_domains"
+    => strings, service_auth_401_redirect : "service_auth_401_redirect" => boolean,
+    session_duration : "session_duration" => string, skip_interstitial :
+    "skip_interstitial" => boolean, tags : "tags" => strings, r#type : "type" required =>
+    string, policies : "policies", scim_config : "scim_config" => object }
 );
 impl UpdateAccessApplicationBodyBrowserVncApplication {
     /// A value with the required fields set and the others empty.
@@ -2960,13 +3010,14 @@ pub struct UpdateAccessApplicationBodyAppLauncherApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessApplicationBodyAppLauncherApplication { allowed_idps : "allowed_idps",
-    app_launcher_logo_url : "app_launcher_logo_url", auto_redirect_to_identity :
-    "auto_redirect_to_identity", bg_color : "bg_color", footer_links : "footer_links",
-    header_bg_color : "header_bg_color", landing_page_design : "landing_page_design",
-    session_duration : "session_duration", skip_app_launcher_login_page :
-    "skip_app_launcher_login_page", r#type : "type" required, policies : "policies",
-    scim_config : "scim_config" }
+    UpdateAccessApplicationBodyAppLauncherApplication { allowed_idps : "allowed_idps" =>
+    strings, app_launcher_logo_url : "app_launcher_logo_url" => string,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, bg_color :
+    "bg_color" => string, footer_links : "footer_links" => objects, header_bg_color :
+    "header_bg_color" => string, landing_page_design : "landing_page_design" => object,
+    session_duration : "session_duration" => string, skip_app_launcher_login_page :
+    "skip_app_launcher_login_page" => boolean, r#type : "type" required, policies :
+    "policies", scim_config : "scim_config" => object }
 );
 impl UpdateAccessApplicationBodyAppLauncherApplication {
     /// A value with the required fields set and the others empty.
@@ -3021,12 +3072,13 @@ pub struct UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
 }
 crate::runtime::object!(
     UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication { allowed_idps :
-    "allowed_idps", app_launcher_logo_url : "app_launcher_logo_url",
-    auto_redirect_to_identity : "auto_redirect_to_identity", bg_color : "bg_color",
-    footer_links : "footer_links", header_bg_color : "header_bg_color",
-    landing_page_design : "landing_page_design", session_duration : "session_duration",
-    skip_app_launcher_login_page : "skip_app_launcher_login_page", r#type : "type"
-    required, policies : "policies", scim_config : "scim_config" }
+    "allowed_idps" => strings, app_launcher_logo_url : "app_launcher_logo_url" => string,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, bg_color :
+    "bg_color" => string, footer_links : "footer_links" => objects, header_bg_color :
+    "header_bg_color" => string, landing_page_design : "landing_page_design" => object,
+    session_duration : "session_duration" => string, skip_app_launcher_login_page :
+    "skip_app_launcher_login_page" => boolean, r#type : "type" required, policies :
+    "policies", scim_config : "scim_config" => object }
 );
 impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
     /// A value with the required fields set and the others empty.
@@ -3081,12 +3133,13 @@ pub struct UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
 }
 crate::runtime::object!(
     UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication { allowed_idps :
-    "allowed_idps", app_launcher_logo_url : "app_launcher_logo_url",
-    auto_redirect_to_identity : "auto_redirect_to_identity", bg_color : "bg_color",
-    footer_links : "footer_links", header_bg_color : "header_bg_color",
-    landing_page_design : "landing_page_design", session_duration : "session_duration",
-    skip_app_launcher_login_page : "skip_app_launcher_login_page", r#type : "type"
-    required, policies : "policies", scim_config : "scim_config" }
+    "allowed_idps" => strings, app_launcher_logo_url : "app_launcher_logo_url" => string,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, bg_color :
+    "bg_color" => string, footer_links : "footer_links" => objects, header_bg_color :
+    "header_bg_color" => string, landing_page_design : "landing_page_design" => object,
+    session_duration : "session_duration" => string, skip_app_launcher_login_page :
+    "skip_app_launcher_login_page" => boolean, r#type : "type" required, policies :
+    "policies", scim_config : "scim_config" => object }
 );
 impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
     /// A value with the required fields set and the others empty.
@@ -3131,6 +3184,7 @@ pub struct UpdateAccessApplicationBodyBookmarkApplication {
 }
 crate::runtime::object!(
     UpdateAccessApplicationBodyBookmarkApplication { app_launcher_visible :
-    "app_launcher_visible", domain : "domain", logo_url : "logo_url", name : "name", tags
-    : "tags", r#type : "type", scim_config : "scim_config" }
+    "app_launcher_visible" => boolean, domain : "domain" => string, logo_url : "logo_url"
+    => string, name : "name" => string, tags : "tags" => strings, r#type : "type" =>
+    string, scim_config : "scim_config" => object }
 );

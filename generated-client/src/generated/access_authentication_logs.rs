@@ -82,10 +82,11 @@ pub struct AccessAuthenticationLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessAuthenticationLogs { action : "action", allowed : "allowed", app_domain :
-    "app_domain", app_uid : "app_uid", connection : "connection", created_at :
-    "created_at", ip_address : "ip_address", ray_id : "ray_id", user_email : "user_email"
-    }
+    AccessAuthenticationLogs { action : "action" => string, allowed : "allowed" =>
+    boolean, app_domain : "app_domain" => string, app_uid : "app_uid" => string,
+    connection : "connection" => string, created_at : "created_at" => string, ip_address
+    : "ip_address" => string, ray_id : "ray_id" => string, user_email : "user_email" =>
+    string }
 );
 /// Used by [`AccessAuthenticationLogsApi::get_access_authentication_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -102,8 +103,8 @@ pub struct GetAccessAuthenticationLogsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccessAuthenticationLogsQuery { limit : "limit", direction : "direction", since :
-    "since", until : "until" }
+    GetAccessAuthenticationLogsQuery { limit : "limit" => integer, direction :
+    "direction", since : "since" => string, until : "until" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

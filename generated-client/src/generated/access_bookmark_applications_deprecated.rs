@@ -171,9 +171,10 @@ pub struct BookmarkApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BookmarkApplication { app_launcher_visible : "app_launcher_visible", created_at :
-    "created_at", domain : "domain", id : "id", logo_url : "logo_url", name : "name",
-    updated_at : "updated_at" }
+    BookmarkApplication { app_launcher_visible : "app_launcher_visible" => boolean,
+    created_at : "created_at" => string, domain : "domain" => string, id : "id" =>
+    string, logo_url : "logo_url" => string, name : "name" => string, updated_at :
+    "updated_at" => string }
 );
 /// Used by [`AccessBookmarkApplicationsDeprecatedApi::delete_bookmark_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -183,4 +184,4 @@ pub struct DeleteBookmarkApplicationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteBookmarkApplicationResponse { id : "id" });
+crate::runtime::object!(DeleteBookmarkApplicationResponse { id : "id" => string });

@@ -169,8 +169,9 @@ pub struct CustomPage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomPage { app_count : "app_count", created_at : "created_at", name : "name"
-    required, r#type : "type" required, uid : "uid", updated_at : "updated_at" }
+    CustomPage { app_count : "app_count" => integer, created_at : "created_at" => string,
+    name : "name" required => string, r#type : "type" required, uid : "uid" => string,
+    updated_at : "updated_at" => string }
 );
 impl CustomPage {
     /// A value with the required fields set and the others empty.
@@ -260,9 +261,10 @@ pub struct GetCustomPageResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCustomPageResponse { app_count : "app_count", created_at : "created_at",
-    custom_html : "custom_html" required, name : "name" required, r#type : "type"
-    required, uid : "uid", updated_at : "updated_at" }
+    GetCustomPageResponse { app_count : "app_count" => integer, created_at : "created_at"
+    => string, custom_html : "custom_html" required => string, name : "name" required =>
+    string, r#type : "type" required, uid : "uid" => string, updated_at : "updated_at" =>
+    string }
 );
 impl GetCustomPageResponse {
     /// A value with the required fields set and the others empty.
@@ -291,4 +293,4 @@ pub struct DeleteCustomPageResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteCustomPageResponse { id : "id" });
+crate::runtime::object!(DeleteCustomPageResponse { id : "id" => string });

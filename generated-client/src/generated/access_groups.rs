@@ -169,9 +169,10 @@ pub struct AccessGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroup { created_at : "created_at", exclude : "exclude", id : "id", include :
-    "include", is_default : "is_default", name : "name", require : "require", updated_at
-    : "updated_at" }
+    AccessGroup { created_at : "created_at" => string, exclude : "exclude" => objects, id
+    : "id" => string, include : "include" => objects, is_default : "is_default" =>
+    objects, name : "name" => string, require : "require" => objects, updated_at :
+    "updated_at" => string }
 );
 /// Used by [`AccessGroupsApi::create_access_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -207,13 +208,15 @@ pub struct AccessGroupExclude {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExclude { email : "email", email_list : "email_list", email_domain :
-    "email_domain", everyone : "everyone", ip : "ip", ip_list : "ip_list", certificate :
-    "certificate", group : "group", azure_ad : "azureAD", github_organization :
-    "github-organization", gsuite : "gsuite", okta : "okta", saml : "saml", service_token
-    : "service_token", any_valid_service_token : "any_valid_service_token",
-    external_evaluation : "external_evaluation", geo : "geo", auth_method :
-    "auth_method", device_posture : "device_posture" }
+    AccessGroupExclude { email : "email" => object, email_list : "email_list" => object,
+    email_domain : "email_domain" => object, everyone : "everyone", ip : "ip" => object,
+    ip_list : "ip_list" => object, certificate : "certificate", group : "group" =>
+    object, azure_ad : "azureAD" => object, github_organization : "github-organization"
+    => object, gsuite : "gsuite" => object, okta : "okta" => object, saml : "saml" =>
+    object, service_token : "service_token" => object, any_valid_service_token :
+    "any_valid_service_token", external_evaluation : "external_evaluation" => object, geo
+    : "geo" => object, auth_method : "auth_method" => object, device_posture :
+    "device_posture" => object }
 );
 /// Used by [`AccessGroupsApi::create_access_group`].
 #[derive(Debug, Clone, PartialEq)]
@@ -223,7 +226,7 @@ pub struct AccessGroupExcludeEmail {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessGroupExcludeEmail { email : "email" required });
+crate::runtime::object!(AccessGroupExcludeEmail { email : "email" required => string });
 impl AccessGroupExcludeEmail {
     /// A value with the required fields set and the others empty.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -241,7 +244,7 @@ pub struct AccessGroupExcludeEmailList {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessGroupExcludeEmailList { id : "id" required });
+crate::runtime::object!(AccessGroupExcludeEmailList { id : "id" required => string });
 impl AccessGroupExcludeEmailList {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -259,7 +262,9 @@ pub struct AccessGroupExcludeEmailDomain {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessGroupExcludeEmailDomain { domain : "domain" required });
+crate::runtime::object!(
+    AccessGroupExcludeEmailDomain { domain : "domain" required => string }
+);
 impl AccessGroupExcludeEmailDomain {
     /// A value with the required fields set and the others empty.
     pub fn new(domain: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -277,7 +282,7 @@ pub struct AccessGroupExcludeIp {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessGroupExcludeIp { ip : "ip" required });
+crate::runtime::object!(AccessGroupExcludeIp { ip : "ip" required => string });
 impl AccessGroupExcludeIp {
     /// A value with the required fields set and the others empty.
     pub fn new(ip: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -298,8 +303,8 @@ pub struct AccessGroupExcludeAzureAd {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeAzureAd { connection_id : "connection_id" required, id : "id"
-    required }
+    AccessGroupExcludeAzureAd { connection_id : "connection_id" required => string, id :
+    "id" required => string }
 );
 impl AccessGroupExcludeAzureAd {
     /// A value with the required fields set and the others empty.
@@ -325,8 +330,8 @@ pub struct AccessGroupExcludeGithubOrganization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeGithubOrganization { connection_id : "connection_id" required, name
-    : "name" required }
+    AccessGroupExcludeGithubOrganization { connection_id : "connection_id" required =>
+    string, name : "name" required => string }
 );
 impl AccessGroupExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
@@ -352,8 +357,8 @@ pub struct AccessGroupExcludeGsuite {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeGsuite { connection_id : "connection_id" required, email : "email"
-    required }
+    AccessGroupExcludeGsuite { connection_id : "connection_id" required => string, email
+    : "email" required => string }
 );
 impl AccessGroupExcludeGsuite {
     /// A value with the required fields set and the others empty.
@@ -379,8 +384,8 @@ pub struct AccessGroupExcludeSaml {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeSaml { attribute_name : "attribute_name" required, attribute_value
-    : "attribute_value" required }
+    AccessGroupExcludeSaml { attribute_name : "attribute_name" required => string,
+    attribute_value : "attribute_value" required => string }
 );
 impl AccessGroupExcludeSaml {
     /// A value with the required fields set and the others empty.
@@ -404,7 +409,7 @@ pub struct AccessGroupExcludeServiceToken {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeServiceToken { token_id : "token_id" required }
+    AccessGroupExcludeServiceToken { token_id : "token_id" required => string }
 );
 impl AccessGroupExcludeServiceToken {
     /// A value with the required fields set and the others empty.
@@ -426,8 +431,8 @@ pub struct AccessGroupExcludeExternalEvaluation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeExternalEvaluation { evaluate_url : "evaluate_url" required,
-    keys_url : "keys_url" required }
+    AccessGroupExcludeExternalEvaluation { evaluate_url : "evaluate_url" required =>
+    string, keys_url : "keys_url" required => string }
 );
 impl AccessGroupExcludeExternalEvaluation {
     /// A value with the required fields set and the others empty.
@@ -451,7 +456,7 @@ pub struct AccessGroupExcludeGeo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeGeo { country_code : "country_code" required }
+    AccessGroupExcludeGeo { country_code : "country_code" required => string }
 );
 impl AccessGroupExcludeGeo {
     /// A value with the required fields set and the others empty.
@@ -471,7 +476,7 @@ pub struct AccessGroupExcludeAuthMethod {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeAuthMethod { auth_method : "auth_method" required }
+    AccessGroupExcludeAuthMethod { auth_method : "auth_method" required => string }
 );
 impl AccessGroupExcludeAuthMethod {
     /// A value with the required fields set and the others empty.
@@ -491,7 +496,8 @@ pub struct AccessGroupExcludeDevicePosture {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeDevicePosture { integration_uid : "integration_uid" required }
+    AccessGroupExcludeDevicePosture { integration_uid : "integration_uid" required =>
+    string }
 );
 impl AccessGroupExcludeDevicePosture {
     /// A value with the required fields set and the others empty.
@@ -512,7 +518,7 @@ pub struct DeleteAccessGroupResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAccessGroupResponse { id : "id" });
+crate::runtime::object!(DeleteAccessGroupResponse { id : "id" => string });
 /// Used by [`AccessGroupsApi::create_access_group`], [`AccessGroupsApi::update_access_group`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateAccessGroupBody {
@@ -527,8 +533,9 @@ pub struct CreateAccessGroupBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccessGroupBody { exclude : "exclude", include : "include", is_default :
-    "is_default", name : "name" required, require : "require" }
+    CreateAccessGroupBody { exclude : "exclude" => objects, include : "include" =>
+    objects, is_default : "is_default" => boolean, name : "name" required => string,
+    require : "require" => objects }
 );
 impl CreateAccessGroupBody {
     /// A value with the required fields set and the others empty.

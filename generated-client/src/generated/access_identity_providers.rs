@@ -226,8 +226,9 @@ pub struct AccessIdentityProvider {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessIdentityProvider { config : "config", id : "id", name : "name" required,
-    scim_config : "scim_config", r#type : "type" required }
+    AccessIdentityProvider { config : "config" => object, id : "id" => string, name :
+    "name" required => string, scim_config : "scim_config" => object, r#type : "type"
+    required }
 );
 impl AccessIdentityProvider {
     /// A value with the required fields set and the others empty.
@@ -305,18 +306,21 @@ pub struct AccessIdentityProviderConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessIdentityProviderConfig { client_id : "client_id", client_secret :
-    "client_secret", claims : "claims", email_claim_name : "email_claim_name",
-    conditional_access_enabled : "conditional_access_enabled", directory_id :
-    "directory_id", prompt : "prompt", support_groups : "support_groups",
-    centrify_account : "centrify_account", centrify_app_id : "centrify_app_id",
-    apps_domain : "apps_domain", auth_url : "auth_url", certs_url : "certs_url", scopes :
-    "scopes", token_url : "token_url", authorization_server_id :
-    "authorization_server_id", okta_account : "okta_account", onelogin_account :
-    "onelogin_account", ping_env_id : "ping_env_id", attributes : "attributes",
-    email_attribute_name : "email_attribute_name", header_attributes :
-    "header_attributes", idp_public_certs : "idp_public_certs", issuer_url :
-    "issuer_url", sign_request : "sign_request", sso_target_url : "sso_target_url" }
+    AccessIdentityProviderConfig { client_id : "client_id" => string, client_secret :
+    "client_secret" => string, claims : "claims" => strings, email_claim_name :
+    "email_claim_name" => string, conditional_access_enabled :
+    "conditional_access_enabled" => boolean, directory_id : "directory_id" => string,
+    prompt : "prompt", support_groups : "support_groups" => boolean, centrify_account :
+    "centrify_account" => string, centrify_app_id : "centrify_app_id" => string,
+    apps_domain : "apps_domain" => string, auth_url : "auth_url" => string, certs_url :
+    "certs_url" => string, scopes : "scopes" => strings, token_url : "token_url" =>
+    string, authorization_server_id : "authorization_server_id" => string, okta_account :
+    "okta_account" => string, onelogin_account : "onelogin_account" => string,
+    ping_env_id : "ping_env_id" => string, attributes : "attributes" => strings,
+    email_attribute_name : "email_attribute_name" => string, header_attributes :
+    "header_attributes" => objects, idp_public_certs : "idp_public_certs" => strings,
+    issuer_url : "issuer_url" => string, sign_request : "sign_request" => boolean,
+    sso_target_url : "sso_target_url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -383,8 +387,8 @@ pub struct AccessIdentityProviderConfigHeaderAttribute {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessIdentityProviderConfigHeaderAttribute { attribute_name : "attribute_name",
-    header_name : "header_name" }
+    AccessIdentityProviderConfigHeaderAttribute { attribute_name : "attribute_name" =>
+    string, header_name : "header_name" => string }
 );
 /// Used by [`AccessIdentityProvidersApi::add_access_identity_provider`], [`AccessIdentityProvidersApi::update_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -403,9 +407,10 @@ pub struct AccessIdentityProviderScimConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessIdentityProviderScimConfig { enabled : "enabled", group_member_deprovision :
-    "group_member_deprovision", seat_deprovision : "seat_deprovision", secret : "secret",
-    user_deprovision : "user_deprovision" }
+    AccessIdentityProviderScimConfig { enabled : "enabled" => boolean,
+    group_member_deprovision : "group_member_deprovision" => boolean, seat_deprovision :
+    "seat_deprovision" => boolean, secret : "secret" => string, user_deprovision :
+    "user_deprovision" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -513,7 +518,7 @@ pub struct DeleteAccessIdentityProviderResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAccessIdentityProviderResponse { id : "id" });
+crate::runtime::object!(DeleteAccessIdentityProviderResponse { id : "id" => string });
 /// Used by [`AccessIdentityProvidersApi::list_scim_group_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScimGroupResource {
@@ -528,8 +533,9 @@ pub struct ScimGroupResource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScimGroupResource { display_name : "displayName", external_id : "externalId", id :
-    "id", meta : "meta", schemas : "schemas" }
+    ScimGroupResource { display_name : "displayName" => string, external_id :
+    "externalId" => string, id : "id" => string, meta : "meta" => object, schemas :
+    "schemas" => strings }
 );
 /// Used by [`AccessIdentityProvidersApi::list_scim_group_resources`], [`AccessIdentityProvidersApi::list_scim_user_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -541,7 +547,8 @@ pub struct ScimGroupResourceMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScimGroupResourceMeta { created : "created", last_modified : "lastModified" }
+    ScimGroupResourceMeta { created : "created" => string, last_modified : "lastModified"
+    => string }
 );
 /// Used by [`AccessIdentityProvidersApi::list_scim_user_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -559,8 +566,9 @@ pub struct ScimUserResource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScimUserResource { active : "active", display_name : "displayName", emails :
-    "emails", external_id : "externalId", id : "id", meta : "meta", schemas : "schemas" }
+    ScimUserResource { active : "active" => boolean, display_name : "displayName" =>
+    string, emails : "emails" => objects, external_id : "externalId" => string, id : "id"
+    => string, meta : "meta" => object, schemas : "schemas" => strings }
 );
 /// Used by [`AccessIdentityProvidersApi::list_scim_user_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -572,7 +580,8 @@ pub struct ScimUserResourceEmail {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScimUserResourceEmail { primary : "primary", r#type : "type", value : "value" }
+    ScimUserResourceEmail { primary : "primary" => boolean, r#type : "type" => string,
+    value : "value" => string }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -701,8 +710,9 @@ pub struct AddAccessIdentityProviderBodyAzureAd {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyAzureAd { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyAzureAd { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyAzureAd {
     /// A value with the required fields set and the others empty.
@@ -743,10 +753,11 @@ pub struct AddAccessIdentityProviderBodyAzureAdConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyAzureAdConfig { client_id : "client_id", client_secret :
-    "client_secret", claims : "claims", email_claim_name : "email_claim_name",
-    conditional_access_enabled : "conditional_access_enabled", directory_id :
-    "directory_id", prompt : "prompt", support_groups : "support_groups" }
+    AddAccessIdentityProviderBodyAzureAdConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, claims : "claims" => strings,
+    email_claim_name : "email_claim_name" => string, conditional_access_enabled :
+    "conditional_access_enabled" => boolean, directory_id : "directory_id" => string,
+    prompt : "prompt", support_groups : "support_groups" => boolean }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -765,8 +776,9 @@ pub struct AddAccessIdentityProviderBodyCentrify {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyCentrify { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyCentrify { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyCentrify {
     /// A value with the required fields set and the others empty.
@@ -803,9 +815,10 @@ pub struct AddAccessIdentityProviderBodyCentrifyConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyCentrifyConfig { client_id : "client_id", client_secret
-    : "client_secret", claims : "claims", email_claim_name : "email_claim_name",
-    centrify_account : "centrify_account", centrify_app_id : "centrify_app_id" }
+    AddAccessIdentityProviderBodyCentrifyConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, claims : "claims" => strings,
+    email_claim_name : "email_claim_name" => string, centrify_account :
+    "centrify_account" => string, centrify_app_id : "centrify_app_id" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -824,8 +837,9 @@ pub struct AddAccessIdentityProviderBodyFacebook {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyFacebook { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyFacebook { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyFacebook {
     /// A value with the required fields set and the others empty.
@@ -854,8 +868,8 @@ pub struct AddAccessIdentityProviderBodyFacebookConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyFacebookConfig { client_id : "client_id", client_secret
-    : "client_secret" }
+    AddAccessIdentityProviderBodyFacebookConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -874,8 +888,9 @@ pub struct AddAccessIdentityProviderBodyGitHub {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGitHub { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyGitHub { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyGitHub {
     /// A value with the required fields set and the others empty.
@@ -910,8 +925,9 @@ pub struct AddAccessIdentityProviderBodyGoogle {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGoogle { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyGoogle { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyGoogle {
     /// A value with the required fields set and the others empty.
@@ -944,8 +960,9 @@ pub struct AddAccessIdentityProviderBodyGoogleConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGoogleConfig { client_id : "client_id", client_secret :
-    "client_secret", claims : "claims", email_claim_name : "email_claim_name" }
+    AddAccessIdentityProviderBodyGoogleConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, claims : "claims" => strings,
+    email_claim_name : "email_claim_name" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -966,8 +983,9 @@ pub struct AddAccessIdentityProviderBodyGoogleWorkspace {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGoogleWorkspace { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyGoogleWorkspace { config : "config" => object, id : "id"
+    => string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyGoogleWorkspace {
     /// A value with the required fields set and the others empty.
@@ -1002,9 +1020,10 @@ pub struct AddAccessIdentityProviderBodyGoogleWorkspaceConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGoogleWorkspaceConfig { client_id : "client_id",
-    client_secret : "client_secret", claims : "claims", email_claim_name :
-    "email_claim_name", apps_domain : "apps_domain" }
+    AddAccessIdentityProviderBodyGoogleWorkspaceConfig { client_id : "client_id" =>
+    string, client_secret : "client_secret" => string, claims : "claims" => strings,
+    email_claim_name : "email_claim_name" => string, apps_domain : "apps_domain" =>
+    string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -1023,8 +1042,9 @@ pub struct AddAccessIdentityProviderBodyLinkedIn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyLinkedIn { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyLinkedIn { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyLinkedIn {
     /// A value with the required fields set and the others empty.
@@ -1059,8 +1079,9 @@ pub struct AddAccessIdentityProviderBodyGenericOAuth {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGenericOAuth { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyGenericOAuth { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyGenericOAuth {
     /// A value with the required fields set and the others empty.
@@ -1101,10 +1122,11 @@ pub struct AddAccessIdentityProviderBodyGenericOAuthConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGenericOAuthConfig { client_id : "client_id",
-    client_secret : "client_secret", claims : "claims", email_claim_name :
-    "email_claim_name", auth_url : "auth_url", certs_url : "certs_url", scopes :
-    "scopes", token_url : "token_url" }
+    AddAccessIdentityProviderBodyGenericOAuthConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, claims : "claims" => strings,
+    email_claim_name : "email_claim_name" => string, auth_url : "auth_url" => string,
+    certs_url : "certs_url" => string, scopes : "scopes" => strings, token_url :
+    "token_url" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -1123,8 +1145,9 @@ pub struct AddAccessIdentityProviderBodyOkta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyOkta { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyOkta { config : "config" => object, id : "id" => string,
+    name : "name" required => string, scim_config : "scim_config" => object, r#type :
+    "type" required }
 );
 impl AddAccessIdentityProviderBodyOkta {
     /// A value with the required fields set and the others empty.
@@ -1161,9 +1184,10 @@ pub struct AddAccessIdentityProviderBodyOktaConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyOktaConfig { client_id : "client_id", client_secret :
-    "client_secret", claims : "claims", email_claim_name : "email_claim_name",
-    authorization_server_id : "authorization_server_id", okta_account : "okta_account" }
+    AddAccessIdentityProviderBodyOktaConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, claims : "claims" => strings,
+    email_claim_name : "email_claim_name" => string, authorization_server_id :
+    "authorization_server_id" => string, okta_account : "okta_account" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -1182,8 +1206,9 @@ pub struct AddAccessIdentityProviderBodyOneLogin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyOneLogin { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyOneLogin { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyOneLogin {
     /// A value with the required fields set and the others empty.
@@ -1218,9 +1243,10 @@ pub struct AddAccessIdentityProviderBodyOneLoginConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyOneLoginConfig { client_id : "client_id", client_secret
-    : "client_secret", claims : "claims", email_claim_name : "email_claim_name",
-    onelogin_account : "onelogin_account" }
+    AddAccessIdentityProviderBodyOneLoginConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, claims : "claims" => strings,
+    email_claim_name : "email_claim_name" => string, onelogin_account :
+    "onelogin_account" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -1239,8 +1265,9 @@ pub struct AddAccessIdentityProviderBodyPingOne {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyPingOne { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyPingOne { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyPingOne {
     /// A value with the required fields set and the others empty.
@@ -1275,9 +1302,10 @@ pub struct AddAccessIdentityProviderBodyPingOneConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyPingOneConfig { client_id : "client_id", client_secret :
-    "client_secret", claims : "claims", email_claim_name : "email_claim_name",
-    ping_env_id : "ping_env_id" }
+    AddAccessIdentityProviderBodyPingOneConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, claims : "claims" => strings,
+    email_claim_name : "email_claim_name" => string, ping_env_id : "ping_env_id" =>
+    string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -1296,8 +1324,9 @@ pub struct AddAccessIdentityProviderBodyGenericSaml {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGenericSaml { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyGenericSaml { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyGenericSaml {
     /// A value with the required fields set and the others empty.
@@ -1337,10 +1366,11 @@ pub struct AddAccessIdentityProviderBodyGenericSamlConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGenericSamlConfig { attributes : "attributes",
-    email_attribute_name : "email_attribute_name", header_attributes :
-    "header_attributes", idp_public_certs : "idp_public_certs", issuer_url :
-    "issuer_url", sign_request : "sign_request", sso_target_url : "sso_target_url" }
+    AddAccessIdentityProviderBodyGenericSamlConfig { attributes : "attributes" =>
+    strings, email_attribute_name : "email_attribute_name" => string, header_attributes :
+    "header_attributes" => objects, idp_public_certs : "idp_public_certs" => strings,
+    issuer_url : "issuer_url" => string, sign_request : "sign_request" => boolean,
+    sso_target_url : "sso_target_url" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -1359,8 +1389,9 @@ pub struct AddAccessIdentityProviderBodyYandex {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyYandex { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyYandex { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyYandex {
     /// A value with the required fields set and the others empty.
@@ -1397,8 +1428,9 @@ pub struct AddAccessIdentityProviderBodyOneTimePin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyOneTimePin { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyOneTimePin { config : "config", id : "id" => string,
+    name : "name" required => string, scim_config : "scim_config" => object, r#type :
+    "type" required }
 );
 impl AddAccessIdentityProviderBodyOneTimePin {
     /// A value with the required fields set and the others empty.
@@ -1543,8 +1575,9 @@ pub struct UpdateAccessIdentityProviderBodyAzureAd {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyAzureAd { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyAzureAd { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyAzureAd {
     /// A value with the required fields set and the others empty.
@@ -1579,8 +1612,9 @@ pub struct UpdateAccessIdentityProviderBodyCentrify {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyCentrify { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyCentrify { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyCentrify {
     /// A value with the required fields set and the others empty.
@@ -1615,8 +1649,9 @@ pub struct UpdateAccessIdentityProviderBodyFacebook {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyFacebook { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyFacebook { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyFacebook {
     /// A value with the required fields set and the others empty.
@@ -1651,8 +1686,9 @@ pub struct UpdateAccessIdentityProviderBodyGitHub {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyGitHub { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyGitHub { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyGitHub {
     /// A value with the required fields set and the others empty.
@@ -1687,8 +1723,9 @@ pub struct UpdateAccessIdentityProviderBodyGoogle {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyGoogle { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyGoogle { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyGoogle {
     /// A value with the required fields set and the others empty.
@@ -1725,8 +1762,9 @@ pub struct UpdateAccessIdentityProviderBodyGoogleWorkspace {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyGoogleWorkspace { config : "config", id : "id", name
-    : "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyGoogleWorkspace { config : "config" => object, id :
+    "id" => string, name : "name" required => string, scim_config : "scim_config" =>
+    object, r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyGoogleWorkspace {
     /// A value with the required fields set and the others empty.
@@ -1761,8 +1799,9 @@ pub struct UpdateAccessIdentityProviderBodyLinkedIn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyLinkedIn { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyLinkedIn { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyLinkedIn {
     /// A value with the required fields set and the others empty.
@@ -1797,8 +1836,9 @@ pub struct UpdateAccessIdentityProviderBodyGenericOAuth {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyGenericOAuth { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyGenericOAuth { config : "config" => object, id : "id"
+    => string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyGenericOAuth {
     /// A value with the required fields set and the others empty.
@@ -1833,8 +1873,9 @@ pub struct UpdateAccessIdentityProviderBodyOkta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyOkta { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyOkta { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyOkta {
     /// A value with the required fields set and the others empty.
@@ -1869,8 +1910,9 @@ pub struct UpdateAccessIdentityProviderBodyOneLogin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyOneLogin { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyOneLogin { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyOneLogin {
     /// A value with the required fields set and the others empty.
@@ -1905,8 +1947,9 @@ pub struct UpdateAccessIdentityProviderBodyPingOne {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyPingOne { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyPingOne { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyPingOne {
     /// A value with the required fields set and the others empty.
@@ -1941,8 +1984,9 @@ pub struct UpdateAccessIdentityProviderBodyGenericSaml {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyGenericSaml { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyGenericSaml { config : "config" => object, id : "id"
+    => string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyGenericSaml {
     /// A value with the required fields set and the others empty.
@@ -1977,8 +2021,9 @@ pub struct UpdateAccessIdentityProviderBodyYandex {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyYandex { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyYandex { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyYandex {
     /// A value with the required fields set and the others empty.
@@ -2015,8 +2060,9 @@ pub struct UpdateAccessIdentityProviderBodyOneTimePin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyOneTimePin { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyOneTimePin { config : "config", id : "id" => string,
+    name : "name" required => string, scim_config : "scim_config" => object, r#type :
+    "type" required }
 );
 impl UpdateAccessIdentityProviderBodyOneTimePin {
     /// A value with the required fields set and the others empty.

@@ -109,9 +109,9 @@ pub struct AccessKeyConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessKeyConfiguration { days_until_next_rotation : "days_until_next_rotation",
-    key_rotation_interval_days : "key_rotation_interval_days", last_key_rotation_at :
-    "last_key_rotation_at" }
+    AccessKeyConfiguration { days_until_next_rotation : "days_until_next_rotation" =>
+    number, key_rotation_interval_days : "key_rotation_interval_days" => number,
+    last_key_rotation_at : "last_key_rotation_at" => string }
 );
 /// Used by [`AccessKeyConfigurationApi::update_access_key_configuration`].
 #[derive(Debug, Clone, PartialEq)]
@@ -123,7 +123,7 @@ pub struct UpdateAccessKeyConfigurationBody {
 }
 crate::runtime::object!(
     UpdateAccessKeyConfigurationBody { key_rotation_interval_days :
-    "key_rotation_interval_days" required }
+    "key_rotation_interval_days" required => number }
 );
 impl UpdateAccessKeyConfigurationBody {
     /// A value with the required fields set and the others empty.

@@ -108,7 +108,9 @@ pub struct StartAccessPolicyTestResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(StartAccessPolicyTestResponse { id : "id", status : "status" });
+crate::runtime::object!(
+    StartAccessPolicyTestResponse { id : "id" => string, status : "status" => string }
+);
 /// Used by [`AccessPolicyTesterApi::get_status_of_access_policy_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Status {
@@ -126,11 +128,12 @@ pub struct Status {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Status { id : "id", percent_approved : "percent_approved", percent_blocked :
-    "percent_blocked", percent_errored : "percent_errored", percent_users_processed :
-    "percent_users_processed", status : "status", total_users : "total_users",
-    users_approved : "users_approved", users_blocked : "users_blocked", users_errored :
-    "users_errored" }
+    Status { id : "id" => string, percent_approved : "percent_approved" => integer,
+    percent_blocked : "percent_blocked" => integer, percent_errored : "percent_errored"
+    => integer, percent_users_processed : "percent_users_processed" => integer, status :
+    "status" => string, total_users : "total_users" => integer, users_approved :
+    "users_approved" => integer, users_blocked : "users_blocked" => integer,
+    users_errored : "users_errored" => integer }
 );
 /// Used by [`AccessPolicyTesterApi::get_access_policy_test_users_page`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -143,6 +146,6 @@ pub struct AccessPolicyTestUsersPage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyTestUsersPage { email : "email", id : "id", name : "name", status :
-    "status" }
+    AccessPolicyTestUsersPage { email : "email" => string, id : "id" => string, name :
+    "name" => string, status : "status" => string }
 );

@@ -186,13 +186,15 @@ pub struct AccessReusablePolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicy { app_count : "app_count", created_at : "created_at", decision :
-    "decision", exclude : "exclude", id : "id", include : "include", name : "name",
-    require : "require", reusable : "reusable", updated_at : "updated_at",
-    approval_groups : "approval_groups", approval_required : "approval_required",
-    isolation_required : "isolation_required", purpose_justification_prompt :
-    "purpose_justification_prompt", purpose_justification_required :
-    "purpose_justification_required", session_duration : "session_duration" }
+    AccessReusablePolicy { app_count : "app_count" => integer, created_at : "created_at"
+    => string, decision : "decision", exclude : "exclude" => objects, id : "id" =>
+    string, include : "include" => objects, name : "name" => string, require : "require"
+    => objects, reusable : "reusable" => boolean, updated_at : "updated_at" => string,
+    approval_groups : "approval_groups" => objects, approval_required :
+    "approval_required" => boolean, isolation_required : "isolation_required" => boolean,
+    purpose_justification_prompt : "purpose_justification_prompt" => string,
+    purpose_justification_required : "purpose_justification_required" => boolean,
+    session_duration : "session_duration" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -290,13 +292,15 @@ pub struct AccessReusablePolicyExclude {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExclude { email : "email", email_list : "email_list",
-    email_domain : "email_domain", everyone : "everyone", ip : "ip", ip_list : "ip_list",
-    certificate : "certificate", group : "group", azure_ad : "azureAD",
-    github_organization : "github-organization", gsuite : "gsuite", okta : "okta", saml :
-    "saml", service_token : "service_token", any_valid_service_token :
-    "any_valid_service_token", external_evaluation : "external_evaluation", geo : "geo",
-    auth_method : "auth_method", device_posture : "device_posture" }
+    AccessReusablePolicyExclude { email : "email" => object, email_list : "email_list" =>
+    object, email_domain : "email_domain" => object, everyone : "everyone", ip : "ip" =>
+    object, ip_list : "ip_list" => object, certificate : "certificate", group : "group"
+    => object, azure_ad : "azureAD" => object, github_organization :
+    "github-organization" => object, gsuite : "gsuite" => object, okta : "okta" =>
+    object, saml : "saml" => object, service_token : "service_token" => object,
+    any_valid_service_token : "any_valid_service_token", external_evaluation :
+    "external_evaluation" => object, geo : "geo" => object, auth_method : "auth_method"
+    => object, device_posture : "device_posture" => object }
 );
 /// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
 #[derive(Debug, Clone, PartialEq)]
@@ -306,7 +310,9 @@ pub struct AccessReusablePolicyExcludeEmail {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessReusablePolicyExcludeEmail { email : "email" required });
+crate::runtime::object!(
+    AccessReusablePolicyExcludeEmail { email : "email" required => string }
+);
 impl AccessReusablePolicyExcludeEmail {
     /// A value with the required fields set and the others empty.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -324,7 +330,9 @@ pub struct AccessReusablePolicyExcludeEmailList {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessReusablePolicyExcludeEmailList { id : "id" required });
+crate::runtime::object!(
+    AccessReusablePolicyExcludeEmailList { id : "id" required => string }
+);
 impl AccessReusablePolicyExcludeEmailList {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -343,7 +351,7 @@ pub struct AccessReusablePolicyExcludeEmailDomain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeEmailDomain { domain : "domain" required }
+    AccessReusablePolicyExcludeEmailDomain { domain : "domain" required => string }
 );
 impl AccessReusablePolicyExcludeEmailDomain {
     /// A value with the required fields set and the others empty.
@@ -362,7 +370,7 @@ pub struct AccessReusablePolicyExcludeIp {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessReusablePolicyExcludeIp { ip : "ip" required });
+crate::runtime::object!(AccessReusablePolicyExcludeIp { ip : "ip" required => string });
 impl AccessReusablePolicyExcludeIp {
     /// A value with the required fields set and the others empty.
     pub fn new(ip: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -383,8 +391,8 @@ pub struct AccessReusablePolicyExcludeAzureAd {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeAzureAd { connection_id : "connection_id" required, id :
-    "id" required }
+    AccessReusablePolicyExcludeAzureAd { connection_id : "connection_id" required =>
+    string, id : "id" required => string }
 );
 impl AccessReusablePolicyExcludeAzureAd {
     /// A value with the required fields set and the others empty.
@@ -411,7 +419,7 @@ pub struct AccessReusablePolicyExcludeGithubOrganization {
 }
 crate::runtime::object!(
     AccessReusablePolicyExcludeGithubOrganization { connection_id : "connection_id"
-    required, name : "name" required }
+    required => string, name : "name" required => string }
 );
 impl AccessReusablePolicyExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
@@ -437,8 +445,8 @@ pub struct AccessReusablePolicyExcludeGsuite {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeGsuite { connection_id : "connection_id" required, email :
-    "email" required }
+    AccessReusablePolicyExcludeGsuite { connection_id : "connection_id" required =>
+    string, email : "email" required => string }
 );
 impl AccessReusablePolicyExcludeGsuite {
     /// A value with the required fields set and the others empty.
@@ -464,8 +472,8 @@ pub struct AccessReusablePolicyExcludeSaml {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeSaml { attribute_name : "attribute_name" required,
-    attribute_value : "attribute_value" required }
+    AccessReusablePolicyExcludeSaml { attribute_name : "attribute_name" required =>
+    string, attribute_value : "attribute_value" required => string }
 );
 impl AccessReusablePolicyExcludeSaml {
     /// A value with the required fields set and the others empty.
@@ -489,7 +497,7 @@ pub struct AccessReusablePolicyExcludeServiceToken {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeServiceToken { token_id : "token_id" required }
+    AccessReusablePolicyExcludeServiceToken { token_id : "token_id" required => string }
 );
 impl AccessReusablePolicyExcludeServiceToken {
     /// A value with the required fields set and the others empty.
@@ -512,7 +520,7 @@ pub struct AccessReusablePolicyExcludeExternalEvaluation {
 }
 crate::runtime::object!(
     AccessReusablePolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url"
-    required, keys_url : "keys_url" required }
+    required => string, keys_url : "keys_url" required => string }
 );
 impl AccessReusablePolicyExcludeExternalEvaluation {
     /// A value with the required fields set and the others empty.
@@ -536,7 +544,7 @@ pub struct AccessReusablePolicyExcludeGeo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeGeo { country_code : "country_code" required }
+    AccessReusablePolicyExcludeGeo { country_code : "country_code" required => string }
 );
 impl AccessReusablePolicyExcludeGeo {
     /// A value with the required fields set and the others empty.
@@ -556,7 +564,8 @@ pub struct AccessReusablePolicyExcludeAuthMethod {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeAuthMethod { auth_method : "auth_method" required }
+    AccessReusablePolicyExcludeAuthMethod { auth_method : "auth_method" required =>
+    string }
 );
 impl AccessReusablePolicyExcludeAuthMethod {
     /// A value with the required fields set and the others empty.
@@ -577,7 +586,7 @@ pub struct AccessReusablePolicyExcludeDevicePosture {
 }
 crate::runtime::object!(
     AccessReusablePolicyExcludeDevicePosture { integration_uid : "integration_uid"
-    required }
+    required => string }
 );
 impl AccessReusablePolicyExcludeDevicePosture {
     /// A value with the required fields set and the others empty.
@@ -603,8 +612,9 @@ pub struct AccessReusablePolicyApprovalGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyApprovalGroup { approvals_needed : "approvals_needed" required,
-    email_addresses : "email_addresses", email_list_uuid : "email_list_uuid" }
+    AccessReusablePolicyApprovalGroup { approvals_needed : "approvals_needed" required =>
+    number, email_addresses : "email_addresses" => strings, email_list_uuid :
+    "email_list_uuid" => string }
 );
 impl AccessReusablePolicyApprovalGroup {
     /// A value with the required fields set and the others empty.
@@ -653,14 +663,15 @@ pub struct ListAccessReusablePoliciesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccessReusablePoliciesItem { approval_groups : "approval_groups",
-    approval_required : "approval_required", created_at : "created_at", decision :
-    "decision", exclude : "exclude", id : "id", include : "include", isolation_required :
-    "isolation_required", name : "name", purpose_justification_prompt :
-    "purpose_justification_prompt", purpose_justification_required :
-    "purpose_justification_required", require : "require", session_duration :
-    "session_duration", updated_at : "updated_at", app_count : "app_count", reusable :
-    "reusable" }
+    ListAccessReusablePoliciesItem { approval_groups : "approval_groups" => objects,
+    approval_required : "approval_required" => boolean, created_at : "created_at" =>
+    string, decision : "decision", exclude : "exclude" => objects, id : "id" => string,
+    include : "include" => objects, isolation_required : "isolation_required" => boolean,
+    name : "name" => string, purpose_justification_prompt :
+    "purpose_justification_prompt" => string, purpose_justification_required :
+    "purpose_justification_required" => boolean, require : "require" => objects,
+    session_duration : "session_duration" => string, updated_at : "updated_at" => string,
+    app_count : "app_count" => integer, reusable : "reusable" => boolean }
 );
 /// Used by [`AccessReusablePoliciesApi::delete_access_reusable_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -670,7 +681,7 @@ pub struct DeleteAccessReusablePolicyResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAccessReusablePolicyResponse { id : "id" });
+crate::runtime::object!(DeleteAccessReusablePolicyResponse { id : "id" => string });
 /// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`], [`AccessReusablePoliciesApi::update_access_reusable_policy`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateAccessReusablePolicyBody {
@@ -698,12 +709,13 @@ pub struct CreateAccessReusablePolicyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccessReusablePolicyBody { approval_groups : "approval_groups",
-    approval_required : "approval_required", decision : "decision" required, exclude :
-    "exclude", include : "include", isolation_required : "isolation_required", name :
-    "name" required, purpose_justification_prompt : "purpose_justification_prompt",
-    purpose_justification_required : "purpose_justification_required", require :
-    "require", session_duration : "session_duration" }
+    CreateAccessReusablePolicyBody { approval_groups : "approval_groups" => objects,
+    approval_required : "approval_required" => boolean, decision : "decision" required,
+    exclude : "exclude" => objects, include : "include" => objects, isolation_required :
+    "isolation_required" => boolean, name : "name" required => string,
+    purpose_justification_prompt : "purpose_justification_prompt" => string,
+    purpose_justification_required : "purpose_justification_required" => boolean, require
+    : "require" => objects, session_duration : "session_duration" => string }
 );
 impl CreateAccessReusablePolicyBody {
     /// A value with the required fields set and the others empty.

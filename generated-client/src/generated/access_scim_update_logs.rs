@@ -70,9 +70,11 @@ pub struct AccessScimUpdateLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessScimUpdateLogs { cf_resource_id : "cf_resource_id", error_description :
-    "error_description", idp_id : "idp_id", idp_resource_id : "idp_resource_id",
-    logged_at : "logged_at", request_body : "request_body", request_method :
-    "request_method", resource_group_name : "resource_group_name", resource_type :
-    "resource_type", resource_user_email : "resource_user_email", status : "status" }
+    AccessScimUpdateLogs { cf_resource_id : "cf_resource_id" => string, error_description
+    : "error_description" => string, idp_id : "idp_id" => string, idp_resource_id :
+    "idp_resource_id" => string, logged_at : "logged_at" => string, request_body :
+    "request_body" => string, request_method : "request_method" => string,
+    resource_group_name : "resource_group_name" => string, resource_type :
+    "resource_type" => string, resource_user_email : "resource_user_email" => string,
+    status : "status" => string }
 );

@@ -221,9 +221,10 @@ pub struct CreateServiceTokenResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateServiceTokenResponse { client_id : "client_id", client_secret :
-    "client_secret", created_at : "created_at", duration : "duration", id : "id", name :
-    "name", updated_at : "updated_at" }
+    CreateServiceTokenResponse { client_id : "client_id" => string, client_secret :
+    "client_secret" => string, created_at : "created_at" => string, duration : "duration"
+    => string, id : "id" => string, name : "name" => string, updated_at : "updated_at" =>
+    string }
 );
 /// Used by [`AccessServiceTokensApi::list_service_tokens`], [`AccessServiceTokensApi::update_service_token`], [`AccessServiceTokensApi::get_service_token`], [`AccessServiceTokensApi::delete_service_token`], [`AccessServiceTokensApi::refresh_service_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -246,9 +247,10 @@ pub struct ServiceToken {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ServiceToken { client_id : "client_id", created_at : "created_at", duration :
-    "duration", expires_at : "expires_at", id : "id", last_seen_at : "last_seen_at", name
-    : "name", updated_at : "updated_at" }
+    ServiceToken { client_id : "client_id" => string, created_at : "created_at" =>
+    string, duration : "duration" => string, expires_at : "expires_at" => string, id :
+    "id" => string, last_seen_at : "last_seen_at" => string, name : "name" => string,
+    updated_at : "updated_at" => string }
 );
 /// Used by [`AccessServiceTokensApi::create_service_token`].
 #[derive(Debug, Clone, PartialEq)]
@@ -261,7 +263,8 @@ pub struct CreateServiceTokenBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateServiceTokenBody { duration : "duration", name : "name" required }
+    CreateServiceTokenBody { duration : "duration" => string, name : "name" required =>
+    string }
 );
 impl CreateServiceTokenBody {
     /// A value with the required fields set and the others empty.
@@ -283,4 +286,6 @@ pub struct UpdateServiceTokenBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateServiceTokenBody { duration : "duration", name : "name" });
+crate::runtime::object!(
+    UpdateServiceTokenBody { duration : "duration" => string, name : "name" => string }
+);

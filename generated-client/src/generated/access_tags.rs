@@ -159,8 +159,8 @@ pub struct Tag {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tag { app_count : "app_count", created_at : "created_at", name : "name" required,
-    updated_at : "updated_at" }
+    Tag { app_count : "app_count" => integer, created_at : "created_at" => string, name :
+    "name" required => string, updated_at : "updated_at" => string }
 );
 impl Tag {
     /// A value with the required fields set and the others empty.
@@ -182,7 +182,7 @@ pub struct DeleteTagResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteTagResponse { name : "name" });
+crate::runtime::object!(DeleteTagResponse { name : "name" => string });
 /// Used by [`AccessTagsApi::update_tag`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateTagBody {
@@ -196,8 +196,8 @@ pub struct UpdateTagBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateTagBody { created_at : "created_at", name : "name" required, updated_at :
-    "updated_at" }
+    UpdateTagBody { created_at : "created_at" => string, name : "name" required =>
+    string, updated_at : "updated_at" => string }
 );
 impl UpdateTagBody {
     /// A value with the required fields set and the others empty.

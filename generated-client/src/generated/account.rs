@@ -60,6 +60,6 @@ pub struct Limits {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Limits { build_minutes_refresh_on : "build_minutes_refresh_on",
-    has_reached_build_minutes_limit : "has_reached_build_minutes_limit" }
+    Limits { build_minutes_refresh_on : "build_minutes_refresh_on" => string,
+    has_reached_build_minutes_limit : "has_reached_build_minutes_limit" => boolean }
 );

@@ -112,8 +112,9 @@ pub struct AccountCustomNameserver {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountCustomNameserver { dns_records : "dns_records", ns_name : "ns_name" required,
-    ns_set : "ns_set", status : "status" required, zone_tag : "zone_tag" required }
+    AccountCustomNameserver { dns_records : "dns_records" => objects, ns_name : "ns_name"
+    required => string, ns_set : "ns_set" => number, status : "status" required, zone_tag
+    : "zone_tag" required => string }
 );
 impl AccountCustomNameserver {
     /// A value with the required fields set and the others empty.
@@ -143,7 +144,7 @@ pub struct AccountCustomNameserverDnsRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountCustomNameserverDnsRecord { r#type : "type", value : "value" }
+    AccountCustomNameserverDnsRecord { r#type : "type", value : "value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -262,7 +263,8 @@ pub struct AddAccountCustomNameserverBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccountCustomNameserverBody { ns_name : "ns_name" required, ns_set : "ns_set" }
+    AddAccountCustomNameserverBody { ns_name : "ns_name" required => string, ns_set :
+    "ns_set" => number }
 );
 impl AddAccountCustomNameserverBody {
     /// A value with the required fields set and the others empty.

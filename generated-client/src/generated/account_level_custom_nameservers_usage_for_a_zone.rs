@@ -92,6 +92,6 @@ pub struct SetAccountCustomNameserverRelatedZoneMetadataBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SetAccountCustomNameserverRelatedZoneMetadataBody { enabled : "enabled", ns_set :
-    "ns_set" }
+    SetAccountCustomNameserverRelatedZoneMetadataBody { enabled : "enabled" => boolean,
+    ns_set : "ns_set" => number }
 );

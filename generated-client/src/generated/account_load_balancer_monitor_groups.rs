@@ -207,8 +207,9 @@ pub struct MonitorGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MonitorGroup { created_at : "created_at", description : "description", id : "id",
-    members : "members", updated_at : "updated_at" }
+    MonitorGroup { created_at : "created_at" => string, description : "description" =>
+    string, id : "id" => string, members : "members" => objects, updated_at :
+    "updated_at" => string }
 );
 /// Used by [`AccountLoadBalancerMonitorGroupsApi::create_monitor_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -223,9 +224,10 @@ pub struct MonitorGroupMember {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MonitorGroupMember { created_at : "created_at", enabled : "enabled", monitor_id :
-    "monitor_id", monitoring_only : "monitoring_only", must_be_healthy :
-    "must_be_healthy", updated_at : "updated_at" }
+    MonitorGroupMember { created_at : "created_at" => string, enabled : "enabled" =>
+    boolean, monitor_id : "monitor_id" => string, monitoring_only : "monitoring_only" =>
+    boolean, must_be_healthy : "must_be_healthy" => boolean, updated_at : "updated_at" =>
+    string }
 );
 /// Used by [`AccountLoadBalancerMonitorGroupsApi::list_monitor_group_references`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -238,6 +240,7 @@ pub struct MonitorGroupReference {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MonitorGroupReference { reference_type : "reference_type", resource_id :
-    "resource_id", resource_name : "resource_name", resource_type : "resource_type" }
+    MonitorGroupReference { reference_type : "reference_type" => string, resource_id :
+    "resource_id" => string, resource_name : "resource_name" => string, resource_type :
+    "resource_type" => string }
 );

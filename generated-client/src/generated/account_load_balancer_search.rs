@@ -65,7 +65,7 @@ pub struct SearchResourcesResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SearchResourcesResponse { resources : "resources" });
+crate::runtime::object!(SearchResourcesResponse { resources : "resources" => objects });
 /// Used by [`AccountLoadBalancerSearchApi::search_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResourcesResponseResource {
@@ -88,8 +88,8 @@ pub struct SearchResourcesResponseResource {
 }
 crate::runtime::object!(
     SearchResourcesResponseResource { reference_type : "reference_type", references :
-    "references", resource_id : "resource_id", resource_name : "resource_name",
-    resource_type : "resource_type" }
+    "references", resource_id : "resource_id" => string, resource_name : "resource_name"
+    => string, resource_type : "resource_type" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -212,7 +212,7 @@ pub struct SearchResourcesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchResourcesQuery { query : "query", references : "references", page : "page",
-    per_page : "per_page" }
+    SearchResourcesQuery { query : "query" => string, references : "references" =>
+    string, page : "page" => json, per_page : "per_page" => json }
 );
 impl crate::runtime::TypedQuery for SearchResourcesQuery {}

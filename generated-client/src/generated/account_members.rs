@@ -161,8 +161,8 @@ pub struct Member {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Member { email : "email", id : "id", policies : "policies", roles : "roles", status :
-    "status", user : "user" }
+    Member { email : "email" => string, id : "id" => string, policies : "policies" =>
+    objects, roles : "roles" => objects, status : "status", user : "user" => object }
 );
 /// Used by [`AccountMembersApi::add_member`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -181,8 +181,8 @@ pub struct MemberPolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberPolicy { access : "access", id : "id", permission_groups : "permission_groups",
-    resource_groups : "resource_groups" }
+    MemberPolicy { access : "access", id : "id" => string, permission_groups :
+    "permission_groups" => objects, resource_groups : "resource_groups" => objects }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -248,7 +248,8 @@ pub struct MemberPolicyPermissionGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberPolicyPermissionGroup { id : "id" required, meta : "meta", name : "name" }
+    MemberPolicyPermissionGroup { id : "id" required => string, meta : "meta", name :
+    "name" => string }
 );
 impl MemberPolicyPermissionGroup {
     /// A value with the required fields set and the others empty.
@@ -276,8 +277,8 @@ pub struct MemberPolicyResourceGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberPolicyResourceGroup { id : "id" required, meta : "meta", name : "name", scope :
-    "scope" }
+    MemberPolicyResourceGroup { id : "id" required => string, meta : "meta", name :
+    "name" => string, scope : "scope" => objects }
 );
 impl MemberPolicyResourceGroup {
     /// A value with the required fields set and the others empty.
@@ -303,7 +304,8 @@ pub struct MemberPolicyResourceGroupScope {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberPolicyResourceGroupScope { key : "key" required, objects : "objects" }
+    MemberPolicyResourceGroupScope { key : "key" required => string, objects : "objects"
+    => objects }
 );
 impl MemberPolicyResourceGroupScope {
     /// A value with the required fields set and the others empty.
@@ -323,7 +325,9 @@ pub struct MemberPolicyResourceGroupScopeObject {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(MemberPolicyResourceGroupScopeObject { key : "key" required });
+crate::runtime::object!(
+    MemberPolicyResourceGroupScopeObject { key : "key" required => string }
+);
 impl MemberPolicyResourceGroupScopeObject {
     /// A value with the required fields set and the others empty.
     pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -348,8 +352,9 @@ pub struct MemberRole {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberRole { description : "description" required, id : "id" required, name : "name"
-    required, permissions : "permissions" required }
+    MemberRole { description : "description" required => string, id : "id" required =>
+    string, name : "name" required => string, permissions : "permissions" required =>
+    strings }
 );
 impl MemberRole {
     /// A value with the required fields set and the others empty.
@@ -435,9 +440,9 @@ pub struct MemberUser {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberUser { email : "email" required, first_name : "first_name", id : "id",
-    last_name : "last_name", two_factor_authentication_enabled :
-    "two_factor_authentication_enabled" }
+    MemberUser { email : "email" required => string, first_name : "first_name" => string,
+    id : "id" => string, last_name : "last_name" => string,
+    two_factor_authentication_enabled : "two_factor_authentication_enabled" => boolean }
 );
 impl MemberUser {
     /// A value with the required fields set and the others empty.
@@ -460,7 +465,7 @@ pub struct RemoveMemberResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RemoveMemberResponse { id : "id" required });
+crate::runtime::object!(RemoveMemberResponse { id : "id" required => string });
 impl RemoveMemberResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -508,8 +513,8 @@ pub struct AddMemberBodyAddMemberWithAccountRoles {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddMemberBodyAddMemberWithAccountRoles { email : "email" required, roles : "roles"
-    required, status : "status" }
+    AddMemberBodyAddMemberWithAccountRoles { email : "email" required => string, roles :
+    "roles" required => strings, status : "status" }
 );
 impl AddMemberBodyAddMemberWithAccountRoles {
     /// A value with the required fields set and the others empty.
@@ -540,8 +545,8 @@ pub struct AddMemberBodyAddMemberWithPolicies {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddMemberBodyAddMemberWithPolicies { email : "email" required, policies : "policies",
-    status : "status" }
+    AddMemberBodyAddMemberWithPolicies { email : "email" required => string, policies :
+    "policies" => objects, status : "status" }
 );
 impl AddMemberBodyAddMemberWithPolicies {
     /// A value with the required fields set and the others empty.
@@ -566,7 +571,8 @@ pub struct AddMemberBodyAddMemberWithPoliciesPolicy {
 }
 crate::runtime::object!(
     AddMemberBodyAddMemberWithPoliciesPolicy { access : "access" required,
-    permission_groups : "permission_groups", resource_groups : "resource_groups" }
+    permission_groups : "permission_groups" => objects, resource_groups :
+    "resource_groups" => objects }
 );
 impl AddMemberBodyAddMemberWithPoliciesPolicy {
     /// A value with the required fields set and the others empty.
@@ -596,8 +602,8 @@ pub struct ListMembersQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListMembersQuery { order : "order", status : "status", page : "page", per_page :
-    "per_page", direction : "direction" }
+    ListMembersQuery { order : "order", status : "status", page : "page" => number,
+    per_page : "per_page" => number, direction : "direction" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -797,7 +803,7 @@ pub struct UpdateMemberBodyUpdateMemberWithAccountRoles {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMemberBodyUpdateMemberWithAccountRoles { roles : "roles" }
+    UpdateMemberBodyUpdateMemberWithAccountRoles { roles : "roles" => objects }
 );
 /// One shape of [`UpdateMemberBody`].
 ///
@@ -811,6 +817,6 @@ pub struct UpdateMemberBodyUpdateMemberWithPolicies {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMemberBodyUpdateMemberWithPolicies { policies : "policies" }
+    UpdateMemberBodyUpdateMemberWithPolicies { policies : "policies" => objects }
 );
 impl crate::runtime::TypedQuery for ListMembersQuery {}

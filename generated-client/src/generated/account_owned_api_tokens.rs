@@ -225,10 +225,11 @@ pub struct CreateTokenResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTokenResponse { condition : "condition", expires_on : "expires_on", id : "id",
-    issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
-    name : "name", not_before : "not_before", policies : "policies", status : "status",
-    value : "value" }
+    CreateTokenResponse { condition : "condition" => object, expires_on : "expires_on" =>
+    string, id : "id" => string, issued_on : "issued_on" => string, last_used_on :
+    "last_used_on" => string, modified_on : "modified_on" => string, name : "name" =>
+    string, not_before : "not_before" => string, policies : "policies" => objects, status
+    : "status" => string, value : "value" => string }
 );
 /// Used by [`AccountOwnedApiTokensApi::create_token`], [`AccountOwnedApiTokensApi::list_tokens`], [`AccountOwnedApiTokensApi::update_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -237,7 +238,9 @@ pub struct CreateTokenResponseCondition {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateTokenResponseCondition { request_ip : "request_ip" });
+crate::runtime::object!(
+    CreateTokenResponseCondition { request_ip : "request_ip" => object }
+);
 /// Used by [`AccountOwnedApiTokensApi::create_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponseConditionRequestIp {
@@ -247,7 +250,8 @@ pub struct CreateTokenResponseConditionRequestIp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTokenResponseConditionRequestIp { r#in : "in", not_in : "not_in" }
+    CreateTokenResponseConditionRequestIp { r#in : "in" => json, not_in : "not_in" =>
+    json }
 );
 /// Used by [`AccountOwnedApiTokensApi::create_token`], [`AccountOwnedApiTokensApi::update_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -260,8 +264,8 @@ pub struct CreateTokenResponsePolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTokenResponsePolicy { effect : "effect", id : "id", permission_groups :
-    "permission_groups", resources : "resources" }
+    CreateTokenResponsePolicy { effect : "effect" => json, id : "id" => string,
+    permission_groups : "permission_groups" => json, resources : "resources" => json }
 );
 /// Used by [`AccountOwnedApiTokensApi::list_tokens`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -280,9 +284,11 @@ pub struct ListTokensItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTokensItem { condition : "condition", expires_on : "expires_on", id : "id",
-    issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
-    name : "name", not_before : "not_before", policies : "policies", status : "status" }
+    ListTokensItem { condition : "condition" => object, expires_on : "expires_on" =>
+    string, id : "id" => string, issued_on : "issued_on" => string, last_used_on :
+    "last_used_on" => string, modified_on : "modified_on" => string, name : "name" =>
+    string, not_before : "not_before" => string, policies : "policies", status : "status"
+    => string }
 );
 /// Used by [`AccountOwnedApiTokensApi::list_permission_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -293,7 +299,10 @@ pub struct PermissionGroup {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PermissionGroup { id : "id", name : "name", scopes : "scopes" });
+crate::runtime::object!(
+    PermissionGroup { id : "id" => string, name : "name" => string, scopes : "scopes" =>
+    strings }
+);
 /// Used by [`AccountOwnedApiTokensApi::update_token`], [`AccountOwnedApiTokensApi::token_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Token {
@@ -311,9 +320,11 @@ pub struct Token {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Token { condition : "condition", expires_on : "expires_on", id : "id", issued_on :
-    "issued_on", last_used_on : "last_used_on", modified_on : "modified_on", name :
-    "name", not_before : "not_before", policies : "policies", status : "status" }
+    Token { condition : "condition" => object, expires_on : "expires_on" => string, id :
+    "id" => string, issued_on : "issued_on" => string, last_used_on : "last_used_on" =>
+    string, modified_on : "modified_on" => string, name : "name" => string, not_before :
+    "not_before" => string, policies : "policies" => objects, status : "status" => string
+    }
 );
 /// Used by [`AccountOwnedApiTokensApi::delete_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -322,4 +333,4 @@ pub struct DeleteTokenResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteTokenResponse { id : "id" });
+crate::runtime::object!(DeleteTokenResponse { id : "id" => string });

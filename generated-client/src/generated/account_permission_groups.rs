@@ -96,7 +96,8 @@ pub struct ListAccountPermissionGroupsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountPermissionGroupsItem { id : "id", meta : "meta", name : "name" }
+    ListAccountPermissionGroupsItem { id : "id" => string, meta : "meta" => object, name
+    : "name" => string }
 );
 /// Used by [`AccountPermissionGroupsApi::list_account_permission_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -107,7 +108,8 @@ pub struct ListAccountPermissionGroupsItemMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountPermissionGroupsItemMeta { key : "key", value : "value" }
+    ListAccountPermissionGroupsItemMeta { key : "key" => string, value : "value" =>
+    string }
 );
 /// Used by [`AccountPermissionGroupsApi::list_account_permission_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -126,7 +128,7 @@ pub struct ListAccountPermissionGroupsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountPermissionGroupsQuery { id : "id", name : "name", label : "label", page :
-    "page", per_page : "per_page" }
+    ListAccountPermissionGroupsQuery { id : "id" => string, name : "name" => string,
+    label : "label" => string, page : "page" => number, per_page : "per_page" => number }
 );
 impl crate::runtime::TypedQuery for ListAccountPermissionGroupsQuery {}

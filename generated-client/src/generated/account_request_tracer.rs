@@ -49,7 +49,8 @@ pub struct RequestTraceResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestTraceResponse { status_code : "status_code", trace : "trace" }
+    RequestTraceResponse { status_code : "status_code" => integer, trace : "trace" =>
+    objects }
 );
 /// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -78,10 +79,11 @@ pub struct RequestTraceResponseTrace {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestTraceResponseTrace { action : "action", action_parameters :
-    "action_parameters", description : "description", expression : "expression", kind :
-    "kind", matched : "matched", name : "name", step_name : "step_name", trace : "trace",
-    r#type : "type" }
+    RequestTraceResponseTrace { action : "action" => string, action_parameters :
+    "action_parameters", description : "description" => string, expression : "expression"
+    => string, kind : "kind" => string, matched : "matched" => boolean, name : "name" =>
+    string, step_name : "step_name" => string, trace : "trace" => json, r#type : "type"
+    => string }
 );
 /// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq)]
@@ -106,9 +108,10 @@ pub struct RequestTraceBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestTraceBody { body : "body", context : "context", cookies : "cookies", headers :
-    "headers", method : "method" required, protocol : "protocol", skip_response :
-    "skip_response", url : "url" required }
+    RequestTraceBody { body : "body" => object, context : "context" => object, cookies :
+    "cookies", headers : "headers", method : "method" required => string, protocol :
+    "protocol" => string, skip_response : "skip_response" => boolean, url : "url"
+    required => string }
 );
 impl RequestTraceBody {
     /// A value with the required fields set and the others empty.
@@ -143,7 +146,8 @@ pub struct RequestTraceBodyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestTraceBodyBody { base64 : "base64", json : "json", plain_text : "plain_text" }
+    RequestTraceBodyBody { base64 : "base64" => string, json : "json", plain_text :
+    "plain_text" => string }
 );
 /// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -159,8 +163,9 @@ pub struct RequestTraceBodyContext {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestTraceBodyContext { bot_score : "bot_score", geoloc : "geoloc", skip_challenge
-    : "skip_challenge", threat_score : "threat_score" }
+    RequestTraceBodyContext { bot_score : "bot_score" => integer, geoloc : "geoloc" =>
+    object, skip_challenge : "skip_challenge" => boolean, threat_score : "threat_score"
+    => integer }
 );
 /// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -179,8 +184,10 @@ pub struct RequestTraceBodyContextGeoloc {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestTraceBodyContextGeoloc { city : "city", continent : "continent", is_eu_country
-    : "is_eu_country", iso_code : "iso_code", latitude : "latitude", longitude :
-    "longitude", postal_code : "postal_code", region_code : "region_code",
-    subdivision_2_iso_code : "subdivision_2_iso_code", timezone : "timezone" }
+    RequestTraceBodyContextGeoloc { city : "city" => string, continent : "continent" =>
+    string, is_eu_country : "is_eu_country" => boolean, iso_code : "iso_code" => string,
+    latitude : "latitude" => number, longitude : "longitude" => number, postal_code :
+    "postal_code" => string, region_code : "region_code" => string,
+    subdivision_2_iso_code : "subdivision_2_iso_code" => string, timezone : "timezone" =>
+    string }
 );

@@ -171,7 +171,8 @@ pub struct ResourceGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ResourceGroup { id : "id", meta : "meta", name : "name", scope : "scope" }
+    ResourceGroup { id : "id" => string, meta : "meta" => object, name : "name" =>
+    string, scope : "scope" => objects }
 );
 /// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -181,7 +182,9 @@ pub struct ResourceGroupMeta {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ResourceGroupMeta { key : "key", value : "value" });
+crate::runtime::object!(
+    ResourceGroupMeta { key : "key" => string, value : "value" => string }
+);
 /// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceGroupScope {
@@ -191,7 +194,9 @@ pub struct ResourceGroupScope {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ResourceGroupScope { key : "key", objects : "objects" });
+crate::runtime::object!(
+    ResourceGroupScope { key : "key" => string, objects : "objects" => objects }
+);
 /// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResourceGroupScopeObject {
@@ -200,7 +205,7 @@ pub struct ResourceGroupScopeObject {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ResourceGroupScopeObject { key : "key" required });
+crate::runtime::object!(ResourceGroupScopeObject { key : "key" required => string });
 impl ResourceGroupScopeObject {
     /// A value with the required fields set and the others empty.
     pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -218,7 +223,7 @@ pub struct RemoveResourceGroupResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RemoveResourceGroupResponse { id : "id" required });
+crate::runtime::object!(RemoveResourceGroupResponse { id : "id" required => string });
 impl RemoveResourceGroupResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -238,7 +243,9 @@ pub struct CreateResourceGroupBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateResourceGroupBody { meta : "meta", scope : "scope" });
+crate::runtime::object!(
+    CreateResourceGroupBody { meta : "meta", scope : "scope" => object }
+);
 /// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateResourceGroupBodyScope {
@@ -250,7 +257,7 @@ pub struct CreateResourceGroupBodyScope {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateResourceGroupBodyScope { key : "key", objects : "objects" }
+    CreateResourceGroupBodyScope { key : "key" => json, objects : "objects" => objects }
 );
 /// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -259,7 +266,7 @@ pub struct CreateResourceGroupBodyScopeObject {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateResourceGroupBodyScopeObject { key : "key" });
+crate::runtime::object!(CreateResourceGroupBodyScopeObject { key : "key" => json });
 /// Used by [`AccountResourceGroupsApi::list_resource_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListResourceGroupsQuery {
@@ -275,7 +282,7 @@ pub struct ListResourceGroupsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListResourceGroupsQuery { id : "id", name : "name", page : "page", per_page :
-    "per_page" }
+    ListResourceGroupsQuery { id : "id" => string, name : "name" => string, page : "page"
+    => number, per_page : "per_page" => number }
 );
 impl crate::runtime::TypedQuery for ListResourceGroupsQuery {}

@@ -89,6 +89,6 @@ pub struct Role {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Role { description : "description", id : "id", name : "name", permissions :
-    "permissions" }
+    Role { description : "description" => string, id : "id" => string, name : "name" =>
+    string, permissions : "permissions" => json }
 );

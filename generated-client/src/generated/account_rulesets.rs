@@ -460,9 +460,10 @@ pub struct AccountRuleset {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRuleset { description : "description", id : "id" required, last_updated :
-    "last_updated" required, name : "name" required, version : "version" required, kind :
-    "kind" required, phase : "phase" required, rules : "rules" }
+    AccountRuleset { description : "description" => string, id : "id" required => string,
+    last_updated : "last_updated" required => string, name : "name" required => string,
+    version : "version" required => string, kind : "kind" required, phase : "phase"
+    required, rules : "rules" => objects }
 );
 impl AccountRuleset {
     /// A value with the required fields set and the others empty.
@@ -706,11 +707,12 @@ pub struct AccountRulesetRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRule { id : "id" required, expression : "expression" required, action :
-    "action" required, r#ref : "ref" required, enabled : "enabled" required,
-    action_parameters : "action_parameters", categories : "categories", description :
-    "description", last_updated : "last_updated" required, logging : "logging", version :
-    "version" required }
+    AccountRulesetRule { id : "id" required => string, expression : "expression" required
+    => string, action : "action" required, r#ref : "ref" required => string, enabled :
+    "enabled" required => boolean, action_parameters : "action_parameters" => object,
+    categories : "categories" => strings, description : "description" => string,
+    last_updated : "last_updated" required => string, logging : "logging" => object,
+    version : "version" required => string }
 );
 impl AccountRulesetRule {
     /// A value with the required fields set and the others empty.
@@ -968,26 +970,31 @@ pub struct AccountRulesetRuleActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParameters { response : "response", algorithms :
-    "algorithms", id : "id", matched_data : "matched_data", overrides : "overrides",
-    from_list : "from_list", from_value : "from_value", headers : "headers", uri : "uri",
-    host_header : "host_header", origin : "origin", sni : "sni", increment : "increment",
-    content : "content", content_type : "content_type", status_code : "status_code",
-    automatic_https_rewrites : "automatic_https_rewrites", autominify : "autominify", bic
-    : "bic", disable_apps : "disable_apps", disable_rum : "disable_rum", disable_zaraz :
-    "disable_zaraz", email_obfuscation : "email_obfuscation", fonts : "fonts",
-    hotlink_protection : "hotlink_protection", mirage : "mirage",
-    opportunistic_encryption : "opportunistic_encryption", polish : "polish",
-    rocket_loader : "rocket_loader", security_level : "security_level",
-    server_side_excludes : "server_side_excludes", ssl : "ssl", sxg : "sxg", phases :
-    "phases", products : "products", rules : "rules", ruleset : "ruleset", rulesets :
-    "rulesets", additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
-    "browser_ttl", cache : "cache", cache_key : "cache_key", cache_reserve :
-    "cache_reserve", edge_ttl : "edge_ttl", origin_cache_control :
-    "origin_cache_control", origin_error_page_passthru : "origin_error_page_passthru",
-    read_timeout : "read_timeout", respect_strong_etags : "respect_strong_etags",
-    serve_stale : "serve_stale", cookie_fields : "cookie_fields", request_fields :
-    "request_fields", response_fields : "response_fields" }
+    AccountRulesetRuleActionParameters { response : "response" => object, algorithms :
+    "algorithms" => objects, id : "id" => string, matched_data : "matched_data" =>
+    object, overrides : "overrides" => object, from_list : "from_list" => object,
+    from_value : "from_value" => object, headers : "headers", uri : "uri" => object,
+    host_header : "host_header" => string, origin : "origin" => object, sni : "sni" =>
+    object, increment : "increment" => integer, content : "content" => string,
+    content_type : "content_type", status_code : "status_code" => number,
+    automatic_https_rewrites : "automatic_https_rewrites" => boolean, autominify :
+    "autominify" => object, bic : "bic" => boolean, disable_apps : "disable_apps" =>
+    boolean, disable_rum : "disable_rum" => boolean, disable_zaraz : "disable_zaraz" =>
+    boolean, email_obfuscation : "email_obfuscation" => boolean, fonts : "fonts" =>
+    boolean, hotlink_protection : "hotlink_protection" => boolean, mirage : "mirage" =>
+    boolean, opportunistic_encryption : "opportunistic_encryption" => boolean, polish :
+    "polish", rocket_loader : "rocket_loader" => boolean, security_level :
+    "security_level", server_side_excludes : "server_side_excludes" => boolean, ssl :
+    "ssl", sxg : "sxg" => boolean, phases : "phases", products : "products", rules :
+    "rules", ruleset : "ruleset", rulesets : "rulesets" => strings,
+    additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
+    "browser_ttl" => json, cache : "cache" => boolean, cache_key : "cache_key" => object,
+    cache_reserve : "cache_reserve" => object, edge_ttl : "edge_ttl" => json,
+    origin_cache_control : "origin_cache_control" => boolean, origin_error_page_passthru
+    : "origin_error_page_passthru" => boolean, read_timeout : "read_timeout" => integer,
+    respect_strong_etags : "respect_strong_etags" => boolean, serve_stale : "serve_stale"
+    => object, cookie_fields : "cookie_fields" => objects, request_fields :
+    "request_fields" => objects, response_fields : "response_fields" => objects }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1002,8 +1009,9 @@ pub struct AccountRulesetRuleActionParametersResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersResponse { content : "content" required,
-    content_type : "content_type" required, status_code : "status_code" required }
+    AccountRulesetRuleActionParametersResponse { content : "content" required => string,
+    content_type : "content_type" required => string, status_code : "status_code"
+    required => integer }
 );
 impl AccountRulesetRuleActionParametersResponse {
     /// A value with the required fields set and the others empty.
@@ -1102,7 +1110,8 @@ pub struct AccountRulesetRuleActionParametersMatchedData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersMatchedData { public_key : "public_key" required }
+    AccountRulesetRuleActionParametersMatchedData { public_key : "public_key" required =>
+    string }
 );
 impl AccountRulesetRuleActionParametersMatchedData {
     /// A value with the required fields set and the others empty.
@@ -1134,9 +1143,9 @@ pub struct AccountRulesetRuleActionParametersOverrides {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersOverrides { action : "action", categories :
-    "categories", enabled : "enabled", rules : "rules", sensitivity_level :
-    "sensitivity_level" }
+    AccountRulesetRuleActionParametersOverrides { action : "action" => string, categories
+    : "categories" => objects, enabled : "enabled" => boolean, rules : "rules" =>
+    objects, sensitivity_level : "sensitivity_level" }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1155,8 +1164,9 @@ pub struct AccountRulesetRuleActionParametersOverridesCategory {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersOverridesCategory { action : "action", category :
-    "category" required, enabled : "enabled", sensitivity_level : "sensitivity_level" }
+    AccountRulesetRuleActionParametersOverridesCategory { action : "action" => string,
+    category : "category" required => string, enabled : "enabled" => boolean,
+    sensitivity_level : "sensitivity_level" }
 );
 impl AccountRulesetRuleActionParametersOverridesCategory {
     /// A value with the required fields set and the others empty.
@@ -1257,9 +1267,9 @@ pub struct AccountRulesetRuleActionParametersOverridesRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersOverridesRule { action : "action", enabled :
-    "enabled", id : "id" required, score_threshold : "score_threshold", sensitivity_level
-    : "sensitivity_level" }
+    AccountRulesetRuleActionParametersOverridesRule { action : "action" => string,
+    enabled : "enabled" => boolean, id : "id" required => string, score_threshold :
+    "score_threshold" => integer, sensitivity_level : "sensitivity_level" }
 );
 impl AccountRulesetRuleActionParametersOverridesRule {
     /// A value with the required fields set and the others empty.
@@ -1285,7 +1295,8 @@ pub struct AccountRulesetRuleActionParametersFromList {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersFromList { key : "key", name : "name" }
+    AccountRulesetRuleActionParametersFromList { key : "key" => string, name : "name" =>
+    string }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1302,7 +1313,8 @@ pub struct AccountRulesetRuleActionParametersFromValue {
 }
 crate::runtime::object!(
     AccountRulesetRuleActionParametersFromValue { preserve_query_string :
-    "preserve_query_string", status_code : "status_code", target_url : "target_url" }
+    "preserve_query_string" => boolean, status_code : "status_code" => number, target_url
+    : "target_url" => object }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1315,8 +1327,8 @@ pub struct AccountRulesetRuleActionParametersFromValueTargetUrl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersFromValueTargetUrl { value : "value", expression :
-    "expression" }
+    AccountRulesetRuleActionParametersFromValueTargetUrl { value : "value" => string,
+    expression : "expression" => string }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1331,7 +1343,8 @@ pub struct AccountRulesetRuleActionParametersUri {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersUri { path : "path", query : "query" }
+    AccountRulesetRuleActionParametersUri { path : "path" => object, query : "query" =>
+    object }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1344,7 +1357,8 @@ pub struct AccountRulesetRuleActionParametersOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersOrigin { host : "host", port : "port" }
+    AccountRulesetRuleActionParametersOrigin { host : "host" => string, port : "port" =>
+    number }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1355,7 +1369,7 @@ pub struct AccountRulesetRuleActionParametersSni {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersSni { value : "value" required }
+    AccountRulesetRuleActionParametersSni { value : "value" required => string }
 );
 impl AccountRulesetRuleActionParametersSni {
     /// A value with the required fields set and the others empty.
@@ -1439,8 +1453,8 @@ pub struct AccountRulesetRuleActionParametersAutominify {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersAutominify { css : "css", html : "html", js : "js"
-    }
+    AccountRulesetRuleActionParametersAutominify { css : "css" => boolean, html : "html"
+    => boolean, js : "js" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1767,8 +1781,9 @@ pub struct AccountRulesetRuleActionParametersCacheKey {
 }
 crate::runtime::object!(
     AccountRulesetRuleActionParametersCacheKey { cache_by_device_type :
-    "cache_by_device_type", cache_deception_armor : "cache_deception_armor", custom_key :
-    "custom_key", ignore_query_strings_order : "ignore_query_strings_order" }
+    "cache_by_device_type" => boolean, cache_deception_armor : "cache_deception_armor" =>
+    boolean, custom_key : "custom_key" => object, ignore_query_strings_order :
+    "ignore_query_strings_order" => boolean }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1792,8 +1807,9 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKey {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersCacheKeyCustomKey { cookie : "cookie", header :
-    "header", host : "host", query_string : "query_string", user : "user" }
+    AccountRulesetRuleActionParametersCacheKeyCustomKey { cookie : "cookie" => object,
+    header : "header" => object, host : "host" => object, query_string : "query_string"
+    => object, user : "user" => object }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1807,7 +1823,7 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyCookie {
 }
 crate::runtime::object!(
     AccountRulesetRuleActionParametersCacheKeyCustomKeyCookie { check_presence :
-    "check_presence", include : "include" }
+    "check_presence" => strings, include : "include" => strings }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1826,8 +1842,8 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyHeader {
 }
 crate::runtime::object!(
     AccountRulesetRuleActionParametersCacheKeyCustomKeyHeader { check_presence :
-    "check_presence", contains : "contains", exclude_origin : "exclude_origin", include :
-    "include" }
+    "check_presence" => strings, contains : "contains", exclude_origin : "exclude_origin"
+    => boolean, include : "include" => strings }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1838,7 +1854,8 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyHost {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersCacheKeyCustomKeyHost { resolved : "resolved" }
+    AccountRulesetRuleActionParametersCacheKeyCustomKeyHost { resolved : "resolved" =>
+    boolean }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1853,8 +1870,8 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryString {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryString { exclude : "exclude",
-    include : "include" }
+    AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryString { exclude : "exclude"
+    => object, include : "include" => object }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1867,8 +1884,8 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude { all : "all",
-    list : "list" }
+    AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude { all : "all"
+    => boolean, list : "list" => strings }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1883,8 +1900,8 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyUser {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersCacheKeyCustomKeyUser { device_type :
-    "device_type", geo : "geo", lang : "lang" }
+    AccountRulesetRuleActionParametersCacheKeyCustomKeyUser { device_type : "device_type"
+    => boolean, geo : "geo" => boolean, lang : "lang" => boolean }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1897,8 +1914,8 @@ pub struct AccountRulesetRuleActionParametersCacheReserve {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersCacheReserve { eligible : "eligible" required,
-    min_file_size : "min_file_size" required }
+    AccountRulesetRuleActionParametersCacheReserve { eligible : "eligible" required =>
+    json, min_file_size : "min_file_size" required => integer }
 );
 impl AccountRulesetRuleActionParametersCacheReserve {
     /// A value with the required fields set and the others empty.
@@ -1920,7 +1937,7 @@ pub struct AccountRulesetRuleActionParametersServeStale {
 }
 crate::runtime::object!(
     AccountRulesetRuleActionParametersServeStale { disable_stale_while_updating :
-    "disable_stale_while_updating" required }
+    "disable_stale_while_updating" required => boolean }
 );
 impl AccountRulesetRuleActionParametersServeStale {
     /// A value with the required fields set and the others empty.
@@ -1940,7 +1957,7 @@ pub struct AccountRulesetRuleActionParametersCookieField {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersCookieField { name : "name" required }
+    AccountRulesetRuleActionParametersCookieField { name : "name" required => string }
 );
 impl AccountRulesetRuleActionParametersCookieField {
     /// A value with the required fields set and the others empty.
@@ -1959,7 +1976,9 @@ pub struct AccountRulesetRuleLogging {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccountRulesetRuleLogging { enabled : "enabled" required });
+crate::runtime::object!(
+    AccountRulesetRuleLogging { enabled : "enabled" required => boolean }
+);
 impl AccountRulesetRuleLogging {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
@@ -1990,9 +2009,10 @@ pub struct ListAccountRulesetsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountRulesetsItem { description : "description", id : "id" required,
-    last_updated : "last_updated" required, name : "name" required, version : "version"
-    required, kind : "kind" required, phase : "phase" required }
+    ListAccountRulesetsItem { description : "description" => string, id : "id" required
+    => string, last_updated : "last_updated" required => string, name : "name" required
+    => string, version : "version" required => string, kind : "kind" required, phase :
+    "phase" required }
 );
 impl ListAccountRulesetsItem {
     /// A value with the required fields set and the others empty.
@@ -2032,8 +2052,9 @@ pub struct CreateAccountRulesetBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetBody { description : "description", name : "name" required, kind
-    : "kind" required, phase : "phase" required, rules : "rules" }
+    CreateAccountRulesetBody { description : "description" => string, name : "name"
+    required => string, kind : "kind" required, phase : "phase" required, rules : "rules"
+    => objects }
 );
 impl CreateAccountRulesetBody {
     /// A value with the required fields set and the others empty.
@@ -2076,8 +2097,9 @@ pub struct CreateAccountRulesetBodyRule {
 }
 crate::runtime::object!(
     CreateAccountRulesetBodyRule { action : "action", action_parameters :
-    "action_parameters", description : "description", enabled : "enabled", expression :
-    "expression", id : "id", logging : "logging", r#ref : "ref" }
+    "action_parameters" => object, description : "description" => string, enabled :
+    "enabled" => boolean, expression : "expression" => string, id : "id" => string,
+    logging : "logging" => object, r#ref : "ref" => string }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2196,26 +2218,31 @@ pub struct CreateAccountRulesetBodyRuleActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetBodyRuleActionParameters { response : "response", algorithms :
-    "algorithms", id : "id", matched_data : "matched_data", overrides : "overrides",
-    from_list : "from_list", from_value : "from_value", headers : "headers", uri : "uri",
-    host_header : "host_header", origin : "origin", sni : "sni", increment : "increment",
-    content : "content", content_type : "content_type", status_code : "status_code",
-    automatic_https_rewrites : "automatic_https_rewrites", autominify : "autominify", bic
-    : "bic", disable_apps : "disable_apps", disable_rum : "disable_rum", disable_zaraz :
-    "disable_zaraz", email_obfuscation : "email_obfuscation", fonts : "fonts",
-    hotlink_protection : "hotlink_protection", mirage : "mirage",
-    opportunistic_encryption : "opportunistic_encryption", polish : "polish",
-    rocket_loader : "rocket_loader", security_level : "security_level",
-    server_side_excludes : "server_side_excludes", ssl : "ssl", sxg : "sxg", phases :
-    "phases", products : "products", rules : "rules", ruleset : "ruleset", rulesets :
-    "rulesets", additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
-    "browser_ttl", cache : "cache", cache_key : "cache_key", cache_reserve :
-    "cache_reserve", edge_ttl : "edge_ttl", origin_cache_control :
-    "origin_cache_control", origin_error_page_passthru : "origin_error_page_passthru",
-    read_timeout : "read_timeout", respect_strong_etags : "respect_strong_etags",
-    serve_stale : "serve_stale", cookie_fields : "cookie_fields", request_fields :
-    "request_fields", response_fields : "response_fields" }
+    CreateAccountRulesetBodyRuleActionParameters { response : "response" => object,
+    algorithms : "algorithms" => objects, id : "id" => string, matched_data :
+    "matched_data" => object, overrides : "overrides" => object, from_list : "from_list"
+    => object, from_value : "from_value" => object, headers : "headers", uri : "uri" =>
+    object, host_header : "host_header" => string, origin : "origin" => object, sni :
+    "sni" => object, increment : "increment" => integer, content : "content" => string,
+    content_type : "content_type", status_code : "status_code" => number,
+    automatic_https_rewrites : "automatic_https_rewrites" => boolean, autominify :
+    "autominify" => object, bic : "bic" => boolean, disable_apps : "disable_apps" =>
+    boolean, disable_rum : "disable_rum" => boolean, disable_zaraz : "disable_zaraz" =>
+    boolean, email_obfuscation : "email_obfuscation" => boolean, fonts : "fonts" =>
+    boolean, hotlink_protection : "hotlink_protection" => boolean, mirage : "mirage" =>
+    boolean, opportunistic_encryption : "opportunistic_encryption" => boolean, polish :
+    "polish", rocket_loader : "rocket_loader" => boolean, security_level :
+    "security_level", server_side_excludes : "server_side_excludes" => boolean, ssl :
+    "ssl", sxg : "sxg" => boolean, phases : "phases", products : "products", rules :
+    "rules", ruleset : "ruleset", rulesets : "rulesets" => strings,
+    additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
+    "browser_ttl" => object, cache : "cache" => boolean, cache_key : "cache_key" =>
+    object, cache_reserve : "cache_reserve" => object, edge_ttl : "edge_ttl" => object,
+    origin_cache_control : "origin_cache_control" => boolean, origin_error_page_passthru
+    : "origin_error_page_passthru" => boolean, read_timeout : "read_timeout" => integer,
+    respect_strong_etags : "respect_strong_etags" => boolean, serve_stale : "serve_stale"
+    => object, cookie_fields : "cookie_fields" => objects, request_fields :
+    "request_fields" => objects, response_fields : "response_fields" => objects }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq)]
@@ -2228,8 +2255,8 @@ pub struct CreateAccountRulesetBodyRuleActionParametersBrowserTtl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetBodyRuleActionParametersBrowserTtl { default : "default", mode :
-    "mode" required }
+    CreateAccountRulesetBodyRuleActionParametersBrowserTtl { default : "default" =>
+    integer, mode : "mode" required }
 );
 impl CreateAccountRulesetBodyRuleActionParametersBrowserTtl {
     /// A value with the required fields set and the others empty.
@@ -2313,7 +2340,7 @@ pub struct CreateAccountRulesetBodyRuleActionParametersCacheReserve {
 }
 crate::runtime::object!(
     CreateAccountRulesetBodyRuleActionParametersCacheReserve { eligible : "eligible"
-    required, min_file_size : "min_file_size" required }
+    required => boolean, min_file_size : "min_file_size" required => integer }
 );
 impl CreateAccountRulesetBodyRuleActionParametersCacheReserve {
     /// A value with the required fields set and the others empty.
@@ -2339,8 +2366,8 @@ pub struct CreateAccountRulesetBodyRuleActionParametersEdgeTtl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetBodyRuleActionParametersEdgeTtl { default : "default" required,
-    mode : "mode" required, status_code_ttl : "status_code_ttl" }
+    CreateAccountRulesetBodyRuleActionParametersEdgeTtl { default : "default" required =>
+    integer, mode : "mode" required, status_code_ttl : "status_code_ttl" => objects }
 );
 impl CreateAccountRulesetBodyRuleActionParametersEdgeTtl {
     /// A value with the required fields set and the others empty.
@@ -2371,8 +2398,8 @@ pub struct CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
 }
 crate::runtime::object!(
     CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl { status_code_range
-    : "status_code_range", status_code_value : "status_code_value", value : "value"
-    required }
+    : "status_code_range" => object, status_code_value : "status_code_value" => integer,
+    value : "value" required => integer }
 );
 impl CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
     /// A value with the required fields set and the others empty.
@@ -2397,7 +2424,7 @@ pub struct CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatu
 }
 crate::runtime::object!(
     CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange {
-    from : "from" required, to : "to" required }
+    from : "from" required => integer, to : "to" required => integer }
 );
 impl CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange {
     /// A value with the required fields set and the others empty.
@@ -2421,8 +2448,8 @@ pub struct UpdateAccountEntryPointRulesetBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountEntryPointRulesetBody { description : "description", name : "name",
-    rules : "rules" }
+    UpdateAccountEntryPointRulesetBody { description : "description" => string, name :
+    "name" => string, rules : "rules" => objects }
 );
 /// Used by [`AccountRulesetsApi::update_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2440,8 +2467,8 @@ pub struct UpdateAccountRulesetBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetBody { description : "description", name : "name", kind : "kind",
-    phase : "phase", rules : "rules" }
+    UpdateAccountRulesetBody { description : "description" => string, name : "name" =>
+    string, kind : "kind", phase : "phase", rules : "rules" => objects }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -2607,9 +2634,10 @@ pub struct CreateAccountRulesetRuleBodyRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2624,8 +2652,8 @@ pub struct CreateAccountRulesetRuleBodyRulePosition {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRulePosition { before : "before", after : "after", index
-    : "index" }
+    CreateAccountRulesetRuleBodyRulePosition { before : "before" => string, after :
+    "after" => string, index : "index" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2683,7 +2711,7 @@ pub struct CreateAccountRulesetRuleBodyRuleActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRuleActionParameters { response : "response" }
+    CreateAccountRulesetRuleBodyRuleActionParameters { response : "response" => object }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -2711,9 +2739,10 @@ pub struct CreateAccountRulesetRuleBodyRule2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule2 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule2 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2789,9 +2818,10 @@ pub struct CreateAccountRulesetRuleBodyRule3 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule3 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule3 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2851,7 +2881,8 @@ pub struct CreateAccountRulesetRuleBodyRule3ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule3ActionParameters { algorithms : "algorithms" }
+    CreateAccountRulesetRuleBodyRule3ActionParameters { algorithms : "algorithms" =>
+    objects }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -2879,9 +2910,10 @@ pub struct CreateAccountRulesetRuleBodyRule4 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule4 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule4 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2944,8 +2976,8 @@ pub struct CreateAccountRulesetRuleBodyRule4ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule4ActionParameters { id : "id" required, matched_data
-    : "matched_data", overrides : "overrides" }
+    CreateAccountRulesetRuleBodyRule4ActionParameters { id : "id" required => string,
+    matched_data : "matched_data" => object, overrides : "overrides" => object }
 );
 impl CreateAccountRulesetRuleBodyRule4ActionParameters {
     /// A value with the required fields set and the others empty.
@@ -2984,9 +3016,10 @@ pub struct CreateAccountRulesetRuleBodyRule5 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule5 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule5 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3062,9 +3095,10 @@ pub struct CreateAccountRulesetRuleBodyRule6 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule6 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule6 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3140,9 +3174,10 @@ pub struct CreateAccountRulesetRuleBodyRule7 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule7 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule7 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3218,9 +3253,10 @@ pub struct CreateAccountRulesetRuleBodyRule8 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule8 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule8 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3279,8 +3315,8 @@ pub struct CreateAccountRulesetRuleBodyRule8ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule8ActionParameters { from_list : "from_list",
-    from_value : "from_value" }
+    CreateAccountRulesetRuleBodyRule8ActionParameters { from_list : "from_list" =>
+    object, from_value : "from_value" => object }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -3308,9 +3344,10 @@ pub struct CreateAccountRulesetRuleBodyRule9 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule9 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule9 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3372,7 +3409,7 @@ pub struct CreateAccountRulesetRuleBodyRule9ActionParameters {
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule9ActionParameters { headers : "headers", uri : "uri"
-    }
+    => object }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -3400,9 +3437,10 @@ pub struct CreateAccountRulesetRuleBodyRule10 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule10 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule10 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3463,8 +3501,8 @@ pub struct CreateAccountRulesetRuleBodyRule10ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule10ActionParameters { host_header : "host_header",
-    origin : "origin", sni : "sni" }
+    CreateAccountRulesetRuleBodyRule10ActionParameters { host_header : "host_header" =>
+    string, origin : "origin" => object, sni : "sni" => object }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -3492,9 +3530,10 @@ pub struct CreateAccountRulesetRuleBodyRule11 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule11 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule11 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3553,7 +3592,8 @@ pub struct CreateAccountRulesetRuleBodyRule11ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule11ActionParameters { increment : "increment" }
+    CreateAccountRulesetRuleBodyRule11ActionParameters { increment : "increment" =>
+    integer }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -3581,9 +3621,10 @@ pub struct CreateAccountRulesetRuleBodyRule12 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule12 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule12 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3648,8 +3689,8 @@ pub struct CreateAccountRulesetRuleBodyRule12ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule12ActionParameters { content : "content",
-    content_type : "content_type", status_code : "status_code" }
+    CreateAccountRulesetRuleBodyRule12ActionParameters { content : "content" => string,
+    content_type : "content_type", status_code : "status_code" => number }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -3677,9 +3718,10 @@ pub struct CreateAccountRulesetRuleBodyRule13 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule13 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule13 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3772,13 +3814,15 @@ pub struct CreateAccountRulesetRuleBodyRule13ActionParameters {
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule13ActionParameters { automatic_https_rewrites :
-    "automatic_https_rewrites", autominify : "autominify", bic : "bic", disable_apps :
-    "disable_apps", disable_rum : "disable_rum", disable_zaraz : "disable_zaraz",
-    email_obfuscation : "email_obfuscation", fonts : "fonts", hotlink_protection :
-    "hotlink_protection", mirage : "mirage", opportunistic_encryption :
-    "opportunistic_encryption", polish : "polish", rocket_loader : "rocket_loader",
-    security_level : "security_level", server_side_excludes : "server_side_excludes", ssl
-    : "ssl", sxg : "sxg" }
+    "automatic_https_rewrites" => boolean, autominify : "autominify" => object, bic :
+    "bic" => boolean, disable_apps : "disable_apps" => boolean, disable_rum :
+    "disable_rum" => boolean, disable_zaraz : "disable_zaraz" => boolean,
+    email_obfuscation : "email_obfuscation" => boolean, fonts : "fonts" => boolean,
+    hotlink_protection : "hotlink_protection" => boolean, mirage : "mirage" => boolean,
+    opportunistic_encryption : "opportunistic_encryption" => boolean, polish : "polish",
+    rocket_loader : "rocket_loader" => boolean, security_level : "security_level",
+    server_side_excludes : "server_side_excludes" => boolean, ssl : "ssl", sxg : "sxg" =>
+    boolean }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -3806,9 +3850,10 @@ pub struct CreateAccountRulesetRuleBodyRule14 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule14 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule14 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3879,7 +3924,7 @@ pub struct CreateAccountRulesetRuleBodyRule14ActionParameters {
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule14ActionParameters { phases : "phases", products :
-    "products", rules : "rules", ruleset : "ruleset", rulesets : "rulesets" }
+    "products", rules : "rules", ruleset : "ruleset", rulesets : "rulesets" => strings }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -3907,9 +3952,10 @@ pub struct CreateAccountRulesetRuleBodyRule15 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule15 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule15 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3990,11 +4036,13 @@ pub struct CreateAccountRulesetRuleBodyRule15ActionParameters {
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule15ActionParameters { additional_cacheable_ports :
-    "additional_cacheable_ports", browser_ttl : "browser_ttl", cache : "cache", cache_key
-    : "cache_key", cache_reserve : "cache_reserve", edge_ttl : "edge_ttl",
-    origin_cache_control : "origin_cache_control", origin_error_page_passthru :
-    "origin_error_page_passthru", read_timeout : "read_timeout", respect_strong_etags :
-    "respect_strong_etags", serve_stale : "serve_stale" }
+    "additional_cacheable_ports", browser_ttl : "browser_ttl" => object, cache : "cache"
+    => boolean, cache_key : "cache_key" => object, cache_reserve : "cache_reserve" =>
+    object, edge_ttl : "edge_ttl" => object, origin_cache_control :
+    "origin_cache_control" => boolean, origin_error_page_passthru :
+    "origin_error_page_passthru" => boolean, read_timeout : "read_timeout" => integer,
+    respect_strong_etags : "respect_strong_etags" => boolean, serve_stale : "serve_stale"
+    => object }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -4022,9 +4070,10 @@ pub struct CreateAccountRulesetRuleBodyRule16 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule16 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule16 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4090,8 +4139,9 @@ pub struct CreateAccountRulesetRuleBodyRule16ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule16ActionParameters { cookie_fields : "cookie_fields",
-    request_fields : "request_fields", response_fields : "response_fields" }
+    CreateAccountRulesetRuleBodyRule16ActionParameters { cookie_fields : "cookie_fields"
+    => objects, request_fields : "request_fields" => objects, response_fields :
+    "response_fields" => objects }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -4119,9 +4169,10 @@ pub struct CreateAccountRulesetRuleBodyRule17 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule17 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule17 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4197,9 +4248,10 @@ pub struct CreateAccountRulesetRuleBodyRule18 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule18 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateAccountRulesetRuleBodyRule18 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4413,9 +4465,10 @@ pub struct UpdateAccountRulesetRuleBodyRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4443,9 +4496,10 @@ pub struct UpdateAccountRulesetRuleBodyRule2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule2 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule2 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4473,9 +4527,10 @@ pub struct UpdateAccountRulesetRuleBodyRule3 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule3 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule3 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4503,9 +4558,10 @@ pub struct UpdateAccountRulesetRuleBodyRule4 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule4 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule4 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4533,9 +4589,10 @@ pub struct UpdateAccountRulesetRuleBodyRule5 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule5 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule5 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4563,9 +4620,10 @@ pub struct UpdateAccountRulesetRuleBodyRule6 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule6 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule6 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4593,9 +4651,10 @@ pub struct UpdateAccountRulesetRuleBodyRule7 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule7 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule7 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4623,9 +4682,10 @@ pub struct UpdateAccountRulesetRuleBodyRule8 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule8 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule8 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4653,9 +4713,10 @@ pub struct UpdateAccountRulesetRuleBodyRule9 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule9 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule9 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4683,9 +4744,10 @@ pub struct UpdateAccountRulesetRuleBodyRule10 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule10 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule10 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4713,9 +4775,10 @@ pub struct UpdateAccountRulesetRuleBodyRule11 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule11 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule11 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4743,9 +4806,10 @@ pub struct UpdateAccountRulesetRuleBodyRule12 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule12 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule12 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4773,9 +4837,10 @@ pub struct UpdateAccountRulesetRuleBodyRule13 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule13 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule13 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4803,9 +4868,10 @@ pub struct UpdateAccountRulesetRuleBodyRule14 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule14 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule14 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4833,9 +4899,10 @@ pub struct UpdateAccountRulesetRuleBodyRule15 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule15 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule15 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4863,9 +4930,10 @@ pub struct UpdateAccountRulesetRuleBodyRule16 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule16 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule16 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4893,9 +4961,10 @@ pub struct UpdateAccountRulesetRuleBodyRule17 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule17 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule17 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4923,7 +4992,8 @@ pub struct UpdateAccountRulesetRuleBodyRule18 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule18 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateAccountRulesetRuleBodyRule18 { position : "position" => object, action :
+    "action", action_parameters : "action_parameters", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );

@@ -152,10 +152,11 @@ pub struct Subscription {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Subscription { app : "app", component_values : "component_values", currency :
-    "currency", current_period_end : "current_period_end", current_period_start :
-    "current_period_start", frequency : "frequency", id : "id", price : "price",
-    rate_plan : "rate_plan", state : "state", zone : "zone" }
+    Subscription { app : "app" => object, component_values : "component_values" =>
+    objects, currency : "currency" => string, current_period_end : "current_period_end"
+    => string, current_period_start : "current_period_start" => string, frequency :
+    "frequency" => string, id : "id" => string, price : "price" => number, rate_plan :
+    "rate_plan" => object, state : "state" => string, zone : "zone" => object }
 );
 /// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -165,7 +166,7 @@ pub struct SubscriptionApp {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SubscriptionApp { install_id : "install_id" });
+crate::runtime::object!(SubscriptionApp { install_id : "install_id" => string });
 /// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionComponentValue {
@@ -177,8 +178,8 @@ pub struct SubscriptionComponentValue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SubscriptionComponentValue { default : "default", name : "name", price : "price",
-    value : "value" }
+    SubscriptionComponentValue { default : "default" => number, name : "name" => string,
+    price : "price" => number, value : "value" => number }
 );
 /// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -194,9 +195,10 @@ pub struct SubscriptionRatePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SubscriptionRatePlan { currency : "currency", externally_managed :
-    "externally_managed", id : "id", is_contract : "is_contract", public_name :
-    "public_name", scope : "scope", sets : "sets" }
+    SubscriptionRatePlan { currency : "currency" => string, externally_managed :
+    "externally_managed" => boolean, id : "id" => string, is_contract : "is_contract" =>
+    boolean, public_name : "public_name" => string, scope : "scope" => string, sets :
+    "sets" => strings }
 );
 /// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -206,7 +208,9 @@ pub struct SubscriptionZone {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SubscriptionZone { id : "id", name : "name" });
+crate::runtime::object!(
+    SubscriptionZone { id : "id" => string, name : "name" => string }
+);
 /// Used by [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSubscriptionsItem {
@@ -234,10 +238,11 @@ pub struct ListSubscriptionsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListSubscriptionsItem { app : "app", component_values : "component_values", currency
-    : "currency", current_period_end : "current_period_end", current_period_start :
-    "current_period_start", frequency : "frequency", id : "id", price : "price",
-    rate_plan : "rate_plan", state : "state", zone : "zone" }
+    ListSubscriptionsItem { app : "app" => object, component_values : "component_values"
+    => objects, currency : "currency" => string, current_period_end :
+    "current_period_end" => string, current_period_start : "current_period_start" =>
+    string, frequency : "frequency", id : "id" => string, price : "price" => number,
+    rate_plan : "rate_plan" => object, state : "state", zone : "zone" => object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -376,7 +381,7 @@ pub struct DeleteSubscriptionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteSubscriptionResponse { subscription_id : "subscription_id" }
+    DeleteSubscriptionResponse { subscription_id : "subscription_id" => string }
 );
 /// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::update_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -395,8 +400,9 @@ pub struct CreateSubscriptionBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSubscriptionBody { app : "app", component_values : "component_values",
-    frequency : "frequency", rate_plan : "rate_plan", zone : "zone" }
+    CreateSubscriptionBody { app : "app" => object, component_values : "component_values"
+    => objects, frequency : "frequency", rate_plan : "rate_plan" => object, zone : "zone"
+    }
 );
 /// Used by [`AccountSubscriptionsApi::create_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -418,7 +424,8 @@ pub struct CreateSubscriptionBodyRatePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSubscriptionBodyRatePlan { currency : "currency", externally_managed :
-    "externally_managed", id : "id", is_contract : "is_contract", public_name :
-    "public_name", scope : "scope", sets : "sets" }
+    CreateSubscriptionBodyRatePlan { currency : "currency" => string, externally_managed
+    : "externally_managed" => boolean, id : "id" => json, is_contract : "is_contract" =>
+    boolean, public_name : "public_name" => string, scope : "scope" => string, sets :
+    "sets" => strings }
 );

@@ -256,8 +256,8 @@ pub struct UserGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UserGroup { created_on : "created_on", id : "id", modified_on : "modified_on", name :
-    "name", policies : "policies" }
+    UserGroup { created_on : "created_on" => string, id : "id" => string, modified_on :
+    "modified_on" => string, name : "name" => string, policies : "policies" }
 );
 /// Used by [`AccountUserGroupsApi::remove_user_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -266,7 +266,7 @@ pub struct RemoveUserGroupResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RemoveUserGroupResponse { id : "id" });
+crate::runtime::object!(RemoveUserGroupResponse { id : "id" => string });
 /// Used by [`AccountUserGroupsApi::update_user_group_members`], [`AccountUserGroupsApi::add_user_group_members`], [`AccountUserGroupsApi::list_user_group_members`], [`AccountUserGroupsApi::remove_user_group_member`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserGroupMember {
@@ -277,5 +277,6 @@ pub struct UserGroupMember {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UserGroupMember { email : "email", id : "id", status : "status" }
+    UserGroupMember { email : "email" => string, id : "id" => string, status : "status"
+    => json }
 );

@@ -239,8 +239,9 @@ pub struct Account {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Account { created_on : "created_on", id : "id", managed_by : "managed_by", name :
-    "name", settings : "settings", r#type : "type" }
+    Account { created_on : "created_on" => string, id : "id" => string, managed_by :
+    "managed_by" => object, name : "name" => string, settings : "settings" => object,
+    r#type : "type" => json }
 );
 /// Used by [`AccountsApi::create_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -251,8 +252,8 @@ pub struct AccountManagedBy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountManagedBy { parent_org_id : "parent_org_id", parent_org_name :
-    "parent_org_name" }
+    AccountManagedBy { parent_org_id : "parent_org_id" => string, parent_org_name :
+    "parent_org_name" => string }
 );
 /// Used by [`AccountsApi::create_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -263,8 +264,8 @@ pub struct AccountSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountSettings { abuse_contact_email : "abuse_contact_email", enforce_twofactor :
-    "enforce_twofactor" }
+    AccountSettings { abuse_contact_email : "abuse_contact_email" => string,
+    enforce_twofactor : "enforce_twofactor" => boolean }
 );
 /// Used by [`AccountsApi::batch_move_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -273,7 +274,7 @@ pub struct BatchMoveAccountsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BatchMoveAccountsResponse { statuses : "statuses" });
+crate::runtime::object!(BatchMoveAccountsResponse { statuses : "statuses" => object });
 /// Used by [`AccountsApi::batch_move_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchMoveAccountsResponseStatuses {
@@ -284,8 +285,8 @@ pub struct BatchMoveAccountsResponseStatuses {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BatchMoveAccountsResponseStatuses { message : "message", moved : "moved", tag : "tag"
-    }
+    BatchMoveAccountsResponseStatuses { message : "message" => string, moved : "moved" =>
+    boolean, tag : "tag" => string }
 );
 /// Used by [`AccountsApi::delete_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -294,7 +295,7 @@ pub struct DeleteAccountResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAccountResponse { id : "id" });
+crate::runtime::object!(DeleteAccountResponse { id : "id" => string });
 /// Used by [`AccountsApi::move_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MoveAccountResponse {
@@ -305,8 +306,9 @@ pub struct MoveAccountResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MoveAccountResponse { account_id : "account_id", destination_organization_id :
-    "destination_organization_id", source_organization_id : "source_organization_id" }
+    MoveAccountResponse { account_id : "account_id" => string,
+    destination_organization_id : "destination_organization_id" => string,
+    source_organization_id : "source_organization_id" => string }
 );
 /// Used by [`AccountsApi::list_account_organizations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -321,8 +323,9 @@ pub struct AccountOrganization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountOrganization { create_time : "create_time", id : "id", meta : "meta", name :
-    "name", parent : "parent", profile : "profile" }
+    AccountOrganization { create_time : "create_time" => string, id : "id" => string,
+    meta : "meta" => object, name : "name" => string, parent : "parent" => object,
+    profile : "profile" => object }
 );
 /// Used by [`AccountsApi::list_account_organizations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -333,7 +336,8 @@ pub struct AccountOrganizationMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountOrganizationMeta { flags : "flags", managed_by : "managed_by" }
+    AccountOrganizationMeta { flags : "flags" => json, managed_by : "managed_by" =>
+    string }
 );
 /// Used by [`AccountsApi::list_account_organizations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -343,7 +347,9 @@ pub struct AccountOrganizationParent {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccountOrganizationParent { id : "id", name : "name" });
+crate::runtime::object!(
+    AccountOrganizationParent { id : "id" => string, name : "name" => string }
+);
 /// Used by [`AccountsApi::list_account_organizations`], [`AccountsApi::get_account_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountProfile {
@@ -356,9 +362,9 @@ pub struct AccountProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountProfile { business_address : "business_address", business_email :
-    "business_email", business_name : "business_name", business_phone : "business_phone",
-    external_metadata : "external_metadata" }
+    AccountProfile { business_address : "business_address" => string, business_email :
+    "business_email" => string, business_name : "business_name" => string, business_phone
+    : "business_phone" => string, external_metadata : "external_metadata" => string }
 );
 /// Used by [`AccountsApi::list_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -375,8 +381,8 @@ pub struct ListAccountsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountsQuery { name : "name", page : "page", per_page : "per_page", direction :
-    "direction" }
+    ListAccountsQuery { name : "name" => string, page : "page" => number, per_page :
+    "per_page" => number, direction : "direction" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -438,7 +444,8 @@ pub struct UpdateAccountBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountBody { name : "name" required, settings : "settings" }
+    UpdateAccountBody { name : "name" required => string, settings : "settings" => object
+    }
 );
 impl UpdateAccountBody {
     /// A value with the required fields set and the others empty.
@@ -467,9 +474,10 @@ pub struct UpdateAccountBodySettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountBodySettings { abuse_contact_email : "abuse_contact_email",
-    default_nameservers : "default_nameservers", enforce_twofactor : "enforce_twofactor",
-    use_account_custom_ns_by_default : "use_account_custom_ns_by_default" }
+    UpdateAccountBodySettings { abuse_contact_email : "abuse_contact_email" => string,
+    default_nameservers : "default_nameservers", enforce_twofactor : "enforce_twofactor"
+    => boolean, use_account_custom_ns_by_default : "use_account_custom_ns_by_default" =>
+    boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

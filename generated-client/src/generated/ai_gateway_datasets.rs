@@ -160,9 +160,10 @@ pub struct Dataset {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Dataset { account_id : "account_id", account_tag : "account_tag", created_at :
-    "created_at", enable : "enable", filters : "filters", gateway_id : "gateway_id", id :
-    "id", modified_at : "modified_at", name : "name" }
+    Dataset { account_id : "account_id" => string, account_tag : "account_tag" => string,
+    created_at : "created_at" => string, enable : "enable" => boolean, filters :
+    "filters" => objects, gateway_id : "gateway_id" => string, id : "id" => string,
+    modified_at : "modified_at" => string, name : "name" => string }
 );
 /// Used by [`AiGatewayDatasetsApi::create_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -174,5 +175,6 @@ pub struct DatasetFilter {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DatasetFilter { key : "key", operator : "operator", value : "value" }
+    DatasetFilter { key : "key" => string, operator : "operator" => string, value :
+    "value" }
 );

@@ -323,9 +323,10 @@ pub struct AiGatewayDynamicRoute {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiGatewayDynamicRoute { account_tag : "account_tag", created_at : "created_at",
-    deployment : "deployment", elements : "elements", gateway_id : "gateway_id", id :
-    "id", modified_at : "modified_at", name : "name", version : "version" }
+    AiGatewayDynamicRoute { account_tag : "account_tag" => string, created_at :
+    "created_at" => string, deployment : "deployment" => object, elements : "elements",
+    gateway_id : "gateway_id" => string, id : "id" => string, modified_at : "modified_at"
+    => string, name : "name" => string, version : "version" => object }
 );
 /// Used by [`AiGatewayDynamicRoutesApi::create_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -338,8 +339,9 @@ pub struct AiGatewayDynamicRouteDeployment {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiGatewayDynamicRouteDeployment { comment : "comment", created_at : "created_at",
-    deployment_id : "deployment_id", version_id : "version_id" }
+    AiGatewayDynamicRouteDeployment { comment : "comment" => string, created_at :
+    "created_at" => string, deployment_id : "deployment_id" => string, version_id :
+    "version_id" => string }
 );
 /// Used by [`AiGatewayDynamicRoutesApi::create_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -353,8 +355,9 @@ pub struct AiGatewayDynamicRouteVersion {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiGatewayDynamicRouteVersion { active : "active", comment : "comment", created_at :
-    "created_at", data : "data", version_id : "version_id" }
+    AiGatewayDynamicRouteVersion { active : "active" => string, comment : "comment" =>
+    string, created_at : "created_at" => string, data : "data" => string, version_id :
+    "version_id" => string }
 );
 /// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_routes`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -364,7 +367,9 @@ pub struct AiGatewayDynamicRoutes {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AiGatewayDynamicRoutes { data : "data", success : "success" });
+crate::runtime::object!(
+    AiGatewayDynamicRoutes { data : "data" => object, success : "success" => boolean }
+);
 /// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_routes`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Data {
@@ -377,8 +382,9 @@ pub struct Data {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Data { order_by : "order_by", order_by_direction : "order_by_direction", page :
-    "page", per_page : "per_page", routes : "routes" }
+    Data { order_by : "order_by" => string, order_by_direction : "order_by_direction" =>
+    string, page : "page" => number, per_page : "per_page" => number, routes : "routes"
+    => objects }
 );
 /// Used by [`AiGatewayDynamicRoutesApi::update_ai_gateway_dynamic_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -389,7 +395,8 @@ pub struct UpdateAiGatewayDynamicRouteResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAiGatewayDynamicRouteResponse { route : "route", success : "success" }
+    UpdateAiGatewayDynamicRouteResponse { route : "route" => object, success : "success"
+    => boolean }
 );
 /// Used by [`AiGatewayDynamicRoutesApi::delete_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutesApi::create_ai_gateway_dynamic_route_deployment`], [`AiGatewayDynamicRoutesApi::create_ai_gateway_dynamic_route_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -405,9 +412,10 @@ pub struct DeleteAiGatewayDynamicRouteResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAiGatewayDynamicRouteResponse { account_tag : "account_tag", created_at :
-    "created_at", elements : "elements", gateway_id : "gateway_id", id : "id",
-    modified_at : "modified_at", name : "name" }
+    DeleteAiGatewayDynamicRouteResponse { account_tag : "account_tag" => string,
+    created_at : "created_at" => string, elements : "elements", gateway_id : "gateway_id"
+    => string, id : "id" => string, modified_at : "modified_at" => string, name : "name"
+    => string }
 );
 /// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -418,7 +426,8 @@ pub struct AiGatewayDynamicRouteDeployments {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiGatewayDynamicRouteDeployments { data : "data", success : "success" }
+    AiGatewayDynamicRouteDeployments { data : "data" => object, success : "success" =>
+    boolean }
 );
 /// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -434,9 +443,9 @@ pub struct AiGatewayDynamicRouteDeploymentsData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiGatewayDynamicRouteDeploymentsData { deployments : "deployments", order_by :
-    "order_by", order_by_direction : "order_by_direction", page : "page", per_page :
-    "per_page" }
+    AiGatewayDynamicRouteDeploymentsData { deployments : "deployments" => objects,
+    order_by : "order_by" => string, order_by_direction : "order_by_direction" => string,
+    page : "page" => number, per_page : "per_page" => number }
 );
 /// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -447,7 +456,8 @@ pub struct AiGatewayDynamicRouteVersions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiGatewayDynamicRouteVersions { data : "data", success : "success" }
+    AiGatewayDynamicRouteVersions { data : "data" => object, success : "success" =>
+    boolean }
 );
 /// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -461,8 +471,9 @@ pub struct AiGatewayDynamicRouteVersionsData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiGatewayDynamicRouteVersionsData { order_by : "order_by", order_by_direction :
-    "order_by_direction", page : "page", per_page : "per_page", versions : "versions" }
+    AiGatewayDynamicRouteVersionsData { order_by : "order_by" => string,
+    order_by_direction : "order_by_direction" => string, page : "page" => number,
+    per_page : "per_page" => number, versions : "versions" => objects }
 );
 /// Used by [`AiGatewayDynamicRoutesApi::get_ai_gateway_dynamic_route_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -482,8 +493,9 @@ pub struct GetAiGatewayDynamicRouteVersionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiGatewayDynamicRouteVersionResponse { account_tag : "account_tag", active :
-    "active", comment : "comment", created_at : "created_at", data : "data", elements :
-    "elements", gateway_id : "gateway_id", id : "id", modified_at : "modified_at", name :
-    "name", version_id : "version_id" }
+    GetAiGatewayDynamicRouteVersionResponse { account_tag : "account_tag" => string,
+    active : "active" => string, comment : "comment" => string, created_at : "created_at"
+    => string, data : "data" => string, elements : "elements", gateway_id : "gateway_id"
+    => string, id : "id" => string, modified_at : "modified_at" => string, name : "name"
+    => string, version_id : "version_id" => string }
 );

@@ -159,9 +159,10 @@ pub struct Evaluator {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Evaluator { created_at : "created_at", description : "description", enable :
-    "enable", id : "id", mandatory : "mandatory", modified_at : "modified_at", name :
-    "name", r#type : "type" }
+    Evaluator { created_at : "created_at" => string, description : "description" =>
+    string, enable : "enable" => boolean, id : "id" => string, mandatory : "mandatory" =>
+    boolean, modified_at : "modified_at" => string, name : "name" => string, r#type :
+    "type" => string }
 );
 /// Used by [`AiGatewayEvaluationsApi::create_evaluation`], [`AiGatewayEvaluationsApi::list_evaluations`], [`AiGatewayEvaluationsApi::get_evaluation`], [`AiGatewayEvaluationsApi::delete_evaluation`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -181,10 +182,11 @@ pub struct Evaluation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Evaluation { account_id : "account_id", account_tag : "account_tag", created_at :
-    "created_at", datasets : "datasets", gateway_id : "gateway_id", id : "id",
-    modified_at : "modified_at", name : "name", processed : "processed", results :
-    "results", total_logs : "total_logs" }
+    Evaluation { account_id : "account_id" => string, account_tag : "account_tag" =>
+    string, created_at : "created_at" => string, datasets : "datasets" => objects,
+    gateway_id : "gateway_id" => string, id : "id" => string, modified_at : "modified_at"
+    => string, name : "name" => string, processed : "processed" => boolean, results :
+    "results" => objects, total_logs : "total_logs" => number }
 );
 /// Used by [`AiGatewayEvaluationsApi::create_evaluation`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -202,9 +204,10 @@ pub struct EvaluationDataset {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EvaluationDataset { account_id : "account_id", account_tag : "account_tag",
-    created_at : "created_at", enable : "enable", filters : "filters", gateway_id :
-    "gateway_id", id : "id", modified_at : "modified_at", name : "name" }
+    EvaluationDataset { account_id : "account_id" => string, account_tag : "account_tag"
+    => string, created_at : "created_at" => string, enable : "enable" => boolean, filters
+    : "filters" => objects, gateway_id : "gateway_id" => string, id : "id" => string,
+    modified_at : "modified_at" => string, name : "name" => string }
 );
 /// Used by [`AiGatewayEvaluationsApi::create_evaluation`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -216,7 +219,8 @@ pub struct EvaluationDatasetFilter {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EvaluationDatasetFilter { key : "key", operator : "operator", value : "value" }
+    EvaluationDatasetFilter { key : "key" => string, operator : "operator" => string,
+    value : "value" }
 );
 /// Used by [`AiGatewayEvaluationsApi::create_evaluation`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -234,8 +238,9 @@ pub struct EvaluationResult {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EvaluationResult { created_at : "created_at", evaluation_id : "evaluation_id",
-    evaluation_type_id : "evaluation_type_id", id : "id", modified_at : "modified_at",
-    result : "result", status : "status", status_description : "status_description",
-    total_logs : "total_logs" }
+    EvaluationResult { created_at : "created_at" => string, evaluation_id :
+    "evaluation_id" => string, evaluation_type_id : "evaluation_type_id" => string, id :
+    "id" => string, modified_at : "modified_at" => string, result : "result" => string,
+    status : "status" => number, status_description : "status_description" => string,
+    total_logs : "total_logs" => number }
 );

@@ -192,16 +192,19 @@ pub struct Gateway {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Gateway { account_id : "account_id", account_tag : "account_tag", authentication :
-    "authentication", cache_invalidate_on_update : "cache_invalidate_on_update" required,
-    cache_ttl : "cache_ttl", collect_logs : "collect_logs" required, created_at :
-    "created_at" required, dlp : "dlp", id : "id" required, internal_id : "internal_id",
-    is_default : "is_default", log_management : "log_management", log_management_strategy
-    : "log_management_strategy", logpush : "logpush", logpush_public_key :
-    "logpush_public_key", modified_at : "modified_at" required, otel : "otel",
-    rate_limiting_interval : "rate_limiting_interval", rate_limiting_limit :
-    "rate_limiting_limit", rate_limiting_technique : "rate_limiting_technique" required,
-    store_id : "store_id", stripe : "stripe", zdr : "zdr" }
+    Gateway { account_id : "account_id" => string, account_tag : "account_tag" => string,
+    authentication : "authentication" => boolean, cache_invalidate_on_update :
+    "cache_invalidate_on_update" required => boolean, cache_ttl : "cache_ttl" => integer,
+    collect_logs : "collect_logs" required => boolean, created_at : "created_at" required
+    => string, dlp : "dlp" => json, id : "id" required => string, internal_id :
+    "internal_id" => string, is_default : "is_default" => boolean, log_management :
+    "log_management" => integer, log_management_strategy : "log_management_strategy" =>
+    string, logpush : "logpush" => boolean, logpush_public_key : "logpush_public_key" =>
+    string, modified_at : "modified_at" required => string, otel : "otel" => objects,
+    rate_limiting_interval : "rate_limiting_interval" => integer, rate_limiting_limit :
+    "rate_limiting_limit" => integer, rate_limiting_technique : "rate_limiting_technique"
+    required, store_id : "store_id" => string, stripe : "stripe" => object, zdr : "zdr"
+    => boolean }
 );
 impl Gateway {
     /// A value with the required fields set and the others empty.
@@ -253,7 +256,8 @@ pub struct GatewayOtel {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GatewayOtel { authorization : "authorization", headers : "headers", url : "url" }
+    GatewayOtel { authorization : "authorization" => string, headers : "headers", url :
+    "url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -314,7 +318,8 @@ pub struct GatewayStripe {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GatewayStripe { authorization : "authorization", usage_events : "usage_events" }
+    GatewayStripe { authorization : "authorization" => string, usage_events :
+    "usage_events" => objects }
 );
 /// Used by [`AiGatewayGatewaysApi::create_gateway`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -323,7 +328,7 @@ pub struct GatewayStripeUsageEvent {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GatewayStripeUsageEvent { payload : "payload" });
+crate::runtime::object!(GatewayStripeUsageEvent { payload : "payload" => string });
 /// Used by [`AiGatewayGatewaysApi::create_gateway`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateGatewayBody {
@@ -340,9 +345,11 @@ pub struct CreateGatewayBody {
 }
 crate::runtime::object!(
     CreateGatewayBody { cache_invalidate_on_update : "cache_invalidate_on_update"
-    required, cache_ttl : "cache_ttl", collect_logs : "collect_logs" required, id : "id"
-    required, rate_limiting_interval : "rate_limiting_interval", rate_limiting_limit :
-    "rate_limiting_limit", rate_limiting_technique : "rate_limiting_technique" required }
+    required => boolean, cache_ttl : "cache_ttl" => integer, collect_logs :
+    "collect_logs" required => boolean, id : "id" required => string,
+    rate_limiting_interval : "rate_limiting_interval" => integer, rate_limiting_limit :
+    "rate_limiting_limit" => integer, rate_limiting_technique : "rate_limiting_technique"
+    required }
 );
 impl CreateGatewayBody {
     /// A value with the required fields set and the others empty.
@@ -377,8 +384,8 @@ pub struct ListGatewaysQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListGatewaysQuery { page : "page", per_page : "per_page", order_by : "order_by", id :
-    "id" }
+    ListGatewaysQuery { page : "page" => integer, per_page : "per_page" => integer,
+    order_by : "order_by" => string, id : "id" => string }
 );
 /// Used by [`AiGatewayGatewaysApi::update_gateway`].
 #[derive(Debug, Clone, PartialEq)]
@@ -394,9 +401,10 @@ pub struct UpdateGatewayBody {
 }
 crate::runtime::object!(
     UpdateGatewayBody { cache_invalidate_on_update : "cache_invalidate_on_update"
-    required, cache_ttl : "cache_ttl", collect_logs : "collect_logs" required,
-    rate_limiting_interval : "rate_limiting_interval", rate_limiting_limit :
-    "rate_limiting_limit", rate_limiting_technique : "rate_limiting_technique" required }
+    required => boolean, cache_ttl : "cache_ttl" => integer, collect_logs :
+    "collect_logs" required => boolean, rate_limiting_interval : "rate_limiting_interval"
+    => integer, rate_limiting_limit : "rate_limiting_limit" => integer,
+    rate_limiting_technique : "rate_limiting_technique" required }
 );
 impl UpdateGatewayBody {
     /// A value with the required fields set and the others empty.

@@ -225,14 +225,17 @@ pub struct GatewayLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GatewayLogs { cached : "cached" required, cost : "cost", created_at : "created_at"
-    required, custom_cost : "custom_cost", duration : "duration" required, id : "id"
-    required, metadata : "metadata", model : "model" required, model_type : "model_type",
-    path : "path" required, provider : "provider" required, request_content_type :
-    "request_content_type", request_type : "request_type", response_content_type :
-    "response_content_type", status_code : "status_code", step : "step", success :
-    "success" required, tokens_in : "tokens_in", tokens_out : "tokens_out", request :
-    "request" required, response : "response" required }
+    GatewayLogs { cached : "cached" required => boolean, cost : "cost" => number,
+    created_at : "created_at" required => string, custom_cost : "custom_cost" => boolean,
+    duration : "duration" required => integer, id : "id" required => string, metadata :
+    "metadata" => string, model : "model" required => string, model_type : "model_type"
+    => string, path : "path" required => string, provider : "provider" required =>
+    string, request_content_type : "request_content_type" => string, request_type :
+    "request_type" => string, response_content_type : "response_content_type" => string,
+    status_code : "status_code" => integer, step : "step" => integer, success : "success"
+    required => boolean, tokens_in : "tokens_in" => integer, tokens_out : "tokens_out" =>
+    integer, request : "request" required => string, response : "response" required =>
+    string }
 );
 impl GatewayLogs {
     /// A value with the required fields set and the others empty.
@@ -282,7 +285,7 @@ pub struct DeleteGatewayLogsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteGatewayLogsResponse { success : "success" });
+crate::runtime::object!(DeleteGatewayLogsResponse { success : "success" => boolean });
 /// Used by [`AiGatewayLogsApi::get_gateway_log_detail`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GatewayLog {
@@ -315,15 +318,19 @@ pub struct GatewayLog {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GatewayLog { cached : "cached", cost : "cost", created_at : "created_at", custom_cost
-    : "custom_cost", duration : "duration", id : "id", metadata : "metadata", model :
-    "model", model_type : "model_type", path : "path", provider : "provider",
-    request_content_type : "request_content_type", request_head : "request_head",
-    request_head_complete : "request_head_complete", request_size : "request_size",
-    request_type : "request_type", response_content_type : "response_content_type",
-    response_head : "response_head", response_head_complete : "response_head_complete",
-    response_size : "response_size", status_code : "status_code", step : "step", success
-    : "success", tokens_in : "tokens_in", tokens_out : "tokens_out" }
+    GatewayLog { cached : "cached" => boolean, cost : "cost" => number, created_at :
+    "created_at" => string, custom_cost : "custom_cost" => boolean, duration : "duration"
+    => integer, id : "id" => string, metadata : "metadata" => string, model : "model" =>
+    string, model_type : "model_type" => string, path : "path" => string, provider :
+    "provider" => string, request_content_type : "request_content_type" => string,
+    request_head : "request_head" => string, request_head_complete :
+    "request_head_complete" => boolean, request_size : "request_size" => integer,
+    request_type : "request_type" => string, response_content_type :
+    "response_content_type" => string, response_head : "response_head" => string,
+    response_head_complete : "response_head_complete" => boolean, response_size :
+    "response_size" => integer, status_code : "status_code" => integer, step : "step" =>
+    integer, success : "success" => boolean, tokens_in : "tokens_in" => integer,
+    tokens_out : "tokens_out" => integer }
 );
 /// Used by [`AiGatewayLogsApi::list_gateway_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -343,9 +350,10 @@ pub struct ListGatewayLogsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListGatewayLogsQuery { search : "search", page : "page", per_page : "per_page",
-    order_by : "order_by", direction : "direction", start_date : "start_date", end_date :
-    "end_date", success : "success", cached : "cached" }
+    ListGatewayLogsQuery { search : "search" => string, page : "page" => integer,
+    per_page : "per_page" => integer, order_by : "order_by", direction : "direction",
+    start_date : "start_date" => string, end_date : "end_date" => string, success :
+    "success" => boolean, cached : "cached" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

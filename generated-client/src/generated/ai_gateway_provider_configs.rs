@@ -146,9 +146,10 @@ pub struct ProviderConfigs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProviderConfigs { account_id : "account_id", account_tag : "account_tag", alias :
-    "alias", default_config : "default_config", gateway_id : "gateway_id", id : "id",
-    modified_at : "modified_at", provider_slug : "provider_slug", rate_limit :
-    "rate_limit", rate_limit_period : "rate_limit_period", secret_id : "secret_id",
-    secret_preview : "secret_preview" }
+    ProviderConfigs { account_id : "account_id" => string, account_tag : "account_tag" =>
+    string, alias : "alias" => string, default_config : "default_config" => boolean,
+    gateway_id : "gateway_id" => string, id : "id" => string, modified_at : "modified_at"
+    => string, provider_slug : "provider_slug" => string, rate_limit : "rate_limit" =>
+    number, rate_limit_period : "rate_limit_period" => number, secret_id : "secret_id" =>
+    string, secret_preview : "secret_preview" => string }
 );

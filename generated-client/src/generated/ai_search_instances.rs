@@ -242,19 +242,23 @@ pub struct Instances {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Instances { ai_gateway_id : "ai_gateway_id", ai_search_model : "ai_search_model",
-    cache : "cache", cache_threshold : "cache_threshold", chunk_overlap :
-    "chunk_overlap", chunk_size : "chunk_size", created_at : "created_at", created_by :
-    "created_by", custom_metadata : "custom_metadata", embedding_model :
-    "embedding_model", enable : "enable", hybrid_search_enabled :
-    "hybrid_search_enabled", id : "id", last_activity : "last_activity", max_num_results
-    : "max_num_results", metadata : "metadata", modified_at : "modified_at", modified_by
-    : "modified_by", paused : "paused", public_endpoint_id : "public_endpoint_id",
-    public_endpoint_params : "public_endpoint_params", reranking : "reranking",
-    reranking_model : "reranking_model", rewrite_model : "rewrite_model", rewrite_query :
-    "rewrite_query", score_threshold : "score_threshold", source : "source",
-    source_params : "source_params", status : "status", token_id : "token_id", r#type :
-    "type", vectorize_name : "vectorize_name" }
+    Instances { ai_gateway_id : "ai_gateway_id" => string, ai_search_model :
+    "ai_search_model" => json, cache : "cache" => boolean, cache_threshold :
+    "cache_threshold" => string, chunk_overlap : "chunk_overlap" => integer, chunk_size :
+    "chunk_size" => integer, created_at : "created_at" => string, created_by :
+    "created_by" => string, custom_metadata : "custom_metadata" => objects,
+    embedding_model : "embedding_model" => json, enable : "enable" => boolean,
+    hybrid_search_enabled : "hybrid_search_enabled" => boolean, id : "id" => string,
+    last_activity : "last_activity" => string, max_num_results : "max_num_results" =>
+    integer, metadata : "metadata" => object, modified_at : "modified_at" => string,
+    modified_by : "modified_by" => string, paused : "paused" => boolean,
+    public_endpoint_id : "public_endpoint_id" => string, public_endpoint_params :
+    "public_endpoint_params" => object, reranking : "reranking" => boolean,
+    reranking_model : "reranking_model" => json, rewrite_model : "rewrite_model" => json,
+    rewrite_query : "rewrite_query" => boolean, score_threshold : "score_threshold" =>
+    number, source : "source" => string, source_params : "source_params" => object,
+    status : "status" => string, token_id : "token_id" => string, r#type : "type" =>
+    string, vectorize_name : "vectorize_name" => string }
 );
 /// Used by [`AiSearchInstancesApi::create_instances`], [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -265,7 +269,8 @@ pub struct InstancesCustomMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstancesCustomMetadata { data_type : "data_type", field_name : "field_name" }
+    InstancesCustomMetadata { data_type : "data_type" => string, field_name :
+    "field_name" => string }
 );
 /// Used by [`AiSearchInstancesApi::create_instances`], [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -276,8 +281,8 @@ pub struct InstancesMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstancesMetadata { created_from_aisearch_wizard : "created_from_aisearch_wizard",
-    worker_domain : "worker_domain" }
+    InstancesMetadata { created_from_aisearch_wizard : "created_from_aisearch_wizard" =>
+    boolean, worker_domain : "worker_domain" => string }
 );
 /// Used by [`AiSearchInstancesApi::create_instances`], [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -296,9 +301,10 @@ pub struct InstancesPublicEndpointParams {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstancesPublicEndpointParams { authorized_hosts : "authorized_hosts",
-    chat_completions_endpoint : "chat_completions_endpoint", enabled : "enabled", mcp :
-    "mcp", rate_limit : "rate_limit", search_endpoint : "search_endpoint" }
+    InstancesPublicEndpointParams { authorized_hosts : "authorized_hosts" => strings,
+    chat_completions_endpoint : "chat_completions_endpoint" => object, enabled :
+    "enabled" => boolean, mcp : "mcp" => object, rate_limit : "rate_limit" => object,
+    search_endpoint : "search_endpoint" => object }
 );
 /// Used by [`AiSearchInstancesApi::create_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -308,7 +314,8 @@ pub struct InstancesPublicEndpointParamsChatCompletionsEndpoint {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstancesPublicEndpointParamsChatCompletionsEndpoint { disabled : "disabled" }
+    InstancesPublicEndpointParamsChatCompletionsEndpoint { disabled : "disabled" =>
+    boolean }
 );
 /// Used by [`AiSearchInstancesApi::create_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -319,8 +326,8 @@ pub struct InstancesPublicEndpointParamsMcp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstancesPublicEndpointParamsMcp { description : "description", disabled : "disabled"
-    }
+    InstancesPublicEndpointParamsMcp { description : "description" => string, disabled :
+    "disabled" => boolean }
 );
 /// Used by [`AiSearchInstancesApi::create_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -332,8 +339,8 @@ pub struct InstancesPublicEndpointParamsRateLimit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstancesPublicEndpointParamsRateLimit { period_ms : "period_ms", requests :
-    "requests", technique : "technique" }
+    InstancesPublicEndpointParamsRateLimit { period_ms : "period_ms" => integer, requests
+    : "requests" => integer, technique : "technique" => string }
 );
 /// Used by [`AiSearchInstancesApi::create_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -347,9 +354,9 @@ pub struct InstancesSourceParams {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstancesSourceParams { exclude_items : "exclude_items", include_items :
-    "include_items", prefix : "prefix", r2_jurisdiction : "r2_jurisdiction", web_crawler
-    : "web_crawler" }
+    InstancesSourceParams { exclude_items : "exclude_items" => strings, include_items :
+    "include_items" => strings, prefix : "prefix" => string, r2_jurisdiction :
+    "r2_jurisdiction" => string, web_crawler : "web_crawler" => object }
 );
 /// Used by [`AiSearchInstancesApi::create_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -365,8 +372,8 @@ pub struct InstancesSourceParamsWebCrawler {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstancesSourceParamsWebCrawler { parse_options : "parse_options", parse_type :
-    "parse_type", store_options : "store_options" }
+    InstancesSourceParamsWebCrawler { parse_options : "parse_options" => object,
+    parse_type : "parse_type" => string, store_options : "store_options" => object }
 );
 /// Used by [`AiSearchInstancesApi::create_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -382,8 +389,8 @@ pub struct InstancesSourceParamsWebCrawlerParseOptions {
 }
 crate::runtime::object!(
     InstancesSourceParamsWebCrawlerParseOptions { include_headers : "include_headers",
-    include_images : "include_images", specific_sitemaps : "specific_sitemaps",
-    use_browser_rendering : "use_browser_rendering" }
+    include_images : "include_images" => boolean, specific_sitemaps : "specific_sitemaps"
+    => strings, use_browser_rendering : "use_browser_rendering" => boolean }
 );
 /// Used by [`AiSearchInstancesApi::create_instances`], [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -395,8 +402,9 @@ pub struct InstancesSourceParamsWebCrawlerStoreOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstancesSourceParamsWebCrawlerStoreOptions { r2_jurisdiction : "r2_jurisdiction",
-    storage_id : "storage_id", storage_type : "storage_type" }
+    InstancesSourceParamsWebCrawlerStoreOptions { r2_jurisdiction : "r2_jurisdiction" =>
+    string, storage_id : "storage_id" => string, storage_type : "storage_type" => string
+    }
 );
 /// Used by [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -437,19 +445,23 @@ pub struct Instance {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Instance { ai_gateway_id : "ai_gateway_id", ai_search_model : "ai_search_model",
-    cache : "cache", cache_threshold : "cache_threshold", chunk_overlap :
-    "chunk_overlap", chunk_size : "chunk_size", created_at : "created_at", created_by :
-    "created_by", custom_metadata : "custom_metadata", embedding_model :
-    "embedding_model", enable : "enable", hybrid_search_enabled :
-    "hybrid_search_enabled", id : "id", last_activity : "last_activity", max_num_results
-    : "max_num_results", metadata : "metadata", modified_at : "modified_at", modified_by
-    : "modified_by", paused : "paused", public_endpoint_id : "public_endpoint_id",
-    public_endpoint_params : "public_endpoint_params", reranking : "reranking",
-    reranking_model : "reranking_model", rewrite_model : "rewrite_model", rewrite_query :
-    "rewrite_query", score_threshold : "score_threshold", source : "source",
-    source_params : "source_params", status : "status", token_id : "token_id", r#type :
-    "type", vectorize_name : "vectorize_name" }
+    Instance { ai_gateway_id : "ai_gateway_id" => string, ai_search_model :
+    "ai_search_model" => json, cache : "cache" => boolean, cache_threshold :
+    "cache_threshold" => string, chunk_overlap : "chunk_overlap" => integer, chunk_size :
+    "chunk_size" => integer, created_at : "created_at" => string, created_by :
+    "created_by" => string, custom_metadata : "custom_metadata" => objects,
+    embedding_model : "embedding_model" => json, enable : "enable" => boolean,
+    hybrid_search_enabled : "hybrid_search_enabled" => boolean, id : "id" => string,
+    last_activity : "last_activity" => string, max_num_results : "max_num_results" =>
+    integer, metadata : "metadata" => object, modified_at : "modified_at" => string,
+    modified_by : "modified_by" => string, paused : "paused" => boolean,
+    public_endpoint_id : "public_endpoint_id" => string, public_endpoint_params :
+    "public_endpoint_params" => object, reranking : "reranking" => boolean,
+    reranking_model : "reranking_model" => json, rewrite_model : "rewrite_model" => json,
+    rewrite_query : "rewrite_query" => boolean, score_threshold : "score_threshold" =>
+    number, source : "source" => string, source_params : "source_params" => object,
+    status : "status" => string, token_id : "token_id" => string, r#type : "type" =>
+    string, vectorize_name : "vectorize_name" => string }
 );
 /// Used by [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -463,9 +475,9 @@ pub struct InstanceSourceParams {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstanceSourceParams { exclude_items : "exclude_items", include_items :
-    "include_items", prefix : "prefix", r2_jurisdiction : "r2_jurisdiction", web_crawler
-    : "web_crawler" }
+    InstanceSourceParams { exclude_items : "exclude_items" => strings, include_items :
+    "include_items" => strings, prefix : "prefix" => string, r2_jurisdiction :
+    "r2_jurisdiction" => string, web_crawler : "web_crawler" => object }
 );
 /// Used by [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -479,8 +491,8 @@ pub struct InstanceSourceParamsWebCrawler {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstanceSourceParamsWebCrawler { parse_options : "parse_options", parse_type :
-    "parse_type", store_options : "store_options" }
+    InstanceSourceParamsWebCrawler { parse_options : "parse_options" => object,
+    parse_type : "parse_type" => string, store_options : "store_options" => object }
 );
 /// Used by [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -496,8 +508,8 @@ pub struct InstanceSourceParamsWebCrawlerParseOptions {
 }
 crate::runtime::object!(
     InstanceSourceParamsWebCrawlerParseOptions { include_headers : "include_headers",
-    include_images : "include_images", specific_sitemaps : "specific_sitemaps",
-    use_browser_rendering : "use_browser_rendering" }
+    include_images : "include_images" => boolean, specific_sitemaps :
+    "specific_sitemaps", use_browser_rendering : "use_browser_rendering" => boolean }
 );
 /// Used by [`AiSearchInstancesApi::chat_completions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -511,8 +523,8 @@ pub struct ChatCompletions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChatCompletions { choices : "choices", chunks : "chunks", id : "id", model : "model",
-    object : "object" }
+    ChatCompletions { choices : "choices" => objects, chunks : "chunks" => objects, id :
+    "id" => string, model : "model" => string, object : "object" => string }
 );
 /// Used by [`AiSearchInstancesApi::chat_completions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -522,7 +534,9 @@ pub struct ChatCompletionsChoice {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ChatCompletionsChoice { index : "index", message : "message" });
+crate::runtime::object!(
+    ChatCompletionsChoice { index : "index" => integer, message : "message" => object }
+);
 /// Used by [`AiSearchInstancesApi::chat_completions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatCompletionsChoiceMessage {
@@ -532,7 +546,8 @@ pub struct ChatCompletionsChoiceMessage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChatCompletionsChoiceMessage { content : "content", role : "role" }
+    ChatCompletionsChoiceMessage { content : "content" => string, role : "role" => string
+    }
 );
 /// Used by [`AiSearchInstancesApi::chat_completions`], [`AiSearchInstancesApi::search`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -547,8 +562,9 @@ pub struct ChatCompletionsChunk {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChatCompletionsChunk { id : "id", item : "item", score : "score", scoring_details :
-    "scoring_details", text : "text", r#type : "type" }
+    ChatCompletionsChunk { id : "id" => string, item : "item" => object, score : "score"
+    => number, scoring_details : "scoring_details" => object, text : "text" => string,
+    r#type : "type" => string }
 );
 /// Used by [`AiSearchInstancesApi::chat_completions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -562,8 +578,8 @@ pub struct ChatCompletionsChunkItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChatCompletionsChunkItem { key : "key", metadata : "metadata", timestamp :
-    "timestamp" }
+    ChatCompletionsChunkItem { key : "key" => string, metadata : "metadata", timestamp :
+    "timestamp" => number }
 );
 /// Used by [`AiSearchInstancesApi::chat_completions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -576,8 +592,9 @@ pub struct ChatCompletionsChunkScoringDetails {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChatCompletionsChunkScoringDetails { keyword_rank : "keyword_rank", keyword_score :
-    "keyword_score", vector_rank : "vector_rank", vector_score : "vector_score" }
+    ChatCompletionsChunkScoringDetails { keyword_rank : "keyword_rank" => number,
+    keyword_score : "keyword_score" => number, vector_rank : "vector_rank" => number,
+    vector_score : "vector_score" => number }
 );
 /// Used by [`AiSearchInstancesApi::search`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -588,7 +605,8 @@ pub struct SearchResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchResponse { chunks : "chunks", search_query : "search_query" }
+    SearchResponse { chunks : "chunks" => objects, search_query : "search_query" =>
+    string }
 );
 /// Used by [`AiSearchInstancesApi::stats`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -609,7 +627,8 @@ pub struct Stats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Stats { completed : "completed", error : "error", file_embed_errors :
-    "file_embed_errors", index_source_errors : "index_source_errors", last_activity :
-    "last_activity", queued : "queued", running : "running", skipped : "skipped" }
+    Stats { completed : "completed" => integer, error : "error" => integer,
+    file_embed_errors : "file_embed_errors", index_source_errors : "index_source_errors",
+    last_activity : "last_activity" => string, queued : "queued" => integer, running :
+    "running" => integer, skipped : "skipped" => integer }
 );

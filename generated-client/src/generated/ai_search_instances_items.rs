@@ -140,6 +140,7 @@ pub struct CreateOrUpdateItemResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOrUpdateItemResponse { error : "error", id : "id", key : "key", last_seen_at :
-    "last_seen_at", next_action : "next_action", status : "status" }
+    CreateOrUpdateItemResponse { error : "error" => string, id : "id" => string, key :
+    "key" => string, last_seen_at : "last_seen_at" => string, next_action : "next_action"
+    => string, status : "status" => string }
 );

@@ -158,8 +158,9 @@ pub struct Job {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Job { end_reason : "end_reason", ended_at : "ended_at", id : "id", last_seen_at :
-    "last_seen_at", source : "source", started_at : "started_at" }
+    Job { end_reason : "end_reason" => string, ended_at : "ended_at" => string, id : "id"
+    => string, last_seen_at : "last_seen_at" => string, source : "source" => string,
+    started_at : "started_at" => string }
 );
 /// Used by [`AiSearchInstancesJobsApi::list_job_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -172,6 +173,6 @@ pub struct JobLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    JobLogs { created_at : "created_at", id : "id", message : "message", message_type :
-    "message_type" }
+    JobLogs { created_at : "created_at" => number, id : "id" => integer, message :
+    "message" => string, message_type : "message_type" => integer }
 );

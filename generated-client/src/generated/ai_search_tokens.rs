@@ -144,7 +144,8 @@ pub struct Tokens {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tokens { cf_api_id : "cf_api_id", created_at : "created_at", created_by :
-    "created_by", enabled : "enabled", id : "id", legacy : "legacy", modified_at :
-    "modified_at", modified_by : "modified_by", name : "name" }
+    Tokens { cf_api_id : "cf_api_id" => string, created_at : "created_at" => string,
+    created_by : "created_by" => string, enabled : "enabled" => boolean, id : "id" =>
+    string, legacy : "legacy" => boolean, modified_at : "modified_at" => string,
+    modified_by : "modified_by" => string, name : "name" => string }
 );

@@ -68,7 +68,8 @@ pub struct DayWiseSessionAndRecordingAnalyticsData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DayWiseSessionAndRecordingAnalyticsData { data : "data", success : "success" }
+    DayWiseSessionAndRecordingAnalyticsData { data : "data" => object, success :
+    "success" => boolean }
 );
 /// Used by [`AnalyticsApi::get_day_wise_session_and_recording_analytics_data_for_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -83,8 +84,8 @@ pub struct DayWiseSessionAndRecordingAnalyticsDataData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DayWiseSessionAndRecordingAnalyticsDataData { recording_stats : "recording_stats",
-    session_stats : "session_stats" }
+    DayWiseSessionAndRecordingAnalyticsDataData { recording_stats : "recording_stats" =>
+    object, session_stats : "session_stats" => object }
 );
 /// Used by [`AnalyticsApi::get_day_wise_session_and_recording_analytics_data_for_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -98,9 +99,9 @@ pub struct DayWiseSessionAndRecordingAnalyticsDataDataRecordingStats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DayWiseSessionAndRecordingAnalyticsDataDataRecordingStats { day_stats : "day_stats",
-    recording_count : "recording_count", recording_minutes_consumed :
-    "recording_minutes_consumed" }
+    DayWiseSessionAndRecordingAnalyticsDataDataRecordingStats { day_stats : "day_stats"
+    => objects, recording_count : "recording_count" => integer,
+    recording_minutes_consumed : "recording_minutes_consumed" => number }
 );
 /// Used by [`AnalyticsApi::get_day_wise_session_and_recording_analytics_data_for_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -112,9 +113,9 @@ pub struct DayWiseSessionAndRecordingAnalyticsDataDataRecordingStatsDayStat {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DayWiseSessionAndRecordingAnalyticsDataDataRecordingStatsDayStat { day : "day",
-    total_recording_minutes : "total_recording_minutes", total_recordings :
-    "total_recordings" }
+    DayWiseSessionAndRecordingAnalyticsDataDataRecordingStatsDayStat { day : "day" =>
+    string, total_recording_minutes : "total_recording_minutes" => integer,
+    total_recordings : "total_recordings" => integer }
 );
 /// Used by [`AnalyticsApi::get_day_wise_session_and_recording_analytics_data_for_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -128,9 +129,9 @@ pub struct DayWiseSessionAndRecordingAnalyticsDataDataSessionStats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DayWiseSessionAndRecordingAnalyticsDataDataSessionStats { day_stats : "day_stats",
-    sessions_count : "sessions_count", sessions_minutes_consumed :
-    "sessions_minutes_consumed" }
+    DayWiseSessionAndRecordingAnalyticsDataDataSessionStats { day_stats : "day_stats" =>
+    objects, sessions_count : "sessions_count" => integer, sessions_minutes_consumed :
+    "sessions_minutes_consumed" => number }
 );
 /// Used by [`AnalyticsApi::get_day_wise_session_and_recording_analytics_data_for_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -142,6 +143,7 @@ pub struct DayWiseSessionAndRecordingAnalyticsDataDataSessionStatsDayStat {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DayWiseSessionAndRecordingAnalyticsDataDataSessionStatsDayStat { day : "day",
-    total_session_minutes : "total_session_minutes", total_sessions : "total_sessions" }
+    DayWiseSessionAndRecordingAnalyticsDataDataSessionStatsDayStat { day : "day" =>
+    string, total_session_minutes : "total_session_minutes" => number, total_sessions :
+    "total_sessions" => integer }
 );

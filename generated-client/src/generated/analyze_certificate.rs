@@ -57,7 +57,7 @@ pub struct AnalyzeCertificateBody {
 }
 crate::runtime::object!(
     AnalyzeCertificateBody { bundle_method : "bundle_method", certificate : "certificate"
-    }
+    => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -145,7 +145,8 @@ pub struct DiscoveredOperations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DiscoveredOperations { schemas : "schemas", timestamp : "timestamp" required }
+    DiscoveredOperations { schemas : "schemas", timestamp : "timestamp" required =>
+    string }
 );
 impl DiscoveredOperations {
     /// A value with the required fields set and the others empty.
@@ -179,9 +180,10 @@ pub struct GetDiscoveredOperationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDiscoveredOperationsItem { endpoint : "endpoint" required, features : "features",
-    host : "host" required, id : "id" required, last_updated : "last_updated" required,
-    method : "method" required, origin : "origin" required, state : "state" required }
+    GetDiscoveredOperationsItem { endpoint : "endpoint" required => string, features :
+    "features" => object, host : "host" required => string, id : "id" required => string,
+    last_updated : "last_updated" required => string, method : "method" required, origin
+    : "origin" required, state : "state" required }
 );
 impl GetDiscoveredOperationsItem {
     /// A value with the required fields set and the others empty.
@@ -217,7 +219,7 @@ pub struct GetDiscoveredOperationsItemFeatures {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDiscoveredOperationsItemFeatures { traffic_stats : "traffic_stats" }
+    GetDiscoveredOperationsItemFeatures { traffic_stats : "traffic_stats" => object }
 );
 /// Used by [`ApiShieldApiDiscoveryApi::get_discovered_operations`].
 #[derive(Debug, Clone, PartialEq)]
@@ -233,8 +235,8 @@ pub struct GetDiscoveredOperationsItemFeaturesTrafficStats {
 }
 crate::runtime::object!(
     GetDiscoveredOperationsItemFeaturesTrafficStats { last_updated : "last_updated"
-    required, period_seconds : "period_seconds" required, requests : "requests" required
-    }
+    required => string, period_seconds : "period_seconds" required => integer, requests :
+    "requests" required => number }
 );
 impl GetDiscoveredOperationsItemFeaturesTrafficStats {
     /// A value with the required fields set and the others empty.
@@ -469,9 +471,10 @@ pub struct GetDiscoveredOperationsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDiscoveredOperationsQuery { page : "page", per_page : "per_page", host : "host",
-    method : "method", endpoint : "endpoint", direction : "direction", order : "order",
-    diff : "diff", origin : "origin", state : "state" }
+    GetDiscoveredOperationsQuery { page : "page" => integer, per_page : "per_page" =>
+    integer, host : "host" => strings, method : "method" => strings, endpoint :
+    "endpoint" => string, direction : "direction", order : "order", diff : "diff" =>
+    boolean, origin : "origin", state : "state" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -224,7 +224,7 @@ pub struct HostnameAssociations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(HostnameAssociations { hostnames : "hostnames" });
+crate::runtime::object!(HostnameAssociations { hostnames : "hostnames" => strings });
 /// Used by [`ApiShieldClientCertificatesForAZoneApi::create_client_certificate`], [`ApiShieldClientCertificatesForAZoneApi::list_client_certificates`], [`ApiShieldClientCertificatesForAZoneApi::reactivate_client_certificate`], [`ApiShieldClientCertificatesForAZoneApi::client_certificate_details`], [`ApiShieldClientCertificatesForAZoneApi::revoke_client_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClientCertificate {
@@ -269,13 +269,15 @@ pub struct ClientCertificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ClientCertificate { certificate : "certificate", certificate_authority :
-    "certificate_authority", common_name : "common_name", country : "country", csr :
-    "csr", expires_on : "expires_on", fingerprint_sha256 : "fingerprint_sha256", id :
-    "id", issued_on : "issued_on", location : "location", organization : "organization",
-    organizational_unit : "organizational_unit", serial_number : "serial_number",
-    signature : "signature", ski : "ski", state : "state", status : "status",
-    validity_days : "validity_days" }
+    ClientCertificate { certificate : "certificate" => string, certificate_authority :
+    "certificate_authority" => object, common_name : "common_name" => string, country :
+    "country" => string, csr : "csr" => string, expires_on : "expires_on" => string,
+    fingerprint_sha256 : "fingerprint_sha256" => string, id : "id" => string, issued_on :
+    "issued_on" => string, location : "location" => string, organization : "organization"
+    => string, organizational_unit : "organizational_unit" => string, serial_number :
+    "serial_number" => string, signature : "signature" => string, ski : "ski" => string,
+    state : "state" => string, status : "status", validity_days : "validity_days" =>
+    integer }
 );
 /// Used by [`ApiShieldClientCertificatesForAZoneApi::create_client_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -286,7 +288,8 @@ pub struct ClientCertificateCertificateAuthority {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ClientCertificateCertificateAuthority { id : "id", name : "name" }
+    ClientCertificateCertificateAuthority { id : "id" => string, name : "name" => string
+    }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -356,8 +359,8 @@ pub struct ReplaceHostnameAssociationsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReplaceHostnameAssociationsBody { hostnames : "hostnames", mtls_certificate_id :
-    "mtls_certificate_id" }
+    ReplaceHostnameAssociationsBody { hostnames : "hostnames" => strings,
+    mtls_certificate_id : "mtls_certificate_id" => string }
 );
 /// Used by [`ApiShieldClientCertificatesForAZoneApi::list_hostname_associations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -368,7 +371,8 @@ pub struct ListHostnameAssociationsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListHostnameAssociationsQuery { mtls_certificate_id : "mtls_certificate_id" }
+    ListHostnameAssociationsQuery { mtls_certificate_id : "mtls_certificate_id" => string
+    }
 );
 /// Used by [`ApiShieldClientCertificatesForAZoneApi::create_client_certificate`].
 #[derive(Debug, Clone, PartialEq)]
@@ -381,8 +385,8 @@ pub struct CreateClientCertificateBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateClientCertificateBody { csr : "csr" required, validity_days : "validity_days"
-    required }
+    CreateClientCertificateBody { csr : "csr" required => string, validity_days :
+    "validity_days" required => integer }
 );
 impl CreateClientCertificateBody {
     /// A value with the required fields set and the others empty.
@@ -414,8 +418,8 @@ pub struct ListClientCertificatesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListClientCertificatesQuery { status : "status", page : "page", per_page :
-    "per_page", limit : "limit", offset : "offset" }
+    ListClientCertificatesQuery { status : "status", page : "page" => number, per_page :
+    "per_page" => number, limit : "limit" => integer, offset : "offset" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

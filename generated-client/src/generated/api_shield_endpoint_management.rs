@@ -209,8 +209,9 @@ pub struct Operation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Operation { features : "features", last_updated : "last_updated", operation_id :
-    "operation_id", endpoint : "endpoint", host : "host", method : "method" }
+    Operation { features : "features" => object, last_updated : "last_updated" => string,
+    operation_id : "operation_id" => string, endpoint : "endpoint" => string, host :
+    "host" => string, method : "method" }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`], [`ApiShieldEndpointManagementApi::get_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -226,9 +227,10 @@ pub struct OperationFeatures {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeatures { thresholds : "thresholds", parameter_schemas :
-    "parameter_schemas", api_routing : "api_routing", confidence_intervals :
-    "confidence_intervals", schema_info : "schema_info" }
+    OperationFeatures { thresholds : "thresholds" => object, parameter_schemas :
+    "parameter_schemas" => object, api_routing : "api_routing" => object,
+    confidence_intervals : "confidence_intervals" => object, schema_info : "schema_info"
+    => object }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -255,10 +257,11 @@ pub struct OperationFeaturesThresholds {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeaturesThresholds { auth_id_tokens : "auth_id_tokens", data_points :
-    "data_points", last_updated : "last_updated", p50 : "p50", p90 : "p90", p99 : "p99",
-    period_seconds : "period_seconds", requests : "requests", suggested_threshold :
-    "suggested_threshold" }
+    OperationFeaturesThresholds { auth_id_tokens : "auth_id_tokens" => integer,
+    data_points : "data_points" => integer, last_updated : "last_updated" => string, p50
+    : "p50" => integer, p90 : "p90" => integer, p99 : "p99" => integer, period_seconds :
+    "period_seconds" => integer, requests : "requests" => integer, suggested_threshold :
+    "suggested_threshold" => integer }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -272,8 +275,8 @@ pub struct OperationFeaturesParameterSchemas {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeaturesParameterSchemas { last_updated : "last_updated", parameter_schemas
-    : "parameter_schemas" }
+    OperationFeaturesParameterSchemas { last_updated : "last_updated" => string,
+    parameter_schemas : "parameter_schemas" => object }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -302,7 +305,8 @@ pub struct OperationFeaturesApiRouting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeaturesApiRouting { last_updated : "last_updated", route : "route" }
+    OperationFeaturesApiRouting { last_updated : "last_updated" => string, route :
+    "route" => string }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -316,8 +320,8 @@ pub struct OperationFeaturesConfidenceIntervals {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeaturesConfidenceIntervals { last_updated : "last_updated",
-    suggested_threshold : "suggested_threshold" }
+    OperationFeaturesConfidenceIntervals { last_updated : "last_updated" => string,
+    suggested_threshold : "suggested_threshold" => object }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -332,7 +336,7 @@ pub struct OperationFeaturesConfidenceIntervalsSuggestedThreshold {
 }
 crate::runtime::object!(
     OperationFeaturesConfidenceIntervalsSuggestedThreshold { confidence_intervals :
-    "confidence_intervals", mean : "mean" }
+    "confidence_intervals" => object, mean : "mean" => number }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -351,7 +355,7 @@ pub struct OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceInter
 }
 crate::runtime::object!(
     OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervals { p90 :
-    "p90", p95 : "p95", p99 : "p99" }
+    "p90" => object, p95 : "p95" => object, p99 : "p99" => object }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -365,7 +369,7 @@ pub struct OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceInter
 }
 crate::runtime::object!(
     OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90 { lower
-    : "lower", upper : "upper" }
+    : "lower" => number, upper : "upper" => number }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -381,8 +385,9 @@ pub struct OperationFeaturesSchemaInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeaturesSchemaInfo { active_schema : "active_schema", learned_available :
-    "learned_available", mitigation_action : "mitigation_action" }
+    OperationFeaturesSchemaInfo { active_schema : "active_schema" => object,
+    learned_available : "learned_available" => boolean, mitigation_action :
+    "mitigation_action" }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -399,8 +404,8 @@ pub struct OperationFeaturesSchemaInfoActiveSchema {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeaturesSchemaInfoActiveSchema { created_at : "created_at", id : "id",
-    is_learned : "is_learned", name : "name" }
+    OperationFeaturesSchemaInfoActiveSchema { created_at : "created_at" => string, id :
+    "id" => string, is_learned : "is_learned" => boolean, name : "name" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -554,9 +559,10 @@ pub struct InformationAboutOperation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InformationAboutOperation { features : "features", endpoint : "endpoint" required,
-    host : "host" required, method : "method" required, last_updated : "last_updated"
-    required, operation_id : "operation_id" required }
+    InformationAboutOperation { features : "features" => object, endpoint : "endpoint"
+    required => string, host : "host" required => string, method : "method" required,
+    last_updated : "last_updated" required => string, operation_id : "operation_id"
+    required => string }
 );
 impl InformationAboutOperation {
     /// A value with the required fields set and the others empty.
@@ -592,8 +598,8 @@ pub struct DeleteMultipleOperationsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteMultipleOperationsResponse { errors : "errors", messages : "messages", success
-    : "success" }
+    DeleteMultipleOperationsResponse { errors : "errors" => objects, messages :
+    "messages" => objects, success : "success" => boolean }
 );
 /// Used by [`ApiShieldEndpointManagementApi::delete_multiple_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -606,8 +612,9 @@ pub struct DeleteMultipleOperationsResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteMultipleOperationsResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteMultipleOperationsResponseError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`ApiShieldEndpointManagementApi::delete_multiple_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -617,7 +624,7 @@ pub struct DeleteMultipleOperationsResponseErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteMultipleOperationsResponseErrorSource { pointer : "pointer" }
+    DeleteMultipleOperationsResponseErrorSource { pointer : "pointer" => string }
 );
 /// Used by [`ApiShieldEndpointManagementApi::get_operations_and_features_as_openapi_schemas`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -630,7 +637,7 @@ pub struct OperationsAndFeatures {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationsAndFeatures { schemas : "schemas", timestamp : "timestamp" }
+    OperationsAndFeatures { schemas : "schemas", timestamp : "timestamp" => string }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
 #[derive(Debug, Clone, PartialEq)]
@@ -645,8 +652,8 @@ pub struct AddOperationsToZoneBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddOperationsToZoneBody { endpoint : "endpoint" required, host : "host" required,
-    method : "method" required }
+    AddOperationsToZoneBody { endpoint : "endpoint" required => string, host : "host"
+    required => string, method : "method" required }
 );
 impl AddOperationsToZoneBody {
     /// A value with the required fields set and the others empty.
@@ -686,9 +693,9 @@ pub struct GetOperationsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOperationsQuery { page : "page", per_page : "per_page", order : "order", direction
-    : "direction", host : "host", method : "method", endpoint : "endpoint", feature :
-    "feature" }
+    GetOperationsQuery { page : "page" => integer, per_page : "per_page" => integer,
+    order : "order", direction : "direction", host : "host" => strings, method : "method"
+    => strings, endpoint : "endpoint" => string, feature : "feature" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -861,7 +868,7 @@ pub struct DeleteMultipleOperationsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteMultipleOperationsBody { operation_id : "operation_id" required }
+    DeleteMultipleOperationsBody { operation_id : "operation_id" required => string }
 );
 impl DeleteMultipleOperationsBody {
     /// A value with the required fields set and the others empty.
@@ -892,7 +899,8 @@ pub struct GetOperationsAndFeaturesAsOpenapiSchemasQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOperationsAndFeaturesAsOpenapiSchemasQuery { host : "host", feature : "feature" }
+    GetOperationsAndFeaturesAsOpenapiSchemasQuery { host : "host" => strings, feature :
+    "feature" }
 );
 impl crate::runtime::TypedQuery for GetOperationQuery {}
 impl crate::runtime::TypedQuery for GetOperationsAndFeaturesAsOpenapiSchemasQuery {}

@@ -363,8 +363,8 @@ pub struct OperationLevelSchemaValidationSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationLevelSchemaValidationSettings { mitigation_action : "mitigation_action",
-    operation_id : "operation_id" }
+    OperationLevelSchemaValidationSettings { mitigation_action : "mitigation_action" =>
+    string, operation_id : "operation_id" => string }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::update_zone_level_schema_validation_settings`], [`ApiShieldSchemaValidation20Api::update_zone_level_schema_validation_settings_patch`], [`ApiShieldSchemaValidation20Api::get_zone_level_schema_validation_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -380,8 +380,9 @@ pub struct ZoneLevelSchemaValidationSettings {
 }
 crate::runtime::object!(
     ZoneLevelSchemaValidationSettings { validation_default_mitigation_action :
-    "validation_default_mitigation_action", validation_override_mitigation_action :
-    "validation_override_mitigation_action" }
+    "validation_default_mitigation_action" => string,
+    validation_override_mitigation_action : "validation_override_mitigation_action" =>
+    string }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::upload_schema_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -392,7 +393,8 @@ pub struct UploadSchemaToZoneResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadSchemaToZoneResponse { schema : "schema", upload_details : "upload_details" }
+    UploadSchemaToZoneResponse { schema : "schema" => object, upload_details :
+    "upload_details" => object }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::upload_schema_to_zone`], [`ApiShieldSchemaValidation20Api::get_schemas`], [`ApiShieldSchemaValidation20Api::enable_validation_for_schema`], [`ApiShieldSchemaValidation20Api::get_schema`].
 #[derive(Debug, Clone, PartialEq)]
@@ -413,9 +415,10 @@ pub struct InformationAboutSchema {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InformationAboutSchema { created_at : "created_at" required, kind : "kind" required,
-    name : "name" required, schema_id : "schema_id" required, source : "source",
-    validation_enabled : "validation_enabled" }
+    InformationAboutSchema { created_at : "created_at" required => string, kind : "kind"
+    required, name : "name" required => string, schema_id : "schema_id" required =>
+    string, source : "source" => string, validation_enabled : "validation_enabled" =>
+    boolean }
 );
 impl InformationAboutSchema {
     /// A value with the required fields set and the others empty.
@@ -491,7 +494,7 @@ pub struct UploadSchemaToZoneResponseUploadDetails {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadSchemaToZoneResponseUploadDetails { warnings : "warnings" }
+    UploadSchemaToZoneResponseUploadDetails { warnings : "warnings" => objects }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::upload_schema_to_zone`].
 #[derive(Debug, Clone, PartialEq)]
@@ -506,8 +509,8 @@ pub struct UploadSchemaToZoneResponseUploadDetailsWarning {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadSchemaToZoneResponseUploadDetailsWarning { code : "code" required, locations :
-    "locations", message : "message" }
+    UploadSchemaToZoneResponseUploadDetailsWarning { code : "code" required => integer,
+    locations : "locations" => strings, message : "message" => string }
 );
 impl UploadSchemaToZoneResponseUploadDetailsWarning {
     /// A value with the required fields set and the others empty.
@@ -531,8 +534,8 @@ pub struct SchemaHost {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SchemaHost { created_at : "created_at", hosts : "hosts", name : "name", schema_id :
-    "schema_id" }
+    SchemaHost { created_at : "created_at" => string, hosts : "hosts" => strings, name :
+    "name" => string, schema_id : "schema_id" => string }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::delete_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -544,8 +547,8 @@ pub struct DeleteSchemaResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteSchemaResponse { errors : "errors", messages : "messages", success : "success"
-    }
+    DeleteSchemaResponse { errors : "errors" => objects, messages : "messages" =>
+    objects, success : "success" => boolean }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::delete_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -558,8 +561,9 @@ pub struct DeleteSchemaResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteSchemaResponseError { code : "code", documentation_url : "documentation_url",
-    message : "message", source : "source" }
+    DeleteSchemaResponseError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::delete_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -568,7 +572,9 @@ pub struct DeleteSchemaResponseErrorSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteSchemaResponseErrorSource { pointer : "pointer" });
+crate::runtime::object!(
+    DeleteSchemaResponseErrorSource { pointer : "pointer" => string }
+);
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -587,9 +593,9 @@ pub struct Operation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Operation { endpoint : "endpoint" required, host : "host" required, method : "method"
-    required, last_updated : "last_updated", operation_id : "operation_id", features :
-    "features" }
+    Operation { endpoint : "endpoint" required => string, host : "host" required =>
+    string, method : "method" required, last_updated : "last_updated" => string,
+    operation_id : "operation_id" => string, features : "features" => object }
 );
 impl Operation {
     /// A value with the required fields set and the others empty.
@@ -701,9 +707,10 @@ pub struct OperationFeatures {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeatures { thresholds : "thresholds", parameter_schemas :
-    "parameter_schemas", api_routing : "api_routing", confidence_intervals :
-    "confidence_intervals", schema_info : "schema_info" }
+    OperationFeatures { thresholds : "thresholds" => object, parameter_schemas :
+    "parameter_schemas" => object, api_routing : "api_routing" => object,
+    confidence_intervals : "confidence_intervals" => object, schema_info : "schema_info"
+    => object }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -730,10 +737,11 @@ pub struct OperationFeaturesThresholds {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeaturesThresholds { auth_id_tokens : "auth_id_tokens", data_points :
-    "data_points", last_updated : "last_updated", p50 : "p50", p90 : "p90", p99 : "p99",
-    period_seconds : "period_seconds", requests : "requests", suggested_threshold :
-    "suggested_threshold" }
+    OperationFeaturesThresholds { auth_id_tokens : "auth_id_tokens" => integer,
+    data_points : "data_points" => integer, last_updated : "last_updated" => string, p50
+    : "p50" => integer, p90 : "p90" => integer, p99 : "p99" => integer, period_seconds :
+    "period_seconds" => integer, requests : "requests" => integer, suggested_threshold :
+    "suggested_threshold" => integer }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -747,8 +755,8 @@ pub struct OperationFeaturesParameterSchemas {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeaturesParameterSchemas { last_updated : "last_updated", parameter_schemas
-    : "parameter_schemas" }
+    OperationFeaturesParameterSchemas { last_updated : "last_updated" => string,
+    parameter_schemas : "parameter_schemas" => object }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -777,7 +785,8 @@ pub struct OperationFeaturesApiRouting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeaturesApiRouting { last_updated : "last_updated", route : "route" }
+    OperationFeaturesApiRouting { last_updated : "last_updated" => string, route :
+    "route" => string }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -791,8 +800,8 @@ pub struct OperationFeaturesConfidenceIntervals {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeaturesConfidenceIntervals { last_updated : "last_updated",
-    suggested_threshold : "suggested_threshold" }
+    OperationFeaturesConfidenceIntervals { last_updated : "last_updated" => string,
+    suggested_threshold : "suggested_threshold" => object }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -807,7 +816,7 @@ pub struct OperationFeaturesConfidenceIntervalsSuggestedThreshold {
 }
 crate::runtime::object!(
     OperationFeaturesConfidenceIntervalsSuggestedThreshold { confidence_intervals :
-    "confidence_intervals", mean : "mean" }
+    "confidence_intervals" => object, mean : "mean" => number }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -826,7 +835,7 @@ pub struct OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceInter
 }
 crate::runtime::object!(
     OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervals { p90 :
-    "p90", p95 : "p95", p99 : "p99" }
+    "p90" => object, p95 : "p95" => object, p99 : "p99" => object }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -840,7 +849,7 @@ pub struct OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceInter
 }
 crate::runtime::object!(
     OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90 { lower
-    : "lower", upper : "upper" }
+    : "lower" => number, upper : "upper" => number }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -856,8 +865,9 @@ pub struct OperationFeaturesSchemaInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeaturesSchemaInfo { active_schema : "active_schema", learned_available :
-    "learned_available", mitigation_action : "mitigation_action" }
+    OperationFeaturesSchemaInfo { active_schema : "active_schema" => object,
+    learned_available : "learned_available" => boolean, mitigation_action :
+    "mitigation_action" }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -874,8 +884,8 @@ pub struct OperationFeaturesSchemaInfoActiveSchema {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OperationFeaturesSchemaInfoActiveSchema { created_at : "created_at", id : "id",
-    is_learned : "is_learned", name : "name" }
+    OperationFeaturesSchemaInfoActiveSchema { created_at : "created_at" => string, id :
+    "id" => string, is_learned : "is_learned" => boolean, name : "name" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1134,8 +1144,9 @@ pub struct GetSchemasQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSchemasQuery { page : "page", per_page : "per_page", omit_source : "omit_source",
-    validation_enabled : "validation_enabled" }
+    GetSchemasQuery { page : "page" => integer, per_page : "per_page" => integer,
+    omit_source : "omit_source" => boolean, validation_enabled : "validation_enabled" =>
+    boolean }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::enable_validation_for_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1146,7 +1157,8 @@ pub struct EnableValidationForSchemaBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnableValidationForSchemaBody { validation_enabled : "validation_enabled" }
+    EnableValidationForSchemaBody { validation_enabled : "validation_enabled" => boolean
+    }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1156,7 +1168,7 @@ pub struct GetSchemaQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetSchemaQuery { omit_source : "omit_source" });
+crate::runtime::object!(GetSchemaQuery { omit_source : "omit_source" => boolean });
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOperationsFromSchemaQuery {
@@ -1182,9 +1194,9 @@ pub struct GetOperationsFromSchemaQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOperationsFromSchemaQuery { feature : "feature", host : "host", method : "method",
-    endpoint : "endpoint", page : "page", per_page : "per_page", operation_status :
-    "operation_status" }
+    GetOperationsFromSchemaQuery { feature : "feature", host : "host" => strings, method
+    : "method" => strings, endpoint : "endpoint" => string, page : "page" => integer,
+    per_page : "per_page" => integer, operation_status : "operation_status" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

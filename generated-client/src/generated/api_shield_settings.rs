@@ -87,7 +87,7 @@ pub struct InformationAboutConfigurationProperties {
 }
 crate::runtime::object!(
     InformationAboutConfigurationProperties { auth_id_characteristics :
-    "auth_id_characteristics" }
+    "auth_id_characteristics" => objects }
 );
 /// Used by [`ApiShieldSettingsApi::get_configuration_properties`].
 #[derive(Debug, Clone, PartialEq)]
@@ -100,8 +100,8 @@ pub struct InformationAboutConfigurationPropertiesAuthIdCharacteristic {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InformationAboutConfigurationPropertiesAuthIdCharacteristic { name : "name" required,
-    r#type : "type" required }
+    InformationAboutConfigurationPropertiesAuthIdCharacteristic { name : "name" required
+    => string, r#type : "type" required }
 );
 impl InformationAboutConfigurationPropertiesAuthIdCharacteristic {
     /// A value with the required fields set and the others empty.

@@ -69,5 +69,5 @@ pub struct GenerateFallthroughWafExpressionTemplateFromSetOfApiHostsResponse {
 }
 crate::runtime::object!(
     GenerateFallthroughWafExpressionTemplateFromSetOfApiHostsResponse { expression :
-    "expression", title : "title" }
+    "expression" => string, title : "title" => string }
 );

@@ -142,9 +142,11 @@ pub struct Application {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Application { application_source : "application_source", application_type :
-    "application_type", application_type_description : "application_type_description",
-    created_at : "created_at", hostnames : "hostnames", human_id : "human_id", id : "id",
-    ip_subnets : "ip_subnets", name : "name", port_protocols : "port_protocols",
-    support_domains : "support_domains", updated_at : "updated_at", version : "version" }
+    Application { application_source : "application_source" => string, application_type :
+    "application_type" => string, application_type_description :
+    "application_type_description" => string, created_at : "created_at" => string,
+    hostnames : "hostnames" => strings, human_id : "human_id" => string, id : "id" =>
+    string, ip_subnets : "ip_subnets" => strings, name : "name" => string, port_protocols
+    : "port_protocols" => strings, support_domains : "support_domains" => strings,
+    updated_at : "updated_at" => string, version : "version" => string }
 );

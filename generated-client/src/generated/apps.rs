@@ -79,7 +79,7 @@ pub struct App {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(App { data : "data", success : "success" });
+crate::runtime::object!(App { data : "data" => object, success : "success" => boolean });
 /// Used by [`AppsApi::create_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppData {
@@ -87,7 +87,7 @@ pub struct AppData {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AppData { app : "app" });
+crate::runtime::object!(AppData { app : "app" => object });
 /// Used by [`AppsApi::create_app`], [`AppsApi::get_apps`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppDataApp {
@@ -98,7 +98,8 @@ pub struct AppDataApp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AppDataApp { created_at : "created_at", id : "id", name : "name" }
+    AppDataApp { created_at : "created_at" => string, id : "id" => string, name : "name"
+    => string }
 );
 /// Used by [`AppsApi::get_apps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -108,4 +109,6 @@ pub struct Apps {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Apps { data : "data", success : "success" });
+crate::runtime::object!(
+    Apps { data : "data" => objects, success : "success" => boolean }
+);

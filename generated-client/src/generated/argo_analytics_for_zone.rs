@@ -65,5 +65,5 @@ pub struct ArgoAnalyticsQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ArgoAnalyticsQuery { bins : "bins" });
+crate::runtime::object!(ArgoAnalyticsQuery { bins : "bins" => string });
 impl crate::runtime::TypedQuery for ArgoAnalyticsQuery {}

@@ -84,8 +84,8 @@ pub struct Setting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Setting { editable : "editable", id : "id", modified_on : "modified_on", value :
-    "value" }
+    Setting { editable : "editable" => boolean, id : "id" => string, modified_on :
+    "modified_on" => string, value : "value" => string }
 );
 /// Used by [`ArgoSmartRoutingApi::patch_argo_smart_routing_setting`].
 #[derive(Debug, Clone, PartialEq)]

@@ -92,6 +92,7 @@ pub struct AsnSubnets {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AsnSubnets { asn : "asn", count : "count", ip_count_total : "ip_count_total", page :
-    "page", per_page : "per_page", subnets : "subnets" }
+    AsnSubnets { asn : "asn" => integer, count : "count" => number, ip_count_total :
+    "ip_count_total" => integer, page : "page" => number, per_page : "per_page" =>
+    number, subnets : "subnets" => strings }
 );

@@ -59,7 +59,9 @@ pub struct Attackers {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Attackers { items : "items", r#type : "type" });
+crate::runtime::object!(
+    Attackers { items : "items" => object, r#type : "type" => string }
+);
 /// Used by [`AttackerApi::list_attackers_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttackersItems {
@@ -67,4 +69,4 @@ pub struct AttackersItems {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AttackersItems { r#type : "type" });
+crate::runtime::object!(AttackersItems { r#type : "type" => string });

@@ -111,8 +111,9 @@ pub struct AccountAuditLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountAuditLogs { account : "account", action : "action", actor : "actor", id :
-    "id", raw : "raw", resource : "resource", zone : "zone" }
+    AccountAuditLogs { account : "account" => object, action : "action" => object, actor
+    : "actor" => object, id : "id" => string, raw : "raw" => object, resource :
+    "resource" => object, zone : "zone" => object }
 );
 /// Used by [`AuditLogsApi::get_account_audit_logs_logs_audit`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -122,7 +123,9 @@ pub struct AccountAuditLogsAccount {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccountAuditLogsAccount { id : "id", name : "name" });
+crate::runtime::object!(
+    AccountAuditLogsAccount { id : "id" => string, name : "name" => string }
+);
 /// Used by [`AuditLogsApi::get_account_audit_logs_logs_audit`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountAuditLogsAction {
@@ -134,8 +137,8 @@ pub struct AccountAuditLogsAction {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountAuditLogsAction { description : "description", result : "result", time :
-    "time", r#type : "type" }
+    AccountAuditLogsAction { description : "description" => string, result : "result" =>
+    string, time : "time" => string, r#type : "type" => string }
 );
 /// Used by [`AuditLogsApi::get_account_audit_logs_logs_audit`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -151,8 +154,9 @@ pub struct AccountAuditLogsActor {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountAuditLogsActor { context : "context", email : "email", id : "id", ip_address :
-    "ip_address", token_id : "token_id", token_name : "token_name", r#type : "type" }
+    AccountAuditLogsActor { context : "context" => string, email : "email" => string, id
+    : "id" => string, ip_address : "ip_address" => string, token_id : "token_id" =>
+    string, token_name : "token_name" => string, r#type : "type" => string }
 );
 /// Used by [`AuditLogsApi::get_account_audit_logs_logs_audit`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -166,8 +170,9 @@ pub struct AccountAuditLogsRaw {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountAuditLogsRaw { cf_ray_id : "cf_ray_id", method : "method", status_code :
-    "status_code", uri : "uri", user_agent : "user_agent" }
+    AccountAuditLogsRaw { cf_ray_id : "cf_ray_id" => string, method : "method" => string,
+    status_code : "status_code" => integer, uri : "uri" => string, user_agent :
+    "user_agent" => string }
 );
 /// Used by [`AuditLogsApi::get_account_audit_logs_logs_audit`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -188,8 +193,9 @@ pub struct AccountAuditLogsResource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountAuditLogsResource { id : "id", product : "product", request : "request",
-    response : "response", scope : "scope", r#type : "type" }
+    AccountAuditLogsResource { id : "id" => string, product : "product" => string,
+    request : "request", response : "response", scope : "scope", r#type : "type" =>
+    string }
 );
 /// Used by [`AuditLogsApi::get_account_audit_logs`], [`AuditLogsApi::get_user_audit_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -222,10 +228,11 @@ pub struct GetAccountAuditLogsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountAuditLogsQuery { id : "id", export : "export", action_type : "action.type",
-    actor_ip : "actor.ip", actor_email : "actor.email", since : "since", before :
-    "before", zone_name : "zone.name", direction : "direction", per_page : "per_page",
-    page : "page", hide_user_logs : "hide_user_logs" }
+    GetAccountAuditLogsQuery { id : "id" => string, export : "export" => boolean,
+    action_type : "action.type" => string, actor_ip : "actor.ip" => string, actor_email :
+    "actor.email" => string, since : "since" => string, before : "before" => string,
+    zone_name : "zone.name" => string, direction : "direction", per_page : "per_page" =>
+    number, page : "page" => number, hide_user_logs : "hide_user_logs" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

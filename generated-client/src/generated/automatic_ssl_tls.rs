@@ -87,6 +87,7 @@ pub struct EnrollmentStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnrollmentStatus { editable : "editable", id : "id", modified_on : "modified_on",
-    next_scheduled_scan : "next_scheduled_scan", value : "value" }
+    EnrollmentStatus { editable : "editable" => boolean, id : "id" => string, modified_on
+    : "modified_on" => string, next_scheduled_scan : "next_scheduled_scan" => string,
+    value : "value" => string }
 );

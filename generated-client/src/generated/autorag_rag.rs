@@ -85,7 +85,7 @@ pub struct File {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(File { error : "error", key : "key" });
+crate::runtime::object!(File { error : "error" => string, key : "key" => string });
 /// Used by [`AutoragRagApi::sync`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncResponse {
@@ -93,4 +93,4 @@ pub struct SyncResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SyncResponse { job_id : "job_id" });
+crate::runtime::object!(SyncResponse { job_id : "job_id" => string });

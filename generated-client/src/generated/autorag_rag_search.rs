@@ -89,8 +89,9 @@ pub struct AiSearch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiSearch { data : "data", has_more : "has_more", next_page : "next_page", object :
-    "object", response : "response", search_query : "search_query" }
+    AiSearch { data : "data" => objects, has_more : "has_more" => boolean, next_page :
+    "next_page" => string, object : "object" => string, response : "response" => string,
+    search_query : "search_query" => string }
 );
 /// Used by [`AutoragRagSearchApi::ai_search`], [`AutoragRagSearchApi::search`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -106,8 +107,8 @@ pub struct AiSearchData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiSearchData { attributes : "attributes", content : "content", file_id : "file_id",
-    filename : "filename", score : "score" }
+    AiSearchData { attributes : "attributes", content : "content" => objects, file_id :
+    "file_id" => string, filename : "filename" => string, score : "score" => number }
 );
 /// Used by [`AutoragRagSearchApi::ai_search`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -117,7 +118,9 @@ pub struct AiSearchDataContent {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AiSearchDataContent { text : "text", r#type : "type" });
+crate::runtime::object!(
+    AiSearchDataContent { text : "text" => string, r#type : "type" => string }
+);
 /// Used by [`AutoragRagSearchApi::search`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResponse {
@@ -130,6 +133,7 @@ pub struct SearchResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchResponse { data : "data", has_more : "has_more", next_page : "next_page",
-    object : "object", search_query : "search_query" }
+    SearchResponse { data : "data" => objects, has_more : "has_more" => boolean,
+    next_page : "next_page" => string, object : "object" => string, search_query :
+    "search_query" => string }
 );

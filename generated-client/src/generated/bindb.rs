@@ -83,6 +83,6 @@ pub struct PostFileToBinaryStorageResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PostFileToBinaryStorageResponse { content_type : "content_type", md5 : "md5", sha1 :
-    "sha1", sha256 : "sha256" }
+    PostFileToBinaryStorageResponse { content_type : "content_type" => string, md5 :
+    "md5" => string, sha1 : "sha1" => string, sha256 : "sha256" => string }
 );

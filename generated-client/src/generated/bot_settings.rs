@@ -166,13 +166,14 @@ pub struct ZoneBotManagementConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneBotManagementConfig { enable_js : "enable_js", using_latest_model :
-    "using_latest_model", fight_mode : "fight_mode", optimize_wordpress :
-    "optimize_wordpress", sbfm_definitely_automated : "sbfm_definitely_automated",
-    sbfm_static_resource_protection : "sbfm_static_resource_protection",
-    sbfm_verified_bots : "sbfm_verified_bots", sbfm_likely_automated :
-    "sbfm_likely_automated", auto_update_model : "auto_update_model",
-    suppress_session_score : "suppress_session_score" }
+    ZoneBotManagementConfig { enable_js : "enable_js" => boolean, using_latest_model :
+    "using_latest_model" => boolean, fight_mode : "fight_mode" => boolean,
+    optimize_wordpress : "optimize_wordpress" => boolean, sbfm_definitely_automated :
+    "sbfm_definitely_automated", sbfm_static_resource_protection :
+    "sbfm_static_resource_protection" => boolean, sbfm_verified_bots :
+    "sbfm_verified_bots", sbfm_likely_automated : "sbfm_likely_automated",
+    auto_update_model : "auto_update_model" => boolean, suppress_session_score :
+    "suppress_session_score" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -335,8 +336,8 @@ pub struct UpdateZoneBotManagementConfigBodyBotFightMode {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneBotManagementConfigBodyBotFightMode { enable_js : "enable_js", fight_mode :
-    "fight_mode" }
+    UpdateZoneBotManagementConfigBodyBotFightMode { enable_js : "enable_js" => boolean,
+    fight_mode : "fight_mode" => boolean }
 );
 /// One shape of [`UpdateZoneBotManagementConfigBody`].
 ///
@@ -361,10 +362,11 @@ pub struct UpdateZoneBotManagementConfigBodySbfmProPlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneBotManagementConfigBodySbfmProPlan { enable_js : "enable_js",
-    optimize_wordpress : "optimize_wordpress", sbfm_definitely_automated :
+    UpdateZoneBotManagementConfigBodySbfmProPlan { enable_js : "enable_js" => boolean,
+    optimize_wordpress : "optimize_wordpress" => boolean, sbfm_definitely_automated :
     "sbfm_definitely_automated", sbfm_static_resource_protection :
-    "sbfm_static_resource_protection", sbfm_verified_bots : "sbfm_verified_bots" }
+    "sbfm_static_resource_protection" => boolean, sbfm_verified_bots :
+    "sbfm_verified_bots" }
 );
 /// One shape of [`UpdateZoneBotManagementConfigBody`].
 ///
@@ -393,11 +395,11 @@ pub struct UpdateZoneBotManagementConfigBodySbfmBizPlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneBotManagementConfigBodySbfmBizPlan { enable_js : "enable_js",
-    optimize_wordpress : "optimize_wordpress", sbfm_definitely_automated :
+    UpdateZoneBotManagementConfigBodySbfmBizPlan { enable_js : "enable_js" => boolean,
+    optimize_wordpress : "optimize_wordpress" => boolean, sbfm_definitely_automated :
     "sbfm_definitely_automated", sbfm_static_resource_protection :
-    "sbfm_static_resource_protection", sbfm_verified_bots : "sbfm_verified_bots",
-    sbfm_likely_automated : "sbfm_likely_automated" }
+    "sbfm_static_resource_protection" => boolean, sbfm_verified_bots :
+    "sbfm_verified_bots", sbfm_likely_automated : "sbfm_likely_automated" }
 );
 /// One shape of [`UpdateZoneBotManagementConfigBody`].
 ///
@@ -414,7 +416,7 @@ pub struct UpdateZoneBotManagementConfigBodyBmEnterpriseSubscription {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneBotManagementConfigBodyBmEnterpriseSubscription { enable_js : "enable_js",
-    auto_update_model : "auto_update_model", suppress_session_score :
-    "suppress_session_score" }
+    UpdateZoneBotManagementConfigBodyBmEnterpriseSubscription { enable_js : "enable_js"
+    => boolean, auto_update_model : "auto_update_model" => boolean,
+    suppress_session_score : "suppress_session_score" => boolean }
 );

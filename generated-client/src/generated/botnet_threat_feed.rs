@@ -133,8 +133,8 @@ pub struct GetDailyReportResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDailyReportResponse { cidr : "cidr", date : "date", offense_count :
-    "offense_count" }
+    GetDailyReportResponse { cidr : "cidr" => string, date : "date" => string,
+    offense_count : "offense_count" => integer }
 );
 /// Used by [`BotnetThreatFeedApi::get_list_of_asns`], [`BotnetThreatFeedApi::delete_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -143,4 +143,4 @@ pub struct List {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(List { asn : "asn" });
+crate::runtime::object!(List { asn : "asn" => integer });

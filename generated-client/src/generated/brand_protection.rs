@@ -492,8 +492,8 @@ pub struct UrlSubmissions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlSubmissions { skipped_urls : "skipped_urls", submitted_urls : "submitted_urls",
-    excluded_urls : "excluded_urls" }
+    UrlSubmissions { skipped_urls : "skipped_urls" => objects, submitted_urls :
+    "submitted_urls" => objects, excluded_urls : "excluded_urls" => objects }
 );
 /// Used by [`BrandProtectionApi::create_url_submissions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -505,7 +505,9 @@ pub struct UrlSubmissionsSkippedUrl {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlSubmissionsSkippedUrl { url : "url", url_id : "url_id" });
+crate::runtime::object!(
+    UrlSubmissionsSkippedUrl { url : "url" => string, url_id : "url_id" => integer }
+);
 /// Used by [`BrandProtectionApi::create_url_submissions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlSubmissionsExcludedUrl {
@@ -514,7 +516,7 @@ pub struct UrlSubmissionsExcludedUrl {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlSubmissionsExcludedUrl { url : "url" });
+crate::runtime::object!(UrlSubmissionsExcludedUrl { url : "url" => string });
 /// Used by [`BrandProtectionApi::read_submitted_urls_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadSubmittedUrlsByIdQuery {
@@ -524,5 +526,7 @@ pub struct ReadSubmittedUrlsByIdQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ReadSubmittedUrlsByIdQuery { url_id : "url_id", url : "url" });
+crate::runtime::object!(
+    ReadSubmittedUrlsByIdQuery { url_id : "url_id" => integer, url : "url" => string }
+);
 impl crate::runtime::TypedQuery for ReadSubmittedUrlsByIdQuery {}

@@ -214,7 +214,7 @@ pub struct ScrapeElementsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScrapeElementsItem { results : "results", selector : "selector" }
+    ScrapeElementsItem { results : "results" => object, selector : "selector" => string }
 );
 /// Used by [`BrapiApi::scrape_elements`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -232,8 +232,9 @@ pub struct ScrapeElementsItemResults {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScrapeElementsItemResults { attributes : "attributes", height : "height", html :
-    "html", left : "left", text : "text", top : "top", width : "width" }
+    ScrapeElementsItemResults { attributes : "attributes" => objects, height : "height"
+    => number, html : "html" => string, left : "left" => number, text : "text" => string,
+    top : "top" => number, width : "width" => number }
 );
 /// Used by [`BrapiApi::scrape_elements`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -244,7 +245,8 @@ pub struct ScrapeElementsItemResultsAttribute {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScrapeElementsItemResultsAttribute { name : "name", value : "value" }
+    ScrapeElementsItemResultsAttribute { name : "name" => string, value : "value" =>
+    string }
 );
 /// Used by [`BrapiApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -254,7 +256,9 @@ pub struct Screenshot {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Screenshot { errors : "errors", success : "success" });
+crate::runtime::object!(
+    Screenshot { errors : "errors" => objects, success : "success" => boolean }
+);
 /// Used by [`BrapiApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScreenshotError {
@@ -263,7 +267,9 @@ pub struct ScreenshotError {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ScreenshotError { code : "code", message : "message" });
+crate::runtime::object!(
+    ScreenshotError { code : "code" => number, message : "message" => string }
+);
 /// Used by [`BrapiApi::get_html_content_and_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HtmlContentAndScreenshot {
@@ -273,5 +279,6 @@ pub struct HtmlContentAndScreenshot {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HtmlContentAndScreenshot { content : "content", screenshot : "screenshot" }
+    HtmlContentAndScreenshot { content : "content" => string, screenshot : "screenshot"
+    => string }
 );

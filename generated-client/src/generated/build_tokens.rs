@@ -107,7 +107,7 @@ pub struct BuildToken {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BuildToken { build_token_name : "build_token_name", build_token_uuid :
-    "build_token_uuid", cloudflare_token_id : "cloudflare_token_id", owner_type :
-    "owner_type" }
+    BuildToken { build_token_name : "build_token_name" => string, build_token_uuid :
+    "build_token_uuid" => string, cloudflare_token_id : "cloudflare_token_id" => string,
+    owner_type : "owner_type" => string }
 );

@@ -175,11 +175,12 @@ pub struct Build {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Build { build_outcome : "build_outcome", build_trigger_metadata :
-    "build_trigger_metadata", build_uuid : "build_uuid", created_on : "created_on",
-    initializing_on : "initializing_on", modified_on : "modified_on", pull_request :
-    "pull_request", running_on : "running_on", status : "status", stopped_on :
-    "stopped_on", trigger : "trigger" }
+    Build { build_outcome : "build_outcome" => string, build_trigger_metadata :
+    "build_trigger_metadata" => object, build_uuid : "build_uuid" => string, created_on :
+    "created_on" => string, initializing_on : "initializing_on" => string, modified_on :
+    "modified_on" => string, pull_request : "pull_request" => object, running_on :
+    "running_on" => string, status : "status" => string, stopped_on : "stopped_on" =>
+    string, trigger : "trigger" => object }
 );
 /// Used by [`BuildsApi::get_build_by_uuid`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -204,13 +205,14 @@ pub struct BuildBuildTriggerMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BuildBuildTriggerMetadata { author : "author", branch : "branch", build_command :
-    "build_command", build_token_name : "build_token_name", build_token_uuid :
-    "build_token_uuid", build_trigger_source : "build_trigger_source", commit_hash :
-    "commit_hash", commit_message : "commit_message", deploy_command : "deploy_command",
-    environment_variables : "environment_variables", provider_account_name :
-    "provider_account_name", provider_type : "provider_type", repo_name : "repo_name",
-    root_directory : "root_directory" }
+    BuildBuildTriggerMetadata { author : "author" => string, branch : "branch" => string,
+    build_command : "build_command" => string, build_token_name : "build_token_name" =>
+    string, build_token_uuid : "build_token_uuid" => string, build_trigger_source :
+    "build_trigger_source" => string, commit_hash : "commit_hash" => string,
+    commit_message : "commit_message" => string, deploy_command : "deploy_command" =>
+    string, environment_variables : "environment_variables", provider_account_name :
+    "provider_account_name" => string, provider_type : "provider_type" => string,
+    repo_name : "repo_name" => string, root_directory : "root_directory" => string }
 );
 /// Used by [`BuildsApi::get_build_by_uuid`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -221,7 +223,8 @@ pub struct BuildPullRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BuildPullRequest { created_on : "created_on", pull_request_url : "pull_request_url" }
+    BuildPullRequest { created_on : "created_on" => string, pull_request_url :
+    "pull_request_url" => string }
 );
 /// Used by [`BuildsApi::get_build_by_uuid`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -245,13 +248,15 @@ pub struct BuildTrigger {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BuildTrigger { branch_excludes : "branch_excludes", branch_includes :
-    "branch_includes", build_caching_enabled : "build_caching_enabled", build_command :
-    "build_command", created_on : "created_on", deleted_on : "deleted_on", deploy_command
-    : "deploy_command", external_script_id : "external_script_id", modified_on :
-    "modified_on", path_excludes : "path_excludes", path_includes : "path_includes",
-    repo_connection : "repo_connection", root_directory : "root_directory", trigger_name
-    : "trigger_name", trigger_uuid : "trigger_uuid" }
+    BuildTrigger { branch_excludes : "branch_excludes" => strings, branch_includes :
+    "branch_includes" => strings, build_caching_enabled : "build_caching_enabled" =>
+    boolean, build_command : "build_command" => string, created_on : "created_on" =>
+    string, deleted_on : "deleted_on" => string, deploy_command : "deploy_command" =>
+    string, external_script_id : "external_script_id" => string, modified_on :
+    "modified_on" => string, path_excludes : "path_excludes" => strings, path_includes :
+    "path_includes" => strings, repo_connection : "repo_connection" => object,
+    root_directory : "root_directory" => string, trigger_name : "trigger_name" => string,
+    trigger_uuid : "trigger_uuid" => string }
 );
 /// Used by [`BuildsApi::get_build_by_uuid`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -269,11 +274,12 @@ pub struct BuildTriggerRepoConnection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BuildTriggerRepoConnection { created_on : "created_on", deleted_on : "deleted_on",
-    modified_on : "modified_on", provider_account_id : "provider_account_id",
-    provider_account_name : "provider_account_name", provider_type : "provider_type",
-    repo_connection_uuid : "repo_connection_uuid", repo_id : "repo_id", repo_name :
-    "repo_name" }
+    BuildTriggerRepoConnection { created_on : "created_on" => string, deleted_on :
+    "deleted_on" => string, modified_on : "modified_on" => string, provider_account_id :
+    "provider_account_id" => string, provider_account_name : "provider_account_name" =>
+    string, provider_type : "provider_type" => string, repo_connection_uuid :
+    "repo_connection_uuid" => string, repo_id : "repo_id" => string, repo_name :
+    "repo_name" => string }
 );
 /// Used by [`BuildsApi::cancel_build`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -285,8 +291,8 @@ pub struct CancelBuildResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CancelBuildResponse { build_outcome : "build_outcome", build_uuid : "build_uuid",
-    stopped_on : "stopped_on" }
+    CancelBuildResponse { build_outcome : "build_outcome" => string, build_uuid :
+    "build_uuid" => string, stopped_on : "stopped_on" => string }
 );
 /// Used by [`BuildsApi::get_build_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -300,5 +306,6 @@ pub struct BuildLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BuildLogs { cursor : "cursor", lines : "lines", truncated : "truncated" }
+    BuildLogs { cursor : "cursor" => string, lines : "lines", truncated : "truncated" =>
+    boolean }
 );

@@ -87,6 +87,6 @@ pub struct CacheReserveClear {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CacheReserveClear { end_ts : "end_ts", id : "id", modified_on : "modified_on",
-    start_ts : "start_ts", state : "state" }
+    CacheReserveClear { end_ts : "end_ts" => string, id : "id" => string, modified_on :
+    "modified_on" => string, start_ts : "start_ts" => string, state : "state" => string }
 );

@@ -161,8 +161,8 @@ pub struct CreateAppResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAppResponse { created : "created", modified : "modified", name : "name", secret
-    : "secret", uid : "uid" }
+    CreateAppResponse { created : "created" => string, modified : "modified" => string,
+    name : "name" => string, secret : "secret" => string, uid : "uid" => string }
 );
 /// Used by [`CallsAppsApi::edit_app_details`], [`CallsAppsApi::get_app_details`], [`CallsAppsApi::delete_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -179,7 +179,8 @@ pub struct App {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    App { created : "created", modified : "modified", name : "name", uid : "uid" }
+    App { created : "created" => string, modified : "modified" => string, name : "name"
+    => string, uid : "uid" => string }
 );
 /// Used by [`CallsAppsApi::create_app`], [`CallsAppsApi::edit_app_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -189,4 +190,4 @@ pub struct CreateAppBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateAppBody { name : "name" });
+crate::runtime::object!(CreateAppBody { name : "name" => string });

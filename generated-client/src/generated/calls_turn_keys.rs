@@ -154,8 +154,8 @@ pub struct TurnKey {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TurnKey { created : "created", key : "key", modified : "modified", name : "name", uid
-    : "uid" }
+    TurnKey { created : "created" => string, key : "key" => string, modified : "modified"
+    => string, name : "name" => string, uid : "uid" => string }
 );
 /// Used by [`CallsTurnKeysApi::create_turn_key`], [`CallsTurnKeysApi::edit_turn_key_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -165,4 +165,4 @@ pub struct CreateTurnKeyBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateTurnKeyBody { name : "name" });
+crate::runtime::object!(CreateTurnKeyBody { name : "name" => string });

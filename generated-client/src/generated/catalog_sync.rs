@@ -238,12 +238,14 @@ pub struct CatalogSync {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CatalogSync { description : "description", destination_id : "destination_id",
-    destination_type : "destination_type", errors : "errors", id : "id",
-    includes_discoveries_until : "includes_discoveries_until", last_attempted_update_at :
-    "last_attempted_update_at", last_successful_update_at : "last_successful_update_at",
-    last_user_update_at : "last_user_update_at", name : "name", policy : "policy",
-    update_mode : "update_mode" }
+    CatalogSync { description : "description" => string, destination_id :
+    "destination_id" => string, destination_type : "destination_type" => string, errors :
+    "errors", id : "id" => string, includes_discoveries_until :
+    "includes_discoveries_until" => string, last_attempted_update_at :
+    "last_attempted_update_at" => string, last_successful_update_at :
+    "last_successful_update_at" => string, last_user_update_at : "last_user_update_at" =>
+    string, name : "name" => string, policy : "policy" => string, update_mode :
+    "update_mode" => string }
 );
 /// Used by [`CatalogSyncApi::list_prebuilt_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -258,9 +260,9 @@ pub struct PrebuiltPolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PrebuiltPolicy { applicable_destinations : "applicable_destinations",
-    policy_description : "policy_description", policy_name : "policy_name", policy_string
-    : "policy_string" }
+    PrebuiltPolicy { applicable_destinations : "applicable_destinations" => strings,
+    policy_description : "policy_description" => string, policy_name : "policy_name" =>
+    string, policy_string : "policy_string" => string }
 );
 /// Used by [`CatalogSyncApi::delete_catalog_sync`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -269,4 +271,4 @@ pub struct DeleteCatalogSyncResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteCatalogSyncResponse { id : "id" });
+crate::runtime::object!(DeleteCatalogSyncResponse { id : "id" => string });

@@ -225,8 +225,8 @@ pub struct ApplicationCategory {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ApplicationCategory { created_at : "created_at", description : "description", id :
-    "id", name : "name" }
+    ApplicationCategory { created_at : "created_at" => string, description :
+    "description" => string, id : "id" => string, name : "name" => string }
 );
 /// Used by [`CategoryApi::list_categories_across_multiple_datasets`], [`CategoryApi::list_categories`], [`CategoryApi::create_category`], [`CategoryApi::update_category`], [`CategoryApi::update_category_patch`], [`CategoryApi::read_category`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -242,8 +242,9 @@ pub struct Category {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Category { kill_chain : "killChain", mitre_attack : "mitreAttack", name : "name",
-    shortname : "shortname", uuid : "uuid" }
+    Category { kill_chain : "killChain" => number, mitre_attack : "mitreAttack" =>
+    strings, name : "name" => string, shortname : "shortname" => string, uuid : "uuid" =>
+    string }
 );
 /// Used by [`CategoryApi::delete_category`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -252,4 +253,4 @@ pub struct DeleteCategoryResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteCategoryResponse { uuid : "uuid" });
+crate::runtime::object!(DeleteCategoryResponse { uuid : "uuid" => string });

@@ -225,11 +225,12 @@ pub struct CertificatePack {
 }
 crate::runtime::object!(
     CertificatePack { certificate_authority : "certificate_authority", certificates :
-    "certificates", cloudflare_branding : "cloudflare_branding", dcv_delegation_records :
-    "dcv_delegation_records", hosts : "hosts", id : "id", primary_certificate :
-    "primary_certificate", status : "status", r#type : "type", validation_errors :
-    "validation_errors", validation_method : "validation_method", validation_records :
-    "validation_records", validity_days : "validity_days" }
+    "certificates" => objects, cloudflare_branding : "cloudflare_branding" => boolean,
+    dcv_delegation_records : "dcv_delegation_records" => objects, hosts : "hosts" =>
+    strings, id : "id" => string, primary_certificate : "primary_certificate" => string,
+    status : "status", r#type : "type", validation_errors : "validation_errors" =>
+    objects, validation_method : "validation_method", validation_records :
+    "validation_records" => objects, validity_days : "validity_days" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -308,10 +309,12 @@ pub struct CertificatePackCertificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificatePackCertificate { bundle_method : "bundle_method", expires_on :
-    "expires_on", geo_restrictions : "geo_restrictions", hosts : "hosts", id : "id",
-    issuer : "issuer", modified_on : "modified_on", priority : "priority", signature :
-    "signature", status : "status", uploaded_on : "uploaded_on", zone_id : "zone_id" }
+    CertificatePackCertificate { bundle_method : "bundle_method" => string, expires_on :
+    "expires_on" => string, geo_restrictions : "geo_restrictions" => object, hosts :
+    "hosts" => strings, id : "id" => string, issuer : "issuer" => string, modified_on :
+    "modified_on" => string, priority : "priority" => number, signature : "signature" =>
+    string, status : "status" => string, uploaded_on : "uploaded_on" => string, zone_id :
+    "zone_id" => string }
 );
 /// Used by [`CertificatePacksApi::list_certificate_packs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -320,7 +323,9 @@ pub struct CertificatePackCertificateGeoRestrictions {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CertificatePackCertificateGeoRestrictions { label : "label" });
+crate::runtime::object!(
+    CertificatePackCertificateGeoRestrictions { label : "label" => string }
+);
 /// Used by [`CertificatePacksApi::list_certificate_packs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatePackDcvDelegationRecord {
@@ -336,9 +341,10 @@ pub struct CertificatePackDcvDelegationRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificatePackDcvDelegationRecord { cname : "cname", cname_target : "cname_target",
-    emails : "emails", http_body : "http_body", http_url : "http_url", status : "status",
-    txt_name : "txt_name", txt_value : "txt_value" }
+    CertificatePackDcvDelegationRecord { cname : "cname" => string, cname_target :
+    "cname_target" => string, emails : "emails" => strings, http_body : "http_body" =>
+    string, http_url : "http_url" => string, status : "status" => string, txt_name :
+    "txt_name" => string, txt_value : "txt_value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -519,7 +525,9 @@ pub struct CertificatePackValidationError {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CertificatePackValidationError { message : "message" });
+crate::runtime::object!(
+    CertificatePackValidationError { message : "message" => string }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -581,7 +589,7 @@ pub struct CertificatePackQuotas {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CertificatePackQuotas { advanced : "advanced" });
+crate::runtime::object!(CertificatePackQuotas { advanced : "advanced" => object });
 /// Used by [`CertificatePacksApi::get_certificate_pack_quotas`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatePackQuotasAdvanced {
@@ -593,7 +601,8 @@ pub struct CertificatePackQuotasAdvanced {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificatePackQuotasAdvanced { allocated : "allocated", used : "used" }
+    CertificatePackQuotasAdvanced { allocated : "allocated" => integer, used : "used" =>
+    integer }
 );
 /// Used by [`CertificatePacksApi::delete_advanced_certificate_manager_certificate_pack`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -604,7 +613,7 @@ pub struct DeleteAdvancedCertificateManagerCertificatePackResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAdvancedCertificateManagerCertificatePackResponse { id : "id" }
+    DeleteAdvancedCertificateManagerCertificatePackResponse { id : "id" => string }
 );
 /// Used by [`CertificatePacksApi::list_certificate_packs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -681,9 +690,10 @@ pub struct OrderAdvancedCertificateManagerCertificatePackBody {
 }
 crate::runtime::object!(
     OrderAdvancedCertificateManagerCertificatePackBody { certificate_authority :
-    "certificate_authority" required, cloudflare_branding : "cloudflare_branding", hosts
-    : "hosts" required, r#type : "type" required, validation_method : "validation_method"
-    required, validity_days : "validity_days" required }
+    "certificate_authority" required, cloudflare_branding : "cloudflare_branding" =>
+    boolean, hosts : "hosts" required => strings, r#type : "type" required,
+    validation_method : "validation_method" required, validity_days : "validity_days"
+    required => integer }
 );
 impl OrderAdvancedCertificateManagerCertificatePackBody {
     /// A value with the required fields set and the others empty.

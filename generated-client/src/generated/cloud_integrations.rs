@@ -271,13 +271,14 @@ pub struct CloudIntegration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CloudIntegration { aws_arn : "aws_arn", azure_subscription_id :
-    "azure_subscription_id", azure_tenant_id : "azure_tenant_id", cloud_type :
-    "cloud_type", description : "description", friendly_name : "friendly_name",
-    gcp_project_id : "gcp_project_id", gcp_service_account_email :
-    "gcp_service_account_email", id : "id", last_updated : "last_updated",
-    lifecycle_state : "lifecycle_state", state : "state", state_v2 : "state_v2", status :
-    "status" }
+    CloudIntegration { aws_arn : "aws_arn" => string, azure_subscription_id :
+    "azure_subscription_id" => string, azure_tenant_id : "azure_tenant_id" => string,
+    cloud_type : "cloud_type" => string, description : "description" => string,
+    friendly_name : "friendly_name" => string, gcp_project_id : "gcp_project_id" =>
+    string, gcp_service_account_email : "gcp_service_account_email" => string, id : "id"
+    => string, last_updated : "last_updated" => string, lifecycle_state :
+    "lifecycle_state" => string, state : "state" => string, state_v2 : "state_v2" =>
+    string, status : "status" => object }
 );
 /// Used by [`CloudIntegrationsApi::create_cloud_integration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -306,17 +307,19 @@ pub struct CloudIntegrationStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CloudIntegrationStatus { credentials_good_since : "credentials_good_since",
-    credentials_missing_since : "credentials_missing_since", credentials_rejected_since :
-    "credentials_rejected_since", discovery_message : "discovery_message",
-    discovery_message_v2 : "discovery_message_v2", discovery_progress :
-    "discovery_progress", discovery_progress_v2 : "discovery_progress_v2", in_use_by :
-    "in_use_by", last_discovery_completed_at : "last_discovery_completed_at",
-    last_discovery_completed_at_v2 : "last_discovery_completed_at_v2",
-    last_discovery_started_at : "last_discovery_started_at", last_discovery_started_at_v2
-    : "last_discovery_started_at_v2", last_discovery_status : "last_discovery_status",
-    last_discovery_status_v2 : "last_discovery_status_v2", last_updated : "last_updated",
-    regions : "regions" }
+    CloudIntegrationStatus { credentials_good_since : "credentials_good_since" => string,
+    credentials_missing_since : "credentials_missing_since" => string,
+    credentials_rejected_since : "credentials_rejected_since" => string,
+    discovery_message : "discovery_message" => string, discovery_message_v2 :
+    "discovery_message_v2" => string, discovery_progress : "discovery_progress" =>
+    object, discovery_progress_v2 : "discovery_progress_v2" => object, in_use_by :
+    "in_use_by" => objects, last_discovery_completed_at : "last_discovery_completed_at"
+    => string, last_discovery_completed_at_v2 : "last_discovery_completed_at_v2" =>
+    string, last_discovery_started_at : "last_discovery_started_at" => string,
+    last_discovery_started_at_v2 : "last_discovery_started_at_v2" => string,
+    last_discovery_status : "last_discovery_status" => string, last_discovery_status_v2 :
+    "last_discovery_status_v2" => string, last_updated : "last_updated" => string,
+    regions : "regions" => strings }
 );
 /// Used by [`CloudIntegrationsApi::create_cloud_integration`], [`CloudIntegrationsApi::list_cloud_integrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -328,8 +331,8 @@ pub struct CloudIntegrationStatusDiscoveryProgress {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CloudIntegrationStatusDiscoveryProgress { done : "done", total : "total", unit :
-    "unit" }
+    CloudIntegrationStatusDiscoveryProgress { done : "done" => integer, total : "total"
+    => integer, unit : "unit" => string }
 );
 /// Used by [`CloudIntegrationsApi::create_cloud_integration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -341,8 +344,8 @@ pub struct CloudIntegrationStatusInUseBy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CloudIntegrationStatusInUseBy { client_type : "client_type", id : "id", name : "name"
-    }
+    CloudIntegrationStatusInUseBy { client_type : "client_type" => json, id : "id" =>
+    string, name : "name" => json }
 );
 /// Used by [`CloudIntegrationsApi::list_cloud_integrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -365,13 +368,14 @@ pub struct ListCloudIntegrationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCloudIntegrationsItem { aws_arn : "aws_arn", azure_subscription_id :
-    "azure_subscription_id", azure_tenant_id : "azure_tenant_id", cloud_type :
-    "cloud_type", description : "description", friendly_name : "friendly_name",
-    gcp_project_id : "gcp_project_id", gcp_service_account_email :
-    "gcp_service_account_email", id : "id", last_updated : "last_updated",
-    lifecycle_state : "lifecycle_state", state : "state", state_v2 : "state_v2", status :
-    "status" }
+    ListCloudIntegrationsItem { aws_arn : "aws_arn" => string, azure_subscription_id :
+    "azure_subscription_id" => string, azure_tenant_id : "azure_tenant_id" => string,
+    cloud_type : "cloud_type" => string, description : "description" => string,
+    friendly_name : "friendly_name" => string, gcp_project_id : "gcp_project_id" =>
+    string, gcp_service_account_email : "gcp_service_account_email" => string, id : "id"
+    => string, last_updated : "last_updated" => string, lifecycle_state :
+    "lifecycle_state" => string, state : "state" => string, state_v2 : "state_v2" =>
+    string, status : "status" => object }
 );
 /// Used by [`CloudIntegrationsApi::list_cloud_integrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -400,16 +404,18 @@ pub struct ListCloudIntegrationsItemStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCloudIntegrationsItemStatus { credentials_good_since : "credentials_good_since",
-    credentials_missing_since : "credentials_missing_since", credentials_rejected_since :
-    "credentials_rejected_since", discovery_message : "discovery_message",
-    discovery_message_v2 : "discovery_message_v2", discovery_progress :
-    "discovery_progress", discovery_progress_v2 : "discovery_progress_v2", in_use_by :
-    "in_use_by", last_discovery_completed_at : "last_discovery_completed_at",
-    last_discovery_completed_at_v2 : "last_discovery_completed_at_v2",
-    last_discovery_started_at : "last_discovery_started_at", last_discovery_started_at_v2
-    : "last_discovery_started_at_v2", last_discovery_status : "last_discovery_status",
-    last_discovery_status_v2 : "last_discovery_status_v2", last_updated : "last_updated",
+    ListCloudIntegrationsItemStatus { credentials_good_since : "credentials_good_since"
+    => string, credentials_missing_since : "credentials_missing_since" => string,
+    credentials_rejected_since : "credentials_rejected_since" => string,
+    discovery_message : "discovery_message" => string, discovery_message_v2 :
+    "discovery_message_v2" => string, discovery_progress : "discovery_progress" =>
+    object, discovery_progress_v2 : "discovery_progress_v2" => object, in_use_by :
+    "in_use_by", last_discovery_completed_at : "last_discovery_completed_at" => string,
+    last_discovery_completed_at_v2 : "last_discovery_completed_at_v2" => string,
+    last_discovery_started_at : "last_discovery_started_at" => string,
+    last_discovery_started_at_v2 : "last_discovery_started_at_v2" => string,
+    last_discovery_status : "last_discovery_status" => string, last_discovery_status_v2 :
+    "last_discovery_status_v2" => string, last_updated : "last_updated" => string,
     regions : "regions" }
 );
 /// Used by [`CloudIntegrationsApi::run_discovery_for_all_integrations`], [`CloudIntegrationsApi::run_discovery`].
@@ -426,8 +432,8 @@ pub struct RunDiscoveryForAllIntegrationsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunDiscoveryForAllIntegrationsResponse { errors : "errors", messages : "messages",
-    success : "success" }
+    RunDiscoveryForAllIntegrationsResponse { errors : "errors" => objects, messages :
+    "messages" => objects, success : "success" => boolean }
 );
 /// Used by [`CloudIntegrationsApi::run_discovery_for_all_integrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -441,8 +447,9 @@ pub struct RunDiscoveryForAllIntegrationsResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunDiscoveryForAllIntegrationsResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", meta : "meta", source : "source" }
+    RunDiscoveryForAllIntegrationsResponseError { code : "code" => integer,
+    documentation_url : "documentation_url" => string, message : "message" => string,
+    meta : "meta" => object, source : "source" => object }
 );
 /// Used by [`CloudIntegrationsApi::run_discovery_for_all_integrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -455,9 +462,9 @@ pub struct RunDiscoveryForAllIntegrationsResponseErrorMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunDiscoveryForAllIntegrationsResponseErrorMeta { l10n_key : "l10n_key",
-    loggable_error : "loggable_error", template_data : "template_data", trace_id :
-    "trace_id" }
+    RunDiscoveryForAllIntegrationsResponseErrorMeta { l10n_key : "l10n_key" => json,
+    loggable_error : "loggable_error" => json, template_data : "template_data" => json,
+    trace_id : "trace_id" => json }
 );
 /// Used by [`CloudIntegrationsApi::run_discovery_for_all_integrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -469,8 +476,9 @@ pub struct RunDiscoveryForAllIntegrationsResponseErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunDiscoveryForAllIntegrationsResponseErrorSource { parameter : "parameter",
-    parameter_value_index : "parameter_value_index", pointer : "pointer" }
+    RunDiscoveryForAllIntegrationsResponseErrorSource { parameter : "parameter" => json,
+    parameter_value_index : "parameter_value_index" => json, pointer : "pointer" => json
+    }
 );
 /// Used by [`CloudIntegrationsApi::delete_cloud_integration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -479,4 +487,4 @@ pub struct DeleteCloudIntegrationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteCloudIntegrationResponse { id : "id" });
+crate::runtime::object!(DeleteCloudIntegrationResponse { id : "id" => string });

@@ -313,9 +313,9 @@ pub struct Image {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Image { creator : "creator", filename : "filename", id : "id", meta : "meta",
-    require_signed_urls : "requireSignedURLs", uploaded : "uploaded", variants :
-    "variants" }
+    Image { creator : "creator" => string, filename : "filename" => string, id : "id" =>
+    string, meta : "meta", require_signed_urls : "requireSignedURLs" => boolean, uploaded
+    : "uploaded" => string, variants : "variants" => strings }
 );
 /// Used by [`CloudflareImagesApi::list_images`], [`CloudflareImagesApi::list_images_v2`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -324,7 +324,7 @@ pub struct ListImagesResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListImagesResponse { images : "images" });
+crate::runtime::object!(ListImagesResponse { images : "images" => objects });
 /// Used by [`CloudflareImagesApi::images_usage_statistics`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagesUsageStatistics {
@@ -332,7 +332,7 @@ pub struct ImagesUsageStatistics {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ImagesUsageStatistics { count : "count" });
+crate::runtime::object!(ImagesUsageStatistics { count : "count" => object });
 /// Used by [`CloudflareImagesApi::images_usage_statistics`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagesUsageStatisticsCount {
@@ -344,7 +344,8 @@ pub struct ImagesUsageStatisticsCount {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ImagesUsageStatisticsCount { allowed : "allowed", current : "current" }
+    ImagesUsageStatisticsCount { allowed : "allowed" => number, current : "current" =>
+    number }
 );
 /// Used by [`CloudflareImagesApi::create_authenticated_direct_upload_url_v2`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -357,7 +358,8 @@ pub struct AuthenticatedDirectUploadUrlV2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AuthenticatedDirectUploadUrlV2 { id : "id", upload_url : "uploadURL" }
+    AuthenticatedDirectUploadUrlV2 { id : "id" => string, upload_url : "uploadURL" =>
+    string }
 );
 /// Used by [`CloudflareImagesApi::list_images`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -369,7 +371,9 @@ pub struct ListImagesQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListImagesQuery { page : "page", per_page : "per_page" });
+crate::runtime::object!(
+    ListImagesQuery { page : "page" => number, per_page : "per_page" => number }
+);
 /// Used by [`CloudflareImagesApi::update_image`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateImageBody {
@@ -382,7 +386,8 @@ pub struct UpdateImageBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateImageBody { metadata : "metadata", require_signed_urls : "requireSignedURLs" }
+    UpdateImageBody { metadata : "metadata", require_signed_urls : "requireSignedURLs" =>
+    boolean }
 );
 /// Used by [`CloudflareImagesApi::list_images_v2`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -397,8 +402,8 @@ pub struct ListImagesV2Query {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListImagesV2Query { continuation_token : "continuation_token", per_page : "per_page",
-    sort_order : "sort_order" }
+    ListImagesV2Query { continuation_token : "continuation_token" => string, per_page :
+    "per_page" => number, sort_order : "sort_order" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -109,7 +109,7 @@ pub struct ListSigningKeysResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListSigningKeysResponse { keys : "keys" });
+crate::runtime::object!(ListSigningKeysResponse { keys : "keys" => objects });
 /// Used by [`CloudflareImagesKeysApi::list_signing_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSigningKeysResponseKey {
@@ -120,4 +120,6 @@ pub struct ListSigningKeysResponseKey {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListSigningKeysResponseKey { name : "name", value : "value" });
+crate::runtime::object!(
+    ListSigningKeysResponseKey { name : "name" => string, value : "value" => string }
+);

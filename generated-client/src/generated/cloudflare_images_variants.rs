@@ -154,7 +154,7 @@ pub struct Variant {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Variant { variant : "variant" });
+crate::runtime::object!(Variant { variant : "variant" => object });
 /// Used by [`CloudflareImagesVariantsApi::create_variant`], [`CloudflareImagesVariantsApi::list_variants`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct VariantVariant {
@@ -166,8 +166,8 @@ pub struct VariantVariant {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VariantVariant { id : "id" required, never_require_signed_urls :
-    "neverRequireSignedURLs", options : "options" }
+    VariantVariant { id : "id" required => string, never_require_signed_urls :
+    "neverRequireSignedURLs" => boolean, options : "options" => object }
 );
 impl VariantVariant {
     /// A value with the required fields set and the others empty.
@@ -195,8 +195,8 @@ pub struct VariantVariantOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VariantVariantOptions { fit : "fit" required, height : "height" required, metadata :
-    "metadata" required, width : "width" required }
+    VariantVariantOptions { fit : "fit" required, height : "height" required => number,
+    metadata : "metadata" required, width : "width" required => number }
 );
 impl VariantVariantOptions {
     /// A value with the required fields set and the others empty.
@@ -338,7 +338,7 @@ pub struct Variants {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Variants { variants : "variants" });
+crate::runtime::object!(Variants { variants : "variants" => object });
 /// Used by [`CloudflareImagesVariantsApi::list_variants`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VariantsVariants {
@@ -346,7 +346,7 @@ pub struct VariantsVariants {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(VariantsVariants { hero : "hero" });
+crate::runtime::object!(VariantsVariants { hero : "hero" => object });
 /// Used by [`CloudflareImagesVariantsApi::update_variant`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateVariantBody {
@@ -357,6 +357,6 @@ pub struct UpdateVariantBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateVariantBody { never_require_signed_urls : "neverRequireSignedURLs", options :
-    "options" }
+    UpdateVariantBody { never_require_signed_urls : "neverRequireSignedURLs" => boolean,
+    options : "options" => object }
 );

@@ -65,8 +65,8 @@ pub struct CloudflareJdCloudIp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CloudflareJdCloudIp { etag : "etag", ipv4_cidrs : "ipv4_cidrs", ipv6_cidrs :
-    "ipv6_cidrs", jdcloud_cidrs : "jdcloud_cidrs" }
+    CloudflareJdCloudIp { etag : "etag" => string, ipv4_cidrs : "ipv4_cidrs" => strings,
+    ipv6_cidrs : "ipv6_cidrs" => strings, jdcloud_cidrs : "jdcloud_cidrs" => strings }
 );
 /// Used by [`CloudflareIpsApi::cloudflare_jd_cloud_ip_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -76,5 +76,7 @@ pub struct CloudflareJdCloudIpDetailsQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CloudflareJdCloudIpDetailsQuery { networks : "networks" });
+crate::runtime::object!(
+    CloudflareJdCloudIpDetailsQuery { networks : "networks" => string }
+);
 impl crate::runtime::TypedQuery for CloudflareJdCloudIpDetailsQuery {}

@@ -493,11 +493,12 @@ pub struct CloudflareTunnel {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CloudflareTunnel { account_tag : "account_tag", config_src : "config_src",
-    connections : "connections", conns_active_at : "conns_active_at", conns_inactive_at :
-    "conns_inactive_at", created_at : "created_at", deleted_at : "deleted_at", id : "id",
-    metadata : "metadata", name : "name", remote_config : "remote_config", status :
-    "status", tun_type : "tun_type" }
+    CloudflareTunnel { account_tag : "account_tag" => string, config_src : "config_src"
+    => string, connections : "connections" => objects, conns_active_at :
+    "conns_active_at" => string, conns_inactive_at : "conns_inactive_at" => string,
+    created_at : "created_at" => string, deleted_at : "deleted_at" => string, id : "id"
+    => string, metadata : "metadata", name : "name" => string, remote_config :
+    "remote_config" => boolean, status : "status", tun_type : "tun_type" }
 );
 /// Used by [`CloudflareTunnelApi::create_cloudflare_tunnel`], [`CloudflareTunnelApi::list_cloudflare_tunnel_connections`], [`CloudflareTunnelApi::list_tunnels`], [`CloudflareTunnelApi::create_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -522,9 +523,10 @@ pub struct Connection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Connection { client_id : "client_id", client_version : "client_version", colo_name :
-    "colo_name", id : "id", is_pending_reconnect : "is_pending_reconnect", opened_at :
-    "opened_at", origin_ip : "origin_ip", uuid : "uuid" }
+    Connection { client_id : "client_id" => string, client_version : "client_version" =>
+    string, colo_name : "colo_name" => string, id : "id" => string, is_pending_reconnect
+    : "is_pending_reconnect" => boolean, opened_at : "opened_at" => string, origin_ip :
+    "origin_ip" => string, uuid : "uuid" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -666,9 +668,10 @@ pub struct ListCloudflareTunnelConnectionsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCloudflareTunnelConnectionsItem { arch : "arch", config_version :
-    "config_version", conns : "conns", features : "features", id : "id", run_at :
-    "run_at", version : "version" }
+    ListCloudflareTunnelConnectionsItem { arch : "arch" => string, config_version :
+    "config_version" => integer, conns : "conns" => objects, features : "features" =>
+    strings, id : "id" => string, run_at : "run_at" => string, version : "version" =>
+    string }
 );
 /// Used by [`CloudflareTunnelApi::list_tunnels`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -701,10 +704,12 @@ pub struct Tunnel {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tunnel { account_tag : "account_tag", connections : "connections", conns_active_at :
-    "conns_active_at", conns_inactive_at : "conns_inactive_at", created_at :
-    "created_at", deleted_at : "deleted_at", id : "id", metadata : "metadata", name :
-    "name", remote_config : "remote_config", status : "status", tun_type : "tun_type" }
+    Tunnel { account_tag : "account_tag" => string, connections : "connections" =>
+    objects, conns_active_at : "conns_active_at" => string, conns_inactive_at :
+    "conns_inactive_at" => string, created_at : "created_at" => string, deleted_at :
+    "deleted_at" => string, id : "id" => string, metadata : "metadata", name : "name" =>
+    string, remote_config : "remote_config" => boolean, status : "status", tun_type :
+    "tun_type" }
 );
 /// Used by [`CloudflareTunnelApi::create_warp_connector_tunnel`], [`CloudflareTunnelApi::list_warp_connector_tunnels`], [`CloudflareTunnelApi::update_warp_connector_tunnel`], [`CloudflareTunnelApi::get_warp_connector_tunnel`], [`CloudflareTunnelApi::delete_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -737,11 +742,12 @@ pub struct WarpConnectorTunnel {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WarpConnectorTunnel { account_tag : "account_tag", connections : "connections",
-    conns_active_at : "conns_active_at", conns_inactive_at : "conns_inactive_at",
-    created_at : "created_at", deleted_at : "deleted_at", id : "id", metadata :
-    "metadata", name : "name", status : "status", tun_type : "tun_type", remote_config :
-    "remote_config" }
+    WarpConnectorTunnel { account_tag : "account_tag" => string, connections :
+    "connections" => objects, conns_active_at : "conns_active_at" => string,
+    conns_inactive_at : "conns_inactive_at" => string, created_at : "created_at" =>
+    string, deleted_at : "deleted_at" => string, id : "id" => string, metadata :
+    "metadata", name : "name" => string, status : "status", tun_type : "tun_type",
+    remote_config : "remote_config" => boolean }
 );
 /// Used by [`CloudflareTunnelApi::create_cloudflare_tunnel`].
 #[derive(Debug, Clone, PartialEq)]
@@ -756,8 +762,8 @@ pub struct CreateCloudflareTunnelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCloudflareTunnelBody { config_src : "config_src", name : "name" required,
-    tunnel_secret : "tunnel_secret" }
+    CreateCloudflareTunnelBody { config_src : "config_src", name : "name" required =>
+    string, tunnel_secret : "tunnel_secret" => string }
 );
 impl CreateCloudflareTunnelBody {
     /// A value with the required fields set and the others empty.
@@ -849,10 +855,11 @@ pub struct ListCloudflareTunnelsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCloudflareTunnelsQuery { name : "name", is_deleted : "is_deleted", existed_at :
-    "existed_at", uuid : "uuid", was_active_at : "was_active_at", was_inactive_at :
-    "was_inactive_at", include_prefix : "include_prefix", exclude_prefix :
-    "exclude_prefix", status : "status", per_page : "per_page", page : "page" }
+    ListCloudflareTunnelsQuery { name : "name" => string, is_deleted : "is_deleted" =>
+    boolean, existed_at : "existed_at" => string, uuid : "uuid" => string, was_active_at
+    : "was_active_at" => string, was_inactive_at : "was_inactive_at" => string,
+    include_prefix : "include_prefix" => string, exclude_prefix : "exclude_prefix" =>
+    string, status : "status", per_page : "per_page" => number, page : "page" => number }
 );
 /// Used by [`CloudflareTunnelApi::update_cloudflare_tunnel`], [`CloudflareTunnelApi::update_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -865,7 +872,8 @@ pub struct UpdateCloudflareTunnelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateCloudflareTunnelBody { name : "name", tunnel_secret : "tunnel_secret" }
+    UpdateCloudflareTunnelBody { name : "name" => string, tunnel_secret : "tunnel_secret"
+    => string }
 );
 /// Used by [`CloudflareTunnelApi::clean_up_cloudflare_tunnel_connections`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -876,7 +884,7 @@ pub struct CleanUpCloudflareTunnelConnectionsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CleanUpCloudflareTunnelConnectionsQuery { client_id : "client_id" }
+    CleanUpCloudflareTunnelConnectionsQuery { client_id : "client_id" => string }
 );
 /// Used by [`CloudflareTunnelApi::get_cloudflare_tunnel_management_token`].
 #[derive(Debug, Clone, PartialEq)]
@@ -976,11 +984,12 @@ pub struct ListTunnelsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTunnelsQuery { name : "name", is_deleted : "is_deleted", existed_at :
-    "existed_at", uuid : "uuid", was_active_at : "was_active_at", was_inactive_at :
-    "was_inactive_at", include_prefix : "include_prefix", exclude_prefix :
-    "exclude_prefix", tun_types : "tun_types", status : "status", per_page : "per_page",
-    page : "page" }
+    ListTunnelsQuery { name : "name" => string, is_deleted : "is_deleted" => boolean,
+    existed_at : "existed_at" => string, uuid : "uuid" => string, was_active_at :
+    "was_active_at" => string, was_inactive_at : "was_inactive_at" => string,
+    include_prefix : "include_prefix" => string, exclude_prefix : "exclude_prefix" =>
+    string, tun_types : "tun_types" => string, status : "status", per_page : "per_page"
+    => number, page : "page" => number }
 );
 /// Used by [`CloudflareTunnelApi::create_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq)]
@@ -990,7 +999,9 @@ pub struct CreateWarpConnectorTunnelBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateWarpConnectorTunnelBody { name : "name" required });
+crate::runtime::object!(
+    CreateWarpConnectorTunnelBody { name : "name" required => string }
+);
 impl CreateWarpConnectorTunnelBody {
     /// A value with the required fields set and the others empty.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {

@@ -97,8 +97,9 @@ pub struct Configuration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Configuration { account_id : "account_id", config : "config", created_at :
-    "created_at", source : "source", tunnel_id : "tunnel_id", version : "version" }
+    Configuration { account_id : "account_id" => string, config : "config" => object,
+    created_at : "created_at" => string, source : "source" => string, tunnel_id :
+    "tunnel_id" => string, version : "version" => integer }
 );
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -112,8 +113,8 @@ pub struct ConfigurationConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConfigurationConfig { ingress : "ingress", origin_request : "originRequest",
-    warp_routing : "warp-routing" }
+    ConfigurationConfig { ingress : "ingress" => objects, origin_request :
+    "originRequest" => object, warp_routing : "warp-routing" => object }
 );
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -127,8 +128,8 @@ pub struct ConfigurationConfigIngress {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConfigurationConfigIngress { hostname : "hostname", origin_request : "originRequest",
-    path : "path", service : "service" }
+    ConfigurationConfigIngress { hostname : "hostname" => json, origin_request :
+    "originRequest" => object, path : "path" => json, service : "service" => json }
 );
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -166,14 +167,16 @@ pub struct ConfigurationConfigIngressOriginRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConfigurationConfigIngressOriginRequest { access : "access", ca_pool : "caPool",
-    connect_timeout : "connectTimeout", disable_chunked_encoding :
-    "disableChunkedEncoding", http2_origin : "http2Origin", http_host_header :
-    "httpHostHeader", keep_alive_connections : "keepAliveConnections", keep_alive_timeout
-    : "keepAliveTimeout", match_sn_ito_host : "matchSNItoHost", no_happy_eyeballs :
-    "noHappyEyeballs", no_tls_verify : "noTLSVerify", origin_server_name :
-    "originServerName", proxy_type : "proxyType", tcp_keep_alive : "tcpKeepAlive",
-    tls_timeout : "tlsTimeout" }
+    ConfigurationConfigIngressOriginRequest { access : "access" => object, ca_pool :
+    "caPool" => string, connect_timeout : "connectTimeout" => integer,
+    disable_chunked_encoding : "disableChunkedEncoding" => boolean, http2_origin :
+    "http2Origin" => boolean, http_host_header : "httpHostHeader" => string,
+    keep_alive_connections : "keepAliveConnections" => integer, keep_alive_timeout :
+    "keepAliveTimeout" => integer, match_sn_ito_host : "matchSNItoHost" => boolean,
+    no_happy_eyeballs : "noHappyEyeballs" => boolean, no_tls_verify : "noTLSVerify" =>
+    boolean, origin_server_name : "originServerName" => string, proxy_type : "proxyType"
+    => string, tcp_keep_alive : "tcpKeepAlive" => integer, tls_timeout : "tlsTimeout" =>
+    integer }
 );
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -187,8 +190,8 @@ pub struct ConfigurationConfigIngressOriginRequestAccess {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConfigurationConfigIngressOriginRequestAccess { aud_tag : "audTag", required :
-    "required", team_name : "teamName" }
+    ConfigurationConfigIngressOriginRequestAccess { aud_tag : "audTag" => json, required
+    : "required" => json, team_name : "teamName" => json }
 );
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -197,7 +200,9 @@ pub struct ConfigurationConfigWarpRouting {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ConfigurationConfigWarpRouting { enabled : "enabled" });
+crate::runtime::object!(
+    ConfigurationConfigWarpRouting { enabled : "enabled" => boolean }
+);
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutConfigurationBody {
@@ -205,7 +210,7 @@ pub struct PutConfigurationBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PutConfigurationBody { config : "config" });
+crate::runtime::object!(PutConfigurationBody { config : "config" => object });
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutConfigurationBodyConfig {
@@ -222,8 +227,8 @@ pub struct PutConfigurationBodyConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutConfigurationBodyConfig { ingress : "ingress", origin_request : "originRequest",
-    warp_routing : "warp-routing" }
+    PutConfigurationBodyConfig { ingress : "ingress" => objects, origin_request :
+    "originRequest" => object, warp_routing : "warp-routing" => object }
 );
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq)]
@@ -242,8 +247,9 @@ pub struct PutConfigurationBodyConfigIngress {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutConfigurationBodyConfigIngress { hostname : "hostname" required, origin_request :
-    "originRequest", path : "path", service : "service" required }
+    PutConfigurationBodyConfigIngress { hostname : "hostname" required => string,
+    origin_request : "originRequest" => object, path : "path" => string, service :
+    "service" required => string }
 );
 impl PutConfigurationBodyConfigIngress {
     /// A value with the required fields set and the others empty.
@@ -296,13 +302,15 @@ pub struct PutConfigurationBodyConfigIngressOriginRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutConfigurationBodyConfigIngressOriginRequest { access : "access", ca_pool :
-    "caPool", connect_timeout : "connectTimeout", disable_chunked_encoding :
-    "disableChunkedEncoding", http2_origin : "http2Origin", http_host_header :
-    "httpHostHeader", keep_alive_connections : "keepAliveConnections", keep_alive_timeout
-    : "keepAliveTimeout", no_happy_eyeballs : "noHappyEyeballs", no_tls_verify :
-    "noTLSVerify", origin_server_name : "originServerName", proxy_type : "proxyType",
-    tcp_keep_alive : "tcpKeepAlive", tls_timeout : "tlsTimeout" }
+    PutConfigurationBodyConfigIngressOriginRequest { access : "access" => object, ca_pool
+    : "caPool" => string, connect_timeout : "connectTimeout" => integer,
+    disable_chunked_encoding : "disableChunkedEncoding" => boolean, http2_origin :
+    "http2Origin" => boolean, http_host_header : "httpHostHeader" => string,
+    keep_alive_connections : "keepAliveConnections" => integer, keep_alive_timeout :
+    "keepAliveTimeout" => integer, no_happy_eyeballs : "noHappyEyeballs" => boolean,
+    no_tls_verify : "noTLSVerify" => boolean, origin_server_name : "originServerName" =>
+    string, proxy_type : "proxyType" => string, tcp_keep_alive : "tcpKeepAlive" =>
+    integer, tls_timeout : "tlsTimeout" => integer }
 );
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq)]
@@ -317,8 +325,9 @@ pub struct PutConfigurationBodyConfigIngressOriginRequestAccess {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutConfigurationBodyConfigIngressOriginRequestAccess { aud_tag : "audTag" required,
-    required : "required", team_name : "teamName" required }
+    PutConfigurationBodyConfigIngressOriginRequestAccess { aud_tag : "audTag" required =>
+    strings, required : "required" => boolean, team_name : "teamName" required => string
+    }
 );
 impl PutConfigurationBodyConfigIngressOriginRequestAccess {
     /// A value with the required fields set and the others empty.

@@ -149,8 +149,9 @@ pub struct CreateCniObjectResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCniObjectResponse { account : "account", bgp : "bgp", cust_ip : "cust_ip", id :
-    "id", interconnect : "interconnect", magic : "magic", p2p_ip : "p2p_ip" }
+    CreateCniObjectResponse { account : "account" => string, bgp : "bgp" => object,
+    cust_ip : "cust_ip" => string, id : "id" => string, interconnect : "interconnect" =>
+    string, magic : "magic" => object, p2p_ip : "p2p_ip" => string }
 );
 /// Used by [`CnisApi::create_cni_object`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -162,8 +163,8 @@ pub struct CreateCniObjectResponseBgp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCniObjectResponseBgp { customer_asn : "customer_asn", extra_prefixes :
-    "extra_prefixes", md5_key : "md5_key" }
+    CreateCniObjectResponseBgp { customer_asn : "customer_asn" => integer, extra_prefixes
+    : "extra_prefixes" => strings, md5_key : "md5_key" => string }
 );
 /// Used by [`CnisApi::create_cni_object`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -175,8 +176,8 @@ pub struct CreateCniObjectResponseMagic {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCniObjectResponseMagic { conduit_name : "conduit_name", description :
-    "description", mtu : "mtu" }
+    CreateCniObjectResponseMagic { conduit_name : "conduit_name" => string, description :
+    "description" => string, mtu : "mtu" => integer }
 );
 /// Used by [`CnisApi::list_cni_objects`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -186,4 +187,6 @@ pub struct CniObjects {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CniObjects { items : "items", next : "next" });
+crate::runtime::object!(
+    CniObjects { items : "items" => objects, next : "next" => integer }
+);

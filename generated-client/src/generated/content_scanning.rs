@@ -182,7 +182,9 @@ pub struct CustomScanExpression {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CustomScanExpression { id : "id", payload : "payload" });
+crate::runtime::object!(
+    CustomScanExpression { id : "id" => json, payload : "payload" => string }
+);
 /// Used by [`ContentScanningApi::update_content_scanning_status`], [`ContentScanningApi::get_content_scanning_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Status {
@@ -191,4 +193,6 @@ pub struct Status {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Status { modified : "modified", value : "value" });
+crate::runtime::object!(
+    Status { modified : "modified" => string, value : "value" => string }
+);

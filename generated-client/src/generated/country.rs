@@ -60,7 +60,9 @@ pub struct Country {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Country { result : "result", success : "success" });
+crate::runtime::object!(
+    Country { result : "result" => objects, success : "success" => string }
+);
 /// Used by [`CountryApi::get_countries_information_for_all_countries`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCountriesInformationForAllCountriesItemResultItem {
@@ -70,6 +72,6 @@ pub struct GetCountriesInformationForAllCountriesItemResultItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCountriesInformationForAllCountriesItemResultItem { alpha3 : "alpha3", name :
-    "name" }
+    GetCountriesInformationForAllCountriesItemResultItem { alpha3 : "alpha3" => string,
+    name : "name" => string }
 );

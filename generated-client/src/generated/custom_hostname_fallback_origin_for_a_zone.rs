@@ -116,7 +116,7 @@ pub struct UpdateFallbackOriginForCustomHostnamesBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateFallbackOriginForCustomHostnamesBody { origin : "origin" required }
+    UpdateFallbackOriginForCustomHostnamesBody { origin : "origin" required => string }
 );
 impl UpdateFallbackOriginForCustomHostnamesBody {
     /// A value with the required fields set and the others empty.

@@ -255,12 +255,13 @@ pub struct CustomHostname {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomHostname { hostname : "hostname" required, id : "id" required, ssl : "ssl",
-    created_at : "created_at", custom_metadata : "custom_metadata", custom_origin_server
-    : "custom_origin_server", custom_origin_sni : "custom_origin_sni",
-    ownership_verification : "ownership_verification", ownership_verification_http :
-    "ownership_verification_http", status : "status", verification_errors :
-    "verification_errors" }
+    CustomHostname { hostname : "hostname" required => string, id : "id" required =>
+    string, ssl : "ssl" => object, created_at : "created_at" => string, custom_metadata :
+    "custom_metadata" => object, custom_origin_server : "custom_origin_server" => string,
+    custom_origin_sni : "custom_origin_sni" => string, ownership_verification :
+    "ownership_verification" => object, ownership_verification_http :
+    "ownership_verification_http" => object, status : "status", verification_errors :
+    "verification_errors" => strings }
 );
 impl CustomHostname {
     /// A value with the required fields set and the others empty.
@@ -333,13 +334,14 @@ pub struct CustomHostnameSsl {
 }
 crate::runtime::object!(
     CustomHostnameSsl { bundle_method : "bundle_method", certificate_authority :
-    "certificate_authority", custom_certificate : "custom_certificate", custom_csr_id :
-    "custom_csr_id", custom_key : "custom_key", expires_on : "expires_on", hosts :
-    "hosts", id : "id", issuer : "issuer", method : "method", serial_number :
-    "serial_number", settings : "settings", signature : "signature", status : "status",
-    r#type : "type", uploaded_on : "uploaded_on", validation_errors :
-    "validation_errors", validation_records : "validation_records", wildcard : "wildcard"
-    }
+    "certificate_authority", custom_certificate : "custom_certificate" => string,
+    custom_csr_id : "custom_csr_id" => string, custom_key : "custom_key" => string,
+    expires_on : "expires_on" => string, hosts : "hosts" => strings, id : "id" => string,
+    issuer : "issuer" => string, method : "method", serial_number : "serial_number" =>
+    string, settings : "settings" => object, signature : "signature" => string, status :
+    "status", r#type : "type", uploaded_on : "uploaded_on" => string, validation_errors :
+    "validation_errors" => objects, validation_records : "validation_records" => objects,
+    wildcard : "wildcard" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -526,8 +528,9 @@ pub struct CustomHostnameSslSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomHostnameSslSettings { ciphers : "ciphers", early_hints : "early_hints", http2 :
-    "http2", min_tls_version : "min_tls_version", tls_1_3 : "tls_1_3" }
+    CustomHostnameSslSettings { ciphers : "ciphers" => strings, early_hints :
+    "early_hints", http2 : "http2", min_tls_version : "min_tls_version", tls_1_3 :
+    "tls_1_3" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -821,7 +824,9 @@ pub struct CustomHostnameSslValidationError {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CustomHostnameSslValidationError { message : "message" });
+crate::runtime::object!(
+    CustomHostnameSslValidationError { message : "message" => string }
+);
 /// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomHostnameSslValidationRecord {
@@ -839,8 +844,9 @@ pub struct CustomHostnameSslValidationRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomHostnameSslValidationRecord { emails : "emails", http_body : "http_body",
-    http_url : "http_url", txt_name : "txt_name", txt_value : "txt_value" }
+    CustomHostnameSslValidationRecord { emails : "emails" => strings, http_body :
+    "http_body" => string, http_url : "http_url" => string, txt_name : "txt_name" =>
+    string, txt_value : "txt_value" => string }
 );
 /// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`], [`CustomHostnameForAZoneApi::edit_custom_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -850,7 +856,7 @@ pub struct CustomHostnameCustomMetadata {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CustomHostnameCustomMetadata { key : "key" });
+crate::runtime::object!(CustomHostnameCustomMetadata { key : "key" => string });
 /// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomHostnameOwnershipVerification {
@@ -864,8 +870,8 @@ pub struct CustomHostnameOwnershipVerification {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomHostnameOwnershipVerification { name : "name", r#type : "type", value : "value"
-    }
+    CustomHostnameOwnershipVerification { name : "name" => string, r#type : "type", value
+    : "value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -926,8 +932,8 @@ pub struct CustomHostnameOwnershipVerificationHttp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomHostnameOwnershipVerificationHttp { http_body : "http_body", http_url :
-    "http_url" }
+    CustomHostnameOwnershipVerificationHttp { http_body : "http_body" => string, http_url
+    : "http_url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1042,7 +1048,7 @@ pub struct DeleteCustomHostnameResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteCustomHostnameResponse { id : "id" });
+crate::runtime::object!(DeleteCustomHostnameResponse { id : "id" => string });
 /// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateCustomHostnameBody {
@@ -1054,8 +1060,8 @@ pub struct CreateCustomHostnameBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCustomHostnameBody { custom_metadata : "custom_metadata", hostname : "hostname"
-    required, ssl : "ssl" }
+    CreateCustomHostnameBody { custom_metadata : "custom_metadata" => object, hostname :
+    "hostname" required => string, ssl : "ssl" => object }
 );
 impl CreateCustomHostnameBody {
     /// A value with the required fields set and the others empty.
@@ -1093,9 +1099,9 @@ pub struct CreateCustomHostnameBodySsl {
 }
 crate::runtime::object!(
     CreateCustomHostnameBodySsl { bundle_method : "bundle_method", certificate_authority
-    : "certificate_authority", custom_certificate : "custom_certificate", custom_key :
-    "custom_key", method : "method", settings : "settings", r#type : "type", wildcard :
-    "wildcard" }
+    : "certificate_authority", custom_certificate : "custom_certificate" => string,
+    custom_key : "custom_key" => string, method : "method", settings : "settings" =>
+    object, r#type : "type", wildcard : "wildcard" => boolean }
 );
 /// Used by [`CustomHostnameForAZoneApi::list_custom_hostnames`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1118,8 +1124,9 @@ pub struct ListCustomHostnamesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCustomHostnamesQuery { hostname : "hostname", id : "id", page : "page", per_page
-    : "per_page", order : "order", direction : "direction", ssl : "ssl" }
+    ListCustomHostnamesQuery { hostname : "hostname" => string, id : "id" => string, page
+    : "page" => number, per_page : "per_page" => number, order : "order", direction :
+    "direction", ssl : "ssl" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1234,7 +1241,8 @@ pub struct EditCustomHostnameBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditCustomHostnameBody { custom_metadata : "custom_metadata", custom_origin_server :
-    "custom_origin_server", custom_origin_sni : "custom_origin_sni", ssl : "ssl" }
+    EditCustomHostnameBody { custom_metadata : "custom_metadata" => object,
+    custom_origin_server : "custom_origin_server" => string, custom_origin_sni :
+    "custom_origin_sni" => string, ssl : "ssl" => object }
 );
 impl crate::runtime::TypedQuery for ListCustomHostnamesQuery {}

@@ -279,9 +279,10 @@ pub struct CreateIndicatorFeedResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIndicatorFeedResponse { created_on : "created_on", description : "description",
-    id : "id", is_attributable : "is_attributable", is_downloadable : "is_downloadable",
-    is_public : "is_public", modified_on : "modified_on", name : "name" }
+    CreateIndicatorFeedResponse { created_on : "created_on" => string, description :
+    "description" => string, id : "id" => integer, is_attributable : "is_attributable" =>
+    boolean, is_downloadable : "is_downloadable" => boolean, is_public : "is_public" =>
+    boolean, modified_on : "modified_on" => string, name : "name" => string }
 );
 /// Used by [`CustomIndicatorFeedsApi::grant_permission_to_indicator_feed`], [`CustomIndicatorFeedsApi::revoke_permission_to_indicator_feed`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -291,7 +292,9 @@ pub struct GrantPermissionToIndicatorFeedResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GrantPermissionToIndicatorFeedResponse { success : "success" });
+crate::runtime::object!(
+    GrantPermissionToIndicatorFeedResponse { success : "success" => boolean }
+);
 /// Used by [`CustomIndicatorFeedsApi::list_indicator_feed_permissions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndicatorFeedPermission {
@@ -311,9 +314,10 @@ pub struct IndicatorFeedPermission {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorFeedPermission { description : "description", id : "id", is_attributable :
-    "is_attributable", is_downloadable : "is_downloadable", is_public : "is_public", name
-    : "name" }
+    IndicatorFeedPermission { description : "description" => string, id : "id" =>
+    integer, is_attributable : "is_attributable" => boolean, is_downloadable :
+    "is_downloadable" => boolean, is_public : "is_public" => boolean, name : "name" =>
+    string }
 );
 /// Used by [`CustomIndicatorFeedsApi::get_indicator_feed_metadata`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -346,11 +350,12 @@ pub struct IndicatorFeedMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorFeedMetadata { created_on : "created_on", description : "description", id :
-    "id", is_attributable : "is_attributable", is_downloadable : "is_downloadable",
-    is_public : "is_public", latest_upload_status : "latest_upload_status", modified_on :
-    "modified_on", name : "name", provider_id : "provider_id", provider_name :
-    "provider_name" }
+    IndicatorFeedMetadata { created_on : "created_on" => string, description :
+    "description" => string, id : "id" => integer, is_attributable : "is_attributable" =>
+    boolean, is_downloadable : "is_downloadable" => boolean, is_public : "is_public" =>
+    boolean, latest_upload_status : "latest_upload_status", modified_on : "modified_on"
+    => string, name : "name" => string, provider_id : "provider_id" => string,
+    provider_name : "provider_name" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -433,7 +438,8 @@ pub struct IndicatorFeedData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorFeedData { file_id : "file_id", filename : "filename", status : "status" }
+    IndicatorFeedData { file_id : "file_id" => integer, filename : "filename" => string,
+    status : "status" => string }
 );
 /// Used by [`CustomIndicatorFeedsApi::create_indicator_feed`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -446,7 +452,8 @@ pub struct CreateIndicatorFeedBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIndicatorFeedBody { description : "description", name : "name" }
+    CreateIndicatorFeedBody { description : "description" => string, name : "name" =>
+    string }
 );
 /// Used by [`CustomIndicatorFeedsApi::grant_permission_to_indicator_feed`], [`CustomIndicatorFeedsApi::revoke_permission_to_indicator_feed`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -459,8 +466,8 @@ pub struct GrantPermissionToIndicatorFeedBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GrantPermissionToIndicatorFeedBody { account_tag : "account_tag", feed_id : "feed_id"
-    }
+    GrantPermissionToIndicatorFeedBody { account_tag : "account_tag" => string, feed_id :
+    "feed_id" => integer }
 );
 /// Used by [`CustomIndicatorFeedsApi::update_indicator_feed_metadata`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -479,9 +486,9 @@ pub struct UpdateIndicatorFeedMetadataBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateIndicatorFeedMetadataBody { description : "description", is_attributable :
-    "is_attributable", is_downloadable : "is_downloadable", is_public : "is_public", name
-    : "name" }
+    UpdateIndicatorFeedMetadataBody { description : "description" => string,
+    is_attributable : "is_attributable" => boolean, is_downloadable : "is_downloadable"
+    => boolean, is_public : "is_public" => boolean, name : "name" => string }
 );
 /// The `multipart/form-data` body of [`CustomIndicatorFeedsApi::update_indicator_feed_data`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///

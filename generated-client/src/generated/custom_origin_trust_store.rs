@@ -139,9 +139,10 @@ pub struct CustomOriginTrustStore {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomOriginTrustStore { certificate : "certificate", expires_on : "expires_on", id :
-    "id", issuer : "issuer", signature : "signature", status : "status", updated_at :
-    "updated_at", uploaded_on : "uploaded_on" }
+    CustomOriginTrustStore { certificate : "certificate" => string, expires_on :
+    "expires_on" => string, id : "id" => string, issuer : "issuer" => string, signature :
+    "signature" => string, status : "status" => string, updated_at : "updated_at" =>
+    string, uploaded_on : "uploaded_on" => string }
 );
 /// Used by [`CustomOriginTrustStoreApi::delete_custom_origin_trust_store`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -150,4 +151,4 @@ pub struct DeleteCustomOriginTrustStoreResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteCustomOriginTrustStoreResponse { id : "id" });
+crate::runtime::object!(DeleteCustomOriginTrustStoreResponse { id : "id" => string });

@@ -126,9 +126,10 @@ pub struct CustomPage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomPage { created_on : "created_on", description : "description", id : "id",
-    modified_on : "modified_on", preview_target : "preview_target", required_tokens :
-    "required_tokens", state : "state", url : "url" }
+    CustomPage { created_on : "created_on" => string, description : "description" =>
+    string, id : "id" => string, modified_on : "modified_on" => string, preview_target :
+    "preview_target" => string, required_tokens : "required_tokens" => strings, state :
+    "state" => string, url : "url" => string }
 );
 /// Used by [`CustomPagesForAnAccountApi::update_custom_page`].
 #[derive(Debug, Clone, PartialEq)]
@@ -141,7 +142,7 @@ pub struct UpdateCustomPageBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateCustomPageBody { state : "state" required, url : "url" required }
+    UpdateCustomPageBody { state : "state" required, url : "url" required => string }
 );
 impl UpdateCustomPageBody {
     /// A value with the required fields set and the others empty.

@@ -217,11 +217,13 @@ pub struct SslConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SslConfiguration { bundle_method : "bundle_method", expires_on : "expires_on",
-    geo_restrictions : "geo_restrictions", hosts : "hosts", id : "id", issuer : "issuer",
-    keyless_server : "keyless_server", modified_on : "modified_on", policy_restrictions :
-    "policy_restrictions", priority : "priority", signature : "signature", status :
-    "status", uploaded_on : "uploaded_on", zone_id : "zone_id", policy : "policy" }
+    SslConfiguration { bundle_method : "bundle_method", expires_on : "expires_on" =>
+    string, geo_restrictions : "geo_restrictions" => object, hosts : "hosts" => strings,
+    id : "id" => string, issuer : "issuer" => string, keyless_server : "keyless_server"
+    => object, modified_on : "modified_on" => string, policy_restrictions :
+    "policy_restrictions" => string, priority : "priority" => number, signature :
+    "signature" => string, status : "status", uploaded_on : "uploaded_on" => string,
+    zone_id : "zone_id" => string, policy : "policy" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -367,9 +369,10 @@ pub struct SslConfigurationKeylessServer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SslConfigurationKeylessServer { created_on : "created_on", enabled : "enabled", host
-    : "host", id : "id", modified_on : "modified_on", name : "name", permissions :
-    "permissions", port : "port", status : "status", tunnel : "tunnel" }
+    SslConfigurationKeylessServer { created_on : "created_on" => string, enabled :
+    "enabled" => boolean, host : "host" => string, id : "id" => string, modified_on :
+    "modified_on" => string, name : "name" => string, permissions : "permissions" =>
+    strings, port : "port" => number, status : "status", tunnel : "tunnel" => object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -434,8 +437,8 @@ pub struct SslConfigurationKeylessServerTunnel {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SslConfigurationKeylessServerTunnel { private_ip : "private_ip", vnet_id : "vnet_id"
-    }
+    SslConfigurationKeylessServerTunnel { private_ip : "private_ip" => string, vnet_id :
+    "vnet_id" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -507,7 +510,7 @@ pub struct DeleteSslConfigurationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteSslConfigurationResponse { id : "id" });
+crate::runtime::object!(DeleteSslConfigurationResponse { id : "id" => string });
 /// Used by [`CustomSslForAZoneApi::create_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSslConfigurationBody {
@@ -527,8 +530,9 @@ pub struct CreateSslConfigurationBody {
 }
 crate::runtime::object!(
     CreateSslConfigurationBody { bundle_method : "bundle_method", certificate :
-    "certificate" required, geo_restrictions : "geo_restrictions", policy : "policy",
-    private_key : "private_key" required, r#type : "type" }
+    "certificate" required => string, geo_restrictions : "geo_restrictions" => object,
+    policy : "policy" => string, private_key : "private_key" required => string, r#type :
+    "type" }
 );
 impl CreateSslConfigurationBody {
     /// A value with the required fields set and the others empty.
@@ -612,8 +616,8 @@ pub struct ListSslConfigurationsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListSslConfigurationsQuery { page : "page", per_page : "per_page", r#match : "match",
-    status : "status" }
+    ListSslConfigurationsQuery { page : "page" => number, per_page : "per_page" =>
+    number, r#match : "match", status : "status" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -675,7 +679,7 @@ pub struct RePrioritizeSslCertificatesBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RePrioritizeSslCertificatesBody { certificates : "certificates" }
+    RePrioritizeSslCertificatesBody { certificates : "certificates" => objects }
 );
 /// Used by [`CustomSslForAZoneApi::re_prioritize_ssl_certificates`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -688,7 +692,8 @@ pub struct RePrioritizeSslCertificatesBodyCertificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RePrioritizeSslCertificatesBodyCertificate { id : "id", priority : "priority" }
+    RePrioritizeSslCertificatesBodyCertificate { id : "id" => string, priority :
+    "priority" => number }
 );
 /// Used by [`CustomSslForAZoneApi::edit_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -707,7 +712,7 @@ pub struct EditSslConfigurationBody {
 }
 crate::runtime::object!(
     EditSslConfigurationBody { bundle_method : "bundle_method", certificate :
-    "certificate", geo_restrictions : "geo_restrictions", policy : "policy", private_key
-    : "private_key" }
+    "certificate" => string, geo_restrictions : "geo_restrictions" => object, policy :
+    "policy" => string, private_key : "private_key" => string }
 );
 impl crate::runtime::TypedQuery for ListSslConfigurationsQuery {}

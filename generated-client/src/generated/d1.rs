@@ -345,9 +345,10 @@ pub struct Database {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Database { created_at : "created_at", file_size : "file_size", name : "name",
-    num_tables : "num_tables", read_replication : "read_replication", uuid : "uuid",
-    version : "version" }
+    Database { created_at : "created_at" => string, file_size : "file_size" => number,
+    name : "name" => string, num_tables : "num_tables" => number, read_replication :
+    "read_replication" => object, uuid : "uuid" => string, version : "version" => string
+    }
 );
 /// Used by [`D1Api::create_d1_database`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -356,7 +357,7 @@ pub struct DatabaseReadReplication {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DatabaseReadReplication { mode : "mode" });
+crate::runtime::object!(DatabaseReadReplication { mode : "mode" => string });
 /// Used by [`D1Api::list_d1_databases`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListD1DatabasesItem {
@@ -369,8 +370,8 @@ pub struct ListD1DatabasesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListD1DatabasesItem { created_at : "created_at", name : "name", uuid : "uuid",
-    version : "version" }
+    ListD1DatabasesItem { created_at : "created_at" => string, name : "name" => string,
+    uuid : "uuid" => string, version : "version" => string }
 );
 /// Used by [`D1Api::query_d1_database`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -384,7 +385,8 @@ pub struct QueryD1DatabaseItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryD1DatabaseItem { meta : "meta", results : "results", success : "success" }
+    QueryD1DatabaseItem { meta : "meta" => object, results : "results", success :
+    "success" => boolean }
 );
 /// Used by [`D1Api::query_d1_database`], [`D1Api::raw_d1_database_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -404,11 +406,12 @@ pub struct QueryD1DatabaseItemMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryD1DatabaseItemMeta { changed_db : "changed_db", changes : "changes", duration :
-    "duration", last_row_id : "last_row_id", rows_read : "rows_read", rows_written :
-    "rows_written", served_by_colo : "served_by_colo", served_by_primary :
-    "served_by_primary", served_by_region : "served_by_region", size_after :
-    "size_after", timings : "timings" }
+    QueryD1DatabaseItemMeta { changed_db : "changed_db" => boolean, changes : "changes"
+    => number, duration : "duration" => number, last_row_id : "last_row_id" => number,
+    rows_read : "rows_read" => number, rows_written : "rows_written" => number,
+    served_by_colo : "served_by_colo" => string, served_by_primary : "served_by_primary"
+    => boolean, served_by_region : "served_by_region" => string, size_after :
+    "size_after" => number, timings : "timings" => object }
 );
 /// Used by [`D1Api::query_d1_database`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -418,7 +421,7 @@ pub struct QueryD1DatabaseItemMetaTimings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryD1DatabaseItemMetaTimings { sql_duration_ms : "sql_duration_ms" }
+    QueryD1DatabaseItemMetaTimings { sql_duration_ms : "sql_duration_ms" => number }
 );
 /// Used by [`D1Api::raw_d1_database_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -430,7 +433,8 @@ pub struct RawD1DatabaseQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RawD1DatabaseQuery { meta : "meta", results : "results", success : "success" }
+    RawD1DatabaseQuery { meta : "meta" => object, results : "results" => object, success
+    : "success" => boolean }
 );
 /// Used by [`D1Api::raw_d1_database_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -443,7 +447,7 @@ pub struct RawD1DatabaseQueryResults {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RawD1DatabaseQueryResults { columns : "columns", rows : "rows" }
+    RawD1DatabaseQueryResults { columns : "columns" => strings, rows : "rows" }
 );
 /// Used by [`D1Api::get_d1_database_bookmark`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -452,7 +456,7 @@ pub struct DatabaseBookmark {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DatabaseBookmark { bookmark : "bookmark" });
+crate::runtime::object!(DatabaseBookmark { bookmark : "bookmark" => string });
 /// Used by [`D1Api::restore_d1_database_to_bookmark_or_point_in_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestoreD1DatabaseToBookmarkOrPointInTimeResponse {
@@ -463,8 +467,8 @@ pub struct RestoreD1DatabaseToBookmarkOrPointInTimeResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RestoreD1DatabaseToBookmarkOrPointInTimeResponse { bookmark : "bookmark", message :
-    "message", previous_bookmark : "previous_bookmark" }
+    RestoreD1DatabaseToBookmarkOrPointInTimeResponse { bookmark : "bookmark" => string,
+    message : "message" => string, previous_bookmark : "previous_bookmark" => string }
 );
 /// Used by [`D1Api::create_d1_database`].
 #[derive(Debug, Clone, PartialEq)]
@@ -478,7 +482,7 @@ pub struct CreateD1DatabaseBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateD1DatabaseBody { name : "name" required, primary_location_hint :
+    CreateD1DatabaseBody { name : "name" required => string, primary_location_hint :
     "primary_location_hint" }
 );
 impl CreateD1DatabaseBody {
@@ -572,7 +576,8 @@ pub struct ListD1DatabasesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListD1DatabasesQuery { name : "name", page : "page", per_page : "per_page" }
+    ListD1DatabasesQuery { name : "name" => string, page : "page" => number, per_page :
+    "per_page" => number }
 );
 /// Used by [`D1Api::export_d1_database_as_sql`].
 #[derive(Debug, Clone, PartialEq)]
@@ -586,8 +591,8 @@ pub struct ExportD1DatabaseAsSqlBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExportD1DatabaseAsSqlBody { current_bookmark : "current_bookmark", dump_options :
-    "dump_options", output_format : "output_format" required }
+    ExportD1DatabaseAsSqlBody { current_bookmark : "current_bookmark" => string,
+    dump_options : "dump_options" => object, output_format : "output_format" required }
 );
 impl ExportD1DatabaseAsSqlBody {
     /// A value with the required fields set and the others empty.
@@ -618,8 +623,8 @@ pub struct ExportD1DatabaseAsSqlBodyDumpOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExportD1DatabaseAsSqlBodyDumpOptions { no_data : "no_data", no_schema : "no_schema",
-    tables : "tables" }
+    ExportD1DatabaseAsSqlBodyDumpOptions { no_data : "no_data" => boolean, no_schema :
+    "no_schema" => boolean, tables : "tables" => strings }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -720,7 +725,7 @@ pub struct ImportSqlIntoYourD1DatabaseBodyVariant1 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ImportSqlIntoYourD1DatabaseBodyVariant1 { etag : "etag" required }
+    ImportSqlIntoYourD1DatabaseBodyVariant1 { etag : "etag" required => string }
 );
 impl ImportSqlIntoYourD1DatabaseBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -744,8 +749,8 @@ pub struct ImportSqlIntoYourD1DatabaseBodyVariant2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ImportSqlIntoYourD1DatabaseBodyVariant2 { etag : "etag" required, filename :
-    "filename" required }
+    ImportSqlIntoYourD1DatabaseBodyVariant2 { etag : "etag" required => string, filename
+    : "filename" required => string }
 );
 impl ImportSqlIntoYourD1DatabaseBodyVariant2 {
     /// A value with the required fields set and the others empty.
@@ -772,7 +777,7 @@ pub struct ImportSqlIntoYourD1DatabaseBodyVariant3 {
 }
 crate::runtime::object!(
     ImportSqlIntoYourD1DatabaseBodyVariant3 { current_bookmark : "current_bookmark"
-    required }
+    required => string }
 );
 impl ImportSqlIntoYourD1DatabaseBodyVariant3 {
     /// A value with the required fields set and the others empty.
@@ -794,7 +799,9 @@ pub struct QueryD1DatabaseBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(QueryD1DatabaseBody { params : "params", sql : "sql" required });
+crate::runtime::object!(
+    QueryD1DatabaseBody { params : "params" => strings, sql : "sql" required => string }
+);
 impl QueryD1DatabaseBody {
     /// A value with the required fields set and the others empty.
     pub fn new(sql: impl ::std::convert::Into<::std::string::String>) -> Self {

@@ -163,7 +163,8 @@ pub struct Dataset {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Dataset { is_public : "isPublic", name : "name", uuid : "uuid" }
+    Dataset { is_public : "isPublic" => boolean, name : "name" => string, uuid : "uuid"
+    => string }
 );
 /// Used by [`DatasetApi::delete_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -173,4 +174,6 @@ pub struct DeleteDatasetResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteDatasetResponse { name : "name", uuid : "uuid" });
+crate::runtime::object!(
+    DeleteDatasetResponse { name : "name" => string, uuid : "uuid" => string }
+);

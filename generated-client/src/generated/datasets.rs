@@ -67,7 +67,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponse 
 }
 crate::runtime::object!(
     PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponse { properties :
-    "properties", r#type : "type" }
+    "properties" => object, r#type : "type" => string }
 );
 /// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -90,8 +90,8 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
 }
 crate::runtime::object!(
     PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseProperties {
-    account_id : "accountId", datasets : "datasets", errors : "errors", summary :
-    "summary" }
+    account_id : "accountId" => object, datasets : "datasets" => object, errors :
+    "errors" => object, summary : "summary" => object }
 );
 /// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -102,7 +102,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
 }
 crate::runtime::object!(
     PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId
-    { r#type : "type" }
+    { r#type : "type" => string }
 );
 /// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -116,7 +116,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
 }
 crate::runtime::object!(
     PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasets
-    { items : "items", r#type : "type" }
+    { items : "items" => object, r#type : "type" => string }
 );
 /// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -130,7 +130,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
 }
 crate::runtime::object!(
     PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItems
-    { properties : "properties", r#type : "type" }
+    { properties : "properties" => object, r#type : "type" => string }
 );
 /// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -166,9 +166,10 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
 }
 crate::runtime::object!(
     PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsProperties
-    { attackers : "attackers", categories : "categories", dataset_id : "datasetId",
-    indicator_types : "indicatorTypes", processing_time_ms : "processingTimeMs",
-    target_industries : "targetIndustries", total_processed : "totalProcessed" }
+    { attackers : "attackers" => object, categories : "categories" => object, dataset_id
+    : "datasetId" => object, indicator_types : "indicatorTypes" => object,
+    processing_time_ms : "processingTimeMs" => object, target_industries :
+    "targetIndustries" => object, total_processed : "totalProcessed" => object }
 );
 /// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -180,7 +181,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
 }
 crate::runtime::object!(
     PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers
-    { properties : "properties", r#type : "type" }
+    { properties : "properties" => json, r#type : "type" => string }
 );
 /// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -194,7 +195,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
 }
 crate::runtime::object!(
     PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesErrors
-    { items : "items", r#type : "type" }
+    { items : "items" => object, r#type : "type" => string }
 );
 /// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -208,7 +209,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
 }
 crate::runtime::object!(
     PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesSummary
-    { properties : "properties", r#type : "type" }
+    { properties : "properties" => object, r#type : "type" => string }
 );
 /// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -238,7 +239,8 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
 }
 crate::runtime::object!(
     PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesSummaryProperties
-    { failed_datasets : "failedDatasets", successful_datasets : "successfulDatasets",
-    total_datasets : "totalDatasets", total_indicator_types : "totalIndicatorTypes",
-    total_processing_time_ms : "totalProcessingTimeMs" }
+    { failed_datasets : "failedDatasets" => object, successful_datasets :
+    "successfulDatasets" => object, total_datasets : "totalDatasets" => object,
+    total_indicator_types : "totalIndicatorTypes" => object, total_processing_time_ms :
+    "totalProcessingTimeMs" => object }
 );

@@ -61,4 +61,4 @@ pub struct UniqueIdentifier {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UniqueIdentifier { uuid : "uuid" });
+crate::runtime::object!(UniqueIdentifier { uuid : "uuid" => string });

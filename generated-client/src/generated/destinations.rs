@@ -117,8 +117,9 @@ pub struct Destination {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Destination { configuration : "configuration", enabled : "enabled", name : "name",
-    scripts : "scripts", slug : "slug" }
+    Destination { configuration : "configuration" => object, enabled : "enabled" =>
+    boolean, name : "name" => string, scripts : "scripts" => strings, slug : "slug" =>
+    string }
 );
 /// Used by [`DestinationsApi::create_destination`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -134,8 +135,9 @@ pub struct DestinationConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DestinationConfiguration { destination_conf : "destination_conf", logpush_dataset :
-    "logpushDataset", logpush_job : "logpushJob", r#type : "type", url : "url" }
+    DestinationConfiguration { destination_conf : "destination_conf" => string,
+    logpush_dataset : "logpushDataset" => json, logpush_job : "logpushJob" => number,
+    r#type : "type" => string, url : "url" => string }
 );
 /// Used by [`DestinationsApi::get_destinations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -149,8 +151,9 @@ pub struct GetDestinationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDestinationsItem { configuration : "configuration", enabled : "enabled", name :
-    "name", scripts : "scripts", slug : "slug" }
+    GetDestinationsItem { configuration : "configuration" => object, enabled : "enabled"
+    => boolean, name : "name" => string, scripts : "scripts" => strings, slug : "slug" =>
+    string }
 );
 /// Used by [`DestinationsApi::get_destinations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -169,9 +172,9 @@ pub struct GetDestinationsItemConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDestinationsItemConfiguration { destination_conf : "destination_conf", headers :
-    "headers", job_status : "jobStatus", logpush_dataset : "logpushDataset", r#type :
-    "type", url : "url" }
+    GetDestinationsItemConfiguration { destination_conf : "destination_conf" => string,
+    headers : "headers", job_status : "jobStatus" => object, logpush_dataset :
+    "logpushDataset" => json, r#type : "type" => string, url : "url" => string }
 );
 /// Used by [`DestinationsApi::get_destinations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -183,6 +186,7 @@ pub struct GetDestinationsItemConfigurationJobStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDestinationsItemConfigurationJobStatus { error_message : "error_message",
-    last_complete : "last_complete", last_error : "last_error" }
+    GetDestinationsItemConfigurationJobStatus { error_message : "error_message" =>
+    string, last_complete : "last_complete" => string, last_error : "last_error" =>
+    string }
 );

@@ -163,9 +163,10 @@ pub struct DeviceDexTest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeviceDexTest { data : "data", description : "description", enabled : "enabled",
-    interval : "interval", name : "name", target_policies : "target_policies", targeted :
-    "targeted", test_id : "test_id" }
+    DeviceDexTest { data : "data" => object, description : "description" => string,
+    enabled : "enabled" => boolean, interval : "interval" => string, name : "name" =>
+    string, target_policies : "target_policies" => objects, targeted : "targeted" =>
+    boolean, test_id : "test_id" => string }
 );
 /// Used by [`DeviceDexTestsApi::create_device_dex_test`], [`DeviceDexTestsApi::list_device_dex_tests`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -177,7 +178,8 @@ pub struct DeviceDexTestData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeviceDexTestData { host : "host", kind : "kind", method : "method" }
+    DeviceDexTestData { host : "host" => string, kind : "kind" => string, method :
+    "method" => string }
 );
 /// Used by [`DeviceDexTestsApi::create_device_dex_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -189,7 +191,8 @@ pub struct DeviceDexTestTargetPolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeviceDexTestTargetPolicy { default : "default", id : "id", name : "name" }
+    DeviceDexTestTargetPolicy { default : "default" => boolean, id : "id" => json, name :
+    "name" => string }
 );
 /// Used by [`DeviceDexTestsApi::list_device_dex_tests`], [`DeviceDexTestsApi::delete_device_dex_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -206,9 +209,10 @@ pub struct ListDeviceDexTestsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDeviceDexTestsItem { data : "data", description : "description", enabled :
-    "enabled", interval : "interval", name : "name", target_policies : "target_policies",
-    targeted : "targeted", test_id : "test_id" }
+    ListDeviceDexTestsItem { data : "data" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, interval : "interval" => string, name :
+    "name" => string, target_policies : "target_policies", targeted : "targeted" =>
+    boolean, test_id : "test_id" => string }
 );
 /// Used by [`DeviceDexTestsApi::delete_device_dex_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -217,4 +221,6 @@ pub struct DeleteDeviceDexTestResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteDeviceDexTestResponse { dex_tests : "dex_tests" });
+crate::runtime::object!(
+    DeleteDeviceDexTestResponse { dex_tests : "dex_tests" => objects }
+);

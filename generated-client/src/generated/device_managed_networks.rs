@@ -162,8 +162,8 @@ pub struct DeviceManagedNetwork {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeviceManagedNetwork { config : "config", name : "name", network_id : "network_id",
-    r#type : "type" }
+    DeviceManagedNetwork { config : "config" => object, name : "name" => string,
+    network_id : "network_id" => string, r#type : "type" }
 );
 /// Used by [`DeviceManagedNetworksApi::create_device_managed_network`], [`DeviceManagedNetworksApi::update_device_managed_network`].
 #[derive(Debug, Clone, PartialEq)]
@@ -176,8 +176,8 @@ pub struct DeviceManagedNetworkConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeviceManagedNetworkConfig { sha256 : "sha256", tls_sockaddr : "tls_sockaddr"
-    required }
+    DeviceManagedNetworkConfig { sha256 : "sha256" => string, tls_sockaddr :
+    "tls_sockaddr" required => string }
 );
 impl DeviceManagedNetworkConfig {
     /// A value with the required fields set and the others empty.
@@ -247,8 +247,8 @@ pub struct CreateDeviceManagedNetworkBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeviceManagedNetworkBody { config : "config", name : "name" required, r#type :
-    "type" required }
+    CreateDeviceManagedNetworkBody { config : "config" => object, name : "name" required
+    => string, r#type : "type" required }
 );
 impl CreateDeviceManagedNetworkBody {
     /// A value with the required fields set and the others empty.
@@ -273,5 +273,6 @@ pub struct UpdateDeviceManagedNetworkBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDeviceManagedNetworkBody { config : "config", name : "name", r#type : "type" }
+    UpdateDeviceManagedNetworkBody { config : "config" => object, name : "name" =>
+    string, r#type : "type" }
 );

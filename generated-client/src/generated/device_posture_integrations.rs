@@ -170,8 +170,8 @@ pub struct DevicePostureIntegration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DevicePostureIntegration { config : "config", id : "id", interval : "interval", name
-    : "name", r#type : "type" }
+    DevicePostureIntegration { config : "config" => object, id : "id" => string, interval
+    : "interval" => string, name : "name" => string, r#type : "type" }
 );
 /// Used by [`DevicePostureIntegrationsApi::create_device_posture_integration`].
 #[derive(Debug, Clone, PartialEq)]
@@ -186,8 +186,8 @@ pub struct DevicePostureIntegrationConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DevicePostureIntegrationConfig { api_url : "api_url" required, auth_url : "auth_url"
-    required, client_id : "client_id" required }
+    DevicePostureIntegrationConfig { api_url : "api_url" required => string, auth_url :
+    "auth_url" required => string, client_id : "client_id" required => string }
 );
 impl DevicePostureIntegrationConfig {
     /// A value with the required fields set and the others empty.
@@ -288,8 +288,9 @@ pub struct CreateDevicePostureIntegrationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDevicePostureIntegrationBody { config : "config", interval : "interval"
-    required, name : "name" required, r#type : "type" required }
+    CreateDevicePostureIntegrationBody { config : "config" => object, interval :
+    "interval" required => string, name : "name" required => string, r#type : "type"
+    required }
 );
 impl CreateDevicePostureIntegrationBody {
     /// A value with the required fields set and the others empty.
@@ -330,10 +331,11 @@ pub struct CreateDevicePostureIntegrationBodyConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDevicePostureIntegrationBodyConfig { api_url : "api_url", auth_url :
-    "auth_url", client_id : "client_id", client_secret : "client_secret" required,
-    customer_id : "customer_id", client_key : "client_key", access_client_id :
-    "access_client_id", access_client_secret : "access_client_secret" }
+    CreateDevicePostureIntegrationBodyConfig { api_url : "api_url" => string, auth_url :
+    "auth_url" => string, client_id : "client_id" => string, client_secret :
+    "client_secret" required => string, customer_id : "customer_id" => string, client_key
+    : "client_key" => string, access_client_id : "access_client_id" => string,
+    access_client_secret : "access_client_secret" => string }
 );
 impl CreateDevicePostureIntegrationBodyConfig {
     /// A value with the required fields set and the others empty.
@@ -365,6 +367,6 @@ pub struct UpdateDevicePostureIntegrationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDevicePostureIntegrationBody { config : "config", interval : "interval", name :
-    "name", r#type : "type" }
+    UpdateDevicePostureIntegrationBody { config : "config" => object, interval :
+    "interval" => string, name : "name" => string, r#type : "type" }
 );

@@ -171,9 +171,9 @@ pub struct DevicePostureRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DevicePostureRule { description : "description", expiration : "expiration", id :
-    "id", input : "input", r#match : "match", name : "name", schedule : "schedule",
-    r#type : "type" }
+    DevicePostureRule { description : "description" => string, expiration : "expiration"
+    => string, id : "id" => string, input : "input" => object, r#match : "match" =>
+    objects, name : "name" => string, schedule : "schedule" => string, r#type : "type" }
 );
 /// Used by [`DevicePostureRulesApi::create_device_posture_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -259,20 +259,24 @@ pub struct DevicePostureRuleInput {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DevicePostureRuleInput { exists : "exists", operating_system : "operating_system",
-    path : "path", sha256 : "sha256", thumbprint : "thumbprint", id : "id", domain :
-    "domain", operator : "operator", os_distro_name : "os_distro_name",
-    os_distro_revision : "os_distro_revision", os_version_extra : "os_version_extra",
-    version : "version", enabled : "enabled", check_disks : "checkDisks", require_all :
-    "requireAll", certificate_id : "certificate_id", cn : "cn", check_private_key :
-    "check_private_key", extended_key_usage : "extended_key_usage", locations :
-    "locations", compliance_status : "compliance_status", connection_id :
-    "connection_id", last_seen : "last_seen", os : "os", overall : "overall",
-    sensor_config : "sensor_config", state : "state", version_operator :
-    "versionOperator", count_operator : "countOperator", issue_count : "issue_count",
-    eid_last_seen : "eid_last_seen", risk_level : "risk_level", score_operator :
-    "scoreOperator", total_score : "total_score", active_threats : "active_threats",
-    infected : "infected", is_active : "is_active", network_status : "network_status" }
+    DevicePostureRuleInput { exists : "exists" => boolean, operating_system :
+    "operating_system", path : "path" => string, sha256 : "sha256" => string, thumbprint
+    : "thumbprint" => string, id : "id" => string, domain : "domain" => string, operator
+    : "operator", os_distro_name : "os_distro_name" => string, os_distro_revision :
+    "os_distro_revision" => string, os_version_extra : "os_version_extra" => string,
+    version : "version" => string, enabled : "enabled" => boolean, check_disks :
+    "checkDisks" => strings, require_all : "requireAll" => boolean, certificate_id :
+    "certificate_id" => string, cn : "cn" => string, check_private_key :
+    "check_private_key" => boolean, extended_key_usage : "extended_key_usage", locations
+    : "locations" => object, compliance_status : "compliance_status", connection_id :
+    "connection_id" => string, last_seen : "last_seen" => string, os : "os" => string,
+    overall : "overall" => json, sensor_config : "sensor_config" => json, state :
+    "state", version_operator : "versionOperator", count_operator : "countOperator",
+    issue_count : "issue_count" => json, eid_last_seen : "eid_last_seen" => string,
+    risk_level : "risk_level", score_operator : "scoreOperator", total_score :
+    "total_score" => number, active_threats : "active_threats" => number, infected :
+    "infected" => boolean, is_active : "is_active" => boolean, network_status :
+    "network_status" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -469,7 +473,8 @@ pub struct DevicePostureRuleInputLocations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DevicePostureRuleInputLocations { paths : "paths", trust_stores : "trust_stores" }
+    DevicePostureRuleInputLocations { paths : "paths" => strings, trust_stores :
+    "trust_stores" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -963,7 +968,7 @@ pub struct DeleteDevicePostureRuleResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteDevicePostureRuleResponse { id : "id" });
+crate::runtime::object!(DeleteDevicePostureRuleResponse { id : "id" => string });
 /// Used by [`DevicePostureRulesApi::create_device_posture_rule`], [`DevicePostureRulesApi::update_device_posture_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDevicePostureRuleBody {
@@ -983,9 +988,10 @@ pub struct CreateDevicePostureRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDevicePostureRuleBody { description : "description", expiration : "expiration",
-    input : "input", r#match : "match", name : "name" required, schedule : "schedule",
-    r#type : "type" required }
+    CreateDevicePostureRuleBody { description : "description" => string, expiration :
+    "expiration" => string, input : "input" => object, r#match : "match" => objects, name
+    : "name" required => string, schedule : "schedule" => string, r#type : "type"
+    required }
 );
 impl CreateDevicePostureRuleBody {
     /// A value with the required fields set and the others empty.
@@ -1089,18 +1095,22 @@ pub struct CreateDevicePostureRuleBodyInput {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDevicePostureRuleBodyInput { exists : "exists", operating_system :
-    "operating_system", path : "path", sha256 : "sha256", thumbprint : "thumbprint", id :
-    "id", domain : "domain", operator : "operator", os_distro_name : "os_distro_name",
-    os_distro_revision : "os_distro_revision", os_version_extra : "os_version_extra",
-    version : "version", enabled : "enabled", check_disks : "checkDisks", require_all :
-    "requireAll", certificate_id : "certificate_id", cn : "cn", check_private_key :
-    "check_private_key", extended_key_usage : "extended_key_usage", locations :
-    "locations", compliance_status : "compliance_status", connection_id :
-    "connection_id", last_seen : "last_seen", os : "os", overall : "overall",
-    sensor_config : "sensor_config", state : "state", version_operator :
-    "versionOperator", count_operator : "countOperator", issue_count : "issue_count",
-    eid_last_seen : "eid_last_seen", risk_level : "risk_level", score_operator :
-    "scoreOperator", total_score : "total_score", active_threats : "active_threats",
-    infected : "infected", is_active : "is_active", network_status : "network_status" }
+    CreateDevicePostureRuleBodyInput { exists : "exists" => boolean, operating_system :
+    "operating_system", path : "path" => string, sha256 : "sha256" => string, thumbprint
+    : "thumbprint" => string, id : "id" => string, domain : "domain" => string, operator
+    : "operator", os_distro_name : "os_distro_name" => string, os_distro_revision :
+    "os_distro_revision" => string, os_version_extra : "os_version_extra" => string,
+    version : "version" => string, enabled : "enabled" => boolean, check_disks :
+    "checkDisks" => strings, require_all : "requireAll" => boolean, certificate_id :
+    "certificate_id" => string, cn : "cn" => string, check_private_key :
+    "check_private_key" => boolean, extended_key_usage : "extended_key_usage", locations
+    : "locations" => object, compliance_status : "compliance_status", connection_id :
+    "connection_id" => string, last_seen : "last_seen" => string, os : "os" => string,
+    overall : "overall" => string, sensor_config : "sensor_config" => string, state :
+    "state", version_operator : "versionOperator", count_operator : "countOperator",
+    issue_count : "issue_count" => string, eid_last_seen : "eid_last_seen" => string,
+    risk_level : "risk_level", score_operator : "scoreOperator", total_score :
+    "total_score" => number, active_threats : "active_threats" => number, infected :
+    "infected" => boolean, is_active : "is_active" => boolean, network_status :
+    "network_status" }
 );

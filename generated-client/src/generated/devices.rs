@@ -715,13 +715,15 @@ pub struct ListDevicesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDevicesItem { created : "created", deleted : "deleted", device_type :
-    "device_type", id : "id", ip : "ip", key : "key", last_seen : "last_seen",
-    mac_address : "mac_address", manufacturer : "manufacturer", model : "model", name :
-    "name", os_distro_name : "os_distro_name", os_distro_revision : "os_distro_revision",
-    os_version : "os_version", os_version_extra : "os_version_extra", revoked_at :
-    "revoked_at", serial_number : "serial_number", updated : "updated", user : "user",
-    version : "version" }
+    ListDevicesItem { created : "created" => string, deleted : "deleted" => boolean,
+    device_type : "device_type", id : "id" => string, ip : "ip" => string, key : "key" =>
+    string, last_seen : "last_seen" => string, mac_address : "mac_address" => string,
+    manufacturer : "manufacturer" => string, model : "model" => string, name : "name" =>
+    string, os_distro_name : "os_distro_name" => string, os_distro_revision :
+    "os_distro_revision" => string, os_version : "os_version" => string, os_version_extra
+    : "os_version_extra" => string, revoked_at : "revoked_at" => string, serial_number :
+    "serial_number" => string, updated : "updated" => string, user : "user" => object,
+    version : "version" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -798,7 +800,8 @@ pub struct ListDevicesItemUser {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDevicesItemUser { email : "email", id : "id", name : "name" }
+    ListDevicesItemUser { email : "email" => string, id : "id" => string, name : "name"
+    => string }
 );
 /// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::create_device_settings_profile`], [`DevicesApi::update_device_settings_profile`], [`DevicesApi::get_device_settings_profile_by_id`], [`DevicesApi::delete_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -861,19 +864,22 @@ pub struct DeviceSettingsProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeviceSettingsProfile { allow_mode_switch : "allow_mode_switch", allow_updates :
-    "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect :
-    "auto_connect", captive_portal : "captive_portal", default : "default", description :
-    "description", disable_auto_fallback : "disable_auto_fallback", enabled : "enabled",
-    exclude : "exclude", exclude_office_ips : "exclude_office_ips", fallback_domains :
-    "fallback_domains", gateway_unique_id : "gateway_unique_id", include : "include",
-    lan_allow_minutes : "lan_allow_minutes", lan_allow_subnet_size :
-    "lan_allow_subnet_size", r#match : "match", name : "name", policy_id : "policy_id",
-    precedence : "precedence", register_interface_ip_with_dns :
-    "register_interface_ip_with_dns", sccm_vpn_boundary_support :
-    "sccm_vpn_boundary_support", service_mode_v2 : "service_mode_v2", support_url :
-    "support_url", switch_locked : "switch_locked", target_tests : "target_tests",
-    tunnel_protocol : "tunnel_protocol" }
+    DeviceSettingsProfile { allow_mode_switch : "allow_mode_switch" => boolean,
+    allow_updates : "allow_updates" => boolean, allowed_to_leave : "allowed_to_leave" =>
+    boolean, auto_connect : "auto_connect" => number, captive_portal : "captive_portal"
+    => number, default : "default" => boolean, description : "description" => string,
+    disable_auto_fallback : "disable_auto_fallback" => boolean, enabled : "enabled" =>
+    boolean, exclude : "exclude" => objects, exclude_office_ips : "exclude_office_ips" =>
+    boolean, fallback_domains : "fallback_domains" => objects, gateway_unique_id :
+    "gateway_unique_id" => string, include : "include" => objects, lan_allow_minutes :
+    "lan_allow_minutes" => number, lan_allow_subnet_size : "lan_allow_subnet_size" =>
+    number, r#match : "match" => string, name : "name" => string, policy_id : "policy_id"
+    => string, precedence : "precedence" => number, register_interface_ip_with_dns :
+    "register_interface_ip_with_dns" => boolean, sccm_vpn_boundary_support :
+    "sccm_vpn_boundary_support" => boolean, service_mode_v2 : "service_mode_v2" =>
+    object, support_url : "support_url" => string, switch_locked : "switch_locked" =>
+    boolean, target_tests : "target_tests" => objects, tunnel_protocol :
+    "tunnel_protocol" => string }
 );
 /// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::update_default_device_settings_profile`], [`DevicesApi::set_split_tunnel_exclude_list`], [`DevicesApi::get_split_tunnel_exclude_list`], [`DevicesApi::set_split_tunnel_include_list`], [`DevicesApi::get_split_tunnel_include_list`], [`DevicesApi::set_split_tunnel_exclude_list_for_device_settings_profile`], [`DevicesApi::get_split_tunnel_exclude_list_for_device_settings_profile`], [`DevicesApi::set_split_tunnel_include_list_for_device_settings_profile`], [`DevicesApi::get_split_tunnel_include_list_for_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq)]
@@ -888,8 +894,8 @@ pub struct ListDeviceSettingsProfilesItemExcludeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDeviceSettingsProfilesItemExcludeItem { address : "address" required, description
-    : "description" required, host : "host" }
+    ListDeviceSettingsProfilesItemExcludeItem { address : "address" required => string,
+    description : "description" required => string, host : "host" => string }
 );
 impl ListDeviceSettingsProfilesItemExcludeItem {
     /// A value with the required fields set and the others empty.
@@ -917,8 +923,8 @@ pub struct DeviceSettingsProfileFallbackDomain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeviceSettingsProfileFallbackDomain { description : "description", dns_server :
-    "dns_server", suffix : "suffix" required }
+    DeviceSettingsProfileFallbackDomain { description : "description" => string,
+    dns_server : "dns_server", suffix : "suffix" required => string }
 );
 impl DeviceSettingsProfileFallbackDomain {
     /// A value with the required fields set and the others empty.
@@ -942,7 +948,8 @@ pub struct DeviceSettingsProfileServiceModeV2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeviceSettingsProfileServiceModeV2 { mode : "mode", port : "port" }
+    DeviceSettingsProfileServiceModeV2 { mode : "mode" => string, port : "port" => number
+    }
 );
 /// Used by [`DevicesApi::list_device_settings_profiles`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -954,7 +961,9 @@ pub struct DeviceSettingsProfileTargetTest {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeviceSettingsProfileTargetTest { id : "id", name : "name" });
+crate::runtime::object!(
+    DeviceSettingsProfileTargetTest { id : "id" => string, name : "name" => string }
+);
 /// Used by [`DevicesApi::update_default_device_settings_profile`], [`DevicesApi::get_default_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultDeviceSettingsProfile {
@@ -999,16 +1008,18 @@ pub struct DefaultDeviceSettingsProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DefaultDeviceSettingsProfile { allow_mode_switch : "allow_mode_switch", allow_updates
-    : "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect :
-    "auto_connect", captive_portal : "captive_portal", default : "default",
-    disable_auto_fallback : "disable_auto_fallback", enabled : "enabled", exclude :
-    "exclude", exclude_office_ips : "exclude_office_ips", fallback_domains :
-    "fallback_domains", gateway_unique_id : "gateway_unique_id", include : "include",
-    register_interface_ip_with_dns : "register_interface_ip_with_dns",
-    sccm_vpn_boundary_support : "sccm_vpn_boundary_support", service_mode_v2 :
-    "service_mode_v2", support_url : "support_url", switch_locked : "switch_locked",
-    tunnel_protocol : "tunnel_protocol" }
+    DefaultDeviceSettingsProfile { allow_mode_switch : "allow_mode_switch" => boolean,
+    allow_updates : "allow_updates" => boolean, allowed_to_leave : "allowed_to_leave" =>
+    boolean, auto_connect : "auto_connect" => number, captive_portal : "captive_portal"
+    => number, default : "default" => boolean, disable_auto_fallback :
+    "disable_auto_fallback" => boolean, enabled : "enabled" => boolean, exclude :
+    "exclude" => objects, exclude_office_ips : "exclude_office_ips" => boolean,
+    fallback_domains : "fallback_domains" => objects, gateway_unique_id :
+    "gateway_unique_id" => string, include : "include" => objects,
+    register_interface_ip_with_dns : "register_interface_ip_with_dns" => boolean,
+    sccm_vpn_boundary_support : "sccm_vpn_boundary_support" => boolean, service_mode_v2 :
+    "service_mode_v2" => object, support_url : "support_url" => string, switch_locked :
+    "switch_locked" => boolean, tunnel_protocol : "tunnel_protocol" => string }
 );
 /// Used by [`DevicesApi::set_your_local_domain_fallback_list`], [`DevicesApi::get_your_local_domain_fallback_list`], [`DevicesApi::set_local_domain_fallback_list_for_device_settings_profile`], [`DevicesApi::get_local_domain_fallback_list_for_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1022,8 +1033,8 @@ pub struct SetYourLocalDomainFallbackListItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SetYourLocalDomainFallbackListItem { description : "description", dns_server :
-    "dns_server", suffix : "suffix" required }
+    SetYourLocalDomainFallbackListItem { description : "description" => string,
+    dns_server : "dns_server" => strings, suffix : "suffix" required => string }
 );
 impl SetYourLocalDomainFallbackListItem {
     /// A value with the required fields set and the others empty.
@@ -1062,12 +1073,14 @@ pub struct Device {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Device { account : "account", created : "created", deleted : "deleted", device_type :
-    "device_type", gateway_device_id : "gateway_device_id", id : "id", ip : "ip", key :
-    "key", key_type : "key_type", last_seen : "last_seen", mac_address : "mac_address",
-    model : "model", name : "name", os_version : "os_version", serial_number :
-    "serial_number", tunnel_type : "tunnel_type", updated : "updated", user : "user",
-    version : "version" }
+    Device { account : "account" => object, created : "created" => string, deleted :
+    "deleted" => boolean, device_type : "device_type" => string, gateway_device_id :
+    "gateway_device_id" => string, id : "id" => string, ip : "ip" => string, key : "key"
+    => string, key_type : "key_type" => string, last_seen : "last_seen" => string,
+    mac_address : "mac_address" => string, model : "model" => string, name : "name" =>
+    string, os_version : "os_version" => string, serial_number : "serial_number" =>
+    string, tunnel_type : "tunnel_type" => string, updated : "updated" => string, user :
+    "user" => object, version : "version" => string }
 );
 /// Used by [`DevicesApi::get_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1079,7 +1092,8 @@ pub struct DeviceAccount {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeviceAccount { account_type : "account_type", id : "id", name : "name" }
+    DeviceAccount { account_type : "account_type" => string, id : "id" => string, name :
+    "name" => string }
 );
 /// Used by [`DevicesApi::get_override_codes`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1088,7 +1102,9 @@ pub struct OverrideCodes {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(OverrideCodes { disable_for_time : "disable_for_time" });
+crate::runtime::object!(
+    OverrideCodes { disable_for_time : "disable_for_time" => object }
+);
 /// Used by [`DevicesApi::get_override_codes`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OverrideCodesDisableForTime {
@@ -1106,7 +1122,8 @@ pub struct OverrideCodesDisableForTime {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OverrideCodesDisableForTime { _1 : "1", _12 : "12", _24 : "24", _3 : "3", _6 : "6" }
+    OverrideCodesDisableForTime { _1 : "1" => string, _12 : "12" => string, _24 : "24" =>
+    string, _3 : "3" => string, _6 : "6" => string }
 );
 /// Used by [`DevicesApi::update_device_certificate_provisioning_status`], [`DevicesApi::get_device_certificate_provisioning_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1115,7 +1132,9 @@ pub struct DeviceCertificateProvisioningStatus {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeviceCertificateProvisioningStatus { enabled : "enabled" });
+crate::runtime::object!(
+    DeviceCertificateProvisioningStatus { enabled : "enabled" => boolean }
+);
 /// Used by [`DevicesApi::create_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDeviceSettingsProfileBody {
@@ -1158,15 +1177,17 @@ pub struct CreateDeviceSettingsProfileBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeviceSettingsProfileBody { allow_mode_switch : "allow_mode_switch",
-    allow_updates : "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect
-    : "auto_connect", captive_portal : "captive_portal", description : "description",
-    disable_auto_fallback : "disable_auto_fallback", enabled : "enabled",
-    exclude_office_ips : "exclude_office_ips", lan_allow_minutes : "lan_allow_minutes",
-    lan_allow_subnet_size : "lan_allow_subnet_size", r#match : "match" required, name :
-    "name" required, precedence : "precedence" required, service_mode_v2 :
-    "service_mode_v2", support_url : "support_url", switch_locked : "switch_locked",
-    tunnel_protocol : "tunnel_protocol" }
+    CreateDeviceSettingsProfileBody { allow_mode_switch : "allow_mode_switch" => boolean,
+    allow_updates : "allow_updates" => boolean, allowed_to_leave : "allowed_to_leave" =>
+    boolean, auto_connect : "auto_connect" => number, captive_portal : "captive_portal"
+    => number, description : "description" => string, disable_auto_fallback :
+    "disable_auto_fallback" => boolean, enabled : "enabled" => boolean,
+    exclude_office_ips : "exclude_office_ips" => boolean, lan_allow_minutes :
+    "lan_allow_minutes" => number, lan_allow_subnet_size : "lan_allow_subnet_size" =>
+    number, r#match : "match" required => string, name : "name" required => string,
+    precedence : "precedence" required => number, service_mode_v2 : "service_mode_v2" =>
+    object, support_url : "support_url" => string, switch_locked : "switch_locked" =>
+    boolean, tunnel_protocol : "tunnel_protocol" => string }
 );
 impl CreateDeviceSettingsProfileBody {
     /// A value with the required fields set and the others empty.
@@ -1226,12 +1247,14 @@ pub struct UpdateDefaultDeviceSettingsProfileBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDefaultDeviceSettingsProfileBody { allow_mode_switch : "allow_mode_switch",
-    allow_updates : "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect
-    : "auto_connect", captive_portal : "captive_portal", disable_auto_fallback :
-    "disable_auto_fallback", exclude_office_ips : "exclude_office_ips", service_mode_v2 :
-    "service_mode_v2", support_url : "support_url", switch_locked : "switch_locked",
-    tunnel_protocol : "tunnel_protocol" }
+    UpdateDefaultDeviceSettingsProfileBody { allow_mode_switch : "allow_mode_switch" =>
+    boolean, allow_updates : "allow_updates" => boolean, allowed_to_leave :
+    "allowed_to_leave" => boolean, auto_connect : "auto_connect" => number,
+    captive_portal : "captive_portal" => number, disable_auto_fallback :
+    "disable_auto_fallback" => boolean, exclude_office_ips : "exclude_office_ips" =>
+    boolean, service_mode_v2 : "service_mode_v2" => object, support_url : "support_url"
+    => string, switch_locked : "switch_locked" => boolean, tunnel_protocol :
+    "tunnel_protocol" => string }
 );
 /// Used by [`DevicesApi::update_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1271,11 +1294,13 @@ pub struct UpdateDeviceSettingsProfileBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDeviceSettingsProfileBody { allow_mode_switch : "allow_mode_switch",
-    allow_updates : "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect
-    : "auto_connect", captive_portal : "captive_portal", description : "description",
-    disable_auto_fallback : "disable_auto_fallback", enabled : "enabled",
-    exclude_office_ips : "exclude_office_ips", r#match : "match", name : "name",
-    precedence : "precedence", service_mode_v2 : "service_mode_v2", support_url :
-    "support_url", switch_locked : "switch_locked", tunnel_protocol : "tunnel_protocol" }
+    UpdateDeviceSettingsProfileBody { allow_mode_switch : "allow_mode_switch" => boolean,
+    allow_updates : "allow_updates" => boolean, allowed_to_leave : "allowed_to_leave" =>
+    boolean, auto_connect : "auto_connect" => number, captive_portal : "captive_portal"
+    => number, description : "description" => string, disable_auto_fallback :
+    "disable_auto_fallback" => boolean, enabled : "enabled" => boolean,
+    exclude_office_ips : "exclude_office_ips" => boolean, r#match : "match" => string,
+    name : "name" => string, precedence : "precedence" => number, service_mode_v2 :
+    "service_mode_v2" => object, support_url : "support_url" => string, switch_locked :
+    "switch_locked" => boolean, tunnel_protocol : "tunnel_protocol" => string }
 );

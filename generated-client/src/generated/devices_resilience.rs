@@ -84,5 +84,6 @@ pub struct GlobalWarpOverrideState {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GlobalWarpOverrideState { disconnect : "disconnect", timestamp : "timestamp" }
+    GlobalWarpOverrideState { disconnect : "disconnect" => boolean, timestamp :
+    "timestamp" => string }
 );

@@ -153,7 +153,7 @@ pub struct AccountCommands {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccountCommands { commands : "commands" });
+crate::runtime::object!(AccountCommands { commands : "commands" => objects });
 /// Used by [`DexRemoteCommandsApi::create_account_commands`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountCommandsCommand {
@@ -168,8 +168,8 @@ pub struct AccountCommandsCommand {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountCommandsCommand { args : "args", device_id : "device_id", id : "id", status :
-    "status", r#type : "type" }
+    AccountCommandsCommand { args : "args", device_id : "device_id" => string, id : "id"
+    => string, status : "status" => string, r#type : "type" => string }
 );
 /// Used by [`DexRemoteCommandsApi::list_account_commands`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -180,7 +180,9 @@ pub struct ListAccountCommandsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListAccountCommandsResponse { commands : "commands" });
+crate::runtime::object!(
+    ListAccountCommandsResponse { commands : "commands" => objects }
+);
 /// Used by [`DexRemoteCommandsApi::list_account_commands`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccountCommandsResponseCommand {
@@ -196,9 +198,10 @@ pub struct ListAccountCommandsResponseCommand {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountCommandsResponseCommand { completed_date : "completed_date", created_date
-    : "created_date", device_id : "device_id", filename : "filename", id : "id", status :
-    "status", r#type : "type", user_email : "user_email" }
+    ListAccountCommandsResponseCommand { completed_date : "completed_date" => string,
+    created_date : "created_date" => string, device_id : "device_id" => string, filename
+    : "filename" => string, id : "id" => string, status : "status" => string, r#type :
+    "type" => string, user_email : "user_email" => string }
 );
 /// Used by [`DexRemoteCommandsApi::list_devices_eligible_for_remote_captures`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -207,7 +210,7 @@ pub struct DevicesEligible {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DevicesEligible { devices : "devices" });
+crate::runtime::object!(DevicesEligible { devices : "devices" => objects });
 /// Used by [`DexRemoteCommandsApi::list_devices_eligible_for_remote_captures`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DevicesEligibleDevice {
@@ -228,10 +231,11 @@ pub struct DevicesEligibleDevice {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DevicesEligibleDevice { device_id : "deviceId", device_name : "deviceName", eligible
-    : "eligible", ineligible_reason : "ineligibleReason", person_email : "personEmail",
-    platform : "platform", status : "status", timestamp : "timestamp", version :
-    "version" }
+    DevicesEligibleDevice { device_id : "deviceId" => string, device_name : "deviceName"
+    => string, eligible : "eligible" => boolean, ineligible_reason : "ineligibleReason"
+    => string, person_email : "personEmail" => string, platform : "platform" => string,
+    status : "status" => string, timestamp : "timestamp" => string, version : "version"
+    => string }
 );
 /// Used by [`DexRemoteCommandsApi::get_account_commands_usage_quota_and_reset_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -243,6 +247,6 @@ pub struct AccountCommandsUsageQuotaAndResetTime {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountCommandsUsageQuotaAndResetTime { quota : "quota", quota_usage : "quota_usage",
-    reset_time : "reset_time" }
+    AccountCommandsUsageQuotaAndResetTime { quota : "quota" => number, quota_usage :
+    "quota_usage" => number, reset_time : "reset_time" => string }
 );

@@ -151,9 +151,9 @@ pub struct DexRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DexRule { created_at : "created_at", description : "description", id : "id", r#match
-    : "match", name : "name", targeted_tests : "targeted_tests", updated_at :
-    "updated_at" }
+    DexRule { created_at : "created_at" => string, description : "description" => string,
+    id : "id" => string, r#match : "match" => string, name : "name" => string,
+    targeted_tests : "targeted_tests" => objects, updated_at : "updated_at" => string }
 );
 /// Used by [`DexRulesApi::create_dex_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -166,8 +166,8 @@ pub struct DexRuleTargetedTest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DexRuleTargetedTest { data : "data", enabled : "enabled", name : "name", test_id :
-    "test_id" }
+    DexRuleTargetedTest { data : "data" => object, enabled : "enabled" => boolean, name :
+    "name" => string, test_id : "test_id" => string }
 );
 /// Used by [`DexRulesApi::create_dex_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -179,7 +179,8 @@ pub struct DexRuleTargetedTestData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DexRuleTargetedTestData { host : "host", kind : "kind", method : "method" }
+    DexRuleTargetedTestData { host : "host" => json, kind : "kind" => json, method :
+    "method" => json }
 );
 /// Used by [`DexRulesApi::list_dex_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -188,7 +189,7 @@ pub struct DexRules {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DexRules { rules : "rules" });
+crate::runtime::object!(DexRules { rules : "rules" => objects });
 /// Used by [`DexRulesApi::list_dex_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rule {
@@ -203,7 +204,7 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { created_at : "created_at", description : "description", id : "id", r#match :
-    "match", name : "name", targeted_tests : "targeted_tests", updated_at : "updated_at"
-    }
+    Rule { created_at : "created_at" => string, description : "description" => string, id
+    : "id" => string, r#match : "match" => string, name : "name" => string,
+    targeted_tests : "targeted_tests", updated_at : "updated_at" => string }
 );

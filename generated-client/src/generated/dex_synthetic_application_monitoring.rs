@@ -403,8 +403,8 @@ pub struct CloudflareColo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CloudflareColo { airport_code : "airportCode" required, city : "city" required,
-    country_code : "countryCode" required }
+    CloudflareColo { airport_code : "airportCode" required => string, city : "city"
+    required => string, country_code : "countryCode" required => string }
 );
 impl CloudflareColo {
     /// A value with the required fields set and the others empty.
@@ -501,20 +501,26 @@ pub struct LiveStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LiveStatus { connection_type : "connectionType", switch_locked : "switchLocked", mode
-    : "mode", firewall_enabled : "firewallEnabled", ram_available_kb : "ramAvailableKb",
-    network_rcvd_bps : "networkRcvdBps", battery_charging : "batteryCharging", colo :
-    "colo", network_ssid : "networkSsid", device_ipv6 : "deviceIpv6", gateway_ipv4 :
-    "gatewayIpv4", device_name : "deviceName", gateway_ipv6 : "gatewayIpv6", platform :
-    "platform", ram_used_pct : "ramUsedPct", disk_usage_pct : "diskUsagePct", status :
-    "status", person_email : "personEmail", cpu_pct_by_app : "cpuPctByApp", battery_pct :
-    "batteryPct", always_on : "alwaysOn", ram_used_pct_by_app : "ramUsedPctByApp",
-    battery_cycles : "batteryCycles", device_id : "deviceId", handshake_latency_ms :
-    "handshakeLatencyMs", network_sent_bps : "networkSentBps", cpu_pct : "cpuPct",
-    isp_ipv4 : "ispIpv4", timestamp : "timestamp", disk_read_bps : "diskReadBps",
-    isp_ipv6 : "ispIpv6", metal : "metal", doh_subdomain : "dohSubdomain",
-    wifi_strength_dbm : "wifiStrengthDbm", device_ipv4 : "deviceIpv4", disk_write_bps :
-    "diskWriteBps", estimated_loss_pct : "estimatedLossPct", version : "version" }
+    LiveStatus { connection_type : "connectionType" => string, switch_locked :
+    "switchLocked" => boolean, mode : "mode" => string, firewall_enabled :
+    "firewallEnabled" => boolean, ram_available_kb : "ramAvailableKb" => integer,
+    network_rcvd_bps : "networkRcvdBps" => integer, battery_charging : "batteryCharging"
+    => boolean, colo : "colo" => string, network_ssid : "networkSsid" => string,
+    device_ipv6 : "deviceIpv6" => object, gateway_ipv4 : "gatewayIpv4" => object,
+    device_name : "deviceName" => string, gateway_ipv6 : "gatewayIpv6" => object,
+    platform : "platform" => string, ram_used_pct : "ramUsedPct" => number,
+    disk_usage_pct : "diskUsagePct" => number, status : "status" => string, person_email
+    : "personEmail" => string, cpu_pct_by_app : "cpuPctByApp", battery_pct : "batteryPct"
+    => number, always_on : "alwaysOn" => boolean, ram_used_pct_by_app :
+    "ramUsedPctByApp", battery_cycles : "batteryCycles" => integer, device_id :
+    "deviceId" => string, handshake_latency_ms : "handshakeLatencyMs" => number,
+    network_sent_bps : "networkSentBps" => integer, cpu_pct : "cpuPct" => number,
+    isp_ipv4 : "ispIpv4" => object, timestamp : "timestamp" => string, disk_read_bps :
+    "diskReadBps" => integer, isp_ipv6 : "ispIpv6" => object, metal : "metal" => string,
+    doh_subdomain : "dohSubdomain" => string, wifi_strength_dbm : "wifiStrengthDbm" =>
+    integer, device_ipv4 : "deviceIpv4" => object, disk_write_bps : "diskWriteBps" =>
+    integer, estimated_loss_pct : "estimatedLossPct" => number, version : "version" =>
+    string }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_live_status_of_latest_device`], [`DexSyntheticApplicationMonitoringApi::list_fleet_status_devices`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -529,8 +535,9 @@ pub struct LiveStatusDeviceIpv6 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LiveStatusDeviceIpv6 { address : "address", asn : "asn", aso : "aso", location :
-    "location", netmask : "netmask", version : "version" }
+    LiveStatusDeviceIpv6 { address : "address" => string, asn : "asn" => integer, aso :
+    "aso" => string, location : "location" => object, netmask : "netmask" => string,
+    version : "version" => string }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_live_status_of_latest_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -543,8 +550,8 @@ pub struct LiveStatusDeviceIpv6Location {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LiveStatusDeviceIpv6Location { city : "city", country_iso : "country_iso", state_iso
-    : "state_iso", zip : "zip" }
+    LiveStatusDeviceIpv6Location { city : "city" => string, country_iso : "country_iso"
+    => string, state_iso : "state_iso" => string, zip : "zip" => string }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_live_status_of_latest_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -554,7 +561,9 @@ pub struct LiveStatusCpuPctByApp {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LiveStatusCpuPctByApp { cpu_pct : "cpu_pct", name : "name" });
+crate::runtime::object!(
+    LiveStatusCpuPctByApp { cpu_pct : "cpu_pct" => number, name : "name" => string }
+);
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_live_status_of_latest_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveStatusRamUsedPctByApp {
@@ -564,7 +573,8 @@ pub struct LiveStatusRamUsedPctByApp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LiveStatusRamUsedPctByApp { name : "name", ram_used_pct : "ram_used_pct" }
+    LiveStatusRamUsedPctByApp { name : "name" => string, ram_used_pct : "ram_used_pct" =>
+    number }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_devices`].
 #[derive(Debug, Clone, PartialEq)]
@@ -650,22 +660,26 @@ pub struct FleetStatusDevice {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FleetStatusDevice { connection_type : "connectionType", switch_locked :
-    "switchLocked", mode : "mode", firewall_enabled : "firewallEnabled", ram_available_kb
-    : "ramAvailableKb", network_rcvd_bps : "networkRcvdBps", battery_charging :
-    "batteryCharging", colo : "colo" required, network_ssid : "networkSsid", device_ipv6
-    : "deviceIpv6", gateway_ipv4 : "gatewayIpv4", device_name : "deviceName",
-    gateway_ipv6 : "gatewayIpv6", platform : "platform" required, ram_used_pct :
-    "ramUsedPct", disk_usage_pct : "diskUsagePct", status : "status" required,
-    person_email : "personEmail", cpu_pct_by_app : "cpuPctByApp", battery_pct :
-    "batteryPct", always_on : "alwaysOn", ram_used_pct_by_app : "ramUsedPctByApp",
-    battery_cycles : "batteryCycles", device_id : "deviceId" required,
-    handshake_latency_ms : "handshakeLatencyMs", network_sent_bps : "networkSentBps",
-    cpu_pct : "cpuPct", isp_ipv4 : "ispIpv4", timestamp : "timestamp", disk_read_bps :
-    "diskReadBps", isp_ipv6 : "ispIpv6", metal : "metal", doh_subdomain : "dohSubdomain",
-    wifi_strength_dbm : "wifiStrengthDbm", device_ipv4 : "deviceIpv4", disk_write_bps :
-    "diskWriteBps", estimated_loss_pct : "estimatedLossPct", version : "version" required
-    }
+    FleetStatusDevice { connection_type : "connectionType" => string, switch_locked :
+    "switchLocked" => boolean, mode : "mode" => string, firewall_enabled :
+    "firewallEnabled" => boolean, ram_available_kb : "ramAvailableKb" => integer,
+    network_rcvd_bps : "networkRcvdBps" => integer, battery_charging : "batteryCharging"
+    => boolean, colo : "colo" required => string, network_ssid : "networkSsid" => string,
+    device_ipv6 : "deviceIpv6" => object, gateway_ipv4 : "gatewayIpv4" => object,
+    device_name : "deviceName" => string, gateway_ipv6 : "gatewayIpv6" => object,
+    platform : "platform" required => string, ram_used_pct : "ramUsedPct" => number,
+    disk_usage_pct : "diskUsagePct" => number, status : "status" required => string,
+    person_email : "personEmail" => string, cpu_pct_by_app : "cpuPctByApp", battery_pct :
+    "batteryPct" => number, always_on : "alwaysOn" => boolean, ram_used_pct_by_app :
+    "ramUsedPctByApp", battery_cycles : "batteryCycles" => integer, device_id :
+    "deviceId" required => string, handshake_latency_ms : "handshakeLatencyMs" => number,
+    network_sent_bps : "networkSentBps" => integer, cpu_pct : "cpuPct" => number,
+    isp_ipv4 : "ispIpv4" => object, timestamp : "timestamp" => string, disk_read_bps :
+    "diskReadBps" => integer, isp_ipv6 : "ispIpv6" => object, metal : "metal" => string,
+    doh_subdomain : "dohSubdomain" => string, wifi_strength_dbm : "wifiStrengthDbm" =>
+    integer, device_ipv4 : "deviceIpv4" => object, disk_write_bps : "diskWriteBps" =>
+    integer, estimated_loss_pct : "estimatedLossPct" => number, version : "version"
+    required => string }
 );
 impl FleetStatusDevice {
     /// A value with the required fields set and the others empty.
@@ -727,7 +741,7 @@ pub struct FleetStatus {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(FleetStatus { device_stats : "deviceStats" });
+crate::runtime::object!(FleetStatus { device_stats : "deviceStats" => object });
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FleetStatusDeviceStats {
@@ -749,9 +763,10 @@ pub struct FleetStatusDeviceStats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FleetStatusDeviceStats { by_colo : "byColo", by_mode : "byMode", by_platform :
-    "byPlatform", by_status : "byStatus", by_version : "byVersion", unique_devices_total
-    : "uniqueDevicesTotal" }
+    FleetStatusDeviceStats { by_colo : "byColo" => objects, by_mode : "byMode" =>
+    objects, by_platform : "byPlatform" => objects, by_status : "byStatus" => objects,
+    by_version : "byVersion" => objects, unique_devices_total : "uniqueDevicesTotal" =>
+    number }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -763,8 +778,8 @@ pub struct FleetStatusDeviceStatsByColo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FleetStatusDeviceStatsByColo { unique_devices_total : "uniqueDevicesTotal", value :
-    "value" }
+    FleetStatusDeviceStatsByColo { unique_devices_total : "uniqueDevicesTotal" => number,
+    value : "value" => string }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_aggregate_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -774,7 +789,7 @@ pub struct FleetStatusAggregate {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(FleetStatusAggregate { device_stats : "deviceStats" });
+crate::runtime::object!(FleetStatusAggregate { device_stats : "deviceStats" => object });
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_aggregate_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FleetStatusAggregateDeviceStats {
@@ -792,8 +807,8 @@ pub struct FleetStatusAggregateDeviceStats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FleetStatusAggregateDeviceStats { by_mode : "byMode", by_status : "byStatus",
-    unique_devices_total : "uniqueDevicesTotal" }
+    FleetStatusAggregateDeviceStats { by_mode : "byMode" => objects, by_status :
+    "byStatus" => objects, unique_devices_total : "uniqueDevicesTotal" => number }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_aggregate_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -806,8 +821,8 @@ pub struct FleetStatusAggregateDeviceStatsByMode {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FleetStatusAggregateDeviceStatsByMode { timestamp : "timestamp", unique_devices_total
-    : "uniqueDevicesTotal", value : "value" }
+    FleetStatusAggregateDeviceStatsByMode { timestamp : "timestamp" => string,
+    unique_devices_total : "uniqueDevicesTotal" => json, value : "value" => string }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -835,10 +850,10 @@ pub struct DetailsAndAggregateMetrics {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetrics { host : "host", http_stats : "httpStats",
-    http_stats_by_colo : "httpStatsByColo", interval : "interval", kind : "kind", method
-    : "method", name : "name", target_policies : "target_policies", targeted : "targeted"
-    }
+    DetailsAndAggregateMetrics { host : "host" => string, http_stats : "httpStats" =>
+    object, http_stats_by_colo : "httpStatsByColo" => objects, interval : "interval" =>
+    string, kind : "kind", method : "method" => string, name : "name" => string,
+    target_policies : "target_policies" => objects, targeted : "targeted" => boolean }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq)]
@@ -869,10 +884,11 @@ pub struct DetailsAndAggregateMetricsHttpStats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsHttpStats { availability_pct : "availabilityPct",
-    dns_response_time_ms : "dnsResponseTimeMs", http_status_code : "httpStatusCode",
-    resource_fetch_time_ms : "resourceFetchTimeMs", server_response_time_ms :
-    "serverResponseTimeMs", unique_devices_total : "uniqueDevicesTotal" required }
+    DetailsAndAggregateMetricsHttpStats { availability_pct : "availabilityPct" => object,
+    dns_response_time_ms : "dnsResponseTimeMs" => object, http_status_code :
+    "httpStatusCode" => objects, resource_fetch_time_ms : "resourceFetchTimeMs" =>
+    object, server_response_time_ms : "serverResponseTimeMs" => object,
+    unique_devices_total : "uniqueDevicesTotal" required => integer }
 );
 impl DetailsAndAggregateMetricsHttpStats {
     /// A value with the required fields set and the others empty.
@@ -904,8 +920,8 @@ pub struct DetailsAndAggregateMetricsHttpStatsAvailabilityPct {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsHttpStatsAvailabilityPct { avg : "avg", max : "max", min :
-    "min", slots : "slots" }
+    DetailsAndAggregateMetricsHttpStatsAvailabilityPct { avg : "avg" => number, max :
+    "max" => number, min : "min" => number, slots : "slots" => objects }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq)]
@@ -917,7 +933,7 @@ pub struct DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot {
 }
 crate::runtime::object!(
     DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot { timestamp : "timestamp"
-    required, value : "value" required }
+    required => string, value : "value" required => number }
 );
 impl DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot {
     /// A value with the required fields set and the others empty.
@@ -948,8 +964,8 @@ pub struct DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs { avg : "avg", max : "max", min
-    : "min", slots : "slots" }
+    DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs { avg : "avg" => integer, max :
+    "max" => integer, min : "min" => integer, slots : "slots" => objects }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq)]
@@ -961,7 +977,7 @@ pub struct DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot {
 }
 crate::runtime::object!(
     DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot { timestamp : "timestamp"
-    required, value : "value" required }
+    required => string, value : "value" required => integer }
 );
 impl DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot {
     /// A value with the required fields set and the others empty.
@@ -988,9 +1004,10 @@ pub struct DetailsAndAggregateMetricsHttpStatsHttpStatusCode {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsHttpStatsHttpStatusCode { status200 : "status200" required,
-    status300 : "status300" required, status400 : "status400" required, status500 :
-    "status500" required, timestamp : "timestamp" required }
+    DetailsAndAggregateMetricsHttpStatsHttpStatusCode { status200 : "status200" required
+    => integer, status300 : "status300" required => integer, status400 : "status400"
+    required => integer, status500 : "status500" required => integer, timestamp :
+    "timestamp" required => string }
 );
 impl DetailsAndAggregateMetricsHttpStatsHttpStatusCode {
     /// A value with the required fields set and the others empty.
@@ -1041,11 +1058,11 @@ pub struct DetailsAndAggregateMetricsHttpStatsByColo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsHttpStatsByColo { availability_pct : "availabilityPct",
-    colo : "colo" required, dns_response_time_ms : "dnsResponseTimeMs", http_status_code
-    : "httpStatusCode", resource_fetch_time_ms : "resourceFetchTimeMs",
-    server_response_time_ms : "serverResponseTimeMs", unique_devices_total :
-    "uniqueDevicesTotal" required }
+    DetailsAndAggregateMetricsHttpStatsByColo { availability_pct : "availabilityPct" =>
+    object, colo : "colo" required => string, dns_response_time_ms : "dnsResponseTimeMs"
+    => object, http_status_code : "httpStatusCode" => objects, resource_fetch_time_ms :
+    "resourceFetchTimeMs" => object, server_response_time_ms : "serverResponseTimeMs" =>
+    object, unique_devices_total : "uniqueDevicesTotal" required => integer }
 );
 impl DetailsAndAggregateMetricsHttpStatsByColo {
     /// A value with the required fields set and the others empty.
@@ -1122,8 +1139,8 @@ pub struct DetailsAndAggregateMetricsTargetPolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsTargetPolicy { default : "default" required, id : "id"
-    required, name : "name" required }
+    DetailsAndAggregateMetricsTargetPolicy { default : "default" required => boolean, id
+    : "id" required => string, name : "name" required => string }
 );
 impl DetailsAndAggregateMetricsTargetPolicy {
     /// A value with the required fields set and the others empty.
@@ -1153,8 +1170,9 @@ pub struct Percentiles {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Percentiles { dns_response_time_ms : "dnsResponseTimeMs", resource_fetch_time_ms :
-    "resourceFetchTimeMs", server_response_time_ms : "serverResponseTimeMs" }
+    Percentiles { dns_response_time_ms : "dnsResponseTimeMs" => object,
+    resource_fetch_time_ms : "resourceFetchTimeMs" => object, server_response_time_ms :
+    "serverResponseTimeMs" => object }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1171,7 +1189,8 @@ pub struct PercentilesDnsResponseTimeMs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PercentilesDnsResponseTimeMs { p50 : "p50", p90 : "p90", p95 : "p95", p99 : "p99" }
+    PercentilesDnsResponseTimeMs { p50 : "p50" => number, p90 : "p90" => number, p95 :
+    "p95" => number, p99 : "p99" => number }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1183,7 +1202,8 @@ pub struct DexTestAnalytics {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DexTestAnalytics { overview_metrics : "overviewMetrics", tests : "tests" }
+    DexTestAnalytics { overview_metrics : "overviewMetrics" => object, tests : "tests" =>
+    objects }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1199,8 +1219,8 @@ pub struct DexTestAnalyticsOverviewMetrics {
 }
 crate::runtime::object!(
     DexTestAnalyticsOverviewMetrics { avg_http_availability_pct :
-    "avgHttpAvailabilityPct", avg_traceroute_availability_pct :
-    "avgTracerouteAvailabilityPct", tests_total : "testsTotal" }
+    "avgHttpAvailabilityPct" => number, avg_traceroute_availability_pct :
+    "avgTracerouteAvailabilityPct" => number, tests_total : "testsTotal" => integer }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1235,12 +1255,14 @@ pub struct DexTestAnalyticsTest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DexTestAnalyticsTest { created : "created", description : "description", enabled :
-    "enabled", host : "host", http_results : "httpResults", http_results_by_colo :
-    "httpResultsByColo", id : "id", interval : "interval", kind : "kind", method :
-    "method", name : "name", target_policies : "target_policies", targeted : "targeted",
-    traceroute_results : "tracerouteResults", traceroute_results_by_colo :
-    "tracerouteResultsByColo", updated : "updated" }
+    DexTestAnalyticsTest { created : "created" => string, description : "description" =>
+    string, enabled : "enabled" => boolean, host : "host" => string, http_results :
+    "httpResults" => object, http_results_by_colo : "httpResultsByColo" => objects, id :
+    "id" => string, interval : "interval" => string, kind : "kind" => string, method :
+    "method" => string, name : "name" => string, target_policies : "target_policies" =>
+    objects, targeted : "targeted" => boolean, traceroute_results : "tracerouteResults"
+    => object, traceroute_results_by_colo : "tracerouteResultsByColo" => objects, updated
+    : "updated" => string }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1253,7 +1275,8 @@ pub struct DexTestAnalyticsTestHttpResults {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DexTestAnalyticsTestHttpResults { resource_fetch_time : "resourceFetchTime" }
+    DexTestAnalyticsTestHttpResults { resource_fetch_time : "resourceFetchTime" => object
+    }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1267,8 +1290,8 @@ pub struct DexTestAnalyticsTestHttpResultsResourceFetchTime {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DexTestAnalyticsTestHttpResultsResourceFetchTime { avg_ms : "avgMs", history :
-    "history", over_time : "overTime" }
+    DexTestAnalyticsTestHttpResultsResourceFetchTime { avg_ms : "avgMs" => json, history
+    : "history" => json, over_time : "overTime" => json }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1282,8 +1305,8 @@ pub struct DexTestAnalyticsTestHttpResultsByColo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DexTestAnalyticsTestHttpResultsByColo { colo : "colo", resource_fetch_time :
-    "resourceFetchTime" }
+    DexTestAnalyticsTestHttpResultsByColo { colo : "colo" => string, resource_fetch_time
+    : "resourceFetchTime" => object }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1295,7 +1318,8 @@ pub struct DexTestAnalyticsTestTargetPolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DexTestAnalyticsTestTargetPolicy { default : "default", id : "id", name : "name" }
+    DexTestAnalyticsTestTargetPolicy { default : "default" => boolean, id : "id" =>
+    string, name : "name" => string }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1308,7 +1332,7 @@ pub struct DexTestAnalyticsTestTracerouteResults {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DexTestAnalyticsTestTracerouteResults { round_trip_time : "roundTripTime" }
+    DexTestAnalyticsTestTracerouteResults { round_trip_time : "roundTripTime" => object }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1322,8 +1346,8 @@ pub struct DexTestAnalyticsTestTracerouteResultsByColo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DexTestAnalyticsTestTracerouteResultsByColo { colo : "colo", round_trip_time :
-    "roundTripTime" }
+    DexTestAnalyticsTestTracerouteResultsByColo { colo : "colo" => string,
+    round_trip_time : "roundTripTime" => object }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_count_of_devices_targeted`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1333,7 +1357,9 @@ pub struct Count {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Count { unique_devices_total : "uniqueDevicesTotal" required });
+crate::runtime::object!(
+    Count { unique_devices_total : "uniqueDevicesTotal" required => integer }
+);
 impl Count {
     /// A value with the required fields set and the others empty.
     pub fn new(unique_devices_total: i64) -> Self {
@@ -1359,8 +1385,9 @@ pub struct GetTracerouteTestRunResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTracerouteTestRunResponse { device_name : "deviceName", hops : "hops", result_id :
-    "resultId" required, test_id : "testId", test_name : "testName" }
+    GetTracerouteTestRunResponse { device_name : "deviceName" => string, hops : "hops" =>
+    objects, result_id : "resultId" required => string, test_id : "testId" => string,
+    test_name : "testName" => string }
 );
 impl GetTracerouteTestRunResponse {
     /// A value with the required fields set and the others empty.
@@ -1394,9 +1421,10 @@ pub struct GetTracerouteTestRunResponseHop {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTracerouteTestRunResponseHop { asn : "asn", aso : "aso", ip_address : "ipAddress",
-    location : "location", mile : "mile", name : "name", packet_loss_pct :
-    "packetLossPct", rtt_ms : "rttMs", ttl : "ttl" required }
+    GetTracerouteTestRunResponseHop { asn : "asn" => integer, aso : "aso" => string,
+    ip_address : "ipAddress" => string, location : "location" => object, mile : "mile",
+    name : "name" => string, packet_loss_pct : "packetLossPct" => number, rtt_ms :
+    "rttMs" => integer, ttl : "ttl" required => integer }
 );
 impl GetTracerouteTestRunResponseHop {
     /// A value with the required fields set and the others empty.
@@ -1425,8 +1453,8 @@ pub struct GetTracerouteTestRunResponseHopLocation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTracerouteTestRunResponseHopLocation { city : "city", state : "state", zip : "zip"
-    }
+    GetTracerouteTestRunResponseHopLocation { city : "city" => string, state : "state" =>
+    string, zip : "zip" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1516,10 +1544,11 @@ pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForTracerouteTestResponse { host : "host" required,
-    interval : "interval" required, kind : "kind" required, name : "name" required,
-    target_policies : "target_policies", targeted : "targeted", traceroute_stats :
-    "tracerouteStats", traceroute_stats_by_colo : "tracerouteStatsByColo" }
+    GetDetailsAndAggregateMetricsForTracerouteTestResponse { host : "host" required =>
+    string, interval : "interval" required => string, kind : "kind" required, name :
+    "name" required => string, target_policies : "target_policies" => objects, targeted :
+    "targeted" => boolean, traceroute_stats : "tracerouteStats" => object,
+    traceroute_stats_by_colo : "tracerouteStatsByColo" => objects }
 );
 impl GetDetailsAndAggregateMetricsForTracerouteTestResponse {
     /// A value with the required fields set and the others empty.
@@ -1617,9 +1646,9 @@ pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats
 }
 crate::runtime::object!(
     GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats {
-    availability_pct : "availabilityPct", hops_count : "hopsCount", packet_loss_pct :
-    "packetLossPct", round_trip_time_ms : "roundTripTimeMs", unique_devices_total :
-    "uniqueDevicesTotal" required }
+    availability_pct : "availabilityPct" => object, hops_count : "hopsCount" => object,
+    packet_loss_pct : "packetLossPct" => object, round_trip_time_ms : "roundTripTimeMs"
+    => object, unique_devices_total : "uniqueDevicesTotal" required => integer }
 );
 impl GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats {
     /// A value with the required fields set and the others empty.
@@ -1661,9 +1690,10 @@ pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats
 }
 crate::runtime::object!(
     GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStatsByColo {
-    availability_pct : "availabilityPct", colo : "colo" required, hops_count :
-    "hopsCount", packet_loss_pct : "packetLossPct", round_trip_time_ms :
-    "roundTripTimeMs", unique_devices_total : "uniqueDevicesTotal" required }
+    availability_pct : "availabilityPct" => object, colo : "colo" required => string,
+    hops_count : "hopsCount" => object, packet_loss_pct : "packetLossPct" => object,
+    round_trip_time_ms : "roundTripTimeMs" => object, unique_devices_total :
+    "uniqueDevicesTotal" required => integer }
 );
 impl GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStatsByColo {
     /// A value with the required fields set and the others empty.
@@ -1703,8 +1733,9 @@ pub struct NetworkPathBreakdown {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkPathBreakdown { device_name : "deviceName", id : "id" required, interval :
-    "interval", kind : "kind", name : "name", network_path : "networkPath", url : "url" }
+    NetworkPathBreakdown { device_name : "deviceName" => string, id : "id" required =>
+    string, interval : "interval" => string, kind : "kind", name : "name" => string,
+    network_path : "networkPath" => object, url : "url" => string }
 );
 impl NetworkPathBreakdown {
     /// A value with the required fields set and the others empty.
@@ -1732,7 +1763,8 @@ pub struct NetworkPathBreakdownNetworkPath {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkPathBreakdownNetworkPath { sampling : "sampling", slots : "slots" }
+    NetworkPathBreakdownNetworkPath { sampling : "sampling" => object, slots : "slots" =>
+    objects }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1744,7 +1776,7 @@ pub struct NetworkPathBreakdownNetworkPathSampling {
 }
 crate::runtime::object!(
     NetworkPathBreakdownNetworkPathSampling { unit : "unit" required, value : "value"
-    required }
+    required => integer }
 );
 impl NetworkPathBreakdownNetworkPathSampling {
     /// A value with the required fields set and the others empty.
@@ -1822,10 +1854,11 @@ pub struct NetworkPathBreakdownNetworkPathSlot {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkPathBreakdownNetworkPathSlot { client_to_app_rtt_ms : "clientToAppRttMs",
-    client_to_cf_egress_rtt_ms : "clientToCfEgressRttMs", client_to_cf_ingress_rtt_ms :
-    "clientToCfIngressRttMs", client_to_isp_rtt_ms : "clientToIspRttMs", id : "id"
-    required, timestamp : "timestamp" required }
+    NetworkPathBreakdownNetworkPathSlot { client_to_app_rtt_ms : "clientToAppRttMs" =>
+    integer, client_to_cf_egress_rtt_ms : "clientToCfEgressRttMs" => integer,
+    client_to_cf_ingress_rtt_ms : "clientToCfIngressRttMs" => integer,
+    client_to_isp_rtt_ms : "clientToIspRttMs" => integer, id : "id" required => string,
+    timestamp : "timestamp" required => string }
 );
 impl NetworkPathBreakdownNetworkPathSlot {
     /// A value with the required fields set and the others empty.
@@ -1857,8 +1890,9 @@ pub struct GetPercentilesForTracerouteTestResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPercentilesForTracerouteTestResponse { hops_count : "hopsCount", packet_loss_pct :
-    "packetLossPct", round_trip_time_ms : "roundTripTimeMs" }
+    GetPercentilesForTracerouteTestResponse { hops_count : "hopsCount" => object,
+    packet_loss_pct : "packetLossPct" => object, round_trip_time_ms : "roundTripTimeMs"
+    => object }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::list_cloudflare_colos`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1873,8 +1907,8 @@ pub struct ListCloudflareColosQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCloudflareColosQuery { from : "from" required, to : "to" required, sort_by :
-    "sortBy" }
+    ListCloudflareColosQuery { from : "from" required => string, to : "to" required =>
+    string, sort_by : "sortBy" }
 );
 impl ListCloudflareColosQuery {
     /// A value with the required fields set and the others empty.
@@ -1971,10 +2005,11 @@ pub struct ListFleetStatusDevicesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListFleetStatusDevicesQuery { to : "to" required, from : "from" required, page :
-    "page" required, per_page : "per_page" required, sort_by : "sort_by", colo : "colo",
-    device_id : "device_id", mode : "mode", status : "status", platform : "platform",
-    version : "version", source : "source" required }
+    ListFleetStatusDevicesQuery { to : "to" required => string, from : "from" required =>
+    string, page : "page" required => number, per_page : "per_page" required => number,
+    sort_by : "sort_by", colo : "colo" => string, device_id : "device_id" => string, mode
+    : "mode" => string, status : "status" => string, platform : "platform" => string,
+    version : "version" => string, source : "source" required }
 );
 impl ListFleetStatusDevicesQuery {
     /// A value with the required fields set and the others empty.
@@ -2135,7 +2170,8 @@ pub struct ListFleetStatusDetailsByDimensionQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListFleetStatusDetailsByDimensionQuery { since_minutes : "since_minutes" required }
+    ListFleetStatusDetailsByDimensionQuery { since_minutes : "since_minutes" required =>
+    number }
 );
 impl ListFleetStatusDetailsByDimensionQuery {
     /// A value with the required fields set and the others empty.
@@ -2161,8 +2197,9 @@ pub struct ListFleetStatusAggregateDetailsByDimensionQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListFleetStatusAggregateDetailsByDimensionQuery { to : "to" required, from : "from"
-    required, colo : "colo", device_id : "device_id" }
+    ListFleetStatusAggregateDetailsByDimensionQuery { to : "to" required => string, from
+    : "from" required => string, colo : "colo" => string, device_id : "device_id" =>
+    string }
 );
 impl ListFleetStatusAggregateDetailsByDimensionQuery {
     /// A value with the required fields set and the others empty.
@@ -2196,8 +2233,9 @@ pub struct GetDetailsAndAggregateMetricsForHttpTestQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForHttpTestQuery { device_id : "deviceId", from : "from"
-    required, to : "to" required, interval : "interval" required, colo : "colo" }
+    GetDetailsAndAggregateMetricsForHttpTestQuery { device_id : "deviceId" => strings,
+    from : "from" required => string, to : "to" required => string, interval : "interval"
+    required, colo : "colo" => string }
 );
 impl GetDetailsAndAggregateMetricsForHttpTestQuery {
     /// A value with the required fields set and the others empty.
@@ -2283,8 +2321,8 @@ pub struct GetPercentilesForHttpTestQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPercentilesForHttpTestQuery { device_id : "deviceId", from : "from" required, to :
-    "to" required, colo : "colo" }
+    GetPercentilesForHttpTestQuery { device_id : "deviceId" => strings, from : "from"
+    required => string, to : "to" required => string, colo : "colo" => string }
 );
 impl GetPercentilesForHttpTestQuery {
     /// A value with the required fields set and the others empty.
@@ -2312,7 +2350,8 @@ pub struct GetCountOfDevicesTargetedQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCountOfDevicesTargetedQuery { test_name : "testName", device_id : "deviceId" }
+    GetCountOfDevicesTargetedQuery { test_name : "testName" => string, device_id :
+    "deviceId" => strings }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq)]
@@ -2329,8 +2368,9 @@ pub struct GetNetworkPathBreakdownForTracerouteTestQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkPathBreakdownForTracerouteTestQuery { device_id : "deviceId" required, from
-    : "from" required, to : "to" required, interval : "interval" required }
+    GetNetworkPathBreakdownForTracerouteTestQuery { device_id : "deviceId" required =>
+    string, from : "from" required => string, to : "to" required => string, interval :
+    "interval" required }
 );
 impl GetNetworkPathBreakdownForTracerouteTestQuery {
     /// A value with the required fields set and the others empty.

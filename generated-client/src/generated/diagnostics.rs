@@ -48,7 +48,9 @@ pub struct Traceroute {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Traceroute { colos : "colos", target : "target" });
+crate::runtime::object!(
+    Traceroute { colos : "colos" => objects, target : "target" => string }
+);
 /// Used by [`DiagnosticsApi::traceroute`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TracerouteColo {
@@ -65,8 +67,9 @@ pub struct TracerouteColo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TracerouteColo { colo : "colo", error : "error", hops : "hops", target_summary :
-    "target_summary", traceroute_time_ms : "traceroute_time_ms" }
+    TracerouteColo { colo : "colo" => object, error : "error" => string, hops : "hops" =>
+    objects, target_summary : "target_summary", traceroute_time_ms : "traceroute_time_ms"
+    => integer }
 );
 /// Used by [`DiagnosticsApi::traceroute`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -78,7 +81,9 @@ pub struct TracerouteColoColo {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TracerouteColoColo { city : "city", name : "name" });
+crate::runtime::object!(
+    TracerouteColoColo { city : "city" => string, name : "name" => string }
+);
 /// Used by [`DiagnosticsApi::traceroute`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TracerouteColoHop {
@@ -93,8 +98,9 @@ pub struct TracerouteColoHop {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TracerouteColoHop { nodes : "nodes", packets_lost : "packets_lost", packets_sent :
-    "packets_sent", packets_ttl : "packets_ttl" }
+    TracerouteColoHop { nodes : "nodes" => objects, packets_lost : "packets_lost" =>
+    integer, packets_sent : "packets_sent" => integer, packets_ttl : "packets_ttl" =>
+    integer }
 );
 /// Used by [`DiagnosticsApi::traceroute`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -121,9 +127,10 @@ pub struct TracerouteColoHopNode {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TracerouteColoHopNode { asn : "asn", ip : "ip", labels : "labels", max_rtt_ms :
-    "max_rtt_ms", mean_rtt_ms : "mean_rtt_ms", min_rtt_ms : "min_rtt_ms", name : "name",
-    packet_count : "packet_count", std_dev_rtt_ms : "std_dev_rtt_ms" }
+    TracerouteColoHopNode { asn : "asn" => string, ip : "ip" => string, labels : "labels"
+    => strings, max_rtt_ms : "max_rtt_ms" => number, mean_rtt_ms : "mean_rtt_ms" =>
+    number, min_rtt_ms : "min_rtt_ms" => number, name : "name" => string, packet_count :
+    "packet_count" => integer, std_dev_rtt_ms : "std_dev_rtt_ms" => number }
 );
 /// Used by [`DiagnosticsApi::traceroute`].
 #[derive(Debug, Clone, PartialEq)]
@@ -136,7 +143,8 @@ pub struct TracerouteBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TracerouteBody { colos : "colos", options : "options", targets : "targets" required }
+    TracerouteBody { colos : "colos" => strings, options : "options" => object, targets :
+    "targets" required => strings }
 );
 impl TracerouteBody {
     /// A value with the required fields set and the others empty.
@@ -166,8 +174,9 @@ pub struct TracerouteBodyOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TracerouteBodyOptions { max_ttl : "max_ttl", packet_type : "packet_type",
-    packets_per_ttl : "packets_per_ttl", port : "port", wait_time : "wait_time" }
+    TracerouteBodyOptions { max_ttl : "max_ttl" => integer, packet_type : "packet_type",
+    packets_per_ttl : "packets_per_ttl" => integer, port : "port" => integer, wait_time :
+    "wait_time" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

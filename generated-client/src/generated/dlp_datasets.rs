@@ -259,8 +259,9 @@ pub struct CreateDatasetResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDatasetResponse { dataset : "dataset", encoding_version : "encoding_version",
-    max_cells : "max_cells" required, secret : "secret", version : "version" required }
+    CreateDatasetResponse { dataset : "dataset" => object, encoding_version :
+    "encoding_version" => integer, max_cells : "max_cells" required => integer, secret :
+    "secret" => string, version : "version" required => integer }
 );
 impl CreateDatasetResponse {
     /// A value with the required fields set and the others empty.
@@ -296,11 +297,12 @@ pub struct Dataset {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Dataset { case_sensitive : "case_sensitive", columns : "columns", created_at :
-    "created_at" required, description : "description", encoding_version :
-    "encoding_version", id : "id" required, name : "name" required, num_cells :
-    "num_cells" required, secret : "secret" required, status : "status" required,
-    updated_at : "updated_at" required, uploads : "uploads" }
+    Dataset { case_sensitive : "case_sensitive" => boolean, columns : "columns" =>
+    objects, created_at : "created_at" required => string, description : "description" =>
+    string, encoding_version : "encoding_version" => integer, id : "id" required =>
+    string, name : "name" required => string, num_cells : "num_cells" required =>
+    integer, secret : "secret" required => boolean, status : "status" required,
+    updated_at : "updated_at" required => string, uploads : "uploads" => objects }
 );
 impl Dataset {
     /// A value with the required fields set and the others empty.
@@ -341,8 +343,8 @@ pub struct Column {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Column { entry_id : "entry_id", header_name : "header_name", num_cells : "num_cells",
-    upload_status : "upload_status" }
+    Column { entry_id : "entry_id" => string, header_name : "header_name" => string,
+    num_cells : "num_cells" => integer, upload_status : "upload_status" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -412,8 +414,8 @@ pub struct DatasetUpload {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DatasetUpload { num_cells : "num_cells" required, status : "status" required, version
-    : "version" required }
+    DatasetUpload { num_cells : "num_cells" required => integer, status : "status"
+    required, version : "version" required => integer }
 );
 impl DatasetUpload {
     /// A value with the required fields set and the others empty.
@@ -439,9 +441,10 @@ pub struct PrepareToUploadNewVersionOfDatasetResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PrepareToUploadNewVersionOfDatasetResponse { case_sensitive : "case_sensitive",
-    columns : "columns", encoding_version : "encoding_version", max_cells : "max_cells"
-    required, secret : "secret", version : "version" required }
+    PrepareToUploadNewVersionOfDatasetResponse { case_sensitive : "case_sensitive" =>
+    boolean, columns : "columns" => objects, encoding_version : "encoding_version" =>
+    integer, max_cells : "max_cells" required => integer, secret : "secret" => string,
+    version : "version" required => integer }
 );
 impl PrepareToUploadNewVersionOfDatasetResponse {
     /// A value with the required fields set and the others empty.
@@ -468,8 +471,8 @@ pub struct CreateDatasetBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDatasetBody { description : "description", name : "name" required, secret :
-    "secret" }
+    CreateDatasetBody { description : "description" => string, name : "name" required =>
+    string, secret : "secret" => boolean }
 );
 impl CreateDatasetBody {
     /// A value with the required fields set and the others empty.
@@ -491,5 +494,5 @@ pub struct UpdateDatasetBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDatasetBody { description : "description", name : "name" }
+    UpdateDatasetBody { description : "description" => string, name : "name" => string }
 );

@@ -185,8 +185,9 @@ pub struct DataAboutDocumentFingerprint {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DataAboutDocumentFingerprint { created_at : "created_at", description :
-    "description", entry_id : "entry_id", file_name : "file_name", id : "id",
-    match_percent : "match_percent", name : "name", status : "status", updated_at :
-    "updated_at", version : "version" }
+    DataAboutDocumentFingerprint { created_at : "created_at" => string, description :
+    "description" => string, entry_id : "entry_id" => string, file_name : "file_name" =>
+    string, id : "id" => string, match_percent : "match_percent" => integer, name :
+    "name" => string, status : "status" => string, updated_at : "updated_at" => string,
+    version : "version" => integer }
 );

@@ -203,8 +203,8 @@ pub struct Mapping {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Mapping { addin_identifier_token : "addin_identifier_token", auth_requirements :
-    "auth_requirements" }
+    Mapping { addin_identifier_token : "addin_identifier_token" => string,
+    auth_requirements : "auth_requirements" => json }
 );
 /// Used by [`DlpEmailApi::create_email_scanner_rule`], [`DlpEmailApi::update_email_scanner_rule_priorities`], [`DlpEmailApi::list_email_scanner_rules`], [`DlpEmailApi::update_email_scanner_rule`], [`DlpEmailApi::get_email_scanner_rule`], [`DlpEmailApi::delete_email_scanner_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -222,9 +222,10 @@ pub struct EmailScannerRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailScannerRule { action : "action", conditions : "conditions", created_at :
-    "created_at", description : "description", enabled : "enabled", name : "name",
-    priority : "priority", rule_id : "rule_id", updated_at : "updated_at" }
+    EmailScannerRule { action : "action" => json, conditions : "conditions" => objects,
+    created_at : "created_at" => string, description : "description" => string, enabled :
+    "enabled" => boolean, name : "name" => string, priority : "priority" => integer,
+    rule_id : "rule_id" => string, updated_at : "updated_at" => string }
 );
 /// Used by [`DlpEmailApi::create_email_scanner_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -236,6 +237,6 @@ pub struct EmailScannerRuleCondition {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailScannerRuleCondition { operator : "operator", selector : "selector", value :
-    "value" }
+    EmailScannerRuleCondition { operator : "operator" => string, selector : "selector" =>
+    string, value : "value" => json }
 );

@@ -209,9 +209,10 @@ pub struct CustomEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomEntry { created_at : "created_at", description : "description", enabled :
-    "enabled", id : "id", name : "name", pattern : "pattern", profile_id : "profile_id",
-    updated_at : "updated_at" }
+    CustomEntry { created_at : "created_at" => string, description : "description" =>
+    string, enabled : "enabled" => boolean, id : "id" => string, name : "name" => string,
+    pattern : "pattern" => object, profile_id : "profile_id" => string, updated_at :
+    "updated_at" => string }
 );
 /// Used by [`DlpEntriesApi::create_custom_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -222,7 +223,7 @@ pub struct CustomEntryPattern {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomEntryPattern { regex : "regex", validation : "validation" }
+    CustomEntryPattern { regex : "regex" => string, validation : "validation" => string }
 );
 /// Used by [`DlpEntriesApi::list_entries`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -231,7 +232,7 @@ pub struct Entry {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Entry { upload_status : "upload_status" });
+crate::runtime::object!(Entry { upload_status : "upload_status" => string });
 /// Used by [`DlpEntriesApi::update_predefined_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PredefinedEntry {
@@ -245,8 +246,9 @@ pub struct PredefinedEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PredefinedEntry { confidence : "confidence", enabled : "enabled", id : "id", name :
-    "name", profile_id : "profile_id", variant : "variant" }
+    PredefinedEntry { confidence : "confidence" => object, enabled : "enabled" =>
+    boolean, id : "id" => string, name : "name" => string, profile_id : "profile_id" =>
+    string, variant : "variant" => json }
 );
 /// Used by [`DlpEntriesApi::update_predefined_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -257,8 +259,8 @@ pub struct PredefinedEntryConfidence {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PredefinedEntryConfidence { ai_context_available : "ai_context_available", available
-    : "available" }
+    PredefinedEntryConfidence { ai_context_available : "ai_context_available" => boolean,
+    available : "available" => boolean }
 );
 /// Used by [`DlpEntriesApi::get_dlp_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -269,7 +271,8 @@ pub struct DlpEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DlpEntry { profiles : "profiles", upload_status : "upload_status" }
+    DlpEntry { profiles : "profiles" => objects, upload_status : "upload_status" =>
+    string }
 );
 /// Used by [`DlpEntriesApi::get_dlp_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -279,4 +282,6 @@ pub struct DlpEntryProfile {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DlpEntryProfile { id : "id", name : "name" });
+crate::runtime::object!(
+    DlpEntryProfile { id : "id" => string, name : "name" => string }
+);

@@ -119,6 +119,7 @@ pub struct IntegrationEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IntegrationEntry { created_at : "created_at", enabled : "enabled", id : "id", name :
-    "name", profile_id : "profile_id", updated_at : "updated_at" }
+    IntegrationEntry { created_at : "created_at" => string, enabled : "enabled" =>
+    boolean, id : "id" => string, name : "name" => string, profile_id : "profile_id" =>
+    string, updated_at : "updated_at" => string }
 );

@@ -95,8 +95,9 @@ pub struct PredefinedEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PredefinedEntry { confidence : "confidence", enabled : "enabled", id : "id", name :
-    "name", profile_id : "profile_id", variant : "variant" }
+    PredefinedEntry { confidence : "confidence" => object, enabled : "enabled" =>
+    boolean, id : "id" => string, name : "name" => string, profile_id : "profile_id" =>
+    string, variant : "variant" => json }
 );
 /// Used by [`DlpPredefinedEntriesApi::create_predefined_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -107,6 +108,6 @@ pub struct PredefinedEntryConfidence {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PredefinedEntryConfidence { ai_context_available : "ai_context_available", available
-    : "available" }
+    PredefinedEntryConfidence { ai_context_available : "ai_context_available" => boolean,
+    available : "available" => boolean }
 );

@@ -394,10 +394,11 @@ pub struct ListProfilesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProfilesItem { allowed_match_count : "allowed_match_count", context_awareness :
-    "context_awareness", entries : "entries", id : "id", name : "name", ocr_enabled :
-    "ocr_enabled", r#type : "type", created_at : "created_at", description :
-    "description", updated_at : "updated_at" }
+    ListProfilesItem { allowed_match_count : "allowed_match_count" => number,
+    context_awareness : "context_awareness" => object, entries : "entries" => objects, id
+    : "id" => string, name : "name" => string, ocr_enabled : "ocr_enabled" => boolean,
+    r#type : "type", created_at : "created_at" => string, description : "description" =>
+    string, updated_at : "updated_at" => string }
 );
 /// Used by [`DlpProfilesApi::list_profiles`], [`DlpProfilesApi::create_custom_profile`], [`DlpProfilesApi::get_predefined_profile`], [`DlpProfilesApi::update_custom_profile`], [`DlpProfilesApi::update_predefined_profile`].
 #[derive(Debug, Clone, PartialEq)]
@@ -409,7 +410,8 @@ pub struct ListProfilesItemContextAwareness {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProfilesItemContextAwareness { enabled : "enabled" required, skip : "skip" }
+    ListProfilesItemContextAwareness { enabled : "enabled" required => boolean, skip :
+    "skip" => object }
 );
 impl ListProfilesItemContextAwareness {
     /// A value with the required fields set and the others empty.
@@ -430,7 +432,7 @@ pub struct ListProfilesItemContextAwarenessSkip {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProfilesItemContextAwarenessSkip { files : "files" required }
+    ListProfilesItemContextAwarenessSkip { files : "files" required => boolean }
 );
 impl ListProfilesItemContextAwarenessSkip {
     /// A value with the required fields set and the others empty.
@@ -459,9 +461,9 @@ pub struct ListProfilesItemEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProfilesItemEntry { enabled : "enabled", id : "id", name : "name", profile_id :
-    "profile_id", created_at : "created_at", pattern : "pattern", updated_at :
-    "updated_at" }
+    ListProfilesItemEntry { enabled : "enabled" => boolean, id : "id" => string, name :
+    "name" => string, profile_id : "profile_id" => string, created_at : "created_at" =>
+    string, pattern : "pattern" => object, updated_at : "updated_at" => string }
 );
 /// Used by [`DlpProfilesApi::list_profiles`], [`DlpProfilesApi::create_custom_profile`], [`DlpProfilesApi::update_custom_profile`].
 #[derive(Debug, Clone, PartialEq)]
@@ -474,7 +476,8 @@ pub struct ListProfilesItemEntryPattern {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProfilesItemEntryPattern { regex : "regex" required, validation : "validation" }
+    ListProfilesItemEntryPattern { regex : "regex" required => string, validation :
+    "validation" }
 );
 impl ListProfilesItemEntryPattern {
     /// A value with the required fields set and the others empty.
@@ -613,10 +616,11 @@ pub struct CustomProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomProfile { allowed_match_count : "allowed_match_count", context_awareness :
-    "context_awareness", created_at : "created_at", description : "description", entries
-    : "entries", id : "id", name : "name", ocr_enabled : "ocr_enabled", r#type : "type",
-    updated_at : "updated_at" }
+    CustomProfile { allowed_match_count : "allowed_match_count" => number,
+    context_awareness : "context_awareness" => object, created_at : "created_at" =>
+    string, description : "description" => string, entries : "entries" => objects, id :
+    "id" => string, name : "name" => string, ocr_enabled : "ocr_enabled" => boolean,
+    r#type : "type", updated_at : "updated_at" => string }
 );
 /// Used by [`DlpProfilesApi::create_custom_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -638,8 +642,9 @@ pub struct CustomProfileEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomProfileEntry { created_at : "created_at", enabled : "enabled", id : "id", name
-    : "name", pattern : "pattern", profile_id : "profile_id", updated_at : "updated_at" }
+    CustomProfileEntry { created_at : "created_at" => string, enabled : "enabled" =>
+    boolean, id : "id" => string, name : "name" => string, pattern : "pattern" => object,
+    profile_id : "profile_id" => string, updated_at : "updated_at" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -706,12 +711,12 @@ pub struct ListCustomProfilesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCustomProfilesItem { ai_context_enabled : "ai_context_enabled",
-    allowed_match_count : "allowed_match_count", confidence_threshold :
-    "confidence_threshold", context_awareness : "context_awareness", created_at :
-    "created_at", description : "description", entries : "entries", id : "id", name :
-    "name", ocr_enabled : "ocr_enabled", shared_entries : "shared_entries", updated_at :
-    "updated_at" }
+    ListCustomProfilesItem { ai_context_enabled : "ai_context_enabled" => boolean,
+    allowed_match_count : "allowed_match_count" => integer, confidence_threshold :
+    "confidence_threshold" => string, context_awareness : "context_awareness" => object,
+    created_at : "created_at" => string, description : "description" => string, entries :
+    "entries", id : "id" => string, name : "name" => string, ocr_enabled : "ocr_enabled"
+    => boolean, shared_entries : "shared_entries", updated_at : "updated_at" => string }
 );
 /// Used by [`DlpProfilesApi::list_custom_profiles`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -722,7 +727,8 @@ pub struct ListCustomProfilesItemContextAwareness {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCustomProfilesItemContextAwareness { enabled : "enabled", skip : "skip" }
+    ListCustomProfilesItemContextAwareness { enabled : "enabled" => boolean, skip :
+    "skip" => object }
 );
 /// Used by [`DlpProfilesApi::get_predefined_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -743,9 +749,10 @@ pub struct PredefinedProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PredefinedProfile { allowed_match_count : "allowed_match_count", context_awareness :
-    "context_awareness", entries : "entries", id : "id", name : "name", ocr_enabled :
-    "ocr_enabled", r#type : "type" }
+    PredefinedProfile { allowed_match_count : "allowed_match_count" => number,
+    context_awareness : "context_awareness" => object, entries : "entries" => objects, id
+    : "id" => string, name : "name" => string, ocr_enabled : "ocr_enabled" => boolean,
+    r#type : "type" }
 );
 /// Used by [`DlpProfilesApi::get_predefined_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -762,8 +769,8 @@ pub struct PredefinedProfileEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PredefinedProfileEntry { enabled : "enabled", id : "id", name : "name", profile_id :
-    "profile_id" }
+    PredefinedProfileEntry { enabled : "enabled" => boolean, id : "id" => string, name :
+    "name" => string, profile_id : "profile_id" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -827,10 +834,11 @@ pub struct PredefinedProfileConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PredefinedProfileConfig { ai_context_enabled : "ai_context_enabled",
-    allowed_match_count : "allowed_match_count", confidence_threshold :
-    "confidence_threshold", enabled_entries : "enabled_entries", entries : "entries", id
-    : "id", name : "name", ocr_enabled : "ocr_enabled", open_access : "open_access" }
+    PredefinedProfileConfig { ai_context_enabled : "ai_context_enabled" => boolean,
+    allowed_match_count : "allowed_match_count" => integer, confidence_threshold :
+    "confidence_threshold" => string, enabled_entries : "enabled_entries" => strings,
+    entries : "entries", id : "id" => string, name : "name" => string, ocr_enabled :
+    "ocr_enabled" => boolean, open_access : "open_access" => boolean }
 );
 /// Used by [`DlpProfilesApi::create_custom_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -839,7 +847,7 @@ pub struct CreateCustomProfileBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateCustomProfileBody { profiles : "profiles" });
+crate::runtime::object!(CreateCustomProfileBody { profiles : "profiles" => objects });
 /// Used by [`DlpProfilesApi::create_custom_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCustomProfileBodyProfile {
@@ -859,9 +867,10 @@ pub struct CreateCustomProfileBodyProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCustomProfileBodyProfile { allowed_match_count : "allowed_match_count",
-    context_awareness : "context_awareness", description : "description", entries :
-    "entries", name : "name", ocr_enabled : "ocr_enabled" }
+    CreateCustomProfileBodyProfile { allowed_match_count : "allowed_match_count" =>
+    number, context_awareness : "context_awareness" => object, description :
+    "description" => string, entries : "entries" => objects, name : "name" => string,
+    ocr_enabled : "ocr_enabled" => boolean }
 );
 /// Used by [`DlpProfilesApi::create_custom_profile`].
 #[derive(Debug, Clone, PartialEq)]
@@ -875,8 +884,8 @@ pub struct CreateCustomProfileBodyProfileEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCustomProfileBodyProfileEntry { enabled : "enabled" required, name : "name"
-    required, pattern : "pattern" }
+    CreateCustomProfileBodyProfileEntry { enabled : "enabled" required => boolean, name :
+    "name" required => string, pattern : "pattern" => object }
 );
 impl CreateCustomProfileBodyProfileEntry {
     /// A value with the required fields set and the others empty.
@@ -912,10 +921,10 @@ pub struct UpdateCustomProfileBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateCustomProfileBody { allowed_match_count : "allowed_match_count",
-    context_awareness : "context_awareness", description : "description", entries :
-    "entries", name : "name", ocr_enabled : "ocr_enabled", shared_entries :
-    "shared_entries" }
+    UpdateCustomProfileBody { allowed_match_count : "allowed_match_count" => number,
+    context_awareness : "context_awareness" => object, description : "description" =>
+    string, entries : "entries" => objects, name : "name" => string, ocr_enabled :
+    "ocr_enabled" => boolean, shared_entries : "shared_entries" => objects }
 );
 /// Used by [`DlpProfilesApi::update_custom_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -929,8 +938,8 @@ pub struct UpdateCustomProfileBodyEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateCustomProfileBodyEntry { enabled : "enabled", name : "name", pattern :
-    "pattern" }
+    UpdateCustomProfileBodyEntry { enabled : "enabled" => boolean, name : "name" =>
+    string, pattern : "pattern" => object }
 );
 /// Used by [`DlpProfilesApi::update_custom_profile`], [`DlpProfilesApi::update_predefined_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -940,7 +949,9 @@ pub struct UpdateCustomProfileBodySharedEntry {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateCustomProfileBodySharedEntry { enabled : "enabled" });
+crate::runtime::object!(
+    UpdateCustomProfileBodySharedEntry { enabled : "enabled" => boolean }
+);
 /// Used by [`DlpProfilesApi::update_predefined_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePredefinedProfileBody {
@@ -956,7 +967,7 @@ pub struct UpdatePredefinedProfileBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePredefinedProfileBody { allowed_match_count : "allowed_match_count",
-    context_awareness : "context_awareness", entries : "entries", ocr_enabled :
-    "ocr_enabled" }
+    UpdatePredefinedProfileBody { allowed_match_count : "allowed_match_count" => number,
+    context_awareness : "context_awareness" => object, entries : "entries" => objects,
+    ocr_enabled : "ocr_enabled" => boolean }
 );

@@ -127,7 +127,9 @@ pub struct LimitsAssociated {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LimitsAssociated { max_dataset_cells : "max_dataset_cells" });
+crate::runtime::object!(
+    LimitsAssociated { max_dataset_cells : "max_dataset_cells" => integer }
+);
 /// Used by [`DlpSettingsApi::validate_dlp_regex_pattern`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateDlpRegexPatternResponse {
@@ -135,7 +137,7 @@ pub struct ValidateDlpRegexPatternResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ValidateDlpRegexPatternResponse { valid : "valid" });
+crate::runtime::object!(ValidateDlpRegexPatternResponse { valid : "valid" => boolean });
 /// Used by [`DlpSettingsApi::set_payload_log_settings`], [`DlpSettingsApi::get_payload_log_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PayloadLogSettings {
@@ -146,8 +148,8 @@ pub struct PayloadLogSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PayloadLogSettings { masking_level : "masking_level", public_key : "public_key",
-    updated_at : "updated_at" }
+    PayloadLogSettings { masking_level : "masking_level" => string, public_key :
+    "public_key" => string, updated_at : "updated_at" => string }
 );
 /// Used by [`DlpSettingsApi::validate_dlp_regex_pattern`].
 #[derive(Debug, Clone, PartialEq)]
@@ -157,7 +159,9 @@ pub struct ValidateDlpRegexPatternBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ValidateDlpRegexPatternBody { regex : "regex" required });
+crate::runtime::object!(
+    ValidateDlpRegexPatternBody { regex : "regex" required => string }
+);
 impl ValidateDlpRegexPatternBody {
     /// A value with the required fields set and the others empty.
     pub fn new(regex: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -175,4 +179,6 @@ pub struct SetPayloadLogSettingsBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SetPayloadLogSettingsBody { public_key : "public_key" });
+crate::runtime::object!(
+    SetPayloadLogSettingsBody { public_key : "public_key" => string }
+);

@@ -180,7 +180,7 @@ pub struct Region {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Region { key : "key", label : "label" });
+crate::runtime::object!(Region { key : "key" => string, label : "label" => string });
 /// Used by [`DlsRegionalServicesApi::create_regional_hostname`], [`DlsRegionalServicesApi::list_regional_hostnames`], [`DlsRegionalServicesApi::update_regional_hostname`], [`DlsRegionalServicesApi::get_regional_hostname`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionalHostname {
@@ -195,8 +195,9 @@ pub struct RegionalHostname {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RegionalHostname { created_on : "created_on" required, hostname : "hostname"
-    required, region_key : "region_key" required, routing : "routing" }
+    RegionalHostname { created_on : "created_on" required => string, hostname :
+    "hostname" required => string, region_key : "region_key" required => string, routing
+    : "routing" => string }
 );
 impl RegionalHostname {
     /// A value with the required fields set and the others empty.
@@ -228,8 +229,8 @@ pub struct DeleteRegionalHostnameResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteRegionalHostnameResponse { errors : "errors", messages : "messages", success :
-    "success" }
+    DeleteRegionalHostnameResponse { errors : "errors" => objects, messages : "messages"
+    => objects, success : "success" => boolean }
 );
 /// Used by [`DlsRegionalServicesApi::delete_regional_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -242,8 +243,9 @@ pub struct DeleteRegionalHostnameResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteRegionalHostnameResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteRegionalHostnameResponseError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`DlsRegionalServicesApi::delete_regional_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -253,7 +255,7 @@ pub struct DeleteRegionalHostnameResponseErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteRegionalHostnameResponseErrorSource { pointer : "pointer" }
+    DeleteRegionalHostnameResponseErrorSource { pointer : "pointer" => string }
 );
 /// Used by [`DlsRegionalServicesApi::create_regional_hostname`].
 #[derive(Debug, Clone, PartialEq)]
@@ -266,8 +268,8 @@ pub struct CreateRegionalHostnameBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRegionalHostnameBody { hostname : "hostname" required, region_key :
-    "region_key" required }
+    CreateRegionalHostnameBody { hostname : "hostname" required => string, region_key :
+    "region_key" required => string }
 );
 impl CreateRegionalHostnameBody {
     /// A value with the required fields set and the others empty.
@@ -291,7 +293,7 @@ pub struct UpdateRegionalHostnameBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateRegionalHostnameBody { region_key : "region_key" required }
+    UpdateRegionalHostnameBody { region_key : "region_key" required => string }
 );
 impl UpdateRegionalHostnameBody {
     /// A value with the required fields set and the others empty.

@@ -107,8 +107,9 @@ pub struct Table {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Table { data : "data", data_lag : "data_lag" required, max : "max", min : "min",
-    query : "query", rows : "rows" required, totals : "totals" }
+    Table { data : "data" => objects, data_lag : "data_lag" required => number, max :
+    "max", min : "min", query : "query" => object, rows : "rows" required => number,
+    totals : "totals" }
 );
 impl Table {
     /// A value with the required fields set and the others empty.
@@ -136,7 +137,8 @@ pub struct TableData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TableData { metrics : "metrics" required, dimensions : "dimensions" required }
+    TableData { metrics : "metrics" required, dimensions : "dimensions" required =>
+    strings }
 );
 impl TableData {
     /// A value with the required fields set and the others empty.
@@ -172,9 +174,10 @@ pub struct TableQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TableQuery { dimensions : "dimensions" required, filters : "filters", limit : "limit"
-    required, metrics : "metrics" required, since : "since" required, sort : "sort",
-    until : "until" required }
+    TableQuery { dimensions : "dimensions" required => strings, filters : "filters" =>
+    string, limit : "limit" required => integer, metrics : "metrics" required => strings,
+    since : "since" required => string, sort : "sort" => strings, until : "until"
+    required => string }
 );
 impl TableQuery {
     /// A value with the required fields set and the others empty.
@@ -221,9 +224,9 @@ pub struct ByTimeResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ByTimeResponse { data : "data", data_lag : "data_lag" required, max : "max", min :
-    "min", query : "query", rows : "rows" required, time_intervals : "time_intervals"
-    required, totals : "totals" }
+    ByTimeResponse { data : "data" => objects, data_lag : "data_lag" required => number,
+    max : "max", min : "min", query : "query" => object, rows : "rows" required =>
+    number, time_intervals : "time_intervals" required, totals : "totals" }
 );
 impl ByTimeResponse {
     /// A value with the required fields set and the others empty.
@@ -257,7 +260,7 @@ pub struct ByTimeResponseData {
 }
 crate::runtime::object!(
     ByTimeResponseData { metrics : "metrics" required, dimensions : "dimensions" required
-    }
+    => strings }
 );
 impl ByTimeResponseData {
     /// A value with the required fields set and the others empty.
@@ -296,8 +299,9 @@ pub struct ByTimeResponseQuery {
 }
 crate::runtime::object!(
     ByTimeResponseQuery { time_delta : "time_delta" required, dimensions : "dimensions"
-    required, filters : "filters", limit : "limit" required, metrics : "metrics"
-    required, since : "since" required, sort : "sort", until : "until" required }
+    required => strings, filters : "filters" => string, limit : "limit" required =>
+    integer, metrics : "metrics" required => strings, since : "since" required => string,
+    sort : "sort" => strings, until : "until" required => string }
 );
 impl ByTimeResponseQuery {
     /// A value with the required fields set and the others empty.
@@ -425,8 +429,9 @@ pub struct TableQuery2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TableQuery2 { metrics : "metrics", dimensions : "dimensions", since : "since", until
-    : "until", limit : "limit", sort : "sort", filters : "filters" }
+    TableQuery2 { metrics : "metrics" => string, dimensions : "dimensions" => string,
+    since : "since" => string, until : "until" => string, limit : "limit" => integer,
+    sort : "sort" => string, filters : "filters" => string }
 );
 /// Used by [`DnsAnalyticsApi::by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -451,9 +456,9 @@ pub struct ByTimeQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ByTimeQuery { metrics : "metrics", dimensions : "dimensions", since : "since", until
-    : "until", limit : "limit", sort : "sort", filters : "filters", time_delta :
-    "time_delta" }
+    ByTimeQuery { metrics : "metrics" => string, dimensions : "dimensions" => string,
+    since : "since" => string, until : "until" => string, limit : "limit" => integer,
+    sort : "sort" => string, filters : "filters" => string, time_delta : "time_delta" }
 );
 impl crate::runtime::TypedQuery for ByTimeQuery {}
 impl crate::runtime::TypedQuery for TableQuery2 {}

@@ -229,13 +229,15 @@ pub struct Cluster {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Cluster { attack_mitigation : "attack_mitigation", deprecate_any_requests :
-    "deprecate_any_requests" required, dns_firewall_ips : "dns_firewall_ips" required,
-    ecs_fallback : "ecs_fallback" required, id : "id" required, maximum_cache_ttl :
-    "maximum_cache_ttl" required, minimum_cache_ttl : "minimum_cache_ttl" required,
-    modified_on : "modified_on" required, name : "name" required, negative_cache_ttl :
-    "negative_cache_ttl", ratelimit : "ratelimit", retries : "retries", upstream_ips :
-    "upstream_ips" required }
+    Cluster { attack_mitigation : "attack_mitigation" => object, deprecate_any_requests :
+    "deprecate_any_requests" required => boolean, dns_firewall_ips : "dns_firewall_ips"
+    required => strings, ecs_fallback : "ecs_fallback" required => boolean, id : "id"
+    required => string, maximum_cache_ttl : "maximum_cache_ttl" required => number,
+    minimum_cache_ttl : "minimum_cache_ttl" required => number, modified_on :
+    "modified_on" required => string, name : "name" required => string,
+    negative_cache_ttl : "negative_cache_ttl" => number, ratelimit : "ratelimit" =>
+    number, retries : "retries" => number, upstream_ips : "upstream_ips" required =>
+    strings }
 );
 impl Cluster {
     /// A value with the required fields set and the others empty.
@@ -280,8 +282,8 @@ pub struct ClusterAttackMitigation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ClusterAttackMitigation { enabled : "enabled", only_when_upstream_unhealthy :
-    "only_when_upstream_unhealthy" }
+    ClusterAttackMitigation { enabled : "enabled" => boolean,
+    only_when_upstream_unhealthy : "only_when_upstream_unhealthy" => boolean }
 );
 /// Used by [`DnsFirewallApi::delete_dns_firewall_cluster`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -291,7 +293,7 @@ pub struct DeleteDnsFirewallClusterResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteDnsFirewallClusterResponse { id : "id" });
+crate::runtime::object!(DeleteDnsFirewallClusterResponse { id : "id" => string });
 /// Used by [`DnsFirewallApi::update_dns_firewall_cluster_reverse_dns`], [`DnsFirewallApi::show_dns_firewall_cluster_reverse_dns`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterReverseDns {
@@ -327,11 +329,13 @@ pub struct CreateDnsFirewallClusterBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDnsFirewallClusterBody { attack_mitigation : "attack_mitigation",
-    deprecate_any_requests : "deprecate_any_requests", ecs_fallback : "ecs_fallback",
-    maximum_cache_ttl : "maximum_cache_ttl", minimum_cache_ttl : "minimum_cache_ttl",
-    name : "name" required, negative_cache_ttl : "negative_cache_ttl", ratelimit :
-    "ratelimit", retries : "retries", upstream_ips : "upstream_ips" required }
+    CreateDnsFirewallClusterBody { attack_mitigation : "attack_mitigation" => object,
+    deprecate_any_requests : "deprecate_any_requests" => boolean, ecs_fallback :
+    "ecs_fallback" => boolean, maximum_cache_ttl : "maximum_cache_ttl" => number,
+    minimum_cache_ttl : "minimum_cache_ttl" => number, name : "name" required => string,
+    negative_cache_ttl : "negative_cache_ttl" => number, ratelimit : "ratelimit" =>
+    number, retries : "retries" => number, upstream_ips : "upstream_ips" required =>
+    strings }
 );
 impl CreateDnsFirewallClusterBody {
     /// A value with the required fields set and the others empty.
@@ -365,7 +369,8 @@ pub struct ListDnsFirewallClustersQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDnsFirewallClustersQuery { page : "page", per_page : "per_page" }
+    ListDnsFirewallClustersQuery { page : "page" => number, per_page : "per_page" =>
+    number }
 );
 /// Used by [`DnsFirewallApi::update_dns_firewall_cluster`].
 #[derive(Debug, Clone, PartialEq)]
@@ -395,13 +400,14 @@ pub struct UpdateDnsFirewallClusterBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDnsFirewallClusterBody { attack_mitigation : "attack_mitigation",
-    deprecate_any_requests : "deprecate_any_requests" required, dns_firewall_ips :
-    "dns_firewall_ips" required, ecs_fallback : "ecs_fallback" required, id : "id"
-    required, maximum_cache_ttl : "maximum_cache_ttl" required, minimum_cache_ttl :
-    "minimum_cache_ttl" required, name : "name" required, negative_cache_ttl :
-    "negative_cache_ttl", ratelimit : "ratelimit", retries : "retries", upstream_ips :
-    "upstream_ips" required }
+    UpdateDnsFirewallClusterBody { attack_mitigation : "attack_mitigation" => object,
+    deprecate_any_requests : "deprecate_any_requests" required => boolean,
+    dns_firewall_ips : "dns_firewall_ips" required => strings, ecs_fallback :
+    "ecs_fallback" required => boolean, id : "id" required => string, maximum_cache_ttl :
+    "maximum_cache_ttl" required => number, minimum_cache_ttl : "minimum_cache_ttl"
+    required => number, name : "name" required => string, negative_cache_ttl :
+    "negative_cache_ttl" => number, ratelimit : "ratelimit" => number, retries :
+    "retries" => number, upstream_ips : "upstream_ips" required => strings }
 );
 impl UpdateDnsFirewallClusterBody {
     /// A value with the required fields set and the others empty.

@@ -114,8 +114,9 @@ pub struct Table {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Table { data : "data", data_lag : "data_lag" required, max : "max", min : "min",
-    query : "query", rows : "rows" required, totals : "totals" }
+    Table { data : "data" => objects, data_lag : "data_lag" required => number, max :
+    "max", min : "min", query : "query" => object, rows : "rows" required => number,
+    totals : "totals" }
 );
 impl Table {
     /// A value with the required fields set and the others empty.
@@ -143,7 +144,8 @@ pub struct TableData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TableData { metrics : "metrics" required, dimensions : "dimensions" required }
+    TableData { metrics : "metrics" required, dimensions : "dimensions" required =>
+    strings }
 );
 impl TableData {
     /// A value with the required fields set and the others empty.
@@ -179,9 +181,10 @@ pub struct TableQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TableQuery { dimensions : "dimensions" required, filters : "filters", limit : "limit"
-    required, metrics : "metrics" required, since : "since" required, sort : "sort",
-    until : "until" required }
+    TableQuery { dimensions : "dimensions" required => strings, filters : "filters" =>
+    string, limit : "limit" required => integer, metrics : "metrics" required => strings,
+    since : "since" required => string, sort : "sort" => strings, until : "until"
+    required => string }
 );
 impl TableQuery {
     /// A value with the required fields set and the others empty.
@@ -228,9 +231,9 @@ pub struct ByTimeResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ByTimeResponse { data : "data", data_lag : "data_lag" required, max : "max", min :
-    "min", query : "query", rows : "rows" required, time_intervals : "time_intervals"
-    required, totals : "totals" }
+    ByTimeResponse { data : "data" => objects, data_lag : "data_lag" required => number,
+    max : "max", min : "min", query : "query" => object, rows : "rows" required =>
+    number, time_intervals : "time_intervals" required, totals : "totals" }
 );
 impl ByTimeResponse {
     /// A value with the required fields set and the others empty.
@@ -264,7 +267,7 @@ pub struct ByTimeResponseData {
 }
 crate::runtime::object!(
     ByTimeResponseData { metrics : "metrics" required, dimensions : "dimensions" required
-    }
+    => strings }
 );
 impl ByTimeResponseData {
     /// A value with the required fields set and the others empty.
@@ -303,8 +306,9 @@ pub struct ByTimeResponseQuery {
 }
 crate::runtime::object!(
     ByTimeResponseQuery { time_delta : "time_delta" required, dimensions : "dimensions"
-    required, filters : "filters", limit : "limit" required, metrics : "metrics"
-    required, since : "since" required, sort : "sort", until : "until" required }
+    required => strings, filters : "filters" => string, limit : "limit" required =>
+    integer, metrics : "metrics" required => strings, since : "since" required => string,
+    sort : "sort" => strings, until : "until" required => string }
 );
 impl ByTimeResponseQuery {
     /// A value with the required fields set and the others empty.
@@ -432,8 +436,9 @@ pub struct TableQuery2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TableQuery2 { metrics : "metrics", dimensions : "dimensions", since : "since", until
-    : "until", limit : "limit", sort : "sort", filters : "filters" }
+    TableQuery2 { metrics : "metrics" => string, dimensions : "dimensions" => string,
+    since : "since" => string, until : "until" => string, limit : "limit" => integer,
+    sort : "sort" => string, filters : "filters" => string }
 );
 /// Used by [`DnsFirewallAnalyticsApi::by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -458,9 +463,9 @@ pub struct ByTimeQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ByTimeQuery { metrics : "metrics", dimensions : "dimensions", since : "since", until
-    : "until", limit : "limit", sort : "sort", filters : "filters", time_delta :
-    "time_delta" }
+    ByTimeQuery { metrics : "metrics" => string, dimensions : "dimensions" => string,
+    since : "since" => string, until : "until" => string, limit : "limit" => integer,
+    sort : "sort" => string, filters : "filters" => string, time_delta : "time_delta" }
 );
 impl crate::runtime::TypedQuery for ByTimeQuery {}
 impl crate::runtime::TypedQuery for TableQuery2 {}

@@ -158,8 +158,9 @@ pub struct InternalDnsView {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternalDnsView { created_time : "created_time", id : "id", modified_time :
-    "modified_time", name : "name", zones : "zones" }
+    InternalDnsView { created_time : "created_time" => string, id : "id" => string,
+    modified_time : "modified_time" => string, name : "name" => string, zones : "zones"
+    => strings }
 );
 /// Used by [`DnsInternalViewsForAnAccountApi::delete_internal_dns_view`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -168,4 +169,4 @@ pub struct DeleteInternalDnsViewResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteInternalDnsViewResponse { id : "id" });
+crate::runtime::object!(DeleteInternalDnsViewResponse { id : "id" => string });

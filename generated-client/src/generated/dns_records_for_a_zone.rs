@@ -518,7 +518,9 @@ pub struct DnsRecordMeta {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DnsRecordMeta { auto_added : "auto_added", source : "source" });
+crate::runtime::object!(
+    DnsRecordMeta { auto_added : "auto_added" => boolean, source : "source" => string }
+);
 /// The parts of a CAA record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaaData {
@@ -531,7 +533,10 @@ pub struct CaaData {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CaaData { flags : "flags", tag : "tag", value : "value" });
+crate::runtime::object!(
+    CaaData { flags : "flags" => number, tag : "tag" => string, value : "value" => string
+    }
+);
 /// The parts of a CERT record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertData {
@@ -546,8 +551,8 @@ pub struct CertData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertData { algorithm : "algorithm", certificate : "certificate", key_tag : "key_tag",
-    r#type : "type" }
+    CertData { algorithm : "algorithm" => number, certificate : "certificate" => string,
+    key_tag : "key_tag" => number, r#type : "type" => number }
 );
 /// The parts of a DNSKEY record.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -563,8 +568,8 @@ pub struct DnskeyData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnskeyData { algorithm : "algorithm", flags : "flags", protocol : "protocol",
-    public_key : "public_key" }
+    DnskeyData { algorithm : "algorithm" => number, flags : "flags" => number, protocol :
+    "protocol" => number, public_key : "public_key" => string }
 );
 /// The parts of a DS record.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -580,8 +585,8 @@ pub struct DsData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DsData { algorithm : "algorithm", digest : "digest", digest_type : "digest_type",
-    key_tag : "key_tag" }
+    DsData { algorithm : "algorithm" => number, digest : "digest" => string, digest_type
+    : "digest_type" => number, key_tag : "key_tag" => number }
 );
 /// The parts of an HTTPS record.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -595,7 +600,8 @@ pub struct HttpsData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpsData { priority : "priority", target : "target", value : "value" }
+    HttpsData { priority : "priority" => number, target : "target" => string, value :
+    "value" => string }
 );
 /// The parts of a LOC record: a place on Earth.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -626,11 +632,12 @@ pub struct LocData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LocData { altitude : "altitude", lat_degrees : "lat_degrees", lat_direction :
-    "lat_direction", lat_minutes : "lat_minutes", lat_seconds : "lat_seconds",
-    long_degrees : "long_degrees", long_direction : "long_direction", long_minutes :
-    "long_minutes", long_seconds : "long_seconds", precision_horz : "precision_horz",
-    precision_vert : "precision_vert", size : "size" }
+    LocData { altitude : "altitude" => number, lat_degrees : "lat_degrees" => number,
+    lat_direction : "lat_direction", lat_minutes : "lat_minutes" => number, lat_seconds :
+    "lat_seconds" => number, long_degrees : "long_degrees" => number, long_direction :
+    "long_direction", long_minutes : "long_minutes" => number, long_seconds :
+    "long_seconds" => number, precision_horz : "precision_horz" => number, precision_vert
+    : "precision_vert" => number, size : "size" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -747,8 +754,9 @@ pub struct NaptrData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NaptrData { flags : "flags", order : "order", preference : "preference", regex :
-    "regex", replacement : "replacement", service : "service" }
+    NaptrData { flags : "flags" => string, order : "order" => number, preference :
+    "preference" => number, regex : "regex" => string, replacement : "replacement" =>
+    string, service : "service" => string }
 );
 /// The parts of an SMIMEA record.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -764,8 +772,8 @@ pub struct SmimeaData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SmimeaData { certificate : "certificate", matching_type : "matching_type", selector :
-    "selector", usage : "usage" }
+    SmimeaData { certificate : "certificate" => string, matching_type : "matching_type"
+    => number, selector : "selector" => number, usage : "usage" => number }
 );
 /// The parts of an SRV record. The service and protocol now belong in the
 /// record's `name` (`_sip._tcp.example.com`); `service`, `proto` and `name`
@@ -790,8 +798,9 @@ pub struct SrvData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SrvData { port : "port", priority : "priority", target : "target", weight : "weight",
-    service : "service", proto : "proto", name : "name" }
+    SrvData { port : "port" => number, priority : "priority" => number, target : "target"
+    => string, weight : "weight" => number, service : "service" => string, proto :
+    "proto" => string, name : "name" => string }
 );
 /// The parts of an SSHFP record.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -805,7 +814,8 @@ pub struct SshfpData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SshfpData { algorithm : "algorithm", fingerprint : "fingerprint", r#type : "type" }
+    SshfpData { algorithm : "algorithm" => number, fingerprint : "fingerprint" => string,
+    r#type : "type" => number }
 );
 /// The parts of an SVCB record.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -819,7 +829,8 @@ pub struct SvcbData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SvcbData { priority : "priority", target : "target", value : "value" }
+    SvcbData { priority : "priority" => number, target : "target" => string, value :
+    "value" => string }
 );
 /// The parts of a TLSA record.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -835,8 +846,8 @@ pub struct TlsaData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TlsaData { certificate : "certificate", matching_type : "matching_type", selector :
-    "selector", usage : "usage" }
+    TlsaData { certificate : "certificate" => string, matching_type : "matching_type" =>
+    number, selector : "selector" => number, usage : "usage" => number }
 );
 /// The parts of a URI record.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -848,7 +859,9 @@ pub struct UriData {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UriData { target : "target", weight : "weight" });
+crate::runtime::object!(
+    UriData { target : "target" => string, weight : "weight" => number }
+);
 /// A DNS record, as the API returns it. Each kind is a variant; fields every
 /// kind has are fields of each variant's struct. A kind this client does not
 /// know yet is kept whole in `Other`.
@@ -1338,11 +1351,13 @@ pub struct ARecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ARecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, proxied : "proxied" }
+    ARecord { id : "id" required => string, name : "name" required => string, ttl : "ttl"
+    => integer, comment : "comment" => string, tags : "tags" => strings, meta : "meta" =>
+    object, proxiable : "proxiable" required => boolean, created_on : "created_on"
+    required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, proxied :
+    "proxied" => boolean }
 );
 impl ARecord {
     /// A value with the required fields set and the others empty.
@@ -1404,11 +1419,13 @@ pub struct AaaaRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AaaaRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, proxied : "proxied" }
+    AaaaRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, proxied :
+    "proxied" => boolean }
 );
 impl AaaaRecord {
     /// A value with the required fields set and the others empty.
@@ -1469,11 +1486,13 @@ pub struct CaaRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CaaRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required }
+    CaaRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object }
 );
 impl CaaRecord {
     /// A value with the required fields set and the others empty.
@@ -1535,11 +1554,13 @@ pub struct CertRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required }
+    CertRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object }
 );
 impl CertRecord {
     /// A value with the required fields set and the others empty.
@@ -1602,11 +1623,13 @@ pub struct CnameRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CnameRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, proxied : "proxied" }
+    CnameRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, proxied :
+    "proxied" => boolean }
 );
 impl CnameRecord {
     /// A value with the required fields set and the others empty.
@@ -1667,11 +1690,13 @@ pub struct DnskeyRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnskeyRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required }
+    DnskeyRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object }
 );
 impl DnskeyRecord {
     /// A value with the required fields set and the others empty.
@@ -1733,11 +1758,13 @@ pub struct DsRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DsRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required }
+    DsRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object }
 );
 impl DsRecord {
     /// A value with the required fields set and the others empty.
@@ -1799,11 +1826,13 @@ pub struct HttpsRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpsRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required }
+    HttpsRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object }
 );
 impl HttpsRecord {
     /// A value with the required fields set and the others empty.
@@ -1865,11 +1894,13 @@ pub struct LocRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LocRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required }
+    LocRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object }
 );
 impl LocRecord {
     /// A value with the required fields set and the others empty.
@@ -1932,11 +1963,13 @@ pub struct MxRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MxRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, priority : "priority" required }
+    MxRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, priority :
+    "priority" required => number }
 );
 impl MxRecord {
     /// A value with the required fields set and the others empty.
@@ -1998,11 +2031,13 @@ pub struct NaptrRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NaptrRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required }
+    NaptrRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object }
 );
 impl NaptrRecord {
     /// A value with the required fields set and the others empty.
@@ -2063,11 +2098,12 @@ pub struct NsRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NsRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required }
+    NsRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string }
 );
 impl NsRecord {
     /// A value with the required fields set and the others empty.
@@ -2126,11 +2162,12 @@ pub struct PtrRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PtrRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required }
+    PtrRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string }
 );
 impl PtrRecord {
     /// A value with the required fields set and the others empty.
@@ -2190,11 +2227,13 @@ pub struct SmimeaRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SmimeaRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required }
+    SmimeaRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object }
 );
 impl SmimeaRecord {
     /// A value with the required fields set and the others empty.
@@ -2256,11 +2295,13 @@ pub struct SrvRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SrvRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required }
+    SrvRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object }
 );
 impl SrvRecord {
     /// A value with the required fields set and the others empty.
@@ -2322,11 +2363,13 @@ pub struct SshfpRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SshfpRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required }
+    SshfpRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object }
 );
 impl SshfpRecord {
     /// A value with the required fields set and the others empty.
@@ -2388,11 +2431,13 @@ pub struct SvcbRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SvcbRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required }
+    SvcbRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object }
 );
 impl SvcbRecord {
     /// A value with the required fields set and the others empty.
@@ -2454,11 +2499,13 @@ pub struct TlsaRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TlsaRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required }
+    TlsaRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object }
 );
 impl TlsaRecord {
     /// A value with the required fields set and the others empty.
@@ -2519,11 +2566,12 @@ pub struct TxtRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TxtRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required }
+    TxtRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string }
 );
 impl TxtRecord {
     /// A value with the required fields set and the others empty.
@@ -2585,11 +2633,13 @@ pub struct UriRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UriRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
-    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
-    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
-    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
-    required, data : "data" required, priority : "priority" required }
+    UriRecord { id : "id" required => string, name : "name" required => string, ttl :
+    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
+    "created_on" required => string, modified_on : "modified_on" required => string,
+    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
+    "tags_modified_on" => string, content : "content" required => string, data : "data"
+    required => object, priority : "priority" required => number }
 );
 impl UriRecord {
     /// A value with the required fields set and the others empty.
@@ -2923,8 +2973,9 @@ pub struct ARecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ARecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", content : "content" required, proxied : "proxied" }
+    ARecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, content :
+    "content" required => string, proxied : "proxied" => boolean }
 );
 impl ARecordBody {
     /// A value with the required fields set and the others empty.
@@ -2965,8 +3016,9 @@ pub struct AaaaRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AaaaRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", content : "content" required, proxied : "proxied" }
+    AaaaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, content :
+    "content" required => string, proxied : "proxied" => boolean }
 );
 impl AaaaRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3004,8 +3056,9 @@ pub struct CaaRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CaaRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required }
+    CaaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object }
 );
 impl CaaRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3042,8 +3095,9 @@ pub struct CertRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required }
+    CertRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object }
 );
 impl CertRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3083,8 +3137,9 @@ pub struct CnameRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CnameRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", content : "content" required, proxied : "proxied" }
+    CnameRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, content :
+    "content" required => string, proxied : "proxied" => boolean }
 );
 impl CnameRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3122,8 +3177,9 @@ pub struct DnskeyRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnskeyRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required }
+    DnskeyRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment
+    : "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object }
 );
 impl DnskeyRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3160,8 +3216,9 @@ pub struct DsRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DsRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required }
+    DsRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object }
 );
 impl DsRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3198,8 +3255,9 @@ pub struct HttpsRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpsRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required }
+    HttpsRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object }
 );
 impl HttpsRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3236,8 +3294,9 @@ pub struct LocRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LocRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required }
+    LocRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object }
 );
 impl LocRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3277,8 +3336,9 @@ pub struct MxRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MxRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", content : "content" required, priority : "priority" required }
+    MxRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, content :
+    "content" required => string, priority : "priority" required => number }
 );
 impl MxRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3317,8 +3377,9 @@ pub struct NaptrRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NaptrRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required }
+    NaptrRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object }
 );
 impl NaptrRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3356,8 +3417,9 @@ pub struct NsRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NsRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", content : "content" required }
+    NsRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, content :
+    "content" required => string }
 );
 impl NsRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3395,8 +3457,9 @@ pub struct PtrRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PtrRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", content : "content" required }
+    PtrRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, content :
+    "content" required => string }
 );
 impl PtrRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3433,8 +3496,9 @@ pub struct SmimeaRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SmimeaRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required }
+    SmimeaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment
+    : "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object }
 );
 impl SmimeaRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3471,8 +3535,9 @@ pub struct SrvRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SrvRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required }
+    SrvRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object }
 );
 impl SrvRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3509,8 +3574,9 @@ pub struct SshfpRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SshfpRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required }
+    SshfpRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object }
 );
 impl SshfpRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3547,8 +3613,9 @@ pub struct SvcbRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SvcbRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required }
+    SvcbRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object }
 );
 impl SvcbRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3585,8 +3652,9 @@ pub struct TlsaRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TlsaRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required }
+    TlsaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object }
 );
 impl TlsaRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3624,8 +3692,9 @@ pub struct TxtRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TxtRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", content : "content" required }
+    TxtRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, content :
+    "content" required => string }
 );
 impl TxtRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3664,8 +3733,9 @@ pub struct UriRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UriRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
-    "tags", id : "id", data : "data" required, priority : "priority" required }
+    UriRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    required => object, priority : "priority" required => number }
 );
 impl UriRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3695,7 +3765,7 @@ pub struct DnsRecordRef {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DnsRecordRef { id : "id" required });
+crate::runtime::object!(DnsRecordRef { id : "id" required => string });
 impl DnsRecordRef {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -3730,8 +3800,8 @@ pub struct ImportDnsRecordsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ImportDnsRecordsResponse { recs_added : "recs_added", total_records_parsed :
-    "total_records_parsed" }
+    ImportDnsRecordsResponse { recs_added : "recs_added" => number, total_records_parsed
+    : "total_records_parsed" => number }
 );
 /// Used by [`DnsRecordsForAZoneApi::review_scanned_dns_records`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3742,7 +3812,8 @@ pub struct ReviewScannedDnsRecordsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReviewScannedDnsRecordsResponse { accepts : "accepts", rejects : "rejects" }
+    ReviewScannedDnsRecordsResponse { accepts : "accepts", rejects : "rejects" => strings
+    }
 );
 /// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3758,8 +3829,8 @@ pub struct TriggerDnsRecordScanResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TriggerDnsRecordScanResponse { errors : "errors", messages : "messages", success :
-    "success" }
+    TriggerDnsRecordScanResponse { errors : "errors" => objects, messages : "messages" =>
+    objects, success : "success" => boolean }
 );
 /// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3772,8 +3843,9 @@ pub struct TriggerDnsRecordScanResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TriggerDnsRecordScanResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    TriggerDnsRecordScanResponseError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3782,7 +3854,9 @@ pub struct TriggerDnsRecordScanResponseErrorSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TriggerDnsRecordScanResponseErrorSource { pointer : "pointer" });
+crate::runtime::object!(
+    TriggerDnsRecordScanResponseErrorSource { pointer : "pointer" => string }
+);
 /// Used by [`DnsRecordsForAZoneApi::get_dns_record_usage`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnsRecordUsage {
@@ -3792,7 +3866,8 @@ pub struct DnsRecordUsage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsRecordUsage { record_quota : "record_quota", record_usage : "record_usage" }
+    DnsRecordUsage { record_quota : "record_quota" => integer, record_usage :
+    "record_usage" => integer }
 );
 /// Used by [`DnsRecordsForAZoneApi::delete_dns_record`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3802,7 +3877,7 @@ pub struct DeleteDnsRecordResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteDnsRecordResponse { id : "id" });
+crate::runtime::object!(DeleteDnsRecordResponse { id : "id" => string });
 /// Filters, order and paging for a zone's records. The `comment.*` and
 /// `tag.*` filters are case-insensitive.
 ///
@@ -3859,15 +3934,17 @@ pub struct DnsRecordQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsRecordQuery { name : "name", r#type : "type", content : "content", proxied :
-    "proxied", r#match : "match", comment : "comment", comment_present :
-    "comment.present", comment_absent : "comment.absent", comment_exact :
-    "comment.exact", comment_contains : "comment.contains", comment_startswith :
-    "comment.startswith", comment_endswith : "comment.endswith", tag : "tag", tag_present
-    : "tag.present", tag_absent : "tag.absent", tag_exact : "tag.exact", tag_contains :
-    "tag.contains", tag_startswith : "tag.startswith", tag_endswith : "tag.endswith",
-    search : "search", tag_match : "tag_match", page : "page", per_page : "per_page",
-    order : "order", direction : "direction" }
+    DnsRecordQuery { name : "name" => string, r#type : "type", content : "content" =>
+    string, proxied : "proxied" => boolean, r#match : "match", comment : "comment" =>
+    string, comment_present : "comment.present" => string, comment_absent :
+    "comment.absent" => string, comment_exact : "comment.exact" => string,
+    comment_contains : "comment.contains" => string, comment_startswith :
+    "comment.startswith" => string, comment_endswith : "comment.endswith" => string, tag
+    : "tag" => string, tag_present : "tag.present" => string, tag_absent : "tag.absent"
+    => string, tag_exact : "tag.exact" => string, tag_contains : "tag.contains" =>
+    string, tag_startswith : "tag.startswith" => string, tag_endswith : "tag.endswith" =>
+    string, search : "search" => string, tag_match : "tag_match", page : "page" =>
+    integer, per_page : "per_page" => integer, order : "order", direction : "direction" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4046,8 +4123,8 @@ pub struct DnsRecordBatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsRecordBatch { deletes : "deletes", patches : "patches", puts : "puts", posts :
-    "posts" }
+    DnsRecordBatch { deletes : "deletes" => objects, patches : "patches", puts : "puts",
+    posts : "posts" }
 );
 impl crate::runtime::TypedQuery for DnsRecordQuery {}
 /// A BIND zone file to import.

@@ -64,7 +64,7 @@ pub struct DnsRecordUsage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsRecordUsage { internal_record_quota : "internal_record_quota",
-    internal_record_usage : "internal_record_usage", record_quota : "record_quota",
-    record_usage : "record_usage" }
+    DnsRecordUsage { internal_record_quota : "internal_record_quota" => integer,
+    internal_record_usage : "internal_record_usage" => integer, record_quota :
+    "record_quota" => integer, record_usage : "record_usage" => integer }
 );

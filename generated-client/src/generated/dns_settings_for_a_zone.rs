@@ -98,10 +98,11 @@ pub struct DnsSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsSettings { flatten_all_cnames : "flatten_all_cnames", foundation_dns :
-    "foundation_dns", internal_dns : "internal_dns", multi_provider : "multi_provider",
-    nameservers : "nameservers", ns_ttl : "ns_ttl", secondary_overrides :
-    "secondary_overrides", soa : "soa", zone_mode : "zone_mode" }
+    DnsSettings { flatten_all_cnames : "flatten_all_cnames" => boolean, foundation_dns :
+    "foundation_dns" => boolean, internal_dns : "internal_dns" => object, multi_provider
+    : "multi_provider" => boolean, nameservers : "nameservers" => object, ns_ttl :
+    "ns_ttl" => number, secondary_overrides : "secondary_overrides" => boolean, soa :
+    "soa" => object, zone_mode : "zone_mode" }
 );
 /// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -111,7 +112,7 @@ pub struct DnsSettingsInternalDns {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsSettingsInternalDns { reference_zone_id : "reference_zone_id" }
+    DnsSettingsInternalDns { reference_zone_id : "reference_zone_id" => string }
 );
 /// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq)]
@@ -123,7 +124,7 @@ pub struct DnsSettingsNameservers {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsSettingsNameservers { ns_set : "ns_set", r#type : "type" required }
+    DnsSettingsNameservers { ns_set : "ns_set" => integer, r#type : "type" required }
 );
 impl DnsSettingsNameservers {
     /// A value with the required fields set and the others empty.
@@ -207,9 +208,10 @@ pub struct DnsSettingsSoa {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsSettingsSoa { expire : "expire" required, min_ttl : "min_ttl" required, mname :
-    "mname" required, refresh : "refresh" required, retry : "retry" required, rname :
-    "rname" required, ttl : "ttl" required }
+    DnsSettingsSoa { expire : "expire" required => number, min_ttl : "min_ttl" required
+    => number, mname : "mname" required => string, refresh : "refresh" required =>
+    number, retry : "retry" required => number, rname : "rname" required => string, ttl :
+    "ttl" required => number }
 );
 impl DnsSettingsSoa {
     /// A value with the required fields set and the others empty.
@@ -307,9 +309,10 @@ pub struct UpdateDnsSettingsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDnsSettingsBody { foundation_dns : "foundation_dns", multi_provider :
-    "multi_provider", nameservers : "nameservers", ns_ttl : "ns_ttl", secondary_overrides
-    : "secondary_overrides", soa : "soa", zone_mode : "zone_mode" }
+    UpdateDnsSettingsBody { foundation_dns : "foundation_dns" => boolean, multi_provider
+    : "multi_provider" => boolean, nameservers : "nameservers" => object, ns_ttl :
+    "ns_ttl" => number, secondary_overrides : "secondary_overrides" => boolean, soa :
+    "soa" => object, zone_mode : "zone_mode" }
 );
 /// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq)]

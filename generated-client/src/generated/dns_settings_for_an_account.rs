@@ -84,7 +84,7 @@ pub struct DnsSettings {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DnsSettings { zone_defaults : "zone_defaults" });
+crate::runtime::object!(DnsSettings { zone_defaults : "zone_defaults" => object });
 /// Used by [`DnsSettingsForAnAccountApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnsSettingsZoneDefaults {
@@ -107,10 +107,10 @@ pub struct DnsSettingsZoneDefaults {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsSettingsZoneDefaults { internal_dns : "internal_dns", nameservers : "nameservers",
-    soa : "soa", foundation_dns : "foundation_dns", multi_provider : "multi_provider",
-    ns_ttl : "ns_ttl", secondary_overrides : "secondary_overrides", zone_mode :
-    "zone_mode" }
+    DnsSettingsZoneDefaults { internal_dns : "internal_dns", nameservers : "nameservers"
+    => object, soa : "soa" => object, foundation_dns : "foundation_dns" => boolean,
+    multi_provider : "multi_provider" => boolean, ns_ttl : "ns_ttl" => number,
+    secondary_overrides : "secondary_overrides" => boolean, zone_mode : "zone_mode" }
 );
 /// Used by [`DnsSettingsForAnAccountApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq)]
@@ -204,9 +204,10 @@ pub struct DnsSettingsZoneDefaultsSoa {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsSettingsZoneDefaultsSoa { expire : "expire" required, min_ttl : "min_ttl"
-    required, mname : "mname" required, refresh : "refresh" required, retry : "retry"
-    required, rname : "rname" required, ttl : "ttl" required }
+    DnsSettingsZoneDefaultsSoa { expire : "expire" required => number, min_ttl :
+    "min_ttl" required => number, mname : "mname" required => string, refresh : "refresh"
+    required => number, retry : "retry" required => number, rname : "rname" required =>
+    string, ttl : "ttl" required => number }
 );
 impl DnsSettingsZoneDefaultsSoa {
     /// A value with the required fields set and the others empty.
@@ -292,7 +293,9 @@ pub struct UpdateDnsSettingsBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateDnsSettingsBody { zone_defaults : "zone_defaults" });
+crate::runtime::object!(
+    UpdateDnsSettingsBody { zone_defaults : "zone_defaults" => object }
+);
 /// Used by [`DnsSettingsForAnAccountApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDnsSettingsBodyZoneDefaults {
@@ -312,7 +315,8 @@ pub struct UpdateDnsSettingsBodyZoneDefaults {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDnsSettingsBodyZoneDefaults { foundation_dns : "foundation_dns", multi_provider
-    : "multi_provider", nameservers : "nameservers", ns_ttl : "ns_ttl",
-    secondary_overrides : "secondary_overrides", soa : "soa", zone_mode : "zone_mode" }
+    UpdateDnsSettingsBodyZoneDefaults { foundation_dns : "foundation_dns" => boolean,
+    multi_provider : "multi_provider" => boolean, nameservers : "nameservers" => object,
+    ns_ttl : "ns_ttl" => number, secondary_overrides : "secondary_overrides" => boolean,
+    soa : "soa" => object, zone_mode : "zone_mode" }
 );

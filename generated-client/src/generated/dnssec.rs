@@ -133,12 +133,13 @@ pub struct EditDnssecStatusResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditDnssecStatusResponse { algorithm : "algorithm", digest : "digest",
-    digest_algorithm : "digest_algorithm", digest_type : "digest_type",
-    dnssec_multi_signer : "dnssec_multi_signer", dnssec_presigned : "dnssec_presigned",
-    dnssec_use_nsec3 : "dnssec_use_nsec3", ds : "ds", flags : "flags", key_tag :
-    "key_tag", key_type : "key_type", modified_on : "modified_on", public_key :
-    "public_key", status : "status" }
+    EditDnssecStatusResponse { algorithm : "algorithm" => string, digest : "digest" =>
+    string, digest_algorithm : "digest_algorithm" => string, digest_type : "digest_type"
+    => string, dnssec_multi_signer : "dnssec_multi_signer" => boolean, dnssec_presigned :
+    "dnssec_presigned" => boolean, dnssec_use_nsec3 : "dnssec_use_nsec3" => boolean, ds :
+    "ds" => string, flags : "flags" => number, key_tag : "key_tag" => number, key_type :
+    "key_type" => string, modified_on : "modified_on" => string, public_key :
+    "public_key" => string, status : "status" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -215,8 +216,8 @@ pub struct EditDnssecStatusBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditDnssecStatusBody { dnssec_multi_signer : "dnssec_multi_signer", dnssec_presigned
-    : "dnssec_presigned", status : "status" }
+    EditDnssecStatusBody { dnssec_multi_signer : "dnssec_multi_signer" => boolean,
+    dnssec_presigned : "dnssec_presigned" => boolean, status : "status" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -66,7 +66,8 @@ pub struct DomainHistory {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainHistory { categorizations : "categorizations", domain : "domain" }
+    DomainHistory { categorizations : "categorizations" => objects, domain : "domain" =>
+    string }
 );
 /// Used by [`DomainHistoryApi::get_domain_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -78,7 +79,8 @@ pub struct Categorization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Categorization { categories : "categories", end : "end", start : "start" }
+    Categorization { categories : "categories", end : "end" => string, start : "start" =>
+    string }
 );
 /// Used by [`DomainHistoryApi::get_domain_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -87,5 +89,5 @@ pub struct GetDomainHistoryQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetDomainHistoryQuery { domain : "domain" });
+crate::runtime::object!(GetDomainHistoryQuery { domain : "domain" => json });
 impl crate::runtime::TypedQuery for GetDomainHistoryQuery {}

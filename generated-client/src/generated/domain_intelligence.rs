@@ -109,12 +109,13 @@ pub struct Domain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Domain { additional_information : "additional_information", application :
-    "application", content_categories : "content_categories", domain : "domain",
-    inherited_content_categories : "inherited_content_categories", inherited_from :
-    "inherited_from", inherited_risk_types : "inherited_risk_types", popularity_rank :
-    "popularity_rank", resolves_to_refs : "resolves_to_refs", risk_score : "risk_score",
-    risk_types : "risk_types" }
+    Domain { additional_information : "additional_information" => object, application :
+    "application" => object, content_categories : "content_categories" => objects, domain
+    : "domain" => string, inherited_content_categories : "inherited_content_categories"
+    => objects, inherited_from : "inherited_from" => string, inherited_risk_types :
+    "inherited_risk_types" => objects, popularity_rank : "popularity_rank" => integer,
+    resolves_to_refs : "resolves_to_refs" => objects, risk_score : "risk_score" =>
+    number, risk_types : "risk_types" => objects }
 );
 /// Used by [`DomainIntelligenceApi::get_domain_details`], [`DomainIntelligenceApi::get_multiple_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -125,7 +126,8 @@ pub struct DomainAdditionalInformation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainAdditionalInformation { suspected_malware_family : "suspected_malware_family" }
+    DomainAdditionalInformation { suspected_malware_family : "suspected_malware_family"
+    => string }
 );
 /// Used by [`DomainIntelligenceApi::get_domain_details`], [`DomainIntelligenceApi::get_multiple_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -135,7 +137,9 @@ pub struct DomainApplication {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DomainApplication { id : "id", name : "name" });
+crate::runtime::object!(
+    DomainApplication { id : "id" => integer, name : "name" => string }
+);
 /// Used by [`DomainIntelligenceApi::get_domain_details`], [`DomainIntelligenceApi::get_multiple_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainContentCategory {
@@ -146,8 +150,8 @@ pub struct DomainContentCategory {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainContentCategory { id : "id", name : "name", super_category_id :
-    "super_category_id" }
+    DomainContentCategory { id : "id" => integer, name : "name" => string,
+    super_category_id : "super_category_id" => integer }
 );
 /// Used by [`DomainIntelligenceApi::get_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -159,7 +163,9 @@ pub struct DomainResolvesToRef {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DomainResolvesToRef { id : "id", value : "value" });
+crate::runtime::object!(
+    DomainResolvesToRef { id : "id" => string, value : "value" => string }
+);
 /// Used by [`DomainIntelligenceApi::get_multiple_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMultipleDomainDetailsItem {
@@ -188,12 +194,13 @@ pub struct GetMultipleDomainDetailsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetMultipleDomainDetailsItem { additional_information : "additional_information",
-    application : "application", content_categories : "content_categories", domain :
-    "domain", inherited_content_categories : "inherited_content_categories",
-    inherited_from : "inherited_from", inherited_risk_types : "inherited_risk_types",
-    popularity_rank : "popularity_rank", risk_score : "risk_score", risk_types :
-    "risk_types" }
+    GetMultipleDomainDetailsItem { additional_information : "additional_information" =>
+    object, application : "application" => object, content_categories :
+    "content_categories" => objects, domain : "domain" => string,
+    inherited_content_categories : "inherited_content_categories" => objects,
+    inherited_from : "inherited_from" => string, inherited_risk_types :
+    "inherited_risk_types" => objects, popularity_rank : "popularity_rank" => integer,
+    risk_score : "risk_score" => number, risk_types : "risk_types" => objects }
 );
 /// Used by [`DomainIntelligenceApi::get_multiple_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -205,8 +212,8 @@ pub struct GetMultipleDomainDetailsItemRiskType {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetMultipleDomainDetailsItemRiskType { id : "id", name : "name", super_category_id :
-    "super_category_id" }
+    GetMultipleDomainDetailsItemRiskType { id : "id" => json, name : "name" => string,
+    super_category_id : "super_category_id" => integer }
 );
 /// Used by [`DomainIntelligenceApi::get_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -215,7 +222,7 @@ pub struct GetDomainDetailsQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetDomainDetailsQuery { domain : "domain" });
+crate::runtime::object!(GetDomainDetailsQuery { domain : "domain" => string });
 /// Used by [`DomainIntelligenceApi::get_multiple_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMultipleDomainDetailsQuery {
@@ -223,6 +230,6 @@ pub struct GetMultipleDomainDetailsQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetMultipleDomainDetailsQuery { domain : "domain" });
+crate::runtime::object!(GetMultipleDomainDetailsQuery { domain : "domain" => json });
 impl crate::runtime::TypedQuery for GetDomainDetailsQuery {}
 impl crate::runtime::TypedQuery for GetMultipleDomainDetailsQuery {}

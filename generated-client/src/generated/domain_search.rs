@@ -221,4 +221,4 @@ pub struct Matches {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Matches { matches : "matches", total : "total" });
+crate::runtime::object!(Matches { matches : "matches", total : "total" => integer });

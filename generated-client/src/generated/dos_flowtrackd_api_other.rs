@@ -1152,10 +1152,11 @@ pub struct DnsProtectionRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsProtectionRule { burst_sensitivity : "burst_sensitivity", created_on :
-    "created_on", id : "id", mode : "mode", modified_on : "modified_on", name : "name",
-    profile_sensitivity : "profile_sensitivity", rate_sensitivity : "rate_sensitivity",
-    scope : "scope" }
+    DnsProtectionRule { burst_sensitivity : "burst_sensitivity" => string, created_on :
+    "created_on" => string, id : "id" => string, mode : "mode" => string, modified_on :
+    "modified_on" => string, name : "name" => string, profile_sensitivity :
+    "profile_sensitivity" => string, rate_sensitivity : "rate_sensitivity" => string,
+    scope : "scope" => string }
 );
 /// Used by [`DosFlowtrackdApiOtherApi::delete_all_dns_protection_rules`], [`DosFlowtrackdApiOtherApi::delete_dns_protection_rule`], [`DosFlowtrackdApiOtherApi::delete_all_allowlist_prefixes`], [`DosFlowtrackdApiOtherApi::delete_allowlist_prefix`], [`DosFlowtrackdApiOtherApi::delete_all_prefixes`], [`DosFlowtrackdApiOtherApi::delete_prefix`], [`DosFlowtrackdApiOtherApi::delete_all_syn_protection_filters`], [`DosFlowtrackdApiOtherApi::delete_syn_protection_filter`], [`DosFlowtrackdApiOtherApi::delete_all_syn_protection_rules`], [`DosFlowtrackdApiOtherApi::delete_syn_protection_rule`], [`DosFlowtrackdApiOtherApi::delete_all_tcp_flow_protection_filters`], [`DosFlowtrackdApiOtherApi::delete_tcp_flow_protection_filter`], [`DosFlowtrackdApiOtherApi::delete_all_tcp_flow_protection_rules`], [`DosFlowtrackdApiOtherApi::delete_tcp_flow_protection_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1171,8 +1172,8 @@ pub struct DeleteAllDnsProtectionRulesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAllDnsProtectionRulesResponse { errors : "errors", messages : "messages",
-    success : "success" }
+    DeleteAllDnsProtectionRulesResponse { errors : "errors" => objects, messages :
+    "messages" => objects, success : "success" => boolean }
 );
 /// Used by [`DosFlowtrackdApiOtherApi::delete_all_dns_protection_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1185,8 +1186,9 @@ pub struct DeleteAllDnsProtectionRulesResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAllDnsProtectionRulesResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteAllDnsProtectionRulesResponseError { code : "code" => integer,
+    documentation_url : "documentation_url" => string, message : "message" => string,
+    source : "source" => object }
 );
 /// Used by [`DosFlowtrackdApiOtherApi::delete_all_dns_protection_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1196,7 +1198,7 @@ pub struct DeleteAllDnsProtectionRulesResponseErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAllDnsProtectionRulesResponseErrorSource { pointer : "pointer" }
+    DeleteAllDnsProtectionRulesResponseErrorSource { pointer : "pointer" => string }
 );
 /// Used by [`DosFlowtrackdApiOtherApi::create_allowlist_prefix`], [`DosFlowtrackdApiOtherApi::list_allowlist_prefixes`], [`DosFlowtrackdApiOtherApi::update_allowlist_prefix`], [`DosFlowtrackdApiOtherApi::get_allowlist_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1211,8 +1213,9 @@ pub struct AllowlistPrefix {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AllowlistPrefix { comment : "comment", created_on : "created_on", enabled :
-    "enabled", id : "id", modified_on : "modified_on", prefix : "prefix" }
+    AllowlistPrefix { comment : "comment" => string, created_on : "created_on" => string,
+    enabled : "enabled" => boolean, id : "id" => string, modified_on : "modified_on" =>
+    string, prefix : "prefix" => string }
 );
 /// Used by [`DosFlowtrackdApiOtherApi::create_prefix`], [`DosFlowtrackdApiOtherApi::list_prefixes`], [`DosFlowtrackdApiOtherApi::create_multiple_prefixes`], [`DosFlowtrackdApiOtherApi::update_prefix`], [`DosFlowtrackdApiOtherApi::get_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1227,8 +1230,9 @@ pub struct Prefix {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Prefix { comment : "comment", created_on : "created_on", excluded : "excluded", id :
-    "id", modified_on : "modified_on", prefix : "prefix" }
+    Prefix { comment : "comment" => string, created_on : "created_on" => string, excluded
+    : "excluded" => boolean, id : "id" => string, modified_on : "modified_on" => string,
+    prefix : "prefix" => string }
 );
 /// Used by [`DosFlowtrackdApiOtherApi::create_syn_protection_filter`], [`DosFlowtrackdApiOtherApi::list_syn_protection_filters`], [`DosFlowtrackdApiOtherApi::update_syn_protection_filter`], [`DosFlowtrackdApiOtherApi::get_syn_protection_filter`], [`DosFlowtrackdApiOtherApi::create_tcp_flow_protection_filter`], [`DosFlowtrackdApiOtherApi::list_tcp_flow_protection_filters`], [`DosFlowtrackdApiOtherApi::update_tcp_flow_protection_filter`], [`DosFlowtrackdApiOtherApi::get_tcp_flow_protection_filter`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1242,8 +1246,9 @@ pub struct CreateSynProtectionFilterResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSynProtectionFilterResponse { created_on : "created_on", expression :
-    "expression", id : "id", mode : "mode", modified_on : "modified_on" }
+    CreateSynProtectionFilterResponse { created_on : "created_on" => string, expression :
+    "expression" => string, id : "id" => string, mode : "mode" => string, modified_on :
+    "modified_on" => string }
 );
 /// Used by [`DosFlowtrackdApiOtherApi::create_syn_protection_rule`], [`DosFlowtrackdApiOtherApi::list_syn_protection_rules`], [`DosFlowtrackdApiOtherApi::update_syn_protection_rule`], [`DosFlowtrackdApiOtherApi::get_syn_protection_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1261,10 +1266,11 @@ pub struct SynProtectionRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SynProtectionRule { burst_sensitivity : "burst_sensitivity", created_on :
-    "created_on", id : "id", mitigation_type : "mitigation_type", mode : "mode",
-    modified_on : "modified_on", name : "name", rate_sensitivity : "rate_sensitivity",
-    scope : "scope" }
+    SynProtectionRule { burst_sensitivity : "burst_sensitivity" => string, created_on :
+    "created_on" => string, id : "id" => string, mitigation_type : "mitigation_type" =>
+    string, mode : "mode" => string, modified_on : "modified_on" => string, name : "name"
+    => string, rate_sensitivity : "rate_sensitivity" => string, scope : "scope" => string
+    }
 );
 /// Used by [`DosFlowtrackdApiOtherApi::create_tcp_flow_protection_rule`], [`DosFlowtrackdApiOtherApi::list_tcp_flow_protection_rules`], [`DosFlowtrackdApiOtherApi::update_tcp_flow_protection_rule`], [`DosFlowtrackdApiOtherApi::get_tcp_flow_protection_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1281,9 +1287,10 @@ pub struct TcpFlowProtectionRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpFlowProtectionRule { burst_sensitivity : "burst_sensitivity", created_on :
-    "created_on", id : "id", mode : "mode", modified_on : "modified_on", name : "name",
-    rate_sensitivity : "rate_sensitivity", scope : "scope" }
+    TcpFlowProtectionRule { burst_sensitivity : "burst_sensitivity" => string, created_on
+    : "created_on" => string, id : "id" => string, mode : "mode" => string, modified_on :
+    "modified_on" => string, name : "name" => string, rate_sensitivity :
+    "rate_sensitivity" => string, scope : "scope" => string }
 );
 /// Used by [`DosFlowtrackdApiOtherApi::update_protection_status`], [`DosFlowtrackdApiOtherApi::get_protection_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1292,4 +1299,4 @@ pub struct ProtectionStatus {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ProtectionStatus { enabled : "enabled" });
+crate::runtime::object!(ProtectionStatus { enabled : "enabled" => boolean });

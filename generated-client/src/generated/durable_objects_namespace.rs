@@ -89,8 +89,8 @@ pub struct Namespace {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Namespace { class : "class", id : "id", name : "name", script : "script", use_sqlite
-    : "use_sqlite" }
+    Namespace { class : "class" => string, id : "id" => string, name : "name" => string,
+    script : "script" => string, use_sqlite : "use_sqlite" => boolean }
 );
 /// Used by [`DurableObjectsNamespaceApi::list_objects`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -102,7 +102,9 @@ pub struct Object {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Object { has_stored_data : "hasStoredData", id : "id" });
+crate::runtime::object!(
+    Object { has_stored_data : "hasStoredData" => boolean, id : "id" => string }
+);
 /// Used by [`DurableObjectsNamespaceApi::list_objects`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListObjectsQuery {
@@ -113,5 +115,7 @@ pub struct ListObjectsQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListObjectsQuery { limit : "limit", cursor : "cursor" });
+crate::runtime::object!(
+    ListObjectsQuery { limit : "limit" => number, cursor : "cursor" => string }
+);
 impl crate::runtime::TypedQuery for ListObjectsQuery {}

@@ -156,8 +156,9 @@ pub struct DestinationAddress {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DestinationAddress { created : "created", email : "email", id : "id", modified :
-    "modified", tag : "tag", verified : "verified" }
+    DestinationAddress { created : "created" => string, email : "email" => string, id :
+    "id" => string, modified : "modified" => string, tag : "tag" => string, verified :
+    "verified" => string }
 );
 /// Used by [`EmailRoutingDestinationAddressesApi::create_destination_address`].
 #[derive(Debug, Clone, PartialEq)]
@@ -167,7 +168,9 @@ pub struct CreateDestinationAddressBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateDestinationAddressBody { email : "email" required });
+crate::runtime::object!(
+    CreateDestinationAddressBody { email : "email" required => string }
+);
 impl CreateDestinationAddressBody {
     /// A value with the required fields set and the others empty.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -192,8 +195,8 @@ pub struct ListDestinationAddressesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDestinationAddressesQuery { page : "page", per_page : "per_page", direction :
-    "direction", verified : "verified" }
+    ListDestinationAddressesQuery { page : "page" => number, per_page : "per_page" =>
+    number, direction : "direction", verified : "verified" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

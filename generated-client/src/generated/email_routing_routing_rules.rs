@@ -220,8 +220,9 @@ pub struct RoutingRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RoutingRule { actions : "actions", enabled : "enabled", id : "id", matchers :
-    "matchers", name : "name", priority : "priority", tag : "tag" }
+    RoutingRule { actions : "actions" => objects, enabled : "enabled" => boolean, id :
+    "id" => string, matchers : "matchers" => objects, name : "name" => string, priority :
+    "priority" => number, tag : "tag" => string }
 );
 /// Used by [`EmailRoutingRoutingRulesApi::create_routing_rule`].
 #[derive(Debug, Clone, PartialEq)]
@@ -233,7 +234,7 @@ pub struct RoutingRuleAction {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RoutingRuleAction { r#type : "type" required, value : "value" required }
+    RoutingRuleAction { r#type : "type" required, value : "value" required => strings }
 );
 impl RoutingRuleAction {
     /// A value with the required fields set and the others empty.
@@ -316,7 +317,7 @@ pub struct RoutingRuleMatcher {
 }
 crate::runtime::object!(
     RoutingRuleMatcher { field : "field" required, r#type : "type" required, value :
-    "value" required }
+    "value" required => string }
 );
 impl RoutingRuleMatcher {
     /// A value with the required fields set and the others empty.
@@ -438,8 +439,9 @@ pub struct CatchRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CatchRule { actions : "actions", enabled : "enabled", id : "id", matchers :
-    "matchers", name : "name", tag : "tag" }
+    CatchRule { actions : "actions" => objects, enabled : "enabled" => boolean, id : "id"
+    => string, matchers : "matchers" => objects, name : "name" => string, tag : "tag" =>
+    string }
 );
 /// Used by [`EmailRoutingRoutingRulesApi::update_catch_all_rule`].
 #[derive(Debug, Clone, PartialEq)]
@@ -450,7 +452,9 @@ pub struct CatchRuleAction {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CatchRuleAction { r#type : "type" required, value : "value" });
+crate::runtime::object!(
+    CatchRuleAction { r#type : "type" required, value : "value" => strings }
+);
 impl CatchRuleAction {
     /// A value with the required fields set and the others empty.
     pub fn new(r#type: RoutingRuleActionType) -> Self {
@@ -545,8 +549,9 @@ pub struct CreateRoutingRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRoutingRuleBody { actions : "actions", enabled : "enabled", matchers :
-    "matchers", name : "name", priority : "priority" }
+    CreateRoutingRuleBody { actions : "actions" => objects, enabled : "enabled" =>
+    boolean, matchers : "matchers" => objects, name : "name" => string, priority :
+    "priority" => number }
 );
 /// Used by [`EmailRoutingRoutingRulesApi::list_routing_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -561,7 +566,8 @@ pub struct ListRoutingRulesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRoutingRulesQuery { page : "page", per_page : "per_page", enabled : "enabled" }
+    ListRoutingRulesQuery { page : "page" => number, per_page : "per_page" => number,
+    enabled : "enabled" => boolean }
 );
 /// Used by [`EmailRoutingRoutingRulesApi::update_catch_all_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -576,7 +582,7 @@ pub struct UpdateCatchAllRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateCatchAllRuleBody { actions : "actions", enabled : "enabled", matchers :
-    "matchers", name : "name" }
+    UpdateCatchAllRuleBody { actions : "actions" => objects, enabled : "enabled" =>
+    boolean, matchers : "matchers" => objects, name : "name" => string }
 );
 impl crate::runtime::TypedQuery for ListRoutingRulesQuery {}

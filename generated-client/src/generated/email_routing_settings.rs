@@ -205,9 +205,9 @@ pub struct EmailRoutingSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailRoutingSettings { created : "created", enabled : "enabled", id : "id", modified
-    : "modified", name : "name", skip_wizard : "skip_wizard", status : "status", tag :
-    "tag" }
+    EmailRoutingSettings { created : "created" => string, enabled : "enabled" => boolean,
+    id : "id" => string, modified : "modified" => string, name : "name" => string,
+    skip_wizard : "skip_wizard" => boolean, status : "status", tag : "tag" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -288,8 +288,8 @@ pub struct EmailRouting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailRouting { content : "content", name : "name", priority : "priority", ttl :
-    "ttl", r#type : "type" }
+    EmailRouting { content : "content" => string, name : "name" => string, priority :
+    "priority" => number, ttl : "ttl" => number, r#type : "type" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

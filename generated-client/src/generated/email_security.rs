@@ -353,17 +353,20 @@ pub struct Message {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Message { action_log : "action_log", alert_id : "alert_id", client_recipients :
-    "client_recipients", delivery_mode : "delivery_mode", detection_reasons :
-    "detection_reasons", edf_hash : "edf_hash", envelope_from : "envelope_from",
-    envelope_to : "envelope_to", final_disposition : "final_disposition", findings :
-    "findings", from : "from", from_name : "from_name", htmltext_structure_hash :
-    "htmltext_structure_hash", id : "id", is_phish_submission : "is_phish_submission",
-    is_quarantined : "is_quarantined", message_id : "message_id", postfix_id :
-    "postfix_id", postfix_id_outbound : "postfix_id_outbound", properties : "properties",
-    replyto : "replyto", sent_date : "sent_date", subject : "subject", threat_categories
-    : "threat_categories", to : "to", to_name : "to_name", ts : "ts", validation :
-    "validation" }
+    Message { action_log : "action_log" => json, alert_id : "alert_id" => string,
+    client_recipients : "client_recipients" => strings, delivery_mode : "delivery_mode"
+    => string, detection_reasons : "detection_reasons" => strings, edf_hash : "edf_hash"
+    => string, envelope_from : "envelope_from" => string, envelope_to : "envelope_to" =>
+    strings, final_disposition : "final_disposition" => string, findings : "findings" =>
+    objects, from : "from" => string, from_name : "from_name" => string,
+    htmltext_structure_hash : "htmltext_structure_hash" => string, id : "id" => string,
+    is_phish_submission : "is_phish_submission" => boolean, is_quarantined :
+    "is_quarantined" => boolean, message_id : "message_id" => string, postfix_id :
+    "postfix_id" => string, postfix_id_outbound : "postfix_id_outbound" => string,
+    properties : "properties" => object, replyto : "replyto" => string, sent_date :
+    "sent_date" => string, subject : "subject" => string, threat_categories :
+    "threat_categories" => strings, to : "to" => strings, to_name : "to_name" => strings,
+    ts : "ts" => string, validation : "validation" => object }
 );
 /// Used by [`EmailSecurityApi::search_email_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -381,9 +384,10 @@ pub struct MessageFinding {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MessageFinding { attachment : "attachment", detail : "detail", detection :
-    "detection", field : "field", name : "name", portion : "portion", reason : "reason",
-    score : "score", value : "value" }
+    MessageFinding { attachment : "attachment" => string, detail : "detail" => string,
+    detection : "detection" => string, field : "field" => string, name : "name" =>
+    string, portion : "portion" => string, reason : "reason" => string, score : "score"
+    => number, value : "value" => string }
 );
 /// Used by [`EmailSecurityApi::search_email_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -397,10 +401,10 @@ pub struct MessageProperties {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MessageProperties { allowlisted_pattern : "allowlisted_pattern",
-    allowlisted_pattern_type : "allowlisted_pattern_type", blocklisted_message :
-    "blocklisted_message", blocklisted_pattern : "blocklisted_pattern",
-    whitelisted_pattern_type : "whitelisted_pattern_type" }
+    MessageProperties { allowlisted_pattern : "allowlisted_pattern" => string,
+    allowlisted_pattern_type : "allowlisted_pattern_type" => string, blocklisted_message
+    : "blocklisted_message" => boolean, blocklisted_pattern : "blocklisted_pattern" =>
+    string, whitelisted_pattern_type : "whitelisted_pattern_type" => string }
 );
 /// Used by [`EmailSecurityApi::search_email_messages`], [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -413,8 +417,8 @@ pub struct MessageValidation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MessageValidation { comment : "comment", dkim : "dkim", dmarc : "dmarc", spf : "spf"
-    }
+    MessageValidation { comment : "comment" => string, dkim : "dkim" => string, dmarc :
+    "dmarc" => string, spf : "spf" => string }
 );
 /// Used by [`EmailSecurityApi::move_multiple_messages`], [`EmailSecurityApi::move_message`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -431,9 +435,10 @@ pub struct MoveMultipleMessagesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MoveMultipleMessagesItem { completed_timestamp : "completed_timestamp", destination :
-    "destination", item_count : "item_count", message_id : "message_id", operation :
-    "operation", recipient : "recipient", status : "status", success : "success" }
+    MoveMultipleMessagesItem { completed_timestamp : "completed_timestamp" => string,
+    destination : "destination" => string, item_count : "item_count" => integer,
+    message_id : "message_id" => string, operation : "operation" => string, recipient :
+    "recipient" => string, status : "status" => string, success : "success" => boolean }
 );
 /// Used by [`EmailSecurityApi::preview_for_non_detection_messages`], [`EmailSecurityApi::get_email_preview`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -442,7 +447,7 @@ pub struct EmailPreview {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(EmailPreview { screenshot : "screenshot" });
+crate::runtime::object!(EmailPreview { screenshot : "screenshot" => string });
 /// Used by [`EmailSecurityApi::release_messages_from_quarantine`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReleaseMessagesFromQuarantineItem {
@@ -455,8 +460,9 @@ pub struct ReleaseMessagesFromQuarantineItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReleaseMessagesFromQuarantineItem { delivered : "delivered", failed : "failed", id :
-    "id", postfix_id : "postfix_id", undelivered : "undelivered" }
+    ReleaseMessagesFromQuarantineItem { delivered : "delivered" => strings, failed :
+    "failed" => strings, id : "id" => string, postfix_id : "postfix_id" => string,
+    undelivered : "undelivered" => strings }
 );
 /// Used by [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -475,9 +481,11 @@ pub struct MessageDetection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MessageDetection { action : "action", attachments : "attachments", final_disposition
-    : "final_disposition", headers : "headers", links : "links", sender_info :
-    "sender_info", threat_categories : "threat_categories", validation : "validation" }
+    MessageDetection { action : "action" => string, attachments : "attachments" =>
+    objects, final_disposition : "final_disposition" => string, headers : "headers" =>
+    objects, links : "links" => objects, sender_info : "sender_info" => object,
+    threat_categories : "threat_categories" => objects, validation : "validation" =>
+    object }
 );
 /// Used by [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -491,8 +499,9 @@ pub struct MessageDetectionAttachment {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MessageDetectionAttachment { content_type : "content_type", detection : "detection",
-    encrypted : "encrypted", name : "name", size : "size" }
+    MessageDetectionAttachment { content_type : "content_type" => string, detection :
+    "detection" => string, encrypted : "encrypted" => boolean, name : "name" => string,
+    size : "size" => integer }
 );
 /// Used by [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -502,7 +511,9 @@ pub struct MessageDetectionHeader {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(MessageDetectionHeader { name : "name", value : "value" });
+crate::runtime::object!(
+    MessageDetectionHeader { name : "name" => string, value : "value" => string }
+);
 /// Used by [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageDetectionLink {
@@ -511,7 +522,9 @@ pub struct MessageDetectionLink {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(MessageDetectionLink { href : "href", text : "text" });
+crate::runtime::object!(
+    MessageDetectionLink { href : "href" => string, text : "text" => string }
+);
 /// Used by [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageDetectionSenderInfo {
@@ -524,8 +537,8 @@ pub struct MessageDetectionSenderInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MessageDetectionSenderInfo { as_name : "as_name", as_number : "as_number", geo :
-    "geo", ip : "ip", pld : "pld" }
+    MessageDetectionSenderInfo { as_name : "as_name" => string, as_number : "as_number"
+    => integer, geo : "geo" => string, ip : "ip" => string, pld : "pld" => string }
 );
 /// Used by [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -537,8 +550,8 @@ pub struct MessageDetectionThreatCategory {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MessageDetectionThreatCategory { description : "description", id : "id", name :
-    "name" }
+    MessageDetectionThreatCategory { description : "description" => string, id : "id" =>
+    integer, name : "name" => string }
 );
 /// Used by [`EmailSecurityApi::get_raw_email_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -547,7 +560,7 @@ pub struct RawEmailContent {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RawEmailContent { raw : "raw" });
+crate::runtime::object!(RawEmailContent { raw : "raw" => string });
 /// Used by [`EmailSecurityApi::get_email_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailTrace {
@@ -556,7 +569,9 @@ pub struct EmailTrace {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(EmailTrace { inbound : "inbound", outbound : "outbound" });
+crate::runtime::object!(
+    EmailTrace { inbound : "inbound" => object, outbound : "outbound" => object }
+);
 /// Used by [`EmailSecurityApi::get_email_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailTraceInbound {
@@ -565,7 +580,9 @@ pub struct EmailTraceInbound {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(EmailTraceInbound { lines : "lines", pending : "pending" });
+crate::runtime::object!(
+    EmailTraceInbound { lines : "lines" => objects, pending : "pending" => boolean }
+);
 /// Used by [`EmailSecurityApi::get_email_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailTraceInboundLine {
@@ -576,7 +593,8 @@ pub struct EmailTraceInboundLine {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailTraceInboundLine { lineno : "lineno", message : "message", ts : "ts" }
+    EmailTraceInboundLine { lineno : "lineno" => integer, message : "message" => string,
+    ts : "ts" => string }
 );
 /// Used by [`EmailSecurityApi::get_phishguard_reports`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -593,9 +611,9 @@ pub struct PhishguardReport {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PhishguardReport { content : "content", disposition : "disposition", fields :
-    "fields", id : "id", priority : "priority", tags : "tags", title : "title", ts : "ts"
-    }
+    PhishguardReport { content : "content" => string, disposition : "disposition" =>
+    string, fields : "fields" => object, id : "id" => integer, priority : "priority" =>
+    string, tags : "tags" => objects, title : "title" => string, ts : "ts" => string }
 );
 /// Used by [`EmailSecurityApi::get_phishguard_reports`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -608,8 +626,8 @@ pub struct PhishguardReportFields {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PhishguardReportFields { from : "from", postfix_id : "postfix_id", to : "to", ts :
-    "ts" }
+    PhishguardReportFields { from : "from" => string, postfix_id : "postfix_id" =>
+    string, to : "to" => strings, ts : "ts" => string }
 );
 /// Used by [`EmailSecurityApi::get_phishguard_reports`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -619,7 +637,9 @@ pub struct PhishguardReportTag {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PhishguardReportTag { category : "category", value : "value" });
+crate::runtime::object!(
+    PhishguardReportTag { category : "category" => json, value : "value" => string }
+);
 /// Used by [`EmailSecurityApi::get_reclassify_submissions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReclassifySubmission {
@@ -638,9 +658,10 @@ pub struct ReclassifySubmission {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReclassifySubmission { original_disposition : "original_disposition",
-    original_edf_hash : "original_edf_hash", outcome : "outcome", outcome_disposition :
-    "outcome_disposition", requested_by : "requested_by", requested_disposition :
-    "requested_disposition", requested_ts : "requested_ts", status : "status", subject :
-    "subject", submission_id : "submission_id", r#type : "type" }
+    ReclassifySubmission { original_disposition : "original_disposition" => string,
+    original_edf_hash : "original_edf_hash" => string, outcome : "outcome" => string,
+    outcome_disposition : "outcome_disposition" => string, requested_by : "requested_by"
+    => string, requested_disposition : "requested_disposition" => string, requested_ts :
+    "requested_ts" => string, status : "status" => string, subject : "subject" => string,
+    submission_id : "submission_id" => string, r#type : "type" => string }
 );

@@ -703,12 +703,13 @@ pub struct EmailAllowPolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailAllowPolicy { comments : "comments", created_at : "created_at", id : "id",
-    is_acceptable_sender : "is_acceptable_sender", is_exempt_recipient :
-    "is_exempt_recipient", is_recipient : "is_recipient", is_regex : "is_regex",
-    is_sender : "is_sender", is_spoof : "is_spoof", is_trusted_sender :
-    "is_trusted_sender", last_modified : "last_modified", pattern : "pattern",
-    pattern_type : "pattern_type", verify_sender : "verify_sender" }
+    EmailAllowPolicy { comments : "comments" => string, created_at : "created_at" =>
+    string, id : "id" => integer, is_acceptable_sender : "is_acceptable_sender" =>
+    boolean, is_exempt_recipient : "is_exempt_recipient" => boolean, is_recipient :
+    "is_recipient" => boolean, is_regex : "is_regex" => boolean, is_sender : "is_sender"
+    => boolean, is_spoof : "is_spoof" => boolean, is_trusted_sender : "is_trusted_sender"
+    => boolean, last_modified : "last_modified" => string, pattern : "pattern" => string,
+    pattern_type : "pattern_type" => string, verify_sender : "verify_sender" => boolean }
 );
 /// Used by [`EmailSecuritySettingsApi::batch_allow_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -723,8 +724,8 @@ pub struct BatchAllowPoliciesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BatchAllowPoliciesResponse { deletes : "deletes", patches : "patches", posts :
-    "posts", puts : "puts" }
+    BatchAllowPoliciesResponse { deletes : "deletes" => objects, patches : "patches" =>
+    objects, posts : "posts" => objects, puts : "puts" => objects }
 );
 /// Used by [`EmailSecuritySettingsApi::batch_allow_policies`], [`EmailSecuritySettingsApi::delete_email_allow_policy`], [`EmailSecuritySettingsApi::batch_block_senders`], [`EmailSecuritySettingsApi::delete_blocked_email_sender`], [`EmailSecuritySettingsApi::unprotect_multiple_email_domains`], [`EmailSecuritySettingsApi::unprotect_email_domain`], [`EmailSecuritySettingsApi::delete_entry_from_impersonation_registry`], [`EmailSecuritySettingsApi::batch_sending_domain_restrictions`], [`EmailSecuritySettingsApi::batch_trusted_domains`], [`EmailSecuritySettingsApi::delete_trusted_email_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -733,7 +734,7 @@ pub struct BatchAllowPoliciesResponseDeletesItem {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BatchAllowPoliciesResponseDeletesItem { id : "id" });
+crate::runtime::object!(BatchAllowPoliciesResponseDeletesItem { id : "id" => integer });
 /// Used by [`EmailSecuritySettingsApi::create_blocked_email_sender`], [`EmailSecuritySettingsApi::list_blocked_email_senders`], [`EmailSecuritySettingsApi::batch_block_senders`], [`EmailSecuritySettingsApi::update_blocked_email_sender`], [`EmailSecuritySettingsApi::get_blocked_email_sender`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlockedEmailSender {
@@ -748,9 +749,10 @@ pub struct BlockedEmailSender {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BlockedEmailSender { comments : "comments", created_at : "created_at", id : "id",
-    is_regex : "is_regex", last_modified : "last_modified", pattern : "pattern",
-    pattern_type : "pattern_type" }
+    BlockedEmailSender { comments : "comments" => string, created_at : "created_at" =>
+    string, id : "id" => integer, is_regex : "is_regex" => boolean, last_modified :
+    "last_modified" => string, pattern : "pattern" => string, pattern_type :
+    "pattern_type" => string }
 );
 /// Used by [`EmailSecuritySettingsApi::batch_block_senders`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -765,8 +767,8 @@ pub struct BatchBlockSendersResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BatchBlockSendersResponse { deletes : "deletes", patches : "patches", posts :
-    "posts", puts : "puts" }
+    BatchBlockSendersResponse { deletes : "deletes" => objects, patches : "patches" =>
+    objects, posts : "posts" => objects, puts : "puts" => objects }
 );
 /// Used by [`EmailSecuritySettingsApi::list_protected_email_domains`], [`EmailSecuritySettingsApi::update_email_domain`], [`EmailSecuritySettingsApi::get_email_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -797,15 +799,17 @@ pub struct EmailDomain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailDomain { allowed_delivery_modes : "allowed_delivery_modes", authorization :
-    "authorization", created_at : "created_at", dmarc_status : "dmarc_status", domain :
-    "domain", drop_dispositions : "drop_dispositions", emails_processed :
-    "emails_processed", folder : "folder", id : "id", inbox_provider : "inbox_provider",
-    integration_id : "integration_id", ip_restrictions : "ip_restrictions", last_modified
-    : "last_modified", lookback_hops : "lookback_hops", o365_tenant_id :
-    "o365_tenant_id", regions : "regions", require_tls_inbound : "require_tls_inbound",
-    require_tls_outbound : "require_tls_outbound", spf_status : "spf_status", transport :
-    "transport" }
+    EmailDomain { allowed_delivery_modes : "allowed_delivery_modes" => strings,
+    authorization : "authorization" => object, created_at : "created_at" => string,
+    dmarc_status : "dmarc_status" => string, domain : "domain" => string,
+    drop_dispositions : "drop_dispositions" => strings, emails_processed :
+    "emails_processed" => object, folder : "folder" => string, id : "id" => integer,
+    inbox_provider : "inbox_provider" => string, integration_id : "integration_id" =>
+    string, ip_restrictions : "ip_restrictions" => strings, last_modified :
+    "last_modified" => string, lookback_hops : "lookback_hops" => integer, o365_tenant_id
+    : "o365_tenant_id" => string, regions : "regions" => strings, require_tls_inbound :
+    "require_tls_inbound" => boolean, require_tls_outbound : "require_tls_outbound" =>
+    boolean, spf_status : "spf_status" => string, transport : "transport" => string }
 );
 /// Used by [`EmailSecuritySettingsApi::list_protected_email_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -817,8 +821,8 @@ pub struct EmailDomainAuthorization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailDomainAuthorization { authorized : "authorized", status_message :
-    "status_message", timestamp : "timestamp" }
+    EmailDomainAuthorization { authorized : "authorized" => boolean, status_message :
+    "status_message" => string, timestamp : "timestamp" => string }
 );
 /// Used by [`EmailSecuritySettingsApi::list_protected_email_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -830,9 +834,9 @@ pub struct EmailDomainEmailsProcessed {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailDomainEmailsProcessed { timestamp : "timestamp", total_emails_processed :
-    "total_emails_processed", total_emails_processed_previous :
-    "total_emails_processed_previous" }
+    EmailDomainEmailsProcessed { timestamp : "timestamp" => string,
+    total_emails_processed : "total_emails_processed" => integer,
+    total_emails_processed_previous : "total_emails_processed_previous" => integer }
 );
 /// Used by [`EmailSecuritySettingsApi::create_entry_in_impersonation_registry`], [`EmailSecuritySettingsApi::list_entries_in_impersonation_registry`], [`EmailSecuritySettingsApi::update_entry_in_impersonation_registry`], [`EmailSecuritySettingsApi::get_entry_in_impersonation_registry`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -852,11 +856,12 @@ pub struct Entry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Entry { comments : "comments", created_at : "created_at", directory_id :
-    "directory_id", directory_node_id : "directory_node_id", email : "email",
-    external_directory_node_id : "external_directory_node_id", id : "id", is_email_regex
-    : "is_email_regex", last_modified : "last_modified", name : "name", provenance :
-    "provenance" }
+    Entry { comments : "comments" => string, created_at : "created_at" => string,
+    directory_id : "directory_id" => integer, directory_node_id : "directory_node_id" =>
+    integer, email : "email" => string, external_directory_node_id :
+    "external_directory_node_id" => string, id : "id" => integer, is_email_regex :
+    "is_email_regex" => boolean, last_modified : "last_modified" => string, name : "name"
+    => string, provenance : "provenance" => string }
 );
 /// Used by [`EmailSecuritySettingsApi::batch_sending_domain_restrictions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -867,7 +872,9 @@ pub struct BatchSendingDomainRestrictionsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BatchSendingDomainRestrictionsResponse { deletes : "deletes" });
+crate::runtime::object!(
+    BatchSendingDomainRestrictionsResponse { deletes : "deletes" => objects }
+);
 /// Used by [`EmailSecuritySettingsApi::list_trusted_email_domains`], [`EmailSecuritySettingsApi::batch_trusted_domains`], [`EmailSecuritySettingsApi::update_trusted_email_domain`], [`EmailSecuritySettingsApi::get_trusted_email_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrustedEmailDomain {
@@ -883,9 +890,10 @@ pub struct TrustedEmailDomain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TrustedEmailDomain { comments : "comments", created_at : "created_at", id : "id",
-    is_recent : "is_recent", is_regex : "is_regex", is_similarity : "is_similarity",
-    last_modified : "last_modified", pattern : "pattern" }
+    TrustedEmailDomain { comments : "comments" => string, created_at : "created_at" =>
+    string, id : "id" => integer, is_recent : "is_recent" => boolean, is_regex :
+    "is_regex" => boolean, is_similarity : "is_similarity" => boolean, last_modified :
+    "last_modified" => string, pattern : "pattern" => string }
 );
 /// Used by [`EmailSecuritySettingsApi::batch_trusted_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -900,6 +908,6 @@ pub struct BatchTrustedDomainsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BatchTrustedDomainsResponse { deletes : "deletes", patches : "patches", posts :
-    "posts", puts : "puts" }
+    BatchTrustedDomainsResponse { deletes : "deletes" => objects, patches : "patches" =>
+    objects, posts : "posts" => objects, puts : "puts" => objects }
 );

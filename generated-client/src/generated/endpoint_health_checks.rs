@@ -158,8 +158,8 @@ pub struct EndpointHealthCheck {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EndpointHealthCheck { check_type : "check_type", endpoint : "endpoint", id : "id",
-    name : "name" }
+    EndpointHealthCheck { check_type : "check_type" => string, endpoint : "endpoint" =>
+    string, id : "id" => string, name : "name" => string }
 );
 /// Used by [`EndpointHealthChecksApi::delete_endpoint_health_check`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -175,8 +175,8 @@ pub struct DeleteEndpointHealthCheckResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteEndpointHealthCheckResponse { errors : "errors", messages : "messages", success
-    : "success" }
+    DeleteEndpointHealthCheckResponse { errors : "errors" => objects, messages :
+    "messages" => objects, success : "success" => boolean }
 );
 /// Used by [`EndpointHealthChecksApi::delete_endpoint_health_check`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -189,8 +189,9 @@ pub struct DeleteEndpointHealthCheckResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteEndpointHealthCheckResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteEndpointHealthCheckResponseError { code : "code" => integer, documentation_url
+    : "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`EndpointHealthChecksApi::delete_endpoint_health_check`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -200,5 +201,5 @@ pub struct DeleteEndpointHealthCheckResponseErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteEndpointHealthCheckResponseErrorSource { pointer : "pointer" }
+    DeleteEndpointHealthCheckResponseErrorSource { pointer : "pointer" => string }
 );

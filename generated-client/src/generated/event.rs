@@ -871,15 +871,18 @@ pub struct Event {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Event { attacker : "attacker", attacker_country : "attackerCountry", category :
-    "category", dataset_id : "datasetId", date : "date", event : "event", has_children :
-    "hasChildren", indicator : "indicator", indicator_type : "indicatorType",
-    indicator_type_id : "indicatorTypeId", insight : "insight", kill_chain : "killChain",
-    mitre_attack : "mitreAttack", num_referenced : "numReferenced", num_references :
-    "numReferences", raw_id : "rawId", referenced : "referenced", referenced_ids :
-    "referencedIds", references : "references", references_ids : "referencesIds",
-    releasability_id : "releasabilityId", tags : "tags", target_country :
-    "targetCountry", target_industry : "targetIndustry", tlp : "tlp", uuid : "uuid" }
+    Event { attacker : "attacker" => string, attacker_country : "attackerCountry" =>
+    string, category : "category" => string, dataset_id : "datasetId" => string, date :
+    "date" => string, event : "event" => string, has_children : "hasChildren" => boolean,
+    indicator : "indicator" => string, indicator_type : "indicatorType" => string,
+    indicator_type_id : "indicatorTypeId" => number, insight : "insight" => string,
+    kill_chain : "killChain" => number, mitre_attack : "mitreAttack" => strings,
+    num_referenced : "numReferenced" => number, num_references : "numReferences" =>
+    number, raw_id : "rawId" => string, referenced : "referenced" => strings,
+    referenced_ids : "referencedIds", references : "references" => strings,
+    references_ids : "referencesIds", releasability_id : "releasabilityId" => string,
+    tags : "tags" => strings, target_country : "targetCountry" => string, target_industry
+    : "targetIndustry" => string, tlp : "tlp" => string, uuid : "uuid" => string }
 );
 /// Used by [`EventApi::aggregate_events_by_or_multiple_columns_with_optional_date_filtering`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -901,8 +904,8 @@ pub struct AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponse {
 }
 crate::runtime::object!(
     AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponse { aggregate_by :
-    "aggregateBy", aggregations : "aggregations", date_range : "dateRange", total :
-    "total" }
+    "aggregateBy" => string, aggregations : "aggregations" => objects, date_range :
+    "dateRange" => object, total : "total" => number }
 );
 /// Used by [`EventApi::aggregate_events_by_or_multiple_columns_with_optional_date_filtering`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -914,7 +917,7 @@ pub struct AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseAg
 }
 crate::runtime::object!(
     AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseAggregation {
-    count : "count", date : "date" }
+    count : "count" => number, date : "date" => string }
 );
 /// Used by [`EventApi::aggregate_events_by_or_multiple_columns_with_optional_date_filtering`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -928,7 +931,7 @@ pub struct AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseDa
 }
 crate::runtime::object!(
     AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseDateRange {
-    end_date : "endDate", start_date : "startDate" }
+    end_date : "endDate" => string, start_date : "startDate" => string }
 );
 /// Used by [`EventApi::create_bulk_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -950,10 +953,11 @@ pub struct BulkEvents {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BulkEvents { create_bulk_events_request_id : "createBulkEventsRequestId",
-    created_events : "createdEvents", created_events_count : "createdEventsCount",
-    created_tags_count : "createdTagsCount", error_count : "errorCount", errors :
-    "errors", queued_indicators_count : "queuedIndicatorsCount" }
+    BulkEvents { create_bulk_events_request_id : "createBulkEventsRequestId" => string,
+    created_events : "createdEvents" => objects, created_events_count :
+    "createdEventsCount" => number, created_tags_count : "createdTagsCount" => number,
+    error_count : "errorCount" => number, errors : "errors" => objects,
+    queued_indicators_count : "queuedIndicatorsCount" => number }
 );
 /// Used by [`EventApi::create_bulk_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -967,8 +971,8 @@ pub struct BulkEventsCreatedEvent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BulkEventsCreatedEvent { event_index : "eventIndex", shard_id : "shardId", uuid :
-    "uuid" }
+    BulkEventsCreatedEvent { event_index : "eventIndex" => number, shard_id : "shardId"
+    => string, uuid : "uuid" => string }
 );
 /// Used by [`EventApi::create_bulk_events`], [`EventApi::create_bulk_dos_event_with_relationships_and_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -979,7 +983,9 @@ pub struct BulkEventsError {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BulkEventsError { error : "error", event_index : "eventIndex" });
+crate::runtime::object!(
+    BulkEventsError { error : "error" => string, event_index : "eventIndex" => number }
+);
 /// Used by [`EventApi::create_bulk_dos_event_with_relationships_and_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkDosEvent {
@@ -996,9 +1002,10 @@ pub struct BulkDosEvent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BulkDosEvent { created_events_count : "createdEventsCount", created_indicators_count
-    : "createdIndicatorsCount", created_relationships_count :
-    "createdRelationshipsCount", error_count : "errorCount", errors : "errors" }
+    BulkDosEvent { created_events_count : "createdEventsCount" => number,
+    created_indicators_count : "createdIndicatorsCount" => number,
+    created_relationships_count : "createdRelationshipsCount" => number, error_count :
+    "errorCount" => number, errors : "errors" => objects }
 );
 /// Used by [`EventApi::remove_tag_from_event`], [`EventApi::add_tag_to_event`], [`EventApi::remove_event_reference`], [`EventApi::create_event_references_for_event`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1007,7 +1014,7 @@ pub struct RemoveTagFromEventResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RemoveTagFromEventResponse { success : "success" });
+crate::runtime::object!(RemoveTagFromEventResponse { success : "success" => boolean });
 /// Used by [`EventApi::list_saved_event_queries`], [`EventApi::create_saved_event_query`], [`EventApi::update_saved_event_query`], [`EventApi::update_saved_event_query_patch`], [`EventApi::read_saved_event_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SavedEventQuery {
@@ -1026,10 +1033,12 @@ pub struct SavedEventQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SavedEventQuery { account_id : "account_id", alert_enabled : "alert_enabled",
-    alert_rollup_enabled : "alert_rollup_enabled", created_at : "created_at", id : "id",
-    name : "name", query_json : "query_json", rule_enabled : "rule_enabled", rule_scope :
-    "rule_scope", updated_at : "updated_at", user_email : "user_email" }
+    SavedEventQuery { account_id : "account_id" => integer, alert_enabled :
+    "alert_enabled" => boolean, alert_rollup_enabled : "alert_rollup_enabled" => boolean,
+    created_at : "created_at" => string, id : "id" => integer, name : "name" => string,
+    query_json : "query_json" => string, rule_enabled : "rule_enabled" => boolean,
+    rule_scope : "rule_scope" => string, updated_at : "updated_at" => string, user_email
+    : "user_email" => string }
 );
 /// Used by [`EventApi::list_event_query_alerts`], [`EventApi::create_event_query_alert`], [`EventApi::update_event_query_alert`], [`EventApi::update_event_query_alert_patch`], [`EventApi::read_event_query_alert`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1048,10 +1057,11 @@ pub struct QueryAlert {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryAlert { account_id : "account_id", created_at : "created_at", enabled :
-    "enabled", frequency : "frequency", id : "id", last_sent_at : "last_sent_at",
-    notification_type : "notification_type", query_id : "query_id", updated_at :
-    "updated_at", user_email : "user_email" }
+    QueryAlert { account_id : "account_id" => integer, created_at : "created_at" =>
+    string, enabled : "enabled" => boolean, frequency : "frequency" => string, id : "id"
+    => integer, last_sent_at : "last_sent_at" => string, notification_type :
+    "notification_type" => string, query_id : "query_id" => integer, updated_at :
+    "updated_at" => string, user_email : "user_email" => string }
 );
 /// Used by [`EventApi::read_raw_event`], [`EventApi::read_raw_event_get`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1069,8 +1079,8 @@ pub struct Data {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Data { account_id : "accountId", created : "created", data : "data", id : "id",
-    source : "source", tlp : "tlp" }
+    Data { account_id : "accountId" => number, created : "created" => string, data :
+    "data", id : "id" => string, source : "source" => string, tlp : "tlp" => string }
 );
 /// Used by [`EventApi::create_relationship_between_two_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1091,9 +1101,10 @@ pub struct RelationshipBetweenTwoEvents {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RelationshipBetweenTwoEvents { child_ids : "childIds", errors : "errors", message :
-    "message", relationships : "relationships", relationships_created :
-    "relationshipsCreated", success : "success" }
+    RelationshipBetweenTwoEvents { child_ids : "childIds" => strings, errors : "errors"
+    => objects, message : "message" => string, relationships : "relationships" =>
+    objects, relationships_created : "relationshipsCreated" => number, success :
+    "success" => boolean }
 );
 /// Used by [`EventApi::create_relationship_between_two_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1107,8 +1118,8 @@ pub struct RelationshipBetweenTwoEventsError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RelationshipBetweenTwoEventsError { child_id : "childId", error : "error", error_type
-    : "errorType" }
+    RelationshipBetweenTwoEventsError { child_id : "childId" => string, error : "error"
+    => string, error_type : "errorType" => string }
 );
 /// Used by [`EventApi::create_relationship_between_two_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1127,9 +1138,10 @@ pub struct RelationshipBetweenTwoEventsRelationship {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RelationshipBetweenTwoEventsRelationship { child_dataset_id : "childDatasetId",
-    child_id : "childId", parent_dataset_id : "parentDatasetId", parent_id : "parentId",
-    relationship_type : "relationshipType" }
+    RelationshipBetweenTwoEventsRelationship { child_dataset_id : "childDatasetId" =>
+    string, child_id : "childId" => string, parent_dataset_id : "parentDatasetId" =>
+    string, parent_id : "parentId" => string, relationship_type : "relationshipType" =>
+    string }
 );
 /// Used by [`EventApi::revert_events_durable_object_to_point_in_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1143,8 +1155,8 @@ pub struct RevertEventsDurableObjectToPointInTimeResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RevertEventsDurableObjectToPointInTimeResponse { properties : "properties", required
-    : "required", r#type : "type" }
+    RevertEventsDurableObjectToPointInTimeResponse { properties : "properties" => object,
+    required : "required" => strings, r#type : "type" => string }
 );
 /// Used by [`EventApi::revert_events_durable_object_to_point_in_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1173,9 +1185,10 @@ pub struct RevertEventsDurableObjectToPointInTimeResponseProperties {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RevertEventsDurableObjectToPointInTimeResponseProperties { dataset_id : "datasetId",
-    minutes_ago : "minutesAgo", revert_bookmark : "revertBookmark", target_timestamp :
-    "targetTimestamp", undo_bookmark : "undoBookmark" }
+    RevertEventsDurableObjectToPointInTimeResponseProperties { dataset_id : "datasetId"
+    => object, minutes_ago : "minutesAgo" => object, revert_bookmark : "revertBookmark"
+    => object, target_timestamp : "targetTimestamp" => object, undo_bookmark :
+    "undoBookmark" => object }
 );
 /// Used by [`EventApi::revert_events_durable_object_to_point_in_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1185,7 +1198,8 @@ pub struct RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId { r#type : "type" }
+    RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId { r#type : "type"
+    => string }
 );
 /// Used by [`EventApi::update_raw_event`], [`EventApi::update_raw_event_patch`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1197,7 +1211,7 @@ pub struct RawEvent {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RawEvent { data : "data", id : "id" });
+crate::runtime::object!(RawEvent { data : "data", id : "id" => string });
 /// Used by [`EventApi::graphql_endpoint_for_event_aggregation`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GraphqlEndpoint {

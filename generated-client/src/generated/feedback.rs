@@ -98,10 +98,11 @@ pub struct ZoneFeedbackReport {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneFeedbackReport { created_at : "created_at", description : "description",
-    expression : "expression", first_request_seen_at : "first_request_seen_at",
-    last_request_seen_at : "last_request_seen_at", requests : "requests",
-    requests_by_attribute : "requests_by_attribute", requests_by_score :
-    "requests_by_score", requests_by_score_src : "requests_by_score_src", subtype :
-    "subtype", r#type : "type" }
+    ZoneFeedbackReport { created_at : "created_at" => string, description : "description"
+    => string, expression : "expression" => string, first_request_seen_at :
+    "first_request_seen_at" => string, last_request_seen_at : "last_request_seen_at" =>
+    string, requests : "requests" => integer, requests_by_attribute :
+    "requests_by_attribute", requests_by_score : "requests_by_score",
+    requests_by_score_src : "requests_by_score_src", subtype : "subtype" => string,
+    r#type : "type" => string }
 );

@@ -207,8 +207,8 @@ pub struct Filter {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Filter { description : "description", expression : "expression", id : "id", paused :
-    "paused", r#ref : "ref" }
+    Filter { description : "description" => string, expression : "expression" => string,
+    id : "id" => string, paused : "paused" => boolean, r#ref : "ref" => string }
 );
 /// Used by [`FiltersApi::delete_filters`], [`FiltersApi::delete_filter`].
 #[derive(Debug, Clone, PartialEq)]
@@ -227,8 +227,9 @@ pub struct DeleteFiltersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteFiltersItem { id : "id" required, description : "description", expression :
-    "expression", paused : "paused", r#ref : "ref" }
+    DeleteFiltersItem { id : "id" required => string, description : "description" =>
+    string, expression : "expression" => string, paused : "paused" => boolean, r#ref :
+    "ref" => string }
 );
 impl DeleteFiltersItem {
     /// A value with the required fields set and the others empty.
@@ -251,7 +252,9 @@ pub struct CreateFiltersBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateFiltersBody { expression : "expression" required });
+crate::runtime::object!(
+    CreateFiltersBody { expression : "expression" required => string }
+);
 impl CreateFiltersBody {
     /// A value with the required fields set and the others empty.
     pub fn new(expression: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -281,8 +284,9 @@ pub struct ListFiltersQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListFiltersQuery { paused : "paused", expression : "expression", description :
-    "description", r#ref : "ref", page : "page", per_page : "per_page", id : "id" }
+    ListFiltersQuery { paused : "paused" => boolean, expression : "expression" => string,
+    description : "description" => string, r#ref : "ref" => string, page : "page" =>
+    number, per_page : "per_page" => number, id : "id" => string }
 );
 /// Used by [`FiltersApi::update_filter`].
 #[derive(Debug, Clone, PartialEq)]
@@ -291,7 +295,7 @@ pub struct UpdateFilterBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateFilterBody { id : "id" required });
+crate::runtime::object!(UpdateFilterBody { id : "id" required => json });
 impl UpdateFilterBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {

@@ -269,9 +269,9 @@ pub struct FirewallRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FirewallRule { action : "action", description : "description", filter : "filter", id
-    : "id" required, paused : "paused", priority : "priority", products : "products",
-    r#ref : "ref" }
+    FirewallRule { action : "action", description : "description" => string, filter :
+    "filter" => object, id : "id" required => string, paused : "paused" => boolean,
+    priority : "priority" => number, products : "products", r#ref : "ref" => string }
 );
 impl FirewallRule {
     /// A value with the required fields set and the others empty.
@@ -378,8 +378,9 @@ pub struct FirewallRuleFilter {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FirewallRuleFilter { description : "description", expression : "expression", id :
-    "id", paused : "paused", r#ref : "ref", deleted : "deleted" }
+    FirewallRuleFilter { description : "description" => string, expression : "expression"
+    => string, id : "id" => string, paused : "paused" => boolean, r#ref : "ref" =>
+    string, deleted : "deleted" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -458,7 +459,7 @@ pub struct UpdateFirewallRulesBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateFirewallRulesBody { id : "id" required });
+crate::runtime::object!(UpdateFirewallRulesBody { id : "id" required => json });
 impl UpdateFirewallRulesBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
@@ -477,7 +478,7 @@ pub struct CreateFirewallRulesBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateFirewallRulesBody { action : "action", filter : "filter" }
+    CreateFirewallRulesBody { action : "action" => object, filter : "filter" => object }
 );
 /// Used by [`FirewallRulesApi::create_firewall_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -491,8 +492,8 @@ pub struct CreateFirewallRulesBodyAction {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateFirewallRulesBodyAction { mode : "mode", response : "response", timeout :
-    "timeout" }
+    CreateFirewallRulesBodyAction { mode : "mode", response : "response" => object,
+    timeout : "timeout" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -567,8 +568,8 @@ pub struct CreateFirewallRulesBodyActionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateFirewallRulesBodyActionResponse { body : "body", content_type : "content_type"
-    }
+    CreateFirewallRulesBodyActionResponse { body : "body" => string, content_type :
+    "content_type" => string }
 );
 /// Used by [`FirewallRulesApi::create_firewall_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -585,8 +586,8 @@ pub struct CreateFirewallRulesBodyFilter {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateFirewallRulesBodyFilter { description : "description", expression :
-    "expression", paused : "paused", r#ref : "ref" }
+    CreateFirewallRulesBodyFilter { description : "description" => string, expression :
+    "expression" => string, paused : "paused" => boolean, r#ref : "ref" => string }
 );
 /// Used by [`FirewallRulesApi::list_firewall_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -607,8 +608,9 @@ pub struct ListFirewallRulesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListFirewallRulesQuery { description : "description", action : "action", page :
-    "page", per_page : "per_page", id : "id", paused : "paused" }
+    ListFirewallRulesQuery { description : "description" => string, action : "action" =>
+    string, page : "page" => number, per_page : "per_page" => number, id : "id" =>
+    string, paused : "paused" => boolean }
 );
 /// Used by [`FirewallRulesApi::get_firewall_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -618,7 +620,7 @@ pub struct GetFirewallRuleQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetFirewallRuleQuery { id : "id" });
+crate::runtime::object!(GetFirewallRuleQuery { id : "id" => string });
 /// Used by [`FirewallRulesApi::delete_firewall_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteFirewallRuleBody {
@@ -628,7 +630,8 @@ pub struct DeleteFirewallRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteFirewallRuleBody { delete_filter_if_unused : "delete_filter_if_unused" }
+    DeleteFirewallRuleBody { delete_filter_if_unused : "delete_filter_if_unused" =>
+    boolean }
 );
 impl crate::runtime::TypedQuery for GetFirewallRuleQuery {}
 impl crate::runtime::TypedQuery for ListFirewallRulesQuery {}

@@ -87,6 +87,6 @@ pub struct Settings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Settings { user_profiles : "user_profiles", username_expressions :
-    "username_expressions" }
+    Settings { user_profiles : "user_profiles" => string, username_expressions :
+    "username_expressions" => strings }
 );

@@ -109,7 +109,7 @@ pub struct SshCertificateAuthority {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SshCertificateAuthority { id : "id", public_key : "public_key" }
+    SshCertificateAuthority { id : "id" => string, public_key : "public_key" => string }
 );
 /// Used by [`GatewayCaApi::delete_ssh_certificate_authority`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -118,4 +118,4 @@ pub struct DeleteSshCertificateAuthorityResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteSshCertificateAuthorityResponse { id : "id" });
+crate::runtime::object!(DeleteSshCertificateAuthorityResponse { id : "id" => string });

@@ -84,7 +84,8 @@ pub struct RepositoryConfigurationAutofill {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RepositoryConfigurationAutofill { config_file : "config_file", default_worker_name :
-    "default_worker_name", env_worker_names : "env_worker_names", package_manager :
-    "package_manager", scripts : "scripts" }
+    RepositoryConfigurationAutofill { config_file : "config_file" => string,
+    default_worker_name : "default_worker_name" => string, env_worker_names :
+    "env_worker_names", package_manager : "package_manager" => string, scripts :
+    "scripts" }
 );

@@ -432,12 +432,14 @@ pub struct HealthCheck {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HealthCheck { address : "address", check_regions : "check_regions", consecutive_fails
-    : "consecutive_fails", consecutive_successes : "consecutive_successes", created_on :
-    "created_on", description : "description", failure_reason : "failure_reason",
-    http_config : "http_config", id : "id", interval : "interval", modified_on :
-    "modified_on", name : "name", retries : "retries", status : "status", suspended :
-    "suspended", tcp_config : "tcp_config", timeout : "timeout", r#type : "type" }
+    HealthCheck { address : "address" => string, check_regions : "check_regions",
+    consecutive_fails : "consecutive_fails" => integer, consecutive_successes :
+    "consecutive_successes" => integer, created_on : "created_on" => string, description
+    : "description" => string, failure_reason : "failure_reason" => string, http_config :
+    "http_config" => object, id : "id" => string, interval : "interval" => integer,
+    modified_on : "modified_on" => string, name : "name" => string, retries : "retries"
+    => integer, status : "status", suspended : "suspended" => boolean, tcp_config :
+    "tcp_config" => object, timeout : "timeout" => integer, r#type : "type" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -561,10 +563,10 @@ pub struct HealthCheckHttpConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HealthCheckHttpConfig { allow_insecure : "allow_insecure", expected_body :
-    "expected_body", expected_codes : "expected_codes", follow_redirects :
-    "follow_redirects", header : "header", method : "method", path : "path", port :
-    "port" }
+    HealthCheckHttpConfig { allow_insecure : "allow_insecure" => boolean, expected_body :
+    "expected_body" => string, expected_codes : "expected_codes" => strings,
+    follow_redirects : "follow_redirects" => boolean, header : "header", method :
+    "method", path : "path" => string, port : "port" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -684,7 +686,9 @@ pub struct HealthCheckTcpConfig {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(HealthCheckTcpConfig { method : "method", port : "port" });
+crate::runtime::object!(
+    HealthCheckTcpConfig { method : "method", port : "port" => integer }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -739,7 +743,7 @@ pub struct DeletePreviewHealthCheckResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeletePreviewHealthCheckResponse { id : "id" });
+crate::runtime::object!(DeletePreviewHealthCheckResponse { id : "id" => string });
 /// Used by [`HealthChecksApi::create_health_check`], [`HealthChecksApi::create_preview_health_check`], [`HealthChecksApi::update_health_check`], [`HealthChecksApi::patch_health_check`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateHealthCheckBody {
@@ -771,11 +775,13 @@ pub struct CreateHealthCheckBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateHealthCheckBody { address : "address" required, check_regions :
-    "check_regions", consecutive_fails : "consecutive_fails", consecutive_successes :
-    "consecutive_successes", description : "description", http_config : "http_config",
-    interval : "interval", name : "name" required, retries : "retries", suspended :
-    "suspended", tcp_config : "tcp_config", timeout : "timeout", r#type : "type" }
+    CreateHealthCheckBody { address : "address" required => string, check_regions :
+    "check_regions", consecutive_fails : "consecutive_fails" => integer,
+    consecutive_successes : "consecutive_successes" => integer, description :
+    "description" => string, http_config : "http_config" => object, interval : "interval"
+    => integer, name : "name" required => string, retries : "retries" => integer,
+    suspended : "suspended" => boolean, tcp_config : "tcp_config" => object, timeout :
+    "timeout" => integer, r#type : "type" => string }
 );
 impl CreateHealthCheckBody {
     /// A value with the required fields set and the others empty.
@@ -809,5 +815,7 @@ pub struct ListHealthChecksQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListHealthChecksQuery { page : "page", per_page : "per_page" });
+crate::runtime::object!(
+    ListHealthChecksQuery { page : "page" => json, per_page : "per_page" => json }
+);
 impl crate::runtime::TypedQuery for ListHealthChecksQuery {}

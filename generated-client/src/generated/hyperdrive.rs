@@ -196,9 +196,10 @@ pub struct Hyperdrive {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Hyperdrive { caching : "caching", created_on : "created_on", id : "id", modified_on :
-    "modified_on", mtls : "mtls", name : "name", origin : "origin",
-    origin_connection_limit : "origin_connection_limit" }
+    Hyperdrive { caching : "caching" => object, created_on : "created_on" => string, id :
+    "id" => string, modified_on : "modified_on" => string, mtls : "mtls" => object, name
+    : "name" => string, origin : "origin" => object, origin_connection_limit :
+    "origin_connection_limit" => integer }
 );
 /// Used by [`HyperdriveApi::create_hyperdrive`], [`HyperdriveApi::patch_hyperdrive`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -213,8 +214,8 @@ pub struct Caching {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Caching { disabled : "disabled", max_age : "max_age", stale_while_revalidate :
-    "stale_while_revalidate" }
+    Caching { disabled : "disabled" => boolean, max_age : "max_age" => integer,
+    stale_while_revalidate : "stale_while_revalidate" => integer }
 );
 /// Used by [`HyperdriveApi::create_hyperdrive`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -226,8 +227,8 @@ pub struct Mtls {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Mtls { ca_certificate_id : "ca_certificate_id", mtls_certificate_id :
-    "mtls_certificate_id", sslmode : "sslmode" }
+    Mtls { ca_certificate_id : "ca_certificate_id" => string, mtls_certificate_id :
+    "mtls_certificate_id" => string, sslmode : "sslmode" => string }
 );
 /// Used by [`HyperdriveApi::create_hyperdrive`].
 #[derive(Debug, Clone, PartialEq)]
@@ -248,9 +249,9 @@ pub struct Origin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Origin { access_client_id : "access_client_id", database : "database" required, host
-    : "host" required, port : "port", scheme : "scheme" required, user : "user" required
-    }
+    Origin { access_client_id : "access_client_id" => string, database : "database"
+    required => string, host : "host" required => string, port : "port" => json, scheme :
+    "scheme" required, user : "user" required => string }
 );
 impl Origin {
     /// A value with the required fields set and the others empty.
@@ -335,8 +336,8 @@ pub struct CreateHyperdriveBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateHyperdriveBody { origin : "origin", caching : "caching", name : "name" required
-    }
+    CreateHyperdriveBody { origin : "origin" => object, caching : "caching" => object,
+    name : "name" required => string }
 );
 impl CreateHyperdriveBody {
     /// A value with the required fields set and the others empty.
@@ -372,10 +373,11 @@ pub struct CreateHyperdriveBodyOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateHyperdriveBodyOrigin { access_client_secret : "access_client_secret", password
-    : "password" required, access_client_id : "access_client_id", database : "database"
-    required, host : "host" required, port : "port", scheme : "scheme" required, user :
-    "user" required }
+    CreateHyperdriveBodyOrigin { access_client_secret : "access_client_secret" => string,
+    password : "password" required => string, access_client_id : "access_client_id" =>
+    string, database : "database" required => string, host : "host" required => string,
+    port : "port" => integer, scheme : "scheme" required, user : "user" required =>
+    string }
 );
 impl CreateHyperdriveBodyOrigin {
     /// A value with the required fields set and the others empty.
@@ -409,5 +411,6 @@ pub struct PatchHyperdriveBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchHyperdriveBody { origin : "origin", caching : "caching", name : "name" }
+    PatchHyperdriveBody { origin : "origin" => object, caching : "caching" => object,
+    name : "name" => string }
 );

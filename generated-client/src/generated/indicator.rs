@@ -245,7 +245,8 @@ pub struct ListIndicatorsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListIndicatorsResponse { indicators : "indicators", pagination : "pagination" }
+    ListIndicatorsResponse { indicators : "indicators" => objects, pagination :
+    "pagination" => object }
 );
 /// Used by [`IndicatorApi::list_indicators`], [`IndicatorApi::create_indicator`], [`IndicatorApi::update_indicator`], [`IndicatorApi::read_indicator`], [`IndicatorApi::list_indicators_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -267,9 +268,10 @@ pub struct Indicator {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Indicator { created_at : "createdAt", dataset_id : "datasetId", indicator_type :
-    "indicatorType", related_events : "relatedEvents", tags : "tags", updated_at :
-    "updatedAt", uuid : "uuid", value : "value" }
+    Indicator { created_at : "createdAt" => string, dataset_id : "datasetId" => string,
+    indicator_type : "indicatorType" => string, related_events : "relatedEvents" =>
+    objects, tags : "tags" => objects, updated_at : "updatedAt" => string, uuid : "uuid"
+    => string, value : "value" => string }
 );
 /// Used by [`IndicatorApi::list_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -281,7 +283,9 @@ pub struct RelatedEvent {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RelatedEvent { dataset_id : "datasetId", event_id : "eventId" });
+crate::runtime::object!(
+    RelatedEvent { dataset_id : "datasetId" => string, event_id : "eventId" => string }
+);
 /// Used by [`IndicatorApi::list_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tag {
@@ -293,7 +297,8 @@ pub struct Tag {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tag { category_name : "categoryName", uuid : "uuid", value : "value" }
+    Tag { category_name : "categoryName" => string, uuid : "uuid" => string, value :
+    "value" => string }
 );
 /// Used by [`IndicatorApi::list_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -309,8 +314,8 @@ pub struct ListIndicatorsResponsePagination {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListIndicatorsResponsePagination { page : "page", page_size : "pageSize", total_count
-    : "totalCount", total_pages : "totalPages" }
+    ListIndicatorsResponsePagination { page : "page" => number, page_size : "pageSize" =>
+    number, total_count : "totalCount" => number, total_pages : "totalPages" => number }
 );
 /// Used by [`IndicatorApi::delete_indicator`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -321,7 +326,8 @@ pub struct DeleteIndicatorResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteIndicatorResponse { message : "message", success : "success" }
+    DeleteIndicatorResponse { message : "message" => string, success : "success" =>
+    boolean }
 );
 /// Used by [`IndicatorApi::list_indicators_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -331,7 +337,9 @@ pub struct Indicators {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Indicators { properties : "properties", r#type : "type" });
+crate::runtime::object!(
+    Indicators { properties : "properties" => object, r#type : "type" => string }
+);
 /// Used by [`IndicatorApi::list_indicators_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndicatorsProperties {
@@ -341,7 +349,8 @@ pub struct IndicatorsProperties {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorsProperties { indicators : "indicators", pagination : "pagination" }
+    IndicatorsProperties { indicators : "indicators" => object, pagination : "pagination"
+    => object }
 );
 /// Used by [`IndicatorApi::list_indicators_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -352,7 +361,8 @@ pub struct IndicatorsPropertiesIndicators {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorsPropertiesIndicators { items : "items", r#type : "type" }
+    IndicatorsPropertiesIndicators { items : "items" => object, r#type : "type" => string
+    }
 );
 /// Used by [`IndicatorApi::list_indicators_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -363,7 +373,8 @@ pub struct IndicatorsPropertiesPagination {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorsPropertiesPagination { properties : "properties", r#type : "type" }
+    IndicatorsPropertiesPagination { properties : "properties" => object, r#type : "type"
+    => string }
 );
 /// Used by [`IndicatorApi::list_indicators_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -378,8 +389,8 @@ pub struct IndicatorsPropertiesPaginationProperties {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorsPropertiesPaginationProperties { count : "count", page : "page", per_page :
-    "per_page", total_count : "total_count" }
+    IndicatorsPropertiesPaginationProperties { count : "count" => object, page : "page"
+    => object, per_page : "per_page" => object, total_count : "total_count" => object }
 );
 /// Used by [`IndicatorApi::list_indicators_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -389,5 +400,5 @@ pub struct IndicatorsPropertiesPaginationPropertiesCount {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorsPropertiesPaginationPropertiesCount { r#type : "type" }
+    IndicatorsPropertiesPaginationPropertiesCount { r#type : "type" => string }
 );

@@ -81,7 +81,9 @@ pub struct IndicatorTypes {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(IndicatorTypes { items : "items", r#type : "type" });
+crate::runtime::object!(
+    IndicatorTypes { items : "items" => object, r#type : "type" => string }
+);
 /// Used by [`IndicatorTypesApi::list_indicator_types_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Items {
@@ -89,4 +91,4 @@ pub struct Items {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Items { r#type : "type" });
+crate::runtime::object!(Items { r#type : "type" => string });

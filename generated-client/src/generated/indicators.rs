@@ -69,6 +69,6 @@ pub struct IndicatorType {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorType { durable_object_id : "durableObjectId", indicator_type :
-    "indicatorType", message : "message" }
+    IndicatorType { durable_object_id : "durableObjectId" => string, indicator_type :
+    "indicatorType" => string, message : "message" => string }
 );

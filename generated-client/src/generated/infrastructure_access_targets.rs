@@ -203,8 +203,8 @@ pub struct Target {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Target { created_at : "created_at", hostname : "hostname", id : "id", ip : "ip",
-    modified_at : "modified_at" }
+    Target { created_at : "created_at" => string, hostname : "hostname" => string, id :
+    "id" => string, ip : "ip" => object, modified_at : "modified_at" => string }
 );
 /// Used by [`InfrastructureAccessTargetsApi::create_target`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -214,7 +214,7 @@ pub struct TargetIp {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TargetIp { ipv4 : "ipv4", ipv6 : "ipv6" });
+crate::runtime::object!(TargetIp { ipv4 : "ipv4" => object, ipv6 : "ipv6" => object });
 /// Used by [`InfrastructureAccessTargetsApi::create_target`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetIpIpv4 {
@@ -224,5 +224,6 @@ pub struct TargetIpIpv4 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TargetIpIpv4 { ip_addr : "ip_addr", virtual_network_id : "virtual_network_id" }
+    TargetIpIpv4 { ip_addr : "ip_addr" => string, virtual_network_id :
+    "virtual_network_id" => string }
 );

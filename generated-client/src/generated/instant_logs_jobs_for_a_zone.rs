@@ -86,6 +86,7 @@ pub struct InstantLogsJob {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstantLogsJob { destination_conf : "destination_conf", fields : "fields", filter :
-    "filter", sample : "sample", session_id : "session_id" }
+    InstantLogsJob { destination_conf : "destination_conf" => string, fields : "fields"
+    => string, filter : "filter" => string, sample : "sample" => integer, session_id :
+    "session_id" => string }
 );

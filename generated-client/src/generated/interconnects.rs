@@ -179,4 +179,4 @@ pub struct Interconnects {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Interconnects { items : "items", next : "next" });
+crate::runtime::object!(Interconnects { items : "items", next : "next" => integer });

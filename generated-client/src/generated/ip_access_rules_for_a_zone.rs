@@ -158,8 +158,9 @@ pub struct IpAccessRule {
 }
 crate::runtime::object!(
     IpAccessRule { allowed_modes : "allowed_modes" required, configuration :
-    "configuration", created_on : "created_on", id : "id" required, mode : "mode"
-    required, modified_on : "modified_on", notes : "notes" }
+    "configuration" => object, created_on : "created_on" => string, id : "id" required =>
+    string, mode : "mode" required, modified_on : "modified_on" => string, notes :
+    "notes" => string }
 );
 impl IpAccessRule {
     /// A value with the required fields set and the others empty.
@@ -253,7 +254,7 @@ pub struct IpAccessRuleConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpAccessRuleConfiguration { target : "target", value : "value" }
+    IpAccessRuleConfiguration { target : "target", value : "value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -325,7 +326,7 @@ pub struct DeleteIpAccessRuleResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteIpAccessRuleResponse { id : "id" });
+crate::runtime::object!(DeleteIpAccessRuleResponse { id : "id" => string });
 /// Used by [`IpAccessRulesForAZoneApi::create_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateIpAccessRuleBody {
@@ -338,8 +339,8 @@ pub struct CreateIpAccessRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpAccessRuleBody { configuration : "configuration", mode : "mode" required,
-    notes : "notes" required }
+    CreateIpAccessRuleBody { configuration : "configuration" => object, mode : "mode"
+    required, notes : "notes" required => string }
 );
 impl CreateIpAccessRuleBody {
     /// A value with the required fields set and the others empty.
@@ -383,9 +384,9 @@ pub struct ListIpAccessRulesQuery {
 }
 crate::runtime::object!(
     ListIpAccessRulesQuery { mode : "mode", configuration_target :
-    "configuration.target", configuration_value : "configuration.value", notes : "notes",
-    r#match : "match", page : "page", per_page : "per_page", order : "order", direction :
-    "direction" }
+    "configuration.target", configuration_value : "configuration.value" => string, notes
+    : "notes" => string, r#match : "match", page : "page" => number, per_page :
+    "per_page" => number, order : "order", direction : "direction" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -611,7 +612,9 @@ pub struct UpdateIpAccessRuleBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateIpAccessRuleBody { mode : "mode", notes : "notes" });
+crate::runtime::object!(
+    UpdateIpAccessRuleBody { mode : "mode", notes : "notes" => string }
+);
 /// Used by [`IpAccessRulesForAZoneApi::delete_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteIpAccessRuleBody {

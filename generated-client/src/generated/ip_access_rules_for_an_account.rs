@@ -178,9 +178,10 @@ pub struct IpAccessRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpAccessRule { allowed_modes : "allowed_modes", configuration : "configuration",
-    created_on : "created_on", id : "id", mode : "mode", modified_on : "modified_on",
-    notes : "notes", scope : "scope" }
+    IpAccessRule { allowed_modes : "allowed_modes" => strings, configuration :
+    "configuration", created_on : "created_on" => string, id : "id" => string, mode :
+    "mode" => string, modified_on : "modified_on" => string, notes : "notes" => string,
+    scope : "scope" => object }
 );
 /// Used by [`IpAccessRulesForAnAccountApi::create_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -192,7 +193,8 @@ pub struct IpAccessRuleScope {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpAccessRuleScope { email : "email", id : "id", r#type : "type" }
+    IpAccessRuleScope { email : "email" => string, id : "id" => string, r#type : "type"
+    => string }
 );
 /// Used by [`IpAccessRulesForAnAccountApi::delete_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq)]
@@ -202,7 +204,7 @@ pub struct DeleteIpAccessRuleResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteIpAccessRuleResponse { id : "id" required });
+crate::runtime::object!(DeleteIpAccessRuleResponse { id : "id" required => string });
 impl DeleteIpAccessRuleResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -224,8 +226,8 @@ pub struct CreateIpAccessRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpAccessRuleBody { configuration : "configuration", mode : "mode" required,
-    notes : "notes" }
+    CreateIpAccessRuleBody { configuration : "configuration" => object, mode : "mode"
+    required, notes : "notes" => string }
 );
 impl CreateIpAccessRuleBody {
     /// A value with the required fields set and the others empty.
@@ -249,7 +251,7 @@ pub struct CreateIpAccessRuleBodyConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpAccessRuleBodyConfiguration { target : "target", value : "value" }
+    CreateIpAccessRuleBodyConfiguration { target : "target", value : "value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -405,9 +407,9 @@ pub struct ListIpAccessRulesQuery {
 }
 crate::runtime::object!(
     ListIpAccessRulesQuery { mode : "mode", configuration_target :
-    "configuration.target", configuration_value : "configuration.value", notes : "notes",
-    r#match : "match", page : "page", per_page : "per_page", order : "order", direction :
-    "direction" }
+    "configuration.target", configuration_value : "configuration.value" => string, notes
+    : "notes" => string, r#match : "match", page : "page" => number, per_page :
+    "per_page" => number, order : "order", direction : "direction" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

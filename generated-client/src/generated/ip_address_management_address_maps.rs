@@ -323,10 +323,11 @@ pub struct AddressMap {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddressMap { can_delete : "can_delete", can_modify_ips : "can_modify_ips", created_at
-    : "created_at", default_sni : "default_sni", description : "description", enabled :
-    "enabled", id : "id", ips : "ips", memberships : "memberships", modified_at :
-    "modified_at" }
+    AddressMap { can_delete : "can_delete" => boolean, can_modify_ips : "can_modify_ips"
+    => boolean, created_at : "created_at" => string, default_sni : "default_sni" =>
+    string, description : "description" => string, enabled : "enabled" => boolean, id :
+    "id" => string, ips : "ips" => objects, memberships : "memberships" => objects,
+    modified_at : "modified_at" => string }
 );
 /// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -338,7 +339,9 @@ pub struct AddressMapIp {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AddressMapIp { created_at : "created_at", ip : "ip" });
+crate::runtime::object!(
+    AddressMapIp { created_at : "created_at" => string, ip : "ip" => string }
+);
 /// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddressMapMembership {
@@ -354,8 +357,8 @@ pub struct AddressMapMembership {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddressMapMembership { can_delete : "can_delete", created_at : "created_at",
-    identifier : "identifier", kind : "kind" }
+    AddressMapMembership { can_delete : "can_delete" => boolean, created_at :
+    "created_at" => string, identifier : "identifier" => string, kind : "kind" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -430,9 +433,10 @@ pub struct ListAddressMapsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAddressMapsItem { can_delete : "can_delete", can_modify_ips : "can_modify_ips",
-    created_at : "created_at", default_sni : "default_sni", description : "description",
-    enabled : "enabled", id : "id", modified_at : "modified_at" }
+    ListAddressMapsItem { can_delete : "can_delete" => boolean, can_modify_ips :
+    "can_modify_ips" => boolean, created_at : "created_at" => string, default_sni :
+    "default_sni" => string, description : "description" => string, enabled : "enabled"
+    => boolean, id : "id" => string, modified_at : "modified_at" => string }
 );
 /// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -449,8 +453,8 @@ pub struct CreateAddressMapBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAddressMapBody { description : "description", enabled : "enabled", ips : "ips",
-    memberships : "memberships" }
+    CreateAddressMapBody { description : "description" => string, enabled : "enabled" =>
+    boolean, ips : "ips" => strings, memberships : "memberships" => objects }
 );
 /// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -465,8 +469,8 @@ pub struct CreateAddressMapBodyMembership {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAddressMapBodyMembership { created_at : "created_at", identifier :
-    "identifier", kind : "kind" }
+    CreateAddressMapBodyMembership { created_at : "created_at" => string, identifier :
+    "identifier" => string, kind : "kind" }
 );
 /// Used by [`IpAddressManagementAddressMapsApi::update_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -481,6 +485,6 @@ pub struct UpdateAddressMapBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAddressMapBody { default_sni : "default_sni", description : "description",
-    enabled : "enabled" }
+    UpdateAddressMapBody { default_sni : "default_sni" => string, description :
+    "description" => string, enabled : "enabled" => boolean }
 );

@@ -187,10 +187,11 @@ pub struct BgpPrefix {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpPrefix { asn : "asn", asn_prepend_count : "asn_prepend_count",
-    auto_advertise_withdraw : "auto_advertise_withdraw", bgp_signal_opts :
-    "bgp_signal_opts", cidr : "cidr", created_at : "created_at", id : "id", modified_at :
-    "modified_at", on_demand : "on_demand" }
+    BgpPrefix { asn : "asn" => integer, asn_prepend_count : "asn_prepend_count" =>
+    integer, auto_advertise_withdraw : "auto_advertise_withdraw" => boolean,
+    bgp_signal_opts : "bgp_signal_opts" => object, cidr : "cidr" => string, created_at :
+    "created_at" => string, id : "id" => string, modified_at : "modified_at" => string,
+    on_demand : "on_demand" => object }
 );
 /// Used by [`IpAddressManagementBgpPrefixesApi::create_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -203,7 +204,8 @@ pub struct BgpPrefixBgpSignalOpts {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpPrefixBgpSignalOpts { enabled : "enabled", modified_at : "modified_at" }
+    BgpPrefixBgpSignalOpts { enabled : "enabled" => boolean, modified_at : "modified_at"
+    => string }
 );
 /// Used by [`IpAddressManagementBgpPrefixesApi::create_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -220,9 +222,9 @@ pub struct BgpPrefixOnDemand {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpPrefixOnDemand { advertised : "advertised", advertised_modified_at :
-    "advertised_modified_at", on_demand_enabled : "on_demand_enabled", on_demand_locked :
-    "on_demand_locked" }
+    BgpPrefixOnDemand { advertised : "advertised" => boolean, advertised_modified_at :
+    "advertised_modified_at" => string, on_demand_enabled : "on_demand_enabled" =>
+    boolean, on_demand_locked : "on_demand_locked" => boolean }
 );
 /// Used by [`IpAddressManagementBgpPrefixesApi::delete_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -234,8 +236,8 @@ pub struct DeleteBgpPrefixResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteBgpPrefixResponse { errors : "errors", messages : "messages", success :
-    "success" }
+    DeleteBgpPrefixResponse { errors : "errors" => objects, messages : "messages" =>
+    objects, success : "success" => boolean }
 );
 /// Used by [`IpAddressManagementBgpPrefixesApi::delete_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -248,8 +250,9 @@ pub struct DeleteBgpPrefixResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteBgpPrefixResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteBgpPrefixResponseError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`IpAddressManagementBgpPrefixesApi::delete_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -258,7 +261,9 @@ pub struct DeleteBgpPrefixResponseErrorSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteBgpPrefixResponseErrorSource { pointer : "pointer" });
+crate::runtime::object!(
+    DeleteBgpPrefixResponseErrorSource { pointer : "pointer" => string }
+);
 /// Used by [`IpAddressManagementBgpPrefixesApi::update_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateBgpPrefixBody {
@@ -266,7 +271,7 @@ pub struct UpdateBgpPrefixBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateBgpPrefixBody { on_demand : "on_demand" });
+crate::runtime::object!(UpdateBgpPrefixBody { on_demand : "on_demand" => object });
 /// Used by [`IpAddressManagementBgpPrefixesApi::update_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateBgpPrefixBodyOnDemand {
@@ -274,4 +279,6 @@ pub struct UpdateBgpPrefixBodyOnDemand {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateBgpPrefixBodyOnDemand { advertised : "advertised" });
+crate::runtime::object!(
+    UpdateBgpPrefixBodyOnDemand { advertised : "advertised" => boolean }
+);

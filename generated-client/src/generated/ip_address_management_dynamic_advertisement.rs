@@ -107,8 +107,8 @@ pub struct UpdatePrefixDynamicAdvertisementStatusResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePrefixDynamicAdvertisementStatusResponse { advertised : "advertised",
-    advertised_modified_at : "advertised_modified_at" }
+    UpdatePrefixDynamicAdvertisementStatusResponse { advertised : "advertised" =>
+    boolean, advertised_modified_at : "advertised_modified_at" => string }
 );
 /// Used by [`IpAddressManagementDynamicAdvertisementApi::update_prefix_dynamic_advertisement_status`].
 #[derive(Debug, Clone, PartialEq)]
@@ -119,7 +119,8 @@ pub struct UpdatePrefixDynamicAdvertisementStatusBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePrefixDynamicAdvertisementStatusBody { advertised : "advertised" required }
+    UpdatePrefixDynamicAdvertisementStatusBody { advertised : "advertised" required =>
+    boolean }
 );
 impl UpdatePrefixDynamicAdvertisementStatusBody {
     /// A value with the required fields set and the others empty.

@@ -66,6 +66,7 @@ pub struct Lease {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Lease { active_from : "active_from", cidrs : "cidrs", created_at : "created_at", id :
-    "id", modified_at : "modified_at", owner_id : "owner_id", purpose : "purpose" }
+    Lease { active_from : "active_from" => string, cidrs : "cidrs" => strings, created_at
+    : "created_at" => string, id : "id" => string, modified_at : "modified_at" => string,
+    owner_id : "owner_id" => string, purpose : "purpose" => string }
 );

@@ -131,9 +131,10 @@ pub struct PrefixDelegation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PrefixDelegation { cidr : "cidr", created_at : "created_at", delegated_account_id :
-    "delegated_account_id", id : "id", modified_at : "modified_at", parent_prefix_id :
-    "parent_prefix_id" }
+    PrefixDelegation { cidr : "cidr" => string, created_at : "created_at" => string,
+    delegated_account_id : "delegated_account_id" => string, id : "id" => string,
+    modified_at : "modified_at" => string, parent_prefix_id : "parent_prefix_id" =>
+    string }
 );
 /// Used by [`IpAddressManagementPrefixDelegationApi::delete_prefix_delegation`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -143,7 +144,7 @@ pub struct DeletePrefixDelegationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeletePrefixDelegationResponse { id : "id" });
+crate::runtime::object!(DeletePrefixDelegationResponse { id : "id" => string });
 /// Used by [`IpAddressManagementPrefixDelegationApi::create_prefix_delegation`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatePrefixDelegationBody {
@@ -155,8 +156,8 @@ pub struct CreatePrefixDelegationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePrefixDelegationBody { cidr : "cidr" required, delegated_account_id :
-    "delegated_account_id" required }
+    CreatePrefixDelegationBody { cidr : "cidr" required => string, delegated_account_id :
+    "delegated_account_id" required => string }
 );
 impl CreatePrefixDelegationBody {
     /// A value with the required fields set and the others empty.

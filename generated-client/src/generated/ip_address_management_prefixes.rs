@@ -229,9 +229,10 @@ pub struct UploadLoaDocumentResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadLoaDocumentResponse { account_id : "account_id", auto_generated :
-    "auto_generated", created : "created", filename : "filename", id : "id", size_bytes :
-    "size_bytes", verified : "verified", verified_at : "verified_at" }
+    UploadLoaDocumentResponse { account_id : "account_id" => string, auto_generated :
+    "auto_generated" => boolean, created : "created" => string, filename : "filename" =>
+    string, id : "id" => string, size_bytes : "size_bytes" => integer, verified :
+    "verified" => boolean, verified_at : "verified_at" => string }
 );
 /// Used by [`IpAddressManagementPrefixesApi::add_prefix`], [`IpAddressManagementPrefixesApi::list_prefixes`], [`IpAddressManagementPrefixesApi::update_prefix_description`], [`IpAddressManagementPrefixesApi::prefix_details`], [`IpAddressManagementPrefixesApi::validate_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -271,15 +272,17 @@ pub struct Prefix {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Prefix { account_id : "account_id", advertised : "advertised", advertised_modified_at
-    : "advertised_modified_at", approved : "approved", asn : "asn", cidr : "cidr",
-    created_at : "created_at", delegate_loa_creation : "delegate_loa_creation",
-    description : "description", id : "id", irr_validation_state :
-    "irr_validation_state", loa_document_id : "loa_document_id", modified_at :
-    "modified_at", on_demand_enabled : "on_demand_enabled", on_demand_locked :
-    "on_demand_locked", ownership_validation_state : "ownership_validation_state",
-    ownership_validation_token : "ownership_validation_token", rpki_validation_state :
-    "rpki_validation_state" }
+    Prefix { account_id : "account_id" => string, advertised : "advertised" => boolean,
+    advertised_modified_at : "advertised_modified_at" => string, approved : "approved" =>
+    string, asn : "asn" => integer, cidr : "cidr" => string, created_at : "created_at" =>
+    string, delegate_loa_creation : "delegate_loa_creation" => boolean, description :
+    "description" => string, id : "id" => string, irr_validation_state :
+    "irr_validation_state" => string, loa_document_id : "loa_document_id" => string,
+    modified_at : "modified_at" => string, on_demand_enabled : "on_demand_enabled" =>
+    boolean, on_demand_locked : "on_demand_locked" => boolean, ownership_validation_state
+    : "ownership_validation_state" => string, ownership_validation_token :
+    "ownership_validation_token" => string, rpki_validation_state :
+    "rpki_validation_state" => string }
 );
 /// Used by [`IpAddressManagementPrefixesApi::add_prefix`].
 #[derive(Debug, Clone, PartialEq)]
@@ -294,8 +297,8 @@ pub struct AddPrefixBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddPrefixBody { asn : "asn", cidr : "cidr" required, loa_document_id :
-    "loa_document_id" }
+    AddPrefixBody { asn : "asn" => integer, cidr : "cidr" required => string,
+    loa_document_id : "loa_document_id" => string }
 );
 impl AddPrefixBody {
     /// A value with the required fields set and the others empty.
@@ -317,7 +320,7 @@ pub struct UpdatePrefixDescriptionBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePrefixDescriptionBody { description : "description" required }
+    UpdatePrefixDescriptionBody { description : "description" required => string }
 );
 impl UpdatePrefixDescriptionBody {
     /// A value with the required fields set and the others empty.

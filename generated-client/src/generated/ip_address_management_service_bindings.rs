@@ -176,8 +176,9 @@ pub struct ServiceBinding {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ServiceBinding { cidr : "cidr", id : "id", provisioning : "provisioning", service_id
-    : "service_id", service_name : "service_name" }
+    ServiceBinding { cidr : "cidr" => string, id : "id" => string, provisioning :
+    "provisioning" => object, service_id : "service_id" => string, service_name :
+    "service_name" => string }
 );
 /// Used by [`IpAddressManagementServiceBindingsApi::create_service_binding`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -252,8 +253,8 @@ pub struct DeleteServiceBindingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteServiceBindingResponse { errors : "errors", messages : "messages", success :
-    "success" }
+    DeleteServiceBindingResponse { errors : "errors" => objects, messages : "messages" =>
+    objects, success : "success" => boolean }
 );
 /// Used by [`IpAddressManagementServiceBindingsApi::delete_service_binding`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -266,8 +267,9 @@ pub struct DeleteServiceBindingResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteServiceBindingResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteServiceBindingResponseError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`IpAddressManagementServiceBindingsApi::delete_service_binding`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -276,7 +278,9 @@ pub struct DeleteServiceBindingResponseErrorSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteServiceBindingResponseErrorSource { pointer : "pointer" });
+crate::runtime::object!(
+    DeleteServiceBindingResponseErrorSource { pointer : "pointer" => string }
+);
 /// Used by [`IpAddressManagementServiceBindingsApi::list_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
@@ -287,7 +291,7 @@ pub struct Service {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Service { id : "id", name : "name" });
+crate::runtime::object!(Service { id : "id" => string, name : "name" => string });
 /// Used by [`IpAddressManagementServiceBindingsApi::create_service_binding`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateServiceBindingBody {
@@ -299,5 +303,6 @@ pub struct CreateServiceBindingBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateServiceBindingBody { cidr : "cidr", service_id : "service_id" }
+    CreateServiceBindingBody { cidr : "cidr" => string, service_id : "service_id" =>
+    string }
 );

@@ -64,8 +64,8 @@ pub struct IpOverview {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpOverview { belongs_to_ref : "belongs_to_ref", ip : "ip", risk_types : "risk_types"
-    }
+    IpOverview { belongs_to_ref : "belongs_to_ref" => object, ip : "ip" => string,
+    risk_types : "risk_types" => objects }
 );
 /// Used by [`IpIntelligenceApi::get_ip_overview`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -80,8 +80,8 @@ pub struct IpOverviewBelongsToRef {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpOverviewBelongsToRef { country : "country", description : "description", id : "id",
-    r#type : "type", value : "value" }
+    IpOverviewBelongsToRef { country : "country" => string, description : "description"
+    => string, id : "id" => string, r#type : "type", value : "value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -147,8 +147,8 @@ pub struct IpOverviewRiskType {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpOverviewRiskType { id : "id", name : "name", super_category_id :
-    "super_category_id" }
+    IpOverviewRiskType { id : "id" => number, name : "name" => string, super_category_id
+    : "super_category_id" => number }
 );
 /// Used by [`IpIntelligenceApi::get_ip_overview`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -158,5 +158,7 @@ pub struct GetIpOverviewQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetIpOverviewQuery { ipv4 : "ipv4", ipv6 : "ipv6" });
+crate::runtime::object!(
+    GetIpOverviewQuery { ipv4 : "ipv4" => string, ipv6 : "ipv6" => string }
+);
 impl crate::runtime::TypedQuery for GetIpOverviewQuery {}

@@ -62,5 +62,6 @@ pub struct AvailableIpList {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AvailableIpList { description : "description", id : "id", name : "name" }
+    AvailableIpList { description : "description" => string, id : "id" => integer, name :
+    "name" => string }
 );

@@ -183,10 +183,11 @@ pub struct KeylessSslConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    KeylessSslConfiguration { created_on : "created_on" required, enabled : "enabled"
-    required, host : "host" required, id : "id" required, modified_on : "modified_on"
-    required, name : "name" required, permissions : "permissions" required, port : "port"
-    required, status : "status" required, tunnel : "tunnel" }
+    KeylessSslConfiguration { created_on : "created_on" required => string, enabled :
+    "enabled" required => boolean, host : "host" required => string, id : "id" required
+    => string, modified_on : "modified_on" required => string, name : "name" required =>
+    string, permissions : "permissions" required => strings, port : "port" required =>
+    number, status : "status" required, tunnel : "tunnel" => object }
 );
 impl KeylessSslConfiguration {
     /// A value with the required fields set and the others empty.
@@ -278,8 +279,8 @@ pub struct KeylessSslConfigurationTunnel {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    KeylessSslConfigurationTunnel { private_ip : "private_ip" required, vnet_id :
-    "vnet_id" required }
+    KeylessSslConfigurationTunnel { private_ip : "private_ip" required => string, vnet_id
+    : "vnet_id" required => string }
 );
 impl KeylessSslConfigurationTunnel {
     /// A value with the required fields set and the others empty.
@@ -302,7 +303,7 @@ pub struct DeleteKeylessSslConfigurationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteKeylessSslConfigurationResponse { id : "id" });
+crate::runtime::object!(DeleteKeylessSslConfigurationResponse { id : "id" => string });
 /// Used by [`KeylessSslForAZoneApi::create_keyless_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateKeylessSslConfigurationBody {
@@ -324,8 +325,8 @@ pub struct CreateKeylessSslConfigurationBody {
 }
 crate::runtime::object!(
     CreateKeylessSslConfigurationBody { bundle_method : "bundle_method", certificate :
-    "certificate" required, host : "host" required, name : "name", port : "port"
-    required, tunnel : "tunnel" }
+    "certificate" required => string, host : "host" required => string, name : "name" =>
+    string, port : "port" required => number, tunnel : "tunnel" => object }
 );
 impl CreateKeylessSslConfigurationBody {
     /// A value with the required fields set and the others empty.
@@ -417,6 +418,7 @@ pub struct EditKeylessSslConfigurationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditKeylessSslConfigurationBody { enabled : "enabled", host : "host", name : "name",
-    port : "port", tunnel : "tunnel" }
+    EditKeylessSslConfigurationBody { enabled : "enabled" => boolean, host : "host" =>
+    string, name : "name" => string, port : "port" => number, tunnel : "tunnel" => object
+    }
 );

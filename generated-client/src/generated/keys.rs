@@ -55,5 +55,6 @@ pub struct Key {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Key { key : "key", last_seen_at : "lastSeenAt", r#type : "type" }
+    Key { key : "key" => string, last_seen_at : "lastSeenAt" => number, r#type : "type"
+    => string }
 );

@@ -191,7 +191,7 @@ pub struct Status {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Status { enabled : "enabled" });
+crate::runtime::object!(Status { enabled : "enabled" => boolean });
 /// Used by [`LeakedCredentialChecksApi::create_leaked_credential_checks_custom_detection`], [`LeakedCredentialChecksApi::list_leaked_credential_checks_custom_detections`], [`LeakedCredentialChecksApi::update_leaked_credential_checks_custom_detection`], [`LeakedCredentialChecksApi::get_leaked_credential_checks_custom_detection`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomDetection {
@@ -202,5 +202,6 @@ pub struct CustomDetection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomDetection { id : "id", password : "password", username : "username" }
+    CustomDetection { id : "id" => string, password : "password" => string, username :
+    "username" => string }
 );

@@ -336,9 +336,10 @@ pub struct List {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    List { created_on : "created_on", description : "description", id : "id", kind :
-    "kind", modified_on : "modified_on", name : "name", num_items : "num_items",
-    num_referencing_filters : "num_referencing_filters" }
+    List { created_on : "created_on" => string, description : "description" => string, id
+    : "id" => string, kind : "kind", modified_on : "modified_on" => string, name : "name"
+    => string, num_items : "num_items" => number, num_referencing_filters :
+    "num_referencing_filters" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -421,10 +422,11 @@ pub struct GetListsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetListsItem { created_on : "created_on" required, description : "description", id :
-    "id" required, kind : "kind" required, modified_on : "modified_on" required, name :
-    "name" required, num_items : "num_items" required, num_referencing_filters :
-    "num_referencing_filters" }
+    GetListsItem { created_on : "created_on" required => string, description :
+    "description" => string, id : "id" required => string, kind : "kind" required,
+    modified_on : "modified_on" required => string, name : "name" required => string,
+    num_items : "num_items" required => number, num_referencing_filters :
+    "num_referencing_filters" => number }
 );
 impl GetListsItem {
     /// A value with the required fields set and the others empty.
@@ -464,8 +466,8 @@ pub struct BulkOperationStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BulkOperationStatus { completed : "completed", error : "error", id : "id" required,
-    status : "status" required }
+    BulkOperationStatus { completed : "completed" => string, error : "error" => string,
+    id : "id" required => string, status : "status" required }
 );
 impl BulkOperationStatus {
     /// A value with the required fields set and the others empty.
@@ -548,7 +550,7 @@ pub struct DeleteListResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteListResponse { id : "id" });
+crate::runtime::object!(DeleteListResponse { id : "id" => string });
 /// Used by [`ListsApi::update_all_list_items`], [`ListsApi::create_list_items`], [`ListsApi::delete_list_items`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItems {
@@ -557,7 +559,7 @@ pub struct ListItems {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListItems { operation_id : "operation_id" });
+crate::runtime::object!(ListItems { operation_id : "operation_id" => string });
 /// Used by [`ListsApi::get_list_items`], [`ListsApi::get_list_item`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItem {
@@ -579,9 +581,10 @@ pub struct ListItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListItem { asn : "asn", comment : "comment", created_on : "created_on", hostname :
-    "hostname", id : "id", ip : "ip", modified_on : "modified_on", redirect : "redirect"
-    }
+    ListItem { asn : "asn" => integer, comment : "comment" => string, created_on :
+    "created_on" => string, hostname : "hostname" => object, id : "id" => string, ip :
+    "ip" => string, modified_on : "modified_on" => string, redirect : "redirect" =>
+    object }
 );
 /// Used by [`ListsApi::get_list_items`], [`ListsApi::update_all_list_items`].
 #[derive(Debug, Clone, PartialEq)]
@@ -590,7 +593,9 @@ pub struct ListItemHostname {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListItemHostname { url_hostname : "url_hostname" required });
+crate::runtime::object!(
+    ListItemHostname { url_hostname : "url_hostname" required => string }
+);
 impl ListItemHostname {
     /// A value with the required fields set and the others empty.
     pub fn new(url_hostname: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -614,10 +619,11 @@ pub struct ListItemRedirect {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListItemRedirect { include_subdomains : "include_subdomains", preserve_path_suffix :
-    "preserve_path_suffix", preserve_query_string : "preserve_query_string", source_url :
-    "source_url" required, status_code : "status_code", subpath_matching :
-    "subpath_matching", target_url : "target_url" required }
+    ListItemRedirect { include_subdomains : "include_subdomains" => boolean,
+    preserve_path_suffix : "preserve_path_suffix" => boolean, preserve_query_string :
+    "preserve_query_string" => boolean, source_url : "source_url" required => string,
+    status_code : "status_code" => integer, subpath_matching : "subpath_matching" =>
+    boolean, target_url : "target_url" required => string }
 );
 impl ListItemRedirect {
     /// A value with the required fields set and the others empty.
@@ -650,8 +656,8 @@ pub struct CreateListBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateListBody { description : "description", kind : "kind" required, name : "name"
-    required }
+    CreateListBody { description : "description" => string, kind : "kind" required, name
+    : "name" required => string }
 );
 impl CreateListBody {
     /// A value with the required fields set and the others empty.
@@ -675,7 +681,7 @@ pub struct UpdateListBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateListBody { description : "description" });
+crate::runtime::object!(UpdateListBody { description : "description" => string });
 /// Used by [`ListsApi::update_all_list_items`], [`ListsApi::create_list_items`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAllListItemsBody {
@@ -691,8 +697,9 @@ pub struct UpdateAllListItemsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAllListItemsBody { asn : "asn", comment : "comment", hostname : "hostname", ip
-    : "ip", redirect : "redirect" }
+    UpdateAllListItemsBody { asn : "asn" => integer, comment : "comment" => string,
+    hostname : "hostname" => object, ip : "ip" => string, redirect : "redirect" => object
+    }
 );
 /// Used by [`ListsApi::get_list_items`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -707,7 +714,8 @@ pub struct GetListItemsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetListItemsQuery { cursor : "cursor", per_page : "per_page", search : "search" }
+    GetListItemsQuery { cursor : "cursor" => string, per_page : "per_page" => integer,
+    search : "search" => string }
 );
 /// Used by [`ListsApi::delete_list_items`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -716,5 +724,5 @@ pub struct DeleteListItemsBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteListItemsBody { items : "items" });
+crate::runtime::object!(DeleteListItemsBody { items : "items" => objects });
 impl crate::runtime::TypedQuery for GetListItemsQuery {}

@@ -346,7 +346,9 @@ pub struct CompleteAnalyticsData {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CompleteAnalyticsData { data : "data", success : "success" });
+crate::runtime::object!(
+    CompleteAnalyticsData { data : "data" => object, success : "success" => boolean }
+);
 /// Used by [`LiveStreamsApi::get_complete_analytics_data_for_your_livestreams`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompleteAnalyticsDataData {
@@ -357,8 +359,9 @@ pub struct CompleteAnalyticsDataData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CompleteAnalyticsDataData { count : "count", total_ingest_seconds :
-    "total_ingest_seconds", total_viewer_seconds : "total_viewer_seconds" }
+    CompleteAnalyticsDataData { count : "count" => integer, total_ingest_seconds :
+    "total_ingest_seconds" => integer, total_viewer_seconds : "total_viewer_seconds" =>
+    integer }
 );
 /// Used by [`LiveStreamsApi::create_independent_livestream`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -368,7 +371,9 @@ pub struct IndependentLivestream {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(IndependentLivestream { data : "data", success : "success" });
+crate::runtime::object!(
+    IndependentLivestream { data : "data" => object, success : "success" => boolean }
+);
 /// Used by [`LiveStreamsApi::create_independent_livestream`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndependentLivestreamData {
@@ -384,9 +389,10 @@ pub struct IndependentLivestreamData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndependentLivestreamData { disabled : "disabled", id : "id", ingest_server :
-    "ingest_server", meeting_id : "meeting_id", name : "name", playback_url :
-    "playback_url", status : "status", stream_key : "stream_key" }
+    IndependentLivestreamData { disabled : "disabled" => boolean, id : "id" => string,
+    ingest_server : "ingest_server" => string, meeting_id : "meeting_id" => string, name
+    : "name" => string, playback_url : "playback_url" => string, status : "status" =>
+    string, stream_key : "stream_key" => string }
 );
 /// Used by [`LiveStreamsApi::get_livestreams`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -396,7 +402,9 @@ pub struct Livestreams {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Livestreams { data : "data", success : "success" });
+crate::runtime::object!(
+    Livestreams { data : "data" => object, success : "success" => boolean }
+);
 /// Used by [`LiveStreamsApi::get_livestreams`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamsData {
@@ -415,10 +423,11 @@ pub struct LivestreamsData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LivestreamsData { created_at : "created_at", disabled : "disabled", id : "id",
-    ingest_server : "ingest_server", meeting_id : "meeting_id", name : "name", paging :
-    "paging", playback_url : "playback_url", status : "status", stream_key :
-    "stream_key", updated_at : "updated_at" }
+    LivestreamsData { created_at : "created_at" => string, disabled : "disabled" =>
+    string, id : "id" => string, ingest_server : "ingest_server" => string, meeting_id :
+    "meeting_id" => string, name : "name" => string, paging : "paging" => object,
+    playback_url : "playback_url" => string, status : "status" => string, stream_key :
+    "stream_key" => string, updated_at : "updated_at" => string }
 );
 /// Used by [`LiveStreamsApi::get_livestreams`], [`LiveStreamsApi::get_livestream_details_using_livestream_id`], [`LiveStreamsApi::get_livestream_session_details_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -430,8 +439,8 @@ pub struct LivestreamsDataPaging {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LivestreamsDataPaging { end_offset : "end_offset", start_offset : "start_offset",
-    total_count : "total_count" }
+    LivestreamsDataPaging { end_offset : "end_offset" => integer, start_offset :
+    "start_offset" => integer, total_count : "total_count" => integer }
 );
 /// Used by [`LiveStreamsApi::get_livestream_session_details_using_livestream_session_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -444,8 +453,8 @@ pub struct GetLivestreamSessionDetailsUsingLivestreamSessionIdResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLivestreamSessionDetailsUsingLivestreamSessionIdResponse { data : "data", success
-    : "success" }
+    GetLivestreamSessionDetailsUsingLivestreamSessionIdResponse { data : "data" =>
+    object, success : "success" => boolean }
 );
 /// Used by [`LiveStreamsApi::get_livestream_session_details_using_livestream_session_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -464,10 +473,11 @@ pub struct GetLivestreamSessionDetailsUsingLivestreamSessionIdResponseData {
 }
 crate::runtime::object!(
     GetLivestreamSessionDetailsUsingLivestreamSessionIdResponseData { created_at :
-    "created_at", err_message : "err_message", id : "id", ingest_seconds :
-    "ingest_seconds", livestream_id : "livestream_id", started_time : "started_time",
-    stopped_time : "stopped_time", updated_at : "updated_at", viewer_seconds :
-    "viewer_seconds" }
+    "created_at" => string, err_message : "err_message" => string, id : "id" => string,
+    ingest_seconds : "ingest_seconds" => integer, livestream_id : "livestream_id" =>
+    string, started_time : "started_time" => string, stopped_time : "stopped_time" =>
+    string, updated_at : "updated_at" => string, viewer_seconds : "viewer_seconds" =>
+    integer }
 );
 /// Used by [`LiveStreamsApi::get_livestream_details_using_livestream_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -477,7 +487,9 @@ pub struct Livestream {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Livestream { data : "data", success : "success" });
+crate::runtime::object!(
+    Livestream { data : "data" => object, success : "success" => boolean }
+);
 /// Used by [`LiveStreamsApi::get_livestream_details_using_livestream_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamData {
@@ -488,7 +500,8 @@ pub struct LivestreamData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LivestreamData { livestream : "livestream", paging : "paging", session : "session" }
+    LivestreamData { livestream : "livestream" => object, paging : "paging" => object,
+    session : "session" => object }
 );
 /// Used by [`LiveStreamsApi::get_livestream_details_using_livestream_id`], [`LiveStreamsApi::get_active_livestream_session_details`], [`LiveStreamsApi::get_active_livestreams_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -507,10 +520,11 @@ pub struct LivestreamDataLivestream {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LivestreamDataLivestream { created_at : "created_at", disabled : "disabled", id :
-    "id", ingest_server : "ingest_server", meeting_id : "meeting_id", name : "name",
-    playback_url : "playback_url", status : "status", stream_key : "stream_key",
-    updated_at : "updated_at" }
+    LivestreamDataLivestream { created_at : "created_at" => string, disabled : "disabled"
+    => string, id : "id" => string, ingest_server : "ingest_server" => string, meeting_id
+    : "meeting_id" => string, name : "name" => string, playback_url : "playback_url" =>
+    string, status : "status" => string, stream_key : "stream_key" => string, updated_at
+    : "updated_at" => string }
 );
 /// Used by [`LiveStreamsApi::get_livestream_details_using_livestream_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -529,10 +543,12 @@ pub struct LivestreamDataSession {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LivestreamDataSession { created_at : "created_at", err_message : "err_message", id :
-    "id", ingest_seconds : "ingest_seconds", invoked_time : "invoked_time", livestream_id
-    : "livestream_id", started_time : "started_time", stopped_time : "stopped_time",
-    updated_at : "updated_at", viewer_seconds : "viewer_seconds" }
+    LivestreamDataSession { created_at : "created_at" => string, err_message :
+    "err_message" => string, id : "id" => string, ingest_seconds : "ingest_seconds" =>
+    number, invoked_time : "invoked_time" => string, livestream_id : "livestream_id" =>
+    string, started_time : "started_time" => string, stopped_time : "stopped_time" =>
+    string, updated_at : "updated_at" => string, viewer_seconds : "viewer_seconds" =>
+    number }
 );
 /// Used by [`LiveStreamsApi::get_active_livestream_session_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -542,7 +558,9 @@ pub struct ActiveLivestreamSession {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ActiveLivestreamSession { data : "data", success : "success" });
+crate::runtime::object!(
+    ActiveLivestreamSession { data : "data" => object, success : "success" => boolean }
+);
 /// Used by [`LiveStreamsApi::get_active_livestream_session_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActiveLivestreamSessionData {
@@ -552,7 +570,8 @@ pub struct ActiveLivestreamSessionData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ActiveLivestreamSessionData { livestream : "livestream", session : "session" }
+    ActiveLivestreamSessionData { livestream : "livestream" => object, session :
+    "session" => object }
 );
 /// Used by [`LiveStreamsApi::get_active_livestream_session_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -571,11 +590,12 @@ pub struct ActiveLivestreamSessionDataSession {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ActiveLivestreamSessionDataSession { created_at : "created_at", err_message :
-    "err_message", id : "id", ingest_seconds : "ingest_seconds", invoked_time :
-    "invoked_time", livestream_id : "livestream_id", started_time : "started_time",
-    stopped_time : "stopped_time", updated_at : "updated_at", viewer_seconds :
-    "viewer_seconds" }
+    ActiveLivestreamSessionDataSession { created_at : "created_at" => string, err_message
+    : "err_message" => string, id : "id" => string, ingest_seconds : "ingest_seconds" =>
+    string, invoked_time : "invoked_time" => string, livestream_id : "livestream_id" =>
+    string, started_time : "started_time" => string, stopped_time : "stopped_time" =>
+    string, updated_at : "updated_at" => string, viewer_seconds : "viewer_seconds" =>
+    string }
 );
 /// Used by [`LiveStreamsApi::get_active_livestreams_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -585,7 +605,9 @@ pub struct ActiveLivestreams {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ActiveLivestreams { data : "data", success : "success" });
+crate::runtime::object!(
+    ActiveLivestreams { data : "data" => object, success : "success" => boolean }
+);
 /// Used by [`LiveStreamsApi::stop_livestreaming_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopLivestreamingMeetingResponse {
@@ -595,7 +617,8 @@ pub struct StopLivestreamingMeetingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    StopLivestreamingMeetingResponse { data : "data", success : "success" }
+    StopLivestreamingMeetingResponse { data : "data" => object, success : "success" =>
+    boolean }
 );
 /// Used by [`LiveStreamsApi::stop_livestreaming_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -604,7 +627,9 @@ pub struct StopLivestreamingMeetingResponseData {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(StopLivestreamingMeetingResponseData { message : "message" });
+crate::runtime::object!(
+    StopLivestreamingMeetingResponseData { message : "message" => string }
+);
 /// Used by [`LiveStreamsApi::get_livestream_session_details_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSession {
@@ -613,7 +638,9 @@ pub struct LivestreamSession {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LivestreamSession { data : "data", success : "success" });
+crate::runtime::object!(
+    LivestreamSession { data : "data" => object, success : "success" => boolean }
+);
 /// Used by [`LiveStreamsApi::get_livestream_session_details_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSessionData {
@@ -626,8 +653,8 @@ pub struct LivestreamSessionData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LivestreamSessionData { livestreams : "livestreams", paging : "paging", sessions :
-    "sessions" }
+    LivestreamSessionData { livestreams : "livestreams" => objects, paging : "paging" =>
+    object, sessions : "sessions" => object }
 );
 /// Used by [`LiveStreamsApi::get_livestream_session_details_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -646,10 +673,11 @@ pub struct LivestreamSessionDataLivestream {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LivestreamSessionDataLivestream { created_at : "created_at", disabled : "disabled",
-    id : "id", ingest_server : "ingest_server", meeting_id : "meeting_id", name : "name",
-    playback_url : "playback_url", status : "status", stream_key : "stream_key",
-    updated_at : "updated_at" }
+    LivestreamSessionDataLivestream { created_at : "created_at" => string, disabled :
+    "disabled" => boolean, id : "id" => string, ingest_server : "ingest_server" =>
+    string, meeting_id : "meeting_id" => string, name : "name" => string, playback_url :
+    "playback_url" => string, status : "status" => string, stream_key : "stream_key" =>
+    string, updated_at : "updated_at" => string }
 );
 /// Used by [`LiveStreamsApi::get_livestream_session_details_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -667,10 +695,11 @@ pub struct LivestreamSessionDataSessions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LivestreamSessionDataSessions { created_at : "created_at", err_message :
-    "err_message", id : "id", ingest_seconds : "ingest_seconds", invoked_time :
-    "invoked_time", livestream_id : "livestream_id", started_time : "started_time",
-    stopped_time : "stopped_time", updated_at : "updated_at" }
+    LivestreamSessionDataSessions { created_at : "created_at" => string, err_message :
+    "err_message" => string, id : "id" => string, ingest_seconds : "ingest_seconds" =>
+    string, invoked_time : "invoked_time" => string, livestream_id : "livestream_id" =>
+    string, started_time : "started_time" => string, stopped_time : "stopped_time" =>
+    string, updated_at : "updated_at" => string }
 );
 /// Used by [`LiveStreamsApi::start_livestreaming_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -681,7 +710,8 @@ pub struct StartLivestreamingMeetingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    StartLivestreamingMeetingResponse { data : "data", success : "success" }
+    StartLivestreamingMeetingResponse { data : "data" => object, success : "success" =>
+    boolean }
 );
 /// Used by [`LiveStreamsApi::start_livestreaming_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -695,8 +725,9 @@ pub struct StartLivestreamingMeetingResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    StartLivestreamingMeetingResponseData { id : "id", ingest_server : "ingest_server",
-    playback_url : "playback_url", status : "status", stream_key : "stream_key" }
+    StartLivestreamingMeetingResponseData { id : "id" => string, ingest_server :
+    "ingest_server" => string, playback_url : "playback_url" => string, status : "status"
+    => string, stream_key : "stream_key" => string }
 );
 /// Used by [`LiveStreamsApi::get_livestream_session_details_using_session_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -709,8 +740,8 @@ pub struct GetLivestreamSessionDetailsUsingSessionIdResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLivestreamSessionDetailsUsingSessionIdResponse { data : "data", success :
-    "success" }
+    GetLivestreamSessionDetailsUsingSessionIdResponse { data : "data" => object, success
+    : "success" => boolean }
 );
 /// Used by [`LiveStreamsApi::get_livestream_session_details_using_session_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -731,11 +762,12 @@ pub struct GetLivestreamSessionDetailsUsingSessionIdResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLivestreamSessionDetailsUsingSessionIdResponseData { created_at : "created_at",
-    err_message : "err_message", id : "id", ingest_seconds : "ingest_seconds",
-    invoked_time : "invoked_time", livestream_id : "livestream_id", paging : "paging",
-    stopped_time : "stopped_time", updated_at : "updated_at", viewer_seconds :
-    "viewer_seconds" }
+    GetLivestreamSessionDetailsUsingSessionIdResponseData { created_at : "created_at" =>
+    string, err_message : "err_message" => string, id : "id" => string, ingest_seconds :
+    "ingest_seconds" => number, invoked_time : "invoked_time" => string, livestream_id :
+    "livestream_id" => string, paging : "paging" => object, stopped_time : "stopped_time"
+    => string, updated_at : "updated_at" => string, viewer_seconds : "viewer_seconds" =>
+    number }
 );
 /// Used by [`LiveStreamsApi::get_livestream_session_details_using_session_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -748,5 +780,6 @@ pub struct GetLivestreamSessionDetailsUsingSessionIdResponseDataPaging {
 }
 crate::runtime::object!(
     GetLivestreamSessionDetailsUsingSessionIdResponseDataPaging { end_offset :
-    "end_offset", start_offset : "start_offset", total_count : "total_count" }
+    "end_offset" => number, start_offset : "start_offset" => number, total_count :
+    "total_count" => number }
 );

@@ -65,8 +65,8 @@ pub struct HealthcheckEvent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HealthcheckEvent { id : "id", origins : "origins", pool : "pool", timestamp :
-    "timestamp" }
+    HealthcheckEvent { id : "id" => integer, origins : "origins" => objects, pool :
+    "pool", timestamp : "timestamp" => string }
 );
 /// Used by [`LoadBalancerHealthcheckEventsApi::list_healthcheck_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -82,9 +82,9 @@ pub struct HealthcheckEventOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HealthcheckEventOrigin { address : "address", changed : "changed", enabled :
-    "enabled", failure_reason : "failure_reason", healthy : "healthy", ip : "ip", name :
-    "name" }
+    HealthcheckEventOrigin { address : "address" => json, changed : "changed" => json,
+    enabled : "enabled" => json, failure_reason : "failure_reason" => json, healthy :
+    "healthy" => json, ip : "ip" => json, name : "name" => json }
 );
 /// Used by [`LoadBalancerHealthcheckEventsApi::list_healthcheck_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -106,8 +106,9 @@ pub struct ListHealthcheckEventsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListHealthcheckEventsQuery { until : "until", pool_name : "pool_name", origin_healthy
-    : "origin_healthy", pool_id : "pool_id", since : "since", origin_name :
-    "origin_name", pool_healthy : "pool_healthy" }
+    ListHealthcheckEventsQuery { until : "until" => string, pool_name : "pool_name" =>
+    string, origin_healthy : "origin_healthy" => boolean, pool_id : "pool_id" => string,
+    since : "since" => string, origin_name : "origin_name" => string, pool_healthy :
+    "pool_healthy" => boolean }
 );
 impl crate::runtime::TypedQuery for ListHealthcheckEventsQuery {}

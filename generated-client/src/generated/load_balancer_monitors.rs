@@ -259,13 +259,15 @@ pub struct Monitor {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Monitor { allow_insecure : "allow_insecure", consecutive_down : "consecutive_down",
-    consecutive_up : "consecutive_up", created_on : "created_on", description :
-    "description", expected_body : "expected_body", expected_codes : "expected_codes",
-    follow_redirects : "follow_redirects", header : "header", id : "id", interval :
-    "interval", method : "method", modified_on : "modified_on", path : "path", port :
-    "port", probe_zone : "probe_zone", retries : "retries", timeout : "timeout", r#type :
-    "type" }
+    Monitor { allow_insecure : "allow_insecure" => boolean, consecutive_down :
+    "consecutive_down" => integer, consecutive_up : "consecutive_up" => integer,
+    created_on : "created_on" => string, description : "description" => string,
+    expected_body : "expected_body" => string, expected_codes : "expected_codes" =>
+    string, follow_redirects : "follow_redirects" => boolean, header : "header", id :
+    "id" => string, interval : "interval" => integer, method : "method" => string,
+    modified_on : "modified_on" => string, path : "path" => string, port : "port" =>
+    integer, probe_zone : "probe_zone" => string, retries : "retries" => integer, timeout
+    : "timeout" => integer, r#type : "type" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -340,7 +342,7 @@ pub struct DeleteMonitorResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteMonitorResponse { id : "id" });
+crate::runtime::object!(DeleteMonitorResponse { id : "id" => string });
 /// Used by [`LoadBalancerMonitorsApi::preview_monitor`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewMonitorResponse {
@@ -352,7 +354,7 @@ pub struct PreviewMonitorResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PreviewMonitorResponse { pools : "pools", preview_id : "preview_id" }
+    PreviewMonitorResponse { pools : "pools", preview_id : "preview_id" => string }
 );
 /// Used by [`LoadBalancerMonitorsApi::list_monitor_references`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -365,8 +367,9 @@ pub struct MonitorReference {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MonitorReference { reference_type : "reference_type", resource_id : "resource_id",
-    resource_name : "resource_name", resource_type : "resource_type" }
+    MonitorReference { reference_type : "reference_type" => string, resource_id :
+    "resource_id" => string, resource_name : "resource_name" => string, resource_type :
+    "resource_type" => string }
 );
 /// Used by [`LoadBalancerMonitorsApi::create_monitor`], [`LoadBalancerMonitorsApi::update_monitor`], [`LoadBalancerMonitorsApi::patch_monitor`], [`LoadBalancerMonitorsApi::preview_monitor`].
 #[derive(Debug, Clone, PartialEq)]
@@ -408,12 +411,14 @@ pub struct CreateMonitorBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateMonitorBody { allow_insecure : "allow_insecure", consecutive_down :
-    "consecutive_down", consecutive_up : "consecutive_up", description : "description",
-    expected_body : "expected_body", expected_codes : "expected_codes" required,
-    follow_redirects : "follow_redirects", header : "header", interval : "interval",
-    method : "method", path : "path", port : "port", probe_zone : "probe_zone", retries :
-    "retries", timeout : "timeout", r#type : "type" }
+    CreateMonitorBody { allow_insecure : "allow_insecure" => boolean, consecutive_down :
+    "consecutive_down" => integer, consecutive_up : "consecutive_up" => integer,
+    description : "description" => string, expected_body : "expected_body" => string,
+    expected_codes : "expected_codes" required => string, follow_redirects :
+    "follow_redirects" => boolean, header : "header", interval : "interval" => integer,
+    method : "method" => string, path : "path" => string, port : "port" => integer,
+    probe_zone : "probe_zone" => string, retries : "retries" => integer, timeout :
+    "timeout" => integer, r#type : "type" }
 );
 impl CreateMonitorBody {
     /// A value with the required fields set and the others empty.

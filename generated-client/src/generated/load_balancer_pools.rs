@@ -267,13 +267,16 @@ pub struct Pool {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Pool { check_regions : "check_regions", created_on : "created_on", description :
-    "description", disabled_at : "disabled_at", enabled : "enabled", id : "id", latitude
-    : "latitude", load_shedding : "load_shedding", longitude : "longitude",
-    minimum_origins : "minimum_origins", modified_on : "modified_on", monitor :
-    "monitor", monitor_group : "monitor_group", name : "name", networks : "networks",
-    notification_email : "notification_email", notification_filter :
-    "notification_filter", origin_steering : "origin_steering", origins : "origins" }
+    Pool { check_regions : "check_regions", created_on : "created_on" => string,
+    description : "description" => string, disabled_at : "disabled_at" => string, enabled
+    : "enabled" => boolean, id : "id" => string, latitude : "latitude" => number,
+    load_shedding : "load_shedding" => object, longitude : "longitude" => number,
+    minimum_origins : "minimum_origins" => integer, modified_on : "modified_on" =>
+    string, monitor : "monitor" => string, monitor_group : "monitor_group" => string,
+    name : "name" => string, networks : "networks" => strings, notification_email :
+    "notification_email" => string, notification_filter : "notification_filter" =>
+    object, origin_steering : "origin_steering" => object, origins : "origins" => objects
+    }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -388,8 +391,8 @@ pub struct PoolLoadShedding {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PoolLoadShedding { default_percent : "default_percent", default_policy :
-    "default_policy", session_percent : "session_percent", session_policy :
+    PoolLoadShedding { default_percent : "default_percent" => number, default_policy :
+    "default_policy", session_percent : "session_percent" => number, session_policy :
     "session_policy" }
 );
 /// One of a known set of values; values this client does not know yet
@@ -496,7 +499,9 @@ pub struct PoolNotificationFilter {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PoolNotificationFilter { origin : "origin", pool : "pool" });
+crate::runtime::object!(
+    PoolNotificationFilter { origin : "origin" => object, pool : "pool" => object }
+);
 /// Used by [`LoadBalancerPoolsApi::create_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolNotificationFilterOrigin {
@@ -508,7 +513,8 @@ pub struct PoolNotificationFilterOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PoolNotificationFilterOrigin { disable : "disable", healthy : "healthy" }
+    PoolNotificationFilterOrigin { disable : "disable" => boolean, healthy : "healthy" =>
+    boolean }
 );
 /// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pools`], [`LoadBalancerPoolsApi::patch_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -598,9 +604,10 @@ pub struct PoolOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PoolOrigin { address : "address", disabled_at : "disabled_at", enabled : "enabled",
-    header : "header", name : "name", port : "port", virtual_network_id :
-    "virtual_network_id", weight : "weight" }
+    PoolOrigin { address : "address" => string, disabled_at : "disabled_at" => string,
+    enabled : "enabled" => boolean, header : "header" => object, name : "name" => string,
+    port : "port" => json, virtual_network_id : "virtual_network_id" => string, weight :
+    "weight" => number }
 );
 /// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -610,7 +617,7 @@ pub struct PoolOriginHeader {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PoolOriginHeader { host : "Host" });
+crate::runtime::object!(PoolOriginHeader { host : "Host" => strings });
 /// Used by [`LoadBalancerPoolsApi::patch_pools`], [`LoadBalancerPoolsApi::list_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchPoolsItem {
@@ -648,13 +655,16 @@ pub struct PatchPoolsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchPoolsItem { check_regions : "check_regions", created_on : "created_on",
-    description : "description", disabled_at : "disabled_at", enabled : "enabled", id :
-    "id", latitude : "latitude", load_shedding : "load_shedding", longitude :
-    "longitude", minimum_origins : "minimum_origins", modified_on : "modified_on",
-    monitor : "monitor", monitor_group : "monitor_group", name : "name", networks :
-    "networks", notification_email : "notification_email", notification_filter :
-    "notification_filter", origin_steering : "origin_steering", origins : "origins" }
+    PatchPoolsItem { check_regions : "check_regions", created_on : "created_on" =>
+    string, description : "description" => string, disabled_at : "disabled_at" => string,
+    enabled : "enabled" => boolean, id : "id" => string, latitude : "latitude" => number,
+    load_shedding : "load_shedding" => object, longitude : "longitude" => number,
+    minimum_origins : "minimum_origins" => integer, modified_on : "modified_on" =>
+    string, monitor : "monitor" => string, monitor_group : "monitor_group" => string,
+    name : "name" => string, networks : "networks" => strings, notification_email :
+    "notification_email" => string, notification_filter : "notification_filter" =>
+    object, origin_steering : "origin_steering" => object, origins : "origins" => objects
+    }
 );
 /// Used by [`LoadBalancerPoolsApi::patch_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -676,9 +686,10 @@ pub struct PatchPoolsItemOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchPoolsItemOrigin { address : "address", disabled_at : "disabled_at", enabled :
-    "enabled", header : "header", name : "name", virtual_network_id :
-    "virtual_network_id", weight : "weight" }
+    PatchPoolsItemOrigin { address : "address" => string, disabled_at : "disabled_at" =>
+    string, enabled : "enabled" => boolean, header : "header" => object, name : "name" =>
+    string, virtual_network_id : "virtual_network_id" => string, weight : "weight" =>
+    number }
 );
 /// Used by [`LoadBalancerPoolsApi::delete_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -687,7 +698,7 @@ pub struct DeletePoolResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeletePoolResponse { id : "id" });
+crate::runtime::object!(DeletePoolResponse { id : "id" => string });
 /// Used by [`LoadBalancerPoolsApi::pool_health_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolHealth {
@@ -696,7 +707,9 @@ pub struct PoolHealth {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PoolHealth { pool_id : "pool_id", pop_health : "pop_health" });
+crate::runtime::object!(
+    PoolHealth { pool_id : "pool_id" => string, pop_health : "pop_health" => object }
+);
 /// Used by [`LoadBalancerPoolsApi::pool_health_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolHealthPopHealth {
@@ -706,7 +719,8 @@ pub struct PoolHealthPopHealth {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PoolHealthPopHealth { healthy : "healthy", origins : "origins" }
+    PoolHealthPopHealth { healthy : "healthy" => boolean, origins : "origins" => objects
+    }
 );
 /// Used by [`LoadBalancerPoolsApi::pool_health_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -715,7 +729,7 @@ pub struct PoolHealthPopHealthOrigin {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PoolHealthPopHealthOrigin { ip : "ip" });
+crate::runtime::object!(PoolHealthPopHealthOrigin { ip : "ip" => object });
 /// Used by [`LoadBalancerPoolsApi::pool_health_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolHealthPopHealthOriginIp {
@@ -727,8 +741,8 @@ pub struct PoolHealthPopHealthOriginIp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PoolHealthPopHealthOriginIp { failure_reason : "failure_reason", healthy : "healthy",
-    response_code : "response_code", rtt : "rtt" }
+    PoolHealthPopHealthOriginIp { failure_reason : "failure_reason" => json, healthy :
+    "healthy" => boolean, response_code : "response_code" => json, rtt : "rtt" => json }
 );
 /// Used by [`LoadBalancerPoolsApi::preview_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -741,7 +755,7 @@ pub struct PreviewPoolResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PreviewPoolResponse { pools : "pools", preview_id : "preview_id" }
+    PreviewPoolResponse { pools : "pools", preview_id : "preview_id" => string }
 );
 /// Used by [`LoadBalancerPoolsApi::list_pool_references`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -754,8 +768,9 @@ pub struct PoolReference {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PoolReference { reference_type : "reference_type", resource_id : "resource_id",
-    resource_name : "resource_name", resource_type : "resource_type" }
+    PoolReference { reference_type : "reference_type" => string, resource_id :
+    "resource_id" => string, resource_name : "resource_name" => string, resource_type :
+    "resource_type" => string }
 );
 /// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::update_pool`].
 #[derive(Debug, Clone, PartialEq)]
@@ -785,12 +800,13 @@ pub struct CreatePoolBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePoolBody { check_regions : "check_regions", description : "description",
-    enabled : "enabled", latitude : "latitude", load_shedding : "load_shedding",
-    longitude : "longitude", minimum_origins : "minimum_origins", monitor : "monitor",
-    name : "name" required, notification_email : "notification_email",
-    notification_filter : "notification_filter", origin_steering : "origin_steering",
-    origins : "origins" }
+    CreatePoolBody { check_regions : "check_regions", description : "description" =>
+    string, enabled : "enabled" => boolean, latitude : "latitude" => number,
+    load_shedding : "load_shedding" => object, longitude : "longitude" => number,
+    minimum_origins : "minimum_origins" => integer, monitor : "monitor" => json, name :
+    "name" required => string, notification_email : "notification_email" => string,
+    notification_filter : "notification_filter" => object, origin_steering :
+    "origin_steering" => object, origins : "origins" => objects }
 );
 impl CreatePoolBody {
     /// A value with the required fields set and the others empty.
@@ -831,8 +847,9 @@ pub struct CreatePoolBodyOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePoolBodyOrigin { address : "address", enabled : "enabled", header : "header",
-    name : "name", virtual_network_id : "virtual_network_id", weight : "weight" }
+    CreatePoolBodyOrigin { address : "address" => string, enabled : "enabled" => boolean,
+    header : "header" => object, name : "name" => string, virtual_network_id :
+    "virtual_network_id" => string, weight : "weight" => number }
 );
 /// Used by [`LoadBalancerPoolsApi::patch_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -896,7 +913,7 @@ pub struct ListPoolsQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListPoolsQuery { monitor : "monitor" });
+crate::runtime::object!(ListPoolsQuery { monitor : "monitor" => json });
 /// Used by [`LoadBalancerPoolsApi::patch_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchPoolBody {
@@ -925,11 +942,13 @@ pub struct PatchPoolBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchPoolBody { check_regions : "check_regions", description : "description", enabled
-    : "enabled", latitude : "latitude", load_shedding : "load_shedding", longitude :
-    "longitude", minimum_origins : "minimum_origins", monitor : "monitor", name : "name",
-    notification_email : "notification_email", notification_filter :
-    "notification_filter", origin_steering : "origin_steering", origins : "origins" }
+    PatchPoolBody { check_regions : "check_regions", description : "description" =>
+    string, enabled : "enabled" => boolean, latitude : "latitude" => number,
+    load_shedding : "load_shedding" => object, longitude : "longitude" => number,
+    minimum_origins : "minimum_origins" => integer, monitor : "monitor" => json, name :
+    "name" => string, notification_email : "notification_email" => string,
+    notification_filter : "notification_filter" => object, origin_steering :
+    "origin_steering" => object, origins : "origins" => objects }
 );
 /// Used by [`LoadBalancerPoolsApi::preview_pool`].
 #[derive(Debug, Clone, PartialEq)]
@@ -971,12 +990,14 @@ pub struct PreviewPoolBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PreviewPoolBody { allow_insecure : "allow_insecure", consecutive_down :
-    "consecutive_down", consecutive_up : "consecutive_up", description : "description",
-    expected_body : "expected_body", expected_codes : "expected_codes" required,
-    follow_redirects : "follow_redirects", header : "header", interval : "interval",
-    method : "method", path : "path", port : "port", probe_zone : "probe_zone", retries :
-    "retries", timeout : "timeout", r#type : "type" }
+    PreviewPoolBody { allow_insecure : "allow_insecure" => boolean, consecutive_down :
+    "consecutive_down" => integer, consecutive_up : "consecutive_up" => integer,
+    description : "description" => string, expected_body : "expected_body" => string,
+    expected_codes : "expected_codes" required => string, follow_redirects :
+    "follow_redirects" => boolean, header : "header", interval : "interval" => integer,
+    method : "method" => string, path : "path" => string, port : "port" => integer,
+    probe_zone : "probe_zone" => string, retries : "retries" => integer, timeout :
+    "timeout" => integer, r#type : "type" }
 );
 impl PreviewPoolBody {
     /// A value with the required fields set and the others empty.

@@ -101,7 +101,8 @@ pub struct ListRegionsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRegionsQuery { subdivision_code : "subdivision_code", subdivision_code_a2 :
-    "subdivision_code_a2", country_code_a2 : "country_code_a2" }
+    ListRegionsQuery { subdivision_code : "subdivision_code" => string,
+    subdivision_code_a2 : "subdivision_code_a2" => string, country_code_a2 :
+    "country_code_a2" => string }
 );
 impl crate::runtime::TypedQuery for ListRegionsQuery {}

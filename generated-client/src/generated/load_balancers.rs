@@ -227,15 +227,17 @@ pub struct LoadBalancer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LoadBalancer { adaptive_routing : "adaptive_routing", country_pools :
-    "country_pools", created_on : "created_on", default_pools : "default_pools",
-    description : "description", enabled : "enabled", fallback_pool : "fallback_pool", id
-    : "id", location_strategy : "location_strategy", modified_on : "modified_on", name :
-    "name", networks : "networks", pop_pools : "pop_pools", proxied : "proxied",
-    random_steering : "random_steering", region_pools : "region_pools", rules : "rules",
-    session_affinity : "session_affinity", session_affinity_attributes :
-    "session_affinity_attributes", session_affinity_ttl : "session_affinity_ttl",
-    steering_policy : "steering_policy", ttl : "ttl", zone_name : "zone_name" }
+    LoadBalancer { adaptive_routing : "adaptive_routing" => object, country_pools :
+    "country_pools", created_on : "created_on" => string, default_pools : "default_pools"
+    => strings, description : "description" => string, enabled : "enabled" => boolean,
+    fallback_pool : "fallback_pool" => string, id : "id" => string, location_strategy :
+    "location_strategy" => object, modified_on : "modified_on" => string, name : "name"
+    => string, networks : "networks" => strings, pop_pools : "pop_pools", proxied :
+    "proxied" => boolean, random_steering : "random_steering" => object, region_pools :
+    "region_pools", rules : "rules" => objects, session_affinity : "session_affinity",
+    session_affinity_attributes : "session_affinity_attributes" => object,
+    session_affinity_ttl : "session_affinity_ttl" => number, steering_policy :
+    "steering_policy", ttl : "ttl" => number, zone_name : "zone_name" => string }
 );
 /// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -246,7 +248,8 @@ pub struct LoadBalancerAdaptiveRouting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LoadBalancerAdaptiveRouting { failover_across_pools : "failover_across_pools" }
+    LoadBalancerAdaptiveRouting { failover_across_pools : "failover_across_pools" =>
+    boolean }
 );
 /// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -383,8 +386,8 @@ pub struct LoadBalancerRandomSteering {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LoadBalancerRandomSteering { default_weight : "default_weight", pool_weights :
-    "pool_weights" }
+    LoadBalancerRandomSteering { default_weight : "default_weight" => number,
+    pool_weights : "pool_weights" }
 );
 /// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -405,9 +408,10 @@ pub struct LoadBalancerRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LoadBalancerRule { condition : "condition", disabled : "disabled", fixed_response :
-    "fixed_response", name : "name", overrides : "overrides", priority : "priority",
-    terminates : "terminates" }
+    LoadBalancerRule { condition : "condition" => string, disabled : "disabled" =>
+    boolean, fixed_response : "fixed_response" => object, name : "name" => string,
+    overrides : "overrides" => object, priority : "priority" => integer, terminates :
+    "terminates" => boolean }
 );
 /// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -424,8 +428,9 @@ pub struct LoadBalancerRuleFixedResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LoadBalancerRuleFixedResponse { content_type : "content_type", location : "location",
-    message_body : "message_body", status_code : "status_code" }
+    LoadBalancerRuleFixedResponse { content_type : "content_type" => string, location :
+    "location" => string, message_body : "message_body" => string, status_code :
+    "status_code" => integer }
 );
 /// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -462,13 +467,14 @@ pub struct LoadBalancerRuleOverrides {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LoadBalancerRuleOverrides { adaptive_routing : "adaptive_routing", country_pools :
-    "country_pools", default_pools : "default_pools", fallback_pool : "fallback_pool",
-    location_strategy : "location_strategy", pop_pools : "pop_pools", random_steering :
-    "random_steering", region_pools : "region_pools", session_affinity :
-    "session_affinity", session_affinity_attributes : "session_affinity_attributes",
-    session_affinity_ttl : "session_affinity_ttl", steering_policy : "steering_policy",
-    ttl : "ttl" }
+    LoadBalancerRuleOverrides { adaptive_routing : "adaptive_routing" => object,
+    country_pools : "country_pools", default_pools : "default_pools" => strings,
+    fallback_pool : "fallback_pool" => string, location_strategy : "location_strategy" =>
+    object, pop_pools : "pop_pools", random_steering : "random_steering" => object,
+    region_pools : "region_pools", session_affinity : "session_affinity",
+    session_affinity_attributes : "session_affinity_attributes" => object,
+    session_affinity_ttl : "session_affinity_ttl" => number, steering_policy :
+    "steering_policy", ttl : "ttl" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -560,9 +566,9 @@ pub struct LoadBalancerRuleOverridesSessionAffinityAttributes {
 }
 crate::runtime::object!(
     LoadBalancerRuleOverridesSessionAffinityAttributes { drain_duration :
-    "drain_duration", headers : "headers", require_all_headers : "require_all_headers",
-    samesite : "samesite", secure : "secure", zero_downtime_failover :
-    "zero_downtime_failover" }
+    "drain_duration" => number, headers : "headers" => strings, require_all_headers :
+    "require_all_headers" => boolean, samesite : "samesite", secure : "secure",
+    zero_downtime_failover : "zero_downtime_failover" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -831,7 +837,7 @@ pub struct DeleteLoadBalancerResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteLoadBalancerResponse { id : "id" });
+crate::runtime::object!(DeleteLoadBalancerResponse { id : "id" => string });
 /// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateLoadBalancerBody {
@@ -874,14 +880,16 @@ pub struct CreateLoadBalancerBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLoadBalancerBody { adaptive_routing : "adaptive_routing", country_pools :
-    "country_pools", default_pools : "default_pools" required, description :
-    "description", fallback_pool : "fallback_pool", location_strategy :
-    "location_strategy", name : "name" required, pop_pools : "pop_pools", proxied :
-    "proxied", random_steering : "random_steering", region_pools : "region_pools", rules
-    : "rules", session_affinity : "session_affinity", session_affinity_attributes :
-    "session_affinity_attributes", session_affinity_ttl : "session_affinity_ttl",
-    steering_policy : "steering_policy", ttl : "ttl" }
+    CreateLoadBalancerBody { adaptive_routing : "adaptive_routing" => object,
+    country_pools : "country_pools", default_pools : "default_pools" required => strings,
+    description : "description" => string, fallback_pool : "fallback_pool" => json,
+    location_strategy : "location_strategy" => object, name : "name" required => string,
+    pop_pools : "pop_pools", proxied : "proxied" => boolean, random_steering :
+    "random_steering" => object, region_pools : "region_pools", rules : "rules" =>
+    objects, session_affinity : "session_affinity", session_affinity_attributes :
+    "session_affinity_attributes" => object, session_affinity_ttl :
+    "session_affinity_ttl" => number, steering_policy : "steering_policy", ttl : "ttl" =>
+    number }
 );
 impl CreateLoadBalancerBody {
     /// A value with the required fields set and the others empty.
@@ -930,9 +938,10 @@ pub struct CreateLoadBalancerBodyRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLoadBalancerBodyRule { condition : "condition", disabled : "disabled",
-    fixed_response : "fixed_response", name : "name", overrides : "overrides", priority :
-    "priority", terminates : "terminates" }
+    CreateLoadBalancerBodyRule { condition : "condition" => string, disabled : "disabled"
+    => boolean, fixed_response : "fixed_response" => object, name : "name" => string,
+    overrides : "overrides" => object, priority : "priority" => integer, terminates :
+    "terminates" => boolean }
 );
 /// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -969,13 +978,14 @@ pub struct CreateLoadBalancerBodyRuleOverrides {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLoadBalancerBodyRuleOverrides { adaptive_routing : "adaptive_routing",
-    country_pools : "country_pools", default_pools : "default_pools", fallback_pool :
-    "fallback_pool", location_strategy : "location_strategy", pop_pools : "pop_pools",
-    random_steering : "random_steering", region_pools : "region_pools", session_affinity
-    : "session_affinity", session_affinity_attributes : "session_affinity_attributes",
-    session_affinity_ttl : "session_affinity_ttl", steering_policy : "steering_policy",
-    ttl : "ttl" }
+    CreateLoadBalancerBodyRuleOverrides { adaptive_routing : "adaptive_routing" =>
+    object, country_pools : "country_pools", default_pools : "default_pools" => strings,
+    fallback_pool : "fallback_pool" => json, location_strategy : "location_strategy" =>
+    object, pop_pools : "pop_pools", random_steering : "random_steering" => object,
+    region_pools : "region_pools", session_affinity : "session_affinity",
+    session_affinity_attributes : "session_affinity_attributes" => object,
+    session_affinity_ttl : "session_affinity_ttl" => number, steering_policy :
+    "steering_policy", ttl : "ttl" => number }
 );
 /// Used by [`LoadBalancersApi::update_load_balancer`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1021,14 +1031,16 @@ pub struct UpdateLoadBalancerBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateLoadBalancerBody { adaptive_routing : "adaptive_routing", country_pools :
-    "country_pools", default_pools : "default_pools" required, description :
-    "description", enabled : "enabled", fallback_pool : "fallback_pool",
-    location_strategy : "location_strategy", name : "name" required, pop_pools :
-    "pop_pools", proxied : "proxied", random_steering : "random_steering", region_pools :
-    "region_pools", rules : "rules", session_affinity : "session_affinity",
-    session_affinity_attributes : "session_affinity_attributes", session_affinity_ttl :
-    "session_affinity_ttl", steering_policy : "steering_policy", ttl : "ttl" }
+    UpdateLoadBalancerBody { adaptive_routing : "adaptive_routing" => object,
+    country_pools : "country_pools", default_pools : "default_pools" required => strings,
+    description : "description" => string, enabled : "enabled" => boolean, fallback_pool
+    : "fallback_pool" => json, location_strategy : "location_strategy" => object, name :
+    "name" required => string, pop_pools : "pop_pools", proxied : "proxied" => boolean,
+    random_steering : "random_steering" => object, region_pools : "region_pools", rules :
+    "rules" => objects, session_affinity : "session_affinity",
+    session_affinity_attributes : "session_affinity_attributes" => object,
+    session_affinity_ttl : "session_affinity_ttl" => number, steering_policy :
+    "steering_policy", ttl : "ttl" => number }
 );
 impl UpdateLoadBalancerBody {
     /// A value with the required fields set and the others empty.
@@ -1103,12 +1115,14 @@ pub struct PatchLoadBalancerBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchLoadBalancerBody { adaptive_routing : "adaptive_routing", country_pools :
-    "country_pools", default_pools : "default_pools", description : "description",
-    enabled : "enabled", fallback_pool : "fallback_pool", location_strategy :
-    "location_strategy", name : "name", pop_pools : "pop_pools", proxied : "proxied",
-    random_steering : "random_steering", region_pools : "region_pools", rules : "rules",
-    session_affinity : "session_affinity", session_affinity_attributes :
-    "session_affinity_attributes", session_affinity_ttl : "session_affinity_ttl",
-    steering_policy : "steering_policy", ttl : "ttl" }
+    PatchLoadBalancerBody { adaptive_routing : "adaptive_routing" => object,
+    country_pools : "country_pools", default_pools : "default_pools" => strings,
+    description : "description" => string, enabled : "enabled" => boolean, fallback_pool
+    : "fallback_pool" => json, location_strategy : "location_strategy" => object, name :
+    "name" => string, pop_pools : "pop_pools", proxied : "proxied" => boolean,
+    random_steering : "random_steering" => object, region_pools : "region_pools", rules :
+    "rules" => objects, session_affinity : "session_affinity",
+    session_affinity_attributes : "session_affinity_attributes" => object,
+    session_affinity_ttl : "session_affinity_ttl" => number, steering_policy :
+    "steering_policy", ttl : "ttl" => number }
 );

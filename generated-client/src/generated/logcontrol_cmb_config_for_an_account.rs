@@ -115,8 +115,8 @@ pub struct CmbConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CmbConfig { allow_out_of_region_access : "allow_out_of_region_access", regions :
-    "regions" }
+    CmbConfig { allow_out_of_region_access : "allow_out_of_region_access" => boolean,
+    regions : "regions" => string }
 );
 /// Used by [`LogcontrolCmbConfigForAnAccountApi::update_cmb_config`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -126,4 +126,4 @@ pub struct UpdateCmbConfigBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateCmbConfigBody { regions : "regions" });
+crate::runtime::object!(UpdateCmbConfigBody { regions : "regions" => string });

@@ -219,7 +219,7 @@ pub struct Matches {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Matches { matches : "matches", total : "total" });
+crate::runtime::object!(Matches { matches : "matches", total : "total" => integer });
 /// Used by [`LogoMatchApi::create_saved_logo_queries_from_image_files`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SavedLogoQueries {
@@ -230,5 +230,6 @@ pub struct SavedLogoQueries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SavedLogoQueries { id : "id", tag : "tag", upload_path : "upload_path" }
+    SavedLogoQueries { id : "id" => integer, tag : "tag" => string, upload_path :
+    "upload_path" => string }
 );

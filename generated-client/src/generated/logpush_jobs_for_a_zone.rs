@@ -360,12 +360,14 @@ pub struct LogpushJob {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LogpushJob { dataset : "dataset", destination_conf : "destination_conf", enabled :
-    "enabled", error_message : "error_message", frequency : "frequency", id : "id", kind
-    : "kind", last_complete : "last_complete", last_error : "last_error", logpull_options
-    : "logpull_options", max_upload_bytes : "max_upload_bytes",
-    max_upload_interval_seconds : "max_upload_interval_seconds", max_upload_records :
-    "max_upload_records", name : "name", output_options : "output_options" }
+    LogpushJob { dataset : "dataset" => string, destination_conf : "destination_conf" =>
+    string, enabled : "enabled" => boolean, error_message : "error_message" => string,
+    frequency : "frequency", id : "id" => integer, kind : "kind", last_complete :
+    "last_complete" => string, last_error : "last_error" => string, logpull_options :
+    "logpull_options" => string, max_upload_bytes : "max_upload_bytes" => integer,
+    max_upload_interval_seconds : "max_upload_interval_seconds" => integer,
+    max_upload_records : "max_upload_records" => integer, name : "name" => string,
+    output_options : "output_options" => object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -496,12 +498,13 @@ pub struct LogpushJobOutputOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LogpushJobOutputOptions { cve_2021_44228 : "CVE-2021-44228", batch_prefix :
-    "batch_prefix", batch_suffix : "batch_suffix", field_delimiter : "field_delimiter",
-    field_names : "field_names", output_type : "output_type", record_delimiter :
-    "record_delimiter", record_prefix : "record_prefix", record_suffix : "record_suffix",
-    record_template : "record_template", sample_rate : "sample_rate", timestamp_format :
-    "timestamp_format", cve_2021_4428 : "CVE-2021-4428" }
+    LogpushJobOutputOptions { cve_2021_44228 : "CVE-2021-44228" => boolean, batch_prefix
+    : "batch_prefix" => string, batch_suffix : "batch_suffix" => string, field_delimiter
+    : "field_delimiter" => string, field_names : "field_names" => strings, output_type :
+    "output_type", record_delimiter : "record_delimiter" => string, record_prefix :
+    "record_prefix" => string, record_suffix : "record_suffix" => string, record_template
+    : "record_template" => string, sample_rate : "sample_rate" => number,
+    timestamp_format : "timestamp_format", cve_2021_4428 : "CVE-2021-4428" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -617,7 +620,7 @@ pub struct DeleteLogpushJobResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteLogpushJobResponse { id : "id" });
+crate::runtime::object!(DeleteLogpushJobResponse { id : "id" => integer });
 /// Used by [`LogpushJobsForAZoneApi::get_ownership_challenge`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OwnershipChallenge {
@@ -628,7 +631,8 @@ pub struct OwnershipChallenge {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OwnershipChallenge { filename : "filename", message : "message", valid : "valid" }
+    OwnershipChallenge { filename : "filename" => string, message : "message" => string,
+    valid : "valid" => boolean }
 );
 /// Used by [`LogpushJobsForAZoneApi::validate_ownership_challenge`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -637,7 +641,9 @@ pub struct ValidateOwnershipChallengeResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ValidateOwnershipChallengeResponse { valid : "valid" });
+crate::runtime::object!(
+    ValidateOwnershipChallengeResponse { valid : "valid" => boolean }
+);
 /// Used by [`LogpushJobsForAZoneApi::validate_destination`], [`LogpushJobsForAZoneApi::validate_origin`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateDestinationResponse {
@@ -647,7 +653,8 @@ pub struct ValidateDestinationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ValidateDestinationResponse { message : "message", valid : "valid" }
+    ValidateDestinationResponse { message : "message" => string, valid : "valid" =>
+    boolean }
 );
 /// Used by [`LogpushJobsForAZoneApi::check_destination_exists`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -656,7 +663,7 @@ pub struct CheckDestinationExistsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CheckDestinationExistsResponse { exists : "exists" });
+crate::runtime::object!(CheckDestinationExistsResponse { exists : "exists" => boolean });
 /// Used by [`LogpushJobsForAZoneApi::create_logpush_job`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateLogpushJobBody {
@@ -687,12 +694,13 @@ pub struct CreateLogpushJobBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLogpushJobBody { dataset : "dataset", destination_conf : "destination_conf"
-    required, enabled : "enabled", frequency : "frequency", kind : "kind",
-    logpull_options : "logpull_options", max_upload_bytes : "max_upload_bytes",
-    max_upload_interval_seconds : "max_upload_interval_seconds", max_upload_records :
-    "max_upload_records", name : "name", output_options : "output_options",
-    ownership_challenge : "ownership_challenge" }
+    CreateLogpushJobBody { dataset : "dataset" => string, destination_conf :
+    "destination_conf" required => string, enabled : "enabled" => boolean, frequency :
+    "frequency", kind : "kind", logpull_options : "logpull_options" => string,
+    max_upload_bytes : "max_upload_bytes" => integer, max_upload_interval_seconds :
+    "max_upload_interval_seconds" => integer, max_upload_records : "max_upload_records"
+    => integer, name : "name" => string, output_options : "output_options" => object,
+    ownership_challenge : "ownership_challenge" => string }
 );
 impl CreateLogpushJobBody {
     /// A value with the required fields set and the others empty.
@@ -747,12 +755,13 @@ pub struct CreateLogpushJobBodyOutputOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLogpushJobBodyOutputOptions { cve_2021_4428 : "CVE-2021-4428", batch_prefix :
-    "batch_prefix", batch_suffix : "batch_suffix", field_delimiter : "field_delimiter",
-    field_names : "field_names", output_type : "output_type", record_delimiter :
-    "record_delimiter", record_prefix : "record_prefix", record_suffix : "record_suffix",
-    record_template : "record_template", sample_rate : "sample_rate", timestamp_format :
-    "timestamp_format" }
+    CreateLogpushJobBodyOutputOptions { cve_2021_4428 : "CVE-2021-4428" => boolean,
+    batch_prefix : "batch_prefix" => string, batch_suffix : "batch_suffix" => string,
+    field_delimiter : "field_delimiter" => string, field_names : "field_names" =>
+    strings, output_type : "output_type", record_delimiter : "record_delimiter" =>
+    string, record_prefix : "record_prefix" => string, record_suffix : "record_suffix" =>
+    string, record_template : "record_template" => string, sample_rate : "sample_rate" =>
+    number, timestamp_format : "timestamp_format" }
 );
 /// Used by [`LogpushJobsForAZoneApi::update_logpush_job`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -780,11 +789,12 @@ pub struct UpdateLogpushJobBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateLogpushJobBody { destination_conf : "destination_conf", enabled : "enabled",
-    frequency : "frequency", kind : "kind", logpull_options : "logpull_options",
-    max_upload_bytes : "max_upload_bytes", max_upload_interval_seconds :
-    "max_upload_interval_seconds", max_upload_records : "max_upload_records",
-    output_options : "output_options", ownership_challenge : "ownership_challenge" }
+    UpdateLogpushJobBody { destination_conf : "destination_conf" => string, enabled :
+    "enabled" => boolean, frequency : "frequency", kind : "kind", logpull_options :
+    "logpull_options" => string, max_upload_bytes : "max_upload_bytes" => integer,
+    max_upload_interval_seconds : "max_upload_interval_seconds" => integer,
+    max_upload_records : "max_upload_records" => integer, output_options :
+    "output_options" => object, ownership_challenge : "ownership_challenge" => string }
 );
 /// Used by [`LogpushJobsForAZoneApi::get_ownership_challenge`], [`LogpushJobsForAZoneApi::check_destination_exists`].
 #[derive(Debug, Clone, PartialEq)]
@@ -795,7 +805,8 @@ pub struct GetOwnershipChallengeBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOwnershipChallengeBody { destination_conf : "destination_conf" required }
+    GetOwnershipChallengeBody { destination_conf : "destination_conf" required => string
+    }
 );
 impl GetOwnershipChallengeBody {
     /// A value with the required fields set and the others empty.
@@ -819,8 +830,8 @@ pub struct ValidateOwnershipChallengeBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ValidateOwnershipChallengeBody { destination_conf : "destination_conf" required,
-    ownership_challenge : "ownership_challenge" required }
+    ValidateOwnershipChallengeBody { destination_conf : "destination_conf" required =>
+    string, ownership_challenge : "ownership_challenge" required => string }
 );
 impl ValidateOwnershipChallengeBody {
     /// A value with the required fields set and the others empty.
@@ -843,4 +854,6 @@ pub struct ValidateOriginBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ValidateOriginBody { logpull_options : "logpull_options" });
+crate::runtime::object!(
+    ValidateOriginBody { logpull_options : "logpull_options" => string }
+);

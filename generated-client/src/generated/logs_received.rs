@@ -159,7 +159,7 @@ pub struct LogRetentionFlag {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LogRetentionFlag { flag : "flag" });
+crate::runtime::object!(LogRetentionFlag { flag : "flag" => boolean });
 /// Used by [`LogsReceivedApi::list_fields`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fields {
@@ -167,7 +167,7 @@ pub struct Fields {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Fields { key : "key" });
+crate::runtime::object!(Fields { key : "key" => string });
 /// Used by [`LogsReceivedApi::get_logs_rayids`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLogsRayidsQuery {
@@ -179,7 +179,7 @@ pub struct GetLogsRayidsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLogsRayidsQuery { fields : "fields", timestamps : "timestamps" }
+    GetLogsRayidsQuery { fields : "fields" => string, timestamps : "timestamps" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -254,8 +254,9 @@ pub struct GetLogsReceivedQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLogsReceivedQuery { start : "start", end : "end" required, fields : "fields",
-    sample : "sample", count : "count", timestamps : "timestamps" }
+    GetLogsReceivedQuery { start : "start" => json, end : "end" required => json, fields
+    : "fields" => string, sample : "sample" => number, count : "count" => integer,
+    timestamps : "timestamps" }
 );
 impl GetLogsReceivedQuery {
     /// A value with the required fields set and the others empty.

@@ -159,8 +159,9 @@ pub struct App {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    App { account_app_id : "account_app_id", hostnames : "hostnames", ip_subnets :
-    "ip_subnets", name : "name", r#type : "type" }
+    App { account_app_id : "account_app_id" => string, hostnames : "hostnames" =>
+    strings, ip_subnets : "ip_subnets" => strings, name : "name" => string, r#type :
+    "type" => string }
 );
 /// Used by [`MagicAccountAppsApi::list_apps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -181,8 +182,9 @@ pub struct ListAppsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAppsItem { account_app_id : "account_app_id", hostnames : "hostnames", ip_subnets
-    : "ip_subnets", name : "name", r#type : "type", managed_app_id : "managed_app_id" }
+    ListAppsItem { account_app_id : "account_app_id" => string, hostnames : "hostnames"
+    => strings, ip_subnets : "ip_subnets" => strings, name : "name" => string, r#type :
+    "type" => string, managed_app_id : "managed_app_id" => string }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -225,8 +227,9 @@ pub struct CreateAppBodyHostnames {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAppBodyHostnames { hostnames : "hostnames" required, ip_subnets : "ip_subnets",
-    name : "name" required, r#type : "type" required }
+    CreateAppBodyHostnames { hostnames : "hostnames" required => strings, ip_subnets :
+    "ip_subnets" => strings, name : "name" required => string, r#type : "type" required
+    => string }
 );
 impl CreateAppBodyHostnames {
     /// A value with the required fields set and the others empty.
@@ -261,8 +264,9 @@ pub struct CreateAppBodySubnets {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAppBodySubnets { hostnames : "hostnames", ip_subnets : "ip_subnets" required,
-    name : "name" required, r#type : "type" required }
+    CreateAppBodySubnets { hostnames : "hostnames" => strings, ip_subnets : "ip_subnets"
+    required => strings, name : "name" required => string, r#type : "type" required =>
+    string }
 );
 impl CreateAppBodySubnets {
     /// A value with the required fields set and the others empty.
@@ -333,8 +337,9 @@ pub struct UpdateAppBodyUpdateAppName {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAppBodyUpdateAppName { hostnames : "hostnames", ip_subnets : "ip_subnets", name
-    : "name" required, r#type : "type" }
+    UpdateAppBodyUpdateAppName { hostnames : "hostnames" => strings, ip_subnets :
+    "ip_subnets" => strings, name : "name" required => string, r#type : "type" => string
+    }
 );
 impl UpdateAppBodyUpdateAppName {
     /// A value with the required fields set and the others empty.
@@ -365,8 +370,9 @@ pub struct UpdateAppBodyUpdateAppType {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAppBodyUpdateAppType { hostnames : "hostnames", ip_subnets : "ip_subnets", name
-    : "name", r#type : "type" required }
+    UpdateAppBodyUpdateAppType { hostnames : "hostnames" => strings, ip_subnets :
+    "ip_subnets" => strings, name : "name" => string, r#type : "type" required => string
+    }
 );
 impl UpdateAppBodyUpdateAppType {
     /// A value with the required fields set and the others empty.
@@ -397,8 +403,9 @@ pub struct UpdateAppBodyUpdateAppHostnames {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAppBodyUpdateAppHostnames { hostnames : "hostnames" required, ip_subnets :
-    "ip_subnets", name : "name", r#type : "type" }
+    UpdateAppBodyUpdateAppHostnames { hostnames : "hostnames" required => strings,
+    ip_subnets : "ip_subnets" => strings, name : "name" => string, r#type : "type" =>
+    string }
 );
 impl UpdateAppBodyUpdateAppHostnames {
     /// A value with the required fields set and the others empty.
@@ -429,8 +436,9 @@ pub struct UpdateAppBodyUpdateAppSubnets {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAppBodyUpdateAppSubnets { hostnames : "hostnames", ip_subnets : "ip_subnets"
-    required, name : "name", r#type : "type" }
+    UpdateAppBodyUpdateAppSubnets { hostnames : "hostnames" => strings, ip_subnets :
+    "ip_subnets" required => strings, name : "name" => string, r#type : "type" => string
+    }
 );
 impl UpdateAppBodyUpdateAppSubnets {
     /// A value with the required fields set and the others empty.

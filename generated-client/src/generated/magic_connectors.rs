@@ -319,11 +319,12 @@ pub struct Connector {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Connector { activated : "activated", device : "device", id : "id",
-    interrupt_window_duration_hours : "interrupt_window_duration_hours",
-    interrupt_window_hour_of_day : "interrupt_window_hour_of_day", last_heartbeat :
-    "last_heartbeat", last_seen_version : "last_seen_version", last_updated :
-    "last_updated", license_key : "license_key", notes : "notes", timezone : "timezone" }
+    Connector { activated : "activated" => boolean, device : "device" => object, id :
+    "id" => string, interrupt_window_duration_hours : "interrupt_window_duration_hours"
+    => number, interrupt_window_hour_of_day : "interrupt_window_hour_of_day" => number,
+    last_heartbeat : "last_heartbeat" => string, last_seen_version : "last_seen_version"
+    => string, last_updated : "last_updated" => string, license_key : "license_key" =>
+    string, notes : "notes" => string, timezone : "timezone" => string }
 );
 /// Used by [`MagicConnectorsApi::add_connector_to_your_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -333,7 +334,9 @@ pub struct ConnectorDevice {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ConnectorDevice { id : "id", serial_number : "serial_number" });
+crate::runtime::object!(
+    ConnectorDevice { id : "id" => string, serial_number : "serial_number" => string }
+);
 /// Used by [`MagicConnectorsApi::list_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Events {
@@ -343,7 +346,10 @@ pub struct Events {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Events { count : "count", cursor : "cursor", items : "items" });
+crate::runtime::object!(
+    Events { count : "count" => number, cursor : "cursor" => string, items : "items" =>
+    objects }
+);
 /// Used by [`MagicConnectorsApi::list_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventsItem {
@@ -354,7 +360,10 @@ pub struct EventsItem {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(EventsItem { a : "a", k : "k", n : "n", t : "t" });
+crate::runtime::object!(
+    EventsItem { a : "a" => number, k : "k" => string, n : "n" => number, t : "t" =>
+    number }
+);
 /// Used by [`MagicConnectorsApi::get_latest_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LatestEvents {
@@ -363,7 +372,9 @@ pub struct LatestEvents {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LatestEvents { count : "count", items : "items" });
+crate::runtime::object!(
+    LatestEvents { count : "count" => number, items : "items" => objects }
+);
 /// Used by [`MagicConnectorsApi::get_latest_events`], [`MagicConnectorsApi::get_event`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Event {
@@ -375,7 +386,7 @@ pub struct Event {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Event { e : "e", n : "n", t : "t" });
+crate::runtime::object!(Event { e : "e", n : "n" => number, t : "t" => number });
 /// Used by [`MagicConnectorsApi::list_snapshots`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snapshots {
@@ -386,7 +397,8 @@ pub struct Snapshots {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Snapshots { count : "count", cursor : "cursor", items : "items" }
+    Snapshots { count : "count" => number, cursor : "cursor" => string, items : "items"
+    => objects }
 );
 /// Used by [`MagicConnectorsApi::list_snapshots`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -396,7 +408,7 @@ pub struct SnapshotsItem {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SnapshotsItem { a : "a", t : "t" });
+crate::runtime::object!(SnapshotsItem { a : "a" => number, t : "t" => number });
 /// Used by [`MagicConnectorsApi::get_latest_snapshots`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LatestSnapshots {
@@ -405,7 +417,9 @@ pub struct LatestSnapshots {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LatestSnapshots { count : "count", items : "items" });
+crate::runtime::object!(
+    LatestSnapshots { count : "count" => number, items : "items" => objects }
+);
 /// Used by [`MagicConnectorsApi::get_latest_snapshots`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LatestSnapshotsItem {
@@ -583,112 +597,134 @@ pub struct LatestSnapshotsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LatestSnapshotsItem { memory_pressure_full_60s : "memory_pressure_full_60s",
-    kernel_processes_running : "kernel_processes_running", snmp_icmp_out_addr_masks :
-    "snmp_icmp_out_addr_masks", snmp_icmp_in_parm_probs : "snmp_icmp_in_parm_probs",
-    kernel_btime : "kernel_btime", cpu_count : "cpu_count", memory_writeback_tmp_bytes :
-    "memory_writeback_tmp_bytes", snmp_icmp_out_echo_reps : "snmp_icmp_out_echo_reps",
-    memory_hugepages_total : "memory_hugepages_total", count_reclaim_failures :
-    "count_reclaim_failures", memory_pressure_full_10s : "memory_pressure_full_10s",
-    memory_low_total_bytes : "memory_low_total_bytes", bonds : "bonds",
-    memory_kernel_stack_bytes : "memory_kernel_stack_bytes", snmp_icmp_in_dest_unreachs :
-    "snmp_icmp_in_dest_unreachs", snmp_tcp_out_rsts : "snmp_tcp_out_rsts",
-    snmp_icmp_in_addr_mask_reps : "snmp_icmp_in_addr_mask_reps", snmp_icmp_in_errors :
-    "snmp_icmp_in_errors", memory_vmalloc_chunk_bytes : "memory_vmalloc_chunk_bytes",
-    snmp_icmp_out_dest_unreachs : "snmp_icmp_out_dest_unreachs", snmp_icmp_in_echos :
-    "snmp_icmp_in_echos", cpu_time_nice_ms : "cpu_time_nice_ms",
-    memory_vmalloc_used_bytes : "memory_vmalloc_used_bytes", memory_slab_bytes :
-    "memory_slab_bytes", snmp_tcp_retrans_segs : "snmp_tcp_retrans_segs",
-    cpu_time_guest_nice_ms : "cpu_time_guest_nice_ms", kernel_processes_blocked :
-    "kernel_processes_blocked", snmp_icmp_in_timestamp_reps :
-    "snmp_icmp_in_timestamp_reps", snmp_ip_forwarding_enabled :
-    "snmp_ip_forwarding_enabled", memory_free_bytes : "memory_free_bytes",
-    snmp_tcp_out_segs : "snmp_tcp_out_segs", snmp_icmp_out_addr_mask_reps :
-    "snmp_icmp_out_addr_mask_reps", memory_pressure_full_total_us :
-    "memory_pressure_full_total_us", memory_vmalloc_total_bytes :
-    "memory_vmalloc_total_bytes", mounts : "mounts", memory_secondary_page_tables_bytes :
-    "memory_secondary_page_tables_bytes", snmp_tcp_estab_resets :
-    "snmp_tcp_estab_resets", cpu_time_softirq_ms : "cpu_time_softirq_ms",
-    memory_s_unreclaim_bytes : "memory_s_unreclaim_bytes", uptime_total_ms :
-    "uptime_total_ms", memory_hugepages_surp : "memory_hugepages_surp",
-    snmp_ip_reasm_reqds : "snmp_ip_reasm_reqds", memory_swap_total_bytes :
-    "memory_swap_total_bytes", memory_swap_free_bytes : "memory_swap_free_bytes",
-    memory_shmem_pmd_mapped_bytes : "memory_shmem_pmd_mapped_bytes", snmp_tcp_rto_max :
-    "snmp_tcp_rto_max", memory_k_reclaimable_bytes : "memory_k_reclaimable_bytes",
-    memory_anon_hugepages_bytes : "memory_anon_hugepages_bytes", memory_anon_pages_bytes
-    : "memory_anon_pages_bytes", snmp_ip_frag_fails : "snmp_ip_frag_fails",
-    cpu_time_iowait_ms : "cpu_time_iowait_ms", snmp_icmp_out_msgs : "snmp_icmp_out_msgs",
-    snmp_icmp_out_timestamp_reps : "snmp_icmp_out_timestamp_reps", load_average_cur :
-    "load_average_cur", snmp_ip_in_delivers : "snmp_ip_in_delivers",
-    snmp_ip_in_unknown_protos : "snmp_ip_in_unknown_protos", snmp_ip_in_receives :
-    "snmp_ip_in_receives", tunnels : "tunnels", load_average_15m : "load_average_15m",
-    snmp_icmp_in_msgs : "snmp_icmp_in_msgs", memory_inactive_bytes :
-    "memory_inactive_bytes", count_transmit_failures : "count_transmit_failures",
-    kernel_processes : "kernel_processes", memory_cma_free_bytes :
-    "memory_cma_free_bytes", cpu_pressure_60s : "cpu_pressure_60s",
-    snmp_icmp_in_timestamps : "snmp_icmp_in_timestamps", dhcp_leases : "dhcp_leases",
-    snmp_udp_in_datagrams : "snmp_udp_in_datagrams", snmp_icmp_out_parm_probs :
-    "snmp_icmp_out_parm_probs", snmp_ip_in_hdr_errors : "snmp_ip_in_hdr_errors",
-    snmp_icmp_out_redirects : "snmp_icmp_out_redirects", snmp_udp_no_ports :
-    "snmp_udp_no_ports", snmp_tcp_active_opens : "snmp_tcp_active_opens", ha_value :
-    "ha_value", snmp_ip_frag_creates : "snmp_ip_frag_creates", snmp_tcp_rto_min :
-    "snmp_tcp_rto_min", cpu_time_idle_ms : "cpu_time_idle_ms", memory_commit_limit_bytes
-    : "memory_commit_limit_bytes", interfaces : "interfaces", snmp_icmp_in_time_excds :
-    "snmp_icmp_in_time_excds", cpu_time_guest_ms : "cpu_time_guest_ms", load_average_1m :
-    "load_average_1m", snmp_ip_in_discards : "snmp_ip_in_discards",
-    io_pressure_some_total_us : "io_pressure_some_total_us", memory_bounce_bytes :
-    "memory_bounce_bytes", snmp_ip_out_no_routes : "snmp_ip_out_no_routes", netdevs :
-    "netdevs", system_boot_time_s : "system_boot_time_s", snmp_ip_frag_oks :
-    "snmp_ip_frag_oks", snmp_tcp_max_conn : "snmp_tcp_max_conn", memory_z_swapped_bytes :
-    "memory_z_swapped_bytes", memory_per_cpu_bytes : "memory_per_cpu_bytes",
-    cpu_time_system_ms : "cpu_time_system_ms", memory_total_bytes : "memory_total_bytes",
-    snmp_ip_out_requests : "snmp_ip_out_requests", memory_s_reclaimable_bytes :
-    "memory_s_reclaimable_bytes", snmp_ip_reasm_timeout : "snmp_ip_reasm_timeout",
-    io_pressure_some_60s : "io_pressure_some_60s", memory_dirty_bytes :
-    "memory_dirty_bytes", io_pressure_full_60s : "io_pressure_full_60s",
-    snmp_icmp_in_addr_masks : "snmp_icmp_in_addr_masks", snmp_tcp_in_errs :
-    "snmp_tcp_in_errs", memory_mapped_bytes : "memory_mapped_bytes", cpu_time_steal_ms :
-    "cpu_time_steal_ms", memory_pressure_some_60s : "memory_pressure_some_60s",
-    memory_active_bytes : "memory_active_bytes", snmp_icmp_out_errors :
-    "snmp_icmp_out_errors", snmp_ip_reasm_fails : "snmp_ip_reasm_fails",
-    snmp_icmp_in_src_quenchs : "snmp_icmp_in_src_quenchs", cpu_time_user_ms :
-    "cpu_time_user_ms", snmp_tcp_curr_estab : "snmp_tcp_curr_estab", uptime_idle_ms :
-    "uptime_idle_ms", v : "v", snmp_tcp_attempt_fails : "snmp_tcp_attempt_fails",
-    snmp_ip_reasm_oks : "snmp_ip_reasm_oks", load_average_5m : "load_average_5m",
-    snmp_icmp_in_csum_errors : "snmp_icmp_in_csum_errors", memory_pressure_some_total_us
-    : "memory_pressure_some_total_us", memory_high_total_bytes :
-    "memory_high_total_bytes", snmp_icmp_out_timestamps : "snmp_icmp_out_timestamps",
-    snmp_udp_out_datagrams : "snmp_udp_out_datagrams", snmp_tcp_in_csum_errors :
-    "snmp_tcp_in_csum_errors", cpu_pressure_total_us : "cpu_pressure_total_us",
-    cpu_pressure_300s : "cpu_pressure_300s", memory_z_swap_bytes : "memory_z_swap_bytes",
-    io_pressure_some_300s : "io_pressure_some_300s", memory_available_bytes :
-    "memory_available_bytes", snmp_icmp_in_redirects : "snmp_icmp_in_redirects",
-    cpu_pressure_10s : "cpu_pressure_10s", io_pressure_full_total_us :
-    "io_pressure_full_total_us", snmp_ip_in_addr_errors : "snmp_ip_in_addr_errors",
-    memory_pressure_full_300s : "memory_pressure_full_300s", memory_hugepagesize_bytes :
-    "memory_hugepagesize_bytes", thermals : "thermals", memory_swap_cached_bytes :
-    "memory_swap_cached_bytes", io_pressure_full_300s : "io_pressure_full_300s",
-    kernel_ctxt : "kernel_ctxt", memory_hugepages_free : "memory_hugepages_free",
-    snmp_tcp_passive_opens : "snmp_tcp_passive_opens", memory_pressure_some_300s :
-    "memory_pressure_some_300s", memory_cached_bytes : "memory_cached_bytes",
-    snmp_ip_default_ttl : "snmp_ip_default_ttl", snmp_ip_forw_datagrams :
-    "snmp_ip_forw_datagrams", snmp_tcp_in_segs : "snmp_tcp_in_segs",
-    memory_shmem_hugepages_bytes : "memory_shmem_hugepages_bytes", memory_buffers_bytes :
-    "memory_buffers_bytes", io_pressure_some_10s : "io_pressure_some_10s",
-    memory_hugepages_rsvd : "memory_hugepages_rsvd", memory_committed_as_bytes :
-    "memory_committed_as_bytes", snmp_icmp_out_echos : "snmp_icmp_out_echos",
-    cpu_time_irq_ms : "cpu_time_irq_ms", t : "t", snmp_icmp_out_src_quenchs :
-    "snmp_icmp_out_src_quenchs", count_record_failed : "count_record_failed",
-    memory_page_tables_bytes : "memory_page_tables_bytes", snmp_ip_out_discards :
-    "snmp_ip_out_discards", snmp_udp_in_errors : "snmp_udp_in_errors",
-    memory_low_free_bytes : "memory_low_free_bytes", memory_shmem_bytes :
-    "memory_shmem_bytes", count_reclaimed_paths : "count_reclaimed_paths",
-    memory_cma_total_bytes : "memory_cma_total_bytes", memory_writeback_bytes :
-    "memory_writeback_bytes", snmp_icmp_out_time_excds : "snmp_icmp_out_time_excds",
-    load_average_max : "load_average_max", io_pressure_full_10s : "io_pressure_full_10s",
-    memory_high_free_bytes : "memory_high_free_bytes", memory_pressure_some_10s :
-    "memory_pressure_some_10s", disks : "disks", snmp_icmp_in_echo_reps :
-    "snmp_icmp_in_echo_reps", ha_state : "ha_state" }
+    LatestSnapshotsItem { memory_pressure_full_60s : "memory_pressure_full_60s" =>
+    number, kernel_processes_running : "kernel_processes_running" => number,
+    snmp_icmp_out_addr_masks : "snmp_icmp_out_addr_masks" => number,
+    snmp_icmp_in_parm_probs : "snmp_icmp_in_parm_probs" => number, kernel_btime :
+    "kernel_btime" => number, cpu_count : "cpu_count" => number,
+    memory_writeback_tmp_bytes : "memory_writeback_tmp_bytes" => number,
+    snmp_icmp_out_echo_reps : "snmp_icmp_out_echo_reps" => number, memory_hugepages_total
+    : "memory_hugepages_total" => number, count_reclaim_failures :
+    "count_reclaim_failures" => number, memory_pressure_full_10s :
+    "memory_pressure_full_10s" => number, memory_low_total_bytes :
+    "memory_low_total_bytes" => number, bonds : "bonds", memory_kernel_stack_bytes :
+    "memory_kernel_stack_bytes" => number, snmp_icmp_in_dest_unreachs :
+    "snmp_icmp_in_dest_unreachs" => number, snmp_tcp_out_rsts : "snmp_tcp_out_rsts" =>
+    number, snmp_icmp_in_addr_mask_reps : "snmp_icmp_in_addr_mask_reps" => number,
+    snmp_icmp_in_errors : "snmp_icmp_in_errors" => number, memory_vmalloc_chunk_bytes :
+    "memory_vmalloc_chunk_bytes" => number, snmp_icmp_out_dest_unreachs :
+    "snmp_icmp_out_dest_unreachs" => number, snmp_icmp_in_echos : "snmp_icmp_in_echos" =>
+    number, cpu_time_nice_ms : "cpu_time_nice_ms" => number, memory_vmalloc_used_bytes :
+    "memory_vmalloc_used_bytes" => number, memory_slab_bytes : "memory_slab_bytes" =>
+    number, snmp_tcp_retrans_segs : "snmp_tcp_retrans_segs" => number,
+    cpu_time_guest_nice_ms : "cpu_time_guest_nice_ms" => number, kernel_processes_blocked
+    : "kernel_processes_blocked" => number, snmp_icmp_in_timestamp_reps :
+    "snmp_icmp_in_timestamp_reps" => number, snmp_ip_forwarding_enabled :
+    "snmp_ip_forwarding_enabled" => boolean, memory_free_bytes : "memory_free_bytes" =>
+    number, snmp_tcp_out_segs : "snmp_tcp_out_segs" => number,
+    snmp_icmp_out_addr_mask_reps : "snmp_icmp_out_addr_mask_reps" => number,
+    memory_pressure_full_total_us : "memory_pressure_full_total_us" => number,
+    memory_vmalloc_total_bytes : "memory_vmalloc_total_bytes" => number, mounts :
+    "mounts", memory_secondary_page_tables_bytes : "memory_secondary_page_tables_bytes"
+    => number, snmp_tcp_estab_resets : "snmp_tcp_estab_resets" => number,
+    cpu_time_softirq_ms : "cpu_time_softirq_ms" => number, memory_s_unreclaim_bytes :
+    "memory_s_unreclaim_bytes" => number, uptime_total_ms : "uptime_total_ms" => number,
+    memory_hugepages_surp : "memory_hugepages_surp" => number, snmp_ip_reasm_reqds :
+    "snmp_ip_reasm_reqds" => number, memory_swap_total_bytes : "memory_swap_total_bytes"
+    => number, memory_swap_free_bytes : "memory_swap_free_bytes" => number,
+    memory_shmem_pmd_mapped_bytes : "memory_shmem_pmd_mapped_bytes" => number,
+    snmp_tcp_rto_max : "snmp_tcp_rto_max" => number, memory_k_reclaimable_bytes :
+    "memory_k_reclaimable_bytes" => number, memory_anon_hugepages_bytes :
+    "memory_anon_hugepages_bytes" => number, memory_anon_pages_bytes :
+    "memory_anon_pages_bytes" => number, snmp_ip_frag_fails : "snmp_ip_frag_fails" =>
+    number, cpu_time_iowait_ms : "cpu_time_iowait_ms" => number, snmp_icmp_out_msgs :
+    "snmp_icmp_out_msgs" => number, snmp_icmp_out_timestamp_reps :
+    "snmp_icmp_out_timestamp_reps" => number, load_average_cur : "load_average_cur" =>
+    number, snmp_ip_in_delivers : "snmp_ip_in_delivers" => number,
+    snmp_ip_in_unknown_protos : "snmp_ip_in_unknown_protos" => number,
+    snmp_ip_in_receives : "snmp_ip_in_receives" => number, tunnels : "tunnels",
+    load_average_15m : "load_average_15m" => number, snmp_icmp_in_msgs :
+    "snmp_icmp_in_msgs" => number, memory_inactive_bytes : "memory_inactive_bytes" =>
+    number, count_transmit_failures : "count_transmit_failures" => number,
+    kernel_processes : "kernel_processes" => number, memory_cma_free_bytes :
+    "memory_cma_free_bytes" => number, cpu_pressure_60s : "cpu_pressure_60s" => number,
+    snmp_icmp_in_timestamps : "snmp_icmp_in_timestamps" => number, dhcp_leases :
+    "dhcp_leases", snmp_udp_in_datagrams : "snmp_udp_in_datagrams" => number,
+    snmp_icmp_out_parm_probs : "snmp_icmp_out_parm_probs" => number,
+    snmp_ip_in_hdr_errors : "snmp_ip_in_hdr_errors" => number, snmp_icmp_out_redirects :
+    "snmp_icmp_out_redirects" => number, snmp_udp_no_ports : "snmp_udp_no_ports" =>
+    number, snmp_tcp_active_opens : "snmp_tcp_active_opens" => number, ha_value :
+    "ha_value" => number, snmp_ip_frag_creates : "snmp_ip_frag_creates" => number,
+    snmp_tcp_rto_min : "snmp_tcp_rto_min" => number, cpu_time_idle_ms :
+    "cpu_time_idle_ms" => number, memory_commit_limit_bytes : "memory_commit_limit_bytes"
+    => number, interfaces : "interfaces", snmp_icmp_in_time_excds :
+    "snmp_icmp_in_time_excds" => number, cpu_time_guest_ms : "cpu_time_guest_ms" =>
+    number, load_average_1m : "load_average_1m" => number, snmp_ip_in_discards :
+    "snmp_ip_in_discards" => number, io_pressure_some_total_us :
+    "io_pressure_some_total_us" => number, memory_bounce_bytes : "memory_bounce_bytes" =>
+    number, snmp_ip_out_no_routes : "snmp_ip_out_no_routes" => number, netdevs :
+    "netdevs", system_boot_time_s : "system_boot_time_s" => number, snmp_ip_frag_oks :
+    "snmp_ip_frag_oks" => number, snmp_tcp_max_conn : "snmp_tcp_max_conn" => number,
+    memory_z_swapped_bytes : "memory_z_swapped_bytes" => number, memory_per_cpu_bytes :
+    "memory_per_cpu_bytes" => number, cpu_time_system_ms : "cpu_time_system_ms" =>
+    number, memory_total_bytes : "memory_total_bytes" => number, snmp_ip_out_requests :
+    "snmp_ip_out_requests" => number, memory_s_reclaimable_bytes :
+    "memory_s_reclaimable_bytes" => number, snmp_ip_reasm_timeout :
+    "snmp_ip_reasm_timeout" => number, io_pressure_some_60s : "io_pressure_some_60s" =>
+    number, memory_dirty_bytes : "memory_dirty_bytes" => number, io_pressure_full_60s :
+    "io_pressure_full_60s" => number, snmp_icmp_in_addr_masks : "snmp_icmp_in_addr_masks"
+    => number, snmp_tcp_in_errs : "snmp_tcp_in_errs" => number, memory_mapped_bytes :
+    "memory_mapped_bytes" => number, cpu_time_steal_ms : "cpu_time_steal_ms" => number,
+    memory_pressure_some_60s : "memory_pressure_some_60s" => number, memory_active_bytes
+    : "memory_active_bytes" => number, snmp_icmp_out_errors : "snmp_icmp_out_errors" =>
+    number, snmp_ip_reasm_fails : "snmp_ip_reasm_fails" => number,
+    snmp_icmp_in_src_quenchs : "snmp_icmp_in_src_quenchs" => number, cpu_time_user_ms :
+    "cpu_time_user_ms" => number, snmp_tcp_curr_estab : "snmp_tcp_curr_estab" => number,
+    uptime_idle_ms : "uptime_idle_ms" => number, v : "v" => string,
+    snmp_tcp_attempt_fails : "snmp_tcp_attempt_fails" => number, snmp_ip_reasm_oks :
+    "snmp_ip_reasm_oks" => number, load_average_5m : "load_average_5m" => number,
+    snmp_icmp_in_csum_errors : "snmp_icmp_in_csum_errors" => number,
+    memory_pressure_some_total_us : "memory_pressure_some_total_us" => number,
+    memory_high_total_bytes : "memory_high_total_bytes" => number,
+    snmp_icmp_out_timestamps : "snmp_icmp_out_timestamps" => number,
+    snmp_udp_out_datagrams : "snmp_udp_out_datagrams" => number, snmp_tcp_in_csum_errors
+    : "snmp_tcp_in_csum_errors" => number, cpu_pressure_total_us :
+    "cpu_pressure_total_us" => number, cpu_pressure_300s : "cpu_pressure_300s" => number,
+    memory_z_swap_bytes : "memory_z_swap_bytes" => number, io_pressure_some_300s :
+    "io_pressure_some_300s" => number, memory_available_bytes : "memory_available_bytes"
+    => number, snmp_icmp_in_redirects : "snmp_icmp_in_redirects" => number,
+    cpu_pressure_10s : "cpu_pressure_10s" => number, io_pressure_full_total_us :
+    "io_pressure_full_total_us" => number, snmp_ip_in_addr_errors :
+    "snmp_ip_in_addr_errors" => number, memory_pressure_full_300s :
+    "memory_pressure_full_300s" => number, memory_hugepagesize_bytes :
+    "memory_hugepagesize_bytes" => number, thermals : "thermals",
+    memory_swap_cached_bytes : "memory_swap_cached_bytes" => number,
+    io_pressure_full_300s : "io_pressure_full_300s" => number, kernel_ctxt :
+    "kernel_ctxt" => number, memory_hugepages_free : "memory_hugepages_free" => number,
+    snmp_tcp_passive_opens : "snmp_tcp_passive_opens" => number,
+    memory_pressure_some_300s : "memory_pressure_some_300s" => number,
+    memory_cached_bytes : "memory_cached_bytes" => number, snmp_ip_default_ttl :
+    "snmp_ip_default_ttl" => number, snmp_ip_forw_datagrams : "snmp_ip_forw_datagrams" =>
+    number, snmp_tcp_in_segs : "snmp_tcp_in_segs" => number, memory_shmem_hugepages_bytes
+    : "memory_shmem_hugepages_bytes" => number, memory_buffers_bytes :
+    "memory_buffers_bytes" => number, io_pressure_some_10s : "io_pressure_some_10s" =>
+    number, memory_hugepages_rsvd : "memory_hugepages_rsvd" => number,
+    memory_committed_as_bytes : "memory_committed_as_bytes" => number,
+    snmp_icmp_out_echos : "snmp_icmp_out_echos" => number, cpu_time_irq_ms :
+    "cpu_time_irq_ms" => number, t : "t" => number, snmp_icmp_out_src_quenchs :
+    "snmp_icmp_out_src_quenchs" => number, count_record_failed : "count_record_failed" =>
+    number, memory_page_tables_bytes : "memory_page_tables_bytes" => number,
+    snmp_ip_out_discards : "snmp_ip_out_discards" => number, snmp_udp_in_errors :
+    "snmp_udp_in_errors" => number, memory_low_free_bytes : "memory_low_free_bytes" =>
+    number, memory_shmem_bytes : "memory_shmem_bytes" => number, count_reclaimed_paths :
+    "count_reclaimed_paths" => number, memory_cma_total_bytes : "memory_cma_total_bytes"
+    => number, memory_writeback_bytes : "memory_writeback_bytes" => number,
+    snmp_icmp_out_time_excds : "snmp_icmp_out_time_excds" => number, load_average_max :
+    "load_average_max" => number, io_pressure_full_10s : "io_pressure_full_10s" =>
+    number, memory_high_free_bytes : "memory_high_free_bytes" => number,
+    memory_pressure_some_10s : "memory_pressure_some_10s" => number, disks : "disks",
+    snmp_icmp_in_echo_reps : "snmp_icmp_in_echo_reps" => number, ha_state : "ha_state" =>
+    string }
 );
 /// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -867,112 +903,135 @@ pub struct Snapshot {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Snapshot { memory_pressure_full_60s : "memory_pressure_full_60s",
-    kernel_processes_running : "kernel_processes_running", snmp_icmp_out_addr_masks :
-    "snmp_icmp_out_addr_masks", snmp_icmp_in_parm_probs : "snmp_icmp_in_parm_probs",
-    kernel_btime : "kernel_btime", cpu_count : "cpu_count", memory_writeback_tmp_bytes :
-    "memory_writeback_tmp_bytes", snmp_icmp_out_echo_reps : "snmp_icmp_out_echo_reps",
-    memory_hugepages_total : "memory_hugepages_total", count_reclaim_failures :
-    "count_reclaim_failures", memory_pressure_full_10s : "memory_pressure_full_10s",
-    memory_low_total_bytes : "memory_low_total_bytes", bonds : "bonds",
-    memory_kernel_stack_bytes : "memory_kernel_stack_bytes", snmp_icmp_in_dest_unreachs :
-    "snmp_icmp_in_dest_unreachs", snmp_tcp_out_rsts : "snmp_tcp_out_rsts",
-    snmp_icmp_in_addr_mask_reps : "snmp_icmp_in_addr_mask_reps", snmp_icmp_in_errors :
-    "snmp_icmp_in_errors", memory_vmalloc_chunk_bytes : "memory_vmalloc_chunk_bytes",
-    snmp_icmp_out_dest_unreachs : "snmp_icmp_out_dest_unreachs", snmp_icmp_in_echos :
-    "snmp_icmp_in_echos", cpu_time_nice_ms : "cpu_time_nice_ms",
-    memory_vmalloc_used_bytes : "memory_vmalloc_used_bytes", memory_slab_bytes :
-    "memory_slab_bytes", snmp_tcp_retrans_segs : "snmp_tcp_retrans_segs",
-    cpu_time_guest_nice_ms : "cpu_time_guest_nice_ms", kernel_processes_blocked :
-    "kernel_processes_blocked", snmp_icmp_in_timestamp_reps :
-    "snmp_icmp_in_timestamp_reps", snmp_ip_forwarding_enabled :
-    "snmp_ip_forwarding_enabled", memory_free_bytes : "memory_free_bytes",
-    snmp_tcp_out_segs : "snmp_tcp_out_segs", snmp_icmp_out_addr_mask_reps :
-    "snmp_icmp_out_addr_mask_reps", memory_pressure_full_total_us :
-    "memory_pressure_full_total_us", memory_vmalloc_total_bytes :
-    "memory_vmalloc_total_bytes", mounts : "mounts", memory_secondary_page_tables_bytes :
-    "memory_secondary_page_tables_bytes", snmp_tcp_estab_resets :
-    "snmp_tcp_estab_resets", cpu_time_softirq_ms : "cpu_time_softirq_ms",
-    memory_s_unreclaim_bytes : "memory_s_unreclaim_bytes", uptime_total_ms :
-    "uptime_total_ms", memory_hugepages_surp : "memory_hugepages_surp",
-    snmp_ip_reasm_reqds : "snmp_ip_reasm_reqds", memory_swap_total_bytes :
-    "memory_swap_total_bytes", memory_swap_free_bytes : "memory_swap_free_bytes",
-    memory_shmem_pmd_mapped_bytes : "memory_shmem_pmd_mapped_bytes", snmp_tcp_rto_max :
-    "snmp_tcp_rto_max", memory_k_reclaimable_bytes : "memory_k_reclaimable_bytes",
-    memory_anon_hugepages_bytes : "memory_anon_hugepages_bytes", memory_anon_pages_bytes
-    : "memory_anon_pages_bytes", snmp_ip_frag_fails : "snmp_ip_frag_fails",
-    cpu_time_iowait_ms : "cpu_time_iowait_ms", snmp_icmp_out_msgs : "snmp_icmp_out_msgs",
-    snmp_icmp_out_timestamp_reps : "snmp_icmp_out_timestamp_reps", load_average_cur :
-    "load_average_cur", snmp_ip_in_delivers : "snmp_ip_in_delivers",
-    snmp_ip_in_unknown_protos : "snmp_ip_in_unknown_protos", snmp_ip_in_receives :
-    "snmp_ip_in_receives", tunnels : "tunnels", load_average_15m : "load_average_15m",
-    snmp_icmp_in_msgs : "snmp_icmp_in_msgs", memory_inactive_bytes :
-    "memory_inactive_bytes", count_transmit_failures : "count_transmit_failures",
-    kernel_processes : "kernel_processes", memory_cma_free_bytes :
-    "memory_cma_free_bytes", cpu_pressure_60s : "cpu_pressure_60s",
-    snmp_icmp_in_timestamps : "snmp_icmp_in_timestamps", dhcp_leases : "dhcp_leases",
-    snmp_udp_in_datagrams : "snmp_udp_in_datagrams", snmp_icmp_out_parm_probs :
-    "snmp_icmp_out_parm_probs", snmp_ip_in_hdr_errors : "snmp_ip_in_hdr_errors",
-    snmp_icmp_out_redirects : "snmp_icmp_out_redirects", snmp_udp_no_ports :
-    "snmp_udp_no_ports", snmp_tcp_active_opens : "snmp_tcp_active_opens", ha_value :
-    "ha_value", snmp_ip_frag_creates : "snmp_ip_frag_creates", snmp_tcp_rto_min :
-    "snmp_tcp_rto_min", cpu_time_idle_ms : "cpu_time_idle_ms", memory_commit_limit_bytes
-    : "memory_commit_limit_bytes", interfaces : "interfaces", snmp_icmp_in_time_excds :
-    "snmp_icmp_in_time_excds", cpu_time_guest_ms : "cpu_time_guest_ms", load_average_1m :
-    "load_average_1m", snmp_ip_in_discards : "snmp_ip_in_discards",
-    io_pressure_some_total_us : "io_pressure_some_total_us", memory_bounce_bytes :
-    "memory_bounce_bytes", snmp_ip_out_no_routes : "snmp_ip_out_no_routes", netdevs :
-    "netdevs", system_boot_time_s : "system_boot_time_s", snmp_ip_frag_oks :
-    "snmp_ip_frag_oks", snmp_tcp_max_conn : "snmp_tcp_max_conn", memory_z_swapped_bytes :
-    "memory_z_swapped_bytes", memory_per_cpu_bytes : "memory_per_cpu_bytes",
-    cpu_time_system_ms : "cpu_time_system_ms", memory_total_bytes : "memory_total_bytes",
-    snmp_ip_out_requests : "snmp_ip_out_requests", memory_s_reclaimable_bytes :
-    "memory_s_reclaimable_bytes", snmp_ip_reasm_timeout : "snmp_ip_reasm_timeout",
-    io_pressure_some_60s : "io_pressure_some_60s", memory_dirty_bytes :
-    "memory_dirty_bytes", io_pressure_full_60s : "io_pressure_full_60s",
-    snmp_icmp_in_addr_masks : "snmp_icmp_in_addr_masks", snmp_tcp_in_errs :
-    "snmp_tcp_in_errs", memory_mapped_bytes : "memory_mapped_bytes", cpu_time_steal_ms :
-    "cpu_time_steal_ms", memory_pressure_some_60s : "memory_pressure_some_60s",
-    memory_active_bytes : "memory_active_bytes", snmp_icmp_out_errors :
-    "snmp_icmp_out_errors", snmp_ip_reasm_fails : "snmp_ip_reasm_fails",
-    snmp_icmp_in_src_quenchs : "snmp_icmp_in_src_quenchs", cpu_time_user_ms :
-    "cpu_time_user_ms", snmp_tcp_curr_estab : "snmp_tcp_curr_estab", uptime_idle_ms :
-    "uptime_idle_ms", v : "v", snmp_tcp_attempt_fails : "snmp_tcp_attempt_fails",
-    snmp_ip_reasm_oks : "snmp_ip_reasm_oks", load_average_5m : "load_average_5m",
-    snmp_icmp_in_csum_errors : "snmp_icmp_in_csum_errors", memory_pressure_some_total_us
-    : "memory_pressure_some_total_us", memory_high_total_bytes :
-    "memory_high_total_bytes", snmp_icmp_out_timestamps : "snmp_icmp_out_timestamps",
-    snmp_udp_out_datagrams : "snmp_udp_out_datagrams", snmp_tcp_in_csum_errors :
-    "snmp_tcp_in_csum_errors", cpu_pressure_total_us : "cpu_pressure_total_us",
-    cpu_pressure_300s : "cpu_pressure_300s", memory_z_swap_bytes : "memory_z_swap_bytes",
-    io_pressure_some_300s : "io_pressure_some_300s", memory_available_bytes :
-    "memory_available_bytes", snmp_icmp_in_redirects : "snmp_icmp_in_redirects",
-    cpu_pressure_10s : "cpu_pressure_10s", io_pressure_full_total_us :
-    "io_pressure_full_total_us", snmp_ip_in_addr_errors : "snmp_ip_in_addr_errors",
-    memory_pressure_full_300s : "memory_pressure_full_300s", memory_hugepagesize_bytes :
-    "memory_hugepagesize_bytes", thermals : "thermals", memory_swap_cached_bytes :
-    "memory_swap_cached_bytes", io_pressure_full_300s : "io_pressure_full_300s",
-    kernel_ctxt : "kernel_ctxt", memory_hugepages_free : "memory_hugepages_free",
-    snmp_tcp_passive_opens : "snmp_tcp_passive_opens", memory_pressure_some_300s :
-    "memory_pressure_some_300s", memory_cached_bytes : "memory_cached_bytes",
-    snmp_ip_default_ttl : "snmp_ip_default_ttl", snmp_ip_forw_datagrams :
-    "snmp_ip_forw_datagrams", snmp_tcp_in_segs : "snmp_tcp_in_segs",
-    memory_shmem_hugepages_bytes : "memory_shmem_hugepages_bytes", memory_buffers_bytes :
-    "memory_buffers_bytes", io_pressure_some_10s : "io_pressure_some_10s",
-    memory_hugepages_rsvd : "memory_hugepages_rsvd", memory_committed_as_bytes :
-    "memory_committed_as_bytes", snmp_icmp_out_echos : "snmp_icmp_out_echos",
-    cpu_time_irq_ms : "cpu_time_irq_ms", t : "t", snmp_icmp_out_src_quenchs :
-    "snmp_icmp_out_src_quenchs", count_record_failed : "count_record_failed",
-    memory_page_tables_bytes : "memory_page_tables_bytes", snmp_ip_out_discards :
-    "snmp_ip_out_discards", snmp_udp_in_errors : "snmp_udp_in_errors",
-    memory_low_free_bytes : "memory_low_free_bytes", memory_shmem_bytes :
-    "memory_shmem_bytes", count_reclaimed_paths : "count_reclaimed_paths",
-    memory_cma_total_bytes : "memory_cma_total_bytes", memory_writeback_bytes :
-    "memory_writeback_bytes", snmp_icmp_out_time_excds : "snmp_icmp_out_time_excds",
-    load_average_max : "load_average_max", io_pressure_full_10s : "io_pressure_full_10s",
-    memory_high_free_bytes : "memory_high_free_bytes", memory_pressure_some_10s :
-    "memory_pressure_some_10s", disks : "disks", snmp_icmp_in_echo_reps :
-    "snmp_icmp_in_echo_reps", ha_state : "ha_state" }
+    Snapshot { memory_pressure_full_60s : "memory_pressure_full_60s" => number,
+    kernel_processes_running : "kernel_processes_running" => number,
+    snmp_icmp_out_addr_masks : "snmp_icmp_out_addr_masks" => number,
+    snmp_icmp_in_parm_probs : "snmp_icmp_in_parm_probs" => number, kernel_btime :
+    "kernel_btime" => number, cpu_count : "cpu_count" => number,
+    memory_writeback_tmp_bytes : "memory_writeback_tmp_bytes" => number,
+    snmp_icmp_out_echo_reps : "snmp_icmp_out_echo_reps" => number, memory_hugepages_total
+    : "memory_hugepages_total" => number, count_reclaim_failures :
+    "count_reclaim_failures" => number, memory_pressure_full_10s :
+    "memory_pressure_full_10s" => number, memory_low_total_bytes :
+    "memory_low_total_bytes" => number, bonds : "bonds" => objects,
+    memory_kernel_stack_bytes : "memory_kernel_stack_bytes" => number,
+    snmp_icmp_in_dest_unreachs : "snmp_icmp_in_dest_unreachs" => number,
+    snmp_tcp_out_rsts : "snmp_tcp_out_rsts" => number, snmp_icmp_in_addr_mask_reps :
+    "snmp_icmp_in_addr_mask_reps" => number, snmp_icmp_in_errors : "snmp_icmp_in_errors"
+    => number, memory_vmalloc_chunk_bytes : "memory_vmalloc_chunk_bytes" => number,
+    snmp_icmp_out_dest_unreachs : "snmp_icmp_out_dest_unreachs" => number,
+    snmp_icmp_in_echos : "snmp_icmp_in_echos" => number, cpu_time_nice_ms :
+    "cpu_time_nice_ms" => number, memory_vmalloc_used_bytes : "memory_vmalloc_used_bytes"
+    => number, memory_slab_bytes : "memory_slab_bytes" => number, snmp_tcp_retrans_segs :
+    "snmp_tcp_retrans_segs" => number, cpu_time_guest_nice_ms : "cpu_time_guest_nice_ms"
+    => number, kernel_processes_blocked : "kernel_processes_blocked" => number,
+    snmp_icmp_in_timestamp_reps : "snmp_icmp_in_timestamp_reps" => number,
+    snmp_ip_forwarding_enabled : "snmp_ip_forwarding_enabled" => boolean,
+    memory_free_bytes : "memory_free_bytes" => number, snmp_tcp_out_segs :
+    "snmp_tcp_out_segs" => number, snmp_icmp_out_addr_mask_reps :
+    "snmp_icmp_out_addr_mask_reps" => number, memory_pressure_full_total_us :
+    "memory_pressure_full_total_us" => number, memory_vmalloc_total_bytes :
+    "memory_vmalloc_total_bytes" => number, mounts : "mounts" => objects,
+    memory_secondary_page_tables_bytes : "memory_secondary_page_tables_bytes" => number,
+    snmp_tcp_estab_resets : "snmp_tcp_estab_resets" => number, cpu_time_softirq_ms :
+    "cpu_time_softirq_ms" => number, memory_s_unreclaim_bytes :
+    "memory_s_unreclaim_bytes" => number, uptime_total_ms : "uptime_total_ms" => number,
+    memory_hugepages_surp : "memory_hugepages_surp" => number, snmp_ip_reasm_reqds :
+    "snmp_ip_reasm_reqds" => number, memory_swap_total_bytes : "memory_swap_total_bytes"
+    => number, memory_swap_free_bytes : "memory_swap_free_bytes" => number,
+    memory_shmem_pmd_mapped_bytes : "memory_shmem_pmd_mapped_bytes" => number,
+    snmp_tcp_rto_max : "snmp_tcp_rto_max" => number, memory_k_reclaimable_bytes :
+    "memory_k_reclaimable_bytes" => number, memory_anon_hugepages_bytes :
+    "memory_anon_hugepages_bytes" => number, memory_anon_pages_bytes :
+    "memory_anon_pages_bytes" => number, snmp_ip_frag_fails : "snmp_ip_frag_fails" =>
+    number, cpu_time_iowait_ms : "cpu_time_iowait_ms" => number, snmp_icmp_out_msgs :
+    "snmp_icmp_out_msgs" => number, snmp_icmp_out_timestamp_reps :
+    "snmp_icmp_out_timestamp_reps" => number, load_average_cur : "load_average_cur" =>
+    number, snmp_ip_in_delivers : "snmp_ip_in_delivers" => number,
+    snmp_ip_in_unknown_protos : "snmp_ip_in_unknown_protos" => number,
+    snmp_ip_in_receives : "snmp_ip_in_receives" => number, tunnels : "tunnels" =>
+    objects, load_average_15m : "load_average_15m" => number, snmp_icmp_in_msgs :
+    "snmp_icmp_in_msgs" => number, memory_inactive_bytes : "memory_inactive_bytes" =>
+    number, count_transmit_failures : "count_transmit_failures" => number,
+    kernel_processes : "kernel_processes" => number, memory_cma_free_bytes :
+    "memory_cma_free_bytes" => number, cpu_pressure_60s : "cpu_pressure_60s" => number,
+    snmp_icmp_in_timestamps : "snmp_icmp_in_timestamps" => number, dhcp_leases :
+    "dhcp_leases" => objects, snmp_udp_in_datagrams : "snmp_udp_in_datagrams" => number,
+    snmp_icmp_out_parm_probs : "snmp_icmp_out_parm_probs" => number,
+    snmp_ip_in_hdr_errors : "snmp_ip_in_hdr_errors" => number, snmp_icmp_out_redirects :
+    "snmp_icmp_out_redirects" => number, snmp_udp_no_ports : "snmp_udp_no_ports" =>
+    number, snmp_tcp_active_opens : "snmp_tcp_active_opens" => number, ha_value :
+    "ha_value" => number, snmp_ip_frag_creates : "snmp_ip_frag_creates" => number,
+    snmp_tcp_rto_min : "snmp_tcp_rto_min" => number, cpu_time_idle_ms :
+    "cpu_time_idle_ms" => number, memory_commit_limit_bytes : "memory_commit_limit_bytes"
+    => number, interfaces : "interfaces" => objects, snmp_icmp_in_time_excds :
+    "snmp_icmp_in_time_excds" => number, cpu_time_guest_ms : "cpu_time_guest_ms" =>
+    number, load_average_1m : "load_average_1m" => number, snmp_ip_in_discards :
+    "snmp_ip_in_discards" => number, io_pressure_some_total_us :
+    "io_pressure_some_total_us" => number, memory_bounce_bytes : "memory_bounce_bytes" =>
+    number, snmp_ip_out_no_routes : "snmp_ip_out_no_routes" => number, netdevs :
+    "netdevs" => objects, system_boot_time_s : "system_boot_time_s" => number,
+    snmp_ip_frag_oks : "snmp_ip_frag_oks" => number, snmp_tcp_max_conn :
+    "snmp_tcp_max_conn" => number, memory_z_swapped_bytes : "memory_z_swapped_bytes" =>
+    number, memory_per_cpu_bytes : "memory_per_cpu_bytes" => number, cpu_time_system_ms :
+    "cpu_time_system_ms" => number, memory_total_bytes : "memory_total_bytes" => number,
+    snmp_ip_out_requests : "snmp_ip_out_requests" => number, memory_s_reclaimable_bytes :
+    "memory_s_reclaimable_bytes" => number, snmp_ip_reasm_timeout :
+    "snmp_ip_reasm_timeout" => number, io_pressure_some_60s : "io_pressure_some_60s" =>
+    number, memory_dirty_bytes : "memory_dirty_bytes" => number, io_pressure_full_60s :
+    "io_pressure_full_60s" => number, snmp_icmp_in_addr_masks : "snmp_icmp_in_addr_masks"
+    => number, snmp_tcp_in_errs : "snmp_tcp_in_errs" => number, memory_mapped_bytes :
+    "memory_mapped_bytes" => number, cpu_time_steal_ms : "cpu_time_steal_ms" => number,
+    memory_pressure_some_60s : "memory_pressure_some_60s" => number, memory_active_bytes
+    : "memory_active_bytes" => number, snmp_icmp_out_errors : "snmp_icmp_out_errors" =>
+    number, snmp_ip_reasm_fails : "snmp_ip_reasm_fails" => number,
+    snmp_icmp_in_src_quenchs : "snmp_icmp_in_src_quenchs" => number, cpu_time_user_ms :
+    "cpu_time_user_ms" => number, snmp_tcp_curr_estab : "snmp_tcp_curr_estab" => number,
+    uptime_idle_ms : "uptime_idle_ms" => number, v : "v" => string,
+    snmp_tcp_attempt_fails : "snmp_tcp_attempt_fails" => number, snmp_ip_reasm_oks :
+    "snmp_ip_reasm_oks" => number, load_average_5m : "load_average_5m" => number,
+    snmp_icmp_in_csum_errors : "snmp_icmp_in_csum_errors" => number,
+    memory_pressure_some_total_us : "memory_pressure_some_total_us" => number,
+    memory_high_total_bytes : "memory_high_total_bytes" => number,
+    snmp_icmp_out_timestamps : "snmp_icmp_out_timestamps" => number,
+    snmp_udp_out_datagrams : "snmp_udp_out_datagrams" => number, snmp_tcp_in_csum_errors
+    : "snmp_tcp_in_csum_errors" => number, cpu_pressure_total_us :
+    "cpu_pressure_total_us" => number, cpu_pressure_300s : "cpu_pressure_300s" => number,
+    memory_z_swap_bytes : "memory_z_swap_bytes" => number, io_pressure_some_300s :
+    "io_pressure_some_300s" => number, memory_available_bytes : "memory_available_bytes"
+    => number, snmp_icmp_in_redirects : "snmp_icmp_in_redirects" => number,
+    cpu_pressure_10s : "cpu_pressure_10s" => number, io_pressure_full_total_us :
+    "io_pressure_full_total_us" => number, snmp_ip_in_addr_errors :
+    "snmp_ip_in_addr_errors" => number, memory_pressure_full_300s :
+    "memory_pressure_full_300s" => number, memory_hugepagesize_bytes :
+    "memory_hugepagesize_bytes" => number, thermals : "thermals" => objects,
+    memory_swap_cached_bytes : "memory_swap_cached_bytes" => number,
+    io_pressure_full_300s : "io_pressure_full_300s" => number, kernel_ctxt :
+    "kernel_ctxt" => number, memory_hugepages_free : "memory_hugepages_free" => number,
+    snmp_tcp_passive_opens : "snmp_tcp_passive_opens" => number,
+    memory_pressure_some_300s : "memory_pressure_some_300s" => number,
+    memory_cached_bytes : "memory_cached_bytes" => number, snmp_ip_default_ttl :
+    "snmp_ip_default_ttl" => number, snmp_ip_forw_datagrams : "snmp_ip_forw_datagrams" =>
+    number, snmp_tcp_in_segs : "snmp_tcp_in_segs" => number, memory_shmem_hugepages_bytes
+    : "memory_shmem_hugepages_bytes" => number, memory_buffers_bytes :
+    "memory_buffers_bytes" => number, io_pressure_some_10s : "io_pressure_some_10s" =>
+    number, memory_hugepages_rsvd : "memory_hugepages_rsvd" => number,
+    memory_committed_as_bytes : "memory_committed_as_bytes" => number,
+    snmp_icmp_out_echos : "snmp_icmp_out_echos" => number, cpu_time_irq_ms :
+    "cpu_time_irq_ms" => number, t : "t" => number, snmp_icmp_out_src_quenchs :
+    "snmp_icmp_out_src_quenchs" => number, count_record_failed : "count_record_failed" =>
+    number, memory_page_tables_bytes : "memory_page_tables_bytes" => number,
+    snmp_ip_out_discards : "snmp_ip_out_discards" => number, snmp_udp_in_errors :
+    "snmp_udp_in_errors" => number, memory_low_free_bytes : "memory_low_free_bytes" =>
+    number, memory_shmem_bytes : "memory_shmem_bytes" => number, count_reclaimed_paths :
+    "count_reclaimed_paths" => number, memory_cma_total_bytes : "memory_cma_total_bytes"
+    => number, memory_writeback_bytes : "memory_writeback_bytes" => number,
+    snmp_icmp_out_time_excds : "snmp_icmp_out_time_excds" => number, load_average_max :
+    "load_average_max" => number, io_pressure_full_10s : "io_pressure_full_10s" =>
+    number, memory_high_free_bytes : "memory_high_free_bytes" => number,
+    memory_pressure_some_10s : "memory_pressure_some_10s" => number, disks : "disks" =>
+    objects, snmp_icmp_in_echo_reps : "snmp_icmp_in_echo_reps" => number, ha_state :
+    "ha_state" => string }
 );
 /// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -982,7 +1041,9 @@ pub struct SnapshotBond {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SnapshotBond { name : "name", status : "status" });
+crate::runtime::object!(
+    SnapshotBond { name : "name" => string, status : "status" => string }
+);
 /// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SnapshotMount {
@@ -999,10 +1060,11 @@ pub struct SnapshotMount {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SnapshotMount { available_bytes : "available_bytes", connector_id : "connector_id",
-    file_system : "file_system", is_read_only : "is_read_only", is_removable :
-    "is_removable", kind : "kind", mount_point : "mount_point", name : "name",
-    total_bytes : "total_bytes" }
+    SnapshotMount { available_bytes : "available_bytes" => number, connector_id :
+    "connector_id" => string, file_system : "file_system" => string, is_read_only :
+    "is_read_only" => boolean, is_removable : "is_removable" => boolean, kind : "kind" =>
+    string, mount_point : "mount_point" => string, name : "name" => string, total_bytes :
+    "total_bytes" => number }
 );
 /// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1019,10 +1081,11 @@ pub struct SnapshotTunnel {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SnapshotTunnel { connector_id : "connector_id", health_state : "health_state",
-    health_value : "health_value", interface_name : "interface_name", probed_mtu :
-    "probed_mtu", recent_healthy_pings : "recent_healthy_pings", recent_unhealthy_pings :
-    "recent_unhealthy_pings", tunnel_id : "tunnel_id" }
+    SnapshotTunnel { connector_id : "connector_id" => string, health_state :
+    "health_state" => string, health_value : "health_value" => number, interface_name :
+    "interface_name" => string, probed_mtu : "probed_mtu" => number, recent_healthy_pings
+    : "recent_healthy_pings" => number, recent_unhealthy_pings : "recent_unhealthy_pings"
+    => number, tunnel_id : "tunnel_id" => string }
 );
 /// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1038,9 +1101,10 @@ pub struct SnapshotDhcpLease {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SnapshotDhcpLease { client_id : "client_id", connector_id : "connector_id",
-    expiry_time : "expiry_time", hostname : "hostname", interface_name :
-    "interface_name", ip_address : "ip_address", mac_address : "mac_address" }
+    SnapshotDhcpLease { client_id : "client_id" => string, connector_id : "connector_id"
+    => string, expiry_time : "expiry_time" => number, hostname : "hostname" => string,
+    interface_name : "interface_name" => string, ip_address : "ip_address" => string,
+    mac_address : "mac_address" => string }
 );
 /// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1054,8 +1118,9 @@ pub struct SnapshotInterface {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SnapshotInterface { connector_id : "connector_id", ip_addresses : "ip_addresses",
-    name : "name", operstate : "operstate", speed : "speed" }
+    SnapshotInterface { connector_id : "connector_id" => string, ip_addresses :
+    "ip_addresses", name : "name" => string, operstate : "operstate" => string, speed :
+    "speed" => number }
 );
 /// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1082,13 +1147,15 @@ pub struct SnapshotNetdev {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SnapshotNetdev { connector_id : "connector_id", name : "name", recv_bytes :
-    "recv_bytes", recv_compressed : "recv_compressed", recv_drop : "recv_drop", recv_errs
-    : "recv_errs", recv_fifo : "recv_fifo", recv_frame : "recv_frame", recv_multicast :
-    "recv_multicast", recv_packets : "recv_packets", sent_bytes : "sent_bytes",
-    sent_carrier : "sent_carrier", sent_colls : "sent_colls", sent_compressed :
-    "sent_compressed", sent_drop : "sent_drop", sent_errs : "sent_errs", sent_fifo :
-    "sent_fifo", sent_packets : "sent_packets" }
+    SnapshotNetdev { connector_id : "connector_id" => string, name : "name" => string,
+    recv_bytes : "recv_bytes" => number, recv_compressed : "recv_compressed" => number,
+    recv_drop : "recv_drop" => number, recv_errs : "recv_errs" => number, recv_fifo :
+    "recv_fifo" => number, recv_frame : "recv_frame" => number, recv_multicast :
+    "recv_multicast" => number, recv_packets : "recv_packets" => number, sent_bytes :
+    "sent_bytes" => number, sent_carrier : "sent_carrier" => number, sent_colls :
+    "sent_colls" => number, sent_compressed : "sent_compressed" => number, sent_drop :
+    "sent_drop" => number, sent_errs : "sent_errs" => number, sent_fifo : "sent_fifo" =>
+    number, sent_packets : "sent_packets" => number }
 );
 /// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1102,9 +1169,9 @@ pub struct SnapshotThermal {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SnapshotThermal { connector_id : "connector_id", critical_celcius :
-    "critical_celcius", current_celcius : "current_celcius", label : "label", max_celcius
-    : "max_celcius" }
+    SnapshotThermal { connector_id : "connector_id" => string, critical_celcius :
+    "critical_celcius" => number, current_celcius : "current_celcius" => number, label :
+    "label" => string, max_celcius : "max_celcius" => number }
 );
 /// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1134,15 +1201,17 @@ pub struct SnapshotDisk {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SnapshotDisk { connector_id : "connector_id", discards : "discards", discards_merged
-    : "discards_merged", flushes : "flushes", in_progress : "in_progress", major :
-    "major", merged : "merged", minor : "minor", name : "name", reads : "reads",
-    sectors_discarded : "sectors_discarded", sectors_read : "sectors_read",
-    sectors_written : "sectors_written", time_discarding_ms : "time_discarding_ms",
-    time_flushing_ms : "time_flushing_ms", time_in_progress_ms : "time_in_progress_ms",
-    time_reading_ms : "time_reading_ms", time_writing_ms : "time_writing_ms",
-    weighted_time_in_progress_ms : "weighted_time_in_progress_ms", writes : "writes",
-    writes_merged : "writes_merged" }
+    SnapshotDisk { connector_id : "connector_id" => string, discards : "discards" =>
+    number, discards_merged : "discards_merged" => number, flushes : "flushes" => number,
+    in_progress : "in_progress" => number, major : "major" => number, merged : "merged"
+    => number, minor : "minor" => number, name : "name" => string, reads : "reads" =>
+    number, sectors_discarded : "sectors_discarded" => number, sectors_read :
+    "sectors_read" => number, sectors_written : "sectors_written" => number,
+    time_discarding_ms : "time_discarding_ms" => number, time_flushing_ms :
+    "time_flushing_ms" => number, time_in_progress_ms : "time_in_progress_ms" => number,
+    time_reading_ms : "time_reading_ms" => number, time_writing_ms : "time_writing_ms" =>
+    number, weighted_time_in_progress_ms : "weighted_time_in_progress_ms" => number,
+    writes : "writes" => number, writes_merged : "writes_merged" => number }
 );
 /// Used by [`MagicConnectorsApi::replace_connector_or_re_provision_license_key`], [`MagicConnectorsApi::edit_connector_to_update_properties_or_re_provision_license_key`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1156,8 +1225,8 @@ pub struct ReplaceConnectorOrReProvisionLicenseKeyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReplaceConnectorOrReProvisionLicenseKeyBody { activated : "activated",
-    interrupt_window_duration_hours : "interrupt_window_duration_hours",
-    interrupt_window_hour_of_day : "interrupt_window_hour_of_day", notes : "notes",
-    timezone : "timezone" }
+    ReplaceConnectorOrReProvisionLicenseKeyBody { activated : "activated" => boolean,
+    interrupt_window_duration_hours : "interrupt_window_duration_hours" => number,
+    interrupt_window_hour_of_day : "interrupt_window_hour_of_day" => number, notes :
+    "notes" => string, timezone : "timezone" => string }
 );

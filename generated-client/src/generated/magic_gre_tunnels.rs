@@ -186,8 +186,8 @@ pub struct UpdateMultipleGreTunnelsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMultipleGreTunnelsResponse { modified : "modified", modified_gre_tunnels :
-    "modified_gre_tunnels" }
+    UpdateMultipleGreTunnelsResponse { modified : "modified" => boolean,
+    modified_gre_tunnels : "modified_gre_tunnels" => objects }
 );
 /// Used by [`MagicGreTunnelsApi::update_multiple_gre_tunnels`], [`MagicGreTunnelsApi::create_gre_tunnel`], [`MagicGreTunnelsApi::list_gre_tunnels`].
 #[derive(Debug, Clone, PartialEq)]
@@ -220,10 +220,12 @@ pub struct UpdateMultipleGreTunnelsResponseModifiedGreTunnel {
 }
 crate::runtime::object!(
     UpdateMultipleGreTunnelsResponseModifiedGreTunnel { cloudflare_gre_endpoint :
-    "cloudflare_gre_endpoint" required, created_on : "created_on", customer_gre_endpoint
-    : "customer_gre_endpoint" required, description : "description", health_check :
-    "health_check", id : "id", interface_address : "interface_address" required,
-    modified_on : "modified_on", mtu : "mtu", name : "name" required, ttl : "ttl" }
+    "cloudflare_gre_endpoint" required => string, created_on : "created_on" => string,
+    customer_gre_endpoint : "customer_gre_endpoint" required => string, description :
+    "description" => string, health_check : "health_check" => object, id : "id" =>
+    string, interface_address : "interface_address" required => string, modified_on :
+    "modified_on" => string, mtu : "mtu" => integer, name : "name" required => string,
+    ttl : "ttl" => integer }
 );
 impl UpdateMultipleGreTunnelsResponseModifiedGreTunnel {
     /// A value with the required fields set and the others empty.
@@ -273,7 +275,8 @@ pub struct UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheck {
 }
 crate::runtime::object!(
     UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheck { direction :
-    "direction", enabled : "enabled", rate : "rate", target : "target", r#type : "type" }
+    "direction", enabled : "enabled" => boolean, rate : "rate", target : "target" =>
+    string, r#type : "type" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -484,13 +487,15 @@ pub struct GreTunnel {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GreTunnel { automatic_return_routing : "automatic_return_routing", bgp : "bgp",
-    bgp_status : "bgp_status", cloudflare_gre_endpoint : "cloudflare_gre_endpoint",
-    created_on : "created_on", customer_gre_endpoint : "customer_gre_endpoint",
-    description : "description", health_check : "health_check", id : "id",
-    interface_address : "interface_address", interface_address6 : "interface_address6",
-    modified_on : "modified_on", mtu : "mtu", name : "name", ttl : "ttl", gre_tunnels :
-    "gre_tunnels" }
+    GreTunnel { automatic_return_routing : "automatic_return_routing" => boolean, bgp :
+    "bgp" => object, bgp_status : "bgp_status" => object, cloudflare_gre_endpoint :
+    "cloudflare_gre_endpoint" => string, created_on : "created_on" => string,
+    customer_gre_endpoint : "customer_gre_endpoint" => string, description :
+    "description" => string, health_check : "health_check" => object, id : "id" =>
+    string, interface_address : "interface_address" => string, interface_address6 :
+    "interface_address6" => string, modified_on : "modified_on" => string, mtu : "mtu" =>
+    integer, name : "name" => string, ttl : "ttl" => integer, gre_tunnels : "gre_tunnels"
+    => objects }
 );
 /// Used by [`MagicGreTunnelsApi::create_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -502,8 +507,8 @@ pub struct GreTunnelBgp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GreTunnelBgp { customer_asn : "customer_asn", extra_prefixes : "extra_prefixes",
-    md5_key : "md5_key" }
+    GreTunnelBgp { customer_asn : "customer_asn" => integer, extra_prefixes :
+    "extra_prefixes" => strings, md5_key : "md5_key" => string }
 );
 /// Used by [`MagicGreTunnelsApi::create_gre_tunnel`], [`MagicGreTunnelsApi::update_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -520,10 +525,11 @@ pub struct GreTunnelBgpStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GreTunnelBgpStatus { bgp_state : "bgp_state", cf_speaker_ip : "cf_speaker_ip",
-    cf_speaker_port : "cf_speaker_port", customer_speaker_ip : "customer_speaker_ip",
-    customer_speaker_port : "customer_speaker_port", state : "state", tcp_established :
-    "tcp_established", updated_at : "updated_at" }
+    GreTunnelBgpStatus { bgp_state : "bgp_state" => string, cf_speaker_ip :
+    "cf_speaker_ip" => string, cf_speaker_port : "cf_speaker_port" => integer,
+    customer_speaker_ip : "customer_speaker_ip" => string, customer_speaker_port :
+    "customer_speaker_port" => integer, state : "state" => string, tcp_established :
+    "tcp_established" => boolean, updated_at : "updated_at" => string }
 );
 /// Used by [`MagicGreTunnelsApi::create_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -537,8 +543,9 @@ pub struct GreTunnelHealthCheck {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GreTunnelHealthCheck { direction : "direction", enabled : "enabled", rate : "rate",
-    target : "target", r#type : "type" }
+    GreTunnelHealthCheck { direction : "direction" => string, enabled : "enabled" =>
+    boolean, rate : "rate" => string, target : "target" => string, r#type : "type" =>
+    string }
 );
 /// Used by [`MagicGreTunnelsApi::list_gre_tunnels`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -549,7 +556,7 @@ pub struct GreTunnels {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GreTunnels { gre_tunnels : "gre_tunnels" });
+crate::runtime::object!(GreTunnels { gre_tunnels : "gre_tunnels" => objects });
 /// Used by [`MagicGreTunnelsApi::update_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGreTunnelResponse {
@@ -561,8 +568,8 @@ pub struct UpdateGreTunnelResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateGreTunnelResponse { modified : "modified", modified_gre_tunnel :
-    "modified_gre_tunnel" }
+    UpdateGreTunnelResponse { modified : "modified" => boolean, modified_gre_tunnel :
+    "modified_gre_tunnel" => object }
 );
 /// Used by [`MagicGreTunnelsApi::update_gre_tunnel`], [`MagicGreTunnelsApi::list_gre_tunnel_details`], [`MagicGreTunnelsApi::delete_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -587,12 +594,14 @@ pub struct UpdateGreTunnelResponseModifiedGreTunnel {
 }
 crate::runtime::object!(
     UpdateGreTunnelResponseModifiedGreTunnel { automatic_return_routing :
-    "automatic_return_routing", bgp : "bgp", bgp_status : "bgp_status",
-    cloudflare_gre_endpoint : "cloudflare_gre_endpoint", created_on : "created_on",
-    customer_gre_endpoint : "customer_gre_endpoint", description : "description",
-    health_check : "health_check", id : "id", interface_address : "interface_address",
-    interface_address6 : "interface_address6", modified_on : "modified_on", mtu : "mtu",
-    name : "name", ttl : "ttl" }
+    "automatic_return_routing" => boolean, bgp : "bgp" => object, bgp_status :
+    "bgp_status" => object, cloudflare_gre_endpoint : "cloudflare_gre_endpoint" =>
+    string, created_on : "created_on" => string, customer_gre_endpoint :
+    "customer_gre_endpoint" => string, description : "description" => string,
+    health_check : "health_check" => json, id : "id" => string, interface_address :
+    "interface_address" => string, interface_address6 : "interface_address6" => string,
+    modified_on : "modified_on" => string, mtu : "mtu" => integer, name : "name" =>
+    string, ttl : "ttl" => integer }
 );
 /// Used by [`MagicGreTunnelsApi::update_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -604,8 +613,8 @@ pub struct UpdateGreTunnelResponseModifiedGreTunnelBgp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateGreTunnelResponseModifiedGreTunnelBgp { customer_asn : "customer_asn",
-    extra_prefixes : "extra_prefixes", md5_key : "md5_key" }
+    UpdateGreTunnelResponseModifiedGreTunnelBgp { customer_asn : "customer_asn" =>
+    integer, extra_prefixes : "extra_prefixes", md5_key : "md5_key" => string }
 );
 /// Used by [`MagicGreTunnelsApi::list_gre_tunnel_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -614,7 +623,9 @@ pub struct ListGreTunnelDetailsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListGreTunnelDetailsResponse { gre_tunnel : "gre_tunnel" });
+crate::runtime::object!(
+    ListGreTunnelDetailsResponse { gre_tunnel : "gre_tunnel" => object }
+);
 /// Used by [`MagicGreTunnelsApi::delete_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteGreTunnelResponse {
@@ -626,8 +637,8 @@ pub struct DeleteGreTunnelResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteGreTunnelResponse { deleted : "deleted", deleted_gre_tunnel :
-    "deleted_gre_tunnel" }
+    DeleteGreTunnelResponse { deleted : "deleted" => boolean, deleted_gre_tunnel :
+    "deleted_gre_tunnel" => object }
 );
 /// Used by [`MagicGreTunnelsApi::update_multiple_gre_tunnels`].
 #[derive(Debug, Clone, PartialEq)]
@@ -636,7 +647,7 @@ pub struct UpdateMultipleGreTunnelsBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateMultipleGreTunnelsBody { id : "id" required });
+crate::runtime::object!(UpdateMultipleGreTunnelsBody { id : "id" required => json });
 impl UpdateMultipleGreTunnelsBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
@@ -657,9 +668,10 @@ pub struct CreateGreTunnelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateGreTunnelBody { name : "name" required, customer_gre_endpoint :
-    "customer_gre_endpoint" required, cloudflare_gre_endpoint : "cloudflare_gre_endpoint"
-    required, interface_address : "interface_address" required }
+    CreateGreTunnelBody { name : "name" required => json, customer_gre_endpoint :
+    "customer_gre_endpoint" required => json, cloudflare_gre_endpoint :
+    "cloudflare_gre_endpoint" required => json, interface_address : "interface_address"
+    required => json }
 );
 impl CreateGreTunnelBody {
     /// A value with the required fields set and the others empty.
@@ -702,10 +714,11 @@ pub struct UpdateGreTunnelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateGreTunnelBody { cloudflare_gre_endpoint : "cloudflare_gre_endpoint" required,
-    customer_gre_endpoint : "customer_gre_endpoint" required, description :
-    "description", health_check : "health_check", interface_address : "interface_address"
-    required, mtu : "mtu", name : "name" required, ttl : "ttl" }
+    UpdateGreTunnelBody { cloudflare_gre_endpoint : "cloudflare_gre_endpoint" required =>
+    string, customer_gre_endpoint : "customer_gre_endpoint" required => string,
+    description : "description" => string, health_check : "health_check" => object,
+    interface_address : "interface_address" required => string, mtu : "mtu" => integer,
+    name : "name" required => string, ttl : "ttl" => integer }
 );
 impl UpdateGreTunnelBody {
     /// A value with the required fields set and the others empty.

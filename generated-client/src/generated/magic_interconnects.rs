@@ -141,8 +141,8 @@ pub struct UpdateMultipleInterconnectsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMultipleInterconnectsResponse { modified : "modified", modified_interconnects :
-    "modified_interconnects" }
+    UpdateMultipleInterconnectsResponse { modified : "modified" => boolean,
+    modified_interconnects : "modified_interconnects" => objects }
 );
 /// Used by [`MagicInterconnectsApi::update_multiple_interconnects`], [`MagicInterconnectsApi::list_interconnects`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -173,10 +173,11 @@ pub struct UpdateMultipleInterconnectsResponseModifiedInterconnect {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMultipleInterconnectsResponseModifiedInterconnect { colo_name : "colo_name",
-    created_on : "created_on", description : "description", gre : "gre", health_check :
-    "health_check", id : "id", interface_address : "interface_address", modified_on :
-    "modified_on", mtu : "mtu", name : "name" }
+    UpdateMultipleInterconnectsResponseModifiedInterconnect { colo_name : "colo_name" =>
+    string, created_on : "created_on" => string, description : "description" => string,
+    gre : "gre" => object, health_check : "health_check" => object, id : "id" => string,
+    interface_address : "interface_address" => string, modified_on : "modified_on" =>
+    string, mtu : "mtu" => integer, name : "name" => string }
 );
 /// Used by [`MagicInterconnectsApi::update_multiple_interconnects`], [`MagicInterconnectsApi::update_interconnect`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -188,7 +189,7 @@ pub struct UpdateMultipleInterconnectsResponseModifiedInterconnectGre {
 }
 crate::runtime::object!(
     UpdateMultipleInterconnectsResponseModifiedInterconnectGre { cloudflare_endpoint :
-    "cloudflare_endpoint" }
+    "cloudflare_endpoint" => string }
 );
 /// Used by [`MagicInterconnectsApi::update_multiple_interconnects`], [`MagicInterconnectsApi::update_interconnect`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -210,7 +211,7 @@ pub struct UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheck {
 }
 crate::runtime::object!(
     UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheck { enabled :
-    "enabled", rate : "rate", target : "target", r#type : "type" }
+    "enabled" => boolean, rate : "rate", target : "target" => string, r#type : "type" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -345,7 +346,7 @@ pub struct Interconnects {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Interconnects { interconnects : "interconnects" });
+crate::runtime::object!(Interconnects { interconnects : "interconnects" => objects });
 /// Used by [`MagicInterconnectsApi::update_interconnect`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInterconnectResponse {
@@ -357,8 +358,8 @@ pub struct UpdateInterconnectResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateInterconnectResponse { modified : "modified", modified_interconnect :
-    "modified_interconnect" }
+    UpdateInterconnectResponse { modified : "modified" => boolean, modified_interconnect
+    : "modified_interconnect" => object }
 );
 /// Used by [`MagicInterconnectsApi::update_interconnect`], [`MagicInterconnectsApi::list_interconnect_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -384,10 +385,12 @@ pub struct UpdateInterconnectResponseModifiedInterconnect {
 }
 crate::runtime::object!(
     UpdateInterconnectResponseModifiedInterconnect { automatic_return_routing :
-    "automatic_return_routing", colo_name : "colo_name", created_on : "created_on",
-    description : "description", gre : "gre", health_check : "health_check", id : "id",
-    interface_address : "interface_address", interface_address6 : "interface_address6",
-    modified_on : "modified_on", mtu : "mtu", name : "name" }
+    "automatic_return_routing" => boolean, colo_name : "colo_name" => string, created_on
+    : "created_on" => string, description : "description" => string, gre : "gre" =>
+    object, health_check : "health_check" => object, id : "id" => string,
+    interface_address : "interface_address" => string, interface_address6 :
+    "interface_address6" => string, modified_on : "modified_on" => string, mtu : "mtu" =>
+    integer, name : "name" => string }
 );
 /// Used by [`MagicInterconnectsApi::update_interconnect`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -400,8 +403,9 @@ pub struct UpdateInterconnectResponseModifiedInterconnectHealthCheck {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateInterconnectResponseModifiedInterconnectHealthCheck { enabled : "enabled", rate
-    : "rate", target : "target", r#type : "type" }
+    UpdateInterconnectResponseModifiedInterconnectHealthCheck { enabled : "enabled" =>
+    boolean, rate : "rate" => string, target : "target" => string, r#type : "type" =>
+    string }
 );
 /// Used by [`MagicInterconnectsApi::list_interconnect_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -412,7 +416,7 @@ pub struct Interconnect {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Interconnect { interconnect : "interconnect" });
+crate::runtime::object!(Interconnect { interconnect : "interconnect" => object });
 /// Used by [`MagicInterconnectsApi::update_multiple_interconnects`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMultipleInterconnectsBody {
@@ -420,7 +424,7 @@ pub struct UpdateMultipleInterconnectsBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateMultipleInterconnectsBody { id : "id" required });
+crate::runtime::object!(UpdateMultipleInterconnectsBody { id : "id" required => json });
 impl UpdateMultipleInterconnectsBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
@@ -449,6 +453,7 @@ pub struct UpdateInterconnectBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateInterconnectBody { description : "description", gre : "gre", health_check :
-    "health_check", interface_address : "interface_address", mtu : "mtu" }
+    UpdateInterconnectBody { description : "description" => string, gre : "gre" =>
+    object, health_check : "health_check" => object, interface_address :
+    "interface_address" => string, mtu : "mtu" => integer }
 );

@@ -211,8 +211,8 @@ pub struct UpdateMultipleIpsecTunnelsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMultipleIpsecTunnelsResponse { modified : "modified", modified_ipsec_tunnels :
-    "modified_ipsec_tunnels" }
+    UpdateMultipleIpsecTunnelsResponse { modified : "modified" => boolean,
+    modified_ipsec_tunnels : "modified_ipsec_tunnels" => objects }
 );
 /// Used by [`MagicIpsecTunnelsApi::update_multiple_ipsec_tunnels`], [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::list_ipsec_tunnels`].
 #[derive(Debug, Clone, PartialEq)]
@@ -248,12 +248,13 @@ pub struct UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel {
 }
 crate::runtime::object!(
     UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel { allow_null_cipher :
-    "allow_null_cipher", cloudflare_endpoint : "cloudflare_endpoint" required, created_on
-    : "created_on", customer_endpoint : "customer_endpoint", description : "description",
-    id : "id", interface_address : "interface_address" required, modified_on :
-    "modified_on", name : "name" required, psk_metadata : "psk_metadata",
-    replay_protection : "replay_protection", tunnel_health_check : "tunnel_health_check"
-    }
+    "allow_null_cipher" => boolean, cloudflare_endpoint : "cloudflare_endpoint" required
+    => string, created_on : "created_on" => string, customer_endpoint :
+    "customer_endpoint" => string, description : "description" => string, id : "id" =>
+    string, interface_address : "interface_address" required => string, modified_on :
+    "modified_on" => string, name : "name" required => string, psk_metadata :
+    "psk_metadata" => object, replay_protection : "replay_protection" => boolean,
+    tunnel_health_check : "tunnel_health_check" => object }
 );
 impl UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel {
     /// A value with the required fields set and the others empty.
@@ -289,7 +290,7 @@ pub struct UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelPskMetadata {
 }
 crate::runtime::object!(
     UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelPskMetadata { last_generated_on
-    : "last_generated_on" }
+    : "last_generated_on" => string }
 );
 /// Used by [`MagicIpsecTunnelsApi::update_multiple_ipsec_tunnels`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -311,7 +312,7 @@ pub struct UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthChec
 }
 crate::runtime::object!(
     UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheck { enabled :
-    "enabled", rate : "rate", target : "target", r#type : "type" }
+    "enabled" => boolean, rate : "rate", target : "target" => string, r#type : "type" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -468,15 +469,17 @@ pub struct IpsecTunnel {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpsecTunnel { allow_null_cipher : "allow_null_cipher", automatic_return_routing :
-    "automatic_return_routing", bgp : "bgp", bgp_status : "bgp_status",
-    cloudflare_endpoint : "cloudflare_endpoint", created_on : "created_on",
-    custom_remote_identities : "custom_remote_identities", customer_endpoint :
-    "customer_endpoint", description : "description", health_check : "health_check", id :
-    "id", interface_address : "interface_address", interface_address6 :
-    "interface_address6", modified_on : "modified_on", name : "name", psk_metadata :
-    "psk_metadata", replay_protection : "replay_protection", ipsec_tunnels :
-    "ipsec_tunnels" }
+    IpsecTunnel { allow_null_cipher : "allow_null_cipher" => boolean,
+    automatic_return_routing : "automatic_return_routing" => boolean, bgp : "bgp" =>
+    object, bgp_status : "bgp_status" => object, cloudflare_endpoint :
+    "cloudflare_endpoint" => string, created_on : "created_on" => string,
+    custom_remote_identities : "custom_remote_identities" => object, customer_endpoint :
+    "customer_endpoint" => string, description : "description" => string, health_check :
+    "health_check" => object, id : "id" => string, interface_address :
+    "interface_address" => string, interface_address6 : "interface_address6" => string,
+    modified_on : "modified_on" => string, name : "name" => string, psk_metadata :
+    "psk_metadata" => object, replay_protection : "replay_protection" => boolean,
+    ipsec_tunnels : "ipsec_tunnels" => objects }
 );
 /// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -488,8 +491,8 @@ pub struct IpsecTunnelBgp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpsecTunnelBgp { customer_asn : "customer_asn", extra_prefixes : "extra_prefixes",
-    md5_key : "md5_key" }
+    IpsecTunnelBgp { customer_asn : "customer_asn" => integer, extra_prefixes :
+    "extra_prefixes" => strings, md5_key : "md5_key" => string }
 );
 /// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -506,10 +509,11 @@ pub struct IpsecTunnelBgpStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpsecTunnelBgpStatus { bgp_state : "bgp_state", cf_speaker_ip : "cf_speaker_ip",
-    cf_speaker_port : "cf_speaker_port", customer_speaker_ip : "customer_speaker_ip",
-    customer_speaker_port : "customer_speaker_port", state : "state", tcp_established :
-    "tcp_established", updated_at : "updated_at" }
+    IpsecTunnelBgpStatus { bgp_state : "bgp_state" => string, cf_speaker_ip :
+    "cf_speaker_ip" => string, cf_speaker_port : "cf_speaker_port" => integer,
+    customer_speaker_ip : "customer_speaker_ip" => string, customer_speaker_port :
+    "customer_speaker_port" => integer, state : "state" => string, tcp_established :
+    "tcp_established" => boolean, updated_at : "updated_at" => string }
 );
 /// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -518,7 +522,9 @@ pub struct IpsecTunnelCustomRemoteIdentities {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(IpsecTunnelCustomRemoteIdentities { fqdn_id : "fqdn_id" });
+crate::runtime::object!(
+    IpsecTunnelCustomRemoteIdentities { fqdn_id : "fqdn_id" => string }
+);
 /// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpsecTunnelHealthCheck {
@@ -531,8 +537,9 @@ pub struct IpsecTunnelHealthCheck {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpsecTunnelHealthCheck { direction : "direction", enabled : "enabled", rate : "rate",
-    target : "target", r#type : "type" }
+    IpsecTunnelHealthCheck { direction : "direction" => string, enabled : "enabled" =>
+    boolean, rate : "rate" => string, target : "target" => string, r#type : "type" =>
+    string }
 );
 /// Used by [`MagicIpsecTunnelsApi::list_ipsec_tunnels`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -543,7 +550,7 @@ pub struct IpsecTunnels {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(IpsecTunnels { ipsec_tunnels : "ipsec_tunnels" });
+crate::runtime::object!(IpsecTunnels { ipsec_tunnels : "ipsec_tunnels" => objects });
 /// Used by [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateIpsecTunnelResponse {
@@ -555,8 +562,8 @@ pub struct UpdateIpsecTunnelResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateIpsecTunnelResponse { modified : "modified", modified_ipsec_tunnel :
-    "modified_ipsec_tunnel" }
+    UpdateIpsecTunnelResponse { modified : "modified" => boolean, modified_ipsec_tunnel :
+    "modified_ipsec_tunnel" => object }
 );
 /// Used by [`MagicIpsecTunnelsApi::update_ipsec_tunnel`], [`MagicIpsecTunnelsApi::list_ipsec_tunnel_details`], [`MagicIpsecTunnelsApi::delete_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -587,13 +594,16 @@ pub struct UpdateIpsecTunnelResponseModifiedIpsecTunnel {
 }
 crate::runtime::object!(
     UpdateIpsecTunnelResponseModifiedIpsecTunnel { allow_null_cipher :
-    "allow_null_cipher", automatic_return_routing : "automatic_return_routing", bgp :
-    "bgp", bgp_status : "bgp_status", cloudflare_endpoint : "cloudflare_endpoint",
-    created_on : "created_on", custom_remote_identities : "custom_remote_identities",
-    customer_endpoint : "customer_endpoint", description : "description", health_check :
-    "health_check", id : "id", interface_address : "interface_address",
-    interface_address6 : "interface_address6", modified_on : "modified_on", name :
-    "name", psk_metadata : "psk_metadata", replay_protection : "replay_protection" }
+    "allow_null_cipher" => boolean, automatic_return_routing : "automatic_return_routing"
+    => boolean, bgp : "bgp" => object, bgp_status : "bgp_status" => object,
+    cloudflare_endpoint : "cloudflare_endpoint" => string, created_on : "created_on" =>
+    string, custom_remote_identities : "custom_remote_identities" => object,
+    customer_endpoint : "customer_endpoint" => string, description : "description" =>
+    string, health_check : "health_check" => object, id : "id" => string,
+    interface_address : "interface_address" => string, interface_address6 :
+    "interface_address6" => string, modified_on : "modified_on" => string, name : "name"
+    => string, psk_metadata : "psk_metadata" => object, replay_protection :
+    "replay_protection" => boolean }
 );
 /// Used by [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -605,8 +615,8 @@ pub struct UpdateIpsecTunnelResponseModifiedIpsecTunnelBgp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateIpsecTunnelResponseModifiedIpsecTunnelBgp { customer_asn : "customer_asn",
-    extra_prefixes : "extra_prefixes", md5_key : "md5_key" }
+    UpdateIpsecTunnelResponseModifiedIpsecTunnelBgp { customer_asn : "customer_asn" =>
+    integer, extra_prefixes : "extra_prefixes", md5_key : "md5_key" => string }
 );
 /// Used by [`MagicIpsecTunnelsApi::list_ipsec_tunnel_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -618,7 +628,7 @@ pub struct ListIpsecTunnelDetailsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListIpsecTunnelDetailsResponse { ipsec_tunnel : "ipsec_tunnel" }
+    ListIpsecTunnelDetailsResponse { ipsec_tunnel : "ipsec_tunnel" => object }
 );
 /// Used by [`MagicIpsecTunnelsApi::delete_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -631,8 +641,8 @@ pub struct DeleteIpsecTunnelResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteIpsecTunnelResponse { deleted : "deleted", deleted_ipsec_tunnel :
-    "deleted_ipsec_tunnel" }
+    DeleteIpsecTunnelResponse { deleted : "deleted" => boolean, deleted_ipsec_tunnel :
+    "deleted_ipsec_tunnel" => object }
 );
 /// Used by [`MagicIpsecTunnelsApi::generate_pre_shared_key`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -648,8 +658,8 @@ pub struct GeneratePreSharedKeyResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GeneratePreSharedKeyResponse { ipsec_tunnel_id : "ipsec_tunnel_id", psk : "psk",
-    psk_metadata : "psk_metadata" }
+    GeneratePreSharedKeyResponse { ipsec_tunnel_id : "ipsec_tunnel_id" => string, psk :
+    "psk" => string, psk_metadata : "psk_metadata" => object }
 );
 /// Used by [`MagicIpsecTunnelsApi::update_multiple_ipsec_tunnels`].
 #[derive(Debug, Clone, PartialEq)]
@@ -658,7 +668,7 @@ pub struct UpdateMultipleIpsecTunnelsBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateMultipleIpsecTunnelsBody { id : "id" required });
+crate::runtime::object!(UpdateMultipleIpsecTunnelsBody { id : "id" required => json });
 impl UpdateMultipleIpsecTunnelsBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
@@ -690,10 +700,11 @@ pub struct CreateIpsecTunnelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpsecTunnelBody { cloudflare_endpoint : "cloudflare_endpoint" required,
-    customer_endpoint : "customer_endpoint", description : "description", health_check :
-    "health_check", interface_address : "interface_address" required, name : "name"
-    required, psk : "psk", replay_protection : "replay_protection" }
+    CreateIpsecTunnelBody { cloudflare_endpoint : "cloudflare_endpoint" required =>
+    string, customer_endpoint : "customer_endpoint" => string, description :
+    "description" => string, health_check : "health_check" => object, interface_address :
+    "interface_address" required => string, name : "name" required => string, psk : "psk"
+    => string, replay_protection : "replay_protection" => boolean }
 );
 impl CreateIpsecTunnelBody {
     /// A value with the required fields set and the others empty.
@@ -736,8 +747,8 @@ pub struct CreateIpsecTunnelBodyHealthCheck {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpsecTunnelBodyHealthCheck { direction : "direction", enabled : "enabled", rate
-    : "rate", target : "target", r#type : "type" }
+    CreateIpsecTunnelBodyHealthCheck { direction : "direction", enabled : "enabled" =>
+    boolean, rate : "rate", target : "target" => string, r#type : "type" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -180,8 +180,9 @@ pub struct AccountConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountConfiguration { default_sampling : "default_sampling" required, name : "name"
-    required, router_ips : "router_ips" required, warp_devices : "warp_devices" }
+    AccountConfiguration { default_sampling : "default_sampling" required => number, name
+    : "name" required => string, router_ips : "router_ips" required => strings,
+    warp_devices : "warp_devices" => objects }
 );
 impl AccountConfiguration {
     /// A value with the required fields set and the others empty.
@@ -209,5 +210,6 @@ pub struct AccountConfigurationWarpDevice {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountConfigurationWarpDevice { id : "id", name : "name", router_ip : "router_ip" }
+    AccountConfigurationWarpDevice { id : "id" => string, name : "name" => string,
+    router_ip : "router_ip" => string }
 );

@@ -207,11 +207,12 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { automatic_advertisement : "automatic_advertisement", bandwidth_threshold :
-    "bandwidth_threshold", duration : "duration" required, id : "id", name : "name"
-    required, packet_threshold : "packet_threshold", prefix_match : "prefix_match",
-    prefixes : "prefixes" required, r#type : "type", zscore_sensitivity :
-    "zscore_sensitivity", zscore_target : "zscore_target" }
+    Rule { automatic_advertisement : "automatic_advertisement" => json,
+    bandwidth_threshold : "bandwidth_threshold" => number, duration : "duration" required
+    => string, id : "id" => string, name : "name" required => string, packet_threshold :
+    "packet_threshold" => number, prefix_match : "prefix_match" => string, prefixes :
+    "prefixes" required => strings, r#type : "type" => string, zscore_sensitivity :
+    "zscore_sensitivity" => string, zscore_target : "zscore_target" => string }
 );
 impl Rule {
     /// A value with the required fields set and the others empty.
@@ -245,5 +246,5 @@ pub struct Advertisement {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Advertisement { automatic_advertisement : "automatic_advertisement" }
+    Advertisement { automatic_advertisement : "automatic_advertisement" => json }
 );

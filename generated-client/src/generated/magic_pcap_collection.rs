@@ -256,9 +256,9 @@ pub struct PcapFilter {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PcapFilter { source_address : "source_address", destination_address :
-    "destination_address", source_port : "source_port", destination_port :
-    "destination_port", protocol : "protocol" }
+    PcapFilter { source_address : "source_address" => string, destination_address :
+    "destination_address" => string, source_port : "source_port" => integer,
+    destination_port : "destination_port" => integer, protocol : "protocol" => integer }
 );
 /// A packet capture request. Nothing in a response tells simple from full
 /// captures except `type`, so one struct holds the fields of both.
@@ -296,12 +296,13 @@ pub struct PcapRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PcapRequest { id : "id", r#type : "type", system : "system", status : "status",
-    submitted : "submitted", time_limit : "time_limit", filter_v1 : "filter_v1",
-    offset_time : "offset_time", packet_limit : "packet_limit", byte_limit :
-    "byte_limit", colo_name : "colo_name", destination_conf : "destination_conf",
-    error_message : "error_message", packets_captured : "packets_captured",
-    stop_requested : "stop_requested" }
+    PcapRequest { id : "id" => string, r#type : "type", system : "system", status :
+    "status", submitted : "submitted" => string, time_limit : "time_limit" => number,
+    filter_v1 : "filter_v1" => object, offset_time : "offset_time" => string,
+    packet_limit : "packet_limit" => integer, byte_limit : "byte_limit" => integer,
+    colo_name : "colo_name" => string, destination_conf : "destination_conf" => string,
+    error_message : "error_message" => string, packets_captured : "packets_captured" =>
+    integer, stop_requested : "stop_requested" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -493,9 +494,9 @@ pub struct PcapsOwnership {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PcapsOwnership { id : "id" required, status : "status" required, submitted :
-    "submitted" required, destination_conf : "destination_conf" required, filename :
-    "filename" required, validated : "validated" }
+    PcapsOwnership { id : "id" required => string, status : "status" required, submitted
+    : "submitted" required => string, destination_conf : "destination_conf" required =>
+    string, filename : "filename" required => string, validated : "validated" => string }
 );
 impl PcapsOwnership {
     /// A value with the required fields set and the others empty.
@@ -629,9 +630,9 @@ pub struct PcapCreateSimple {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PcapCreateSimple { system : "system" required, time_limit : "time_limit" required,
-    packet_limit : "packet_limit" required, filter_v1 : "filter_v1", offset_time :
-    "offset_time" }
+    PcapCreateSimple { system : "system" required, time_limit : "time_limit" required =>
+    number, packet_limit : "packet_limit" required => integer, filter_v1 : "filter_v1" =>
+    object, offset_time : "offset_time" => string }
 );
 impl PcapCreateSimple {
     /// A value with the required fields set and the others empty.
@@ -667,9 +668,10 @@ pub struct PcapCreateFull {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PcapCreateFull { system : "system" required, time_limit : "time_limit" required,
-    colo_name : "colo_name" required, destination_conf : "destination_conf" required,
-    filter_v1 : "filter_v1", packet_limit : "packet_limit", byte_limit : "byte_limit" }
+    PcapCreateFull { system : "system" required, time_limit : "time_limit" required =>
+    number, colo_name : "colo_name" required => string, destination_conf :
+    "destination_conf" required => string, filter_v1 : "filter_v1" => object,
+    packet_limit : "packet_limit" => integer, byte_limit : "byte_limit" => integer }
 );
 impl PcapCreateFull {
     /// A value with the required fields set and the others empty.
@@ -699,7 +701,7 @@ pub struct PcapsOwnershipRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PcapsOwnershipRequest { destination_conf : "destination_conf" required }
+    PcapsOwnershipRequest { destination_conf : "destination_conf" required => string }
 );
 impl PcapsOwnershipRequest {
     /// A value with the required fields set and the others empty.
@@ -723,8 +725,8 @@ pub struct PcapsOwnershipValidateRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PcapsOwnershipValidateRequest { destination_conf : "destination_conf" required,
-    ownership_challenge : "ownership_challenge" required }
+    PcapsOwnershipValidateRequest { destination_conf : "destination_conf" required =>
+    string, ownership_challenge : "ownership_challenge" required => string }
 );
 impl PcapsOwnershipValidateRequest {
     /// A value with the required fields set and the others empty.

@@ -204,9 +204,10 @@ pub struct SiteAcl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteAcl { description : "description", forward_locally : "forward_locally", id :
-    "id", lan_1 : "lan_1", lan_2 : "lan_2", name : "name", protocols : "protocols",
-    unidirectional : "unidirectional" }
+    SiteAcl { description : "description" => string, forward_locally : "forward_locally"
+    => boolean, id : "id" => string, lan_1 : "lan_1" => object, lan_2 : "lan_2" =>
+    object, name : "name" => string, protocols : "protocols", unidirectional :
+    "unidirectional" => boolean }
 );
 /// Used by [`MagicSiteAclsApi::create_site_acl`].
 #[derive(Debug, Clone, PartialEq)]
@@ -224,8 +225,9 @@ pub struct SiteAclLan1 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteAclLan1 { lan_id : "lan_id" required, lan_name : "lan_name", port_ranges :
-    "port_ranges", ports : "ports", subnets : "subnets" }
+    SiteAclLan1 { lan_id : "lan_id" required => string, lan_name : "lan_name" => string,
+    port_ranges : "port_ranges" => strings, ports : "ports", subnets : "subnets" =>
+    strings }
 );
 impl SiteAclLan1 {
     /// A value with the required fields set and the others empty.
@@ -313,9 +315,10 @@ pub struct ListSiteAclsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListSiteAclsItem { description : "description", forward_locally : "forward_locally",
-    id : "id", lan_1 : "lan_1", lan_2 : "lan_2", name : "name", protocols : "protocols",
-    unidirectional : "unidirectional" }
+    ListSiteAclsItem { description : "description" => string, forward_locally :
+    "forward_locally" => boolean, id : "id" => string, lan_1 : "lan_1" => object, lan_2 :
+    "lan_2" => object, name : "name" => string, protocols : "protocols", unidirectional :
+    "unidirectional" => boolean }
 );
 /// Used by [`MagicSiteAclsApi::list_site_acls`].
 #[derive(Debug, Clone, PartialEq)]
@@ -333,8 +336,9 @@ pub struct ListSiteAclsItemLan1 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListSiteAclsItemLan1 { lan_id : "lan_id" required, lan_name : "lan_name", port_ranges
-    : "port_ranges", ports : "ports", subnets : "subnets" }
+    ListSiteAclsItemLan1 { lan_id : "lan_id" required => string, lan_name : "lan_name" =>
+    string, port_ranges : "port_ranges", ports : "ports", subnets : "subnets" => strings
+    }
 );
 impl ListSiteAclsItemLan1 {
     /// A value with the required fields set and the others empty.
@@ -365,8 +369,9 @@ pub struct CreateSiteAclBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSiteAclBody { description : "description", forward_locally : "forward_locally",
-    lan_1 : "lan_1", lan_2 : "lan_2", name : "name" required, protocols : "protocols" }
+    CreateSiteAclBody { description : "description" => string, forward_locally :
+    "forward_locally" => boolean, lan_1 : "lan_1" => object, lan_2 : "lan_2" => object,
+    name : "name" required => string, protocols : "protocols" }
 );
 impl CreateSiteAclBody {
     /// A value with the required fields set and the others empty.
@@ -397,8 +402,8 @@ pub struct CreateSiteAclBodyLan1 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSiteAclBodyLan1 { lan_id : "lan_id" required, lan_name : "lan_name", ports :
-    "ports", subnets : "subnets" }
+    CreateSiteAclBodyLan1 { lan_id : "lan_id" required => string, lan_name : "lan_name"
+    => string, ports : "ports", subnets : "subnets" => strings }
 );
 impl CreateSiteAclBodyLan1 {
     /// A value with the required fields set and the others empty.
@@ -428,6 +433,7 @@ pub struct UpdateSiteAclBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateSiteAclBody { description : "description", forward_locally : "forward_locally",
-    lan_1 : "lan_1", lan_2 : "lan_2", name : "name", protocols : "protocols" }
+    UpdateSiteAclBody { description : "description" => string, forward_locally :
+    "forward_locally" => boolean, lan_1 : "lan_1" => object, lan_2 : "lan_2" => object,
+    name : "name" => string, protocols : "protocols" }
 );

@@ -183,9 +183,9 @@ pub struct AppConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AppConfig { breakout : "breakout", id : "id" required, priority : "priority", site_id
-    : "site_id" required, account_app_id : "account_app_id", managed_app_id :
-    "managed_app_id" }
+    AppConfig { breakout : "breakout" => boolean, id : "id" required => string, priority
+    : "priority" => integer, site_id : "site_id" required => string, account_app_id :
+    "account_app_id" => string, managed_app_id : "managed_app_id" => string }
 );
 impl AppConfig {
     /// A value with the required fields set and the others empty.
@@ -219,8 +219,9 @@ pub struct CreateAppConfigBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAppConfigBody { breakout : "breakout", priority : "priority", account_app_id :
-    "account_app_id", managed_app_id : "managed_app_id" }
+    CreateAppConfigBody { breakout : "breakout" => boolean, priority : "priority" =>
+    integer, account_app_id : "account_app_id" => string, managed_app_id :
+    "managed_app_id" => string }
 );
 /// Used by [`MagicSiteAppConfigsApi::update_app_config`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -237,6 +238,7 @@ pub struct UpdateAppConfigBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAppConfigBody { account_app_id : "account_app_id", breakout : "breakout",
-    managed_app_id : "managed_app_id", priority : "priority" }
+    UpdateAppConfigBody { account_app_id : "account_app_id" => string, breakout :
+    "breakout" => boolean, managed_app_id : "managed_app_id" => string, priority :
+    "priority" => integer }
 );

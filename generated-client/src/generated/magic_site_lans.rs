@@ -206,9 +206,10 @@ pub struct SiteLan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteLan { bond_id : "bond_id", ha_link : "ha_link", id : "id", name : "name", nat :
-    "nat", physport : "physport", routed_subnets : "routed_subnets", site_id : "site_id",
-    static_addressing : "static_addressing", vlan_tag : "vlan_tag" }
+    SiteLan { bond_id : "bond_id" => integer, ha_link : "ha_link" => boolean, id : "id"
+    => string, name : "name" => string, nat : "nat" => object, physport : "physport" =>
+    integer, routed_subnets : "routed_subnets" => objects, site_id : "site_id" => string,
+    static_addressing : "static_addressing" => object, vlan_tag : "vlan_tag" => integer }
 );
 /// Used by [`MagicSiteLansApi::create_site_lan`], [`MagicSiteLansApi::update_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -218,7 +219,7 @@ pub struct SiteLanNat {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SiteLanNat { static_prefix : "static_prefix" });
+crate::runtime::object!(SiteLanNat { static_prefix : "static_prefix" => string });
 /// Used by [`MagicSiteLansApi::create_site_lan`], [`MagicSiteLansApi::update_site_lan`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteLanRoutedSubnet {
@@ -231,8 +232,8 @@ pub struct SiteLanRoutedSubnet {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteLanRoutedSubnet { nat : "nat", next_hop : "next_hop" required, prefix : "prefix"
-    required }
+    SiteLanRoutedSubnet { nat : "nat" => object, next_hop : "next_hop" required =>
+    string, prefix : "prefix" required => string }
 );
 impl SiteLanRoutedSubnet {
     /// A value with the required fields set and the others empty.
@@ -263,9 +264,9 @@ pub struct SiteLanStaticAddressing {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteLanStaticAddressing { address : "address" required, dhcp_relay : "dhcp_relay",
-    dhcp_server : "dhcp_server", secondary_address : "secondary_address", virtual_address
-    : "virtual_address" }
+    SiteLanStaticAddressing { address : "address" required => string, dhcp_relay :
+    "dhcp_relay" => object, dhcp_server : "dhcp_server" => object, secondary_address :
+    "secondary_address" => string, virtual_address : "virtual_address" => string }
 );
 impl SiteLanStaticAddressing {
     /// A value with the required fields set and the others empty.
@@ -289,7 +290,7 @@ pub struct SiteLanStaticAddressingDhcpRelay {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteLanStaticAddressingDhcpRelay { server_addresses : "server_addresses" }
+    SiteLanStaticAddressingDhcpRelay { server_addresses : "server_addresses" => strings }
 );
 /// Used by [`MagicSiteLansApi::create_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -308,9 +309,9 @@ pub struct SiteLanStaticAddressingDhcpServer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteLanStaticAddressingDhcpServer { dhcp_pool_end : "dhcp_pool_end", dhcp_pool_start
-    : "dhcp_pool_start", dns_server : "dns_server", reservations : "reservations",
-    dns_servers : "dns_servers" }
+    SiteLanStaticAddressingDhcpServer { dhcp_pool_end : "dhcp_pool_end" => string,
+    dhcp_pool_start : "dhcp_pool_start" => string, dns_server : "dns_server" => string,
+    reservations : "reservations", dns_servers : "dns_servers" }
 );
 /// Used by [`MagicSiteLansApi::create_site_lan`].
 #[derive(Debug, Clone, PartialEq)]
@@ -328,9 +329,10 @@ pub struct CreateSiteLanBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSiteLanBody { ha_link : "ha_link", name : "name", nat : "nat", physport :
-    "physport" required, routed_subnets : "routed_subnets", static_addressing :
-    "static_addressing", vlan_tag : "vlan_tag" required }
+    CreateSiteLanBody { ha_link : "ha_link" => boolean, name : "name" => string, nat :
+    "nat" => object, physport : "physport" required => integer, routed_subnets :
+    "routed_subnets" => objects, static_addressing : "static_addressing" => object,
+    vlan_tag : "vlan_tag" required => integer }
 );
 impl CreateSiteLanBody {
     /// A value with the required fields set and the others empty.
@@ -362,9 +364,10 @@ pub struct CreateSiteLanBodyStaticAddressing {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSiteLanBodyStaticAddressing { address : "address" required, dhcp_relay :
-    "dhcp_relay", dhcp_server : "dhcp_server", secondary_address : "secondary_address",
-    virtual_address : "virtual_address" }
+    CreateSiteLanBodyStaticAddressing { address : "address" required => string,
+    dhcp_relay : "dhcp_relay" => object, dhcp_server : "dhcp_server" => object,
+    secondary_address : "secondary_address" => string, virtual_address :
+    "virtual_address" => string }
 );
 impl CreateSiteLanBodyStaticAddressing {
     /// A value with the required fields set and the others empty.
@@ -395,9 +398,9 @@ pub struct CreateSiteLanBodyStaticAddressingDhcpServer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSiteLanBodyStaticAddressingDhcpServer { dhcp_pool_end : "dhcp_pool_end",
-    dhcp_pool_start : "dhcp_pool_start", dns_server : "dns_server", reservations :
-    "reservations" }
+    CreateSiteLanBodyStaticAddressingDhcpServer { dhcp_pool_end : "dhcp_pool_end" =>
+    string, dhcp_pool_start : "dhcp_pool_start" => string, dns_server : "dns_server" =>
+    string, reservations : "reservations" }
 );
 /// Used by [`MagicSiteLansApi::update_site_lan`], [`MagicSiteLansApi::patch_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -413,6 +416,7 @@ pub struct UpdateSiteLanBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateSiteLanBody { name : "name", nat : "nat", physport : "physport", routed_subnets
-    : "routed_subnets", static_addressing : "static_addressing", vlan_tag : "vlan_tag" }
+    UpdateSiteLanBody { name : "name" => string, nat : "nat" => object, physport :
+    "physport" => integer, routed_subnets : "routed_subnets" => objects,
+    static_addressing : "static_addressing" => object, vlan_tag : "vlan_tag" => integer }
 );

@@ -169,7 +169,8 @@ pub struct NetflowConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetflowConfiguration { active_timeout : "active_timeout", collector_ip :
-    "collector_ip", collector_port : "collector_port", inactive_timeout :
-    "inactive_timeout", sampling_rate : "sampling_rate" }
+    NetflowConfiguration { active_timeout : "active_timeout" => integer, collector_ip :
+    "collector_ip" => string, collector_port : "collector_port" => integer,
+    inactive_timeout : "inactive_timeout" => integer, sampling_rate : "sampling_rate" =>
+    integer }
 );

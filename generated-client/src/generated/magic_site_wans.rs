@@ -204,9 +204,10 @@ pub struct SiteWan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteWan { health_check_rate : "health_check_rate", id : "id", name : "name", physport
-    : "physport", priority : "priority", site_id : "site_id", static_addressing :
-    "static_addressing", vlan_tag : "vlan_tag" }
+    SiteWan { health_check_rate : "health_check_rate" => string, id : "id" => string,
+    name : "name" => string, physport : "physport" => integer, priority : "priority" =>
+    integer, site_id : "site_id" => string, static_addressing : "static_addressing" =>
+    object, vlan_tag : "vlan_tag" => integer }
 );
 /// Used by [`MagicSiteWansApi::create_site_wan`], [`MagicSiteWansApi::update_site_wan`].
 #[derive(Debug, Clone, PartialEq)]
@@ -221,8 +222,9 @@ pub struct SiteWanStaticAddressing {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteWanStaticAddressing { address : "address" required, gateway_address :
-    "gateway_address" required, secondary_address : "secondary_address" }
+    SiteWanStaticAddressing { address : "address" required => string, gateway_address :
+    "gateway_address" required => string, secondary_address : "secondary_address" =>
+    string }
 );
 impl SiteWanStaticAddressing {
     /// A value with the required fields set and the others empty.
@@ -251,8 +253,9 @@ pub struct CreateSiteWanBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSiteWanBody { name : "name", physport : "physport" required, priority :
-    "priority", static_addressing : "static_addressing", vlan_tag : "vlan_tag" required }
+    CreateSiteWanBody { name : "name" => string, physport : "physport" required =>
+    integer, priority : "priority" => integer, static_addressing : "static_addressing" =>
+    object, vlan_tag : "vlan_tag" required => integer }
 );
 impl CreateSiteWanBody {
     /// A value with the required fields set and the others empty.
@@ -280,6 +283,7 @@ pub struct UpdateSiteWanBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateSiteWanBody { name : "name", physport : "physport", priority : "priority",
-    static_addressing : "static_addressing", vlan_tag : "vlan_tag" }
+    UpdateSiteWanBody { name : "name" => string, physport : "physport" => integer,
+    priority : "priority" => integer, static_addressing : "static_addressing" => object,
+    vlan_tag : "vlan_tag" => integer }
 );

@@ -187,9 +187,10 @@ pub struct Site {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Site { connector_id : "connector_id", description : "description", ha_mode :
-    "ha_mode", id : "id", location : "location", name : "name", secondary_connector_id :
-    "secondary_connector_id" }
+    Site { connector_id : "connector_id" => string, description : "description" =>
+    string, ha_mode : "ha_mode" => boolean, id : "id" => string, location : "location" =>
+    object, name : "name" => string, secondary_connector_id : "secondary_connector_id" =>
+    string }
 );
 /// Used by [`MagicSitesApi::create_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -201,7 +202,7 @@ pub struct SiteLocation {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SiteLocation { lat : "lat", lon : "lon" });
+crate::runtime::object!(SiteLocation { lat : "lat" => json, lon : "lon" => json });
 /// Used by [`MagicSitesApi::create_site`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSiteBody {
@@ -219,9 +220,10 @@ pub struct CreateSiteBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSiteBody { connector_id : "connector_id", description : "description", ha_mode
-    : "ha_mode", location : "location", name : "name" required, secondary_connector_id :
-    "secondary_connector_id" }
+    CreateSiteBody { connector_id : "connector_id" => string, description : "description"
+    => string, ha_mode : "ha_mode" => boolean, location : "location" => object, name :
+    "name" required => string, secondary_connector_id : "secondary_connector_id" =>
+    string }
 );
 impl CreateSiteBody {
     /// A value with the required fields set and the others empty.
@@ -247,7 +249,9 @@ pub struct CreateSiteBodyLocation {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateSiteBodyLocation { lat : "lat", lon : "lon" });
+crate::runtime::object!(
+    CreateSiteBodyLocation { lat : "lat" => string, lon : "lon" => string }
+);
 /// Used by [`MagicSitesApi::list_sites`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSitesQuery {
@@ -257,7 +261,7 @@ pub struct ListSitesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListSitesQuery { connector_identifier : "connector_identifier" }
+    ListSitesQuery { connector_identifier : "connector_identifier" => string }
 );
 /// Used by [`MagicSitesApi::update_site`], [`MagicSitesApi::patch_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -274,7 +278,8 @@ pub struct UpdateSiteBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateSiteBody { connector_id : "connector_id", description : "description", location
-    : "location", name : "name", secondary_connector_id : "secondary_connector_id" }
+    UpdateSiteBody { connector_id : "connector_id" => string, description : "description"
+    => string, location : "location" => object, name : "name" => string,
+    secondary_connector_id : "secondary_connector_id" => string }
 );
 impl crate::runtime::TypedQuery for ListSitesQuery {}

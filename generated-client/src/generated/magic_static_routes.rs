@@ -204,7 +204,8 @@ pub struct ManyRoutes {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ManyRoutes { modified : "modified", modified_routes : "modified_routes" }
+    ManyRoutes { modified : "modified" => boolean, modified_routes : "modified_routes" =>
+    objects }
 );
 /// Used by [`MagicStaticRoutesApi::update_many_routes`], [`MagicStaticRoutesApi::create_route`], [`MagicStaticRoutesApi::list_routes`].
 #[derive(Debug, Clone, PartialEq)]
@@ -230,9 +231,11 @@ pub struct ManyRoutesModifiedRoute {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ManyRoutesModifiedRoute { created_on : "created_on", description : "description", id
-    : "id", modified_on : "modified_on", nexthop : "nexthop" required, prefix : "prefix"
-    required, priority : "priority" required, scope : "scope", weight : "weight" }
+    ManyRoutesModifiedRoute { created_on : "created_on" => string, description :
+    "description" => string, id : "id" => string, modified_on : "modified_on" => string,
+    nexthop : "nexthop" required => string, prefix : "prefix" required => string,
+    priority : "priority" required => integer, scope : "scope" => object, weight :
+    "weight" => integer }
 );
 impl ManyRoutesModifiedRoute {
     /// A value with the required fields set and the others empty.
@@ -266,8 +269,8 @@ pub struct ManyRoutesModifiedRouteScope {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ManyRoutesModifiedRouteScope { colo_names : "colo_names", colo_regions :
-    "colo_regions" }
+    ManyRoutesModifiedRouteScope { colo_names : "colo_names" => strings, colo_regions :
+    "colo_regions" => strings }
 );
 /// Used by [`MagicStaticRoutesApi::create_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -286,9 +289,10 @@ pub struct Route {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Route { created_on : "created_on", description : "description", id : "id",
-    modified_on : "modified_on", nexthop : "nexthop", prefix : "prefix", priority :
-    "priority", scope : "scope", weight : "weight", routes : "routes" }
+    Route { created_on : "created_on" => string, description : "description" => string,
+    id : "id" => string, modified_on : "modified_on" => string, nexthop : "nexthop" =>
+    string, prefix : "prefix" => string, priority : "priority" => integer, scope :
+    "scope" => object, weight : "weight" => integer, routes : "routes" => objects }
 );
 /// Used by [`MagicStaticRoutesApi::create_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -308,7 +312,7 @@ pub struct Routes {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Routes { routes : "routes" });
+crate::runtime::object!(Routes { routes : "routes" => objects });
 /// Used by [`MagicStaticRoutesApi::delete_many_routes`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteManyRoutesResponse {
@@ -320,7 +324,8 @@ pub struct DeleteManyRoutesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteManyRoutesResponse { deleted : "deleted", deleted_routes : "deleted_routes" }
+    DeleteManyRoutesResponse { deleted : "deleted" => boolean, deleted_routes :
+    "deleted_routes" }
 );
 /// Used by [`MagicStaticRoutesApi::update_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -331,7 +336,8 @@ pub struct UpdateRouteResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateRouteResponse { modified : "modified", modified_route : "modified_route" }
+    UpdateRouteResponse { modified : "modified" => boolean, modified_route :
+    "modified_route" => object }
 );
 /// Used by [`MagicStaticRoutesApi::update_route`], [`MagicStaticRoutesApi::route_details`], [`MagicStaticRoutesApi::delete_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -349,9 +355,10 @@ pub struct UpdateRouteResponseModifiedRoute {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateRouteResponseModifiedRoute { created_on : "created_on", description :
-    "description", id : "id", modified_on : "modified_on", nexthop : "nexthop", prefix :
-    "prefix", priority : "priority", scope : "scope", weight : "weight" }
+    UpdateRouteResponseModifiedRoute { created_on : "created_on" => string, description :
+    "description" => string, id : "id" => string, modified_on : "modified_on" => string,
+    nexthop : "nexthop" => string, prefix : "prefix" => string, priority : "priority" =>
+    integer, scope : "scope" => object, weight : "weight" => integer }
 );
 /// Used by [`MagicStaticRoutesApi::update_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -362,8 +369,8 @@ pub struct UpdateRouteResponseModifiedRouteScope {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateRouteResponseModifiedRouteScope { colo_names : "colo_names", colo_regions :
-    "colo_regions" }
+    UpdateRouteResponseModifiedRouteScope { colo_names : "colo_names" => json,
+    colo_regions : "colo_regions" => json }
 );
 /// Used by [`MagicStaticRoutesApi::route_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -372,7 +379,7 @@ pub struct RouteDetailsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RouteDetailsResponse { route : "route" });
+crate::runtime::object!(RouteDetailsResponse { route : "route" => object });
 /// Used by [`MagicStaticRoutesApi::delete_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRouteResponse {
@@ -382,7 +389,8 @@ pub struct DeleteRouteResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteRouteResponse { deleted : "deleted", deleted_route : "deleted_route" }
+    DeleteRouteResponse { deleted : "deleted" => boolean, deleted_route : "deleted_route"
+    => object }
 );
 /// Used by [`MagicStaticRoutesApi::update_many_routes`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -391,7 +399,7 @@ pub struct UpdateManyRoutesBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateManyRoutesBody { routes : "routes" });
+crate::runtime::object!(UpdateManyRoutesBody { routes : "routes" => objects });
 /// Used by [`MagicStaticRoutesApi::update_many_routes`], [`MagicStaticRoutesApi::update_route`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateManyRoutesBodyRoute {
@@ -410,9 +418,10 @@ pub struct UpdateManyRoutesBodyRoute {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateManyRoutesBodyRoute { description : "description", nexthop : "nexthop"
-    required, prefix : "prefix" required, priority : "priority" required, scope :
-    "scope", weight : "weight" }
+    UpdateManyRoutesBodyRoute { description : "description" => string, nexthop :
+    "nexthop" required => string, prefix : "prefix" required => string, priority :
+    "priority" required => integer, scope : "scope" => object, weight : "weight" =>
+    integer }
 );
 impl UpdateManyRoutesBodyRoute {
     /// A value with the required fields set and the others empty.
@@ -442,8 +451,8 @@ pub struct CreateRouteBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRouteBody { prefix : "prefix" required, nexthop : "nexthop" required, priority
-    : "priority" required }
+    CreateRouteBody { prefix : "prefix" required => json, nexthop : "nexthop" required =>
+    json, priority : "priority" required => json }
 );
 impl CreateRouteBody {
     /// A value with the required fields set and the others empty.

@@ -99,8 +99,8 @@ pub struct UpdateCatalogMaintenanceConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateCatalogMaintenanceConfigurationResponse { compaction : "compaction",
-    snapshot_expiration : "snapshot_expiration" }
+    UpdateCatalogMaintenanceConfigurationResponse { compaction : "compaction" => object,
+    snapshot_expiration : "snapshot_expiration" => object }
 );
 /// Used by [`MaintenanceConfigurationApi::update_catalog_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -111,8 +111,8 @@ pub struct UpdateCatalogMaintenanceConfigurationResponseCompaction {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateCatalogMaintenanceConfigurationResponseCompaction { state : "state",
-    target_size_mb : "target_size_mb" }
+    UpdateCatalogMaintenanceConfigurationResponseCompaction { state : "state" => string,
+    target_size_mb : "target_size_mb" => string }
 );
 /// Used by [`MaintenanceConfigurationApi::update_catalog_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -125,8 +125,8 @@ pub struct UpdateCatalogMaintenanceConfigurationResponseSnapshotExpiration {
 }
 crate::runtime::object!(
     UpdateCatalogMaintenanceConfigurationResponseSnapshotExpiration { max_snapshot_age :
-    "max_snapshot_age", min_snapshots_to_keep : "min_snapshots_to_keep", state : "state"
-    }
+    "max_snapshot_age" => string, min_snapshots_to_keep : "min_snapshots_to_keep" =>
+    integer, state : "state" => string }
 );
 /// Used by [`MaintenanceConfigurationApi::get_catalog_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -139,6 +139,6 @@ pub struct CatalogMaintenanceConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CatalogMaintenanceConfiguration { credential_status : "credential_status",
-    maintenance_config : "maintenance_config" }
+    CatalogMaintenanceConfiguration { credential_status : "credential_status" => string,
+    maintenance_config : "maintenance_config" => object }
 );

@@ -106,8 +106,8 @@ pub struct UpdateManagedTransformsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateManagedTransformsBody { managed_request_headers : "managed_request_headers",
-    managed_response_headers : "managed_response_headers" }
+    UpdateManagedTransformsBody { managed_request_headers : "managed_request_headers" =>
+    objects, managed_response_headers : "managed_response_headers" => objects }
 );
 /// Used by [`ManagedTransformsApi::update_managed_transforms`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -120,5 +120,6 @@ pub struct UpdateManagedTransformsBodyManagedRequestHeader {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateManagedTransformsBodyManagedRequestHeader { enabled : "enabled", id : "id" }
+    UpdateManagedTransformsBodyManagedRequestHeader { enabled : "enabled" => boolean, id
+    : "id" => string }
 );

@@ -152,10 +152,10 @@ pub struct McpPortal {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    McpPortal { created_at : "created_at", created_by : "created_by", description :
-    "description", hostname : "hostname", id : "id", modified_at : "modified_at",
-    modified_by : "modified_by", name : "name", secure_web_gateway : "secure_web_gateway"
-    }
+    McpPortal { created_at : "created_at" => string, created_by : "created_by" => string,
+    description : "description" => string, hostname : "hostname" => string, id : "id" =>
+    string, modified_at : "modified_at" => string, modified_by : "modified_by" => string,
+    name : "name" => string, secure_web_gateway : "secure_web_gateway" => boolean }
 );
 /// Used by [`McpPortalApi::read_mcp_portal`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -174,10 +174,11 @@ pub struct ReadMcpPortalResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReadMcpPortalResponse { created_at : "created_at", created_by : "created_by",
-    description : "description", hostname : "hostname", id : "id", modified_at :
-    "modified_at", modified_by : "modified_by", name : "name", secure_web_gateway :
-    "secure_web_gateway", servers : "servers" }
+    ReadMcpPortalResponse { created_at : "created_at" => string, created_by :
+    "created_by" => string, description : "description" => string, hostname : "hostname"
+    => string, id : "id" => string, modified_at : "modified_at" => string, modified_by :
+    "modified_by" => string, name : "name" => string, secure_web_gateway :
+    "secure_web_gateway" => boolean, servers : "servers" => objects }
 );
 /// Used by [`McpPortalApi::read_mcp_portal`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -213,11 +214,13 @@ pub struct ReadMcpPortalResponseServer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReadMcpPortalResponseServer { auth_type : "auth_type", created_at : "created_at",
-    created_by : "created_by", default_disabled : "default_disabled", description :
-    "description", error : "error", hostname : "hostname", id : "id",
-    last_successful_sync : "last_successful_sync", last_synced : "last_synced",
-    modified_at : "modified_at", modified_by : "modified_by", name : "name", on_behalf :
-    "on_behalf", prompts : "prompts", status : "status", tools : "tools", updated_prompts
-    : "updated_prompts", updated_tools : "updated_tools" }
+    ReadMcpPortalResponseServer { auth_type : "auth_type" => string, created_at :
+    "created_at" => string, created_by : "created_by" => string, default_disabled :
+    "default_disabled" => boolean, description : "description" => string, error : "error"
+    => string, hostname : "hostname" => string, id : "id" => string, last_successful_sync
+    : "last_successful_sync" => string, last_synced : "last_synced" => string,
+    modified_at : "modified_at" => string, modified_by : "modified_by" => string, name :
+    "name" => string, on_behalf : "on_behalf" => boolean, prompts : "prompts", status :
+    "status" => string, tools : "tools", updated_prompts : "updated_prompts",
+    updated_tools : "updated_tools" }
 );

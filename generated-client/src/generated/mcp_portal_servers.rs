@@ -189,9 +189,11 @@ pub struct McpServer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    McpServer { auth_type : "auth_type", created_at : "created_at", created_by :
-    "created_by", description : "description", error : "error", hostname : "hostname", id
-    : "id", last_successful_sync : "last_successful_sync", last_synced : "last_synced",
-    modified_at : "modified_at", modified_by : "modified_by", name : "name", prompts :
-    "prompts", status : "status", tools : "tools" }
+    McpServer { auth_type : "auth_type" => string, created_at : "created_at" => string,
+    created_by : "created_by" => string, description : "description" => string, error :
+    "error" => string, hostname : "hostname" => string, id : "id" => string,
+    last_successful_sync : "last_successful_sync" => string, last_synced : "last_synced"
+    => string, modified_at : "modified_at" => string, modified_by : "modified_by" =>
+    string, name : "name" => string, prompts : "prompts", status : "status" => string,
+    tools : "tools" }
 );

@@ -51,7 +51,8 @@ pub struct Miscategorization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Miscategorization { errors : "errors", messages : "messages", success : "success" }
+    Miscategorization { errors : "errors" => objects, messages : "messages" => objects,
+    success : "success" => boolean }
 );
 /// Used by [`MiscategorizationApi::create_miscategorization`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -64,8 +65,8 @@ pub struct Error {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Error { code : "code", documentation_url : "documentation_url", message : "message",
-    source : "source" }
+    Error { code : "code" => integer, documentation_url : "documentation_url" => string,
+    message : "message" => string, source : "source" => object }
 );
 /// Used by [`MiscategorizationApi::create_miscategorization`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -74,7 +75,7 @@ pub struct ErrorSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ErrorSource { pointer : "pointer" });
+crate::runtime::object!(ErrorSource { pointer : "pointer" => string });
 /// Used by [`MiscategorizationApi::create_miscategorization`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMiscategorizationBody {
@@ -90,9 +91,10 @@ pub struct CreateMiscategorizationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateMiscategorizationBody { content_adds : "content_adds", content_removes :
-    "content_removes", indicator_type : "indicator_type", ip : "ip", security_adds :
-    "security_adds", security_removes : "security_removes", url : "url" }
+    CreateMiscategorizationBody { content_adds : "content_adds" => json, content_removes
+    : "content_removes" => json, indicator_type : "indicator_type", ip : "ip" => json,
+    security_adds : "security_adds" => json, security_removes : "security_removes" =>
+    json, url : "url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -183,10 +183,11 @@ pub struct UploadMtlsCertificateResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadMtlsCertificateResponse { ca : "ca", certificates : "certificates", expires_on
-    : "expires_on", id : "id", issuer : "issuer", name : "name", serial_number :
-    "serial_number", signature : "signature", updated_at : "updated_at", uploaded_on :
-    "uploaded_on" }
+    UploadMtlsCertificateResponse { ca : "ca" => boolean, certificates : "certificates"
+    => string, expires_on : "expires_on" => string, id : "id" => string, issuer :
+    "issuer" => string, name : "name" => string, serial_number : "serial_number" =>
+    string, signature : "signature" => string, updated_at : "updated_at" => string,
+    uploaded_on : "uploaded_on" => string }
 );
 /// Used by [`MtlsCertificateManagementApi::list_mtls_certificates`], [`MtlsCertificateManagementApi::get_mtls_certificate`], [`MtlsCertificateManagementApi::delete_mtls_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -213,9 +214,10 @@ pub struct MtlsCertificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MtlsCertificate { ca : "ca", certificates : "certificates", expires_on :
-    "expires_on", id : "id", issuer : "issuer", name : "name", serial_number :
-    "serial_number", signature : "signature", uploaded_on : "uploaded_on" }
+    MtlsCertificate { ca : "ca" => boolean, certificates : "certificates" => string,
+    expires_on : "expires_on" => string, id : "id" => string, issuer : "issuer" =>
+    string, name : "name" => string, serial_number : "serial_number" => string, signature
+    : "signature" => string, uploaded_on : "uploaded_on" => string }
 );
 /// Used by [`MtlsCertificateManagementApi::list_mtls_certificate_associations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -228,7 +230,8 @@ pub struct MtlsCertificateAssociation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MtlsCertificateAssociation { service : "service", status : "status" }
+    MtlsCertificateAssociation { service : "service" => string, status : "status" =>
+    string }
 );
 /// Used by [`MtlsCertificateManagementApi::upload_mtls_certificate`].
 #[derive(Debug, Clone, PartialEq)]
@@ -245,8 +248,9 @@ pub struct UploadMtlsCertificateBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadMtlsCertificateBody { ca : "ca" required, certificates : "certificates"
-    required, name : "name", private_key : "private_key" }
+    UploadMtlsCertificateBody { ca : "ca" required => boolean, certificates :
+    "certificates" required => string, name : "name" => string, private_key :
+    "private_key" => string }
 );
 impl UploadMtlsCertificateBody {
     /// A value with the required fields set and the others empty.

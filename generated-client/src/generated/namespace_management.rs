@@ -72,8 +72,8 @@ pub struct Namespaces {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Namespaces { details : "details", namespace_uuids : "namespace_uuids", namespaces :
-    "namespaces", next_page_token : "next_page_token" }
+    Namespaces { details : "details" => objects, namespace_uuids : "namespace_uuids" =>
+    strings, namespaces : "namespaces", next_page_token : "next_page_token" => string }
 );
 /// Used by [`NamespaceManagementApi::list_namespaces_in_catalog`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -86,6 +86,6 @@ pub struct NamespacesDetail {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NamespacesDetail { created_at : "created_at", namespace : "namespace", namespace_uuid
-    : "namespace_uuid", updated_at : "updated_at" }
+    NamespacesDetail { created_at : "created_at" => string, namespace : "namespace",
+    namespace_uuid : "namespace_uuid" => string, updated_at : "updated_at" => string }
 );

@@ -136,7 +136,9 @@ pub struct PagerdutyService {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PagerdutyService { id : "id", name : "name" });
+crate::runtime::object!(
+    PagerdutyService { id : "id" => string, name : "name" => string }
+);
 /// Used by [`NotificationDestinationsWithPagerdutyApi::delete_pagerduty_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePagerdutyServicesResponse {
@@ -151,8 +153,8 @@ pub struct DeletePagerdutyServicesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletePagerdutyServicesResponse { errors : "errors", messages : "messages", success :
-    "success" }
+    DeletePagerdutyServicesResponse { errors : "errors" => objects, messages : "messages"
+    => objects, success : "success" => boolean }
 );
 /// Used by [`NotificationDestinationsWithPagerdutyApi::delete_pagerduty_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -163,7 +165,8 @@ pub struct DeletePagerdutyServicesResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletePagerdutyServicesResponseError { code : "code", message : "message" }
+    DeletePagerdutyServicesResponseError { code : "code" => integer, message : "message"
+    => string }
 );
 /// Used by [`NotificationDestinationsWithPagerdutyApi::create_pagerduty_integration_token`], [`NotificationDestinationsWithPagerdutyApi::connect_pagerduty`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -173,4 +176,4 @@ pub struct PagerdutyIntegrationToken {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PagerdutyIntegrationToken { id : "id" });
+crate::runtime::object!(PagerdutyIntegrationToken { id : "id" => string });

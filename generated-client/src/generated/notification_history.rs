@@ -79,9 +79,10 @@ pub struct History {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    History { alert_body : "alert_body", alert_type : "alert_type", description :
-    "description", id : "id", mechanism : "mechanism", mechanism_type : "mechanism_type",
-    name : "name", policy_id : "policy_id", sent : "sent" }
+    History { alert_body : "alert_body" => json, alert_type : "alert_type" => string,
+    description : "description" => string, id : "id" => string, mechanism : "mechanism"
+    => string, mechanism_type : "mechanism_type", name : "name" => string, policy_id :
+    "policy_id" => string, sent : "sent" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -152,7 +153,7 @@ pub struct ListHistoryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListHistoryQuery { per_page : "per_page", before : "before", page : "page", since :
-    "since" }
+    ListHistoryQuery { per_page : "per_page" => number, before : "before" => string, page
+    : "page" => number, since : "since" => string }
 );
 impl crate::runtime::TypedQuery for ListHistoryQuery {}

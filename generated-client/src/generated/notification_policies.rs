@@ -158,7 +158,7 @@ pub struct NotificationPolicy {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(NotificationPolicy { id : "id" });
+crate::runtime::object!(NotificationPolicy { id : "id" => string });
 /// Used by [`NotificationPoliciesApi::list_notification_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotificationPoliciesItem {
@@ -184,10 +184,11 @@ pub struct ListNotificationPoliciesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListNotificationPoliciesItem { alert_interval : "alert_interval", alert_type :
-    "alert_type", created : "created", description : "description", enabled : "enabled",
-    filters : "filters", id : "id", mechanisms : "mechanisms", modified : "modified",
-    name : "name" }
+    ListNotificationPoliciesItem { alert_interval : "alert_interval" => string,
+    alert_type : "alert_type", created : "created" => string, description : "description"
+    => string, enabled : "enabled" => boolean, filters : "filters" => object, id : "id"
+    => string, mechanisms : "mechanisms" => object, modified : "modified" => string, name
+    : "name" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -651,23 +652,28 @@ pub struct ListNotificationPoliciesItemFilters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListNotificationPoliciesItemFilters { event_source : "event_source", target_hostname
-    : "target_hostname", protocol : "protocol", group_by : "group_by", event : "event",
-    new_status : "new_status", health_check_id : "health_check_id", tunnel_name :
-    "tunnel_name", affected_asns : "affected_asns", r#type : "type", traffic_exclusions :
-    "traffic_exclusions", new_health : "new_health", r#where : "where",
-    requests_per_second : "requests_per_second", pool_id : "pool_id",
-    alert_trigger_preferences : "alert_trigger_preferences", tunnel_id : "tunnel_id",
-    affected_components : "affected_components", status : "status", selectors :
-    "selectors", environment : "environment", target_zone_name : "target_zone_name",
-    query_tag : "query_tag", actions : "actions", zones : "zones", airport_code :
-    "airport_code", slo : "slo", limit : "limit", enabled : "enabled", input_id :
-    "input_id", pop_names : "pop_names", megabits_per_second : "megabits_per_second",
-    alert_trigger_preferences_value : "alert_trigger_preferences_value",
-    affected_locations : "affected_locations", project_id : "project_id", event_type :
-    "event_type", services : "services", logo_tag : "logo_tag", insight_class :
-    "insight_class", incident_impact : "incident_impact", packets_per_second :
-    "packets_per_second", product : "product", target_ip : "target_ip" }
+    ListNotificationPoliciesItemFilters { event_source : "event_source" => strings,
+    target_hostname : "target_hostname" => strings, protocol : "protocol" => strings,
+    group_by : "group_by" => strings, event : "event" => strings, new_status :
+    "new_status" => strings, health_check_id : "health_check_id" => strings, tunnel_name
+    : "tunnel_name" => strings, affected_asns : "affected_asns" => strings, r#type :
+    "type", traffic_exclusions : "traffic_exclusions", new_health : "new_health" =>
+    strings, r#where : "where" => strings, requests_per_second : "requests_per_second" =>
+    strings, pool_id : "pool_id" => strings, alert_trigger_preferences :
+    "alert_trigger_preferences" => strings, tunnel_id : "tunnel_id" => strings,
+    affected_components : "affected_components" => json, status : "status" => strings,
+    selectors : "selectors" => strings, environment : "environment" => strings,
+    target_zone_name : "target_zone_name" => strings, query_tag : "query_tag" => strings,
+    actions : "actions" => strings, zones : "zones" => strings, airport_code :
+    "airport_code" => strings, slo : "slo" => strings, limit : "limit" => strings,
+    enabled : "enabled" => strings, input_id : "input_id" => strings, pop_names :
+    "pop_names", megabits_per_second : "megabits_per_second" => strings,
+    alert_trigger_preferences_value : "alert_trigger_preferences_value" => strings,
+    affected_locations : "affected_locations" => strings, project_id : "project_id" =>
+    strings, event_type : "event_type" => strings, services : "services" => strings,
+    logo_tag : "logo_tag" => strings, insight_class : "insight_class", incident_impact :
+    "incident_impact", packets_per_second : "packets_per_second" => strings, product :
+    "product" => strings, target_ip : "target_ip" => strings }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -815,10 +821,11 @@ pub struct GetNotificationPolicyResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNotificationPolicyResponse { alert_interval : "alert_interval", alert_type :
-    "alert_type", created : "created", description : "description", enabled : "enabled",
-    filters : "filters", id : "id", mechanisms : "mechanisms", modified : "modified",
-    name : "name" }
+    GetNotificationPolicyResponse { alert_interval : "alert_interval" => string,
+    alert_type : "alert_type", created : "created" => string, description : "description"
+    => string, enabled : "enabled" => boolean, filters : "filters" => object, id : "id"
+    => string, mechanisms : "mechanisms" => object, modified : "modified" => string, name
+    : "name" => string }
 );
 /// Used by [`NotificationPoliciesApi::get_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -926,23 +933,28 @@ pub struct GetNotificationPolicyResponseFilters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNotificationPolicyResponseFilters { event_source : "event_source", target_hostname
-    : "target_hostname", protocol : "protocol", group_by : "group_by", event : "event",
-    new_status : "new_status", health_check_id : "health_check_id", tunnel_name :
-    "tunnel_name", affected_asns : "affected_asns", r#type : "type", traffic_exclusions :
-    "traffic_exclusions", new_health : "new_health", r#where : "where",
-    requests_per_second : "requests_per_second", pool_id : "pool_id",
-    alert_trigger_preferences : "alert_trigger_preferences", tunnel_id : "tunnel_id",
-    affected_components : "affected_components", status : "status", selectors :
-    "selectors", environment : "environment", target_zone_name : "target_zone_name",
-    query_tag : "query_tag", actions : "actions", zones : "zones", airport_code :
-    "airport_code", slo : "slo", limit : "limit", enabled : "enabled", input_id :
-    "input_id", pop_names : "pop_names", megabits_per_second : "megabits_per_second",
-    alert_trigger_preferences_value : "alert_trigger_preferences_value",
-    affected_locations : "affected_locations", project_id : "project_id", event_type :
-    "event_type", services : "services", logo_tag : "logo_tag", insight_class :
-    "insight_class", incident_impact : "incident_impact", packets_per_second :
-    "packets_per_second", product : "product", target_ip : "target_ip" }
+    GetNotificationPolicyResponseFilters { event_source : "event_source" => strings,
+    target_hostname : "target_hostname" => strings, protocol : "protocol" => strings,
+    group_by : "group_by" => strings, event : "event" => strings, new_status :
+    "new_status" => strings, health_check_id : "health_check_id" => strings, tunnel_name
+    : "tunnel_name" => strings, affected_asns : "affected_asns" => strings, r#type :
+    "type" => strings, traffic_exclusions : "traffic_exclusions", new_health :
+    "new_health" => strings, r#where : "where" => strings, requests_per_second :
+    "requests_per_second" => strings, pool_id : "pool_id" => strings,
+    alert_trigger_preferences : "alert_trigger_preferences" => strings, tunnel_id :
+    "tunnel_id" => strings, affected_components : "affected_components" => json, status :
+    "status" => strings, selectors : "selectors" => strings, environment : "environment"
+    => strings, target_zone_name : "target_zone_name" => strings, query_tag : "query_tag"
+    => strings, actions : "actions" => strings, zones : "zones" => strings, airport_code
+    : "airport_code" => strings, slo : "slo" => strings, limit : "limit" => strings,
+    enabled : "enabled" => strings, input_id : "input_id" => strings, pop_names :
+    "pop_names" => strings, megabits_per_second : "megabits_per_second" => strings,
+    alert_trigger_preferences_value : "alert_trigger_preferences_value" => strings,
+    affected_locations : "affected_locations" => strings, project_id : "project_id" =>
+    strings, event_type : "event_type" => strings, services : "services" => strings,
+    logo_tag : "logo_tag" => strings, insight_class : "insight_class" => strings,
+    incident_impact : "incident_impact", packets_per_second : "packets_per_second" =>
+    strings, product : "product" => strings, target_ip : "target_ip" => strings }
 );
 /// Used by [`NotificationPoliciesApi::get_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -954,8 +966,8 @@ pub struct GetNotificationPolicyResponseMechanisms {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNotificationPolicyResponseMechanisms { email : "email", pagerduty : "pagerduty",
-    webhooks : "webhooks" }
+    GetNotificationPolicyResponseMechanisms { email : "email" => objects, pagerduty :
+    "pagerduty" => objects, webhooks : "webhooks" => objects }
 );
 /// Used by [`NotificationPoliciesApi::delete_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -972,8 +984,9 @@ pub struct DeleteNotificationPolicyResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteNotificationPolicyResponse { errors : "errors", messages : "messages",
-    result_info : "result_info", success : "success" }
+    DeleteNotificationPolicyResponse { errors : "errors" => objects, messages :
+    "messages" => objects, result_info : "result_info" => object, success : "success" =>
+    boolean }
 );
 /// Used by [`NotificationPoliciesApi::delete_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -984,7 +997,8 @@ pub struct DeleteNotificationPolicyResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteNotificationPolicyResponseError { code : "code", message : "message" }
+    DeleteNotificationPolicyResponseError { code : "code" => integer, message : "message"
+    => string }
 );
 /// Used by [`NotificationPoliciesApi::delete_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -997,8 +1011,8 @@ pub struct DeleteNotificationPolicyResponseResultInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteNotificationPolicyResponseResultInfo { count : "count", page : "page", per_page
-    : "per_page", total_count : "total_count" }
+    DeleteNotificationPolicyResponseResultInfo { count : "count" => number, page : "page"
+    => number, per_page : "per_page" => number, total_count : "total_count" => number }
 );
 /// Used by [`NotificationPoliciesApi::create_notification_policy`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1021,9 +1035,10 @@ pub struct CreateNotificationPolicyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNotificationPolicyBody { alert_interval : "alert_interval", alert_type :
-    "alert_type" required, description : "description", enabled : "enabled" required,
-    filters : "filters", mechanisms : "mechanisms", name : "name" required }
+    CreateNotificationPolicyBody { alert_interval : "alert_interval" => string,
+    alert_type : "alert_type" required, description : "description" => string, enabled :
+    "enabled" required => boolean, filters : "filters" => object, mechanisms :
+    "mechanisms", name : "name" required => string }
 );
 impl CreateNotificationPolicyBody {
     /// A value with the required fields set and the others empty.
@@ -1149,22 +1164,27 @@ pub struct CreateNotificationPolicyBodyFilters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNotificationPolicyBodyFilters { actions : "actions", affected_asns :
-    "affected_asns", affected_components : "affected_components", affected_locations :
-    "affected_locations", airport_code : "airport_code", alert_trigger_preferences :
-    "alert_trigger_preferences", alert_trigger_preferences_value :
-    "alert_trigger_preferences_value", enabled : "enabled", environment : "environment",
-    event : "event", event_source : "event_source", event_type : "event_type", group_by :
-    "group_by", health_check_id : "health_check_id", incident_impact : "incident_impact",
-    input_id : "input_id", limit : "limit", logo_tag : "logo_tag", megabits_per_second :
-    "megabits_per_second", new_health : "new_health", new_status : "new_status",
-    packets_per_second : "packets_per_second", pool_id : "pool_id", product : "product",
-    project_id : "project_id", protocol : "protocol", query_tag : "query_tag",
-    requests_per_second : "requests_per_second", selectors : "selectors", services :
-    "services", slo : "slo", status : "status", target_hostname : "target_hostname",
-    target_ip : "target_ip", target_zone_name : "target_zone_name", traffic_exclusions :
-    "traffic_exclusions", tunnel_id : "tunnel_id", tunnel_name : "tunnel_name", r#where :
-    "where", zones : "zones" }
+    CreateNotificationPolicyBodyFilters { actions : "actions" => strings, affected_asns :
+    "affected_asns" => strings, affected_components : "affected_components" => strings,
+    affected_locations : "affected_locations" => strings, airport_code : "airport_code"
+    => strings, alert_trigger_preferences : "alert_trigger_preferences" => strings,
+    alert_trigger_preferences_value : "alert_trigger_preferences_value" => strings,
+    enabled : "enabled" => strings, environment : "environment" => strings, event :
+    "event" => strings, event_source : "event_source" => strings, event_type :
+    "event_type" => strings, group_by : "group_by" => strings, health_check_id :
+    "health_check_id" => strings, incident_impact : "incident_impact", input_id :
+    "input_id" => strings, limit : "limit" => strings, logo_tag : "logo_tag" => strings,
+    megabits_per_second : "megabits_per_second" => strings, new_health : "new_health" =>
+    strings, new_status : "new_status" => strings, packets_per_second :
+    "packets_per_second" => strings, pool_id : "pool_id" => strings, product : "product"
+    => strings, project_id : "project_id" => strings, protocol : "protocol" => strings,
+    query_tag : "query_tag" => strings, requests_per_second : "requests_per_second" =>
+    strings, selectors : "selectors" => strings, services : "services" => strings, slo :
+    "slo" => strings, status : "status" => strings, target_hostname : "target_hostname"
+    => strings, target_ip : "target_ip" => strings, target_zone_name : "target_zone_name"
+    => strings, traffic_exclusions : "traffic_exclusions", tunnel_id : "tunnel_id" =>
+    strings, tunnel_name : "tunnel_name" => strings, r#where : "where" => strings, zones
+    : "zones" => strings }
 );
 /// Used by [`NotificationPoliciesApi::update_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1187,7 +1207,8 @@ pub struct UpdateNotificationPolicyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateNotificationPolicyBody { alert_interval : "alert_interval", alert_type :
-    "alert_type", description : "description", enabled : "enabled", filters : "filters",
-    mechanisms : "mechanisms", name : "name" }
+    UpdateNotificationPolicyBody { alert_interval : "alert_interval" => string,
+    alert_type : "alert_type", description : "description" => string, enabled : "enabled"
+    => boolean, filters : "filters" => object, mechanisms : "mechanisms", name : "name"
+    => string }
 );

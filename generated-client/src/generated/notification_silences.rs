@@ -149,8 +149,9 @@ pub struct Silence {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Silence { created_at : "created_at", end_time : "end_time", id : "id", policy_id :
-    "policy_id", start_time : "start_time", updated_at : "updated_at" }
+    Silence { created_at : "created_at" => string, end_time : "end_time" => string, id :
+    "id" => string, policy_id : "policy_id" => string, start_time : "start_time" =>
+    string, updated_at : "updated_at" => string }
 );
 /// Used by [`NotificationSilencesApi::create_silences`], [`NotificationSilencesApi::delete_silence`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -162,7 +163,8 @@ pub struct Silences {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Silences { errors : "errors", messages : "messages", success : "success" }
+    Silences { errors : "errors" => objects, messages : "messages" => objects, success :
+    "success" => boolean }
 );
 /// Used by [`NotificationSilencesApi::create_silences`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -172,4 +174,6 @@ pub struct SilencesError {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SilencesError { code : "code", message : "message" });
+crate::runtime::object!(
+    SilencesError { code : "code" => integer, message : "message" => string }
+);

@@ -154,7 +154,7 @@ pub struct Webhook {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Webhook { id : "id" });
+crate::runtime::object!(Webhook { id : "id" => string });
 /// Used by [`NotificationWebhooksApi::list_webhooks`], [`NotificationWebhooksApi::get_webhook`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWebhooksItem {
@@ -178,9 +178,10 @@ pub struct ListWebhooksItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWebhooksItem { created_at : "created_at", id : "id", last_failure :
-    "last_failure", last_success : "last_success", name : "name", secret : "secret",
-    r#type : "type", url : "url" }
+    ListWebhooksItem { created_at : "created_at" => string, id : "id" => string,
+    last_failure : "last_failure" => string, last_success : "last_success" => string,
+    name : "name" => string, secret : "secret" => string, r#type : "type", url : "url" =>
+    string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -246,8 +247,8 @@ pub struct DeleteWebhookResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteWebhookResponse { errors : "errors", messages : "messages", success : "success"
-    }
+    DeleteWebhookResponse { errors : "errors" => objects, messages : "messages" =>
+    objects, success : "success" => boolean }
 );
 /// Used by [`NotificationWebhooksApi::delete_webhook`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -258,7 +259,8 @@ pub struct DeleteWebhookResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteWebhookResponseError { code : "code", message : "message" }
+    DeleteWebhookResponseError { code : "code" => integer, message : "message" => string
+    }
 );
 /// Used by [`NotificationWebhooksApi::create_webhook`], [`NotificationWebhooksApi::update_webhook`].
 #[derive(Debug, Clone, PartialEq)]
@@ -273,7 +275,8 @@ pub struct CreateWebhookBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWebhookBody { name : "name" required, secret : "secret", url : "url" required }
+    CreateWebhookBody { name : "name" required => string, secret : "secret" => string,
+    url : "url" required => string }
 );
 impl CreateWebhookBody {
     /// A value with the required fields set and the others empty.

@@ -306,8 +306,8 @@ pub struct QuotaAndAvailability {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QuotaAndAvailability { quota : "quota", regions : "regions", regions_per_plan :
-    "regionsPerPlan" }
+    QuotaAndAvailability { quota : "quota" => object, regions : "regions" => objects,
+    regions_per_plan : "regionsPerPlan" => object }
 );
 /// Used by [`ObservatoryApi::get_quota_and_availability`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -328,9 +328,10 @@ pub struct QuotaAndAvailabilityQuota {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QuotaAndAvailabilityQuota { plan : "plan", quotas_per_plan : "quotasPerPlan",
-    remaining_schedules : "remainingSchedules", remaining_tests : "remainingTests",
-    schedule_quotas_per_plan : "scheduleQuotasPerPlan" }
+    QuotaAndAvailabilityQuota { plan : "plan" => string, quotas_per_plan :
+    "quotasPerPlan" => object, remaining_schedules : "remainingSchedules" => number,
+    remaining_tests : "remainingTests" => number, schedule_quotas_per_plan :
+    "scheduleQuotasPerPlan" => object }
 );
 /// Used by [`ObservatoryApi::get_quota_and_availability`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -339,7 +340,9 @@ pub struct QuotaAndAvailabilityQuotaQuotasPerPlan {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(QuotaAndAvailabilityQuotaQuotasPerPlan { value : "value" });
+crate::runtime::object!(
+    QuotaAndAvailabilityQuotaQuotasPerPlan { value : "value" => object }
+);
 /// Used by [`ObservatoryApi::get_quota_and_availability`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuotaAndAvailabilityQuotaQuotasPerPlanValue {
@@ -351,8 +354,9 @@ pub struct QuotaAndAvailabilityQuotaQuotasPerPlanValue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QuotaAndAvailabilityQuotaQuotasPerPlanValue { business : "business", enterprise :
-    "enterprise", free : "free", pro : "pro" }
+    QuotaAndAvailabilityQuotaQuotasPerPlanValue { business : "business" => integer,
+    enterprise : "enterprise" => integer, free : "free" => integer, pro : "pro" =>
+    integer }
 );
 /// Used by [`ObservatoryApi::get_quota_and_availability`], [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -363,7 +367,9 @@ pub struct QuotaAndAvailabilityRegion {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(QuotaAndAvailabilityRegion { label : "label", value : "value" });
+crate::runtime::object!(
+    QuotaAndAvailabilityRegion { label : "label" => string, value : "value" }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -501,8 +507,8 @@ pub struct QuotaAndAvailabilityRegionsPerPlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QuotaAndAvailabilityRegionsPerPlan { business : "business", enterprise :
-    "enterprise", free : "free", pro : "pro" }
+    QuotaAndAvailabilityRegionsPerPlan { business : "business" => objects, enterprise :
+    "enterprise" => objects, free : "free" => objects, pro : "pro" => objects }
 );
 /// Used by [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -517,8 +523,8 @@ pub struct TestedWebpage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestedWebpage { region : "region", schedule_frequency : "scheduleFrequency", tests :
-    "tests", url : "url" }
+    TestedWebpage { region : "region" => object, schedule_frequency :
+    "scheduleFrequency", tests : "tests" => objects, url : "url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -594,9 +600,10 @@ pub struct ListTestedWebpagesItemTestsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTestedWebpagesItemTestsItem { date : "date", desktop_report : "desktopReport", id
-    : "id", mobile_report : "mobileReport", region : "region", schedule_frequency :
-    "scheduleFrequency", url : "url" }
+    ListTestedWebpagesItemTestsItem { date : "date" => string, desktop_report :
+    "desktopReport" => object, id : "id" => string, mobile_report : "mobileReport" =>
+    object, region : "region" => object, schedule_frequency : "scheduleFrequency", url :
+    "url" => string }
 );
 /// Used by [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -630,10 +637,11 @@ pub struct ListTestedWebpagesItemTestsItemDesktopReport {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTestedWebpagesItemTestsItemDesktopReport { cls : "cls", device_type :
-    "deviceType", error : "error", fcp : "fcp", json_report_url : "jsonReportUrl", lcp :
-    "lcp", performance_score : "performanceScore", si : "si", state : "state", tbt :
-    "tbt", ttfb : "ttfb", tti : "tti" }
+    ListTestedWebpagesItemTestsItemDesktopReport { cls : "cls" => number, device_type :
+    "deviceType", error : "error" => object, fcp : "fcp" => number, json_report_url :
+    "jsonReportUrl" => string, lcp : "lcp" => number, performance_score :
+    "performanceScore" => number, si : "si" => number, state : "state", tbt : "tbt" =>
+    number, ttfb : "ttfb" => number, tti : "tti" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -702,8 +710,8 @@ pub struct ListTestedWebpagesItemTestsItemDesktopReportError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTestedWebpagesItemTestsItemDesktopReportError { code : "code", detail : "detail",
-    final_displayed_url : "finalDisplayedUrl" }
+    ListTestedWebpagesItemTestsItemDesktopReportError { code : "code", detail : "detail"
+    => string, final_displayed_url : "finalDisplayedUrl" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -833,7 +841,7 @@ pub struct DeleteAllPageTestsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAllPageTestsResponse { count : "count" });
+crate::runtime::object!(DeleteAllPageTestsResponse { count : "count" => number });
 /// Used by [`ObservatoryApi::list_core_web_vital_metrics_trend`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CoreWebVitalMetricsTrend {
@@ -870,7 +878,9 @@ pub struct ScheduledPageTest {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ScheduledPageTest { schedule : "schedule", test : "test" });
+crate::runtime::object!(
+    ScheduledPageTest { schedule : "schedule" => object, test : "test" => object }
+);
 /// Used by [`ObservatoryApi::create_scheduled_page_test`], [`ObservatoryApi::get_page_test_schedule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PageTestSchedule {
@@ -884,7 +894,8 @@ pub struct PageTestSchedule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PageTestSchedule { frequency : "frequency", region : "region", url : "url" }
+    PageTestSchedule { frequency : "frequency", region : "region", url : "url" => string
+    }
 );
 /// Used by [`ObservatoryApi::start_page_test`], [`ObservatoryApi::delete_all_page_tests`], [`ObservatoryApi::create_scheduled_page_test`], [`ObservatoryApi::get_page_test_schedule`], [`ObservatoryApi::delete_scheduled_page_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -906,7 +917,8 @@ pub struct ListPageTestHistoryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPageTestHistoryQuery { page : "page", per_page : "per_page", region : "region" }
+    ListPageTestHistoryQuery { page : "page" => integer, per_page : "per_page" =>
+    integer, region : "region" }
 );
 /// Used by [`ObservatoryApi::list_core_web_vital_metrics_trend`].
 #[derive(Debug, Clone, PartialEq)]
@@ -928,8 +940,8 @@ pub struct ListCoreWebVitalMetricsTrendQuery {
 }
 crate::runtime::object!(
     ListCoreWebVitalMetricsTrendQuery { region : "region" required, device_type :
-    "deviceType" required, start : "start" required, end : "end", tz : "tz" required,
-    metrics : "metrics" required }
+    "deviceType" required, start : "start" required => string, end : "end" => string, tz
+    : "tz" required => string, metrics : "metrics" required => string }
 );
 impl ListCoreWebVitalMetricsTrendQuery {
     /// A value with the required fields set and the others empty.

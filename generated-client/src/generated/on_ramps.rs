@@ -359,21 +359,25 @@ pub struct CreateOnRampResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponse { attached_hubs : "attached_hubs", attached_vpcs :
-    "attached_vpcs", cloud_asn : "cloud_asn", cloud_type : "cloud_type", description :
-    "description", dynamic_routing : "dynamic_routing", hub : "hub", id : "id",
-    install_routes_in_cloud : "install_routes_in_cloud", install_routes_in_magic_wan :
-    "install_routes_in_magic_wan", last_applied_at : "last_applied_at", last_exported_at
-    : "last_exported_at", last_planned_at : "last_planned_at",
-    manage_hub_to_hub_attachments : "manage_hub_to_hub_attachments",
-    manage_vpc_to_hub_attachments : "manage_vpc_to_hub_attachments", name : "name",
-    planned_monthly_cost_estimate : "planned_monthly_cost_estimate", planned_resources :
-    "planned_resources", planned_resources_unavailable : "planned_resources_unavailable",
-    post_apply_monthly_cost_estimate : "post_apply_monthly_cost_estimate",
+    CreateOnRampResponse { attached_hubs : "attached_hubs" => strings, attached_vpcs :
+    "attached_vpcs" => strings, cloud_asn : "cloud_asn" => integer, cloud_type :
+    "cloud_type" => string, description : "description" => string, dynamic_routing :
+    "dynamic_routing" => boolean, hub : "hub" => string, id : "id" => string,
+    install_routes_in_cloud : "install_routes_in_cloud" => boolean,
+    install_routes_in_magic_wan : "install_routes_in_magic_wan" => boolean,
+    last_applied_at : "last_applied_at" => string, last_exported_at : "last_exported_at"
+    => string, last_planned_at : "last_planned_at" => string,
+    manage_hub_to_hub_attachments : "manage_hub_to_hub_attachments" => boolean,
+    manage_vpc_to_hub_attachments : "manage_vpc_to_hub_attachments" => boolean, name :
+    "name" => string, planned_monthly_cost_estimate : "planned_monthly_cost_estimate" =>
+    object, planned_resources : "planned_resources" => objects,
+    planned_resources_unavailable : "planned_resources_unavailable" => boolean,
+    post_apply_monthly_cost_estimate : "post_apply_monthly_cost_estimate" => object,
     post_apply_resources : "post_apply_resources", post_apply_resources_unavailable :
-    "post_apply_resources_unavailable", region : "region", status : "status", r#type :
-    "type", updated_at : "updated_at", vpc : "vpc", vpcs_by_id : "vpcs_by_id",
-    vpcs_by_id_unavailable : "vpcs_by_id_unavailable" }
+    "post_apply_resources_unavailable" => boolean, region : "region" => string, status :
+    "status" => object, r#type : "type" => string, updated_at : "updated_at" => string,
+    vpc : "vpc" => string, vpcs_by_id : "vpcs_by_id", vpcs_by_id_unavailable :
+    "vpcs_by_id_unavailable" => strings }
 );
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -386,9 +390,9 @@ pub struct CreateOnRampResponsePlannedMonthlyCostEstimate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedMonthlyCostEstimate { currency : "currency",
-    current_monthly_cost : "current_monthly_cost", diff : "diff", proposed_monthly_cost :
-    "proposed_monthly_cost" }
+    CreateOnRampResponsePlannedMonthlyCostEstimate { currency : "currency" => string,
+    current_monthly_cost : "current_monthly_cost" => number, diff : "diff" => number,
+    proposed_monthly_cost : "proposed_monthly_cost" => number }
 );
 /// Used by [`OnRampsApi::create_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -406,9 +410,10 @@ pub struct CreateOnRampResponsePlannedResource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedResource { diff : "diff", keys_require_replace :
-    "keys_require_replace", monthly_cost_estimate_diff : "monthly_cost_estimate_diff",
-    planned_action : "planned_action", resource : "resource" }
+    CreateOnRampResponsePlannedResource { diff : "diff" => object, keys_require_replace :
+    "keys_require_replace" => strings, monthly_cost_estimate_diff :
+    "monthly_cost_estimate_diff" => object, planned_action : "planned_action" => string,
+    resource : "resource" => object }
 );
 /// Used by [`OnRampsApi::create_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -422,9 +427,9 @@ pub struct CreateOnRampResponsePlannedResourceDiff {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedResourceDiff { diff : "diff", left_description :
-    "left_description", left_yaml : "left_yaml", right_description : "right_description",
-    right_yaml : "right_yaml" }
+    CreateOnRampResponsePlannedResourceDiff { diff : "diff" => json, left_description :
+    "left_description" => json, left_yaml : "left_yaml" => json, right_description :
+    "right_description" => json, right_yaml : "right_yaml" => json }
 );
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -437,9 +442,9 @@ pub struct CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff { currency : "currency",
-    current_monthly_cost : "current_monthly_cost", diff : "diff", proposed_monthly_cost :
-    "proposed_monthly_cost" }
+    CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff { currency : "currency" =>
+    string, current_monthly_cost : "current_monthly_cost" => number, diff : "diff" =>
+    json, proposed_monthly_cost : "proposed_monthly_cost" => number }
 );
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -454,9 +459,9 @@ pub struct CreateOnRampResponsePlannedResourceResource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedResourceResource { cloud_type : "cloud_type", detail :
-    "detail", id : "id", name : "name", resource_type : "resource_type", title : "title"
-    }
+    CreateOnRampResponsePlannedResourceResource { cloud_type : "cloud_type" => string,
+    detail : "detail" => json, id : "id" => string, name : "name" => string,
+    resource_type : "resource_type" => json, title : "title" => json }
 );
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -467,8 +472,8 @@ pub struct CreateOnRampResponsePostApplyMonthlyCostEstimate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePostApplyMonthlyCostEstimate { currency : "currency",
-    monthly_cost : "monthly_cost" }
+    CreateOnRampResponsePostApplyMonthlyCostEstimate { currency : "currency" => string,
+    monthly_cost : "monthly_cost" => number }
 );
 /// Used by [`OnRampsApi::create_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -485,9 +490,10 @@ pub struct CreateOnRampResponseStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponseStatus { apply_progress : "apply_progress", lifecycle_errors :
-    "lifecycle_errors", lifecycle_state : "lifecycle_state", plan_progress :
-    "plan_progress", routes : "routes", tunnels : "tunnels" }
+    CreateOnRampResponseStatus { apply_progress : "apply_progress" => object,
+    lifecycle_errors : "lifecycle_errors", lifecycle_state : "lifecycle_state" => string,
+    plan_progress : "plan_progress" => object, routes : "routes" => strings, tunnels :
+    "tunnels" => strings }
 );
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -498,7 +504,8 @@ pub struct CreateOnRampResponseStatusApplyProgress {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponseStatusApplyProgress { done : "done", total : "total" }
+    CreateOnRampResponseStatusApplyProgress { done : "done" => integer, total : "total"
+    => integer }
 );
 /// Used by [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -548,21 +555,25 @@ pub struct ListOnRampsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListOnRampsItem { attached_hubs : "attached_hubs", attached_vpcs : "attached_vpcs",
-    cloud_asn : "cloud_asn", cloud_type : "cloud_type", description : "description",
-    dynamic_routing : "dynamic_routing", hub : "hub", id : "id", install_routes_in_cloud
-    : "install_routes_in_cloud", install_routes_in_magic_wan :
-    "install_routes_in_magic_wan", last_applied_at : "last_applied_at", last_exported_at
-    : "last_exported_at", last_planned_at : "last_planned_at",
-    manage_hub_to_hub_attachments : "manage_hub_to_hub_attachments",
-    manage_vpc_to_hub_attachments : "manage_vpc_to_hub_attachments", name : "name",
-    planned_monthly_cost_estimate : "planned_monthly_cost_estimate", planned_resources :
-    "planned_resources", planned_resources_unavailable : "planned_resources_unavailable",
-    post_apply_monthly_cost_estimate : "post_apply_monthly_cost_estimate",
+    ListOnRampsItem { attached_hubs : "attached_hubs" => strings, attached_vpcs :
+    "attached_vpcs" => strings, cloud_asn : "cloud_asn" => integer, cloud_type :
+    "cloud_type" => string, description : "description" => string, dynamic_routing :
+    "dynamic_routing" => boolean, hub : "hub" => string, id : "id" => string,
+    install_routes_in_cloud : "install_routes_in_cloud" => boolean,
+    install_routes_in_magic_wan : "install_routes_in_magic_wan" => boolean,
+    last_applied_at : "last_applied_at" => string, last_exported_at : "last_exported_at"
+    => string, last_planned_at : "last_planned_at" => string,
+    manage_hub_to_hub_attachments : "manage_hub_to_hub_attachments" => boolean,
+    manage_vpc_to_hub_attachments : "manage_vpc_to_hub_attachments" => boolean, name :
+    "name" => string, planned_monthly_cost_estimate : "planned_monthly_cost_estimate" =>
+    object, planned_resources : "planned_resources" => objects,
+    planned_resources_unavailable : "planned_resources_unavailable" => boolean,
+    post_apply_monthly_cost_estimate : "post_apply_monthly_cost_estimate" => object,
     post_apply_resources : "post_apply_resources", post_apply_resources_unavailable :
-    "post_apply_resources_unavailable", region : "region", status : "status", r#type :
-    "type", updated_at : "updated_at", vpc : "vpc", vpcs_by_id : "vpcs_by_id",
-    vpcs_by_id_unavailable : "vpcs_by_id_unavailable" }
+    "post_apply_resources_unavailable" => boolean, region : "region" => string, status :
+    "status" => object, r#type : "type" => string, updated_at : "updated_at" => string,
+    vpc : "vpc" => string, vpcs_by_id : "vpcs_by_id", vpcs_by_id_unavailable :
+    "vpcs_by_id_unavailable" => strings }
 );
 /// Used by [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -580,9 +591,10 @@ pub struct ListOnRampsItemPlannedResource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListOnRampsItemPlannedResource { diff : "diff", keys_require_replace :
-    "keys_require_replace", monthly_cost_estimate_diff : "monthly_cost_estimate_diff",
-    planned_action : "planned_action", resource : "resource" }
+    ListOnRampsItemPlannedResource { diff : "diff" => json, keys_require_replace :
+    "keys_require_replace" => strings, monthly_cost_estimate_diff :
+    "monthly_cost_estimate_diff" => object, planned_action : "planned_action" => string,
+    resource : "resource" => object }
 );
 /// Used by [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -599,9 +611,9 @@ pub struct ListOnRampsItemStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListOnRampsItemStatus { apply_progress : "apply_progress", lifecycle_errors :
-    "lifecycle_errors", lifecycle_state : "lifecycle_state", plan_progress :
-    "plan_progress", routes : "routes", tunnels : "tunnels" }
+    ListOnRampsItemStatus { apply_progress : "apply_progress" => object, lifecycle_errors
+    : "lifecycle_errors", lifecycle_state : "lifecycle_state" => string, plan_progress :
+    "plan_progress" => object, routes : "routes", tunnels : "tunnels" }
 );
 /// Used by [`OnRampsApi::update_magic_wan_address_space`], [`OnRampsApi::patch_magic_wan_address_space`], [`OnRampsApi::read_magic_wan_address_space`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -610,7 +622,7 @@ pub struct MagicWanAddressSpace {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(MagicWanAddressSpace { prefixes : "prefixes" });
+crate::runtime::object!(MagicWanAddressSpace { prefixes : "prefixes" => strings });
 /// Used by [`OnRampsApi::delete_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteOnRampResponse {
@@ -618,7 +630,7 @@ pub struct DeleteOnRampResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteOnRampResponse { id : "id" });
+crate::runtime::object!(DeleteOnRampResponse { id : "id" => string });
 /// Used by [`OnRampsApi::apply_on_ramp`], [`OnRampsApi::plan_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plan {
@@ -629,7 +641,8 @@ pub struct Plan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Plan { errors : "errors", messages : "messages", success : "success" }
+    Plan { errors : "errors" => objects, messages : "messages" => objects, success :
+    "success" => boolean }
 );
 /// Used by [`OnRampsApi::apply_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -643,8 +656,9 @@ pub struct PlanError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PlanError { code : "code", documentation_url : "documentation_url", message :
-    "message", meta : "meta", source : "source" }
+    PlanError { code : "code" => integer, documentation_url : "documentation_url" =>
+    string, message : "message" => string, meta : "meta" => object, source : "source" =>
+    object }
 );
 /// Used by [`OnRampsApi::apply_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -657,8 +671,8 @@ pub struct PlanErrorMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PlanErrorMeta { l10n_key : "l10n_key", loggable_error : "loggable_error",
-    template_data : "template_data", trace_id : "trace_id" }
+    PlanErrorMeta { l10n_key : "l10n_key" => json, loggable_error : "loggable_error" =>
+    json, template_data : "template_data" => json, trace_id : "trace_id" => json }
 );
 /// Used by [`OnRampsApi::apply_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -670,6 +684,6 @@ pub struct PlanErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PlanErrorSource { parameter : "parameter", parameter_value_index :
-    "parameter_value_index", pointer : "pointer" }
+    PlanErrorSource { parameter : "parameter" => json, parameter_value_index :
+    "parameter_value_index" => json, pointer : "pointer" => json }
 );

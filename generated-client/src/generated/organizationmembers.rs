@@ -155,8 +155,9 @@ pub struct OrganizationMember {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OrganizationMember { create_time : "create_time", id : "id", meta : "meta", status :
-    "status", update_time : "update_time", user : "user" }
+    OrganizationMember { create_time : "create_time" => string, id : "id" => string, meta
+    : "meta", status : "status" => string, update_time : "update_time" => string, user :
+    "user" => object }
 );
 /// Used by [`OrganizationmembersApi::create_organization_member`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -169,6 +170,7 @@ pub struct OrganizationMemberUser {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OrganizationMemberUser { email : "email", id : "id", name : "name",
-    two_factor_authentication_enabled : "two_factor_authentication_enabled" }
+    OrganizationMemberUser { email : "email" => string, id : "id" => string, name :
+    "name" => string, two_factor_authentication_enabled :
+    "two_factor_authentication_enabled" => boolean }
 );

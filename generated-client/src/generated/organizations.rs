@@ -202,8 +202,9 @@ pub struct Organization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Organization { create_time : "create_time", id : "id", meta : "meta", name : "name",
-    parent : "parent", profile : "profile" }
+    Organization { create_time : "create_time" => string, id : "id" => string, meta :
+    "meta" => object, name : "name" => string, parent : "parent" => object, profile :
+    "profile" => object }
 );
 /// Used by [`OrganizationsApi::create_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -213,7 +214,9 @@ pub struct OrganizationMeta {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(OrganizationMeta { flags : "flags", managed_by : "managed_by" });
+crate::runtime::object!(
+    OrganizationMeta { flags : "flags" => object, managed_by : "managed_by" => string }
+);
 /// Used by [`OrganizationsApi::create_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationMetaFlags {
@@ -226,9 +229,10 @@ pub struct OrganizationMetaFlags {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OrganizationMetaFlags { account_creation : "account_creation", account_deletion :
-    "account_deletion", account_migration : "account_migration", account_mobility :
-    "account_mobility", sub_org_creation : "sub_org_creation" }
+    OrganizationMetaFlags { account_creation : "account_creation" => string,
+    account_deletion : "account_deletion" => string, account_migration :
+    "account_migration" => string, account_mobility : "account_mobility" => string,
+    sub_org_creation : "sub_org_creation" => string }
 );
 /// Used by [`OrganizationsApi::create_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -238,7 +242,9 @@ pub struct OrganizationParent {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(OrganizationParent { id : "id", name : "name" });
+crate::runtime::object!(
+    OrganizationParent { id : "id" => string, name : "name" => string }
+);
 /// Used by [`OrganizationsApi::create_organization`], [`OrganizationsApi::get_organization_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationProfile {
@@ -251,9 +257,10 @@ pub struct OrganizationProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OrganizationProfile { business_address : "business_address", business_email :
-    "business_email", business_name : "business_name", business_phone : "business_phone",
-    external_metadata : "external_metadata" }
+    OrganizationProfile { business_address : "business_address" => string, business_email
+    : "business_email" => string, business_name : "business_name" => string,
+    business_phone : "business_phone" => string, external_metadata : "external_metadata"
+    => string }
 );
 /// Used by [`OrganizationsApi::delete_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -262,7 +269,7 @@ pub struct DeleteOrganizationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteOrganizationResponse { id : "id" });
+crate::runtime::object!(DeleteOrganizationResponse { id : "id" => string });
 /// Used by [`OrganizationsApi::get_organization_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationAccount {
@@ -275,8 +282,8 @@ pub struct OrganizationAccount {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OrganizationAccount { created_on : "created_on", id : "id", name : "name", settings :
-    "settings", r#type : "type" }
+    OrganizationAccount { created_on : "created_on" => string, id : "id" => string, name
+    : "name" => string, settings : "settings" => object, r#type : "type" => string }
 );
 /// Used by [`OrganizationsApi::get_organization_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -291,9 +298,9 @@ pub struct OrganizationAccountSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OrganizationAccountSettings { abuse_contact_email : "abuse_contact_email",
-    access_approval_expiry : "access_approval_expiry", api_access_enabled :
-    "api_access_enabled", default_nameservers : "default_nameservers", enforce_twofactor
-    : "enforce_twofactor", use_account_custom_ns_by_default :
-    "use_account_custom_ns_by_default" }
+    OrganizationAccountSettings { abuse_contact_email : "abuse_contact_email" => string,
+    access_approval_expiry : "access_approval_expiry" => string, api_access_enabled :
+    "api_access_enabled" => boolean, default_nameservers : "default_nameservers" =>
+    string, enforce_twofactor : "enforce_twofactor" => boolean,
+    use_account_custom_ns_by_default : "use_account_custom_ns_by_default" => boolean }
 );

@@ -133,9 +133,10 @@ pub struct Certificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Certificate { certificate : "certificate", csr : "csr", expires_on : "expires_on",
-    hostnames : "hostnames", id : "id", request_type : "request_type", requested_validity
-    : "requested_validity" }
+    Certificate { certificate : "certificate" => string, csr : "csr" => string,
+    expires_on : "expires_on" => string, hostnames : "hostnames" => strings, id : "id" =>
+    string, request_type : "request_type", requested_validity : "requested_validity" =>
+    number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -199,7 +200,7 @@ pub struct RevokeCertificateResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RevokeCertificateResponse { id : "id" });
+crate::runtime::object!(RevokeCertificateResponse { id : "id" => string });
 /// Used by [`OriginCaApi::create_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCertificateBody {
@@ -214,8 +215,8 @@ pub struct CreateCertificateBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCertificateBody { csr : "csr", hostnames : "hostnames", request_type :
-    "request_type", requested_validity : "requested_validity" }
+    CreateCertificateBody { csr : "csr" => string, hostnames : "hostnames", request_type
+    : "request_type", requested_validity : "requested_validity" => number }
 );
 /// Used by [`OriginCaApi::list_certificates`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -225,5 +226,5 @@ pub struct ListCertificatesQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListCertificatesQuery { zone_id : "zone_id" });
+crate::runtime::object!(ListCertificatesQuery { zone_id : "zone_id" => string });
 impl crate::runtime::TypedQuery for ListCertificatesQuery {}

@@ -89,7 +89,8 @@ pub struct EncryptionSetting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EncryptionSetting { id : "id", modified_on : "modified_on", value : "value" }
+    EncryptionSetting { id : "id" => string, modified_on : "modified_on" => string, value
+    : "value" => string }
 );
 /// Used by [`OriginPostQuantumApi::change_origin_post_quantum_encryption_setting`].
 #[derive(Debug, Clone, PartialEq)]

@@ -189,8 +189,9 @@ pub struct PageRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PageRule { actions : "actions", created_on : "created_on", id : "id", modified_on :
-    "modified_on", priority : "priority", status : "status", targets : "targets" }
+    PageRule { actions : "actions" => objects, created_on : "created_on" => string, id :
+    "id" => string, modified_on : "modified_on" => string, priority : "priority" =>
+    integer, status : "status", targets : "targets" => objects }
 );
 /// Used by [`PageRulesApi::create_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -204,7 +205,8 @@ pub struct PageRuleAction {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PageRuleAction { modified_on : "modified_on", name : "name", value : "value" }
+    PageRuleAction { modified_on : "modified_on" => string, name : "name", value :
+    "value" => json }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -312,7 +314,7 @@ pub struct PageRuleTarget {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PageRuleTarget { target : "target" required, constraint : "constraint" }
+    PageRuleTarget { target : "target" required, constraint : "constraint" => object }
 );
 impl PageRuleTarget {
     /// A value with the required fields set and the others empty.
@@ -386,7 +388,8 @@ pub struct PageRuleTargetConstraint {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PageRuleTargetConstraint { operator : "operator" required, value : "value" required }
+    PageRuleTargetConstraint { operator : "operator" required, value : "value" required
+    => string }
 );
 impl PageRuleTargetConstraint {
     /// A value with the required fields set and the others empty.
@@ -471,7 +474,7 @@ pub struct DeletePageRuleResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeletePageRuleResponse { id : "id" required });
+crate::runtime::object!(DeletePageRuleResponse { id : "id" required => string });
 impl DeletePageRuleResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -494,8 +497,8 @@ pub struct CreatePageRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePageRuleBody { actions : "actions", priority : "priority", status : "status",
-    targets : "targets" }
+    CreatePageRuleBody { actions : "actions" => objects, priority : "priority" =>
+    integer, status : "status", targets : "targets" => objects }
 );
 /// Used by [`PageRulesApi::create_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -506,7 +509,9 @@ pub struct CreatePageRuleBodyAction {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreatePageRuleBodyAction { name : "name", value : "value" });
+crate::runtime::object!(
+    CreatePageRuleBodyAction { name : "name", value : "value" => object }
+);
 /// Used by [`PageRulesApi::create_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePageRuleBodyActionValue {
@@ -517,7 +522,9 @@ pub struct CreatePageRuleBodyActionValue {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreatePageRuleBodyActionValue { r#type : "type", url : "url" });
+crate::runtime::object!(
+    CreatePageRuleBodyActionValue { r#type : "type", url : "url" => string }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -344,9 +344,10 @@ pub struct Settings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Settings { enabled : "enabled" required, updated_at : "updated_at" required,
-    use_cloudflare_reporting_endpoint : "use_cloudflare_reporting_endpoint" required,
-    use_connection_url_path : "use_connection_url_path" required }
+    Settings { enabled : "enabled" required => boolean, updated_at : "updated_at"
+    required => string, use_cloudflare_reporting_endpoint :
+    "use_cloudflare_reporting_endpoint" required => boolean, use_connection_url_path :
+    "use_connection_url_path" required => boolean }
 );
 impl Settings {
     /// A value with the required fields set and the others empty.
@@ -393,13 +394,15 @@ pub struct Connection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Connection { added_at : "added_at" required, domain_reported_malicious :
-    "domain_reported_malicious", first_page_url : "first_page_url", first_seen_at :
-    "first_seen_at" required, host : "host" required, id : "id" required, last_seen_at :
-    "last_seen_at" required, malicious_domain_categories : "malicious_domain_categories",
-    malicious_url_categories : "malicious_url_categories", page_urls : "page_urls", url :
-    "url" required, url_contains_cdn_cgi_path : "url_contains_cdn_cgi_path" required,
-    url_reported_malicious : "url_reported_malicious" }
+    Connection { added_at : "added_at" required => string, domain_reported_malicious :
+    "domain_reported_malicious" => boolean, first_page_url : "first_page_url" => string,
+    first_seen_at : "first_seen_at" required => string, host : "host" required => string,
+    id : "id" required => string, last_seen_at : "last_seen_at" required => string,
+    malicious_domain_categories : "malicious_domain_categories" => strings,
+    malicious_url_categories : "malicious_url_categories" => strings, page_urls :
+    "page_urls" => strings, url : "url" required => string, url_contains_cdn_cgi_path :
+    "url_contains_cdn_cgi_path" required => boolean, url_reported_malicious :
+    "url_reported_malicious" => boolean }
 );
 impl Connection {
     /// A value with the required fields set and the others empty.
@@ -457,13 +460,15 @@ pub struct ListPageShieldCookiesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPageShieldCookiesItem { domain_attribute : "domain_attribute", expires_attribute
-    : "expires_attribute", first_seen_at : "first_seen_at" required, host : "host"
-    required, http_only_attribute : "http_only_attribute", id : "id" required,
-    last_seen_at : "last_seen_at" required, max_age_attribute : "max_age_attribute", name
-    : "name" required, page_urls : "page_urls", path_attribute : "path_attribute",
-    same_site_attribute : "same_site_attribute", secure_attribute : "secure_attribute",
-    r#type : "type" required }
+    ListPageShieldCookiesItem { domain_attribute : "domain_attribute" => string,
+    expires_attribute : "expires_attribute" => string, first_seen_at : "first_seen_at"
+    required => string, host : "host" required => string, http_only_attribute :
+    "http_only_attribute" => boolean, id : "id" required => string, last_seen_at :
+    "last_seen_at" required => string, max_age_attribute : "max_age_attribute" =>
+    integer, name : "name" required => string, page_urls : "page_urls" => strings,
+    path_attribute : "path_attribute" => string, same_site_attribute :
+    "same_site_attribute", secure_attribute : "secure_attribute" => boolean, r#type :
+    "type" required }
 );
 impl ListPageShieldCookiesItem {
     /// A value with the required fields set and the others empty.
@@ -619,9 +624,9 @@ pub struct Policy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Policy { action : "action" required, description : "description" required, enabled :
-    "enabled" required, expression : "expression" required, value : "value" required, id
-    : "id" required }
+    Policy { action : "action" required, description : "description" required => string,
+    enabled : "enabled" required => boolean, expression : "expression" required =>
+    string, value : "value" required => string, id : "id" required => string }
 );
 impl Policy {
     /// A value with the required fields set and the others empty.
@@ -732,16 +737,18 @@ pub struct ListPageShieldScriptsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPageShieldScriptsItem { added_at : "added_at" required, dataflow_score :
-    "dataflow_score", domain_reported_malicious : "domain_reported_malicious", fetched_at
-    : "fetched_at", first_page_url : "first_page_url", first_seen_at : "first_seen_at"
-    required, hash : "hash", host : "host" required, id : "id" required,
-    js_integrity_score : "js_integrity_score", last_seen_at : "last_seen_at" required,
-    malicious_domain_categories : "malicious_domain_categories", malicious_url_categories
-    : "malicious_url_categories", obfuscation_score : "obfuscation_score", page_urls :
-    "page_urls", url : "url" required, url_contains_cdn_cgi_path :
-    "url_contains_cdn_cgi_path" required, url_reported_malicious :
-    "url_reported_malicious" }
+    ListPageShieldScriptsItem { added_at : "added_at" required => string, dataflow_score
+    : "dataflow_score" => integer, domain_reported_malicious :
+    "domain_reported_malicious" => boolean, fetched_at : "fetched_at" => string,
+    first_page_url : "first_page_url" => string, first_seen_at : "first_seen_at" required
+    => string, hash : "hash" => string, host : "host" required => string, id : "id"
+    required => string, js_integrity_score : "js_integrity_score" => integer,
+    last_seen_at : "last_seen_at" required => string, malicious_domain_categories :
+    "malicious_domain_categories" => strings, malicious_url_categories :
+    "malicious_url_categories" => strings, obfuscation_score : "obfuscation_score" =>
+    integer, page_urls : "page_urls" => strings, url : "url" required => string,
+    url_contains_cdn_cgi_path : "url_contains_cdn_cgi_path" required => boolean,
+    url_reported_malicious : "url_reported_malicious" => boolean }
 );
 impl ListPageShieldScriptsItem {
     /// A value with the required fields set and the others empty.
@@ -816,16 +823,18 @@ pub struct Script {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Script { added_at : "added_at" required, dataflow_score : "dataflow_score",
-    domain_reported_malicious : "domain_reported_malicious", fetched_at : "fetched_at",
-    first_page_url : "first_page_url", first_seen_at : "first_seen_at" required, hash :
-    "hash", host : "host" required, id : "id" required, js_integrity_score :
-    "js_integrity_score", last_seen_at : "last_seen_at" required,
-    malicious_domain_categories : "malicious_domain_categories", malicious_url_categories
-    : "malicious_url_categories", obfuscation_score : "obfuscation_score", page_urls :
-    "page_urls", url : "url" required, url_contains_cdn_cgi_path :
-    "url_contains_cdn_cgi_path" required, url_reported_malicious :
-    "url_reported_malicious", versions : "versions" }
+    Script { added_at : "added_at" required => string, dataflow_score : "dataflow_score"
+    => integer, domain_reported_malicious : "domain_reported_malicious" => boolean,
+    fetched_at : "fetched_at" => string, first_page_url : "first_page_url" => string,
+    first_seen_at : "first_seen_at" required => string, hash : "hash" => string, host :
+    "host" required => string, id : "id" required => string, js_integrity_score :
+    "js_integrity_score" => integer, last_seen_at : "last_seen_at" required => string,
+    malicious_domain_categories : "malicious_domain_categories" => strings,
+    malicious_url_categories : "malicious_url_categories" => strings, obfuscation_score :
+    "obfuscation_score" => integer, page_urls : "page_urls" => strings, url : "url"
+    required => string, url_contains_cdn_cgi_path : "url_contains_cdn_cgi_path" required
+    => boolean, url_reported_malicious : "url_reported_malicious" => boolean, versions :
+    "versions" => objects }
 );
 impl Script {
     /// A value with the required fields set and the others empty.
@@ -879,9 +888,9 @@ pub struct ScriptVersion {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptVersion { dataflow_score : "dataflow_score", fetched_at : "fetched_at", hash :
-    "hash", js_integrity_score : "js_integrity_score", obfuscation_score :
-    "obfuscation_score" }
+    ScriptVersion { dataflow_score : "dataflow_score" => integer, fetched_at :
+    "fetched_at" => string, hash : "hash" => string, js_integrity_score :
+    "js_integrity_score" => integer, obfuscation_score : "obfuscation_score" => integer }
 );
 /// Used by [`PageShieldApi::update_page_shield_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -896,9 +905,9 @@ pub struct UpdatePageShieldSettingsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePageShieldSettingsBody { enabled : "enabled", use_cloudflare_reporting_endpoint
-    : "use_cloudflare_reporting_endpoint", use_connection_url_path :
-    "use_connection_url_path" }
+    UpdatePageShieldSettingsBody { enabled : "enabled" => boolean,
+    use_cloudflare_reporting_endpoint : "use_cloudflare_reporting_endpoint" => boolean,
+    use_connection_url_path : "use_connection_url_path" => boolean }
 );
 /// Used by [`PageShieldApi::list_page_shield_connections`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -931,10 +940,12 @@ pub struct ListPageShieldConnectionsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPageShieldConnectionsQuery { exclude_urls : "exclude_urls", urls : "urls", hosts
-    : "hosts", page : "page", per_page : "per_page", order_by : "order_by", direction :
-    "direction", prioritize_malicious : "prioritize_malicious", exclude_cdn_cgi :
-    "exclude_cdn_cgi", status : "status", page_url : "page_url", export : "export" }
+    ListPageShieldConnectionsQuery { exclude_urls : "exclude_urls" => string, urls :
+    "urls" => string, hosts : "hosts" => string, page : "page" => string, per_page :
+    "per_page" => number, order_by : "order_by", direction : "direction",
+    prioritize_malicious : "prioritize_malicious" => boolean, exclude_cdn_cgi :
+    "exclude_cdn_cgi" => boolean, status : "status" => string, page_url : "page_url" =>
+    string, export : "export" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1123,10 +1134,11 @@ pub struct ListPageShieldCookiesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPageShieldCookiesQuery { hosts : "hosts", page : "page", per_page : "per_page",
-    order_by : "order_by", direction : "direction", page_url : "page_url", export :
-    "export", name : "name", secure : "secure", http_only : "http_only", same_site :
-    "same_site", r#type : "type", path : "path", domain : "domain" }
+    ListPageShieldCookiesQuery { hosts : "hosts" => string, page : "page" => string,
+    per_page : "per_page" => number, order_by : "order_by", direction : "direction",
+    page_url : "page_url" => string, export : "export", name : "name" => string, secure :
+    "secure" => boolean, http_only : "http_only" => boolean, same_site : "same_site",
+    r#type : "type", path : "path" => string, domain : "domain" => string }
 );
 /// Used by [`PageShieldApi::create_page_shield_policy`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1146,8 +1158,8 @@ pub struct CreatePageShieldPolicyBody {
 }
 crate::runtime::object!(
     CreatePageShieldPolicyBody { action : "action" required, description : "description"
-    required, enabled : "enabled" required, expression : "expression" required, value :
-    "value" required }
+    required => string, enabled : "enabled" required => boolean, expression :
+    "expression" required => string, value : "value" required => string }
 );
 impl CreatePageShieldPolicyBody {
     /// A value with the required fields set and the others empty.
@@ -1185,8 +1197,9 @@ pub struct UpdatePageShieldPolicyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePageShieldPolicyBody { action : "action", description : "description", enabled
-    : "enabled", expression : "expression", value : "value" }
+    UpdatePageShieldPolicyBody { action : "action", description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, value :
+    "value" => string }
 );
 /// Used by [`PageShieldApi::list_page_shield_scripts`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1221,11 +1234,12 @@ pub struct ListPageShieldScriptsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPageShieldScriptsQuery { exclude_urls : "exclude_urls", urls : "urls", hosts :
-    "hosts", page : "page", per_page : "per_page", order_by : "order_by", direction :
-    "direction", prioritize_malicious : "prioritize_malicious", exclude_cdn_cgi :
-    "exclude_cdn_cgi", exclude_duplicates : "exclude_duplicates", status : "status",
-    page_url : "page_url", export : "export" }
+    ListPageShieldScriptsQuery { exclude_urls : "exclude_urls" => string, urls : "urls"
+    => string, hosts : "hosts" => string, page : "page" => string, per_page : "per_page"
+    => number, order_by : "order_by", direction : "direction", prioritize_malicious :
+    "prioritize_malicious" => boolean, exclude_cdn_cgi : "exclude_cdn_cgi" => boolean,
+    exclude_duplicates : "exclude_duplicates" => boolean, status : "status" => string,
+    page_url : "page_url" => string, export : "export" }
 );
 impl crate::runtime::TypedQuery for ListPageShieldConnectionsQuery {}
 impl crate::runtime::TypedQuery for ListPageShieldCookiesQuery {}

@@ -263,12 +263,14 @@ pub struct Deployment {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Deployment { aliases : "aliases", build_config : "build_config", created_on :
-    "created_on", deployment_trigger : "deployment_trigger", env_vars : "env_vars",
-    environment : "environment", id : "id", is_skipped : "is_skipped", latest_stage :
-    "latest_stage", modified_on : "modified_on", project_id : "project_id", project_name
-    : "project_name", short_id : "short_id", source : "source", stages : "stages", url :
-    "url", uses_functions : "uses_functions" }
+    Deployment { aliases : "aliases" => strings, build_config : "build_config" => object,
+    created_on : "created_on" => string, deployment_trigger : "deployment_trigger" =>
+    object, env_vars : "env_vars", environment : "environment" => string, id : "id" =>
+    string, is_skipped : "is_skipped" => boolean, latest_stage : "latest_stage" =>
+    object, modified_on : "modified_on" => string, project_id : "project_id" => string,
+    project_name : "project_name" => string, short_id : "short_id" => string, source :
+    "source" => object, stages : "stages" => objects, url : "url" => string,
+    uses_functions : "uses_functions" => boolean }
 );
 /// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -283,10 +285,10 @@ pub struct DeploymentBuildConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeploymentBuildConfig { build_caching : "build_caching", build_command :
-    "build_command", destination_dir : "destination_dir", root_dir : "root_dir",
-    web_analytics_tag : "web_analytics_tag", web_analytics_token : "web_analytics_token"
-    }
+    DeploymentBuildConfig { build_caching : "build_caching" => boolean, build_command :
+    "build_command" => string, destination_dir : "destination_dir" => string, root_dir :
+    "root_dir" => string, web_analytics_tag : "web_analytics_tag" => string,
+    web_analytics_token : "web_analytics_token" => string }
 );
 /// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -298,7 +300,8 @@ pub struct DeploymentDeploymentTrigger {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeploymentDeploymentTrigger { metadata : "metadata", r#type : "type" }
+    DeploymentDeploymentTrigger { metadata : "metadata" => object, r#type : "type" =>
+    string }
 );
 /// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -314,8 +317,9 @@ pub struct DeploymentDeploymentTriggerMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeploymentDeploymentTriggerMetadata { branch : "branch", commit_dirty :
-    "commit_dirty", commit_hash : "commit_hash", commit_message : "commit_message" }
+    DeploymentDeploymentTriggerMetadata { branch : "branch" => string, commit_dirty :
+    "commit_dirty" => boolean, commit_hash : "commit_hash" => string, commit_message :
+    "commit_message" => string }
 );
 /// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -328,8 +332,8 @@ pub struct DeploymentLatestStage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeploymentLatestStage { ended_on : "ended_on", name : "name", started_on :
-    "started_on", status : "status" }
+    DeploymentLatestStage { ended_on : "ended_on" => string, name : "name" => string,
+    started_on : "started_on" => string, status : "status" => string }
 );
 /// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -339,7 +343,9 @@ pub struct DeploymentSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeploymentSource { config : "config", r#type : "type" });
+crate::runtime::object!(
+    DeploymentSource { config : "config" => object, r#type : "type" => string }
+);
 /// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeploymentSourceConfig {
@@ -364,13 +370,15 @@ pub struct DeploymentSourceConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeploymentSourceConfig { deployments_enabled : "deployments_enabled", owner :
-    "owner", owner_id : "owner_id", path_excludes : "path_excludes", path_includes :
-    "path_includes", pr_comments_enabled : "pr_comments_enabled", preview_branch_excludes
-    : "preview_branch_excludes", preview_branch_includes : "preview_branch_includes",
-    preview_deployment_setting : "preview_deployment_setting", production_branch :
-    "production_branch", production_deployments_enabled :
-    "production_deployments_enabled", repo_id : "repo_id", repo_name : "repo_name" }
+    DeploymentSourceConfig { deployments_enabled : "deployments_enabled" => boolean,
+    owner : "owner" => string, owner_id : "owner_id" => string, path_excludes :
+    "path_excludes" => strings, path_includes : "path_includes" => strings,
+    pr_comments_enabled : "pr_comments_enabled" => boolean, preview_branch_excludes :
+    "preview_branch_excludes" => strings, preview_branch_includes :
+    "preview_branch_includes" => strings, preview_deployment_setting :
+    "preview_deployment_setting" => string, production_branch : "production_branch" =>
+    string, production_deployments_enabled : "production_deployments_enabled" => boolean,
+    repo_id : "repo_id" => string, repo_name : "repo_name" => string }
 );
 /// Used by [`PagesDeploymentApi::get_deployment_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -382,8 +390,8 @@ pub struct DeploymentLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeploymentLogs { data : "data", includes_container_logs : "includes_container_logs",
-    total : "total" }
+    DeploymentLogs { data : "data" => objects, includes_container_logs :
+    "includes_container_logs" => boolean, total : "total" => integer }
 );
 /// Used by [`PagesDeploymentApi::get_deployment_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -393,7 +401,9 @@ pub struct DeploymentLogsData {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeploymentLogsData { line : "line", ts : "ts" });
+crate::runtime::object!(
+    DeploymentLogsData { line : "line" => string, ts : "ts" => string }
+);
 /// Used by [`PagesDeploymentApi::get_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDeploymentsQuery {

@@ -178,9 +178,11 @@ pub struct Domain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Domain { certificate_authority : "certificate_authority", created_on : "created_on",
-    domain_id : "domain_id", id : "id", name : "name", status : "status", validation_data
-    : "validation_data", verification_data : "verification_data", zone_tag : "zone_tag" }
+    Domain { certificate_authority : "certificate_authority" => string, created_on :
+    "created_on" => string, domain_id : "domain_id" => string, id : "id" => string, name
+    : "name" => string, status : "status" => string, validation_data : "validation_data"
+    => object, verification_data : "verification_data" => object, zone_tag : "zone_tag"
+    => string }
 );
 /// Used by [`PagesDomainsApi::add_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -194,8 +196,9 @@ pub struct DomainValidationData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainValidationData { error_message : "error_message", method : "method", status :
-    "status", txt_name : "txt_name", txt_value : "txt_value" }
+    DomainValidationData { error_message : "error_message" => string, method : "method"
+    => string, status : "status" => string, txt_name : "txt_name" => string, txt_value :
+    "txt_value" => string }
 );
 /// Used by [`PagesDomainsApi::add_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -206,7 +209,8 @@ pub struct DomainVerificationData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainVerificationData { error_message : "error_message", status : "status" }
+    DomainVerificationData { error_message : "error_message" => string, status : "status"
+    => string }
 );
 /// Used by [`PagesDomainsApi::add_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -215,4 +219,4 @@ pub struct AddDomainBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AddDomainBody { name : "name" });
+crate::runtime::object!(AddDomainBody { name : "name" => string });

@@ -177,13 +177,15 @@ pub struct Project {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Project { build_config : "build_config", canonical_deployment :
-    "canonical_deployment", created_on : "created_on", deployment_configs :
-    "deployment_configs", domains : "domains", framework : "framework", framework_version
-    : "framework_version", id : "id", latest_deployment : "latest_deployment", name :
-    "name", preview_script_name : "preview_script_name", production_branch :
-    "production_branch", production_script_name : "production_script_name", source :
-    "source", subdomain : "subdomain", uses_functions : "uses_functions" }
+    Project { build_config : "build_config" => object, canonical_deployment :
+    "canonical_deployment" => object, created_on : "created_on" => string,
+    deployment_configs : "deployment_configs" => object, domains : "domains" => strings,
+    framework : "framework" => string, framework_version : "framework_version" => string,
+    id : "id" => string, latest_deployment : "latest_deployment" => object, name : "name"
+    => string, preview_script_name : "preview_script_name" => string, production_branch :
+    "production_branch" => string, production_script_name : "production_script_name" =>
+    string, source : "source" => object, subdomain : "subdomain" => string,
+    uses_functions : "uses_functions" => boolean }
 );
 /// Used by [`PagesProjectApi::create_project`], [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -204,10 +206,10 @@ pub struct ProjectBuildConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectBuildConfig { build_caching : "build_caching", build_command :
-    "build_command", destination_dir : "destination_dir", root_dir : "root_dir",
-    web_analytics_tag : "web_analytics_tag", web_analytics_token : "web_analytics_token"
-    }
+    ProjectBuildConfig { build_caching : "build_caching" => boolean, build_command :
+    "build_command" => string, destination_dir : "destination_dir" => string, root_dir :
+    "root_dir" => string, web_analytics_tag : "web_analytics_tag" => string,
+    web_analytics_token : "web_analytics_token" => string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -249,12 +251,14 @@ pub struct ProjectCanonicalDeployment {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectCanonicalDeployment { aliases : "aliases", build_config : "build_config",
-    created_on : "created_on", deployment_trigger : "deployment_trigger", env_vars :
-    "env_vars", environment : "environment", id : "id", is_skipped : "is_skipped",
-    latest_stage : "latest_stage", modified_on : "modified_on", project_id :
-    "project_id", project_name : "project_name", short_id : "short_id", source :
-    "source", stages : "stages", url : "url", uses_functions : "uses_functions" }
+    ProjectCanonicalDeployment { aliases : "aliases" => strings, build_config :
+    "build_config" => object, created_on : "created_on" => string, deployment_trigger :
+    "deployment_trigger" => object, env_vars : "env_vars", environment : "environment" =>
+    string, id : "id" => string, is_skipped : "is_skipped" => boolean, latest_stage :
+    "latest_stage" => object, modified_on : "modified_on" => string, project_id :
+    "project_id" => string, project_name : "project_name" => string, short_id :
+    "short_id" => string, source : "source" => object, stages : "stages" => objects, url
+    : "url" => string, uses_functions : "uses_functions" => boolean }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -268,8 +272,8 @@ pub struct ProjectCanonicalDeploymentDeploymentTrigger {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectCanonicalDeploymentDeploymentTrigger { metadata : "metadata", r#type : "type"
-    }
+    ProjectCanonicalDeploymentDeploymentTrigger { metadata : "metadata" => object, r#type
+    : "type" => string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -285,8 +289,9 @@ pub struct ProjectCanonicalDeploymentDeploymentTriggerMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectCanonicalDeploymentDeploymentTriggerMetadata { branch : "branch", commit_dirty
-    : "commit_dirty", commit_hash : "commit_hash", commit_message : "commit_message" }
+    ProjectCanonicalDeploymentDeploymentTriggerMetadata { branch : "branch" => string,
+    commit_dirty : "commit_dirty" => boolean, commit_hash : "commit_hash" => string,
+    commit_message : "commit_message" => string }
 );
 /// Used by [`PagesProjectApi::create_project`], [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -299,8 +304,8 @@ pub struct ProjectCanonicalDeploymentLatestStage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectCanonicalDeploymentLatestStage { ended_on : "ended_on", name : "name",
-    started_on : "started_on", status : "status" }
+    ProjectCanonicalDeploymentLatestStage { ended_on : "ended_on" => string, name :
+    "name" => string, started_on : "started_on" => string, status : "status" => string }
 );
 /// Used by [`PagesProjectApi::create_project`], [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -311,7 +316,8 @@ pub struct ProjectCanonicalDeploymentSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectCanonicalDeploymentSource { config : "config", r#type : "type" }
+    ProjectCanonicalDeploymentSource { config : "config" => object, r#type : "type" =>
+    string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -337,13 +343,15 @@ pub struct ProjectCanonicalDeploymentSourceConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectCanonicalDeploymentSourceConfig { deployments_enabled : "deployments_enabled",
-    owner : "owner", owner_id : "owner_id", path_excludes : "path_excludes",
-    path_includes : "path_includes", pr_comments_enabled : "pr_comments_enabled",
-    preview_branch_excludes : "preview_branch_excludes", preview_branch_includes :
-    "preview_branch_includes", preview_deployment_setting : "preview_deployment_setting",
-    production_branch : "production_branch", production_deployments_enabled :
-    "production_deployments_enabled", repo_id : "repo_id", repo_name : "repo_name" }
+    ProjectCanonicalDeploymentSourceConfig { deployments_enabled : "deployments_enabled"
+    => boolean, owner : "owner" => string, owner_id : "owner_id" => string, path_excludes
+    : "path_excludes" => strings, path_includes : "path_includes" => strings,
+    pr_comments_enabled : "pr_comments_enabled" => boolean, preview_branch_excludes :
+    "preview_branch_excludes" => strings, preview_branch_includes :
+    "preview_branch_includes" => strings, preview_deployment_setting :
+    "preview_deployment_setting" => string, production_branch : "production_branch" =>
+    string, production_deployments_enabled : "production_deployments_enabled" => boolean,
+    repo_id : "repo_id" => string, repo_name : "repo_name" => string }
 );
 /// Used by [`PagesProjectApi::create_project`], [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -354,7 +362,8 @@ pub struct ProjectDeploymentConfigs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigs { preview : "preview", production : "production" }
+    ProjectDeploymentConfigs { preview : "preview" => object, production : "production"
+    => object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -403,18 +412,20 @@ pub struct ProjectDeploymentConfigsPreview {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreview { ai_bindings : "ai_bindings",
-    always_use_latest_compatibility_date : "always_use_latest_compatibility_date",
-    analytics_engine_datasets : "analytics_engine_datasets", browsers : "browsers",
-    build_image_major_version : "build_image_major_version", compatibility_date :
-    "compatibility_date", compatibility_flags : "compatibility_flags", d1_databases :
-    "d1_databases", durable_object_namespaces : "durable_object_namespaces", env_vars :
-    "env_vars", fail_open : "fail_open", hyperdrive_bindings : "hyperdrive_bindings",
-    kv_namespaces : "kv_namespaces", limits : "limits", mtls_certificates :
-    "mtls_certificates", placement : "placement", queue_producers : "queue_producers",
-    r2_buckets : "r2_buckets", services : "services", usage_model : "usage_model",
-    vectorize_bindings : "vectorize_bindings", wrangler_config_hash :
-    "wrangler_config_hash" }
+    ProjectDeploymentConfigsPreview { ai_bindings : "ai_bindings" => object,
+    always_use_latest_compatibility_date : "always_use_latest_compatibility_date" =>
+    boolean, analytics_engine_datasets : "analytics_engine_datasets" => object, browsers
+    : "browsers" => object, build_image_major_version : "build_image_major_version" =>
+    integer, compatibility_date : "compatibility_date" => string, compatibility_flags :
+    "compatibility_flags" => strings, d1_databases : "d1_databases" => object,
+    durable_object_namespaces : "durable_object_namespaces" => object, env_vars :
+    "env_vars" => object, fail_open : "fail_open" => boolean, hyperdrive_bindings :
+    "hyperdrive_bindings" => object, kv_namespaces : "kv_namespaces" => object, limits :
+    "limits" => object, mtls_certificates : "mtls_certificates" => object, placement :
+    "placement" => object, queue_producers : "queue_producers" => object, r2_buckets :
+    "r2_buckets" => object, services : "services" => object, usage_model : "usage_model"
+    => string, vectorize_bindings : "vectorize_bindings" => object, wrangler_config_hash
+    : "wrangler_config_hash" => string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -427,7 +438,7 @@ pub struct ProjectDeploymentConfigsPreviewAiBindings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewAiBindings { ai_binding : "AI_BINDING" }
+    ProjectDeploymentConfigsPreviewAiBindings { ai_binding : "AI_BINDING" => object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -437,7 +448,8 @@ pub struct ProjectDeploymentConfigsPreviewAiBindingsAiBinding {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewAiBindingsAiBinding { project_id : "project_id" }
+    ProjectDeploymentConfigsPreviewAiBindingsAiBinding { project_id : "project_id" =>
+    string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -451,7 +463,7 @@ pub struct ProjectDeploymentConfigsPreviewAnalyticsEngineDatasets {
 }
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewAnalyticsEngineDatasets { analytics_engine_binding :
-    "ANALYTICS_ENGINE_BINDING" }
+    "ANALYTICS_ENGINE_BINDING" => object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -463,7 +475,7 @@ pub struct ProjectDeploymentConfigsPreviewAnalyticsEngineDatasetsAnalyticsEngine
 }
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewAnalyticsEngineDatasetsAnalyticsEngineBinding {
-    dataset : "dataset" }
+    dataset : "dataset" => string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -487,7 +499,7 @@ pub struct ProjectDeploymentConfigsPreviewD1Databases {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewD1Databases { d1_binding : "D1_BINDING" }
+    ProjectDeploymentConfigsPreviewD1Databases { d1_binding : "D1_BINDING" => object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -498,7 +510,7 @@ pub struct ProjectDeploymentConfigsPreviewD1DatabasesD1Binding {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewD1DatabasesD1Binding { id : "id" }
+    ProjectDeploymentConfigsPreviewD1DatabasesD1Binding { id : "id" => string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -511,7 +523,8 @@ pub struct ProjectDeploymentConfigsPreviewDurableObjectNamespaces {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewDurableObjectNamespaces { do_binding : "DO_BINDING" }
+    ProjectDeploymentConfigsPreviewDurableObjectNamespaces { do_binding : "DO_BINDING" =>
+    object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -523,7 +536,7 @@ pub struct ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding {
 }
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding { namespace_id :
-    "namespace_id" }
+    "namespace_id" => string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -537,7 +550,7 @@ pub struct ProjectDeploymentConfigsPreviewEnvVars {
 }
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewEnvVars { environment_variable :
-    "ENVIRONMENT_VARIABLE" }
+    "ENVIRONMENT_VARIABLE" => object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -553,7 +566,7 @@ pub struct ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable {
 }
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable { r#type : "type", value :
-    "value" }
+    "value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -625,7 +638,8 @@ pub struct ProjectDeploymentConfigsPreviewHyperdriveBindings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewHyperdriveBindings { hyperdrive : "HYPERDRIVE" }
+    ProjectDeploymentConfigsPreviewHyperdriveBindings { hyperdrive : "HYPERDRIVE" =>
+    object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -638,7 +652,7 @@ pub struct ProjectDeploymentConfigsPreviewKvNamespaces {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewKvNamespaces { kv_binding : "KV_BINDING" }
+    ProjectDeploymentConfigsPreviewKvNamespaces { kv_binding : "KV_BINDING" => object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -647,7 +661,9 @@ pub struct ProjectDeploymentConfigsPreviewLimits {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ProjectDeploymentConfigsPreviewLimits { cpu_ms : "cpu_ms" });
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewLimits { cpu_ms : "cpu_ms" => integer }
+);
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewMtlsCertificates {
@@ -657,7 +673,7 @@ pub struct ProjectDeploymentConfigsPreviewMtlsCertificates {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewMtlsCertificates { mtls : "MTLS" }
+    ProjectDeploymentConfigsPreviewMtlsCertificates { mtls : "MTLS" => object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -668,7 +684,7 @@ pub struct ProjectDeploymentConfigsPreviewMtlsCertificatesMtls {
 }
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewMtlsCertificatesMtls { certificate_id :
-    "certificate_id" }
+    "certificate_id" => string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -678,7 +694,9 @@ pub struct ProjectDeploymentConfigsPreviewPlacement {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ProjectDeploymentConfigsPreviewPlacement { mode : "mode" });
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewPlacement { mode : "mode" => string }
+);
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewQueueProducers {
@@ -691,7 +709,7 @@ pub struct ProjectDeploymentConfigsPreviewQueueProducers {
 }
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewQueueProducers { queue_producer_binding :
-    "QUEUE_PRODUCER_BINDING" }
+    "QUEUE_PRODUCER_BINDING" => object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -702,7 +720,8 @@ pub struct ProjectDeploymentConfigsPreviewQueueProducersQueueProducerBinding {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewQueueProducersQueueProducerBinding { name : "name" }
+    ProjectDeploymentConfigsPreviewQueueProducersQueueProducerBinding { name : "name" =>
+    string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -715,7 +734,7 @@ pub struct ProjectDeploymentConfigsPreviewR2Buckets {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewR2Buckets { r2_binding : "R2_BINDING" }
+    ProjectDeploymentConfigsPreviewR2Buckets { r2_binding : "R2_BINDING" => object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -728,8 +747,8 @@ pub struct ProjectDeploymentConfigsPreviewR2BucketsR2Binding {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewR2BucketsR2Binding { jurisdiction : "jurisdiction",
-    name : "name" }
+    ProjectDeploymentConfigsPreviewR2BucketsR2Binding { jurisdiction : "jurisdiction" =>
+    string, name : "name" => string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -742,7 +761,8 @@ pub struct ProjectDeploymentConfigsPreviewServices {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewServices { service_binding : "SERVICE_BINDING" }
+    ProjectDeploymentConfigsPreviewServices { service_binding : "SERVICE_BINDING" =>
+    object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -757,8 +777,8 @@ pub struct ProjectDeploymentConfigsPreviewServicesServiceBinding {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewServicesServiceBinding { entrypoint : "entrypoint",
-    environment : "environment", service : "service" }
+    ProjectDeploymentConfigsPreviewServicesServiceBinding { entrypoint : "entrypoint" =>
+    string, environment : "environment" => string, service : "service" => string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -771,7 +791,8 @@ pub struct ProjectDeploymentConfigsPreviewVectorizeBindings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewVectorizeBindings { vectorize : "VECTORIZE" }
+    ProjectDeploymentConfigsPreviewVectorizeBindings { vectorize : "VECTORIZE" => object
+    }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -782,7 +803,7 @@ pub struct ProjectDeploymentConfigsPreviewVectorizeBindingsVectorize {
 }
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewVectorizeBindingsVectorize { index_name : "index_name"
-    }
+    => string }
 );
 /// Used by [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -833,17 +854,21 @@ pub struct GetProjectsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetProjectsItem { build_config : "build_config", canonical_deployment :
-    "canonical_deployment", created_on : "created_on", deployment_configs :
-    "deployment_configs", domains : "domains", framework : "framework", framework_version
-    : "framework_version", id : "id", latest_deployment : "latest_deployment", name :
-    "name", preview_script_name : "preview_script_name", production_branch :
-    "production_branch", production_script_name : "production_script_name", source :
-    "source", subdomain : "subdomain", uses_functions : "uses_functions", aliases :
-    "aliases", deployment_trigger : "deployment_trigger", env_vars : "env_vars",
-    environment : "environment", is_skipped : "is_skipped", latest_stage :
-    "latest_stage", modified_on : "modified_on", project_id : "project_id", project_name
-    : "project_name", short_id : "short_id", stages : "stages", url : "url" }
+    GetProjectsItem { build_config : "build_config" => object, canonical_deployment :
+    "canonical_deployment" => object, created_on : "created_on" => string,
+    deployment_configs : "deployment_configs" => object, domains : "domains" => strings,
+    framework : "framework" => string, framework_version : "framework_version" => string,
+    id : "id" => string, latest_deployment : "latest_deployment" => object, name : "name"
+    => string, preview_script_name : "preview_script_name" => string, production_branch :
+    "production_branch" => string, production_script_name : "production_script_name" =>
+    string, source : "source" => object, subdomain : "subdomain" => string,
+    uses_functions : "uses_functions" => boolean, aliases : "aliases" => strings,
+    deployment_trigger : "deployment_trigger" => object, env_vars : "env_vars",
+    environment : "environment" => string, is_skipped : "is_skipped" => boolean,
+    latest_stage : "latest_stage" => object, modified_on : "modified_on" => string,
+    project_id : "project_id" => string, project_name : "project_name" => string,
+    short_id : "short_id" => string, stages : "stages" => objects, url : "url" => string
+    }
 );
 /// Used by [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -872,11 +897,13 @@ pub struct GetProjectsItemCanonicalDeployment {
 }
 crate::runtime::object!(
     GetProjectsItemCanonicalDeployment { aliases : "aliases", build_config :
-    "build_config", created_on : "created_on", deployment_trigger : "deployment_trigger",
-    env_vars : "env_vars", environment : "environment", id : "id", is_skipped :
-    "is_skipped", latest_stage : "latest_stage", modified_on : "modified_on", project_id
-    : "project_id", project_name : "project_name", short_id : "short_id", source :
-    "source", stages : "stages", url : "url", uses_functions : "uses_functions" }
+    "build_config" => json, created_on : "created_on" => string, deployment_trigger :
+    "deployment_trigger" => object, env_vars : "env_vars" => json, environment :
+    "environment" => string, id : "id" => string, is_skipped : "is_skipped" => boolean,
+    latest_stage : "latest_stage" => object, modified_on : "modified_on" => string,
+    project_id : "project_id" => string, project_name : "project_name" => string,
+    short_id : "short_id" => string, source : "source" => object, stages : "stages", url
+    : "url" => string, uses_functions : "uses_functions" => boolean }
 );
 /// Used by [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -887,8 +914,8 @@ pub struct GetProjectsItemCanonicalDeploymentDeploymentTrigger {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetProjectsItemCanonicalDeploymentDeploymentTrigger { metadata : "metadata", r#type :
-    "type" }
+    GetProjectsItemCanonicalDeploymentDeploymentTrigger { metadata : "metadata" => json,
+    r#type : "type" => json }
 );
 /// Used by [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -900,7 +927,8 @@ pub struct GetProjectsItemDeploymentTrigger {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetProjectsItemDeploymentTrigger { metadata : "metadata", r#type : "type" }
+    GetProjectsItemDeploymentTrigger { metadata : "metadata" => object, r#type : "type"
+    => string }
 );
 /// Used by [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -915,8 +943,8 @@ pub struct GetProjectsItemDeploymentTriggerMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetProjectsItemDeploymentTriggerMetadata { branch : "branch", commit_hash :
-    "commit_hash", commit_message : "commit_message" }
+    GetProjectsItemDeploymentTriggerMetadata { branch : "branch" => string, commit_hash :
+    "commit_hash" => string, commit_message : "commit_message" => string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -937,9 +965,10 @@ pub struct CreateProjectBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectBody { build_config : "build_config", canonical_deployment :
-    "canonical_deployment", deployment_configs : "deployment_configs", latest_deployment
-    : "latest_deployment", name : "name", production_branch : "production_branch" }
+    CreateProjectBody { build_config : "build_config" => object, canonical_deployment :
+    "canonical_deployment", deployment_configs : "deployment_configs" => object,
+    latest_deployment : "latest_deployment", name : "name" => string, production_branch :
+    "production_branch" => string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -950,7 +979,8 @@ pub struct CreateProjectBodyDeploymentConfigs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectBodyDeploymentConfigs { preview : "preview", production : "production" }
+    CreateProjectBodyDeploymentConfigs { preview : "preview" => object, production :
+    "production" => object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -992,15 +1022,16 @@ pub struct CreateProjectBodyDeploymentConfigsPreview {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectBodyDeploymentConfigsPreview { ai_bindings : "ai_bindings",
-    analytics_engine_datasets : "analytics_engine_datasets", browsers : "browsers",
-    compatibility_date : "compatibility_date", compatibility_flags :
-    "compatibility_flags", d1_databases : "d1_databases", durable_object_namespaces :
-    "durable_object_namespaces", env_vars : "env_vars", hyperdrive_bindings :
-    "hyperdrive_bindings", kv_namespaces : "kv_namespaces", mtls_certificates :
-    "mtls_certificates", placement : "placement", queue_producers : "queue_producers",
-    r2_buckets : "r2_buckets", services : "services", vectorize_bindings :
-    "vectorize_bindings" }
+    CreateProjectBodyDeploymentConfigsPreview { ai_bindings : "ai_bindings" => object,
+    analytics_engine_datasets : "analytics_engine_datasets" => object, browsers :
+    "browsers" => object, compatibility_date : "compatibility_date" => string,
+    compatibility_flags : "compatibility_flags", d1_databases : "d1_databases" => object,
+    durable_object_namespaces : "durable_object_namespaces" => object, env_vars :
+    "env_vars" => object, hyperdrive_bindings : "hyperdrive_bindings" => object,
+    kv_namespaces : "kv_namespaces" => object, mtls_certificates : "mtls_certificates" =>
+    object, placement : "placement" => object, queue_producers : "queue_producers" =>
+    object, r2_buckets : "r2_buckets" => object, services : "services" => object,
+    vectorize_bindings : "vectorize_bindings" => object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1013,7 +1044,8 @@ pub struct CreateProjectBodyDeploymentConfigsPreviewAiBindings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectBodyDeploymentConfigsPreviewAiBindings { ai_binding : "AI_BINDING" }
+    CreateProjectBodyDeploymentConfigsPreviewAiBindings { ai_binding : "AI_BINDING" =>
+    object }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1024,7 +1056,7 @@ pub struct CreateProjectBodyDeploymentConfigsPreviewAiBindingsAiBinding {
 }
 crate::runtime::object!(
     CreateProjectBodyDeploymentConfigsPreviewAiBindingsAiBinding { project_id :
-    "project_id" }
+    "project_id" => json }
 );
 /// Used by [`PagesProjectApi::update_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1033,7 +1065,9 @@ pub struct UpdateProjectBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateProjectBody { deployment_configs : "deployment_configs" });
+crate::runtime::object!(
+    UpdateProjectBody { deployment_configs : "deployment_configs" => object }
+);
 /// Used by [`PagesProjectApi::update_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectBodyDeploymentConfigs {
@@ -1042,7 +1076,7 @@ pub struct UpdateProjectBodyDeploymentConfigs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateProjectBodyDeploymentConfigs { production : "production" }
+    UpdateProjectBodyDeploymentConfigs { production : "production" => object }
 );
 /// Used by [`PagesProjectApi::update_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1059,8 +1093,8 @@ pub struct UpdateProjectBodyDeploymentConfigsProduction {
 }
 crate::runtime::object!(
     UpdateProjectBodyDeploymentConfigsProduction { compatibility_date :
-    "compatibility_date", compatibility_flags : "compatibility_flags", env_vars :
-    "env_vars" }
+    "compatibility_date" => string, compatibility_flags : "compatibility_flags" =>
+    strings, env_vars : "env_vars" => object }
 );
 /// Used by [`PagesProjectApi::update_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1077,9 +1111,9 @@ pub struct UpdateProjectBodyDeploymentConfigsProductionEnvVars {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateProjectBodyDeploymentConfigsProductionEnvVars { build_version :
-    "BUILD_VERSION", delete_this_env_var : "delete_this_env_var", secret_var :
-    "secret_var" }
+    UpdateProjectBodyDeploymentConfigsProductionEnvVars { build_version : "BUILD_VERSION"
+    => object, delete_this_env_var : "delete_this_env_var" => json, secret_var :
+    "secret_var" => object }
 );
 /// Used by [`PagesProjectApi::update_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1089,7 +1123,8 @@ pub struct UpdateProjectBodyDeploymentConfigsProductionEnvVarsBuildVersion {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateProjectBodyDeploymentConfigsProductionEnvVarsBuildVersion { value : "value" }
+    UpdateProjectBodyDeploymentConfigsProductionEnvVarsBuildVersion { value : "value" =>
+    string }
 );
 /// Used by [`PagesProjectApi::update_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1100,6 +1135,6 @@ pub struct UpdateProjectBodyDeploymentConfigsProductionEnvVarsSecretVar {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateProjectBodyDeploymentConfigsProductionEnvVarsSecretVar { r#type : "type", value
-    : "value" }
+    UpdateProjectBodyDeploymentConfigsProductionEnvVarsSecretVar { r#type : "type" =>
+    string, value : "value" => string }
 );

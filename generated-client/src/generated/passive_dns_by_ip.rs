@@ -70,8 +70,8 @@ pub struct PassiveDns {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PassiveDns { count : "count", page : "page", per_page : "per_page", reverse_records :
-    "reverse_records" }
+    PassiveDns { count : "count" => number, page : "page" => number, per_page :
+    "per_page" => number, reverse_records : "reverse_records" => objects }
 );
 /// Used by [`PassiveDnsByIpApi::get_passive_dns_by_ip`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -85,8 +85,8 @@ pub struct PassiveDnsReverseRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PassiveDnsReverseRecord { first_seen : "first_seen", hostname : "hostname", last_seen
-    : "last_seen" }
+    PassiveDnsReverseRecord { first_seen : "first_seen" => string, hostname : "hostname"
+    => string, last_seen : "last_seen" => string }
 );
 /// Used by [`PassiveDnsByIpApi::get_passive_dns_by_ip`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -104,7 +104,7 @@ pub struct GetPassiveDnsByIpQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPassiveDnsByIpQuery { end : "end", start : "start", ipv4 : "ipv4", page : "page",
-    per_page : "per_page" }
+    GetPassiveDnsByIpQuery { end : "end" => string, start : "start" => string, ipv4 :
+    "ipv4" => string, page : "page" => number, per_page : "per_page" => number }
 );
 impl crate::runtime::TypedQuery for GetPassiveDnsByIpQuery {}

@@ -213,12 +213,13 @@ pub struct Certificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Certificate { cert_id : "cert_id", certificate : "certificate", enabled : "enabled",
-    hostname : "hostname", id : "id", private_key : "private_key", cert_status :
-    "cert_status", cert_updated_at : "cert_updated_at", cert_uploaded_on :
-    "cert_uploaded_on", created_at : "created_at", expires_on : "expires_on", issuer :
-    "issuer", serial_number : "serial_number", signature : "signature", status :
-    "status", updated_at : "updated_at" }
+    Certificate { cert_id : "cert_id" => string, certificate : "certificate" => string,
+    enabled : "enabled" => boolean, hostname : "hostname" => string, id : "id" => string,
+    private_key : "private_key" => string, cert_status : "cert_status", cert_updated_at :
+    "cert_updated_at" => string, cert_uploaded_on : "cert_uploaded_on" => string,
+    created_at : "created_at" => string, expires_on : "expires_on" => string, issuer :
+    "issuer" => string, serial_number : "serial_number" => string, signature :
+    "signature" => string, status : "status", updated_at : "updated_at" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -313,9 +314,10 @@ pub struct HostnameClientCertificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HostnameClientCertificate { certificate : "certificate", expires_on : "expires_on",
-    id : "id", issuer : "issuer", serial_number : "serial_number", signature :
-    "signature", status : "status", uploaded_on : "uploaded_on" }
+    HostnameClientCertificate { certificate : "certificate" => string, expires_on :
+    "expires_on" => string, id : "id" => string, issuer : "issuer" => string,
+    serial_number : "serial_number" => string, signature : "signature" => string, status
+    : "status", uploaded_on : "uploaded_on" => string }
 );
 /// Used by [`PerHostnameAuthenticatedOriginPullApi::get_hostname_status_for_client_authentication`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -352,12 +354,13 @@ pub struct HostnameStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HostnameStatus { cert_id : "cert_id", cert_status : "cert_status", cert_updated_at :
-    "cert_updated_at", cert_uploaded_on : "cert_uploaded_on", certificate :
-    "certificate", created_at : "created_at", enabled : "enabled", expires_on :
-    "expires_on", hostname : "hostname", issuer : "issuer", serial_number :
-    "serial_number", signature : "signature", status : "status", updated_at :
-    "updated_at" }
+    HostnameStatus { cert_id : "cert_id" => string, cert_status : "cert_status",
+    cert_updated_at : "cert_updated_at" => string, cert_uploaded_on : "cert_uploaded_on"
+    => string, certificate : "certificate" => string, created_at : "created_at" =>
+    string, enabled : "enabled" => boolean, expires_on : "expires_on" => string, hostname
+    : "hostname" => string, issuer : "issuer" => string, serial_number : "serial_number"
+    => string, signature : "signature" => string, status : "status", updated_at :
+    "updated_at" => string }
 );
 /// Used by [`PerHostnameAuthenticatedOriginPullApi::enable_or_disable_hostname_for_client_authentication`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -369,7 +372,7 @@ pub struct EnableOrDisableHostnameForClientAuthenticationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnableOrDisableHostnameForClientAuthenticationBody { config : "config" }
+    EnableOrDisableHostnameForClientAuthenticationBody { config : "config" => objects }
 );
 /// Used by [`PerHostnameAuthenticatedOriginPullApi::enable_or_disable_hostname_for_client_authentication`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -384,8 +387,8 @@ pub struct EnableOrDisableHostnameForClientAuthenticationBodyConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnableOrDisableHostnameForClientAuthenticationBodyConfig { cert_id : "cert_id",
-    enabled : "enabled", hostname : "hostname" }
+    EnableOrDisableHostnameForClientAuthenticationBodyConfig { cert_id : "cert_id" =>
+    string, enabled : "enabled" => boolean, hostname : "hostname" => string }
 );
 /// Used by [`PerHostnameAuthenticatedOriginPullApi::upload_hostname_client_certificate`].
 #[derive(Debug, Clone, PartialEq)]
@@ -398,8 +401,8 @@ pub struct UploadHostnameClientCertificateBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadHostnameClientCertificateBody { certificate : "certificate" required,
-    private_key : "private_key" required }
+    UploadHostnameClientCertificateBody { certificate : "certificate" required => string,
+    private_key : "private_key" required => string }
 );
 impl UploadHostnameClientCertificateBody {
     /// A value with the required fields set and the others empty.

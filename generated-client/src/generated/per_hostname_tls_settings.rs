@@ -153,8 +153,9 @@ pub struct TlsSetting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TlsSetting { created_at : "created_at", hostname : "hostname", status : "status",
-    updated_at : "updated_at", value : "value" }
+    TlsSetting { created_at : "created_at" => string, hostname : "hostname" => string,
+    status : "status" => string, updated_at : "updated_at" => string, value : "value" =>
+    json }
 );
 /// Used by [`PerHostnameTlsSettingsApi::delete_tls_setting_for_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -171,8 +172,9 @@ pub struct DeleteTlsSettingForHostnameResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteTlsSettingForHostnameResponse { created_at : "created_at", hostname :
-    "hostname", status : "status", updated_at : "updated_at", value : "value" }
+    DeleteTlsSettingForHostnameResponse { created_at : "created_at" => string, hostname :
+    "hostname" => string, status : "status" => string, updated_at : "updated_at" =>
+    string, value : "value" => string }
 );
 /// Used by [`PerHostnameTlsSettingsApi::edit_tls_setting_for_hostname`].
 #[derive(Debug, Clone, PartialEq)]
@@ -182,7 +184,9 @@ pub struct EditTlsSettingForHostnameBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(EditTlsSettingForHostnameBody { value : "value" required });
+crate::runtime::object!(
+    EditTlsSettingForHostnameBody { value : "value" required => json }
+);
 impl EditTlsSettingForHostnameBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ::serde_json::Value) -> Self {

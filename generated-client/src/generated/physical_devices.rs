@@ -187,11 +187,14 @@ pub struct Device {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Device { active_registrations : "active_registrations", client_version :
-    "client_version", created_at : "created_at", deleted_at : "deleted_at", device_type :
-    "device_type", hardware_id : "hardware_id", id : "id", last_seen_at : "last_seen_at",
-    last_seen_registration : "last_seen_registration", last_seen_user : "last_seen_user",
-    mac_address : "mac_address", manufacturer : "manufacturer", model : "model", name :
-    "name", os_version : "os_version", os_version_extra : "os_version_extra", public_ip :
-    "public_ip", serial_number : "serial_number", updated_at : "updated_at" }
+    Device { active_registrations : "active_registrations" => integer, client_version :
+    "client_version" => string, created_at : "created_at" => string, deleted_at :
+    "deleted_at" => string, device_type : "device_type" => string, hardware_id :
+    "hardware_id" => string, id : "id" => string, last_seen_at : "last_seen_at" =>
+    string, last_seen_registration : "last_seen_registration", last_seen_user :
+    "last_seen_user", mac_address : "mac_address" => string, manufacturer :
+    "manufacturer" => string, model : "model" => string, name : "name" => string,
+    os_version : "os_version" => string, os_version_extra : "os_version_extra" => string,
+    public_ip : "public_ip" => string, serial_number : "serial_number" => string,
+    updated_at : "updated_at" => string }
 );

@@ -154,8 +154,8 @@ pub struct CanBeEnabledSetting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CanBeEnabledSetting { errors : "errors", messages : "messages", result_info :
-    "result_info", success : "success" }
+    CanBeEnabledSetting { errors : "errors" => objects, messages : "messages" => objects,
+    result_info : "result_info" => object, success : "success" => boolean }
 );
 /// Used by [`PpcConfigApi::set_can_be_enabled_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -170,8 +170,9 @@ pub struct CanBeEnabledSettingError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CanBeEnabledSettingError { code : "code", documentation_url : "documentation_url",
-    error_chain : "error_chain", message : "message", meta : "meta", source : "source" }
+    CanBeEnabledSettingError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, error_chain : "error_chain", message : "message" =>
+    string, meta : "meta" => json, source : "source" => object }
 );
 /// Used by [`PpcConfigApi::set_can_be_enabled_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -183,8 +184,9 @@ pub struct CanBeEnabledSettingErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CanBeEnabledSettingErrorSource { parameter : "parameter", parameter_value_index :
-    "parameter_value_index", pointer : "pointer" }
+    CanBeEnabledSettingErrorSource { parameter : "parameter" => json,
+    parameter_value_index : "parameter_value_index" => json, pointer : "pointer" => json
+    }
 );
 /// Used by [`PpcConfigApi::set_can_be_enabled_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -198,8 +200,9 @@ pub struct CanBeEnabledSettingResultInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CanBeEnabledSettingResultInfo { count : "count", page : "page", per_page :
-    "per_page", total_count : "total_count", total_pages : "total_pages" }
+    CanBeEnabledSettingResultInfo { count : "count" => integer, page : "page" => integer,
+    per_page : "per_page" => integer, total_count : "total_count" => integer, total_pages
+    : "total_pages" => integer }
 );
 /// Used by [`PpcConfigApi::get_can_be_enabled_zone_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -208,7 +211,7 @@ pub struct CanBeEnabledZoneSetting {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CanBeEnabledZoneSetting { zones : "zones" });
+crate::runtime::object!(CanBeEnabledZoneSetting { zones : "zones" => objects });
 /// Used by [`PpcConfigApi::get_can_be_enabled_zone_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CanBeEnabledZoneSettingZone {
@@ -218,7 +221,8 @@ pub struct CanBeEnabledZoneSettingZone {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CanBeEnabledZoneSettingZone { can_be_enabled : "can_be_enabled", id : "id" }
+    CanBeEnabledZoneSettingZone { can_be_enabled : "can_be_enabled" => boolean, id : "id"
+    => string }
 );
 /// Used by [`PpcConfigApi::create_pay_per_crawl_config`], [`PpcConfigApi::change_pay_per_crawl_config`], [`PpcConfigApi::get_pay_per_crawl_config`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -232,6 +236,6 @@ pub struct PayPerCrawlConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PayPerCrawlConfig { bot_overrides : "bot_overrides", enabled : "enabled",
-    price_usd_microcents : "price_usd_microcents" }
+    PayPerCrawlConfig { bot_overrides : "bot_overrides", enabled : "enabled" => boolean,
+    price_usd_microcents : "price_usd_microcents" => integer }
 );

@@ -170,7 +170,7 @@ pub struct StripeConfig {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(StripeConfig { url : "url" });
+crate::runtime::object!(StripeConfig { url : "url" => string });
 /// Used by [`PpcStripeApi::get_stripe_config_for_crawler`], [`PpcStripeApi::get_stripe_config_for_publisher`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetStripeConfigForCrawlerResponse {
@@ -180,8 +180,8 @@ pub struct GetStripeConfigForCrawlerResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetStripeConfigForCrawlerResponse { connect_status : "connect_status",
-    stripe_account_id : "stripe_account_id" }
+    GetStripeConfigForCrawlerResponse { connect_status : "connect_status" => string,
+    stripe_account_id : "stripe_account_id" => string }
 );
 /// Used by [`PpcStripeApi::delete_stripe_config_for_crawler`], [`PpcStripeApi::delete_stripe_config_for_publisher`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -200,8 +200,9 @@ pub struct DeleteStripeConfigForCrawlerResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteStripeConfigForCrawlerResponse { errors : "errors", messages : "messages",
-    result_info : "result_info", success : "success" }
+    DeleteStripeConfigForCrawlerResponse { errors : "errors" => objects, messages :
+    "messages" => objects, result_info : "result_info" => object, success : "success" =>
+    boolean }
 );
 /// Used by [`PpcStripeApi::delete_stripe_config_for_crawler`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -216,9 +217,9 @@ pub struct DeleteStripeConfigForCrawlerResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteStripeConfigForCrawlerResponseError { code : "code", documentation_url :
-    "documentation_url", error_chain : "error_chain", message : "message", meta : "meta",
-    source : "source" }
+    DeleteStripeConfigForCrawlerResponseError { code : "code" => integer,
+    documentation_url : "documentation_url" => string, error_chain : "error_chain",
+    message : "message" => string, meta : "meta" => json, source : "source" => object }
 );
 /// Used by [`PpcStripeApi::delete_stripe_config_for_crawler`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -230,8 +231,9 @@ pub struct DeleteStripeConfigForCrawlerResponseErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteStripeConfigForCrawlerResponseErrorSource { parameter : "parameter",
-    parameter_value_index : "parameter_value_index", pointer : "pointer" }
+    DeleteStripeConfigForCrawlerResponseErrorSource { parameter : "parameter" => json,
+    parameter_value_index : "parameter_value_index" => json, pointer : "pointer" => json
+    }
 );
 /// Used by [`PpcStripeApi::delete_stripe_config_for_crawler`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -245,6 +247,7 @@ pub struct DeleteStripeConfigForCrawlerResponseResultInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteStripeConfigForCrawlerResponseResultInfo { count : "count", page : "page",
-    per_page : "per_page", total_count : "total_count", total_pages : "total_pages" }
+    DeleteStripeConfigForCrawlerResponseResultInfo { count : "count" => integer, page :
+    "page" => integer, per_page : "per_page" => integer, total_count : "total_count" =>
+    integer, total_pages : "total_pages" => integer }
 );

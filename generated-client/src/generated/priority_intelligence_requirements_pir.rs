@@ -192,9 +192,10 @@ pub struct PriorityIntelligenceRequirement {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PriorityIntelligenceRequirement { created : "created" required, id : "id" required,
-    labels : "labels" required, priority : "priority" required, requirement :
-    "requirement" required, tlp : "tlp" required, updated : "updated" required }
+    PriorityIntelligenceRequirement { created : "created" required => string, id : "id"
+    required => string, labels : "labels" required => strings, priority : "priority"
+    required => integer, requirement : "requirement" required => string, tlp : "tlp"
+    required, updated : "updated" required => string }
 );
 impl PriorityIntelligenceRequirement {
     /// A value with the required fields set and the others empty.
@@ -296,9 +297,9 @@ pub struct PriorityIntelligenceRequirementQuota {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PriorityIntelligenceRequirementQuota { anniversary_date : "anniversary_date",
-    quarter_anniversary_date : "quarter_anniversary_date", quota : "quota", remaining :
-    "remaining" }
+    PriorityIntelligenceRequirementQuota { anniversary_date : "anniversary_date" =>
+    string, quarter_anniversary_date : "quarter_anniversary_date" => string, quota :
+    "quota" => integer, remaining : "remaining" => integer }
 );
 /// Used by [`PriorityIntelligenceRequirementsPirApi::update_priority_intelligence_requirement`], [`PriorityIntelligenceRequirementsPirApi::get_priority_intelligence_requirement`].
 #[derive(Debug, Clone, PartialEq)]
@@ -335,11 +336,13 @@ pub struct UpdatePriorityIntelligenceRequirementResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePriorityIntelligenceRequirementResponse { completed : "completed", content :
-    "content" required, created : "created" required, id : "id" required, message_tokens
-    : "message_tokens", priority : "priority" required, readable_id : "readable_id",
-    request : "request" required, status : "status", summary : "summary" required, tlp :
-    "tlp" required, tokens : "tokens", updated : "updated" required }
+    UpdatePriorityIntelligenceRequirementResponse { completed : "completed" => string,
+    content : "content" required => string, created : "created" required => string, id :
+    "id" required => string, message_tokens : "message_tokens" => integer, priority :
+    "priority" required => string, readable_id : "readable_id" => string, request :
+    "request" required => string, status : "status", summary : "summary" required =>
+    string, tlp : "tlp" required, tokens : "tokens" => integer, updated : "updated"
+    required => string }
 );
 impl UpdatePriorityIntelligenceRequirementResponse {
     /// A value with the required fields set and the others empty.
@@ -454,8 +457,8 @@ pub struct DeletePriorityIntelligenceRequirementResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletePriorityIntelligenceRequirementResponse { errors : "errors", messages :
-    "messages", success : "success" }
+    DeletePriorityIntelligenceRequirementResponse { errors : "errors" => objects,
+    messages : "messages" => objects, success : "success" => boolean }
 );
 /// Used by [`PriorityIntelligenceRequirementsPirApi::delete_priority_intelligence_requirement`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -470,8 +473,9 @@ pub struct DeletePriorityIntelligenceRequirementResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletePriorityIntelligenceRequirementResponseError { code : "code", documentation_url
-    : "documentation_url", message : "message", source : "source" }
+    DeletePriorityIntelligenceRequirementResponseError { code : "code" => integer,
+    documentation_url : "documentation_url" => string, message : "message" => string,
+    source : "source" => object }
 );
 /// Used by [`PriorityIntelligenceRequirementsPirApi::delete_priority_intelligence_requirement`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -481,7 +485,8 @@ pub struct DeletePriorityIntelligenceRequirementResponseErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletePriorityIntelligenceRequirementResponseErrorSource { pointer : "pointer" }
+    DeletePriorityIntelligenceRequirementResponseErrorSource { pointer : "pointer" =>
+    string }
 );
 /// Used by [`PriorityIntelligenceRequirementsPirApi::list_priority_intelligence_requirements`].
 #[derive(Debug, Clone, PartialEq)]
@@ -494,8 +499,8 @@ pub struct ListPriorityIntelligenceRequirementsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPriorityIntelligenceRequirementsBody { page : "page" required, per_page :
-    "per_page" required }
+    ListPriorityIntelligenceRequirementsBody { page : "page" required => integer,
+    per_page : "per_page" required => integer }
 );
 impl ListPriorityIntelligenceRequirementsBody {
     /// A value with the required fields set and the others empty.
@@ -522,8 +527,9 @@ pub struct CreatePriorityIntelligenceRequirementBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePriorityIntelligenceRequirementBody { labels : "labels" required, priority :
-    "priority" required, requirement : "requirement" required, tlp : "tlp" required }
+    CreatePriorityIntelligenceRequirementBody { labels : "labels" required => strings,
+    priority : "priority" required => integer, requirement : "requirement" required =>
+    string, tlp : "tlp" required }
 );
 impl CreatePriorityIntelligenceRequirementBody {
     /// A value with the required fields set and the others empty.

@@ -66,9 +66,10 @@ pub struct RunQueryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponse { calculations : "calculations", compare : "compare", events :
-    "events", invocations : "invocations", patterns : "patterns", run : "run", statistics
-    : "statistics", traces : "traces" }
+    RunQueryResponse { calculations : "calculations" => objects, compare : "compare" =>
+    objects, events : "events" => object, invocations : "invocations", patterns :
+    "patterns" => objects, run : "run" => object, statistics : "statistics" => object,
+    traces : "traces" => objects }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -85,8 +86,8 @@ pub struct RunQueryResponseCalculation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseCalculation { aggregates : "aggregates", alias : "alias", calculation
-    : "calculation", series : "series" }
+    RunQueryResponseCalculation { aggregates : "aggregates" => objects, alias : "alias"
+    => string, calculation : "calculation" => string, series : "series" => objects }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -101,8 +102,9 @@ pub struct RunQueryResponseCalculationAggregate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseCalculationAggregate { count : "count", groups : "groups", interval :
-    "interval", sample_interval : "sampleInterval", value : "value" }
+    RunQueryResponseCalculationAggregate { count : "count" => number, groups : "groups",
+    interval : "interval" => number, sample_interval : "sampleInterval" => number, value
+    : "value" => number }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -113,7 +115,7 @@ pub struct RunQueryResponseCalculationSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseCalculationSeries { data : "data", time : "time" }
+    RunQueryResponseCalculationSeries { data : "data", time : "time" => string }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -126,8 +128,8 @@ pub struct RunQueryResponseEvents {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseEvents { count : "count", events : "events", fields : "fields",
-    series : "series" }
+    RunQueryResponseEvents { count : "count" => number, events : "events" => objects,
+    fields : "fields" => objects, series : "series" => objects }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -147,9 +149,9 @@ pub struct RunQueryResponseEventsEvent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseEventsEvent { containers : "$containers", metadata : "$metadata",
-    workers : "$workers", dataset : "dataset", source : "source", timestamp : "timestamp"
-    }
+    RunQueryResponseEventsEvent { containers : "$containers", metadata : "$metadata" =>
+    object, workers : "$workers" => json, dataset : "dataset" => string, source :
+    "source" => json, timestamp : "timestamp" => integer }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -205,16 +207,19 @@ pub struct RunQueryResponseEventsEventMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseEventsEventMetadata { account : "account", cloud_service :
-    "cloudService", cold_start : "coldStart", cost : "cost", duration : "duration",
-    end_time : "endTime", error : "error", error_template : "errorTemplate", fingerprint
-    : "fingerprint", id : "id", level : "level", message : "message", message_template :
-    "messageTemplate", metric_name : "metricName", origin : "origin", parent_span_id :
-    "parentSpanId", provider : "provider", region : "region", request_id : "requestId",
-    service : "service", span_id : "spanId", span_name : "spanName", stack_id :
-    "stackId", start_time : "startTime", status_code : "statusCode", trace_duration :
-    "traceDuration", trace_id : "traceId", transaction_name : "transactionName", trigger
-    : "trigger", r#type : "type", url : "url" }
+    RunQueryResponseEventsEventMetadata { account : "account" => json, cloud_service :
+    "cloudService" => json, cold_start : "coldStart" => json, cost : "cost" => json,
+    duration : "duration" => json, end_time : "endTime" => json, error : "error" => json,
+    error_template : "errorTemplate" => json, fingerprint : "fingerprint" => json, id :
+    "id" => string, level : "level" => json, message : "message" => json,
+    message_template : "messageTemplate" => json, metric_name : "metricName" => json,
+    origin : "origin" => json, parent_span_id : "parentSpanId" => json, provider :
+    "provider" => json, region : "region" => json, request_id : "requestId" => json,
+    service : "service" => json, span_id : "spanId" => json, span_name : "spanName" =>
+    json, stack_id : "stackId" => json, start_time : "startTime" => json, status_code :
+    "statusCode" => json, trace_duration : "traceDuration" => json, trace_id : "traceId"
+    => string, transaction_name : "transactionName" => json, trigger : "trigger" => json,
+    r#type : "type" => string, url : "url" => json }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -224,7 +229,9 @@ pub struct RunQueryResponseEventsField {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RunQueryResponseEventsField { key : "key", r#type : "type" });
+crate::runtime::object!(
+    RunQueryResponseEventsField { key : "key" => string, r#type : "type" => string }
+);
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunQueryResponseEventsSeries {
@@ -233,7 +240,9 @@ pub struct RunQueryResponseEventsSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RunQueryResponseEventsSeries { data : "data", time : "time" });
+crate::runtime::object!(
+    RunQueryResponseEventsSeries { data : "data" => objects, time : "time" => string }
+);
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunQueryResponseEventsSeriesData {
@@ -250,9 +259,9 @@ pub struct RunQueryResponseEventsSeriesData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseEventsSeriesData { aggregates : "aggregates", count : "count", errors
-    : "errors", groups : "groups", interval : "interval", sample_interval :
-    "sampleInterval" }
+    RunQueryResponseEventsSeriesData { aggregates : "aggregates" => objects, count :
+    "count" => number, errors : "errors" => strings, groups : "groups", interval :
+    "interval" => number, sample_interval : "sampleInterval" => number }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -265,8 +274,8 @@ pub struct RunQueryResponsePattern {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponsePattern { count : "count", pattern : "pattern", series : "series",
-    service : "service" }
+    RunQueryResponsePattern { count : "count" => number, pattern : "pattern" => string,
+    series : "series" => objects, service : "service" => string }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -276,7 +285,9 @@ pub struct RunQueryResponsePatternSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RunQueryResponsePatternSeries { data : "data", time : "time" });
+crate::runtime::object!(
+    RunQueryResponsePatternSeries { data : "data" => object, time : "time" => string }
+);
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunQueryResponseRun {
@@ -301,10 +312,12 @@ pub struct RunQueryResponseRun {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseRun { account_id : "accountId", created : "created", dry : "dry",
-    environment_id : "environmentId", granularity : "granularity", id : "id", query :
-    "query", statistics : "statistics", status : "status", timeframe : "timeframe",
-    updated : "updated", user_id : "userId", workspace_id : "workspaceId" }
+    RunQueryResponseRun { account_id : "accountId" => string, created : "created" =>
+    string, dry : "dry" => boolean, environment_id : "environmentId" => string,
+    granularity : "granularity" => number, id : "id" => string, query : "query" =>
+    object, statistics : "statistics" => object, status : "status" => string, timeframe :
+    "timeframe" => object, updated : "updated" => string, user_id : "userId" => string,
+    workspace_id : "workspaceId" => string }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -326,10 +339,11 @@ pub struct RunQueryResponseRunQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseRunQuery { created : "created", description : "description",
-    environment_id : "environmentId", generated : "generated", id : "id", name : "name",
-    parameters : "parameters", updated : "updated", user_id : "userId", workspace_id :
-    "workspaceId" }
+    RunQueryResponseRunQuery { created : "created" => string, description : "description"
+    => string, environment_id : "environmentId" => string, generated : "generated" =>
+    boolean, id : "id" => string, name : "name" => string, parameters : "parameters" =>
+    object, updated : "updated" => string, user_id : "userId" => string, workspace_id :
+    "workspaceId" => string }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -352,10 +366,11 @@ pub struct RunQueryResponseRunQueryParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseRunQueryParameters { calculations : "calculations", datasets :
-    "datasets", filter_combination : "filterCombination", filters : "filters", group_bys
-    : "groupBys", havings : "havings", limit : "limit", needle : "needle", order_by :
-    "orderBy" }
+    RunQueryResponseRunQueryParameters { calculations : "calculations" => objects,
+    datasets : "datasets" => json, filter_combination : "filterCombination" => json,
+    filters : "filters" => json, group_bys : "groupBys" => json, havings : "havings" =>
+    json, limit : "limit" => json, needle : "needle" => json, order_by : "orderBy" =>
+    json }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -368,8 +383,9 @@ pub struct RunQueryResponseRunStatistics {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseRunStatistics { abr_level : "abr_level", bytes_read : "bytes_read",
-    elapsed : "elapsed", rows_read : "rows_read" }
+    RunQueryResponseRunStatistics { abr_level : "abr_level" => number, bytes_read :
+    "bytes_read" => number, elapsed : "elapsed" => number, rows_read : "rows_read" =>
+    number }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -379,7 +395,9 @@ pub struct RunQueryResponseRunTimeframe {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RunQueryResponseRunTimeframe { from : "from", to : "to" });
+crate::runtime::object!(
+    RunQueryResponseRunTimeframe { from : "from" => number, to : "to" => number }
+);
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunQueryResponseTrace {
@@ -402,8 +420,9 @@ pub struct RunQueryResponseTrace {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseTrace { errors : "errors", root_span_name : "rootSpanName",
-    root_transaction_name : "rootTransactionName", service : "service", spans : "spans",
-    trace_duration_ms : "traceDurationMs", trace_end_ms : "traceEndMs", trace_id :
-    "traceId", trace_start_ms : "traceStartMs" }
+    RunQueryResponseTrace { errors : "errors" => strings, root_span_name : "rootSpanName"
+    => string, root_transaction_name : "rootTransactionName" => string, service :
+    "service" => strings, spans : "spans" => number, trace_duration_ms :
+    "traceDurationMs" => number, trace_end_ms : "traceEndMs" => number, trace_id :
+    "traceId" => string, trace_start_ms : "traceStartMs" => number }
 );

@@ -580,9 +580,9 @@ pub struct EventSubscription {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EventSubscription { created_at : "created_at", destination : "destination", enabled :
-    "enabled", events : "events", id : "id", modified_at : "modified_at", name : "name",
-    source : "source" }
+    EventSubscription { created_at : "created_at" => string, destination : "destination",
+    enabled : "enabled" => boolean, events : "events" => strings, id : "id" => string,
+    modified_at : "modified_at" => string, name : "name" => string, source : "source" }
 );
 /// Used by [`QueueApi::create_queue`], [`QueueApi::list_queues`], [`QueueApi::update_queue`], [`QueueApi::update_queue_patch`], [`QueueApi::get_queue`], [`QueueApi::purge_queue`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -602,10 +602,11 @@ pub struct Queue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Queue { consumers : "consumers", consumers_total_count : "consumers_total_count",
-    created_on : "created_on", modified_on : "modified_on", producers : "producers",
-    producers_total_count : "producers_total_count", queue_id : "queue_id", queue_name :
-    "queue_name", settings : "settings" }
+    Queue { consumers : "consumers" => json, consumers_total_count :
+    "consumers_total_count" => number, created_on : "created_on" => string, modified_on :
+    "modified_on" => string, producers : "producers" => json, producers_total_count :
+    "producers_total_count" => number, queue_id : "queue_id" => string, queue_name :
+    "queue_name" => string, settings : "settings" => object }
 );
 /// Used by [`QueueApi::create_queue`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -617,8 +618,9 @@ pub struct Settings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Settings { delivery_delay : "delivery_delay", delivery_paused : "delivery_paused",
-    message_retention_period : "message_retention_period" }
+    Settings { delivery_delay : "delivery_delay" => number, delivery_paused :
+    "delivery_paused" => boolean, message_retention_period : "message_retention_period"
+    => number }
 );
 /// Used by [`QueueApi::create_queue_consumer`], [`QueueApi::update_queue_consumer`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -634,9 +636,10 @@ pub struct Consumer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Consumer { created_on : "created_on", dead_letter_queue : "dead_letter_queue",
-    environment : "environment", queue_name : "queue_name", script_name : "script_name",
-    settings : "settings" }
+    Consumer { created_on : "created_on" => string, dead_letter_queue :
+    "dead_letter_queue" => string, environment : "environment" => string, queue_name :
+    "queue_name" => string, script_name : "script_name" => string, settings : "settings"
+    => object }
 );
 /// Used by [`QueueApi::create_queue_consumer`], [`QueueApi::list_queue_consumers`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -650,8 +653,8 @@ pub struct ConsumerSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConsumerSettings { batch_size : "batch_size", max_retries : "max_retries",
-    max_wait_time_ms : "max_wait_time_ms" }
+    ConsumerSettings { batch_size : "batch_size" => number, max_retries : "max_retries"
+    => number, max_wait_time_ms : "max_wait_time_ms" => number }
 );
 /// Used by [`QueueApi::list_queue_consumers`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -665,8 +668,9 @@ pub struct ListQueueConsumersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListQueueConsumersItem { created_on : "created_on", environment : "environment",
-    queue_name : "queue_name", service : "service", settings : "settings" }
+    ListQueueConsumersItem { created_on : "created_on" => string, environment :
+    "environment" => string, queue_name : "queue_name" => string, service : "service" =>
+    string, settings : "settings" => object }
 );
 /// Used by [`QueueApi::push_message`], [`QueueApi::push_message_batch`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -678,7 +682,8 @@ pub struct PushMessageResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PushMessageResponse { errors : "errors", messages : "messages", success : "success" }
+    PushMessageResponse { errors : "errors" => objects, messages : "messages" => strings,
+    success : "success" => boolean }
 );
 /// Used by [`QueueApi::push_message`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -688,7 +693,9 @@ pub struct PushMessageResponseError {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PushMessageResponseError { code : "code", message : "message" });
+crate::runtime::object!(
+    PushMessageResponseError { code : "code" => integer, message : "message" => string }
+);
 /// Used by [`QueueApi::acknowledge_retry_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeRetryQueueMessagesResponse {
@@ -701,8 +708,8 @@ pub struct AcknowledgeRetryQueueMessagesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AcknowledgeRetryQueueMessagesResponse { ack_count : "ackCount", retry_count :
-    "retryCount", warnings : "warnings" }
+    AcknowledgeRetryQueueMessagesResponse { ack_count : "ackCount" => number, retry_count
+    : "retryCount" => number, warnings : "warnings" => strings }
 );
 /// Used by [`QueueApi::get_queue_purge_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -713,7 +720,8 @@ pub struct PurgeStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PurgeStatus { completed : "completed", started_at : "started_at" }
+    PurgeStatus { completed : "completed" => string, started_at : "started_at" => string
+    }
 );
 /// Used by [`QueueApi::create_queue`], [`QueueApi::update_queue`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -722,7 +730,7 @@ pub struct CreateQueueBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateQueueBody { queue_name : "queue_name" });
+crate::runtime::object!(CreateQueueBody { queue_name : "queue_name" => string });
 /// Used by [`QueueApi::create_queue_consumer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateQueueConsumerBody {
@@ -735,8 +743,9 @@ pub struct CreateQueueConsumerBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateQueueConsumerBody { dead_letter_queue : "dead_letter_queue", environment :
-    "environment", script_name : "script_name", settings : "settings", r#type : "type" }
+    CreateQueueConsumerBody { dead_letter_queue : "dead_letter_queue" => string,
+    environment : "environment" => string, script_name : "script_name" => string,
+    settings : "settings" => object, r#type : "type" => string }
 );
 /// Used by [`QueueApi::create_queue_consumer`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -748,8 +757,8 @@ pub struct CreateQueueConsumerBodySettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateQueueConsumerBodySettings { batch_size : "batch_size", max_retries :
-    "max_retries", max_wait_time_ms : "max_wait_time_ms" }
+    CreateQueueConsumerBodySettings { batch_size : "batch_size" => integer, max_retries :
+    "max_retries" => integer, max_wait_time_ms : "max_wait_time_ms" => integer }
 );
 /// Used by [`QueueApi::update_queue_consumer`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -762,8 +771,9 @@ pub struct UpdateQueueConsumerBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateQueueConsumerBody { dead_letter_queue : "dead_letter_queue", environment :
-    "environment", script_name : "script_name", settings : "settings" }
+    UpdateQueueConsumerBody { dead_letter_queue : "dead_letter_queue" => string,
+    environment : "environment" => string, script_name : "script_name" => string,
+    settings : "settings" => object }
 );
 /// Used by [`QueueApi::update_queue_consumer`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -772,7 +782,9 @@ pub struct UpdateQueueConsumerBodySettings {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateQueueConsumerBodySettings { batch_size : "batch_size" });
+crate::runtime::object!(
+    UpdateQueueConsumerBodySettings { batch_size : "batch_size" => integer }
+);
 /// Used by [`QueueApi::acknowledge_retry_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeRetryQueueMessagesBody {
@@ -786,7 +798,8 @@ pub struct AcknowledgeRetryQueueMessagesBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AcknowledgeRetryQueueMessagesBody { acks : "acks", retries : "retries" }
+    AcknowledgeRetryQueueMessagesBody { acks : "acks" => objects, retries : "retries" =>
+    objects }
 );
 /// Used by [`QueueApi::acknowledge_retry_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -796,7 +809,9 @@ pub struct AcknowledgeRetryQueueMessagesBodyAck {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AcknowledgeRetryQueueMessagesBodyAck { lease_id : "lease_id" });
+crate::runtime::object!(
+    AcknowledgeRetryQueueMessagesBodyAck { lease_id : "lease_id" => string }
+);
 /// Used by [`QueueApi::acknowledge_retry_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeRetryQueueMessagesBodyRetry {
@@ -808,8 +823,8 @@ pub struct AcknowledgeRetryQueueMessagesBodyRetry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AcknowledgeRetryQueueMessagesBodyRetry { delay_seconds : "delay_seconds", lease_id :
-    "lease_id" }
+    AcknowledgeRetryQueueMessagesBodyRetry { delay_seconds : "delay_seconds" => number,
+    lease_id : "lease_id" => string }
 );
 /// Used by [`QueueApi::pull_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -822,6 +837,6 @@ pub struct PullQueueMessagesBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PullQueueMessagesBody { batch_size : "batch_size", visibility_timeout_ms :
-    "visibility_timeout_ms" }
+    PullQueueMessagesBody { batch_size : "batch_size" => number, visibility_timeout_ms :
+    "visibility_timeout_ms" => number }
 );

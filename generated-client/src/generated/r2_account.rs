@@ -63,7 +63,8 @@ pub struct AccountLevelMetrics {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountLevelMetrics { infrequent_access : "infrequentAccess", standard : "standard" }
+    AccountLevelMetrics { infrequent_access : "infrequentAccess" => object, standard :
+    "standard" => object }
 );
 /// Used by [`R2AccountApi::get_account_level_metrics`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -74,8 +75,8 @@ pub struct AccountLevelMetricsInfrequentAccess {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountLevelMetricsInfrequentAccess { published : "published", uploaded : "uploaded"
-    }
+    AccountLevelMetricsInfrequentAccess { published : "published" => object, uploaded :
+    "uploaded" => object }
 );
 /// Used by [`R2AccountApi::get_account_level_metrics`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -89,6 +90,6 @@ pub struct AccountLevelMetricsInfrequentAccessPublished {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountLevelMetricsInfrequentAccessPublished { metadata_size : "metadataSize",
-    objects : "objects", payload_size : "payloadSize" }
+    AccountLevelMetricsInfrequentAccessPublished { metadata_size : "metadataSize" =>
+    number, objects : "objects" => number, payload_size : "payloadSize" => number }
 );

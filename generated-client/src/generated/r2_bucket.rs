@@ -799,7 +799,8 @@ pub struct EventNotificationRules {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EventNotificationRules { bucket_name : "bucketName", queues : "queues" }
+    EventNotificationRules { bucket_name : "bucketName" => string, queues : "queues" =>
+    objects }
 );
 /// Used by [`R2BucketApi::list_event_notification_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -813,8 +814,8 @@ pub struct EventNotificationRulesQueue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EventNotificationRulesQueue { queue_id : "queueId", queue_name : "queueName", rules :
-    "rules" }
+    EventNotificationRulesQueue { queue_id : "queueId" => string, queue_name :
+    "queueName" => string, rules : "rules" }
 );
 /// Used by [`R2BucketApi::create_event_notification_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -825,7 +826,7 @@ pub struct EventNotificationRule {
 }
 crate::runtime::object!(
     EventNotificationRule { event_notification_detail_id : "event_notification_detail_id"
-    }
+    => string }
 );
 /// Used by [`R2BucketApi::get_event_notification_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -841,8 +842,8 @@ pub struct GetEventNotificationRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEventNotificationRuleResponse { queue_id : "queueId", queue_name : "queueName",
-    rules : "rules" }
+    GetEventNotificationRuleResponse { queue_id : "queueId" => string, queue_name :
+    "queueName" => string, rules : "rules" => objects }
 );
 /// Used by [`R2BucketApi::get_event_notification_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -859,9 +860,9 @@ pub struct GetEventNotificationRuleResponseRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEventNotificationRuleResponseRule { actions : "actions", created_at : "createdAt",
-    description : "description", prefix : "prefix", rule_id : "ruleId", suffix : "suffix"
-    }
+    GetEventNotificationRuleResponseRule { actions : "actions", created_at : "createdAt"
+    => string, description : "description" => string, prefix : "prefix" => string,
+    rule_id : "ruleId" => string, suffix : "suffix" => string }
 );
 /// Used by [`R2BucketApi::create_bucket`], [`R2BucketApi::patch_bucket`], [`R2BucketApi::get_bucket`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -879,8 +880,9 @@ pub struct Bucket {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Bucket { creation_date : "creation_date", jurisdiction : "jurisdiction", location :
-    "location", name : "name", storage_class : "storage_class" }
+    Bucket { creation_date : "creation_date" => string, jurisdiction : "jurisdiction" =>
+    string, location : "location", name : "name" => string, storage_class :
+    "storage_class" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1001,7 +1003,7 @@ pub struct BucketCorsPolicy {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BucketCorsPolicy { rules : "rules" });
+crate::runtime::object!(BucketCorsPolicy { rules : "rules" => objects });
 /// Used by [`R2BucketApi::get_bucket_cors_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BucketCorsPolicyRule {
@@ -1015,8 +1017,9 @@ pub struct BucketCorsPolicyRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BucketCorsPolicyRule { allowed : "allowed", expose_headers : "exposeHeaders", id :
-    "id", max_age_seconds : "maxAgeSeconds" }
+    BucketCorsPolicyRule { allowed : "allowed" => object, expose_headers :
+    "exposeHeaders" => strings, id : "id" => string, max_age_seconds : "maxAgeSeconds" =>
+    number }
 );
 /// Used by [`R2BucketApi::get_bucket_cors_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1043,8 +1046,8 @@ pub struct AttachCustomDomainToBucketResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AttachCustomDomainToBucketResponse { ciphers : "ciphers", domain : "domain", enabled
-    : "enabled", min_tls : "minTLS" }
+    AttachCustomDomainToBucketResponse { ciphers : "ciphers" => strings, domain :
+    "domain" => string, enabled : "enabled" => boolean, min_tls : "minTLS" => string }
 );
 /// Used by [`R2BucketApi::list_custom_domains_of_bucket`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1053,7 +1056,7 @@ pub struct CustomDomains {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CustomDomains { domains : "domains" });
+crate::runtime::object!(CustomDomains { domains : "domains" => objects });
 /// Used by [`R2BucketApi::list_custom_domains_of_bucket`], [`R2BucketApi::get_custom_domain_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomDomainSettings {
@@ -1071,8 +1074,9 @@ pub struct CustomDomainSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomDomainSettings { ciphers : "ciphers", domain : "domain", enabled : "enabled",
-    min_tls : "minTLS", status : "status", zone_id : "zoneId", zone_name : "zoneName" }
+    CustomDomainSettings { ciphers : "ciphers" => strings, domain : "domain" => string,
+    enabled : "enabled" => boolean, min_tls : "minTLS" => string, status : "status" =>
+    object, zone_id : "zoneId" => string, zone_name : "zoneName" => string }
 );
 /// Used by [`R2BucketApi::list_custom_domains_of_bucket`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1083,7 +1087,8 @@ pub struct CustomDomainSettingsStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomDomainSettingsStatus { ownership : "ownership", ssl : "ssl" }
+    CustomDomainSettingsStatus { ownership : "ownership" => string, ssl : "ssl" => string
+    }
 );
 /// Used by [`R2BucketApi::remove_custom_domain_from_bucket`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1092,7 +1097,9 @@ pub struct RemoveCustomDomainFromBucketResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RemoveCustomDomainFromBucketResponse { domain : "domain" });
+crate::runtime::object!(
+    RemoveCustomDomainFromBucketResponse { domain : "domain" => string }
+);
 /// Used by [`R2BucketApi::update_r2_dev_domain_of_bucket`], [`R2BucketApi::get_r2_dev_domain_of_bucket`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct R2DevDomain {
@@ -1104,7 +1111,8 @@ pub struct R2DevDomain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    R2DevDomain { bucket_id : "bucketId", domain : "domain", enabled : "enabled" }
+    R2DevDomain { bucket_id : "bucketId" => string, domain : "domain" => string, enabled
+    : "enabled" => boolean }
 );
 /// Used by [`R2BucketApi::get_object_lifecycle_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1113,7 +1121,7 @@ pub struct ObjectLifecycleRules {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ObjectLifecycleRules { rules : "rules" });
+crate::runtime::object!(ObjectLifecycleRules { rules : "rules" => objects });
 /// Used by [`R2BucketApi::get_object_lifecycle_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectLifecycleRulesRule {
@@ -1137,9 +1145,10 @@ pub struct ObjectLifecycleRulesRule {
 }
 crate::runtime::object!(
     ObjectLifecycleRulesRule { abort_multipart_uploads_transition :
-    "abortMultipartUploadsTransition", conditions : "conditions",
-    delete_objects_transition : "deleteObjectsTransition", enabled : "enabled", id :
-    "id", storage_class_transitions : "storageClassTransitions" }
+    "abortMultipartUploadsTransition" => object, conditions : "conditions" => object,
+    delete_objects_transition : "deleteObjectsTransition" => object, enabled : "enabled"
+    => boolean, id : "id" => string, storage_class_transitions :
+    "storageClassTransitions" }
 );
 /// Used by [`R2BucketApi::get_object_lifecycle_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1149,7 +1158,8 @@ pub struct ObjectLifecycleRulesRuleAbortMultipartUploadsTransition {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ObjectLifecycleRulesRuleAbortMultipartUploadsTransition { condition : "condition" }
+    ObjectLifecycleRulesRuleAbortMultipartUploadsTransition { condition : "condition" =>
+    json }
 );
 /// Used by [`R2BucketApi::get_object_lifecycle_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1158,7 +1168,9 @@ pub struct ObjectLifecycleRulesRuleConditions {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ObjectLifecycleRulesRuleConditions { prefix : "prefix" });
+crate::runtime::object!(
+    ObjectLifecycleRulesRuleConditions { prefix : "prefix" => string }
+);
 /// Used by [`R2BucketApi::get_local_uploads_configuration`], [`R2BucketApi::disable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalUploadsConfiguration {
@@ -1166,7 +1178,7 @@ pub struct LocalUploadsConfiguration {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LocalUploadsConfiguration { enabled : "enabled" });
+crate::runtime::object!(LocalUploadsConfiguration { enabled : "enabled" => boolean });
 /// Used by [`R2BucketApi::get_bucket_lock_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BucketLockRules {
@@ -1174,7 +1186,7 @@ pub struct BucketLockRules {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BucketLockRules { rules : "rules" });
+crate::runtime::object!(BucketLockRules { rules : "rules" => objects });
 /// Used by [`R2BucketApi::get_bucket_lock_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BucketLockRulesRule {
@@ -1186,8 +1198,8 @@ pub struct BucketLockRulesRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BucketLockRulesRule { condition : "condition", enabled : "enabled", id : "id", prefix
-    : "prefix" }
+    BucketLockRulesRule { condition : "condition" => json, enabled : "enabled" =>
+    boolean, id : "id" => string, prefix : "prefix" => string }
 );
 /// Used by [`R2BucketApi::enable_sippy`], [`R2BucketApi::get_sippy_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1200,8 +1212,8 @@ pub struct SippyConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SippyConfiguration { destination : "destination", enabled : "enabled", source :
-    "source" }
+    SippyConfiguration { destination : "destination" => object, enabled : "enabled" =>
+    boolean, source : "source" => object }
 );
 /// Used by [`R2BucketApi::enable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1216,8 +1228,8 @@ pub struct SippyConfigurationDestination {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SippyConfigurationDestination { access_key_id : "accessKeyId", account : "account",
-    bucket : "bucket", provider : "provider" }
+    SippyConfigurationDestination { access_key_id : "accessKeyId" => string, account :
+    "account" => string, bucket : "bucket" => string, provider : "provider" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1281,8 +1293,8 @@ pub struct SippyConfigurationSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SippyConfigurationSource { bucket : "bucket", bucket_url : "bucketUrl", provider :
-    "provider", region : "region" }
+    SippyConfigurationSource { bucket : "bucket" => string, bucket_url : "bucketUrl" =>
+    string, provider : "provider", region : "region" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1347,8 +1359,9 @@ pub struct TemporaryAccessCredentials {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TemporaryAccessCredentials { access_key_id : "accessKeyId", secret_access_key :
-    "secretAccessKey", session_token : "sessionToken" }
+    TemporaryAccessCredentials { access_key_id : "accessKeyId" => string,
+    secret_access_key : "secretAccessKey" => string, session_token : "sessionToken" =>
+    string }
 );
 /// Used by [`R2BucketApi::create_event_notification_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1359,7 +1372,7 @@ pub struct CreateEventNotificationRuleBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateEventNotificationRuleBody { rules : "rules" });
+crate::runtime::object!(CreateEventNotificationRuleBody { rules : "rules" => objects });
 /// Used by [`R2BucketApi::create_event_notification_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateEventNotificationRuleBodyRule {
@@ -1373,8 +1386,8 @@ pub struct CreateEventNotificationRuleBodyRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateEventNotificationRuleBodyRule { actions : "actions" required, prefix :
-    "prefix", suffix : "suffix" }
+    CreateEventNotificationRuleBodyRule { actions : "actions" required, prefix : "prefix"
+    => string, suffix : "suffix" => string }
 );
 impl CreateEventNotificationRuleBodyRule {
     /// A value with the required fields set and the others empty.
@@ -1466,7 +1479,7 @@ pub struct CreateBucketBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateBucketBody { location_hint : "locationHint", name : "name" required,
+    CreateBucketBody { location_hint : "locationHint", name : "name" required => string,
     storage_class : "storageClass" }
 );
 impl CreateBucketBody {
@@ -1499,8 +1512,9 @@ pub struct ListBucketsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListBucketsQuery { name_contains : "name_contains", start_after : "start_after",
-    per_page : "per_page", order : "order", direction : "direction", cursor : "cursor" }
+    ListBucketsQuery { name_contains : "name_contains" => string, start_after :
+    "start_after" => string, per_page : "per_page" => number, order : "order", direction
+    : "direction", cursor : "cursor" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1633,7 +1647,8 @@ pub struct EnableSippyBodyEnableSippyAws {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnableSippyBodyEnableSippyAws { destination : "destination", source : "source" }
+    EnableSippyBodyEnableSippyAws { destination : "destination" => object, source :
+    "source" => object }
 );
 /// Used by [`R2BucketApi::enable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1647,8 +1662,8 @@ pub struct EnableSippyBodyEnableSippyAwsDestination {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnableSippyBodyEnableSippyAwsDestination { access_key_id : "accessKeyId", provider :
-    "provider", secret_access_key : "secretAccessKey" }
+    EnableSippyBodyEnableSippyAwsDestination { access_key_id : "accessKeyId" => string,
+    provider : "provider", secret_access_key : "secretAccessKey" => string }
 );
 /// Used by [`R2BucketApi::enable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1666,9 +1681,9 @@ pub struct EnableSippyBodyEnableSippyAwsSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnableSippyBodyEnableSippyAwsSource { access_key_id : "accessKeyId", bucket :
-    "bucket", provider : "provider", region : "region", secret_access_key :
-    "secretAccessKey" }
+    EnableSippyBodyEnableSippyAwsSource { access_key_id : "accessKeyId" => string, bucket
+    : "bucket" => string, provider : "provider", region : "region" => string,
+    secret_access_key : "secretAccessKey" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1729,7 +1744,8 @@ pub struct EnableSippyBodyEnableSippyGcs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnableSippyBodyEnableSippyGcs { destination : "destination", source : "source" }
+    EnableSippyBodyEnableSippyGcs { destination : "destination" => object, source :
+    "source" => object }
 );
 /// Used by [`R2BucketApi::enable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1745,8 +1761,9 @@ pub struct EnableSippyBodyEnableSippyGcsSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnableSippyBodyEnableSippyGcsSource { bucket : "bucket", client_email :
-    "clientEmail", private_key : "privateKey", provider : "provider" }
+    EnableSippyBodyEnableSippyGcsSource { bucket : "bucket" => string, client_email :
+    "clientEmail" => string, private_key : "privateKey" => string, provider : "provider"
+    }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1815,9 +1832,10 @@ pub struct CreateTemporaryAccessCredentialsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTemporaryAccessCredentialsBody { bucket : "bucket" required, objects :
-    "objects", parent_access_key_id : "parentAccessKeyId" required, permission :
-    "permission" required, prefixes : "prefixes", ttl_seconds : "ttlSeconds" required }
+    CreateTemporaryAccessCredentialsBody { bucket : "bucket" required => string, objects
+    : "objects" => strings, parent_access_key_id : "parentAccessKeyId" required =>
+    string, permission : "permission" required, prefixes : "prefixes" => strings,
+    ttl_seconds : "ttlSeconds" required => number }
 );
 impl CreateTemporaryAccessCredentialsBody {
     /// A value with the required fields set and the others empty.

@@ -139,7 +139,7 @@ pub struct R2Catalogs {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(R2Catalogs { warehouses : "warehouses" });
+crate::runtime::object!(R2Catalogs { warehouses : "warehouses" => objects });
 /// Used by [`R2CatalogManagementApi::list_r2_catalogs`], [`R2CatalogManagementApi::get_r2_catalog_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct R2Catalog {
@@ -155,8 +155,9 @@ pub struct R2Catalog {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    R2Catalog { bucket : "bucket", credential_status : "credential_status", id : "id",
-    maintenance_config : "maintenance_config", name : "name", status : "status" }
+    R2Catalog { bucket : "bucket" => string, credential_status : "credential_status" =>
+    string, id : "id" => string, maintenance_config : "maintenance_config", name : "name"
+    => string, status : "status" => string }
 );
 /// Used by [`R2CatalogManagementApi::enable_r2_bucket_as_catalog`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -166,4 +167,6 @@ pub struct EnableR2BucketAsCatalogResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(EnableR2BucketAsCatalogResponse { id : "id", name : "name" });
+crate::runtime::object!(
+    EnableR2BucketAsCatalogResponse { id : "id" => string, name : "name" => string }
+);

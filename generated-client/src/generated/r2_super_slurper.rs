@@ -274,7 +274,7 @@ pub struct CreateJobResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateJobResponse { id : "id" });
+crate::runtime::object!(CreateJobResponse { id : "id" => string });
 /// Used by [`R2SuperSlurperApi::list_jobs`], [`R2SuperSlurperApi::get_job_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Job {
@@ -291,8 +291,9 @@ pub struct Job {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Job { created_at : "createdAt", finished_at : "finishedAt", id : "id", overwrite :
-    "overwrite", source : "source", status : "status", target : "target" }
+    Job { created_at : "createdAt" => string, finished_at : "finishedAt" => string, id :
+    "id" => string, overwrite : "overwrite" => boolean, source : "source" => json, status
+    : "status" => string, target : "target" => object }
 );
 /// Used by [`R2SuperSlurperApi::list_jobs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -304,7 +305,8 @@ pub struct JobTarget {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    JobTarget { bucket : "bucket", jurisdiction : "jurisdiction", vendor : "vendor" }
+    JobTarget { bucket : "bucket" => string, jurisdiction : "jurisdiction" => string,
+    vendor : "vendor" => string }
 );
 /// Used by [`R2SuperSlurperApi::get_job_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -321,8 +323,9 @@ pub struct JobLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    JobLogs { created_at : "createdAt", job : "job", log_type : "logType", message :
-    "message", object_key : "objectKey" }
+    JobLogs { created_at : "createdAt" => string, job : "job" => string, log_type :
+    "logType" => string, message : "message" => string, object_key : "objectKey" =>
+    string }
 );
 /// Used by [`R2SuperSlurperApi::get_job_progress`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -342,9 +345,10 @@ pub struct JobProgress {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    JobProgress { created_at : "createdAt", failed_objects : "failedObjects", id : "id",
-    objects : "objects", skipped_objects : "skippedObjects", status : "status",
-    transferred_objects : "transferredObjects" }
+    JobProgress { created_at : "createdAt" => string, failed_objects : "failedObjects" =>
+    integer, id : "id" => string, objects : "objects" => integer, skipped_objects :
+    "skippedObjects" => integer, status : "status" => string, transferred_objects :
+    "transferredObjects" => integer }
 );
 /// Used by [`R2SuperSlurperApi::check_source_connectivity`], [`R2SuperSlurperApi::check_target_connectivity`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -355,5 +359,6 @@ pub struct CheckSourceConnectivityResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CheckSourceConnectivityResponse { connectivity_status : "connectivityStatus" }
+    CheckSourceConnectivityResponse { connectivity_status : "connectivityStatus" =>
+    string }
 );

@@ -138,7 +138,7 @@ pub struct GetAiUserAgentsSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetAiUserAgentsSummaryResponse { meta : "meta" => object, summary_0 : "summary_0" }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -161,9 +161,9 @@ pub struct GetAiUserAgentsSummaryResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponseMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    GetAiUserAgentsSummaryResponseMeta { confidence_info : "confidenceInfo" => object,
+    date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`], [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -176,8 +176,8 @@ pub struct GetAiUserAgentsSummaryResponseMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponseMetaConfidenceInfo { annotations : "annotations", level
-    : "level" }
+    GetAiUserAgentsSummaryResponseMetaConfidenceInfo { annotations : "annotations" =>
+    objects, level : "level" => integer }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -200,9 +200,9 @@ pub struct GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotation {
 }
 crate::runtime::object!(
     GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`], [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -215,8 +215,8 @@ pub struct GetAiUserAgentsSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponseMetaDateRange { end_time : "endTime", start_time :
-    "startTime" }
+    GetAiUserAgentsSummaryResponseMetaDateRange { end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`], [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -227,7 +227,8 @@ pub struct GetAiUserAgentsSummaryResponseMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponseMetaUnit { name : "name", value : "value" }
+    GetAiUserAgentsSummaryResponseMetaUnit { name : "name" => string, value : "value" =>
+    string }
 );
 /// Used by [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -236,7 +237,7 @@ pub struct AiBotsHttpRequestsTimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AiBotsHttpRequestsTimeSeries { meta : "meta" });
+crate::runtime::object!(AiBotsHttpRequestsTimeSeries { meta : "meta" => object });
 /// Used by [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`], [`RadarAiBotsApi::get_ai_user_agents_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiBotsHttpRequestsTimeSeriesMeta {
@@ -260,9 +261,10 @@ pub struct AiBotsHttpRequestsTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiBotsHttpRequestsTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    AiBotsHttpRequestsTimeSeriesMeta { agg_interval : "aggInterval" => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" => string, normalization : "normalization" => string,
+    units : "units" => objects }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_time_series`], [`RadarAiBotsApi::get_time_series_distribution_of_ai_bots_http_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -273,7 +275,8 @@ pub struct GetAiUserAgentsTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetAiUserAgentsTimeSeriesResponse { meta : "meta" => object, serie_0 : "serie_0" =>
+    object }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -283,5 +286,5 @@ pub struct GetAiUserAgentsTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsTimeSeriesResponseSerie0 { timestamps : "timestamps" }
+    GetAiUserAgentsTimeSeriesResponseSerie0 { timestamps : "timestamps" => strings }
 );

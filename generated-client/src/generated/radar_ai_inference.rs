@@ -159,7 +159,8 @@ pub struct GetWorkersAiModelsSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetWorkersAiModelsSummaryResponse { meta : "meta" => object, summary_0 : "summary_0"
+    }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -182,9 +183,9 @@ pub struct GetWorkersAiModelsSummaryResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated", normalization :
-    "normalization", units : "units" }
+    GetWorkersAiModelsSummaryResponseMeta { confidence_info : "confidenceInfo" => object,
+    date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`], [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -197,8 +198,8 @@ pub struct GetWorkersAiModelsSummaryResponseMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponseMetaConfidenceInfo { annotations : "annotations",
-    level : "level" }
+    GetWorkersAiModelsSummaryResponseMetaConfidenceInfo { annotations : "annotations" =>
+    objects, level : "level" => integer }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -221,9 +222,9 @@ pub struct GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotation {
 }
 crate::runtime::object!(
     GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`], [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -236,8 +237,8 @@ pub struct GetWorkersAiModelsSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponseMetaDateRange { end_time : "endTime", start_time :
-    "startTime" }
+    GetWorkersAiModelsSummaryResponseMetaDateRange { end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`], [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -248,7 +249,8 @@ pub struct GetWorkersAiModelsSummaryResponseMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponseMetaUnit { name : "name", value : "value" }
+    GetWorkersAiModelsSummaryResponseMetaUnit { name : "name" => string, value : "value"
+    => string }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_time_series`], [`RadarAiInferenceApi::get_workers_ai_tasks_time_series`], [`RadarAiInferenceApi::get_time_series_distribution_of_workers_ai_inference_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -259,7 +261,8 @@ pub struct GetWorkersAiModelsTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetWorkersAiModelsTimeSeriesResponse { meta : "meta" => object, serie_0 : "serie_0"
+    => object }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -284,9 +287,10 @@ pub struct GetWorkersAiModelsTimeSeriesResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    GetWorkersAiModelsTimeSeriesResponseMeta { agg_interval : "aggInterval" => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" => string, normalization : "normalization" => string,
+    units : "units" => objects }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -296,5 +300,5 @@ pub struct GetWorkersAiModelsTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsTimeSeriesResponseSerie0 { timestamps : "timestamps" }
+    GetWorkersAiModelsTimeSeriesResponseSerie0 { timestamps : "timestamps" => strings }
 );

@@ -99,7 +99,9 @@ pub struct GetLatestAnnotationsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetLatestAnnotationsResponse { annotations : "annotations" });
+crate::runtime::object!(
+    GetLatestAnnotationsResponse { annotations : "annotations" => objects }
+);
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLatestAnnotationsResponseAnnotation {
@@ -137,11 +139,13 @@ pub struct GetLatestAnnotationsResponseAnnotation {
 }
 crate::runtime::object!(
     GetLatestAnnotationsResponseAnnotation { asns : "asns" required, asns_details :
-    "asnsDetails", data_source : "dataSource" required, description : "description",
-    end_date : "endDate", event_type : "eventType" required, id : "id" required,
-    linked_url : "linkedUrl", locations : "locations" required, locations_details :
-    "locationsDetails", origins : "origins", origins_details : "originsDetails", outage :
-    "outage", scope : "scope", start_date : "startDate" required }
+    "asnsDetails" => objects, data_source : "dataSource" required => string, description
+    : "description" => string, end_date : "endDate" => string, event_type : "eventType"
+    required => string, id : "id" required => string, linked_url : "linkedUrl" => string,
+    locations : "locations" required => strings, locations_details : "locationsDetails"
+    => objects, origins : "origins" => strings, origins_details : "originsDetails" =>
+    objects, outage : "outage" => object, scope : "scope" => string, start_date :
+    "startDate" required => string }
 );
 impl GetLatestAnnotationsResponseAnnotation {
     /// A value with the required fields set and the others empty.
@@ -185,8 +189,8 @@ pub struct GetLatestAnnotationsResponseAnnotationAsnsDetail {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationAsnsDetail { asn : "asn" required, locations :
-    "locations", name : "name" required }
+    GetLatestAnnotationsResponseAnnotationAsnsDetail { asn : "asn" required => string,
+    locations : "locations" => object, name : "name" required => string }
 );
 impl GetLatestAnnotationsResponseAnnotationAsnsDetail {
     /// A value with the required fields set and the others empty.
@@ -211,8 +215,8 @@ pub struct GetLatestAnnotationsResponseAnnotationAsnsDetailLocations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationAsnsDetailLocations { code : "code" required,
-    name : "name" required }
+    GetLatestAnnotationsResponseAnnotationAsnsDetailLocations { code : "code" required =>
+    string, name : "name" required => string }
 );
 impl GetLatestAnnotationsResponseAnnotationAsnsDetailLocations {
     /// A value with the required fields set and the others empty.
@@ -236,8 +240,8 @@ pub struct GetLatestAnnotationsResponseAnnotationOriginsDetail {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationOriginsDetail { name : "name", origin :
-    "origin" }
+    GetLatestAnnotationsResponseAnnotationOriginsDetail { name : "name" => string, origin
+    : "origin" => string }
 );
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq)]
@@ -250,8 +254,8 @@ pub struct GetLatestAnnotationsResponseAnnotationOutage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationOutage { outage_cause : "outageCause" required,
-    outage_type : "outageType" required }
+    GetLatestAnnotationsResponseAnnotationOutage { outage_cause : "outageCause" required
+    => string, outage_type : "outageType" required => string }
 );
 impl GetLatestAnnotationsResponseAnnotationOutage {
     /// A value with the required fields set and the others empty.
@@ -273,7 +277,7 @@ pub struct Number {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Number { annotations : "annotations" });
+crate::runtime::object!(Number { annotations : "annotations" => objects });
 /// Used by [`RadarAnnotationsApi::get_number_of_outages_by_location`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumberAnnotation {
@@ -286,8 +290,9 @@ pub struct NumberAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NumberAnnotation { client_country_alpha2 : "clientCountryAlpha2" required,
-    client_country_name : "clientCountryName" required, value : "value" required }
+    NumberAnnotation { client_country_alpha2 : "clientCountryAlpha2" required => string,
+    client_country_name : "clientCountryName" required => string, value : "value"
+    required => string }
 );
 impl NumberAnnotation {
     /// A value with the required fields set and the others empty.
@@ -327,9 +332,10 @@ pub struct GetLatestAnnotationsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsQuery { limit : "limit", offset : "offset", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
-    "location", format : "format" }
+    GetLatestAnnotationsQuery { limit : "limit" => integer, offset : "offset" => integer,
+    date_range : "dateRange" => string, date_start : "dateStart" => string, date_end :
+    "dateEnd" => string, asn : "asn" => integer, location : "location" => string, format
+    : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -398,8 +404,9 @@ pub struct GetNumberOfOutagesByLocationQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNumberOfOutagesByLocationQuery { limit : "limit", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", format : "format" }
+    GetNumberOfOutagesByLocationQuery { limit : "limit" => integer, date_range :
+    "dateRange" => string, date_start : "dateStart" => string, date_end : "dateEnd" =>
+    string, format : "format" }
 );
 impl crate::runtime::TypedQuery for GetLatestAnnotationsQuery {}
 impl crate::runtime::TypedQuery for GetNumberOfOutagesByLocationQuery {}

@@ -461,7 +461,8 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetAs112DnsQueriesByDnssecSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -484,9 +485,10 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated" required, normalization :
-    "normalization" required, units : "units" }
+    GetAs112DnsQueriesByDnssecSummaryResponseMeta { confidence_info : "confidenceInfo" =>
+    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" required =>
+    string, normalization : "normalization" required => string, units : "units" =>
+    objects }
 );
 impl GetAs112DnsQueriesByDnssecSummaryResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -518,7 +520,7 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo {
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    "annotations" => objects, level : "level" => integer }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -545,10 +547,11 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" required, description : "description" required, end_date : "endDate",
-    event_type : "eventType" required, is_instantaneous : "isInstantaneous" required,
-    linked_url : "linkedUrl", start_date : "startDate", end_time : "endTime", start_time
-    : "startTime" }
+    "dataSource" required => string, description : "description" required => string,
+    end_date : "endDate" => string, event_type : "eventType" required => string,
+    is_instantaneous : "isInstantaneous" required => boolean, linked_url : "linkedUrl" =>
+    string, start_date : "startDate" => string, end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 impl GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -584,7 +587,7 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange { end_time : "endTime"
-    required, start_time : "startTime" required }
+    required => string, start_time : "startTime" required => string }
 );
 impl GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -608,7 +611,8 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit { name : "name", value : "value" }
+    GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit { name : "name" => string, value :
+    "value" => string }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -622,7 +626,7 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryResponseSummary0 { not_supported : "NOT_SUPPORTED"
-    required, supported : "SUPPORTED" required }
+    required => string, supported : "SUPPORTED" required => string }
 );
 impl GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -648,8 +652,8 @@ pub struct GetAs112DnsQueriesByIpVersionSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0"
-    }
+    GetAs112DnsQueriesByIpVersionSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -662,8 +666,8 @@ pub struct GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required, ipv6 :
-    "IPv6" required }
+    GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required =>
+    string, ipv6 : "IPv6" required => string }
 );
 impl GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -689,8 +693,8 @@ pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnsProtocolSummaryResponse { meta : "meta", summary_0 :
-    "summary_0" }
+    GetAs112DnsQueriesByDnsProtocolSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -711,8 +715,9 @@ pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 { https : "HTTPS", tcp :
-    "TCP", tls : "TLS", udp : "UDP", tcp2 : "tcp" required, udp2 : "udp" required }
+    GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 { https : "HTTPS" => string,
+    tcp : "TCP" => string, tls : "TLS" => string, udp : "UDP" => string, tcp2 : "tcp"
+    required => string, udp2 : "udp" required => string }
 );
 impl GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -739,7 +744,9 @@ pub struct As112DnsQueries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(As112DnsQueries { meta : "meta", summary_0 : "summary_0" });
+crate::runtime::object!(
+    As112DnsQueries { meta : "meta" => object, summary_0 : "summary_0" => object }
+);
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct As112DnsQueriesMeta {
@@ -757,8 +764,9 @@ pub struct As112DnsQueriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    As112DnsQueriesMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+    As112DnsQueriesMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -771,7 +779,8 @@ pub struct As112DnsQueriesMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    As112DnsQueriesMetaConfidenceInfo { annotations : "annotations", level : "level" }
+    As112DnsQueriesMetaConfidenceInfo { annotations : "annotations" => objects, level :
+    "level" => integer }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -797,10 +806,11 @@ pub struct As112DnsQueriesMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    As112DnsQueriesMetaConfidenceInfoAnnotation { data_source : "dataSource", description
-    : "description", end_date : "endDate", event_type : "eventType", is_instantaneous :
-    "isInstantaneous", linked_url : "linkedUrl", start_date : "startDate", end_time :
-    "endTime", start_time : "startTime" }
+    As112DnsQueriesMetaConfidenceInfoAnnotation { data_source : "dataSource" => string,
+    description : "description" => string, end_date : "endDate" => string, event_type :
+    "eventType" => string, is_instantaneous : "isInstantaneous" => boolean, linked_url :
+    "linkedUrl" => string, start_date : "startDate" => string, end_time : "endTime" =>
+    string, start_time : "startTime" => string }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`], [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -813,7 +823,8 @@ pub struct As112DnsQueriesMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    As112DnsQueriesMetaDateRange { end_time : "endTime", start_time : "startTime" }
+    As112DnsQueriesMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -836,8 +847,9 @@ pub struct As112DnsQueriesSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    As112DnsQueriesSummary0 { a : "A", aaaa : "AAAA", ptr : "PTR", soa : "SOA", srv :
-    "SRV", noerror : "NOERROR", nxdomain : "NXDOMAIN" }
+    As112DnsQueriesSummary0 { a : "A" => string, aaaa : "AAAA" => string, ptr : "PTR" =>
+    string, soa : "SOA" => string, srv : "SRV" => string, noerror : "NOERROR" => string,
+    nxdomain : "NXDOMAIN" => string }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -848,7 +860,7 @@ pub struct As112DnsQueriesTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    As112DnsQueriesTimeSeries { meta : "meta", serie_0 : "serie_0" }
+    As112DnsQueriesTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -873,9 +885,10 @@ pub struct As112DnsQueriesTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    As112DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval" required,
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated" required, normalization : "normalization", units : "units" }
+    As112DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval" required => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" required => string, normalization : "normalization" =>
+    string, units : "units" => objects }
 );
 impl As112DnsQueriesTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -904,8 +917,8 @@ pub struct As112DnsQueriesTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    As112DnsQueriesTimeSeriesSerie0 { timestamps : "timestamps" required, values :
-    "values" required }
+    As112DnsQueriesTimeSeriesSerie0 { timestamps : "timestamps" required => strings,
+    values : "values" required }
 );
 impl As112DnsQueriesTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -933,8 +946,8 @@ pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta", serie_0 :
-    "serie_0" }
+    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta" => object,
+    serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -958,8 +971,9 @@ pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta {
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta { agg_interval :
-    "aggInterval", confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+    "aggInterval" => string, confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -975,7 +989,7 @@ pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfo
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    "annotations" => objects, level : "level" => integer }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -998,9 +1012,10 @@ pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfo
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfoAnnotation {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    data_source : "dataSource" => string, description : "description" => string, end_date
+    : "endDate" => string, event_type : "eventType" => string, is_instantaneous :
+    "isInstantaneous" => boolean, linked_url : "linkedUrl" => string, start_date :
+    "startDate" => string }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1014,7 +1029,7 @@ pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { not_supported :
-    "NOT_SUPPORTED" required, supported : "SUPPORTED" required }
+    "NOT_SUPPORTED" required => strings, supported : "SUPPORTED" required => strings }
 );
 impl GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1042,8 +1057,8 @@ pub struct GetAs112DnsQueriesByIpVersionTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0"
-    }
+    GetAs112DnsQueriesByIpVersionTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1056,8 +1071,8 @@ pub struct GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required, ipv6
-    : "IPv6" required }
+    GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required =>
+    strings, ipv6 : "IPv6" required => strings }
 );
 impl GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1085,8 +1100,8 @@ pub struct GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse { meta : "meta", serie_0 :
-    "serie_0" }
+    GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse { meta : "meta" => object, serie_0
+    : "serie_0" => object }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1107,8 +1122,9 @@ pub struct GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 { https : "HTTPS", tcp :
-    "TCP", tls : "TLS", udp : "UDP", tcp2 : "tcp" required, udp2 : "udp" required }
+    GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 { https : "HTTPS" => strings,
+    tcp : "TCP" => strings, tls : "TLS" => strings, udp : "UDP" => strings, tcp2 : "tcp"
+    required => strings, udp2 : "udp" required => strings }
 );
 impl GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1138,7 +1154,8 @@ pub struct GetAs112DnsQueriesByTypeTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByTypeTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetAs112DnsQueriesByTypeTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1162,9 +1179,10 @@ pub struct GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps", a :
-    "A", aaaa : "AAAA", ptr : "PTR", soa : "SOA", srv : "SRV", noerror : "NOERROR",
-    nxdomain : "NXDOMAIN" }
+    GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps" =>
+    strings, a : "A" => strings, aaaa : "AAAA" => strings, ptr : "PTR" => strings, soa :
+    "SOA" => strings, srv : "SRV" => strings, noerror : "NOERROR" => strings, nxdomain :
+    "NXDOMAIN" => strings }
 );
 /// Used by [`RadarAs112Api::get_top_locations_by_as112_dns_queries`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_with_dnssec_support`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_with_edns_support`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_for_ip_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1174,7 +1192,9 @@ pub struct TopLocations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopLocations { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarAs112Api::get_top_locations_by_as112_dns_queries`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsMeta {
@@ -1196,9 +1216,9 @@ pub struct TopLocationsMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated" required, normalization : "normalization", units :
-    "units" }
+    TopLocationsMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" required => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 impl TopLocationsMeta {
     /// A value with the required fields set and the others empty.
@@ -1225,8 +1245,9 @@ pub struct TopLocationsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required,
-    client_country_name : "clientCountryName" required, value : "value" required }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required => string,
+    client_country_name : "clientCountryName" required => string, value : "value"
+    required => string }
 );
 impl TopLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1266,9 +1287,10 @@ pub struct GetAs112DnsQueriesByDnssecSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", format : "format" }
+    GetAs112DnsQueriesByDnssecSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1349,9 +1371,10 @@ pub struct GetAs112DnsQueriesTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", location : "location", continent : "continent", format : "format" }
+    GetAs112DnsQueriesTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1438,9 +1461,10 @@ pub struct GetTopLocationsByAs112DnsQueriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLocationsByAs112DnsQueriesQuery { limit : "limit", name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
-    "location", continent : "continent", format : "format" }
+    GetTopLocationsByAs112DnsQueriesQuery { limit : "limit" => integer, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, format : "format" }
 );
 impl crate::runtime::TypedQuery for GetAs112DnsQueriesByDnssecSummaryQuery {}
 impl crate::runtime::TypedQuery for GetAs112DnsQueriesTimeSeriesQuery {}

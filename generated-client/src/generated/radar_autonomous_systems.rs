@@ -150,7 +150,7 @@ pub struct AutonomousSystems {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AutonomousSystems { asns : "asns" });
+crate::runtime::object!(AutonomousSystems { asns : "asns" => objects });
 /// Used by [`RadarAutonomousSystemsApi::list_autonomous_systems`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AutonomousSystemsAsn {
@@ -169,9 +169,10 @@ pub struct AutonomousSystemsAsn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AutonomousSystemsAsn { aka : "aka", asn : "asn" required, country : "country"
-    required, country_name : "countryName" required, name : "name" required, org_name :
-    "orgName", website : "website", name_long : "nameLong" }
+    AutonomousSystemsAsn { aka : "aka" => string, asn : "asn" required => integer,
+    country : "country" required => string, country_name : "countryName" required =>
+    string, name : "name" required => string, org_name : "orgName" => string, website :
+    "website" => string, name_long : "nameLong" => string }
 );
 impl AutonomousSystemsAsn {
     /// A value with the required fields set and the others empty.
@@ -201,7 +202,7 @@ pub struct GetAsDetailsByIpAddressResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetAsDetailsByIpAddressResponse { asn : "asn" });
+crate::runtime::object!(GetAsDetailsByIpAddressResponse { asn : "asn" => object });
 /// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAsDetailsByIpAddressResponseAsn {
@@ -229,11 +230,12 @@ pub struct GetAsDetailsByIpAddressResponseAsn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByIpAddressResponseAsn { aka : "aka", asn : "asn" required, country :
-    "country" required, country_name : "countryName" required, estimated_users :
-    "estimatedUsers", name : "name" required, org_name : "orgName" required, related :
-    "related", source : "source" required, website : "website" required, name_long :
-    "nameLong" }
+    GetAsDetailsByIpAddressResponseAsn { aka : "aka" => string, asn : "asn" required =>
+    integer, country : "country" required => string, country_name : "countryName"
+    required => string, estimated_users : "estimatedUsers" => object, name : "name"
+    required => string, org_name : "orgName" required => string, related : "related" =>
+    objects, source : "source" required => string, website : "website" required =>
+    string, name_long : "nameLong" => string }
 );
 impl GetAsDetailsByIpAddressResponseAsn {
     /// A value with the required fields set and the others empty.
@@ -274,8 +276,8 @@ pub struct GetAsDetailsByIpAddressResponseAsnEstimatedUsers {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByIpAddressResponseAsnEstimatedUsers { estimated_users :
-    "estimatedUsers", locations : "locations" }
+    GetAsDetailsByIpAddressResponseAsnEstimatedUsers { estimated_users : "estimatedUsers"
+    => integer, locations : "locations" => objects }
 );
 /// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`].
 #[derive(Debug, Clone, PartialEq)]
@@ -291,8 +293,8 @@ pub struct GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation {
 }
 crate::runtime::object!(
     GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation { estimated_users :
-    "estimatedUsers", location_alpha2 : "locationAlpha2" required, location_name :
-    "locationName" required }
+    "estimatedUsers" => integer, location_alpha2 : "locationAlpha2" required => string,
+    location_name : "locationName" required => string }
 );
 impl GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation {
     /// A value with the required fields set and the others empty.
@@ -320,8 +322,9 @@ pub struct GetAsDetailsByIpAddressResponseAsnRelated {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByIpAddressResponseAsnRelated { aka : "aka", asn : "asn" required,
-    estimated_users : "estimatedUsers", name : "name" required }
+    GetAsDetailsByIpAddressResponseAsnRelated { aka : "aka" => string, asn : "asn"
+    required => integer, estimated_users : "estimatedUsers" => integer, name : "name"
+    required => string }
 );
 impl GetAsDetailsByIpAddressResponseAsnRelated {
     /// A value with the required fields set and the others empty.
@@ -345,7 +348,7 @@ pub struct GetAsDetailsByAsnResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetAsDetailsByAsnResponse { asn : "asn" });
+crate::runtime::object!(GetAsDetailsByAsnResponse { asn : "asn" => object });
 /// Used by [`RadarAutonomousSystemsApi::get_as_details_by_asn`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAsDetailsByAsnResponseAsn {
@@ -375,11 +378,13 @@ pub struct GetAsDetailsByAsnResponseAsn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByAsnResponseAsn { aka : "aka", asn : "asn" required, confidence_level :
-    "confidenceLevel" required, country : "country" required, country_name :
-    "countryName" required, estimated_users : "estimatedUsers", name : "name" required,
-    org_name : "orgName" required, related : "related", source : "source" required,
-    website : "website" required, name_long : "nameLong" }
+    GetAsDetailsByAsnResponseAsn { aka : "aka" => string, asn : "asn" required =>
+    integer, confidence_level : "confidenceLevel" required => integer, country :
+    "country" required => string, country_name : "countryName" required => string,
+    estimated_users : "estimatedUsers" => object, name : "name" required => string,
+    org_name : "orgName" required => string, related : "related" => objects, source :
+    "source" required => string, website : "website" required => string, name_long :
+    "nameLong" => string }
 );
 impl GetAsDetailsByAsnResponseAsn {
     /// A value with the required fields set and the others empty.
@@ -421,7 +426,7 @@ pub struct Irr {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Irr { as_sets : "as_sets", paths : "paths" });
+crate::runtime::object!(Irr { as_sets : "as_sets" => objects, paths : "paths" });
 /// Used by [`RadarAutonomousSystemsApi::get_irr_as_sets_that_as_is_member_of`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IrrAsSet {
@@ -438,11 +443,12 @@ pub struct IrrAsSet {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IrrAsSet { as_members_count : "as_members_count", as_set_members_count :
-    "as_set_members_count", as_set_upstreams_count : "as_set_upstreams_count",
-    asn_cone_size : "asn_cone_size", hierarchical_asn : "hierarchical_asn", inferred_asn
-    : "inferred_asn", irr_sources : "irr_sources", name : "name", peeringdb_asn :
-    "peeringdb_asn" }
+    IrrAsSet { as_members_count : "as_members_count" => integer, as_set_members_count :
+    "as_set_members_count" => integer, as_set_upstreams_count : "as_set_upstreams_count"
+    => integer, asn_cone_size : "asn_cone_size" => integer, hierarchical_asn :
+    "hierarchical_asn" => integer, inferred_asn : "inferred_asn" => integer, irr_sources
+    : "irr_sources" => strings, name : "name" => string, peeringdb_asn : "peeringdb_asn"
+    => integer }
 );
 /// Used by [`RadarAutonomousSystemsApi::get_as_level_relationships_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -455,7 +461,8 @@ pub struct GetAsLevelRelationshipsByAsnResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsLevelRelationshipsByAsnResponse { meta : "meta", rels : "rels" }
+    GetAsLevelRelationshipsByAsnResponse { meta : "meta" => object, rels : "rels" =>
+    objects }
 );
 /// Used by [`RadarAutonomousSystemsApi::get_as_level_relationships_by_asn`].
 #[derive(Debug, Clone, PartialEq)]
@@ -467,8 +474,9 @@ pub struct GetAsLevelRelationshipsByAsnResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsLevelRelationshipsByAsnResponseMeta { data_time : "data_time" required,
-    query_time : "query_time" required, total_peers : "total_peers" required }
+    GetAsLevelRelationshipsByAsnResponseMeta { data_time : "data_time" required =>
+    string, query_time : "query_time" required => string, total_peers : "total_peers"
+    required => integer }
 );
 impl GetAsLevelRelationshipsByAsnResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -499,10 +507,10 @@ pub struct GetAsLevelRelationshipsByAsnResponseRel {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsLevelRelationshipsByAsnResponseRel { asn1 : "asn1" required, asn1_country :
-    "asn1_country" required, asn1_name : "asn1_name" required, asn2 : "asn2" required,
-    asn2_country : "asn2_country" required, asn2_name : "asn2_name" required, rel : "rel"
-    required }
+    GetAsLevelRelationshipsByAsnResponseRel { asn1 : "asn1" required => integer,
+    asn1_country : "asn1_country" required => string, asn1_name : "asn1_name" required =>
+    string, asn2 : "asn2" required => integer, asn2_country : "asn2_country" required =>
+    string, asn2_name : "asn2_name" required => string, rel : "rel" required => string }
 );
 impl GetAsLevelRelationshipsByAsnResponseRel {
     /// A value with the required fields set and the others empty.
@@ -546,8 +554,9 @@ pub struct ListAutonomousSystemsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAutonomousSystemsQuery { limit : "limit", offset : "offset", asn : "asn",
-    location : "location", order_by : "orderBy", format : "format" }
+    ListAutonomousSystemsQuery { limit : "limit" => integer, offset : "offset" =>
+    integer, asn : "asn" => string, location : "location" => string, order_by :
+    "orderBy", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -660,7 +669,7 @@ pub struct GetAsDetailsByIpAddressQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByIpAddressQuery { ip : "ip" required, format : "format" }
+    GetAsDetailsByIpAddressQuery { ip : "ip" required => string, format : "format" }
 );
 impl GetAsDetailsByIpAddressQuery {
     /// A value with the required fields set and the others empty.
@@ -692,7 +701,7 @@ pub struct GetAsLevelRelationshipsByAsnQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsLevelRelationshipsByAsnQuery { asn2 : "asn2", format : "format" }
+    GetAsLevelRelationshipsByAsnQuery { asn2 : "asn2" => integer, format : "format" }
 );
 impl crate::runtime::TypedQuery for GetAsDetailsByAsnQuery {}
 impl crate::runtime::TypedQuery for GetAsDetailsByIpAddressQuery {}

@@ -328,8 +328,8 @@ pub struct BgpHijackEvents {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpHijackEvents { asn_info : "asn_info", events : "events", total_monitors :
-    "total_monitors" required }
+    BgpHijackEvents { asn_info : "asn_info" => objects, events : "events" => objects,
+    total_monitors : "total_monitors" required => integer }
 );
 impl BgpHijackEvents {
     /// A value with the required fields set and the others empty.
@@ -352,8 +352,8 @@ pub struct BgpHijackEventsAsnInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpHijackEventsAsnInfo { asn : "asn" required, country_code : "country_code"
-    required, org_name : "org_name" required }
+    BgpHijackEventsAsnInfo { asn : "asn" required => integer, country_code :
+    "country_code" required => string, org_name : "org_name" required => string }
 );
 impl BgpHijackEventsAsnInfo {
     /// A value with the required fields set and the others empty.
@@ -395,15 +395,17 @@ pub struct BgpHijackEventsEvent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpHijackEventsEvent { confidence_score : "confidence_score" required, duration :
-    "duration" required, event_type : "event_type" required, hijack_msgs_count :
-    "hijack_msgs_count" required, hijacker_asn : "hijacker_asn" required,
-    hijacker_country : "hijacker_country" required, id : "id" required, is_stale :
-    "is_stale" required, max_hijack_ts : "max_hijack_ts" required, max_msg_ts :
-    "max_msg_ts" required, min_hijack_ts : "min_hijack_ts" required, on_going_count :
-    "on_going_count" required, peer_asns : "peer_asns" required, peer_ip_count :
-    "peer_ip_count" required, prefixes : "prefixes" required, tags : "tags", victim_asns
-    : "victim_asns" required, victim_countries : "victim_countries" required }
+    BgpHijackEventsEvent { confidence_score : "confidence_score" required => integer,
+    duration : "duration" required => integer, event_type : "event_type" required =>
+    integer, hijack_msgs_count : "hijack_msgs_count" required => integer, hijacker_asn :
+    "hijacker_asn" required => integer, hijacker_country : "hijacker_country" required =>
+    string, id : "id" required => integer, is_stale : "is_stale" required => boolean,
+    max_hijack_ts : "max_hijack_ts" required => string, max_msg_ts : "max_msg_ts"
+    required => string, min_hijack_ts : "min_hijack_ts" required => string,
+    on_going_count : "on_going_count" required => integer, peer_asns : "peer_asns"
+    required, peer_ip_count : "peer_ip_count" required => integer, prefixes : "prefixes"
+    required => strings, tags : "tags" => objects, victim_asns : "victim_asns" required,
+    victim_countries : "victim_countries" required => strings }
 );
 impl BgpHijackEventsEvent {
     /// A value with the required fields set and the others empty.
@@ -459,7 +461,8 @@ pub struct BgpHijackEventsEventTag {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpHijackEventsEventTag { name : "name" required, score : "score" required }
+    BgpHijackEventsEventTag { name : "name" required => string, score : "score" required
+    => integer }
 );
 impl BgpHijackEventsEventTag {
     /// A value with the required fields set and the others empty.
@@ -484,8 +487,8 @@ pub struct AnnouncedIpAddressSpaceTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeries { meta : "meta", serie_0 : "serie_0", serie_174 :
-    "serie_174" }
+    AnnouncedIpAddressSpaceTimeSeries { meta : "meta" => object, serie_0 : "serie_0" =>
+    object, serie_174 : "serie_174" => object }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -514,9 +517,10 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesMeta { agg_interval : "aggInterval", confidence_info
-    : "confidenceInfo", date_range : "dateRange", delay : "delay", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units", queries : "queries"
+    AnnouncedIpAddressSpaceTimeSeriesMeta { agg_interval : "aggInterval" => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    delay : "delay" => object, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects, queries : "queries" => objects
     }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
@@ -530,8 +534,8 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfo { annotations : "annotations",
-    level : "level" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfo { annotations : "annotations" =>
+    objects, level : "level" => integer }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -554,9 +558,9 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfoAnnotation {
 }
 crate::runtime::object!(
     AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfoAnnotation { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -569,8 +573,8 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesMetaDateRange { end_time : "endTime", start_time :
-    "startTime" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaDateRange { end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -588,8 +592,9 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelay {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesMetaDelay { asn_data : "asn_data", country_data :
-    "country_data", healthy : "healthy", now_ts : "nowTs" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaDelay { asn_data : "asn_data" => object,
+    country_data : "country_data" => object, healthy : "healthy" => boolean, now_ts :
+    "nowTs" => number }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -606,8 +611,9 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnData { delay_secs : "delaySecs",
-    delay_str : "delayStr", healthy : "healthy", latest : "latest" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnData { delay_secs : "delaySecs" =>
+    number, delay_str : "delayStr" => string, healthy : "healthy" => boolean, latest :
+    "latest" => object }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -620,7 +626,8 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnDataLatest {
 }
 crate::runtime::object!(
     AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnDataLatest { entries_count :
-    "entries_count", path : "path", timestamp : "timestamp" }
+    "entries_count" => number, path : "path" => string, timestamp : "timestamp" => number
+    }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -637,8 +644,9 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryData { delay_secs : "delaySecs",
-    delay_str : "delayStr", healthy : "healthy", latest : "latest" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryData { delay_secs : "delaySecs" =>
+    number, delay_str : "delayStr" => string, healthy : "healthy" => boolean, latest :
+    "latest" => object }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -649,8 +657,8 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryDataLatest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryDataLatest { count : "count",
-    timestamp : "timestamp" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryDataLatest { count : "count" =>
+    number, timestamp : "timestamp" => number }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -661,7 +669,8 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesMetaUnit { name : "name", value : "value" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaUnit { name : "name" => string, value : "value"
+    => string }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -675,8 +684,8 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesMetaQuery { date_range : "dateRange", entity :
-    "entity" required }
+    AnnouncedIpAddressSpaceTimeSeriesMetaQuery { date_range : "dateRange" => object,
+    entity : "entity" required => string }
 );
 impl AnnouncedIpAddressSpaceTimeSeriesMetaQuery {
     /// A value with the required fields set and the others empty.
@@ -699,8 +708,8 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange { end_time : "endTime" required,
-    start_time : "startTime" required }
+    AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange { end_time : "endTime" required
+    => string, start_time : "startTime" required => string }
 );
 impl AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange {
     /// A value with the required fields set and the others empty.
@@ -725,8 +734,8 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesSerie0 { ipv4 : "ipv4", ipv6 : "ipv6", timestamps :
-    "timestamps" }
+    AnnouncedIpAddressSpaceTimeSeriesSerie0 { ipv4 : "ipv4" => strings, ipv6 : "ipv6" =>
+    strings, timestamps : "timestamps" => strings }
 );
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -739,8 +748,8 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesSerie174 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesSerie174 { ipv4 : "ipv4" required, ipv6 : "ipv6"
-    required, timestamps : "timestamps" required }
+    AnnouncedIpAddressSpaceTimeSeriesSerie174 { ipv4 : "ipv4" required => strings, ipv6 :
+    "ipv6" required => strings, timestamps : "timestamps" required => strings }
 );
 impl AnnouncedIpAddressSpaceTimeSeriesSerie174 {
     /// A value with the required fields set and the others empty.
@@ -765,7 +774,9 @@ pub struct BgpRouteLeakEvents {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BgpRouteLeakEvents { asn_info : "asn_info", events : "events" });
+crate::runtime::object!(
+    BgpRouteLeakEvents { asn_info : "asn_info" => objects, events : "events" => objects }
+);
 /// Used by [`RadarBgpApi::get_bgp_route_leak_events`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct BgpRouteLeakEventsEvent {
@@ -786,12 +797,14 @@ pub struct BgpRouteLeakEventsEvent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpRouteLeakEventsEvent { countries : "countries" required, detected_ts :
-    "detected_ts" required, finished : "finished" required, id : "id" required, leak_asn
-    : "leak_asn" required, leak_count : "leak_count" required, leak_seg : "leak_seg"
-    required, leak_type : "leak_type" required, max_ts : "max_ts" required, min_ts :
-    "min_ts" required, origin_count : "origin_count" required, peer_count : "peer_count"
-    required, prefix_count : "prefix_count" required }
+    BgpRouteLeakEventsEvent { countries : "countries" required => strings, detected_ts :
+    "detected_ts" required => string, finished : "finished" required => boolean, id :
+    "id" required => integer, leak_asn : "leak_asn" required => integer, leak_count :
+    "leak_count" required => integer, leak_seg : "leak_seg" required, leak_type :
+    "leak_type" required => integer, max_ts : "max_ts" required => string, min_ts :
+    "min_ts" required => string, origin_count : "origin_count" required => integer,
+    peer_count : "peer_count" required => integer, prefix_count : "prefix_count" required
+    => integer }
 );
 impl BgpRouteLeakEventsEvent {
     /// A value with the required fields set and the others empty.
@@ -837,7 +850,7 @@ pub struct Ases {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Ases { asns : "asns", meta : "meta" });
+crate::runtime::object!(Ases { asns : "asns" => objects, meta : "meta" => object });
 /// Used by [`RadarBgpApi::list_ases_from_global_routing_tables`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AsesAsn {
@@ -864,10 +877,12 @@ pub struct AsesAsn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AsesAsn { asn : "asn" required, cone_size : "coneSize" required, country : "country"
-    required, ipv4_count : "ipv4Count" required, ipv6_count : "ipv6Count" required, name
-    : "name" required, pfxs_count : "pfxsCount" required, rpki_invalid : "rpkiInvalid"
-    required, rpki_unknown : "rpkiUnknown" required, rpki_valid : "rpkiValid" required }
+    AsesAsn { asn : "asn" required => integer, cone_size : "coneSize" required =>
+    integer, country : "country" required => string, ipv4_count : "ipv4Count" required =>
+    integer, ipv6_count : "ipv6Count" required => string, name : "name" required =>
+    string, pfxs_count : "pfxsCount" required => integer, rpki_invalid : "rpkiInvalid"
+    required => integer, rpki_unknown : "rpkiUnknown" required => integer, rpki_valid :
+    "rpkiValid" required => integer }
 );
 impl AsesAsn {
     /// A value with the required fields set and the others empty.
@@ -912,8 +927,8 @@ pub struct AsesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AsesMeta { data_time : "dataTime" required, query_time : "queryTime" required,
-    total_peers : "totalPeers" required }
+    AsesMeta { data_time : "dataTime" required => string, query_time : "queryTime"
+    required => string, total_peers : "totalPeers" required => integer }
 );
 impl AsesMeta {
     /// A value with the required fields set and the others empty.
@@ -938,7 +953,9 @@ pub struct MultiOrigin {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(MultiOrigin { meta : "meta", moas : "moas" });
+crate::runtime::object!(
+    MultiOrigin { meta : "meta" => object, moas : "moas" => objects }
+);
 /// Used by [`RadarBgpApi::get_multi_origin_as`], [`RadarBgpApi::get_prefix_to_asn_mapping`], [`RadarBgpApi::get_bgp_routing_table_stats`], [`RadarBgpApi::get_top_ases_by_prefix_count`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct MultiOriginMeta {
@@ -949,8 +966,8 @@ pub struct MultiOriginMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MultiOriginMeta { data_time : "data_time" required, query_time : "query_time"
-    required, total_peers : "total_peers" required }
+    MultiOriginMeta { data_time : "data_time" required => string, query_time :
+    "query_time" required => string, total_peers : "total_peers" required => integer }
 );
 impl MultiOriginMeta {
     /// A value with the required fields set and the others empty.
@@ -976,7 +993,8 @@ pub struct MultiOriginMoa {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MultiOriginMoa { origins : "origins", prefix : "prefix" required }
+    MultiOriginMoa { origins : "origins" => objects, prefix : "prefix" required => string
+    }
 );
 impl MultiOriginMoa {
     /// A value with the required fields set and the others empty.
@@ -998,8 +1016,9 @@ pub struct MultiOriginMoaOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MultiOriginMoaOrigin { origin : "origin" required, peer_count : "peer_count"
-    required, rpki_validation : "rpki_validation" required }
+    MultiOriginMoaOrigin { origin : "origin" required => integer, peer_count :
+    "peer_count" required => integer, rpki_validation : "rpki_validation" required =>
+    string }
 );
 impl MultiOriginMoaOrigin {
     /// A value with the required fields set and the others empty.
@@ -1024,7 +1043,9 @@ pub struct Prefix {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Prefix { meta : "meta", prefix_origins : "prefix_origins" });
+crate::runtime::object!(
+    Prefix { meta : "meta" => object, prefix_origins : "prefix_origins" => objects }
+);
 /// Used by [`RadarBgpApi::get_prefix_to_asn_mapping`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrefixPrefixOrigin {
@@ -1036,8 +1057,9 @@ pub struct PrefixPrefixOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PrefixPrefixOrigin { origin : "origin" required, peer_count : "peer_count" required,
-    prefix : "prefix" required, rpki_validation : "rpki_validation" required }
+    PrefixPrefixOrigin { origin : "origin" required => integer, peer_count : "peer_count"
+    required => integer, prefix : "prefix" required => string, rpki_validation :
+    "rpki_validation" required => string }
 );
 impl PrefixPrefixOrigin {
     /// A value with the required fields set and the others empty.
@@ -1064,7 +1086,9 @@ pub struct RealTimeBgpRoutes {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RealTimeBgpRoutes { meta : "meta", routes : "routes" });
+crate::runtime::object!(
+    RealTimeBgpRoutes { meta : "meta" => object, routes : "routes" => objects }
+);
 /// Used by [`RadarBgpApi::get_real_time_bgp_routes_for_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RealTimeBgpRoutesMeta {
@@ -1081,8 +1105,9 @@ pub struct RealTimeBgpRoutesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RealTimeBgpRoutesMeta { asn_info : "asn_info", collectors : "collectors", data_time :
-    "data_time", prefix_origins : "prefix_origins", query_time : "query_time" }
+    RealTimeBgpRoutesMeta { asn_info : "asn_info" => objects, collectors : "collectors"
+    => objects, data_time : "data_time" => string, prefix_origins : "prefix_origins" =>
+    objects, query_time : "query_time" => string }
 );
 /// Used by [`RadarBgpApi::get_real_time_bgp_routes_for_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1096,8 +1121,9 @@ pub struct RealTimeBgpRoutesMetaAsnInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RealTimeBgpRoutesMetaAsnInfo { as_name : "as_name", asn : "asn", country_code :
-    "country_code", org_id : "org_id", org_name : "org_name" }
+    RealTimeBgpRoutesMetaAsnInfo { as_name : "as_name" => string, asn : "asn" => integer,
+    country_code : "country_code" => string, org_id : "org_id" => string, org_name :
+    "org_name" => string }
 );
 /// Used by [`RadarBgpApi::get_real_time_bgp_routes_for_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1113,10 +1139,11 @@ pub struct RealTimeBgpRoutesMetaCollector {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RealTimeBgpRoutesMetaCollector { collector : "collector", latest_realtime_ts :
-    "latest_realtime_ts", latest_rib_ts : "latest_rib_ts", latest_updates_ts :
-    "latest_updates_ts", peers_count : "peers_count", peers_v4_count : "peers_v4_count",
-    peers_v6_count : "peers_v6_count" }
+    RealTimeBgpRoutesMetaCollector { collector : "collector" => string,
+    latest_realtime_ts : "latest_realtime_ts" => string, latest_rib_ts : "latest_rib_ts"
+    => string, latest_updates_ts : "latest_updates_ts" => string, peers_count :
+    "peers_count" => integer, peers_v4_count : "peers_v4_count" => integer,
+    peers_v6_count : "peers_v6_count" => integer }
 );
 /// Used by [`RadarBgpApi::get_real_time_bgp_routes_for_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1131,9 +1158,10 @@ pub struct RealTimeBgpRoutesMetaPrefixOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RealTimeBgpRoutesMetaPrefixOrigin { origin : "origin", prefix : "prefix",
-    rpki_validation : "rpki_validation", total_peers : "total_peers", total_visible :
-    "total_visible", visibility : "visibility" }
+    RealTimeBgpRoutesMetaPrefixOrigin { origin : "origin" => integer, prefix : "prefix"
+    => string, rpki_validation : "rpki_validation" => string, total_peers : "total_peers"
+    => integer, total_visible : "total_visible" => integer, visibility : "visibility" =>
+    number }
 );
 /// Used by [`RadarBgpApi::get_real_time_bgp_routes_for_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1147,8 +1175,9 @@ pub struct RealTimeBgpRoutesRoute {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RealTimeBgpRoutesRoute { as_path : "as_path", collector : "collector", communities :
-    "communities", prefix : "prefix", timestamp : "timestamp" }
+    RealTimeBgpRoutesRoute { as_path : "as_path", collector : "collector" => string,
+    communities : "communities" => strings, prefix : "prefix" => string, timestamp :
+    "timestamp" => string }
 );
 /// Used by [`RadarBgpApi::get_bgp_routing_table_stats`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1158,7 +1187,9 @@ pub struct BgpRoutingTableStats {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BgpRoutingTableStats { meta : "meta", stats : "stats" });
+crate::runtime::object!(
+    BgpRoutingTableStats { meta : "meta" => object, stats : "stats" => object }
+);
 /// Used by [`RadarBgpApi::get_bgp_routing_table_stats`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct BgpRoutingTableStatsStats {
@@ -1184,19 +1215,21 @@ pub struct BgpRoutingTableStatsStats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpRoutingTableStatsStats { distinct_origins : "distinct_origins" required,
-    distinct_origins_ipv4 : "distinct_origins_ipv4" required, distinct_origins_ipv6 :
-    "distinct_origins_ipv6" required, distinct_prefixes : "distinct_prefixes" required,
-    distinct_prefixes_ipv4 : "distinct_prefixes_ipv4" required, distinct_prefixes_ipv6 :
-    "distinct_prefixes_ipv6" required, routes_invalid : "routes_invalid" required,
-    routes_invalid_ipv4 : "routes_invalid_ipv4" required, routes_invalid_ipv6 :
-    "routes_invalid_ipv6" required, routes_total : "routes_total" required,
-    routes_total_ipv4 : "routes_total_ipv4" required, routes_total_ipv6 :
-    "routes_total_ipv6" required, routes_unknown : "routes_unknown" required,
-    routes_unknown_ipv4 : "routes_unknown_ipv4" required, routes_unknown_ipv6 :
-    "routes_unknown_ipv6" required, routes_valid : "routes_valid" required,
-    routes_valid_ipv4 : "routes_valid_ipv4" required, routes_valid_ipv6 :
-    "routes_valid_ipv6" required }
+    BgpRoutingTableStatsStats { distinct_origins : "distinct_origins" required =>
+    integer, distinct_origins_ipv4 : "distinct_origins_ipv4" required => integer,
+    distinct_origins_ipv6 : "distinct_origins_ipv6" required => integer,
+    distinct_prefixes : "distinct_prefixes" required => integer, distinct_prefixes_ipv4 :
+    "distinct_prefixes_ipv4" required => integer, distinct_prefixes_ipv6 :
+    "distinct_prefixes_ipv6" required => integer, routes_invalid : "routes_invalid"
+    required => integer, routes_invalid_ipv4 : "routes_invalid_ipv4" required => integer,
+    routes_invalid_ipv6 : "routes_invalid_ipv6" required => integer, routes_total :
+    "routes_total" required => integer, routes_total_ipv4 : "routes_total_ipv4" required
+    => integer, routes_total_ipv6 : "routes_total_ipv6" required => integer,
+    routes_unknown : "routes_unknown" required => integer, routes_unknown_ipv4 :
+    "routes_unknown_ipv4" required => integer, routes_unknown_ipv6 :
+    "routes_unknown_ipv6" required => integer, routes_valid : "routes_valid" required =>
+    integer, routes_valid_ipv4 : "routes_valid_ipv4" required => integer,
+    routes_valid_ipv6 : "routes_valid_ipv6" required => integer }
 );
 impl BgpRoutingTableStatsStats {
     /// A value with the required fields set and the others empty.
@@ -1255,7 +1288,8 @@ pub struct AspaChangesOverTime {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AspaChangesOverTime { asn_info : "asnInfo", changes : "changes", meta : "meta" }
+    AspaChangesOverTime { asn_info : "asnInfo" => object, changes : "changes" => objects,
+    meta : "meta" => object }
 );
 /// Used by [`RadarBgpApi::get_aspa_changes_over_time`], [`RadarBgpApi::get_aspa_objects_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1265,7 +1299,7 @@ pub struct AspaChangesOverTimeAsnInfo {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AspaChangesOverTimeAsnInfo { _13335 : "13335" });
+crate::runtime::object!(AspaChangesOverTimeAsnInfo { _13335 : "13335" => object });
 /// Used by [`RadarBgpApi::get_aspa_changes_over_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AspaChangesOverTimeAsnInfoN13335 {
@@ -1276,7 +1310,8 @@ pub struct AspaChangesOverTimeAsnInfoN13335 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AspaChangesOverTimeAsnInfoN13335 { asn : "asn", country : "country", name : "name" }
+    AspaChangesOverTimeAsnInfoN13335 { asn : "asn" => integer, country : "country" =>
+    string, name : "name" => string }
 );
 /// Used by [`RadarBgpApi::get_aspa_changes_over_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1297,10 +1332,11 @@ pub struct AspaChangesOverTimeChange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AspaChangesOverTimeChange { customers_added : "customersAdded", customers_removed :
-    "customersRemoved", date : "date", entries : "entries", providers_added :
-    "providersAdded", providers_removed : "providersRemoved", total_count : "totalCount"
-    }
+    AspaChangesOverTimeChange { customers_added : "customersAdded" => integer,
+    customers_removed : "customersRemoved" => integer, date : "date" => string, entries :
+    "entries" => objects, providers_added : "providersAdded" => integer,
+    providers_removed : "providersRemoved" => integer, total_count : "totalCount" =>
+    integer }
 );
 /// Used by [`RadarBgpApi::get_aspa_changes_over_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1313,8 +1349,8 @@ pub struct AspaChangesOverTimeChangeEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AspaChangesOverTimeChangeEntry { customer_asn : "customerAsn", providers :
-    "providers", r#type : "type" }
+    AspaChangesOverTimeChangeEntry { customer_asn : "customerAsn" => integer, providers :
+    "providers", r#type : "type" => string }
 );
 /// Used by [`RadarBgpApi::get_aspa_changes_over_time`], [`RadarBgpApi::get_aspa_count_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1327,7 +1363,8 @@ pub struct AspaChangesOverTimeMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AspaChangesOverTimeMeta { data_time : "dataTime", query_time : "queryTime" }
+    AspaChangesOverTimeMeta { data_time : "dataTime" => string, query_time : "queryTime"
+    => string }
 );
 /// Used by [`RadarBgpApi::get_aspa_objects_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1343,8 +1380,8 @@ pub struct AspaObjectsSnapshot {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AspaObjectsSnapshot { asn_info : "asnInfo", aspa_objects : "aspaObjects", meta :
-    "meta" }
+    AspaObjectsSnapshot { asn_info : "asnInfo" => object, aspa_objects : "aspaObjects" =>
+    objects, meta : "meta" => object }
 );
 /// Used by [`RadarBgpApi::get_aspa_objects_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1356,8 +1393,8 @@ pub struct AspaObjectsSnapshotAspaObject {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AspaObjectsSnapshotAspaObject { customer_asn : "customerAsn", providers : "providers"
-    }
+    AspaObjectsSnapshotAspaObject { customer_asn : "customerAsn" => integer, providers :
+    "providers" }
 );
 /// Used by [`RadarBgpApi::get_aspa_objects_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1372,8 +1409,8 @@ pub struct AspaObjectsSnapshotMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AspaObjectsSnapshotMeta { data_time : "dataTime", query_time : "queryTime",
-    total_count : "totalCount" }
+    AspaObjectsSnapshotMeta { data_time : "dataTime" => string, query_time : "queryTime"
+    => string, total_count : "totalCount" => integer }
 );
 /// Used by [`RadarBgpApi::get_aspa_count_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1383,7 +1420,9 @@ pub struct AspaCountTimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AspaCountTimeSeries { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    AspaCountTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarBgpApi::get_aspa_count_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AspaCountTimeSeriesSerie0 {
@@ -1393,7 +1432,8 @@ pub struct AspaCountTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AspaCountTimeSeriesSerie0 { timestamps : "timestamps", values : "values" }
+    AspaCountTimeSeriesSerie0 { timestamps : "timestamps" => strings, values : "values"
+    => strings }
 );
 /// Used by [`RadarBgpApi::get_bgp_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1403,7 +1443,9 @@ pub struct BgpTimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BgpTimeSeries { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    BgpTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarBgpApi::get_bgp_time_series`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct BgpTimeSeriesMeta {
@@ -1421,8 +1463,9 @@ pub struct BgpTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpTimeSeriesMeta { agg_interval : "aggInterval" required, confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" required }
+    BgpTimeSeriesMeta { agg_interval : "aggInterval" required => string, confidence_info
+    : "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" required => string }
 );
 impl BgpTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -1450,7 +1493,8 @@ pub struct BgpTimeSeriesMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpTimeSeriesMetaConfidenceInfo { annotations : "annotations", level : "level" }
+    BgpTimeSeriesMetaConfidenceInfo { annotations : "annotations" => objects, level :
+    "level" => integer }
 );
 /// Used by [`RadarBgpApi::get_bgp_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1476,10 +1520,12 @@ pub struct BgpTimeSeriesMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpTimeSeriesMetaConfidenceInfoAnnotation { data_source : "dataSource" required,
-    description : "description" required, end_date : "endDate", event_type : "eventType"
-    required, is_instantaneous : "isInstantaneous" required, linked_url : "linkedUrl",
-    start_date : "startDate", end_time : "endTime", start_time : "startTime" }
+    BgpTimeSeriesMetaConfidenceInfoAnnotation { data_source : "dataSource" required =>
+    string, description : "description" required => string, end_date : "endDate" =>
+    string, event_type : "eventType" required => string, is_instantaneous :
+    "isInstantaneous" required => boolean, linked_url : "linkedUrl" => string, start_date
+    : "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
+    string }
 );
 impl BgpTimeSeriesMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -1513,8 +1559,8 @@ pub struct BgpTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpTimeSeriesSerie0 { timestamps : "timestamps" required, values : "values" required
-    }
+    BgpTimeSeriesSerie0 { timestamps : "timestamps" required => strings, values :
+    "values" required }
 );
 impl BgpTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1537,7 +1583,7 @@ pub struct TopAses {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(TopAses { meta : "meta" => object, top_0 : "top_0" => objects });
 /// Used by [`RadarBgpApi::get_top_ases_by_bgp_updates`], [`RadarBgpApi::get_top_prefixes_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopAsesMeta {
@@ -1548,7 +1594,7 @@ pub struct TopAsesMeta {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopAsesMeta { date_range : "dateRange" });
+crate::runtime::object!(TopAsesMeta { date_range : "dateRange" => objects });
 /// Used by [`RadarBgpApi::get_top_ases_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopAsesTop0 {
@@ -1561,8 +1607,8 @@ pub struct TopAsesTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { as_name : "ASName" required, asn : "asn" required, value : "value"
-    required }
+    TopAsesTop0 { as_name : "ASName" required => string, asn : "asn" required => integer,
+    value : "value" required => string }
 );
 impl TopAsesTop0 {
     /// A value with the required fields set and the others empty.
@@ -1588,7 +1634,7 @@ pub struct GetTopAsesByPrefixCountResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByPrefixCountResponse { asns : "asns", meta : "meta" }
+    GetTopAsesByPrefixCountResponse { asns : "asns" => objects, meta : "meta" => object }
 );
 /// Used by [`RadarBgpApi::get_top_ases_by_prefix_count`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1601,8 +1647,9 @@ pub struct GetTopAsesByPrefixCountResponseAsn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByPrefixCountResponseAsn { asn : "asn" required, country : "country"
-    required, name : "name" required, pfxs_count : "pfxs_count" required }
+    GetTopAsesByPrefixCountResponseAsn { asn : "asn" required => integer, country :
+    "country" required => string, name : "name" required => string, pfxs_count :
+    "pfxs_count" required => integer }
 );
 impl GetTopAsesByPrefixCountResponseAsn {
     /// A value with the required fields set and the others empty.
@@ -1629,7 +1676,9 @@ pub struct TopPrefixes {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopPrefixes { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopPrefixes { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarBgpApi::get_top_prefixes_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopPrefixesTop0 {
@@ -1639,7 +1688,8 @@ pub struct TopPrefixesTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopPrefixesTop0 { prefix : "prefix" required, value : "value" required }
+    TopPrefixesTop0 { prefix : "prefix" required => string, value : "value" required =>
+    string }
 );
 impl TopPrefixesTop0 {
     /// A value with the required fields set and the others empty.
@@ -1693,12 +1743,13 @@ pub struct GetBgpHijackEventsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpHijackEventsQuery { page : "page", per_page : "per_page", event_id : "eventId",
-    hijacker_asn : "hijackerAsn", victim_asn : "victimAsn", involved_asn : "involvedAsn",
-    involved_country : "involvedCountry", prefix : "prefix", min_confidence :
-    "minConfidence", max_confidence : "maxConfidence", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", sort_by : "sortBy", sort_order :
-    "sortOrder", format : "format" }
+    GetBgpHijackEventsQuery { page : "page" => integer, per_page : "per_page" => integer,
+    event_id : "eventId" => integer, hijacker_asn : "hijackerAsn" => integer, victim_asn
+    : "victimAsn" => integer, involved_asn : "involvedAsn" => integer, involved_country :
+    "involvedCountry" => string, prefix : "prefix" => string, min_confidence :
+    "minConfidence" => integer, max_confidence : "maxConfidence" => integer, date_range :
+    "dateRange" => string, date_start : "dateStart" => string, date_end : "dateEnd" =>
+    string, sort_by : "sortBy", sort_order : "sortOrder", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1881,9 +1932,10 @@ pub struct GetAnnouncedIpAddressSpaceTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    ip_version : "ipVersion", include_delay : "includeDelay", format : "format" }
+    GetAnnouncedIpAddressSpaceTimeSeriesQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, ip_version :
+    "ipVersion", include_delay : "includeDelay" => boolean, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1968,10 +2020,12 @@ pub struct GetBgpRouteLeakEventsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpRouteLeakEventsQuery { page : "page", per_page : "per_page", event_id :
-    "eventId", leak_asn : "leakAsn", involved_asn : "involvedAsn", involved_country :
-    "involvedCountry", date_range : "dateRange", date_start : "dateStart", date_end :
-    "dateEnd", sort_by : "sortBy", sort_order : "sortOrder", format : "format" }
+    GetBgpRouteLeakEventsQuery { page : "page" => integer, per_page : "per_page" =>
+    integer, event_id : "eventId" => integer, leak_asn : "leakAsn" => integer,
+    involved_asn : "involvedAsn" => integer, involved_country : "involvedCountry" =>
+    string, date_range : "dateRange" => string, date_start : "dateStart" => string,
+    date_end : "dateEnd" => string, sort_by : "sortBy", sort_order : "sortOrder", format
+    : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2056,8 +2110,8 @@ pub struct ListAsesFromGlobalRoutingTablesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAsesFromGlobalRoutingTablesQuery { location : "location", limit : "limit",
-    sort_by : "sortBy", sort_order : "sortOrder", format : "format" }
+    ListAsesFromGlobalRoutingTablesQuery { location : "location" => string, limit :
+    "limit" => integer, sort_by : "sortBy", sort_order : "sortOrder", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2198,8 +2252,8 @@ pub struct GetMultiOriginAsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetMultiOriginAsQuery { origin : "origin", prefix : "prefix", invalid_only :
-    "invalid_only", format : "format" }
+    GetMultiOriginAsQuery { origin : "origin" => integer, prefix : "prefix" => string,
+    invalid_only : "invalid_only" => boolean, format : "format" }
 );
 /// Used by [`RadarBgpApi::get_prefix_to_asn_mapping`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2218,8 +2272,9 @@ pub struct GetPrefixToAsnMappingQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPrefixToAsnMappingQuery { prefix : "prefix", origin : "origin", rpki_status :
-    "rpkiStatus", longest_prefix_match : "longestPrefixMatch", format : "format" }
+    GetPrefixToAsnMappingQuery { prefix : "prefix" => string, origin : "origin" =>
+    integer, rpki_status : "rpkiStatus", longest_prefix_match : "longestPrefixMatch" =>
+    boolean, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2290,8 +2345,8 @@ pub struct GetBgpRoutingTableStatsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpRoutingTableStatsQuery { asn : "asn", location : "location", format : "format"
-    }
+    GetBgpRoutingTableStatsQuery { asn : "asn" => integer, location : "location" =>
+    string, format : "format" }
 );
 /// Used by [`RadarBgpApi::get_bgp_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2320,9 +2375,10 @@ pub struct GetBgpTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpTimeSeriesQuery { agg_interval : "aggInterval", name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", prefix : "prefix",
-    update_type : "updateType", asn : "asn", format : "format" }
+    GetBgpTimeSeriesQuery { agg_interval : "aggInterval", name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, prefix : "prefix" => strings, update_type : "updateType", asn :
+    "asn" => strings, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2459,9 +2515,10 @@ pub struct GetTopAsesByBgpUpdatesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByBgpUpdatesQuery { limit : "limit", name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", prefix :
-    "prefix", update_type : "updateType", format : "format" }
+    GetTopAsesByBgpUpdatesQuery { limit : "limit" => integer, name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, asn : "asn" => strings, prefix : "prefix" => strings,
+    update_type : "updateType", format : "format" }
 );
 /// Used by [`RadarBgpApi::get_top_ases_by_prefix_count`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2476,8 +2533,8 @@ pub struct GetTopAsesByPrefixCountQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByPrefixCountQuery { country : "country", limit : "limit", format :
-    "format" }
+    GetTopAsesByPrefixCountQuery { country : "country" => string, limit : "limit" =>
+    integer, format : "format" }
 );
 /// Used by [`RadarBgpApi::get_top_prefixes_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2504,9 +2561,10 @@ pub struct GetTopPrefixesByBgpUpdatesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopPrefixesByBgpUpdatesQuery { limit : "limit", name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", update_type
-    : "updateType", format : "format" }
+    GetTopPrefixesByBgpUpdatesQuery { limit : "limit" => integer, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, update_type : "updateType",
+    format : "format" }
 );
 impl crate::runtime::TypedQuery for GetAnnouncedIpAddressSpaceTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetBgpHijackEventsQuery {}

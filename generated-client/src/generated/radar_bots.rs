@@ -130,7 +130,7 @@ pub struct Bots {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Bots { bots : "bots" });
+crate::runtime::object!(Bots { bots : "bots" => objects });
 /// Used by [`RadarBotsApi::list_bots`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BotsBot {
@@ -148,9 +148,9 @@ pub struct BotsBot {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BotsBot { category : "category", description : "description", kind : "kind", name :
-    "name", operator : "operator", slug : "slug", user_agent_patterns :
-    "userAgentPatterns" }
+    BotsBot { category : "category" => string, description : "description" => string,
+    kind : "kind" => string, name : "name" => string, operator : "operator" => string,
+    slug : "slug" => string, user_agent_patterns : "userAgentPatterns" => strings }
 );
 /// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -163,7 +163,7 @@ pub struct BotsHttpRequestsDistribution {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BotsHttpRequestsDistribution { meta : "meta", summary_0 : "summary_0" }
+    BotsHttpRequestsDistribution { meta : "meta" => object, summary_0 : "summary_0" }
 );
 /// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -186,9 +186,9 @@ pub struct BotsHttpRequestsDistributionMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BotsHttpRequestsDistributionMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    BotsHttpRequestsDistributionMeta { confidence_info : "confidenceInfo" => object,
+    date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`], [`RadarBotsApi::get_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -201,8 +201,8 @@ pub struct BotsHttpRequestsDistributionMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BotsHttpRequestsDistributionMetaConfidenceInfo { annotations : "annotations", level :
-    "level" }
+    BotsHttpRequestsDistributionMetaConfidenceInfo { annotations : "annotations" =>
+    objects, level : "level" => integer }
 );
 /// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -224,10 +224,10 @@ pub struct BotsHttpRequestsDistributionMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BotsHttpRequestsDistributionMetaConfidenceInfoAnnotation { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
+    BotsHttpRequestsDistributionMetaConfidenceInfoAnnotation { data_source : "dataSource"
+    => string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`], [`RadarBotsApi::get_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -240,8 +240,8 @@ pub struct BotsHttpRequestsDistributionMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BotsHttpRequestsDistributionMetaDateRange { end_time : "endTime", start_time :
-    "startTime" }
+    BotsHttpRequestsDistributionMetaDateRange { end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 /// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`], [`RadarBotsApi::get_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -252,7 +252,8 @@ pub struct BotsHttpRequestsDistributionMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BotsHttpRequestsDistributionMetaUnit { name : "name", value : "value" }
+    BotsHttpRequestsDistributionMetaUnit { name : "name" => string, value : "value" =>
+    string }
 );
 /// Used by [`RadarBotsApi::get_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -261,7 +262,7 @@ pub struct BotsHttpRequestsTimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BotsHttpRequestsTimeSeries { meta : "meta" });
+crate::runtime::object!(BotsHttpRequestsTimeSeries { meta : "meta" => object });
 /// Used by [`RadarBotsApi::get_bots_http_requests_time_series`], [`RadarBotsApi::get_time_series_distribution_of_bots_http_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BotsHttpRequestsTimeSeriesMeta {
@@ -285,9 +286,10 @@ pub struct BotsHttpRequestsTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BotsHttpRequestsTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    BotsHttpRequestsTimeSeriesMeta { agg_interval : "aggInterval" => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" => string, normalization : "normalization" => string,
+    units : "units" => objects }
 );
 /// Used by [`RadarBotsApi::get_time_series_distribution_of_bots_http_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -297,7 +299,9 @@ pub struct TimeSeriesDistribution {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TimeSeriesDistribution { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    TimeSeriesDistribution { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarBotsApi::get_time_series_distribution_of_bots_http_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeSeriesDistributionSerie0 {
@@ -305,7 +309,9 @@ pub struct TimeSeriesDistributionSerie0 {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TimeSeriesDistributionSerie0 { timestamps : "timestamps" });
+crate::runtime::object!(
+    TimeSeriesDistributionSerie0 { timestamps : "timestamps" => strings }
+);
 /// Used by [`RadarBotsApi::get_bot_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Bot {
@@ -313,7 +319,7 @@ pub struct Bot {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Bot { bot : "bot" });
+crate::runtime::object!(Bot { bot : "bot" => object });
 /// Used by [`RadarBotsApi::get_bot_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BotBot {
@@ -335,7 +341,8 @@ pub struct BotBot {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BotBot { category : "category", description : "description", kind : "kind", name :
-    "name", operator : "operator", operator_url : "operatorUrl", slug : "slug",
-    user_agent_patterns : "userAgentPatterns", user_agents : "userAgents" }
+    BotBot { category : "category" => string, description : "description" => string, kind
+    : "kind" => string, name : "name" => string, operator : "operator" => string,
+    operator_url : "operatorUrl" => string, slug : "slug" => string, user_agent_patterns
+    : "userAgentPatterns" => strings, user_agents : "userAgents" => strings }
 );

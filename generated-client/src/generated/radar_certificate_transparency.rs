@@ -176,7 +176,8 @@ pub struct CertificateAuthorities {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateAuthorities { certificate_authorities : "certificateAuthorities" }
+    CertificateAuthorities { certificate_authorities : "certificateAuthorities" =>
+    objects }
 );
 /// Used by [`RadarCertificateTransparencyApi::list_certificate_authorities`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -201,10 +202,11 @@ pub struct CertificateAuthoritiesCertificateAuthority {
 }
 crate::runtime::object!(
     CertificateAuthoritiesCertificateAuthority { certificate_record_type :
-    "certificateRecordType", country : "country", country_name : "countryName", name :
-    "name", owner : "owner", parent_name : "parentName", parent_sha256_fingerprint :
-    "parentSha256Fingerprint", revocation_status : "revocationStatus", sha256_fingerprint
-    : "sha256Fingerprint" }
+    "certificateRecordType" => string, country : "country" => string, country_name :
+    "countryName" => string, name : "name" => string, owner : "owner" => string,
+    parent_name : "parentName" => string, parent_sha256_fingerprint :
+    "parentSha256Fingerprint" => string, revocation_status : "revocationStatus" =>
+    string, sha256_fingerprint : "sha256Fingerprint" => string }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_authority_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -217,7 +219,7 @@ pub struct CertificateAuthority {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateAuthority { certificate_authority : "certificateAuthority" }
+    CertificateAuthority { certificate_authority : "certificateAuthority" => object }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_authority_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -260,15 +262,17 @@ pub struct CertificateAuthorityCertificateAuthority {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateAuthorityCertificateAuthority { apple_status : "appleStatus",
-    authority_key_identifier : "authorityKeyIdentifier", certificate_record_type :
-    "certificateRecordType", chrome_status : "chromeStatus", country : "country",
-    country_name : "countryName", microsoft_status : "microsoftStatus", mozilla_status :
-    "mozillaStatus", name : "name", owner : "owner", parent_name : "parentName",
-    parent_sha256_fingerprint : "parentSha256Fingerprint", related : "related",
-    revocation_status : "revocationStatus", sha256_fingerprint : "sha256Fingerprint",
-    subject_key_identifier : "subjectKeyIdentifier", valid_from : "validFrom", valid_to :
-    "validTo" }
+    CertificateAuthorityCertificateAuthority { apple_status : "appleStatus" => string,
+    authority_key_identifier : "authorityKeyIdentifier" => string,
+    certificate_record_type : "certificateRecordType" => string, chrome_status :
+    "chromeStatus" => string, country : "country" => string, country_name : "countryName"
+    => string, microsoft_status : "microsoftStatus" => string, mozilla_status :
+    "mozillaStatus" => string, name : "name" => string, owner : "owner" => string,
+    parent_name : "parentName" => string, parent_sha256_fingerprint :
+    "parentSha256Fingerprint" => string, related : "related" => objects,
+    revocation_status : "revocationStatus" => string, sha256_fingerprint :
+    "sha256Fingerprint" => string, subject_key_identifier : "subjectKeyIdentifier" =>
+    string, valid_from : "validFrom" => string, valid_to : "validTo" => string }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_authority_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -285,8 +289,8 @@ pub struct CertificateAuthorityCertificateAuthorityRelated {
 }
 crate::runtime::object!(
     CertificateAuthorityCertificateAuthorityRelated { certificate_record_type :
-    "certificateRecordType", name : "name", revocation_status : "revocationStatus",
-    sha256_fingerprint : "sha256Fingerprint" }
+    "certificateRecordType" => string, name : "name" => string, revocation_status :
+    "revocationStatus" => string, sha256_fingerprint : "sha256Fingerprint" => string }
 );
 /// Used by [`RadarCertificateTransparencyApi::list_certificate_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -298,7 +302,9 @@ pub struct CertificateLogs {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CertificateLogs { certificate_logs : "certificateLogs" });
+crate::runtime::object!(
+    CertificateLogs { certificate_logs : "certificateLogs" => objects }
+);
 /// Used by [`RadarCertificateTransparencyApi::list_certificate_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateLogsCertificateLog {
@@ -318,10 +324,11 @@ pub struct CertificateLogsCertificateLog {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateLogsCertificateLog { api : "api", description : "description",
-    end_exclusive : "endExclusive", operator : "operator", slug : "slug", start_inclusive
-    : "startInclusive", state : "state", state_timestamp : "stateTimestamp", url : "url"
-    }
+    CertificateLogsCertificateLog { api : "api" => string, description : "description" =>
+    string, end_exclusive : "endExclusive" => string, operator : "operator" => string,
+    slug : "slug" => string, start_inclusive : "startInclusive" => string, state :
+    "state" => string, state_timestamp : "stateTimestamp" => string, url : "url" =>
+    string }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_log_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -331,7 +338,7 @@ pub struct CertificateLog {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CertificateLog { certificate_log : "certificateLog" });
+crate::runtime::object!(CertificateLog { certificate_log : "certificateLog" => object });
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_log_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateLogCertificateLog {
@@ -363,12 +370,14 @@ pub struct CertificateLogCertificateLog {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateLogCertificateLog { api : "api", avg_throughput : "avgThroughput",
-    description : "description", end_exclusive : "endExclusive", last_update :
-    "lastUpdate", operator : "operator", performance : "performance", related :
-    "related", slug : "slug", start_inclusive : "startInclusive", state : "state",
-    state_timestamp : "stateTimestamp", submittable_cert_count : "submittableCertCount",
-    submitted_cert_count : "submittedCertCount", url : "url" }
+    CertificateLogCertificateLog { api : "api" => string, avg_throughput :
+    "avgThroughput" => number, description : "description" => string, end_exclusive :
+    "endExclusive" => string, last_update : "lastUpdate" => string, operator : "operator"
+    => string, performance : "performance" => object, related : "related" => objects,
+    slug : "slug" => string, start_inclusive : "startInclusive" => string, state :
+    "state" => string, state_timestamp : "stateTimestamp" => string,
+    submittable_cert_count : "submittableCertCount" => string, submitted_cert_count :
+    "submittedCertCount" => string, url : "url" => string }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_log_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -383,8 +392,8 @@ pub struct CertificateLogCertificateLogPerformance {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateLogCertificateLogPerformance { endpoints : "endpoints", response_time :
-    "responseTime", uptime : "uptime" }
+    CertificateLogCertificateLogPerformance { endpoints : "endpoints" => objects,
+    response_time : "responseTime" => number, uptime : "uptime" => number }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_log_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -397,8 +406,8 @@ pub struct CertificateLogCertificateLogPerformanceEndpoint {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateLogCertificateLogPerformanceEndpoint { endpoint : "endpoint",
-    response_time : "responseTime", uptime : "uptime" }
+    CertificateLogCertificateLogPerformanceEndpoint { endpoint : "endpoint" => string,
+    response_time : "responseTime" => number, uptime : "uptime" => number }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_log_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -414,8 +423,9 @@ pub struct CertificateLogCertificateLogRelated {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateLogCertificateLogRelated { description : "description", end_exclusive :
-    "endExclusive", slug : "slug", start_inclusive : "startInclusive", state : "state" }
+    CertificateLogCertificateLogRelated { description : "description" => string,
+    end_exclusive : "endExclusive" => string, slug : "slug" => string, start_inclusive :
+    "startInclusive" => string, state : "state" => string }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -426,7 +436,7 @@ pub struct CertificateDistribution {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateDistribution { meta : "meta", summary_0 : "summary_0" }
+    CertificateDistribution { meta : "meta" => object, summary_0 : "summary_0" => json }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -447,9 +457,9 @@ pub struct CertificateDistributionMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateDistributionMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    CertificateDistributionMeta { confidence_info : "confidenceInfo" => object,
+    date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_distribution_by_dimension`], [`RadarCertificateTransparencyApi::get_certificates_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -462,8 +472,8 @@ pub struct CertificateDistributionMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateDistributionMetaConfidenceInfo { annotations : "annotations", level :
-    "level" }
+    CertificateDistributionMetaConfidenceInfo { annotations : "annotations" => objects,
+    level : "level" => integer }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -485,10 +495,10 @@ pub struct CertificateDistributionMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateDistributionMetaConfidenceInfoAnnotation { data_source : "dataSource",
-    description : "description", end_date : "endDate", event_type : "eventType",
-    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
-    "startDate" }
+    CertificateDistributionMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_distribution_by_dimension`], [`RadarCertificateTransparencyApi::get_certificates_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -501,8 +511,8 @@ pub struct CertificateDistributionMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateDistributionMetaDateRange { end_time : "endTime", start_time : "startTime"
-    }
+    CertificateDistributionMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificate_distribution_by_dimension`], [`RadarCertificateTransparencyApi::get_certificates_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -513,7 +523,8 @@ pub struct CertificateDistributionMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificateDistributionMetaUnit { name : "name", value : "value" }
+    CertificateDistributionMetaUnit { name : "name" => string, value : "value" => string
+    }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_certificates_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -522,7 +533,7 @@ pub struct CertificatesTimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CertificatesTimeSeries { meta : "meta" });
+crate::runtime::object!(CertificatesTimeSeries { meta : "meta" => object });
 /// Used by [`RadarCertificateTransparencyApi::get_certificates_time_series`], [`RadarCertificateTransparencyApi::get_time_series_of_certificate_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatesTimeSeriesMeta {
@@ -544,9 +555,10 @@ pub struct CertificatesTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificatesTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    CertificatesTimeSeriesMeta { agg_interval : "aggInterval" => string, confidence_info
+    : "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string, normalization : "normalization" => string, units : "units"
+    => objects }
 );
 /// Used by [`RadarCertificateTransparencyApi::get_time_series_of_certificate_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -556,4 +568,6 @@ pub struct TimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TimeSeries { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    TimeSeries { meta : "meta" => object, serie_0 : "serie_0" => json }
+);

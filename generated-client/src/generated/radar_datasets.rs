@@ -99,7 +99,7 @@ pub struct Datasets {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Datasets { datasets : "datasets" });
+crate::runtime::object!(Datasets { datasets : "datasets" => objects });
 /// Used by [`RadarDatasetsApi::list_datasets`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetsDataset {
@@ -115,8 +115,9 @@ pub struct DatasetsDataset {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DatasetsDataset { description : "description" required, id : "id" required, meta :
-    "meta", tags : "tags" required, title : "title" required, r#type : "type" required }
+    DatasetsDataset { description : "description" required => string, id : "id" required
+    => integer, meta : "meta", tags : "tags" required => strings, title : "title"
+    required => string, r#type : "type" required => string }
 );
 impl DatasetsDataset {
     /// A value with the required fields set and the others empty.
@@ -145,7 +146,7 @@ pub struct DatasetDownloadUrl {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DatasetDownloadUrl { dataset : "dataset" });
+crate::runtime::object!(DatasetDownloadUrl { dataset : "dataset" => object });
 /// Used by [`RadarDatasetsApi::get_dataset_download_url`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetDownloadUrlDataset {
@@ -153,7 +154,7 @@ pub struct DatasetDownloadUrlDataset {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DatasetDownloadUrlDataset { url : "url" required });
+crate::runtime::object!(DatasetDownloadUrlDataset { url : "url" required => string });
 impl DatasetDownloadUrlDataset {
     /// A value with the required fields set and the others empty.
     pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -178,8 +179,8 @@ pub struct ListDatasetsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDatasetsQuery { limit : "limit", offset : "offset", dataset_type : "datasetType",
-    format : "format" }
+    ListDatasetsQuery { limit : "limit" => integer, offset : "offset" => integer,
+    dataset_type : "datasetType", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -289,7 +290,9 @@ pub struct GetDatasetDownloadUrlBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetDatasetDownloadUrlBody { dataset_id : "datasetId" required });
+crate::runtime::object!(
+    GetDatasetDownloadUrlBody { dataset_id : "datasetId" required => integer }
+);
 impl GetDatasetDownloadUrlBody {
     /// A value with the required fields set and the others empty.
     pub fn new(dataset_id: i64) -> Self {

@@ -578,7 +578,9 @@ pub struct DnsQueries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DnsQueries { meta : "meta", summary_0 : "summary_0" });
+crate::runtime::object!(
+    DnsQueries { meta : "meta" => object, summary_0 : "summary_0" => object }
+);
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`], [`RadarDnsApi::get_dns_queries_by_ip_version_summary`], [`RadarDnsApi::get_dns_queries_by_protocol_summary`], [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnsQueriesMeta {
@@ -594,9 +596,9 @@ pub struct DnsQueriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated" required, normalization : "normalization" required,
-    units : "units" }
+    DnsQueriesMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" required => string,
+    normalization : "normalization" required => string, units : "units" => objects }
 );
 impl DnsQueriesMeta {
     /// A value with the required fields set and the others empty.
@@ -625,7 +627,8 @@ pub struct DnsQueriesMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesMetaConfidenceInfo { annotations : "annotations", level : "level" }
+    DnsQueriesMetaConfidenceInfo { annotations : "annotations" => objects, level :
+    "level" => integer }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -651,10 +654,12 @@ pub struct DnsQueriesMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesMetaConfidenceInfoAnnotation { data_source : "dataSource" required,
-    description : "description" required, end_date : "endDate", event_type : "eventType"
-    required, is_instantaneous : "isInstantaneous" required, linked_url : "linkedUrl",
-    start_date : "startDate", end_time : "endTime", start_time : "startTime" }
+    DnsQueriesMetaConfidenceInfoAnnotation { data_source : "dataSource" required =>
+    string, description : "description" required => string, end_date : "endDate" =>
+    string, event_type : "eventType" required => string, is_instantaneous :
+    "isInstantaneous" required => boolean, linked_url : "linkedUrl" => string, start_date
+    : "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
+    string }
 );
 impl DnsQueriesMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -689,8 +694,8 @@ pub struct DnsQueriesMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesMetaDateRange { end_time : "endTime" required, start_time : "startTime"
-    required }
+    DnsQueriesMetaDateRange { end_time : "endTime" required => string, start_time :
+    "startTime" required => string }
 );
 impl DnsQueriesMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -713,7 +718,9 @@ pub struct DnsQueriesMetaUnit {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DnsQueriesMetaUnit { name : "name", value : "value" });
+crate::runtime::object!(
+    DnsQueriesMetaUnit { name : "name" => string, value : "value" => string }
+);
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnsQueriesSummary0 {
@@ -725,7 +732,8 @@ pub struct DnsQueriesSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesSummary0 { negative : "NEGATIVE" required, positive : "POSITIVE" required }
+    DnsQueriesSummary0 { negative : "NEGATIVE" required => string, positive : "POSITIVE"
+    required => string }
 );
 impl DnsQueriesSummary0 {
     /// A value with the required fields set and the others empty.
@@ -751,8 +759,8 @@ pub struct GetDnsQueriesByDnssecSupportSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByDnssecSupportSummaryResponse { meta : "meta", summary_0 : "summary_0"
-    }
+    GetDnsQueriesByDnssecSupportSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -769,8 +777,9 @@ pub struct GetDnsQueriesByDnssecSupportSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByDnssecSupportSummaryResponseSummary0 { insecure : "INSECURE" required,
-    invalid : "INVALID" required, other : "OTHER" required, secure : "SECURE" required }
+    GetDnsQueriesByDnssecSupportSummaryResponseSummary0 { insecure : "INSECURE" required
+    => string, invalid : "INVALID" required => string, other : "OTHER" required =>
+    string, secure : "SECURE" required => string }
 );
 impl GetDnsQueriesByDnssecSupportSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -800,8 +809,8 @@ pub struct GetDnsQueriesByDnssecAwarenessSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByDnssecAwarenessSummaryResponse { meta : "meta", summary_0 :
-    "summary_0" }
+    GetDnsQueriesByDnssecAwarenessSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -815,7 +824,7 @@ pub struct GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 {
 }
 crate::runtime::object!(
     GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 { not_supported :
-    "NOT_SUPPORTED" required, supported : "SUPPORTED" required }
+    "NOT_SUPPORTED" required => string, supported : "SUPPORTED" required => string }
 );
 impl GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -841,7 +850,8 @@ pub struct GetDnsQueriesByIpVersionSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetDnsQueriesByIpVersionSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -854,8 +864,8 @@ pub struct GetDnsQueriesByIpVersionSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required, ipv6 :
-    "IPv6" required }
+    GetDnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required => string,
+    ipv6 : "IPv6" required => string }
 );
 impl GetDnsQueriesByIpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -879,7 +889,8 @@ pub struct GetDnsQueriesByProtocolSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByProtocolSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetDnsQueriesByProtocolSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_protocol_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -896,8 +907,9 @@ pub struct GetDnsQueriesByProtocolSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByProtocolSummaryResponseSummary0 { https : "HTTPS" required, tcp :
-    "TCP" required, tls : "TLS" required, udp : "UDP" required }
+    GetDnsQueriesByProtocolSummaryResponseSummary0 { https : "HTTPS" required => string,
+    tcp : "TCP" required => string, tls : "TLS" required => string, udp : "UDP" required
+    => string }
 );
 impl GetDnsQueriesByProtocolSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -925,7 +937,8 @@ pub struct GetDnsQueriesByTypeSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetDnsQueriesByTypeSummaryResponse { meta : "meta" => object, summary_0 : "summary_0"
+    => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -946,9 +959,9 @@ pub struct GetDnsQueriesByTypeSummaryResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated", normalization :
-    "normalization", units : "units" }
+    GetDnsQueriesByTypeSummaryResponseMeta { confidence_info : "confidenceInfo" =>
+    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -961,8 +974,8 @@ pub struct GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfo { annotations : "annotations",
-    level : "level" }
+    GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfo { annotations : "annotations" =>
+    objects, level : "level" => integer }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -989,9 +1002,10 @@ pub struct GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfoAnnotation {
 }
 crate::runtime::object!(
     GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate", end_time : "endTime", start_time : "startTime" }
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string,
+    end_time : "endTime" => string, start_time : "startTime" => string }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`], [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1004,8 +1018,8 @@ pub struct GetDnsQueriesByTypeSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponseMetaDateRange { end_time : "endTime", start_time :
-    "startTime" }
+    GetDnsQueriesByTypeSummaryResponseMetaDateRange { end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1024,8 +1038,9 @@ pub struct GetDnsQueriesByTypeSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponseSummary0 { a : "A" required, aaaa : "AAAA"
-    required, https : "HTTPS" required, ns : "NS" required, ptr : "PTR" required }
+    GetDnsQueriesByTypeSummaryResponseSummary0 { a : "A" required => string, aaaa :
+    "AAAA" required => string, https : "HTTPS" required => string, ns : "NS" required =>
+    string, ptr : "PTR" required => string }
 );
 impl GetDnsQueriesByTypeSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1057,7 +1072,8 @@ pub struct GetDnsQueriesByResponseTtlSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByResponseTtlSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetDnsQueriesByResponseTtlSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1091,12 +1107,14 @@ pub struct GetDnsQueriesByResponseTtlSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByResponseTtlSummaryResponseSummary0 { gt_15m_lte_1h : "gt_15m_lte_1h",
-    gt_1d_lte_1w : "gt_1d_lte_1w", gt_1h_lte_1d : "gt_1h_lte_1d", gt_1m_lte_5m :
-    "gt_1m_lte_5m", gt_1w : "gt_1w", gt_5m_lte_15m : "gt_5m_lte_15m", lte_1m : "lte_1m",
-    _0m : "<=0m" required, _15m : "<=15m" required, _1d : "<=1d" required, _1h : "<=1h"
-    required, _1m : "<=1m" required, _1w : "<=1w" required, _1y : "<=1y" required, _5m :
-    "<=5m" required, _1y2 : ">1y" required }
+    GetDnsQueriesByResponseTtlSummaryResponseSummary0 { gt_15m_lte_1h : "gt_15m_lte_1h"
+    => string, gt_1d_lte_1w : "gt_1d_lte_1w" => string, gt_1h_lte_1d : "gt_1h_lte_1d" =>
+    string, gt_1m_lte_5m : "gt_1m_lte_5m" => string, gt_1w : "gt_1w" => string,
+    gt_5m_lte_15m : "gt_5m_lte_15m" => string, lte_1m : "lte_1m" => string, _0m : "<=0m"
+    required => string, _15m : "<=15m" required => string, _1d : "<=1d" required =>
+    string, _1h : "<=1h" required => string, _1m : "<=1m" required => string, _1w :
+    "<=1w" required => string, _1y : "<=1y" required => string, _5m : "<=5m" required =>
+    string, _1y2 : ">1y" required => string }
 );
 impl GetDnsQueriesByResponseTtlSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1141,7 +1159,9 @@ pub struct DnsQueriesTimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DnsQueriesTimeSeries { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    DnsQueriesTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarDnsApi::get_dns_queries_time_series`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnsQueriesTimeSeriesMeta {
@@ -1159,9 +1179,10 @@ pub struct DnsQueriesTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval" required, confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" required,
-    normalization : "normalization", units : "units" }
+    DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval" required => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" required => string, normalization : "normalization" =>
+    string, units : "units" => objects }
 );
 impl DnsQueriesTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -1190,8 +1211,8 @@ pub struct DnsQueriesTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesTimeSeriesSerie0 { timestamps : "timestamps" required, values : "values"
-    required }
+    DnsQueriesTimeSeriesSerie0 { timestamps : "timestamps" required => strings, values :
+    "values" required }
 );
 impl DnsQueriesTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1217,7 +1238,8 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetDnsQueriesByCacheStatusTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`], [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`], [`RadarDnsApi::get_dns_queries_by_protocol_time_series`], [`RadarDnsApi::get_dns_queries_by_type_time_series`], [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1240,9 +1262,10 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    GetDnsQueriesByCacheStatusTimeSeriesResponseMeta { agg_interval : "aggInterval" =>
+    string, confidence_info : "confidenceInfo" => object, date_range : "dateRange" =>
+    objects, last_updated : "lastUpdated" => string, normalization : "normalization" =>
+    string, units : "units" => objects }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1258,7 +1281,7 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfo {
 }
 crate::runtime::object!(
     GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    "annotations" => objects, level : "level" => integer }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1281,9 +1304,10 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfoAnnotat
 }
 crate::runtime::object!(
     GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfoAnnotation {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    data_source : "dataSource" => string, description : "description" => string, end_date
+    : "endDate" => string, event_type : "eventType" => string, is_instantaneous :
+    "isInstantaneous" => boolean, linked_url : "linkedUrl" => string, start_date :
+    "startDate" => string }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1296,8 +1320,8 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 { negative : "NEGATIVE" required,
-    positive : "POSITIVE" required }
+    GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 { negative : "NEGATIVE" required
+    => strings, positive : "POSITIVE" required => strings }
 );
 impl GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1323,7 +1347,8 @@ pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetDnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1340,9 +1365,9 @@ pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { insecure : "INSECURE"
-    required, invalid : "INVALID" required, other : "OTHER" required, secure : "SECURE"
-    required }
+    GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { insecure : "INSECURE" required
+    => strings, invalid : "INVALID" required => strings, other : "OTHER" required =>
+    strings, secure : "SECURE" required => strings }
 );
 impl GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1372,8 +1397,8 @@ pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByDnssecAwarenessTimeSeriesResponse { meta : "meta", serie_0 : "serie_0"
-    }
+    GetDnsQueriesByDnssecAwarenessTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1387,7 +1412,7 @@ pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 {
 }
 crate::runtime::object!(
     GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 { not_supported :
-    "NOT_SUPPORTED" required, supported : "SUPPORTED" required }
+    "NOT_SUPPORTED" required => strings, supported : "SUPPORTED" required => strings }
 );
 impl GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1411,7 +1436,8 @@ pub struct GetDnsQueriesByIpVersionTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetDnsQueriesByIpVersionTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1424,8 +1450,8 @@ pub struct GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required, ipv6 :
-    "IPv6" required }
+    GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required => strings,
+    ipv6 : "IPv6" required => strings }
 );
 impl GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1449,7 +1475,8 @@ pub struct GetDnsQueriesByProtocolTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByProtocolTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetDnsQueriesByProtocolTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1466,8 +1493,9 @@ pub struct GetDnsQueriesByProtocolTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByProtocolTimeSeriesResponseSerie0 { https : "HTTPS" required, tcp :
-    "TCP" required, tls : "TLS" required, udp : "UDP" required }
+    GetDnsQueriesByProtocolTimeSeriesResponseSerie0 { https : "HTTPS" required =>
+    strings, tcp : "TCP" required => strings, tls : "TLS" required => strings, udp :
+    "UDP" required => strings }
 );
 impl GetDnsQueriesByProtocolTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1495,7 +1523,8 @@ pub struct GetDnsQueriesByTypeTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetDnsQueriesByTypeTimeSeriesResponse { meta : "meta" => object, serie_0 : "serie_0"
+    => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1515,8 +1544,9 @@ pub struct GetDnsQueriesByTypeTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps", a : "A",
-    aaaa : "AAAA", https : "HTTPS", ns : "NS", ptr : "PTR" }
+    GetDnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps" => strings, a
+    : "A" => strings, aaaa : "AAAA" => strings, https : "HTTPS" => strings, ns : "NS" =>
+    strings, ptr : "PTR" => strings }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1529,7 +1559,8 @@ pub struct GetDnsQueriesByResponseTtlTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByResponseTtlTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetDnsQueriesByResponseTtlTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1563,12 +1594,14 @@ pub struct GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 { gt_15m_lte_1h : "gt_15m_lte_1h",
-    gt_1d_lte_1w : "gt_1d_lte_1w", gt_1h_lte_1d : "gt_1h_lte_1d", gt_1m_lte_5m :
-    "gt_1m_lte_5m", gt_1w : "gt_1w", gt_5m_lte_15m : "gt_5m_lte_15m", lte_1m : "lte_1m",
-    _0m : "<=0m" required, _15m : "<=15m" required, _1d : "<=1d" required, _1h : "<=1h"
-    required, _1m : "<=1m" required, _1w : "<=1w" required, _1y : "<=1y" required, _5m :
-    "<=5m" required, _1y2 : ">1y" required }
+    GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 { gt_15m_lte_1h : "gt_15m_lte_1h"
+    => strings, gt_1d_lte_1w : "gt_1d_lte_1w" => strings, gt_1h_lte_1d : "gt_1h_lte_1d"
+    => strings, gt_1m_lte_5m : "gt_1m_lte_5m" => strings, gt_1w : "gt_1w" => strings,
+    gt_5m_lte_15m : "gt_5m_lte_15m" => strings, lte_1m : "lte_1m" => strings, _0m :
+    "<=0m" required => strings, _15m : "<=15m" required => strings, _1d : "<=1d" required
+    => strings, _1h : "<=1h" required => strings, _1m : "<=1m" required => strings, _1w :
+    "<=1w" required => strings, _1y : "<=1y" required => strings, _5m : "<=5m" required
+    => strings, _1y2 : ">1y" required => strings }
 );
 impl GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1613,7 +1646,7 @@ pub struct TopAses {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(TopAses { meta : "meta" => object, top_0 : "top_0" => objects });
 /// Used by [`RadarDnsApi::get_top_ases_by_dns_queries`], [`RadarDnsApi::get_top_locations_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopAsesMeta {
@@ -1629,8 +1662,9 @@ pub struct TopAsesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+    TopAsesMeta { confidence_info : "confidenceInfo" => object, date_range : "dateRange"
+    => objects, last_updated : "lastUpdated" => string, normalization : "normalization"
+    => string, units : "units" => objects }
 );
 /// Used by [`RadarDnsApi::get_top_ases_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1644,8 +1678,8 @@ pub struct TopAsesTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { client_asn : "clientASN" required, client_as_name : "clientASName"
-    required, value : "value" required }
+    TopAsesTop0 { client_asn : "clientASN" required => integer, client_as_name :
+    "clientASName" required => string, value : "value" required => string }
 );
 impl TopAsesTop0 {
     /// A value with the required fields set and the others empty.
@@ -1670,7 +1704,9 @@ pub struct TopLocations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopLocations { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarDnsApi::get_top_locations_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTop0 {
@@ -1683,8 +1719,9 @@ pub struct TopLocationsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required,
-    client_country_name : "clientCountryName" required, value : "value" required }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required => string,
+    client_country_name : "clientCountryName" required => string, value : "value"
+    required => string }
 );
 impl TopLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1726,9 +1763,10 @@ pub struct GetDnsQueriesByCacheStatusSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", tld : "tld", format : "format" }
+    GetDnsQueriesByCacheStatusSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, tld : "tld" => strings, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1809,10 +1847,11 @@ pub struct GetDnsQueriesTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", location : "location", continent : "continent", tld : "tld", format : "format"
-    }
+    GetDnsQueriesTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, tld : "tld" => strings, format :
+    "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1901,9 +1940,11 @@ pub struct GetTopAsesByDnsQueriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByDnsQueriesQuery { limit : "limit", name : "name", domain : "domain"
-    required, date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd",
-    asn : "asn", location : "location", continent : "continent", format : "format" }
+    GetTopAsesByDnsQueriesQuery { limit : "limit" => integer, name : "name" => strings,
+    domain : "domain" required => strings, date_range : "dateRange" => strings,
+    date_start : "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" =>
+    strings, location : "location" => strings, continent : "continent" => strings, format
+    : "format" }
 );
 impl GetTopAsesByDnsQueriesQuery {
     /// A value with the required fields set and the others empty.

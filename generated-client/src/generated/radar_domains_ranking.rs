@@ -102,7 +102,9 @@ pub struct DomainRank {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DomainRank { details_0 : "details_0", meta : "meta" });
+crate::runtime::object!(
+    DomainRank { details_0 : "details_0" => object, meta : "meta" => object }
+);
 /// Used by [`RadarDomainsRankingApi::get_domain_rank_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainRankDetails0 {
@@ -117,8 +119,8 @@ pub struct DomainRankDetails0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainRankDetails0 { bucket : "bucket", categories : "categories", rank : "rank",
-    top_locations : "top_locations" }
+    DomainRankDetails0 { bucket : "bucket" => string, categories : "categories" =>
+    objects, rank : "rank" => integer, top_locations : "top_locations" => objects }
 );
 /// Used by [`RadarDomainsRankingApi::get_domain_rank_details`], [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq)]
@@ -131,8 +133,8 @@ pub struct DomainRankDetails0Category {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainRankDetails0Category { id : "id" required, name : "name" required,
-    super_category_id : "superCategoryId" required }
+    DomainRankDetails0Category { id : "id" required => number, name : "name" required =>
+    string, super_category_id : "superCategoryId" required => number }
 );
 impl DomainRankDetails0Category {
     /// A value with the required fields set and the others empty.
@@ -161,8 +163,9 @@ pub struct DomainRankDetails0TopLocation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainRankDetails0TopLocation { location_code : "locationCode" required,
-    location_name : "locationName" required, rank : "rank" required }
+    DomainRankDetails0TopLocation { location_code : "locationCode" required => string,
+    location_name : "locationName" required => string, rank : "rank" required => integer
+    }
 );
 impl DomainRankDetails0TopLocation {
     /// A value with the required fields set and the others empty.
@@ -187,7 +190,7 @@ pub struct DomainRankMeta {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DomainRankMeta { date_range : "dateRange" });
+crate::runtime::object!(DomainRankMeta { date_range : "dateRange" => objects });
 /// Used by [`RadarDomainsRankingApi::get_domain_rank_details`], [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainRankMetaDateRange {
@@ -199,7 +202,8 @@ pub struct DomainRankMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainRankMetaDateRange { end_time : "endTime", start_time : "startTime" }
+    DomainRankMetaDateRange { end_time : "endTime" => string, start_time : "startTime" =>
+    string }
 );
 /// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -209,7 +213,9 @@ pub struct DomainsRankTimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DomainsRankTimeSeries { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    DomainsRankTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainsRankTimeSeriesMeta {
@@ -229,9 +235,10 @@ pub struct DomainsRankTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainsRankTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    DomainsRankTimeSeriesMeta { agg_interval : "aggInterval" => string, confidence_info :
+    "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string, normalization : "normalization" => string, units : "units"
+    => objects }
 );
 /// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`], [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -244,8 +251,8 @@ pub struct DomainsRankTimeSeriesMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainsRankTimeSeriesMetaConfidenceInfo { annotations : "annotations", level :
-    "level" }
+    DomainsRankTimeSeriesMetaConfidenceInfo { annotations : "annotations" => objects,
+    level : "level" => integer }
 );
 /// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -267,10 +274,10 @@ pub struct DomainsRankTimeSeriesMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainsRankTimeSeriesMetaConfidenceInfoAnnotation { data_source : "dataSource",
-    description : "description", end_date : "endDate", event_type : "eventType",
-    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
-    "startDate" }
+    DomainsRankTimeSeriesMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -283,8 +290,8 @@ pub struct DomainsRankTimeSeriesMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainsRankTimeSeriesMetaDateRange { end_time : "endTime" required, start_time :
-    "startTime" required }
+    DomainsRankTimeSeriesMetaDateRange { end_time : "endTime" required => string,
+    start_time : "startTime" required => string }
 );
 impl DomainsRankTimeSeriesMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -308,7 +315,7 @@ pub struct DomainsRankTimeSeriesMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainsRankTimeSeriesMetaUnit { name : "name", value : "value" }
+    DomainsRankTimeSeriesMetaUnit { name : "name" => string, value : "value" => string }
 );
 /// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -318,7 +325,7 @@ pub struct DomainsRankTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainsRankTimeSeriesSerie0 { timestamps : "timestamps" required }
+    DomainsRankTimeSeriesSerie0 { timestamps : "timestamps" required => strings }
 );
 impl DomainsRankTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -337,7 +344,9 @@ pub struct TopOrTrendingDomains {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopOrTrendingDomains { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopOrTrendingDomains { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopOrTrendingDomainsMeta {
@@ -354,9 +363,9 @@ pub struct TopOrTrendingDomainsMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOrTrendingDomainsMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units", top_0 : "top_0" }
+    TopOrTrendingDomainsMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects, top_0 : "top_0" => object }
 );
 /// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq)]
@@ -365,7 +374,9 @@ pub struct TopOrTrendingDomainsMetaTop0 {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopOrTrendingDomainsMetaTop0 { date : "date" required });
+crate::runtime::object!(
+    TopOrTrendingDomainsMetaTop0 { date : "date" required => string }
+);
 impl TopOrTrendingDomainsMetaTop0 {
     /// A value with the required fields set and the others empty.
     pub fn new(date: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -387,8 +398,9 @@ pub struct TopOrTrendingDomainsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOrTrendingDomainsTop0 { categories : "categories", domain : "domain" required,
-    pct_rank_change : "pctRankChange", rank : "rank" required }
+    TopOrTrendingDomainsTop0 { categories : "categories" => objects, domain : "domain"
+    required => string, pct_rank_change : "pctRankChange" => number, rank : "rank"
+    required => integer }
 );
 impl TopOrTrendingDomainsTop0 {
     /// A value with the required fields set and the others empty.
@@ -422,8 +434,8 @@ pub struct GetDomainRankDetailsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainRankDetailsQuery { limit : "limit", ranking_type : "rankingType", name :
-    "name", date : "date", format : "format" }
+    GetDomainRankDetailsQuery { limit : "limit" => integer, ranking_type : "rankingType",
+    name : "name" => strings, date : "date" => strings, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -556,9 +568,10 @@ pub struct GetDomainsRankTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainsRankTimeSeriesQuery { limit : "limit", ranking_type : "rankingType", name :
-    "name", location : "location", domains : "domains", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", format : "format" }
+    GetDomainsRankTimeSeriesQuery { limit : "limit" => integer, ranking_type :
+    "rankingType", name : "name" => strings, location : "location" => strings, domains :
+    "domains" => strings, date_range : "dateRange" => strings, date_start : "dateStart"
+    => strings, date_end : "dateEnd" => strings, format : "format" }
 );
 /// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -579,8 +592,9 @@ pub struct GetTopOrTrendingDomainsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopOrTrendingDomainsQuery { limit : "limit", name : "name", location : "location",
-    date : "date", ranking_type : "rankingType", format : "format" }
+    GetTopOrTrendingDomainsQuery { limit : "limit" => integer, name : "name" => strings,
+    location : "location" => strings, date : "date" => strings, ranking_type :
+    "rankingType", format : "format" }
 );
 impl crate::runtime::TypedQuery for GetDomainRankDetailsQuery {}
 impl crate::runtime::TypedQuery for GetDomainsRankTimeSeriesQuery {}

@@ -361,7 +361,8 @@ pub struct GetEmailArcValidationSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetEmailArcValidationSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_encryption_status_summary`], [`RadarEmailRoutingApi::get_email_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -384,9 +385,10 @@ pub struct GetEmailArcValidationSummaryResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated" required, normalization :
-    "normalization" required, units : "units" }
+    GetEmailArcValidationSummaryResponseMeta { confidence_info : "confidenceInfo" =>
+    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" required =>
+    string, normalization : "normalization" required => string, units : "units" =>
+    objects }
 );
 impl GetEmailArcValidationSummaryResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -415,8 +417,8 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaConfidenceInfo { annotations : "annotations",
-    level : "level" }
+    GetEmailArcValidationSummaryResponseMetaConfidenceInfo { annotations : "annotations"
+    => objects, level : "level" => integer }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -443,10 +445,11 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
 }
 crate::runtime::object!(
     GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" required, description : "description" required, end_date : "endDate",
-    event_type : "eventType" required, is_instantaneous : "isInstantaneous" required,
-    linked_url : "linkedUrl", start_date : "startDate", end_time : "endTime", start_time
-    : "startTime" }
+    "dataSource" required => string, description : "description" required => string,
+    end_date : "endDate" => string, event_type : "eventType" required => string,
+    is_instantaneous : "isInstantaneous" required => boolean, linked_url : "linkedUrl" =>
+    string, start_date : "startDate" => string, end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -481,8 +484,8 @@ pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime" required,
-    start_time : "startTime" required }
+    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime" required =>
+    string, start_time : "startTime" required => string }
 );
 impl GetEmailArcValidationSummaryResponseMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -506,7 +509,8 @@ pub struct GetEmailArcValidationSummaryResponseMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaUnit { name : "name", value : "value" }
+    GetEmailArcValidationSummaryResponseMetaUnit { name : "name" => string, value :
+    "value" => string }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -521,8 +525,8 @@ pub struct GetEmailArcValidationSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL" required, none : "NONE"
-    required, pass : "PASS" required }
+    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL" required => string, none
+    : "NONE" required => string, pass : "PASS" required => string }
 );
 impl GetEmailArcValidationSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -548,7 +552,8 @@ pub struct EmailEncryptionStatusSummary {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailEncryptionStatusSummary { meta : "meta", summary_0 : "summary_0" }
+    EmailEncryptionStatusSummary { meta : "meta" => object, summary_0 : "summary_0" =>
+    object }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_encryption_status_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -561,8 +566,8 @@ pub struct EmailEncryptionStatusSummarySummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailEncryptionStatusSummarySummary0 { encrypted : "ENCRYPTED" required,
-    not_encrypted : "NOT_ENCRYPTED" required }
+    EmailEncryptionStatusSummarySummary0 { encrypted : "ENCRYPTED" required => string,
+    not_encrypted : "NOT_ENCRYPTED" required => string }
 );
 impl EmailEncryptionStatusSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -586,7 +591,7 @@ pub struct EmailIpVersionSummary {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailIpVersionSummary { meta : "meta", summary_0 : "summary_0" }
+    EmailIpVersionSummary { meta : "meta" => object, summary_0 : "summary_0" => object }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -599,7 +604,8 @@ pub struct EmailIpVersionSummarySummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailIpVersionSummarySummary0 { ipv4 : "IPv4" required, ipv6 : "IPv6" required }
+    EmailIpVersionSummarySummary0 { ipv4 : "IPv4" required => string, ipv6 : "IPv6"
+    required => string }
 );
 impl EmailIpVersionSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -624,7 +630,9 @@ pub struct EmailRoutingSummary {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(EmailRoutingSummary { meta : "meta", summary_0 : "summary_0" });
+crate::runtime::object!(
+    EmailRoutingSummary { meta : "meta" => object, summary_0 : "summary_0" }
+);
 /// Used by [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailRoutingSummaryMeta {
@@ -644,9 +652,9 @@ pub struct EmailRoutingSummaryMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailRoutingSummaryMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    EmailRoutingSummaryMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`], [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -659,8 +667,8 @@ pub struct EmailRoutingSummaryMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailRoutingSummaryMetaConfidenceInfo { annotations : "annotations", level : "level"
-    }
+    EmailRoutingSummaryMetaConfidenceInfo { annotations : "annotations" => objects, level
+    : "level" => integer }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -682,10 +690,10 @@ pub struct EmailRoutingSummaryMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailRoutingSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource",
-    description : "description", end_date : "endDate", event_type : "eventType",
-    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
-    "startDate" }
+    EmailRoutingSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`], [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -698,7 +706,8 @@ pub struct EmailRoutingSummaryMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailRoutingSummaryMetaDateRange { end_time : "endTime", start_time : "startTime" }
+    EmailRoutingSummaryMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`], [`RadarEmailRoutingApi::get_email_dkim_validation_time_series`], [`RadarEmailRoutingApi::get_email_dmarc_validation_time_series`], [`RadarEmailRoutingApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -709,7 +718,8 @@ pub struct GetEmailArcValidationTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetEmailArcValidationTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`], [`RadarEmailRoutingApi::get_email_encryption_status_time_series`], [`RadarEmailRoutingApi::get_email_ip_version_time_series`], [`RadarEmailRoutingApi::get_email_routing_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -732,9 +742,10 @@ pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    GetEmailArcValidationTimeSeriesResponseMeta { agg_interval : "aggInterval" => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" => string, normalization : "normalization" => string,
+    units : "units" => objects }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -749,8 +760,8 @@ pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL" required, none : "NONE"
-    required, pass : "PASS" required }
+    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL" required => strings,
+    none : "NONE" required => strings, pass : "PASS" required => strings }
 );
 impl GetEmailArcValidationTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -776,7 +787,8 @@ pub struct EmailEncryptionStatusTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailEncryptionStatusTimeSeries { meta : "meta", serie_0 : "serie_0" }
+    EmailEncryptionStatusTimeSeries { meta : "meta" => object, serie_0 : "serie_0" =>
+    object }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_encryption_status_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -789,8 +801,8 @@ pub struct EmailEncryptionStatusTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailEncryptionStatusTimeSeriesSerie0 { encrypted : "ENCRYPTED" required,
-    not_encrypted : "NOT_ENCRYPTED" required }
+    EmailEncryptionStatusTimeSeriesSerie0 { encrypted : "ENCRYPTED" required => strings,
+    not_encrypted : "NOT_ENCRYPTED" required => strings }
 );
 impl EmailEncryptionStatusTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -813,7 +825,9 @@ pub struct EmailIpVersionTimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(EmailIpVersionTimeSeries { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    EmailIpVersionTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarEmailRoutingApi::get_email_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailIpVersionTimeSeriesSerie0 {
@@ -825,7 +839,8 @@ pub struct EmailIpVersionTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailIpVersionTimeSeriesSerie0 { ipv4 : "IPv4" required, ipv6 : "IPv6" required }
+    EmailIpVersionTimeSeriesSerie0 { ipv4 : "IPv4" required => strings, ipv6 : "IPv6"
+    required => strings }
 );
 impl EmailIpVersionTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -849,7 +864,8 @@ pub struct EmailRoutingTimeSeriesGrouped {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailRoutingTimeSeriesGrouped { meta : "meta", serie_0 : "serie_0" }
+    EmailRoutingTimeSeriesGrouped { meta : "meta" => object, serie_0 : "serie_0" =>
+    object }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_routing_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -859,7 +875,7 @@ pub struct EmailRoutingTimeSeriesGroupedSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailRoutingTimeSeriesGroupedSerie0 { timestamps : "timestamps" }
+    EmailRoutingTimeSeriesGroupedSerie0 { timestamps : "timestamps" => strings }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -898,9 +914,10 @@ pub struct GetEmailArcValidationSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", dkim : "dkim", dmarc : "dmarc", spf :
-    "spf", ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
+    GetEmailArcValidationSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, dkim : "dkim", dmarc : "dmarc", spf : "spf", ip_version : "ipVersion",
+    encrypted : "encrypted", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1151,9 +1168,10 @@ pub struct GetEmailDkimValidationSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailDkimValidationSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dmarc : "dmarc", spf :
-    "spf", ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
+    GetEmailDkimValidationSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, arc : "arc", dmarc : "dmarc", spf : "spf", ip_version : "ipVersion",
+    encrypted : "encrypted", format : "format" }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_dmarc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1192,9 +1210,10 @@ pub struct GetEmailDmarcValidationSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailDmarcValidationSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", spf :
-    "spf", ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
+    GetEmailDmarcValidationSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, arc : "arc", dkim : "dkim", spf : "spf", ip_version : "ipVersion", encrypted
+    : "encrypted", format : "format" }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_encryption_status_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1233,9 +1252,10 @@ pub struct GetEmailEncryptionStatusSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailEncryptionStatusSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", dmarc :
-    "dmarc", spf : "spf", ip_version : "ipVersion", format : "format" }
+    GetEmailEncryptionStatusSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", ip_version :
+    "ipVersion", format : "format" }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1274,9 +1294,10 @@ pub struct GetEmailIpVersionSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailIpVersionSummaryQuery { name : "name", date_range : "dateRange", date_start :
-    "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", dmarc : "dmarc", spf :
-    "spf", encrypted : "encrypted", format : "format" }
+    GetEmailIpVersionSummaryQuery { name : "name" => strings, date_range : "dateRange" =>
+    strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings, arc :
+    "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", encrypted : "encrypted", format :
+    "format" }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_spf_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1315,9 +1336,10 @@ pub struct GetEmailSpfValidationSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpfValidationSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", dmarc :
-    "dmarc", ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
+    GetEmailSpfValidationSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", ip_version : "ipVersion",
+    encrypted : "encrypted", format : "format" }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1360,10 +1382,10 @@ pub struct GetEmailArcValidationTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", dkim :
-    "dkim", dmarc : "dmarc", spf : "spf", ip_version : "ipVersion", encrypted :
-    "encrypted", format : "format" }
+    GetEmailArcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, dkim : "dkim", dmarc : "dmarc", spf : "spf",
+    ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1466,10 +1488,10 @@ pub struct GetEmailDkimValidationTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailDkimValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
-    "arc", dmarc : "dmarc", spf : "spf", ip_version : "ipVersion", encrypted :
-    "encrypted", format : "format" }
+    GetEmailDkimValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, arc : "arc", dmarc : "dmarc", spf : "spf",
+    ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_dmarc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1512,10 +1534,10 @@ pub struct GetEmailDmarcValidationTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailDmarcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
-    "arc", dkim : "dkim", spf : "spf", ip_version : "ipVersion", encrypted : "encrypted",
-    format : "format" }
+    GetEmailDmarcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", spf : "spf", ip_version
+    : "ipVersion", encrypted : "encrypted", format : "format" }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_encryption_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1558,10 +1580,10 @@ pub struct GetEmailEncryptionStatusTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailEncryptionStatusTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc
-    : "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", ip_version : "ipVersion",
-    format : "format" }
+    GetEmailEncryptionStatusTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", spf :
+    "spf", ip_version : "ipVersion", format : "format" }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1604,10 +1626,10 @@ pub struct GetEmailIpVersionTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailIpVersionTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
-    "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", encrypted : "encrypted", format :
-    "format" }
+    GetEmailIpVersionTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", spf :
+    "spf", encrypted : "encrypted", format : "format" }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1650,10 +1672,10 @@ pub struct GetEmailSpfValidationTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpfValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
-    "arc", dkim : "dkim", dmarc : "dmarc", ip_version : "ipVersion", encrypted :
-    "encrypted", format : "format" }
+    GetEmailSpfValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc : "dmarc",
+    ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
 );
 impl crate::runtime::TypedQuery for GetEmailArcValidationSummaryQuery {}
 impl crate::runtime::TypedQuery for GetEmailArcValidationTimeSeriesQuery {}

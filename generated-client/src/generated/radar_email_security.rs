@@ -595,7 +595,8 @@ pub struct GetEmailArcValidationSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetEmailArcValidationSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_malicious_classification_summary`], [`RadarEmailSecurityApi::get_email_spam_classification_summary`], [`RadarEmailSecurityApi::get_email_spoof_classification_summary`], [`RadarEmailSecurityApi::get_email_threat_category_summary`], [`RadarEmailSecurityApi::get_email_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -618,9 +619,10 @@ pub struct GetEmailArcValidationSummaryResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated" required, normalization :
-    "normalization" required, units : "units" }
+    GetEmailArcValidationSummaryResponseMeta { confidence_info : "confidenceInfo" =>
+    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" required =>
+    string, normalization : "normalization" required => string, units : "units" =>
+    objects }
 );
 impl GetEmailArcValidationSummaryResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -649,8 +651,8 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaConfidenceInfo { annotations : "annotations",
-    level : "level" }
+    GetEmailArcValidationSummaryResponseMetaConfidenceInfo { annotations : "annotations"
+    => objects, level : "level" => integer }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -677,10 +679,11 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
 }
 crate::runtime::object!(
     GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" required, description : "description" required, end_date : "endDate",
-    event_type : "eventType" required, is_instantaneous : "isInstantaneous" required,
-    linked_url : "linkedUrl", start_date : "startDate", end_time : "endTime", start_time
-    : "startTime" }
+    "dataSource" required => string, description : "description" required => string,
+    end_date : "endDate" => string, event_type : "eventType" required => string,
+    is_instantaneous : "isInstantaneous" required => boolean, linked_url : "linkedUrl" =>
+    string, start_date : "startDate" => string, end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -715,8 +718,8 @@ pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime" required,
-    start_time : "startTime" required }
+    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime" required =>
+    string, start_time : "startTime" required => string }
 );
 impl GetEmailArcValidationSummaryResponseMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -740,7 +743,8 @@ pub struct GetEmailArcValidationSummaryResponseMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaUnit { name : "name", value : "value" }
+    GetEmailArcValidationSummaryResponseMetaUnit { name : "name" => string, value :
+    "value" => string }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -755,8 +759,8 @@ pub struct GetEmailArcValidationSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL" required, none : "NONE"
-    required, pass : "PASS" required }
+    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL" required => string, none
+    : "NONE" required => string, pass : "PASS" required => string }
 );
 impl GetEmailArcValidationSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -782,7 +786,8 @@ pub struct EmailMaliciousClassificationSummary {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailMaliciousClassificationSummary { meta : "meta", summary_0 : "summary_0" }
+    EmailMaliciousClassificationSummary { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -795,8 +800,8 @@ pub struct EmailMaliciousClassificationSummarySummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailMaliciousClassificationSummarySummary0 { malicious : "MALICIOUS" required,
-    not_malicious : "NOT_MALICIOUS" required }
+    EmailMaliciousClassificationSummarySummary0 { malicious : "MALICIOUS" required =>
+    string, not_malicious : "NOT_MALICIOUS" required => string }
 );
 impl EmailMaliciousClassificationSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -820,7 +825,8 @@ pub struct EmailSpamClassificationSummary {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpamClassificationSummary { meta : "meta", summary_0 : "summary_0" }
+    EmailSpamClassificationSummary { meta : "meta" => object, summary_0 : "summary_0" =>
+    object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_spam_classification_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -833,8 +839,8 @@ pub struct EmailSpamClassificationSummarySummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpamClassificationSummarySummary0 { not_spam : "NOT_SPAM" required, spam :
-    "SPAM" required }
+    EmailSpamClassificationSummarySummary0 { not_spam : "NOT_SPAM" required => string,
+    spam : "SPAM" required => string }
 );
 impl EmailSpamClassificationSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -858,7 +864,8 @@ pub struct EmailSpoofClassificationSummary {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpoofClassificationSummary { meta : "meta", summary_0 : "summary_0" }
+    EmailSpoofClassificationSummary { meta : "meta" => object, summary_0 : "summary_0" =>
+    object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -871,8 +878,8 @@ pub struct EmailSpoofClassificationSummarySummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpoofClassificationSummarySummary0 { not_spoof : "NOT_SPOOF" required, spoof :
-    "SPOOF" required }
+    EmailSpoofClassificationSummarySummary0 { not_spoof : "NOT_SPOOF" required => string,
+    spoof : "SPOOF" required => string }
 );
 impl EmailSpoofClassificationSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -896,7 +903,8 @@ pub struct EmailThreatCategorySummary {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailThreatCategorySummary { meta : "meta", summary_0 : "summary_0" }
+    EmailThreatCategorySummary { meta : "meta" => object, summary_0 : "summary_0" =>
+    object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_threat_category_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -914,8 +922,9 @@ pub struct EmailThreatCategorySummarySummary0 {
 }
 crate::runtime::object!(
     EmailThreatCategorySummarySummary0 { brand_impersonation : "BrandImpersonation"
-    required, credential_harvester : "CredentialHarvester" required, identity_deception :
-    "IdentityDeception" required, link : "Link" required }
+    required => string, credential_harvester : "CredentialHarvester" required => string,
+    identity_deception : "IdentityDeception" required => string, link : "Link" required
+    => string }
 );
 impl EmailThreatCategorySummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -943,7 +952,7 @@ pub struct EmailTlsVersionSummary {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailTlsVersionSummary { meta : "meta", summary_0 : "summary_0" }
+    EmailTlsVersionSummary { meta : "meta" => object, summary_0 : "summary_0" => object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -960,8 +969,9 @@ pub struct EmailTlsVersionSummarySummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailTlsVersionSummarySummary0 { tls_1_0 : "TLS 1.0" required, tls_1_1 : "TLS 1.1"
-    required, tls_1_2 : "TLS 1.2" required, tls_1_3 : "TLS 1.3" required }
+    EmailTlsVersionSummarySummary0 { tls_1_0 : "TLS 1.0" required => string, tls_1_1 :
+    "TLS 1.1" required => string, tls_1_2 : "TLS 1.2" required => string, tls_1_3 :
+    "TLS 1.3" required => string }
 );
 impl EmailTlsVersionSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -990,7 +1000,9 @@ pub struct EmailSecuritySummary {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(EmailSecuritySummary { meta : "meta", summary_0 : "summary_0" });
+crate::runtime::object!(
+    EmailSecuritySummary { meta : "meta" => object, summary_0 : "summary_0" }
+);
 /// Used by [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSecuritySummaryMeta {
@@ -1010,9 +1022,9 @@ pub struct EmailSecuritySummaryMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSecuritySummaryMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    EmailSecuritySummaryMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`], [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1025,8 +1037,8 @@ pub struct EmailSecuritySummaryMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSecuritySummaryMetaConfidenceInfo { annotations : "annotations", level : "level"
-    }
+    EmailSecuritySummaryMetaConfidenceInfo { annotations : "annotations" => objects,
+    level : "level" => integer }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1048,10 +1060,10 @@ pub struct EmailSecuritySummaryMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSecuritySummaryMetaConfidenceInfoAnnotation { data_source : "dataSource",
-    description : "description", end_date : "endDate", event_type : "eventType",
-    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
-    "startDate" }
+    EmailSecuritySummaryMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`], [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1064,7 +1076,8 @@ pub struct EmailSecuritySummaryMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSecuritySummaryMetaDateRange { end_time : "endTime", start_time : "startTime" }
+    EmailSecuritySummaryMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`], [`RadarEmailSecurityApi::get_email_dkim_validation_time_series`], [`RadarEmailSecurityApi::get_email_dmarc_validation_time_series`], [`RadarEmailSecurityApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1075,7 +1088,8 @@ pub struct GetEmailArcValidationTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetEmailArcValidationTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`], [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`], [`RadarEmailSecurityApi::get_email_spam_classification_time_series`], [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`], [`RadarEmailSecurityApi::get_email_threat_category_time_series`], [`RadarEmailSecurityApi::get_email_tls_version_time_series`], [`RadarEmailSecurityApi::get_email_security_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1098,9 +1112,10 @@ pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    GetEmailArcValidationTimeSeriesResponseMeta { agg_interval : "aggInterval" => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" => string, normalization : "normalization" => string,
+    units : "units" => objects }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1115,8 +1130,8 @@ pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL" required, none : "NONE"
-    required, pass : "PASS" required }
+    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL" required => strings,
+    none : "NONE" required => strings, pass : "PASS" required => strings }
 );
 impl GetEmailArcValidationTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1142,7 +1157,8 @@ pub struct EmailMaliciousClassificationTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailMaliciousClassificationTimeSeries { meta : "meta", serie_0 : "serie_0" }
+    EmailMaliciousClassificationTimeSeries { meta : "meta" => object, serie_0 : "serie_0"
+    => object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1155,8 +1171,8 @@ pub struct EmailMaliciousClassificationTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailMaliciousClassificationTimeSeriesSerie0 { malicious : "MALICIOUS" required,
-    not_malicious : "NOT_MALICIOUS" required }
+    EmailMaliciousClassificationTimeSeriesSerie0 { malicious : "MALICIOUS" required =>
+    strings, not_malicious : "NOT_MALICIOUS" required => strings }
 );
 impl EmailMaliciousClassificationTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1180,7 +1196,8 @@ pub struct EmailSpamClassificationTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpamClassificationTimeSeries { meta : "meta", serie_0 : "serie_0" }
+    EmailSpamClassificationTimeSeries { meta : "meta" => object, serie_0 : "serie_0" =>
+    object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_spam_classification_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1193,8 +1210,8 @@ pub struct EmailSpamClassificationTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpamClassificationTimeSeriesSerie0 { not_spam : "NOT_SPAM" required, spam :
-    "SPAM" required }
+    EmailSpamClassificationTimeSeriesSerie0 { not_spam : "NOT_SPAM" required => strings,
+    spam : "SPAM" required => strings }
 );
 impl EmailSpamClassificationTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1218,7 +1235,8 @@ pub struct EmailSpoofClassificationTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpoofClassificationTimeSeries { meta : "meta", serie_0 : "serie_0" }
+    EmailSpoofClassificationTimeSeries { meta : "meta" => object, serie_0 : "serie_0" =>
+    object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1231,8 +1249,8 @@ pub struct EmailSpoofClassificationTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpoofClassificationTimeSeriesSerie0 { not_spoof : "NOT_SPOOF" required, spoof :
-    "SPOOF" required }
+    EmailSpoofClassificationTimeSeriesSerie0 { not_spoof : "NOT_SPOOF" required =>
+    strings, spoof : "SPOOF" required => strings }
 );
 impl EmailSpoofClassificationTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1256,7 +1274,8 @@ pub struct EmailThreatCategoryTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailThreatCategoryTimeSeries { meta : "meta", serie_0 : "serie_0" }
+    EmailThreatCategoryTimeSeries { meta : "meta" => object, serie_0 : "serie_0" =>
+    object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_threat_category_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1274,8 +1293,9 @@ pub struct EmailThreatCategoryTimeSeriesSerie0 {
 }
 crate::runtime::object!(
     EmailThreatCategoryTimeSeriesSerie0 { brand_impersonation : "BrandImpersonation"
-    required, credential_harvester : "CredentialHarvester" required, identity_deception :
-    "IdentityDeception" required, link : "Link" required }
+    required => strings, credential_harvester : "CredentialHarvester" required =>
+    strings, identity_deception : "IdentityDeception" required => strings, link : "Link"
+    required => strings }
 );
 impl EmailThreatCategoryTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1303,7 +1323,7 @@ pub struct EmailTlsVersionTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailTlsVersionTimeSeries { meta : "meta", serie_0 : "serie_0" }
+    EmailTlsVersionTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1320,8 +1340,9 @@ pub struct EmailTlsVersionTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailTlsVersionTimeSeriesSerie0 { tls_1_0 : "TLS 1.0" required, tls_1_1 : "TLS 1.1"
-    required, tls_1_2 : "TLS 1.2" required, tls_1_3 : "TLS 1.3" required }
+    EmailTlsVersionTimeSeriesSerie0 { tls_1_0 : "TLS 1.0" required => strings, tls_1_1 :
+    "TLS 1.1" required => strings, tls_1_2 : "TLS 1.2" required => strings, tls_1_3 :
+    "TLS 1.3" required => strings }
 );
 impl EmailTlsVersionTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1349,7 +1370,8 @@ pub struct EmailSecurityTimeSeriesGrouped {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSecurityTimeSeriesGrouped { meta : "meta", serie_0 : "serie_0" }
+    EmailSecurityTimeSeriesGrouped { meta : "meta" => object, serie_0 : "serie_0" =>
+    object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_security_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1359,7 +1381,7 @@ pub struct EmailSecurityTimeSeriesGroupedSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSecurityTimeSeriesGroupedSerie0 { timestamps : "timestamps" }
+    EmailSecurityTimeSeriesGroupedSerie0 { timestamps : "timestamps" => strings }
 );
 /// Used by [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`], [`RadarEmailSecurityApi::get_top_tlds_by_email_malicious_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spam_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spoof_classification`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1369,7 +1391,7 @@ pub struct TopTlds {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopTlds { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(TopTlds { meta : "meta" => object, top_0 : "top_0" => objects });
 /// Used by [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopTldsMeta {
@@ -1391,9 +1413,9 @@ pub struct TopTldsMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopTldsMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated" required, normalization : "normalization", units :
-    "units" }
+    TopTldsMeta { confidence_info : "confidenceInfo" => object, date_range : "dateRange"
+    => objects, last_updated : "lastUpdated" required => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 impl TopTldsMeta {
     /// A value with the required fields set and the others empty.
@@ -1417,7 +1439,7 @@ pub struct TopTldsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopTldsTop0 { name : "name" required, value : "value" required }
+    TopTldsTop0 { name : "name" required => string, value : "value" required => string }
 );
 impl TopTldsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1465,9 +1487,10 @@ pub struct GetEmailArcValidationSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", dkim : "dkim", dmarc : "dmarc", spf :
-    "spf", tls_version : "tlsVersion", format : "format" }
+    GetEmailArcValidationSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, dkim : "dkim", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion",
+    format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1670,9 +1693,10 @@ pub struct GetEmailDkimValidationSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailDkimValidationSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dmarc : "dmarc", spf :
-    "spf", tls_version : "tlsVersion", format : "format" }
+    GetEmailDkimValidationSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, arc : "arc", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion",
+    format : "format" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_dmarc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1707,9 +1731,10 @@ pub struct GetEmailDmarcValidationSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailDmarcValidationSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", spf :
-    "spf", tls_version : "tlsVersion", format : "format" }
+    GetEmailDmarcValidationSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, arc : "arc", dkim : "dkim", spf : "spf", tls_version : "tlsVersion", format
+    : "format" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`], [`RadarEmailSecurityApi::get_email_spam_classification_summary`], [`RadarEmailSecurityApi::get_email_spoof_classification_summary`], [`RadarEmailSecurityApi::get_email_threat_category_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1748,9 +1773,10 @@ pub struct GetEmailMaliciousClassificationSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailMaliciousClassificationSummaryQuery { name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim :
-    "dkim", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion", format : "format" }
+    GetEmailMaliciousClassificationSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", tls_version :
+    "tlsVersion", format : "format" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_spf_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1785,9 +1811,10 @@ pub struct GetEmailSpfValidationSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpfValidationSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", dmarc :
-    "dmarc", tls_version : "tlsVersion", format : "format" }
+    GetEmailSpfValidationSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", tls_version : "tlsVersion",
+    format : "format" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1822,9 +1849,9 @@ pub struct GetEmailTlsVersionSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailTlsVersionSummaryQuery { name : "name", date_range : "dateRange", date_start
-    : "dateStart", date_end : "dateEnd", arc : "arc", dkim : "dkim", dmarc : "dmarc", spf
-    : "spf", format : "format" }
+    GetEmailTlsVersionSummaryQuery { name : "name" => strings, date_range : "dateRange"
+    => strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings, arc
+    : "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", format : "format" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1863,9 +1890,10 @@ pub struct GetEmailArcValidationTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", dkim :
-    "dkim", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion", format : "format" }
+    GetEmailArcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, dkim : "dkim", dmarc : "dmarc", spf : "spf",
+    tls_version : "tlsVersion", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1964,9 +1992,10 @@ pub struct GetEmailDkimValidationTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailDkimValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
-    "arc", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion", format : "format" }
+    GetEmailDkimValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, arc : "arc", dmarc : "dmarc", spf : "spf",
+    tls_version : "tlsVersion", format : "format" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_dmarc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2005,9 +2034,10 @@ pub struct GetEmailDmarcValidationTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailDmarcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
-    "arc", dkim : "dkim", spf : "spf", tls_version : "tlsVersion", format : "format" }
+    GetEmailDmarcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", spf : "spf", tls_version
+    : "tlsVersion", format : "format" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`], [`RadarEmailSecurityApi::get_email_spam_classification_time_series`], [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`], [`RadarEmailSecurityApi::get_email_threat_category_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2051,9 +2081,9 @@ pub struct GetEmailMaliciousClassificationTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetEmailMaliciousClassificationTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc
-    : "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion",
-    format : "format" }
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc :
+    "dmarc", spf : "spf", tls_version : "tlsVersion", format : "format" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2092,10 +2122,10 @@ pub struct GetEmailSpfValidationTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpfValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
-    "arc", dkim : "dkim", dmarc : "dmarc", tls_version : "tlsVersion", format : "format"
-    }
+    GetEmailSpfValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc : "dmarc",
+    tls_version : "tlsVersion", format : "format" }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2134,9 +2164,10 @@ pub struct GetEmailTlsVersionTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailTlsVersionTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", arc :
-    "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", format : "format" }
+    GetEmailTlsVersionTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", spf :
+    "spf", format : "format" }
 );
 /// Used by [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`], [`RadarEmailSecurityApi::get_top_tlds_by_email_malicious_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spam_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spoof_classification`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2181,10 +2212,10 @@ pub struct GetTopTldsByEmailMessageVolumeQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopTldsByEmailMessageVolumeQuery { limit : "limit", name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", arc : "arc", dkim :
-    "dkim", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion", tld_category :
-    "tldCategory", format : "format" }
+    GetTopTldsByEmailMessageVolumeQuery { limit : "limit" => integer, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", spf :
+    "spf", tls_version : "tlsVersion", tld_category : "tldCategory", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

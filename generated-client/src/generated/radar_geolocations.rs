@@ -75,7 +75,7 @@ pub struct Geolocations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Geolocations { geolocations : "geolocations" });
+crate::runtime::object!(Geolocations { geolocations : "geolocations" => objects });
 /// Used by [`RadarGeolocationsApi::list_geolocations`], [`RadarGeolocationsApi::get_geolocation_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GeolocationsGeolocation {
@@ -90,8 +90,9 @@ pub struct GeolocationsGeolocation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GeolocationsGeolocation { geo_id : "geoId", latitude : "latitude", longitude :
-    "longitude", name : "name", parent : "parent", r#type : "type" }
+    GeolocationsGeolocation { geo_id : "geoId" => string, latitude : "latitude" =>
+    string, longitude : "longitude" => string, name : "name" => string, parent : "parent"
+    => object, r#type : "type" => string }
 );
 /// Used by [`RadarGeolocationsApi::list_geolocations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -107,8 +108,9 @@ pub struct GeolocationsGeolocationParent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GeolocationsGeolocationParent { geo_id : "geoId", latitude : "latitude", longitude :
-    "longitude", name : "name", parent : "parent", r#type : "type" }
+    GeolocationsGeolocationParent { geo_id : "geoId" => string, latitude : "latitude" =>
+    string, longitude : "longitude" => string, name : "name" => string, parent : "parent"
+    => object, r#type : "type" => string }
 );
 /// Used by [`RadarGeolocationsApi::list_geolocations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -123,8 +125,9 @@ pub struct GeolocationsGeolocationParentParent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GeolocationsGeolocationParentParent { geo_id : "geoId", latitude : "latitude",
-    longitude : "longitude", name : "name", r#type : "type" }
+    GeolocationsGeolocationParentParent { geo_id : "geoId" => string, latitude :
+    "latitude" => string, longitude : "longitude" => string, name : "name" => string,
+    r#type : "type" => string }
 );
 /// Used by [`RadarGeolocationsApi::get_geolocation_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -133,4 +136,4 @@ pub struct Geolocation {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Geolocation { geolocation : "geolocation" });
+crate::runtime::object!(Geolocation { geolocation : "geolocation" => object });

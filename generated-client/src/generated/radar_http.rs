@@ -979,7 +979,8 @@ pub struct GetHttpRequestsByBotClassSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetHttpRequestsByBotClassSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_bot_class_summary`], [`RadarHttpApi::get_http_requests_by_device_type_summary`], [`RadarHttpApi::get_http_requests_by_http_https_summary`], [`RadarHttpApi::get_http_requests_by_http_version_summary`], [`RadarHttpApi::get_http_requests_by_ip_version_summary`], [`RadarHttpApi::get_http_requests_by_os_summary`], [`RadarHttpApi::get_http_requests_by_post_quantum_support_summary`], [`RadarHttpApi::get_http_requests_by_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1002,9 +1003,10 @@ pub struct GetHttpRequestsByBotClassSummaryResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated" required, normalization :
-    "normalization" required, units : "units" }
+    GetHttpRequestsByBotClassSummaryResponseMeta { confidence_info : "confidenceInfo" =>
+    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" required =>
+    string, normalization : "normalization" required => string, units : "units" =>
+    objects }
 );
 impl GetHttpRequestsByBotClassSummaryResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -1036,7 +1038,7 @@ pub struct GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfo {
 }
 crate::runtime::object!(
     GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    "annotations" => objects, level : "level" => integer }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_bot_class_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1063,10 +1065,11 @@ pub struct GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotation 
 }
 crate::runtime::object!(
     GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" required, description : "description" required, end_date : "endDate",
-    event_type : "eventType" required, is_instantaneous : "isInstantaneous" required,
-    linked_url : "linkedUrl", start_date : "startDate", end_time : "endTime", start_time
-    : "startTime" }
+    "dataSource" required => string, description : "description" required => string,
+    end_date : "endDate" => string, event_type : "eventType" required => string,
+    is_instantaneous : "isInstantaneous" required => boolean, linked_url : "linkedUrl" =>
+    string, start_date : "startDate" => string, end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 impl GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -1101,8 +1104,8 @@ pub struct GetHttpRequestsByBotClassSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassSummaryResponseMetaDateRange { end_time : "endTime"
-    required, start_time : "startTime" required }
+    GetHttpRequestsByBotClassSummaryResponseMetaDateRange { end_time : "endTime" required
+    => string, start_time : "startTime" required => string }
 );
 impl GetHttpRequestsByBotClassSummaryResponseMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -1126,7 +1129,8 @@ pub struct GetHttpRequestsByBotClassSummaryResponseMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassSummaryResponseMetaUnit { name : "name", value : "value" }
+    GetHttpRequestsByBotClassSummaryResponseMetaUnit { name : "name" => string, value :
+    "value" => string }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_bot_class_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1137,8 +1141,8 @@ pub struct GetHttpRequestsByBotClassSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassSummaryResponseSummary0 { bot : "bot" required, human :
-    "human" required }
+    GetHttpRequestsByBotClassSummaryResponseSummary0 { bot : "bot" required => string,
+    human : "human" required => string }
 );
 impl GetHttpRequestsByBotClassSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1164,7 +1168,8 @@ pub struct GetHttpRequestsByDeviceTypeSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByDeviceTypeSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetHttpRequestsByDeviceTypeSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_device_type_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1176,8 +1181,8 @@ pub struct GetHttpRequestsByDeviceTypeSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByDeviceTypeSummaryResponseSummary0 { desktop : "desktop" required,
-    mobile : "mobile" required, other : "other" required }
+    GetHttpRequestsByDeviceTypeSummaryResponseSummary0 { desktop : "desktop" required =>
+    string, mobile : "mobile" required => string, other : "other" required => string }
 );
 impl GetHttpRequestsByDeviceTypeSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1205,7 +1210,8 @@ pub struct GetHttpRequestsByHttpHttpsSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpHttpsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetHttpRequestsByHttpHttpsSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_http_https_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1216,8 +1222,8 @@ pub struct GetHttpRequestsByHttpHttpsSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpHttpsSummaryResponseSummary0 { http : "http" required, https :
-    "https" required }
+    GetHttpRequestsByHttpHttpsSummaryResponseSummary0 { http : "http" required => string,
+    https : "https" required => string }
 );
 impl GetHttpRequestsByHttpHttpsSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1243,8 +1249,8 @@ pub struct GetHttpRequestsByHttpVersionSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0"
-    }
+    GetHttpRequestsByHttpVersionSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_http_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1259,8 +1265,9 @@ pub struct GetHttpRequestsByHttpVersionSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x" required,
-    http_2 : "HTTP/2" required, http_3 : "HTTP/3" required }
+    GetHttpRequestsByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x" required
+    => string, http_2 : "HTTP/2" required => string, http_3 : "HTTP/3" required => string
+    }
 );
 impl GetHttpRequestsByHttpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1288,7 +1295,8 @@ pub struct GetHttpRequestsByIpVersionSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetHttpRequestsByIpVersionSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1301,8 +1309,8 @@ pub struct GetHttpRequestsByIpVersionSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required, ipv6 :
-    "IPv6" required }
+    GetHttpRequestsByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required => string,
+    ipv6 : "IPv6" required => string }
 );
 impl GetHttpRequestsByIpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1326,7 +1334,8 @@ pub struct GetHttpRequestsByOsSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByOsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetHttpRequestsByOsSummaryResponse { meta : "meta" => object, summary_0 : "summary_0"
+    => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_os_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1339,8 +1348,8 @@ pub struct GetHttpRequestsByOsSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByOsSummaryResponseSummary0 { android : "ANDROID" required, ios :
-    "IOS" required }
+    GetHttpRequestsByOsSummaryResponseSummary0 { android : "ANDROID" required => string,
+    ios : "IOS" required => string }
 );
 impl GetHttpRequestsByOsSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1366,8 +1375,8 @@ pub struct GetHttpRequestsByPostQuantumSupportSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByPostQuantumSupportSummaryResponse { meta : "meta", summary_0 :
-    "summary_0" }
+    GetHttpRequestsByPostQuantumSupportSummaryResponse { meta : "meta" => object,
+    summary_0 : "summary_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_post_quantum_support_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1381,7 +1390,7 @@ pub struct GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0 {
 }
 crate::runtime::object!(
     GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0 { not_supported :
-    "NOT_SUPPORTED" required, supported : "SUPPORTED" required }
+    "NOT_SUPPORTED" required => string, supported : "SUPPORTED" required => string }
 );
 impl GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1407,7 +1416,8 @@ pub struct GetHttpRequestsByTlsVersionSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByTlsVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetHttpRequestsByTlsVersionSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1426,9 +1436,10 @@ pub struct GetHttpRequestsByTlsVersionSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByTlsVersionSummaryResponseSummary0 { tls_1_0 : "TLS 1.0" required,
-    tls_1_1 : "TLS 1.1" required, tls_1_2 : "TLS 1.2" required, tls_1_3 : "TLS 1.3"
-    required, tls_quic : "TLS QUIC" required }
+    GetHttpRequestsByTlsVersionSummaryResponseSummary0 { tls_1_0 : "TLS 1.0" required =>
+    string, tls_1_1 : "TLS 1.1" required => string, tls_1_2 : "TLS 1.2" required =>
+    string, tls_1_3 : "TLS 1.3" required => string, tls_quic : "TLS QUIC" required =>
+    string }
 );
 impl GetHttpRequestsByTlsVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1459,7 +1470,9 @@ pub struct HttpRequestsSummary {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(HttpRequestsSummary { meta : "meta", summary_0 : "summary_0" });
+crate::runtime::object!(
+    HttpRequestsSummary { meta : "meta" => object, summary_0 : "summary_0" }
+);
 /// Used by [`RadarHttpApi::get_http_requests_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpRequestsSummaryMeta {
@@ -1479,9 +1492,9 @@ pub struct HttpRequestsSummaryMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpRequestsSummaryMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    HttpRequestsSummaryMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarHttpApi::get_http_requests_summary_by_dimension`], [`RadarHttpApi::get_http_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1494,8 +1507,8 @@ pub struct HttpRequestsSummaryMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpRequestsSummaryMetaConfidenceInfo { annotations : "annotations", level : "level"
-    }
+    HttpRequestsSummaryMetaConfidenceInfo { annotations : "annotations" => objects, level
+    : "level" => integer }
 );
 /// Used by [`RadarHttpApi::get_http_requests_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1517,10 +1530,10 @@ pub struct HttpRequestsSummaryMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpRequestsSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource",
-    description : "description", end_date : "endDate", event_type : "eventType",
-    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
-    "startDate" }
+    HttpRequestsSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarHttpApi::get_http_requests_summary_by_dimension`], [`RadarHttpApi::get_http_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1533,7 +1546,8 @@ pub struct HttpRequestsSummaryMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpRequestsSummaryMetaDateRange { end_time : "endTime", start_time : "startTime" }
+    HttpRequestsSummaryMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
 /// Used by [`RadarHttpApi::get_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1543,7 +1557,9 @@ pub struct HttpRequestsTimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(HttpRequestsTimeSeries { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    HttpRequestsTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarHttpApi::get_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpRequestsTimeSeriesMeta {
@@ -1567,9 +1583,10 @@ pub struct HttpRequestsTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpRequestsTimeSeriesMeta { agg_interval : "aggInterval" required, confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" required,
-    normalization : "normalization", units : "units" }
+    HttpRequestsTimeSeriesMeta { agg_interval : "aggInterval" required => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" required => string, normalization : "normalization" =>
+    string, units : "units" => objects }
 );
 impl HttpRequestsTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -1598,8 +1615,8 @@ pub struct HttpRequestsTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpRequestsTimeSeriesSerie0 { timestamps : "timestamps" required, values : "values"
-    required }
+    HttpRequestsTimeSeriesSerie0 { timestamps : "timestamps" required => strings, values
+    : "values" required }
 );
 impl HttpRequestsTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1625,7 +1642,8 @@ pub struct GetHttpRequestsByBotClassTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetHttpRequestsByBotClassTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_bot_class_time_series`], [`RadarHttpApi::get_http_requests_by_user_agent_time_series`], [`RadarHttpApi::get_http_requests_by_device_type_time_series`], [`RadarHttpApi::get_http_requests_by_http_https_time_series`], [`RadarHttpApi::get_http_requests_by_http_version_time_series`], [`RadarHttpApi::get_http_requests_by_ip_version_time_series`], [`RadarHttpApi::get_http_requests_by_post_quantum_support_time_series`], [`RadarHttpApi::get_http_requests_by_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1648,9 +1666,10 @@ pub struct GetHttpRequestsByBotClassTimeSeriesResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    GetHttpRequestsByBotClassTimeSeriesResponseMeta { agg_interval : "aggInterval" =>
+    string, confidence_info : "confidenceInfo" => object, date_range : "dateRange" =>
+    objects, last_updated : "lastUpdated" => string, normalization : "normalization" =>
+    string, units : "units" => objects }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1662,8 +1681,8 @@ pub struct GetHttpRequestsByBotClassTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassTimeSeriesResponseSerie0 { bot : "bot" required, human :
-    "human" required, timestamps : "timestamps" required }
+    GetHttpRequestsByBotClassTimeSeriesResponseSerie0 { bot : "bot" required => strings,
+    human : "human" required => strings, timestamps : "timestamps" required => strings }
 );
 impl GetHttpRequestsByBotClassTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1688,7 +1707,9 @@ pub struct HttpRequests {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(HttpRequests { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    HttpRequests { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarHttpApi::get_http_requests_by_user_agent_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpRequestsSerie0 {
@@ -1696,7 +1717,7 @@ pub struct HttpRequestsSerie0 {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(HttpRequestsSerie0 { timestamps : "timestamps" });
+crate::runtime::object!(HttpRequestsSerie0 { timestamps : "timestamps" => strings });
 /// Used by [`RadarHttpApi::get_http_requests_by_device_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByDeviceTypeTimeSeriesResponse {
@@ -1708,7 +1729,8 @@ pub struct GetHttpRequestsByDeviceTypeTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByDeviceTypeTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetHttpRequestsByDeviceTypeTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_device_type_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1721,9 +1743,9 @@ pub struct GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 { desktop : "desktop" required,
-    mobile : "mobile" required, other : "other" required, timestamps : "timestamps"
-    required }
+    GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 { desktop : "desktop" required =>
+    strings, mobile : "mobile" required => strings, other : "other" required => strings,
+    timestamps : "timestamps" required => strings }
 );
 impl GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1753,7 +1775,8 @@ pub struct GetHttpRequestsByHttpHttpsTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpHttpsTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetHttpRequestsByHttpHttpsTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_http_https_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1765,8 +1788,9 @@ pub struct GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 { http : "http" required, https :
-    "https" required, timestamps : "timestamps" required }
+    GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 { http : "http" required =>
+    strings, https : "https" required => strings, timestamps : "timestamps" required =>
+    strings }
 );
 impl GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1794,7 +1818,8 @@ pub struct GetHttpRequestsByHttpVersionTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetHttpRequestsByHttpVersionTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_http_version_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1810,9 +1835,9 @@ pub struct GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x"
-    required, http_2 : "HTTP/2" required, http_3 : "HTTP/3" required, timestamps :
-    "timestamps" required }
+    GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x" required
+    => strings, http_2 : "HTTP/2" required => strings, http_3 : "HTTP/3" required =>
+    strings, timestamps : "timestamps" required => strings }
 );
 impl GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1842,7 +1867,8 @@ pub struct GetHttpRequestsByIpVersionTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetHttpRequestsByIpVersionTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1856,8 +1882,9 @@ pub struct GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required, ipv6 :
-    "IPv6" required, timestamps : "timestamps" required }
+    GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required =>
+    strings, ipv6 : "IPv6" required => strings, timestamps : "timestamps" required =>
+    strings }
 );
 impl GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1885,8 +1912,8 @@ pub struct GetHttpRequestsByPostQuantumSupportTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByPostQuantumSupportTimeSeriesResponse { meta : "meta", serie_0 :
-    "serie_0" }
+    GetHttpRequestsByPostQuantumSupportTimeSeriesResponse { meta : "meta" => object,
+    serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_post_quantum_support_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1901,8 +1928,8 @@ pub struct GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0 {
 }
 crate::runtime::object!(
     GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0 { not_supported :
-    "NOT_SUPPORTED" required, supported : "SUPPORTED" required, timestamps : "timestamps"
-    required }
+    "NOT_SUPPORTED" required => strings, supported : "SUPPORTED" required => strings,
+    timestamps : "timestamps" required => strings }
 );
 impl GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1930,7 +1957,8 @@ pub struct GetHttpRequestsByTlsVersionTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByTlsVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetHttpRequestsByTlsVersionTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1950,9 +1978,10 @@ pub struct GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 { tls_1_0 : "TLS 1.0" required,
-    tls_1_1 : "TLS 1.1" required, tls_1_2 : "TLS 1.2" required, tls_1_3 : "TLS 1.3"
-    required, tls_quic : "TLS QUIC" required, timestamps : "timestamps" required }
+    GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 { tls_1_0 : "TLS 1.0" required =>
+    strings, tls_1_1 : "TLS 1.1" required => strings, tls_1_2 : "TLS 1.2" required =>
+    strings, tls_1_3 : "TLS 1.3" required => strings, tls_quic : "TLS QUIC" required =>
+    strings, timestamps : "timestamps" required => strings }
 );
 impl GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1983,7 +2012,7 @@ pub struct TopAses {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(TopAses { meta : "meta" => object, top_0 : "top_0" => objects });
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests`], [`RadarHttpApi::get_top_user_agents_by_http_requests`], [`RadarHttpApi::get_top_locations_by_http_requests`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopAsesMeta {
@@ -2005,9 +2034,9 @@ pub struct TopAsesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated" required, normalization : "normalization", units :
-    "units" }
+    TopAsesMeta { confidence_info : "confidenceInfo" => object, date_range : "dateRange"
+    => objects, last_updated : "lastUpdated" required => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 impl TopAsesMeta {
     /// A value with the required fields set and the others empty.
@@ -2034,8 +2063,8 @@ pub struct TopAsesTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { client_asn : "clientASN" required, client_as_name : "clientASName"
-    required, value : "value" required }
+    TopAsesTop0 { client_asn : "clientASN" required => integer, client_as_name :
+    "clientASName" required => string, value : "value" required => string }
 );
 impl TopAsesTop0 {
     /// A value with the required fields set and the others empty.
@@ -2063,7 +2092,8 @@ pub struct GetTopUserAgentsByHttpRequestsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopUserAgentsByHttpRequestsResponse { meta : "meta", top_0 : "top_0" }
+    GetTopUserAgentsByHttpRequestsResponse { meta : "meta" => object, top_0 : "top_0" =>
+    objects }
 );
 /// Used by [`RadarHttpApi::get_top_user_agents_by_http_requests`].
 #[derive(Debug, Clone, PartialEq)]
@@ -2074,8 +2104,8 @@ pub struct GetTopUserAgentsByHttpRequestsResponseTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopUserAgentsByHttpRequestsResponseTop0 { name : "name" required, value : "value"
-    required }
+    GetTopUserAgentsByHttpRequestsResponseTop0 { name : "name" required => string, value
+    : "value" required => string }
 );
 impl GetTopUserAgentsByHttpRequestsResponseTop0 {
     /// A value with the required fields set and the others empty.
@@ -2098,7 +2128,9 @@ pub struct TopLocations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopLocations { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarHttpApi::get_top_locations_by_http_requests`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTop0 {
@@ -2111,8 +2143,9 @@ pub struct TopLocationsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required,
-    client_country_name : "clientCountryName" required, value : "value" required }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required => string,
+    client_country_name : "clientCountryName" required => string, value : "value"
+    required => string }
 );
 impl TopLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -2176,9 +2209,10 @@ pub struct GetHttpRequestsByBotClassSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", device_type : "deviceType", http_protocol : "httpProtocol",
+    GetHttpRequestsByBotClassSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, device_type : "deviceType", http_protocol : "httpProtocol",
     http_version : "httpVersion", ip_version : "ipVersion", os : "os", tls_version :
     "tlsVersion", format : "format" }
 );
@@ -2633,9 +2667,10 @@ pub struct GetHttpRequestsByDeviceTypeSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByDeviceTypeSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", bot_class : "botClass", http_protocol : "httpProtocol",
+    GetHttpRequestsByDeviceTypeSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, bot_class : "botClass", http_protocol : "httpProtocol",
     http_version : "httpVersion", ip_version : "ipVersion", os : "os", tls_version :
     "tlsVersion", format : "format" }
 );
@@ -2738,9 +2773,10 @@ pub struct GetHttpRequestsByHttpHttpsSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpHttpsSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", bot_class : "botClass", device_type : "deviceType",
+    GetHttpRequestsByHttpHttpsSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, bot_class : "botClass", device_type : "deviceType",
     http_version : "httpVersion", ip_version : "ipVersion", os : "os", tls_version :
     "tlsVersion", format : "format" }
 );
@@ -2791,9 +2827,10 @@ pub struct GetHttpRequestsByHttpVersionSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpVersionSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", bot_class : "botClass", device_type : "deviceType",
+    GetHttpRequestsByHttpVersionSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, bot_class : "botClass", device_type : "deviceType",
     http_protocol : "httpProtocol", ip_version : "ipVersion", os : "os", tls_version :
     "tlsVersion", format : "format" }
 );
@@ -2844,9 +2881,10 @@ pub struct GetHttpRequestsByIpVersionSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByIpVersionSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", bot_class : "botClass", device_type : "deviceType",
+    GetHttpRequestsByIpVersionSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, bot_class : "botClass", device_type : "deviceType",
     http_protocol : "httpProtocol", http_version : "httpVersion", os : "os", tls_version
     : "tlsVersion", format : "format" }
 );
@@ -2897,9 +2935,10 @@ pub struct GetHttpRequestsByOsSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByOsSummaryQuery { name : "name", date_range : "dateRange", date_start
-    : "dateStart", date_end : "dateEnd", asn : "asn", location : "location", continent :
-    "continent", bot_class : "botClass", device_type : "deviceType", http_protocol :
+    GetHttpRequestsByOsSummaryQuery { name : "name" => strings, date_range : "dateRange"
+    => strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings, asn
+    : "asn" => strings, location : "location" => strings, continent : "continent" =>
+    strings, bot_class : "botClass", device_type : "deviceType", http_protocol :
     "httpProtocol", http_version : "httpVersion", ip_version : "ipVersion", tls_version :
     "tlsVersion", format : "format" }
 );
@@ -2954,9 +2993,10 @@ pub struct GetHttpRequestsByPostQuantumSupportSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByPostQuantumSupportSummaryQuery { name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
-    "location", continent : "continent", bot_class : "botClass", device_type :
+    GetHttpRequestsByPostQuantumSupportSummaryQuery { name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
+    continent : "continent" => strings, bot_class : "botClass", device_type :
     "deviceType", http_protocol : "httpProtocol", http_version : "httpVersion",
     ip_version : "ipVersion", os : "os", tls_version : "tlsVersion", format : "format" }
 );
@@ -3007,9 +3047,10 @@ pub struct GetHttpRequestsByTlsVersionSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByTlsVersionSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", bot_class : "botClass", device_type : "deviceType",
+    GetHttpRequestsByTlsVersionSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, bot_class : "botClass", device_type : "deviceType",
     http_protocol : "httpProtocol", http_version : "httpVersion", ip_version :
     "ipVersion", os : "os", format : "format" }
 );
@@ -3042,10 +3083,11 @@ pub struct GetHttpRequestsTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", location : "location", continent : "continent", normalization :
-    "normalization", format : "format" }
+    GetHttpRequestsTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, normalization : "normalization", format
+    : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3209,10 +3251,11 @@ pub struct GetHttpRequestsByBotClassTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetHttpRequestsByBotClassTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
-    : "asn", location : "location", continent : "continent", device_type : "deviceType",
-    http_protocol : "httpProtocol", http_version : "httpVersion", ip_version :
-    "ipVersion", os : "os", tls_version : "tlsVersion", format : "format" }
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, device_type :
+    "deviceType", http_protocol : "httpProtocol", http_version : "httpVersion",
+    ip_version : "ipVersion", os : "os", tls_version : "tlsVersion", format : "format" }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_user_agent_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3270,11 +3313,12 @@ pub struct GetHttpRequestsByUserAgentTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetHttpRequestsByUserAgentTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
-    : "asn", location : "location", continent : "continent", bot_class : "botClass",
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
     device_type : "deviceType", http_protocol : "httpProtocol", http_version :
     "httpVersion", ip_version : "ipVersion", os : "os", tls_version : "tlsVersion",
-    limit_per_group : "limitPerGroup", format : "format" }
+    limit_per_group : "limitPerGroup" => integer, format : "format" }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_user_agent_family_time_series`], [`RadarHttpApi::get_http_requests_by_post_quantum_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3330,8 +3374,9 @@ pub struct GetHttpRequestsByUserAgentFamilyTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetHttpRequestsByUserAgentFamilyTimeSeriesQuery { agg_interval : "aggInterval", name
-    : "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd",
-    asn : "asn", location : "location", continent : "continent", bot_class : "botClass",
+    : "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
     device_type : "deviceType", http_protocol : "httpProtocol", http_version :
     "httpVersion", ip_version : "ipVersion", os : "os", tls_version : "tlsVersion",
     format : "format" }
@@ -3386,8 +3431,9 @@ pub struct GetHttpRequestsByDeviceTypeTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetHttpRequestsByDeviceTypeTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
-    : "asn", location : "location", continent : "continent", bot_class : "botClass",
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
     http_protocol : "httpProtocol", http_version : "httpVersion", ip_version :
     "ipVersion", os : "os", tls_version : "tlsVersion", format : "format" }
 );
@@ -3441,8 +3487,9 @@ pub struct GetHttpRequestsByHttpHttpsTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetHttpRequestsByHttpHttpsTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
-    : "asn", location : "location", continent : "continent", bot_class : "botClass",
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
     device_type : "deviceType", http_version : "httpVersion", ip_version : "ipVersion",
     os : "os", tls_version : "tlsVersion", format : "format" }
 );
@@ -3496,8 +3543,9 @@ pub struct GetHttpRequestsByHttpVersionTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetHttpRequestsByHttpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
-    : "asn", location : "location", continent : "continent", bot_class : "botClass",
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
     device_type : "deviceType", http_protocol : "httpProtocol", ip_version : "ipVersion",
     os : "os", tls_version : "tlsVersion", format : "format" }
 );
@@ -3551,8 +3599,9 @@ pub struct GetHttpRequestsByIpVersionTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetHttpRequestsByIpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
-    : "asn", location : "location", continent : "continent", bot_class : "botClass",
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
     device_type : "deviceType", http_protocol : "httpProtocol", http_version :
     "httpVersion", os : "os", tls_version : "tlsVersion", format : "format" }
 );
@@ -3605,12 +3654,12 @@ pub struct GetHttpRequestsByOsTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByOsTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", location : "location", continent : "continent", bot_class : "botClass",
-    device_type : "deviceType", http_protocol : "httpProtocol", http_version :
-    "httpVersion", ip_version : "ipVersion", tls_version : "tlsVersion", format :
-    "format" }
+    GetHttpRequestsByOsTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, bot_class : "botClass", device_type :
+    "deviceType", http_protocol : "httpProtocol", http_version : "httpVersion",
+    ip_version : "ipVersion", tls_version : "tlsVersion", format : "format" }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3662,8 +3711,9 @@ pub struct GetHttpRequestsByTlsVersionTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetHttpRequestsByTlsVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
-    : "asn", location : "location", continent : "continent", bot_class : "botClass",
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
     device_type : "deviceType", http_protocol : "httpProtocol", http_version :
     "httpVersion", ip_version : "ipVersion", os : "os", format : "format" }
 );
@@ -3724,9 +3774,10 @@ pub struct GetTopAsesByHttpRequestsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsQuery { limit : "limit", name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
-    "location", continent : "continent", bot_class : "botClass", device_type :
+    GetTopAsesByHttpRequestsQuery { limit : "limit" => integer, name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
+    continent : "continent" => strings, bot_class : "botClass", device_type :
     "deviceType", http_protocol : "httpProtocol", http_version : "httpVersion",
     ip_version : "ipVersion", os : "os", tls_version : "tlsVersion", browser_family :
     "browserFamily", format : "format" }
@@ -3844,11 +3895,13 @@ pub struct GetTopAsesByHttpRequestsForBotClassQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsForBotClassQuery { limit : "limit", name : "name", date_range
-    : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location
-    : "location", continent : "continent", device_type : "deviceType", http_protocol :
-    "httpProtocol", http_version : "httpVersion", ip_version : "ipVersion", os : "os",
-    tls_version : "tlsVersion", browser_family : "browserFamily", format : "format" }
+    GetTopAsesByHttpRequestsForBotClassQuery { limit : "limit" => integer, name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, device_type : "deviceType",
+    http_protocol : "httpProtocol", http_version : "httpVersion", ip_version :
+    "ipVersion", os : "os", tls_version : "tlsVersion", browser_family : "browserFamily",
+    format : "format" }
 );
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_browser_family`], [`RadarHttpApi::get_top_locations_by_http_requests_for_browser_family`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3903,9 +3956,10 @@ pub struct GetTopAsesByHttpRequestsForBrowserFamilyQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsForBrowserFamilyQuery { limit : "limit", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", location : "location", continent : "continent", bot_class : "botClass",
+    GetTopAsesByHttpRequestsForBrowserFamilyQuery { limit : "limit" => integer, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
     device_type : "deviceType", http_protocol : "httpProtocol", http_version :
     "httpVersion", ip_version : "ipVersion", os : "os", tls_version : "tlsVersion",
     format : "format" }
@@ -3963,9 +4017,10 @@ pub struct GetTopAsesByHttpRequestsForDeviceTypeQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsForDeviceTypeQuery { limit : "limit", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", location : "location", continent : "continent", bot_class : "botClass",
+    GetTopAsesByHttpRequestsForDeviceTypeQuery { limit : "limit" => integer, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
     http_protocol : "httpProtocol", http_version : "httpVersion", ip_version :
     "ipVersion", os : "os", tls_version : "tlsVersion", browser_family : "browserFamily",
     format : "format" }
@@ -4023,9 +4078,10 @@ pub struct GetTopAsesByHttpRequestsForHttpProtocolQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsForHttpProtocolQuery { limit : "limit", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", location : "location", continent : "continent", bot_class : "botClass",
+    GetTopAsesByHttpRequestsForHttpProtocolQuery { limit : "limit" => integer, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
     device_type : "deviceType", http_protocol : "httpProtocol", ip_version : "ipVersion",
     os : "os", tls_version : "tlsVersion", browser_family : "browserFamily", format :
     "format" }
@@ -4083,12 +4139,13 @@ pub struct GetTopAsesByHttpRequestsForIpVersionQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsForIpVersionQuery { limit : "limit", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", location : "location", continent : "continent", bot_class : "botClass",
-    device_type : "deviceType", http_protocol : "httpProtocol", http_version :
-    "httpVersion", os : "os", tls_version : "tlsVersion", browser_family :
-    "browserFamily", format : "format" }
+    GetTopAsesByHttpRequestsForIpVersionQuery { limit : "limit" => integer, name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, bot_class : "botClass", device_type :
+    "deviceType", http_protocol : "httpProtocol", http_version : "httpVersion", os :
+    "os", tls_version : "tlsVersion", browser_family : "browserFamily", format : "format"
+    }
 );
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_os`], [`RadarHttpApi::get_top_locations_by_http_requests_for_os`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4143,9 +4200,10 @@ pub struct GetTopAsesByHttpRequestsForOsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsForOsQuery { limit : "limit", name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
-    "location", continent : "continent", bot_class : "botClass", device_type :
+    GetTopAsesByHttpRequestsForOsQuery { limit : "limit" => integer, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, bot_class : "botClass", device_type :
     "deviceType", http_protocol : "httpProtocol", http_version : "httpVersion",
     ip_version : "ipVersion", tls_version : "tlsVersion", browser_family :
     "browserFamily", format : "format" }
@@ -4203,9 +4261,10 @@ pub struct GetTopAsesByHttpRequestsForTlsVersionQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsForTlsVersionQuery { limit : "limit", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", location : "location", continent : "continent", bot_class : "botClass",
+    GetTopAsesByHttpRequestsForTlsVersionQuery { limit : "limit" => integer, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
     device_type : "deviceType", http_protocol : "httpProtocol", http_version :
     "httpVersion", ip_version : "ipVersion", os : "os", browser_family : "browserFamily",
     format : "format" }

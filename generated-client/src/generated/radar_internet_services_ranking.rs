@@ -98,7 +98,9 @@ pub struct InternetServicesCategories {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(InternetServicesCategories { categories_0 : "categories_0" });
+crate::runtime::object!(
+    InternetServicesCategories { categories_0 : "categories_0" => objects }
+);
 /// Used by [`RadarInternetServicesRankingApi::list_internet_services_categories`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternetServicesCategoriesCategories0 {
@@ -106,7 +108,9 @@ pub struct InternetServicesCategoriesCategories0 {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(InternetServicesCategoriesCategories0 { name : "name" });
+crate::runtime::object!(
+    InternetServicesCategoriesCategories0 { name : "name" => string }
+);
 /// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternetServicesRankTimeSeries {
@@ -116,7 +120,8 @@ pub struct InternetServicesRankTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetServicesRankTimeSeries { meta : "meta", serie_0 : "serie_0" }
+    InternetServicesRankTimeSeries { meta : "meta" => object, serie_0 : "serie_0" =>
+    object }
 );
 /// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -141,9 +146,10 @@ pub struct InternetServicesRankTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetServicesRankTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    InternetServicesRankTimeSeriesMeta { agg_interval : "aggInterval" => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" => string, normalization : "normalization" => string,
+    units : "units" => objects }
 );
 /// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`], [`RadarInternetServicesRankingApi::get_top_internet_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -156,8 +162,8 @@ pub struct InternetServicesRankTimeSeriesMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetServicesRankTimeSeriesMetaConfidenceInfo { annotations : "annotations", level
-    : "level" }
+    InternetServicesRankTimeSeriesMetaConfidenceInfo { annotations : "annotations" =>
+    objects, level : "level" => integer }
 );
 /// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -180,9 +186,9 @@ pub struct InternetServicesRankTimeSeriesMetaConfidenceInfoAnnotation {
 }
 crate::runtime::object!(
     InternetServicesRankTimeSeriesMetaConfidenceInfoAnnotation { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`], [`RadarInternetServicesRankingApi::get_top_internet_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -195,8 +201,8 @@ pub struct InternetServicesRankTimeSeriesMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetServicesRankTimeSeriesMetaDateRange { end_time : "endTime", start_time :
-    "startTime" }
+    InternetServicesRankTimeSeriesMetaDateRange { end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 /// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`], [`RadarInternetServicesRankingApi::get_top_internet_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -207,7 +213,8 @@ pub struct InternetServicesRankTimeSeriesMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetServicesRankTimeSeriesMetaUnit { name : "name", value : "value" }
+    InternetServicesRankTimeSeriesMetaUnit { name : "name" => string, value : "value" =>
+    string }
 );
 /// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -217,7 +224,7 @@ pub struct InternetServicesRankTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetServicesRankTimeSeriesSerie0 { timestamps : "timestamps" }
+    InternetServicesRankTimeSeriesSerie0 { timestamps : "timestamps" => strings }
 );
 /// Used by [`RadarInternetServicesRankingApi::get_top_internet_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -227,7 +234,9 @@ pub struct TopInternetServices {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopInternetServices { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopInternetServices { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarInternetServicesRankingApi::get_top_internet_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopInternetServicesMeta {
@@ -249,9 +258,9 @@ pub struct TopInternetServicesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopInternetServicesMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    TopInternetServicesMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarInternetServicesRankingApi::get_top_internet_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -261,4 +270,6 @@ pub struct TopInternetServicesTop0 {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopInternetServicesTop0 { rank : "rank", service : "service" });
+crate::runtime::object!(
+    TopInternetServicesTop0 { rank : "rank" => integer, service : "service" => string }
+);

@@ -46,7 +46,7 @@ pub struct IpAddress {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(IpAddress { ip : "ip" });
+crate::runtime::object!(IpAddress { ip : "ip" => object });
 /// Used by [`RadarIpApi::get_ip_address_details`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct IpAddressIp {
@@ -67,10 +67,11 @@ pub struct IpAddressIp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpAddressIp { asn : "asn" required, asn_location : "asnLocation" required, asn_name :
-    "asnName" required, asn_org_name : "asnOrgName" required, ip : "ip" required,
-    ip_version : "ipVersion" required, location : "location" required, location_name :
-    "locationName" required }
+    IpAddressIp { asn : "asn" required => string, asn_location : "asnLocation" required
+    => string, asn_name : "asnName" required => string, asn_org_name : "asnOrgName"
+    required => string, ip : "ip" required => string, ip_version : "ipVersion" required
+    => string, location : "location" required => string, location_name : "locationName"
+    required => string }
 );
 impl IpAddressIp {
     /// A value with the required fields set and the others empty.
@@ -109,7 +110,7 @@ pub struct GetIpAddressDetailsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetIpAddressDetailsQuery { ip : "ip" required, format : "format" }
+    GetIpAddressDetailsQuery { ip : "ip" required => string, format : "format" }
 );
 impl GetIpAddressDetailsQuery {
     /// A value with the required fields set and the others empty.

@@ -545,7 +545,8 @@ pub struct GetLayer3AttacksByBitrateSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetLayer3AttacksByBitrateSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -568,9 +569,10 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated" required, normalization :
-    "normalization" required, units : "units" }
+    GetLayer3AttacksByBitrateSummaryResponseMeta { confidence_info : "confidenceInfo" =>
+    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" required =>
+    string, normalization : "normalization" required => string, units : "units" =>
+    objects }
 );
 impl GetLayer3AttacksByBitrateSummaryResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -602,7 +604,7 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfo {
 }
 crate::runtime::object!(
     GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    "annotations" => objects, level : "level" => integer }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -629,10 +631,11 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation 
 }
 crate::runtime::object!(
     GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" required, description : "description" required, end_date : "endDate",
-    event_type : "eventType" required, is_instantaneous : "isInstantaneous" required,
-    linked_url : "linkedUrl", start_date : "startDate", end_time : "endTime", start_time
-    : "startTime" }
+    "dataSource" required => string, description : "description" required => string,
+    end_date : "endDate" => string, event_type : "eventType" required => string,
+    is_instantaneous : "isInstantaneous" required => boolean, linked_url : "linkedUrl" =>
+    string, start_date : "startDate" => string, end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 impl GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -667,8 +670,8 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponseMetaDateRange { end_time : "endTime"
-    required, start_time : "startTime" required }
+    GetLayer3AttacksByBitrateSummaryResponseMetaDateRange { end_time : "endTime" required
+    => string, start_time : "startTime" required => string }
 );
 impl GetLayer3AttacksByBitrateSummaryResponseMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -692,7 +695,8 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponseMetaUnit { name : "name", value : "value" }
+    GetLayer3AttacksByBitrateSummaryResponseMetaUnit { name : "name" => string, value :
+    "value" => string }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -712,9 +716,10 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseSummary0 {
 }
 crate::runtime::object!(
     GetLayer3AttacksByBitrateSummaryResponseSummary0 { over_100_gbps : "OVER_100_GBPS"
-    required, under_500_mbps : "UNDER_500_MBPS" required, _10_gbps_to_100_gbps :
-    "_10_GBPS_TO_100_GBPS" required, _1_gbps_to_10_gbps : "_1_GBPS_TO_10_GBPS" required,
-    _500_mbps_to_1_gbps : "_500_MBPS_TO_1_GBPS" required }
+    required => string, under_500_mbps : "UNDER_500_MBPS" required => string,
+    _10_gbps_to_100_gbps : "_10_GBPS_TO_100_GBPS" required => string, _1_gbps_to_10_gbps
+    : "_1_GBPS_TO_10_GBPS" required => string, _500_mbps_to_1_gbps :
+    "_500_MBPS_TO_1_GBPS" required => string }
 );
 impl GetLayer3AttacksByBitrateSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -746,7 +751,8 @@ pub struct GetLayer3AttacksByDurationSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByDurationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetLayer3AttacksByDurationSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -768,10 +774,10 @@ pub struct GetLayer3AttacksByDurationSummaryResponseSummary0 {
 }
 crate::runtime::object!(
     GetLayer3AttacksByDurationSummaryResponseSummary0 { over_3_hours : "OVER_3_HOURS"
-    required, under_10_mins : "UNDER_10_MINS" required, _10_mins_to_20_mins :
-    "_10_MINS_TO_20_MINS" required, _1_hour_to_3_hours : "_1_HOUR_TO_3_HOURS" required,
-    _20_mins_to_40_mins : "_20_MINS_TO_40_MINS" required, _40_mins_to_1_hour :
-    "_40_MINS_TO_1_HOUR" required }
+    required => string, under_10_mins : "UNDER_10_MINS" required => string,
+    _10_mins_to_20_mins : "_10_MINS_TO_20_MINS" required => string, _1_hour_to_3_hours :
+    "_1_HOUR_TO_3_HOURS" required => string, _20_mins_to_40_mins : "_20_MINS_TO_40_MINS"
+    required => string, _40_mins_to_1_hour : "_40_MINS_TO_1_HOUR" required => string }
 );
 impl GetLayer3AttacksByDurationSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -807,8 +813,8 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByTargetedIndustrySummaryResponse { meta : "meta", summary_0 :
-    "summary_0" }
+    GetLayer3AttacksByTargetedIndustrySummaryResponse { meta : "meta" => object,
+    summary_0 : "summary_0" }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -832,8 +838,9 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMeta {
 }
 crate::runtime::object!(
     GetLayer3AttacksByTargetedIndustrySummaryResponseMeta { confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string, normalization : "normalization" => string, units : "units"
+    => objects }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -849,7 +856,7 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfo {
 }
 crate::runtime::object!(
     GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    "annotations" => objects, level : "level" => integer }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -876,10 +883,11 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfoAn
 }
 crate::runtime::object!(
     GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfoAnnotation {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate", end_time : "endTime", start_time : "startTime"
-    }
+    data_source : "dataSource" => string, description : "description" => string, end_date
+    : "endDate" => string, event_type : "eventType" => string, is_instantaneous :
+    "isInstantaneous" => boolean, linked_url : "linkedUrl" => string, start_date :
+    "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
+    string }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -892,8 +900,8 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange { end_time :
-    "endTime", start_time : "startTime" }
+    GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange { end_time : "endTime"
+    => string, start_time : "startTime" => string }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -906,7 +914,8 @@ pub struct GetLayer3AttacksByIpVersionSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetLayer3AttacksByIpVersionSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -919,8 +928,8 @@ pub struct GetLayer3AttacksByIpVersionSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required, ipv6 :
-    "IPv6" required }
+    GetLayer3AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required =>
+    string, ipv6 : "IPv6" required => string }
 );
 impl GetLayer3AttacksByIpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -946,7 +955,8 @@ pub struct GetLayer3AttacksByProtocolSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByProtocolSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetLayer3AttacksByProtocolSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -963,8 +973,9 @@ pub struct GetLayer3AttacksByProtocolSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByProtocolSummaryResponseSummary0 { gre : "GRE" required, icmp :
-    "ICMP" required, tcp : "TCP" required, udp : "UDP" required }
+    GetLayer3AttacksByProtocolSummaryResponseSummary0 { gre : "GRE" required => string,
+    icmp : "ICMP" required => string, tcp : "TCP" required => string, udp : "UDP"
+    required => string }
 );
 impl GetLayer3AttacksByProtocolSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -992,7 +1003,8 @@ pub struct GetLayer3AttacksByBytesTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBytesTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetLayer3AttacksByBytesTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_target_industries_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1017,9 +1029,10 @@ pub struct GetLayer3AttacksByBytesTimeSeriesResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBytesTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    GetLayer3AttacksByBytesTimeSeriesResponseMeta { agg_interval : "aggInterval" =>
+    string, confidence_info : "confidenceInfo" => object, date_range : "dateRange" =>
+    objects, last_updated : "lastUpdated" => string, normalization : "normalization" =>
+    string, units : "units" => objects }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1035,7 +1048,7 @@ pub struct GetLayer3AttacksByBytesTimeSeriesResponseMetaConfidenceInfo {
 }
 crate::runtime::object!(
     GetLayer3AttacksByBytesTimeSeriesResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    "annotations" => objects, level : "level" => integer }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1058,9 +1071,9 @@ pub struct GetLayer3AttacksByBytesTimeSeriesResponseMetaConfidenceInfoAnnotation
 }
 crate::runtime::object!(
     GetLayer3AttacksByBytesTimeSeriesResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1071,8 +1084,8 @@ pub struct GetLayer3AttacksByBytesTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBytesTimeSeriesResponseSerie0 { timestamps : "timestamps" required,
-    values : "values" required }
+    GetLayer3AttacksByBytesTimeSeriesResponseSerie0 { timestamps : "timestamps" required
+    => strings, values : "values" required => strings }
 );
 impl GetLayer3AttacksByBytesTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1098,7 +1111,8 @@ pub struct GetLayer3AttacksByBitrateTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetLayer3AttacksByBitrateTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1119,10 +1133,11 @@ pub struct GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 {
 }
 crate::runtime::object!(
     GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 { over_100_gbps : "OVER_100_GBPS"
-    required, under_500_mbps : "UNDER_500_MBPS" required, _10_gbps_to_100_gbps :
-    "_10_GBPS_TO_100_GBPS" required, _1_gbps_to_10_gbps : "_1_GBPS_TO_10_GBPS" required,
-    _500_mbps_to_1_gbps : "_500_MBPS_TO_1_GBPS" required, timestamps : "timestamps"
-    required }
+    required => strings, under_500_mbps : "UNDER_500_MBPS" required => strings,
+    _10_gbps_to_100_gbps : "_10_GBPS_TO_100_GBPS" required => strings, _1_gbps_to_10_gbps
+    : "_1_GBPS_TO_10_GBPS" required => strings, _500_mbps_to_1_gbps :
+    "_500_MBPS_TO_1_GBPS" required => strings, timestamps : "timestamps" required =>
+    strings }
 );
 impl GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1156,7 +1171,8 @@ pub struct GetLayer3AttacksByDurationTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByDurationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetLayer3AttacksByDurationTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1179,10 +1195,11 @@ pub struct GetLayer3AttacksByDurationTimeSeriesResponseSerie0 {
 }
 crate::runtime::object!(
     GetLayer3AttacksByDurationTimeSeriesResponseSerie0 { over_3_hours : "OVER_3_HOURS"
-    required, under_10_mins : "UNDER_10_MINS" required, _10_mins_to_20_mins :
-    "_10_MINS_TO_20_MINS" required, _1_hour_to_3_hours : "_1_HOUR_TO_3_HOURS" required,
-    _20_mins_to_40_mins : "_20_MINS_TO_40_MINS" required, _40_mins_to_1_hour :
-    "_40_MINS_TO_1_HOUR" required, timestamps : "timestamps" required }
+    required => strings, under_10_mins : "UNDER_10_MINS" required => strings,
+    _10_mins_to_20_mins : "_10_MINS_TO_20_MINS" required => strings, _1_hour_to_3_hours :
+    "_1_HOUR_TO_3_HOURS" required => strings, _20_mins_to_40_mins : "_20_MINS_TO_40_MINS"
+    required => strings, _40_mins_to_1_hour : "_40_MINS_TO_1_HOUR" required => strings,
+    timestamps : "timestamps" required => strings }
 );
 impl GetLayer3AttacksByDurationTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1215,7 +1232,9 @@ pub struct Layer3Attacks {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Layer3Attacks { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    Layer3Attacks { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_target_industries_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer3AttacksSerie0 {
@@ -1223,7 +1242,7 @@ pub struct Layer3AttacksSerie0 {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Layer3AttacksSerie0 { timestamps : "timestamps" });
+crate::runtime::object!(Layer3AttacksSerie0 { timestamps : "timestamps" => strings });
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByIpVersionTimeSeriesResponse {
@@ -1235,7 +1254,8 @@ pub struct GetLayer3AttacksByIpVersionTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetLayer3AttacksByIpVersionTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1249,8 +1269,9 @@ pub struct GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required, ipv6 :
-    "IPv6" required, timestamps : "timestamps" required }
+    GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required =>
+    strings, ipv6 : "IPv6" required => strings, timestamps : "timestamps" required =>
+    strings }
 );
 impl GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1278,7 +1299,8 @@ pub struct GetLayer3AttacksByProtocolTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByProtocolTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetLayer3AttacksByProtocolTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1296,9 +1318,9 @@ pub struct GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 { gre : "GRE" required, icmp :
-    "ICMP" required, tcp : "TCP" required, udp : "UDP" required, timestamps :
-    "timestamps" required }
+    GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 { gre : "GRE" required => strings,
+    icmp : "ICMP" required => strings, tcp : "TCP" required => strings, udp : "UDP"
+    required => strings, timestamps : "timestamps" required => strings }
 );
 impl GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1327,7 +1349,9 @@ pub struct TopLayer3AttackPairs {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopLayer3AttackPairs { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopLayer3AttackPairs { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`], [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_origin_locations_of_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_target_locations_of_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLayer3AttackPairsMeta {
@@ -1349,9 +1373,9 @@ pub struct TopLayer3AttackPairsMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLayer3AttackPairsMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated" required, normalization : "normalization",
-    units : "units" }
+    TopLayer3AttackPairsMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" required => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 impl TopLayer3AttackPairsMeta {
     /// A value with the required fields set and the others empty.
@@ -1378,8 +1402,9 @@ pub struct TopLayer3AttackPairsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLayer3AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2" required,
-    origin_country_name : "originCountryName" required, value : "value" required }
+    TopLayer3AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2" required =>
+    string, origin_country_name : "originCountryName" required => string, value : "value"
+    required => string }
 );
 impl TopLayer3AttackPairsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1407,7 +1432,8 @@ pub struct GetTopIndustriesTargetedByLayer3AttacksResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopIndustriesTargetedByLayer3AttacksResponse { meta : "meta", top_0 : "top_0" }
+    GetTopIndustriesTargetedByLayer3AttacksResponse { meta : "meta" => object, top_0 :
+    "top_0" => objects }
 );
 /// Used by [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1418,8 +1444,8 @@ pub struct GetTopIndustriesTargetedByLayer3AttacksResponseTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopIndustriesTargetedByLayer3AttacksResponseTop0 { name : "name" required, value :
-    "value" required }
+    GetTopIndustriesTargetedByLayer3AttacksResponseTop0 { name : "name" required =>
+    string, value : "value" required => string }
 );
 impl GetTopIndustriesTargetedByLayer3AttacksResponseTop0 {
     /// A value with the required fields set and the others empty.
@@ -1442,7 +1468,9 @@ pub struct TopOriginLocations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopOriginLocations { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopOriginLocations { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarLayer3AttacksApi::get_top_origin_locations_of_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopOriginLocationsTop0 {
@@ -1456,9 +1484,9 @@ pub struct TopOriginLocationsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2" required,
-    origin_country_name : "originCountryName" required, rank : "rank" required, value :
-    "value" required }
+    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2" required =>
+    string, origin_country_name : "originCountryName" required => string, rank : "rank"
+    required => number, value : "value" required => string }
 );
 impl TopOriginLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1485,7 +1513,9 @@ pub struct TopTargetLocations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopTargetLocations { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopTargetLocations { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarLayer3AttacksApi::get_top_target_locations_of_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopTargetLocationsTop0 {
@@ -1499,9 +1529,9 @@ pub struct TopTargetLocationsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopTargetLocationsTop0 { rank : "rank" required, target_country_alpha2 :
-    "targetCountryAlpha2" required, target_country_name : "targetCountryName" required,
-    value : "value" required }
+    TopTargetLocationsTop0 { rank : "rank" required => number, target_country_alpha2 :
+    "targetCountryAlpha2" required => string, target_country_name : "targetCountryName"
+    required => string, value : "value" required => string }
 );
 impl TopTargetLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1551,10 +1581,11 @@ pub struct GetLayer3AttacksByBitrateSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", location : "location", continent :
-    "continent", ip_version : "ipVersion", protocol : "protocol", direction :
-    "direction", format : "format" }
+    GetLayer3AttacksByBitrateSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, location : "location" => strings, continent : "continent" => strings,
+    ip_version : "ipVersion", protocol : "protocol", direction : "direction", format :
+    "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1799,9 +1830,10 @@ pub struct GetLayer3AttacksByIpVersionSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByIpVersionSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", location : "location", continent :
-    "continent", protocol : "protocol", direction : "direction", format : "format" }
+    GetLayer3AttacksByIpVersionSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, location : "location" => strings, continent : "continent" => strings,
+    protocol : "protocol", direction : "direction", format : "format" }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1830,9 +1862,10 @@ pub struct GetLayer3AttacksByProtocolSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByProtocolSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", location : "location", continent :
-    "continent", ip_version : "ipVersion", direction : "direction", format : "format" }
+    GetLayer3AttacksByProtocolSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, location : "location" => strings, continent : "continent" => strings,
+    ip_version : "ipVersion", direction : "direction", format : "format" }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1877,11 +1910,12 @@ pub struct GetLayer3AttacksByBytesTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBytesTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", location : "location", continent : "continent", ip_version : "ipVersion",
-    protocol : "protocol", normalization : "normalization", metric : "metric", direction
-    : "direction", format : "format" }
+    GetLayer3AttacksByBytesTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, ip_version : "ipVersion", protocol :
+    "protocol", normalization : "normalization", metric : "metric", direction :
+    "direction", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2087,10 +2121,10 @@ pub struct GetLayer3AttacksByBitrateTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetLayer3AttacksByBitrateTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd",
-    location : "location", continent : "continent", ip_version : "ipVersion", protocol :
-    "protocol", normalization : "normalization", direction : "direction", format :
-    "format" }
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, location : "location" => strings, continent
+    : "continent" => strings, ip_version : "ipVersion", protocol : "protocol",
+    normalization : "normalization", direction : "direction", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2186,10 +2220,11 @@ pub struct GetLayer3AttacksByTargetIndustriesTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetLayer3AttacksByTargetIndustriesTimeSeriesQuery { agg_interval : "aggInterval",
-    name : "name", date_range : "dateRange", date_start : "dateStart", date_end :
-    "dateEnd", location : "location", continent : "continent", ip_version : "ipVersion",
-    protocol : "protocol", normalization : "normalization", direction : "direction",
-    limit_per_group : "limitPerGroup", format : "format" }
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, location : "location" =>
+    strings, continent : "continent" => strings, ip_version : "ipVersion", protocol :
+    "protocol", normalization : "normalization", direction : "direction", limit_per_group
+    : "limitPerGroup" => integer, format : "format" }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2227,9 +2262,10 @@ pub struct GetLayer3AttacksByIpVersionTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetLayer3AttacksByIpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd",
-    location : "location", continent : "continent", protocol : "protocol", normalization
-    : "normalization", direction : "direction", format : "format" }
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, location : "location" => strings, continent
+    : "continent" => strings, protocol : "protocol", normalization : "normalization",
+    direction : "direction", format : "format" }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2267,9 +2303,10 @@ pub struct GetLayer3AttacksByProtocolTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetLayer3AttacksByProtocolTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd",
-    location : "location", continent : "continent", ip_version : "ipVersion",
-    normalization : "normalization", direction : "direction", format : "format" }
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, location : "location" => strings, continent
+    : "continent" => strings, ip_version : "ipVersion", normalization : "normalization",
+    direction : "direction", format : "format" }
 );
 /// Used by [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2310,11 +2347,12 @@ pub struct GetTopLayer3AttackPairsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLayer3AttackPairsQuery { limit : "limit", name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", location : "location",
-    continent : "continent", ip_version : "ipVersion", protocol : "protocol",
-    limit_direction : "limitDirection", limit_per_location : "limitPerLocation",
-    normalization : "normalization", format : "format" }
+    GetTopLayer3AttackPairsQuery { limit : "limit" => integer, name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, location : "location" => strings, continent : "continent" =>
+    strings, ip_version : "ipVersion", protocol : "protocol", limit_direction :
+    "limitDirection", limit_per_location : "limitPerLocation" => integer, normalization :
+    "normalization", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2399,10 +2437,11 @@ pub struct GetTopIndustriesTargetedByLayer3AttacksQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopIndustriesTargetedByLayer3AttacksQuery { limit : "limit", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", location :
-    "location", continent : "continent", ip_version : "ipVersion", protocol : "protocol",
-    format : "format" }
+    GetTopIndustriesTargetedByLayer3AttacksQuery { limit : "limit" => integer, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, location : "location" => strings, continent
+    : "continent" => strings, ip_version : "ipVersion", protocol : "protocol", format :
+    "format" }
 );
 impl crate::runtime::TypedQuery for GetLayer3AttacksByBitrateSummaryQuery {}
 impl crate::runtime::TypedQuery for GetLayer3AttacksByBitrateTimeSeriesQuery {}

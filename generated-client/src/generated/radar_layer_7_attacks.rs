@@ -568,7 +568,9 @@ pub struct Layer7Attacks {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Layer7Attacks { meta : "meta", summary_0 : "summary_0" });
+crate::runtime::object!(
+    Layer7Attacks { meta : "meta" => object, summary_0 : "summary_0" => object }
+);
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer7AttacksMeta {
@@ -584,8 +586,9 @@ pub struct Layer7AttacksMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Layer7AttacksMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+    Layer7AttacksMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -598,7 +601,8 @@ pub struct Layer7AttacksMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Layer7AttacksMetaConfidenceInfo { annotations : "annotations", level : "level" }
+    Layer7AttacksMetaConfidenceInfo { annotations : "annotations" => objects, level :
+    "level" => integer }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -624,10 +628,11 @@ pub struct Layer7AttacksMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Layer7AttacksMetaConfidenceInfoAnnotation { data_source : "dataSource", description :
-    "description", end_date : "endDate", event_type : "eventType", is_instantaneous :
-    "isInstantaneous", linked_url : "linkedUrl", start_date : "startDate", end_time :
-    "endTime", start_time : "startTime" }
+    Layer7AttacksMetaConfidenceInfoAnnotation { data_source : "dataSource" => string,
+    description : "description" => string, end_date : "endDate" => string, event_type :
+    "eventType" => string, is_instantaneous : "isInstantaneous" => boolean, linked_url :
+    "linkedUrl" => string, start_date : "startDate" => string, end_time : "endTime" =>
+    string, start_time : "startTime" => string }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -640,7 +645,8 @@ pub struct Layer7AttacksMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Layer7AttacksMetaDateRange { end_time : "endTime", start_time : "startTime" }
+    Layer7AttacksMetaDateRange { end_time : "endTime" => string, start_time : "startTime"
+    => string }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -650,7 +656,9 @@ pub struct Layer7AttacksMetaUnit {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Layer7AttacksMetaUnit { name : "name", value : "value" });
+crate::runtime::object!(
+    Layer7AttacksMetaUnit { name : "name" => string, value : "value" => string }
+);
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer7AttacksSummary0 {
@@ -670,8 +678,9 @@ pub struct Layer7AttacksSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Layer7AttacksSummary0 { get : "GET", post : "POST", bot : "Bot", http_anomaly :
-    "HTTP Anomaly", ddos : "DDOS", waf : "WAF" }
+    Layer7AttacksSummary0 { get : "GET" => string, post : "POST" => string, bot : "Bot"
+    => string, http_anomaly : "HTTP Anomaly" => string, ddos : "DDOS" => string, waf :
+    "WAF" => string }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -684,8 +693,8 @@ pub struct GetLayer7AttacksByHttpVersionSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0"
-    }
+    GetLayer7AttacksByHttpVersionSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -706,9 +715,10 @@ pub struct GetLayer7AttacksByHttpVersionSummaryResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpVersionSummaryResponseMeta { confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" required,
-    normalization : "normalization" required, units : "units" }
+    GetLayer7AttacksByHttpVersionSummaryResponseMeta { confidence_info : "confidenceInfo"
+    => object, date_range : "dateRange" => objects, last_updated : "lastUpdated" required
+    => string, normalization : "normalization" required => string, units : "units" =>
+    objects }
 );
 impl GetLayer7AttacksByHttpVersionSummaryResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -740,7 +750,7 @@ pub struct GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfo {
 }
 crate::runtime::object!(
     GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    "annotations" => objects, level : "level" => integer }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -767,10 +777,11 @@ pub struct GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotat
 }
 crate::runtime::object!(
     GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotation {
-    data_source : "dataSource" required, description : "description" required, end_date :
-    "endDate", event_type : "eventType" required, is_instantaneous : "isInstantaneous"
-    required, linked_url : "linkedUrl", start_date : "startDate", end_time : "endTime",
-    start_time : "startTime" }
+    data_source : "dataSource" required => string, description : "description" required
+    => string, end_date : "endDate" => string, event_type : "eventType" required =>
+    string, is_instantaneous : "isInstantaneous" required => boolean, linked_url :
+    "linkedUrl" => string, start_date : "startDate" => string, end_time : "endTime" =>
+    string, start_time : "startTime" => string }
 );
 impl GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -806,7 +817,7 @@ pub struct GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange {
 }
 crate::runtime::object!(
     GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange { end_time : "endTime"
-    required, start_time : "startTime" required }
+    required => string, start_time : "startTime" required => string }
 );
 impl GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -834,8 +845,9 @@ pub struct GetLayer7AttacksByHttpVersionSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x"
-    required, http_2 : "HTTP/2" required, http_3 : "HTTP/3" required }
+    GetLayer7AttacksByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x" required
+    => string, http_2 : "HTTP/2" required => string, http_3 : "HTTP/3" required => string
+    }
 );
 impl GetLayer7AttacksByHttpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -863,7 +875,8 @@ pub struct GetLayer7AttacksByIpVersionSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    GetLayer7AttacksByIpVersionSummaryResponse { meta : "meta" => object, summary_0 :
+    "summary_0" => object }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -876,8 +889,8 @@ pub struct GetLayer7AttacksByIpVersionSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required, ipv6 :
-    "IPv6" required }
+    GetLayer7AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required =>
+    string, ipv6 : "IPv6" required => string }
 );
 impl GetLayer7AttacksByIpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -900,7 +913,9 @@ pub struct Layer7AttacksTimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Layer7AttacksTimeSeries { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    Layer7AttacksTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layer7AttacksTimeSeriesMeta {
@@ -922,9 +937,10 @@ pub struct Layer7AttacksTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Layer7AttacksTimeSeriesMeta { agg_interval : "aggInterval" required, confidence_info
-    : "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" required,
-    normalization : "normalization", units : "units" }
+    Layer7AttacksTimeSeriesMeta { agg_interval : "aggInterval" required => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" required => string, normalization : "normalization" =>
+    string, units : "units" => objects }
 );
 impl Layer7AttacksTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -953,8 +969,8 @@ pub struct Layer7AttacksTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Layer7AttacksTimeSeriesSerie0 { timestamps : "timestamps" required, values : "values"
-    required }
+    Layer7AttacksTimeSeriesSerie0 { timestamps : "timestamps" required => strings, values
+    : "values" required }
 );
 impl Layer7AttacksTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -980,7 +996,8 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetLayer7AttacksByHttpMethodTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1001,9 +1018,10 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta { agg_interval : "aggInterval" =>
+    string, confidence_info : "confidenceInfo" => object, date_range : "dateRange" =>
+    objects, last_updated : "lastUpdated" => string, normalization : "normalization" =>
+    string, units : "units" => objects }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1019,7 +1037,7 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfo {
 }
 crate::runtime::object!(
     GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    "annotations" => objects, level : "level" => integer }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1042,9 +1060,10 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfoAnnot
 }
 crate::runtime::object!(
     GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfoAnnotation {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    data_source : "dataSource" => string, description : "description" => string, end_date
+    : "endDate" => string, event_type : "eventType" => string, is_instantaneous :
+    "isInstantaneous" => boolean, linked_url : "linkedUrl" => string, start_date :
+    "startDate" => string }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1060,8 +1079,8 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 { timestamps : "timestamps", get
-    : "GET", bot : "Bot", ddos : "DDOS" }
+    GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 { timestamps : "timestamps" =>
+    strings, get : "GET" => strings, bot : "Bot" => strings, ddos : "DDOS" => strings }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1074,8 +1093,8 @@ pub struct GetLayer7AttacksByHttpVersionTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0"
-    }
+    GetLayer7AttacksByHttpVersionTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1092,7 +1111,8 @@ pub struct GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 {
 }
 crate::runtime::object!(
     GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x"
-    required, http_2 : "HTTP/2", http_3 : "HTTP/3", timestamps : "timestamps" required }
+    required => strings, http_2 : "HTTP/2" => strings, http_3 : "HTTP/3" => strings,
+    timestamps : "timestamps" required => strings }
 );
 impl GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1120,7 +1140,8 @@ pub struct GetLayer7AttacksByIpVersionTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetLayer7AttacksByIpVersionTimeSeriesResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1134,8 +1155,9 @@ pub struct GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required, ipv6 :
-    "IPv6" required, timestamps : "timestamps" required }
+    GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required =>
+    strings, ipv6 : "IPv6" required => strings, timestamps : "timestamps" required =>
+    strings }
 );
 impl GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1160,7 +1182,9 @@ pub struct TopOriginAses {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopOriginAses { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopOriginAses { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_layer_7_attack_pairs`], [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopOriginAsesMeta {
@@ -1180,9 +1204,9 @@ pub struct TopOriginAsesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOriginAsesMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated" required, normalization : "normalization", units :
-    "units" }
+    TopOriginAsesMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" required => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 impl TopOriginAsesMeta {
     /// A value with the required fields set and the others empty.
@@ -1210,8 +1234,9 @@ pub struct TopOriginAsesTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOriginAsesTop0 { origin_asn : "originAsn" required, origin_asn_name :
-    "originAsnName" required, rank : "rank" required, value : "value" required }
+    TopOriginAsesTop0 { origin_asn : "originAsn" required => string, origin_asn_name :
+    "originAsnName" required => string, rank : "rank" required => number, value : "value"
+    required => string }
 );
 impl TopOriginAsesTop0 {
     /// A value with the required fields set and the others empty.
@@ -1238,7 +1263,9 @@ pub struct TopLayer7AttackPairs {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopLayer7AttackPairs { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopLayer7AttackPairs { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarLayer7AttacksApi::get_top_layer_7_attack_pairs`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLayer7AttackPairsTop0 {
@@ -1255,10 +1282,10 @@ pub struct TopLayer7AttackPairsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLayer7AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2" required,
-    origin_country_name : "originCountryName" required, target_country_alpha2 :
-    "targetCountryAlpha2" required, target_country_name : "targetCountryName" required,
-    value : "value" required }
+    TopLayer7AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2" required =>
+    string, origin_country_name : "originCountryName" required => string,
+    target_country_alpha2 : "targetCountryAlpha2" required => string, target_country_name
+    : "targetCountryName" required => string, value : "value" required => string }
 );
 impl TopLayer7AttackPairsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1290,7 +1317,8 @@ pub struct GetTopIndustriesTargetedByLayer7AttacksResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopIndustriesTargetedByLayer7AttacksResponse { meta : "meta", top_0 : "top_0" }
+    GetTopIndustriesTargetedByLayer7AttacksResponse { meta : "meta" => object, top_0 :
+    "top_0" => objects }
 );
 /// Used by [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1301,8 +1329,8 @@ pub struct GetTopIndustriesTargetedByLayer7AttacksResponseTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopIndustriesTargetedByLayer7AttacksResponseTop0 { name : "name" required, value :
-    "value" required }
+    GetTopIndustriesTargetedByLayer7AttacksResponseTop0 { name : "name" required =>
+    string, value : "value" required => string }
 );
 impl GetTopIndustriesTargetedByLayer7AttacksResponseTop0 {
     /// A value with the required fields set and the others empty.
@@ -1325,7 +1353,9 @@ pub struct TopOriginLocations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopOriginLocations { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopOriginLocations { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopOriginLocationsTop0 {
@@ -1339,9 +1369,9 @@ pub struct TopOriginLocationsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2" required,
-    origin_country_name : "originCountryName" required, rank : "rank" required, value :
-    "value" required }
+    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2" required =>
+    string, origin_country_name : "originCountryName" required => string, rank : "rank"
+    required => number, value : "value" required => string }
 );
 impl TopOriginLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1368,7 +1398,9 @@ pub struct TopTargetLocations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopTargetLocations { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopTargetLocations { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopTargetLocationsTop0 {
@@ -1382,9 +1414,9 @@ pub struct TopTargetLocationsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopTargetLocationsTop0 { rank : "rank" required, target_country_alpha2 :
-    "targetCountryAlpha2" required, target_country_name : "targetCountryName" required,
-    value : "value" required }
+    TopTargetLocationsTop0 { rank : "rank" required => number, target_country_alpha2 :
+    "targetCountryAlpha2" required => string, target_country_name : "targetCountryName"
+    required => string, value : "value" required => string }
 );
 impl TopTargetLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1438,9 +1470,10 @@ pub struct GetLayer7AttacksByHttpMethodSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", ip_version : "ipVersion", http_version : "httpVersion",
+    GetLayer7AttacksByHttpMethodSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, ip_version : "ipVersion", http_version : "httpVersion",
     mitigation_product : "mitigationProduct", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
@@ -1712,9 +1745,10 @@ pub struct GetLayer7AttacksByHttpVersionSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpVersionSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", ip_version : "ipVersion", http_method : "httpMethod",
+    GetLayer7AttacksByHttpVersionSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, ip_version : "ipVersion", http_method : "httpMethod",
     mitigation_product : "mitigationProduct", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
@@ -1980,9 +2014,10 @@ pub struct GetLayer7AttacksByIpVersionSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByIpVersionSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", http_version : "httpVersion", http_method : "httpMethod",
+    GetLayer7AttacksByIpVersionSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, http_version : "httpVersion", http_method : "httpMethod",
     mitigation_product : "mitigationProduct", format : "format" }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_managed_rules_summary`].
@@ -2024,9 +2059,10 @@ pub struct GetLayer7AttacksByManagedRulesSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByManagedRulesSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", ip_version : "ipVersion", http_version : "httpVersion",
+    GetLayer7AttacksByManagedRulesSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, ip_version : "ipVersion", http_version : "httpVersion",
     http_method : "httpMethod", mitigation_product : "mitigationProduct", format :
     "format" }
 );
@@ -2065,9 +2101,10 @@ pub struct GetLayer7AttacksByMitigationProductSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByMitigationProductSummaryQuery { name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
-    "location", continent : "continent", ip_version : "ipVersion", http_version :
+    GetLayer7AttacksByMitigationProductSummaryQuery { name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
+    continent : "continent" => strings, ip_version : "ipVersion", http_version :
     "httpVersion", http_method : "httpMethod", format : "format" }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
@@ -2119,12 +2156,12 @@ pub struct GetLayer7AttacksTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", attack :
-    "attack", asn : "asn", location : "location", continent : "continent", normalization
-    : "normalization", ip_version : "ipVersion", http_version : "httpVersion",
-    http_method : "httpMethod", mitigation_product : "mitigationProduct", format :
-    "format" }
+    GetLayer7AttacksTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, attack : "attack", asn : "asn" => strings, location
+    : "location" => strings, continent : "continent" => strings, normalization :
+    "normalization", ip_version : "ipVersion", http_version : "httpVersion", http_method
+    : "httpMethod", mitigation_product : "mitigationProduct", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2280,8 +2317,9 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetLayer7AttacksByHttpMethodTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
-    : "asn", location : "location", continent : "continent", ip_version : "ipVersion",
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, ip_version : "ipVersion",
     http_version : "httpVersion", mitigation_product : "mitigationProduct", normalization
     : "normalization", format : "format" }
 );
@@ -2381,8 +2419,9 @@ pub struct GetLayer7AttacksByHttpVersionTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetLayer7AttacksByHttpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
-    : "asn", location : "location", continent : "continent", ip_version : "ipVersion",
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, ip_version : "ipVersion",
     http_method : "httpMethod", mitigation_product : "mitigationProduct", normalization :
     "normalization", format : "format" }
 );
@@ -2434,11 +2473,12 @@ pub struct GetLayer7AttacksByTargetIndustriesTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetLayer7AttacksByTargetIndustriesTimeSeriesQuery { agg_interval : "aggInterval",
-    name : "name", date_range : "dateRange", date_start : "dateStart", date_end :
-    "dateEnd", asn : "asn", location : "location", continent : "continent", ip_version :
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, ip_version :
     "ipVersion", http_version : "httpVersion", http_method : "httpMethod",
     mitigation_product : "mitigationProduct", normalization : "normalization",
-    limit_per_group : "limitPerGroup", format : "format" }
+    limit_per_group : "limitPerGroup" => integer, format : "format" }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2482,8 +2522,9 @@ pub struct GetLayer7AttacksByIpVersionTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetLayer7AttacksByIpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
-    : "asn", location : "location", continent : "continent", http_version :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, http_version :
     "httpVersion", http_method : "httpMethod", mitigation_product : "mitigationProduct",
     normalization : "normalization", format : "format" }
 );
@@ -2533,8 +2574,9 @@ pub struct GetLayer7AttacksByManagedRulesTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetLayer7AttacksByManagedRulesTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
-    : "asn", location : "location", continent : "continent", ip_version : "ipVersion",
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, ip_version : "ipVersion",
     http_version : "httpVersion", http_method : "httpMethod", mitigation_product :
     "mitigationProduct", normalization : "normalization", format : "format" }
 );
@@ -2580,8 +2622,9 @@ pub struct GetLayer7AttacksByMitigationProductTimeSeriesQuery {
 }
 crate::runtime::object!(
     GetLayer7AttacksByMitigationProductTimeSeriesQuery { agg_interval : "aggInterval",
-    name : "name", date_range : "dateRange", date_start : "dateStart", date_end :
-    "dateEnd", asn : "asn", location : "location", continent : "continent", ip_version :
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, ip_version :
     "ipVersion", http_version : "httpVersion", http_method : "httpMethod", normalization
     : "normalization", format : "format" }
 );
@@ -2624,9 +2667,10 @@ pub struct GetTopOriginAsesOfLayer7AttacksQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopOriginAsesOfLayer7AttacksQuery { limit : "limit", name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", location : "location",
-    continent : "continent", ip_version : "ipVersion", http_version : "httpVersion",
+    GetTopOriginAsesOfLayer7AttacksQuery { limit : "limit" => integer, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, location : "location" => strings, continent :
+    "continent" => strings, ip_version : "ipVersion", http_version : "httpVersion",
     http_method : "httpMethod", mitigation_product : "mitigationProduct", format :
     "format" }
 );
@@ -2681,12 +2725,14 @@ pub struct GetTopLayer7AttackPairsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLayer7AttackPairsQuery { limit : "limit", name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
-    "location", continent : "continent", ip_version : "ipVersion", http_version :
+    GetTopLayer7AttackPairsQuery { limit : "limit" => integer, name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
+    continent : "continent" => strings, ip_version : "ipVersion", http_version :
     "httpVersion", http_method : "httpMethod", mitigation_product : "mitigationProduct",
-    limit_direction : "limitDirection", limit_per_location : "limitPerLocation",
-    magnitude : "magnitude", normalization : "normalization", format : "format" }
+    limit_direction : "limitDirection", limit_per_location : "limitPerLocation" =>
+    integer, magnitude : "magnitude", normalization : "normalization", format : "format"
+    }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2885,9 +2931,10 @@ pub struct GetTopIndustriesTargetedByLayer7AttacksQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopIndustriesTargetedByLayer7AttacksQuery { limit : "limit", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", location : "location", continent : "continent", ip_version : "ipVersion",
+    GetTopIndustriesTargetedByLayer7AttacksQuery { limit : "limit" => integer, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, ip_version : "ipVersion",
     http_version : "httpVersion", http_method : "httpMethod", mitigation_product :
     "mitigationProduct", format : "format" }
 );
@@ -2930,11 +2977,11 @@ pub struct GetTopOriginLocationsOfLayer7AttacksQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopOriginLocationsOfLayer7AttacksQuery { limit : "limit", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", continent : "continent", ip_version : "ipVersion", http_version :
-    "httpVersion", http_method : "httpMethod", mitigation_product : "mitigationProduct",
-    format : "format" }
+    GetTopOriginLocationsOfLayer7AttacksQuery { limit : "limit" => integer, name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, continent : "continent" =>
+    strings, ip_version : "ipVersion", http_version : "httpVersion", http_method :
+    "httpMethod", mitigation_product : "mitigationProduct", format : "format" }
 );
 /// Used by [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2973,10 +3020,11 @@ pub struct GetTopTargetLocationsOfLayer7AttacksQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopTargetLocationsOfLayer7AttacksQuery { limit : "limit", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", continent :
-    "continent", ip_version : "ipVersion", http_version : "httpVersion", http_method :
-    "httpMethod", mitigation_product : "mitigationProduct", format : "format" }
+    GetTopTargetLocationsOfLayer7AttacksQuery { limit : "limit" => integer, name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, continent : "continent" => strings, ip_version :
+    "ipVersion", http_version : "httpVersion", http_method : "httpMethod",
+    mitigation_product : "mitigationProduct", format : "format" }
 );
 impl crate::runtime::TypedQuery for GetLayer7AttacksByHttpMethodSummaryQuery {}
 impl crate::runtime::TypedQuery for GetLayer7AttacksByHttpMethodTimeSeriesQuery {}

@@ -183,7 +183,8 @@ pub struct HttpAuthenticationRequests {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpAuthenticationRequests { meta : "meta", summary_0 : "summary_0" }
+    HttpAuthenticationRequests { meta : "meta" => object, summary_0 : "summary_0" =>
+    object }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -206,9 +207,9 @@ pub struct HttpAuthenticationRequestsMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpAuthenticationRequestsMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    HttpAuthenticationRequestsMeta { confidence_info : "confidenceInfo" => object,
+    date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -221,8 +222,8 @@ pub struct HttpAuthenticationRequestsMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpAuthenticationRequestsMetaConfidenceInfo { annotations : "annotations", level :
-    "level" }
+    HttpAuthenticationRequestsMetaConfidenceInfo { annotations : "annotations" =>
+    objects, level : "level" => integer }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -244,10 +245,10 @@ pub struct HttpAuthenticationRequestsMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpAuthenticationRequestsMetaConfidenceInfoAnnotation { data_source : "dataSource",
-    description : "description", end_date : "endDate", event_type : "eventType",
-    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
-    "startDate" }
+    HttpAuthenticationRequestsMetaConfidenceInfoAnnotation { data_source : "dataSource"
+    => string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -260,8 +261,8 @@ pub struct HttpAuthenticationRequestsMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpAuthenticationRequestsMetaDateRange { end_time : "endTime", start_time :
-    "startTime" }
+    HttpAuthenticationRequestsMetaDateRange { end_time : "endTime" => string, start_time
+    : "startTime" => string }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -272,7 +273,8 @@ pub struct HttpAuthenticationRequestsMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpAuthenticationRequestsMetaUnit { name : "name", value : "value" }
+    HttpAuthenticationRequestsMetaUnit { name : "name" => string, value : "value" =>
+    string }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -283,7 +285,8 @@ pub struct HttpAuthenticationRequestsSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpAuthenticationRequestsSummary0 { bot : "bot", human : "human" }
+    HttpAuthenticationRequestsSummary0 { bot : "bot" => string, human : "human" => string
+    }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -297,7 +300,7 @@ pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResp
 }
 crate::runtime::object!(
     GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponse { meta :
-    "meta", summary_0 : "summary_0" }
+    "meta" => object, summary_0 : "summary_0" => object }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -311,7 +314,7 @@ pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResp
 }
 crate::runtime::object!(
     GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponseSummary0 {
-    clean : "CLEAN", compromised : "COMPROMISED" }
+    clean : "CLEAN" => string, compromised : "COMPROMISED" => string }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -324,7 +327,8 @@ pub struct HttpAuthenticationRequestsDistribution {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpAuthenticationRequestsDistribution { meta : "meta", summary_0 : "summary_0" }
+    HttpAuthenticationRequestsDistribution { meta : "meta" => object, summary_0 :
+    "summary_0" }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -339,8 +343,8 @@ pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByBotClassTimeSeriesResponse { meta : "meta", serie_0 :
-    "serie_0" }
+    GetHttpAuthenticationRequestsByBotClassTimeSeriesResponse { meta : "meta" => object,
+    serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_time_series`], [`RadarLeakedCredentialChecksApi::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -366,8 +370,9 @@ pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta {
 }
 crate::runtime::object!(
     GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta { agg_interval :
-    "aggInterval", confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+    "aggInterval" => string, confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -379,8 +384,8 @@ pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseSerie0 { bot : "bot", human
-    : "human", timestamps : "timestamps" }
+    GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseSerie0 { bot : "bot" =>
+    strings, human : "human" => strings, timestamps : "timestamps" => strings }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -396,7 +401,7 @@ pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesR
 }
 crate::runtime::object!(
     GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponse { meta :
-    "meta", serie_0 : "serie_0" }
+    "meta" => object, serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -411,7 +416,8 @@ pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesR
 }
 crate::runtime::object!(
     GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponseSerie0 {
-    clean : "CLEAN", compromised : "COMPROMISED", timestamps : "timestamps" }
+    clean : "CLEAN" => strings, compromised : "COMPROMISED" => strings, timestamps :
+    "timestamps" => strings }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -423,7 +429,9 @@ pub struct TimeSeriesDistribution {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TimeSeriesDistribution { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    TimeSeriesDistribution { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarLeakedCredentialChecksApi::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeSeriesDistributionSerie0 {
@@ -431,4 +439,6 @@ pub struct TimeSeriesDistributionSerie0 {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TimeSeriesDistributionSerie0 { timestamps : "timestamps" });
+crate::runtime::object!(
+    TimeSeriesDistributionSerie0 { timestamps : "timestamps" => strings }
+);

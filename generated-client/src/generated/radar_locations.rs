@@ -81,7 +81,7 @@ pub struct Locations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Locations { locations : "locations" });
+crate::runtime::object!(Locations { locations : "locations" => objects });
 /// Used by [`RadarLocationsApi::list_locations`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationsLocation {
@@ -93,8 +93,9 @@ pub struct LocationsLocation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LocationsLocation { alpha2 : "alpha2" required, latitude : "latitude" required,
-    longitude : "longitude" required, name : "name" required }
+    LocationsLocation { alpha2 : "alpha2" required => string, latitude : "latitude"
+    required => json, longitude : "longitude" required => json, name : "name" required =>
+    string }
 );
 impl LocationsLocation {
     /// A value with the required fields set and the others empty.
@@ -120,7 +121,7 @@ pub struct Location {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Location { location : "location" });
+crate::runtime::object!(Location { location : "location" => object });
 /// Used by [`RadarLocationsApi::get_location_details`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationLocation {
@@ -136,9 +137,10 @@ pub struct LocationLocation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LocationLocation { alpha2 : "alpha2" required, confidence_level : "confidenceLevel"
-    required, latitude : "latitude" required, longitude : "longitude" required, name :
-    "name" required, region : "region" required, subregion : "subregion" required }
+    LocationLocation { alpha2 : "alpha2" required => string, confidence_level :
+    "confidenceLevel" required => integer, latitude : "latitude" required => json,
+    longitude : "longitude" required => json, name : "name" required => string, region :
+    "region" required => string, subregion : "subregion" required => string }
 );
 impl LocationLocation {
     /// A value with the required fields set and the others empty.
@@ -178,8 +180,8 @@ pub struct ListLocationsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListLocationsQuery { limit : "limit", offset : "offset", location : "location",
-    format : "format" }
+    ListLocationsQuery { limit : "limit" => integer, offset : "offset" => integer,
+    location : "location" => string, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -161,7 +161,7 @@ pub struct NetworkTrafficSummary {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficSummary { meta : "meta", summary_0 : "summary_0" }
+    NetworkTrafficSummary { meta : "meta" => object, summary_0 : "summary_0" => object }
 );
 /// Used by [`RadarNetflowsApi::get_network_traffic_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -180,9 +180,9 @@ pub struct NetworkTrafficSummaryMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficSummaryMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    NetworkTrafficSummaryMeta { confidence_info : "confidenceInfo" => object, date_range
+    : "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarNetflowsApi::get_network_traffic_summary`], [`RadarNetflowsApi::get_network_traffic_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -195,8 +195,8 @@ pub struct NetworkTrafficSummaryMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficSummaryMetaConfidenceInfo { annotations : "annotations", level :
-    "level" }
+    NetworkTrafficSummaryMetaConfidenceInfo { annotations : "annotations" => objects,
+    level : "level" => integer }
 );
 /// Used by [`RadarNetflowsApi::get_network_traffic_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -223,10 +223,11 @@ pub struct NetworkTrafficSummaryMetaConfidenceInfoAnnotation {
 }
 crate::runtime::object!(
     NetworkTrafficSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource"
-    required, description : "description" required, end_date : "endDate", event_type :
-    "eventType" required, is_instantaneous : "isInstantaneous" required, linked_url :
-    "linkedUrl", start_date : "startDate", end_time : "endTime", start_time : "startTime"
-    }
+    required => string, description : "description" required => string, end_date :
+    "endDate" => string, event_type : "eventType" required => string, is_instantaneous :
+    "isInstantaneous" required => boolean, linked_url : "linkedUrl" => string, start_date
+    : "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
+    string }
 );
 impl NetworkTrafficSummaryMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -261,8 +262,8 @@ pub struct NetworkTrafficSummaryMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficSummaryMetaDateRange { end_time : "endTime" required, start_time :
-    "startTime" required }
+    NetworkTrafficSummaryMetaDateRange { end_time : "endTime" required => string,
+    start_time : "startTime" required => string }
 );
 impl NetworkTrafficSummaryMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -286,7 +287,7 @@ pub struct NetworkTrafficSummaryMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficSummaryMetaUnit { name : "name", value : "value" }
+    NetworkTrafficSummaryMetaUnit { name : "name" => string, value : "value" => string }
 );
 /// Used by [`RadarNetflowsApi::get_network_traffic_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -299,7 +300,8 @@ pub struct NetworkTrafficSummarySummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficSummarySummary0 { http : "HTTP" required, other : "OTHER" required }
+    NetworkTrafficSummarySummary0 { http : "HTTP" required => string, other : "OTHER"
+    required => string }
 );
 impl NetworkTrafficSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -325,7 +327,7 @@ pub struct NetworkTrafficDistribution {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficDistribution { meta : "meta", summary_0 : "summary_0" }
+    NetworkTrafficDistribution { meta : "meta" => object, summary_0 : "summary_0" }
 );
 /// Used by [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`], [`RadarNetflowsApi::get_top_ases_by_network_traffic`], [`RadarNetflowsApi::get_top_locations_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -346,9 +348,9 @@ pub struct NetworkTrafficDistributionMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficDistributionMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    NetworkTrafficDistributionMeta { confidence_info : "confidenceInfo" => object,
+    date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`], [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -361,8 +363,8 @@ pub struct NetworkTrafficDistributionMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficDistributionMetaConfidenceInfo { annotations : "annotations", level :
-    "level" }
+    NetworkTrafficDistributionMetaConfidenceInfo { annotations : "annotations" =>
+    objects, level : "level" => integer }
 );
 /// Used by [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -384,10 +386,10 @@ pub struct NetworkTrafficDistributionMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficDistributionMetaConfidenceInfoAnnotation { data_source : "dataSource",
-    description : "description", end_date : "endDate", event_type : "eventType",
-    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
-    "startDate" }
+    NetworkTrafficDistributionMetaConfidenceInfoAnnotation { data_source : "dataSource"
+    => string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`], [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -400,8 +402,8 @@ pub struct NetworkTrafficDistributionMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficDistributionMetaDateRange { end_time : "endTime", start_time :
-    "startTime" }
+    NetworkTrafficDistributionMetaDateRange { end_time : "endTime" => string, start_time
+    : "startTime" => string }
 );
 /// Used by [`RadarNetflowsApi::get_network_traffic_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -411,7 +413,9 @@ pub struct NetworkTrafficTimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(NetworkTrafficTimeSeries { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    NetworkTrafficTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarNetflowsApi::get_network_traffic_time_series`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkTrafficTimeSeriesMeta {
@@ -431,9 +435,10 @@ pub struct NetworkTrafficTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficTimeSeriesMeta { agg_interval : "aggInterval" required, confidence_info
-    : "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" required,
-    normalization : "normalization", units : "units" }
+    NetworkTrafficTimeSeriesMeta { agg_interval : "aggInterval" required => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" required => string, normalization : "normalization" =>
+    string, units : "units" => objects }
 );
 impl NetworkTrafficTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -462,8 +467,8 @@ pub struct NetworkTrafficTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficTimeSeriesSerie0 { timestamps : "timestamps" required, values :
-    "values" required }
+    NetworkTrafficTimeSeriesSerie0 { timestamps : "timestamps" required => strings,
+    values : "values" required }
 );
 impl NetworkTrafficTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -486,7 +491,9 @@ pub struct TimeSeriesDistribution {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TimeSeriesDistribution { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    TimeSeriesDistribution { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeSeriesDistributionMeta {
@@ -508,9 +515,10 @@ pub struct TimeSeriesDistributionMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TimeSeriesDistributionMeta { agg_interval : "aggInterval", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    TimeSeriesDistributionMeta { agg_interval : "aggInterval" => string, confidence_info
+    : "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string, normalization : "normalization" => string, units : "units"
+    => objects }
 );
 /// Used by [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -519,7 +527,9 @@ pub struct TimeSeriesDistributionSerie0 {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TimeSeriesDistributionSerie0 { timestamps : "timestamps" });
+crate::runtime::object!(
+    TimeSeriesDistributionSerie0 { timestamps : "timestamps" => strings }
+);
 /// Used by [`RadarNetflowsApi::get_top_ases_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopAses {
@@ -528,7 +538,7 @@ pub struct TopAses {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(TopAses { meta : "meta" => object, top_0 : "top_0" => objects });
 /// Used by [`RadarNetflowsApi::get_top_ases_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopAsesTop0 {
@@ -541,8 +551,8 @@ pub struct TopAsesTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { client_asn : "clientASN" required, client_as_name : "clientASName"
-    required, value : "value" required }
+    TopAsesTop0 { client_asn : "clientASN" required => number, client_as_name :
+    "clientASName" required => string, value : "value" required => string }
 );
 impl TopAsesTop0 {
     /// A value with the required fields set and the others empty.
@@ -567,7 +577,9 @@ pub struct TopLocations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopLocations { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarNetflowsApi::get_top_locations_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTop0 {
@@ -580,8 +592,9 @@ pub struct TopLocationsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required,
-    client_country_name : "clientCountryName" required, value : "value" required }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required => string,
+    client_country_name : "clientCountryName" required => string, value : "value"
+    required => string }
 );
 impl TopLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -621,9 +634,10 @@ pub struct GetNetworkTrafficSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficSummaryQuery { name : "name", date_range : "dateRange", date_start :
-    "dateStart", date_end : "dateEnd", asn : "asn", location : "location", continent :
-    "continent", format : "format" }
+    GetNetworkTrafficSummaryQuery { name : "name" => strings, date_range : "dateRange" =>
+    strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings, asn :
+    "asn" => strings, location : "location" => strings, continent : "continent" =>
+    strings, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -710,10 +724,11 @@ pub struct GetNetworkTrafficTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", product :
-    "product", asn : "asn", location : "location", continent : "continent", normalization
-    : "normalization", format : "format" }
+    GetNetworkTrafficTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, product : "product", asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, normalization :
+    "normalization", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -904,9 +919,10 @@ pub struct GetTopAsesByNetworkTrafficQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByNetworkTrafficQuery { limit : "limit", name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
-    "location", continent : "continent", format : "format" }
+    GetTopAsesByNetworkTrafficQuery { limit : "limit" => integer, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, format : "format" }
 );
 impl crate::runtime::TypedQuery for GetNetworkTrafficSummaryQuery {}
 impl crate::runtime::TypedQuery for GetNetworkTrafficTimeSeriesQuery {}

@@ -130,7 +130,7 @@ pub struct Origins {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Origins { origins : "origins" });
+crate::runtime::object!(Origins { origins : "origins" => objects });
 /// Used by [`RadarOriginsApi::list_origins`], [`RadarOriginsApi::get_origin_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OriginsOrigin {
@@ -139,7 +139,9 @@ pub struct OriginsOrigin {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(OriginsOrigin { regions : "regions", slug : "slug" });
+crate::runtime::object!(
+    OriginsOrigin { regions : "regions" => objects, slug : "slug" => string }
+);
 /// Used by [`RadarOriginsApi::list_origins`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OriginsOriginRegion {
@@ -147,7 +149,7 @@ pub struct OriginsOriginRegion {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(OriginsOriginRegion { region : "region" });
+crate::runtime::object!(OriginsOriginRegion { region : "region" => string });
 /// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OriginMetricsDistribution {
@@ -159,7 +161,7 @@ pub struct OriginMetricsDistribution {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMetricsDistribution { meta : "meta", summary_0 : "summary_0" }
+    OriginMetricsDistribution { meta : "meta" => object, summary_0 : "summary_0" }
 );
 /// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -180,9 +182,9 @@ pub struct OriginMetricsDistributionMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMetricsDistributionMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    OriginMetricsDistributionMeta { confidence_info : "confidenceInfo" => object,
+    date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`], [`RadarOriginsApi::get_origin_metrics_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -195,8 +197,8 @@ pub struct OriginMetricsDistributionMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMetricsDistributionMetaConfidenceInfo { annotations : "annotations", level :
-    "level" }
+    OriginMetricsDistributionMetaConfidenceInfo { annotations : "annotations" => objects,
+    level : "level" => integer }
 );
 /// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -218,10 +220,10 @@ pub struct OriginMetricsDistributionMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMetricsDistributionMetaConfidenceInfoAnnotation { data_source : "dataSource",
-    description : "description", end_date : "endDate", event_type : "eventType",
-    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
-    "startDate" }
+    OriginMetricsDistributionMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`], [`RadarOriginsApi::get_origin_metrics_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -234,8 +236,8 @@ pub struct OriginMetricsDistributionMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMetricsDistributionMetaDateRange { end_time : "endTime", start_time :
-    "startTime" }
+    OriginMetricsDistributionMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
 /// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`], [`RadarOriginsApi::get_origin_metrics_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -246,7 +248,8 @@ pub struct OriginMetricsDistributionMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMetricsDistributionMetaUnit { name : "name", value : "value" }
+    OriginMetricsDistributionMetaUnit { name : "name" => string, value : "value" =>
+    string }
 );
 /// Used by [`RadarOriginsApi::get_origin_metrics_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -255,7 +258,7 @@ pub struct OriginMetricsTimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(OriginMetricsTimeSeries { meta : "meta" });
+crate::runtime::object!(OriginMetricsTimeSeries { meta : "meta" => object });
 /// Used by [`RadarOriginsApi::get_origin_metrics_time_series`], [`RadarOriginsApi::get_origin_metrics_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OriginMetricsTimeSeriesMeta {
@@ -277,9 +280,10 @@ pub struct OriginMetricsTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMetricsTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    OriginMetricsTimeSeriesMeta { agg_interval : "aggInterval" => string, confidence_info
+    : "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string, normalization : "normalization" => string, units : "units"
+    => objects }
 );
 /// Used by [`RadarOriginsApi::get_origin_metrics_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -290,7 +294,8 @@ pub struct OriginMetricsTimeSeriesGrouped {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMetricsTimeSeriesGrouped { meta : "meta", serie_0 : "serie_0" }
+    OriginMetricsTimeSeriesGrouped { meta : "meta" => object, serie_0 : "serie_0" =>
+    object }
 );
 /// Used by [`RadarOriginsApi::get_origin_metrics_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -300,7 +305,7 @@ pub struct OriginMetricsTimeSeriesGroupedSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMetricsTimeSeriesGroupedSerie0 { timestamps : "timestamps" }
+    OriginMetricsTimeSeriesGroupedSerie0 { timestamps : "timestamps" => strings }
 );
 /// Used by [`RadarOriginsApi::get_origin_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -309,4 +314,4 @@ pub struct Origin {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Origin { origin : "origin" });
+crate::runtime::object!(Origin { origin : "origin" => object });

@@ -164,7 +164,9 @@ pub struct InternetQualityIndex {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(InternetQualityIndex { meta : "meta", summary_0 : "summary_0" });
+crate::runtime::object!(
+    InternetQualityIndex { meta : "meta" => object, summary_0 : "summary_0" => object }
+);
 /// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_speed_tests_summary`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct InternetQualityIndexMeta {
@@ -182,9 +184,9 @@ pub struct InternetQualityIndexMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetQualityIndexMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated" required, normalization : "normalization"
-    required, units : "units" }
+    InternetQualityIndexMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" required => string,
+    normalization : "normalization" required => string, units : "units" => objects }
 );
 impl InternetQualityIndexMeta {
     /// A value with the required fields set and the others empty.
@@ -213,8 +215,8 @@ pub struct InternetQualityIndexMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetQualityIndexMetaConfidenceInfo { annotations : "annotations", level : "level"
-    }
+    InternetQualityIndexMetaConfidenceInfo { annotations : "annotations" => objects,
+    level : "level" => integer }
 );
 /// Used by [`RadarQualityApi::get_internet_quality_index`].
 #[derive(Debug, Clone, PartialEq)]
@@ -241,10 +243,11 @@ pub struct InternetQualityIndexMetaConfidenceInfoAnnotation {
 }
 crate::runtime::object!(
     InternetQualityIndexMetaConfidenceInfoAnnotation { data_source : "dataSource"
-    required, description : "description" required, end_date : "endDate", event_type :
-    "eventType" required, is_instantaneous : "isInstantaneous" required, linked_url :
-    "linkedUrl", start_date : "startDate", end_time : "endTime", start_time : "startTime"
-    }
+    required => string, description : "description" required => string, end_date :
+    "endDate" => string, event_type : "eventType" required => string, is_instantaneous :
+    "isInstantaneous" required => boolean, linked_url : "linkedUrl" => string, start_date
+    : "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
+    string }
 );
 impl InternetQualityIndexMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -279,8 +282,8 @@ pub struct InternetQualityIndexMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetQualityIndexMetaDateRange { end_time : "endTime" required, start_time :
-    "startTime" required }
+    InternetQualityIndexMetaDateRange { end_time : "endTime" required => string,
+    start_time : "startTime" required => string }
 );
 impl InternetQualityIndexMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -303,7 +306,9 @@ pub struct InternetQualityIndexMetaUnit {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(InternetQualityIndexMetaUnit { name : "name", value : "value" });
+crate::runtime::object!(
+    InternetQualityIndexMetaUnit { name : "name" => string, value : "value" => string }
+);
 /// Used by [`RadarQualityApi::get_internet_quality_index`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct InternetQualityIndexSummary0 {
@@ -314,8 +319,8 @@ pub struct InternetQualityIndexSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetQualityIndexSummary0 { p25 : "p25" required, p50 : "p50" required, p75 :
-    "p75" required }
+    InternetQualityIndexSummary0 { p25 : "p25" required => string, p50 : "p50" required
+    => string, p75 : "p75" required => string }
 );
 impl InternetQualityIndexSummary0 {
     /// A value with the required fields set and the others empty.
@@ -343,8 +348,8 @@ pub struct GetInternetQualityIndexTimeseriesGroupsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexTimeseriesGroupsResponse { meta : "meta", serie_0 : "serie_0"
-    }
+    GetInternetQualityIndexTimeseriesGroupsResponse { meta : "meta" => object, serie_0 :
+    "serie_0" => object }
 );
 /// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -367,9 +372,10 @@ pub struct GetInternetQualityIndexTimeseriesGroupsResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexTimeseriesGroupsResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    GetInternetQualityIndexTimeseriesGroupsResponseMeta { agg_interval : "aggInterval" =>
+    string, confidence_info : "confidenceInfo" => object, date_range : "dateRange" =>
+    objects, last_updated : "lastUpdated" => string, normalization : "normalization" =>
+    string, units : "units" => objects }
 );
 /// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`], [`RadarQualityApi::get_speed_tests_histogram`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -385,7 +391,7 @@ pub struct GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfo {
 }
 crate::runtime::object!(
     GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    "annotations" => objects, level : "level" => integer }
 );
 /// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -408,9 +414,10 @@ pub struct GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfoAnno
 }
 crate::runtime::object!(
     GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfoAnnotation {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    data_source : "dataSource" => string, description : "description" => string, end_date
+    : "endDate" => string, event_type : "eventType" => string, is_instantaneous :
+    "isInstantaneous" => boolean, linked_url : "linkedUrl" => string, start_date :
+    "startDate" => string }
 );
 /// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`], [`RadarQualityApi::get_speed_tests_histogram`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -423,8 +430,8 @@ pub struct GetInternetQualityIndexTimeseriesGroupsResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexTimeseriesGroupsResponseMetaDateRange { end_time : "endTime",
-    start_time : "startTime" }
+    GetInternetQualityIndexTimeseriesGroupsResponseMetaDateRange { end_time : "endTime"
+    => string, start_time : "startTime" => string }
 );
 /// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`].
 #[derive(Debug, Clone, PartialEq)]
@@ -437,8 +444,9 @@ pub struct GetInternetQualityIndexTimeseriesGroupsResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexTimeseriesGroupsResponseSerie0 { p25 : "p25" required, p50 :
-    "p50" required, p75 : "p75" required, timestamps : "timestamps" required }
+    GetInternetQualityIndexTimeseriesGroupsResponseSerie0 { p25 : "p25" required =>
+    strings, p50 : "p50" required => strings, p75 : "p75" required => strings, timestamps
+    : "timestamps" required => strings }
 );
 impl GetInternetQualityIndexTimeseriesGroupsResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -466,7 +474,8 @@ pub struct SpeedTestsHistogram {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SpeedTestsHistogram { histogram_0 : "histogram_0", meta : "meta" }
+    SpeedTestsHistogram { histogram_0 : "histogram_0" => object, meta : "meta" => object
+    }
 );
 /// Used by [`RadarQualityApi::get_speed_tests_histogram`].
 #[derive(Debug, Clone, PartialEq)]
@@ -481,8 +490,9 @@ pub struct SpeedTestsHistogramHistogram0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SpeedTestsHistogramHistogram0 { bandwidth_download : "bandwidthDownload" required,
-    bandwidth_upload : "bandwidthUpload" required, bucket_min : "bucketMin" required }
+    SpeedTestsHistogramHistogram0 { bandwidth_download : "bandwidthDownload" required =>
+    strings, bandwidth_upload : "bandwidthUpload" required => strings, bucket_min :
+    "bucketMin" required => strings }
 );
 impl SpeedTestsHistogramHistogram0 {
     /// A value with the required fields set and the others empty.
@@ -522,9 +532,10 @@ pub struct SpeedTestsHistogramMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SpeedTestsHistogramMeta { bucket_size : "bucketSize", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", total_tests : "totalTests", units : "units" }
+    SpeedTestsHistogramMeta { bucket_size : "bucketSize" => integer, confidence_info :
+    "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string, normalization : "normalization" => string, total_tests :
+    "totalTests", units : "units" => objects }
 );
 /// Used by [`RadarQualityApi::get_speed_tests_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -534,7 +545,9 @@ pub struct SpeedTestsSummary {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SpeedTestsSummary { meta : "meta", summary_0 : "summary_0" });
+crate::runtime::object!(
+    SpeedTestsSummary { meta : "meta" => object, summary_0 : "summary_0" => object }
+);
 /// Used by [`RadarQualityApi::get_speed_tests_summary`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpeedTestsSummarySummary0 {
@@ -556,10 +569,11 @@ pub struct SpeedTestsSummarySummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SpeedTestsSummarySummary0 { bandwidth_download : "bandwidthDownload" required,
-    bandwidth_upload : "bandwidthUpload" required, jitter_idle : "jitterIdle" required,
-    jitter_loaded : "jitterLoaded" required, latency_idle : "latencyIdle" required,
-    latency_loaded : "latencyLoaded" required, packet_loss : "packetLoss" required }
+    SpeedTestsSummarySummary0 { bandwidth_download : "bandwidthDownload" required =>
+    string, bandwidth_upload : "bandwidthUpload" required => string, jitter_idle :
+    "jitterIdle" required => string, jitter_loaded : "jitterLoaded" required => string,
+    latency_idle : "latencyIdle" required => string, latency_loaded : "latencyLoaded"
+    required => string, packet_loss : "packetLoss" required => string }
 );
 impl SpeedTestsSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -592,7 +606,7 @@ pub struct TopAses {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(TopAses { meta : "meta" => object, top_0 : "top_0" => objects });
 /// Used by [`RadarQualityApi::get_top_ases_by_speed_test_results`], [`RadarQualityApi::get_top_locations_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopAsesMeta {
@@ -610,9 +624,9 @@ pub struct TopAsesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated" required, normalization : "normalization", units :
-    "units" }
+    TopAsesMeta { confidence_info : "confidenceInfo" => object, date_range : "dateRange"
+    => objects, last_updated : "lastUpdated" required => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 impl TopAsesMeta {
     /// A value with the required fields set and the others empty.
@@ -654,12 +668,13 @@ pub struct TopAsesTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { bandwidth_download : "bandwidthDownload" required, bandwidth_upload :
-    "bandwidthUpload" required, client_asn : "clientASN" required, client_as_name :
-    "clientASName" required, jitter_idle : "jitterIdle" required, jitter_loaded :
-    "jitterLoaded" required, latency_idle : "latencyIdle" required, latency_loaded :
-    "latencyLoaded" required, num_tests : "numTests" required, rank_power : "rankPower"
-    required }
+    TopAsesTop0 { bandwidth_download : "bandwidthDownload" required => string,
+    bandwidth_upload : "bandwidthUpload" required => string, client_asn : "clientASN"
+    required => number, client_as_name : "clientASName" required => string, jitter_idle :
+    "jitterIdle" required => string, jitter_loaded : "jitterLoaded" required => string,
+    latency_idle : "latencyIdle" required => string, latency_loaded : "latencyLoaded"
+    required => string, num_tests : "numTests" required => number, rank_power :
+    "rankPower" required => number }
 );
 impl TopAsesTop0 {
     /// A value with the required fields set and the others empty.
@@ -699,7 +714,9 @@ pub struct TopLocations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopLocations { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarQualityApi::get_top_locations_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTop0 {
@@ -727,12 +744,13 @@ pub struct TopLocationsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { bandwidth_download : "bandwidthDownload" required,
-    bandwidth_upload : "bandwidthUpload" required, client_country_alpha2 :
-    "clientCountryAlpha2" required, client_country_name : "clientCountryName" required,
-    jitter_idle : "jitterIdle" required, jitter_loaded : "jitterLoaded" required,
-    latency_idle : "latencyIdle" required, latency_loaded : "latencyLoaded" required,
-    num_tests : "numTests" required, rank_power : "rankPower" required }
+    TopLocationsTop0 { bandwidth_download : "bandwidthDownload" required => string,
+    bandwidth_upload : "bandwidthUpload" required => string, client_country_alpha2 :
+    "clientCountryAlpha2" required => string, client_country_name : "clientCountryName"
+    required => string, jitter_idle : "jitterIdle" required => string, jitter_loaded :
+    "jitterLoaded" required => string, latency_idle : "latencyIdle" required => string,
+    latency_loaded : "latencyLoaded" required => string, num_tests : "numTests" required
+    => number, rank_power : "rankPower" required => number }
 );
 impl TopLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -789,9 +807,10 @@ pub struct GetInternetQualityIndexQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexQuery { name : "name", date_range : "dateRange", date_start :
-    "dateStart", date_end : "dateEnd", asn : "asn", location : "location", continent :
-    "continent", metric : "metric" required, format : "format" }
+    GetInternetQualityIndexQuery { name : "name" => strings, date_range : "dateRange" =>
+    strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings, asn :
+    "asn" => strings, location : "location" => strings, continent : "continent" =>
+    strings, metric : "metric" required, format : "format" }
 );
 impl GetInternetQualityIndexQuery {
     /// A value with the required fields set and the others empty.
@@ -946,9 +965,10 @@ pub struct GetInternetQualityIndexTimeseriesGroupsQuery {
 }
 crate::runtime::object!(
     GetInternetQualityIndexTimeseriesGroupsQuery { agg_interval : "aggInterval", name :
-    "name", date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn
-    : "asn", location : "location", continent : "continent", interpolation :
-    "interpolation", metric : "metric" required, format : "format" }
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, interpolation :
+    "interpolation" => boolean, metric : "metric" required, format : "format" }
 );
 impl GetInternetQualityIndexTimeseriesGroupsQuery {
     /// A value with the required fields set and the others empty.
@@ -1054,9 +1074,10 @@ pub struct GetSpeedTestsHistogramQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSpeedTestsHistogramQuery { name : "name", date_end : "dateEnd", asn : "asn",
-    location : "location", continent : "continent", bucket_size : "bucketSize",
-    metric_group : "metricGroup", format : "format" }
+    GetSpeedTestsHistogramQuery { name : "name" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, bucket_size : "bucketSize" => integer, metric_group :
+    "metricGroup", format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1133,8 +1154,9 @@ pub struct GetSpeedTestsSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSpeedTestsSummaryQuery { name : "name", date_end : "dateEnd", asn : "asn",
-    location : "location", continent : "continent", format : "format" }
+    GetSpeedTestsSummaryQuery { name : "name" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, format : "format" }
 );
 /// Used by [`RadarQualityApi::get_top_ases_by_speed_test_results`], [`RadarQualityApi::get_top_locations_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1161,9 +1183,10 @@ pub struct GetTopAsesBySpeedTestResultsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesBySpeedTestResultsQuery { limit : "limit", name : "name", date_end :
-    "dateEnd", asn : "asn", location : "location", continent : "continent", order_by :
-    "orderBy", reverse : "reverse", format : "format" }
+    GetTopAsesBySpeedTestResultsQuery { limit : "limit" => integer, name : "name" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, order_by : "orderBy",
+    reverse : "reverse" => boolean, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -76,7 +76,9 @@ pub struct TopDomainCategories {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopDomainCategories { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopDomainCategories { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`], [`RadarRobotsTxtApi::get_top_user_agents_on_robots_txt_files`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopDomainCategoriesMeta {
@@ -94,9 +96,9 @@ pub struct TopDomainCategoriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopDomainCategoriesMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    TopDomainCategoriesMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -109,8 +111,8 @@ pub struct TopDomainCategoriesMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopDomainCategoriesMetaConfidenceInfo { annotations : "annotations", level : "level"
-    }
+    TopDomainCategoriesMetaConfidenceInfo { annotations : "annotations" => objects, level
+    : "level" => integer }
 );
 /// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -132,10 +134,10 @@ pub struct TopDomainCategoriesMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopDomainCategoriesMetaConfidenceInfoAnnotation { data_source : "dataSource",
-    description : "description", end_date : "endDate", event_type : "eventType",
-    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
-    "startDate" }
+    TopDomainCategoriesMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -148,7 +150,8 @@ pub struct TopDomainCategoriesMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopDomainCategoriesMetaDateRange { end_time : "endTime", start_time : "startTime" }
+    TopDomainCategoriesMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
 /// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -158,7 +161,9 @@ pub struct TopDomainCategoriesMetaUnit {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopDomainCategoriesMetaUnit { name : "name", value : "value" });
+crate::runtime::object!(
+    TopDomainCategoriesMetaUnit { name : "name" => string, value : "value" => string }
+);
 /// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopDomainCategoriesTop0 {
@@ -167,7 +172,9 @@ pub struct TopDomainCategoriesTop0 {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopDomainCategoriesTop0 { name : "name", value : "value" });
+crate::runtime::object!(
+    TopDomainCategoriesTop0 { name : "name" => string, value : "value" => integer }
+);
 /// Used by [`RadarRobotsTxtApi::get_top_user_agents_on_robots_txt_files`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopUserAgents {
@@ -176,7 +183,9 @@ pub struct TopUserAgents {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopUserAgents { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopUserAgents { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarRobotsTxtApi::get_top_user_agents_on_robots_txt_files`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopUserAgentsTop0 {
@@ -188,6 +197,6 @@ pub struct TopUserAgentsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopUserAgentsTop0 { fully : "fully", name : "name", partially : "partially", value :
-    "value" }
+    TopUserAgentsTop0 { fully : "fully" => integer, name : "name" => string, partially :
+    "partially" => integer, value : "value" => integer }
 );

@@ -51,7 +51,7 @@ pub struct SearchForLocationsAsesReportsAndMoreResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchForLocationsAsesReportsAndMoreResponse { search : "search" }
+    SearchForLocationsAsesReportsAndMoreResponse { search : "search" => objects }
 );
 /// Used by [`RadarSearchApi::search_for_locations_ases_reports_and_more`].
 #[derive(Debug, Clone, PartialEq)]
@@ -63,8 +63,8 @@ pub struct SearchForLocationsAsesReportsAndMoreResponseSearch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchForLocationsAsesReportsAndMoreResponseSearch { code : "code" required, name :
-    "name" required, r#type : "type" required }
+    SearchForLocationsAsesReportsAndMoreResponseSearch { code : "code" required =>
+    string, name : "name" required => string, r#type : "type" required => string }
 );
 impl SearchForLocationsAsesReportsAndMoreResponseSearch {
     /// A value with the required fields set and the others empty.
@@ -104,9 +104,9 @@ pub struct SearchForLocationsAsesReportsAndMoreQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchForLocationsAsesReportsAndMoreQuery { limit : "limit", limit_per_group :
-    "limitPerGroup", query : "query" required, include : "include", exclude : "exclude",
-    format : "format" }
+    SearchForLocationsAsesReportsAndMoreQuery { limit : "limit" => integer,
+    limit_per_group : "limitPerGroup" => number, query : "query" required => string,
+    include : "include", exclude : "exclude", format : "format" }
 );
 impl SearchForLocationsAsesReportsAndMoreQuery {
     /// A value with the required fields set and the others empty.

@@ -83,7 +83,8 @@ pub struct TcpResetsAndTimeoutsSummary {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsSummary { meta : "meta", summary_0 : "summary_0" }
+    TcpResetsAndTimeoutsSummary { meta : "meta" => object, summary_0 : "summary_0" =>
+    object }
 );
 /// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -106,9 +107,9 @@ pub struct TcpResetsAndTimeoutsSummaryMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsSummaryMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    TcpResetsAndTimeoutsSummaryMeta { confidence_info : "confidenceInfo" => object,
+    date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -121,8 +122,8 @@ pub struct TcpResetsAndTimeoutsSummaryMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsSummaryMetaConfidenceInfo { annotations : "annotations", level :
-    "level" }
+    TcpResetsAndTimeoutsSummaryMetaConfidenceInfo { annotations : "annotations" =>
+    objects, level : "level" => integer }
 );
 /// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -149,10 +150,11 @@ pub struct TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation {
 }
 crate::runtime::object!(
     TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource"
-    required, description : "description" required, end_date : "endDate", event_type :
-    "eventType" required, is_instantaneous : "isInstantaneous" required, linked_url :
-    "linkedUrl", start_date : "startDate", end_time : "endTime", start_time : "startTime"
-    }
+    required => string, description : "description" required => string, end_date :
+    "endDate" => string, event_type : "eventType" required => string, is_instantaneous :
+    "isInstantaneous" required => boolean, linked_url : "linkedUrl" => string, start_date
+    : "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
+    string }
 );
 impl TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -187,8 +189,8 @@ pub struct TcpResetsAndTimeoutsSummaryMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsSummaryMetaDateRange { end_time : "endTime" required, start_time
-    : "startTime" required }
+    TcpResetsAndTimeoutsSummaryMetaDateRange { end_time : "endTime" required => string,
+    start_time : "startTime" required => string }
 );
 impl TcpResetsAndTimeoutsSummaryMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -212,7 +214,8 @@ pub struct TcpResetsAndTimeoutsSummaryMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsSummaryMetaUnit { name : "name", value : "value" }
+    TcpResetsAndTimeoutsSummaryMetaUnit { name : "name" => string, value : "value" =>
+    string }
 );
 /// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`].
 #[derive(Debug, Clone, PartialEq)]
@@ -231,9 +234,10 @@ pub struct TcpResetsAndTimeoutsSummarySummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsSummarySummary0 { later_in_flow : "later_in_flow" required,
-    no_match : "no_match" required, post_ack : "post_ack" required, post_psh : "post_psh"
-    required, post_syn : "post_syn" required }
+    TcpResetsAndTimeoutsSummarySummary0 { later_in_flow : "later_in_flow" required =>
+    string, no_match : "no_match" required => string, post_ack : "post_ack" required =>
+    string, post_psh : "post_psh" required => string, post_syn : "post_syn" required =>
+    string }
 );
 impl TcpResetsAndTimeoutsSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -263,7 +267,8 @@ pub struct TcpResetsAndTimeoutsTimeSeries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsTimeSeries { meta : "meta", serie_0 : "serie_0" }
+    TcpResetsAndTimeoutsTimeSeries { meta : "meta" => object, serie_0 : "serie_0" =>
+    object }
 );
 /// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
 #[derive(Debug, Clone, PartialEq)]
@@ -288,9 +293,10 @@ pub struct TcpResetsAndTimeoutsTimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsTimeSeriesMeta { agg_interval : "aggInterval" required,
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated" required, normalization : "normalization", units : "units" }
+    TcpResetsAndTimeoutsTimeSeriesMeta { agg_interval : "aggInterval" required => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" required => string, normalization : "normalization" =>
+    string, units : "units" => objects }
 );
 impl TcpResetsAndTimeoutsTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -328,9 +334,10 @@ pub struct TcpResetsAndTimeoutsTimeSeriesSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsTimeSeriesSerie0 { later_in_flow : "later_in_flow" required,
-    no_match : "no_match" required, post_ack : "post_ack" required, post_psh : "post_psh"
-    required, post_syn : "post_syn" required, timestamps : "timestamps" required }
+    TcpResetsAndTimeoutsTimeSeriesSerie0 { later_in_flow : "later_in_flow" required =>
+    strings, no_match : "no_match" required => strings, post_ack : "post_ack" required =>
+    strings, post_psh : "post_psh" required => strings, post_syn : "post_syn" required =>
+    strings, timestamps : "timestamps" required => strings }
 );
 impl TcpResetsAndTimeoutsTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -376,9 +383,10 @@ pub struct GetTcpResetsAndTimeoutsSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsSummaryQuery { name : "name", date_range : "dateRange",
-    date_start : "dateStart", date_end : "dateEnd", asn : "asn", location : "location",
-    continent : "continent", format : "format" }
+    GetTcpResetsAndTimeoutsSummaryQuery { name : "name" => strings, date_range :
+    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
+    strings, asn : "asn" => strings, location : "location" => strings, continent :
+    "continent" => strings, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -459,9 +467,10 @@ pub struct GetTcpResetsAndTimeoutsTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsTimeSeriesQuery { agg_interval : "aggInterval", name : "name",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", asn :
-    "asn", location : "location", continent : "continent", format : "format" }
+    GetTcpResetsAndTimeoutsTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

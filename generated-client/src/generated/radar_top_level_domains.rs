@@ -71,7 +71,7 @@ pub struct Tlds {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Tlds { tlds : "tlds" });
+crate::runtime::object!(Tlds { tlds : "tlds" => objects });
 /// Used by [`RadarTopLevelDomainsApi::list_tlds`], [`RadarTopLevelDomainsApi::get_tld_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TldsTld {
@@ -81,7 +81,10 @@ pub struct TldsTld {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TldsTld { manager : "manager", tld : "tld", r#type : "type" });
+crate::runtime::object!(
+    TldsTld { manager : "manager" => string, tld : "tld" => string, r#type : "type" =>
+    string }
+);
 /// Used by [`RadarTopLevelDomainsApi::get_tld_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tld {
@@ -89,4 +92,4 @@ pub struct Tld {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Tld { tld : "tld" });
+crate::runtime::object!(Tld { tld : "tld" => object });

@@ -81,7 +81,7 @@ pub struct LatestInternetTrafficAnomalies {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LatestInternetTrafficAnomalies { traffic_anomalies : "trafficAnomalies" }
+    LatestInternetTrafficAnomalies { traffic_anomalies : "trafficAnomalies" => objects }
 );
 /// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq)]
@@ -113,10 +113,12 @@ pub struct LatestInternetTrafficAnomaliesTrafficAnomaly {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LatestInternetTrafficAnomaliesTrafficAnomaly { asn_details : "asnDetails", end_date :
-    "endDate", location_details : "locationDetails", origin_details : "originDetails",
-    start_date : "startDate" required, status : "status" required, r#type : "type"
-    required, uuid : "uuid" required, visible_in_data_sources : "visibleInDataSources" }
+    LatestInternetTrafficAnomaliesTrafficAnomaly { asn_details : "asnDetails" => object,
+    end_date : "endDate" => string, location_details : "locationDetails" => object,
+    origin_details : "originDetails" => object, start_date : "startDate" required =>
+    string, status : "status" required => string, r#type : "type" required => string,
+    uuid : "uuid" required => string, visible_in_data_sources : "visibleInDataSources" =>
+    strings }
 );
 impl LatestInternetTrafficAnomaliesTrafficAnomaly {
     /// A value with the required fields set and the others empty.
@@ -152,8 +154,8 @@ pub struct LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails { asn : "asn" required,
-    locations : "locations", name : "name" required }
+    LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails { asn : "asn" required =>
+    string, locations : "locations" => object, name : "name" required => string }
 );
 impl LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails {
     /// A value with the required fields set and the others empty.
@@ -179,7 +181,7 @@ pub struct LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations {
 }
 crate::runtime::object!(
     LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations { code : "code"
-    required, name : "name" required }
+    required => string, name : "name" required => string }
 );
 impl LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations {
     /// A value with the required fields set and the others empty.
@@ -203,8 +205,8 @@ pub struct LatestInternetTrafficAnomaliesTrafficAnomalyOriginDetails {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LatestInternetTrafficAnomaliesTrafficAnomalyOriginDetails { name : "name", origin :
-    "origin" }
+    LatestInternetTrafficAnomaliesTrafficAnomalyOriginDetails { name : "name" => string,
+    origin : "origin" => string }
 );
 /// Used by [`RadarTrafficAnomaliesApi::get_top_locations_by_total_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -216,7 +218,9 @@ pub struct TopLocations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopLocations { traffic_anomalies : "trafficAnomalies" });
+crate::runtime::object!(
+    TopLocations { traffic_anomalies : "trafficAnomalies" => objects }
+);
 /// Used by [`RadarTrafficAnomaliesApi::get_top_locations_by_total_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTrafficAnomaly {
@@ -229,8 +233,9 @@ pub struct TopLocationsTrafficAnomaly {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTrafficAnomaly { client_country_alpha2 : "clientCountryAlpha2" required,
-    client_country_name : "clientCountryName" required, value : "value" required }
+    TopLocationsTrafficAnomaly { client_country_alpha2 : "clientCountryAlpha2" required
+    => string, client_country_name : "clientCountryName" required => string, value :
+    "value" required => string }
 );
 impl TopLocationsTrafficAnomaly {
     /// A value with the required fields set and the others empty.
@@ -271,9 +276,10 @@ pub struct GetLatestInternetTrafficAnomaliesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestInternetTrafficAnomaliesQuery { limit : "limit", offset : "offset",
-    date_range : "dateRange", date_start : "dateStart", date_end : "dateEnd", status :
-    "status", asn : "asn", location : "location", format : "format" }
+    GetLatestInternetTrafficAnomaliesQuery { limit : "limit" => integer, offset :
+    "offset" => integer, date_range : "dateRange" => string, date_start : "dateStart" =>
+    string, date_end : "dateEnd" => string, status : "status", asn : "asn" => integer,
+    location : "location" => string, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -397,9 +403,9 @@ pub struct GetTopLocationsByTotalTrafficAnomaliesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLocationsByTotalTrafficAnomaliesQuery { limit : "limit", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", status : "status",
-    format : "format" }
+    GetTopLocationsByTotalTrafficAnomaliesQuery { limit : "limit" => integer, date_range
+    : "dateRange" => string, date_start : "dateStart" => string, date_end : "dateEnd" =>
+    string, status : "status", format : "format" }
 );
 impl crate::runtime::TypedQuery for GetLatestInternetTrafficAnomaliesQuery {}
 impl crate::runtime::TypedQuery for GetTopLocationsByTotalTrafficAnomaliesQuery {}

@@ -78,7 +78,9 @@ pub struct TopVerifiedBots {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopVerifiedBots { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopVerifiedBots { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`], [`RadarVerifiedBotsApi::get_top_verified_bot_categories_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopVerifiedBotsMeta {
@@ -94,8 +96,9 @@ pub struct TopVerifiedBotsMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotsMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+    TopVerifiedBotsMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -108,7 +111,8 @@ pub struct TopVerifiedBotsMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotsMetaConfidenceInfo { annotations : "annotations", level : "level" }
+    TopVerifiedBotsMetaConfidenceInfo { annotations : "annotations" => objects, level :
+    "level" => integer }
 );
 /// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
 #[derive(Debug, Clone, PartialEq)]
@@ -134,10 +138,12 @@ pub struct TopVerifiedBotsMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotsMetaConfidenceInfoAnnotation { data_source : "dataSource" required,
-    description : "description" required, end_date : "endDate", event_type : "eventType"
-    required, is_instantaneous : "isInstantaneous" required, linked_url : "linkedUrl",
-    start_date : "startDate", end_time : "endTime", start_time : "startTime" }
+    TopVerifiedBotsMetaConfidenceInfoAnnotation { data_source : "dataSource" required =>
+    string, description : "description" required => string, end_date : "endDate" =>
+    string, event_type : "eventType" required => string, is_instantaneous :
+    "isInstantaneous" required => boolean, linked_url : "linkedUrl" => string, start_date
+    : "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
+    string }
 );
 impl TopVerifiedBotsMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -172,8 +178,8 @@ pub struct TopVerifiedBotsMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotsMetaDateRange { end_time : "endTime" required, start_time :
-    "startTime" required }
+    TopVerifiedBotsMetaDateRange { end_time : "endTime" required => string, start_time :
+    "startTime" required => string }
 );
 impl TopVerifiedBotsMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -196,7 +202,9 @@ pub struct TopVerifiedBotsMetaUnit {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopVerifiedBotsMetaUnit { name : "name", value : "value" });
+crate::runtime::object!(
+    TopVerifiedBotsMetaUnit { name : "name" => string, value : "value" => string }
+);
 /// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopVerifiedBotsTop0 {
@@ -211,8 +219,9 @@ pub struct TopVerifiedBotsTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotsTop0 { bot_category : "botCategory" required, bot_name : "botName"
-    required, bot_owner : "botOwner" required, value : "value" required }
+    TopVerifiedBotsTop0 { bot_category : "botCategory" required => string, bot_name :
+    "botName" required => string, bot_owner : "botOwner" required => string, value :
+    "value" required => string }
 );
 impl TopVerifiedBotsTop0 {
     /// A value with the required fields set and the others empty.
@@ -239,7 +248,9 @@ pub struct TopVerifiedBotCategories {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TopVerifiedBotCategories { meta : "meta", top_0 : "top_0" });
+crate::runtime::object!(
+    TopVerifiedBotCategories { meta : "meta" => object, top_0 : "top_0" => objects }
+);
 /// Used by [`RadarVerifiedBotsApi::get_top_verified_bot_categories_by_http_requests`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopVerifiedBotCategoriesTop0 {
@@ -250,8 +261,8 @@ pub struct TopVerifiedBotCategoriesTop0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotCategoriesTop0 { bot_category : "botCategory" required, value : "value"
-    required }
+    TopVerifiedBotCategoriesTop0 { bot_category : "botCategory" required => string, value
+    : "value" required => string }
 );
 impl TopVerifiedBotCategoriesTop0 {
     /// A value with the required fields set and the others empty.
@@ -291,9 +302,10 @@ pub struct GetTopVerifiedBotsByHttpRequestsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopVerifiedBotsByHttpRequestsQuery { limit : "limit", name : "name", date_range :
-    "dateRange", date_start : "dateStart", date_end : "dateEnd", asn : "asn", location :
-    "location", continent : "continent", format : "format" }
+    GetTopVerifiedBotsByHttpRequestsQuery { limit : "limit" => integer, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, format : "format" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

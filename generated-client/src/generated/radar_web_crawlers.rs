@@ -84,7 +84,7 @@ pub struct CrawlerHttpRequestDistribution {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CrawlerHttpRequestDistribution { meta : "meta", summary_0 : "summary_0" }
+    CrawlerHttpRequestDistribution { meta : "meta" => object, summary_0 : "summary_0" }
 );
 /// Used by [`RadarWebCrawlersApi::get_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -107,9 +107,9 @@ pub struct CrawlerHttpRequestDistributionMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CrawlerHttpRequestDistributionMeta { confidence_info : "confidenceInfo", date_range :
-    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
-    "units" }
+    CrawlerHttpRequestDistributionMeta { confidence_info : "confidenceInfo" => object,
+    date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarWebCrawlersApi::get_crawler_http_request_distribution_by_dimension`], [`RadarWebCrawlersApi::get_time_series_of_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -122,8 +122,8 @@ pub struct CrawlerHttpRequestDistributionMetaConfidenceInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CrawlerHttpRequestDistributionMetaConfidenceInfo { annotations : "annotations", level
-    : "level" }
+    CrawlerHttpRequestDistributionMetaConfidenceInfo { annotations : "annotations" =>
+    objects, level : "level" => integer }
 );
 /// Used by [`RadarWebCrawlersApi::get_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -146,9 +146,9 @@ pub struct CrawlerHttpRequestDistributionMetaConfidenceInfoAnnotation {
 }
 crate::runtime::object!(
     CrawlerHttpRequestDistributionMetaConfidenceInfoAnnotation { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarWebCrawlersApi::get_crawler_http_request_distribution_by_dimension`], [`RadarWebCrawlersApi::get_time_series_of_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -161,8 +161,8 @@ pub struct CrawlerHttpRequestDistributionMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CrawlerHttpRequestDistributionMetaDateRange { end_time : "endTime", start_time :
-    "startTime" }
+    CrawlerHttpRequestDistributionMetaDateRange { end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 /// Used by [`RadarWebCrawlersApi::get_crawler_http_request_distribution_by_dimension`], [`RadarWebCrawlersApi::get_time_series_of_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -173,7 +173,8 @@ pub struct CrawlerHttpRequestDistributionMetaUnit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CrawlerHttpRequestDistributionMetaUnit { name : "name", value : "value" }
+    CrawlerHttpRequestDistributionMetaUnit { name : "name" => string, value : "value" =>
+    string }
 );
 /// Used by [`RadarWebCrawlersApi::get_time_series_of_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -183,7 +184,9 @@ pub struct TimeSeries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TimeSeries { meta : "meta", serie_0 : "serie_0" });
+crate::runtime::object!(
+    TimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
+);
 /// Used by [`RadarWebCrawlersApi::get_time_series_of_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeSeriesMeta {
@@ -207,9 +210,10 @@ pub struct TimeSeriesMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TimeSeriesMeta { agg_interval : "aggInterval", confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated", normalization :
-    "normalization", units : "units" }
+    TimeSeriesMeta { agg_interval : "aggInterval" => string, confidence_info :
+    "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string, normalization : "normalization" => string, units : "units"
+    => objects }
 );
 /// Used by [`RadarWebCrawlersApi::get_time_series_of_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -218,4 +222,4 @@ pub struct TimeSeriesSerie0 {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TimeSeriesSerie0 { timestamps : "timestamps" });
+crate::runtime::object!(TimeSeriesSerie0 { timestamps : "timestamps" => strings });

@@ -172,9 +172,10 @@ pub struct RateLimit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RateLimit { action : "action", bypass : "bypass", description : "description",
-    disabled : "disabled", id : "id", r#match : "match", period : "period", threshold :
-    "threshold" }
+    RateLimit { action : "action" => object, bypass : "bypass" => objects, description :
+    "description" => string, disabled : "disabled" => boolean, id : "id" => string,
+    r#match : "match" => object, period : "period" => number, threshold : "threshold" =>
+    number }
 );
 /// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -188,7 +189,8 @@ pub struct RateLimitAction {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RateLimitAction { mode : "mode", response : "response", timeout : "timeout" }
+    RateLimitAction { mode : "mode", response : "response" => object, timeout : "timeout"
+    => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -263,7 +265,8 @@ pub struct RateLimitActionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RateLimitActionResponse { body : "body", content_type : "content_type" }
+    RateLimitActionResponse { body : "body" => string, content_type : "content_type" =>
+    string }
 );
 /// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -274,7 +277,7 @@ pub struct RateLimitBypass {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RateLimitBypass { name : "name", value : "value" });
+crate::runtime::object!(RateLimitBypass { name : "name", value : "value" => string });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -331,7 +334,8 @@ pub struct RateLimitMatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RateLimitMatch { headers : "headers", request : "request", response : "response" }
+    RateLimitMatch { headers : "headers" => objects, request : "request" => object,
+    response : "response" => object }
 );
 /// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -346,7 +350,8 @@ pub struct RateLimitMatchHeader {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RateLimitMatchHeader { name : "name", op : "op", value : "value" }
+    RateLimitMatchHeader { name : "name" => string, op : "op", value : "value" => string
+    }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -411,7 +416,8 @@ pub struct RateLimitMatchRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RateLimitMatchRequest { methods : "methods", schemes : "schemes", url : "url" }
+    RateLimitMatchRequest { methods : "methods", schemes : "schemes" => strings, url :
+    "url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -491,7 +497,9 @@ pub struct RateLimitMatchResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RateLimitMatchResponse { origin_traffic : "origin_traffic" });
+crate::runtime::object!(
+    RateLimitMatchResponse { origin_traffic : "origin_traffic" => boolean }
+);
 /// Used by [`RateLimitsForAZoneApi::delete_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRateLimitResponse {
@@ -500,7 +508,7 @@ pub struct DeleteRateLimitResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteRateLimitResponse { id : "id" });
+crate::runtime::object!(DeleteRateLimitResponse { id : "id" => string });
 /// Used by [`RateLimitsForAZoneApi::create_rate_limit`], [`RateLimitsForAZoneApi::update_rate_limit`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateRateLimitBody {
@@ -514,8 +522,8 @@ pub struct CreateRateLimitBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRateLimitBody { action : "action", r#match : "match", period : "period"
-    required, threshold : "threshold" required }
+    CreateRateLimitBody { action : "action" => object, r#match : "match" => object,
+    period : "period" required => number, threshold : "threshold" required => number }
 );
 impl CreateRateLimitBody {
     /// A value with the required fields set and the others empty.
@@ -539,5 +547,7 @@ pub struct ListRateLimitsQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListRateLimitsQuery { page : "page", per_page : "per_page" });
+crate::runtime::object!(
+    ListRateLimitsQuery { page : "page" => number, per_page : "per_page" => number }
+);
 impl crate::runtime::TypedQuery for ListRateLimitsQuery {}

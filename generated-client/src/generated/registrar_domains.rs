@@ -139,11 +139,12 @@ pub struct Domain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Domain { available : "available", can_register : "can_register", created_at :
-    "created_at", current_registrar : "current_registrar", expires_at : "expires_at", id
-    : "id", locked : "locked", registrant_contact : "registrant_contact",
-    registry_statuses : "registry_statuses", supported_tld : "supported_tld", transfer_in
-    : "transfer_in", updated_at : "updated_at" }
+    Domain { available : "available" => boolean, can_register : "can_register" =>
+    boolean, created_at : "created_at" => string, current_registrar : "current_registrar"
+    => string, expires_at : "expires_at" => string, id : "id" => string, locked :
+    "locked" => boolean, registrant_contact : "registrant_contact" => object,
+    registry_statuses : "registry_statuses" => string, supported_tld : "supported_tld" =>
+    boolean, transfer_in : "transfer_in" => object, updated_at : "updated_at" => string }
 );
 /// Used by [`RegistrarDomainsApi::list_domains`].
 #[derive(Debug, Clone, PartialEq)]
@@ -178,10 +179,12 @@ pub struct DomainRegistrantContact {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainRegistrantContact { address : "address" required, address2 : "address2", city :
-    "city" required, country : "country", email : "email", fax : "fax", first_name :
-    "first_name", id : "id", last_name : "last_name", organization : "organization"
-    required, phone : "phone", state : "state" required, zip : "zip" }
+    DomainRegistrantContact { address : "address" required => string, address2 :
+    "address2" => string, city : "city" required => string, country : "country" =>
+    string, email : "email" => string, fax : "fax" => string, first_name : "first_name"
+    => string, id : "id" => string, last_name : "last_name" => string, organization :
+    "organization" required => string, phone : "phone" => string, state : "state"
+    required => string, zip : "zip" => string }
 );
 impl DomainRegistrantContact {
     /// A value with the required fields set and the others empty.
@@ -229,8 +232,9 @@ pub struct DomainTransferIn {
 }
 crate::runtime::object!(
     DomainTransferIn { accept_foa : "accept_foa", approve_transfer : "approve_transfer",
-    can_cancel_transfer : "can_cancel_transfer", disable_privacy : "disable_privacy",
-    enter_auth_code : "enter_auth_code", unlock_domain : "unlock_domain" }
+    can_cancel_transfer : "can_cancel_transfer" => boolean, disable_privacy :
+    "disable_privacy", enter_auth_code : "enter_auth_code", unlock_domain :
+    "unlock_domain" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -539,6 +543,6 @@ pub struct UpdateDomainBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDomainBody { auto_renew : "auto_renew", locked : "locked", privacy : "privacy"
-    }
+    UpdateDomainBody { auto_renew : "auto_renew" => boolean, locked : "locked" =>
+    boolean, privacy : "privacy" => boolean }
 );

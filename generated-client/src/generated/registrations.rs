@@ -175,10 +175,11 @@ pub struct Registration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Registration { created_at : "created_at", deleted_at : "deleted_at", device :
-    "device", id : "id", key : "key", key_type : "key_type", last_seen_at :
-    "last_seen_at", policy : "policy", revoked_at : "revoked_at", tunnel_type :
-    "tunnel_type", updated_at : "updated_at", user : "user" }
+    Registration { created_at : "created_at" => string, deleted_at : "deleted_at" =>
+    string, device : "device" => object, id : "id" => string, key : "key" => string,
+    key_type : "key_type" => string, last_seen_at : "last_seen_at" => string, policy :
+    "policy" => object, revoked_at : "revoked_at" => string, tunnel_type : "tunnel_type"
+    => string, updated_at : "updated_at" => string, user : "user" => object }
 );
 /// Used by [`RegistrationsApi::list_registrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -190,7 +191,8 @@ pub struct RegistrationDevice {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RegistrationDevice { client_version : "client_version", id : "id", name : "name" }
+    RegistrationDevice { client_version : "client_version" => string, id : "id" =>
+    string, name : "name" => string }
 );
 /// Used by [`RegistrationsApi::list_registrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -204,8 +206,8 @@ pub struct RegistrationPolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RegistrationPolicy { default : "default", deleted : "deleted", id : "id", name :
-    "name", updated_at : "updated_at" }
+    RegistrationPolicy { default : "default" => boolean, deleted : "deleted" => boolean,
+    id : "id" => string, name : "name" => string, updated_at : "updated_at" => string }
 );
 /// Used by [`RegistrationsApi::list_registrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -216,4 +218,7 @@ pub struct RegistrationUser {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RegistrationUser { email : "email", id : "id", name : "name" });
+crate::runtime::object!(
+    RegistrationUser { email : "email" => string, id : "id" => string, name : "name" =>
+    string }
+);

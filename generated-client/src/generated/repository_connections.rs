@@ -94,9 +94,10 @@ pub struct OrUpdateRepositoryConnection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OrUpdateRepositoryConnection { created_on : "created_on", deleted_on : "deleted_on",
-    modified_on : "modified_on", provider_account_id : "provider_account_id",
-    provider_account_name : "provider_account_name", provider_type : "provider_type",
-    repo_connection_uuid : "repo_connection_uuid", repo_id : "repo_id", repo_name :
-    "repo_name" }
+    OrUpdateRepositoryConnection { created_on : "created_on" => string, deleted_on :
+    "deleted_on" => string, modified_on : "modified_on" => string, provider_account_id :
+    "provider_account_id" => string, provider_account_name : "provider_account_name" =>
+    string, provider_type : "provider_type" => string, repo_connection_uuid :
+    "repo_connection_uuid" => string, repo_id : "repo_id" => string, repo_name :
+    "repo_name" => string }
 );

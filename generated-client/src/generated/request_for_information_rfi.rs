@@ -445,11 +445,12 @@ pub struct ListRequestsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRequestsItem { completed : "completed", created : "created" required, id : "id"
-    required, message_tokens : "message_tokens", priority : "priority" required,
-    readable_id : "readable_id", request : "request" required, status : "status", summary
-    : "summary" required, tlp : "tlp" required, tokens : "tokens", updated : "updated"
-    required }
+    ListRequestsItem { completed : "completed" => string, created : "created" required =>
+    string, id : "id" required => string, message_tokens : "message_tokens" => integer,
+    priority : "priority" required, readable_id : "readable_id" => string, request :
+    "request" required => string, status : "status", summary : "summary" required =>
+    string, tlp : "tlp" required, tokens : "tokens" => integer, updated : "updated"
+    required => string }
 );
 impl ListRequestsItem {
     /// A value with the required fields set and the others empty.
@@ -707,11 +708,12 @@ pub struct Request {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Request { completed : "completed", content : "content" required, created : "created"
-    required, id : "id" required, message_tokens : "message_tokens", priority :
-    "priority" required, readable_id : "readable_id", request : "request" required,
-    status : "status", summary : "summary" required, tlp : "tlp" required, tokens :
-    "tokens", updated : "updated" required }
+    Request { completed : "completed" => string, content : "content" required => string,
+    created : "created" required => string, id : "id" required => string, message_tokens
+    : "message_tokens" => integer, priority : "priority" required => string, readable_id
+    : "readable_id" => string, request : "request" required => string, status : "status",
+    summary : "summary" required => string, tlp : "tlp" required, tokens : "tokens" =>
+    integer, updated : "updated" required => string }
 );
 impl Request {
     /// A value with the required fields set and the others empty.
@@ -759,8 +761,9 @@ pub struct RequestQuota {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestQuota { anniversary_date : "anniversary_date", quarter_anniversary_date :
-    "quarter_anniversary_date", quota : "quota", remaining : "remaining" }
+    RequestQuota { anniversary_date : "anniversary_date" => string,
+    quarter_anniversary_date : "quarter_anniversary_date" => string, quota : "quota" =>
+    integer, remaining : "remaining" => integer }
 );
 /// Used by [`RequestForInformationRfiApi::delete_request`], [`RequestForInformationRfiApi::delete_request_asset`], [`RequestForInformationRfiApi::delete_request_message`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -772,8 +775,8 @@ pub struct DeleteRequestResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteRequestResponse { errors : "errors", messages : "messages", success : "success"
-    }
+    DeleteRequestResponse { errors : "errors" => objects, messages : "messages" =>
+    objects, success : "success" => boolean }
 );
 /// Used by [`RequestForInformationRfiApi::delete_request`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -786,8 +789,9 @@ pub struct DeleteRequestResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteRequestResponseError { code : "code", documentation_url : "documentation_url",
-    message : "message", source : "source" }
+    DeleteRequestResponseError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`RequestForInformationRfiApi::delete_request`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -796,7 +800,9 @@ pub struct DeleteRequestResponseErrorSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteRequestResponseErrorSource { pointer : "pointer" });
+crate::runtime::object!(
+    DeleteRequestResponseErrorSource { pointer : "pointer" => string }
+);
 /// Used by [`RequestForInformationRfiApi::list_request_assets`], [`RequestForInformationRfiApi::create_request_asset`], [`RequestForInformationRfiApi::update_request_asset`], [`RequestForInformationRfiApi::get_request_asset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestAsset {
@@ -809,8 +815,8 @@ pub struct RequestAsset {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestAsset { created : "created", description : "description", file_type :
-    "file_type", id : "id", name : "name" }
+    RequestAsset { created : "created" => string, description : "description" => string,
+    file_type : "file_type" => string, id : "id" => integer, name : "name" => string }
 );
 /// Used by [`RequestForInformationRfiApi::list_request_messages`], [`RequestForInformationRfiApi::create_request_message`], [`RequestForInformationRfiApi::update_request_message`].
 #[derive(Debug, Clone, PartialEq)]
@@ -831,9 +837,10 @@ pub struct RequestMessage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestMessage { author : "author" required, content : "content" required, created :
-    "created", id : "id" required, is_follow_on_request : "is_follow_on_request"
-    required, updated : "updated" required }
+    RequestMessage { author : "author" required => string, content : "content" required
+    => string, created : "created" => string, id : "id" required => integer,
+    is_follow_on_request : "is_follow_on_request" required => boolean, updated :
+    "updated" required => string }
 );
 impl RequestMessage {
     /// A value with the required fields set and the others empty.
@@ -882,11 +889,11 @@ pub struct ListRequestsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRequestsBody { completed_after : "completed_after", completed_before :
-    "completed_before", created_after : "created_after", created_before :
-    "created_before", page : "page" required, per_page : "per_page" required,
-    request_type : "request_type", sort_by : "sort_by", sort_order : "sort_order", status
-    : "status" }
+    ListRequestsBody { completed_after : "completed_after" => string, completed_before :
+    "completed_before" => string, created_after : "created_after" => string,
+    created_before : "created_before" => string, page : "page" required => integer,
+    per_page : "per_page" required => integer, request_type : "request_type" => string,
+    sort_by : "sort_by" => string, sort_order : "sort_order", status : "status" }
 );
 impl ListRequestsBody {
     /// A value with the required fields set and the others empty.
@@ -973,8 +980,8 @@ pub struct CreateRequestBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRequestBody { content : "content", priority : "priority", request_type :
-    "request_type", summary : "summary", tlp : "tlp" }
+    CreateRequestBody { content : "content" => string, priority : "priority" => string,
+    request_type : "request_type" => string, summary : "summary" => string, tlp : "tlp" }
 );
 /// Used by [`RequestForInformationRfiApi::list_request_messages`].
 #[derive(Debug, Clone, PartialEq)]
@@ -995,8 +1002,9 @@ pub struct ListRequestMessagesBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRequestMessagesBody { after : "after", before : "before", page : "page" required,
-    per_page : "per_page" required, sort_by : "sort_by", sort_order : "sort_order" }
+    ListRequestMessagesBody { after : "after" => string, before : "before" => string,
+    page : "page" required => integer, per_page : "per_page" required => integer, sort_by
+    : "sort_by" => string, sort_order : "sort_order" }
 );
 impl ListRequestMessagesBody {
     /// A value with the required fields set and the others empty.
@@ -1020,4 +1028,4 @@ pub struct CreateRequestMessageBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateRequestMessageBody { content : "content" });
+crate::runtime::object!(CreateRequestMessageBody { content : "content" => string });

@@ -154,13 +154,15 @@ pub struct Resource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Resource { account_id : "account_id", cloud_type : "cloud_type", config : "config",
-    deployment_provider : "deployment_provider", id : "id", managed : "managed",
-    managed_by : "managed_by", monthly_cost_estimate : "monthly_cost_estimate", name :
-    "name", native_id : "native_id", observations : "observations", provider_ids :
-    "provider_ids", provider_names_by_id : "provider_names_by_id", region : "region",
-    resource_group : "resource_group", resource_type : "resource_type", sections :
-    "sections", state : "state", tags : "tags", updated_at : "updated_at", url : "url" }
+    Resource { account_id : "account_id" => string, cloud_type : "cloud_type" => string,
+    config : "config", deployment_provider : "deployment_provider" => string, id : "id"
+    => string, managed : "managed" => boolean, managed_by : "managed_by" => objects,
+    monthly_cost_estimate : "monthly_cost_estimate" => object, name : "name" => string,
+    native_id : "native_id" => string, observations : "observations", provider_ids :
+    "provider_ids" => strings, provider_names_by_id : "provider_names_by_id", region :
+    "region" => string, resource_group : "resource_group" => string, resource_type :
+    "resource_type" => string, sections : "sections" => objects, state : "state", tags :
+    "tags", updated_at : "updated_at" => string, url : "url" => string }
 );
 /// Used by [`ResourcesApi::list_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -172,7 +174,8 @@ pub struct ResourceManagedBy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ResourceManagedBy { client_type : "client_type", id : "id", name : "name" }
+    ResourceManagedBy { client_type : "client_type" => string, id : "id" => string, name
+    : "name" => string }
 );
 /// Used by [`ResourcesApi::list_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -183,7 +186,8 @@ pub struct ResourceMonthlyCostEstimate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ResourceMonthlyCostEstimate { currency : "currency", monthly_cost : "monthly_cost" }
+    ResourceMonthlyCostEstimate { currency : "currency" => string, monthly_cost :
+    "monthly_cost" => number }
 );
 /// Used by [`ResourcesApi::list_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -196,6 +200,6 @@ pub struct ResourceSection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ResourceSection { help_text : "help_text", hidden_items : "hidden_items", name :
-    "name", visible_items : "visible_items" }
+    ResourceSection { help_text : "help_text" => string, hidden_items : "hidden_items",
+    name : "name" => string, visible_items : "visible_items" }
 );

@@ -152,8 +152,8 @@ pub struct ScanConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScanConfig { account_id : "account_id", frequency : "frequency", id : "id", ips :
-    "ips", ports : "ports" }
+    ScanConfig { account_id : "account_id" => string, frequency : "frequency" => number,
+    id : "id" => string, ips : "ips" => strings, ports : "ports" => strings }
 );
 /// Used by [`ScansApi::get_latest_scan_result`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -163,7 +163,7 @@ pub struct LatestScanResult {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LatestScanResult { _1_1_1_1 : "1.1.1.1" });
+crate::runtime::object!(LatestScanResult { _1_1_1_1 : "1.1.1.1" => objects });
 /// Used by [`ScansApi::get_latest_scan_result`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LatestScanResultN1111 {
@@ -174,5 +174,6 @@ pub struct LatestScanResultN1111 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LatestScanResultN1111 { number : "number", proto : "proto", status : "status" }
+    LatestScanResultN1111 { number : "number" => number, proto : "proto" => string,
+    status : "status" => string }
 );

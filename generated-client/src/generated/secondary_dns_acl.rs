@@ -156,7 +156,8 @@ pub struct Acl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Acl { id : "id" required, ip_range : "ip_range" required, name : "name" required }
+    Acl { id : "id" required => string, ip_range : "ip_range" required => string, name :
+    "name" required => string }
 );
 impl Acl {
     /// A value with the required fields set and the others empty.
@@ -180,7 +181,7 @@ pub struct DeleteAclResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAclResponse { id : "id" });
+crate::runtime::object!(DeleteAclResponse { id : "id" => string });
 /// Used by [`SecondaryDnsAclApi::create_acl`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateAclBody {
@@ -190,7 +191,8 @@ pub struct CreateAclBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAclBody { name : "name" required, ip_range : "ip_range" required }
+    CreateAclBody { name : "name" required => json, ip_range : "ip_range" required =>
+    json }
 );
 impl CreateAclBody {
     /// A value with the required fields set and the others empty.
@@ -213,7 +215,8 @@ pub struct UpdateAclBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAclBody { ip_range : "ip_range" required, name : "name" required }
+    UpdateAclBody { ip_range : "ip_range" required => string, name : "name" required =>
+    string }
 );
 impl UpdateAclBody {
     /// A value with the required fields set and the others empty.

@@ -162,8 +162,9 @@ pub struct Peer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Peer { id : "id" required, ip : "ip", ixfr_enable : "ixfr_enable", name : "name"
-    required, port : "port", tsig_id : "tsig_id" }
+    Peer { id : "id" required => string, ip : "ip" => string, ixfr_enable : "ixfr_enable"
+    => boolean, name : "name" required => string, port : "port" => number, tsig_id :
+    "tsig_id" => string }
 );
 impl Peer {
     /// A value with the required fields set and the others empty.
@@ -189,7 +190,7 @@ pub struct DeletePeerResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeletePeerResponse { id : "id" });
+crate::runtime::object!(DeletePeerResponse { id : "id" => string });
 /// Used by [`SecondaryDnsPeerApi::create_peer`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatePeerBody {
@@ -197,7 +198,7 @@ pub struct CreatePeerBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreatePeerBody { name : "name" required });
+crate::runtime::object!(CreatePeerBody { name : "name" required => json });
 impl CreatePeerBody {
     /// A value with the required fields set and the others empty.
     pub fn new(name: ::serde_json::Value) -> Self {
@@ -224,8 +225,8 @@ pub struct UpdatePeerBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePeerBody { ip : "ip", ixfr_enable : "ixfr_enable", name : "name" required, port
-    : "port", tsig_id : "tsig_id" }
+    UpdatePeerBody { ip : "ip" => string, ixfr_enable : "ixfr_enable" => boolean, name :
+    "name" required => string, port : "port" => number, tsig_id : "tsig_id" => string }
 );
 impl UpdatePeerBody {
     /// A value with the required fields set and the others empty.

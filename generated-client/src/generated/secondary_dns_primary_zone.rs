@@ -233,9 +233,10 @@ pub struct PrimaryZoneConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PrimaryZoneConfiguration { checked_time : "checked_time", created_time :
-    "created_time", id : "id", last_transferred_time : "last_transferred_time", name :
-    "name", peers : "peers", soa_serial : "soa_serial" }
+    PrimaryZoneConfiguration { checked_time : "checked_time" => string, created_time :
+    "created_time" => string, id : "id" => string, last_transferred_time :
+    "last_transferred_time" => string, name : "name" => string, peers : "peers" =>
+    strings, soa_serial : "soa_serial" => number }
 );
 /// Used by [`SecondaryDnsPrimaryZoneApi::delete_primary_zone_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -244,7 +245,7 @@ pub struct DeletePrimaryZoneConfigurationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeletePrimaryZoneConfigurationResponse { id : "id" });
+crate::runtime::object!(DeletePrimaryZoneConfigurationResponse { id : "id" => string });
 /// Used by [`SecondaryDnsPrimaryZoneApi::update_primary_zone_configuration`], [`SecondaryDnsPrimaryZoneApi::create_primary_zone_configuration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdatePrimaryZoneConfigurationBody {
@@ -255,7 +256,8 @@ pub struct UpdatePrimaryZoneConfigurationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePrimaryZoneConfigurationBody { name : "name" required, peers : "peers" }
+    UpdatePrimaryZoneConfigurationBody { name : "name" required => string, peers :
+    "peers" }
 );
 impl UpdatePrimaryZoneConfigurationBody {
     /// A value with the required fields set and the others empty.

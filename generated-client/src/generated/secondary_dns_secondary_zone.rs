@@ -169,10 +169,10 @@ pub struct SecondaryZoneConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SecondaryZoneConfiguration { auto_refresh_seconds : "auto_refresh_seconds",
-    checked_time : "checked_time", created_time : "created_time", id : "id",
-    modified_time : "modified_time", name : "name", peers : "peers", soa_serial :
-    "soa_serial" }
+    SecondaryZoneConfiguration { auto_refresh_seconds : "auto_refresh_seconds" => number,
+    checked_time : "checked_time" => string, created_time : "created_time" => string, id
+    : "id" => string, modified_time : "modified_time" => string, name : "name" => string,
+    peers : "peers" => strings, soa_serial : "soa_serial" => number }
 );
 /// Used by [`SecondaryDnsSecondaryZoneApi::delete_secondary_zone_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -181,7 +181,9 @@ pub struct DeleteSecondaryZoneConfigurationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteSecondaryZoneConfigurationResponse { id : "id" });
+crate::runtime::object!(
+    DeleteSecondaryZoneConfigurationResponse { id : "id" => string }
+);
 /// Used by [`SecondaryDnsSecondaryZoneApi::update_secondary_zone_configuration`], [`SecondaryDnsSecondaryZoneApi::create_secondary_zone_configuration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSecondaryZoneConfigurationBody {
@@ -195,7 +197,7 @@ pub struct UpdateSecondaryZoneConfigurationBody {
 }
 crate::runtime::object!(
     UpdateSecondaryZoneConfigurationBody { auto_refresh_seconds : "auto_refresh_seconds"
-    required, name : "name" required, peers : "peers" }
+    required => number, name : "name" required => string, peers : "peers" }
 );
 impl UpdateSecondaryZoneConfigurationBody {
     /// A value with the required fields set and the others empty.

@@ -158,8 +158,8 @@ pub struct Tsig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tsig { algo : "algo" required, id : "id" required, name : "name" required, secret :
-    "secret" required }
+    Tsig { algo : "algo" required => string, id : "id" required => string, name : "name"
+    required => string, secret : "secret" required => string }
 );
 impl Tsig {
     /// A value with the required fields set and the others empty.
@@ -185,7 +185,7 @@ pub struct DeleteTsigResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteTsigResponse { id : "id" });
+crate::runtime::object!(DeleteTsigResponse { id : "id" => string });
 /// Used by [`SecondaryDnsTsigApi::create_tsig`], [`SecondaryDnsTsigApi::update_tsig`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTsigBody {
@@ -199,8 +199,8 @@ pub struct CreateTsigBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTsigBody { algo : "algo" required, name : "name" required, secret : "secret"
-    required }
+    CreateTsigBody { algo : "algo" required => string, name : "name" required => string,
+    secret : "secret" required => string }
 );
 impl CreateTsigBody {
     /// A value with the required fields set and the others empty.

@@ -375,8 +375,8 @@ pub struct SecurityCenterIssues {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SecurityCenterIssues { count : "count", issues : "issues", page : "page", per_page :
-    "per_page" }
+    SecurityCenterIssues { count : "count" => integer, issues : "issues" => objects, page
+    : "page" => integer, per_page : "per_page" => integer }
 );
 /// Used by [`SecurityCenterInsightsApi::get_security_center_issues`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -400,10 +400,11 @@ pub struct SecurityCenterIssuesIssue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SecurityCenterIssuesIssue { dismissed : "dismissed", id : "id", issue_class :
-    "issue_class", issue_type : "issue_type", payload : "payload", resolve_link :
-    "resolve_link", resolve_text : "resolve_text", severity : "severity", since :
-    "since", subject : "subject", timestamp : "timestamp" }
+    SecurityCenterIssuesIssue { dismissed : "dismissed" => boolean, id : "id" => string,
+    issue_class : "issue_class" => string, issue_type : "issue_type", payload :
+    "payload", resolve_link : "resolve_link" => string, resolve_text : "resolve_text" =>
+    string, severity : "severity", since : "since" => string, subject : "subject" =>
+    string, timestamp : "timestamp" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -529,7 +530,9 @@ pub struct SecurityCenterIssueCount {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SecurityCenterIssueCount { count : "count", value : "value" });
+crate::runtime::object!(
+    SecurityCenterIssueCount { count : "count" => integer, value : "value" => string }
+);
 /// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`], [`SecurityCenterInsightsApi::archive_security_center_insight_security_center_insights`], [`SecurityCenterInsightsApi::archive_zone_security_center_insight`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArchiveSecurityCenterInsightResponse {
@@ -544,8 +547,8 @@ pub struct ArchiveSecurityCenterInsightResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ArchiveSecurityCenterInsightResponse { errors : "errors", messages : "messages",
-    success : "success" }
+    ArchiveSecurityCenterInsightResponse { errors : "errors" => objects, messages :
+    "messages" => objects, success : "success" => boolean }
 );
 /// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -558,8 +561,9 @@ pub struct ArchiveSecurityCenterInsightResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ArchiveSecurityCenterInsightResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    ArchiveSecurityCenterInsightResponseError { code : "code" => integer,
+    documentation_url : "documentation_url" => string, message : "message" => string,
+    source : "source" => object }
 );
 /// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -569,7 +573,7 @@ pub struct ArchiveSecurityCenterInsightResponseErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ArchiveSecurityCenterInsightResponseErrorSource { pointer : "pointer" }
+    ArchiveSecurityCenterInsightResponseErrorSource { pointer : "pointer" => string }
 );
 /// Used by [`SecurityCenterInsightsApi::get_security_center_issues`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -606,11 +610,12 @@ pub struct GetSecurityCenterIssuesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSecurityCenterIssuesQuery { dismissed : "dismissed", issue_class : "issue_class",
-    issue_type : "issue_type", product : "product", severity : "severity", subject :
-    "subject", issue_class_neq : "issue_class~neq", issue_type_neq : "issue_type~neq",
-    product_neq : "product~neq", severity_neq : "severity~neq", subject_neq :
-    "subject~neq", page : "page", per_page : "per_page" }
+    GetSecurityCenterIssuesQuery { dismissed : "dismissed" => boolean, issue_class :
+    "issue_class" => strings, issue_type : "issue_type", product : "product" => strings,
+    severity : "severity", subject : "subject" => strings, issue_class_neq :
+    "issue_class~neq" => strings, issue_type_neq : "issue_type~neq", product_neq :
+    "product~neq" => strings, severity_neq : "severity~neq", subject_neq : "subject~neq"
+    => strings, page : "page" => integer, per_page : "per_page" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -699,11 +704,12 @@ pub struct GetSecurityCenterIssueCountsByClassQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSecurityCenterIssueCountsByClassQuery { dismissed : "dismissed", issue_class :
-    "issue_class", issue_type : "issue_type", product : "product", severity : "severity",
-    subject : "subject", issue_class_neq : "issue_class~neq", issue_type_neq :
-    "issue_type~neq", product_neq : "product~neq", severity_neq : "severity~neq",
-    subject_neq : "subject~neq" }
+    GetSecurityCenterIssueCountsByClassQuery { dismissed : "dismissed" => boolean,
+    issue_class : "issue_class" => strings, issue_type : "issue_type", product :
+    "product" => strings, severity : "severity", subject : "subject" => strings,
+    issue_class_neq : "issue_class~neq" => strings, issue_type_neq : "issue_type~neq",
+    product_neq : "product~neq" => strings, severity_neq : "severity~neq", subject_neq :
+    "subject~neq" => strings }
 );
 /// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -712,6 +718,8 @@ pub struct ArchiveSecurityCenterInsightBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ArchiveSecurityCenterInsightBody { dismiss : "dismiss" });
+crate::runtime::object!(
+    ArchiveSecurityCenterInsightBody { dismiss : "dismiss" => boolean }
+);
 impl crate::runtime::TypedQuery for GetSecurityCenterIssueCountsByClassQuery {}
 impl crate::runtime::TypedQuery for GetSecurityCenterIssuesQuery {}

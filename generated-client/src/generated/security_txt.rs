@@ -99,7 +99,8 @@ pub struct SecurityTxt {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SecurityTxt { errors : "errors", messages : "messages", success : "success" }
+    SecurityTxt { errors : "errors" => objects, messages : "messages" => objects, success
+    : "success" => boolean }
 );
 /// Used by [`SecurityTxtApi::update_security_txt`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -112,8 +113,8 @@ pub struct Error {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Error { code : "code", documentation_url : "documentation_url", message : "message",
-    source : "source" }
+    Error { code : "code" => integer, documentation_url : "documentation_url" => string,
+    message : "message" => string, source : "source" => object }
 );
 /// Used by [`SecurityTxtApi::update_security_txt`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -122,4 +123,4 @@ pub struct ErrorSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ErrorSource { pointer : "pointer" });
+crate::runtime::object!(ErrorSource { pointer : "pointer" => string });

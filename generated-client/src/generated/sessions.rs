@@ -276,7 +276,8 @@ pub struct GenerateSummaryOfTranscriptsForSessionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GenerateSummaryOfTranscriptsForSessionResponse { data : "data", success : "success" }
+    GenerateSummaryOfTranscriptsForSessionResponse { data : "data" => object, success :
+    "success" => boolean }
 );
 /// Used by [`SessionsApi::generate_summary_of_transcripts_for_session`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -287,6 +288,6 @@ pub struct GenerateSummaryOfTranscriptsForSessionResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GenerateSummaryOfTranscriptsForSessionResponseData { message : "message", success :
-    "success" }
+    GenerateSummaryOfTranscriptsForSessionResponseData { message : "message" => string,
+    success : "success" => boolean }
 );

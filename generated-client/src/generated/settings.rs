@@ -74,4 +74,4 @@ pub struct Settings {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Settings { default_asn : "default_asn" });
+crate::runtime::object!(Settings { default_asn : "default_asn" => integer });

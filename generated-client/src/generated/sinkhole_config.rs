@@ -71,7 +71,7 @@ pub struct SinkholesOwned {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SinkholesOwned { account_tag : "account_tag", created_on : "created_on", id : "id",
-    modified_on : "modified_on", name : "name", r2_bucket : "r2_bucket", r2_id : "r2_id"
-    }
+    SinkholesOwned { account_tag : "account_tag" => string, created_on : "created_on" =>
+    string, id : "id" => integer, modified_on : "modified_on" => string, name : "name" =>
+    string, r2_bucket : "r2_bucket" => string, r2_id : "r2_id" => string }
 );

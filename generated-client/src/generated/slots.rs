@@ -79,7 +79,7 @@ pub struct List {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(List { items : "items", next : "next" });
+crate::runtime::object!(List { items : "items" => objects, next : "next" => integer });
 /// Used by [`SlotsApi::get_list_of_all_slots_matching_specified_parameters`], [`SlotsApi::get_specified_slot`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InformationAboutSpecifiedSlot {
@@ -93,8 +93,9 @@ pub struct InformationAboutSpecifiedSlot {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InformationAboutSpecifiedSlot { account : "account", facility : "facility", id :
-    "id", occupied : "occupied", site : "site", speed : "speed" }
+    InformationAboutSpecifiedSlot { account : "account" => string, facility : "facility"
+    => object, id : "id" => string, occupied : "occupied" => boolean, site : "site" =>
+    string, speed : "speed" => string }
 );
 /// Used by [`SlotsApi::get_list_of_all_slots_matching_specified_parameters`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -105,5 +106,6 @@ pub struct InformationAboutSpecifiedSlotFacility {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InformationAboutSpecifiedSlotFacility { address : "address", name : "name" }
+    InformationAboutSpecifiedSlotFacility { address : "address" => strings, name : "name"
+    => string }
 );

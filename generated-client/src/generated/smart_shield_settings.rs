@@ -85,7 +85,8 @@ pub struct PatchSmartShieldSettingsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchSmartShieldSettingsResponse { smart_tiered_cache : "smart_tiered_cache" }
+    PatchSmartShieldSettingsResponse { smart_tiered_cache : "smart_tiered_cache" =>
+    object }
 );
 /// Used by [`SmartShieldSettingsApi::patch_smart_shield_settings`], [`SmartShieldSettingsApi::get_smart_shield_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -98,8 +99,9 @@ pub struct PatchSmartShieldSettingsResponseSmartTieredCache {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchSmartShieldSettingsResponseSmartTieredCache { editable : "editable", id : "id",
-    modified_on : "modified_on", value : "value" }
+    PatchSmartShieldSettingsResponseSmartTieredCache { editable : "editable" => boolean,
+    id : "id" => string, modified_on : "modified_on" => string, value : "value" => string
+    }
 );
 /// Used by [`SmartShieldSettingsApi::get_smart_shield_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -115,9 +117,10 @@ pub struct SmartShieldSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SmartShieldSettings { cache_reserve : "cache_reserve", healthchecks_count :
-    "healthchecks_count", regional_tiered_cache : "regional_tiered_cache", smart_routing
-    : "smart_routing", smart_tiered_cache : "smart_tiered_cache" }
+    SmartShieldSettings { cache_reserve : "cache_reserve" => json, healthchecks_count :
+    "healthchecks_count" => integer, regional_tiered_cache : "regional_tiered_cache" =>
+    object, smart_routing : "smart_routing" => object, smart_tiered_cache :
+    "smart_tiered_cache" => object }
 );
 /// Used by [`SmartShieldSettingsApi::get_smart_shield_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -129,5 +132,6 @@ pub struct RegionalTieredCache {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RegionalTieredCache { editable : "editable", id : "id", value : "value" }
+    RegionalTieredCache { editable : "editable" => boolean, id : "id" => string, value :
+    "value" => string }
 );

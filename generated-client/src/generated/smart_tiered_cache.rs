@@ -118,8 +118,8 @@ pub struct Setting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Setting { id : "id" required, modified_on : "modified_on" required, value : "value"
-    required, editable : "editable" required }
+    Setting { id : "id" required => string, modified_on : "modified_on" required =>
+    string, value : "value" required, editable : "editable" required => boolean }
 );
 impl Setting {
     /// A value with the required fields set and the others empty.
@@ -203,8 +203,9 @@ pub struct DeleteSmartTieredCacheSettingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteSmartTieredCacheSettingResponse { id : "id" required, modified_on :
-    "modified_on" required, editable : "editable" required, value : "value" required }
+    DeleteSmartTieredCacheSettingResponse { id : "id" required => string, modified_on :
+    "modified_on" required => string, editable : "editable" required => boolean, value :
+    "value" required }
 );
 impl DeleteSmartTieredCacheSettingResponse {
     /// A value with the required fields set and the others empty.

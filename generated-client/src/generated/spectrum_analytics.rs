@@ -123,8 +123,9 @@ pub struct AggregatedAnalytics {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AggregatedAnalytics { app_id : "appID", bytes_egress : "bytesEgress", bytes_ingress :
-    "bytesIngress", connections : "connections", duration_avg : "durationAvg" }
+    AggregatedAnalytics { app_id : "appID" => string, bytes_egress : "bytesEgress" =>
+    number, bytes_ingress : "bytesIngress" => number, connections : "connections" =>
+    number, duration_avg : "durationAvg" => number }
 );
 /// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`], [`SpectrumAnalyticsApi::get_analytics_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -149,9 +150,9 @@ pub struct GetAnalyticsByTimeResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByTimeResponse { data : "data", data_lag : "data_lag", max : "max", min :
-    "min", query : "query", rows : "rows", time_intervals : "time_intervals", totals :
-    "totals" }
+    GetAnalyticsByTimeResponse { data : "data" => objects, data_lag : "data_lag" =>
+    number, max : "max", min : "min", query : "query" => object, rows : "rows" => number,
+    time_intervals : "time_intervals", totals : "totals" }
 );
 /// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -162,7 +163,8 @@ pub struct GetAnalyticsByTimeResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByTimeResponseData { dimensions : "dimensions", metrics : "metrics" }
+    GetAnalyticsByTimeResponseData { dimensions : "dimensions" => strings, metrics :
+    "metrics" => strings }
 );
 /// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -178,9 +180,9 @@ pub struct GetAnalyticsByTimeResponseQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByTimeResponseQuery { dimensions : "dimensions", filters : "filters",
-    limit : "limit", metrics : "metrics", since : "since", sort : "sort", until : "until"
-    }
+    GetAnalyticsByTimeResponseQuery { dimensions : "dimensions" => strings, filters :
+    "filters" => string, limit : "limit" => number, metrics : "metrics" => strings, since
+    : "since" => json, sort : "sort" => strings, until : "until" => json }
 );
 /// Used by [`SpectrumAnalyticsApi::get_aggregated_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -195,8 +197,8 @@ pub struct GetAggregatedAnalyticsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAggregatedAnalyticsQuery { app_id : "appID", app_id_param : "app_id_param",
-    colo_name : "colo_name" }
+    GetAggregatedAnalyticsQuery { app_id : "appID" => string, app_id_param :
+    "app_id_param" => string, colo_name : "colo_name" => string }
 );
 /// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -220,9 +222,9 @@ pub struct GetAnalyticsByTimeQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByTimeQuery { dimensions : "dimensions", sort : "sort", until : "until",
-    metrics : "metrics", filters : "filters", since : "since", time_delta : "time_delta"
-    }
+    GetAnalyticsByTimeQuery { dimensions : "dimensions", sort : "sort", until : "until"
+    => string, metrics : "metrics", filters : "filters" => string, since : "since" =>
+    string, time_delta : "time_delta" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -446,8 +448,9 @@ pub struct GetAnalyticsSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsSummaryQuery { dimensions : "dimensions", sort : "sort", until : "until",
-    metrics : "metrics", filters : "filters", since : "since" }
+    GetAnalyticsSummaryQuery { dimensions : "dimensions", sort : "sort", until : "until"
+    => string, metrics : "metrics", filters : "filters" => string, since : "since" =>
+    string }
 );
 impl crate::runtime::TypedQuery for GetAggregatedAnalyticsQuery {}
 impl crate::runtime::TypedQuery for GetAnalyticsByTimeQuery {}

@@ -208,10 +208,12 @@ pub struct CreateSpectrumApplicationUsingNameForOriginResponse {
 }
 crate::runtime::object!(
     CreateSpectrumApplicationUsingNameForOriginResponse { argo_smart_routing :
-    "argo_smart_routing", created_on : "created_on", dns : "dns", edge_ips : "edge_ips",
-    id : "id", ip_firewall : "ip_firewall", modified_on : "modified_on", origin_dns :
-    "origin_dns", origin_port : "origin_port", protocol : "protocol", proxy_protocol :
-    "proxy_protocol", tls : "tls", traffic_type : "traffic_type" }
+    "argo_smart_routing" => boolean, created_on : "created_on" => string, dns : "dns" =>
+    object, edge_ips : "edge_ips" => object, id : "id" => string, ip_firewall :
+    "ip_firewall" => boolean, modified_on : "modified_on" => string, origin_dns :
+    "origin_dns" => object, origin_port : "origin_port" => json, protocol : "protocol" =>
+    string, proxy_protocol : "proxy_protocol", tls : "tls", traffic_type : "traffic_type"
+    }
 );
 /// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -226,8 +228,8 @@ pub struct CreateSpectrumApplicationUsingNameForOriginResponseDns {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSpectrumApplicationUsingNameForOriginResponseDns { name : "name", r#type :
-    "type" }
+    CreateSpectrumApplicationUsingNameForOriginResponseDns { name : "name" => string,
+    r#type : "type" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -301,7 +303,7 @@ pub struct CreateSpectrumApplicationUsingNameForOriginResponseEdgeIps {
 }
 crate::runtime::object!(
     CreateSpectrumApplicationUsingNameForOriginResponseEdgeIps { connectivity :
-    "connectivity", r#type : "type", ips : "ips" }
+    "connectivity", r#type : "type", ips : "ips" => strings }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -439,8 +441,8 @@ pub struct CreateSpectrumApplicationUsingNameForOriginResponseOriginDns {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSpectrumApplicationUsingNameForOriginResponseOriginDns { name : "name", ttl :
-    "ttl", r#type : "type" }
+    CreateSpectrumApplicationUsingNameForOriginResponseOriginDns { name : "name" =>
+    string, ttl : "ttl" => integer, r#type : "type" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -641,7 +643,7 @@ pub struct DeleteSpectrumApplicationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteSpectrumApplicationResponse { id : "id" });
+crate::runtime::object!(DeleteSpectrumApplicationResponse { id : "id" => string });
 /// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`], [`SpectrumApplicationsApi::update_spectrum_application_configuration_using_name_for_origin`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpectrumApplicationUsingNameForOriginBody {
@@ -679,10 +681,11 @@ pub struct CreateSpectrumApplicationUsingNameForOriginBody {
 }
 crate::runtime::object!(
     CreateSpectrumApplicationUsingNameForOriginBody { argo_smart_routing :
-    "argo_smart_routing", dns : "dns", edge_ips : "edge_ips", ip_firewall :
-    "ip_firewall", origin_dns : "origin_dns", origin_port : "origin_port" required,
-    protocol : "protocol" required, proxy_protocol : "proxy_protocol", tls : "tls",
-    traffic_type : "traffic_type" }
+    "argo_smart_routing" => boolean, dns : "dns" => object, edge_ips : "edge_ips" =>
+    object, ip_firewall : "ip_firewall" => boolean, origin_dns : "origin_dns" => object,
+    origin_port : "origin_port" required => json, protocol : "protocol" required =>
+    string, proxy_protocol : "proxy_protocol", tls : "tls", traffic_type : "traffic_type"
+    }
 );
 impl CreateSpectrumApplicationUsingNameForOriginBody {
     /// A value with the required fields set and the others empty.
@@ -720,8 +723,8 @@ pub struct ListSpectrumApplicationsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListSpectrumApplicationsQuery { page : "page", per_page : "per_page", direction :
-    "direction", order : "order" }
+    ListSpectrumApplicationsQuery { page : "page" => number, per_page : "per_page" =>
+    number, direction : "direction", order : "order" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -67,8 +67,9 @@ pub struct SslTlsRecommendation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SslTlsRecommendation { editable : "editable", id : "id", modified_on : "modified_on",
-    next_scheduled_scan : "next_scheduled_scan", value : "value" }
+    SslTlsRecommendation { editable : "editable" => boolean, id : "id" => string,
+    modified_on : "modified_on" => string, next_scheduled_scan : "next_scheduled_scan" =>
+    string, value : "value" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -108,11 +108,11 @@ pub struct SslVerification {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SslVerification { brand_check : "brand_check", cert_pack_uuid : "cert_pack_uuid",
-    certificate_status : "certificate_status" required, signature : "signature",
-    validation_method : "validation_method", verification_info : "verification_info",
-    verification_status : "verification_status", verification_type : "verification_type"
-    }
+    SslVerification { brand_check : "brand_check" => boolean, cert_pack_uuid :
+    "cert_pack_uuid" => string, certificate_status : "certificate_status" required,
+    signature : "signature", validation_method : "validation_method", verification_info :
+    "verification_info" => object, verification_status : "verification_status" =>
+    boolean, verification_type : "verification_type" }
 );
 impl SslVerification {
     /// A value with the required fields set and the others empty.
@@ -500,7 +500,7 @@ pub struct SslCertificatePackValidationMethod {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SslCertificatePackValidationMethod { status : "status", validation_method :
+    SslCertificatePackValidationMethod { status : "status" => string, validation_method :
     "validation_method" }
 );
 /// One of a known set of values; values this client does not know yet
@@ -571,7 +571,7 @@ pub struct SslVerificationDetailsQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SslVerificationDetailsQuery { retry : "retry" });
+crate::runtime::object!(SslVerificationDetailsQuery { retry : "retry" => boolean });
 /// Used by [`SslVerificationApi::edit_ssl_certificate_pack_validation_method`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct EditSslCertificatePackValidationMethodBody {

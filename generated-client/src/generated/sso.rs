@@ -177,9 +177,10 @@ pub struct InitializeNewSsoConnectorResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InitializeNewSsoConnectorResponse { created_on : "created_on", email_domain :
-    "email_domain", enabled : "enabled", id : "id", updated_on : "updated_on",
-    use_fedramp_language : "use_fedramp_language", verification : "verification" }
+    InitializeNewSsoConnectorResponse { created_on : "created_on" => string, email_domain
+    : "email_domain" => string, enabled : "enabled" => boolean, id : "id" => string,
+    updated_on : "updated_on" => string, use_fedramp_language : "use_fedramp_language" =>
+    boolean, verification : "verification" => object }
 );
 /// Used by [`SsoApi::initialize_new_sso_connector`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -190,7 +191,8 @@ pub struct InitializeNewSsoConnectorResponseVerification {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InitializeNewSsoConnectorResponseVerification { code : "code", status : "status" }
+    InitializeNewSsoConnectorResponseVerification { code : "code" => string, status :
+    "status" => string }
 );
 /// Used by [`SsoApi::get_sso_connectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -206,9 +208,10 @@ pub struct Connector {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Connector { created_on : "created_on", email_domain : "email_domain", enabled :
-    "enabled", id : "id", updated_on : "updated_on", use_fedramp_language :
-    "use_fedramp_language", verification : "verification" }
+    Connector { created_on : "created_on" => string, email_domain : "email_domain" =>
+    string, enabled : "enabled" => boolean, id : "id" => string, updated_on :
+    "updated_on" => string, use_fedramp_language : "use_fedramp_language" => boolean,
+    verification : "verification" => object }
 );
 /// Used by [`SsoApi::get_sso_connectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -218,7 +221,9 @@ pub struct ConnectorVerification {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ConnectorVerification { code : "code", status : "status" });
+crate::runtime::object!(
+    ConnectorVerification { code : "code" => json, status : "status" => string }
+);
 /// Used by [`SsoApi::delete_sso_connector`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSsoConnectorResponse {
@@ -226,7 +231,7 @@ pub struct DeleteSsoConnectorResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteSsoConnectorResponse { id : "id" });
+crate::runtime::object!(DeleteSsoConnectorResponse { id : "id" => string });
 /// Used by [`SsoApi::begin_sso_connector_verification`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BeginSsoConnectorVerificationResponse {
@@ -241,8 +246,8 @@ pub struct BeginSsoConnectorVerificationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BeginSsoConnectorVerificationResponse { errors : "errors", messages : "messages",
-    success : "success" }
+    BeginSsoConnectorVerificationResponse { errors : "errors" => objects, messages :
+    "messages" => objects, success : "success" => boolean }
 );
 /// Used by [`SsoApi::begin_sso_connector_verification`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -255,8 +260,9 @@ pub struct BeginSsoConnectorVerificationResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BeginSsoConnectorVerificationResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    BeginSsoConnectorVerificationResponseError { code : "code" => integer,
+    documentation_url : "documentation_url" => string, message : "message" => string,
+    source : "source" => object }
 );
 /// Used by [`SsoApi::begin_sso_connector_verification`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -266,5 +272,5 @@ pub struct BeginSsoConnectorVerificationResponseErrorSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BeginSsoConnectorVerificationResponseErrorSource { pointer : "pointer" }
+    BeginSsoConnectorVerificationResponseErrorSource { pointer : "pointer" => string }
 );

@@ -156,8 +156,8 @@ pub struct ListAdditionalAudioTracksOnVideoItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAdditionalAudioTracksOnVideoItem { default : "default", label : "label", status :
-    "status", uid : "uid" }
+    ListAdditionalAudioTracksOnVideoItem { default : "default" => boolean, label :
+    "label" => string, status : "status", uid : "uid" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -226,7 +226,8 @@ pub struct AddAudioTracksToVideoBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAudioTracksToVideoBody { label : "label" required, url : "url" }
+    AddAudioTracksToVideoBody { label : "label" required => string, url : "url" => string
+    }
 );
 impl AddAudioTracksToVideoBody {
     /// A value with the required fields set and the others empty.
@@ -249,5 +250,6 @@ pub struct EditAdditionalAudioTracksOnVideoBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditAdditionalAudioTracksOnVideoBody { default : "default", label : "label" }
+    EditAdditionalAudioTracksOnVideoBody { default : "default" => boolean, label :
+    "label" => string }
 );

@@ -376,11 +376,12 @@ pub struct LiveInput {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LiveInput { created : "created", delete_recording_after_days :
-    "deleteRecordingAfterDays", enabled : "enabled", meta : "meta", modified :
-    "modified", recording : "recording", rtmps : "rtmps", rtmps_playback :
-    "rtmpsPlayback", srt : "srt", srt_playback : "srtPlayback", status : "status", uid :
-    "uid", web_rtc : "webRTC", web_rtc_playback : "webRTCPlayback" }
+    LiveInput { created : "created" => string, delete_recording_after_days :
+    "deleteRecordingAfterDays" => number, enabled : "enabled" => boolean, meta : "meta",
+    modified : "modified" => string, recording : "recording" => object, rtmps : "rtmps"
+    => object, rtmps_playback : "rtmpsPlayback" => object, srt : "srt" => object,
+    srt_playback : "srtPlayback" => object, status : "status", uid : "uid" => string,
+    web_rtc : "webRTC" => object, web_rtc_playback : "webRTCPlayback" => object }
 );
 /// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -399,9 +400,10 @@ pub struct LiveInputRecording {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LiveInputRecording { allowed_origins : "allowedOrigins", hide_live_viewer_count :
-    "hideLiveViewerCount", mode : "mode", require_signed_urls : "requireSignedURLs",
-    timeout_seconds : "timeoutSeconds" }
+    LiveInputRecording { allowed_origins : "allowedOrigins" => strings,
+    hide_live_viewer_count : "hideLiveViewerCount" => boolean, mode : "mode",
+    require_signed_urls : "requireSignedURLs" => boolean, timeout_seconds :
+    "timeoutSeconds" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -463,7 +465,9 @@ pub struct LiveInputRtmps {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LiveInputRtmps { stream_key : "streamKey", url : "url" });
+crate::runtime::object!(
+    LiveInputRtmps { stream_key : "streamKey" => string, url : "url" => string }
+);
 /// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveInputSrt {
@@ -477,7 +481,8 @@ pub struct LiveInputSrt {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LiveInputSrt { passphrase : "passphrase", stream_id : "streamId", url : "url" }
+    LiveInputSrt { passphrase : "passphrase" => string, stream_id : "streamId" => string,
+    url : "url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -561,7 +566,7 @@ pub struct LiveInputWebRtc {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LiveInputWebRtc { url : "url" });
+crate::runtime::object!(LiveInputWebRtc { url : "url" => string });
 /// Used by [`StreamLiveInputsApi::list_live_inputs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveInputs {
@@ -575,7 +580,8 @@ pub struct LiveInputs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LiveInputs { live_inputs : "liveInputs", range : "range", total : "total" }
+    LiveInputs { live_inputs : "liveInputs" => objects, range : "range" => integer, total
+    : "total" => integer }
 );
 /// Used by [`StreamLiveInputsApi::list_live_inputs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -595,8 +601,9 @@ pub struct LiveInputsLiveInput {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LiveInputsLiveInput { created : "created", delete_recording_after_days :
-    "deleteRecordingAfterDays", meta : "meta", modified : "modified", uid : "uid" }
+    LiveInputsLiveInput { created : "created" => string, delete_recording_after_days :
+    "deleteRecordingAfterDays" => number, meta : "meta", modified : "modified" => string,
+    uid : "uid" => string }
 );
 /// Used by [`StreamLiveInputsApi::create_output_connected_to_live_input`], [`StreamLiveInputsApi::list_outputs_associated_with_specified_live_input`], [`StreamLiveInputsApi::update_output`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -613,8 +620,8 @@ pub struct CreateOutputConnectedToLiveInputResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOutputConnectedToLiveInputResponse { enabled : "enabled", stream_key :
-    "streamKey", uid : "uid", url : "url" }
+    CreateOutputConnectedToLiveInputResponse { enabled : "enabled" => boolean, stream_key
+    : "streamKey" => string, uid : "uid" => string, url : "url" => string }
 );
 /// Used by [`StreamLiveInputsApi::create_live_input`], [`StreamLiveInputsApi::update_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -631,8 +638,9 @@ pub struct CreateLiveInputBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLiveInputBody { default_creator : "defaultCreator", delete_recording_after_days
-    : "deleteRecordingAfterDays", meta : "meta", recording : "recording" }
+    CreateLiveInputBody { default_creator : "defaultCreator" => string,
+    delete_recording_after_days : "deleteRecordingAfterDays" => number, meta : "meta",
+    recording : "recording" => object }
 );
 /// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -649,8 +657,9 @@ pub struct CreateLiveInputBodyRecording {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLiveInputBodyRecording { allowed_origins : "allowedOrigins", mode : "mode",
-    require_signed_urls : "requireSignedURLs", timeout_seconds : "timeoutSeconds" }
+    CreateLiveInputBodyRecording { allowed_origins : "allowedOrigins" => strings, mode :
+    "mode", require_signed_urls : "requireSignedURLs" => boolean, timeout_seconds :
+    "timeoutSeconds" => integer }
 );
 /// Used by [`StreamLiveInputsApi::list_live_inputs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -660,7 +669,9 @@ pub struct ListLiveInputsQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListLiveInputsQuery { include_counts : "include_counts" });
+crate::runtime::object!(
+    ListLiveInputsQuery { include_counts : "include_counts" => boolean }
+);
 /// Used by [`StreamLiveInputsApi::create_output_connected_to_live_input`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateOutputConnectedToLiveInputBody {
@@ -674,8 +685,8 @@ pub struct CreateOutputConnectedToLiveInputBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOutputConnectedToLiveInputBody { enabled : "enabled", stream_key : "streamKey"
-    required, url : "url" required }
+    CreateOutputConnectedToLiveInputBody { enabled : "enabled" => boolean, stream_key :
+    "streamKey" required => string, url : "url" required => string }
 );
 impl CreateOutputConnectedToLiveInputBody {
     /// A value with the required fields set and the others empty.
@@ -699,7 +710,7 @@ pub struct UpdateOutputBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateOutputBody { enabled : "enabled" required });
+crate::runtime::object!(UpdateOutputBody { enabled : "enabled" required => boolean });
 impl UpdateOutputBody {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {

@@ -172,7 +172,8 @@ pub struct Downloads {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Downloads { percent_complete : "percentComplete", status : "status", url : "url" }
+    Downloads { percent_complete : "percentComplete" => number, status : "status" =>
+    string, url : "url" => string }
 );
 /// Used by [`StreamMp4DownloadsApi::list_downloads`], [`StreamMp4DownloadsApi::create_download`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -182,4 +183,6 @@ pub struct ListDownloadsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListDownloadsResponse { audio : "audio", default : "default" });
+crate::runtime::object!(
+    ListDownloadsResponse { audio : "audio" => object, default : "default" => object }
+);

@@ -113,7 +113,8 @@ pub struct SigningKeys {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SigningKeys { created : "created", id : "id", jwk : "jwk", pem : "pem" }
+    SigningKeys { created : "created" => string, id : "id" => string, jwk : "jwk" =>
+    string, pem : "pem" => string }
 );
 /// Used by [`StreamSigningKeysApi::list_signing_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -125,4 +126,6 @@ pub struct SigningKey {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SigningKey { created : "created", id : "id" });
+crate::runtime::object!(
+    SigningKey { created : "created" => string, id : "id" => string }
+);

@@ -209,8 +209,8 @@ pub struct ListCaptionsOrSubtitlesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCaptionsOrSubtitlesItem { generated : "generated", label : "label", language :
-    "language", status : "status" }
+    ListCaptionsOrSubtitlesItem { generated : "generated" => boolean, label : "label" =>
+    string, language : "language" => string, status : "status" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

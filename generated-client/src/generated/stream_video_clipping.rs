@@ -77,13 +77,14 @@ pub struct ClipVideosStartAndEndTime {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ClipVideosStartAndEndTime { allowed_origins : "allowedOrigins",
-    clipped_from_video_uid : "clippedFromVideoUID", created : "created", creator :
-    "creator", end_time_seconds : "endTimeSeconds", max_duration_seconds :
-    "maxDurationSeconds", meta : "meta", modified : "modified", playback : "playback",
-    preview : "preview", require_signed_urls : "requireSignedURLs", start_time_seconds :
-    "startTimeSeconds", status : "status", thumbnail_timestamp_pct :
-    "thumbnailTimestampPct", watermark : "watermark" }
+    ClipVideosStartAndEndTime { allowed_origins : "allowedOrigins" => strings,
+    clipped_from_video_uid : "clippedFromVideoUID" => string, created : "created" =>
+    string, creator : "creator" => string, end_time_seconds : "endTimeSeconds" =>
+    integer, max_duration_seconds : "maxDurationSeconds" => integer, meta : "meta",
+    modified : "modified" => string, playback : "playback" => object, preview : "preview"
+    => string, require_signed_urls : "requireSignedURLs" => boolean, start_time_seconds :
+    "startTimeSeconds" => integer, status : "status", thumbnail_timestamp_pct :
+    "thumbnailTimestampPct" => number, watermark : "watermark" => object }
 );
 /// Used by [`StreamVideoClippingApi::clip_videos_start_and_end_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -96,7 +97,7 @@ pub struct ClipVideosStartAndEndTimePlayback {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ClipVideosStartAndEndTimePlayback { dash : "dash", hls : "hls" }
+    ClipVideosStartAndEndTimePlayback { dash : "dash" => string, hls : "hls" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -172,7 +173,7 @@ pub struct ClipVideosStartAndEndTimeWatermark {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ClipVideosStartAndEndTimeWatermark { uid : "uid" });
+crate::runtime::object!(ClipVideosStartAndEndTimeWatermark { uid : "uid" => string });
 /// Used by [`StreamVideoClippingApi::clip_videos_start_and_end_time`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClipVideosStartAndEndTimeBody {
@@ -197,12 +198,13 @@ pub struct ClipVideosStartAndEndTimeBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ClipVideosStartAndEndTimeBody { allowed_origins : "allowedOrigins",
-    clipped_from_video_uid : "clippedFromVideoUID" required, creator : "creator",
-    end_time_seconds : "endTimeSeconds" required, max_duration_seconds :
-    "maxDurationSeconds", require_signed_urls : "requireSignedURLs", start_time_seconds :
-    "startTimeSeconds" required, thumbnail_timestamp_pct : "thumbnailTimestampPct",
-    watermark : "watermark" }
+    ClipVideosStartAndEndTimeBody { allowed_origins : "allowedOrigins" => strings,
+    clipped_from_video_uid : "clippedFromVideoUID" required => string, creator :
+    "creator" => string, end_time_seconds : "endTimeSeconds" required => integer,
+    max_duration_seconds : "maxDurationSeconds" => integer, require_signed_urls :
+    "requireSignedURLs" => boolean, start_time_seconds : "startTimeSeconds" required =>
+    integer, thumbnail_timestamp_pct : "thumbnailTimestampPct" => number, watermark :
+    "watermark" => object }
 );
 impl ClipVideosStartAndEndTimeBody {
     /// A value with the required fields set and the others empty.

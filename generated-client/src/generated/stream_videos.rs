@@ -317,14 +317,17 @@ pub struct Video {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Video { allowed_origins : "allowedOrigins", created : "created", creator : "creator",
-    duration : "duration", input : "input", live_input : "liveInput",
-    max_duration_seconds : "maxDurationSeconds", meta : "meta", modified : "modified",
-    playback : "playback", preview : "preview", ready_to_stream : "readyToStream",
-    ready_to_stream_at : "readyToStreamAt", require_signed_urls : "requireSignedURLs",
-    scheduled_deletion : "scheduledDeletion", size : "size", status : "status", thumbnail
-    : "thumbnail", thumbnail_timestamp_pct : "thumbnailTimestampPct", uid : "uid",
-    upload_expiry : "uploadExpiry", uploaded : "uploaded", watermark : "watermark" }
+    Video { allowed_origins : "allowedOrigins" => strings, created : "created" => string,
+    creator : "creator" => string, duration : "duration" => number, input : "input" =>
+    object, live_input : "liveInput" => string, max_duration_seconds :
+    "maxDurationSeconds" => integer, meta : "meta", modified : "modified" => string,
+    playback : "playback" => object, preview : "preview" => string, ready_to_stream :
+    "readyToStream" => boolean, ready_to_stream_at : "readyToStreamAt" => string,
+    require_signed_urls : "requireSignedURLs" => boolean, scheduled_deletion :
+    "scheduledDeletion" => string, size : "size" => number, status : "status" => object,
+    thumbnail : "thumbnail" => string, thumbnail_timestamp_pct : "thumbnailTimestampPct"
+    => number, uid : "uid" => string, upload_expiry : "uploadExpiry" => string, uploaded
+    : "uploaded" => string, watermark : "watermark" => object }
 );
 /// Used by [`StreamVideosApi::list_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -336,7 +339,9 @@ pub struct VideoInput {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(VideoInput { height : "height", width : "width" });
+crate::runtime::object!(
+    VideoInput { height : "height" => integer, width : "width" => integer }
+);
 /// Used by [`StreamVideosApi::list_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoPlayback {
@@ -347,7 +352,9 @@ pub struct VideoPlayback {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(VideoPlayback { dash : "dash", hls : "hls" });
+crate::runtime::object!(
+    VideoPlayback { dash : "dash" => string, hls : "hls" => string }
+);
 /// Used by [`StreamVideosApi::list_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoStatus {
@@ -363,8 +370,9 @@ pub struct VideoStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VideoStatus { error_reason_code : "errorReasonCode", error_reason_text :
-    "errorReasonText", pct_complete : "pctComplete", state : "state" }
+    VideoStatus { error_reason_code : "errorReasonCode" => string, error_reason_text :
+    "errorReasonText" => string, pct_complete : "pctComplete" => string, state : "state"
+    }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -461,9 +469,11 @@ pub struct VideoWatermark {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VideoWatermark { created : "created", downloaded_from : "downloadedFrom", height :
-    "height", name : "name", opacity : "opacity", padding : "padding", position :
-    "position", scale : "scale", size : "size", uid : "uid", width : "width" }
+    VideoWatermark { created : "created" => string, downloaded_from : "downloadedFrom" =>
+    string, height : "height" => integer, name : "name" => string, opacity : "opacity" =>
+    number, padding : "padding" => number, position : "position" => string, scale :
+    "scale" => number, size : "size" => number, uid : "uid" => string, width : "width" =>
+    integer }
 );
 /// Used by [`StreamVideosApi::upload_videos_via_direct_upload_urls`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -479,8 +489,9 @@ pub struct UploadVideosViaDirectUploadUrlsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadVideosViaDirectUploadUrlsResponse { scheduled_deletion : "scheduledDeletion",
-    uid : "uid", upload_url : "uploadURL", watermark : "watermark" }
+    UploadVideosViaDirectUploadUrlsResponse { scheduled_deletion : "scheduledDeletion" =>
+    string, uid : "uid" => string, upload_url : "uploadURL" => string, watermark :
+    "watermark" => object }
 );
 /// Used by [`StreamVideosApi::storage_use`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -497,9 +508,9 @@ pub struct StorageUse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    StorageUse { creator : "creator", total_storage_minutes : "totalStorageMinutes",
-    total_storage_minutes_limit : "totalStorageMinutesLimit", video_count : "videoCount"
-    }
+    StorageUse { creator : "creator" => string, total_storage_minutes :
+    "totalStorageMinutes" => integer, total_storage_minutes_limit :
+    "totalStorageMinutesLimit" => integer, video_count : "videoCount" => integer }
 );
 /// Used by [`StreamVideosApi::create_signed_url_tokens_for_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -509,7 +520,7 @@ pub struct SignedUrlTokens {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SignedUrlTokens { token : "token" });
+crate::runtime::object!(SignedUrlTokens { token : "token" => string });
 /// Used by [`StreamVideosApi::list_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListVideosQuery {
@@ -533,9 +544,9 @@ pub struct ListVideosQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListVideosQuery { status : "status", creator : "creator", r#type : "type", asc :
-    "asc", search : "search", start : "start", end : "end", include_counts :
-    "include_counts" }
+    ListVideosQuery { status : "status", creator : "creator" => string, r#type : "type"
+    => string, asc : "asc" => boolean, search : "search" => string, start : "start" =>
+    string, end : "end" => string, include_counts : "include_counts" => boolean }
 );
 /// Used by [`StreamVideosApi::upload_videos_from_url`].
 #[derive(Debug, Clone, PartialEq)]
@@ -560,10 +571,11 @@ pub struct UploadVideosFromUrlBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadVideosFromUrlBody { allowed_origins : "allowedOrigins", creator : "creator",
-    meta : "meta", require_signed_urls : "requireSignedURLs", scheduled_deletion :
-    "scheduledDeletion", thumbnail_timestamp_pct : "thumbnailTimestampPct", url : "url"
-    required, watermark : "watermark" }
+    UploadVideosFromUrlBody { allowed_origins : "allowedOrigins" => strings, creator :
+    "creator" => string, meta : "meta", require_signed_urls : "requireSignedURLs" =>
+    boolean, scheduled_deletion : "scheduledDeletion" => string, thumbnail_timestamp_pct
+    : "thumbnailTimestampPct" => number, url : "url" required => string, watermark :
+    "watermark" => object }
 );
 impl UploadVideosFromUrlBody {
     /// A value with the required fields set and the others empty.
@@ -589,7 +601,7 @@ pub struct UploadVideosFromUrlBodyWatermark {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UploadVideosFromUrlBodyWatermark { uid : "uid" });
+crate::runtime::object!(UploadVideosFromUrlBodyWatermark { uid : "uid" => string });
 /// Used by [`StreamVideosApi::upload_videos_via_direct_upload_urls`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadVideosViaDirectUploadUrlsBody {
@@ -615,11 +627,12 @@ pub struct UploadVideosViaDirectUploadUrlsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadVideosViaDirectUploadUrlsBody { allowed_origins : "allowedOrigins", creator :
-    "creator", expiry : "expiry", max_duration_seconds : "maxDurationSeconds" required,
-    meta : "meta", require_signed_urls : "requireSignedURLs", scheduled_deletion :
-    "scheduledDeletion", thumbnail_timestamp_pct : "thumbnailTimestampPct", watermark :
-    "watermark" }
+    UploadVideosViaDirectUploadUrlsBody { allowed_origins : "allowedOrigins" => strings,
+    creator : "creator" => string, expiry : "expiry" => string, max_duration_seconds :
+    "maxDurationSeconds" required => integer, meta : "meta", require_signed_urls :
+    "requireSignedURLs" => boolean, scheduled_deletion : "scheduledDeletion" => string,
+    thumbnail_timestamp_pct : "thumbnailTimestampPct" => number, watermark : "watermark"
+    => object }
 );
 impl UploadVideosViaDirectUploadUrlsBody {
     /// A value with the required fields set and the others empty.
@@ -646,7 +659,7 @@ pub struct StorageUseQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(StorageUseQuery { creator : "creator" });
+crate::runtime::object!(StorageUseQuery { creator : "creator" => string });
 /// Used by [`StreamVideosApi::edit_video_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditVideoDetailsBody {
@@ -671,10 +684,11 @@ pub struct EditVideoDetailsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditVideoDetailsBody { allowed_origins : "allowedOrigins", creator : "creator",
-    max_duration_seconds : "maxDurationSeconds", meta : "meta", require_signed_urls :
-    "requireSignedURLs", scheduled_deletion : "scheduledDeletion",
-    thumbnail_timestamp_pct : "thumbnailTimestampPct", upload_expiry : "uploadExpiry" }
+    EditVideoDetailsBody { allowed_origins : "allowedOrigins" => strings, creator :
+    "creator" => string, max_duration_seconds : "maxDurationSeconds" => integer, meta :
+    "meta", require_signed_urls : "requireSignedURLs" => boolean, scheduled_deletion :
+    "scheduledDeletion" => string, thumbnail_timestamp_pct : "thumbnailTimestampPct" =>
+    number, upload_expiry : "uploadExpiry" => string }
 );
 /// Used by [`StreamVideosApi::create_signed_url_tokens_for_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -697,8 +711,9 @@ pub struct CreateSignedUrlTokensForVideosBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSignedUrlTokensForVideosBody { access_rules : "accessRules", downloadable :
-    "downloadable", exp : "exp", id : "id", nbf : "nbf", pem : "pem" }
+    CreateSignedUrlTokensForVideosBody { access_rules : "accessRules" => objects,
+    downloadable : "downloadable" => boolean, exp : "exp" => integer, id : "id" =>
+    string, nbf : "nbf" => integer, pem : "pem" => string }
 );
 /// Used by [`StreamVideosApi::create_signed_url_tokens_for_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -717,8 +732,8 @@ pub struct CreateSignedUrlTokensForVideosBodyAccessRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSignedUrlTokensForVideosBodyAccessRule { action : "action", country :
-    "country", ip : "ip", r#type : "type" }
+    CreateSignedUrlTokensForVideosBodyAccessRule { action : "action", country : "country"
+    => strings, ip : "ip" => strings, r#type : "type" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -153,9 +153,11 @@ pub struct WatermarkProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WatermarkProfile { created : "created", downloaded_from : "downloadedFrom", height :
-    "height", name : "name", opacity : "opacity", padding : "padding", position :
-    "position", scale : "scale", size : "size", uid : "uid", width : "width" }
+    WatermarkProfile { created : "created" => string, downloaded_from : "downloadedFrom"
+    => string, height : "height" => integer, name : "name" => string, opacity : "opacity"
+    => number, padding : "padding" => number, position : "position" => string, scale :
+    "scale" => number, size : "size" => number, uid : "uid" => string, width : "width" =>
+    integer }
 );
 /// The `multipart/form-data` body of [`StreamWatermarkProfileApi::create_watermark_profiles_via_basic_upload`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///

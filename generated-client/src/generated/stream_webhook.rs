@@ -116,7 +116,7 @@ pub struct CreateWebhooksBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWebhooksBody { notification_url : "notificationUrl" required }
+    CreateWebhooksBody { notification_url : "notificationUrl" required => string }
 );
 impl CreateWebhooksBody {
     /// A value with the required fields set and the others empty.

@@ -113,8 +113,8 @@ pub struct UpdateTableMaintenanceConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateTableMaintenanceConfigurationResponse { compaction : "compaction",
-    snapshot_expiration : "snapshot_expiration" }
+    UpdateTableMaintenanceConfigurationResponse { compaction : "compaction" => object,
+    snapshot_expiration : "snapshot_expiration" => object }
 );
 /// Used by [`TableMaintenanceConfigurationApi::update_table_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -125,8 +125,8 @@ pub struct UpdateTableMaintenanceConfigurationResponseCompaction {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateTableMaintenanceConfigurationResponseCompaction { state : "state",
-    target_size_mb : "target_size_mb" }
+    UpdateTableMaintenanceConfigurationResponseCompaction { state : "state" => string,
+    target_size_mb : "target_size_mb" => string }
 );
 /// Used by [`TableMaintenanceConfigurationApi::update_table_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -139,8 +139,8 @@ pub struct UpdateTableMaintenanceConfigurationResponseSnapshotExpiration {
 }
 crate::runtime::object!(
     UpdateTableMaintenanceConfigurationResponseSnapshotExpiration { max_snapshot_age :
-    "max_snapshot_age", min_snapshots_to_keep : "min_snapshots_to_keep", state : "state"
-    }
+    "max_snapshot_age" => string, min_snapshots_to_keep : "min_snapshots_to_keep" =>
+    integer, state : "state" => string }
 );
 /// Used by [`TableMaintenanceConfigurationApi::get_table_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -152,5 +152,5 @@ pub struct TableMaintenanceConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TableMaintenanceConfiguration { maintenance_config : "maintenance_config" }
+    TableMaintenanceConfiguration { maintenance_config : "maintenance_config" => object }
 );

@@ -71,8 +71,9 @@ pub struct Tables {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tables { details : "details", identifiers : "identifiers", next_page_token :
-    "next_page_token", table_uuids : "table_uuids" }
+    Tables { details : "details" => objects, identifiers : "identifiers" => objects,
+    next_page_token : "next_page_token" => string, table_uuids : "table_uuids" => strings
+    }
 );
 /// Used by [`TableManagementApi::list_tables_in_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -87,9 +88,9 @@ pub struct TablesDetail {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TablesDetail { created_at : "created_at", identifier : "identifier", location :
-    "location", metadata_location : "metadata_location", table_uuid : "table_uuid",
-    updated_at : "updated_at" }
+    TablesDetail { created_at : "created_at" => string, identifier : "identifier" =>
+    object, location : "location" => string, metadata_location : "metadata_location" =>
+    string, table_uuid : "table_uuid" => string, updated_at : "updated_at" => string }
 );
 /// Used by [`TableManagementApi::list_tables_in_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -100,5 +101,5 @@ pub struct TablesDetailIdentifier {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TablesDetailIdentifier { name : "name", namespace : "namespace" }
+    TablesDetailIdentifier { name : "name" => string, namespace : "namespace" }
 );

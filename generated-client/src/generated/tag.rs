@@ -154,7 +154,8 @@ pub struct IndicatorsRelated {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorsRelated { indicators : "indicators", pagination : "pagination" }
+    IndicatorsRelated { indicators : "indicators" => objects, pagination : "pagination"
+    => object }
 );
 /// Used by [`TagApi::list_indicators_related_to_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -178,9 +179,10 @@ pub struct IndicatorsRelatedIndicator {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorsRelatedIndicator { created_at : "createdAt", dataset_id : "datasetId",
-    indicator_type : "indicatorType", related_events : "relatedEvents", tags : "tags",
-    updated_at : "updatedAt", uuid : "uuid", value : "value" }
+    IndicatorsRelatedIndicator { created_at : "createdAt" => string, dataset_id :
+    "datasetId" => string, indicator_type : "indicatorType" => string, related_events :
+    "relatedEvents" => objects, tags : "tags" => objects, updated_at : "updatedAt" =>
+    string, uuid : "uuid" => string, value : "value" => string }
 );
 /// Used by [`TagApi::list_indicators_related_to_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -193,8 +195,8 @@ pub struct IndicatorsRelatedIndicatorRelatedEvent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorsRelatedIndicatorRelatedEvent { dataset_id : "datasetId", event_id :
-    "eventId" }
+    IndicatorsRelatedIndicatorRelatedEvent { dataset_id : "datasetId" => string, event_id
+    : "eventId" => string }
 );
 /// Used by [`TagApi::list_indicators_related_to_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -207,8 +209,8 @@ pub struct IndicatorsRelatedIndicatorTag {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorsRelatedIndicatorTag { category_name : "categoryName", uuid : "uuid", value
-    : "value" }
+    IndicatorsRelatedIndicatorTag { category_name : "categoryName" => string, uuid :
+    "uuid" => string, value : "value" => string }
 );
 /// Used by [`TagApi::list_indicators_related_to_tag`], [`TagApi::list_tags`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -224,8 +226,8 @@ pub struct IndicatorsRelatedPagination {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndicatorsRelatedPagination { page : "page", page_size : "pageSize", total_count :
-    "totalCount", total_pages : "totalPages" }
+    IndicatorsRelatedPagination { page : "page" => number, page_size : "pageSize" =>
+    number, total_count : "totalCount" => number, total_pages : "totalPages" => number }
 );
 /// Used by [`TagApi::list_tags`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -235,7 +237,9 @@ pub struct Tags {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Tags { pagination : "pagination", tags : "tags" });
+crate::runtime::object!(
+    Tags { pagination : "pagination" => object, tags : "tags" => objects }
+);
 /// Used by [`TagApi::list_tags`], [`TagApi::create_tag`], [`TagApi::update_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tag {
@@ -279,15 +283,17 @@ pub struct Tag {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tag { active_duration : "activeDuration", actor_category : "actorCategory",
-    alias_group_names : "aliasGroupNames", alias_group_names_internal :
-    "aliasGroupNamesInternal", analytic_priority : "analyticPriority",
-    attribution_confidence : "attributionConfidence", attribution_organization :
-    "attributionOrganization", category_name : "categoryName", category_uuid :
-    "categoryUuid", external_reference_links : "externalReferenceLinks",
-    internal_description : "internalDescription", motive : "motive", opsec_level :
-    "opsecLevel", origin_country_iso : "originCountryISO", priority : "priority",
-    sophistication_level : "sophisticationLevel", uuid : "uuid", value : "value" }
+    Tag { active_duration : "activeDuration" => string, actor_category : "actorCategory"
+    => string, alias_group_names : "aliasGroupNames" => strings,
+    alias_group_names_internal : "aliasGroupNamesInternal" => strings, analytic_priority
+    : "analyticPriority" => number, attribution_confidence : "attributionConfidence" =>
+    string, attribution_organization : "attributionOrganization" => string, category_name
+    : "categoryName" => string, category_uuid : "categoryUuid" => string,
+    external_reference_links : "externalReferenceLinks" => strings, internal_description
+    : "internalDescription" => string, motive : "motive" => string, opsec_level :
+    "opsecLevel" => string, origin_country_iso : "originCountryISO" => string, priority :
+    "priority" => number, sophistication_level : "sophisticationLevel" => string, uuid :
+    "uuid" => string, value : "value" => string }
 );
 /// Used by [`TagApi::delete_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -296,4 +302,4 @@ pub struct DeleteTagResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteTagResponse { uuid : "uuid" });
+crate::runtime::object!(DeleteTagResponse { uuid : "uuid" => string });

@@ -132,7 +132,7 @@ pub struct TagCategories {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TagCategories { categories : "categories" });
+crate::runtime::object!(TagCategories { categories : "categories" => objects });
 /// Used by [`TagcategoryApi::list_tag_categories`], [`TagcategoryApi::create_tag_category`], [`TagcategoryApi::update_tag_category`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCategory {
@@ -147,8 +147,9 @@ pub struct TagCategory {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TagCategory { created_at : "createdAt", description : "description", name : "name",
-    updated_at : "updatedAt", uuid : "uuid" }
+    TagCategory { created_at : "createdAt" => string, description : "description" =>
+    string, name : "name" => string, updated_at : "updatedAt" => string, uuid : "uuid" =>
+    string }
 );
 /// Used by [`TagcategoryApi::delete_tag_category`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -157,4 +158,4 @@ pub struct DeleteTagCategoryResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteTagCategoryResponse { uuid : "uuid" });
+crate::runtime::object!(DeleteTagCategoryResponse { uuid : "uuid" => string });

@@ -104,7 +104,9 @@ pub struct TargetIndustries {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TargetIndustries { items : "items", r#type : "type" });
+crate::runtime::object!(
+    TargetIndustries { items : "items" => object, r#type : "type" => string }
+);
 /// Used by [`TargetIndustryApi::list_target_industries_for_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetIndustriesItems {
@@ -112,4 +114,4 @@ pub struct TargetIndustriesItems {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TargetIndustriesItems { r#type : "type" });
+crate::runtime::object!(TargetIndustriesItems { r#type : "type" => string });

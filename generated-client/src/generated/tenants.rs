@@ -154,11 +154,12 @@ pub struct Tenant {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tenant { cdate : "cdate", customer_id : "customer_id", edate : "edate",
-    tenant_contacts : "tenant_contacts", tenant_labels : "tenant_labels", tenant_metadata
-    : "tenant_metadata", tenant_name : "tenant_name", tenant_network : "tenant_network",
-    tenant_status : "tenant_status", tenant_tag : "tenant_tag", tenant_type :
-    "tenant_type", tenant_units : "tenant_units" }
+    Tenant { cdate : "cdate" => string, customer_id : "customer_id" => string, edate :
+    "edate" => string, tenant_contacts : "tenant_contacts" => object, tenant_labels :
+    "tenant_labels" => strings, tenant_metadata : "tenant_metadata" => object,
+    tenant_name : "tenant_name" => string, tenant_network : "tenant_network",
+    tenant_status : "tenant_status" => string, tenant_tag : "tenant_tag" => string,
+    tenant_type : "tenant_type" => string, tenant_units : "tenant_units" => objects }
 );
 /// Used by [`TenantsApi::get_tenant`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -168,7 +169,9 @@ pub struct TenantTenantContacts {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TenantTenantContacts { email : "email", website : "website" });
+crate::runtime::object!(
+    TenantTenantContacts { email : "email" => string, website : "website" => string }
+);
 /// Used by [`TenantsApi::get_tenant`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantTenantMetadata {
@@ -176,7 +179,7 @@ pub struct TenantTenantMetadata {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TenantTenantMetadata { dns : "dns" });
+crate::runtime::object!(TenantTenantMetadata { dns : "dns" => object });
 /// Used by [`TenantsApi::get_tenant`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantTenantMetadataDns {
@@ -184,7 +187,7 @@ pub struct TenantTenantMetadataDns {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TenantTenantMetadataDns { ns_pool : "ns_pool" });
+crate::runtime::object!(TenantTenantMetadataDns { ns_pool : "ns_pool" => object });
 /// Used by [`TenantsApi::get_tenant`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantTenantMetadataDnsNsPool {
@@ -194,7 +197,8 @@ pub struct TenantTenantMetadataDnsNsPool {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TenantTenantMetadataDnsNsPool { primary : "primary", secondary : "secondary" }
+    TenantTenantMetadataDnsNsPool { primary : "primary" => string, secondary :
+    "secondary" => string }
 );
 /// Used by [`TenantsApi::get_tenant`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -213,8 +217,8 @@ pub struct TenantTenantUnit {
 }
 crate::runtime::object!(
     TenantTenantUnit { unit_memberships : "unit_memberships", unit_metadata :
-    "unit_metadata", unit_name : "unit_name", unit_status : "unit_status", unit_tag :
-    "unit_tag" }
+    "unit_metadata", unit_name : "unit_name" => string, unit_status : "unit_status" =>
+    string, unit_tag : "unit_tag" => string }
 );
 /// Used by [`TenantsApi::list_tenant_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -228,8 +232,8 @@ pub struct TenantAccount {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TenantAccount { created_on : "created_on", id : "id", name : "name", settings :
-    "settings", r#type : "type" }
+    TenantAccount { created_on : "created_on" => string, id : "id" => string, name :
+    "name" => string, settings : "settings" => object, r#type : "type" => string }
 );
 /// Used by [`TenantsApi::list_tenant_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -244,11 +248,11 @@ pub struct TenantAccountSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TenantAccountSettings { abuse_contact_email : "abuse_contact_email",
-    access_approval_expiry : "access_approval_expiry", api_access_enabled :
-    "api_access_enabled", default_nameservers : "default_nameservers", enforce_twofactor
-    : "enforce_twofactor", use_account_custom_ns_by_default :
-    "use_account_custom_ns_by_default" }
+    TenantAccountSettings { abuse_contact_email : "abuse_contact_email" => string,
+    access_approval_expiry : "access_approval_expiry" => string, api_access_enabled :
+    "api_access_enabled" => boolean, default_nameservers : "default_nameservers" =>
+    string, enforce_twofactor : "enforce_twofactor" => boolean,
+    use_account_custom_ns_by_default : "use_account_custom_ns_by_default" => boolean }
 );
 /// Used by [`TenantsApi::list_tenant_entitlements`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -271,11 +275,11 @@ pub struct TenantEntitlements {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TenantEntitlements { allow_add_subdomain : "allow_add_subdomain",
-    allow_auto_accept_invites : "allow_auto_accept_invites", cname_setup_allowed :
-    "cname_setup_allowed", custom_entitlements : "custom_entitlements",
-    mhs_certificate_count : "mhs_certificate_count", partial_setup_allowed :
-    "partial_setup_allowed" }
+    TenantEntitlements { allow_add_subdomain : "allow_add_subdomain" => object,
+    allow_auto_accept_invites : "allow_auto_accept_invites" => object,
+    cname_setup_allowed : "cname_setup_allowed" => object, custom_entitlements :
+    "custom_entitlements" => objects, mhs_certificate_count : "mhs_certificate_count" =>
+    object, partial_setup_allowed : "partial_setup_allowed" => object }
 );
 /// Used by [`TenantsApi::list_tenant_entitlements`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -286,7 +290,8 @@ pub struct TenantEntitlementsAllowAddSubdomain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TenantEntitlementsAllowAddSubdomain { r#type : "type", value : "value" }
+    TenantEntitlementsAllowAddSubdomain { r#type : "type" => string, value : "value" =>
+    boolean }
 );
 /// Used by [`TenantsApi::list_tenant_entitlements`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -297,8 +302,8 @@ pub struct TenantEntitlementsCustomEntitlement {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TenantEntitlementsCustomEntitlement { allocation : "allocation", feature : "feature"
-    }
+    TenantEntitlementsCustomEntitlement { allocation : "allocation" => json, feature :
+    "feature" => object }
 );
 /// Used by [`TenantsApi::list_tenant_entitlements`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -307,7 +312,9 @@ pub struct TenantEntitlementsCustomEntitlementFeature {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TenantEntitlementsCustomEntitlementFeature { key : "key" });
+crate::runtime::object!(
+    TenantEntitlementsCustomEntitlementFeature { key : "key" => json }
+);
 /// Used by [`TenantsApi::list_tenant_entitlements`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantEntitlementsMhsCertificateCount {
@@ -317,7 +324,8 @@ pub struct TenantEntitlementsMhsCertificateCount {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TenantEntitlementsMhsCertificateCount { r#type : "type", value : "value" }
+    TenantEntitlementsMhsCertificateCount { r#type : "type" => string, value : "value" =>
+    integer }
 );
 /// Used by [`TenantsApi::list_tenant_memberships`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -329,6 +337,6 @@ pub struct TenantMembership {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TenantMembership { user_email : "user_email", user_name : "user_name", user_tag :
-    "user_tag" }
+    TenantMembership { user_email : "user_email" => string, user_name : "user_name" =>
+    string, user_tag : "user_tag" => string }
 );

@@ -88,8 +88,8 @@ pub struct Setting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Setting { id : "id" required, modified_on : "modified_on" required, value : "value"
-    required, editable : "editable" required }
+    Setting { id : "id" required => string, modified_on : "modified_on" required =>
+    string, value : "value" required, editable : "editable" required => boolean }
 );
 impl Setting {
     /// A value with the required fields set and the others empty.

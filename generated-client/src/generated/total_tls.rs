@@ -86,8 +86,8 @@ pub struct Settings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Settings { certificate_authority : "certificate_authority", enabled : "enabled",
-    validity_period : "validity_period" }
+    Settings { certificate_authority : "certificate_authority", enabled : "enabled" =>
+    boolean, validity_period : "validity_period" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -155,7 +155,7 @@ pub struct EnableOrDisableTotalTlsBody {
 }
 crate::runtime::object!(
     EnableOrDisableTotalTlsBody { certificate_authority : "certificate_authority",
-    enabled : "enabled" required }
+    enabled : "enabled" required => boolean }
 );
 impl EnableOrDisableTotalTlsBody {
     /// A value with the required fields set and the others empty.

@@ -167,14 +167,17 @@ pub struct Trigger {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Trigger { branch_excludes : "branch_excludes", branch_includes : "branch_includes",
-    build_caching_enabled : "build_caching_enabled", build_command : "build_command",
-    build_token_name : "build_token_name", build_token_uuid : "build_token_uuid",
-    created_on : "created_on", deleted_on : "deleted_on", deploy_command :
-    "deploy_command", external_script_id : "external_script_id", modified_on :
-    "modified_on", path_excludes : "path_excludes", path_includes : "path_includes",
-    repo_connection : "repo_connection", root_directory : "root_directory", trigger_name
-    : "trigger_name", trigger_uuid : "trigger_uuid" }
+    Trigger { branch_excludes : "branch_excludes" => strings, branch_includes :
+    "branch_includes" => strings, build_caching_enabled : "build_caching_enabled" =>
+    boolean, build_command : "build_command" => string, build_token_name :
+    "build_token_name" => string, build_token_uuid : "build_token_uuid" => string,
+    created_on : "created_on" => string, deleted_on : "deleted_on" => string,
+    deploy_command : "deploy_command" => string, external_script_id :
+    "external_script_id" => string, modified_on : "modified_on" => string, path_excludes
+    : "path_excludes" => strings, path_includes : "path_includes" => strings,
+    repo_connection : "repo_connection" => object, root_directory : "root_directory" =>
+    string, trigger_name : "trigger_name" => string, trigger_uuid : "trigger_uuid" =>
+    string }
 );
 /// Used by [`TriggersApi::create_trigger`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -192,11 +195,12 @@ pub struct TriggerRepoConnection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TriggerRepoConnection { created_on : "created_on", deleted_on : "deleted_on",
-    modified_on : "modified_on", provider_account_id : "provider_account_id",
-    provider_account_name : "provider_account_name", provider_type : "provider_type",
-    repo_connection_uuid : "repo_connection_uuid", repo_id : "repo_id", repo_name :
-    "repo_name" }
+    TriggerRepoConnection { created_on : "created_on" => string, deleted_on :
+    "deleted_on" => string, modified_on : "modified_on" => string, provider_account_id :
+    "provider_account_id" => string, provider_account_name : "provider_account_name" =>
+    string, provider_type : "provider_type" => string, repo_connection_uuid :
+    "repo_connection_uuid" => string, repo_id : "repo_id" => string, repo_name :
+    "repo_name" => string }
 );
 /// Used by [`TriggersApi::create_manual_build`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -207,5 +211,6 @@ pub struct ManualBuild {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ManualBuild { build_uuid : "build_uuid", created_on : "created_on" }
+    ManualBuild { build_uuid : "build_uuid" => string, created_on : "created_on" =>
+    string }
 );

@@ -185,7 +185,7 @@ pub struct AbuseReports {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AbuseReports { reports : "reports" });
+crate::runtime::object!(AbuseReports { reports : "reports" => objects });
 /// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_reports`], [`TsengAbuseComplaintProcessorOtherApi::abuse_report_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AbuseReport {
@@ -203,10 +203,11 @@ pub struct AbuseReport {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AbuseReport { cdate : "cdate", domain : "domain", id : "id", justification :
-    "justification", mitigation_summary : "mitigation_summary", original_work :
-    "original_work", status : "status", submitter : "submitter", r#type : "type", urls :
-    "urls" }
+    AbuseReport { cdate : "cdate" => string, domain : "domain" => string, id : "id" =>
+    string, justification : "justification" => string, mitigation_summary :
+    "mitigation_summary" => object, original_work : "original_work" => string, status :
+    "status" => string, submitter : "submitter" => object, r#type : "type" => string,
+    urls : "urls" => strings }
 );
 /// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_reports`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -220,9 +221,10 @@ pub struct AbuseReportMitigationSummary {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AbuseReportMitigationSummary { accepted_url_count : "accepted_url_count",
-    active_count : "active_count", external_host_notified : "external_host_notified",
-    in_review_count : "in_review_count", pending_count : "pending_count" }
+    AbuseReportMitigationSummary { accepted_url_count : "accepted_url_count" => integer,
+    active_count : "active_count" => integer, external_host_notified :
+    "external_host_notified" => boolean, in_review_count : "in_review_count" => integer,
+    pending_count : "pending_count" => integer }
 );
 /// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_reports`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -235,8 +237,8 @@ pub struct AbuseReportSubmitter {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AbuseReportSubmitter { company : "company", email : "email", name : "name", telephone
-    : "telephone" }
+    AbuseReportSubmitter { company : "company" => string, email : "email" => string, name
+    : "name" => string, telephone : "telephone" => string }
 );
 /// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_report_emails`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -245,7 +247,7 @@ pub struct AbuseReportEmails {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AbuseReportEmails { emails : "emails" });
+crate::runtime::object!(AbuseReportEmails { emails : "emails" => objects });
 /// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_report_emails`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AbuseReportEmailsEmail {
@@ -258,8 +260,8 @@ pub struct AbuseReportEmailsEmail {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AbuseReportEmailsEmail { body : "body", id : "id", recipient : "recipient", sent_at :
-    "sent_at", subject : "subject" }
+    AbuseReportEmailsEmail { body : "body" => string, id : "id" => string, recipient :
+    "recipient" => string, sent_at : "sent_at" => string, subject : "subject" => string }
 );
 /// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_report_mitigations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -270,7 +272,9 @@ pub struct AbuseReportMitigations {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AbuseReportMitigations { mitigations : "mitigations" });
+crate::runtime::object!(
+    AbuseReportMitigations { mitigations : "mitigations" => objects }
+);
 /// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_report_mitigations`], [`TsengAbuseComplaintProcessorOtherApi::request_review_on_mitigations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAbuseReportMitigationsResponseMitigationsItem {
@@ -284,7 +288,7 @@ pub struct ListAbuseReportMitigationsResponseMitigationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAbuseReportMitigationsResponseMitigationsItem { effective_date :
-    "effective_date", entity_id : "entity_id", entity_type : "entity_type", id : "id",
-    status : "status", r#type : "type" }
+    ListAbuseReportMitigationsResponseMitigationsItem { effective_date : "effective_date"
+    => string, entity_id : "entity_id" => string, entity_type : "entity_type" => string,
+    id : "id" => string, status : "status" => string, r#type : "type" => string }
 );

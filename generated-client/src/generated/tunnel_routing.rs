@@ -283,9 +283,10 @@ pub struct TunnelRoute {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TunnelRoute { comment : "comment", created_at : "created_at", deleted_at :
-    "deleted_at", id : "id", network : "network", tunnel_id : "tunnel_id",
-    virtual_network_id : "virtual_network_id" }
+    TunnelRoute { comment : "comment" => string, created_at : "created_at" => string,
+    deleted_at : "deleted_at" => string, id : "id" => string, network : "network" =>
+    string, tunnel_id : "tunnel_id" => string, virtual_network_id : "virtual_network_id"
+    => string }
 );
 /// Used by [`TunnelRoutingApi::list_tunnel_routes`], [`TunnelRoutingApi::get_tunnel_route_by_ip`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -314,10 +315,11 @@ pub struct ListTunnelRoutesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTunnelRoutesItem { comment : "comment", created_at : "created_at", deleted_at :
-    "deleted_at", id : "id", network : "network", tun_type : "tun_type", tunnel_id :
-    "tunnel_id", tunnel_name : "tunnel_name", virtual_network_id : "virtual_network_id",
-    virtual_network_name : "virtual_network_name" }
+    ListTunnelRoutesItem { comment : "comment" => string, created_at : "created_at" =>
+    string, deleted_at : "deleted_at" => string, id : "id" => string, network : "network"
+    => string, tun_type : "tun_type", tunnel_id : "tunnel_id" => string, tunnel_name :
+    "tunnel_name" => string, virtual_network_id : "virtual_network_id" => string,
+    virtual_network_name : "virtual_network_name" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -394,8 +396,8 @@ pub struct CreateTunnelRouteBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTunnelRouteBody { comment : "comment", network : "network" required,
-    virtual_network_id : "virtual_network_id" }
+    CreateTunnelRouteBody { comment : "comment" => string, network : "network" required
+    => string, virtual_network_id : "virtual_network_id" => string }
 );
 impl CreateTunnelRouteBody {
     /// A value with the required fields set and the others empty.
@@ -437,11 +439,12 @@ pub struct ListTunnelRoutesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTunnelRoutesQuery { comment : "comment", is_deleted : "is_deleted",
-    network_subset : "network_subset", network_superset : "network_superset", existed_at
-    : "existed_at", tunnel_id : "tunnel_id", route_id : "route_id", tun_types :
-    "tun_types", virtual_network_id : "virtual_network_id", per_page : "per_page", page :
-    "page" }
+    ListTunnelRoutesQuery { comment : "comment" => string, is_deleted : "is_deleted" =>
+    boolean, network_subset : "network_subset" => string, network_superset :
+    "network_superset" => string, existed_at : "existed_at" => string, tunnel_id :
+    "tunnel_id" => string, route_id : "route_id" => string, tun_types : "tun_types" =>
+    string, virtual_network_id : "virtual_network_id" => string, per_page : "per_page" =>
+    number, page : "page" => number }
 );
 /// Used by [`TunnelRoutingApi::get_tunnel_route_by_ip`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -452,7 +455,7 @@ pub struct GetTunnelRouteByIpQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTunnelRouteByIpQuery { virtual_network_id : "virtual_network_id" }
+    GetTunnelRouteByIpQuery { virtual_network_id : "virtual_network_id" => string }
 );
 /// Used by [`TunnelRoutingApi::create_tunnel_route_network`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -465,8 +468,8 @@ pub struct CreateTunnelRouteNetworkBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTunnelRouteNetworkBody { comment : "comment", virtual_network_id :
-    "virtual_network_id" }
+    CreateTunnelRouteNetworkBody { comment : "comment" => string, virtual_network_id :
+    "virtual_network_id" => string }
 );
 /// Used by [`TunnelRoutingApi::delete_tunnel_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -481,8 +484,8 @@ pub struct DeleteTunnelRouteQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteTunnelRouteQuery { virtual_network_id : "virtual_network_id", tun_type :
-    "tun_type", tunnel_id : "tunnel_id" }
+    DeleteTunnelRouteQuery { virtual_network_id : "virtual_network_id" => string,
+    tun_type : "tun_type", tunnel_id : "tunnel_id" => string }
 );
 /// Used by [`TunnelRoutingApi::update_tunnel_route_patch`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -497,8 +500,8 @@ pub struct UpdateTunnelRoutePatchBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateTunnelRoutePatchBody { comment : "comment", network : "network",
-    virtual_network_id : "virtual_network_id" }
+    UpdateTunnelRoutePatchBody { comment : "comment" => string, network : "network" =>
+    string, virtual_network_id : "virtual_network_id" => string }
 );
 impl crate::runtime::TypedQuery for DeleteTunnelRouteQuery {}
 impl crate::runtime::TypedQuery for GetTunnelRouteByIpQuery {}

@@ -177,8 +177,9 @@ pub struct VirtualNetwork {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VirtualNetwork { comment : "comment", created_at : "created_at", deleted_at :
-    "deleted_at", id : "id", is_default_network : "is_default_network", name : "name" }
+    VirtualNetwork { comment : "comment" => string, created_at : "created_at" => string,
+    deleted_at : "deleted_at" => string, id : "id" => string, is_default_network :
+    "is_default_network" => boolean, name : "name" => string }
 );
 /// Used by [`TunnelVirtualNetworkApi::create_virtual_network`].
 #[derive(Debug, Clone, PartialEq)]
@@ -193,8 +194,8 @@ pub struct CreateVirtualNetworkBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateVirtualNetworkBody { comment : "comment", is_default : "is_default", name :
-    "name" required }
+    CreateVirtualNetworkBody { comment : "comment" => string, is_default : "is_default"
+    => boolean, name : "name" required => string }
 );
 impl CreateVirtualNetworkBody {
     /// A value with the required fields set and the others empty.
@@ -222,8 +223,8 @@ pub struct ListVirtualNetworksQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListVirtualNetworksQuery { id : "id", name : "name", is_default : "is_default",
-    is_deleted : "is_deleted" }
+    ListVirtualNetworksQuery { id : "id" => string, name : "name" => string, is_default :
+    "is_default" => boolean, is_deleted : "is_deleted" => boolean }
 );
 /// Used by [`TunnelVirtualNetworkApi::update_virtual_network`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -238,7 +239,7 @@ pub struct UpdateVirtualNetworkBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateVirtualNetworkBody { comment : "comment", is_default_network :
-    "is_default_network", name : "name" }
+    UpdateVirtualNetworkBody { comment : "comment" => string, is_default_network :
+    "is_default_network" => boolean, name : "name" => string }
 );
 impl crate::runtime::TypedQuery for ListVirtualNetworksQuery {}

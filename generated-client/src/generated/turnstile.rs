@@ -209,12 +209,13 @@ pub struct Widget {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Widget { bot_fight_mode : "bot_fight_mode" required, clearance_level :
-    "clearance_level" required, created_on : "created_on" required, domains : "domains"
-    required, ephemeral_id : "ephemeral_id", mode : "mode" required, modified_on :
-    "modified_on" required, name : "name" required, offlabel : "offlabel" required,
-    region : "region" required, secret : "secret" required, sitekey : "sitekey" required
-    }
+    Widget { bot_fight_mode : "bot_fight_mode" required => boolean, clearance_level :
+    "clearance_level" required, created_on : "created_on" required => string, domains :
+    "domains" required => strings, ephemeral_id : "ephemeral_id" => boolean, mode :
+    "mode" required, modified_on : "modified_on" required => string, name : "name"
+    required => string, offlabel : "offlabel" required => boolean, region : "region"
+    required, secret : "secret" required => string, sitekey : "sitekey" required =>
+    string }
 );
 impl Widget {
     /// A value with the required fields set and the others empty.
@@ -433,11 +434,12 @@ pub struct ListTurnstileWidgetsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTurnstileWidgetsItem { bot_fight_mode : "bot_fight_mode" required,
-    clearance_level : "clearance_level" required, created_on : "created_on" required,
-    domains : "domains" required, ephemeral_id : "ephemeral_id", mode : "mode" required,
-    modified_on : "modified_on" required, name : "name" required, offlabel : "offlabel"
-    required, region : "region" required, sitekey : "sitekey" required }
+    ListTurnstileWidgetsItem { bot_fight_mode : "bot_fight_mode" required => boolean,
+    clearance_level : "clearance_level" required, created_on : "created_on" required =>
+    string, domains : "domains" required => strings, ephemeral_id : "ephemeral_id" =>
+    boolean, mode : "mode" required, modified_on : "modified_on" required => string, name
+    : "name" required => string, offlabel : "offlabel" required => boolean, region :
+    "region" required, sitekey : "sitekey" required => string }
 );
 impl ListTurnstileWidgetsItem {
     /// A value with the required fields set and the others empty.
@@ -489,9 +491,10 @@ pub struct CreateTurnstileWidgetBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTurnstileWidgetBody { bot_fight_mode : "bot_fight_mode", clearance_level :
-    "clearance_level", domains : "domains" required, mode : "mode" required, name :
-    "name" required, offlabel : "offlabel", region : "region" }
+    CreateTurnstileWidgetBody { bot_fight_mode : "bot_fight_mode" => boolean,
+    clearance_level : "clearance_level", domains : "domains" required => strings, mode :
+    "mode" required, name : "name" required => string, offlabel : "offlabel" => boolean,
+    region : "region" }
 );
 impl CreateTurnstileWidgetBody {
     /// A value with the required fields set and the others empty.
@@ -527,8 +530,8 @@ pub struct CreateTurnstileWidgetQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTurnstileWidgetQuery { page : "page", per_page : "per_page", order : "order",
-    direction : "direction" }
+    CreateTurnstileWidgetQuery { page : "page" => number, per_page : "per_page" =>
+    number, order : "order", direction : "direction" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -662,9 +665,9 @@ pub struct UpdateTurnstileWidgetBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateTurnstileWidgetBody { bot_fight_mode : "bot_fight_mode", clearance_level :
-    "clearance_level", domains : "domains" required, mode : "mode" required, name :
-    "name" required, offlabel : "offlabel" }
+    UpdateTurnstileWidgetBody { bot_fight_mode : "bot_fight_mode" => boolean,
+    clearance_level : "clearance_level", domains : "domains" required => strings, mode :
+    "mode" required, name : "name" required => string, offlabel : "offlabel" => boolean }
 );
 impl UpdateTurnstileWidgetBody {
     /// A value with the required fields set and the others empty.
@@ -694,6 +697,6 @@ pub struct RotateSecretForTurnstileWidgetBody {
 }
 crate::runtime::object!(
     RotateSecretForTurnstileWidgetBody { invalidate_immediately :
-    "invalidate_immediately" }
+    "invalidate_immediately" => boolean }
 );
 impl crate::runtime::TypedQuery for CreateTurnstileWidgetQuery {}

@@ -85,4 +85,4 @@ pub struct UniversalSslSettings {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UniversalSslSettings { enabled : "enabled" });
+crate::runtime::object!(UniversalSslSettings { enabled : "enabled" => boolean });

@@ -104,5 +104,6 @@ pub struct UpdateUrlNormalizationSettingsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateUrlNormalizationSettingsBody { scope : "scope", r#type : "type" }
+    UpdateUrlNormalizationSettingsBody { scope : "scope" => string, r#type : "type" =>
+    string }
 );

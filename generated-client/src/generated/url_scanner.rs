@@ -221,8 +221,9 @@ pub struct BulkCreateUrlScansItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BulkCreateUrlScansItem { api : "api", options : "options", result : "result", url :
-    "url", uuid : "uuid", visibility : "visibility" }
+    BulkCreateUrlScansItem { api : "api" => string, options : "options" => object, result
+    : "result" => string, url : "url" => string, uuid : "uuid" => string, visibility :
+    "visibility" => string }
 );
 /// Used by [`UrlScannerApi::bulk_create_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -231,7 +232,9 @@ pub struct BulkCreateUrlScansItemOptions {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BulkCreateUrlScansItemOptions { useragent : "useragent" });
+crate::runtime::object!(
+    BulkCreateUrlScansItemOptions { useragent : "useragent" => string }
+);
 /// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanHar {
@@ -239,7 +242,7 @@ pub struct UrlScanHar {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanHar { log : "log" });
+crate::runtime::object!(UrlScanHar { log : "log" => object });
 /// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanHarLog {
@@ -251,8 +254,8 @@ pub struct UrlScanHarLog {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanHarLog { creator : "creator", entries : "entries", pages : "pages", version :
-    "version" }
+    UrlScanHarLog { creator : "creator" => object, entries : "entries" => objects, pages
+    : "pages" => objects, version : "version" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -264,7 +267,8 @@ pub struct UrlScanHarLogCreator {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanHarLogCreator { comment : "comment", name : "name", version : "version" }
+    UrlScanHarLogCreator { comment : "comment" => string, name : "name" => string,
+    version : "version" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -297,12 +301,13 @@ pub struct UrlScanHarLogEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanHarLogEntry { initial_priority : "_initialPriority", initiator_type :
-    "_initiator_type", priority : "_priority", request_id : "_requestId", request_time :
-    "_requestTime", resource_type : "_resourceType", cache : "cache", connection :
-    "connection", pageref : "pageref", request : "request", response : "response",
-    server_ip_address : "serverIPAddress", started_date_time : "startedDateTime", time :
-    "time" }
+    UrlScanHarLogEntry { initial_priority : "_initialPriority" => string, initiator_type
+    : "_initiator_type" => string, priority : "_priority" => string, request_id :
+    "_requestId" => string, request_time : "_requestTime" => number, resource_type :
+    "_resourceType" => string, cache : "cache", connection : "connection" => string,
+    pageref : "pageref" => string, request : "request" => object, response : "response"
+    => object, server_ip_address : "serverIPAddress" => string, started_date_time :
+    "startedDateTime" => string, time : "time" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -320,8 +325,9 @@ pub struct UrlScanHarLogEntryRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanHarLogEntryRequest { body_size : "bodySize", headers : "headers", headers_size
-    : "headersSize", http_version : "httpVersion", method : "method", url : "url" }
+    UrlScanHarLogEntryRequest { body_size : "bodySize" => number, headers : "headers",
+    headers_size : "headersSize" => number, http_version : "httpVersion" => string,
+    method : "method" => string, url : "url" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -345,10 +351,11 @@ pub struct UrlScanHarLogEntryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanHarLogEntryResponse { transfer_size : "_transferSize", body_size : "bodySize",
-    content : "content", headers : "headers", headers_size : "headersSize", http_version
-    : "httpVersion", redirect_url : "redirectURL", status : "status", status_text :
-    "statusText" }
+    UrlScanHarLogEntryResponse { transfer_size : "_transferSize" => number, body_size :
+    "bodySize" => number, content : "content" => object, headers : "headers",
+    headers_size : "headersSize" => number, http_version : "httpVersion" => string,
+    redirect_url : "redirectURL" => string, status : "status" => number, status_text :
+    "statusText" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan_har`], [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -361,8 +368,8 @@ pub struct UrlScanHarLogEntryResponseContent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanHarLogEntryResponseContent { compression : "compression", mime_type :
-    "mimeType", size : "size" }
+    UrlScanHarLogEntryResponseContent { compression : "compression" => number, mime_type
+    : "mimeType" => string, size : "size" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -377,8 +384,8 @@ pub struct UrlScanHarLogPage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanHarLogPage { id : "id", page_timings : "pageTimings", started_date_time :
-    "startedDateTime", title : "title" }
+    UrlScanHarLogPage { id : "id" => string, page_timings : "pageTimings" => object,
+    started_date_time : "startedDateTime" => string, title : "title" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -391,8 +398,8 @@ pub struct UrlScanHarLogPagePageTimings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanHarLogPagePageTimings { on_content_load : "onContentLoad", on_load : "onLoad"
-    }
+    UrlScanHarLogPagePageTimings { on_content_load : "onContentLoad" => number, on_load :
+    "onLoad" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -409,8 +416,9 @@ pub struct UrlScan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScan { data : "data", lists : "lists", meta : "meta", page : "page", scanner :
-    "scanner", stats : "stats", task : "task", verdicts : "verdicts" }
+    UrlScan { data : "data" => object, lists : "lists" => object, meta : "meta" =>
+    object, page : "page" => object, scanner : "scanner" => object, stats : "stats" =>
+    object, task : "task" => object, verdicts : "verdicts" => object }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -425,8 +433,9 @@ pub struct UrlScanData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanData { console : "console", cookies : "cookies", globals : "globals", links :
-    "links", performance : "performance", requests : "requests" }
+    UrlScanData { console : "console" => objects, cookies : "cookies" => objects, globals
+    : "globals" => objects, links : "links" => objects, performance : "performance" =>
+    objects, requests : "requests" => objects }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -435,7 +444,7 @@ pub struct UrlScanDataConsole {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanDataConsole { message : "message" });
+crate::runtime::object!(UrlScanDataConsole { message : "message" => object });
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanDataConsoleMessage {
@@ -447,8 +456,8 @@ pub struct UrlScanDataConsoleMessage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanDataConsoleMessage { level : "level", source : "source", text : "text", url :
-    "url" }
+    UrlScanDataConsoleMessage { level : "level" => string, source : "source" => string,
+    text : "text" => string, url : "url" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -474,10 +483,12 @@ pub struct UrlScanDataCooky {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanDataCooky { domain : "domain", expires : "expires", http_only : "httpOnly",
-    name : "name", path : "path", priority : "priority", same_party : "sameParty", secure
-    : "secure", session : "session", size : "size", source_port : "sourcePort",
-    source_scheme : "sourceScheme", value : "value" }
+    UrlScanDataCooky { domain : "domain" => string, expires : "expires" => number,
+    http_only : "httpOnly" => boolean, name : "name" => string, path : "path" => string,
+    priority : "priority" => string, same_party : "sameParty" => boolean, secure :
+    "secure" => boolean, session : "session" => boolean, size : "size" => number,
+    source_port : "sourcePort" => number, source_scheme : "sourceScheme" => string, value
+    : "value" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -487,7 +498,9 @@ pub struct UrlScanDataGlobal {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanDataGlobal { prop : "prop", r#type : "type" });
+crate::runtime::object!(
+    UrlScanDataGlobal { prop : "prop" => string, r#type : "type" => string }
+);
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanDataLink {
@@ -496,7 +509,9 @@ pub struct UrlScanDataLink {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanDataLink { href : "href", text : "text" });
+crate::runtime::object!(
+    UrlScanDataLink { href : "href" => string, text : "text" => string }
+);
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanDataPerformance {
@@ -510,8 +525,8 @@ pub struct UrlScanDataPerformance {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanDataPerformance { duration : "duration", entry_type : "entryType", name :
-    "name", start_time : "startTime" }
+    UrlScanDataPerformance { duration : "duration" => number, entry_type : "entryType" =>
+    string, name : "name" => string, start_time : "startTime" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -525,8 +540,8 @@ pub struct UrlScanDataRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanDataRequest { request : "request", requests : "requests", response :
-    "response" }
+    UrlScanDataRequest { request : "request" => object, requests : "requests" => objects,
+    response : "response" => object }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -558,11 +573,13 @@ pub struct UrlScanDataRequestRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanDataRequestRequest { document_url : "documentURL", frame_id : "frameId",
-    has_user_gesture : "hasUserGesture", initiator : "initiator", loader_id : "loaderId",
-    primary_request : "primaryRequest", redirect_has_extra_info : "redirectHasExtraInfo",
-    redirect_response : "redirectResponse", request : "request", request_id :
-    "requestId", r#type : "type", wall_time : "wallTime" }
+    UrlScanDataRequestRequest { document_url : "documentURL" => string, frame_id :
+    "frameId" => string, has_user_gesture : "hasUserGesture" => boolean, initiator :
+    "initiator" => object, loader_id : "loaderId" => string, primary_request :
+    "primaryRequest" => boolean, redirect_has_extra_info : "redirectHasExtraInfo" =>
+    boolean, redirect_response : "redirectResponse" => object, request : "request" =>
+    object, request_id : "requestId" => string, r#type : "type" => string, wall_time :
+    "wallTime" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -574,7 +591,8 @@ pub struct UrlScanDataRequestRequestInitiator {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanDataRequestRequestInitiator { host : "host", r#type : "type", url : "url" }
+    UrlScanDataRequestRequestInitiator { host : "host" => json, r#type : "type" =>
+    string, url : "url" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -600,10 +618,12 @@ pub struct UrlScanDataRequestRequestRedirectResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanDataRequestRequestRedirectResponse { charset : "charset", headers : "headers",
-    mime_type : "mimeType", protocol : "protocol", remote_ip_address : "remoteIPAddress",
-    remote_port : "remotePort", security_headers : "securityHeaders", security_state :
-    "securityState", status : "status", status_text : "statusText", url : "url" }
+    UrlScanDataRequestRequestRedirectResponse { charset : "charset" => json, headers :
+    "headers", mime_type : "mimeType" => string, protocol : "protocol" => string,
+    remote_ip_address : "remoteIPAddress" => json, remote_port : "remotePort" => json,
+    security_headers : "securityHeaders" => json, security_state : "securityState" =>
+    string, status : "status" => json, status_text : "statusText" => string, url : "url"
+    => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -624,8 +644,9 @@ pub struct UrlScanDataRequestRequestRequest {
 }
 crate::runtime::object!(
     UrlScanDataRequestRequestRequest { headers : "headers", initial_priority :
-    "initialPriority", is_same_site : "isSameSite", method : "method", mixed_content_type
-    : "mixedContentType", referrer_policy : "referrerPolicy", url : "url" }
+    "initialPriority" => json, is_same_site : "isSameSite" => json, method : "method" =>
+    string, mixed_content_type : "mixedContentType" => json, referrer_policy :
+    "referrerPolicy" => json, url : "url" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -651,10 +672,12 @@ pub struct GetUrlScanResponseDataRequestsItemRequestsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataRequestsItemRequestsItem { document_url : "documentURL",
-    frame_id : "frameId", has_user_gesture : "hasUserGesture", initiator : "initiator",
-    loader_id : "loaderId", redirect_has_extra_info : "redirectHasExtraInfo", request :
-    "request", request_id : "requestId", r#type : "type", wall_time : "wallTime" }
+    GetUrlScanResponseDataRequestsItemRequestsItem { document_url : "documentURL" =>
+    string, frame_id : "frameId" => string, has_user_gesture : "hasUserGesture" =>
+    boolean, initiator : "initiator" => object, loader_id : "loaderId" => string,
+    redirect_has_extra_info : "redirectHasExtraInfo" => boolean, request : "request" =>
+    json, request_id : "requestId" => string, r#type : "type" => string, wall_time :
+    "wallTime" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -679,10 +702,12 @@ pub struct UrlScanDataRequestResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanDataRequestResponse { asn : "asn", content_available : "contentAvailable",
-    data_length : "dataLength", encoded_data_length : "encodedDataLength", geoip :
-    "geoip", has_extra_info : "hasExtraInfo", hash : "hash", request_id : "requestId",
-    response : "response", size : "size", r#type : "type" }
+    UrlScanDataRequestResponse { asn : "asn" => object, content_available :
+    "contentAvailable" => boolean, data_length : "dataLength" => number,
+    encoded_data_length : "encodedDataLength" => number, geoip : "geoip" => object,
+    has_extra_info : "hasExtraInfo" => boolean, hash : "hash" => string, request_id :
+    "requestId" => string, response : "response" => object, size : "size" => number,
+    r#type : "type" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -697,8 +722,9 @@ pub struct UrlScanDataRequestResponseAsn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanDataRequestResponseAsn { asn : "asn", country : "country", description :
-    "description", ip : "ip", name : "name", org : "org" }
+    UrlScanDataRequestResponseAsn { asn : "asn" => json, country : "country" => string,
+    description : "description" => string, ip : "ip" => string, name : "name" => string,
+    org : "org" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -714,8 +740,9 @@ pub struct UrlScanDataRequestResponseGeoip {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanDataRequestResponseGeoip { city : "city", country : "country", country_name :
-    "country_name", geoname_id : "geonameId", ll : "ll", region : "region" }
+    UrlScanDataRequestResponseGeoip { city : "city" => string, country : "country" =>
+    string, country_name : "country_name" => string, geoname_id : "geonameId" => json, ll
+    : "ll", region : "region" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -743,11 +770,12 @@ pub struct UrlScanDataRequestResponseResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanDataRequestResponseResponse { charset : "charset", headers : "headers",
-    mime_type : "mimeType", protocol : "protocol", remote_ip_address : "remoteIPAddress",
-    remote_port : "remotePort", security_details : "securityDetails", security_headers :
-    "securityHeaders", security_state : "securityState", status : "status", status_text :
-    "statusText", url : "url" }
+    UrlScanDataRequestResponseResponse { charset : "charset" => json, headers :
+    "headers", mime_type : "mimeType" => string, protocol : "protocol" => string,
+    remote_ip_address : "remoteIPAddress" => json, remote_port : "remotePort" => json,
+    security_details : "securityDetails" => json, security_headers : "securityHeaders" =>
+    json, security_state : "securityState" => string, status : "status" => json,
+    status_text : "statusText" => string, url : "url" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -767,9 +795,11 @@ pub struct UrlScanLists {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanLists { asns : "asns", certificates : "certificates", continents :
-    "continents", countries : "countries", domains : "domains", hashes : "hashes", ips :
-    "ips", link_domains : "linkDomains", servers : "servers", urls : "urls" }
+    UrlScanLists { asns : "asns" => strings, certificates : "certificates" => objects,
+    continents : "continents" => strings, countries : "countries" => strings, domains :
+    "domains" => strings, hashes : "hashes" => strings, ips : "ips" => strings,
+    link_domains : "linkDomains" => strings, servers : "servers" => strings, urls :
+    "urls" => strings }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -785,8 +815,8 @@ pub struct UrlScanListsCertificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanListsCertificate { issuer : "issuer", subject_name : "subjectName", valid_from
-    : "validFrom", valid_to : "validTo" }
+    UrlScanListsCertificate { issuer : "issuer" => string, subject_name : "subjectName"
+    => string, valid_from : "validFrom" => number, valid_to : "validTo" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -795,7 +825,7 @@ pub struct UrlScanMeta {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanMeta { processors : "processors" });
+crate::runtime::object!(UrlScanMeta { processors : "processors" => object });
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessors {
@@ -816,9 +846,10 @@ pub struct UrlScanMetaProcessors {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanMetaProcessors { asn : "asn", dns : "dns", domain_categories :
-    "domainCategories", geoip : "geoip", phishing : "phishing", radar_rank : "radarRank",
-    robots_txt : "robotsTxt", url_categories : "urlCategories", wappa : "wappa" }
+    UrlScanMetaProcessors { asn : "asn" => object, dns : "dns" => object,
+    domain_categories : "domainCategories" => object, geoip : "geoip" => object, phishing
+    : "phishing" => object, radar_rank : "radarRank" => object, robots_txt : "robotsTxt"
+    => object, url_categories : "urlCategories" => object, wappa : "wappa" => object }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -827,7 +858,7 @@ pub struct UrlScanMetaProcessorsAsn {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanMetaProcessorsAsn { data : "data" });
+crate::runtime::object!(UrlScanMetaProcessorsAsn { data : "data" => objects });
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsAsnData {
@@ -840,8 +871,8 @@ pub struct UrlScanMetaProcessorsAsnData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanMetaProcessorsAsnData { asn : "asn", country : "country", description :
-    "description", ip : "ip", name : "name" }
+    UrlScanMetaProcessorsAsnData { asn : "asn" => json, country : "country" => string,
+    description : "description" => string, ip : "ip" => string, name : "name" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -850,7 +881,7 @@ pub struct UrlScanMetaProcessorsDns {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanMetaProcessorsDns { data : "data" });
+crate::runtime::object!(UrlScanMetaProcessorsDns { data : "data" => objects });
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsDnsData {
@@ -862,8 +893,8 @@ pub struct UrlScanMetaProcessorsDnsData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanMetaProcessorsDnsData { address : "address", dnssec_valid : "dnssec_valid",
-    name : "name", r#type : "type" }
+    UrlScanMetaProcessorsDnsData { address : "address" => json, dnssec_valid :
+    "dnssec_valid" => json, name : "name" => string, r#type : "type" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -874,7 +905,9 @@ pub struct UrlScanMetaProcessorsDomainCategories {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanMetaProcessorsDomainCategories { data : "data" });
+crate::runtime::object!(
+    UrlScanMetaProcessorsDomainCategories { data : "data" => objects }
+);
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsDomainCategoriesData {
@@ -886,8 +919,8 @@ pub struct UrlScanMetaProcessorsDomainCategoriesData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanMetaProcessorsDomainCategoriesData { inherited : "inherited", is_primary :
-    "isPrimary", name : "name" }
+    UrlScanMetaProcessorsDomainCategoriesData { inherited : "inherited" => json,
+    is_primary : "isPrimary" => json, name : "name" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -896,7 +929,7 @@ pub struct UrlScanMetaProcessorsGeoip {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanMetaProcessorsGeoip { data : "data" });
+crate::runtime::object!(UrlScanMetaProcessorsGeoip { data : "data" => objects });
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsGeoipData {
@@ -905,7 +938,9 @@ pub struct UrlScanMetaProcessorsGeoipData {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanMetaProcessorsGeoipData { geoip : "geoip", ip : "ip" });
+crate::runtime::object!(
+    UrlScanMetaProcessorsGeoipData { geoip : "geoip" => json, ip : "ip" => string }
+);
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsPhishing {
@@ -913,7 +948,7 @@ pub struct UrlScanMetaProcessorsPhishing {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanMetaProcessorsPhishing { data : "data" });
+crate::runtime::object!(UrlScanMetaProcessorsPhishing { data : "data" => strings });
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsRadarRank {
@@ -921,7 +956,7 @@ pub struct UrlScanMetaProcessorsRadarRank {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanMetaProcessorsRadarRank { data : "data" });
+crate::runtime::object!(UrlScanMetaProcessorsRadarRank { data : "data" => objects });
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsRadarRankData {
@@ -932,8 +967,8 @@ pub struct UrlScanMetaProcessorsRadarRankData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanMetaProcessorsRadarRankData { bucket : "bucket", hostname : "hostname", rank :
-    "rank" }
+    UrlScanMetaProcessorsRadarRankData { bucket : "bucket" => json, hostname : "hostname"
+    => json, rank : "rank" => json }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -942,7 +977,7 @@ pub struct UrlScanMetaProcessorsRobotsTxt {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanMetaProcessorsRobotsTxt { data : "data" });
+crate::runtime::object!(UrlScanMetaProcessorsRobotsTxt { data : "data" => objects });
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsRobotsTxtData {
@@ -953,8 +988,8 @@ pub struct UrlScanMetaProcessorsRobotsTxtData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanMetaProcessorsRobotsTxtData { hash : "hash", rules : "rules", sitemaps :
-    "sitemaps" }
+    UrlScanMetaProcessorsRobotsTxtData { hash : "hash" => string, rules : "rules" =>
+    json, sitemaps : "sitemaps" => json }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -965,7 +1000,7 @@ pub struct UrlScanMetaProcessorsUrlCategories {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanMetaProcessorsUrlCategories { data : "data" });
+crate::runtime::object!(UrlScanMetaProcessorsUrlCategories { data : "data" => objects });
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsUrlCategoriesData {
@@ -977,8 +1012,8 @@ pub struct UrlScanMetaProcessorsUrlCategoriesData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanMetaProcessorsUrlCategoriesData { content : "content", inherited :
-    "inherited", name : "name", risks : "risks" }
+    UrlScanMetaProcessorsUrlCategoriesData { content : "content" => object, inherited :
+    "inherited" => json, name : "name" => string, risks : "risks" => json }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -987,7 +1022,7 @@ pub struct UrlScanMetaProcessorsWappa {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanMetaProcessorsWappa { data : "data" });
+crate::runtime::object!(UrlScanMetaProcessorsWappa { data : "data" => objects });
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsWappaData {
@@ -1002,9 +1037,9 @@ pub struct UrlScanMetaProcessorsWappaData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanMetaProcessorsWappaData { app : "app", categories : "categories", confidence :
-    "confidence", confidence_total : "confidenceTotal", icon : "icon", website :
-    "website" }
+    UrlScanMetaProcessorsWappaData { app : "app" => json, categories : "categories" =>
+    strings, confidence : "confidence" => json, confidence_total : "confidenceTotal" =>
+    json, icon : "icon" => json, website : "website" => json }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1036,11 +1071,13 @@ pub struct UrlScanPage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanPage { apex_domain : "apexDomain", asn : "asn", asnname : "asnname", city :
-    "city", country : "country", domain : "domain", ip : "ip", mime_type : "mimeType",
-    screenshot : "screenshot", server : "server", status : "status", title : "title",
-    tls_age_days : "tlsAgeDays", tls_issuer : "tlsIssuer", tls_valid_days :
-    "tlsValidDays", tls_valid_from : "tlsValidFrom", url : "url" }
+    UrlScanPage { apex_domain : "apexDomain" => string, asn : "asn" => string, asnname :
+    "asnname" => string, city : "city" => string, country : "country" => string, domain :
+    "domain" => string, ip : "ip" => string, mime_type : "mimeType" => string, screenshot
+    : "screenshot" => object, server : "server" => string, status : "status" => string,
+    title : "title" => string, tls_age_days : "tlsAgeDays" => number, tls_issuer :
+    "tlsIssuer" => string, tls_valid_days : "tlsValidDays" => number, tls_valid_from :
+    "tlsValidFrom" => string, url : "url" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1054,8 +1091,8 @@ pub struct UrlScanPageScreenshot {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanPageScreenshot { dhash : "dhash", mm3_hash : "mm3Hash", name : "name", phash :
-    "phash" }
+    UrlScanPageScreenshot { dhash : "dhash" => string, mm3_hash : "mm3Hash" => number,
+    name : "name" => string, phash : "phash" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1065,7 +1102,9 @@ pub struct UrlScanScanner {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanScanner { colo : "colo", country : "country" });
+crate::runtime::object!(
+    UrlScanScanner { colo : "colo" => string, country : "country" => string }
+);
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanStats {
@@ -1098,12 +1137,13 @@ pub struct UrlScanStats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanStats { ipv6_percentage : "IPv6Percentage", domain_stats : "domainStats",
-    ip_stats : "ipStats", malicious : "malicious", protocol_stats : "protocolStats",
-    resource_stats : "resourceStats", secure_percentage : "securePercentage",
-    secure_requests : "secureRequests", server_stats : "serverStats", tls_stats :
-    "tlsStats", total_links : "totalLinks", uniq_asns : "uniqASNs", uniq_countries :
-    "uniqCountries" }
+    UrlScanStats { ipv6_percentage : "IPv6Percentage" => number, domain_stats :
+    "domainStats" => objects, ip_stats : "ipStats" => objects, malicious : "malicious" =>
+    number, protocol_stats : "protocolStats" => objects, resource_stats : "resourceStats"
+    => objects, secure_percentage : "securePercentage" => number, secure_requests :
+    "secureRequests" => number, server_stats : "serverStats" => objects, tls_stats :
+    "tlsStats" => objects, total_links : "totalLinks" => number, uniq_asns : "uniqASNs"
+    => number, uniq_countries : "uniqCountries" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1122,9 +1162,10 @@ pub struct UrlScanStatsDomainStat {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanStatsDomainStat { count : "count", countries : "countries", domain : "domain",
-    encoded_size : "encodedSize", index : "index", initiators : "initiators", ips :
-    "ips", redirects : "redirects", size : "size" }
+    UrlScanStatsDomainStat { count : "count" => number, countries : "countries" =>
+    strings, domain : "domain" => string, encoded_size : "encodedSize" => number, index :
+    "index" => number, initiators : "initiators" => strings, ips : "ips" => strings,
+    redirects : "redirects" => number, size : "size" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1146,9 +1187,11 @@ pub struct UrlScanStatsIpStat {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanStatsIpStat { asn : "asn", count : "count", countries : "countries", domains :
-    "domains", encoded_size : "encodedSize", geoip : "geoip", index : "index", ip : "ip",
-    ipv6 : "ipv6", redirects : "redirects", requests : "requests", size : "size" }
+    UrlScanStatsIpStat { asn : "asn" => object, count : "count" => number, countries :
+    "countries" => strings, domains : "domains" => strings, encoded_size : "encodedSize"
+    => number, geoip : "geoip" => object, index : "index" => number, ip : "ip" => string,
+    ipv6 : "ipv6" => boolean, redirects : "redirects" => number, requests : "requests" =>
+    number, size : "size" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1163,8 +1206,9 @@ pub struct UrlScanStatsIpStatAsn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanStatsIpStatAsn { asn : "asn", country : "country", description :
-    "description", ip : "ip", name : "name", org : "org" }
+    UrlScanStatsIpStatAsn { asn : "asn" => string, country : "country" => string,
+    description : "description" => string, ip : "ip" => string, name : "name" => string,
+    org : "org" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1178,8 +1222,8 @@ pub struct UrlScanStatsIpStatGeoip {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanStatsIpStatGeoip { city : "city", country : "country", country_name :
-    "country_name", ll : "ll", region : "region" }
+    UrlScanStatsIpStatGeoip { city : "city" => string, country : "country" => string,
+    country_name : "country_name" => string, ll : "ll", region : "region" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1195,8 +1239,9 @@ pub struct UrlScanStatsProtocolStat {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanStatsProtocolStat { count : "count", countries : "countries", encoded_size :
-    "encodedSize", ips : "ips", protocol : "protocol", size : "size" }
+    UrlScanStatsProtocolStat { count : "count" => number, countries : "countries" =>
+    strings, encoded_size : "encodedSize" => number, ips : "ips" => strings, protocol :
+    "protocol" => string, size : "size" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1214,9 +1259,10 @@ pub struct UrlScanStatsResourceStat {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanStatsResourceStat { compression : "compression", count : "count", countries :
-    "countries", encoded_size : "encodedSize", ips : "ips", percentage : "percentage",
-    size : "size", r#type : "type" }
+    UrlScanStatsResourceStat { compression : "compression" => number, count : "count" =>
+    number, countries : "countries" => strings, encoded_size : "encodedSize" => number,
+    ips : "ips" => strings, percentage : "percentage" => number, size : "size" => number,
+    r#type : "type" => string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1232,8 +1278,9 @@ pub struct UrlScanStatsServerStat {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanStatsServerStat { count : "count", countries : "countries", encoded_size :
-    "encodedSize", ips : "ips", server : "server", size : "size" }
+    UrlScanStatsServerStat { count : "count" => number, countries : "countries" =>
+    strings, encoded_size : "encodedSize" => number, ips : "ips" => strings, server :
+    "server" => string, size : "size" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1251,9 +1298,10 @@ pub struct UrlScanStatsTlsStat {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanStatsTlsStat { count : "count", countries : "countries", encoded_size :
-    "encodedSize", ips : "ips", protocols : "protocols", security_state :
-    "securityState", size : "size" }
+    UrlScanStatsTlsStat { count : "count" => number, countries : "countries" => strings,
+    encoded_size : "encodedSize" => number, ips : "ips" => strings, protocols :
+    "protocols" => object, security_state : "securityState" => string, size : "size" =>
+    number }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1264,7 +1312,8 @@ pub struct UrlScanStatsTlsStatProtocols {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanStatsTlsStatProtocols { tls_1_3_aes_128_gcm : "TLS 1.3 / AES_128_GCM" }
+    UrlScanStatsTlsStatProtocols { tls_1_3_aes_128_gcm : "TLS 1.3 / AES_128_GCM" =>
+    number }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1290,10 +1339,12 @@ pub struct UrlScanTask {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanTask { apex_domain : "apexDomain", dom_url : "domURL", domain : "domain",
-    method : "method", options : "options", report_url : "reportURL", screenshot_url :
-    "screenshotURL", source : "source", success : "success", time : "time", url : "url",
-    uuid : "uuid", visibility : "visibility" }
+    UrlScanTask { apex_domain : "apexDomain" => string, dom_url : "domURL" => string,
+    domain : "domain" => string, method : "method" => string, options : "options" =>
+    object, report_url : "reportURL" => string, screenshot_url : "screenshotURL" =>
+    string, source : "source" => string, success : "success" => boolean, time : "time" =>
+    string, url : "url" => string, uuid : "uuid" => string, visibility : "visibility" =>
+    string }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1311,7 +1362,7 @@ pub struct UrlScanTaskOptions {
 }
 crate::runtime::object!(
     UrlScanTaskOptions { custom_headers : "customHeaders", screenshots_resolutions :
-    "screenshotsResolutions" }
+    "screenshotsResolutions" => strings }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1320,7 +1371,7 @@ pub struct UrlScanVerdicts {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UrlScanVerdicts { overall : "overall" });
+crate::runtime::object!(UrlScanVerdicts { overall : "overall" => object });
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanVerdictsOverall {
@@ -1333,8 +1384,9 @@ pub struct UrlScanVerdictsOverall {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanVerdictsOverall { categories : "categories", has_verdicts : "hasVerdicts",
-    malicious : "malicious", tags : "tags" }
+    UrlScanVerdictsOverall { categories : "categories" => strings, has_verdicts :
+    "hasVerdicts" => boolean, malicious : "malicious" => boolean, tags : "tags" =>
+    strings }
 );
 /// Used by [`UrlScannerApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1343,7 +1395,7 @@ pub struct SearchUrlScansResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SearchUrlScansResponse { results : "results" });
+crate::runtime::object!(SearchUrlScansResponse { results : "results" => objects });
 /// Used by [`UrlScannerApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponseResult {
@@ -1358,8 +1410,9 @@ pub struct SearchUrlScansResponseResult {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseResult { id : "_id", page : "page", result : "result", stats :
-    "stats", task : "task", verdicts : "verdicts" }
+    SearchUrlScansResponseResult { id : "_id" => string, page : "page" => object, result
+    : "result" => string, stats : "stats" => object, task : "task" => object, verdicts :
+    "verdicts" => object }
 );
 /// Used by [`UrlScannerApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1372,8 +1425,8 @@ pub struct SearchUrlScansResponseResultPage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseResultPage { asn : "asn", country : "country", ip : "ip", url :
-    "url" }
+    SearchUrlScansResponseResultPage { asn : "asn" => string, country : "country" =>
+    string, ip : "ip" => string, url : "url" => string }
 );
 /// Used by [`UrlScannerApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1389,8 +1442,9 @@ pub struct SearchUrlScansResponseResultStats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseResultStats { data_length : "dataLength", requests :
-    "requests", uniq_countries : "uniqCountries", uniq_ips : "uniqIPs" }
+    SearchUrlScansResponseResultStats { data_length : "dataLength" => number, requests :
+    "requests" => number, uniq_countries : "uniqCountries" => number, uniq_ips :
+    "uniqIPs" => number }
 );
 /// Used by [`UrlScannerApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1403,8 +1457,8 @@ pub struct SearchUrlScansResponseResultTask {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseResultTask { time : "time", url : "url", uuid : "uuid",
-    visibility : "visibility" }
+    SearchUrlScansResponseResultTask { time : "time" => string, url : "url" => string,
+    uuid : "uuid" => string, visibility : "visibility" => string }
 );
 /// Used by [`UrlScannerApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1414,5 +1468,5 @@ pub struct SearchUrlScansResponseResultVerdicts {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseResultVerdicts { malicious : "malicious" }
+    SearchUrlScansResponseResultVerdicts { malicious : "malicious" => boolean }
 );

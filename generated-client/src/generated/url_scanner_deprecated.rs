@@ -193,8 +193,8 @@ pub struct UrlScan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScan { time : "time" required, url : "url" required, uuid : "uuid" required,
-    visibility : "visibility" required }
+    UrlScan { time : "time" required => string, url : "url" required => string, uuid :
+    "uuid" required => string, visibility : "visibility" required => string }
 );
 impl UrlScan {
     /// A value with the required fields set and the others empty.
@@ -220,7 +220,7 @@ pub struct SearchUrlScansResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SearchUrlScansResponse { tasks : "tasks" });
+crate::runtime::object!(SearchUrlScansResponse { tasks : "tasks" => objects });
 /// Used by [`UrlScannerDeprecatedApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchUrlScansResponseTask {
@@ -240,9 +240,10 @@ pub struct SearchUrlScansResponseTask {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseTask { country : "country" required, success : "success"
-    required, time : "time" required, url : "url" required, uuid : "uuid" required,
-    visibility : "visibility" required }
+    SearchUrlScansResponseTask { country : "country" required => string, success :
+    "success" required => boolean, time : "time" required => string, url : "url" required
+    => string, uuid : "uuid" required => string, visibility : "visibility" required =>
+    string }
 );
 impl SearchUrlScansResponseTask {
     /// A value with the required fields set and the others empty.
@@ -284,7 +285,7 @@ pub struct CreateUrlScanBody {
 }
 crate::runtime::object!(
     CreateUrlScanBody { custom_headers : "customHeaders", screenshots_resolutions :
-    "screenshotsResolutions", url : "url" required, visibility : "visibility" }
+    "screenshotsResolutions", url : "url" required => string, visibility : "visibility" }
 );
 impl CreateUrlScanBody {
     /// A value with the required fields set and the others empty.
@@ -447,12 +448,14 @@ pub struct SearchUrlScansQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansQuery { scan_id : "scanId", limit : "limit", next_cursor :
-    "next_cursor", date_start : "date_start", date_end : "date_end", url : "url",
-    hostname : "hostname", path : "path", ip : "ip", asn : "asn", hash : "hash", page_url
-    : "page_url", page_hostname : "page_hostname", page_path : "page_path", page_asn :
-    "page_asn", page_ip : "page_ip", account_scans : "account_scans", is_malicious :
-    "is_malicious" }
+    SearchUrlScansQuery { scan_id : "scanId" => string, limit : "limit" => integer,
+    next_cursor : "next_cursor" => string, date_start : "date_start" => string, date_end
+    : "date_end" => string, url : "url" => string, hostname : "hostname" => string, path
+    : "path" => string, ip : "ip" => string, asn : "asn" => string, hash : "hash" =>
+    string, page_url : "page_url" => string, page_hostname : "page_hostname" => string,
+    page_path : "page_path" => string, page_asn : "page_asn" => string, page_ip :
+    "page_ip" => string, account_scans : "account_scans" => boolean, is_malicious :
+    "is_malicious" => boolean }
 );
 /// Used by [`UrlScannerDeprecatedApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -462,7 +465,7 @@ pub struct GetUrlScanQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScanQuery { full : "full" });
+crate::runtime::object!(GetUrlScanQuery { full : "full" => boolean });
 /// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetScreenshotQuery {

@@ -97,13 +97,14 @@ pub struct User {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    User { betas : "betas", country : "country", first_name : "first_name",
-    has_business_zones : "has_business_zones", has_enterprise_zones :
-    "has_enterprise_zones", has_pro_zones : "has_pro_zones", id : "id", last_name :
-    "last_name", organizations : "organizations", suspended : "suspended", telephone :
-    "telephone", two_factor_authentication_enabled : "two_factor_authentication_enabled",
-    two_factor_authentication_locked : "two_factor_authentication_locked", zipcode :
-    "zipcode" }
+    User { betas : "betas" => strings, country : "country" => string, first_name :
+    "first_name" => string, has_business_zones : "has_business_zones" => boolean,
+    has_enterprise_zones : "has_enterprise_zones" => boolean, has_pro_zones :
+    "has_pro_zones" => boolean, id : "id" => string, last_name : "last_name" => string,
+    organizations : "organizations" => objects, suspended : "suspended" => boolean,
+    telephone : "telephone" => string, two_factor_authentication_enabled :
+    "two_factor_authentication_enabled" => boolean, two_factor_authentication_locked :
+    "two_factor_authentication_locked" => boolean, zipcode : "zipcode" => string }
 );
 /// Used by [`UserApi::edit_user`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -117,8 +118,8 @@ pub struct Organization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Organization { id : "id", name : "name", permissions : "permissions", roles :
-    "roles", status : "status" }
+    Organization { id : "id" => string, name : "name" => string, permissions :
+    "permissions", roles : "roles" => strings, status : "status" => string }
 );
 /// Used by [`UserApi::list_user_tenants`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -133,8 +134,9 @@ pub struct Tenant {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tenant { create_time : "create_time", id : "id", meta : "meta", name : "name", parent
-    : "parent", profile : "profile" }
+    Tenant { create_time : "create_time" => string, id : "id" => string, meta : "meta" =>
+    object, name : "name" => string, parent : "parent" => object, profile : "profile" =>
+    object }
 );
 /// Used by [`UserApi::list_user_tenants`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -144,7 +146,9 @@ pub struct TenantMeta {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TenantMeta { flags : "flags", managed_by : "managed_by" });
+crate::runtime::object!(
+    TenantMeta { flags : "flags" => json, managed_by : "managed_by" => string }
+);
 /// Used by [`UserApi::list_user_tenants`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantParent {
@@ -153,7 +157,7 @@ pub struct TenantParent {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TenantParent { id : "id", name : "name" });
+crate::runtime::object!(TenantParent { id : "id" => string, name : "name" => string });
 /// Used by [`UserApi::list_user_tenants`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantProfile {
@@ -166,9 +170,9 @@ pub struct TenantProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TenantProfile { business_address : "business_address", business_email :
-    "business_email", business_name : "business_name", business_phone : "business_phone",
-    external_metadata : "external_metadata" }
+    TenantProfile { business_address : "business_address" => string, business_email :
+    "business_email" => string, business_name : "business_name" => string, business_phone
+    : "business_phone" => string, external_metadata : "external_metadata" => string }
 );
 /// Used by [`UserApi::edit_user`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -187,6 +191,7 @@ pub struct EditUserBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditUserBody { country : "country", first_name : "first_name", last_name :
-    "last_name", telephone : "telephone", zipcode : "zipcode" }
+    EditUserBody { country : "country" => string, first_name : "first_name" => string,
+    last_name : "last_name" => string, telephone : "telephone" => string, zipcode :
+    "zipcode" => string }
 );

@@ -183,8 +183,9 @@ pub struct UserAgentBlockingRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UserAgentBlockingRule { configuration : "configuration", description : "description",
-    id : "id", mode : "mode", paused : "paused" }
+    UserAgentBlockingRule { configuration : "configuration" => object, description :
+    "description" => string, id : "id" => string, mode : "mode", paused : "paused" =>
+    boolean }
 );
 /// Used by [`UserAgentBlockingRulesApi::list_user_agent_blocking_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -197,7 +198,8 @@ pub struct UserAgentBlockingRuleConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UserAgentBlockingRuleConfiguration { target : "target", value : "value" }
+    UserAgentBlockingRuleConfiguration { target : "target" => string, value : "value" =>
+    string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -265,7 +267,7 @@ pub struct DeleteUserAgentBlockingRuleResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteUserAgentBlockingRuleResponse { id : "id" });
+crate::runtime::object!(DeleteUserAgentBlockingRuleResponse { id : "id" => string });
 /// Used by [`UserAgentBlockingRulesApi::create_user_agent_blocking_rule`], [`UserAgentBlockingRulesApi::update_user_agent_blocking_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateUserAgentBlockingRuleBody {
@@ -278,8 +280,8 @@ pub struct CreateUserAgentBlockingRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateUserAgentBlockingRuleBody { configuration : "configuration", mode : "mode"
-    required }
+    CreateUserAgentBlockingRuleBody { configuration : "configuration" => object, mode :
+    "mode" required }
 );
 impl CreateUserAgentBlockingRuleBody {
     /// A value with the required fields set and the others empty.
@@ -304,7 +306,8 @@ pub struct CreateUserAgentBlockingRuleBodyConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateUserAgentBlockingRuleBodyConfiguration { target : "target", value : "value" }
+    CreateUserAgentBlockingRuleBodyConfiguration { target : "target", value : "value" =>
+    string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -451,8 +454,8 @@ pub struct ListUserAgentBlockingRulesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListUserAgentBlockingRulesQuery { page : "page", description : "description",
-    description_search : "description_search", per_page : "per_page", ua_search :
-    "ua_search" }
+    ListUserAgentBlockingRulesQuery { page : "page" => number, description :
+    "description" => string, description_search : "description_search" => string,
+    per_page : "per_page" => number, ua_search : "ua_search" => string }
 );
 impl crate::runtime::TypedQuery for ListUserAgentBlockingRulesQuery {}

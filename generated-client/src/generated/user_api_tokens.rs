@@ -201,10 +201,11 @@ pub struct CreateTokenResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTokenResponse { condition : "condition", expires_on : "expires_on", id : "id",
-    issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
-    name : "name", not_before : "not_before", policies : "policies", status : "status",
-    value : "value" }
+    CreateTokenResponse { condition : "condition" => object, expires_on : "expires_on" =>
+    string, id : "id" => string, issued_on : "issued_on" => string, last_used_on :
+    "last_used_on" => string, modified_on : "modified_on" => string, name : "name" =>
+    string, not_before : "not_before" => string, policies : "policies" => objects, status
+    : "status" => string, value : "value" => string }
 );
 /// Used by [`UserApiTokensApi::create_token`], [`UserApiTokensApi::list_tokens`], [`UserApiTokensApi::update_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -213,7 +214,9 @@ pub struct CreateTokenResponseCondition {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateTokenResponseCondition { request_ip : "request_ip" });
+crate::runtime::object!(
+    CreateTokenResponseCondition { request_ip : "request_ip" => object }
+);
 /// Used by [`UserApiTokensApi::create_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponseConditionRequestIp {
@@ -223,7 +226,8 @@ pub struct CreateTokenResponseConditionRequestIp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTokenResponseConditionRequestIp { r#in : "in", not_in : "not_in" }
+    CreateTokenResponseConditionRequestIp { r#in : "in" => json, not_in : "not_in" =>
+    json }
 );
 /// Used by [`UserApiTokensApi::create_token`], [`UserApiTokensApi::update_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -236,8 +240,8 @@ pub struct CreateTokenResponsePolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTokenResponsePolicy { effect : "effect", id : "id", permission_groups :
-    "permission_groups", resources : "resources" }
+    CreateTokenResponsePolicy { effect : "effect" => json, id : "id" => string,
+    permission_groups : "permission_groups" => json, resources : "resources" => json }
 );
 /// Used by [`UserApiTokensApi::list_tokens`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -256,9 +260,11 @@ pub struct ListTokensItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTokensItem { condition : "condition", expires_on : "expires_on", id : "id",
-    issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
-    name : "name", not_before : "not_before", policies : "policies", status : "status" }
+    ListTokensItem { condition : "condition" => object, expires_on : "expires_on" =>
+    string, id : "id" => string, issued_on : "issued_on" => string, last_used_on :
+    "last_used_on" => string, modified_on : "modified_on" => string, name : "name" =>
+    string, not_before : "not_before" => string, policies : "policies", status : "status"
+    => string }
 );
 /// Used by [`UserApiTokensApi::list_token_permission_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -270,7 +276,8 @@ pub struct TokenPermissionGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TokenPermissionGroup { id : "id", name : "name", scopes : "scopes" }
+    TokenPermissionGroup { id : "id" => string, name : "name" => string, scopes :
+    "scopes" => strings }
 );
 /// Used by [`UserApiTokensApi::verify_token`].
 #[derive(Debug, Clone, PartialEq)]
@@ -287,8 +294,8 @@ pub struct VerifyTokenResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VerifyTokenResponse { expires_on : "expires_on", id : "id" required, not_before :
-    "not_before", status : "status" required }
+    VerifyTokenResponse { expires_on : "expires_on" => string, id : "id" required =>
+    string, not_before : "not_before" => string, status : "status" required }
 );
 impl VerifyTokenResponse {
     /// A value with the required fields set and the others empty.
@@ -376,9 +383,11 @@ pub struct Token {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Token { condition : "condition", expires_on : "expires_on", id : "id", issued_on :
-    "issued_on", last_used_on : "last_used_on", modified_on : "modified_on", name :
-    "name", not_before : "not_before", policies : "policies", status : "status" }
+    Token { condition : "condition" => object, expires_on : "expires_on" => string, id :
+    "id" => string, issued_on : "issued_on" => string, last_used_on : "last_used_on" =>
+    string, modified_on : "modified_on" => string, name : "name" => string, not_before :
+    "not_before" => string, policies : "policies" => objects, status : "status" => string
+    }
 );
 /// Used by [`UserApiTokensApi::delete_token`].
 #[derive(Debug, Clone, PartialEq)]
@@ -388,7 +397,7 @@ pub struct DeleteTokenResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteTokenResponse { id : "id" required });
+crate::runtime::object!(DeleteTokenResponse { id : "id" required => string });
 impl DeleteTokenResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -413,8 +422,9 @@ pub struct CreateTokenBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTokenBody { condition : "condition", expires_on : "expires_on", name : "name"
-    required, not_before : "not_before", policies : "policies" }
+    CreateTokenBody { condition : "condition" => object, expires_on : "expires_on" =>
+    string, name : "name" required => string, not_before : "not_before" => string,
+    policies : "policies" => objects }
 );
 impl CreateTokenBody {
     /// A value with the required fields set and the others empty.
@@ -437,7 +447,9 @@ pub struct CreateTokenBodyCondition {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateTokenBodyCondition { request_ip : "request.ip" });
+crate::runtime::object!(
+    CreateTokenBodyCondition { request_ip : "request.ip" => object }
+);
 /// Used by [`UserApiTokensApi::create_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenBodyConditionRequestIp {
@@ -449,7 +461,8 @@ pub struct CreateTokenBodyConditionRequestIp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTokenBodyConditionRequestIp { r#in : "in", not_in : "not_in" }
+    CreateTokenBodyConditionRequestIp { r#in : "in" => strings, not_in : "not_in" =>
+    strings }
 );
 /// Used by [`UserApiTokensApi::create_token`], [`UserApiTokensApi::update_token`].
 #[derive(Debug, Clone, PartialEq)]
@@ -467,7 +480,7 @@ pub struct CreateTokenBodyPolicy {
 }
 crate::runtime::object!(
     CreateTokenBodyPolicy { effect : "effect" required, permission_groups :
-    "permission_groups", resources : "resources" }
+    "permission_groups" => objects, resources : "resources" }
 );
 impl CreateTokenBodyPolicy {
     /// A value with the required fields set and the others empty.
@@ -553,7 +566,8 @@ pub struct ListTokensQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTokensQuery { page : "page", per_page : "per_page", direction : "direction" }
+    ListTokensQuery { page : "page" => number, per_page : "per_page" => number, direction
+    : "direction" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -622,9 +636,9 @@ pub struct UpdateTokenBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateTokenBody { condition : "condition", expires_on : "expires_on", name : "name"
-    required, not_before : "not_before", policies : "policies", status : "status"
-    required }
+    UpdateTokenBody { condition : "condition" => object, expires_on : "expires_on" =>
+    string, name : "name" required => string, not_before : "not_before" => string,
+    policies : "policies" => objects, status : "status" required }
 );
 impl UpdateTokenBody {
     /// A value with the required fields set and the others empty.

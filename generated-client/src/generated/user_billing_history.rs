@@ -73,9 +73,10 @@ pub struct BillingHistory {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BillingHistory { action : "action" required, amount : "amount" required, currency :
-    "currency" required, description : "description" required, id : "id" required,
-    occurred_at : "occurred_at" required, r#type : "type" required, zone : "zone" }
+    BillingHistory { action : "action" required => string, amount : "amount" required =>
+    number, currency : "currency" required => string, description : "description"
+    required => string, id : "id" required => string, occurred_at : "occurred_at"
+    required => string, r#type : "type" required => string, zone : "zone" => object }
 );
 impl BillingHistory {
     /// A value with the required fields set and the others empty.
@@ -108,7 +109,7 @@ pub struct BillingHistoryZone {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BillingHistoryZone { name : "name" });
+crate::runtime::object!(BillingHistoryZone { name : "name" => string });
 /// Used by [`UserBillingHistoryApi::billing_history_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingHistoryDetailsQuery {
@@ -130,9 +131,9 @@ pub struct BillingHistoryDetailsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BillingHistoryDetailsQuery { page : "page", per_page : "per_page", order : "order",
-    occured_at : "occured_at", occurred_at : "occurred_at", r#type : "type", action :
-    "action" }
+    BillingHistoryDetailsQuery { page : "page" => number, per_page : "per_page" =>
+    number, order : "order", occured_at : "occured_at" => string, occurred_at :
+    "occurred_at" => string, r#type : "type" => string, action : "action" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -93,19 +93,24 @@ pub struct BillingProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BillingProfile { payment_email : "payment_email", payment_nonce : "payment_nonce",
-    vat : "vat", account_type : "account_type", card_number : "card_number",
-    validation_code : "validation_code", primary_email : "primary_email", city : "city",
-    next_bill_date : "next_bill_date", payment_address2 : "payment_address2",
-    payment_first_name : "payment_first_name", payment_gateway : "payment_gateway",
-    address2 : "address2", payment_country : "payment_country", edited_on : "edited_on",
-    id : "id", payment_address : "payment_address", zipcode : "zipcode", device_data :
-    "device_data", country : "country", address : "address", balance : "balance",
-    enterprise_primary_email : "enterprise_primary_email", company : "company",
-    card_expiry_year : "card_expiry_year", last_name : "last_name",
-    enterprise_billing_email : "enterprise_billing_email", state : "state", payment_state
-    : "payment_state", created_on : "created_on", tax_id_type : "tax_id_type", use_legacy
-    : "use_legacy", telephone : "telephone", payment_last_name : "payment_last_name",
-    card_expiry_month : "card_expiry_month", first_name : "first_name", is_partner :
-    "is_partner", payment_zipcode : "payment_zipcode", payment_city : "payment_city" }
+    BillingProfile { payment_email : "payment_email" => string, payment_nonce :
+    "payment_nonce" => string, vat : "vat" => string, account_type : "account_type" =>
+    string, card_number : "card_number" => string, validation_code : "validation_code" =>
+    string, primary_email : "primary_email" => string, city : "city" => string,
+    next_bill_date : "next_bill_date" => string, payment_address2 : "payment_address2" =>
+    string, payment_first_name : "payment_first_name" => string, payment_gateway :
+    "payment_gateway" => string, address2 : "address2" => string, payment_country :
+    "payment_country" => string, edited_on : "edited_on" => string, id : "id" => string,
+    payment_address : "payment_address" => string, zipcode : "zipcode" => string,
+    device_data : "device_data" => string, country : "country" => string, address :
+    "address" => string, balance : "balance" => string, enterprise_primary_email :
+    "enterprise_primary_email" => string, company : "company" => string, card_expiry_year
+    : "card_expiry_year" => integer, last_name : "last_name" => string,
+    enterprise_billing_email : "enterprise_billing_email" => string, state : "state" =>
+    string, payment_state : "payment_state" => string, created_on : "created_on" =>
+    string, tax_id_type : "tax_id_type" => string, use_legacy : "use_legacy" => boolean,
+    telephone : "telephone" => string, payment_last_name : "payment_last_name" => string,
+    card_expiry_month : "card_expiry_month" => integer, first_name : "first_name" =>
+    string, is_partner : "is_partner" => boolean, payment_zipcode : "payment_zipcode" =>
+    string, payment_city : "payment_city" => string }
 );

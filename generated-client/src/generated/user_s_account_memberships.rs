@@ -133,9 +133,9 @@ pub struct Membership {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Membership { account : "account", api_access_enabled : "api_access_enabled", id :
-    "id", permissions : "permissions", policies : "policies", roles : "roles", status :
-    "status" }
+    Membership { account : "account" => object, api_access_enabled : "api_access_enabled"
+    => boolean, id : "id" => string, permissions : "permissions" => object, policies :
+    "policies" => objects, roles : "roles" => strings, status : "status" }
 );
 /// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq)]
@@ -153,8 +153,9 @@ pub struct MembershipAccount {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipAccount { created_on : "created_on", id : "id" required, managed_by :
-    "managed_by", name : "name" required, settings : "settings", r#type : "type" }
+    MembershipAccount { created_on : "created_on" => string, id : "id" required =>
+    string, managed_by : "managed_by" => object, name : "name" required => string,
+    settings : "settings" => object, r#type : "type" => json }
 );
 impl MembershipAccount {
     /// A value with the required fields set and the others empty.
@@ -182,8 +183,8 @@ pub struct MembershipAccountManagedBy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipAccountManagedBy { parent_org_id : "parent_org_id", parent_org_name :
-    "parent_org_name" }
+    MembershipAccountManagedBy { parent_org_id : "parent_org_id" => string,
+    parent_org_name : "parent_org_name" => string }
 );
 /// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -202,9 +203,10 @@ pub struct MembershipAccountSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipAccountSettings { abuse_contact_email : "abuse_contact_email",
-    enforce_twofactor : "enforce_twofactor", default_nameservers : "default_nameservers",
-    use_account_custom_ns_by_default : "use_account_custom_ns_by_default" }
+    MembershipAccountSettings { abuse_contact_email : "abuse_contact_email" => string,
+    enforce_twofactor : "enforce_twofactor" => boolean, default_nameservers :
+    "default_nameservers", use_account_custom_ns_by_default :
+    "use_account_custom_ns_by_default" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -281,10 +283,11 @@ pub struct MembershipPermissions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipPermissions { analytics : "analytics", billing : "billing", cache_purge :
-    "cache_purge", dns : "dns", dns_records : "dns_records", lb : "lb", logs : "logs",
-    organization : "organization", ssl : "ssl", waf : "waf", zone_settings :
-    "zone_settings", zones : "zones" }
+    MembershipPermissions { analytics : "analytics" => object, billing : "billing" =>
+    object, cache_purge : "cache_purge" => object, dns : "dns" => object, dns_records :
+    "dns_records" => object, lb : "lb" => object, logs : "logs" => object, organization :
+    "organization" => object, ssl : "ssl" => object, waf : "waf" => object, zone_settings
+    : "zone_settings" => object, zones : "zones" => object }
 );
 /// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -295,7 +298,8 @@ pub struct MembershipPermissionsAnalytics {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipPermissionsAnalytics { read : "read", write : "write" }
+    MembershipPermissionsAnalytics { read : "read" => boolean, write : "write" => boolean
+    }
 );
 /// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -314,8 +318,8 @@ pub struct MembershipPolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipPolicy { access : "access", id : "id", permission_groups :
-    "permission_groups", resource_groups : "resource_groups" }
+    MembershipPolicy { access : "access", id : "id" => string, permission_groups :
+    "permission_groups" => objects, resource_groups : "resource_groups" => objects }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -381,7 +385,8 @@ pub struct MembershipPolicyPermissionGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipPolicyPermissionGroup { id : "id" required, meta : "meta", name : "name" }
+    MembershipPolicyPermissionGroup { id : "id" required => string, meta : "meta", name :
+    "name" => string }
 );
 impl MembershipPolicyPermissionGroup {
     /// A value with the required fields set and the others empty.
@@ -411,8 +416,8 @@ pub struct MembershipPolicyResourceGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipPolicyResourceGroup { id : "id" required, meta : "meta", name : "name",
-    scope : "scope" }
+    MembershipPolicyResourceGroup { id : "id" required => string, meta : "meta", name :
+    "name" => string, scope : "scope" => objects }
 );
 impl MembershipPolicyResourceGroup {
     /// A value with the required fields set and the others empty.
@@ -438,7 +443,8 @@ pub struct MembershipPolicyResourceGroupScope {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipPolicyResourceGroupScope { key : "key" required, objects : "objects" }
+    MembershipPolicyResourceGroupScope { key : "key" required => string, objects :
+    "objects" => objects }
 );
 impl MembershipPolicyResourceGroupScope {
     /// A value with the required fields set and the others empty.
@@ -459,7 +465,7 @@ pub struct MembershipPolicyResourceGroupScopeObject {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipPolicyResourceGroupScopeObject { key : "key" required }
+    MembershipPolicyResourceGroupScopeObject { key : "key" required => string }
 );
 impl MembershipPolicyResourceGroupScopeObject {
     /// A value with the required fields set and the others empty.
@@ -532,7 +538,7 @@ pub struct DeleteMembershipResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteMembershipResponse { id : "id" });
+crate::runtime::object!(DeleteMembershipResponse { id : "id" => string });
 /// Used by [`UserSAccountMembershipsApi::list_memberships`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMembershipsQuery {
@@ -554,9 +560,9 @@ pub struct ListMembershipsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListMembershipsQuery { account_name : "account.name", page : "page", per_page :
-    "per_page", order : "order", direction : "direction", name : "name", status :
-    "status" }
+    ListMembershipsQuery { account_name : "account.name" => string, page : "page" =>
+    number, per_page : "per_page" => number, order : "order", direction : "direction",
+    name : "name" => string, status : "status" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -118,11 +118,13 @@ pub struct Invitation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Invitation { expires_on : "expires_on", id : "id", invited_by : "invited_by",
-    invited_member_email : "invited_member_email", invited_member_id :
-    "invited_member_id", invited_on : "invited_on", organization_id : "organization_id",
-    organization_is_enforcing_twofactor : "organization_is_enforcing_twofactor",
-    organization_name : "organization_name", roles : "roles", status : "status" }
+    Invitation { expires_on : "expires_on" => string, id : "id" => string, invited_by :
+    "invited_by" => string, invited_member_email : "invited_member_email" => string,
+    invited_member_id : "invited_member_id" => string, invited_on : "invited_on" =>
+    string, organization_id : "organization_id" => string,
+    organization_is_enforcing_twofactor : "organization_is_enforcing_twofactor" =>
+    boolean, organization_name : "organization_name" => string, roles : "roles", status :
+    "status" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

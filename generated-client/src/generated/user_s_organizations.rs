@@ -114,8 +114,8 @@ pub struct Organization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Organization { id : "id", name : "name", permissions : "permissions", roles :
-    "roles", status : "status" }
+    Organization { id : "id" => string, name : "name" => string, permissions :
+    "permissions" => strings, roles : "roles" => strings, status : "status" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -174,7 +174,7 @@ pub struct LeaveOrganizationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LeaveOrganizationResponse { id : "id" });
+crate::runtime::object!(LeaveOrganizationResponse { id : "id" => string });
 /// Used by [`UserSOrganizationsApi::list_organizations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOrganizationsQuery {
@@ -196,8 +196,9 @@ pub struct ListOrganizationsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListOrganizationsQuery { name : "name", page : "page", per_page : "per_page", order :
-    "order", direction : "direction", r#match : "match", status : "status" }
+    ListOrganizationsQuery { name : "name" => string, page : "page" => number, per_page :
+    "per_page" => number, order : "order", direction : "direction", r#match : "match",
+    status : "status" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

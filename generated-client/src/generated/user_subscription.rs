@@ -119,10 +119,11 @@ pub struct UserSubscription {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UserSubscription { app : "app", component_values : "component_values", currency :
-    "currency", current_period_end : "current_period_end", current_period_start :
-    "current_period_start", frequency : "frequency", id : "id", price : "price",
-    rate_plan : "rate_plan", state : "state", zone : "zone" }
+    UserSubscription { app : "app" => object, component_values : "component_values" =>
+    objects, currency : "currency" => string, current_period_end : "current_period_end"
+    => string, current_period_start : "current_period_start" => string, frequency :
+    "frequency", id : "id" => string, price : "price" => number, rate_plan : "rate_plan"
+    => object, state : "state", zone : "zone" => object }
 );
 /// Used by [`UserSubscriptionApi::get_user_subscriptions`], [`UserSubscriptionApi::update_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -132,7 +133,7 @@ pub struct App {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(App { install_id : "install_id" });
+crate::runtime::object!(App { install_id : "install_id" => string });
 /// Used by [`UserSubscriptionApi::get_user_subscriptions`], [`UserSubscriptionApi::update_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComponentValue {
@@ -148,8 +149,8 @@ pub struct ComponentValue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ComponentValue { default : "default", name : "name", price : "price", value : "value"
-    }
+    ComponentValue { default : "default" => number, name : "name" => string, price :
+    "price" => number, value : "value" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -230,9 +231,9 @@ pub struct RatePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RatePlan { currency : "currency", externally_managed : "externally_managed", id :
-    "id", is_contract : "is_contract", public_name : "public_name", scope : "scope", sets
-    : "sets" }
+    RatePlan { currency : "currency" => string, externally_managed : "externally_managed"
+    => boolean, id : "id" => string, is_contract : "is_contract" => boolean, public_name
+    : "public_name" => string, scope : "scope" => string, sets : "sets" => strings }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -314,7 +315,7 @@ pub struct Zone {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Zone { id : "id", name : "name" });
+crate::runtime::object!(Zone { id : "id" => string, name : "name" => string });
 /// Used by [`UserSubscriptionApi::delete_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteUserSubscriptionResponse {
@@ -323,7 +324,7 @@ pub struct DeleteUserSubscriptionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteUserSubscriptionResponse { subscription_id : "subscription_id" }
+    DeleteUserSubscriptionResponse { subscription_id : "subscription_id" => string }
 );
 /// Used by [`UserSubscriptionApi::update_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -340,8 +341,9 @@ pub struct UpdateUserSubscriptionBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateUserSubscriptionBody { app : "app", component_values : "component_values",
-    frequency : "frequency", rate_plan : "rate_plan", zone : "zone" }
+    UpdateUserSubscriptionBody { app : "app" => object, component_values :
+    "component_values" => objects, frequency : "frequency", rate_plan : "rate_plan" =>
+    object, zone : "zone" }
 );
 /// Used by [`UserSubscriptionApi::update_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -363,7 +365,8 @@ pub struct UpdateUserSubscriptionBodyRatePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateUserSubscriptionBodyRatePlan { currency : "currency", externally_managed :
-    "externally_managed", id : "id", is_contract : "is_contract", public_name :
-    "public_name", scope : "scope", sets : "sets" }
+    UpdateUserSubscriptionBodyRatePlan { currency : "currency" => string,
+    externally_managed : "externally_managed" => boolean, id : "id" => json, is_contract
+    : "is_contract" => boolean, public_name : "public_name" => string, scope : "scope" =>
+    string, sets : "sets" => strings }
 );

@@ -55,5 +55,6 @@ pub struct Value {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Value { dataset : "dataset", key : "key", r#type : "type", value : "value" }
+    Value { dataset : "dataset" => string, key : "key" => string, r#type : "type" =>
+    string, value : "value" => json }
 );

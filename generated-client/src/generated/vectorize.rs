@@ -401,8 +401,9 @@ pub struct Index {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Index { config : "config", created_on : "created_on", description : "description",
-    modified_on : "modified_on", name : "name" }
+    Index { config : "config" => object, created_on : "created_on" => string, description
+    : "description" => string, modified_on : "modified_on" => string, name : "name" =>
+    string }
 );
 /// Used by [`VectorizeApi::create_vectorize_index`].
 #[derive(Debug, Clone, PartialEq)]
@@ -415,7 +416,8 @@ pub struct IndexConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndexConfig { dimensions : "dimensions" required, metric : "metric" required }
+    IndexConfig { dimensions : "dimensions" required => integer, metric : "metric"
+    required }
 );
 impl IndexConfig {
     /// A value with the required fields set and the others empty.
@@ -490,7 +492,7 @@ pub struct DeleteVectorsByIdentifierResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteVectorsByIdentifierResponse { mutation_id : "mutationId" }
+    DeleteVectorsByIdentifierResponse { mutation_id : "mutationId" => string }
 );
 /// Used by [`VectorizeApi::get_vectors_by_identifier`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -506,8 +508,8 @@ pub struct Vector {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Vector { id : "id", metadata : "metadata", namespace : "namespace", values : "values"
-    }
+    Vector { id : "id" => string, metadata : "metadata", namespace : "namespace" =>
+    string, values : "values" }
 );
 /// Used by [`VectorizeApi::get_vectorize_index_info`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -524,9 +526,10 @@ pub struct GetVectorizeIndexInfoResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetVectorizeIndexInfoResponse { dimensions : "dimensions", processed_up_to_datetime :
-    "processedUpToDatetime", processed_up_to_mutation : "processedUpToMutation",
-    vector_count : "vectorCount" }
+    GetVectorizeIndexInfoResponse { dimensions : "dimensions" => integer,
+    processed_up_to_datetime : "processedUpToDatetime" => string,
+    processed_up_to_mutation : "processedUpToMutation" => string, vector_count :
+    "vectorCount" => integer }
 );
 /// Used by [`VectorizeApi::list_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -545,9 +548,10 @@ pub struct Vectors {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Vectors { count : "count", cursor_expiration_timestamp : "cursorExpirationTimestamp",
-    is_truncated : "isTruncated", next_cursor : "nextCursor", total_count : "totalCount",
-    vectors : "vectors" }
+    Vectors { count : "count" => integer, cursor_expiration_timestamp :
+    "cursorExpirationTimestamp" => string, is_truncated : "isTruncated" => boolean,
+    next_cursor : "nextCursor" => string, total_count : "totalCount" => integer, vectors
+    : "vectors" => objects }
 );
 /// Used by [`VectorizeApi::list_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -556,7 +560,7 @@ pub struct VectorsVector {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(VectorsVector { id : "id" });
+crate::runtime::object!(VectorsVector { id : "id" => string });
 /// Used by [`VectorizeApi::list_metadata_indexes`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetadataIndexes {
@@ -567,7 +571,9 @@ pub struct MetadataIndexes {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(MetadataIndexes { metadata_indexes : "metadataIndexes" });
+crate::runtime::object!(
+    MetadataIndexes { metadata_indexes : "metadataIndexes" => objects }
+);
 /// Used by [`VectorizeApi::list_metadata_indexes`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetadataIndexesMetadataIndex {
@@ -579,8 +585,8 @@ pub struct MetadataIndexesMetadataIndex {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MetadataIndexesMetadataIndex { index_type : "indexType", property_name :
-    "propertyName" }
+    MetadataIndexesMetadataIndex { index_type : "indexType" => string, property_name :
+    "propertyName" => string }
 );
 /// Used by [`VectorizeApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -591,7 +597,9 @@ pub struct QueryVectorsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(QueryVectorsResponse { count : "count", matches : "matches" });
+crate::runtime::object!(
+    QueryVectorsResponse { count : "count" => integer, matches : "matches" => objects }
+);
 /// Used by [`VectorizeApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryVectorsResponseMatch {
@@ -608,8 +616,8 @@ pub struct QueryVectorsResponseMatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryVectorsResponseMatch { id : "id", metadata : "metadata", namespace :
-    "namespace", score : "score", values : "values" }
+    QueryVectorsResponseMatch { id : "id" => string, metadata : "metadata", namespace :
+    "namespace" => string, score : "score" => number, values : "values" }
 );
 /// Used by [`VectorizeApi::create_vectorize_index`].
 #[derive(Debug, Clone, PartialEq)]
@@ -622,8 +630,8 @@ pub struct CreateVectorizeIndexBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateVectorizeIndexBody { config : "config", description : "description", name :
-    "name" required }
+    CreateVectorizeIndexBody { config : "config" => object, description : "description"
+    => string, name : "name" required => string }
 );
 impl CreateVectorizeIndexBody {
     /// A value with the required fields set and the others empty.
@@ -649,8 +657,8 @@ pub struct CreateVectorizeIndexBodyConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateVectorizeIndexBodyConfig { dimensions : "dimensions", metric : "metric", preset
-    : "preset" }
+    CreateVectorizeIndexBodyConfig { dimensions : "dimensions" => integer, metric :
+    "metric", preset : "preset" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -724,7 +732,7 @@ pub struct DeleteVectorsByIdentifierBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteVectorsByIdentifierBody { ids : "ids" });
+crate::runtime::object!(DeleteVectorsByIdentifierBody { ids : "ids" => strings });
 /// Used by [`VectorizeApi::insert_vectors`], [`VectorizeApi::upsert_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InsertVectorsQuery {
@@ -800,7 +808,7 @@ pub struct CreateMetadataIndexBody {
 }
 crate::runtime::object!(
     CreateMetadataIndexBody { index_type : "indexType" required, property_name :
-    "propertyName" required }
+    "propertyName" required => string }
 );
 impl CreateMetadataIndexBody {
     /// A value with the required fields set and the others empty.
@@ -878,7 +886,7 @@ pub struct DeleteMetadataIndexBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteMetadataIndexBody { property_name : "propertyName" required }
+    DeleteMetadataIndexBody { property_name : "propertyName" required => string }
 );
 impl DeleteMetadataIndexBody {
     /// A value with the required fields set and the others empty.
@@ -907,8 +915,9 @@ pub struct QueryVectorsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryVectorsBody { filter : "filter", return_metadata : "returnMetadata",
-    return_values : "returnValues", top_k : "topK", vector : "vector" required }
+    QueryVectorsBody { filter : "filter", return_metadata : "returnMetadata" => boolean,
+    return_values : "returnValues" => boolean, top_k : "topK" => number, vector :
+    "vector" required }
 );
 impl QueryVectorsBody {
     /// A value with the required fields set and the others empty.

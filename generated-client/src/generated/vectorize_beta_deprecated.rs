@@ -292,8 +292,9 @@ pub struct VectorizeIndex {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VectorizeIndex { config : "config", created_on : "created_on", description :
-    "description", modified_on : "modified_on", name : "name" }
+    VectorizeIndex { config : "config" => object, created_on : "created_on" => string,
+    description : "description" => string, modified_on : "modified_on" => string, name :
+    "name" => string }
 );
 /// Used by [`VectorizeBetaDeprecatedApi::create_vectorize_index`].
 #[derive(Debug, Clone, PartialEq)]
@@ -306,8 +307,8 @@ pub struct VectorizeIndexConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VectorizeIndexConfig { dimensions : "dimensions" required, metric : "metric" required
-    }
+    VectorizeIndexConfig { dimensions : "dimensions" required => integer, metric :
+    "metric" required }
 );
 impl VectorizeIndexConfig {
     /// A value with the required fields set and the others empty.
@@ -383,7 +384,7 @@ pub struct Vectors {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Vectors { count : "count", ids : "ids" });
+crate::runtime::object!(Vectors { count : "count" => integer, ids : "ids" => strings });
 /// Used by [`VectorizeBetaDeprecatedApi::get_vectors_by_identifier`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Vector {
@@ -398,8 +399,8 @@ pub struct Vector {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Vector { id : "id", metadata : "metadata", namespace : "namespace", values : "values"
-    }
+    Vector { id : "id" => string, metadata : "metadata", namespace : "namespace" =>
+    string, values : "values" }
 );
 /// Used by [`VectorizeBetaDeprecatedApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -410,7 +411,9 @@ pub struct QueryVectorsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(QueryVectorsResponse { count : "count", matches : "matches" });
+crate::runtime::object!(
+    QueryVectorsResponse { count : "count" => integer, matches : "matches" => objects }
+);
 /// Used by [`VectorizeBetaDeprecatedApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryVectorsResponseMatch {
@@ -426,8 +429,8 @@ pub struct QueryVectorsResponseMatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryVectorsResponseMatch { id : "id", metadata : "metadata", score : "score", values
-    : "values" }
+    QueryVectorsResponseMatch { id : "id" => string, metadata : "metadata", score :
+    "score" => number, values : "values" }
 );
 /// Used by [`VectorizeBetaDeprecatedApi::create_vectorize_index`].
 #[derive(Debug, Clone, PartialEq)]
@@ -440,8 +443,8 @@ pub struct CreateVectorizeIndexBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateVectorizeIndexBody { config : "config", description : "description", name :
-    "name" required }
+    CreateVectorizeIndexBody { config : "config" => object, description : "description"
+    => string, name : "name" required => string }
 );
 impl CreateVectorizeIndexBody {
     /// A value with the required fields set and the others empty.
@@ -467,8 +470,8 @@ pub struct CreateVectorizeIndexBodyConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateVectorizeIndexBodyConfig { dimensions : "dimensions", metric : "metric", preset
-    : "preset" }
+    CreateVectorizeIndexBodyConfig { dimensions : "dimensions" => integer, metric :
+    "metric", preset : "preset" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -543,7 +546,7 @@ pub struct UpdateVectorizeIndexBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateVectorizeIndexBody { description : "description" required }
+    UpdateVectorizeIndexBody { description : "description" required => string }
 );
 impl UpdateVectorizeIndexBody {
     /// A value with the required fields set and the others empty.
@@ -562,7 +565,7 @@ pub struct DeleteVectorsByIdentifierBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteVectorsByIdentifierBody { ids : "ids" });
+crate::runtime::object!(DeleteVectorsByIdentifierBody { ids : "ids" => strings });
 /// Used by [`VectorizeBetaDeprecatedApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryVectorsBody {
@@ -581,8 +584,9 @@ pub struct QueryVectorsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryVectorsBody { filter : "filter", return_metadata : "returnMetadata",
-    return_values : "returnValues", top_k : "topK", vector : "vector" required }
+    QueryVectorsBody { filter : "filter", return_metadata : "returnMetadata" => boolean,
+    return_values : "returnValues" => boolean, top_k : "topK" => number, vector :
+    "vector" required }
 );
 impl QueryVectorsBody {
     /// A value with the required fields set and the others empty.

@@ -160,12 +160,14 @@ pub struct Version {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Version { annotations : "annotations", assets : "assets", bindings : "bindings",
-    compatibility_date : "compatibility_date", compatibility_flags :
-    "compatibility_flags", created_on : "created_on", id : "id", limits : "limits",
-    main_module : "main_module", migrations : "migrations", modules : "modules", number :
-    "number", placement : "placement", source : "source", startup_time_ms :
-    "startup_time_ms", usage_model : "usage_model" }
+    Version { annotations : "annotations" => object, assets : "assets" => object,
+    bindings : "bindings", compatibility_date : "compatibility_date" => string,
+    compatibility_flags : "compatibility_flags" => strings, created_on : "created_on" =>
+    string, id : "id" => string, limits : "limits" => object, main_module : "main_module"
+    => string, migrations : "migrations" => json, modules : "modules" => objects, number
+    : "number" => integer, placement : "placement", source : "source" => string,
+    startup_time_ms : "startup_time_ms" => integer, usage_model : "usage_model" => string
+    }
 );
 /// Used by [`VersionsApi::create_version`], [`VersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -180,8 +182,8 @@ pub struct VersionAnnotations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VersionAnnotations { workers_message : "workers/message", workers_tag :
-    "workers/tag", workers_triggered_by : "workers/triggered_by" }
+    VersionAnnotations { workers_message : "workers/message" => string, workers_tag :
+    "workers/tag" => string, workers_triggered_by : "workers/triggered_by" => string }
 );
 /// Used by [`VersionsApi::create_version`], [`VersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -191,7 +193,9 @@ pub struct VersionAssets {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(VersionAssets { config : "config", jwt : "jwt" });
+crate::runtime::object!(
+    VersionAssets { config : "config" => object, jwt : "jwt" => string }
+);
 /// Used by [`VersionsApi::create_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VersionAssetsConfig {
@@ -202,8 +206,8 @@ pub struct VersionAssetsConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VersionAssetsConfig { html_handling : "html_handling", not_found_handling :
-    "not_found_handling", run_worker_first : "run_worker_first" }
+    VersionAssetsConfig { html_handling : "html_handling" => string, not_found_handling :
+    "not_found_handling" => string, run_worker_first : "run_worker_first" => json }
 );
 /// Used by [`VersionsApi::create_version`], [`VersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -212,7 +216,7 @@ pub struct VersionLimits {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(VersionLimits { cpu_ms : "cpu_ms" });
+crate::runtime::object!(VersionLimits { cpu_ms : "cpu_ms" => integer });
 /// Used by [`VersionsApi::create_version`], [`VersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VersionModule {
@@ -223,8 +227,8 @@ pub struct VersionModule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VersionModule { content_base64 : "content_base64", content_type : "content_type",
-    name : "name" }
+    VersionModule { content_base64 : "content_base64" => string, content_type :
+    "content_type" => string, name : "name" => string }
 );
 /// Used by [`VersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -251,12 +255,13 @@ pub struct ListVersionsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListVersionsItem { annotations : "annotations", assets : "assets", bindings :
-    "bindings", compatibility_date : "compatibility_date", compatibility_flags :
-    "compatibility_flags", created_on : "created_on", id : "id", limits : "limits",
-    main_module : "main_module", migrations : "migrations", modules : "modules", number :
-    "number", placement : "placement", source : "source", startup_time_ms :
-    "startup_time_ms", usage_model : "usage_model" }
+    ListVersionsItem { annotations : "annotations" => object, assets : "assets" =>
+    object, bindings : "bindings", compatibility_date : "compatibility_date" => string,
+    compatibility_flags : "compatibility_flags", created_on : "created_on" => string, id
+    : "id" => string, limits : "limits" => object, main_module : "main_module" => string,
+    migrations : "migrations" => json, modules : "modules" => objects, number : "number"
+    => integer, placement : "placement", source : "source" => string, startup_time_ms :
+    "startup_time_ms" => integer, usage_model : "usage_model" => string }
 );
 /// Used by [`VersionsApi::delete_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -268,8 +273,8 @@ pub struct DeleteVersionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteVersionResponse { errors : "errors", messages : "messages", success : "success"
-    }
+    DeleteVersionResponse { errors : "errors" => objects, messages : "messages" =>
+    objects, success : "success" => boolean }
 );
 /// Used by [`VersionsApi::delete_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -282,8 +287,9 @@ pub struct DeleteVersionResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteVersionResponseError { code : "code", documentation_url : "documentation_url",
-    message : "message", source : "source" }
+    DeleteVersionResponseError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`VersionsApi::delete_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -292,4 +298,6 @@ pub struct DeleteVersionResponseErrorSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteVersionResponseErrorSource { pointer : "pointer" });
+crate::runtime::object!(
+    DeleteVersionResponseErrorSource { pointer : "pointer" => string }
+);

@@ -189,9 +189,9 @@ pub struct WafOverride {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WafOverride { description : "description", groups : "groups", id : "id", paused :
-    "paused", priority : "priority", rewrite_action : "rewrite_action", rules : "rules",
-    urls : "urls" }
+    WafOverride { description : "description" => string, groups : "groups", id : "id" =>
+    string, paused : "paused" => boolean, priority : "priority" => number, rewrite_action
+    : "rewrite_action" => object, rules : "rules", urls : "urls" => strings }
 );
 /// Used by [`WafOverridesApi::create_waf_override`], [`WafOverridesApi::update_waf_override`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -283,7 +283,7 @@ pub struct DeleteWafOverrideResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteWafOverrideResponse { id : "id" });
+crate::runtime::object!(DeleteWafOverrideResponse { id : "id" => string });
 /// Used by [`WafOverridesApi::create_waf_override`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateWafOverrideBody {
@@ -292,7 +292,7 @@ pub struct CreateWafOverrideBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateWafOverrideBody { urls : "urls" required });
+crate::runtime::object!(CreateWafOverrideBody { urls : "urls" required => strings });
 impl CreateWafOverrideBody {
     /// A value with the required fields set and the others empty.
     pub fn new(urls: ::std::vec::Vec<::std::string::String>) -> Self {
@@ -312,7 +312,9 @@ pub struct ListWafOverridesQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListWafOverridesQuery { page : "page", per_page : "per_page" });
+crate::runtime::object!(
+    ListWafOverridesQuery { page : "page" => number, per_page : "per_page" => number }
+);
 /// Used by [`WafOverridesApi::update_waf_override`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateWafOverrideBody {
@@ -326,8 +328,8 @@ pub struct UpdateWafOverrideBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateWafOverrideBody { rewrite_action : "rewrite_action", rules : "rules", urls :
-    "urls" required }
+    UpdateWafOverrideBody { rewrite_action : "rewrite_action" => object, rules : "rules",
+    urls : "urls" required => strings }
 );
 impl UpdateWafOverrideBody {
     /// A value with the required fields set and the others empty.

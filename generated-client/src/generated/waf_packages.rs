@@ -134,9 +134,9 @@ pub struct WafPackage {
 }
 crate::runtime::object!(
     WafPackage { action_mode : "action_mode" required, description : "description"
-    required, detection_mode : "detection_mode" required, id : "id" required, name :
-    "name" required, sensitivity : "sensitivity" required, status : "status", zone_id :
-    "zone_id" required }
+    required => string, detection_mode : "detection_mode" required, id : "id" required =>
+    string, name : "name" required => string, sensitivity : "sensitivity" required,
+    status : "status", zone_id : "zone_id" required => string }
 );
 impl WafPackage {
     /// A value with the required fields set and the others empty.
@@ -389,8 +389,9 @@ pub struct ListWafPackagesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWafPackagesQuery { page : "page", per_page : "per_page", order : "order",
-    direction : "direction", r#match : "match", name : "name" }
+    ListWafPackagesQuery { page : "page" => number, per_page : "per_page" => number,
+    order : "order", direction : "direction", r#match : "match", name : "name" => string
+    }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

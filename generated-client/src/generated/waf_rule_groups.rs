@@ -154,10 +154,10 @@ pub struct WafRuleGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WafRuleGroup { allowed_modes : "allowed_modes", description : "description", id :
-    "id" required, mode : "mode" required, modified_rules_count : "modified_rules_count",
-    name : "name" required, package_id : "package_id", rules_count : "rules_count"
-    required }
+    WafRuleGroup { allowed_modes : "allowed_modes", description : "description" =>
+    string, id : "id" required => string, mode : "mode" required, modified_rules_count :
+    "modified_rules_count" => number, name : "name" required => string, package_id :
+    "package_id" => string, rules_count : "rules_count" required => number }
 );
 impl WafRuleGroup {
     /// A value with the required fields set and the others empty.
@@ -253,9 +253,9 @@ pub struct ListWafRuleGroupsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWafRuleGroupsQuery { mode : "mode", page : "page", per_page : "per_page", order :
-    "order", direction : "direction", r#match : "match", name : "name", rules_count :
-    "rules_count" }
+    ListWafRuleGroupsQuery { mode : "mode", page : "page" => number, per_page :
+    "per_page" => number, order : "order", direction : "direction", r#match : "match",
+    name : "name" => string, rules_count : "rules_count" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

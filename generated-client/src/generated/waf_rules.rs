@@ -144,9 +144,10 @@ pub struct WafRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WafRule { description : "description" required, group : "group", id : "id" required,
-    package_id : "package_id" required, priority : "priority" required, allowed_modes :
-    "allowed_modes" required, mode : "mode" required, default_mode : "default_mode" }
+    WafRule { description : "description" required => string, group : "group" => object,
+    id : "id" required => string, package_id : "package_id" required => string, priority
+    : "priority" required => string, allowed_modes : "allowed_modes" required, mode :
+    "mode" required, default_mode : "default_mode" }
 );
 impl WafRule {
     /// A value with the required fields set and the others empty.
@@ -181,7 +182,7 @@ pub struct WafRuleGroup {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(WafRuleGroup { id : "id", name : "name" });
+crate::runtime::object!(WafRuleGroup { id : "id" => string, name : "name" => string });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -335,9 +336,10 @@ pub struct ListWafRulesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWafRulesQuery { mode : "mode", group_id : "group_id", page : "page", per_page :
-    "per_page", order : "order", direction : "direction", r#match : "match", description
-    : "description", priority : "priority" }
+    ListWafRulesQuery { mode : "mode", group_id : "group_id" => string, page : "page" =>
+    number, per_page : "per_page" => number, order : "order", direction : "direction",
+    r#match : "match", description : "description" => string, priority : "priority" =>
+    string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -707,19 +707,22 @@ pub struct WaitingRoom {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WaitingRoom { additional_routes : "additional_routes", cookie_attributes :
-    "cookie_attributes", cookie_suffix : "cookie_suffix", created_on : "created_on",
-    custom_page_html : "custom_page_html", default_template_language :
-    "default_template_language", description : "description", disable_session_renewal :
-    "disable_session_renewal", enabled_origin_commands : "enabled_origin_commands", host
-    : "host", id : "id", json_response_enabled : "json_response_enabled", modified_on :
-    "modified_on", name : "name", new_users_per_minute : "new_users_per_minute",
-    next_event_prequeue_start_time : "next_event_prequeue_start_time",
-    next_event_start_time : "next_event_start_time", path : "path", queue_all :
-    "queue_all", queueing_method : "queueing_method", queueing_status_code :
-    "queueing_status_code", session_duration : "session_duration", suspended :
-    "suspended", total_active_users : "total_active_users", turnstile_action :
-    "turnstile_action", turnstile_mode : "turnstile_mode" }
+    WaitingRoom { additional_routes : "additional_routes" => objects, cookie_attributes :
+    "cookie_attributes" => object, cookie_suffix : "cookie_suffix" => string, created_on
+    : "created_on" => string, custom_page_html : "custom_page_html" => string,
+    default_template_language : "default_template_language", description : "description"
+    => string, disable_session_renewal : "disable_session_renewal" => boolean,
+    enabled_origin_commands : "enabled_origin_commands" => strings, host : "host" =>
+    string, id : "id" => string, json_response_enabled : "json_response_enabled" =>
+    boolean, modified_on : "modified_on" => string, name : "name" => string,
+    new_users_per_minute : "new_users_per_minute" => integer,
+    next_event_prequeue_start_time : "next_event_prequeue_start_time" => string,
+    next_event_start_time : "next_event_start_time" => string, path : "path" => string,
+    queue_all : "queue_all" => boolean, queueing_method : "queueing_method",
+    queueing_status_code : "queueing_status_code" => integer, session_duration :
+    "session_duration" => integer, suspended : "suspended" => boolean, total_active_users
+    : "total_active_users" => integer, turnstile_action : "turnstile_action" => string,
+    turnstile_mode : "turnstile_mode" => string }
 );
 /// Used by [`WaitingRoomApi::list_waiting_rooms`], [`WaitingRoomApi::create_waiting_room`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -731,7 +734,9 @@ pub struct AdditionalRoute {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AdditionalRoute { host : "host", path : "path" });
+crate::runtime::object!(
+    AdditionalRoute { host : "host" => string, path : "path" => string }
+);
 /// Used by [`WaitingRoomApi::list_waiting_rooms`], [`WaitingRoomApi::create_waiting_room`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CookieAttributes {
@@ -1031,7 +1036,9 @@ pub struct CustomWaitingRoomPagePreview {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CustomWaitingRoomPagePreview { preview_url : "preview_url" });
+crate::runtime::object!(
+    CustomWaitingRoomPagePreview { preview_url : "preview_url" => string }
+);
 /// Used by [`WaitingRoomApi::update_zone_level_waiting_room_settings`], [`WaitingRoomApi::patch_zone_level_waiting_room_settings`], [`WaitingRoomApi::get_zone_level_waiting_room_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneLevelWaitingRoomSettings {
@@ -1042,7 +1049,7 @@ pub struct ZoneLevelWaitingRoomSettings {
 }
 crate::runtime::object!(
     ZoneLevelWaitingRoomSettings { search_engine_crawler_bypass :
-    "search_engine_crawler_bypass" required }
+    "search_engine_crawler_bypass" required => boolean }
 );
 impl ZoneLevelWaitingRoomSettings {
     /// A value with the required fields set and the others empty.
@@ -1060,7 +1067,7 @@ pub struct DeleteWaitingRoomResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteWaitingRoomResponse { id : "id" });
+crate::runtime::object!(DeleteWaitingRoomResponse { id : "id" => string });
 /// Used by [`WaitingRoomApi::create_event`], [`WaitingRoomApi::list_events`], [`WaitingRoomApi::update_event`], [`WaitingRoomApi::patch_event`], [`WaitingRoomApi::event_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Event {
@@ -1101,15 +1108,17 @@ pub struct Event {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Event { created_on : "created_on", custom_page_html : "custom_page_html", description
-    : "description", disable_session_renewal : "disable_session_renewal", event_end_time
-    : "event_end_time", event_start_time : "event_start_time", id : "id", modified_on :
-    "modified_on", name : "name", new_users_per_minute : "new_users_per_minute",
-    prequeue_start_time : "prequeue_start_time", queueing_method : "queueing_method",
-    session_duration : "session_duration", shuffle_at_event_start :
-    "shuffle_at_event_start", suspended : "suspended", total_active_users :
-    "total_active_users", turnstile_action : "turnstile_action", turnstile_mode :
-    "turnstile_mode" }
+    Event { created_on : "created_on" => string, custom_page_html : "custom_page_html" =>
+    string, description : "description" => string, disable_session_renewal :
+    "disable_session_renewal" => boolean, event_end_time : "event_end_time" => string,
+    event_start_time : "event_start_time" => string, id : "id" => string, modified_on :
+    "modified_on" => string, name : "name" => string, new_users_per_minute :
+    "new_users_per_minute" => integer, prequeue_start_time : "prequeue_start_time" =>
+    string, queueing_method : "queueing_method" => string, session_duration :
+    "session_duration" => integer, shuffle_at_event_start : "shuffle_at_event_start" =>
+    boolean, suspended : "suspended" => boolean, total_active_users :
+    "total_active_users" => integer, turnstile_action : "turnstile_action" => string,
+    turnstile_mode : "turnstile_mode" => string }
 );
 /// Used by [`WaitingRoomApi::preview_active_event_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1143,14 +1152,16 @@ pub struct PreviewActiveEventDetailsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PreviewActiveEventDetailsResponse { created_on : "created_on", custom_page_html :
-    "custom_page_html", description : "description", disable_session_renewal :
-    "disable_session_renewal", event_end_time : "event_end_time", event_start_time :
-    "event_start_time", id : "id", modified_on : "modified_on", name : "name",
-    new_users_per_minute : "new_users_per_minute", prequeue_start_time :
-    "prequeue_start_time", queueing_method : "queueing_method", session_duration :
-    "session_duration", shuffle_at_event_start : "shuffle_at_event_start", suspended :
-    "suspended", total_active_users : "total_active_users" }
+    PreviewActiveEventDetailsResponse { created_on : "created_on" => string,
+    custom_page_html : "custom_page_html" => string, description : "description" =>
+    string, disable_session_renewal : "disable_session_renewal" => boolean,
+    event_end_time : "event_end_time" => string, event_start_time : "event_start_time" =>
+    string, id : "id" => string, modified_on : "modified_on" => string, name : "name" =>
+    string, new_users_per_minute : "new_users_per_minute" => integer, prequeue_start_time
+    : "prequeue_start_time" => string, queueing_method : "queueing_method" => string,
+    session_duration : "session_duration" => integer, shuffle_at_event_start :
+    "shuffle_at_event_start" => boolean, suspended : "suspended" => boolean,
+    total_active_users : "total_active_users" => integer }
 );
 /// Used by [`WaitingRoomApi::replace_waiting_room_rules`], [`WaitingRoomApi::create_waiting_room_rule`], [`WaitingRoomApi::list_waiting_room_rules`], [`WaitingRoomApi::patch_waiting_room_rule`], [`WaitingRoomApi::delete_waiting_room_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1173,9 +1184,9 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { action : "action", description : "description", enabled : "enabled",
-    expression : "expression", id : "id", last_updated : "last_updated", version :
-    "version" }
+    Rule { action : "action", description : "description" => string, enabled : "enabled"
+    => boolean, expression : "expression" => string, id : "id" => string, last_updated :
+    "last_updated" => string, version : "version" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1235,9 +1246,10 @@ pub struct Status {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Status { estimated_queued_users : "estimated_queued_users",
-    estimated_total_active_users : "estimated_total_active_users", event_id : "event_id",
-    max_estimated_time_minutes : "max_estimated_time_minutes", status : "status" }
+    Status { estimated_queued_users : "estimated_queued_users" => integer,
+    estimated_total_active_users : "estimated_total_active_users" => integer, event_id :
+    "event_id" => string, max_estimated_time_minutes : "max_estimated_time_minutes" =>
+    integer, status : "status" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1334,15 +1346,17 @@ pub struct CreateWaitingRoomBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWaitingRoomBody { additional_routes : "additional_routes", cookie_attributes :
-    "cookie_attributes", cookie_suffix : "cookie_suffix", custom_page_html :
-    "custom_page_html", default_template_language : "default_template_language",
-    description : "description", disable_session_renewal : "disable_session_renewal",
-    host : "host" required, json_response_enabled : "json_response_enabled", name :
-    "name" required, new_users_per_minute : "new_users_per_minute" required, path :
-    "path", queue_all : "queue_all", queueing_method : "queueing_method",
-    queueing_status_code : "queueing_status_code", session_duration : "session_duration",
-    suspended : "suspended", total_active_users : "total_active_users" required }
+    CreateWaitingRoomBody { additional_routes : "additional_routes" => objects,
+    cookie_attributes : "cookie_attributes" => object, cookie_suffix : "cookie_suffix" =>
+    string, custom_page_html : "custom_page_html" => string, default_template_language :
+    "default_template_language", description : "description" => string,
+    disable_session_renewal : "disable_session_renewal" => boolean, host : "host"
+    required => string, json_response_enabled : "json_response_enabled" => boolean, name
+    : "name" required => string, new_users_per_minute : "new_users_per_minute" required
+    => integer, path : "path" => string, queue_all : "queue_all" => boolean,
+    queueing_method : "queueing_method", queueing_status_code : "queueing_status_code" =>
+    integer, session_duration : "session_duration" => integer, suspended : "suspended" =>
+    boolean, total_active_users : "total_active_users" required => integer }
 );
 impl CreateWaitingRoomBody {
     /// A value with the required fields set and the others empty.
@@ -1384,7 +1398,7 @@ pub struct ListWaitingRoomsZonesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWaitingRoomsZonesQuery { page : "page", per_page : "per_page" }
+    ListWaitingRoomsZonesQuery { page : "page" => json, per_page : "per_page" => json }
 );
 /// Used by [`WaitingRoomApi::create_custom_waiting_room_page_preview`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1395,7 +1409,8 @@ pub struct CreateCustomWaitingRoomPagePreviewBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCustomWaitingRoomPagePreviewBody { custom_html : "custom_html" required }
+    CreateCustomWaitingRoomPagePreviewBody { custom_html : "custom_html" required =>
+    string }
 );
 impl CreateCustomWaitingRoomPagePreviewBody {
     /// A value with the required fields set and the others empty.
@@ -1416,7 +1431,7 @@ pub struct UpdateZoneLevelWaitingRoomSettingsBody {
 }
 crate::runtime::object!(
     UpdateZoneLevelWaitingRoomSettingsBody { search_engine_crawler_bypass :
-    "search_engine_crawler_bypass" }
+    "search_engine_crawler_bypass" => boolean }
 );
 /// Used by [`WaitingRoomApi::create_event`], [`WaitingRoomApi::update_event`], [`WaitingRoomApi::patch_event`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1451,13 +1466,15 @@ pub struct CreateEventBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateEventBody { custom_page_html : "custom_page_html", description : "description",
-    disable_session_renewal : "disable_session_renewal", event_end_time :
-    "event_end_time" required, event_start_time : "event_start_time" required, name :
-    "name" required, new_users_per_minute : "new_users_per_minute", prequeue_start_time :
-    "prequeue_start_time", queueing_method : "queueing_method", session_duration :
-    "session_duration", shuffle_at_event_start : "shuffle_at_event_start", suspended :
-    "suspended", total_active_users : "total_active_users" }
+    CreateEventBody { custom_page_html : "custom_page_html" => string, description :
+    "description" => string, disable_session_renewal : "disable_session_renewal" =>
+    boolean, event_end_time : "event_end_time" required => string, event_start_time :
+    "event_start_time" required => string, name : "name" required => string,
+    new_users_per_minute : "new_users_per_minute" => integer, prequeue_start_time :
+    "prequeue_start_time" => string, queueing_method : "queueing_method" => string,
+    session_duration : "session_duration" => integer, shuffle_at_event_start :
+    "shuffle_at_event_start" => boolean, suspended : "suspended" => boolean,
+    total_active_users : "total_active_users" => integer }
 );
 impl CreateEventBody {
     /// A value with the required fields set and the others empty.
@@ -1499,8 +1516,9 @@ pub struct ReplaceWaitingRoomRulesBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReplaceWaitingRoomRulesBody { action : "action" required, description :
-    "description", enabled : "enabled", expression : "expression" required }
+    ReplaceWaitingRoomRulesBody { action : "action" required, description : "description"
+    => string, enabled : "enabled" => boolean, expression : "expression" required =>
+    string }
 );
 impl ReplaceWaitingRoomRulesBody {
     /// A value with the required fields set and the others empty.
@@ -1530,8 +1548,9 @@ pub struct PatchWaitingRoomRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchWaitingRoomRuleBody { action : "action" required, description : "description",
-    enabled : "enabled", expression : "expression" required, position : "position" }
+    PatchWaitingRoomRuleBody { action : "action" required, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" required => string,
+    position : "position" => object }
 );
 impl PatchWaitingRoomRuleBody {
     /// A value with the required fields set and the others empty.
@@ -1559,7 +1578,7 @@ pub struct PatchWaitingRoomRuleBodyPosition {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchWaitingRoomRuleBodyPosition { index : "index", before : "before", after :
-    "after" }
+    PatchWaitingRoomRuleBodyPosition { index : "index" => integer, before : "before" =>
+    string, after : "after" => string }
 );
 impl crate::runtime::TypedQuery for ListWaitingRoomsZonesQuery {}

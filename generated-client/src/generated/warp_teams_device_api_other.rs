@@ -185,9 +185,10 @@ pub struct IpProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpProfile { created_at : "created_at", description : "description", enabled :
-    "enabled", id : "id", r#match : "match", name : "name", precedence : "precedence",
-    subnet_id : "subnet_id", updated_at : "updated_at" }
+    IpProfile { created_at : "created_at" => string, description : "description" =>
+    string, enabled : "enabled" => boolean, id : "id" => string, r#match : "match" =>
+    string, name : "name" => string, precedence : "precedence" => integer, subnet_id :
+    "subnet_id" => string, updated_at : "updated_at" => string }
 );
 /// Used by [`WarpTeamsDeviceApiOtherApi::delete_ip_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -196,4 +197,4 @@ pub struct DeleteIpProfileResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteIpProfileResponse { id : "id" });
+crate::runtime::object!(DeleteIpProfileResponse { id : "id" => string });

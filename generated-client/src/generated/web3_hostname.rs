@@ -363,9 +363,10 @@ pub struct Web3Hostname {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Web3Hostname { created_on : "created_on", description : "description", dnslink :
-    "dnslink", id : "id", modified_on : "modified_on", name : "name", status : "status",
-    target : "target" }
+    Web3Hostname { created_on : "created_on" => string, description : "description" =>
+    string, dnslink : "dnslink" => string, id : "id" => string, modified_on :
+    "modified_on" => string, name : "name" => string, status : "status", target :
+    "target" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -487,7 +488,7 @@ pub struct DeleteWeb3HostnameResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteWeb3HostnameResponse { id : "id" required });
+crate::runtime::object!(DeleteWeb3HostnameResponse { id : "id" required => string });
 impl DeleteWeb3HostnameResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -573,9 +574,9 @@ pub struct IpfsUniversalPathGatewayContentListEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpfsUniversalPathGatewayContentListEntry { content : "content", created_on :
-    "created_on", description : "description", id : "id", modified_on : "modified_on",
-    r#type : "type" }
+    IpfsUniversalPathGatewayContentListEntry { content : "content" => string, created_on
+    : "created_on" => string, description : "description" => string, id : "id" => string,
+    modified_on : "modified_on" => string, r#type : "type" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -639,7 +640,7 @@ pub struct IpfsUniversalPathGatewayContentListEntries {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpfsUniversalPathGatewayContentListEntries { entries : "entries" }
+    IpfsUniversalPathGatewayContentListEntries { entries : "entries" => objects }
 );
 /// Used by [`Web3HostnameApi::create_web3_hostname`].
 #[derive(Debug, Clone, PartialEq)]
@@ -654,8 +655,8 @@ pub struct CreateWeb3HostnameBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWeb3HostnameBody { description : "description", dnslink : "dnslink", target :
-    "target" required }
+    CreateWeb3HostnameBody { description : "description" => string, dnslink : "dnslink"
+    => string, target : "target" required }
 );
 impl CreateWeb3HostnameBody {
     /// A value with the required fields set and the others empty.
@@ -679,7 +680,8 @@ pub struct EditWeb3HostnameBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditWeb3HostnameBody { description : "description", dnslink : "dnslink" }
+    EditWeb3HostnameBody { description : "description" => string, dnslink : "dnslink" =>
+    string }
 );
 /// Used by [`Web3HostnameApi::update_ipfs_universal_path_gateway_content_list`].
 #[derive(Debug, Clone, PartialEq)]
@@ -694,7 +696,7 @@ pub struct UpdateIpfsUniversalPathGatewayContentListBody {
 }
 crate::runtime::object!(
     UpdateIpfsUniversalPathGatewayContentListBody { action : "action" required, entries :
-    "entries" }
+    "entries" => objects }
 );
 impl UpdateIpfsUniversalPathGatewayContentListBody {
     /// A value with the required fields set and the others empty.
@@ -724,8 +726,8 @@ pub struct UpdateIpfsUniversalPathGatewayContentListBodyEntry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateIpfsUniversalPathGatewayContentListBodyEntry { content : "content", description
-    : "description", r#type : "type" }
+    UpdateIpfsUniversalPathGatewayContentListBodyEntry { content : "content" => string,
+    description : "description" => string, r#type : "type" }
 );
 /// Used by [`Web3HostnameApi::create_ipfs_universal_path_gateway_content_list_entry`], [`Web3HostnameApi::edit_ipfs_universal_path_gateway_content_list_entry`].
 #[derive(Debug, Clone, PartialEq)]
@@ -740,8 +742,8 @@ pub struct CreateIpfsUniversalPathGatewayContentListEntryBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpfsUniversalPathGatewayContentListEntryBody { content : "content" required,
-    description : "description", r#type : "type" required }
+    CreateIpfsUniversalPathGatewayContentListEntryBody { content : "content" required =>
+    string, description : "description" => string, r#type : "type" required }
 );
 impl CreateIpfsUniversalPathGatewayContentListEntryBody {
     /// A value with the required fields set and the others empty.

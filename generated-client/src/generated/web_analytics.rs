@@ -345,8 +345,9 @@ pub struct Site {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Site { auto_install : "auto_install", created : "created", rules : "rules", ruleset :
-    "ruleset", site_tag : "site_tag", site_token : "site_token", snippet : "snippet" }
+    Site { auto_install : "auto_install" => boolean, created : "created" => string, rules
+    : "rules" => objects, ruleset : "ruleset" => object, site_tag : "site_tag" => string,
+    site_token : "site_token" => string, snippet : "snippet" => string }
 );
 /// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::create_web_analytics_rule`], [`WebAnalyticsApi::update_web_analytics_rule`], [`WebAnalyticsApi::update_web_analytics_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -368,8 +369,9 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { created : "created", host : "host", id : "id", inclusive : "inclusive",
-    is_paused : "is_paused", paths : "paths", priority : "priority" }
+    Rule { created : "created" => string, host : "host" => string, id : "id" => string,
+    inclusive : "inclusive" => boolean, is_paused : "is_paused" => boolean, paths :
+    "paths" => strings, priority : "priority" => number }
 );
 /// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::update_web_analytics_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -385,8 +387,8 @@ pub struct SiteRuleset {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteRuleset { enabled : "enabled", id : "id", zone_name : "zone_name", zone_tag :
-    "zone_tag" }
+    SiteRuleset { enabled : "enabled" => boolean, id : "id" => string, zone_name :
+    "zone_name" => string, zone_tag : "zone_tag" => string }
 );
 /// Used by [`WebAnalyticsApi::delete_web_analytics_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -396,7 +398,9 @@ pub struct DeleteWebAnalyticsSiteResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteWebAnalyticsSiteResponse { site_tag : "site_tag" });
+crate::runtime::object!(
+    DeleteWebAnalyticsSiteResponse { site_tag : "site_tag" => string }
+);
 /// Used by [`WebAnalyticsApi::delete_web_analytics_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWebAnalyticsRuleResponse {
@@ -405,7 +409,7 @@ pub struct DeleteWebAnalyticsRuleResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteWebAnalyticsRuleResponse { id : "id" });
+crate::runtime::object!(DeleteWebAnalyticsRuleResponse { id : "id" => string });
 /// Used by [`WebAnalyticsApi::update_web_analytics_rules`], [`WebAnalyticsApi::list_rules_in_web_analytics_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateWebAnalyticsRulesResponse {
@@ -415,7 +419,8 @@ pub struct UpdateWebAnalyticsRulesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateWebAnalyticsRulesResponse { rules : "rules", ruleset : "ruleset" }
+    UpdateWebAnalyticsRulesResponse { rules : "rules" => objects, ruleset : "ruleset" =>
+    object }
 );
 /// Used by [`WebAnalyticsApi::toggle_rum_on_off`], [`WebAnalyticsApi::get_rum_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -427,7 +432,10 @@ pub struct RumStatus {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RumStatus { editable : "editable", id : "id", value : "value" });
+crate::runtime::object!(
+    RumStatus { editable : "editable" => boolean, id : "id" => string, value : "value" =>
+    string }
+);
 /// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::update_web_analytics_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWebAnalyticsSiteBody {
@@ -441,8 +449,8 @@ pub struct CreateWebAnalyticsSiteBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWebAnalyticsSiteBody { auto_install : "auto_install", host : "host", zone_tag :
-    "zone_tag" }
+    CreateWebAnalyticsSiteBody { auto_install : "auto_install" => boolean, host : "host"
+    => string, zone_tag : "zone_tag" => string }
 );
 /// Used by [`WebAnalyticsApi::list_web_analytics_sites`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -457,8 +465,8 @@ pub struct ListWebAnalyticsSitesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWebAnalyticsSitesQuery { per_page : "per_page", page : "page", order_by :
-    "order_by" }
+    ListWebAnalyticsSitesQuery { per_page : "per_page" => number, page : "page" =>
+    number, order_by : "order_by" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -523,8 +531,8 @@ pub struct CreateWebAnalyticsRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWebAnalyticsRuleBody { host : "host", inclusive : "inclusive", is_paused :
-    "is_paused", paths : "paths" }
+    CreateWebAnalyticsRuleBody { host : "host" => string, inclusive : "inclusive" =>
+    boolean, is_paused : "is_paused" => boolean, paths : "paths" => strings }
 );
 /// Used by [`WebAnalyticsApi::update_web_analytics_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -536,7 +544,8 @@ pub struct UpdateWebAnalyticsRulesBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateWebAnalyticsRulesBody { delete_rules : "delete_rules", rules : "rules" }
+    UpdateWebAnalyticsRulesBody { delete_rules : "delete_rules" => strings, rules :
+    "rules" => objects }
 );
 /// Used by [`WebAnalyticsApi::update_web_analytics_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -551,8 +560,9 @@ pub struct UpdateWebAnalyticsRulesBodyRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateWebAnalyticsRulesBodyRule { host : "host", id : "id", inclusive : "inclusive",
-    is_paused : "is_paused", paths : "paths" }
+    UpdateWebAnalyticsRulesBodyRule { host : "host" => string, id : "id" => string,
+    inclusive : "inclusive" => boolean, is_paused : "is_paused" => boolean, paths :
+    "paths" => strings }
 );
 /// Used by [`WebAnalyticsApi::toggle_rum_on_off`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -562,5 +572,5 @@ pub struct ToggleRumOnOffBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ToggleRumOnOffBody { value : "value" });
+crate::runtime::object!(ToggleRumOnOffBody { value : "value" => string });
 impl crate::runtime::TypedQuery for ListWebAnalyticsSitesQuery {}

@@ -186,7 +186,9 @@ pub struct Webhook {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Webhook { data : "data", success : "success" });
+crate::runtime::object!(
+    Webhook { data : "data" => object, success : "success" => boolean }
+);
 /// Used by [`WebhooksApi::add_webhook`], [`WebhooksApi::get_webhooks_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookData {
@@ -201,8 +203,9 @@ pub struct WebhookData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WebhookData { created_at : "created_at", enabled : "enabled", events : "events", id :
-    "id", name : "name", updated_at : "updated_at", url : "url" }
+    WebhookData { created_at : "created_at" => string, enabled : "enabled" => boolean,
+    events : "events" => strings, id : "id" => string, name : "name" => string,
+    updated_at : "updated_at" => string, url : "url" => string }
 );
 /// Used by [`WebhooksApi::get_webhooks_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -212,4 +215,6 @@ pub struct Webhooks {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Webhooks { data : "data", success : "success" });
+crate::runtime::object!(
+    Webhooks { data : "data" => objects, success : "success" => boolean }
+);

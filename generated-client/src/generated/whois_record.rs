@@ -151,51 +151,61 @@ pub struct WhoisRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WhoisRecord { found : "found" required, registrar_id : "registrar_id",
-    registrant_fax_ext : "registrant_fax_ext", administrative_name :
-    "administrative_name", billing_referral_url : "billing_referral_url",
-    created_date_raw : "created_date_raw", updated_date_raw : "updated_date_raw",
-    billing_postal_code : "billing_postal_code", registrar_phone_ext :
-    "registrar_phone_ext", registrar_fax : "registrar_fax", billing_street :
-    "billing_street", registrant_id : "registrant_id", administrative_phone_ext :
-    "administrative_phone_ext", registrar_referral_url : "registrar_referral_url",
-    registrar_province : "registrar_province", dnssec : "dnssec", technical_street :
-    "technical_street", administrative_postal_code : "administrative_postal_code",
-    expiration_date_raw : "expiration_date_raw", technical_org : "technical_org",
-    registrant_postal_code : "registrant_postal_code", registrar_phone :
-    "registrar_phone", updated_date : "updated_date", administrative_referral_url :
-    "administrative_referral_url", whois_server : "whois_server", technical_country :
-    "technical_country", registrar_email : "registrar_email", administrative_org :
-    "administrative_org", registrant_city : "registrant_city", billing_id : "billing_id",
-    expiration_date : "expiration_date", billing_email : "billing_email", billing_fax :
-    "billing_fax", billing_phone : "billing_phone", nameservers : "nameservers" required,
-    technical_referral_url : "technical_referral_url", administrative_id :
-    "administrative_id", status : "status", punycode : "punycode" required,
-    administrative_country : "administrative_country", technical_id : "technical_id",
-    administrative_email : "administrative_email", id : "id", registrant_email :
-    "registrant_email", registrant_name : "registrant_name", registrar_street :
-    "registrar_street", registrant_street : "registrant_street", technical_city :
-    "technical_city", technical_phone : "technical_phone", technical_fax :
-    "technical_fax", registrant_fax : "registrant_fax", billing_country :
-    "billing_country", registrant_org : "registrant_org", registrant_phone :
-    "registrant_phone", technical_email : "technical_email", registrant : "registrant"
-    required, technical_name : "technical_name", billing_phone_ext : "billing_phone_ext",
-    technical_province : "technical_province", extension : "extension" required,
-    billing_org : "billing_org", registrant_country : "registrant_country", registrar_org
-    : "registrar_org", created_date : "created_date", billing_fax_ext :
-    "billing_fax_ext", registrar_city : "registrar_city", registrar_country :
-    "registrar_country", registrant_phone_ext : "registrant_phone_ext", technical_fax_ext
-    : "technical_fax_ext", billing_province : "billing_province", administrative_province
-    : "administrative_province", billing_city : "billing_city", billing_name :
-    "billing_name", administrative_phone : "administrative_phone", administrative_fax :
-    "administrative_fax", registrar : "registrar" required, registrant_referral_url :
-    "registrant_referral_url", administrative_fax_ext : "administrative_fax_ext",
-    technical_postal_code : "technical_postal_code", administrative_street :
-    "administrative_street", domain : "domain" required, registrant_province :
-    "registrant_province", registrar_postal_code : "registrar_postal_code",
-    registrar_name : "registrar_name", administrative_city : "administrative_city",
-    registrar_fax_ext : "registrar_fax_ext", technical_phone_ext : "technical_phone_ext"
-    }
+    WhoisRecord { found : "found" required => boolean, registrar_id : "registrar_id" =>
+    string, registrant_fax_ext : "registrant_fax_ext" => string, administrative_name :
+    "administrative_name" => string, billing_referral_url : "billing_referral_url" =>
+    string, created_date_raw : "created_date_raw" => string, updated_date_raw :
+    "updated_date_raw" => string, billing_postal_code : "billing_postal_code" => string,
+    registrar_phone_ext : "registrar_phone_ext" => string, registrar_fax :
+    "registrar_fax" => string, billing_street : "billing_street" => string, registrant_id
+    : "registrant_id" => string, administrative_phone_ext : "administrative_phone_ext" =>
+    string, registrar_referral_url : "registrar_referral_url" => string,
+    registrar_province : "registrar_province" => string, dnssec : "dnssec" => boolean,
+    technical_street : "technical_street" => string, administrative_postal_code :
+    "administrative_postal_code" => string, expiration_date_raw : "expiration_date_raw"
+    => string, technical_org : "technical_org" => string, registrant_postal_code :
+    "registrant_postal_code" => string, registrar_phone : "registrar_phone" => string,
+    updated_date : "updated_date" => string, administrative_referral_url :
+    "administrative_referral_url" => string, whois_server : "whois_server" => string,
+    technical_country : "technical_country" => string, registrar_email :
+    "registrar_email" => string, administrative_org : "administrative_org" => string,
+    registrant_city : "registrant_city" => string, billing_id : "billing_id" => string,
+    expiration_date : "expiration_date" => string, billing_email : "billing_email" =>
+    string, billing_fax : "billing_fax" => string, billing_phone : "billing_phone" =>
+    string, nameservers : "nameservers" required => strings, technical_referral_url :
+    "technical_referral_url" => string, administrative_id : "administrative_id" =>
+    string, status : "status" => strings, punycode : "punycode" required => string,
+    administrative_country : "administrative_country" => string, technical_id :
+    "technical_id" => string, administrative_email : "administrative_email" => string, id
+    : "id" => string, registrant_email : "registrant_email" => string, registrant_name :
+    "registrant_name" => string, registrar_street : "registrar_street" => string,
+    registrant_street : "registrant_street" => string, technical_city : "technical_city"
+    => string, technical_phone : "technical_phone" => string, technical_fax :
+    "technical_fax" => string, registrant_fax : "registrant_fax" => string,
+    billing_country : "billing_country" => string, registrant_org : "registrant_org" =>
+    string, registrant_phone : "registrant_phone" => string, technical_email :
+    "technical_email" => string, registrant : "registrant" required => string,
+    technical_name : "technical_name" => string, billing_phone_ext : "billing_phone_ext"
+    => string, technical_province : "technical_province" => string, extension :
+    "extension" required => string, billing_org : "billing_org" => string,
+    registrant_country : "registrant_country" => string, registrar_org : "registrar_org"
+    => string, created_date : "created_date" => string, billing_fax_ext :
+    "billing_fax_ext" => string, registrar_city : "registrar_city" => string,
+    registrar_country : "registrar_country" => string, registrant_phone_ext :
+    "registrant_phone_ext" => string, technical_fax_ext : "technical_fax_ext" => string,
+    billing_province : "billing_province" => string, administrative_province :
+    "administrative_province" => string, billing_city : "billing_city" => string,
+    billing_name : "billing_name" => string, administrative_phone :
+    "administrative_phone" => string, administrative_fax : "administrative_fax" =>
+    string, registrar : "registrar" required => string, registrant_referral_url :
+    "registrant_referral_url" => string, administrative_fax_ext :
+    "administrative_fax_ext" => string, technical_postal_code : "technical_postal_code"
+    => string, administrative_street : "administrative_street" => string, domain :
+    "domain" required => string, registrant_province : "registrant_province" => string,
+    registrar_postal_code : "registrar_postal_code" => string, registrar_name :
+    "registrar_name" => string, administrative_city : "administrative_city" => string,
+    registrar_fax_ext : "registrar_fax_ext" => string, technical_phone_ext :
+    "technical_phone_ext" => string }
 );
 impl WhoisRecord {
     /// A value with the required fields set and the others empty.
@@ -307,5 +317,5 @@ pub struct GetWhoisRecordQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetWhoisRecordQuery { domain : "domain" });
+crate::runtime::object!(GetWhoisRecordQuery { domain : "domain" => string });
 impl crate::runtime::TypedQuery for GetWhoisRecordQuery {}

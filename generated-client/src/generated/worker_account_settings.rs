@@ -84,6 +84,6 @@ pub struct WorkerAccountSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerAccountSettings { default_usage_model : "default_usage_model", green_compute :
-    "green_compute" }
+    WorkerAccountSettings { default_usage_model : "default_usage_model" => string,
+    green_compute : "green_compute" => boolean }
 );

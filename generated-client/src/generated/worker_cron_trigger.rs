@@ -89,7 +89,7 @@ pub struct CronTriggers {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CronTriggers { schedules : "schedules" });
+crate::runtime::object!(CronTriggers { schedules : "schedules" => objects });
 /// Used by [`WorkerCronTriggerApi::update_cron_triggers`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CronTriggersSchedule {
@@ -100,6 +100,6 @@ pub struct CronTriggersSchedule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CronTriggersSchedule { created_on : "created_on", cron : "cron", modified_on :
-    "modified_on" }
+    CronTriggersSchedule { created_on : "created_on" => string, cron : "cron" => string,
+    modified_on : "modified_on" => string }
 );

@@ -155,9 +155,9 @@ pub struct Deployment {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Deployment { annotations : "annotations", author_email : "author_email", created_on :
-    "created_on", id : "id", source : "source", strategy : "strategy", versions :
-    "versions" }
+    Deployment { annotations : "annotations" => object, author_email : "author_email" =>
+    string, created_on : "created_on" => string, id : "id" => string, source : "source"
+    => string, strategy : "strategy", versions : "versions" => objects }
 );
 /// Used by [`WorkerDeploymentsApi::create_deployment`], [`WorkerDeploymentsApi::list_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -170,8 +170,8 @@ pub struct DeploymentAnnotations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeploymentAnnotations { workers_message : "workers/message", workers_triggered_by :
-    "workers/triggered_by" }
+    DeploymentAnnotations { workers_message : "workers/message" => string,
+    workers_triggered_by : "workers/triggered_by" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -228,7 +228,8 @@ pub struct DeploymentVersion {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeploymentVersion { percentage : "percentage", version_id : "version_id" }
+    DeploymentVersion { percentage : "percentage" => number, version_id : "version_id" =>
+    string }
 );
 /// Used by [`WorkerDeploymentsApi::list_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -237,7 +238,7 @@ pub struct Deployments {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Deployments { deployments : "deployments" });
+crate::runtime::object!(Deployments { deployments : "deployments" => objects });
 /// Used by [`WorkerDeploymentsApi::list_deployments`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentsDeployment {
@@ -252,9 +253,10 @@ pub struct DeploymentsDeployment {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeploymentsDeployment { annotations : "annotations", author_email : "author_email",
-    created_on : "created_on", id : "id", source : "source", strategy : "strategy"
-    required, versions : "versions" }
+    DeploymentsDeployment { annotations : "annotations" => object, author_email :
+    "author_email" => string, created_on : "created_on" => string, id : "id" => string,
+    source : "source" => string, strategy : "strategy" required, versions : "versions" =>
+    objects }
 );
 impl DeploymentsDeployment {
     /// A value with the required fields set and the others empty.
@@ -285,8 +287,8 @@ pub struct DeploymentsDeploymentVersion {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeploymentsDeploymentVersion { percentage : "percentage" required, version_id :
-    "version_id" required }
+    DeploymentsDeploymentVersion { percentage : "percentage" required => number,
+    version_id : "version_id" required => string }
 );
 impl DeploymentsDeploymentVersion {
     /// A value with the required fields set and the others empty.
@@ -311,8 +313,8 @@ pub struct DeleteDeploymentResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteDeploymentResponse { errors : "errors", messages : "messages", success :
-    "success" }
+    DeleteDeploymentResponse { errors : "errors" => objects, messages : "messages" =>
+    objects, success : "success" => boolean }
 );
 /// Used by [`WorkerDeploymentsApi::delete_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -325,8 +327,9 @@ pub struct DeleteDeploymentResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteDeploymentResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteDeploymentResponseError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`WorkerDeploymentsApi::delete_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -335,7 +338,9 @@ pub struct DeleteDeploymentResponseErrorSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteDeploymentResponseErrorSource { pointer : "pointer" });
+crate::runtime::object!(
+    DeleteDeploymentResponseErrorSource { pointer : "pointer" => string }
+);
 /// Used by [`WorkerDeploymentsApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDeploymentBody {
@@ -346,8 +351,8 @@ pub struct CreateDeploymentBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeploymentBody { annotations : "annotations", strategy : "strategy" required,
-    versions : "versions" }
+    CreateDeploymentBody { annotations : "annotations" => object, strategy : "strategy"
+    required, versions : "versions" => objects }
 );
 impl CreateDeploymentBody {
     /// A value with the required fields set and the others empty.
@@ -374,7 +379,7 @@ pub struct CreateDeploymentBodyAnnotations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeploymentBodyAnnotations { workers_message : "workers/message" }
+    CreateDeploymentBodyAnnotations { workers_message : "workers/message" => string }
 );
 /// Used by [`WorkerDeploymentsApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -384,5 +389,5 @@ pub struct CreateDeploymentQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateDeploymentQuery { force : "force" });
+crate::runtime::object!(CreateDeploymentQuery { force : "force" => boolean });
 impl crate::runtime::TypedQuery for CreateDeploymentQuery {}

@@ -139,8 +139,9 @@ pub struct Domain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Domain { environment : "environment", hostname : "hostname", id : "id", service :
-    "service", zone_id : "zone_id", zone_name : "zone_name" }
+    Domain { environment : "environment" => string, hostname : "hostname" => string, id :
+    "id" => string, service : "service" => string, zone_id : "zone_id" => string,
+    zone_name : "zone_name" => string }
 );
 /// Used by [`WorkerDomainApi::attach_to_domain`].
 #[derive(Debug, Clone, PartialEq)]
@@ -156,8 +157,9 @@ pub struct AttachToDomainBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AttachToDomainBody { environment : "environment" required, hostname : "hostname"
-    required, service : "service" required, zone_id : "zone_id" }
+    AttachToDomainBody { environment : "environment" required => string, hostname :
+    "hostname" required => string, service : "service" required => string, zone_id :
+    "zone_id" => json }
 );
 impl AttachToDomainBody {
     /// A value with the required fields set and the others empty.
@@ -191,7 +193,8 @@ pub struct ListDomainsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDomainsQuery { zone_name : "zone_name", service : "service", zone_id : "zone_id",
-    hostname : "hostname", environment : "environment" }
+    ListDomainsQuery { zone_name : "zone_name" => string, service : "service" => string,
+    zone_id : "zone_id" => json, hostname : "hostname" => string, environment :
+    "environment" => string }
 );
 impl crate::runtime::TypedQuery for ListDomainsQuery {}

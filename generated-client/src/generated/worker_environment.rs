@@ -177,9 +177,10 @@ pub struct ScriptContent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptContent { created_on : "created_on", etag : "etag", id : "id", logpush :
-    "logpush", modified_on : "modified_on", placement_mode : "placement_mode",
-    tail_consumers : "tail_consumers", usage_model : "usage_model" }
+    ScriptContent { created_on : "created_on" => string, etag : "etag" => string, id :
+    "id" => string, logpush : "logpush" => boolean, modified_on : "modified_on" =>
+    string, placement_mode : "placement_mode" => string, tail_consumers :
+    "tail_consumers" => objects, usage_model : "usage_model" => string }
 );
 /// Used by [`WorkerEnvironmentApi::put_script_content`], [`WorkerEnvironmentApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq)]
@@ -194,8 +195,8 @@ pub struct ScriptContentTailConsumer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptContentTailConsumer { environment : "environment", namespace : "namespace",
-    service : "service" required }
+    ScriptContentTailConsumer { environment : "environment" => string, namespace :
+    "namespace" => string, service : "service" required => string }
 );
 impl ScriptContentTailConsumer {
     /// A value with the required fields set and the others empty.
@@ -222,8 +223,8 @@ pub struct ScriptSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettings { logpush : "logpush", observability : "observability", tags : "tags",
-    tail_consumers : "tail_consumers" }
+    ScriptSettings { logpush : "logpush" => boolean, observability : "observability" =>
+    object, tags : "tags" => strings, tail_consumers : "tail_consumers" => objects }
 );
 /// Used by [`WorkerEnvironmentApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -235,8 +236,8 @@ pub struct ScriptSettingsObservability {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettingsObservability { enabled : "enabled", head_sampling_rate :
-    "head_sampling_rate", logs : "logs" }
+    ScriptSettingsObservability { enabled : "enabled" => boolean, head_sampling_rate :
+    "head_sampling_rate" => number, logs : "logs" => object }
 );
 /// Used by [`WorkerEnvironmentApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -250,9 +251,9 @@ pub struct ScriptSettingsObservabilityLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettingsObservabilityLogs { destinations : "destinations", enabled : "enabled",
-    head_sampling_rate : "head_sampling_rate", invocation_logs : "invocation_logs",
-    persist : "persist" }
+    ScriptSettingsObservabilityLogs { destinations : "destinations" => strings, enabled :
+    "enabled" => boolean, head_sampling_rate : "head_sampling_rate" => number,
+    invocation_logs : "invocation_logs" => boolean, persist : "persist" => boolean }
 );
 /// Used by [`WorkerEnvironmentApi::put_script_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -265,7 +266,8 @@ pub struct PutScriptContentFormMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutScriptContentFormMetadata { body_part : "body_part", main_module : "main_module" }
+    PutScriptContentFormMetadata { body_part : "body_part" => string, main_module :
+    "main_module" => string }
 );
 /// Used by [`WorkerEnvironmentApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq)]
@@ -279,8 +281,8 @@ pub struct PatchScriptSettingsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsBody { errors : "errors", messages : "messages", success :
-    "success" required, result : "result" }
+    PatchScriptSettingsBody { errors : "errors" => objects, messages : "messages" =>
+    objects, success : "success" required => boolean, result : "result" => object }
 );
 impl PatchScriptSettingsBody {
     /// A value with the required fields set and the others empty.
@@ -303,7 +305,8 @@ pub struct PatchScriptSettingsBodyError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsBodyError { code : "code" required, message : "message" required }
+    PatchScriptSettingsBodyError { code : "code" required => integer, message : "message"
+    required => string }
 );
 impl PatchScriptSettingsBodyError {
     /// A value with the required fields set and the others empty.
@@ -330,8 +333,8 @@ pub struct PatchScriptSettingsBodyResult {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsBodyResult { logpush : "logpush", tail_consumers :
-    "tail_consumers" }
+    PatchScriptSettingsBodyResult { logpush : "logpush" => boolean, tail_consumers :
+    "tail_consumers" => objects }
 );
 /// The `multipart/form-data` body of [`WorkerEnvironmentApi::put_script_content`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///

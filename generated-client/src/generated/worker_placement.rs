@@ -60,7 +60,7 @@ pub struct PlacementRegions {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PlacementRegions { providers : "providers" });
+crate::runtime::object!(PlacementRegions { providers : "providers" => objects });
 /// Used by [`WorkerPlacementApi::list_placement_regions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlacementRegionsProvider {
@@ -69,4 +69,6 @@ pub struct PlacementRegionsProvider {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PlacementRegionsProvider { id : "id", regions : "regions" });
+crate::runtime::object!(
+    PlacementRegionsProvider { id : "id" => string, regions : "regions" }
+);

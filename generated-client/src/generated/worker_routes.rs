@@ -155,7 +155,10 @@ pub struct Route {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Route { id : "id", pattern : "pattern", script : "script" });
+crate::runtime::object!(
+    Route { id : "id" => string, pattern : "pattern" => string, script : "script" =>
+    string }
+);
 /// Used by [`WorkerRoutesApi::delete_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRouteResponse {
@@ -163,7 +166,7 @@ pub struct DeleteRouteResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteRouteResponse { id : "id" });
+crate::runtime::object!(DeleteRouteResponse { id : "id" => string });
 /// Used by [`WorkerRoutesApi::create_route`], [`WorkerRoutesApi::update_route`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateRouteBody {
@@ -174,7 +177,8 @@ pub struct CreateRouteBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRouteBody { pattern : "pattern" required, script : "script" }
+    CreateRouteBody { pattern : "pattern" required => string, script : "script" => string
+    }
 );
 impl CreateRouteBody {
     /// A value with the required fields set and the others empty.

@@ -628,12 +628,13 @@ pub struct WorkerMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerMetadata { main_module : "main_module", body_part : "body_part",
-    compatibility_date : "compatibility_date", compatibility_flags :
-    "compatibility_flags", bindings : "bindings", keep_bindings : "keep_bindings",
-    logpush : "logpush", migrations : "migrations", placement : "placement", tags :
-    "tags", tail_consumers : "tail_consumers", usage_model : "usage_model", version_tags
-    : "version_tags" }
+    WorkerMetadata { main_module : "main_module" => string, body_part : "body_part" =>
+    string, compatibility_date : "compatibility_date" => string, compatibility_flags :
+    "compatibility_flags" => strings, bindings : "bindings", keep_bindings :
+    "keep_bindings" => strings, logpush : "logpush" => boolean, migrations :
+    "migrations", placement : "placement" => object, tags : "tags" => strings,
+    tail_consumers : "tail_consumers" => objects, usage_model : "usage_model",
+    version_tags : "version_tags" }
 );
 /// The Durable Object migrations to apply with this upload.
 ///
@@ -676,9 +677,10 @@ pub struct WorkerSingleStepMigrations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerSingleStepMigrations { new_tag : "new_tag", old_tag : "old_tag", new_classes :
-    "new_classes", deleted_classes : "deleted_classes", renamed_classes :
-    "renamed_classes", transferred_classes : "transferred_classes" }
+    WorkerSingleStepMigrations { new_tag : "new_tag" => string, old_tag : "old_tag" =>
+    string, new_classes : "new_classes" => strings, deleted_classes : "deleted_classes"
+    => strings, renamed_classes : "renamed_classes" => objects, transferred_classes :
+    "transferred_classes" => objects }
 );
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -688,7 +690,7 @@ pub struct RenamedClass {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RenamedClass { from : "from", to : "to" });
+crate::runtime::object!(RenamedClass { from : "from" => string, to : "to" => string });
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransferredClass {
@@ -699,7 +701,8 @@ pub struct TransferredClass {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TransferredClass { from : "from", from_script : "from_script", to : "to" }
+    TransferredClass { from : "from" => string, from_script : "from_script" => string, to
+    : "to" => string }
 );
 /// Several sets of migrations, applied in order.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -713,7 +716,8 @@ pub struct WorkerSteppedMigrations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerSteppedMigrations { new_tag : "new_tag", old_tag : "old_tag", steps : "steps" }
+    WorkerSteppedMigrations { new_tag : "new_tag" => string, old_tag : "old_tag" =>
+    string, steps : "steps" => objects }
 );
 /// One step of a stepped migration.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -726,8 +730,9 @@ pub struct MigrationStep {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MigrationStep { new_classes : "new_classes", deleted_classes : "deleted_classes",
-    renamed_classes : "renamed_classes", transferred_classes : "transferred_classes" }
+    MigrationStep { new_classes : "new_classes" => strings, deleted_classes :
+    "deleted_classes" => strings, renamed_classes : "renamed_classes" => objects,
+    transferred_classes : "transferred_classes" => objects }
 );
 /// Where the Worker runs.
 ///
@@ -799,8 +804,8 @@ pub struct TailConsumer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TailConsumer { service : "service" required, environment : "environment", namespace :
-    "namespace" }
+    TailConsumer { service : "service" required => string, environment : "environment" =>
+    string, namespace : "namespace" => string }
 );
 impl TailConsumer {
     /// A value with the required fields set and the others empty.
@@ -899,15 +904,17 @@ pub struct Worker {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Worker { compatibility_date : "compatibility_date", compatibility_flags :
-    "compatibility_flags", created_on : "created_on", etag : "etag", handlers :
-    "handlers", has_assets : "has_assets", has_modules : "has_modules", id : "id",
-    last_deployed_from : "last_deployed_from", logpush : "logpush", migration_tag :
-    "migration_tag", modified_on : "modified_on", named_handlers : "named_handlers",
-    observability : "observability", placement : "placement", placement_mode :
-    "placement_mode", placement_status : "placement_status", routes : "routes", tag :
-    "tag", tags : "tags", tail_consumers : "tail_consumers", usage_model : "usage_model"
-    }
+    Worker { compatibility_date : "compatibility_date" => string, compatibility_flags :
+    "compatibility_flags", created_on : "created_on" => string, etag : "etag" => string,
+    handlers : "handlers" => strings, has_assets : "has_assets" => boolean, has_modules :
+    "has_modules" => boolean, id : "id" => string, last_deployed_from :
+    "last_deployed_from" => string, logpush : "logpush" => boolean, migration_tag :
+    "migration_tag" => string, modified_on : "modified_on" => string, named_handlers :
+    "named_handlers" => objects, observability : "observability" => object, placement :
+    "placement" => object, placement_mode : "placement_mode" => string, placement_status
+    : "placement_status" => string, routes : "routes" => objects, tag : "tag" => string,
+    tags : "tags", tail_consumers : "tail_consumers" => objects, usage_model :
+    "usage_model" => string }
 );
 /// Used by [`WorkerScriptApi::list_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -917,7 +924,9 @@ pub struct WorkerNamedHandler {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(WorkerNamedHandler { handlers : "handlers", name : "name" });
+crate::runtime::object!(
+    WorkerNamedHandler { handlers : "handlers", name : "name" => string }
+);
 /// Used by [`WorkerScriptApi::list_workers`], [`WorkerScriptApi::upload_worker_module`], [`WorkerScriptApi::patch_script_settings`], [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkerObservability {
@@ -928,8 +937,8 @@ pub struct WorkerObservability {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerObservability { enabled : "enabled", head_sampling_rate : "head_sampling_rate",
-    logs : "logs" }
+    WorkerObservability { enabled : "enabled" => boolean, head_sampling_rate :
+    "head_sampling_rate" => number, logs : "logs" => object }
 );
 /// Used by [`WorkerScriptApi::list_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -943,9 +952,9 @@ pub struct WorkerObservabilityLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerObservabilityLogs { destinations : "destinations", enabled : "enabled",
-    head_sampling_rate : "head_sampling_rate", invocation_logs : "invocation_logs",
-    persist : "persist" }
+    WorkerObservabilityLogs { destinations : "destinations" => strings, enabled :
+    "enabled" => boolean, head_sampling_rate : "head_sampling_rate" => number,
+    invocation_logs : "invocation_logs" => boolean, persist : "persist" => boolean }
 );
 /// Used by [`WorkerScriptApi::list_workers`], [`WorkerScriptApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -956,7 +965,8 @@ pub struct ListWorkersItemPlacement {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWorkersItemPlacement { last_analyzed_at : "last_analyzed_at", status : "status" }
+    ListWorkersItemPlacement { last_analyzed_at : "last_analyzed_at" => string, status :
+    "status" => string }
 );
 /// Used by [`WorkerScriptApi::list_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -968,7 +978,8 @@ pub struct WorkerRoute {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerRoute { id : "id", pattern : "pattern", script : "script" }
+    WorkerRoute { id : "id" => string, pattern : "pattern" => json, script : "script" =>
+    json }
 );
 /// Used by [`WorkerScriptApi::list_workers`], [`WorkerScriptApi::upload_worker_module`], [`WorkerScriptApi::put_script_content`], [`WorkerScriptApi::patch_script_settings`], [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq)]
@@ -983,8 +994,8 @@ pub struct WorkerTailConsumer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerTailConsumer { environment : "environment", namespace : "namespace", service :
-    "service" required }
+    WorkerTailConsumer { environment : "environment" => string, namespace : "namespace"
+    => string, service : "service" required => string }
 );
 impl WorkerTailConsumer {
     /// A value with the required fields set and the others empty.
@@ -1011,10 +1022,10 @@ pub struct SearchWorkersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchWorkersItem { created_on : "created_on", environment_is_default :
-    "environment_is_default", environment_name : "environment_name", id : "id",
-    modified_on : "modified_on", script_name : "script_name", service_name :
-    "service_name" }
+    SearchWorkersItem { created_on : "created_on" => string, environment_is_default :
+    "environment_is_default" => boolean, environment_name : "environment_name" => string,
+    id : "id" => string, modified_on : "modified_on" => string, script_name :
+    "script_name" => string, service_name : "service_name" => string }
 );
 /// Used by [`WorkerScriptApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1057,15 +1068,18 @@ pub struct UploadWorkerModuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadWorkerModuleResponse { compatibility_date : "compatibility_date",
-    compatibility_flags : "compatibility_flags", created_on : "created_on", entry_point :
-    "entry_point", etag : "etag", handlers : "handlers", has_assets : "has_assets",
-    has_modules : "has_modules", id : "id", last_deployed_from : "last_deployed_from",
-    logpush : "logpush", migration_tag : "migration_tag", modified_on : "modified_on",
-    named_handlers : "named_handlers", observability : "observability", placement :
-    "placement", placement_mode : "placement_mode", placement_status :
-    "placement_status", startup_time_ms : "startup_time_ms", tag : "tag", tags : "tags",
-    tail_consumers : "tail_consumers", usage_model : "usage_model" }
+    UploadWorkerModuleResponse { compatibility_date : "compatibility_date" => string,
+    compatibility_flags : "compatibility_flags" => strings, created_on : "created_on" =>
+    string, entry_point : "entry_point" => string, etag : "etag" => string, handlers :
+    "handlers" => strings, has_assets : "has_assets" => boolean, has_modules :
+    "has_modules" => boolean, id : "id" => string, last_deployed_from :
+    "last_deployed_from" => string, logpush : "logpush" => boolean, migration_tag :
+    "migration_tag" => string, modified_on : "modified_on" => string, named_handlers :
+    "named_handlers" => objects, observability : "observability" => object, placement :
+    "placement" => object, placement_mode : "placement_mode" => string, placement_status
+    : "placement_status" => string, startup_time_ms : "startup_time_ms" => integer, tag :
+    "tag" => string, tags : "tags" => strings, tail_consumers : "tail_consumers" =>
+    objects, usage_model : "usage_model" => string }
 );
 /// Used by [`WorkerScriptApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1076,7 +1090,8 @@ pub struct UploadWorkerModuleResponseNamedHandler {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadWorkerModuleResponseNamedHandler { handlers : "handlers", name : "name" }
+    UploadWorkerModuleResponseNamedHandler { handlers : "handlers" => strings, name :
+    "name" => string }
 );
 /// Used by [`WorkerScriptApi::create_assets_upload_session`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1088,7 +1103,9 @@ pub struct AssetsUploadSession {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AssetsUploadSession { buckets : "buckets", jwt : "jwt" });
+crate::runtime::object!(
+    AssetsUploadSession { buckets : "buckets", jwt : "jwt" => string }
+);
 /// Used by [`WorkerScriptApi::put_script_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptContent {
@@ -1111,9 +1128,10 @@ pub struct ScriptContent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptContent { created_on : "created_on", etag : "etag", id : "id", logpush :
-    "logpush", modified_on : "modified_on", placement_mode : "placement_mode",
-    tail_consumers : "tail_consumers", usage_model : "usage_model" }
+    ScriptContent { created_on : "created_on" => string, etag : "etag" => string, id :
+    "id" => string, logpush : "logpush" => boolean, modified_on : "modified_on" =>
+    string, placement_mode : "placement_mode" => string, tail_consumers :
+    "tail_consumers" => objects, usage_model : "usage_model" => string }
 );
 /// Used by [`WorkerScriptApi::patch_script_settings`], [`WorkerScriptApi::get_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1127,8 +1145,8 @@ pub struct ScriptSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettings { logpush : "logpush", observability : "observability", tags : "tags",
-    tail_consumers : "tail_consumers" }
+    ScriptSettings { logpush : "logpush" => boolean, observability : "observability" =>
+    object, tags : "tags" => strings, tail_consumers : "tail_consumers" => objects }
 );
 /// Used by [`WorkerScriptApi::patch_settings`], [`WorkerScriptApi::get_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1155,10 +1173,12 @@ pub struct Settings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Settings { bindings : "bindings", compatibility_date : "compatibility_date",
-    compatibility_flags : "compatibility_flags", limits : "limits", logpush : "logpush",
-    migrations : "migrations", observability : "observability", placement : "placement",
-    tags : "tags", tail_consumers : "tail_consumers", usage_model : "usage_model" }
+    Settings { bindings : "bindings" => objects, compatibility_date :
+    "compatibility_date" => string, compatibility_flags : "compatibility_flags" =>
+    strings, limits : "limits" => object, logpush : "logpush" => boolean, migrations :
+    "migrations" => object, observability : "observability" => object, placement :
+    "placement" => object, tags : "tags" => strings, tail_consumers : "tail_consumers" =>
+    objects, usage_model : "usage_model" => string }
 );
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1194,11 +1214,13 @@ pub struct SettingsBinding {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SettingsBinding { name : "name" required, namespace_id : "namespace_id", r#type :
-    "type" required, environment : "environment", service : "service", class_name :
-    "class_name", script_name : "script_name", bucket_name : "bucket_name", queue_name :
-    "queue_name", binding : "binding", id : "id", namespace : "namespace", outbound :
-    "outbound", certificate_id : "certificate_id" }
+    SettingsBinding { name : "name" required => string, namespace_id : "namespace_id" =>
+    string, r#type : "type" required, environment : "environment" => string, service :
+    "service" => string, class_name : "class_name" => string, script_name : "script_name"
+    => string, bucket_name : "bucket_name" => string, queue_name : "queue_name" =>
+    string, binding : "binding" => string, id : "id" => string, namespace : "namespace"
+    => string, outbound : "outbound" => object, certificate_id : "certificate_id" =>
+    string }
 );
 impl SettingsBinding {
     /// A value with the required fields set and the others empty.
@@ -1309,7 +1331,7 @@ pub struct SettingsBindingOutbound {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SettingsBindingOutbound { params : "params", worker : "worker" }
+    SettingsBindingOutbound { params : "params" => strings, worker : "worker" => object }
 );
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1322,7 +1344,8 @@ pub struct SettingsBindingOutboundWorker {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SettingsBindingOutboundWorker { environment : "environment", service : "service" }
+    SettingsBindingOutboundWorker { environment : "environment" => string, service :
+    "service" => string }
 );
 /// Used by [`WorkerScriptApi::patch_settings`], [`WorkerScriptApi::update_usage_model`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1332,7 +1355,7 @@ pub struct SettingsLimits {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SettingsLimits { cpu_ms : "cpu_ms" });
+crate::runtime::object!(SettingsLimits { cpu_ms : "cpu_ms" => integer });
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SettingsMigrations {
@@ -1351,9 +1374,10 @@ pub struct SettingsMigrations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SettingsMigrations { new_tag : "new_tag", old_tag : "old_tag", deleted_classes :
-    "deleted_classes", new_classes : "new_classes", renamed_classes : "renamed_classes",
-    transferred_classes : "transferred_classes", steps : "steps" }
+    SettingsMigrations { new_tag : "new_tag" => string, old_tag : "old_tag" => string,
+    deleted_classes : "deleted_classes" => strings, new_classes : "new_classes" =>
+    strings, renamed_classes : "renamed_classes" => objects, transferred_classes :
+    "transferred_classes" => objects, steps : "steps" => objects }
 );
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1368,9 +1392,9 @@ pub struct SettingsMigrationsStep {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SettingsMigrationsStep { deleted_classes : "deleted_classes", new_classes :
-    "new_classes", renamed_classes : "renamed_classes", transferred_classes :
-    "transferred_classes" }
+    SettingsMigrationsStep { deleted_classes : "deleted_classes" => strings, new_classes
+    : "new_classes" => strings, renamed_classes : "renamed_classes" => objects,
+    transferred_classes : "transferred_classes" => objects }
 );
 /// Used by [`WorkerScriptApi::post_worker_subdomain`], [`WorkerScriptApi::get_worker_subdomain`], [`WorkerScriptApi::delete_worker_subdomain`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1381,7 +1405,8 @@ pub struct WorkerSubdomain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerSubdomain { enabled : "enabled", previews_enabled : "previews_enabled" }
+    WorkerSubdomain { enabled : "enabled" => boolean, previews_enabled :
+    "previews_enabled" => boolean }
 );
 /// Used by [`WorkerScriptApi::update_usage_model`], [`WorkerScriptApi::get_usage_model`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1392,7 +1417,8 @@ pub struct UsageModel {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UsageModel { usage_model : "usage_model", user_limits : "user_limits" }
+    UsageModel { usage_model : "usage_model" => string, user_limits : "user_limits" =>
+    object }
 );
 /// Used by [`WorkerScriptApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1402,7 +1428,9 @@ pub struct UploadWorkerModuleQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UploadWorkerModuleQuery { rollback_to : "rollback_to" });
+crate::runtime::object!(
+    UploadWorkerModuleQuery { rollback_to : "rollback_to" => string }
+);
 /// Used by [`WorkerScriptApi::delete_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWorkerQuery {
@@ -1411,7 +1439,7 @@ pub struct DeleteWorkerQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteWorkerQuery { force : "force" });
+crate::runtime::object!(DeleteWorkerQuery { force : "force" => boolean });
 /// Used by [`WorkerScriptApi::put_script_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutScriptContentFormMetadata {
@@ -1423,7 +1451,8 @@ pub struct PutScriptContentFormMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutScriptContentFormMetadata { body_part : "body_part", main_module : "main_module" }
+    PutScriptContentFormMetadata { body_part : "body_part" => string, main_module :
+    "main_module" => string }
 );
 /// Used by [`WorkerScriptApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1435,7 +1464,8 @@ pub struct PatchScriptSettingsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsBody { logpush : "logpush", tail_consumers : "tail_consumers" }
+    PatchScriptSettingsBody { logpush : "logpush" => boolean, tail_consumers :
+    "tail_consumers" => objects }
 );
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1463,10 +1493,11 @@ pub struct PatchSettingsFormSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchSettingsFormSettings { bindings : "bindings", compatibility_date :
-    "compatibility_date", compatibility_flags : "compatibility_flags", limits : "limits",
-    logpush : "logpush", migrations : "migrations", placement : "placement", tags :
-    "tags", tail_consumers : "tail_consumers", usage_model : "usage_model" }
+    PatchSettingsFormSettings { bindings : "bindings" => objects, compatibility_date :
+    "compatibility_date" => string, compatibility_flags : "compatibility_flags" =>
+    strings, limits : "limits" => object, logpush : "logpush" => boolean, migrations :
+    "migrations" => object, placement : "placement" => object, tags : "tags" => strings,
+    tail_consumers : "tail_consumers" => objects, usage_model : "usage_model" => string }
 );
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1499,10 +1530,11 @@ pub struct PatchSettingsFormSettingsBinding {
 }
 crate::runtime::object!(
     PatchSettingsFormSettingsBinding { r#type : "type" required, environment :
-    "environment", service : "service", class_name : "class_name", script_name :
-    "script_name", bucket_name : "bucket_name", queue_name : "queue_name", id : "id",
-    name : "name", namespace : "namespace", outbound : "outbound", certificate_id :
-    "certificate_id" }
+    "environment" => string, service : "service" => string, class_name : "class_name" =>
+    string, script_name : "script_name" => string, bucket_name : "bucket_name" => string,
+    queue_name : "queue_name" => string, id : "id" => string, name : "name" => string,
+    namespace : "namespace" => string, outbound : "outbound" => object, certificate_id :
+    "certificate_id" => string }
 );
 impl PatchSettingsFormSettingsBinding {
     /// A value with the required fields set and the others empty.

@@ -103,4 +103,6 @@ pub struct Subdomain {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Subdomain { subdomain : "subdomain", name : "name" });
+crate::runtime::object!(
+    Subdomain { subdomain : "subdomain" => string, name : "name" => json }
+);

@@ -114,7 +114,10 @@ pub struct Tails {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Tails { expires_at : "expires_at", id : "id", url : "url" });
+crate::runtime::object!(
+    Tails { expires_at : "expires_at" => string, id : "id" => string, url : "url" =>
+    string }
+);
 /// Used by [`WorkerTailLogsApi::delete_tail`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTailResponse {
@@ -125,7 +128,8 @@ pub struct DeleteTailResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteTailResponse { errors : "errors", messages : "messages", success : "success" }
+    DeleteTailResponse { errors : "errors" => objects, messages : "messages" => objects,
+    success : "success" => boolean }
 );
 /// Used by [`WorkerTailLogsApi::delete_tail`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -138,8 +142,9 @@ pub struct DeleteTailResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteTailResponseError { code : "code", documentation_url : "documentation_url",
-    message : "message", source : "source" }
+    DeleteTailResponseError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`WorkerTailLogsApi::delete_tail`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -148,4 +153,4 @@ pub struct DeleteTailResponseErrorSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteTailResponseErrorSource { pointer : "pointer" });
+crate::runtime::object!(DeleteTailResponseErrorSource { pointer : "pointer" => string });

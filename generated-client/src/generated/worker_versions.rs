@@ -122,8 +122,9 @@ pub struct UploadVersionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadVersionResponse { id : "id", metadata : "metadata", number : "number",
-    resources : "resources", startup_time_ms : "startup_time_ms" }
+    UploadVersionResponse { id : "id" => string, metadata : "metadata" => object, number
+    : "number" => number, resources : "resources" => object, startup_time_ms :
+    "startup_time_ms" => integer }
 );
 /// Used by [`WorkerVersionsApi::upload_version`], [`WorkerVersionsApi::list_versions`], [`WorkerVersionsApi::get_version_detail`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -139,9 +140,10 @@ pub struct UploadVersionResponseMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadVersionResponseMetadata { author_email : "author_email", author_id :
-    "author_id", created_on : "created_on", has_preview : "hasPreview", modified_on :
-    "modified_on", source : "source" }
+    UploadVersionResponseMetadata { author_email : "author_email" => string, author_id :
+    "author_id" => string, created_on : "created_on" => string, has_preview :
+    "hasPreview" => boolean, modified_on : "modified_on" => string, source : "source" =>
+    string }
 );
 /// Used by [`WorkerVersionsApi::upload_version`], [`WorkerVersionsApi::get_version_detail`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -157,8 +159,8 @@ pub struct UploadVersionResponseResources {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadVersionResponseResources { bindings : "bindings", script : "script",
-    script_runtime : "script_runtime" }
+    UploadVersionResponseResources { bindings : "bindings", script : "script" => object,
+    script_runtime : "script_runtime" => object }
 );
 /// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -173,8 +175,9 @@ pub struct UploadVersionResponseResourcesScript {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadVersionResponseResourcesScript { etag : "etag", handlers : "handlers",
-    last_deployed_from : "last_deployed_from", named_handlers : "named_handlers" }
+    UploadVersionResponseResourcesScript { etag : "etag" => string, handlers : "handlers"
+    => strings, last_deployed_from : "last_deployed_from" => string, named_handlers :
+    "named_handlers" => objects }
 );
 /// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -186,7 +189,7 @@ pub struct UploadVersionResponseResourcesScriptNamedHandler {
 }
 crate::runtime::object!(
     UploadVersionResponseResourcesScriptNamedHandler { handlers : "handlers", name :
-    "name" }
+    "name" => string }
 );
 /// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -203,8 +206,9 @@ pub struct UploadVersionResponseResourcesScriptRuntime {
 }
 crate::runtime::object!(
     UploadVersionResponseResourcesScriptRuntime { compatibility_date :
-    "compatibility_date", compatibility_flags : "compatibility_flags", limits : "limits",
-    migration_tag : "migration_tag", usage_model : "usage_model" }
+    "compatibility_date" => string, compatibility_flags : "compatibility_flags" =>
+    strings, limits : "limits" => object, migration_tag : "migration_tag" => string,
+    usage_model : "usage_model" => string }
 );
 /// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -214,7 +218,7 @@ pub struct UploadVersionResponseResourcesScriptRuntimeLimits {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadVersionResponseResourcesScriptRuntimeLimits { cpu_ms : "cpu_ms" }
+    UploadVersionResponseResourcesScriptRuntimeLimits { cpu_ms : "cpu_ms" => integer }
 );
 /// Used by [`WorkerVersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -223,7 +227,7 @@ pub struct Versions {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Versions { items : "items" });
+crate::runtime::object!(Versions { items : "items" => objects });
 /// Used by [`WorkerVersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VersionsItem {
@@ -234,7 +238,8 @@ pub struct VersionsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VersionsItem { id : "id", metadata : "metadata", number : "number" }
+    VersionsItem { id : "id" => string, metadata : "metadata" => object, number :
+    "number" => number }
 );
 /// Used by [`WorkerVersionsApi::get_version_detail`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -247,8 +252,8 @@ pub struct Version {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Version { id : "id", metadata : "metadata", number : "number", resources :
-    "resources" }
+    Version { id : "id" => string, metadata : "metadata" => object, number : "number" =>
+    number, resources : "resources" => object }
 );
 /// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -273,10 +278,10 @@ pub struct UploadVersionFormMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadVersionFormMetadata { annotations : "annotations", bindings : "bindings",
-    compatibility_date : "compatibility_date", compatibility_flags :
-    "compatibility_flags", keep_bindings : "keep_bindings", main_module : "main_module",
-    usage_model : "usage_model" }
+    UploadVersionFormMetadata { annotations : "annotations" => object, bindings :
+    "bindings", compatibility_date : "compatibility_date" => string, compatibility_flags
+    : "compatibility_flags" => strings, keep_bindings : "keep_bindings" => strings,
+    main_module : "main_module" => string, usage_model : "usage_model" }
 );
 /// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -289,8 +294,8 @@ pub struct UploadVersionFormMetadataAnnotations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadVersionFormMetadataAnnotations { workers_message : "workers/message",
-    workers_tag : "workers/tag" }
+    UploadVersionFormMetadataAnnotations { workers_message : "workers/message" => string,
+    workers_tag : "workers/tag" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -353,7 +358,8 @@ pub struct ListVersionsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListVersionsQuery { deployable : "deployable", page : "page", per_page : "per_page" }
+    ListVersionsQuery { deployable : "deployable" => boolean, page : "page" => integer,
+    per_page : "per_page" => integer }
 );
 impl crate::runtime::TypedQuery for ListVersionsQuery {}
 /// The `multipart/form-data` body of [`WorkerVersionsApi::upload_version`]. `new` takes the required parts; a method sets or adds each other one. Parts:

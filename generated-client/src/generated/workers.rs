@@ -232,11 +232,12 @@ pub struct Build {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Build { build_outcome : "build_outcome", build_trigger_metadata :
-    "build_trigger_metadata", build_uuid : "build_uuid", created_on : "created_on",
-    initializing_on : "initializing_on", modified_on : "modified_on", pull_request :
-    "pull_request", running_on : "running_on", status : "status", stopped_on :
-    "stopped_on", trigger : "trigger" }
+    Build { build_outcome : "build_outcome" => string, build_trigger_metadata :
+    "build_trigger_metadata" => object, build_uuid : "build_uuid" => string, created_on :
+    "created_on" => string, initializing_on : "initializing_on" => string, modified_on :
+    "modified_on" => string, pull_request : "pull_request" => object, running_on :
+    "running_on" => string, status : "status" => string, stopped_on : "stopped_on" =>
+    string, trigger : "trigger" => object }
 );
 /// Used by [`WorkersApi::list_builds_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -261,13 +262,14 @@ pub struct BuildBuildTriggerMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BuildBuildTriggerMetadata { author : "author", branch : "branch", build_command :
-    "build_command", build_token_name : "build_token_name", build_token_uuid :
-    "build_token_uuid", build_trigger_source : "build_trigger_source", commit_hash :
-    "commit_hash", commit_message : "commit_message", deploy_command : "deploy_command",
+    BuildBuildTriggerMetadata { author : "author" => string, branch : "branch" => string,
+    build_command : "build_command" => string, build_token_name : "build_token_name" =>
+    string, build_token_uuid : "build_token_uuid" => string, build_trigger_source :
+    "build_trigger_source" => json, commit_hash : "commit_hash" => string, commit_message
+    : "commit_message" => string, deploy_command : "deploy_command" => string,
     environment_variables : "environment_variables", provider_account_name :
-    "provider_account_name", provider_type : "provider_type", repo_name : "repo_name",
-    root_directory : "root_directory" }
+    "provider_account_name" => string, provider_type : "provider_type" => json, repo_name
+    : "repo_name" => string, root_directory : "root_directory" => string }
 );
 /// Used by [`WorkersApi::list_builds_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -278,7 +280,8 @@ pub struct BuildPullRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BuildPullRequest { created_on : "created_on", pull_request_url : "pull_request_url" }
+    BuildPullRequest { created_on : "created_on" => string, pull_request_url :
+    "pull_request_url" => string }
 );
 /// Used by [`WorkersApi::list_builds_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -302,13 +305,15 @@ pub struct BuildTrigger {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BuildTrigger { branch_excludes : "branch_excludes", branch_includes :
-    "branch_includes", build_caching_enabled : "build_caching_enabled", build_command :
-    "build_command", created_on : "created_on", deleted_on : "deleted_on", deploy_command
-    : "deploy_command", external_script_id : "external_script_id", modified_on :
-    "modified_on", path_excludes : "path_excludes", path_includes : "path_includes",
-    repo_connection : "repo_connection", root_directory : "root_directory", trigger_name
-    : "trigger_name", trigger_uuid : "trigger_uuid" }
+    BuildTrigger { branch_excludes : "branch_excludes" => strings, branch_includes :
+    "branch_includes" => strings, build_caching_enabled : "build_caching_enabled" =>
+    boolean, build_command : "build_command" => string, created_on : "created_on" =>
+    string, deleted_on : "deleted_on" => string, deploy_command : "deploy_command" =>
+    string, external_script_id : "external_script_id" => string, modified_on :
+    "modified_on" => string, path_excludes : "path_excludes" => strings, path_includes :
+    "path_includes" => strings, repo_connection : "repo_connection" => object,
+    root_directory : "root_directory" => string, trigger_name : "trigger_name" => string,
+    trigger_uuid : "trigger_uuid" => string }
 );
 /// Used by [`WorkersApi::list_builds_by_script`], [`WorkersApi::list_triggers_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -326,11 +331,12 @@ pub struct BuildTriggerRepoConnection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BuildTriggerRepoConnection { created_on : "created_on", deleted_on : "deleted_on",
-    modified_on : "modified_on", provider_account_id : "provider_account_id",
-    provider_account_name : "provider_account_name", provider_type : "provider_type",
-    repo_connection_uuid : "repo_connection_uuid", repo_id : "repo_id", repo_name :
-    "repo_name" }
+    BuildTriggerRepoConnection { created_on : "created_on" => string, deleted_on :
+    "deleted_on" => string, modified_on : "modified_on" => string, provider_account_id :
+    "provider_account_id" => string, provider_account_name : "provider_account_name" =>
+    string, provider_type : "provider_type" => json, repo_connection_uuid :
+    "repo_connection_uuid" => string, repo_id : "repo_id" => string, repo_name :
+    "repo_name" => string }
 );
 /// Used by [`WorkersApi::list_triggers_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -356,14 +362,17 @@ pub struct Trigger {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Trigger { branch_excludes : "branch_excludes", branch_includes : "branch_includes",
-    build_caching_enabled : "build_caching_enabled", build_command : "build_command",
-    build_token_name : "build_token_name", build_token_uuid : "build_token_uuid",
-    created_on : "created_on", deleted_on : "deleted_on", deploy_command :
-    "deploy_command", external_script_id : "external_script_id", modified_on :
-    "modified_on", path_excludes : "path_excludes", path_includes : "path_includes",
-    repo_connection : "repo_connection", root_directory : "root_directory", trigger_name
-    : "trigger_name", trigger_uuid : "trigger_uuid" }
+    Trigger { branch_excludes : "branch_excludes" => strings, branch_includes :
+    "branch_includes" => strings, build_caching_enabled : "build_caching_enabled" =>
+    boolean, build_command : "build_command" => string, build_token_name :
+    "build_token_name" => string, build_token_uuid : "build_token_uuid" => string,
+    created_on : "created_on" => string, deleted_on : "deleted_on" => string,
+    deploy_command : "deploy_command" => string, external_script_id :
+    "external_script_id" => string, modified_on : "modified_on" => string, path_excludes
+    : "path_excludes" => strings, path_includes : "path_includes" => strings,
+    repo_connection : "repo_connection" => object, root_directory : "root_directory" =>
+    string, trigger_name : "trigger_name" => string, trigger_uuid : "trigger_uuid" =>
+    string }
 );
 /// Used by [`WorkersApi::create_worker`], [`WorkersApi::list_workers`], [`WorkersApi::update_worker`], [`WorkersApi::edit_worker`], [`WorkersApi::get_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -382,9 +391,11 @@ pub struct Worker {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Worker { created_on : "created_on", id : "id", logpush : "logpush", name : "name",
-    observability : "observability", references : "references", subdomain : "subdomain",
-    tags : "tags", tail_consumers : "tail_consumers", updated_on : "updated_on" }
+    Worker { created_on : "created_on" => string, id : "id" => string, logpush :
+    "logpush" => boolean, name : "name" => string, observability : "observability" =>
+    object, references : "references" => object, subdomain : "subdomain" => object, tags
+    : "tags" => strings, tail_consumers : "tail_consumers" => objects, updated_on :
+    "updated_on" => string }
 );
 /// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -396,8 +407,8 @@ pub struct WorkerObservability {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerObservability { enabled : "enabled", head_sampling_rate : "head_sampling_rate",
-    logs : "logs" }
+    WorkerObservability { enabled : "enabled" => boolean, head_sampling_rate :
+    "head_sampling_rate" => number, logs : "logs" => object }
 );
 /// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -409,8 +420,8 @@ pub struct WorkerObservabilityLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerObservabilityLogs { enabled : "enabled", head_sampling_rate :
-    "head_sampling_rate", invocation_logs : "invocation_logs" }
+    WorkerObservabilityLogs { enabled : "enabled" => boolean, head_sampling_rate :
+    "head_sampling_rate" => number, invocation_logs : "invocation_logs" => boolean }
 );
 /// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -428,9 +439,9 @@ pub struct WorkerReferences {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerReferences { dispatch_namespace_outbounds : "dispatch_namespace_outbounds",
-    domains : "domains", durable_objects : "durable_objects", queues : "queues", workers
-    : "workers" }
+    WorkerReferences { dispatch_namespace_outbounds : "dispatch_namespace_outbounds" =>
+    objects, domains : "domains" => objects, durable_objects : "durable_objects" =>
+    objects, queues : "queues" => objects, workers : "workers" => objects }
 );
 /// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -443,9 +454,9 @@ pub struct WorkerReferencesDispatchNamespaceOutbound {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerReferencesDispatchNamespaceOutbound { namespace_id : "namespace_id",
-    namespace_name : "namespace_name", worker_id : "worker_id", worker_name :
-    "worker_name" }
+    WorkerReferencesDispatchNamespaceOutbound { namespace_id : "namespace_id" => string,
+    namespace_name : "namespace_name" => string, worker_id : "worker_id" => string,
+    worker_name : "worker_name" => string }
 );
 /// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -459,8 +470,9 @@ pub struct WorkerReferencesDomain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerReferencesDomain { certificate_id : "certificate_id", hostname : "hostname", id
-    : "id", zone_id : "zone_id", zone_name : "zone_name" }
+    WorkerReferencesDomain { certificate_id : "certificate_id" => string, hostname :
+    "hostname" => string, id : "id" => string, zone_id : "zone_id" => string, zone_name :
+    "zone_name" => string }
 );
 /// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -472,8 +484,8 @@ pub struct WorkerReferencesQueue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerReferencesQueue { queue_consumer_id : "queue_consumer_id", queue_id :
-    "queue_id", queue_name : "queue_name" }
+    WorkerReferencesQueue { queue_consumer_id : "queue_consumer_id" => string, queue_id :
+    "queue_id" => string, queue_name : "queue_name" => string }
 );
 /// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -483,7 +495,9 @@ pub struct WorkerReferencesWorker {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(WorkerReferencesWorker { id : "id", name : "name" });
+crate::runtime::object!(
+    WorkerReferencesWorker { id : "id" => string, name : "name" => string }
+);
 /// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkerSubdomain {
@@ -493,7 +507,8 @@ pub struct WorkerSubdomain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerSubdomain { enabled : "enabled", previews_enabled : "previews_enabled" }
+    WorkerSubdomain { enabled : "enabled" => boolean, previews_enabled :
+    "previews_enabled" => boolean }
 );
 /// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -502,7 +517,7 @@ pub struct WorkerTailConsumer {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(WorkerTailConsumer { name : "name" });
+crate::runtime::object!(WorkerTailConsumer { name : "name" => string });
 /// Used by [`WorkersApi::delete_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWorkerResponse {
@@ -513,8 +528,8 @@ pub struct DeleteWorkerResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteWorkerResponse { errors : "errors", messages : "messages", success : "success"
-    }
+    DeleteWorkerResponse { errors : "errors" => objects, messages : "messages" =>
+    objects, success : "success" => boolean }
 );
 /// Used by [`WorkersApi::delete_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -527,8 +542,9 @@ pub struct DeleteWorkerResponseError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteWorkerResponseError { code : "code", documentation_url : "documentation_url",
-    message : "message", source : "source" }
+    DeleteWorkerResponseError { code : "code" => integer, documentation_url :
+    "documentation_url" => string, message : "message" => string, source : "source" =>
+    object }
 );
 /// Used by [`WorkersApi::delete_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -537,4 +553,6 @@ pub struct DeleteWorkerResponseErrorSource {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteWorkerResponseErrorSource { pointer : "pointer" });
+crate::runtime::object!(
+    DeleteWorkerResponseErrorSource { pointer : "pointer" => string }
+);

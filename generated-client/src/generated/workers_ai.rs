@@ -205,7 +205,9 @@ pub struct ModelSchema {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ModelSchema { input : "input", output : "output" });
+crate::runtime::object!(
+    ModelSchema { input : "input" => object, output : "output" => object }
+);
 /// Used by [`WorkersAiApi::get_model_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModelSchemaInput {
@@ -217,8 +219,8 @@ pub struct ModelSchemaInput {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ModelSchemaInput { additional_properties : "additionalProperties", description :
-    "description", r#type : "type" }
+    ModelSchemaInput { additional_properties : "additionalProperties" => boolean,
+    description : "description" => string, r#type : "type" => string }
 );
 /// Used by [`WorkersAiApi::convert_files_into_markdown`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -233,8 +235,9 @@ pub struct ConvertFilesIntoMarkdownItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConvertFilesIntoMarkdownItem { data : "data", format : "format", mime_type :
-    "mimeType", name : "name", tokens : "tokens" }
+    ConvertFilesIntoMarkdownItem { data : "data" => string, format : "format" => string,
+    mime_type : "mimeType" => string, name : "name" => string, tokens : "tokens" =>
+    string }
 );
 /// Used by [`WorkersAiApi::get_converted_formats_supported`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -246,7 +249,8 @@ pub struct ConvertedFormatsSupported {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConvertedFormatsSupported { extension : "extension", mime_type : "mimeType" }
+    ConvertedFormatsSupported { extension : "extension" => string, mime_type : "mimeType"
+    => string }
 );
 /// Used by [`WorkersAiApi::get_model_schema`].
 #[derive(Debug, Clone, PartialEq)]
@@ -256,7 +260,7 @@ pub struct GetModelSchemaQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetModelSchemaQuery { model : "model" required });
+crate::runtime::object!(GetModelSchemaQuery { model : "model" required => string });
 impl GetModelSchemaQuery {
     /// A value with the required fields set and the others empty.
     pub fn new(model: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -285,9 +289,9 @@ pub struct ModelSearchQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ModelSearchQuery { per_page : "per_page", page : "page", task : "task", author :
-    "author", source : "source", hide_experimental : "hide_experimental", search :
-    "search" }
+    ModelSearchQuery { per_page : "per_page" => integer, page : "page" => integer, task :
+    "task" => string, author : "author" => string, source : "source" => number,
+    hide_experimental : "hide_experimental" => boolean, search : "search" => string }
 );
 /// Used by [`WorkersAiApi::execute_ai_model`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -325,15 +329,19 @@ pub struct ExecuteAiModelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteAiModelBody { text : "text", guidance : "guidance", height : "height", image :
-    "image", image_b64 : "image_b64", mask : "mask", negative_prompt : "negative_prompt",
-    num_steps : "num_steps", prompt : "prompt", seed : "seed", strength : "strength",
-    width : "width", frequency_penalty : "frequency_penalty", lora : "lora", max_tokens :
-    "max_tokens", presence_penalty : "presence_penalty", raw : "raw", repetition_penalty
-    : "repetition_penalty", stream : "stream", temperature : "temperature", top_k :
-    "top_k", top_p : "top_p", functions : "functions", messages : "messages", tools :
-    "tools", source_lang : "source_lang", target_lang : "target_lang", input_text :
-    "input_text", max_length : "max_length" }
+    ExecuteAiModelBody { text : "text" => json, guidance : "guidance" => number, height :
+    "height" => integer, image : "image", image_b64 : "image_b64" => string, mask :
+    "mask", negative_prompt : "negative_prompt" => string, num_steps : "num_steps" =>
+    integer, prompt : "prompt" => string, seed : "seed" => integer, strength : "strength"
+    => number, width : "width" => integer, frequency_penalty : "frequency_penalty" =>
+    number, lora : "lora" => string, max_tokens : "max_tokens" => integer,
+    presence_penalty : "presence_penalty" => number, raw : "raw" => boolean,
+    repetition_penalty : "repetition_penalty" => number, stream : "stream" => boolean,
+    temperature : "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" =>
+    number, functions : "functions" => objects, messages : "messages" => objects, tools :
+    "tools" => objects, source_lang : "source_lang" => string, target_lang :
+    "target_lang" => string, input_text : "input_text" => string, max_length :
+    "max_length" => integer }
 );
 /// Used by [`WorkersAiApi::execute_ai_model`].
 #[derive(Debug, Clone, PartialEq)]
@@ -344,7 +352,8 @@ pub struct ExecuteAiModelBodyFunction {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteAiModelBodyFunction { code : "code" required, name : "name" required }
+    ExecuteAiModelBodyFunction { code : "code" required => string, name : "name" required
+    => string }
 );
 impl ExecuteAiModelBodyFunction {
     /// A value with the required fields set and the others empty.
@@ -368,7 +377,8 @@ pub struct ExecuteAiModelBodyMessage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteAiModelBodyMessage { content : "content" required, role : "role" required }
+    ExecuteAiModelBodyMessage { content : "content" required => string, role : "role"
+    required => string }
 );
 impl ExecuteAiModelBodyMessage {
     /// A value with the required fields set and the others empty.
@@ -395,8 +405,9 @@ pub struct ExecuteAiModelBodyTool {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteAiModelBodyTool { description : "description", name : "name", parameters :
-    "parameters", function : "function", r#type : "type" }
+    ExecuteAiModelBodyTool { description : "description" => string, name : "name" =>
+    string, parameters : "parameters" => object, function : "function" => object, r#type
+    : "type" => string }
 );
 /// Used by [`WorkersAiApi::execute_ai_model`].
 #[derive(Debug, Clone, PartialEq)]
@@ -410,8 +421,8 @@ pub struct ExecuteAiModelBodyToolParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteAiModelBodyToolParameters { properties : "properties", required : "required",
-    r#type : "type" required }
+    ExecuteAiModelBodyToolParameters { properties : "properties", required : "required"
+    => strings, r#type : "type" required => string }
 );
 impl ExecuteAiModelBodyToolParameters {
     /// A value with the required fields set and the others empty.
@@ -434,8 +445,8 @@ pub struct ExecuteAiModelBodyToolFunction {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteAiModelBodyToolFunction { description : "description" required, name : "name"
-    required, parameters : "parameters" }
+    ExecuteAiModelBodyToolFunction { description : "description" required => string, name
+    : "name" required => string, parameters : "parameters" => object }
 );
 impl ExecuteAiModelBodyToolFunction {
     /// A value with the required fields set and the others empty.

@@ -138,9 +138,10 @@ pub struct CreateFinetuneResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateFinetuneResponse { created_at : "created_at" required, description :
-    "description", id : "id" required, model : "model" required, modified_at :
-    "modified_at" required, name : "name" required, public : "public" required }
+    CreateFinetuneResponse { created_at : "created_at" required => string, description :
+    "description" => string, id : "id" required => string, model : "model" required =>
+    string, modified_at : "modified_at" required => string, name : "name" required =>
+    string, public : "public" required => boolean }
 );
 impl CreateFinetuneResponse {
     /// A value with the required fields set and the others empty.
@@ -179,9 +180,9 @@ pub struct Finetunes {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Finetunes { created_at : "created_at" required, description : "description", id :
-    "id" required, model : "model" required, modified_at : "modified_at" required, name :
-    "name" required }
+    Finetunes { created_at : "created_at" required => string, description : "description"
+    => string, id : "id" required => string, model : "model" required => string,
+    modified_at : "modified_at" required => string, name : "name" required => string }
 );
 impl Finetunes {
     /// A value with the required fields set and the others empty.
@@ -219,10 +220,11 @@ pub struct UploadFinetuneAssetResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadFinetuneAssetResponse { success : "success", bucket_name : "bucket_name"
-    required, created_at : "created_at" required, file_name : "file_name" required,
-    finetune_id : "finetune_id" required, id : "id" required, modified_at : "modified_at"
-    required }
+    UploadFinetuneAssetResponse { success : "success" => boolean, bucket_name :
+    "bucket_name" required => string, created_at : "created_at" required => string,
+    file_name : "file_name" required => string, finetune_id : "finetune_id" required =>
+    string, id : "id" required => string, modified_at : "modified_at" required => string
+    }
 );
 impl UploadFinetuneAssetResponse {
     /// A value with the required fields set and the others empty.
@@ -257,8 +259,8 @@ pub struct CreateFinetuneBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateFinetuneBody { description : "description", model : "model" required, name :
-    "name" required, public : "public" }
+    CreateFinetuneBody { description : "description" => string, model : "model" required
+    => string, name : "name" required => string, public : "public" => boolean }
 );
 impl CreateFinetuneBody {
     /// A value with the required fields set and the others empty.
@@ -288,7 +290,8 @@ pub struct ListPublicFinetunesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPublicFinetunesQuery { limit : "limit", offset : "offset", order_by : "orderBy" }
+    ListPublicFinetunesQuery { limit : "limit" => number, offset : "offset" => number,
+    order_by : "orderBy" => string }
 );
 impl crate::runtime::TypedQuery for ListPublicFinetunesQuery {}
 /// The `multipart/form-data` body of [`WorkersAiFinetuneApi::upload_finetune_asset`]. `new` takes the required parts; a method sets or adds each other one. Parts:

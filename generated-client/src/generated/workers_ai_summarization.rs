@@ -90,8 +90,8 @@ pub struct ExecuteCfFacebookBartLargeCnnModelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfFacebookBartLargeCnnModelBody { input_text : "input_text" required,
-    max_length : "max_length" }
+    ExecuteCfFacebookBartLargeCnnModelBody { input_text : "input_text" required =>
+    string, max_length : "max_length" => integer }
 );
 impl ExecuteCfFacebookBartLargeCnnModelBody {
     /// A value with the required fields set and the others empty.

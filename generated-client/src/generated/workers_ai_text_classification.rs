@@ -117,7 +117,7 @@ pub struct ExecuteCfHuggingfaceDistilbertSst2Int8ModelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfHuggingfaceDistilbertSst2Int8ModelBody { text : "text" required }
+    ExecuteCfHuggingfaceDistilbertSst2Int8ModelBody { text : "text" required => string }
 );
 impl ExecuteCfHuggingfaceDistilbertSst2Int8ModelBody {
     /// A value with the required fields set and the others empty.

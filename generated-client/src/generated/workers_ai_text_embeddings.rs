@@ -358,7 +358,9 @@ pub struct ExecuteCfBaaiBgeBaseEnV15ModelBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ExecuteCfBaaiBgeBaseEnV15ModelBody { text : "text" required });
+crate::runtime::object!(
+    ExecuteCfBaaiBgeBaseEnV15ModelBody { text : "text" required => json }
+);
 impl ExecuteCfBaaiBgeBaseEnV15ModelBody {
     /// A value with the required fields set and the others empty.
     pub fn new(text: ::serde_json::Value) -> Self {

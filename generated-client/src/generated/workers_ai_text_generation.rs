@@ -1453,10 +1453,11 @@ pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -1510,10 +1511,12 @@ pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_defog_sqlcoder_7b_2_model`], [`WorkersAiTextGenerationApi::execute_cf_fblgit_una_cybertron_7b_v2_bf16_model`], [`WorkersAiTextGenerationApi::execute_cf_google_gemma_2b_it_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_google_gemma_7b_it_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_2_7b_chat_fp16_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_microsoft_phi_2_model`], [`WorkersAiTextGenerationApi::execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_openchat_openchat_3_5_0106_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_0_5b_chat_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_1_8b_chat_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_14b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_7b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_thebloke_discolm_german_7b_v1_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_tiiuae_falcon_7b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model`], [`WorkersAiTextGenerationApi::execute_hf_mistral_mistral_7b_instruct_v0_2_model`], [`WorkersAiTextGenerationApi::execute_hf_nexusflow_starling_lm_7b_beta_model`], [`WorkersAiTextGenerationApi::execute_hf_nousresearch_hermes_2_pro_mistral_7b_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_llama_2_13b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_neural_chat_7b_v3_1_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_zephyr_7b_beta_awq_model`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1525,7 +1528,7 @@ pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function {
 }
 crate::runtime::object!(
     ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function { code : "code"
-    required, name : "name" required }
+    required => string, name : "name" required => string }
 );
 impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function {
     /// A value with the required fields set and the others empty.
@@ -1550,7 +1553,7 @@ pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message {
 }
 crate::runtime::object!(
     ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message { content :
-    "content" required, role : "role" required }
+    "content" required => string, role : "role" required => string }
 );
 impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message {
     /// A value with the required fields set and the others empty.
@@ -1582,8 +1585,8 @@ pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool {
 }
 crate::runtime::object!(
     ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool { description :
-    "description", name : "name", parameters : "parameters", function : "function",
-    r#type : "type" }
+    "description" => string, name : "name" => string, parameters : "parameters" =>
+    object, function : "function" => object, r#type : "type" => string }
 );
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1598,7 +1601,8 @@ pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParamet
 }
 crate::runtime::object!(
     ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters { properties
-    : "properties", required : "required", r#type : "type" required }
+    : "properties", required : "required" => strings, r#type : "type" required => string
+    }
 );
 impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters {
     /// A value with the required fields set and the others empty.
@@ -1624,7 +1628,8 @@ pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunctio
 }
 crate::runtime::object!(
     ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunction { description
-    : "description" required, name : "name" required, parameters : "parameters" }
+    : "description" required => string, name : "name" required => string, parameters :
+    "parameters" => object }
 );
 impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunction {
     /// A value with the required fields set and the others empty.
@@ -1687,11 +1692,12 @@ pub struct ExecuteCfDefogSqlcoder7b2ModelBodyVariant1 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfDefogSqlcoder7b2ModelBodyVariant1 { frequency_penalty : "frequency_penalty",
-    lora : "lora", max_tokens : "max_tokens", presence_penalty : "presence_penalty",
-    prompt : "prompt" required, raw : "raw", repetition_penalty : "repetition_penalty",
-    seed : "seed", stream : "stream", temperature : "temperature", top_k : "top_k", top_p
-    : "top_p" }
+    ExecuteCfDefogSqlcoder7b2ModelBodyVariant1 { frequency_penalty : "frequency_penalty"
+    => number, lora : "lora" => string, max_tokens : "max_tokens" => integer,
+    presence_penalty : "presence_penalty" => number, prompt : "prompt" required =>
+    string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfDefogSqlcoder7b2ModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -1744,11 +1750,12 @@ pub struct ExecuteCfDefogSqlcoder7b2ModelBodyVariant2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfDefogSqlcoder7b2ModelBodyVariant2 { frequency_penalty : "frequency_penalty",
-    functions : "functions", max_tokens : "max_tokens", messages : "messages",
-    presence_penalty : "presence_penalty", repetition_penalty : "repetition_penalty",
-    seed : "seed", stream : "stream", temperature : "temperature", tools : "tools", top_k
-    : "top_k", top_p : "top_p" }
+    ExecuteCfDefogSqlcoder7b2ModelBodyVariant2 { frequency_penalty : "frequency_penalty"
+    => number, functions : "functions" => objects, max_tokens : "max_tokens" => integer,
+    messages : "messages" => objects, presence_penalty : "presence_penalty" => number,
+    repetition_penalty : "repetition_penalty" => number, seed : "seed" => integer, stream
+    : "stream" => boolean, temperature : "temperature" => number, tools : "tools" =>
+    objects, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -1798,10 +1805,11 @@ pub struct ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -1855,10 +1863,12 @@ pub struct ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -1908,10 +1918,11 @@ pub struct ExecuteCfGoogleGemma2bItLoraModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfGoogleGemma2bItLoraModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfGoogleGemma2bItLoraModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -1965,10 +1976,12 @@ pub struct ExecuteCfGoogleGemma2bItLoraModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfGoogleGemma2bItLoraModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -2018,10 +2031,11 @@ pub struct ExecuteCfGoogleGemma7bItLoraModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfGoogleGemma7bItLoraModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfGoogleGemma7bItLoraModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -2075,10 +2089,12 @@ pub struct ExecuteCfGoogleGemma7bItLoraModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfGoogleGemma7bItLoraModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -2128,10 +2144,11 @@ pub struct ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -2185,10 +2202,12 @@ pub struct ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -2238,10 +2257,11 @@ pub struct ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -2295,10 +2315,12 @@ pub struct ExecuteCfMetaLlama27bChatFp16ModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfMetaLlama27bChatFp16ModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -2348,10 +2370,11 @@ pub struct ExecuteCfMetaLlama38bInstructModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfMetaLlama38bInstructModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfMetaLlama38bInstructModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -2405,10 +2428,12 @@ pub struct ExecuteCfMetaLlama38bInstructModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfMetaLlama38bInstructModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -2458,10 +2483,11 @@ pub struct ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -2515,10 +2541,12 @@ pub struct ExecuteCfMetaLlama38bInstructAwqModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfMetaLlama38bInstructAwqModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -2567,11 +2595,12 @@ pub struct ExecuteCfMicrosoftPhi2ModelBodyVariant1 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfMicrosoftPhi2ModelBodyVariant1 { frequency_penalty : "frequency_penalty",
-    lora : "lora", max_tokens : "max_tokens", presence_penalty : "presence_penalty",
-    prompt : "prompt" required, raw : "raw", repetition_penalty : "repetition_penalty",
-    seed : "seed", stream : "stream", temperature : "temperature", top_k : "top_k", top_p
-    : "top_p" }
+    ExecuteCfMicrosoftPhi2ModelBodyVariant1 { frequency_penalty : "frequency_penalty" =>
+    number, lora : "lora" => string, max_tokens : "max_tokens" => integer,
+    presence_penalty : "presence_penalty" => number, prompt : "prompt" required =>
+    string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfMicrosoftPhi2ModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -2624,11 +2653,12 @@ pub struct ExecuteCfMicrosoftPhi2ModelBodyVariant2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfMicrosoftPhi2ModelBodyVariant2 { frequency_penalty : "frequency_penalty",
-    functions : "functions", max_tokens : "max_tokens", messages : "messages",
-    presence_penalty : "presence_penalty", repetition_penalty : "repetition_penalty",
-    seed : "seed", stream : "stream", temperature : "temperature", tools : "tools", top_k
-    : "top_k", top_p : "top_p" }
+    ExecuteCfMicrosoftPhi2ModelBodyVariant2 { frequency_penalty : "frequency_penalty" =>
+    number, functions : "functions" => objects, max_tokens : "max_tokens" => integer,
+    messages : "messages" => objects, presence_penalty : "presence_penalty" => number,
+    repetition_penalty : "repetition_penalty" => number, seed : "seed" => integer, stream
+    : "stream" => boolean, temperature : "temperature" => number, tools : "tools" =>
+    objects, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -2678,10 +2708,11 @@ pub struct ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -2735,10 +2766,12 @@ pub struct ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -2788,10 +2821,11 @@ pub struct ExecuteCfOpenchatOpenchat350106ModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfOpenchatOpenchat350106ModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfOpenchatOpenchat350106ModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -2845,10 +2879,12 @@ pub struct ExecuteCfOpenchatOpenchat350106ModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfOpenchatOpenchat350106ModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -2897,11 +2933,12 @@ pub struct ExecuteCfQwenQwen1505bChatModelBodyVariant1 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfQwenQwen1505bChatModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    ExecuteCfQwenQwen1505bChatModelBodyVariant1 { frequency_penalty : "frequency_penalty"
+    => number, lora : "lora" => string, max_tokens : "max_tokens" => integer,
+    presence_penalty : "presence_penalty" => number, prompt : "prompt" required =>
+    string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfQwenQwen1505bChatModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -2954,11 +2991,12 @@ pub struct ExecuteCfQwenQwen1505bChatModelBodyVariant2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfQwenQwen1505bChatModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    ExecuteCfQwenQwen1505bChatModelBodyVariant2 { frequency_penalty : "frequency_penalty"
+    => number, functions : "functions" => objects, max_tokens : "max_tokens" => integer,
+    messages : "messages" => objects, presence_penalty : "presence_penalty" => number,
+    repetition_penalty : "repetition_penalty" => number, seed : "seed" => integer, stream
+    : "stream" => boolean, temperature : "temperature" => number, tools : "tools" =>
+    objects, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -3007,11 +3045,12 @@ pub struct ExecuteCfQwenQwen1518bChatModelBodyVariant1 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfQwenQwen1518bChatModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    ExecuteCfQwenQwen1518bChatModelBodyVariant1 { frequency_penalty : "frequency_penalty"
+    => number, lora : "lora" => string, max_tokens : "max_tokens" => integer,
+    presence_penalty : "presence_penalty" => number, prompt : "prompt" required =>
+    string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfQwenQwen1518bChatModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -3064,11 +3103,12 @@ pub struct ExecuteCfQwenQwen1518bChatModelBodyVariant2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfQwenQwen1518bChatModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    ExecuteCfQwenQwen1518bChatModelBodyVariant2 { frequency_penalty : "frequency_penalty"
+    => number, functions : "functions" => objects, max_tokens : "max_tokens" => integer,
+    messages : "messages" => objects, presence_penalty : "presence_penalty" => number,
+    repetition_penalty : "repetition_penalty" => number, seed : "seed" => integer, stream
+    : "stream" => boolean, temperature : "temperature" => number, tools : "tools" =>
+    objects, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -3118,10 +3158,11 @@ pub struct ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -3175,10 +3216,12 @@ pub struct ExecuteCfQwenQwen1514bChatAwqModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfQwenQwen1514bChatAwqModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -3228,10 +3271,11 @@ pub struct ExecuteCfQwenQwen157bChatAwqModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfQwenQwen157bChatAwqModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfQwenQwen157bChatAwqModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -3285,10 +3329,12 @@ pub struct ExecuteCfQwenQwen157bChatAwqModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfQwenQwen157bChatAwqModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -3338,10 +3384,11 @@ pub struct ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -3395,10 +3442,12 @@ pub struct ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -3448,10 +3497,11 @@ pub struct ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -3505,10 +3555,12 @@ pub struct ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -3558,10 +3610,11 @@ pub struct ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -3615,10 +3668,12 @@ pub struct ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -3668,10 +3723,11 @@ pub struct ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -3725,10 +3781,12 @@ pub struct ExecuteHfMistralMistral7bInstructV02ModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteHfMistralMistral7bInstructV02ModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -3778,10 +3836,11 @@ pub struct ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -3835,10 +3894,12 @@ pub struct ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -3888,10 +3949,11 @@ pub struct ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -3945,10 +4007,12 @@ pub struct ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -3998,10 +4062,11 @@ pub struct ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -4055,10 +4120,12 @@ pub struct ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -4112,10 +4179,11 @@ pub struct ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -4169,10 +4237,12 @@ pub struct ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -4222,10 +4292,11 @@ pub struct ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -4279,10 +4350,12 @@ pub struct ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -4332,10 +4405,11 @@ pub struct ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -4389,10 +4463,12 @@ pub struct ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -4442,10 +4518,11 @@ pub struct ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -4499,10 +4576,12 @@ pub struct ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -4552,10 +4631,11 @@ pub struct ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -4609,10 +4689,12 @@ pub struct ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -4662,10 +4744,11 @@ pub struct ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1 { frequency_penalty :
-    "frequency_penalty", lora : "lora", max_tokens : "max_tokens", presence_penalty :
-    "presence_penalty", prompt : "prompt" required, raw : "raw", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, lora : "lora" => string, max_tokens : "max_tokens" =>
+    integer, presence_penalty : "presence_penalty" => number, prompt : "prompt" required
+    => string, raw : "raw" => boolean, repetition_penalty : "repetition_penalty" =>
+    number, seed : "seed" => integer, stream : "stream" => boolean, temperature :
+    "temperature" => number, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
 impl ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1 {
     /// A value with the required fields set and the others empty.
@@ -4719,8 +4802,10 @@ pub struct ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant2 {
 }
 crate::runtime::object!(
     ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant2 { frequency_penalty :
-    "frequency_penalty", functions : "functions", max_tokens : "max_tokens", messages :
-    "messages", presence_penalty : "presence_penalty", repetition_penalty :
-    "repetition_penalty", seed : "seed", stream : "stream", temperature : "temperature",
-    tools : "tools", top_k : "top_k", top_p : "top_p" }
+    "frequency_penalty" => number, functions : "functions" => objects, max_tokens :
+    "max_tokens" => integer, messages : "messages" => objects, presence_penalty :
+    "presence_penalty" => number, repetition_penalty : "repetition_penalty" => number,
+    seed : "seed" => integer, stream : "stream" => boolean, temperature : "temperature"
+    => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
+    number }
 );

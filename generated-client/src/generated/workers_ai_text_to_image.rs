@@ -356,10 +356,11 @@ pub struct ExecuteCfBytedanceStableDiffusionXlLightningModelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfBytedanceStableDiffusionXlLightningModelBody { guidance : "guidance", height
-    : "height", image : "image", image_b64 : "image_b64", mask : "mask", negative_prompt
-    : "negative_prompt", num_steps : "num_steps", prompt : "prompt" required, seed :
-    "seed", strength : "strength", width : "width" }
+    ExecuteCfBytedanceStableDiffusionXlLightningModelBody { guidance : "guidance" =>
+    number, height : "height" => integer, image : "image", image_b64 : "image_b64" =>
+    string, mask : "mask", negative_prompt : "negative_prompt" => string, num_steps :
+    "num_steps" => integer, prompt : "prompt" required => string, seed : "seed" =>
+    integer, strength : "strength" => number, width : "width" => integer }
 );
 impl ExecuteCfBytedanceStableDiffusionXlLightningModelBody {
     /// A value with the required fields set and the others empty.

@@ -119,8 +119,8 @@ pub struct ExecuteCfMetaM2m10012bModelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfMetaM2m10012bModelBody { source_lang : "source_lang", target_lang :
-    "target_lang" required, text : "text" required }
+    ExecuteCfMetaM2m10012bModelBody { source_lang : "source_lang" => string, target_lang
+    : "target_lang" required => string, text : "text" required => string }
 );
 impl ExecuteCfMetaM2m10012bModelBody {
     /// A value with the required fields set and the others empty.

@@ -807,10 +807,11 @@ pub struct DispatchNamespace {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DispatchNamespace { created_by : "created_by", created_on : "created_on", modified_by
-    : "modified_by", modified_on : "modified_on", namespace_id : "namespace_id",
-    namespace_name : "namespace_name", script_count : "script_count", trusted_workers :
-    "trusted_workers" }
+    DispatchNamespace { created_by : "created_by" => string, created_on : "created_on" =>
+    string, modified_by : "modified_by" => string, modified_on : "modified_on" => string,
+    namespace_id : "namespace_id" => string, namespace_name : "namespace_name" => string,
+    script_count : "script_count" => integer, trusted_workers : "trusted_workers" =>
+    boolean }
 );
 /// Used by [`WorkersForPlatformsApi::list_scripts_in_namespace`], [`WorkersForPlatformsApi::worker_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -826,8 +827,9 @@ pub struct ListScriptsInNamespaceItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListScriptsInNamespaceItem { created_on : "created_on", dispatch_namespace :
-    "dispatch_namespace", modified_on : "modified_on", script : "script" }
+    ListScriptsInNamespaceItem { created_on : "created_on" => string, dispatch_namespace
+    : "dispatch_namespace" => string, modified_on : "modified_on" => string, script :
+    "script" => object }
 );
 /// Used by [`WorkersForPlatformsApi::list_scripts_in_namespace`], [`WorkersForPlatformsApi::put_script_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -853,9 +855,10 @@ pub struct ScriptContent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptContent { created_on : "created_on", etag : "etag", id : "id", logpush :
-    "logpush", modified_on : "modified_on", placement_mode : "placement_mode",
-    tail_consumers : "tail_consumers", usage_model : "usage_model" }
+    ScriptContent { created_on : "created_on" => string, etag : "etag" => string, id :
+    "id" => string, logpush : "logpush" => boolean, modified_on : "modified_on" =>
+    string, placement_mode : "placement_mode" => string, tail_consumers :
+    "tail_consumers" => objects, usage_model : "usage_model" => string }
 );
 /// Used by [`WorkersForPlatformsApi::list_scripts_in_namespace`], [`WorkersForPlatformsApi::upload_worker_module`], [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq)]
@@ -870,8 +873,8 @@ pub struct ScriptContentTailConsumer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptContentTailConsumer { environment : "environment", namespace : "namespace",
-    service : "service" required }
+    ScriptContentTailConsumer { environment : "environment" => string, namespace :
+    "namespace" => string, service : "service" required => string }
 );
 impl ScriptContentTailConsumer {
     /// A value with the required fields set and the others empty.
@@ -896,8 +899,8 @@ pub struct DeleteScriptsInNamespaceResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteScriptsInNamespaceResponse { deleted : "deleted", deleted_count :
-    "deleted_count", has_more : "has_more" }
+    DeleteScriptsInNamespaceResponse { deleted : "deleted" => objects, deleted_count :
+    "deleted_count" => integer, has_more : "has_more" => boolean }
 );
 /// Used by [`WorkersForPlatformsApi::delete_scripts_in_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -906,7 +909,7 @@ pub struct DeleteScriptsInNamespaceResponseDeleted {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteScriptsInNamespaceResponseDeleted { id : "id" });
+crate::runtime::object!(DeleteScriptsInNamespaceResponseDeleted { id : "id" => string });
 /// Used by [`WorkersForPlatformsApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadWorkerModuleResponse {
@@ -932,10 +935,11 @@ pub struct UploadWorkerModuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadWorkerModuleResponse { created_on : "created_on", etag : "etag", id : "id",
-    logpush : "logpush", modified_on : "modified_on", placement_mode : "placement_mode",
-    tail_consumers : "tail_consumers", usage_model : "usage_model", startup_time_ms :
-    "startup_time_ms" }
+    UploadWorkerModuleResponse { created_on : "created_on" => string, etag : "etag" =>
+    string, id : "id" => string, logpush : "logpush" => boolean, modified_on :
+    "modified_on" => string, placement_mode : "placement_mode" => string, tail_consumers
+    : "tail_consumers" => objects, usage_model : "usage_model" => string, startup_time_ms
+    : "startup_time_ms" => integer }
 );
 /// Used by [`WorkersForPlatformsApi::create_assets_upload_session`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -947,7 +951,9 @@ pub struct AssetsUploadSession {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AssetsUploadSession { buckets : "buckets", jwt : "jwt" });
+crate::runtime::object!(
+    AssetsUploadSession { buckets : "buckets", jwt : "jwt" => string }
+);
 /// Used by [`WorkersForPlatformsApi::get_script_bindings`], [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScriptBinding {
@@ -982,11 +988,13 @@ pub struct ScriptBinding {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptBinding { name : "name" required, namespace_id : "namespace_id", r#type :
-    "type" required, environment : "environment", service : "service", class_name :
-    "class_name", script_name : "script_name", bucket_name : "bucket_name", queue_name :
-    "queue_name", binding : "binding", id : "id", namespace : "namespace", outbound :
-    "outbound", certificate_id : "certificate_id" }
+    ScriptBinding { name : "name" required => string, namespace_id : "namespace_id" =>
+    string, r#type : "type" required, environment : "environment" => string, service :
+    "service" => string, class_name : "class_name" => string, script_name : "script_name"
+    => string, bucket_name : "bucket_name" => string, queue_name : "queue_name" =>
+    string, binding : "binding" => string, id : "id" => string, namespace : "namespace"
+    => string, outbound : "outbound" => object, certificate_id : "certificate_id" =>
+    string }
 );
 impl ScriptBinding {
     /// A value with the required fields set and the others empty.
@@ -1096,7 +1104,9 @@ pub struct ScriptBindingOutbound {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ScriptBindingOutbound { params : "params", worker : "worker" });
+crate::runtime::object!(
+    ScriptBindingOutbound { params : "params" => strings, worker : "worker" => object }
+);
 /// Used by [`WorkersForPlatformsApi::get_script_bindings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptBindingOutboundWorker {
@@ -1108,7 +1118,8 @@ pub struct ScriptBindingOutboundWorker {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptBindingOutboundWorker { environment : "environment", service : "service" }
+    ScriptBindingOutboundWorker { environment : "environment" => string, service :
+    "service" => string }
 );
 /// Used by [`WorkersForPlatformsApi::add_script_secret`], [`WorkersForPlatformsApi::list_script_secrets`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1120,7 +1131,7 @@ pub struct ScriptSecret {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ScriptSecret { name : "name", r#type : "type" });
+crate::runtime::object!(ScriptSecret { name : "name" => string, r#type : "type" });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1194,10 +1205,12 @@ pub struct ScriptSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettings { bindings : "bindings", compatibility_date : "compatibility_date",
-    compatibility_flags : "compatibility_flags", limits : "limits", logpush : "logpush",
-    migrations : "migrations", observability : "observability", placement : "placement",
-    tags : "tags", tail_consumers : "tail_consumers", usage_model : "usage_model" }
+    ScriptSettings { bindings : "bindings" => objects, compatibility_date :
+    "compatibility_date" => string, compatibility_flags : "compatibility_flags" =>
+    strings, limits : "limits" => object, logpush : "logpush" => boolean, migrations :
+    "migrations" => object, observability : "observability" => object, placement :
+    "placement" => object, tags : "tags" => strings, tail_consumers : "tail_consumers" =>
+    objects, usage_model : "usage_model" => string }
 );
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1207,7 +1220,7 @@ pub struct ScriptSettingsLimits {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ScriptSettingsLimits { cpu_ms : "cpu_ms" });
+crate::runtime::object!(ScriptSettingsLimits { cpu_ms : "cpu_ms" => integer });
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`], [`WorkersForPlatformsApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSettingsMigrations {
@@ -1230,9 +1243,10 @@ pub struct ScriptSettingsMigrations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettingsMigrations { new_tag : "new_tag", old_tag : "old_tag", deleted_classes
-    : "deleted_classes", new_classes : "new_classes", renamed_classes :
-    "renamed_classes", transferred_classes : "transferred_classes", steps : "steps" }
+    ScriptSettingsMigrations { new_tag : "new_tag" => string, old_tag : "old_tag" =>
+    string, deleted_classes : "deleted_classes" => strings, new_classes : "new_classes"
+    => strings, renamed_classes : "renamed_classes" => objects, transferred_classes :
+    "transferred_classes" => objects, steps : "steps" => objects }
 );
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1243,7 +1257,7 @@ pub struct ScriptSettingsMigrationsRenamedClass {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettingsMigrationsRenamedClass { from : "from", to : "to" }
+    ScriptSettingsMigrationsRenamedClass { from : "from" => string, to : "to" => string }
 );
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1255,8 +1269,8 @@ pub struct ScriptSettingsMigrationsTransferredClass {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettingsMigrationsTransferredClass { from : "from", from_script :
-    "from_script", to : "to" }
+    ScriptSettingsMigrationsTransferredClass { from : "from" => string, from_script :
+    "from_script" => string, to : "to" => string }
 );
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1275,9 +1289,9 @@ pub struct ScriptSettingsMigrationsStep {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettingsMigrationsStep { deleted_classes : "deleted_classes", new_classes :
-    "new_classes", renamed_classes : "renamed_classes", transferred_classes :
-    "transferred_classes" }
+    ScriptSettingsMigrationsStep { deleted_classes : "deleted_classes" => strings,
+    new_classes : "new_classes" => strings, renamed_classes : "renamed_classes" =>
+    objects, transferred_classes : "transferred_classes" => objects }
 );
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1289,8 +1303,8 @@ pub struct ScriptSettingsObservability {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettingsObservability { enabled : "enabled", head_sampling_rate :
-    "head_sampling_rate", logs : "logs" }
+    ScriptSettingsObservability { enabled : "enabled" => boolean, head_sampling_rate :
+    "head_sampling_rate" => number, logs : "logs" => object }
 );
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1304,9 +1318,9 @@ pub struct ScriptSettingsObservabilityLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScriptSettingsObservabilityLogs { destinations : "destinations", enabled : "enabled",
-    head_sampling_rate : "head_sampling_rate", invocation_logs : "invocation_logs",
-    persist : "persist" }
+    ScriptSettingsObservabilityLogs { destinations : "destinations" => strings, enabled :
+    "enabled" => boolean, head_sampling_rate : "head_sampling_rate" => number,
+    invocation_logs : "invocation_logs" => boolean, persist : "persist" => boolean }
 );
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`], [`WorkersForPlatformsApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1371,7 +1385,7 @@ pub struct CreateDispatchNamespaceBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateDispatchNamespaceBody { name : "name" });
+crate::runtime::object!(CreateDispatchNamespaceBody { name : "name" => string });
 /// Used by [`WorkersForPlatformsApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadWorkerModuleFormMetadata {
@@ -1408,11 +1422,12 @@ pub struct UploadWorkerModuleFormMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadWorkerModuleFormMetadata { bindings : "bindings", body_part : "body_part",
-    compatibility_date : "compatibility_date", compatibility_flags :
-    "compatibility_flags", keep_bindings : "keep_bindings", logpush : "logpush",
-    main_module : "main_module", migrations : "migrations", placement : "placement", tags
-    : "tags", tail_consumers : "tail_consumers", usage_model : "usage_model",
+    UploadWorkerModuleFormMetadata { bindings : "bindings", body_part : "body_part" =>
+    string, compatibility_date : "compatibility_date" => string, compatibility_flags :
+    "compatibility_flags" => strings, keep_bindings : "keep_bindings" => strings, logpush
+    : "logpush" => boolean, main_module : "main_module" => string, migrations :
+    "migrations" => object, placement : "placement" => object, tags : "tags" => strings,
+    tail_consumers : "tail_consumers" => objects, usage_model : "usage_model",
     version_tags : "version_tags" }
 );
 /// One of a known set of values; values this client does not know yet
@@ -1475,7 +1490,7 @@ pub struct DeleteWorkerQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteWorkerQuery { force : "force" });
+crate::runtime::object!(DeleteWorkerQuery { force : "force" => boolean });
 /// Used by [`WorkersForPlatformsApi::put_script_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutScriptContentFormMetadata {
@@ -1487,7 +1502,8 @@ pub struct PutScriptContentFormMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutScriptContentFormMetadata { body_part : "body_part", main_module : "main_module" }
+    PutScriptContentFormMetadata { body_part : "body_part" => string, main_module :
+    "main_module" => string }
 );
 /// Used by [`WorkersForPlatformsApi::add_script_secret`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1502,7 +1518,8 @@ pub struct AddScriptSecretBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddScriptSecretBody { name : "name", text : "text", r#type : "type" }
+    AddScriptSecretBody { name : "name" => string, text : "text" => string, r#type :
+    "type" }
 );
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1532,10 +1549,12 @@ pub struct PatchScriptSettingsFormSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsFormSettings { bindings : "bindings", compatibility_date :
-    "compatibility_date", compatibility_flags : "compatibility_flags", limits : "limits",
-    logpush : "logpush", migrations : "migrations", placement : "placement", tags :
-    "tags", tail_consumers : "tail_consumers", usage_model : "usage_model" }
+    PatchScriptSettingsFormSettings { bindings : "bindings" => objects,
+    compatibility_date : "compatibility_date" => string, compatibility_flags :
+    "compatibility_flags" => strings, limits : "limits" => object, logpush : "logpush" =>
+    boolean, migrations : "migrations" => object, placement : "placement" => object, tags
+    : "tags" => strings, tail_consumers : "tail_consumers" => objects, usage_model :
+    "usage_model" => string }
 );
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1568,10 +1587,11 @@ pub struct PatchScriptSettingsFormSettingsBinding {
 }
 crate::runtime::object!(
     PatchScriptSettingsFormSettingsBinding { r#type : "type" required, environment :
-    "environment", service : "service", class_name : "class_name", script_name :
-    "script_name", bucket_name : "bucket_name", queue_name : "queue_name", id : "id",
-    name : "name", namespace : "namespace", outbound : "outbound", certificate_id :
-    "certificate_id" }
+    "environment" => string, service : "service" => string, class_name : "class_name" =>
+    string, script_name : "script_name" => string, bucket_name : "bucket_name" => string,
+    queue_name : "queue_name" => string, id : "id" => string, name : "name" => string,
+    namespace : "namespace" => string, outbound : "outbound" => object, certificate_id :
+    "certificate_id" => string }
 );
 impl PatchScriptSettingsFormSettingsBinding {
     /// A value with the required fields set and the others empty.

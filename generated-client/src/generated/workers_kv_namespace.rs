@@ -422,8 +422,8 @@ pub struct Namespace {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Namespace { id : "id", supports_url_encoding : "supports_url_encoding", title :
-    "title" }
+    Namespace { id : "id" => string, supports_url_encoding : "supports_url_encoding" =>
+    boolean, title : "title" => string }
 );
 /// Used by [`WorkersKvNamespaceApi::write_multiple_key_value_pairs`], [`WorkersKvNamespaceApi::delete_multiple_key_value_pairs`], [`WorkersKvNamespaceApi::delete_multiple_key_value_pairs_delete`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -434,8 +434,8 @@ pub struct WriteMultipleKeyValuePairsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WriteMultipleKeyValuePairsResponse { successful_key_count : "successful_key_count",
-    unsuccessful_keys : "unsuccessful_keys" }
+    WriteMultipleKeyValuePairsResponse { successful_key_count : "successful_key_count" =>
+    number, unsuccessful_keys : "unsuccessful_keys" => strings }
 );
 /// Used by [`WorkersKvNamespaceApi::list_namespace_keys`].
 #[derive(Debug, Clone, PartialEq)]
@@ -451,8 +451,8 @@ pub struct NamespaceKey {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NamespaceKey { expiration : "expiration", metadata : "metadata", name : "name"
-    required }
+    NamespaceKey { expiration : "expiration" => number, metadata : "metadata", name :
+    "name" required => string }
 );
 impl NamespaceKey {
     /// A value with the required fields set and the others empty.
@@ -473,7 +473,7 @@ pub struct CreateNamespaceBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateNamespaceBody { title : "title" required });
+crate::runtime::object!(CreateNamespaceBody { title : "title" required => string });
 impl CreateNamespaceBody {
     /// A value with the required fields set and the others empty.
     pub fn new(title: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -498,8 +498,8 @@ pub struct ListNamespacesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListNamespacesQuery { page : "page", per_page : "per_page", order : "order",
-    direction : "direction" }
+    ListNamespacesQuery { page : "page" => number, per_page : "per_page" => number, order
+    : "order", direction : "direction" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -621,9 +621,9 @@ pub struct WriteMultipleKeyValuePairsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WriteMultipleKeyValuePairsBody { base64 : "base64", expiration : "expiration",
-    expiration_ttl : "expiration_ttl", key : "key", metadata : "metadata", value :
-    "value" }
+    WriteMultipleKeyValuePairsBody { base64 : "base64" => boolean, expiration :
+    "expiration" => number, expiration_ttl : "expiration_ttl" => number, key : "key" =>
+    string, metadata : "metadata", value : "value" => string }
 );
 /// Used by [`WorkersKvNamespaceApi::list_namespace_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -638,7 +638,8 @@ pub struct ListNamespaceKeysQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListNamespaceKeysQuery { limit : "limit", prefix : "prefix", cursor : "cursor" }
+    ListNamespaceKeysQuery { limit : "limit" => number, prefix : "prefix" => string,
+    cursor : "cursor" => string }
 );
 impl crate::runtime::TypedQuery for ListNamespaceKeysQuery {}
 impl crate::runtime::TypedQuery for ListNamespacesQuery {}

@@ -459,8 +459,9 @@ pub struct DeprecatedCreatePipelineResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedCreatePipelineResponse { destination : "destination", endpoint :
-    "endpoint", id : "id", name : "name", source : "source", version : "version" }
+    DeprecatedCreatePipelineResponse { destination : "destination" => object, endpoint :
+    "endpoint" => string, id : "id" => string, name : "name" => string, source :
+    "source", version : "version" => number }
 );
 /// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -476,8 +477,9 @@ pub struct DeprecatedCreatePipelineResponseDestination {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedCreatePipelineResponseDestination { batch : "batch", compression :
-    "compression", format : "format", path : "path", r#type : "type" }
+    DeprecatedCreatePipelineResponseDestination { batch : "batch" => object, compression
+    : "compression" => object, format : "format" => string, path : "path" => object,
+    r#type : "type" => string }
 );
 /// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -489,8 +491,9 @@ pub struct DeprecatedCreatePipelineResponseDestinationBatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedCreatePipelineResponseDestinationBatch { max_bytes : "max_bytes",
-    max_duration_s : "max_duration_s", max_rows : "max_rows" }
+    DeprecatedCreatePipelineResponseDestinationBatch { max_bytes : "max_bytes" =>
+    integer, max_duration_s : "max_duration_s" => number, max_rows : "max_rows" =>
+    integer }
 );
 /// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -500,7 +503,7 @@ pub struct DeprecatedCreatePipelineResponseDestinationCompression {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedCreatePipelineResponseDestinationCompression { r#type : "type" }
+    DeprecatedCreatePipelineResponseDestinationCompression { r#type : "type" => string }
 );
 /// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -513,8 +516,9 @@ pub struct DeprecatedCreatePipelineResponseDestinationPath {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedCreatePipelineResponseDestinationPath { bucket : "bucket", filename :
-    "filename", filepath : "filepath", prefix : "prefix" }
+    DeprecatedCreatePipelineResponseDestinationPath { bucket : "bucket" => string,
+    filename : "filename" => string, filepath : "filepath" => string, prefix : "prefix"
+    => string }
 );
 /// Used by [`WorkersPipelinesOtherApi::deprecated_list_pipelines`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -528,8 +532,8 @@ pub struct DeprecatedListPipelines {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedListPipelines { result_info : "result_info", results : "results", success :
-    "success" }
+    DeprecatedListPipelines { result_info : "result_info" => object, results : "results"
+    => objects, success : "success" => boolean }
 );
 /// Used by [`WorkersPipelinesOtherApi::deprecated_list_pipelines`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -542,8 +546,8 @@ pub struct DeprecatedListPipelinesResultInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedListPipelinesResultInfo { count : "count", page : "page", per_page :
-    "per_page", total_count : "total_count" }
+    DeprecatedListPipelinesResultInfo { count : "count" => number, page : "page" =>
+    number, per_page : "per_page" => number, total_count : "total_count" => number }
 );
 /// Used by [`WorkersPipelinesOtherApi::create_pipeline`], [`WorkersPipelinesOtherApi::list_pipelines`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -558,8 +562,9 @@ pub struct Pipeline {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Pipeline { created_at : "created_at", id : "id", modified_at : "modified_at", name :
-    "name", sql : "sql", status : "status" }
+    Pipeline { created_at : "created_at" => string, id : "id" => string, modified_at :
+    "modified_at" => string, name : "name" => string, sql : "sql" => string, status :
+    "status" => string }
 );
 /// Used by [`WorkersPipelinesOtherApi::get_pipeline_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -575,8 +580,9 @@ pub struct GetPipelineDetailsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPipelineDetailsResponse { created_at : "created_at", id : "id", modified_at :
-    "modified_at", name : "name", sql : "sql", status : "status", tables : "tables" }
+    GetPipelineDetailsResponse { created_at : "created_at" => string, id : "id" =>
+    string, modified_at : "modified_at" => string, name : "name" => string, sql : "sql"
+    => string, status : "status" => string, tables : "tables" => objects }
 );
 /// Used by [`WorkersPipelinesOtherApi::get_pipeline_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -590,8 +596,8 @@ pub struct GetPipelineDetailsResponseTable {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPipelineDetailsResponseTable { id : "id", latest : "latest", name : "name", r#type
-    : "type", version : "version" }
+    GetPipelineDetailsResponseTable { id : "id" => string, latest : "latest" => integer,
+    name : "name" => string, r#type : "type" => string, version : "version" => integer }
 );
 /// Used by [`WorkersPipelinesOtherApi::create_sink`], [`WorkersPipelinesOtherApi::list_sinks`], [`WorkersPipelinesOtherApi::get_sink_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -608,8 +614,9 @@ pub struct Sink {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Sink { config : "config", created_at : "created_at", format : "format", id : "id",
-    modified_at : "modified_at", name : "name", schema : "schema", r#type : "type" }
+    Sink { config : "config" => json, created_at : "created_at" => string, format :
+    "format" => string, id : "id" => string, modified_at : "modified_at" => string, name
+    : "name" => string, schema : "schema" => object, r#type : "type" => string }
 );
 /// Used by [`WorkersPipelinesOtherApi::create_sink`], [`WorkersPipelinesOtherApi::create_stream`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -621,7 +628,8 @@ pub struct SinkSchema {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SinkSchema { fields : "fields", format : "format", inferred : "inferred" }
+    SinkSchema { fields : "fields", format : "format" => string, inferred : "inferred" =>
+    boolean }
 );
 /// Used by [`WorkersPipelinesOtherApi::create_stream`], [`WorkersPipelinesOtherApi::list_streams`], [`WorkersPipelinesOtherApi::get_stream_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -640,9 +648,10 @@ pub struct Stream {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Stream { created_at : "created_at", endpoint : "endpoint", format : "format", http :
-    "http", id : "id", modified_at : "modified_at", name : "name", schema : "schema",
-    version : "version", worker_binding : "worker_binding" }
+    Stream { created_at : "created_at" => string, endpoint : "endpoint" => string, format
+    : "format" => string, http : "http" => object, id : "id" => string, modified_at :
+    "modified_at" => string, name : "name" => string, schema : "schema" => object,
+    version : "version" => integer, worker_binding : "worker_binding" => object }
 );
 /// Used by [`WorkersPipelinesOtherApi::create_stream`], [`WorkersPipelinesOtherApi::update_stream`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -654,7 +663,8 @@ pub struct StreamHttp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    StreamHttp { authentication : "authentication", cors : "cors", enabled : "enabled" }
+    StreamHttp { authentication : "authentication" => boolean, cors : "cors" => object,
+    enabled : "enabled" => boolean }
 );
 /// Used by [`WorkersPipelinesOtherApi::create_stream`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -663,7 +673,7 @@ pub struct StreamHttpCors {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(StreamHttpCors { origins : "origins" });
+crate::runtime::object!(StreamHttpCors { origins : "origins" => strings });
 /// Used by [`WorkersPipelinesOtherApi::create_stream`], [`WorkersPipelinesOtherApi::update_stream`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamWorkerBinding {
@@ -671,7 +681,7 @@ pub struct StreamWorkerBinding {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(StreamWorkerBinding { enabled : "enabled" });
+crate::runtime::object!(StreamWorkerBinding { enabled : "enabled" => boolean });
 /// Used by [`WorkersPipelinesOtherApi::update_stream`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateStreamResponse {
@@ -688,9 +698,10 @@ pub struct UpdateStreamResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateStreamResponse { created_at : "created_at", endpoint : "endpoint", format :
-    "format", http : "http", id : "id", modified_at : "modified_at", name : "name",
-    version : "version", worker_binding : "worker_binding" }
+    UpdateStreamResponse { created_at : "created_at" => string, endpoint : "endpoint" =>
+    string, format : "format" => string, http : "http" => object, id : "id" => string,
+    modified_at : "modified_at" => string, name : "name" => string, version : "version"
+    => integer, worker_binding : "worker_binding" => object }
 );
 /// Used by [`WorkersPipelinesOtherApi::validate_sql`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -702,7 +713,9 @@ pub struct ValidateSqlResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ValidateSqlResponse { graph : "graph", tables : "tables" });
+crate::runtime::object!(
+    ValidateSqlResponse { graph : "graph" => object, tables : "tables" }
+);
 /// Used by [`WorkersPipelinesOtherApi::validate_sql`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateSqlResponseGraph {
@@ -711,7 +724,9 @@ pub struct ValidateSqlResponseGraph {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ValidateSqlResponseGraph { edges : "edges", nodes : "nodes" });
+crate::runtime::object!(
+    ValidateSqlResponseGraph { edges : "edges" => objects, nodes : "nodes" => objects }
+);
 /// Used by [`WorkersPipelinesOtherApi::validate_sql`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateSqlResponseGraphEdge {
@@ -724,8 +739,9 @@ pub struct ValidateSqlResponseGraphEdge {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ValidateSqlResponseGraphEdge { dest_id : "dest_id", edge_type : "edge_type", key_type
-    : "key_type", src_id : "src_id", value_type : "value_type" }
+    ValidateSqlResponseGraphEdge { dest_id : "dest_id" => json, edge_type : "edge_type"
+    => json, key_type : "key_type" => json, src_id : "src_id" => json, value_type :
+    "value_type" => json }
 );
 /// Used by [`WorkersPipelinesOtherApi::validate_sql`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -738,6 +754,7 @@ pub struct ValidateSqlResponseGraphNode {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ValidateSqlResponseGraphNode { description : "description", node_id : "node_id",
-    operator : "operator", parallelism : "parallelism" }
+    ValidateSqlResponseGraphNode { description : "description" => json, node_id :
+    "node_id" => json, operator : "operator" => json, parallelism : "parallelism" => json
+    }
 );

@@ -425,9 +425,10 @@ pub struct Workflow {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Workflow { class_name : "class_name", created_on : "created_on", id : "id", instances
-    : "instances", modified_on : "modified_on", name : "name", script_name :
-    "script_name", triggered_on : "triggered_on" }
+    Workflow { class_name : "class_name" => string, created_on : "created_on" => string,
+    id : "id" => string, instances : "instances" => object, modified_on : "modified_on"
+    => string, name : "name" => string, script_name : "script_name" => string,
+    triggered_on : "triggered_on" => string }
 );
 /// Used by [`WorkflowsApi::list_workflows`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -445,9 +446,10 @@ pub struct WorkflowInstances {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkflowInstances { complete : "complete", errored : "errored", paused : "paused",
-    queued : "queued", running : "running", terminated : "terminated", waiting :
-    "waiting", waiting_for_pause : "waitingForPause" }
+    WorkflowInstances { complete : "complete" => number, errored : "errored" => number,
+    paused : "paused" => number, queued : "queued" => number, running : "running" =>
+    number, terminated : "terminated" => number, waiting : "waiting" => number,
+    waiting_for_pause : "waitingForPause" => number }
 );
 /// Used by [`WorkflowsApi::create_modify_workflow`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -466,10 +468,11 @@ pub struct ModifyWorkflow {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ModifyWorkflow { class_name : "class_name", created_on : "created_on", id : "id",
-    is_deleted : "is_deleted", modified_on : "modified_on", name : "name", script_name :
-    "script_name", terminator_running : "terminator_running", triggered_on :
-    "triggered_on", version_id : "version_id" }
+    ModifyWorkflow { class_name : "class_name" => string, created_on : "created_on" =>
+    string, id : "id" => string, is_deleted : "is_deleted" => number, modified_on :
+    "modified_on" => string, name : "name" => string, script_name : "script_name" =>
+    string, terminator_running : "terminator_running" => number, triggered_on :
+    "triggered_on" => string, version_id : "version_id" => string }
 );
 /// Used by [`WorkflowsApi::delete_workflow`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -480,7 +483,8 @@ pub struct DeleteWorkflowResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteWorkflowResponse { status : "status", success : "success" }
+    DeleteWorkflowResponse { status : "status" => string, success : "success" => boolean
+    }
 );
 /// Used by [`WorkflowsApi::create_workflow_instance`], [`WorkflowsApi::batch_create_new_workflow_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -493,8 +497,8 @@ pub struct WorkflowInstance {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkflowInstance { id : "id", status : "status", version_id : "version_id",
-    workflow_id : "workflow_id" }
+    WorkflowInstance { id : "id" => string, status : "status" => string, version_id :
+    "version_id" => string, workflow_id : "workflow_id" => string }
 );
 /// Used by [`WorkflowsApi::list_of_workflow_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -511,9 +515,10 @@ pub struct ListOfWorkflowInstancesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListOfWorkflowInstancesItem { created_on : "created_on", ended_on : "ended_on", id :
-    "id", modified_on : "modified_on", started_on : "started_on", status : "status",
-    version_id : "version_id", workflow_id : "workflow_id" }
+    ListOfWorkflowInstancesItem { created_on : "created_on" => string, ended_on :
+    "ended_on" => string, id : "id" => string, modified_on : "modified_on" => string,
+    started_on : "started_on" => string, status : "status" => string, version_id :
+    "version_id" => string, workflow_id : "workflow_id" => string }
 );
 /// Used by [`WorkflowsApi::batch_terminate_instances_of_workflow`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -526,7 +531,7 @@ pub struct BatchTerminateInstancesOfWorkflowResponse {
 }
 crate::runtime::object!(
     BatchTerminateInstancesOfWorkflowResponse { instances_terminated :
-    "instancesTerminated", status : "status" }
+    "instancesTerminated" => number, status : "status" => string }
 );
 /// Used by [`WorkflowsApi::get_status_of_job_responsible_for_terminate_all_instances_of_workflow`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -535,7 +540,7 @@ pub struct Status {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Status { status : "status" });
+crate::runtime::object!(Status { status : "status" => string });
 /// Used by [`WorkflowsApi::get_logs_and_status_from_instance`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogsAndStatus {
@@ -557,9 +562,10 @@ pub struct LogsAndStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LogsAndStatus { end : "end", error : "error", output : "output", params : "params",
-    queued : "queued", start : "start", status : "status", steps : "steps", success :
-    "success", trigger : "trigger", version_id : "versionId" }
+    LogsAndStatus { end : "end" => string, error : "error" => object, output : "output"
+    => json, params : "params", queued : "queued" => string, start : "start" => string,
+    status : "status" => string, steps : "steps", success : "success" => boolean, trigger
+    : "trigger" => object, version_id : "versionId" => string }
 );
 /// Used by [`WorkflowsApi::get_logs_and_status_from_instance`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -569,7 +575,9 @@ pub struct LogsAndStatusError {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LogsAndStatusError { message : "message", name : "name" });
+crate::runtime::object!(
+    LogsAndStatusError { message : "message" => string, name : "name" => string }
+);
 /// Used by [`WorkflowsApi::get_logs_and_status_from_instance`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogsAndStatusTrigger {
@@ -577,7 +585,7 @@ pub struct LogsAndStatusTrigger {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LogsAndStatusTrigger { source : "source" });
+crate::runtime::object!(LogsAndStatusTrigger { source : "source" => string });
 /// Used by [`WorkflowsApi::change_status_of_instance`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeStatusOfInstanceResponse {
@@ -587,7 +595,8 @@ pub struct ChangeStatusOfInstanceResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeStatusOfInstanceResponse { status : "status", timestamp : "timestamp" }
+    ChangeStatusOfInstanceResponse { status : "status" => string, timestamp : "timestamp"
+    => string }
 );
 /// Used by [`WorkflowsApi::list_deployed_workflow_versions`], [`WorkflowsApi::get_workflow_version_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -602,9 +611,9 @@ pub struct ListDeployedWorkflowVersionsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDeployedWorkflowVersionsItem { class_name : "class_name", created_on :
-    "created_on", has_dag : "has_dag", id : "id", modified_on : "modified_on",
-    workflow_id : "workflow_id" }
+    ListDeployedWorkflowVersionsItem { class_name : "class_name" => string, created_on :
+    "created_on" => string, has_dag : "has_dag" => boolean, id : "id" => string,
+    modified_on : "modified_on" => string, workflow_id : "workflow_id" => string }
 );
 /// Used by [`WorkflowsApi::get_workflow_version_dag`], [`WorkflowsApi::get_workflow_version_graph`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -621,6 +630,7 @@ pub struct GetWorkflowVersionDagResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkflowVersionDagResponse { class_name : "class_name", created_on : "created_on",
-    dag : "dag", id : "id", modified_on : "modified_on", workflow_id : "workflow_id" }
+    GetWorkflowVersionDagResponse { class_name : "class_name" => string, created_on :
+    "created_on" => string, dag : "dag", id : "id" => string, modified_on : "modified_on"
+    => string, workflow_id : "workflow_id" => string }
 );

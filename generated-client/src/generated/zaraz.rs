@@ -295,10 +295,11 @@ pub struct Configuration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Configuration { analytics : "analytics", consent : "consent", data_layer :
-    "dataLayer", debug_key : "debugKey", history_change : "historyChange", settings :
-    "settings", tools : "tools", triggers : "triggers", variables : "variables",
-    zaraz_version : "zarazVersion" }
+    Configuration { analytics : "analytics" => object, consent : "consent" => object,
+    data_layer : "dataLayer" => boolean, debug_key : "debugKey" => string, history_change
+    : "historyChange" => boolean, settings : "settings" => object, tools : "tools",
+    triggers : "triggers", variables : "variables", zaraz_version : "zarazVersion" =>
+    integer }
 );
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -312,8 +313,8 @@ pub struct ConfigurationAnalytics {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConfigurationAnalytics { default_purpose : "defaultPurpose", enabled : "enabled",
-    session_exp_time : "sessionExpTime" }
+    ConfigurationAnalytics { default_purpose : "defaultPurpose" => string, enabled :
+    "enabled" => boolean, session_exp_time : "sessionExpTime" => integer }
 );
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -358,15 +359,16 @@ pub struct ConfigurationConsent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConfigurationConsent { button_text_translations : "buttonTextTranslations",
-    company_email : "companyEmail", company_name : "companyName", company_street_address
-    : "companyStreetAddress", consent_modal_intro_html : "consentModalIntroHTML",
-    consent_modal_intro_html_with_translations : "consentModalIntroHTMLWithTranslations",
-    cookie_name : "cookieName", custom_css : "customCSS",
-    custom_intro_disclaimer_dismissed : "customIntroDisclaimerDismissed",
-    default_language : "defaultLanguage", enabled : "enabled", hide_modal : "hideModal",
-    purposes : "purposes", purposes_with_translations : "purposesWithTranslations",
-    tcf_compliant : "tcfCompliant" }
+    ConfigurationConsent { button_text_translations : "buttonTextTranslations" => object,
+    company_email : "companyEmail" => string, company_name : "companyName" => string,
+    company_street_address : "companyStreetAddress" => string, consent_modal_intro_html :
+    "consentModalIntroHTML" => string, consent_modal_intro_html_with_translations :
+    "consentModalIntroHTMLWithTranslations", cookie_name : "cookieName" => string,
+    custom_css : "customCSS" => string, custom_intro_disclaimer_dismissed :
+    "customIntroDisclaimerDismissed" => boolean, default_language : "defaultLanguage" =>
+    string, enabled : "enabled" => boolean, hide_modal : "hideModal" => boolean, purposes
+    : "purposes", purposes_with_translations : "purposesWithTranslations", tcf_compliant
+    : "tcfCompliant" => boolean }
 );
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -422,13 +424,14 @@ pub struct ConfigurationSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConfigurationSettings { auto_inject_script : "autoInjectScript", context_enricher :
-    "contextEnricher", cookie_domain : "cookieDomain", ecommerce : "ecommerce",
-    events_api_path : "eventsApiPath", hide_external_referer : "hideExternalReferer",
-    hide_ip_address : "hideIPAddress", hide_query_params : "hideQueryParams",
-    hide_user_agent : "hideUserAgent", init_path : "initPath", inject_iframes :
-    "injectIframes", mc_root_path : "mcRootPath", script_path : "scriptPath", track_path
-    : "trackPath" }
+    ConfigurationSettings { auto_inject_script : "autoInjectScript" => boolean,
+    context_enricher : "contextEnricher" => object, cookie_domain : "cookieDomain" =>
+    string, ecommerce : "ecommerce" => boolean, events_api_path : "eventsApiPath" =>
+    string, hide_external_referer : "hideExternalReferer" => boolean, hide_ip_address :
+    "hideIPAddress" => boolean, hide_query_params : "hideQueryParams" => boolean,
+    hide_user_agent : "hideUserAgent" => boolean, init_path : "initPath" => string,
+    inject_iframes : "injectIframes" => boolean, mc_root_path : "mcRootPath" => string,
+    script_path : "scriptPath" => string, track_path : "trackPath" => string }
 );
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -441,8 +444,8 @@ pub struct ConfigurationSettingsContextEnricher {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConfigurationSettingsContextEnricher { escaped_worker_name : "escapedWorkerName",
-    worker_tag : "workerTag" }
+    ConfigurationSettingsContextEnricher { escaped_worker_name : "escapedWorkerName" =>
+    string, worker_tag : "workerTag" => string }
 );
 /// Used by [`ZarazApi::list_zaraz_historical_configuration_records`].
 #[derive(Debug, Clone, PartialEq)]
@@ -461,9 +464,9 @@ pub struct HistoricalConfigurationRecord {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HistoricalConfigurationRecord { created_at : "createdAt" required, description :
-    "description" required, id : "id" required, updated_at : "updatedAt" required,
-    user_id : "userId" required }
+    HistoricalConfigurationRecord { created_at : "createdAt" required => string,
+    description : "description" required => string, id : "id" required => integer,
+    updated_at : "updatedAt" required => string, user_id : "userId" required => string }
 );
 impl HistoricalConfigurationRecord {
     /// A value with the required fields set and the others empty.
@@ -560,10 +563,11 @@ pub struct UpdateZarazConfigurationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZarazConfigurationBody { consent : "consent", data_layer : "dataLayer"
-    required, debug_key : "debugKey" required, history_change : "historyChange", settings
-    : "settings", triggers : "triggers", variables : "variables", zaraz_version :
-    "zarazVersion" required, tools : "tools" }
+    UpdateZarazConfigurationBody { consent : "consent" => object, data_layer :
+    "dataLayer" required => boolean, debug_key : "debugKey" required => string,
+    history_change : "historyChange" => boolean, settings : "settings" => object,
+    triggers : "triggers", variables : "variables", zaraz_version : "zarazVersion"
+    required => integer, tools : "tools" }
 );
 impl UpdateZarazConfigurationBody {
     /// A value with the required fields set and the others empty.
@@ -630,15 +634,16 @@ pub struct UpdateZarazConfigurationBodyConsent {
 }
 crate::runtime::object!(
     UpdateZarazConfigurationBodyConsent { button_text_translations :
-    "buttonTextTranslations", company_email : "companyEmail", company_name :
-    "companyName", company_street_address : "companyStreetAddress",
-    consent_modal_intro_html : "consentModalIntroHTML",
-    consent_modal_intro_html_with_translations : "consentModalIntroHTMLWithTranslations",
-    cookie_name : "cookieName", custom_css : "customCSS",
-    custom_intro_disclaimer_dismissed : "customIntroDisclaimerDismissed",
-    default_language : "defaultLanguage", enabled : "enabled" required, hide_modal :
-    "hideModal", purposes : "purposes", purposes_with_translations :
-    "purposesWithTranslations", tcf_compliant : "tcfCompliant" }
+    "buttonTextTranslations" => object, company_email : "companyEmail" => string,
+    company_name : "companyName" => string, company_street_address :
+    "companyStreetAddress" => string, consent_modal_intro_html : "consentModalIntroHTML"
+    => string, consent_modal_intro_html_with_translations :
+    "consentModalIntroHTMLWithTranslations", cookie_name : "cookieName" => string,
+    custom_css : "customCSS" => string, custom_intro_disclaimer_dismissed :
+    "customIntroDisclaimerDismissed" => boolean, default_language : "defaultLanguage" =>
+    string, enabled : "enabled" required => boolean, hide_modal : "hideModal" => boolean,
+    purposes : "purposes", purposes_with_translations : "purposesWithTranslations",
+    tcf_compliant : "tcfCompliant" => boolean }
 );
 impl UpdateZarazConfigurationBodyConsent {
     /// A value with the required fields set and the others empty.
@@ -701,12 +706,13 @@ pub struct UpdateZarazConfigurationBodySettings {
 }
 crate::runtime::object!(
     UpdateZarazConfigurationBodySettings { auto_inject_script : "autoInjectScript"
-    required, context_enricher : "contextEnricher", cookie_domain : "cookieDomain",
-    ecommerce : "ecommerce", events_api_path : "eventsApiPath", hide_external_referer :
-    "hideExternalReferer", hide_ip_address : "hideIPAddress", hide_query_params :
-    "hideQueryParams", hide_user_agent : "hideUserAgent", init_path : "initPath",
-    inject_iframes : "injectIframes", mc_root_path : "mcRootPath", script_path :
-    "scriptPath", track_path : "trackPath" }
+    required => boolean, context_enricher : "contextEnricher" => object, cookie_domain :
+    "cookieDomain" => string, ecommerce : "ecommerce" => boolean, events_api_path :
+    "eventsApiPath" => string, hide_external_referer : "hideExternalReferer" => boolean,
+    hide_ip_address : "hideIPAddress" => boolean, hide_query_params : "hideQueryParams"
+    => boolean, hide_user_agent : "hideUserAgent" => boolean, init_path : "initPath" =>
+    string, inject_iframes : "injectIframes" => boolean, mc_root_path : "mcRootPath" =>
+    string, script_path : "scriptPath" => string, track_path : "trackPath" => string }
 );
 impl UpdateZarazConfigurationBodySettings {
     /// A value with the required fields set and the others empty.
@@ -742,7 +748,7 @@ pub struct UpdateZarazConfigurationBodySettingsContextEnricher {
 }
 crate::runtime::object!(
     UpdateZarazConfigurationBodySettingsContextEnricher { escaped_worker_name :
-    "escapedWorkerName" required, worker_tag : "workerTag" required }
+    "escapedWorkerName" required => string, worker_tag : "workerTag" required => string }
 );
 impl UpdateZarazConfigurationBodySettingsContextEnricher {
     /// A value with the required fields set and the others empty.
@@ -776,8 +782,8 @@ pub struct ListZarazHistoricalConfigurationRecordsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZarazHistoricalConfigurationRecordsQuery { offset : "offset", limit : "limit",
-    sort_field : "sortField", sort_order : "sortOrder" }
+    ListZarazHistoricalConfigurationRecordsQuery { offset : "offset" => integer, limit :
+    "limit" => integer, sort_field : "sortField", sort_order : "sortOrder" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -904,7 +910,7 @@ pub struct GetZarazHistoricalConfigurationsByIdQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetZarazHistoricalConfigurationsByIdQuery { ids : "ids" required }
+    GetZarazHistoricalConfigurationsByIdQuery { ids : "ids" required => string }
 );
 impl GetZarazHistoricalConfigurationsByIdQuery {
     /// A value with the required fields set and the others empty.

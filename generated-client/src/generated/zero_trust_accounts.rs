@@ -331,14 +331,15 @@ pub struct DeviceSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeviceSettings { disable_for_time : "disable_for_time",
-    external_emergency_signal_enabled : "external_emergency_signal_enabled",
-    external_emergency_signal_fingerprint : "external_emergency_signal_fingerprint",
-    external_emergency_signal_interval : "external_emergency_signal_interval",
-    external_emergency_signal_url : "external_emergency_signal_url",
-    gateway_proxy_enabled : "gateway_proxy_enabled", gateway_udp_proxy_enabled :
-    "gateway_udp_proxy_enabled", root_certificate_installation_enabled :
-    "root_certificate_installation_enabled", use_zt_virtual_ip : "use_zt_virtual_ip" }
+    DeviceSettings { disable_for_time : "disable_for_time" => number,
+    external_emergency_signal_enabled : "external_emergency_signal_enabled" => boolean,
+    external_emergency_signal_fingerprint : "external_emergency_signal_fingerprint" =>
+    string, external_emergency_signal_interval : "external_emergency_signal_interval" =>
+    string, external_emergency_signal_url : "external_emergency_signal_url" => string,
+    gateway_proxy_enabled : "gateway_proxy_enabled" => boolean, gateway_udp_proxy_enabled
+    : "gateway_udp_proxy_enabled" => boolean, root_certificate_installation_enabled :
+    "root_certificate_installation_enabled" => boolean, use_zt_virtual_ip :
+    "use_zt_virtual_ip" => boolean }
 );
 /// Used by [`ZeroTrustAccountsApi::create_zero_trust_account`], [`ZeroTrustAccountsApi::get_zero_trust_account_information`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -353,8 +354,8 @@ pub struct ZeroTrustAccount {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustAccount { gateway_tag : "gateway_tag", id : "id", provider_name :
-    "provider_name" }
+    ZeroTrustAccount { gateway_tag : "gateway_tag" => string, id : "id" => string,
+    provider_name : "provider_name" => string }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`], [`ZeroTrustAccountsApi::patch_zero_trust_account_configuration`], [`ZeroTrustAccountsApi::get_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -368,8 +369,8 @@ pub struct ZeroTrustAccountConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustAccountConfiguration { created_at : "created_at", settings : "settings",
-    updated_at : "updated_at" }
+    ZeroTrustAccountConfiguration { created_at : "created_at" => string, settings :
+    "settings" => object, updated_at : "updated_at" => string }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -414,13 +415,14 @@ pub struct ZeroTrustAccountConfigurationSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustAccountConfigurationSettings { activity_log : "activity_log", antivirus :
-    "antivirus", block_page : "block_page", body_scanning : "body_scanning",
-    browser_isolation : "browser_isolation", certificate : "certificate",
-    custom_certificate : "custom_certificate", extended_email_matching :
-    "extended_email_matching", fips : "fips", host_selector : "host_selector", inspection
-    : "inspection", protocol_detection : "protocol_detection", sandbox : "sandbox",
-    tls_decrypt : "tls_decrypt" }
+    ZeroTrustAccountConfigurationSettings { activity_log : "activity_log" => object,
+    antivirus : "antivirus" => object, block_page : "block_page" => object, body_scanning
+    : "body_scanning" => object, browser_isolation : "browser_isolation" => object,
+    certificate : "certificate" => object, custom_certificate : "custom_certificate" =>
+    object, extended_email_matching : "extended_email_matching" => object, fips : "fips"
+    => object, host_selector : "host_selector" => object, inspection : "inspection" =>
+    object, protocol_detection : "protocol_detection" => object, sandbox : "sandbox" =>
+    object, tls_decrypt : "tls_decrypt" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -431,7 +433,7 @@ pub struct ZeroTrustAccountConfigurationSettingsActivityLog {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustAccountConfigurationSettingsActivityLog { enabled : "enabled" }
+    ZeroTrustAccountConfigurationSettingsActivityLog { enabled : "enabled" => boolean }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -450,8 +452,9 @@ pub struct ZeroTrustAccountConfigurationSettingsAntivirus {
 }
 crate::runtime::object!(
     ZeroTrustAccountConfigurationSettingsAntivirus { enabled_download_phase :
-    "enabled_download_phase", enabled_upload_phase : "enabled_upload_phase", fail_closed
-    : "fail_closed", notification_settings : "notification_settings" }
+    "enabled_download_phase" => boolean, enabled_upload_phase : "enabled_upload_phase" =>
+    boolean, fail_closed : "fail_closed" => boolean, notification_settings :
+    "notification_settings" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -468,8 +471,8 @@ pub struct ZeroTrustAccountConfigurationSettingsAntivirusNotificationSettings {
 }
 crate::runtime::object!(
     ZeroTrustAccountConfigurationSettingsAntivirusNotificationSettings { enabled :
-    "enabled", include_context : "include_context", msg : "msg", support_url :
-    "support_url" }
+    "enabled" => boolean, include_context : "include_context" => boolean, msg : "msg" =>
+    string, support_url : "support_url" => string }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -503,11 +506,13 @@ pub struct ZeroTrustAccountConfigurationSettingsBlockPage {
 }
 crate::runtime::object!(
     ZeroTrustAccountConfigurationSettingsBlockPage { background_color :
-    "background_color", enabled : "enabled", footer_text : "footer_text", header_text :
-    "header_text", include_context : "include_context", logo_path : "logo_path",
-    mailto_address : "mailto_address", mailto_subject : "mailto_subject", mode : "mode",
-    name : "name", read_only : "read_only", source_account : "source_account",
-    suppress_footer : "suppress_footer", target_uri : "target_uri", version : "version" }
+    "background_color" => string, enabled : "enabled" => boolean, footer_text :
+    "footer_text" => string, header_text : "header_text" => string, include_context :
+    "include_context" => boolean, logo_path : "logo_path" => string, mailto_address :
+    "mailto_address" => string, mailto_subject : "mailto_subject" => string, mode :
+    "mode" => string, name : "name" => string, read_only : "read_only" => boolean,
+    source_account : "source_account" => string, suppress_footer : "suppress_footer" =>
+    boolean, target_uri : "target_uri" => string, version : "version" => integer }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -519,7 +524,7 @@ pub struct ZeroTrustAccountConfigurationSettingsBodyScanning {
 }
 crate::runtime::object!(
     ZeroTrustAccountConfigurationSettingsBodyScanning { inspection_mode :
-    "inspection_mode" }
+    "inspection_mode" => string }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -533,8 +538,8 @@ pub struct ZeroTrustAccountConfigurationSettingsBrowserIsolation {
 }
 crate::runtime::object!(
     ZeroTrustAccountConfigurationSettingsBrowserIsolation { non_identity_enabled :
-    "non_identity_enabled", url_browser_isolation_enabled :
-    "url_browser_isolation_enabled" }
+    "non_identity_enabled" => boolean, url_browser_isolation_enabled :
+    "url_browser_isolation_enabled" => boolean }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq)]
@@ -545,7 +550,7 @@ pub struct ZeroTrustAccountConfigurationSettingsCertificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustAccountConfigurationSettingsCertificate { id : "id" required }
+    ZeroTrustAccountConfigurationSettingsCertificate { id : "id" required => string }
 );
 impl ZeroTrustAccountConfigurationSettingsCertificate {
     /// A value with the required fields set and the others empty.
@@ -572,8 +577,8 @@ pub struct ZeroTrustAccountConfigurationSettingsCustomCertificate {
 }
 crate::runtime::object!(
     ZeroTrustAccountConfigurationSettingsCustomCertificate { binding_status :
-    "binding_status", enabled : "enabled" required, id : "id", updated_at : "updated_at"
-    }
+    "binding_status" => string, enabled : "enabled" required => boolean, id : "id" =>
+    string, updated_at : "updated_at" => string }
 );
 impl ZeroTrustAccountConfigurationSettingsCustomCertificate {
     /// A value with the required fields set and the others empty.
@@ -599,8 +604,9 @@ pub struct ZeroTrustAccountConfigurationSettingsExtendedEmailMatching {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustAccountConfigurationSettingsExtendedEmailMatching { enabled : "enabled",
-    read_only : "read_only", source_account : "source_account", version : "version" }
+    ZeroTrustAccountConfigurationSettingsExtendedEmailMatching { enabled : "enabled" =>
+    boolean, read_only : "read_only" => boolean, source_account : "source_account" =>
+    string, version : "version" => integer }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -610,7 +616,9 @@ pub struct ZeroTrustAccountConfigurationSettingsFips {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ZeroTrustAccountConfigurationSettingsFips { tls : "tls" });
+crate::runtime::object!(
+    ZeroTrustAccountConfigurationSettingsFips { tls : "tls" => boolean }
+);
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsInspection {
@@ -619,7 +627,7 @@ pub struct ZeroTrustAccountConfigurationSettingsInspection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustAccountConfigurationSettingsInspection { mode : "mode" }
+    ZeroTrustAccountConfigurationSettingsInspection { mode : "mode" => string }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -630,8 +638,8 @@ pub struct ZeroTrustAccountConfigurationSettingsSandbox {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustAccountConfigurationSettingsSandbox { enabled : "enabled", fallback_action :
-    "fallback_action" }
+    ZeroTrustAccountConfigurationSettingsSandbox { enabled : "enabled" => boolean,
+    fallback_action : "fallback_action" => string }
 );
 /// Used by [`ZeroTrustAccountsApi::get_zero_trust_certificate_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -644,8 +652,9 @@ pub struct ZeroTrustCertificateConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustCertificateConfiguration { binding_status : "binding_status", enabled :
-    "enabled", id : "id", updated_at : "updated_at" }
+    ZeroTrustCertificateConfiguration { binding_status : "binding_status" => string,
+    enabled : "enabled" => boolean, id : "id" => string, updated_at : "updated_at" =>
+    string }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`], [`ZeroTrustAccountsApi::get_logging_settings_for_zero_trust_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -659,8 +668,8 @@ pub struct UpdateZeroTrustAccountLoggingSettingsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountLoggingSettingsResponse { redact_pii : "redact_pii",
-    settings_by_rule_type : "settings_by_rule_type" }
+    UpdateZeroTrustAccountLoggingSettingsResponse { redact_pii : "redact_pii" => boolean,
+    settings_by_rule_type : "settings_by_rule_type" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -678,8 +687,8 @@ pub struct UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType { dns : "dns", http :
-    "http", l4 : "l4" }
+    UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType { dns : "dns" =>
+    object, http : "http" => object, l4 : "l4" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -691,7 +700,7 @@ pub struct UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns {
 }
 crate::runtime::object!(
     UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns { log_all :
-    "log_all", log_blocks : "log_blocks" }
+    "log_all" => boolean, log_blocks : "log_blocks" => boolean }
 );
 /// Used by [`ZeroTrustAccountsApi::update_device_settings_for_zero_trust_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -709,9 +718,10 @@ pub struct UpdateDeviceSettingsForZeroTrustAccountBody {
 }
 crate::runtime::object!(
     UpdateDeviceSettingsForZeroTrustAccountBody { gateway_proxy_enabled :
-    "gateway_proxy_enabled", gateway_udp_proxy_enabled : "gateway_udp_proxy_enabled",
-    root_certificate_installation_enabled : "root_certificate_installation_enabled",
-    use_zt_virtual_ip : "use_zt_virtual_ip" }
+    "gateway_proxy_enabled" => boolean, gateway_udp_proxy_enabled :
+    "gateway_udp_proxy_enabled" => boolean, root_certificate_installation_enabled :
+    "root_certificate_installation_enabled" => boolean, use_zt_virtual_ip :
+    "use_zt_virtual_ip" => boolean }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`], [`ZeroTrustAccountsApi::patch_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -721,7 +731,7 @@ pub struct UpdateZeroTrustAccountConfigurationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationBody { settings : "settings" }
+    UpdateZeroTrustAccountConfigurationBody { settings : "settings" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -761,12 +771,13 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationBodySettings { activity_log : "activity_log",
-    antivirus : "antivirus", block_page : "block_page", body_scanning : "body_scanning",
-    browser_isolation : "browser_isolation", certificate : "certificate",
-    custom_certificate : "custom_certificate", extended_email_matching :
-    "extended_email_matching", fips : "fips", protocol_detection : "protocol_detection",
-    tls_decrypt : "tls_decrypt" }
+    UpdateZeroTrustAccountConfigurationBodySettings { activity_log : "activity_log" =>
+    object, antivirus : "antivirus" => object, block_page : "block_page" => object,
+    body_scanning : "body_scanning" => object, browser_isolation : "browser_isolation" =>
+    object, certificate : "certificate" => object, custom_certificate :
+    "custom_certificate" => object, extended_email_matching : "extended_email_matching"
+    => object, fips : "fips" => object, protocol_detection : "protocol_detection" =>
+    object, tls_decrypt : "tls_decrypt" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -785,8 +796,9 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettingsAntivirus {
 }
 crate::runtime::object!(
     UpdateZeroTrustAccountConfigurationBodySettingsAntivirus { enabled_download_phase :
-    "enabled_download_phase", enabled_upload_phase : "enabled_upload_phase", fail_closed
-    : "fail_closed", notification_settings : "notification_settings" }
+    "enabled_download_phase" => boolean, enabled_upload_phase : "enabled_upload_phase" =>
+    boolean, fail_closed : "fail_closed" => boolean, notification_settings :
+    "notification_settings" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -802,7 +814,8 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettingsAntivirusNotificationS
 }
 crate::runtime::object!(
     UpdateZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings {
-    enabled : "enabled", msg : "msg", support_url : "support_url" }
+    enabled : "enabled" => boolean, msg : "msg" => string, support_url : "support_url" =>
+    string }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -830,10 +843,11 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettingsBlockPage {
 }
 crate::runtime::object!(
     UpdateZeroTrustAccountConfigurationBodySettingsBlockPage { background_color :
-    "background_color", enabled : "enabled", footer_text : "footer_text", header_text :
-    "header_text", logo_path : "logo_path", mailto_address : "mailto_address",
-    mailto_subject : "mailto_subject", name : "name", suppress_footer : "suppress_footer"
-    }
+    "background_color" => string, enabled : "enabled" => boolean, footer_text :
+    "footer_text" => string, header_text : "header_text" => string, logo_path :
+    "logo_path" => string, mailto_address : "mailto_address" => string, mailto_subject :
+    "mailto_subject" => string, name : "name" => string, suppress_footer :
+    "suppress_footer" => boolean }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq)]
@@ -847,7 +861,7 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate {
 }
 crate::runtime::object!(
     UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate { enabled :
-    "enabled" required, id : "id" }
+    "enabled" required => boolean, id : "id" => string }
 );
 impl UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate {
     /// A value with the required fields set and the others empty.
@@ -871,8 +885,8 @@ pub struct UpdateZeroTrustAccountLoggingSettingsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountLoggingSettingsBody { redact_pii : "redact_pii",
-    settings_by_rule_type : "settings_by_rule_type" }
+    UpdateZeroTrustAccountLoggingSettingsBody { redact_pii : "redact_pii" => boolean,
+    settings_by_rule_type : "settings_by_rule_type" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]

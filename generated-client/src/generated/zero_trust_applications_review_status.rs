@@ -90,6 +90,6 @@ pub struct ApplicationsReviewStatuses {
 }
 crate::runtime::object!(
     ApplicationsReviewStatuses { approved_apps : "approved_apps", created_at :
-    "created_at", in_review_apps : "in_review_apps", unapproved_apps : "unapproved_apps",
-    updated_at : "updated_at" }
+    "created_at" => string, in_review_apps : "in_review_apps", unapproved_apps :
+    "unapproved_apps", updated_at : "updated_at" => string }
 );

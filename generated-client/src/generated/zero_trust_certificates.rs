@@ -201,11 +201,12 @@ pub struct ZeroTrustCertificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustCertificate { binding_status : "binding_status", certificate :
-    "certificate", created_at : "created_at", expires_on : "expires_on", fingerprint :
-    "fingerprint", id : "id", in_use : "in_use", issuer_org : "issuer_org", issuer_raw :
-    "issuer_raw", r#type : "type", updated_at : "updated_at", uploaded_on : "uploaded_on"
-    }
+    ZeroTrustCertificate { binding_status : "binding_status", certificate : "certificate"
+    => string, created_at : "created_at" => string, expires_on : "expires_on" => string,
+    fingerprint : "fingerprint" => string, id : "id" => string, in_use : "in_use" =>
+    boolean, issuer_org : "issuer_org" => string, issuer_raw : "issuer_raw" => string,
+    r#type : "type", updated_at : "updated_at" => string, uploaded_on : "uploaded_on" =>
+    string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -324,5 +325,6 @@ pub struct CreateZeroTrustCertificateBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustCertificateBody { validity_period_days : "validity_period_days" }
+    CreateZeroTrustCertificateBody { validity_period_days : "validity_period_days" =>
+    integer }
 );

@@ -88,6 +88,6 @@ pub struct ZeroTrustConnectivitySettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustConnectivitySettings { icmp_proxy_enabled : "icmp_proxy_enabled",
-    offramp_warp_enabled : "offramp_warp_enabled" }
+    ZeroTrustConnectivitySettings { icmp_proxy_enabled : "icmp_proxy_enabled" => boolean,
+    offramp_warp_enabled : "offramp_warp_enabled" => boolean }
 );

@@ -72,6 +72,7 @@ pub struct ApplicationAndApplicationTypeMapping {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ApplicationAndApplicationTypeMapping { application_type_id : "application_type_id",
-    created_at : "created_at", id : "id", name : "name", description : "description" }
+    ApplicationAndApplicationTypeMapping { application_type_id : "application_type_id" =>
+    integer, created_at : "created_at" => string, id : "id" => integer, name : "name" =>
+    string, description : "description" => string }
 );

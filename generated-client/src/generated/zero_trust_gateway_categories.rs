@@ -70,8 +70,9 @@ pub struct Category {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Category { beta : "beta", class : "class", description : "description", id : "id",
-    name : "name", subcategories : "subcategories" }
+    Category { beta : "beta" => boolean, class : "class", description : "description" =>
+    string, id : "id" => integer, name : "name" => string, subcategories :
+    "subcategories" => objects }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -152,6 +153,6 @@ pub struct CategorySubcategory {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CategorySubcategory { beta : "beta", class : "class", description : "description", id
-    : "id", name : "name" }
+    CategorySubcategory { beta : "beta" => boolean, class : "class", description :
+    "description" => string, id : "id" => integer, name : "name" => string }
 );

@@ -187,13 +187,14 @@ pub struct ZeroTrustGatewayLocation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayLocation { client_default : "client_default", created_at :
-    "created_at", dns_destination_ips_id : "dns_destination_ips_id",
-    dns_destination_ipv6_block_id : "dns_destination_ipv6_block_id", doh_subdomain :
-    "doh_subdomain", ecs_support : "ecs_support", endpoints : "endpoints", id : "id", ip
-    : "ip", ipv4_destination : "ipv4_destination", ipv4_destination_backup :
-    "ipv4_destination_backup", name : "name", networks : "networks", updated_at :
-    "updated_at" }
+    ZeroTrustGatewayLocation { client_default : "client_default" => boolean, created_at :
+    "created_at" => string, dns_destination_ips_id : "dns_destination_ips_id" => string,
+    dns_destination_ipv6_block_id : "dns_destination_ipv6_block_id" => string,
+    doh_subdomain : "doh_subdomain" => string, ecs_support : "ecs_support" => boolean,
+    endpoints : "endpoints" => object, id : "id" => string, ip : "ip" => string,
+    ipv4_destination : "ipv4_destination" => string, ipv4_destination_backup :
+    "ipv4_destination_backup" => string, name : "name" => string, networks : "networks"
+    => objects, updated_at : "updated_at" => string }
 );
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -206,8 +207,8 @@ pub struct ZeroTrustGatewayLocationEndpoints {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayLocationEndpoints { doh : "doh", dot : "dot", ipv4 : "ipv4", ipv6 :
-    "ipv6" }
+    ZeroTrustGatewayLocationEndpoints { doh : "doh" => object, dot : "dot" => object,
+    ipv4 : "ipv4" => object, ipv6 : "ipv6" => object }
 );
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -223,8 +224,8 @@ pub struct ZeroTrustGatewayLocationEndpointsDoh {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayLocationEndpointsDoh { enabled : "enabled", networks : "networks",
-    require_token : "require_token" }
+    ZeroTrustGatewayLocationEndpointsDoh { enabled : "enabled" => boolean, networks :
+    "networks" => objects, require_token : "require_token" => boolean }
 );
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq)]
@@ -235,7 +236,8 @@ pub struct ZeroTrustGatewayLocationEndpointsDohNetwork {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayLocationEndpointsDohNetwork { network : "network" required }
+    ZeroTrustGatewayLocationEndpointsDohNetwork { network : "network" required => string
+    }
 );
 impl ZeroTrustGatewayLocationEndpointsDohNetwork {
     /// A value with the required fields set and the others empty.
@@ -258,7 +260,8 @@ pub struct ZeroTrustGatewayLocationEndpointsDot {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayLocationEndpointsDot { enabled : "enabled", networks : "networks" }
+    ZeroTrustGatewayLocationEndpointsDot { enabled : "enabled" => boolean, networks :
+    "networks" => objects }
 );
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -268,7 +271,9 @@ pub struct ZeroTrustGatewayLocationEndpointsIpv4 {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ZeroTrustGatewayLocationEndpointsIpv4 { enabled : "enabled" });
+crate::runtime::object!(
+    ZeroTrustGatewayLocationEndpointsIpv4 { enabled : "enabled" => boolean }
+);
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`], [`ZeroTrustGatewayLocationsApi::update_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateZeroTrustGatewayLocationBody {
@@ -288,9 +293,10 @@ pub struct CreateZeroTrustGatewayLocationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustGatewayLocationBody { client_default : "client_default",
-    dns_destination_ips_id : "dns_destination_ips_id", ecs_support : "ecs_support",
-    endpoints : "endpoints", name : "name" required, networks : "networks" }
+    CreateZeroTrustGatewayLocationBody { client_default : "client_default" => boolean,
+    dns_destination_ips_id : "dns_destination_ips_id" => string, ecs_support :
+    "ecs_support" => boolean, endpoints : "endpoints" => object, name : "name" required
+    => string, networks : "networks" => objects }
 );
 impl CreateZeroTrustGatewayLocationBody {
     /// A value with the required fields set and the others empty.

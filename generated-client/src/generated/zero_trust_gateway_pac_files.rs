@@ -159,9 +159,9 @@ pub struct PacFile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PacFile { contents : "contents", created_at : "created_at", description :
-    "description", id : "id", name : "name", slug : "slug", updated_at : "updated_at",
-    url : "url" }
+    PacFile { contents : "contents" => string, created_at : "created_at" => string,
+    description : "description" => string, id : "id" => string, name : "name" => string,
+    slug : "slug" => string, updated_at : "updated_at" => string, url : "url" => string }
 );
 /// Used by [`ZeroTrustGatewayPacFilesApi::list_pac_files`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -177,6 +177,7 @@ pub struct ListPacFilesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPacFilesItem { created_at : "created_at", description : "description", id : "id",
-    name : "name", slug : "slug", updated_at : "updated_at", url : "url" }
+    ListPacFilesItem { created_at : "created_at" => string, description : "description"
+    => string, id : "id" => string, name : "name" => string, slug : "slug" => string,
+    updated_at : "updated_at" => string, url : "url" => string }
 );

@@ -176,8 +176,9 @@ pub struct ProxyEndpoint {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProxyEndpoint { created_at : "created_at", id : "id", ips : "ips", name : "name",
-    subdomain : "subdomain", updated_at : "updated_at" }
+    ProxyEndpoint { created_at : "created_at" => string, id : "id" => string, ips : "ips"
+    => strings, name : "name" => string, subdomain : "subdomain" => string, updated_at :
+    "updated_at" => string }
 );
 /// Used by [`ZeroTrustGatewayProxyEndpointsApi::create_proxy_endpoint`].
 #[derive(Debug, Clone, PartialEq)]
@@ -190,7 +191,8 @@ pub struct CreateProxyEndpointBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProxyEndpointBody { ips : "ips" required, name : "name" required }
+    CreateProxyEndpointBody { ips : "ips" required => strings, name : "name" required =>
+    string }
 );
 impl CreateProxyEndpointBody {
     /// A value with the required fields set and the others empty.
@@ -215,4 +217,6 @@ pub struct UpdateProxyEndpointBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateProxyEndpointBody { ips : "ips", name : "name" });
+crate::runtime::object!(
+    UpdateProxyEndpointBody { ips : "ips" => strings, name : "name" => string }
+);

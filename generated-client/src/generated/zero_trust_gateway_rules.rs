@@ -240,13 +240,16 @@ pub struct ZeroTrustGatewayRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRule { action : "action", created_at : "created_at", deleted_at :
-    "deleted_at", description : "description", device_posture : "device_posture", enabled
-    : "enabled", expiration : "expiration", filters : "filters", id : "id", identity :
-    "identity", name : "name", precedence : "precedence", read_only : "read_only",
-    rule_settings : "rule_settings", schedule : "schedule", sharable : "sharable",
-    source_account : "source_account", traffic : "traffic", updated_at : "updated_at",
-    version : "version", warning_status : "warning_status" }
+    ZeroTrustGatewayRule { action : "action", created_at : "created_at" => string,
+    deleted_at : "deleted_at" => string, description : "description" => string,
+    device_posture : "device_posture" => string, enabled : "enabled" => boolean,
+    expiration : "expiration" => object, filters : "filters", id : "id" => string,
+    identity : "identity" => string, name : "name" => string, precedence : "precedence"
+    => integer, read_only : "read_only" => boolean, rule_settings : "rule_settings" =>
+    object, schedule : "schedule" => object, sharable : "sharable" => boolean,
+    source_account : "source_account" => string, traffic : "traffic" => string,
+    updated_at : "updated_at" => string, version : "version" => integer, warning_status :
+    "warning_status" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -360,8 +363,8 @@ pub struct ZeroTrustGatewayRuleExpiration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleExpiration { duration : "duration", expired : "expired",
-    expires_at : "expires_at" }
+    ZeroTrustGatewayRuleExpiration { duration : "duration" => integer, expired :
+    "expired" => boolean, expires_at : "expires_at" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -482,19 +485,22 @@ pub struct ZeroTrustGatewayRuleRuleSettings {
 }
 crate::runtime::object!(
     ZeroTrustGatewayRuleRuleSettings { add_headers : "add_headers", allow_child_bypass :
-    "allow_child_bypass", audit_ssh : "audit_ssh", biso_admin_controls :
-    "biso_admin_controls", block_page : "block_page", block_page_enabled :
-    "block_page_enabled", block_reason : "block_reason", bypass_parent_rule :
-    "bypass_parent_rule", check_session : "check_session", dns_resolvers :
-    "dns_resolvers", egress : "egress", forensic_copy : "forensic_copy",
-    ignore_cname_category_matches : "ignore_cname_category_matches",
-    insecure_disable_dnssec_validation : "insecure_disable_dnssec_validation",
-    ip_categories : "ip_categories", ip_indicator_feeds : "ip_indicator_feeds",
-    l4override : "l4override", notification_settings : "notification_settings",
-    override_host : "override_host", override_ips : "override_ips", payload_log :
-    "payload_log", quarantine : "quarantine", redirect : "redirect",
-    resolve_dns_internally : "resolve_dns_internally", resolve_dns_through_cloudflare :
-    "resolve_dns_through_cloudflare", untrusted_cert : "untrusted_cert" }
+    "allow_child_bypass" => boolean, audit_ssh : "audit_ssh" => object,
+    biso_admin_controls : "biso_admin_controls" => object, block_page : "block_page" =>
+    object, block_page_enabled : "block_page_enabled" => boolean, block_reason :
+    "block_reason" => string, bypass_parent_rule : "bypass_parent_rule" => boolean,
+    check_session : "check_session" => object, dns_resolvers : "dns_resolvers" => object,
+    egress : "egress" => object, forensic_copy : "forensic_copy" => object,
+    ignore_cname_category_matches : "ignore_cname_category_matches" => boolean,
+    insecure_disable_dnssec_validation : "insecure_disable_dnssec_validation" => boolean,
+    ip_categories : "ip_categories" => boolean, ip_indicator_feeds : "ip_indicator_feeds"
+    => boolean, l4override : "l4override" => object, notification_settings :
+    "notification_settings" => object, override_host : "override_host" => string,
+    override_ips : "override_ips" => strings, payload_log : "payload_log" => object,
+    quarantine : "quarantine" => object, redirect : "redirect" => object,
+    resolve_dns_internally : "resolve_dns_internally" => object,
+    resolve_dns_through_cloudflare : "resolve_dns_through_cloudflare" => boolean,
+    untrusted_cert : "untrusted_cert" => object }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -505,7 +511,8 @@ pub struct ZeroTrustGatewayRuleRuleSettingsAuditSsh {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsAuditSsh { command_logging : "command_logging" }
+    ZeroTrustGatewayRuleRuleSettingsAuditSsh { command_logging : "command_logging" =>
+    boolean }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -531,9 +538,11 @@ pub struct ZeroTrustGatewayRuleRuleSettingsBisoAdminControls {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsBisoAdminControls { copy : "copy", dcp : "dcp", dd :
-    "dd", dk : "dk", download : "download", dp : "dp", du : "du", keyboard : "keyboard",
-    paste : "paste", printing : "printing", upload : "upload", version : "version" }
+    ZeroTrustGatewayRuleRuleSettingsBisoAdminControls { copy : "copy" => string, dcp :
+    "dcp" => boolean, dd : "dd" => boolean, dk : "dk" => boolean, download : "download"
+    => string, dp : "dp" => boolean, du : "du" => boolean, keyboard : "keyboard" =>
+    string, paste : "paste" => string, printing : "printing" => string, upload : "upload"
+    => string, version : "version" => string }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -544,8 +553,8 @@ pub struct ZeroTrustGatewayRuleRuleSettingsBlockPage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsBlockPage { include_context : "include_context",
-    target_uri : "target_uri" }
+    ZeroTrustGatewayRuleRuleSettingsBlockPage { include_context : "include_context" =>
+    boolean, target_uri : "target_uri" => string }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -558,8 +567,8 @@ pub struct ZeroTrustGatewayRuleRuleSettingsCheckSession {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsCheckSession { duration : "duration", enforce :
-    "enforce" }
+    ZeroTrustGatewayRuleRuleSettingsCheckSession { duration : "duration" => string,
+    enforce : "enforce" => boolean }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -574,7 +583,8 @@ pub struct ZeroTrustGatewayRuleRuleSettingsDnsResolvers {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsDnsResolvers { ipv4 : "ipv4", ipv6 : "ipv6" }
+    ZeroTrustGatewayRuleRuleSettingsDnsResolvers { ipv4 : "ipv4" => objects, ipv6 :
+    "ipv6" => objects }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq)]
@@ -591,9 +601,9 @@ pub struct ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 { ip : "ip" required, port : "port",
-    route_through_private_network : "route_through_private_network", vnet_id : "vnet_id"
-    }
+    ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 { ip : "ip" required => string, port
+    : "port" => integer, route_through_private_network : "route_through_private_network"
+    => boolean, vnet_id : "vnet_id" => string }
 );
 impl ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 {
     /// A value with the required fields set and the others empty.
@@ -620,8 +630,8 @@ pub struct ZeroTrustGatewayRuleRuleSettingsEgress {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsEgress { ipv4 : "ipv4", ipv4_fallback :
-    "ipv4_fallback", ipv6 : "ipv6" }
+    ZeroTrustGatewayRuleRuleSettingsEgress { ipv4 : "ipv4" => string, ipv4_fallback :
+    "ipv4_fallback" => string, ipv6 : "ipv6" => string }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -631,7 +641,7 @@ pub struct ZeroTrustGatewayRuleRuleSettingsForensicCopy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsForensicCopy { enabled : "enabled" }
+    ZeroTrustGatewayRuleRuleSettingsForensicCopy { enabled : "enabled" => boolean }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -644,7 +654,8 @@ pub struct ZeroTrustGatewayRuleRuleSettingsL4override {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsL4override { ip : "ip", port : "port" }
+    ZeroTrustGatewayRuleRuleSettingsL4override { ip : "ip" => string, port : "port" =>
+    integer }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -660,8 +671,9 @@ pub struct ZeroTrustGatewayRuleRuleSettingsNotificationSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsNotificationSettings { enabled : "enabled",
-    include_context : "include_context", msg : "msg", support_url : "support_url" }
+    ZeroTrustGatewayRuleRuleSettingsNotificationSettings { enabled : "enabled" =>
+    boolean, include_context : "include_context" => boolean, msg : "msg" => string,
+    support_url : "support_url" => string }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -671,7 +683,7 @@ pub struct ZeroTrustGatewayRuleRuleSettingsQuarantine {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsQuarantine { file_types : "file_types" }
+    ZeroTrustGatewayRuleRuleSettingsQuarantine { file_types : "file_types" => strings }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -683,8 +695,9 @@ pub struct ZeroTrustGatewayRuleRuleSettingsRedirect {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsRedirect { include_context : "include_context",
-    preserve_path_and_query : "preserve_path_and_query", target_uri : "target_uri" }
+    ZeroTrustGatewayRuleRuleSettingsRedirect { include_context : "include_context" =>
+    boolean, preserve_path_and_query : "preserve_path_and_query" => boolean, target_uri :
+    "target_uri" => string }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -695,8 +708,8 @@ pub struct ZeroTrustGatewayRuleRuleSettingsResolveDnsInternally {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsResolveDnsInternally { fallback : "fallback", view_id
-    : "view_id" }
+    ZeroTrustGatewayRuleRuleSettingsResolveDnsInternally { fallback : "fallback" =>
+    string, view_id : "view_id" => string }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -790,8 +803,9 @@ pub struct ZeroTrustGatewayRuleSchedule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleSchedule { fri : "fri", mon : "mon", sat : "sat", sun : "sun",
-    thu : "thu", time_zone : "time_zone", tue : "tue", wed : "wed" }
+    ZeroTrustGatewayRuleSchedule { fri : "fri" => string, mon : "mon" => string, sat :
+    "sat" => string, sun : "sun" => string, thu : "thu" => string, time_zone :
+    "time_zone" => string, tue : "tue" => string, wed : "wed" => string }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules_inherited_from_parent_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -834,14 +848,16 @@ pub struct ListZeroTrustGatewayRulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZeroTrustGatewayRulesItem { action : "action", created_at : "created_at",
-    deleted_at : "deleted_at", description : "description", device_posture :
-    "device_posture", enabled : "enabled", expiration : "expiration", filters :
-    "filters", id : "id", identity : "identity", name : "name", precedence :
-    "precedence", read_only : "read_only", rule_settings : "rule_settings", schedule :
-    "schedule", sharable : "sharable", source_account : "source_account", traffic :
-    "traffic", updated_at : "updated_at", version : "version", warning_status :
-    "warning_status" }
+    ListZeroTrustGatewayRulesItem { action : "action", created_at : "created_at" =>
+    string, deleted_at : "deleted_at" => string, description : "description" => string,
+    device_posture : "device_posture" => string, enabled : "enabled" => boolean,
+    expiration : "expiration" => object, filters : "filters", id : "id" => string,
+    identity : "identity" => string, name : "name" => string, precedence : "precedence"
+    => integer, read_only : "read_only" => boolean, rule_settings : "rule_settings" =>
+    object, schedule : "schedule" => object, sharable : "sharable" => boolean,
+    source_account : "source_account" => string, traffic : "traffic" => string,
+    updated_at : "updated_at" => string, version : "version" => integer, warning_status :
+    "warning_status" => string }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -904,19 +920,22 @@ pub struct ListZeroTrustGatewayRulesItemRuleSettings {
 }
 crate::runtime::object!(
     ListZeroTrustGatewayRulesItemRuleSettings { add_headers : "add_headers",
-    allow_child_bypass : "allow_child_bypass", audit_ssh : "audit_ssh",
-    biso_admin_controls : "biso_admin_controls", block_page : "block_page",
-    block_page_enabled : "block_page_enabled", block_reason : "block_reason",
-    bypass_parent_rule : "bypass_parent_rule", check_session : "check_session",
-    dns_resolvers : "dns_resolvers", egress : "egress", forensic_copy : "forensic_copy",
-    ignore_cname_category_matches : "ignore_cname_category_matches",
-    insecure_disable_dnssec_validation : "insecure_disable_dnssec_validation",
-    ip_categories : "ip_categories", ip_indicator_feeds : "ip_indicator_feeds",
-    l4override : "l4override", notification_settings : "notification_settings",
-    override_host : "override_host", override_ips : "override_ips", payload_log :
-    "payload_log", quarantine : "quarantine", redirect : "redirect",
-    resolve_dns_internally : "resolve_dns_internally", resolve_dns_through_cloudflare :
-    "resolve_dns_through_cloudflare", untrusted_cert : "untrusted_cert" }
+    allow_child_bypass : "allow_child_bypass" => boolean, audit_ssh : "audit_ssh" =>
+    object, biso_admin_controls : "biso_admin_controls" => object, block_page :
+    "block_page" => object, block_page_enabled : "block_page_enabled" => boolean,
+    block_reason : "block_reason" => string, bypass_parent_rule : "bypass_parent_rule" =>
+    boolean, check_session : "check_session" => object, dns_resolvers : "dns_resolvers"
+    => object, egress : "egress" => object, forensic_copy : "forensic_copy" => object,
+    ignore_cname_category_matches : "ignore_cname_category_matches" => boolean,
+    insecure_disable_dnssec_validation : "insecure_disable_dnssec_validation" => boolean,
+    ip_categories : "ip_categories" => boolean, ip_indicator_feeds : "ip_indicator_feeds"
+    => boolean, l4override : "l4override" => object, notification_settings :
+    "notification_settings" => object, override_host : "override_host" => string,
+    override_ips : "override_ips" => strings, payload_log : "payload_log" => object,
+    quarantine : "quarantine" => object, redirect : "redirect" => object,
+    resolve_dns_internally : "resolve_dns_internally" => object,
+    resolve_dns_through_cloudflare : "resolve_dns_through_cloudflare" => boolean,
+    untrusted_cert : "untrusted_cert" => object }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -942,10 +961,11 @@ pub struct ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls { copy : "copy", dcp :
-    "dcp", dd : "dd", dk : "dk", download : "download", dp : "dp", du : "du", keyboard :
-    "keyboard", paste : "paste", printing : "printing", upload : "upload", version :
-    "version" }
+    ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls { copy : "copy" => string,
+    dcp : "dcp" => boolean, dd : "dd" => boolean, dk : "dk" => boolean, download :
+    "download" => string, dp : "dp" => boolean, du : "du" => boolean, keyboard :
+    "keyboard" => string, paste : "paste" => string, printing : "printing" => string,
+    upload : "upload" => string, version : "version" => json }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::update_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq)]
@@ -975,9 +995,11 @@ pub struct CreateZeroTrustGatewayRuleBody {
 }
 crate::runtime::object!(
     CreateZeroTrustGatewayRuleBody { action : "action" required, description :
-    "description", device_posture : "device_posture", enabled : "enabled", filters :
-    "filters", identity : "identity", name : "name" required, precedence : "precedence",
-    rule_settings : "rule_settings", schedule : "schedule", traffic : "traffic" }
+    "description" => string, device_posture : "device_posture" => string, enabled :
+    "enabled" => boolean, filters : "filters", identity : "identity" => string, name :
+    "name" required => string, precedence : "precedence" => integer, rule_settings :
+    "rule_settings" => object, schedule : "schedule" => object, traffic : "traffic" =>
+    string }
 );
 impl CreateZeroTrustGatewayRuleBody {
     /// A value with the required fields set and the others empty.
@@ -1053,18 +1075,19 @@ pub struct CreateZeroTrustGatewayRuleBodyRuleSettings {
 }
 crate::runtime::object!(
     CreateZeroTrustGatewayRuleBodyRuleSettings { add_headers : "add_headers",
-    allow_child_bypass : "allow_child_bypass", audit_ssh : "audit_ssh",
-    biso_admin_controls : "biso_admin_controls", block_page_enabled :
-    "block_page_enabled", block_reason : "block_reason", bypass_parent_rule :
-    "bypass_parent_rule", check_session : "check_session", dns_resolvers :
-    "dns_resolvers", egress : "egress", ignore_cname_category_matches :
-    "ignore_cname_category_matches", insecure_disable_dnssec_validation :
-    "insecure_disable_dnssec_validation", ip_categories : "ip_categories",
-    ip_indicator_feeds : "ip_indicator_feeds", l4override : "l4override",
-    notification_settings : "notification_settings", override_host : "override_host",
-    override_ips : "override_ips", payload_log : "payload_log",
-    resolve_dns_through_cloudflare : "resolve_dns_through_cloudflare", untrusted_cert :
-    "untrusted_cert" }
+    allow_child_bypass : "allow_child_bypass" => boolean, audit_ssh : "audit_ssh" =>
+    object, biso_admin_controls : "biso_admin_controls" => object, block_page_enabled :
+    "block_page_enabled" => boolean, block_reason : "block_reason" => string,
+    bypass_parent_rule : "bypass_parent_rule" => boolean, check_session : "check_session"
+    => object, dns_resolvers : "dns_resolvers" => object, egress : "egress" => object,
+    ignore_cname_category_matches : "ignore_cname_category_matches" => boolean,
+    insecure_disable_dnssec_validation : "insecure_disable_dnssec_validation" => boolean,
+    ip_categories : "ip_categories" => boolean, ip_indicator_feeds : "ip_indicator_feeds"
+    => boolean, l4override : "l4override" => object, notification_settings :
+    "notification_settings" => object, override_host : "override_host" => string,
+    override_ips : "override_ips" => strings, payload_log : "payload_log" => object,
+    resolve_dns_through_cloudflare : "resolve_dns_through_cloudflare" => boolean,
+    untrusted_cert : "untrusted_cert" => object }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1083,8 +1106,9 @@ pub struct CreateZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls { dcp : "dcp", dd : "dd",
-    dk : "dk", dp : "dp", du : "du" }
+    CreateZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls { dcp : "dcp" => boolean,
+    dd : "dd" => boolean, dk : "dk" => boolean, dp : "dp" => boolean, du : "du" =>
+    boolean }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1099,6 +1123,6 @@ pub struct CreateZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings { enabled : "enabled",
-    msg : "msg", support_url : "support_url" }
+    CreateZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings { enabled : "enabled"
+    => boolean, msg : "msg" => string, support_url : "support_url" => string }
 );

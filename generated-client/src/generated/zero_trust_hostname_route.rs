@@ -160,7 +160,7 @@ pub struct HostnameRoute {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HostnameRoute { comment : "comment", created_at : "created_at", deleted_at :
-    "deleted_at", hostname : "hostname", id : "id", tunnel_id : "tunnel_id", tunnel_name
-    : "tunnel_name" }
+    HostnameRoute { comment : "comment" => string, created_at : "created_at" => string,
+    deleted_at : "deleted_at" => string, hostname : "hostname" => string, id : "id" =>
+    string, tunnel_id : "tunnel_id" => string, tunnel_name : "tunnel_name" => string }
 );

@@ -230,9 +230,9 @@ pub struct CreateZeroTrustListResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustListResponse { created_at : "created_at", description : "description",
-    id : "id", items : "items", name : "name", r#type : "type", updated_at : "updated_at"
-    }
+    CreateZeroTrustListResponse { created_at : "created_at" => string, description :
+    "description" => string, id : "id" => string, items : "items" => objects, name :
+    "name" => string, r#type : "type", updated_at : "updated_at" => string }
 );
 /// Used by [`ZeroTrustListsApi::create_zero_trust_list`], [`ZeroTrustListsApi::list_zero_trust_lists`], [`ZeroTrustListsApi::get_zero_trust_list_items`], [`ZeroTrustListsApi::patch_zero_trust_list`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -247,8 +247,8 @@ pub struct CreateZeroTrustListResponseItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustListResponseItem { created_at : "created_at", description :
-    "description", value : "value" }
+    CreateZeroTrustListResponseItem { created_at : "created_at" => string, description :
+    "description" => string, value : "value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -334,9 +334,10 @@ pub struct ZeroTrustList {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustList { count : "count", created_at : "created_at", description :
-    "description", id : "id", items : "items", name : "name", r#type : "type", updated_at
-    : "updated_at" }
+    ZeroTrustList { count : "count" => number, created_at : "created_at" => string,
+    description : "description" => string, id : "id" => string, items : "items" =>
+    objects, name : "name" => string, r#type : "type", updated_at : "updated_at" =>
+    string }
 );
 /// Used by [`ZeroTrustListsApi::create_zero_trust_list`].
 #[derive(Debug, Clone, PartialEq)]
@@ -352,8 +353,8 @@ pub struct CreateZeroTrustListBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustListBody { description : "description", items : "items", name : "name"
-    required, r#type : "type" required }
+    CreateZeroTrustListBody { description : "description" => string, items : "items" =>
+    objects, name : "name" required => string, r#type : "type" required }
 );
 impl CreateZeroTrustListBody {
     /// A value with the required fields set and the others empty.
@@ -390,7 +391,8 @@ pub struct UpdateZeroTrustListBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustListBody { description : "description", name : "name" required }
+    UpdateZeroTrustListBody { description : "description" => string, name : "name"
+    required => string }
 );
 impl UpdateZeroTrustListBody {
     /// A value with the required fields set and the others empty.
@@ -411,5 +413,7 @@ pub struct PatchZeroTrustListBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PatchZeroTrustListBody { append : "append", remove : "remove" });
+crate::runtime::object!(
+    PatchZeroTrustListBody { append : "append" => objects, remove : "remove" => strings }
+);
 impl crate::runtime::TypedQuery for ListZeroTrustListsQuery {}

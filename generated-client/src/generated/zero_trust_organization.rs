@@ -203,15 +203,17 @@ pub struct YourZeroTrustOrganization {
 }
 crate::runtime::object!(
     YourZeroTrustOrganization { allow_authenticate_via_warp :
-    "allow_authenticate_via_warp", auth_domain : "auth_domain", auto_redirect_to_identity
-    : "auto_redirect_to_identity", created_at : "created_at", custom_pages :
-    "custom_pages", deny_unmatched_requests : "deny_unmatched_requests",
+    "allow_authenticate_via_warp" => json, auth_domain : "auth_domain" => string,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, created_at :
+    "created_at" => string, custom_pages : "custom_pages" => object,
+    deny_unmatched_requests : "deny_unmatched_requests" => boolean,
     deny_unmatched_requests_exempted_zone_names :
-    "deny_unmatched_requests_exempted_zone_names", is_ui_read_only : "is_ui_read_only",
-    login_design : "login_design", name : "name", session_duration : "session_duration",
-    ui_read_only_toggle_reason : "ui_read_only_toggle_reason", updated_at : "updated_at",
-    user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time",
-    warp_auth_session_duration : "warp_auth_session_duration" }
+    "deny_unmatched_requests_exempted_zone_names" => strings, is_ui_read_only :
+    "is_ui_read_only" => json, login_design : "login_design" => object, name : "name" =>
+    string, session_duration : "session_duration" => string, ui_read_only_toggle_reason :
+    "ui_read_only_toggle_reason" => string, updated_at : "updated_at" => string,
+    user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time" => string,
+    warp_auth_session_duration : "warp_auth_session_duration" => string }
 );
 /// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -224,8 +226,8 @@ pub struct YourZeroTrustOrganizationCustomPages {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    YourZeroTrustOrganizationCustomPages { forbidden : "forbidden", identity_denied :
-    "identity_denied" }
+    YourZeroTrustOrganizationCustomPages { forbidden : "forbidden" => string,
+    identity_denied : "identity_denied" => string }
 );
 /// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization`], [`ZeroTrustOrganizationApi::create_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -244,9 +246,9 @@ pub struct YourZeroTrustOrganizationLoginDesign {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    YourZeroTrustOrganizationLoginDesign { background_color : "background_color",
-    footer_text : "footer_text", header_text : "header_text", logo_path : "logo_path",
-    text_color : "text_color" }
+    YourZeroTrustOrganizationLoginDesign { background_color : "background_color" =>
+    string, footer_text : "footer_text" => string, header_text : "header_text" => string,
+    logo_path : "logo_path" => string, text_color : "text_color" => string }
 );
 /// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization_doh_settings`], [`ZeroTrustOrganizationApi::get_your_zero_trust_organization_doh_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -256,7 +258,8 @@ pub struct YourZeroTrustOrganizationDohSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    YourZeroTrustOrganizationDohSettings { doh_jwt_duration : "doh_jwt_duration" }
+    YourZeroTrustOrganizationDohSettings { doh_jwt_duration : "doh_jwt_duration" =>
+    string }
 );
 /// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -286,12 +289,14 @@ pub struct UpdateYourZeroTrustOrganizationBody {
 }
 crate::runtime::object!(
     UpdateYourZeroTrustOrganizationBody { allow_authenticate_via_warp :
-    "allow_authenticate_via_warp", auth_domain : "auth_domain", auto_redirect_to_identity
-    : "auto_redirect_to_identity", custom_pages : "custom_pages", is_ui_read_only :
-    "is_ui_read_only", login_design : "login_design", name : "name", session_duration :
-    "session_duration", ui_read_only_toggle_reason : "ui_read_only_toggle_reason",
-    user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time",
-    warp_auth_session_duration : "warp_auth_session_duration" }
+    "allow_authenticate_via_warp" => boolean, auth_domain : "auth_domain" => string,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, custom_pages :
+    "custom_pages" => object, is_ui_read_only : "is_ui_read_only" => boolean,
+    login_design : "login_design" => object, name : "name" => string, session_duration :
+    "session_duration" => string, ui_read_only_toggle_reason :
+    "ui_read_only_toggle_reason" => string, user_seat_expiration_inactive_time :
+    "user_seat_expiration_inactive_time" => string, warp_auth_session_duration :
+    "warp_auth_session_duration" => string }
 );
 /// Used by [`ZeroTrustOrganizationApi::create_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq)]
@@ -320,13 +325,13 @@ pub struct CreateYourZeroTrustOrganizationBody {
 }
 crate::runtime::object!(
     CreateYourZeroTrustOrganizationBody { allow_authenticate_via_warp :
-    "allow_authenticate_via_warp", auth_domain : "auth_domain" required,
-    auto_redirect_to_identity : "auto_redirect_to_identity", is_ui_read_only :
-    "is_ui_read_only", login_design : "login_design", name : "name" required,
-    session_duration : "session_duration", ui_read_only_toggle_reason :
-    "ui_read_only_toggle_reason", user_seat_expiration_inactive_time :
-    "user_seat_expiration_inactive_time", warp_auth_session_duration :
-    "warp_auth_session_duration" }
+    "allow_authenticate_via_warp" => boolean, auth_domain : "auth_domain" required =>
+    string, auto_redirect_to_identity : "auto_redirect_to_identity" => boolean,
+    is_ui_read_only : "is_ui_read_only" => boolean, login_design : "login_design" =>
+    object, name : "name" required => string, session_duration : "session_duration" =>
+    string, ui_read_only_toggle_reason : "ui_read_only_toggle_reason" => string,
+    user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time" => string,
+    warp_auth_session_duration : "warp_auth_session_duration" => string }
 );
 impl CreateYourZeroTrustOrganizationBody {
     /// A value with the required fields set and the others empty.
@@ -357,7 +362,9 @@ pub struct RevokeAllAccessTokensForUserBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RevokeAllAccessTokensForUserBody { email : "email" required });
+crate::runtime::object!(
+    RevokeAllAccessTokensForUserBody { email : "email" required => string }
+);
 impl RevokeAllAccessTokensForUserBody {
     /// A value with the required fields set and the others empty.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {

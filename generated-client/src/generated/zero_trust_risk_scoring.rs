@@ -171,7 +171,7 @@ pub struct RiskScore {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RiskScore { users : "users" });
+crate::runtime::object!(RiskScore { users : "users" => objects });
 /// Used by [`ZeroTrustRiskScoringApi::get_risk_score_info_for_all_users`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiskScoreUser {
@@ -187,9 +187,10 @@ pub struct RiskScoreUser {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RiskScoreUser { email : "email" required, event_count : "event_count" required,
-    last_event : "last_event" required, max_risk_level : "max_risk_level" required, name
-    : "name" required, user_id : "user_id" required }
+    RiskScoreUser { email : "email" required => string, event_count : "event_count"
+    required => integer, last_event : "last_event" required => string, max_risk_level :
+    "max_risk_level" required, name : "name" required => string, user_id : "user_id"
+    required => string }
 );
 impl RiskScoreUser {
     /// A value with the required fields set and the others empty.
@@ -279,8 +280,9 @@ pub struct RiskEventScore {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RiskEventScore { email : "email", events : "events", last_reset_time :
-    "last_reset_time", name : "name", risk_level : "risk_level" }
+    RiskEventScore { email : "email" => string, events : "events" => objects,
+    last_reset_time : "last_reset_time" => string, name : "name" => string, risk_level :
+    "risk_level" }
 );
 /// Used by [`ZeroTrustRiskScoringApi::get_risk_event_score_information_for_user`].
 #[derive(Debug, Clone, PartialEq)]
@@ -297,9 +299,9 @@ pub struct RiskEventScoreEvent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RiskEventScoreEvent { event_details : "event_details", id : "id" required, name :
-    "name" required, risk_level : "risk_level" required, timestamp : "timestamp" required
-    }
+    RiskEventScoreEvent { event_details : "event_details", id : "id" required => string,
+    name : "name" required => string, risk_level : "risk_level" required, timestamp :
+    "timestamp" required => string }
 );
 impl RiskEventScoreEvent {
     /// A value with the required fields set and the others empty.
@@ -330,8 +332,8 @@ pub struct GetRiskScoreInfoForAllUsersQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRiskScoreInfoForAllUsersQuery { page : "page", per_page : "per_page", order_by :
-    "order_by", direction : "direction" }
+    GetRiskScoreInfoForAllUsersQuery { page : "page" => integer, per_page : "per_page" =>
+    integer, order_by : "order_by", direction : "direction" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -452,8 +454,8 @@ pub struct GetRiskEventScoreInformationForUserQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRiskEventScoreInformationForUserQuery { page : "page", per_page : "per_page",
-    order_by : "order_by", direction : "direction" }
+    GetRiskEventScoreInformationForUserQuery { page : "page" => integer, per_page :
+    "per_page" => integer, order_by : "order_by", direction : "direction" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

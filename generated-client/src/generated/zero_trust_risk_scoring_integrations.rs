@@ -194,10 +194,11 @@ pub struct RiskScoreIntegration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RiskScoreIntegration { account_tag : "account_tag" required, active : "active"
-    required, created_at : "created_at" required, id : "id" required, integration_type :
-    "integration_type" required, reference_id : "reference_id" required, tenant_url :
-    "tenant_url" required, well_known_url : "well_known_url" required }
+    RiskScoreIntegration { account_tag : "account_tag" required => string, active :
+    "active" required => boolean, created_at : "created_at" required => string, id : "id"
+    required => string, integration_type : "integration_type" required, reference_id :
+    "reference_id" required => string, tenant_url : "tenant_url" required => string,
+    well_known_url : "well_known_url" required => string }
 );
 impl RiskScoreIntegration {
     /// A value with the required fields set and the others empty.
@@ -284,7 +285,8 @@ pub struct CreateRiskScoreIntegrationBody {
 }
 crate::runtime::object!(
     CreateRiskScoreIntegrationBody { integration_type : "integration_type" required,
-    reference_id : "reference_id", tenant_url : "tenant_url" required }
+    reference_id : "reference_id" => string, tenant_url : "tenant_url" required => string
+    }
 );
 impl CreateRiskScoreIntegrationBody {
     /// A value with the required fields set and the others empty.
@@ -310,8 +312,8 @@ pub struct UpdateRiskScoreIntegrationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateRiskScoreIntegrationBody { active : "active" required, reference_id :
-    "reference_id", tenant_url : "tenant_url" required }
+    UpdateRiskScoreIntegrationBody { active : "active" required => boolean, reference_id
+    : "reference_id" => string, tenant_url : "tenant_url" required => string }
 );
 impl UpdateRiskScoreIntegrationBody {
     /// A value with the required fields set and the others empty.

@@ -56,8 +56,9 @@ pub struct UserSeat {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UserSeat { access_seat : "access_seat", created_at : "created_at", gateway_seat :
-    "gateway_seat", seat_uid : "seat_uid", updated_at : "updated_at" }
+    UserSeat { access_seat : "access_seat" => boolean, created_at : "created_at" =>
+    string, gateway_seat : "gateway_seat" => boolean, seat_uid : "seat_uid" => string,
+    updated_at : "updated_at" => string }
 );
 /// Used by [`ZeroTrustSeatsApi::update_user_seat`].
 #[derive(Debug, Clone, PartialEq)]
@@ -72,8 +73,8 @@ pub struct UpdateUserSeatBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateUserSeatBody { access_seat : "access_seat" required, gateway_seat :
-    "gateway_seat" required, seat_uid : "seat_uid" required }
+    UpdateUserSeatBody { access_seat : "access_seat" required => boolean, gateway_seat :
+    "gateway_seat" required => boolean, seat_uid : "seat_uid" required => string }
 );
 impl UpdateUserSeatBody {
     /// A value with the required fields set and the others empty.

@@ -114,8 +114,8 @@ pub struct ZeroTrustSshSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustSshSettings { created_at : "created_at", public_key : "public_key", seed_id
-    : "seed_id", updated_at : "updated_at" }
+    ZeroTrustSshSettings { created_at : "created_at" => string, public_key : "public_key"
+    => string, seed_id : "seed_id" => string, updated_at : "updated_at" => string }
 );
 /// Used by [`ZeroTrustSshSettingsApi::update_zero_trust_ssh_settings`].
 #[derive(Debug, Clone, PartialEq)]
@@ -128,8 +128,8 @@ pub struct UpdateZeroTrustSshSettingsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustSshSettingsBody { public_key : "public_key" required, seed_id :
-    "seed_id" }
+    UpdateZeroTrustSshSettingsBody { public_key : "public_key" required => string,
+    seed_id : "seed_id" => string }
 );
 impl UpdateZeroTrustSshSettingsBody {
     /// A value with the required fields set and the others empty.

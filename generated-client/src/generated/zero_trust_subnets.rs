@@ -199,7 +199,8 @@ pub struct WarpIpSubnet {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WarpIpSubnet { comment : "comment", created_at : "created_at", deleted_at :
-    "deleted_at", id : "id", is_default_network : "is_default_network", name : "name",
-    network : "network", subnet_type : "subnet_type" }
+    WarpIpSubnet { comment : "comment" => string, created_at : "created_at" => string,
+    deleted_at : "deleted_at" => string, id : "id" => string, is_default_network :
+    "is_default_network" => boolean, name : "name" => string, network : "network" =>
+    string, subnet_type : "subnet_type" => string }
 );

@@ -199,10 +199,12 @@ pub struct User {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    User { access_seat : "access_seat", active_device_count : "active_device_count",
-    created_at : "created_at", email : "email", gateway_seat : "gateway_seat", id : "id",
-    last_successful_login : "last_successful_login", name : "name", seat_uid :
-    "seat_uid", uid : "uid", updated_at : "updated_at" }
+    User { access_seat : "access_seat" => boolean, active_device_count :
+    "active_device_count" => number, created_at : "created_at" => string, email : "email"
+    => string, gateway_seat : "gateway_seat" => boolean, id : "id" => string,
+    last_successful_login : "last_successful_login" => string, name : "name" => string,
+    seat_uid : "seat_uid" => string, uid : "uid" => string, updated_at : "updated_at" =>
+    string }
 );
 /// Used by [`ZeroTrustUsersApi::get_active_sessions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -214,8 +216,8 @@ pub struct GetActiveSessionsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetActiveSessionsItem { expiration : "expiration", metadata : "metadata", name :
-    "name" }
+    GetActiveSessionsItem { expiration : "expiration" => integer, metadata : "metadata"
+    => object, name : "name" => string }
 );
 /// Used by [`ZeroTrustUsersApi::get_active_sessions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -231,8 +233,8 @@ pub struct GetActiveSessionsItemMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetActiveSessionsItemMetadata { apps : "apps", expires : "expires", iat : "iat",
-    nonce : "nonce", ttl : "ttl" }
+    GetActiveSessionsItemMetadata { apps : "apps", expires : "expires" => integer, iat :
+    "iat" => integer, nonce : "nonce" => string, ttl : "ttl" => integer }
 );
 /// Used by [`ZeroTrustUsersApi::get_active_session`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -266,13 +268,15 @@ pub struct ActiveSession {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ActiveSession { account_id : "account_id", auth_status : "auth_status", common_name :
-    "common_name", device_posture : "devicePosture", device_id : "device_id",
-    device_sessions : "device_sessions", email : "email", geo : "geo", iat : "iat", idp :
-    "idp", ip : "ip", is_active : "isActive", is_gateway : "is_gateway", is_warp :
-    "is_warp", mtls_auth : "mtls_auth", service_token_id : "service_token_id",
-    service_token_status : "service_token_status", user_uuid : "user_uuid", version :
-    "version" }
+    ActiveSession { account_id : "account_id" => string, auth_status : "auth_status" =>
+    string, common_name : "common_name" => string, device_posture : "devicePosture",
+    device_id : "device_id" => string, device_sessions : "device_sessions", email :
+    "email" => string, geo : "geo" => object, iat : "iat" => number, idp : "idp" =>
+    object, ip : "ip" => string, is_active : "isActive" => boolean, is_gateway :
+    "is_gateway" => boolean, is_warp : "is_warp" => boolean, mtls_auth : "mtls_auth" =>
+    object, service_token_id : "service_token_id" => string, service_token_status :
+    "service_token_status" => boolean, user_uuid : "user_uuid" => string, version :
+    "version" => number }
 );
 /// Used by [`ZeroTrustUsersApi::get_active_session`], [`ZeroTrustUsersApi::get_last_seen_identity`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -281,7 +285,7 @@ pub struct ActiveSessionGeo {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ActiveSessionGeo { country : "country" });
+crate::runtime::object!(ActiveSessionGeo { country : "country" => string });
 /// Used by [`ZeroTrustUsersApi::get_active_session`], [`ZeroTrustUsersApi::get_last_seen_identity`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActiveSessionIdp {
@@ -290,7 +294,9 @@ pub struct ActiveSessionIdp {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ActiveSessionIdp { id : "id", r#type : "type" });
+crate::runtime::object!(
+    ActiveSessionIdp { id : "id" => string, r#type : "type" => string }
+);
 /// Used by [`ZeroTrustUsersApi::get_active_session`], [`ZeroTrustUsersApi::get_last_seen_identity`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActiveSessionMtlsAuth {
@@ -303,9 +309,9 @@ pub struct ActiveSessionMtlsAuth {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ActiveSessionMtlsAuth { auth_status : "auth_status", cert_issuer_dn :
-    "cert_issuer_dn", cert_issuer_ski : "cert_issuer_ski", cert_presented :
-    "cert_presented", cert_serial : "cert_serial" }
+    ActiveSessionMtlsAuth { auth_status : "auth_status" => string, cert_issuer_dn :
+    "cert_issuer_dn" => string, cert_issuer_ski : "cert_issuer_ski" => string,
+    cert_presented : "cert_presented" => boolean, cert_serial : "cert_serial" => string }
 );
 /// Used by [`ZeroTrustUsersApi::get_failed_logins`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -318,7 +324,7 @@ pub struct FailedLogin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FailedLogin { expiration : "expiration", metadata : "metadata" }
+    FailedLogin { expiration : "expiration" => integer, metadata : "metadata" }
 );
 /// Used by [`ZeroTrustUsersApi::get_last_seen_identity`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -350,10 +356,12 @@ pub struct LastSeenIdentity {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LastSeenIdentity { account_id : "account_id", auth_status : "auth_status",
-    common_name : "common_name", device_posture : "devicePosture", device_id :
-    "device_id", device_sessions : "device_sessions", email : "email", geo : "geo", iat :
-    "iat", idp : "idp", ip : "ip", is_gateway : "is_gateway", is_warp : "is_warp",
-    mtls_auth : "mtls_auth", service_token_id : "service_token_id", service_token_status
-    : "service_token_status", user_uuid : "user_uuid", version : "version" }
+    LastSeenIdentity { account_id : "account_id" => string, auth_status : "auth_status"
+    => string, common_name : "common_name" => string, device_posture : "devicePosture",
+    device_id : "device_id" => string, device_sessions : "device_sessions", email :
+    "email" => string, geo : "geo" => object, iat : "iat" => number, idp : "idp" =>
+    object, ip : "ip" => string, is_gateway : "is_gateway" => boolean, is_warp :
+    "is_warp" => boolean, mtls_auth : "mtls_auth" => object, service_token_id :
+    "service_token_id" => string, service_token_status : "service_token_status" =>
+    boolean, user_uuid : "user_uuid" => string, version : "version" => number }
 );

@@ -226,7 +226,7 @@ pub struct Reference {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Reference { id : "id" required });
+crate::runtime::object!(Reference { id : "id" required => string });
 impl Reference {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -244,7 +244,7 @@ pub struct Account {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Account { id : "id", name : "name" });
+crate::runtime::object!(Account { id : "id" => string, name : "name" => string });
 /// What Cloudflare says about a zone's setup and limits.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Meta {
@@ -265,9 +265,11 @@ pub struct Meta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Meta { cdn_only : "cdn_only", custom_certificate_quota : "custom_certificate_quota",
-    dns_only : "dns_only", foundation_dns : "foundation_dns", page_rule_quota :
-    "page_rule_quota", phishing_detected : "phishing_detected", step : "step" }
+    Meta { cdn_only : "cdn_only" => boolean, custom_certificate_quota :
+    "custom_certificate_quota" => integer, dns_only : "dns_only" => boolean,
+    foundation_dns : "foundation_dns" => boolean, page_rule_quota : "page_rule_quota" =>
+    integer, phishing_detected : "phishing_detected" => boolean, step : "step" => integer
+    }
 );
 /// Who owns a zone.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -279,7 +281,9 @@ pub struct Owner {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Owner { id : "id", name : "name", r#type : "type" });
+crate::runtime::object!(
+    Owner { id : "id" => string, name : "name" => string, r#type : "type" => string }
+);
 /// A zone: a domain and its settings on Cloudflare.
 ///
 /// Used by [`ZoneApi::create_zone`], [`ZoneApi::list_zones`], [`ZoneApi::edit_zone`], [`ZoneApi::zone_details`].
@@ -328,15 +332,18 @@ pub struct Zone {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Zone { account : "account" required, activated_on : "activated_on", cname_suffix :
-    "cname_suffix", created_on : "created_on" required, development_mode :
-    "development_mode" required, id : "id" required, meta : "meta" required, modified_on
-    : "modified_on" required, name : "name" required, name_servers : "name_servers"
-    required, original_dnshost : "original_dnshost", original_name_servers :
-    "original_name_servers", original_registrar : "original_registrar", owner : "owner"
-    required, paused : "paused", permissions : "permissions", plan : "plan", status :
-    "status", tenant : "tenant", tenant_unit : "tenant_unit", r#type : "type",
-    vanity_name_servers : "vanity_name_servers", verification_key : "verification_key" }
+    Zone { account : "account" required => object, activated_on : "activated_on" =>
+    string, cname_suffix : "cname_suffix" => string, created_on : "created_on" required
+    => string, development_mode : "development_mode" required => number, id : "id"
+    required => string, meta : "meta" required => object, modified_on : "modified_on"
+    required => string, name : "name" required => string, name_servers : "name_servers"
+    required => strings, original_dnshost : "original_dnshost" => string,
+    original_name_servers : "original_name_servers" => strings, original_registrar :
+    "original_registrar" => string, owner : "owner" required => object, paused : "paused"
+    => boolean, permissions : "permissions" => strings, plan : "plan" => object, status :
+    "status", tenant : "tenant" => json, tenant_unit : "tenant_unit" => json, r#type :
+    "type", vanity_name_servers : "vanity_name_servers" => strings, verification_key :
+    "verification_key" => string }
 );
 impl Zone {
     /// A value with the required fields set and the others empty.
@@ -387,7 +394,7 @@ pub struct ZonePlan {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ZonePlan { id : "id" });
+crate::runtime::object!(ZonePlan { id : "id" => string });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -511,7 +518,8 @@ pub struct ZoneCreate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneCreate { name : "name" required, account : "account" required, r#type : "type" }
+    ZoneCreate { name : "name" required => string, account : "account" required =>
+    object, r#type : "type" }
 );
 impl ZoneCreate {
     /// A value with the required fields set and the others empty.
@@ -553,9 +561,9 @@ pub struct ZoneQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneQuery { name : "name", status : "status", account_id : "account.id", account_name
-    : "account.name", page : "page", per_page : "per_page", order : "order", direction :
-    "direction", r#match : "match" }
+    ZoneQuery { name : "name" => string, status : "status", account_id : "account.id" =>
+    string, account_name : "account.name" => string, page : "page" => integer, per_page :
+    "per_page" => integer, order : "order", direction : "direction", r#match : "match" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -732,8 +740,8 @@ pub struct ZoneEdit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneEdit { paused : "paused", plan : "plan", r#type : "type", vanity_name_servers :
-    "vanity_name_servers" }
+    ZoneEdit { paused : "paused" => boolean, plan : "plan" => object, r#type : "type",
+    vanity_name_servers : "vanity_name_servers" => strings }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -797,7 +805,7 @@ pub struct PurgeCachedContentBodyPurgeByTags {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PurgeCachedContentBodyPurgeByTags { tags : "tags" });
+crate::runtime::object!(PurgeCachedContentBodyPurgeByTags { tags : "tags" => strings });
 /// One shape of [`PurgeCachedContentBody`].
 ///
 /// Used by [`ZoneApi::purge_cached_content`].
@@ -808,7 +816,9 @@ pub struct PurgeCachedContentBodyPurgeByHostnames {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PurgeCachedContentBodyPurgeByHostnames { hosts : "hosts" });
+crate::runtime::object!(
+    PurgeCachedContentBodyPurgeByHostnames { hosts : "hosts" => strings }
+);
 /// One shape of [`PurgeCachedContentBody`].
 ///
 /// Used by [`ZoneApi::purge_cached_content`].
@@ -819,7 +829,9 @@ pub struct PurgeCachedContentBodyPurgeByPrefixes {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PurgeCachedContentBodyPurgeByPrefixes { prefixes : "prefixes" });
+crate::runtime::object!(
+    PurgeCachedContentBodyPurgeByPrefixes { prefixes : "prefixes" => strings }
+);
 /// One shape of [`PurgeCachedContentBody`].
 ///
 /// Used by [`ZoneApi::purge_cached_content`].
@@ -831,7 +843,8 @@ pub struct PurgeCachedContentBodyPurgeEverything {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PurgeCachedContentBodyPurgeEverything { purge_everything : "purge_everything" }
+    PurgeCachedContentBodyPurgeEverything { purge_everything : "purge_everything" =>
+    boolean }
 );
 /// One shape of [`PurgeCachedContentBody`].
 ///
@@ -843,7 +856,7 @@ pub struct PurgeCachedContentBodyPurgeFiles {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PurgeCachedContentBodyPurgeFiles { files : "files" });
+crate::runtime::object!(PurgeCachedContentBodyPurgeFiles { files : "files" => strings });
 /// One shape of [`PurgeCachedContentBody`].
 ///
 /// Used by [`ZoneApi::purge_cached_content`].
@@ -856,7 +869,7 @@ pub struct PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders { files : "files" }
+    PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders { files : "files" => objects }
 );
 /// Used by [`ZoneApi::purge_cached_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -870,6 +883,6 @@ pub struct PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile {
 }
 crate::runtime::object!(
     PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile { headers : "headers", url :
-    "url" }
+    "url" => string }
 );
 impl crate::runtime::TypedQuery for ZoneQuery {}

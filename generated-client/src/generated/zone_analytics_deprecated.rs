@@ -93,7 +93,8 @@ pub struct Analytics {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Analytics { colo_id : "colo_id", timeseries : "timeseries", totals : "totals" }
+    Analytics { colo_id : "colo_id" => string, timeseries : "timeseries" => objects,
+    totals : "totals" => object }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -109,8 +110,9 @@ pub struct AnalyticsTimesery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnalyticsTimesery { bandwidth : "bandwidth", requests : "requests", since : "since",
-    threats : "threats", until : "until" }
+    AnalyticsTimesery { bandwidth : "bandwidth" => object, requests : "requests" =>
+    object, since : "since" => json, threats : "threats" => object, until : "until" =>
+    json }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -125,7 +127,8 @@ pub struct AnalyticsTimeseryBandwidth {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnalyticsTimeseryBandwidth { all : "all", cached : "cached", uncached : "uncached" }
+    AnalyticsTimeseryBandwidth { all : "all" => integer, cached : "cached" => integer,
+    uncached : "uncached" => integer }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -146,8 +149,8 @@ pub struct AnalyticsTimeseryRequests {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnalyticsTimeseryRequests { all : "all", cached : "cached", country : "country",
-    http_status : "http_status", uncached : "uncached" }
+    AnalyticsTimeseryRequests { all : "all" => integer, cached : "cached" => integer,
+    country : "country", http_status : "http_status", uncached : "uncached" => integer }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`], [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -164,7 +167,8 @@ pub struct AnalyticsTimeseryThreats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnalyticsTimeseryThreats { all : "all", country : "country", r#type : "type" }
+    AnalyticsTimeseryThreats { all : "all" => integer, country : "country", r#type :
+    "type" }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -174,7 +178,9 @@ pub struct Dashboard {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Dashboard { timeseries : "timeseries", totals : "totals" });
+crate::runtime::object!(
+    Dashboard { timeseries : "timeseries" => objects, totals : "totals" => object }
+);
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DashboardTimesery {
@@ -191,9 +197,9 @@ pub struct DashboardTimesery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DashboardTimesery { bandwidth : "bandwidth", pageviews : "pageviews", requests :
-    "requests", since : "since", threats : "threats", uniques : "uniques", until :
-    "until" }
+    DashboardTimesery { bandwidth : "bandwidth" => object, pageviews : "pageviews" =>
+    object, requests : "requests" => object, since : "since" => json, threats : "threats"
+    => object, uniques : "uniques" => object, until : "until" => json }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -216,9 +222,9 @@ pub struct DashboardTimeseryBandwidth {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DashboardTimeseryBandwidth { all : "all", cached : "cached", content_type :
-    "content_type", country : "country", ssl : "ssl", ssl_protocols : "ssl_protocols",
-    uncached : "uncached" }
+    DashboardTimeseryBandwidth { all : "all" => integer, cached : "cached" => integer,
+    content_type : "content_type", country : "country", ssl : "ssl" => object,
+    ssl_protocols : "ssl_protocols" => object, uncached : "uncached" => integer }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -231,8 +237,8 @@ pub struct DashboardTimeseryBandwidthSsl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DashboardTimeseryBandwidthSsl { encrypted : "encrypted", unencrypted : "unencrypted"
-    }
+    DashboardTimeseryBandwidthSsl { encrypted : "encrypted" => integer, unencrypted :
+    "unencrypted" => integer }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -251,8 +257,9 @@ pub struct DashboardTimeseryBandwidthSslProtocols {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DashboardTimeseryBandwidthSslProtocols { tls_v1 : "TLSv1", tls_v1_1 : "TLSv1.1",
-    tls_v1_2 : "TLSv1.2", tls_v1_3 : "TLSv1.3", none : "none" }
+    DashboardTimeseryBandwidthSslProtocols { tls_v1 : "TLSv1" => integer, tls_v1_1 :
+    "TLSv1.1" => integer, tls_v1_2 : "TLSv1.2" => integer, tls_v1_3 : "TLSv1.3" =>
+    integer, none : "none" => integer }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -266,7 +273,8 @@ pub struct DashboardTimeseryPageviews {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DashboardTimeseryPageviews { all : "all", search_engine : "search_engine" }
+    DashboardTimeseryPageviews { all : "all" => integer, search_engine : "search_engine"
+    }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -292,9 +300,10 @@ pub struct DashboardTimeseryRequests {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DashboardTimeseryRequests { all : "all", cached : "cached", content_type :
-    "content_type", country : "country", http_status : "http_status", ssl : "ssl",
-    ssl_protocols : "ssl_protocols", uncached : "uncached" }
+    DashboardTimeseryRequests { all : "all" => integer, cached : "cached" => integer,
+    content_type : "content_type", country : "country", http_status : "http_status", ssl
+    : "ssl" => object, ssl_protocols : "ssl_protocols" => object, uncached : "uncached"
+    => integer }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -304,7 +313,7 @@ pub struct DashboardTimeseryUniques {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DashboardTimeseryUniques { all : "all" });
+crate::runtime::object!(DashboardTimeseryUniques { all : "all" => integer });
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`], [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnalyticsByCoLocationsQuery {
@@ -318,7 +327,7 @@ pub struct GetAnalyticsByCoLocationsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByCoLocationsQuery { until : "until", since : "since", continuous :
-    "continuous" }
+    GetAnalyticsByCoLocationsQuery { until : "until" => json, since : "since" => json,
+    continuous : "continuous" => boolean }
 );
 impl crate::runtime::TypedQuery for GetAnalyticsByCoLocationsQuery {}

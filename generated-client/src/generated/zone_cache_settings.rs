@@ -248,8 +248,8 @@ pub struct ChangeCacheReserveSettingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeCacheReserveSettingResponse { id : "id" required, modified_on : "modified_on",
-    value : "value" required }
+    ChangeCacheReserveSettingResponse { id : "id" required, modified_on : "modified_on"
+    => string, value : "value" required => json }
 );
 impl ChangeCacheReserveSettingResponse {
     /// A value with the required fields set and the others empty.
@@ -334,8 +334,9 @@ pub struct CacheReserveClear {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CacheReserveClear { end_ts : "end_ts", id : "id" required, modified_on :
-    "modified_on", start_ts : "start_ts" required, state : "state" required }
+    CacheReserveClear { end_ts : "end_ts" => string, id : "id" required, modified_on :
+    "modified_on" => string, start_ts : "start_ts" required => string, state : "state"
+    required }
 );
 impl CacheReserveClear {
     /// A value with the required fields set and the others empty.
@@ -461,7 +462,8 @@ pub struct VariantsSetting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VariantsSetting { id : "id" required, modified_on : "modified_on", value : "value" }
+    VariantsSetting { id : "id" required, modified_on : "modified_on" => string, value :
+    "value" => object }
 );
 impl VariantsSetting {
     /// A value with the required fields set and the others empty.
@@ -554,9 +556,10 @@ pub struct VariantsSettingValue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VariantsSettingValue { avif : "avif", bmp : "bmp", gif : "gif", jp2 : "jp2", jpeg :
-    "jpeg", jpg : "jpg", jpg2 : "jpg2", png : "png", tif : "tif", tiff : "tiff", webp :
-    "webp" }
+    VariantsSettingValue { avif : "avif" => strings, bmp : "bmp" => strings, gif : "gif"
+    => strings, jp2 : "jp2" => strings, jpeg : "jpeg" => strings, jpg : "jpg" => strings,
+    jpg2 : "jpg2" => strings, png : "png" => strings, tif : "tif" => strings, tiff :
+    "tiff" => strings, webp : "webp" => strings }
 );
 /// Used by [`ZoneCacheSettingsApi::delete_variants_setting`].
 #[derive(Debug, Clone, PartialEq)]
@@ -569,7 +572,8 @@ pub struct DeleteVariantsSettingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteVariantsSettingResponse { id : "id" required, modified_on : "modified_on" }
+    DeleteVariantsSettingResponse { id : "id" required, modified_on : "modified_on" =>
+    string }
 );
 impl DeleteVariantsSettingResponse {
     /// A value with the required fields set and the others empty.
@@ -661,4 +665,4 @@ pub struct ChangeVariantsSettingBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ChangeVariantsSettingBody { value : "value" });
+crate::runtime::object!(ChangeVariantsSettingBody { value : "value" => object });

@@ -51,8 +51,9 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { description : "description", enabled : "enabled", expression : "expression",
-    id : "id", parameters : "parameters", provider : "provider" }
+    Rule { description : "description" => string, enabled : "enabled" => boolean,
+    expression : "expression" => string, id : "id" => string, parameters : "parameters"
+    => object, provider : "provider" }
 );
 /// Used by [`ZoneCloudConnectorRulesPutApi::put_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -62,7 +63,7 @@ pub struct RuleParameters {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RuleParameters { host : "host" });
+crate::runtime::object!(RuleParameters { host : "host" => string });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

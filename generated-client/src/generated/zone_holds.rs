@@ -133,8 +133,8 @@ pub struct ZoneHold {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneHold { hold : "hold", hold_after : "hold_after", include_subdomains :
-    "include_subdomains" }
+    ZoneHold { hold : "hold" => boolean, hold_after : "hold_after" => string,
+    include_subdomains : "include_subdomains" => json }
 );
 /// Used by [`ZoneHoldsApi::create_zone_hold`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -145,7 +145,7 @@ pub struct CreateZoneHoldQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneHoldQuery { include_subdomains : "include_subdomains" }
+    CreateZoneHoldQuery { include_subdomains : "include_subdomains" => boolean }
 );
 /// Used by [`ZoneHoldsApi::remove_zone_hold`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -155,6 +155,6 @@ pub struct RemoveZoneHoldQuery {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RemoveZoneHoldQuery { hold_after : "hold_after" });
+crate::runtime::object!(RemoveZoneHoldQuery { hold_after : "hold_after" => string });
 impl crate::runtime::TypedQuery for CreateZoneHoldQuery {}
 impl crate::runtime::TypedQuery for RemoveZoneHoldQuery {}

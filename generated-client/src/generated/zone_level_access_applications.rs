@@ -302,17 +302,20 @@ pub struct AccessApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplication { aud : "aud", created_at : "created_at", id : "id", scim_config :
-    "scim_config", updated_at : "updated_at", allowed_idps : "allowed_idps",
-    app_launcher_visible : "app_launcher_visible", auto_redirect_to_identity :
-    "auto_redirect_to_identity", cors_headers : "cors_headers", custom_deny_message :
-    "custom_deny_message", custom_deny_url : "custom_deny_url", domain : "domain",
-    enable_binding_cookie : "enable_binding_cookie", http_only_cookie_attribute :
-    "http_only_cookie_attribute", logo_url : "logo_url", name : "name",
-    options_preflight_bypass : "options_preflight_bypass", same_site_cookie_attribute :
-    "same_site_cookie_attribute", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", r#type : "type", saas_app : "saas_app" }
+    AccessApplication { aud : "aud" => string, created_at : "created_at" => string, id :
+    "id" => string, scim_config : "scim_config" => object, updated_at : "updated_at" =>
+    string, allowed_idps : "allowed_idps" => strings, app_launcher_visible :
+    "app_launcher_visible" => json, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, domain : "domain" => string, enable_binding_cookie :
+    "enable_binding_cookie" => boolean, http_only_cookie_attribute :
+    "http_only_cookie_attribute" => boolean, logo_url : "logo_url" => string, name :
+    "name" => string, options_preflight_bypass : "options_preflight_bypass" => boolean,
+    same_site_cookie_attribute : "same_site_cookie_attribute" => string,
+    service_auth_401_redirect : "service_auth_401_redirect" => boolean, session_duration
+    : "session_duration" => string, skip_interstitial : "skip_interstitial" => boolean,
+    r#type : "type" => string, saas_app : "saas_app" => object }
 );
 /// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`], [`ZoneLevelAccessApplicationsApi::update_access_application`].
 #[derive(Debug, Clone, PartialEq)]
@@ -333,9 +336,10 @@ pub struct AccessApplicationScimConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationScimConfig { authentication : "authentication", deactivate_on_delete
-    : "deactivate_on_delete", enabled : "enabled", idp_uid : "idp_uid" required, mappings
-    : "mappings", remote_uri : "remote_uri" required }
+    AccessApplicationScimConfig { authentication : "authentication" => object,
+    deactivate_on_delete : "deactivate_on_delete" => boolean, enabled : "enabled" =>
+    boolean, idp_uid : "idp_uid" required => string, mappings : "mappings" => objects,
+    remote_uri : "remote_uri" required => string }
 );
 impl AccessApplicationScimConfig {
     /// A value with the required fields set and the others empty.
@@ -379,10 +383,11 @@ pub struct AccessApplicationScimConfigAuthentication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationScimConfigAuthentication { password : "password", scheme : "scheme"
-    required, user : "user", token : "token", authorization_url : "authorization_url",
-    client_id : "client_id", client_secret : "client_secret", scopes : "scopes",
-    token_url : "token_url" }
+    AccessApplicationScimConfigAuthentication { password : "password" => string, scheme :
+    "scheme" required, user : "user" => string, token : "token" => string,
+    authorization_url : "authorization_url" => string, client_id : "client_id" => string,
+    client_secret : "client_secret" => string, scopes : "scopes" => strings, token_url :
+    "token_url" => string }
 );
 impl AccessApplicationScimConfigAuthentication {
     /// A value with the required fields set and the others empty.
@@ -473,9 +478,9 @@ pub struct AccessApplicationScimConfigMapping {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationScimConfigMapping { enabled : "enabled", filter : "filter",
-    operations : "operations", schema : "schema" required, transform_jsonata :
-    "transform_jsonata" }
+    AccessApplicationScimConfigMapping { enabled : "enabled" => boolean, filter :
+    "filter" => string, operations : "operations" => object, schema : "schema" required
+    => string, transform_jsonata : "transform_jsonata" => string }
 );
 impl AccessApplicationScimConfigMapping {
     /// A value with the required fields set and the others empty.
@@ -503,8 +508,8 @@ pub struct AccessApplicationScimConfigMappingOperations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationScimConfigMappingOperations { create : "create", delete : "delete",
-    update : "update" }
+    AccessApplicationScimConfigMappingOperations { create : "create" => boolean, delete :
+    "delete" => boolean, update : "update" => boolean }
 );
 /// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -530,11 +535,11 @@ pub struct AccessApplicationCorsHeaders {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationCorsHeaders { allow_all_headers : "allow_all_headers",
-    allow_all_methods : "allow_all_methods", allow_all_origins : "allow_all_origins",
-    allow_credentials : "allow_credentials", allowed_headers : "allowed_headers",
-    allowed_methods : "allowed_methods", allowed_origins : "allowed_origins", max_age :
-    "max_age" }
+    AccessApplicationCorsHeaders { allow_all_headers : "allow_all_headers" => boolean,
+    allow_all_methods : "allow_all_methods" => boolean, allow_all_origins :
+    "allow_all_origins" => boolean, allow_credentials : "allow_credentials" => boolean,
+    allowed_headers : "allowed_headers", allowed_methods : "allowed_methods",
+    allowed_origins : "allowed_origins" => strings, max_age : "max_age" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -672,17 +677,19 @@ pub struct AccessApplicationSaasApp {
 }
 crate::runtime::object!(
     AccessApplicationSaasApp { auth_type : "auth_type", consumer_service_url :
-    "consumer_service_url", created_at : "created_at", custom_attributes :
-    "custom_attributes", idp_entity_id : "idp_entity_id", name_id_format :
-    "name_id_format", name_id_transform_jsonata : "name_id_transform_jsonata", public_key
-    : "public_key", sp_entity_id : "sp_entity_id", sso_endpoint : "sso_endpoint",
-    updated_at : "updated_at", access_token_lifetime : "access_token_lifetime",
-    allow_pkce_without_client_secret : "allow_pkce_without_client_secret",
-    app_launcher_url : "app_launcher_url", client_id : "client_id", client_secret :
-    "client_secret", custom_claims : "custom_claims", grant_types : "grant_types",
-    group_filter_regex : "group_filter_regex", hybrid_and_implicit_options :
-    "hybrid_and_implicit_options", redirect_uris : "redirect_uris", refresh_token_options
-    : "refresh_token_options", scopes : "scopes" }
+    "consumer_service_url" => string, created_at : "created_at" => string,
+    custom_attributes : "custom_attributes" => object, idp_entity_id : "idp_entity_id" =>
+    string, name_id_format : "name_id_format", name_id_transform_jsonata :
+    "name_id_transform_jsonata" => string, public_key : "public_key" => string,
+    sp_entity_id : "sp_entity_id" => string, sso_endpoint : "sso_endpoint" => string,
+    updated_at : "updated_at" => string, access_token_lifetime : "access_token_lifetime"
+    => string, allow_pkce_without_client_secret : "allow_pkce_without_client_secret" =>
+    boolean, app_launcher_url : "app_launcher_url" => string, client_id : "client_id" =>
+    string, client_secret : "client_secret" => string, custom_claims : "custom_claims" =>
+    object, grant_types : "grant_types", group_filter_regex : "group_filter_regex" =>
+    string, hybrid_and_implicit_options : "hybrid_and_implicit_options" => object,
+    redirect_uris : "redirect_uris" => strings, refresh_token_options :
+    "refresh_token_options" => object, scopes : "scopes" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -752,8 +759,9 @@ pub struct AccessApplicationSaasAppCustomAttributes {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationSaasAppCustomAttributes { friendly_name : "friendly_name", name :
-    "name", name_format : "name_format", required : "required", source : "source" }
+    AccessApplicationSaasAppCustomAttributes { friendly_name : "friendly_name" => string,
+    name : "name" => string, name_format : "name_format", required : "required" =>
+    boolean, source : "source" => object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -835,8 +843,8 @@ pub struct AccessApplicationSaasAppCustomAttributesSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationSaasAppCustomAttributesSource { name : "name", name_by_idp :
-    "name_by_idp" }
+    AccessApplicationSaasAppCustomAttributesSource { name : "name" => string, name_by_idp
+    : "name_by_idp" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -904,8 +912,8 @@ pub struct AccessApplicationSaasAppCustomClaims {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationSaasAppCustomClaims { name : "name", required : "required", scope :
-    "scope", source : "source" }
+    AccessApplicationSaasAppCustomClaims { name : "name" => string, required : "required"
+    => boolean, scope : "scope", source : "source" => object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1042,9 +1050,9 @@ pub struct AccessApplicationSaasAppHybridAndImplicitOptions {
 crate::runtime::object!(
     AccessApplicationSaasAppHybridAndImplicitOptions {
     return_access_token_from_authorization_endpoint :
-    "return_access_token_from_authorization_endpoint",
+    "return_access_token_from_authorization_endpoint" => boolean,
     return_id_token_from_authorization_endpoint :
-    "return_id_token_from_authorization_endpoint" }
+    "return_id_token_from_authorization_endpoint" => boolean }
 );
 /// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1055,7 +1063,7 @@ pub struct AccessApplicationSaasAppRefreshTokenOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationSaasAppRefreshTokenOptions { lifetime : "lifetime" }
+    AccessApplicationSaasAppRefreshTokenOptions { lifetime : "lifetime" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1123,7 +1131,7 @@ pub struct DeleteAccessApplicationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAccessApplicationResponse { id : "id" });
+crate::runtime::object!(DeleteAccessApplicationResponse { id : "id" => string });
 /// Used by [`ZoneLevelAccessApplicationsApi::update_application_settings`], [`ZoneLevelAccessApplicationsApi::update_application_settings_patch`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationSettings {
@@ -1133,8 +1141,8 @@ pub struct ApplicationSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ApplicationSettings { allow_iframe : "allow_iframe", skip_interstitial :
-    "skip_interstitial" }
+    ApplicationSettings { allow_iframe : "allow_iframe" => boolean, skip_interstitial :
+    "skip_interstitial" => boolean }
 );
 /// Used by [`ZoneLevelAccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1145,8 +1153,8 @@ pub struct TestAccessPoliciesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestAccessPoliciesResponse { app_state : "app_state", user_identity : "user_identity"
-    }
+    TestAccessPoliciesResponse { app_state : "app_state" => object, user_identity :
+    "user_identity" => object }
 );
 /// Used by [`ZoneLevelAccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1164,8 +1172,9 @@ pub struct TestAccessPoliciesResponseAppState {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestAccessPoliciesResponseAppState { app_uid : "app_uid", aud : "aud", hostname :
-    "hostname", name : "name", policies : "policies", status : "status" }
+    TestAccessPoliciesResponseAppState { app_uid : "app_uid" => string, aud : "aud" =>
+    string, hostname : "hostname" => string, name : "name" => string, policies :
+    "policies", status : "status" => string }
 );
 /// Used by [`ZoneLevelAccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1188,10 +1197,11 @@ pub struct TestAccessPoliciesResponseUserIdentity {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestAccessPoliciesResponseUserIdentity { account_id : "account_id", device_sessions :
-    "device_sessions", email : "email", geo : "geo", iat : "iat", id : "id", is_gateway :
-    "is_gateway", is_warp : "is_warp", name : "name", user_uuid : "user_uuid", version :
-    "version" }
+    TestAccessPoliciesResponseUserIdentity { account_id : "account_id" => string,
+    device_sessions : "device_sessions", email : "email" => string, geo : "geo" =>
+    object, iat : "iat" => integer, id : "id" => string, is_gateway : "is_gateway" =>
+    boolean, is_warp : "is_warp" => boolean, name : "name" => string, user_uuid :
+    "user_uuid" => string, version : "version" => integer }
 );
 /// Used by [`ZoneLevelAccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1201,7 +1211,7 @@ pub struct TestAccessPoliciesResponseUserIdentityGeo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestAccessPoliciesResponseUserIdentityGeo { country : "country" }
+    TestAccessPoliciesResponseUserIdentityGeo { country : "country" => string }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -1330,18 +1340,21 @@ pub struct AddAccessApplicationBodySelfHostedApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessApplicationBodySelfHostedApplication { created_at : "created_at", id : "id",
-    scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
-    "allowed_idps", app_launcher_visible : "app_launcher_visible",
-    auto_redirect_to_identity : "auto_redirect_to_identity", cors_headers :
-    "cors_headers", custom_deny_message : "custom_deny_message", custom_deny_url :
-    "custom_deny_url", domain : "domain" required, enable_binding_cookie :
-    "enable_binding_cookie", http_only_cookie_attribute : "http_only_cookie_attribute",
-    logo_url : "logo_url", name : "name", options_preflight_bypass :
-    "options_preflight_bypass", same_site_cookie_attribute :
-    "same_site_cookie_attribute", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", r#type : "type" required }
+    AddAccessApplicationBodySelfHostedApplication { created_at : "created_at" => string,
+    id : "id" => string, scim_config : "scim_config" => object, updated_at : "updated_at"
+    => string, allowed_idps : "allowed_idps" => strings, app_launcher_visible :
+    "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, domain : "domain" required => string,
+    enable_binding_cookie : "enable_binding_cookie" => boolean,
+    http_only_cookie_attribute : "http_only_cookie_attribute" => boolean, logo_url :
+    "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, service_auth_401_redirect :
+    "service_auth_401_redirect" => boolean, session_duration : "session_duration" =>
+    string, skip_interstitial : "skip_interstitial" => boolean, r#type : "type" required
+    => string }
 );
 impl AddAccessApplicationBodySelfHostedApplication {
     /// A value with the required fields set and the others empty.
@@ -1399,10 +1412,11 @@ pub struct AddAccessApplicationBodySelfHostedApplicationCorsHeaders {
 }
 crate::runtime::object!(
     AddAccessApplicationBodySelfHostedApplicationCorsHeaders { allow_all_headers :
-    "allow_all_headers", allow_all_methods : "allow_all_methods", allow_all_origins :
-    "allow_all_origins", allow_credentials : "allow_credentials", allowed_headers :
-    "allowed_headers", allowed_methods : "allowed_methods", allowed_origins :
-    "allowed_origins", max_age : "max_age" }
+    "allow_all_headers" => boolean, allow_all_methods : "allow_all_methods" => boolean,
+    allow_all_origins : "allow_all_origins" => boolean, allow_credentials :
+    "allow_credentials" => boolean, allowed_headers : "allowed_headers", allowed_methods
+    : "allowed_methods", allowed_origins : "allowed_origins", max_age : "max_age" =>
+    number }
 );
 /// One shape of [`AddAccessApplicationBody`].
 ///
@@ -1433,11 +1447,12 @@ pub struct AddAccessApplicationBodySaaSApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessApplicationBodySaaSApplication { created_at : "created_at", id : "id",
-    scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
-    "allowed_idps", app_launcher_visible : "app_launcher_visible",
-    auto_redirect_to_identity : "auto_redirect_to_identity", logo_url : "logo_url", name
-    : "name", saas_app : "saas_app", r#type : "type" }
+    AddAccessApplicationBodySaaSApplication { created_at : "created_at" => string, id :
+    "id" => string, scim_config : "scim_config" => object, updated_at : "updated_at" =>
+    string, allowed_idps : "allowed_idps" => strings, app_launcher_visible :
+    "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, logo_url : "logo_url" => string, name :
+    "name" => string, saas_app : "saas_app" => object, r#type : "type" => string }
 );
 /// One shape of [`AddAccessApplicationBody`].
 ///
@@ -1490,18 +1505,21 @@ pub struct AddAccessApplicationBodyBrowserSshApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessApplicationBodyBrowserSshApplication { created_at : "created_at", id : "id",
-    scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
-    "allowed_idps", app_launcher_visible : "app_launcher_visible",
-    auto_redirect_to_identity : "auto_redirect_to_identity", cors_headers :
-    "cors_headers", custom_deny_message : "custom_deny_message", custom_deny_url :
-    "custom_deny_url", domain : "domain" required, enable_binding_cookie :
-    "enable_binding_cookie", http_only_cookie_attribute : "http_only_cookie_attribute",
-    logo_url : "logo_url", name : "name", options_preflight_bypass :
-    "options_preflight_bypass", same_site_cookie_attribute :
-    "same_site_cookie_attribute", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", r#type : "type" required }
+    AddAccessApplicationBodyBrowserSshApplication { created_at : "created_at" => string,
+    id : "id" => string, scim_config : "scim_config" => object, updated_at : "updated_at"
+    => string, allowed_idps : "allowed_idps" => strings, app_launcher_visible :
+    "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, domain : "domain" required => string,
+    enable_binding_cookie : "enable_binding_cookie" => boolean,
+    http_only_cookie_attribute : "http_only_cookie_attribute" => boolean, logo_url :
+    "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, service_auth_401_redirect :
+    "service_auth_401_redirect" => boolean, session_duration : "session_duration" =>
+    string, skip_interstitial : "skip_interstitial" => boolean, r#type : "type" required
+    => string }
 );
 impl AddAccessApplicationBodyBrowserSshApplication {
     /// A value with the required fields set and the others empty.
@@ -1586,18 +1604,21 @@ pub struct AddAccessApplicationBodyBrowserVncApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessApplicationBodyBrowserVncApplication { created_at : "created_at", id : "id",
-    scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
-    "allowed_idps", app_launcher_visible : "app_launcher_visible",
-    auto_redirect_to_identity : "auto_redirect_to_identity", cors_headers :
-    "cors_headers", custom_deny_message : "custom_deny_message", custom_deny_url :
-    "custom_deny_url", domain : "domain" required, enable_binding_cookie :
-    "enable_binding_cookie", http_only_cookie_attribute : "http_only_cookie_attribute",
-    logo_url : "logo_url", name : "name", options_preflight_bypass :
-    "options_preflight_bypass", same_site_cookie_attribute :
-    "same_site_cookie_attribute", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", r#type : "type" required }
+    AddAccessApplicationBodyBrowserVncApplication { created_at : "created_at" => string,
+    id : "id" => string, scim_config : "scim_config" => object, updated_at : "updated_at"
+    => string, allowed_idps : "allowed_idps" => strings, app_launcher_visible :
+    "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, domain : "domain" required => string,
+    enable_binding_cookie : "enable_binding_cookie" => boolean,
+    http_only_cookie_attribute : "http_only_cookie_attribute" => boolean, logo_url :
+    "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, service_auth_401_redirect :
+    "service_auth_401_redirect" => boolean, session_duration : "session_duration" =>
+    string, skip_interstitial : "skip_interstitial" => boolean, r#type : "type" required
+    => string }
 );
 impl AddAccessApplicationBodyBrowserVncApplication {
     /// A value with the required fields set and the others empty.
@@ -1655,10 +1676,11 @@ pub struct AddAccessApplicationBodyAppLauncherApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessApplicationBodyAppLauncherApplication { created_at : "created_at", id :
-    "id", scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
-    "allowed_idps", auto_redirect_to_identity : "auto_redirect_to_identity",
-    session_duration : "session_duration", r#type : "type" required }
+    AddAccessApplicationBodyAppLauncherApplication { created_at : "created_at" => string,
+    id : "id" => string, scim_config : "scim_config" => object, updated_at : "updated_at"
+    => string, allowed_idps : "allowed_idps" => strings, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, session_duration : "session_duration" =>
+    string, r#type : "type" required }
 );
 impl AddAccessApplicationBodyAppLauncherApplication {
     /// A value with the required fields set and the others empty.
@@ -1781,10 +1803,10 @@ pub struct AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
 }
 crate::runtime::object!(
     AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication { created_at :
-    "created_at", id : "id", scim_config : "scim_config", updated_at : "updated_at",
-    allowed_idps : "allowed_idps", auto_redirect_to_identity :
-    "auto_redirect_to_identity", session_duration : "session_duration", r#type : "type"
-    required }
+    "created_at" => string, id : "id" => string, scim_config : "scim_config" => object,
+    updated_at : "updated_at" => string, allowed_idps : "allowed_idps" => strings,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, session_duration
+    : "session_duration" => string, r#type : "type" required }
 );
 impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
     /// A value with the required fields set and the others empty.
@@ -1827,10 +1849,10 @@ pub struct AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
 }
 crate::runtime::object!(
     AddAccessApplicationBodyBrowserIsolationPermissionsApplication { created_at :
-    "created_at", id : "id", scim_config : "scim_config", updated_at : "updated_at",
-    allowed_idps : "allowed_idps", auto_redirect_to_identity :
-    "auto_redirect_to_identity", session_duration : "session_duration", r#type : "type"
-    required }
+    "created_at" => string, id : "id" => string, scim_config : "scim_config" => object,
+    updated_at : "updated_at" => string, allowed_idps : "allowed_idps" => strings,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, session_duration
+    : "session_duration" => string, r#type : "type" required }
 );
 impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
     /// A value with the required fields set and the others empty.
@@ -1872,10 +1894,11 @@ pub struct AddAccessApplicationBodyBookmarkApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessApplicationBodyBookmarkApplication { created_at : "created_at", id : "id",
-    scim_config : "scim_config", updated_at : "updated_at", app_launcher_visible :
-    "app_launcher_visible", domain : "domain", logo_url : "logo_url", name : "name",
-    r#type : "type" required }
+    AddAccessApplicationBodyBookmarkApplication { created_at : "created_at" => string, id
+    : "id" => string, scim_config : "scim_config" => object, updated_at : "updated_at" =>
+    string, app_launcher_visible : "app_launcher_visible" => json, domain : "domain" =>
+    json, logo_url : "logo_url" => string, name : "name" => string, r#type : "type"
+    required => string }
 );
 impl AddAccessApplicationBodyBookmarkApplication {
     /// A value with the required fields set and the others empty.
@@ -2023,18 +2046,21 @@ pub struct UpdateAccessApplicationBodySelfHostedApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessApplicationBodySelfHostedApplication { created_at : "created_at", id :
-    "id", scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
-    "allowed_idps", app_launcher_visible : "app_launcher_visible",
-    auto_redirect_to_identity : "auto_redirect_to_identity", cors_headers :
-    "cors_headers", custom_deny_message : "custom_deny_message", custom_deny_url :
-    "custom_deny_url", domain : "domain" required, enable_binding_cookie :
-    "enable_binding_cookie", http_only_cookie_attribute : "http_only_cookie_attribute",
-    logo_url : "logo_url", name : "name", options_preflight_bypass :
-    "options_preflight_bypass", same_site_cookie_attribute :
-    "same_site_cookie_attribute", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", r#type : "type" required }
+    UpdateAccessApplicationBodySelfHostedApplication { created_at : "created_at" =>
+    string, id : "id" => string, scim_config : "scim_config" => object, updated_at :
+    "updated_at" => string, allowed_idps : "allowed_idps" => strings,
+    app_launcher_visible : "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, domain : "domain" required => string,
+    enable_binding_cookie : "enable_binding_cookie" => boolean,
+    http_only_cookie_attribute : "http_only_cookie_attribute" => boolean, logo_url :
+    "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, service_auth_401_redirect :
+    "service_auth_401_redirect" => boolean, session_duration : "session_duration" =>
+    string, skip_interstitial : "skip_interstitial" => boolean, r#type : "type" required
+    => string }
 );
 impl UpdateAccessApplicationBodySelfHostedApplication {
     /// A value with the required fields set and the others empty.
@@ -2097,11 +2123,12 @@ pub struct UpdateAccessApplicationBodySaaSApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessApplicationBodySaaSApplication { created_at : "created_at", id : "id",
-    scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
-    "allowed_idps", app_launcher_visible : "app_launcher_visible",
-    auto_redirect_to_identity : "auto_redirect_to_identity", logo_url : "logo_url", name
-    : "name", saas_app : "saas_app", r#type : "type" }
+    UpdateAccessApplicationBodySaaSApplication { created_at : "created_at" => string, id
+    : "id" => string, scim_config : "scim_config" => object, updated_at : "updated_at" =>
+    string, allowed_idps : "allowed_idps" => strings, app_launcher_visible :
+    "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, logo_url : "logo_url" => string, name :
+    "name" => string, saas_app : "saas_app" => object, r#type : "type" => string }
 );
 /// One shape of [`UpdateAccessApplicationBody`].
 ///
@@ -2154,18 +2181,21 @@ pub struct UpdateAccessApplicationBodyBrowserSshApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessApplicationBodyBrowserSshApplication { created_at : "created_at", id :
-    "id", scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
-    "allowed_idps", app_launcher_visible : "app_launcher_visible",
-    auto_redirect_to_identity : "auto_redirect_to_identity", cors_headers :
-    "cors_headers", custom_deny_message : "custom_deny_message", custom_deny_url :
-    "custom_deny_url", domain : "domain" required, enable_binding_cookie :
-    "enable_binding_cookie", http_only_cookie_attribute : "http_only_cookie_attribute",
-    logo_url : "logo_url", name : "name", options_preflight_bypass :
-    "options_preflight_bypass", same_site_cookie_attribute :
-    "same_site_cookie_attribute", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", r#type : "type" required }
+    UpdateAccessApplicationBodyBrowserSshApplication { created_at : "created_at" =>
+    string, id : "id" => string, scim_config : "scim_config" => object, updated_at :
+    "updated_at" => string, allowed_idps : "allowed_idps" => strings,
+    app_launcher_visible : "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, domain : "domain" required => string,
+    enable_binding_cookie : "enable_binding_cookie" => boolean,
+    http_only_cookie_attribute : "http_only_cookie_attribute" => boolean, logo_url :
+    "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, service_auth_401_redirect :
+    "service_auth_401_redirect" => boolean, session_duration : "session_duration" =>
+    string, skip_interstitial : "skip_interstitial" => boolean, r#type : "type" required
+    => string }
 );
 impl UpdateAccessApplicationBodyBrowserSshApplication {
     /// A value with the required fields set and the others empty.
@@ -2250,18 +2280,21 @@ pub struct UpdateAccessApplicationBodyBrowserVncApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessApplicationBodyBrowserVncApplication { created_at : "created_at", id :
-    "id", scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
-    "allowed_idps", app_launcher_visible : "app_launcher_visible",
-    auto_redirect_to_identity : "auto_redirect_to_identity", cors_headers :
-    "cors_headers", custom_deny_message : "custom_deny_message", custom_deny_url :
-    "custom_deny_url", domain : "domain" required, enable_binding_cookie :
-    "enable_binding_cookie", http_only_cookie_attribute : "http_only_cookie_attribute",
-    logo_url : "logo_url", name : "name", options_preflight_bypass :
-    "options_preflight_bypass", same_site_cookie_attribute :
-    "same_site_cookie_attribute", service_auth_401_redirect :
-    "service_auth_401_redirect", session_duration : "session_duration", skip_interstitial
-    : "skip_interstitial", r#type : "type" required }
+    UpdateAccessApplicationBodyBrowserVncApplication { created_at : "created_at" =>
+    string, id : "id" => string, scim_config : "scim_config" => object, updated_at :
+    "updated_at" => string, allowed_idps : "allowed_idps" => strings,
+    app_launcher_visible : "app_launcher_visible" => boolean, auto_redirect_to_identity :
+    "auto_redirect_to_identity" => boolean, cors_headers : "cors_headers" => object,
+    custom_deny_message : "custom_deny_message" => string, custom_deny_url :
+    "custom_deny_url" => string, domain : "domain" required => string,
+    enable_binding_cookie : "enable_binding_cookie" => boolean,
+    http_only_cookie_attribute : "http_only_cookie_attribute" => boolean, logo_url :
+    "logo_url" => string, name : "name" => string, options_preflight_bypass :
+    "options_preflight_bypass" => boolean, same_site_cookie_attribute :
+    "same_site_cookie_attribute" => string, service_auth_401_redirect :
+    "service_auth_401_redirect" => boolean, session_duration : "session_duration" =>
+    string, skip_interstitial : "skip_interstitial" => boolean, r#type : "type" required
+    => string }
 );
 impl UpdateAccessApplicationBodyBrowserVncApplication {
     /// A value with the required fields set and the others empty.
@@ -2319,10 +2352,11 @@ pub struct UpdateAccessApplicationBodyAppLauncherApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessApplicationBodyAppLauncherApplication { created_at : "created_at", id :
-    "id", scim_config : "scim_config", updated_at : "updated_at", allowed_idps :
-    "allowed_idps", auto_redirect_to_identity : "auto_redirect_to_identity",
-    session_duration : "session_duration", r#type : "type" required }
+    UpdateAccessApplicationBodyAppLauncherApplication { created_at : "created_at" =>
+    string, id : "id" => string, scim_config : "scim_config" => object, updated_at :
+    "updated_at" => string, allowed_idps : "allowed_idps" => strings,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, session_duration
+    : "session_duration" => string, r#type : "type" required }
 );
 impl UpdateAccessApplicationBodyAppLauncherApplication {
     /// A value with the required fields set and the others empty.
@@ -2365,10 +2399,10 @@ pub struct UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
 }
 crate::runtime::object!(
     UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication { created_at :
-    "created_at", id : "id", scim_config : "scim_config", updated_at : "updated_at",
-    allowed_idps : "allowed_idps", auto_redirect_to_identity :
-    "auto_redirect_to_identity", session_duration : "session_duration", r#type : "type"
-    required }
+    "created_at" => string, id : "id" => string, scim_config : "scim_config" => object,
+    updated_at : "updated_at" => string, allowed_idps : "allowed_idps" => strings,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, session_duration
+    : "session_duration" => string, r#type : "type" required }
 );
 impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
     /// A value with the required fields set and the others empty.
@@ -2411,10 +2445,10 @@ pub struct UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
 }
 crate::runtime::object!(
     UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication { created_at :
-    "created_at", id : "id", scim_config : "scim_config", updated_at : "updated_at",
-    allowed_idps : "allowed_idps", auto_redirect_to_identity :
-    "auto_redirect_to_identity", session_duration : "session_duration", r#type : "type"
-    required }
+    "created_at" => string, id : "id" => string, scim_config : "scim_config" => object,
+    updated_at : "updated_at" => string, allowed_idps : "allowed_idps" => strings,
+    auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, session_duration
+    : "session_duration" => string, r#type : "type" required }
 );
 impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
     /// A value with the required fields set and the others empty.
@@ -2456,10 +2490,11 @@ pub struct UpdateAccessApplicationBodyBookmarkApplication {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessApplicationBodyBookmarkApplication { created_at : "created_at", id :
-    "id", scim_config : "scim_config", updated_at : "updated_at", app_launcher_visible :
-    "app_launcher_visible", domain : "domain", logo_url : "logo_url", name : "name",
-    r#type : "type" required }
+    UpdateAccessApplicationBodyBookmarkApplication { created_at : "created_at" => string,
+    id : "id" => string, scim_config : "scim_config" => object, updated_at : "updated_at"
+    => string, app_launcher_visible : "app_launcher_visible" => json, domain : "domain"
+    => json, logo_url : "logo_url" => string, name : "name" => string, r#type : "type"
+    required => string }
 );
 impl UpdateAccessApplicationBodyBookmarkApplication {
     /// A value with the required fields set and the others empty.

@@ -176,8 +176,9 @@ pub struct AccessIdentityProvider {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessIdentityProvider { config : "config", id : "id", name : "name" required,
-    scim_config : "scim_config", r#type : "type" required }
+    AccessIdentityProvider { config : "config" => object, id : "id" => string, name :
+    "name" required => string, scim_config : "scim_config" => object, r#type : "type"
+    required }
 );
 impl AccessIdentityProvider {
     /// A value with the required fields set and the others empty.
@@ -251,16 +252,19 @@ pub struct AccessIdentityProviderConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessIdentityProviderConfig { client_id : "client_id", client_secret :
-    "client_secret", conditional_access_enabled : "conditional_access_enabled",
-    directory_id : "directory_id", prompt : "prompt", support_groups : "support_groups",
-    centrify_account : "centrify_account", centrify_app_id : "centrify_app_id",
-    apps_domain : "apps_domain", auth_url : "auth_url", certs_url : "certs_url", claims :
-    "claims", scopes : "scopes", token_url : "token_url", okta_account : "okta_account",
-    onelogin_account : "onelogin_account", ping_env_id : "ping_env_id", attributes :
-    "attributes", email_attribute_name : "email_attribute_name", header_attributes :
-    "header_attributes", idp_public_certs : "idp_public_certs", issuer_url :
-    "issuer_url", sign_request : "sign_request", sso_target_url : "sso_target_url" }
+    AccessIdentityProviderConfig { client_id : "client_id" => string, client_secret :
+    "client_secret" => string, conditional_access_enabled : "conditional_access_enabled"
+    => boolean, directory_id : "directory_id" => string, prompt : "prompt",
+    support_groups : "support_groups" => boolean, centrify_account : "centrify_account"
+    => string, centrify_app_id : "centrify_app_id" => string, apps_domain : "apps_domain"
+    => string, auth_url : "auth_url" => string, certs_url : "certs_url" => string, claims
+    : "claims" => strings, scopes : "scopes" => strings, token_url : "token_url" =>
+    string, okta_account : "okta_account" => string, onelogin_account :
+    "onelogin_account" => string, ping_env_id : "ping_env_id" => string, attributes :
+    "attributes" => strings, email_attribute_name : "email_attribute_name" => string,
+    header_attributes : "header_attributes" => objects, idp_public_certs :
+    "idp_public_certs" => strings, issuer_url : "issuer_url" => string, sign_request :
+    "sign_request" => boolean, sso_target_url : "sso_target_url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -327,8 +331,8 @@ pub struct AccessIdentityProviderConfigHeaderAttribute {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessIdentityProviderConfigHeaderAttribute { attribute_name : "attribute_name",
-    header_name : "header_name" }
+    AccessIdentityProviderConfigHeaderAttribute { attribute_name : "attribute_name" =>
+    string, header_name : "header_name" => string }
 );
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`], [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -347,9 +351,10 @@ pub struct AccessIdentityProviderScimConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessIdentityProviderScimConfig { enabled : "enabled", group_member_deprovision :
-    "group_member_deprovision", seat_deprovision : "seat_deprovision", secret : "secret",
-    user_deprovision : "user_deprovision" }
+    AccessIdentityProviderScimConfig { enabled : "enabled" => boolean,
+    group_member_deprovision : "group_member_deprovision" => boolean, seat_deprovision :
+    "seat_deprovision" => boolean, secret : "secret" => string, user_deprovision :
+    "user_deprovision" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -457,7 +462,7 @@ pub struct DeleteAccessIdentityProviderResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAccessIdentityProviderResponse { id : "id" });
+crate::runtime::object!(DeleteAccessIdentityProviderResponse { id : "id" => string });
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(
@@ -578,8 +583,9 @@ pub struct AddAccessIdentityProviderBodyAzureAd {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyAzureAd { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyAzureAd { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyAzureAd {
     /// A value with the required fields set and the others empty.
@@ -616,9 +622,10 @@ pub struct AddAccessIdentityProviderBodyAzureAdConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyAzureAdConfig { client_id : "client_id", client_secret :
-    "client_secret", conditional_access_enabled : "conditional_access_enabled",
-    directory_id : "directory_id", prompt : "prompt", support_groups : "support_groups" }
+    AddAccessIdentityProviderBodyAzureAdConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, conditional_access_enabled :
+    "conditional_access_enabled" => boolean, directory_id : "directory_id" => string,
+    prompt : "prompt", support_groups : "support_groups" => boolean }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -637,8 +644,9 @@ pub struct AddAccessIdentityProviderBodyCentrify {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyCentrify { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyCentrify { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyCentrify {
     /// A value with the required fields set and the others empty.
@@ -671,9 +679,9 @@ pub struct AddAccessIdentityProviderBodyCentrifyConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyCentrifyConfig { client_id : "client_id", client_secret
-    : "client_secret", centrify_account : "centrify_account", centrify_app_id :
-    "centrify_app_id" }
+    AddAccessIdentityProviderBodyCentrifyConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, centrify_account : "centrify_account" =>
+    string, centrify_app_id : "centrify_app_id" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -692,8 +700,9 @@ pub struct AddAccessIdentityProviderBodyFacebook {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyFacebook { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyFacebook { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyFacebook {
     /// A value with the required fields set and the others empty.
@@ -722,8 +731,8 @@ pub struct AddAccessIdentityProviderBodyFacebookConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyFacebookConfig { client_id : "client_id", client_secret
-    : "client_secret" }
+    AddAccessIdentityProviderBodyFacebookConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -742,8 +751,9 @@ pub struct AddAccessIdentityProviderBodyGitHub {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGitHub { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyGitHub { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyGitHub {
     /// A value with the required fields set and the others empty.
@@ -778,8 +788,9 @@ pub struct AddAccessIdentityProviderBodyGoogle {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGoogle { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyGoogle { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyGoogle {
     /// A value with the required fields set and the others empty.
@@ -816,8 +827,9 @@ pub struct AddAccessIdentityProviderBodyGoogleWorkspace {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGoogleWorkspace { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyGoogleWorkspace { config : "config" => object, id : "id"
+    => string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyGoogleWorkspace {
     /// A value with the required fields set and the others empty.
@@ -848,8 +860,9 @@ pub struct AddAccessIdentityProviderBodyGoogleWorkspaceConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGoogleWorkspaceConfig { client_id : "client_id",
-    client_secret : "client_secret", apps_domain : "apps_domain" }
+    AddAccessIdentityProviderBodyGoogleWorkspaceConfig { client_id : "client_id" =>
+    string, client_secret : "client_secret" => string, apps_domain : "apps_domain" =>
+    string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -868,8 +881,9 @@ pub struct AddAccessIdentityProviderBodyLinkedIn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyLinkedIn { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyLinkedIn { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyLinkedIn {
     /// A value with the required fields set and the others empty.
@@ -904,8 +918,9 @@ pub struct AddAccessIdentityProviderBodyGenericOAuth {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGenericOAuth { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyGenericOAuth { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyGenericOAuth {
     /// A value with the required fields set and the others empty.
@@ -944,9 +959,10 @@ pub struct AddAccessIdentityProviderBodyGenericOAuthConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGenericOAuthConfig { client_id : "client_id",
-    client_secret : "client_secret", auth_url : "auth_url", certs_url : "certs_url",
-    claims : "claims", scopes : "scopes", token_url : "token_url" }
+    AddAccessIdentityProviderBodyGenericOAuthConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, auth_url : "auth_url" => string, certs_url
+    : "certs_url" => string, claims : "claims" => strings, scopes : "scopes" => strings,
+    token_url : "token_url" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -965,8 +981,9 @@ pub struct AddAccessIdentityProviderBodyOkta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyOkta { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyOkta { config : "config" => object, id : "id" => string,
+    name : "name" required => string, scim_config : "scim_config" => object, r#type :
+    "type" required }
 );
 impl AddAccessIdentityProviderBodyOkta {
     /// A value with the required fields set and the others empty.
@@ -997,8 +1014,8 @@ pub struct AddAccessIdentityProviderBodyOktaConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyOktaConfig { client_id : "client_id", client_secret :
-    "client_secret", okta_account : "okta_account" }
+    AddAccessIdentityProviderBodyOktaConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, okta_account : "okta_account" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -1017,8 +1034,9 @@ pub struct AddAccessIdentityProviderBodyOneLogin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyOneLogin { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyOneLogin { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyOneLogin {
     /// A value with the required fields set and the others empty.
@@ -1049,8 +1067,9 @@ pub struct AddAccessIdentityProviderBodyOneLoginConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyOneLoginConfig { client_id : "client_id", client_secret
-    : "client_secret", onelogin_account : "onelogin_account" }
+    AddAccessIdentityProviderBodyOneLoginConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, onelogin_account : "onelogin_account" =>
+    string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -1069,8 +1088,9 @@ pub struct AddAccessIdentityProviderBodyPingOne {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyPingOne { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyPingOne { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyPingOne {
     /// A value with the required fields set and the others empty.
@@ -1101,8 +1121,8 @@ pub struct AddAccessIdentityProviderBodyPingOneConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyPingOneConfig { client_id : "client_id", client_secret :
-    "client_secret", ping_env_id : "ping_env_id" }
+    AddAccessIdentityProviderBodyPingOneConfig { client_id : "client_id" => string,
+    client_secret : "client_secret" => string, ping_env_id : "ping_env_id" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -1121,8 +1141,9 @@ pub struct AddAccessIdentityProviderBodyGenericSaml {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGenericSaml { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyGenericSaml { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyGenericSaml {
     /// A value with the required fields set and the others empty.
@@ -1162,10 +1183,11 @@ pub struct AddAccessIdentityProviderBodyGenericSamlConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyGenericSamlConfig { attributes : "attributes",
-    email_attribute_name : "email_attribute_name", header_attributes :
-    "header_attributes", idp_public_certs : "idp_public_certs", issuer_url :
-    "issuer_url", sign_request : "sign_request", sso_target_url : "sso_target_url" }
+    AddAccessIdentityProviderBodyGenericSamlConfig { attributes : "attributes" =>
+    strings, email_attribute_name : "email_attribute_name" => string, header_attributes :
+    "header_attributes" => objects, idp_public_certs : "idp_public_certs" => strings,
+    issuer_url : "issuer_url" => string, sign_request : "sign_request" => boolean,
+    sso_target_url : "sso_target_url" => string }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -1184,8 +1206,9 @@ pub struct AddAccessIdentityProviderBodyYandex {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyYandex { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    AddAccessIdentityProviderBodyYandex { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl AddAccessIdentityProviderBodyYandex {
     /// A value with the required fields set and the others empty.
@@ -1323,8 +1346,9 @@ pub struct UpdateAccessIdentityProviderBodyAzureAd {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyAzureAd { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyAzureAd { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyAzureAd {
     /// A value with the required fields set and the others empty.
@@ -1359,8 +1383,9 @@ pub struct UpdateAccessIdentityProviderBodyCentrify {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyCentrify { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyCentrify { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyCentrify {
     /// A value with the required fields set and the others empty.
@@ -1395,8 +1420,9 @@ pub struct UpdateAccessIdentityProviderBodyFacebook {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyFacebook { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyFacebook { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyFacebook {
     /// A value with the required fields set and the others empty.
@@ -1431,8 +1457,9 @@ pub struct UpdateAccessIdentityProviderBodyGitHub {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyGitHub { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyGitHub { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyGitHub {
     /// A value with the required fields set and the others empty.
@@ -1467,8 +1494,9 @@ pub struct UpdateAccessIdentityProviderBodyGoogle {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyGoogle { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyGoogle { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyGoogle {
     /// A value with the required fields set and the others empty.
@@ -1505,8 +1533,9 @@ pub struct UpdateAccessIdentityProviderBodyGoogleWorkspace {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyGoogleWorkspace { config : "config", id : "id", name
-    : "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyGoogleWorkspace { config : "config" => object, id :
+    "id" => string, name : "name" required => string, scim_config : "scim_config" =>
+    object, r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyGoogleWorkspace {
     /// A value with the required fields set and the others empty.
@@ -1541,8 +1570,9 @@ pub struct UpdateAccessIdentityProviderBodyLinkedIn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyLinkedIn { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyLinkedIn { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyLinkedIn {
     /// A value with the required fields set and the others empty.
@@ -1577,8 +1607,9 @@ pub struct UpdateAccessIdentityProviderBodyGenericOAuth {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyGenericOAuth { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyGenericOAuth { config : "config" => object, id : "id"
+    => string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyGenericOAuth {
     /// A value with the required fields set and the others empty.
@@ -1613,8 +1644,9 @@ pub struct UpdateAccessIdentityProviderBodyOkta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyOkta { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyOkta { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyOkta {
     /// A value with the required fields set and the others empty.
@@ -1649,8 +1681,9 @@ pub struct UpdateAccessIdentityProviderBodyOneLogin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyOneLogin { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyOneLogin { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyOneLogin {
     /// A value with the required fields set and the others empty.
@@ -1685,8 +1718,9 @@ pub struct UpdateAccessIdentityProviderBodyPingOne {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyPingOne { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyPingOne { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyPingOne {
     /// A value with the required fields set and the others empty.
@@ -1721,8 +1755,9 @@ pub struct UpdateAccessIdentityProviderBodyGenericSaml {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyGenericSaml { config : "config", id : "id", name :
-    "name" required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyGenericSaml { config : "config" => object, id : "id"
+    => string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyGenericSaml {
     /// A value with the required fields set and the others empty.
@@ -1757,8 +1792,9 @@ pub struct UpdateAccessIdentityProviderBodyYandex {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyYandex { config : "config", id : "id", name : "name"
-    required, scim_config : "scim_config", r#type : "type" required }
+    UpdateAccessIdentityProviderBodyYandex { config : "config" => object, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" required }
 );
 impl UpdateAccessIdentityProviderBodyYandex {
     /// A value with the required fields set and the others empty.

@@ -220,9 +220,10 @@ pub struct MtlsCertificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MtlsCertificate { associated_hostnames : "associated_hostnames", created_at :
-    "created_at", expires_on : "expires_on", fingerprint : "fingerprint", id : "id", name
-    : "name", updated_at : "updated_at" }
+    MtlsCertificate { associated_hostnames : "associated_hostnames" => strings,
+    created_at : "created_at" => string, expires_on : "expires_on" => string, fingerprint
+    : "fingerprint" => string, id : "id" => string, name : "name" => string, updated_at :
+    "updated_at" => string }
 );
 /// Used by [`ZoneLevelAccessMtlsAuthenticationApi::update_mtls_certificate_hostname_settings`], [`ZoneLevelAccessMtlsAuthenticationApi::list_mtls_hostname_settings`].
 #[derive(Debug, Clone, PartialEq)]
@@ -237,9 +238,9 @@ pub struct UpdateMtlsCertificateHostnameSettingsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMtlsCertificateHostnameSettingsItem { china_network : "china_network" required,
-    client_certificate_forwarding : "client_certificate_forwarding" required, hostname :
-    "hostname" required }
+    UpdateMtlsCertificateHostnameSettingsItem { china_network : "china_network" required
+    => boolean, client_certificate_forwarding : "client_certificate_forwarding" required
+    => boolean, hostname : "hostname" required => string }
 );
 impl UpdateMtlsCertificateHostnameSettingsItem {
     /// A value with the required fields set and the others empty.
@@ -264,7 +265,7 @@ pub struct DeleteMtlsCertificateResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteMtlsCertificateResponse { id : "id" });
+crate::runtime::object!(DeleteMtlsCertificateResponse { id : "id" => string });
 /// Used by [`ZoneLevelAccessMtlsAuthenticationApi::add_mtls_certificate`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddMtlsCertificateBody {
@@ -280,8 +281,8 @@ pub struct AddMtlsCertificateBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddMtlsCertificateBody { associated_hostnames : "associated_hostnames", certificate :
-    "certificate" required, name : "name" required }
+    AddMtlsCertificateBody { associated_hostnames : "associated_hostnames" => strings,
+    certificate : "certificate" required => string, name : "name" required => string }
 );
 impl AddMtlsCertificateBody {
     /// A value with the required fields set and the others empty.
@@ -307,7 +308,7 @@ pub struct UpdateMtlsCertificateHostnameSettingsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMtlsCertificateHostnameSettingsBody { settings : "settings" }
+    UpdateMtlsCertificateHostnameSettingsBody { settings : "settings" => objects }
 );
 /// Used by [`ZoneLevelAccessMtlsAuthenticationApi::update_mtls_certificate`].
 #[derive(Debug, Clone, PartialEq)]
@@ -320,8 +321,8 @@ pub struct UpdateMtlsCertificateBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMtlsCertificateBody { associated_hostnames : "associated_hostnames" required,
-    name : "name" }
+    UpdateMtlsCertificateBody { associated_hostnames : "associated_hostnames" required =>
+    strings, name : "name" => string }
 );
 impl UpdateMtlsCertificateBody {
     /// A value with the required fields set and the others empty.

@@ -199,12 +199,14 @@ pub struct AccessPolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicy { approval_groups : "approval_groups", approval_required :
-    "approval_required", created_at : "created_at", decision : "decision", exclude :
-    "exclude", id : "id", include : "include", isolation_required : "isolation_required",
-    name : "name", precedence : "precedence", purpose_justification_prompt :
-    "purpose_justification_prompt", purpose_justification_required :
-    "purpose_justification_required", require : "require", updated_at : "updated_at" }
+    AccessPolicy { approval_groups : "approval_groups" => objects, approval_required :
+    "approval_required" => boolean, created_at : "created_at" => string, decision :
+    "decision", exclude : "exclude" => objects, id : "id" => string, include : "include"
+    => objects, isolation_required : "isolation_required" => boolean, name : "name" =>
+    string, precedence : "precedence" => integer, purpose_justification_prompt :
+    "purpose_justification_prompt" => string, purpose_justification_required :
+    "purpose_justification_required" => boolean, require : "require" => objects,
+    updated_at : "updated_at" => string }
 );
 /// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
 #[derive(Debug, Clone, PartialEq)]
@@ -219,8 +221,9 @@ pub struct AccessPolicyApprovalGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyApprovalGroup { approvals_needed : "approvals_needed" required,
-    email_addresses : "email_addresses", email_list_uuid : "email_list_uuid" }
+    AccessPolicyApprovalGroup { approvals_needed : "approvals_needed" required => number,
+    email_addresses : "email_addresses" => strings, email_list_uuid : "email_list_uuid"
+    => string }
 );
 impl AccessPolicyApprovalGroup {
     /// A value with the required fields set and the others empty.
@@ -329,13 +332,15 @@ pub struct AccessPolicyExclude {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExclude { email : "email", email_list : "email_list", email_domain :
-    "email_domain", everyone : "everyone", ip : "ip", ip_list : "ip_list", certificate :
-    "certificate", group : "group", azure_ad : "azureAD", github_organization :
-    "github-organization", gsuite : "gsuite", okta : "okta", saml : "saml", service_token
-    : "service_token", any_valid_service_token : "any_valid_service_token",
-    external_evaluation : "external_evaluation", geo : "geo", auth_method :
-    "auth_method", device_posture : "device_posture" }
+    AccessPolicyExclude { email : "email" => object, email_list : "email_list" => object,
+    email_domain : "email_domain" => object, everyone : "everyone", ip : "ip" => object,
+    ip_list : "ip_list" => object, certificate : "certificate", group : "group" =>
+    object, azure_ad : "azureAD" => object, github_organization : "github-organization"
+    => object, gsuite : "gsuite" => object, okta : "okta" => object, saml : "saml" =>
+    object, service_token : "service_token" => object, any_valid_service_token :
+    "any_valid_service_token", external_evaluation : "external_evaluation" => object, geo
+    : "geo" => object, auth_method : "auth_method" => object, device_posture :
+    "device_posture" => object }
 );
 /// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
 #[derive(Debug, Clone, PartialEq)]
@@ -345,7 +350,7 @@ pub struct AccessPolicyExcludeEmail {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessPolicyExcludeEmail { email : "email" required });
+crate::runtime::object!(AccessPolicyExcludeEmail { email : "email" required => string });
 impl AccessPolicyExcludeEmail {
     /// A value with the required fields set and the others empty.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -363,7 +368,7 @@ pub struct AccessPolicyExcludeEmailList {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessPolicyExcludeEmailList { id : "id" required });
+crate::runtime::object!(AccessPolicyExcludeEmailList { id : "id" required => string });
 impl AccessPolicyExcludeEmailList {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -381,7 +386,9 @@ pub struct AccessPolicyExcludeEmailDomain {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessPolicyExcludeEmailDomain { domain : "domain" required });
+crate::runtime::object!(
+    AccessPolicyExcludeEmailDomain { domain : "domain" required => string }
+);
 impl AccessPolicyExcludeEmailDomain {
     /// A value with the required fields set and the others empty.
     pub fn new(domain: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -399,7 +406,7 @@ pub struct AccessPolicyExcludeIp {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessPolicyExcludeIp { ip : "ip" required });
+crate::runtime::object!(AccessPolicyExcludeIp { ip : "ip" required => string });
 impl AccessPolicyExcludeIp {
     /// A value with the required fields set and the others empty.
     pub fn new(ip: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -420,8 +427,8 @@ pub struct AccessPolicyExcludeAzureAd {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeAzureAd { connection_id : "connection_id" required, id : "id"
-    required }
+    AccessPolicyExcludeAzureAd { connection_id : "connection_id" required => string, id :
+    "id" required => string }
 );
 impl AccessPolicyExcludeAzureAd {
     /// A value with the required fields set and the others empty.
@@ -447,8 +454,8 @@ pub struct AccessPolicyExcludeGithubOrganization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeGithubOrganization { connection_id : "connection_id" required,
-    name : "name" required }
+    AccessPolicyExcludeGithubOrganization { connection_id : "connection_id" required =>
+    string, name : "name" required => string }
 );
 impl AccessPolicyExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
@@ -474,8 +481,8 @@ pub struct AccessPolicyExcludeGsuite {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeGsuite { connection_id : "connection_id" required, email : "email"
-    required }
+    AccessPolicyExcludeGsuite { connection_id : "connection_id" required => string, email
+    : "email" required => string }
 );
 impl AccessPolicyExcludeGsuite {
     /// A value with the required fields set and the others empty.
@@ -501,8 +508,8 @@ pub struct AccessPolicyExcludeSaml {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeSaml { attribute_name : "attribute_name" required, attribute_value
-    : "attribute_value" required }
+    AccessPolicyExcludeSaml { attribute_name : "attribute_name" required => string,
+    attribute_value : "attribute_value" required => string }
 );
 impl AccessPolicyExcludeSaml {
     /// A value with the required fields set and the others empty.
@@ -526,7 +533,7 @@ pub struct AccessPolicyExcludeServiceToken {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeServiceToken { token_id : "token_id" required }
+    AccessPolicyExcludeServiceToken { token_id : "token_id" required => string }
 );
 impl AccessPolicyExcludeServiceToken {
     /// A value with the required fields set and the others empty.
@@ -548,8 +555,8 @@ pub struct AccessPolicyExcludeExternalEvaluation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url" required,
-    keys_url : "keys_url" required }
+    AccessPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url" required =>
+    string, keys_url : "keys_url" required => string }
 );
 impl AccessPolicyExcludeExternalEvaluation {
     /// A value with the required fields set and the others empty.
@@ -573,7 +580,7 @@ pub struct AccessPolicyExcludeGeo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeGeo { country_code : "country_code" required }
+    AccessPolicyExcludeGeo { country_code : "country_code" required => string }
 );
 impl AccessPolicyExcludeGeo {
     /// A value with the required fields set and the others empty.
@@ -593,7 +600,7 @@ pub struct AccessPolicyExcludeAuthMethod {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeAuthMethod { auth_method : "auth_method" required }
+    AccessPolicyExcludeAuthMethod { auth_method : "auth_method" required => string }
 );
 impl AccessPolicyExcludeAuthMethod {
     /// A value with the required fields set and the others empty.
@@ -613,7 +620,8 @@ pub struct AccessPolicyExcludeDevicePosture {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeDevicePosture { integration_uid : "integration_uid" required }
+    AccessPolicyExcludeDevicePosture { integration_uid : "integration_uid" required =>
+    string }
 );
 impl AccessPolicyExcludeDevicePosture {
     /// A value with the required fields set and the others empty.
@@ -634,7 +642,7 @@ pub struct DeleteAccessPolicyResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAccessPolicyResponse { id : "id" });
+crate::runtime::object!(DeleteAccessPolicyResponse { id : "id" => string });
 /// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`], [`ZoneLevelAccessPoliciesApi::update_access_policy`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateAccessPolicyBody {
@@ -662,12 +670,13 @@ pub struct CreateAccessPolicyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccessPolicyBody { approval_groups : "approval_groups", approval_required :
-    "approval_required", decision : "decision" required, exclude : "exclude", include :
-    "include", isolation_required : "isolation_required", name : "name" required,
-    precedence : "precedence", purpose_justification_prompt :
-    "purpose_justification_prompt", purpose_justification_required :
-    "purpose_justification_required", require : "require" }
+    CreateAccessPolicyBody { approval_groups : "approval_groups" => objects,
+    approval_required : "approval_required" => boolean, decision : "decision" required,
+    exclude : "exclude" => objects, include : "include" => objects, isolation_required :
+    "isolation_required" => boolean, name : "name" required => string, precedence :
+    "precedence" => integer, purpose_justification_prompt :
+    "purpose_justification_prompt" => string, purpose_justification_required :
+    "purpose_justification_required" => boolean, require : "require" => objects }
 );
 impl CreateAccessPolicyBody {
     /// A value with the required fields set and the others empty.
@@ -703,8 +712,9 @@ pub struct CreateAccessPolicyBodyApprovalGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccessPolicyBodyApprovalGroup { approvals_needed : "approvals_needed" required,
-    email_addresses : "email_addresses", email_list_uuid : "email_list_uuid" }
+    CreateAccessPolicyBodyApprovalGroup { approvals_needed : "approvals_needed" required
+    => number, email_addresses : "email_addresses", email_list_uuid : "email_list_uuid"
+    => string }
 );
 impl CreateAccessPolicyBodyApprovalGroup {
     /// A value with the required fields set and the others empty.

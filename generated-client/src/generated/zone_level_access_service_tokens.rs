@@ -171,9 +171,10 @@ pub struct CreateServiceTokenResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateServiceTokenResponse { client_id : "client_id", client_secret :
-    "client_secret", created_at : "created_at", duration : "duration", id : "id", name :
-    "name", updated_at : "updated_at" }
+    CreateServiceTokenResponse { client_id : "client_id" => string, client_secret :
+    "client_secret" => string, created_at : "created_at" => string, duration : "duration"
+    => string, id : "id" => string, name : "name" => string, updated_at : "updated_at" =>
+    string }
 );
 /// Used by [`ZoneLevelAccessServiceTokensApi::list_service_tokens`], [`ZoneLevelAccessServiceTokensApi::update_service_token`], [`ZoneLevelAccessServiceTokensApi::get_service_token`], [`ZoneLevelAccessServiceTokensApi::delete_service_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -196,9 +197,10 @@ pub struct ServiceToken {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ServiceToken { client_id : "client_id", created_at : "created_at", duration :
-    "duration", expires_at : "expires_at", id : "id", last_seen_at : "last_seen_at", name
-    : "name", updated_at : "updated_at" }
+    ServiceToken { client_id : "client_id" => string, created_at : "created_at" =>
+    string, duration : "duration" => string, expires_at : "expires_at" => string, id :
+    "id" => string, last_seen_at : "last_seen_at" => string, name : "name" => string,
+    updated_at : "updated_at" => string }
 );
 /// Used by [`ZoneLevelAccessServiceTokensApi::create_service_token`].
 #[derive(Debug, Clone, PartialEq)]
@@ -211,7 +213,8 @@ pub struct CreateServiceTokenBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateServiceTokenBody { duration : "duration", name : "name" required }
+    CreateServiceTokenBody { duration : "duration" => string, name : "name" required =>
+    string }
 );
 impl CreateServiceTokenBody {
     /// A value with the required fields set and the others empty.
@@ -233,4 +236,6 @@ pub struct UpdateServiceTokenBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateServiceTokenBody { duration : "duration", name : "name" });
+crate::runtime::object!(
+    UpdateServiceTokenBody { duration : "duration" => string, name : "name" => string }
+);

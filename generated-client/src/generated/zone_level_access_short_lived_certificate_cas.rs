@@ -144,7 +144,8 @@ pub struct ShortLivedCertificateCa {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ShortLivedCertificateCa { aud : "aud", id : "id", public_key : "public_key" }
+    ShortLivedCertificateCa { aud : "aud" => string, id : "id" => string, public_key :
+    "public_key" => string }
 );
 /// Used by [`ZoneLevelAccessShortLivedCertificateCasApi::delete_short_lived_certificate_ca`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -154,4 +155,4 @@ pub struct DeleteShortLivedCertificateCaResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteShortLivedCertificateCaResponse { id : "id" });
+crate::runtime::object!(DeleteShortLivedCertificateCaResponse { id : "id" => string });

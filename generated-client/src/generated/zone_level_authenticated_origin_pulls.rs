@@ -203,9 +203,10 @@ pub struct Certificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Certificate { certificate : "certificate", enabled : "enabled", id : "id",
-    private_key : "private_key", expires_on : "expires_on", issuer : "issuer", signature
-    : "signature", status : "status", uploaded_on : "uploaded_on" }
+    Certificate { certificate : "certificate" => string, enabled : "enabled" => boolean,
+    id : "id" => string, private_key : "private_key" => string, expires_on : "expires_on"
+    => string, issuer : "issuer" => string, signature : "signature" => string, status :
+    "status", uploaded_on : "uploaded_on" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -285,7 +286,7 @@ pub struct SetEnablementResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SetEnablementResponse { enabled : "enabled" });
+crate::runtime::object!(SetEnablementResponse { enabled : "enabled" => boolean });
 /// Used by [`ZoneLevelAuthenticatedOriginPullsApi::upload_certificate`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadCertificateBody {
@@ -297,8 +298,8 @@ pub struct UploadCertificateBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadCertificateBody { certificate : "certificate" required, private_key :
-    "private_key" required }
+    UploadCertificateBody { certificate : "certificate" required => string, private_key :
+    "private_key" required => string }
 );
 impl UploadCertificateBody {
     /// A value with the required fields set and the others empty.
@@ -321,7 +322,7 @@ pub struct SetEnablementBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SetEnablementBody { enabled : "enabled" required });
+crate::runtime::object!(SetEnablementBody { enabled : "enabled" required => boolean });
 impl SetEnablementBody {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {

@@ -151,13 +151,14 @@ pub struct YourZeroTrustOrganization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    YourZeroTrustOrganization { auth_domain : "auth_domain", created_at : "created_at",
-    deny_unmatched_requests : "deny_unmatched_requests",
-    deny_unmatched_requests_exempted_zone_names :
-    "deny_unmatched_requests_exempted_zone_names", is_ui_read_only : "is_ui_read_only",
-    login_design : "login_design", name : "name", ui_read_only_toggle_reason :
-    "ui_read_only_toggle_reason", updated_at : "updated_at",
-    user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time" }
+    YourZeroTrustOrganization { auth_domain : "auth_domain" => string, created_at :
+    "created_at" => string, deny_unmatched_requests : "deny_unmatched_requests" =>
+    boolean, deny_unmatched_requests_exempted_zone_names :
+    "deny_unmatched_requests_exempted_zone_names" => strings, is_ui_read_only :
+    "is_ui_read_only" => json, login_design : "login_design" => object, name : "name" =>
+    string, ui_read_only_toggle_reason : "ui_read_only_toggle_reason" => string,
+    updated_at : "updated_at" => string, user_seat_expiration_inactive_time :
+    "user_seat_expiration_inactive_time" => string }
 );
 /// Used by [`ZoneLevelZeroTrustOrganizationApi::update_your_zero_trust_organization`], [`ZoneLevelZeroTrustOrganizationApi::create_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -176,9 +177,9 @@ pub struct YourZeroTrustOrganizationLoginDesign {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    YourZeroTrustOrganizationLoginDesign { background_color : "background_color",
-    footer_text : "footer_text", header_text : "header_text", logo_path : "logo_path",
-    text_color : "text_color" }
+    YourZeroTrustOrganizationLoginDesign { background_color : "background_color" =>
+    string, footer_text : "footer_text" => string, header_text : "header_text" => string,
+    logo_path : "logo_path" => string, text_color : "text_color" => string }
 );
 /// Used by [`ZoneLevelZeroTrustOrganizationApi::update_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -198,10 +199,11 @@ pub struct UpdateYourZeroTrustOrganizationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateYourZeroTrustOrganizationBody { auth_domain : "auth_domain", is_ui_read_only :
-    "is_ui_read_only", login_design : "login_design", name : "name",
-    ui_read_only_toggle_reason : "ui_read_only_toggle_reason",
-    user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time" }
+    UpdateYourZeroTrustOrganizationBody { auth_domain : "auth_domain" => string,
+    is_ui_read_only : "is_ui_read_only" => boolean, login_design : "login_design" =>
+    object, name : "name" => string, ui_read_only_toggle_reason :
+    "ui_read_only_toggle_reason" => string, user_seat_expiration_inactive_time :
+    "user_seat_expiration_inactive_time" => string }
 );
 /// Used by [`ZoneLevelZeroTrustOrganizationApi::create_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq)]
@@ -221,10 +223,11 @@ pub struct CreateYourZeroTrustOrganizationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateYourZeroTrustOrganizationBody { auth_domain : "auth_domain" required,
-    is_ui_read_only : "is_ui_read_only", login_design : "login_design", name : "name"
-    required, ui_read_only_toggle_reason : "ui_read_only_toggle_reason",
-    user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time" }
+    CreateYourZeroTrustOrganizationBody { auth_domain : "auth_domain" required => string,
+    is_ui_read_only : "is_ui_read_only" => boolean, login_design : "login_design" =>
+    object, name : "name" required => string, ui_read_only_toggle_reason :
+    "ui_read_only_toggle_reason" => string, user_seat_expiration_inactive_time :
+    "user_seat_expiration_inactive_time" => string }
 );
 impl CreateYourZeroTrustOrganizationBody {
     /// A value with the required fields set and the others empty.
@@ -251,7 +254,9 @@ pub struct RevokeAllAccessTokensForUserBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RevokeAllAccessTokensForUserBody { email : "email" required });
+crate::runtime::object!(
+    RevokeAllAccessTokensForUserBody { email : "email" required => string }
+);
 impl RevokeAllAccessTokensForUserBody {
     /// A value with the required fields set and the others empty.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {

@@ -170,9 +170,10 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { configurations : "configurations" required, created_on : "created_on"
-    required, description : "description" required, id : "id" required, modified_on :
-    "modified_on" required, paused : "paused" required, urls : "urls" required }
+    Rule { configurations : "configurations" required => json, created_on : "created_on"
+    required => string, description : "description" required => string, id : "id"
+    required => string, modified_on : "modified_on" required => string, paused : "paused"
+    required => boolean, urls : "urls" required => strings }
 );
 impl Rule {
     /// A value with the required fields set and the others empty.
@@ -205,7 +206,7 @@ pub struct DeleteZoneLockdownRuleResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteZoneLockdownRuleResponse { id : "id" });
+crate::runtime::object!(DeleteZoneLockdownRuleResponse { id : "id" => string });
 /// Used by [`ZoneLockdownApi::create_zone_lockdown_rule`], [`ZoneLockdownApi::update_zone_lockdown_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateZoneLockdownRuleBody {
@@ -217,8 +218,8 @@ pub struct CreateZoneLockdownRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneLockdownRuleBody { configurations : "configurations" required, urls :
-    "urls" required }
+    CreateZoneLockdownRuleBody { configurations : "configurations" required => json, urls
+    : "urls" required => strings }
 );
 impl CreateZoneLockdownRuleBody {
     /// A value with the required fields set and the others empty.
@@ -262,9 +263,11 @@ pub struct ListZoneLockdownRulesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZoneLockdownRulesQuery { page : "page", description : "description", modified_on
-    : "modified_on", ip : "ip", priority : "priority", uri_search : "uri_search",
-    ip_range_search : "ip_range_search", per_page : "per_page", created_on :
-    "created_on", description_search : "description_search", ip_search : "ip_search" }
+    ListZoneLockdownRulesQuery { page : "page" => number, description : "description" =>
+    string, modified_on : "modified_on" => string, ip : "ip" => string, priority :
+    "priority" => number, uri_search : "uri_search" => string, ip_range_search :
+    "ip_range_search" => string, per_page : "per_page" => number, created_on :
+    "created_on" => string, description_search : "description_search" => string,
+    ip_search : "ip_search" => string }
 );
 impl crate::runtime::TypedQuery for ListZoneLockdownRulesQuery {}

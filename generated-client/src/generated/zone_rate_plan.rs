@@ -123,10 +123,11 @@ pub struct AvailablePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AvailablePlan { can_subscribe : "can_subscribe", currency : "currency",
-    externally_managed : "externally_managed", frequency : "frequency", id : "id",
-    is_subscribed : "is_subscribed", legacy_discount : "legacy_discount", legacy_id :
-    "legacy_id", name : "name", price : "price" }
+    AvailablePlan { can_subscribe : "can_subscribe" => boolean, currency : "currency" =>
+    string, externally_managed : "externally_managed" => boolean, frequency :
+    "frequency", id : "id" => string, is_subscribed : "is_subscribed" => boolean,
+    legacy_discount : "legacy_discount" => boolean, legacy_id : "legacy_id" => string,
+    name : "name" => string, price : "price" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -204,8 +205,9 @@ pub struct AvailableRatePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AvailableRatePlan { components : "components", currency : "currency", duration :
-    "duration", frequency : "frequency", id : "id", name : "name" }
+    AvailableRatePlan { components : "components" => objects, currency : "currency" =>
+    string, duration : "duration" => number, frequency : "frequency", id : "id" =>
+    string, name : "name" => string }
 );
 /// Used by [`ZoneRatePlanApi::list_available_rate_plans`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -220,8 +222,8 @@ pub struct AvailableRatePlanComponent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AvailableRatePlanComponent { default : "default", name : "name", unit_price :
-    "unit_price" }
+    AvailableRatePlanComponent { default : "default" => number, name : "name", unit_price
+    : "unit_price" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -458,9 +458,10 @@ pub struct ZoneRuleset {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRuleset { description : "description", id : "id" required, last_updated :
-    "last_updated" required, name : "name" required, version : "version" required, kind :
-    "kind" required, phase : "phase" required, rules : "rules" }
+    ZoneRuleset { description : "description" => string, id : "id" required => string,
+    last_updated : "last_updated" required => string, name : "name" required => string,
+    version : "version" required => string, kind : "kind" required, phase : "phase"
+    required, rules : "rules" => objects }
 );
 impl ZoneRuleset {
     /// A value with the required fields set and the others empty.
@@ -704,11 +705,12 @@ pub struct ZoneRulesetRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRule { id : "id" required, expression : "expression" required, action :
-    "action" required, r#ref : "ref" required, enabled : "enabled" required,
-    action_parameters : "action_parameters", categories : "categories", description :
-    "description", last_updated : "last_updated" required, logging : "logging", version :
-    "version" required }
+    ZoneRulesetRule { id : "id" required => string, expression : "expression" required =>
+    string, action : "action" required, r#ref : "ref" required => string, enabled :
+    "enabled" required => boolean, action_parameters : "action_parameters" => object,
+    categories : "categories" => strings, description : "description" => string,
+    last_updated : "last_updated" required => string, logging : "logging" => object,
+    version : "version" required => string }
 );
 impl ZoneRulesetRule {
     /// A value with the required fields set and the others empty.
@@ -962,26 +964,31 @@ pub struct ZoneRulesetRuleActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParameters { response : "response", algorithms : "algorithms",
-    id : "id", matched_data : "matched_data", overrides : "overrides", from_list :
-    "from_list", from_value : "from_value", headers : "headers", uri : "uri", host_header
-    : "host_header", origin : "origin", sni : "sni", increment : "increment", content :
-    "content", content_type : "content_type", status_code : "status_code",
-    automatic_https_rewrites : "automatic_https_rewrites", autominify : "autominify", bic
-    : "bic", disable_apps : "disable_apps", disable_rum : "disable_rum", disable_zaraz :
-    "disable_zaraz", email_obfuscation : "email_obfuscation", fonts : "fonts",
-    hotlink_protection : "hotlink_protection", mirage : "mirage",
-    opportunistic_encryption : "opportunistic_encryption", polish : "polish",
-    rocket_loader : "rocket_loader", security_level : "security_level",
-    server_side_excludes : "server_side_excludes", ssl : "ssl", sxg : "sxg", phases :
-    "phases", products : "products", rules : "rules", ruleset : "ruleset", rulesets :
-    "rulesets", additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
-    "browser_ttl", cache : "cache", cache_key : "cache_key", cache_reserve :
-    "cache_reserve", edge_ttl : "edge_ttl", origin_cache_control :
-    "origin_cache_control", origin_error_page_passthru : "origin_error_page_passthru",
-    read_timeout : "read_timeout", respect_strong_etags : "respect_strong_etags",
-    serve_stale : "serve_stale", cookie_fields : "cookie_fields", request_fields :
-    "request_fields", response_fields : "response_fields" }
+    ZoneRulesetRuleActionParameters { response : "response" => object, algorithms :
+    "algorithms" => objects, id : "id" => string, matched_data : "matched_data" =>
+    object, overrides : "overrides" => object, from_list : "from_list" => object,
+    from_value : "from_value" => object, headers : "headers", uri : "uri" => object,
+    host_header : "host_header" => string, origin : "origin" => object, sni : "sni" =>
+    object, increment : "increment" => integer, content : "content" => string,
+    content_type : "content_type", status_code : "status_code" => number,
+    automatic_https_rewrites : "automatic_https_rewrites" => boolean, autominify :
+    "autominify" => object, bic : "bic" => boolean, disable_apps : "disable_apps" =>
+    boolean, disable_rum : "disable_rum" => boolean, disable_zaraz : "disable_zaraz" =>
+    boolean, email_obfuscation : "email_obfuscation" => boolean, fonts : "fonts" =>
+    boolean, hotlink_protection : "hotlink_protection" => boolean, mirage : "mirage" =>
+    boolean, opportunistic_encryption : "opportunistic_encryption" => boolean, polish :
+    "polish", rocket_loader : "rocket_loader" => boolean, security_level :
+    "security_level", server_side_excludes : "server_side_excludes" => boolean, ssl :
+    "ssl", sxg : "sxg" => boolean, phases : "phases", products : "products", rules :
+    "rules", ruleset : "ruleset", rulesets : "rulesets" => strings,
+    additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
+    "browser_ttl" => json, cache : "cache" => boolean, cache_key : "cache_key" => object,
+    cache_reserve : "cache_reserve" => object, edge_ttl : "edge_ttl" => json,
+    origin_cache_control : "origin_cache_control" => boolean, origin_error_page_passthru
+    : "origin_error_page_passthru" => boolean, read_timeout : "read_timeout" => integer,
+    respect_strong_etags : "respect_strong_etags" => boolean, serve_stale : "serve_stale"
+    => object, cookie_fields : "cookie_fields" => objects, request_fields :
+    "request_fields" => objects, response_fields : "response_fields" => objects }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq)]
@@ -996,8 +1003,9 @@ pub struct ZoneRulesetRuleActionParametersResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersResponse { content : "content" required, content_type
-    : "content_type" required, status_code : "status_code" required }
+    ZoneRulesetRuleActionParametersResponse { content : "content" required => string,
+    content_type : "content_type" required => string, status_code : "status_code"
+    required => integer }
 );
 impl ZoneRulesetRuleActionParametersResponse {
     /// A value with the required fields set and the others empty.
@@ -1096,7 +1104,8 @@ pub struct ZoneRulesetRuleActionParametersMatchedData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersMatchedData { public_key : "public_key" required }
+    ZoneRulesetRuleActionParametersMatchedData { public_key : "public_key" required =>
+    string }
 );
 impl ZoneRulesetRuleActionParametersMatchedData {
     /// A value with the required fields set and the others empty.
@@ -1128,9 +1137,9 @@ pub struct ZoneRulesetRuleActionParametersOverrides {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersOverrides { action : "action", categories :
-    "categories", enabled : "enabled", rules : "rules", sensitivity_level :
-    "sensitivity_level" }
+    ZoneRulesetRuleActionParametersOverrides { action : "action" => string, categories :
+    "categories" => objects, enabled : "enabled" => boolean, rules : "rules" => objects,
+    sensitivity_level : "sensitivity_level" }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1149,8 +1158,9 @@ pub struct ZoneRulesetRuleActionParametersOverridesCategory {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersOverridesCategory { action : "action", category :
-    "category" required, enabled : "enabled", sensitivity_level : "sensitivity_level" }
+    ZoneRulesetRuleActionParametersOverridesCategory { action : "action" => string,
+    category : "category" required => string, enabled : "enabled" => boolean,
+    sensitivity_level : "sensitivity_level" }
 );
 impl ZoneRulesetRuleActionParametersOverridesCategory {
     /// A value with the required fields set and the others empty.
@@ -1251,9 +1261,9 @@ pub struct ZoneRulesetRuleActionParametersOverridesRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersOverridesRule { action : "action", enabled :
-    "enabled", id : "id" required, score_threshold : "score_threshold", sensitivity_level
-    : "sensitivity_level" }
+    ZoneRulesetRuleActionParametersOverridesRule { action : "action" => string, enabled :
+    "enabled" => boolean, id : "id" required => string, score_threshold :
+    "score_threshold" => integer, sensitivity_level : "sensitivity_level" }
 );
 impl ZoneRulesetRuleActionParametersOverridesRule {
     /// A value with the required fields set and the others empty.
@@ -1279,7 +1289,8 @@ pub struct ZoneRulesetRuleActionParametersFromList {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersFromList { key : "key", name : "name" }
+    ZoneRulesetRuleActionParametersFromList { key : "key" => string, name : "name" =>
+    string }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1296,7 +1307,8 @@ pub struct ZoneRulesetRuleActionParametersFromValue {
 }
 crate::runtime::object!(
     ZoneRulesetRuleActionParametersFromValue { preserve_query_string :
-    "preserve_query_string", status_code : "status_code", target_url : "target_url" }
+    "preserve_query_string" => boolean, status_code : "status_code" => number, target_url
+    : "target_url" => object }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1309,8 +1321,8 @@ pub struct ZoneRulesetRuleActionParametersFromValueTargetUrl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersFromValueTargetUrl { value : "value", expression :
-    "expression" }
+    ZoneRulesetRuleActionParametersFromValueTargetUrl { value : "value" => string,
+    expression : "expression" => string }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1321,7 +1333,8 @@ pub struct ZoneRulesetRuleActionParametersUri {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersUri { path : "path", query : "query" }
+    ZoneRulesetRuleActionParametersUri { path : "path" => object, query : "query" =>
+    object }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1334,7 +1347,8 @@ pub struct ZoneRulesetRuleActionParametersOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersOrigin { host : "host", port : "port" }
+    ZoneRulesetRuleActionParametersOrigin { host : "host" => string, port : "port" =>
+    number }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1344,7 +1358,9 @@ pub struct ZoneRulesetRuleActionParametersSni {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ZoneRulesetRuleActionParametersSni { value : "value" required });
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersSni { value : "value" required => string }
+);
 impl ZoneRulesetRuleActionParametersSni {
     /// A value with the required fields set and the others empty.
     pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1427,7 +1443,8 @@ pub struct ZoneRulesetRuleActionParametersAutominify {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersAutominify { css : "css", html : "html", js : "js" }
+    ZoneRulesetRuleActionParametersAutominify { css : "css" => boolean, html : "html" =>
+    boolean, js : "js" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1752,8 +1769,9 @@ pub struct ZoneRulesetRuleActionParametersCacheKey {
 }
 crate::runtime::object!(
     ZoneRulesetRuleActionParametersCacheKey { cache_by_device_type :
-    "cache_by_device_type", cache_deception_armor : "cache_deception_armor", custom_key :
-    "custom_key", ignore_query_strings_order : "ignore_query_strings_order" }
+    "cache_by_device_type" => boolean, cache_deception_armor : "cache_deception_armor" =>
+    boolean, custom_key : "custom_key" => object, ignore_query_strings_order :
+    "ignore_query_strings_order" => boolean }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1777,8 +1795,9 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKey {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersCacheKeyCustomKey { cookie : "cookie", header :
-    "header", host : "host", query_string : "query_string", user : "user" }
+    ZoneRulesetRuleActionParametersCacheKeyCustomKey { cookie : "cookie" => object,
+    header : "header" => object, host : "host" => object, query_string : "query_string"
+    => object, user : "user" => object }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1792,7 +1811,7 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyCookie {
 }
 crate::runtime::object!(
     ZoneRulesetRuleActionParametersCacheKeyCustomKeyCookie { check_presence :
-    "check_presence", include : "include" }
+    "check_presence" => strings, include : "include" => strings }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1811,8 +1830,8 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyHeader {
 }
 crate::runtime::object!(
     ZoneRulesetRuleActionParametersCacheKeyCustomKeyHeader { check_presence :
-    "check_presence", contains : "contains", exclude_origin : "exclude_origin", include :
-    "include" }
+    "check_presence" => strings, contains : "contains", exclude_origin : "exclude_origin"
+    => boolean, include : "include" => strings }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1823,7 +1842,8 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyHost {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersCacheKeyCustomKeyHost { resolved : "resolved" }
+    ZoneRulesetRuleActionParametersCacheKeyCustomKeyHost { resolved : "resolved" =>
+    boolean }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1838,8 +1858,8 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryString {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryString { exclude : "exclude",
-    include : "include" }
+    ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryString { exclude : "exclude" =>
+    object, include : "include" => object }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1852,8 +1872,8 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude { all : "all",
-    list : "list" }
+    ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude { all : "all" =>
+    boolean, list : "list" => strings }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1868,8 +1888,8 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyUser {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersCacheKeyCustomKeyUser { device_type : "device_type",
-    geo : "geo", lang : "lang" }
+    ZoneRulesetRuleActionParametersCacheKeyCustomKeyUser { device_type : "device_type" =>
+    boolean, geo : "geo" => boolean, lang : "lang" => boolean }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1882,8 +1902,8 @@ pub struct ZoneRulesetRuleActionParametersCacheReserve {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersCacheReserve { eligible : "eligible" required,
-    min_file_size : "min_file_size" required }
+    ZoneRulesetRuleActionParametersCacheReserve { eligible : "eligible" required => json,
+    min_file_size : "min_file_size" required => integer }
 );
 impl ZoneRulesetRuleActionParametersCacheReserve {
     /// A value with the required fields set and the others empty.
@@ -1905,7 +1925,7 @@ pub struct ZoneRulesetRuleActionParametersServeStale {
 }
 crate::runtime::object!(
     ZoneRulesetRuleActionParametersServeStale { disable_stale_while_updating :
-    "disable_stale_while_updating" required }
+    "disable_stale_while_updating" required => boolean }
 );
 impl ZoneRulesetRuleActionParametersServeStale {
     /// A value with the required fields set and the others empty.
@@ -1925,7 +1945,7 @@ pub struct ZoneRulesetRuleActionParametersCookieField {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersCookieField { name : "name" required }
+    ZoneRulesetRuleActionParametersCookieField { name : "name" required => string }
 );
 impl ZoneRulesetRuleActionParametersCookieField {
     /// A value with the required fields set and the others empty.
@@ -1944,7 +1964,9 @@ pub struct ZoneRulesetRuleLogging {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ZoneRulesetRuleLogging { enabled : "enabled" required });
+crate::runtime::object!(
+    ZoneRulesetRuleLogging { enabled : "enabled" required => boolean }
+);
 impl ZoneRulesetRuleLogging {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
@@ -1975,9 +1997,10 @@ pub struct ListZoneRulesetsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZoneRulesetsItem { description : "description", id : "id" required, last_updated
-    : "last_updated" required, name : "name" required, version : "version" required, kind
-    : "kind" required, phase : "phase" required }
+    ListZoneRulesetsItem { description : "description" => string, id : "id" required =>
+    string, last_updated : "last_updated" required => string, name : "name" required =>
+    string, version : "version" required => string, kind : "kind" required, phase :
+    "phase" required }
 );
 impl ListZoneRulesetsItem {
     /// A value with the required fields set and the others empty.
@@ -2017,8 +2040,9 @@ pub struct CreateZoneRulesetBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetBody { description : "description", name : "name" required, kind :
-    "kind" required, phase : "phase" required, rules : "rules" }
+    CreateZoneRulesetBody { description : "description" => string, name : "name" required
+    => string, kind : "kind" required, phase : "phase" required, rules : "rules" =>
+    objects }
 );
 impl CreateZoneRulesetBody {
     /// A value with the required fields set and the others empty.
@@ -2061,8 +2085,9 @@ pub struct CreateZoneRulesetBodyRule {
 }
 crate::runtime::object!(
     CreateZoneRulesetBodyRule { action : "action", action_parameters :
-    "action_parameters", description : "description", enabled : "enabled", expression :
-    "expression", id : "id", logging : "logging", r#ref : "ref" }
+    "action_parameters" => object, description : "description" => string, enabled :
+    "enabled" => boolean, expression : "expression" => string, id : "id" => string,
+    logging : "logging" => object, r#ref : "ref" => string }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2177,26 +2202,31 @@ pub struct CreateZoneRulesetBodyRuleActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetBodyRuleActionParameters { response : "response", algorithms :
-    "algorithms", id : "id", matched_data : "matched_data", overrides : "overrides",
-    from_list : "from_list", from_value : "from_value", headers : "headers", uri : "uri",
-    host_header : "host_header", origin : "origin", sni : "sni", increment : "increment",
-    content : "content", content_type : "content_type", status_code : "status_code",
-    automatic_https_rewrites : "automatic_https_rewrites", autominify : "autominify", bic
-    : "bic", disable_apps : "disable_apps", disable_rum : "disable_rum", disable_zaraz :
-    "disable_zaraz", email_obfuscation : "email_obfuscation", fonts : "fonts",
-    hotlink_protection : "hotlink_protection", mirage : "mirage",
-    opportunistic_encryption : "opportunistic_encryption", polish : "polish",
-    rocket_loader : "rocket_loader", security_level : "security_level",
-    server_side_excludes : "server_side_excludes", ssl : "ssl", sxg : "sxg", phases :
-    "phases", products : "products", rules : "rules", ruleset : "ruleset", rulesets :
-    "rulesets", additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
-    "browser_ttl", cache : "cache", cache_key : "cache_key", cache_reserve :
-    "cache_reserve", edge_ttl : "edge_ttl", origin_cache_control :
-    "origin_cache_control", origin_error_page_passthru : "origin_error_page_passthru",
-    read_timeout : "read_timeout", respect_strong_etags : "respect_strong_etags",
-    serve_stale : "serve_stale", cookie_fields : "cookie_fields", request_fields :
-    "request_fields", response_fields : "response_fields" }
+    CreateZoneRulesetBodyRuleActionParameters { response : "response" => object,
+    algorithms : "algorithms" => objects, id : "id" => string, matched_data :
+    "matched_data" => object, overrides : "overrides" => object, from_list : "from_list"
+    => object, from_value : "from_value" => object, headers : "headers", uri : "uri" =>
+    object, host_header : "host_header" => string, origin : "origin" => object, sni :
+    "sni" => object, increment : "increment" => integer, content : "content" => string,
+    content_type : "content_type", status_code : "status_code" => number,
+    automatic_https_rewrites : "automatic_https_rewrites" => boolean, autominify :
+    "autominify" => object, bic : "bic" => boolean, disable_apps : "disable_apps" =>
+    boolean, disable_rum : "disable_rum" => boolean, disable_zaraz : "disable_zaraz" =>
+    boolean, email_obfuscation : "email_obfuscation" => boolean, fonts : "fonts" =>
+    boolean, hotlink_protection : "hotlink_protection" => boolean, mirage : "mirage" =>
+    boolean, opportunistic_encryption : "opportunistic_encryption" => boolean, polish :
+    "polish", rocket_loader : "rocket_loader" => boolean, security_level :
+    "security_level", server_side_excludes : "server_side_excludes" => boolean, ssl :
+    "ssl", sxg : "sxg" => boolean, phases : "phases", products : "products", rules :
+    "rules", ruleset : "ruleset", rulesets : "rulesets" => strings,
+    additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
+    "browser_ttl" => object, cache : "cache" => boolean, cache_key : "cache_key" =>
+    object, cache_reserve : "cache_reserve" => object, edge_ttl : "edge_ttl" => object,
+    origin_cache_control : "origin_cache_control" => boolean, origin_error_page_passthru
+    : "origin_error_page_passthru" => boolean, read_timeout : "read_timeout" => integer,
+    respect_strong_etags : "respect_strong_etags" => boolean, serve_stale : "serve_stale"
+    => object, cookie_fields : "cookie_fields" => objects, request_fields :
+    "request_fields" => objects, response_fields : "response_fields" => objects }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq)]
@@ -2209,8 +2239,8 @@ pub struct CreateZoneRulesetBodyRuleActionParametersBrowserTtl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetBodyRuleActionParametersBrowserTtl { default : "default", mode :
-    "mode" required }
+    CreateZoneRulesetBodyRuleActionParametersBrowserTtl { default : "default" => integer,
+    mode : "mode" required }
 );
 impl CreateZoneRulesetBodyRuleActionParametersBrowserTtl {
     /// A value with the required fields set and the others empty.
@@ -2292,7 +2322,7 @@ pub struct CreateZoneRulesetBodyRuleActionParametersCacheReserve {
 }
 crate::runtime::object!(
     CreateZoneRulesetBodyRuleActionParametersCacheReserve { eligible : "eligible"
-    required, min_file_size : "min_file_size" required }
+    required => boolean, min_file_size : "min_file_size" required => integer }
 );
 impl CreateZoneRulesetBodyRuleActionParametersCacheReserve {
     /// A value with the required fields set and the others empty.
@@ -2318,8 +2348,8 @@ pub struct CreateZoneRulesetBodyRuleActionParametersEdgeTtl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetBodyRuleActionParametersEdgeTtl { default : "default" required, mode
-    : "mode" required, status_code_ttl : "status_code_ttl" }
+    CreateZoneRulesetBodyRuleActionParametersEdgeTtl { default : "default" required =>
+    integer, mode : "mode" required, status_code_ttl : "status_code_ttl" => objects }
 );
 impl CreateZoneRulesetBodyRuleActionParametersEdgeTtl {
     /// A value with the required fields set and the others empty.
@@ -2350,8 +2380,8 @@ pub struct CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
 }
 crate::runtime::object!(
     CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl { status_code_range :
-    "status_code_range", status_code_value : "status_code_value", value : "value"
-    required }
+    "status_code_range" => object, status_code_value : "status_code_value" => integer,
+    value : "value" required => integer }
 );
 impl CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
     /// A value with the required fields set and the others empty.
@@ -2376,7 +2406,7 @@ pub struct CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCo
 }
 crate::runtime::object!(
     CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange { from :
-    "from" required, to : "to" required }
+    "from" required => integer, to : "to" required => integer }
 );
 impl CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange {
     /// A value with the required fields set and the others empty.
@@ -2400,8 +2430,8 @@ pub struct UpdateZoneEntryPointRulesetBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneEntryPointRulesetBody { description : "description", name : "name", rules :
-    "rules" }
+    UpdateZoneEntryPointRulesetBody { description : "description" => string, name :
+    "name" => string, rules : "rules" => objects }
 );
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2419,8 +2449,8 @@ pub struct UpdateZoneRulesetBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetBody { description : "description", name : "name", kind : "kind",
-    phase : "phase", rules : "rules" }
+    UpdateZoneRulesetBody { description : "description" => string, name : "name" =>
+    string, kind : "kind", phase : "phase", rules : "rules" => objects }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
@@ -2577,9 +2607,10 @@ pub struct CreateZoneRulesetRuleBodyRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2594,8 +2625,8 @@ pub struct CreateZoneRulesetRuleBodyRulePosition {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRulePosition { before : "before", after : "after", index :
-    "index" }
+    CreateZoneRulesetRuleBodyRulePosition { before : "before" => string, after : "after"
+    => string, index : "index" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2653,7 +2684,7 @@ pub struct CreateZoneRulesetRuleBodyRuleActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRuleActionParameters { response : "response" }
+    CreateZoneRulesetRuleBodyRuleActionParameters { response : "response" => object }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -2681,9 +2712,10 @@ pub struct CreateZoneRulesetRuleBodyRule2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule2 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule2 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters", description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2759,9 +2791,10 @@ pub struct CreateZoneRulesetRuleBodyRule3 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule3 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule3 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2821,7 +2854,8 @@ pub struct CreateZoneRulesetRuleBodyRule3ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule3ActionParameters { algorithms : "algorithms" }
+    CreateZoneRulesetRuleBodyRule3ActionParameters { algorithms : "algorithms" => objects
+    }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -2849,9 +2883,10 @@ pub struct CreateZoneRulesetRuleBodyRule4 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule4 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule4 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2912,8 +2947,8 @@ pub struct CreateZoneRulesetRuleBodyRule4ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule4ActionParameters { id : "id" required, matched_data :
-    "matched_data", overrides : "overrides" }
+    CreateZoneRulesetRuleBodyRule4ActionParameters { id : "id" required => string,
+    matched_data : "matched_data" => object, overrides : "overrides" => object }
 );
 impl CreateZoneRulesetRuleBodyRule4ActionParameters {
     /// A value with the required fields set and the others empty.
@@ -2952,9 +2987,10 @@ pub struct CreateZoneRulesetRuleBodyRule5 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule5 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule5 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters", description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3030,9 +3066,10 @@ pub struct CreateZoneRulesetRuleBodyRule6 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule6 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule6 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters", description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3108,9 +3145,10 @@ pub struct CreateZoneRulesetRuleBodyRule7 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule7 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule7 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters", description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3186,9 +3224,10 @@ pub struct CreateZoneRulesetRuleBodyRule8 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule8 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule8 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3247,8 +3286,8 @@ pub struct CreateZoneRulesetRuleBodyRule8ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule8ActionParameters { from_list : "from_list", from_value
-    : "from_value" }
+    CreateZoneRulesetRuleBodyRule8ActionParameters { from_list : "from_list" => object,
+    from_value : "from_value" => object }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -3276,9 +3315,10 @@ pub struct CreateZoneRulesetRuleBodyRule9 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule9 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule9 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3339,7 +3379,8 @@ pub struct CreateZoneRulesetRuleBodyRule9ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule9ActionParameters { headers : "headers", uri : "uri" }
+    CreateZoneRulesetRuleBodyRule9ActionParameters { headers : "headers", uri : "uri" =>
+    object }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -3367,9 +3408,10 @@ pub struct CreateZoneRulesetRuleBodyRule10 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule10 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule10 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3430,8 +3472,8 @@ pub struct CreateZoneRulesetRuleBodyRule10ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule10ActionParameters { host_header : "host_header", origin
-    : "origin", sni : "sni" }
+    CreateZoneRulesetRuleBodyRule10ActionParameters { host_header : "host_header" =>
+    string, origin : "origin" => object, sni : "sni" => object }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -3459,9 +3501,10 @@ pub struct CreateZoneRulesetRuleBodyRule11 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule11 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule11 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3520,7 +3563,8 @@ pub struct CreateZoneRulesetRuleBodyRule11ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule11ActionParameters { increment : "increment" }
+    CreateZoneRulesetRuleBodyRule11ActionParameters { increment : "increment" => integer
+    }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -3548,9 +3592,10 @@ pub struct CreateZoneRulesetRuleBodyRule12 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule12 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule12 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3613,8 +3658,8 @@ pub struct CreateZoneRulesetRuleBodyRule12ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule12ActionParameters { content : "content", content_type :
-    "content_type", status_code : "status_code" }
+    CreateZoneRulesetRuleBodyRule12ActionParameters { content : "content" => string,
+    content_type : "content_type", status_code : "status_code" => number }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -3642,9 +3687,10 @@ pub struct CreateZoneRulesetRuleBodyRule13 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule13 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule13 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3737,13 +3783,15 @@ pub struct CreateZoneRulesetRuleBodyRule13ActionParameters {
 }
 crate::runtime::object!(
     CreateZoneRulesetRuleBodyRule13ActionParameters { automatic_https_rewrites :
-    "automatic_https_rewrites", autominify : "autominify", bic : "bic", disable_apps :
-    "disable_apps", disable_rum : "disable_rum", disable_zaraz : "disable_zaraz",
-    email_obfuscation : "email_obfuscation", fonts : "fonts", hotlink_protection :
-    "hotlink_protection", mirage : "mirage", opportunistic_encryption :
-    "opportunistic_encryption", polish : "polish", rocket_loader : "rocket_loader",
-    security_level : "security_level", server_side_excludes : "server_side_excludes", ssl
-    : "ssl", sxg : "sxg" }
+    "automatic_https_rewrites" => boolean, autominify : "autominify" => object, bic :
+    "bic" => boolean, disable_apps : "disable_apps" => boolean, disable_rum :
+    "disable_rum" => boolean, disable_zaraz : "disable_zaraz" => boolean,
+    email_obfuscation : "email_obfuscation" => boolean, fonts : "fonts" => boolean,
+    hotlink_protection : "hotlink_protection" => boolean, mirage : "mirage" => boolean,
+    opportunistic_encryption : "opportunistic_encryption" => boolean, polish : "polish",
+    rocket_loader : "rocket_loader" => boolean, security_level : "security_level",
+    server_side_excludes : "server_side_excludes" => boolean, ssl : "ssl", sxg : "sxg" =>
+    boolean }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -3771,9 +3819,10 @@ pub struct CreateZoneRulesetRuleBodyRule14 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule14 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule14 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3844,7 +3893,7 @@ pub struct CreateZoneRulesetRuleBodyRule14ActionParameters {
 }
 crate::runtime::object!(
     CreateZoneRulesetRuleBodyRule14ActionParameters { phases : "phases", products :
-    "products", rules : "rules", ruleset : "ruleset", rulesets : "rulesets" }
+    "products", rules : "rules", ruleset : "ruleset", rulesets : "rulesets" => strings }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -3872,9 +3921,10 @@ pub struct CreateZoneRulesetRuleBodyRule15 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule15 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule15 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3955,11 +4005,13 @@ pub struct CreateZoneRulesetRuleBodyRule15ActionParameters {
 }
 crate::runtime::object!(
     CreateZoneRulesetRuleBodyRule15ActionParameters { additional_cacheable_ports :
-    "additional_cacheable_ports", browser_ttl : "browser_ttl", cache : "cache", cache_key
-    : "cache_key", cache_reserve : "cache_reserve", edge_ttl : "edge_ttl",
-    origin_cache_control : "origin_cache_control", origin_error_page_passthru :
-    "origin_error_page_passthru", read_timeout : "read_timeout", respect_strong_etags :
-    "respect_strong_etags", serve_stale : "serve_stale" }
+    "additional_cacheable_ports", browser_ttl : "browser_ttl" => object, cache : "cache"
+    => boolean, cache_key : "cache_key" => object, cache_reserve : "cache_reserve" =>
+    object, edge_ttl : "edge_ttl" => object, origin_cache_control :
+    "origin_cache_control" => boolean, origin_error_page_passthru :
+    "origin_error_page_passthru" => boolean, read_timeout : "read_timeout" => integer,
+    respect_strong_etags : "respect_strong_etags" => boolean, serve_stale : "serve_stale"
+    => object }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -3987,9 +4039,10 @@ pub struct CreateZoneRulesetRuleBodyRule16 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule16 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule16 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4055,8 +4108,9 @@ pub struct CreateZoneRulesetRuleBodyRule16ActionParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule16ActionParameters { cookie_fields : "cookie_fields",
-    request_fields : "request_fields", response_fields : "response_fields" }
+    CreateZoneRulesetRuleBodyRule16ActionParameters { cookie_fields : "cookie_fields" =>
+    objects, request_fields : "request_fields" => objects, response_fields :
+    "response_fields" => objects }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -4084,9 +4138,10 @@ pub struct CreateZoneRulesetRuleBodyRule17 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule17 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule17 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters", description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4162,9 +4217,10 @@ pub struct CreateZoneRulesetRuleBodyRule18 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule18 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    CreateZoneRulesetRuleBodyRule18 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters", description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4369,9 +4425,10 @@ pub struct UpdateZoneRulesetRuleBodyRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4399,9 +4456,10 @@ pub struct UpdateZoneRulesetRuleBodyRule2 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule2 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule2 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters", description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4429,9 +4487,10 @@ pub struct UpdateZoneRulesetRuleBodyRule3 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule3 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule3 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4459,9 +4518,10 @@ pub struct UpdateZoneRulesetRuleBodyRule4 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule4 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule4 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4489,9 +4549,10 @@ pub struct UpdateZoneRulesetRuleBodyRule5 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule5 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule5 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters", description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4519,9 +4580,10 @@ pub struct UpdateZoneRulesetRuleBodyRule6 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule6 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule6 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters", description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4549,9 +4611,10 @@ pub struct UpdateZoneRulesetRuleBodyRule7 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule7 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule7 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters", description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4579,9 +4642,10 @@ pub struct UpdateZoneRulesetRuleBodyRule8 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule8 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule8 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4609,9 +4673,10 @@ pub struct UpdateZoneRulesetRuleBodyRule9 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule9 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule9 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4639,9 +4704,10 @@ pub struct UpdateZoneRulesetRuleBodyRule10 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule10 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule10 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4669,9 +4735,10 @@ pub struct UpdateZoneRulesetRuleBodyRule11 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule11 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule11 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4699,9 +4766,10 @@ pub struct UpdateZoneRulesetRuleBodyRule12 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule12 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule12 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4729,9 +4797,10 @@ pub struct UpdateZoneRulesetRuleBodyRule13 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule13 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule13 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4759,9 +4828,10 @@ pub struct UpdateZoneRulesetRuleBodyRule14 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule14 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule14 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4789,9 +4859,10 @@ pub struct UpdateZoneRulesetRuleBodyRule15 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule15 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule15 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4819,9 +4890,10 @@ pub struct UpdateZoneRulesetRuleBodyRule16 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule16 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule16 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters" => object, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
+    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4849,9 +4921,10 @@ pub struct UpdateZoneRulesetRuleBodyRule17 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule17 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule17 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters", description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4879,7 +4952,8 @@ pub struct UpdateZoneRulesetRuleBodyRule18 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule18 { position : "position", action : "action",
-    action_parameters : "action_parameters", description : "description", enabled :
-    "enabled", expression : "expression", id : "id", logging : "logging", r#ref : "ref" }
+    UpdateZoneRulesetRuleBodyRule18 { position : "position" => object, action : "action",
+    action_parameters : "action_parameters", description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, logging : "logging" => object, r#ref : "ref" => string }
 );

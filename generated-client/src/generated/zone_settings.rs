@@ -371,9 +371,9 @@ pub struct EditMultipleZoneSettingsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditMultipleZoneSettingsItem { editable : "editable", id : "id", modified_on :
-    "modified_on", value : "value", time_remaining : "time_remaining", enabled :
-    "enabled" }
+    EditMultipleZoneSettingsItem { editable : "editable" => boolean, id : "id",
+    modified_on : "modified_on" => string, value : "value" => json, time_remaining :
+    "time_remaining" => number, enabled : "enabled" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -647,7 +647,8 @@ pub struct AegisSetting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AegisSetting { id : "id", modified_on : "modified_on", value : "value" }
+    AegisSetting { id : "id" => string, modified_on : "modified_on" => string, value :
+    "value" => object }
 );
 /// Used by [`ZoneSettingsApi::change_aegis_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -657,7 +658,9 @@ pub struct AegisSettingValue {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AegisSettingValue { enabled : "enabled", pool_id : "pool_id" });
+crate::runtime::object!(
+    AegisSettingValue { enabled : "enabled" => boolean, pool_id : "pool_id" => string }
+);
 /// Used by [`ZoneSettingsApi::change_cloudflare_fonts_setting`], [`ZoneSettingsApi::get_cloudflare_fonts_setting`], [`ZoneSettingsApi::change_cloudflare_speed_brain_setting`], [`ZoneSettingsApi::get_cloudflare_speed_brain_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeCloudflareFontsSettingResponse {
@@ -673,8 +676,8 @@ pub struct ChangeCloudflareFontsSettingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeCloudflareFontsSettingResponse { editable : "editable", id : "id", modified_on
-    : "modified_on", value : "value" }
+    ChangeCloudflareFontsSettingResponse { editable : "editable" => boolean, id : "id",
+    modified_on : "modified_on" => string, value : "value" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -786,7 +789,8 @@ pub struct OriginH2MaxStreamsSetting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginH2MaxStreamsSetting { id : "id", modified_on : "modified_on", value : "value" }
+    OriginH2MaxStreamsSetting { id : "id" => string, modified_on : "modified_on" =>
+    string, value : "value" => integer }
 );
 /// Used by [`ZoneSettingsApi::change_origin_max_http_version_setting`], [`ZoneSettingsApi::get_origin_max_http_version_setting`].
 #[derive(Debug, Clone, PartialEq)]
@@ -801,8 +805,8 @@ pub struct OriginMaxHttpVersionSetting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMaxHttpVersionSetting { id : "id" required, modified_on : "modified_on", value
-    : "value" required }
+    OriginMaxHttpVersionSetting { id : "id" required, modified_on : "modified_on" =>
+    string, value : "value" required }
 );
 impl OriginMaxHttpVersionSetting {
     /// A value with the required fields set and the others empty.
@@ -924,7 +928,8 @@ pub struct EditMultipleZoneSettingsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditMultipleZoneSettingsBody { id : "id", value : "value", enabled : "enabled" }
+    EditMultipleZoneSettingsBody { id : "id", value : "value" => json, enabled :
+    "enabled" => boolean }
 );
 /// Used by [`ZoneSettingsApi::change_cloudflare_fonts_setting`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1842,7 +1847,8 @@ pub struct EditZoneSettingBodyBrowserCacheTtl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyBrowserCacheTtl { id : "id" required, value : "value" required }
+    EditZoneSettingBodyBrowserCacheTtl { id : "id" required, value : "value" required =>
+    number }
 );
 impl EditZoneSettingBodyBrowserCacheTtl {
     /// A value with the required fields set and the others empty.
@@ -2116,7 +2122,8 @@ pub struct EditZoneSettingBodyChallengePageTtl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyChallengePageTtl { id : "id" required, value : "value" required }
+    EditZoneSettingBodyChallengePageTtl { id : "id" required, value : "value" required =>
+    number }
 );
 impl EditZoneSettingBodyChallengePageTtl {
     /// A value with the required fields set and the others empty.
@@ -2190,7 +2197,7 @@ pub struct EditZoneSettingBodyZoneCiphersAllowedForTlsTermination {
 }
 crate::runtime::object!(
     EditZoneSettingBodyZoneCiphersAllowedForTlsTermination { id : "id" required, value :
-    "value" required }
+    "value" required => strings }
 );
 impl EditZoneSettingBodyZoneCiphersAllowedForTlsTermination {
     /// A value with the required fields set and the others empty.
@@ -2535,7 +2542,8 @@ pub struct EditZoneSettingBodyEdgeCacheTtl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyEdgeCacheTtl { id : "id" required, value : "value" required }
+    EditZoneSettingBodyEdgeCacheTtl { id : "id" required, value : "value" required =>
+    number }
 );
 impl EditZoneSettingBodyEdgeCacheTtl {
     /// A value with the required fields set and the others empty.
@@ -3293,7 +3301,8 @@ pub struct EditZoneSettingBodyMaxUpload {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyMaxUpload { id : "id" required, value : "value" required }
+    EditZoneSettingBodyMaxUpload { id : "id" required, value : "value" required => number
+    }
 );
 impl EditZoneSettingBodyMaxUpload {
     /// A value with the required fields set and the others empty.
@@ -3497,7 +3506,7 @@ pub struct EditZoneSettingBodyAutoMinifyAssets {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyAutoMinifyAssets { id : "id" required, value : "value" }
+    EditZoneSettingBodyAutoMinifyAssets { id : "id" required, value : "value" => object }
 );
 impl EditZoneSettingBodyAutoMinifyAssets {
     /// A value with the required fields set and the others empty.
@@ -3663,7 +3672,7 @@ pub struct EditZoneSettingBodyMobileRedirect {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyMobileRedirect { id : "id" required, value : "value" }
+    EditZoneSettingBodyMobileRedirect { id : "id" required, value : "value" => object }
 );
 impl EditZoneSettingBodyMobileRedirect {
     /// A value with the required fields set and the others empty.
@@ -3741,8 +3750,8 @@ pub struct EditZoneSettingBodyMobileRedirectValue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyMobileRedirectValue { mobile_subdomain : "mobile_subdomain",
-    status : "status", strip_uri : "strip_uri" }
+    EditZoneSettingBodyMobileRedirectValue { mobile_subdomain : "mobile_subdomain" =>
+    string, status : "status", strip_uri : "strip_uri" => boolean }
 );
 /// One shape of [`EditZoneSettingBody`].
 ///
@@ -3756,7 +3765,8 @@ pub struct EditZoneSettingBodyNetworkErrorLogging {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyNetworkErrorLogging { id : "id" required, value : "value" }
+    EditZoneSettingBodyNetworkErrorLogging { id : "id" required, value : "value" =>
+    object }
 );
 impl EditZoneSettingBodyNetworkErrorLogging {
     /// A value with the required fields set and the others empty.
@@ -3829,7 +3839,7 @@ pub struct EditZoneSettingBodyNetworkErrorLoggingValue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyNetworkErrorLoggingValue { enabled : "enabled" }
+    EditZoneSettingBodyNetworkErrorLoggingValue { enabled : "enabled" => boolean }
 );
 /// One shape of [`EditZoneSettingBody`].
 ///
@@ -4341,7 +4351,8 @@ pub struct EditZoneSettingBodyProxyReadTimeout {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyProxyReadTimeout { id : "id" required, value : "value" required }
+    EditZoneSettingBodyProxyReadTimeout { id : "id" required, value : "value" required =>
+    number }
 );
 impl EditZoneSettingBodyProxyReadTimeout {
     /// A value with the required fields set and the others empty.
@@ -4765,7 +4776,7 @@ pub struct EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress {
 }
 crate::runtime::object!(
     EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress { id : "id" required,
-    value : "value" }
+    value : "value" => object }
 );
 impl EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress {
     /// A value with the required fields set and the others empty.
@@ -4858,9 +4869,10 @@ pub struct EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue {
 }
 crate::runtime::object!(
     EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue {
-    cache_by_device_type : "cache_by_device_type" required, cf : "cf" required, enabled :
-    "enabled" required, hostnames : "hostnames" required, wordpress : "wordpress"
-    required, wp_plugin : "wp_plugin" required }
+    cache_by_device_type : "cache_by_device_type" required => boolean, cf : "cf" required
+    => boolean, enabled : "enabled" required => boolean, hostnames : "hostnames" required
+    => strings, wordpress : "wordpress" required => boolean, wp_plugin : "wp_plugin"
+    required => boolean }
 );
 impl EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue {
     /// A value with the required fields set and the others empty.
@@ -4895,7 +4907,7 @@ pub struct EditZoneSettingBodySecurityHeader {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodySecurityHeader { id : "id" required, value : "value" }
+    EditZoneSettingBodySecurityHeader { id : "id" required, value : "value" => object }
 );
 impl EditZoneSettingBodySecurityHeader {
     /// A value with the required fields set and the others empty.
@@ -4971,7 +4983,7 @@ pub struct EditZoneSettingBodySecurityHeaderValue {
 }
 crate::runtime::object!(
     EditZoneSettingBodySecurityHeaderValue { strict_transport_security :
-    "strict_transport_security" }
+    "strict_transport_security" => object }
 );
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4990,9 +5002,9 @@ pub struct EditZoneSettingBodySecurityHeaderValueStrictTransportSecurity {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodySecurityHeaderValueStrictTransportSecurity { enabled : "enabled",
-    include_subdomains : "include_subdomains", max_age : "max_age", nosniff : "nosniff",
-    preload : "preload" }
+    EditZoneSettingBodySecurityHeaderValueStrictTransportSecurity { enabled : "enabled"
+    => boolean, include_subdomains : "include_subdomains" => boolean, max_age : "max_age"
+    => number, nosniff : "nosniff" => boolean, preload : "preload" => boolean }
 );
 /// One shape of [`EditZoneSettingBody`].
 ///
@@ -5492,7 +5504,7 @@ pub struct EditZoneSettingBodySslTlsRecommender {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodySslTlsRecommender { enabled : "enabled", id : "id" }
+    EditZoneSettingBodySslTlsRecommender { enabled : "enabled" => boolean, id : "id" }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -223,8 +223,8 @@ pub struct ZoneSnippet {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneSnippet { created_on : "created_on", modified_on : "modified_on", snippet_name :
-    "snippet_name" }
+    ZoneSnippet { created_on : "created_on" => string, modified_on : "modified_on" =>
+    string, snippet_name : "snippet_name" => string }
 );
 /// Used by [`ZoneSnippetsApi::update_zone_snippet_rules`], [`ZoneSnippetsApi::list_zone_snippet_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -238,8 +238,9 @@ pub struct ZoneSnippetRule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneSnippetRule { description : "description", enabled : "enabled", expression :
-    "expression", snippet_name : "snippet_name" }
+    ZoneSnippetRule { description : "description" => string, enabled : "enabled" =>
+    boolean, expression : "expression" => string, snippet_name : "snippet_name" => string
+    }
 );
 /// Used by [`ZoneSnippetsApi::update_zone_snippet_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -248,7 +249,7 @@ pub struct UpdateZoneSnippetRulesBody {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateZoneSnippetRulesBody { rules : "rules" });
+crate::runtime::object!(UpdateZoneSnippetRulesBody { rules : "rules" => objects });
 /// Used by [`ZoneSnippetsApi::update_zone_snippet`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneSnippetFormMetadata {
@@ -257,7 +258,9 @@ pub struct UpdateZoneSnippetFormMetadata {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateZoneSnippetFormMetadata { main_module : "main_module" });
+crate::runtime::object!(
+    UpdateZoneSnippetFormMetadata { main_module : "main_module" => string }
+);
 /// The `multipart/form-data` body of [`ZoneSnippetsApi::update_zone_snippet`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///
 /// - `files`: text

@@ -119,10 +119,11 @@ pub struct ZoneSubscription {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneSubscription { app : "app", component_values : "component_values", currency :
-    "currency", current_period_end : "current_period_end", current_period_start :
-    "current_period_start", frequency : "frequency", id : "id", price : "price",
-    rate_plan : "rate_plan", state : "state", zone : "zone" }
+    ZoneSubscription { app : "app" => json, component_values : "component_values" =>
+    objects, currency : "currency" => string, current_period_end : "current_period_end"
+    => string, current_period_start : "current_period_start" => string, frequency :
+    "frequency" => string, id : "id" => string, price : "price" => number, rate_plan :
+    "rate_plan" => object, state : "state" => string, zone : "zone" => object }
 );
 /// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -135,8 +136,8 @@ pub struct ComponentValue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ComponentValue { default : "default", name : "name", price : "price", value : "value"
-    }
+    ComponentValue { default : "default" => number, name : "name" => string, price :
+    "price" => number, value : "value" => number }
 );
 /// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -152,9 +153,9 @@ pub struct RatePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RatePlan { currency : "currency", externally_managed : "externally_managed", id :
-    "id", is_contract : "is_contract", public_name : "public_name", scope : "scope", sets
-    : "sets" }
+    RatePlan { currency : "currency" => string, externally_managed : "externally_managed"
+    => boolean, id : "id" => string, is_contract : "is_contract" => boolean, public_name
+    : "public_name" => string, scope : "scope" => string, sets : "sets" => strings }
 );
 /// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -164,7 +165,7 @@ pub struct Zone {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Zone { id : "id", name : "name" });
+crate::runtime::object!(Zone { id : "id" => string, name : "name" => string });
 /// Used by [`ZoneSubscriptionApi::update_zone_subscription`], [`ZoneSubscriptionApi::create_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneSubscriptionBody {
@@ -180,8 +181,9 @@ pub struct UpdateZoneSubscriptionBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneSubscriptionBody { app : "app", component_values : "component_values",
-    frequency : "frequency", rate_plan : "rate_plan", zone : "zone" }
+    UpdateZoneSubscriptionBody { app : "app" => object, component_values :
+    "component_values" => objects, frequency : "frequency", rate_plan : "rate_plan" =>
+    object, zone : "zone" }
 );
 /// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -191,7 +193,9 @@ pub struct UpdateZoneSubscriptionBodyApp {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateZoneSubscriptionBodyApp { install_id : "install_id" });
+crate::runtime::object!(
+    UpdateZoneSubscriptionBodyApp { install_id : "install_id" => string }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -272,7 +276,8 @@ pub struct UpdateZoneSubscriptionBodyRatePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneSubscriptionBodyRatePlan { currency : "currency", externally_managed :
-    "externally_managed", id : "id", is_contract : "is_contract", public_name :
-    "public_name", scope : "scope", sets : "sets" }
+    UpdateZoneSubscriptionBodyRatePlan { currency : "currency" => string,
+    externally_managed : "externally_managed" => boolean, id : "id" => json, is_contract
+    : "is_contract" => boolean, public_name : "public_name" => string, scope : "scope" =>
+    string, sets : "sets" => strings }
 );

@@ -24,9 +24,12 @@ pub use reqwest::{Certificate, Method, StatusCode};
 pub use self::multipart::{FilePart, Multipart};
 pub use self::object::Object;
 #[doc(hidden)]
+pub use self::object::field;
+#[doc(hidden)]
 pub use self::object::{
-    Entries, FieldReader, Fields, Key, OptionalField, ReadError, ReadObject, Slot,
-    deserialize_object, serialize_fields, serialize_object,
+    Entries, FieldReader, Fields, Key, Leaf, ObjectSlot, ObjectsSlot, OptionalField,
+    OptionalStructField, OptionalStructsField, ReadError, ReadObject, Slot, StructField,
+    StructsField, deserialize_object, serialize_fields, serialize_object,
 };
 pub(crate) use self::object::{object, open_enum};
 pub use self::pages::{Items, List, Page, Pages};
