@@ -754,7 +754,7 @@ impl<'de, T: ReadObject> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// The per-field calls of [`object!`]'s impls, one function per shape of
+/// The per-field calls of `object!`'s impls, one function per shape of
 /// field. The macro picks one by path, `read $(::$kind)? $(::$required)?`
 /// (so `read`, `read::required`, `read::object::required`…): a function
 /// and a module can share a name. A nested macro call per field would do
