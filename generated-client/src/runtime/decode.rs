@@ -6,7 +6,8 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use super::{Fetched, FetchedBody, ResponseMeta, ResultInfo, cf_ray};
+use super::model::ResultInfo;
+use super::parts::{Fetched, FetchedBody, ResponseMeta, cf_ray};
 use crate::error::{ApiError, ApiMessage, DECODE_BODY_KEPT, Error, Result, body_snippet};
 use reqwest::Method;
 

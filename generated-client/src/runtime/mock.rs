@@ -7,7 +7,8 @@
 use bytes::Bytes;
 use reqwest::Method;
 
-use super::{Body, Request};
+use super::parts::Body;
+use super::request::Request;
 
 /// A request as a mock matches it.
 #[derive(Debug, Clone)]

@@ -43,7 +43,11 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use super::decode::Shape;
-use super::{BoxFuture, Fetched, Output, Parts, Request, ResponseMeta, ResultInfo, sealed, send};
+use super::model::ResultInfo;
+use super::output::{Output, sealed};
+use super::parts::{BoxFuture, Fetched, Parts, ResponseMeta};
+use super::request::Request;
+use super::send;
 use crate::client::Client;
 use crate::error::{Error, PagingStop, Result};
 

@@ -2,8 +2,17 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::PathPart;
 use crate::error::Error;
+
+/// One piece of a request path, as written by the generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPart<'a> {
+    /// Literal text of the template, used as is (e.g. `"/accounts/"`).
+    Lit(&'a str),
+    /// A parameter: its name (for error messages) and its value, which is
+    /// percent-encoded as exactly one path segment.
+    Param(&'a str, &'a str),
+}
 
 /// Everything but RFC 3986 "unreserved" characters is encoded, so a value can
 /// never add a segment (`/`), a query (`?`), a fragment (`#`) or an escape (`%`).

@@ -19,7 +19,7 @@ use reqwest::{Method, StatusCode};
 use tokio::io::AsyncWriteExt;
 use tokio::time::Sleep;
 
-use super::ResponseMeta;
+use super::parts::ResponseMeta;
 use crate::error::{Error, Result};
 
 /// A successful response whose body has not been read yet.
@@ -244,7 +244,7 @@ impl Stream for BodyStream {
                 this.received += chunk.len() as u64;
                 this.sleep
                     .as_mut()
-                    .reset(super::deadline_after(this.idle_timeout));
+                    .reset(super::parts::deadline_after(this.idle_timeout));
                 Poll::Ready(Some(Ok(chunk)))
             }
             Poll::Ready(Some(Err(e))) => {

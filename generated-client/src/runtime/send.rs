@@ -31,8 +31,8 @@ use tracing::{Instrument, Span, field};
 
 use super::decode::status_error;
 use super::multipart::{AttemptBody, Encoded};
+use super::parts::{Body, Fetched, FetchedBody, Parts, ResponseMeta};
 use super::redirect::{self, MAX_REDIRECTS};
-use super::{Body, Fetched, FetchedBody, Parts, ResponseMeta};
 use crate::client::{Client, ClientInner};
 use crate::error::{Error, Result};
 
@@ -266,7 +266,7 @@ async fn attempt_once(
     ctx: &Ctx<'_>,
     streamed: &mut Option<Arc<AtomicBool>>,
 ) -> Result<Fetched, Failure> {
-    let deadline = super::deadline_after(timeout);
+    let deadline = super::parts::deadline_after(timeout);
     let fail = |error: Error, retryable: bool| Failure {
         error,
         retryable,

@@ -29,8 +29,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
-use super::object::Key;
-use super::{Fields, serialize_fields};
+use super::object::{Fields, Key, serialize_fields};
 
 /// An object read up to its tag: the entries before the tag, the tag's
 /// entry (when there is one), and the rest of the input, not read yet.

@@ -1,0 +1,236 @@
+//! The plain types every part of the send path shares: the description of
+//! a request ([`Parts`], its [`Body`]), a fetched response ([`Fetched`]) and
+//! what a caller learns of it ([`ResponseMeta`]).
+//!
+//! Nothing here sends, decodes or knows an output kind; `send`, `decode`,
+//! the output kinds and `Request` build on it, never the other way round.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+
+use super::model::ResultInfo;
+use super::multipart::Multipart;
+use super::path::{self, PathPart};
+use crate::client::is_secret_header;
+use crate::error::{Error, Result};
+
+/// A boxed, `Send`, `'static` future: what awaiting a [`Request`](super::Request) runs.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// The non-generic description of a request.
+pub(crate) struct Parts {
+    pub(crate) method: Method,
+    pub(crate) template: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: String,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<Body>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+    /// The page cap of this request, for [`List`] outputs.
+    pub(crate) max_pages: Option<u32>,
+    /// The first builder error; reported when the request is awaited.
+    pub(crate) error: Option<Error>,
+}
+
+impl Parts {
+    pub(crate) fn new(method: Method, template: &'static str, parts: &[PathPart<'_>]) -> Parts {
+        let (path, error) = match path::build(parts) {
+            Ok(path) => (path, None),
+            Err(err) => (String::new(), Some(err)),
+        };
+        Parts {
+            method,
+            template,
+            path,
+            query: String::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            timeout: None,
+            max_retries: None,
+            max_pages: None,
+            error,
+        }
+    }
+
+    /// The same request with another query string, to send again (the next
+    /// page). The builder error is not carried over: a request that has one
+    /// is never sent.
+    pub(crate) fn replay(&self, query: String) -> Parts {
+        Parts {
+            method: self.method.clone(),
+            template: self.template,
+            path: self.path.clone(),
+            query,
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            max_pages: self.max_pages,
+            error: None,
+        }
+    }
+
+    pub(crate) fn set_multipart(&mut self, form: Multipart) {
+        match form.error() {
+            None => self.body = Some(Body::Multipart(form)),
+            Some(problem) => self.fail(Error::InvalidArgument(format!(
+                "{} {}: {problem}",
+                self.method, self.template
+            ))),
+        }
+    }
+
+    pub(crate) fn fail(&mut self, err: Error) {
+        self.error.get_or_insert(err);
+    }
+
+    pub(crate) fn set_json_body(&mut self, json: serde_json::Result<Vec<u8>>) {
+        match json {
+            Ok(bytes) => {
+                let content_type = HeaderValue::from_static("application/json");
+                self.body = Some(Body::Bytes(Bytes::from(bytes), content_type));
+            }
+            Err(e) => self.fail(Error::InvalidArgument(format!(
+                "{} {}: request body does not serialize to JSON: {e}",
+                self.method, self.template
+            ))),
+        }
+    }
+
+    pub(crate) fn set_body(&mut self, bytes: Bytes, content_type: &str) {
+        match HeaderValue::from_str(content_type) {
+            Ok(content_type) => self.body = Some(Body::Bytes(bytes, content_type)),
+            Err(_) => self.fail(Error::InvalidArgument(format!(
+                "{} {}: invalid content type {content_type:?}",
+                self.method, self.template
+            ))),
+        }
+    }
+
+    pub(crate) fn push_query(&mut self, encoded: Result<String, String>) {
+        match encoded {
+            Ok(pairs) if pairs.is_empty() => {}
+            Ok(pairs) => {
+                if !self.query.is_empty() {
+                    self.query.push('&');
+                }
+                self.query.push_str(&pairs);
+            }
+            Err(e) => self.fail(Error::InvalidArgument(format!(
+                "{} {}: query does not serialize: {e}",
+                self.method, self.template
+            ))),
+        }
+    }
+
+    pub(crate) fn push_header(&mut self, header: Option<(HeaderName, HeaderValue)>) {
+        match header {
+            Some((name, mut value)) => {
+                if is_secret_header(&name) {
+                    value.set_sensitive(true);
+                }
+                self.headers.insert(name, value);
+            }
+            None => self.fail(Error::InvalidArgument(format!(
+                "{} {}: invalid header name or value",
+                self.method, self.template
+            ))),
+        }
+    }
+}
+
+/// A request body, as described; encoded when the request is sent.
+#[derive(Clone)]
+pub(crate) enum Body {
+    /// Bytes with their content type (JSON, or given with `body_bytes`).
+    Bytes(Bytes, HeaderValue),
+    Multipart(Multipart),
+}
+
+/// Status and headers of a successful response, and its `result_info`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ResponseMeta {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    pub(crate) result_info: Option<ResultInfo>,
+}
+
+impl ResponseMeta {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap) -> ResponseMeta {
+        ResponseMeta {
+            status,
+            headers,
+            result_info: None,
+        }
+    }
+
+    /// The `cf-ray` header: the id Cloudflare support asks for.
+    pub fn cf_ray(&self) -> Option<&str> {
+        cf_ray(&self.headers)
+    }
+
+    /// The envelope's `result_info` (page numbers, counts, cursor), when the
+    /// body is a JSON object that has one.
+    pub fn result_info(&self) -> Option<&ResultInfo> {
+        self.result_info.as_ref()
+    }
+}
+
+/// `now + timeout`, saturating to a far-away instant for huge timeouts.
+pub(crate) fn deadline_after(timeout: Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
+}
+
+pub(crate) fn cf_ray(headers: &HeaderMap) -> Option<&str> {
+    headers.get("cf-ray").and_then(|v| v.to_str().ok())
+}
+
+/// A successful response as handed to [`Output::finish`]: buffered, or with
+/// the body unread for [`Raw`]. Not constructible outside this crate.
+#[doc(hidden)]
+pub struct Fetched {
+    pub(crate) meta: ResponseMeta,
+    pub(crate) method: Method,
+    pub(crate) template: &'static str,
+    pub(crate) body: FetchedBody,
+    /// For streamed bodies: the longest wait for the next chunk.
+    pub(crate) idle_timeout: Duration,
+}
+
+pub(crate) enum FetchedBody {
+    Buffered(Bytes),
+    Streaming(reqwest::Response),
+}
+
+impl fmt::Debug for Fetched {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Fetched")
+            .field("method", &self.method)
+            .field("path", &self.template)
+            .field("status", &self.meta.status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Fetched {
+    pub(crate) fn into_meta(self) -> ResponseMeta {
+        self.meta
+    }
+
+    pub(crate) fn into_meta_with(mut self, result_info: Option<ResultInfo>) -> ResponseMeta {
+        self.meta.result_info = result_info;
+        self.meta
+    }
+}
